@@ -1,0 +1,59 @@
+# Every target sets itself up: the first one run creates .venv and installs the
+# project with its dev and testing extras, again whenever pyproject.toml changes.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup generate check-generated lint format typecheck pytest test demo build clean
+
+help:
+	@echo "make demo             run the main example end to end"
+	@echo "make test             lint, typecheck, check-generated and the test suite (what CI runs)"
+	@echo "make generate         rebuild palomma_client/_generated from openapi.yaml"
+	@echo "make check-generated  fail with a diff if palomma_client/_generated is stale"
+	@echo "make lint | format | typecheck | pytest | build | clean"
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,testing]'
+	@touch $@
+
+setup: $(INSTALLED)
+
+generate: $(INSTALLED)
+	$(BIN)/python scripts/generate.py
+
+check-generated: $(INSTALLED)
+	$(BIN)/python scripts/generate.py --check
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(INSTALLED)
+	$(BIN)/mypy
+
+pytest: $(INSTALLED)
+	$(BIN)/pytest
+
+test: $(INSTALLED)
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory typecheck
+	$(MAKE) --no-print-directory check-generated
+	$(MAKE) --no-print-directory pytest
+
+demo: $(INSTALLED)
+	$(BIN)/python scripts/demo.py
+
+build: $(INSTALLED)
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+
+clean:
+	rm -rf $(VENV) dist build .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,199 @@
+import datetime
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.settlement import Settlement
+from ...types import Response
+
+
+def _get_kwargs(
+    date: datetime.date,
+    cycle: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/settlements/{date}/{cycle}".format(
+            date=quote(str(date), safe=""),
+            cycle=quote(str(cycle), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | Settlement | None:
+    if response.status_code == 200:
+        response_200 = Settlement.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | Settlement]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    date: datetime.date,
+    cycle: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[ErrorResponse | Settlement]:
+    """Get settlement by date and cycle
+
+     Returns the settlement of the authenticated merchant for a settlement date and cycle.
+
+    Args:
+        date (datetime.date):
+        cycle (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | Settlement]
+    """
+
+    kwargs = _get_kwargs(
+        date=date,
+        cycle=cycle,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    date: datetime.date,
+    cycle: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> ErrorResponse | Settlement | None:
+    """Get settlement by date and cycle
+
+     Returns the settlement of the authenticated merchant for a settlement date and cycle.
+
+    Args:
+        date (datetime.date):
+        cycle (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | Settlement
+    """
+
+    return sync_detailed(
+        date=date,
+        cycle=cycle,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    date: datetime.date,
+    cycle: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[ErrorResponse | Settlement]:
+    """Get settlement by date and cycle
+
+     Returns the settlement of the authenticated merchant for a settlement date and cycle.
+
+    Args:
+        date (datetime.date):
+        cycle (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | Settlement]
+    """
+
+    kwargs = _get_kwargs(
+        date=date,
+        cycle=cycle,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    date: datetime.date,
+    cycle: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> ErrorResponse | Settlement | None:
+    """Get settlement by date and cycle
+
+     Returns the settlement of the authenticated merchant for a settlement date and cycle.
+
+    Args:
+        date (datetime.date):
+        cycle (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | Settlement
+    """
+
+    return (
+        await asyncio_detailed(
+            date=date,
+            cycle=cycle,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.create_invoice_request_document_type import CreateInvoiceRequestDocumentType
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="CreateInvoiceRequest")
+
+
+@_attrs_define
+class CreateInvoiceRequest:
+    """
+    Attributes:
+        reference (str): Unique invoice reference for your records (e.g. `"INV-2026-0001"`).
+        amount (int): Invoice amount in COP. Must be between 3,000 and 550,000,000.
+        description (str): Invoice description shown to the customer.
+        redirect_url (str): URL where the customer is redirected after completing the payment flow.
+        customer_document_number (str): Customer's document or identification number.
+        document_type (CreateInvoiceRequestDocumentType | Unset): Customer's document type. One of: `cc` (cedula), `ce`
+            (cedula de extranjeria), `nit` (NIT), `ti` (tarjeta de identidad), `ps` (pasaporte), `cif` (codigo de
+            identificacion fiscal), `ne` (NIT extranjero), `rc` (registro civil), `ppt` (permiso de permanencia temporal).
+        customer_name (str | Unset): Customer's display name (optional).
+        contract (str | Unset): Contract identifier. Defaults to `"00000"` if not provided. Default: '00000'.
+    """
+
+    reference: str
+    amount: int
+    description: str
+    redirect_url: str
+    customer_document_number: str
+    document_type: CreateInvoiceRequestDocumentType | Unset = UNSET
+    customer_name: str | Unset = UNSET
+    contract: str | Unset = "00000"
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        reference = self.reference
+
+        amount = self.amount
+
+        description = self.description
+
+        redirect_url = self.redirect_url
+
+        customer_document_number = self.customer_document_number
+
+        document_type: str | Unset = UNSET
+        if not isinstance(self.document_type, Unset):
+            document_type = self.document_type.value
+
+        customer_name = self.customer_name
+
+        contract = self.contract
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "reference": reference,
+                "amount": amount,
+                "description": description,
+                "redirectUrl": redirect_url,
+                "customerDocumentNumber": customer_document_number,
+            }
+        )
+        if document_type is not UNSET:
+            field_dict["documentType"] = document_type
+        if customer_name is not UNSET:
+            field_dict["customerName"] = customer_name
+        if contract is not UNSET:
+            field_dict["contract"] = contract
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        reference = d.pop("reference")
+
+        amount = d.pop("amount")
+
+        description = d.pop("description")
+
+        redirect_url = d.pop("redirectUrl")
+
+        customer_document_number = d.pop("customerDocumentNumber")
+
+        _document_type = d.pop("documentType", UNSET)
+        document_type: CreateInvoiceRequestDocumentType | Unset
+        if isinstance(_document_type, Unset):
+            document_type = UNSET
+        else:
+            document_type = CreateInvoiceRequestDocumentType(_document_type)
+
+        customer_name = d.pop("customerName", UNSET)
+
+        contract = d.pop("contract", UNSET)
+
+        create_invoice_request = cls(
+            reference=reference,
+            amount=amount,
+            description=description,
+            redirect_url=redirect_url,
+            customer_document_number=customer_document_number,
+            document_type=document_type,
+            customer_name=customer_name,
+            contract=contract,
+        )
+
+        create_invoice_request.additional_properties = d
+        return create_invoice_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,97 @@
+"""Generated models keep parsing when the API adds enum values or fields."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from typing import Any
+
+import pytest
+
+from palomma_client._generated.models import (
+    Invoice,
+    InvoicePaymentMethod,
+    InvoicePaymentSource,
+    InvoiceStatus,
+    ListInvoicesResponse,
+    Settlement,
+    SettlementStatus,
+)
+
+
+def _example(spec: dict[str, Any], path: str, method: str, name: str) -> dict[str, Any]:
+    content = spec["paths"][path][method]["responses"]["200"]["content"]["application/json"]
+    return copy.deepcopy(content["examples"][name]["value"])
+
+
+def test_issue_example_refunded_and_crypto_parse_and_read_back(spec: dict[str, Any]) -> None:
+    body = _example(spec, "/invoices", "get", "page")["items"][0]
+    body["status"] = "refunded"
+    body["paymentMethod"] = "crypto"
+
+    invoice = Invoice.from_dict(body)
+
+    assert invoice.status == "refunded"
+    assert str(invoice.status) == "refunded"
+    assert invoice.status.value == "refunded"
+    assert not invoice.status.is_known
+    assert isinstance(invoice.status, InvoiceStatus)
+    assert invoice.payment_method == "crypto"
+    assert invoice.to_dict()["status"] == "refunded"
+    assert invoice.to_dict()["paymentMethod"] == "crypto"
+
+
+def test_known_values_are_the_real_members(spec: dict[str, Any]) -> None:
+    invoice = Invoice.from_dict(_example(spec, "/invoices", "get", "page")["items"][0])
+
+    assert invoice.status is InvoiceStatus.PAID
+    assert invoice.status == InvoiceStatus.PAID == "paid"
+    assert invoice.status.is_known
+    assert invoice.payment_method is InvoicePaymentMethod.PSE
+    assert invoice.payment_source is InvoicePaymentSource.LINK
+
+
+def test_unknown_payment_source_and_settlement_status(spec: dict[str, Any]) -> None:
+    page = _example(spec, "/invoices", "get", "page")
+    page["items"][0]["paymentSource"] = "telegram"
+    parsed = ListInvoicesResponse.from_dict(page)
+    assert parsed.items[0].payment_source == "telegram"
+    assert parsed.items[0].payment_source != InvoicePaymentSource.LINK
+
+    settlement_body = _example(spec, "/settlements/{date}/{cycle}", "get", "found")
+    settlement_body["status"] = "reversed"
+    settlement = Settlement.from_dict(settlement_body)
+    assert settlement.status == "reversed"
+    assert not settlement.status.is_known
+    assert SettlementStatus("paid") is SettlementStatus.PAID
+
+
+def test_unknown_values_survive_pickling() -> None:
+    status = InvoiceStatus("refunded")
+    assert pickle.loads(pickle.dumps(status)) == "refunded"
+
+
+def test_non_string_values_are_still_rejected() -> None:
+    with pytest.raises(ValueError, match="is not a valid InvoiceStatus"):
+        InvoiceStatus(7)  # type: ignore[arg-type]
+
+
+def test_unknown_fields_stay_available_and_round_trip(spec: dict[str, Any]) -> None:
+    body = _example(spec, "/invoices", "post", "created")
+    body["installments"] = 3
+    body["metadata"] = {"unit": "Apto 502"}
+
+    invoice = Invoice.from_dict(body)
+
+    assert invoice.additional_properties == {"installments": 3, "metadata": {"unit": "Apto 502"}}
+    assert invoice["metadata"] == {"unit": "Apto 502"}
+    assert invoice.to_dict() == body
+
+
+def test_generated_client_repr_hides_the_token() -> None:
+    from palomma_client._generated import AuthenticatedClient
+
+    client = AuthenticatedClient(base_url="https://api.palomma.com/v1", token="sk_live_secret")
+    client.get_async_httpx_client()
+
+    assert "sk_live_secret" not in repr(client)
