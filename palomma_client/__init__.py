@@ -1,6 +1,93 @@
-"""Async Python SDK for the Palomma Rentals API."""
+"""Async Python SDK for the Palomma Rentals API.
 
+from palomma_client import PalommaClient
+
+async with PalommaClient(environment="sandbox") as palomma:
+    invoice = await palomma.invoices.create(...)
+"""
+
+from palomma_client._client import DEFAULT_CONNECTION_LIMITS, DEFAULT_TIMEOUT, PalommaClient
+from palomma_client._environments import Environment
+from palomma_client._exceptions import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    InvalidParameterError,
+    InvoiceOutcomeUnknownError,
+    NotFoundError,
+    PaginationError,
+    PalommaError,
+    PermissionDeniedError,
+    RateLimitError,
+)
 from palomma_client._generated import API_VERSION
+from palomma_client._generated.models import (
+    CreateInvoiceRequestDocumentType as DocumentType,
+)
+from palomma_client._generated.models import (
+    Invoice,
+    InvoicePaymentMethod,
+    InvoicePaymentSource,
+    InvoiceStatus,
+    Settlement,
+    SettlementStatus,
+)
+from palomma_client._invoices import Invoices
+from palomma_client._logging import setup_logging_from_environment
+from palomma_client._pagination import AsyncPager, Page
+from palomma_client._retry import DEFAULT_MAX_RETRIES
+from palomma_client._settlements import Settlements
 from palomma_client._version import __version__
 
-__all__ = ["API_VERSION", "__version__"]
+_PRIVATE_MODULES = {"_client", "_environments", "_exceptions", "_invoices", "_pagination", "_settlements"}
+
+__all__ = [
+    "API_VERSION",
+    "DEFAULT_CONNECTION_LIMITS",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncPager",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "DocumentType",
+    "Environment",
+    "InternalServerError",
+    "InvalidParameterError",
+    "Invoice",
+    "InvoiceOutcomeUnknownError",
+    "InvoicePaymentMethod",
+    "InvoicePaymentSource",
+    "InvoiceStatus",
+    "Invoices",
+    "NotFoundError",
+    "Page",
+    "PaginationError",
+    "PalommaClient",
+    "PalommaError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "Settlement",
+    "SettlementStatus",
+    "Settlements",
+    "__version__",
+]
+
+# Tracebacks and reprs read ``palomma_client.NotFoundError``, not the private
+# module; generated models keep theirs, which pickling relies on.
+for _name in __all__:
+    _value = globals()[_name]
+    if isinstance(_value, type) and _value.__module__.split(".")[1] in _PRIVATE_MODULES:
+        _value.__module__ = "palomma_client"
+del _name, _value
+
+setup_logging_from_environment()

@@ -1,0 +1,200 @@
+"""How one API call runs: through the generated endpoint function, with retries.
+
+The generated functions take a ``client`` and use exactly two things of it:
+``get_async_httpx_client().request(...)`` and ``raise_on_unexpected_status``.
+``_CallAdapter`` provides both, so every request is built and every body is
+parsed by generated code, while the base URL, auth, timeouts, logging and
+error mapping are added here, in one place, per attempt.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Protocol, TypeVar, cast
+
+import httpx
+from httpx._client import UseClientDefault  # the type of httpx.USE_CLIENT_DEFAULT, not re-exported
+
+from palomma_client._exceptions import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    PalommaError,
+    status_error_from_response,
+)
+from palomma_client._generated.client import AuthenticatedClient
+from palomma_client._generated.types import Response
+from palomma_client._retry import backoff_delay, is_retryable
+
+__all__ = ["SendFunction", "Sleep", "TimeoutOption", "Transport"]
+
+logger = logging.getLogger("palomma_client")
+
+T = TypeVar("T")
+Sleep = Callable[[float], Awaitable[None]]
+TimeoutOption = float | httpx.Timeout | UseClientDefault
+
+
+class SendFunction(Protocol):
+    """A generated ``asyncio_detailed`` function with every argument but ``client`` bound."""
+
+    def __call__(self, *, client: AuthenticatedClient) -> Awaitable[Response[Any]]: ...
+
+
+_PARSE_FAILURES = (KeyError, TypeError, ValueError, AttributeError)
+
+
+def _redacted(headers: Mapping[str, str]) -> dict[str, str]:
+    return {name: "[redacted]" if name.lower() == "authorization" else value for name, value in headers.items()}
+
+
+def _failed_request(error: httpx.RequestError, method: str, url: str) -> httpx.Request:
+    try:
+        return error.request
+    except RuntimeError:
+        return httpx.Request(method, url)
+
+
+class Transport:
+    """The connection pool and fixed request settings shared by a client and its copies."""
+
+    __slots__ = ("base_url", "closed", "headers", "http", "owns_http")
+
+    def __init__(self, http: httpx.AsyncClient, *, owns_http: bool, base_url: str, headers: dict[str, str]) -> None:
+        self.http = http
+        self.owns_http = owns_http
+        self.base_url = base_url
+        self.headers = headers
+        self.closed = False
+
+    async def close(self) -> None:
+        if self.owns_http and not self.closed:
+            self.closed = True
+            await self.http.aclose()
+
+    async def send(
+        self, send: SendFunction, expected: type[T], *, timeout: TimeoutOption, attempt: int, description: str
+    ) -> T:
+        """Run one attempt of a call and return its parsed body.
+
+        Raises:
+            APIConnectionError: No response arrived.
+            APIStatusError: The response had an error status.
+            APIResponseValidationError: A success status came with a body the spec does not allow.
+        """
+        adapter = _CallAdapter(self, timeout, attempt)
+        try:
+            detailed = await send(client=cast(AuthenticatedClient, adapter))
+        except PalommaError:
+            raise
+        except _PARSE_FAILURES as error:
+            if adapter.response is None:
+                raise
+            raise APIResponseValidationError(adapter.response, _describe_parse_failure(error)) from error
+        parsed = detailed.parsed
+        if not isinstance(parsed, expected):
+            assert adapter.response is not None
+            raise APIResponseValidationError(
+                adapter.response, f"expected a {expected.__name__} for {description}, got an undocumented answer"
+            )
+        return parsed
+
+    async def send_with_retries(
+        self,
+        send: SendFunction,
+        expected: type[T],
+        *,
+        timeout: TimeoutOption,
+        max_retries: int,
+        sleep: Sleep,
+        description: str,
+    ) -> T:
+        """Run a call that is safe to repeat, retrying what ``is_retryable`` allows."""
+        retries = 0
+        while True:
+            try:
+                return await self.send(send, expected, timeout=timeout, attempt=retries + 1, description=description)
+            except (APIConnectionError, APIStatusError) as error:
+                if retries >= max_retries or not is_retryable(error):
+                    raise
+                delay = backoff_delay(retries, error)
+                logger.debug(
+                    "retrying %s in %.2fs (retry %d of %d) after %s",
+                    description,
+                    delay,
+                    retries + 1,
+                    max_retries,
+                    error,
+                )
+                await sleep(delay)
+                retries += 1
+
+
+def _describe_parse_failure(error: Exception) -> str:
+    if isinstance(error, KeyError):
+        return f"missing field {error}"
+    if isinstance(error, ValueError) and "Expecting" in str(error):
+        return "body is not JSON"
+    return f"{type(error).__name__}: {error}"
+
+
+class _CallAdapter:
+    """What a generated endpoint function sees as its client, for one attempt."""
+
+    __slots__ = ("_attempt", "_timeout", "_transport", "response")
+
+    # Undocumented statuses never reach the generated parser: ``request``
+    # raises for every non-2xx status first.
+    raise_on_unexpected_status = False
+
+    def __init__(self, transport: Transport, timeout: TimeoutOption, attempt: int) -> None:
+        self._transport = transport
+        self._timeout = timeout
+        self._attempt = attempt
+        self.response: httpx.Response | None = None
+
+    def get_async_httpx_client(self) -> _CallAdapter:
+        return self
+
+    async def request(self, method: str, url: str, **options: Any) -> httpx.Response:
+        transport = self._transport
+        extra_headers = options.pop("headers", None)
+        headers = {**extra_headers, **transport.headers} if extra_headers else transport.headers
+        full_url = transport.base_url + url
+        started = time.perf_counter()
+        try:
+            response = await transport.http.request(method, full_url, headers=headers, timeout=self._timeout, **options)
+        except httpx.TimeoutException as error:
+            self._log_failure(method, url, error, started)
+            raise APITimeoutError(_failed_request(error, method, full_url)) from error
+        except httpx.RequestError as error:
+            self._log_failure(method, url, error, started)
+            raise APIConnectionError(_failed_request(error, method, full_url)) from error
+        self.response = response
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %d in %.1f ms (attempt %d) headers=%s",
+                method.upper(),
+                url,
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+                self._attempt,
+                _redacted(response.request.headers),
+            )
+        if not 200 <= response.status_code < 300:
+            raise status_error_from_response(response)
+        return response
+
+    def _log_failure(self, method: str, url: str, error: Exception, started: float) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %s after %.1f ms (attempt %d)",
+                method.upper(),
+                url,
+                type(error).__name__,
+                (time.perf_counter() - started) * 1000,
+                self._attempt,
+            )

@@ -1,0 +1,213 @@
+"""Every error the SDK raises, and the one place HTTP outcomes become them.
+
+    PalommaError
+     ├── InvalidParameterError        (also a ValueError: bad input, nothing was sent)
+     ├── APIConnectionError           the request failed before a response arrived
+     │    └── APITimeoutError
+     ├── APIStatusError               the API answered with an error status
+     │    ├── BadRequestError           400
+     │    ├── AuthenticationError       401
+     │    ├── PermissionDeniedError     403
+     │    ├── NotFoundError             404
+     │    ├── ConflictError             409
+     │    ├── RateLimitError            429
+     │    └── InternalServerError       5xx
+     ├── APIResponseValidationError   a success status with a body that does not match the spec
+     ├── InvoiceOutcomeUnknownError   a create may or may not have taken effect, and the lookup failed
+     └── PaginationError              the API sent a cursor it had already sent
+
+No message built here contains the API key: requests are described by
+method and path only, and response bodies are quoted, never headers.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "InvalidParameterError",
+    "InvoiceOutcomeUnknownError",
+    "NotFoundError",
+    "PaginationError",
+    "PalommaError",
+    "PermissionDeniedError",
+    "RateLimitError",
+]
+
+BODY_EXCERPT_LENGTH = 200
+
+
+def body_excerpt(content: bytes, limit: int = BODY_EXCERPT_LENGTH) -> str:
+    """A short, printable quotation of a response body for error messages."""
+    text = content.decode("utf-8", errors="replace").strip()
+    if not text:
+        return "(empty body)"
+    if len(text) > limit:
+        text = text[:limit] + "..."
+    return repr(text)
+
+
+class PalommaError(Exception):
+    """The root of every error this SDK raises."""
+
+
+class InvalidParameterError(PalommaError, ValueError):
+    """An argument broke one of the API's rules; no request was sent.
+
+    Attributes:
+        parameter: The SDK argument at fault, as the caller spelled it (``amount``, ``redirect_url``).
+    """
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"{parameter}: {message}")
+        self.parameter = parameter
+
+
+class APIConnectionError(PalommaError):
+    """The request could not be completed: no HTTP response came back.
+
+    Attributes:
+        request: The request that failed (its ``Authorization`` header is masked in ``repr``).
+    """
+
+    def __init__(self, request: httpx.Request, message: str | None = None) -> None:
+        super().__init__(message or f"Connection error on {request.method} {request.url.path}")
+        self.request = request
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out before a response arrived."""
+
+    def __init__(self, request: httpx.Request) -> None:
+        super().__init__(request, f"Request timed out: {request.method} {request.url.path}")
+
+
+class APIStatusError(PalommaError):
+    """The API answered with an error status (4xx or 5xx, or any other non-2xx).
+
+    Attributes:
+        status_code: The HTTP status code.
+        message: The server's ``error`` text, or a description of the body when it has none.
+        body: The parsed JSON body, or ``None`` when the body is not JSON.
+        response: The ``httpx.Response``.
+    """
+
+    def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
+        self.status_code = response.status_code
+        self.message = message
+        self.body = body
+        self.response = response
+        reason = response.reason_phrase or "Unknown Status"
+        super().__init__(f"{response.status_code} {reason}: {message}")
+
+
+class BadRequestError(APIStatusError):
+    """400: the API rejected the request's input."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is missing, wrong, or for the other environment."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such invoice or settlement."""
+
+
+class ConflictError(APIStatusError):
+    """409: the request conflicts with the resource's current state."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; retried automatically, honouring ``Retry-After``."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the API or a gateway in front of it failed."""
+
+
+class APIResponseValidationError(PalommaError):
+    """The API answered with a success status but a body the spec does not allow.
+
+    Attributes:
+        status_code: The HTTP status code.
+        response: The ``httpx.Response``.
+    """
+
+    def __init__(self, response: httpx.Response, problem: str) -> None:
+        super().__init__(
+            f"{response.status_code} response to {response.request.method} {response.request.url.path} "
+            f"does not match the API spec ({problem}); body: {body_excerpt(response.content)}"
+        )
+        self.status_code = response.status_code
+        self.response = response
+
+
+class InvoiceOutcomeUnknownError(PalommaError):
+    """A create failed in a way that may have reached the server, and the lookup failed too.
+
+    The invoice may or may not exist. Look it up later with
+    ``invoices.list(reference=...)``; ``__cause__`` is the failed lookup and
+    ``create_error`` the failure of the create itself.
+
+    Attributes:
+        reference: The merchant reference of the invoice.
+        create_error: The ambiguous failure of the create request.
+    """
+
+    def __init__(self, reference: str, create_error: PalommaError) -> None:
+        super().__init__(
+            f"Invoice {reference!r} may or may not have been created: the create failed with "
+            f"{type(create_error).__name__} and looking the reference up failed too"
+        )
+        self.reference = reference
+        self.create_error = create_error
+
+
+class PaginationError(PalommaError):
+    """The API returned a cursor it had already returned, which would page forever."""
+
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+}
+
+
+def status_error_from_response(response: httpx.Response) -> APIStatusError:
+    """Build the exception for a non-2xx response: the only place statuses become classes."""
+    body: Any = None
+    message: str | None = None
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        message = f"response body is not JSON: {body_excerpt(response.content)}"
+    else:
+        error_text = body.get("error") if isinstance(body, dict) else None
+        if isinstance(error_text, str):
+            message = error_text
+        else:
+            message = f'response body has no "error" text: {body_excerpt(response.content)}'
+    if response.status_code >= 500:
+        error_class: type[APIStatusError] = InternalServerError
+    else:
+        error_class = _STATUS_ERRORS.get(response.status_code, APIStatusError)
+    return error_class(message, response=response, body=body)
