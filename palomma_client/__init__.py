@@ -38,7 +38,7 @@ from palomma_client._generated.models import (
     SettlementStatus,
 )
 from palomma_client._invoices import Invoices
-from palomma_client._logging import setup_logging_from_environment
+from palomma_client._logging import setup_logging_from_environment as _setup_logging_from_environment
 from palomma_client._pagination import AsyncPager, Page
 from palomma_client._retry import DEFAULT_MAX_RETRIES
 from palomma_client._settlements import Settlements
@@ -90,4 +90,4 @@ for _name in __all__:
         _value.__module__ = "palomma_client"
 del _name, _value
 
-setup_logging_from_environment()
+_setup_logging_from_environment()

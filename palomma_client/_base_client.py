@@ -98,7 +98,7 @@ class Transport:
         if not isinstance(parsed, expected):
             assert adapter.response is not None
             raise APIResponseValidationError(
-                adapter.response, f"expected a {expected.__name__} for {description}, got an undocumented answer"
+                adapter.response, f"status {adapter.response.status_code} is undocumented for {description}"
             )
         return parsed
 

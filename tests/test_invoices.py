@@ -1,0 +1,194 @@
+"""invoices.create never creates two invoices: every retry branch, with the POSTs counted."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+
+from palomma_client import (
+    APIConnectionError,
+    APITimeoutError,
+    BadRequestError,
+    InternalServerError,
+    InvoiceOutcomeUnknownError,
+    PalommaClient,
+    RateLimitError,
+)
+from tests.conftest import RecordingAPI, Sleeps, created_invoice, page_body
+
+REFERENCE = "INV-2026-0001"
+CREATE = "POST /v1/invoices"
+LOOKUP = "GET /v1/invoices"
+CREATED = httpx.Response(200, json=created_invoice())
+NOT_FOUND_IN_LIST = httpx.Response(200, json=page_body([], None))
+FOUND_IN_LIST = httpx.Response(200, json=page_body([created_invoice(id="01EXISTING")], None))
+
+
+async def _create(palomma: PalommaClient) -> str:
+    invoice = await palomma.invoices.create(
+        reference=REFERENCE,
+        amount=1_850_000,
+        description="Canon de arrendamiento marzo 2026",
+        redirect_url="https://merchant.example.com/payments/return",
+        customer_document_number="900123456",
+    )
+    return invoice.id
+
+
+def _error(status: int) -> httpx.Response:
+    return httpx.Response(status, json={"error": "Internal Server Error" if status >= 500 else "slow down"})
+
+
+async def test_a_clean_create_sends_one_post(palomma: PalommaClient, api: RecordingAPI) -> None:
+    api.queue(CREATED)
+    assert await _create(palomma) == "01HQY8EW1H9YGH5PAV5Y2M9R3T"
+    assert api.methods() == [CREATE]
+
+
+@pytest.mark.parametrize("failure", [httpx.ConnectError("refused"), httpx.ConnectTimeout("slow"), _error(429)])
+async def test_failures_that_never_reached_the_server_are_retried_without_a_lookup(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, failure: Exception | httpx.Response
+) -> None:
+    api.queue(failure, CREATED)
+    assert await _create(palomma) == "01HQY8EW1H9YGH5PAV5Y2M9R3T"
+    assert api.methods() == [CREATE, CREATE]
+    assert api.requests[0].content == api.requests[1].content
+    assert len(sleeps.delays) == 1
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        _error(500),
+        _error(502),
+        _error(503),
+        _error(408),
+        httpx.ReadTimeout("no answer"),
+        httpx.RemoteProtocolError("server disconnected"),
+        httpx.ReadError("connection reset"),
+        httpx.WriteTimeout("slow upload"),
+    ],
+)
+async def test_an_ambiguous_failure_returns_the_invoice_that_exists(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, failure: Exception | httpx.Response
+) -> None:
+    api.queue(failure, FOUND_IN_LIST)
+    assert await _create(palomma) == "01EXISTING"
+    assert api.methods() == [CREATE, LOOKUP]
+    assert api.requests[1].url.params["reference"] == REFERENCE
+    assert sleeps.delays == []
+
+
+async def test_an_ambiguous_failure_with_no_invoice_retries_the_create(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+) -> None:
+    api.queue(_error(500), NOT_FOUND_IN_LIST, CREATED)
+    assert await _create(palomma) == "01HQY8EW1H9YGH5PAV5Y2M9R3T"
+    assert api.methods() == [CREATE, LOOKUP, CREATE]
+    assert len(sleeps.delays) == 1
+
+
+async def test_a_lookup_ignores_invoices_with_another_reference(palomma: PalommaClient, api: RecordingAPI) -> None:
+    other = httpx.Response(200, json=page_body([created_invoice(id="01OTHER", reference="INV-2026-0001-B")], None))
+    api.queue(_error(500), other, CREATED)
+    assert await _create(palomma) == "01HQY8EW1H9YGH5PAV5Y2M9R3T"
+    assert api.methods() == [CREATE, LOOKUP, CREATE]
+
+
+async def test_when_the_lookup_itself_fails_the_outcome_is_reported_unknown_and_nothing_is_reposted(
+    palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    api.queue(httpx.ReadTimeout("no answer"), *[_error(503)] * 3)
+
+    with pytest.raises(InvoiceOutcomeUnknownError) as caught:
+        await _create(palomma)
+
+    assert api.methods() == [CREATE, LOOKUP, LOOKUP, LOOKUP]
+    assert caught.value.reference == REFERENCE
+    assert isinstance(caught.value.create_error, APITimeoutError)
+    assert isinstance(caught.value.__cause__, InternalServerError)
+    assert "INV-2026-0001" in str(caught.value)
+
+
+async def test_a_rejected_lookup_is_also_an_unknown_outcome(palomma: PalommaClient, api: RecordingAPI) -> None:
+    api.queue(_error(500), httpx.Response(401, json={"error": "Invalid or missing token"}))
+    with pytest.raises(InvoiceOutcomeUnknownError):
+        await _create(palomma)
+    assert api.methods() == [CREATE, LOOKUP]
+
+
+async def test_after_an_ambiguous_failure_a_duplicate_rejection_is_resolved_by_another_lookup(
+    palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    duplicate = httpx.Response(400, json={"error": "An invoice with reference INV-2026-0001 already exists"})
+    api.queue(httpx.ReadTimeout("no answer"), NOT_FOUND_IN_LIST, duplicate, FOUND_IN_LIST)
+    assert await _create(palomma) == "01EXISTING"
+    assert api.methods() == [CREATE, LOOKUP, CREATE, LOOKUP]
+
+
+async def test_a_first_attempt_rejection_is_raised_without_lookup(palomma: PalommaClient, api: RecordingAPI) -> None:
+    api.queue(httpx.Response(400, json={"error": "Amount must be an integer"}))
+    with pytest.raises(BadRequestError, match="Amount must be an integer"):
+        await _create(palomma)
+    assert api.methods() == [CREATE]
+
+
+async def test_ambiguous_failures_exhaust_the_retries_then_raise(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+) -> None:
+    api.queue(*[_error(500), NOT_FOUND_IN_LIST] * 3)
+    with pytest.raises(InternalServerError):
+        await _create(palomma)
+    assert api.methods() == [CREATE, LOOKUP] * 3
+    assert len(sleeps.delays) == 2
+
+
+async def test_unreached_failures_exhaust_the_retries_then_raise(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+) -> None:
+    api.queue(_error(429), httpx.ConnectError("refused"), _error(429))
+    with pytest.raises(RateLimitError):
+        await _create(palomma)
+    assert api.methods() == [CREATE] * 3
+
+
+async def test_with_no_retries_an_ambiguous_failure_is_still_resolved_by_lookup(
+    palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    api.queue(_error(502), FOUND_IN_LIST)
+    assert await _create(palomma.with_options(max_retries=0)) == "01EXISTING"
+
+    api.queue(httpx.ConnectError("refused"))
+    with pytest.raises(APIConnectionError):
+        await _create(palomma.with_options(max_retries=0))
+    assert api.methods() == [CREATE, LOOKUP, CREATE]
+
+
+async def test_safe_create_decisions_are_logged_at_info(
+    palomma: PalommaClient, api: RecordingAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    api.queue(_error(500), NOT_FOUND_IN_LIST, _error(503), FOUND_IN_LIST)
+    with caplog.at_level(logging.INFO, logger="palomma_client"):
+        assert await _create(palomma) == "01EXISTING"
+    messages = [record.getMessage() for record in caplog.records if record.levelno == logging.INFO]
+    assert messages == [
+        "create of invoice 'INV-2026-0001' failed with InternalServerError and may have reached the API; "
+        "looking the reference up",
+        "no invoice 'INV-2026-0001' exists yet; the create did not take effect",
+        messages[2],
+        "create of invoice 'INV-2026-0001' failed with InternalServerError and may have reached the API; "
+        "looking the reference up",
+        "invoice 'INV-2026-0001' already exists as 01EXISTING; returning it instead of creating another",
+    ]
+    assert messages[2].startswith("retrying create of invoice 'INV-2026-0001' in ")
+
+
+async def test_find_by_reference(palomma: PalommaClient, api: RecordingAPI) -> None:
+    api.queue(FOUND_IN_LIST, NOT_FOUND_IN_LIST)
+    found = await palomma.invoices.find_by_reference(REFERENCE)
+    assert found is not None
+    assert found.id == "01EXISTING"
+    assert await palomma.invoices.find_by_reference("INV-404") is None
+    assert str(api.requests[1].url) == "https://sandbox.api.palomma.com/v1/invoices?reference=INV-404&limit=100"

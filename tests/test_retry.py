@@ -1,0 +1,169 @@
+"""Reads are retried on failures worth retrying, with backoff and Retry-After, and no real waiting."""
+
+from __future__ import annotations
+
+import email.utils
+
+import httpx
+import pytest
+
+from palomma_client import (
+    APIConnectionError,
+    APITimeoutError,
+    BadRequestError,
+    InternalServerError,
+    NotFoundError,
+    PalommaClient,
+    RateLimitError,
+)
+from palomma_client._exceptions import status_error_from_response
+from palomma_client._retry import (
+    INITIAL_RETRY_DELAY,
+    MAX_RETRY_AFTER,
+    MAX_RETRY_DELAY,
+    backoff_delay,
+    parse_retry_after,
+)
+from tests.conftest import RecordingAPI, Sleeps, created_invoice, page_body
+
+OK = httpx.Response(200, json=created_invoice())
+
+
+def _error(status: int, **headers: str) -> httpx.Response:
+    return httpx.Response(status, json={"error": "try later"}, headers=headers)
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        httpx.ConnectError("refused"),
+        httpx.ConnectTimeout("slow connect"),
+        httpx.ReadTimeout("slow read"),
+        httpx.RemoteProtocolError("server hung up"),
+        _error(408),
+        _error(429),
+        _error(500),
+        _error(502),
+        _error(503),
+        _error(504),
+    ],
+)
+async def test_reads_are_retried_after_retryable_failures(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, failure: httpx.Response | Exception
+) -> None:
+    api.queue(failure, OK)
+    invoice = await palomma.invoices.get("abc")
+    assert invoice.id == created_invoice()["id"]
+    assert api.methods() == ["GET /v1/invoices/abc"] * 2
+    assert len(sleeps.delays) == 1
+
+
+@pytest.mark.parametrize(("status", "error_class"), [(400, BadRequestError), (404, NotFoundError)])
+async def test_client_errors_are_not_retried(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, status: int, error_class: type[Exception]
+) -> None:
+    api.queue(_error(status))
+    with pytest.raises(error_class):
+        await palomma.invoices.get("abc")
+    assert len(api.requests) == 1
+    assert sleeps.delays == []
+
+
+async def test_retries_stop_after_max_retries_and_raise_the_last_error(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+) -> None:
+    api.queue(_error(503), _error(503), _error(500))
+    with pytest.raises(InternalServerError) as caught:
+        await palomma.invoices.get("abc")
+    assert caught.value.status_code == 500
+    assert len(api.requests) == 3
+    assert len(sleeps.delays) == 2
+
+
+async def test_backoff_doubles_with_jitter(api: RecordingAPI, sleeps: Sleeps) -> None:
+    api.queue(*[httpx.ConnectError("refused")] * 5, OK)
+    async with PalommaClient(api_key="sk_x", transport=api.transport, max_retries=5, sleep=sleeps) as palomma:
+        await palomma.invoices.get("abc")
+    assert len(sleeps.delays) == 5
+    for retry, delay in enumerate(sleeps.delays):
+        ceiling = min(INITIAL_RETRY_DELAY * 2**retry, MAX_RETRY_DELAY)
+        assert ceiling * 0.75 <= delay <= ceiling
+
+
+async def test_retry_after_seconds_is_honoured(palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps) -> None:
+    api.queue(_error(429, **{"Retry-After": "3"}), _error(503, **{"Retry-After": "0.5"}), OK)
+    await palomma.invoices.get("abc")
+    assert sleeps.delays == [3.0, 0.5]
+
+
+async def test_retry_after_http_date_is_honoured(palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps) -> None:
+    import time
+
+    when = email.utils.formatdate(time.time() + 30, usegmt=True)
+    api.queue(_error(429, **{"Retry-After": when}), OK)
+    await palomma.invoices.get("abc")
+    assert 27 <= sleeps.delays[0] <= 30
+
+
+async def test_a_huge_retry_after_is_capped(palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps) -> None:
+    api.queue(_error(429, **{"Retry-After": "86400"}), OK)
+    await palomma.invoices.get("abc")
+    assert sleeps.delays == [MAX_RETRY_AFTER]
+
+
+async def test_max_retries_zero_makes_one_attempt(palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps) -> None:
+    api.queue(_error(429, **{"Retry-After": "1"}))
+    with pytest.raises(RateLimitError):
+        await palomma.with_options(max_retries=0).invoices.get("abc")
+    assert len(api.requests) == 1
+    assert sleeps.delays == []
+
+
+async def test_list_pages_and_settlements_are_retried(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+) -> None:
+    api.queue(
+        httpx.ReadTimeout("slow"),
+        httpx.Response(200, json=page_body([created_invoice(id="a")], "next")),
+        _error(500),
+        httpx.Response(200, json=page_body([created_invoice(id="b")], None)),
+    )
+    assert [invoice.id async for invoice in palomma.invoices.list()] == ["a", "b"]
+    assert [request.url.params.get("cursor") for request in api.requests] == [None, None, "next", "next"]
+    assert len(sleeps.delays) == 2
+
+
+async def test_timeouts_exhausting_retries_raise_api_timeout_error(palomma: PalommaClient, api: RecordingAPI) -> None:
+    api.queue(*[httpx.ReadTimeout("slow")] * 3)
+    with pytest.raises(APITimeoutError):
+        await palomma.invoices.get("abc")
+    assert len(api.requests) == 3
+
+
+async def test_a_request_that_cannot_be_built_is_a_connection_error_without_retrying_forever(
+    palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    api.default = lambda request: (_ for _ in ()).throw(httpx.UnsupportedProtocol("bad scheme"))
+    with pytest.raises(APIConnectionError):
+        await palomma.invoices.get("abc")
+    assert len(api.requests) == 3
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("5", 5.0), ("0", 0.0), ("-3", 0.0), ("1.5", 1.5), ("soon", None), ("", None), ("nan", None), ("9999", 60.0)],
+)
+def test_parse_retry_after(value: str, expected: float | None) -> None:
+    assert parse_retry_after(httpx.Headers({"Retry-After": value})) == expected
+
+
+def test_parse_retry_after_http_date_in_the_past_means_now() -> None:
+    assert parse_retry_after(httpx.Headers({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})) == 0.0
+
+
+def test_backoff_without_retry_after_is_bounded() -> None:
+    error = status_error_from_response(
+        httpx.Response(503, json={"error": "x"}, request=httpx.Request("GET", "https://x"))
+    )
+    for retries in range(10):
+        assert 0 < backoff_delay(retries, error) <= MAX_RETRY_DELAY
