@@ -1,0 +1,414 @@
+"""FakePalomma: an in-memory, stateful Palomma Rentals API for tests."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from palomma_client.testing._app import build_app
+from palomma_client.testing._clock import FakeClock
+from palomma_client.testing._faults import Fault, FaultKind, FaultPlan, retry_after_header
+from palomma_client.testing._ids import IdGenerator
+from palomma_client.testing._recording import RecordedRequest
+from palomma_client.testing._state import InvoiceStore
+from palomma_client.testing._validation import parse_date, parse_new_invoice
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+    from palomma_client import PalommaClient
+
+__all__ = ["DEFAULT_API_KEY", "FAKE_BASE_URL", "FakePalomma"]
+
+DEFAULT_API_KEY = "sk_test_palomma_fake"
+"""The API key a FakePalomma accepts unless told otherwise."""
+
+FAKE_BASE_URL = "http://fake.palomma.test/v1"
+"""The base URL `FakePalomma.client()` uses; nothing resolves it, requests never leave the process."""
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class FakePalomma:
+    """An in-memory, stateful fake of the Palomma Rentals API, for tests.
+
+    It serves the four operations of openapi.yaml under `/v1` as an ASGI app (`fake.app`), with
+    the real API's validation, bearer authentication, error bodies and cursor pagination. Tests move
+    invoices along with the simulation controls (`pay`, `cancel`, `expire`, `chargeback`), move time
+    with `fake.clock`, inject faults (`fail_next`, `fail_after_processing`, `delay_next`) and read
+    what was sent in `fake.requests`.
+
+    Choices where the API's documentation is silent:
+
+    * A second invoice with an existing `reference` (whatever that invoice's status) is rejected
+      with 400 `{"error": "An invoice with reference '...' already exists"}`.
+    * `ready` invoices whose `expirationDate` (creation + 5 minutes) has passed on the fake clock
+      become `cancelled`, unless `start_payment` marked a payment in progress. `expirationDate` is
+      shown until an invoice is paid, as in the spec's examples.
+    * A payment settles in the first daily cycle (11, 13, 16, 18, 20 o'clock Colombia time, UTC-5)
+      strictly after it; after the 20:00 cycle, in the next day's 11:00 cycle.
+    * Fees per paid invoice: `fee_rate` of the paid amount (rounded half up to whole COP) plus
+      `fee_fixed` COP; never postpaid. A settlement's `paymentAmount` is
+      `amountCollected - fees + adjustments`.
+    * A settlement is `processing` until its cycle time on the fake clock, `paid` from then on,
+      unless pinned with `set_settlement_status`.
+    * A chargeback keeps the invoice in its settlement and books an adjustment of minus its
+      `paymentAmount` in the first cycle after the chargeback (its own cycle, if that has not run
+      yet). A settlement exists (200) while it has an invoice or an adjustment, else 404.
+    * The `paymentDate` filter matches the date part of `paymentDate` as shown (UTC).
+
+    Args:
+        api_keys: The bearer tokens accepted; the first is the one `client()` uses.
+        clock: The clock; by default a frozen `FakeClock` at the current time.
+        merchant_id: The merchant part of every `paymentUrl`.
+        fee_rate: Share of each paid amount taken as fee (`Decimal("0.01")` is 1 %).
+        fee_fixed: Fixed fee per paid invoice, in COP.
+        sleep: Awaited for injected latency; `asyncio.sleep` by default. Pass `clock.sleep` (or any
+            recording function) so that delays cost no real time.
+        seed: Seed for the random parts of ids, for reproducible runs.
+
+    Raises:
+        ValueError: If `api_keys` is empty.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_keys: Iterable[str] = (DEFAULT_API_KEY,),
+        clock: FakeClock | None = None,
+        merchant_id: str = "merchant_test",
+        fee_rate: Decimal = Decimal("0.01"),
+        fee_fixed: int = 300,
+        sleep: Sleep | None = None,
+        seed: int | None = None,
+    ) -> None:
+        self.api_keys: list[str] = list(api_keys)
+        if not self.api_keys:
+            raise ValueError("FakePalomma needs at least one API key")
+        self.clock = clock if clock is not None else FakeClock()
+        self.sleep: Sleep = sleep if sleep is not None else asyncio.sleep
+        self.requests: list[RecordedRequest] = []
+        """Every request received, oldest first (faulted ones included)."""
+        self._faults = FaultPlan()
+        self._store = InvoiceStore(
+            clock=self.clock,
+            ids=IdGenerator(seed),
+            merchant_id=merchant_id,
+            fee_rate=fee_rate,
+            fee_fixed=fee_fixed,
+        )
+        self._references = itertools.count(1)
+        self._app = build_app(self)
+
+    @property
+    def app(self) -> Starlette:
+        """The ASGI app; its operations live under `/v1` (serve it, or use `httpx.ASGITransport(app=fake.app)`)."""
+        return self._app
+
+    @property
+    def api_key(self) -> str:
+        """The first accepted API key, the one `client()` authenticates with."""
+        return self.api_keys[0]
+
+    def client(self, **options: Any) -> PalommaClient:
+        """Return a `PalommaClient` wired to this fake in process, through `httpx.ASGITransport`.
+
+        Use it as `async with fake.client() as palomma: ...`.
+
+        Args:
+            **options: Passed to `PalommaClient`; `api_key`, `base_url` and `transport` default to
+                this fake's first key, `FAKE_BASE_URL` and an ASGI transport to `fake.app`.
+
+        Returns:
+            A client that owns its HTTP connection pool; close it (or use `async with`).
+        """
+        # Imported here: the SDK must not depend on its testing package, and this keeps it that way.
+        from palomma_client import PalommaClient
+
+        options.setdefault("api_key", self.api_key)
+        options.setdefault("base_url", FAKE_BASE_URL)
+        options.setdefault("transport", httpx.ASGITransport(app=self.app))
+        return PalommaClient(**options)
+
+    # --- state: seed and inspect ------------------------------------------------------------------
+
+    def create_invoice(
+        self,
+        *,
+        reference: str | None = None,
+        amount: int = 1_850_000,
+        description: str = "Canon de arrendamiento",
+        redirect_url: str = "https://merchant.example.com/payments/return",
+        customer_document_number: str = "900123456",
+        document_type: str | None = None,
+        customer_name: str | None = None,
+        contract: str | None = None,
+    ) -> dict[str, Any]:
+        """Create an invoice directly, as if through the API (same validation), without a request.
+
+        Args:
+            reference: The merchant's reference; `REF-0001`, `REF-0002`, ... when not given.
+            amount: Amount in COP, an integer from 3,000 to 550,000,000.
+            description: Shown to the customer.
+            redirect_url: Absolute http or https URL.
+            customer_document_number: The customer's document number.
+            document_type: One of `cc`, `ce`, `nit`, `ti`, `ps`, `cif`, `ne`, `rc`, `ppt`.
+            customer_name: The customer's display name.
+            contract: The contract identifier; `"00000"` when not given.
+
+        Returns:
+            The invoice as the API returns it (camelCase JSON).
+
+        Raises:
+            ValueError: If a value breaks the API's rules or the reference is already used.
+        """
+        payload: dict[str, Any] = {
+            "reference": reference if reference is not None else f"REF-{next(self._references):04d}",
+            "amount": amount,
+            "description": description,
+            "redirectUrl": redirect_url,
+            "customerDocumentNumber": customer_document_number,
+        }
+        optional = {"documentType": document_type, "customerName": customer_name, "contract": contract}
+        payload.update({name: value for name, value in optional.items() if value is not None})
+        return self._store.create(parse_new_invoice(payload)).to_json()
+
+    def invoice(self, invoice_id: str) -> dict[str, Any]:
+        """Return an invoice as the API would (after applying any expiry due on the fake clock).
+
+        Raises:
+            KeyError: If there is no such invoice.
+        """
+        return self._store.require(invoice_id).to_json()
+
+    def invoices(self) -> list[dict[str, Any]]:
+        """Return every invoice, newest first, as the API would."""
+        return [record.to_json() for record in self._store.all()]
+
+    def settlement(self, settlement_date: date | str, cycle: str) -> dict[str, Any] | None:
+        """Return a settlement as the API would, or `None` where the API answers 404.
+
+        Args:
+            settlement_date: The settlement date, a `date` or `YYYY-MM-DD`.
+            cycle: The cycle: `"11"`, `"13"`, `"16"`, `"18"` or `"20"`.
+        """
+        return self._store.settlement(_as_date(settlement_date), cycle)
+
+    def fee_for(self, payment_amount: int) -> int:
+        """Return the fee this fake charges on one paid invoice of `payment_amount` COP."""
+        return self._store.fee_for(payment_amount)
+
+    def reset(self) -> None:
+        """Forget all invoices, settlement adjustments and statuses, faults and recorded requests."""
+        self._store.clear()
+        self._faults.clear()
+        self.requests.clear()
+
+    # --- simulation controls ----------------------------------------------------------------------
+
+    def start_payment(self, invoice_id: str) -> dict[str, Any]:
+        """Mark a customer's payment as in progress: the invoice stays `ready` but no longer expires.
+
+        Raises:
+            KeyError: If there is no such invoice.
+            ValueError: If the invoice is not `ready` (already paid, cancelled or expired).
+        """
+        return self._store.start_payment(invoice_id).to_json()
+
+    def pay(
+        self,
+        invoice_id: str,
+        *,
+        method: str = "pse",
+        source: str = "link",
+        amount: int | None = None,
+        at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """Complete the payment of a `ready` invoice.
+
+        Fills `paymentDate`, `paymentMethod`, `paymentSource`, `paymentAmount`, `paymentId`, and
+        `settlementDate` / `settlementTime` with the first cycle after the payment.
+
+        Args:
+            invoice_id: The invoice to pay.
+            method: `pse`, `nequiButton`, `bancolombiaButton`, `breb` or `card`.
+            source: `whatsapp`, `portal` or `link`.
+            amount: The amount paid, in COP; the invoice's amount when not given.
+            at: When it was paid (timezone-aware); now on the fake clock when not given.
+
+        Returns:
+            The paid invoice as the API returns it.
+
+        Raises:
+            KeyError: If there is no such invoice.
+            ValueError: If the invoice is not `ready` or an argument is invalid.
+        """
+        return self._store.pay(invoice_id, method=method, source=source, amount=amount, paid_at=at).to_json()
+
+    def cancel(self, invoice_id: str) -> dict[str, Any]:
+        """Cancel a `ready` invoice.
+
+        Raises:
+            KeyError: If there is no such invoice.
+            ValueError: If the invoice is not `ready`.
+        """
+        return self._store.cancel(invoice_id).to_json()
+
+    def expire(self, invoice_id: str) -> dict[str, Any]:
+        """Expire a `ready` invoice now: it becomes `cancelled`, its `expirationDate` moves to now if later.
+
+        Raises:
+            KeyError: If there is no such invoice.
+            ValueError: If the invoice is not `ready`.
+        """
+        return self._store.expire(invoice_id).to_json()
+
+    def chargeback(self, invoice_id: str, *, at: datetime | None = None) -> dict[str, Any]:
+        """Reverse the payment of a `paid` invoice: status `chargeback`, payment fields kept.
+
+        The invoice stays in its settlement; minus its `paymentAmount` is booked as an adjustment in
+        the first settlement cycle after the chargeback.
+
+        Args:
+            invoice_id: The invoice to charge back.
+            at: When (timezone-aware); now on the fake clock when not given.
+
+        Returns:
+            The invoice as the API returns it.
+
+        Raises:
+            KeyError: If there is no such invoice.
+            ValueError: If the invoice is not `paid`.
+        """
+        return self._store.chargeback(invoice_id, charged_back_at=at).to_json()
+
+    def set_settlement_status(self, settlement_date: date | str, cycle: str, status: str | None) -> None:
+        """Pin a settlement's status (`processing`, `paid`, `credited` or `error`); `None` unpins it.
+
+        Raises:
+            ValueError: If the status is not one of the spec's.
+        """
+        self._store.set_settlement_status(_as_date(settlement_date), cycle, status)
+
+    # --- faults -----------------------------------------------------------------------------------
+
+    def fail_next(
+        self,
+        status: int = 503,
+        *,
+        times: int | None = 1,
+        method: str | None = None,
+        path: str | None = None,
+        error: str | None = None,
+        retry_after: int | float | datetime | str | None = None,
+    ) -> Fault:
+        """Answer the next matching requests with an error, without acting on them.
+
+        Args:
+            status: The status to answer with (4xx or 5xx).
+            times: How many matching requests fail; `None` for all of them until `clear_faults`.
+            method: Only requests with this method (`"POST"`).
+            path: Only requests whose path matches this shell-style pattern, with or without
+                `/v1` (`"/invoices"`, `"/invoices/*"`).
+            error: The body's `error` message; the status's reason phrase by default.
+            retry_after: A `Retry-After` header: seconds, a datetime (sent as an HTTP date) or text.
+
+        Returns:
+            The fault rule; its `hits` count how often it fired.
+        """
+        return self._faults.add(
+            Fault(
+                kind=FaultKind.FAIL,
+                remaining=times,
+                method=method,
+                path=path,
+                status=status,
+                error=error,
+                retry_after=retry_after_header(retry_after),
+            )
+        )
+
+    def fail_after_processing(
+        self,
+        status: int = 500,
+        *,
+        times: int | None = 1,
+        method: str | None = None,
+        path: str | None = None,
+        error: str | None = None,
+        retry_after: int | float | datetime | str | None = None,
+    ) -> Fault:
+        """Act on the next matching requests, then answer them with an error anyway.
+
+        The request takes full effect (a POST /invoices creates the invoice) but the client only
+        sees the error: the situation a safe invoice creation must survive.
+
+        Args:
+            status: The status to answer with (4xx or 5xx).
+            times: How many matching requests this applies to; `None` for all until `clear_faults`.
+            method: Only requests with this method.
+            path: Only requests whose path matches this shell-style pattern (see `fail_next`).
+            error: The body's `error` message; the status's reason phrase by default.
+            retry_after: A `Retry-After` header, as for `fail_next`.
+
+        Returns:
+            The fault rule.
+        """
+        return self._faults.add(
+            Fault(
+                kind=FaultKind.FAIL_AFTER_PROCESSING,
+                remaining=times,
+                method=method,
+                path=path,
+                status=status,
+                error=error,
+                retry_after=retry_after_header(retry_after),
+            )
+        )
+
+    def delay_next(
+        self,
+        seconds: float,
+        *,
+        times: int | None = 1,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> Fault:
+        """Make the next matching requests wait `seconds` (through `fake.sleep`) before being handled.
+
+        Args:
+            seconds: The added latency.
+            times: How many matching requests are delayed; `None` for all until `clear_faults`.
+            method: Only requests with this method.
+            path: Only requests whose path matches this shell-style pattern (see `fail_next`).
+
+        Returns:
+            The fault rule.
+        """
+        return self._faults.add(Fault(kind=FaultKind.DELAY, remaining=times, method=method, path=path, seconds=seconds))
+
+    @property
+    def faults(self) -> list[Fault]:
+        """The fault rules that can still fire, oldest first."""
+        return self._faults.pending()
+
+    def clear_faults(self) -> None:
+        """Remove every fault rule."""
+        self._faults.clear()
+
+    def __repr__(self) -> str:
+        return f"<FakePalomma invoices={len(self._store.all())} clock={self.clock.now().isoformat()}>"
+
+
+def _as_date(value: date | str) -> date:
+    if isinstance(value, datetime):
+        raise TypeError("Pass a date (or YYYY-MM-DD), not a datetime")
+    if isinstance(value, date):
+        return value
+    return parse_date(value, "settlement_date")

@@ -1,0 +1,45 @@
+"""The requests the fake has received, kept for tests to inspect."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+__all__ = ["RecordedRequest"]
+
+
+@dataclass(slots=True)
+class RecordedRequest:
+    """One request as the fake received it, including those a fault answered.
+
+    Attributes:
+        method: The HTTP method, upper case.
+        path: The path, with its `/v1` prefix (`/v1/invoices`).
+        query: The raw query string, without the `?`.
+        headers: The headers, names in lower case (repeated headers joined with `, `).
+        body: The raw body.
+        status: The status the fake answered with; `None` while the request is in flight.
+    """
+
+    method: str
+    path: str
+    query: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    status: int | None = None
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The query parameters (the last value wins when one is repeated)."""
+        return dict(parse_qsl(self.query, keep_blank_values=True))
+
+    def json(self) -> Any:
+        """Return the body decoded as JSON.
+
+        Raises:
+            ValueError: If the body is not valid JSON.
+        """
+        return json.loads(self.body)

@@ -1,0 +1,417 @@
+"""The fake API's memory: invoices, their life cycle, and the settlements computed from them.
+
+Everything here is plain Python with no HTTP in sight; `_app.py` puts the API in front of it and
+`FakePalomma` exposes it to tests. Times come from a `FakeClock`, so expiry and settlement cycles
+follow fake time.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from palomma_client.testing._clock import FakeClock
+from palomma_client.testing._ids import IdGenerator
+from palomma_client.testing._validation import InvoiceQuery, NewInvoice
+
+__all__ = [
+    "COLOMBIA",
+    "INVOICE_LIFETIME",
+    "PAYMENT_METHODS",
+    "PAYMENT_SOURCES",
+    "SETTLEMENT_CYCLES",
+    "SETTLEMENT_STATUSES",
+    "DuplicateReference",
+    "InvoiceRecord",
+    "InvoiceStore",
+    "format_timestamp",
+    "next_settlement_cycle",
+    "settlement_instant",
+]
+
+INVOICE_LIFETIME = timedelta(minutes=5)
+# Colombia has kept UTC-5 all year since 1993: a fixed offset is exact, no tz database needed.
+COLOMBIA = timezone(timedelta(hours=-5), "COT")
+SETTLEMENT_CYCLES = ("11", "13", "16", "18", "20")
+PAYMENT_METHODS = ("pse", "nequiButton", "bancolombiaButton", "breb", "card")
+PAYMENT_SOURCES = ("whatsapp", "portal", "link")
+SETTLEMENT_STATUSES = ("processing", "paid", "credited", "error")
+_SETTLED_STATUSES = ("paid", "chargeback")
+
+
+class DuplicateReference(ValueError):
+    """An invoice with this reference already exists (the fake answers 400)."""
+
+
+def format_timestamp(moment: datetime) -> str:
+    """Format a time the way the API does: UTC, milliseconds and a `Z`, e.g. `2026-03-11T16:32:14.007Z`."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def settlement_instant(settlement_date: date, cycle: str) -> datetime:
+    """Return when a settlement cycle runs: `cycle` o'clock, Colombia time, on `settlement_date`."""
+    return datetime.combine(settlement_date, time(hour=int(cycle)), tzinfo=COLOMBIA)
+
+
+def next_settlement_cycle(moment: datetime) -> tuple[date, str]:
+    """Return the settlement date and cycle of money received at `moment`.
+
+    It is the first of the daily cycles (11:00, 13:00, 16:00, 18:00, 20:00 Colombia time) strictly
+    after `moment`; after the 20:00 cycle it is the next day's 11:00.
+    """
+    local = moment.astimezone(COLOMBIA)
+    for cycle in SETTLEMENT_CYCLES:
+        if settlement_instant(local.date(), cycle) > local:
+            return local.date(), cycle
+    return local.date() + timedelta(days=1), SETTLEMENT_CYCLES[0]
+
+
+@dataclass(slots=True)
+class InvoiceRecord:
+    """One invoice as the fake stores it."""
+
+    id: str
+    reference: str
+    status: str
+    amount: int
+    description: str
+    contract: str
+    customer_document_number: str
+    created_at: datetime
+    expiration_date: datetime
+    payment_url: str
+    redirect_url: str
+    document_type: str | None = None
+    customer_name: str | None = None
+    payment_in_progress: bool = False
+    payment_date: datetime | None = None
+    payment_method: str | None = None
+    payment_source: str | None = None
+    payment_amount: int | None = None
+    settlement_date: date | None = None
+    settlement_cycle: str | None = None
+    payment_id: str | None = None
+    chargeback_date: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the invoice as the API sends it: camelCase, absent fields omitted rather than null."""
+        document: dict[str, Any] = {
+            "id": self.id,
+            "reference": self.reference,
+            "status": self.status,
+            "amount": self.amount,
+            "description": self.description,
+            "contract": self.contract,
+        }
+        # As in the spec's examples: a payment link's expiry is shown until the invoice is paid.
+        if self.payment_date is None:
+            document["expirationDate"] = format_timestamp(self.expiration_date)
+        document["customerDocumentNumber"] = self.customer_document_number
+        if self.customer_name is not None:
+            document["customerName"] = self.customer_name
+        document["createdAt"] = format_timestamp(self.created_at)
+        if self.payment_date is not None and self.settlement_date is not None:
+            document["paymentDate"] = format_timestamp(self.payment_date)
+            document["paymentMethod"] = self.payment_method
+            document["paymentSource"] = self.payment_source
+            document["paymentAmount"] = self.payment_amount
+            document["settlementDate"] = self.settlement_date.isoformat()
+            document["settlementTime"] = self.settlement_cycle
+            document["paymentId"] = self.payment_id
+        document["paymentUrl"] = self.payment_url
+        return document
+
+
+@dataclass(slots=True)
+class _SettlementBook:
+    adjustments: dict[tuple[date, str], int] = field(default_factory=dict)
+    statuses: dict[tuple[date, str], str] = field(default_factory=dict)
+
+
+class InvoiceStore:
+    """The invoices of one merchant, and the rules that change them.
+
+    Args:
+        clock: Where "now" comes from.
+        ids: Makes invoice and payment ids.
+        merchant_id: Appears in every payment URL.
+        fee_rate: Share of each paid amount kept as fee (0.01 is 1 %).
+        fee_fixed: Fixed fee per paid invoice, in COP.
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: FakeClock,
+        ids: IdGenerator,
+        merchant_id: str,
+        fee_rate: Decimal,
+        fee_fixed: int,
+    ) -> None:
+        self.clock = clock
+        self.merchant_id = merchant_id
+        self.fee_rate = fee_rate
+        self.fee_fixed = fee_fixed
+        self._ids = ids
+        self._invoices: dict[str, InvoiceRecord] = {}
+        self._by_reference: dict[str, str] = {}
+        self._settlements = _SettlementBook()
+        # The CLI server runs on uvicorn's thread while a test may drive the fake from another.
+        self._lock = threading.RLock()
+
+    # --- the API's operations -------------------------------------------------------------------
+
+    def create(self, request: NewInvoice) -> InvoiceRecord:
+        """Create an invoice in status `ready`, expiring five minutes from now.
+
+        Raises:
+            DuplicateReference: If an invoice with the same reference exists, whatever its status.
+        """
+        with self._lock:
+            if request.reference in self._by_reference:
+                raise DuplicateReference(f"An invoice with reference {request.reference!r} already exists")
+            now = self.clock.now()
+            invoice_id = self._ids.invoice_id(now)
+            record = InvoiceRecord(
+                id=invoice_id,
+                reference=request.reference,
+                status="ready",
+                amount=request.amount,
+                description=request.description,
+                contract=request.contract,
+                customer_document_number=request.customer_document_number,
+                created_at=now,
+                expiration_date=now + INVOICE_LIFETIME,
+                payment_url=f"https://pagos.palomma.com/pay/{self.merchant_id}/{invoice_id}",
+                redirect_url=request.redirect_url,
+                document_type=request.document_type,
+                customer_name=request.customer_name,
+            )
+            self._invoices[invoice_id] = record
+            self._by_reference[request.reference] = invoice_id
+            return record
+
+    def get(self, invoice_id: str) -> InvoiceRecord | None:
+        """Return the invoice with this id, or `None`."""
+        with self._lock:
+            self.expire_due()
+            return self._invoices.get(invoice_id)
+
+    def page(self, query: InvoiceQuery) -> tuple[list[InvoiceRecord], str | None]:
+        """Return one page of matching invoices, newest first, and the id the next page starts after.
+
+        The second item is `None` when no matching invoice follows the page, so a cursor never
+        leads to an empty page.
+        """
+        with self._lock:
+            self.expire_due()
+            matching = (
+                record
+                for record in self.all()
+                if (query.after is None or record.id < query.after) and _matches(record, query)
+            )
+            items: list[InvoiceRecord] = []
+            for record in matching:
+                if len(items) == query.limit:
+                    return items, items[-1].id
+                items.append(record)
+            return items, None
+
+    def settlement(self, settlement_date: date, cycle: str) -> dict[str, Any] | None:
+        """Return the settlement of a date and cycle as the API sends it, or `None` if there is none."""
+        with self._lock:
+            self.expire_due()
+            key = (settlement_date, cycle)
+            included = [
+                record
+                for record in self._invoices.values()
+                if record.status in _SETTLED_STATUSES
+                and record.settlement_date == settlement_date
+                and record.settlement_cycle == cycle
+            ]
+            if not included and key not in self._settlements.adjustments:
+                return None
+            collected = sum(record.payment_amount or 0 for record in included)
+            fees = sum(self.fee_for(record.payment_amount or 0) for record in included)
+            adjustments = self._settlements.adjustments.get(key, 0)
+            status = self._settlements.statuses.get(key)
+            if status is None:
+                status = "paid" if self.clock.now() >= settlement_instant(settlement_date, cycle) else "processing"
+            return {
+                "date": settlement_date.isoformat(),
+                "cycle": cycle,
+                "status": status,
+                "numberOfInvoices": len(included),
+                "amountCollected": collected,
+                "fees": fees,
+                "feesPostpaid": False,
+                "adjustments": adjustments,
+                "gateway": False,
+                "paymentAmount": collected - fees + adjustments,
+            }
+
+    # --- what tests use to move invoices along --------------------------------------------------
+
+    def all(self) -> list[InvoiceRecord]:
+        """Return every invoice, newest first."""
+        with self._lock:
+            self.expire_due()
+            # ULIDs from IdGenerator strictly increase, so id order is creation order.
+            return sorted(self._invoices.values(), key=lambda record: record.id, reverse=True)
+
+    def require(self, invoice_id: str) -> InvoiceRecord:
+        """Return the invoice with this id.
+
+        Raises:
+            KeyError: If there is no such invoice.
+        """
+        record = self.get(invoice_id)
+        if record is None:
+            raise KeyError(f"No invoice with id {invoice_id!r}")
+        return record
+
+    def fee_for(self, payment_amount: int) -> int:
+        """Return the fee on one paid invoice: `fee_rate` of the amount, rounded half up, plus `fee_fixed`."""
+        variable = (Decimal(payment_amount) * self.fee_rate).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        return int(variable) + self.fee_fixed
+
+    def start_payment(self, invoice_id: str) -> InvoiceRecord:
+        """Mark a payment as in progress, which stops the invoice from expiring (it stays `ready`).
+
+        Raises:
+            KeyError: If there is no such invoice.
+            ValueError: If the invoice is not `ready`.
+        """
+        with self._lock:
+            record = self._require_status(invoice_id, "ready", "start a payment on")
+            record.payment_in_progress = True
+            return record
+
+    def pay(
+        self,
+        invoice_id: str,
+        *,
+        method: str,
+        source: str,
+        amount: int | None,
+        paid_at: datetime | None,
+    ) -> InvoiceRecord:
+        """Complete the payment of a `ready` invoice; see `FakePalomma.pay`."""
+        if method not in PAYMENT_METHODS:
+            raise ValueError(f"method must be one of {', '.join(PAYMENT_METHODS)}, not {method!r}")
+        if source not in PAYMENT_SOURCES:
+            raise ValueError(f"source must be one of {', '.join(PAYMENT_SOURCES)}, not {source!r}")
+        if amount is not None and (not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0):
+            raise ValueError(f"amount must be a positive integer number of COP, not {amount!r}")
+        with self._lock:
+            record = self._require_status(invoice_id, "ready", "pay")
+            moment = self.clock.now() if paid_at is None else _utc_milliseconds(paid_at)
+            record.status = "paid"
+            record.payment_in_progress = False
+            record.payment_date = moment
+            record.payment_method = method
+            record.payment_source = source
+            record.payment_amount = record.amount if amount is None else amount
+            record.payment_id = self._ids.payment_id()
+            record.settlement_date, record.settlement_cycle = next_settlement_cycle(moment)
+            return record
+
+    def cancel(self, invoice_id: str) -> InvoiceRecord:
+        """Cancel a `ready` invoice; its payment link stops working.
+
+        Raises:
+            KeyError: If there is no such invoice.
+            ValueError: If the invoice is not `ready`.
+        """
+        with self._lock:
+            record = self._require_status(invoice_id, "ready", "cancel")
+            record.status = "cancelled"
+            record.payment_in_progress = False
+            return record
+
+    def expire(self, invoice_id: str) -> InvoiceRecord:
+        """Expire a `ready` invoice now: it becomes `cancelled` and its expirationDate becomes now.
+
+        Raises:
+            KeyError: If there is no such invoice.
+            ValueError: If the invoice is not `ready`.
+        """
+        with self._lock:
+            record = self._require_status(invoice_id, "ready", "expire")
+            record.status = "cancelled"
+            record.payment_in_progress = False
+            record.expiration_date = min(record.expiration_date, self.clock.now())
+            return record
+
+    def chargeback(self, invoice_id: str, *, charged_back_at: datetime | None) -> InvoiceRecord:
+        """Reverse the payment of a `paid` invoice; see `FakePalomma.chargeback`."""
+        with self._lock:
+            record = self._require_status(invoice_id, "paid", "charge back")
+            moment = self.clock.now() if charged_back_at is None else _utc_milliseconds(charged_back_at)
+            record.status = "chargeback"
+            record.chargeback_date = moment
+            key = next_settlement_cycle(moment)
+            self._settlements.adjustments[key] = self._settlements.adjustments.get(key, 0) - (
+                record.payment_amount or 0
+            )
+            return record
+
+    def set_settlement_status(self, settlement_date: date, cycle: str, status: str | None) -> None:
+        """Pin a settlement's status (for example `error` or `credited`), or unpin it with `None`."""
+        if status is not None and status not in SETTLEMENT_STATUSES:
+            raise ValueError(f"status must be one of {', '.join(SETTLEMENT_STATUSES)}, not {status!r}")
+        with self._lock:
+            key = (settlement_date, cycle)
+            if status is None:
+                self._settlements.statuses.pop(key, None)
+            else:
+                self._settlements.statuses[key] = status
+
+    def expire_due(self) -> None:
+        """Cancel every `ready` invoice whose expirationDate has passed, unless a payment is in progress."""
+        with self._lock:
+            now = self.clock.now()
+            for record in self._invoices.values():
+                if record.status == "ready" and not record.payment_in_progress and record.expiration_date <= now:
+                    record.status = "cancelled"
+
+    def clear(self) -> None:
+        """Forget every invoice, adjustment and pinned settlement status."""
+        with self._lock:
+            self._invoices.clear()
+            self._by_reference.clear()
+            self._settlements = _SettlementBook()
+
+    def _require_status(self, invoice_id: str, status: str, action: str) -> InvoiceRecord:
+        record = self.require(invoice_id)
+        if record.status != status:
+            raise ValueError(f"Cannot {action} invoice {invoice_id}: its status is {record.status!r}, not {status!r}")
+        return record
+
+
+def _matches(record: InvoiceRecord, query: InvoiceQuery) -> bool:
+    if query.reference is not None and record.reference != query.reference:
+        return False
+    if query.customer_document_number is not None and record.customer_document_number != query.customer_document_number:
+        return False
+    if query.contract is not None and record.contract != query.contract:
+        return False
+    # paymentDate filters on the date part of the paymentDate the API shows, which is in UTC.
+    if query.payment_date is not None and (
+        record.payment_date is None or record.payment_date.astimezone(UTC).date() != query.payment_date
+    ):
+        return False
+    if query.settlement_date is not None and record.settlement_date != query.settlement_date:
+        return False
+    return query.settlement_cycle is None or record.settlement_cycle == query.settlement_cycle
+
+
+def _utc_milliseconds(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("Times given to the fake must be timezone-aware")
+    utc = moment.astimezone(UTC)
+    return utc.replace(microsecond=utc.microsecond // 1000 * 1000)
