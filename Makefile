@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+PRISM_INSTALLED := node_modules/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help setup generate check-generated lint format typecheck pytest test demo build clean
@@ -19,6 +20,17 @@ $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,testing]'
 	@touch $@
+
+# Stoplight Prism, pinned in package-lock.json, for tests/contract. Without npm the
+# contract tests skip with the reason; with CI set in the environment they fail instead.
+$(PRISM_INSTALLED): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --ignore-scripts && touch $@; \
+	elif [ -n "$$CI" ]; then \
+		echo "npm not found: CI needs Node.js 20 to run the contract tests against Prism" >&2; exit 1; \
+	else \
+		echo "npm not found: the contract tests against Prism will be SKIPPED (install Node.js 20)" >&2; \
+	fi
 
 setup: $(INSTALLED)
 
@@ -39,7 +51,7 @@ format: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
-pytest: $(INSTALLED)
+pytest: $(INSTALLED) $(PRISM_INSTALLED)
 	$(BIN)/pytest
 
 test: $(INSTALLED)
@@ -56,4 +68,4 @@ build: $(INSTALLED)
 	$(BIN)/python -m build --no-isolation --outdir dist .
 
 clean:
-	rm -rf $(VENV) dist build .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules dist build .mypy_cache .ruff_cache .pytest_cache

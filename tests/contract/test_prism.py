@@ -1,0 +1,407 @@
+"""The SDK against Stoplight Prism serving ``openapi.yaml``: software we did not write judges our requests.
+
+- Static mode: every operation returns the spec's example, and the SDK hands
+  back models equal to it; every documented error status, forced with
+  Prism's ``Prefer: code=...`` header, becomes the right exception.
+- Every request the SDK sends passes Prism's validation against the spec,
+  and a deliberately wrong request proves that this check can fail.
+- Dynamic mode: hundreds of responses generated from the schemas parse.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime
+import json
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from palomma_client import (
+    APIStatusError,
+    AsyncPager,
+    AuthenticationError,
+    BadRequestError,
+    InternalServerError,
+    Invoice,
+    NotFoundError,
+    Page,
+    PaginationError,
+    PalommaClient,
+    PalommaError,
+    Settlement,
+)
+from palomma_client._generated.api.invoices import create_invoice
+from palomma_client._generated.client import Client
+from palomma_client._generated.models import CreateInvoiceRequest
+from tests.contract.conftest import API_KEY, AUTHORIZATION, SPEC, ViolationCheck
+
+with SPEC.open(encoding="utf-8") as _handle:
+    API: dict[str, Any] = yaml.safe_load(_handle)
+
+ERROR_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    404: NotFoundError,
+    500: InternalServerError,
+}
+DYNAMIC_RESPONSES_PER_OPERATION = 200
+DYNAMIC_CONCURRENCY = 16
+
+
+# --- what the spec documents ------------------------------------------------------------------------------------
+
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        target: Any = API
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def _operations() -> dict[str, dict[str, Any]]:
+    return {
+        operation["operationId"]: operation
+        for path_item in API["paths"].values()
+        for operation in path_item.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+
+
+OPERATIONS = _operations()
+
+
+def _examples(response: dict[str, Any]) -> dict[str | None, Any]:
+    """A documented response's examples by name; ``None`` names a lone ``example``."""
+    media = _resolve(response)["content"]["application/json"]
+    if "examples" in media:
+        return {name: _resolve(example)["value"] for name, example in media["examples"].items()}
+    return {None: media["example"]}
+
+
+def _success_example(operation_id: str) -> Any:
+    (example,) = _examples(OPERATIONS[operation_id]["responses"]["200"]).values()
+    return example
+
+
+def _parameter_example(operation_id: str, name: str) -> Any:
+    return next(
+        parameter["example"] for parameter in OPERATIONS[operation_id]["parameters"] if parameter["name"] == name
+    )
+
+
+def _create_request_example() -> dict[str, Any]:
+    (example,) = OPERATIONS["createInvoice"]["requestBody"]["content"]["application/json"]["examples"].values()
+    body: dict[str, Any] = example["value"]
+    return body
+
+
+def _date_time_properties() -> set[str]:
+    return {
+        name
+        for schema in API["components"]["schemas"].values()
+        for name, prop in schema.get("properties", {}).items()
+        if prop.get("format") == "date-time"
+    }
+
+
+DATE_TIME_PROPERTIES = _date_time_properties()
+
+
+def _as_compared(value: Any) -> Any:
+    """JSON with each ``date-time`` property as an instant: the SDK parses them, so their spelling may change."""
+    if isinstance(value, list):
+        return [_as_compared(item) for item in value]
+    if isinstance(value, dict):
+        return {
+            key: datetime.datetime.fromisoformat(item)
+            if key in DATE_TIME_PROPERTIES and isinstance(item, str)
+            else _as_compared(item)
+            for key, item in value.items()
+        }
+    return value
+
+
+def _snake_case(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+# --- the SDK calls, one per operation ---------------------------------------------------------------------------
+
+INVOICE_ID: str = _parameter_example("getInvoice", "id")
+SETTLEMENT_DATE = datetime.date.fromisoformat(_parameter_example("getSettlement", "date"))
+SETTLEMENT_CYCLE: str = _parameter_example("getSettlement", "cycle")
+CREATE_ARGUMENTS: dict[str, Any] = {_snake_case(name): value for name, value in _create_request_example().items()}
+# The list example holds INV-2026-0001, and after a 5xx a create looks its
+# reference up before giving up; with this one the lookup finds nothing.
+UNLISTED_CREATE_ARGUMENTS = {**CREATE_ARGUMENTS, "reference": "INV-2026-0002"}
+
+
+async def _first_page(pager: AsyncPager[Invoice]) -> Page[Invoice]:
+    pages: AsyncIterator[Page[Invoice]] = pager.pages()
+    async with contextlib.aclosing(pages):  # type: ignore[type-var]
+        return await anext(pages)
+
+
+async def _collect(pager: AsyncPager[Invoice], *, into: list[Invoice]) -> None:
+    async for invoice in pager:
+        into.append(invoice)
+
+
+Call = Callable[[PalommaClient], Awaitable[Any]]
+
+CALLS: dict[str, Call] = {
+    "createInvoice": lambda palomma: palomma.invoices.create(**UNLISTED_CREATE_ARGUMENTS),
+    "getInvoice": lambda palomma: palomma.invoices.get(INVOICE_ID),
+    "listInvoices": lambda palomma: _first_page(palomma.invoices.list(contract="CTR-8842")),
+    "getSettlement": lambda palomma: palomma.settlements.get(SETTLEMENT_DATE, SETTLEMENT_CYCLE),
+}
+
+
+@contextlib.asynccontextmanager
+async def _palomma(
+    violations: ViolationCheck, *, prefer: str | None = None, **http_options: Any
+) -> AsyncIterator[PalommaClient]:
+    """A ``PalommaClient`` on Prism whose responses the violation check sees.
+
+    Args:
+        violations: The check that records each response.
+        prefer: A ``Prefer`` header for the call's first request only, so the
+            lookup a failed create makes afterwards gets Prism's usual answer.
+        http_options: More ``httpx.AsyncClient`` options.
+    """
+    hooks: dict[str, list[Callable[..., Any]]] = {}
+    if prefer is not None:
+        sent: list[httpx.Request] = []
+
+        async def ask_prism_for(request: httpx.Request) -> None:
+            if not sent:
+                request.headers["Prefer"] = prefer
+            sent.append(request)
+
+        hooks["request"] = [ask_prism_for]
+    async with (
+        violations.http_client(event_hooks=hooks, **http_options) as http,
+        PalommaClient(api_key=API_KEY, base_url=violations.prism.base_url, max_retries=0, http_client=http) as palomma,
+    ):
+        yield palomma
+
+
+def test_every_operation_of_the_spec_is_called() -> None:
+    assert set(CALLS) == set(OPERATIONS)
+
+
+# --- static examples --------------------------------------------------------------------------------------------
+
+
+async def test_create_invoice_sends_the_documented_body_and_returns_the_documented_invoice(
+    violations: ViolationCheck,
+) -> None:
+    async with _palomma(violations) as palomma:
+        invoice = await palomma.invoices.create(
+            **CREATE_ARGUMENTS, document_type=None, customer_name=None, contract=None
+        )
+
+    assert isinstance(invoice, Invoice)
+    assert _as_compared(invoice.to_dict()) == _as_compared(_success_example("createInvoice"))
+    (request,) = violations.requests
+    assert json.loads(request.content) == _create_request_example()
+    await violations.assert_none()
+
+
+async def test_get_invoice_returns_the_documented_invoice(violations: ViolationCheck) -> None:
+    async with _palomma(violations) as palomma:
+        invoice = await palomma.invoices.get(INVOICE_ID)
+
+    assert isinstance(invoice, Invoice)
+    assert _as_compared(invoice.to_dict()) == _as_compared(_success_example("getInvoice"))
+    await violations.assert_none()
+
+
+async def test_get_settlement_returns_the_documented_settlement(violations: ViolationCheck) -> None:
+    async with _palomma(violations) as palomma:
+        settlement = await palomma.settlements.get(SETTLEMENT_DATE, SETTLEMENT_CYCLE)
+
+    assert isinstance(settlement, Settlement)
+    assert _as_compared(settlement.to_dict()) == _as_compared(_success_example("getSettlement"))
+    await violations.assert_none()
+
+
+async def test_list_invoices_first_page_is_the_documented_page(violations: ViolationCheck) -> None:
+    example = _success_example("listInvoices")
+    async with _palomma(violations) as palomma:
+        page = await _first_page(
+            palomma.invoices.list(
+                reference="INV-2026-0001",
+                customer_document_number="900123456",
+                contract="CTR-8842",
+                payment_date=datetime.date(2026, 3, 11),
+                settlement_date=SETTLEMENT_DATE,
+                settlement_cycle="1",
+                limit=100,
+            )
+        )
+
+    assert all(isinstance(item, Invoice) for item in page.items)
+    assert _as_compared([item.to_dict() for item in page.items]) == _as_compared(example["items"])
+    assert page.cursor == example["cursor"]
+    await violations.assert_none()
+
+
+async def test_list_invoices_sends_the_cursor_back_and_stops_when_prism_repeats_it(
+    violations: ViolationCheck,
+) -> None:
+    # Static Prism answers every page with the same example, cursor included:
+    # the pager must follow it once, then refuse to loop.
+    example = _success_example("listInvoices")
+    invoices: list[Invoice] = []
+    async with _palomma(violations) as palomma:
+        with pytest.raises(PaginationError):
+            await _collect(palomma.invoices.list(settlement_date=SETTLEMENT_DATE, limit=100), into=invoices)
+
+    assert [invoice.id for invoice in invoices] == [example["items"][0]["id"]] * 2
+    first, second = violations.requests
+    assert "cursor" not in first.url.params
+    assert second.url.params["cursor"] == example["cursor"]
+    assert second.url.params["settlementDate"] == "2026-03-12"
+    await violations.assert_none()
+
+
+async def test_create_after_a_500_returns_the_invoice_its_reference_lookup_finds(violations: ViolationCheck) -> None:
+    listed = _success_example("listInvoices")["items"][0]
+    async with _palomma(violations, prefer="code=500") as palomma:
+        invoice = await palomma.invoices.create(**CREATE_ARGUMENTS)
+
+    assert _as_compared(invoice.to_dict()) == _as_compared(listed)
+    create, lookup = violations.requests
+    assert (create.method, create.url.path) == ("POST", "/invoices")
+    assert (lookup.method, lookup.url.path, lookup.url.params["reference"]) == ("GET", "/invoices", "INV-2026-0001")
+    await violations.assert_none()
+
+
+# --- documented errors ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ErrorCase:
+    operation_id: str
+    status: int
+    example_name: str | None
+    message: str
+
+    @property
+    def prefer(self) -> str:
+        return f"code={self.status}" + (f", example={self.example_name}" if self.example_name else "")
+
+    def __str__(self) -> str:
+        return f"{self.operation_id}-{self.status}-{self.example_name or 'example'}"
+
+
+ERROR_CASES = [
+    ErrorCase(operation_id, int(status), name, example["error"])
+    for operation_id, operation in OPERATIONS.items()
+    for status, response in operation["responses"].items()
+    if not status.startswith("2")
+    for name, example in _examples(response).items()
+]
+
+
+def test_every_documented_error_status_has_an_exception_class() -> None:
+    assert {case.status for case in ERROR_CASES} == set(ERROR_CLASSES)
+
+
+@pytest.mark.parametrize("case", ERROR_CASES, ids=str)
+async def test_documented_error_becomes_its_exception_with_the_servers_message(
+    case: ErrorCase, violations: ViolationCheck
+) -> None:
+    async with _palomma(violations, prefer=case.prefer) as palomma:
+        with pytest.raises(APIStatusError) as raised:
+            await CALLS[case.operation_id](palomma)
+
+    error = raised.value
+    assert type(error) is ERROR_CLASSES[case.status]
+    assert isinstance(error, PalommaError)
+    assert error.status_code == case.status
+    assert error.message == case.message
+    assert error.body == {"error": case.message}
+    await violations.assert_none()
+
+
+# --- the violation check can fail -------------------------------------------------------------------------------
+
+
+async def _send_amount_as_a_string(http: httpx.AsyncClient) -> None:
+    # The generated function, not PalommaClient, which would refuse the string before sending.
+    client = Client(base_url=str(http.base_url)).set_async_httpx_client(http)
+    body = CreateInvoiceRequest.from_dict({**_create_request_example(), "amount": "1850000"})
+    await create_invoice.asyncio_detailed(client=client, body=body)
+
+
+async def _send_a_page_size_over_the_maximum(http: httpx.AsyncClient) -> None:
+    await http.get("/invoices", params={"limit": 500})
+
+
+@pytest.mark.parametrize(
+    ("send_wrong_request", "location"),
+    [
+        pytest.param(_send_amount_as_a_string, "request.body.amount", id="amount-as-string"),
+        pytest.param(_send_a_page_size_over_the_maximum, "request.query.limit", id="limit-over-100"),
+    ],
+)
+async def test_violation_check_reports_a_request_that_breaks_the_spec(
+    violations: ViolationCheck,
+    send_wrong_request: Callable[[httpx.AsyncClient], Awaitable[None]],
+    location: str,
+) -> None:
+    async with violations.http_client(base_url=violations.prism.base_url, headers=AUTHORIZATION) as http:
+        await send_wrong_request(http)
+
+    assert location in [violation.location for violation in violations.header_violations()]
+    assert location in [violation.location for violation in await violations.log_violations()]
+    with pytest.raises(AssertionError, match=re.escape(location)):
+        await violations.assert_none()
+
+
+# --- dynamic mode -----------------------------------------------------------------------------------------------
+
+READ_OPERATIONS = {
+    "getInvoice": (CALLS["getInvoice"], Invoice),
+    "listInvoices": (CALLS["listInvoices"], Page),
+    "getSettlement": (CALLS["getSettlement"], Settlement),
+}
+
+
+@pytest.mark.parametrize("operation_id", READ_OPERATIONS)
+async def test_generated_responses_parse(operation_id: str, dynamic_violations: ViolationCheck) -> None:
+    call, expected = READ_OPERATIONS[operation_id]
+    limit = asyncio.Semaphore(DYNAMIC_CONCURRENCY)
+
+    async def one_call(palomma: PalommaClient) -> Any:
+        async with limit:
+            try:
+                return await call(palomma)
+            except PalommaError as error:
+                response = getattr(error, "response", None)
+                return f"{error!r}; body: {response.text if response is not None else '(no response)'}"
+
+    async with _palomma(dynamic_violations, timeout=30.0) as palomma:
+        results = await asyncio.gather(*(one_call(palomma) for _ in range(DYNAMIC_RESPONSES_PER_OPERATION)))
+
+    failures = [result for result in results if not isinstance(result, expected)]
+    assert not failures, f"{len(failures)} of {len(results)} generated responses failed:\n" + "\n".join(
+        map(str, failures[:5])
+    )
+    # A seeded Prism would answer the same body every time and prove nothing.
+    assert len({repr(result) for result in results}) > DYNAMIC_RESPONSES_PER_OPERATION // 2
+    if expected is Page:
+        assert all(isinstance(item, Invoice) for page in results for item in page.items)
+    assert len(dynamic_violations.requests) == DYNAMIC_RESPONSES_PER_OPERATION
+    await dynamic_violations.assert_none(requests_only=True)
