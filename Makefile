@@ -61,7 +61,7 @@ test: $(INSTALLED)
 	$(MAKE) --no-print-directory pytest
 
 demo: $(INSTALLED)
-	$(BIN)/python scripts/demo.py
+	$(BIN)/python examples/quickstart.py
 
 build: $(INSTALLED)
 	rm -rf dist

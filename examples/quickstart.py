@@ -1,0 +1,171 @@
+"""Bill a month's rent with Palomma, end to end.
+
+    python examples/quickstart.py
+
+With no ``PALOMMA_API_KEY`` set, it starts the fake Palomma API over real HTTP
+on a free loopback port and runs the whole flow against it: invoices, payments,
+the pager, a settlement, a retried failure and a safely reconciled create.
+With ``PALOMMA_API_KEY`` and ``PALOMMA_ENVIRONMENT=sandbox`` set, it runs the
+same calls against the Palomma sandbox and skips what only the fake can
+simulate (payments and injected faults).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import sys
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from palomma_client import Invoice, PalommaClient
+
+if TYPE_CHECKING:
+    from palomma_client.testing import FakePalomma
+
+TENANTS = [
+    ("Ana Gómez", "1020304050", "CTR-8842", 1_850_000),
+    ("Inmobiliaria Los Andes SAS", "900123456", "CTR-9120", 3_200_000),
+    ("Carlos Ruiz", "79865432", "CTR-7301", 1_150_000),
+]
+REDIRECT_URL = "https://merchant.example.com/payments/return"
+
+
+def cop(amount: float) -> str:
+    return f"${amount:,.0f} COP".replace(",", ".")
+
+
+def step(title: str) -> None:
+    print(f"\n== {title}")
+
+
+async def run(palomma: PalommaClient, fake: FakePalomma | None) -> None:
+    """The flow a property manager runs each month."""
+    run_id = "DEMO" if fake is not None else time.strftime("%Y%m%d%H%M%S")
+
+    step("Create this month's rent invoices")
+    invoices: list[Invoice] = []
+    for number, (name, document, contract, amount) in enumerate(TENANTS, start=1):
+        invoice = await palomma.invoices.create(
+            reference=f"RENT-2026-03-{run_id}-{number:03d}",
+            amount=amount,
+            description="Canon de arrendamiento marzo 2026",
+            redirect_url=REDIRECT_URL,
+            customer_document_number=document,
+            document_type="nit" if name.endswith("SAS") else "cc",
+            customer_name=name,
+            contract=contract,
+        )
+        invoices.append(invoice)
+        print(f"  {invoice.reference}  {cop(invoice.amount):>16}  {invoice.status}  {invoice.payment_url}")
+
+    settled_on: tuple[str, str] | None = None
+    if fake is not None:
+        step("Tenants pay (simulated by the fake)")
+        for invoice, method in zip(invoices[:2], ("pse", "nequiButton"), strict=True):
+            paid = fake.pay(invoice.id, method=method, source="link")
+            settled_on = (paid["settlementDate"], paid["settlementTime"])
+            print(f"  {invoice.reference} paid with {method}; settles {settled_on[0]} cycle {settled_on[1]}")
+        fake.clock.advance(timedelta(hours=12))
+        print("  twelve hours pass: the unpaid link expired (five minutes), the 11:00 cycle ran")
+    else:
+        print("\n  (against the real API, tenants pay at the payment URLs above)")
+
+    step("Page through the invoices with the async pager")
+    async for page in palomma.invoices.list(limit=2, max_items=len(TENANTS)).pages():
+        print(f"  page of {len(page.items)}: {', '.join(f'{item.reference} [{item.status}]' for item in page.items)}")
+
+    step("Fetch one invoice")
+    fetched = await palomma.invoices.get(invoices[0].id)
+    print(
+        f"  {fetched.id}: {fetched.status}, paid {cop(fetched.payment_amount or 0)} via {fetched.payment_method or '-'}"
+    )
+
+    if settled_on is not None:
+        step("Fetch the settlement that pays the rent out")
+        settlement = await palomma.settlements.get(*settled_on)
+        print(
+            f"  {settlement.date} cycle {settlement.cycle}: {settlement.status}, {int(settlement.number_of_invoices)} "
+            f"invoices, collected {cop(settlement.amount_collected)}, fees {cop(settlement.fees)}, "
+            f"paid out {cop(settlement.payment_amount)}"
+        )
+
+    if fake is not None:
+        step("A failure the SDK retries on its own")
+        fake.fail_next(503, path="/invoices/*", retry_after=1, error="Service Unavailable")
+        again = await palomma.invoices.get(invoices[1].id)
+        print(f"  the API answered 503 once; the retry returned {again.reference} [{again.status}]")
+
+        step("A create the API processed but answered with 500")
+        fake.fail_after_processing(500, method="POST", path="/invoices")
+        reference = f"RENT-2026-03-{run_id}-004"
+        recovered = await palomma.invoices.create(
+            reference=reference,
+            amount=2_400_000,
+            description="Canon de arrendamiento marzo 2026",
+            redirect_url=REDIRECT_URL,
+            customer_document_number="52345678",
+        )
+        matches = [invoice async for invoice in palomma.invoices.list(reference=reference)]
+        print(f"  create returned {recovered.id}; invoices with reference {reference}: {len(matches)}")
+
+    step("Summary")
+    everything = [invoice async for invoice in palomma.invoices.list(limit=100, max_items=1000)]
+    mine = [invoice for invoice in everything if (invoice.reference or "").startswith(f"RENT-2026-03-{run_id}")]
+    paid = [invoice for invoice in mine if invoice.status == "paid"]
+    collected = sum(invoice.payment_amount or 0 for invoice in paid)
+    print(f"  {len(mine)} invoices, {len(paid)} paid, {cop(collected)} collected")
+
+
+@contextlib.asynccontextmanager
+async def serve_over_http(fake: FakePalomma) -> AsyncIterator[str]:
+    """Serve the fake with uvicorn on a free 127.0.0.1 port; yield its base URL."""
+    import uvicorn
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(fake.app, log_level="warning", lifespan="off"))
+    task = asyncio.create_task(server.serve(sockets=[listener]))
+    try:
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.01)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
+    finally:
+        server.should_exit = True
+        await task
+        listener.close()
+
+
+async def announce_retry(delay: float) -> None:
+    print(f"  ... waiting {delay:.1f}s before retrying, as the API's Retry-After asked")
+    await asyncio.sleep(delay)
+
+
+async def main() -> None:
+    logging.basicConfig(format="  [log] %(message)s", stream=sys.stdout)
+    logging.getLogger("palomma_client").setLevel(logging.INFO)
+    if os.environ.get("PALOMMA_API_KEY"):
+        async with PalommaClient() as palomma:
+            print(f"Running against {palomma.base_url}")
+            await run(palomma, None)
+        return
+
+    # Only the fake needs the testing extra; the real API needs nothing more than the SDK.
+    from palomma_client.testing import FakeClock, FakePalomma
+
+    fake = FakePalomma(clock=FakeClock(datetime(2026, 3, 11, 14, 30, tzinfo=UTC)), seed=2026)
+    async with serve_over_http(fake) as base_url:
+        print(f"Fake Palomma API listening on {base_url} (set PALOMMA_API_KEY to use the real API)")
+        async with PalommaClient(api_key=fake.api_key, base_url=base_url, sleep=announce_retry) as palomma:
+            await run(palomma, fake)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
