@@ -1,0 +1,302 @@
+"""FakePalomma's Python side: seeding, simulation controls, the documented rules, reset and client()."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from palomma_client import PalommaClient
+from palomma_client.testing import DEFAULT_API_KEY, FAKE_BASE_URL, FakeClock, FakePalomma
+from tests.testing.conftest import START
+
+
+def test_create_invoice_seeds_with_defaults_and_numbered_references(fake: FakePalomma) -> None:
+    first = fake.create_invoice()
+    second = fake.create_invoice(amount=3_000, customer_name="Ana", contract="CTR-1", document_type="cc")
+    assert (first["reference"], second["reference"]) == ("REF-0001", "REF-0002")
+    assert (first["status"], first["contract"], first["createdAt"]) == ("ready", "00000", "2026-03-11T16:32:14.007Z")
+    assert (second["amount"], second["customerName"], second["contract"]) == (3_000, "Ana", "CTR-1")
+    assert fake.invoices() == [second, first]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"amount": 100}, "Amount must be between 3000 and 550000000"),
+        ({"reference": ""}, "reference must not be empty"),
+        ({"redirect_url": "merchant.example.com"}, "redirectUrl must be an absolute http or https URL"),
+        ({"document_type": "passport"}, "documentType must be one of"),
+    ],
+)
+def test_create_invoice_applies_the_api_rules(fake: FakePalomma, arguments: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        fake.create_invoice(**arguments)  # type: ignore[arg-type]
+    assert fake.invoices() == []
+
+
+def test_create_invoice_refuses_a_used_reference(fake: FakePalomma) -> None:
+    fake.create_invoice(reference="INV-1")
+    with pytest.raises(ValueError, match="An invoice with reference 'INV-1' already exists"):
+        fake.create_invoice(reference="INV-1")
+
+
+def test_invoice_raises_key_error_for_unknown_ids(fake: FakePalomma) -> None:
+    with pytest.raises(KeyError, match="01HQY8EW1H9YGH5PAV5Y2M9R3T"):
+        fake.invoice("01HQY8EW1H9YGH5PAV5Y2M9R3T")
+
+
+def test_at_least_one_api_key_is_needed() -> None:
+    with pytest.raises(ValueError, match="at least one API key"):
+        FakePalomma(api_keys=[])
+
+
+def test_the_first_key_is_the_one_the_client_uses() -> None:
+    assert FakePalomma().api_key == DEFAULT_API_KEY == "sk_test_palomma_fake"
+    assert FakePalomma(api_keys=["sk_a", "sk_b"]).api_key == "sk_a"
+
+
+# --- paying ----------------------------------------------------------------------------------------
+
+
+def test_pay_fills_every_payment_field_and_the_next_cycle(fake: FakePalomma) -> None:
+    invoice = fake.create_invoice()
+    paid = fake.pay(invoice["id"])
+    assert paid["status"] == "paid"
+    assert paid["paymentDate"] == "2026-03-11T16:32:14.007Z"
+    assert (paid["paymentMethod"], paid["paymentSource"], paid["paymentAmount"]) == ("pse", "link", 1_850_000)
+    assert paid["paymentId"].startswith("payin_")
+    assert (paid["settlementDate"], paid["settlementTime"]) == ("2026-03-11", "13")
+    assert "expirationDate" not in paid
+
+
+def test_pay_takes_method_source_amount_and_time(fake: FakePalomma) -> None:
+    invoice = fake.create_invoice()
+    paid = fake.pay(
+        invoice["id"],
+        method="nequiButton",
+        source="whatsapp",
+        amount=1_000_000,
+        at=datetime(2026, 3, 12, 1, 30, tzinfo=UTC),  # 20:30 in Colombia
+    )
+    assert (paid["paymentMethod"], paid["paymentSource"], paid["paymentAmount"]) == (
+        "nequiButton",
+        "whatsapp",
+        1_000_000,
+    )
+    assert (paid["paymentDate"], paid["settlementDate"], paid["settlementTime"]) == (
+        "2026-03-12T01:30:00.000Z",
+        "2026-03-12",
+        "11",
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"method": "cash"}, "method must be one of"),
+        ({"source": "email"}, "source must be one of"),
+        ({"amount": 0}, "amount must be a positive integer"),
+        ({"amount": 10.5}, "amount must be a positive integer"),
+        ({"at": datetime(2026, 3, 11, 12, 0)}, "timezone-aware"),
+    ],
+)
+def test_pay_refuses_impossible_payments(fake: FakePalomma, arguments: dict[str, object], message: str) -> None:
+    invoice = fake.create_invoice()
+    with pytest.raises(ValueError, match=message):
+        fake.pay(invoice["id"], **arguments)  # type: ignore[arg-type]
+    assert fake.invoice(invoice["id"])["status"] == "ready"
+
+
+def test_only_ready_invoices_can_be_paid_cancelled_or_expired(fake: FakePalomma) -> None:
+    invoice = fake.create_invoice()
+    fake.pay(invoice["id"])
+    for control in (fake.pay, fake.cancel, fake.expire, fake.start_payment):
+        with pytest.raises(ValueError, match="its status is 'paid'"):
+            control(invoice["id"])
+
+
+def test_controls_raise_key_error_for_unknown_invoices(fake: FakePalomma) -> None:
+    for control in (fake.pay, fake.cancel, fake.expire, fake.chargeback, fake.start_payment):
+        with pytest.raises(KeyError):
+            control("01HQY8EW1H9YGH5PAV5Y2M9R3T")
+
+
+# --- cancelling and expiring -----------------------------------------------------------------------
+
+
+def test_cancel_keeps_the_expiration_date(fake: FakePalomma) -> None:
+    invoice = fake.create_invoice()
+    cancelled = fake.cancel(invoice["id"])
+    assert cancelled["status"] == "cancelled"
+    assert cancelled["expirationDate"] == invoice["expirationDate"]
+
+
+def test_expire_cancels_now_and_moves_the_expiration_date_to_now(fake: FakePalomma) -> None:
+    invoice = fake.create_invoice()
+    fake.clock.advance(timedelta(minutes=1))
+    expired = fake.expire(invoice["id"])
+    assert (expired["status"], expired["expirationDate"]) == ("cancelled", "2026-03-11T16:33:14.007Z")
+
+
+def test_ready_invoices_expire_five_minutes_after_creation(fake: FakePalomma) -> None:
+    invoice = fake.create_invoice()
+    assert invoice["expirationDate"] == "2026-03-11T16:37:14.007Z"
+    fake.clock.set(START + timedelta(minutes=5) - timedelta(milliseconds=1))
+    assert fake.invoice(invoice["id"])["status"] == "ready"
+    fake.clock.advance(timedelta(milliseconds=1))
+    assert fake.invoice(invoice["id"])["status"] == "cancelled"
+    with pytest.raises(ValueError, match="its status is 'cancelled'"):
+        fake.pay(invoice["id"])
+
+
+def test_a_payment_in_progress_stops_expiry_until_it_completes(fake: FakePalomma) -> None:
+    invoice = fake.create_invoice()
+    assert fake.start_payment(invoice["id"])["status"] == "ready"
+    fake.clock.advance(timedelta(hours=1))
+    assert fake.invoice(invoice["id"])["status"] == "ready"
+    paid = fake.pay(invoice["id"])
+    assert (paid["status"], paid["settlementTime"]) == ("paid", "13")  # paid at 12:32 Colombia time
+
+
+# --- settlements -----------------------------------------------------------------------------------
+
+
+def test_the_fee_is_a_rate_rounded_half_up_plus_a_fixed_amount() -> None:
+    fake = FakePalomma(fee_rate=Decimal("0.0125"), fee_fixed=1_000)
+    assert fake.fee_for(1_850_000) == 23_125 + 1_000
+    assert fake.fee_for(3_020) == 38 + 1_000  # 37.75 rounds up
+    assert fake.fee_for(3_000) == 38 + 1_000  # 37.5 rounds half up
+    assert FakePalomma().fee_for(1_850_000) == 18_500 + 300
+
+
+def test_a_settlement_is_processing_until_its_cycle_runs_then_paid(fake: FakePalomma) -> None:
+    fake.pay(fake.create_invoice()["id"])
+    settlement = fake.settlement("2026-03-11", "13")
+    assert settlement is not None
+    assert settlement["status"] == "processing"
+    fake.clock.set(datetime(2026, 3, 11, 18, 0, tzinfo=UTC) - timedelta(milliseconds=1))  # 12:59:59.999 in Colombia
+    assert fake.settlement(date(2026, 3, 11), "13") == settlement
+    fake.clock.advance(timedelta(milliseconds=1))
+    assert fake.settlement(date(2026, 3, 11), "13") == {**settlement, "status": "paid"}
+
+
+def test_a_settlement_status_can_be_pinned_and_unpinned(fake: FakePalomma) -> None:
+    fake.pay(fake.create_invoice()["id"])
+    for status in ("error", "credited", "paid", "processing"):
+        fake.set_settlement_status("2026-03-11", "13", status)
+        assert fake.settlement("2026-03-11", "13")["status"] == status  # type: ignore[index]
+    fake.set_settlement_status("2026-03-11", "13", None)
+    assert fake.settlement("2026-03-11", "13")["status"] == "processing"  # type: ignore[index]
+    with pytest.raises(ValueError, match="status must be one of"):
+        fake.set_settlement_status("2026-03-11", "13", "refunded")
+
+
+def test_cancelled_and_unpaid_invoices_are_not_settled(fake: FakePalomma) -> None:
+    fake.create_invoice()
+    fake.cancel(fake.create_invoice()["id"])
+    fake.pay(fake.create_invoice(amount=10_000)["id"])
+    settlement = fake.settlement("2026-03-11", "13")
+    assert settlement is not None
+    assert (settlement["numberOfInvoices"], settlement["amountCollected"]) == (1, 10_000)
+
+
+def test_a_chargeback_before_the_cycle_is_an_adjustment_in_the_same_settlement(fake: FakePalomma) -> None:
+    invoice = fake.create_invoice()
+    fake.pay(invoice["id"])
+    charged_back = fake.chargeback(invoice["id"])
+    assert charged_back["status"] == "chargeback"
+    assert charged_back["paymentAmount"] == 1_850_000
+    fee = fake.fee_for(1_850_000)
+    assert fake.settlement("2026-03-11", "13") == {
+        "date": "2026-03-11",
+        "cycle": "13",
+        "status": "processing",
+        "numberOfInvoices": 1,
+        "amountCollected": 1_850_000,
+        "fees": fee,
+        "feesPostpaid": False,
+        "adjustments": -1_850_000,
+        "gateway": False,
+        "paymentAmount": -fee,
+    }
+
+
+def test_a_chargeback_after_settlement_is_deducted_from_the_next_cycle(fake: FakePalomma) -> None:
+    first = fake.create_invoice()
+    fake.pay(first["id"])
+    settled = fake.settlement("2026-03-11", "13")
+    fake.clock.set(datetime(2026, 3, 11, 19, 0, tzinfo=UTC))  # 14:00 in Colombia, after the 13:00 cycle
+    fake.chargeback(first["id"])
+    assert fake.settlement("2026-03-11", "13") == {**settled, "status": "paid"}  # type: ignore[dict-item]
+    adjustment_only = fake.settlement("2026-03-11", "16")
+    assert adjustment_only is not None
+    assert (adjustment_only["numberOfInvoices"], adjustment_only["adjustments"]) == (0, -1_850_000)
+    assert adjustment_only["paymentAmount"] == -1_850_000
+
+    second = fake.create_invoice()
+    fake.pay(second["id"], amount=2_000_000)
+    combined = fake.settlement("2026-03-11", "16")
+    assert combined is not None
+    assert combined["paymentAmount"] == 2_000_000 - fake.fee_for(2_000_000) - 1_850_000
+
+
+def test_only_paid_invoices_can_be_charged_back(fake: FakePalomma) -> None:
+    invoice = fake.create_invoice()
+    with pytest.raises(ValueError, match="its status is 'ready', not 'paid'"):
+        fake.chargeback(invoice["id"])
+
+
+def test_settlement_dates_must_be_dates(fake: FakePalomma) -> None:
+    with pytest.raises(TypeError, match="not a datetime"):
+        fake.settlement(START, "13")
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        fake.settlement("11/03/2026", "13")
+
+
+# --- housekeeping ----------------------------------------------------------------------------------
+
+
+async def test_reset_forgets_everything(fake: FakePalomma) -> None:
+    invoice = fake.create_invoice()
+    fake.pay(invoice["id"])
+    fake.chargeback(invoice["id"])
+    fake.set_settlement_status("2026-03-11", "13", "error")
+    fake.fail_next(503)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL) as client:
+        await client.get("/invoices")
+    fake.reset()
+    assert (fake.invoices(), fake.faults, fake.requests) == ([], [], [])
+    assert fake.settlement("2026-03-11", "13") is None
+    fake.create_invoice(reference=invoice["reference"])  # the reference is free again
+
+
+def test_clear_faults_removes_pending_rules(fake: FakePalomma) -> None:
+    fake.fail_next(503, times=None)
+    fake.delay_next(1.0)
+    assert len(fake.faults) == 2
+    fake.clear_faults()
+    assert fake.faults == []
+
+
+def test_seeds_make_ids_reproducible() -> None:
+    one = FakePalomma(clock=FakeClock(START), seed=42).create_invoice()
+    two = FakePalomma(clock=FakeClock(START), seed=42).create_invoice()
+    assert one["id"] == two["id"]
+
+
+def test_repr_is_short(fake: FakePalomma) -> None:
+    fake.create_invoice()
+    assert repr(fake) == "<FakePalomma invoices=1 clock=2026-03-11T16:32:14.007000+00:00>"
+
+
+async def test_client_is_a_palomma_client_for_this_fake_that_accepts_overrides(fake: FakePalomma) -> None:
+    async with fake.client() as palomma:
+        assert isinstance(palomma, PalommaClient)
+        assert str(palomma.base_url).rstrip("/") == FAKE_BASE_URL
+        await palomma.invoices.list().to_list()
+    assert fake.requests[-1].headers["authorization"] == f"Bearer {DEFAULT_API_KEY}"
+    async with fake.client(max_retries=0) as palomma:
+        assert palomma.max_retries == 0

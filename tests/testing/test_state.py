@@ -1,0 +1,124 @@
+"""Settlement cycles, timestamps and the invoice JSON the fake's state produces."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from palomma_client.testing._state import (
+    COLOMBIA,
+    InvoiceRecord,
+    format_timestamp,
+    next_settlement_cycle,
+    settlement_instant,
+)
+
+START = datetime(2026, 3, 11, 16, 32, 14, 7000, tzinfo=UTC)
+
+
+def _colombia(day: int, hour: int, minute: int = 0, second: int = 0, millisecond: int = 0) -> datetime:
+    return datetime(2026, 3, day, hour, minute, second, millisecond * 1000, tzinfo=COLOMBIA)
+
+
+@pytest.mark.parametrize(
+    ("paid_at", "expected"),
+    [
+        (_colombia(11, 0, 0), (date(2026, 3, 11), "11")),
+        (_colombia(11, 10, 59, 59, 999), (date(2026, 3, 11), "11")),
+        (_colombia(11, 11, 0), (date(2026, 3, 11), "13")),
+        (_colombia(11, 12, 59, 59, 999), (date(2026, 3, 11), "13")),
+        (_colombia(11, 13, 0), (date(2026, 3, 11), "16")),
+        (_colombia(11, 16, 30), (date(2026, 3, 11), "18")),
+        (_colombia(11, 18, 0), (date(2026, 3, 11), "20")),
+        (_colombia(11, 19, 59, 59, 999), (date(2026, 3, 11), "20")),
+        (_colombia(11, 20, 0), (date(2026, 3, 12), "11")),
+        (_colombia(11, 23, 59, 59, 999), (date(2026, 3, 12), "11")),
+    ],
+)
+def test_a_payment_settles_in_the_first_cycle_strictly_after_it(paid_at: datetime, expected: tuple[date, str]) -> None:
+    assert next_settlement_cycle(paid_at) == expected
+
+
+def test_cycles_follow_the_colombian_date_not_the_utc_date() -> None:
+    # 02:00 UTC on the 12th is 21:00 on the 11th in Colombia: after the last cycle of the 11th.
+    assert next_settlement_cycle(datetime(2026, 3, 12, 2, 0, tzinfo=UTC)) == (date(2026, 3, 12), "11")
+    # 04:30 UTC on the 12th is 23:30 on the 11th.
+    assert next_settlement_cycle(datetime(2026, 3, 12, 4, 30, tzinfo=UTC)) == (date(2026, 3, 12), "11")
+    # 15:59 UTC is 10:59 in Colombia.
+    assert next_settlement_cycle(datetime(2026, 3, 12, 15, 59, tzinfo=UTC)) == (date(2026, 3, 12), "11")
+
+
+def test_the_year_end_rolls_over() -> None:
+    assert next_settlement_cycle(datetime(2026, 12, 31, 20, 30, tzinfo=COLOMBIA)) == (date(2027, 1, 1), "11")
+
+
+def test_a_cycle_runs_at_its_hour_colombia_time() -> None:
+    assert settlement_instant(date(2026, 3, 12), "16") == datetime(2026, 3, 12, 21, 0, tzinfo=UTC)
+
+
+def test_timestamps_are_utc_with_milliseconds_and_z() -> None:
+    assert format_timestamp(START) == "2026-03-11T16:32:14.007Z"
+    assert format_timestamp(_colombia(11, 11, 32, 14, 7)) == "2026-03-11T16:32:14.007Z"
+    assert format_timestamp(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)) == "2026-01-02T03:04:05.000Z"
+
+
+def _record(**changes: object) -> InvoiceRecord:
+    record = InvoiceRecord(
+        id="01HQY8EW1H9YGH5PAV5Y2M9R3T",
+        reference="INV-2026-0001",
+        status="ready",
+        amount=1_850_000,
+        description="Canon de arrendamiento marzo 2026",
+        contract="00000",
+        customer_document_number="900123456",
+        created_at=START,
+        expiration_date=START + timedelta(minutes=5),
+        payment_url="https://pagos.palomma.com/pay/merchant_123/01HQY8EW1H9YGH5PAV5Y2M9R3T",
+        redirect_url="https://merchant.example.com/payments/return",
+    )
+    for name, value in changes.items():
+        setattr(record, name, value)
+    return record
+
+
+def test_a_ready_invoice_serialises_like_the_spec_example_without_absent_fields() -> None:
+    assert _record(customer_name="Inmobiliaria Ejemplo SAS").to_json() == {
+        "id": "01HQY8EW1H9YGH5PAV5Y2M9R3T",
+        "reference": "INV-2026-0001",
+        "status": "ready",
+        "amount": 1850000,
+        "description": "Canon de arrendamiento marzo 2026",
+        "contract": "00000",
+        "expirationDate": "2026-03-11T16:37:14.007Z",
+        "customerDocumentNumber": "900123456",
+        "customerName": "Inmobiliaria Ejemplo SAS",
+        "createdAt": "2026-03-11T16:32:14.007Z",
+        "paymentUrl": "https://pagos.palomma.com/pay/merchant_123/01HQY8EW1H9YGH5PAV5Y2M9R3T",
+    }
+    assert "customerName" not in _record().to_json()
+
+
+def test_a_paid_invoice_shows_its_payment_and_no_longer_its_expiry() -> None:
+    paid = _record(
+        status="paid",
+        payment_date=datetime(2026, 3, 11, 18, 1, 3, 219000, tzinfo=UTC),
+        payment_method="pse",
+        payment_source="link",
+        payment_amount=1_850_000,
+        settlement_date=date(2026, 3, 11),
+        settlement_cycle="16",
+        payment_id="payin_8JkM2P",
+    ).to_json()
+    assert "expirationDate" not in paid
+    assert {
+        name: paid[name] for name in paid if name.startswith(("payment", "settlement")) and name != "paymentUrl"
+    } == {
+        "paymentDate": "2026-03-11T18:01:03.219Z",
+        "paymentMethod": "pse",
+        "paymentSource": "link",
+        "paymentAmount": 1850000,
+        "settlementDate": "2026-03-11",
+        "settlementTime": "16",
+        "paymentId": "payin_8JkM2P",
+    }
