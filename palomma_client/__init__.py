@@ -6,6 +6,13 @@ async with PalommaClient(environment="sandbox") as palomma:
     invoice = await palomma.invoices.create(...)
 """
 
+from palomma_client._batch import (
+    InvoiceBatchItem,
+    InvoiceBatchOutcome,
+    InvoiceBatchResult,
+    InvoiceRequest,
+    read_invoice_csv,
+)
 from palomma_client._client import DEFAULT_CONNECTION_LIMITS, DEFAULT_TIMEOUT, PalommaClient
 from palomma_client._environments import Environment
 from palomma_client._exceptions import (
@@ -18,6 +25,8 @@ from palomma_client._exceptions import (
     ConflictError,
     InternalServerError,
     InvalidParameterError,
+    InvoiceCSVError,
+    InvoiceCSVProblem,
     InvoiceOutcomeUnknownError,
     NotFoundError,
     PaginationError,
@@ -40,11 +49,21 @@ from palomma_client._generated.models import (
 from palomma_client._invoices import Invoices
 from palomma_client._logging import setup_logging_from_environment as _setup_logging_from_environment
 from palomma_client._pagination import AsyncPager, Page
+from palomma_client._reconcile import Discrepancy, DiscrepancyKind, ReconciliationReport
 from palomma_client._retry import DEFAULT_MAX_RETRIES
 from palomma_client._settlements import Settlements
 from palomma_client._version import __version__
 
-_PRIVATE_MODULES = {"_client", "_environments", "_exceptions", "_invoices", "_pagination", "_settlements"}
+_PRIVATE_MODULES = {
+    "_batch",
+    "_client",
+    "_environments",
+    "_exceptions",
+    "_invoices",
+    "_pagination",
+    "_reconcile",
+    "_settlements",
+}
 
 __all__ = [
     "API_VERSION",
@@ -59,14 +78,22 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "Discrepancy",
+    "DiscrepancyKind",
     "DocumentType",
     "Environment",
     "InternalServerError",
     "InvalidParameterError",
     "Invoice",
+    "InvoiceBatchItem",
+    "InvoiceBatchOutcome",
+    "InvoiceBatchResult",
+    "InvoiceCSVError",
+    "InvoiceCSVProblem",
     "InvoiceOutcomeUnknownError",
     "InvoicePaymentMethod",
     "InvoicePaymentSource",
+    "InvoiceRequest",
     "InvoiceStatus",
     "Invoices",
     "NotFoundError",
@@ -76,10 +103,12 @@ __all__ = [
     "PalommaError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReconciliationReport",
     "Settlement",
     "SettlementStatus",
     "Settlements",
     "__version__",
+    "read_invoice_csv",
 ]
 
 # Tracebacks and reprs read ``palomma_client.NotFoundError``, not the private

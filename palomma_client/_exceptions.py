@@ -2,6 +2,7 @@
 
     PalommaError
      ├── InvalidParameterError        (also a ValueError: bad input, nothing was sent)
+     │    └── InvoiceCSVError           an invoice CSV file has bad rows or columns
      ├── APIConnectionError           the request failed before a response arrived
      │    └── APITimeoutError
      ├── APIStatusError               the API answered with an error status
@@ -23,7 +24,9 @@ method and path only, and response bodies are quoted, never headers.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Final
 
 import httpx
 
@@ -37,6 +40,8 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "InvalidParameterError",
+    "InvoiceCSVError",
+    "InvoiceCSVProblem",
     "InvoiceOutcomeUnknownError",
     "NotFoundError",
     "PaginationError",
@@ -72,6 +77,53 @@ class InvalidParameterError(PalommaError, ValueError):
     def __init__(self, parameter: str, message: str) -> None:
         super().__init__(f"{parameter}: {message}")
         self.parameter = parameter
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceCSVProblem:
+    """One problem found in an invoice CSV file.
+
+    Attributes:
+        line: The line number in the file (1 is the header), or ``None`` for the file as a whole.
+        column: The column at fault, or ``None`` for the whole row.
+        message: What is wrong, and how to write it instead.
+    """
+
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [f"line {self.line}"] if self.line is not None else []
+        if self.column is not None:
+            where.append(self.column)
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+_CSV_PROBLEMS_IN_MESSAGE: Final = 20
+
+
+class InvoiceCSVError(InvalidParameterError):
+    """An invoice CSV file has a missing or unknown column, or bad rows; nothing was sent.
+
+    The message lists the first problems, each with its line number; ``problems`` has all of them.
+
+    Attributes:
+        path: The file, as given.
+        problems: Every problem found, in file order.
+    """
+
+    def __init__(self, path: str, problems: Iterable[InvoiceCSVProblem | tuple[int | None, str | None, str]]) -> None:
+        self.path = path
+        self.problems = tuple(
+            problem if isinstance(problem, InvoiceCSVProblem) else InvoiceCSVProblem(*problem) for problem in problems
+        )
+        count = len(self.problems)
+        lines = [f"  {problem}" for problem in self.problems[:_CSV_PROBLEMS_IN_MESSAGE]]
+        if count > _CSV_PROBLEMS_IN_MESSAGE:
+            lines.append(f"  ... and {count - _CSV_PROBLEMS_IN_MESSAGE} more")
+        noun = "problem" if count == 1 else "problems"
+        super().__init__("path", f"{path} has {count} {noun}; nothing was sent:\n" + "\n".join(lines))
 
 
 class APIConnectionError(PalommaError):

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from palomma_client._base_client import TimeoutOption
+from palomma_client._batch import (
+    DEFAULT_BATCH_CONCURRENCY,
+    InvoiceBatchResult,
+    InvoiceRequest,
+    ProgressCallback,
+    create_many,
+)
 from palomma_client._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -149,6 +157,46 @@ class Invoices:
                 )
                 await client._sleep(delay)
                 retries += 1
+
+    async def create_many(
+        self,
+        requests: Iterable[InvoiceRequest | Mapping[str, Any]],
+        *,
+        concurrency: int = DEFAULT_BATCH_CONCURRENCY,
+        on_progress: ProgressCallback | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> InvoiceBatchResult:
+        """Issue many invoices at once, such as a month's rent; rerunning the batch never duplicates one.
+
+        Every request is checked before anything is sent. Then, at most ``concurrency`` at a time,
+        each item looks its reference up (``find_by_reference``): an invoice that exists is reported
+        as ``already_existed`` and left alone; otherwise it is created through ``create``, with the
+        same safe retries. A 400 on the create is looked up once more, since another run may have
+        created the invoice in between. One item's failure never stops the others; cancelling the
+        call cancels the items not yet finished::
+
+            result = await palomma.invoices.create_many(read_invoice_csv("rent-2026-03.csv"))
+            for item in result.failed:
+                print(item.request.line, item.reference, item.error)
+
+        Args:
+            requests: ``InvoiceRequest`` objects, or mappings of ``create``'s keyword arguments, each
+                with its own ``reference``.
+            concurrency: How many items are in flight at once (default 10).
+            on_progress: Called as ``on_progress(done, total, item)`` after each item, in the caller's
+                task (awaited if it returns an awaitable); an exception it raises stops the batch.
+            timeout: Overrides the client's timeout for each request.
+
+        Returns:
+            One ``InvoiceBatchItem`` per request, in input order: created, already existed (with any
+            ``differences`` from the request), or failed with its ``error``.
+
+        Raises:
+            InvalidParameterError: A request breaks the API's rules (the parameter names it, as in
+                ``requests[3].amount``), two requests share a reference, or an option is invalid;
+                nothing was sent.
+        """
+        return await create_many(self, requests, concurrency=concurrency, on_progress=on_progress, timeout=timeout)
 
     async def _recover(self, reference: str, error: PalommaError, timeout: TimeoutOption) -> Invoice | None:
         logger.info(

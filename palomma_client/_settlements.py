@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from palomma_client._generated.api.settlements import get_settlement
 from palomma_client._generated.models import Settlement
 from palomma_client._invoices import _cycle_text
+from palomma_client._reconcile import ReconciliationReport, reconcile
 from palomma_client._validation import check_date, check_text
 
 if TYPE_CHECKING:
@@ -59,3 +60,40 @@ class Settlements:
             sleep=client._sleep,
             description=f"get settlement {settlement_date.isoformat()}/{settlement_cycle}",
         )
+
+    async def reconcile(
+        self, date: datetime.date | str, cycle: str | int, *, timeout: float | httpx.Timeout | None = None
+    ) -> ReconciliationReport:
+        """Check a settlement against every invoice listed for its date and cycle.
+
+        Fetches the settlement, then every invoice with that ``settlementDate`` and ``settlementCycle``
+        (all pages), and checks that the invoices' ``paymentAmount`` add up to ``amountCollected``,
+        that their number is ``numberOfInvoices``, and that ``amountCollected - fees + adjustments``
+        (``amountCollected + adjustments`` when ``feesPostpaid``) is the ``paymentAmount`` paid out::
+
+            report = await palomma.settlements.reconcile("2026-03-12", "11")
+            if not report.balanced:
+                for discrepancy in report.discrepancies:
+                    print(discrepancy.kind, discrepancy.message)
+
+        A charged-back invoice counts in the settlement it was paid in, like a paid one: its money
+        was collected then, and the API keeps its payment fields. The reversal arrives later as a
+        negative adjustment, which the API does not tie to an invoice.
+
+        Args:
+            date: The settlement date, as ``datetime.date`` or ``"YYYY-MM-DD"``.
+            cycle: The cycle, such as ``"11"`` (an int such as ``11`` is sent as its digits).
+            timeout: Overrides the client's timeout for each request of this call.
+
+        Returns:
+            A ``ReconciliationReport``: ``balanced``, the figures on both sides, and each ``Discrepancy``
+            with its kind and a readable message.
+
+        Raises:
+            InvalidParameterError: ``date`` or ``cycle`` is malformed; nothing was sent.
+            NotFoundError: There is no settlement for this date and cycle.
+            APIStatusError: The API answered with another error.
+            APIConnectionError: The API could not be reached, after retries.
+            PaginationError: The invoice listing repeated a cursor.
+        """
+        return await reconcile(self._client, date, cycle, timeout=timeout)
