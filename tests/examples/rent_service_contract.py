@@ -1,0 +1,396 @@
+"""The behaviour both example services share, checked once for each framework.
+
+``tests/examples/test_fastapi_app.py`` and ``test_aiohttp_app.py`` subclass
+``RentServiceContract`` and provide the ``start_service`` fixture; every test
+here then runs against that framework's service, on the fake Palomma API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from types import ModuleType
+from typing import Any, ClassVar
+
+import httpx
+import pytest
+
+from palomma_client import PalommaClient
+from palomma_client.testing import FakePalomma
+from tests.examples.conftest import RecordingFactory, Service, StartService, skip_wait
+
+TENANT = "1020304050"
+OTHER_TENANT = "900123456"
+SANDBOX = "https://sandbox.api.palomma.com/v1"
+
+
+def rent_invoice(**changes: Any) -> dict[str, Any]:
+    """A valid body for ``POST /tenants/{document}/rent-invoices``, with changes."""
+    return {
+        "reference": "RENT-2026-03-0001",
+        "amount": 1_850_000,
+        "description": "Canon de arrendamiento marzo 2026",
+        "redirect_url": "https://merchant.example.com/payments/return",
+        **changes,
+    }
+
+
+class RentServiceContract:
+    """Tests of the rent service, whichever framework serves it."""
+
+    example: ClassVar[ModuleType]
+    """The example module under test; set by each subclass."""
+
+    # --- creating and listing ----------------------------------------------------------------------
+
+    async def test_creating_an_invoice_returns_its_payment_url_and_the_api_holds_exactly_it(
+        self, service: Service, palomma_fake: FakePalomma
+    ) -> None:
+        reply = await service.request("POST", f"/tenants/{TENANT}/rent-invoices", json=rent_invoice())
+
+        assert reply.status == 201
+        created = reply.json()
+        [stored] = palomma_fake.invoices()
+        assert created["invoice_id"] == stored["id"]
+        assert created["payment_url"] == stored["paymentUrl"]
+        assert created["payment_url"].startswith("https://")
+        assert created["status"] == "ready"
+        assert stored["reference"] == "RENT-2026-03-0001"
+        assert stored["amount"] == created["amount"] == 1_850_000
+        assert stored["customerDocumentNumber"] == created["customer_document_number"] == TENANT
+
+    async def test_optional_fields_reach_the_api(self, service: Service, palomma_fake: FakePalomma) -> None:
+        body = rent_invoice(customer_name="Ana Gómez", contract="CTR-8842", document_type="cc")
+
+        reply = await service.request("POST", f"/tenants/{TENANT}/rent-invoices", json=body)
+
+        assert reply.status == 201
+        [stored] = palomma_fake.invoices()
+        assert (stored["customerName"], stored["contract"]) == ("Ana Gómez", "CTR-8842")
+        # Invoices do not show the document type; the request that created this one does.
+        assert palomma_fake.requests[0].json()["documentType"] == "cc"
+        assert reply.json()["customer_name"] == "Ana Gómez"
+
+    async def test_listing_returns_only_the_tenants_invoices_across_pages(
+        self, service: Service, palomma_fake: FakePalomma
+    ) -> None:
+        mine = []
+        for month in range(1, 6):
+            mine.append(palomma_fake.create_invoice(reference=f"A-{month}", customer_document_number=TENANT))
+            palomma_fake.create_invoice(reference=f"B-{month}", customer_document_number=OTHER_TENANT)
+
+        reply = await service.request("GET", f"/tenants/{TENANT}/invoices", params={"limit": 2})
+
+        assert reply.status == 200
+        listed = reply.json()["invoices"]
+        assert [invoice["reference"] for invoice in listed] == ["A-5", "A-4", "A-3", "A-2", "A-1"]
+        assert {invoice["customer_document_number"] for invoice in listed} == {TENANT}
+        pages = [request for request in palomma_fake.requests if request.method == "GET"]
+        assert len(pages) == 3
+        assert all(page.params["customerDocumentNumber"] == TENANT for page in pages)
+        assert all(page.params["limit"] == "2" for page in pages)
+
+    async def test_max_items_stops_the_listing_without_fetching_further_pages(
+        self, service: Service, palomma_fake: FakePalomma
+    ) -> None:
+        for month in range(1, 6):
+            palomma_fake.create_invoice(reference=f"A-{month}", customer_document_number=TENANT)
+
+        reply = await service.request("GET", f"/tenants/{TENANT}/invoices", params={"limit": 2, "max_items": 3})
+
+        assert [invoice["reference"] for invoice in reply.json()["invoices"]] == ["A-5", "A-4", "A-3"]
+        assert len(palomma_fake.requests) == 2
+
+    async def test_a_tenant_with_no_invoices_gets_an_empty_list(self, service: Service) -> None:
+        reply = await service.request("GET", f"/tenants/{TENANT}/invoices")
+
+        assert (reply.status, reply.json()) == (200, {"invoices": []})
+
+    async def test_a_payment_made_on_the_fake_shows_on_the_invoice(
+        self, service: Service, palomma_fake: FakePalomma
+    ) -> None:
+        created = (await service.request("POST", f"/tenants/{TENANT}/rent-invoices", json=rent_invoice())).json()
+        palomma_fake.pay(created["invoice_id"], method="nequiButton")
+
+        reply = await service.request("GET", f"/tenants/{TENANT}/invoices/{created['invoice_id']}")
+
+        assert reply.status == 200
+        assert (reply.json()["status"], reply.json()["payment_method"]) == ("paid", "nequiButton")
+        assert reply.json()["payment_date"] is not None
+
+    async def test_another_tenants_invoice_is_not_found(self, service: Service, palomma_fake: FakePalomma) -> None:
+        theirs = palomma_fake.create_invoice(customer_document_number=OTHER_TENANT)
+
+        reply = await service.request("GET", f"/tenants/{TENANT}/invoices/{theirs['id']}")
+        unknown = await service.request("GET", f"/tenants/{TENANT}/invoices/01HQY8EW1H9YGH5PAV5Y2M9R3T")
+
+        assert (reply.status, reply.json()) == (404, {"error": "Invoice not found"})
+        assert (unknown.status, unknown.json()) == (reply.status, reply.json())
+
+    # --- input errors: 422, nothing sent ------------------------------------------------------------
+
+    async def test_an_amount_out_of_range_is_422_naming_it_and_never_reaches_the_api(
+        self, service: Service, palomma_fake: FakePalomma
+    ) -> None:
+        reply = await service.request("POST", f"/tenants/{TENANT}/rent-invoices", json=rent_invoice(amount=2_999))
+
+        assert reply.status == 422
+        assert reply.json() == {
+            "error": "amount: must be between 3,000 and 550,000,000 COP, got 2,999",
+            "parameter": "amount",
+        }
+        assert palomma_fake.requests == []
+
+    @pytest.mark.parametrize(
+        ("changes", "parameter"),
+        [
+            ({"redirect_url": "/payments/return"}, "redirect_url"),
+            ({"document_type": "passport"}, "document_type"),
+            ({"reference": "   "}, "reference"),
+        ],
+    )
+    async def test_other_invalid_fields_are_422_naming_them(
+        self, service: Service, palomma_fake: FakePalomma, changes: dict[str, Any], parameter: str
+    ) -> None:
+        reply = await service.request("POST", f"/tenants/{TENANT}/rent-invoices", json=rent_invoice(**changes))
+
+        assert (reply.status, reply.json()["parameter"]) == (422, parameter)
+        assert reply.json()["error"].startswith(f"{parameter}: ")
+        assert palomma_fake.requests == []
+
+    async def test_a_blank_tenant_document_is_422_under_the_services_name_for_it(
+        self, service: Service, palomma_fake: FakePalomma
+    ) -> None:
+        reply = await service.request("GET", "/tenants/%20/invoices")
+
+        assert (reply.status, reply.json()) == (422, {"error": "document: must not be empty", "parameter": "document"})
+        assert palomma_fake.requests == []
+
+    @pytest.mark.parametrize(("params", "parameter"), [({"limit": 500}, "limit"), ({"max_items": 501}, "max_items")])
+    async def test_listing_limits_out_of_range_are_422(
+        self, service: Service, palomma_fake: FakePalomma, params: dict[str, int], parameter: str
+    ) -> None:
+        reply = await service.request("GET", f"/tenants/{TENANT}/invoices", params=params)
+
+        assert (reply.status, reply.json()["parameter"]) == (422, parameter)
+        assert palomma_fake.requests == []
+
+    async def test_an_invoice_the_api_rejects_is_422_with_the_apis_message(
+        self, service: Service, palomma_fake: FakePalomma
+    ) -> None:
+        palomma_fake.create_invoice(reference="RENT-2026-03-0001")
+
+        reply = await service.request("POST", f"/tenants/{TENANT}/rent-invoices", json=rent_invoice())
+
+        assert reply.status == 422
+        assert reply.json() == {"error": "An invoice with reference 'RENT-2026-03-0001' already exists"}
+
+    async def test_a_rejection_whose_body_is_not_the_apis_error_is_not_quoted(
+        self, start_service: StartService
+    ) -> None:
+        def gateway_page(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(400, text="<html>upstream gateway internals</html>")
+
+        clients = RecordingFactory(
+            lambda: PalommaClient(
+                api_key="sk_test_gateway", base_url=SANDBOX, transport=httpx.MockTransport(gateway_page)
+            )
+        )
+        async with start_service(clients) as service:
+            reply = await service.request("POST", f"/tenants/{TENANT}/rent-invoices", json=rent_invoice())
+
+        assert (reply.status, reply.json()) == (422, {"error": "Palomma rejected the invoice"})
+        assert "internals" not in reply.text
+
+    # --- our credentials: 502, generic -------------------------------------------------------------
+
+    async def test_a_wrong_api_key_is_502_and_neither_the_key_nor_the_apis_message_leaks(
+        self, start_service: StartService, palomma_fake: FakePalomma, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        wrong_key = "sk_live_wrong_4f9a2c7e1b8d"
+        clients = RecordingFactory(lambda: palomma_fake.client(api_key=wrong_key, sleep=skip_wait))
+        with caplog.at_level(logging.DEBUG):
+            async with start_service(clients) as service:
+                created = await service.request("POST", f"/tenants/{TENANT}/rent-invoices", json=rent_invoice())
+                listed = await service.request("GET", f"/tenants/{TENANT}/invoices")
+
+        for reply in (created, listed):
+            assert (reply.status, reply.json()) == (
+                502,
+                {"error": "The payment service is unavailable; please try again later"},
+            )
+            assert wrong_key not in reply.text
+            assert wrong_key not in str(dict(reply.headers))
+            assert "token" not in reply.text.lower()
+        assert [request.status for request in palomma_fake.requests] == [401, 401]
+        assert wrong_key not in caplog.text
+        assert palomma_fake.invoices() == []
+
+    async def test_a_forbidden_key_is_502(self, service: Service, palomma_fake: FakePalomma) -> None:
+        palomma_fake.fail_next(403, times=None, error="Key not enabled for invoices")
+
+        reply = await service.request("GET", f"/tenants/{TENANT}/invoices")
+
+        assert reply.status == 502
+        assert "enabled" not in reply.text
+
+    # --- Palomma's failures: 5xx ------------------------------------------------------------------------
+
+    async def test_an_api_outage_beyond_the_retries_is_502_without_the_apis_message(
+        self, service: Service, palomma_fake: FakePalomma
+    ) -> None:
+        palomma_fake.fail_next(503, times=None, error="upstream pool db-7 exhausted")
+
+        reply = await service.request("GET", f"/tenants/{TENANT}/invoices")
+
+        assert (reply.status, reply.json()) == (
+            502,
+            {"error": "The payment service is unavailable; please try again later"},
+        )
+        assert len(palomma_fake.requests) == 3, "one request and the client's two retries"
+
+    async def test_a_rate_limit_beyond_the_retries_is_503_with_the_apis_retry_after(
+        self, service: Service, palomma_fake: FakePalomma
+    ) -> None:
+        palomma_fake.fail_next(429, times=None, retry_after=7)
+
+        reply = await service.request("GET", f"/tenants/{TENANT}/invoices")
+
+        assert (reply.status, reply.headers["Retry-After"]) == (503, "7")
+        assert reply.json() == {"error": "The payment service is busy; retry in 7 seconds"}
+        assert len(palomma_fake.requests) == 3
+
+    async def test_a_rate_limited_create_is_503_and_creates_nothing(
+        self, service: Service, palomma_fake: FakePalomma
+    ) -> None:
+        palomma_fake.fail_next(429, times=None, method="POST")
+
+        reply = await service.request("POST", f"/tenants/{TENANT}/rent-invoices", json=rent_invoice())
+
+        assert (reply.status, reply.headers["Retry-After"]) == (503, "5")
+        assert palomma_fake.invoices() == []
+
+    async def test_a_create_the_api_processed_but_answered_with_500_returns_the_one_invoice(
+        self, service: Service, palomma_fake: FakePalomma
+    ) -> None:
+        palomma_fake.fail_after_processing(500, method="POST", path="/invoices")
+
+        reply = await service.request("POST", f"/tenants/{TENANT}/rent-invoices", json=rent_invoice())
+
+        assert reply.status == 201
+        [stored] = palomma_fake.invoices()
+        assert reply.json()["invoice_id"] == stored["id"]
+        assert [request.method for request in palomma_fake.requests] == ["POST", "GET"]
+
+    async def test_a_create_whose_outcome_cannot_be_checked_is_503_and_a_retry_cannot_bill_twice(
+        self, service: Service, palomma_fake: FakePalomma
+    ) -> None:
+        palomma_fake.fail_after_processing(500, method="POST", path="/invoices")
+        palomma_fake.fail_next(503, times=None, method="GET")
+
+        reply = await service.request("POST", f"/tenants/{TENANT}/rent-invoices", json=rent_invoice())
+
+        assert (reply.status, reply.headers["Retry-After"]) == (503, "30")
+        assert "Retry later with the same reference" in reply.json()["error"]
+        assert len(palomma_fake.invoices()) == 1
+
+        palomma_fake.clear_faults()
+        retried = await service.request("POST", f"/tenants/{TENANT}/rent-invoices", json=rent_invoice())
+
+        assert (retried.status, retried.json()["error"]) == (
+            422,
+            "An invoice with reference 'RENT-2026-03-0001' already exists",
+        )
+        assert len(palomma_fake.invoices()) == 1
+
+    async def test_an_outage_during_a_create_is_503_retry_later_and_creates_nothing(
+        self, service: Service, palomma_fake: FakePalomma
+    ) -> None:
+        palomma_fake.fail_next(503, times=None)
+
+        reply = await service.request("POST", f"/tenants/{TENANT}/rent-invoices", json=rent_invoice())
+
+        assert reply.status == 503
+        assert "Retry later" in reply.json()["error"]
+        assert palomma_fake.invoices() == []
+
+    async def test_an_api_that_times_out_is_504(self, start_service: StartService) -> None:
+        def time_out(request: httpx.Request) -> httpx.Response:
+            raise httpx.ReadTimeout("timed out", request=request)
+
+        clients = RecordingFactory(
+            lambda: PalommaClient(
+                api_key="sk_test_slow", base_url=SANDBOX, transport=httpx.MockTransport(time_out), sleep=skip_wait
+            )
+        )
+        async with start_service(clients) as service:
+            reply = await service.request("GET", f"/tenants/{TENANT}/invoices")
+
+        assert (reply.status, reply.json()) == (
+            504,
+            {"error": "The payment service did not answer in time; please try again"},
+        )
+
+    async def test_an_api_that_refuses_connections_is_502(self, start_service: StartService, refused_port: int) -> None:
+        clients = RecordingFactory(
+            lambda: PalommaClient(
+                api_key="sk_test_refused", base_url=f"http://127.0.0.1:{refused_port}/v1", sleep=skip_wait
+            )
+        )
+        async with start_service(clients) as service:
+            listed = await service.request("GET", f"/tenants/{TENANT}/invoices")
+            created = await service.request("POST", f"/tenants/{TENANT}/rent-invoices", json=rent_invoice())
+
+        for reply in (listed, created):
+            assert (reply.status, reply.json()) == (
+                502,
+                {"error": "The payment service is unavailable; please try again later"},
+            )
+
+    # --- one shared client -----------------------------------------------------------------------------
+
+    async def test_a_burst_of_200_concurrent_requests_shares_one_client_without_error(
+        self, service: Service, palomma_fake: FakePalomma, fake_clients: RecordingFactory
+    ) -> None:
+        creates = [
+            service.request(
+                "POST",
+                f"/tenants/{TENANT}-{number % 10}/rent-invoices",
+                json=rent_invoice(reference=f"RENT-2026-03-{number:04d}"),
+            )
+            for number in range(150)
+        ]
+        lists = [service.request("GET", f"/tenants/{TENANT}-{number % 10}/invoices") for number in range(50)]
+
+        replies = await asyncio.gather(*creates, *lists)
+
+        assert [reply.status for reply in replies] == [201] * 150 + [200] * 50
+        assert len({reply.json()["invoice_id"] for reply in replies[:150]}) == 150
+        assert len(palomma_fake.invoices()) == 150
+        assert len(fake_clients.made) == 1
+
+    async def test_the_service_opens_one_client_at_startup_and_closes_it_at_shutdown(
+        self, start_service: StartService, fake_clients: RecordingFactory
+    ) -> None:
+        async with start_service(fake_clients) as service:
+            [palomma] = fake_clients.made
+            await service.request("GET", f"/tenants/{TENANT}/invoices")
+            await service.request("GET", f"/tenants/{TENANT}/invoices")
+            assert not palomma.is_closed
+
+        assert palomma.is_closed
+        assert fake_clients.made == [palomma]
+
+    async def test_in_production_the_client_comes_from_the_environment(
+        self, start_service: StartService, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("PALOMMA_API_KEY", "sk_test_from_environment")
+        monkeypatch.setenv("PALOMMA_ENVIRONMENT", "sandbox")
+        monkeypatch.delenv("PALOMMA_BASE_URL", raising=False)
+        clients = RecordingFactory(self.example.client_from_environment)
+
+        async with start_service(clients):
+            [palomma] = clients.made
+            assert palomma.base_url == SANDBOX
+
+        assert palomma.is_closed
