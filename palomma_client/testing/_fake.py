@@ -18,6 +18,8 @@ from palomma_client.testing._ids import IdGenerator
 from palomma_client.testing._recording import RecordedRequest
 from palomma_client.testing._state import InvoiceStore
 from palomma_client.testing._validation import parse_date, parse_new_invoice
+from palomma_client.testing._webhooks import DELIVERY_TIMEOUT, FakeWebhooks, WebhookCallback
+from palomma_client.webhooks import SignatureScheme, compute_signature
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -104,6 +106,8 @@ class FakePalomma:
             fee_fixed=fee_fixed,
         )
         self._references = itertools.count(1)
+        self.webhooks: FakeWebhooks | None = None
+        """Webhook deliveries, once `enable_webhooks` has been called."""
         self._app = build_app(self)
 
     @property
@@ -209,6 +213,8 @@ class FakePalomma:
         self._store.clear()
         self._faults.clear()
         self.requests.clear()
+        if self.webhooks is not None:
+            self.webhooks.clear()
 
     # --- simulation controls ----------------------------------------------------------------------
 
@@ -249,7 +255,9 @@ class FakePalomma:
             KeyError: If there is no such invoice.
             ValueError: If the invoice is not `ready` or an argument is invalid.
         """
-        return self._store.pay(invoice_id, method=method, source=source, amount=amount, paid_at=at).to_json()
+        invoice = self._store.pay(invoice_id, method=method, source=source, amount=amount, paid_at=at).to_json()
+        self._observe()
+        return invoice
 
     def cancel(self, invoice_id: str) -> dict[str, Any]:
         """Cancel a `ready` invoice.
@@ -258,7 +266,9 @@ class FakePalomma:
             KeyError: If there is no such invoice.
             ValueError: If the invoice is not `ready`.
         """
-        return self._store.cancel(invoice_id).to_json()
+        invoice = self._store.cancel(invoice_id).to_json()
+        self._observe()
+        return invoice
 
     def expire(self, invoice_id: str) -> dict[str, Any]:
         """Expire a `ready` invoice now: it becomes `cancelled`, its `expirationDate` moves to now if later.
@@ -267,7 +277,9 @@ class FakePalomma:
             KeyError: If there is no such invoice.
             ValueError: If the invoice is not `ready`.
         """
-        return self._store.expire(invoice_id).to_json()
+        invoice = self._store.expire(invoice_id).to_json()
+        self._observe()
+        return invoice
 
     def chargeback(self, invoice_id: str, *, at: datetime | None = None) -> dict[str, Any]:
         """Reverse the payment of a `paid` invoice: status `chargeback`, payment fields kept.
@@ -286,7 +298,9 @@ class FakePalomma:
             KeyError: If there is no such invoice.
             ValueError: If the invoice is not `paid`.
         """
-        return self._store.chargeback(invoice_id, charged_back_at=at).to_json()
+        invoice = self._store.chargeback(invoice_id, charged_back_at=at).to_json()
+        self._observe()
+        return invoice
 
     def set_settlement_status(self, settlement_date: date | str, cycle: str, status: str | None) -> None:
         """Pin a settlement's status (`processing`, `paid`, `credited` or `error`); `None` unpins it.
@@ -295,6 +309,54 @@ class FakePalomma:
             ValueError: If the status is not one of the spec's.
         """
         self._store.set_settlement_status(_as_date(settlement_date), cycle, status)
+        self._observe()
+
+    # --- webhooks ---------------------------------------------------------------------------------
+
+    def enable_webhooks(
+        self,
+        secret: str,
+        *,
+        url: str | None = None,
+        callback: WebhookCallback | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        signature_scheme: SignatureScheme = compute_signature,
+        timeout: float = DELIVERY_TIMEOUT,
+    ) -> FakeWebhooks:
+        """Send signed webhooks when invoices become `paid`, `cancelled` or `chargeback` and settlements `paid`.
+
+        Webhooks are queued as the fake changes and sent when the test awaits `webhooks.deliver()`;
+        see `FakeWebhooks`. Give exactly one of `url` and `callback`. Calling it again replaces the
+        previous configuration and forgets its webhooks.
+
+        Args:
+            secret: The merchant's integrity key that signs each delivery.
+            url: Where to POST deliveries; with `transport` (such as `httpx.ASGITransport(app=...)`) in process.
+            callback: Called as `await callback(body, headers)` instead, returning the receiver's status.
+            transport: The httpx transport for `url`.
+            signature_scheme: Computes `X-Signature`; the SDK's default scheme unless given.
+            timeout: Seconds the receiver has to answer (5, as with Palomma).
+
+        Returns:
+            The `FakeWebhooks`, also kept as `fake.webhooks`.
+
+        Raises:
+            ValueError: Both or neither of `url` and `callback` are given, or `secret` is empty.
+        """
+        self.webhooks = FakeWebhooks(
+            self,
+            secret,
+            url=url,
+            callback=callback,
+            transport=transport,
+            signature_scheme=signature_scheme,
+            timeout=timeout,
+        )
+        return self.webhooks
+
+    def _observe(self) -> None:
+        if self.webhooks is not None:
+            self.webhooks.observe()
 
     # --- faults -----------------------------------------------------------------------------------
 
