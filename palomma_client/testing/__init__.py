@@ -15,17 +15,14 @@ served over HTTP: `python -m palomma_client.testing --port 8000`.
 
 from __future__ import annotations
 
-try:
-    import starlette  # noqa: F401
-except ImportError as error:  # pragma: no cover - depends on how the package was installed
-    raise ImportError(
-        "palomma_client.testing needs the 'testing' extra: pip install 'palomma-client[testing]'"
-    ) from error
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from palomma_client.testing._clock import FakeClock
-from palomma_client.testing._fake import DEFAULT_API_KEY, FAKE_BASE_URL, FakePalomma
-from palomma_client.testing._faults import Fault, FaultKind
-from palomma_client.testing._recording import RecordedRequest
+if TYPE_CHECKING:
+    from palomma_client.testing._clock import FakeClock
+    from palomma_client.testing._fake import DEFAULT_API_KEY, FAKE_BASE_URL, FakePalomma
+    from palomma_client.testing._faults import Fault, FaultKind
+    from palomma_client.testing._recording import RecordedRequest
 
 __all__ = [
     "DEFAULT_API_KEY",
@@ -36,3 +33,28 @@ __all__ = [
     "FaultKind",
     "RecordedRequest",
 ]
+
+# Names are imported on first use: pytest loads this package's plugin in every project that has the
+# SDK installed, and that must work without Starlette (the `testing` extra) until the fake is used.
+_HOMES = {
+    "DEFAULT_API_KEY": "_fake",
+    "FAKE_BASE_URL": "_fake",
+    "FakeClock": "_clock",
+    "FakePalomma": "_fake",
+    "Fault": "_faults",
+    "FaultKind": "_faults",
+    "RecordedRequest": "_recording",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

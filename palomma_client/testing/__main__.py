@@ -15,10 +15,15 @@ import socket
 import sys
 from collections.abc import Sequence
 
-import uvicorn
-
 from palomma_client.testing._clock import FakeClock
 from palomma_client.testing._fake import DEFAULT_API_KEY, FakePalomma
+
+try:
+    import uvicorn
+except ImportError as error:  # pragma: no cover - depends on how the package was installed
+    raise ImportError(
+        "python -m palomma_client.testing needs the 'testing' extra: pip install 'palomma-client[testing]'"
+    ) from error
 
 __all__ = ["main"]
 
@@ -41,8 +46,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"Palomma fake API listening on http://{host}:{port}/v1", flush=True)
     config = uvicorn.Config(fake.app, log_level=arguments.log_level, lifespan="off")
     # uvicorn shuts down cleanly on Ctrl+C, then raises the signal again; the traceback would be noise.
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(uvicorn.Server(config).serve(sockets=[listener]))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(uvicorn.Server(config).serve(sockets=[listener]))
+    finally:
+        listener.close()
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -10,12 +10,17 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Mount, Route, Router
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+try:
+    from starlette.applications import Starlette
+    from starlette.exceptions import HTTPException
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Mount, Route, Router
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+except ImportError as error:  # pragma: no cover - depends on how the package was installed
+    raise ImportError(
+        "palomma_client.testing needs the 'testing' extra: pip install 'palomma-client[testing]'"
+    ) from error
 
 from palomma_client.testing._faults import FaultKind
 from palomma_client.testing._recording import RecordedRequest
