@@ -23,27 +23,34 @@ if TYPE_CHECKING:
     from palomma_client.testing._fake import DEFAULT_API_KEY, FAKE_BASE_URL, FakePalomma
     from palomma_client.testing._faults import Fault, FaultKind
     from palomma_client.testing._recording import RecordedRequest
+    from palomma_client.testing._webhooks import DeliveryAttempt, FakeWebhooks, WebhookDelivery
 
 __all__ = [
     "DEFAULT_API_KEY",
+    "DeliveryAttempt",
     "FAKE_BASE_URL",
     "FakeClock",
     "FakePalomma",
+    "FakeWebhooks",
     "Fault",
     "FaultKind",
     "RecordedRequest",
+    "WebhookDelivery",
 ]
 
 # Names are imported on first use: pytest loads this package's plugin in every project that has the
 # SDK installed, and that must work without Starlette (the `testing` extra) until the fake is used.
 _HOMES = {
     "DEFAULT_API_KEY": "_fake",
+    "DeliveryAttempt": "_webhooks",
     "FAKE_BASE_URL": "_fake",
     "FakeClock": "_clock",
     "FakePalomma": "_fake",
+    "FakeWebhooks": "_webhooks",
     "Fault": "_faults",
     "FaultKind": "_faults",
     "RecordedRequest": "_recording",
+    "WebhookDelivery": "_webhooks",
 }
 
 

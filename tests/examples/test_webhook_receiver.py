@@ -13,8 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from palomma_client import InvoiceStatus, PalommaClient
-from palomma_client.testing import FakePalomma
-from palomma_client.testing._webhooks import FakeWebhooks
+from palomma_client.testing import FakePalomma, FakeWebhooks
 from palomma_client.webhooks import SIGNATURE_HEADER, WebhookEvent, sign_delivery
 from tests.examples.conftest import load_example, skip_wait
 

@@ -14,8 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from palomma_client import InvoiceStatus, SettlementStatus
-from palomma_client.testing import FakePalomma
-from palomma_client.testing._webhooks import FakeWebhooks, WebhookDelivery
+from palomma_client.testing import FakePalomma, FakeWebhooks, WebhookDelivery
 from palomma_client.webhooks import (
     ENCODED_DATA_HEADER,
     SIGNATURE_HEADER,
