@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_API_KEY",
-    "DeliveryAttempt",
     "FAKE_BASE_URL",
+    "DeliveryAttempt",
     "FakeClock",
     "FakePalomma",
     "FakeWebhooks",
