@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
 from types import ModuleType
 
 import pytest
@@ -30,8 +31,14 @@ async def test_the_demo_runs_over_real_http_on_the_fake(
         waits.append(delay)
 
     monkeypatch.setattr(quickstart, "announce_retry", record_wait)
+    sdk_logger = logging.getLogger("palomma_client")
+    level_before = sdk_logger.level
 
-    await quickstart.main()
+    try:
+        await quickstart.main()
+    finally:
+        # The example sets the SDK's log level for its own output; leave other tests the default.
+        sdk_logger.setLevel(level_before)
 
     output = capsys.readouterr().out
     assert "Fake Palomma API listening on http://127.0.0.1:" in output
