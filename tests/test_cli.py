@@ -1,0 +1,386 @@
+"""The palomma command, run with click's CliRunner against the fake API (PALOMMA_BASE_URL plus an ASGI transport)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from click.testing import CliRunner, Result
+
+from palomma_client._cli import EXIT_API_ERROR, EXIT_FAILURES, EXIT_OK, EXIT_USAGE, CliSettings, cli, main
+from palomma_client.testing import FAKE_BASE_URL, FakeClock, FakePalomma
+from tests.test_reconcile import Tampering
+
+START = datetime(2026, 3, 11, 16, 32, 14, tzinfo=UTC)  # 11:32 in Colombia: payments settle in the 13:00 cycle
+HEADER = "reference,amount,description,redirect_url,customer_document_number,customer_name"
+REDIRECT_URL = "https://merchant.example.com/payments/return"
+
+
+async def no_wait(delay: float) -> None:
+    """Retries in these tests never wait."""
+
+
+@pytest.fixture
+def fake() -> FakePalomma:
+    return FakePalomma(clock=FakeClock(START), seed=11)
+
+
+def run(
+    fake: FakePalomma,
+    *args: str,
+    env: dict[str, str | None] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Result:
+    """Run `palomma ARGS` as a user would, with the key and base URL in the environment."""
+    environment: dict[str, str | None] = {
+        "PALOMMA_API_KEY": fake.api_key,
+        "PALOMMA_BASE_URL": FAKE_BASE_URL,
+        "PALOMMA_ENVIRONMENT": None,
+        "PALOMMA_LOG": None,
+    }
+    environment.update(env or {})
+    settings = CliSettings(transport=transport or httpx.ASGITransport(app=fake.app), sleep=no_wait)
+    return CliRunner().invoke(cli, list(args), env=environment, obj=settings, catch_exceptions=False)
+
+
+def rent_csv(tmp_path: Path, *rows: str, header: str = HEADER, name: str = "rent.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def row(number: int, amount: str | None = None) -> str:
+    cells = [
+        f"RENT-2026-03-{number:03d}",
+        amount if amount is not None else str(1_000_000 + number * 1_000),
+        "Canon de arrendamiento marzo 2026",
+        REDIRECT_URL,
+        f"10203040{number:02d}",
+        f"Tenant {number}",
+    ]
+    return ",".join(cells)
+
+
+# --------------------------------------------------------------------------- invoices create-batch
+
+
+def test_create_batch_issues_every_row_and_a_rerun_creates_nothing_more(tmp_path: Path, fake: FakePalomma) -> None:
+    path = rent_csv(tmp_path, *(row(number) for number in range(1, 6)))
+
+    first = run(fake, "invoices", "create-batch", str(path))
+    rerun = run(fake, "invoices", "create-batch", str(path))
+
+    assert first.exit_code == EXIT_OK, first.output
+    lines = first.stdout.splitlines()
+    assert lines[0].split() == ["LINE", "REFERENCE", "OUTCOME", "INVOICE_ID", "PAYMENT_URL", "DETAIL"]
+    assert [line.split()[:3] for line in lines[1:]] == [
+        [str(number + 1), f"RENT-2026-03-{number:03d}", "created"] for number in range(1, 6)
+    ]
+    assert "5 invoices: 5 created, 0 already existed, 0 failed" in first.stderr
+    assert rerun.exit_code == EXIT_OK
+    assert "5 invoices: 0 created, 5 already existed, 0 failed" in rerun.stderr
+    assert len(fake.invoices()) == 5
+    assert {invoice["customerName"] for invoice in fake.invoices()} == {f"Tenant {n}" for n in range(1, 6)}
+
+
+def test_create_batch_exits_1_when_some_rows_fail(tmp_path: Path, fake: FakePalomma) -> None:
+    path = rent_csv(tmp_path, row(1), row(2), row(3))
+    fake.fail_next(400, method="POST", error="Amount must be an integer")
+
+    result = run(fake, "invoices", "create-batch", str(path), "--concurrency", "1", "--format", "csv")
+
+    assert result.exit_code == EXIT_FAILURES
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(item["line"], item["outcome"]) for item in rows] == [
+        ("2", "failed"),
+        ("3", "created"),
+        ("4", "created"),
+    ]
+    assert rows[0]["detail"] == "BadRequestError: 400 Bad Request: Amount must be an integer"
+    assert rows[1]["payment_url"].startswith("https://pagos.palomma.com/pay/")
+    assert "3 invoices: 2 created, 0 already existed, 1 failed" in result.stderr
+
+
+def test_create_batch_writes_json_results_to_a_file(tmp_path: Path, fake: FakePalomma) -> None:
+    fake.create_invoice(reference="RENT-2026-03-001", amount=999_000)
+    path = rent_csv(tmp_path, row(1), row(2))
+    report = tmp_path / "results.json"
+
+    result = run(fake, "invoices", "create-batch", str(path), "--format", "json", "--output", str(report))
+
+    assert result.exit_code == EXIT_OK
+    assert result.stdout == ""
+    items = json.loads(report.read_text(encoding="utf-8"))
+    assert [(item["reference"], item["outcome"]) for item in items] == [
+        ("RENT-2026-03-001", "already_existed"),
+        ("RENT-2026-03-002", "created"),
+    ]
+    assert items[0]["detail"] == "differs from the file: amount, description, customer_document_number, customer_name"
+
+
+@pytest.mark.parametrize(
+    ("rows", "header", "message"),
+    [
+        ((row(1),), HEADER.replace(",redirect_url", ""), "line 1, redirect_url: required column is missing"),
+        ((row(1), row(2, amount="1.850.000")), HEADER, "line 3, amount: '1.850.000' is not a whole number of COP"),
+        ((row(1), row(2, amount="1000")), HEADER, "line 3, amount: must be between 3,000 and 550,000,000 COP"),
+    ],
+)
+def test_a_bad_csv_exits_2_with_line_numbers_and_sends_nothing(
+    tmp_path: Path, fake: FakePalomma, rows: tuple[str, ...], header: str, message: str
+) -> None:
+    if "redirect_url" not in header:
+        rows = tuple(line.replace(REDIRECT_URL + ",", "") for line in rows)
+    path = rent_csv(tmp_path, *rows, header=header)
+
+    result = run(fake, "invoices", "create-batch", str(path))
+
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.startswith(f"Error: {path} has 1 problem; nothing was sent:")
+    assert message in result.stderr
+    assert fake.requests == []
+
+
+def test_dry_run_checks_the_file_and_sends_nothing(tmp_path: Path, fake: FakePalomma) -> None:
+    path = rent_csv(tmp_path, row(1), row(2))
+
+    result = run(fake, "invoices", "create-batch", str(path), "--dry-run")
+
+    assert result.exit_code == EXIT_OK
+    assert "2 invoices checked; nothing was sent" in result.stderr
+    assert fake.requests == []
+
+
+def test_a_missing_file_is_a_usage_error(tmp_path: Path, fake: FakePalomma) -> None:
+    result = run(fake, "invoices", "create-batch", str(tmp_path / "nope.csv"))
+    assert result.exit_code == EXIT_USAGE
+    assert "does not exist" in result.stderr
+
+
+# --------------------------------------------------------------------------- invoices list and get
+
+
+@pytest.fixture
+def billed(fake: FakePalomma) -> list[dict[str, Any]]:
+    """Three invoices: the first two paid (settling in the 13:00 cycle), the third still ready."""
+    created = [
+        fake.create_invoice(reference=f"RENT-{n}", amount=1_000_000 * n, contract=f"CTR-{n % 2}") for n in (1, 2, 3)
+    ]
+    for invoice in created[:2]:
+        fake.pay(invoice["id"])
+    return created
+
+
+def test_list_prints_a_table_newest_first(fake: FakePalomma, billed: list[dict[str, Any]]) -> None:
+    result = run(fake, "invoices", "list")
+
+    assert result.exit_code == EXIT_OK
+    header, *lines = result.stdout.splitlines()
+    columns = ["ID", "REFERENCE", "STATUS", "AMOUNT", "CUSTOMER_DOCUMENT_NUMBER", "CONTRACT", "CREATED_AT"]
+    assert header.split() == [*columns, "SETTLEMENT"]
+    assert [line.split()[1:4] for line in lines] == [
+        ["RENT-3", "ready", "3,000,000"],
+        ["RENT-2", "paid", "2,000,000"],
+        ["RENT-1", "paid", "1,000,000"],
+    ]
+    assert lines[1].endswith("2026-03-11 13")
+    assert "3 invoices" in result.stderr
+
+
+def test_list_filters_and_pages_to_csv(fake: FakePalomma, billed: list[dict[str, Any]]) -> None:
+    result = run(
+        fake,
+        "invoices",
+        "list",
+        "--settlement-date",
+        "2026-03-11",
+        "--settlement-cycle",
+        "13",
+        "--page-size",
+        "1",
+        "--format",
+        "csv",
+    )
+
+    assert result.exit_code == EXIT_OK
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(item["reference"], item["payment_amount"], item["settlement_cycle"]) for item in rows] == [
+        ("RENT-2", "2000000", "13"),
+        ("RENT-1", "1000000", "13"),
+    ]
+    listings = [request for request in fake.requests if request.path == "/v1/invoices"]
+    assert len(listings) == 2
+    assert listings[0].params == {"settlementDate": "2026-03-11", "settlementCycle": "13", "limit": "1"}
+
+
+def test_list_to_json_matches_the_api(fake: FakePalomma, billed: list[dict[str, Any]]) -> None:
+    result = run(fake, "invoices", "list", "--contract", "CTR-1", "--max-items", "1", "--format", "json")
+
+    assert result.exit_code == EXIT_OK
+    assert json.loads(result.stdout) == [fake.invoice(billed[2]["id"])]
+
+
+def test_list_of_nothing_is_an_empty_json_array(fake: FakePalomma) -> None:
+    result = run(fake, "invoices", "list", "--format", "json")
+    assert json.loads(result.stdout) == []
+
+
+def test_a_bad_filter_exits_2_before_sending(fake: FakePalomma) -> None:
+    result = run(fake, "invoices", "list", "--payment-date", "11/03/2026")
+    assert result.exit_code == EXIT_USAGE
+    assert "Error: payment_date: must be a datetime.date or a 'YYYY-MM-DD' string" in result.stderr
+    assert fake.requests == []
+
+
+def test_get_prints_the_invoice_as_json_or_a_table(fake: FakePalomma, billed: list[dict[str, Any]]) -> None:
+    invoice_id = billed[0]["id"]
+
+    as_json = run(fake, "invoices", "get", invoice_id)
+    as_table = run(fake, "invoices", "get", invoice_id, "--format", "table")
+
+    assert as_json.exit_code == as_table.exit_code == EXIT_OK
+    shown = json.loads(as_json.stdout)
+    expected = fake.invoice(invoice_id)
+    # The SDK writes paymentDate back in Python's ISO form; the instant is the same.
+    assert datetime.fromisoformat(shown.pop("paymentDate")) == datetime.fromisoformat(expected.pop("paymentDate"))
+    assert shown == expected
+    assert "reference                 RENT-1" in as_table.stdout
+    assert "settlement_cycle          13" in as_table.stdout
+
+
+def test_get_of_an_unknown_invoice_exits_3(fake: FakePalomma) -> None:
+    result = run(fake, "invoices", "get", "01HQY8EW1H9YGH5PAV5Y2M9R3T")
+    assert result.exit_code == EXIT_API_ERROR
+    assert result.stderr == "Error: 404 Not Found: Invoice not found\n"
+
+
+# --------------------------------------------------------------------------- settlements reconcile
+
+
+def test_reconcile_exits_0_for_a_balanced_settlement(fake: FakePalomma, billed: list[dict[str, Any]]) -> None:
+    fake.clock.set(START + timedelta(hours=2))
+
+    result = run(fake, "settlements", "reconcile", "2026-03-11", "13")
+
+    assert result.exit_code == EXIT_OK
+    assert result.stdout.startswith("Settlement 2026-03-11 cycle 13 (paid): balanced\n")
+    assert "amount collected    3,000,000 COP (invoices add up to 3,000,000 COP)" in result.stdout
+
+
+def test_reconcile_exits_1_and_lists_discrepancies_for_an_inconsistent_settlement(
+    fake: FakePalomma, billed: list[dict[str, Any]]
+) -> None:
+    def short_paid(settlement: dict[str, Any]) -> None:
+        settlement["paymentAmount"] -= 10_000
+
+    tampering = Tampering(fake, settlement=short_paid)
+    text = run(fake, "settlements", "reconcile", "2026-03-11", "13", transport=tampering)
+    as_json = run(fake, "settlements", "reconcile", "2026-03-11", "13", "--format", "json", transport=tampering)
+
+    assert text.exit_code == as_json.exit_code == EXIT_FAILURES
+    assert "NOT balanced, 1 discrepancies" in text.stdout
+    assert "- payment_amount: amountCollected 3,000,000 COP - fees" in text.stdout
+    document = json.loads(as_json.stdout)
+    assert document["balanced"] is False
+    assert document["figures"]["invoicesListed"] == 2
+    assert document["figures"]["amountCollected"] == 3_000_000
+    [discrepancy] = document["discrepancies"]
+    assert discrepancy["kind"] == "payment_amount"
+    assert discrepancy["actual"] == discrepancy["expected"] - 10_000
+
+
+def test_reconcile_of_a_missing_settlement_exits_3(fake: FakePalomma) -> None:
+    result = run(fake, "settlements", "reconcile", "2026-03-11", "13")
+    assert result.exit_code == EXIT_API_ERROR
+    assert "404 Not Found: Settlement not found" in result.stderr
+
+
+def test_reconcile_with_a_bad_date_exits_2(fake: FakePalomma) -> None:
+    result = run(fake, "settlements", "reconcile", "2026-13-40", "13")
+    assert result.exit_code == EXIT_USAGE
+    assert fake.requests == []
+
+
+# --------------------------------------------------------------------------- configuration and errors
+
+
+def test_the_base_url_comes_from_the_environment(fake: FakePalomma) -> None:
+    result = run(fake, "invoices", "list", env={"PALOMMA_BASE_URL": "http://other-fake.test/v1"})
+    assert result.exit_code == EXIT_OK
+    assert fake.requests[0].headers["host"] == "other-fake.test"
+
+
+def test_the_base_url_option_overrides_the_environment(fake: FakePalomma) -> None:
+    result = run(fake, "--base-url", "http://option.test/v1", "invoices", "list")
+    assert result.exit_code == EXIT_OK
+    assert fake.requests[0].headers["host"] == "option.test"
+
+
+def test_without_an_api_key_nothing_is_sent_and_the_exit_code_is_2(fake: FakePalomma) -> None:
+    result = run(fake, "invoices", "list", env={"PALOMMA_API_KEY": None})
+    assert result.exit_code == EXIT_USAGE
+    assert "set PALOMMA_API_KEY" in result.stderr
+    assert fake.requests == []
+
+
+def test_an_unknown_environment_is_a_usage_error(fake: FakePalomma) -> None:
+    result = run(fake, "invoices", "list", env={"PALOMMA_ENVIRONMENT": "staging", "PALOMMA_BASE_URL": None})
+    assert result.exit_code == EXIT_USAGE
+    assert "environment" in result.stderr
+
+
+def test_a_wrong_key_exits_3_without_showing_the_key(fake: FakePalomma) -> None:
+    secret = "sk_live_do_not_print_me_42"
+    result = run(fake, "invoices", "get", "01HQY8EW1H9YGH5PAV5Y2M9R3T", env={"PALOMMA_API_KEY": secret})
+    assert result.exit_code == EXIT_API_ERROR
+    assert "401 Unauthorized: Invalid or missing token" in result.stderr
+    assert secret not in result.output
+
+
+def test_a_connection_failure_exits_3(fake: FakePalomma) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    result = run(fake, "invoices", "list", transport=httpx.MockTransport(refuse))
+
+    assert result.exit_code == EXIT_API_ERROR
+    assert result.stderr == "Error: Connection error on GET /v1/invoices\n"
+    assert fake.api_key not in result.output
+
+
+def test_a_usage_mistake_exits_2(fake: FakePalomma) -> None:
+    result = run(fake, "settlements", "reconcile", "2026-03-11")
+    assert result.exit_code == EXIT_USAGE
+    assert "Missing argument 'CYCLE'" in result.stderr
+
+
+def test_main_is_the_console_script_entry_point(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == EXIT_OK
+    assert "palomma, version" in capsys.readouterr().out
+
+
+def test_the_sdk_works_without_click_and_never_imports_the_command_line() -> None:
+    # httpx imports click itself when it is installed, so block it to prove the SDK does not need it.
+    probe = (
+        "import sys; sys.modules['click'] = None\nimport palomma_client\nprint('palomma_client._cli' in sys.modules)"
+    )
+    completed = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
+    assert completed.stdout.strip() == "False"
+
+
+def test_the_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "palomma"
+    completed = subprocess.run(
+        [str(script), "settlements", "reconcile", "--help"], check=True, capture_output=True, text=True
+    )
+    assert "Usage: palomma settlements reconcile [OPTIONS] DATE CYCLE" in completed.stdout
