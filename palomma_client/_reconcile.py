@@ -161,7 +161,7 @@ class ReconciliationReport:
         fees_rule = "postpaid, not deducted" if self.fees_postpaid else "deducted"
         lines = [
             f"Settlement {self.date.isoformat()} cycle {self.cycle} ({self.status}): "
-            + ("balanced" if self.balanced else f"NOT balanced, {len(self.discrepancies)} discrepancies"),
+            + ("balanced" if self.balanced else f"NOT balanced, {_discrepancies(len(self.discrepancies))}"),
             f"  invoices            {self.invoice_count} listed, {_count(self.number_of_invoices)} in the settlement"
             + (f" ({self.chargeback_count} charged back)" if self.chargeback_count else ""),
             f"  amount collected    {format_cop(self.amount_collected)} (invoices add up to "
@@ -174,6 +174,10 @@ class ReconciliationReport:
         lines.extend(f"  - {discrepancy.kind}: {discrepancy.message}" for discrepancy in self.discrepancies)
         lines.extend(f"  note: {note}" for note in self.notes)
         return "\n".join(lines)
+
+
+def _discrepancies(count: int) -> str:
+    return "1 discrepancy" if count == 1 else f"{count} discrepancies"
 
 
 def _decimal(value: float | int) -> Decimal:

@@ -286,7 +286,7 @@ def test_reconcile_exits_1_and_lists_discrepancies_for_an_inconsistent_settlemen
     as_json = run(fake, "settlements", "reconcile", "2026-03-11", "13", "--format", "json", transport=tampering)
 
     assert text.exit_code == as_json.exit_code == EXIT_FAILURES
-    assert "NOT balanced, 1 discrepancies" in text.stdout
+    assert "NOT balanced, 1 discrepancy" in text.stdout
     assert "- payment_amount: amountCollected 3,000,000 COP - fees" in text.stdout
     document = json.loads(as_json.stdout)
     assert document["balanced"] is False
