@@ -158,6 +158,10 @@ def _settings(context: click.Context) -> CliSettings:
 # --------------------------------------------------------------------------- formatting
 
 
+def _invoices(count: int) -> str:
+    return "1 invoice" if count == 1 else f"{count} invoices"
+
+
 def _text(value: object) -> str:
     if value is None or isinstance(value, Unset):
         return ""
@@ -287,11 +291,13 @@ def create_batch(
     except OSError as error:
         _fail(EXIT_USAGE, f"cannot read {csv_file}: {error.strerror or error}")
     if dry_run:
-        click.echo(f"{csv_file}: {len(requests)} invoices checked; nothing was sent", err=True)
+        click.echo(f"{csv_file}: {_invoices(len(requests))} checked; nothing was sent", err=True)
         return
 
     async def work() -> InvoiceBatchResult:
-        with click.progressbar(length=len(requests), label="Issuing invoices", file=sys.stderr) as bar:
+        # Off a terminal (a pipe, a CI log) the bar would only leave its label behind.
+        show = sys.stderr.isatty()
+        with click.progressbar(length=len(requests), label="Issuing invoices", file=sys.stderr, hidden=not show) as bar:
 
             def on_progress(done: int, total: int, item: InvoiceBatchItem) -> None:
                 bar.update(1)
@@ -310,7 +316,7 @@ def create_batch(
     else:
         destination.write(_table(_BATCH_COLUMNS, rows) + "\n")
     click.echo(
-        f"{len(result)} invoices: {len(result.created)} created, {len(result.already_existed)} already existed, "
+        f"{_invoices(len(result))}: {len(result.created)} created, {len(result.already_existed)} already existed, "
         f"{len(result.failed)} failed",
         err=True,
     )
@@ -378,7 +384,7 @@ def list_invoices(
                 # Column widths need every row; a listing too long for a table is better as csv.
                 rows = [_table_row(invoice) async for invoice in pager]
                 stdout.write(_table(_INVOICE_TABLE_COLUMNS, rows, right=("amount",)) + "\n")
-                click.echo(f"{len(rows)} invoices", err=True)
+                click.echo(_invoices(len(rows)), err=True)
                 return
             # csv and json stream page by page, so memory stays bounded by one page.
             if output_format == "csv":

@@ -91,6 +91,11 @@ def test_create_batch_issues_every_row_and_a_rerun_creates_nothing_more(tmp_path
     assert {invoice["customerName"] for invoice in fake.invoices()} == {f"Tenant {n}" for n in range(1, 6)}
 
 
+def test_off_a_terminal_the_progress_bar_leaves_nothing_behind(tmp_path: Path, fake: FakePalomma) -> None:
+    result = run(fake, "invoices", "create-batch", str(rent_csv(tmp_path, row(1))))
+    assert result.stderr == "1 invoice: 1 created, 0 already existed, 0 failed\n"
+
+
 def test_create_batch_exits_1_when_some_rows_fail(tmp_path: Path, fake: FakePalomma) -> None:
     path = rent_csv(tmp_path, row(1), row(2), row(3))
     fake.fail_next(400, method="POST", error="Amount must be an integer")
