@@ -12,6 +12,7 @@ import asyncio
 import csv
 import enum
 import inspect
+import io
 import logging
 import os
 import re
@@ -408,7 +409,9 @@ def _parse_invoice_csv(name: str, text: str, delimiter: str | None) -> list[Invo
     header_line = text.split("\n", 1)[0]
     if delimiter is None:
         delimiter = ";" if ";" in header_line and "," not in header_line else ","
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter, strict=True)
+    # StringIO with newline="" splits records on line breaks only, and lets the csv module keep a
+    # quoted cell's line breaks inside it.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     problems: list[tuple[int | None, str | None, str]] = []
     try:
         header = next(reader, None)
@@ -432,14 +435,15 @@ def _parse_invoice_csv(name: str, text: str, delimiter: str | None) -> list[Invo
     requests: list[InvoiceRequest] = []
     first_line_of: dict[str, int] = {}
     while True:
+        # A record may span lines (a quoted cell with a line break): report the line it starts on.
+        line = reader.line_num + 1
         try:
             row = next(reader, None)
         except csv.Error as error:
-            problems.append((reader.line_num, None, f"unreadable row: {error}"))
+            problems.append((line, None, f"unreadable row: {error}"))
             break
         if row is None:
             break
-        line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(columns):

@@ -407,6 +407,34 @@ def test_a_semicolon_separated_file_with_a_byte_order_mark_is_read(tmp_path: Pat
     assert request.reference == "RENT-2026-03-001"
 
 
+def test_a_quoted_cell_may_hold_commas_and_line_breaks_and_rows_keep_their_first_line(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path,
+        "reference,amount,description,redirect_url,customer_document_number",
+        f'RENT-1,1850000,"Canon marzo,\nparqueadero incluido",{REDIRECT_URL},900123456',
+        f"RENT-2,abc,Canon,{REDIRECT_URL},900123457",
+    )
+    with pytest.raises(InvoiceCSVError) as raised:
+        read_invoice_csv(path)
+    assert [(problem.line, problem.column) for problem in raised.value.problems] == [(4, "amount")]
+
+    path.write_text(path.read_text(encoding="utf-8").replace(",abc,", ",2000000,"), encoding="utf-8")
+    first, second = read_invoice_csv(path)
+    assert first.description == "Canon marzo,\nparqueadero incluido"
+    assert (first.line, second.line) == (2, 4)
+
+
+def test_an_unterminated_quote_is_reported_with_its_line(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path,
+        "reference,amount,description,redirect_url,customer_document_number",
+        f"RENT-1,1850000,Canon,{REDIRECT_URL},900123456",
+        f'RENT-2,1850000,"Canon,{REDIRECT_URL},900123457',
+    )
+    with pytest.raises(InvoiceCSVError, match="line 3: unreadable row"):
+        read_invoice_csv(path)
+
+
 def test_a_missing_column_is_reported_on_line_one(tmp_path: Path) -> None:
     header = HEADER.replace("redirect_url,", "")
     row = csv_row(1).replace(REDIRECT_URL + ",", "")
