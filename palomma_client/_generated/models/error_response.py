@@ -38,7 +38,7 @@ class ErrorResponse:
         error = d.pop("error")
 
         error_response = cls(
-            error=error,
+            error,
         )
 
         error_response.additional_properties = d

@@ -61,12 +61,7 @@ class ListInvoicesResponse:
         from ..models.invoice import Invoice  # noqa: PLC0415
 
         d = dict(src_dict)
-        items = []
-        _items = d.pop("items")
-        for items_item_data in _items:
-            items_item = Invoice.from_dict(items_item_data)
-
-            items.append(items_item)
+        items = [Invoice.from_dict(items_item_data) for items_item_data in d.pop("items")]
 
         count = d.pop("count")
 
@@ -80,9 +75,9 @@ class ListInvoicesResponse:
         cursor = _parse_cursor(d.pop("cursor", UNSET))
 
         list_invoices_response = cls(
-            items=items,
-            count=count,
-            cursor=cursor,
+            items,
+            count,
+            cursor,
         )
 
         list_invoices_response.additional_properties = d

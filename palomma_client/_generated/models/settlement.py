@@ -10,6 +10,9 @@ from ..models.settlement_status import SettlementStatus
 
 T = TypeVar("T", bound="Settlement")
 
+# from_dict looks enum values up here before calling the enum class, which is several times slower.
+_SETTLEMENT_STATUS_BY_VALUE = {member.value: member for member in SettlementStatus}
+
 
 @_attrs_define
 class Settlement:
@@ -86,7 +89,10 @@ class Settlement:
 
         cycle = d.pop("cycle")
 
-        status = SettlementStatus(d.pop("status"))
+        _status = d.pop("status")
+        status = _SETTLEMENT_STATUS_BY_VALUE.get(_status) if type(_status) is str else None
+        if status is None:
+            status = SettlementStatus(_status)
 
         number_of_invoices = d.pop("numberOfInvoices")
 
@@ -103,16 +109,16 @@ class Settlement:
         payment_amount = d.pop("paymentAmount")
 
         settlement = cls(
-            date=date,
-            cycle=cycle,
-            status=status,
-            number_of_invoices=number_of_invoices,
-            amount_collected=amount_collected,
-            fees=fees,
-            fees_postpaid=fees_postpaid,
-            adjustments=adjustments,
-            gateway=gateway,
-            payment_amount=payment_amount,
+            date,
+            cycle,
+            status,
+            number_of_invoices,
+            amount_collected,
+            fees,
+            fees_postpaid,
+            adjustments,
+            gateway,
+            payment_amount,
         )
 
         settlement.additional_properties = d
