@@ -61,13 +61,25 @@ def _failed_request(error: httpx.RequestError, method: str, url: str) -> httpx.R
 class Transport:
     """The connection pool and fixed request settings shared by a client and its copies."""
 
-    __slots__ = ("base_url", "closed", "headers", "http", "owns_http")
+    __slots__ = ("base_url", "closed", "headers", "headers_on_pool", "http", "owns_http")
 
-    def __init__(self, http: httpx.AsyncClient, *, owns_http: bool, base_url: str, headers: dict[str, str]) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        owns_http: bool,
+        base_url: str,
+        headers: dict[str, str],
+        headers_on_pool: bool = False,
+    ) -> None:
         self.http = http
         self.owns_http = owns_http
         self.base_url = base_url
         self.headers = headers
+        # True when ``http`` was created with ``headers`` as its defaults, so a
+        # request need not carry them: httpx merges per-request headers into a
+        # new ``Headers`` on every call, a cost paid for nothing when they never change.
+        self.headers_on_pool = headers_on_pool
         self.closed = False
 
     async def close(self) -> None:
@@ -162,8 +174,17 @@ class _CallAdapter:
     async def request(self, method: str, url: str, **options: Any) -> httpx.Response:
         transport = self._transport
         extra_headers = options.pop("headers", None)
-        headers = {**extra_headers, **transport.headers} if extra_headers else transport.headers
+        if transport.headers_on_pool:
+            headers = extra_headers
+        else:
+            headers = {**extra_headers, **transport.headers} if extra_headers else transport.headers
         full_url = transport.base_url + url
+        params = options.get("params")
+        if params and "?" not in full_url:
+            # Byte for byte what ``params=`` sends, but given ``params`` httpx
+            # parses and rebuilds the whole URL a second time to merge them in.
+            del options["params"]
+            full_url = f"{full_url}?{httpx.QueryParams(params)}"
         started = time.perf_counter()
         try:
             response = await transport.http.request(method, full_url, headers=headers, timeout=self._timeout, **options)

@@ -127,18 +127,20 @@ class PalommaClient:
         else:
             self.timeout = DEFAULT_TIMEOUT
         owns_http = http_client is None
+        headers = {"Authorization": f"Bearer {key}", "User-Agent": USER_AGENT}
         if http_client is None:
-            http_client = httpx.AsyncClient(timeout=self.timeout, limits=DEFAULT_CONNECTION_LIMITS, transport=transport)
+            # The pool we own carries the fixed headers, so requests need not;
+            # a pool of the user's is never changed, and gets them per request.
+            http_client = httpx.AsyncClient(
+                timeout=self.timeout, limits=DEFAULT_CONNECTION_LIMITS, transport=transport, headers=headers
+            )
         # Only pass a timeout with each request where the pool's own differs:
         # building one per request costs time on every call.
         self._request_timeout: TimeoutOption = (
             httpx.USE_CLIENT_DEFAULT if httpx.Timeout(self.timeout) == http_client.timeout else self.timeout
         )
         self._transport = Transport(
-            http_client,
-            owns_http=owns_http,
-            base_url=self.base_url,
-            headers={"Authorization": f"Bearer {key}", "User-Agent": USER_AGENT},
+            http_client, owns_http=owns_http, base_url=self.base_url, headers=headers, headers_on_pool=owns_http
         )
         self._sleep = sleep
         self.invoices = Invoices(self)
@@ -170,7 +172,11 @@ class PalommaClient:
         else:
             copy.timeout = copy._request_timeout = _check_timeout(timeout)
         copy._transport = Transport(
-            self._transport.http, owns_http=False, base_url=self.base_url, headers=self._transport.headers
+            self._transport.http,
+            owns_http=False,
+            base_url=self.base_url,
+            headers=self._transport.headers,
+            headers_on_pool=self._transport.headers_on_pool,
         )
         copy._sleep = self._sleep
         copy.invoices = Invoices(copy)
