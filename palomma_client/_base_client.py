@@ -9,6 +9,7 @@ error mapping are added here, in one place, per attempt.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -29,7 +30,7 @@ from palomma_client._generated.client import AuthenticatedClient
 from palomma_client._generated.types import Response
 from palomma_client._retry import backoff_delay, is_retryable
 
-__all__ = ["SendFunction", "Sleep", "TimeoutOption", "Transport"]
+__all__ = ["PoolGate", "SendFunction", "Sleep", "TimeoutOption", "Transport"]
 
 logger = logging.getLogger("palomma_client")
 
@@ -58,10 +59,54 @@ def _failed_request(error: httpx.RequestError, method: str, url: str) -> httpx.R
         return httpx.Request(method, url)
 
 
+def _pool_timeout(timeout: TimeoutOption, http: httpx.AsyncClient) -> float | None:
+    if isinstance(timeout, UseClientDefault):
+        return http.timeout.pool
+    if isinstance(timeout, httpx.Timeout):
+        return timeout.pool
+    return timeout
+
+
+class PoolGate:
+    """Lets at most as many requests into httpx's pool as it has connections; the rest wait here.
+
+    httpcore's pool scans every queued request against every connection on
+    each event, so a burst of 1,000 calls queued at a new pool of 100
+    connections spends seconds of CPU on bookkeeping alone. Waiting here
+    keeps that queue short; a wait longer than the pool timeout fails with
+    ``httpx.PoolTimeout``, as the pool's own wait does.
+    """
+
+    __slots__ = ("_limit", "_loop", "_semaphore")
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._semaphore = asyncio.Semaphore(limit)
+
+    async def enter(self, timeout: TimeoutOption, http: httpx.AsyncClient) -> asyncio.Semaphore:
+        """Wait for a place, and return the semaphore to release when the response has been read."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            # A semaphore belongs to one event loop; a client used under a
+            # second one (another asyncio.run) starts afresh there.
+            self._loop, self._semaphore = loop, asyncio.Semaphore(self._limit)
+        semaphore = self._semaphore
+        if not semaphore.locked():
+            await semaphore.acquire()
+            return semaphore
+        try:
+            async with asyncio.timeout(_pool_timeout(timeout, http)):
+                await semaphore.acquire()
+        except TimeoutError:
+            raise httpx.PoolTimeout("timed out waiting for a connection from the pool") from None
+        return semaphore
+
+
 class Transport:
     """The connection pool and fixed request settings shared by a client and its copies."""
 
-    __slots__ = ("base_url", "closed", "headers", "headers_on_pool", "http", "owns_http")
+    __slots__ = ("base_url", "closed", "gate", "headers", "headers_on_pool", "http", "owns_http")
 
     def __init__(
         self,
@@ -71,6 +116,7 @@ class Transport:
         base_url: str,
         headers: dict[str, str],
         headers_on_pool: bool = False,
+        gate: PoolGate | None = None,
     ) -> None:
         self.http = http
         self.owns_http = owns_http
@@ -80,6 +126,7 @@ class Transport:
         # request need not carry them: httpx merges per-request headers into a
         # new ``Headers`` on every call, a cost paid for nothing when they never change.
         self.headers_on_pool = headers_on_pool
+        self.gate = gate
         self.closed = False
 
     async def close(self) -> None:
@@ -186,7 +233,10 @@ class _CallAdapter:
             del options["params"]
             full_url = f"{full_url}?{httpx.QueryParams(params)}"
         started = time.perf_counter()
+        place: asyncio.Semaphore | None = None
         try:
+            if transport.gate is not None:
+                place = await transport.gate.enter(self._timeout, transport.http)
             response = await transport.http.request(method, full_url, headers=headers, timeout=self._timeout, **options)
         except httpx.TimeoutException as error:
             self._log_failure(method, url, error, started)
@@ -194,6 +244,9 @@ class _CallAdapter:
         except httpx.RequestError as error:
             self._log_failure(method, url, error, started)
             raise APIConnectionError(_failed_request(error, method, full_url)) from error
+        finally:
+            if place is not None:
+                place.release()
         self.response = response
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(

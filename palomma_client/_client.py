@@ -9,7 +9,7 @@ from typing import Self
 
 import httpx
 
-from palomma_client._base_client import Sleep, TimeoutOption, Transport
+from palomma_client._base_client import PoolGate, Sleep, TimeoutOption, Transport
 from palomma_client._environments import Environment, resolve_base_url
 from palomma_client._exceptions import InvalidParameterError
 from palomma_client._invoices import Invoices
@@ -139,8 +139,16 @@ class PalommaClient:
         self._request_timeout: TimeoutOption = (
             httpx.USE_CLIENT_DEFAULT if httpx.Timeout(self.timeout) == http_client.timeout else self.timeout
         )
+        # Only the network pool created here has limits we know; a transport
+        # passed in (a mock, an ASGI app) or a pool of the user's is left as it is.
+        pool_size = DEFAULT_CONNECTION_LIMITS.max_connections
         self._transport = Transport(
-            http_client, owns_http=owns_http, base_url=self.base_url, headers=headers, headers_on_pool=owns_http
+            http_client,
+            owns_http=owns_http,
+            base_url=self.base_url,
+            headers=headers,
+            headers_on_pool=owns_http,
+            gate=PoolGate(pool_size) if owns_http and transport is None and pool_size else None,
         )
         self._sleep = sleep
         self.invoices = Invoices(self)
@@ -177,6 +185,7 @@ class PalommaClient:
             base_url=self.base_url,
             headers=self._transport.headers,
             headers_on_pool=self._transport.headers_on_pool,
+            gate=self._transport.gate,
         )
         copy._sleep = self._sleep
         copy.invoices = Invoices(copy)

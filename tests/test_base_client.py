@@ -1,13 +1,17 @@
-"""How each call reaches httpx: query strings and fixed headers, sent as before but built more cheaply."""
+"""How each call reaches httpx: query strings, fixed headers and the pool gate, as before but with less work."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from datetime import date
 
 import httpx
 import pytest
 
-from palomma_client import PalommaClient
+from palomma_client import DEFAULT_CONNECTION_LIMITS, APITimeoutError, PalommaClient
+from palomma_client._base_client import PoolGate, TimeoutOption
+from palomma_client._retry import reached_server
 from tests.conftest import API_KEY, SANDBOX, RecordingAPI, created_invoice, page_body
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
@@ -91,3 +95,99 @@ async def test_a_user_pool_gets_the_headers_with_each_request_and_keeps_its_own(
     assert sent["user-agent"].startswith("palomma-client-python/")
     assert sent["x-trace"] == "abc"
     assert sent["content-type"] == "application/json"
+
+
+class _HoldingServer:
+    """A local HTTP/1.1 server that holds every request until released, counting them."""
+
+    def __init__(self, body: bytes) -> None:
+        self.response = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (
+            len(body),
+            body,
+        )
+        self.received = 0
+        self.release = asyncio.Event()
+        self.full = asyncio.Event()
+        self.expected = 0
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while await reader.readuntil(b"\r\n\r\n"):
+                self.received += 1
+                if self.received == self.expected:
+                    self.full.set()
+                await self.release.wait()
+                writer.write(self.response)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+
+async def test_a_call_past_the_pool_size_waits_and_times_out_unsent_as_before() -> None:
+    server = _HoldingServer(json.dumps(created_invoice()).encode())
+    listener = await asyncio.start_server(server.handle, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    pool_size = DEFAULT_CONNECTION_LIMITS.max_connections
+    assert pool_size is not None
+    server.expected = pool_size
+    timeout = httpx.Timeout(10.0, pool=0.2)
+    async with (
+        listener,
+        PalommaClient(api_key=API_KEY, base_url=f"http://127.0.0.1:{port}/v1", timeout=timeout) as palomma,
+    ):
+        held = [asyncio.create_task(palomma.invoices.get(f"inv{number}")) for number in range(pool_size)]
+        await asyncio.wait_for(server.full.wait(), timeout=10)
+
+        with pytest.raises(APITimeoutError) as caught:
+            await palomma.with_options(max_retries=0).invoices.get("one-too-many")
+
+        server.release.set()
+        invoices = await asyncio.gather(*held)
+        after = await palomma.invoices.get("abc")
+
+    assert isinstance(caught.value.__cause__, httpx.PoolTimeout)
+    assert not reached_server(caught.value)
+    assert len(invoices) == pool_size
+    assert after.id == created_invoice()["id"]
+    assert server.received == pool_size + 1
+
+
+async def test_the_gate_admits_its_limit_then_waits_for_a_release() -> None:
+    gate = PoolGate(2)
+    http = httpx.AsyncClient(timeout=httpx.Timeout(5.0, pool=5.0))
+    first = await gate.enter(httpx.USE_CLIENT_DEFAULT, http)
+    await gate.enter(httpx.USE_CLIENT_DEFAULT, http)
+    waiting = asyncio.create_task(gate.enter(httpx.USE_CLIENT_DEFAULT, http))
+    await asyncio.sleep(0)  # let it start waiting
+    assert not waiting.done()
+
+    first.release()
+
+    assert await asyncio.wait_for(waiting, timeout=5) is first
+    await http.aclose()
+
+
+@pytest.mark.parametrize(
+    "timeout", [0.05, httpx.Timeout(10.0, pool=0.05), httpx.USE_CLIENT_DEFAULT], ids=["float", "Timeout", "default"]
+)
+async def test_waiting_at_the_gate_is_bounded_by_the_pool_timeout(timeout: TimeoutOption) -> None:
+    gate = PoolGate(1)
+    http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, pool=0.05))
+    await gate.enter(timeout, http)
+
+    with pytest.raises(httpx.PoolTimeout):
+        await gate.enter(timeout, http)
+    await http.aclose()
+
+
+def test_a_client_used_under_a_second_event_loop_gets_a_fresh_gate() -> None:
+    gate = PoolGate(1)
+    http = httpx.AsyncClient()
+
+    async def take_the_only_place() -> None:
+        await gate.enter(1.0, http)
+
+    asyncio.run(take_the_only_place())
+    asyncio.run(take_the_only_place())  # the place taken under the first loop does not count here
