@@ -7,13 +7,14 @@ INSTALLED := $(VENV)/.installed
 PRISM_INSTALLED := node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup generate check-generated lint format typecheck pytest test demo build clean
+.PHONY: help setup generate check-generated lint format typecheck pytest test demo bench build clean
 
 help:
 	@echo "make demo             run the main example end to end"
 	@echo "make test             lint, typecheck, check-generated and the test suite (what CI runs)"
 	@echo "make generate         rebuild palomma_client/_generated from openapi.yaml"
 	@echo "make check-generated  fail with a diff if palomma_client/_generated is stale"
+	@echo "make bench            measure the SDK against raw httpx on a local server (table + bench-results.json)"
 	@echo "make lint | format | typecheck | pytest | build | clean"
 
 $(INSTALLED): pyproject.toml
@@ -62,6 +63,9 @@ test: $(INSTALLED)
 
 demo: $(INSTALLED)
 	$(BIN)/python examples/quickstart.py
+
+bench: $(INSTALLED)
+	$(BIN)/python scripts/bench.py
 
 build: $(INSTALLED)
 	rm -rf dist

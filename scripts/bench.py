@@ -1,0 +1,641 @@
+"""Measure the SDK against the floor of a hand-written httpx call: what ``make bench`` runs.
+
+    python scripts/bench.py [--output bench-results.json] [--quick]
+
+A canned server (``scripts/bench_server.py``) runs in another process on
+127.0.0.1 and answers with bytes built from the spec's examples, so the
+server costs little and what differs between the contenders is the client:
+
+- ``httpx``: ``httpx.AsyncClient.get`` and ``json.loads``, the floor;
+- ``generated``: the generated ``asyncio`` function with a generated
+  ``AuthenticatedClient`` (same timeout and pool limits as the SDK);
+- ``palomma``: ``PalommaClient``, as users call it.
+
+Machines are shared and noisy, so each scenario runs its contenders
+interleaved, round after round (concurrency in blocks, see
+``bench_concurrency``), and every figure is also given as a ratio to the
+floor measured in the same round; the targets are judged on the median of
+those ratios. The table goes to stdout and everything, samples included, to
+the JSON file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import gc
+import importlib.util
+import json
+import os
+import platform
+import select
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+import palomma_client
+from palomma_client import DEFAULT_CONNECTION_LIMITS, DEFAULT_TIMEOUT, Invoice, PalommaClient
+from palomma_client._generated.api.invoices import get_invoice, list_invoices
+from palomma_client._generated.client import AuthenticatedClient
+from palomma_client._generated.models import ListInvoicesResponse
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER = ROOT / "scripts" / "bench_server.py"
+DEFAULT_OUTPUT = ROOT / "bench-results.json"
+API_KEY = "sk_bench_not_a_secret"
+INVOICE_ID = "01HQY8EW1H9YGH5PAV5Y2M9R3T"
+PAGE_SIZE = 100
+SERVER_START_DEADLINE = 20.0
+
+FLOOR = "httpx"
+GENERATED = "generated"
+PALOMMA = "palomma"
+MB = 1024 * 1024
+
+Call = Callable[[], Awaitable[object]]
+
+
+class BenchError(RuntimeError):
+    """A contender returned something wrong, or the server did not come up."""
+
+
+@dataclasses.dataclass(frozen=True)
+class BenchConfig:
+    """How much to run; ``QUICK`` is the smoke test's few hundred requests."""
+
+    rounds: int = 25
+    get_calls: int = 200
+    page_calls: int = 30
+    pages: int = 1000
+    pager_rounds: int = 3
+    small_pager_items: int = 1000
+    concurrency: int = 1000
+    concurrency_warm_bursts: int = 3
+    parse_rounds: int = 15
+    parse_invoices: int = 2000
+    parse_pages: int = 20
+
+
+QUICK = BenchConfig(
+    rounds=2,
+    get_calls=20,
+    page_calls=5,
+    pages=3,
+    pager_rounds=1,
+    small_pager_items=100,
+    concurrency=50,
+    concurrency_warm_bursts=1,
+    parse_rounds=2,
+    parse_invoices=50,
+    parse_pages=2,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """A ratio that must stay at or under ``limit``: ``variant`` over ``reference`` in ``scenario``."""
+
+    scenario: str
+    variant: str
+    reference: str
+    limit: float
+    text: str
+
+
+TARGETS = (
+    Target("get", PALOMMA, FLOOR, 1.10, "invoices.get at most 1.10x raw httpx"),
+    Target("list_page", PALOMMA, FLOOR, 1.35, "a 100-invoice page at most 1.35x raw httpx"),
+    Target("get", PALOMMA, GENERATED, 1.05, "client layer at most 1.05x the generated function (get)"),
+    Target("list_page", PALOMMA, GENERATED, 1.05, "client layer at most 1.05x the generated function (page)"),
+)
+MEMORY_TARGET_MB = 10.0
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    if len(ordered) > 1:
+        p25, _, p75 = statistics.quantiles(ordered, n=4, method="inclusive")
+    else:
+        p25 = p75 = ordered[0]
+    return {
+        "median": statistics.median(ordered),
+        "p25": p25,
+        "p75": p75,
+        "min": ordered[0],
+        "max": ordered[-1],
+    }
+
+
+@dataclasses.dataclass
+class Scenario:
+    """Seconds per operation of each contender, one sample per round, taken interleaved."""
+
+    key: str
+    title: str
+    labels: dict[str, str]
+    samples: dict[str, list[float]]
+    operation: str
+    items_per_operation: int = 1
+
+    def ratios(self, variant: str, reference: str = FLOOR) -> list[float]:
+        return [mine / theirs for mine, theirs in zip(self.samples[variant], self.samples[reference], strict=True)]
+
+    def to_json(self) -> dict[str, Any]:
+        variants: dict[str, Any] = {}
+        for name, values in self.samples.items():
+            variants[name] = {
+                "label": self.labels[name],
+                "seconds_per_operation": _summary(values),
+                "operations_per_second": statistics.median(1 / value for value in values),
+                "items_per_second": statistics.median(self.items_per_operation / value for value in values),
+                "ratio_to_floor": _summary(self.ratios(name)),
+                "samples_seconds": values,
+            }
+        return {"title": self.title, "operation": self.operation, "variants": variants}
+
+
+# The server ----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def running_server(pages: int) -> Iterator[str]:
+    """Start ``bench_server.py`` in another process and yield its base URL (``/v1`` not included).
+
+    The listening socket is made here and inherited by the child, so the port
+    is known at once; readiness is then polled with a deadline.
+    """
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    with listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1024)
+        port = listener.getsockname()[1]
+        process = subprocess.Popen(
+            [sys.executable, str(SERVER), "--fd", str(listener.fileno()), "--pages", str(pages)],
+            pass_fds=[listener.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+        )
+    try:
+        _wait_until_ready(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _wait_until_ready(port: int, process: subprocess.Popen[bytes]) -> None:
+    request = f"GET /v1/invoices/{INVOICE_ID} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+    deadline = time.monotonic() + SERVER_START_DEADLINE
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchError(f"the bench server exited with status {process.returncode} before answering")
+        with socket.create_connection(("127.0.0.1", port), timeout=1.0) as connection:
+            connection.sendall(request)
+            readable, _, _ = select.select([connection], [], [], min(1.0, max(0.0, deadline - time.monotonic())))
+            if readable and connection.recv(16).startswith(b"HTTP/1.1 200"):
+                return
+    raise BenchError(f"the bench server did not answer within {SERVER_START_DEADLINE:.0f} seconds")
+
+
+# The contenders ------------------------------------------------------------
+
+
+class Contenders:
+    """One client of each kind, all with the SDK's timeout and pool limits, on one server."""
+
+    def __init__(self, server_url: str) -> None:
+        api = server_url + "/v1"
+        self.invoice_url = f"{api}/invoices/{INVOICE_ID}"
+        self.list_url = f"{api}/invoices?limit={PAGE_SIZE}"
+        self.palomma = PalommaClient(api_key=API_KEY, base_url=api)
+        self.generated = AuthenticatedClient(
+            base_url=api, token=API_KEY, timeout=DEFAULT_TIMEOUT, httpx_args={"limits": DEFAULT_CONNECTION_LIMITS}
+        )
+        self.http = httpx.AsyncClient(
+            timeout=DEFAULT_TIMEOUT, limits=DEFAULT_CONNECTION_LIMITS, headers={"Authorization": f"Bearer {API_KEY}"}
+        )
+
+    async def aclose(self) -> None:
+        await self.palomma.close()
+        await self.generated.get_async_httpx_client().aclose()
+        await self.http.aclose()
+
+    # One invoice.
+    async def palomma_get(self) -> object:
+        return await self.palomma.invoices.get(INVOICE_ID)
+
+    async def generated_get(self) -> object:
+        return await get_invoice.asyncio(INVOICE_ID, client=self.generated)
+
+    async def httpx_get(self) -> object:
+        return json.loads((await self.http.get(self.invoice_url)).content)
+
+    # One page of 100 invoices.
+    async def palomma_page(self) -> object:
+        return await self.palomma.invoices.list(limit=PAGE_SIZE, max_items=PAGE_SIZE).to_list()
+
+    async def generated_page(self) -> object:
+        return await list_invoices.asyncio(client=self.generated, limit=PAGE_SIZE)
+
+    async def httpx_page(self) -> object:
+        return json.loads((await self.http.get(self.list_url)).content)
+
+    # Every invoice of every page.
+    async def palomma_pager(self, max_items: int | None = None) -> int:
+        count = 0
+        async for invoice in self.palomma.invoices.list(limit=PAGE_SIZE, max_items=max_items):
+            count += isinstance(invoice, Invoice)
+        return count
+
+    async def httpx_pager(self) -> int:
+        count = 0
+        url = self.list_url
+        while True:
+            body = json.loads((await self.http.get(url)).content)
+            for item in body["items"]:
+                count += isinstance(item, dict)
+            if body["cursor"] is None:
+                return count
+            url = f"{self.list_url}&cursor={body['cursor']}"
+
+
+def _check_invoice(variant: str, result: object) -> None:
+    identifier = result.get("id") if isinstance(result, dict) else getattr(result, "id", None)
+    if identifier != INVOICE_ID:
+        raise BenchError(f"{variant}: expected invoice {INVOICE_ID}, got {result!r:.200}")
+
+
+def _check_page(variant: str, result: object) -> None:
+    if isinstance(result, ListInvoicesResponse):
+        items: object = result.items
+    elif isinstance(result, dict):
+        items = result.get("items")
+    else:
+        items = result
+    if not isinstance(items, list) or len(items) != PAGE_SIZE:
+        raise BenchError(f"{variant}: expected a page of {PAGE_SIZE} invoices, got {result!r:.200}")
+    _check_invoice_list(variant, items)
+
+
+def _check_invoice_list(variant: str, items: list[Any]) -> None:
+    first = items[0]
+    identifier = first.get("id") if isinstance(first, dict) else getattr(first, "id", None)
+    if identifier != "01HQY8EW1H9YGH5PAV5Y2M0000":
+        raise BenchError(f"{variant}: unexpected first invoice {first!r:.200}")
+
+
+# Measuring -----------------------------------------------------------------
+
+
+async def _timed(call: Call, count: int) -> tuple[float, object]:
+    gc.collect()
+    result: object = None
+    started = time.perf_counter()
+    for _ in range(count):
+        result = await call()
+    return (time.perf_counter() - started) / count, result
+
+
+async def _interleaved(
+    variants: dict[str, Call],
+    *,
+    rounds: int,
+    count: int,
+    check: Callable[[str, object], None],
+) -> dict[str, list[float]]:
+    """Seconds per call of each variant, one sample per round.
+
+    Within a round the variants take turns call by call (their order rotating
+    from round to round), so that a burst of load from elsewhere on the
+    machine slows them all alike instead of whichever batch it lands in.
+    """
+    names = list(variants)
+    for name in names:  # warm up: connections, caches, first-call imports
+        _, result = await _timed(variants[name], max(1, count // 4))
+        check(name, result)
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    for round_number in range(rounds):
+        shift = round_number % len(names)
+        order = names[shift:] + names[:shift]
+        totals = dict.fromkeys(names, 0.0)
+        results: dict[str, object] = {}
+        gc.collect()
+        for _ in range(count):
+            for name in order:
+                started = time.perf_counter()
+                results[name] = await variants[name]()
+                totals[name] += time.perf_counter() - started
+        for name in names:
+            check(name, results[name])
+            samples[name].append(totals[name] / count)
+    return samples
+
+
+async def bench_get(contenders: Contenders, config: BenchConfig) -> Scenario:
+    samples = await _interleaved(
+        {FLOOR: contenders.httpx_get, GENERATED: contenders.generated_get, PALOMMA: contenders.palomma_get},
+        rounds=config.rounds,
+        count=config.get_calls,
+        check=_check_invoice,
+    )
+    labels = {
+        FLOOR: "httpx get + json.loads",
+        GENERATED: "generated get_invoice.asyncio",
+        PALOMMA: "palomma.invoices.get",
+    }
+    return Scenario("get", "get one invoice", labels, samples, "call")
+
+
+async def bench_list_page(contenders: Contenders, config: BenchConfig) -> Scenario:
+    samples = await _interleaved(
+        {FLOOR: contenders.httpx_page, GENERATED: contenders.generated_page, PALOMMA: contenders.palomma_page},
+        rounds=config.rounds,
+        count=config.page_calls,
+        check=_check_page,
+    )
+    labels = {
+        FLOOR: "httpx get + json.loads",
+        GENERATED: "generated list_invoices.asyncio",
+        PALOMMA: "palomma.invoices.list(...).to_list()",
+    }
+    return Scenario("list_page", "one page of 100 invoices", labels, samples, "page", PAGE_SIZE)
+
+
+async def bench_pager(contenders: Contenders, config: BenchConfig) -> Scenario:
+    expected = config.pages * PAGE_SIZE
+
+    def check(variant: str, result: object) -> None:
+        if result != expected:
+            raise BenchError(f"{variant}: iterated {result!r} invoices instead of {expected}")
+
+    samples = await _interleaved(
+        {FLOOR: contenders.httpx_pager, PALOMMA: contenders.palomma_pager},
+        rounds=config.pager_rounds,
+        count=1,
+        check=check,
+    )
+    labels = {FLOOR: "httpx get + json.loads, cursor loop", PALOMMA: "async for over palomma.invoices.list"}
+    title = f"pager: {expected:,} invoices ({config.pages:,} pages of {PAGE_SIZE})"
+    return Scenario("pager", title, labels, samples, "list", expected)
+
+
+async def bench_pager_memory(contenders: Contenders, config: BenchConfig) -> dict[str, Any]:
+    """Peak traced memory while iterating the whole list, against iterating its first few pages."""
+    small, large = config.small_pager_items, config.pages * PAGE_SIZE
+    await contenders.palomma_pager(max_items=small)  # warm up outside the trace
+    peaks: dict[int, float] = {}
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for items in (small, large):
+            gc.collect()
+            tracemalloc.reset_peak()
+            baseline = tracemalloc.get_traced_memory()[0]
+            counted = await contenders.palomma_pager(max_items=None if items == large else items)
+            if counted != items:
+                raise BenchError(f"memory run iterated {counted} invoices instead of {items}")
+            peaks[items] = (tracemalloc.get_traced_memory()[1] - baseline) / MB
+    finally:
+        tracemalloc.stop()
+    difference = peaks[large] - peaks[small]
+    return {
+        "small_items": small,
+        "large_items": large,
+        "small_peak_mb": peaks[small],
+        "large_peak_mb": peaks[large],
+        "difference_mb": difference,
+        "limit_mb": MEMORY_TARGET_MB,
+        "met": difference <= MEMORY_TARGET_MB,
+    }
+
+
+async def bench_concurrency(server_url: str, config: BenchConfig) -> list[Scenario]:
+    """Bursts of concurrent gets, each contender on new clients of its own, in blocks ordered floor, SDK, SDK, floor.
+
+    A block's first burst meets a cold pool (every connection is opened
+    during the burst); the bursts after it reuse the pool. A block keeps one
+    contender busy, because a pool left idle for five seconds (httpx's
+    keep-alive expiry) while the other contender works would be cold again.
+    """
+    calls = config.concurrency
+    cold: dict[str, list[float]] = {FLOOR: [], PALOMMA: []}
+    warm: dict[str, list[float]] = {FLOOR: [], PALOMMA: []}
+
+    def check(variant: str, result: object) -> None:
+        assert isinstance(result, list)
+        failures = [outcome for outcome in result if isinstance(outcome, BaseException)]
+        if failures:
+            raise BenchError(f"{variant}: {len(failures)} of {calls} concurrent calls failed: {failures[0]!r}")
+        if len(result) != calls:
+            raise BenchError(f"{variant}: {len(result)} results for {calls} calls")
+        for outcome in result:
+            _check_invoice(variant, outcome)
+
+    for name in (FLOOR, PALOMMA, PALOMMA, FLOOR):
+        contenders = Contenders(server_url)
+        call = contenders.httpx_get if name == FLOOR else contenders.palomma_get
+
+        async def burst(call: Call = call) -> object:
+            return await asyncio.gather(*(call() for _ in range(calls)), return_exceptions=True)
+
+        try:
+            for number in range(1 + config.concurrency_warm_bursts):
+                seconds, result = await _timed(burst, 1)
+                check(name, result)
+                (warm if number else cold)[name].append(seconds)
+        finally:
+            await contenders.aclose()
+    labels = {FLOOR: "httpx get + json.loads", PALOMMA: "palomma.invoices.get"}
+    title = f"{calls:,} concurrent gets"
+    return [
+        Scenario("concurrency_cold", f"{title}, new client (cold pool)", labels, cold, "burst", calls),
+        Scenario("concurrency", f"{title}, same client (warm pool)", labels, warm, "burst", calls),
+    ]
+
+
+def bench_parsing(invoice_body: bytes, page_body: bytes, config: BenchConfig) -> list[Scenario]:
+    """Model parsing alone, in process: ``from_dict`` against ``json.loads`` of the same body."""
+    invoice_data = json.loads(invoice_body)
+    page_data = json.loads(page_body)
+
+    def timed(function: Callable[[Any], object], argument: object, count: int) -> float:
+        gc.collect()
+        started = time.perf_counter()
+        for _ in range(count):
+            function(argument)
+        return (time.perf_counter() - started) / count
+
+    scenarios = []
+    for key, title, model, body, data, count in (
+        ("parse_invoice", "parse one invoice", Invoice, invoice_body, invoice_data, config.parse_invoices),
+        ("parse_page", "parse a page of 100 invoices", ListInvoicesResponse, page_body, page_data, config.parse_pages),
+    ):
+        variants: dict[str, tuple[Callable[[Any], object], object]] = {
+            FLOOR: (json.loads, body),
+            PALOMMA: (model.from_dict, data),
+        }
+        samples: dict[str, list[float]] = {name: [] for name in variants}
+        for function, argument in variants.values():
+            timed(function, argument, max(1, count // 4))
+        for round_number in range(config.parse_rounds):
+            order = list(variants) if round_number % 2 == 0 else list(reversed(variants))
+            for name in order:
+                function, argument = variants[name]
+                samples[name].append(timed(function, argument, count))
+        labels = {FLOOR: "json.loads", PALOMMA: f"{model.__name__}.from_dict"}
+        items = PAGE_SIZE if model is ListInvoicesResponse else 1
+        scenarios.append(Scenario(key, title, labels, samples, "parse", items))
+    return scenarios
+
+
+# Running and reporting -----------------------------------------------------
+
+
+async def run_bench(server_url: str, config: BenchConfig, progress: Callable[[str], None]) -> dict[str, Any]:
+    """Run every scenario against the server at ``server_url`` and return the results as JSON data."""
+    contenders = Contenders(server_url)
+    try:
+        progress("get one invoice")
+        scenarios = [await bench_get(contenders, config)]
+        progress("one page of 100 invoices")
+        scenarios.append(await bench_list_page(contenders, config))
+        progress(f"pager over {config.pages * PAGE_SIZE:,} invoices")
+        scenarios.append(await bench_pager(contenders, config))
+        progress("pager memory")
+        memory = await bench_pager_memory(contenders, config)
+        invoice_body = (await contenders.http.get(contenders.invoice_url)).content
+        page_body = (await contenders.http.get(contenders.list_url)).content
+    finally:
+        await contenders.aclose()
+    progress(f"{config.concurrency:,} concurrent gets")
+    scenarios.extend(await bench_concurrency(server_url, config))
+    progress("model parsing")
+    scenarios.extend(bench_parsing(invoice_body, page_body, config))
+    by_key = {scenario.key: scenario for scenario in scenarios}
+    targets = []
+    for target in TARGETS:
+        ratios = by_key[target.scenario].ratios(target.variant, target.reference)
+        median = statistics.median(ratios)
+        targets.append(
+            {**dataclasses.asdict(target), "median": median, "spread": _summary(ratios), "met": median <= target.limit}
+        )
+    return {
+        "environment": {
+            "python": platform.python_version(),
+            "implementation": platform.python_implementation(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "httpx": httpx.__version__,
+            "palomma_client": palomma_client.__version__,
+            "sniffio_installed": importlib.util.find_spec("sniffio") is not None,
+        },
+        "config": dataclasses.asdict(config),
+        "scenarios": {scenario.key: scenario.to_json() for scenario in scenarios},
+        "pager_memory": memory,
+        "targets": targets,
+    }
+
+
+def _time(seconds: float) -> str:
+    if seconds >= 1.0:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds * 1e6:.1f} µs"
+
+
+def _rate(per_second: float) -> str:
+    if per_second >= 1e6:
+        return f"{per_second / 1e6:.2f} M/s"
+    if per_second >= 1e3:
+        return f"{per_second / 1e3:.1f} k/s"
+    return f"{per_second:.0f} /s"
+
+
+def format_table(results: dict[str, Any]) -> str:
+    """The results as a plain-text table (also valid inside a Markdown code block)."""
+    environment = results["environment"]
+    config = results["config"]
+    lines = [
+        f"palomma-client {environment['palomma_client']} on {environment['implementation']} "
+        f"{environment['python']}, httpx {environment['httpx']}, {environment['cpus']} CPUs; "
+        f"{config['rounds']} rounds (pager {config['pager_rounds']}; concurrency: 4 blocks of a cold burst and "
+        f"{config['concurrency_warm_bursts']} warm)",
+        "",
+        f"{'scenario / contender':<46} {'median':>10} {'IQR':>21} {'invoices/s':>10} {'x floor':>6} {'(IQR)':>12}",
+    ]
+    for scenario in results["scenarios"].values():
+        lines.append(f"{scenario['title']} (per {scenario['operation']})")
+        for variant in scenario["variants"].values():
+            seconds = variant["seconds_per_operation"]
+            ratio = variant["ratio_to_floor"]
+            spread = f"{_time(seconds['p25'])}-{_time(seconds['p75'])}"
+            ratio_spread = f"({ratio['p25']:.2f}-{ratio['p75']:.2f})"
+            lines.append(
+                f"  {variant['label']:<44} {_time(seconds['median']):>10} {spread:>21} "
+                f"{_rate(variant['items_per_second']):>10} {ratio['median']:>6.2f} {ratio_spread:>12}"
+            )
+    memory = results["pager_memory"]
+    lines += [
+        "",
+        f"pager peak memory (tracemalloc): {memory['large_items']:,} invoices {memory['large_peak_mb']:.2f} MB, "
+        f"{memory['small_items']:,} invoices {memory['small_peak_mb']:.2f} MB, "
+        f"difference {memory['difference_mb']:+.2f} MB",
+        "",
+        "targets (median of per-round ratios):",
+    ]
+    for target in results["targets"]:
+        verdict = "met" if target["met"] else "NOT MET"
+        spread = target["spread"]
+        lines.append(
+            f"  {target['text']:<58} {target['median']:.3f} (IQR {spread['p25']:.3f}-{spread['p75']:.3f})"
+            f" <= {target['limit']:.2f}  {verdict}"
+        )
+    verdict = "met" if memory["met"] else "NOT MET"
+    lines.append(
+        f"  {'pager memory: 100x the invoices within ' + str(int(MEMORY_TARGET_MB)) + ' MB':<58} "
+        f"{memory['difference_mb']:+.3f} MB <= {MEMORY_TARGET_MB:.0f} MB  {verdict}"
+    )
+    return "\n".join(lines)
+
+
+async def _main_async(config: BenchConfig, progress: Callable[[str], None]) -> dict[str, Any]:
+    with running_server(config.pages) as server_url:
+        return await run_bench(server_url, config, progress)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where to write the JSON results")
+    parser.add_argument("--quick", action="store_true", help="a few hundred requests only, as the smoke test runs")
+    arguments = parser.parse_args()
+    config = QUICK if arguments.quick else BenchConfig()
+
+    def progress(step: str) -> None:
+        print(f"  measuring {step} ...", file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    results = asyncio.run(_main_async(config, progress))
+    results["duration_seconds"] = time.perf_counter() - started
+    arguments.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(format_table(results))
+    print(f"\n{results['duration_seconds']:.0f} s; results in {arguments.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
