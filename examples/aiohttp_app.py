@@ -22,33 +22,20 @@ body beyond the Palomma API's own error message.
 
 from __future__ import annotations
 
-import logging
-import math
 from collections.abc import AsyncIterator, Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from palomma_client import (
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    InternalServerError,
     InvalidParameterError,
     Invoice,
-    InvoiceOutcomeUnknownError,
-    NotFoundError,
     PalommaClient,
     PalommaError,
-    PermissionDeniedError,
-    RateLimitError,
 )
 
-logger = logging.getLogger(__name__)
+from rent_service_errors import palomma_error_response
 
 ClientFactory = Callable[[], PalommaClient]
 
@@ -61,15 +48,9 @@ MAX_LISTED_INVOICES = 500
 DEFAULT_PAGE_SIZE = 20
 DEFAULT_MAX_ITEMS = 100
 
-DEFAULT_RETRY_AFTER_SECONDS = 5
-MAX_RETRY_AFTER_SECONDS = 60
-OUTCOME_UNKNOWN_RETRY_AFTER_SECONDS = 30
 
 REQUIRED_FIELDS = ("reference", "amount", "description", "redirect_url")
 OPTIONAL_FIELDS = ("customer_name", "contract", "document_type")
-
-# The SDK names its arguments; the caller knows this service's names.
-SERVICE_NAME_OF_PARAMETER = {"customer_document_number": "document"}
 
 
 def client_from_environment() -> PalommaClient:
@@ -103,91 +84,6 @@ def invoice_json(invoice: Invoice) -> dict[str, Any]:
         "payment_date": invoice.payment_date.isoformat() if invoice.payment_date else None,
         "payment_method": str(invoice.payment_method) if invoice.payment_method else None,
     }
-
-
-# --- SDK errors as HTTP answers -----------------------------------------------------------------
-
-
-class ErrorReply(NamedTuple):
-    """The HTTP answer to an SDK error: status, JSON body and extra headers."""
-
-    status: int
-    body: dict[str, str]
-    headers: dict[str, str]
-
-
-def palomma_error_response(error: PalommaError) -> ErrorReply:
-    """Decide how this service answers when a Palomma call fails.
-
-    Errors the caller can fix (bad input) are 4xx; failures of Palomma or of
-    our own configuration are 5xx with a generic message, since the caller can
-    only retry.
-
-    Args:
-        error: The SDK's exception.
-
-    Returns:
-        The status, body and headers to answer with.
-    """
-    match error:
-        case InvalidParameterError():
-            parameter = SERVICE_NAME_OF_PARAMETER.get(error.parameter, error.parameter)
-            problem = str(error).removeprefix(f"{error.parameter}: ")
-            return ErrorReply(422, {"error": f"{parameter}: {problem}", "parameter": parameter}, {})
-        case BadRequestError():
-            return ErrorReply(422, {"error": _api_message(error, "Palomma rejected the invoice")}, {})
-        case ConflictError():
-            return ErrorReply(409, {"error": _api_message(error, "Palomma reported a conflict")}, {})
-        case NotFoundError():
-            return ErrorReply(404, {"error": _api_message(error, "Not found")}, {})
-        case AuthenticationError() | PermissionDeniedError():
-            # Our key is wrong, revoked or for the other environment: nothing the caller can change.
-            logger.error("Palomma refused this service's credentials: %s", error)
-            return ErrorReply(502, {"error": "The payment service is unavailable; please try again later"}, {})
-        case RateLimitError():
-            seconds = _retry_after_seconds(error)
-            return ErrorReply(
-                503,
-                {"error": f"The payment service is busy; retry in {seconds} seconds"},
-                {"Retry-After": str(seconds)},
-            )
-        case InvoiceOutcomeUnknownError():
-            logger.warning("could not tell whether invoice %r was created: %s", error.reference, error.create_error)
-            message = (
-                f"Could not confirm whether invoice {error.reference!r} was created. Retry later with the same "
-                "reference: it cannot be billed twice, and if the retry reports that the reference already "
-                "exists, the invoice was created."
-            )
-            return ErrorReply(503, {"error": message}, {"Retry-After": str(OUTCOME_UNKNOWN_RETRY_AFTER_SECONDS)})
-        case APITimeoutError():
-            logger.warning("Palomma timed out: %s", error)
-            return ErrorReply(504, {"error": "The payment service did not answer in time; please try again"}, {})
-        case APIConnectionError() | InternalServerError():
-            logger.warning("Palomma is unreachable or failing: %s", error)
-            return ErrorReply(502, {"error": "The payment service is unavailable; please try again later"}, {})
-        case _:
-            # An unexpected status or a response that breaks the spec: say nothing of its body.
-            logger.error("unexpected answer from Palomma: %s", error)
-            return ErrorReply(502, {"error": "The payment service sent an unexpected answer"}, {})
-
-
-def _api_message(error: APIStatusError, fallback: str) -> str:
-    # Pass on the API's own "error" text only; when the body had none, the
-    # SDK's message quotes the raw body, which callers must not see.
-    if isinstance(error.body, dict) and isinstance(error.body.get("error"), str):
-        return error.message
-    return fallback
-
-
-def _retry_after_seconds(error: RateLimitError) -> int:
-    # The SDK already waited out the API's Retry-After on each retry; passing
-    # its hint on makes our callers back off as long. An HTTP date or a missing
-    # header falls back to a default.
-    try:
-        seconds = math.ceil(float(error.response.headers.get("Retry-After", "")))
-    except (ValueError, OverflowError):
-        return DEFAULT_RETRY_AFTER_SECONDS
-    return min(max(seconds, 1), MAX_RETRY_AFTER_SECONDS)
 
 
 @web.middleware

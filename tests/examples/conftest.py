@@ -19,11 +19,16 @@ from palomma_client import PalommaClient
 from palomma_client.testing import FakePalomma
 from tests.conftest import ROOT
 
+EXAMPLES = ROOT / "examples"
+
 
 @functools.cache
 def load_example(name: str) -> ModuleType:
     """Import ``examples/<name>.py`` once; the examples are programs, not part of any package."""
-    spec = importlib.util.spec_from_file_location(f"examples_{name}", ROOT / "examples" / f"{name}.py")
+    # As when run as scripts, the examples import their sibling modules from their own folder.
+    if str(EXAMPLES) not in sys.path:
+        sys.path.insert(0, str(EXAMPLES))
+    spec = importlib.util.spec_from_file_location(f"examples_{name}", EXAMPLES / f"{name}.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
