@@ -384,17 +384,7 @@ class FakePalomma:
         Returns:
             The fault rule; its `hits` count how often it fired.
         """
-        return self._faults.add(
-            Fault(
-                kind=FaultKind.FAIL,
-                remaining=times,
-                method=method,
-                path=path,
-                status=status,
-                error=error,
-                retry_after=retry_after_header(retry_after),
-            )
-        )
+        return self._add_error_fault(FaultKind.FAIL, status, times, method, path, error, retry_after)
 
     def fail_after_processing(
         self,
@@ -422,9 +412,21 @@ class FakePalomma:
         Returns:
             The fault rule.
         """
+        return self._add_error_fault(FaultKind.FAIL_AFTER_PROCESSING, status, times, method, path, error, retry_after)
+
+    def _add_error_fault(
+        self,
+        kind: FaultKind,
+        status: int,
+        times: int | None,
+        method: str | None,
+        path: str | None,
+        error: str | None,
+        retry_after: int | float | datetime | str | None,
+    ) -> Fault:
         return self._faults.add(
             Fault(
-                kind=FaultKind.FAIL_AFTER_PROCESSING,
+                kind=kind,
                 remaining=times,
                 method=method,
                 path=path,
