@@ -54,17 +54,6 @@ from palomma_client._retry import DEFAULT_MAX_RETRIES
 from palomma_client._settlements import Settlements
 from palomma_client._version import __version__
 
-_PRIVATE_MODULES = {
-    "_batch",
-    "_client",
-    "_environments",
-    "_exceptions",
-    "_invoices",
-    "_pagination",
-    "_reconcile",
-    "_settlements",
-}
-
 __all__ = [
     "API_VERSION",
     "DEFAULT_CONNECTION_LIMITS",
@@ -115,7 +104,11 @@ __all__ = [
 # module; generated models keep theirs, which pickling relies on.
 for _name in __all__:
     _value = globals()[_name]
-    if isinstance(_value, type) and _value.__module__.split(".")[1] in _PRIVATE_MODULES:
+    if (
+        isinstance(_value, type)
+        and _value.__module__.startswith("palomma_client._")
+        and not _value.__module__.startswith("palomma_client._generated")
+    ):
         _value.__module__ = "palomma_client"
 del _name, _value
 
