@@ -30,6 +30,7 @@ from palomma_client._pagination import AsyncPager, Page
 from palomma_client._retry import backoff_delay, is_retryable, reached_server
 from palomma_client._validation import (
     check_amount,
+    check_cycle,
     check_date,
     check_document_type,
     check_optional_text,
@@ -313,7 +314,7 @@ class Invoices:
         if settlement_date is not None:
             filters["settlement_date"] = check_date("settlement_date", settlement_date)
         if settlement_cycle is not None:
-            filters["settlement_cycle"] = check_text("settlement_cycle", _cycle_text(settlement_cycle))
+            filters["settlement_cycle"] = check_cycle("settlement_cycle", settlement_cycle)
         page_size = check_page_size(limit)
         if max_items is not None:
             check_positive_int("max_items", max_items)
@@ -346,11 +347,3 @@ class Invoices:
         )
         next_cursor = response.cursor if isinstance(response.cursor, str) else None
         return Page(response.items, next_cursor)
-
-
-def _cycle_text(cycle: str | int) -> str | int:
-    # Cycles are strings in the API ("11", "16"), but they read like hours,
-    # so an int is accepted and sent as its digits.
-    if isinstance(cycle, int) and not isinstance(cycle, bool):
-        return str(cycle)
-    return cycle

@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING
 
 from palomma_client._generated.api.settlements import get_settlement
 from palomma_client._generated.models import Settlement
-from palomma_client._invoices import _cycle_text
 from palomma_client._reconcile import ReconciliationReport, reconcile
-from palomma_client._validation import check_date, check_text
+from palomma_client._validation import check_cycle, check_date
 
 if TYPE_CHECKING:
     import datetime
@@ -49,7 +48,7 @@ class Settlements:
             APIConnectionError: The API could not be reached, after retries.
         """
         settlement_date = check_date("date", date)
-        settlement_cycle = check_text("cycle", _cycle_text(cycle))
+        settlement_cycle = check_cycle("cycle", cycle)
         client = self._client
         send = functools.partial(get_settlement.asyncio_detailed, settlement_date, settlement_cycle)
         return await client._transport.send_with_retries(

@@ -18,6 +18,7 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "MIN_AMOUNT",
     "check_amount",
+    "check_cycle",
     "check_date",
     "check_document_type",
     "check_optional_text",
@@ -45,6 +46,17 @@ def check_text(parameter: str, value: object) -> str:
 def check_optional_text(parameter: str, value: object) -> str | None:
     """An optional string: ``None`` or a non-blank string."""
     return None if value is None else check_text(parameter, value)
+
+
+def check_cycle(parameter: str, value: object) -> str:
+    """A settlement cycle, such as ``"11"``.
+
+    Cycles are strings in the API, but they read like hours, so an int is
+    accepted and sent as its digits.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return check_text(parameter, value)
 
 
 def check_amount(value: object) -> int:
