@@ -15,8 +15,8 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol, TypeVar, cast
 
-import httpx
-from httpx._client import UseClientDefault  # the type of httpx.USE_CLIENT_DEFAULT, not re-exported
+import httpx2
+from httpx2._client import UseClientDefault  # the type of httpx2.USE_CLIENT_DEFAULT, not re-exported
 
 from palomma_client._exceptions import (
     APIConnectionError,
@@ -36,7 +36,7 @@ logger = logging.getLogger("palomma_client")
 
 T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
-TimeoutOption = float | httpx.Timeout | UseClientDefault
+TimeoutOption = float | httpx2.Timeout | UseClientDefault
 
 
 class SendFunction(Protocol):
@@ -52,29 +52,29 @@ def _redacted(headers: Mapping[str, str]) -> dict[str, str]:
     return {name: "[redacted]" if name.lower() == "authorization" else value for name, value in headers.items()}
 
 
-def _failed_request(error: httpx.RequestError, method: str, url: str) -> httpx.Request:
+def _failed_request(error: httpx2.RequestError, method: str, url: str) -> httpx2.Request:
     try:
         return error.request
     except RuntimeError:
-        return httpx.Request(method, url)
+        return httpx2.Request(method, url)
 
 
-def _pool_timeout(timeout: TimeoutOption, http: httpx.AsyncClient) -> float | None:
+def _pool_timeout(timeout: TimeoutOption, http: httpx2.AsyncClient) -> float | None:
     if isinstance(timeout, UseClientDefault):
         return http.timeout.pool
-    if isinstance(timeout, httpx.Timeout):
+    if isinstance(timeout, httpx2.Timeout):
         return timeout.pool
     return timeout
 
 
 class PoolGate:
-    """Lets at most as many requests into httpx's pool as it has connections; the rest wait here.
+    """Lets at most as many requests into httpx2's pool as it has connections; the rest wait here.
 
     httpcore's pool scans every queued request against every connection on
     each event, so a burst of 1,000 calls queued at a new pool of 100
     connections spends seconds of CPU on bookkeeping alone. Waiting here
     keeps that queue short; a wait longer than the pool timeout fails with
-    ``httpx.PoolTimeout``, as the pool's own wait does.
+    ``httpx2.PoolTimeout``, as the pool's own wait does.
     """
 
     __slots__ = ("_limit", "_loop", "_semaphore")
@@ -84,7 +84,7 @@ class PoolGate:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._semaphore = asyncio.Semaphore(limit)
 
-    async def enter(self, timeout: TimeoutOption, http: httpx.AsyncClient) -> asyncio.Semaphore:
+    async def enter(self, timeout: TimeoutOption, http: httpx2.AsyncClient) -> asyncio.Semaphore:
         """Wait for a place, and return the semaphore to release when the response has been read."""
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
@@ -99,7 +99,7 @@ class PoolGate:
             async with asyncio.timeout(_pool_timeout(timeout, http)):
                 await semaphore.acquire()
         except TimeoutError:
-            raise httpx.PoolTimeout("timed out waiting for a connection from the pool") from None
+            raise httpx2.PoolTimeout("timed out waiting for a connection from the pool") from None
         return semaphore
 
 
@@ -110,7 +110,7 @@ class Transport:
 
     def __init__(
         self,
-        http: httpx.AsyncClient,
+        http: httpx2.AsyncClient,
         *,
         owns_http: bool,
         base_url: str,
@@ -123,7 +123,7 @@ class Transport:
         self.base_url = base_url
         self.headers = headers
         # True when ``http`` was created with ``headers`` as its defaults, so a
-        # request need not carry them: httpx merges per-request headers into a
+        # request need not carry them: httpx2 merges per-request headers into a
         # new ``Headers`` on every call, a cost paid for nothing when they never change.
         self.headers_on_pool = headers_on_pool
         self.gate = gate
@@ -213,12 +213,12 @@ class _CallAdapter:
         self._transport = transport
         self._timeout = timeout
         self._attempt = attempt
-        self.response: httpx.Response | None = None
+        self.response: httpx2.Response | None = None
 
     def get_async_httpx_client(self) -> _CallAdapter:
         return self
 
-    async def request(self, method: str, url: str, **options: Any) -> httpx.Response:
+    async def request(self, method: str, url: str, **options: Any) -> httpx2.Response:
         transport = self._transport
         extra_headers = options.pop("headers", None)
         if transport.headers_on_pool:
@@ -228,20 +228,20 @@ class _CallAdapter:
         full_url = transport.base_url + url
         params = options.get("params")
         if params and "?" not in full_url:
-            # Byte for byte what ``params=`` sends, but given ``params`` httpx
+            # Byte for byte what ``params=`` sends, but given ``params`` httpx2
             # parses and rebuilds the whole URL a second time to merge them in.
             del options["params"]
-            full_url = f"{full_url}?{httpx.QueryParams(params)}"
+            full_url = f"{full_url}?{httpx2.QueryParams(params)}"
         started = time.perf_counter()
         place: asyncio.Semaphore | None = None
         try:
             if transport.gate is not None:
                 place = await transport.gate.enter(self._timeout, transport.http)
             response = await transport.http.request(method, full_url, headers=headers, timeout=self._timeout, **options)
-        except httpx.TimeoutException as error:
+        except httpx2.TimeoutException as error:
             self._log_failure(method, url, error, started)
             raise APITimeoutError(_failed_request(error, method, full_url)) from error
-        except httpx.RequestError as error:
+        except httpx2.RequestError as error:
             self._log_failure(method, url, error, started)
             raise APIConnectionError(_failed_request(error, method, full_url)) from error
         finally:

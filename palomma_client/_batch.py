@@ -33,7 +33,7 @@ from palomma_client._validation import (
 )
 
 if TYPE_CHECKING:
-    import httpx
+    import httpx2
 
     from palomma_client._invoices import Invoices
 
@@ -282,7 +282,7 @@ def _differences(request: InvoiceRequest, invoice: Invoice) -> tuple[str, ...]:
 
 
 async def _issue(
-    invoices: Invoices, index: int, request: InvoiceRequest, timeout: float | httpx.Timeout | None
+    invoices: Invoices, index: int, request: InvoiceRequest, timeout: float | httpx2.Timeout | None
 ) -> InvoiceBatchItem:
     def existed(invoice: Invoice) -> InvoiceBatchItem:
         differences = _differences(request, invoice)
@@ -328,7 +328,7 @@ async def create_many(
     *,
     concurrency: int = DEFAULT_BATCH_CONCURRENCY,
     on_progress: ProgressCallback | None = None,
-    timeout: float | httpx.Timeout | None = None,
+    timeout: float | httpx2.Timeout | None = None,
 ) -> InvoiceBatchResult:
     """Issue many invoices through one client; see ``Invoices.create_many``."""
     check_positive_int("concurrency", concurrency)

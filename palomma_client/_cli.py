@@ -34,7 +34,7 @@ try:
 except ImportError as error:  # pragma: no cover - depends on how the package was installed
     raise SystemExit("the palomma command needs the 'cli' extra: pip install 'palomma-client[cli]'") from error
 
-import httpx
+import httpx2
 
 from palomma_client._base_client import Sleep
 from palomma_client._batch import InvoiceBatchItem, InvoiceBatchResult, read_invoice_csv
@@ -101,13 +101,13 @@ class CliSettings:
     Attributes:
         environment: ``--environment``, or ``None`` for ``PALOMMA_ENVIRONMENT``.
         base_url: ``--base-url``, or ``None`` for ``PALOMMA_BASE_URL``.
-        transport: An httpx transport for the client (tests pass ``httpx.ASGITransport(app=fake.app)``).
+        transport: An httpx2 transport for the client (tests pass ``httpx2.ASGITransport(app=fake.app)``).
         sleep: Waits between retries; tests pass one that does not wait.
     """
 
     environment: str | None = None
     base_url: str | None = None
-    transport: httpx.AsyncBaseTransport | None = None
+    transport: httpx2.AsyncBaseTransport | None = None
     sleep: Sleep | None = None
 
     def client(self) -> PalommaClient:

@@ -7,7 +7,7 @@ import os
 from types import TracebackType
 from typing import Self
 
-import httpx
+import httpx2
 
 from palomma_client._base_client import PoolGate, Sleep, TimeoutOption, Transport
 from palomma_client._environments import Environment, resolve_base_url
@@ -19,10 +19,10 @@ from palomma_client._version import __version__
 
 __all__ = ["DEFAULT_CONNECTION_LIMITS", "DEFAULT_TIMEOUT", "PalommaClient"]
 
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+DEFAULT_TIMEOUT = httpx2.Timeout(30.0, connect=5.0)
 """30 seconds to read, write or wait for a pooled connection, 5 to connect: never forever."""
 
-DEFAULT_CONNECTION_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+DEFAULT_CONNECTION_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=100)
 """Keep every pooled connection alive, so bursts of concurrent calls reuse them."""
 
 USER_AGENT = f"palomma-client-python/{__version__}"
@@ -39,15 +39,17 @@ def _check_api_key(api_key: object) -> str:
     return api_key
 
 
-def _check_timeout(timeout: object) -> float | httpx.Timeout:
-    if isinstance(timeout, httpx.Timeout):
+def _check_timeout(timeout: object) -> float | httpx2.Timeout:
+    if isinstance(timeout, httpx2.Timeout):
         return timeout
     if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0:
         return float(timeout)
-    raise InvalidParameterError("timeout", f"must be a positive number of seconds or an httpx.Timeout, got {timeout!r}")
+    raise InvalidParameterError(
+        "timeout", f"must be a positive number of seconds or an httpx2.Timeout, got {timeout!r}"
+    )
 
 
-def _bounded(timeout: httpx.Timeout) -> bool:
+def _bounded(timeout: httpx2.Timeout) -> bool:
     return None not in (timeout.connect, timeout.read, timeout.write, timeout.pool)
 
 
@@ -84,10 +86,10 @@ class PalommaClient:
         *,
         environment: str | Environment | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
+        timeout: float | httpx2.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx2.AsyncClient | None = None,
+        transport: httpx2.AsyncBaseTransport | None = None,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         """Configure a client; no request is sent until a method is awaited.
@@ -98,13 +100,13 @@ class PalommaClient:
                 ``PALOMMA_ENVIRONMENT``, then production.
             base_url: Send to this URL instead (a proxy, a local fake); defaults to ``PALOMMA_BASE_URL``.
                 Overrides ``environment``.
-            timeout: Seconds (or an ``httpx.Timeout``) for each request; defaults to ``DEFAULT_TIMEOUT``,
+            timeout: Seconds (or an ``httpx2.Timeout``) for each request; defaults to ``DEFAULT_TIMEOUT``,
                 or to the timeout of ``http_client`` when you pass one.
             max_retries: How many times to retry a failed call that is safe to retry (default 2).
-            http_client: An ``httpx.AsyncClient`` of yours, used as given (transport, proxies, limits)
+            http_client: An ``httpx2.AsyncClient`` of yours, used as given (transport, proxies, limits)
                 and never closed by this client.
-            transport: An httpx transport for the client this one creates, such as ``httpx.MockTransport``
-                or ``httpx.ASGITransport`` in tests. Not combined with ``http_client``.
+            transport: An httpx2 transport for the client this one creates, such as ``httpx2.MockTransport``
+                or ``httpx2.ASGITransport`` in tests. Not combined with ``http_client``.
             sleep: The coroutine function that waits between retries; tests replace it to avoid waiting.
 
         Raises:
@@ -116,12 +118,12 @@ class PalommaClient:
         self.max_retries = _check_max_retries(max_retries)
         if http_client is not None and transport is not None:
             raise InvalidParameterError("transport", "give either http_client or transport, not both")
-        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+        if http_client is not None and not isinstance(http_client, httpx2.AsyncClient):
             raise InvalidParameterError(
-                "http_client", f"must be an httpx.AsyncClient, got {type(http_client).__name__}"
+                "http_client", f"must be an httpx2.AsyncClient, got {type(http_client).__name__}"
             )
         if timeout is not None:
-            self.timeout: float | httpx.Timeout = _check_timeout(timeout)
+            self.timeout: float | httpx2.Timeout = _check_timeout(timeout)
         elif http_client is not None and _bounded(http_client.timeout):
             self.timeout = http_client.timeout
         else:
@@ -131,13 +133,13 @@ class PalommaClient:
         if http_client is None:
             # The pool we own carries the fixed headers, so requests need not;
             # a pool of the user's is never changed, and gets them per request.
-            http_client = httpx.AsyncClient(
+            http_client = httpx2.AsyncClient(
                 timeout=self.timeout, limits=DEFAULT_CONNECTION_LIMITS, transport=transport, headers=headers
             )
         # Only pass a timeout with each request where the pool's own differs:
         # building one per request costs time on every call.
         self._request_timeout: TimeoutOption = (
-            httpx.USE_CLIENT_DEFAULT if httpx.Timeout(self.timeout) == http_client.timeout else self.timeout
+            httpx2.USE_CLIENT_DEFAULT if httpx2.Timeout(self.timeout) == http_client.timeout else self.timeout
         )
         # Only the network pool created here has limits we know; a transport
         # passed in (a mock, an ASGI app) or a pool of the user's is left as it is.
@@ -155,7 +157,7 @@ class PalommaClient:
         self.settlements = Settlements(self)
 
     def with_options(
-        self, *, timeout: float | httpx.Timeout | None = None, max_retries: int | None = None
+        self, *, timeout: float | httpx2.Timeout | None = None, max_retries: int | None = None
     ) -> PalommaClient:
         """Return a client with other defaults that shares this one's connection pool and key.
 
@@ -192,7 +194,7 @@ class PalommaClient:
         copy.settlements = Settlements(copy)
         return copy
 
-    def _timeout_for(self, timeout: float | httpx.Timeout | None) -> TimeoutOption:
+    def _timeout_for(self, timeout: float | httpx2.Timeout | None) -> TimeoutOption:
         return self._request_timeout if timeout is None else _check_timeout(timeout)
 
     @property

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
-import httpx
+import httpx2
 
 __all__ = [
     "APIConnectionError",
@@ -133,7 +133,7 @@ class APIConnectionError(PalommaError):
         request: The request that failed (its ``Authorization`` header is masked in ``repr``).
     """
 
-    def __init__(self, request: httpx.Request, message: str | None = None) -> None:
+    def __init__(self, request: httpx2.Request, message: str | None = None) -> None:
         super().__init__(message or f"Connection error on {request.method} {request.url.path}")
         self.request = request
 
@@ -141,7 +141,7 @@ class APIConnectionError(PalommaError):
 class APITimeoutError(APIConnectionError):
     """The request timed out before a response arrived."""
 
-    def __init__(self, request: httpx.Request) -> None:
+    def __init__(self, request: httpx2.Request) -> None:
         super().__init__(request, f"Request timed out: {request.method} {request.url.path}")
 
 
@@ -152,10 +152,10 @@ class APIStatusError(PalommaError):
         status_code: The HTTP status code.
         message: The server's ``error`` text, or a description of the body when it has none.
         body: The parsed JSON body, or ``None`` when the body is not JSON.
-        response: The ``httpx.Response``.
+        response: The ``httpx2.Response``.
     """
 
-    def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
+    def __init__(self, message: str, *, response: httpx2.Response, body: Any) -> None:
         self.status_code = response.status_code
         self.message = message
         self.body = body
@@ -197,10 +197,10 @@ class APIResponseValidationError(PalommaError):
 
     Attributes:
         status_code: The HTTP status code.
-        response: The ``httpx.Response``.
+        response: The ``httpx2.Response``.
     """
 
-    def __init__(self, response: httpx.Response, problem: str) -> None:
+    def __init__(self, response: httpx2.Response, problem: str) -> None:
         super().__init__(
             f"{response.status_code} response to {response.request.method} {response.request.url.path} "
             f"does not match the API spec ({problem}); body: {body_excerpt(response.content)}"
@@ -244,7 +244,7 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
-def status_error_from_response(response: httpx.Response) -> APIStatusError:
+def status_error_from_response(response: httpx2.Response) -> APIStatusError:
     """Build the exception for a non-2xx response: the only place statuses become classes."""
     body: Any = None
     message: str | None = None

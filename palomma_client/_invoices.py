@@ -43,7 +43,7 @@ from palomma_client._validation import (
 if TYPE_CHECKING:
     import datetime
 
-    import httpx
+    import httpx2
 
     from palomma_client._client import PalommaClient
     from palomma_client._generated.models import CreateInvoiceRequestDocumentType
@@ -79,7 +79,7 @@ class Invoices:
         document_type: str | CreateInvoiceRequestDocumentType | None = None,
         customer_name: str | None = None,
         contract: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
+        timeout: float | httpx2.Timeout | None = None,
     ) -> Invoice:
         """Create an invoice, never more than one per call, even when retrying.
 
@@ -165,7 +165,7 @@ class Invoices:
         *,
         concurrency: int = DEFAULT_BATCH_CONCURRENCY,
         on_progress: ProgressCallback | None = None,
-        timeout: float | httpx.Timeout | None = None,
+        timeout: float | httpx2.Timeout | None = None,
     ) -> InvoiceBatchResult:
         """Issue many invoices at once, such as a month's rent; rerunning the batch never duplicates one.
 
@@ -217,7 +217,7 @@ class Invoices:
         return existing
 
     async def find_by_reference(
-        self, reference: str, *, timeout: float | httpx.Timeout | None = None
+        self, reference: str, *, timeout: float | httpx2.Timeout | None = None
     ) -> Invoice | None:
         """Return the invoice with this merchant reference, or ``None`` if there is none.
 
@@ -235,7 +235,7 @@ class Invoices:
         page = await self._fetch_page(None, filters={"reference": reference}, limit=_LOOKUP_PAGE_SIZE, timeout=timeout)
         return next((invoice for invoice in page.items if invoice.reference == reference), None)
 
-    async def get(self, invoice_id: str, *, timeout: float | httpx.Timeout | None = None) -> Invoice:
+    async def get(self, invoice_id: str, *, timeout: float | httpx2.Timeout | None = None) -> Invoice:
         """Fetch one invoice by its id.
 
         Args:
@@ -273,7 +273,7 @@ class Invoices:
         settlement_cycle: str | int | None = None,
         limit: int = DEFAULT_PAGE_SIZE,
         max_items: int | None = None,
-        timeout: float | httpx.Timeout | None = None,
+        timeout: float | httpx2.Timeout | None = None,
     ) -> AsyncPager[Invoice]:
         """List invoices, newest first, across every page.
 

@@ -30,7 +30,7 @@ from palomma_client._generated.types import Unset
 from palomma_client._validation import MAX_PAGE_SIZE
 
 if TYPE_CHECKING:
-    import httpx
+    import httpx2
 
     from palomma_client._client import PalommaClient
 
@@ -200,7 +200,7 @@ async def reconcile(
     date: datetime.date | str,
     cycle: str | int,
     *,
-    timeout: float | httpx.Timeout | None = None,
+    timeout: float | httpx2.Timeout | None = None,
 ) -> ReconciliationReport:
     """Reconcile one settlement against its invoices; see ``Settlements.reconcile``."""
     settlement = await client.settlements.get(date, cycle, timeout=timeout)

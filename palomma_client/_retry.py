@@ -12,7 +12,7 @@ import email.utils
 import random
 import time
 
-import httpx
+import httpx2
 
 from palomma_client._exceptions import APIConnectionError, APIStatusError, PalommaError
 
@@ -40,7 +40,7 @@ RETRYABLE_STATUSES = frozenset({408, 429})
 # These never carried a request to the server: no connection was made, or
 # none was free in the pool. Any other transport failure may have delivered
 # the request before it broke.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_NOT_SENT = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)
 
 
 def is_retryable(error: PalommaError) -> bool:
@@ -66,7 +66,7 @@ def reached_server(error: PalommaError) -> bool:
     return True
 
 
-def parse_retry_after(headers: httpx.Headers, now: float | None = None) -> float | None:
+def parse_retry_after(headers: httpx2.Headers, now: float | None = None) -> float | None:
     """Seconds the server asked us to wait, from ``Retry-After`` (seconds or an HTTP date), capped.
 
     Returns:

@@ -13,7 +13,7 @@ from palomma_client._validation import check_cycle, check_date
 if TYPE_CHECKING:
     import datetime
 
-    import httpx
+    import httpx2
 
     from palomma_client._client import PalommaClient
 
@@ -29,7 +29,7 @@ class Settlements:
         self._client = client
 
     async def get(
-        self, date: datetime.date | str, cycle: str | int, *, timeout: float | httpx.Timeout | None = None
+        self, date: datetime.date | str, cycle: str | int, *, timeout: float | httpx2.Timeout | None = None
     ) -> Settlement:
         """Fetch the settlement of one date and cycle.
 
@@ -61,7 +61,7 @@ class Settlements:
         )
 
     async def reconcile(
-        self, date: datetime.date | str, cycle: str | int, *, timeout: float | httpx.Timeout | None = None
+        self, date: datetime.date | str, cycle: str | int, *, timeout: float | httpx2.Timeout | None = None
     ) -> ReconciliationReport:
         """Check a settlement against every invoice listed for its date and cycle.
 

@@ -1,4 +1,4 @@
-"""Measure the SDK against the floor of a hand-written httpx call: what ``make bench`` runs.
+"""Measure the SDK against the floor of a hand-written httpx2 call: what ``make bench`` runs.
 
     python scripts/bench.py [--output bench-results.json] [--quick]
 
@@ -6,7 +6,7 @@ A canned server (``scripts/bench_server.py``) runs in another process on
 127.0.0.1 and answers with bytes built from the spec's examples, so the
 server costs little and what differs between the contenders is the client:
 
-- ``httpx``: ``httpx.AsyncClient.get`` and ``json.loads``, the floor;
+- ``httpx2``: ``httpx2.AsyncClient.get`` and ``json.loads``, the floor;
 - ``generated``: the generated ``asyncio`` function with a generated
   ``AuthenticatedClient`` (same timeout and pool limits as the SDK);
 - ``palomma``: ``PalommaClient``, as users call it.
@@ -41,7 +41,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 
 import palomma_client
 from palomma_client import DEFAULT_CONNECTION_LIMITS, DEFAULT_TIMEOUT, Invoice, PalommaClient
@@ -57,7 +57,7 @@ INVOICE_ID = "01HQY8EW1H9YGH5PAV5Y2M9R3T"
 PAGE_SIZE = 100
 SERVER_START_DEADLINE = 20.0
 
-FLOOR = "httpx"
+FLOOR = "httpx2"
 GENERATED = "generated"
 PALOMMA = "palomma"
 MB = 1024 * 1024
@@ -113,8 +113,8 @@ class Target:
 
 
 TARGETS = (
-    Target("get", PALOMMA, FLOOR, 1.10, "invoices.get at most 1.10x raw httpx"),
-    Target("list_page", PALOMMA, FLOOR, 1.35, "a 100-invoice page at most 1.35x raw httpx"),
+    Target("get", PALOMMA, FLOOR, 1.10, "invoices.get at most 1.10x raw httpx2"),
+    Target("list_page", PALOMMA, FLOOR, 1.35, "a 100-invoice page at most 1.35x raw httpx2"),
     Target("get", PALOMMA, GENERATED, 1.05, "client layer at most 1.05x the generated function (get)"),
     Target("list_page", PALOMMA, GENERATED, 1.05, "client layer at most 1.05x the generated function (page)"),
 )
@@ -225,7 +225,7 @@ class Contenders:
         self.generated = AuthenticatedClient(
             base_url=api, token=API_KEY, timeout=DEFAULT_TIMEOUT, httpx_args={"limits": DEFAULT_CONNECTION_LIMITS}
         )
-        self.http = httpx.AsyncClient(
+        self.http = httpx2.AsyncClient(
             timeout=DEFAULT_TIMEOUT, limits=DEFAULT_CONNECTION_LIMITS, headers={"Authorization": f"Bearer {API_KEY}"}
         )
 
@@ -353,7 +353,7 @@ async def bench_get(contenders: Contenders, config: BenchConfig) -> Scenario:
         check=_check_invoice,
     )
     labels = {
-        FLOOR: "httpx get + json.loads",
+        FLOOR: "httpx2 get + json.loads",
         GENERATED: "generated get_invoice.asyncio",
         PALOMMA: "palomma.invoices.get",
     }
@@ -368,7 +368,7 @@ async def bench_list_page(contenders: Contenders, config: BenchConfig) -> Scenar
         check=_check_page,
     )
     labels = {
-        FLOOR: "httpx get + json.loads",
+        FLOOR: "httpx2 get + json.loads",
         GENERATED: "generated list_invoices.asyncio",
         PALOMMA: "palomma.invoices.list(...).to_list()",
     }
@@ -388,7 +388,7 @@ async def bench_pager(contenders: Contenders, config: BenchConfig) -> Scenario:
         count=1,
         check=check,
     )
-    labels = {FLOOR: "httpx get + json.loads, cursor loop", PALOMMA: "async for over palomma.invoices.list"}
+    labels = {FLOOR: "httpx2 get + json.loads, cursor loop", PALOMMA: "async for over palomma.invoices.list"}
     title = f"pager: {expected:,} invoices ({config.pages:,} pages of {PAGE_SIZE})"
     return Scenario("pager", title, labels, samples, "list", expected)
 
@@ -428,7 +428,7 @@ async def bench_concurrency(server_url: str, config: BenchConfig) -> list[Scenar
 
     A block's first burst meets a cold pool (every connection is opened
     during the burst); the bursts after it reuse the pool. A block keeps one
-    contender busy, because a pool left idle for five seconds (httpx's
+    contender busy, because a pool left idle for five seconds (httpx2's
     keep-alive expiry) while the other contender works would be cold again.
     """
     calls = config.concurrency
@@ -459,7 +459,7 @@ async def bench_concurrency(server_url: str, config: BenchConfig) -> list[Scenar
                 (warm if number else cold)[name].append(seconds)
         finally:
             await contenders.aclose()
-    labels = {FLOOR: "httpx get + json.loads", PALOMMA: "palomma.invoices.get"}
+    labels = {FLOOR: "httpx2 get + json.loads", PALOMMA: "palomma.invoices.get"}
     title = f"{calls:,} concurrent gets"
     return [
         Scenario("concurrency_cold", f"{title}, new client (cold pool)", labels, cold, "burst", calls),
@@ -539,7 +539,7 @@ async def run_bench(server_url: str, config: BenchConfig, progress: Callable[[st
             "implementation": platform.python_implementation(),
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
-            "httpx": httpx.__version__,
+            "httpx2": httpx2.__version__,
             "palomma_client": palomma_client.__version__,
             "sniffio_installed": importlib.util.find_spec("sniffio") is not None,
         },
@@ -572,7 +572,7 @@ def format_table(results: dict[str, Any]) -> str:
     config = results["config"]
     lines = [
         f"palomma-client {environment['palomma_client']} on {environment['implementation']} "
-        f"{environment['python']}, httpx {environment['httpx']}, {environment['cpus']} CPUs; "
+        f"{environment['python']}, httpx2 {environment['httpx2']}, {environment['cpus']} CPUs; "
         f"{config['rounds']} rounds (pager {config['pager_rounds']}; concurrency: 4 blocks of a cold burst and "
         f"{config['concurrency_warm_bursts']} warm)",
         "",

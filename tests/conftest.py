@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 import yaml
 
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 API_KEY = "sk_test_4f9a2c7e1b8d"
 SANDBOX = "https://sandbox.api.palomma.com/v1"
 
-Handler = Callable[[httpx.Request], httpx.Response]
+Handler = Callable[[httpx2.Request], httpx2.Response]
 
 
 def load_spec() -> dict[str, Any]:
@@ -55,18 +55,18 @@ def page_body(items: list[dict[str, Any]], cursor: str | None) -> dict[str, Any]
 
 
 class RecordingAPI:
-    """An httpx.MockTransport whose answers are queued per test and whose requests are kept."""
+    """An httpx2.MockTransport whose answers are queued per test and whose requests are kept."""
 
     def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-        self._answers: list[Handler | httpx.Response | Exception] = []
+        self.requests: list[httpx2.Request] = []
+        self._answers: list[Handler | httpx2.Response | Exception] = []
         self.default: Handler | None = None
-        self.transport = httpx.MockTransport(self._handle)
+        self.transport = httpx2.MockTransport(self._handle)
 
-    def queue(self, *answers: Handler | httpx.Response | Exception) -> None:
+    def queue(self, *answers: Handler | httpx2.Response | Exception) -> None:
         self._answers.extend(answers)
 
-    def _handle(self, request: httpx.Request) -> httpx.Response:
+    def _handle(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         if self._answers:
             answer = self._answers.pop(0)
@@ -76,7 +76,7 @@ class RecordingAPI:
             raise AssertionError(f"unexpected request {request.method} {request.url}")
         if isinstance(answer, Exception):
             raise answer
-        if isinstance(answer, httpx.Response):
+        if isinstance(answer, httpx2.Response):
             return answer
         return answer(request)
 

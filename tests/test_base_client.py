@@ -1,4 +1,4 @@
-"""How each call reaches httpx: query strings, fixed headers and the pool gate, as before but with less work."""
+"""How each call reaches httpx2: query strings, fixed headers and the pool gate, as before but with less work."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 import json
 from datetime import date
 
-import httpx
+import httpx2
 import pytest
 
 from palomma_client import DEFAULT_CONNECTION_LIMITS, APITimeoutError, PalommaClient
@@ -34,7 +34,7 @@ AWKWARD_TEXT = [
 async def test_query_parameters_are_encoded_exactly_as_httpx_params_encodes_them(
     palomma: PalommaClient, api: RecordingAPI, text: str
 ) -> None:
-    api.default = lambda request: httpx.Response(200, json=page_body([created_invoice()], None))
+    api.default = lambda request: httpx2.Response(200, json=page_body([created_invoice()], None))
 
     await palomma.invoices.list(
         reference=text, contract=text, settlement_date=date(2026, 3, 12), settlement_cycle=11, limit=7
@@ -42,18 +42,18 @@ async def test_query_parameters_are_encoded_exactly_as_httpx_params_encodes_them
     await palomma.invoices.find_by_reference(text)
 
     params = {"reference": text, "contract": text, "settlementDate": "2026-03-12", "settlementCycle": "11", "limit": 7}
-    expected = httpx.Request("GET", f"{SANDBOX}/invoices", params=params).url
+    expected = httpx2.Request("GET", f"{SANDBOX}/invoices", params=params).url
     assert api.requests[0].url == expected
     assert api.requests[0].url.raw_path == expected.raw_path
-    lookup = httpx.Request("GET", f"{SANDBOX}/invoices", params={"reference": text, "limit": 100}).url
+    lookup = httpx2.Request("GET", f"{SANDBOX}/invoices", params={"reference": text, "limit": 100}).url
     assert api.requests[1].url.raw_path == lookup.raw_path
 
 
 async def test_a_cursor_is_sent_back_byte_for_byte(palomma: PalommaClient, api: RecordingAPI) -> None:
     cursor = "eyJwayI6InJlbnRhbHMj+/=="
     api.queue(
-        httpx.Response(200, json=page_body([created_invoice()], cursor)),
-        httpx.Response(200, json=page_body([created_invoice()], None)),
+        httpx2.Response(200, json=page_body([created_invoice()], cursor)),
+        httpx2.Response(200, json=page_body([created_invoice()], None)),
     )
 
     await palomma.invoices.list().to_list()
@@ -63,7 +63,7 @@ async def test_a_cursor_is_sent_back_byte_for_byte(palomma: PalommaClient, api: 
 
 
 async def test_the_pool_it_creates_carries_the_key_and_user_agent_once(api: RecordingAPI) -> None:
-    api.queue(httpx.Response(200, json=created_invoice()), httpx.Response(200, json=created_invoice()))
+    api.queue(httpx2.Response(200, json=created_invoice()), httpx2.Response(200, json=created_invoice()))
     async with PalommaClient(api_key=API_KEY, transport=api.transport) as palomma:
         pool_headers = palomma._transport.http.headers
         await palomma.invoices.get("abc")
@@ -77,9 +77,9 @@ async def test_the_pool_it_creates_carries_the_key_and_user_agent_once(api: Reco
 
 
 async def test_a_user_pool_gets_the_headers_with_each_request_and_keeps_its_own(api: RecordingAPI) -> None:
-    api.queue(httpx.Response(200, json=created_invoice()))
+    api.queue(httpx2.Response(200, json=created_invoice()))
     headers = {"Authorization": "Bearer someone-elses", "User-Agent": "theirs/1.0", "X-Trace": "abc"}
-    async with httpx.AsyncClient(transport=api.transport, headers=headers) as http_client:
+    async with httpx2.AsyncClient(transport=api.transport, headers=headers) as http_client:
         async with PalommaClient(api_key=API_KEY, http_client=http_client) as palomma:
             await palomma.invoices.create(
                 reference="INV-2026-0001",
@@ -132,7 +132,7 @@ async def test_a_call_past_the_pool_size_waits_and_times_out_unsent_as_before() 
     pool_size = DEFAULT_CONNECTION_LIMITS.max_connections
     assert pool_size is not None
     server.expected = pool_size
-    timeout = httpx.Timeout(10.0, pool=0.2)
+    timeout = httpx2.Timeout(10.0, pool=0.2)
     async with (
         listener,
         PalommaClient(api_key=API_KEY, base_url=f"http://127.0.0.1:{port}/v1", timeout=timeout) as palomma,
@@ -147,7 +147,7 @@ async def test_a_call_past_the_pool_size_waits_and_times_out_unsent_as_before() 
         invoices = await asyncio.gather(*held)
         after = await palomma.invoices.get("abc")
 
-    assert isinstance(caught.value.__cause__, httpx.PoolTimeout)
+    assert isinstance(caught.value.__cause__, httpx2.PoolTimeout)
     assert not reached_server(caught.value)
     assert len(invoices) == pool_size
     assert after.id == created_invoice()["id"]
@@ -156,10 +156,10 @@ async def test_a_call_past_the_pool_size_waits_and_times_out_unsent_as_before() 
 
 async def test_the_gate_admits_its_limit_then_waits_for_a_release() -> None:
     gate = PoolGate(2)
-    http = httpx.AsyncClient(timeout=httpx.Timeout(5.0, pool=5.0))
-    first = await gate.enter(httpx.USE_CLIENT_DEFAULT, http)
-    await gate.enter(httpx.USE_CLIENT_DEFAULT, http)
-    waiting = asyncio.create_task(gate.enter(httpx.USE_CLIENT_DEFAULT, http))
+    http = httpx2.AsyncClient(timeout=httpx2.Timeout(5.0, pool=5.0))
+    first = await gate.enter(httpx2.USE_CLIENT_DEFAULT, http)
+    await gate.enter(httpx2.USE_CLIENT_DEFAULT, http)
+    waiting = asyncio.create_task(gate.enter(httpx2.USE_CLIENT_DEFAULT, http))
     await asyncio.sleep(0)  # let it start waiting
     assert not waiting.done()
 
@@ -170,21 +170,21 @@ async def test_the_gate_admits_its_limit_then_waits_for_a_release() -> None:
 
 
 @pytest.mark.parametrize(
-    "timeout", [0.05, httpx.Timeout(10.0, pool=0.05), httpx.USE_CLIENT_DEFAULT], ids=["float", "Timeout", "default"]
+    "timeout", [0.05, httpx2.Timeout(10.0, pool=0.05), httpx2.USE_CLIENT_DEFAULT], ids=["float", "Timeout", "default"]
 )
 async def test_waiting_at_the_gate_is_bounded_by_the_pool_timeout(timeout: TimeoutOption) -> None:
     gate = PoolGate(1)
-    http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, pool=0.05))
+    http = httpx2.AsyncClient(timeout=httpx2.Timeout(10.0, pool=0.05))
     await gate.enter(timeout, http)
 
-    with pytest.raises(httpx.PoolTimeout):
+    with pytest.raises(httpx2.PoolTimeout):
         await gate.enter(timeout, http)
     await http.aclose()
 
 
 def test_a_client_used_under_a_second_event_loop_gets_a_fresh_gate() -> None:
     gate = PoolGate(1)
-    http = httpx.AsyncClient()
+    http = httpx2.AsyncClient()
 
     async def take_the_only_place() -> None:
         await gate.enter(1.0, http)

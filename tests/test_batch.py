@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from palomma_client import (
@@ -58,16 +58,16 @@ async def palomma(fake: FakePalomma) -> AsyncIterator[PalommaClient]:
         yield client
 
 
-class ConcurrencyProbe(httpx.AsyncBaseTransport):
+class ConcurrencyProbe(httpx2.AsyncBaseTransport):
     """Forwards to the fake and records how many requests were in flight at once."""
 
-    def __init__(self, fake: FakePalomma, after: Callable[[httpx.Request], None] | None = None) -> None:
-        self._inner = httpx.ASGITransport(app=fake.app)
+    def __init__(self, fake: FakePalomma, after: Callable[[httpx2.Request], None] | None = None) -> None:
+        self._inner = httpx2.ASGITransport(app=fake.app)
         self._after = after
         self.in_flight = 0
         self.most_in_flight = 0
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:
@@ -156,7 +156,7 @@ async def test_a_duplicate_reference_refused_by_the_api_is_reported_as_already_e
     fake: FakePalomma,
 ) -> None:
     # Another run creates RENT-2026-03-001 right after this run looked it up and found nothing.
-    def create_behind_our_back(request: httpx.Request) -> None:
+    def create_behind_our_back(request: httpx2.Request) -> None:
         asked = request.method == "GET" and request.url.params.get("reference") == "RENT-2026-03-001"
         if asked and not any(invoice["reference"] == "RENT-2026-03-001" for invoice in fake.invoices()):
             fake.create_invoice(**rent(1))
@@ -200,11 +200,11 @@ async def test_a_create_that_took_effect_but_failed_is_not_duplicated(
 
 
 async def test_an_unexpected_error_fails_only_its_item(fake: FakePalomma) -> None:
-    class Flaky(httpx.AsyncBaseTransport):
+    class Flaky(httpx2.AsyncBaseTransport):
         def __init__(self) -> None:
-            self._inner = httpx.ASGITransport(app=fake.app)
+            self._inner = httpx2.ASGITransport(app=fake.app)
 
-        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
             if request.method == "POST" and b"RENT-2026-03-002" in request.content:
                 raise RuntimeError("proxy bug")
             return await self._inner.handle_async_request(request)

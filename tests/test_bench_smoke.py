@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from scripts import bench
@@ -22,7 +22,7 @@ async def test_the_canned_server_answers_from_the_spec_examples_and_keeps_connec
     server_url: str, spec: dict[str, Any]
 ) -> None:
     found = spec["paths"]["/invoices/{id}"]["get"]["responses"]["200"]["content"]["application/json"]
-    async with httpx.AsyncClient(base_url=f"{server_url}/v1") as http:
+    async with httpx2.AsyncClient(base_url=f"{server_url}/v1") as http:
         invoice = await http.get(f"/invoices/{bench.INVOICE_ID}")
         first = await http.get("/invoices", params={"limit": 100})
         last = await http.get("/invoices", params={"limit": 7, "cursor": f"page-{bench.QUICK.pages - 1}"})

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from click.testing import CliRunner, Result
 
@@ -37,7 +37,7 @@ def run(
     fake: FakePalomma,
     *args: str,
     env: dict[str, str | None] | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
+    transport: httpx2.AsyncBaseTransport | None = None,
 ) -> Result:
     """Run `palomma ARGS` as a user would, with the key and base URL in the environment."""
     environment: dict[str, str | None] = {
@@ -47,7 +47,7 @@ def run(
         "PALOMMA_LOG": None,
     }
     environment.update(env or {})
-    settings = CliSettings(transport=transport or httpx.ASGITransport(app=fake.app), sleep=no_wait)
+    settings = CliSettings(transport=transport or httpx2.ASGITransport(app=fake.app), sleep=no_wait)
     return CliRunner().invoke(cli, list(args), env=environment, obj=settings, catch_exceptions=False)
 
 
@@ -351,10 +351,10 @@ def test_a_wrong_key_exits_3_without_showing_the_key(fake: FakePalomma) -> None:
 
 
 def test_a_connection_failure_exits_3(fake: FakePalomma) -> None:
-    def refuse(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("connection refused", request=request)
+    def refuse(request: httpx2.Request) -> httpx2.Response:
+        raise httpx2.ConnectError("connection refused", request=request)
 
-    result = run(fake, "invoices", "list", transport=httpx.MockTransport(refuse))
+    result = run(fake, "invoices", "list", transport=httpx2.MockTransport(refuse))
 
     assert result.exit_code == EXIT_API_ERROR
     assert result.stderr == "Error: Connection error on GET /v1/invoices\n"
@@ -375,7 +375,7 @@ def test_main_is_the_console_script_entry_point(capsys: pytest.CaptureFixture[st
 
 
 def test_the_sdk_works_without_click_and_never_imports_the_command_line() -> None:
-    # httpx imports click itself when it is installed, so block it to prove the SDK does not need it.
+    # httpx2 imports click itself when it is installed, so block it to prove the SDK does not need it.
     probe = (
         "import sys; sys.modules['click'] = None\nimport palomma_client\nprint('palomma_client._cli' in sys.modules)"
     )

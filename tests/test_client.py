@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
-import httpx
+import httpx2
 import pytest
 
 from palomma_client import (
@@ -29,7 +29,7 @@ def _client(api: RecordingAPI, **options: object) -> PalommaClient:
     return PalommaClient(transport=api.transport, **options)  # type: ignore[arg-type]
 
 
-def _assert_standard_headers(request: httpx.Request) -> None:
+def _assert_standard_headers(request: httpx2.Request) -> None:
     assert request.headers["authorization"] == f"Bearer {API_KEY}"
     assert request.headers["user-agent"] == USER_AGENT
     assert request.headers["accept-encoding"]
@@ -49,10 +49,10 @@ async def test_every_operation_sends_the_exact_request(
     api: RecordingAPI, environment: str | None, expected_base: str
 ) -> None:
     api.queue(
-        httpx.Response(200, json=created_invoice()),
-        httpx.Response(200, json=created_invoice()),
-        httpx.Response(200, json=page_body([created_invoice()], None)),
-        httpx.Response(200, json=settlement_body()),
+        httpx2.Response(200, json=created_invoice()),
+        httpx2.Response(200, json=created_invoice()),
+        httpx2.Response(200, json=page_body([created_invoice()], None)),
+        httpx2.Response(200, json=settlement_body()),
     )
     async with _client(api, api_key=API_KEY, environment=environment) as palomma:
         invoice = await palomma.invoices.create(
@@ -112,7 +112,7 @@ async def test_every_operation_sends_the_exact_request(
 
 
 async def test_create_sends_only_the_required_fields_when_optional_ones_are_omitted(api: RecordingAPI) -> None:
-    api.queue(httpx.Response(200, json=created_invoice()))
+    api.queue(httpx2.Response(200, json=created_invoice()))
     async with _client(api, api_key=API_KEY) as palomma:
         await palomma.invoices.create(
             reference="INV-2026-0001",
@@ -131,14 +131,14 @@ async def test_create_sends_only_the_required_fields_when_optional_ones_are_omit
 
 
 async def test_list_sends_the_default_page_size_and_no_absent_filters(api: RecordingAPI) -> None:
-    api.queue(httpx.Response(200, json=page_body([], None)))
+    api.queue(httpx2.Response(200, json=page_body([], None)))
     async with _client(api, api_key=API_KEY) as palomma:
         assert [item async for item in palomma.invoices.list()] == []
     assert str(api.requests[0].url) == f"{PRODUCTION}/invoices?limit=20"
 
 
 async def test_ids_and_cycles_are_escaped_into_the_path(api: RecordingAPI) -> None:
-    api.queue(httpx.Response(200, json=created_invoice()), httpx.Response(200, json=settlement_body()))
+    api.queue(httpx2.Response(200, json=created_invoice()), httpx2.Response(200, json=settlement_body()))
     async with _client(api, api_key=API_KEY) as palomma:
         await palomma.invoices.get("../settlements/x?y")
         await palomma.settlements.get("2026-03-12", 16)
@@ -188,7 +188,7 @@ def test_an_unknown_environment_variable_names_the_variable(monkeypatch: pytest.
 
 
 async def test_base_url_overrides_the_environment(api: RecordingAPI) -> None:
-    api.queue(httpx.Response(200, json=created_invoice()))
+    api.queue(httpx2.Response(200, json=created_invoice()))
     async with _client(api, api_key=API_KEY, environment="sandbox", base_url="http://127.0.0.1:8000/v1/") as palomma:
         assert palomma.environment is None
         await palomma.invoices.get("abc")
@@ -199,7 +199,7 @@ async def test_base_url_falls_back_to_the_environment_variable(
     monkeypatch: pytest.MonkeyPatch, api: RecordingAPI
 ) -> None:
     monkeypatch.setenv("PALOMMA_BASE_URL", "http://localhost:9000/v1")
-    api.queue(httpx.Response(200, json=created_invoice()))
+    api.queue(httpx2.Response(200, json=created_invoice()))
     async with _client(api, api_key=API_KEY) as palomma:
         await palomma.invoices.get("abc")
     assert str(api.requests[0].url) == "http://localhost:9000/v1/invoices/abc"
@@ -228,8 +228,8 @@ def test_invalid_options_are_rejected(options: dict[str, object], parameter: str
 
 
 async def test_a_user_supplied_http_client_is_used_as_given_and_left_open(api: RecordingAPI) -> None:
-    api.queue(httpx.Response(200, json=created_invoice()))
-    async with httpx.AsyncClient(transport=api.transport, headers={"X-Trace": "abc"}) as http_client:
+    api.queue(httpx2.Response(200, json=created_invoice()))
+    async with httpx2.AsyncClient(transport=api.transport, headers={"X-Trace": "abc"}) as http_client:
         async with PalommaClient(api_key=API_KEY, http_client=http_client) as palomma:
             await palomma.invoices.get("abc")
         assert not http_client.is_closed
@@ -253,11 +253,11 @@ async def test_the_client_it_creates_is_closed_by_async_with_and_by_close(api: R
 
 def test_http_client_and_transport_are_exclusive(api: RecordingAPI) -> None:
     with pytest.raises(InvalidParameterError, match="not both"):
-        PalommaClient(api_key=API_KEY, http_client=httpx.AsyncClient(), transport=api.transport)
+        PalommaClient(api_key=API_KEY, http_client=httpx2.AsyncClient(), transport=api.transport)
 
 
 async def test_the_default_timeout_is_bounded_and_set_on_the_pool(api: RecordingAPI) -> None:
-    api.queue(httpx.Response(200, json=created_invoice()))
+    api.queue(httpx2.Response(200, json=created_invoice()))
     async with _client(api, api_key=API_KEY) as palomma:
         assert palomma.timeout == DEFAULT_TIMEOUT
         assert palomma._transport.http.timeout == DEFAULT_TIMEOUT
@@ -267,12 +267,12 @@ async def test_the_default_timeout_is_bounded_and_set_on_the_pool(api: Recording
 
 
 async def test_timeouts_are_overridable_per_client_and_per_call(api: RecordingAPI) -> None:
-    api.queue(*[httpx.Response(200, json=created_invoice())] * 3)
-    api.queue(httpx.Response(200, json=settlement_body()), httpx.Response(200, json=page_body([], None)))
+    api.queue(*[httpx2.Response(200, json=created_invoice())] * 3)
+    api.queue(httpx2.Response(200, json=settlement_body()), httpx2.Response(200, json=page_body([], None)))
     async with _client(api, api_key=API_KEY, timeout=12.5) as palomma:
         await palomma.invoices.get("abc")
         await palomma.invoices.get("abc", timeout=2)
-        await palomma.with_options(timeout=httpx.Timeout(4.0, connect=1.0)).invoices.get("abc")
+        await palomma.with_options(timeout=httpx2.Timeout(4.0, connect=1.0)).invoices.get("abc")
         await palomma.settlements.get("2026-03-12", "11", timeout=3)
         async for _ in palomma.invoices.list(timeout=6):
             break
@@ -282,10 +282,10 @@ async def test_timeouts_are_overridable_per_client_and_per_call(api: RecordingAP
 
 
 async def test_a_user_http_client_without_a_timeout_still_gets_a_bounded_one(api: RecordingAPI) -> None:
-    api.queue(httpx.Response(200, json=created_invoice()), httpx.Response(200, json=created_invoice()))
-    async with httpx.AsyncClient(transport=api.transport, timeout=None) as unbounded:
+    api.queue(httpx2.Response(200, json=created_invoice()), httpx2.Response(200, json=created_invoice()))
+    async with httpx2.AsyncClient(transport=api.transport, timeout=None) as unbounded:
         await PalommaClient(api_key=API_KEY, http_client=unbounded).invoices.get("abc")
-    async with httpx.AsyncClient(transport=api.transport, timeout=7.0) as bounded:
+    async with httpx2.AsyncClient(transport=api.transport, timeout=7.0) as bounded:
         await PalommaClient(api_key=API_KEY, http_client=bounded).invoices.get("abc")
     assert api.requests[0].extensions["timeout"] == DEFAULT_TIMEOUT.as_dict()
     assert api.requests[1].extensions["timeout"]["read"] == 7.0
@@ -294,7 +294,7 @@ async def test_a_user_http_client_without_a_timeout_still_gets_a_bounded_one(api
 async def test_with_options_shares_the_pool_and_key_and_keeps_the_original_unchanged(
     api: RecordingAPI, sleeps: Sleeps
 ) -> None:
-    api.default = lambda request: httpx.Response(503, json={"error": "Service Unavailable"})
+    api.default = lambda request: httpx2.Response(503, json={"error": "Service Unavailable"})
     async with _client(api, api_key=API_KEY, sleep=sleeps) as palomma:
         no_retries = palomma.with_options(max_retries=0)
         assert no_retries._transport.http is palomma._transport.http
@@ -309,7 +309,7 @@ async def test_with_options_shares_the_pool_and_key_and_keeps_the_original_uncha
 
 
 async def test_one_client_serves_a_thousand_concurrent_calls(api: RecordingAPI) -> None:
-    api.default = lambda request: httpx.Response(200, json=created_invoice(id=request.url.path.rsplit("/", 1)[1]))
+    api.default = lambda request: httpx2.Response(200, json=created_invoice(id=request.url.path.rsplit("/", 1)[1]))
     async with _client(api, api_key=API_KEY) as palomma:
         invoices = await asyncio.gather(*(palomma.invoices.get(f"inv{number}") for number in range(1000)))
     assert [invoice.id for invoice in invoices] == [f"inv{number}" for number in range(1000)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 import pytest
 
 import palomma_client
@@ -45,7 +45,7 @@ STATUS_CLASSES = [
 async def test_every_status_maps_to_its_exception(
     palomma: PalommaClient, api: RecordingAPI, status: int, error_class: type[APIStatusError]
 ) -> None:
-    api.default = lambda request: httpx.Response(status, json={"error": "Amount must be an integer"})
+    api.default = lambda request: httpx2.Response(status, json={"error": "Amount must be an integer"})
 
     with pytest.raises(error_class) as caught:
         await palomma.with_options(max_retries=0).invoices.get("abc")
@@ -64,7 +64,7 @@ async def test_a_non_json_gateway_page_names_the_status_and_quotes_the_body(
     palomma: PalommaClient, api: RecordingAPI
 ) -> None:
     html = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>" * 10
-    api.queue(httpx.Response(502, text=html, headers={"content-type": "text/html"}))
+    api.queue(httpx2.Response(502, text=html, headers={"content-type": "text/html"}))
 
     with pytest.raises(InternalServerError) as caught:
         await palomma.with_options(max_retries=0).invoices.get("abc")
@@ -76,7 +76,7 @@ async def test_a_non_json_gateway_page_names_the_status_and_quotes_the_body(
 
 
 async def test_an_error_body_without_error_text_is_quoted(palomma: PalommaClient, api: RecordingAPI) -> None:
-    api.queue(httpx.Response(400, json={"message": "nope"}))
+    api.queue(httpx2.Response(400, json={"message": "nope"}))
     with pytest.raises(BadRequestError, match=r'no "error" text: \'{"message":"nope"}\''):
         await palomma.invoices.get("abc")
 
@@ -93,7 +93,7 @@ async def test_an_error_body_without_error_text_is_quoted(palomma: PalommaClient
 async def test_a_success_body_that_breaks_the_schema_is_a_typed_error(
     palomma: PalommaClient, api: RecordingAPI, body: bytes, problem: str
 ) -> None:
-    api.queue(httpx.Response(200, content=body))
+    api.queue(httpx2.Response(200, content=body))
 
     with pytest.raises(APIResponseValidationError) as caught:
         await palomma.invoices.get("abc")
@@ -108,7 +108,7 @@ async def test_a_success_body_that_breaks_the_schema_is_a_typed_error(
 async def test_an_undocumented_success_status_is_a_typed_error_not_none(
     palomma: PalommaClient, api: RecordingAPI
 ) -> None:
-    api.queue(httpx.Response(201, json=created_invoice()))
+    api.queue(httpx2.Response(201, json=created_invoice()))
     with pytest.raises(
         APIResponseValidationError, match=r"201 response .* \(status 201 is undocumented for get invoice 'abc'\)"
     ):
@@ -118,7 +118,7 @@ async def test_an_undocumented_success_status_is_a_typed_error_not_none(
 async def test_transport_failures_are_connection_errors_with_the_cause_kept(
     palomma: PalommaClient, api: RecordingAPI
 ) -> None:
-    api.queue(httpx.ConnectError("connection refused"), httpx.ReadTimeout("timed out"))
+    api.queue(httpx2.ConnectError("connection refused"), httpx2.ReadTimeout("timed out"))
     client = palomma.with_options(max_retries=0)
 
     with pytest.raises(APIConnectionError, match=r"Connection error on GET /v1/invoices/abc") as refused:
@@ -126,8 +126,8 @@ async def test_transport_failures_are_connection_errors_with_the_cause_kept(
     with pytest.raises(APITimeoutError, match=r"Request timed out: GET /v1/invoices/abc") as timed_out:
         await client.invoices.get("abc")
 
-    assert isinstance(refused.value.__cause__, httpx.ConnectError)
-    assert isinstance(timed_out.value.__cause__, httpx.ReadTimeout)
+    assert isinstance(refused.value.__cause__, httpx2.ConnectError)
+    assert isinstance(timed_out.value.__cause__, httpx2.ReadTimeout)
     assert isinstance(timed_out.value, APIConnectionError)
     assert refused.value.request.url.path == "/v1/invoices/abc"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-import httpx
+import httpx2
 import pytest
 
 from palomma_client import (
@@ -21,9 +21,9 @@ from tests.conftest import RecordingAPI, Sleeps, created_invoice, page_body
 REFERENCE = "INV-2026-0001"
 CREATE = "POST /v1/invoices"
 LOOKUP = "GET /v1/invoices"
-CREATED = httpx.Response(200, json=created_invoice())
-NOT_FOUND_IN_LIST = httpx.Response(200, json=page_body([], None))
-FOUND_IN_LIST = httpx.Response(200, json=page_body([created_invoice(id="01EXISTING")], None))
+CREATED = httpx2.Response(200, json=created_invoice())
+NOT_FOUND_IN_LIST = httpx2.Response(200, json=page_body([], None))
+FOUND_IN_LIST = httpx2.Response(200, json=page_body([created_invoice(id="01EXISTING")], None))
 
 
 async def _create(palomma: PalommaClient) -> str:
@@ -37,8 +37,8 @@ async def _create(palomma: PalommaClient) -> str:
     return invoice.id
 
 
-def _error(status: int) -> httpx.Response:
-    return httpx.Response(status, json={"error": "Internal Server Error" if status >= 500 else "slow down"})
+def _error(status: int) -> httpx2.Response:
+    return httpx2.Response(status, json={"error": "Internal Server Error" if status >= 500 else "slow down"})
 
 
 async def test_a_clean_create_sends_one_post(palomma: PalommaClient, api: RecordingAPI) -> None:
@@ -47,9 +47,9 @@ async def test_a_clean_create_sends_one_post(palomma: PalommaClient, api: Record
     assert api.methods() == [CREATE]
 
 
-@pytest.mark.parametrize("failure", [httpx.ConnectError("refused"), httpx.ConnectTimeout("slow"), _error(429)])
+@pytest.mark.parametrize("failure", [httpx2.ConnectError("refused"), httpx2.ConnectTimeout("slow"), _error(429)])
 async def test_failures_that_never_reached_the_server_are_retried_without_a_lookup(
-    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, failure: Exception | httpx.Response
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, failure: Exception | httpx2.Response
 ) -> None:
     api.queue(failure, CREATED)
     assert await _create(palomma) == "01HQY8EW1H9YGH5PAV5Y2M9R3T"
@@ -65,14 +65,14 @@ async def test_failures_that_never_reached_the_server_are_retried_without_a_look
         _error(502),
         _error(503),
         _error(408),
-        httpx.ReadTimeout("no answer"),
-        httpx.RemoteProtocolError("server disconnected"),
-        httpx.ReadError("connection reset"),
-        httpx.WriteTimeout("slow upload"),
+        httpx2.ReadTimeout("no answer"),
+        httpx2.RemoteProtocolError("server disconnected"),
+        httpx2.ReadError("connection reset"),
+        httpx2.WriteTimeout("slow upload"),
     ],
 )
 async def test_an_ambiguous_failure_returns_the_invoice_that_exists(
-    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, failure: Exception | httpx.Response
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, failure: Exception | httpx2.Response
 ) -> None:
     api.queue(failure, FOUND_IN_LIST)
     assert await _create(palomma) == "01EXISTING"
@@ -91,7 +91,7 @@ async def test_an_ambiguous_failure_with_no_invoice_retries_the_create(
 
 
 async def test_a_lookup_ignores_invoices_with_another_reference(palomma: PalommaClient, api: RecordingAPI) -> None:
-    other = httpx.Response(200, json=page_body([created_invoice(id="01OTHER", reference="INV-2026-0001-B")], None))
+    other = httpx2.Response(200, json=page_body([created_invoice(id="01OTHER", reference="INV-2026-0001-B")], None))
     api.queue(_error(500), other, CREATED)
     assert await _create(palomma) == "01HQY8EW1H9YGH5PAV5Y2M9R3T"
     assert api.methods() == [CREATE, LOOKUP, CREATE]
@@ -100,7 +100,7 @@ async def test_a_lookup_ignores_invoices_with_another_reference(palomma: Palomma
 async def test_when_the_lookup_itself_fails_the_outcome_is_reported_unknown_and_nothing_is_reposted(
     palomma: PalommaClient, api: RecordingAPI
 ) -> None:
-    api.queue(httpx.ReadTimeout("no answer"), *[_error(503)] * 3)
+    api.queue(httpx2.ReadTimeout("no answer"), *[_error(503)] * 3)
 
     with pytest.raises(InvoiceOutcomeUnknownError) as caught:
         await _create(palomma)
@@ -113,7 +113,7 @@ async def test_when_the_lookup_itself_fails_the_outcome_is_reported_unknown_and_
 
 
 async def test_a_rejected_lookup_is_also_an_unknown_outcome(palomma: PalommaClient, api: RecordingAPI) -> None:
-    api.queue(_error(500), httpx.Response(401, json={"error": "Invalid or missing token"}))
+    api.queue(_error(500), httpx2.Response(401, json={"error": "Invalid or missing token"}))
     with pytest.raises(InvoiceOutcomeUnknownError):
         await _create(palomma)
     assert api.methods() == [CREATE, LOOKUP]
@@ -122,14 +122,14 @@ async def test_a_rejected_lookup_is_also_an_unknown_outcome(palomma: PalommaClie
 async def test_after_an_ambiguous_failure_a_duplicate_rejection_is_resolved_by_another_lookup(
     palomma: PalommaClient, api: RecordingAPI
 ) -> None:
-    duplicate = httpx.Response(400, json={"error": "An invoice with reference INV-2026-0001 already exists"})
-    api.queue(httpx.ReadTimeout("no answer"), NOT_FOUND_IN_LIST, duplicate, FOUND_IN_LIST)
+    duplicate = httpx2.Response(400, json={"error": "An invoice with reference INV-2026-0001 already exists"})
+    api.queue(httpx2.ReadTimeout("no answer"), NOT_FOUND_IN_LIST, duplicate, FOUND_IN_LIST)
     assert await _create(palomma) == "01EXISTING"
     assert api.methods() == [CREATE, LOOKUP, CREATE, LOOKUP]
 
 
 async def test_a_first_attempt_rejection_is_raised_without_lookup(palomma: PalommaClient, api: RecordingAPI) -> None:
-    api.queue(httpx.Response(400, json={"error": "Amount must be an integer"}))
+    api.queue(httpx2.Response(400, json={"error": "Amount must be an integer"}))
     with pytest.raises(BadRequestError, match="Amount must be an integer"):
         await _create(palomma)
     assert api.methods() == [CREATE]
@@ -148,7 +148,7 @@ async def test_ambiguous_failures_exhaust_the_retries_then_raise(
 async def test_unreached_failures_exhaust_the_retries_then_raise(
     palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
 ) -> None:
-    api.queue(_error(429), httpx.ConnectError("refused"), _error(429))
+    api.queue(_error(429), httpx2.ConnectError("refused"), _error(429))
     with pytest.raises(RateLimitError):
         await _create(palomma)
     assert api.methods() == [CREATE] * 3
@@ -160,7 +160,7 @@ async def test_with_no_retries_an_ambiguous_failure_is_still_resolved_by_lookup(
     api.queue(_error(502), FOUND_IN_LIST)
     assert await _create(palomma.with_options(max_retries=0)) == "01EXISTING"
 
-    api.queue(httpx.ConnectError("refused"))
+    api.queue(httpx2.ConnectError("refused"))
     with pytest.raises(APIConnectionError):
         await _create(palomma.with_options(max_retries=0))
     assert api.methods() == [CREATE, LOOKUP, CREATE]

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import traceback
 
-import httpx
+import httpx2
 import pytest
 
 from palomma_client import PalommaClient, PalommaError
@@ -18,8 +18,8 @@ async def test_each_request_and_retry_is_logged_at_debug(
     palomma: PalommaClient, api: RecordingAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
     api.queue(
-        httpx.Response(503, json={"error": "busy"}, headers={"Retry-After": "1"}),
-        httpx.Response(200, json=created_invoice()),
+        httpx2.Response(503, json={"error": "busy"}, headers={"Retry-After": "1"}),
+        httpx2.Response(200, json=created_invoice()),
     )
     with caplog.at_level(logging.DEBUG, logger="palomma_client"):
         await palomma.invoices.get("abc")
@@ -35,7 +35,7 @@ async def test_each_request_and_retry_is_logged_at_debug(
 async def test_nothing_is_formatted_when_debug_is_off(
     palomma: PalommaClient, api: RecordingAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
-    api.queue(httpx.Response(200, json=created_invoice()))
+    api.queue(httpx2.Response(200, json=created_invoice()))
     with caplog.at_level(logging.INFO, logger="palomma_client"):
         await palomma.invoices.get("abc")
     assert [record for record in caplog.records if record.name == "palomma_client"] == []
@@ -48,12 +48,12 @@ async def test_the_key_never_appears_in_logs_errors_or_reprs(
         return None
 
     api.queue(
-        httpx.ConnectError("refused"),
-        httpx.Response(500, json={"error": "boom"}),
-        httpx.ReadTimeout("slow"),
-        httpx.Response(200, json=page_body([], None)),
-        httpx.Response(401, json={"error": "Invalid or missing token"}),
-        httpx.Response(200, text="<html>"),
+        httpx2.ConnectError("refused"),
+        httpx2.Response(500, json={"error": "boom"}),
+        httpx2.ReadTimeout("slow"),
+        httpx2.Response(200, json=page_body([], None)),
+        httpx2.Response(401, json={"error": "Invalid or missing token"}),
+        httpx2.Response(200, text="<html>"),
     )
     captured: list[BaseException] = []
     with caplog.at_level(logging.DEBUG):
@@ -87,8 +87,8 @@ async def test_the_key_never_appears_in_logs_errors_or_reprs(
 
 def test_palomma_log_debug_turns_on_logging_to_stderr() -> None:
     program = (
-        "import asyncio, httpx, palomma_client\n"
-        "t = httpx.MockTransport(lambda r: httpx.Response(404, json={'error': 'Invoice not found'}))\n"
+        "import asyncio, httpx2, palomma_client\n"
+        "t = httpx2.MockTransport(lambda r: httpx2.Response(404, json={'error': 'Invoice not found'}))\n"
         "async def main():\n"
         "    async with palomma_client.PalommaClient(api_key='sk_test_secret_1', transport=t) as p:\n"
         "        try:\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 import pytest
 
 from palomma_client import AsyncPager, Invoice, Page, PaginationError, PalommaClient
@@ -10,11 +10,11 @@ from tests.conftest import RecordingAPI, created_invoice, page_body
 
 
 def _serve_pages(api: RecordingAPI, pages: int, per_page: int) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         number = int(request.url.params.get("cursor", "page-0").split("-")[1])
         items = [created_invoice(id=f"inv-{number}-{index}") for index in range(per_page)]
         cursor = f"page-{number + 1}" if number + 1 < pages else None
-        return httpx.Response(200, json=page_body(items, cursor))
+        return httpx2.Response(200, json=page_body(items, cursor))
 
     api.default = handler
 
@@ -67,19 +67,19 @@ async def test_max_items_stops_mid_page_and_mid_list(palomma: PalommaClient, api
 
 
 async def test_an_empty_list_is_one_request(palomma: PalommaClient, api: RecordingAPI) -> None:
-    api.queue(httpx.Response(200, json=page_body([], None)))
+    api.queue(httpx2.Response(200, json=page_body([], None)))
     assert await palomma.invoices.list().to_list() == []
     assert len(api.requests) == 1
 
 
 async def test_a_missing_cursor_field_means_the_last_page(palomma: PalommaClient, api: RecordingAPI) -> None:
-    api.queue(httpx.Response(200, json={"items": [created_invoice()], "count": 1}))
+    api.queue(httpx2.Response(200, json={"items": [created_invoice()], "count": 1}))
     assert len(await palomma.invoices.list().to_list()) == 1
 
 
 async def test_a_repeated_cursor_raises_instead_of_looping_forever(palomma: PalommaClient, api: RecordingAPI) -> None:
     cursors = iter(["A", "B", "A"])
-    api.default = lambda request: httpx.Response(200, json=page_body([created_invoice()], next(cursors)))
+    api.default = lambda request: httpx2.Response(200, json=page_body([created_invoice()], next(cursors)))
 
     seen: list[Invoice] = []
 
@@ -95,7 +95,7 @@ async def test_a_repeated_cursor_raises_instead_of_looping_forever(palomma: Palo
 
 
 async def test_the_same_cursor_twice_in_a_row_is_caught_at_once(palomma: PalommaClient, api: RecordingAPI) -> None:
-    api.default = lambda request: httpx.Response(200, json=page_body([], "stuck"))
+    api.default = lambda request: httpx2.Response(200, json=page_body([], "stuck"))
     with pytest.raises(PaginationError):
         await palomma.invoices.list().to_list()
     assert len(api.requests) == 2

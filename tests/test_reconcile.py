@@ -9,7 +9,7 @@ from datetime import UTC, timedelta
 from decimal import Decimal
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from palomma_client import (
@@ -31,15 +31,15 @@ CYCLE = "13"
 Edit = Callable[[dict[str, Any]], None]
 
 
-class Tampering(httpx.AsyncBaseTransport):
+class Tampering(httpx2.AsyncBaseTransport):
     """Forwards to the fake, then edits the JSON of settlement or invoice-list answers."""
 
     def __init__(self, fake: FakePalomma, *, settlement: Edit | None = None, invoice_page: Edit | None = None) -> None:
-        self._inner = httpx.ASGITransport(app=fake.app)
+        self._inner = httpx2.ASGITransport(app=fake.app)
         self._settlement = settlement
         self._invoice_page = invoice_page
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         response = await self._inner.handle_async_request(request)
         edit = self._settlement if "/settlements/" in request.url.path else None
         if request.url.path.endswith("/invoices") and request.method == "GET":
@@ -48,7 +48,7 @@ class Tampering(httpx.AsyncBaseTransport):
             return response
         body = json.loads(await response.aread())
         edit(body)
-        return httpx.Response(200, json=body)
+        return httpx2.Response(200, json=body)
 
 
 @pytest.fixture

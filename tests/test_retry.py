@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email.utils
 
-import httpx
+import httpx2
 import pytest
 
 from palomma_client import (
@@ -26,20 +26,20 @@ from palomma_client._retry import (
 )
 from tests.conftest import RecordingAPI, Sleeps, created_invoice, page_body
 
-OK = httpx.Response(200, json=created_invoice())
+OK = httpx2.Response(200, json=created_invoice())
 
 
-def _error(status: int, **headers: str) -> httpx.Response:
-    return httpx.Response(status, json={"error": "try later"}, headers=headers)
+def _error(status: int, **headers: str) -> httpx2.Response:
+    return httpx2.Response(status, json={"error": "try later"}, headers=headers)
 
 
 @pytest.mark.parametrize(
     "failure",
     [
-        httpx.ConnectError("refused"),
-        httpx.ConnectTimeout("slow connect"),
-        httpx.ReadTimeout("slow read"),
-        httpx.RemoteProtocolError("server hung up"),
+        httpx2.ConnectError("refused"),
+        httpx2.ConnectTimeout("slow connect"),
+        httpx2.ReadTimeout("slow read"),
+        httpx2.RemoteProtocolError("server hung up"),
         _error(408),
         _error(429),
         _error(500),
@@ -49,7 +49,7 @@ def _error(status: int, **headers: str) -> httpx.Response:
     ],
 )
 async def test_reads_are_retried_after_retryable_failures(
-    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, failure: httpx.Response | Exception
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, failure: httpx2.Response | Exception
 ) -> None:
     api.queue(failure, OK)
     invoice = await palomma.invoices.get("abc")
@@ -81,7 +81,7 @@ async def test_retries_stop_after_max_retries_and_raise_the_last_error(
 
 
 async def test_backoff_doubles_with_jitter(api: RecordingAPI, sleeps: Sleeps) -> None:
-    api.queue(*[httpx.ConnectError("refused")] * 5, OK)
+    api.queue(*[httpx2.ConnectError("refused")] * 5, OK)
     async with PalommaClient(api_key="sk_x", transport=api.transport, max_retries=5, sleep=sleeps) as palomma:
         await palomma.invoices.get("abc")
     assert len(sleeps.delays) == 5
@@ -123,10 +123,10 @@ async def test_list_pages_and_settlements_are_retried(
     palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
 ) -> None:
     api.queue(
-        httpx.ReadTimeout("slow"),
-        httpx.Response(200, json=page_body([created_invoice(id="a")], "next")),
+        httpx2.ReadTimeout("slow"),
+        httpx2.Response(200, json=page_body([created_invoice(id="a")], "next")),
         _error(500),
-        httpx.Response(200, json=page_body([created_invoice(id="b")], None)),
+        httpx2.Response(200, json=page_body([created_invoice(id="b")], None)),
     )
     assert [invoice.id async for invoice in palomma.invoices.list()] == ["a", "b"]
     assert [request.url.params.get("cursor") for request in api.requests] == [None, None, "next", "next"]
@@ -134,7 +134,7 @@ async def test_list_pages_and_settlements_are_retried(
 
 
 async def test_timeouts_exhausting_retries_raise_api_timeout_error(palomma: PalommaClient, api: RecordingAPI) -> None:
-    api.queue(*[httpx.ReadTimeout("slow")] * 3)
+    api.queue(*[httpx2.ReadTimeout("slow")] * 3)
     with pytest.raises(APITimeoutError):
         await palomma.invoices.get("abc")
     assert len(api.requests) == 3
@@ -143,7 +143,7 @@ async def test_timeouts_exhausting_retries_raise_api_timeout_error(palomma: Palo
 async def test_a_request_that_cannot_be_built_is_a_connection_error_without_retrying_forever(
     palomma: PalommaClient, api: RecordingAPI
 ) -> None:
-    api.default = lambda request: (_ for _ in ()).throw(httpx.UnsupportedProtocol("bad scheme"))
+    api.default = lambda request: (_ for _ in ()).throw(httpx2.UnsupportedProtocol("bad scheme"))
     with pytest.raises(APIConnectionError):
         await palomma.invoices.get("abc")
     assert len(api.requests) == 3
@@ -154,16 +154,16 @@ async def test_a_request_that_cannot_be_built_is_a_connection_error_without_retr
     [("5", 5.0), ("0", 0.0), ("-3", 0.0), ("1.5", 1.5), ("soon", None), ("", None), ("nan", None), ("9999", 60.0)],
 )
 def test_parse_retry_after(value: str, expected: float | None) -> None:
-    assert parse_retry_after(httpx.Headers({"Retry-After": value})) == expected
+    assert parse_retry_after(httpx2.Headers({"Retry-After": value})) == expected
 
 
 def test_parse_retry_after_http_date_in_the_past_means_now() -> None:
-    assert parse_retry_after(httpx.Headers({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})) == 0.0
+    assert parse_retry_after(httpx2.Headers({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})) == 0.0
 
 
 def test_backoff_without_retry_after_is_bounded() -> None:
     error = status_error_from_response(
-        httpx.Response(503, json={"error": "x"}, request=httpx.Request("GET", "https://x"))
+        httpx2.Response(503, json={"error": "x"}, request=httpx2.Request("GET", "https://x"))
     )
     for retries in range(10):
         assert 0 < backoff_delay(retries, error) <= MAX_RETRY_DELAY

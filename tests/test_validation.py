@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from palomma_client import InvalidParameterError, PalommaClient, PalommaError
@@ -62,7 +62,7 @@ async def test_create_accepts_the_limits(
     palomma: PalommaClient, api: RecordingAPI, amount: int, document_type: str | None
 ) -> None:
 
-    api.queue(httpx.Response(200, json=created_invoice()))
+    api.queue(httpx2.Response(200, json=created_invoice()))
     await palomma.invoices.create(**{**VALID, "amount": amount, "document_type": document_type})
     assert api.json_body()["amount"] == amount
 

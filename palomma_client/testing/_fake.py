@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import httpx
+import httpx2
 
 from palomma_client.testing._app import build_app
 from palomma_client.testing._clock import FakeClock
@@ -112,7 +112,7 @@ class FakePalomma:
 
     @property
     def app(self) -> Starlette:
-        """The ASGI app; its operations live under `/v1` (serve it, or use `httpx.ASGITransport(app=fake.app)`)."""
+        """The ASGI app; its operations live under `/v1` (serve it, or use `httpx2.ASGITransport(app=fake.app)`)."""
         return self._app
 
     @property
@@ -121,7 +121,7 @@ class FakePalomma:
         return self.api_keys[0]
 
     def client(self, **options: Any) -> PalommaClient:
-        """Return a `PalommaClient` wired to this fake in process, through `httpx.ASGITransport`.
+        """Return a `PalommaClient` wired to this fake in process, through `httpx2.ASGITransport`.
 
         Use it as `async with fake.client() as palomma: ...`.
 
@@ -137,7 +137,7 @@ class FakePalomma:
 
         options.setdefault("api_key", self.api_key)
         options.setdefault("base_url", FAKE_BASE_URL)
-        options.setdefault("transport", httpx.ASGITransport(app=self.app))
+        options.setdefault("transport", httpx2.ASGITransport(app=self.app))
         return PalommaClient(**options)
 
     # --- state: seed and inspect ------------------------------------------------------------------
@@ -319,7 +319,7 @@ class FakePalomma:
         *,
         url: str | None = None,
         callback: WebhookCallback | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: httpx2.AsyncBaseTransport | None = None,
         signature_scheme: SignatureScheme = compute_signature,
         timeout: float = DELIVERY_TIMEOUT,
     ) -> FakeWebhooks:
@@ -331,9 +331,9 @@ class FakePalomma:
 
         Args:
             secret: The merchant's integrity key that signs each delivery.
-            url: Where to POST deliveries; with `transport` (such as `httpx.ASGITransport(app=...)`) in process.
+            url: Where to POST deliveries; with `transport` (such as `httpx2.ASGITransport(app=...)`) in process.
             callback: Called as `await callback(body, headers)` instead, returning the receiver's status.
-            transport: The httpx transport for `url`.
+            transport: The httpx2 transport for `url`.
             signature_scheme: Computes `X-Signature`; the SDK's default scheme unless given.
             timeout: Seconds the receiver has to answer (5, as with Palomma).
 

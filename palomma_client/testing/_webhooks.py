@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-import httpx
+import httpx2
 
 from palomma_client.testing._state import InvoiceRecord, format_timestamp, next_settlement_cycle
 from palomma_client.webhooks import SignatureScheme, compute_signature, sign_delivery
@@ -118,10 +118,10 @@ class FakeWebhooks:
     Args:
         fake: The fake whose invoices and settlements are watched.
         secret: The merchant's integrity key that signs each delivery.
-        url: Where to POST deliveries. With ``transport`` (such as ``httpx.ASGITransport(app=receiver)``)
+        url: Where to POST deliveries. With ``transport`` (such as ``httpx2.ASGITransport(app=receiver)``)
             nothing leaves the process; without it, it must be a server you run (on 127.0.0.1 in tests).
         callback: Called as ``await callback(body, headers)`` instead of an HTTP POST; returns the status.
-        transport: The httpx transport for ``url``.
+        transport: The httpx2 transport for ``url``.
         signature_scheme: Computes ``X-Signature``; the SDK's default scheme unless given.
         timeout: Seconds the receiver has to answer (5, as with Palomma).
 
@@ -136,7 +136,7 @@ class FakeWebhooks:
         *,
         url: str | None = None,
         callback: WebhookCallback | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: httpx2.AsyncBaseTransport | None = None,
         signature_scheme: SignatureScheme = compute_signature,
         timeout: float = DELIVERY_TIMEOUT,
     ) -> None:
@@ -288,7 +288,7 @@ class FakeWebhooks:
             status_code = await self._callback(delivery.body, dict(delivery.headers))
             return 200 if status_code is None else status_code
         assert self.url is not None
-        async with httpx.AsyncClient(transport=self._transport, timeout=self.timeout) as http:
+        async with httpx2.AsyncClient(transport=self._transport, timeout=self.timeout) as http:
             response = await http.post(self.url, content=delivery.body, headers=delivery.headers)
         return response.status_code
 

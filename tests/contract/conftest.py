@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,7 +86,7 @@ def _wait_until_listening(process: subprocess.Popen[bytes], log_path: Path) -> s
     """Return Prism's base URL once it answers HTTP, polling until ``STARTUP_DEADLINE``."""
     deadline = time.monotonic() + STARTUP_DEADLINE
     base_url: str | None = None
-    with httpx.Client(headers=AUTHORIZATION, timeout=2.0) as http:
+    with httpx2.Client(headers=AUTHORIZATION, timeout=2.0) as http:
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise RuntimeError(
@@ -99,7 +99,7 @@ def _wait_until_listening(process: subprocess.Popen[bytes], log_path: Path) -> s
             if base_url is not None:
                 try:
                     http.get(f"{base_url}/invoices/readiness-probe")
-                except httpx.TransportError:
+                except httpx2.TransportError:
                     pass
                 else:
                     return base_url
@@ -175,25 +175,25 @@ def _violation_from_log_line(line: str) -> Violation:
 class ViolationCheck:
     """What Prism said about the requests one test sent through ``http_client()``.
 
-    Response headers are read by an httpx event hook; the log is read from
+    Response headers are read by an httpx2 event hook; the log is read from
     where it ended when the check began.
     """
 
     prism: PrismServer
     log_start: int = 0
-    requests: list[httpx.Request] = field(default_factory=list)
+    requests: list[httpx2.Request] = field(default_factory=list)
     _from_headers: list[Violation] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.log_start = self.prism.log_size()
 
-    def http_client(self, **options: Any) -> httpx.AsyncClient:
-        """An httpx client whose responses are recorded; pass it to ``PalommaClient(http_client=...)``."""
+    def http_client(self, **options: Any) -> httpx2.AsyncClient:
+        """An httpx2 client whose responses are recorded; pass it to ``PalommaClient(http_client=...)``."""
         hooks = options.pop("event_hooks", {})
         hooks = {**hooks, "response": [*hooks.get("response", []), self._record]}
-        return httpx.AsyncClient(event_hooks=hooks, **options)
+        return httpx2.AsyncClient(event_hooks=hooks, **options)
 
-    async def _record(self, response: httpx.Response) -> None:
+    async def _record(self, response: httpx2.Response) -> None:
         self.requests.append(response.request)
         request = f"{response.request.method} {response.request.url.raw_path.decode()}"
         header = response.headers.get("sl-violations")
@@ -238,7 +238,7 @@ class ViolationCheck:
         # A marker request Prism accepts, sent after everything else: once its
         # "Request received" line is in the log, so is every earlier line.
         marker = f"/invoices/log-marker-{uuid.uuid4().hex}"
-        async with httpx.AsyncClient(base_url=self.prism.base_url, headers=AUTHORIZATION) as http:
+        async with httpx2.AsyncClient(base_url=self.prism.base_url, headers=AUTHORIZATION) as http:
             await http.get(marker)
         deadline = time.monotonic() + LOG_DEADLINE
         while marker not in self.prism.read_log(self.log_start):

@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 import yaml
 
@@ -176,13 +176,13 @@ async def _palomma(
         violations: The check that records each response.
         prefer: A ``Prefer`` header for the call's first request only, so the
             lookup a failed create makes afterwards gets Prism's usual answer.
-        http_options: More ``httpx.AsyncClient`` options.
+        http_options: More ``httpx2.AsyncClient`` options.
     """
     hooks: dict[str, list[Callable[..., Any]]] = {}
     if prefer is not None:
-        sent: list[httpx.Request] = []
+        sent: list[httpx2.Request] = []
 
-        async def ask_prism_for(request: httpx.Request) -> None:
+        async def ask_prism_for(request: httpx2.Request) -> None:
             if not sent:
                 request.headers["Prefer"] = prefer
             sent.append(request)
@@ -338,14 +338,14 @@ async def test_documented_error_becomes_its_exception_with_the_servers_message(
 # --- the violation check can fail -------------------------------------------------------------------------------
 
 
-async def _send_amount_as_a_string(http: httpx.AsyncClient) -> None:
+async def _send_amount_as_a_string(http: httpx2.AsyncClient) -> None:
     # The generated function, not PalommaClient, which would refuse the string before sending.
     client = Client(base_url=str(http.base_url)).set_async_httpx_client(http)
     body = CreateInvoiceRequest.from_dict({**_create_request_example(), "amount": "1850000"})
     await create_invoice.asyncio_detailed(client=client, body=body)
 
 
-async def _send_a_page_size_over_the_maximum(http: httpx.AsyncClient) -> None:
+async def _send_a_page_size_over_the_maximum(http: httpx2.AsyncClient) -> None:
     await http.get("/invoices", params={"limit": 500})
 
 
@@ -358,7 +358,7 @@ async def _send_a_page_size_over_the_maximum(http: httpx.AsyncClient) -> None:
 )
 async def test_violation_check_reports_a_request_that_breaks_the_spec(
     violations: ViolationCheck,
-    send_wrong_request: Callable[[httpx.AsyncClient], Awaitable[None]],
+    send_wrong_request: Callable[[httpx2.AsyncClient], Awaitable[None]],
     location: str,
 ) -> None:
     async with violations.http_client(base_url=violations.prism.base_url, headers=AUTHORIZATION) as http:

@@ -12,7 +12,7 @@ import logging
 from types import ModuleType
 from typing import Any, ClassVar
 
-import httpx
+import httpx2
 import pytest
 
 from palomma_client import PalommaClient
@@ -188,12 +188,12 @@ class RentServiceContract:
     async def test_a_rejection_whose_body_is_not_the_apis_error_is_not_quoted(
         self, start_service: StartService
     ) -> None:
-        def gateway_page(request: httpx.Request) -> httpx.Response:
-            return httpx.Response(400, text="<html>upstream gateway internals</html>")
+        def gateway_page(request: httpx2.Request) -> httpx2.Response:
+            return httpx2.Response(400, text="<html>upstream gateway internals</html>")
 
         clients = RecordingFactory(
             lambda: PalommaClient(
-                api_key="sk_test_gateway", base_url=SANDBOX, transport=httpx.MockTransport(gateway_page)
+                api_key="sk_test_gateway", base_url=SANDBOX, transport=httpx2.MockTransport(gateway_page)
             )
         )
         async with start_service(clients) as service:
@@ -315,12 +315,12 @@ class RentServiceContract:
         assert palomma_fake.invoices() == []
 
     async def test_an_api_that_times_out_is_504(self, start_service: StartService) -> None:
-        def time_out(request: httpx.Request) -> httpx.Response:
-            raise httpx.ReadTimeout("timed out", request=request)
+        def time_out(request: httpx2.Request) -> httpx2.Response:
+            raise httpx2.ReadTimeout("timed out", request=request)
 
         clients = RecordingFactory(
             lambda: PalommaClient(
-                api_key="sk_test_slow", base_url=SANDBOX, transport=httpx.MockTransport(time_out), sleep=skip_wait
+                api_key="sk_test_slow", base_url=SANDBOX, transport=httpx2.MockTransport(time_out), sleep=skip_wait
             )
         )
         async with start_service(clients) as service:

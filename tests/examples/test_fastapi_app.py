@@ -1,4 +1,4 @@
-"""examples/fastapi_app.py on the fake Palomma API, called through httpx in process."""
+"""examples/fastapi_app.py on the fake Palomma API, called through httpx2 in process."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from palomma_client import PalommaClient
@@ -18,9 +18,9 @@ fastapi_app = load_example("fastapi_app")
 
 
 class HttpxService:
-    """The FastAPI service called through ``httpx.ASGITransport``: real HTTP semantics, no socket."""
+    """The FastAPI service called through ``httpx2.ASGITransport``: real HTTP semantics, no socket."""
 
-    def __init__(self, http: httpx.AsyncClient) -> None:
+    def __init__(self, http: httpx2.AsyncClient) -> None:
         self._http = http
 
     async def request(
@@ -39,7 +39,7 @@ def start_service() -> StartService:
         app = fastapi_app.create_app(client_factory)
         async with (
             app.router.lifespan_context(app),
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://rent.test") as http,
+            httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://rent.test") as http,
         ):
             yield HttpxService(http)
 
@@ -69,7 +69,7 @@ async def test_the_client_dependency_can_be_overridden(fake_clients: RecordingFa
     async with (
         app.router.lifespan_context(app),
         other_fake.client(sleep=skip_wait) as other_client,
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://rent.test") as http,
+        httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://rent.test") as http,
     ):
         app.dependency_overrides[fastapi_app.get_palomma] = lambda: other_client
         response = await http.post(f"/tenants/{TENANT}/rent-invoices", json=rent_invoice())

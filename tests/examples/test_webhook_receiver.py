@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from fastapi import FastAPI
 
@@ -34,7 +34,7 @@ async def app(palomma_fake: FakePalomma) -> AsyncIterator[FastAPI]:
 @pytest.fixture
 def webhooks(palomma_fake: FakePalomma, app: FastAPI) -> FakeWebhooks:
     """The fake's deliveries, posted to the receiver in process."""
-    return palomma_fake.enable_webhooks(SECRET, url=URL, transport=httpx.ASGITransport(app=app))
+    return palomma_fake.enable_webhooks(SECRET, url=URL, transport=httpx2.ASGITransport(app=app))
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ async def test_a_replayed_delivery_is_acknowledged_but_processed_once(
 async def test_a_bad_signature_is_rejected_and_nothing_is_processed(
     palomma_fake: FakePalomma, app: FastAPI, palomma: PalommaClient
 ) -> None:
-    impostor = palomma_fake.enable_webhooks("not-the-merchants-key", url=URL, transport=httpx.ASGITransport(app=app))
+    impostor = palomma_fake.enable_webhooks("not-the-merchants-key", url=URL, transport=httpx2.ASGITransport(app=app))
     palomma_fake.pay(await bill(palomma, "RENT-2026-03-001"))
 
     [attempt] = await impostor.deliver()
@@ -109,7 +109,7 @@ async def test_a_tampered_body_or_a_missing_signature_is_rejected(
     tampered = delivery.body.replace(b"1850000", b"1")
     headers = {name: value for name, value in delivery.headers.items() if name != SIGNATURE_HEADER}
 
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as http:
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app)) as http:
         forged = await http.post(URL, content=tampered, headers=delivery.headers)
         unsigned = await http.post(URL, content=delivery.body, headers=headers)
 
@@ -123,7 +123,7 @@ async def test_a_tampered_body_or_a_missing_signature_is_rejected(
 async def test_a_signed_body_that_is_not_a_delivery_is_answered_400(app: FastAPI) -> None:
     body = json.dumps({"webhookId": "wh_1", "type": "invoice"}).encode()
 
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as http:
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app)) as http:
         response = await http.post(URL, content=body, headers=sign_delivery(body, SECRET))
 
     assert (response.status_code, response.json()) == (400, {"error": "invalid payload"})
@@ -218,7 +218,7 @@ async def test_a_processing_failure_is_logged_and_a_replay_is_processed(
 
     ledger = FlakyLedger()
     app = webhook_receiver.create_app(SECRET, ledger=ledger)
-    webhooks = palomma_fake.enable_webhooks(SECRET, url=URL, transport=httpx.ASGITransport(app=app))
+    webhooks = palomma_fake.enable_webhooks(SECRET, url=URL, transport=httpx2.ASGITransport(app=app))
     palomma_fake.cancel(palomma_fake.create_invoice(reference="RENT-1")["id"])
 
     with caplog.at_level(logging.ERROR):

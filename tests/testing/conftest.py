@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from palomma_client.testing import DEFAULT_API_KEY, FAKE_BASE_URL, FakeClock, FakePalomma
@@ -21,10 +21,10 @@ def fake() -> FakePalomma:
 
 
 @pytest.fixture
-async def http(fake: FakePalomma) -> AsyncIterator[httpx.AsyncClient]:
-    """A plain httpx client authenticated against `fake`, in process."""
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL, headers=AUTH
+async def http(fake: FakePalomma) -> AsyncIterator[httpx2.AsyncClient]:
+    """A plain httpx2 client authenticated against `fake`, in process."""
+    async with httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL, headers=AUTH
     ) as client:
         yield client
 

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from palomma_client.testing import FAKE_BASE_URL, FakePalomma
@@ -15,7 +15,7 @@ from tests.testing.conftest import AUTH, invoice_body
 ULID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")
 
 
-async def _create(http: httpx.AsyncClient, **changes: Any) -> dict[str, Any]:
+async def _create(http: httpx2.AsyncClient, **changes: Any) -> dict[str, Any]:
     response = await http.post("/invoices", json=invoice_body(**changes))
     assert response.status_code == 200, response.text
     created: dict[str, Any] = response.json()
@@ -36,7 +36,7 @@ async def _create(http: httpx.AsyncClient, **changes: Any) -> dict[str, Any]:
     ],
 )
 async def test_requests_without_an_accepted_bearer_token_get_401(fake: FakePalomma, headers: dict[str, str]) -> None:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL) as client:
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL) as client:
         response = await client.get("/invoices", headers=headers)
     assert response.status_code == 401
     assert response.json() == {"error": "Invalid or missing token"}
@@ -45,14 +45,14 @@ async def test_requests_without_an_accepted_bearer_token_get_401(fake: FakePalom
 
 
 async def test_the_bearer_scheme_is_case_insensitive(fake: FakePalomma) -> None:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL) as client:
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL) as client:
         response = await client.get("/invoices", headers={"Authorization": "bearer sk_test_palomma_fake"})
     assert response.status_code == 200
 
 
 async def test_every_configured_key_is_accepted() -> None:
     fake = FakePalomma(api_keys=["key_one", "key_two"])
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL) as client:
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL) as client:
         statuses = [
             (await client.get("/invoices", headers={"Authorization": f"Bearer {key}"})).status_code
             for key in ("key_one", "key_two", "sk_test_palomma_fake")
@@ -60,7 +60,7 @@ async def test_every_configured_key_is_accepted() -> None:
     assert statuses == [200, 200, 401]
 
 
-async def test_a_failed_authentication_creates_nothing(fake: FakePalomma, http: httpx.AsyncClient) -> None:
+async def test_a_failed_authentication_creates_nothing(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
     response = await http.post("/invoices", json=invoice_body(), headers={"Authorization": "Bearer nope"})
     assert response.status_code == 401
     assert fake.invoices() == []
@@ -70,7 +70,7 @@ async def test_a_failed_authentication_creates_nothing(fake: FakePalomma, http: 
 
 
 async def test_create_returns_a_ready_invoice_shaped_like_the_spec_example(
-    fake: FakePalomma, http: httpx.AsyncClient
+    fake: FakePalomma, http: httpx2.AsyncClient
 ) -> None:
     created = await _create(http, customerName="Inmobiliaria Ejemplo SAS")
     assert ULID.fullmatch(created["id"])
@@ -90,14 +90,14 @@ async def test_create_returns_a_ready_invoice_shaped_like_the_spec_example(
     assert fake.invoice(created["id"]) == created
 
 
-async def test_create_keeps_the_given_contract_and_omits_absent_optional_fields(http: httpx.AsyncClient) -> None:
+async def test_create_keeps_the_given_contract_and_omits_absent_optional_fields(http: httpx2.AsyncClient) -> None:
     created = await _create(http, contract="CTR-8842", documentType="cc")
     assert created["contract"] == "CTR-8842"
     assert "customerName" not in created
     assert "documentType" not in created  # not part of the Invoice schema
 
 
-async def test_ids_follow_creation_order(fake: FakePalomma, http: httpx.AsyncClient) -> None:
+async def test_ids_follow_creation_order(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
     first = await _create(http, reference="A")
     fake.clock.advance(timedelta(milliseconds=1))
     second = await _create(http, reference="B")
@@ -111,7 +111,7 @@ async def test_the_merchant_id_appears_in_payment_urls() -> None:
     assert created["paymentUrl"] == f"https://pagos.palomma.com/pay/merchant_123/{created['id']}"
 
 
-async def test_a_duplicate_reference_is_rejected_with_400(fake: FakePalomma, http: httpx.AsyncClient) -> None:
+async def test_a_duplicate_reference_is_rejected_with_400(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
     original = await _create(http)
     fake.cancel(original["id"])
     response = await http.post("/invoices", json=invoice_body(amount=5_000))
@@ -133,7 +133,7 @@ async def test_a_duplicate_reference_is_rejected_with_400(fake: FakePalomma, htt
     ],
 )
 async def test_invalid_bodies_get_400_naming_the_problem(
-    fake: FakePalomma, http: httpx.AsyncClient, content: bytes, message: str
+    fake: FakePalomma, http: httpx2.AsyncClient, content: bytes, message: str
 ) -> None:
     response = await http.post("/invoices", content=content, headers={"Content-Type": "application/json"})
     assert response.status_code == 400
@@ -143,18 +143,18 @@ async def test_invalid_bodies_get_400_naming_the_problem(
 
 @pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded"])
 async def test_a_body_that_is_not_declared_as_json_is_rejected(
-    http: httpx.AsyncClient, content_type: str | None
+    http: httpx2.AsyncClient, content_type: str | None
 ) -> None:
     headers = {} if content_type is None else {"Content-Type": content_type}
     response = await http.post(
-        "/invoices", content=httpx.Request("POST", "/", json=invoice_body()).content, headers=headers
+        "/invoices", content=httpx2.Request("POST", "/", json=invoice_body()).content, headers=headers
     )
     assert response.status_code == 400
     assert response.json() == {"error": "Content-Type must be application/json"}
 
 
-async def test_a_json_content_type_with_parameters_is_accepted(http: httpx.AsyncClient) -> None:
-    content = httpx.Request("POST", "/", json=invoice_body()).content
+async def test_a_json_content_type_with_parameters_is_accepted(http: httpx2.AsyncClient) -> None:
+    content = httpx2.Request("POST", "/", json=invoice_body()).content
     response = await http.post(
         "/invoices", content=content, headers={"Content-Type": "application/json; charset=utf-8"}
     )
@@ -164,7 +164,7 @@ async def test_a_json_content_type_with_parameters_is_accepted(http: httpx.Async
 # --- getInvoice ------------------------------------------------------------------------------------
 
 
-async def test_get_returns_the_invoice_as_it_is_now(fake: FakePalomma, http: httpx.AsyncClient) -> None:
+async def test_get_returns_the_invoice_as_it_is_now(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
     created = await _create(http)
     fake.pay(created["id"])
     response = await http.get(f"/invoices/{created['id']}")
@@ -174,13 +174,13 @@ async def test_get_returns_the_invoice_as_it_is_now(fake: FakePalomma, http: htt
 
 
 @pytest.mark.parametrize("invoice_id", ["01HQY8EW1H9YGH5PAV5Y2M9R3T", "nope", "%20"])
-async def test_get_answers_404_for_unknown_ids(http: httpx.AsyncClient, invoice_id: str) -> None:
+async def test_get_answers_404_for_unknown_ids(http: httpx2.AsyncClient, invoice_id: str) -> None:
     response = await http.get(f"/invoices/{invoice_id}")
     assert response.status_code == 404
     assert response.json() == {"error": "Invoice not found"}
 
 
-async def test_get_sees_expiry_on_the_fake_clock(fake: FakePalomma, http: httpx.AsyncClient) -> None:
+async def test_get_sees_expiry_on_the_fake_clock(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
     created = await _create(http)
     fake.clock.advance(timedelta(minutes=4, seconds=59, milliseconds=999))
     assert (await http.get(f"/invoices/{created['id']}")).json()["status"] == "ready"
@@ -193,13 +193,13 @@ async def test_get_sees_expiry_on_the_fake_clock(fake: FakePalomma, http: httpx.
 # --- listInvoices ----------------------------------------------------------------------------------
 
 
-async def test_an_empty_list_has_no_items_and_no_cursor(http: httpx.AsyncClient) -> None:
+async def test_an_empty_list_has_no_items_and_no_cursor(http: httpx2.AsyncClient) -> None:
     response = await http.get("/invoices")
     assert response.status_code == 200
     assert response.json() == {"items": [], "cursor": None, "count": 0}
 
 
-async def test_list_is_newest_first_with_a_default_page_of_20(fake: FakePalomma, http: httpx.AsyncClient) -> None:
+async def test_list_is_newest_first_with_a_default_page_of_20(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
     created = [fake.create_invoice()["id"] for _ in range(25)]
     page = (await http.get("/invoices")).json()
     assert page["count"] == 20
@@ -211,7 +211,7 @@ async def test_list_is_newest_first_with_a_default_page_of_20(fake: FakePalomma,
 
 
 async def test_a_page_that_holds_exactly_the_last_items_has_no_cursor(
-    fake: FakePalomma, http: httpx.AsyncClient
+    fake: FakePalomma, http: httpx2.AsyncClient
 ) -> None:
     for _ in range(4):
         fake.create_invoice()
@@ -223,7 +223,7 @@ async def test_a_page_that_holds_exactly_the_last_items_has_no_cursor(
     assert second["cursor"] is None  # never a cursor to an empty page
 
 
-async def test_limit_1_walks_every_invoice_once(fake: FakePalomma, http: httpx.AsyncClient) -> None:
+async def test_limit_1_walks_every_invoice_once(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
     created = [fake.create_invoice()["id"] for _ in range(3)]
     seen: list[str] = []
     params: dict[str, Any] = {"limit": 1}
@@ -237,7 +237,7 @@ async def test_limit_1_walks_every_invoice_once(fake: FakePalomma, http: httpx.A
     assert seen == created[::-1]
 
 
-async def test_limit_100_is_the_largest_page(fake: FakePalomma, http: httpx.AsyncClient) -> None:
+async def test_limit_100_is_the_largest_page(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
     for _ in range(101):
         fake.create_invoice(amount=3_000)
     page = (await http.get("/invoices", params={"limit": 100})).json()
@@ -248,7 +248,7 @@ async def test_limit_100_is_the_largest_page(fake: FakePalomma, http: httpx.Asyn
     }
 
 
-async def test_a_cursor_keeps_its_place_when_newer_invoices_arrive(fake: FakePalomma, http: httpx.AsyncClient) -> None:
+async def test_a_cursor_keeps_its_place_when_newer_invoices_arrive(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
     older = [fake.create_invoice()["id"] for _ in range(3)]
     first = (await http.get("/invoices", params={"limit": 2})).json()
     fake.create_invoice()
@@ -267,13 +267,13 @@ async def test_a_cursor_keeps_its_place_when_newer_invoices_arrive(fake: FakePal
         ({"settlementDate": "2026-13-01"}, "settlementDate must be a date in YYYY-MM-DD format"),
     ],
 )
-async def test_invalid_list_parameters_get_400(http: httpx.AsyncClient, params: dict[str, str], message: str) -> None:
+async def test_invalid_list_parameters_get_400(http: httpx2.AsyncClient, params: dict[str, str], message: str) -> None:
     response = await http.get("/invoices", params=params)
     assert response.status_code == 400
     assert response.json() == {"error": message}
 
 
-async def test_every_filter_narrows_the_list(fake: FakePalomma, http: httpx.AsyncClient) -> None:
+async def test_every_filter_narrows_the_list(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
     at_ten = datetime(2026, 3, 11, 15, 0, tzinfo=UTC)  # 10:00 in Colombia: settles at 11
     tenant_a = fake.create_invoice(reference="A-1", customer_document_number="111", contract="CTR-1")
     tenant_a_paid = fake.create_invoice(reference="A-2", customer_document_number="111", contract="CTR-1")
@@ -304,7 +304,7 @@ async def test_every_filter_narrows_the_list(fake: FakePalomma, http: httpx.Asyn
 
 
 async def test_a_settlement_adds_up_the_invoices_paid_into_its_cycle(
-    fake: FakePalomma, http: httpx.AsyncClient
+    fake: FakePalomma, http: httpx2.AsyncClient
 ) -> None:
     for amount in (1_850_000, 3_000):
         fake.pay(fake.create_invoice(amount=amount)["id"])
@@ -329,14 +329,14 @@ async def test_a_settlement_adds_up_the_invoices_paid_into_its_cycle(
 @pytest.mark.parametrize(
     "path", ["/settlements/2026-03-11/13", "/settlements/2026-03-11/1", "/settlements/1999-01-01/11"]
 )
-async def test_a_settlement_without_invoices_is_404(http: httpx.AsyncClient, path: str) -> None:
+async def test_a_settlement_without_invoices_is_404(http: httpx2.AsyncClient, path: str) -> None:
     response = await http.get(path)
     assert response.status_code == 404
     assert response.json() == {"error": "Settlement not found"}
 
 
 @pytest.mark.parametrize("settlement_date", ["2026-3-11", "yesterday", "2026-02-29"])
-async def test_a_settlement_date_must_be_a_real_date(http: httpx.AsyncClient, settlement_date: str) -> None:
+async def test_a_settlement_date_must_be_a_real_date(http: httpx2.AsyncClient, settlement_date: str) -> None:
     response = await http.get(f"/settlements/{settlement_date}/11")
     assert response.status_code == 400
     assert response.json() == {"error": "date must be a date in YYYY-MM-DD format"}
@@ -350,7 +350,7 @@ async def test_a_settlement_date_must_be_a_real_date(http: httpx.AsyncClient, se
     [("DELETE", "/invoices", {"GET", "HEAD", "POST"}), ("PUT", "/invoices/x", {"GET", "HEAD"})],
 )
 async def test_unsupported_methods_get_405_with_allow(
-    http: httpx.AsyncClient, method: str, path: str, allowed: set[str]
+    http: httpx2.AsyncClient, method: str, path: str, allowed: set[str]
 ) -> None:
     response = await http.request(method, path)
     assert response.status_code == 405
@@ -359,13 +359,13 @@ async def test_unsupported_methods_get_405_with_allow(
 
 
 @pytest.mark.parametrize("path", ["/v1/nothing", "/v1/invoices/", "/v2/invoices", "/", "/v1"])
-async def test_unknown_paths_get_a_json_404_and_no_redirect(http: httpx.AsyncClient, path: str) -> None:
+async def test_unknown_paths_get_a_json_404_and_no_redirect(http: httpx2.AsyncClient, path: str) -> None:
     response = await http.get(f"http://fake.palomma.test{path}")
     assert response.status_code == 404
     assert response.json() == {"error": "Not Found"}
 
 
-async def test_every_request_is_recorded_with_its_answer(fake: FakePalomma, http: httpx.AsyncClient) -> None:
+async def test_every_request_is_recorded_with_its_answer(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
     await http.post("/invoices", json=invoice_body(), headers={"X-Trace": "1"})
     await http.get("/invoices", params={"limit": 5})
     first, second = fake.requests
@@ -379,7 +379,7 @@ async def test_every_request_is_recorded_with_its_answer(fake: FakePalomma, http
 # --- faults ----------------------------------------------------------------------------------------
 
 
-async def test_fail_next_answers_without_acting(fake: FakePalomma, http: httpx.AsyncClient) -> None:
+async def test_fail_next_answers_without_acting(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
     rule = fake.fail_next(503, retry_after=7, error="Down for maintenance")
     response = await http.post("/invoices", json=invoice_body())
     assert response.status_code == 503
@@ -390,7 +390,7 @@ async def test_fail_next_answers_without_acting(fake: FakePalomma, http: httpx.A
     assert (await http.post("/invoices", json=invoice_body())).status_code == 200
 
 
-async def test_fail_next_comes_before_authentication(fake: FakePalomma, http: httpx.AsyncClient) -> None:
+async def test_fail_next_comes_before_authentication(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
     fake.fail_next(429)
     response = await http.get("/invoices", headers={"Authorization": "Bearer wrong"})
     assert response.status_code == 429
@@ -399,7 +399,7 @@ async def test_fail_next_comes_before_authentication(fake: FakePalomma, http: ht
 
 
 async def test_faults_only_hit_matching_requests_and_only_as_often_as_asked(
-    fake: FakePalomma, http: httpx.AsyncClient
+    fake: FakePalomma, http: httpx2.AsyncClient
 ) -> None:
     created = await _create(http)
     fake.fail_next(500, times=2, method="GET", path="/invoices/*")
@@ -409,7 +409,7 @@ async def test_faults_only_hit_matching_requests_and_only_as_often_as_asked(
     assert fake.faults == []
 
 
-async def test_fail_after_processing_acts_then_answers_500(fake: FakePalomma, http: httpx.AsyncClient) -> None:
+async def test_fail_after_processing_acts_then_answers_500(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
     fake.fail_after_processing(method="POST", path="/invoices")
     response = await http.post("/invoices", json=invoice_body())
     assert response.status_code == 500
@@ -419,7 +419,7 @@ async def test_fail_after_processing_acts_then_answers_500(fake: FakePalomma, ht
     assert fake.requests[-1].status == 500
 
 
-async def test_delays_go_through_the_injected_sleep(fake: FakePalomma, http: httpx.AsyncClient) -> None:
+async def test_delays_go_through_the_injected_sleep(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
     slept: list[float] = []
 
     async def sleep(seconds: float) -> None:
@@ -436,7 +436,7 @@ async def test_delays_go_through_the_injected_sleep(fake: FakePalomma, http: htt
     assert slept == [2.5, 1.0, 1.0]
 
 
-async def test_the_clock_can_absorb_delays_instead_of_real_time(fake: FakePalomma, http: httpx.AsyncClient) -> None:
+async def test_the_clock_can_absorb_delays_instead_of_real_time(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
     fake.sleep = fake.clock.sleep
     fake.delay_next(301)
     created = (await http.post("/invoices", json=invoice_body())).json()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-import httpx
+import httpx2
 import pytest
 
 from palomma_client import PalommaClient
@@ -265,7 +265,7 @@ async def test_reset_forgets_everything(fake: FakePalomma) -> None:
     fake.chargeback(invoice["id"])
     fake.set_settlement_status("2026-03-11", "13", "error")
     fake.fail_next(503)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL) as client:
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL) as client:
         await client.get("/invoices")
     fake.reset()
     assert (fake.invoices(), fake.faults, fake.requests) == ([], [], [])

@@ -10,7 +10,7 @@ import sys
 import time
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 import uvicorn
 
@@ -59,9 +59,9 @@ def test_api_keys_can_be_repeated_and_replace_the_default(
     cli.main(["--port", "0", "--api-key", "sk_one", "--api-key", "sk_two", "--merchant-id", "merchant_123"])
     assert "Accepted API key" not in capsys.readouterr().out
 
-    async def exercise() -> tuple[list[int], httpx.Response]:
-        transport = httpx.ASGITransport(app=served.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://fake/v1") as client:
+    async def exercise() -> tuple[list[int], httpx2.Response]:
+        transport = httpx2.ASGITransport(app=served.app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://fake/v1") as client:
             statuses = [
                 (await client.get("/invoices", headers={"Authorization": f"Bearer {key}"})).status_code
                 for key in ("sk_one", "sk_two", "sk_test_palomma_fake")
@@ -110,7 +110,7 @@ def test_the_server_answers_over_http_on_the_port_it_printed() -> None:
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as process:
         try:
             base_url = _wait_for_listening_line(process, timeout=20.0)
-            with httpx.Client(base_url=base_url, timeout=10.0) as client:
+            with httpx2.Client(base_url=base_url, timeout=10.0) as client:
                 response = client.get("/invoices", headers={"Authorization": "Bearer sk_cli"})
             assert response.status_code == 200
             assert response.json() == {"items": [], "cursor": None, "count": 0}

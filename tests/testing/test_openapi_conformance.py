@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
+import httpx2
 import schemathesis
 from schemathesis import Case, GenerationMode
 
@@ -46,9 +46,9 @@ def test_every_generated_request_gets_an_answer_that_conforms_to_the_spec(case: 
 
 
 def _first_page_cursor(fake: FakePalomma) -> str:
-    async def first_page() -> httpx.Response:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=fake.app),
+    async def first_page() -> httpx2.Response:
+        async with httpx2.AsyncClient(
+            transport=httpx2.ASGITransport(app=fake.app),
             base_url=FAKE_BASE_URL,
             headers={"Authorization": f"Bearer {DEFAULT_API_KEY}"},
         ) as client:
@@ -62,8 +62,8 @@ def _first_page_cursor(fake: FakePalomma) -> str:
 async def test_invoices_in_every_status_and_their_settlements_conform_to_the_response_schemas() -> None:
     fake = _seeded_fake()
     headers = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL, headers=headers
+    async with httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL, headers=headers
     ) as client:
         listed = await client.get("/invoices")
         schema["/invoices"]["GET"].validate_response(listed)

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Mapping
 from datetime import timedelta
 
-import httpx
+import httpx2
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -194,7 +194,7 @@ async def test_deliveries_to_a_url_are_posted(fake: FakePalomma) -> None:
 
     receiver = Starlette(routes=[Route("/palomma/webhooks", receive, methods=["POST"])])
     webhooks = fake.enable_webhooks(
-        SECRET, url="http://merchant.test/palomma/webhooks", transport=httpx.ASGITransport(app=receiver)
+        SECRET, url="http://merchant.test/palomma/webhooks", transport=httpx2.ASGITransport(app=receiver)
     )
     fake.cancel(fake.create_invoice()["id"])
 
@@ -230,7 +230,7 @@ def test_reset_forgets_webhooks(fake: FakePalomma, webhooks: FakeWebhooks) -> No
     [
         ({}, "exactly one of url and callback"),
         ({"url": "http://a.test/", "callback": Inbox()}, "exactly one of url and callback"),
-        ({"callback": Inbox(), "transport": httpx.MockTransport(lambda _: httpx.Response(200))}, "only applies"),
+        ({"callback": Inbox(), "transport": httpx2.MockTransport(lambda _: httpx2.Response(200))}, "only applies"),
     ],
 )
 def test_a_target_is_required(fake: FakePalomma, options: dict[str, object], message: str) -> None:
