@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import shutil
 import subprocess
 import sys
@@ -55,6 +56,15 @@ def generate_into(destination: Path, spec: Path = SPEC) -> None:
     )
     _run(BIN / "ruff", "check", *RUFF_SETTINGS, "--fix-only", "--select", "I,F401,UP", "--quiet", destination)
     _run(BIN / "ruff", "format", *RUFF_SETTINGS, "--quiet", destination)
+    write_spec_copy(destination / "openapi.json", spec)
+
+
+def write_spec_copy(destination: Path, spec: Path = SPEC) -> None:
+    """Ship the spec inside the package, as JSON, for code that reads it at run time (the fake API)."""
+    import yaml  # a dev dependency: generation runs only in the project's own environment
+
+    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    destination.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _tree(folder: Path) -> dict[str, str]:
