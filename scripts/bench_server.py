@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints
+import yaml
 
 SPEC = Path(__file__).resolve().parent.parent / "openapi.yaml"
 MAX_PAGE_SIZE = 100
