@@ -35,7 +35,7 @@ from palomma_client import (
     PalommaError,
 )
 
-from rent_service_errors import palomma_error_response
+from rent_service_errors import palomma_error_response, tenant_document
 
 ClientFactory = Callable[[], PalommaClient]
 
@@ -140,7 +140,7 @@ async def list_tenant_invoices(request: web.Request) -> web.Response:
     if max_items > MAX_LISTED_INVOICES:
         raise InvalidParameterError("max_items", f"must be at most {MAX_LISTED_INVOICES}, got {max_items}")
     pager = request.app[PALOMMA].invoices.list(
-        customer_document_number=request.match_info["document"], limit=limit, max_items=max_items
+        customer_document_number=tenant_document(request.match_info["document"]), limit=limit, max_items=max_items
     )
     return web.json_response({"invoices": [invoice_json(invoice) async for invoice in pager]})
 

@@ -35,7 +35,7 @@ from palomma_client import (
     PalommaError,
 )
 
-from rent_service_errors import palomma_error_response
+from rent_service_errors import palomma_error_response, tenant_document
 
 ClientFactory = Callable[[], PalommaClient]
 
@@ -165,7 +165,7 @@ async def list_tenant_invoices(
     """
     if max_items > MAX_LISTED_INVOICES:
         raise InvalidParameterError("max_items", f"must be at most {MAX_LISTED_INVOICES}, got {max_items}")
-    pager = palomma.invoices.list(customer_document_number=document, limit=limit, max_items=max_items)
+    pager = palomma.invoices.list(customer_document_number=tenant_document(document), limit=limit, max_items=max_items)
     return TenantInvoices(invoices=[RentInvoice.from_invoice(invoice) async for invoice in pager])
 
 

@@ -27,7 +27,7 @@ from palomma_client import (
     RateLimitError,
 )
 
-__all__ = ["ErrorReply", "palomma_error_response"]
+__all__ = ["ErrorReply", "palomma_error_response", "tenant_document"]
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,13 @@ OUTCOME_UNKNOWN_RETRY_AFTER_SECONDS = 30
 
 # The SDK names its arguments; the caller knows this service's names.
 SERVICE_NAME_OF_PARAMETER = {"customer_document_number": "document"}
+
+
+def tenant_document(document: str) -> str:
+    """The tenant's document number from the URL: this service's own rule is that it is never blank."""
+    if not document.strip():
+        raise InvalidParameterError("customer_document_number", "must not be empty")
+    return document
 
 
 class ErrorReply(NamedTuple):

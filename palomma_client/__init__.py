@@ -13,7 +13,8 @@ from palomma_client._batch import (
     InvoiceRequest,
     read_invoice_csv,
 )
-from palomma_client._client import DEFAULT_CONNECTION_LIMITS, DEFAULT_TIMEOUT, PalommaClient
+from palomma_client._client import PalommaClient
+from palomma_client._constants import DEFAULT_CONNECTION_LIMITS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from palomma_client._environments import Environment
 from palomma_client._exceptions import (
     APIConnectionError,
@@ -46,13 +47,11 @@ from palomma_client._generated.models import (
     Settlement,
     SettlementStatus,
 )
-from palomma_client._invoices import Invoices
+from palomma_client._generated.version import __version__
 from palomma_client._logging import setup_logging_from_environment as _setup_logging_from_environment
 from palomma_client._pagination import AsyncPager, Page
 from palomma_client._reconcile import Discrepancy, DiscrepancyKind, ReconciliationReport
-from palomma_client._retry import DEFAULT_MAX_RETRIES
-from palomma_client._settlements import Settlements
-from palomma_client._version import __version__
+from palomma_client._resources import Invoices, Settlements
 
 __all__ = [
     "API_VERSION",

@@ -1,51 +1,45 @@
-"""How one API call runs: through the generated endpoint function, with retries.
+"""How one request goes out and comes back: policy, never an operation.
 
-The generated functions take a ``client`` and use exactly two things of it:
-``get_async_httpx_client().request(...)`` and ``raise_on_unexpected_status``.
-``_CallAdapter`` provides both, so every request is built and every body is
-parsed by generated code, while the base URL, auth, timeouts, logging and
-error mapping are added here, in one place, per attempt.
+Generated code builds each request (``build_request``) and parses each answer
+(``parse_response``). In between, ``APIRequester`` adds the base URL, auth,
+User-Agent and timeout, sends through the connection pool, maps transport
+failures and error statuses to the typed error tree, logs, and retries where
+the operation's retry policy allows it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Protocol, TypeVar, cast
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
 
 import httpx2
-from httpx2._client import UseClientDefault  # the type of httpx2.USE_CLIENT_DEFAULT, not re-exported
 
+from palomma_client._constants import LOGGER_NAME
 from palomma_client._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
-    APIStatusError,
     APITimeoutError,
     PalommaError,
     status_error_from_response,
 )
-from palomma_client._generated.client import AuthenticatedClient
-from palomma_client._generated.types import Response
-from palomma_client._retry import backoff_delay, is_retryable
+from palomma_client._generated.errors import ResponseSchemaError
+from palomma_client._request import ApiRequest
+from palomma_client._resource import ParseResponse
+from palomma_client._retry import backoff_delay, may_retry
 
-__all__ = ["PoolGate", "SendFunction", "Sleep", "TimeoutOption", "Transport"]
+__all__ = ["APIRequester", "ConnectionPool", "OperationPolicy", "RequestSettings", "Sleep", "TimeoutOption"]
 
-logger = logging.getLogger("palomma_client")
+logger = logging.getLogger(LOGGER_NAME)
 
 T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
-TimeoutOption = float | httpx2.Timeout | UseClientDefault
-
-
-class SendFunction(Protocol):
-    """A generated ``asyncio_detailed`` function with every argument but ``client`` bound."""
-
-    def __call__(self, *, client: AuthenticatedClient) -> Awaitable[Response[Any]]: ...
-
-
-_PARSE_FAILURES = (KeyError, TypeError, ValueError, AttributeError)
+TimeoutOption = float | httpx2.Timeout | None
+"""A timeout for one request; ``None`` means the pool's own."""
 
 
 def _redacted(headers: Mapping[str, str]) -> dict[str, str]:
@@ -60,7 +54,7 @@ def _failed_request(error: httpx2.RequestError, method: str, url: str) -> httpx2
 
 
 def _pool_timeout(timeout: TimeoutOption, http: httpx2.AsyncClient) -> float | None:
-    if isinstance(timeout, UseClientDefault):
+    if timeout is None:
         return http.timeout.pool
     if isinstance(timeout, httpx2.Timeout):
         return timeout.pool
@@ -68,7 +62,7 @@ def _pool_timeout(timeout: TimeoutOption, http: httpx2.AsyncClient) -> float | N
 
 
 class PoolGate:
-    """Lets at most as many requests into httpx2's pool as it has connections; the rest wait here.
+    """Lets at most as many requests into the pool as it has connections; the rest wait here.
 
     httpcore's pool scans every queued request against every connection on
     each event, so a burst of 1,000 calls queued at a new pool of 100
@@ -103,29 +97,25 @@ class PoolGate:
         return semaphore
 
 
-class Transport:
-    """The connection pool and fixed request settings shared by a client and its copies."""
+class ConnectionPool:
+    """The HTTP client a ``PalommaClient`` and its ``with_options`` copies share."""
 
-    __slots__ = ("base_url", "closed", "gate", "headers", "headers_on_pool", "http", "owns_http")
+    __slots__ = ("closed", "gate", "headers", "http", "owns_http")
 
     def __init__(
         self,
         http: httpx2.AsyncClient,
         *,
         owns_http: bool,
-        base_url: str,
-        headers: dict[str, str],
-        headers_on_pool: bool = False,
+        headers: Mapping[str, str] | None = None,
         gate: PoolGate | None = None,
     ) -> None:
         self.http = http
         self.owns_http = owns_http
-        self.base_url = base_url
+        # The fixed headers the pool was created with, so that a request
+        # whose headers are the same need not carry them: httpx merges
+        # per-request headers into a new ``Headers`` on every call.
         self.headers = headers
-        # True when ``http`` was created with ``headers`` as its defaults, so a
-        # request need not carry them: httpx2 merges per-request headers into a
-        # new ``Headers`` on every call, a cost paid for nothing when they never change.
-        self.headers_on_pool = headers_on_pool
         self.gate = gate
         self.closed = False
 
@@ -134,141 +124,165 @@ class Transport:
             self.closed = True
             await self.http.aclose()
 
+
+@dataclass(frozen=True, slots=True)
+class RequestSettings:
+    """What a client adds to every request it sends."""
+
+    base_url: str
+    headers: Mapping[str, str] = field(repr=False)  # carries the API key
+    timeout: TimeoutOption
+    max_retries: int
+    sleep: Sleep
+
+
+class OperationPolicy(Protocol):
+    """How one operation is sent when repeating it blindly could do harm (see ``_policies.py``)."""
+
     async def send(
-        self, send: SendFunction, expected: type[T], *, timeout: TimeoutOption, attempt: int, description: str
+        self, requester: APIRequester, request: ApiRequest, parse: ParseResponse[T], *, timeout: TimeoutOption
     ) -> T:
-        """Run one attempt of a call and return its parsed body.
+        """Send ``request``, retrying only as this policy allows."""
+        ...
+
+
+class APIRequester:
+    """Sends requests with one client's settings through its pool: the object resources hold."""
+
+    __slots__ = ("_policies", "pool", "settings")
+
+    def __init__(
+        self, pool: ConnectionPool, settings: RequestSettings, policies: Mapping[str, OperationPolicy]
+    ) -> None:
+        self.pool = pool
+        self.settings = settings
+        self._policies = policies
+
+    async def send(self, request: ApiRequest, parse: ParseResponse[T], *, timeout: TimeoutOption = None) -> T:
+        """Send a request, retrying as its operation allows, and return the parsed answer.
+
+        An operation with a policy of its own (such as creating an invoice) is
+        sent by it. Any other is retried on failures a repeat cannot make
+        worse: a GET on any retryable failure, another method only when the
+        request provably never reached the server.
+
+        Raises:
+            APIConnectionError: No response arrived, after retries.
+            APIStatusError: The response had an error status.
+            APIResponseValidationError: A success status came with a body the spec does not allow.
+        """
+        policy = self._policies.get(request.operation_id) if request.operation_id else None
+        if policy is not None:
+            return await policy.send(self, request, parse, timeout=timeout)
+        return await self.send_with_retries(request, parse, timeout=timeout)
+
+    async def send_with_retries(
+        self,
+        request: ApiRequest,
+        parse: ParseResponse[T],
+        *,
+        timeout: TimeoutOption = None,
+        retry_if: Callable[[PalommaError], bool] | None = None,
+    ) -> T:
+        """Send a request, retrying failures for which ``retry_if`` (default: the method's rule) holds."""
+        should_retry = retry_if or (lambda error: may_retry(request.method, error))
+        retries = 0
+        while True:
+            try:
+                return await self.attempt(request, parse, timeout=timeout, attempt=retries + 1)
+            except PalommaError as error:
+                if retries >= self.settings.max_retries or not should_retry(error):
+                    raise
+                await self.wait_before_retry(request, retries, error)
+                retries += 1
+
+    async def wait_before_retry(self, request: ApiRequest, retries_so_far: int, error: PalommaError) -> None:
+        """Back off before retry number ``retries_so_far + 1``, and log why."""
+        delay = backoff_delay(retries_so_far, error)
+        logger.info(
+            "retrying %s in %.2fs (retry %d of %d) after %s",
+            request.describe(),
+            delay,
+            retries_so_far + 1,
+            self.settings.max_retries,
+            error,
+        )
+        await self.settings.sleep(delay)
+
+    async def attempt(self, request: ApiRequest, parse: ParseResponse[T], *, timeout: TimeoutOption, attempt: int) -> T:
+        """Send a request once and return its parsed answer.
 
         Raises:
             APIConnectionError: No response arrived.
             APIStatusError: The response had an error status.
             APIResponseValidationError: A success status came with a body the spec does not allow.
         """
-        adapter = _CallAdapter(self, timeout, attempt)
+        response = await self._exchange(
+            request, timeout=self.settings.timeout if timeout is None else timeout, attempt=attempt
+        )
+        if not 200 <= response.status_code < 300:
+            raise status_error_from_response(response)
+        content = response.content
         try:
-            detailed = await send(client=cast(AuthenticatedClient, adapter))
-        except PalommaError:
-            raise
-        except _PARSE_FAILURES as error:
-            if adapter.response is None:
-                raise
-            raise APIResponseValidationError(adapter.response, _describe_parse_failure(error)) from error
-        parsed = detailed.parsed
-        if not isinstance(parsed, expected):
-            assert adapter.response is not None
-            raise APIResponseValidationError(
-                adapter.response, f"status {adapter.response.status_code} is undocumented for {description}"
-            )
-        return parsed
+            data: Any = json.loads(content) if content else None
+        except ValueError:
+            raise APIResponseValidationError(response, "the body is not JSON") from None
+        except RecursionError:
+            raise APIResponseValidationError(response, "the body nests too deeply to read") from None
+        try:
+            return parse(response.status_code, data)
+        except ResponseSchemaError as error:
+            raise APIResponseValidationError(response, str(error) if content else "the body is empty") from None
+        except RecursionError:
+            raise APIResponseValidationError(response, "the body nests too deeply to read") from None
 
-    async def send_with_retries(
-        self,
-        send: SendFunction,
-        expected: type[T],
-        *,
-        timeout: TimeoutOption,
-        max_retries: int,
-        sleep: Sleep,
-        description: str,
-    ) -> T:
-        """Run a call that is safe to repeat, retrying what ``is_retryable`` allows."""
-        retries = 0
-        while True:
-            try:
-                return await self.send(send, expected, timeout=timeout, attempt=retries + 1, description=description)
-            except (APIConnectionError, APIStatusError) as error:
-                if retries >= max_retries or not is_retryable(error):
-                    raise
-                delay = backoff_delay(retries, error)
-                logger.debug(
-                    "retrying %s in %.2fs (retry %d of %d) after %s",
-                    description,
-                    delay,
-                    retries + 1,
-                    max_retries,
-                    error,
-                )
-                await sleep(delay)
-                retries += 1
-
-
-def _describe_parse_failure(error: Exception) -> str:
-    if isinstance(error, KeyError):
-        return f"missing field {error}"
-    if isinstance(error, ValueError) and "Expecting" in str(error):
-        return "body is not JSON"
-    return f"{type(error).__name__}: {error}"
-
-
-class _CallAdapter:
-    """What a generated endpoint function sees as its client, for one attempt."""
-
-    __slots__ = ("_attempt", "_timeout", "_transport", "response")
-
-    # Undocumented statuses never reach the generated parser: ``request``
-    # raises for every non-2xx status first.
-    raise_on_unexpected_status = False
-
-    def __init__(self, transport: Transport, timeout: TimeoutOption, attempt: int) -> None:
-        self._transport = transport
-        self._timeout = timeout
-        self._attempt = attempt
-        self.response: httpx2.Response | None = None
-
-    def get_async_httpx_client(self) -> _CallAdapter:
-        return self
-
-    async def request(self, method: str, url: str, **options: Any) -> httpx2.Response:
-        transport = self._transport
-        extra_headers = options.pop("headers", None)
-        if transport.headers_on_pool:
-            headers = extra_headers
-        else:
-            headers = {**extra_headers, **transport.headers} if extra_headers else transport.headers
-        full_url = transport.base_url + url
-        params = options.get("params")
-        if params and "?" not in full_url:
-            # Byte for byte what ``params=`` sends, but given ``params`` httpx2
+    async def _exchange(self, request: ApiRequest, *, timeout: TimeoutOption, attempt: int) -> httpx2.Response:
+        pool, settings = self.pool, self.settings
+        url = settings.base_url + request.path
+        if request.params:
+            # Byte for byte what ``params=`` sends, but given ``params`` httpx
             # parses and rebuilds the whole URL a second time to merge them in.
-            del options["params"]
-            full_url = f"{full_url}?{httpx2.QueryParams(params)}"
+            url = f"{url}?{httpx2.QueryParams(request.params)}"
+        headers = None if pool.headers is settings.headers else settings.headers
+        options: dict[str, Any] = {"headers": headers}
+        if timeout is not None:
+            options["timeout"] = timeout
+        if request.json is not None:
+            options["json"] = request.json
         started = time.perf_counter()
         place: asyncio.Semaphore | None = None
         try:
-            if transport.gate is not None:
-                place = await transport.gate.enter(self._timeout, transport.http)
-            response = await transport.http.request(method, full_url, headers=headers, timeout=self._timeout, **options)
+            if pool.gate is not None:
+                place = await pool.gate.enter(timeout, pool.http)
+            response = await pool.http.request(request.method, url, **options)
         except httpx2.TimeoutException as error:
-            self._log_failure(method, url, error, started)
-            raise APITimeoutError(_failed_request(error, method, full_url)) from error
+            self._log_failure(request, error, started, attempt)
+            raise APITimeoutError(_failed_request(error, request.method, url)) from error
         except httpx2.RequestError as error:
-            self._log_failure(method, url, error, started)
-            raise APIConnectionError(_failed_request(error, method, full_url)) from error
+            self._log_failure(request, error, started, attempt)
+            raise APIConnectionError(_failed_request(error, request.method, url)) from error
         finally:
             if place is not None:
                 place.release()
-        self.response = response
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %d in %.1f ms (attempt %d) headers=%s",
-                method.upper(),
-                url,
+                request.method,
+                request.path,
                 response.status_code,
                 (time.perf_counter() - started) * 1000,
-                self._attempt,
+                attempt,
                 _redacted(response.request.headers),
             )
-        if not 200 <= response.status_code < 300:
-            raise status_error_from_response(response)
         return response
 
-    def _log_failure(self, method: str, url: str, error: Exception, started: float) -> None:
+    def _log_failure(self, request: ApiRequest, error: Exception, started: float, attempt: int) -> None:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %s after %.1f ms (attempt %d)",
-                method.upper(),
-                url,
+                request.method,
+                request.path,
                 type(error).__name__,
                 (time.perf_counter() - started) * 1000,
-                self._attempt,
+                attempt,
             )

@@ -20,22 +20,17 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Final
 
+from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY
 from palomma_client._exceptions import BadRequestError, InvalidParameterError, InvoiceCSVError, PalommaError
+from palomma_client._generated.api.invoices import create_invoice
 from palomma_client._generated.models import Invoice
 from palomma_client._generated.types import Unset
-from palomma_client._validation import (
-    check_amount,
-    check_document_type,
-    check_optional_text,
-    check_positive_int,
-    check_redirect_url,
-    check_text,
-)
+from palomma_client._validation import check_positive_int
 
 if TYPE_CHECKING:
     import httpx2
 
-    from palomma_client._invoices import Invoices
+    from palomma_client._resources import Invoices
 
 __all__ = [
     "CSV_COLUMNS",
@@ -52,8 +47,6 @@ __all__ = [
 
 logger = logging.getLogger("palomma_client")
 
-DEFAULT_BATCH_CONCURRENCY: Final = 10
-"""Invoices in flight at once: enough to finish hundreds in seconds without flooding the API."""
 
 REQUIRED_CSV_COLUMNS: Final = ("reference", "amount", "description", "redirect_url", "customer_document_number")
 CSV_COLUMNS: Final = (*REQUIRED_CSV_COLUMNS, "document_type", "customer_name", "contract")
@@ -95,16 +88,11 @@ class InvoiceRequest:
     line: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        check_text("reference", self.reference)
-        check_amount(self.amount)
-        check_text("description", self.description)
-        check_redirect_url(self.redirect_url)
-        check_text("customer_document_number", self.customer_document_number)
-        document_type = check_document_type(self.document_type)
-        # Stored as the plain string so requests compare, print and serialise simply.
-        object.__setattr__(self, "document_type", None if document_type is None else document_type.value)
-        check_optional_text("customer_name", self.customer_name)
-        check_optional_text("contract", self.contract)
+        # The create operation's own checks, generated from the spec.
+        create_invoice.build_request(**self.create_arguments())
+        if self.document_type is not None:
+            # Stored as the plain string so requests compare, print and serialise simply.
+            object.__setattr__(self, "document_type", str(self.document_type))
 
     @classmethod
     def from_mapping(cls, arguments: Mapping[str, Any]) -> InvoiceRequest:

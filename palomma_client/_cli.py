@@ -42,8 +42,8 @@ from palomma_client._client import PalommaClient
 from palomma_client._exceptions import InvalidParameterError, PalommaError
 from palomma_client._generated.models import Invoice
 from palomma_client._generated.types import Unset
+from palomma_client._generated.version import __version__
 from palomma_client._reconcile import ReconciliationReport
-from palomma_client._version import __version__
 
 __all__ = [
     "EXIT_API_ERROR",

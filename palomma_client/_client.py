@@ -3,29 +3,37 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import os
+from collections.abc import Mapping
 from types import TracebackType
-from typing import Self
+from typing import Any, Self, TypeVar
 
 import httpx2
 
-from palomma_client._base_client import PoolGate, Sleep, TimeoutOption, Transport
+from palomma_client._base_client import (
+    APIRequester,
+    ConnectionPool,
+    PoolGate,
+    RequestSettings,
+    Sleep,
+    TimeoutOption,
+)
+from palomma_client._constants import DEFAULT_CONNECTION_LIMITS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from palomma_client._environments import Environment, resolve_base_url
 from palomma_client._exceptions import InvalidParameterError
-from palomma_client._invoices import Invoices
-from palomma_client._retry import DEFAULT_MAX_RETRIES
-from palomma_client._settlements import Settlements
-from palomma_client._version import __version__
+from palomma_client._generated.api import GeneratedResources
+from palomma_client._generated.version import __version__
+from palomma_client._policies import OPERATION_POLICIES
+from palomma_client._request import ApiRequest
+from palomma_client._resources import Invoices, Settlements
+from palomma_client._validation import path_segment
 
-__all__ = ["DEFAULT_CONNECTION_LIMITS", "DEFAULT_TIMEOUT", "PalommaClient"]
-
-DEFAULT_TIMEOUT = httpx2.Timeout(30.0, connect=5.0)
-"""30 seconds to read, write or wait for a pooled connection, 5 to connect: never forever."""
-
-DEFAULT_CONNECTION_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=100)
-"""Keep every pooled connection alive, so bursts of concurrent calls reuse them."""
+__all__ = ["PalommaClient"]
 
 USER_AGENT = f"palomma-client-python/{__version__}"
+
+T = TypeVar("T")
 
 
 def _check_api_key(api_key: object) -> str:
@@ -42,10 +50,10 @@ def _check_api_key(api_key: object) -> str:
 def _check_timeout(timeout: object) -> float | httpx2.Timeout:
     if isinstance(timeout, httpx2.Timeout):
         return timeout
-    if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0:
+    if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0 and math.isfinite(timeout):
         return float(timeout)
     raise InvalidParameterError(
-        "timeout", f"must be a positive number of seconds or an httpx2.Timeout, got {timeout!r}"
+        "timeout", f"must be a positive, finite number of seconds or an httpx2.Timeout, got {timeout!r}"
     )
 
 
@@ -59,7 +67,7 @@ def _check_max_retries(max_retries: object) -> int:
     return max_retries
 
 
-class PalommaClient:
+class PalommaClient(GeneratedResources):
     """The async client for the Palomma Rentals API.
 
     Open one per process (or per service lifespan) and share it: it is safe
@@ -68,13 +76,12 @@ class PalommaClient:
         async with PalommaClient(environment="sandbox") as palomma:
             invoice = await palomma.invoices.get("01HQY8EW1H9YGH5PAV5Y2M9R3T")
 
+    Its resources (``palomma.invoices``, ``palomma.settlements``) have one
+    method per operation of the API's spec, generated from it.
+
     Attributes:
         invoices: Create, get and list invoices.
         settlements: Get settlements by date and cycle.
-        base_url: The API's base URL this client sends to.
-        environment: The chosen environment, or ``None`` when ``base_url`` overrides it.
-        max_retries: How many times a failed call is retried.
-        timeout: The timeout of each request.
     """
 
     invoices: Invoices
@@ -114,47 +121,71 @@ class PalommaClient:
                 invalid, such as an unknown environment name.
         """
         key = _check_api_key(api_key if api_key is not None else os.environ.get("PALOMMA_API_KEY"))
-        self.environment, self.base_url = resolve_base_url(environment, base_url)
-        self.max_retries = _check_max_retries(max_retries)
+        environment_chosen, url = resolve_base_url(environment, base_url)
+        retries = _check_max_retries(max_retries)
         if http_client is not None and transport is not None:
             raise InvalidParameterError("transport", "give either http_client or transport, not both")
         if http_client is not None and not isinstance(http_client, httpx2.AsyncClient):
+            hint = " (pass an httpx2.AsyncClient: httpx2 is the maintained httpx)" if _is_httpx(http_client) else ""
             raise InvalidParameterError(
-                "http_client", f"must be an httpx2.AsyncClient, got {type(http_client).__name__}"
+                "http_client", f"must be an httpx2.AsyncClient, got {type(http_client).__name__}{hint}"
             )
         if timeout is not None:
-            self.timeout: float | httpx2.Timeout = _check_timeout(timeout)
+            chosen_timeout: float | httpx2.Timeout = _check_timeout(timeout)
         elif http_client is not None and _bounded(http_client.timeout):
-            self.timeout = http_client.timeout
+            chosen_timeout = http_client.timeout
         else:
-            self.timeout = DEFAULT_TIMEOUT
-        owns_http = http_client is None
+            chosen_timeout = DEFAULT_TIMEOUT
         headers = {"Authorization": f"Bearer {key}", "User-Agent": USER_AGENT}
         if http_client is None:
             # The pool we own carries the fixed headers, so requests need not;
             # a pool of the user's is never changed, and gets them per request.
-            http_client = httpx2.AsyncClient(
-                timeout=self.timeout, limits=DEFAULT_CONNECTION_LIMITS, transport=transport, headers=headers
+            http = httpx2.AsyncClient(
+                timeout=chosen_timeout, limits=DEFAULT_CONNECTION_LIMITS, transport=transport, headers=headers
             )
+            # Only the network pool created here has limits we know; a transport
+            # passed in (a mock, an ASGI app) is left as it is.
+            gate = PoolGate(DEFAULT_CONNECTION_LIMITS.max_connections or 0) if transport is None else None
+            pool = ConnectionPool(http, owns_http=True, headers=headers, gate=gate)
+        else:
+            pool = ConnectionPool(http_client, owns_http=False)
+        self._environment = environment_chosen
+        self._base_url = url
+        self._pool = pool
+        self._configure(headers, chosen_timeout, retries, sleep)
+
+    def _configure(
+        self, headers: Mapping[str, str], timeout: float | httpx2.Timeout, max_retries: int, sleep: Sleep
+    ) -> None:
+        self._timeout = timeout
         # Only pass a timeout with each request where the pool's own differs:
         # building one per request costs time on every call.
-        self._request_timeout: TimeoutOption = (
-            httpx2.USE_CLIENT_DEFAULT if httpx2.Timeout(self.timeout) == http_client.timeout else self.timeout
-        )
-        # Only the network pool created here has limits we know; a transport
-        # passed in (a mock, an ASGI app) or a pool of the user's is left as it is.
-        pool_size = DEFAULT_CONNECTION_LIMITS.max_connections
-        self._transport = Transport(
-            http_client,
-            owns_http=owns_http,
-            base_url=self.base_url,
-            headers=headers,
-            headers_on_pool=owns_http,
-            gate=PoolGate(pool_size) if owns_http and transport is None and pool_size else None,
-        )
-        self._sleep = sleep
-        self.invoices = Invoices(self)
-        self.settlements = Settlements(self)
+        request_timeout: TimeoutOption = None if httpx2.Timeout(timeout) == self._pool.http.timeout else timeout
+        settings = RequestSettings(self._base_url, headers, request_timeout, max_retries, sleep)
+        self._requester = APIRequester(self._pool, settings, OPERATION_POLICIES)
+        self._bind_resources(self._requester)
+        self.invoices = Invoices(self._requester)
+        self.settlements = Settlements(self._requester)
+
+    @property
+    def environment(self) -> Environment | None:
+        """The chosen environment, or ``None`` when ``base_url`` overrides it."""
+        return self._environment
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL this client sends to, ``/v1`` included."""
+        return self._base_url
+
+    @property
+    def timeout(self) -> float | httpx2.Timeout:
+        """The timeout of each request; ``with_options(timeout=...)`` gives a client with another."""
+        return self._timeout
+
+    @property
+    def max_retries(self) -> int:
+        """How many times a failed call is retried; ``with_options(max_retries=...)`` gives another."""
+        return self._requester.settings.max_retries
 
     def with_options(
         self, *, timeout: float | httpx2.Timeout | None = None, max_retries: int | None = None
@@ -171,40 +202,93 @@ class PalommaClient:
 
         Returns:
             The new client.
+
+        Raises:
+            InvalidParameterError: An option is invalid.
         """
-        copy = object.__new__(PalommaClient)
-        copy.environment = self.environment
-        copy.base_url = self.base_url
-        copy.max_retries = self.max_retries if max_retries is None else _check_max_retries(max_retries)
-        if timeout is None:
-            copy.timeout = self.timeout
-            copy._request_timeout = self._request_timeout
-        else:
-            copy.timeout = copy._request_timeout = _check_timeout(timeout)
-        copy._transport = Transport(
-            self._transport.http,
-            owns_http=False,
-            base_url=self.base_url,
-            headers=self._transport.headers,
-            headers_on_pool=self._transport.headers_on_pool,
-            gate=self._transport.gate,
+        settings = self._requester.settings
+        copy = object.__new__(type(self))
+        copy._environment = self._environment
+        copy._base_url = self._base_url
+        copy._pool = ConnectionPool(self._pool.http, owns_http=False, headers=self._pool.headers, gate=self._pool.gate)
+        copy._configure(
+            settings.headers,
+            self._timeout if timeout is None else _check_timeout(timeout),
+            settings.max_retries if max_retries is None else _check_max_retries(max_retries),
+            settings.sleep,
         )
-        copy._sleep = self._sleep
-        copy.invoices = Invoices(copy)
-        copy.settlements = Settlements(copy)
         return copy
 
-    def _timeout_for(self, timeout: float | httpx2.Timeout | None) -> TimeoutOption:
-        return self._request_timeout if timeout is None else _check_timeout(timeout)
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        cast_to: type[T] | None = None,
+        timeout: float | httpx2.Timeout | None = None,
+    ) -> Any:
+        """Call any path of the API, for an operation this version of the SDK does not have yet.
+
+        The request gets the client's base URL, auth, timeout, error mapping
+        and logging. It is retried only where a repeat cannot do harm: a GET
+        on any retryable failure, another method only when it never reached
+        the server::
+
+            invoice = await palomma.request(
+                "POST", "/invoices/{id}/cancel", path_params={"id": invoice.id}, cast_to=Invoice
+            )
+
+        Args:
+            method: The HTTP method, such as ``"POST"``.
+            path: The path below the base URL, with ``{name}`` for each path parameter.
+            path_params: The value of each ``{name}``; each is quoted as one path segment.
+            params: Query parameters.
+            json: The JSON body, or ``None`` for none.
+            cast_to: A model class of the SDK (anything with ``from_dict``) to parse the answer into;
+                ``None`` returns the decoded JSON.
+            timeout: Overrides the client's timeout for this call.
+
+        Returns:
+            The parsed answer: a ``cast_to`` instance, or the decoded JSON.
+
+        Raises:
+            InvalidParameterError: The method, path or a path parameter is malformed; nothing was sent.
+            APIStatusError: The API answered with an error status.
+            APIConnectionError: The API could not be reached, after retries.
+            APIResponseValidationError: The answer is not JSON, or does not fit ``cast_to``.
+        """
+        if not isinstance(method, str) or not method.isalpha():
+            raise InvalidParameterError("method", f"must be an HTTP method such as 'GET', got {method!r}")
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise InvalidParameterError("path", f"must start with '/', got {path!r}")
+        filled = path
+        for name, value in (path_params or {}).items():
+            if "{" + name + "}" not in filled:
+                raise InvalidParameterError("path_params", f"{name!r} is not a parameter of {path!r}")
+            filled = filled.replace("{" + name + "}", path_segment(f"path_params[{name!r}]", str(value)))
+        if "{" in filled or "}" in filled:
+            raise InvalidParameterError("path_params", f"no value given for a parameter of {path!r}")
+        from_dict = getattr(cast_to, "from_dict", None)
+
+        def parse(status_code: int, data: Any) -> Any:
+            return data if from_dict is None else from_dict(data)
+
+        api_request = ApiRequest(None, method.upper(), filled, dict(params) if params else None, json)
+        return await self._requester.send(
+            api_request, parse, timeout=None if timeout is None else _check_timeout(timeout)
+        )
 
     @property
     def is_closed(self) -> bool:
         """Whether ``close()`` has closed the connection pool this client created."""
-        return self._transport.closed
+        return self._pool.closed
 
     async def close(self) -> None:
         """Close the connection pool if this client created it; an ``http_client`` of yours stays open."""
-        await self._transport.close()
+        await self._pool.close()
 
     async def __aenter__(self) -> Self:
         return self
@@ -218,5 +302,9 @@ class PalommaClient:
         await self.close()
 
     def __repr__(self) -> str:
-        target = f"environment={self.environment.value!r}" if self.environment else f"base_url={self.base_url!r}"
-        return f"PalommaClient({target}, max_retries={self.max_retries}, timeout={self.timeout!r})"
+        target = f"environment={self._environment.value!r}" if self._environment else f"base_url={self._base_url!r}"
+        return f"PalommaClient({target}, max_retries={self.max_retries}, timeout={self._timeout!r})"
+
+
+def _is_httpx(value: object) -> bool:
+    return type(value).__module__.split(".")[0] == "httpx"

@@ -32,13 +32,21 @@ class AsyncPager(Generic[ItemT]):
     ``async for item in pager`` yields items across all pages;
     ``async for page in pager.pages()`` yields whole pages. Only the current
     page is held in memory, and nothing is fetched until iteration starts.
-    Each iteration starts again from the first page.
+    Each iteration starts again from the first page, or from the cursor the
+    list was called with.
     """
 
-    __slots__ = ("_fetch_page", "_max_items")
+    __slots__ = ("_fetch_page", "_first_cursor", "_max_items")
 
-    def __init__(self, fetch_page: Callable[[str | None], Awaitable[Page[ItemT]]], *, max_items: int | None) -> None:
+    def __init__(
+        self,
+        fetch_page: Callable[[str | None], Awaitable[Page[ItemT]]],
+        *,
+        first_cursor: str | None = None,
+        max_items: int | None = None,
+    ) -> None:
         self._fetch_page = fetch_page
+        self._first_cursor = first_cursor
         self._max_items = max_items
 
     def __aiter__(self) -> AsyncIterator[ItemT]:
@@ -56,8 +64,8 @@ class AsyncPager(Generic[ItemT]):
             PaginationError: The API returned a cursor it had already returned.
         """
         remaining = self._max_items
-        seen_cursors: set[str] = set()
-        cursor: str | None = None
+        cursor = self._first_cursor
+        seen_cursors: set[str] = {cursor} if cursor is not None else set()
         while remaining is None or remaining > 0:
             page = await self._fetch_page(cursor)
             if remaining is not None:

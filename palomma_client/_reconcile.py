@@ -25,18 +25,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from palomma_client._generated.api.invoices import list_invoices
 from palomma_client._generated.models import Invoice, InvoiceStatus, Settlement, SettlementStatus
 from palomma_client._generated.types import Unset
-from palomma_client._validation import MAX_PAGE_SIZE
 
 if TYPE_CHECKING:
     import httpx2
 
-    from palomma_client._client import PalommaClient
+    from palomma_client._resources import Invoices, Settlements
 
 __all__ = ["Discrepancy", "DiscrepancyKind", "ReconciliationReport", "reconcile"]
 
 _SETTLED_STATUSES = frozenset({InvoiceStatus.PAID, InvoiceStatus.CHARGEBACK})
+
+
+# Fewest round trips: the spec's largest page.
+_LARGEST_PAGE: int = list_invoices.RULES["limit"]["maximum"]
 
 
 class DiscrepancyKind(enum.StrEnum):
@@ -196,19 +200,20 @@ def format_cop(value: Decimal) -> str:
 
 
 async def reconcile(
-    client: PalommaClient,
+    settlements: Settlements,
+    invoices: Invoices,
     date: datetime.date | str,
-    cycle: str | int,
+    cycle: str,
     *,
     timeout: float | httpx2.Timeout | None = None,
 ) -> ReconciliationReport:
     """Reconcile one settlement against its invoices; see ``Settlements.reconcile``."""
-    settlement = await client.settlements.get(date, cycle, timeout=timeout)
+    settlement = await settlements.get(date, cycle, timeout=timeout)
     # settlements.get has checked both, so the same values go to the listing.
     settlement_date = date if isinstance(date, datetime.date) else datetime.date.fromisoformat(date)
     settlement_cycle = str(cycle)
-    listed = client.invoices.list(
-        settlement_date=settlement_date, settlement_cycle=settlement_cycle, limit=MAX_PAGE_SIZE, timeout=timeout
+    listed = invoices.list(
+        settlement_date=settlement_date, settlement_cycle=settlement_cycle, limit=_LARGEST_PAGE, timeout=timeout
     )
     discrepancies: list[Discrepancy] = []
     counted: list[Invoice] = []

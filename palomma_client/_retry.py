@@ -1,9 +1,9 @@
 """When to retry, and how long to wait first.
 
-The policy follows one rule: retry only when a repeat cannot do harm. Reads
-are always safe to repeat. Invoice creation is not, and has its own path in
-``_invoices.py``; this module only tells it which failures provably never
-reached the server.
+The policy follows one rule: retry only when a repeat cannot do harm. A GET
+is safe to repeat. Any other method is repeated only when the failed attempt
+provably never reached the server, unless its operation has a policy of its
+own (``_policies.py``), such as creating an invoice by its reference.
 """
 
 from __future__ import annotations
@@ -14,26 +14,12 @@ import time
 
 import httpx2
 
+from palomma_client._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
 from palomma_client._exceptions import APIConnectionError, APIStatusError, PalommaError
 
-__all__ = [
-    "DEFAULT_MAX_RETRIES",
-    "INITIAL_RETRY_DELAY",
-    "MAX_RETRY_AFTER",
-    "MAX_RETRY_DELAY",
-    "backoff_delay",
-    "is_retryable",
-    "parse_retry_after",
-    "reached_server",
-]
+__all__ = ["backoff_delay", "is_retryable", "may_retry", "parse_retry_after", "reached_server"]
 
-DEFAULT_MAX_RETRIES = 2
-INITIAL_RETRY_DELAY = 0.5
-"""Seconds before the first retry; doubled for each retry after it."""
-MAX_RETRY_DELAY = 8.0
-"""The longest backoff the SDK chooses on its own."""
-MAX_RETRY_AFTER = 60.0
-"""The longest ``Retry-After`` the SDK honours; a longer one is cut to this."""
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 RETRYABLE_STATUSES = frozenset({408, 429})
 
@@ -43,8 +29,15 @@ RETRYABLE_STATUSES = frozenset({408, 429})
 _NOT_SENT = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)
 
 
+def may_retry(method: str, error: PalommaError) -> bool:
+    """Whether a request with this method may be sent again after ``error``, by the default rule."""
+    if method in SAFE_METHODS:
+        return is_retryable(error)
+    return is_retryable(error) and not reached_server(error)
+
+
 def is_retryable(error: PalommaError) -> bool:
-    """Whether a failed read may be tried again."""
+    """Whether a failure is worth another attempt (a connection failure, 408, 429 or 5xx)."""
     if isinstance(error, APIConnectionError):
         return True
     if isinstance(error, APIStatusError):

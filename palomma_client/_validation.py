@@ -1,6 +1,8 @@
-"""The API's input rules, checked before a request is sent.
+"""How an argument is checked against a rule of the spec, before any request is sent.
 
-Each rule comes from ``openapi.yaml``; a broken rule raises
+The rules themselves (``minimum``, ``maxLength``, ``format``...) are not here:
+the generated ``build_request`` of each operation reads them from
+``openapi.yaml`` and passes them to these functions. A broken rule raises
 ``InvalidParameterError`` naming the argument, so a bad call never costs a
 round trip or reaches the server half-formed.
 """
@@ -8,103 +10,188 @@ round trip or reaches the server half-formed.
 from __future__ import annotations
 
 import datetime
-from urllib.parse import urlsplit
+import math
+import re
+from enum import Enum
+from functools import lru_cache
+from typing import TypeVar
+from urllib.parse import quote, urlsplit
 
 from palomma_client._exceptions import InvalidParameterError
-from palomma_client._generated.models import CreateInvoiceRequestDocumentType
 
 __all__ = [
-    "MAX_AMOUNT",
-    "MAX_PAGE_SIZE",
-    "MIN_AMOUNT",
-    "check_amount",
-    "check_cycle",
+    "check_boolean",
     "check_date",
-    "check_document_type",
-    "check_optional_text",
-    "check_page_size",
+    "check_datetime",
+    "check_enum",
+    "check_integer",
+    "check_number",
     "check_positive_int",
-    "check_redirect_url",
-    "check_text",
+    "check_string",
+    "path_segment",
 ]
 
-MIN_AMOUNT = 3_000
-MAX_AMOUNT = 550_000_000
-MIN_PAGE_SIZE = 1
-MAX_PAGE_SIZE = 100
+EnumT = TypeVar("EnumT", bound=Enum)
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_MAX_PATH_SEGMENT = 1024
+"""Longer ids are no id the API issues, and would make URLs that proxies refuse."""
+_QUOTED_LENGTH = 40
 
 
-def check_text(parameter: str, value: object) -> str:
-    """A required string that is not empty or blank."""
+def _quoted(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= _QUOTED_LENGTH else text[:_QUOTED_LENGTH] + "..."
+
+
+def _type_name(value: object) -> str:
+    return type(value).__name__
+
+
+def _plain_text(parameter: str, value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidParameterError(parameter, "must be valid Unicode text (it has a lone surrogate)") from None
+    return value
+
+
+def check_string(
+    parameter: str,
+    value: object,
+    *,
+    min_length: int | None = None,
+    max_length: int | None = None,
+    pattern: str | None = None,
+    format: str | None = None,
+) -> str:
+    """A string within the spec's length, pattern and format rules."""
     if not isinstance(value, str):
-        raise InvalidParameterError(parameter, f"must be a string, got {type(value).__name__}")
-    if not value.strip():
-        raise InvalidParameterError(parameter, "must not be empty")
+        raise InvalidParameterError(parameter, f"must be a string, got {_type_name(value)}")
+    _plain_text(parameter, value)
+    if min_length is not None and len(value) < min_length:
+        if min_length == 1:
+            raise InvalidParameterError(parameter, "must not be empty")
+        raise InvalidParameterError(parameter, f"must have at least {min_length} characters, got {len(value)}")
+    if max_length is not None and len(value) > max_length:
+        raise InvalidParameterError(parameter, f"must have at most {max_length} characters, got {len(value)}")
+    if pattern is not None and _compiled(pattern).search(value) is None:
+        raise InvalidParameterError(parameter, f"must match the pattern {pattern!r}, got {_quoted(value)}")
+    if format is not None:
+        _check_format(parameter, value, format)
     return value
 
 
-def check_optional_text(parameter: str, value: object) -> str | None:
-    """An optional string: ``None`` or a non-blank string."""
-    return None if value is None else check_text(parameter, value)
+@lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
-def check_cycle(parameter: str, value: object) -> str:
-    """A settlement cycle, such as ``"11"``.
+def _check_format(parameter: str, value: str, format: str) -> None:
+    if format == "uri":
+        parts = urlsplit(value)
+        if not parts.scheme or not parts.netloc or any(character.isspace() for character in value):
+            raise InvalidParameterError(parameter, f"must be an absolute URL, got {_quoted(value)}")
+    elif format == "email":
+        if _EMAIL.match(value) is None:
+            raise InvalidParameterError(parameter, f"must be an email address, got {_quoted(value)}")
+    elif format == "uuid":
+        if _UUID.match(value) is None:
+            raise InvalidParameterError(parameter, f"must be a UUID, got {_quoted(value)}")
+    elif format == "date-time":
+        try:
+            parsed = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.tzinfo is None:
+            raise InvalidParameterError(
+                parameter, f"must be an ISO 8601 date-time with a UTC offset, got {_quoted(value)}"
+            )
 
-    Cycles are strings in the API, but they read like hours, so an int is
-    accepted and sent as its digits.
-    """
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return check_text(parameter, value)
+
+def _number(value: float) -> str:
+    # Formatting an int of thousands of digits raises ValueError (and costs
+    # quadratic time): say how long it is instead.
+    if isinstance(value, int) and abs(value) >= 10**30:
+        return f"a number of {len(str(abs(value))) if abs(value) < 10**4000 else 'over 4,000'} digits"
+    return f"{value:,}"
 
 
-def check_amount(value: object) -> int:
-    """An amount in whole COP within the API's limits."""
+def _check_range(
+    parameter: str,
+    value: float,
+    minimum: float | None,
+    maximum: float | None,
+    exclusive_minimum: bool,
+    exclusive_maximum: bool,
+) -> None:
+    too_low = minimum is not None and (value <= minimum if exclusive_minimum else value < minimum)
+    too_high = maximum is not None and (value >= maximum if exclusive_maximum else value > maximum)
+    if not (too_low or too_high):
+        return
+    if minimum is not None and maximum is not None and not (exclusive_minimum or exclusive_maximum):
+        raise InvalidParameterError(parameter, f"must be between {minimum:,} and {maximum:,}, got {_number(value)}")
+    if too_low:
+        bound = "greater than" if exclusive_minimum else "at least"
+        raise InvalidParameterError(parameter, f"must be {bound} {minimum:,}, got {_number(value)}")
+    bound = "less than" if exclusive_maximum else "at most"
+    raise InvalidParameterError(parameter, f"must be {bound} {maximum:,}, got {_number(value)}")
+
+
+def check_integer(
+    parameter: str,
+    value: object,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    exclusive_minimum: bool = False,
+    exclusive_maximum: bool = False,
+) -> int:
+    """A whole number (never a bool or a float) within the spec's range."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidParameterError("amount", f"must be an integer number of COP, got {type(value).__name__}")
-    if not MIN_AMOUNT <= value <= MAX_AMOUNT:
-        raise InvalidParameterError("amount", f"must be between {MIN_AMOUNT:,} and {MAX_AMOUNT:,} COP, got {value:,}")
+        raise InvalidParameterError(parameter, f"must be an integer, got {_type_name(value)}")
+    _check_range(parameter, value, minimum, maximum, exclusive_minimum, exclusive_maximum)
     return value
 
 
-def check_redirect_url(value: object) -> str:
-    """An absolute http(s) URL."""
-    url = check_text("redirect_url", value)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(character.isspace() for character in url):
-        raise InvalidParameterError("redirect_url", f"must be an absolute http(s) URL, got {url!r}")
-    return url
-
-
-def check_document_type(value: object) -> CreateInvoiceRequestDocumentType | None:
-    """One of the document types the API lists, or ``None``."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        document_type = CreateInvoiceRequestDocumentType(value)
-        # The generated enum accepts unknown values so that responses keep
-        # parsing; a request, though, must only send what the API lists.
-        if document_type.is_known:
-            return document_type
-    valid = ", ".join(member.value for member in CreateInvoiceRequestDocumentType)
-    raise InvalidParameterError("document_type", f"must be one of {valid}; got {value!r}")
-
-
-def check_page_size(value: object) -> int:
-    """A page size the API accepts."""
-    if isinstance(value, bool) or not isinstance(value, int) or not MIN_PAGE_SIZE <= value <= MAX_PAGE_SIZE:
-        raise InvalidParameterError(
-            "limit", f"must be an integer from {MIN_PAGE_SIZE} to {MAX_PAGE_SIZE}, got {value!r}"
-        )
+def check_number(
+    parameter: str,
+    value: object,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    exclusive_minimum: bool = False,
+    exclusive_maximum: bool = False,
+) -> float:
+    """A finite number (never a bool) within the spec's range."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidParameterError(parameter, f"must be a number, got {_type_name(value)}")
+    if not math.isfinite(value):
+        raise InvalidParameterError(parameter, f"must be a finite number, got {value}")
+    _check_range(parameter, value, minimum, maximum, exclusive_minimum, exclusive_maximum)
     return value
 
 
-def check_positive_int(parameter: str, value: object) -> int:
-    """A whole number of at least 1."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidParameterError(parameter, f"must be a positive integer, got {value!r}")
+def check_boolean(parameter: str, value: object) -> bool:
+    """``True`` or ``False``, not a truthy stand-in."""
+    if not isinstance(value, bool):
+        raise InvalidParameterError(parameter, f"must be True or False, got {_type_name(value)}")
     return value
+
+
+def check_enum(parameter: str, value: object, enum: type[EnumT]) -> EnumT:
+    """One of the values the spec lists, given as the enum member or its value."""
+    if isinstance(value, enum) and getattr(value, "is_known", True):
+        return value
+    if isinstance(value, str) and not isinstance(value, Enum):
+        member = enum(value)
+        # The generated enums accept unknown values so that responses keep
+        # parsing; a request, though, must only send what the spec lists.
+        if getattr(member, "is_known", True):
+            return member
+    valid = ", ".join(str(member.value) for member in enum)
+    raise InvalidParameterError(parameter, f"must be one of {valid}; got {_quoted(value)}")
 
 
 def check_date(parameter: str, value: object) -> datetime.date:
@@ -120,4 +207,34 @@ def check_date(parameter: str, value: object) -> datetime.date:
             return datetime.date.fromisoformat(value)
         except ValueError:
             pass
-    raise InvalidParameterError(parameter, f"must be a datetime.date or a 'YYYY-MM-DD' string, got {value!r}")
+    raise InvalidParameterError(parameter, f"must be a datetime.date or a 'YYYY-MM-DD' string, got {_quoted(value)}")
+
+
+def check_datetime(parameter: str, value: object) -> datetime.datetime:
+    """A ``datetime.datetime`` with a time zone: a naive one names no single instant."""
+    if not isinstance(value, datetime.datetime):
+        raise InvalidParameterError(parameter, f"must be a datetime.datetime, got {_type_name(value)}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidParameterError(parameter, "must have a time zone (tzinfo); a naive datetime is ambiguous")
+    return value
+
+
+def check_positive_int(parameter: str, value: object) -> int:
+    """A whole number of at least 1."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidParameterError(parameter, f"must be a positive integer, got {_quoted(value)}")
+    return value
+
+
+def path_segment(parameter: str, value: str) -> str:
+    """``value`` quoted as one segment of a URL path.
+
+    A path parameter can never be empty, ``.`` or ``..`` (the URL would name
+    another endpoint: ``get("..")`` would send ``GET /v1``), nor longer than
+    any id the API issues.
+    """
+    if value in ("", ".", ".."):
+        raise InvalidParameterError(parameter, f"must be an id, not {value!r}")
+    if len(value) > _MAX_PATH_SEGMENT:
+        raise InvalidParameterError(parameter, f"must be at most {_MAX_PATH_SEGMENT} characters, got {len(value):,}")
+    return quote(_plain_text(parameter, value), safe="")

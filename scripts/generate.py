@@ -5,30 +5,53 @@
                                          fail with a diff if the checked-in
                                          code differs
 
-The folder is deleted before it is written, because the generator's
-``--overwrite`` keeps files that the spec no longer produces. Formatting runs
-here with ruff in isolated mode and fixed settings, so the output depends only
-on the spec, the config, the templates and the pinned tool versions.
+openapi-python-client parses the spec and renders the templates in
+``scripts/templates``; this script adds what its parser leaves out (the rules
+of each parameter, the method name of each operation, pagination) as plain
+views that the templates read, so that everything an operation is comes from
+the spec. See ``scripts/operations.py``.
+
+The folder is deleted before it is written, because a stale file from an
+operation the spec no longer has must not survive. Formatting runs here with
+ruff in isolated mode and fixed settings, so the output depends only on the
+spec, the config, the templates and the pinned tool versions.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
+import io
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
+
+import yaml
+from openapi_python_client import Project
+from openapi_python_client.config import Config, ConfigFile, MetaType
+from openapi_python_client.parser import GeneratorData
+from openapi_python_client.parser.errors import GeneratorError
+from operations import OperationViews, value_check
+from versioning import PreviousGeneration, record_version
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
 CONFIG = ROOT / "generator-config.yml"
 TEMPLATES = ROOT / "scripts" / "templates"
 TARGET = ROOT / "palomma_client" / "_generated"
+CHANGELOG = ROOT / "CHANGELOG.md"
 BIN = Path(sys.executable).parent
-RUFF_SETTINGS = ["--isolated", "--line-length", "120", "--target-version", "py311"]
+RUFF_SETTINGS = [
+    "--isolated",
+    "--line-length=120",
+    "--target-version=py311",
+    "--config=lint.isort.known-first-party=['palomma_client']",
+]
 
 
 def _run(*command: str | Path) -> None:
@@ -38,33 +61,42 @@ def _run(*command: str | Path) -> None:
         raise SystemExit(f"command failed: {' '.join(str(part) for part in command)}")
 
 
-def generate_into(destination: Path, spec: Path = SPEC) -> None:
-    """Write the generated package to ``destination``, which must not exist."""
-    _run(
-        BIN / "openapi-python-client",
-        "generate",
-        "--path",
-        spec,
-        "--config",
-        CONFIG,
-        "--custom-template-path",
-        TEMPLATES,
-        "--meta",
-        "none",
-        "--output-path",
-        destination,
-    )
+def load_spec(spec: Path = SPEC) -> dict[str, Any]:
+    """The OpenAPI document as plain data."""
+    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    if not isinstance(document, dict):
+        raise SystemExit(f"{spec} is not an OpenAPI document")
+    return document
+
+
+def _render(document: dict[str, Any], spec: Path, destination: Path) -> None:
+    config_file = ConfigFile.load_from_path(CONFIG)
+    config = Config.from_sources(config_file, MetaType.NONE, spec, "utf-8", False, destination)
+    openapi = GeneratorData.from_dict(document, config=config)
+    if isinstance(openapi, GeneratorError):
+        raise SystemExit(f"openapi-python-client could not read {spec}: {openapi.header}\n{openapi.detail or ''}")
+    project = Project(openapi=openapi, config=config, custom_template_path=TEMPLATES)
+    views = OperationViews(document, openapi, generator_config=yaml.safe_load(CONFIG.read_text(encoding="utf-8")))
+    project.env.globals.update(operations=views, value_check=value_check)
+    with contextlib.redirect_stdout(io.StringIO()):
+        errors = project.build()
+    if errors:
+        details = "\n".join(f"{error.header}: {error.detail}" for error in errors)
+        raise SystemExit(f"generation from {spec} reported problems; fix the spec or the templates:\n{details}")
+
+
+def generate_into(destination: Path, spec: Path = SPEC, previous: PreviousGeneration | None = None) -> None:
+    """Write the generated package to ``destination``, which must not exist.
+
+    ``previous`` is what the checked-in folder was generated from; the package
+    version moves on from it by the kind of change the spec made.
+    """
+    document = load_spec(spec)
+    _render(document, spec, destination)
+    (destination / "openapi.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    record_version(destination, document, previous or PreviousGeneration.read(TARGET))
     _run(BIN / "ruff", "check", *RUFF_SETTINGS, "--fix-only", "--select", "I,F401,UP", "--quiet", destination)
     _run(BIN / "ruff", "format", *RUFF_SETTINGS, "--quiet", destination)
-    write_spec_copy(destination / "openapi.json", spec)
-
-
-def write_spec_copy(destination: Path, spec: Path = SPEC) -> None:
-    """Ship the spec inside the package, as JSON, for code that reads it at run time (the fake API)."""
-    import yaml  # a dev dependency: generation runs only in the project's own environment
-
-    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
-    destination.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _tree(folder: Path) -> dict[str, str]:
@@ -101,23 +133,33 @@ def main() -> int:
     parser.add_argument("--spec", type=Path, default=SPEC, help="the OpenAPI document (default: openapi.yaml)")
     arguments = parser.parse_args()
 
+    previous = PreviousGeneration.read(TARGET)
     with tempfile.TemporaryDirectory(prefix="palomma-generate-") as scratch:
         fresh = Path(scratch) / "_generated"
-        generate_into(fresh, arguments.spec)
+        generate_into(fresh, arguments.spec, previous)
         if arguments.check:
-            difference = diff_trees(TARGET, fresh)
-            if difference:
-                sys.stdout.write(difference)
-                sys.stdout.write(
-                    "\npalomma_client/_generated is out of date with openapi.yaml, generator-config.yml "
-                    "or scripts/templates.\nRun `make generate` and commit the result; never edit it by hand.\n"
-                )
-                return 1
-            print("palomma_client/_generated matches openapi.yaml")
-            return 0
+            return _check(fresh, previous)
         shutil.rmtree(TARGET, ignore_errors=True)
         shutil.copytree(fresh, TARGET)
-    print(f"generated {TARGET.relative_to(ROOT)}")
+    change = previous.write_changelog(TARGET, CHANGELOG)
+    print(f"generated {TARGET.relative_to(ROOT)}" + (f"; {change}" if change else ""))
+    return 0
+
+
+def _check(fresh: Path, previous: PreviousGeneration) -> int:
+    difference = diff_trees(TARGET, fresh)
+    if difference:
+        sys.stdout.write(difference)
+        sys.stdout.write(
+            "\npalomma_client/_generated is out of date with openapi.yaml, generator-config.yml "
+            "or scripts/templates.\nRun `make generate` and commit the result; never edit it by hand.\n"
+        )
+        return 1
+    problem = previous.changelog_problem(CHANGELOG)
+    if problem:
+        print(problem)
+        return 1
+    print("palomma_client/_generated matches openapi.yaml")
     return 0
 
 

@@ -136,7 +136,7 @@ def test_create_batch_writes_json_results_to_a_file(tmp_path: Path, fake: FakePa
     [
         ((row(1),), HEADER.replace(",redirect_url", ""), "line 1, redirect_url: required column is missing"),
         ((row(1), row(2, amount="1.850.000")), HEADER, "line 3, amount: '1.850.000' is not a whole number of COP"),
-        ((row(1), row(2, amount="1000")), HEADER, "line 3, amount: must be between 3,000 and 550,000,000 COP"),
+        ((row(1), row(2, amount="1000")), HEADER, "line 3, amount: must be between 3,000 and 550,000,000"),
     ],
 )
 def test_a_bad_csv_exits_2_with_line_numbers_and_sends_nothing(

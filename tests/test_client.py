@@ -17,7 +17,7 @@ from palomma_client import (
     Settlement,
     __version__,
 )
-from tests.conftest import API_KEY, SANDBOX, RecordingAPI, Sleeps, created_invoice, page_body, settlement_body
+from tests.support import API_KEY, SANDBOX, RecordingAPI, Sleeps, created_invoice, page_body, settlement_body
 
 PRODUCTION = "https://api.palomma.com/v1"
 USER_AGENT = f"palomma-client-python/{__version__}"
@@ -134,22 +134,25 @@ async def test_list_sends_the_default_page_size_and_no_absent_filters(api: Recor
     api.queue(httpx2.Response(200, json=page_body([], None)))
     async with _client(api, api_key=API_KEY) as palomma:
         assert [item async for item in palomma.invoices.list()] == []
-    assert str(api.requests[0].url) == f"{PRODUCTION}/invoices?limit=20"
+    # No limit given: none is sent, and the API applies its own default.
+    assert str(api.requests[0].url) == f"{PRODUCTION}/invoices"
 
 
 async def test_ids_and_cycles_are_escaped_into_the_path(api: RecordingAPI) -> None:
     api.queue(httpx2.Response(200, json=created_invoice()), httpx2.Response(200, json=settlement_body()))
     async with _client(api, api_key=API_KEY) as palomma:
         await palomma.invoices.get("../settlements/x?y")
-        await palomma.settlements.get("2026-03-12", 16)
+        await palomma.settlements.get("2026-03-12", "16")
     assert api.requests[0].url.raw_path == b"/v1/invoices/..%2Fsettlements%2Fx%3Fy"
     assert api.requests[1].url.path == "/v1/settlements/2026-03-12/16"
 
 
-def test_api_key_falls_back_to_the_environment(monkeypatch: pytest.MonkeyPatch, api: RecordingAPI) -> None:
+async def test_api_key_falls_back_to_the_environment(monkeypatch: pytest.MonkeyPatch, api: RecordingAPI) -> None:
     monkeypatch.setenv("PALOMMA_API_KEY", API_KEY)
-    client = _client(api)
-    assert client._transport.headers["Authorization"] == f"Bearer {API_KEY}"
+    api.queue(httpx2.Response(200, json=created_invoice()))
+    async with _client(api) as palomma:
+        await palomma.invoices.get("abc")
+    assert api.requests[0].headers["authorization"] == f"Bearer {API_KEY}"
 
 
 def test_a_missing_api_key_is_a_clear_error_at_construction(api: RecordingAPI) -> None:
@@ -240,15 +243,16 @@ async def test_a_user_supplied_http_client_is_used_as_given_and_left_open(api: R
 
 async def test_the_client_it_creates_is_closed_by_async_with_and_by_close(api: RecordingAPI) -> None:
     async with _client(api, api_key=API_KEY) as palomma:
-        http_client = palomma._transport.http
-        assert not http_client.is_closed
-    assert http_client.is_closed
+        assert not palomma.is_closed
     assert palomma.is_closed
+    with pytest.raises(RuntimeError, match="closed"):
+        await palomma.invoices.get("abc")
 
     other = _client(api, api_key=API_KEY)
     await other.close()
     await other.close()
-    assert other._transport.http.is_closed
+    assert other.is_closed
+    assert api.requests == []
 
 
 def test_http_client_and_transport_are_exclusive(api: RecordingAPI) -> None:
@@ -260,7 +264,6 @@ async def test_the_default_timeout_is_bounded_and_set_on_the_pool(api: Recording
     api.queue(httpx2.Response(200, json=created_invoice()))
     async with _client(api, api_key=API_KEY) as palomma:
         assert palomma.timeout == DEFAULT_TIMEOUT
-        assert palomma._transport.http.timeout == DEFAULT_TIMEOUT
         await palomma.invoices.get("abc")
     assert api.requests[0].extensions["timeout"] == DEFAULT_TIMEOUT.as_dict()
     assert None not in DEFAULT_TIMEOUT.as_dict().values()
@@ -294,18 +297,21 @@ async def test_a_user_http_client_without_a_timeout_still_gets_a_bounded_one(api
 async def test_with_options_shares_the_pool_and_key_and_keeps_the_original_unchanged(
     api: RecordingAPI, sleeps: Sleeps
 ) -> None:
-    api.default = lambda request: httpx2.Response(503, json={"error": "Service Unavailable"})
+    api.queue(httpx2.Response(503, json={"error": "Service Unavailable"}), httpx2.Response(200, json=created_invoice()))
     async with _client(api, api_key=API_KEY, sleep=sleeps) as palomma:
         no_retries = palomma.with_options(max_retries=0)
-        assert no_retries._transport.http is palomma._transport.http
         assert no_retries.max_retries == 0
         assert palomma.max_retries == 2
         with pytest.raises(Exception, match="503"):
             await no_retries.invoices.get("abc")
         assert len(api.requests) == 1
         await no_retries.close()
-        assert not palomma._transport.http.is_closed
+        assert not no_retries.is_closed  # the pool is the original's to close
+        await palomma.invoices.get("abc")
     _assert_standard_headers(api.requests[0])
+    _assert_standard_headers(api.requests[1])
+    with pytest.raises(AttributeError):
+        palomma.max_retries = 5  # type: ignore[misc]
 
 
 async def test_one_client_serves_a_thousand_concurrent_calls(api: RecordingAPI) -> None:
@@ -318,5 +324,6 @@ async def test_one_client_serves_a_thousand_concurrent_calls(api: RecordingAPI) 
 def test_repr_shows_configuration_but_never_the_key() -> None:
     client = PalommaClient(api_key=API_KEY, environment="sandbox", max_retries=1)
     assert repr(client).startswith("PalommaClient(environment='sandbox', max_retries=1, timeout=Timeout(")
-    for text in (repr(client), str(client), repr(client.invoices), repr(client._transport), repr(vars(client))):
+    internals = (repr(client._requester), repr(client._requester.settings), repr(client._pool), repr(vars(client)))
+    for text in (repr(client), str(client), repr(client.invoices), *internals):
         assert API_KEY not in text

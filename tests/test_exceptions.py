@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx2
 import pytest
 
@@ -22,7 +24,7 @@ from palomma_client import (
     PermissionDeniedError,
     RateLimitError,
 )
-from tests.conftest import RecordingAPI, created_invoice
+from tests.support import RecordingAPI, created_invoice
 
 STATUS_CLASSES = [
     (400, BadRequestError),
@@ -84,10 +86,17 @@ async def test_an_error_body_without_error_text_is_quoted(palomma: PalommaClient
 @pytest.mark.parametrize(
     ("body", "problem"),
     [
-        (b'{"id": "x"}', "missing field 'status'"),
-        (b"<html>maintenance</html>", "body is not JSON"),
-        (b"[1, 2]", "TypeError"),
-        (b"", "body is not JSON"),
+        (b'{"id": "x"}', "(status: is required but missing)"),
+        (b"<html>maintenance</html>", "(the body is not JSON)"),
+        (b"[1, 2]", "(expected an object, got an array)"),
+        (b"", "(the body is empty)"),
+        (
+            json.dumps(created_invoice(amount="1850000")).encode(),
+            "(amount: expected a number, got the string '1850000')",
+        ),
+        (json.dumps(created_invoice(status=None)).encode(), "(status: expected a string, got null)"),
+        (json.dumps(created_invoice(paymentDate="yesterday")).encode(), "(paymentDate: expected an ISO 8601 date-time"),
+        (b"[" * 100_000 + b"]" * 100_000, "(the body nests too deeply to read)"),
     ],
 )
 async def test_a_success_body_that_breaks_the_schema_is_a_typed_error(
@@ -110,7 +119,8 @@ async def test_an_undocumented_success_status_is_a_typed_error_not_none(
 ) -> None:
     api.queue(httpx2.Response(201, json=created_invoice()))
     with pytest.raises(
-        APIResponseValidationError, match=r"201 response .* \(status 201 is undocumented for get invoice 'abc'\)"
+        APIResponseValidationError,
+        match=r"201 response .* \(status 201 is not a documented success status of getInvoice\)",
     ):
         await palomma.invoices.get("abc")
 

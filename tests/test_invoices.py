@@ -16,7 +16,7 @@ from palomma_client import (
     PalommaClient,
     RateLimitError,
 )
-from tests.conftest import RecordingAPI, Sleeps, created_invoice, page_body
+from tests.support import RecordingAPI, Sleeps, created_invoice, page_body
 
 REFERENCE = "INV-2026-0001"
 CREATE = "POST /v1/invoices"
@@ -174,15 +174,15 @@ async def test_safe_create_decisions_are_logged_at_info(
         assert await _create(palomma) == "01EXISTING"
     messages = [record.getMessage() for record in caplog.records if record.levelno == logging.INFO]
     assert messages == [
-        "create of invoice 'INV-2026-0001' failed with InternalServerError and may have reached the API; "
-        "looking the reference up",
-        "no invoice 'INV-2026-0001' exists yet; the create did not take effect",
+        "createInvoice (POST /invoices) failed with InternalServerError and may have reached the API; "
+        "looking reference 'INV-2026-0001' up",
+        "nothing with reference 'INV-2026-0001' exists yet; the create did not take effect",
         messages[2],
-        "create of invoice 'INV-2026-0001' failed with InternalServerError and may have reached the API; "
-        "looking the reference up",
-        "invoice 'INV-2026-0001' already exists as 01EXISTING; returning it instead of creating another",
+        "createInvoice (POST /invoices) failed with InternalServerError and may have reached the API; "
+        "looking reference 'INV-2026-0001' up",
+        "reference 'INV-2026-0001' already exists as 01EXISTING; returning it instead of creating another",
     ]
-    assert messages[2].startswith("retrying create of invoice 'INV-2026-0001' in ")
+    assert messages[2].startswith("retrying createInvoice (POST /invoices) in ")
 
 
 async def test_find_by_reference(palomma: PalommaClient, api: RecordingAPI) -> None:
@@ -191,4 +191,4 @@ async def test_find_by_reference(palomma: PalommaClient, api: RecordingAPI) -> N
     assert found is not None
     assert found.id == "01EXISTING"
     assert await palomma.invoices.find_by_reference("INV-404") is None
-    assert str(api.requests[1].url) == "https://sandbox.api.palomma.com/v1/invoices?reference=INV-404&limit=100"
+    assert str(api.requests[1].url) == "https://sandbox.api.palomma.com/v1/invoices?reference=INV-404"

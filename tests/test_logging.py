@@ -11,7 +11,7 @@ import httpx2
 import pytest
 
 from palomma_client import PalommaClient, PalommaError
-from tests.conftest import API_KEY, RecordingAPI, created_invoice, page_body
+from tests.support import API_KEY, RecordingAPI, created_invoice, page_body
 
 
 async def test_each_request_and_retry_is_logged_at_debug(
@@ -27,7 +27,10 @@ async def test_each_request_and_retry_is_logged_at_debug(
     assert lines[0].startswith("GET /invoices/abc -> 503 in ")
     assert "(attempt 1)" in lines[0]
     assert "'authorization': '[redacted]'" in lines[0]
-    assert lines[1].startswith("retrying get invoice 'abc' in 1.00s (retry 1 of 2) after 503 Service Unavailable: busy")
+    assert (
+        lines[1]
+        == "retrying getInvoice (GET /invoices/abc) in 1.00s (retry 1 of 2) after 503 Service Unavailable: busy"
+    )
     assert lines[2].startswith("GET /invoices/abc -> 200 in ")
     assert "(attempt 2)" in lines[2]
 

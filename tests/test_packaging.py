@@ -8,7 +8,7 @@ import venv
 import zipfile
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 
 def test_built_wheel_installs_and_imports_in_a_fresh_virtual_environment(tmp_path: Path) -> None:
@@ -45,5 +45,5 @@ def test_built_wheel_installs_and_imports_in_a_fresh_virtual_environment(tmp_pat
 
 def _project_version() -> str:
     namespace: dict[str, str] = {}
-    exec((ROOT / "palomma_client" / "_version.py").read_text(), namespace)
+    exec((ROOT / "palomma_client" / "_generated" / "version.py").read_text(), namespace)
     return namespace["__version__"]

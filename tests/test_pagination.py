@@ -6,7 +6,7 @@ import httpx2
 import pytest
 
 from palomma_client import AsyncPager, Invoice, Page, PaginationError, PalommaClient
-from tests.conftest import RecordingAPI, created_invoice, page_body
+from tests.support import RecordingAPI, created_invoice, page_body
 
 
 def _serve_pages(api: RecordingAPI, pages: int, per_page: int) -> None:

@@ -106,7 +106,7 @@ async def test_a_consistent_settlement_balances_with_every_figure_reported(
 async def test_every_page_of_invoices_is_counted(fake: FakePalomma, palomma: PalommaClient) -> None:
     paid_invoices(fake, [10_000 + number for number in range(230)])
 
-    report = await palomma.settlements.reconcile("2026-03-11", 13)
+    report = await palomma.settlements.reconcile("2026-03-11", "13")
 
     assert report.balanced
     assert report.invoice_count == 230

@@ -24,7 +24,7 @@ from palomma_client._retry import (
     backoff_delay,
     parse_retry_after,
 )
-from tests.conftest import RecordingAPI, Sleeps, created_invoice, page_body
+from tests.support import RecordingAPI, Sleeps, created_invoice, page_body
 
 OK = httpx2.Response(200, json=created_invoice())
 

@@ -1,4 +1,4 @@
-"""Generated client for the Palomma Rentals API: do not edit.
+"""Generated code for the Palomma Rentals API: do not edit.
 
 Everything in this folder is written by ``make generate`` from ``openapi.yaml``,
 ``generator-config.yml`` and the templates in ``scripts/templates``. A
@@ -6,13 +6,7 @@ regeneration deletes the folder first; ``make check-generated`` fails on any
 hand edit.
 """
 
-from .client import AuthenticatedClient, Client
-
 API_VERSION = "1.0.0"
 """The ``info.version`` of the OpenAPI document this code was generated from."""
 
-__all__ = (
-    "API_VERSION",
-    "AuthenticatedClient",
-    "Client",
-)
+__all__ = ["API_VERSION"]

@@ -17,7 +17,7 @@ import pytest
 
 from palomma_client import PalommaClient
 from palomma_client.testing import FakePalomma
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 EXAMPLES = ROOT / "examples"
 

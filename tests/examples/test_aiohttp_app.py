@@ -71,7 +71,7 @@ async def test_the_shared_client_is_kept_in_the_app_under_its_key(fake_clients: 
         # Types are left to the SDK, which checks them along with the API's rules.
         (
             b'{"reference": "R-1", "amount": "1850000", "description": "d", "redirect_url": "https://x.example"}',
-            "amount: must be an integer number of COP, got str",
+            "amount: must be an integer, got str",
         ),
     ],
 )

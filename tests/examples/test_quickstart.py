@@ -8,7 +8,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 
 def _load_quickstart() -> ModuleType:

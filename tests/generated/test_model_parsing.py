@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 import pytest
 
+from palomma_client._generated.errors import ResponseSchemaError
 from palomma_client._generated.models import (
     ErrorResponse,
     Invoice,
@@ -19,6 +20,7 @@ from palomma_client._generated.models import (
     SettlementStatus,
 )
 from palomma_client._generated.types import UNSET
+from tests.support import unknown_value
 
 
 def _example(spec: dict[str, Any], path: str, method: str, name: str) -> dict[str, Any]:
@@ -56,18 +58,33 @@ def _outcome(call: Callable[[], object]) -> tuple[str, object]:
         return "raised", (type(error), str(error))
 
 
-@pytest.mark.parametrize("value", [7, 1.5, True, None, [1], {"paid": True}, "", "PAID", "refunded"])
-@pytest.mark.parametrize(
-    ("field", "attribute", "enum"),
-    [("status", "status", InvoiceStatus), ("paymentMethod", "payment_method", InvoicePaymentMethod)],
-)
-def test_an_enum_field_parses_or_fails_exactly_as_the_enum_class_does(
+ENUM_FIELDS = [("status", "status", InvoiceStatus), ("paymentMethod", "payment_method", InvoicePaymentMethod)]
+
+
+@pytest.mark.parametrize("value", ["", "PAID", unknown_value([*InvoiceStatus, *InvoicePaymentMethod])])
+@pytest.mark.parametrize(("field", "attribute", "enum"), ENUM_FIELDS)
+def test_a_string_enum_field_parses_exactly_as_the_enum_class_does(
     spec: dict[str, Any], field: str, attribute: str, enum: type[Any], value: object
 ) -> None:
     body = _example(spec, "/invoices", "get", "page")["items"][0]
     body[field] = value
 
     assert _outcome(lambda: getattr(Invoice.from_dict(body), attribute)) == _outcome(lambda: enum(value))
+
+
+@pytest.mark.parametrize("value", [7, 1.5, True, None, [1], {"paid": True}])
+@pytest.mark.parametrize(("field", "attribute", "enum"), ENUM_FIELDS)
+def test_an_enum_field_of_another_json_type_is_a_schema_error_naming_it(
+    spec: dict[str, Any], field: str, attribute: str, enum: type[Any], value: object
+) -> None:
+    body = _example(spec, "/invoices", "get", "page")["items"][0]
+    body[field] = value
+
+    with pytest.raises(ResponseSchemaError) as caught:
+        Invoice.from_dict(body)
+
+    assert caught.value.path == field
+    assert caught.value.problem.startswith("expected a string, got ")
 
 
 def test_known_values_and_members_themselves_parse_to_the_real_members(spec: dict[str, Any]) -> None:
@@ -95,7 +112,8 @@ def test_a_missing_required_field_is_the_first_one_in_spec_order(spec: dict[str,
     body = _example(spec, "/invoices", "get", "page")["items"][0]
     del body["status"], body["contract"]
 
-    with pytest.raises(KeyError) as caught:
+    with pytest.raises(ResponseSchemaError) as caught:
         Invoice.from_dict(body)
 
-    assert caught.value.args == ("status",)
+    assert caught.value.path == "status"
+    assert caught.value.problem == "is required but missing"

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 GENERATE = [sys.executable, str(ROOT / "scripts" / "generate.py")]
 

@@ -7,7 +7,7 @@ from typing import Any
 from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -50,24 +50,22 @@ def test_spec_is_openapi_3_0_3_with_both_servers_and_bearer_auth(spec: dict[str,
     }
 
 
-def test_spec_has_exactly_the_four_operations(spec: dict[str, Any]) -> None:
-    operations = {name: (method, path) for name, (method, path, _) in _operations(spec).items()}
-    assert operations == {
-        "createInvoice": ("POST", "/invoices"),
-        "listInvoices": ("GET", "/invoices"),
-        "getInvoice": ("GET", "/invoices/{id}"),
-        "getSettlement": ("GET", "/settlements/{date}/{cycle}"),
-    }
+def test_every_operation_has_what_the_generator_needs(spec: dict[str, Any]) -> None:
+    """An operationId, a tag, a summary and one documented JSON success: what a generated method is made of."""
+    operations = _operations(spec)
+    assert operations
+    for name, (_, _, operation) in operations.items():
+        assert operation.get("tags"), name
+        assert operation.get("summary"), name
+        success = [status for status in operation["responses"] if status.startswith("2")]
+        assert len(success) == 1, name
 
 
-def test_documented_error_statuses(spec: dict[str, Any]) -> None:
-    statuses = {name: sorted(operation["responses"]) for name, (_, _, operation) in _operations(spec).items()}
-    assert statuses == {
-        "createInvoice": ["200", "400", "401", "500"],
-        "listInvoices": ["200", "400", "401", "500"],
-        "getInvoice": ["200", "400", "401", "404", "500"],
-        "getSettlement": ["200", "400", "401", "404", "500"],
-    }
+def test_every_error_status_answers_the_documented_error_body(spec: dict[str, Any]) -> None:
+    for name, (_, _, operation) in _operations(spec).items():
+        for status, response in operation["responses"].items():
+            if status.startswith(("4", "5")):
+                assert response["$ref"].startswith("#/components/responses/"), (name, status)
 
 
 def test_every_ref_resolves(spec: dict[str, Any]) -> None:
@@ -82,21 +80,7 @@ def test_every_ref_resolves(spec: dict[str, Any]) -> None:
             node = node[part]
 
 
-def test_settlement_schema_has_its_ten_required_fields_and_example(spec: dict[str, Any]) -> None:
-    settlement = spec["components"]["schemas"]["Settlement"]
-    assert settlement["required"] == [
-        "date",
-        "cycle",
-        "status",
-        "numberOfInvoices",
-        "amountCollected",
-        "fees",
-        "feesPostpaid",
-        "adjustments",
-        "gateway",
-        "paymentAmount",
-    ]
-    assert settlement["properties"]["status"]["enum"] == ["processing", "paid", "credited", "error"]
+def test_the_settlement_example_balances(spec: dict[str, Any]) -> None:
     operation = _operations(spec)["getSettlement"][2]
     example = operation["responses"]["200"]["content"]["application/json"]["examples"]["found"]["value"]
     assert example["amountCollected"] - example["fees"] + example["adjustments"] == example["paymentAmount"]

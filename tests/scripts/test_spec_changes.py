@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, load_spec
+from tests.support import ROOT, load_spec
 
 # generate.py runs from scripts/ and imports the module by its bare name; the tests do the same.
 if str(ROOT / "scripts") not in sys.path:

@@ -167,7 +167,7 @@ async def test_every_filter_reaches_the_fake(fake: FakePalomma, palomma: Palomma
     assert await ids(payment_date="2026-03-10") == set()
     assert await ids(settlement_date=date(2026, 3, 11)) == {paid["id"], late["id"]}
     assert await ids(settlement_cycle="11") == {paid["id"]}
-    assert await ids(settlement_cycle=18) == {late["id"]}
+    assert await ids(settlement_cycle="18") == {late["id"]}
     assert await ids(settlement_date="2026-03-11", settlement_cycle="18", customer_document_number="222") == {
         late["id"]
     }
@@ -194,7 +194,7 @@ async def test_a_settlement_reflects_the_payments_of_its_cycle(fake: FakePalomma
     assert (settlement.fees_postpaid, settlement.adjustments, settlement.gateway) == (False, 0, False)
     assert settlement.payment_amount == 1_850_000 - fee
     fake.clock.advance(timedelta(hours=1, minutes=28))  # 13:00:14 in Colombia
-    assert (await palomma.settlements.get("2026-03-11", 13)).status is SettlementStatus.PAID
+    assert (await palomma.settlements.get("2026-03-11", "13")).status is SettlementStatus.PAID
 
 
 async def test_an_empty_settlement_is_not_found(palomma: PalommaClient) -> None:

@@ -9,7 +9,7 @@ import schemathesis
 from schemathesis import Case, GenerationMode
 
 from palomma_client.testing import DEFAULT_API_KEY, FAKE_BASE_URL, FakePalomma
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 CONFIG = schemathesis.Config.from_dict(
     {

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseSchemaError
 from ..models.create_invoice_request_document_type import CreateInvoiceRequestDocumentType
 from ..types import UNSET, Unset
 
@@ -40,6 +41,18 @@ class CreateInvoiceRequest:
     customer_name: str | Unset = UNSET
     contract: str | Unset = "00000"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    JSON_NAMES: ClassVar[dict[str, str]] = {
+        "reference": "reference",
+        "amount": "amount",
+        "description": "description",
+        "redirect_url": "redirectUrl",
+        "customer_document_number": "customerDocumentNumber",
+        "document_type": "documentType",
+        "customer_name": "customerName",
+        "contract": "contract",
+    }
+    """Each attribute's name in the API's JSON, in the spec's order."""
 
     def to_dict(self) -> dict[str, Any]:
         reference = self.reference
@@ -82,27 +95,68 @@ class CreateInvoiceRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build the model from its JSON object, checking the type of every field the spec defines.
+
+        Fields the spec does not define are kept in ``additional_properties``,
+        and enum values it does not list become pseudo-members, so that an API
+        that adds either keeps parsing.
+
+        Raises:
+            ResponseSchemaError: The document is not an object, a field has the wrong type, or a required
+                field is missing; ``path`` names the field.
+        """
+        if not isinstance(src_dict, Mapping):
+            raise ResponseSchemaError.wrong_type("", "an object", src_dict)
         d = dict(src_dict)
-        reference = d.pop("reference")
+        try:
+            _raw_reference = d.pop("reference")
+            _raw_amount = d.pop("amount")
+            _raw_description = d.pop("description")
+            _raw_redirect_url = d.pop("redirectUrl")
+            _raw_customer_document_number = d.pop("customerDocumentNumber")
+            _raw_document_type = d.pop("documentType", UNSET)
+            _raw_customer_name = d.pop("customerName", UNSET)
+            _raw_contract = d.pop("contract", UNSET)
+        except KeyError as missing:
+            raise ResponseSchemaError(str(missing.args[0]), "is required but missing") from None
+        if not isinstance(_raw_reference, str):
+            raise ResponseSchemaError.wrong_type("reference", "a string", _raw_reference)
+        reference = _raw_reference
 
-        amount = d.pop("amount")
+        if type(_raw_amount) is not int:
+            raise ResponseSchemaError.wrong_type("amount", "an integer", _raw_amount)
+        amount = _raw_amount
 
-        description = d.pop("description")
+        if not isinstance(_raw_description, str):
+            raise ResponseSchemaError.wrong_type("description", "a string", _raw_description)
+        description = _raw_description
 
-        redirect_url = d.pop("redirectUrl")
+        if not isinstance(_raw_redirect_url, str):
+            raise ResponseSchemaError.wrong_type("redirectUrl", "a string", _raw_redirect_url)
+        redirect_url = _raw_redirect_url
 
-        customer_document_number = d.pop("customerDocumentNumber")
+        if not isinstance(_raw_customer_document_number, str):
+            raise ResponseSchemaError.wrong_type("customerDocumentNumber", "a string", _raw_customer_document_number)
+        customer_document_number = _raw_customer_document_number
 
-        _document_type = d.pop("documentType", UNSET)
-        document_type = (
-            _CREATE_INVOICE_REQUEST_DOCUMENT_TYPE_BY_VALUE.get(_document_type) if type(_document_type) is str else None
-        )
-        if document_type is None:
-            document_type = UNSET if _document_type is UNSET else CreateInvoiceRequestDocumentType(_document_type)
+        if _raw_document_type is not UNSET and (not isinstance(_raw_document_type, str)):
+            raise ResponseSchemaError.wrong_type("documentType", "a string", _raw_document_type)
+        document_type: CreateInvoiceRequestDocumentType | Unset
+        if isinstance(_raw_document_type, Unset):
+            document_type = UNSET
+        else:
+            _document_type = _CREATE_INVOICE_REQUEST_DOCUMENT_TYPE_BY_VALUE.get(_raw_document_type)
+            document_type = (
+                CreateInvoiceRequestDocumentType(_raw_document_type) if _document_type is None else _document_type
+            )
 
-        customer_name = d.pop("customerName", UNSET)
+        if _raw_customer_name is not UNSET and (not isinstance(_raw_customer_name, str)):
+            raise ResponseSchemaError.wrong_type("customerName", "a string", _raw_customer_name)
+        customer_name = _raw_customer_name
 
-        contract = d.pop("contract", UNSET)
+        if _raw_contract is not UNSET and (not isinstance(_raw_contract, str)):
+            raise ResponseSchemaError.wrong_type("contract", "a string", _raw_contract)
+        contract = _raw_contract
 
         create_invoice_request = cls(
             reference,

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseSchemaError
 from ..models.invoice_payment_method import InvoicePaymentMethod
 from ..models.invoice_payment_source import InvoicePaymentSource
 from ..models.invoice_status import InvoiceStatus
@@ -66,6 +67,28 @@ class Invoice:
     settlement_time: str | Unset = UNSET
     payment_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    JSON_NAMES: ClassVar[dict[str, str]] = {
+        "id": "id",
+        "status": "status",
+        "amount": "amount",
+        "description": "description",
+        "contract": "contract",
+        "customer_document_number": "customerDocumentNumber",
+        "created_at": "createdAt",
+        "payment_url": "paymentUrl",
+        "reference": "reference",
+        "expiration_date": "expirationDate",
+        "customer_name": "customerName",
+        "payment_date": "paymentDate",
+        "payment_method": "paymentMethod",
+        "payment_source": "paymentSource",
+        "payment_amount": "paymentAmount",
+        "settlement_date": "settlementDate",
+        "settlement_time": "settlementTime",
+        "payment_id": "paymentId",
+    }
+    """Each attribute's name in the API's JSON, in the spec's order."""
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -149,56 +172,134 @@ class Invoice:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build the model from its JSON object, checking the type of every field the spec defines.
+
+        Fields the spec does not define are kept in ``additional_properties``,
+        and enum values it does not list become pseudo-members, so that an API
+        that adds either keeps parsing.
+
+        Raises:
+            ResponseSchemaError: The document is not an object, a field has the wrong type, or a required
+                field is missing; ``path`` names the field.
+        """
+        if not isinstance(src_dict, Mapping):
+            raise ResponseSchemaError.wrong_type("", "an object", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        try:
+            _raw_id = d.pop("id")
+            _raw_status = d.pop("status")
+            _raw_amount = d.pop("amount")
+            _raw_description = d.pop("description")
+            _raw_contract = d.pop("contract")
+            _raw_customer_document_number = d.pop("customerDocumentNumber")
+            _raw_created_at = d.pop("createdAt")
+            _raw_payment_url = d.pop("paymentUrl")
+            _raw_reference = d.pop("reference", UNSET)
+            _raw_expiration_date = d.pop("expirationDate", UNSET)
+            _raw_customer_name = d.pop("customerName", UNSET)
+            _raw_payment_date = d.pop("paymentDate", UNSET)
+            _raw_payment_method = d.pop("paymentMethod", UNSET)
+            _raw_payment_source = d.pop("paymentSource", UNSET)
+            _raw_payment_amount = d.pop("paymentAmount", UNSET)
+            _raw_settlement_date = d.pop("settlementDate", UNSET)
+            _raw_settlement_time = d.pop("settlementTime", UNSET)
+            _raw_payment_id = d.pop("paymentId", UNSET)
+        except KeyError as missing:
+            raise ResponseSchemaError(str(missing.args[0]), "is required but missing") from None
+        if not isinstance(_raw_id, str):
+            raise ResponseSchemaError.wrong_type("id", "a string", _raw_id)
+        id = _raw_id
 
-        _status = d.pop("status")
-        status = _INVOICE_STATUS_BY_VALUE.get(_status) if type(_status) is str else None
+        if not isinstance(_raw_status, str):
+            raise ResponseSchemaError.wrong_type("status", "a string", _raw_status)
+        status = _INVOICE_STATUS_BY_VALUE.get(_raw_status)
         if status is None:
-            status = InvoiceStatus(_status)
+            status = InvoiceStatus(_raw_status)
 
-        amount = d.pop("amount")
+        if type(_raw_amount) is not float and type(_raw_amount) is not int:
+            raise ResponseSchemaError.wrong_type("amount", "a number", _raw_amount)
+        amount = _raw_amount
 
-        description = d.pop("description")
+        if not isinstance(_raw_description, str):
+            raise ResponseSchemaError.wrong_type("description", "a string", _raw_description)
+        description = _raw_description
 
-        contract = d.pop("contract")
+        if not isinstance(_raw_contract, str):
+            raise ResponseSchemaError.wrong_type("contract", "a string", _raw_contract)
+        contract = _raw_contract
 
-        customer_document_number = d.pop("customerDocumentNumber")
+        if not isinstance(_raw_customer_document_number, str):
+            raise ResponseSchemaError.wrong_type("customerDocumentNumber", "a string", _raw_customer_document_number)
+        customer_document_number = _raw_customer_document_number
 
-        created_at = d.pop("createdAt")
+        if not isinstance(_raw_created_at, str):
+            raise ResponseSchemaError.wrong_type("createdAt", "a string", _raw_created_at)
+        created_at = _raw_created_at
 
-        payment_url = d.pop("paymentUrl")
+        if not isinstance(_raw_payment_url, str):
+            raise ResponseSchemaError.wrong_type("paymentUrl", "a string", _raw_payment_url)
+        payment_url = _raw_payment_url
 
-        reference = d.pop("reference", UNSET)
+        if _raw_reference is not UNSET and (not isinstance(_raw_reference, str)):
+            raise ResponseSchemaError.wrong_type("reference", "a string", _raw_reference)
+        reference = _raw_reference
 
-        expiration_date = d.pop("expirationDate", UNSET)
+        if _raw_expiration_date is not UNSET and (not isinstance(_raw_expiration_date, str)):
+            raise ResponseSchemaError.wrong_type("expirationDate", "a string", _raw_expiration_date)
+        expiration_date = _raw_expiration_date
 
-        customer_name = d.pop("customerName", UNSET)
+        if _raw_customer_name is not UNSET and (not isinstance(_raw_customer_name, str)):
+            raise ResponseSchemaError.wrong_type("customerName", "a string", _raw_customer_name)
+        customer_name = _raw_customer_name
 
-        _payment_date = d.pop("paymentDate", UNSET)
-        payment_date: datetime.datetime | Unset
-        if isinstance(_payment_date, Unset):
-            payment_date = UNSET
+        if _raw_payment_date is not UNSET and (not isinstance(_raw_payment_date, str)):
+            raise ResponseSchemaError.wrong_type("paymentDate", "a string", _raw_payment_date)
+        try:
+            _payment_date = _raw_payment_date
+            payment_date: datetime.datetime | Unset
+            if isinstance(_payment_date, Unset):
+                payment_date = UNSET
+            else:
+                payment_date = datetime.datetime.fromisoformat(_payment_date)
+
+        except ValueError:
+            raise ResponseSchemaError.wrong_type("paymentDate", "an ISO 8601 date-time", _raw_payment_date) from None
+
+        if _raw_payment_method is not UNSET and (not isinstance(_raw_payment_method, str)):
+            raise ResponseSchemaError.wrong_type("paymentMethod", "a string", _raw_payment_method)
+        payment_method: InvoicePaymentMethod | Unset
+        if isinstance(_raw_payment_method, Unset):
+            payment_method = UNSET
         else:
-            payment_date = datetime.datetime.fromisoformat(_payment_date)
+            _payment_method = _INVOICE_PAYMENT_METHOD_BY_VALUE.get(_raw_payment_method)
+            payment_method = InvoicePaymentMethod(_raw_payment_method) if _payment_method is None else _payment_method
 
-        _payment_method = d.pop("paymentMethod", UNSET)
-        payment_method = _INVOICE_PAYMENT_METHOD_BY_VALUE.get(_payment_method) if type(_payment_method) is str else None
-        if payment_method is None:
-            payment_method = UNSET if _payment_method is UNSET else InvoicePaymentMethod(_payment_method)
+        if _raw_payment_source is not UNSET and (not isinstance(_raw_payment_source, str)):
+            raise ResponseSchemaError.wrong_type("paymentSource", "a string", _raw_payment_source)
+        payment_source: InvoicePaymentSource | Unset
+        if isinstance(_raw_payment_source, Unset):
+            payment_source = UNSET
+        else:
+            _payment_source = _INVOICE_PAYMENT_SOURCE_BY_VALUE.get(_raw_payment_source)
+            payment_source = InvoicePaymentSource(_raw_payment_source) if _payment_source is None else _payment_source
 
-        _payment_source = d.pop("paymentSource", UNSET)
-        payment_source = _INVOICE_PAYMENT_SOURCE_BY_VALUE.get(_payment_source) if type(_payment_source) is str else None
-        if payment_source is None:
-            payment_source = UNSET if _payment_source is UNSET else InvoicePaymentSource(_payment_source)
+        if _raw_payment_amount is not UNSET and (
+            type(_raw_payment_amount) is not float and type(_raw_payment_amount) is not int
+        ):
+            raise ResponseSchemaError.wrong_type("paymentAmount", "a number", _raw_payment_amount)
+        payment_amount = _raw_payment_amount
 
-        payment_amount = d.pop("paymentAmount", UNSET)
+        if _raw_settlement_date is not UNSET and (not isinstance(_raw_settlement_date, str)):
+            raise ResponseSchemaError.wrong_type("settlementDate", "a string", _raw_settlement_date)
+        settlement_date = _raw_settlement_date
 
-        settlement_date = d.pop("settlementDate", UNSET)
+        if _raw_settlement_time is not UNSET and (not isinstance(_raw_settlement_time, str)):
+            raise ResponseSchemaError.wrong_type("settlementTime", "a string", _raw_settlement_time)
+        settlement_time = _raw_settlement_time
 
-        settlement_time = d.pop("settlementTime", UNSET)
-
-        payment_id = d.pop("paymentId", UNSET)
+        if _raw_payment_id is not UNSET and (not isinstance(_raw_payment_id, str)):
+            raise ResponseSchemaError.wrong_type("paymentId", "a string", _raw_payment_id)
+        payment_id = _raw_payment_id
 
         invoice = cls(
             id,

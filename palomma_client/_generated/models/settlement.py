@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseSchemaError
 from ..models.settlement_status import SettlementStatus
 
 T = TypeVar("T", bound="Settlement")
@@ -41,6 +42,20 @@ class Settlement:
     gateway: bool
     payment_amount: float
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    JSON_NAMES: ClassVar[dict[str, str]] = {
+        "date": "date",
+        "cycle": "cycle",
+        "status": "status",
+        "number_of_invoices": "numberOfInvoices",
+        "amount_collected": "amountCollected",
+        "fees": "fees",
+        "fees_postpaid": "feesPostpaid",
+        "adjustments": "adjustments",
+        "gateway": "gateway",
+        "payment_amount": "paymentAmount",
+    }
+    """Each attribute's name in the API's JSON, in the spec's order."""
 
     def to_dict(self) -> dict[str, Any]:
         date = self.date
@@ -84,29 +99,73 @@ class Settlement:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build the model from its JSON object, checking the type of every field the spec defines.
+
+        Fields the spec does not define are kept in ``additional_properties``,
+        and enum values it does not list become pseudo-members, so that an API
+        that adds either keeps parsing.
+
+        Raises:
+            ResponseSchemaError: The document is not an object, a field has the wrong type, or a required
+                field is missing; ``path`` names the field.
+        """
+        if not isinstance(src_dict, Mapping):
+            raise ResponseSchemaError.wrong_type("", "an object", src_dict)
         d = dict(src_dict)
-        date = d.pop("date")
+        try:
+            _raw_date = d.pop("date")
+            _raw_cycle = d.pop("cycle")
+            _raw_status = d.pop("status")
+            _raw_number_of_invoices = d.pop("numberOfInvoices")
+            _raw_amount_collected = d.pop("amountCollected")
+            _raw_fees = d.pop("fees")
+            _raw_fees_postpaid = d.pop("feesPostpaid")
+            _raw_adjustments = d.pop("adjustments")
+            _raw_gateway = d.pop("gateway")
+            _raw_payment_amount = d.pop("paymentAmount")
+        except KeyError as missing:
+            raise ResponseSchemaError(str(missing.args[0]), "is required but missing") from None
+        if not isinstance(_raw_date, str):
+            raise ResponseSchemaError.wrong_type("date", "a string", _raw_date)
+        date = _raw_date
 
-        cycle = d.pop("cycle")
+        if not isinstance(_raw_cycle, str):
+            raise ResponseSchemaError.wrong_type("cycle", "a string", _raw_cycle)
+        cycle = _raw_cycle
 
-        _status = d.pop("status")
-        status = _SETTLEMENT_STATUS_BY_VALUE.get(_status) if type(_status) is str else None
+        if not isinstance(_raw_status, str):
+            raise ResponseSchemaError.wrong_type("status", "a string", _raw_status)
+        status = _SETTLEMENT_STATUS_BY_VALUE.get(_raw_status)
         if status is None:
-            status = SettlementStatus(_status)
+            status = SettlementStatus(_raw_status)
 
-        number_of_invoices = d.pop("numberOfInvoices")
+        if type(_raw_number_of_invoices) is not float and type(_raw_number_of_invoices) is not int:
+            raise ResponseSchemaError.wrong_type("numberOfInvoices", "a number", _raw_number_of_invoices)
+        number_of_invoices = _raw_number_of_invoices
 
-        amount_collected = d.pop("amountCollected")
+        if type(_raw_amount_collected) is not float and type(_raw_amount_collected) is not int:
+            raise ResponseSchemaError.wrong_type("amountCollected", "a number", _raw_amount_collected)
+        amount_collected = _raw_amount_collected
 
-        fees = d.pop("fees")
+        if type(_raw_fees) is not float and type(_raw_fees) is not int:
+            raise ResponseSchemaError.wrong_type("fees", "a number", _raw_fees)
+        fees = _raw_fees
 
-        fees_postpaid = d.pop("feesPostpaid")
+        if type(_raw_fees_postpaid) is not bool:
+            raise ResponseSchemaError.wrong_type("feesPostpaid", "true or false", _raw_fees_postpaid)
+        fees_postpaid = _raw_fees_postpaid
 
-        adjustments = d.pop("adjustments")
+        if type(_raw_adjustments) is not float and type(_raw_adjustments) is not int:
+            raise ResponseSchemaError.wrong_type("adjustments", "a number", _raw_adjustments)
+        adjustments = _raw_adjustments
 
-        gateway = d.pop("gateway")
+        if type(_raw_gateway) is not bool:
+            raise ResponseSchemaError.wrong_type("gateway", "true or false", _raw_gateway)
+        gateway = _raw_gateway
 
-        payment_amount = d.pop("paymentAmount")
+        if type(_raw_payment_amount) is not float and type(_raw_payment_amount) is not int:
+            raise ResponseSchemaError.wrong_type("paymentAmount", "a number", _raw_payment_amount)
+        payment_amount = _raw_payment_amount
 
         settlement = cls(
             date,

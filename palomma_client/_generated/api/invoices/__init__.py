@@ -1,1 +1,174 @@
-"""Contains endpoint functions for accessing the API"""
+"""``palomma.invoices``: one method per operation of the spec's ``invoices`` tag."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import httpx2
+
+from palomma_client._pagination import AsyncPager
+from palomma_client._request import ApiRequest
+from palomma_client._resource import APIResource
+
+from ...models.create_invoice_request import CreateInvoiceRequest
+from ...models.create_invoice_request_document_type import CreateInvoiceRequestDocumentType
+from ...models.invoice import Invoice
+from ...models.list_invoices_response import ListInvoicesResponse
+from . import create_invoice, get_invoice, list_invoices
+
+__all__ = ["InvoicesResource"]
+
+
+class InvoicesResource(APIResource):
+    """Create, retrieve, and list invoices."""
+
+    __slots__ = ()
+
+    def list(
+        self,
+        *,
+        reference: str | None = None,
+        customer_document_number: str | None = None,
+        contract: str | None = None,
+        payment_date: datetime.date | str | None = None,
+        settlement_date: datetime.date | str | None = None,
+        settlement_cycle: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        max_items: int | None = None,
+        timeout: float | httpx2.Timeout | None = None,
+    ) -> AsyncPager[Invoice]:
+        """List invoices.
+
+        Returns a paginated list of invoices for the authenticated merchant.
+
+        Args:
+            reference: Filter by invoice reference.
+            customer_document_number: Filter by customer document number.
+            contract: Filter by contract identifier.
+            payment_date: Filter by exact payment date.
+            settlement_date: Filter by settlement date.
+            settlement_cycle: Filter by settlement cycle.
+            limit: Number of results per page. Min 1, max 100. The API uses 20 when it is not given.
+            cursor: Start from this cursor, from an earlier page, instead of the first page.
+            max_items: Stop after this many items in all.
+            timeout: Overrides the client's timeout for each request of this call.
+
+        Returns:
+            An ``AsyncPager`` over every ``Invoice``, fetching pages as you iterate.
+
+        Raises:
+            InvalidParameterError: An argument breaks the API's rules; nothing was sent.
+            BadRequestError: The API rejected the input.
+            AuthenticationError: The API key is missing or wrong.
+            APIStatusError: The API answered with another error status.
+            APIConnectionError: The API could not be reached, after retries.
+            APIResponseValidationError: The answer does not match the spec.
+        """
+
+        def request_for(page_cursor: str | None) -> ApiRequest:
+            return list_invoices.build_request(
+                reference=reference,
+                customer_document_number=customer_document_number,
+                contract=contract,
+                payment_date=payment_date,
+                settlement_date=settlement_date,
+                settlement_cycle=settlement_cycle,
+                limit=limit,
+                cursor=page_cursor,
+            )
+
+        return self._paginate(
+            request_for,
+            list_invoices.parse_response,
+            list_invoices.page_of,
+            first_cursor=cursor,
+            max_items=max_items,
+            timeout=timeout,
+        )
+
+    async def create(
+        self,
+        *,
+        reference: str,
+        amount: int,
+        description: str,
+        redirect_url: str,
+        customer_document_number: str,
+        document_type: CreateInvoiceRequestDocumentType | str | None = None,
+        customer_name: str | None = None,
+        contract: str | None = None,
+        timeout: float | httpx2.Timeout | None = None,
+    ) -> Invoice:
+        """Create invoice.
+
+        Creates a new invoice for the authenticated merchant.
+
+        Args:
+            reference: Unique invoice reference for your records (e.g. `"INV-2026-0001"`).
+            amount: Invoice amount in COP. Must be between 3,000 and 550,000,000.
+            description: Invoice description shown to the customer.
+            redirect_url: URL where the customer is redirected after completing the payment flow.
+            customer_document_number: Customer's document or identification number.
+            document_type: Customer's document type. One of: `cc` (cedula), `ce` (cedula de extranjeria),
+                `nit` (NIT), `ti` (tarjeta de identidad), `ps` (pasaporte), `cif` (codigo de identificacion
+                fiscal), `ne` (NIT extranjero), `rc` (registro civil), `ppt` (permiso de permanencia
+                temporal).
+            customer_name: Customer's display name (optional).
+            contract: Contract identifier. Defaults to `"00000"` if not provided.
+            timeout: Overrides the client's timeout for each request of this call.
+
+        Returns:
+            The ``Invoice``.
+
+        Raises:
+            InvalidParameterError: An argument breaks the API's rules; nothing was sent.
+            BadRequestError: The API rejected the input.
+            AuthenticationError: The API key is missing or wrong.
+            APIStatusError: The API answered with another error status.
+            APIConnectionError: The API could not be reached, after retries.
+            APIResponseValidationError: The answer does not match the spec.
+        """
+        request = create_invoice.build_request(
+            reference=reference,
+            amount=amount,
+            description=description,
+            redirect_url=redirect_url,
+            customer_document_number=customer_document_number,
+            document_type=document_type,
+            customer_name=customer_name,
+            contract=contract,
+        )
+        return await self._request(request, create_invoice.parse_response, timeout=timeout)
+
+    async def get(
+        self,
+        invoice_id: str,
+        *,
+        timeout: float | httpx2.Timeout | None = None,
+    ) -> Invoice:
+        """Get invoice by id.
+
+        Returns a single invoice of the authenticated merchant by its identifier.
+
+        Args:
+            invoice_id: Unique invoice identifier.
+            timeout: Overrides the client's timeout for each request of this call.
+
+        Returns:
+            The ``Invoice``.
+
+        Raises:
+            InvalidParameterError: An argument breaks the API's rules; nothing was sent.
+            BadRequestError: The API rejected the input.
+            AuthenticationError: The API key is missing or wrong.
+            NotFoundError: No such resource.
+            APIStatusError: The API answered with another error status.
+            APIConnectionError: The API could not be reached, after retries.
+            APIResponseValidationError: The answer does not match the spec.
+        """
+        request = get_invoice.build_request(
+            invoice_id,
+        )
+        return await self._request(request, get_invoice.parse_response, timeout=timeout)

@@ -1,184 +1,82 @@
-from http import HTTPStatus
+"""``createInvoice``: POST /invoices. Builds the request and parses the answer; nothing here sends."""
+
+from __future__ import annotations
+
 from typing import Any
 
-import httpx2
+from palomma_client._request import ApiRequest
+from palomma_client._validation import (
+    check_enum,
+    check_integer,
+    check_string,
+)
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...errors import ResponseSchemaError
 from ...models.create_invoice_request import CreateInvoiceRequest
-from ...models.error_response import ErrorResponse
+from ...models.create_invoice_request_document_type import CreateInvoiceRequestDocumentType
 from ...models.invoice import Invoice
-from ...types import Response
+from ...types import UNSET
+
+OPERATION_ID = "createInvoice"
+METHOD = "POST"
+PATH = "/invoices"
+
+RULES: dict[str, dict[str, Any]] = {
+    "reference": {"minLength": 1},
+    "amount": {"maximum": 550000000, "minimum": 3000},
+    "description": {"minLength": 1},
+    "redirect_url": {"format": "uri"},
+    "customer_document_number": {"minLength": 1},
+    "document_type": {"enum": ["cc", "ce", "nit", "ti", "ps", "cif", "ne", "rc", "ppt"]},
+    "customer_name": {},
+    "contract": {"default": "00000"},
+}
+"""The spec's rules of each argument (``minimum``, ``maxLength``, ``enum``...), as the spec writes them."""
 
 
-def _get_kwargs(
+def build_request(
     *,
-    body: CreateInvoiceRequest,
-) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
+    reference: str,
+    amount: int,
+    description: str,
+    redirect_url: str,
+    customer_document_number: str,
+    document_type: CreateInvoiceRequestDocumentType | str | None = None,
+    customer_name: str | None = None,
+    contract: str | None = None,
+) -> ApiRequest:
+    """Check every argument against the spec's rules and build the request; nothing is sent.
 
-    _kwargs: dict[str, Any] = {
-        "method": "post",
-        "url": "/invoices",
-    }
-
-    _kwargs["json"] = body.to_dict()
-
-    headers["Content-Type"] = "application/json"
-
-    _kwargs["headers"] = headers
-    return _kwargs
-
-
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx2.Response
-) -> ErrorResponse | Invoice | None:
-    if response.status_code == 200:
-        response_200 = Invoice.from_dict(response.json())
-
-        return response_200
-
-    if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
-
-        return response_400
-
-    if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 500:
-        response_500 = ErrorResponse.from_dict(response.json())
-
-        return response_500
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
-
-
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx2.Response
-) -> Response[ErrorResponse | Invoice]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+    Raises:
+        InvalidParameterError: An argument breaks a rule of the spec; it names the argument.
+    """
+    body = CreateInvoiceRequest(
+        reference=check_string("reference", reference, min_length=1),
+        amount=check_integer("amount", amount, minimum=3000, maximum=550000000),
+        description=check_string("description", description, min_length=1),
+        redirect_url=check_string("redirect_url", redirect_url, format="uri"),
+        customer_document_number=check_string("customer_document_number", customer_document_number, min_length=1),
+        document_type=UNSET
+        if document_type is None
+        else check_enum("document_type", document_type, CreateInvoiceRequestDocumentType),
+        customer_name=UNSET if customer_name is None else check_string("customer_name", customer_name),
+        contract=UNSET if contract is None else check_string("contract", contract),
+    )
+    return ApiRequest(
+        OPERATION_ID,
+        METHOD,
+        "/invoices",
+        params=None,
+        json=body.to_dict(),
     )
 
 
-def sync_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    body: CreateInvoiceRequest,
-) -> Response[ErrorResponse | Invoice]:
-    """Create invoice
-
-     Creates a new invoice for the authenticated merchant.
-
-    Args:
-        body (CreateInvoiceRequest):
+def parse_response(status_code: int, data: Any) -> Invoice:
+    """The answer's model, from its status code and decoded JSON body.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx2.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | Invoice]
+        ResponseSchemaError: The body does not match the spec, or the status is not a documented success.
     """
-
-    kwargs = _get_kwargs(
-        body=body,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    *,
-    client: AuthenticatedClient | Client,
-    body: CreateInvoiceRequest,
-) -> ErrorResponse | Invoice | None:
-    """Create invoice
-
-     Creates a new invoice for the authenticated merchant.
-
-    Args:
-        body (CreateInvoiceRequest):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx2.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | Invoice
-    """
-
-    return sync_detailed(
-        client=client,
-        body=body,
-    ).parsed
-
-
-async def asyncio_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    body: CreateInvoiceRequest,
-) -> Response[ErrorResponse | Invoice]:
-    """Create invoice
-
-     Creates a new invoice for the authenticated merchant.
-
-    Args:
-        body (CreateInvoiceRequest):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx2.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | Invoice]
-    """
-
-    kwargs = _get_kwargs(
-        body=body,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    *,
-    client: AuthenticatedClient | Client,
-    body: CreateInvoiceRequest,
-) -> ErrorResponse | Invoice | None:
-    """Create invoice
-
-     Creates a new invoice for the authenticated merchant.
-
-    Args:
-        body (CreateInvoiceRequest):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx2.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | Invoice
-    """
-
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+    if status_code == 200:
+        return Invoice.from_dict(data)
+    raise ResponseSchemaError("", f"status {status_code} is not a documented success status of {OPERATION_ID}")

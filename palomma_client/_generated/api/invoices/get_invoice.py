@@ -1,184 +1,53 @@
-from http import HTTPStatus
+"""``getInvoice``: GET /invoices/{id}. Builds the request and parses the answer; nothing here sends."""
+
+from __future__ import annotations
+
 from typing import Any
-from urllib.parse import quote
 
-import httpx2
+from palomma_client._request import ApiRequest
+from palomma_client._validation import (
+    check_string,
+    path_segment,
+)
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.error_response import ErrorResponse
+from ...errors import ResponseSchemaError
 from ...models.invoice import Invoice
-from ...types import Response
+
+OPERATION_ID = "getInvoice"
+METHOD = "GET"
+PATH = "/invoices/{id}"
+
+RULES: dict[str, dict[str, Any]] = {
+    "invoice_id": {},
+}
+"""The spec's rules of each argument (``minimum``, ``maxLength``, ``enum``...), as the spec writes them."""
 
 
-def _get_kwargs(
-    id: str,
-) -> dict[str, Any]:
+def build_request(
+    invoice_id: str,
+) -> ApiRequest:
+    """Check every argument against the spec's rules and build the request; nothing is sent.
 
-    _kwargs: dict[str, Any] = {
-        "method": "get",
-        "url": "/invoices/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
-    }
-
-    return _kwargs
-
-
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx2.Response
-) -> ErrorResponse | Invoice | None:
-    if response.status_code == 200:
-        response_200 = Invoice.from_dict(response.json())
-
-        return response_200
-
-    if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
-
-        return response_400
-
-    if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 404:
-        response_404 = ErrorResponse.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 500:
-        response_500 = ErrorResponse.from_dict(response.json())
-
-        return response_500
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
-
-
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx2.Response
-) -> Response[ErrorResponse | Invoice]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+    Raises:
+        InvalidParameterError: An argument breaks a rule of the spec; it names the argument.
+    """
+    invoice_id = check_string("invoice_id", invoice_id)
+    invoice_id_segment = path_segment("invoice_id", invoice_id)
+    return ApiRequest(
+        OPERATION_ID,
+        METHOD,
+        f"/invoices/{invoice_id_segment}",
+        params=None,
+        json=None,
     )
 
 
-def sync_detailed(
-    id: str,
-    *,
-    client: AuthenticatedClient | Client,
-) -> Response[ErrorResponse | Invoice]:
-    """Get invoice by id
-
-     Returns a single invoice of the authenticated merchant by its identifier.
-
-    Args:
-        id (str):
+def parse_response(status_code: int, data: Any) -> Invoice:
+    """The answer's model, from its status code and decoded JSON body.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx2.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | Invoice]
+        ResponseSchemaError: The body does not match the spec, or the status is not a documented success.
     """
-
-    kwargs = _get_kwargs(
-        id=id,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    id: str,
-    *,
-    client: AuthenticatedClient | Client,
-) -> ErrorResponse | Invoice | None:
-    """Get invoice by id
-
-     Returns a single invoice of the authenticated merchant by its identifier.
-
-    Args:
-        id (str):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx2.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | Invoice
-    """
-
-    return sync_detailed(
-        id=id,
-        client=client,
-    ).parsed
-
-
-async def asyncio_detailed(
-    id: str,
-    *,
-    client: AuthenticatedClient | Client,
-) -> Response[ErrorResponse | Invoice]:
-    """Get invoice by id
-
-     Returns a single invoice of the authenticated merchant by its identifier.
-
-    Args:
-        id (str):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx2.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | Invoice]
-    """
-
-    kwargs = _get_kwargs(
-        id=id,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    id: str,
-    *,
-    client: AuthenticatedClient | Client,
-) -> ErrorResponse | Invoice | None:
-    """Get invoice by id
-
-     Returns a single invoice of the authenticated merchant by its identifier.
-
-    Args:
-        id (str):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx2.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | Invoice
-    """
-
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-        )
-    ).parsed
+    if status_code == 200:
+        return Invoice.from_dict(data)
+    raise ResponseSchemaError("", f"status {status_code} is not a documented success status of {OPERATION_ID}")

@@ -1,296 +1,101 @@
+"""``listInvoices``: GET /invoices. Builds the request and parses the answer; nothing here sends."""
+
+from __future__ import annotations
+
 import datetime
-from http import HTTPStatus
 from typing import Any
 
-import httpx2
+from palomma_client._pagination import Page
+from palomma_client._request import ApiRequest
+from palomma_client._validation import (
+    check_date,
+    check_integer,
+    check_string,
+)
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.error_response import ErrorResponse
+from ...errors import ResponseSchemaError
+from ...models.invoice import Invoice
 from ...models.list_invoices_response import ListInvoicesResponse
-from ...types import UNSET, Response, Unset
+
+OPERATION_ID = "listInvoices"
+METHOD = "GET"
+PATH = "/invoices"
+
+RULES: dict[str, dict[str, Any]] = {
+    "reference": {},
+    "customer_document_number": {},
+    "contract": {},
+    "payment_date": {"format": "date"},
+    "settlement_date": {"format": "date"},
+    "settlement_cycle": {},
+    "limit": {"default": 20, "maximum": 100, "minimum": 1},
+    "cursor": {},
+}
+"""The spec's rules of each argument (``minimum``, ``maxLength``, ``enum``...), as the spec writes them."""
 
 
-def _get_kwargs(
+def build_request(
     *,
-    reference: str | Unset = UNSET,
-    customer_document_number: str | Unset = UNSET,
-    contract: str | Unset = UNSET,
-    payment_date: datetime.date | Unset = UNSET,
-    settlement_date: datetime.date | Unset = UNSET,
-    settlement_cycle: str | Unset = UNSET,
-    limit: int | Unset = 20,
-    cursor: str | Unset = UNSET,
-) -> dict[str, Any]:
+    reference: str | None = None,
+    customer_document_number: str | None = None,
+    contract: str | None = None,
+    payment_date: datetime.date | str | None = None,
+    settlement_date: datetime.date | str | None = None,
+    settlement_cycle: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> ApiRequest:
+    """Check every argument against the spec's rules and build the request; nothing is sent.
 
-    params: dict[str, Any] = {}
-
-    params["reference"] = reference
-
-    params["customerDocumentNumber"] = customer_document_number
-
-    params["contract"] = contract
-
-    json_payment_date: str | Unset = UNSET
-    if not isinstance(payment_date, Unset):
-        json_payment_date = payment_date.isoformat()
-    params["paymentDate"] = json_payment_date
-
-    json_settlement_date: str | Unset = UNSET
-    if not isinstance(settlement_date, Unset):
-        json_settlement_date = settlement_date.isoformat()
-    params["settlementDate"] = json_settlement_date
-
-    params["settlementCycle"] = settlement_cycle
-
-    params["limit"] = limit
-
-    params["cursor"] = cursor
-
-    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
-
-    _kwargs: dict[str, Any] = {
-        "method": "get",
-        "url": "/invoices",
-        "params": params,
-    }
-
-    return _kwargs
-
-
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx2.Response
-) -> ErrorResponse | ListInvoicesResponse | None:
-    if response.status_code == 200:
-        response_200 = ListInvoicesResponse.from_dict(response.json())
-
-        return response_200
-
-    if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
-
-        return response_400
-
-    if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 500:
-        response_500 = ErrorResponse.from_dict(response.json())
-
-        return response_500
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
-
-
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx2.Response
-) -> Response[ErrorResponse | ListInvoicesResponse]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+    Raises:
+        InvalidParameterError: An argument breaks a rule of the spec; it names the argument.
+    """
+    params: dict[str, str] = {}
+    if reference is not None:
+        reference = check_string("reference", reference)
+        params["reference"] = reference
+    if customer_document_number is not None:
+        customer_document_number = check_string("customer_document_number", customer_document_number)
+        params["customerDocumentNumber"] = customer_document_number
+    if contract is not None:
+        contract = check_string("contract", contract)
+        params["contract"] = contract
+    if payment_date is not None:
+        payment_date = check_date("payment_date", payment_date)
+        params["paymentDate"] = payment_date.isoformat()
+    if settlement_date is not None:
+        settlement_date = check_date("settlement_date", settlement_date)
+        params["settlementDate"] = settlement_date.isoformat()
+    if settlement_cycle is not None:
+        settlement_cycle = check_string("settlement_cycle", settlement_cycle)
+        params["settlementCycle"] = settlement_cycle
+    if limit is not None:
+        limit = check_integer("limit", limit, minimum=1, maximum=100)
+        params["limit"] = str(limit)
+    if cursor is not None:
+        cursor = check_string("cursor", cursor)
+        params["cursor"] = cursor
+    return ApiRequest(
+        OPERATION_ID,
+        METHOD,
+        "/invoices",
+        params=params or None,
+        json=None,
     )
 
 
-def sync_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    reference: str | Unset = UNSET,
-    customer_document_number: str | Unset = UNSET,
-    contract: str | Unset = UNSET,
-    payment_date: datetime.date | Unset = UNSET,
-    settlement_date: datetime.date | Unset = UNSET,
-    settlement_cycle: str | Unset = UNSET,
-    limit: int | Unset = 20,
-    cursor: str | Unset = UNSET,
-) -> Response[ErrorResponse | ListInvoicesResponse]:
-    """List invoices
-
-     Returns a paginated list of invoices for the authenticated merchant.
-
-    Args:
-        reference (str | Unset):
-        customer_document_number (str | Unset):
-        contract (str | Unset):
-        payment_date (datetime.date | Unset):
-        settlement_date (datetime.date | Unset):
-        settlement_cycle (str | Unset):
-        limit (int | Unset):  Default: 20.
-        cursor (str | Unset):
+def parse_response(status_code: int, data: Any) -> ListInvoicesResponse:
+    """The answer's model, from its status code and decoded JSON body.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx2.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | ListInvoicesResponse]
+        ResponseSchemaError: The body does not match the spec, or the status is not a documented success.
     """
-
-    kwargs = _get_kwargs(
-        reference=reference,
-        customer_document_number=customer_document_number,
-        contract=contract,
-        payment_date=payment_date,
-        settlement_date=settlement_date,
-        settlement_cycle=settlement_cycle,
-        limit=limit,
-        cursor=cursor,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
+    if status_code == 200:
+        return ListInvoicesResponse.from_dict(data)
+    raise ResponseSchemaError("", f"status {status_code} is not a documented success status of {OPERATION_ID}")
 
 
-def sync(
-    *,
-    client: AuthenticatedClient | Client,
-    reference: str | Unset = UNSET,
-    customer_document_number: str | Unset = UNSET,
-    contract: str | Unset = UNSET,
-    payment_date: datetime.date | Unset = UNSET,
-    settlement_date: datetime.date | Unset = UNSET,
-    settlement_cycle: str | Unset = UNSET,
-    limit: int | Unset = 20,
-    cursor: str | Unset = UNSET,
-) -> ErrorResponse | ListInvoicesResponse | None:
-    """List invoices
-
-     Returns a paginated list of invoices for the authenticated merchant.
-
-    Args:
-        reference (str | Unset):
-        customer_document_number (str | Unset):
-        contract (str | Unset):
-        payment_date (datetime.date | Unset):
-        settlement_date (datetime.date | Unset):
-        settlement_cycle (str | Unset):
-        limit (int | Unset):  Default: 20.
-        cursor (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx2.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | ListInvoicesResponse
-    """
-
-    return sync_detailed(
-        client=client,
-        reference=reference,
-        customer_document_number=customer_document_number,
-        contract=contract,
-        payment_date=payment_date,
-        settlement_date=settlement_date,
-        settlement_cycle=settlement_cycle,
-        limit=limit,
-        cursor=cursor,
-    ).parsed
-
-
-async def asyncio_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    reference: str | Unset = UNSET,
-    customer_document_number: str | Unset = UNSET,
-    contract: str | Unset = UNSET,
-    payment_date: datetime.date | Unset = UNSET,
-    settlement_date: datetime.date | Unset = UNSET,
-    settlement_cycle: str | Unset = UNSET,
-    limit: int | Unset = 20,
-    cursor: str | Unset = UNSET,
-) -> Response[ErrorResponse | ListInvoicesResponse]:
-    """List invoices
-
-     Returns a paginated list of invoices for the authenticated merchant.
-
-    Args:
-        reference (str | Unset):
-        customer_document_number (str | Unset):
-        contract (str | Unset):
-        payment_date (datetime.date | Unset):
-        settlement_date (datetime.date | Unset):
-        settlement_cycle (str | Unset):
-        limit (int | Unset):  Default: 20.
-        cursor (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx2.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | ListInvoicesResponse]
-    """
-
-    kwargs = _get_kwargs(
-        reference=reference,
-        customer_document_number=customer_document_number,
-        contract=contract,
-        payment_date=payment_date,
-        settlement_date=settlement_date,
-        settlement_cycle=settlement_cycle,
-        limit=limit,
-        cursor=cursor,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    *,
-    client: AuthenticatedClient | Client,
-    reference: str | Unset = UNSET,
-    customer_document_number: str | Unset = UNSET,
-    contract: str | Unset = UNSET,
-    payment_date: datetime.date | Unset = UNSET,
-    settlement_date: datetime.date | Unset = UNSET,
-    settlement_cycle: str | Unset = UNSET,
-    limit: int | Unset = 20,
-    cursor: str | Unset = UNSET,
-) -> ErrorResponse | ListInvoicesResponse | None:
-    """List invoices
-
-     Returns a paginated list of invoices for the authenticated merchant.
-
-    Args:
-        reference (str | Unset):
-        customer_document_number (str | Unset):
-        contract (str | Unset):
-        payment_date (datetime.date | Unset):
-        settlement_date (datetime.date | Unset):
-        settlement_cycle (str | Unset):
-        limit (int | Unset):  Default: 20.
-        cursor (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx2.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | ListInvoicesResponse
-    """
-
-    return (
-        await asyncio_detailed(
-            client=client,
-            reference=reference,
-            customer_document_number=customer_document_number,
-            contract=contract,
-            payment_date=payment_date,
-            settlement_date=settlement_date,
-            settlement_cycle=settlement_cycle,
-            limit=limit,
-            cursor=cursor,
-        )
-    ).parsed
+def page_of(response: ListInvoicesResponse) -> Page[Invoice]:
+    """One page of the list: its items, and the cursor of the next page (``None`` on the last)."""
+    cursor = response.cursor
+    return Page(response.items, cursor if isinstance(cursor, str) else None)

@@ -1,199 +1,59 @@
+"""``getSettlement``: GET /settlements/{date}/{cycle}. Builds the request and parses the answer; nothing here sends."""
+
+from __future__ import annotations
+
 import datetime
-from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
-import httpx2
+from palomma_client._request import ApiRequest
+from palomma_client._validation import (
+    check_date,
+    check_string,
+    path_segment,
+)
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.error_response import ErrorResponse
+from ...errors import ResponseSchemaError
 from ...models.settlement import Settlement
-from ...types import Response
+
+OPERATION_ID = "getSettlement"
+METHOD = "GET"
+PATH = "/settlements/{date}/{cycle}"
+
+RULES: dict[str, dict[str, Any]] = {
+    "date": {"format": "date"},
+    "cycle": {},
+}
+"""The spec's rules of each argument (``minimum``, ``maxLength``, ``enum``...), as the spec writes them."""
 
 
-def _get_kwargs(
-    date: datetime.date,
+def build_request(
+    date: datetime.date | str,
     cycle: str,
-) -> dict[str, Any]:
+) -> ApiRequest:
+    """Check every argument against the spec's rules and build the request; nothing is sent.
 
-    _kwargs: dict[str, Any] = {
-        "method": "get",
-        "url": "/settlements/{date}/{cycle}".format(
-            date=quote(str(date), safe=""),
-            cycle=quote(str(cycle), safe=""),
-        ),
-    }
-
-    return _kwargs
-
-
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx2.Response
-) -> ErrorResponse | Settlement | None:
-    if response.status_code == 200:
-        response_200 = Settlement.from_dict(response.json())
-
-        return response_200
-
-    if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
-
-        return response_400
-
-    if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 404:
-        response_404 = ErrorResponse.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 500:
-        response_500 = ErrorResponse.from_dict(response.json())
-
-        return response_500
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
-
-
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx2.Response
-) -> Response[ErrorResponse | Settlement]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+    Raises:
+        InvalidParameterError: An argument breaks a rule of the spec; it names the argument.
+    """
+    date = check_date("date", date)
+    date_segment = path_segment("date", date.isoformat())
+    cycle = check_string("cycle", cycle)
+    cycle_segment = path_segment("cycle", cycle)
+    return ApiRequest(
+        OPERATION_ID,
+        METHOD,
+        f"/settlements/{date_segment}/{cycle_segment}",
+        params=None,
+        json=None,
     )
 
 
-def sync_detailed(
-    date: datetime.date,
-    cycle: str,
-    *,
-    client: AuthenticatedClient | Client,
-) -> Response[ErrorResponse | Settlement]:
-    """Get settlement by date and cycle
-
-     Returns the settlement of the authenticated merchant for a settlement date and cycle.
-
-    Args:
-        date (datetime.date):
-        cycle (str):
+def parse_response(status_code: int, data: Any) -> Settlement:
+    """The answer's model, from its status code and decoded JSON body.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx2.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | Settlement]
+        ResponseSchemaError: The body does not match the spec, or the status is not a documented success.
     """
-
-    kwargs = _get_kwargs(
-        date=date,
-        cycle=cycle,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    date: datetime.date,
-    cycle: str,
-    *,
-    client: AuthenticatedClient | Client,
-) -> ErrorResponse | Settlement | None:
-    """Get settlement by date and cycle
-
-     Returns the settlement of the authenticated merchant for a settlement date and cycle.
-
-    Args:
-        date (datetime.date):
-        cycle (str):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx2.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | Settlement
-    """
-
-    return sync_detailed(
-        date=date,
-        cycle=cycle,
-        client=client,
-    ).parsed
-
-
-async def asyncio_detailed(
-    date: datetime.date,
-    cycle: str,
-    *,
-    client: AuthenticatedClient | Client,
-) -> Response[ErrorResponse | Settlement]:
-    """Get settlement by date and cycle
-
-     Returns the settlement of the authenticated merchant for a settlement date and cycle.
-
-    Args:
-        date (datetime.date):
-        cycle (str):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx2.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | Settlement]
-    """
-
-    kwargs = _get_kwargs(
-        date=date,
-        cycle=cycle,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    date: datetime.date,
-    cycle: str,
-    *,
-    client: AuthenticatedClient | Client,
-) -> ErrorResponse | Settlement | None:
-    """Get settlement by date and cycle
-
-     Returns the settlement of the authenticated merchant for a settlement date and cycle.
-
-    Args:
-        date (datetime.date):
-        cycle (str):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx2.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | Settlement
-    """
-
-    return (
-        await asyncio_detailed(
-            date=date,
-            cycle=cycle,
-            client=client,
-        )
-    ).parsed
+    if status_code == 200:
+        return Settlement.from_dict(data)
+    raise ResponseSchemaError("", f"status {status_code} is not a documented success status of {OPERATION_ID}")

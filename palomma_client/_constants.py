@@ -1,0 +1,46 @@
+"""Every default of the SDK, in one place."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import httpx2
+
+__all__ = [
+    "BODY_EXCERPT_LENGTH",
+    "DEFAULT_BATCH_CONCURRENCY",
+    "DEFAULT_CONNECTION_LIMITS",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "INITIAL_RETRY_DELAY",
+    "LOGGER_NAME",
+    "MAX_RETRY_AFTER",
+    "MAX_RETRY_DELAY",
+]
+
+DEFAULT_TIMEOUT: Final = httpx2.Timeout(30.0, connect=5.0)
+"""30 seconds to read, write or wait for a pooled connection, 5 to connect: never forever."""
+
+DEFAULT_CONNECTION_LIMITS: Final = httpx2.Limits(max_connections=100, max_keepalive_connections=100)
+"""Keep every pooled connection alive, so bursts of concurrent calls reuse them."""
+
+DEFAULT_MAX_RETRIES: Final = 2
+"""How many times a failed call is retried, where a retry is safe."""
+
+INITIAL_RETRY_DELAY: Final = 0.5
+"""Seconds before the first retry; doubled for each retry after it."""
+
+MAX_RETRY_DELAY: Final = 8.0
+"""The longest backoff the SDK chooses on its own."""
+
+MAX_RETRY_AFTER: Final = 60.0
+"""The longest ``Retry-After`` the SDK honours; a longer one is cut to this."""
+
+DEFAULT_BATCH_CONCURRENCY: Final = 10
+"""Invoices in flight at once in a batch: enough to finish hundreds in seconds without flooding the API."""
+
+BODY_EXCERPT_LENGTH: Final = 200
+"""How much of a response body an error message quotes."""
+
+LOGGER_NAME: Final = "palomma_client"
+"""The logger every module of the SDK writes to."""

@@ -1,0 +1,525 @@
+"""What each operation is, read from the spec, as plain views for the templates.
+
+openapi-python-client parses types and names but drops the rules
+(``minimum``, ``maxLength``, ``pattern``, ``format``...) and knows nothing of
+method names or pagination. This module joins its parsed endpoints with the
+raw document so that the templates can write, for every operation, a typed
+resource method, the checks of its arguments and the parsing of its answer,
+with nothing about any one operation written by hand.
+
+The naming rule, for the README and CONTRIBUTING.md: an operation's method
+name is its ``operationId`` in snake case, less the words of its tag in
+singular or plural (``createInvoice`` tagged ``Invoices`` -> ``create``,
+``getInvoiceByReference`` -> ``get_by_reference``); when nothing is left, the
+whole operationId. ``x-palomma-method-name`` on the operation, or
+``method_names: {operationId: name}`` in generator-config.yml, overrides it.
+A path parameter named ``id`` becomes ``<tag in singular>_id``.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from openapi_python_client.parser import GeneratorData
+from openapi_python_client.parser.openapi import Endpoint, EndpointCollection
+from openapi_python_client.parser.properties import EnumProperty, ModelProperty
+from openapi_python_client.parser.properties.boolean import BooleanProperty
+from openapi_python_client.parser.properties.date import DateProperty
+from openapi_python_client.parser.properties.datetime import DateTimeProperty
+from openapi_python_client.parser.properties.float import FloatProperty
+from openapi_python_client.parser.properties.int import IntProperty
+from openapi_python_client.parser.properties.list_property import ListProperty
+from openapi_python_client.parser.properties.none import NoneProperty
+from openapi_python_client.parser.properties.string import StringProperty
+from openapi_python_client.parser.properties.union import UnionProperty
+from openapi_python_client.schema.untrusted_string import UntrustedString
+
+__all__ = ["ArgumentView", "OperationView", "OperationViews", "TagView", "value_check"]
+
+# Keyword arguments every resource method has besides the operation's own.
+SDK_ARGUMENTS = frozenset({"timeout", "max_items", "self"})
+METHOD_NAME_EXTENSION = "x-palomma-method-name"
+_STRING_FORMATS = frozenset({"uri", "email", "uuid", "date-time"})
+_RULE_KEYS = frozenset(
+    {
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "format",
+        "enum",
+        "default",
+    }
+)
+
+
+def _text(value: object) -> str:
+    """The plain text of a name openapi-python-client wraps as untrusted."""
+    return value.get_untrusted_value() if isinstance(value, UntrustedString) else str(value)
+
+
+def _words(identifier: str) -> list[str]:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", identifier)
+    spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced)
+    return [word.lower() for word in re.split(r"[^A-Za-z0-9]+|\s+", spaced) if word]
+
+
+def snake(identifier: str) -> str:
+    """``customerDocumentNumber`` -> ``customer_document_number``."""
+    return "_".join(_words(identifier))
+
+
+def singular(word: str) -> str:
+    """The singular of a tag word: ``invoices`` -> ``invoice``, ``entries`` -> ``entry``."""
+    if word.endswith("ies") and len(word) > 3:
+        return word[:-3] + "y"
+    if word.endswith(("ses", "xes", "zes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def method_name_for(operation_id: str, tag: str) -> str:
+    """The resource method name of an operation, by the rule in this module's docstring."""
+    tag_words = _words(tag)
+    nouns = {"_".join(tag_words), "_".join([*tag_words[:-1], singular(tag_words[-1])])} if tag_words else set()
+    words = _words(operation_id)
+    joined = "_".join(words)
+    for noun in sorted(nouns, key=len, reverse=True):
+        # Drop the tag's noun wherever it stands as whole words.
+        joined = re.sub(rf"(^|_){re.escape(noun)}(?=_|$)", r"\1", joined).strip("_")
+        joined = re.sub(r"__+", "_", joined)
+    name = joined or "_".join(words)
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+def value_check(prop: Any) -> tuple[str, str] | None:
+    """A condition, with ``{v}`` for the value, that is true when a JSON value is of the wrong type.
+
+    Returns:
+        The condition and what the value should have been, or ``None`` when the
+        property's own parser checks it (models) or anything goes.
+    """
+    if isinstance(prop, EnumProperty):
+        if prop.value_type is int:
+            return "type({v}) is not int", "an integer"
+        return "not isinstance({v}, str)", "a string"
+    if isinstance(prop, StringProperty | DateProperty | DateTimeProperty):
+        # isinstance, not an exact type: a caller's own dict may hold str subclasses such as enum members.
+        return "not isinstance({v}, str)", "a string"
+    if isinstance(prop, IntProperty):
+        return "type({v}) is not int", "an integer"
+    if isinstance(prop, FloatProperty):
+        return "type({v}) is not float and type({v}) is not int", "a number"
+    if isinstance(prop, BooleanProperty):
+        return "type({v}) is not bool", "true or false"
+    if isinstance(prop, ListProperty):
+        return "type({v}) is not list", "an array"
+    if isinstance(prop, UnionProperty):
+        conditions, expected, nullable = [], [], False
+        for inner in prop.inner_properties:
+            if isinstance(inner, NoneProperty):
+                nullable = True
+                continue
+            check = value_check(inner)
+            if check is None:
+                return None
+            conditions.append(f"({check[0]})")
+            expected.append(check[1])
+        if nullable:
+            conditions.insert(0, "{v} is not None")
+            expected.append("null")
+        return " and ".join(conditions), " or ".join(expected)
+    return None
+
+
+@dataclass
+class ArgumentView:
+    """One argument of a resource method: where it goes, its type, its check."""
+
+    python_name: str
+    json_name: str
+    location: str  # path, query or body
+    required: bool
+    annotation: str
+    check: str  # an expression that checks the argument and gives the value to send
+    serialize: str  # for path and query: an expression that turns the checked value into text
+    description: str
+    model_attribute: str = ""  # for body arguments: the request model's attribute
+    rules: dict[str, Any] = field(default_factory=dict)  # the schema's rules, as the spec writes them
+
+
+@dataclass
+class OperationView:
+    """Everything the templates write for one operation."""
+
+    operation_id: str
+    method: str
+    path: str
+    module: str
+    method_name: str
+    summary: str
+    description: str
+    path_arguments: list[ArgumentView]
+    query_arguments: list[ArgumentView]
+    body_arguments: list[ArgumentView]
+    body_model: str | None
+    path_expression: str
+    success: list[tuple[int, str | None]]  # status code and the model its body parses into
+    return_type: str
+    error_statuses: list[int]
+    page_item: str | None = None
+    page_items_attribute: str = ""
+    page_cursor_attribute: str = ""
+    model_imports: set[str] = field(default_factory=set)
+
+    @property
+    def keyword_arguments(self) -> list[ArgumentView]:
+        """Query and body arguments, required ones first, in the spec's order."""
+        others = self.body_arguments + self.query_arguments
+        return [argument for argument in others if argument.required] + [
+            argument for argument in others if not argument.required
+        ]
+
+    @property
+    def paginated(self) -> bool:
+        return self.page_item is not None
+
+    @property
+    def page_arguments(self) -> list[ArgumentView]:
+        """The keyword arguments a paginated method takes: all but the cursor, which the pager moves."""
+        return [argument for argument in self.keyword_arguments if argument.json_name != "cursor"]
+
+    def docstring(self, indent: str) -> str:
+        """The resource method's docstring, from the spec's summary, description and parameter texts."""
+        lines = [_sentence(self.summary or self.operation_id)]
+        if self.description and self.description.strip() != self.summary.strip():
+            lines += ["", *_wrap(self.description)]
+        arguments = self.path_arguments + (self.page_arguments if self.paginated else self.keyword_arguments)
+        lines += ["", "Args:"]
+        for argument in arguments:
+            lines += _wrap(f"{argument.python_name}: {argument.description}", indent="    ", hanging="        ")
+        if self.paginated:
+            lines += _wrap(
+                "cursor: Start from this cursor, from an earlier page, instead of the first page.",
+                indent="    ",
+                hanging="        ",
+            )
+            lines.append("    max_items: Stop after this many items in all.")
+        lines.append("    timeout: Overrides the client's timeout for each request of this call.")
+        lines += ["", "Returns:"]
+        if self.paginated:
+            lines.append(f"    An ``AsyncPager`` over every ``{self.page_item}``, fetching pages as you iterate.")
+        elif self.return_type == "None":
+            lines.append("    Nothing.")
+        else:
+            lines.append(f"    The ``{self.return_type}``.")
+        lines += ["", "Raises:", "    InvalidParameterError: An argument breaks the API's rules; nothing was sent."]
+        named = {400: "BadRequestError", 401: "AuthenticationError", 404: "NotFoundError", 409: "ConflictError"}
+        meaning = {
+            400: "The API rejected the input.",
+            401: "The API key is missing or wrong.",
+            404: "No such resource.",
+            409: "The request conflicts with the resource's state.",
+        }
+        for status in self.error_statuses:
+            if status in named:
+                lines.append(f"    {named[status]}: {meaning[status]}")
+        lines += [
+            "    APIStatusError: The API answered with another error status.",
+            "    APIConnectionError: The API could not be reached, after retries.",
+            "    APIResponseValidationError: The answer does not match the spec.",
+        ]
+        text = "\n".join(f"{indent}{line}" if line else "" for line in lines)
+        return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').lstrip()
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _wrap(text: str, indent: str = "", hanging: str = "", width: int = 100) -> list[str]:
+    words, lines, current = " ".join(text.split()).split(" "), [], indent
+    for word in words:
+        if current.strip() and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = (hanging or indent) + word
+        else:
+            current = current + (" " if current.strip() else "") + word
+    if current.strip():
+        lines.append(current)
+    return lines
+
+
+@dataclass
+class TagView:
+    """One resource class: a tag of the spec and its operations."""
+
+    tag: str
+    attribute: str
+    class_name: str
+    description: str
+    operations: list[OperationView]
+
+
+class OperationViews:
+    """The views of every operation of one spec, for the templates."""
+
+    def __init__(self, document: dict[str, Any], openapi: GeneratorData, generator_config: dict[str, Any]) -> None:
+        self._document = document
+        self._overrides: dict[str, str] = dict(generator_config.get("method_names") or {})
+        self.tags: list[TagView] = []
+        self._by_endpoint: dict[tuple[str, str], OperationView] = {}
+        descriptions = {_tag_key(tag["name"]): tag.get("description", "") for tag in document.get("tags", [])}
+        for tag, collection in sorted(openapi.endpoint_collections_by_tag.items()):
+            self.tags.append(self._tag_view(str(tag), collection, descriptions.get(str(tag), "")))
+
+    def for_endpoint(self, endpoint: Endpoint) -> OperationView:
+        return self._by_endpoint[(_text(endpoint.path), endpoint.method)]
+
+    def _tag_view(self, tag: str, collection: EndpointCollection, description: str) -> TagView:
+        views = [self._view(tag, endpoint) for endpoint in collection.endpoints]
+        seen: dict[str, str] = {}
+        for view in views:
+            if view.method_name in seen:
+                raise SystemExit(
+                    f"operations {seen[view.method_name]} and {view.operation_id} of tag {tag!r} both name a "
+                    f"method {view.method_name!r}; give one a name with {METHOD_NAME_EXTENSION} or method_names "
+                    "in generator-config.yml"
+                )
+            seen[view.method_name] = view.operation_id
+            self._by_endpoint[(view.path, view.method.lower())] = view
+        attribute = snake(tag)
+        class_name = "".join(word.capitalize() for word in _words(tag)) + "Resource"
+        return TagView(tag, attribute, class_name, description, views)
+
+    def _raw_operation(self, endpoint: Endpoint) -> dict[str, Any]:
+        operation: dict[str, Any] = self._document["paths"][_text(endpoint.path)][endpoint.method]
+        return operation
+
+    def _resolve(self, node: Any) -> Any:
+        while isinstance(node, dict) and "$ref" in node:
+            target: Any = self._document
+            for part in node["$ref"].lstrip("#/").split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            node = target
+        return node
+
+    def _view(self, tag: str, endpoint: Endpoint) -> OperationView:
+        raw = self._raw_operation(endpoint)
+        operation_id = str(raw.get("operationId") or endpoint.name)
+        method_name = str(
+            raw.get(METHOD_NAME_EXTENSION) or self._overrides.get(operation_id) or method_name_for(operation_id, tag)
+        )
+        tag_noun = singular(_words(tag)[-1]) if _words(tag) else "resource"
+        raw_parameters = {}
+        for parameter in raw.get("parameters", []):
+            resolved = self._resolve(parameter)
+            raw_parameters[(resolved["in"], resolved["name"])] = resolved
+        imports: set[str] = set()
+
+        path_arguments = []
+        for prop in endpoint.path_parameters:
+            raw_parameter = raw_parameters[("path", _text(prop.name))]
+            python_name = f"{tag_noun}_id" if _text(prop.name) == "id" else str(prop.python_name)
+            path_arguments.append(
+                self._argument(prop, python_name, "path", True, raw_parameter.get("schema", {}), raw_parameter, imports)
+            )
+        query_arguments = []
+        for prop in endpoint.query_parameters:
+            raw_parameter = raw_parameters[("query", _text(prop.name))]
+            query_arguments.append(
+                self._argument(
+                    prop,
+                    str(prop.python_name),
+                    "query",
+                    bool(raw_parameter.get("required")),
+                    raw_parameter.get("schema", {}),
+                    raw_parameter,
+                    imports,
+                )
+            )
+        body_arguments: list[ArgumentView] = []
+        body_model = None
+        if endpoint.bodies:
+            body = endpoint.bodies[0]
+            if not isinstance(body.prop, ModelProperty):
+                raise SystemExit(f"{operation_id}: only JSON object request bodies are supported")
+            body_model = body.prop.class_info.name
+            imports.add(body_model)
+            raw_body = self._resolve(raw["requestBody"])
+            raw_schema = self._resolve(next(iter(raw_body["content"].values()))["schema"])
+            for prop in (body.prop.required_properties or []) + (body.prop.optional_properties or []):
+                raw_property = self._resolve(raw_schema.get("properties", {}).get(_text(prop.name), {}))
+                argument = self._argument(
+                    prop, str(prop.python_name), "body", prop.required, raw_property, raw_property, imports
+                )
+                argument.model_attribute = str(prop.python_name)
+                body_arguments.append(argument)
+        names = [argument.python_name for argument in path_arguments + query_arguments + body_arguments]
+        clashes = sorted({name for name in names if names.count(name) > 1} | (set(names) & SDK_ARGUMENTS))
+        if clashes:
+            raise SystemExit(f"{operation_id}: argument names clash: {', '.join(clashes)}")
+
+        success: list[tuple[int, str | None]] = []
+        errors: list[int] = []
+        for response in endpoint.responses.patterns:
+            code_range = response.status_code.range
+            if code_range is None or code_range[0] != code_range[1]:
+                continue
+            status = code_range[0]
+            if 200 <= status < 300:
+                model = response.prop.class_info.name if isinstance(response.prop, ModelProperty) else None
+                if model:
+                    imports.add(model)
+                success.append((status, model))
+            else:
+                errors.append(status)
+        models = {model for _, model in success}
+        return_type = models.pop() if len(models) == 1 else "Any"
+        return_type = "None" if return_type is None else return_type
+
+        view = OperationView(
+            operation_id=operation_id,
+            method=endpoint.method.upper(),
+            path=_text(endpoint.path),
+            module=_text(endpoint.name),
+            method_name=method_name,
+            summary=str(raw.get("summary") or ""),
+            description=str(raw.get("description") or ""),
+            path_arguments=path_arguments,
+            query_arguments=query_arguments,
+            body_arguments=body_arguments,
+            body_model=body_model,
+            path_expression=_path_expression(_text(endpoint.path), path_arguments),
+            success=success,
+            return_type=return_type,
+            error_statuses=sorted(errors),
+            model_imports=imports,
+        )
+        self._find_pagination(view, endpoint)
+        return view
+
+    def _find_pagination(self, view: OperationView, endpoint: Endpoint) -> None:
+        """A list operation: a ``cursor`` query parameter, and a response with ``cursor`` and one array of models."""
+        if not any(argument.json_name == "cursor" for argument in view.query_arguments) or len(view.success) != 1:
+            return
+        response = next(
+            (r.prop for r in endpoint.responses.patterns if r.status_code.range == (view.success[0][0],) * 2), None
+        )
+        if not isinstance(response, ModelProperty):
+            return
+        properties = (response.required_properties or []) + (response.optional_properties or [])
+        cursor = next((p for p in properties if _text(p.name) == "cursor"), None)
+        items = [
+            p.inner_property
+            for p in properties
+            if isinstance(p, ListProperty) and isinstance(p.inner_property, ModelProperty)
+        ]
+        arrays = [p for p in properties if isinstance(p, ListProperty) and isinstance(p.inner_property, ModelProperty)]
+        if cursor is None or len(arrays) != 1 or not isinstance(items[0], ModelProperty):
+            return
+        view.page_item = items[0].class_info.name
+        view.page_items_attribute = str(arrays[0].python_name)
+        view.page_cursor_attribute = str(cursor.python_name)
+        view.model_imports.add(view.page_item)
+
+    def _argument(
+        self,
+        prop: Any,
+        python_name: str,
+        location: str,
+        required: bool,
+        schema: dict[str, Any],
+        documented: dict[str, Any],
+        imports: set[str],
+    ) -> ArgumentView:
+        schema = self._resolve(schema)
+        name = python_name
+        label = repr(python_name)
+        rules = _rules(schema)
+        if isinstance(prop, EnumProperty):
+            enum_class = prop.class_info.name
+            imports.add(enum_class)
+            annotation = f"{enum_class} | str"
+            check = f"check_enum({label}, {name}, {enum_class})"
+            serialize = f"{name}.value"
+        elif isinstance(prop, DateProperty):
+            annotation, check, serialize = "datetime.date | str", f"check_date({label}, {name})", f"{name}.isoformat()"
+        elif isinstance(prop, DateTimeProperty):
+            annotation = "datetime.datetime"
+            check, serialize = f"check_datetime({label}, {name})", f"{name}.isoformat()"
+        elif isinstance(prop, BooleanProperty):
+            annotation, check, serialize = "bool", f"check_boolean({label}, {name})", f'("true" if {name} else "false")'
+        elif isinstance(prop, IntProperty):
+            annotation, check, serialize = "int", f"check_integer({label}, {name}{rules})", f"str({name})"
+        elif isinstance(prop, FloatProperty):
+            annotation, check, serialize = "float", f"check_number({label}, {name}{rules})", f"repr({name})"
+        elif isinstance(prop, StringProperty):
+            annotation, check, serialize = "str", f"check_string({label}, {name}{rules})", name
+        else:
+            annotation = prop.get_type_string(no_optional=True)
+            check, serialize = name, f"str({name})"
+        description = _argument_description(documented, schema, required)
+        return ArgumentView(
+            python_name,
+            _text(prop.name),
+            location,
+            required,
+            annotation,
+            check,
+            serialize,
+            description,
+            rules={key: schema[key] for key in sorted(_RULE_KEYS) if key in schema},
+        )
+
+
+def _tag_key(name: str) -> str:
+    return snake(name)
+
+
+def _rules(schema: dict[str, Any]) -> str:
+    """Keyword arguments for a check function, from the schema's rules."""
+    arguments = []
+    for key, argument in (
+        ("minimum", "minimum"),
+        ("maximum", "maximum"),
+        ("minLength", "min_length"),
+        ("maxLength", "max_length"),
+        ("pattern", "pattern"),
+    ):
+        if key in schema:
+            arguments.append(f"{argument}={schema[key]!r}")
+    if schema.get("exclusiveMinimum") is True:
+        arguments.append("exclusive_minimum=True")
+    if schema.get("exclusiveMaximum") is True:
+        arguments.append("exclusive_maximum=True")
+    if schema.get("format") in _STRING_FORMATS and schema.get("type") == "string":
+        arguments.append(f"format={schema['format']!r}")
+    return "".join(f", {argument}" for argument in arguments)
+
+
+def _argument_description(documented: dict[str, Any], schema: dict[str, Any], required: bool) -> str:
+    text = " ".join(str(documented.get("description") or schema.get("description") or "").split())
+    if text and not text.endswith("."):
+        text += "."
+    if "default" in schema and not required and "default" not in text.lower():
+        text += f" The API uses {schema['default']!r} when it is not given."
+    return text.strip() or "See the API reference."
+
+
+def _path_expression(path: str, arguments: list[ArgumentView]) -> str:
+    """An f-string that fills the path template with the quoted segments."""
+    escaped = path.replace("\\", "\\\\").replace('"', '\\"')
+    for argument in arguments:
+        escaped = escaped.replace("{" + argument.json_name + "}", "\0" + argument.python_name + "_segment\1")
+    escaped = escaped.replace("{", "{{").replace("}", "}}").replace("\0", "{").replace("\1", "}")
+    return f'f"{escaped}"'
