@@ -14,15 +14,22 @@ from palomma_client._batch import (
     read_invoice_csv,
 )
 from palomma_client._client import PalommaClient
-from palomma_client._constants import DEFAULT_CONNECTION_LIMITS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from palomma_client._constants import (
+    DEFAULT_CONNECTION_LIMITS,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+)
 from palomma_client._environments import Environment
 from palomma_client._exceptions import (
     APIConnectionError,
+    APIError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConflictError,
     InternalServerError,
     InvalidParameterError,
@@ -34,6 +41,7 @@ from palomma_client._exceptions import (
     PalommaError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
 )
 from palomma_client._generated import API_VERSION
 from palomma_client._generated.models import (
@@ -56,15 +64,18 @@ from palomma_client._resources import Invoices, Settlements
 __all__ = [
     "API_VERSION",
     "DEFAULT_CONNECTION_LIMITS",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "APIConnectionError",
+    "APIError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AsyncPager",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
     "Discrepancy",
     "DiscrepancyKind",
@@ -92,6 +103,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ReconciliationReport",
+    "ResponseTooLargeError",
     "Settlement",
     "SettlementStatus",
     "Settlements",

@@ -9,7 +9,6 @@ the operation's retry policy allows it.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
@@ -21,18 +20,18 @@ import httpx2
 
 from palomma_client._constants import LOGGER_NAME
 from palomma_client._exceptions import (
-    APIConnectionError,
+    APIError,
     APIResponseValidationError,
-    APITimeoutError,
     PalommaError,
     status_error_from_response,
 )
 from palomma_client._generated.errors import ResponseSchemaError
+from palomma_client._http import Backend, HTTPRequest, HTTPResponse, attempt_deadline
 from palomma_client._request import ApiRequest
 from palomma_client._resource import ParseResponse
 from palomma_client._retry import backoff_delay, may_retry
 
-__all__ = ["APIRequester", "ConnectionPool", "OperationPolicy", "RequestSettings", "Sleep", "TimeoutOption"]
+__all__ = ["APIRequester", "OperationPolicy", "RequestSettings", "Sleep", "TimeoutOption"]
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -42,87 +41,16 @@ TimeoutOption = float | httpx2.Timeout | None
 """A timeout for one request; ``None`` means the pool's own."""
 
 
+_JSON_CONTENT = {"Content-Type": "application/json"}
+
+
+def _json_bytes(value: Any) -> bytes:
+    # As httpx's json= sends it: compact, UTF-8, no NaN.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
 def _redacted(headers: Mapping[str, str]) -> dict[str, str]:
     return {name: "[redacted]" if name.lower() == "authorization" else value for name, value in headers.items()}
-
-
-def _failed_request(error: httpx2.RequestError, method: str, url: str) -> httpx2.Request:
-    try:
-        return error.request
-    except RuntimeError:
-        return httpx2.Request(method, url)
-
-
-def _pool_timeout(timeout: TimeoutOption, http: httpx2.AsyncClient) -> float | None:
-    if timeout is None:
-        return http.timeout.pool
-    if isinstance(timeout, httpx2.Timeout):
-        return timeout.pool
-    return timeout
-
-
-class PoolGate:
-    """Lets at most as many requests into the pool as it has connections; the rest wait here.
-
-    httpcore's pool scans every queued request against every connection on
-    each event, so a burst of 1,000 calls queued at a new pool of 100
-    connections spends seconds of CPU on bookkeeping alone. Waiting here
-    keeps that queue short; a wait longer than the pool timeout fails with
-    ``httpx2.PoolTimeout``, as the pool's own wait does.
-    """
-
-    __slots__ = ("_limit", "_loop", "_semaphore")
-
-    def __init__(self, limit: int) -> None:
-        self._limit = limit
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._semaphore = asyncio.Semaphore(limit)
-
-    async def enter(self, timeout: TimeoutOption, http: httpx2.AsyncClient) -> asyncio.Semaphore:
-        """Wait for a place, and return the semaphore to release when the response has been read."""
-        loop = asyncio.get_running_loop()
-        if loop is not self._loop:
-            # A semaphore belongs to one event loop; a client used under a
-            # second one (another asyncio.run) starts afresh there.
-            self._loop, self._semaphore = loop, asyncio.Semaphore(self._limit)
-        semaphore = self._semaphore
-        if not semaphore.locked():
-            await semaphore.acquire()
-            return semaphore
-        try:
-            async with asyncio.timeout(_pool_timeout(timeout, http)):
-                await semaphore.acquire()
-        except TimeoutError:
-            raise httpx2.PoolTimeout("timed out waiting for a connection from the pool") from None
-        return semaphore
-
-
-class ConnectionPool:
-    """The HTTP client a ``PalommaClient`` and its ``with_options`` copies share."""
-
-    __slots__ = ("closed", "gate", "headers", "http", "owns_http")
-
-    def __init__(
-        self,
-        http: httpx2.AsyncClient,
-        *,
-        owns_http: bool,
-        headers: Mapping[str, str] | None = None,
-        gate: PoolGate | None = None,
-    ) -> None:
-        self.http = http
-        self.owns_http = owns_http
-        # The fixed headers the pool was created with, so that a request
-        # whose headers are the same need not carry them: httpx merges
-        # per-request headers into a new ``Headers`` on every call.
-        self.headers = headers
-        self.gate = gate
-        self.closed = False
-
-    async def close(self) -> None:
-        if self.owns_http and not self.closed:
-            self.closed = True
-            await self.http.aclose()
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +59,11 @@ class RequestSettings:
 
     base_url: str
     headers: Mapping[str, str] = field(repr=False)  # carries the API key
+    headers_on_pool: bool  # the pool already sends exactly these headers
     timeout: TimeoutOption
+    default_timeout: httpx2.Timeout  # what a timeout of None means: the pool's own
     max_retries: int
+    max_response_bytes: int
     sleep: Sleep
 
 
@@ -149,12 +80,10 @@ class OperationPolicy(Protocol):
 class APIRequester:
     """Sends requests with one client's settings through its pool: the object resources hold."""
 
-    __slots__ = ("_policies", "pool", "settings")
+    __slots__ = ("_policies", "backend", "settings")
 
-    def __init__(
-        self, pool: ConnectionPool, settings: RequestSettings, policies: Mapping[str, OperationPolicy]
-    ) -> None:
-        self.pool = pool
+    def __init__(self, backend: Backend, settings: RequestSettings, policies: Mapping[str, OperationPolicy]) -> None:
+        self.backend = backend
         self.settings = settings
         self._policies = policies
 
@@ -217,53 +146,48 @@ class APIRequester:
             APIStatusError: The response had an error status.
             APIResponseValidationError: A success status came with a body the spec does not allow.
         """
-        response = await self._exchange(
-            request, timeout=self.settings.timeout if timeout is None else timeout, attempt=attempt
-        )
+        response = await self._exchange(request, timeout=timeout, attempt=attempt)
         if not 200 <= response.status_code < 300:
-            raise status_error_from_response(response)
+            raise status_error_from_response(response.to_httpx())
         content = response.content
         try:
             data: Any = json.loads(content) if content else None
         except ValueError:
-            raise APIResponseValidationError(response, "the body is not JSON") from None
+            raise APIResponseValidationError(response.to_httpx(), "the body is not JSON") from None
         except RecursionError:
-            raise APIResponseValidationError(response, "the body nests too deeply to read") from None
+            raise APIResponseValidationError(response.to_httpx(), "the body nests too deeply to read") from None
         try:
             return parse(response.status_code, data)
         except ResponseSchemaError as error:
-            raise APIResponseValidationError(response, str(error) if content else "the body is empty") from None
+            problem = str(error) if content else "the body is empty"
+            raise APIResponseValidationError(response.to_httpx(), problem) from None
         except RecursionError:
-            raise APIResponseValidationError(response, "the body nests too deeply to read") from None
+            raise APIResponseValidationError(response.to_httpx(), "the body nests too deeply to read") from None
 
-    async def _exchange(self, request: ApiRequest, *, timeout: TimeoutOption, attempt: int) -> httpx2.Response:
-        pool, settings = self.pool, self.settings
+    async def _exchange(self, request: ApiRequest, *, timeout: TimeoutOption, attempt: int) -> HTTPResponse:
+        settings = self.settings
         url = settings.base_url + request.path
         if request.params:
             # Byte for byte what ``params=`` sends, but given ``params`` httpx
             # parses and rebuilds the whole URL a second time to merge them in.
             url = f"{url}?{httpx2.QueryParams(request.params)}"
-        headers = None if pool.headers is settings.headers else settings.headers
-        options: dict[str, Any] = {"headers": headers}
-        if timeout is not None:
-            options["timeout"] = timeout
-        if request.json is not None:
-            options["json"] = request.json
+        chosen = settings.timeout if timeout is None else timeout
+        if request.json is None:
+            headers, content = (None if settings.headers_on_pool else settings.headers), None
+        else:
+            headers = _JSON_CONTENT if settings.headers_on_pool else {**settings.headers, **_JSON_CONTENT}
+            content = _json_bytes(request.json)
+        outgoing = HTTPRequest(request.method, url, headers, content, chosen)
         started = time.perf_counter()
-        place: asyncio.Semaphore | None = None
         try:
-            if pool.gate is not None:
-                place = await pool.gate.enter(timeout, pool.http)
-            response = await pool.http.request(request.method, url, **options)
-        except httpx2.TimeoutException as error:
+            response = await self.backend.send(
+                outgoing,
+                deadline=attempt_deadline(chosen, settings.default_timeout),
+                max_response_bytes=settings.max_response_bytes,
+            )
+        except APIError as error:
             self._log_failure(request, error, started, attempt)
-            raise APITimeoutError(_failed_request(error, request.method, url)) from error
-        except httpx2.RequestError as error:
-            self._log_failure(request, error, started, attempt)
-            raise APIConnectionError(_failed_request(error, request.method, url)) from error
-        finally:
-            if place is not None:
-                place.release()
+            raise
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %d in %.1f ms (attempt %d) headers=%s",
@@ -272,7 +196,7 @@ class APIRequester:
                 response.status_code,
                 (time.perf_counter() - started) * 1000,
                 attempt,
-                _redacted(response.request.headers),
+                _redacted(response.sent_headers),
             )
         return response
 

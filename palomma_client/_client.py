@@ -11,19 +11,19 @@ from typing import Any, Self, TypeVar
 
 import httpx2
 
-from palomma_client._base_client import (
-    APIRequester,
-    ConnectionPool,
-    PoolGate,
-    RequestSettings,
-    Sleep,
-    TimeoutOption,
+from palomma_client._base_client import APIRequester, RequestSettings, Sleep, TimeoutOption
+from palomma_client._constants import (
+    DEFAULT_CONNECTION_LIMITS,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
 )
-from palomma_client._constants import DEFAULT_CONNECTION_LIMITS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from palomma_client._environments import Environment, resolve_base_url
 from palomma_client._exceptions import InvalidParameterError
 from palomma_client._generated.api import GeneratedResources
 from palomma_client._generated.version import __version__
+from palomma_client._http import ACCEPTED_ENCODINGS, Backend
+from palomma_client._httpx_backend import HttpxBackend, PoolGate
 from palomma_client._policies import OPERATION_POLICIES
 from palomma_client._request import ApiRequest
 from palomma_client._resources import Invoices, Settlements
@@ -59,6 +59,12 @@ def _check_timeout(timeout: object) -> float | httpx2.Timeout:
 
 def _bounded(timeout: httpx2.Timeout) -> bool:
     return None not in (timeout.connect, timeout.read, timeout.write, timeout.pool)
+
+
+def _check_max_response_bytes(limit: object) -> int:
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise InvalidParameterError("max_response_bytes", f"must be a positive whole number of bytes, got {limit!r}")
+    return limit
 
 
 def _check_max_retries(max_retries: object) -> int:
@@ -97,6 +103,7 @@ class PalommaClient(GeneratedResources):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx2.AsyncClient | None = None,
         transport: httpx2.AsyncBaseTransport | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         """Configure a client; no request is sent until a method is awaited.
@@ -114,6 +121,8 @@ class PalommaClient(GeneratedResources):
                 and never closed by this client.
             transport: An httpx2 transport for the client this one creates, such as ``httpx2.MockTransport``
                 or ``httpx2.ASGITransport`` in tests. Not combined with ``http_client``.
+            max_response_bytes: The largest answer read, counted after decompression; a larger one raises
+                ``ResponseTooLargeError`` (default 8 MiB: a page of 100 invoices is about 60 KB).
             sleep: The coroutine function that waits between retries; tests replace it to avoid waiting.
 
         Raises:
@@ -123,6 +132,7 @@ class PalommaClient(GeneratedResources):
         key = _check_api_key(api_key if api_key is not None else os.environ.get("PALOMMA_API_KEY"))
         environment_chosen, url = resolve_base_url(environment, base_url)
         retries = _check_max_retries(max_retries)
+        response_limit = _check_max_response_bytes(max_response_bytes)
         if http_client is not None and transport is not None:
             raise InvalidParameterError("transport", "give either http_client or transport, not both")
         if http_client is not None and not isinstance(http_client, httpx2.AsyncClient):
@@ -136,7 +146,9 @@ class PalommaClient(GeneratedResources):
             chosen_timeout = http_client.timeout
         else:
             chosen_timeout = DEFAULT_TIMEOUT
-        headers = {"Authorization": f"Bearer {key}", "User-Agent": USER_AGENT}
+        headers = _Headers(
+            {"Authorization": f"Bearer {key}", "User-Agent": USER_AGENT, "Accept-Encoding": ACCEPTED_ENCODINGS}
+        )
         if http_client is None:
             # The pool we own carries the fixed headers, so requests need not;
             # a pool of the user's is never changed, and gets them per request.
@@ -146,23 +158,42 @@ class PalommaClient(GeneratedResources):
             # Only the network pool created here has limits we know; a transport
             # passed in (a mock, an ASGI app) is left as it is.
             gate = PoolGate(DEFAULT_CONNECTION_LIMITS.max_connections or 0) if transport is None else None
-            pool = ConnectionPool(http, owns_http=True, headers=headers, gate=gate)
+            backend: Backend = HttpxBackend(http, owns_http=True, gate=gate)
+            pool_timeout = http.timeout
         else:
-            pool = ConnectionPool(http_client, owns_http=False)
+            backend = HttpxBackend(http_client, owns_http=False)
+            pool_timeout = http_client.timeout
         self._environment = environment_chosen
         self._base_url = url
-        self._pool = pool
-        self._configure(headers, chosen_timeout, retries, sleep)
+        self._backend = backend
+        self._owns_backend = True
+        self._pool_headers: Mapping[str, str] | None = headers if http_client is None else None
+        self._pool_timeout = pool_timeout
+        self._configure(headers, chosen_timeout, retries, response_limit, sleep)
 
     def _configure(
-        self, headers: Mapping[str, str], timeout: float | httpx2.Timeout, max_retries: int, sleep: Sleep
+        self,
+        headers: Mapping[str, str],
+        timeout: float | httpx2.Timeout,
+        max_retries: int,
+        max_response_bytes: int,
+        sleep: Sleep,
     ) -> None:
         self._timeout = timeout
         # Only pass a timeout with each request where the pool's own differs:
         # building one per request costs time on every call.
-        request_timeout: TimeoutOption = None if httpx2.Timeout(timeout) == self._pool.http.timeout else timeout
-        settings = RequestSettings(self._base_url, headers, request_timeout, max_retries, sleep)
-        self._requester = APIRequester(self._pool, settings, OPERATION_POLICIES)
+        request_timeout: TimeoutOption = None if httpx2.Timeout(timeout) == self._pool_timeout else timeout
+        settings = RequestSettings(
+            base_url=self._base_url,
+            headers=headers,
+            headers_on_pool=headers == self._pool_headers,
+            timeout=request_timeout,
+            default_timeout=self._pool_timeout,
+            max_retries=max_retries,
+            max_response_bytes=max_response_bytes,
+            sleep=sleep,
+        )
+        self._requester = APIRequester(self._backend, settings, OPERATION_POLICIES)
         self._bind_resources(self._requester)
         self.invoices = Invoices(self._requester)
         self.settlements = Settlements(self._requester)
@@ -208,13 +239,13 @@ class PalommaClient(GeneratedResources):
         """
         settings = self._requester.settings
         copy = object.__new__(type(self))
-        copy._environment = self._environment
-        copy._base_url = self._base_url
-        copy._pool = ConnectionPool(self._pool.http, owns_http=False, headers=self._pool.headers, gate=self._pool.gate)
+        copy.__dict__.update(self.__dict__)
+        copy._owns_backend = False
         copy._configure(
             settings.headers,
             self._timeout if timeout is None else _check_timeout(timeout),
             settings.max_retries if max_retries is None else _check_max_retries(max_retries),
+            settings.max_response_bytes,
             settings.sleep,
         )
         return copy
@@ -283,12 +314,16 @@ class PalommaClient(GeneratedResources):
 
     @property
     def is_closed(self) -> bool:
-        """Whether ``close()`` has closed the connection pool this client created."""
-        return self._pool.closed
+        """Whether the connection pool this client sends through is closed."""
+        return self._backend.is_closed
 
     async def close(self) -> None:
-        """Close the connection pool if this client created it; an ``http_client`` of yours stays open."""
-        await self._pool.close()
+        """Close the connection pool if this client created it; an ``http_client`` of yours stays open.
+
+        A copy from ``with_options`` shares its original's pool and leaves it open.
+        """
+        if self._owns_backend:
+            await self._backend.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -304,6 +339,13 @@ class PalommaClient(GeneratedResources):
     def __repr__(self) -> str:
         target = f"environment={self._environment.value!r}" if self._environment else f"base_url={self._base_url!r}"
         return f"PalommaClient({target}, max_retries={self.max_retries}, timeout={self._timeout!r})"
+
+
+class _Headers(dict[str, str]):
+    """The headers a client adds to each request; they carry the key, so their repr masks it."""
+
+    def __repr__(self) -> str:
+        return repr({name: "[redacted]" if name.lower() == "authorization" else value for name, value in self.items()})
 
 
 def _is_httpx(value: object) -> bool:

@@ -10,6 +10,7 @@ __all__ = [
     "BODY_EXCERPT_LENGTH",
     "DEFAULT_BATCH_CONCURRENCY",
     "DEFAULT_CONNECTION_LIMITS",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "INITIAL_RETRY_DELAY",
@@ -35,6 +36,9 @@ MAX_RETRY_DELAY: Final = 8.0
 
 MAX_RETRY_AFTER: Final = 60.0
 """The longest ``Retry-After`` the SDK honours; a longer one is cut to this."""
+
+DEFAULT_MAX_RESPONSE_BYTES: Final = 8 * 1024 * 1024
+"""The largest answer read, inflated: a page of 100 invoices is about 60 KB, so this is generous."""
 
 DEFAULT_BATCH_CONCURRENCY: Final = 10
 """Invoices in flight at once in a batch: enough to finish hundreds in seconds without flooding the API."""

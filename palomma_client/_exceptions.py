@@ -1,24 +1,30 @@
 """Every error the SDK raises, and the one place HTTP outcomes become them.
 
     PalommaError
-     ├── InvalidParameterError        (also a ValueError: bad input, nothing was sent)
-     │    └── InvoiceCSVError           an invoice CSV file has bad rows or columns
-     ├── APIConnectionError           the request failed before a response arrived
-     │    └── APITimeoutError
-     ├── APIStatusError               the API answered with an error status
-     │    ├── BadRequestError           400
-     │    ├── AuthenticationError       401
-     │    ├── PermissionDeniedError     403
-     │    ├── NotFoundError             404
-     │    ├── ConflictError             409
-     │    ├── RateLimitError            429
-     │    └── InternalServerError       5xx
-     ├── APIResponseValidationError   a success status with a body that does not match the spec
-     ├── InvoiceOutcomeUnknownError   a create may or may not have taken effect, and the lookup failed
-     └── PaginationError              the API sent a cursor it had already sent
+     ├── InvalidParameterError          (also a ValueError: bad input, nothing was sent)
+     │    └── InvoiceCSVError             an invoice CSV file has bad rows or columns
+     ├── APIError                       the API or the network failed: message, request, body
+     │    ├── APIConnectionError          no response arrived
+     │    │    └── APITimeoutError
+     │    ├── APIStatusError              the API answered with an error status
+     │    │    ├── BadRequestError          400
+     │    │    ├── AuthenticationError      401
+     │    │    ├── PermissionDeniedError    403
+     │    │    ├── NotFoundError            404
+     │    │    ├── ConflictError            409
+     │    │    ├── RateLimitError           429 (retry_after)
+     │    │    └── InternalServerError      5xx
+     │    ├── APIResponseValidationError  a success status with a body the spec does not allow
+     │    └── ResponseTooLargeError       an answer over max_response_bytes
+     ├── InvoiceOutcomeUnknownError     a create may or may not have taken effect, and the lookup failed
+     ├── PaginationError                the API sent a cursor it had already sent, or only empty pages
+     └── ClientClosedError              the client was closed
+
+The webhook errors (``palomma_client.webhooks``) are PalommaErrors too.
 
 No message built here contains the API key: requests are described by
-method and path only, and response bodies are quoted, never headers.
+method and path only, response bodies are quoted, never headers, and the
+request every APIError carries has its ``Authorization`` header masked.
 """
 
 from __future__ import annotations
@@ -30,13 +36,17 @@ from typing import Any, Final
 
 import httpx2
 
+from palomma_client._constants import BODY_EXCERPT_LENGTH
+
 __all__ = [
     "APIConnectionError",
+    "APIError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
     "InternalServerError",
     "InvalidParameterError",
@@ -48,14 +58,14 @@ __all__ = [
     "PalommaError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
 ]
-
-BODY_EXCERPT_LENGTH = 200
 
 
 def body_excerpt(content: bytes, limit: int = BODY_EXCERPT_LENGTH) -> str:
     """A short, printable quotation of a response body for error messages."""
-    text = content.decode("utf-8", errors="replace").strip()
+    # Decode only what can be shown (at most 4 bytes a character): a huge body costs nothing more.
+    text = content[: limit * 4 + 4].decode("utf-8", errors="replace").strip()
     if not text:
         return "(empty body)"
     if len(text) > limit:
@@ -64,7 +74,22 @@ def body_excerpt(content: bytes, limit: int = BODY_EXCERPT_LENGTH) -> str:
 
 
 class PalommaError(Exception):
-    """The root of every error this SDK raises."""
+    """The root of every error this SDK raises.
+
+    Every SDK error pickles with its type, message and fields, so that it
+    crosses a process boundary (a ``ProcessPoolExecutor``) intact; the
+    request it carries has its ``Authorization`` header masked.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.args, dict(self.__dict__))
+
+
+def _rebuild(cls: type[PalommaError], args: tuple[Any, ...], state: dict[str, Any]) -> PalommaError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class InvalidParameterError(PalommaError, ValueError):
@@ -126,42 +151,100 @@ class InvoiceCSVError(InvalidParameterError):
         super().__init__("path", f"{path} has {count} {noun}; nothing was sent:\n" + "\n".join(lines))
 
 
-class APIConnectionError(PalommaError):
+def _redacted(request: httpx2.Request) -> httpx2.Request:
+    """A copy of ``request`` whose ``Authorization`` header is masked: errors are logged, pickled and shipped."""
+    if "authorization" not in request.headers:
+        return request
+    headers = request.headers.copy()
+    headers["Authorization"] = "[redacted]"
+    try:
+        content: bytes | None = request.content
+    except httpx2.RequestNotRead:
+        content = None
+    return httpx2.Request(request.method, request.url, headers=headers, content=content)
+
+
+def _with_redacted_request(response: httpx2.Response) -> httpx2.Response:
+    try:
+        request = response.request
+    except RuntimeError:
+        return response
+    if "authorization" not in request.headers:
+        return response
+    return httpx2.Response(
+        response.status_code, headers=response.headers, content=response.content, request=_redacted(request)
+    )
+
+
+class APIError(PalommaError):
+    """Something the API or the network did, as opposed to bad input: the base of every such error.
+
+    Attributes:
+        message: What went wrong: the server's own text for a status error.
+        request: The request (its ``Authorization`` header masked).
+        body: The parsed JSON body of the answer, or ``None``.
+    """
+
+    def __init__(self, message: str, request: httpx2.Request, *, body: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = _redacted(request)
+        self.body = body
+
+
+class APIConnectionError(APIError):
     """The request could not be completed: no HTTP response came back.
 
     Attributes:
-        request: The request that failed (its ``Authorization`` header is masked in ``repr``).
+        may_have_reached_server: ``False`` only when the request provably never left (no
+            connection was made, or none was free in the pool): then even a create is safe to send again.
     """
 
-    def __init__(self, request: httpx2.Request, message: str | None = None) -> None:
-        super().__init__(message or f"Connection error on {request.method} {request.url.path}")
-        self.request = request
+    def __init__(
+        self, request: httpx2.Request, message: str | None = None, *, may_have_reached_server: bool = True
+    ) -> None:
+        super().__init__(message or f"Connection error on {request.method} {request.url.path}", request)
+        self.may_have_reached_server = may_have_reached_server
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out before a response arrived."""
+    """The request timed out before its whole answer arrived."""
 
-    def __init__(self, request: httpx2.Request) -> None:
-        super().__init__(request, f"Request timed out: {request.method} {request.url.path}")
+    def __init__(
+        self, request: httpx2.Request, message: str | None = None, *, may_have_reached_server: bool = True
+    ) -> None:
+        super().__init__(
+            request,
+            message or f"Request timed out: {request.method} {request.url.path}",
+            may_have_reached_server=may_have_reached_server,
+        )
 
 
-class APIStatusError(PalommaError):
+REQUEST_ID_HEADER: Final = "x-request-id"
+
+
+class APIStatusError(APIError):
     """The API answered with an error status (4xx or 5xx, or any other non-2xx).
+
+    ``message`` is the server's own ``error`` text (or a description of the
+    body when it has none); ``str(error)`` adds the status in front of it.
 
     Attributes:
         status_code: The HTTP status code.
-        message: The server's ``error`` text, or a description of the body when it has none.
-        body: The parsed JSON body, or ``None`` when the body is not JSON.
         response: The ``httpx2.Response``.
+        request_id: The API's id for the request, from the ``x-request-id`` header, or ``None``.
     """
 
     def __init__(self, message: str, *, response: httpx2.Response, body: Any) -> None:
+        response = _with_redacted_request(response)
+        super().__init__(message, response.request, body=body)
         self.status_code = response.status_code
-        self.message = message
-        self.body = body
         self.response = response
-        reason = response.reason_phrase or "Unknown Status"
-        super().__init__(f"{response.status_code} {reason}: {message}")
+        self.request_id: str | None = response.headers.get(REQUEST_ID_HEADER)
+
+    def __str__(self) -> str:
+        reason = self.response.reason_phrase or "Unknown Status"
+        return f"{self.status_code} {reason}: {self.message}"
 
 
 class BadRequestError(APIStatusError):
@@ -185,14 +268,24 @@ class ConflictError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """429: too many requests; retried automatically, honouring ``Retry-After``."""
+    """429: too many requests; retried automatically, honouring ``Retry-After``.
+
+    Attributes:
+        retry_after: The seconds the API asked to wait (``Retry-After``, in seconds or as a date), or ``None``.
+    """
+
+    def __init__(self, message: str, *, response: httpx2.Response, body: Any) -> None:
+        super().__init__(message, response=response, body=body)
+        from palomma_client._retry import parse_retry_after
+
+        self.retry_after = parse_retry_after(response.headers, cap=None)
 
 
 class InternalServerError(APIStatusError):
     """5xx: the API or a gateway in front of it failed."""
 
 
-class APIResponseValidationError(PalommaError):
+class APIResponseValidationError(APIError):
     """The API answered with a success status but a body the spec does not allow.
 
     Attributes:
@@ -201,12 +294,34 @@ class APIResponseValidationError(PalommaError):
     """
 
     def __init__(self, response: httpx2.Response, problem: str) -> None:
+        response = _with_redacted_request(response)
         super().__init__(
             f"{response.status_code} response to {response.request.method} {response.request.url.path} "
-            f"does not match the API spec ({problem}); body: {body_excerpt(response.content)}"
+            f"does not match the API spec ({problem}); body: {body_excerpt(response.content)}",
+            response.request,
         )
         self.status_code = response.status_code
         self.response = response
+
+
+class ResponseTooLargeError(APIError):
+    """The answer was larger than ``max_response_bytes`` (counted inflated); reading stopped at the limit.
+
+    Attributes:
+        limit: The limit in bytes.
+    """
+
+    def __init__(self, request: httpx2.Request, limit: int) -> None:
+        super().__init__(
+            f"The response to {request.method} {request.url.path} is larger than max_response_bytes "
+            f"({limit:,} bytes); reading stopped there",
+            request,
+        )
+        self.limit = limit
+
+
+class ClientClosedError(PalommaError):
+    """The client was closed (``close()`` or the end of ``async with``); open a new one."""
 
 
 class InvoiceOutcomeUnknownError(PalommaError):

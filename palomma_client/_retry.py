@@ -23,11 +23,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 RETRYABLE_STATUSES = frozenset({408, 429})
 
-# These never carried a request to the server: no connection was made, or
-# none was free in the pool. Any other transport failure may have delivered
-# the request before it broke.
-_NOT_SENT = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)
-
 
 def may_retry(method: str, error: PalommaError) -> bool:
     """Whether a request with this method may be sent again after ``error``, by the default rule."""
@@ -48,22 +43,30 @@ def is_retryable(error: PalommaError) -> bool:
 def reached_server(error: PalommaError) -> bool:
     """Whether the failed request may have taken effect on the server.
 
-    A 429 is an explicit refusal, and connection failures in ``_NOT_SENT``
+    A 429 is an explicit refusal, and a connection failure whose backend
+    saw that nothing was sent (no connection made, none free in the pool)
     never sent a byte; everything else (timeouts while reading, dropped
-    connections, 408 and 5xx answers) leaves the outcome unknown.
+    connections, 408 and 5xx answers, unreadable answers) leaves the outcome unknown.
     """
     if isinstance(error, APIStatusError):
         return error.status_code != 429
     if isinstance(error, APIConnectionError):
-        return not isinstance(error.__cause__, _NOT_SENT)
+        return error.may_have_reached_server
     return True
 
 
-def parse_retry_after(headers: httpx2.Headers, now: float | None = None) -> float | None:
-    """Seconds the server asked us to wait, from ``Retry-After`` (seconds or an HTTP date), capped.
+def parse_retry_after(
+    headers: httpx2.Headers, now: float | None = None, *, cap: float | None = MAX_RETRY_AFTER
+) -> float | None:
+    """Seconds the server asked us to wait, from ``Retry-After`` (seconds or an HTTP date).
+
+    Args:
+        headers: The response headers.
+        now: The current time, for an HTTP date; defaults to the clock.
+        cap: The most this returns; ``None`` for no cap.
 
     Returns:
-        The delay in seconds, at most ``MAX_RETRY_AFTER``, or ``None`` when the header is absent or unreadable.
+        The delay in seconds, at most ``cap``, or ``None`` when the header is absent or unreadable.
     """
     value = headers.get("retry-after")
     if not value:
@@ -75,9 +78,10 @@ def parse_retry_after(headers: httpx2.Headers, now: float | None = None) -> floa
         if parsed is None:
             return None
         seconds = parsed.timestamp() - (time.time() if now is None else now)
-    if seconds != seconds:  # NaN
+    if seconds != seconds or seconds in (float("inf"), float("-inf")):
         return None
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+    seconds = max(seconds, 0.0)
+    return seconds if cap is None else min(seconds, cap)
 
 
 def _looks_like_http_date(value: str) -> bool:

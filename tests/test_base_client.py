@@ -10,7 +10,8 @@ import httpx2
 import pytest
 
 from palomma_client import DEFAULT_CONNECTION_LIMITS, APITimeoutError, PalommaClient
-from palomma_client._base_client import PoolGate, TimeoutOption
+from palomma_client._base_client import TimeoutOption
+from palomma_client._httpx_backend import PoolGate
 from palomma_client._retry import reached_server
 from tests.support import API_KEY, SANDBOX, RecordingAPI, created_invoice, page_body
 

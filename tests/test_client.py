@@ -10,6 +10,7 @@ import pytest
 
 from palomma_client import (
     DEFAULT_TIMEOUT,
+    ClientClosedError,
     Environment,
     InvalidParameterError,
     Invoice,
@@ -245,7 +246,7 @@ async def test_the_client_it_creates_is_closed_by_async_with_and_by_close(api: R
     async with _client(api, api_key=API_KEY) as palomma:
         assert not palomma.is_closed
     assert palomma.is_closed
-    with pytest.raises(RuntimeError, match="closed"):
+    with pytest.raises(ClientClosedError, match="closed"):
         await palomma.invoices.get("abc")
 
     other = _client(api, api_key=API_KEY)
@@ -324,6 +325,6 @@ async def test_one_client_serves_a_thousand_concurrent_calls(api: RecordingAPI) 
 def test_repr_shows_configuration_but_never_the_key() -> None:
     client = PalommaClient(api_key=API_KEY, environment="sandbox", max_retries=1)
     assert repr(client).startswith("PalommaClient(environment='sandbox', max_retries=1, timeout=Timeout(")
-    internals = (repr(client._requester), repr(client._requester.settings), repr(client._pool), repr(vars(client)))
+    internals = (repr(client._requester), repr(client._requester.settings), repr(client._backend), repr(vars(client)))
     for text in (repr(client), str(client), repr(client.invoices), *internals):
         assert API_KEY not in text

@@ -1,0 +1,173 @@
+"""What the base client asks of an HTTP backend, and the bounds every backend keeps.
+
+A backend (httpx2 by default, aiohttp on request) sends one request and reads
+its whole answer within a deadline and a size limit. It maps its own failures
+to the SDK's connection errors, saying whether the request may have reached
+the server, so that retry policy never depends on which backend ran.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+import httpx2
+
+from palomma_client._exceptions import APIConnectionError, ResponseTooLargeError
+
+__all__ = ["ACCEPTED_ENCODINGS", "Backend", "BodyReader", "HTTPRequest", "HTTPResponse", "attempt_deadline"]
+
+ACCEPTED_ENCODINGS = "gzip, deflate"
+"""The encodings the SDK asks for: the ones it can inflate a piece at a time, within the size limit."""
+
+
+@dataclass(slots=True)
+class HTTPRequest:
+    """One request, ready to send.
+
+    Attributes:
+        method: The HTTP method, upper case.
+        url: The absolute URL, query string included.
+        headers: The request's headers; ``None`` when the pool already carries them.
+        content: The body, or ``None``.
+        timeout: The per-phase timeout, or ``None`` for the pool's own.
+    """
+
+    method: str
+    url: str
+    headers: Mapping[str, str] | None
+    content: bytes | None
+    timeout: float | httpx2.Timeout | None
+
+    def to_httpx(self) -> httpx2.Request:
+        """The request as an ``httpx2.Request``, for errors and raw responses."""
+        return httpx2.Request(self.method, self.url, headers=self.headers, content=self.content)
+
+
+@dataclass(slots=True)
+class HTTPResponse:
+    """An answer, read in full.
+
+    Attributes:
+        status_code: The HTTP status.
+        headers: The response headers.
+        content: The body, decompressed.
+        request: The request it answers.
+        sent_headers: The headers that went out, as the backend sent them (for logs).
+    """
+
+    status_code: int
+    headers: httpx2.Headers
+    content: bytes
+    request: HTTPRequest
+    sent_headers: Mapping[str, str]
+
+    def to_httpx(self) -> httpx2.Response:
+        """The answer as an ``httpx2.Response``, for the exceptions that carry one."""
+        headers = self.headers.copy()
+        # The content is already inflated: a Content-Encoding kept here would make httpx inflate it again.
+        headers.pop("content-encoding", None)
+        return httpx2.Response(
+            self.status_code,
+            headers=headers,
+            content=self.content,
+            request=httpx2.Request(self.request.method, self.request.url, headers=self.sent_headers),
+        )
+
+
+class Backend(Protocol):
+    """Sends requests over one connection pool."""
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether ``aclose`` has run."""
+        ...
+
+    async def send(self, request: HTTPRequest, *, deadline: float | None, max_response_bytes: int) -> HTTPResponse:
+        """Send ``request`` and read its whole answer, within ``deadline`` seconds and ``max_response_bytes``.
+
+        Raises:
+            APITimeoutError: The deadline or a phase's timeout passed first.
+            APIConnectionError: No answer arrived.
+            ResponseTooLargeError: The answer is larger than ``max_response_bytes``, once inflated.
+        """
+        ...
+
+    async def aclose(self) -> None:
+        """Close the pool, if this backend owns it."""
+        ...
+
+
+def attempt_deadline(timeout: float | httpx2.Timeout | None, default: httpx2.Timeout) -> float | None:
+    """Seconds one attempt may take in all, from its connect to the last byte of the body.
+
+    A number bounds the whole attempt. An ``httpx2.Timeout`` bounds each phase
+    as httpx does, and the attempt by its ``connect`` plus its ``read`` (a
+    server that drips bytes resets a read timeout forever, never this).
+    """
+    chosen = default if timeout is None else timeout
+    if not isinstance(chosen, httpx2.Timeout):
+        return float(chosen)
+    if chosen.read is None:
+        return None
+    return chosen.read + (chosen.connect or 0.0)
+
+
+class BodyReader:
+    """Collects a body as it arrives, inflating it a piece at a time and never past the limit."""
+
+    __slots__ = ("_chunks", "_decoder", "_limit", "_request", "_total")
+
+    def __init__(self, content_encoding: str, limit: int, request: HTTPRequest) -> None:
+        self._limit = limit
+        self._request = request
+        self._total = 0
+        self._chunks: list[bytes] = []
+        self._decoder = _decoder(content_encoding.strip().lower(), request)
+
+    def check_declared_length(self, content_length: str | None) -> None:
+        """Refuse at once an uncompressed body whose declared length is over the limit."""
+        if self._decoder is None and content_length and content_length.isdigit() and int(content_length) > self._limit:
+            raise ResponseTooLargeError(self._request.to_httpx(), self._limit)
+
+    def feed(self, raw: bytes) -> None:
+        """Take the next piece of the body as it came over the wire."""
+        if self._decoder is None:
+            self._keep(raw)
+            return
+        data = raw
+        while data:
+            # Ask for at most one byte past the limit: a small compressed piece
+            # can inflate to gigabytes, and must never be inflated whole.
+            self._keep(self._decoder.decompress(data, self._limit - self._total + 1))
+            data = self._decoder.unconsumed_tail
+
+    def finish(self) -> bytes:
+        """The whole body, inflated."""
+        if self._decoder is not None:
+            self._keep(self._decoder.flush())
+        return b"".join(self._chunks)
+
+    def _keep(self, piece: bytes) -> None:
+        if not piece:
+            return
+        self._total += len(piece)
+        if self._total > self._limit:
+            raise ResponseTooLargeError(self._request.to_httpx(), self._limit)
+        self._chunks.append(piece)
+
+
+def _decoder(encoding: str, request: HTTPRequest) -> zlib._Decompress | None:
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(zlib.MAX_WBITS | 16)
+    if encoding == "deflate":
+        # Servers send zlib-wrapped or raw deflate under this name; auto-detect covers zlib and gzip.
+        return zlib.decompressobj(zlib.MAX_WBITS | 32)
+    raise APIConnectionError(
+        request.to_httpx(),
+        f"The response to {request.method} came in an encoding the SDK did not ask for: {encoding!r}",
+    )

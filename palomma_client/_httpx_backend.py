@@ -1,0 +1,139 @@
+"""The default backend: an ``httpx2.AsyncClient``, its pool, and a gate in front of it."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx2
+
+from palomma_client._exceptions import APIConnectionError, APITimeoutError, ClientClosedError, ResponseTooLargeError
+from palomma_client._http import BodyReader, HTTPRequest, HTTPResponse
+
+__all__ = ["HttpxBackend", "PoolGate"]
+
+# These never carried a request to the server: no connection was made, or
+# none was free in the pool. Any other transport failure may have delivered
+# the request before it broke.
+_NOT_SENT = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)
+
+
+def _pool_timeout(timeout: float | httpx2.Timeout | None, http: httpx2.AsyncClient) -> float | None:
+    if timeout is None:
+        return http.timeout.pool
+    if isinstance(timeout, httpx2.Timeout):
+        return timeout.pool
+    return timeout
+
+
+class PoolGate:
+    """Lets at most as many requests into the pool as it has connections; the rest wait here.
+
+    httpcore's pool scans every queued request against every connection on
+    each event, so a burst of 1,000 calls queued at a new pool of 100
+    connections spends seconds of CPU on bookkeeping alone. Waiting here
+    keeps that queue short; a wait longer than the pool timeout fails with
+    ``httpx2.PoolTimeout``, as the pool's own wait does.
+    """
+
+    __slots__ = ("_limit", "_loop", "_semaphore")
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._semaphore = asyncio.Semaphore(limit)
+
+    async def enter(self, timeout: float | httpx2.Timeout | None, http: httpx2.AsyncClient) -> asyncio.Semaphore:
+        """Wait for a place, and return the semaphore to release when the response has been read."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            # A semaphore belongs to one event loop; a client used under a
+            # second one (another asyncio.run) starts afresh there.
+            self._loop, self._semaphore = loop, asyncio.Semaphore(self._limit)
+        semaphore = self._semaphore
+        if not semaphore.locked():
+            await semaphore.acquire()
+            return semaphore
+        try:
+            async with asyncio.timeout(_pool_timeout(timeout, http)):
+                await semaphore.acquire()
+        except TimeoutError:
+            raise httpx2.PoolTimeout("timed out waiting for a connection from the pool") from None
+        return semaphore
+
+
+async def _read_body(response: httpx2.Response, request: HTTPRequest, limit: int) -> bytes:
+    try:
+        # A transport that answers with bytes (a mock, an ASGI app) hands over a body already read.
+        loaded = response.content
+    except httpx2.ResponseNotRead:
+        reader = BodyReader(response.headers.get("content-encoding", ""), limit, request)
+        reader.check_declared_length(response.headers.get("content-length"))
+        async for chunk in response.aiter_raw():
+            reader.feed(chunk)
+        return reader.finish()
+    if len(loaded) > limit:
+        raise ResponseTooLargeError(request.to_httpx(), limit)
+    return loaded
+
+
+class HttpxBackend:
+    """Sends through an ``httpx2.AsyncClient``: one the SDK created and owns, or one of the caller's."""
+
+    __slots__ = ("_closed", "gate", "http", "owns_http")
+
+    def __init__(self, http: httpx2.AsyncClient, *, owns_http: bool, gate: PoolGate | None = None) -> None:
+        self.http = http
+        self.owns_http = owns_http
+        self.gate = gate
+        self._closed = False
+
+    @property
+    def is_closed(self) -> bool:
+        return self._closed or self.http.is_closed
+
+    async def aclose(self) -> None:
+        self._closed = True
+        if self.owns_http:
+            await self.http.aclose()
+
+    async def send(self, request: HTTPRequest, *, deadline: float | None, max_response_bytes: int) -> HTTPResponse:
+        if self.is_closed:
+            raise ClientClosedError("this PalommaClient was closed; open a new one to send requests")
+        http = self.http
+        place: asyncio.Semaphore | None = None
+        sent: httpx2.Request | None = None
+        try:
+            async with asyncio.timeout(deadline):
+                if self.gate is not None:
+                    place = await self.gate.enter(request.timeout, http)
+                sent = http.build_request(
+                    request.method,
+                    request.url,
+                    headers=request.headers,
+                    content=request.content,
+                    timeout=request.timeout if request.timeout is not None else httpx2.USE_CLIENT_DEFAULT,
+                )
+                response = await http.send(sent, stream=True)
+                try:
+                    content = await _read_body(response, request, max_response_bytes)
+                finally:
+                    await response.aclose()
+        except TimeoutError:
+            # The attempt's deadline passed: whatever phase it was in, the request may have gone out.
+            raise APITimeoutError(request.to_httpx(), may_have_reached_server=sent is not None) from None
+        except httpx2.TimeoutException as error:
+            raise APITimeoutError(
+                request.to_httpx(), may_have_reached_server=not isinstance(error, _NOT_SENT)
+            ) from error
+        except httpx2.RequestError as error:
+            raise APIConnectionError(
+                request.to_httpx(), may_have_reached_server=not isinstance(error, _NOT_SENT)
+            ) from error
+        except RuntimeError as error:
+            if http.is_closed:
+                raise ClientClosedError("this PalommaClient's HTTP client was closed") from error
+            raise
+        finally:
+            if place is not None:
+                place.release()
+        return HTTPResponse(response.status_code, response.headers, content, request, sent.headers)
