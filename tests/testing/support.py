@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -91,13 +90,6 @@ def made_up_value(values: Iterable[Any]) -> str:
     return value
 
 
-def spec_with(**changes: Any) -> dict[str, Any]:
-    """A copy of the shipped spec document (for `FakePalomma(spec=...)`), with top-level keys replaced."""
-    document = load_shipped_spec()
-    document.update(copy.deepcopy(changes))
-    return document
-
-
 def spec_with_tenant_email() -> dict[str, Any]:
     """The shipped spec as if the vendor had added an optional `tenantEmail` to both invoice schemas."""
     document = load_shipped_spec()
@@ -151,8 +143,8 @@ def spec_with_cancel_invoice(*, example: dict[str, Any] | None) -> dict[str, Any
     return document
 
 
-def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, dict[str, Any], Any]:
-    """A request for an operation built from the spec's own examples: its path, query and JSON body.
+def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, Any]:
+    """A request for an operation built from the spec's own examples: its full path and its JSON body.
 
     Path parameters take their examples; a body takes the request body's first example.
     """
@@ -166,7 +158,7 @@ def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, dict[st
         assert media is not None
         examples = [entry["value"] for entry in media.node.get("examples", {}).values()]
         body = media.node.get("example", examples[0] if examples else None)
-    return spec.base_path + path, {}, body
+    return spec.base_path + path, body
 
 
 def operations(spec: ApiSpec = SPEC) -> Iterator[Operation]:
