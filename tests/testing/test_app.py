@@ -159,13 +159,16 @@ async def test_an_empty_list_has_no_items_and_no_cursor(http: httpx2.AsyncClient
     assert response.json() == {"items": [], "cursor": None, "count": 0}
 
 
-async def test_list_is_newest_first_with_a_default_page_of_20(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
-    created = [fake.create_invoice()["id"] for _ in range(25)]
+async def test_list_is_newest_first_in_pages_of_the_specs_default_size(
+    fake: FakePalomma, http: httpx2.AsyncClient
+) -> None:
+    size = query_schema("listInvoices", "limit")["default"]
+    created = [fake.create_invoice()["id"] for _ in range(size + 5)]
     page = (await http.get("/invoices")).json()
-    assert page["count"] == 20
-    assert [item["id"] for item in page["items"]] == created[::-1][:20]
+    assert page["count"] == size
+    assert [item["id"] for item in page["items"]] == created[::-1][:size]
     rest = (await http.get("/invoices", params={"cursor": page["cursor"]})).json()
-    assert [item["id"] for item in rest["items"]] == created[::-1][20:]
+    assert [item["id"] for item in rest["items"]] == created[::-1][size:]
     assert rest["cursor"] is None
     assert rest["count"] == 5
 
@@ -183,13 +186,14 @@ async def test_a_page_that_holds_exactly_the_last_items_has_no_cursor(
     assert second["cursor"] is None  # never a cursor to an empty page
 
 
-async def test_limit_1_walks_every_invoice_once(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
-    created = [fake.create_invoice()["id"] for _ in range(3)]
+async def test_the_smallest_pages_walk_every_invoice_once(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
+    smallest = query_schema("listInvoices", "limit")["minimum"]
+    created = [fake.create_invoice()["id"] for _ in range(3 * smallest)]
     seen: list[str] = []
-    params: dict[str, Any] = {"limit": 1}
+    params: dict[str, Any] = {"limit": smallest}
     while True:
         page = (await http.get("/invoices", params=params)).json()
-        assert page["count"] == 1
+        assert page["count"] == smallest
         seen.extend(item["id"] for item in page["items"])
         if page["cursor"] is None:
             break
