@@ -66,6 +66,7 @@ class Parameter:
         required: Whether the request must carry it.
         schema: The parameter's schema, with a top-level `$ref` followed.
         schema_pointer: Where that schema is in the document, for the validator.
+        example: The parameter's `example`, if the spec gives one.
     """
 
     name: str
@@ -78,7 +79,14 @@ class Parameter:
 
 @dataclass(frozen=True, slots=True)
 class MediaType:
-    """One media type of a request body or response, and where its schema is."""
+    """One media type of a request body or response.
+
+    Attributes:
+        name: The media type (`application/json`).
+        schema_pointer: Where its schema is in the document, if it has one.
+        node: The media type object itself (its `example`, `examples`, ...).
+        pointer: Where the media type object is in the document.
+    """
 
     name: str
     schema_pointer: str | None
@@ -127,6 +135,8 @@ class Operation:
         body: Its request body, if it declares one.
         success_status: The status of its first 2xx response.
         success: The JSON media type of that response, if it has one.
+        pattern: Matches a path relative to the base path; one group per path parameter.
+        path_names: The path parameters' names, in the order of the pattern's groups.
     """
 
     operation_id: str
