@@ -10,6 +10,7 @@ import httpx2
 import pytest
 
 from palomma_client.testing import FAKE_BASE_URL, FakeClock, FakePalomma
+from palomma_client.testing._app import MODELED_OPERATIONS
 from palomma_client.testing._spec import SpecError, load_shipped_spec
 from tests.testing.support import AUTH, START, invoice_body, spec_with_tenant_email
 
@@ -138,7 +139,7 @@ def _without_operation(operation_id: str) -> dict[str, Any]:
     return document
 
 
-@pytest.mark.parametrize("operation_id", ["createInvoice", "listInvoices", "getInvoice", "getSettlement"])
+@pytest.mark.parametrize("operation_id", sorted(MODELED_OPERATIONS))
 def test_a_spec_without_an_operation_the_fake_models_is_refused(operation_id: str) -> None:
     with pytest.raises(SpecError, match=f"no operation '{operation_id}', which the fake models"):
         FakePalomma(spec=_without_operation(operation_id))
