@@ -20,14 +20,24 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from palomma_client.testing._clock import FakeClock
-    from palomma_client.testing._fake import DEFAULT_API_KEY, FAKE_BASE_URL, FakePalomma
+    from palomma_client.testing._examples import EXAMPLE_HEADER
+    from palomma_client.testing._fake import (
+        DEFAULT_API_KEY,
+        FAKE_BASE_URL,
+        MAX_BODY_SIZE,
+        MAX_RECORDED_REQUESTS,
+        FakePalomma,
+    )
     from palomma_client.testing._faults import Fault, FaultKind
     from palomma_client.testing._recording import RecordedRequest
     from palomma_client.testing._webhooks import DeliveryAttempt, FakeWebhooks, WebhookDelivery
 
 __all__ = [
     "DEFAULT_API_KEY",
+    "EXAMPLE_HEADER",
     "FAKE_BASE_URL",
+    "MAX_BODY_SIZE",
+    "MAX_RECORDED_REQUESTS",
     "DeliveryAttempt",
     "FakeClock",
     "FakePalomma",
@@ -43,12 +53,15 @@ __all__ = [
 _HOMES = {
     "DEFAULT_API_KEY": "_fake",
     "DeliveryAttempt": "_webhooks",
+    "EXAMPLE_HEADER": "_examples",
     "FAKE_BASE_URL": "_fake",
     "FakeClock": "_clock",
     "FakePalomma": "_fake",
     "FakeWebhooks": "_webhooks",
     "Fault": "_faults",
     "FaultKind": "_faults",
+    "MAX_BODY_SIZE": "_fake",
+    "MAX_RECORDED_REQUESTS": "_fake",
     "RecordedRequest": "_recording",
     "WebhookDelivery": "_webhooks",
 }

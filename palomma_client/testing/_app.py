@@ -1,12 +1,15 @@
-"""The fake's HTTP face: a Starlette app serving the four operations of openapi.yaml under /v1.
+"""The fake's HTTP face: a Starlette app serving the operations of the spec under its base path (`/v1`).
 
-A small ASGI layer in front of the routes plays the API gateway: it records each request, applies
-injected faults and checks the bearer token before any route runs.
+A small ASGI layer in front plays the API gateway: it records each request, applies injected
+faults, checks the bearer token and only then reads the body, up to a size limit. Behind it, every
+request is routed by the spec's paths and validated against the spec's schemas; the operations the
+fake models have handlers here, and any other operation of the spec is answered with its example.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -15,28 +18,24 @@ try:
     from starlette.exceptions import HTTPException
     from starlette.requests import Request
     from starlette.responses import Response
-    from starlette.routing import Mount, Route, Router
+    from starlette.routing import Route
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 except ImportError as error:  # pragma: no cover - depends on how the package was installed
     raise ImportError(
         "palomma_client.testing needs the 'testing' extra: pip install 'palomma-client[testing]'"
     ) from error
 
+from palomma_client.testing._examples import EXAMPLE_HEADER, example_answer
 from palomma_client.testing._faults import FaultKind
 from palomma_client.testing._recording import RecordedRequest
-from palomma_client.testing._state import DuplicateReference
-from palomma_client.testing._validation import (
-    BadRequest,
-    encode_cursor,
-    parse_date,
-    parse_invoice_query,
-    parse_new_invoice_body,
-)
+from palomma_client.testing._spec import HTTP_METHODS
+from palomma_client.testing._state import DuplicateReference, InvoiceQuery
+from palomma_client.testing._validation import BadRequest, ValidRequest, decode_cursor, encode_cursor
 
 if TYPE_CHECKING:
     from palomma_client.testing._fake import FakePalomma
 
-__all__ = ["build_app", "json_response"]
+__all__ = ["MODELED_OPERATIONS", "build_app", "json_response"]
 
 UNAUTHORIZED_MESSAGE = "Invalid or missing token"
 
@@ -55,23 +54,16 @@ def build_app(fake: FakePalomma) -> Starlette:
     """Build the ASGI app for a fake; it reads the fake's state on every request, so later changes apply.
 
     Args:
-        fake: The fake whose invoices, keys, faults and clock the app serves.
+        fake: The fake whose spec, invoices, keys, faults and clock the app serves.
 
     Returns:
-        The Starlette app; mount it at the root, its routes live under `/v1`.
+        The Starlette app; mount it at the root, its routes live under the spec's base path.
     """
-    handlers = _Handlers(fake)
-    # Trailing-slash redirects would answer 307, a status the spec never lists; an unknown path is a 404.
-    api = Router(
-        routes=[
-            Route("/invoices", handlers.invoices, methods=["GET", "POST"]),
-            Route("/invoices/{id}", handlers.invoice, methods=["GET"]),
-            Route("/settlements/{date}/{cycle}", handlers.settlement, methods=["GET"]),
-        ],
-        redirect_slashes=False,
-    )
+    api = _Api(fake)
+    # One route takes every path: the spec, not Starlette, decides what exists (404) and what a
+    # path allows (405), and no trailing-slash redirect answers with a status the spec never lists.
     app = Starlette(
-        routes=[Mount("/v1", app=api)],
+        routes=[Route("/{path:path}", api.answer, methods=[method.upper() for method in HTTP_METHODS])],
         exception_handlers={HTTPException: _http_exception, Exception: _unexpected_exception},
     )
     app.router.redirect_slashes = False
@@ -79,61 +71,119 @@ def build_app(fake: FakePalomma) -> Starlette:
     return app
 
 
-class _Handlers:
+Handler = Callable[["FakePalomma", ValidRequest], Response]
+
+
+class _Api:
     def __init__(self, fake: FakePalomma) -> None:
         self._fake = fake
 
-    async def invoices(self, request: Request) -> Response:
-        if request.method == "POST":
-            return await self._create_invoice(request)
-        return self._list_invoices(request)
-
-    async def _create_invoice(self, request: Request) -> Response:
-        media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-        # A JSON API's body parser ignores other media types, leaving the body empty: reject them plainly.
-        if media_type != "application/json" and not media_type.endswith("+json"):
-            return _error(400, "Content-Type must be application/json")
+    async def answer(self, request: Request) -> Response:
+        fake = self._fake
+        operation, path_parameters, allowed = fake._spec.find(request.method, request.scope["path"])
+        if operation is None:
+            if allowed:
+                return _error(405, "Method Not Allowed", {"Allow": ", ".join(allowed)})
+            return _error(404, "Not Found")
         try:
-            invoice = self._fake._store.create(parse_new_invoice_body(await request.body()))
-        except (BadRequest, DuplicateReference) as error:
-            return _error(400, str(error))
-        return json_response(200, invoice.to_json())
-
-    def _list_invoices(self, request: Request) -> Response:
-        try:
-            query = parse_invoice_query(request.query_params)
+            valid = fake._validator.validate(
+                operation,
+                path=path_parameters,
+                query={name: request.query_params.getlist(name) for name in request.query_params},
+                headers={name.lower(): value for name, value in request.headers.items()},
+                content_type=request.headers.get("content-type"),
+                body=await request.body(),
+            )
+            handler = MODELED_OPERATIONS.get(operation.operation_id)
+            if handler is not None:
+                return handler(fake, valid)
         except BadRequest as error:
             return _error(400, error.message)
-        items, after = self._fake._store.page(query)
-        return json_response(
-            200,
-            {
-                "items": [item.to_json() for item in items],
-                "cursor": None if after is None else encode_cursor(after),
-                "count": len(items),
-            },
+        status, document, source = example_answer(fake._spec, operation, fake.clock.now())
+        headers = {EXAMPLE_HEADER: source}
+        if document is None:
+            return Response(status_code=status, headers=headers)
+        return json_response(status, document, headers)
+
+
+# --- the operations the fake models ------------------------------------------------------------------
+
+
+def _create_invoice(fake: FakePalomma, request: ValidRequest) -> Response:
+    try:
+        record = fake._store.create(request.body)
+    except DuplicateReference as error:
+        return _error(400, str(error))
+    return json_response(request.operation.success_status, record.to_json())
+
+
+def _list_invoices(fake: FakePalomma, request: ValidRequest) -> Response:
+    query = request.query
+    cursor = query.get("cursor")
+    limit = query.get("limit")
+    items, after = fake._store.page(
+        InvoiceQuery(
+            reference=query.get("reference"),
+            customer_document_number=query.get("customerDocumentNumber"),
+            contract=query.get("contract"),
+            payment_date=_date(query, "paymentDate"),
+            settlement_date=_date(query, "settlementDate"),
+            settlement_cycle=query.get("settlementCycle"),
+            limit=limit if isinstance(limit, int) else None,
+            after=None if cursor is None else decode_cursor(str(cursor)),
         )
+    )
+    return json_response(
+        request.operation.success_status,
+        {
+            "items": [item.to_json() for item in items],
+            "cursor": None if after is None else encode_cursor(after),
+            "count": len(items),
+        },
+    )
 
-    async def invoice(self, request: Request) -> Response:
-        record = self._fake._store.get(request.path_params["id"])
-        if record is None:
-            return _error(404, "Invoice not found")
-        return json_response(200, record.to_json())
 
-    async def settlement(self, request: Request) -> Response:
-        try:
-            settlement_date: date = parse_date(request.path_params["date"], "date")
-        except BadRequest as error:
-            return _error(400, error.message)
-        settlement = self._fake._store.settlement(settlement_date, request.path_params["cycle"])
-        if settlement is None:
-            return _error(404, "Settlement not found")
-        return json_response(200, settlement)
+def _get_invoice(fake: FakePalomma, request: ValidRequest) -> Response:
+    record = fake._store.get(str(request.path["id"]))
+    if record is None:
+        return _error(404, "Invoice not found")
+    return json_response(request.operation.success_status, record.to_json())
+
+
+def _get_settlement(fake: FakePalomma, request: ValidRequest) -> Response:
+    settlement_date = _date(request.path, "date")
+    assert settlement_date is not None
+    settlement = fake._store.settlement(settlement_date, str(request.path["cycle"]))
+    if settlement is None:
+        return _error(404, "Settlement not found")
+    return json_response(request.operation.success_status, settlement)
+
+
+MODELED_OPERATIONS: dict[str, Handler] = {
+    "createInvoice": _create_invoice,
+    "listInvoices": _list_invoices,
+    "getInvoice": _get_invoice,
+    "getSettlement": _get_settlement,
+}
+"""The operations the fake answers from its state, by `operationId`; the spec's others get examples."""
+
+
+def _date(values: dict[str, Any], name: str) -> date | None:
+    value = values.get(name)
+    if value is None:
+        return None
+    # The spec's `format: date` was checked already; this guards a spec that dropped the format.
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise BadRequest(f"{name}: {value!r} is not a 'date'") from None
+
+
+# --- errors ---------------------------------------------------------------------------------------------
 
 
 async def _http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    # Starlette's own 404 and 405 (with its Allow header), answered in the API's error shape.
     return _error(exc.status_code, exc.detail, dict(exc.headers or {}))
 
 
@@ -141,8 +191,15 @@ async def _unexpected_exception(request: Request, exc: Exception) -> Response:
     return _error(500, "Internal Server Error")
 
 
+# --- the gateway ------------------------------------------------------------------------------------------
+
+
 class _Gateway:
-    """Records, applies faults, then checks the bearer token; only then does a route see the request."""
+    """Records, applies faults and checks the bearer token before reading the body; only then does a route run.
+
+    The body is read only for an authenticated request (or one a `fail_next` fault answers, to record
+    it), and never beyond `fake.max_body_size`: a larger one is answered 413 without reading the rest.
+    """
 
     def __init__(self, app: ASGIApp, fake: FakePalomma) -> None:
         self._app = app
@@ -152,28 +209,34 @@ class _Gateway:
         if scope["type"] != "http":
             await self._app(scope, receive, send)
             return
-        body = await _read_body(receive)
+        fake = self._fake
         record = RecordedRequest(
             method=scope["method"],
             path=scope["path"],
             query=scope.get("query_string", b"").decode("latin-1"),
             headers=_headers(scope),
-            body=body,
         )
-        self._fake.requests.append(record)
-        delay, failure = self._fake._faults.take(record.method, record.path)
+        fake._record(record)
+        delay, failure = fake._faults.take(record.method, record.path)
         if delay is not None:
-            await self._fake.sleep(delay.seconds)
+            await fake.sleep(delay.seconds)
 
         send = _recording_status(send, record)
         if failure is not None and failure.kind is FaultKind.FAIL:
+            record.body = await _read_body(receive, record.headers, fake.max_body_size) or b""
             await _answer_fault(failure.status, failure.message, failure.retry_after, scope, receive, send)
             return
+        body = b""
+        app: ASGIApp
         if not self._authorized(record.headers.get("authorization")):
-            response = _error(401, UNAUTHORIZED_MESSAGE, {"WWW-Authenticate": "Bearer"})
-            app: ASGIApp = response
+            app = _error(401, UNAUTHORIZED_MESSAGE, {"WWW-Authenticate": "Bearer"})
         else:
-            app = self._app
+            read = await _read_body(receive, record.headers, fake.max_body_size)
+            if read is None:
+                app = _error(413, f"Request body larger than {fake.max_body_size} bytes")
+            else:
+                record.body = body = read
+                app = self._app
         replay = _replay(body, receive)
         if failure is None:
             await app(scope, replay, send)
@@ -196,13 +259,22 @@ async def _answer_fault(
     await _error(status, message, headers)(scope, receive, send)
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def _read_body(receive: Receive, headers: Mapping[str, str], limit: int) -> bytes | None:
+    """Read the whole body, or return `None` as soon as it is known to exceed `limit` bytes."""
+    declared = headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        return None
     chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
         if not message.get("more_body", False):
             break
     return b"".join(chunks)

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Awaitable, Callable, Iterable
+import re
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from palomma_client.testing._app import build_app
+from palomma_client.testing._app import MODELED_OPERATIONS, build_app
 from palomma_client.testing._clock import FakeClock
+from palomma_client.testing._examples import ObjectLayout
 from palomma_client.testing._faults import Fault, FaultKind, FaultPlan, retry_after_header
 from palomma_client.testing._ids import IdGenerator
 from palomma_client.testing._recording import RecordedRequest
-from palomma_client.testing._state import InvoiceStore
-from palomma_client.testing._validation import parse_date, parse_new_invoice
+from palomma_client.testing._spec import ApiSpec, Operation, SpecError, load_shipped_spec
+from palomma_client.testing._state import InvoiceShape, InvoiceStore
+from palomma_client.testing._validation import RequestValidator
 from palomma_client.testing._webhooks import DELIVERY_TIMEOUT, FakeWebhooks, WebhookCallback
 from palomma_client.webhooks import SignatureScheme, compute_signature
 
@@ -26,7 +29,7 @@ if TYPE_CHECKING:
 
     from palomma_client import PalommaClient
 
-__all__ = ["DEFAULT_API_KEY", "FAKE_BASE_URL", "FakePalomma"]
+__all__ = ["DEFAULT_API_KEY", "FAKE_BASE_URL", "MAX_BODY_SIZE", "MAX_RECORDED_REQUESTS", "FakePalomma"]
 
 DEFAULT_API_KEY = "sk_test_palomma_fake"
 """The API key a FakePalomma accepts unless told otherwise."""
@@ -34,17 +37,31 @@ DEFAULT_API_KEY = "sk_test_palomma_fake"
 FAKE_BASE_URL = "http://fake.palomma.test/v1"
 """The base URL `FakePalomma.client()` uses; nothing resolves it, requests never leave the process."""
 
+MAX_BODY_SIZE = 1024 * 1024
+"""The largest request body a FakePalomma reads by default (1 MiB); a larger one is answered 413."""
+
+MAX_RECORDED_REQUESTS = 1000
+"""How many requests `FakePalomma.requests` keeps by default; older ones are dropped first."""
+
 Sleep = Callable[[float], Awaitable[None]]
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class FakePalomma:
     """An in-memory, stateful fake of the Palomma Rentals API, for tests.
 
-    It serves the four operations of openapi.yaml under `/v1` as an ASGI app (`fake.app`), with
-    the real API's validation, bearer authentication, error bodies and cursor pagination. Tests move
-    invoices along with the simulation controls (`pay`, `cancel`, `expire`, `chargeback`), move time
-    with `fake.clock`, inject faults (`fail_next`, `fail_after_processing`, `delay_next`) and read
-    what was sent in `fake.requests`.
+    It serves the operations of the OpenAPI document (by default the one shipped with the SDK) under
+    its base path `/v1`, as an ASGI app (`fake.app`), with bearer authentication, request validation
+    against the spec's schemas, the API's error bodies and cursor pagination. Tests move invoices
+    along with the simulation controls (`pay`, `cancel`, `expire`, `chargeback`), move time with
+    `fake.clock`, inject faults (`fail_next`, `fail_after_processing`, `delay_next`) and read what
+    was sent in `fake.requests`.
+
+    What comes from the spec: the routes, every check on parameters and bodies (400
+    `{"error": "<field>: <problem>"}`), parameter defaults, the fields an invoice echoes from its
+    create request (those both `CreateInvoiceRequest` and `Invoice` define, all stored), and the
+    answer to any operation the fake does not model: its example, or a value synthesized from its
+    schema, marked with the `X-Palomma-Fake` header (`example` or `synthesized`).
 
     Choices where the API's documentation is silent:
 
@@ -64,6 +81,7 @@ class FakePalomma:
       `paymentAmount` in the first cycle after the chargeback (its own cycle, if that has not run
       yet). A settlement exists (200) while it has an invoice or an adjustment, else 404.
     * The `paymentDate` filter matches the date part of `paymentDate` as shown (UTC).
+    * The key is checked before the body is read; a body over `max_body_size` is answered 413.
 
     Args:
         api_keys: The bearer tokens accepted; the first is the one `client()` uses.
@@ -74,9 +92,15 @@ class FakePalomma:
         sleep: Awaited for injected latency; `asyncio.sleep` by default. Pass `clock.sleep` (or any
             recording function) so that delays cost no real time.
         seed: Seed for the random parts of ids, for reproducible runs.
+        spec: The OpenAPI 3.0 document to serve, parsed (a dict, as `json.load` or `yaml.safe_load`
+            returns it); the spec shipped with the SDK by default. It must define the operations the
+            fake models (`createInvoice`, `listInvoices`, `getInvoice`, `getSettlement`).
+        max_body_size: The largest request body read, in bytes; larger ones get 413.
+        max_recorded_requests: How many requests `requests` keeps (oldest dropped first); `None`
+            keeps them all.
 
     Raises:
-        ValueError: If `api_keys` is empty.
+        ValueError: If `api_keys` is empty, a limit is not positive, or the spec cannot be served.
     """
 
     def __init__(
@@ -89,14 +113,28 @@ class FakePalomma:
         fee_fixed: int = 300,
         sleep: Sleep | None = None,
         seed: int | None = None,
+        spec: Mapping[str, Any] | None = None,
+        max_body_size: int = MAX_BODY_SIZE,
+        max_recorded_requests: int | None = MAX_RECORDED_REQUESTS,
     ) -> None:
         self.api_keys: list[str] = list(api_keys)
         if not self.api_keys:
             raise ValueError("FakePalomma needs at least one API key")
+        if max_body_size < 0:
+            raise ValueError("max_body_size cannot be negative")
+        if max_recorded_requests is not None and max_recorded_requests < 1:
+            raise ValueError("max_recorded_requests must be at least 1 (or None to keep every request)")
+        self.max_body_size = max_body_size
+        """The largest request body read, in bytes; a larger one is answered 413 unread."""
+        self.max_recorded_requests = max_recorded_requests
+        """How many requests `requests` keeps; `None` for no limit."""
+        self._spec = ApiSpec(spec if spec is not None else load_shipped_spec())
+        self._validator = RequestValidator(self._spec)
+        self._create_operation = _modeled(self._spec, "createInvoice")
         self.clock = clock if clock is not None else FakeClock()
         self.sleep: Sleep = sleep if sleep is not None else asyncio.sleep
         self.requests: list[RecordedRequest] = []
-        """Every request received, oldest first (faulted ones included)."""
+        """The requests received, oldest first (faulted ones included), at most `max_recorded_requests`."""
         self._faults = FaultPlan()
         self._store = InvoiceStore(
             clock=self.clock,
@@ -104,6 +142,7 @@ class FakePalomma:
             merchant_id=merchant_id,
             fee_rate=fee_rate,
             fee_fixed=fee_fixed,
+            shape=_invoice_shape(self._spec, self._create_operation),
         )
         self._references = itertools.count(1)
         self.webhooks: FakeWebhooks | None = None
@@ -153,24 +192,28 @@ class FakePalomma:
         document_type: str | None = None,
         customer_name: str | None = None,
         contract: str | None = None,
+        fields: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Create an invoice directly, as if through the API (same validation), without a request.
 
         Args:
             reference: The merchant's reference; `REF-0001`, `REF-0002`, ... when not given.
-            amount: Amount in COP, an integer from 3,000 to 550,000,000.
+            amount: Amount in COP, an integer within the spec's bounds.
             description: Shown to the customer.
-            redirect_url: Absolute http or https URL.
+            redirect_url: Where the customer returns to, a URI.
             customer_document_number: The customer's document number.
-            document_type: One of `cc`, `ce`, `nit`, `ti`, `ps`, `cif`, `ne`, `rc`, `ppt`.
+            document_type: The customer's document type, one of the spec's `documentType` values.
             customer_name: The customer's display name.
-            contract: The contract identifier; `"00000"` when not given.
+            contract: The contract identifier; the spec's default when not given.
+            fields: More fields of the request body by their names on the wire (`{"tenantEmail": ...}`),
+                added to those above or replacing them.
 
         Returns:
             The invoice as the API returns it (camelCase JSON).
 
         Raises:
-            ValueError: If a value breaks the API's rules or the reference is already used.
+            ValueError: If a value breaks the spec's rules (the message is the API's 400 message) or
+                the reference is already used.
         """
         payload: dict[str, Any] = {
             "reference": reference if reference is not None else f"REF-{next(self._references):04d}",
@@ -181,7 +224,9 @@ class FakePalomma:
         }
         optional = {"documentType": document_type, "customerName": customer_name, "contract": contract}
         payload.update({name: value for name, value in optional.items() if value is not None})
-        return self._store.create(parse_new_invoice(payload)).to_json()
+        payload.update(fields or {})
+        checked = self._validator.check_body(self._create_operation, payload)
+        return self._store.create(checked).to_json()
 
     def invoice(self, invoice_id: str) -> dict[str, Any]:
         """Return an invoice as the API would (after applying any expiry due on the fake clock).
@@ -200,7 +245,7 @@ class FakePalomma:
 
         Args:
             settlement_date: The settlement date, a `date` or `YYYY-MM-DD`.
-            cycle: The cycle: `"11"`, `"13"`, `"16"`, `"18"` or `"20"`.
+            cycle: The cycle: `"11"`, `"13"`, `"16"`, `"18"` or `"20"` (the fake's timetable).
         """
         return self._store.settlement(_as_date(settlement_date), cycle)
 
@@ -243,8 +288,8 @@ class FakePalomma:
 
         Args:
             invoice_id: The invoice to pay.
-            method: `pse`, `nequiButton`, `bancolombiaButton`, `breb` or `card`.
-            source: `whatsapp`, `portal` or `link`.
+            method: One of the spec's `paymentMethod` values (`pse`, `nequiButton`, ...).
+            source: One of the spec's `paymentSource` values (`link`, `whatsapp`, ...).
             amount: The amount paid, in COP; the invoice's amount when not given.
             at: When it was paid (timezone-aware); now on the fake clock when not given.
 
@@ -303,7 +348,7 @@ class FakePalomma:
         return invoice
 
     def set_settlement_status(self, settlement_date: date | str, cycle: str, status: str | None) -> None:
-        """Pin a settlement's status (`processing`, `paid`, `credited` or `error`); `None` unpins it.
+        """Pin a settlement's status (one of the spec's `Settlement` statuses, `error` say); `None` unpins it.
 
         Raises:
             ValueError: If the status is not one of the spec's.
@@ -466,8 +511,42 @@ class FakePalomma:
         """Remove every fault rule."""
         self._faults.clear()
 
+    def _record(self, request: RecordedRequest) -> None:
+        self.requests.append(request)
+        if self.max_recorded_requests is not None:
+            excess = len(self.requests) - self.max_recorded_requests
+            if excess > 0:
+                del self.requests[:excess]
+
     def __repr__(self) -> str:
         return f"<FakePalomma invoices={len(self._store.all())} clock={self.clock.now().isoformat()}>"
+
+
+def _modeled(spec: ApiSpec, operation_id: str) -> Operation:
+    operation = spec.operation(operation_id)
+    if operation is None:
+        raise SpecError(f"The spec has no operation {operation_id!r}, which the fake models")
+    return operation
+
+
+def _invoice_shape(spec: ApiSpec, create: Operation) -> InvoiceShape:
+    for operation_id in MODELED_OPERATIONS:
+        _modeled(spec, operation_id)
+    settlement = _modeled(spec, "getSettlement")
+    request = None if create.body is None else create.body.json_media_type()
+    if request is None or request.schema_pointer is None:
+        raise SpecError("The spec's createInvoice has no JSON request body schema")
+    if create.success is None or create.success.schema_pointer is None:
+        raise SpecError("The spec's createInvoice has no JSON success response schema")
+    if settlement.success is None or settlement.success.schema_pointer is None:
+        raise SpecError("The spec's getSettlement has no JSON success response schema")
+    invoice = ObjectLayout(spec, create.success.schema_pointer)
+    sent, _ = spec.object_properties(request.schema_pointer)
+    return InvoiceShape(
+        invoice=invoice,
+        settlement=ObjectLayout(spec, settlement.success.schema_pointer),
+        echoed=frozenset(name for name in sent if name in invoice.names),
+    )
 
 
 def _as_date(value: date | str) -> date:
@@ -475,4 +554,10 @@ def _as_date(value: date | str) -> date:
         raise TypeError("Pass a date (or YYYY-MM-DD), not a datetime")
     if isinstance(value, date):
         return value
-    return parse_date(value, "settlement_date")
+    # The pattern first: date.fromisoformat also takes "20260312" and other ISO 8601 forms.
+    if _DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"settlement_date must be a date in YYYY-MM-DD format, not {value!r}")

@@ -20,7 +20,8 @@ class RecordedRequest:
         path: The path, with its `/v1` prefix (`/v1/invoices`).
         query: The raw query string, without the `?`.
         headers: The headers, names in lower case (repeated headers joined with `, `).
-        body: The raw body.
+        body: The raw body; empty when the fake did not read it (a request refused for its API key,
+            or for a body over `FakePalomma.max_body_size`).
         status: The status the fake answered with; `None` while the request is in flight.
     """
 

@@ -14,18 +14,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from palomma_client.testing._clock import FakeClock
+from palomma_client.testing._examples import ObjectLayout
 from palomma_client.testing._ids import IdGenerator
-from palomma_client.testing._validation import InvoiceQuery, NewInvoice
 
 __all__ = [
     "COLOMBIA",
     "INVOICE_LIFETIME",
-    "PAYMENT_METHODS",
-    "PAYMENT_SOURCES",
     "SETTLEMENT_CYCLES",
-    "SETTLEMENT_STATUSES",
     "DuplicateReference",
+    "InvoiceQuery",
     "InvoiceRecord",
+    "InvoiceShape",
     "InvoiceStore",
     "format_timestamp",
     "next_settlement_cycle",
@@ -35,10 +34,8 @@ __all__ = [
 INVOICE_LIFETIME = timedelta(minutes=5)
 # Colombia has kept UTC-5 all year since 1993: a fixed offset is exact, no tz database needed.
 COLOMBIA = timezone(timedelta(hours=-5), "COT")
+# The fake's settlement timetable (the API's general page); the spec keeps `cycle` a free string.
 SETTLEMENT_CYCLES = ("11", "13", "16", "18", "20")
-PAYMENT_METHODS = ("pse", "nequiButton", "bancolombiaButton", "breb", "card")
-PAYMENT_SOURCES = ("whatsapp", "portal", "link")
-SETTLEMENT_STATUSES = ("processing", "paid", "credited", "error")
 _SETTLED_STATUSES = ("paid", "chargeback")
 
 
@@ -70,23 +67,52 @@ def next_settlement_cycle(moment: datetime) -> tuple[date, str]:
     return local.date() + timedelta(days=1), SETTLEMENT_CYCLES[0]
 
 
+@dataclass(frozen=True, slots=True)
+class InvoiceShape:
+    """What the spec says an invoice looks like, for the documents the fake builds.
+
+    Attributes:
+        invoice: The `Invoice` schema (createInvoice's answer): property order, enumerations.
+        settlement: The `Settlement` schema (getSettlement's answer).
+        echoed: The fields of a create request that an `Invoice` shows as sent: those both the
+            request schema and the `Invoice` schema define.
+    """
+
+    invoice: ObjectLayout
+    settlement: ObjectLayout
+    echoed: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceQuery:
+    """A checked listInvoices query: its filters, page size and the position to continue after."""
+
+    reference: str | None = None
+    customer_document_number: str | None = None
+    contract: str | None = None
+    payment_date: date | None = None
+    settlement_date: date | None = None
+    settlement_cycle: str | None = None
+    limit: int | None = None
+    """The page size; `None` for everything in one page."""
+    after: str | None = None
+
+
 @dataclass(slots=True)
 class InvoiceRecord:
-    """One invoice as the fake stores it."""
+    """One invoice as the fake stores it.
+
+    Attributes:
+        fields: The create request's body as sent (with the spec's defaults), every field of it.
+    """
 
     id: str
-    reference: str
     status: str
-    amount: int
-    description: str
-    contract: str
-    customer_document_number: str
+    fields: dict[str, Any]
     created_at: datetime
     expiration_date: datetime
     payment_url: str
-    redirect_url: str
-    document_type: str | None = None
-    customer_name: str | None = None
+    shape: InvoiceShape
     payment_in_progress: bool = False
     payment_date: datetime | None = None
     payment_method: str | None = None
@@ -97,23 +123,34 @@ class InvoiceRecord:
     payment_id: str | None = None
     chargeback_date: datetime | None = None
 
+    @property
+    def reference(self) -> str | None:
+        """The merchant's reference, as sent."""
+        return _text(self.fields.get("reference"))
+
+    @property
+    def amount(self) -> int:
+        """The amount asked for, in COP."""
+        amount = self.fields.get("amount")
+        return amount if isinstance(amount, int) else 0
+
+    @property
+    def contract(self) -> str | None:
+        """The contract identifier, as sent or defaulted."""
+        return _text(self.fields.get("contract"))
+
+    @property
+    def customer_document_number(self) -> str | None:
+        """The customer's document number, as sent."""
+        return _text(self.fields.get("customerDocumentNumber"))
+
     def to_json(self) -> dict[str, Any]:
-        """Return the invoice as the API sends it: camelCase, absent fields omitted rather than null."""
-        document: dict[str, Any] = {
-            "id": self.id,
-            "reference": self.reference,
-            "status": self.status,
-            "amount": self.amount,
-            "description": self.description,
-            "contract": self.contract,
-        }
+        """Return the invoice as the API sends it: camelCase, in the spec's order, absent fields omitted."""
+        document = {name: value for name, value in self.fields.items() if name in self.shape.echoed}
+        document.update(id=self.id, status=self.status, createdAt=format_timestamp(self.created_at))
         # As in the spec's examples: a payment link's expiry is shown until the invoice is paid.
         if self.payment_date is None:
             document["expirationDate"] = format_timestamp(self.expiration_date)
-        document["customerDocumentNumber"] = self.customer_document_number
-        if self.customer_name is not None:
-            document["customerName"] = self.customer_name
-        document["createdAt"] = format_timestamp(self.created_at)
         if self.payment_date is not None and self.settlement_date is not None:
             document["paymentDate"] = format_timestamp(self.payment_date)
             document["paymentMethod"] = self.payment_method
@@ -123,7 +160,11 @@ class InvoiceRecord:
             document["settlementTime"] = self.settlement_cycle
             document["paymentId"] = self.payment_id
         document["paymentUrl"] = self.payment_url
-        return document
+        return self.shape.invoice.lay_out(document, self.created_at)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 @dataclass(slots=True)
@@ -141,6 +182,7 @@ class InvoiceStore:
         merchant_id: Appears in every payment URL.
         fee_rate: Share of each paid amount kept as fee (0.01 is 1 %).
         fee_fixed: Fixed fee per paid invoice, in COP.
+        shape: What invoices and settlements look like, from the spec.
     """
 
     def __init__(
@@ -151,8 +193,10 @@ class InvoiceStore:
         merchant_id: str,
         fee_rate: Decimal,
         fee_fixed: int,
+        shape: InvoiceShape,
     ) -> None:
         self.clock = clock
+        self.shape = shape
         self.merchant_id = merchant_id
         self.fee_rate = fee_rate
         self.fee_fixed = fee_fixed
@@ -165,34 +209,33 @@ class InvoiceStore:
 
     # --- the API's operations -------------------------------------------------------------------
 
-    def create(self, request: NewInvoice) -> InvoiceRecord:
+    def create(self, fields: dict[str, Any]) -> InvoiceRecord:
         """Create an invoice in status `ready`, expiring five minutes from now.
+
+        Args:
+            fields: The checked create request, every field of it; the invoice keeps them all.
 
         Raises:
             DuplicateReference: If an invoice with the same reference exists, whatever its status.
         """
         with self._lock:
-            if request.reference in self._by_reference:
-                raise DuplicateReference(f"An invoice with reference {request.reference!r} already exists")
+            reference = _text(fields.get("reference"))
+            if reference is not None and reference in self._by_reference:
+                raise DuplicateReference(f"An invoice with reference {reference!r} already exists")
             now = self.clock.now()
             invoice_id = self._ids.invoice_id(now)
             record = InvoiceRecord(
                 id=invoice_id,
-                reference=request.reference,
                 status="ready",
-                amount=request.amount,
-                description=request.description,
-                contract=request.contract,
-                customer_document_number=request.customer_document_number,
+                fields=dict(fields),
                 created_at=now,
                 expiration_date=now + INVOICE_LIFETIME,
                 payment_url=f"https://pagos.palomma.com/pay/{self.merchant_id}/{invoice_id}",
-                redirect_url=request.redirect_url,
-                document_type=request.document_type,
-                customer_name=request.customer_name,
+                shape=self.shape,
             )
             self._invoices[invoice_id] = record
-            self._by_reference[request.reference] = invoice_id
+            if reference is not None:
+                self._by_reference[reference] = invoice_id
             return record
 
     def get(self, invoice_id: str) -> InvoiceRecord | None:
@@ -216,7 +259,7 @@ class InvoiceStore:
             )
             items: list[InvoiceRecord] = []
             for record in matching:
-                if len(items) == query.limit:
+                if query.limit is not None and len(items) == query.limit:
                     return items, items[-1].id
                 items.append(record)
             return items, None
@@ -241,7 +284,7 @@ class InvoiceStore:
             status = self._settlements.statuses.get(key)
             if status is None:
                 status = "paid" if self.clock.now() >= settlement_instant(settlement_date, cycle) else "processing"
-            return {
+            document = {
                 "date": settlement_date.isoformat(),
                 "cycle": cycle,
                 "status": status,
@@ -253,6 +296,7 @@ class InvoiceStore:
                 "gateway": False,
                 "paymentAmount": collected - fees + adjustments,
             }
+            return self.shape.settlement.lay_out(document, settlement_instant(settlement_date, cycle))
 
     # --- what tests use to move invoices along --------------------------------------------------
 
@@ -301,10 +345,8 @@ class InvoiceStore:
         paid_at: datetime | None,
     ) -> InvoiceRecord:
         """Complete the payment of a `ready` invoice; see `FakePalomma.pay`."""
-        if method not in PAYMENT_METHODS:
-            raise ValueError(f"method must be one of {', '.join(PAYMENT_METHODS)}, not {method!r}")
-        if source not in PAYMENT_SOURCES:
-            raise ValueError(f"source must be one of {', '.join(PAYMENT_SOURCES)}, not {source!r}")
+        _check_enum(self.shape.invoice, "paymentMethod", "method", method)
+        _check_enum(self.shape.invoice, "paymentSource", "source", source)
         if amount is not None and (not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0):
             raise ValueError(f"amount must be a positive integer number of COP, not {amount!r}")
         with self._lock:
@@ -362,8 +404,8 @@ class InvoiceStore:
 
     def set_settlement_status(self, settlement_date: date, cycle: str, status: str | None) -> None:
         """Pin a settlement's status (for example `error` or `credited`), or unpin it with `None`."""
-        if status is not None and status not in SETTLEMENT_STATUSES:
-            raise ValueError(f"status must be one of {', '.join(SETTLEMENT_STATUSES)}, not {status!r}")
+        if status is not None:
+            _check_enum(self.shape.settlement, "status", "status", status)
         with self._lock:
             key = (settlement_date, cycle)
             if status is None:
@@ -408,6 +450,12 @@ def _matches(record: InvoiceRecord, query: InvoiceQuery) -> bool:
     if query.settlement_date is not None and record.settlement_date != query.settlement_date:
         return False
     return query.settlement_cycle is None or record.settlement_cycle == query.settlement_cycle
+
+
+def _check_enum(layout: ObjectLayout, name: str, argument: str, value: str) -> None:
+    allowed = layout.enum(name)
+    if allowed and value not in allowed:
+        raise ValueError(f"{argument} must be one of {', '.join(map(str, allowed))}, not {value!r}")
 
 
 def _utc_milliseconds(moment: datetime) -> datetime:

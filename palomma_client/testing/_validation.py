@@ -1,55 +1,52 @@
-"""Turn raw requests into checked values, with the error messages the fake answers 400 with.
+"""Check requests against the spec's schemas, and answer the first problem with a message naming its field.
 
-The rules come from openapi.yaml: required fields, `minLength: 1` strings, an integer amount
-between 3,000 and 550,000,000, `format: uri` for `redirectUrl` (narrowed to absolute http and
-https URLs, the only ones a browser can be redirected to), the `documentType` enum, `limit`
-between 1 and 100, and `YYYY-MM-DD` dates.
+Path, query and header parameters and JSON bodies are validated with `openapi-schema-validator`
+(OpenAPI 3.0's dialect of JSON Schema, with its format checker: `date`, `date-time`, `uri`, ...)
+against the schemas of the OpenAPI document the fake serves; no limit or list of the spec is
+repeated here. Messages read `<field>: <problem>`, e.g. `amount: 'many' is not of type 'integer'`.
+
+Cursors are the fake's own: opaque, and valid only if this module made them.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import copy
+import itertools
 import json
+import math
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote
+
+from openapi_schema_validator import OAS30Validator, OAS30WriteValidator, oas30_format_checker
+from referencing import Registry
+from referencing.jsonschema import DRAFT4
 
 from palomma_client.testing._ids import is_ulid
+from palomma_client.testing._spec import SPEC_URI, ApiSpec, Operation
 
 __all__ = [
-    "DEFAULT_CONTRACT",
-    "DEFAULT_PAGE_SIZE",
-    "DOCUMENT_TYPES",
-    "MAXIMUM_AMOUNT",
-    "MAXIMUM_PAGE_SIZE",
-    "MINIMUM_AMOUNT",
+    "INVALID_JSON_MESSAGE",
     "BadRequest",
-    "InvoiceQuery",
-    "NewInvoice",
+    "RequestValidator",
+    "ValidRequest",
     "decode_cursor",
     "encode_cursor",
-    "parse_date",
-    "parse_invoice_query",
-    "parse_new_invoice",
-    "parse_new_invoice_body",
+    "parse_json",
 ]
 
-MINIMUM_AMOUNT = 3_000
-MAXIMUM_AMOUNT = 550_000_000
-DEFAULT_CONTRACT = "00000"
-DEFAULT_PAGE_SIZE = 20
-MAXIMUM_PAGE_SIZE = 100
-DOCUMENT_TYPES = ("cc", "ce", "nit", "ti", "ps", "cif", "ne", "rc", "ppt")
+INVALID_JSON_MESSAGE = "Invalid JSON in request body"
+"""The message for a body that is not JSON, as in the spec's own 400 example."""
 
-_DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_DIGITS_PATTERN = re.compile(r"[0-9]+")
-_CURSOR_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
-# RFC 3986 allows only these characters in a URI; anything else must be percent-encoded.
-_URI_CHARACTERS = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
+_INTEGER = re.compile(r"-?[0-9]+")
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_CURSOR = re.compile(r"[A-Za-z0-9_-]+")
+# Values quoted in messages are cut to this many characters: a message must stay short whatever was sent.
+_QUOTE_LIMIT = 80
 
 
 class BadRequest(ValueError):
@@ -61,142 +58,178 @@ class BadRequest(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class NewInvoice:
-    """A checked createInvoice request body."""
+class ValidRequest:
+    """A request that passed the spec's checks, its values decoded as the schemas say.
 
-    reference: str
-    amount: int
-    description: str
-    redirect_url: str
-    customer_document_number: str
-    document_type: str | None
-    customer_name: str | None
-    contract: str
+    Attributes:
+        operation: The operation it calls.
+        path: Path parameters by name.
+        query: Query parameters by name, with the schemas' defaults for those not sent.
+        headers: Header parameters the operation declares, by their spec names.
+        body: The decoded JSON body (top-level defaults filled in), or `None` when there is none.
+    """
 
-
-@dataclass(frozen=True, slots=True)
-class InvoiceQuery:
-    """A checked listInvoices query: its filters, page size and the position to continue after."""
-
-    reference: str | None = None
-    customer_document_number: str | None = None
-    contract: str | None = None
-    payment_date: date | None = None
-    settlement_date: date | None = None
-    settlement_cycle: str | None = None
-    limit: int = DEFAULT_PAGE_SIZE
-    after: str | None = None
+    operation: Operation
+    path: dict[str, Any] = field(default_factory=dict)
+    query: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, Any] = field(default_factory=dict)
+    body: Any = None
 
 
-def parse_new_invoice_body(body: bytes) -> NewInvoice:
-    """Check a createInvoice request body.
+class RequestValidator:
+    """Validates requests for the operations of one `ApiSpec`.
 
     Args:
-        body: The raw request body.
+        spec: The spec whose schemas apply.
+    """
 
-    Returns:
-        The checked invoice request, with `contract` defaulted to `"00000"`.
+    def __init__(self, spec: ApiSpec) -> None:
+        self._spec = spec
+        self._registry: Registry[Any] = Registry().with_resource(SPEC_URI, DRAFT4.create_resource(spec.document))
+        self._validators: dict[tuple[str, bool], Any] = {}
+
+    def validate(
+        self,
+        operation: Operation,
+        *,
+        path: Mapping[str, str],
+        query: Mapping[str, Sequence[str]],
+        headers: Mapping[str, str],
+        content_type: str | None,
+        body: bytes,
+    ) -> ValidRequest:
+        """Check one request: path parameters, then query and header parameters, then the body.
+
+        Args:
+            operation: The operation the request was routed to.
+            path: The path parameters, as text.
+            query: Every value of each query parameter, in order.
+            headers: The request headers, names in lower case.
+            content_type: The `Content-Type` header, if any.
+            body: The raw body.
+
+        Returns:
+            The decoded, checked request.
+
+        Raises:
+            BadRequest: Naming the first problem found.
+        """
+        values: dict[str, dict[str, Any]] = {"path": {}, "query": {}, "header": {}}
+        for location in ("path", "query", "header"):
+            for parameter in operation.parameters:
+                if parameter.location != location:
+                    continue
+                raw = _raw_values(parameter.location, parameter.name, path, query, headers)
+                if not raw:
+                    if parameter.required:
+                        raise BadRequest(f"{parameter.name}: required {location} parameter is missing")
+                    if "default" in parameter.schema:
+                        values[location][parameter.name] = copy.deepcopy(parameter.schema["default"])
+                    continue
+                value = _decode(parameter.name, raw, parameter.schema, self._spec)
+                self.check(parameter.schema_pointer, value, location=parameter.name)
+                values[location][parameter.name] = value
+        return ValidRequest(
+            operation,
+            path=values["path"],
+            query=values["query"],
+            headers=values["header"],
+            body=self._body(operation, content_type, body),
+        )
+
+    def check_body(self, operation: Operation, payload: Any) -> Any:
+        """Check a decoded JSON body for an operation, as if it had been sent.
+
+        Returns:
+            The payload with the schema's top-level defaults filled in.
+
+        Raises:
+            BadRequest: Naming the first problem found.
+        """
+        assert operation.body is not None
+        media = operation.body.json_media_type()
+        _check_text(payload)
+        if media is None or media.schema_pointer is None:
+            return payload
+        self.check(media.schema_pointer, payload, location="", write=True)
+        return self._with_defaults(media.schema_pointer, payload)
+
+    def check(self, pointer: str, instance: Any, *, location: str, write: bool = False) -> None:
+        """Validate a value against the schema at `pointer`.
+
+        Args:
+            pointer: The schema's JSON Pointer in the document.
+            instance: The decoded value.
+            location: What the value is (a parameter's name), or `""` for a request body.
+            write: Whether it is sent to the API (`readOnly` properties are then not allowed, nor required).
+
+        Raises:
+            BadRequest: Naming the first problem found.
+        """
+        errors = self._validator(pointer, write=write).iter_errors(instance)
+        try:
+            first_two = list(itertools.islice(errors, 2))
+        except RecursionError:
+            raise BadRequest(f"{location or 'body'}: nested too deeply") from None
+        if not first_two:
+            return
+        error = first_two[0]
+        # openapi-schema-validator reports a null for a non-nullable field twice, first as
+        # "None for not nullable"; the second, "None is not of type 'string'", says more.
+        if (
+            len(first_two) == 2
+            and error.validator == "type"
+            and error.instance is None
+            and first_two[1].absolute_path == error.absolute_path
+        ):
+            error = first_two[1]
+        raise BadRequest(_message(error, location))
+
+    def _body(self, operation: Operation, content_type: str | None, body: bytes) -> Any:
+        if operation.body is None or (not body and not operation.body.required):
+            return None
+        if not operation.body.accepts(content_type or ""):
+            names = " or ".join(media.name for media in operation.body.media_types)
+            raise BadRequest(f"Content-Type must be {names}")
+        media = operation.body.json_media_type()
+        if media is None:
+            return body  # a body the fake does not parse (a file upload): passed on as sent
+        return self.check_body(operation, parse_json(body))
+
+    def _with_defaults(self, pointer: str, payload: Any) -> Any:
+        if not isinstance(payload, dict):
+            return payload
+        properties, _ = self._spec.object_properties(pointer)
+        filled = dict(payload)
+        for name, (schema, _) in properties.items():
+            if name not in filled and "default" in schema:
+                filled[name] = copy.deepcopy(schema["default"])
+        return filled
+
+    def _validator(self, pointer: str, *, write: bool) -> Any:
+        key = (pointer, write)
+        validator = self._validators.get(key)
+        if validator is None:
+            kind = OAS30WriteValidator if write else OAS30Validator
+            reference = f"{SPEC_URI}#{quote(pointer, safe='/~')}"
+            validator = kind({"$ref": reference}, registry=self._registry, format_checker=oas30_format_checker)
+            self._validators[key] = validator
+        return validator
+
+
+def parse_json(body: bytes) -> Any:
+    """Decode a JSON request body.
 
     Raises:
-        BadRequest: If the body is not JSON or breaks one of the spec's rules.
+        BadRequest: `Invalid JSON in request body` for anything that is not JSON, or that no JSON
+            answer could carry back (`NaN`, `1e999`, lone surrogates).
     """
     try:
-        payload = json.loads(body)
+        payload = json.loads(body, parse_constant=_reject_constant, parse_float=_finite_float)
     # Not only JSONDecodeError: invalid UTF-8, integers too long to parse and absurd nesting fail differently.
     except (ValueError, RecursionError):
-        raise BadRequest("Invalid JSON in request body") from None
-    return parse_new_invoice(payload)
-
-
-def parse_new_invoice(payload: object) -> NewInvoice:
-    """Check a decoded createInvoice request body.
-
-    Args:
-        payload: The decoded JSON value (camelCase keys, as on the wire).
-
-    Returns:
-        The checked invoice request, with `contract` defaulted to `"00000"`.
-
-    Raises:
-        BadRequest: If the payload breaks one of the spec's rules; the message names the first problem.
-    """
-    if not isinstance(payload, dict):
-        raise BadRequest("Request body must be a JSON object")
-    reference = _required_text(payload, "reference")
-    amount = _amount(payload)
-    description = _required_text(payload, "description")
-    redirect_url = _redirect_url(payload)
-    customer_document_number = _required_text(payload, "customerDocumentNumber")
-    document_type = _optional_text(payload, "documentType")
-    if document_type is not None and document_type not in DOCUMENT_TYPES:
-        raise BadRequest(f"documentType must be one of: {', '.join(DOCUMENT_TYPES)}")
-    customer_name = _optional_text(payload, "customerName")
-    contract = _optional_text(payload, "contract")
-    return NewInvoice(
-        reference=reference,
-        amount=amount,
-        description=description,
-        redirect_url=redirect_url,
-        customer_document_number=customer_document_number,
-        document_type=document_type,
-        customer_name=customer_name,
-        contract=DEFAULT_CONTRACT if contract is None else contract,
-    )
-
-
-def parse_invoice_query(params: Mapping[str, str]) -> InvoiceQuery:
-    """Check the query parameters of listInvoices; unknown parameters are ignored.
-
-    Args:
-        params: The query parameters (the last value wins when one is repeated).
-
-    Returns:
-        The checked filters, page size and cursor position.
-
-    Raises:
-        BadRequest: If `limit`, a date filter or the cursor is invalid.
-    """
-    raw_limit = params.get("limit")
-    limit = DEFAULT_PAGE_SIZE
-    if raw_limit is not None:
-        if not _DIGITS_PATTERN.fullmatch(raw_limit) or not 1 <= int(raw_limit) <= MAXIMUM_PAGE_SIZE:
-            raise BadRequest(f"limit must be an integer between 1 and {MAXIMUM_PAGE_SIZE}")
-        limit = int(raw_limit)
-    raw_payment_date = params.get("paymentDate")
-    raw_settlement_date = params.get("settlementDate")
-    raw_cursor = params.get("cursor")
-    return InvoiceQuery(
-        reference=params.get("reference"),
-        customer_document_number=params.get("customerDocumentNumber"),
-        contract=params.get("contract"),
-        payment_date=None if raw_payment_date is None else parse_date(raw_payment_date, "paymentDate"),
-        settlement_date=None if raw_settlement_date is None else parse_date(raw_settlement_date, "settlementDate"),
-        settlement_cycle=params.get("settlementCycle"),
-        limit=limit,
-        after=None if raw_cursor is None else decode_cursor(raw_cursor),
-    )
-
-
-def parse_date(value: str, name: str) -> date:
-    """Parse a `YYYY-MM-DD` date.
-
-    Args:
-        value: The text to parse.
-        name: The parameter's name, for the error message.
-
-    Returns:
-        The date.
-
-    Raises:
-        BadRequest: If `value` is not a real calendar date in that exact form.
-    """
-    # The pattern first: date.fromisoformat also takes "20260312" and other ISO 8601 forms.
-    if _DATE_PATTERN.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise BadRequest(f"{name} must be a date in YYYY-MM-DD format")
+        raise BadRequest(INVALID_JSON_MESSAGE) from None
+    return payload
 
 
 def encode_cursor(after: str) -> str:
@@ -208,16 +241,10 @@ def encode_cursor(after: str) -> str:
 def decode_cursor(cursor: str) -> str:
     """Return the invoice id a cursor continues after.
 
-    Args:
-        cursor: A cursor from a previous page.
-
-    Returns:
-        The id of the last invoice of the previous page.
-
     Raises:
         BadRequest: If the cursor was not made by `encode_cursor`.
     """
-    if _CURSOR_PATTERN.fullmatch(cursor):
+    if _CURSOR.fullmatch(cursor):
         try:
             decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         except (ValueError, binascii.Error, RecursionError):
@@ -226,54 +253,107 @@ def decode_cursor(cursor: str) -> str:
             after = decoded["after"]
             if isinstance(after, str) and is_ulid(after):
                 return after
-    raise BadRequest("Invalid cursor")
+    raise BadRequest("cursor: not a cursor this API returned")
 
 
-def _required_text(payload: dict[str, Any], name: str) -> str:
-    if name not in payload:
-        raise BadRequest(f"{name} is required")
-    value = _optional_text(payload, name)
-    if not value:
-        raise BadRequest(f"{name} must not be empty")
-    return value
+def _raw_values(
+    location: str, name: str, path: Mapping[str, str], query: Mapping[str, Sequence[str]], headers: Mapping[str, str]
+) -> list[str]:
+    if location == "path":
+        return [path[name]] if name in path else []
+    if location == "query":
+        return list(query.get(name, []))
+    value = headers.get(name.lower())
+    return [] if value is None else [value]
 
 
-def _optional_text(payload: dict[str, Any], name: str) -> str | None:
-    if name not in payload:
-        return None
-    value = payload[name]
-    # The spec declares no field nullable, so an explicit null is as wrong as a number.
-    if not isinstance(value, str):
-        raise BadRequest(f"{name} must be a string")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        # JSON's \ud800-style escapes can smuggle in lone surrogates, which no UTF-8 response can carry.
-        raise BadRequest(f"{name} must be valid Unicode text") from None
-    return value
+def _decode(name: str, raw: list[str], schema: Mapping[str, Any], spec: ApiSpec) -> Any:
+    """Turn a parameter's text into the value its schema describes (form style, exploded arrays)."""
+    if schema.get("type") == "array":
+        items = schema.get("items", {})
+        if isinstance(items, Mapping) and "$ref" in items:
+            items, _ = spec.resolve(items, "")
+        return [_decode_scalar(name, value, items) for value in raw]
+    # A repeated parameter that is not an array: the last value counts, as with most web frameworks.
+    return _decode_scalar(name, raw[-1], schema)
 
 
-def _amount(payload: dict[str, Any]) -> int:
-    if "amount" not in payload:
-        raise BadRequest("amount is required")
-    amount = payload["amount"]
-    # bool is an int subclass, and 1850000.0 is a float: neither is a JSON integer on the wire.
-    if not isinstance(amount, int) or isinstance(amount, bool):
-        raise BadRequest("Amount must be an integer")
-    if not MINIMUM_AMOUNT <= amount <= MAXIMUM_AMOUNT:
-        raise BadRequest(f"Amount must be between {MINIMUM_AMOUNT} and {MAXIMUM_AMOUNT}")
-    return amount
-
-
-def _redirect_url(payload: dict[str, Any]) -> str:
-    url = _required_text(payload, "redirectUrl")
-    if _URI_CHARACTERS.fullmatch(url):
+def _decode_scalar(name: str, text: str, schema: Mapping[str, Any]) -> Any:
+    kind = schema.get("type")
+    if kind in ("integer", "number") and _INTEGER.fullmatch(text):
         try:
-            parts = urlsplit(url)
-            _ = parts.port  # raises ValueError on a port that is not a number in range
+            return int(text)
         except ValueError:
-            pass
-        else:
-            if parts.scheme.lower() in ("http", "https") and parts.hostname:
-                return url
-    raise BadRequest("redirectUrl must be an absolute http or https URL")
+            # Python reads at most a few thousand digits (int_max_str_digits); such a value is no
+            # integer any schema bound can accept, and the validator cannot compare it.
+            raise BadRequest(f"{name}: {_quote(text)} has too many digits") from None
+    if kind == "number" and _NUMBER.fullmatch(text):
+        number = float(text)
+        return number if math.isfinite(number) else text
+    if kind == "boolean" and text in ("true", "false"):
+        return text == "true"
+    # Anything else stays text: the validator then reports it as not of the schema's type.
+    return text
+
+
+def _message(error: Any, location: str) -> str:
+    # `error` is a jsonschema ValidationError; jsonschema ships no type information.
+    place = _place(error, location)
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = next((name for name in error.validator_value if name not in error.instance), None)
+        if missing is not None:
+            place = f"{place}.{missing}" if place and place != "body" else str(missing)
+            return f"{place}: required property is missing"
+    message = error.message
+    try:
+        quoted = repr(error.instance)
+    except (ValueError, RecursionError):
+        quoted = ""
+    if len(quoted) > _QUOTE_LIMIT and quoted in message:
+        message = message.replace(quoted, _quote(quoted), 1)
+    return f"{place}: {message}"
+
+
+def _place(error: Any, location: str) -> str:
+    path: str = error.json_path  # "$", "$.amount", "$[0]", "$.items[2].name"
+    if location:
+        return location + path[1:]
+    if path == "$":
+        return "body"
+    return path[2:] if path.startswith("$.") else "body" + path[1:]
+
+
+def _quote(text: str) -> str:
+    if len(text) <= _QUOTE_LIMIT:
+        return text
+    return f"{text[: _QUOTE_LIMIT // 2]}…{text[-8:]} ({len(text)} characters)"
+
+
+def _check_text(payload: Any) -> None:
+    # JSON's \ud800-style escapes can smuggle in lone surrogates, which no UTF-8 answer can carry.
+    pending: list[tuple[Any, str]] = [(payload, "body")]
+    while pending:
+        value, place = pending.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise BadRequest(f"{place}: must be valid Unicode text") from None
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                child = key if place == "body" else f"{place}.{key}"
+                pending.append((key, child))
+                pending.append((item, child))
+        elif isinstance(value, list):
+            pending.extend((item, f"{place}[{index}]") for index, item in enumerate(value))
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is out of range")
+    return number

@@ -10,31 +10,43 @@ import pytest
 
 from palomma_client import PalommaClient
 from palomma_client.testing import DEFAULT_API_KEY, FAKE_BASE_URL, FakeClock, FakePalomma
-from tests.testing.conftest import START
+from tests.testing.support import START, body_properties, enum, made_up_value, response_properties
 
 
 def test_create_invoice_seeds_with_defaults_and_numbered_references(fake: FakePalomma) -> None:
     first = fake.create_invoice()
-    second = fake.create_invoice(amount=3_000, customer_name="Ana", contract="CTR-1", document_type="cc")
+    second = fake.create_invoice(amount=5_000, customer_name="Ana", contract="CTR-1", document_type="cc")
     assert (first["reference"], second["reference"]) == ("REF-0001", "REF-0002")
     assert (first["status"], first["contract"], first["createdAt"]) == ("ready", "00000", "2026-03-11T16:32:14.007Z")
-    assert (second["amount"], second["customerName"], second["contract"]) == (3_000, "Ana", "CTR-1")
+    assert (second["amount"], second["customerName"], second["contract"]) == (5_000, "Ana", "CTR-1")
     assert fake.invoices() == [second, first]
+
+
+INVOICE = response_properties("getInvoice")
+MINIMUM_AMOUNT = body_properties("createInvoice")["amount"]["minimum"]
+DOCUMENT_TYPES = body_properties("createInvoice")["documentType"]["enum"]
 
 
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"amount": 100}, "Amount must be between 3000 and 550000000"),
-        ({"reference": ""}, "reference must not be empty"),
-        ({"redirect_url": "merchant.example.com"}, "redirectUrl must be an absolute http or https URL"),
-        ({"document_type": "passport"}, "documentType must be one of"),
+        ({"amount": MINIMUM_AMOUNT - 1}, f"amount: {MINIMUM_AMOUNT - 1} is less than the minimum of {MINIMUM_AMOUNT}"),
+        ({"reference": ""}, "reference: '' should be non-empty"),
+        ({"redirect_url": "merchant.example.com"}, "redirectUrl: 'merchant.example.com' is not a 'uri'"),
+        ({"document_type": made_up_value(DOCUMENT_TYPES)}, "documentType: .* is not one of"),
+        ({"fields": {"amount": "many"}}, "amount: 'many' is not of type 'integer'"),
     ],
 )
-def test_create_invoice_applies_the_api_rules(fake: FakePalomma, arguments: dict[str, object], message: str) -> None:
+def test_create_invoice_applies_the_specs_rules(fake: FakePalomma, arguments: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         fake.create_invoice(**arguments)  # type: ignore[arg-type]
     assert fake.invoices() == []
+
+
+def test_create_invoice_takes_any_field_of_the_request_by_its_wire_name(fake: FakePalomma) -> None:
+    invoice = fake.create_invoice(fields={"customerName": "Ana", "reference": "INV-7", "notInTheSpec": 1})
+    assert (invoice["customerName"], invoice["reference"]) == ("Ana", "INV-7")
+    assert fake._store.require(invoice["id"]).fields["notInTheSpec"] == 1
 
 
 def test_create_invoice_refuses_a_used_reference(fake: FakePalomma) -> None:
@@ -96,8 +108,8 @@ def test_pay_takes_method_source_amount_and_time(fake: FakePalomma) -> None:
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"method": "cash"}, "method must be one of"),
-        ({"source": "email"}, "source must be one of"),
+        ({"method": made_up_value(INVOICE["paymentMethod"]["enum"])}, "method must be one of"),
+        ({"source": made_up_value(INVOICE["paymentSource"]["enum"])}, "source must be one of"),
         ({"amount": 0}, "amount must be a positive integer"),
         ({"amount": 10.5}, "amount must be a positive integer"),
         ({"at": datetime(2026, 3, 11, 12, 0)}, "timezone-aware"),
@@ -183,15 +195,26 @@ def test_a_settlement_is_processing_until_its_cycle_runs_then_paid(fake: FakePal
     assert fake.settlement(date(2026, 3, 11), "13") == {**settlement, "status": "paid"}
 
 
-def test_a_settlement_status_can_be_pinned_and_unpinned(fake: FakePalomma) -> None:
+def test_a_settlement_status_can_be_pinned_to_each_of_the_specs_and_unpinned(fake: FakePalomma) -> None:
+    statuses = enum(response_properties("getSettlement")["status"]["enum"])
     fake.pay(fake.create_invoice()["id"])
-    for status in ("error", "credited", "paid", "processing"):
+    for status in statuses:
         fake.set_settlement_status("2026-03-11", "13", status)
         assert fake.settlement("2026-03-11", "13")["status"] == status  # type: ignore[index]
     fake.set_settlement_status("2026-03-11", "13", None)
     assert fake.settlement("2026-03-11", "13")["status"] == "processing"  # type: ignore[index]
     with pytest.raises(ValueError, match="status must be one of"):
-        fake.set_settlement_status("2026-03-11", "13", "refunded")
+        fake.set_settlement_status("2026-03-11", "13", made_up_value(statuses))
+
+
+@pytest.mark.parametrize("method", enum(INVOICE["paymentMethod"]["enum"]))
+def test_every_payment_method_of_the_spec_can_pay(fake: FakePalomma, method: str) -> None:
+    assert fake.pay(fake.create_invoice()["id"], method=method)["paymentMethod"] == method
+
+
+@pytest.mark.parametrize("source", enum(INVOICE["paymentSource"]["enum"]))
+def test_every_payment_source_of_the_spec_can_pay(fake: FakePalomma, source: str) -> None:
+    assert fake.pay(fake.create_invoice()["id"], source=source)["paymentSource"] == source
 
 
 def test_cancelled_and_unpaid_invoices_are_not_settled(fake: FakePalomma) -> None:

@@ -22,6 +22,9 @@ from palomma_client import (
     SettlementStatus,
 )
 from palomma_client.testing import FakePalomma
+from tests.testing.support import query_schema
+
+LIMIT = query_schema("listInvoices", "limit")
 
 NEW_INVOICE: dict[str, Any] = {
     "reference": "INV-2026-0001",
@@ -118,29 +121,33 @@ async def test_listing_nothing_yields_nothing_with_one_request(fake: FakePalomma
 
 
 async def test_exactly_one_full_page_takes_one_request(fake: FakePalomma, palomma: PalommaClient) -> None:
-    created = [fake.create_invoice()["id"] for _ in range(20)]
+    created = [fake.create_invoice()["id"] for _ in range(LIMIT["default"])]
     pages = [page async for page in palomma.invoices.list().pages()]
-    assert [len(page.items) for page in pages] == [20]
+    assert [len(page.items) for page in pages] == [LIMIT["default"]]
     assert pages[0].cursor is None
     assert [invoice.id for invoice in pages[0].items] == created[::-1]
     assert len(fake.requests) == 1
 
 
-async def test_limit_1_pages_one_invoice_at_a_time(fake: FakePalomma, palomma: PalommaClient) -> None:
-    created = [fake.create_invoice()["id"] for _ in range(3)]
-    invoices = await palomma.invoices.list(limit=1).to_list()
+async def test_the_smallest_limit_pages_through_three_pages(fake: FakePalomma, palomma: PalommaClient) -> None:
+    smallest = LIMIT["minimum"]
+    created = [fake.create_invoice()["id"] for _ in range(3 * smallest)]
+    invoices = await palomma.invoices.list(limit=smallest).to_list()
     assert [invoice.id for invoice in invoices] == created[::-1]
-    assert [request.params.get("limit") for request in fake.requests] == ["1", "1", "1"]
+    assert [request.params.get("limit") for request in fake.requests] == [str(smallest)] * 3
     assert "cursor" not in fake.requests[0].params
     assert all("cursor" in request.params for request in fake.requests[1:])
 
 
-async def test_limit_100_pages_150_invoices_in_two_requests(fake: FakePalomma, palomma: PalommaClient) -> None:
-    for _ in range(150):
-        fake.create_invoice(amount=3_000)
-    pages = [page async for page in palomma.invoices.list(limit=100).pages()]
-    assert [len(page.items) for page in pages] == [100, 50]
-    assert len({invoice.id for page in pages for invoice in page.items}) == 150
+async def test_the_largest_limit_pages_one_and_a_half_pages_in_two_requests(
+    fake: FakePalomma, palomma: PalommaClient
+) -> None:
+    largest = LIMIT["maximum"]
+    for _ in range(largest + largest // 2):
+        fake.create_invoice()
+    pages = [page async for page in palomma.invoices.list(limit=largest).pages()]
+    assert [len(page.items) for page in pages] == [largest, largest // 2]
+    assert len({invoice.id for page in pages for invoice in page.items}) == largest + largest // 2
 
 
 async def test_max_items_stops_early(fake: FakePalomma, palomma: PalommaClient) -> None:

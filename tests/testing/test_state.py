@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from palomma_client.testing._fake import _invoice_shape
 from palomma_client.testing._state import (
     COLOMBIA,
     InvoiceRecord,
@@ -13,8 +14,7 @@ from palomma_client.testing._state import (
     next_settlement_cycle,
     settlement_instant,
 )
-
-START = datetime(2026, 3, 11, 16, 32, 14, 7000, tzinfo=UTC)
+from tests.testing.support import SPEC, START, body_properties, operation, response_properties
 
 
 def _colombia(day: int, hour: int, minute: int = 0, second: int = 0, millisecond: int = 0) -> datetime:
@@ -63,19 +63,25 @@ def test_timestamps_are_utc_with_milliseconds_and_z() -> None:
     assert format_timestamp(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)) == "2026-01-02T03:04:05.000Z"
 
 
+SHAPE = _invoice_shape(SPEC, operation("createInvoice"))
+
+
 def _record(**changes: object) -> InvoiceRecord:
     record = InvoiceRecord(
         id="01HQY8EW1H9YGH5PAV5Y2M9R3T",
-        reference="INV-2026-0001",
         status="ready",
-        amount=1_850_000,
-        description="Canon de arrendamiento marzo 2026",
-        contract="00000",
-        customer_document_number="900123456",
+        fields={
+            "reference": "INV-2026-0001",
+            "amount": 1_850_000,
+            "description": "Canon de arrendamiento marzo 2026",
+            "contract": "00000",
+            "customerDocumentNumber": "900123456",
+            "redirectUrl": "https://merchant.example.com/payments/return",
+        },
         created_at=START,
         expiration_date=START + timedelta(minutes=5),
         payment_url="https://pagos.palomma.com/pay/merchant_123/01HQY8EW1H9YGH5PAV5Y2M9R3T",
-        redirect_url="https://merchant.example.com/payments/return",
+        shape=SHAPE,
     )
     for name, value in changes.items():
         setattr(record, name, value)
@@ -83,7 +89,9 @@ def _record(**changes: object) -> InvoiceRecord:
 
 
 def test_a_ready_invoice_serialises_like_the_spec_example_without_absent_fields() -> None:
-    assert _record(customer_name="Inmobiliaria Ejemplo SAS").to_json() == {
+    named = _record()
+    named.fields["customerName"] = "Inmobiliaria Ejemplo SAS"
+    assert named.to_json() == {
         "id": "01HQY8EW1H9YGH5PAV5Y2M9R3T",
         "reference": "INV-2026-0001",
         "status": "ready",
@@ -122,3 +130,26 @@ def test_a_paid_invoice_shows_its_payment_and_no_longer_its_expiry() -> None:
         "settlementTime": "16",
         "paymentId": "payin_8JkM2P",
     }
+
+
+def test_an_invoice_lists_its_fields_in_the_specs_order() -> None:
+    invoice = _record(
+        status="paid",
+        payment_date=START,
+        payment_method="pse",
+        payment_source="link",
+        payment_amount=1_850_000,
+        settlement_date=date(2026, 3, 11),
+        settlement_cycle="13",
+        payment_id="payin_8JkM2P",
+    ).to_json()
+    order = [name for name in SHAPE.invoice.names if name in invoice]
+    assert list(invoice) == order
+
+
+def test_only_request_fields_that_an_invoice_defines_are_echoed() -> None:
+    invoice = _record().to_json()
+    assert "redirectUrl" not in SHAPE.invoice.names
+    assert "redirectUrl" not in invoice
+    sent = body_properties("createInvoice")
+    assert SHAPE.echoed == {name for name in response_properties("getInvoice") if name in sent}

@@ -1,0 +1,377 @@
+"""The OpenAPI document the fake serves, read once: its operations, their parameters and schemas.
+
+By default that is the copy of openapi.yaml shipped in the package (`palomma_client/_generated/openapi.json`,
+written by `make generate`), so the fake follows the spec the SDK was generated from. Everything the
+fake knows about routes, parameters, limits, enumerations and response shapes is read from here.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.resources
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+__all__ = [
+    "HTTP_METHODS",
+    "SPEC_URI",
+    "ApiSpec",
+    "MediaType",
+    "Operation",
+    "Parameter",
+    "RequestBody",
+    "SpecError",
+    "load_shipped_spec",
+]
+
+SPEC_URI = "urn:palomma-client:openapi"
+"""The URI the document is registered under for `$ref` resolution while validating."""
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+_PARAMETER_IN_TEMPLATE = re.compile(r"\{([^{}/]+)\}")
+
+
+class SpecError(ValueError):
+    """The OpenAPI document is one the fake cannot serve."""
+
+
+def load_shipped_spec() -> dict[str, Any]:
+    """Return the OpenAPI document shipped with the package, as a fresh, mutable dict."""
+    resource = importlib.resources.files("palomma_client._generated").joinpath("openapi.json")
+    document: dict[str, Any] = json.loads(resource.read_text(encoding="utf-8"))
+    return document
+
+
+def escape_pointer_token(token: str) -> str:
+    """Escape one JSON Pointer reference token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _unescape_pointer_token(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A path, query or header parameter of an operation.
+
+    Attributes:
+        name: The name on the wire.
+        location: `path`, `query` or `header`.
+        required: Whether the request must carry it.
+        schema: The parameter's schema, with a top-level `$ref` followed.
+        schema_pointer: Where that schema is in the document, for the validator.
+        example: The parameter's `example`, if the spec gives one.
+    """
+
+    name: str
+    location: str
+    required: bool
+    schema: Mapping[str, Any]
+    schema_pointer: str
+    example: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class MediaType:
+    """One media type of a request body or response.
+
+    Attributes:
+        name: The media type (`application/json`).
+        schema_pointer: Where its schema is in the document, if it has one.
+        node: The media type object itself (its `example`, `examples`, ...).
+        pointer: Where the media type object is in the document.
+    """
+
+    name: str
+    schema_pointer: str | None
+    node: Mapping[str, Any]
+    pointer: str
+
+    @property
+    def is_json(self) -> bool:
+        """Whether the body is JSON (`application/json` or a `+json` type)."""
+        return _is_json(self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestBody:
+    """An operation's request body: whether it is required and which media types it accepts."""
+
+    required: bool
+    media_types: tuple[MediaType, ...]
+
+    def json_media_type(self) -> MediaType | None:
+        """Return the first JSON media type, the one the fake parses and validates."""
+        return next((media for media in self.media_types if media.is_json), None)
+
+    def accepts(self, content_type: str) -> bool:
+        """Return whether a `Content-Type` (parameters ignored) is one the body may be sent as."""
+        media = content_type.partition(";")[0].strip().lower()
+        for declared in self.media_types:
+            name = declared.name.lower()
+            if media == name or name in ("*/*", "") or (name.endswith("/*") and media.startswith(name[:-1])):
+                return True
+            # A client may send a JSON body under a +json type; JSON is what is parsed either way.
+            if declared.is_json and _is_json(media):
+                return True
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One operation of the spec, with everything needed to route, validate and answer it.
+
+    Attributes:
+        operation_id: The spec's `operationId` (or `METHOD path` when it has none).
+        method: The HTTP method, upper case.
+        path: The path template relative to the server (`/invoices/{id}`).
+        parameters: Its parameters, path-level ones merged in.
+        body: Its request body, if it declares one.
+        success_status: The status of its first 2xx response.
+        success: The JSON media type of that response, if it has one.
+        pattern: Matches a path relative to the base path; one group per path parameter.
+        path_names: The path parameters' names, in the order of the pattern's groups.
+    """
+
+    operation_id: str
+    method: str
+    path: str
+    parameters: tuple[Parameter, ...]
+    body: RequestBody | None
+    success_status: int
+    success: MediaType | None
+    pattern: re.Pattern[str]
+    path_names: tuple[str, ...]
+
+    def match(self, path: str) -> dict[str, str] | None:
+        """Return the path parameters if `path` (relative to the server) fits this operation's template."""
+        found = self.pattern.fullmatch(path)
+        if found is None:
+            return None
+        return {name: found.group(index + 1) for index, name in enumerate(self.path_names)}
+
+
+class ApiSpec:
+    """An OpenAPI 3.0 document, read for what the fake needs.
+
+    Args:
+        document: The parsed document (JSON or YAML loaded into dicts and lists); it is copied.
+
+    Raises:
+        SpecError: If it is not an OpenAPI 3.0 document with paths the fake can serve.
+    """
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.document: dict[str, Any] = copy.deepcopy(dict(document))
+        version = self.document.get("openapi")
+        if not isinstance(version, str) or not version.startswith("3.0."):
+            raise SpecError(f"The fake serves OpenAPI 3.0 documents; this one says openapi: {version!r}")
+        servers = self.document.get("servers") or [{"url": "/"}]
+        self.base_path = urlsplit(str(servers[0].get("url", "/"))).path.rstrip("/")
+        """The path all operations live under, from the first server's URL (`/v1`)."""
+        self.operations: tuple[Operation, ...] = tuple(self._read_operations())
+        self._by_id = {operation.operation_id: operation for operation in self.operations}
+
+    # --- reading the document -----------------------------------------------------------------------
+
+    def at(self, pointer: str) -> Any:
+        """Return the node at a JSON Pointer (`/components/schemas/Invoice`).
+
+        Raises:
+            SpecError: If nothing is there.
+        """
+        node: Any = self.document
+        for token in pointer.split("/")[1:]:
+            key = _unescape_pointer_token(token)
+            try:
+                node = node[int(key)] if isinstance(node, list) else node[key]
+            except (KeyError, IndexError, ValueError, TypeError):
+                raise SpecError(f"Nothing at {pointer!r} in the OpenAPI document") from None
+        return node
+
+    def resolve(self, node: Any, pointer: str) -> tuple[Any, str]:
+        """Follow `$ref`s (local ones, `#/...`) from a node; return the node reached and its pointer.
+
+        Raises:
+            SpecError: For a reference outside the document, or a loop of references.
+        """
+        seen: set[str] = set()
+        while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+            reference: str = node["$ref"]
+            if not reference.startswith("#"):
+                raise SpecError(f"The fake resolves only references within the document, not {reference!r}")
+            pointer = reference[1:]
+            if pointer in seen:
+                raise SpecError(f"A loop of references through {reference!r}")
+            seen.add(pointer)
+            node = self.at(pointer)
+        return node, pointer
+
+    def schema_at(self, pointer: str) -> dict[str, Any]:
+        """Return the schema at `pointer` with its top-level `$ref`s followed (`{}` for a non-schema)."""
+        node, _ = self.resolve(self.at(pointer), pointer)
+        return dict(node) if isinstance(node, Mapping) else {}
+
+    def object_properties(self, pointer: str) -> tuple[dict[str, tuple[dict[str, Any], str]], tuple[str, ...]]:
+        """Return an object schema's properties (name -> (schema, pointer)) and its required names.
+
+        `allOf` members contribute their properties too, in order.
+        """
+        properties: dict[str, tuple[dict[str, Any], str]] = {}
+        required: list[str] = []
+        for schema, schema_pointer in self._all_of(pointer):
+            for name in schema.get("properties", {}):
+                if name not in properties:
+                    property_pointer = f"{schema_pointer}/properties/{escape_pointer_token(name)}"
+                    properties[name] = (self.schema_at(property_pointer), property_pointer)
+            required += [name for name in schema.get("required", []) if name not in required]
+        return properties, tuple(required)
+
+    def _all_of(self, pointer: str) -> Iterator[tuple[dict[str, Any], str]]:
+        node, pointer = self.resolve(self.at(pointer), pointer)
+        if not isinstance(node, Mapping):
+            return
+        yield dict(node), pointer
+        for index, _ in enumerate(node.get("allOf", [])):
+            yield from self._all_of(f"{pointer}/allOf/{index}")
+
+    def operation(self, operation_id: str) -> Operation | None:
+        """Return the operation with this `operationId`, or `None`."""
+        return self._by_id.get(operation_id)
+
+    def find(self, method: str, path: str) -> tuple[Operation | None, dict[str, str], tuple[str, ...]]:
+        """Route a request.
+
+        Args:
+            method: The request's method.
+            path: The request's full path (with the base path, `/v1/invoices`).
+
+        Returns:
+            The operation (or `None`), its path parameters, and the methods the path allows (empty when
+            no operation has this path: a 404 rather than a 405).
+        """
+        if self.base_path:
+            if not path.startswith(self.base_path + "/"):
+                return None, {}, ()
+            path = path[len(self.base_path) :]
+        allowed: list[str] = []
+        for operation in self.operations:
+            parameters = operation.match(path)
+            if parameters is None:
+                continue
+            if operation.method == method.upper():
+                return operation, parameters, ()
+            allowed.append(operation.method)
+        return None, {}, tuple(allowed)
+
+    # --- operations -----------------------------------------------------------------------------------
+
+    def _read_operations(self) -> Iterator[Operation]:
+        paths = self.document.get("paths")
+        if not isinstance(paths, Mapping) or not paths:
+            raise SpecError("The OpenAPI document has no paths")
+        for template, item in paths.items():
+            item_pointer = f"/paths/{escape_pointer_token(template)}"
+            item, item_pointer = self.resolve(item, item_pointer)
+            shared = self._parameters(item.get("parameters", []), f"{item_pointer}/parameters")
+            for method in HTTP_METHODS:
+                if method in item:
+                    yield self._operation(template, method, item[method], f"{item_pointer}/{method}", shared)
+
+    def _operation(
+        self, template: str, method: str, node: Mapping[str, Any], pointer: str, shared: list[Parameter]
+    ) -> Operation:
+        own = self._parameters(node.get("parameters", []), f"{pointer}/parameters")
+        # Operation-level parameters override path-level ones with the same name and location.
+        overridden = {(parameter.name, parameter.location) for parameter in own}
+        parameters = [p for p in shared if (p.name, p.location) not in overridden] + own
+        body = None
+        if "requestBody" in node:
+            body_node, body_pointer = self.resolve(node["requestBody"], f"{pointer}/requestBody")
+            body = RequestBody(
+                required=bool(body_node.get("required", False)),
+                media_types=self._media_types(body_node, body_pointer),
+            )
+        status, success = self._success(node.get("responses", {}), f"{pointer}/responses")
+        names = tuple(_PARAMETER_IN_TEMPLATE.findall(template))
+        regex = "".join(
+            re.escape(part) if index % 2 == 0 else "([^/]+)"
+            for index, part in enumerate(_PARAMETER_IN_TEMPLATE.split(template))
+        )
+        return Operation(
+            operation_id=str(node.get("operationId") or f"{method.upper()} {template}"),
+            method=method.upper(),
+            path=template,
+            parameters=tuple(parameters),
+            body=body,
+            success_status=status,
+            success=success,
+            pattern=re.compile(regex),
+            path_names=names,
+        )
+
+    def _parameters(self, nodes: list[Any], pointer: str) -> list[Parameter]:
+        parameters = []
+        for index, raw in enumerate(nodes):
+            node, node_pointer = self.resolve(raw, f"{pointer}/{index}")
+            location = node.get("in")
+            if location not in ("path", "query", "header"):
+                continue  # cookies are not checked
+            if "schema" in node:
+                schema_pointer = f"{node_pointer}/schema"
+            else:
+                # A parameter may give its schema under `content` instead (a JSON-encoded value).
+                media = next(iter(node.get("content", {})), None)
+                if media is None:
+                    continue
+                schema_pointer = f"{node_pointer}/content/{escape_pointer_token(media)}/schema"
+            parameters.append(
+                Parameter(
+                    name=str(node["name"]),
+                    location=location,
+                    required=bool(node.get("required", location == "path")),
+                    schema=self.schema_at(schema_pointer),
+                    schema_pointer=schema_pointer,
+                    example=node.get("example"),
+                )
+            )
+        return parameters
+
+    def _media_types(self, node: Mapping[str, Any], pointer: str) -> tuple[MediaType, ...]:
+        content = node.get("content", {})
+        return tuple(
+            MediaType(
+                name=name,
+                schema_pointer=(
+                    f"{pointer}/content/{escape_pointer_token(name)}/schema" if "schema" in media else None
+                ),
+                node=media,
+                pointer=f"{pointer}/content/{escape_pointer_token(name)}",
+            )
+            for name, media in content.items()
+        )
+
+    def _success(self, responses: Mapping[str, Any], pointer: str) -> tuple[int, MediaType | None]:
+        codes = sorted(code for code in map(str, responses) if code.isdigit() and code.startswith("2"))
+        if not codes:
+            # `default` (or a 2XX range) documents success without a number: answer 200.
+            code = next((code for code in ("2XX", "2xx", "default") if code in responses), None)
+            if code is None:
+                return 200, None
+            status = 200
+        else:
+            code, status = codes[0], int(codes[0])
+        node, node_pointer = self.resolve(responses[code], f"{pointer}/{escape_pointer_token(code)}")
+        media = next((media for media in self._media_types(node, node_pointer) if media.is_json), None)
+        return status, media
+
+
+def _is_json(media_type: str) -> bool:
+    name = media_type.partition(";")[0].strip().lower()
+    return name == "application/json" or name.endswith("+json")

@@ -1,0 +1,167 @@
+"""Helpers shared by the fake's tests: the shipped spec, values read from it, and modified copies of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from palomma_client.testing import DEFAULT_API_KEY
+from palomma_client.testing._spec import ApiSpec, Operation, load_shipped_spec
+
+# 11:32:14.007 in Colombia: the next settlement cycle is 13:00 the same day.
+START = datetime(2026, 3, 11, 16, 32, 14, 7000, tzinfo=UTC)
+AUTH = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
+
+SPEC = ApiSpec(load_shipped_spec())
+"""The spec shipped in the package, the one a FakePalomma serves by default."""
+
+
+def invoice_body(**changes: Any) -> dict[str, Any]:
+    """The spec's minimum valid createInvoice payload, with changes (a None value removes the field)."""
+    body: dict[str, Any] = {
+        "reference": "INV-2026-0001",
+        "amount": 1_850_000,
+        "description": "Canon de arrendamiento marzo 2026",
+        "redirectUrl": "https://merchant.example.com/payments/return",
+        "customerDocumentNumber": "900123456",
+    }
+    body.update(changes)
+    return {name: value for name, value in body.items() if value is not None}
+
+
+def operation(operation_id: str, spec: ApiSpec = SPEC) -> Operation:
+    """The spec's operation with this id (the test fails if there is none)."""
+    found = spec.operation(operation_id)
+    assert found is not None, f"the spec has no operation {operation_id}"
+    return found
+
+
+def body_schema(operation_id: str, spec: ApiSpec = SPEC) -> dict[str, Any]:
+    """The JSON request body schema of an operation, `$ref` followed."""
+    body = operation(operation_id, spec).body
+    assert body is not None
+    media = body.json_media_type()
+    assert media is not None
+    assert media.schema_pointer is not None
+    return spec.schema_at(media.schema_pointer)
+
+
+def response_properties(operation_id: str, spec: ApiSpec = SPEC) -> dict[str, dict[str, Any]]:
+    """The properties of an operation's success response schema, each `$ref` followed."""
+    success = operation(operation_id, spec).success
+    assert success is not None
+    assert success.schema_pointer is not None
+    properties, _ = spec.object_properties(success.schema_pointer)
+    return {name: schema for name, (schema, _) in properties.items()}
+
+
+def body_properties(operation_id: str, spec: ApiSpec = SPEC) -> dict[str, dict[str, Any]]:
+    """The properties of an operation's JSON request body schema, each `$ref` followed."""
+    body = operation(operation_id, spec).body
+    assert body is not None
+    media = body.json_media_type()
+    assert media is not None
+    assert media.schema_pointer is not None
+    properties, _ = spec.object_properties(media.schema_pointer)
+    return {name: schema for name, (schema, _) in properties.items()}
+
+
+def query_schema(operation_id: str, name: str, spec: ApiSpec = SPEC) -> dict[str, Any]:
+    """The schema of one query parameter of an operation."""
+    for parameter in operation(operation_id, spec).parameters:
+        if parameter.location == "query" and parameter.name == name:
+            return dict(parameter.schema)
+    raise AssertionError(f"{operation_id} has no query parameter {name}")
+
+
+def enum(values: Iterable[Any]) -> list[Any]:
+    """The values of an enumeration, checked to be there: a test about them must test something."""
+    listed = list(values)
+    assert listed, "the spec lists no values here"
+    return listed
+
+
+def made_up_value(values: Iterable[Any]) -> str:
+    """A value the enumeration does not contain, and cannot, however the spec grows: all its values joined."""
+    listed = [str(value) for value in enum(values)]
+    value = "-".join(listed) + "-not-in-the-spec"
+    assert value not in listed
+    return value
+
+
+def spec_with_tenant_email() -> dict[str, Any]:
+    """The shipped spec as if the vendor had added an optional `tenantEmail` to both invoice schemas."""
+    document = load_shipped_spec()
+    field = {"type": "string", "format": "email", "description": "The tenant's email address."}
+    for name in ("CreateInvoiceRequest", "Invoice"):
+        document["components"]["schemas"][name]["properties"]["tenantEmail"] = dict(field)
+    return document
+
+
+def spec_with_cancel_invoice(*, example: dict[str, Any] | None) -> dict[str, Any]:
+    """The shipped spec plus `cancelInvoice`, POST /invoices/{id}/cancel, which the fake does not model.
+
+    It takes an optional JSON body `{"reason": "..."}` (a non-empty string) so that its request
+    validation shows; its 200 is an `Invoice`, with `example` as the example when given.
+    """
+    document = load_shipped_spec()
+    media: dict[str, Any] = {"schema": {"$ref": "#/components/schemas/Invoice"}}
+    if example is not None:
+        media["examples"] = {"cancelled": {"value": example}}
+    document["paths"]["/invoices/{id}/cancel"] = {
+        "post": {
+            "tags": ["Invoices"],
+            "summary": "Cancel invoice",
+            "operationId": "cancelInvoice",
+            "parameters": [
+                {
+                    "in": "path",
+                    "name": "id",
+                    "required": True,
+                    "schema": {"type": "string"},
+                    "example": "01HQY8EW1H9YGH5PAV5Y2M9R3T",
+                }
+            ],
+            "requestBody": {
+                "required": False,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"reason": {"type": "string", "minLength": 1}},
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": {"description": "Cancelled invoice", "content": {"application/json": media}},
+                "404": {"$ref": "#/components/responses/NotFound"},
+            },
+        }
+    }
+    return document
+
+
+def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, Any]:
+    """A request for an operation built from the spec's own examples: its full path and its JSON body.
+
+    Path parameters take their examples; a body takes the request body's first example.
+    """
+    path = item.path
+    for parameter in item.parameters:
+        if parameter.location == "path":
+            path = path.replace("{" + parameter.name + "}", str(parameter.example))
+    body = None
+    if item.body is not None:
+        media = item.body.json_media_type()
+        assert media is not None
+        examples = [entry["value"] for entry in media.node.get("examples", {}).values()]
+        body = media.node.get("example", examples[0] if examples else None)
+    return spec.base_path + path, body
+
+
+def operations(spec: ApiSpec = SPEC) -> Iterator[Operation]:
+    """Every operation of the spec, checked to be some."""
+    assert spec.operations
+    yield from spec.operations

@@ -1,0 +1,164 @@
+"""A FakePalomma follows the spec it is given: fields, limits, routes and base path change with no code change."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx2
+import pytest
+
+from palomma_client.testing import FAKE_BASE_URL, FakeClock, FakePalomma
+from palomma_client.testing._app import MODELED_OPERATIONS
+from palomma_client.testing._spec import SpecError, load_shipped_spec
+from tests.testing.support import AUTH, START, invoice_body, spec_with_tenant_email
+
+
+@contextlib.asynccontextmanager
+async def _serving(document: dict[str, Any], base_url: str = FAKE_BASE_URL) -> AsyncIterator[httpx2.AsyncClient]:
+    fake = FakePalomma(spec=document, clock=FakeClock(START))
+    transport = httpx2.ASGITransport(app=fake.app)
+    async with httpx2.AsyncClient(transport=transport, base_url=base_url, headers=AUTH) as http:
+        yield http
+
+
+# --- fields the vendor adds ----------------------------------------------------------------------------
+
+
+async def test_a_field_added_to_both_invoice_schemas_is_echoed_everywhere() -> None:
+    async with _serving(spec_with_tenant_email()) as http:
+        created = await http.post("/invoices", json=invoice_body(tenantEmail="ana@example.com"))
+        assert created.status_code == 200
+        invoice = created.json()
+        assert invoice["tenantEmail"] == "ana@example.com"
+        assert (await http.get(f"/invoices/{invoice['id']}")).json() == invoice
+        assert (await http.get("/invoices")).json()["items"] == [invoice]
+
+
+async def test_an_added_field_takes_its_place_in_the_specs_order() -> None:
+    document = spec_with_tenant_email()
+    async with _serving(document) as http:
+        invoice = (await http.post("/invoices", json=invoice_body(tenantEmail="ana@example.com"))).json()
+    order = list(document["components"]["schemas"]["Invoice"]["properties"])
+    assert list(invoice) == [name for name in order if name in invoice]
+
+
+async def test_an_added_field_is_validated_as_the_spec_says() -> None:
+    async with _serving(spec_with_tenant_email()) as http:
+        response = await http.post("/invoices", json=invoice_body(tenantEmail="nobody"))
+    assert (response.status_code, response.json()) == (400, {"error": "tenantEmail: 'nobody' is not a 'email'"})
+
+
+def test_create_invoice_echoes_an_added_field_given_by_its_wire_name() -> None:
+    fake = FakePalomma(spec=spec_with_tenant_email())
+    invoice = fake.create_invoice(fields={"tenantEmail": "ana@example.com"})
+    assert invoice["tenantEmail"] == "ana@example.com"
+    assert fake.invoice(invoice["id"]) == invoice
+
+
+async def test_with_the_shipped_spec_the_same_field_is_kept_but_not_shown(fake: FakePalomma) -> None:
+    invoice = fake.create_invoice(fields={"tenantEmail": "ana@example.com"})
+    assert "tenantEmail" not in invoice
+    assert fake._store.require(invoice["id"]).fields["tenantEmail"] == "ana@example.com"
+
+
+async def test_a_field_the_spec_requires_on_invoices_but_never_sent_is_made_up() -> None:
+    document = load_shipped_spec()
+    invoice_schema = document["components"]["schemas"]["Invoice"]
+    invoice_schema["properties"]["portfolio"] = {"type": "string", "enum": ["residential", "commercial"]}
+    invoice_schema["required"].append("portfolio")
+    async with _serving(document) as http:
+        invoice = (await http.post("/invoices", json=invoice_body())).json()
+    assert invoice["portfolio"] == "residential"
+
+
+# --- limits and defaults the vendor changes --------------------------------------------------------------
+
+
+async def test_a_changed_page_size_limit_and_default_apply_at_once() -> None:
+    document = load_shipped_spec()
+    limit = next(
+        parameter for parameter in document["paths"]["/invoices"]["get"]["parameters"] if parameter["name"] == "limit"
+    )
+    limit["schema"].update(maximum=7, default=3)
+    fake = FakePalomma(spec=document)
+    for _ in range(8):
+        fake.create_invoice()
+    async with httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL, headers=AUTH
+    ) as http:
+        assert (await http.get("/invoices")).json()["count"] == 3
+        assert (await http.get("/invoices", params={"limit": 7})).json()["count"] == 7
+        too_many = await http.get("/invoices", params={"limit": 8})
+    assert too_many.json() == {"error": "limit: 8 is greater than the maximum of 7"}
+
+
+async def test_a_changed_amount_bound_applies_at_once() -> None:
+    document = load_shipped_spec()
+    document["components"]["schemas"]["CreateInvoiceRequest"]["properties"]["amount"]["minimum"] = 10_000
+    async with _serving(document) as http:
+        response = await http.post("/invoices", json=invoice_body(amount=9_999))
+    assert response.json() == {"error": "amount: 9999 is less than the minimum of 10000"}
+
+
+def test_the_fake_keeps_its_own_copy_of_the_spec() -> None:
+    document = load_shipped_spec()
+    fake = FakePalomma(spec=document)
+    document["components"]["schemas"]["CreateInvoiceRequest"]["properties"]["amount"]["minimum"] = 10**9
+    assert fake.create_invoice(amount=10_000)["amount"] == 10_000
+
+
+# --- routes and the base path ----------------------------------------------------------------------------
+
+
+async def test_operations_live_under_the_first_servers_path() -> None:
+    document = load_shipped_spec()
+    document["servers"] = [{"url": "https://api.palomma.com/v2"}]
+    async with _serving(document, base_url="http://fake.palomma.test") as http:
+        assert (await http.get("/v2/invoices")).status_code == 200
+        assert (await http.get("/v1/invoices")).json() == {"error": "Not Found"}
+
+
+async def test_parameters_removed_from_the_spec_are_no_longer_checked() -> None:
+    document = load_shipped_spec()
+    document["paths"]["/invoices"]["get"]["parameters"] = []
+    async with _serving(document) as http:
+        response = await http.get("/invoices", params={"limit": "not checked any more"})
+    assert response.status_code == 200
+
+
+# --- documents the fake cannot serve ------------------------------------------------------------------------
+
+
+def _without_operation(operation_id: str) -> dict[str, Any]:
+    document = load_shipped_spec()
+    for item in document["paths"].values():
+        for method in [method for method, operation in item.items() if operation.get("operationId") == operation_id]:
+            del item[method]
+    return document
+
+
+@pytest.mark.parametrize("operation_id", sorted(MODELED_OPERATIONS))
+def test_a_spec_without_an_operation_the_fake_models_is_refused(operation_id: str) -> None:
+    with pytest.raises(SpecError, match=f"no operation '{operation_id}', which the fake models"):
+        FakePalomma(spec=_without_operation(operation_id))
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"openapi": "3.1.0"}, "serves OpenAPI 3.0 documents"),
+        ({"paths": {}}, "has no paths"),
+    ],
+)
+def test_documents_the_fake_cannot_read_are_refused_as_value_errors(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        FakePalomma(spec={**load_shipped_spec(), **changes})
+
+
+def test_a_reference_outside_the_document_is_refused() -> None:
+    document = load_shipped_spec()
+    document["paths"]["/invoices/{id}"]["get"]["parameters"][0] = {"$ref": "other.yaml#/components/parameters/Id"}
+    with pytest.raises(SpecError, match="only references within the document"):
+        FakePalomma(spec=document)
