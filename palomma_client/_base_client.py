@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import httpx2
 
@@ -27,11 +27,11 @@ from palomma_client._exceptions import (
 )
 from palomma_client._generated.errors import ResponseSchemaError
 from palomma_client._http import Backend, HTTPRequest, HTTPResponse, attempt_deadline
-from palomma_client._request import ApiRequest
+from palomma_client._request import NO_OPTIONS, ApiRequest, RequestOptions
 from palomma_client._resource import ParseResponse
 from palomma_client._retry import backoff_delay, may_retry
 
-__all__ = ["APIRequester", "OperationPolicy", "RequestSettings", "Sleep", "TimeoutOption"]
+__all__ = ["APIRequester", "OperationPolicy", "RequestSettings", "Sent", "Sleep", "TimeoutOption"]
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -67,12 +67,29 @@ class RequestSettings:
     sleep: Sleep
 
 
+@dataclass(frozen=True, slots=True)
+class Sent(Generic[T]):
+    """A request's parsed answer, with what raw responses show of how it came.
+
+    Attributes:
+        value: The parsed answer.
+        response: The HTTP answer it was parsed from.
+        retries_taken: How many times the request was sent again before this answer.
+        elapsed: Seconds from the first attempt's start to the answer, backoff included.
+    """
+
+    value: T
+    response: HTTPResponse
+    retries_taken: int
+    elapsed: float
+
+
 class OperationPolicy(Protocol):
     """How one operation is sent when repeating it blindly could do harm (see ``_policies.py``)."""
 
     async def send(
-        self, requester: APIRequester, request: ApiRequest, parse: ParseResponse[T], *, timeout: TimeoutOption
-    ) -> T:
+        self, requester: APIRequester, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions
+    ) -> Sent[T]:
         """Send ``request``, retrying only as this policy allows."""
         ...
 
@@ -87,7 +104,7 @@ class APIRequester:
         self.settings = settings
         self._policies = policies
 
-    async def send(self, request: ApiRequest, parse: ParseResponse[T], *, timeout: TimeoutOption = None) -> T:
+    async def send(self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions = NO_OPTIONS) -> T:
         """Send a request, retrying as its operation allows, and return the parsed answer.
 
         An operation with a policy of its own (such as creating an invoice) is
@@ -100,32 +117,48 @@ class APIRequester:
             APIStatusError: The response had an error status.
             APIResponseValidationError: A success status came with a body the spec does not allow.
         """
+        return (await self.send_for_raw(request, parse, options)).value
+
+    async def send_for_raw(
+        self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions = NO_OPTIONS
+    ) -> Sent[T]:
+        """``send``, keeping the HTTP answer and how many retries it took."""
         policy = self._policies.get(request.operation_id) if request.operation_id else None
         if policy is not None:
-            return await policy.send(self, request, parse, timeout=timeout)
-        return await self.send_with_retries(request, parse, timeout=timeout)
+            return await policy.send(self, request, parse, options)
+        return await self.send_with_retries(request, parse, options)
+
+    def max_retries(self, options: RequestOptions) -> int:
+        """The retries allowed for one call: its own ``max_retries``, else the client's."""
+        return self.settings.max_retries if options.max_retries is None else options.max_retries
 
     async def send_with_retries(
         self,
         request: ApiRequest,
         parse: ParseResponse[T],
+        options: RequestOptions = NO_OPTIONS,
         *,
-        timeout: TimeoutOption = None,
         retry_if: Callable[[PalommaError], bool] | None = None,
-    ) -> T:
+    ) -> Sent[T]:
         """Send a request, retrying failures for which ``retry_if`` (default: the method's rule) holds."""
         should_retry = retry_if or (lambda error: may_retry(request.method, error))
+        allowed = self.max_retries(options)
+        started = time.perf_counter()
         retries = 0
         while True:
             try:
-                return await self.attempt(request, parse, timeout=timeout, attempt=retries + 1)
+                value, response = await self.attempt(request, parse, options, attempt=retries + 1)
             except PalommaError as error:
-                if retries >= self.settings.max_retries or not should_retry(error):
+                if retries >= allowed or not should_retry(error):
                     raise
-                await self.wait_before_retry(request, retries, error)
+                await self.wait_before_retry(request, retries, allowed, error)
                 retries += 1
+            else:
+                return Sent(value, response, retries, time.perf_counter() - started)
 
-    async def wait_before_retry(self, request: ApiRequest, retries_so_far: int, error: PalommaError) -> None:
+    async def wait_before_retry(
+        self, request: ApiRequest, retries_so_far: int, allowed: int, error: PalommaError
+    ) -> None:
         """Back off before retry number ``retries_so_far + 1``, and log why."""
         delay = backoff_delay(retries_so_far, error)
         logger.info(
@@ -133,20 +166,22 @@ class APIRequester:
             request.describe(),
             delay,
             retries_so_far + 1,
-            self.settings.max_retries,
+            allowed,
             error,
         )
         await self.settings.sleep(delay)
 
-    async def attempt(self, request: ApiRequest, parse: ParseResponse[T], *, timeout: TimeoutOption, attempt: int) -> T:
-        """Send a request once and return its parsed answer.
+    async def attempt(
+        self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions, *, attempt: int
+    ) -> tuple[T, HTTPResponse]:
+        """Send a request once and return its parsed answer, and the HTTP answer.
 
         Raises:
             APIConnectionError: No response arrived.
             APIStatusError: The response had an error status.
             APIResponseValidationError: A success status came with a body the spec does not allow.
         """
-        response = await self._exchange(request, timeout=timeout, attempt=attempt)
+        response = await self._exchange(request, options, attempt=attempt)
         if not 200 <= response.status_code < 300:
             raise status_error_from_response(response.to_httpx())
         content = response.content
@@ -157,27 +192,43 @@ class APIRequester:
         except RecursionError:
             raise APIResponseValidationError(response.to_httpx(), "the body nests too deeply to read") from None
         try:
-            return parse(response.status_code, data)
+            return parse(response.status_code, data), response
         except ResponseSchemaError as error:
             problem = str(error) if content else "the body is empty"
             raise APIResponseValidationError(response.to_httpx(), problem) from None
         except RecursionError:
             raise APIResponseValidationError(response.to_httpx(), "the body nests too deeply to read") from None
 
-    async def _exchange(self, request: ApiRequest, *, timeout: TimeoutOption, attempt: int) -> HTTPResponse:
+    async def _exchange(self, request: ApiRequest, options: RequestOptions, *, attempt: int) -> HTTPResponse:
         settings = self.settings
         url = settings.base_url + request.path
-        if request.params:
+        params = request.params
+        if options.extra_query:
+            params = {**(params or {}), **options.extra_query}
+        if params:
             # Byte for byte what ``params=`` sends, but given ``params`` httpx
             # parses and rebuilds the whole URL a second time to merge them in.
-            url = f"{url}?{httpx2.QueryParams(request.params)}"
-        chosen = settings.timeout if timeout is None else timeout
-        if request.json is None:
-            headers, content = (None if settings.headers_on_pool else settings.headers), None
-        else:
-            headers = _JSON_CONTENT if settings.headers_on_pool else {**settings.headers, **_JSON_CONTENT}
-            content = _json_bytes(request.json)
-        outgoing = HTTPRequest(request.method, url, headers, content, chosen)
+            url = f"{url}?{httpx2.QueryParams(params)}"
+        chosen = settings.timeout if options.timeout is None else options.timeout
+        body = request.json
+        if options.extra_body:
+            body = {**(body if isinstance(body, dict) else {}), **options.extra_body}
+        headers: Mapping[str, str] | None = None if settings.headers_on_pool else settings.headers
+        if body is not None:
+            headers = _JSON_CONTENT if headers is None else {**headers, **_JSON_CONTENT}
+        dropped: tuple[str, ...] = ()
+        if options.extra_headers:
+            merged = dict(headers or {})
+            for name, value in options.extra_headers.items():
+                if value is None:
+                    dropped += (name,)
+                    merged.pop(name, None)
+                else:
+                    merged[name] = value
+            headers = merged
+        outgoing = HTTPRequest(
+            request.method, url, headers, None if body is None else _json_bytes(body), chosen, dropped
+        )
         started = time.perf_counter()
         try:
             response = await self.backend.send(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import math
 import os
 from collections.abc import Mapping
 from types import TracebackType
@@ -26,8 +25,9 @@ from palomma_client._http import ACCEPTED_ENCODINGS, Backend
 from palomma_client._httpx_backend import HttpxBackend, PoolGate
 from palomma_client._policies import OPERATION_POLICIES
 from palomma_client._request import ApiRequest
+from palomma_client._resource import request_options
 from palomma_client._resources import Invoices, Settlements
-from palomma_client._validation import path_segment
+from palomma_client._validation import check_headers, check_max_retries, check_timeout, path_segment
 
 __all__ = ["PalommaClient"]
 
@@ -47,16 +47,6 @@ def _check_api_key(api_key: object) -> str:
     return api_key
 
 
-def _check_timeout(timeout: object) -> float | httpx2.Timeout:
-    if isinstance(timeout, httpx2.Timeout):
-        return timeout
-    if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0 and math.isfinite(timeout):
-        return float(timeout)
-    raise InvalidParameterError(
-        "timeout", f"must be a positive, finite number of seconds or an httpx2.Timeout, got {timeout!r}"
-    )
-
-
 def _bounded(timeout: httpx2.Timeout) -> bool:
     return None not in (timeout.connect, timeout.read, timeout.write, timeout.pool)
 
@@ -65,12 +55,6 @@ def _check_max_response_bytes(limit: object) -> int:
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise InvalidParameterError("max_response_bytes", f"must be a positive whole number of bytes, got {limit!r}")
     return limit
-
-
-def _check_max_retries(max_retries: object) -> int:
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise InvalidParameterError("max_retries", f"must be a whole number of at least 0, got {max_retries!r}")
-    return max_retries
 
 
 class PalommaClient(GeneratedResources):
@@ -104,6 +88,7 @@ class PalommaClient(GeneratedResources):
         http_client: httpx2.AsyncClient | None = None,
         transport: httpx2.AsyncBaseTransport | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        default_headers: Mapping[str, str] | None = None,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         """Configure a client; no request is sent until a method is awaited.
@@ -123,6 +108,9 @@ class PalommaClient(GeneratedResources):
                 or ``httpx2.ASGITransport`` in tests. Not combined with ``http_client``.
             max_response_bytes: The largest answer read, counted after decompression; a larger one raises
                 ``ResponseTooLargeError`` (default 8 MiB: a page of 100 invoices is about 60 KB).
+            default_headers: Headers to send with every request, such as a correlation id. A
+                ``User-Agent`` given here is kept, with the SDK's own token appended; ``Authorization``
+                cannot be set this way.
             sleep: The coroutine function that waits between retries; tests replace it to avoid waiting.
 
         Raises:
@@ -131,7 +119,7 @@ class PalommaClient(GeneratedResources):
         """
         key = _check_api_key(api_key if api_key is not None else os.environ.get("PALOMMA_API_KEY"))
         environment_chosen, url = resolve_base_url(environment, base_url)
-        retries = _check_max_retries(max_retries)
+        retries = check_max_retries(max_retries)
         response_limit = _check_max_response_bytes(max_response_bytes)
         if http_client is not None and transport is not None:
             raise InvalidParameterError("transport", "give either http_client or transport, not both")
@@ -141,14 +129,13 @@ class PalommaClient(GeneratedResources):
                 "http_client", f"must be an httpx2.AsyncClient, got {type(http_client).__name__}{hint}"
             )
         if timeout is not None:
-            chosen_timeout: float | httpx2.Timeout = _check_timeout(timeout)
+            chosen_timeout: float | httpx2.Timeout = check_timeout(timeout)
         elif http_client is not None and _bounded(http_client.timeout):
             chosen_timeout = http_client.timeout
         else:
             chosen_timeout = DEFAULT_TIMEOUT
-        headers = _Headers(
-            {"Authorization": f"Bearer {key}", "User-Agent": USER_AGENT, "Accept-Encoding": ACCEPTED_ENCODINGS}
-        )
+        defaults = {} if default_headers is None else _check_default_headers(default_headers)
+        headers = _client_headers(key, defaults)
         if http_client is None:
             # The pool we own carries the fixed headers, so requests need not;
             # a pool of the user's is never changed, and gets them per request.
@@ -168,6 +155,7 @@ class PalommaClient(GeneratedResources):
         self._backend = backend
         self._owns_backend = True
         self._pool_headers: Mapping[str, str] | None = headers if http_client is None else None
+        self._default_headers = defaults
         self._pool_timeout = pool_timeout
         self._configure(headers, chosen_timeout, retries, response_limit, sleep)
 
@@ -219,17 +207,27 @@ class PalommaClient(GeneratedResources):
         return self._requester.settings.max_retries
 
     def with_options(
-        self, *, timeout: float | httpx2.Timeout | None = None, max_retries: int | None = None
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx2.Timeout | None = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
     ) -> PalommaClient:
-        """Return a client with other defaults that shares this one's connection pool and key.
+        """Return a client with other settings that shares this one's connection pool.
 
         ``palomma.with_options(max_retries=0).invoices.get(id)`` changes one call's
-        behaviour without a second pool. Closing the copy does not close the pool:
-        the original owns it.
+        behaviour without a second pool; ``palomma.with_options(api_key=merchant_key)``
+        serves another merchant on the same connections. Closing the copy does
+        not close the pool: the original owns it.
 
         Args:
+            api_key: Another API key, or ``None`` to keep this client's.
+            base_url: Another base URL, or ``None`` to keep this client's.
             timeout: The new timeout, or ``None`` to keep this client's.
             max_retries: The new retry count, or ``None`` to keep this client's.
+            default_headers: Headers merged over this client's own ``default_headers``.
 
         Returns:
             The new client.
@@ -241,10 +239,17 @@ class PalommaClient(GeneratedResources):
         copy = object.__new__(type(self))
         copy.__dict__.update(self.__dict__)
         copy._owns_backend = False
+        headers = settings.headers
+        if api_key is not None or default_headers is not None:
+            key = _check_api_key(api_key) if api_key is not None else _key_of(settings.headers)
+            copy._default_headers = {**self._default_headers, **_check_default_headers(default_headers or {})}
+            headers = _client_headers(key, copy._default_headers)
+        if base_url is not None:
+            copy._environment, copy._base_url = resolve_base_url(None, base_url)
         copy._configure(
-            settings.headers,
-            self._timeout if timeout is None else _check_timeout(timeout),
-            settings.max_retries if max_retries is None else _check_max_retries(max_retries),
+            headers,
+            self._timeout if timeout is None else check_timeout(timeout),
+            settings.max_retries if max_retries is None else check_max_retries(max_retries),
             settings.max_response_bytes,
             settings.sleep,
         )
@@ -259,7 +264,9 @@ class PalommaClient(GeneratedResources):
         params: Mapping[str, str] | None = None,
         json: Any = None,
         cast_to: type[T] | None = None,
+        extra_headers: Mapping[str, str | None] | None = None,
         timeout: float | httpx2.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Any:
         """Call any path of the API, for an operation this version of the SDK does not have yet.
 
@@ -280,7 +287,9 @@ class PalommaClient(GeneratedResources):
             json: The JSON body, or ``None`` for none.
             cast_to: A model class of the SDK (anything with ``from_dict``) to parse the answer into;
                 ``None`` returns the decoded JSON.
-            timeout: Overrides the client's timeout for this call.
+            extra_headers: Headers to add to this call's requests; ``None`` as a value removes one.
+            timeout: Overrides the client's timeout for each attempt of this call.
+            max_retries: Overrides the client's ``max_retries`` for this call.
 
         Returns:
             The parsed answer: a ``cast_to`` instance, or the decoded JSON.
@@ -308,9 +317,10 @@ class PalommaClient(GeneratedResources):
             return data if from_dict is None else from_dict(data)
 
         api_request = ApiRequest(None, method.upper(), filled, dict(params) if params else None, json)
-        return await self._requester.send(
-            api_request, parse, timeout=None if timeout is None else _check_timeout(timeout)
+        options = request_options(
+            extra_headers=extra_headers, extra_query=None, extra_body=None, timeout=timeout, max_retries=max_retries
         )
+        return await self._requester.send(api_request, parse, options)
 
     @property
     def is_closed(self) -> bool:
@@ -339,6 +349,29 @@ class PalommaClient(GeneratedResources):
     def __repr__(self) -> str:
         target = f"environment={self._environment.value!r}" if self._environment else f"base_url={self._base_url!r}"
         return f"PalommaClient({target}, max_retries={self.max_retries}, timeout={self._timeout!r})"
+
+
+def _check_default_headers(headers: object) -> dict[str, str]:
+    checked = check_headers("default_headers", headers, allow_none=False)
+    return {name: value for name, value in checked.items() if value is not None}
+
+
+def _client_headers(key: str, defaults: Mapping[str, str]) -> _Headers:
+    """The headers a client sends with every request: its key, the SDK's User-Agent, and the caller's defaults."""
+    headers = _Headers(
+        {"Authorization": f"Bearer {key}", "User-Agent": USER_AGENT, "Accept-Encoding": ACCEPTED_ENCODINGS}
+    )
+    for name, value in defaults.items():
+        if name.lower() == "user-agent":
+            # The caller's product name first, then ours: both show in the API's logs.
+            headers["User-Agent"] = f"{value} {USER_AGENT}"
+        else:
+            headers[name] = value
+    return headers
+
+
+def _key_of(headers: Mapping[str, str]) -> str:
+    return headers["Authorization"].removeprefix("Bearer ")
 
 
 class _Headers(dict[str, str]):

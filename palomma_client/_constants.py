@@ -15,6 +15,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "INITIAL_RETRY_DELAY",
     "LOGGER_NAME",
+    "MAX_EMPTY_PAGES",
     "MAX_RETRY_AFTER",
     "MAX_RETRY_DELAY",
 ]
@@ -39,6 +40,9 @@ MAX_RETRY_AFTER: Final = 60.0
 
 DEFAULT_MAX_RESPONSE_BYTES: Final = 8 * 1024 * 1024
 """The largest answer read, inflated: a page of 100 invoices is about 60 KB, so this is generous."""
+
+MAX_EMPTY_PAGES: Final = 10
+"""Empty pages in a row, each promising another, after which a pager gives up with PaginationError."""
 
 DEFAULT_BATCH_CONCURRENCY: Final = 10
 """Invoices in flight at once in a batch: enough to finish hundreds in seconds without flooding the API."""

@@ -33,6 +33,7 @@ class HTTPRequest:
         headers: The request's headers; ``None`` when the pool already carries them.
         content: The body, or ``None``.
         timeout: The per-phase timeout, or ``None`` for the pool's own.
+        drop_headers: Headers not to send, even where the pool carries them.
     """
 
     method: str
@@ -40,6 +41,7 @@ class HTTPRequest:
     headers: Mapping[str, str] | None
     content: bytes | None
     timeout: float | httpx2.Timeout | None
+    drop_headers: tuple[str, ...] = ()
 
     def to_httpx(self) -> httpx2.Request:
         """The request as an ``httpx2.Request``, for errors and raw responses."""

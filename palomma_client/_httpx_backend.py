@@ -113,6 +113,8 @@ class HttpxBackend:
                     content=request.content,
                     timeout=request.timeout if request.timeout is not None else httpx2.USE_CLIENT_DEFAULT,
                 )
+                for name in request.drop_headers:
+                    sent.headers.pop(name, None)
                 response = await http.send(sent, stream=True)
                 try:
                     content = await _read_body(response, request, max_response_bytes)

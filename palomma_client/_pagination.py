@@ -1,36 +1,87 @@
-"""Cursor pagination: follow ``cursor`` until the API returns ``null``."""
+"""Cursor pagination: follow the API's ``cursor`` until it is ``null``."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from typing import Any, Generic, TypeVar
 
+from palomma_client._constants import MAX_EMPTY_PAGES
 from palomma_client._exceptions import PaginationError
 
 __all__ = ["AsyncPager", "Page"]
 
 ItemT = TypeVar("ItemT")
 
+FetchPage = Callable[[str | None], Awaitable["Page[ItemT]"]]
 
-@dataclass(frozen=True, slots=True)
+
 class Page(Generic[ItemT]):
-    """One page of a list.
+    """One page of a list, which can fetch the page after it.
+
+    A service can hand ``next_cursor`` on to its own callers and resume later
+    with ``list(cursor=...)``::
+
+        page = await palomma.invoices.list(limit=50)
+        while True:
+            handle(page.items)
+            if not page.has_next_page():
+                break
+            page = await page.get_next_page()
 
     Attributes:
         items: The items on this page, in the API's order.
-        cursor: The cursor of the next page, or ``None`` on the last page.
+        next_cursor: The cursor of the next page, or ``None`` on the last page.
     """
 
-    items: list[ItemT]
-    cursor: str | None
+    __slots__ = ("_fetch", "items", "next_cursor")
+
+    def __init__(self, items: list[ItemT], next_cursor: str | None, fetch: FetchPage[ItemT] | None = None) -> None:
+        self.items = items
+        self.next_cursor = next_cursor
+        self._fetch = fetch
+
+    @property
+    def cursor(self) -> str | None:
+        """The same as ``next_cursor``."""
+        return self.next_cursor
+
+    def has_next_page(self) -> bool:
+        """Whether the API said there is a page after this one."""
+        return self.next_cursor is not None
+
+    async def get_next_page(self) -> Page[ItemT]:
+        """Fetch the page after this one, with the same filters and options.
+
+        Raises:
+            PaginationError: This is the last page (check ``has_next_page()`` first).
+        """
+        if self.next_cursor is None or self._fetch is None:
+            raise PaginationError("this is the last page: has_next_page() is False")
+        return _bound(await self._fetch(self.next_cursor), self._fetch)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Page):
+            return NotImplemented
+        return (self.items, self.next_cursor) == (other.items, other.next_cursor)
+
+    def __hash__(self) -> int:
+        return hash(self.next_cursor)
+
+    def __repr__(self) -> str:
+        return f"Page(items=[{len(self.items)} items], next_cursor={self.next_cursor!r})"
+
+
+def _bound(page: Page[ItemT], fetch: FetchPage[ItemT]) -> Page[ItemT]:
+    page._fetch = fetch
+    return page
 
 
 class AsyncPager(Generic[ItemT]):
-    """An async iterable over every item of a list, fetched one page at a time.
+    """Every item of a list, fetched one page at a time; or, awaited, its first page.
 
     ``async for item in pager`` yields items across all pages;
-    ``async for page in pager.pages()`` yields whole pages. Only the current
+    ``async for page in pager.pages()`` yields whole pages; ``await pager``
+    gives the first page only (with ``get_next_page()``). Only the current
     page is held in memory, and nothing is fetched until iteration starts.
     Each iteration starts again from the first page, or from the cursor the
     list was called with.
@@ -40,7 +91,7 @@ class AsyncPager(Generic[ItemT]):
 
     def __init__(
         self,
-        fetch_page: Callable[[str | None], Awaitable[Page[ItemT]]],
+        fetch_page: FetchPage[ItemT],
         *,
         first_cursor: str | None = None,
         max_items: int | None = None,
@@ -48,6 +99,15 @@ class AsyncPager(Generic[ItemT]):
         self._fetch_page = fetch_page
         self._first_cursor = first_cursor
         self._max_items = max_items
+
+    def __await__(self) -> Generator[Any, None, Page[ItemT]]:
+        return self._first_page().__await__()
+
+    async def _first_page(self) -> Page[ItemT]:
+        page = _bound(await self._fetch_page(self._first_cursor), self._fetch_page)
+        if self._max_items is not None and len(page.items) > self._max_items:
+            return Page(page.items[: self._max_items], page.next_cursor, self._fetch_page)
+        return page
 
     def __aiter__(self) -> AsyncIterator[ItemT]:
         return self._items()
@@ -61,27 +121,39 @@ class AsyncPager(Generic[ItemT]):
         """Yield whole pages until the last one, or until ``max_items`` items have been yielded.
 
         Raises:
-            PaginationError: The API returned a cursor it had already returned.
+            PaginationError: The API returned a cursor it had already returned, or
+                ``MAX_EMPTY_PAGES`` empty pages in a row that each promised another.
         """
         remaining = self._max_items
         cursor = self._first_cursor
         seen_cursors: set[str] = {cursor} if cursor is not None else set()
+        empty_in_a_row = 0
         while remaining is None or remaining > 0:
-            page = await self._fetch_page(cursor)
+            page = _bound(await self._fetch_page(cursor), self._fetch_page)
             if remaining is not None:
                 if len(page.items) >= remaining:
-                    yield Page(page.items[:remaining], page.cursor) if len(page.items) > remaining else page
+                    yield (
+                        Page(page.items[:remaining], page.next_cursor, self._fetch_page)
+                        if len(page.items) > remaining
+                        else page
+                    )
                     return
                 remaining -= len(page.items)
             yield page
-            if page.cursor is None:
+            if page.next_cursor is None:
                 return
-            if page.cursor in seen_cursors:
+            empty_in_a_row = 0 if page.items else empty_in_a_row + 1
+            if empty_in_a_row >= MAX_EMPTY_PAGES:
                 raise PaginationError(
-                    f"the API returned the cursor {page.cursor[:40]!r} twice; stopping instead of looping forever"
+                    f"the API returned {empty_in_a_row} empty pages in a row, each with a new cursor; "
+                    "stopping instead of paging forever"
                 )
-            seen_cursors.add(page.cursor)
-            cursor = page.cursor
+            if page.next_cursor in seen_cursors:
+                raise PaginationError(
+                    f"the API returned the cursor {page.next_cursor[:40]!r} twice; stopping instead of looping forever"
+                )
+            seen_cursors.add(page.next_cursor)
+            cursor = page.next_cursor
 
     async def to_list(self) -> list[ItemT]:
         """Fetch every remaining page and return all items; prefer ``async for`` for large lists."""

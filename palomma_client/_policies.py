@@ -12,8 +12,10 @@ code built, so it restates none of the operation's fields.
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from palomma_client._base_client import Sent
 from palomma_client._constants import LOGGER_NAME
 from palomma_client._exceptions import (
     APIConnectionError,
@@ -24,11 +26,11 @@ from palomma_client._exceptions import (
     PalommaError,
 )
 from palomma_client._generated.api import OPERATIONS
-from palomma_client._request import ApiRequest
+from palomma_client._request import ApiRequest, RequestOptions
 from palomma_client._retry import is_retryable, reached_server
 
 if TYPE_CHECKING:
-    from palomma_client._base_client import APIRequester, OperationPolicy, TimeoutOption
+    from palomma_client._base_client import APIRequester, OperationPolicy
     from palomma_client._resource import ParseResponse
 
 __all__ = ["OPERATION_POLICIES", "CreateOnceByReference"]
@@ -63,35 +65,38 @@ class CreateOnceByReference:
         self._lookup_operation = lookup_operation
 
     async def send(
-        self, requester: APIRequester, request: ApiRequest, parse: ParseResponse[T], *, timeout: TimeoutOption
-    ) -> T:
+        self, requester: APIRequester, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions
+    ) -> Sent[T]:
         key = request.json[self._key] if isinstance(request.json, dict) else None
         if not isinstance(key, str):
-            return await requester.send_with_retries(request, parse, timeout=timeout)
+            return await requester.send_with_retries(request, parse, options)
+        allowed = requester.max_retries(options)
+        started = time.perf_counter()
         maybe_created = False
         retries = 0
         while True:
             try:
-                return await requester.attempt(request, parse, timeout=timeout, attempt=retries + 1)
+                value, response = await requester.attempt(request, parse, options, attempt=retries + 1)
+                return Sent(value, response, retries, time.perf_counter() - started)
             except (APIConnectionError, APIStatusError) as error:
                 recheck_rejection = maybe_created and isinstance(error, BadRequestError | ConflictError)
                 if not recheck_rejection and not is_retryable(error):
                     raise
                 if recheck_rejection or reached_server(error):
                     maybe_created = True
-                    existing: T | None = await self._recover(requester, request, key, error, timeout)
+                    existing = await self._recover(requester, request, key, error, options)
                     if existing is not None:
-                        return existing
+                        return Sent(existing.value, existing.response, retries, time.perf_counter() - started)
                     if recheck_rejection:
                         raise
-                if retries >= requester.settings.max_retries:
+                if retries >= allowed:
                     raise
-                await requester.wait_before_retry(request, retries, error)
+                await requester.wait_before_retry(request, retries, allowed, error)
                 retries += 1
 
     async def _recover(
-        self, requester: APIRequester, request: ApiRequest, key: str, error: PalommaError, timeout: TimeoutOption
-    ) -> Any:
+        self, requester: APIRequester, request: ApiRequest, key: str, error: PalommaError, options: RequestOptions
+    ) -> Sent[Any] | None:
         logger.info(
             "%s failed with %s and may have reached the API; looking %s %r up",
             request.describe(),
@@ -100,7 +105,7 @@ class CreateOnceByReference:
             key,
         )
         try:
-            existing = await self.find(requester, key, timeout=timeout)
+            existing = await self.find(requester, key, options)
         except PalommaError as lookup_error:
             logger.warning("could not look %s %r up after an ambiguous create: %s", self._key, key, lookup_error)
             raise InvoiceOutcomeUnknownError(key, error) from lookup_error
@@ -111,16 +116,20 @@ class CreateOnceByReference:
                 "%s %r already exists as %s; returning it instead of creating another",
                 self._key,
                 key,
-                getattr(existing, "id", "an existing resource"),
+                getattr(existing.value, "id", "an existing resource"),
             )
         return existing
 
-    async def find(self, requester: APIRequester, key: str, *, timeout: TimeoutOption = None) -> Any:
+    async def find(self, requester: APIRequester, key: str, options: RequestOptions) -> Sent[Any] | None:
         """The resource whose ``key`` field is ``key``, or ``None``: one page of the lookup operation."""
         operation = OPERATIONS[self._lookup_operation]
         lookup = operation.build_request(**{self._key: key})
-        page = operation.page_of(await requester.send(lookup, operation.parse_response, timeout=timeout))
-        return next((item for item in page.items if item.to_dict().get(self._key) == key), None)
+        # The lookup is a read: the create's own body and retry count do not apply to it.
+        read_options = RequestOptions(extra_headers=options.extra_headers, timeout=options.timeout)
+        sent = await requester.send_for_raw(lookup, operation.parse_response, read_options)
+        page = operation.page_of(sent.value)
+        found = next((item for item in page.items if item.to_dict().get(self._key) == key), None)
+        return None if found is None else Sent(found, sent.response, sent.retries_taken, sent.elapsed)
 
 
 OPERATION_POLICIES: dict[str, OperationPolicy] = {

@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ApiRequest"]
+import httpx2
+
+__all__ = ["NO_OPTIONS", "ApiRequest", "RequestOptions"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,3 +34,26 @@ class ApiRequest:
         """``createInvoice (POST /invoices)``: how logs and errors name the request."""
         where = f"{self.method} {self.path}"
         return f"{self.operation_id} ({where})" if self.operation_id else where
+
+
+@dataclass(frozen=True, slots=True)
+class RequestOptions:
+    """What one call changes of the client's settings, for that call only.
+
+    Attributes:
+        extra_headers: Headers to add, merged last; a value of ``None`` removes a header.
+        extra_query: Query parameters to add, merged last.
+        extra_body: JSON fields to add to the body, merged last.
+        timeout: The timeout of each attempt of this call.
+        max_retries: How many times this call may be retried.
+    """
+
+    extra_headers: Mapping[str, str | None] | None = None
+    extra_query: Mapping[str, str] | None = None
+    extra_body: Mapping[str, Any] | None = None
+    timeout: float | httpx2.Timeout | None = None
+    max_retries: int | None = None
+
+
+NO_OPTIONS = RequestOptions()
+"""A call that changes nothing."""

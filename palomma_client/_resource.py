@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
 import httpx2
 
 from palomma_client._pagination import AsyncPager, Page
-from palomma_client._request import ApiRequest
-from palomma_client._validation import check_positive_int
+from palomma_client._request import NO_OPTIONS, ApiRequest, RequestOptions
+from palomma_client._response import APIResponse
+from palomma_client._validation import (
+    check_headers,
+    check_mapping,
+    check_max_retries,
+    check_positive_int,
+    check_timeout,
+)
 
-__all__ = ["APIResource", "ParseResponse", "Requester"]
+__all__ = ["APIResource", "ParseResponse", "Requester", "request_options"]
 
 T = TypeVar("T")
 ItemT = TypeVar("ItemT")
@@ -23,11 +30,45 @@ ParseResponse = Callable[[int, Any], T]
 class Requester(Protocol):
     """Sends a request that generated code built, and hands the answer back to generated code to parse."""
 
-    def send(
-        self, request: ApiRequest, parse: ParseResponse[T], *, timeout: float | httpx2.Timeout | None = None
-    ) -> Awaitable[T]:
+    def send(self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions = ...) -> Awaitable[T]:
         """Send ``request`` with the client's auth, timeouts, retry policy and error mapping."""
         ...
+
+    def send_for_raw(
+        self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions = ...
+    ) -> Awaitable[Any]:
+        """``send``, keeping the HTTP answer for a raw response."""
+        ...
+
+
+def request_options(
+    *,
+    extra_headers: Mapping[str, str | None] | None,
+    extra_query: Mapping[str, str] | None,
+    extra_body: Mapping[str, Any] | None,
+    timeout: float | httpx2.Timeout | None,
+    max_retries: int | None,
+) -> RequestOptions:
+    """The per-call options of a resource method, checked before anything is sent.
+
+    Raises:
+        InvalidParameterError: An option is malformed, or ``extra_headers`` tries to set ``Authorization``.
+    """
+    if extra_headers is None and extra_query is None and extra_body is None and timeout is None and max_retries is None:
+        return NO_OPTIONS
+    query: dict[str, str] | None = None
+    if extra_query is not None:
+        query = {
+            key: value if isinstance(value, str) else str(value)
+            for key, value in check_mapping("extra_query", extra_query).items()
+        }
+    return RequestOptions(
+        extra_headers=None if extra_headers is None else check_headers("extra_headers", extra_headers, allow_none=True),
+        extra_query=query,
+        extra_body=None if extra_body is None else check_mapping("extra_body", extra_body),
+        timeout=None if timeout is None else check_timeout(timeout),
+        max_retries=None if max_retries is None else check_max_retries(max_retries),
+    )
 
 
 class APIResource:
@@ -38,10 +79,13 @@ class APIResource:
     def __init__(self, requester: Requester) -> None:
         self._requester = requester
 
-    async def _request(
-        self, request: ApiRequest, parse: ParseResponse[T], *, timeout: float | httpx2.Timeout | None
-    ) -> T:
-        return await self._requester.send(request, parse, timeout=timeout)
+    async def _request(self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions) -> T:
+        return await self._requester.send(request, parse, options)
+
+    async def _raw_request(
+        self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions
+    ) -> APIResponse[T]:
+        return APIResponse(await self._requester.send_for_raw(request, parse, options))
 
     def _paginate(
         self,
@@ -51,7 +95,7 @@ class APIResource:
         *,
         first_cursor: str | None,
         max_items: int | None,
-        timeout: float | httpx2.Timeout | None,
+        options: RequestOptions,
     ) -> AsyncPager[ItemT]:
         # Building the first request now checks every argument before the
         # caller starts iterating: a bad filter fails at the call, not later.
@@ -61,6 +105,6 @@ class APIResource:
 
         async def fetch(cursor: str | None) -> Page[ItemT]:
             request = first_request if cursor == first_cursor else request_for(cursor)
-            return page_of(await self._requester.send(request, parse, timeout=timeout))
+            return page_of(await self._requester.send(request, parse, options))
 
         return AsyncPager(fetch, first_cursor=first_cursor, max_items=max_items)

@@ -12,10 +12,13 @@ from __future__ import annotations
 import datetime
 import math
 import re
+from collections.abc import Mapping
 from enum import Enum
 from functools import lru_cache
 from typing import TypeVar
 from urllib.parse import quote, urlsplit
+
+import httpx2
 
 from palomma_client._exceptions import InvalidParameterError
 
@@ -24,10 +27,14 @@ __all__ = [
     "check_date",
     "check_datetime",
     "check_enum",
+    "check_headers",
     "check_integer",
+    "check_mapping",
+    "check_max_retries",
     "check_number",
     "check_positive_int",
     "check_string",
+    "check_timeout",
     "path_segment",
 ]
 
@@ -224,6 +231,61 @@ def check_positive_int(parameter: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidParameterError(parameter, f"must be a positive integer, got {_quoted(value)}")
     return value
+
+
+def check_timeout(timeout: object, parameter: str = "timeout") -> float | httpx2.Timeout:
+    """A positive, finite number of seconds, or an ``httpx2.Timeout``."""
+    if isinstance(timeout, httpx2.Timeout):
+        return timeout
+    if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0 and math.isfinite(timeout):
+        return float(timeout)
+    raise InvalidParameterError(
+        parameter, f"must be a positive, finite number of seconds or an httpx2.Timeout, got {_quoted(timeout)}"
+    )
+
+
+def check_max_retries(max_retries: object, parameter: str = "max_retries") -> int:
+    """A whole number of retries, 0 or more."""
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise InvalidParameterError(parameter, f"must be a whole number of at least 0, got {_quoted(max_retries)}")
+    return max_retries
+
+
+_FORBIDDEN_HEADERS = frozenset({"authorization"})
+
+
+def check_headers(parameter: str, headers: object, *, allow_none: bool) -> dict[str, str | None]:
+    """Header names and values that are text with no line breaks; never ``Authorization``.
+
+    The key is the client's to set (``with_options(api_key=...)``): a header
+    of the caller's must not replace it unnoticed, nor smuggle in a second request.
+    """
+    if not isinstance(headers, Mapping):
+        raise InvalidParameterError(
+            parameter, f"must be a mapping of header names to values, got {_type_name(headers)}"
+        )
+    checked: dict[str, str | None] = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not name or not name.isascii() or any(c in name for c in " \t\r\n:"):
+            raise InvalidParameterError(parameter, f"has an invalid header name {_quoted(name)}")
+        if name.lower() in _FORBIDDEN_HEADERS:
+            raise InvalidParameterError(
+                parameter, f"cannot set {name}: the client sends its API key; use with_options(api_key=...)"
+            )
+        if value is None and allow_none:
+            checked[name] = None
+            continue
+        if not isinstance(value, str) or "\r" in value or "\n" in value:
+            raise InvalidParameterError(parameter, f"{name} must be a string with no line breaks")
+        checked[name] = value
+    return checked
+
+
+def check_mapping(parameter: str, value: object) -> dict[str, object]:
+    """A mapping with string keys."""
+    if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
+        raise InvalidParameterError(parameter, f"must be a mapping with string keys, got {_type_name(value)}")
+    return dict(value)
 
 
 def path_segment(parameter: str, value: str) -> str:

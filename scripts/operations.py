@@ -213,7 +213,13 @@ class OperationView:
                 hanging="        ",
             )
             lines.append("    max_items: Stop after this many items in all.")
-        lines.append("    timeout: Overrides the client's timeout for each request of this call.")
+        lines += [
+            "    extra_headers: Headers to add to this call's requests; a value of ``None`` removes one.",
+            "    extra_query: Query parameters to add to this call's requests.",
+            "    extra_body: JSON fields to add to this call's request body.",
+            "    timeout: Overrides the client's timeout for each attempt of this call.",
+            "    max_retries: Overrides the client's ``max_retries`` for this call.",
+        ]
         lines += ["", "Returns:"]
         if self.paginated:
             lines.append(f"    An ``AsyncPager`` over every ``{self.page_item}``, fetching pages as you iterate.")

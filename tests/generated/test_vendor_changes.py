@@ -126,6 +126,19 @@ def test_a_new_optional_field_is_sent_and_read_and_bumps_the_minor_version(tmp_p
     )
 
     assert result["sent"]["tenantEmail"] == "ana@example.com"
+    echoed = _probe(
+        project,
+        """
+        from palomma_client.testing import FakePalomma
+        async def main():
+            async with FakePalomma().client() as palomma:
+                created = await palomma.invoices.create(**CREATE, tenant_email="ana@example.com")
+                fetched = await palomma.invoices.get(created.id)
+            return [created.tenant_email, fetched.tenant_email]
+        result = {"echoed": asyncio.run(main())}
+        """,
+    )
+    assert echoed == {"echoed": ["ana@example.com", "ana@example.com"]}
     assert result["read"] == "ana@example.com"
     assert result["refused"] == "tenant_email"
     assert result["requests"] == 1
@@ -206,6 +219,20 @@ def test_a_new_operation_is_a_typed_method_that_sends_an_authenticated_request(t
         "auth": "Bearer sk_test_probe",
         "doc": "Cancel invoice.",
     }
+    in_the_fake = _probe(
+        project,
+        """
+        from palomma_client.testing import FakePalomma
+        async def main():
+            fake = FakePalomma()
+            async with fake.client() as palomma:
+                invoice = await palomma.invoices.cancel("01HQY8EW1H9YGH5PAV5Y2M9R3T")
+                raw = await palomma.request("POST", "/invoices/{id}/cancel", path_params={"id": "x"})
+            return {"type": type(invoice).__name__, "id": raw["id"] == invoice.id}
+        result = asyncio.run(main())
+        """,
+    )
+    assert in_the_fake == {"type": "Invoice", "id": True}
 
 
 def test_a_raised_maximum_admits_larger_amounts_and_still_refuses_beyond_it(tmp_path: Path) -> None:

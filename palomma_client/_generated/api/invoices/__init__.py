@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 import httpx2
 
 from palomma_client._pagination import AsyncPager
 from palomma_client._request import ApiRequest
-from palomma_client._resource import APIResource
+from palomma_client._resource import APIResource, request_options
+from palomma_client._response import APIResponse
 
 from ...models.create_invoice_request import CreateInvoiceRequest
 from ...models.create_invoice_request_document_type import CreateInvoiceRequestDocumentType
@@ -17,13 +19,18 @@ from ...models.invoice import Invoice
 from ...models.list_invoices_response import ListInvoicesResponse
 from . import create_invoice, get_invoice, list_invoices
 
-__all__ = ["InvoicesResource"]
+__all__ = ["InvoicesResource", "InvoicesResourceWithRawResponse"]
 
 
 class InvoicesResource(APIResource):
     """Create, retrieve, and list invoices."""
 
     __slots__ = ()
+
+    @property
+    def with_raw_response(self) -> InvoicesResourceWithRawResponse:
+        """The same methods, each returning an ``APIResponse`` with the status, headers and ``parse()``."""
+        return InvoicesResourceWithRawResponse(self)
 
     def list(
         self,
@@ -37,7 +44,11 @@ class InvoicesResource(APIResource):
         limit: int | None = None,
         cursor: str | None = None,
         max_items: int | None = None,
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx2.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncPager[Invoice]:
         """List invoices.
 
@@ -53,7 +64,11 @@ class InvoicesResource(APIResource):
             limit: Number of results per page. Min 1, max 100. The API uses 20 when it is not given.
             cursor: Start from this cursor, from an earlier page, instead of the first page.
             max_items: Stop after this many items in all.
-            timeout: Overrides the client's timeout for each request of this call.
+            extra_headers: Headers to add to this call's requests; a value of ``None`` removes one.
+            extra_query: Query parameters to add to this call's requests.
+            extra_body: JSON fields to add to this call's request body.
+            timeout: Overrides the client's timeout for each attempt of this call.
+            max_retries: Overrides the client's ``max_retries`` for this call.
 
         Returns:
             An ``AsyncPager`` over every ``Invoice``, fetching pages as you iterate.
@@ -66,6 +81,13 @@ class InvoicesResource(APIResource):
             APIConnectionError: The API could not be reached, after retries.
             APIResponseValidationError: The answer does not match the spec.
         """
+        options = request_options(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
 
         def request_for(page_cursor: str | None) -> ApiRequest:
             return list_invoices.build_request(
@@ -85,7 +107,7 @@ class InvoicesResource(APIResource):
             list_invoices.page_of,
             first_cursor=cursor,
             max_items=max_items,
-            timeout=timeout,
+            options=options,
         )
 
     async def create(
@@ -99,7 +121,11 @@ class InvoicesResource(APIResource):
         document_type: CreateInvoiceRequestDocumentType | str | None = None,
         customer_name: str | None = None,
         contract: str | None = None,
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx2.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Invoice:
         """Create invoice.
 
@@ -117,7 +143,11 @@ class InvoicesResource(APIResource):
                 temporal).
             customer_name: Customer's display name (optional).
             contract: Contract identifier. Defaults to `"00000"` if not provided.
-            timeout: Overrides the client's timeout for each request of this call.
+            extra_headers: Headers to add to this call's requests; a value of ``None`` removes one.
+            extra_query: Query parameters to add to this call's requests.
+            extra_body: JSON fields to add to this call's request body.
+            timeout: Overrides the client's timeout for each attempt of this call.
+            max_retries: Overrides the client's ``max_retries`` for this call.
 
         Returns:
             The ``Invoice``.
@@ -140,13 +170,27 @@ class InvoicesResource(APIResource):
             customer_name=customer_name,
             contract=contract,
         )
-        return await self._request(request, create_invoice.parse_response, timeout=timeout)
+        return await self._request(
+            request,
+            create_invoice.parse_response,
+            request_options(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
     async def get(
         self,
         invoice_id: str,
         *,
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx2.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Invoice:
         """Get invoice by id.
 
@@ -154,7 +198,11 @@ class InvoicesResource(APIResource):
 
         Args:
             invoice_id: Unique invoice identifier.
-            timeout: Overrides the client's timeout for each request of this call.
+            extra_headers: Headers to add to this call's requests; a value of ``None`` removes one.
+            extra_query: Query parameters to add to this call's requests.
+            extra_body: JSON fields to add to this call's request body.
+            timeout: Overrides the client's timeout for each attempt of this call.
+            max_retries: Overrides the client's ``max_retries`` for this call.
 
         Returns:
             The ``Invoice``.
@@ -171,4 +219,129 @@ class InvoicesResource(APIResource):
         request = get_invoice.build_request(
             invoice_id,
         )
-        return await self._request(request, get_invoice.parse_response, timeout=timeout)
+        return await self._request(
+            request,
+            get_invoice.parse_response,
+            request_options(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+
+class InvoicesResourceWithRawResponse:
+    """``palomma.invoices.with_raw_response``: each method returns the ``APIResponse`` behind its answer."""
+
+    __slots__ = ("_resource",)
+
+    def __init__(self, resource: InvoicesResource) -> None:
+        self._resource = resource
+
+    async def list(
+        self,
+        *,
+        reference: str | None = None,
+        customer_document_number: str | None = None,
+        contract: str | None = None,
+        payment_date: datetime.date | str | None = None,
+        settlement_date: datetime.date | str | None = None,
+        settlement_cycle: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx2.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[ListInvoicesResponse]:
+        """``invoices.list``, returning the raw response of one page; ``parse()`` gives the ``ListInvoicesResponse``."""
+        request = list_invoices.build_request(
+            reference=reference,
+            customer_document_number=customer_document_number,
+            contract=contract,
+            payment_date=payment_date,
+            settlement_date=settlement_date,
+            settlement_cycle=settlement_cycle,
+            limit=limit,
+            cursor=cursor,
+        )
+        return await self._resource._raw_request(
+            request,
+            list_invoices.parse_response,
+            request_options(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def create(
+        self,
+        *,
+        reference: str,
+        amount: int,
+        description: str,
+        redirect_url: str,
+        customer_document_number: str,
+        document_type: CreateInvoiceRequestDocumentType | str | None = None,
+        customer_name: str | None = None,
+        contract: str | None = None,
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx2.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[Invoice]:
+        """``invoices.create``, returning the raw response; ``parse()`` gives the ``Invoice``."""
+        request = create_invoice.build_request(
+            reference=reference,
+            amount=amount,
+            description=description,
+            redirect_url=redirect_url,
+            customer_document_number=customer_document_number,
+            document_type=document_type,
+            customer_name=customer_name,
+            contract=contract,
+        )
+        return await self._resource._raw_request(
+            request,
+            create_invoice.parse_response,
+            request_options(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def get(
+        self,
+        invoice_id: str,
+        *,
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx2.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[Invoice]:
+        """``invoices.get``, returning the raw response; ``parse()`` gives the ``Invoice``."""
+        request = get_invoice.build_request(
+            invoice_id,
+        )
+        return await self._resource._raw_request(
+            request,
+            get_invoice.parse_response,
+            request_options(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )

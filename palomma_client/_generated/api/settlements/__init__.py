@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 import httpx2
 
 from palomma_client._pagination import AsyncPager
 from palomma_client._request import ApiRequest
-from palomma_client._resource import APIResource
+from palomma_client._resource import APIResource, request_options
+from palomma_client._response import APIResponse
 
 from ...models.settlement import Settlement
 from . import get_settlement
 
-__all__ = ["SettlementsResource"]
+__all__ = ["SettlementsResource", "SettlementsResourceWithRawResponse"]
 
 
 class SettlementsResource(APIResource):
@@ -22,12 +24,21 @@ class SettlementsResource(APIResource):
 
     __slots__ = ()
 
+    @property
+    def with_raw_response(self) -> SettlementsResourceWithRawResponse:
+        """The same methods, each returning an ``APIResponse`` with the status, headers and ``parse()``."""
+        return SettlementsResourceWithRawResponse(self)
+
     async def get(
         self,
         date: datetime.date | str,
         cycle: str,
         *,
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx2.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Settlement:
         """Get settlement by date and cycle.
 
@@ -37,7 +48,11 @@ class SettlementsResource(APIResource):
             date: Settlement date (`YYYY-MM-DD`).
             cycle: Settlement cycle identifier. Settlements run five times a day, at 11:00, 13:00, 16:00,
                 18:00 and 20:00 (`11`, `13`, `16`, `18`, `20`).
-            timeout: Overrides the client's timeout for each request of this call.
+            extra_headers: Headers to add to this call's requests; a value of ``None`` removes one.
+            extra_query: Query parameters to add to this call's requests.
+            extra_body: JSON fields to add to this call's request body.
+            timeout: Overrides the client's timeout for each attempt of this call.
+            max_retries: Overrides the client's ``max_retries`` for this call.
 
         Returns:
             The ``Settlement``.
@@ -55,4 +70,51 @@ class SettlementsResource(APIResource):
             date,
             cycle,
         )
-        return await self._request(request, get_settlement.parse_response, timeout=timeout)
+        return await self._request(
+            request,
+            get_settlement.parse_response,
+            request_options(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+
+class SettlementsResourceWithRawResponse:
+    """``palomma.settlements.with_raw_response``: each method returns the ``APIResponse`` behind its answer."""
+
+    __slots__ = ("_resource",)
+
+    def __init__(self, resource: SettlementsResource) -> None:
+        self._resource = resource
+
+    async def get(
+        self,
+        date: datetime.date | str,
+        cycle: str,
+        *,
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx2.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[Settlement]:
+        """``settlements.get``, returning the raw response; ``parse()`` gives the ``Settlement``."""
+        request = get_settlement.build_request(
+            date,
+            cycle,
+        )
+        return await self._resource._raw_request(
+            request,
+            get_settlement.parse_response,
+            request_options(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
