@@ -67,7 +67,7 @@ def invoice_json(invoice: Invoice) -> dict[str, Any]:
     Returns:
         The service's view, with absent optional fields as ``None``.
     """
-    # Optional fields the API left out are the SDK's UNSET, which is falsy.
+    # Optional fields the API left out read as None.
     return {
         "invoice_id": invoice.id,
         "reference": invoice.reference or None,

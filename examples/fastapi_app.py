@@ -95,7 +95,7 @@ class RentInvoice(BaseModel):
         Returns:
             The service's view, with absent optional fields as ``None``.
         """
-        # Optional fields the API left out are the SDK's UNSET, which is falsy.
+        # Optional fields the API left out read as None.
         return cls(
             invoice_id=invoice.id,
             reference=invoice.reference or None,

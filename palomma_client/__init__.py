@@ -19,6 +19,7 @@ from palomma_client._constants import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    MAX_EMPTY_PAGES,
 )
 from palomma_client._environments import Environment
 from palomma_client._exceptions import (
@@ -60,6 +61,7 @@ from palomma_client._logging import setup_logging_from_environment as _setup_log
 from palomma_client._pagination import AsyncPager, Page
 from palomma_client._reconcile import Discrepancy, DiscrepancyKind, ReconciliationReport
 from palomma_client._resources import Invoices, Settlements
+from palomma_client._response import APIResponse
 
 __all__ = [
     "API_VERSION",
@@ -67,8 +69,10 @@ __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "MAX_EMPTY_PAGES",
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",

@@ -66,7 +66,6 @@ import attrs
 
 from palomma_client._exceptions import PalommaError
 from palomma_client._generated.models import Invoice, Settlement
-from palomma_client._generated.types import Unset
 
 __all__ = [
     "ENCODED_DATA_HEADER",
@@ -354,7 +353,7 @@ def _type_problem(value: Any, expected: Any) -> str | None:
     """Say how a decoded JSON value fails to fit a generated field type, or None if it fits."""
     if typing.get_origin(expected) in (typing.Union, types.UnionType):
         # `X | Unset`: absence was handled by the caller, so a present value must be an X.
-        options = [option for option in typing.get_args(expected) if option is not Unset]
+        options = [option for option in typing.get_args(expected) if option is not type(None)]
         problems = [_type_problem(value, option) for option in options]
         return None if None in problems else problems[0]
     if expected is bool:

@@ -36,7 +36,7 @@ from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
-from operations import OperationViews, value_check
+from operations import ModelFields, OperationViews, value_check
 from versioning import PreviousGeneration, record_version
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +77,7 @@ def _render(document: dict[str, Any], spec: Path, destination: Path) -> None:
         raise SystemExit(f"openapi-python-client could not read {spec}: {openapi.header}\n{openapi.detail or ''}")
     project = Project(openapi=openapi, config=config, custom_template_path=TEMPLATES)
     views = OperationViews(document, openapi, generator_config=yaml.safe_load(CONFIG.read_text(encoding="utf-8")))
-    project.env.globals.update(operations=views, value_check=value_check)
+    project.env.globals.update(operations=views, value_check=value_check, fields=ModelFields(document))
     with contextlib.redirect_stdout(io.StringIO()):
         errors = project.build()
     if errors:

@@ -36,8 +36,9 @@ from openapi_python_client.parser.properties.none import NoneProperty
 from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.parser.properties.union import UnionProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
+from openapi_python_client.strings import PythonCode
 
-__all__ = ["ArgumentView", "OperationView", "OperationViews", "TagView", "value_check"]
+__all__ = ["ArgumentView", "ModelFields", "OperationView", "OperationViews", "TagView", "value_check"]
 
 # Keyword arguments every resource method has besides the operation's own.
 SDK_ARGUMENTS = frozenset({"timeout", "max_items", "self"})
@@ -529,3 +530,109 @@ def _path_expression(path: str, arguments: list[ArgumentView]) -> str:
         escaped = escaped.replace("{" + argument.json_name + "}", "\0" + argument.python_name + "_segment\1")
     escaped = escaped.replace("{", "{{").replace("}", "}}").replace("\0", "{").replace("\1", "}")
     return f'f"{escaped}"'
+
+
+class ModelFields:
+    """How the model template declares, reads and writes each field: absent optional fields are ``None``."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self._document = document
+
+    @staticmethod
+    def _type(prop: Any) -> str:
+        return str(PythonCode.as_unembedded_code(prop.get_type_string(no_optional=True)))
+
+    def annotation(self, prop: Any) -> str:
+        """The attribute's type: optional and nullable fields may be ``None``."""
+        parts = [part.strip() for part in self._type(prop).split("|") if part.strip() not in ("Unset", "None")]
+        if not prop.required or _nullable(prop):
+            parts.append("None")
+        return " | ".join(parts)
+
+    def from_json(self, prop: Any, source: str) -> str:
+        """An expression that builds the attribute from a JSON value whose type was checked."""
+        expression = self._from_json(prop, source)
+        if expression == source or (prop.required and not _nullable(prop)):
+            return expression
+        return f"None if {source} is None else {expression}"
+
+    def _from_json(self, prop: Any, source: str) -> str:
+        if isinstance(prop, EnumProperty):
+            table = f"_{prop.class_info.module_name.upper()}_BY_VALUE"
+            return f"{table}[{source}] if {source} in {table} else {prop.class_info.name}({source})"
+        if isinstance(prop, DateProperty):
+            return f"datetime.date.fromisoformat({source})"
+        if isinstance(prop, DateTimeProperty):
+            return f"datetime.datetime.fromisoformat({source})"
+        if isinstance(prop, ModelProperty):
+            return f"{prop.class_info.name}.from_dict({source})"
+        if isinstance(prop, ListProperty):
+            inner = self._from_json(prop.inner_property, "item")
+            return source if inner == "item" else f"[{inner} for item in {source}]"
+        return source
+
+    def to_json(self, prop: Any, source: str) -> str:
+        """An expression that turns the attribute into its JSON value."""
+        expression = self._to_json(prop, source)
+        if expression == source or not _nullable(prop):
+            return expression
+        return f"None if {source} is None else {expression}"
+
+    def _to_json(self, prop: Any, source: str) -> str:
+        if isinstance(prop, EnumProperty):
+            return f"{source}.value"
+        if isinstance(prop, DateProperty | DateTimeProperty):
+            return f"{source}.isoformat()"
+        if isinstance(prop, ModelProperty):
+            return f"{source}.to_dict()"
+        if isinstance(prop, ListProperty):
+            inner = self._to_json(prop.inner_property, "item")
+            return f"list({source})" if inner == "item" else f"[{inner} for item in {source}]"
+        return source
+
+    def kind(self, prop: Any) -> str:
+        """Which parse failures the template must name: ``date``, ``date-time``, ``model``, ``models`` or ``""``."""
+        if isinstance(prop, DateProperty):
+            return "date"
+        if isinstance(prop, DateTimeProperty):
+            return "date-time"
+        if isinstance(prop, ModelProperty):
+            return "model"
+        if isinstance(prop, ListProperty) and isinstance(prop.inner_property, ModelProperty):
+            return "models"
+        return ""
+
+    def json_schema(self, class_name: str) -> str:
+        """The model's JSON Schema, from its component in the spec, every reference inlined (for FastAPI)."""
+        schemas = self._document.get("components", {}).get("schemas", {})
+        name = next((key for key in schemas if _class_name(key) == class_name), None)
+        if name is None:
+            return repr({"type": "object"})
+        return repr(self._to_json_schema(schemas[name]))
+
+    def _to_json_schema(self, node: Any) -> Any:
+        if isinstance(node, list):
+            return [self._to_json_schema(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            target: Any = self._document
+            for part in node["$ref"].lstrip("#/").split("/"):
+                target = target[part]
+            return self._to_json_schema(target)
+        converted = {
+            key: self._to_json_schema(value)
+            for key, value in node.items()
+            if key not in ("nullable", "example", "examples", "xml", "discriminator", "readOnly", "writeOnly")
+        }
+        if node.get("nullable"):
+            return {"anyOf": [converted, {"type": "null"}]}
+        return converted
+
+
+def _nullable(prop: Any) -> bool:
+    return isinstance(prop, UnionProperty) and any(isinstance(inner, NoneProperty) for inner in prop.inner_properties)
+
+
+def _class_name(component: str) -> str:
+    return "".join(word[:1].upper() + word[1:] for word in re.split(r"[^A-Za-z0-9]+", component) if word)

@@ -1,18 +1,3 @@
-"""Types shared by the generated models."""
+"""Nothing is shared here: an absent optional field of a generated model reads as ``None``."""
 
-from typing import Literal
-
-
-class Unset:
-    """The type of ``UNSET``: a field the JSON object did not have, which differs from ``null``."""
-
-    def __bool__(self) -> Literal[False]:
-        return False
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Unset = Unset()
-
-__all__ = ["UNSET", "Unset"]
+__all__: list[str] = []

@@ -19,7 +19,6 @@ from palomma_client._generated.models import (
     Settlement,
     SettlementStatus,
 )
-from palomma_client._generated.types import UNSET
 from tests.support import unknown_value
 
 
@@ -72,7 +71,7 @@ def test_a_string_enum_field_parses_exactly_as_the_enum_class_does(
     assert _outcome(lambda: getattr(Invoice.from_dict(body), attribute)) == _outcome(lambda: enum(value))
 
 
-@pytest.mark.parametrize("value", [7, 1.5, True, None, [1], {"paid": True}])
+@pytest.mark.parametrize("value", [7, 1.5, True, [1], {"paid": True}])
 @pytest.mark.parametrize(("field", "attribute", "enum"), ENUM_FIELDS)
 def test_an_enum_field_of_another_json_type_is_a_schema_error_naming_it(
     spec: dict[str, Any], field: str, attribute: str, enum: type[Any], value: object
@@ -85,6 +84,14 @@ def test_an_enum_field_of_another_json_type_is_a_schema_error_naming_it(
 
     assert caught.value.path == field
     assert caught.value.problem.startswith("expected a string, got ")
+
+
+def test_null_is_an_error_in_a_required_field_and_reads_as_none_in_an_optional_one(spec: dict[str, Any]) -> None:
+    body = _example(spec, "/invoices", "get", "page")["items"][0]
+
+    with pytest.raises(ResponseSchemaError, match="status: expected a string, got null"):
+        Invoice.from_dict({**body, "status": None})
+    assert Invoice.from_dict({**body, "paymentMethod": None}).payment_method is None
 
 
 def test_known_values_and_members_themselves_parse_to_the_real_members(spec: dict[str, Any]) -> None:
@@ -100,12 +107,12 @@ def test_known_values_and_members_themselves_parse_to_the_real_members(spec: dic
     )
 
 
-def test_absent_optional_enums_stay_unset(spec: dict[str, Any]) -> None:
+def test_absent_optional_fields_read_as_none(spec: dict[str, Any]) -> None:
     invoice = Invoice.from_dict(_example(spec, "/invoices", "post", "created"))
 
-    assert invoice.payment_method is UNSET
-    assert invoice.payment_source is UNSET
-    assert invoice.payment_date is UNSET
+    assert invoice.payment_method is None
+    assert invoice.payment_source is None
+    assert invoice.payment_date is None
 
 
 def test_a_missing_required_field_is_the_first_one_in_spec_order(spec: dict[str, Any]) -> None:

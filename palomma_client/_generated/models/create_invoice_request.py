@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
@@ -8,7 +9,6 @@ from attrs import field as _attrs_field
 
 from ..errors import ResponseSchemaError
 from ..models.create_invoice_request_document_type import CreateInvoiceRequestDocumentType
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateInvoiceRequest")
 
@@ -25,11 +25,11 @@ class CreateInvoiceRequest:
         description (str): Invoice description shown to the customer.
         redirect_url (str): URL where the customer is redirected after completing the payment flow.
         customer_document_number (str): Customer's document or identification number.
-        document_type (CreateInvoiceRequestDocumentType | Unset): Customer's document type. One of: `cc` (cedula), `ce`
-            (cedula de extranjeria), `nit` (NIT), `ti` (tarjeta de identidad), `ps` (pasaporte), `cif` (codigo de
-            identificacion fiscal), `ne` (NIT extranjero), `rc` (registro civil), `ppt` (permiso de permanencia temporal).
-        customer_name (str | Unset): Customer's display name (optional).
-        contract (str | Unset): Contract identifier. Defaults to `"00000"` if not provided. Default: '00000'.
+        document_type (CreateInvoiceRequestDocumentType | None): Customer's document type. One of: `cc` (cedula), `ce` (cedula de extranjeria), `nit` (NIT), `ti`
+            (tarjeta de identidad), `ps` (pasaporte), `cif` (codigo de identificacion fiscal), `ne` (NIT
+            extranjero), `rc` (registro civil), `ppt` (permiso de permanencia temporal). ``None`` when the API leaves it out.
+        customer_name (str | None): Customer's display name (optional). ``None`` when the API leaves it out.
+        contract (str | None): Contract identifier. Defaults to `"00000"` if not provided. ``None`` when the API leaves it out.
     """
 
     reference: str
@@ -37,9 +37,9 @@ class CreateInvoiceRequest:
     description: str
     redirect_url: str
     customer_document_number: str
-    document_type: CreateInvoiceRequestDocumentType | Unset = UNSET
-    customer_name: str | Unset = UNSET
-    contract: str | Unset = "00000"
+    document_type: CreateInvoiceRequestDocumentType | None = None
+    customer_name: str | None = None
+    contract: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     JSON_NAMES: ClassVar[dict[str, str]] = {
@@ -54,44 +54,71 @@ class CreateInvoiceRequest:
     }
     """Each attribute's name in the API's JSON, in the spec's order."""
 
+    JSON_SCHEMA: ClassVar[dict[str, Any]] = {
+        "type": "object",
+        "required": ["reference", "amount", "description", "redirectUrl", "customerDocumentNumber"],
+        "properties": {
+            "reference": {
+                "type": "string",
+                "minLength": 1,
+                "description": 'Unique invoice reference for your records (e.g. `"INV-2026-0001"`).',
+            },
+            "amount": {
+                "type": "integer",
+                "minimum": 3000,
+                "maximum": 550000000,
+                "description": "Invoice amount in COP. Must be between 3,000 and 550,000,000.",
+            },
+            "description": {
+                "type": "string",
+                "minLength": 1,
+                "description": "Invoice description shown to the customer.",
+            },
+            "redirectUrl": {
+                "type": "string",
+                "format": "uri",
+                "description": "URL where the customer is redirected after completing the payment flow.",
+            },
+            "customerDocumentNumber": {
+                "type": "string",
+                "minLength": 1,
+                "description": "Customer's document or identification number.",
+            },
+            "documentType": {
+                "type": "string",
+                "description": "Customer's document type. One of: `cc` (cedula), `ce` (cedula de extranjeria), `nit` (NIT), `ti` (tarjeta de identidad), `ps` (pasaporte), `cif` (codigo de identificacion fiscal), `ne` (NIT extranjero), `rc` (registro civil), `ppt` (permiso de permanencia temporal).",
+                "enum": ["cc", "ce", "nit", "ti", "ps", "cif", "ne", "rc", "ppt"],
+            },
+            "customerName": {"type": "string", "description": "Customer's display name (optional)."},
+            "contract": {
+                "type": "string",
+                "description": 'Contract identifier. Defaults to `"00000"` if not provided.',
+                "default": "00000",
+            },
+        },
+    }
+    """The spec's schema of this model as JSON Schema, for web frameworks' API documents."""
+
     def to_dict(self) -> dict[str, Any]:
-        reference = self.reference
-
-        amount = self.amount
-
-        description = self.description
-
-        redirect_url = self.redirect_url
-
-        customer_document_number = self.customer_document_number
-
-        document_type: str | Unset = UNSET
-        if not isinstance(self.document_type, Unset):
-            document_type = self.document_type.value
-
-        customer_name = self.customer_name
-
-        contract = self.contract
-
+        """The model as the API's JSON object (camelCase names); absent optional fields are left out."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "reference": reference,
-                "amount": amount,
-                "description": description,
-                "redirectUrl": redirect_url,
-                "customerDocumentNumber": customer_document_number,
-            }
-        )
-        if document_type is not UNSET:
-            field_dict["documentType"] = document_type
-        if customer_name is not UNSET:
-            field_dict["customerName"] = customer_name
-        if contract is not UNSET:
-            field_dict["contract"] = contract
-
+        field_dict["reference"] = self.reference
+        field_dict["amount"] = self.amount
+        field_dict["description"] = self.description
+        field_dict["redirectUrl"] = self.redirect_url
+        field_dict["customerDocumentNumber"] = self.customer_document_number
+        if self.document_type is not None:
+            field_dict["documentType"] = self.document_type.value
+        if self.customer_name is not None:
+            field_dict["customerName"] = self.customer_name
+        if self.contract is not None:
+            field_dict["contract"] = self.contract
         return field_dict
+
+    def to_json(self) -> str:
+        """The model as the API's JSON text."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -114,9 +141,9 @@ class CreateInvoiceRequest:
             _raw_description = d.pop("description")
             _raw_redirect_url = d.pop("redirectUrl")
             _raw_customer_document_number = d.pop("customerDocumentNumber")
-            _raw_document_type = d.pop("documentType", UNSET)
-            _raw_customer_name = d.pop("customerName", UNSET)
-            _raw_contract = d.pop("contract", UNSET)
+            _raw_document_type = d.pop("documentType", None)
+            _raw_customer_name = d.pop("customerName", None)
+            _raw_contract = d.pop("contract", None)
         except KeyError as missing:
             raise ResponseSchemaError(str(missing.args[0]), "is required but missing") from None
         if not isinstance(_raw_reference, str):
@@ -139,22 +166,21 @@ class CreateInvoiceRequest:
             raise ResponseSchemaError.wrong_type("customerDocumentNumber", "a string", _raw_customer_document_number)
         customer_document_number = _raw_customer_document_number
 
-        if _raw_document_type is not UNSET and (not isinstance(_raw_document_type, str)):
+        if _raw_document_type is not None and (not isinstance(_raw_document_type, str)):
             raise ResponseSchemaError.wrong_type("documentType", "a string", _raw_document_type)
-        document_type: CreateInvoiceRequestDocumentType | Unset
-        if isinstance(_raw_document_type, Unset):
-            document_type = UNSET
-        else:
-            _document_type = _CREATE_INVOICE_REQUEST_DOCUMENT_TYPE_BY_VALUE.get(_raw_document_type)
-            document_type = (
-                CreateInvoiceRequestDocumentType(_raw_document_type) if _document_type is None else _document_type
-            )
+        document_type = (
+            None
+            if _raw_document_type is None
+            else _CREATE_INVOICE_REQUEST_DOCUMENT_TYPE_BY_VALUE[_raw_document_type]
+            if _raw_document_type in _CREATE_INVOICE_REQUEST_DOCUMENT_TYPE_BY_VALUE
+            else CreateInvoiceRequestDocumentType(_raw_document_type)
+        )
 
-        if _raw_customer_name is not UNSET and (not isinstance(_raw_customer_name, str)):
+        if _raw_customer_name is not None and (not isinstance(_raw_customer_name, str)):
             raise ResponseSchemaError.wrong_type("customerName", "a string", _raw_customer_name)
         customer_name = _raw_customer_name
 
-        if _raw_contract is not UNSET and (not isinstance(_raw_contract, str)):
+        if _raw_contract is not None and (not isinstance(_raw_contract, str)):
             raise ResponseSchemaError.wrong_type("contract", "a string", _raw_contract)
         contract = _raw_contract
 
@@ -168,12 +194,32 @@ class CreateInvoiceRequest:
             customer_name,
             contract,
         )
-
         create_invoice_request.additional_properties = d
         return create_invoice_request
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source_type: Any, handler: Any) -> Any:
+        """Let pydantic and FastAPI take the model as a field or response type, in the API's JSON.
+
+        pydantic is imported here, only when a framework asks: the SDK does not depend on it.
+        """
+        from pydantic_core import core_schema  # noqa: PLC0415
+
+        def validate(value: Any) -> CreateInvoiceRequest:
+            return value if isinstance(value, cls) else cls.from_dict(value)
+
+        return core_schema.no_info_plain_validator_function(
+            validate, serialization=core_schema.plain_serializer_function_ser_schema(lambda model: model.to_dict())
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        """The spec's own schema of the model, for ``app.openapi()``."""
+        return dict(cls.JSON_SCHEMA)
+
     @property
     def additional_keys(self) -> list[str]:
+        """The names of the fields the spec does not define."""
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:

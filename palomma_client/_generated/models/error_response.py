@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
@@ -26,18 +27,23 @@ class ErrorResponse:
     }
     """Each attribute's name in the API's JSON, in the spec's order."""
 
-    def to_dict(self) -> dict[str, Any]:
-        error = self.error
+    JSON_SCHEMA: ClassVar[dict[str, Any]] = {
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {"type": "string", "description": "Human-readable error message."}},
+    }
+    """The spec's schema of this model as JSON Schema, for web frameworks' API documents."""
 
+    def to_dict(self) -> dict[str, Any]:
+        """The model as the API's JSON object (camelCase names); absent optional fields are left out."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "error": error,
-            }
-        )
-
+        field_dict["error"] = self.error
         return field_dict
+
+    def to_json(self) -> str:
+        """The model as the API's JSON text."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -65,12 +71,32 @@ class ErrorResponse:
         error_response = cls(
             error,
         )
-
         error_response.additional_properties = d
         return error_response
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source_type: Any, handler: Any) -> Any:
+        """Let pydantic and FastAPI take the model as a field or response type, in the API's JSON.
+
+        pydantic is imported here, only when a framework asks: the SDK does not depend on it.
+        """
+        from pydantic_core import core_schema  # noqa: PLC0415
+
+        def validate(value: Any) -> ErrorResponse:
+            return value if isinstance(value, cls) else cls.from_dict(value)
+
+        return core_schema.no_info_plain_validator_function(
+            validate, serialization=core_schema.plain_serializer_function_ser_schema(lambda model: model.to_dict())
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        """The spec's own schema of the model, for ``app.openapi()``."""
+        return dict(cls.JSON_SCHEMA)
+
     @property
     def additional_keys(self) -> list[str]:
+        """The names of the fields the spec does not define."""
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:

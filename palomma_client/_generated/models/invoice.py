@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
@@ -11,7 +12,6 @@ from ..errors import ResponseSchemaError
 from ..models.invoice_payment_method import InvoicePaymentMethod
 from ..models.invoice_payment_source import InvoicePaymentSource
 from ..models.invoice_status import InvoiceStatus
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Invoice")
 
@@ -33,19 +33,18 @@ class Invoice:
         customer_document_number (str): Customer's document number.
         created_at (str): Invoice creation datetime (ISO 8601).
         payment_url (str): Palomma hosted payment page URL for this invoice.
-        reference (str | Unset): Merchant-provided invoice reference.
-        expiration_date (str | Unset): Payment link expiration datetime (ISO 8601). Invoices expire 5 minutes after
-            creation, so redirect the customer immediately. Once a transaction is in progress, it no longer expires until
-            the transaction completes.
-        customer_name (str | Unset): Customer's display name.
-        payment_date (datetime.datetime | Unset): When the invoice was paid. Present on paid and chargeback invoices.
-        payment_method (InvoicePaymentMethod | Unset): Payment method used. Present on paid and chargeback invoices.
-        payment_source (InvoicePaymentSource | Unset): Channel through which payment was made. Present on paid and
-            chargeback invoices.
-        payment_amount (float | Unset): Amount actually paid in COP. Present on paid and chargeback invoices.
-        settlement_date (str | Unset): Expected settlement date (`YYYY-MM-DD`). Present on paid and chargeback invoices.
-        settlement_time (str | Unset): Expected settlement cycle. Present on paid and chargeback invoices.
-        payment_id (str | Unset): Payment identifier. Present on paid and chargeback invoices.
+        reference (str | None): Merchant-provided invoice reference. ``None`` when the API leaves it out.
+        expiration_date (str | None): Payment link expiration datetime (ISO 8601). Invoices expire 5 minutes after creation, so redirect
+            the customer immediately. Once a transaction is in progress, it no longer expires until the
+            transaction completes. ``None`` when the API leaves it out.
+        customer_name (str | None): Customer's display name. ``None`` when the API leaves it out.
+        payment_date (datetime.datetime | None): When the invoice was paid. Present on paid and chargeback invoices. ``None`` when the API leaves it out.
+        payment_method (InvoicePaymentMethod | None): Payment method used. Present on paid and chargeback invoices. ``None`` when the API leaves it out.
+        payment_source (InvoicePaymentSource | None): Channel through which payment was made. Present on paid and chargeback invoices. ``None`` when the API leaves it out.
+        payment_amount (float | None): Amount actually paid in COP. Present on paid and chargeback invoices. ``None`` when the API leaves it out.
+        settlement_date (str | None): Expected settlement date (`YYYY-MM-DD`). Present on paid and chargeback invoices. ``None`` when the API leaves it out.
+        settlement_time (str | None): Expected settlement cycle. Present on paid and chargeback invoices. ``None`` when the API leaves it out.
+        payment_id (str | None): Payment identifier. Present on paid and chargeback invoices. ``None`` when the API leaves it out.
     """
 
     id: str
@@ -56,16 +55,16 @@ class Invoice:
     customer_document_number: str
     created_at: str
     payment_url: str
-    reference: str | Unset = UNSET
-    expiration_date: str | Unset = UNSET
-    customer_name: str | Unset = UNSET
-    payment_date: datetime.datetime | Unset = UNSET
-    payment_method: InvoicePaymentMethod | Unset = UNSET
-    payment_source: InvoicePaymentSource | Unset = UNSET
-    payment_amount: float | Unset = UNSET
-    settlement_date: str | Unset = UNSET
-    settlement_time: str | Unset = UNSET
-    payment_id: str | Unset = UNSET
+    reference: str | None = None
+    expiration_date: str | None = None
+    customer_name: str | None = None
+    payment_date: datetime.datetime | None = None
+    payment_method: InvoicePaymentMethod | None = None
+    payment_source: InvoicePaymentSource | None = None
+    payment_amount: float | None = None
+    settlement_date: str | None = None
+    settlement_time: str | None = None
+    payment_id: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     JSON_NAMES: ClassVar[dict[str, str]] = {
@@ -90,85 +89,113 @@ class Invoice:
     }
     """Each attribute's name in the API's JSON, in the spec's order."""
 
+    JSON_SCHEMA: ClassVar[dict[str, Any]] = {
+        "type": "object",
+        "required": [
+            "id",
+            "status",
+            "amount",
+            "description",
+            "contract",
+            "customerDocumentNumber",
+            "createdAt",
+            "paymentUrl",
+        ],
+        "properties": {
+            "id": {"type": "string", "description": "Unique invoice identifier."},
+            "reference": {"type": "string", "description": "Merchant-provided invoice reference."},
+            "status": {
+                "type": "string",
+                "description": "Invoice status: `ready` (payment link active), `paid`, `cancelled`, or `chargeback`.",
+                "enum": ["ready", "paid", "cancelled", "chargeback"],
+            },
+            "amount": {"type": "number", "description": "Invoice amount in COP."},
+            "description": {"type": "string", "description": "Invoice description."},
+            "contract": {"type": "string", "description": "Contract identifier."},
+            "expirationDate": {
+                "type": "string",
+                "description": "Payment link expiration datetime (ISO 8601). Invoices expire 5 minutes after creation, so redirect the customer immediately. Once a transaction is in progress, it no longer expires until the transaction completes.",
+            },
+            "customerDocumentNumber": {"type": "string", "description": "Customer's document number."},
+            "customerName": {"type": "string", "description": "Customer's display name."},
+            "createdAt": {"type": "string", "description": "Invoice creation datetime (ISO 8601)."},
+            "paymentDate": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the invoice was paid. Present on paid and chargeback invoices.",
+            },
+            "paymentMethod": {
+                "type": "string",
+                "enum": ["pse", "nequiButton", "bancolombiaButton", "breb", "card"],
+                "description": "Payment method used. Present on paid and chargeback invoices.",
+            },
+            "paymentSource": {
+                "type": "string",
+                "enum": ["whatsapp", "portal", "link"],
+                "description": "Channel through which payment was made. Present on paid and chargeback invoices.",
+            },
+            "paymentAmount": {
+                "type": "number",
+                "description": "Amount actually paid in COP. Present on paid and chargeback invoices.",
+            },
+            "settlementDate": {
+                "type": "string",
+                "description": "Expected settlement date (`YYYY-MM-DD`). Present on paid and chargeback invoices.",
+            },
+            "settlementTime": {
+                "type": "string",
+                "description": "Expected settlement cycle. Present on paid and chargeback invoices.",
+            },
+            "paymentId": {
+                "type": "string",
+                "description": "Payment identifier. Present on paid and chargeback invoices.",
+            },
+            "paymentUrl": {
+                "type": "string",
+                "format": "uri",
+                "description": "Palomma hosted payment page URL for this invoice.",
+            },
+        },
+    }
+    """The spec's schema of this model as JSON Schema, for web frameworks' API documents."""
+
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        status = self.status.value
-
-        amount = self.amount
-
-        description = self.description
-
-        contract = self.contract
-
-        customer_document_number = self.customer_document_number
-
-        created_at = self.created_at
-
-        payment_url = self.payment_url
-
-        reference = self.reference
-
-        expiration_date = self.expiration_date
-
-        customer_name = self.customer_name
-
-        payment_date: str | Unset = UNSET
-        if not isinstance(self.payment_date, Unset):
-            payment_date = self.payment_date.isoformat()
-
-        payment_method: str | Unset = UNSET
-        if not isinstance(self.payment_method, Unset):
-            payment_method = self.payment_method.value
-
-        payment_source: str | Unset = UNSET
-        if not isinstance(self.payment_source, Unset):
-            payment_source = self.payment_source.value
-
-        payment_amount = self.payment_amount
-
-        settlement_date = self.settlement_date
-
-        settlement_time = self.settlement_time
-
-        payment_id = self.payment_id
-
+        """The model as the API's JSON object (camelCase names); absent optional fields are left out."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "status": status,
-                "amount": amount,
-                "description": description,
-                "contract": contract,
-                "customerDocumentNumber": customer_document_number,
-                "createdAt": created_at,
-                "paymentUrl": payment_url,
-            }
-        )
-        if reference is not UNSET:
-            field_dict["reference"] = reference
-        if expiration_date is not UNSET:
-            field_dict["expirationDate"] = expiration_date
-        if customer_name is not UNSET:
-            field_dict["customerName"] = customer_name
-        if payment_date is not UNSET:
-            field_dict["paymentDate"] = payment_date
-        if payment_method is not UNSET:
-            field_dict["paymentMethod"] = payment_method
-        if payment_source is not UNSET:
-            field_dict["paymentSource"] = payment_source
-        if payment_amount is not UNSET:
-            field_dict["paymentAmount"] = payment_amount
-        if settlement_date is not UNSET:
-            field_dict["settlementDate"] = settlement_date
-        if settlement_time is not UNSET:
-            field_dict["settlementTime"] = settlement_time
-        if payment_id is not UNSET:
-            field_dict["paymentId"] = payment_id
-
+        field_dict["id"] = self.id
+        field_dict["status"] = self.status.value
+        field_dict["amount"] = self.amount
+        field_dict["description"] = self.description
+        field_dict["contract"] = self.contract
+        field_dict["customerDocumentNumber"] = self.customer_document_number
+        field_dict["createdAt"] = self.created_at
+        field_dict["paymentUrl"] = self.payment_url
+        if self.reference is not None:
+            field_dict["reference"] = self.reference
+        if self.expiration_date is not None:
+            field_dict["expirationDate"] = self.expiration_date
+        if self.customer_name is not None:
+            field_dict["customerName"] = self.customer_name
+        if self.payment_date is not None:
+            field_dict["paymentDate"] = self.payment_date.isoformat()
+        if self.payment_method is not None:
+            field_dict["paymentMethod"] = self.payment_method.value
+        if self.payment_source is not None:
+            field_dict["paymentSource"] = self.payment_source.value
+        if self.payment_amount is not None:
+            field_dict["paymentAmount"] = self.payment_amount
+        if self.settlement_date is not None:
+            field_dict["settlementDate"] = self.settlement_date
+        if self.settlement_time is not None:
+            field_dict["settlementTime"] = self.settlement_time
+        if self.payment_id is not None:
+            field_dict["paymentId"] = self.payment_id
         return field_dict
+
+    def to_json(self) -> str:
+        """The model as the API's JSON text."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -194,16 +221,16 @@ class Invoice:
             _raw_customer_document_number = d.pop("customerDocumentNumber")
             _raw_created_at = d.pop("createdAt")
             _raw_payment_url = d.pop("paymentUrl")
-            _raw_reference = d.pop("reference", UNSET)
-            _raw_expiration_date = d.pop("expirationDate", UNSET)
-            _raw_customer_name = d.pop("customerName", UNSET)
-            _raw_payment_date = d.pop("paymentDate", UNSET)
-            _raw_payment_method = d.pop("paymentMethod", UNSET)
-            _raw_payment_source = d.pop("paymentSource", UNSET)
-            _raw_payment_amount = d.pop("paymentAmount", UNSET)
-            _raw_settlement_date = d.pop("settlementDate", UNSET)
-            _raw_settlement_time = d.pop("settlementTime", UNSET)
-            _raw_payment_id = d.pop("paymentId", UNSET)
+            _raw_reference = d.pop("reference", None)
+            _raw_expiration_date = d.pop("expirationDate", None)
+            _raw_customer_name = d.pop("customerName", None)
+            _raw_payment_date = d.pop("paymentDate", None)
+            _raw_payment_method = d.pop("paymentMethod", None)
+            _raw_payment_source = d.pop("paymentSource", None)
+            _raw_payment_amount = d.pop("paymentAmount", None)
+            _raw_settlement_date = d.pop("settlementDate", None)
+            _raw_settlement_time = d.pop("settlementTime", None)
+            _raw_payment_id = d.pop("paymentId", None)
         except KeyError as missing:
             raise ResponseSchemaError(str(missing.args[0]), "is required but missing") from None
         if not isinstance(_raw_id, str):
@@ -212,9 +239,11 @@ class Invoice:
 
         if not isinstance(_raw_status, str):
             raise ResponseSchemaError.wrong_type("status", "a string", _raw_status)
-        status = _INVOICE_STATUS_BY_VALUE.get(_raw_status)
-        if status is None:
-            status = InvoiceStatus(_raw_status)
+        status = (
+            _INVOICE_STATUS_BY_VALUE[_raw_status]
+            if _raw_status in _INVOICE_STATUS_BY_VALUE
+            else InvoiceStatus(_raw_status)
+        )
 
         if type(_raw_amount) is not float and type(_raw_amount) is not int:
             raise ResponseSchemaError.wrong_type("amount", "a number", _raw_amount)
@@ -240,64 +269,60 @@ class Invoice:
             raise ResponseSchemaError.wrong_type("paymentUrl", "a string", _raw_payment_url)
         payment_url = _raw_payment_url
 
-        if _raw_reference is not UNSET and (not isinstance(_raw_reference, str)):
+        if _raw_reference is not None and (not isinstance(_raw_reference, str)):
             raise ResponseSchemaError.wrong_type("reference", "a string", _raw_reference)
         reference = _raw_reference
 
-        if _raw_expiration_date is not UNSET and (not isinstance(_raw_expiration_date, str)):
+        if _raw_expiration_date is not None and (not isinstance(_raw_expiration_date, str)):
             raise ResponseSchemaError.wrong_type("expirationDate", "a string", _raw_expiration_date)
         expiration_date = _raw_expiration_date
 
-        if _raw_customer_name is not UNSET and (not isinstance(_raw_customer_name, str)):
+        if _raw_customer_name is not None and (not isinstance(_raw_customer_name, str)):
             raise ResponseSchemaError.wrong_type("customerName", "a string", _raw_customer_name)
         customer_name = _raw_customer_name
 
-        if _raw_payment_date is not UNSET and (not isinstance(_raw_payment_date, str)):
+        if _raw_payment_date is not None and (not isinstance(_raw_payment_date, str)):
             raise ResponseSchemaError.wrong_type("paymentDate", "a string", _raw_payment_date)
         try:
-            _payment_date = _raw_payment_date
-            payment_date: datetime.datetime | Unset
-            if isinstance(_payment_date, Unset):
-                payment_date = UNSET
-            else:
-                payment_date = datetime.datetime.fromisoformat(_payment_date)
-
+            payment_date = None if _raw_payment_date is None else datetime.datetime.fromisoformat(_raw_payment_date)
         except ValueError:
             raise ResponseSchemaError.wrong_type("paymentDate", "an ISO 8601 date-time", _raw_payment_date) from None
 
-        if _raw_payment_method is not UNSET and (not isinstance(_raw_payment_method, str)):
+        if _raw_payment_method is not None and (not isinstance(_raw_payment_method, str)):
             raise ResponseSchemaError.wrong_type("paymentMethod", "a string", _raw_payment_method)
-        payment_method: InvoicePaymentMethod | Unset
-        if isinstance(_raw_payment_method, Unset):
-            payment_method = UNSET
-        else:
-            _payment_method = _INVOICE_PAYMENT_METHOD_BY_VALUE.get(_raw_payment_method)
-            payment_method = InvoicePaymentMethod(_raw_payment_method) if _payment_method is None else _payment_method
+        payment_method = (
+            None
+            if _raw_payment_method is None
+            else _INVOICE_PAYMENT_METHOD_BY_VALUE[_raw_payment_method]
+            if _raw_payment_method in _INVOICE_PAYMENT_METHOD_BY_VALUE
+            else InvoicePaymentMethod(_raw_payment_method)
+        )
 
-        if _raw_payment_source is not UNSET and (not isinstance(_raw_payment_source, str)):
+        if _raw_payment_source is not None and (not isinstance(_raw_payment_source, str)):
             raise ResponseSchemaError.wrong_type("paymentSource", "a string", _raw_payment_source)
-        payment_source: InvoicePaymentSource | Unset
-        if isinstance(_raw_payment_source, Unset):
-            payment_source = UNSET
-        else:
-            _payment_source = _INVOICE_PAYMENT_SOURCE_BY_VALUE.get(_raw_payment_source)
-            payment_source = InvoicePaymentSource(_raw_payment_source) if _payment_source is None else _payment_source
+        payment_source = (
+            None
+            if _raw_payment_source is None
+            else _INVOICE_PAYMENT_SOURCE_BY_VALUE[_raw_payment_source]
+            if _raw_payment_source in _INVOICE_PAYMENT_SOURCE_BY_VALUE
+            else InvoicePaymentSource(_raw_payment_source)
+        )
 
-        if _raw_payment_amount is not UNSET and (
+        if _raw_payment_amount is not None and (
             type(_raw_payment_amount) is not float and type(_raw_payment_amount) is not int
         ):
             raise ResponseSchemaError.wrong_type("paymentAmount", "a number", _raw_payment_amount)
         payment_amount = _raw_payment_amount
 
-        if _raw_settlement_date is not UNSET and (not isinstance(_raw_settlement_date, str)):
+        if _raw_settlement_date is not None and (not isinstance(_raw_settlement_date, str)):
             raise ResponseSchemaError.wrong_type("settlementDate", "a string", _raw_settlement_date)
         settlement_date = _raw_settlement_date
 
-        if _raw_settlement_time is not UNSET and (not isinstance(_raw_settlement_time, str)):
+        if _raw_settlement_time is not None and (not isinstance(_raw_settlement_time, str)):
             raise ResponseSchemaError.wrong_type("settlementTime", "a string", _raw_settlement_time)
         settlement_time = _raw_settlement_time
 
-        if _raw_payment_id is not UNSET and (not isinstance(_raw_payment_id, str)):
+        if _raw_payment_id is not None and (not isinstance(_raw_payment_id, str)):
             raise ResponseSchemaError.wrong_type("paymentId", "a string", _raw_payment_id)
         payment_id = _raw_payment_id
 
@@ -321,12 +346,32 @@ class Invoice:
             settlement_time,
             payment_id,
         )
-
         invoice.additional_properties = d
         return invoice
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source_type: Any, handler: Any) -> Any:
+        """Let pydantic and FastAPI take the model as a field or response type, in the API's JSON.
+
+        pydantic is imported here, only when a framework asks: the SDK does not depend on it.
+        """
+        from pydantic_core import core_schema  # noqa: PLC0415
+
+        def validate(value: Any) -> Invoice:
+            return value if isinstance(value, cls) else cls.from_dict(value)
+
+        return core_schema.no_info_plain_validator_function(
+            validate, serialization=core_schema.plain_serializer_function_ser_schema(lambda model: model.to_dict())
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        """The spec's own schema of the model, for ``app.openapi()``."""
+        return dict(cls.JSON_SCHEMA)
+
     @property
     def additional_keys(self) -> list[str]:
+        """The names of the fields the spec does not define."""
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:

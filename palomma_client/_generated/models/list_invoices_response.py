@@ -1,13 +1,13 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseSchemaError
-from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.invoice import Invoice
@@ -22,12 +22,12 @@ class ListInvoicesResponse:
     Attributes:
         items (list[Invoice]): Invoices in the current page.
         count (int): Number of invoices returned in this page.
-        cursor (None | str | Unset): Cursor for the next page. `null` when there are no more pages.
+        cursor (str | None): Cursor for the next page. `null` when there are no more pages. ``None`` when the API leaves it out.
     """
 
     items: list[Invoice]
     count: int
-    cursor: None | str | Unset = UNSET
+    cursor: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     JSON_NAMES: ClassVar[dict[str, str]] = {
@@ -37,32 +37,106 @@ class ListInvoicesResponse:
     }
     """Each attribute's name in the API's JSON, in the spec's order."""
 
+    JSON_SCHEMA: ClassVar[dict[str, Any]] = {
+        "type": "object",
+        "required": ["items", "count"],
+        "properties": {
+            "items": {
+                "type": "array",
+                "description": "Invoices in the current page.",
+                "items": {
+                    "type": "object",
+                    "required": [
+                        "id",
+                        "status",
+                        "amount",
+                        "description",
+                        "contract",
+                        "customerDocumentNumber",
+                        "createdAt",
+                        "paymentUrl",
+                    ],
+                    "properties": {
+                        "id": {"type": "string", "description": "Unique invoice identifier."},
+                        "reference": {"type": "string", "description": "Merchant-provided invoice reference."},
+                        "status": {
+                            "type": "string",
+                            "description": "Invoice status: `ready` (payment link active), `paid`, `cancelled`, or `chargeback`.",
+                            "enum": ["ready", "paid", "cancelled", "chargeback"],
+                        },
+                        "amount": {"type": "number", "description": "Invoice amount in COP."},
+                        "description": {"type": "string", "description": "Invoice description."},
+                        "contract": {"type": "string", "description": "Contract identifier."},
+                        "expirationDate": {
+                            "type": "string",
+                            "description": "Payment link expiration datetime (ISO 8601). Invoices expire 5 minutes after creation, so redirect the customer immediately. Once a transaction is in progress, it no longer expires until the transaction completes.",
+                        },
+                        "customerDocumentNumber": {"type": "string", "description": "Customer's document number."},
+                        "customerName": {"type": "string", "description": "Customer's display name."},
+                        "createdAt": {"type": "string", "description": "Invoice creation datetime (ISO 8601)."},
+                        "paymentDate": {
+                            "type": "string",
+                            "format": "date-time",
+                            "description": "When the invoice was paid. Present on paid and chargeback invoices.",
+                        },
+                        "paymentMethod": {
+                            "type": "string",
+                            "enum": ["pse", "nequiButton", "bancolombiaButton", "breb", "card"],
+                            "description": "Payment method used. Present on paid and chargeback invoices.",
+                        },
+                        "paymentSource": {
+                            "type": "string",
+                            "enum": ["whatsapp", "portal", "link"],
+                            "description": "Channel through which payment was made. Present on paid and chargeback invoices.",
+                        },
+                        "paymentAmount": {
+                            "type": "number",
+                            "description": "Amount actually paid in COP. Present on paid and chargeback invoices.",
+                        },
+                        "settlementDate": {
+                            "type": "string",
+                            "description": "Expected settlement date (`YYYY-MM-DD`). Present on paid and chargeback invoices.",
+                        },
+                        "settlementTime": {
+                            "type": "string",
+                            "description": "Expected settlement cycle. Present on paid and chargeback invoices.",
+                        },
+                        "paymentId": {
+                            "type": "string",
+                            "description": "Payment identifier. Present on paid and chargeback invoices.",
+                        },
+                        "paymentUrl": {
+                            "type": "string",
+                            "format": "uri",
+                            "description": "Palomma hosted payment page URL for this invoice.",
+                        },
+                    },
+                },
+            },
+            "cursor": {
+                "anyOf": [
+                    {"type": "string", "description": "Cursor for the next page. `null` when there are no more pages."},
+                    {"type": "null"},
+                ]
+            },
+            "count": {"type": "integer", "description": "Number of invoices returned in this page."},
+        },
+    }
+    """The spec's schema of this model as JSON Schema, for web frameworks' API documents."""
+
     def to_dict(self) -> dict[str, Any]:
-        items = []
-        for items_item_data in self.items:
-            items_item = items_item_data.to_dict()
-            items.append(items_item)
-
-        count = self.count
-
-        cursor: None | str | Unset
-        if isinstance(self.cursor, Unset):
-            cursor = UNSET
-        else:
-            cursor = self.cursor
-
+        """The model as the API's JSON object (camelCase names); absent optional fields are left out."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "items": items,
-                "count": count,
-            }
-        )
-        if cursor is not UNSET:
-            field_dict["cursor"] = cursor
-
+        field_dict["items"] = [item.to_dict() for item in self.items]
+        field_dict["count"] = self.count
+        if self.cursor is not None:
+            field_dict["cursor"] = self.cursor
         return field_dict
+
+    def to_json(self) -> str:
+        """The model as the API's JSON text."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -84,14 +158,13 @@ class ListInvoicesResponse:
         try:
             _raw_items = d.pop("items")
             _raw_count = d.pop("count")
-            _raw_cursor = d.pop("cursor", UNSET)
+            _raw_cursor = d.pop("cursor", None)
         except KeyError as missing:
             raise ResponseSchemaError(str(missing.args[0]), "is required but missing") from None
         if type(_raw_items) is not list:
             raise ResponseSchemaError.wrong_type("items", "an array", _raw_items)
         try:
-            items = [Invoice.from_dict(items_item_data) for items_item_data in _raw_items]
-
+            items = [Invoice.from_dict(item) for item in _raw_items]
         except ResponseSchemaError:
             raise ResponseSchemaError.in_array("items", _raw_items, Invoice.from_dict) from None
 
@@ -99,29 +172,41 @@ class ListInvoicesResponse:
             raise ResponseSchemaError.wrong_type("count", "an integer", _raw_count)
         count = _raw_count
 
-        if _raw_cursor is not UNSET and (_raw_cursor is not None and (not isinstance(_raw_cursor, str))):
+        if _raw_cursor is not None and (_raw_cursor is not None and (not isinstance(_raw_cursor, str))):
             raise ResponseSchemaError.wrong_type("cursor", "a string or null", _raw_cursor)
-
-        def _parse_cursor(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cursor = _parse_cursor(_raw_cursor)
+        cursor = _raw_cursor
 
         list_invoices_response = cls(
             items,
             count,
             cursor,
         )
-
         list_invoices_response.additional_properties = d
         return list_invoices_response
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source_type: Any, handler: Any) -> Any:
+        """Let pydantic and FastAPI take the model as a field or response type, in the API's JSON.
+
+        pydantic is imported here, only when a framework asks: the SDK does not depend on it.
+        """
+        from pydantic_core import core_schema  # noqa: PLC0415
+
+        def validate(value: Any) -> ListInvoicesResponse:
+            return value if isinstance(value, cls) else cls.from_dict(value)
+
+        return core_schema.no_info_plain_validator_function(
+            validate, serialization=core_schema.plain_serializer_function_ser_schema(lambda model: model.to_dict())
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        """The spec's own schema of the model, for ``app.openapi()``."""
+        return dict(cls.JSON_SCHEMA)
+
     @property
     def additional_keys(self) -> list[str]:
+        """The names of the fields the spec does not define."""
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:

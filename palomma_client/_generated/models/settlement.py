@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
@@ -57,45 +58,61 @@ class Settlement:
     }
     """Each attribute's name in the API's JSON, in the spec's order."""
 
+    JSON_SCHEMA: ClassVar[dict[str, Any]] = {
+        "type": "object",
+        "required": [
+            "date",
+            "cycle",
+            "status",
+            "numberOfInvoices",
+            "amountCollected",
+            "fees",
+            "feesPostpaid",
+            "adjustments",
+            "gateway",
+            "paymentAmount",
+        ],
+        "properties": {
+            "date": {"type": "string", "description": "Settlement date (`YYYY-MM-DD`)."},
+            "cycle": {"type": "string", "description": "Settlement cycle identifier."},
+            "status": {
+                "type": "string",
+                "description": "Settlement status: `processing`, `paid`, `credited`, or `error`.",
+                "enum": ["processing", "paid", "credited", "error"],
+            },
+            "numberOfInvoices": {"type": "number", "description": "Number of invoices included in the settlement."},
+            "amountCollected": {"type": "number", "description": "Gross amount collected in COP."},
+            "fees": {"type": "number", "description": "Total fees deducted in COP."},
+            "feesPostpaid": {
+                "type": "boolean",
+                "description": "Whether fees are billed separately instead of deducted.",
+            },
+            "adjustments": {"type": "number", "description": "Adjustments applied in COP."},
+            "gateway": {"type": "boolean", "description": "Whether this is a gateway settlement."},
+            "paymentAmount": {"type": "number", "description": "Net amount paid out in COP."},
+        },
+    }
+    """The spec's schema of this model as JSON Schema, for web frameworks' API documents."""
+
     def to_dict(self) -> dict[str, Any]:
-        date = self.date
-
-        cycle = self.cycle
-
-        status = self.status.value
-
-        number_of_invoices = self.number_of_invoices
-
-        amount_collected = self.amount_collected
-
-        fees = self.fees
-
-        fees_postpaid = self.fees_postpaid
-
-        adjustments = self.adjustments
-
-        gateway = self.gateway
-
-        payment_amount = self.payment_amount
-
+        """The model as the API's JSON object (camelCase names); absent optional fields are left out."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "date": date,
-                "cycle": cycle,
-                "status": status,
-                "numberOfInvoices": number_of_invoices,
-                "amountCollected": amount_collected,
-                "fees": fees,
-                "feesPostpaid": fees_postpaid,
-                "adjustments": adjustments,
-                "gateway": gateway,
-                "paymentAmount": payment_amount,
-            }
-        )
-
+        field_dict["date"] = self.date
+        field_dict["cycle"] = self.cycle
+        field_dict["status"] = self.status.value
+        field_dict["numberOfInvoices"] = self.number_of_invoices
+        field_dict["amountCollected"] = self.amount_collected
+        field_dict["fees"] = self.fees
+        field_dict["feesPostpaid"] = self.fees_postpaid
+        field_dict["adjustments"] = self.adjustments
+        field_dict["gateway"] = self.gateway
+        field_dict["paymentAmount"] = self.payment_amount
         return field_dict
+
+    def to_json(self) -> str:
+        """The model as the API's JSON text."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -135,9 +152,11 @@ class Settlement:
 
         if not isinstance(_raw_status, str):
             raise ResponseSchemaError.wrong_type("status", "a string", _raw_status)
-        status = _SETTLEMENT_STATUS_BY_VALUE.get(_raw_status)
-        if status is None:
-            status = SettlementStatus(_raw_status)
+        status = (
+            _SETTLEMENT_STATUS_BY_VALUE[_raw_status]
+            if _raw_status in _SETTLEMENT_STATUS_BY_VALUE
+            else SettlementStatus(_raw_status)
+        )
 
         if type(_raw_number_of_invoices) is not float and type(_raw_number_of_invoices) is not int:
             raise ResponseSchemaError.wrong_type("numberOfInvoices", "a number", _raw_number_of_invoices)
@@ -179,12 +198,32 @@ class Settlement:
             gateway,
             payment_amount,
         )
-
         settlement.additional_properties = d
         return settlement
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source_type: Any, handler: Any) -> Any:
+        """Let pydantic and FastAPI take the model as a field or response type, in the API's JSON.
+
+        pydantic is imported here, only when a framework asks: the SDK does not depend on it.
+        """
+        from pydantic_core import core_schema  # noqa: PLC0415
+
+        def validate(value: Any) -> Settlement:
+            return value if isinstance(value, cls) else cls.from_dict(value)
+
+        return core_schema.no_info_plain_validator_function(
+            validate, serialization=core_schema.plain_serializer_function_ser_schema(lambda model: model.to_dict())
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        """The spec's own schema of the model, for ``app.openapi()``."""
+        return dict(cls.JSON_SCHEMA)
+
     @property
     def additional_keys(self) -> list[str]:
+        """The names of the fields the spec does not define."""
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:

@@ -15,7 +15,6 @@ from ...errors import ResponseSchemaError
 from ...models.create_invoice_request import CreateInvoiceRequest
 from ...models.create_invoice_request_document_type import CreateInvoiceRequestDocumentType
 from ...models.invoice import Invoice
-from ...types import UNSET
 
 OPERATION_ID = "createInvoice"
 METHOD = "POST"
@@ -56,11 +55,11 @@ def build_request(
         description=check_string("description", description, min_length=1),
         redirect_url=check_string("redirect_url", redirect_url, format="uri"),
         customer_document_number=check_string("customer_document_number", customer_document_number, min_length=1),
-        document_type=UNSET
+        document_type=None
         if document_type is None
         else check_enum("document_type", document_type, CreateInvoiceRequestDocumentType),
-        customer_name=UNSET if customer_name is None else check_string("customer_name", customer_name),
-        contract=UNSET if contract is None else check_string("contract", contract),
+        customer_name=None if customer_name is None else check_string("customer_name", customer_name),
+        contract=None if contract is None else check_string("contract", contract),
     )
     return ApiRequest(
         OPERATION_ID,

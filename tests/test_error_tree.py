@@ -1,0 +1,146 @@
+"""The APIError branch, request ids, Retry-After, the closed client, and errors that cross processes."""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any
+
+import httpx2
+import pytest
+
+import palomma_client
+from palomma_client import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    ClientClosedError,
+    InvalidParameterError,
+    NotFoundError,
+    PalommaClient,
+    PalommaError,
+    RateLimitError,
+    ResponseTooLargeError,
+)
+from tests.support import API_KEY, RecordingAPI, created_invoice
+
+pytestmark = pytest.mark.usefixtures("clean_environment")
+
+
+def test_every_api_failure_shares_the_api_error_base_and_input_errors_do_not() -> None:
+    for error_class in (APIStatusError, APIConnectionError, APITimeoutError, APIResponseValidationError):
+        assert issubclass(error_class, APIError)
+    assert issubclass(ResponseTooLargeError, APIError)
+    assert not issubclass(InvalidParameterError, APIError)
+    assert issubclass(APIError, PalommaError)
+
+
+async def test_status_errors_carry_the_servers_message_and_request_id(
+    palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    api.queue(httpx2.Response(404, json={"error": "Not Found"}, headers={"x-request-id": "req_42"}))
+
+    with pytest.raises(NotFoundError) as caught:
+        await palomma.invoices.get("abc")
+
+    error = caught.value
+    assert error.message == "Not Found"
+    assert str(error) == "404 Not Found: Not Found"
+    assert error.request_id == "req_42"
+    assert error.body == {"error": "Not Found"}
+    assert error.request.url.path == "/v1/invoices/abc"
+    assert error.request.headers["authorization"] == "[redacted]"
+    assert error.response.request.headers["authorization"] == "[redacted]"
+
+
+async def test_a_request_id_is_none_when_the_api_sends_none(palomma: PalommaClient, api: RecordingAPI) -> None:
+    api.queue(httpx2.Response(404, json={"error": "Not Found"}))
+    with pytest.raises(NotFoundError) as caught:
+        await palomma.invoices.get("abc")
+    assert caught.value.request_id is None
+
+
+@pytest.mark.parametrize(("header", "expected"), [("7", 7.0), ("0.5", 0.5), (None, None), ("soon", None)])
+async def test_rate_limit_errors_say_how_long_to_wait(
+    api: RecordingAPI, header: str | None, expected: float | None
+) -> None:
+    headers = {} if header is None else {"Retry-After": header}
+    api.queue(httpx2.Response(429, json={"error": "Too many requests"}, headers=headers))
+    async with PalommaClient(API_KEY, transport=api.transport, max_retries=0) as palomma:
+        with pytest.raises(RateLimitError) as caught:
+            await palomma.invoices.get("abc")
+    assert caught.value.retry_after == expected
+
+
+async def test_a_closed_client_says_so(api: RecordingAPI) -> None:
+    palomma = PalommaClient(API_KEY, transport=api.transport)
+    await palomma.close()
+    with pytest.raises(ClientClosedError, match="closed"):
+        await palomma.invoices.get("abc")
+    assert api.requests == []
+
+
+def _every_exported_exception() -> list[type[BaseException]]:
+    return [
+        value
+        for name in palomma_client.__all__
+        if isinstance(value := getattr(palomma_client, name), type) and issubclass(value, BaseException)
+    ]
+
+
+async def _raised(palomma: PalommaClient, api: RecordingAPI, answer: Any) -> PalommaError:
+    api.queue(answer)
+    try:
+        await palomma.with_options(max_retries=0).invoices.get("abc")
+    except PalommaError as error:
+        return error
+    raise AssertionError("nothing was raised")
+
+
+async def test_errors_survive_pickling_with_their_fields_and_never_carry_the_key(
+    palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    raised = [
+        await _raised(palomma, api, httpx2.Response(404, json={"error": "Not Found"}, headers={"x-request-id": "r"})),
+        await _raised(palomma, api, httpx2.Response(429, json={"error": "slow"}, headers={"Retry-After": "3"})),
+        await _raised(palomma, api, httpx2.Response(200, json={"id": 1})),
+        await _raised(palomma, api, httpx2.ConnectError("refused")),
+        await _raised(palomma, api, httpx2.ReadTimeout("slow")),
+    ]
+    try:
+        await palomma.invoices.get("")
+    except InvalidParameterError as error:
+        raised.append(error)
+
+    for error in raised:
+        data = pickle.dumps(error)
+        assert API_KEY.encode() not in data
+        copy = pickle.loads(data)
+        assert type(copy) is type(error)
+        assert str(copy) == str(error)
+        if isinstance(error, APIStatusError):
+            assert (copy.status_code, copy.message, copy.body, copy.request_id) == (
+                error.status_code,
+                error.message,
+                error.body,
+                error.request_id,
+            )
+        if isinstance(error, RateLimitError):
+            assert copy.retry_after == 3.0
+        if isinstance(error, InvalidParameterError):
+            assert copy.parameter == error.parameter
+
+
+def test_every_exported_exception_is_covered_by_the_pickling_rule() -> None:
+    exported = _every_exported_exception()
+    assert APIError in exported
+    assert all(issubclass(error, PalommaError) for error in exported)
+
+
+async def test_a_response_over_the_size_limit_is_refused_naming_the_limit(api: RecordingAPI) -> None:
+    api.queue(httpx2.Response(200, json=created_invoice(description="x" * 5_000)))
+    async with PalommaClient(API_KEY, transport=api.transport, max_response_bytes=4_096) as palomma:
+        with pytest.raises(ResponseTooLargeError, match="4,096 bytes") as caught:
+            await palomma.invoices.get("abc")
+    assert caught.value.limit == 4_096
