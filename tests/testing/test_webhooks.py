@@ -71,7 +71,7 @@ async def test_a_paid_invoice_is_delivered_signed_and_parses_as_an_invoice_event
     [(body, headers)] = inbox.received
     assert headers["Content-Type"] == "application/json"
     assert set(headers) == {"Content-Type", ENCODED_DATA_HEADER, SIGNATURE_HEADER}
-    event = await WebhookReceiver(SECRET).verify_and_parse(body, headers)
+    event = await WebhookReceiver(SECRET, clock=fake.clock.now).verify_and_parse(body, headers)
     assert isinstance(event, InvoiceEvent)
     assert event.webhook_id == attempt.delivery.webhook_id
     assert event.data.reference == "RENT-1"

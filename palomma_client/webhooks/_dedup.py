@@ -1,0 +1,283 @@
+"""Where received ``webhookId`` values are remembered, so each webhook is processed once.
+
+`InMemoryDedupStore` serves one process. Behind several workers or hosts, each
+can receive a retry of the same webhook, so they need one shared memory:
+`RedisDedupStore`, or any object with the two methods of `DedupStore`.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from palomma_client._constants import LOGGER_NAME
+from palomma_client.webhooks._constants import (
+    DEFAULT_DEDUP_TTL,
+    DEFAULT_IN_MEMORY_MAX_ENTRIES,
+    DEFAULT_REDIS_KEY_PREFIX,
+)
+from palomma_client.webhooks._durations import Duration, to_timedelta
+from palomma_client.webhooks._errors import DedupStoreError, MissingDependencyError, WebhookArgumentError
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis, RedisCluster
+
+__all__ = ["DedupStore", "InMemoryDedupStore", "RedisDedupStore"]
+
+logger = logging.getLogger(LOGGER_NAME)
+
+
+@runtime_checkable
+class DedupStore(Protocol):
+    """Remembers which ``webhookId`` values were received, so each is processed once.
+
+    ``mark_seen`` must be atomic: of two concurrent calls with the same id,
+    even from different processes, exactly one may return True. With Redis,
+    ``SET key value NX`` gives that (see `RedisDedupStore`); with a database,
+    an insert under a unique constraint on the id.
+
+    A store may also have a ``ttl`` attribute, a `datetime.timedelta` saying
+    how long it remembers an id; `WebhookReceiver` then refuses a ``max_age``
+    longer than it, which would let a replay through once the id is forgotten.
+    """
+
+    async def mark_seen(self, webhook_id: str) -> bool:
+        """Claim the id, atomically.
+
+        Args:
+            webhook_id: The delivery's ``webhookId``.
+
+        Returns:
+            True the first time the id is seen, False for every later call.
+        """
+        ...
+
+    async def forget(self, webhook_id: str) -> None:
+        """Release the id, so that its next delivery counts as the first.
+
+        Called when processing a delivery failed, so Palomma's retry is not
+        dropped as a duplicate. Forgetting an unknown id does nothing.
+
+        Args:
+            webhook_id: The delivery's ``webhookId``.
+        """
+        ...
+
+
+class InMemoryDedupStore:
+    """A `DedupStore` in this process's memory, bounded in size and optionally in time.
+
+    When full, it forgets the id first seen longest ago (first in, first out):
+    retries come soonest after the first delivery, so the oldest ids are the
+    least likely to come back. It is safe to share between event loops and
+    threads of one process, but not between processes: behind several
+    workers, use `RedisDedupStore`.
+
+    Args:
+        max_entries: How many ids to remember at most.
+        ttl: If given, ids are forgotten this long after they were first seen
+            (a `datetime.timedelta`, or seconds).
+        clock: Monotonic time in seconds; replaceable in tests.
+
+    Raises:
+        WebhookArgumentError: ``max_entries`` is below 1, or ``ttl`` is not positive.
+    """
+
+    def __init__(
+        self,
+        max_entries: int = DEFAULT_IN_MEMORY_MAX_ENTRIES,
+        *,
+        ttl: Duration | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if isinstance(max_entries, bool) or not isinstance(max_entries, int) or max_entries < 1:
+            raise WebhookArgumentError("max_entries", f"must be a whole number of at least 1, got {max_entries!r}")
+        self._max_entries = max_entries
+        self._ttl = None if ttl is None else to_timedelta(ttl, "ttl")
+        self._ttl_seconds = None if self._ttl is None else self._ttl.total_seconds()
+        self._clock = clock
+        self._first_seen: collections.OrderedDict[str, float] = collections.OrderedDict()
+        # No await happens inside mark_seen, so one event loop is already atomic;
+        # the lock covers callers on other threads.
+        self._lock = threading.Lock()
+
+    @property
+    def ttl(self) -> datetime.timedelta | None:
+        """How long an id is remembered after it was first seen; None for as long as it fits."""
+        return self._ttl
+
+    async def mark_seen(self, webhook_id: str) -> bool:
+        """Claim the id.
+
+        Args:
+            webhook_id: The delivery's ``webhookId``.
+
+        Returns:
+            True the first time the id is seen (or after it expired or was
+            evicted), False while it is remembered.
+        """
+        with self._lock:
+            now = self._clock()
+            self._drop_expired(now)
+            if webhook_id in self._first_seen:
+                return False
+            self._first_seen[webhook_id] = now
+            while len(self._first_seen) > self._max_entries:
+                self._first_seen.popitem(last=False)
+            return True
+
+    async def forget(self, webhook_id: str) -> None:
+        """Release the id, so that its next delivery counts as the first.
+
+        Args:
+            webhook_id: The delivery's ``webhookId``.
+        """
+        with self._lock:
+            self._first_seen.pop(webhook_id, None)
+
+    def __len__(self) -> int:
+        with self._lock:
+            self._drop_expired(self._clock())
+            return len(self._first_seen)
+
+    def __repr__(self) -> str:
+        ttl = None if self._ttl_seconds is None else f"{self._ttl_seconds:g}"
+        return f"InMemoryDedupStore(max_entries={self._max_entries}, ttl={ttl})"
+
+    def _drop_expired(self, now: float) -> None:
+        if self._ttl_seconds is None:
+            return
+        # Insertion order is first-seen order, so expired ids are all at the front.
+        while self._first_seen:
+            oldest_id, first_seen = next(iter(self._first_seen.items()))
+            if now - first_seen < self._ttl_seconds:
+                break
+            del self._first_seen[oldest_id]
+
+
+class RedisDedupStore:
+    """A `DedupStore` in Redis, shared by every process and host that receives webhooks.
+
+    Each ``webhookId`` is claimed with one atomic command,
+    ``SET <key_prefix><webhookId> <time of the claim> NX EX <ttl>``: of any
+    number of concurrent deliveries, on any number of replicas, exactly one
+    creates the key and processes the event. A new process, or a restarted
+    one, sees the claims of every other.
+
+    ``forget`` deletes the key, so Palomma's retry of a delivery whose
+    processing failed is processed rather than dropped. A process that dies
+    while processing (killed, out of memory) cannot release its claim: the
+    retries of that one webhook are then acknowledged as duplicates until the
+    key expires. Delete the key by hand, or with ``forget``, to have it
+    processed; a service that must never lose an event writes it to a durable
+    queue before answering 200.
+
+    Needs the ``redis`` extra: ``pip install 'palomma-client[redis]'``.
+
+    Args:
+        redis_client: A ``redis.asyncio.Redis`` (or ``redis.asyncio.RedisCluster``). The store
+            does not close it.
+        ttl: How long a claim lasts (a `datetime.timedelta`, or seconds; whole
+            seconds, rounded up). The default, 7 days, outlasts the receiver's
+            default ``max_age`` of 3 days, so an id is never forgotten while a
+            delivery carrying it can still be accepted.
+        key_prefix: Put before each ``webhookId`` to make its key.
+
+    Raises:
+        MissingDependencyError: The ``redis`` package is not installed.
+        WebhookArgumentError: ``redis_client`` is not an asyncio Redis client,
+            ``ttl`` is not positive, or ``key_prefix`` is not a string.
+    """
+
+    def __init__(
+        self,
+        redis_client: Redis | RedisCluster,
+        *,
+        ttl: Duration = DEFAULT_DEDUP_TTL,
+        key_prefix: str = DEFAULT_REDIS_KEY_PREFIX,
+    ) -> None:
+        try:
+            import redis
+            import redis.asyncio
+        except ImportError as error:
+            raise MissingDependencyError("redis", "redis", "RedisDedupStore") from error
+        if not isinstance(redis_client, redis.asyncio.Redis | redis.asyncio.RedisCluster):
+            hint = " (the synchronous client: use redis.asyncio.Redis)" if isinstance(redis_client, redis.Redis) else ""
+            raise WebhookArgumentError(
+                "redis_client", f"must be a redis.asyncio.Redis, got {type(redis_client).__qualname__}{hint}"
+            )
+        if not isinstance(key_prefix, str):
+            raise WebhookArgumentError("key_prefix", f"must be a string, got {type(key_prefix).__name__}")
+        self._redis = redis_client
+        self._ttl = to_timedelta(ttl, "ttl")
+        # EX takes whole seconds; rounding up keeps a claim at least as long as asked.
+        self._ttl_seconds = math.ceil(self._ttl.total_seconds())
+        self._key_prefix = key_prefix
+        self._failures: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
+
+    @property
+    def ttl(self) -> datetime.timedelta:
+        """How long a claim lasts."""
+        return self._ttl
+
+    @property
+    def key_prefix(self) -> str:
+        """What is put before each ``webhookId`` to make its key."""
+        return self._key_prefix
+
+    def key(self, webhook_id: str) -> str:
+        """Return the Redis key that holds the claim of this ``webhookId``.
+
+        Args:
+            webhook_id: The delivery's ``webhookId``.
+
+        Returns:
+            ``key_prefix + webhook_id``.
+        """
+        return self._key_prefix + webhook_id
+
+    async def mark_seen(self, webhook_id: str) -> bool:
+        """Claim the id with ``SET NX EX``, atomically across every process that shares this Redis.
+
+        Args:
+            webhook_id: The delivery's ``webhookId``.
+
+        Returns:
+            True if this call created the claim, False if one already existed.
+
+        Raises:
+            DedupStoreError: Redis failed or could not be reached; nothing was claimed (answer 503).
+        """
+        claimed_at = datetime.datetime.now(datetime.UTC).isoformat()
+        try:
+            created = await self._redis.set(self.key(webhook_id), claimed_at, nx=True, ex=self._ttl_seconds)
+        except self._failures as error:
+            raise DedupStoreError(
+                f"could not claim webhook {webhook_id!r} in Redis ({type(error).__name__}: {error})"
+            ) from error
+        return bool(created)
+
+    async def forget(self, webhook_id: str) -> None:
+        """Release the id (``DEL``), so that its next delivery counts as the first.
+
+        Args:
+            webhook_id: The delivery's ``webhookId``.
+
+        Raises:
+            DedupStoreError: Redis failed or could not be reached; the claim may still be there.
+        """
+        try:
+            await self._redis.delete(self.key(webhook_id))
+        except self._failures as error:
+            raise DedupStoreError(
+                f"could not release webhook {webhook_id!r} in Redis ({type(error).__name__}: {error})"
+            ) from error
+
+    def __repr__(self) -> str:
+        return f"RedisDedupStore(ttl={self._ttl_seconds}, key_prefix={self._key_prefix!r})"
