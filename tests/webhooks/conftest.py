@@ -1,0 +1,130 @@
+"""A real redis-server on 127.0.0.1 for the tests of RedisDedupStore, started once per session.
+
+Where redis-server is not installed, the tests that need it skip with the reason; with CI set in
+the environment they fail instead, so that a missing server never passes for a green run.
+`make pytest` installs redis-server when it is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis.asyncio
+
+_READY_LINE = b"Ready to accept connections"
+_STARTUP_TIMEOUT = 20.0
+_STARTUP_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class RedisServer:
+    """A running redis-server: where it listens."""
+
+    host: str
+    port: int
+
+    def client(self) -> redis.asyncio.Redis:
+        """A new asyncio client of this server: what one replica of a receiver would hold."""
+        return redis.asyncio.Redis(host=self.host, port=self.port)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_until_ready(process: subprocess.Popen[bytes]) -> str | None:
+    """Read the server's log until it says it is ready; return what went wrong otherwise."""
+    assert process.stdout is not None
+    log = b""
+    deadline = time.monotonic() + _STARTUP_TIMEOUT
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        while _READY_LINE not in log:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return f"not ready after {_STARTUP_TIMEOUT:g} s; log: {log[-2000:]!r}"
+            if not selector.select(timeout=remaining):
+                continue
+            chunk = os.read(process.stdout.fileno(), 65536)
+            if not chunk:  # the server exited (a port taken in the meantime, a bad option)
+                process.wait()
+                return f"exited with status {process.returncode}; log: {log[-2000:]!r}"
+            log += chunk
+    return None
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A redis-server of its own on a free port of 127.0.0.1, without persistence, stopped at the end."""
+    executable = shutil.which("redis-server")
+    if executable is None:
+        reason = (
+            "redis-server is not installed, so the RedisDedupStore tests cannot run: "
+            "`make pytest` installs it (apt-get install redis-server)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(f"SKIPPED, NOT TESTED: {reason}")
+    directory: Path = tmp_path_factory.mktemp("redis")
+    problems: list[str] = []
+    for _ in range(_STARTUP_ATTEMPTS):  # another program may take the free port before the server binds it
+        port = _free_port()
+        options = {
+            "bind": "127.0.0.1",
+            "port": str(port),
+            "save": "",  # no snapshots and no append-only file: nothing is written to disk
+            "appendonly": "no",
+            "dir": str(directory),
+            "daemonize": "no",
+            "logfile": "",  # the log on stdout, where the readiness line is read
+        }
+        process = subprocess.Popen(
+            [executable, *(part for name, value in options.items() for part in (f"--{name}", value))],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        problem = _wait_until_ready(process)
+        if problem is None:
+            try:
+                yield RedisServer("127.0.0.1", port)
+            finally:
+                _stop(process)
+            return
+        _stop(process)
+        problems.append(problem)
+    pytest.fail(f"redis-server did not start: {problems}", pytrace=False)
+
+
+@pytest.fixture
+async def redis_client(redis_server: RedisServer) -> AsyncIterator[redis.asyncio.Redis]:
+    """A client of the session's server, which this test finds empty."""
+    client = redis_server.client()
+    await client.flushall()
+    try:
+        yield client
+    finally:
+        await client.aclose()
