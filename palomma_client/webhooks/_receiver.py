@@ -92,8 +92,8 @@ class WebhookReceiver:
             raise WebhookArgumentError("signature_scheme", "must be a function (body, secret) -> signature")
         if not callable(clock):
             raise WebhookArgumentError("clock", "must be a function returning the current datetime")
-        self.max_age = to_timedelta(max_age, "max_age")
-        self.max_clock_skew = to_timedelta(max_clock_skew, "max_clock_skew")
+        self._max_age = to_timedelta(max_age, "max_age")
+        self._max_clock_skew = to_timedelta(max_clock_skew, "max_clock_skew")
         self.dedup_store: DedupStore = dedup_store if dedup_store is not None else InMemoryDedupStore()
         store_ttl = getattr(self.dedup_store, "ttl", None)
         if isinstance(store_ttl, datetime.timedelta) and store_ttl < self.max_age + self.max_clock_skew:
@@ -104,7 +104,17 @@ class WebhookReceiver:
                 "Lengthen the store's ttl or shorten max_age.",
             )
         self.signature_scheme = signature_scheme
-        self.clock = clock
+        self._clock = clock
+
+    @property
+    def max_age(self) -> datetime.timedelta:
+        """The oldest ``timestamp`` accepted, measured back from the receiver's clock."""
+        return self._max_age
+
+    @property
+    def max_clock_skew(self) -> datetime.timedelta:
+        """How far ahead of the receiver's clock a ``timestamp`` may be."""
+        return self._max_clock_skew
 
     def __repr__(self) -> str:
         scheme = getattr(self.signature_scheme, "__qualname__", type(self.signature_scheme).__name__)
@@ -140,7 +150,7 @@ class WebhookReceiver:
             WebhookTimestampError: The timestamp is out of range.
             WebhookArgumentError: The clock returned something other than a datetime.
         """
-        now = self.clock()
+        now = self._clock()
         if not isinstance(now, datetime.datetime):
             raise WebhookArgumentError("clock", f"must return a datetime.datetime, returned {type(now).__name__}")
         if now.tzinfo is None:
