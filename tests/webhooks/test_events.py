@@ -11,7 +11,14 @@ import attrs
 import pytest
 
 from palomma_client._generated.errors import ResponseSchemaError
-from palomma_client._generated.models import Invoice, InvoicePaymentMethod, InvoiceStatus, Settlement, SettlementStatus
+from palomma_client._generated.models import (
+    Invoice,
+    InvoicePaymentMethod,
+    InvoicePaymentSource,
+    InvoiceStatus,
+    Settlement,
+    SettlementStatus,
+)
 from palomma_client.webhooks import (
     InvoiceEvent,
     SettlementEvent,
@@ -20,6 +27,7 @@ from palomma_client.webhooks import (
     WebhookPayloadError,
     parse_event,
 )
+from tests.support import unknown_value
 from tests.webhooks.support import (
     TIMESTAMP,
     WEBHOOK_ID,
@@ -80,18 +88,20 @@ def test_unknown_type_becomes_a_generic_event_with_the_raw_data() -> None:
 
 
 def test_enum_values_the_spec_does_not_list_still_parse() -> None:
-    invoice = paid_invoice(status="refunded", paymentMethod="crypto", paymentSource="telegram")
+    status, method = unknown_value(InvoiceStatus), unknown_value(InvoicePaymentMethod)
+    source, settled = unknown_value(InvoicePaymentSource), unknown_value(SettlementStatus)
+    invoice = paid_invoice(status=status, paymentMethod=method, paymentSource=source)
 
     invoice_event = parse_event(body_of(delivery("invoice", invoice)))
-    settlement_event = parse_event(body_of(delivery("settlement", settlement(status="reversed"))))
+    settlement_event = parse_event(body_of(delivery("settlement", settlement(status=settled))))
 
     assert isinstance(invoice_event, InvoiceEvent)
-    assert invoice_event.data.status == "refunded"
+    assert invoice_event.data.status == status
     assert not invoice_event.data.status.is_known
-    assert invoice_event.data.payment_method == "crypto"
-    assert invoice_event.data.payment_source == "telegram"
+    assert invoice_event.data.payment_method == method
+    assert invoice_event.data.payment_source == source
     assert isinstance(settlement_event, SettlementEvent)
-    assert settlement_event.data.status == "reversed"
+    assert settlement_event.data.status == settled
     assert not settlement_event.data.status.is_known
 
 
@@ -179,8 +189,6 @@ def _invalid_body(case: str) -> bytes:
             return body_of(invoice_delivery | {"data": paid_invoice(status=2)})
         case "null-required-field":
             return body_of(invoice_delivery | {"data": paid_invoice(contract=None)})
-        case "null-optional-field":
-            return body_of(invoice_delivery | {"data": paid_invoice(reference=None)})
         case "bad-payment-date":
             return body_of(invoice_delivery | {"data": paid_invoice(paymentDate="11/03/2026")})
         case "settlement-without-cycle":
@@ -217,7 +225,6 @@ def _invalid_body(case: str) -> bytes:
         ("amount-as-boolean", "data.amount", "data.amount: expected a number, got true"),
         ("status-as-number", "data.status", "data.status: expected a string, got the integer 2"),
         ("null-required-field", "data.contract", "data.contract: expected a string, got null"),
-        ("null-optional-field", "data.reference", "data.reference: expected a string, got null"),
         ("bad-payment-date", "data.paymentDate", "data.paymentDate: expected an ISO 8601 date-time"),
         ("settlement-without-cycle", "data.cycle", "data.cycle: is required but missing (in Settlement)"),
         (
@@ -287,3 +294,9 @@ def test_a_body_that_is_neither_bytes_nor_text_is_an_argument_error(body: Any) -
     with pytest.raises(WebhookArgumentError, match="body: must be the request body as bytes or text") as caught:
         parse_event(body)
     assert caught.value.parameter == "body"
+
+
+def test_null_in_an_optional_field_reads_as_absent() -> None:
+    event = parse_event(body_of(delivery("invoice", paid_invoice(reference=None))))
+    assert isinstance(event, InvoiceEvent)
+    assert event.data.reference is None
