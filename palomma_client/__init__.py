@@ -15,6 +15,7 @@ from palomma_client._batch import (
 )
 from palomma_client._client import PalommaClient
 from palomma_client._constants import (
+    CREATE_LOOKUP_GRACE_PERIOD,
     DEFAULT_CONNECTION_LIMITS,
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
@@ -65,6 +66,7 @@ from palomma_client._response import APIResponse
 
 __all__ = [
     "API_VERSION",
+    "CREATE_LOOKUP_GRACE_PERIOD",
     "DEFAULT_CONNECTION_LIMITS",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",

@@ -65,6 +65,7 @@ class RequestSettings:
     max_retries: int
     max_response_bytes: int
     sleep: Sleep
+    lookup_grace_period: float  # how long a create that may have taken effect keeps looking (see _policies)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ import httpx2
 
 from palomma_client._base_client import APIRequester, RequestSettings, Sleep, TimeoutOption
 from palomma_client._constants import (
+    CREATE_LOOKUP_GRACE_PERIOD,
     DEFAULT_CONNECTION_LIMITS,
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
@@ -89,6 +90,7 @@ class PalommaClient(GeneratedResources):
         transport: httpx2.AsyncBaseTransport | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         default_headers: Mapping[str, str] | None = None,
+        lookup_grace_period: float = CREATE_LOOKUP_GRACE_PERIOD,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         """Configure a client; no request is sent until a method is awaited.
@@ -111,6 +113,9 @@ class PalommaClient(GeneratedResources):
             default_headers: Headers to send with every request, such as a correlation id. A
                 ``User-Agent`` given here is kept, with the SDK's own token appended; ``Authorization``
                 cannot be set this way.
+            lookup_grace_period: After a create that may have taken effect, how many seconds the SDK keeps
+                looking the invoice's reference up before it creates again (default 10). Set it to at
+                least how long the API may take to list a new invoice: the at-most-once guarantee rests on it.
             sleep: The coroutine function that waits between retries; tests replace it to avoid waiting.
 
         Raises:
@@ -121,6 +126,13 @@ class PalommaClient(GeneratedResources):
         environment_chosen, url = resolve_base_url(environment, base_url)
         retries = check_max_retries(max_retries)
         response_limit = _check_max_response_bytes(max_response_bytes)
+        if isinstance(lookup_grace_period, bool) or not isinstance(lookup_grace_period, int | float):
+            raise InvalidParameterError("lookup_grace_period", "must be a number of seconds")
+        if not 0 <= lookup_grace_period < float("inf"):
+            raise InvalidParameterError(
+                "lookup_grace_period", f"must be finite and at least 0, got {lookup_grace_period}"
+            )
+        self._lookup_grace_period = float(lookup_grace_period)
         if http_client is not None and transport is not None:
             raise InvalidParameterError("transport", "give either http_client or transport, not both")
         if http_client is not None and not isinstance(http_client, httpx2.AsyncClient):
@@ -180,6 +192,7 @@ class PalommaClient(GeneratedResources):
             max_retries=max_retries,
             max_response_bytes=max_response_bytes,
             sleep=sleep,
+            lookup_grace_period=self._lookup_grace_period,
         )
         self._requester = APIRequester(self._backend, settings, OPERATION_POLICIES)
         self._bind_resources(self._requester)

@@ -8,6 +8,7 @@ import httpx2
 
 __all__ = [
     "BODY_EXCERPT_LENGTH",
+    "CREATE_LOOKUP_GRACE_PERIOD",
     "DEFAULT_BATCH_CONCURRENCY",
     "DEFAULT_CONNECTION_LIMITS",
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -43,6 +44,10 @@ DEFAULT_MAX_RESPONSE_BYTES: Final = 8 * 1024 * 1024
 
 MAX_EMPTY_PAGES: Final = 10
 """Empty pages in a row, each promising another, after which a pager gives up with PaginationError."""
+
+CREATE_LOOKUP_GRACE_PERIOD: Final = 10.0
+"""Seconds of backoff for which a create that may have taken effect keeps looking its reference up
+before it is sent again: the API may list a new invoice late, or still be processing the create."""
 
 DEFAULT_BATCH_CONCURRENCY: Final = 10
 """Invoices in flight at once in a batch: enough to finish hundreds in seconds without flooding the API."""

@@ -325,21 +325,24 @@ class ClientClosedError(PalommaError):
 
 
 class InvoiceOutcomeUnknownError(PalommaError):
-    """A create failed in a way that may have reached the server, and the lookup failed too.
+    """A create may have taken effect, and the SDK could not find out; it did not create again.
 
-    The invoice may or may not exist. Look it up later with
-    ``invoices.list(reference=...)``; ``__cause__`` is the failed lookup and
-    ``create_error`` the failure of the create itself.
+    Raised when the lookup after an ambiguous failure itself fails, or when
+    the API said the invoice exists (an unreadable success, or a refusal as a
+    duplicate) but no lookup found it within the grace period. Look it up
+    later with ``invoices.find_by_reference(reference)`` before creating it
+    again; ``create_error`` is the failure of the create, and ``__cause__``
+    the failed lookup, if any.
 
     Attributes:
         reference: The merchant reference of the invoice.
-        create_error: The ambiguous failure of the create request.
+        create_error: The failure of the create request.
     """
 
-    def __init__(self, reference: str, create_error: PalommaError) -> None:
+    def __init__(self, reference: str, create_error: PalommaError, reason: str | None = None) -> None:
         super().__init__(
             f"Invoice {reference!r} may or may not have been created: the create failed with "
-            f"{type(create_error).__name__} and looking the reference up failed too"
+            f"{type(create_error).__name__} and {reason or 'looking the reference up failed too'}"
         )
         self.reference = reference
         self.create_error = create_error

@@ -16,14 +16,20 @@ import time
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from palomma_client._base_client import Sent
-from palomma_client._constants import LOGGER_NAME
+from palomma_client._constants import (
+    INITIAL_RETRY_DELAY,
+    LOGGER_NAME,
+    MAX_RETRY_DELAY,
+)
 from palomma_client._exceptions import (
     APIConnectionError,
+    APIResponseValidationError,
     APIStatusError,
     BadRequestError,
     ConflictError,
     InvoiceOutcomeUnknownError,
     PalommaError,
+    ResponseTooLargeError,
 )
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._request import ApiRequest, RequestOptions
@@ -44,18 +50,28 @@ class CreateOnceByReference:
     """Create a resource at most once per call, recovering ambiguous failures by looking its key up.
 
     A failure that provably never reached the server (no connection, a 429)
-    is simply retried. One that may have reached it (a timeout while waiting
-    for the answer, a dropped connection, a 408 or 5xx) is retried only after
-    the lookup operation finds no resource with the request's key; if one
-    exists, it is returned instead of creating another. After such an
-    ambiguous attempt, a 400 or 409 may be the API refusing a duplicate key,
-    so it is looked up once more. A lookup that fails raises
-    ``InvoiceOutcomeUnknownError`` rather than risking a second create.
+    is simply retried. After one that may have reached it (a timeout while
+    waiting for the answer, a dropped connection, a 408 or 5xx), the key is
+    looked up, again and again with backoff for up to ``grace_period``
+    seconds, since the API may list a new resource late or still be
+    processing the create; only when none shows up is the create sent again.
+    A success whose body cannot be read, and a 400 or 409 after an ambiguous
+    attempt (the API refusing a duplicate key), mean the resource exists: it
+    is looked up for the same period and returned, or, if it never shows,
+    ``InvoiceOutcomeUnknownError`` is raised. So is it when a lookup fails:
+    the policy never risks a second create.
+
+    The guarantee rests on one assumption: the API lists a resource it
+    created within ``grace_period`` of the failure the SDK saw. Where the API
+    also refuses duplicate keys, a late listing can at worst turn into
+    ``InvoiceOutcomeUnknownError``, never a second resource.
 
     Args:
         key: The name of the field that keys the resource, both in the create's
             JSON body and as the lookup operation's filter argument.
         lookup_operation: The operationId of a paginated list that filters on ``key``.
+
+    The grace period is the client's ``lookup_grace_period`` (``CREATE_LOOKUP_GRACE_PERIOD`` by default).
     """
 
     __slots__ = ("_key", "_lookup_operation")
@@ -67,58 +83,86 @@ class CreateOnceByReference:
     async def send(
         self, requester: APIRequester, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions
     ) -> Sent[T]:
-        key = request.json[self._key] if isinstance(request.json, dict) else None
+        key = request.json.get(self._key) if isinstance(request.json, dict) else None
         if not isinstance(key, str):
             return await requester.send_with_retries(request, parse, options)
         allowed = requester.max_retries(options)
         started = time.perf_counter()
-        maybe_created = False
+        ambiguous = False
         retries = 0
         while True:
             try:
                 value, response = await requester.attempt(request, parse, options, attempt=retries + 1)
                 return Sent(value, response, retries, time.perf_counter() - started)
-            except (APIConnectionError, APIStatusError) as error:
-                recheck_rejection = maybe_created and isinstance(error, BadRequestError | ConflictError)
-                if not recheck_rejection and not is_retryable(error):
+            except (APIConnectionError, APIStatusError, APIResponseValidationError, ResponseTooLargeError) as error:
+                # A 2xx with an unreadable body, or a refusal after an ambiguous attempt: it exists.
+                exists = isinstance(error, APIResponseValidationError | ResponseTooLargeError) or (
+                    ambiguous and isinstance(error, BadRequestError | ConflictError)
+                )
+                if not exists and not is_retryable(error):
                     raise
-                if recheck_rejection or reached_server(error):
-                    maybe_created = True
-                    existing = await self._recover(requester, request, key, error, options)
-                    if existing is not None:
-                        return Sent(existing.value, existing.response, retries, time.perf_counter() - started)
-                    if recheck_rejection:
-                        raise
+                if exists or reached_server(error):
+                    ambiguous = True
+                    found = await self._look_up(requester, request, key, error, options, exists=exists)
+                    if found is not None:
+                        return Sent(found.value, found.response, retries, time.perf_counter() - started)
+                    if exists:
+                        raise InvoiceOutcomeUnknownError(
+                            key,
+                            error,
+                            f"no lookup found it within {requester.settings.lookup_grace_period:g} s, "
+                            "though the answer says it exists",
+                        ) from error
                 if retries >= allowed:
                     raise
                 await requester.wait_before_retry(request, retries, allowed, error)
                 retries += 1
 
-    async def _recover(
-        self, requester: APIRequester, request: ApiRequest, key: str, error: PalommaError, options: RequestOptions
+    async def _look_up(
+        self,
+        requester: APIRequester,
+        request: ApiRequest,
+        key: str,
+        error: PalommaError,
+        options: RequestOptions,
+        *,
+        exists: bool,
     ) -> Sent[Any] | None:
+        """Look the key up until it is found or the grace period is spent in backoff."""
         logger.info(
-            "%s failed with %s and may have reached the API; looking %s %r up",
+            "%s failed with %s and %s; looking %s %r up",
             request.describe(),
             type(error).__name__,
+            "the resource exists" if exists else "may have reached the API",
             self._key,
             key,
         )
-        try:
-            existing = await self.find(requester, key, options)
-        except PalommaError as lookup_error:
-            logger.warning("could not look %s %r up after an ambiguous create: %s", self._key, key, lookup_error)
-            raise InvoiceOutcomeUnknownError(key, error) from lookup_error
-        if existing is None:
-            logger.info("nothing with %s %r exists yet; the create did not take effect", self._key, key)
-        else:
-            logger.info(
-                "%s %r already exists as %s; returning it instead of creating another",
-                self._key,
-                key,
-                getattr(existing.value, "id", "an existing resource"),
-            )
-        return existing
+        grace_period = requester.settings.lookup_grace_period
+        waited = 0.0
+        delay = INITIAL_RETRY_DELAY
+        while True:
+            try:
+                found = await self.find(requester, key, options)
+            except PalommaError as lookup_error:
+                logger.warning("could not look %s %r up after an ambiguous create: %s", self._key, key, lookup_error)
+                raise InvoiceOutcomeUnknownError(key, error) from lookup_error
+            if found is not None:
+                logger.info(
+                    "%s %r already exists as %s; returning it instead of creating another",
+                    self._key,
+                    key,
+                    getattr(found.value, "id", "an existing resource"),
+                )
+                return found
+            if waited >= grace_period:
+                logger.info(
+                    "nothing with %s %r is listed after %.1fs; the create did not take effect", self._key, key, waited
+                )
+                return None
+            step = min(delay, grace_period - waited)
+            await requester.settings.sleep(step)
+            waited += step
+            delay = min(delay * 2, MAX_RETRY_DELAY)
 
     async def find(self, requester: APIRequester, key: str, options: RequestOptions) -> Sent[Any] | None:
         """The resource whose ``key`` field is ``key``, or ``None``: one page of the lookup operation."""

@@ -8,6 +8,7 @@ import httpx2
 import pytest
 
 from palomma_client import (
+    CREATE_LOOKUP_GRACE_PERIOD,
     APIConnectionError,
     APITimeoutError,
     BadRequestError,
@@ -81,20 +82,80 @@ async def test_an_ambiguous_failure_returns_the_invoice_that_exists(
     assert sleeps.delays == []
 
 
-async def test_an_ambiguous_failure_with_no_invoice_retries_the_create(
+def _route(api: RecordingAPI, posts: list[Exception | httpx2.Response], lookups: list[httpx2.Response]) -> None:
+    """Answer the creates from ``posts`` and the lookups from ``lookups``, the last one repeating."""
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        if request.method == "POST":
+            outcome = posts.pop(0)
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
+        return lookups.pop(0) if len(lookups) > 1 else lookups[0]
+
+    api.default = answer
+
+
+async def test_an_ambiguous_failure_with_no_invoice_keeps_looking_for_the_grace_period_then_creates(
     palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
 ) -> None:
-    api.queue(_error(500), NOT_FOUND_IN_LIST, CREATED)
+    _route(api, [_error(500), CREATED], [NOT_FOUND_IN_LIST])
+
     assert await _create(palomma) == "01HQY8EW1H9YGH5PAV5Y2M9R3T"
-    assert api.methods() == [CREATE, LOOKUP, CREATE]
-    assert len(sleeps.delays) == 1
+
+    methods = api.methods()
+    assert methods[0] == CREATE
+    assert methods[-1] == CREATE
+    assert methods.count(CREATE) == 2
+    assert set(methods[1:-1]) == {LOOKUP}
+    assert len(methods) - 2 >= 3
+    assert sum(sleeps.delays[: len(methods) - 3]) == pytest.approx(CREATE_LOOKUP_GRACE_PERIOD)
 
 
-async def test_a_lookup_ignores_invoices_with_another_reference(palomma: PalommaClient, api: RecordingAPI) -> None:
+async def test_an_invoice_the_list_shows_late_is_found_and_never_created_twice(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+) -> None:
+    _route(api, [httpx2.ReadTimeout("no answer")], [NOT_FOUND_IN_LIST, NOT_FOUND_IN_LIST, FOUND_IN_LIST])
+
+    assert await _create(palomma) == "01EXISTING"
+
+    assert api.methods() == [CREATE, LOOKUP, LOOKUP, LOOKUP]
+    assert 0 < sum(sleeps.delays) < CREATE_LOOKUP_GRACE_PERIOD
+
+
+async def test_a_lookup_ignores_invoices_with_another_reference(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+) -> None:
     other = httpx2.Response(200, json=page_body([created_invoice(id="01OTHER", reference="INV-2026-0001-B")], None))
-    api.queue(_error(500), other, CREATED)
+    _route(api, [_error(500), CREATED], [other])
     assert await _create(palomma) == "01HQY8EW1H9YGH5PAV5Y2M9R3T"
-    assert api.methods() == [CREATE, LOOKUP, CREATE]
+    assert api.methods().count(CREATE) == 2
+
+
+@pytest.mark.parametrize(
+    "unreadable",
+    [httpx2.Response(200, content=b"<html>ok</html>"), httpx2.Response(200, json={"id": 7})],
+    ids=["not-json", "wrong-schema"],
+)
+async def test_a_success_whose_body_cannot_be_read_is_looked_up_not_created_again(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, unreadable: httpx2.Response
+) -> None:
+    _route(api, [unreadable], [NOT_FOUND_IN_LIST, FOUND_IN_LIST])
+    assert await _create(palomma) == "01EXISTING"
+    assert api.methods() == [CREATE, LOOKUP, LOOKUP]
+
+
+async def test_a_success_whose_invoice_never_shows_is_an_unknown_outcome_not_a_second_create(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+) -> None:
+    _route(api, [httpx2.Response(200, content=b"")], [NOT_FOUND_IN_LIST])
+
+    with pytest.raises(InvoiceOutcomeUnknownError, match="the answer says it exists") as caught:
+        await _create(palomma)
+
+    assert api.methods().count(CREATE) == 1
+    assert caught.value.reference == REFERENCE
+    assert sum(sleeps.delays) == pytest.approx(CREATE_LOOKUP_GRACE_PERIOD)
 
 
 async def test_when_the_lookup_itself_fails_the_outcome_is_reported_unknown_and_nothing_is_reposted(
@@ -119,13 +180,39 @@ async def test_a_rejected_lookup_is_also_an_unknown_outcome(palomma: PalommaClie
     assert api.methods() == [CREATE, LOOKUP]
 
 
-async def test_after_an_ambiguous_failure_a_duplicate_rejection_is_resolved_by_another_lookup(
-    palomma: PalommaClient, api: RecordingAPI
+DUPLICATE = httpx2.Response(400, json={"error": "An invoice with reference INV-2026-0001 already exists"})
+
+
+async def test_after_an_ambiguous_failure_a_duplicate_rejection_keeps_looking_until_the_invoice_shows(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
 ) -> None:
-    duplicate = httpx2.Response(400, json={"error": "An invoice with reference INV-2026-0001 already exists"})
-    api.queue(httpx2.ReadTimeout("no answer"), NOT_FOUND_IN_LIST, duplicate, FOUND_IN_LIST)
+    lookups_before_the_second_create = [NOT_FOUND_IN_LIST] * 20
+    _route(api, [httpx2.ReadTimeout("no answer"), DUPLICATE], [*lookups_before_the_second_create])
+    api_default = api.default
+    assert api_default is not None
+    seen: list[str] = []
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request.method)
+        if request.method == "GET" and seen.count("POST") == 2 and seen[-2] == "GET":
+            return FOUND_IN_LIST
+        return api_default(request)
+
+    api.default = answer
     assert await _create(palomma) == "01EXISTING"
-    assert api.methods() == [CREATE, LOOKUP, CREATE, LOOKUP]
+    methods = api.methods()
+    assert methods.count(CREATE) == 2
+    assert methods[-1] == LOOKUP
+
+
+async def test_a_duplicate_rejection_whose_invoice_never_shows_is_an_unknown_outcome(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+) -> None:
+    _route(api, [httpx2.ReadTimeout("no answer"), DUPLICATE], [NOT_FOUND_IN_LIST])
+    with pytest.raises(InvoiceOutcomeUnknownError) as caught:
+        await _create(palomma)
+    assert isinstance(caught.value.create_error, BadRequestError)
+    assert api.methods().count(CREATE) == 2
 
 
 async def test_a_first_attempt_rejection_is_raised_without_lookup(palomma: PalommaClient, api: RecordingAPI) -> None:
@@ -138,11 +225,10 @@ async def test_a_first_attempt_rejection_is_raised_without_lookup(palomma: Palom
 async def test_ambiguous_failures_exhaust_the_retries_then_raise(
     palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
 ) -> None:
-    api.queue(*[_error(500), NOT_FOUND_IN_LIST] * 3)
+    _route(api, [_error(500)] * 3, [NOT_FOUND_IN_LIST])
     with pytest.raises(InternalServerError):
         await _create(palomma)
-    assert api.methods() == [CREATE, LOOKUP] * 3
-    assert len(sleeps.delays) == 2
+    assert api.methods().count(CREATE) == 1 + palomma.max_retries
 
 
 async def test_unreached_failures_exhaust_the_retries_then_raise(
@@ -167,22 +253,27 @@ async def test_with_no_retries_an_ambiguous_failure_is_still_resolved_by_lookup(
 
 
 async def test_safe_create_decisions_are_logged_at_info(
-    palomma: PalommaClient, api: RecordingAPI, caplog: pytest.LogCaptureFixture
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, caplog: pytest.LogCaptureFixture
 ) -> None:
-    api.queue(_error(500), NOT_FOUND_IN_LIST, _error(503), FOUND_IN_LIST)
+    _route(api, [_error(500), _error(503)], [NOT_FOUND_IN_LIST])
     with caplog.at_level(logging.INFO, logger="palomma_client"):
+        original = api.default
+        assert original is not None
+        api.default = lambda request: FOUND_IN_LIST if api.methods().count(CREATE) == 2 else original(request)
         assert await _create(palomma) == "01EXISTING"
     messages = [record.getMessage() for record in caplog.records if record.levelno == logging.INFO]
-    assert messages == [
+    assert messages[0] == (
         "createInvoice (POST /invoices) failed with InternalServerError and may have reached the API; "
-        "looking reference 'INV-2026-0001' up",
-        "nothing with reference 'INV-2026-0001' exists yet; the create did not take effect",
-        messages[2],
-        "createInvoice (POST /invoices) failed with InternalServerError and may have reached the API; "
-        "looking reference 'INV-2026-0001' up",
-        "reference 'INV-2026-0001' already exists as 01EXISTING; returning it instead of creating another",
-    ]
+        "looking reference 'INV-2026-0001' up"
+    )
+    assert messages[1] == (
+        f"nothing with reference 'INV-2026-0001' is listed after {CREATE_LOOKUP_GRACE_PERIOD:.1f}s; "
+        "the create did not take effect"
+    )
     assert messages[2].startswith("retrying createInvoice (POST /invoices) in ")
+    assert messages[-1] == (
+        "reference 'INV-2026-0001' already exists as 01EXISTING; returning it instead of creating another"
+    )
 
 
 async def test_find_by_reference(palomma: PalommaClient, api: RecordingAPI) -> None:

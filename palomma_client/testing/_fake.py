@@ -6,7 +6,7 @@ import asyncio
 import itertools
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -98,6 +98,10 @@ class FakePalomma:
         max_body_size: The largest request body read, in bytes; larger ones get 413.
         max_recorded_requests: How many requests `requests` keeps (oldest dropped first); `None`
             keeps them all.
+        accept_duplicate_references: Create a second invoice with a reference already used, as an
+            API that does not enforce unique references would; by default a duplicate gets 400.
+        list_lag: Seconds (or a `timedelta`) of the fake clock before a new invoice shows in
+            listings, as an eventually consistent API's would; `get` finds it at once.
 
     Raises:
         ValueError: If `api_keys` is empty, a limit is not positive, or the spec cannot be served.
@@ -116,6 +120,8 @@ class FakePalomma:
         spec: Mapping[str, Any] | None = None,
         max_body_size: int = MAX_BODY_SIZE,
         max_recorded_requests: int | None = MAX_RECORDED_REQUESTS,
+        accept_duplicate_references: bool = False,
+        list_lag: timedelta | float = 0.0,
     ) -> None:
         self.api_keys: list[str] = list(api_keys)
         if not self.api_keys:
@@ -143,6 +149,8 @@ class FakePalomma:
             fee_rate=fee_rate,
             fee_fixed=fee_fixed,
             shape=_invoice_shape(self._spec, self._create_operation),
+            accept_duplicate_references=accept_duplicate_references,
+            list_lag=list_lag if isinstance(list_lag, timedelta) else timedelta(seconds=list_lag),
         )
         self._references = itertools.count(1)
         self.webhooks: FakeWebhooks | None = None

@@ -194,9 +194,13 @@ class InvoiceStore:
         fee_rate: Decimal,
         fee_fixed: int,
         shape: InvoiceShape,
+        accept_duplicate_references: bool = False,
+        list_lag: timedelta = timedelta(0),
     ) -> None:
         self.clock = clock
         self.shape = shape
+        self.accept_duplicate_references = accept_duplicate_references
+        self.list_lag = list_lag
         self.merchant_id = merchant_id
         self.fee_rate = fee_rate
         self.fee_fixed = fee_fixed
@@ -220,7 +224,7 @@ class InvoiceStore:
         """
         with self._lock:
             reference = _text(fields.get("reference"))
-            if reference is not None and reference in self._by_reference:
+            if reference is not None and reference in self._by_reference and not self.accept_duplicate_references:
                 raise DuplicateReference(f"An invoice with reference {reference!r} already exists")
             now = self.clock.now()
             invoice_id = self._ids.invoice_id(now)
@@ -252,10 +256,14 @@ class InvoiceStore:
         """
         with self._lock:
             self.expire_due()
+            # An API whose listing lags its writes: an invoice is listed only once list_lag has passed.
+            listed_before = self.clock.now() - self.list_lag
             matching = (
                 record
                 for record in self.all()
-                if (query.after is None or record.id < query.after) and _matches(record, query)
+                if (query.after is None or record.id < query.after)
+                and record.created_at <= listed_before
+                and _matches(record, query)
             )
             items: list[InvoiceRecord] = []
             for record in matching:
