@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Self, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx2
 
@@ -360,7 +361,11 @@ class PalommaClient(GeneratedResources):
         await self.close()
 
     def __repr__(self) -> str:
-        target = f"environment={self._environment.value!r}" if self._environment else f"base_url={self._base_url!r}"
+        target = (
+            f"environment={self._environment.value!r}"
+            if self._environment
+            else f"base_url={_without_credentials(self._base_url)!r}"
+        )
         return f"PalommaClient({target}, max_retries={self.max_retries}, timeout={self._timeout!r})"
 
 
@@ -392,6 +397,14 @@ class _Headers(dict[str, str]):
 
     def __repr__(self) -> str:
         return repr({name: "[redacted]" if name.lower() == "authorization" else value for name, value in self.items()})
+
+
+def _without_credentials(url: str) -> str:
+    """The URL with any user and password masked: a proxy's credentials are secrets too."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="[redacted]@" + parts.netloc.rsplit("@", 1)[1]))
 
 
 def _is_httpx(value: object) -> bool:

@@ -1,4 +1,9 @@
-"""``PALOMMA_LOG=debug`` (or ``info``) turns on the SDK's log lines on stderr."""
+"""``PALOMMA_LOG=debug`` (or ``info``) turns on the SDK's log lines on stderr.
+
+Without it the SDK's logger has a ``NullHandler``, as a library's should: an
+application that configured no logging sees nothing from the SDK, not
+Python's last-resort warnings on stderr.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import os
 __all__ = ["setup_logging_from_environment"]
 
 logger = logging.getLogger("palomma_client")
+logger.addHandler(logging.NullHandler())
 
 
 def setup_logging_from_environment() -> None:

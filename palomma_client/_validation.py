@@ -44,6 +44,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _MAX_PATH_SEGMENT = 1024
 """Longer ids are no id the API issues, and would make URLs that proxies refuse."""
+MAX_QUERY_VALUE = 8192
+"""The longest text sent in a query string: longer makes a URL that HTTP clients and proxies refuse."""
 _QUOTED_LENGTH = 40
 
 
@@ -72,11 +74,16 @@ def check_string(
     max_length: int | None = None,
     pattern: str | None = None,
     format: str | None = None,
+    in_query: bool = False,
 ) -> str:
-    """A string within the spec's length, pattern and format rules."""
+    """A string within the spec's length, pattern and format rules (and, in a query string, ``MAX_QUERY_VALUE``)."""
     if not isinstance(value, str):
         raise InvalidParameterError(parameter, f"must be a string, got {_type_name(value)}")
     _plain_text(parameter, value)
+    if in_query and len(value) > MAX_QUERY_VALUE:
+        raise InvalidParameterError(
+            parameter, f"must be at most {MAX_QUERY_VALUE:,} characters in a query string, got {len(value):,}"
+        )
     if min_length is not None and len(value) < min_length:
         if min_length == 1:
             raise InvalidParameterError(parameter, "must not be empty")

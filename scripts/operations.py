@@ -471,7 +471,8 @@ class OperationViews:
         elif isinstance(prop, FloatProperty):
             annotation, check, serialize = "float", f"check_number({label}, {name}{rules})", f"repr({name})"
         elif isinstance(prop, StringProperty):
-            annotation, check, serialize = "str", f"check_string({label}, {name}{rules})", name
+            in_query = ", in_query=True" if location == "query" else ""
+            annotation, check, serialize = "str", f"check_string({label}, {name}{rules}{in_query})", name
         else:
             annotation = prop.get_type_string(no_optional=True)
             check, serialize = name, f"str({name})"

@@ -52,13 +52,13 @@ def build_request(
     """
     params: dict[str, str] = {}
     if reference is not None:
-        reference = check_string("reference", reference)
+        reference = check_string("reference", reference, in_query=True)
         params["reference"] = reference
     if customer_document_number is not None:
-        customer_document_number = check_string("customer_document_number", customer_document_number)
+        customer_document_number = check_string("customer_document_number", customer_document_number, in_query=True)
         params["customerDocumentNumber"] = customer_document_number
     if contract is not None:
-        contract = check_string("contract", contract)
+        contract = check_string("contract", contract, in_query=True)
         params["contract"] = contract
     if payment_date is not None:
         payment_date = check_date("payment_date", payment_date)
@@ -67,13 +67,13 @@ def build_request(
         settlement_date = check_date("settlement_date", settlement_date)
         params["settlementDate"] = settlement_date.isoformat()
     if settlement_cycle is not None:
-        settlement_cycle = check_string("settlement_cycle", settlement_cycle)
+        settlement_cycle = check_string("settlement_cycle", settlement_cycle, in_query=True)
         params["settlementCycle"] = settlement_cycle
     if limit is not None:
         limit = check_integer("limit", limit, minimum=1, maximum=100)
         params["limit"] = str(limit)
     if cursor is not None:
-        cursor = check_string("cursor", cursor)
+        cursor = check_string("cursor", cursor, in_query=True)
         params["cursor"] = cursor
     return ApiRequest(
         OPERATION_ID,
