@@ -61,10 +61,14 @@ class CreateOnceByReference:
     ``InvoiceOutcomeUnknownError`` is raised. So is it when a lookup fails:
     the policy never risks a second create.
 
-    The guarantee rests on one assumption: the API lists a resource it
-    created within ``grace_period`` of the failure the SDK saw. Where the API
-    also refuses duplicate keys, a late listing can at worst turn into
-    ``InvoiceOutcomeUnknownError``, never a second resource.
+    Guarantee: never more than one invoice per call, even when retrying. After
+    a failure that may have reached the API, the reference is looked up (for up
+    to the client's ``lookup_grace_period``, 10 s by default) and an invoice
+    found is returned instead of creating another; when the outcome cannot be
+    known, ``InvoiceOutcomeUnknownError`` is raised and nothing is sent again.
+    This rests on one assumption: the API lists an invoice it created within
+    the grace period of the failure. An API that also refuses duplicate
+    references never gets two even when that assumption fails.
 
     Args:
         key: The name of the field that keys the resource, both in the create's

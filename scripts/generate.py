@@ -9,7 +9,10 @@ openapi-python-client parses the spec and renders the templates in
 ``scripts/templates``; this script adds what its parser leaves out (the rules
 of each parameter, the method name of each operation, pagination) as plain
 views that the templates read, so that everything an operation is comes from
-the spec. See ``scripts/operations.py``.
+the spec. See ``scripts/operations.py``. The one input besides the spec, the
+config and the templates is the first paragraph of each retry policy's
+docstring in ``palomma_client/_policies.py``, which the docstring of the
+operation it governs repeats.
 
 The folder is deleted before it is written, because a stale file from an
 operation the spec no longer has must not survive. Formatting runs here with
@@ -36,7 +39,7 @@ from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
-from operations import ModelFields, OperationViews, value_check
+from operations import ModelFields, OperationViews, policy_notes, value_check
 from versioning import PreviousGeneration, record_version
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +48,7 @@ CONFIG = ROOT / "generator-config.yml"
 TEMPLATES = ROOT / "scripts" / "templates"
 TARGET = ROOT / "palomma_client" / "_generated"
 CHANGELOG = ROOT / "CHANGELOG.md"
+POLICIES = ROOT / "palomma_client" / "_policies.py"
 BIN = Path(sys.executable).parent
 RUFF_SETTINGS = [
     "--isolated",
@@ -76,7 +80,12 @@ def _render(document: dict[str, Any], spec: Path, destination: Path) -> None:
     if isinstance(openapi, GeneratorError):
         raise SystemExit(f"openapi-python-client could not read {spec}: {openapi.header}\n{openapi.detail or ''}")
     project = Project(openapi=openapi, config=config, custom_template_path=TEMPLATES)
-    views = OperationViews(document, openapi, generator_config=yaml.safe_load(CONFIG.read_text(encoding="utf-8")))
+    views = OperationViews(
+        document,
+        openapi,
+        generator_config=yaml.safe_load(CONFIG.read_text(encoding="utf-8")),
+        policies=policy_notes(POLICIES.read_text(encoding="utf-8")),
+    )
     project.env.globals.update(operations=views, value_check=value_check, fields=ModelFields(document))
     with contextlib.redirect_stdout(io.StringIO()):
         errors = project.build()

@@ -18,6 +18,7 @@ A path parameter named ``id`` becomes ``<tag in singular>_id``.
 
 from __future__ import annotations
 
+import ast
 import keyword
 import re
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from openapi_python_client.parser.properties.union import UnionProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode
 
-__all__ = ["ArgumentView", "ModelFields", "OperationView", "OperationViews", "TagView", "value_check"]
+__all__ = ["ArgumentView", "ModelFields", "OperationView", "OperationViews", "TagView", "policy_notes", "value_check"]
 
 # Keyword arguments every resource method has besides the operation's own.
 SDK_ARGUMENTS = frozenset({"timeout", "max_items", "self"})
@@ -176,6 +177,7 @@ class OperationView:
     success: list[tuple[int, str | None]]  # status code and the model its body parses into
     return_type: str
     error_statuses: list[int]
+    retry_note: str = ""
     page_item: str | None = None
     page_items_attribute: str = ""
     page_cursor_attribute: str = ""
@@ -221,6 +223,7 @@ class OperationView:
             "    timeout: Overrides the client's timeout for each attempt of this call.",
             "    max_retries: Overrides the client's ``max_retries`` for this call.",
         ]
+        lines += ["", *_wrap(self.retry_note)]
         lines += ["", "Returns:"]
         if self.paginated:
             lines.append(f"    An ``AsyncPager`` over every ``{self.page_item}``, fetching pages as you iterate.")
@@ -280,8 +283,15 @@ class TagView:
 class OperationViews:
     """The views of every operation of one spec, for the templates."""
 
-    def __init__(self, document: dict[str, Any], openapi: GeneratorData, generator_config: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        document: dict[str, Any],
+        openapi: GeneratorData,
+        generator_config: dict[str, Any],
+        policies: dict[str, str] | None = None,
+    ) -> None:
         self._document = document
+        self._policies = policies or {}
         self._overrides: dict[str, str] = dict(generator_config.get("method_names") or {})
         self.tags: list[TagView] = []
         self._by_endpoint: dict[tuple[str, str], OperationView] = {}
@@ -413,7 +423,22 @@ class OperationViews:
             model_imports=imports,
         )
         self._find_pagination(view, endpoint)
+        view.retry_note = self._retry_note(view)
         return view
+
+    def _retry_note(self, view: OperationView) -> str:
+        policy = self._policies.get(view.operation_id)
+        if policy:
+            return f"Retries: {policy}"
+        if view.method in ("GET", "HEAD", "OPTIONS"):
+            return (
+                "Retries: up to ``max_retries`` times after a connection failure, a timeout, a 408, a 429 "
+                "(honouring ``Retry-After``) or a 5xx, with backoff."
+            )
+        return (
+            "Retries: only after a failure that provably never reached the API (no connection, a 429); "
+            "after any other, repeating it could act twice, so the error is raised."
+        )
 
     def _find_pagination(self, view: OperationView, endpoint: Endpoint) -> None:
         """A list operation: a ``cursor`` query parameter, and a response with ``cursor`` and one array of models."""
@@ -488,6 +513,37 @@ class OperationViews:
             description,
             rules={key: schema[key] for key in sorted(_RULE_KEYS) if key in schema},
         )
+
+
+def policy_notes(policies_module: str) -> dict[str, str]:
+    """What each operation's retry policy promises: its class docstring's ``Guarantee:`` paragraph, by operationId.
+
+    Read from the source of ``palomma_client/_policies.py`` (its ``OPERATION_POLICIES``
+    mapping and the classes it names), so a generated method's docstring states
+    its policy's guarantee without the policy being restated anywhere.
+    """
+    tree = ast.parse(policies_module)
+    summaries = {
+        node.name: _guarantee(ast.get_docstring(node) or "") for node in tree.body if isinstance(node, ast.ClassDef)
+    }
+    notes: dict[str, str] = {}
+    for node in tree.body:
+        value = node.value if isinstance(node, ast.AnnAssign | ast.Assign) else None
+        targets = [node.target] if isinstance(node, ast.AnnAssign) else getattr(node, "targets", [])
+        if not any(isinstance(target, ast.Name) and target.id == "OPERATION_POLICIES" for target in targets):
+            continue
+        if isinstance(value, ast.Dict):
+            for key, policy in zip(value.keys, value.values, strict=True):
+                if isinstance(key, ast.Constant) and isinstance(policy, ast.Call) and isinstance(policy.func, ast.Name):
+                    notes[str(key.value)] = summaries.get(policy.func.id, "")
+    return notes
+
+
+def _guarantee(docstring: str) -> str:
+    """The paragraph of a policy's docstring that starts with ``Guarantee:``, else its summary line."""
+    paragraphs = [" ".join(paragraph.split()) for paragraph in docstring.split("\n\n")]
+    chosen = next((paragraph for paragraph in paragraphs if paragraph.startswith("Guarantee:")), paragraphs[0])
+    return chosen.removeprefix("Guarantee:").strip()
 
 
 def _tag_key(name: str) -> str:

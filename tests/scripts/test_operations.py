@@ -44,3 +44,13 @@ def test_singular(word: str, expected: str) -> None:
 def test_snake_case_of_json_names() -> None:
     assert snake("customerDocumentNumber") == "customer_document_number"
     assert snake("HTTPStatus") == "http_status"
+
+
+def test_each_generated_method_states_how_it_is_retried() -> None:
+    from palomma_client._generated.api.invoices import InvoicesResource
+    from palomma_client._policies import CreateOnceByReference
+
+    guarantee = " ".join((CreateOnceByReference.__doc__ or "").split("Guarantee:")[1].split("\n\n")[0].split())
+    assert guarantee.startswith("never more than one invoice per call")
+    assert guarantee in " ".join((InvoicesResource.create.__doc__ or "").split())
+    assert "after a connection failure, a timeout" in " ".join((InvoicesResource.get.__doc__ or "").split())

@@ -70,6 +70,9 @@ class InvoicesResource(APIResource):
             timeout: Overrides the client's timeout for each attempt of this call.
             max_retries: Overrides the client's ``max_retries`` for this call.
 
+        Retries: up to ``max_retries`` times after a connection failure, a timeout, a 408, a 429 (honouring
+        ``Retry-After``) or a 5xx, with backoff.
+
         Returns:
             An ``AsyncPager`` over every ``Invoice``, fetching pages as you iterate.
 
@@ -149,6 +152,13 @@ class InvoicesResource(APIResource):
             timeout: Overrides the client's timeout for each attempt of this call.
             max_retries: Overrides the client's ``max_retries`` for this call.
 
+        Retries: never more than one invoice per call, even when retrying. After a failure that may have
+        reached the API, the reference is looked up (for up to the client's ``lookup_grace_period``, 10 s by
+        default) and an invoice found is returned instead of creating another; when the outcome cannot be
+        known, ``InvoiceOutcomeUnknownError`` is raised and nothing is sent again. This rests on one
+        assumption: the API lists an invoice it created within the grace period of the failure. An API that
+        also refuses duplicate references never gets two even when that assumption fails.
+
         Returns:
             The ``Invoice``.
 
@@ -203,6 +213,9 @@ class InvoicesResource(APIResource):
             extra_body: JSON fields to add to this call's request body.
             timeout: Overrides the client's timeout for each attempt of this call.
             max_retries: Overrides the client's ``max_retries`` for this call.
+
+        Retries: up to ``max_retries`` times after a connection failure, a timeout, a 408, a 429 (honouring
+        ``Retry-After``) or a 5xx, with backoff.
 
         Returns:
             The ``Invoice``.

@@ -54,6 +54,9 @@ class SettlementsResource(APIResource):
             timeout: Overrides the client's timeout for each attempt of this call.
             max_retries: Overrides the client's ``max_retries`` for this call.
 
+        Retries: up to ``max_retries`` times after a connection failure, a timeout, a 408, a 429 (honouring
+        ``Retry-After``) or a 5xx, with backoff.
+
         Returns:
             The ``Settlement``.
 
