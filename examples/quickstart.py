@@ -117,9 +117,9 @@ async def run(palomma: PalommaClient, fake: FakePalomma | None) -> None:
     step("Summary")
     everything = [invoice async for invoice in palomma.invoices.list(limit=100, max_items=1000)]
     mine = [invoice for invoice in everything if (invoice.reference or "").startswith(f"RENT-2026-03-{run_id}")]
-    paid = [invoice for invoice in mine if invoice.status == "paid"]
-    collected = sum(invoice.payment_amount or 0 for invoice in paid)
-    print(f"  {len(mine)} invoices, {len(paid)} paid, {cop(collected)} collected")
+    paid_invoices = [invoice for invoice in mine if invoice.status == "paid"]
+    collected = sum(invoice.payment_amount or 0 for invoice in paid_invoices)
+    print(f"  {len(mine)} invoices, {len(paid_invoices)} paid, {cop(collected)} collected")
 
 
 @contextlib.asynccontextmanager

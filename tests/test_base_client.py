@@ -42,7 +42,13 @@ async def test_query_parameters_are_encoded_exactly_as_httpx_params_encodes_them
     ).to_list()
     await palomma.invoices.find_by_reference(text)
 
-    params = {"reference": text, "contract": text, "settlementDate": "2026-03-12", "settlementCycle": "11", "limit": 7}
+    params: dict[str, str | int] = {
+        "reference": text,
+        "contract": text,
+        "settlementDate": "2026-03-12",
+        "settlementCycle": "11",
+        "limit": 7,
+    }
     expected = httpx2.Request("GET", f"{SANDBOX}/invoices", params=params).url
     assert api.requests[0].url == expected
     assert api.requests[0].url.raw_path == expected.raw_path

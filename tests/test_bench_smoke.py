@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from typing import Any
 
 import httpx2
 import pytest
 
-from scripts import bench
+from tests.support import ROOT
+
+# The scripts run from scripts/ and import each other by bare name; the tests do the same.
+if str(ROOT / "scripts") not in sys.path:
+    sys.path.insert(0, str(ROOT / "scripts"))
+
+import bench
 
 
 @pytest.fixture(scope="module")

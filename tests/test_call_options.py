@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx2
 import pytest
 
@@ -10,7 +12,7 @@ from tests.support import API_KEY, RecordingAPI, Sleeps, created_invoice, page_b
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
 
-CREATE = {
+CREATE: dict[str, Any] = {
     "reference": "INV-2026-0001",
     "amount": 1_850_000,
     "description": "Canon de arrendamiento marzo 2026",

@@ -113,23 +113,23 @@ async def test_errors_survive_pickling_with_their_fields_and_never_carry_the_key
     except InvalidParameterError as error:
         raised.append(error)
 
-    for error in raised:
-        data = pickle.dumps(error)
+    for failure in raised:
+        data = pickle.dumps(failure)
         assert API_KEY.encode() not in data
-        copy = pickle.loads(data)
-        assert type(copy) is type(error)
-        assert str(copy) == str(error)
-        if isinstance(error, APIStatusError):
+        copy: Any = pickle.loads(data)
+        assert str(copy) == str(failure)
+        if isinstance(failure, APIStatusError):
             assert (copy.status_code, copy.message, copy.body, copy.request_id) == (
-                error.status_code,
-                error.message,
-                error.body,
-                error.request_id,
+                failure.status_code,
+                failure.message,
+                failure.body,
+                failure.request_id,
             )
-        if isinstance(error, RateLimitError):
+        if isinstance(failure, RateLimitError):
             assert copy.retry_after == 3.0
-        if isinstance(error, InvalidParameterError):
-            assert copy.parameter == error.parameter
+        if isinstance(failure, InvalidParameterError):
+            assert copy.parameter == failure.parameter
+        assert type(copy) is type(failure)
 
 
 def test_every_exported_exception_is_covered_by_the_pickling_rule() -> None:

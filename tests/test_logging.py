@@ -79,9 +79,9 @@ async def test_the_key_never_appears_in_logs_errors_or_reprs(
             texts = [repr(palomma), str(palomma), repr(palomma.with_options(max_retries=0))]
 
     assert len(captured) >= 2
-    for error in captured:
-        chain = "".join(traceback.format_exception(error))
-        texts += [chain, repr(error), str(error), repr(vars(error))]
+    for failure in captured:
+        chain = "".join(traceback.format_exception(failure))
+        texts += [chain, repr(failure), str(failure), repr(vars(failure))]
     texts += [record.getMessage() for record in caplog.records]
     texts += [caplog.text]
     for text in texts:

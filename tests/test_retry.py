@@ -16,11 +16,9 @@ from palomma_client import (
     PalommaClient,
     RateLimitError,
 )
+from palomma_client._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
 from palomma_client._exceptions import status_error_from_response
 from palomma_client._retry import (
-    INITIAL_RETRY_DELAY,
-    MAX_RETRY_AFTER,
-    MAX_RETRY_DELAY,
     backoff_delay,
     parse_retry_after,
 )

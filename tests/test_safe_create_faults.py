@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx2
 import pytest
@@ -21,7 +22,7 @@ from palomma_client import CREATE_LOOKUP_GRACE_PERIOD, InvoiceOutcomeUnknownErro
 from palomma_client.testing import DEFAULT_API_KEY, FAKE_BASE_URL, FakeClock, FakePalomma
 
 REFERENCE = "RENT-2026-03-0001"
-CREATE = {
+CREATE: dict[str, Any] = {
     "reference": REFERENCE,
     "amount": 1_850_000,
     "description": "Canon de arrendamiento marzo 2026",

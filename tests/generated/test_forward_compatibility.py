@@ -51,7 +51,8 @@ def test_known_values_are_the_real_members(spec: dict[str, Any]) -> None:
     invoice = Invoice.from_dict(_example(spec, "/invoices", "get", "page")["items"][0])
 
     assert invoice.status is InvoiceStatus.PAID
-    assert invoice.status == InvoiceStatus.PAID == "paid"
+    assert invoice.status == InvoiceStatus.PAID
+    assert str(invoice.status) == "paid"
     assert invoice.status.is_known
     assert invoice.payment_method is InvoicePaymentMethod.PSE
     assert invoice.payment_source is InvoicePaymentSource.LINK

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from palomma_client.testing import FakeClock, _clock
+from palomma_client.testing import FakeClock
 
 START = datetime(2026, 3, 11, 16, 32, 14, 7000, tzinfo=UTC)
 
@@ -54,7 +54,7 @@ def test_naive_datetimes_are_refused() -> None:
 
 def test_a_ticking_clock_follows_the_wall_clock_from_its_start(monkeypatch: pytest.MonkeyPatch) -> None:
     seconds = [100.0]
-    monkeypatch.setattr(_clock.time, "monotonic", lambda: seconds[0])
+    monkeypatch.setattr("palomma_client.testing._clock.time.monotonic", lambda: seconds[0])
     clock = FakeClock(START, ticking=True)
     seconds[0] += 2.5
     assert clock.now() == START + timedelta(seconds=2.5)
