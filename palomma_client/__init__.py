@@ -6,13 +6,6 @@ async with PalommaClient(environment="sandbox") as palomma:
     invoice = await palomma.invoices.create(...)
 """
 
-from palomma_client._batch import (
-    InvoiceBatchItem,
-    InvoiceBatchOutcome,
-    InvoiceBatchResult,
-    InvoiceRequest,
-    read_invoice_csv,
-)
 from palomma_client._client import PalommaClient
 from palomma_client._constants import (
     CREATE_LOOKUP_GRACE_PERIOD,
@@ -60,9 +53,18 @@ from palomma_client._generated.models import (
 from palomma_client._generated.version import __version__
 from palomma_client._logging import setup_logging_from_environment as _setup_logging_from_environment
 from palomma_client._pagination import AsyncPager, Page
-from palomma_client._reconcile import Discrepancy, DiscrepancyKind, ReconciliationReport
 from palomma_client._resources import Invoices, Settlements
 from palomma_client._response import APIResponse
+from palomma_client.workflows import (
+    Discrepancy,
+    DiscrepancyKind,
+    InvoiceBatchItem,
+    InvoiceBatchOutcome,
+    InvoiceBatchResult,
+    InvoiceRequest,
+    ReconciliationReport,
+    read_invoice_csv,
+)
 
 __all__ = [
     "API_VERSION",

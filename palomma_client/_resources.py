@@ -14,12 +14,12 @@ from typing import Any
 
 import httpx2
 
-from palomma_client._batch import InvoiceBatchResult, InvoiceRequest, ProgressCallback, create_many
 from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY
 from palomma_client._generated.api.invoices import InvoicesResource
 from palomma_client._generated.api.settlements import SettlementsResource
 from palomma_client._generated.models import Invoice
-from palomma_client._reconcile import ReconciliationReport, reconcile
+from palomma_client.workflows._batch import InvoiceBatchResult, InvoiceRequest, ProgressCallback, create_many
+from palomma_client.workflows._reconcile import ReconciliationReport, reconcile
 
 __all__ = ["Invoices", "Settlements"]
 

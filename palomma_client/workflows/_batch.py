@@ -24,6 +24,7 @@ from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY
 from palomma_client._exceptions import BadRequestError, InvalidParameterError, InvoiceCSVError, PalommaError
 from palomma_client._generated.api.invoices import create_invoice
 from palomma_client._generated.models import Invoice
+from palomma_client._generated.types import Unset
 from palomma_client._validation import check_positive_int
 
 if TYPE_CHECKING:
@@ -263,7 +264,7 @@ def _differences(request: InvoiceRequest, invoice: Invoice) -> tuple[str, ...]:
     different = []
     for name, wanted in expected.items():
         actual = getattr(invoice, name)
-        if actual is None or actual != wanted:
+        if isinstance(actual, Unset) or actual != wanted:
             different.append(name)
     return tuple(different)
 

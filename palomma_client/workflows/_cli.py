@@ -37,12 +37,13 @@ except ImportError as error:  # pragma: no cover - depends on how the package wa
 import httpx2
 
 from palomma_client._base_client import Sleep
-from palomma_client._batch import InvoiceBatchItem, InvoiceBatchResult, read_invoice_csv
 from palomma_client._client import PalommaClient
 from palomma_client._exceptions import InvalidParameterError, PalommaError
 from palomma_client._generated.models import Invoice
+from palomma_client._generated.types import Unset
 from palomma_client._generated.version import __version__
-from palomma_client._reconcile import ReconciliationReport
+from palomma_client.workflows._batch import InvoiceBatchItem, InvoiceBatchResult, read_invoice_csv
+from palomma_client.workflows._reconcile import ReconciliationReport
 
 __all__ = [
     "EXIT_API_ERROR",
@@ -162,7 +163,7 @@ def _invoices(count: int) -> str:
 
 
 def _text(value: object) -> str:
-    if value is None:
+    if value is None or isinstance(value, Unset):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -170,7 +171,7 @@ def _text(value: object) -> str:
 
 
 def _money(value: object) -> str:
-    if value is None:
+    if value is None or isinstance(value, Unset):
         return ""
     if isinstance(value, Decimal):
         return f"{int(value):,}" if value == value.to_integral_value() else f"{value:,}"
@@ -189,7 +190,7 @@ def _invoice_row(invoice: Invoice) -> dict[str, str]:
         "customer_name": _text(invoice.customer_name),
         "contract": invoice.contract,
         "created_at": invoice.created_at,
-        "payment_date": "" if invoice.payment_date is None else invoice.payment_date.isoformat(),
+        "payment_date": "" if isinstance(invoice.payment_date, Unset) else invoice.payment_date.isoformat(),
         "payment_method": _text(invoice.payment_method),
         "payment_amount": _text(invoice.payment_amount),
         "settlement_date": _text(invoice.settlement_date),

@@ -15,9 +15,9 @@ import httpx2
 import pytest
 from click.testing import CliRunner, Result
 
-from palomma_client._cli import EXIT_API_ERROR, EXIT_FAILURES, EXIT_OK, EXIT_USAGE, CliSettings, cli, main
 from palomma_client.testing import FAKE_BASE_URL, FakeClock, FakePalomma
-from tests.test_reconcile import Tampering
+from palomma_client.workflows._cli import EXIT_API_ERROR, EXIT_FAILURES, EXIT_OK, EXIT_USAGE, CliSettings, cli, main
+from tests.workflows.test_reconcile import Tampering
 
 START = datetime(2026, 3, 11, 16, 32, 14, tzinfo=UTC)  # 11:32 in Colombia: payments settle in the 13:00 cycle
 HEADER = "reference,amount,description,redirect_url,customer_document_number,customer_name"
@@ -376,8 +376,12 @@ def test_main_is_the_console_script_entry_point(capsys: pytest.CaptureFixture[st
 
 def test_the_sdk_works_without_click_and_never_imports_the_command_line() -> None:
     # httpx2 imports click itself when it is installed, so block it to prove the SDK does not need it.
-    probe = (
-        "import sys; sys.modules['click'] = None\nimport palomma_client\nprint('palomma_client._cli' in sys.modules)"
+    probe = "\n".join(
+        [
+            "import sys; sys.modules['click'] = None",
+            "import palomma_client",
+            "print('palomma_client.workflows._cli' in sys.modules)",
+        ]
     )
     completed = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
     assert completed.stdout.strip() == "False"

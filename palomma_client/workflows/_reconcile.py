@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from palomma_client._generated.api.invoices import list_invoices
 from palomma_client._generated.models import Invoice, InvoiceStatus, Settlement, SettlementStatus
+from palomma_client._generated.types import Unset
 
 if TYPE_CHECKING:
     import httpx2
@@ -250,7 +251,7 @@ async def reconcile(
                     invoice_id=invoice.id,
                 )
             )
-        if invoice.payment_amount is None:
+        if isinstance(invoice.payment_amount, Unset):
             discrepancies.append(
                 Discrepancy(
                     DiscrepancyKind.MISSING_PAYMENT_AMOUNT,
@@ -347,15 +348,15 @@ def _other_settlement(invoice: Invoice, settlement_date: datetime.date, cycle: s
     # An invoice without these fields cannot be checked; its status check catches what matters.
     named_date = invoice.settlement_date
     named_cycle = invoice.settlement_time
-    if named_date is not None and named_date != settlement_date.isoformat():
+    if not isinstance(named_date, Unset) and named_date != settlement_date.isoformat():
         return f"settlement date {named_date}"
-    if named_cycle is not None and named_cycle != cycle:
+    if not isinstance(named_cycle, Unset) and named_cycle != cycle:
         return f"cycle {named_cycle}"
     return None
 
 
 def _reference(invoice: Invoice) -> str:
-    return "no reference" if invoice.reference is None else repr(invoice.reference)
+    return "no reference" if isinstance(invoice.reference, Unset) else repr(invoice.reference)
 
 
 def _chargebacks_hint(count: int, total: Decimal) -> str:
