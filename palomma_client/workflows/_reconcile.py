@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import datetime
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from palomma_client._generated.api.invoices import list_invoices
 from palomma_client._generated.models import Invoice, InvoiceStatus, Settlement, SettlementStatus
 from palomma_client._generated.types import Unset
+from palomma_client.workflows._format import exact_amount, format_cop, plural
 
 if TYPE_CHECKING:
     import httpx2
@@ -133,17 +134,17 @@ class ReconciliationReport:
     @property
     def number_of_invoices(self) -> Decimal:
         """The settlement's ``numberOfInvoices``."""
-        return _decimal(self.settlement.number_of_invoices)
+        return exact_amount(self.settlement.number_of_invoices)
 
     @property
     def amount_collected(self) -> Decimal:
         """The settlement's ``amountCollected``."""
-        return _decimal(self.settlement.amount_collected)
+        return exact_amount(self.settlement.amount_collected)
 
     @property
     def fees(self) -> Decimal:
         """The settlement's ``fees``."""
-        return _decimal(self.settlement.fees)
+        return exact_amount(self.settlement.fees)
 
     @property
     def fees_postpaid(self) -> bool:
@@ -153,20 +154,24 @@ class ReconciliationReport:
     @property
     def adjustments(self) -> Decimal:
         """The settlement's ``adjustments``."""
-        return _decimal(self.settlement.adjustments)
+        return exact_amount(self.settlement.adjustments)
 
     @property
     def payment_amount(self) -> Decimal:
         """The settlement's ``paymentAmount``: what was paid out."""
-        return _decimal(self.settlement.payment_amount)
+        return exact_amount(self.settlement.payment_amount)
 
     def summary(self) -> str:
         """Describe the reconciliation in a few lines of text, discrepancies included."""
         fees_rule = "postpaid, not deducted" if self.fees_postpaid else "deducted"
         lines = [
             f"Settlement {self.date.isoformat()} cycle {self.cycle} ({self.status}): "
-            + ("balanced" if self.balanced else f"NOT balanced, {_discrepancies(len(self.discrepancies))}"),
-            f"  invoices            {self.invoice_count} listed, {_count(self.number_of_invoices)} in the settlement"
+            + (
+                "balanced"
+                if self.balanced
+                else f"NOT balanced, {plural(len(self.discrepancies), 'discrepancy', 'discrepancies')}"
+            ),
+            f"  invoices            {self.invoice_count:,} listed, {_count(self.number_of_invoices)} in the settlement"
             + (f" ({self.chargeback_count} charged back)" if self.chargeback_count else ""),
             f"  amount collected    {format_cop(self.amount_collected)} (invoices add up to "
             f"{format_cop(self.invoices_total)})",
@@ -180,23 +185,8 @@ class ReconciliationReport:
         return "\n".join(lines)
 
 
-def _discrepancies(count: int) -> str:
-    return "1 discrepancy" if count == 1 else f"{count} discrepancies"
-
-
-def _decimal(value: float | int) -> Decimal:
-    # repr gives the shortest text that reads back as the same float, so 0.1 stays 0.1.
-    return Decimal(value) if isinstance(value, int) else Decimal(repr(value))
-
-
 def _count(value: Decimal) -> str:
-    return str(int(value)) if value == value.to_integral_value() else str(value)
-
-
-def format_cop(value: Decimal) -> str:
-    """Write an amount as ``1,850,000 COP`` (decimals only when there are any)."""
-    text = f"{int(value):,}" if value == value.to_integral_value() else f"{value:,}"
-    return f"{text} COP"
+    return f"{int(value):,}" if value == value.to_integral_value() else str(value)
 
 
 async def reconcile(
@@ -211,90 +201,130 @@ async def reconcile(
     settlement = await settlements.get(date, cycle, timeout=timeout)
     # settlements.get has checked both, so the same values go to the listing.
     settlement_date = date if isinstance(date, datetime.date) else datetime.date.fromisoformat(date)
-    settlement_cycle = str(cycle)
-    listed = invoices.list(
-        settlement_date=settlement_date, settlement_cycle=settlement_cycle, limit=_LARGEST_PAGE, timeout=timeout
+    tally = _Tally(settlement_date, cycle)
+    async for invoice in invoices.list(
+        settlement_date=settlement_date, settlement_cycle=cycle, limit=_LARGEST_PAGE, timeout=timeout
+    ):
+        tally.count(invoice)
+    expected_payment, discrepancies = _check_figures(settlement, tally)
+    return ReconciliationReport(
+        date=settlement_date,
+        cycle=cycle,
+        settlement=settlement,
+        invoices=tuple(tally.counted),
+        invoices_total=tally.total,
+        chargeback_count=tally.chargeback_count,
+        chargeback_total=tally.chargeback_total,
+        expected_payment_amount=expected_payment,
+        discrepancies=(*tally.discrepancies, *discrepancies),
+        notes=_notes(settlement),
     )
-    discrepancies: list[Discrepancy] = []
-    counted: list[Invoice] = []
-    seen: set[str] = set()
-    invoices_total = Decimal(0)
-    chargeback_count = 0
-    chargeback_total = Decimal(0)
-    async for invoice in listed:
-        if invoice.id in seen:
-            discrepancies.append(
-                Discrepancy(
-                    DiscrepancyKind.DUPLICATE_INVOICE,
-                    f"invoice {invoice.id} was listed twice; counted once",
-                    invoice_id=invoice.id,
-                )
+
+
+@dataclass
+class _Tally:
+    """The invoices listed for one settlement, added up as they arrive, page by page."""
+
+    settlement_date: datetime.date
+    cycle: str
+    counted: list[Invoice] = field(default_factory=list)
+    discrepancies: list[Discrepancy] = field(default_factory=list)
+    total: Decimal = Decimal(0)
+    chargeback_count: int = 0
+    chargeback_total: Decimal = Decimal(0)
+    _seen: set[str] = field(default_factory=set)
+
+    def count(self, invoice: Invoice) -> None:
+        """Add one listed invoice, or note why it is left out or counted as 0."""
+        if invoice.id in self._seen:
+            self._note(
+                DiscrepancyKind.DUPLICATE_INVOICE, invoice, f"invoice {invoice.id} was listed twice; counted once"
             )
-            continue
-        seen.add(invoice.id)
-        elsewhere = _other_settlement(invoice, settlement_date, settlement_cycle)
+            return
+        self._seen.add(invoice.id)
+        elsewhere = self._other_settlement(invoice)
         if elsewhere:
-            discrepancies.append(
-                Discrepancy(
-                    DiscrepancyKind.OTHER_SETTLEMENT,
-                    f"invoice {invoice.id} was listed for this settlement but names {elsewhere}; left out",
-                    invoice_id=invoice.id,
-                )
+            self._note(
+                DiscrepancyKind.OTHER_SETTLEMENT,
+                invoice,
+                f"invoice {invoice.id} was listed for this settlement but names {elsewhere}; left out",
             )
-            continue
-        counted.append(invoice)
+            return
+        self.counted.append(invoice)
         if invoice.status not in _SETTLED_STATUSES:
-            discrepancies.append(
-                Discrepancy(
-                    DiscrepancyKind.UNEXPECTED_STATUS,
-                    f"invoice {invoice.id} ({_reference(invoice)}) is {invoice.status}, not paid or chargeback",
-                    invoice_id=invoice.id,
-                )
+            self._note(
+                DiscrepancyKind.UNEXPECTED_STATUS,
+                invoice,
+                f"invoice {invoice.id} ({_reference(invoice)}) is {invoice.status}, not paid or chargeback",
             )
         if isinstance(invoice.payment_amount, Unset):
-            discrepancies.append(
-                Discrepancy(
-                    DiscrepancyKind.MISSING_PAYMENT_AMOUNT,
-                    f"invoice {invoice.id} ({_reference(invoice)}) has no paymentAmount; counted as 0",
-                    invoice_id=invoice.id,
-                )
+            self._note(
+                DiscrepancyKind.MISSING_PAYMENT_AMOUNT,
+                invoice,
+                f"invoice {invoice.id} ({_reference(invoice)}) has no paymentAmount; counted as 0",
             )
-            continue
-        paid = _decimal(invoice.payment_amount)
-        invoices_total += paid
+            return
+        paid = exact_amount(invoice.payment_amount)
+        self.total += paid
         if invoice.status is InvoiceStatus.CHARGEBACK:
-            chargeback_count += 1
-            chargeback_total += paid
+            self.chargeback_count += 1
+            self.chargeback_total += paid
 
-    amount_collected = _decimal(settlement.amount_collected)
-    number_of_invoices = _decimal(settlement.number_of_invoices)
-    fees = _decimal(settlement.fees)
-    adjustments = _decimal(settlement.adjustments)
-    payment_amount = _decimal(settlement.payment_amount)
-    chargebacks_hint = _chargebacks_hint(chargeback_count, chargeback_total)
+    def _note(self, kind: DiscrepancyKind, invoice: Invoice, message: str) -> None:
+        self.discrepancies.append(Discrepancy(kind, message, invoice_id=invoice.id))
 
-    if invoices_total != amount_collected:
-        difference = invoices_total - amount_collected
-        hint = chargebacks_hint if chargeback_count and abs(difference) == chargeback_total else ""
+    def _other_settlement(self, invoice: Invoice) -> str | None:
+        # An invoice without these fields cannot be checked; its status check catches what matters.
+        named_date = invoice.settlement_date
+        named_cycle = invoice.settlement_time
+        if not isinstance(named_date, Unset) and named_date != self.settlement_date.isoformat():
+            return f"settlement date {named_date}"
+        if not isinstance(named_cycle, Unset) and named_cycle != self.cycle:
+            return f"cycle {named_cycle}"
+        return None
+
+    def chargebacks_hint(self, difference: Decimal, size: Decimal) -> str:
+        """A hint when a difference is exactly what the chargebacks amount to (``size`` their count or total)."""
+        if not self.chargeback_count or abs(difference) != size:
+            return ""
+        return (
+            f"; the difference is exactly the {plural(self.chargeback_count, 'charged-back invoice')} "
+            f"({format_cop(self.chargeback_total)}), so this settlement may leave chargebacks out"
+        )
+
+
+def _check_figures(settlement: Settlement, tally: _Tally) -> tuple[Decimal, list[Discrepancy]]:
+    """The payout the settlement's own figures imply, and every figure that does not agree."""
+    amount_collected = exact_amount(settlement.amount_collected)
+    number_of_invoices = exact_amount(settlement.number_of_invoices)
+    fees = exact_amount(settlement.fees)
+    adjustments = exact_amount(settlement.adjustments)
+    payment_amount = exact_amount(settlement.payment_amount)
+    discrepancies: list[Discrepancy] = []
+
+    if tally.total != amount_collected:
+        difference = tally.total - amount_collected
         discrepancies.append(
             Discrepancy(
                 DiscrepancyKind.AMOUNT_COLLECTED,
-                f"the invoices' payments add up to {format_cop(invoices_total)} but the settlement collected "
-                f"{format_cop(amount_collected)} (difference {format_cop(difference)}){hint}",
+                f"the invoices' payments add up to {format_cop(tally.total)} but the settlement collected "
+                f"{format_cop(amount_collected)} (difference {format_cop(difference)})"
+                + tally.chargebacks_hint(difference, tally.chargeback_total),
                 expected=amount_collected,
-                actual=invoices_total,
+                actual=tally.total,
             )
         )
-    if len(counted) != number_of_invoices:
-        difference = len(counted) - number_of_invoices
-        hint = chargebacks_hint if chargeback_count and abs(difference) == chargeback_count else ""
+    listed = len(tally.counted)
+    if listed != number_of_invoices:
+        difference = listed - number_of_invoices
         discrepancies.append(
             Discrepancy(
                 DiscrepancyKind.INVOICE_COUNT,
-                f"{len(counted)} invoices are listed for this settlement but it counts "
-                f"{_count(number_of_invoices)}{hint}",
+                f"{plural(listed, 'invoice')} {'is' if listed == 1 else 'are'} listed for this settlement but it "
+                f"counts {_count(number_of_invoices)}"
+                + tally.chargebacks_hint(difference, Decimal(tally.chargeback_count)),
                 expected=number_of_invoices,
-                actual=Decimal(len(counted)),
+                actual=Decimal(listed),
             )
         )
     if settlement.fees_postpaid:
@@ -319,49 +349,23 @@ async def reconcile(
                 actual=payment_amount,
             )
         )
+    return expected_payment, discrepancies
 
+
+def _notes(settlement: Settlement) -> tuple[str, ...]:
     notes: list[str] = []
     if settlement.status is SettlementStatus.PROCESSING:
         notes.append("the settlement is still processing: its figures may change until it is paid")
     elif settlement.status is SettlementStatus.ERROR:
         notes.append("the settlement's status is error: the payout did not go through")
+    adjustments = exact_amount(settlement.adjustments)
     if adjustments:
         notes.append(
             f"adjustments of {format_cop(adjustments)} are not tied to invoices by the API "
             "(a chargeback is booked as a negative adjustment in a later cycle)"
         )
-    return ReconciliationReport(
-        date=settlement_date,
-        cycle=settlement_cycle,
-        settlement=settlement,
-        invoices=tuple(counted),
-        invoices_total=invoices_total,
-        chargeback_count=chargeback_count,
-        chargeback_total=chargeback_total,
-        expected_payment_amount=expected_payment,
-        discrepancies=tuple(discrepancies),
-        notes=tuple(notes),
-    )
-
-
-def _other_settlement(invoice: Invoice, settlement_date: datetime.date, cycle: str) -> str | None:
-    # An invoice without these fields cannot be checked; its status check catches what matters.
-    named_date = invoice.settlement_date
-    named_cycle = invoice.settlement_time
-    if not isinstance(named_date, Unset) and named_date != settlement_date.isoformat():
-        return f"settlement date {named_date}"
-    if not isinstance(named_cycle, Unset) and named_cycle != cycle:
-        return f"cycle {named_cycle}"
-    return None
+    return tuple(notes)
 
 
 def _reference(invoice: Invoice) -> str:
     return "no reference" if isinstance(invoice.reference, Unset) else repr(invoice.reference)
-
-
-def _chargebacks_hint(count: int, total: Decimal) -> str:
-    noun = "invoice" if count == 1 else "invoices"
-    return (
-        f"; the difference is exactly the {count} charged-back {noun} ({format_cop(total)}), "
-        "so this settlement may leave chargebacks out"
-    )

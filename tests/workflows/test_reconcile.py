@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, timedelta
 from decimal import Decimal
 from typing import Any
 
-import httpx2
 import pytest
 
 from palomma_client import (
@@ -22,33 +20,12 @@ from palomma_client import (
     SettlementStatus,
 )
 from palomma_client.testing import FakeClock, FakePalomma
+from tests.workflows.support import Tampering
 
 # 11:32 in Colombia on 2026-03-11: payments now settle in that day's 13:00 cycle.
 START = datetime.datetime(2026, 3, 11, 16, 32, 14, tzinfo=UTC)
 DAY = datetime.date(2026, 3, 11)
 CYCLE = "13"
-
-Edit = Callable[[dict[str, Any]], None]
-
-
-class Tampering(httpx2.AsyncBaseTransport):
-    """Forwards to the fake, then edits the JSON of settlement or invoice-list answers."""
-
-    def __init__(self, fake: FakePalomma, *, settlement: Edit | None = None, invoice_page: Edit | None = None) -> None:
-        self._inner = httpx2.ASGITransport(app=fake.app)
-        self._settlement = settlement
-        self._invoice_page = invoice_page
-
-    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        response = await self._inner.handle_async_request(request)
-        edit = self._settlement if "/settlements/" in request.url.path else None
-        if request.url.path.endswith("/invoices") and request.method == "GET":
-            edit = self._invoice_page
-        if edit is None or response.status_code != 200:
-            return response
-        body = json.loads(await response.aread())
-        edit(body)
-        return httpx2.Response(200, json=body)
 
 
 @pytest.fixture

@@ -1,0 +1,108 @@
+"""Helpers the workflow tests share: rent requests, transports that watch or bend the fake's answers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx2
+
+from palomma_client.testing import FakePalomma
+from tests.conftest import created_invoice
+
+REDIRECT_URL = "https://merchant.example.com/payments/return"
+
+Edit = Callable[[dict[str, Any]], None]
+
+
+def rent(number: int, **changes: Any) -> dict[str, Any]:
+    """The create arguments of tenant `number`'s rent for March 2026."""
+    arguments: dict[str, Any] = {
+        "reference": f"RENT-2026-03-{number:03d}",
+        "amount": 1_000_000 + number * 1_000,
+        "description": "Canon de arrendamiento marzo 2026",
+        "redirect_url": REDIRECT_URL,
+        "customer_document_number": f"10203040{number:02d}",
+    }
+    arguments.update(changes)
+    return arguments
+
+
+def posts(fake: FakePalomma) -> list[str]:
+    """The references of every POST /invoices the fake received, in order."""
+    return [request.json()["reference"] for request in fake.requests if request.method == "POST"]
+
+
+async def no_wait(delay: float) -> None:
+    """Retries in these tests never wait."""
+
+
+class ConcurrencyProbe(httpx2.AsyncBaseTransport):
+    """Forwards to the fake and records how many requests were in flight at once."""
+
+    def __init__(self, fake: FakePalomma, after: Callable[[httpx2.Request], None] | None = None) -> None:
+        self._inner = httpx2.ASGITransport(app=fake.app)
+        self._after = after
+        self.in_flight = 0
+        self.most_in_flight = 0
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            # Let the other tasks run, as a real network round trip would.
+            for _ in range(3):
+                await asyncio.sleep(0)
+            response = await self._inner.handle_async_request(request)
+        finally:
+            self.in_flight -= 1
+        if self._after is not None:
+            self._after(request)
+        return response
+
+
+class Tampering(httpx2.AsyncBaseTransport):
+    """Forwards to the fake, then edits the JSON of settlement or invoice-list answers."""
+
+    def __init__(self, fake: FakePalomma, *, settlement: Edit | None = None, invoice_page: Edit | None = None) -> None:
+        self._inner = httpx2.ASGITransport(app=fake.app)
+        self._settlement = settlement
+        self._invoice_page = invoice_page
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = await self._inner.handle_async_request(request)
+        edit = self._settlement if "/settlements/" in request.url.path else None
+        if request.url.path.endswith("/invoices") and request.method == "GET":
+            edit = self._invoice_page
+        if edit is None or response.status_code != 200:
+            return response
+        body = json.loads(await response.aread())
+        edit(body)
+        return httpx2.Response(200, json=body)
+
+
+class InstantAPI:
+    """A stateless stand-in for the API that answers at once and keeps nothing: for batches too big for the fake.
+
+    Every lookup finds nothing and every create succeeds, so each item costs one GET and
+    one POST. It only counts what it answers, so the memory it uses does not grow.
+    """
+
+    _EMPTY_PAGE = json.dumps({"items": [], "cursor": None, "count": 0}).encode()
+    _CREATED = json.dumps(created_invoice()).encode()
+
+    def __init__(self) -> None:
+        self.lookups = 0
+        self.creates = 0
+        self.transport = httpx2.MockTransport(self._answer)
+
+    def _answer(self, request: httpx2.Request) -> httpx2.Response:
+        if request.method == "GET":
+            self.lookups += 1
+            body = self._EMPTY_PAGE
+        else:
+            self.creates += 1
+            body = self._CREATED
+        return httpx2.Response(200, content=body, headers={"content-type": "application/json"})
