@@ -59,10 +59,12 @@ from palomma_client.workflows import (
     Discrepancy,
     DiscrepancyKind,
     InvoiceBatchItem,
+    InvoiceBatchIterator,
     InvoiceBatchOutcome,
     InvoiceBatchResult,
     InvoiceRequest,
     ReconciliationReport,
+    iter_invoice_csv,
     read_invoice_csv,
 )
 
@@ -93,6 +95,7 @@ __all__ = [
     "InvalidParameterError",
     "Invoice",
     "InvoiceBatchItem",
+    "InvoiceBatchIterator",
     "InvoiceBatchOutcome",
     "InvoiceBatchResult",
     "InvoiceCSVError",
@@ -116,6 +119,7 @@ __all__ = [
     "SettlementStatus",
     "Settlements",
     "__version__",
+    "iter_invoice_csv",
     "read_invoice_csv",
 ]
 

@@ -9,8 +9,6 @@ by its reference, batch invoicing and reconciliation.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
-from typing import Any
 
 import httpx2
 
@@ -18,7 +16,14 @@ from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY
 from palomma_client._generated.api.invoices import InvoicesResource
 from palomma_client._generated.api.settlements import SettlementsResource
 from palomma_client._generated.models import Invoice
-from palomma_client.workflows._batch import InvoiceBatchResult, InvoiceRequest, ProgressCallback, create_many
+from palomma_client.workflows._batch import (
+    DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES,
+    BatchInput,
+    InvoiceBatchIterator,
+    InvoiceBatchResult,
+    ProgressCallback,
+    create_many,
+)
 from palomma_client.workflows._reconcile import ReconciliationReport, reconcile
 
 __all__ = ["Invoices", "Settlements"]
@@ -49,41 +54,108 @@ class Invoices(InvoicesResource):
 
     async def create_many(
         self,
-        requests: Iterable[InvoiceRequest | Mapping[str, Any]],
+        requests: BatchInput,
         *,
         concurrency: int = DEFAULT_BATCH_CONCURRENCY,
         on_progress: ProgressCallback | None = None,
         timeout: float | httpx2.Timeout | None = None,
+        max_consecutive_failures: int | None = DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES,
     ) -> InvoiceBatchResult:
         """Issue many invoices at once, such as a month's rent; rerunning the batch never duplicates one.
 
-        Every request is checked before anything is sent. Then, at most ``concurrency`` at a time,
-        each item looks its reference up (``find_by_reference``): an invoice that exists is reported
-        as ``already_existed`` and left alone; otherwise it is created through ``create``, with the
-        same safe retries. One item's failure never stops the others::
+        At most ``concurrency`` at a time, each item looks its reference up (``find_by_reference``):
+        an invoice that exists is reported as ``already_existed`` and left alone; otherwise it is
+        created through ``create``, with the same safe retries. One item's failure never stops the
+        others, with two exceptions that stop the batch from starting more items (those left come
+        back as ``not_attempted``, and ``stop_reason`` says why): the API refusing the key (401 or
+        403), and ``max_consecutive_failures`` items in a row that could not reach the API or met a
+        server error::
 
             result = await palomma.invoices.create_many(read_invoice_csv("rent-2026-03.csv"))
             for item in result.failed:
                 print(item.request.line, item.reference, item.error)
 
+        A list, a tuple or another collection is checked whole before anything is sent. Any other
+        iterable (a generator, ``iter_invoice_csv``, an async iterable) is drawn from as items
+        finish, so memory stays bounded by ``concurrency`` whatever its length, apart from the
+        results this method returns (use ``create_many_iter`` to write them out as they come);
+        each of its items is checked as it is drawn, and a bad one, or one that repeats a
+        reference, ends the batch with ``InvalidParameterError`` once the items in flight finish.
+
         Args:
             requests: ``InvoiceRequest`` objects, or mappings of ``create``'s keyword arguments, each
-                with its own ``reference``.
+                with its own ``reference``: a collection, any iterable, or an async iterable.
             concurrency: How many items are in flight at once (default 10).
             on_progress: Called as ``on_progress(done, total, item)`` after each item, in the caller's
-                task (awaited if it returns an awaitable); an exception it raises stops the batch.
+                task (awaited if it returns an awaitable); ``total`` is ``None`` when ``requests`` has no
+                ``len()``. An exception it raises stops the batch.
             timeout: Overrides the client's timeout for each request.
+            max_consecutive_failures: Stop after this many items in a row fail to reach the API or meet
+                a server error (each already retried); ``None`` never stops for that.
 
         Returns:
             One ``InvoiceBatchItem`` per request, in input order: created, already existed (with any
-            ``differences`` from the request), or failed with its ``error``.
+            ``differences`` from the request), failed with its ``error``, or not attempted.
 
         Raises:
-            InvalidParameterError: A request breaks the API's rules (the parameter names it, as in
-                ``requests[3].amount``), two requests share a reference, or an option is invalid;
-                nothing was sent.
+            InvalidParameterError: An option is invalid, or a request breaks the API's rules (the
+                parameter names it, as in ``requests[3].amount``) or repeats another's reference: for a
+                collection, before anything is sent; for another iterable, when that item is drawn.
         """
-        return await create_many(self, requests, concurrency=concurrency, on_progress=on_progress, timeout=timeout)
+        return await create_many(
+            self,
+            requests,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            timeout=timeout,
+            max_consecutive_failures=max_consecutive_failures,
+        )
+
+    def create_many_iter(
+        self,
+        requests: BatchInput,
+        *,
+        concurrency: int = DEFAULT_BATCH_CONCURRENCY,
+        timeout: float | httpx2.Timeout | None = None,
+        max_consecutive_failures: int | None = DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES,
+    ) -> InvoiceBatchIterator:
+        """Issue many invoices like ``create_many``, yielding each item's result as soon as it finishes.
+
+        Nothing is kept once yielded, so a batch of any length runs in memory bounded by
+        ``concurrency``: write each result out as it comes. Items come in the order they finish;
+        ``item.index`` is each one's position in the input. The batch runs as you iterate::
+
+            async with palomma.invoices.create_many_iter(iter_invoice_csv("rent.csv")) as batch:
+                async for item in batch:
+                    print(item.request.line, item.reference, item.outcome)
+            if batch.stop_reason:
+                print("stopped early:", batch.stop_reason)
+
+        ``batch.stop()`` starts no more items (those in flight finish, the rest are yielded as
+        ``not_attempted``); leaving ``async with`` cancels the items in flight.
+
+        Args:
+            requests: As for ``create_many``.
+            concurrency: How many items are in flight at once (default 10).
+            timeout: Overrides the client's timeout for each request.
+            max_consecutive_failures: As for ``create_many``.
+
+        Returns:
+            An ``InvoiceBatchIterator`` of ``InvoiceBatchItem``, in completion order.
+
+        Raises:
+            InvalidParameterError: At the call, when an option is invalid or ``requests`` is a collection
+                with a bad item or a repeated reference (nothing is sent); while iterating, when an item
+                drawn from another iterable is bad or repeats a reference (after the items in flight
+                are yielded).
+        """
+        return InvoiceBatchIterator(
+            self,
+            requests,
+            concurrency=concurrency,
+            timeout=timeout,
+            max_consecutive_failures=max_consecutive_failures,
+        )
 
 
 class Settlements(SettlementsResource):

@@ -4,28 +4,54 @@ A batch is keyed by each invoice's ``reference``. Every item first looks its
 reference up and only creates the invoice when none exists, so running the
 same batch again after a crash, a timeout or a partial failure reports the
 invoices already issued instead of issuing them twice.
+
+The runner holds at most ``concurrency`` items in flight and draws the next
+one from the input only when one finishes, so its memory is bounded by
+``concurrency``, not by the input: the input may be a generator over a
+million rows, or a CSV file read as it streams.
 """
 
 from __future__ import annotations
 
 import asyncio
-import csv
+import bisect
 import enum
+import heapq
 import inspect
-import io
 import logging
-import os
-import re
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any, Final
+from array import array
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Collection,
+    Iterable,
+    Iterator,
+    Mapping,
+)
+from dataclasses import dataclass
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Final, Self
 
-from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY
-from palomma_client._exceptions import BadRequestError, InvalidParameterError, InvoiceCSVError, PalommaError
-from palomma_client._generated.api.invoices import create_invoice
-from palomma_client._generated.models import Invoice
+from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY, LOGGER_NAME
+from palomma_client._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    InvalidParameterError,
+    InvoiceOutcomeUnknownError,
+    PalommaError,
+    PermissionDeniedError,
+)
+from palomma_client._generated.models import CreateInvoiceRequest, Invoice
 from palomma_client._generated.types import Unset
 from palomma_client._validation import check_positive_int
+from palomma_client.workflows._format import plural
+from palomma_client.workflows._models import field_names
+from palomma_client.workflows._request import InvoiceRequest
 
 if TYPE_CHECKING:
     import httpx2
@@ -33,94 +59,34 @@ if TYPE_CHECKING:
     from palomma_client._resources import Invoices
 
 __all__ = [
-    "CSV_COLUMNS",
-    "DEFAULT_BATCH_CONCURRENCY",
-    "REQUIRED_CSV_COLUMNS",
+    "DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES",
+    "BatchInput",
     "InvoiceBatchItem",
+    "InvoiceBatchIterator",
     "InvoiceBatchOutcome",
     "InvoiceBatchResult",
-    "InvoiceRequest",
     "ProgressCallback",
     "create_many",
-    "read_invoice_csv",
 ]
 
-logger = logging.getLogger("palomma_client")
+logger = logging.getLogger(LOGGER_NAME)
 
+DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES: Final = 5
+"""Items in a row that fail to reach the API, or meet a server error, before a batch stops starting more.
 
-REQUIRED_CSV_COLUMNS: Final = ("reference", "amount", "description", "redirect_url", "customer_document_number")
-CSV_COLUMNS: Final = (*REQUIRED_CSV_COLUMNS, "document_type", "customer_name", "contract")
+Each of them has already been retried by the client; five in a row means the API
+is down or unreachable, and the rest of the batch would only fail the same way.
+"""
 
-_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+BatchInput = Iterable[InvoiceRequest | Mapping[str, Any]] | AsyncIterable[InvoiceRequest | Mapping[str, Any]]
+"""What a batch takes: ``InvoiceRequest`` objects or mappings of ``invoices.create``'s arguments, from a
+list, any iterable (a generator, ``iter_invoice_csv``) or an async iterable."""
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class InvoiceRequest:
-    """The arguments of one ``invoices.create`` call, checked when built.
-
-    Building one runs the same checks as ``invoices.create``, so a batch with a
-    bad item fails before anything is sent.
-
-    Attributes:
-        reference: Your unique reference for the invoice; the key that makes reruns safe.
-        amount: The amount in whole COP, from 3,000 to 550,000,000.
-        description: What the customer sees.
-        redirect_url: The absolute http(s) URL the customer returns to after paying.
-        customer_document_number: The tenant's identification number.
-        document_type: ``cc``, ``ce``, ``nit``, ``ti``, ``ps``, ``cif``, ``ne``, ``rc`` or ``ppt`` (kept as the
-            plain string).
-        customer_name: The tenant's display name.
-        contract: Your contract identifier; the API uses ``"00000"`` when absent.
-        line: The line of the CSV file this request was read from, or ``None`` when built in code.
-
-    Raises:
-        InvalidParameterError: A field breaks the API's rules.
-    """
-
-    reference: str
-    amount: int
-    description: str
-    redirect_url: str
-    customer_document_number: str
-    document_type: str | None = None
-    customer_name: str | None = None
-    contract: str | None = None
-    line: int | None = field(default=None, compare=False)
-
-    def __post_init__(self) -> None:
-        # The create operation's own checks, generated from the spec.
-        create_invoice.build_request(**self.create_arguments())
-        if self.document_type is not None:
-            # Stored as the plain string so requests compare, print and serialise simply.
-            object.__setattr__(self, "document_type", str(self.document_type))
-
-    @classmethod
-    def from_mapping(cls, arguments: Mapping[str, Any]) -> InvoiceRequest:
-        """Build a request from the keyword arguments of ``invoices.create``.
-
-        Args:
-            arguments: ``reference``, ``amount``, ``description``, ``redirect_url`` and
-                ``customer_document_number``, plus optionally ``document_type``, ``customer_name``
-                and ``contract``.
-
-        Returns:
-            The checked request.
-
-        Raises:
-            InvalidParameterError: A key is missing or unknown, or a value breaks the API's rules.
-        """
-        known = {item.name for item in fields(cls)} - {"line"}
-        unknown = sorted(set(arguments) - known)
-        if unknown:
-            raise InvalidParameterError(unknown[0], f"is not an argument of invoices.create (known: {_names(known)})")
-        missing = [name for name in REQUIRED_CSV_COLUMNS if name not in arguments]
-        if missing:
-            raise InvalidParameterError(missing[0], "is required")
-        return cls(**arguments)
-
-    def create_arguments(self) -> dict[str, Any]:
-        """Return the keyword arguments of ``invoices.create`` this request stands for."""
-        return {item.name: getattr(self, item.name) for item in fields(self) if item.name != "line"}
+# The fields a request and an existing invoice both have, in the request's order: the ones a
+# rerun can compare to tell that a reference was reused for something else.
+_COMPARED_FIELDS: Final = tuple(
+    name for name in field_names(CreateInvoiceRequest) if name in frozenset(field_names(Invoice))
+)
 
 
 class InvoiceBatchOutcome(enum.StrEnum):
@@ -132,6 +98,9 @@ class InvoiceBatchOutcome(enum.StrEnum):
     """An invoice with this reference existed before: nothing was created."""
     FAILED = "failed"
     """No invoice was created or found; ``error`` says why. Rerunning the batch retries it."""
+    NOT_ATTEMPTED = "not_attempted"
+    """The batch stopped before this item started (see ``stop_reason``): nothing was sent for it.
+    Rerunning the batch issues it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,12 +110,13 @@ class InvoiceBatchItem:
     Attributes:
         index: The item's position in the input, from 0.
         request: The request as given (with its CSV ``line`` when read from a file).
-        outcome: Created, already existed, or failed.
-        invoice: The created or existing invoice; ``None`` when the item failed.
+        outcome: Created, already existed, failed, or not attempted.
+        invoice: The created or existing invoice; ``None`` otherwise.
         error: Why the item failed (usually a ``PalommaError`` such as ``BadRequestError``); ``None`` otherwise.
-        differences: For an invoice that already existed, the fields (``amount``, ``description``,
-            ``customer_document_number``, ``customer_name``, ``contract``) whose existing value differs from the
-            request: the reference was reused for something else, or the file was edited since the first run.
+        differences: For an invoice that already existed, the fields it shares with the request
+            (every field of ``invoices.create`` that an ``Invoice`` also has) whose value differs from
+            the one requested: the reference was reused for something else, or the file was edited
+            since the first run. An optional field the request leaves out is not compared.
     """
 
     index: int
@@ -164,20 +134,24 @@ class InvoiceBatchItem:
     @property
     def ok(self) -> bool:
         """Whether an invoice with this reference now exists (created or already there)."""
-        return self.outcome is not InvoiceBatchOutcome.FAILED
+        return self.outcome in (InvoiceBatchOutcome.CREATED, InvoiceBatchOutcome.ALREADY_EXISTED)
 
 
 @dataclass(frozen=True, slots=True)
 class InvoiceBatchResult:
     """The results of a batch, one per input item, in input order.
 
-    Iterate over it, index it, or use the ``created``, ``already_existed`` and ``failed`` views.
+    Iterate over it, index it, or use the ``created``, ``already_existed``, ``failed`` and
+    ``not_attempted`` views.
 
     Attributes:
         items: Every item's result, in input order.
+        stop_reason: Why the batch stopped before starting every item (the API refused the key, or
+            could not be reached for several items in a row), or ``None`` when it did not stop early.
     """
 
     items: tuple[InvoiceBatchItem, ...]
+    stop_reason: str | None = None
 
     def __len__(self) -> int:
         return len(self.items)
@@ -207,63 +181,34 @@ class InvoiceBatchResult:
         return self._with(InvoiceBatchOutcome.FAILED)
 
     @property
+    def not_attempted(self) -> tuple[InvoiceBatchItem, ...]:
+        """The items the batch never started because it stopped early; rerun the batch to issue them."""
+        return self._with(InvoiceBatchOutcome.NOT_ATTEMPTED)
+
+    @property
     def ok(self) -> bool:
-        """Whether no item failed."""
+        """Whether every item's invoice now exists: none failed and none was left unattempted."""
         return all(item.ok for item in self.items)
 
 
-ProgressCallback = Callable[[int, int, InvoiceBatchItem], Awaitable[None] | None]
-"""``on_progress(done, total, item)``, called (and awaited, if it returns an awaitable) as each item finishes."""
+ProgressCallback = Callable[[int, int | None, InvoiceBatchItem], Awaitable[None] | None]
+"""``on_progress(done, total, item)``, called (and awaited, if it returns an awaitable) as each item finishes;
+``total`` is ``None`` when the input has no ``len()``, such as a generator."""
 
 
-def _names(names: Iterable[str]) -> str:
-    return ", ".join(sorted(names))
-
-
-def _as_request(index: int, item: InvoiceRequest | Mapping[str, Any]) -> InvoiceRequest:
-    try:
-        if isinstance(item, InvoiceRequest):
-            return item
-        if isinstance(item, Mapping):
-            return InvoiceRequest.from_mapping(item)
-    except InvalidParameterError as error:
-        message = str(error).removeprefix(f"{error.parameter}: ")
-        raise InvalidParameterError(f"requests[{index}].{error.parameter}", message) from None
-    raise InvalidParameterError(
-        f"requests[{index}]", f"must be an InvoiceRequest or a mapping of create arguments, got {type(item).__name__}"
-    )
-
-
-def _check_requests(requests: Iterable[InvoiceRequest | Mapping[str, Any]]) -> list[InvoiceRequest]:
-    if isinstance(requests, str | bytes | Mapping):
-        raise InvalidParameterError("requests", f"must be a list of requests, got {type(requests).__name__}")
-    checked = [_as_request(index, item) for index, item in enumerate(requests)]
-    first_seen: dict[str, int] = {}
-    for index, request in enumerate(checked):
-        earlier = first_seen.setdefault(request.reference, index)
-        if earlier != index:
-            # The second would only ever be reported as "already existed", hiding a mistake in the input.
-            raise InvalidParameterError(
-                f"requests[{index}].reference",
-                f"{request.reference!r} is also the reference of requests[{earlier}]; each invoice needs its own",
-            )
-    return checked
+# --------------------------------------------------------------------------- one item
 
 
 def _differences(request: InvoiceRequest, invoice: Invoice) -> tuple[str, ...]:
-    expected: dict[str, object] = {
-        "amount": request.amount,
-        "description": request.description,
-        "customer_document_number": request.customer_document_number,
-    }
-    # Optional fields count only when the request sets them: the API fills its own default otherwise.
-    if request.customer_name is not None:
-        expected["customer_name"] = request.customer_name
-    if request.contract is not None:
-        expected["contract"] = request.contract
     different = []
-    for name, wanted in expected.items():
+    for name in _COMPARED_FIELDS:
+        wanted = getattr(request, name)
+        if wanted is None:
+            # Not given: the API filled in its own default, which is no difference.
+            continue
         actual = getattr(invoice, name)
+        if isinstance(actual, enum.Enum):
+            actual = actual.value
         if isinstance(actual, Unset) or actual != wanted:
             different.append(name)
     return tuple(different)
@@ -310,170 +255,291 @@ async def _issue(
         return InvoiceBatchItem(index, request, InvoiceBatchOutcome.FAILED, error=error)
 
 
+# --------------------------------------------------------------------------- checking the input
+
+
+def _as_request(index: int, item: object) -> InvoiceRequest:
+    try:
+        if isinstance(item, InvoiceRequest):
+            return item
+        if isinstance(item, Mapping):
+            return InvoiceRequest.from_mapping(item)
+    except InvalidParameterError as error:
+        message = str(error).removeprefix(f"{error.parameter}: ")
+        raise InvalidParameterError(f"requests[{index}].{error.parameter}", message) from None
+    raise InvalidParameterError(
+        f"requests[{index}]", f"must be an InvoiceRequest or a mapping of create arguments, got {type(item).__name__}"
+    )
+
+
+def _check_collection(requests: Collection[object]) -> list[InvoiceRequest]:
+    checked = [_as_request(index, item) for index, item in enumerate(requests)]
+    first_seen: dict[str, int] = {}
+    for index, request in enumerate(checked):
+        earlier = first_seen.setdefault(request.reference, index)
+        if earlier != index:
+            # The second would only ever be reported as "already existed", hiding a mistake in the input.
+            raise InvalidParameterError(
+                f"requests[{index}].reference",
+                f"{request.reference!r} is also the reference of requests[{earlier}]; each invoice needs its own",
+            )
+    return checked
+
+
+class _SeenReferences:
+    """The references a streamed batch has drawn, in about 8 bytes each, to refuse one drawn twice.
+
+    A stream cannot be checked before it is sent, and keeping every reference
+    would make memory grow with the input at some 100 bytes an item. This keeps
+    a 64-bit hash of each instead: recent ones in a small set, older ones merged
+    into a sorted array. Two different references share a hash with odds under
+    one in ten million for a million references; such a false alarm refuses the
+    later item, which a rerun then issues.
+    """
+
+    __slots__ = ("_recent", "_sorted")
+
+    _MERGE_AT: Final = 65_536
+
+    def __init__(self) -> None:
+        self._sorted = array("q")
+        self._recent: set[int] = set()
+
+    def add(self, reference: str) -> bool:
+        """Record ``reference``; return whether it was (almost certainly) recorded before."""
+        fingerprint = hash(reference)
+        if fingerprint in self._recent:
+            return True
+        position = bisect.bisect_left(self._sorted, fingerprint)
+        if position < len(self._sorted) and self._sorted[position] == fingerprint:
+            return True
+        self._recent.add(fingerprint)
+        if len(self._recent) >= self._MERGE_AT:
+            self._sorted = array("q", heapq.merge(self._sorted, sorted(self._recent)))
+            self._recent.clear()
+        return False
+
+
+def _is_outage(error: Exception | None) -> bool:
+    """Whether a failure says the API is down or unreachable, rather than something about the item."""
+    if isinstance(error, APIStatusError):
+        return error.status_code >= 500
+    return isinstance(error, APIConnectionError | InvoiceOutcomeUnknownError)
+
+
+# --------------------------------------------------------------------------- the runner
+
+
+_END: Final = object()
+
+
+class InvoiceBatchIterator:
+    """A running batch: yields each item's result as soon as it finishes, in completion order.
+
+    ``palomma.invoices.create_many_iter(...)`` returns one. Iterate over it with
+    ``async for``; ``item.index`` gives each item's position in the input. Leaving
+    the loop early stops the batch once the iterator is closed, which ``async with``
+    (or ``contextlib.aclosing``) does at once::
+
+        async with palomma.invoices.create_many_iter(rows, concurrency=20) as batch:
+            async for item in batch:
+                writer.writerow([item.index, item.reference, item.outcome])
+
+    Attributes:
+        total: How many items the input has, or ``None`` when it has no ``len()``.
+    """
+
+    def __init__(
+        self,
+        invoices: Invoices,
+        requests: BatchInput,
+        *,
+        concurrency: int = DEFAULT_BATCH_CONCURRENCY,
+        timeout: float | httpx2.Timeout | None = None,
+        max_consecutive_failures: int | None = DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES,
+    ) -> None:
+        """Check the options, and a collection's items, before anything is sent; see ``Invoices.create_many_iter``.
+
+        Raises:
+            InvalidParameterError: An option is invalid; or ``requests`` is a collection (a list, a
+                tuple) and one of its items is bad or repeats a reference.
+        """
+        check_positive_int("concurrency", concurrency)
+        if max_consecutive_failures is not None:
+            check_positive_int("max_consecutive_failures", max_consecutive_failures)
+        self._invoices = invoices
+        self._concurrency = concurrency
+        self._timeout = timeout
+        self._max_consecutive_failures = max_consecutive_failures
+        self._consecutive_failures = 0
+        self._stop_reason: str | None = None
+        self._drawn = 0
+        self._seen: _SeenReferences | None = None
+        self._source: Iterator[object] | AsyncIterator[object]
+        if isinstance(requests, str | bytes | Mapping):
+            raise InvalidParameterError(
+                "requests", f"must be a list or iterable of requests, got {type(requests).__name__}"
+            )
+        if isinstance(requests, Collection):
+            # Held whole anyway: check every item, and every reference, before the first is sent.
+            checked = _check_collection(requests)
+            self.total: int | None = len(checked)
+            self._source = iter(checked)
+        elif isinstance(requests, AsyncIterable):
+            self.total = None
+            self._source = aiter(requests)
+            self._seen = _SeenReferences()
+        elif isinstance(requests, Iterable):
+            self.total = None
+            self._source = iter(requests)
+            self._seen = _SeenReferences()
+        else:
+            raise InvalidParameterError(
+                "requests", f"must be a list or an iterable of requests, got {type(requests).__name__}"
+            )
+        self._results = self._run()
+
+    @property
+    def stop_reason(self) -> str | None:
+        """Why the batch stopped starting items (see ``stop``), or ``None`` while it has not."""
+        return self._stop_reason
+
+    def stop(self, reason: str = "stopped by the caller") -> None:
+        """Start no more items: those in flight finish, and the rest come out as ``not_attempted``.
+
+        The batch stops by itself the same way after an ``AuthenticationError`` or
+        ``PermissionDeniedError``, and after ``max_consecutive_failures`` items in a row fail to
+        reach the API or meet a server error. Safe to call from a signal handler's callback.
+
+        Args:
+            reason: Why, for ``stop_reason``; the first reason given is kept.
+        """
+        if self._stop_reason is None:
+            self._stop_reason = reason
+            logger.warning("batch stopping: %s", reason)
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> InvoiceBatchItem:
+        return await self._results.__anext__()
+
+    async def aclose(self) -> None:
+        """Stop the batch now: items in flight are cancelled (a rerun finds any they created)."""
+        await self._results.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def _draw(self) -> tuple[int, InvoiceRequest] | None:
+        """The next item of the input, checked, with its index; ``None`` at the end."""
+        if isinstance(self._source, AsyncIterator):
+            item = await anext(self._source, _END)
+        else:
+            item = next(self._source, _END)
+        if item is _END:
+            return None
+        index = self._drawn
+        self._drawn += 1
+        request = _as_request(index, item)
+        if self._seen is not None and self._seen.add(request.reference):
+            raise InvalidParameterError(
+                f"requests[{index}].reference",
+                f"{request.reference!r} is the reference of an earlier request; each invoice needs its own",
+            )
+        return index, request
+
+    def _observe(self, item: InvoiceBatchItem) -> None:
+        if item.outcome is not InvoiceBatchOutcome.FAILED:
+            self._consecutive_failures = 0
+            return
+        error = item.error
+        if isinstance(error, AuthenticationError | PermissionDeniedError):
+            # Every other item would be refused the same way.
+            self.stop(f"the API refused the key ({type(error).__name__}: {error})")
+        elif _is_outage(error):
+            self._consecutive_failures += 1
+            limit = self._max_consecutive_failures
+            if limit is not None and self._consecutive_failures >= limit:
+                self.stop(
+                    f"{plural(self._consecutive_failures, 'invoice')} in a row could not reach the API or met a "
+                    f"server error (the last: {type(error).__name__}: {error})"
+                )
+        else:
+            self._consecutive_failures = 0
+
+    async def _run(self) -> AsyncGenerator[InvoiceBatchItem, None]:
+        pending: set[asyncio.Task[InvoiceBatchItem]] = set()
+        problem: Exception | None = None
+        exhausted = False
+        try:
+            while True:
+                # Draw only when a slot is free: at most `concurrency` items exist at once.
+                while (
+                    not exhausted and problem is None and self._stop_reason is None and len(pending) < self._concurrency
+                ):
+                    try:
+                        entry = await self._draw()
+                    except Exception as error:
+                        # Raised once the items in flight are done, so their outcomes are not lost.
+                        problem = error
+                        break
+                    if entry is None:
+                        exhausted = True
+                        break
+                    index, request = entry
+                    pending.add(asyncio.create_task(_issue(self._invoices, index, request, self._timeout)))
+                if not pending:
+                    break
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for item in sorted((task.result() for task in done), key=lambda finished: finished.index):
+                    self._observe(item)
+                    yield item
+            if problem is not None:
+                raise problem
+            if self._stop_reason is not None and not exhausted:
+                while (entry := await self._draw()) is not None:
+                    yield InvoiceBatchItem(entry[0], entry[1], InvoiceBatchOutcome.NOT_ATTEMPTED)
+        finally:
+            # On cancellation, an early exit or an error, stop the items still in flight.
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
+
+
 async def create_many(
     invoices: Invoices,
-    requests: Iterable[InvoiceRequest | Mapping[str, Any]],
+    requests: BatchInput,
     *,
     concurrency: int = DEFAULT_BATCH_CONCURRENCY,
     on_progress: ProgressCallback | None = None,
     timeout: float | httpx2.Timeout | None = None,
+    max_consecutive_failures: int | None = DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES,
 ) -> InvoiceBatchResult:
-    """Issue many invoices through one client; see ``Invoices.create_many``."""
-    check_positive_int("concurrency", concurrency)
+    """Issue many invoices through one client and return every result in input order; see ``Invoices.create_many``."""
     if on_progress is not None and not callable(on_progress):
         raise InvalidParameterError("on_progress", f"must be callable, got {type(on_progress).__name__}")
-    checked = _check_requests(requests)
-    total = len(checked)
-    results: list[InvoiceBatchItem | None] = [None] * total
-    # One task per item, admitted in input order by the semaphore: simple, and for the hundreds
-    # of invoices of a month the idle tasks cost little.
-    semaphore = asyncio.Semaphore(concurrency)
-
-    async def run(index: int, request: InvoiceRequest) -> InvoiceBatchItem:
-        async with semaphore:
-            return await _issue(invoices, index, request, timeout)
-
-    tasks = [asyncio.create_task(run(index, request)) for index, request in enumerate(checked)]
-    try:
-        for done, finished in enumerate(asyncio.as_completed(tasks), start=1):
-            item = await finished
+    batch = InvoiceBatchIterator(
+        invoices, requests, concurrency=concurrency, timeout=timeout, max_consecutive_failures=max_consecutive_failures
+    )
+    results: list[InvoiceBatchItem | None] = [None] * (batch.total or 0)
+    done = 0
+    async with batch:
+        async for item in batch:
+            if item.index >= len(results):
+                results.extend([None] * (item.index + 1 - len(results)))
             results[item.index] = item
+            done += 1
             if on_progress is not None:
                 # Run here, in the caller's task, so an exception it raises reaches the caller
                 # as itself (not in an ExceptionGroup) and stops the batch.
-                outcome = on_progress(done, total, item)
+                outcome = on_progress(done, batch.total, item)
                 if inspect.isawaitable(outcome):
                     await outcome
-    finally:
-        # On cancellation, or an error in on_progress, stop the items still queued or in flight.
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-    return InvoiceBatchResult(tuple(item for item in results if item is not None))
-
-
-# --------------------------------------------------------------------------- CSV
-
-
-def read_invoice_csv(
-    path: str | os.PathLike[str], *, delimiter: str | None = None, encoding: str = "utf-8-sig"
-) -> list[InvoiceRequest]:
-    """Read invoice requests from a CSV file, checking every row before anything can be sent.
-
-    The first line names the columns, in any order: ``reference``, ``amount``, ``description``,
-    ``redirect_url`` and ``customer_document_number`` are required; ``document_type``,
-    ``customer_name`` and ``contract`` are optional (an empty cell means "not given"). ``amount`` is
-    whole COP written with digits only (``1850000``). An unknown column is an error, so that a
-    misspelt optional column is not silently ignored.
-
-    The whole file is checked first and refused as a whole if any row is bad, so a batch never
-    starts half-checked: fix the file and run again.
-
-    Args:
-        path: The CSV file.
-        delimiter: ``","`` or ``";"`` (spreadsheets set to Spanish write ``;``); by default whichever the
-            header line uses.
-        encoding: The file's encoding; the default also skips the byte-order mark spreadsheets write.
-
-    Returns:
-        One ``InvoiceRequest`` per data row, in file order, each with its ``line``.
-
-    Raises:
-        InvoiceCSVError: A column is missing or unknown, or rows are bad; ``problems`` lists each with its
-            line number. Also an ``InvalidParameterError`` and a ``ValueError``.
-        OSError: The file cannot be read.
-    """
-    name = os.fspath(path)
-    try:
-        with open(name, encoding=encoding, newline="") as handle:
-            text = handle.read()
-    except UnicodeDecodeError as error:
-        problem = f"is not {encoding} text ({error.reason} at byte {error.start})"
-        raise InvoiceCSVError(name, [(None, None, problem)]) from None
-    return _parse_invoice_csv(name, text, delimiter)
-
-
-def _parse_invoice_csv(name: str, text: str, delimiter: str | None) -> list[InvoiceRequest]:
-    header_line = text.split("\n", 1)[0]
-    if delimiter is None:
-        delimiter = ";" if ";" in header_line and "," not in header_line else ","
-    # StringIO with newline="" splits records on line breaks only, and lets the csv module keep a
-    # quoted cell's line breaks inside it.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    problems: list[tuple[int | None, str | None, str]] = []
-    try:
-        header = next(reader, None)
-    except csv.Error as error:
-        raise InvoiceCSVError(name, [(1, None, f"unreadable header: {error}")]) from None
-    if header is None or not any(cell.strip() for cell in header):
-        problem = f"the file is empty; the first line must name the columns: {_columns()}"
-        raise InvoiceCSVError(name, [(1, None, problem)])
-    columns = [cell.strip().lower() for cell in header]
-    for column in sorted({column for column in columns if column not in CSV_COLUMNS}):
-        problems.append((1, column, f"unknown column (known: {_columns()})"))
-    for column in REQUIRED_CSV_COLUMNS:
-        if column not in columns:
-            problems.append((1, column, "required column is missing"))
-    for column in sorted({column for column in columns if columns.count(column) > 1}):
-        problems.append((1, column, "column appears more than once"))
-    if problems:
-        # Without the right columns every row would fail the same way: report the header alone.
-        raise InvoiceCSVError(name, problems)
-
-    requests: list[InvoiceRequest] = []
-    first_line_of: dict[str, int] = {}
-    while True:
-        # A record may span lines (a quoted cell with a line break): report the line it starts on.
-        line = reader.line_num + 1
-        try:
-            row = next(reader, None)
-        except csv.Error as error:
-            problems.append((line, None, f"unreadable row: {error}"))
-            break
-        if row is None:
-            break
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(columns):
-            problems.append((line, None, f"expected {len(columns)} fields like the header, found {len(row)}"))
-            continue
-        cells = dict(zip(columns, (cell.strip() for cell in row), strict=True))
-        request = _row_to_request(cells, line, problems)
-        if request is None:
-            continue
-        earlier = first_line_of.setdefault(request.reference, line)
-        if earlier != line:
-            problems.append((line, "reference", f"{request.reference!r} is already used on line {earlier}"))
-            continue
-        requests.append(request)
-    if problems:
-        raise InvoiceCSVError(name, problems)
-    return requests
-
-
-def _row_to_request(
-    cells: dict[str, str], line: int, problems: list[tuple[int | None, str | None, str]]
-) -> InvoiceRequest | None:
-    arguments: dict[str, Any] = {column: cells.get(column) or None for column in CSV_COLUMNS}
-    for column in REQUIRED_CSV_COLUMNS:
-        if arguments[column] is None:
-            problems.append((line, column, "must not be empty"))
-    if any(problem[0] == line for problem in problems):
-        return None
-    raw_amount = cells["amount"]
-    if not _WHOLE_NUMBER.fullmatch(raw_amount):
-        problems.append(
-            (line, "amount", f"{raw_amount!r} is not a whole number of COP; write digits only, such as 1850000")
-        )
-        return None
-    arguments["amount"] = int(raw_amount)
-    try:
-        return InvoiceRequest(**arguments, line=line)
-    except InvalidParameterError as error:
-        problems.append((line, error.parameter, str(error).removeprefix(f"{error.parameter}: ")))
-        return None
-
-
-def _columns() -> str:
-    optional = [column for column in CSV_COLUMNS if column not in REQUIRED_CSV_COLUMNS]
-    return ", ".join(REQUIRED_CSV_COLUMNS) + " (optional: " + ", ".join(optional) + ")"
+    return InvoiceBatchResult(tuple(item for item in results if item is not None), stop_reason=batch.stop_reason)

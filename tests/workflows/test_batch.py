@@ -1,50 +1,34 @@
-"""invoices.create_many and read_invoice_csv, against the fake API: safe reruns, bounded concurrency, bad input."""
+"""invoices.create_many and create_many_iter against the fake API: safe reruns, bounded work, stopping early."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
-from collections.abc import AsyncIterator, Callable
+import tracemalloc
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
 
 from palomma_client import (
+    AuthenticationError,
     BadRequestError,
     InvalidParameterError,
     InvoiceBatchItem,
     InvoiceBatchOutcome,
-    InvoiceCSVError,
-    InvoiceCSVProblem,
     InvoiceRequest,
     PalommaClient,
-    read_invoice_csv,
 )
 from palomma_client.testing import FakeClock, FakePalomma
-from tests.support import Sleeps
+from palomma_client.workflows._batch import _SeenReferences
+from tests.conftest import Sleeps
+from tests.workflows.support import ConcurrencyProbe, InstantAPI, posts, rent
 
 START = datetime(2026, 3, 1, 14, 0, tzinfo=UTC)
-REDIRECT_URL = "https://merchant.example.com/payments/return"
-
-
-def rent(number: int, **changes: Any) -> dict[str, Any]:
-    """The create arguments of tenant `number`'s rent for March 2026."""
-    arguments: dict[str, Any] = {
-        "reference": f"RENT-2026-03-{number:03d}",
-        "amount": 1_000_000 + number * 1_000,
-        "description": "Canon de arrendamiento marzo 2026",
-        "redirect_url": REDIRECT_URL,
-        "customer_document_number": f"10203040{number:02d}",
-    }
-    arguments.update(changes)
-    return arguments
-
-
-def posts(fake: FakePalomma) -> list[str]:
-    return [request.json()["reference"] for request in fake.requests if request.method == "POST"]
+API_BASE = "http://api.test/v1"
 
 
 @pytest.fixture
@@ -56,30 +40,6 @@ def fake() -> FakePalomma:
 async def palomma(fake: FakePalomma) -> AsyncIterator[PalommaClient]:
     async with fake.client(sleep=Sleeps()) as client:
         yield client
-
-
-class ConcurrencyProbe(httpx2.AsyncBaseTransport):
-    """Forwards to the fake and records how many requests were in flight at once."""
-
-    def __init__(self, fake: FakePalomma, after: Callable[[httpx2.Request], None] | None = None) -> None:
-        self._inner = httpx2.ASGITransport(app=fake.app)
-        self._after = after
-        self.in_flight = 0
-        self.most_in_flight = 0
-
-    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        self.in_flight += 1
-        self.most_in_flight = max(self.most_in_flight, self.in_flight)
-        try:
-            # Let the other tasks run, as a real network round trip would.
-            for _ in range(3):
-                await asyncio.sleep(0)
-            response = await self._inner.handle_async_request(request)
-        finally:
-            self.in_flight -= 1
-        if self._after is not None:
-            self._after(request)
-        return response
 
 
 # --------------------------------------------------------------------------- creating
@@ -240,9 +200,9 @@ async def test_an_empty_batch_sends_nothing(fake: FakePalomma, palomma: PalommaC
 
 
 async def test_progress_is_reported_once_per_item_with_done_and_total(palomma: PalommaClient) -> None:
-    calls: list[tuple[int, int, str]] = []
+    calls: list[tuple[int, int | None, str]] = []
 
-    def on_progress(done: int, total: int, item: InvoiceBatchItem) -> None:
+    def on_progress(done: int, total: int | None, item: InvoiceBatchItem) -> None:
         calls.append((done, total, item.reference))
 
     await palomma.invoices.create_many([rent(number) for number in range(1, 8)], on_progress=on_progress)
@@ -254,7 +214,7 @@ async def test_progress_is_reported_once_per_item_with_done_and_total(palomma: P
 async def test_an_async_progress_callback_is_awaited(palomma: PalommaClient) -> None:
     seen: list[int] = []
 
-    async def on_progress(done: int, total: int, item: InvoiceBatchItem) -> None:
+    async def on_progress(done: int, total: int | None, item: InvoiceBatchItem) -> None:
         await asyncio.sleep(0)
         seen.append(done)
 
@@ -263,7 +223,7 @@ async def test_an_async_progress_callback_is_awaited(palomma: PalommaClient) -> 
 
 
 async def test_an_error_in_the_progress_callback_stops_the_batch_and_reaches_the_caller(fake: FakePalomma) -> None:
-    def on_progress(done: int, total: int, item: InvoiceBatchItem) -> None:
+    def on_progress(done: int, total: int | None, item: InvoiceBatchItem) -> None:
         raise KeyError("progress bar broke")
 
     async with fake.client(transport=ConcurrencyProbe(fake)) as palomma:
@@ -309,9 +269,9 @@ async def test_cancelling_the_caller_cancels_the_batch(fake: FakePalomma) -> Non
 @pytest.mark.parametrize(
     ("bad", "parameter", "message"),
     [
-        (rent(2, amount=2_000), "requests[1].amount", "between 3,000 and 550,000,000"),
+        (rent(2, amount=2_000), "requests[1].amount", "must be between 3,000 and 550,000,000, got 2,000"),
         (rent(2, amount="1850000"), "requests[1].amount", "must be an integer, got str"),
-        (rent(2, redirect_url="merchant.example.com"), "requests[1].redirect_url", "absolute URL"),
+        (rent(2, redirect_url="merchant.example.com"), "requests[1].redirect_url", "must be an absolute URL"),
         (rent(2, document_type="passport"), "requests[1].document_type", "must be one of"),
         (rent(2, colour="blue"), "requests[1].colour", "is not an argument of invoices.create"),
         ({"reference": "RENT-X"}, "requests[1].amount", "is required"),
@@ -330,7 +290,12 @@ async def test_a_bad_request_is_refused_before_anything_is_sent(
 
 
 @pytest.mark.parametrize(
-    ("options", "parameter"), [({"concurrency": 0}, "concurrency"), ({"on_progress": 3}, "on_progress")]
+    ("options", "parameter"),
+    [
+        ({"concurrency": 0}, "concurrency"),
+        ({"on_progress": 3}, "on_progress"),
+        ({"max_consecutive_failures": 0}, "max_consecutive_failures"),
+    ],
 )
 async def test_bad_options_are_refused(
     fake: FakePalomma, palomma: PalommaClient, options: dict[str, Any], parameter: str
@@ -341,207 +306,266 @@ async def test_bad_options_are_refused(
     assert fake.requests == []
 
 
-def test_an_invoice_request_checks_its_fields_when_built() -> None:
-    with pytest.raises(InvalidParameterError, match="amount: must be between"):
-        InvoiceRequest(**rent(1, amount=1))
-    assert InvoiceRequest(**rent(1, document_type="nit")).document_type == "nit"
-    assert InvoiceRequest(**rent(1), line=4) == InvoiceRequest(**rent(1))
+# --------------------------------------------------------------------------- streamed input and results
 
 
-# --------------------------------------------------------------------------- CSV
-
-HEADER = "reference,amount,description,redirect_url,customer_document_number,document_type,customer_name,contract"
-
-
-def write_csv(tmp_path: Path, *lines: str, name: str = "rent.csv", encoding: str = "utf-8") -> Path:
-    path = tmp_path / name
-    path.write_text("\n".join(lines) + "\n", encoding=encoding)
-    return path
+def generated(numbers: Iterable[int], drawn: list[int] | None = None) -> Iterator[dict[str, Any]]:
+    """A generator of rent requests that records each number as the batch draws it."""
+    for number in numbers:
+        if drawn is not None:
+            drawn.append(number)
+        yield rent(number)
 
 
-def csv_row(number: int, *, amount: str | None = None, **cells: str) -> str:
-    arguments = rent(number)
-    values = {
-        "reference": arguments["reference"],
-        "amount": amount if amount is not None else str(arguments["amount"]),
-        "description": arguments["description"],
-        "redirect_url": REDIRECT_URL,
-        "customer_document_number": arguments["customer_document_number"],
-        "document_type": "cc",
-        "customer_name": f"Tenant {number}",
-        "contract": f"CTR-{number:04d}",
-    }
-    values.update(cells)
-    return ",".join(values[column] for column in HEADER.split(","))
+async def test_a_generator_is_drawn_from_only_as_items_finish(fake: FakePalomma) -> None:
+    drawn: list[int] = []
+    probe = ConcurrencyProbe(fake)
+    async with fake.client(transport=probe) as palomma:
+        batch = palomma.invoices.create_many_iter(generated(range(1, 41), drawn), concurrency=4)
+        assert drawn == []  # nothing is drawn, or sent, until the caller iterates
+        first = await anext(batch)
+        drawn_after_first = len(drawn)
+        rest = [item async for item in batch]
+
+    assert first.outcome is InvoiceBatchOutcome.CREATED
+    assert drawn_after_first <= 4 + 1
+    assert probe.most_in_flight <= 4
+    assert sorted(item.index for item in [first, *rest]) == list(range(40))
+    assert len(fake.invoices()) == 40
+    assert batch.total is None
 
 
-def test_a_csv_file_becomes_checked_requests_with_their_line_numbers(tmp_path: Path) -> None:
-    path = write_csv(tmp_path, HEADER, csv_row(1), "", csv_row(2, customer_name="", contract=""))
-
-    requests = read_invoice_csv(path)
-
-    assert [request.line for request in requests] == [2, 4]
-    assert requests[0] == InvoiceRequest(**rent(1), document_type="cc", customer_name="Tenant 1", contract="CTR-0001")
-    assert (requests[1].customer_name, requests[1].contract) == (None, None)
-
-
-def test_columns_may_come_in_any_order_and_optional_ones_may_be_left_out(tmp_path: Path) -> None:
-    path = write_csv(
-        tmp_path,
-        "Amount, Reference ,customer_document_number,redirect_url,description",
-        f'1850000,RENT-1,900123456,{REDIRECT_URL},"Canon, marzo"',
-    )
-    [request] = read_invoice_csv(path)
-    assert (request.reference, request.amount, request.description) == ("RENT-1", 1_850_000, "Canon, marzo")
-    assert request.document_type is None
-
-
-def test_a_semicolon_separated_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
-    path = write_csv(
-        tmp_path,
-        HEADER.replace(",", ";"),
-        csv_row(1).replace(",", ";"),
-        encoding="utf-8-sig",
-    )
-    [request] = read_invoice_csv(path)
-    assert request.reference == "RENT-2026-03-001"
-
-
-def test_a_quoted_cell_may_hold_commas_and_line_breaks_and_rows_keep_their_first_line(tmp_path: Path) -> None:
-    path = write_csv(
-        tmp_path,
-        "reference,amount,description,redirect_url,customer_document_number",
-        f'RENT-1,1850000,"Canon marzo,\nparqueadero incluido",{REDIRECT_URL},900123456',
-        f"RENT-2,abc,Canon,{REDIRECT_URL},900123457",
-    )
-    with pytest.raises(InvoiceCSVError) as raised:
-        read_invoice_csv(path)
-    assert [(problem.line, problem.column) for problem in raised.value.problems] == [(4, "amount")]
-
-    path.write_text(path.read_text(encoding="utf-8").replace(",abc,", ",2000000,"), encoding="utf-8")
-    first, second = read_invoice_csv(path)
-    assert first.description == "Canon marzo,\nparqueadero incluido"
-    assert (first.line, second.line) == (2, 4)
-
-
-def test_an_unterminated_quote_is_reported_with_its_line(tmp_path: Path) -> None:
-    path = write_csv(
-        tmp_path,
-        "reference,amount,description,redirect_url,customer_document_number",
-        f"RENT-1,1850000,Canon,{REDIRECT_URL},900123456",
-        f'RENT-2,1850000,"Canon,{REDIRECT_URL},900123457',
-    )
-    with pytest.raises(InvoiceCSVError, match="line 3: unreadable row"):
-        read_invoice_csv(path)
-
-
-def test_a_missing_column_is_reported_on_line_one(tmp_path: Path) -> None:
-    header = HEADER.replace("redirect_url,", "")
-    row = csv_row(1).replace(REDIRECT_URL + ",", "")
-    path = write_csv(tmp_path, header, row)
-
-    with pytest.raises(InvoiceCSVError) as raised:
-        read_invoice_csv(path)
-
-    error = raised.value
-    assert error.problems == (InvoiceCSVProblem(1, "redirect_url", "required column is missing"),)
-    assert isinstance(error, InvalidParameterError)
-    assert isinstance(error, ValueError)
-    assert error.parameter == "path"
-    assert f"{path} has 1 problem; nothing was sent" in str(error)
-    assert "line 1, redirect_url: required column is missing" in str(error)
-
-
-def test_an_unknown_or_repeated_column_is_an_error(tmp_path: Path) -> None:
-    path = write_csv(tmp_path, HEADER + ",customer_nme,amount", csv_row(1) + ",Ana,5000")
-    with pytest.raises(InvoiceCSVError) as raised:
-        read_invoice_csv(path)
-    assert [(problem.line, problem.column) for problem in raised.value.problems] == [
-        (1, "customer_nme"),
-        (1, "amount"),
-    ]
-    assert "unknown column (known: reference, amount" in str(raised.value)
-    assert "column appears more than once" in str(raised.value)
-
-
-def test_every_bad_row_is_reported_with_its_line_and_column(tmp_path: Path) -> None:
-    path = write_csv(
-        tmp_path,
-        HEADER,
-        csv_row(1),
-        csv_row(2, amount="1.850.000"),
-        csv_row(3, amount="2500"),
-        csv_row(4, description=""),
-        csv_row(5, redirect_url="www.example.com"),
-        csv_row(6, document_type="passport"),
-        csv_row(7, amount="1850000.50"),
-        csv_row(1, amount="1000000"),
-        csv_row(8) + ",extra",
-    )
-
-    with pytest.raises(InvoiceCSVError) as raised:
-        read_invoice_csv(path)
-
-    problems = [(problem.line, problem.column) for problem in raised.value.problems]
-    assert problems == [
-        (3, "amount"),
-        (4, "amount"),
-        (5, "description"),
-        (6, "redirect_url"),
-        (7, "document_type"),
-        (8, "amount"),
-        (9, "reference"),
-        (10, None),
-    ]
-    message = str(raised.value)
-    assert "has 8 problems; nothing was sent" in message
-    assert "line 3, amount: '1.850.000' is not a whole number of COP; write digits only, such as 1850000" in message
-    assert "line 4, amount: must be between 3,000 and 550,000,000, got 2,500" in message
-    assert "line 5, description: must not be empty" in message
-    assert "line 9, reference: 'RENT-2026-03-001' is already used on line 2" in message
-    assert "line 10: expected 8 fields like the header, found 9" in message
-
-
-def test_a_long_list_of_problems_is_cut_in_the_message_but_kept_whole(tmp_path: Path) -> None:
-    rows = [csv_row(number, amount="abc") for number in range(1, 31)]
-    with pytest.raises(InvoiceCSVError) as raised:
-        read_invoice_csv(write_csv(tmp_path, HEADER, *rows))
-    assert len(raised.value.problems) == 30
-    assert "... and 10 more" in str(raised.value)
-    assert "line 21, amount" in str(raised.value)
-    assert "line 22, amount" not in str(raised.value)
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        (b"", "the file is empty"),
-        (b"reference,amount\xff\n", "is not utf-8-sig text"),
-    ],
-)
-def test_an_empty_or_undecodable_file_is_an_error(tmp_path: Path, content: bytes, message: str) -> None:
-    path = tmp_path / "rent.csv"
-    path.write_bytes(content)
-    with pytest.raises(InvoiceCSVError, match=message):
-        read_invoice_csv(path)
-
-
-def test_a_missing_file_raises_os_error(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError):
-        read_invoice_csv(tmp_path / "nope.csv")
-
-
-async def test_a_bad_csv_sends_nothing_and_a_good_one_is_issued_end_to_end(
-    tmp_path: Path, fake: FakePalomma, palomma: PalommaClient
+async def test_create_many_over_a_generator_returns_every_result_in_input_order(
+    fake: FakePalomma, palomma: PalommaClient
 ) -> None:
-    bad = write_csv(tmp_path, HEADER, csv_row(1), csv_row(2, amount="un millón"), name="bad.csv")
-    with pytest.raises(InvoiceCSVError, match="line 3, amount"):
-        await palomma.invoices.create_many(read_invoice_csv(bad))
+    totals: list[int | None] = []
+    result = await palomma.invoices.create_many(
+        generated(range(1, 21)), concurrency=3, on_progress=lambda done, total, item: totals.append(total)
+    )
+
+    assert [item.reference for item in result] == [rent(number)["reference"] for number in range(1, 21)]
+    assert result.ok
+    assert set(totals) == {None}  # a generator has no len()
+    assert len(fake.invoices()) == 20
+
+
+async def test_an_async_iterable_is_accepted(fake: FakePalomma, palomma: PalommaClient) -> None:
+    async def from_a_database() -> AsyncIterator[InvoiceRequest]:
+        for number in range(1, 6):
+            await asyncio.sleep(0)
+            yield InvoiceRequest(**rent(number))
+
+    result = await palomma.invoices.create_many(from_a_database())
+
+    assert [item.outcome for item in result] == [InvoiceBatchOutcome.CREATED] * 5
+
+
+async def test_results_stream_in_completion_order_with_their_input_index(fake: FakePalomma) -> None:
+    fake.create_invoice(**rent(3))  # found by its lookup: it finishes before the others, which also create
+    async with fake.client(transport=ConcurrencyProbe(fake)) as palomma:
+        batch = palomma.invoices.create_many_iter([rent(1), rent(2), rent(3)])
+        items = [item async for item in batch]
+
+    assert items[0].reference == "RENT-2026-03-003"
+    assert items[0].outcome is InvoiceBatchOutcome.ALREADY_EXISTED
+    assert [(item.index, item.reference) for item in sorted(items, key=lambda item: item.index)] == [
+        (number - 1, f"RENT-2026-03-{number:03d}") for number in (1, 2, 3)
+    ]
+
+
+async def test_a_bad_item_in_a_generator_ends_the_batch_after_the_items_in_flight(
+    fake: FakePalomma, palomma: PalommaClient
+) -> None:
+    def with_a_bad_fifth() -> Iterator[dict[str, Any]]:
+        for number in range(1, 11):
+            yield rent(number, amount=1) if number == 5 else rent(number)
+
+    seen: list[InvoiceBatchItem] = []
+
+    async def consume() -> None:
+        async for item in palomma.invoices.create_many_iter(with_a_bad_fifth(), concurrency=2):
+            seen.append(item)
+
+    with pytest.raises(InvalidParameterError) as raised:
+        await consume()
+
+    assert raised.value.parameter == "requests[4].amount"
+    assert sorted(item.index for item in seen) == [0, 1, 2, 3]
+    assert sorted(posts(fake)) == [rent(number)["reference"] for number in range(1, 5)]
+
+
+async def test_a_reference_repeated_in_a_generator_is_refused(fake: FakePalomma, palomma: PalommaClient) -> None:
+    with pytest.raises(InvalidParameterError, match="'RENT-2026-03-002' is the reference of an earlier request"):
+        await palomma.invoices.create_many(generated([1, 2, 3, 2, 4]), concurrency=1)
+
+    assert posts(fake) == ["RENT-2026-03-001", "RENT-2026-03-002", "RENT-2026-03-003"]
+
+
+async def test_repeats_are_found_across_the_compacted_record_of_references(
+    fake: FakePalomma, palomma: PalommaClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The record of references seen compacts itself every 65,536; compact every 100 to cross it quickly.
+    monkeypatch.setattr(_SeenReferences, "_MERGE_AT", 100)
+
+    def requests(references: Iterable[str]) -> Iterator[dict[str, Any]]:
+        return ({**rent(1), "reference": reference} for reference in references)
+
+    batch = palomma.invoices.create_many_iter(requests(f"R-{number}" for number in range(1_000)))
+    batch.stop("checking the input only")
+    items = [item async for item in batch]
+    assert len(items) == 1_000
+    assert {item.outcome for item in items} == {InvoiceBatchOutcome.NOT_ATTEMPTED}
+
+    batch = palomma.invoices.create_many_iter(requests(f"R-{number % 950}" for number in range(1_000)))
+    batch.stop("checking the input only")
+    with pytest.raises(InvalidParameterError, match=r"requests\[950\]\.reference: 'R-0' is the reference of an"):
+        await _drain(batch)
     assert fake.requests == []
 
-    good = write_csv(tmp_path, HEADER, *(csv_row(number) for number in range(1, 6)), name="good.csv")
-    result = await palomma.invoices.create_many(read_invoice_csv(good))
-    assert [(item.request.line, item.outcome) for item in result] == [
-        (line, InvoiceBatchOutcome.CREATED) for line in range(2, 7)
-    ]
-    assert {invoice["customerName"] for invoice in fake.invoices()} == {f"Tenant {n}" for n in range(1, 6)}
+
+async def _drain(batch: AsyncIterator[InvoiceBatchItem]) -> None:
+    async for _ in batch:
+        pass
+
+
+# --------------------------------------------------------------------------- stopping early
+
+
+async def test_a_wrong_key_stops_the_batch_after_the_items_in_flight(fake: FakePalomma) -> None:
+    async with fake.client(api_key="sk_test_wrong") as palomma:
+        result = await palomma.invoices.create_many([rent(number) for number in range(1, 51)], concurrency=5)
+
+    assert len(fake.requests) == 5
+    assert len(result) == 50
+    assert len(result.failed) == 5
+    assert all(isinstance(item.error, AuthenticationError) for item in result.failed)
+    assert len(result.not_attempted) == 45
+    assert all(item.invoice is None and item.error is None for item in result.not_attempted)
+    assert result.stop_reason is not None
+    assert result.stop_reason.startswith("the API refused the key (AuthenticationError: 401 Unauthorized")
+    assert not result.ok
+
+
+async def test_a_run_of_unreachable_items_opens_the_circuit(fake: FakePalomma) -> None:
+    def refuse(request: httpx2.Request) -> httpx2.Response:
+        raise httpx2.ConnectError("connection refused", request=request)
+
+    transport = httpx2.MockTransport(refuse)
+    async with fake.client(transport=transport, sleep=Sleeps(), max_retries=1) as palomma:
+        result = await palomma.invoices.create_many(
+            [rent(number) for number in range(1, 101)], concurrency=2, max_consecutive_failures=3
+        )
+
+    attempted = len(result.failed)
+    assert 3 <= attempted <= 3 + 1  # the item in flight when the third failed finishes too
+    assert len(result.not_attempted) == 100 - attempted
+    assert result.stop_reason is not None
+    assert "in a row could not reach the API or met a server error" in result.stop_reason
+
+
+async def test_server_errors_count_towards_the_circuit_and_a_success_resets_it(fake: FakePalomma) -> None:
+    # Each item's lookup is tried twice (max_retries=1): two 500s fail one item.
+    fake.fail_next(500, times=4, method="GET")
+    async with fake.client(sleep=Sleeps(), max_retries=1) as palomma:
+        result = await palomma.invoices.create_many(
+            [rent(number) for number in range(1, 6)], concurrency=1, max_consecutive_failures=3
+        )
+    assert [item.outcome for item in result] == [InvoiceBatchOutcome.FAILED] * 2 + [InvoiceBatchOutcome.CREATED] * 3
+    assert result.stop_reason is None
+
+    fake.fail_next(500, times=None, method="GET")
+    async with fake.client(sleep=Sleeps(), max_retries=0) as palomma:
+        never_stops = await palomma.invoices.create_many(
+            [rent(number) for number in range(6, 16)], concurrency=1, max_consecutive_failures=None
+        )
+    assert [item.outcome for item in never_stops] == [InvoiceBatchOutcome.FAILED] * 10
+
+
+async def test_stop_lets_the_items_in_flight_finish_and_reports_the_rest_not_attempted(
+    fake: FakePalomma, palomma: PalommaClient
+) -> None:
+    batch = palomma.invoices.create_many_iter(generated(range(1, 21)), concurrency=3)
+    items = [await anext(batch)]
+    batch.stop("enough for today")
+    items.extend([item async for item in batch])
+
+    finished = [item for item in items if item.outcome is InvoiceBatchOutcome.CREATED]
+    assert 1 <= len(finished) <= 3
+    assert len(items) == 20
+    assert {item.outcome for item in items[len(finished) :]} == {InvoiceBatchOutcome.NOT_ATTEMPTED}
+    assert batch.stop_reason == "enough for today"
+    assert len(fake.invoices()) == len(finished)
+
+
+async def test_leaving_the_loop_early_cancels_the_items_in_flight(fake: FakePalomma) -> None:
+    hold = asyncio.Event()
+
+    async def held(seconds: float) -> None:
+        await hold.wait()
+
+    existing = fake.create_invoice(**rent(1))  # found by its lookup, so it finishes first
+    fake.sleep = held
+    fake.delay_next(1.0, times=None, method="POST")
+    async with fake.client() as palomma:
+        async with palomma.invoices.create_many_iter(generated(range(1, 11)), concurrency=2) as batch:
+            async for item in batch:
+                assert item.reference == "RENT-2026-03-001"
+                break
+        hold.set()
+        for _ in range(10):
+            await asyncio.sleep(0)
+
+    assert posts(fake) == ["RENT-2026-03-002"]  # the one in flight, cancelled before the fake acted on it
+    assert fake.invoices() == [existing]
+
+
+# --------------------------------------------------------------------------- memory bounded by concurrency
+
+
+async def _peak_memory(palomma: PalommaClient, count: int) -> int:
+    """The peak traced memory of streaming `count` generated requests through create_many_iter."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        baseline, _ = tracemalloc.get_traced_memory()
+        async with palomma.invoices.create_many_iter(generated(range(count))) as batch:
+            async for item in batch:
+                assert item.outcome is InvoiceBatchOutcome.CREATED
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak - baseline
+
+
+async def test_streaming_ten_times_the_requests_takes_no_more_memory() -> None:
+    """Peak memory does not grow with the input (tests/workflows/batch_memory.py runs 200,000 against 2,000)."""
+    api = InstantAPI()
+    async with PalommaClient(
+        api_key="sk_test_memory", base_url="http://api.test/v1", transport=api.transport
+    ) as palomma:
+        await palomma.invoices.create_many([rent(0)])  # warm the client's caches outside the measure
+        small = await _peak_memory(palomma, 100)
+        large = await _peak_memory(palomma, 1_000)
+
+    assert api.creates == 1 + 100 + 1_000
+    # One task per item, as batches used to start them, would add some 2.5 MB here.
+    assert large - small < 500_000, (small, large)
+
+
+async def test_create_many_works_in_memory_bounded_by_concurrency_beyond_the_results_it_returns() -> None:
+    api = InstantAPI()
+    async with PalommaClient(
+        api_key="sk_test_memory", base_url="http://api.test/v1", transport=api.transport
+    ) as palomma:
+        await palomma.invoices.create_many([rent(0)])
+        gc.collect()
+        tracemalloc.start()
+        try:
+            result = await palomma.invoices.create_many(generated(range(1_000)))
+            kept, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+
+    assert len(result.created) == 1_000
+    # The result holds every item and its invoice; what the batch needed beyond it stays small.
+    assert peak - kept < 500_000, (kept, peak)
