@@ -33,7 +33,7 @@ from collections.abc import (
 )
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final, Self, overload
 
 from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY, LOGGER_NAME
 from palomma_client._exceptions import (
@@ -159,7 +159,13 @@ class InvoiceBatchResult:
     def __iter__(self) -> Iterator[InvoiceBatchItem]:
         return iter(self.items)
 
-    def __getitem__(self, index: int) -> InvoiceBatchItem:
+    @overload
+    def __getitem__(self, index: int) -> InvoiceBatchItem: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[InvoiceBatchItem, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> InvoiceBatchItem | tuple[InvoiceBatchItem, ...]:
         return self.items[index]
 
     def _with(self, outcome: InvoiceBatchOutcome) -> tuple[InvoiceBatchItem, ...]:

@@ -2,6 +2,8 @@
 
 Only the ``palomma`` console script imports this module; the SDK itself never
 does, so ``import palomma_client`` works without click (the ``cli`` extra).
+It lives beside the workflows it drives because it is their front end: it
+reads and writes the same CSV columns and formats money the same way.
 
 Configuration comes from the environment, never from the command line, so
 that the API key stays out of shell history and process lists:
@@ -10,23 +12,29 @@ that the API key stays out of shell history and process lists:
 
 Exit codes, for scripts:
 
-    0  done: every invoice created or already there; the settlement balances
-    1  done, but some invoices failed, or the settlement does not balance
-    2  usage or input error: bad arguments, a bad CSV file, no API key; nothing was sent
-    3  the API refused the call or could not be reached (authentication, not found, 5xx, network)
+    0    done: every invoice created or already there; the settlement balances
+    1    done, but some invoices failed, or the settlement does not balance
+    2    usage or input error: bad arguments, a bad CSV file, no API key; nothing was sent
+    3    the API refused the call or could not be reached (authentication, not found, 5xx, network);
+         a batch stops starting invoices after such an error and reports the rest as not attempted
     130  interrupted (Ctrl+C); rerunning a batch is safe
+    143  terminated (SIGTERM), as for Ctrl+C
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import json
 import os
+import signal
 import sys
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+import threading
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from types import FrameType
 from typing import IO, Any, Final, NoReturn, TypeVar
 
 try:
@@ -38,11 +46,20 @@ import httpx2
 
 from palomma_client._base_client import Sleep
 from palomma_client._client import PalommaClient
+from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY
 from palomma_client._exceptions import InvalidParameterError, PalommaError
-from palomma_client._generated.models import Invoice
+from palomma_client._generated.api.invoices import list_invoices
+from palomma_client._generated.models import CreateInvoiceRequest, Invoice
 from palomma_client._generated.types import Unset
 from palomma_client._generated.version import __version__
-from palomma_client.workflows._batch import InvoiceBatchItem, InvoiceBatchResult, read_invoice_csv
+from palomma_client.workflows._batch import (
+    DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES,
+    InvoiceBatchItem,
+    InvoiceBatchOutcome,
+)
+from palomma_client.workflows._csv import check_file, describe_columns, stream_file
+from palomma_client.workflows._format import exact_amount, format_amount, plural
+from palomma_client.workflows._models import field_kinds, field_names
 from palomma_client.workflows._reconcile import ReconciliationReport
 
 __all__ = [
@@ -50,6 +67,7 @@ __all__ = [
     "EXIT_FAILURES",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
+    "EXIT_TERMINATED",
     "EXIT_USAGE",
     "CliSettings",
     "cli",
@@ -60,38 +78,28 @@ EXIT_OK: Final = 0
 EXIT_FAILURES: Final = 1
 EXIT_USAGE: Final = 2
 EXIT_API_ERROR: Final = 3
-EXIT_INTERRUPTED: Final = 130
+EXIT_INTERRUPTED: Final = 128 + signal.SIGINT
+EXIT_TERMINATED: Final = 128 + signal.SIGTERM
 
 T = TypeVar("T")
 
 _LIST_FORMATS = click.Choice(["table", "csv", "json"])
-_INVOICE_COLUMNS: Final = (
-    "id",
-    "reference",
-    "status",
-    "amount",
-    "customer_document_number",
-    "customer_name",
-    "contract",
-    "created_at",
-    "payment_date",
-    "payment_method",
-    "payment_amount",
-    "settlement_date",
-    "settlement_cycle",
-    "payment_url",
-)
+
+# Every column comes from the generated Invoice model, in the spec's order.
+_INVOICE_COLUMNS: Final = field_names(Invoice)
+_MONEY_COLUMNS: Final = frozenset(name for name, kind in field_kinds(Invoice).items() if kind in ("integer", "number"))
+# The table shows what a merchant billed (the create fields an invoice echoes back), after the
+# invoice's id and before its status and settlement; csv and json show every field.
 _INVOICE_TABLE_COLUMNS: Final = (
     "id",
-    "reference",
+    *(name for name in field_names(CreateInvoiceRequest) if name in _INVOICE_COLUMNS),
     "status",
-    "amount",
-    "customer_document_number",
-    "contract",
-    "created_at",
     "settlement",
 )
 _BATCH_COLUMNS: Final = ("line", "reference", "outcome", "invoice_id", "payment_url", "detail")
+
+# The page size bounds come from the spec's rules for listInvoices' limit.
+_PAGE_SIZE_RULES: Final = list_invoices.RULES["limit"]
 
 
 @dataclass
@@ -132,21 +140,91 @@ def _fail(code: int, message: str) -> NoReturn:
     raise click.exceptions.Exit(code)
 
 
-def _run(work: Callable[[], Awaitable[T]]) -> T:
-    """Run the command's coroutine; turn SDK errors into messages and exit codes."""
+# --------------------------------------------------------------------------- running a command
+
+
+class _Signals:
+    """SIGINT and SIGTERM while a command runs: the first winds it down, a second stops it at once.
+
+    Both signals are handled alike, so that a supervisor's SIGTERM leaves the
+    same partial results behind as Ctrl+C. ``on_first`` is how a command winds
+    down (a batch stops starting invoices); a command without one stops at once.
+    """
+
+    _HANDLED: Final = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.received: signal.Signals | None = None
+        self.on_first: Callable[[str], None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[Any] | None = None
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        """Handle both signals for the current task until the block ends, then restore the handlers."""
+        if threading.current_thread() is not threading.main_thread():
+            # Only the main thread may set handlers; elsewhere the defaults stay.
+            yield
+            return
+        self._loop = asyncio.get_running_loop()
+        self._task = asyncio.current_task()
+        previous = {number: signal.signal(number, self._handle) for number in self._HANDLED}
+        try:
+            yield
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+
+    def _handle(self, number: int, frame: FrameType | None) -> None:
+        assert self._loop is not None
+        assert self._task is not None
+        # Python runs this between two bytecodes of whatever was running: only hand work to the loop.
+        if self.received is None and self.on_first is not None:
+            self.received = signal.Signals(number)
+            self._loop.call_soon_threadsafe(self.on_first, f"interrupted by {self.received.name}")
+            return
+        self.received = self.received or signal.Signals(number)
+        self._loop.call_soon_threadsafe(self._task.cancel)
+
+    @property
+    def exit_code(self) -> int:
+        """128 plus the signal's number, as a shell reports a process a signal ended."""
+        assert self.received is not None
+        return 128 + self.received.value
+
+
+class _Interrupted(Exception):
+    """A signal stopped the command before it finished."""
+
+    def __init__(self, signals: _Signals) -> None:
+        super().__init__()
+        self.exit_code = signals.exit_code
+
+
+def _run(work: Callable[[_Signals], Awaitable[T]], signals: _Signals | None = None) -> T:
+    """Run the command's coroutine with signals handled; turn SDK errors into messages and exit codes."""
+    signals = signals or _Signals()
+
+    async def main() -> T:
+        with signals.installed():
+            try:
+                return await work(signals)
+            except asyncio.CancelledError:
+                if signals.received is None:
+                    raise
+                raise _Interrupted(signals) from None
+
     try:
-        return asyncio.run(_awaited(work))
+        return asyncio.run(main())
     except InvalidParameterError as error:
         _fail(EXIT_USAGE, str(error))
     except PalommaError as error:
         # SDK messages name the method and path, and quote the API's error text: never the key.
         _fail(EXIT_API_ERROR, str(error))
+    except _Interrupted as interrupted:
+        _fail(interrupted.exit_code, "interrupted")
     except KeyboardInterrupt:
-        _fail(EXIT_INTERRUPTED, "interrupted; rerunning is safe: invoices already created are found, not duplicated")
-
-
-async def _awaited(work: Callable[[], Awaitable[T]]) -> T:
-    return await work()
+        _fail(EXIT_INTERRUPTED, "interrupted")
 
 
 def _settings(context: click.Context) -> CliSettings:
@@ -158,45 +236,28 @@ def _settings(context: click.Context) -> CliSettings:
 # --------------------------------------------------------------------------- formatting
 
 
-def _invoices(count: int) -> str:
-    return "1 invoice" if count == 1 else f"{count} invoices"
-
-
 def _text(value: object) -> str:
     if value is None or isinstance(value, Unset):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
-
-
-def _money(value: object) -> str:
-    if value is None or isinstance(value, Unset):
-        return ""
-    if isinstance(value, Decimal):
-        return f"{int(value):,}" if value == value.to_integral_value() else f"{value:,}"
-    if isinstance(value, int | float):
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
     return str(value)
 
 
 def _invoice_row(invoice: Invoice) -> dict[str, str]:
-    return {
-        "id": invoice.id,
-        "reference": _text(invoice.reference),
-        "status": str(invoice.status),
-        "amount": _text(invoice.amount),
-        "customer_document_number": invoice.customer_document_number,
-        "customer_name": _text(invoice.customer_name),
-        "contract": invoice.contract,
-        "created_at": invoice.created_at,
-        "payment_date": "" if isinstance(invoice.payment_date, Unset) else invoice.payment_date.isoformat(),
-        "payment_method": _text(invoice.payment_method),
-        "payment_amount": _text(invoice.payment_amount),
-        "settlement_date": _text(invoice.settlement_date),
-        "settlement_cycle": _text(invoice.settlement_time),
-        "payment_url": invoice.payment_url,
-    }
+    return {column: _text(getattr(invoice, column)) for column in _INVOICE_COLUMNS}
+
+
+def _table_row(invoice: Invoice) -> dict[str, str]:
+    row = _invoice_row(invoice)
+    for column in _MONEY_COLUMNS:
+        value = getattr(invoice, column)
+        if isinstance(value, int | float):
+            row[column] = format_amount(exact_amount(value))
+    row["settlement"] = f"{row['settlement_date']} {row['settlement_time']}".strip()
+    return row
 
 
 def _table(columns: Sequence[str], rows: Iterable[dict[str, str]], *, right: Iterable[str] = ()) -> str:
@@ -217,15 +278,9 @@ def _table(columns: Sequence[str], rows: Iterable[dict[str, str]], *, right: Ite
     return "\n".join([header, *(line(row) for row in materialised)])
 
 
-def _write_csv(output: IO[str], columns: Sequence[str], rows: Iterable[dict[str, str]]) -> None:
-    writer = csv.DictWriter(output, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row)
-
-
-def _json_number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
+def _json_number(value: Any) -> int | float:
+    exact = exact_amount(value)
+    return int(exact) if exact == exact.to_integral_value() else float(exact)
 
 
 # --------------------------------------------------------------------------- commands
@@ -245,7 +300,7 @@ def cli(context: click.Context, environment: str | None, base_url: str | None) -
 
     The API key is read from PALOMMA_API_KEY only. Exit codes: 0 ok; 1 some invoices
     failed or the settlement does not balance; 2 usage or input error (nothing sent);
-    3 API, authentication or connection error; 130 interrupted.
+    3 API, authentication or connection error; 130 interrupted; 143 terminated.
     """
     settings = context.ensure_object(CliSettings)
     if environment is not None:
@@ -259,69 +314,181 @@ def invoices() -> None:
     """Create, list and fetch invoices."""
 
 
-@invoices.command("create-batch")
+_CREATE_BATCH_HELP: Final = f"""Issue one invoice per row of CSV_FILE; rerunning the same file never duplicates one.
+
+Columns (header line, any order): {describe_columns()}. Whole-number columns
+such as amount take digits only (1850000). The whole file is checked first: any
+bad row stops the command (exit 2) before anything is sent.
+
+Results are written as invoices finish (csv and json) or at the end (table).
+The batch stops starting invoices when the API refuses the key, after
+--max-consecutive-failures invoices in a row cannot reach the API or meet a
+server error (exit 3), and on Ctrl+C or SIGTERM (exit 130 or 143; a second
+signal stops at once). Rows not started are reported as not_attempted: run
+the same file again to finish them.
+"""
+
+
+@invoices.command("create-batch", help=_CREATE_BATCH_HELP)
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, readable=True))
-@click.option("--concurrency", type=click.IntRange(1, 50), default=10, show_default=True, help="Invoices in flight.")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 50),
+    default=DEFAULT_BATCH_CONCURRENCY,
+    show_default=True,
+    help="Invoices in flight at once.",
+)
+@click.option(
+    "--max-consecutive-failures",
+    type=click.IntRange(min=1),
+    default=DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES,
+    show_default=True,
+    help="Stop after this many invoices in a row cannot reach the API or meet a server error.",
+)
 @click.option("--delimiter", type=click.Choice([",", ";"]), help="CSV delimiter; detected from the header by default.")
 @click.option("--dry-run", is_flag=True, help="Check the file and stop; nothing is sent.")
 @click.option("--format", "output_format", type=_LIST_FORMATS, default="table", show_default=True)
-@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), help="Write the results here, not stdout.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write the results to this file (never the input file), not stdout.",
+)
 @click.pass_context
 def create_batch(
     context: click.Context,
     csv_file: str,
     concurrency: int,
+    max_consecutive_failures: int,
     delimiter: str | None,
     dry_run: bool,
     output_format: str,
-    output: IO[str] | None,
+    output: str | None,
 ) -> None:
-    """Issue one invoice per row of CSV_FILE; rerunning the same file never duplicates one.
-
-    Columns (header line, any order): reference, amount, description, redirect_url,
-    customer_document_number; optional: document_type, customer_name, contract.
-    Amounts are whole COP written with digits only (1850000). The whole file is
-    checked first: any bad row stops the command (exit 2) before anything is sent.
-    """
     settings = _settings(context)
+    if output not in (None, "-") and _same_file(output, csv_file):
+        _fail(EXIT_USAGE, f"--output must not be the input file {csv_file}: it would be overwritten")
     try:
-        requests = read_invoice_csv(csv_file, delimiter=delimiter)
+        total = check_file(csv_file, delimiter=delimiter)
     except InvalidParameterError as error:
         _fail(EXIT_USAGE, str(error).removeprefix(f"{error.parameter}: "))
     except OSError as error:
         _fail(EXIT_USAGE, f"cannot read {csv_file}: {error.strerror or error}")
     if dry_run:
-        click.echo(f"{csv_file}: {_invoices(len(requests))} checked; nothing was sent", err=True)
+        click.echo(f"{csv_file}: {plural(total, 'invoice')} checked; nothing was sent", err=True)
         return
 
-    async def work() -> InvoiceBatchResult:
-        # Off a terminal (a pipe, a CI log) the bar would only leave its label behind.
-        show = sys.stderr.isatty()
-        with click.progressbar(length=len(requests), label="Issuing invoices", file=sys.stderr, hidden=not show) as bar:
+    with _results_destination(output) as destination:
+        writer = _BatchWriter.start(output_format, destination)
+        counts: Counter[InvoiceBatchOutcome] = Counter()
 
-            def on_progress(done: int, total: int, item: InvoiceBatchItem) -> None:
-                bar.update(1)
+        async def work(signals: _Signals) -> str | None:
+            # Off a terminal (a pipe, a CI log) the bar would only leave its label behind.
+            show = sys.stderr.isatty()
+            with click.progressbar(length=total, label="Issuing invoices", file=sys.stderr, hidden=not show) as bar:
+                async with settings.client() as palomma:
+                    requests = stream_file(csv_file, delimiter=delimiter)
+                    async with palomma.invoices.create_many_iter(
+                        requests, concurrency=concurrency, max_consecutive_failures=max_consecutive_failures
+                    ) as batch:
+                        signals.on_first = batch.stop
+                        async for item in batch:
+                            counts[item.outcome] += 1
+                            writer.write(item)
+                            bar.update(1)
+                        return batch.stop_reason
 
-            async with settings.client() as palomma:
-                return await palomma.invoices.create_many(requests, concurrency=concurrency, on_progress=on_progress)
-
-    result = _run(work)
-    rows = [_batch_row(item) for item in result]
-    destination = output if output is not None else sys.stdout
-    if output_format == "csv":
-        _write_csv(destination, _BATCH_COLUMNS, rows)
-    elif output_format == "json":
-        json.dump(rows, destination, ensure_ascii=False, indent=2)
-        destination.write("\n")
-    else:
-        destination.write(_table(_BATCH_COLUMNS, rows) + "\n")
-    click.echo(
-        f"{_invoices(len(result))}: {len(result.created)} created, {len(result.already_existed)} already existed, "
-        f"{len(result.failed)} failed",
-        err=True,
-    )
-    if result.failed:
+        signals = _Signals()
+        try:
+            stop_reason = _run(work, signals)
+        finally:
+            # However the batch ended, the results so far are written out, and summed up.
+            writer.finish()
+            _summarise(total, counts)
+    rerun = "run the same file again to finish the rows not attempted"
+    if signals.received is not None:
+        _fail(signals.exit_code, f"interrupted by {signals.received.name}; {rerun}")
+    if stop_reason is not None:
+        _fail(EXIT_API_ERROR, f"stopped early: {stop_reason}; {rerun}")
+    if counts[InvoiceBatchOutcome.FAILED]:
         context.exit(EXIT_FAILURES)
+
+
+def _same_file(output: str, csv_file: str) -> bool:
+    if os.path.realpath(output) == os.path.realpath(csv_file):
+        return True
+    # A hard link, or another path to the same file.
+    return os.path.exists(output) and os.path.samefile(output, csv_file)
+
+
+@contextlib.contextmanager
+def _results_destination(output: str | None) -> Iterator[IO[str]]:
+    if output in (None, "-"):
+        yield sys.stdout
+        return
+    assert output is not None
+    try:
+        # Opened only now, after the input is known to be good, so a bad file leaves old results alone.
+        handle = open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+    except OSError as error:
+        _fail(EXIT_USAGE, f"cannot write {output}: {error.strerror or error}")
+    with handle:
+        yield handle
+
+
+def _summarise(total: int, counts: Counter[InvoiceBatchOutcome]) -> None:
+    parts = [
+        f"{counts[InvoiceBatchOutcome.CREATED]:,} created",
+        f"{counts[InvoiceBatchOutcome.ALREADY_EXISTED]:,} already existed",
+        f"{counts[InvoiceBatchOutcome.FAILED]:,} failed",
+    ]
+    if counts[InvoiceBatchOutcome.NOT_ATTEMPTED]:
+        parts.append(f"{counts[InvoiceBatchOutcome.NOT_ATTEMPTED]:,} not attempted")
+    unreported = total - sum(counts.values())
+    if unreported:
+        parts.append(f"{unreported:,} without a result (stopped at once; run the same file again to finish them)")
+    click.echo(f"{plural(total, 'invoice')}: " + ", ".join(parts), err=True)
+
+
+class _BatchWriter:
+    """Writes a batch's results as they come: csv and json row by row, a table (which needs every row) at the end."""
+
+    def __init__(self, output_format: str, destination: IO[str]) -> None:
+        self._format = output_format
+        self._destination = destination
+        self._rows: list[tuple[int, dict[str, str]]] = []
+        self._csv = csv.DictWriter(destination, fieldnames=list(_BATCH_COLUMNS), lineterminator="\n")
+        self._first = True
+
+    @classmethod
+    def start(cls, output_format: str, destination: IO[str]) -> _BatchWriter:
+        writer = cls(output_format, destination)
+        if output_format == "csv":
+            writer._csv.writeheader()
+        elif output_format == "json":
+            destination.write("[")
+        return writer
+
+    def write(self, item: InvoiceBatchItem) -> None:
+        row = _batch_row(item)
+        if self._format == "csv":
+            self._csv.writerow(row)
+        elif self._format == "json":
+            self._destination.write(("\n  " if self._first else ",\n  ") + json.dumps(row, ensure_ascii=False))
+        else:
+            self._rows.append((item.index, row))
+            return
+        self._first = False
+        # Flushed row by row, so that what was done is on disk however the command ends.
+        self._destination.flush()
+
+    def finish(self) -> None:
+        if self._format == "json":
+            self._destination.write("]\n" if self._first else "\n]\n")
+        elif self._format == "table":
+            self._rows.sort(key=lambda indexed: indexed[0])
+            self._destination.write(_table(_BATCH_COLUMNS, (row for _, row in self._rows)) + "\n")
+        self._destination.flush()
 
 
 def _batch_row(item: InvoiceBatchItem) -> dict[str, str]:
@@ -329,6 +496,8 @@ def _batch_row(item: InvoiceBatchItem) -> dict[str, str]:
         detail = f"{type(item.error).__name__}: {item.error}"
     elif item.differences:
         detail = "differs from the file: " + ", ".join(item.differences)
+    elif item.outcome is InvoiceBatchOutcome.NOT_ATTEMPTED:
+        detail = "the batch stopped before this row; run the file again to issue it"
     else:
         detail = ""
     return {
@@ -349,10 +518,16 @@ def _batch_row(item: InvoiceBatchItem) -> dict[str, str]:
 @click.option("--settlement-date", metavar="YYYY-MM-DD", help="Only invoices settled that day.")
 @click.option("--settlement-cycle", metavar="CYCLE", help="Only invoices of this cycle (11, 13, 16, 18, 20).")
 @click.option("--max-items", type=click.IntRange(min=1), help="Stop after this many invoices.")
-@click.option("--page-size", type=click.IntRange(1, 100), default=100, show_default=True, help="Invoices per request.")
+@click.option(
+    "--page-size",
+    type=click.IntRange(_PAGE_SIZE_RULES.get("minimum"), _PAGE_SIZE_RULES.get("maximum")),
+    default=_PAGE_SIZE_RULES.get("maximum"),
+    show_default=True,
+    help="Invoices per request (the API's largest page by default).",
+)
 @click.option("--format", "output_format", type=_LIST_FORMATS, default="table", show_default=True)
 @click.pass_context
-def list_invoices(
+def list_invoices_command(
     context: click.Context,
     reference: str | None,
     customer_document_number: str | None,
@@ -361,14 +536,14 @@ def list_invoices(
     settlement_date: str | None,
     settlement_cycle: str | None,
     max_items: int | None,
-    page_size: int,
+    page_size: int | None,
     output_format: str,
 ) -> None:
     """List invoices, newest first, across every page (filters combine)."""
     settings = _settings(context)
     stdout = sys.stdout
 
-    async def work() -> None:
+    async def work(signals: _Signals) -> None:
         async with settings.client() as palomma:
             pager = palomma.invoices.list(
                 reference=reference,
@@ -383,8 +558,8 @@ def list_invoices(
             if output_format == "table":
                 # Column widths need every row; a listing too long for a table is better as csv.
                 rows = [_table_row(invoice) async for invoice in pager]
-                stdout.write(_table(_INVOICE_TABLE_COLUMNS, rows, right=("amount",)) + "\n")
-                click.echo(_invoices(len(rows)), err=True)
+                stdout.write(_table(_INVOICE_TABLE_COLUMNS, rows, right=_MONEY_COLUMNS) + "\n")
+                click.echo(plural(len(rows), "invoice"), err=True)
                 return
             # csv and json stream page by page, so memory stays bounded by one page.
             if output_format == "csv":
@@ -403,14 +578,6 @@ def list_invoices(
     _run(work)
 
 
-def _table_row(invoice: Invoice) -> dict[str, str]:
-    row = _invoice_row(invoice)
-    row["amount"] = _money(invoice.amount)
-    if row["settlement_date"]:
-        row["settlement"] = f"{row['settlement_date']} {row['settlement_cycle']}".strip()
-    return row
-
-
 @invoices.command("get")
 @click.argument("invoice_id")
 @click.option("--format", "output_format", type=click.Choice(["json", "table"]), default="json", show_default=True)
@@ -419,7 +586,7 @@ def get_invoice(context: click.Context, invoice_id: str, output_format: str) -> 
     """Show one invoice by its id (exit 3 if there is none)."""
     settings = _settings(context)
 
-    async def work() -> Invoice:
+    async def work(signals: _Signals) -> Invoice:
         async with settings.client() as palomma:
             return await palomma.invoices.get(invoice_id)
 
@@ -449,7 +616,7 @@ def reconcile_settlement(context: click.Context, date: str, cycle: str, output_f
     """
     settings = _settings(context)
 
-    async def work() -> ReconciliationReport:
+    async def work(signals: _Signals) -> ReconciliationReport:
         async with settings.client() as palomma:
             return await palomma.settlements.reconcile(date, cycle)
 

@@ -5,27 +5,38 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import signal
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import attrs
 import httpx2
 import pytest
 from click.testing import CliRunner, Result
 
+from palomma_client._generated.api.invoices import list_invoices
+from palomma_client._generated.models import Invoice
 from palomma_client.testing import FAKE_BASE_URL, FakeClock, FakePalomma
-from palomma_client.workflows._cli import EXIT_API_ERROR, EXIT_FAILURES, EXIT_OK, EXIT_USAGE, CliSettings, cli, main
-from tests.workflows.test_reconcile import Tampering
+from palomma_client.workflows import REQUIRED_INVOICE_CSV_COLUMNS
+from palomma_client.workflows._cli import (
+    EXIT_API_ERROR,
+    EXIT_FAILURES,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_TERMINATED,
+    EXIT_USAGE,
+    CliSettings,
+    cli,
+    main,
+)
+from tests.workflows.support import REDIRECT_URL, Tampering, no_wait
 
 START = datetime(2026, 3, 11, 16, 32, 14, tzinfo=UTC)  # 11:32 in Colombia: payments settle in the 13:00 cycle
 HEADER = "reference,amount,description,redirect_url,customer_document_number,customer_name"
-REDIRECT_URL = "https://merchant.example.com/payments/return"
-
-
-async def no_wait(delay: float) -> None:
-    """Retries in these tests never wait."""
 
 
 @pytest.fixture
@@ -135,8 +146,8 @@ def test_create_batch_writes_json_results_to_a_file(tmp_path: Path, fake: FakePa
     ("rows", "header", "message"),
     [
         ((row(1),), HEADER.replace(",redirect_url", ""), "line 1, redirect_url: required column is missing"),
-        ((row(1), row(2, amount="1.850.000")), HEADER, "line 3, amount: '1.850.000' is not a whole number of COP"),
-        ((row(1), row(2, amount="1000")), HEADER, "line 3, amount: must be between 3,000 and 550,000,000"),
+        ((row(1), row(2, amount="1.850.000")), HEADER, "line 3, amount: '1.850.000' is not a whole number"),
+        ((row(1), row(2, amount="1000")), HEADER, "line 3, amount: must be between 3,000 and 550,000,000, got 1,000"),
     ],
 )
 def test_a_bad_csv_exits_2_with_line_numbers_and_sends_nothing(
@@ -170,6 +181,172 @@ def test_a_missing_file_is_a_usage_error(tmp_path: Path, fake: FakePalomma) -> N
     assert "does not exist" in result.stderr
 
 
+def test_the_help_lists_the_columns_of_the_create_model(fake: FakePalomma) -> None:
+    result = run(fake, "invoices", "create-batch", "--help")
+    assert result.exit_code == EXIT_OK
+    assert ", ".join(REQUIRED_INVOICE_CSV_COLUMNS) in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize("spelling", ["same", "dotted", "hard link"])
+def test_the_output_may_never_be_the_input_file(tmp_path: Path, fake: FakePalomma, spelling: str) -> None:
+    path = rent_csv(tmp_path, row(1), row(2))
+    before = path.read_text(encoding="utf-8")
+    if spelling == "dotted":
+        output = str(tmp_path / "." / path.name)
+    elif spelling == "hard link":
+        output = str(tmp_path / "results.csv")
+        os.link(path, output)
+    else:
+        output = str(path)
+
+    result = run(fake, "invoices", "create-batch", str(path), "-o", output)
+
+    assert result.exit_code == EXIT_USAGE
+    assert "--output must not be the input file" in result.stderr
+    assert path.read_text(encoding="utf-8") == before
+    assert fake.requests == []
+
+
+def test_a_bad_file_leaves_an_earlier_results_file_alone(tmp_path: Path, fake: FakePalomma) -> None:
+    path = rent_csv(tmp_path, row(1, amount="abc"))
+    results = tmp_path / "results.csv"
+    results.write_text("earlier results\n", encoding="utf-8")
+
+    result = run(fake, "invoices", "create-batch", str(path), "-o", str(results))
+
+    assert result.exit_code == EXIT_USAGE
+    assert results.read_text(encoding="utf-8") == "earlier results\n"
+
+
+def test_a_wrong_key_stops_a_large_batch_after_its_concurrency_and_exits_3(tmp_path: Path, fake: FakePalomma) -> None:
+    path = rent_csv(tmp_path, *(row(number) for number in range(1, 2_001)))
+    results = tmp_path / "results.csv"
+
+    result = run(
+        fake,
+        "invoices",
+        "create-batch",
+        str(path),
+        "--format",
+        "csv",
+        "-o",
+        str(results),
+        env={"PALOMMA_API_KEY": "sk_live_wrong_key"},
+    )
+
+    assert result.exit_code == EXIT_API_ERROR
+    assert len(fake.requests) <= 10  # the default concurrency: one lookup each, then nothing more
+    rows = list(csv.DictReader(io.StringIO(results.read_text(encoding="utf-8"))))
+    assert len(rows) == 2_000
+    outcomes = [item["outcome"] for item in rows]
+    assert outcomes.count("failed") == len(fake.requests)
+    assert outcomes.count("not_attempted") == 2_000 - len(fake.requests)
+    assert {item["line"] for item in rows} == {str(line) for line in range(2, 2_002)}
+    assert f"2,000 invoices: 0 created, 0 already existed, {len(fake.requests)} failed, " in result.stderr
+    assert "Error: stopped early: the API refused the key (AuthenticationError: 401 Unauthorized" in result.stderr
+    assert "run the same file again to finish the rows not attempted" in result.stderr
+    assert "sk_live_wrong_key" not in result.output
+
+
+def test_a_run_of_connection_failures_opens_the_circuit_and_exits_3(tmp_path: Path, fake: FakePalomma) -> None:
+    attempts: list[httpx2.Request] = []
+
+    def refuse(request: httpx2.Request) -> httpx2.Response:
+        attempts.append(request)
+        raise httpx2.ConnectError("connection refused", request=request)
+
+    path = rent_csv(tmp_path, *(row(number) for number in range(1, 101)))
+    result = run(
+        fake,
+        "invoices",
+        "create-batch",
+        str(path),
+        "--concurrency",
+        "2",
+        "--max-consecutive-failures",
+        "3",
+        "--format",
+        "json",
+        transport=httpx2.MockTransport(refuse),
+    )
+
+    assert result.exit_code == EXIT_API_ERROR
+    items = json.loads(result.stdout)
+    failed = [item for item in items if item["outcome"] == "failed"]
+    assert 3 <= len(failed) <= 4
+    assert len(items) == 100
+    assert len(attempts) == 3 * len(failed)  # each lookup tried once and retried twice, then nothing more
+    assert "stopped early: 3 invoices in a row could not reach the API or met a server error" in result.stderr
+
+
+class SignalAfterPost(httpx2.AsyncBaseTransport):
+    """Forwards to the fake; after the first POST's answer, sends this process the given signals."""
+
+    def __init__(self, fake: FakePalomma, *signals: signal.Signals) -> None:
+        self._inner = httpx2.ASGITransport(app=fake.app)
+        self._signals = list(signals)
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = await self._inner.handle_async_request(request)
+        if request.method == "POST":
+            while self._signals:
+                signal.raise_signal(self._signals.pop(0))
+        return response
+
+
+@pytest.mark.parametrize(
+    ("received", "exit_code"), [(signal.SIGTERM, EXIT_TERMINATED), (signal.SIGINT, EXIT_INTERRUPTED)]
+)
+def test_a_signal_stops_the_batch_and_the_results_so_far_are_written(
+    tmp_path: Path, fake: FakePalomma, received: signal.Signals, exit_code: int
+) -> None:
+    path = rent_csv(tmp_path, *(row(number) for number in range(1, 21)))
+    results = tmp_path / "results.csv"
+
+    result = run(
+        fake,
+        "invoices",
+        "create-batch",
+        str(path),
+        "--concurrency",
+        "1",
+        "--format",
+        "csv",
+        "-o",
+        str(results),
+        transport=SignalAfterPost(fake, received),
+    )
+
+    assert result.exit_code == exit_code
+    rows = list(csv.DictReader(io.StringIO(results.read_text(encoding="utf-8"))))
+    created = [item for item in rows if item["outcome"] == "created"]
+    assert 1 <= len(created) <= 2
+    assert [item["outcome"] for item in rows[len(created) :]] == ["not_attempted"] * (20 - len(created))
+    assert len(fake.invoices()) == len(created)
+    assert f"Error: interrupted by {received.name}; run the same file again" in result.stderr
+    assert signal.getsignal(received) in (signal.SIG_DFL, signal.default_int_handler)
+
+
+def test_a_second_signal_stops_at_once(tmp_path: Path, fake: FakePalomma) -> None:
+    path = rent_csv(tmp_path, *(row(number) for number in range(1, 6)))
+
+    result = run(
+        fake,
+        "invoices",
+        "create-batch",
+        str(path),
+        "--concurrency",
+        "1",
+        "--format",
+        "json",
+        transport=SignalAfterPost(fake, signal.SIGTERM, signal.SIGTERM),
+    )
+
+    assert result.exit_code == EXIT_TERMINATED
+    assert json.loads(result.stdout) == []  # the one invoice in flight has no result to report
+    assert "5 invoices: 0 created, 0 already existed, 0 failed, 5 without a result" in result.stderr
+
+
 # --------------------------------------------------------------------------- invoices list and get
 
 
@@ -184,19 +361,48 @@ def billed(fake: FakePalomma) -> list[dict[str, Any]]:
     return created
 
 
+def table(text: str, right: tuple[str, ...] = ("AMOUNT",)) -> list[dict[str, str]]:
+    """The rows of a table the command printed, by column (cells are two spaces apart; `right` are right-aligned)."""
+    header, *lines = text.splitlines()
+    names = header.split()
+    starts = [header.index(name) for name in names]
+    rows = []
+    for line in lines:
+        row = {}
+        for name, start, next_start in zip(names, starts, [*starts[1:], None], strict=True):
+            if name in right:
+                row[name] = line[: start + len(name)].rsplit("  ", 1)[-1].strip()
+            else:
+                row[name] = line[start:next_start].split("  ")[0].strip()
+        rows.append(row)
+    return rows
+
+
 def test_list_prints_a_table_newest_first(fake: FakePalomma, billed: list[dict[str, Any]]) -> None:
     result = run(fake, "invoices", "list")
 
     assert result.exit_code == EXIT_OK
-    header, *lines = result.stdout.splitlines()
-    columns = ["ID", "REFERENCE", "STATUS", "AMOUNT", "CUSTOMER_DOCUMENT_NUMBER", "CONTRACT", "CREATED_AT"]
-    assert header.split() == [*columns, "SETTLEMENT"]
-    assert [line.split()[1:4] for line in lines] == [
-        ["RENT-3", "ready", "3,000,000"],
-        ["RENT-2", "paid", "2,000,000"],
-        ["RENT-1", "paid", "1,000,000"],
+    header = result.stdout.splitlines()[0].split()
+    # The invoice's id, what was billed (the create fields an invoice echoes), then its status and settlement.
+    assert header == [
+        "ID",
+        "REFERENCE",
+        "AMOUNT",
+        "DESCRIPTION",
+        "CUSTOMER_DOCUMENT_NUMBER",
+        "CUSTOMER_NAME",
+        "CONTRACT",
+        "STATUS",
+        "SETTLEMENT",
     ]
-    assert lines[1].endswith("2026-03-11 13")
+    rows = table(result.stdout)
+    assert [(row["REFERENCE"], row["STATUS"], row["AMOUNT"]) for row in rows] == [
+        ("RENT-3", "ready", "3,000,000"),
+        ("RENT-2", "paid", "2,000,000"),
+        ("RENT-1", "paid", "1,000,000"),
+    ]
+    assert rows[1]["SETTLEMENT"] == "2026-03-11 13"
+    assert rows[1]["ID"] == billed[1]["id"]
     assert "3 invoices" in result.stderr
 
 
@@ -217,13 +423,27 @@ def test_list_filters_and_pages_to_csv(fake: FakePalomma, billed: list[dict[str,
 
     assert result.exit_code == EXIT_OK
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [(item["reference"], item["payment_amount"], item["settlement_cycle"]) for item in rows] == [
+    # Every field of the generated Invoice model is a column, in the spec's order.
+    assert list(rows[0]) == [field.name for field in attrs.fields(Invoice) if field.init]
+    assert [(item["reference"], item["payment_amount"], item["settlement_time"]) for item in rows] == [
         ("RENT-2", "2000000", "13"),
         ("RENT-1", "1000000", "13"),
     ]
     listings = [request for request in fake.requests if request.path == "/v1/invoices"]
     assert len(listings) == 2
     assert listings[0].params == {"settlementDate": "2026-03-11", "settlementCycle": "13", "limit": "1"}
+
+
+def test_the_page_size_is_bounded_by_the_spec_and_defaults_to_its_largest_page(fake: FakePalomma) -> None:
+    largest = list_invoices.RULES["limit"]["maximum"]
+
+    listed = run(fake, "invoices", "list", "--format", "json")
+    too_large = run(fake, "invoices", "list", "--page-size", str(largest + 1))
+
+    assert listed.exit_code == EXIT_OK
+    assert fake.requests[0].params["limit"] == str(largest)
+    assert too_large.exit_code == EXIT_USAGE
+    assert len(fake.requests) == 1
 
 
 def test_list_to_json_matches_the_api(fake: FakePalomma, billed: list[dict[str, Any]]) -> None:
@@ -258,7 +478,7 @@ def test_get_prints_the_invoice_as_json_or_a_table(fake: FakePalomma, billed: li
     assert datetime.fromisoformat(shown.pop("paymentDate")) == datetime.fromisoformat(expected.pop("paymentDate"))
     assert shown == expected
     assert "reference                 RENT-1" in as_table.stdout
-    assert "settlement_cycle          13" in as_table.stdout
+    assert "settlement_time           13" in as_table.stdout
 
 
 def test_get_of_an_unknown_invoice_exits_3(fake: FakePalomma) -> None:

@@ -134,7 +134,11 @@ async def test_a_charged_back_invoice_still_counts_in_the_settlement_it_was_paid
     assert (original.chargeback_count, original.chargeback_total) == (1, Decimal(3_200_000))
     assert "1 charged back" in original.summary()
     assert later.balanced
-    assert (later.invoice_count, later.adjustments, later.payment_amount) == (0, -3_200_000, -3_200_000)
+    assert (later.invoice_count, later.adjustments, later.payment_amount) == (
+        0,
+        Decimal(-3_200_000),
+        Decimal(-3_200_000),
+    )
     assert any("not tied to invoices" in note for note in later.notes)
 
 
@@ -183,7 +187,7 @@ async def test_an_inconsistent_settlement_lists_each_discrepancy_with_its_figure
     )
     assert count.kind is DiscrepancyKind.INVOICE_COUNT
     assert count.message == "2 invoices are listed for this settlement but it counts 3"
-    assert (count.expected, count.actual) == (3, 2)
+    assert (count.expected, count.actual) == (Decimal(3), Decimal(2))
     fees = settlement["fees"]
     assert payout.kind is DiscrepancyKind.PAYMENT_AMOUNT
     assert payout.expected == 5_100_000 - fees

@@ -84,7 +84,7 @@ def test_a_request_is_immutable_and_replace_gives_a_checked_copy() -> None:
     request = InvoiceRequest(**rent(1), contract="CTR-1", line=4)
 
     with pytest.raises(AttributeError, match="immutable"):
-        request.amount = 5  # type: ignore[misc]
+        request.amount = 5
     changed = request.replace(amount=2_000_000, contract=None)
     assert (changed.amount, changed.contract, changed.line) == (2_000_000, None, 4)
     assert request.amount == 1_001_000
