@@ -13,7 +13,7 @@ import datetime
 import httpx2
 
 from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY
-from palomma_client._generated.api.invoices import InvoicesResource
+from palomma_client._generated.api.invoices import InvoicesResource, list_invoices
 from palomma_client._generated.api.settlements import SettlementsResource
 from palomma_client._generated.models import Invoice
 from palomma_client.workflows._batch import (
@@ -48,7 +48,10 @@ class Invoices(InvoicesResource):
             APIStatusError: The API answered with an error.
             APIConnectionError: The API could not be reached, after retries.
         """
-        async for page in self.list(reference=reference, timeout=timeout).pages():
+        # The largest page the spec allows: should the filter ever match more than exactly, the
+        # invoice is still found in one request.
+        largest_page: int = list_invoices.RULES["limit"]["maximum"]
+        async for page in self.list(reference=reference, limit=largest_page, timeout=timeout).pages():
             return next((invoice for invoice in page.items if invoice.reference == reference), None)
         return None
 

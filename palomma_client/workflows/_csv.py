@@ -13,7 +13,6 @@ is one pass, linear in its length, however many rows are bad.
 from __future__ import annotations
 
 import collections
-import contextlib
 import csv
 import datetime
 import json
@@ -231,11 +230,9 @@ def _check(name: str, delimiter: str | None, encoding: str, keep: Callable[[Invo
     return count
 
 
-@contextlib.contextmanager
-def _open(name: str, encoding: str) -> Iterator[IO[str]]:
+def _open(name: str, encoding: str) -> IO[str]:
     # newline="" lets the csv module keep a quoted cell's line breaks inside it.
-    with open(name, encoding=encoding, newline="") as handle:
-        yield handle
+    return open(name, encoding=encoding, newline="")
 
 
 def _records(
