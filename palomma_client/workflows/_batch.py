@@ -366,6 +366,13 @@ class InvoiceBatchIterator:
     ) -> None:
         """Check the options, and a collection's items, before anything is sent; see ``Invoices.create_many_iter``.
 
+        Args:
+            invoices: The resource that looks invoices up and creates them.
+            requests: The batch's input: a collection, any iterable, or an async iterable.
+            concurrency: How many items are in flight at once.
+            timeout: Overrides the client's timeout for each request.
+            max_consecutive_failures: Stop after this many outages in a row; ``None`` never stops for that.
+
         Raises:
             InvalidParameterError: An option is invalid; or ``requests`` is a collection (a list, a
                 tuple) and one of its items is bad or repeats a reference.

@@ -185,6 +185,14 @@ def iter_invoice_csv(
 def check_file(name: str, *, delimiter: str | None = None, encoding: str = "utf-8-sig") -> int:
     """Check every row of an invoice CSV file in one pass and count them; what ``--dry-run`` does.
 
+    Args:
+        name: The file.
+        delimiter: ``","`` or ``";"``; by default whichever the header line uses.
+        encoding: The file's encoding.
+
+    Returns:
+        How many data rows the file has.
+
     Raises:
         InvoiceCSVError: The file has bad columns or rows.
         OSError: The file cannot be read.
@@ -194,6 +202,14 @@ def check_file(name: str, *, delimiter: str | None = None, encoding: str = "utf-
 
 def stream_file(name: str, *, delimiter: str | None = None, encoding: str = "utf-8-sig") -> Iterator[InvoiceRequest]:
     """The requests of a file already checked, read as they are drawn.
+
+    Args:
+        name: The file, checked with ``check_file``.
+        delimiter: As given to ``check_file``.
+        encoding: As given to ``check_file``.
+
+    Returns:
+        One ``InvoiceRequest`` per data row, in file order, each with its ``line``.
 
     Raises:
         InvoiceCSVError: While iterating, at the first bad row (the file changed since it was checked).
