@@ -11,6 +11,7 @@ import pytest
 
 from palomma_client import DEFAULT_CONNECTION_LIMITS, APITimeoutError, PalommaClient
 from palomma_client._base_client import TimeoutOption
+from palomma_client._generated.api.invoices import list_invoices
 from palomma_client._httpx_backend import PoolGate
 from palomma_client._retry import reached_server
 from tests.support import API_KEY, SANDBOX, RecordingAPI, created_invoice, page_body
@@ -52,7 +53,8 @@ async def test_query_parameters_are_encoded_exactly_as_httpx_params_encodes_them
     expected = httpx2.Request("GET", f"{SANDBOX}/invoices", params=params).url
     assert api.requests[0].url == expected
     assert api.requests[0].url.raw_path == expected.raw_path
-    lookup = httpx2.Request("GET", f"{SANDBOX}/invoices", params={"reference": text}).url
+    largest_page = list_invoices.RULES["limit"]["maximum"]
+    lookup = httpx2.Request("GET", f"{SANDBOX}/invoices", params={"reference": text, "limit": largest_page}).url
     assert api.requests[1].url.raw_path == lookup.raw_path
 
 

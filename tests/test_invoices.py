@@ -17,9 +17,11 @@ from palomma_client import (
     PalommaClient,
     RateLimitError,
 )
+from palomma_client._generated.api.invoices import list_invoices
 from tests.support import RecordingAPI, Sleeps, created_invoice, page_body
 
 REFERENCE = "INV-2026-0001"
+LARGEST_PAGE = list_invoices.RULES["limit"]["maximum"]
 CREATE = "POST /v1/invoices"
 LOOKUP = "GET /v1/invoices"
 CREATED = httpx2.Response(200, json=created_invoice())
@@ -282,4 +284,7 @@ async def test_find_by_reference(palomma: PalommaClient, api: RecordingAPI) -> N
     assert found is not None
     assert found.id == "01EXISTING"
     assert await palomma.invoices.find_by_reference("INV-404") is None
-    assert str(api.requests[1].url) == "https://sandbox.api.palomma.com/v1/invoices?reference=INV-404"
+    assert (
+        str(api.requests[1].url)
+        == f"https://sandbox.api.palomma.com/v1/invoices?reference=INV-404&limit={LARGEST_PAGE}"
+    )

@@ -218,25 +218,28 @@ class _Gateway:
         )
         fake._record(record)
         delay, failure = fake._faults.take(record.method, record.path)
+        send = _recording_status(send, record)
+        failing = failure is not None and failure.kind is FaultKind.FAIL
+        authorized = self._authorized(record.headers.get("authorization"))
+        # The body is read as it arrives, before any delay: a request cancelled while the API
+        # takes its time is still recorded with what it sent.
+        read = await _read_body(receive, record.headers, fake.max_body_size) if authorized or failing else b""
+        if read is not None:
+            record.body = read
         if delay is not None:
             await fake.sleep(delay.seconds)
-
-        send = _recording_status(send, record)
         if failure is not None and failure.kind is FaultKind.FAIL:
-            record.body = await _read_body(receive, record.headers, fake.max_body_size) or b""
             await _answer_fault(failure.status, failure.message, failure.retry_after, scope, receive, send)
             return
         body = b""
         app: ASGIApp
-        if not self._authorized(record.headers.get("authorization")):
+        if not authorized:
             app = _error(401, UNAUTHORIZED_MESSAGE, {"WWW-Authenticate": "Bearer"})
+        elif read is None:
+            app = _error(413, f"Request body larger than {fake.max_body_size} bytes")
         else:
-            read = await _read_body(receive, record.headers, fake.max_body_size)
-            if read is None:
-                app = _error(413, f"Request body larger than {fake.max_body_size} bytes")
-            else:
-                record.body = body = read
-                app = self._app
+            body = read
+            app = self._app
         replay = _replay(body, receive)
         if failure is None:
             await app(scope, replay, send)

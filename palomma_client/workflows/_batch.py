@@ -47,7 +47,6 @@ from palomma_client._exceptions import (
     PermissionDeniedError,
 )
 from palomma_client._generated.models import CreateInvoiceRequest, Invoice
-from palomma_client._generated.types import Unset
 from palomma_client._validation import check_positive_int
 from palomma_client.workflows._format import plural
 from palomma_client.workflows._models import field_names
@@ -215,7 +214,7 @@ def _differences(request: InvoiceRequest, invoice: Invoice) -> tuple[str, ...]:
         actual = getattr(invoice, name)
         if isinstance(actual, enum.Enum):
             actual = actual.value
-        if isinstance(actual, Unset) or actual != wanted:
+        if actual is None or actual != wanted:
             different.append(name)
     return tuple(different)
 

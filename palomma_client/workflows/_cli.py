@@ -50,7 +50,6 @@ from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY
 from palomma_client._exceptions import InvalidParameterError, PalommaError
 from palomma_client._generated.api.invoices import list_invoices
 from palomma_client._generated.models import CreateInvoiceRequest, Invoice
-from palomma_client._generated.types import Unset
 from palomma_client._generated.version import __version__
 from palomma_client.workflows._batch import (
     DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES,
@@ -237,7 +236,7 @@ def _settings(context: click.Context) -> CliSettings:
 
 
 def _text(value: object) -> str:
-    if value is None or isinstance(value, Unset):
+    if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

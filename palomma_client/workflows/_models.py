@@ -16,8 +16,6 @@ from typing import Any, Literal
 
 import attrs
 
-from palomma_client._generated.types import Unset
-
 __all__ = ["FieldKind", "field_kinds", "field_names", "required_field_names"]
 
 FieldKind = Literal["integer", "number", "boolean", "date", "datetime", "text", "json"]
@@ -36,14 +34,14 @@ def required_field_names(model: type[Any]) -> tuple[str, ...]:
 
 
 def field_kinds(model: type[Any]) -> dict[str, FieldKind]:
-    """How each field's value is written as text, from its annotated type (``Unset`` and ``None`` aside)."""
+    """How each field's value is written as text, from its annotated type (``None`` aside)."""
     hints = typing.get_type_hints(model)
     return {name: _kind(hints[name]) for name in field_names(model)}
 
 
 def _kind(hint: Any) -> FieldKind:
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        options = [option for option in typing.get_args(hint) if option not in (Unset, type(None))]
+        options = [option for option in typing.get_args(hint) if option is not type(None)]
         hint = options[0] if len(options) == 1 else Any
     if hint is bool:
         return "boolean"

@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING
 
 from palomma_client._generated.api.invoices import list_invoices
 from palomma_client._generated.models import Invoice, InvoiceStatus, Settlement, SettlementStatus
-from palomma_client._generated.types import Unset
 from palomma_client.workflows._format import exact_amount, format_cop, plural
 
 if TYPE_CHECKING:
@@ -257,7 +256,7 @@ class _Tally:
                 invoice,
                 f"invoice {invoice.id} ({_reference(invoice)}) is {invoice.status}, not paid or chargeback",
             )
-        if isinstance(invoice.payment_amount, Unset):
+        if invoice.payment_amount is None:
             self._note(
                 DiscrepancyKind.MISSING_PAYMENT_AMOUNT,
                 invoice,
@@ -277,9 +276,9 @@ class _Tally:
         # An invoice without these fields cannot be checked; its status check catches what matters.
         named_date = invoice.settlement_date
         named_cycle = invoice.settlement_time
-        if not isinstance(named_date, Unset) and named_date != self.settlement_date.isoformat():
+        if named_date is not None and named_date != self.settlement_date.isoformat():
             return f"settlement date {named_date}"
-        if not isinstance(named_cycle, Unset) and named_cycle != self.cycle:
+        if named_cycle is not None and named_cycle != self.cycle:
             return f"cycle {named_cycle}"
         return None
 
@@ -368,4 +367,4 @@ def _notes(settlement: Settlement) -> tuple[str, ...]:
 
 
 def _reference(invoice: Invoice) -> str:
-    return "no reference" if isinstance(invoice.reference, Unset) else repr(invoice.reference)
+    return "no reference" if invoice.reference is None else repr(invoice.reference)

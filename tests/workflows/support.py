@@ -10,7 +10,7 @@ from typing import Any
 import httpx2
 
 from palomma_client.testing import FakePalomma
-from tests.conftest import created_invoice
+from tests.support import created_invoice
 
 REDIRECT_URL = "https://merchant.example.com/payments/return"
 

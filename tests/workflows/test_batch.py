@@ -24,7 +24,7 @@ from palomma_client import (
 )
 from palomma_client.testing import FakeClock, FakePalomma
 from palomma_client.workflows._batch import _SeenReferences
-from tests.conftest import Sleeps
+from tests.support import Sleeps
 from tests.workflows.support import ConcurrencyProbe, InstantAPI, posts, rent
 
 START = datetime(2026, 3, 1, 14, 0, tzinfo=UTC)

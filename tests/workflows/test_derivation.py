@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from tests.conftest import ROOT, created_invoice, load_spec
+from tests.support import ROOT, created_invoice, load_spec
 
 TENANT_EMAIL = {"type": "string", "format": "email", "description": "The tenant's email, for receipts."}
 
