@@ -10,6 +10,7 @@ __all__ = [
     "BODY_EXCERPT_LENGTH",
     "CREATE_LOOKUP_GRACE_PERIOD",
     "DEFAULT_BATCH_CONCURRENCY",
+    "DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES",
     "DEFAULT_CONNECTION_LIMITS",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
@@ -51,6 +52,13 @@ before it is sent again: the API may list a new invoice late, or still be proces
 
 DEFAULT_BATCH_CONCURRENCY: Final = 10
 """Invoices in flight at once in a batch: enough to finish hundreds in seconds without flooding the API."""
+
+DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES: Final = 5
+"""Items in a row that fail to reach the API, or meet a server error, before a batch stops starting more.
+
+Each of them has already been retried by the client; five in a row means the API
+is down or unreachable, and the rest of the batch would only fail the same way.
+"""
 
 BODY_EXCERPT_LENGTH: Final = 200
 """How much of a response body an error message quotes."""

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self, overload
 
-from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY, LOGGER_NAME
+from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY, DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES, LOGGER_NAME
 from palomma_client._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -70,12 +70,6 @@ __all__ = [
 
 logger = logging.getLogger(LOGGER_NAME)
 
-DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES: Final = 5
-"""Items in a row that fail to reach the API, or meet a server error, before a batch stops starting more.
-
-Each of them has already been retried by the client; five in a row means the API
-is down or unreachable, and the rest of the batch would only fail the same way.
-"""
 
 BatchInput = Iterable[InvoiceRequest | Mapping[str, Any]] | AsyncIterable[InvoiceRequest | Mapping[str, Any]]
 """What a batch takes: ``InvoiceRequest`` objects or mappings of ``invoices.create``'s arguments, from a
