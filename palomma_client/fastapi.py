@@ -1,0 +1,156 @@
+"""FastAPI glue: one shared client for the app's lifetime, a dependency that returns it, and error answers.
+
+Install with ``pip install 'palomma-client[fastapi]'``::
+
+    from typing import Annotated
+
+    from fastapi import Depends, FastAPI
+
+    from palomma_client import Invoice, PalommaClient
+    from palomma_client.fastapi import add_exception_handlers, get_palomma, palomma_lifespan
+
+    app = FastAPI(lifespan=palomma_lifespan())      # PalommaClient() from the environment
+    add_exception_handlers(app)
+
+    Palomma = Annotated[PalommaClient, Depends(get_palomma)]
+
+    @app.get("/invoices/{invoice_id}")
+    async def invoice(invoice_id: str, palomma: Palomma) -> Invoice:
+        return await palomma.invoices.get(invoice_id)  # a NotFoundError answers 404
+
+After `add_exception_handlers`, every SDK error a route or dependency raises
+is answered as follows; the body is JSON ``{"error": "...", "type": "...",
+...}`` with ``request_id`` (the API's ``x-request-id``) whenever the API sent
+one, and never a header, the API key, or more of an upstream body than the
+API's own ``error`` text, cut to 200 characters:
+
+====================================  ======  ==================  =======================================
+error                                 status  ``type``            also in the answer
+====================================  ======  ==================  =======================================
+``InvalidParameterError``             422     invalid_parameter   ``parameter`` (``problems`` for a CSV)
+``BadRequestError`` (400)             422     invalid_request     the API's message
+``NotFoundError`` (404)               404     not_found           the API's message
+``ConflictError`` (409)               409     conflict            the API's message
+``RateLimitError`` (429)              503     rate_limited        ``Retry-After``: the API's, rounded up,
+                                                                  5 when absent, at most 60
+``InvoiceOutcomeUnknownError``        503     outcome_unknown     ``Retry-After: 30``, ``reference``
+``APIConnectionError``                503     unavailable
+``APITimeoutError``                   504     timeout
+``AuthenticationError``, 403, 5xx     502     bad_gateway
+other API failures                    502     bad_gateway
+``WebhookSignatureError``             401     invalid_signature
+``WebhookPayloadError``               400     invalid_payload     ``field``
+``DuplicateWebhookError``             200     duplicate_webhook   ``webhook_id``
+``DedupStoreError``                   503     unavailable
+any other ``PalommaError``            500     internal_error
+====================================  ======  ==================  =======================================
+
+Other API failures are a success the spec does not allow, an answer over
+``max_response_bytes``, a looping cursor and any other status. A
+``WebhookArgumentError`` (a bad argument in the service's own code) is a 500,
+though it is an ``InvalidParameterError``. Answers of 500 and above are logged
+with the error (which never holds the key) on the ``palomma_client`` logger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+try:
+    import fastapi  # noqa: F401 - the extra this module needs; Starlette comes with it
+    from starlette.applications import Starlette
+    from starlette.requests import HTTPConnection, Request
+    from starlette.responses import JSONResponse, Response
+except ImportError as error:
+    raise ImportError(
+        "palomma_client.fastapi needs FastAPI: pip install 'palomma-client[fastapi]'", name=error.name
+    ) from error
+
+from palomma_client._client import PalommaClient
+from palomma_client._exceptions import PalommaError
+from palomma_client._http_answers import http_answer
+
+__all__ = ["STATE_ATTRIBUTE", "add_exception_handlers", "get_palomma", "palomma_lifespan"]
+
+STATE_ATTRIBUTE = "palomma"
+"""The attribute of ``app.state`` that holds the shared client while the app runs."""
+
+ClientFactory = Callable[[], PalommaClient]
+
+
+def palomma_lifespan(
+    client_factory: ClientFactory = PalommaClient,
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """Return a lifespan that opens one shared client at startup and closes it at shutdown.
+
+    Pass it as ``FastAPI(lifespan=palomma_lifespan())``. Every request then
+    borrows the same client (one connection pool) through `get_palomma`. To
+    combine it with a lifespan of your own, enter it inside yours::
+
+        @asynccontextmanager
+        async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+            async with palomma_lifespan(make_client)(app), open_database() as database:
+                app.state.database = database
+                yield
+
+    Args:
+        client_factory: Makes the client; called once per startup. Defaults to ``PalommaClient``,
+            which reads ``PALOMMA_API_KEY`` and ``PALOMMA_ENVIRONMENT``. Tests pass a factory of a
+            client wired to the fake API (``palomma_fake.client``).
+
+    Returns:
+        A function of the app returning an async context manager, which stores the client on
+        ``app.state.palomma`` while it is open and closes it on exit.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with client_factory() as palomma:
+            setattr(app.state, STATE_ATTRIBUTE, palomma)
+            try:
+                yield
+            finally:
+                # A closed client left behind would fail later with a less telling error.
+                delattr(app.state, STATE_ATTRIBUTE)
+
+    return lifespan
+
+
+def get_palomma(connection: HTTPConnection) -> PalommaClient:
+    """Return the app's shared client, for ``Annotated[PalommaClient, Depends(get_palomma)]``.
+
+    Replace it in tests with ``app.dependency_overrides[get_palomma] = lambda: client``.
+
+    Args:
+        connection: The request (or websocket), given by FastAPI.
+
+    Returns:
+        The client `palomma_lifespan` opened.
+
+    Raises:
+        RuntimeError: The app is not running with `palomma_lifespan`, so there is no client.
+    """
+    palomma = getattr(connection.app.state, STATE_ATTRIBUTE, None)
+    if not isinstance(palomma, PalommaClient):
+        raise RuntimeError(
+            "no PalommaClient on app.state: create the app with FastAPI(lifespan=palomma_lifespan(...)), "
+            "and run its lifespan (TestClient does so inside a `with` block)"
+        )
+    return palomma
+
+
+def add_exception_handlers(app: Starlette) -> None:
+    """Answer every SDK error a route or dependency raises as the module's table says.
+
+    Args:
+        app: The FastAPI (or Starlette) app.
+    """
+    app.add_exception_handler(PalommaError, _answer_palomma_error)
+
+
+async def _answer_palomma_error(request: Request, error: Exception) -> Response:
+    if not isinstance(error, PalommaError):  # registered for PalommaError only; the type says Exception
+        raise error
+    answer = http_answer(error)
+    return JSONResponse(answer.body, status_code=answer.status, headers=answer.headers)

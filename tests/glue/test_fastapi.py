@@ -1,0 +1,266 @@
+"""palomma_client.fastapi: a FastAPI service's lifespan, dependency and error answers, through TestClient."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+import httpx2
+import pytest
+from fastapi import Body, Depends, FastAPI, Request
+from fastapi.testclient import TestClient
+
+from palomma_client import Invoice, PalommaClient
+from palomma_client.fastapi import add_exception_handlers, get_palomma, palomma_lifespan
+from palomma_client.webhooks import DedupStore, InMemoryDedupStore
+from tests.glue.scenarios import (
+    KEY,
+    SCENARIOS,
+    Call,
+    Scenario,
+    Upstream,
+    api_answer,
+    create_invoice,
+    ignore_event,
+    list_invoices,
+    new_receiver,
+    use_a_closed_client,
+    valid_invoice,
+)
+from tests.support import created_invoice
+
+Palomma = Annotated[PalommaClient, Depends(get_palomma)]
+
+
+def billing_service(
+    client_factory: Callable[[], PalommaClient], dedup_store: Callable[[], DedupStore] = InMemoryDedupStore
+) -> FastAPI:
+    """The service of `tests.glue.scenarios`, built with the FastAPI glue."""
+    app = FastAPI(lifespan=palomma_lifespan(client_factory))
+    add_exception_handlers(app)
+    receiver = new_receiver(dedup_store())
+
+    @app.get("/invoices/{invoice_id}")
+    async def get_invoice(invoice_id: str, palomma: Palomma) -> Invoice:
+        return await palomma.invoices.get(invoice_id)
+
+    @app.get("/invoices")
+    async def invoices(request: Request, palomma: Palomma) -> dict[str, Any]:
+        return await list_invoices(palomma, request.query_params)
+
+    @app.post("/invoices", status_code=201)
+    async def create(palomma: Palomma, body: Annotated[dict[str, Any], Body()]) -> Invoice:
+        return await create_invoice(palomma, body)
+
+    @app.get("/closed")
+    async def closed() -> None:
+        await use_a_closed_client()
+
+    @app.post("/webhooks")
+    async def webhooks(request: Request) -> dict[str, bool]:
+        await receiver.process(await request.body(), request.headers, ignore_event)
+        return {"received": True}
+
+    return app
+
+
+def call(http: TestClient, request: Call) -> httpx2.Response:
+    response: httpx2.Response = http.request(
+        request.method, request.path, json=request.json, content=request.content, headers=dict(request.headers)
+    )
+    return response
+
+
+# --- the answers the issue names -------------------------------------------------------------------
+
+
+def test_a_not_found_error_answers_404() -> None:
+    upstream = Upstream(api_answer(404, {"error": "Invoice not found"}))
+
+    with TestClient(billing_service(upstream.client_factory())) as http:
+        response = http.get("/invoices/inv_missing")
+
+    assert response.status_code == 404
+    assert response.json() == {"error": "Invoice not found", "type": "not_found"}
+
+
+def test_a_rate_limit_with_retry_after_7_answers_503_with_retry_after_7() -> None:
+    upstream = Upstream(api_answer(429, {"error": "Too many requests"}, headers={"Retry-After": "7"}))
+
+    with TestClient(billing_service(upstream.client_factory())) as http:
+        response = http.get("/invoices/inv_1")
+
+    assert (response.status_code, response.headers["Retry-After"]) == (503, "7")
+    assert response.json()["type"] == "rate_limited"
+
+
+def test_an_invalid_parameter_answers_422_naming_it() -> None:
+    upstream = Upstream(api_answer(200, {}))
+
+    with TestClient(billing_service(upstream.client_factory())) as http:
+        response = http.post("/invoices", json=valid_invoice(amount=5))
+
+    assert response.status_code == 422
+    assert response.json()["parameter"] == "amount"
+    assert upstream.requests == []
+
+
+# --- the whole mapping ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[scenario.name for scenario in SCENARIOS])
+def test_each_sdk_error_gets_its_answer_and_the_key_never_shows(scenario: Scenario) -> None:
+    upstream = Upstream(scenario.api)
+    app = billing_service(upstream.client_factory(**scenario.client_options), scenario.dedup_store)
+
+    with TestClient(app) as http:
+        for earlier in scenario.before:
+            call(http, earlier)
+        response = call(http, scenario.call)
+
+    assert response.status_code == scenario.status
+    assert response.json() == scenario.body
+    for name, value in scenario.headers.items():
+        assert response.headers[name] == value
+    assert KEY not in response.text
+    assert KEY not in str(response.headers)
+    # The errors came from requests that carried the key.
+    assert all(request.headers["Authorization"] == f"Bearer {KEY}" for request in upstream.requests)
+
+
+def test_a_refused_key_is_logged_for_the_service_without_the_key(caplog: pytest.LogCaptureFixture) -> None:
+    upstream = Upstream(api_answer(401, {"error": "Invalid API key"}))
+
+    with caplog.at_level(logging.DEBUG), TestClient(billing_service(upstream.client_factory())) as http:
+        response = http.get("/invoices/inv_1")
+
+    assert response.status_code == 502
+    [record] = [
+        record for record in caplog.records if record.name == "palomma_client" and "answering" in record.message
+    ]
+    assert record.levelno == logging.ERROR
+    assert "AuthenticationError" in record.message
+    assert "Invalid API key" in record.message
+    assert KEY not in caplog.text
+
+
+def test_other_exceptions_are_left_to_the_app() -> None:
+    upstream = Upstream(api_answer(200, {}))
+    app = billing_service(upstream.client_factory())
+
+    @app.get("/bug")
+    async def bug() -> None:
+        raise ValueError("a plain ValueError is not an SDK error")
+
+    with TestClient(app, raise_server_exceptions=False) as http:
+        response = http.get("/bug")
+
+    assert response.status_code == 500
+    assert "type" not in response.text
+
+
+# --- one shared client -----------------------------------------------------------------------------
+
+
+class RecordingFactory:
+    """A client factory that remembers the clients it made."""
+
+    def __init__(self, make: Callable[[], PalommaClient]) -> None:
+        self._make = make
+        self.made: list[PalommaClient] = []
+
+    def __call__(self) -> PalommaClient:
+        client = self._make()
+        self.made.append(client)
+        return client
+
+
+def test_the_lifespan_opens_one_client_that_every_request_shares_and_closes_it_at_shutdown() -> None:
+    upstream = Upstream(lambda request: httpx2.Response(200, json=created_invoice(id=request.url.path.split("/")[-1])))
+    clients = RecordingFactory(upstream.client_factory())
+    app = billing_service(clients)
+
+    with TestClient(app) as http:
+        [palomma] = clients.made
+        assert app.state.palomma is palomma
+        answers = [http.get(f"/invoices/inv_{number}") for number in range(3)]
+        assert not palomma.is_closed
+
+    assert palomma.is_closed
+    assert clients.made == [palomma]
+    assert not hasattr(app.state, "palomma")
+    # The SDK's model is returned as the API's own JSON.
+    assert [answer.json()["id"] for answer in answers] == ["inv_0", "inv_1", "inv_2"]
+    assert answers[0].json() == Invoice.from_dict(created_invoice(id="inv_0")).to_dict()
+
+
+def test_the_lifespan_composes_with_the_apps_own() -> None:
+    upstream = Upstream(api_answer(200, created_invoice()))
+    events: list[str] = []
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with palomma_lifespan(upstream.client_factory())(app):
+            events.append("started")
+            app.state.greeting = "hola"
+            yield
+            events.append("stopping")
+            assert not app.state.palomma.is_closed
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.get("/invoice")
+    async def invoice(palomma: Palomma, request: Request) -> dict[str, str]:
+        found = await palomma.invoices.get("inv_1")
+        return {"greeting": request.app.state.greeting, "reference": found.reference}
+
+    with TestClient(app) as http:
+        answer = http.get("/invoice").json()
+
+    assert answer == {"greeting": "hola", "reference": created_invoice()["reference"]}
+    assert events == ["started", "stopping"]
+
+
+def test_the_dependency_can_be_overridden_in_tests() -> None:
+    used = Upstream(api_answer(200, created_invoice()))
+    unused = Upstream(api_answer(500, {}))
+    app = billing_service(unused.client_factory())
+
+    async def other_client() -> AsyncIterator[PalommaClient]:
+        async with used.client_factory()() as client:
+            yield client
+
+    app.dependency_overrides[get_palomma] = other_client
+    with TestClient(app) as http:
+        response = http.get("/invoices/inv_1")
+
+    assert response.status_code == 200
+    assert (len(used.requests), unused.requests) == (1, [])
+
+
+def test_without_the_lifespan_the_dependency_says_how_to_set_it_up() -> None:
+    app = FastAPI()
+
+    @app.get("/invoice")
+    async def invoice(palomma: Palomma) -> None:
+        raise AssertionError("not reached")
+
+    # Without `with`, TestClient does not run the lifespan.
+    http = TestClient(app)
+    with pytest.raises(RuntimeError, match=r"lifespan=palomma_lifespan"):
+        http.get("/invoice")
+
+
+def test_the_default_factory_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PALOMMA_API_KEY", KEY)
+    monkeypatch.setenv("PALOMMA_ENVIRONMENT", "sandbox")
+    monkeypatch.delenv("PALOMMA_BASE_URL", raising=False)
+    app = FastAPI(lifespan=palomma_lifespan())
+
+    with TestClient(app):
+        palomma = app.state.palomma
+        assert palomma.base_url == "https://sandbox.api.palomma.com/v1"
+
+    assert palomma.is_closed
