@@ -1,0 +1,119 @@
+"""aiohttp glue: one shared client for the app's lifetime, under a typed key, and error answers.
+
+Install with ``pip install 'palomma-client[aiohttp]'``::
+
+    from aiohttp import web
+
+    from palomma_client.aiohttp import PALOMMA_CLIENT, error_middleware, palomma_context
+
+    async def invoice(request: web.Request) -> web.Response:
+        found = await request.app[PALOMMA_CLIENT].invoices.get(request.match_info["invoice_id"])
+        return web.json_response(found.to_dict())       # a NotFoundError answers 404
+
+    app = web.Application(middlewares=[error_middleware])
+    app.cleanup_ctx.append(palomma_context())        # PalommaClient() from the environment
+    app.router.add_get("/invoices/{invoice_id}", invoice)
+
+`error_middleware` answers every SDK error a handler raises as follows; the
+body is JSON ``{"error": "...", "type": "...", ...}`` with ``request_id`` (the
+API's ``x-request-id``) whenever the API sent one, and never a header, the API
+key, or more of an upstream body than the API's own ``error`` text, cut to 200
+characters:
+
+====================================  ======  ==================  =======================================
+error                                 status  ``type``            also in the answer
+====================================  ======  ==================  =======================================
+``InvalidParameterError``             422     invalid_parameter   ``parameter`` (``problems`` for a CSV)
+``BadRequestError`` (400)             422     invalid_request     the API's message
+``NotFoundError`` (404)               404     not_found           the API's message
+``ConflictError`` (409)               409     conflict            the API's message
+``RateLimitError`` (429)              503     rate_limited        ``Retry-After``: the API's, rounded up,
+                                                                  5 when absent, at most 60
+``InvoiceOutcomeUnknownError``        503     outcome_unknown     ``Retry-After: 30``, ``reference``
+``APIConnectionError``                503     unavailable
+``APITimeoutError``                   504     timeout
+``AuthenticationError``, 403, 5xx     502     bad_gateway
+other API failures                    502     bad_gateway
+``WebhookSignatureError``             401     invalid_signature
+``WebhookPayloadError``               400     invalid_payload     ``field``
+``DuplicateWebhookError``             200     duplicate_webhook   ``webhook_id``
+``DedupStoreError``                   503     unavailable
+any other ``PalommaError``            500     internal_error
+====================================  ======  ==================  =======================================
+
+Other API failures are a success the spec does not allow, an answer over
+``max_response_bytes``, a looping cursor and any other status. A
+``WebhookArgumentError`` (a bad argument in the service's own code) is a 500,
+though it is an ``InvalidParameterError``. Answers of 500 and above are logged
+with the error (which never holds the key) on the ``palomma_client`` logger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+try:
+    from aiohttp import web
+    from aiohttp.typedefs import Handler
+except ImportError as error:
+    raise ImportError(
+        "palomma_client.aiohttp needs aiohttp: pip install 'palomma-client[aiohttp]'", name=error.name
+    ) from error
+
+from palomma_client._client import PalommaClient
+from palomma_client._exceptions import PalommaError
+from palomma_client._http_answers import http_answer
+
+__all__ = ["PALOMMA_CLIENT", "error_middleware", "palomma_context"]
+
+PALOMMA_CLIENT = web.AppKey("palomma_client", PalommaClient)
+"""The app key of the shared client while the app runs: ``request.app[PALOMMA_CLIENT]``."""
+
+ClientFactory = Callable[[], PalommaClient]
+
+
+def palomma_context(
+    client_factory: ClientFactory = PalommaClient,
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """Return a cleanup context that opens one shared client at startup and closes it at cleanup.
+
+    Append it with ``app.cleanup_ctx.append(palomma_context())``; handlers
+    then read the client as ``request.app[PALOMMA_CLIENT]``, all sharing one
+    connection pool. Other cleanup contexts of the app run around it in the
+    order they were appended.
+
+    Args:
+        client_factory: Makes the client; called once per startup. Defaults to ``PalommaClient``,
+            which reads ``PALOMMA_API_KEY`` and ``PALOMMA_ENVIRONMENT``. Tests pass a factory of a
+            client wired to the fake API (``palomma_fake.client``).
+
+    Returns:
+        An async generator function of the app, for ``app.cleanup_ctx``.
+    """
+
+    async def palomma_client(app: web.Application) -> AsyncIterator[None]:
+        # The app is frozen by cleanup time, so the closed client stays under its key: a late use
+        # raises ClientClosedError.
+        async with client_factory() as palomma:
+            app[PALOMMA_CLIENT] = palomma
+            yield
+
+    return palomma_client
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Answer every SDK error a handler raises as the module's table says.
+
+    Args:
+        request: The request.
+        handler: The next handler.
+
+    Returns:
+        The handler's response, or the answer to the SDK error it raised.
+    """
+    try:
+        return await handler(request)
+    except PalommaError as error:
+        answer = http_answer(error)
+        return web.json_response(answer.body, status=answer.status, headers=answer.headers)

@@ -1,0 +1,273 @@
+"""palomma_client.aiohttp: an aiohttp service's cleanup context and error middleware, on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import httpx2
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from multidict import CIMultiDictProxy
+
+from palomma_client import PalommaClient
+from palomma_client.aiohttp import PALOMMA_CLIENT, error_middleware, palomma_context
+from palomma_client.webhooks import DedupStore, InMemoryDedupStore
+from tests.glue.scenarios import (
+    KEY,
+    SCENARIOS,
+    Call,
+    Scenario,
+    Upstream,
+    api_answer,
+    create_invoice,
+    ignore_event,
+    list_invoices,
+    new_receiver,
+    use_a_closed_client,
+    valid_invoice,
+)
+from tests.support import created_invoice
+
+
+def billing_service(
+    client_factory: Callable[[], PalommaClient], dedup_store: Callable[[], DedupStore] = InMemoryDedupStore
+) -> web.Application:
+    """The service of `tests.glue.scenarios`, built with the aiohttp glue."""
+    receiver = new_receiver(dedup_store())
+    routes = web.RouteTableDef()
+
+    @routes.get("/invoices/{invoice_id}")
+    async def get_invoice(request: web.Request) -> web.Response:
+        invoice = await request.app[PALOMMA_CLIENT].invoices.get(request.match_info["invoice_id"])
+        return web.json_response(invoice.to_dict())
+
+    @routes.get("/invoices")
+    async def invoices(request: web.Request) -> web.Response:
+        return web.json_response(await list_invoices(request.app[PALOMMA_CLIENT], request.query))
+
+    @routes.post("/invoices")
+    async def create(request: web.Request) -> web.Response:
+        invoice = await create_invoice(request.app[PALOMMA_CLIENT], await request.json())
+        return web.json_response(invoice.to_dict(), status=201)
+
+    @routes.get("/closed")
+    async def closed(request: web.Request) -> web.Response:
+        await use_a_closed_client()
+        raise AssertionError("not reached")
+
+    @routes.post("/webhooks")
+    async def webhooks(request: web.Request) -> web.Response:
+        await receiver.process(await request.read(), request.headers, ignore_event)
+        return web.json_response({"received": True})
+
+    app = web.Application(middlewares=[error_middleware])
+    app.cleanup_ctx.append(palomma_context(client_factory))
+    app.add_routes(routes)
+    return app
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: CIMultiDictProxy[str]
+    text: str
+
+
+@asynccontextmanager
+async def serving(app: web.Application) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+    """Serve the app on 127.0.0.1, running its cleanup contexts at start and stop."""
+    async with TestClient(TestServer(app, host="127.0.0.1")) as http:
+        yield http
+
+
+async def call(http: TestClient[web.Request, web.Application], request: Call) -> Reply:
+    async with http.request(
+        request.method, request.path, json=request.json, data=request.content, headers=dict(request.headers)
+    ) as response:
+        return Reply(response.status, response.headers, await response.text())
+
+
+# --- the answers the issue names -------------------------------------------------------------------
+
+
+async def test_a_not_found_error_answers_404() -> None:
+    upstream = Upstream(api_answer(404, {"error": "Invoice not found"}))
+
+    async with serving(billing_service(upstream.client_factory())) as http:
+        response = await http.get("/invoices/inv_missing")
+        answer = await response.json()
+
+    assert response.status == 404
+    assert answer == {"error": "Invoice not found", "type": "not_found"}
+
+
+async def test_a_rate_limit_with_retry_after_7_answers_503_with_retry_after_7() -> None:
+    upstream = Upstream(api_answer(429, {"error": "Too many requests"}, headers={"Retry-After": "7"}))
+
+    async with serving(billing_service(upstream.client_factory())) as http:
+        response = await http.get("/invoices/inv_1")
+        answer = await response.json()
+
+    assert (response.status, response.headers["Retry-After"]) == (503, "7")
+    assert answer["type"] == "rate_limited"
+
+
+async def test_an_invalid_parameter_answers_422_naming_it() -> None:
+    upstream = Upstream(api_answer(200, {}))
+
+    async with serving(billing_service(upstream.client_factory())) as http:
+        response = await http.post("/invoices", json=valid_invoice(amount=5))
+        answer = await response.json()
+
+    assert response.status == 422
+    assert answer["parameter"] == "amount"
+    assert upstream.requests == []
+
+
+# --- the whole mapping ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[scenario.name for scenario in SCENARIOS])
+async def test_each_sdk_error_gets_its_answer_and_the_key_never_shows(scenario: Scenario) -> None:
+    upstream = Upstream(scenario.api)
+    app = billing_service(upstream.client_factory(**scenario.client_options), scenario.dedup_store)
+
+    async with serving(app) as http:
+        for earlier in scenario.before:
+            await call(http, earlier)
+        reply = await call(http, scenario.call)
+
+    assert reply.status == scenario.status
+    assert json.loads(reply.text) == scenario.body
+    for name, value in scenario.headers.items():
+        assert reply.headers[name] == value
+    assert reply.headers["Content-Type"].startswith("application/json")
+    assert KEY not in reply.text
+    assert KEY not in str(reply.headers)
+    # The errors came from requests that carried the key.
+    assert all(request.headers["Authorization"] == f"Bearer {KEY}" for request in upstream.requests)
+
+
+async def test_a_refused_key_is_logged_for_the_service_without_the_key(caplog: pytest.LogCaptureFixture) -> None:
+    upstream = Upstream(api_answer(401, {"error": "Invalid API key"}))
+
+    with caplog.at_level(logging.DEBUG):
+        async with serving(billing_service(upstream.client_factory())) as http:
+            response = await http.get("/invoices/inv_1")
+
+    assert response.status == 502
+    [record] = [
+        record for record in caplog.records if record.name == "palomma_client" and "answering" in record.message
+    ]
+    assert record.levelno == logging.ERROR
+    assert "AuthenticationError" in record.message
+    assert KEY not in caplog.text
+
+
+async def test_other_exceptions_and_aiohttps_own_answers_are_left_alone() -> None:
+    upstream = Upstream(api_answer(200, {}))
+    app = billing_service(upstream.client_factory())
+
+    async def bug(request: web.Request) -> web.Response:
+        raise ValueError("a plain ValueError is not an SDK error")
+
+    async def gone(request: web.Request) -> web.Response:
+        raise web.HTTPGone(text="gone")
+
+    app.router.add_get("/bug", bug)
+    app.router.add_get("/gone", gone)
+
+    async with serving(app) as http:
+        failed = await http.get("/bug")
+        failed_text = await failed.text()
+        refused = await http.get("/gone")
+        refused_text = await refused.text()
+        unknown = await http.get("/no-such-route")
+
+    assert failed.status == 500
+    assert "type" not in failed_text
+    assert (refused.status, refused_text) == (410, "gone")
+    assert unknown.status == 404
+
+
+# --- one shared client -----------------------------------------------------------------------------
+
+
+class RecordingFactory:
+    """A client factory that remembers the clients it made."""
+
+    def __init__(self, make: Callable[[], PalommaClient]) -> None:
+        self._make = make
+        self.made: list[PalommaClient] = []
+
+    def __call__(self) -> PalommaClient:
+        client = self._make()
+        self.made.append(client)
+        return client
+
+
+async def test_the_cleanup_context_opens_one_client_that_every_request_shares_and_closes_it() -> None:
+    upstream = Upstream(lambda request: httpx2.Response(200, json=created_invoice(id=request.url.path.split("/")[-1])))
+    clients = RecordingFactory(upstream.client_factory())
+    app = billing_service(clients)
+
+    async with serving(app) as http:
+        [palomma] = clients.made
+        assert app[PALOMMA_CLIENT] is palomma
+        answers = []
+        for number in range(3):
+            response = await http.get(f"/invoices/inv_{number}")
+            answers.append(await response.json())
+        assert not palomma.is_closed
+
+    assert palomma.is_closed
+    assert clients.made == [palomma]
+    assert [answer["id"] for answer in answers] == ["inv_0", "inv_1", "inv_2"]
+
+
+async def test_the_cleanup_context_composes_with_the_apps_own() -> None:
+    upstream = Upstream(api_answer(200, created_invoice()))
+    events: list[str] = []
+
+    async def database(app: web.Application) -> AsyncIterator[None]:
+        events.append("database opened")
+        yield
+        # Cleanup runs in reverse: the client appended after this context is closed first.
+        assert app[PALOMMA_CLIENT].is_closed
+        events.append("database closed")
+
+    app = web.Application(middlewares=[error_middleware])
+    app.cleanup_ctx.append(database)
+    app.cleanup_ctx.append(palomma_context(upstream.client_factory()))
+
+    async def invoice(request: web.Request) -> web.Response:
+        found = await request.app[PALOMMA_CLIENT].invoices.get("inv_1")
+        return web.json_response({"reference": found.reference})
+
+    app.router.add_get("/invoice", invoice)
+
+    async with serving(app) as http:
+        response = await http.get("/invoice")
+        answer = await response.json()
+
+    assert answer == {"reference": created_invoice()["reference"]}
+    assert events == ["database opened", "database closed"]
+
+
+async def test_the_default_factory_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PALOMMA_API_KEY", KEY)
+    monkeypatch.setenv("PALOMMA_ENVIRONMENT", "sandbox")
+    monkeypatch.delenv("PALOMMA_BASE_URL", raising=False)
+    app = web.Application()
+    app.cleanup_ctx.append(palomma_context())
+
+    async with serving(app):
+        palomma = app[PALOMMA_CLIENT]
+        assert palomma.base_url == "https://sandbox.api.palomma.com/v1"
+
+    assert palomma.is_closed
