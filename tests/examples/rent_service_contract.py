@@ -3,6 +3,8 @@
 ``tests/examples/test_fastapi_app.py`` and ``test_aiohttp_app.py`` subclass
 ``RentServiceContract`` and provide the ``start_service`` fixture; every test
 here then runs against that framework's service, on the fake Palomma API.
+Both answer invoices as the SDK's ``Invoice`` (the API's camelCase JSON) and
+SDK errors through the package's glue (``docs/frameworks.md``).
 """
 
 from __future__ import annotations
@@ -52,13 +54,12 @@ class RentServiceContract:
         assert reply.status == 201
         created = reply.json()
         [stored] = palomma_fake.invoices()
-        assert created["invoice_id"] == stored["id"]
-        assert created["payment_url"] == stored["paymentUrl"]
-        assert created["payment_url"].startswith("https://")
+        assert created == stored
+        assert created["paymentUrl"].startswith("https://")
         assert created["status"] == "ready"
         assert stored["reference"] == "RENT-2026-03-0001"
         assert stored["amount"] == created["amount"] == 1_850_000
-        assert stored["customerDocumentNumber"] == created["customer_document_number"] == TENANT
+        assert stored["customerDocumentNumber"] == created["customerDocumentNumber"] == TENANT
 
     async def test_optional_fields_reach_the_api(self, service: Service, palomma_fake: FakePalomma) -> None:
         body = rent_invoice(customer_name="Ana Gómez", contract="CTR-8842", document_type="cc")
@@ -70,54 +71,62 @@ class RentServiceContract:
         assert (stored["customerName"], stored["contract"]) == ("Ana Gómez", "CTR-8842")
         # Invoices do not show the document type; the request that created this one does.
         assert palomma_fake.requests[0].json()["documentType"] == "cc"
-        assert reply.json()["customer_name"] == "Ana Gómez"
+        assert reply.json()["customerName"] == "Ana Gómez"
 
-    async def test_listing_returns_only_the_tenants_invoices_across_pages(
-        self, service: Service, palomma_fake: FakePalomma
-    ) -> None:
-        mine = []
-        for month in range(1, 6):
-            mine.append(palomma_fake.create_invoice(reference=f"A-{month}", customer_document_number=TENANT))
-            palomma_fake.create_invoice(reference=f"B-{month}", customer_document_number=OTHER_TENANT)
-
-        reply = await service.request("GET", f"/tenants/{TENANT}/invoices", params={"limit": 2})
-
-        assert reply.status == 200
-        listed = reply.json()["invoices"]
-        assert [invoice["reference"] for invoice in listed] == ["A-5", "A-4", "A-3", "A-2", "A-1"]
-        assert {invoice["customer_document_number"] for invoice in listed} == {TENANT}
-        pages = [request for request in palomma_fake.requests if request.method == "GET"]
-        assert len(pages) == 3
-        assert all(page.params["customerDocumentNumber"] == TENANT for page in pages)
-        assert all(page.params["limit"] == "2" for page in pages)
-
-    async def test_max_items_stops_the_listing_without_fetching_further_pages(
+    async def test_listing_pages_through_only_the_tenants_invoices_with_the_next_cursor(
         self, service: Service, palomma_fake: FakePalomma
     ) -> None:
         for month in range(1, 6):
             palomma_fake.create_invoice(reference=f"A-{month}", customer_document_number=TENANT)
+            palomma_fake.create_invoice(reference=f"B-{month}", customer_document_number=OTHER_TENANT)
 
-        reply = await service.request("GET", f"/tenants/{TENANT}/invoices", params={"limit": 2, "max_items": 3})
+        pages = []
+        params: dict[str, str | int] = {"limit": 2}
+        while True:
+            reply = await service.request("GET", f"/tenants/{TENANT}/invoices", params=params)
+            assert reply.status == 200
+            pages.append(reply.json())
+            if pages[-1]["nextCursor"] is None:
+                break
+            params = {"limit": 2, "cursor": pages[-1]["nextCursor"]}
+
+        assert [[invoice["reference"] for invoice in page["invoices"]] for page in pages] == [
+            ["A-5", "A-4"],
+            ["A-3", "A-2"],
+            ["A-1"],
+        ]
+        assert {invoice["customerDocumentNumber"] for page in pages for invoice in page["invoices"]} == {TENANT}
+        sent = [request for request in palomma_fake.requests if request.method == "GET"]
+        assert len(sent) == 3
+        assert all(page.params["customerDocumentNumber"] == TENANT for page in sent)
+        assert all(page.params["limit"] == "2" for page in sent)
+
+    async def test_each_listing_reads_one_page_from_the_api(self, service: Service, palomma_fake: FakePalomma) -> None:
+        for month in range(1, 6):
+            palomma_fake.create_invoice(reference=f"A-{month}", customer_document_number=TENANT)
+
+        reply = await service.request("GET", f"/tenants/{TENANT}/invoices", params={"limit": 3})
 
         assert [invoice["reference"] for invoice in reply.json()["invoices"]] == ["A-5", "A-4", "A-3"]
-        assert len(palomma_fake.requests) == 2
+        assert reply.json()["nextCursor"] is not None
+        assert len(palomma_fake.requests) == 1
 
     async def test_a_tenant_with_no_invoices_gets_an_empty_list(self, service: Service) -> None:
         reply = await service.request("GET", f"/tenants/{TENANT}/invoices")
 
-        assert (reply.status, reply.json()) == (200, {"invoices": []})
+        assert (reply.status, reply.json()) == (200, {"invoices": [], "nextCursor": None})
 
     async def test_a_payment_made_on_the_fake_shows_on_the_invoice(
         self, service: Service, palomma_fake: FakePalomma
     ) -> None:
         created = (await service.request("POST", f"/tenants/{TENANT}/rent-invoices", json=rent_invoice())).json()
-        palomma_fake.pay(created["invoice_id"], method="nequiButton")
+        palomma_fake.pay(created["id"], method="nequiButton")
 
-        reply = await service.request("GET", f"/tenants/{TENANT}/invoices/{created['invoice_id']}")
+        reply = await service.request("GET", f"/tenants/{TENANT}/invoices/{created['id']}")
 
         assert reply.status == 200
-        assert (reply.json()["status"], reply.json()["payment_method"]) == ("paid", "nequiButton")
-        assert reply.json()["payment_date"] is not None
+        assert (reply.json()["status"], reply.json()["paymentMethod"]) == ("paid", "nequiButton")
+        assert reply.json()["paymentDate"] is not None
 
     async def test_another_tenants_invoice_is_not_found(self, service: Service, palomma_fake: FakePalomma) -> None:
         theirs = palomma_fake.create_invoice(customer_document_number=OTHER_TENANT)
@@ -125,7 +134,7 @@ class RentServiceContract:
         reply = await service.request("GET", f"/tenants/{TENANT}/invoices/{theirs['id']}")
         unknown = await service.request("GET", f"/tenants/{TENANT}/invoices/01HQY8EW1H9YGH5PAV5Y2M9R3T")
 
-        assert (reply.status, reply.json()) == (404, {"error": "Invoice not found"})
+        assert (reply.status, reply.json()) == (404, {"error": "Invoice not found", "type": "not_found"})
         assert (unknown.status, unknown.json()) == (reply.status, reply.json())
 
     # --- input errors: 422, nothing sent ------------------------------------------------------------
@@ -140,6 +149,7 @@ class RentServiceContract:
         assert reply.status == 422
         assert reply.json() == {
             "error": f"amount: must be between {amount['minimum']:,} and {amount['maximum']:,}, got {too_low:,}",
+            "type": "invalid_parameter",
             "parameter": "amount",
         }
         assert palomma_fake.requests == []
@@ -161,15 +171,26 @@ class RentServiceContract:
         assert reply.json()["error"].startswith(f"{parameter}: ")
         assert palomma_fake.requests == []
 
+    @pytest.mark.parametrize(
+        ("method", "path"),
+        [
+            ("GET", "/tenants/%20/invoices"),
+            ("GET", "/tenants/%20/invoices/01HQY8EW1H9YGH5PAV5Y2M9R3T"),
+            ("POST", "/tenants/%20/rent-invoices"),
+        ],
+    )
     async def test_a_blank_tenant_document_is_422_under_the_services_name_for_it(
-        self, service: Service, palomma_fake: FakePalomma
+        self, service: Service, palomma_fake: FakePalomma, method: str, path: str
     ) -> None:
-        reply = await service.request("GET", "/tenants/%20/invoices")
+        reply = await service.request(method, path, json=rent_invoice() if method == "POST" else None)
 
-        assert (reply.status, reply.json()) == (422, {"error": "document: must not be empty", "parameter": "document"})
+        assert (reply.status, reply.json()) == (
+            422,
+            {"error": "document: must not be empty", "type": "invalid_parameter", "parameter": "document"},
+        )
         assert palomma_fake.requests == []
 
-    @pytest.mark.parametrize(("params", "parameter"), [({"limit": 500}, "limit"), ({"max_items": 501}, "max_items")])
+    @pytest.mark.parametrize(("params", "parameter"), [({"limit": 500}, "limit"), ({"limit": 0}, "limit")])
     async def test_listing_limits_out_of_range_are_422(
         self, service: Service, palomma_fake: FakePalomma, params: dict[str, int], parameter: str
     ) -> None:
@@ -186,7 +207,10 @@ class RentServiceContract:
         reply = await service.request("POST", f"/tenants/{TENANT}/rent-invoices", json=rent_invoice())
 
         assert reply.status == 422
-        assert reply.json() == {"error": "An invoice with reference 'RENT-2026-03-0001' already exists"}
+        assert reply.json() == {
+            "error": "An invoice with reference 'RENT-2026-03-0001' already exists",
+            "type": "invalid_request",
+        }
 
     async def test_a_rejection_whose_body_is_not_the_apis_error_is_not_quoted(
         self, start_service: StartService
@@ -202,7 +226,10 @@ class RentServiceContract:
         async with start_service(clients) as service:
             reply = await service.request("POST", f"/tenants/{TENANT}/rent-invoices", json=rent_invoice())
 
-        assert (reply.status, reply.json()) == (422, {"error": "Palomma rejected the invoice"})
+        assert (reply.status, reply.json()) == (
+            422,
+            {"error": "The payment service refused the request", "type": "invalid_request"},
+        )
         assert "internals" not in reply.text
 
     # --- our credentials: 502, generic -------------------------------------------------------------
@@ -220,7 +247,7 @@ class RentServiceContract:
         for reply in (created, listed):
             assert (reply.status, reply.json()) == (
                 502,
-                {"error": "The payment service is unavailable; please try again later"},
+                {"error": "The payment service is unavailable; please try again later", "type": "bad_gateway"},
             )
             assert wrong_key not in reply.text
             assert wrong_key not in str(dict(reply.headers))
@@ -248,7 +275,7 @@ class RentServiceContract:
 
         assert (reply.status, reply.json()) == (
             502,
-            {"error": "The payment service is unavailable; please try again later"},
+            {"error": "The payment service is unavailable; please try again later", "type": "bad_gateway"},
         )
         assert len(palomma_fake.requests) == 3, "one request and the client's two retries"
 
@@ -260,7 +287,7 @@ class RentServiceContract:
         reply = await service.request("GET", f"/tenants/{TENANT}/invoices")
 
         assert (reply.status, reply.headers["Retry-After"]) == (503, "7")
-        assert reply.json() == {"error": "The payment service is busy; retry in 7 seconds"}
+        assert reply.json() == {"error": "The payment service is busy; retry in 7 seconds", "type": "rate_limited"}
         assert len(palomma_fake.requests) == 3
 
     async def test_a_rate_limited_create_is_503_and_creates_nothing(
@@ -282,7 +309,7 @@ class RentServiceContract:
 
         assert reply.status == 201
         [stored] = palomma_fake.invoices()
-        assert reply.json()["invoice_id"] == stored["id"]
+        assert reply.json()["id"] == stored["id"]
         assert [request.method for request in palomma_fake.requests] == ["POST", "GET"]
 
     async def test_a_create_whose_outcome_cannot_be_checked_is_503_and_a_retry_cannot_bill_twice(
@@ -294,6 +321,7 @@ class RentServiceContract:
         reply = await service.request("POST", f"/tenants/{TENANT}/rent-invoices", json=rent_invoice())
 
         assert (reply.status, reply.headers["Retry-After"]) == (503, "30")
+        assert (reply.json()["type"], reply.json()["reference"]) == ("outcome_unknown", "RENT-2026-03-0001")
         assert "Retry later with the same reference" in reply.json()["error"]
         assert len(palomma_fake.invoices()) == 1
 
@@ -331,10 +359,10 @@ class RentServiceContract:
 
         assert (reply.status, reply.json()) == (
             504,
-            {"error": "The payment service did not answer in time; please try again"},
+            {"error": "The payment service did not answer in time; please try again", "type": "timeout"},
         )
 
-    async def test_an_api_that_refuses_connections_is_502(self, start_service: StartService, refused_port: int) -> None:
+    async def test_an_api_that_refuses_connections_is_503(self, start_service: StartService, refused_port: int) -> None:
         clients = RecordingFactory(
             lambda: PalommaClient(
                 api_key="sk_test_refused", base_url=f"http://127.0.0.1:{refused_port}/v1", sleep=skip_wait
@@ -346,8 +374,8 @@ class RentServiceContract:
 
         for reply in (listed, created):
             assert (reply.status, reply.json()) == (
-                502,
-                {"error": "The payment service is unavailable; please try again later"},
+                503,
+                {"error": "The payment service is unavailable; please try again later", "type": "unavailable"},
             )
 
     # --- one shared client -----------------------------------------------------------------------------
@@ -368,7 +396,7 @@ class RentServiceContract:
         replies = await asyncio.gather(*creates, *lists)
 
         assert [reply.status for reply in replies] == [201] * 150 + [200] * 50
-        assert len({reply.json()["invoice_id"] for reply in replies[:150]}) == 150
+        assert len({reply.json()["id"] for reply in replies[:150]}) == 150
         assert len(palomma_fake.invoices()) == 150
         assert len(fake_clients.made) == 1
 

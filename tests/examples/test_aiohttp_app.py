@@ -11,6 +11,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from palomma_client import PalommaClient
+from palomma_client.aiohttp import PALOMMA_CLIENT
 from palomma_client.testing import FakePalomma
 from tests.examples.conftest import RecordingFactory, Reply, Service, StartService, load_example
 from tests.examples.rent_service_contract import TENANT, RentServiceContract
@@ -59,7 +60,7 @@ class TestAiohttpService(RentServiceContract):
 async def test_the_shared_client_is_kept_in_the_app_under_its_key(fake_clients: RecordingFactory) -> None:
     async with running(fake_clients) as client:
         assert client.app is not None
-        assert client.app[aiohttp_app.PALOMMA] is fake_clients.made[0]
+        assert client.app[PALOMMA_CLIENT] is fake_clients.made[0]
 
 
 @pytest.mark.parametrize(
@@ -93,6 +94,6 @@ async def test_a_limit_that_is_not_a_number_is_422(service: Service, palomma_fak
 
     assert (reply.status, reply.json()) == (
         422,
-        {"error": "limit: must be an integer, got 'ten'", "parameter": "limit"},
+        {"error": "limit: must be an integer, got 'ten'", "type": "invalid_parameter", "parameter": "limit"},
     )
     assert palomma_fake.requests == []

@@ -75,4 +75,4 @@ async def test_the_client_dependency_can_be_overridden(fake_clients: RecordingFa
         response = await http.post(f"/tenants/{TENANT}/rent-invoices", json=rent_invoice())
 
     assert response.status_code == 201
-    assert [invoice["id"] for invoice in other_fake.invoices()] == [response.json()["invoice_id"]]
+    assert [invoice["id"] for invoice in other_fake.invoices()] == [response.json()["id"]]
