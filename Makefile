@@ -1,25 +1,41 @@
 # Every target sets itself up: the first one run creates .venv and installs the
-# project with its dev and testing extras, again whenever pyproject.toml changes.
+# project with its testing extra and the dev dependency group, again whenever
+# pyproject.toml changes. `make build` uses a small venv of its own instead.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+BUILD_VENV := .venv-build
+BUILD_INSTALLED := $(BUILD_VENV)/.installed
+# pip 25.1 is the first to install PEP 735 dependency groups (`--group`); a new venv
+# comes with the pip of the Python that made it, often older, so it is upgraded first.
+PIP := pip==25.3
+PIP_INSTALL = -m pip install --quiet --disable-pip-version-check
 PRISM_INSTALLED := node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup generate check-generated lint format typecheck redis-server pytest test demo bench build clean
+.PHONY: help setup generate check-generated lint format typecheck docs redis-server pytest test demo bench build clean
 
 help:
 	@echo "make demo             run the main example end to end"
-	@echo "make test             lint, typecheck, check-generated and the test suite (what CI runs)"
+	@echo "make test             lint, typecheck, check-generated, docs and the test suite (what CI runs)"
+	@echo "make docs             build the docs site into site/ (mkdocs --strict)"
+	@echo "make build            build the wheel and sdist into dist/, in an isolated environment"
 	@echo "make generate         rebuild palomma_client/_generated from openapi.yaml"
 	@echo "make check-generated  fail with a diff if palomma_client/_generated is stale"
 	@echo "make bench            measure the SDK against raw httpx on a local server (table + bench-results.json)"
-	@echo "make lint | format | typecheck | pytest | build | clean"
+	@echo "make lint | format | typecheck | pytest | clean"
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,testing]'
+	$(BIN)/python $(PIP_INSTALL) '$(PIP)'
+	$(BIN)/python $(PIP_INSTALL) --group dev -e '.[testing]'
+	@touch $@
+
+$(BUILD_INSTALLED): pyproject.toml
+	@test -x $(BUILD_VENV)/bin/python || $(PYTHON) -m venv $(BUILD_VENV)
+	$(BUILD_VENV)/bin/python $(PIP_INSTALL) '$(PIP)'
+	$(BUILD_VENV)/bin/python $(PIP_INSTALL) --group build
 	@touch $@
 
 # Stoplight Prism, pinned in package-lock.json, for tests/contract. Without npm the
@@ -70,6 +86,11 @@ format: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
+# --strict turns every warning into a failure: a broken link or anchor, a reference to a
+# name that does not exist, a docstring whose Args do not match the signature.
+docs: $(INSTALLED)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
 pytest: $(INSTALLED) $(PRISM_INSTALLED) redis-server
 	$(BIN)/pytest
 
@@ -77,6 +98,7 @@ test: $(INSTALLED)
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory typecheck
 	$(MAKE) --no-print-directory check-generated
+	$(MAKE) --no-print-directory docs
 	$(MAKE) --no-print-directory pytest
 
 demo: $(INSTALLED)
@@ -85,9 +107,11 @@ demo: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python scripts/bench.py
 
-build: $(INSTALLED)
+# Needs only `build` (the build group): it builds the sdist, then the wheel from it, each
+# in a fresh isolated environment with the backend pinned in [build-system].
+build: $(BUILD_INSTALLED)
 	rm -rf dist
-	$(BIN)/python -m build --no-isolation --outdir dist .
+	$(BUILD_VENV)/bin/python -m build --outdir dist .
 
 clean:
-	rm -rf $(VENV) node_modules dist build .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(BUILD_VENV) node_modules dist build site .mypy_cache .ruff_cache .pytest_cache
