@@ -1,27 +1,43 @@
-"""The built wheel installs into a clean environment and exposes the package."""
+"""The built wheel installs into a clean environment, exposes the package, and publishes only real extras."""
 
 from __future__ import annotations
 
+import email.parser
+import re
 import subprocess
 import sys
+import tomllib
 import venv
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests.support import ROOT
 
 
-def test_built_wheel_installs_and_imports_in_a_fresh_virtual_environment(tmp_path: Path) -> None:
-    dist = tmp_path / "dist"
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel and sdist, built once for this module."""
+    folder = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "build", "--no-isolation", "--wheel", "--sdist", "--outdir", str(dist), str(ROOT)],
+        [sys.executable, "-m", "build", "--no-isolation", "--wheel", "--sdist", "--outdir", str(folder), str(ROOT)],
         check=True,
         capture_output=True,
     )
+    return folder
+
+
+def _wheel(dist: Path) -> Path:
     wheels = list(dist.glob("palomma_client-*.whl"))
     assert len(wheels) == 1
+    return wheels[0]
+
+
+def test_built_wheel_installs_and_imports_in_a_fresh_virtual_environment(dist: Path, tmp_path: Path) -> None:
+    wheel = _wheel(dist)
     assert len(list(dist.glob("palomma_client-*.tar.gz"))) == 1
-    names = zipfile.ZipFile(wheels[0]).namelist()
+    names = zipfile.ZipFile(wheel).namelist()
     assert "palomma_client/py.typed" in names
     assert "palomma_client/_generated/api/invoices/create_invoice.py" in names
     assert not any(name.startswith("tests/") for name in names)
@@ -30,7 +46,7 @@ def test_built_wheel_installs_and_imports_in_a_fresh_virtual_environment(tmp_pat
     venv.create(environment, with_pip=True)
     python = environment / "bin" / "python"
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheels[0])],
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
         check=True,
         capture_output=True,
     )
@@ -41,6 +57,29 @@ def test_built_wheel_installs_and_imports_in_a_fresh_virtual_environment(tmp_pat
     assert version == _project_version()
     assert api_version == "1.0.0"
     assert location.startswith(str(environment))
+
+
+def test_built_wheel_publishes_the_real_extras_and_no_dev_extra(dist: Path) -> None:
+    """The development tools are a dependency group (PEP 735), which wheel metadata never carries."""
+    wheel = _wheel(dist)
+    with zipfile.ZipFile(wheel) as archive:
+        [metadata_name] = [name for name in archive.namelist() if name.endswith(".dist-info/METADATA")]
+        metadata = email.parser.Parser().parsestr(archive.read(metadata_name).decode("utf-8"))
+
+    extras = set(metadata.get_all("Provides-Extra") or [])
+    requirements = metadata.get_all("Requires-Dist") or []
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+    assert "dev" not in extras
+    assert extras == set(project["project"]["optional-dependencies"])
+    assert {"testing", "cli", "redis"} <= extras
+    assert not [requirement for requirement in requirements if "extra == 'dev'" in requirement]
+    # The tools live in the dev group instead, and nothing of it reaches the wheel.
+    dev_tools = {item.split("==")[0] for item in project["dependency-groups"]["dev"] if isinstance(item, str)}
+    assert {"ruff", "mypy", "pytest"} <= dev_tools
+    published = {re.split(r"[\s;\[<>=!~]", requirement, maxsplit=1)[0].lower() for requirement in requirements}
+    assert {"httpx2", "attrs", "sniffio", "click"} <= published
+    assert not published & {"ruff", "mypy", "pytest", "mkdocs", "build"}
 
 
 def _project_version() -> str:
