@@ -121,3 +121,29 @@ class Sleeps:
 
     async def __call__(self, delay: float) -> None:
         self.delays.append(delay)
+
+
+def fresh_name(taken: Iterable[object], *candidates: str) -> str:
+    """The first of ``candidates`` (then numbered variants of the first) that ``taken`` lacks.
+
+    Tests that play a vendor's next change (a new field, value or operation) use it, so they
+    keep passing once the spec has gained that very change.
+    """
+    existing = {str(item) for item in taken}
+    numbered = (f"{candidates[0]}{number}" for number in range(2, 1000))
+    return next(name for name in (*candidates, *numbered) if name not in existing)
+
+
+def spec_field_names() -> set[str]:
+    """Every property name of every component schema of the spec."""
+    return {name for schema in SPEC["components"]["schemas"].values() for name in schema.get("properties", {})}
+
+
+def spec_operation_ids() -> set[str]:
+    """Every operationId of the spec."""
+    return {
+        definition["operationId"]
+        for item in SPEC["paths"].values()
+        for definition in item.values()
+        if isinstance(definition, dict) and "operationId" in definition
+    }

@@ -27,6 +27,18 @@ from spec_changes import (
     prepend_changelog_entry,
 )
 
+# Names the vendor's next changes use here, never ones the spec already has, so that these
+# tests keep passing after the spec gains them.
+_NOW = load_spec()
+_FIELDS = {name for schema in _NOW["components"]["schemas"].values() for name in schema.get("properties", {})}
+NEW_FIELD = next(name for name in ("tenantEmail", *(f"tenantEmail{n}" for n in range(2, 99))) if name not in _FIELDS)
+_STATUSES = set(_NOW["components"]["schemas"]["Invoice"]["properties"]["status"]["enum"])
+NEW_STATUS = next(name for name in ("refunded", *(f"refunded{n}" for n in range(2, 99))) if name not in _STATUSES)
+_OPERATIONS = {op.get("operationId") for item in _NOW["paths"].values() for op in item.values() if isinstance(op, dict)}
+NEW_OPERATION = next(
+    name for name in ("cancelInvoice", *(f"cancelInvoice{n}" for n in range(2, 99))) if name not in _OPERATIONS
+)
+
 Spec = dict[str, Any]
 
 
@@ -85,17 +97,17 @@ def test_only_reordering_a_list_is_still_a_patch(old: Spec, new: Spec) -> None:
 
 def test_entries_are_deduplicated_and_ordered_by_level_then_description(old: Spec, new: Spec) -> None:
     field(new, "Invoice", "amount")["description"] = "Amount in Colombian pesos."
-    schema(new, "Invoice")["properties"]["tenantEmail"] = {"type": "string"}
+    schema(new, "Invoice")["properties"][NEW_FIELD] = {"type": "string"}
     del schema(new, "Invoice")["properties"]["paymentId"]
-    field(new, "Invoice", "status")["enum"].append("refunded")
+    field(new, "Invoice", "status")["enum"].append(NEW_STATUS)
 
     change = classify(old, new)
 
     assert change.level == "major"
     assert change.entries == (
         ChangeEntry("major", "Removed field `paymentId` from `Invoice`."),
-        ChangeEntry("minor", "Added optional field `tenantEmail` to `Invoice`."),
-        ChangeEntry("minor", "Added value `refunded` to the enum of `Invoice.status`."),
+        ChangeEntry("minor", f"Added optional field `{NEW_FIELD}` to `Invoice`."),
+        ChangeEntry("minor", f"Added value `{NEW_STATUS}` to the enum of `Invoice.status`."),
         ChangeEntry("patch", "Changed the text of `Invoice.amount`."),
     )
 
@@ -105,22 +117,22 @@ def test_entries_are_deduplicated_and_ordered_by_level_then_description(old: Spe
 
 def test_an_optional_field_on_a_request_and_a_response_schema_is_minor(old: Spec, new: Spec) -> None:
     for name in ("CreateInvoiceRequest", "Invoice"):
-        schema(new, name)["properties"]["tenantEmail"] = {"type": "string", "description": "Tenant's email."}
+        schema(new, name)["properties"][NEW_FIELD] = {"type": "string", "description": "Tenant's email."}
 
     change = classify(old, new)
 
     assert change.level == "minor"
     assert change.entries == (
-        ChangeEntry("minor", "Added optional field `tenantEmail` to `CreateInvoiceRequest`."),
-        ChangeEntry("minor", "Added optional field `tenantEmail` to `Invoice`."),
+        ChangeEntry("minor", f"Added optional field `{NEW_FIELD}` to `CreateInvoiceRequest`."),
+        ChangeEntry("minor", f"Added optional field `{NEW_FIELD}` to `Invoice`."),
     )
 
 
 def test_a_required_field_on_a_request_schema_is_major(old: Spec, new: Spec) -> None:
-    schema(new, "CreateInvoiceRequest")["properties"]["tenantEmail"] = {"type": "string"}
-    schema(new, "CreateInvoiceRequest")["required"].append("tenantEmail")
+    schema(new, "CreateInvoiceRequest")["properties"][NEW_FIELD] = {"type": "string"}
+    schema(new, "CreateInvoiceRequest")["required"].append(NEW_FIELD)
 
-    assert classify(old, new) == one("major", "Added required field `tenantEmail` to `CreateInvoiceRequest`.")
+    assert classify(old, new) == one("major", f"Added required field `{NEW_FIELD}` to `CreateInvoiceRequest`.")
 
 
 def test_a_required_field_on_a_schema_only_received_is_minor(old: Spec, new: Spec) -> None:
@@ -209,9 +221,9 @@ def test_a_removed_format_is_major(old: Spec, new: Spec) -> None:
 
 
 def test_a_new_enum_value_is_minor(old: Spec, new: Spec) -> None:
-    field(new, "Invoice", "status")["enum"].append("refunded")
+    field(new, "Invoice", "status")["enum"].append(NEW_STATUS)
 
-    assert classify(old, new) == one("minor", "Added value `refunded` to the enum of `Invoice.status`.")
+    assert classify(old, new) == one("minor", f"Added value `{NEW_STATUS}` to the enum of `Invoice.status`.")
 
 
 def test_a_removed_enum_value_is_major(old: Spec, new: Spec) -> None:
@@ -303,13 +315,13 @@ def test_nullable_removed_from_a_response_field_is_minor(old: Spec, new: Spec) -
 def test_an_inline_schema_is_compared_like_the_referenced_one(old: Spec, new: Spec) -> None:
     content = operation(new, "/invoices/{id}", "get")["responses"]["200"]["content"]["application/json"]
     content["schema"] = copy.deepcopy(schema(new, "Invoice"))
-    content["schema"]["properties"]["tenantEmail"] = {"type": "string"}
+    content["schema"]["properties"][NEW_FIELD] = {"type": "string"}
 
     change = classify(old, new)
 
     assert change.level == "minor"
     assert change.entries == (
-        ChangeEntry("minor", "Added optional field `tenantEmail` to `getInvoice.responses.200`."),
+        ChangeEntry("minor", f"Added optional field `{NEW_FIELD}` to `getInvoice.responses.200`."),
         ChangeEntry(
             "patch", "Replaced the reference to `Invoice` in `getInvoice.responses.200` with an inline schema."
         ),
@@ -324,7 +336,7 @@ def test_a_new_operation_is_minor(old: Spec, new: Spec) -> None:
         "post": {
             "tags": ["Invoices"],
             "summary": "Cancel invoice",
-            "operationId": "cancelInvoice",
+            "operationId": NEW_OPERATION,
             "parameters": [{"in": "path", "name": "id", "required": True, "schema": {"type": "string"}}],
             "responses": {
                 "200": {
@@ -336,7 +348,7 @@ def test_a_new_operation_is_minor(old: Spec, new: Spec) -> None:
         }
     }
 
-    assert classify(old, new) == one("minor", "Added operation `cancelInvoice` (`POST /invoices/{id}/cancel`).")
+    assert classify(old, new) == one("minor", f"Added operation `{NEW_OPERATION}` (`POST /invoices/{{id}}/cancel`).")
 
 
 def test_removing_an_operation_is_major(old: Spec, new: Spec) -> None:
@@ -517,7 +529,7 @@ def test_bump_version_rejects_an_unknown_level() -> None:
 
 def test_a_minor_entry_lists_the_additions_under_the_heading_and_summary(old: Spec, new: Spec) -> None:
     for name in ("CreateInvoiceRequest", "Invoice"):
-        schema(new, name)["properties"]["tenantEmail"] = {"type": "string"}
+        schema(new, name)["properties"][NEW_FIELD] = {"type": "string"}
     change = classify(old, new)
 
     assert changelog_entry(bump_version("0.1.0", change.level), change, api_version="1.0.0") == (
@@ -525,8 +537,8 @@ def test_a_minor_entry_lists_the_additions_under_the_heading_and_summary(old: Sp
         "\n"
         "Minor: additions to the API, nothing removed or tightened.\n"
         "\n"
-        "- Added optional field `tenantEmail` to `CreateInvoiceRequest`.\n"
-        "- Added optional field `tenantEmail` to `Invoice`.\n"
+        f"- Added optional field `{NEW_FIELD}` to `CreateInvoiceRequest`.\n"
+        f"- Added optional field `{NEW_FIELD}` to `Invoice`.\n"
     )
 
 
@@ -535,7 +547,7 @@ def test_a_major_entry_puts_breaking_first_then_additions_then_text() -> None:
         "major",
         (
             ChangeEntry("major", "Removed operation `getInvoice` (`GET /invoices/{id}`)."),
-            ChangeEntry("minor", "Added value `refunded` to the enum of `Invoice.status`."),
+            ChangeEntry("minor", f"Added value `{NEW_STATUS}` to the enum of `Invoice.status`."),
             ChangeEntry("patch", "Changed the API version from `1.0.0` to `2.0.0`."),
         ),
     )
@@ -551,7 +563,7 @@ def test_a_major_entry_puts_breaking_first_then_additions_then_text() -> None:
         "\n"
         "Additions:\n"
         "\n"
-        "- Added value `refunded` to the enum of `Invoice.status`.\n"
+        f"- Added value `{NEW_STATUS}` to the enum of `Invoice.status`.\n"
         "\n"
         "Documentation:\n"
         "\n"
@@ -577,7 +589,7 @@ def test_there_is_no_changelog_entry_for_no_change() -> None:
 
 PATCH_ENTRY = changelog_entry("0.1.1", one("patch", "Changed the text of `Invoice.amount`."), api_version="1.0.0")
 MINOR_ENTRY = changelog_entry(
-    "0.2.0", one("minor", "Added value `refunded` to the enum of `Invoice.status`."), api_version="1.0.0"
+    "0.2.0", one("minor", f"Added value `{NEW_STATUS}` to the enum of `Invoice.status`."), api_version="1.0.0"
 )
 
 
@@ -617,7 +629,7 @@ def test_a_new_entry_for_a_version_already_listed_replaces_its_section(tmp_path:
     changelog = tmp_path / "CHANGELOG.md"
     prepend_changelog_entry(changelog, PATCH_ENTRY)
     prepend_changelog_entry(changelog, MINOR_ENTRY)
-    revised = MINOR_ENTRY.replace("`refunded`", "`voided`")
+    revised = MINOR_ENTRY.replace(f"`{NEW_STATUS}`", "`voided`")
 
     prepend_changelog_entry(changelog, revised)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from palomma_client.testing import DEFAULT_API_KEY
 from palomma_client.testing._spec import ApiSpec, Operation, load_shipped_spec
+from tests.support import fresh_name
 
 # 11:32:14.007 in Colombia: the next settlement cycle is 13:00 the same day.
 START = datetime(2026, 3, 11, 16, 32, 14, 7000, tzinfo=UTC)
@@ -90,12 +91,19 @@ def made_up_value(values: Iterable[Any]) -> str:
     return value
 
 
+NEW_FIELD = fresh_name(
+    {name for schema in load_shipped_spec()["components"]["schemas"].values() for name in schema.get("properties", {})},
+    "tenantEmail",
+)
+"""A field the vendor might add next (`tenantEmail`), or a variant the spec does not have yet."""
+
+
 def spec_with_tenant_email() -> dict[str, Any]:
-    """The shipped spec as if the vendor had added an optional `tenantEmail` to both invoice schemas."""
+    """The shipped spec as if the vendor had added an optional `NEW_FIELD` (an email) to both invoice schemas."""
     document = load_shipped_spec()
     field = {"type": "string", "format": "email", "description": "The tenant's email address."}
     for name in ("CreateInvoiceRequest", "Invoice"):
-        document["components"]["schemas"][name]["properties"]["tenantEmail"] = dict(field)
+        document["components"]["schemas"][name]["properties"][NEW_FIELD] = dict(field)
     return document
 
 
