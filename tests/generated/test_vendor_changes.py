@@ -17,14 +17,21 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from openapi_python_client.strings import PythonIdentifier
 
 from tests.support import ROOT, SPEC, fresh_name, spec_field_names, spec_operation_ids
 
 # The vendor's next changes, named so that none is in the spec yet: these tests keep passing
 # once the spec has gained them.
-NEW_FIELD = fresh_name(spec_field_names(), "tenantEmail")
-NEW_FIELD_ARGUMENT = "".join(f"_{c.lower()}" if c.isupper() else c for c in NEW_FIELD)
-NEW_STATUS = fresh_name(SPEC["components"]["schemas"]["Invoice"]["properties"]["status"]["enum"], "refunded")
+NEW_FIELD = fresh_name(spec_field_names(), "tenantEmail", "tenantPhone", "guarantorEmail", "guarantorPhone")
+NEW_FIELD_ARGUMENT = str(PythonIdentifier(NEW_FIELD, "field_"))  # the generator's own snake case
+NEW_STATUS = fresh_name(
+    SPEC["components"]["schemas"]["Invoice"]["properties"]["status"]["enum"],
+    "refunded",
+    "voided",
+    "disputed",
+    "reversed",
+)
 NEW_ACTION = fresh_name({operation.removesuffix("Invoice") for operation in spec_operation_ids()}, "cancel", "void")
 AMOUNT = SPEC["components"]["schemas"]["CreateInvoiceRequest"]["properties"]["amount"]
 RAISED_MAXIMUM = max(900_000_000, AMOUNT["maximum"] * 2)
