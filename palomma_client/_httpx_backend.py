@@ -7,7 +7,7 @@ import asyncio
 import httpx2
 
 from palomma_client._exceptions import APIConnectionError, APITimeoutError, ClientClosedError, ResponseTooLargeError
-from palomma_client._http import BodyReader, HTTPRequest, HTTPResponse
+from palomma_client._http import BodyReader, HTTPRequest, HTTPResponse, PoolGate
 
 __all__ = ["HttpxBackend", "PoolGate"]
 
@@ -15,50 +15,6 @@ __all__ = ["HttpxBackend", "PoolGate"]
 # none was free in the pool. Any other transport failure may have delivered
 # the request before it broke.
 _NOT_SENT = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)
-
-
-def _pool_timeout(timeout: float | httpx2.Timeout | None, http: httpx2.AsyncClient) -> float | None:
-    if timeout is None:
-        return http.timeout.pool
-    if isinstance(timeout, httpx2.Timeout):
-        return timeout.pool
-    return timeout
-
-
-class PoolGate:
-    """Lets at most as many requests into the pool as it has connections; the rest wait here.
-
-    httpcore's pool scans every queued request against every connection on
-    each event, so a burst of 1,000 calls queued at a new pool of 100
-    connections spends seconds of CPU on bookkeeping alone. Waiting here
-    keeps that queue short; a wait longer than the pool timeout fails with
-    ``httpx2.PoolTimeout``, as the pool's own wait does.
-    """
-
-    __slots__ = ("_limit", "_loop", "_semaphore")
-
-    def __init__(self, limit: int) -> None:
-        self._limit = limit
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._semaphore = asyncio.Semaphore(limit)
-
-    async def enter(self, timeout: float | httpx2.Timeout | None, http: httpx2.AsyncClient) -> asyncio.Semaphore:
-        """Wait for a place, and return the semaphore to release when the response has been read."""
-        loop = asyncio.get_running_loop()
-        if loop is not self._loop:
-            # A semaphore belongs to one event loop; a client used under a
-            # second one (another asyncio.run) starts afresh there.
-            self._loop, self._semaphore = loop, asyncio.Semaphore(self._limit)
-        semaphore = self._semaphore
-        if not semaphore.locked():
-            await semaphore.acquire()
-            return semaphore
-        try:
-            async with asyncio.timeout(_pool_timeout(timeout, http)):
-                await semaphore.acquire()
-        except TimeoutError:
-            raise httpx2.PoolTimeout("timed out waiting for a connection from the pool") from None
-        return semaphore
 
 
 async def _read_body(response: httpx2.Response, request: HTTPRequest, limit: int) -> bytes:
