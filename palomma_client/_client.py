@@ -6,11 +6,12 @@ import asyncio
 import os
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Literal, Self, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx2
 
+from palomma_client._backends import aiohttp_backend, check_backend
 from palomma_client._base_client import APIRequester, RequestSettings, Sleep, TimeoutOption
 from palomma_client._constants import (
     CREATE_LOOKUP_GRACE_PERIOD,
@@ -93,6 +94,7 @@ class PalommaClient(GeneratedResources):
         default_headers: Mapping[str, str] | None = None,
         lookup_grace_period: float = CREATE_LOOKUP_GRACE_PERIOD,
         sleep: Sleep = asyncio.sleep,
+        backend: Literal["httpx", "aiohttp"] = "httpx",
     ) -> None:
         """Configure a client; no request is sent until a method is awaited.
 
@@ -118,10 +120,14 @@ class PalommaClient(GeneratedResources):
                 looking the invoice's reference up before it creates again (default 10). Set it to at
                 least how long the API may take to list a new invoice: the at-most-once guarantee rests on it.
             sleep: The coroutine function that waits between retries; tests replace it to avoid waiting.
+            backend: ``"httpx"`` (the default) sends through httpx2; ``"aiohttp"`` sends through aiohttp,
+                installed by the ``aiohttp`` extra, with the same behaviour. ``http_client`` and ``transport``
+                are httpx2's, so they go with ``"httpx"`` only.
 
         Raises:
             InvalidParameterError: No API key was given or found in the environment, or an option is
-                invalid, such as an unknown environment name.
+                invalid, such as an unknown environment name, or the aiohttp backend is asked for without
+                its extra installed.
         """
         key = _check_api_key(api_key if api_key is not None else os.environ.get("PALOMMA_API_KEY"))
         environment_chosen, url = resolve_base_url(environment, base_url)
@@ -134,6 +140,7 @@ class PalommaClient(GeneratedResources):
                 "lookup_grace_period", f"must be finite and at least 0, got {lookup_grace_period}"
             )
         self._lookup_grace_period = float(lookup_grace_period)
+        check_backend(backend, http_client=http_client, transport=transport)
         if http_client is not None and transport is not None:
             raise InvalidParameterError("transport", "give either http_client or transport, not both")
         if http_client is not None and not isinstance(http_client, httpx2.AsyncClient):
@@ -149,7 +156,10 @@ class PalommaClient(GeneratedResources):
             chosen_timeout = DEFAULT_TIMEOUT
         defaults = {} if default_headers is None else _check_default_headers(default_headers)
         headers = _client_headers(key, defaults)
-        if http_client is None:
+        if backend == "aiohttp":
+            sender: Backend = aiohttp_backend(url, headers, chosen_timeout)
+            pool_timeout = httpx2.Timeout(chosen_timeout)
+        elif http_client is None:
             # The pool we own carries the fixed headers, so requests need not;
             # a pool of the user's is never changed, and gets them per request.
             http = httpx2.AsyncClient(
@@ -158,14 +168,14 @@ class PalommaClient(GeneratedResources):
             # Only the network pool created here has limits we know; a transport
             # passed in (a mock, an ASGI app) is left as it is.
             gate = PoolGate(DEFAULT_CONNECTION_LIMITS.max_connections or 0) if transport is None else None
-            backend: Backend = HttpxBackend(http, owns_http=True, gate=gate)
+            sender = HttpxBackend(http, owns_http=True, gate=gate)
             pool_timeout = http.timeout
         else:
-            backend = HttpxBackend(http_client, owns_http=False)
+            sender = HttpxBackend(http_client, owns_http=False)
             pool_timeout = http_client.timeout
         self._environment = environment_chosen
         self._base_url = url
-        self._backend = backend
+        self._backend = sender
         self._owns_backend = True
         self._pool_headers: Mapping[str, str] | None = headers if http_client is None else None
         self._default_headers = defaults

@@ -1,0 +1,257 @@
+"""The aiohttp backend: ``PalommaClient(backend="aiohttp")``, installed by the ``aiohttp`` extra.
+
+It keeps every bound the httpx2 backend keeps, so that nothing a caller sees
+depends on the backend: the same pool size and keep-alive, the same fixed
+headers, the same gate in front of the pool (and the same ``PoolTimeout``
+when the wait is too long), per-phase timeouts read from the same
+``httpx2.Timeout``, the attempt's deadline, and a body inflated by
+``BodyReader`` within ``max_response_bytes``. Its failures become the
+httpx2 exceptions that the httpx2 backend would have met in the same place
+(kept as ``__cause__``, with aiohttp's own below them), and those become
+the SDK's errors by the same rule.
+
+Only ``PalommaClient`` imports this module, and only when asked to: importing
+the SDK never imports aiohttp.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import urllib.request
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import aiohttp
+import httpx2
+from yarl import URL
+
+from palomma_client._exceptions import APIConnectionError, APITimeoutError, ClientClosedError
+from palomma_client._http import BodyReader, HTTPRequest, HTTPResponse, PoolGate
+
+__all__ = ["AiohttpBackend", "client_timeout"]
+
+
+def client_timeout(timeout: float | httpx2.Timeout) -> aiohttp.ClientTimeout:
+    """aiohttp's per-phase timeouts for an SDK timeout (seconds, or an ``httpx2.Timeout``).
+
+    ``connect`` bounds opening a connection and ``read`` the wait for each
+    piece of the answer, as in httpx. aiohttp has no phase of its own for the
+    wait for a pooled connection (its ``connect`` would add that wait to the
+    connect) nor for writing: the gate bounds the first with ``pool``, and the
+    attempt's deadline bounds everything.
+    """
+    phases = timeout if isinstance(timeout, httpx2.Timeout) else httpx2.Timeout(timeout)
+    return aiohttp.ClientTimeout(total=None, connect=None, sock_connect=phases.connect, sock_read=phases.read)
+
+
+def _environment_proxy(base_url: str) -> str | None:
+    """The proxy the environment names for ``base_url`` (``HTTPS_PROXY``, ``NO_PROXY``...), as httpx2 reads it.
+
+    Read once per session rather than per request, as httpx2 reads it once
+    per client: aiohttp's own ``trust_env`` reads the whole environment on
+    every request.
+    """
+    url = URL(base_url)
+    proxies = urllib.request.getproxies()
+    proxy = proxies.get(url.scheme) or proxies.get("all")
+    if not proxy or urllib.request.proxy_bypass(url.host or ""):
+        return None
+    return proxy if "://" in proxy else f"http://{proxy}"
+
+
+# The failures that provably happened before the request was written: no
+# connection was made. Anything later may have delivered the request.
+def _as_httpx_error(error: aiohttp.ClientError, request: httpx2.Request) -> tuple[httpx2.TransportError, bool]:
+    """The httpx2 exception the httpx2 backend raises for the same failure, and whether the request went out."""
+    message = str(error) or type(error).__name__
+    if isinstance(error, aiohttp.ConnectionTimeoutError):
+        return httpx2.ConnectTimeout(message, request=request), False
+    if isinstance(error, aiohttp.SocketTimeoutError):
+        return httpx2.ReadTimeout(message, request=request), True
+    if isinstance(error, aiohttp.ClientConnectorError):
+        return httpx2.ConnectError(message, request=request), False
+    if isinstance(error, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError | aiohttp.ClientResponseError):
+        # The server hung up mid-answer, or sent something that is not HTTP.
+        return httpx2.RemoteProtocolError(message, request=request), True
+    if isinstance(error, aiohttp.ClientOSError):
+        return httpx2.ReadError(message, request=request), True
+    return httpx2.TransportError(message, request=request), True
+
+
+class AiohttpBackend:
+    """Sends through an ``aiohttp.ClientSession`` it makes in the running event loop and owns.
+
+    A session belongs to the loop it was made in. A client used under a
+    second loop (another ``asyncio.run``) makes a new session there, as the
+    gate does, and lets the old one go.
+    """
+
+    __slots__ = (
+        "_base_url",
+        "_closed",
+        "_gate",
+        "_headers",
+        "_limits",
+        "_loop",
+        "_session",
+        "_session_timeout",
+        "timeout",
+    )
+
+    def __init__(
+        self, *, base_url: str, headers: Mapping[str, str], timeout: httpx2.Timeout, limits: httpx2.Limits
+    ) -> None:
+        self._base_url = base_url
+        self._headers = dict(headers)
+        self.timeout = timeout
+        """The default timeout, for requests that bring none: ``PoolGate`` reads its ``pool``."""
+        self._session_timeout = client_timeout(timeout)
+        self._limits = limits
+        self._gate = PoolGate(limits.max_connections or 0) if limits.max_connections else None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._closed = False
+
+    @property
+    def is_closed(self) -> bool:
+        return self._closed
+
+    def _new_session(self) -> aiohttp.ClientSession:
+        limits = self._limits
+        connector = aiohttp.TCPConnector(
+            limit=limits.max_connections or 0,
+            limit_per_host=0,
+            keepalive_timeout=limits.keepalive_expiry,
+            # The certificates the httpx2 backend trusts; made only for https, as it takes a while.
+            ssl=httpx2.create_ssl_context() if self._base_url.startswith("https:") else True,
+        )
+        session = aiohttp.ClientSession(
+            connector=connector,
+            headers=self._headers,
+            timeout=self._session_timeout,
+            # BodyReader inflates, a piece at a time, within max_response_bytes.
+            auto_decompress=False,
+            # Cookies are kept and sent back as httpx2 keeps them, IP-address hosts included.
+            cookie_jar=aiohttp.CookieJar(unsafe=True),
+            proxy=_environment_proxy(self._base_url),
+        )
+        # aiohttp sends an idempotent request a second time, on its own, when
+        # the connection drops; the SDK's retry policy decides that (and
+        # counts it), as it does on the httpx2 backend.
+        session._retry_connection = False
+        return session
+
+    async def aclose(self) -> None:
+        self._closed = True
+        session, self._session = self._session, None
+        if session is None:
+            return
+        if self._loop is asyncio.get_running_loop():
+            await session.close()
+        else:
+            await self._abandon(session)
+
+    async def send(self, request: HTTPRequest, *, deadline: float | None, max_response_bytes: int) -> HTTPResponse:
+        if self._closed:
+            raise ClientClosedError("this PalommaClient was closed; open a new one to send requests")
+        session = self._session
+        if session is None or self._loop is not asyncio.get_running_loop():
+            session = await self._open_session()
+        options: dict[str, Any] = {"allow_redirects": False}
+        if request.headers is not None:
+            options["headers"] = request.headers
+        if request.content is not None:
+            options["data"] = request.content
+        if request.timeout is not None:
+            options["timeout"] = client_timeout(request.timeout)
+        gate = self._gate
+        place: asyncio.Semaphore | None = None
+        entered = False
+        try:
+            async with asyncio.timeout(deadline):
+                if gate is not None:
+                    place = await gate.enter(request.timeout, self)
+                entered = True
+                response = await session.request(request.method, URL(request.url, encoded=True), **options)
+                try:
+                    content = await _read_body(response, request, max_response_bytes)
+                except BaseException:
+                    # A half-read answer leaves the connection unusable: drop it rather than pool it.
+                    response.close()
+                    raise
+                response.release()
+        except aiohttp.ClientError as error:
+            sent = request.to_httpx()
+            cause, may_have_reached_server = _as_httpx_error(error, sent)
+            cause.__cause__ = error
+            error_class = APITimeoutError if isinstance(cause, httpx2.TimeoutException) else APIConnectionError
+            raise error_class(sent, may_have_reached_server=may_have_reached_server) from cause
+        except TimeoutError:
+            # The attempt's deadline passed: past the gate, the request may have gone out.
+            raise APITimeoutError(request.to_httpx(), may_have_reached_server=entered) from None
+        except httpx2.PoolTimeout as error:
+            raise APITimeoutError(request.to_httpx(), may_have_reached_server=False) from error
+        except RuntimeError as error:
+            if self._closed:
+                raise ClientClosedError("this PalommaClient was closed while the request was under way") from error
+            raise
+        finally:
+            if place is not None:
+                place.release()
+        return HTTPResponse(
+            response.status,
+            httpx2.Headers(response.raw_headers),
+            content,
+            request,
+            _SentHeaders(response.request_info.headers),
+        )
+
+    async def _open_session(self) -> aiohttp.ClientSession:
+        if self._session is not None:
+            await self._abandon(self._session)
+        self._loop = asyncio.get_running_loop()
+        self._session = session = self._new_session()
+        return session
+
+    async def _abandon(self, session: aiohttp.ClientSession) -> None:
+        """Let go of a session made under another event loop, without running anything on that loop."""
+        connector = session.connector
+        session.detach()
+        if connector is not None and self._loop is not None and self._loop.is_closed():
+            # Closing a connector whose loop is closed only marks it closed:
+            # nothing runs on the dead loop. Its sockets go with the garbage,
+            # as any left open when a loop ends.
+            await connector.close()
+
+
+class _SentHeaders(Mapping[str, str]):
+    """The headers aiohttp sent, named in lower case as httpx2 names them, so that logs read alike."""
+
+    __slots__ = ("_headers",)
+
+    def __init__(self, headers: Mapping[str, str]) -> None:
+        self._headers = headers
+
+    def __getitem__(self, name: str) -> str:
+        return self._headers[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return (name.lower() for name in self._headers)
+
+    def __len__(self) -> int:
+        return len(self._headers)
+
+
+async def _read_body(response: aiohttp.ClientResponse, request: HTTPRequest, limit: int) -> bytes:
+    headers = response.headers
+    encoding = headers.get("Content-Encoding", "")
+    declared = headers.get("Content-Length")
+    if not encoding and declared is not None and declared.isdigit() and int(declared) <= limit:
+        # The parser stops at the declared length: reading it whole stays within the limit.
+        return await response.read()
+    reader = BodyReader(encoding, limit, request)
+    reader.check_declared_length(declared)
+    stream = response.content
+    while chunk := await stream.readany():
+        reader.feed(chunk)
+    return reader.finish()
