@@ -18,9 +18,21 @@ def spec() -> dict[str, Any]:
     return copy.deepcopy(SPEC)
 
 
+BACKENDS = ("httpx", "aiohttp")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that uses a backend (through ``api`` or ``palomma``) on each, unless marked ``httpx_only``."""
+    if "backend" in metafunc.fixturenames:
+        httpx_only = metafunc.definition.get_closest_marker("httpx_only") is not None
+        metafunc.parametrize("backend", BACKENDS[:1] if httpx_only else BACKENDS)
+
+
 @pytest.fixture
-def api() -> RecordingAPI:
-    return RecordingAPI()
+async def api(backend: str) -> AsyncIterator[RecordingAPI]:
+    """The scripted API: a mock transport for httpx2, a server on 127.0.0.1 for aiohttp."""
+    async with RecordingAPI(backend).serving() as recording:
+        yield recording
 
 
 @pytest.fixture
@@ -36,5 +48,5 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 async def palomma(api: RecordingAPI, sleeps: Sleeps, clean_environment: None) -> AsyncIterator[PalommaClient]:
-    async with PalommaClient(api_key=API_KEY, environment="sandbox", transport=api.transport, sleep=sleeps) as client:
+    async with api.client(api_key=API_KEY, environment="sandbox", sleep=sleeps) as client:
         yield client

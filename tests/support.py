@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import copy
 import json
+import socket
+import struct
+import sys
+import urllib.parse
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import httpx2
 import yaml
+
+from palomma_client import PalommaClient
+from palomma_client._environments import resolve_base_url
+from palomma_client._http import HTTPRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,16 +91,151 @@ def page_body(items: list[dict[str, Any]], cursor: str | None) -> dict[str, Any]
 
 
 class RecordingAPI:
-    """An httpx2.MockTransport whose answers are queued per test and whose requests are kept."""
+    """The API a test scripts: answers queued per test, every request kept as an ``httpx2.Request``.
 
-    def __init__(self) -> None:
+    With ``backend="httpx"`` the answers come through ``transport``, an
+    ``httpx2.MockTransport``. With ``backend="aiohttp"`` they come from an
+    HTTP/1.1 server on 127.0.0.1 (``async with api.serving()``), so the same
+    test drives the aiohttp backend over a real socket; each request is
+    recorded as the client addressed it (the origin it was configured with,
+    then the exact request target it sent), with the headers it sent.
+
+    ``client()`` makes a ``PalommaClient`` that sends to whichever it is.
+    Over the socket, a queued httpx2 exception becomes what would cause it:
+
+    - ``ConnectError``: the connection is refused (the connect goes to a
+      closed port), so nothing reaches the server;
+    - ``ConnectTimeout``: the connect never completes;
+    - ``ReadTimeout``, ``WriteTimeout``: the request is read and never
+      answered, and the client's ``HELD_ANSWER_TIMEOUT`` runs out;
+    - ``ReadError``: the connection is reset once the request is read;
+    - any other: the connection is closed once the request is read.
+
+    Each answer closes its connection, so that every request opens one and a
+    connection failure can be queued for any request.
+    """
+
+    def __init__(self, backend: str = "httpx") -> None:
+        self.backend = backend
         self.requests: list[httpx2.Request] = []
         self._answers: list[Handler | httpx2.Response | Exception] = []
         self.default: Handler | None = None
-        self.transport = httpx2.MockTransport(self._handle)
+        self._transport = httpx2.MockTransport(self._handle)
+        self._origin = SANDBOX
+        self._server: asyncio.Server | None = None
+        self._port = 0
+        self._refusing_port = 0
+        self._handlers: set[asyncio.Task[None]] = set()
+        self._writers: set[asyncio.StreamWriter] = set()
+        self.server_errors: list[BaseException] = []
+
+    @property
+    def transport(self) -> httpx2.MockTransport:
+        """The mock transport, for tests about httpx2 itself (marked ``httpx_only``)."""
+        assert self.backend == "httpx", "this test hands httpx2 a transport: mark it httpx_only, or use api.client()"
+        return self._transport
 
     def queue(self, *answers: Handler | httpx2.Response | Exception) -> None:
         self._answers.extend(answers)
+
+    def client(self, **options: Any) -> PalommaClient:
+        """A client that sends to this API over the test's backend; ``options`` go to ``PalommaClient``."""
+        if self.backend == "httpx":
+            return PalommaClient(transport=self.transport, **options)
+        assert self._server is not None, "start the server first: async with api.serving()"
+        # Resolved as the client would: a bad environment fails here as it would there.
+        _, intended = resolve_base_url(options.pop("environment", None), options.pop("base_url", None))
+        parts = urllib.parse.urlsplit(intended)
+        self._origin = f"{parts.scheme}://{parts.netloc}"
+        options.setdefault("timeout", HELD_ANSWER_TIMEOUT)
+        return PalommaClient(backend="aiohttp", base_url=f"http://127.0.0.1:{self._port}{parts.path}", **options)
+
+    @contextlib.asynccontextmanager
+    async def serving(self) -> AsyncIterator[RecordingAPI]:
+        """Serve on 127.0.0.1 for the aiohttp backend (nothing to do for httpx); re-raise what the server met."""
+        if self.backend == "httpx":
+            yield self
+            return
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self._port = self._server.sockets[0].getsockname()[1]
+        with socket.socket() as closed:
+            closed.bind(("127.0.0.1", 0))
+            self._refusing_port = closed.getsockname()[1]
+        loop = asyncio.get_running_loop()
+        original_connect = loop.sock_connect
+        loop.sock_connect = self._connect_through(original_connect)  # type: ignore[method-assign]
+        try:
+            yield self
+        finally:
+            del loop.sock_connect
+            self._server.close()
+            for writer in self._writers:
+                writer.transport.abort()
+            await asyncio.gather(*self._handlers, return_exceptions=True)
+            await self._server.wait_closed()
+        if self.server_errors:
+            raise self.server_errors[0]
+
+    def _connect_through(
+        self, connect: Callable[[socket.socket, Any], Awaitable[None]]
+    ) -> Callable[[socket.socket, Any], Awaitable[None]]:
+        async def sock_connect(sock: socket.socket, address: Any) -> None:
+            head = self._answers[0] if self._answers else None
+            if tuple(address[:2]) == ("127.0.0.1", self._port) and isinstance(head, _CONNECT_FAILURES):
+                self._answers.pop(0)
+                self.requests.append(self._attempted())
+                if isinstance(head, httpx2.ConnectTimeout):
+                    await asyncio.Event().wait()  # until the client's connect timeout cancels it
+                address = ("127.0.0.1", self._refusing_port)
+            await connect(sock, address)
+
+        return sock_connect
+
+    def _attempted(self) -> httpx2.Request:
+        """The request whose connection is failing, as the mock transport would have recorded it.
+
+        Nothing reaches the server, so it is taken from the backend's frame
+        that is sending it, its URL given the origin the client was told.
+        """
+        frame = sys._getframe(1)
+        while frame is not None:
+            request = frame.f_locals.get("request")
+            if isinstance(request, HTTPRequest):
+                target = urllib.parse.urlsplit(request.url)
+                url = self._origin + target.path + (f"?{target.query}" if target.query else "")
+                return httpx2.Request(request.method, url, headers=request.headers, content=request.content)
+            frame = frame.f_back  # type: ignore[assignment]
+        raise AssertionError("a connection to the RecordingAPI was not made by a backend's send")
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._handlers.add(task)
+        self._writers.add(writer)
+        try:
+            request = await _read_request(reader, self._origin)
+            if request is None:
+                return
+            try:
+                answer: httpx2.Response | Exception = self._handle(request)
+            except httpx2.TransportError as error:
+                answer = error
+            if isinstance(answer, httpx2.Response):
+                writer.write(_response_bytes(answer))
+                await writer.drain()
+            elif isinstance(answer, httpx2.ReadTimeout | httpx2.WriteTimeout):
+                await reader.read()  # hold until the client gives up and hangs up
+            elif isinstance(answer, httpx2.ReadError):
+                writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                writer.transport.abort()
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        except Exception as error:  # an assertion in a test's handler: the test fails with it
+            self.server_errors.append(error)
+        finally:
+            writer.close()
+            self._writers.discard(writer)
+            self._handlers.discard(task)
 
     def _handle(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
@@ -111,6 +256,39 @@ class RecordingAPI:
 
     def json_body(self, index: int = -1) -> Any:
         return json.loads(self.requests[index].content)
+
+
+_CONNECT_FAILURES = (httpx2.ConnectError, httpx2.ConnectTimeout)
+
+HELD_ANSWER_TIMEOUT = httpx2.Timeout(10.0, connect=0.5, read=0.5)
+"""The timeout of ``RecordingAPI.client()`` over a socket: long enough for any answer, short for a held one."""
+
+
+async def _read_request(reader: asyncio.StreamReader, origin: str) -> httpx2.Request | None:
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except asyncio.IncompleteReadError:
+        return None
+    request_line, *lines = head[:-4].decode("latin-1").split("\r\n")
+    method, target, _ = request_line.split(" ", 2)
+    headers = [(name.strip(), value.strip()) for name, _, value in (line.partition(":") for line in lines)]
+    length = next((int(value) for name, value in headers if name.lower() == "content-length"), 0)
+    body = await reader.readexactly(length) if length else b""
+    request = httpx2.Request(method, origin + target, headers=headers, stream=httpx2.ByteStream(body))
+    request.read()
+    return request
+
+
+def _response_bytes(response: httpx2.Response) -> bytes:
+    # A response an httpx2 client has sent has its stream wrapped; its content is in hand either way.
+    stream = response.stream
+    body = b"".join(stream) if isinstance(stream, httpx2.ByteStream) else response.content
+    head = [f"HTTP/1.1 {response.status_code} {response.reason_phrase}".encode()]
+    head += [name + b": " + value for name, value in response.headers.raw if name.lower() != b"connection"]
+    if "content-length" not in response.headers:
+        head.append(b"Content-Length: %d" % len(body))
+    head.append(b"Connection: close")
+    return b"\r\n".join(head) + b"\r\n\r\n" + body
 
 
 class Sleeps:

@@ -73,7 +73,7 @@ async def test_a_cursor_is_sent_back_byte_for_byte(palomma: PalommaClient, api: 
 
 async def test_the_pool_it_creates_carries_the_key_and_user_agent_once(api: RecordingAPI) -> None:
     api.queue(httpx2.Response(200, json=created_invoice()), httpx2.Response(200, json=created_invoice()))
-    async with PalommaClient(api_key=API_KEY, transport=api.transport) as palomma:
+    async with api.client(api_key=API_KEY) as palomma:
         await palomma.invoices.get("abc")
         await palomma.with_options(max_retries=0).invoices.get("abc")
 
@@ -83,6 +83,7 @@ async def test_the_pool_it_creates_carries_the_key_and_user_agent_once(api: Reco
         assert user_agent.startswith("palomma-client-python/")
 
 
+@pytest.mark.httpx_only
 async def test_a_user_pool_gets_the_headers_with_each_request_and_keeps_its_own(api: RecordingAPI) -> None:
     api.queue(httpx2.Response(200, json=created_invoice()))
     headers = {"Authorization": "Bearer someone-elses", "User-Agent": "theirs/1.0", "X-Trace": "abc"}
@@ -132,7 +133,7 @@ class _HoldingServer:
             writer.close()
 
 
-async def test_a_call_past_the_pool_size_waits_and_times_out_unsent_as_before() -> None:
+async def test_a_call_past_the_pool_size_waits_and_times_out_unsent_as_before(backend: str) -> None:
     server = _HoldingServer(json.dumps(created_invoice()).encode())
     listener = await asyncio.start_server(server.handle, "127.0.0.1", 0)
     port = listener.sockets[0].getsockname()[1]
@@ -142,7 +143,9 @@ async def test_a_call_past_the_pool_size_waits_and_times_out_unsent_as_before() 
     timeout = httpx2.Timeout(10.0, pool=0.2)
     async with (
         listener,
-        PalommaClient(api_key=API_KEY, base_url=f"http://127.0.0.1:{port}/v1", timeout=timeout) as palomma,
+        PalommaClient(
+            api_key=API_KEY, base_url=f"http://127.0.0.1:{port}/v1", timeout=timeout, backend=backend
+        ) as palomma,
     ):
         held = [asyncio.create_task(palomma.invoices.get(f"inv{number}")) for number in range(pool_size)]
         await asyncio.wait_for(server.full.wait(), timeout=10)

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.usefixtures("clean_environment")
 
 
 def _client(api: RecordingAPI, **options: object) -> PalommaClient:
-    return PalommaClient(transport=api.transport, **options)  # type: ignore[arg-type]
+    return api.client(**options)
 
 
 def _assert_standard_headers(request: httpx2.Request) -> None:
@@ -231,6 +231,7 @@ def test_invalid_options_are_rejected(options: dict[str, object], parameter: str
     assert caught.value.parameter == parameter
 
 
+@pytest.mark.httpx_only
 async def test_a_user_supplied_http_client_is_used_as_given_and_left_open(api: RecordingAPI) -> None:
     api.queue(httpx2.Response(200, json=created_invoice()))
     async with httpx2.AsyncClient(transport=api.transport, headers={"X-Trace": "abc"}) as http_client:
@@ -256,11 +257,13 @@ async def test_the_client_it_creates_is_closed_by_async_with_and_by_close(api: R
     assert api.requests == []
 
 
+@pytest.mark.httpx_only
 def test_http_client_and_transport_are_exclusive(api: RecordingAPI) -> None:
     with pytest.raises(InvalidParameterError, match="not both"):
         PalommaClient(api_key=API_KEY, http_client=httpx2.AsyncClient(), transport=api.transport)
 
 
+@pytest.mark.httpx_only
 async def test_the_default_timeout_is_bounded_and_set_on_the_pool(api: RecordingAPI) -> None:
     api.queue(httpx2.Response(200, json=created_invoice()))
     async with _client(api, api_key=API_KEY) as palomma:
@@ -270,6 +273,7 @@ async def test_the_default_timeout_is_bounded_and_set_on_the_pool(api: Recording
     assert None not in DEFAULT_TIMEOUT.as_dict().values()
 
 
+@pytest.mark.httpx_only
 async def test_timeouts_are_overridable_per_client_and_per_call(api: RecordingAPI) -> None:
     api.queue(*[httpx2.Response(200, json=created_invoice())] * 3)
     api.queue(httpx2.Response(200, json=settlement_body()), httpx2.Response(200, json=page_body([], None)))
@@ -285,6 +289,7 @@ async def test_timeouts_are_overridable_per_client_and_per_call(api: RecordingAP
     assert api.requests[2].extensions["timeout"]["connect"] == 1.0
 
 
+@pytest.mark.httpx_only
 async def test_a_user_http_client_without_a_timeout_still_gets_a_bounded_one(api: RecordingAPI) -> None:
     api.queue(httpx2.Response(200, json=created_invoice()), httpx2.Response(200, json=created_invoice()))
     async with httpx2.AsyncClient(transport=api.transport, timeout=None) as unbounded:
@@ -322,8 +327,8 @@ async def test_one_client_serves_a_thousand_concurrent_calls(api: RecordingAPI) 
     assert [invoice.id for invoice in invoices] == [f"inv{number}" for number in range(1000)]
 
 
-def test_repr_shows_configuration_but_never_the_key() -> None:
-    client = PalommaClient(api_key=API_KEY, environment="sandbox", max_retries=1)
+def test_repr_shows_configuration_but_never_the_key(backend: str) -> None:
+    client = PalommaClient(api_key=API_KEY, environment="sandbox", max_retries=1, backend=backend)  # type: ignore[arg-type]
     assert repr(client).startswith("PalommaClient(environment='sandbox', max_retries=1, timeout=Timeout(")
     internals = (repr(client._requester), repr(client._requester.settings), repr(client._backend), repr(vars(client)))
     for text in (repr(client), str(client), repr(client.invoices), *internals):

@@ -60,7 +60,7 @@ async def test_the_key_never_appears_in_logs_errors_or_reprs(
     )
     captured: list[BaseException] = []
     with caplog.at_level(logging.DEBUG):
-        async with PalommaClient(api_key=API_KEY, transport=api.transport, sleep=no_sleep) as palomma:
+        async with api.client(api_key=API_KEY, sleep=no_sleep) as palomma:
             for call in (
                 lambda: palomma.invoices.get("a"),
                 lambda: palomma.invoices.create(

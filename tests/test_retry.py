@@ -80,7 +80,7 @@ async def test_retries_stop_after_max_retries_and_raise_the_last_error(
 
 async def test_backoff_doubles_with_jitter(api: RecordingAPI, sleeps: Sleeps) -> None:
     api.queue(*[httpx2.ConnectError("refused")] * 5, OK)
-    async with PalommaClient(api_key="sk_x", transport=api.transport, max_retries=5, sleep=sleeps) as palomma:
+    async with api.client(api_key="sk_x", max_retries=5, sleep=sleeps) as palomma:
         await palomma.invoices.get("abc")
     assert len(sleeps.delays) == 5
     for retry, delay in enumerate(sleeps.delays):
