@@ -61,7 +61,9 @@ class RequestSettings:
     headers: Mapping[str, str] = field(repr=False)  # carries the API key
     headers_on_pool: bool  # the pool already sends exactly these headers
     timeout: TimeoutOption
-    default_timeout: httpx2.Timeout  # what a timeout of None means: the pool's own
+    # What a timeout of None means: the client's own (its pool has the same phases). A
+    # number stays a number here, so that it bounds the whole attempt.
+    default_timeout: float | httpx2.Timeout
     max_retries: int
     max_response_bytes: int
     sleep: Sleep

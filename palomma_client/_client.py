@@ -199,7 +199,7 @@ class PalommaClient(GeneratedResources):
             headers=headers,
             headers_on_pool=headers == self._pool_headers,
             timeout=request_timeout,
-            default_timeout=self._pool_timeout,
+            default_timeout=timeout,
             max_retries=max_retries,
             max_response_bytes=max_response_bytes,
             sleep=sleep,

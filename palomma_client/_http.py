@@ -165,7 +165,7 @@ class PoolGate:
         return semaphore
 
 
-def attempt_deadline(timeout: float | httpx2.Timeout | None, default: httpx2.Timeout) -> float | None:
+def attempt_deadline(timeout: float | httpx2.Timeout | None, default: float | httpx2.Timeout) -> float | None:
     """Seconds one attempt may take in all, from its connect to the last byte of the body.
 
     A number bounds the whole attempt. An ``httpx2.Timeout`` bounds each phase
