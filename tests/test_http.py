@@ -1,0 +1,255 @@
+"""Each attempt is bounded in time and each answer in size, and the pool survives cancellations: on both backends.
+
+The servers here are hostile on purpose (they drip, inflate, flood, or stop
+accepting), and run in the test's own event loop on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import socket
+import struct
+import tracemalloc
+import zlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+
+import pytest
+
+from palomma_client import (
+    DEFAULT_CONNECTION_LIMITS,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    APITimeoutError,
+    PalommaClient,
+    ResponseTooLargeError,
+)
+from palomma_client._base_client import TimeoutOption
+from tests.support import API_KEY, created_invoice
+
+pytestmark = pytest.mark.usefixtures("clean_environment")
+
+MB = 1024 * 1024
+INVOICE = json.dumps(created_invoice()).encode()
+OK_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+
+Handle = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+@contextlib.asynccontextmanager
+async def serving(handle: Handle, *, sock: socket.socket | None = None) -> AsyncIterator[str]:
+    """Serve ``handle`` on 127.0.0.1 and yield the API's base URL; stop every connection at the end."""
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def tracked(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        tasks.add(task)
+        try:
+            await handle(reader, writer)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        except asyncio.CancelledError:
+            pass  # stopped at the end of the test: end as a handler that finished
+        finally:
+            writer.close()
+            tasks.discard(task)
+
+    if sock is None:
+        server = await asyncio.start_server(tracked, "127.0.0.1", 0, backlog=1024)
+    else:
+        server = await asyncio.start_server(tracked, sock=sock, backlog=1024)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        server.close()
+        for task in list(tasks):
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await server.wait_closed()
+
+
+def client(url: str, backend: str, *, timeout: TimeoutOption = None, **options: int) -> PalommaClient:
+    """A client of the server at ``url`` on ``backend``, with no retries unless ``options`` say otherwise."""
+    options.setdefault("max_retries", 0)
+    return PalommaClient(
+        api_key=API_KEY,
+        base_url=url,
+        timeout=timeout,
+        backend=backend,  # type: ignore[arg-type]
+        **options,
+    )
+
+
+@contextlib.contextmanager
+def traced_peak() -> Iterator[list[float]]:
+    """Trace Python's allocations; the list holds the peak growth in MB once the block ends."""
+    peak: list[float] = []
+    tracemalloc.start()
+    try:
+        baseline = tracemalloc.get_traced_memory()[0]
+        yield peak
+        peak.append((tracemalloc.get_traced_memory()[1] - baseline) / MB)
+    finally:
+        tracemalloc.stop()
+
+
+async def test_a_server_that_drips_one_byte_every_half_second_times_out_at_the_deadline(backend: str) -> None:
+    answer = OK_HEAD + b"Content-Length: %d\r\n\r\n%s" % (len(INVOICE), INVOICE)
+    dripped = 0
+
+    async def drip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal dripped
+        await reader.readuntil(b"\r\n\r\n")
+        for byte in answer:
+            writer.write(bytes([byte]))
+            await writer.drain()
+            dripped += 1
+            await asyncio.sleep(0.5)
+
+    loop = asyncio.get_running_loop()
+    async with serving(drip) as url, client(url, backend, timeout=2) as palomma:
+        started = loop.time()
+        with pytest.raises(APITimeoutError) as caught:
+            await palomma.invoices.get("abc")
+        elapsed = loop.time() - started
+
+    assert elapsed < 3.0
+    assert dripped >= 2  # the bytes kept coming: no per-read timeout could have fired
+    assert caught.value.may_have_reached_server
+
+
+def gzip_bomb(inflated: int = 1024 * MB) -> bytes:
+    """A valid gzip body of about 1 MB that inflates to ``inflated`` bytes of zeros."""
+    piece = bytes(MB)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    # A full flush ends a block on a byte boundary with no back-references, so the block repeats as is.
+    block = compressor.compress(piece) + compressor.flush(zlib.Z_FULL_FLUSH)
+    checksum = 0
+    for _ in range(inflated // MB):
+        checksum = zlib.crc32(piece, checksum)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+    trailer = struct.pack("<II", checksum, inflated & 0xFFFFFFFF)
+    return header + block * (inflated // MB) + compressor.flush() + trailer
+
+
+@pytest.fixture(scope="module")
+def bomb() -> bytes:
+    return gzip_bomb()
+
+
+def sending(head: bytes, body_pieces: Callable[[], Iterator[bytes]]) -> Handle:
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(head)
+        for piece in body_pieces():
+            writer.write(piece)
+            await writer.drain()
+
+    return handle
+
+
+async def test_a_gzip_bomb_stops_at_the_limit_without_inflating_it(backend: str, bomb: bytes) -> None:
+    assert len(bomb) < 1.1 * MB
+    head = OK_HEAD + b"Content-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(bomb)
+
+    def pieces() -> Iterator[bytes]:
+        view = memoryview(bomb)
+        for start in range(0, len(bomb), 64 * 1024):
+            yield bytes(view[start : start + 64 * 1024])
+
+    async with serving(sending(head, pieces)) as url, client(url, backend) as palomma:
+        with traced_peak() as peak, pytest.raises(ResponseTooLargeError) as caught:
+            await palomma.invoices.get("abc")
+
+    assert caught.value.limit == DEFAULT_MAX_RESPONSE_BYTES
+    assert f"max_response_bytes ({DEFAULT_MAX_RESPONSE_BYTES:,} bytes)" in str(caught.value)
+    assert peak[0] < 100
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "until-close"])
+async def test_a_50_mb_answer_is_refused_at_the_limit(backend: str, declared: bool) -> None:
+    size = 50 * MB
+    length = b"Content-Length: %d\r\n" % size if declared else b"Connection: close\r\n"
+    megabyte = b"x" * MB
+
+    def pieces() -> Iterator[bytes]:
+        for _ in range(size // MB):
+            yield megabyte
+
+    async with serving(sending(OK_HEAD + length + b"\r\n", pieces)) as url, client(url, backend) as palomma:
+        with traced_peak() as peak, pytest.raises(ResponseTooLargeError, match="max_response_bytes") as caught:
+            await palomma.invoices.get("abc")
+
+    assert caught.value.limit == DEFAULT_MAX_RESPONSE_BYTES
+    assert peak[0] < 100
+
+
+async def test_an_answer_at_the_limit_is_read_whole(backend: str) -> None:
+    body = json.dumps(created_invoice(description="x" * 2000)).encode()
+    head = OK_HEAD + b"Content-Length: %d\r\n\r\n" % len(body)
+    async with (
+        serving(sending(head, lambda: iter([body]))) as url,
+        client(url, backend, max_response_bytes=len(body)) as palomma,
+    ):
+        invoice = await palomma.invoices.get("abc")
+    assert invoice.description == "x" * 2000
+
+
+class KeepAliveServer:
+    """Answers every request with the invoice, keeping connections open; counts connections and requests."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.requests = 0
+        self.answer = OK_HEAD + b"Content-Length: %d\r\n\r\n%s" % (len(INVOICE), INVOICE)
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        while await reader.readuntil(b"\r\n\r\n"):
+            self.requests += 1
+            writer.write(self.answer)
+            await writer.drain()
+
+
+async def test_sequential_calls_reuse_one_kept_alive_connection(backend: str) -> None:
+    server = KeepAliveServer()
+    async with serving(server.handle) as url, client(url, backend) as palomma:
+        for _ in range(10):
+            await palomma.invoices.get("abc")
+    assert (server.connections, server.requests) == (1, 10)
+
+
+async def test_calls_cancelled_mid_connect_lose_no_pool_slot(backend: str) -> None:
+    """Rounds of cancelled connects, then twice the pool's size of concurrent calls, all answered."""
+    pool_size = DEFAULT_CONNECTION_LIMITS.max_connections
+    assert pool_size is not None
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    # A full accept queue, never accepted: the kernel drops further SYNs, so
+    # every new connect hangs mid-handshake until it is cancelled.
+    listener.listen(1)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
+    fillers = [socket.create_connection(listener.getsockname(), timeout=5) for _ in range(2)]
+    server = KeepAliveServer()
+    loop = asyncio.get_running_loop()
+
+    async with client(url, backend, timeout=5.0) as palomma:
+        for _ in range(5):
+            calls = [asyncio.wait_for(palomma.invoices.get("abc"), timeout=0.1) for _ in range(250)]
+            outcomes = await asyncio.gather(*calls, return_exceptions=True)
+            assert all(isinstance(outcome, TimeoutError) for outcome in outcomes)
+        assert server.requests == 0
+
+        for filler in fillers:
+            filler.close()
+        async with serving(server.handle, sock=listener):
+            started = loop.time()
+            invoices = await asyncio.gather(*(palomma.invoices.get(f"inv{number}") for number in range(2 * pool_size)))
+            elapsed = loop.time() - started
+
+    assert len(invoices) == 2 * pool_size
+    assert all(invoice.id == created_invoice()["id"] for invoice in invoices)
+    assert server.requests == 2 * pool_size
+    assert elapsed < 5.0  # the pool timeout: a lost slot would have made some call wait it out
