@@ -15,11 +15,13 @@ import tracemalloc
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
+import httpx2
 import pytest
 
 from palomma_client import (
     DEFAULT_CONNECTION_LIMITS,
     DEFAULT_MAX_RESPONSE_BYTES,
+    APIConnectionError,
     APITimeoutError,
     PalommaClient,
     ResponseTooLargeError,
@@ -253,3 +255,44 @@ async def test_calls_cancelled_mid_connect_lose_no_pool_slot(backend: str) -> No
     assert all(invoice.id == created_invoice()["id"] for invoice in invoices)
     assert server.requests == 2 * pool_size
     assert elapsed < 5.0  # the pool timeout: a lost slot would have made some call wait it out
+
+
+async def test_a_refused_connection_is_a_connection_error_that_never_reached_the_server(backend: str) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{closed.getsockname()[1]}/v1"
+    async with client(url, backend) as palomma:
+        with pytest.raises(APIConnectionError) as caught:
+            await palomma.invoices.get("abc")
+
+    assert type(caught.value) is APIConnectionError
+    assert not caught.value.may_have_reached_server
+    assert isinstance(caught.value.__cause__, httpx2.ConnectError)
+    assert caught.value.request.url.path == "/v1/invoices/abc"
+
+
+@pytest.mark.parametrize("bypassed", [False, True], ids=["proxied", "no_proxy"])
+async def test_the_proxy_named_by_the_environment_is_used_unless_no_proxy_says_otherwise(
+    backend: str, bypassed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy, direct = KeepAliveServer(), KeepAliveServer()
+    targets: list[bytes] = []
+
+    async def forward(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        proxy.connections += 1
+        while head := await reader.readuntil(b"\r\n\r\n"):
+            targets.append(head.split(b" ", 2)[1])
+            writer.write(proxy.answer)
+            await writer.drain()
+
+    async with serving(forward) as proxy_url, serving(direct.handle) as url:
+        monkeypatch.setenv("HTTP_PROXY", proxy_url.removesuffix("/v1"))
+        if bypassed:
+            monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        async with client(url, backend) as palomma:
+            await palomma.invoices.get("abc")
+
+    if bypassed:
+        assert (targets, direct.requests) == ([], 1)
+    else:
+        assert (targets, direct.requests) == ([f"{url}/invoices/abc".encode()], 0)

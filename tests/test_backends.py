@@ -1,0 +1,57 @@
+"""Choosing a backend: ``backend=`` is checked, and aiohttp is imported only when it is asked for."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import httpx2
+import pytest
+
+from palomma_client import InvalidParameterError, PalommaClient
+from tests.support import API_KEY
+
+pytestmark = pytest.mark.usefixtures("clean_environment")
+
+
+@pytest.mark.parametrize("name", ["requests", "AIOHTTP", "", None, 1])
+def test_an_unknown_backend_is_refused_naming_the_choices(name: object) -> None:
+    with pytest.raises(InvalidParameterError, match="must be 'httpx' or 'aiohttp'") as caught:
+        PalommaClient(api_key=API_KEY, backend=name)  # type: ignore[arg-type]
+    assert caught.value.parameter == "backend"
+    assert isinstance(caught.value, ValueError)
+
+
+def test_httpx2_options_cannot_go_to_the_aiohttp_backend() -> None:
+    transport = httpx2.MockTransport(lambda request: httpx2.Response(200))
+    with pytest.raises(InvalidParameterError, match="backend='aiohttp'") as with_transport:
+        PalommaClient(api_key=API_KEY, backend="aiohttp", transport=transport)
+    with pytest.raises(InvalidParameterError, match="backend='aiohttp'") as with_client:
+        PalommaClient(api_key=API_KEY, backend="aiohttp", http_client=httpx2.AsyncClient(transport=transport))
+    assert with_transport.value.parameter == "transport"
+    assert with_client.value.parameter == "http_client"
+
+
+def test_a_missing_aiohttp_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(sys.modules, "palomma_client._aiohttp_backend", raising=False)
+    monkeypatch.setitem(sys.modules, "aiohttp", None)  # what an uninstalled package looks like to import
+    with pytest.raises(InvalidParameterError, match=r"pip install 'palomma-client\[aiohttp\]'") as caught:
+        PalommaClient(api_key=API_KEY, backend="aiohttp")
+    assert caught.value.parameter == "backend"
+
+
+def test_importing_and_using_the_sdk_on_httpx2_never_imports_aiohttp() -> None:
+    program = (
+        "import asyncio, sys, httpx2, palomma_client\n"
+        "t = httpx2.MockTransport(lambda r: httpx2.Response(404, json={'error': 'Invoice not found'}))\n"
+        "async def main():\n"
+        "    async with palomma_client.PalommaClient(api_key='sk_test_1', transport=t, max_retries=0) as p:\n"
+        "        try:\n"
+        "            await p.invoices.get('x')\n"
+        "        except palomma_client.NotFoundError:\n"
+        "            pass\n"
+        "asyncio.run(main())\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('aiohttp', 'yarl', 'multidict')))\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert completed.stdout.strip() == "[]"
