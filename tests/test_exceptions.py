@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tracemalloc
 
 import httpx2
 import pytest
@@ -24,6 +25,7 @@ from palomma_client import (
     PermissionDeniedError,
     RateLimitError,
 )
+from palomma_client._exceptions import body_excerpt
 from tests.support import RecordingAPI, created_invoice
 
 STATUS_CLASSES = [
@@ -151,3 +153,25 @@ def test_the_hierarchy_matches_the_documented_tree() -> None:
         assert issubclass(error_class, APIStatusError)
     assert NotFoundError.__module__ == "palomma_client"
     assert palomma_client.NotFoundError is NotFoundError
+
+
+async def test_a_huge_error_page_is_quoted_by_its_first_characters_only(
+    palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    api.queue(httpx2.Response(502, content=b"<html>" + b"x" * 6_000_000, headers={"content-type": "text/html"}))
+    with pytest.raises(InternalServerError) as caught:
+        await palomma.with_options(max_retries=0).invoices.get("abc")
+    assert str(caught.value).startswith("502 Bad Gateway: response body is not JSON: '<html>xxx")
+    assert len(str(caught.value)) < 300
+
+
+def test_an_excerpt_decodes_no_more_of_the_body_than_it_shows() -> None:
+    body = "ñ".encode() * 4_000_000  # 8 MB of two-byte characters
+    tracemalloc.start()
+    try:
+        excerpt = body_excerpt(body)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert excerpt == repr("ñ" * 200 + "...")
+    assert peak < 64 * 1024
