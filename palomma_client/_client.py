@@ -25,7 +25,7 @@ from palomma_client._exceptions import InvalidParameterError
 from palomma_client._generated.api import GeneratedResources
 from palomma_client._generated.version import __version__
 from palomma_client._http import ACCEPTED_ENCODINGS, Backend
-from palomma_client._httpx_backend import HttpxBackend, PoolGate
+from palomma_client._httpx_backend import HttpxBackend
 from palomma_client._policies import OPERATION_POLICIES
 from palomma_client._request import ApiRequest
 from palomma_client._resource import request_options
@@ -165,10 +165,7 @@ class PalommaClient(GeneratedResources):
             http = httpx2.AsyncClient(
                 timeout=chosen_timeout, limits=DEFAULT_CONNECTION_LIMITS, transport=transport, headers=headers
             )
-            # Only the network pool created here has limits we know; a transport
-            # passed in (a mock, an ASGI app) is left as it is.
-            gate = PoolGate(DEFAULT_CONNECTION_LIMITS.max_connections or 0) if transport is None else None
-            sender = HttpxBackend(http, owns_http=True, gate=gate)
+            sender = HttpxBackend(http, owns_http=True)
             pool_timeout = http.timeout
         else:
             sender = HttpxBackend(http_client, owns_http=False)

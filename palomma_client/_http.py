@@ -131,12 +131,13 @@ def _pool_timeout(timeout: float | httpx2.Timeout | None, pool: Pool) -> float |
 class PoolGate:
     """Lets at most as many requests into the pool as it has connections; the rest wait here.
 
-    httpcore's pool scans every queued request against every connection on
-    each event, so a burst of 1,000 calls queued at a new pool of 100
-    connections spends seconds of CPU on bookkeeping alone. Waiting here
-    keeps that queue short, and gives both backends one wait with one bound:
-    a wait longer than the pool timeout fails with ``httpx2.PoolTimeout``, as
-    httpx's own pool wait does.
+    aiohttp bounds the wait for a free connection only together with
+    connecting (its ``connect`` timeout). Waiting here instead gives the
+    aiohttp backend httpx's ``pool`` timeout: a wait longer than that fails
+    with ``httpx2.PoolTimeout``, as the wait in an httpx2 pool does. (The
+    httpx2 backend has no gate: httpcore2's pool serves a burst of queued
+    requests in linear time, and a gate in front of it left connections idle,
+    each probed on every pass, which made a burst of 1,000 calls twice as slow.)
     """
 
     __slots__ = ("_limit", "_loop", "_semaphore")

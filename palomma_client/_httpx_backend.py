@@ -1,4 +1,4 @@
-"""The default backend: an ``httpx2.AsyncClient``, its pool, and a gate in front of it."""
+"""The default backend: an ``httpx2.AsyncClient`` and its pool."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import asyncio
 import httpx2
 
 from palomma_client._exceptions import APIConnectionError, APITimeoutError, ClientClosedError, ResponseTooLargeError
-from palomma_client._http import BodyReader, HTTPRequest, HTTPResponse, PoolGate
+from palomma_client._http import BodyReader, HTTPRequest, HTTPResponse
 
-__all__ = ["HttpxBackend", "PoolGate"]
+__all__ = ["HttpxBackend"]
 
 # These never carried a request to the server: no connection was made, or
 # none was free in the pool. Any other transport failure may have delivered
@@ -35,12 +35,11 @@ async def _read_body(response: httpx2.Response, request: HTTPRequest, limit: int
 class HttpxBackend:
     """Sends through an ``httpx2.AsyncClient``: one the SDK created and owns, or one of the caller's."""
 
-    __slots__ = ("_closed", "gate", "http", "owns_http")
+    __slots__ = ("_closed", "http", "owns_http")
 
-    def __init__(self, http: httpx2.AsyncClient, *, owns_http: bool, gate: PoolGate | None = None) -> None:
+    def __init__(self, http: httpx2.AsyncClient, *, owns_http: bool) -> None:
         self.http = http
         self.owns_http = owns_http
-        self.gate = gate
         self._closed = False
 
     @property
@@ -56,12 +55,9 @@ class HttpxBackend:
         if self.is_closed:
             raise ClientClosedError("this PalommaClient was closed; open a new one to send requests")
         http = self.http
-        place: asyncio.Semaphore | None = None
         sent: httpx2.Request | None = None
         try:
             async with asyncio.timeout(deadline):
-                if self.gate is not None:
-                    place = await self.gate.enter(request.timeout, http)
                 sent = http.build_request(
                     request.method,
                     request.url,
@@ -91,7 +87,4 @@ class HttpxBackend:
             if http.is_closed:
                 raise ClientClosedError("this PalommaClient's HTTP client was closed") from error
             raise
-        finally:
-            if place is not None:
-                place.release()
         return HTTPResponse(response.status_code, response.headers, content, request, sent.headers)
