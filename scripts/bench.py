@@ -1,4 +1,4 @@
-"""Measure the SDK against the floor of a hand-written httpx2 call: what ``make bench`` runs.
+"""Measure the SDK on each backend against the floor of a hand-written call: what ``make bench`` runs.
 
     python scripts/bench.py [--output bench-results.json] [--quick]
 
@@ -6,17 +6,21 @@ A canned server (``scripts/bench_server.py``) runs in another process on
 127.0.0.1 and answers with bytes built from the spec's examples, so the
 server costs little and what differs between the contenders is the client:
 
-- ``httpx2``: ``httpx2.AsyncClient.get`` and ``json.loads``, the floor;
+- ``httpx2``: ``httpx2.AsyncClient.get`` and ``json.loads``, the httpx2 floor;
 - ``generated``: the generated ``build_request`` and ``parse_response`` of
   the operation around a raw ``httpx2`` call: the SDK without its policy layer;
-- ``palomma``: ``PalommaClient``, as users call it.
+- ``palomma``: ``PalommaClient``, as users call it, on the httpx2 backend;
+- ``aiohttp``: ``aiohttp.ClientSession.get``, ``read`` and ``json.loads``, the aiohttp floor;
+- ``palomma_aiohttp``: ``PalommaClient(backend="aiohttp")``.
 
 Machines are shared and noisy, so each scenario runs its contenders
 interleaved, round after round (concurrency in blocks, see
-``bench_concurrency``), and every figure is also given as a ratio to the
-floor measured in the same round; the targets are judged on the median of
-those ratios. The table goes to stdout and everything, samples included, to
-the JSON file.
+``bench_concurrency``), and every figure is also given as a ratio to its
+own floor (raw httpx2 for the httpx2 backend, raw aiohttp for the aiohttp
+backend) and to raw aiohttp, each measured in the same round; the targets are
+judged on the median of those ratios. The table goes to stdout and
+everything, samples included, to the JSON file: ``scenarios`` holds the
+httpx2 contenders, ``aiohttp_scenarios`` the aiohttp ones.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx2
 
 import palomma_client
@@ -59,6 +64,10 @@ SERVER_START_DEADLINE = 20.0
 FLOOR = "httpx2"
 GENERATED = "generated"
 PALOMMA = "palomma"
+AIOHTTP = "aiohttp"
+PALOMMA_AIOHTTP = "palomma_aiohttp"
+HTTPX_CONTENDERS = (FLOOR, GENERATED, PALOMMA)
+AIOHTTP_CONTENDERS = (AIOHTTP, PALOMMA_AIOHTTP)
 MB = 1024 * 1024
 
 Call = Callable[[], Awaitable[object]]
@@ -113,7 +122,11 @@ class Target:
 
 TARGETS = (
     Target("get", PALOMMA, FLOOR, 1.10, "invoices.get at most 1.10x raw httpx2"),
+    Target("get", PALOMMA_AIOHTTP, AIOHTTP, 1.20, "invoices.get on aiohttp at most 1.20x raw aiohttp"),
     Target("list_page", PALOMMA, FLOOR, 1.35, "a 100-invoice page at most 1.35x raw httpx2"),
+    Target("list_page", PALOMMA_AIOHTTP, AIOHTTP, 1.45, "a 100-invoice page on aiohttp at most 1.45x raw aiohttp"),
+    Target("concurrency", PALOMMA, FLOOR, 1.10, "warm burst of 1,000 gets at most 1.10x raw httpx2"),
+    Target("concurrency", PALOMMA_AIOHTTP, AIOHTTP, 1.60, "warm burst on aiohttp at most 1.60x raw aiohttp"),
     Target("get", PALOMMA, GENERATED, 1.05, "client layer at most 1.05x the generated function (get)"),
     Target("list_page", PALOMMA, GENERATED, 1.05, "client layer at most 1.05x the generated function (page)"),
 )
@@ -149,18 +162,23 @@ class Scenario:
     def ratios(self, variant: str, reference: str = FLOOR) -> list[float]:
         return [mine / theirs for mine, theirs in zip(self.samples[variant], self.samples[reference], strict=True)]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, names: tuple[str, ...] = HTTPX_CONTENDERS, floor: str = FLOOR) -> dict[str, Any]:
+        """The contenders ``names`` (those measured), each with its ratio to ``floor`` and to raw aiohttp."""
         variants: dict[str, Any] = {}
-        for name, values in self.samples.items():
+        for name in names:
+            values = self.samples.get(name)
+            if values is None:
+                continue
             variants[name] = {
                 "label": self.labels[name],
                 "seconds_per_operation": _summary(values),
                 "operations_per_second": statistics.median(1 / value for value in values),
                 "items_per_second": statistics.median(self.items_per_operation / value for value in values),
-                "ratio_to_floor": _summary(self.ratios(name)),
+                "ratio_to_floor": _summary(self.ratios(name, floor)),
+                "ratio_to_aiohttp": _summary(self.ratios(name, AIOHTTP)) if AIOHTTP in self.samples else None,
                 "samples_seconds": values,
             }
-        return {"title": self.title, "operation": self.operation, "variants": variants}
+        return {"title": self.title, "operation": self.operation, "floor": floor, "variants": variants}
 
 
 # The server ----------------------------------------------------------------
@@ -221,14 +239,28 @@ class Contenders:
         self.invoice_url = f"{api}/invoices/{INVOICE_ID}"
         self.list_url = f"{api}/invoices?limit={PAGE_SIZE}"
         self.palomma = PalommaClient(api_key=API_KEY, base_url=api)
+        self.palomma_aiohttp = PalommaClient(api_key=API_KEY, base_url=api, backend="aiohttp")
         self.api = api
         self.http = httpx2.AsyncClient(
             timeout=DEFAULT_TIMEOUT, limits=DEFAULT_CONNECTION_LIMITS, headers={"Authorization": f"Bearer {API_KEY}"}
         )
+        # What an aiohttp user writes with the same pool and timeouts: a session made in the running loop.
+        self.aiohttp = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(
+                limit=DEFAULT_CONNECTION_LIMITS.max_connections or 0,
+                keepalive_timeout=DEFAULT_CONNECTION_LIMITS.keepalive_expiry,
+            ),
+            headers={"Authorization": f"Bearer {API_KEY}"},
+            timeout=aiohttp.ClientTimeout(
+                total=None, sock_connect=DEFAULT_TIMEOUT.connect, sock_read=DEFAULT_TIMEOUT.read
+            ),
+        )
 
     async def aclose(self) -> None:
         await self.palomma.close()
+        await self.palomma_aiohttp.close()
         await self.http.aclose()
+        await self.aiohttp.close()
 
     # One invoice.
     async def palomma_get(self) -> object:
@@ -243,6 +275,15 @@ class Contenders:
     async def httpx_get(self) -> object:
         return json.loads((await self.http.get(self.invoice_url)).content)
 
+    async def palomma_aiohttp_get(self) -> object:
+        return await self.palomma_aiohttp.invoices.get(INVOICE_ID)
+
+    # Reading the body whole hands the connection back to the pool: the
+    # shortest correct aiohttp call, shorter than ``async with`` around it.
+    async def aiohttp_get(self) -> object:
+        response = await self.aiohttp.get(self.invoice_url)
+        return json.loads(await response.read())
+
     # One page of 100 invoices.
     async def palomma_page(self) -> object:
         return await self.palomma.invoices.list(limit=PAGE_SIZE, max_items=PAGE_SIZE).to_list()
@@ -255,10 +296,24 @@ class Contenders:
     async def httpx_page(self) -> object:
         return json.loads((await self.http.get(self.list_url)).content)
 
+    async def palomma_aiohttp_page(self) -> object:
+        return await self.palomma_aiohttp.invoices.list(limit=PAGE_SIZE, max_items=PAGE_SIZE).to_list()
+
+    async def aiohttp_page(self) -> object:
+        response = await self.aiohttp.get(self.list_url)
+        return json.loads(await response.read())
+
     # Every invoice of every page.
     async def palomma_pager(self, max_items: int | None = None) -> int:
+        return await self._pager(self.palomma, max_items)
+
+    async def palomma_aiohttp_pager(self, max_items: int | None = None) -> int:
+        return await self._pager(self.palomma_aiohttp, max_items)
+
+    @staticmethod
+    async def _pager(palomma: PalommaClient, max_items: int | None) -> int:
         count = 0
-        async for invoice in self.palomma.invoices.list(limit=PAGE_SIZE, max_items=max_items):
+        async for invoice in palomma.invoices.list(limit=PAGE_SIZE, max_items=max_items):
             count += isinstance(invoice, Invoice)
         return count
 
@@ -267,6 +322,18 @@ class Contenders:
         url = self.list_url
         while True:
             body = json.loads((await self.http.get(url)).content)
+            for item in body["items"]:
+                count += isinstance(item, dict)
+            if body["cursor"] is None:
+                return count
+            url = f"{self.list_url}&cursor={body['cursor']}"
+
+    async def aiohttp_pager(self) -> int:
+        count = 0
+        url = self.list_url
+        while True:
+            response = await self.aiohttp.get(url)
+            body = json.loads(await response.read())
             for item in body["items"]:
                 count += isinstance(item, dict)
             if body["cursor"] is None:
@@ -348,7 +415,13 @@ async def _interleaved(
 
 async def bench_get(contenders: Contenders, config: BenchConfig) -> Scenario:
     samples = await _interleaved(
-        {FLOOR: contenders.httpx_get, GENERATED: contenders.generated_get, PALOMMA: contenders.palomma_get},
+        {
+            FLOOR: contenders.httpx_get,
+            GENERATED: contenders.generated_get,
+            PALOMMA: contenders.palomma_get,
+            AIOHTTP: contenders.aiohttp_get,
+            PALOMMA_AIOHTTP: contenders.palomma_aiohttp_get,
+        },
         rounds=config.rounds,
         count=config.get_calls,
         check=_check_invoice,
@@ -357,13 +430,21 @@ async def bench_get(contenders: Contenders, config: BenchConfig) -> Scenario:
         FLOOR: "httpx2 get + json.loads",
         GENERATED: "generated build_request + parse_response (get)",
         PALOMMA: "palomma.invoices.get",
+        AIOHTTP: "aiohttp get + read + json.loads",
+        PALOMMA_AIOHTTP: "palomma.invoices.get, backend=aiohttp",
     }
     return Scenario("get", "get one invoice", labels, samples, "call")
 
 
 async def bench_list_page(contenders: Contenders, config: BenchConfig) -> Scenario:
     samples = await _interleaved(
-        {FLOOR: contenders.httpx_page, GENERATED: contenders.generated_page, PALOMMA: contenders.palomma_page},
+        {
+            FLOOR: contenders.httpx_page,
+            GENERATED: contenders.generated_page,
+            PALOMMA: contenders.palomma_page,
+            AIOHTTP: contenders.aiohttp_page,
+            PALOMMA_AIOHTTP: contenders.palomma_aiohttp_page,
+        },
         rounds=config.rounds,
         count=config.page_calls,
         check=_check_page,
@@ -372,6 +453,8 @@ async def bench_list_page(contenders: Contenders, config: BenchConfig) -> Scenar
         FLOOR: "httpx2 get + json.loads",
         GENERATED: "generated build_request + parse_response (page)",
         PALOMMA: "palomma.invoices.list(...).to_list()",
+        AIOHTTP: "aiohttp get + read + json.loads",
+        PALOMMA_AIOHTTP: "palomma.invoices.list(...).to_list(), backend=aiohttp",
     }
     return Scenario("list_page", "one page of 100 invoices", labels, samples, "page", PAGE_SIZE)
 
@@ -384,20 +467,30 @@ async def bench_pager(contenders: Contenders, config: BenchConfig) -> Scenario:
             raise BenchError(f"{variant}: iterated {result!r} invoices instead of {expected}")
 
     samples = await _interleaved(
-        {FLOOR: contenders.httpx_pager, PALOMMA: contenders.palomma_pager},
+        {
+            FLOOR: contenders.httpx_pager,
+            PALOMMA: contenders.palomma_pager,
+            AIOHTTP: contenders.aiohttp_pager,
+            PALOMMA_AIOHTTP: contenders.palomma_aiohttp_pager,
+        },
         rounds=config.pager_rounds,
         count=1,
         check=check,
     )
-    labels = {FLOOR: "httpx2 get + json.loads, cursor loop", PALOMMA: "async for over palomma.invoices.list"}
+    labels = {
+        FLOOR: "httpx2 get + json.loads, cursor loop",
+        PALOMMA: "async for over palomma.invoices.list",
+        AIOHTTP: "aiohttp get + read + json.loads, cursor loop",
+        PALOMMA_AIOHTTP: "async for over palomma.invoices.list, aiohttp",
+    }
     title = f"pager: {expected:,} invoices ({config.pages:,} pages of {PAGE_SIZE})"
     return Scenario("pager", title, labels, samples, "list", expected)
 
 
-async def bench_pager_memory(contenders: Contenders, config: BenchConfig) -> dict[str, Any]:
+async def bench_pager_memory(pager: Callable[[int | None], Awaitable[int]], config: BenchConfig) -> dict[str, Any]:
     """Peak traced memory while iterating the whole list, against iterating its first few pages."""
     small, large = config.small_pager_items, config.pages * PAGE_SIZE
-    await contenders.palomma_pager(max_items=small)  # warm up outside the trace
+    await pager(small)  # warm up outside the trace
     peaks: dict[int, float] = {}
     gc.collect()
     tracemalloc.start()
@@ -406,7 +499,7 @@ async def bench_pager_memory(contenders: Contenders, config: BenchConfig) -> dic
             gc.collect()
             tracemalloc.reset_peak()
             baseline = tracemalloc.get_traced_memory()[0]
-            counted = await contenders.palomma_pager(max_items=None if items == large else items)
+            counted = await pager(None if items == large else items)
             if counted != items:
                 raise BenchError(f"memory run iterated {counted} invoices instead of {items}")
             peaks[items] = (tracemalloc.get_traced_memory()[1] - baseline) / MB
@@ -425,7 +518,7 @@ async def bench_pager_memory(contenders: Contenders, config: BenchConfig) -> dic
 
 
 async def bench_concurrency(server_url: str, config: BenchConfig) -> list[Scenario]:
-    """Bursts of concurrent gets, each contender on new clients of its own, in blocks ordered floor, SDK, SDK, floor.
+    """Bursts of concurrent gets, each contender on new clients of its own, in blocks: floors outside, SDKs inside.
 
     A block's first burst meets a cold pool (every connection is opened
     during the burst); the bursts after it reuse the pool. A block keeps one
@@ -433,8 +526,9 @@ async def bench_concurrency(server_url: str, config: BenchConfig) -> list[Scenar
     keep-alive expiry) while the other contender works would be cold again.
     """
     calls = config.concurrency
-    cold: dict[str, list[float]] = {FLOOR: [], PALOMMA: []}
-    warm: dict[str, list[float]] = {FLOOR: [], PALOMMA: []}
+    order = (FLOOR, AIOHTTP, PALOMMA, PALOMMA_AIOHTTP, PALOMMA_AIOHTTP, PALOMMA, AIOHTTP, FLOOR)
+    cold: dict[str, list[float]] = {name: [] for name in order}
+    warm: dict[str, list[float]] = {name: [] for name in order}
 
     def check(variant: str, result: object) -> None:
         assert isinstance(result, list)
@@ -446,9 +540,14 @@ async def bench_concurrency(server_url: str, config: BenchConfig) -> list[Scenar
         for outcome in result:
             _check_invoice(variant, outcome)
 
-    for name in (FLOOR, PALOMMA, PALOMMA, FLOOR):
+    for name in order:
         contenders = Contenders(server_url)
-        call = contenders.httpx_get if name == FLOOR else contenders.palomma_get
+        call = {
+            FLOOR: contenders.httpx_get,
+            PALOMMA: contenders.palomma_get,
+            AIOHTTP: contenders.aiohttp_get,
+            PALOMMA_AIOHTTP: contenders.palomma_aiohttp_get,
+        }[name]
 
         async def burst(call: Call = call) -> object:
             return await asyncio.gather(*(call() for _ in range(calls)), return_exceptions=True)
@@ -460,7 +559,12 @@ async def bench_concurrency(server_url: str, config: BenchConfig) -> list[Scenar
                 (warm if number else cold)[name].append(seconds)
         finally:
             await contenders.aclose()
-    labels = {FLOOR: "httpx2 get + json.loads", PALOMMA: "palomma.invoices.get"}
+    labels = {
+        FLOOR: "httpx2 get + json.loads",
+        PALOMMA: "palomma.invoices.get",
+        AIOHTTP: "aiohttp get + read + json.loads",
+        PALOMMA_AIOHTTP: "palomma.invoices.get, backend=aiohttp",
+    }
     title = f"{calls:,} concurrent gets"
     return [
         Scenario("concurrency_cold", f"{title}, new client (cold pool)", labels, cold, "burst", calls),
@@ -517,7 +621,8 @@ async def run_bench(server_url: str, config: BenchConfig, progress: Callable[[st
         progress(f"pager over {config.pages * PAGE_SIZE:,} invoices")
         scenarios.append(await bench_pager(contenders, config))
         progress("pager memory")
-        memory = await bench_pager_memory(contenders, config)
+        memory = await bench_pager_memory(contenders.palomma_pager, config)
+        aiohttp_memory = await bench_pager_memory(contenders.palomma_aiohttp_pager, config)
         invoice_body = (await contenders.http.get(contenders.invoice_url)).content
         page_body = (await contenders.http.get(contenders.list_url)).content
     finally:
@@ -541,12 +646,19 @@ async def run_bench(server_url: str, config: BenchConfig, progress: Callable[[st
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
             "httpx2": httpx2.__version__,
+            "aiohttp": aiohttp.__version__,
             "palomma_client": palomma_client.__version__,
             "sniffio_installed": importlib.util.find_spec("sniffio") is not None,
         },
         "config": dataclasses.asdict(config),
         "scenarios": {scenario.key: scenario.to_json() for scenario in scenarios},
+        "aiohttp_scenarios": {
+            scenario.key: scenario.to_json(AIOHTTP_CONTENDERS, AIOHTTP)
+            for scenario in scenarios
+            if AIOHTTP in scenario.samples
+        },
         "pager_memory": memory,
+        "aiohttp_pager_memory": aiohttp_memory,
         "targets": targets,
     }
 
@@ -568,37 +680,48 @@ def _rate(per_second: float) -> str:
 
 
 def format_table(results: dict[str, Any]) -> str:
-    """The results as a plain-text table (also valid inside a Markdown code block)."""
+    """The results as a plain-text table (also valid inside a Markdown code block).
+
+    Each scenario lists the httpx2 contenders, then the aiohttp ones; ``x floor``
+    is the ratio to the contender's own floor (raw httpx2, or raw aiohttp), and
+    ``x aiohttp`` the ratio to raw aiohttp.
+    """
     environment = results["environment"]
     config = results["config"]
     lines = [
         f"palomma-client {environment['palomma_client']} on {environment['implementation']} "
-        f"{environment['python']}, httpx2 {environment['httpx2']}, {environment['cpus']} CPUs; "
-        f"{config['rounds']} rounds (pager {config['pager_rounds']}; concurrency: 4 blocks of a cold burst and "
-        f"{config['concurrency_warm_bursts']} warm)",
+        f"{environment['python']}, httpx2 {environment['httpx2']}, aiohttp {environment['aiohttp']}, "
+        f"{environment['cpus']} CPUs; {config['rounds']} rounds (pager {config['pager_rounds']}; concurrency: "
+        f"8 blocks of a cold burst and {config['concurrency_warm_bursts']} warm)",
         "",
-        f"{'scenario / contender':<46} {'median':>10} {'IQR':>21} {'invoices/s':>10} {'x floor':>6} {'(IQR)':>12}",
+        f"{'scenario / contender':<54} {'median':>10} {'invoices/s':>10} {'x floor':>7} {'(IQR)':>11} {'x aiohttp':>9}",
     ]
-    for scenario in results["scenarios"].values():
+    aiohttp_scenarios = results.get("aiohttp_scenarios", {})
+    for key, scenario in results["scenarios"].items():
         lines.append(f"{scenario['title']} (per {scenario['operation']})")
-        for variant in scenario["variants"].values():
+        variants = list(scenario["variants"].values())
+        variants += list(aiohttp_scenarios.get(key, {}).get("variants", {}).values())
+        for variant in variants:
             seconds = variant["seconds_per_operation"]
             ratio = variant["ratio_to_floor"]
-            spread = f"{_time(seconds['p25'])}-{_time(seconds['p75'])}"
-            ratio_spread = f"({ratio['p25']:.2f}-{ratio['p75']:.2f})"
+            to_aiohttp = variant.get("ratio_to_aiohttp")
+            spread = f"({ratio['p25']:.2f}-{ratio['p75']:.2f})"
+            against_aiohttp = f"{to_aiohttp['median']:.2f}" if to_aiohttp else ""
             lines.append(
-                f"  {variant['label']:<44} {_time(seconds['median']):>10} {spread:>21} "
-                f"{_rate(variant['items_per_second']):>10} {ratio['median']:>6.2f} {ratio_spread:>12}"
+                f"  {variant['label']:<52} {_time(seconds['median']):>10} {_rate(variant['items_per_second']):>10} "
+                f"{ratio['median']:>7.2f} {spread:>11} {against_aiohttp:>9}"
             )
-    memory = results["pager_memory"]
-    lines += [
-        "",
-        f"pager peak memory (tracemalloc): {memory['large_items']:,} invoices {memory['large_peak_mb']:.2f} MB, "
-        f"{memory['small_items']:,} invoices {memory['small_peak_mb']:.2f} MB, "
-        f"difference {memory['difference_mb']:+.2f} MB",
-        "",
-        "targets (median of per-round ratios):",
-    ]
+    lines.append("")
+    memories = [("httpx2", results["pager_memory"])]
+    if "aiohttp_pager_memory" in results:
+        memories.append(("aiohttp", results["aiohttp_pager_memory"]))
+    for backend, memory in memories:
+        lines.append(
+            f"pager peak memory (tracemalloc), {backend} backend: {memory['large_items']:,} invoices "
+            f"{memory['large_peak_mb']:.2f} MB, {memory['small_items']:,} invoices {memory['small_peak_mb']:.2f} MB, "
+            f"difference {memory['difference_mb']:+.2f} MB"
+        )
+    lines += ["", "targets (median of per-round ratios):"]
     for target in results["targets"]:
         verdict = "met" if target["met"] else "NOT MET"
         spread = target["spread"]
@@ -606,11 +729,10 @@ def format_table(results: dict[str, Any]) -> str:
             f"  {target['text']:<58} {target['median']:.3f} (IQR {spread['p25']:.3f}-{spread['p75']:.3f})"
             f" <= {target['limit']:.2f}  {verdict}"
         )
-    verdict = "met" if memory["met"] else "NOT MET"
-    lines.append(
-        f"  {'pager memory: 100x the invoices within ' + str(int(MEMORY_TARGET_MB)) + ' MB':<58} "
-        f"{memory['difference_mb']:+.3f} MB <= {MEMORY_TARGET_MB:.0f} MB  {verdict}"
-    )
+    for backend, memory in memories:
+        verdict = "met" if memory["met"] else "NOT MET"
+        text = f"pager memory ({backend}): 100x the invoices within {MEMORY_TARGET_MB:.0f} MB"
+        lines.append(f"  {text:<58} {memory['difference_mb']:+.3f} MB <= {MEMORY_TARGET_MB:.0f} MB  {verdict}")
     return "\n".join(lines)
 
 
