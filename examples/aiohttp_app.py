@@ -37,8 +37,11 @@ OPTIONAL_FIELDS = ("customer_name", "contract", "document_type")
 
 
 def client_from_environment() -> PalommaClient:
-    """Return the production client: key from ``PALOMMA_API_KEY``, environment from ``PALOMMA_ENVIRONMENT``."""
-    return PalommaClient()
+    """Return the production client: key from ``PALOMMA_API_KEY``, environment from ``PALOMMA_ENVIRONMENT``.
+
+    It sends through aiohttp, which the service runs on already, rather than a second HTTP library.
+    """
+    return PalommaClient(backend="aiohttp")
 
 
 # --- routes -------------------------------------------------------------------------------------
