@@ -34,6 +34,7 @@ import importlib.util
 import json
 import os
 import platform
+import random
 import select
 import socket
 import statistics
@@ -88,6 +89,7 @@ class BenchConfig:
     pager_rounds: int = 3
     small_pager_items: int = 1000
     concurrency: int = 1000
+    concurrency_rounds: int = 3
     concurrency_warm_bursts: int = 3
     parse_rounds: int = 15
     parse_invoices: int = 2000
@@ -102,6 +104,7 @@ QUICK = BenchConfig(
     pager_rounds=1,
     small_pager_items=100,
     concurrency=50,
+    concurrency_rounds=2,
     concurrency_warm_bursts=1,
     parse_rounds=2,
     parse_invoices=50,
@@ -387,22 +390,26 @@ async def _interleaved(
 ) -> dict[str, list[float]]:
     """Seconds per call of each variant, one sample per round.
 
-    Within a round the variants take turns call by call (their order rotating
-    from round to round), so that a burst of load from elsewhere on the
-    machine slows them all alike instead of whichever batch it lands in.
+    Within a round the variants take turns call by call, so that a burst of
+    load from elsewhere on the machine slows them all alike instead of
+    whichever batch it lands in. Their order is shuffled at every turn: on a
+    virtual machine a call's latency depends on what ran just before it (an
+    idle CPU takes a while to wake), which a fixed order would charge to
+    one contender.
     """
     names = list(variants)
     for name in names:  # warm up: connections, caches, first-call imports
         _, result = await _timed(variants[name], max(1, count // 4))
         check(name, result)
     samples: dict[str, list[float]] = {name: [] for name in names}
-    for round_number in range(rounds):
-        shift = round_number % len(names)
-        order = names[shift:] + names[:shift]
+    shuffler = random.Random(20260311)
+    order = list(names)
+    for _ in range(rounds):
         totals = dict.fromkeys(names, 0.0)
         results: dict[str, object] = {}
         gc.collect()
         for _ in range(count):
+            shuffler.shuffle(order)
             for name in order:
                 started = time.perf_counter()
                 results[name] = await variants[name]()
@@ -518,17 +525,20 @@ async def bench_pager_memory(pager: Callable[[int | None], Awaitable[int]], conf
 
 
 async def bench_concurrency(server_url: str, config: BenchConfig) -> list[Scenario]:
-    """Bursts of concurrent gets, each contender on new clients of its own, in blocks: floors outside, SDKs inside.
+    """Bursts of concurrent gets, each contender on a client of its own, taking turns burst by burst.
 
-    A block's first burst meets a cold pool (every connection is opened
-    during the burst); the bursts after it reuse the pool. A block keeps one
-    contender busy, because a pool left idle for five seconds (httpx2's
-    keep-alive expiry) while the other contender works would be cold again.
+    Each round makes new clients: their first burst meets a cold pool (every
+    connection is opened during the burst), the bursts after it reuse the
+    pool. The contenders take turns, in an order shuffled at every turn, so
+    that each warm burst is measured beside the others under the same load;
+    a turn of the other three lasts far less than the five seconds after
+    which an idle pool would be cold again (the keep-alive expiry).
     """
     calls = config.concurrency
-    order = (FLOOR, AIOHTTP, PALOMMA, PALOMMA_AIOHTTP, PALOMMA_AIOHTTP, PALOMMA, AIOHTTP, FLOOR)
-    cold: dict[str, list[float]] = {name: [] for name in order}
-    warm: dict[str, list[float]] = {name: [] for name in order}
+    names = [FLOOR, PALOMMA, AIOHTTP, PALOMMA_AIOHTTP]
+    cold: dict[str, list[float]] = {name: [] for name in names}
+    warm: dict[str, list[float]] = {name: [] for name in names}
+    shuffler = random.Random(20260312)
 
     def check(variant: str, result: object) -> None:
         assert isinstance(result, list)
@@ -540,23 +550,25 @@ async def bench_concurrency(server_url: str, config: BenchConfig) -> list[Scenar
         for outcome in result:
             _check_invoice(variant, outcome)
 
-    for name in order:
+    for _ in range(config.concurrency_rounds):
         contenders = Contenders(server_url)
-        call = {
+        calls_of = {
             FLOOR: contenders.httpx_get,
             PALOMMA: contenders.palomma_get,
             AIOHTTP: contenders.aiohttp_get,
             PALOMMA_AIOHTTP: contenders.palomma_aiohttp_get,
-        }[name]
-
-        async def burst(call: Call = call) -> object:
-            return await asyncio.gather(*(call() for _ in range(calls)), return_exceptions=True)
-
+        }
         try:
             for number in range(1 + config.concurrency_warm_bursts):
-                seconds, result = await _timed(burst, 1)
-                check(name, result)
-                (warm if number else cold)[name].append(seconds)
+                shuffler.shuffle(names)
+                for name in names:
+
+                    async def burst(call: Call = calls_of[name]) -> object:
+                        return await asyncio.gather(*(call() for _ in range(calls)), return_exceptions=True)
+
+                    seconds, result = await _timed(burst, 1)
+                    check(name, result)
+                    (warm if number else cold)[name].append(seconds)
         finally:
             await contenders.aclose()
     labels = {
@@ -691,8 +703,8 @@ def format_table(results: dict[str, Any]) -> str:
     lines = [
         f"palomma-client {environment['palomma_client']} on {environment['implementation']} "
         f"{environment['python']}, httpx2 {environment['httpx2']}, aiohttp {environment['aiohttp']}, "
-        f"{environment['cpus']} CPUs; {config['rounds']} rounds (pager {config['pager_rounds']}; concurrency: "
-        f"8 blocks of a cold burst and {config['concurrency_warm_bursts']} warm)",
+        f"{environment['cpus']} CPUs; {config['rounds']} rounds (pager {config['pager_rounds']}; concurrency "
+        f"{config['concurrency_rounds']}, each a cold burst and {config['concurrency_warm_bursts']} warm)",
         "",
         f"{'scenario / contender':<54} {'median':>10} {'invoices/s':>10} {'x floor':>7} {'(IQR)':>11} {'x aiohttp':>9}",
     ]
