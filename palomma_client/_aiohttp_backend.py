@@ -25,6 +25,7 @@ import aiohttp
 import httpx2
 from yarl import URL
 
+from palomma_client._deadline import Deadlines
 from palomma_client._exceptions import APIConnectionError, APITimeoutError, ClientClosedError
 from palomma_client._http import BodyReader, HTTPRequest, HTTPResponse, PoolGate
 
@@ -89,6 +90,7 @@ class AiohttpBackend:
     __slots__ = (
         "_base_url",
         "_closed",
+        "_deadlines",
         "_gate",
         "_headers",
         "_limits",
@@ -111,6 +113,7 @@ class AiohttpBackend:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._session: aiohttp.ClientSession | None = None
         self._closed = False
+        self._deadlines = Deadlines()
 
     @property
     def is_closed(self) -> bool:
@@ -168,7 +171,7 @@ class AiohttpBackend:
         place: asyncio.Semaphore | None = None
         entered = False
         try:
-            async with asyncio.timeout(deadline):
+            with self._deadlines.start(deadline):
                 if gate is not None:
                     place = await gate.enter(request.timeout, self)
                 entered = True

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx2
 
+from palomma_client._deadline import Deadlines
 from palomma_client._exceptions import APIConnectionError, APITimeoutError, ClientClosedError, ResponseTooLargeError
 from palomma_client._http import BodyReader, HTTPRequest, HTTPResponse
 
@@ -35,12 +34,13 @@ async def _read_body(response: httpx2.Response, request: HTTPRequest, limit: int
 class HttpxBackend:
     """Sends through an ``httpx2.AsyncClient``: one the SDK created and owns, or one of the caller's."""
 
-    __slots__ = ("_closed", "http", "owns_http")
+    __slots__ = ("_closed", "_deadlines", "http", "owns_http")
 
     def __init__(self, http: httpx2.AsyncClient, *, owns_http: bool) -> None:
         self.http = http
         self.owns_http = owns_http
         self._closed = False
+        self._deadlines = Deadlines()
 
     @property
     def is_closed(self) -> bool:
@@ -57,7 +57,7 @@ class HttpxBackend:
         http = self.http
         sent: httpx2.Request | None = None
         try:
-            async with asyncio.timeout(deadline):
+            with self._deadlines.start(deadline):
                 sent = http.build_request(
                     request.method,
                     request.url,
