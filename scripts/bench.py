@@ -11,6 +11,7 @@ server costs little and what differs between the contenders is the client:
   the operation around a raw ``httpx2`` call: the SDK without its policy layer;
 - ``palomma``: ``PalommaClient``, as users call it, on the httpx2 backend;
 - ``aiohttp``: ``aiohttp.ClientSession.get``, ``read`` and ``json.loads``, the aiohttp floor;
+- ``generated_aiohttp``: the same generated functions around a raw ``aiohttp`` call;
 - ``palomma_aiohttp``: ``PalommaClient(backend="aiohttp")``.
 
 Machines are shared and noisy, so each scenario runs its contenders
@@ -66,9 +67,10 @@ FLOOR = "httpx2"
 GENERATED = "generated"
 PALOMMA = "palomma"
 AIOHTTP = "aiohttp"
+GENERATED_AIOHTTP = "generated_aiohttp"
 PALOMMA_AIOHTTP = "palomma_aiohttp"
 HTTPX_CONTENDERS = (FLOOR, GENERATED, PALOMMA)
-AIOHTTP_CONTENDERS = (AIOHTTP, PALOMMA_AIOHTTP)
+AIOHTTP_CONTENDERS = (AIOHTTP, GENERATED_AIOHTTP, PALOMMA_AIOHTTP)
 MB = 1024 * 1024
 
 Call = Callable[[], Awaitable[object]]
@@ -287,6 +289,11 @@ class Contenders:
         response = await self.aiohttp.get(self.invoice_url)
         return json.loads(await response.read())
 
+    async def generated_aiohttp_get(self) -> object:
+        request = get_invoice.build_request(INVOICE_ID)
+        response = await self.aiohttp.get(self.api + request.path)
+        return get_invoice.parse_response(response.status, json.loads(await response.read()))
+
     # One page of 100 invoices.
     async def palomma_page(self) -> object:
         return await self.palomma.invoices.list(limit=PAGE_SIZE, max_items=PAGE_SIZE).to_list()
@@ -305,6 +312,11 @@ class Contenders:
     async def aiohttp_page(self) -> object:
         response = await self.aiohttp.get(self.list_url)
         return json.loads(await response.read())
+
+    async def generated_aiohttp_page(self) -> object:
+        request = list_invoices.build_request(limit=PAGE_SIZE)
+        response = await self.aiohttp.get(self.api + request.path, params=request.params)
+        return list_invoices.parse_response(response.status, json.loads(await response.read()))
 
     # Every invoice of every page.
     async def palomma_pager(self, max_items: int | None = None) -> int:
@@ -427,6 +439,7 @@ async def bench_get(contenders: Contenders, config: BenchConfig) -> Scenario:
             GENERATED: contenders.generated_get,
             PALOMMA: contenders.palomma_get,
             AIOHTTP: contenders.aiohttp_get,
+            GENERATED_AIOHTTP: contenders.generated_aiohttp_get,
             PALOMMA_AIOHTTP: contenders.palomma_aiohttp_get,
         },
         rounds=config.rounds,
@@ -438,6 +451,7 @@ async def bench_get(contenders: Contenders, config: BenchConfig) -> Scenario:
         GENERATED: "generated build_request + parse_response (get)",
         PALOMMA: "palomma.invoices.get",
         AIOHTTP: "aiohttp get + read + json.loads",
+        GENERATED_AIOHTTP: "generated build_request + parse_response, aiohttp",
         PALOMMA_AIOHTTP: "palomma.invoices.get, backend=aiohttp",
     }
     return Scenario("get", "get one invoice", labels, samples, "call")
@@ -450,6 +464,7 @@ async def bench_list_page(contenders: Contenders, config: BenchConfig) -> Scenar
             GENERATED: contenders.generated_page,
             PALOMMA: contenders.palomma_page,
             AIOHTTP: contenders.aiohttp_page,
+            GENERATED_AIOHTTP: contenders.generated_aiohttp_page,
             PALOMMA_AIOHTTP: contenders.palomma_aiohttp_page,
         },
         rounds=config.rounds,
@@ -461,6 +476,7 @@ async def bench_list_page(contenders: Contenders, config: BenchConfig) -> Scenar
         GENERATED: "generated build_request + parse_response (page)",
         PALOMMA: "palomma.invoices.list(...).to_list()",
         AIOHTTP: "aiohttp get + read + json.loads",
+        GENERATED_AIOHTTP: "generated build_request + parse_response, aiohttp",
         PALOMMA_AIOHTTP: "palomma.invoices.list(...).to_list(), backend=aiohttp",
     }
     return Scenario("list_page", "one page of 100 invoices", labels, samples, "page", PAGE_SIZE)
