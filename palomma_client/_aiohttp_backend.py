@@ -155,6 +155,7 @@ class AiohttpBackend:
             await self._abandon(session)
 
     async def send(self, request: HTTPRequest, *, deadline: float | None, max_response_bytes: int) -> HTTPResponse:
+        limit = max_response_bytes
         if self._closed:
             raise ClientClosedError("this PalommaClient was closed; open a new one to send requests")
         session = self._session
@@ -177,12 +178,19 @@ class AiohttpBackend:
                 entered = True
                 response = await session.request(request.method, URL(request.url, encoded=True), **options)
                 try:
-                    content = await _read_body(response, request, max_response_bytes)
+                    headers = response.headers
+                    encoding = headers.get("Content-Encoding", "")
+                    declared = headers.get("Content-Length")
+                    if not encoding and declared is not None and declared.isdigit() and int(declared) <= limit:
+                        # The parser stops at the declared length: reading it whole stays within the limit.
+                        content = await response.read()
+                    else:
+                        content = await _read_limited(response, encoding, declared, request, limit)
                 except BaseException:
                     # A half-read answer leaves the connection unusable: drop it rather than pool it.
                     response.close()
                     raise
-                response.release()
+                # Read to its end, the answer has handed its connection back to the pool already.
         except aiohttp.ClientError as error:
             sent = request.to_httpx()
             cause, may_have_reached_server = _as_httpx_error(error, sent)
@@ -202,11 +210,7 @@ class AiohttpBackend:
             if place is not None:
                 place.release()
         return HTTPResponse(
-            response.status,
-            httpx2.Headers(response.raw_headers),
-            content,
-            request,
-            _SentHeaders(response.request_info.headers),
+            response.status, response.raw_headers, content, request, _SentHeaders(response.request_info.headers)
         )
 
     async def _open_session(self) -> aiohttp.ClientSession:
@@ -245,13 +249,10 @@ class _SentHeaders(Mapping[str, str]):
         return len(self._headers)
 
 
-async def _read_body(response: aiohttp.ClientResponse, request: HTTPRequest, limit: int) -> bytes:
-    headers = response.headers
-    encoding = headers.get("Content-Encoding", "")
-    declared = headers.get("Content-Length")
-    if not encoding and declared is not None and declared.isdigit() and int(declared) <= limit:
-        # The parser stops at the declared length: reading it whole stays within the limit.
-        return await response.read()
+async def _read_limited(
+    response: aiohttp.ClientResponse, encoding: str, declared: str | None, request: HTTPRequest, limit: int
+) -> bytes:
+    """A compressed body, or one of unknown or excessive length: inflated and counted a piece at a time."""
     reader = BodyReader(encoding, limit, request)
     reader.check_declared_length(declared)
     stream = response.content

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -57,23 +57,41 @@ class HTTPRequest:
         return httpx2.Request(self.method, self.url, headers=self.headers, content=self.content)
 
 
-@dataclass(slots=True)
 class HTTPResponse:
     """An answer, read in full.
 
     Attributes:
         status_code: The HTTP status.
-        headers: The response headers.
         content: The body, decompressed.
         request: The request it answers.
         sent_headers: The headers that went out, as the backend sent them (for logs).
     """
 
-    status_code: int
-    headers: httpx2.Headers
-    content: bytes
-    request: HTTPRequest
-    sent_headers: Mapping[str, str]
+    __slots__ = ("_headers", "content", "request", "sent_headers", "status_code")
+
+    def __init__(
+        self,
+        status_code: int,
+        headers: httpx2.Headers | Sequence[tuple[bytes, bytes]],
+        content: bytes,
+        request: HTTPRequest,
+        sent_headers: Mapping[str, str],
+    ) -> None:
+        self.status_code = status_code
+        self._headers = headers
+        self.content = content
+        self.request = request
+        self.sent_headers = sent_headers
+
+    @property
+    def headers(self) -> httpx2.Headers:
+        """The response headers."""
+        # A backend may hand over the raw header pairs: a successful call never
+        # reads them, so they become ``httpx2.Headers`` only when asked for.
+        headers = self._headers
+        if not isinstance(headers, httpx2.Headers):
+            headers = self._headers = httpx2.Headers(list(headers))
+        return headers
 
     def to_httpx(self) -> httpx2.Response:
         """The answer as an ``httpx2.Response``, for the exceptions that carry one."""
