@@ -163,7 +163,7 @@ class RecordingAPI:
             self._refusing_port = closed.getsockname()[1]
         loop = asyncio.get_running_loop()
         original_connect = loop.sock_connect
-        loop.sock_connect = self._connect_through(original_connect)  # type: ignore[method-assign]
+        loop.sock_connect = self._connect_through(original_connect)  # type: ignore[method-assign,assignment]
         try:
             yield self
         finally:

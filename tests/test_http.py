@@ -72,15 +72,22 @@ async def serving(handle: Handle, *, sock: socket.socket | None = None) -> Async
         await server.wait_closed()
 
 
-def client(url: str, backend: str, *, timeout: TimeoutOption = None, **options: int) -> PalommaClient:
-    """A client of the server at ``url`` on ``backend``, with no retries unless ``options`` say otherwise."""
-    options.setdefault("max_retries", 0)
+def client(
+    url: str,
+    backend: str,
+    *,
+    timeout: TimeoutOption = None,
+    max_retries: int = 0,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+) -> PalommaClient:
+    """A client of the server at ``url`` on ``backend``, with no retries unless asked for."""
     return PalommaClient(
         api_key=API_KEY,
         base_url=url,
         timeout=timeout,
+        max_retries=max_retries,
+        max_response_bytes=max_response_bytes,
         backend=backend,  # type: ignore[arg-type]
-        **options,
     )
 
 
