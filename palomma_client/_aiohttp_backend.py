@@ -128,9 +128,10 @@ class AiohttpBackend:
             # The certificates the httpx2 backend trusts; made only for https, as it takes a while.
             ssl=httpx2.create_ssl_context() if self._base_url.startswith("https:") else True,
         )
+        # The fixed headers go with each request rather than on the session: aiohttp merges a
+        # session's headers into every request, and a call must be able to leave one out.
         session = aiohttp.ClientSession(
             connector=connector,
-            headers=self._headers,
             timeout=self._session_timeout,
             # BodyReader inflates, a piece at a time, within max_response_bytes.
             auto_decompress=False,
@@ -162,8 +163,16 @@ class AiohttpBackend:
         if session is None or self._loop is not asyncio.get_running_loop():
             session = await self._open_session()
         options: dict[str, Any] = {"allow_redirects": False}
-        if request.headers is not None:
-            options["headers"] = request.headers
+        if request.drop_headers:
+            dropped = {name.lower() for name in request.drop_headers}
+            given = {**self._headers, **(request.headers or {})}
+            options["headers"] = {name: value for name, value in given.items() if name.lower() not in dropped}
+            # Without this aiohttp would put its own User-Agent (and the like) back.
+            options["skip_auto_headers"] = request.drop_headers
+        elif request.headers is not None:
+            options["headers"] = {**self._headers, **request.headers}
+        else:
+            options["headers"] = self._headers
         if request.content is not None:
             options["data"] = request.content
         if request.timeout is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import date
+from typing import Literal
 
 import httpx2
 import pytest
@@ -133,7 +134,9 @@ class _HoldingServer:
             writer.close()
 
 
-async def test_a_call_past_the_pool_size_waits_and_times_out_unsent_as_before(backend: str) -> None:
+async def test_a_call_past_the_pool_size_waits_and_times_out_unsent_as_before(
+    backend: Literal["httpx", "aiohttp"],
+) -> None:
     server = _HoldingServer(json.dumps(created_invoice()).encode())
     listener = await asyncio.start_server(server.handle, "127.0.0.1", 0)
     port = listener.sockets[0].getsockname()[1]

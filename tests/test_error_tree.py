@@ -67,14 +67,14 @@ async def test_rate_limit_errors_say_how_long_to_wait(
 ) -> None:
     headers = {} if header is None else {"Retry-After": header}
     api.queue(httpx2.Response(429, json={"error": "Too many requests"}, headers=headers))
-    async with PalommaClient(API_KEY, transport=api.transport, max_retries=0) as palomma:
+    async with api.client(api_key=API_KEY, max_retries=0) as palomma:
         with pytest.raises(RateLimitError) as caught:
             await palomma.invoices.get("abc")
     assert caught.value.retry_after == expected
 
 
 async def test_a_closed_client_says_so(api: RecordingAPI) -> None:
-    palomma = PalommaClient(API_KEY, transport=api.transport)
+    palomma = api.client(api_key=API_KEY)
     await palomma.close()
     with pytest.raises(ClientClosedError, match="closed"):
         await palomma.invoices.get("abc")
@@ -140,7 +140,7 @@ def test_every_exported_exception_is_covered_by_the_pickling_rule() -> None:
 
 async def test_a_response_over_the_size_limit_is_refused_naming_the_limit(api: RecordingAPI) -> None:
     api.queue(httpx2.Response(200, json=created_invoice(description="x" * 5_000)))
-    async with PalommaClient(API_KEY, transport=api.transport, max_response_bytes=4_096) as palomma:
+    async with api.client(api_key=API_KEY, max_response_bytes=4_096) as palomma:
         with pytest.raises(ResponseTooLargeError, match="4,096 bytes") as caught:
             await palomma.invoices.get("abc")
     assert caught.value.limit == 4_096
