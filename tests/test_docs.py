@@ -62,16 +62,6 @@ NOT_RUN = re.compile(r"^<!--\s*not-run:\s*(?P<reason>.*?)\s*-->$")
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`\s]*)")
 DIRECTIVE = re.compile(r"^:::\s+(?P<path>[\w.]+)\s*$", re.MULTILINE)
 
-# Pages that other branches are rewriting as this test lands. Their samples still run, but a
-# failure is reported as an expected failure (with the error) rather than failing the build.
-# Each page's author marks or fixes its samples, then removes the page from this list.
-PAGES_BEING_REWRITTEN = frozenset(
-    {
-        "docs/http.md",
-        "docs/performance.md",
-    }
-)
-
 
 # --- the API reference ------------------------------------------------------------------------------
 
@@ -295,12 +285,7 @@ async def run_samples(samples: list[Sample], monkeypatch: pytest.MonkeyPatch) ->
 
 @pytest.mark.parametrize(("name", "samples"), list(_pages_with_samples()))
 async def test_the_samples_of_each_page_run(name: str, samples: list[Sample], monkeypatch: pytest.MonkeyPatch) -> None:
-    try:
-        await run_samples(samples, monkeypatch)
-    except Exception as error:
-        if name in PAGES_BEING_REWRITTEN:
-            pytest.xfail(f"{name} is being rewritten elsewhere; its samples fail with {error!r}")
-        raise
+    await run_samples(samples, monkeypatch)
 
 
 def test_not_run_markers_are_used_sparingly() -> None:
@@ -309,7 +294,7 @@ def test_not_run_markers_are_used_sparingly() -> None:
         name = page.relative_to(ROOT).as_posix()
         samples = extract_samples(page, page.read_text(encoding="utf-8"))
         skipped = [sample for sample in samples if sample.not_run is not None]
-        if name not in PAGES_BEING_REWRITTEN and samples:
+        if samples:
             assert len(skipped) <= max(1, len(samples) // 3), f"{name}: {len(skipped)} of {len(samples)} not run"
 
 
