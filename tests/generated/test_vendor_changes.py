@@ -106,7 +106,7 @@ def _named(code: str) -> str:
 
 def _probe(project: Path, code: str) -> dict[str, Any]:
     """Run ``code`` against the regenerated package; it sets ``result``, which comes back as JSON."""
-    script = PROBE_PRELUDE + "\n" + _named(textwrap.dedent(code)) + "\nprint('RESULT ' + json.dumps(result))\n"
+    script = _named(PROBE_PRELUDE + "\n" + textwrap.dedent(code)) + "\nprint('RESULT ' + json.dumps(result))\n"
     completed = subprocess.run(
         [sys.executable, "-c", script],
         capture_output=True,
