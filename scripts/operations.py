@@ -616,7 +616,8 @@ class ModelFields:
     def _from_json(self, prop: Any, source: str) -> str:
         if isinstance(prop, EnumProperty):
             table = f"_{prop.class_info.module_name.upper()}_BY_VALUE"
-            return f"{table}[{source}] if {source} in {table} else {prop.class_info.name}({source})"
+            # A member whose value is falsy ("") falls through to the enum class, which returns it too.
+            return f"{table}.get({source}) or {prop.class_info.name}({source})"
         if isinstance(prop, DateProperty):
             return f"datetime.date.fromisoformat({source})"
         if isinstance(prop, DateTimeProperty):

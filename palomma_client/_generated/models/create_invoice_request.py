@@ -171,9 +171,8 @@ class CreateInvoiceRequest:
         document_type = (
             None
             if _raw_document_type is None
-            else _CREATE_INVOICE_REQUEST_DOCUMENT_TYPE_BY_VALUE[_raw_document_type]
-            if _raw_document_type in _CREATE_INVOICE_REQUEST_DOCUMENT_TYPE_BY_VALUE
-            else CreateInvoiceRequestDocumentType(_raw_document_type)
+            else _CREATE_INVOICE_REQUEST_DOCUMENT_TYPE_BY_VALUE.get(_raw_document_type)
+            or CreateInvoiceRequestDocumentType(_raw_document_type)
         )
 
         if _raw_customer_name is not None and (not isinstance(_raw_customer_name, str)):

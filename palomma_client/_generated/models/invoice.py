@@ -239,11 +239,7 @@ class Invoice:
 
         if not isinstance(_raw_status, str):
             raise ResponseSchemaError.wrong_type("status", "a string", _raw_status)
-        status = (
-            _INVOICE_STATUS_BY_VALUE[_raw_status]
-            if _raw_status in _INVOICE_STATUS_BY_VALUE
-            else InvoiceStatus(_raw_status)
-        )
+        status = _INVOICE_STATUS_BY_VALUE.get(_raw_status) or InvoiceStatus(_raw_status)
 
         if type(_raw_amount) is not float and type(_raw_amount) is not int:
             raise ResponseSchemaError.wrong_type("amount", "a number", _raw_amount)
@@ -293,9 +289,7 @@ class Invoice:
         payment_method = (
             None
             if _raw_payment_method is None
-            else _INVOICE_PAYMENT_METHOD_BY_VALUE[_raw_payment_method]
-            if _raw_payment_method in _INVOICE_PAYMENT_METHOD_BY_VALUE
-            else InvoicePaymentMethod(_raw_payment_method)
+            else _INVOICE_PAYMENT_METHOD_BY_VALUE.get(_raw_payment_method) or InvoicePaymentMethod(_raw_payment_method)
         )
 
         if _raw_payment_source is not None and (not isinstance(_raw_payment_source, str)):
@@ -303,9 +297,7 @@ class Invoice:
         payment_source = (
             None
             if _raw_payment_source is None
-            else _INVOICE_PAYMENT_SOURCE_BY_VALUE[_raw_payment_source]
-            if _raw_payment_source in _INVOICE_PAYMENT_SOURCE_BY_VALUE
-            else InvoicePaymentSource(_raw_payment_source)
+            else _INVOICE_PAYMENT_SOURCE_BY_VALUE.get(_raw_payment_source) or InvoicePaymentSource(_raw_payment_source)
         )
 
         if _raw_payment_amount is not None and (

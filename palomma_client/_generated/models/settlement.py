@@ -152,11 +152,7 @@ class Settlement:
 
         if not isinstance(_raw_status, str):
             raise ResponseSchemaError.wrong_type("status", "a string", _raw_status)
-        status = (
-            _SETTLEMENT_STATUS_BY_VALUE[_raw_status]
-            if _raw_status in _SETTLEMENT_STATUS_BY_VALUE
-            else SettlementStatus(_raw_status)
-        )
+        status = _SETTLEMENT_STATUS_BY_VALUE.get(_raw_status) or SettlementStatus(_raw_status)
 
         if type(_raw_number_of_invoices) is not float and type(_raw_number_of_invoices) is not int:
             raise ResponseSchemaError.wrong_type("numberOfInvoices", "a number", _raw_number_of_invoices)
