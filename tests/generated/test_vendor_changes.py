@@ -94,6 +94,7 @@ def _named(code: str) -> str:
     """A probe written with the canonical names (tenantEmail, refunded, cancel), with the fresh ones."""
     return (
         code.replace("tenant_email", NEW_FIELD_ARGUMENT)
+        .replace('"tenantEmail"', repr(NEW_FIELD))
         .replace("REFUNDED", NEW_STATUS.upper())
         .replace('"refunded"', repr(NEW_STATUS))
         .replace(".cancel(", f".{NEW_ACTION}(")
