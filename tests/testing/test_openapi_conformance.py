@@ -8,6 +8,7 @@ import httpx2
 import pytest
 import schemathesis
 from schemathesis import Case, GenerationMode
+from schemathesis.specs.openapi.checks import status_code_conformance
 
 from palomma_client.testing import DEFAULT_API_KEY, EXAMPLE_HEADER, FAKE_BASE_URL, FakePalomma
 from palomma_client.testing._app import MODELED_OPERATIONS
@@ -46,7 +47,13 @@ def test_every_generated_request_gets_an_answer_that_conforms_to_the_spec(case: 
     if case.query and "cursor" in case.query and case.meta and case.meta.generation.mode is GenerationMode.POSITIVE:
         # Any string is a valid cursor to the spec, but only cursors the fake handed out are to the fake.
         case.query["cursor"] = _first_page_cursor(fake)
-    case.call_and_validate()
+    response = case.call(headers=None)
+    excluded = []
+    if response.status_code == 401 and "401" not in case.operation.definition.raw.get("responses", {}):
+        # The fake asks every operation for the key, as the API does, even one whose
+        # documentation forgets to list its 401.
+        excluded.append(status_code_conformance)
+    case.validate_response(response, excluded_checks=excluded)
 
 
 def _first_page_cursor(fake: FakePalomma) -> str:
@@ -120,5 +127,6 @@ async def test_every_operation_answers_the_specs_example_request_from_the_fakes_
         response = await client.request(item.method, f"http://fake.palomma.test{path}", json=body)
     documented = {int(code) for code in SPEC.document["paths"][item.path][item.method.lower()]["responses"]}
     assert response.status_code in documented
-    assert EXAMPLE_HEADER not in response.headers  # modeled, not answered with an example
+    # Modeled operations answer from the fake's state; the others from the spec's example.
+    assert (EXAMPLE_HEADER in response.headers) is (item.operation_id not in MODELED_OPERATIONS)
     schema[item.path][item.method].validate_response(response)
