@@ -240,21 +240,33 @@ def test_an_enum_on_a_field_that_had_none_is_major(old: Spec, new: Spec) -> None
     assert classify(old, new) == one("major", "Limited `CreateInvoiceRequest.contract` to the values `00000`, `00001`.")
 
 
+_AMOUNT = _NOW["components"]["schemas"]["CreateInvoiceRequest"]["properties"]["amount"]
+_MIN, _MAX = _AMOUNT["minimum"], _AMOUNT["maximum"]
+
+
 @pytest.mark.parametrize(
     ("rule", "value", "expected"),
     [
         (
             "maximum",
-            900000000,
-            one("minor", "Raised the maximum of `CreateInvoiceRequest.amount` from 550000000 to 900000000."),
+            _MAX * 2,
+            one("minor", f"Raised the maximum of `CreateInvoiceRequest.amount` from {_MAX} to {_MAX * 2}."),
         ),
         (
             "maximum",
-            500000000,
-            one("major", "Lowered the maximum of `CreateInvoiceRequest.amount` from 550000000 to 500000000."),
+            _MAX // 2,
+            one("major", f"Lowered the maximum of `CreateInvoiceRequest.amount` from {_MAX} to {_MAX // 2}."),
         ),
-        ("minimum", 5000, one("major", "Raised the minimum of `CreateInvoiceRequest.amount` from 3000 to 5000.")),
-        ("minimum", 1000, one("minor", "Lowered the minimum of `CreateInvoiceRequest.amount` from 3000 to 1000.")),
+        (
+            "minimum",
+            _MIN * 2,
+            one("major", f"Raised the minimum of `CreateInvoiceRequest.amount` from {_MIN} to {_MIN * 2}."),
+        ),
+        (
+            "minimum",
+            _MIN // 2,
+            one("minor", f"Lowered the minimum of `CreateInvoiceRequest.amount` from {_MIN} to {_MIN // 2}."),
+        ),
         ("multipleOf", 100, one("major", "Made `CreateInvoiceRequest.amount` a multiple of 100.")),
         ("exclusiveMinimum", True, one("major", "Made the minimum of `CreateInvoiceRequest.amount` exclusive.")),
     ],
@@ -270,7 +282,7 @@ def test_a_tightened_rule_is_major_and_a_loosened_one_minor(
 def test_a_removed_rule_is_minor(old: Spec, new: Spec) -> None:
     del field(new, "CreateInvoiceRequest", "amount")["maximum"]
 
-    assert classify(old, new) == one("minor", "Removed the maximum of `CreateInvoiceRequest.amount` (was 550000000).")
+    assert classify(old, new) == one("minor", f"Removed the maximum of `CreateInvoiceRequest.amount` (was {_MAX}).")
 
 
 def test_raising_a_minimum_length_is_major(old: Spec, new: Spec) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import httpx2
 
 from palomma_client.testing import FakePalomma
-from tests.support import created_invoice
+from tests.support import SPEC, created_invoice
 
 REDIRECT_URL = "https://merchant.example.com/payments/return"
 
@@ -106,3 +106,9 @@ class InstantAPI:
             self.creates += 1
             body = self._CREATED
         return httpx2.Response(200, content=body, headers={"content-type": "application/json"})
+
+
+_AMOUNT = SPEC["components"]["schemas"]["CreateInvoiceRequest"]["properties"]["amount"]
+AMOUNT_MIN: int = _AMOUNT["minimum"]
+AMOUNT_MAX: int = _AMOUNT["maximum"]
+"""The create amount's limits, read from the spec, for tests that quote the rule's message."""

@@ -25,7 +25,7 @@ from palomma_client import (
 from palomma_client.testing import FakeClock, FakePalomma
 from palomma_client.workflows._batch import _SeenReferences
 from tests.support import Sleeps
-from tests.workflows.support import ConcurrencyProbe, InstantAPI, posts, rent
+from tests.workflows.support import AMOUNT_MAX, AMOUNT_MIN, ConcurrencyProbe, InstantAPI, posts, rent
 
 START = datetime(2026, 3, 1, 14, 0, tzinfo=UTC)
 API_BASE = "http://api.test/v1"
@@ -269,7 +269,7 @@ async def test_cancelling_the_caller_cancels_the_batch(fake: FakePalomma) -> Non
 @pytest.mark.parametrize(
     ("bad", "parameter", "message"),
     [
-        (rent(2, amount=2_000), "requests[1].amount", "must be between 3,000 and 550,000,000, got 2,000"),
+        (rent(2, amount=2_000), "requests[1].amount", f"must be between {AMOUNT_MIN:,} and {AMOUNT_MAX:,}, got 2,000"),
         (rent(2, amount="1850000"), "requests[1].amount", "must be an integer, got str"),
         (rent(2, redirect_url="merchant.example.com"), "requests[1].redirect_url", "must be an absolute URL"),
         (rent(2, document_type="passport"), "requests[1].document_type", "must be one of"),

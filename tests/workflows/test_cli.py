@@ -33,7 +33,7 @@ from palomma_client.workflows._cli import (
     cli,
     main,
 )
-from tests.workflows.support import REDIRECT_URL, Tampering, no_wait
+from tests.workflows.support import AMOUNT_MAX, AMOUNT_MIN, REDIRECT_URL, Tampering, no_wait
 
 START = datetime(2026, 3, 11, 16, 32, 14, tzinfo=UTC)  # 11:32 in Colombia: payments settle in the 13:00 cycle
 HEADER = "reference,amount,description,redirect_url,customer_document_number,customer_name"
@@ -147,7 +147,11 @@ def test_create_batch_writes_json_results_to_a_file(tmp_path: Path, fake: FakePa
     [
         ((row(1),), HEADER.replace(",redirect_url", ""), "line 1, redirect_url: required column is missing"),
         ((row(1), row(2, amount="1.850.000")), HEADER, "line 3, amount: '1.850.000' is not a whole number"),
-        ((row(1), row(2, amount="1000")), HEADER, "line 3, amount: must be between 3,000 and 550,000,000, got 1,000"),
+        (
+            (row(1), row(2, amount="1000")),
+            HEADER,
+            f"line 3, amount: must be between {AMOUNT_MIN:,} and {AMOUNT_MAX:,}, got 1,000",
+        ),
     ],
 )
 def test_a_bad_csv_exits_2_with_line_numbers_and_sends_nothing(
