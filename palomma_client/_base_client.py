@@ -23,6 +23,7 @@ from palomma_client._exceptions import (
     APIError,
     APIResponseValidationError,
     PalommaError,
+    redacted_headers,
     status_error_from_response,
 )
 from palomma_client._generated.errors import ResponseSchemaError
@@ -47,10 +48,6 @@ _JSON_CONTENT = {"Content-Type": "application/json"}
 def _json_bytes(value: Any) -> bytes:
     # As httpx's json= sends it: compact, UTF-8, no NaN.
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
-
-
-def _redacted(headers: Mapping[str, str]) -> dict[str, str]:
-    return {name: "[redacted]" if name.lower() == "authorization" else value for name, value in headers.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +247,7 @@ class APIRequester:
                 response.status_code,
                 (time.perf_counter() - started) * 1000,
                 attempt,
-                _redacted(response.sent_headers),
+                redacted_headers(response.sent_headers),
             )
         return response
 

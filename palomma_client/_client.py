@@ -21,7 +21,7 @@ from palomma_client._constants import (
     DEFAULT_TIMEOUT,
 )
 from palomma_client._environments import Environment, resolve_base_url
-from palomma_client._exceptions import InvalidParameterError
+from palomma_client._exceptions import InvalidParameterError, redacted_headers
 from palomma_client._generated.api import GeneratedResources
 from palomma_client._generated.version import __version__
 from palomma_client._http import ACCEPTED_ENCODINGS, Backend
@@ -403,7 +403,7 @@ class _Headers(dict[str, str]):
     """The headers a client adds to each request; they carry the key, so their repr masks it."""
 
     def __repr__(self) -> str:
-        return repr({name: "[redacted]" if name.lower() == "authorization" else value for name, value in self.items()})
+        return repr(redacted_headers(self))
 
 
 def _without_credentials(url: str) -> str:

@@ -30,7 +30,7 @@ request every APIError carries has its ``Authorization`` header masked.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -151,12 +151,20 @@ class InvoiceCSVError(InvalidParameterError):
         super().__init__("path", f"{path} has {count} {noun}; nothing was sent:\n" + "\n".join(lines))
 
 
+REDACTED: Final = "[redacted]"
+
+
+def redacted_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """A copy of ``headers`` with ``Authorization`` masked: the one way the SDK shows headers."""
+    return {name: REDACTED if name.lower() == "authorization" else value for name, value in headers.items()}
+
+
 def _redacted(request: httpx2.Request) -> httpx2.Request:
     """A copy of ``request`` whose ``Authorization`` header is masked: errors are logged, pickled and shipped."""
     if "authorization" not in request.headers:
         return request
     headers = request.headers.copy()
-    headers["Authorization"] = "[redacted]"
+    headers["Authorization"] = REDACTED
     try:
         content: bytes | None = request.content
     except httpx2.RequestNotRead:

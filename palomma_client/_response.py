@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 import httpx2
 
+from palomma_client._exceptions import redacted_headers
+
 if TYPE_CHECKING:
     from palomma_client._base_client import Sent
 
@@ -40,10 +42,7 @@ class APIResponse(Generic[T]):
         self.status_code = response.status_code
         self.headers: httpx2.Headers = response.headers
         request = response.request
-        headers = {
-            name: "[redacted]" if name.lower() == "authorization" else value
-            for name, value in response.sent_headers.items()
-        }
+        headers = redacted_headers(response.sent_headers)
         self.http_request = httpx2.Request(request.method, request.url, headers=headers, content=request.content)
         self.elapsed = datetime.timedelta(seconds=sent.elapsed)
         self.retries_taken = sent.retries_taken
