@@ -6,7 +6,7 @@ import asyncio
 import os
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Literal, Self, TypeVar
+from typing import Any, ClassVar, Literal, Self, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx2
@@ -28,7 +28,7 @@ from palomma_client._http import ACCEPTED_ENCODINGS, Backend
 from palomma_client._httpx_backend import HttpxBackend
 from palomma_client._policies import OPERATION_POLICIES
 from palomma_client._request import ApiRequest
-from palomma_client._resource import request_options
+from palomma_client._resource import APIResource, request_options
 from palomma_client._resources import Invoices, Settlements
 from palomma_client._validation import check_headers, check_max_retries, check_timeout, path_segment
 
@@ -79,6 +79,13 @@ class PalommaClient(GeneratedResources):
 
     invoices: Invoices
     settlements: Settlements
+
+    # The generated resources, with the hand-written workflows of two of them.
+    RESOURCE_CLASSES: ClassVar[Mapping[str, type[APIResource]]] = {
+        **GeneratedResources.RESOURCE_CLASSES,
+        "invoices": Invoices,
+        "settlements": Settlements,
+    }
 
     def __init__(
         self,
@@ -204,8 +211,6 @@ class PalommaClient(GeneratedResources):
         )
         self._requester = APIRequester(self._backend, settings, OPERATION_POLICIES)
         self._bind_resources(self._requester)
-        self.invoices = Invoices(self._requester)
-        self.settlements = Settlements(self._requester)
 
     @property
     def environment(self) -> Environment | None:

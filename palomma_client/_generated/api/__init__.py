@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import ModuleType
+from typing import ClassVar
 
-from palomma_client._resource import Requester
+from palomma_client._resource import APIResource, Requester
 
 from . import invoices, settlements
 from .invoices import InvoicesResource
@@ -37,6 +39,12 @@ class GeneratedResources:
     settlements: SettlementsResource
     """Retrieve settlements by date and cycle."""
 
+    RESOURCE_CLASSES: ClassVar[Mapping[str, type[APIResource]]] = {
+        "invoices": InvoicesResource,
+        "settlements": SettlementsResource,
+    }
+    """The class of each resource attribute; a client may name subclasses of these instead."""
+
     def _bind_resources(self, requester: Requester) -> None:
-        self.invoices = InvoicesResource(requester)
-        self.settlements = SettlementsResource(requester)
+        for attribute, resource_class in self.RESOURCE_CLASSES.items():
+            setattr(self, attribute, resource_class(requester))
