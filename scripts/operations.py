@@ -295,7 +295,7 @@ class OperationViews:
         self._overrides: dict[str, str] = dict(generator_config.get("method_names") or {})
         self.tags: list[TagView] = []
         self._by_endpoint: dict[tuple[str, str], OperationView] = {}
-        descriptions = {_tag_key(tag["name"]): tag.get("description", "") for tag in document.get("tags", [])}
+        descriptions = {snake(tag["name"]): tag.get("description", "") for tag in document.get("tags", [])}
         for tag, collection in sorted(openapi.endpoint_collections_by_tag.items()):
             self.tags.append(self._tag_view(str(tag), collection, descriptions.get(str(tag), "")))
 
@@ -451,15 +451,12 @@ class OperationViews:
             return
         properties = (response.required_properties or []) + (response.optional_properties or [])
         cursor = next((p for p in properties if _text(p.name) == "cursor"), None)
-        items = [
-            p.inner_property
-            for p in properties
-            if isinstance(p, ListProperty) and isinstance(p.inner_property, ModelProperty)
-        ]
         arrays = [p for p in properties if isinstance(p, ListProperty) and isinstance(p.inner_property, ModelProperty)]
-        if cursor is None or len(arrays) != 1 or not isinstance(items[0], ModelProperty):
+        if cursor is None or len(arrays) != 1:
             return
-        view.page_item = items[0].class_info.name
+        item = arrays[0].inner_property
+        assert isinstance(item, ModelProperty)
+        view.page_item = item.class_info.name
         view.page_items_attribute = str(arrays[0].python_name)
         view.page_cursor_attribute = str(cursor.python_name)
         view.model_imports.add(view.page_item)
@@ -544,10 +541,6 @@ def _guarantee(docstring: str) -> str:
     paragraphs = [" ".join(paragraph.split()) for paragraph in docstring.split("\n\n")]
     chosen = next((paragraph for paragraph in paragraphs if paragraph.startswith("Guarantee:")), paragraphs[0])
     return chosen.removeprefix("Guarantee:").strip()
-
-
-def _tag_key(name: str) -> str:
-    return snake(name)
 
 
 def _rules(schema: dict[str, Any]) -> str:
