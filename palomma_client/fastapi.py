@@ -18,38 +18,12 @@ Install with ``pip install 'palomma-client[fastapi]'``::
     async def invoice(invoice_id: str, palomma: Palomma) -> Invoice:
         return await palomma.invoices.get(invoice_id)  # a NotFoundError answers 404
 
-After `add_exception_handlers`, every SDK error a route or dependency raises
-is answered as follows; the body is JSON ``{"error": "...", "type": "...",
-...}`` with ``request_id`` (the API's ``x-request-id``) whenever the API sent
-one, and never a header, the API key, or more of an upstream body than the
-API's own ``error`` text, cut to 200 characters:
-
-====================================  ======  ==================  =======================================
-error                                 status  ``type``            also in the answer
-====================================  ======  ==================  =======================================
-``InvalidParameterError``             422     invalid_parameter   ``parameter`` (``problems`` for a CSV)
-``BadRequestError`` (400)             422     invalid_request     the API's message
-``NotFoundError`` (404)               404     not_found           the API's message
-``ConflictError`` (409)               409     conflict            the API's message
-``RateLimitError`` (429)              503     rate_limited        ``Retry-After``: the API's, rounded up,
-                                                                  5 when absent, at most 60
-``InvoiceOutcomeUnknownError``        503     outcome_unknown     ``Retry-After: 30``, ``reference``
-``APIConnectionError``                503     unavailable
-``APITimeoutError``                   504     timeout
-``AuthenticationError``, 403, 5xx     502     bad_gateway
-other API failures                    502     bad_gateway
-``WebhookSignatureError``             401     invalid_signature
-``WebhookPayloadError``               400     invalid_payload     ``field``
-``DuplicateWebhookError``             200     duplicate_webhook   ``webhook_id``
-``DedupStoreError``                   503     unavailable
-any other ``PalommaError``            500     internal_error
-====================================  ======  ==================  =======================================
-
-Other API failures are a success the spec does not allow, an answer over
-``max_response_bytes``, a looping cursor and any other status. A
-``WebhookArgumentError`` (a bad argument in the service's own code) is a 500,
-though it is an ``InvalidParameterError``. Answers of 500 and above are logged
-with the error (which never holds the key) on the ``palomma_client`` logger.
+After ``add_exception_handlers``, the app answers every SDK error a route or
+dependency raises with a status that tells the caller what to do, and a JSON
+body ``{"error": "...", "type": "...", ...}`` that never holds a header, the
+API key, or more than 200 characters of an upstream body. The table of
+statuses is in ``palomma_client._http_answers`` (the one mapping both
+frameworks share) and on the docs' FastAPI and aiohttp page.
 """
 
 from __future__ import annotations
