@@ -606,11 +606,23 @@ class ModelFields:
             return expression
         return f"None if {source} is None else {expression}"
 
+    def present_from_json(self, prop: Any, source: str) -> str:
+        """``from_json`` for a value known not to be null."""
+        return self._from_json(prop, source)
+
+    def converts(self, prop: Any) -> bool:
+        """Whether the attribute is built from its JSON value rather than being that value."""
+        return self._from_json(prop, "value") != "value"
+
+    @staticmethod
+    def enum_table(prop: Any) -> str:
+        """The name of the module-level dictionary of an enum's members by value."""
+        return f"_{prop.class_info.module_name.upper()}_BY_VALUE"
+
     def _from_json(self, prop: Any, source: str) -> str:
         if isinstance(prop, EnumProperty):
-            table = f"_{prop.class_info.module_name.upper()}_BY_VALUE"
-            # A member whose value is falsy ("") falls through to the enum class, which returns it too.
-            return f"{table}.get({source}) or {prop.class_info.name}({source})"
+            # The template looks the value up in enum_table first; this is the way for a value it lacks.
+            return f"{prop.class_info.name}({source})"
         if isinstance(prop, DateProperty):
             return f"datetime.date.fromisoformat({source})"
         if isinstance(prop, DateTimeProperty):
@@ -618,6 +630,9 @@ class ModelFields:
         if isinstance(prop, ModelProperty):
             return f"{prop.class_info.name}.from_dict({source})"
         if isinstance(prop, ListProperty):
+            if isinstance(prop.inner_property, ModelProperty):
+                # map calls from_dict without making a bound method per item.
+                return f"list(map({prop.inner_property.class_info.name}.from_dict, {source}))"
             inner = self._from_json(prop.inner_property, "item")
             return source if inner == "item" else f"[{inner} for item in {source}]"
         return source
@@ -642,7 +657,9 @@ class ModelFields:
         return source
 
     def kind(self, prop: Any) -> str:
-        """Which parse failures the template must name: ``date``, ``date-time``, ``model``, ``models`` or ``""``."""
+        """How the template builds the attribute: ``enum``, ``date``, ``date-time``, ``model``, ``models`` or ``""``."""
+        if isinstance(prop, EnumProperty):
+            return "enum"
         if isinstance(prop, DateProperty):
             return "date"
         if isinstance(prop, DateTimeProperty):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -19,7 +20,7 @@ from palomma_client._generated.models import (
     Settlement,
     SettlementStatus,
 )
-from tests.support import unknown_value
+from tests.support import fresh_name, spec_field_names, unknown_value
 
 
 def _example(spec: dict[str, Any], path: str, method: str, name: str) -> dict[str, Any]:
@@ -124,3 +125,51 @@ def test_a_missing_required_field_is_the_first_one_in_spec_order(spec: dict[str,
 
     assert caught.value.path == "status"
     assert caught.value.problem == "is required but missing"
+
+
+def _optional_json_names(model: type[Any]) -> list[str]:
+    required = set(model.JSON_SCHEMA.get("required", []))
+    return [name for name in model.JSON_NAMES.values() if name not in required]
+
+
+def test_optional_fields_sent_as_null_are_none_and_not_kept_as_unknown_fields(spec: dict[str, Any]) -> None:
+    body = _example(spec, "/invoices", "get", "page")["items"][0]
+    unknown = fresh_name(spec_field_names(), "installments")
+    attribute_of = {name: attribute for attribute, name in Invoice.JSON_NAMES.items()}
+    for nulled in _optional_json_names(Invoice):
+        alone = Invoice.from_dict({**body, nulled: None})
+        beside_an_unknown_field = Invoice.from_dict({**body, nulled: None, unknown: 3})
+
+        assert getattr(alone, attribute_of[nulled]) is None
+        assert alone.additional_properties == {}
+        assert getattr(beside_an_unknown_field, attribute_of[nulled]) is None
+        assert beside_an_unknown_field.additional_properties == {unknown: 3}
+
+
+def test_unknown_fields_are_kept_in_the_order_they_came_whatever_fields_are_absent(spec: dict[str, Any]) -> None:
+    body = _example(spec, "/invoices", "get", "page")["items"][0]
+    for absent in _optional_json_names(Invoice):
+        first, second = fresh_name(spec_field_names(), "zeta"), fresh_name(spec_field_names(), "alpha")
+        trimmed = {name: value for name, value in body.items() if name != absent}
+
+        invoice = Invoice.from_dict({first: 1, **trimmed, second: [2]})
+
+        assert list(invoice.additional_properties.items()) == [(first, 1), (second, [2])]
+
+
+def test_parsed_models_do_not_share_their_unknown_fields(spec: dict[str, Any]) -> None:
+    body = _example(spec, "/invoices", "get", "page")["items"][0]
+    first, second = Invoice.from_dict(body), Invoice.from_dict(body)
+
+    unknown = fresh_name(spec_field_names(), "note")
+    first[unknown] = "only here"
+
+    assert unknown not in second
+    assert second.additional_properties == {}
+
+
+def test_any_mapping_parses_as_the_dict_with_its_items_does(spec: dict[str, Any]) -> None:
+    for model, body in _examples(spec):
+        assert model.from_dict(MappingProxyType(body)) == model.from_dict(dict(body))
+    with pytest.raises(ResponseSchemaError, match="expected an object, got an array"):
+        Invoice.from_dict([("id", "x")])  # type: ignore[arg-type]

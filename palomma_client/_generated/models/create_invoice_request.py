@@ -15,6 +15,20 @@ T = TypeVar("T", bound="CreateInvoiceRequest")
 # from_dict looks enum values up here before calling the enum class, which is several times slower.
 _CREATE_INVOICE_REQUEST_DOCUMENT_TYPE_BY_VALUE = {member.value: member for member in CreateInvoiceRequestDocumentType}
 
+# from_dict keeps the fields not named here in additional_properties.
+_CREATE_INVOICE_REQUEST_JSON_NAMES = frozenset(
+    (
+        "reference",
+        "amount",
+        "description",
+        "redirectUrl",
+        "customerDocumentNumber",
+        "documentType",
+        "customerName",
+        "contract",
+    )
+)
+
 
 @_attrs_define
 class CreateInvoiceRequest:
@@ -132,68 +146,71 @@ class CreateInvoiceRequest:
             ResponseSchemaError: The document is not an object, a field has the wrong type, or a required
                 field is missing; ``path`` names the field.
         """
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ResponseSchemaError.wrong_type("", "an object", src_dict)
-        d = dict(src_dict)
         try:
-            _raw_reference = d.pop("reference")
-            _raw_amount = d.pop("amount")
-            _raw_description = d.pop("description")
-            _raw_redirect_url = d.pop("redirectUrl")
-            _raw_customer_document_number = d.pop("customerDocumentNumber")
-            _raw_document_type = d.pop("documentType", None)
-            _raw_customer_name = d.pop("customerName", None)
-            _raw_contract = d.pop("contract", None)
+            _raw_reference = src_dict["reference"]
+            _raw_amount = src_dict["amount"]
+            _raw_description = src_dict["description"]
+            _raw_redirect_url = src_dict["redirectUrl"]
+            _raw_customer_document_number = src_dict["customerDocumentNumber"]
         except KeyError as missing:
             raise ResponseSchemaError(str(missing.args[0]), "is required but missing") from None
+        _raw_document_type = src_dict["documentType"] if "documentType" in src_dict else None
+        _raw_customer_name = src_dict["customerName"] if "customerName" in src_dict else None
+        _raw_contract = src_dict["contract"] if "contract" in src_dict else None
+        _fields_present = 5
         if not isinstance(_raw_reference, str):
             raise ResponseSchemaError.wrong_type("reference", "a string", _raw_reference)
-        reference = _raw_reference
 
         if type(_raw_amount) is not int:
             raise ResponseSchemaError.wrong_type("amount", "an integer", _raw_amount)
-        amount = _raw_amount
 
         if not isinstance(_raw_description, str):
             raise ResponseSchemaError.wrong_type("description", "a string", _raw_description)
-        description = _raw_description
 
         if not isinstance(_raw_redirect_url, str):
             raise ResponseSchemaError.wrong_type("redirectUrl", "a string", _raw_redirect_url)
-        redirect_url = _raw_redirect_url
 
         if not isinstance(_raw_customer_document_number, str):
             raise ResponseSchemaError.wrong_type("customerDocumentNumber", "a string", _raw_customer_document_number)
-        customer_document_number = _raw_customer_document_number
 
-        if _raw_document_type is not None and (not isinstance(_raw_document_type, str)):
-            raise ResponseSchemaError.wrong_type("documentType", "a string", _raw_document_type)
-        document_type = (
-            None
-            if _raw_document_type is None
-            else _CREATE_INVOICE_REQUEST_DOCUMENT_TYPE_BY_VALUE.get(_raw_document_type)
-            or CreateInvoiceRequestDocumentType(_raw_document_type)
-        )
+        if _raw_document_type is not None:
+            _fields_present += 1
+            if not isinstance(_raw_document_type, str):
+                raise ResponseSchemaError.wrong_type("documentType", "a string", _raw_document_type)
+            try:
+                document_type = _CREATE_INVOICE_REQUEST_DOCUMENT_TYPE_BY_VALUE[_raw_document_type]
+            except KeyError:
+                document_type = CreateInvoiceRequestDocumentType(_raw_document_type)
+        else:
+            document_type = None
 
-        if _raw_customer_name is not None and (not isinstance(_raw_customer_name, str)):
-            raise ResponseSchemaError.wrong_type("customerName", "a string", _raw_customer_name)
-        customer_name = _raw_customer_name
+        if _raw_customer_name is not None:
+            _fields_present += 1
+            if not isinstance(_raw_customer_name, str):
+                raise ResponseSchemaError.wrong_type("customerName", "a string", _raw_customer_name)
 
-        if _raw_contract is not None and (not isinstance(_raw_contract, str)):
-            raise ResponseSchemaError.wrong_type("contract", "a string", _raw_contract)
-        contract = _raw_contract
+        if _raw_contract is not None:
+            _fields_present += 1
+            if not isinstance(_raw_contract, str):
+                raise ResponseSchemaError.wrong_type("contract", "a string", _raw_contract)
 
         create_invoice_request = cls(
-            reference,
-            amount,
-            description,
-            redirect_url,
-            customer_document_number,
+            _raw_reference,
+            _raw_amount,
+            _raw_description,
+            _raw_redirect_url,
+            _raw_customer_document_number,
             document_type,
-            customer_name,
-            contract,
+            _raw_customer_name,
+            _raw_contract,
         )
-        create_invoice_request.additional_properties = d
+        if len(src_dict) != _fields_present:
+            # Fields the spec does not define, or optional ones sent as null: keep the former.
+            create_invoice_request.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _CREATE_INVOICE_REQUEST_JSON_NAMES
+            }
         return create_invoice_request
 
     @classmethod

@@ -12,6 +12,10 @@ from ..errors import ResponseSchemaError
 T = TypeVar("T", bound="ErrorResponse")
 
 
+# from_dict keeps the fields not named here in additional_properties.
+_ERROR_RESPONSE_JSON_NAMES = frozenset(("error",))
+
+
 @_attrs_define
 class ErrorResponse:
     """
@@ -57,21 +61,24 @@ class ErrorResponse:
             ResponseSchemaError: The document is not an object, a field has the wrong type, or a required
                 field is missing; ``path`` names the field.
         """
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ResponseSchemaError.wrong_type("", "an object", src_dict)
-        d = dict(src_dict)
         try:
-            _raw_error = d.pop("error")
+            _raw_error = src_dict["error"]
         except KeyError as missing:
             raise ResponseSchemaError(str(missing.args[0]), "is required but missing") from None
+        _fields_present = 1
         if not isinstance(_raw_error, str):
             raise ResponseSchemaError.wrong_type("error", "a string", _raw_error)
-        error = _raw_error
 
         error_response = cls(
-            error,
+            _raw_error,
         )
-        error_response.additional_properties = d
+        if len(src_dict) != _fields_present:
+            # Fields the spec does not define, or optional ones sent as null: keep the former.
+            error_response.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _ERROR_RESPONSE_JSON_NAMES
+            }
         return error_response
 
     @classmethod

@@ -20,6 +20,30 @@ _INVOICE_STATUS_BY_VALUE = {member.value: member for member in InvoiceStatus}
 _INVOICE_PAYMENT_METHOD_BY_VALUE = {member.value: member for member in InvoicePaymentMethod}
 _INVOICE_PAYMENT_SOURCE_BY_VALUE = {member.value: member for member in InvoicePaymentSource}
 
+# from_dict keeps the fields not named here in additional_properties.
+_INVOICE_JSON_NAMES = frozenset(
+    (
+        "id",
+        "status",
+        "amount",
+        "description",
+        "contract",
+        "customerDocumentNumber",
+        "createdAt",
+        "paymentUrl",
+        "reference",
+        "expirationDate",
+        "customerName",
+        "paymentDate",
+        "paymentMethod",
+        "paymentSource",
+        "paymentAmount",
+        "settlementDate",
+        "settlementTime",
+        "paymentId",
+    )
+)
+
 
 @_attrs_define
 class Invoice:
@@ -209,136 +233,153 @@ class Invoice:
             ResponseSchemaError: The document is not an object, a field has the wrong type, or a required
                 field is missing; ``path`` names the field.
         """
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ResponseSchemaError.wrong_type("", "an object", src_dict)
-        d = dict(src_dict)
         try:
-            _raw_id = d.pop("id")
-            _raw_status = d.pop("status")
-            _raw_amount = d.pop("amount")
-            _raw_description = d.pop("description")
-            _raw_contract = d.pop("contract")
-            _raw_customer_document_number = d.pop("customerDocumentNumber")
-            _raw_created_at = d.pop("createdAt")
-            _raw_payment_url = d.pop("paymentUrl")
-            _raw_reference = d.pop("reference", None)
-            _raw_expiration_date = d.pop("expirationDate", None)
-            _raw_customer_name = d.pop("customerName", None)
-            _raw_payment_date = d.pop("paymentDate", None)
-            _raw_payment_method = d.pop("paymentMethod", None)
-            _raw_payment_source = d.pop("paymentSource", None)
-            _raw_payment_amount = d.pop("paymentAmount", None)
-            _raw_settlement_date = d.pop("settlementDate", None)
-            _raw_settlement_time = d.pop("settlementTime", None)
-            _raw_payment_id = d.pop("paymentId", None)
+            _raw_id = src_dict["id"]
+            _raw_status = src_dict["status"]
+            _raw_amount = src_dict["amount"]
+            _raw_description = src_dict["description"]
+            _raw_contract = src_dict["contract"]
+            _raw_customer_document_number = src_dict["customerDocumentNumber"]
+            _raw_created_at = src_dict["createdAt"]
+            _raw_payment_url = src_dict["paymentUrl"]
         except KeyError as missing:
             raise ResponseSchemaError(str(missing.args[0]), "is required but missing") from None
+        _raw_reference = src_dict["reference"] if "reference" in src_dict else None
+        _raw_expiration_date = src_dict["expirationDate"] if "expirationDate" in src_dict else None
+        _raw_customer_name = src_dict["customerName"] if "customerName" in src_dict else None
+        _raw_payment_date = src_dict["paymentDate"] if "paymentDate" in src_dict else None
+        _raw_payment_method = src_dict["paymentMethod"] if "paymentMethod" in src_dict else None
+        _raw_payment_source = src_dict["paymentSource"] if "paymentSource" in src_dict else None
+        _raw_payment_amount = src_dict["paymentAmount"] if "paymentAmount" in src_dict else None
+        _raw_settlement_date = src_dict["settlementDate"] if "settlementDate" in src_dict else None
+        _raw_settlement_time = src_dict["settlementTime"] if "settlementTime" in src_dict else None
+        _raw_payment_id = src_dict["paymentId"] if "paymentId" in src_dict else None
+        _fields_present = 8
         if not isinstance(_raw_id, str):
             raise ResponseSchemaError.wrong_type("id", "a string", _raw_id)
-        id = _raw_id
 
         if not isinstance(_raw_status, str):
             raise ResponseSchemaError.wrong_type("status", "a string", _raw_status)
-        status = _INVOICE_STATUS_BY_VALUE.get(_raw_status) or InvoiceStatus(_raw_status)
+        try:
+            status = _INVOICE_STATUS_BY_VALUE[_raw_status]
+        except KeyError:
+            status = InvoiceStatus(_raw_status)
 
         if type(_raw_amount) is not float and type(_raw_amount) is not int:
             raise ResponseSchemaError.wrong_type("amount", "a number", _raw_amount)
-        amount = _raw_amount
 
         if not isinstance(_raw_description, str):
             raise ResponseSchemaError.wrong_type("description", "a string", _raw_description)
-        description = _raw_description
 
         if not isinstance(_raw_contract, str):
             raise ResponseSchemaError.wrong_type("contract", "a string", _raw_contract)
-        contract = _raw_contract
 
         if not isinstance(_raw_customer_document_number, str):
             raise ResponseSchemaError.wrong_type("customerDocumentNumber", "a string", _raw_customer_document_number)
-        customer_document_number = _raw_customer_document_number
 
         if not isinstance(_raw_created_at, str):
             raise ResponseSchemaError.wrong_type("createdAt", "a string", _raw_created_at)
-        created_at = _raw_created_at
 
         if not isinstance(_raw_payment_url, str):
             raise ResponseSchemaError.wrong_type("paymentUrl", "a string", _raw_payment_url)
-        payment_url = _raw_payment_url
 
-        if _raw_reference is not None and (not isinstance(_raw_reference, str)):
-            raise ResponseSchemaError.wrong_type("reference", "a string", _raw_reference)
-        reference = _raw_reference
+        if _raw_reference is not None:
+            _fields_present += 1
+            if not isinstance(_raw_reference, str):
+                raise ResponseSchemaError.wrong_type("reference", "a string", _raw_reference)
 
-        if _raw_expiration_date is not None and (not isinstance(_raw_expiration_date, str)):
-            raise ResponseSchemaError.wrong_type("expirationDate", "a string", _raw_expiration_date)
-        expiration_date = _raw_expiration_date
+        if _raw_expiration_date is not None:
+            _fields_present += 1
+            if not isinstance(_raw_expiration_date, str):
+                raise ResponseSchemaError.wrong_type("expirationDate", "a string", _raw_expiration_date)
 
-        if _raw_customer_name is not None and (not isinstance(_raw_customer_name, str)):
-            raise ResponseSchemaError.wrong_type("customerName", "a string", _raw_customer_name)
-        customer_name = _raw_customer_name
+        if _raw_customer_name is not None:
+            _fields_present += 1
+            if not isinstance(_raw_customer_name, str):
+                raise ResponseSchemaError.wrong_type("customerName", "a string", _raw_customer_name)
 
-        if _raw_payment_date is not None and (not isinstance(_raw_payment_date, str)):
-            raise ResponseSchemaError.wrong_type("paymentDate", "a string", _raw_payment_date)
-        try:
-            payment_date = None if _raw_payment_date is None else datetime.datetime.fromisoformat(_raw_payment_date)
-        except ValueError:
-            raise ResponseSchemaError.wrong_type("paymentDate", "an ISO 8601 date-time", _raw_payment_date) from None
+        if _raw_payment_date is not None:
+            _fields_present += 1
+            if not isinstance(_raw_payment_date, str):
+                raise ResponseSchemaError.wrong_type("paymentDate", "a string", _raw_payment_date)
+            try:
+                payment_date = datetime.datetime.fromisoformat(_raw_payment_date)
+            except ValueError:
+                raise ResponseSchemaError.wrong_type(
+                    "paymentDate", "an ISO 8601 date-time", _raw_payment_date
+                ) from None
+        else:
+            payment_date = None
 
-        if _raw_payment_method is not None and (not isinstance(_raw_payment_method, str)):
-            raise ResponseSchemaError.wrong_type("paymentMethod", "a string", _raw_payment_method)
-        payment_method = (
-            None
-            if _raw_payment_method is None
-            else _INVOICE_PAYMENT_METHOD_BY_VALUE.get(_raw_payment_method) or InvoicePaymentMethod(_raw_payment_method)
-        )
+        if _raw_payment_method is not None:
+            _fields_present += 1
+            if not isinstance(_raw_payment_method, str):
+                raise ResponseSchemaError.wrong_type("paymentMethod", "a string", _raw_payment_method)
+            try:
+                payment_method = _INVOICE_PAYMENT_METHOD_BY_VALUE[_raw_payment_method]
+            except KeyError:
+                payment_method = InvoicePaymentMethod(_raw_payment_method)
+        else:
+            payment_method = None
 
-        if _raw_payment_source is not None and (not isinstance(_raw_payment_source, str)):
-            raise ResponseSchemaError.wrong_type("paymentSource", "a string", _raw_payment_source)
-        payment_source = (
-            None
-            if _raw_payment_source is None
-            else _INVOICE_PAYMENT_SOURCE_BY_VALUE.get(_raw_payment_source) or InvoicePaymentSource(_raw_payment_source)
-        )
+        if _raw_payment_source is not None:
+            _fields_present += 1
+            if not isinstance(_raw_payment_source, str):
+                raise ResponseSchemaError.wrong_type("paymentSource", "a string", _raw_payment_source)
+            try:
+                payment_source = _INVOICE_PAYMENT_SOURCE_BY_VALUE[_raw_payment_source]
+            except KeyError:
+                payment_source = InvoicePaymentSource(_raw_payment_source)
+        else:
+            payment_source = None
 
-        if _raw_payment_amount is not None and (
-            type(_raw_payment_amount) is not float and type(_raw_payment_amount) is not int
-        ):
-            raise ResponseSchemaError.wrong_type("paymentAmount", "a number", _raw_payment_amount)
-        payment_amount = _raw_payment_amount
+        if _raw_payment_amount is not None:
+            _fields_present += 1
+            if type(_raw_payment_amount) is not float and type(_raw_payment_amount) is not int:
+                raise ResponseSchemaError.wrong_type("paymentAmount", "a number", _raw_payment_amount)
 
-        if _raw_settlement_date is not None and (not isinstance(_raw_settlement_date, str)):
-            raise ResponseSchemaError.wrong_type("settlementDate", "a string", _raw_settlement_date)
-        settlement_date = _raw_settlement_date
+        if _raw_settlement_date is not None:
+            _fields_present += 1
+            if not isinstance(_raw_settlement_date, str):
+                raise ResponseSchemaError.wrong_type("settlementDate", "a string", _raw_settlement_date)
 
-        if _raw_settlement_time is not None and (not isinstance(_raw_settlement_time, str)):
-            raise ResponseSchemaError.wrong_type("settlementTime", "a string", _raw_settlement_time)
-        settlement_time = _raw_settlement_time
+        if _raw_settlement_time is not None:
+            _fields_present += 1
+            if not isinstance(_raw_settlement_time, str):
+                raise ResponseSchemaError.wrong_type("settlementTime", "a string", _raw_settlement_time)
 
-        if _raw_payment_id is not None and (not isinstance(_raw_payment_id, str)):
-            raise ResponseSchemaError.wrong_type("paymentId", "a string", _raw_payment_id)
-        payment_id = _raw_payment_id
+        if _raw_payment_id is not None:
+            _fields_present += 1
+            if not isinstance(_raw_payment_id, str):
+                raise ResponseSchemaError.wrong_type("paymentId", "a string", _raw_payment_id)
 
         invoice = cls(
-            id,
+            _raw_id,
             status,
-            amount,
-            description,
-            contract,
-            customer_document_number,
-            created_at,
-            payment_url,
-            reference,
-            expiration_date,
-            customer_name,
+            _raw_amount,
+            _raw_description,
+            _raw_contract,
+            _raw_customer_document_number,
+            _raw_created_at,
+            _raw_payment_url,
+            _raw_reference,
+            _raw_expiration_date,
+            _raw_customer_name,
             payment_date,
             payment_method,
             payment_source,
-            payment_amount,
-            settlement_date,
-            settlement_time,
-            payment_id,
+            _raw_payment_amount,
+            _raw_settlement_date,
+            _raw_settlement_time,
+            _raw_payment_id,
         )
-        invoice.additional_properties = d
+        if len(src_dict) != _fields_present:
+            # Fields the spec does not define, or optional ones sent as null: keep the former.
+            invoice.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _INVOICE_JSON_NAMES
+            }
         return invoice
 
     @classmethod

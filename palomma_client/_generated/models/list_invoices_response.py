@@ -16,6 +16,16 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ListInvoicesResponse")
 
 
+# from_dict keeps the fields not named here in additional_properties.
+_LIST_INVOICES_RESPONSE_JSON_NAMES = frozenset(
+    (
+        "items",
+        "count",
+        "cursor",
+    )
+)
+
+
 @_attrs_define
 class ListInvoicesResponse:
     """
@@ -152,36 +162,40 @@ class ListInvoicesResponse:
         """
         from ..models.invoice import Invoice  # noqa: PLC0415
 
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ResponseSchemaError.wrong_type("", "an object", src_dict)
-        d = dict(src_dict)
         try:
-            _raw_items = d.pop("items")
-            _raw_count = d.pop("count")
-            _raw_cursor = d.pop("cursor", None)
+            _raw_items = src_dict["items"]
+            _raw_count = src_dict["count"]
         except KeyError as missing:
             raise ResponseSchemaError(str(missing.args[0]), "is required but missing") from None
+        _raw_cursor = src_dict["cursor"] if "cursor" in src_dict else None
+        _fields_present = 2
         if type(_raw_items) is not list:
             raise ResponseSchemaError.wrong_type("items", "an array", _raw_items)
         try:
-            items = [Invoice.from_dict(item) for item in _raw_items]
+            items = list(map(Invoice.from_dict, _raw_items))
         except ResponseSchemaError:
             raise ResponseSchemaError.in_array("items", _raw_items, Invoice.from_dict) from None
 
         if type(_raw_count) is not int:
             raise ResponseSchemaError.wrong_type("count", "an integer", _raw_count)
-        count = _raw_count
 
-        if _raw_cursor is not None and (_raw_cursor is not None and (not isinstance(_raw_cursor, str))):
-            raise ResponseSchemaError.wrong_type("cursor", "a string or null", _raw_cursor)
-        cursor = _raw_cursor
+        if _raw_cursor is not None:
+            _fields_present += 1
+            if _raw_cursor is not None and (not isinstance(_raw_cursor, str)):
+                raise ResponseSchemaError.wrong_type("cursor", "a string or null", _raw_cursor)
 
         list_invoices_response = cls(
             items,
-            count,
-            cursor,
+            _raw_count,
+            _raw_cursor,
         )
-        list_invoices_response.additional_properties = d
+        if len(src_dict) != _fields_present:
+            # Fields the spec does not define, or optional ones sent as null: keep the former.
+            list_invoices_response.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _LIST_INVOICES_RESPONSE_JSON_NAMES
+            }
         return list_invoices_response
 
     @classmethod

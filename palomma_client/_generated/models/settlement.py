@@ -15,6 +15,22 @@ T = TypeVar("T", bound="Settlement")
 # from_dict looks enum values up here before calling the enum class, which is several times slower.
 _SETTLEMENT_STATUS_BY_VALUE = {member.value: member for member in SettlementStatus}
 
+# from_dict keeps the fields not named here in additional_properties.
+_SETTLEMENT_JSON_NAMES = frozenset(
+    (
+        "date",
+        "cycle",
+        "status",
+        "numberOfInvoices",
+        "amountCollected",
+        "fees",
+        "feesPostpaid",
+        "adjustments",
+        "gateway",
+        "paymentAmount",
+    )
+)
+
 
 @_attrs_define
 class Settlement:
@@ -126,75 +142,73 @@ class Settlement:
             ResponseSchemaError: The document is not an object, a field has the wrong type, or a required
                 field is missing; ``path`` names the field.
         """
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ResponseSchemaError.wrong_type("", "an object", src_dict)
-        d = dict(src_dict)
         try:
-            _raw_date = d.pop("date")
-            _raw_cycle = d.pop("cycle")
-            _raw_status = d.pop("status")
-            _raw_number_of_invoices = d.pop("numberOfInvoices")
-            _raw_amount_collected = d.pop("amountCollected")
-            _raw_fees = d.pop("fees")
-            _raw_fees_postpaid = d.pop("feesPostpaid")
-            _raw_adjustments = d.pop("adjustments")
-            _raw_gateway = d.pop("gateway")
-            _raw_payment_amount = d.pop("paymentAmount")
+            _raw_date = src_dict["date"]
+            _raw_cycle = src_dict["cycle"]
+            _raw_status = src_dict["status"]
+            _raw_number_of_invoices = src_dict["numberOfInvoices"]
+            _raw_amount_collected = src_dict["amountCollected"]
+            _raw_fees = src_dict["fees"]
+            _raw_fees_postpaid = src_dict["feesPostpaid"]
+            _raw_adjustments = src_dict["adjustments"]
+            _raw_gateway = src_dict["gateway"]
+            _raw_payment_amount = src_dict["paymentAmount"]
         except KeyError as missing:
             raise ResponseSchemaError(str(missing.args[0]), "is required but missing") from None
+        _fields_present = 10
         if not isinstance(_raw_date, str):
             raise ResponseSchemaError.wrong_type("date", "a string", _raw_date)
-        date = _raw_date
 
         if not isinstance(_raw_cycle, str):
             raise ResponseSchemaError.wrong_type("cycle", "a string", _raw_cycle)
-        cycle = _raw_cycle
 
         if not isinstance(_raw_status, str):
             raise ResponseSchemaError.wrong_type("status", "a string", _raw_status)
-        status = _SETTLEMENT_STATUS_BY_VALUE.get(_raw_status) or SettlementStatus(_raw_status)
+        try:
+            status = _SETTLEMENT_STATUS_BY_VALUE[_raw_status]
+        except KeyError:
+            status = SettlementStatus(_raw_status)
 
         if type(_raw_number_of_invoices) is not float and type(_raw_number_of_invoices) is not int:
             raise ResponseSchemaError.wrong_type("numberOfInvoices", "a number", _raw_number_of_invoices)
-        number_of_invoices = _raw_number_of_invoices
 
         if type(_raw_amount_collected) is not float and type(_raw_amount_collected) is not int:
             raise ResponseSchemaError.wrong_type("amountCollected", "a number", _raw_amount_collected)
-        amount_collected = _raw_amount_collected
 
         if type(_raw_fees) is not float and type(_raw_fees) is not int:
             raise ResponseSchemaError.wrong_type("fees", "a number", _raw_fees)
-        fees = _raw_fees
 
         if type(_raw_fees_postpaid) is not bool:
             raise ResponseSchemaError.wrong_type("feesPostpaid", "true or false", _raw_fees_postpaid)
-        fees_postpaid = _raw_fees_postpaid
 
         if type(_raw_adjustments) is not float and type(_raw_adjustments) is not int:
             raise ResponseSchemaError.wrong_type("adjustments", "a number", _raw_adjustments)
-        adjustments = _raw_adjustments
 
         if type(_raw_gateway) is not bool:
             raise ResponseSchemaError.wrong_type("gateway", "true or false", _raw_gateway)
-        gateway = _raw_gateway
 
         if type(_raw_payment_amount) is not float and type(_raw_payment_amount) is not int:
             raise ResponseSchemaError.wrong_type("paymentAmount", "a number", _raw_payment_amount)
-        payment_amount = _raw_payment_amount
 
         settlement = cls(
-            date,
-            cycle,
+            _raw_date,
+            _raw_cycle,
             status,
-            number_of_invoices,
-            amount_collected,
-            fees,
-            fees_postpaid,
-            adjustments,
-            gateway,
-            payment_amount,
+            _raw_number_of_invoices,
+            _raw_amount_collected,
+            _raw_fees,
+            _raw_fees_postpaid,
+            _raw_adjustments,
+            _raw_gateway,
+            _raw_payment_amount,
         )
-        settlement.additional_properties = d
+        if len(src_dict) != _fields_present:
+            # Fields the spec does not define, or optional ones sent as null: keep the former.
+            settlement.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _SETTLEMENT_JSON_NAMES
+            }
         return settlement
 
     @classmethod
