@@ -102,6 +102,11 @@ def method_name_for(operation_id: str, tag: str) -> str:
     return name + "_" if keyword.iskeyword(name) else name
 
 
+# A str subclass is a string too (a caller's own dict may hold enum members), but
+# JSON gives exact strings: the exact test first, as it costs a third of isinstance.
+_IS_NOT_STRING = "type({v}) is not str and not isinstance({v}, str)"
+
+
 def value_check(prop: Any) -> tuple[str, str] | None:
     """A condition, with ``{v}`` for the value, that is true when a JSON value is of the wrong type.
 
@@ -112,10 +117,9 @@ def value_check(prop: Any) -> tuple[str, str] | None:
     if isinstance(prop, EnumProperty):
         if prop.value_type is int:
             return "type({v}) is not int", "an integer"
-        return "not isinstance({v}, str)", "a string"
+        return _IS_NOT_STRING, "a string"
     if isinstance(prop, StringProperty | DateProperty | DateTimeProperty):
-        # isinstance, not an exact type: a caller's own dict may hold str subclasses such as enum members.
-        return "not isinstance({v}, str)", "a string"
+        return _IS_NOT_STRING, "a string"
     if isinstance(prop, IntProperty):
         return "type({v}) is not int", "an integer"
     if isinstance(prop, FloatProperty):

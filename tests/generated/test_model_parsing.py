@@ -173,3 +173,20 @@ def test_any_mapping_parses_as_the_dict_with_its_items_does(spec: dict[str, Any]
         assert model.from_dict(MappingProxyType(body)) == model.from_dict(dict(body))
     with pytest.raises(ResponseSchemaError, match="expected an object, got an array"):
         Invoice.from_dict([("id", "x")])  # type: ignore[arg-type]
+
+
+@attrs.define
+class _TaggedInvoice(Invoice):
+    tag: str = "untagged"
+
+
+def test_a_subclass_is_built_by_its_own_constructor(spec: dict[str, Any]) -> None:
+    body = _example(spec, "/invoices", "get", "page")["items"][0]
+    unknown = fresh_name(spec_field_names(), "installments")
+
+    parsed = _TaggedInvoice.from_dict({**body, unknown: 3})
+
+    assert type(parsed) is _TaggedInvoice
+    assert parsed.tag == "untagged"
+    assert parsed.additional_properties == {unknown: 3}
+    assert parsed.to_dict() == Invoice.from_dict({**body, unknown: 3}).to_dict()

@@ -156,28 +156,28 @@ class CreateInvoiceRequest:
             _raw_customer_document_number = src_dict["customerDocumentNumber"]
         except KeyError as missing:
             raise ResponseSchemaError(str(missing.args[0]), "is required but missing") from None
-        _raw_document_type = src_dict["documentType"] if "documentType" in src_dict else None
-        _raw_customer_name = src_dict["customerName"] if "customerName" in src_dict else None
-        _raw_contract = src_dict["contract"] if "contract" in src_dict else None
+        _raw_document_type = src_dict.get("documentType")
+        _raw_customer_name = src_dict.get("customerName")
+        _raw_contract = src_dict.get("contract")
         _fields_present = 5
-        if not isinstance(_raw_reference, str):
+        if type(_raw_reference) is not str and not isinstance(_raw_reference, str):
             raise ResponseSchemaError.wrong_type("reference", "a string", _raw_reference)
 
         if type(_raw_amount) is not int:
             raise ResponseSchemaError.wrong_type("amount", "an integer", _raw_amount)
 
-        if not isinstance(_raw_description, str):
+        if type(_raw_description) is not str and not isinstance(_raw_description, str):
             raise ResponseSchemaError.wrong_type("description", "a string", _raw_description)
 
-        if not isinstance(_raw_redirect_url, str):
+        if type(_raw_redirect_url) is not str and not isinstance(_raw_redirect_url, str):
             raise ResponseSchemaError.wrong_type("redirectUrl", "a string", _raw_redirect_url)
 
-        if not isinstance(_raw_customer_document_number, str):
+        if type(_raw_customer_document_number) is not str and not isinstance(_raw_customer_document_number, str):
             raise ResponseSchemaError.wrong_type("customerDocumentNumber", "a string", _raw_customer_document_number)
 
         if _raw_document_type is not None:
             _fields_present += 1
-            if not isinstance(_raw_document_type, str):
+            if type(_raw_document_type) is not str and not isinstance(_raw_document_type, str):
                 raise ResponseSchemaError.wrong_type("documentType", "a string", _raw_document_type)
             try:
                 document_type = _CREATE_INVOICE_REQUEST_DOCUMENT_TYPE_BY_VALUE[_raw_document_type]
@@ -188,24 +188,39 @@ class CreateInvoiceRequest:
 
         if _raw_customer_name is not None:
             _fields_present += 1
-            if not isinstance(_raw_customer_name, str):
+            if type(_raw_customer_name) is not str and not isinstance(_raw_customer_name, str):
                 raise ResponseSchemaError.wrong_type("customerName", "a string", _raw_customer_name)
 
         if _raw_contract is not None:
             _fields_present += 1
-            if not isinstance(_raw_contract, str):
+            if type(_raw_contract) is not str and not isinstance(_raw_contract, str):
                 raise ResponseSchemaError.wrong_type("contract", "a string", _raw_contract)
 
-        create_invoice_request = cls(
-            _raw_reference,
-            _raw_amount,
-            _raw_description,
-            _raw_redirect_url,
-            _raw_customer_document_number,
-            document_type,
-            _raw_customer_name,
-            _raw_contract,
-        )
+        if cls is CreateInvoiceRequest:
+            # The slots are filled in as attrs' __init__ fills them (the class has no
+            # validators, converters or hooks): calling the class costs more than that.
+            create_invoice_request = object.__new__(cls)
+            create_invoice_request.reference = _raw_reference
+            create_invoice_request.amount = _raw_amount
+            create_invoice_request.description = _raw_description
+            create_invoice_request.redirect_url = _raw_redirect_url
+            create_invoice_request.customer_document_number = _raw_customer_document_number
+            create_invoice_request.document_type = document_type
+            create_invoice_request.customer_name = _raw_customer_name
+            create_invoice_request.contract = _raw_contract
+            create_invoice_request.additional_properties = {}
+        else:
+            # A subclass may construct itself differently: positional, in declaration order.
+            create_invoice_request = cls(
+                _raw_reference,
+                _raw_amount,
+                _raw_description,
+                _raw_redirect_url,
+                _raw_customer_document_number,
+                document_type,
+                _raw_customer_name,
+                _raw_contract,
+            )
         if len(src_dict) != _fields_present:
             # Fields the spec does not define, or optional ones sent as null: keep the former.
             create_invoice_request.additional_properties = {

@@ -68,12 +68,20 @@ class ErrorResponse:
         except KeyError as missing:
             raise ResponseSchemaError(str(missing.args[0]), "is required but missing") from None
         _fields_present = 1
-        if not isinstance(_raw_error, str):
+        if type(_raw_error) is not str and not isinstance(_raw_error, str):
             raise ResponseSchemaError.wrong_type("error", "a string", _raw_error)
 
-        error_response = cls(
-            _raw_error,
-        )
+        if cls is ErrorResponse:
+            # The slots are filled in as attrs' __init__ fills them (the class has no
+            # validators, converters or hooks): calling the class costs more than that.
+            error_response = object.__new__(cls)
+            error_response.error = _raw_error
+            error_response.additional_properties = {}
+        else:
+            # A subclass may construct itself differently: positional, in declaration order.
+            error_response = cls(
+                _raw_error,
+            )
         if len(src_dict) != _fields_present:
             # Fields the spec does not define, or optional ones sent as null: keep the former.
             error_response.additional_properties = {

@@ -246,21 +246,21 @@ class Invoice:
             _raw_payment_url = src_dict["paymentUrl"]
         except KeyError as missing:
             raise ResponseSchemaError(str(missing.args[0]), "is required but missing") from None
-        _raw_reference = src_dict["reference"] if "reference" in src_dict else None
-        _raw_expiration_date = src_dict["expirationDate"] if "expirationDate" in src_dict else None
-        _raw_customer_name = src_dict["customerName"] if "customerName" in src_dict else None
-        _raw_payment_date = src_dict["paymentDate"] if "paymentDate" in src_dict else None
-        _raw_payment_method = src_dict["paymentMethod"] if "paymentMethod" in src_dict else None
-        _raw_payment_source = src_dict["paymentSource"] if "paymentSource" in src_dict else None
-        _raw_payment_amount = src_dict["paymentAmount"] if "paymentAmount" in src_dict else None
-        _raw_settlement_date = src_dict["settlementDate"] if "settlementDate" in src_dict else None
-        _raw_settlement_time = src_dict["settlementTime"] if "settlementTime" in src_dict else None
-        _raw_payment_id = src_dict["paymentId"] if "paymentId" in src_dict else None
+        _raw_reference = src_dict.get("reference")
+        _raw_expiration_date = src_dict.get("expirationDate")
+        _raw_customer_name = src_dict.get("customerName")
+        _raw_payment_date = src_dict.get("paymentDate")
+        _raw_payment_method = src_dict.get("paymentMethod")
+        _raw_payment_source = src_dict.get("paymentSource")
+        _raw_payment_amount = src_dict.get("paymentAmount")
+        _raw_settlement_date = src_dict.get("settlementDate")
+        _raw_settlement_time = src_dict.get("settlementTime")
+        _raw_payment_id = src_dict.get("paymentId")
         _fields_present = 8
-        if not isinstance(_raw_id, str):
+        if type(_raw_id) is not str and not isinstance(_raw_id, str):
             raise ResponseSchemaError.wrong_type("id", "a string", _raw_id)
 
-        if not isinstance(_raw_status, str):
+        if type(_raw_status) is not str and not isinstance(_raw_status, str):
             raise ResponseSchemaError.wrong_type("status", "a string", _raw_status)
         try:
             status = _INVOICE_STATUS_BY_VALUE[_raw_status]
@@ -270,39 +270,39 @@ class Invoice:
         if type(_raw_amount) is not float and type(_raw_amount) is not int:
             raise ResponseSchemaError.wrong_type("amount", "a number", _raw_amount)
 
-        if not isinstance(_raw_description, str):
+        if type(_raw_description) is not str and not isinstance(_raw_description, str):
             raise ResponseSchemaError.wrong_type("description", "a string", _raw_description)
 
-        if not isinstance(_raw_contract, str):
+        if type(_raw_contract) is not str and not isinstance(_raw_contract, str):
             raise ResponseSchemaError.wrong_type("contract", "a string", _raw_contract)
 
-        if not isinstance(_raw_customer_document_number, str):
+        if type(_raw_customer_document_number) is not str and not isinstance(_raw_customer_document_number, str):
             raise ResponseSchemaError.wrong_type("customerDocumentNumber", "a string", _raw_customer_document_number)
 
-        if not isinstance(_raw_created_at, str):
+        if type(_raw_created_at) is not str and not isinstance(_raw_created_at, str):
             raise ResponseSchemaError.wrong_type("createdAt", "a string", _raw_created_at)
 
-        if not isinstance(_raw_payment_url, str):
+        if type(_raw_payment_url) is not str and not isinstance(_raw_payment_url, str):
             raise ResponseSchemaError.wrong_type("paymentUrl", "a string", _raw_payment_url)
 
         if _raw_reference is not None:
             _fields_present += 1
-            if not isinstance(_raw_reference, str):
+            if type(_raw_reference) is not str and not isinstance(_raw_reference, str):
                 raise ResponseSchemaError.wrong_type("reference", "a string", _raw_reference)
 
         if _raw_expiration_date is not None:
             _fields_present += 1
-            if not isinstance(_raw_expiration_date, str):
+            if type(_raw_expiration_date) is not str and not isinstance(_raw_expiration_date, str):
                 raise ResponseSchemaError.wrong_type("expirationDate", "a string", _raw_expiration_date)
 
         if _raw_customer_name is not None:
             _fields_present += 1
-            if not isinstance(_raw_customer_name, str):
+            if type(_raw_customer_name) is not str and not isinstance(_raw_customer_name, str):
                 raise ResponseSchemaError.wrong_type("customerName", "a string", _raw_customer_name)
 
         if _raw_payment_date is not None:
             _fields_present += 1
-            if not isinstance(_raw_payment_date, str):
+            if type(_raw_payment_date) is not str and not isinstance(_raw_payment_date, str):
                 raise ResponseSchemaError.wrong_type("paymentDate", "a string", _raw_payment_date)
             try:
                 payment_date = datetime.datetime.fromisoformat(_raw_payment_date)
@@ -315,7 +315,7 @@ class Invoice:
 
         if _raw_payment_method is not None:
             _fields_present += 1
-            if not isinstance(_raw_payment_method, str):
+            if type(_raw_payment_method) is not str and not isinstance(_raw_payment_method, str):
                 raise ResponseSchemaError.wrong_type("paymentMethod", "a string", _raw_payment_method)
             try:
                 payment_method = _INVOICE_PAYMENT_METHOD_BY_VALUE[_raw_payment_method]
@@ -326,7 +326,7 @@ class Invoice:
 
         if _raw_payment_source is not None:
             _fields_present += 1
-            if not isinstance(_raw_payment_source, str):
+            if type(_raw_payment_source) is not str and not isinstance(_raw_payment_source, str):
                 raise ResponseSchemaError.wrong_type("paymentSource", "a string", _raw_payment_source)
             try:
                 payment_source = _INVOICE_PAYMENT_SOURCE_BY_VALUE[_raw_payment_source]
@@ -342,39 +342,64 @@ class Invoice:
 
         if _raw_settlement_date is not None:
             _fields_present += 1
-            if not isinstance(_raw_settlement_date, str):
+            if type(_raw_settlement_date) is not str and not isinstance(_raw_settlement_date, str):
                 raise ResponseSchemaError.wrong_type("settlementDate", "a string", _raw_settlement_date)
 
         if _raw_settlement_time is not None:
             _fields_present += 1
-            if not isinstance(_raw_settlement_time, str):
+            if type(_raw_settlement_time) is not str and not isinstance(_raw_settlement_time, str):
                 raise ResponseSchemaError.wrong_type("settlementTime", "a string", _raw_settlement_time)
 
         if _raw_payment_id is not None:
             _fields_present += 1
-            if not isinstance(_raw_payment_id, str):
+            if type(_raw_payment_id) is not str and not isinstance(_raw_payment_id, str):
                 raise ResponseSchemaError.wrong_type("paymentId", "a string", _raw_payment_id)
 
-        invoice = cls(
-            _raw_id,
-            status,
-            _raw_amount,
-            _raw_description,
-            _raw_contract,
-            _raw_customer_document_number,
-            _raw_created_at,
-            _raw_payment_url,
-            _raw_reference,
-            _raw_expiration_date,
-            _raw_customer_name,
-            payment_date,
-            payment_method,
-            payment_source,
-            _raw_payment_amount,
-            _raw_settlement_date,
-            _raw_settlement_time,
-            _raw_payment_id,
-        )
+        if cls is Invoice:
+            # The slots are filled in as attrs' __init__ fills them (the class has no
+            # validators, converters or hooks): calling the class costs more than that.
+            invoice = object.__new__(cls)
+            invoice.id = _raw_id
+            invoice.status = status
+            invoice.amount = _raw_amount
+            invoice.description = _raw_description
+            invoice.contract = _raw_contract
+            invoice.customer_document_number = _raw_customer_document_number
+            invoice.created_at = _raw_created_at
+            invoice.payment_url = _raw_payment_url
+            invoice.reference = _raw_reference
+            invoice.expiration_date = _raw_expiration_date
+            invoice.customer_name = _raw_customer_name
+            invoice.payment_date = payment_date
+            invoice.payment_method = payment_method
+            invoice.payment_source = payment_source
+            invoice.payment_amount = _raw_payment_amount
+            invoice.settlement_date = _raw_settlement_date
+            invoice.settlement_time = _raw_settlement_time
+            invoice.payment_id = _raw_payment_id
+            invoice.additional_properties = {}
+        else:
+            # A subclass may construct itself differently: positional, in declaration order.
+            invoice = cls(
+                _raw_id,
+                status,
+                _raw_amount,
+                _raw_description,
+                _raw_contract,
+                _raw_customer_document_number,
+                _raw_created_at,
+                _raw_payment_url,
+                _raw_reference,
+                _raw_expiration_date,
+                _raw_customer_name,
+                payment_date,
+                payment_method,
+                payment_source,
+                _raw_payment_amount,
+                _raw_settlement_date,
+                _raw_settlement_time,
+                _raw_payment_id,
+            )
         if len(src_dict) != _fields_present:
             # Fields the spec does not define, or optional ones sent as null: keep the former.
             invoice.additional_properties = {

@@ -169,7 +169,7 @@ class ListInvoicesResponse:
             _raw_count = src_dict["count"]
         except KeyError as missing:
             raise ResponseSchemaError(str(missing.args[0]), "is required but missing") from None
-        _raw_cursor = src_dict["cursor"] if "cursor" in src_dict else None
+        _raw_cursor = src_dict.get("cursor")
         _fields_present = 2
         if type(_raw_items) is not list:
             raise ResponseSchemaError.wrong_type("items", "an array", _raw_items)
@@ -183,14 +183,24 @@ class ListInvoicesResponse:
 
         if _raw_cursor is not None:
             _fields_present += 1
-            if _raw_cursor is not None and (not isinstance(_raw_cursor, str)):
+            if _raw_cursor is not None and (type(_raw_cursor) is not str and not isinstance(_raw_cursor, str)):
                 raise ResponseSchemaError.wrong_type("cursor", "a string or null", _raw_cursor)
 
-        list_invoices_response = cls(
-            items,
-            _raw_count,
-            _raw_cursor,
-        )
+        if cls is ListInvoicesResponse:
+            # The slots are filled in as attrs' __init__ fills them (the class has no
+            # validators, converters or hooks): calling the class costs more than that.
+            list_invoices_response = object.__new__(cls)
+            list_invoices_response.items = items
+            list_invoices_response.count = _raw_count
+            list_invoices_response.cursor = _raw_cursor
+            list_invoices_response.additional_properties = {}
+        else:
+            # A subclass may construct itself differently: positional, in declaration order.
+            list_invoices_response = cls(
+                items,
+                _raw_count,
+                _raw_cursor,
+            )
         if len(src_dict) != _fields_present:
             # Fields the spec does not define, or optional ones sent as null: keep the former.
             list_invoices_response.additional_properties = {
