@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from palomma_client._request import NO_OPTIONS, ApiRequest, RequestOptions
 from palomma_client._resource import ParseResponse
 from palomma_client._retry import backoff_delay, may_retry
 
-__all__ = ["APIRequester", "OperationPolicy", "RequestSettings", "Sent", "Sleep", "TimeoutOption"]
+__all__ = ["APIRequester", "OperationPolicy", "RequestSettings", "Sent", "Sleep", "TimeoutOption", "query_string"]
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -43,6 +44,24 @@ TimeoutOption = float | httpx2.Timeout | None
 
 
 _JSON_CONTENT = {"Content-Type": "application/json"}
+
+# The characters a query's names and values keep as they are: form encoding escapes every other.
+_LEFT_AS_IS = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+
+
+def query_string(params: Mapping[str, str]) -> str:
+    """The query string ``params=`` would send, byte for byte.
+
+    Given ``params``, httpx parses and rebuilds the whole URL a second time
+    to merge them in; and its encoding of names and values that need none
+    (a limit, a ULID cursor) cost more than the rest of building a request.
+    """
+    pairs = []
+    for name, value in params.items():
+        if not (_LEFT_AS_IS(name) and _LEFT_AS_IS(value)):
+            return str(httpx2.QueryParams(params))
+        pairs.append(f"{name}={value}")
+    return "&".join(pairs)
 
 
 def _json_bytes(value: Any) -> bytes:
@@ -206,9 +225,7 @@ class APIRequester:
         if options.extra_query:
             params = {**(params or {}), **options.extra_query}
         if params:
-            # Byte for byte what ``params=`` sends, but given ``params`` httpx
-            # parses and rebuilds the whole URL a second time to merge them in.
-            url = f"{url}?{httpx2.QueryParams(params)}"
+            url = f"{url}?{query_string(params)}"
         chosen = settings.timeout if options.timeout is None else options.timeout
         body = request.json
         if options.extra_body:
