@@ -124,42 +124,65 @@ class AsyncPager(Generic[ItemT]):
             PaginationError: The API returned a cursor it had already returned, or
                 ``MAX_EMPTY_PAGES`` empty pages in a row that each promised another.
         """
-        remaining = self._max_items
-        cursor = self._first_cursor
-        seen_cursors: set[str] = {cursor} if cursor is not None else set()
-        empty_in_a_row = 0
-        while remaining is None or remaining > 0:
-            page = _bound(await self._fetch_page(cursor), self._fetch_page)
-            if remaining is not None:
-                if len(page.items) >= remaining:
-                    yield (
-                        Page(page.items[:remaining], page.next_cursor, self._fetch_page)
-                        if len(page.items) > remaining
-                        else page
-                    )
-                    return
-                remaining -= len(page.items)
+        walk = _Walk(self._fetch_page, self._first_cursor, self._max_items)
+        while (page := await walk.next_page()) is not None:
             yield page
-            if page.next_cursor is None:
-                return
-            empty_in_a_row = 0 if page.items else empty_in_a_row + 1
-            if empty_in_a_row >= MAX_EMPTY_PAGES:
-                raise PaginationError(
-                    f"the API returned {empty_in_a_row} empty pages in a row, each with a new cursor; "
-                    "stopping instead of paging forever"
-                )
-            if page.next_cursor in seen_cursors:
-                raise PaginationError(
-                    f"the API returned the cursor {page.next_cursor[:40]!r} twice; stopping instead of looping forever"
-                )
-            seen_cursors.add(page.next_cursor)
-            cursor = page.next_cursor
 
     async def to_list(self) -> list[ItemT]:
         """Fetch every remaining page and return all items; prefer ``async for`` for large lists."""
-        # Whole pages at a time: one step of an async generator per item costs
-        # more than copying the item.
+        # Whole pages at a time, and without an async generator: one step of
+        # one per item costs more than copying the item, and starting one
+        # costs as much as building the request.
+        walk = _Walk(self._fetch_page, self._first_cursor, self._max_items)
         items: list[ItemT] = []
-        async for page in self.pages():
+        while (page := await walk.next_page()) is not None:
             items.extend(page.items)
         return items
+
+
+class _Walk(Generic[ItemT]):
+    """One pass over a list, a page at a time: the cursors seen, the items still wanted."""
+
+    __slots__ = ("_cursor", "_done", "_empty_in_a_row", "_fetch_page", "_last", "_remaining", "_seen_cursors")
+
+    def __init__(self, fetch_page: FetchPage[ItemT], first_cursor: str | None, max_items: int | None) -> None:
+        self._fetch_page = fetch_page
+        self._cursor = first_cursor
+        self._remaining = max_items
+        self._seen_cursors: set[str] = {first_cursor} if first_cursor is not None else set()
+        self._empty_in_a_row = 0
+        self._last: Page[ItemT] | None = None
+        self._done = False
+
+    async def next_page(self) -> Page[ItemT] | None:
+        """The next page, or ``None`` after the last one or once ``max_items`` items have been given."""
+        if self._done:
+            return None
+        if self._last is not None:
+            # Checked only when the next page is asked for: the caller has had the last one.
+            self._follow(self._last)
+        page = self._last = _bound(await self._fetch_page(self._cursor), self._fetch_page)
+        self._done = page.next_cursor is None
+        if self._remaining is not None:
+            wanted, self._remaining = self._remaining, self._remaining - len(page.items)
+            if self._remaining <= 0:
+                self._done = True
+                if len(page.items) > wanted:
+                    return Page(page.items[:wanted], page.next_cursor, self._fetch_page)
+        return page
+
+    def _follow(self, page: Page[ItemT]) -> None:
+        self._empty_in_a_row = 0 if page.items else self._empty_in_a_row + 1
+        if self._empty_in_a_row >= MAX_EMPTY_PAGES:
+            raise PaginationError(
+                f"the API returned {self._empty_in_a_row} empty pages in a row, each with a new cursor; "
+                "stopping instead of paging forever"
+            )
+        cursor = page.next_cursor
+        assert cursor is not None, "a page without a next cursor is the last"
+        if cursor in self._seen_cursors:
+            raise PaginationError(
+                f"the API returned the cursor {cursor[:40]!r} twice; stopping instead of looping forever"
+            )
+        self._seen_cursors.add(cursor)
+        self._cursor = cursor

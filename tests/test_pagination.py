@@ -66,6 +66,22 @@ async def test_max_items_stops_mid_page_and_mid_list(palomma: PalommaClient, api
     assert len(api.requests) == 3 + 2
 
 
+@pytest.mark.parametrize("max_items", [None, 1, 4, 5, 8, 99, 100, 101])
+async def test_to_list_gives_what_async_for_gives_with_the_same_requests(
+    palomma: PalommaClient, api: RecordingAPI, max_items: int | None
+) -> None:
+    _serve_pages(api, pages=25, per_page=4)
+
+    iterated = [invoice.id async for invoice in palomma.invoices.list(limit=4, max_items=max_items)]
+    iterated_requests = len(api.requests)
+    listed = [invoice.id for invoice in await palomma.invoices.list(limit=4, max_items=max_items).to_list()]
+
+    assert listed == iterated
+    assert len(listed) == min(100, max_items or 100)
+    assert len(api.requests) == 2 * iterated_requests
+    assert iterated_requests == -(-len(listed) // 4)
+
+
 async def test_an_empty_list_is_one_request(palomma: PalommaClient, api: RecordingAPI) -> None:
     api.queue(httpx2.Response(200, json=page_body([], None)))
     assert await palomma.invoices.list().to_list() == []
