@@ -27,7 +27,7 @@ from yarl import URL
 
 from palomma_client._deadline import Deadlines
 from palomma_client._exceptions import APIConnectionError, APITimeoutError, ClientClosedError
-from palomma_client._http import BodyReader, HTTPRequest, HTTPResponse, PoolGate
+from palomma_client._http import BodyReader, GatePlaces, HTTPRequest, HTTPResponse, PoolGate
 
 __all__ = ["AiohttpBackend", "client_timeout"]
 
@@ -88,6 +88,7 @@ class AiohttpBackend:
     """
 
     __slots__ = (
+        "_bare_session",
         "_base_url",
         "_closed",
         "_deadlines",
@@ -112,6 +113,7 @@ class AiohttpBackend:
         self._gate = PoolGate(limits.max_connections or 0) if limits.max_connections else None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._session: aiohttp.ClientSession | None = None
+        self._bare_session: aiohttp.ClientSession | None = None
         self._closed = False
         self._deadlines = Deadlines()
 
@@ -119,24 +121,32 @@ class AiohttpBackend:
     def is_closed(self) -> bool:
         return self._closed
 
-    def _new_session(self) -> aiohttp.ClientSession:
-        limits = self._limits
-        connector = aiohttp.TCPConnector(
-            limit=limits.max_connections or 0,
-            limit_per_host=0,
-            keepalive_timeout=limits.keepalive_expiry,
-            # The certificates the httpx2 backend trusts; made only for https, as it takes a while.
-            ssl=httpx2.create_ssl_context() if self._base_url.startswith("https:") else True,
-        )
-        # The fixed headers go with each request rather than on the session: aiohttp merges a
-        # session's headers into every request, and a call must be able to leave one out.
+    def _new_session(
+        self, connector: aiohttp.BaseConnector | None = None, cookie_jar: aiohttp.abc.AbstractCookieJar | None = None
+    ) -> aiohttp.ClientSession:
+        """The session with the fixed headers; or, given the pool and cookies of that one, a session without them."""
+        if connector is None:
+            limits = self._limits
+            connector = aiohttp.TCPConnector(
+                limit=limits.max_connections or 0,
+                limit_per_host=0,
+                keepalive_timeout=limits.keepalive_expiry,
+                # The certificates the httpx2 backend trusts; made only for https, as it takes a while.
+                ssl=httpx2.create_ssl_context() if self._base_url.startswith("https:") else True,
+            )
+            headers: Mapping[str, str] = self._headers
+            owns_connector = True
+        else:
+            headers, owns_connector = {}, False
         session = aiohttp.ClientSession(
             connector=connector,
+            connector_owner=owns_connector,
+            headers=headers,
             timeout=self._session_timeout,
             # BodyReader inflates, a piece at a time, within max_response_bytes.
             auto_decompress=False,
             # Cookies are kept and sent back as httpx2 keeps them, IP-address hosts included.
-            cookie_jar=aiohttp.CookieJar(unsafe=True),
+            cookie_jar=aiohttp.CookieJar(unsafe=True) if cookie_jar is None else cookie_jar,
             proxy=_environment_proxy(self._base_url),
         )
         # aiohttp sends an idempotent request a second time, on its own, when
@@ -145,14 +155,27 @@ class AiohttpBackend:
         session._retry_connection = False
         return session
 
+    def _session_without_fixed_headers(self, session: aiohttp.ClientSession) -> aiohttp.ClientSession:
+        """For the calls that leave a fixed header out: aiohttp merges a session's headers into every request."""
+        bare = self._bare_session
+        if bare is None:
+            assert session.connector is not None, "an open session has its pool"
+            bare = self._bare_session = self._new_session(session.connector, session.cookie_jar)
+        return bare
+
     async def aclose(self) -> None:
         self._closed = True
         session, self._session = self._session, None
+        bare, self._bare_session = self._bare_session, None
         if session is None:
             return
         if self._loop is asyncio.get_running_loop():
+            if bare is not None:
+                await bare.close()
             await session.close()
         else:
+            if bare is not None:
+                bare.detach()
             await self._abandon(session)
 
     async def send(self, request: HTTPRequest, *, deadline: float | None, max_response_bytes: int) -> HTTPResponse:
@@ -169,16 +192,16 @@ class AiohttpBackend:
             options["headers"] = {name: value for name, value in given.items() if name.lower() not in dropped}
             # Without this aiohttp would put its own User-Agent (and the like) back.
             options["skip_auto_headers"] = request.drop_headers
+            session = self._session_without_fixed_headers(session)
         elif request.headers is not None:
-            options["headers"] = {**self._headers, **request.headers}
-        else:
-            options["headers"] = self._headers
+            # Merged over the session's fixed headers by aiohttp, a name given here replacing theirs.
+            options["headers"] = request.headers
         if request.content is not None:
             options["data"] = request.content
         if request.timeout is not None:
             options["timeout"] = client_timeout(request.timeout)
         gate = self._gate
-        place: asyncio.Semaphore | None = None
+        place: GatePlaces | None = None
         entered = False
         try:
             with self._deadlines.start(deadline):
@@ -223,6 +246,9 @@ class AiohttpBackend:
         )
 
     async def _open_session(self) -> aiohttp.ClientSession:
+        if self._bare_session is not None:
+            self._bare_session.detach()
+            self._bare_session = None
         if self._session is not None:
             await self._abandon(self._session)
         self._loop = asyncio.get_running_loop()

@@ -9,6 +9,7 @@ the server, so that retry policy never depends on which backend ran.
 from __future__ import annotations
 
 import asyncio
+import collections
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ __all__ = [
     "ACCEPTED_ENCODINGS",
     "Backend",
     "BodyReader",
+    "GatePlaces",
     "HTTPRequest",
     "HTTPResponse",
     "PoolGate",
@@ -147,7 +149,7 @@ def _pool_timeout(timeout: float | httpx2.Timeout | None, pool: Pool) -> float |
 
 
 class PoolGate:
-    """Lets at most as many requests into the pool as it has connections; the rest wait here.
+    """Lets at most as many requests into the pool as it has connections; the rest wait here, first come first in.
 
     aiohttp bounds the wait for a free connection only together with
     connecting (its ``connect`` timeout). Waiting here instead gives the
@@ -158,30 +160,70 @@ class PoolGate:
     each probed on every pass, which made a burst of 1,000 calls twice as slow.)
     """
 
-    __slots__ = ("_limit", "_loop", "_semaphore")
+    __slots__ = ("_limit", "_loop", "_places")
 
     def __init__(self, limit: int) -> None:
         self._limit = limit
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._semaphore = asyncio.Semaphore(limit)
+        self._places = GatePlaces(limit)
 
-    async def enter(self, timeout: float | httpx2.Timeout | None, pool: Pool) -> asyncio.Semaphore:
-        """Wait for a place, and return the semaphore to release when the response has been read."""
+    async def enter(self, timeout: float | httpx2.Timeout | None, pool: Pool) -> GatePlaces:
+        """Wait for a place, and return what to ``release()`` when the response has been read."""
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
-            # A semaphore belongs to one event loop; a client used under a
-            # second one (another asyncio.run) starts afresh there.
-            self._loop, self._semaphore = loop, asyncio.Semaphore(self._limit)
-        semaphore = self._semaphore
-        if not semaphore.locked():
-            await semaphore.acquire()
-            return semaphore
+            # Waiters belong to one event loop; a client used under a second
+            # one (another asyncio.run) starts afresh there.
+            self._loop, self._places = loop, GatePlaces(self._limit)
+        places = self._places
+        if places.free:
+            places.free -= 1
+            return places
+        waiter: asyncio.Future[None] = loop.create_future()
+        places.waiters.append(waiter)
         try:
             async with asyncio.timeout(_pool_timeout(timeout, pool)):
-                await semaphore.acquire()
+                await waiter
         except TimeoutError:
+            places.give_up(waiter)
             raise httpx2.PoolTimeout("timed out waiting for a connection from the pool") from None
-        return semaphore
+        except BaseException:
+            places.give_up(waiter)
+            raise
+        return places
+
+
+class GatePlaces:
+    """The free places of one event loop's gate, and the requests waiting for one, oldest first.
+
+    A place that is released goes straight to the oldest waiter still
+    waiting: ``free`` counts only places nobody waits for, so a request that
+    finds one free takes it without waiting (and without asyncio's
+    ``Semaphore``, which costs a tenth of the SDK's own work per call).
+    """
+
+    __slots__ = ("free", "waiters")
+
+    def __init__(self, limit: int) -> None:
+        self.free = limit
+        self.waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+
+    def release(self) -> None:
+        """Hand the place to the oldest waiter, or free it."""
+        waiters = self.waiters
+        while waiters:
+            waiter = waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self.free += 1
+
+    def give_up(self, waiter: asyncio.Future[None]) -> None:
+        """A waiter stops waiting: a place handed to it in the meantime goes on to the next."""
+        if waiter.done() and not waiter.cancelled():
+            self.release()
+        else:
+            # Left in the queue, done: release() passes over it.
+            waiter.cancel()
 
 
 def attempt_deadline(timeout: float | httpx2.Timeout | None, default: float | httpx2.Timeout) -> float | None:

@@ -182,6 +182,48 @@ async def test_the_gate_admits_its_limit_then_waits_for_a_release() -> None:
     await http.aclose()
 
 
+async def test_the_gate_lets_waiters_in_in_the_order_they_came() -> None:
+    gate = PoolGate(1)
+    http = httpx2.AsyncClient(timeout=httpx2.Timeout(5.0, pool=5.0))
+    holder = await gate.enter(None, http)
+    admitted: list[int] = []
+
+    async def wait_then_hold(number: int) -> None:
+        place = await gate.enter(None, http)
+        admitted.append(number)
+        place.release()
+
+    waiting = [asyncio.create_task(wait_then_hold(number)) for number in range(5)]
+    await asyncio.sleep(0)  # let them all start waiting
+    holder.release()
+    await asyncio.wait_for(asyncio.gather(*waiting), timeout=5)
+
+    assert admitted == [0, 1, 2, 3, 4]
+    await http.aclose()
+
+
+async def test_a_cancelled_waiter_loses_no_place_whether_or_not_one_reached_it() -> None:
+    gate = PoolGate(2)
+    http = httpx2.AsyncClient(timeout=httpx2.Timeout(5.0, pool=5.0))
+    first, second = await gate.enter(None, http), await gate.enter(None, http)
+    still_waiting = asyncio.create_task(gate.enter(None, http))
+    handed_a_place = asyncio.create_task(gate.enter(None, http))
+    await asyncio.sleep(0)  # both wait
+
+    still_waiting.cancel()
+    first.release()  # passes over the cancelled waiter: the place goes to the next
+    handed_a_place.cancel()  # cancelled after the place reached it, before it could run
+    await asyncio.gather(still_waiting, handed_a_place, return_exceptions=True)
+    second.release()
+
+    # Both places are free again: two enter at once, a third must wait.
+    await asyncio.wait_for(gate.enter(None, http), timeout=5)
+    await asyncio.wait_for(gate.enter(None, http), timeout=5)
+    with pytest.raises(httpx2.PoolTimeout):
+        await gate.enter(0.01, http)
+    await http.aclose()
+
+
 @pytest.mark.parametrize("timeout", [0.05, httpx2.Timeout(10.0, pool=0.05), None], ids=["float", "Timeout", "default"])
 async def test_waiting_at_the_gate_is_bounded_by_the_pool_timeout(timeout: TimeoutOption) -> None:
     gate = PoolGate(1)

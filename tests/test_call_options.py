@@ -33,10 +33,17 @@ async def test_extra_headers_reach_that_call_only(palomma: PalommaClient, api: R
 
 
 async def test_an_extra_header_of_none_removes_a_header(palomma: PalommaClient, api: RecordingAPI) -> None:
-    api.queue(httpx2.Response(200, json=created_invoice()))
-    await palomma.invoices.get("abc", extra_headers={"User-Agent": None})
-    assert "user-agent" not in api.requests[0].headers
-    assert api.requests[0].headers["authorization"] == f"Bearer {API_KEY}"
+    api.queue(*[httpx2.Response(200, json=created_invoice()) for _ in range(3)])
+    await palomma.invoices.get("abc")
+    await palomma.invoices.get("abc", extra_headers={"User-Agent": None, "X-Trace": "t1"})
+    await palomma.invoices.get("abc")
+
+    without, before, after = api.requests[1].headers, api.requests[0].headers, api.requests[2].headers
+    assert "user-agent" not in without
+    assert without["x-trace"] == "t1"
+    assert without["authorization"] == f"Bearer {API_KEY}"
+    assert after == before, "the next call sends the client's headers again"
+    assert "palomma" in after["user-agent"].lower()
 
 
 @pytest.mark.parametrize("name", ["Authorization", "authorization"])
