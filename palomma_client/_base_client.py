@@ -86,7 +86,8 @@ class RequestSettings:
     lookup_grace_period: float  # how long a create that may have taken effect keeps looking (see _policies)
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, as ApiRequest: one is built per call, and nothing changes it.
+@dataclass(slots=True)
 class Sent(Generic[T]):
     """A request's parsed answer, with what raw responses show of how it came.
 
@@ -136,16 +137,23 @@ class APIRequester:
             APIStatusError: The response had an error status.
             APIResponseValidationError: A success status came with a body the spec does not allow.
         """
-        return (await self.send_for_raw(request, parse, options)).value
+        # send_for_raw, without its frame: a call pays for every frame its every await passes through.
+        policy = self._policy(request)
+        if policy is not None:
+            return (await policy.send(self, request, parse, options)).value
+        return (await self.send_with_retries(request, parse, options)).value
 
     async def send_for_raw(
         self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions = NO_OPTIONS
     ) -> Sent[T]:
         """``send``, keeping the HTTP answer and how many retries it took."""
-        policy = self._policies.get(request.operation_id) if request.operation_id else None
+        policy = self._policy(request)
         if policy is not None:
             return await policy.send(self, request, parse, options)
         return await self.send_with_retries(request, parse, options)
+
+    def _policy(self, request: ApiRequest) -> OperationPolicy | None:
+        return self._policies.get(request.operation_id) if request.operation_id else None
 
     def max_retries(self, options: RequestOptions) -> int:
         """The retries allowed for one call: its own ``max_retries``, else the client's."""
@@ -160,7 +168,6 @@ class APIRequester:
         retry_if: Callable[[PalommaError], bool] | None = None,
     ) -> Sent[T]:
         """Send a request, retrying failures for which ``retry_if`` (default: the method's rule) holds."""
-        should_retry = retry_if or (lambda error: may_retry(request.method, error))
         allowed = self.max_retries(options)
         started = time.perf_counter()
         retries = 0
@@ -168,7 +175,9 @@ class APIRequester:
             try:
                 value, response = await self.attempt(request, parse, options, attempt=retries + 1)
             except PalommaError as error:
-                if retries >= allowed or not should_retry(error):
+                if retries >= allowed:
+                    raise
+                if not (retry_if(error) if retry_if is not None else may_retry(request.method, error)):
                     raise
                 await self.wait_before_retry(request, retries, allowed, error)
                 retries += 1
