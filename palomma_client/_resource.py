@@ -79,9 +79,6 @@ class APIResource:
     def __init__(self, requester: Requester) -> None:
         self._requester = requester
 
-    async def _request(self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions) -> T:
-        return await self._requester.send(request, parse, options)
-
     async def _raw_request(
         self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions
     ) -> APIResponse[T]:

@@ -180,7 +180,7 @@ class InvoicesResource(APIResource):
             customer_name=customer_name,
             contract=contract,
         )
-        return await self._request(
+        return await self._requester.send(
             request,
             create_invoice.parse_response,
             request_options(
@@ -232,7 +232,7 @@ class InvoicesResource(APIResource):
         request = get_invoice.build_request(
             invoice_id,
         )
-        return await self._request(
+        return await self._requester.send(
             request,
             get_invoice.parse_response,
             request_options(

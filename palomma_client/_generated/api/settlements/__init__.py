@@ -73,7 +73,7 @@ class SettlementsResource(APIResource):
             date,
             cycle,
         )
-        return await self._request(
+        return await self._requester.send(
             request,
             get_settlement.parse_response,
             request_options(
