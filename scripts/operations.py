@@ -618,6 +618,10 @@ class ModelFields:
         """Whether the attribute is built from its JSON value rather than being that value."""
         return self._from_json(prop, "value") != "value"
 
+    def parsed_name(self, prop: Any) -> str:
+        """The local that holds the attribute's value once from_dict has checked it: built, or the JSON value itself."""
+        return prop.python_name if self.converts(prop) else f"_raw_{prop.python_name}"
+
     @staticmethod
     def enum_table(prop: Any) -> str:
         """The name of the module-level dictionary of an enum's members by value."""

@@ -15,20 +15,6 @@ T = TypeVar("T", bound="CreateInvoiceRequest")
 # from_dict looks enum values up here before calling the enum class, which is several times slower.
 _CREATE_INVOICE_REQUEST_DOCUMENT_TYPE_BY_VALUE = {member.value: member for member in CreateInvoiceRequestDocumentType}
 
-# from_dict keeps the fields not named here in additional_properties.
-_CREATE_INVOICE_REQUEST_JSON_NAMES = frozenset(
-    (
-        "reference",
-        "amount",
-        "description",
-        "redirectUrl",
-        "customerDocumentNumber",
-        "documentType",
-        "customerName",
-        "contract",
-    )
-)
-
 
 @_attrs_define
 class CreateInvoiceRequest:
@@ -264,3 +250,7 @@ class CreateInvoiceRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# from_dict keeps the fields not named here in additional_properties.
+_CREATE_INVOICE_REQUEST_JSON_NAMES = frozenset(CreateInvoiceRequest.JSON_NAMES.values())

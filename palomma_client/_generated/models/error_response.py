@@ -12,10 +12,6 @@ from ..errors import ResponseSchemaError
 T = TypeVar("T", bound="ErrorResponse")
 
 
-# from_dict keeps the fields not named here in additional_properties.
-_ERROR_RESPONSE_JSON_NAMES = frozenset(("error",))
-
-
 @_attrs_define
 class ErrorResponse:
     """
@@ -125,3 +121,7 @@ class ErrorResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# from_dict keeps the fields not named here in additional_properties.
+_ERROR_RESPONSE_JSON_NAMES = frozenset(ErrorResponse.JSON_NAMES.values())

@@ -20,30 +20,6 @@ _INVOICE_STATUS_BY_VALUE = {member.value: member for member in InvoiceStatus}
 _INVOICE_PAYMENT_METHOD_BY_VALUE = {member.value: member for member in InvoicePaymentMethod}
 _INVOICE_PAYMENT_SOURCE_BY_VALUE = {member.value: member for member in InvoicePaymentSource}
 
-# from_dict keeps the fields not named here in additional_properties.
-_INVOICE_JSON_NAMES = frozenset(
-    (
-        "id",
-        "status",
-        "amount",
-        "description",
-        "contract",
-        "customerDocumentNumber",
-        "createdAt",
-        "paymentUrl",
-        "reference",
-        "expirationDate",
-        "customerName",
-        "paymentDate",
-        "paymentMethod",
-        "paymentSource",
-        "paymentAmount",
-        "settlementDate",
-        "settlementTime",
-        "paymentId",
-    )
-)
-
 
 @_attrs_define
 class Invoice:
@@ -443,3 +419,7 @@ class Invoice:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# from_dict keeps the fields not named here in additional_properties.
+_INVOICE_JSON_NAMES = frozenset(Invoice.JSON_NAMES.values())

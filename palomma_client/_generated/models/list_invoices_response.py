@@ -16,16 +16,6 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ListInvoicesResponse")
 
 
-# from_dict keeps the fields not named here in additional_properties.
-_LIST_INVOICES_RESPONSE_JSON_NAMES = frozenset(
-    (
-        "items",
-        "count",
-        "cursor",
-    )
-)
-
-
 @_attrs_define
 class ListInvoicesResponse:
     """
@@ -244,3 +234,7 @@ class ListInvoicesResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# from_dict keeps the fields not named here in additional_properties.
+_LIST_INVOICES_RESPONSE_JSON_NAMES = frozenset(ListInvoicesResponse.JSON_NAMES.values())

@@ -15,22 +15,6 @@ T = TypeVar("T", bound="Settlement")
 # from_dict looks enum values up here before calling the enum class, which is several times slower.
 _SETTLEMENT_STATUS_BY_VALUE = {member.value: member for member in SettlementStatus}
 
-# from_dict keeps the fields not named here in additional_properties.
-_SETTLEMENT_JSON_NAMES = frozenset(
-    (
-        "date",
-        "cycle",
-        "status",
-        "numberOfInvoices",
-        "amountCollected",
-        "fees",
-        "feesPostpaid",
-        "adjustments",
-        "gateway",
-        "paymentAmount",
-    )
-)
-
 
 @_attrs_define
 class Settlement:
@@ -264,3 +248,7 @@ class Settlement:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# from_dict keeps the fields not named here in additional_properties.
+_SETTLEMENT_JSON_NAMES = frozenset(Settlement.JSON_NAMES.values())
