@@ -174,9 +174,7 @@ class AiohttpBackend:
                 await bare.close()
             await session.close()
         else:
-            if bare is not None:
-                bare.detach()
-            await self._abandon(session)
+            await self._abandon(session, bare)
 
     async def send(self, request: HTTPRequest, *, deadline: float | None, max_response_bytes: int) -> HTTPResponse:
         limit = max_response_bytes
@@ -246,17 +244,18 @@ class AiohttpBackend:
         )
 
     async def _open_session(self) -> aiohttp.ClientSession:
-        if self._bare_session is not None:
-            self._bare_session.detach()
-            self._bare_session = None
         if self._session is not None:
-            await self._abandon(self._session)
+            await self._abandon(self._session, self._bare_session)
+        self._bare_session = None
         self._loop = asyncio.get_running_loop()
         self._session = session = self._new_session()
         return session
 
-    async def _abandon(self, session: aiohttp.ClientSession) -> None:
-        """Let go of a session made under another event loop, without running anything on that loop."""
+    async def _abandon(self, session: aiohttp.ClientSession, bare: aiohttp.ClientSession | None) -> None:
+        """Let go of the sessions made under another event loop, without running anything on that loop."""
+        if bare is not None:
+            # It shares the pool of ``session``, let go of below.
+            bare.detach()
         connector = session.connector
         session.detach()
         if connector is not None and self._loop is not None and self._loop.is_closed():

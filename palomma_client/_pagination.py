@@ -124,16 +124,19 @@ class AsyncPager(Generic[ItemT]):
             PaginationError: The API returned a cursor it had already returned, or
                 ``MAX_EMPTY_PAGES`` empty pages in a row that each promised another.
         """
-        walk = _Walk(self._fetch_page, self._first_cursor, self._max_items)
+        walk = self._walk()
         while (page := await walk.next_page()) is not None:
             yield page
+
+    def _walk(self) -> _Walk[ItemT]:
+        return _Walk(self._fetch_page, self._first_cursor, self._max_items)
 
     async def to_list(self) -> list[ItemT]:
         """Fetch every remaining page and return all items; prefer ``async for`` for large lists."""
         # Whole pages at a time, and without an async generator: one step of
         # one per item costs more than copying the item, and starting one
         # costs as much as building the request.
-        walk = _Walk(self._fetch_page, self._first_cursor, self._max_items)
+        walk = self._walk()
         items: list[ItemT] = []
         while (page := await walk.next_page()) is not None:
             items.extend(page.items)
