@@ -325,3 +325,42 @@ def spec_operation_ids() -> set[str]:
         for definition in item.values()
         if isinstance(definition, dict) and "operationId" in definition
     }
+
+
+def as_openapi_31(document: dict[str, Any]) -> dict[str, Any]:
+    """A copy of an OpenAPI 3.0 document spelled as OpenAPI 3.1 says the same things.
+
+    `nullable: true` becomes a `"null"` member of `type` (and of `enum`), boolean
+    `exclusiveMinimum` / `exclusiveMaximum` become the numeric bounds, and a schema's `example`
+    becomes JSON Schema's `examples` list. Tests run the same checks on both spellings.
+    """
+    converted = copy.deepcopy(document)
+    converted["openapi"] = "3.1.0"
+    pending: list[Any] = [converted]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        if node.get("nullable") is True:
+            del node["nullable"]
+            kind = node.get("type")
+            if isinstance(kind, str):
+                node["type"] = [kind, "null"]
+            if isinstance(node.get("enum"), list) and None not in node["enum"]:
+                node["enum"] = [*node["enum"], None]
+            if "$ref" in node or not ({"type", "enum"} & set(node)):
+                # A nullable `$ref` or composition: 3.1 says "this, or null" with anyOf.
+                rest = {key: node.pop(key) for key in list(node) if key in ("$ref", "allOf", "oneOf", "anyOf")}
+                node["anyOf"] = [rest, {"type": "null"}] if rest else [{"type": "null"}]
+        elif node.get("nullable") is False:
+            del node["nullable"]
+        for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
+            if isinstance(node.get(exclusive), bool) and node.pop(exclusive) and bound in node:
+                node[exclusive] = node.pop(bound)
+        if "example" in node and ("type" in node or "properties" in node) and "examples" not in node:
+            node["examples"] = [node.pop("example")]
+        pending.extend(node.values())
+    return converted

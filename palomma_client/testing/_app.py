@@ -1,17 +1,21 @@
 """The fake's HTTP face: a Starlette app serving the operations of the spec under its base path (`/v1`).
 
 A small ASGI layer in front plays the API gateway: it records each request, applies injected
-faults, checks the bearer token and only then reads the body, up to a size limit. Behind it, every
-request is routed by the spec's paths and validated against the spec's schemas; the operations the
-fake models have handlers here, and any other operation of the spec is answered with its example.
+faults, checks the credentials the operation's `security` asks for (none for `security: []`) and
+only then reads the body, up to a size limit. Behind it, every request is routed by the spec's
+paths (literal segments before parameters) and validated against the spec's schemas; the
+operations the fake models have handlers here, and any other operation of the spec is answered
+with its example. A modelled operation the spec no longer has is simply not served (and logged).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 try:
     from starlette.applications import Starlette
@@ -25,25 +29,29 @@ except ImportError as error:  # pragma: no cover - depends on how the package wa
         "palomma_client.testing needs the 'testing' extra: pip install 'palomma-client[testing]'"
     ) from error
 
-from palomma_client.testing._examples import EXAMPLE_HEADER, example_answer
+from palomma_client.testing._examples import EXAMPLE_HEADER, BadCursor, example_answer
 from palomma_client.testing._faults import FaultKind
 from palomma_client.testing._recording import RecordedRequest
-from palomma_client.testing._spec import HTTP_METHODS
+from palomma_client.testing._spec import HTTP_METHODS, ApiSpec, Operation, SecurityScheme
 from palomma_client.testing._state import DuplicateReference, InvoiceQuery
 from palomma_client.testing._validation import BadRequest, ValidRequest, decode_cursor, encode_cursor
 
 if TYPE_CHECKING:
     from palomma_client.testing._fake import FakePalomma
 
-__all__ = ["MODELED_OPERATIONS", "build_app", "json_response"]
+__all__ = ["MODELED_OPERATIONS", "build_app", "installed_handlers", "json_response"]
 
 UNAUTHORIZED_MESSAGE = "Invalid or missing token"
 
+logger = logging.getLogger("palomma_client.testing")
 
-def json_response(status: int, document: Any, headers: dict[str, str] | None = None) -> Response:
+
+def json_response(
+    status: int, document: Any, headers: dict[str, str] | None = None, *, media_type: str = "application/json"
+) -> Response:
     """Return a JSON response the way the API sends one (`application/json`, compact UTF-8)."""
     body = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
-    return Response(body, status_code=status, headers=headers, media_type="application/json")
+    return Response(body, status_code=status, headers=headers, media_type=media_type)
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -59,7 +67,7 @@ def build_app(fake: FakePalomma) -> Starlette:
     Returns:
         The Starlette app; mount it at the root, its routes live under the spec's base path.
     """
-    api = _Api(fake)
+    api = _Api(fake, installed_handlers(fake._spec))
     # One route takes every path: the spec, not Starlette, decides what exists (404) and what a
     # path allows (405), and no trailing-slash redirect answers with a status the spec never lists.
     app = Starlette(
@@ -75,8 +83,9 @@ Handler = Callable[["FakePalomma", ValidRequest], Response]
 
 
 class _Api:
-    def __init__(self, fake: FakePalomma) -> None:
+    def __init__(self, fake: FakePalomma, handlers: Mapping[str, Handler]) -> None:
         self._fake = fake
+        self._handlers = handlers
 
     async def answer(self, request: Request) -> Response:
         fake = self._fake
@@ -94,16 +103,23 @@ class _Api:
                 content_type=request.headers.get("content-type"),
                 body=await request.body(),
             )
-            handler = MODELED_OPERATIONS.get(operation.operation_id)
+            handler = self._handlers.get(operation.operation_id)
             if handler is not None:
                 return handler(fake, valid)
-        except BadRequest as error:
-            return _error(400, error.message)
-        status, document, source = example_answer(fake._spec, operation, fake.clock.now())
-        headers = {EXAMPLE_HEADER: source}
-        if document is None:
-            return Response(status_code=status, headers=headers)
-        return json_response(status, document, headers)
+            answer = example_answer(
+                fake._spec, operation, fake.clock.now(), accept=request.headers.get("accept", ""), query=valid.query
+            )
+        except (BadRequest, BadCursor) as error:
+            return _error(400, str(error))
+        headers = {**answer.headers, EXAMPLE_HEADER: answer.source}
+        if answer.media_type is None:
+            return Response(status_code=answer.status, headers=headers)
+        if isinstance(answer.content, bytes):
+            return Response(answer.content, status_code=answer.status, headers=headers, media_type=answer.media_type)
+        if isinstance(answer.content, str) and answer.media_type.lower().startswith("text/"):
+            body = answer.content.encode("utf-8")
+            return Response(body, status_code=answer.status, headers=headers, media_type=answer.media_type)
+        return json_response(answer.status, answer.content, headers, media_type=answer.media_type)
 
 
 # --- the operations the fake models ------------------------------------------------------------------
@@ -167,6 +183,46 @@ MODELED_OPERATIONS: dict[str, Handler] = {
 }
 """The operations the fake answers from its state, by `operationId`; the spec's others get examples."""
 
+# What a handler reads from the request: the operation must still have these for the handler to be installed.
+_HANDLER_NEEDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "createInvoice": (),
+    "listInvoices": (),
+    "getInvoice": (("path", "id"),),
+    "getSettlement": (("path", "date"), ("path", "cycle")),
+}
+
+
+def installed_handlers(spec: ApiSpec) -> dict[str, Handler]:
+    """Return the handlers of `MODELED_OPERATIONS` that the spec still lets the fake serve.
+
+    A modelled operation the spec removed or renamed, or whose shape no longer fits its handler
+    (a path parameter gone, no JSON body or answer), is not installed: it is logged, and the rest of
+    the fake works; a renamed operation is then answered from the spec like any other.
+    """
+    handlers: dict[str, Handler] = {}
+    for operation_id, handler in MODELED_OPERATIONS.items():
+        operation = spec.operation(operation_id)
+        problem = "the spec has no such operation" if operation is None else _unfit(operation_id, operation)
+        if problem:
+            logger.warning(
+                "The fake does not model %s: %s; it is answered from the spec, if at all", operation_id, problem
+            )
+            continue
+        handlers[operation_id] = handler
+    return handlers
+
+
+def _unfit(operation_id: str, operation: Operation) -> str:
+    names = {(parameter.location, parameter.name) for parameter in operation.parameters}
+    missing = [name for location, name in _HANDLER_NEEDS.get(operation_id, ()) if (location, name) not in names]
+    if missing:
+        return f"its {', '.join(missing)} parameter is gone"
+    if operation.success is None or operation.success.schema_pointer is None:
+        return "it has no JSON success response schema"
+    if operation_id == "createInvoice" and (operation.body is None or operation.body.json_media_type() is None):
+        return "it has no JSON request body"
+    return ""
+
 
 def _date(values: dict[str, Any], name: str) -> date | None:
     value = values.get(name)
@@ -220,7 +276,7 @@ class _Gateway:
         delay, failure = fake._faults.take(record.method, record.path)
         send = _recording_status(send, record)
         failing = failure is not None and failure.kind is FaultKind.FAIL
-        authorized = self._authorized(record.headers.get("authorization"))
+        authorized, challenge = self._authorized(record)
         # The body is read as it arrives, before any delay: a request cancelled while the API
         # takes its time is still recorded with what it sent.
         read = await _read_body(receive, record.headers, fake.max_body_size) if authorized or failing else b""
@@ -234,7 +290,7 @@ class _Gateway:
         body = b""
         app: ASGIApp
         if not authorized:
-            app = _error(401, UNAUTHORIZED_MESSAGE, {"WWW-Authenticate": "Bearer"})
+            app = _error(401, UNAUTHORIZED_MESSAGE, {"WWW-Authenticate": challenge} if challenge else None)
         elif read is None:
             app = _error(413, f"Request body larger than {fake.max_body_size} bytes")
         else:
@@ -248,11 +304,39 @@ class _Gateway:
         await app(scope, replay, _discard)
         await _answer_fault(failure.status, failure.message, failure.retry_after, scope, receive, send)
 
-    def _authorized(self, header: str | None) -> bool:
-        if header is None:
+    def _authorized(self, record: RecordedRequest) -> tuple[bool, str]:
+        """Whether the request satisfies its operation's `security`, and the challenge to answer if not.
+
+        A path the spec does not have is held to the document's own `security`, so an unauthenticated
+        caller learns nothing about which paths exist.
+        """
+        spec = self._fake._spec
+        operation, _, _ = spec.find(record.method, record.path)
+        requirements = operation.security if operation is not None else spec.document_security
+        if not requirements or any(not requirement for requirement in requirements):
+            return True, ""
+        for requirement in requirements:
+            if all(self._satisfies(name, record) for name in requirement):
+                return True, ""
+        bearer = any(spec.security_schemes.get(name, _NO_SCHEME).kind == "bearer" for r in requirements for name in r)
+        return False, "Bearer" if bearer else ""
+
+    def _satisfies(self, name: str, record: RecordedRequest) -> bool:
+        scheme = self._fake._spec.security_schemes.get(name)
+        if scheme is None:
             return False
-        scheme, _, token = header.partition(" ")
-        return scheme.lower() == "bearer" and token.strip() in self._fake.api_keys
+        keys = self._fake.api_keys
+        if scheme.kind == "bearer":
+            kind, _, token = record.headers.get("authorization", "").partition(" ")
+            return kind.lower() == "bearer" and token.strip() in keys
+        if scheme.kind == "header":
+            return record.headers.get(scheme.parameter.lower(), "").strip() in keys
+        if scheme.kind == "query":
+            return any(value in keys for value in parse_qs(record.query).get(scheme.parameter, []))
+        return False  # basic, cookie, oauth2, openIdConnect: no credential the fake hands out fits them
+
+
+_NO_SCHEME = SecurityScheme(name="", kind="")
 
 
 async def _answer_fault(

@@ -1,28 +1,43 @@
 """Values the fake takes from the spec rather than from its own state: examples and made-up values.
 
-An operation the fake has no handler for is answered with its success response's example from
-the spec or, when the spec has none, with a value synthesized from the response schema; the
-answer carries `X-Palomma-Fake: example` or `X-Palomma-Fake: synthesized`. The same synthesis
+An operation the fake has no handler for is answered with its success response's status and
+example from the spec or, when the spec has none, with a value synthesized from the response
+schema, in the response's media type (JSON, `text/*` or bytes), with the headers it declares
+(`Location`, ...); the answer carries `X-Palomma-Fake: example` or `X-Palomma-Fake: synthesized`.
+A synthesized list page (an operation with a `cursor` query parameter whose answer has a `cursor`
+and one array) holds `SYNTHESIZED_LIST_LENGTH` items over pages of `limit` (or two) items. The same synthesis
 fills a required property that the spec added to a schema the fake does build (an `Invoice`, a
 `Settlement`) but knows nothing about, and `ObjectLayout` puts properties in the spec's order.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
+import json
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from palomma_client.testing._spec import ApiSpec, MediaType, Operation
+from palomma_client.testing._spec import ApiSpec, MediaType, Operation, schema_types
 
 __all__ = [
     "EXAMPLE_HEADER",
+    "SYNTHESIZED_LIST_LENGTH",
+    "ExampleAnswer",
     "ObjectLayout",
     "example_answer",
     "synthesize",
 ]
+
+SYNTHESIZED_LIST_LENGTH = 3
+"""How many items a synthesized list holds in all, over its pages."""
+
+# A synthesized list's page size when the operation takes no `limit`: small, so that paging shows.
+_SYNTHESIZED_PAGE_SIZE = 2
 
 EXAMPLE_HEADER = "X-Palomma-Fake"
 """Set on answers to operations the fake does not model: `example` or `synthesized`, where the body came from."""
@@ -46,27 +61,142 @@ _STRING_FORMATS: dict[str, str] = {
 }
 
 
-def example_answer(spec: ApiSpec, operation: Operation, now: datetime) -> tuple[int, Any, str]:
+@dataclass(frozen=True, slots=True)
+class ExampleAnswer:
+    """The fake's answer to an operation it does not model.
+
+    Attributes:
+        status: The success status the spec gives (200, 201, 202, 204, ...).
+        media_type: The body's media type, or `None` for an answer without a body.
+        content: The body: plain JSON for a JSON media type, `str` for `text/*`, `bytes` otherwise.
+        headers: The response headers the spec declares, with example or synthesized values.
+        source: `"example"` (the spec's) or `"synthesized"` (made up from the schema).
+    """
+
+    status: int
+    media_type: str | None
+    content: Any
+    headers: dict[str, str] = field(default_factory=dict)
+    source: str = "example"
+
+
+def example_answer(
+    spec: ApiSpec,
+    operation: Operation,
+    now: datetime,
+    *,
+    accept: str = "",
+    query: Mapping[str, Any] | None = None,
+) -> ExampleAnswer:
     """Return the answer to an operation the fake does not model.
 
     Args:
         spec: The spec the operation belongs to.
         operation: The operation.
         now: The fake clock's time, for synthesized dates.
+        accept: The request's `Accept` header: picks among several media types (JSON by default).
+        query: The request's validated query parameters, for the page of a synthesized list.
 
     Returns:
-        The status, the JSON body (`None` for a response without JSON content) and where the body
-        came from: `"example"` (the spec's) or `"synthesized"` (made up from the schema).
+        The answer.
+
+    Raises:
+        BadCursor: A `cursor` the fake did not make for a synthesized list.
     """
-    media = operation.success
-    if media is None:
-        return operation.success_status, None, "example"
+    headers = {
+        header.name: _header_value(spec, header.node, header.schema_pointer, now)
+        for header in operation.success_headers
+    }
+    media = _chosen_media(operation.success_media, accept)
+    if media is None or operation.success_status in (204, 304):
+        return ExampleAnswer(operation.success_status, None, None, headers)
     found, example = _example(spec, media)
-    if found:
-        return operation.success_status, example, "example"
-    if media.schema_pointer is None:
-        return operation.success_status, None, "example"
-    return operation.success_status, synthesize(spec, media.schema_pointer, now), "synthesized"
+    source = "example"
+    if not found:
+        if media.schema_pointer is None:
+            example = None if media.is_json else ""
+        else:
+            source = "synthesized"
+            example = synthesize(spec, media.schema_pointer, now)
+            if media.is_json:
+                example = _page(spec, operation, media.schema_pointer, example, now, query or {})
+    return ExampleAnswer(operation.success_status, media.name, _content(media, example), headers, source)
+
+
+class BadCursor(ValueError):
+    """A cursor the fake did not make for a synthesized list."""
+
+
+def _chosen_media(media_types: tuple[MediaType, ...], accept: str) -> MediaType | None:
+    if not media_types:
+        return None
+    wanted = [item.partition(";")[0].strip().lower() for item in accept.split(",") if item.strip()]
+    for name in wanted:
+        for media in media_types:
+            if name == media.name.lower():
+                return media
+    return next((media for media in media_types if media.is_json), media_types[0])
+
+
+def _content(media: MediaType, value: Any) -> Any:
+    """The body in the media type's shape: JSON as is, text as `str`, anything else as `bytes`."""
+    if media.is_json:
+        return value
+    text = value if isinstance(value, str) else ("" if value is None else json.dumps(value))
+    if media.name.lower().startswith("text/"):
+        return text
+    return text.encode("utf-8")
+
+
+def _header_value(spec: ApiSpec, node: Mapping[str, Any], schema_pointer: str | None, now: datetime) -> str:
+    if "example" in node:
+        return str(node["example"])
+    for raw in (node.get("examples") or {}).values():
+        example, _ = spec.resolve(raw, "")
+        if isinstance(example, Mapping) and "value" in example:
+            return str(example["value"])
+    value = "" if schema_pointer is None else synthesize(spec, schema_pointer, now)
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _page(
+    spec: ApiSpec, operation: Operation, pointer: str, document: Any, now: datetime, query: Mapping[str, Any]
+) -> Any:
+    """Fill a synthesized list page (the pager's shape: a `cursor` and one array) with one page of items."""
+    if not isinstance(document, dict) or not any(
+        p.name == "cursor" and p.location == "query" for p in operation.parameters
+    ):
+        return document
+    properties, _ = spec.object_properties(pointer)
+    arrays = [name for name, (schema, _) in properties.items() if "array" in schema_types(schema)]
+    if "cursor" not in properties or len(arrays) != 1:
+        return document
+    items_pointer = f"{properties[arrays[0]][1]}/items"
+    start = _offset(query.get("cursor"))
+    limit = query.get("limit")
+    size = limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else _SYNTHESIZED_PAGE_SIZE
+    end = min(start + size, SYNTHESIZED_LIST_LENGTH)
+    document[arrays[0]] = [synthesize(spec, items_pointer, now, 1) for _ in range(max(end - start, 0))]
+    document["cursor"] = _cursor(end) if end < SYNTHESIZED_LIST_LENGTH else None
+    return document
+
+
+def _cursor(offset: int) -> str:
+    raw = json.dumps({"offset": offset}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _offset(cursor: Any) -> int:
+    if cursor is None:
+        return 0
+    text = str(cursor)
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    except (ValueError, binascii.Error, RecursionError):
+        decoded = None
+    if isinstance(decoded, dict) and isinstance(decoded.get("offset"), int) and decoded["offset"] >= 0:
+        return int(decoded["offset"])
+    raise BadCursor("cursor: not a cursor this API returned")
 
 
 def _example(spec: ApiSpec, media: MediaType) -> tuple[bool, Any]:
@@ -102,18 +232,26 @@ def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0) -> An
     """
     schema = spec.schema_at(pointer)
     _, pointer = spec.resolve(spec.at(pointer), pointer)
-    for keyword in ("example", "default"):
+    for keyword in ("example", "default", "const"):
         if keyword in schema:
             return copy.deepcopy(schema[keyword])
+    if isinstance(schema.get("examples"), list) and schema["examples"]:  # JSON Schema's (OpenAPI 3.1) examples
+        return copy.deepcopy(schema["examples"][0])
     if schema.get("enum"):
         return copy.deepcopy(schema["enum"][0])
     for keyword in ("oneOf", "anyOf"):
         if schema.get(keyword):
             return synthesize(spec, f"{pointer}/{keyword}/0", now, depth)
-    kind = schema.get("type")
+    # OpenAPI 3.1 may list several types (`[string, "null"]`): the first that is not null is made.
+    kind = next((item for item in schema_types(schema) if item != "null"), None)
     if kind is None and schema.get("allOf"):
-        kinds = [spec.schema_at(f"{pointer}/allOf/{index}").get("type") for index in range(len(schema["allOf"]))]
-        kind = next((item for item in kinds if item is not None), None)
+        kinds = [
+            item
+            for index in range(len(schema["allOf"]))
+            for item in schema_types(spec.schema_at(f"{pointer}/allOf/{index}"))
+            if item != "null"
+        ]
+        kind = next(iter(kinds), None)
     if kind == "object" or (kind is None and ("properties" in schema or "allOf" in schema)):
         if depth >= _MAX_DEPTH:
             return {}
@@ -153,12 +291,17 @@ def _string(schema: Mapping[str, Any], now: datetime) -> str:
 
 def _number(schema: Mapping[str, Any], *, integer: bool) -> int | float:
     minimum, maximum = schema.get("minimum"), schema.get("maximum")
-    # OpenAPI 3.0's exclusiveMinimum and exclusiveMaximum are booleans beside the bound.
+    low, high = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
     value: int | float = 0
+    # OpenAPI 3.0's exclusiveMinimum and exclusiveMaximum are booleans beside the bound; 3.1's are the bound.
     if minimum is not None:
-        value = minimum + 1 if schema.get("exclusiveMinimum") is True else minimum
+        value = minimum + 1 if low is True else minimum
+    elif isinstance(low, int | float) and not isinstance(low, bool):
+        value = low + 1
     elif maximum is not None and maximum < 0:
-        value = maximum - 1 if schema.get("exclusiveMaximum") is True else maximum
+        value = maximum - 1 if high is True else maximum
+    elif isinstance(high, int | float) and not isinstance(high, bool) and high <= 0:
+        value = high - 1
     return math.ceil(value) if integer else value
 
 
@@ -167,12 +310,15 @@ class ObjectLayout:
 
     Args:
         spec: The spec.
-        pointer: The object schema's JSON Pointer.
+        pointer: The object schema's JSON Pointer; `None` for an object the spec does not describe.
     """
 
-    def __init__(self, spec: ApiSpec, pointer: str) -> None:
+    def __init__(self, spec: ApiSpec, pointer: str | None) -> None:
         self._spec = spec
-        properties, required = spec.object_properties(pointer)
+        properties: dict[str, tuple[dict[str, Any], str]] = {}
+        required: tuple[str, ...] = ()
+        if pointer is not None:
+            properties, required = spec.object_properties(pointer)
         self._properties = properties
         self.names: tuple[str, ...] = tuple(properties)
         """The schema's property names, in the spec's order."""

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from palomma_client.testing._app import MODELED_OPERATIONS, build_app
+from palomma_client.testing._app import build_app
 from palomma_client.testing._clock import FakeClock
 from palomma_client.testing._examples import ObjectLayout
 from palomma_client.testing._faults import Fault, FaultKind, FaultPlan, retry_after_header
 from palomma_client.testing._ids import IdGenerator
 from palomma_client.testing._recording import RecordedRequest
-from palomma_client.testing._spec import ApiSpec, Operation, SpecError, load_shipped_spec
+from palomma_client.testing._spec import ApiSpec, SpecError, load_shipped_spec
 from palomma_client.testing._state import InvoiceShape, InvoiceStore
 from palomma_client.testing._validation import RequestValidator
 from palomma_client.testing._webhooks import DELIVERY_TIMEOUT, FakeWebhooks, WebhookCallback
@@ -92,9 +92,11 @@ class FakePalomma:
         sleep: Awaited for injected latency; `asyncio.sleep` by default. Pass `clock.sleep` (or any
             recording function) so that delays cost no real time.
         seed: Seed for the random parts of ids, for reproducible runs.
-        spec: The OpenAPI 3.0 document to serve, parsed (a dict, as `json.load` or `yaml.safe_load`
-            returns it); the spec shipped with the SDK by default. It must define the operations the
-            fake models (`createInvoice`, `listInvoices`, `getInvoice`, `getSettlement`).
+        spec: The OpenAPI 3.0 or 3.1 document to serve, parsed (a dict, as `json.load` or
+            `yaml.safe_load` returns it); the spec shipped with the SDK by default. The operations
+            the fake models (`createInvoice`, `listInvoices`, `getInvoice`, `getSettlement`) are
+            served from its state when the spec has them; any the spec lacks is logged and not
+            served, and every other operation is answered from the spec's examples or schemas.
         max_body_size: The largest request body read, in bytes; larger ones get 413.
         max_recorded_requests: How many requests `requests` keeps (oldest dropped first); `None`
             keeps them all.
@@ -136,7 +138,7 @@ class FakePalomma:
         """How many requests `requests` keeps; `None` for no limit."""
         self._spec = ApiSpec(spec if spec is not None else load_shipped_spec())
         self._validator = RequestValidator(self._spec)
-        self._create_operation = _modeled(self._spec, "createInvoice")
+        self._create_operation = self._spec.operation("createInvoice")
         self.clock = clock if clock is not None else FakeClock()
         self.sleep: Sleep = sleep if sleep is not None else asyncio.sleep
         self.requests: list[RecordedRequest] = []
@@ -148,7 +150,7 @@ class FakePalomma:
             merchant_id=merchant_id,
             fee_rate=fee_rate,
             fee_fixed=fee_fixed,
-            shape=_invoice_shape(self._spec, self._create_operation),
+            shape=_invoice_shape(self._spec),
             accept_duplicate_references=accept_duplicate_references,
             list_lag=list_lag if isinstance(list_lag, timedelta) else timedelta(seconds=list_lag),
         )
@@ -233,7 +235,12 @@ class FakePalomma:
         optional = {"documentType": document_type, "customerName": customer_name, "contract": contract}
         payload.update({name: value for name, value in optional.items() if value is not None})
         payload.update(fields or {})
-        checked = self._validator.check_body(self._create_operation, payload)
+        create = self._create_operation
+        if create is None or create.body is None:
+            raise SpecError(
+                "The spec has no createInvoice operation with a request body; create_invoice cannot be used"
+            )
+        checked = self._validator.check_body(create, payload)
         return self._store.create(checked).to_json()
 
     def invoice(self, invoice_id: str) -> dict[str, Any]:
@@ -530,29 +537,20 @@ class FakePalomma:
         return f"<FakePalomma invoices={len(self._store.all())} clock={self.clock.now().isoformat()}>"
 
 
-def _modeled(spec: ApiSpec, operation_id: str) -> Operation:
-    operation = spec.operation(operation_id)
-    if operation is None:
-        raise SpecError(f"The spec has no operation {operation_id!r}, which the fake models")
-    return operation
-
-
-def _invoice_shape(spec: ApiSpec, create: Operation) -> InvoiceShape:
-    for operation_id in MODELED_OPERATIONS:
-        _modeled(spec, operation_id)
-    settlement = _modeled(spec, "getSettlement")
-    request = None if create.body is None else create.body.json_media_type()
-    if request is None or request.schema_pointer is None:
-        raise SpecError("The spec's createInvoice has no JSON request body schema")
-    if create.success is None or create.success.schema_pointer is None:
-        raise SpecError("The spec's createInvoice has no JSON success response schema")
-    if settlement.success is None or settlement.success.schema_pointer is None:
-        raise SpecError("The spec's getSettlement has no JSON success response schema")
-    invoice = ObjectLayout(spec, create.success.schema_pointer)
-    sent, _ = spec.object_properties(request.schema_pointer)
+def _invoice_shape(spec: ApiSpec) -> InvoiceShape:
+    """What invoices and settlements look like in this spec; empty layouts where it lacks the operations."""
+    create = spec.operation("createInvoice")
+    settlement = spec.operation("getSettlement")
+    request = None if create is None or create.body is None else create.body.json_media_type()
+    invoice_pointer = None if create is None or create.success is None else create.success.schema_pointer
+    settlement_pointer = None if settlement is None or settlement.success is None else settlement.success.schema_pointer
+    invoice = ObjectLayout(spec, invoice_pointer)
+    sent: dict[str, Any] = {}
+    if request is not None and request.schema_pointer is not None:
+        sent, _ = spec.object_properties(request.schema_pointer)
     return InvoiceShape(
         invoice=invoice,
-        settlement=ObjectLayout(spec, settlement.success.schema_pointer),
+        settlement=ObjectLayout(spec, settlement_pointer),
         echoed=frozenset(name for name in sent if name in invoice.names),
     )
 

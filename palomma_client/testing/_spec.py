@@ -19,19 +19,26 @@ from urllib.parse import urlsplit
 __all__ = [
     "HTTP_METHODS",
     "SPEC_URI",
+    "SUPPORTED_VERSIONS",
     "ApiSpec",
     "MediaType",
     "Operation",
     "Parameter",
     "RequestBody",
+    "ResponseHeader",
+    "SecurityScheme",
     "SpecError",
     "load_shipped_spec",
+    "schema_types",
 ]
 
 SPEC_URI = "urn:palomma-client:openapi"
 """The URI the document is registered under for `$ref` resolution while validating."""
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+SUPPORTED_VERSIONS = ("3.0.", "3.1.")
+"""The OpenAPI versions the fake serves, as prefixes of the document's `openapi` field."""
 
 _PARAMETER_IN_TEMPLATE = re.compile(r"\{([^{}/]+)\}")
 
@@ -124,6 +131,37 @@ class RequestBody:
 
 
 @dataclass(frozen=True, slots=True)
+class ResponseHeader:
+    """A header the success response declares (`Location` on a 202, say).
+
+    Attributes:
+        name: The header's name.
+        schema_pointer: Where its schema is in the document, if it has one.
+        node: The header object itself (its `example`, `required`, ...).
+    """
+
+    name: str
+    schema_pointer: str | None
+    node: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityScheme:
+    """A security scheme of `components.securitySchemes`, as far as the fake checks credentials.
+
+    Attributes:
+        name: The scheme's name in the document.
+        kind: `bearer` (HTTP bearer), `header`, `query` or `cookie` (an API key there), or what else
+            the document says (`basic`, `oauth2`, ...), which the fake accepts no credential for.
+        parameter: The header, query parameter or cookie an API key travels in (`""` for bearer).
+    """
+
+    name: str
+    kind: str
+    parameter: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     """One operation of the spec, with everything needed to route, validate and answer it.
 
@@ -137,6 +175,11 @@ class Operation:
         success: The JSON media type of that response, if it has one.
         pattern: Matches a path relative to the base path; one group per path parameter.
         path_names: The path parameters' names, in the order of the pattern's groups.
+        success_media: Every media type of the success response, in the spec's order.
+        success_headers: The headers the success response declares.
+        security: The operation's effective security requirements (its own `security`, else the
+            document's): alternatives, each the scheme names that must all be satisfied; an empty
+            alternative (or no requirement at all) needs no credentials.
     """
 
     operation_id: str
@@ -148,6 +191,17 @@ class Operation:
     success: MediaType | None
     pattern: re.Pattern[str]
     path_names: tuple[str, ...]
+    success_media: tuple[MediaType, ...] = ()
+    success_headers: tuple[ResponseHeader, ...] = ()
+    security: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def specificity(self) -> tuple[int, ...]:
+        """Sorts templates so that literal segments win over parameters, segment by segment.
+
+        `/invoices/export` comes before `/invoices/{id}`, whatever order the document lists them in.
+        """
+        return tuple(1 if _PARAMETER_IN_TEMPLATE.search(segment) else 0 for segment in self.path.split("/"))
 
     def match(self, path: str) -> dict[str, str] | None:
         """Return the path parameters if `path` (relative to the server) fits this operation's template."""
@@ -158,25 +212,36 @@ class Operation:
 
 
 class ApiSpec:
-    """An OpenAPI 3.0 document, read for what the fake needs.
+    """An OpenAPI 3.0 or 3.1 document, read for what the fake needs.
 
     Args:
         document: The parsed document (JSON or YAML loaded into dicts and lists); it is copied.
 
     Raises:
-        SpecError: If it is not an OpenAPI 3.0 document with paths the fake can serve.
+        SpecError: If it is not an OpenAPI 3.0 or 3.1 document with paths the fake can serve.
     """
 
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document: dict[str, Any] = copy.deepcopy(dict(document))
         version = self.document.get("openapi")
-        if not isinstance(version, str) or not version.startswith("3.0."):
-            raise SpecError(f"The fake serves OpenAPI 3.0 documents; this one says openapi: {version!r}")
+        if not isinstance(version, str) or not version.startswith(SUPPORTED_VERSIONS):
+            raise SpecError(
+                f"The fake serves OpenAPI {' and '.join(v.rstrip('.') for v in SUPPORTED_VERSIONS)} documents;"
+                f" this one says openapi: {version!r}"
+            )
+        self.version: str = version[:3]
+        """`3.0` or `3.1`: which JSON Schema dialect the document's schemas are written in."""
         servers = self.document.get("servers") or [{"url": "/"}]
         self.base_path = urlsplit(str(servers[0].get("url", "/"))).path.rstrip("/")
         """The path all operations live under, from the first server's URL (`/v1`)."""
+        self.security_schemes: dict[str, SecurityScheme] = self._read_security_schemes()
+        """The document's security schemes by name."""
+        self.document_security = self._security(self.document.get("security"))
+        """The document's own security requirements, for operations that declare none."""
         self.operations: tuple[Operation, ...] = tuple(self._read_operations())
         self._by_id = {operation.operation_id: operation for operation in self.operations}
+        # Routing tries the most specific templates first; sorted() keeps document order among equals.
+        self._routes = sorted(self.operations, key=lambda operation: operation.specificity)
 
     # --- reading the document -----------------------------------------------------------------------
 
@@ -261,12 +326,16 @@ class ApiSpec:
                 return None, {}, ()
             path = path[len(self.base_path) :]
         allowed: list[str] = []
-        for operation in self.operations:
+        matched: tuple[int, ...] | None = None
+        for operation in self._routes:
+            if matched is not None and operation.specificity != matched:
+                break  # a less specific template: the path is taken, only the method is wrong
             parameters = operation.match(path)
             if parameters is None:
                 continue
             if operation.method == method.upper():
                 return operation, parameters, ()
+            matched = operation.specificity
             allowed.append(operation.method)
         return None, {}, tuple(allowed)
 
@@ -281,7 +350,7 @@ class ApiSpec:
             item, item_pointer = self.resolve(item, item_pointer)
             shared = self._parameters(item.get("parameters", []), f"{item_pointer}/parameters")
             for method in HTTP_METHODS:
-                if method in item:
+                if isinstance(item.get(method), Mapping):
                     yield self._operation(template, method, item[method], f"{item_pointer}/{method}", shared)
 
     def _operation(
@@ -298,7 +367,7 @@ class ApiSpec:
                 required=bool(body_node.get("required", False)),
                 media_types=self._media_types(body_node, body_pointer),
             )
-        status, success = self._success(node.get("responses", {}), f"{pointer}/responses")
+        status, success_media, success_headers = self._success(node.get("responses", {}), f"{pointer}/responses")
         names = tuple(_PARAMETER_IN_TEMPLATE.findall(template))
         regex = "".join(
             re.escape(part) if index % 2 == 0 else "([^/]+)"
@@ -311,9 +380,12 @@ class ApiSpec:
             parameters=tuple(parameters),
             body=body,
             success_status=status,
-            success=success,
+            success=next((media for media in success_media if media.is_json), None),
             pattern=re.compile(regex),
             path_names=names,
+            success_media=success_media,
+            success_headers=success_headers,
+            security=self._security(node.get("security", self.document.get("security"))),
         )
 
     def _parameters(self, nodes: list[Any], pointer: str) -> list[Parameter]:
@@ -357,19 +429,60 @@ class ApiSpec:
             for name, media in content.items()
         )
 
-    def _success(self, responses: Mapping[str, Any], pointer: str) -> tuple[int, MediaType | None]:
+    def _success(
+        self, responses: Mapping[str, Any], pointer: str
+    ) -> tuple[int, tuple[MediaType, ...], tuple[ResponseHeader, ...]]:
         codes = sorted(code for code in map(str, responses) if code.isdigit() and code.startswith("2"))
         if not codes:
             # `default` (or a 2XX range) documents success without a number: answer 200.
             code = next((code for code in ("2XX", "2xx", "default") if code in responses), None)
             if code is None:
-                return 200, None
+                return 200, (), ()
             status = 200
         else:
             code, status = codes[0], int(codes[0])
         node, node_pointer = self.resolve(responses[code], f"{pointer}/{escape_pointer_token(code)}")
-        media = next((media for media in self._media_types(node, node_pointer) if media.is_json), None)
-        return status, media
+        if not isinstance(node, Mapping):
+            return status, (), ()
+        headers = []
+        for name, raw in (node.get("headers") or {}).items():
+            header_pointer = f"{node_pointer}/headers/{escape_pointer_token(name)}"
+            header, header_pointer = self.resolve(raw, header_pointer)
+            if isinstance(header, Mapping):
+                schema_pointer = f"{header_pointer}/schema" if "schema" in header else None
+                headers.append(ResponseHeader(name=str(name), schema_pointer=schema_pointer, node=header))
+        return status, self._media_types(node, node_pointer), tuple(headers)
+
+    def _read_security_schemes(self) -> dict[str, SecurityScheme]:
+        schemes: dict[str, SecurityScheme] = {}
+        components = self.document.get("components") or {}
+        for name, raw in (components.get("securitySchemes") or {}).items():
+            node, _ = self.resolve(raw, f"/components/securitySchemes/{escape_pointer_token(name)}")
+            if not isinstance(node, Mapping):
+                continue
+            kind = str(node.get("type", ""))
+            if kind == "http":
+                scheme = str(node.get("scheme", "")).lower()
+                schemes[name] = SecurityScheme(name=name, kind="bearer" if scheme == "bearer" else scheme)
+            elif kind == "apiKey":
+                schemes[name] = SecurityScheme(name=name, kind=str(node.get("in", "")), parameter=str(node.get("name")))
+            else:
+                schemes[name] = SecurityScheme(name=name, kind=kind)
+        return schemes
+
+    @staticmethod
+    def _security(requirements: Any) -> tuple[tuple[str, ...], ...]:
+        if not isinstance(requirements, list):
+            return ()
+        return tuple(tuple(requirement) for requirement in requirements if isinstance(requirement, Mapping))
+
+
+def schema_types(schema: Mapping[str, Any]) -> tuple[str, ...]:
+    """Return a schema's types: OpenAPI 3.1 may list several (`[string, "null"]`), 3.0 names one."""
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return tuple(str(item) for item in kind)
+    return () if kind is None else (str(kind),)
 
 
 def _is_json(media_type: str) -> bool:

@@ -1,9 +1,10 @@
 """Check requests against the spec's schemas, and answer the first problem with a message naming its field.
 
 Path, query and header parameters and JSON bodies are validated with `openapi-schema-validator`
-(OpenAPI 3.0's dialect of JSON Schema, with its format checker: `date`, `date-time`, `uri`, ...)
-against the schemas of the OpenAPI document the fake serves; no limit or list of the spec is
-repeated here. Messages read `<field>: <problem>`, e.g. `amount: 'many' is not of type 'integer'`.
+(the JSON Schema dialect of the document's OpenAPI version, 3.0 or 3.1, with its format checker:
+`date`, `date-time`, `uri`, ...) against the schemas of the OpenAPI document the fake serves; no
+limit or list of the spec is repeated here. A `readOnly` property is refused in a request body and
+never required there. Messages read `<field>: <problem>`, e.g. `amount: 'many' is not of type 'integer'`.
 
 Cursors are the fake's own: opaque, and valid only if this module made them.
 """
@@ -17,17 +18,20 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from openapi_schema_validator import OAS30Validator, OAS30WriteValidator, oas30_format_checker
+# jsonschema ships no type information; openapi-schema-validator builds its validators with it.
+from jsonschema import ValidationError  # type: ignore[import-untyped]
+from jsonschema.validators import extend  # type: ignore[import-untyped]
+from openapi_schema_validator import OAS30Validator, OAS31Validator, oas30_format_checker, oas31_format_checker
 from referencing import Registry
-from referencing.jsonschema import DRAFT4
+from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from palomma_client.testing._ids import is_ulid
-from palomma_client.testing._spec import SPEC_URI, ApiSpec, Operation
+from palomma_client.testing._spec import SPEC_URI, ApiSpec, Operation, schema_types
 
 __all__ = [
     "INVALID_JSON_MESSAGE",
@@ -76,8 +80,59 @@ class ValidRequest:
     body: Any = None
 
 
+READ_ONLY_MESSAGE = "is read-only and cannot be sent"
+"""The problem reported for a `readOnly` property in a request body."""
+
+
+def _write_rules(spec: ApiSpec) -> dict[str, Any]:
+    """The keywords that differ when a value is sent: `readOnly` is refused, and never `required`."""
+
+    def read_only(declared: Any) -> bool:
+        # OpenAPI 3.1 allows `readOnly` beside a `$ref`; 3.0 only in the schema referred to.
+        seen = 0
+        while isinstance(declared, Mapping) and seen < 16:
+            if declared.get("readOnly") is True:
+                return True
+            if not isinstance(declared.get("$ref"), str) or not declared["$ref"].startswith("#"):
+                return False
+            declared, _ = spec.resolve({"$ref": declared["$ref"]}, "")
+            seen += 1
+        return False
+
+    def required(validator: Any, names: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[ValidationError]:
+        if not validator.is_type(instance, "object"):
+            return
+        properties = schema.get("properties", {})
+        for name in names:
+            if name not in instance and not read_only(properties.get(name)):
+                yield ValidationError(f"{name!r} is a required property")
+
+    def refuse(validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[ValidationError]:
+        if value is True:
+            yield ValidationError(READ_ONLY_MESSAGE)
+
+    return {"required": required, "readOnly": refuse}
+
+
+def _strict_integer(checker: Any, instance: Any) -> bool:
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+# version: (validator, format checker, referencing specification) for the document's JSON Schema dialect.
+# JSON Schema 2020-12 (OpenAPI 3.1) counts 1.0 as an integer; the API refuses it whatever the
+# spec's spelling ("Amount must be an integer"), so both dialects check integers as 3.0 does.
+_DIALECTS: dict[str, tuple[Any, Any, Any]] = {
+    "3.0": (OAS30Validator, oas30_format_checker, DRAFT4),
+    "3.1": (
+        extend(OAS31Validator, type_checker=OAS31Validator.TYPE_CHECKER.redefine("integer", _strict_integer)),
+        oas31_format_checker,
+        DRAFT202012,
+    ),
+}
+
+
 class RequestValidator:
-    """Validates requests for the operations of one `ApiSpec`.
+    """Validates requests for the operations of one `ApiSpec`, in the JSON Schema dialect of its version.
 
     Args:
         spec: The spec whose schemas apply.
@@ -85,7 +140,10 @@ class RequestValidator:
 
     def __init__(self, spec: ApiSpec) -> None:
         self._spec = spec
-        self._registry: Registry[Any] = Registry().with_resource(SPEC_URI, DRAFT4.create_resource(spec.document))
+        self._read, self._format_checker, specification = _DIALECTS[spec.version]
+        # The same two rules in both dialects: a readOnly field is refused with one message in 3.0 and 3.1.
+        self._write = extend(self._read, _write_rules(spec))
+        self._registry: Registry[Any] = Registry().with_resource(SPEC_URI, specification.create_resource(spec.document))
         self._validators: dict[tuple[str, bool], Any] = {}
 
     def validate(
@@ -168,21 +226,18 @@ class RequestValidator:
         """
         errors = self._validator(pointer, write=write).iter_errors(instance)
         try:
-            first_two = list(itertools.islice(errors, 2))
+            first = list(itertools.islice(errors, 3))
         except RecursionError:
             raise BadRequest(f"{location or 'body'}: nested too deeply") from None
-        if not first_two:
+        if not first:
             return
-        error = first_two[0]
-        # openapi-schema-validator reports a null for a non-nullable field twice, first as
-        # "None for not nullable"; the second, "None is not of type 'string'", says more.
-        if (
-            len(first_two) == 2
-            and error.validator == "type"
-            and error.instance is None
-            and first_two[1].absolute_path == error.absolute_path
-        ):
-            error = first_two[1]
+        # A null where a field is not nullable fails several keywords at once (3.0 reports "None
+        # for not nullable" first, 3.1 its `enum` first); "None is not of type 'string'", the last
+        # `type` error at that place, says the most, in both dialects.
+        error = first[0]
+        same_place = [item for item in first if item.absolute_path == error.absolute_path]
+        if error.instance is None:
+            error = next((item for item in reversed(same_place) if item.validator == "type"), error)
         raise BadRequest(_message(error, location))
 
     def _body(self, operation: Operation, content_type: str | None, body: bytes) -> Any:
@@ -210,9 +265,9 @@ class RequestValidator:
         key = (pointer, write)
         validator = self._validators.get(key)
         if validator is None:
-            kind = OAS30WriteValidator if write else OAS30Validator
+            kind = self._write if write else self._read
             reference = f"{SPEC_URI}#{quote(pointer, safe='/~')}"
-            validator = kind({"$ref": reference}, registry=self._registry, format_checker=oas30_format_checker)
+            validator = kind({"$ref": reference}, registry=self._registry, format_checker=self._format_checker)
             self._validators[key] = validator
         return validator
 
@@ -269,7 +324,7 @@ def _raw_values(
 
 def _decode(name: str, raw: list[str], schema: Mapping[str, Any], spec: ApiSpec) -> Any:
     """Turn a parameter's text into the value its schema describes (form style, exploded arrays)."""
-    if schema.get("type") == "array":
+    if "array" in schema_types(schema):
         items = schema.get("items", {})
         if isinstance(items, Mapping) and "$ref" in items:
             items, _ = spec.resolve(items, "")
@@ -279,18 +334,18 @@ def _decode(name: str, raw: list[str], schema: Mapping[str, Any], spec: ApiSpec)
 
 
 def _decode_scalar(name: str, text: str, schema: Mapping[str, Any]) -> Any:
-    kind = schema.get("type")
-    if kind in ("integer", "number") and _INTEGER.fullmatch(text):
+    kinds = schema_types(schema)
+    if ("integer" in kinds or "number" in kinds) and _INTEGER.fullmatch(text):
         try:
             return int(text)
         except ValueError:
             # Python reads at most a few thousand digits (int_max_str_digits); such a value is no
             # integer any schema bound can accept, and the validator cannot compare it.
             raise BadRequest(f"{name}: {_quote(text)} has too many digits") from None
-    if kind == "number" and _NUMBER.fullmatch(text):
+    if "number" in kinds and _NUMBER.fullmatch(text):
         number = float(text)
         return number if math.isfinite(number) else text
-    if kind == "boolean" and text in ("true", "false"):
+    if "boolean" in kinds and text in ("true", "false"):
         return text == "true"
     # Anything else stays text: the validator then reports it as not of the schema's type.
     return text

@@ -6,13 +6,18 @@ import httpx2
 import pytest
 
 from palomma_client.testing import FAKE_BASE_URL, FakeClock, FakePalomma
+from palomma_client.testing._spec import load_shipped_spec
+from tests.support import as_openapi_31
 from tests.testing.support import AUTH, START
 
 
-@pytest.fixture
-def fake() -> FakePalomma:
-    """A fake with a frozen clock at START and reproducible ids."""
-    return FakePalomma(clock=FakeClock(START), seed=1)
+@pytest.fixture(params=["3.0", "3.1"], ids=["openapi-3.0", "openapi-3.1"])
+def fake(request: pytest.FixtureRequest) -> FakePalomma:
+    """A fake with a frozen clock at START and reproducible ids, serving the spec in 3.0 and in 3.1 spelling."""
+    document = load_shipped_spec()
+    if request.param == "3.1" and not document["openapi"].startswith("3.1."):
+        document = as_openapi_31(document)
+    return FakePalomma(clock=FakeClock(START), seed=1, spec=document)
 
 
 @pytest.fixture

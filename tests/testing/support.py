@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from palomma_client.testing import DEFAULT_API_KEY
+from palomma_client.testing._examples import synthesize
 from palomma_client.testing._spec import ApiSpec, Operation, load_shipped_spec
 from tests.support import fresh_name
 
@@ -152,20 +154,26 @@ def spec_with_cancel_invoice(*, example: dict[str, Any] | None) -> dict[str, Any
 
 
 def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, Any]:
-    """A request for an operation built from the spec's own examples: its full path and its JSON body.
+    """A request for an operation built from the spec: its full path and its JSON body.
 
-    Path parameters take their examples; a body takes the request body's first example.
+    Path parameters take their examples, or a value made up from their schemas; a JSON body takes
+    the request body's first example, or one made up from its schema (`None` for no JSON body).
     """
     path = item.path
     for parameter in item.parameters:
         if parameter.location == "path":
-            path = path.replace("{" + parameter.name + "}", str(parameter.example))
+            value = parameter.example
+            if value is None:
+                value = synthesize(spec, parameter.schema_pointer, START)
+            path = path.replace("{" + parameter.name + "}", quote(str(value), safe=""))
     body = None
-    if item.body is not None:
-        media = item.body.json_media_type()
-        assert media is not None
-        examples = [entry["value"] for entry in media.node.get("examples", {}).values()]
-        body = media.node.get("example", examples[0] if examples else None)
+    media = None if item.body is None else item.body.json_media_type()
+    if media is not None:
+        examples = [spec.resolve(entry, "")[0].get("value") for entry in media.node.get("examples", {}).values()]
+        if "example" in media.node or examples:
+            body = media.node.get("example", examples[0] if examples else None)
+        elif media.schema_pointer is not None:
+            body = synthesize(spec, media.schema_pointer, START)
     return spec.base_path + path, body
 
 

@@ -14,7 +14,7 @@ from palomma_client.testing._state import (
     next_settlement_cycle,
     settlement_instant,
 )
-from tests.testing.support import SPEC, START, body_properties, operation, response_properties
+from tests.testing.support import SPEC, START, body_properties, response_properties
 
 
 def _colombia(day: int, hour: int, minute: int = 0, second: int = 0, millisecond: int = 0) -> datetime:
@@ -63,7 +63,7 @@ def test_timestamps_are_utc_with_milliseconds_and_z() -> None:
     assert format_timestamp(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)) == "2026-01-02T03:04:05.000Z"
 
 
-SHAPE = _invoice_shape(SPEC, operation("createInvoice"))
+SHAPE = _invoice_shape(SPEC)
 
 
 def _record(**changes: object) -> InvoiceRecord:
