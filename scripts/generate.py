@@ -34,6 +34,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import _package_path  # noqa: F401  (first: lets the spec index load without the package)
 import yaml
 from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
@@ -41,6 +42,8 @@ from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from operations import ModelFields, OperationViews, policy_notes, value_check
 from versioning import PreviousGeneration, record_version
+
+from palomma_client._openapi import OpenAPI, load_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
@@ -66,11 +69,8 @@ def _run(*command: str | Path) -> None:
 
 
 def load_spec(spec: Path = SPEC) -> dict[str, Any]:
-    """The OpenAPI document as plain data."""
-    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
-    if not isinstance(document, dict):
-        raise SystemExit(f"{spec} is not an OpenAPI document")
-    return document
+    """The OpenAPI document as plain data (JSON or YAML), read by the spec index."""
+    return load_document(spec)
 
 
 def _render(document: dict[str, Any], spec: Path, destination: Path) -> None:
@@ -80,13 +80,14 @@ def _render(document: dict[str, Any], spec: Path, destination: Path) -> None:
     if isinstance(openapi, GeneratorError):
         raise SystemExit(f"openapi-python-client could not read {spec}: {openapi.header}\n{openapi.detail or ''}")
     project = Project(openapi=openapi, config=config, custom_template_path=TEMPLATES)
+    index = OpenAPI(document)
     views = OperationViews(
-        document,
+        index,
         openapi,
         generator_config=yaml.safe_load(CONFIG.read_text(encoding="utf-8")),
         policies=policy_notes(POLICIES.read_text(encoding="utf-8")),
     )
-    project.env.globals.update(operations=views, value_check=value_check, fields=ModelFields(document))
+    project.env.globals.update(operations=views, value_check=value_check, fields=ModelFields(index))
     with contextlib.redirect_stdout(io.StringIO()):
         errors = project.build()
     if errors:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import keyword
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,8 @@ from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.parser.properties.union import UnionProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode
+
+from palomma_client._openapi import OpenAPI, Operation, join_pointer
 
 __all__ = ["ArgumentView", "ModelFields", "OperationView", "OperationViews", "TagView", "policy_notes", "value_check"]
 
@@ -289,17 +292,18 @@ class OperationViews:
 
     def __init__(
         self,
-        document: dict[str, Any],
+        spec: OpenAPI,
         openapi: GeneratorData,
         generator_config: dict[str, Any],
         policies: dict[str, str] | None = None,
     ) -> None:
-        self._document = document
+        self._spec = spec
+        self._operations = {(operation.path, operation.method): operation for operation in spec.operations}
         self._policies = policies or {}
         self._overrides: dict[str, str] = dict(generator_config.get("method_names") or {})
         self.tags: list[TagView] = []
         self._by_endpoint: dict[tuple[str, str], OperationView] = {}
-        descriptions = {snake(tag["name"]): tag.get("description", "") for tag in document.get("tags", [])}
+        descriptions = {snake(tag["name"]): tag.get("description", "") for tag in spec.document.get("tags", [])}
         for tag, collection in sorted(openapi.endpoint_collections_by_tag.items()):
             self.tags.append(self._tag_view(str(tag), collection, descriptions.get(str(tag), "")))
 
@@ -322,50 +326,35 @@ class OperationViews:
         class_name = "".join(word.capitalize() for word in _words(tag)) + "Resource"
         return TagView(tag, attribute, class_name, description, views)
 
-    def _raw_operation(self, endpoint: Endpoint) -> dict[str, Any]:
-        operation: dict[str, Any] = self._document["paths"][_text(endpoint.path)][endpoint.method]
-        return operation
-
-    def _resolve(self, node: Any) -> Any:
-        while isinstance(node, dict) and "$ref" in node:
-            target: Any = self._document
-            for part in node["$ref"].lstrip("#/").split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            node = target
-        return node
+    def _operation(self, endpoint: Endpoint) -> Operation:
+        """The spec index's view of the operation openapi-python-client parsed as ``endpoint``."""
+        return self._operations[(_text(endpoint.path), endpoint.method.lower())]
 
     def _view(self, tag: str, endpoint: Endpoint) -> OperationView:
-        raw = self._raw_operation(endpoint)
-        operation_id = str(raw.get("operationId") or endpoint.name)
+        operation = self._operation(endpoint)
+        raw = operation.node
+        operation_id = operation.name
         method_name = str(
             raw.get(METHOD_NAME_EXTENSION) or self._overrides.get(operation_id) or method_name_for(operation_id, tag)
         )
         tag_noun = singular(_words(tag)[-1]) if _words(tag) else "resource"
-        raw_parameters = {}
-        for parameter in raw.get("parameters", []):
-            resolved = self._resolve(parameter)
-            raw_parameters[(resolved["in"], resolved["name"])] = resolved
+        # Path-item parameters are merged in, and overridden per OpenAPI's rules, by the index.
+        parameters = {(parameter.location, parameter.name): parameter for parameter in operation.parameters}
         imports: set[str] = set()
 
         path_arguments = []
         for prop in endpoint.path_parameters:
-            raw_parameter = raw_parameters[("path", _text(prop.name))]
+            parameter = parameters[("path", _text(prop.name))]
             python_name = f"{tag_noun}_id" if _text(prop.name) == "id" else str(prop.python_name)
             path_arguments.append(
-                self._argument(prop, python_name, "path", True, raw_parameter.get("schema", {}), raw_parameter, imports)
+                self._argument(prop, python_name, "path", True, parameter.schema, parameter.node, imports)
             )
         query_arguments = []
         for prop in endpoint.query_parameters:
-            raw_parameter = raw_parameters[("query", _text(prop.name))]
+            parameter = parameters[("query", _text(prop.name))]
             query_arguments.append(
                 self._argument(
-                    prop,
-                    str(prop.python_name),
-                    "query",
-                    bool(raw_parameter.get("required")),
-                    raw_parameter.get("schema", {}),
-                    raw_parameter,
-                    imports,
+                    prop, str(prop.python_name), "query", parameter.required, parameter.schema, parameter.node, imports
                 )
             )
         body_arguments: list[ArgumentView] = []
@@ -376,10 +365,14 @@ class OperationViews:
                 raise SystemExit(f"{operation_id}: only JSON object request bodies are supported")
             body_model = body.prop.class_info.name
             imports.add(body_model)
-            raw_body = self._resolve(raw["requestBody"])
-            raw_schema = self._resolve(next(iter(raw_body["content"].values()))["schema"])
+            assert operation.request_body is not None  # the generator parsed a body from it
+            media = operation.request_body.content[0]
+            raw_properties = (media.schema or {}).get("properties", {})
             for prop in (body.prop.required_properties or []) + (body.prop.optional_properties or []):
-                raw_property = self._resolve(raw_schema.get("properties", {}).get(_text(prop.name), {}))
+                raw_property = self._spec.resolve(
+                    raw_properties.get(_text(prop.name), {}),
+                    join_pointer(media.schema_pointer or "", "properties", _text(prop.name)),
+                )[0]
                 argument = self._argument(
                     prop, str(prop.python_name), "body", prop.required, raw_property, raw_property, imports
                 )
@@ -471,11 +464,10 @@ class OperationViews:
         python_name: str,
         location: str,
         required: bool,
-        schema: dict[str, Any],
-        documented: dict[str, Any],
+        schema: Mapping[str, Any],
+        documented: Mapping[str, Any],
         imports: set[str],
     ) -> ArgumentView:
-        schema = self._resolve(schema)
         name = python_name
         label = repr(python_name)
         rules = _rules(schema)
@@ -547,7 +539,7 @@ def _guarantee(docstring: str) -> str:
     return chosen.removeprefix("Guarantee:").strip()
 
 
-def _rules(schema: dict[str, Any]) -> str:
+def _rules(schema: Mapping[str, Any]) -> str:
     """Keyword arguments for a check function, from the schema's rules."""
     arguments = []
     for key, argument in (
@@ -568,7 +560,7 @@ def _rules(schema: dict[str, Any]) -> str:
     return "".join(f", {argument}" for argument in arguments)
 
 
-def _argument_description(documented: dict[str, Any], schema: dict[str, Any], required: bool) -> str:
+def _argument_description(documented: Mapping[str, Any], schema: Mapping[str, Any], required: bool) -> str:
     text = " ".join(str(documented.get("description") or schema.get("description") or "").split())
     if text and not text.endswith("."):
         text += "."
@@ -589,8 +581,8 @@ def _path_expression(path: str, arguments: list[ArgumentView]) -> str:
 class ModelFields:
     """How the model template declares, reads and writes each field: absent optional fields are ``None``."""
 
-    def __init__(self, document: dict[str, Any]) -> None:
-        self._document = document
+    def __init__(self, spec: OpenAPI) -> None:
+        self._spec = spec
 
     @staticmethod
     def _type(prop: Any) -> str:
@@ -680,22 +672,18 @@ class ModelFields:
 
     def json_schema(self, class_name: str) -> str:
         """The model's JSON Schema, from its component in the spec, every reference inlined (for FastAPI)."""
-        schemas = self._document.get("components", {}).get("schemas", {})
+        schemas = self._spec.document.get("components", {}).get("schemas", {})
         name = next((key for key in schemas if _class_name(key) == class_name), None)
         if name is None:
             return repr({"type": "object"})
-        return repr(self._to_json_schema(schemas[name]))
+        pointer = join_pointer("/components/schemas", name)
+        return repr(self._to_json_schema(self._spec.inline(schemas[name], pointer)))
 
     def _to_json_schema(self, node: Any) -> Any:
         if isinstance(node, list):
             return [self._to_json_schema(item) for item in node]
         if not isinstance(node, dict):
             return node
-        if "$ref" in node:
-            target: Any = self._document
-            for part in node["$ref"].lstrip("#/").split("/"):
-                target = target[part]
-            return self._to_json_schema(target)
         converted = {
             key: self._to_json_schema(value)
             for key, value in node.items()
