@@ -38,9 +38,10 @@ from openapi_python_client.parser.properties.none import NoneProperty
 from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.parser.properties.union import UnionProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
-from openapi_python_client.strings import PythonCode
+from openapi_python_client.strings import PythonCode, PythonIdentifier
+from spec_support import Refusal, Unsupported
 
-from palomma_client._openapi import OpenAPI, Operation, join_pointer
+from palomma_client._openapi import OpenAPI, Operation, Parameter, join_pointer
 
 __all__ = ["ArgumentView", "ModelFields", "OperationView", "OperationViews", "TagView", "policy_notes", "value_check"]
 
@@ -189,6 +190,7 @@ class OperationView:
     page_items_attribute: str = ""
     page_cursor_attribute: str = ""
     model_imports: set[str] = field(default_factory=set)
+    endpoint_key: tuple[str, str] = ("", "")  # the parsed endpoint's method and name
 
     @property
     def keyword_arguments(self) -> list[ArgumentView]:
@@ -298,7 +300,13 @@ class OperationViews:
         policies: dict[str, str] | None = None,
     ) -> None:
         self._spec = spec
-        self._operations = {(operation.path, operation.method): operation for operation in spec.operations}
+        # openapi-python-client rewrites path templates ({customerId} -> {customer_id}) but names each
+        # endpoint by its operationId (or method and path) in snake case, as the index names it.
+        prefix = str(generator_config.get("field_prefix", "field_"))
+        self._operations = {
+            (operation.method, str(PythonIdentifier(operation.name, prefix=prefix))): operation
+            for operation in spec.operations
+        }
         self._policies = policies or {}
         self._overrides: dict[str, str] = dict(generator_config.get("method_names") or {})
         self.tags: list[TagView] = []
@@ -308,7 +316,7 @@ class OperationViews:
             self.tags.append(self._tag_view(str(tag), collection, descriptions.get(str(tag), "")))
 
     def for_endpoint(self, endpoint: Endpoint) -> OperationView:
-        return self._by_endpoint[(_text(endpoint.path), endpoint.method)]
+        return self._by_endpoint[_endpoint_key(endpoint)]
 
     def _tag_view(self, tag: str, collection: EndpointCollection, description: str) -> TagView:
         views = [self._view(tag, endpoint) for endpoint in collection.endpoints]
@@ -321,14 +329,14 @@ class OperationViews:
                     "in generator-config.yml"
                 )
             seen[view.method_name] = view.operation_id
-            self._by_endpoint[(view.path, view.method.lower())] = view
+            self._by_endpoint[view.endpoint_key] = view
         attribute = snake(tag)
         class_name = "".join(word.capitalize() for word in _words(tag)) + "Resource"
         return TagView(tag, attribute, class_name, description, views)
 
     def _operation(self, endpoint: Endpoint) -> Operation:
         """The spec index's view of the operation openapi-python-client parsed as ``endpoint``."""
-        return self._operations[(_text(endpoint.path), endpoint.method.lower())]
+        return self._operations[_endpoint_key(endpoint)]
 
     def _view(self, tag: str, endpoint: Endpoint) -> OperationView:
         operation = self._operation(endpoint)
@@ -347,34 +355,51 @@ class OperationViews:
             parameter = parameters[("path", _text(prop.name))]
             python_name = f"{tag_noun}_id" if _text(prop.name) == "id" else str(prop.python_name)
             path_arguments.append(
-                self._argument(prop, python_name, "path", True, parameter.schema, parameter.node, imports)
+                self._argument(
+                    prop, python_name, "path", True, parameter.schema, parameter.node, imports, _at(parameter)
+                )
             )
         query_arguments = []
         for prop in endpoint.query_parameters:
             parameter = parameters[("query", _text(prop.name))]
             query_arguments.append(
                 self._argument(
-                    prop, str(prop.python_name), "query", parameter.required, parameter.schema, parameter.node, imports
+                    prop,
+                    str(prop.python_name),
+                    "query",
+                    parameter.required,
+                    parameter.schema,
+                    parameter.node,
+                    imports,
+                    _at(parameter),
                 )
             )
         body_arguments: list[ArgumentView] = []
         body_model = None
         if endpoint.bodies:
             body = endpoint.bodies[0]
-            if not isinstance(body.prop, ModelProperty):
-                raise SystemExit(f"{operation_id}: only JSON object request bodies are supported")
-            body_model = body.prop.class_info.name
-            imports.add(body_model)
             assert operation.request_body is not None  # the generator parsed a body from it
             media = operation.request_body.content[0]
+            if not isinstance(body.prop, ModelProperty):
+                refusal = Refusal("a request body that is not a JSON object", media.schema_pointer or media.pointer)
+                raise Unsupported(refusal)
+            body_model = body.prop.class_info.name
+            imports.add(body_model)
             raw_properties = (media.schema or {}).get("properties", {})
             for prop in (body.prop.required_properties or []) + (body.prop.optional_properties or []):
-                raw_property = self._spec.resolve(
+                raw_property, property_pointer = self._spec.resolve(
                     raw_properties.get(_text(prop.name), {}),
                     join_pointer(media.schema_pointer or "", "properties", _text(prop.name)),
-                )[0]
+                )
                 argument = self._argument(
-                    prop, str(prop.python_name), "body", prop.required, raw_property, raw_property, imports
+                    prop,
+                    str(prop.python_name),
+                    "body",
+                    prop.required,
+                    raw_property,
+                    raw_property,
+                    imports,
+                    property_pointer,
                 )
                 argument.model_attribute = str(prop.python_name)
                 body_arguments.append(argument)
@@ -404,7 +429,7 @@ class OperationViews:
         view = OperationView(
             operation_id=operation_id,
             method=endpoint.method.upper(),
-            path=_text(endpoint.path),
+            path=operation.path,
             module=_text(endpoint.name),
             method_name=method_name,
             summary=str(raw.get("summary") or ""),
@@ -413,7 +438,8 @@ class OperationViews:
             query_arguments=query_arguments,
             body_arguments=body_arguments,
             body_model=body_model,
-            path_expression=_path_expression(_text(endpoint.path), path_arguments),
+            path_expression=_path_expression(operation.path, path_arguments),
+            endpoint_key=_endpoint_key(endpoint),
             success=success,
             return_type=return_type,
             error_statuses=sorted(errors),
@@ -467,6 +493,7 @@ class OperationViews:
         schema: Mapping[str, Any],
         documented: Mapping[str, Any],
         imports: set[str],
+        pointer: str,
     ) -> ArgumentView:
         name = python_name
         label = repr(python_name)
@@ -492,8 +519,8 @@ class OperationViews:
             in_query = ", in_query=True" if location == "query" else ""
             annotation, check, serialize = "str", f"check_string({label}, {name}{rules}{in_query})", name
         else:
-            annotation = prop.get_type_string(no_optional=True)
-            check, serialize = name, f"str({name})"
+            # Anything else would reach the request unchecked, or not as its declared type.
+            raise Unsupported(Refusal(f"{_kind(prop)} as a {location} argument (`{_text(prop.name)}`)", pointer))
         description = _argument_description(documented, schema, required)
         return ArgumentView(
             python_name,
@@ -506,6 +533,28 @@ class OperationViews:
             description,
             rules={key: schema[key] for key in sorted(_RULE_KEYS) if key in schema},
         )
+
+
+def _endpoint_key(endpoint: Endpoint) -> tuple[str, str]:
+    return endpoint.method.lower(), str(endpoint.name)
+
+
+def _at(parameter: Parameter) -> str:
+    """Where a parameter's type is written, for a refusal."""
+    return parameter.schema_pointer or parameter.pointer
+
+
+def _kind(prop: Any) -> str:
+    """A parsed property's construct, for a refusal."""
+    if isinstance(prop, ModelProperty):
+        return "a nested object"
+    if isinstance(prop, ListProperty):
+        return "an array"
+    if _nullable(prop):
+        return "a nullable value"
+    if isinstance(prop, UnionProperty):
+        return "a union of types"
+    return f"a value of type `{PythonCode.as_unembedded_code(prop.get_type_string(no_optional=True))}`"
 
 
 def policy_notes(policies_module: str) -> dict[str, str]:
