@@ -34,13 +34,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import _package_path  # noqa: F401  (first: lets the spec index load without the package)
 import yaml
 from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from operations import ModelFields, OperationViews, policy_notes, value_check
+from spec_support import Refusal, Unsupported, unsupported
 from versioning import PreviousGeneration, record_version
+
+from palomma_client._openapi import OpenAPI, SpecError, load_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
@@ -58,22 +62,40 @@ RUFF_SETTINGS = [
 ]
 
 
-def _run(*command: str | Path) -> None:
+class GenerationError(Exception):
+    """Generation stopped for a reason the message states in full; ``main`` prints it without a traceback."""
+
+
+def _run(*command: str | Path, what: str) -> None:
     completed = subprocess.run([str(part) for part in command], capture_output=True, text=True)
     if completed.returncode != 0:
-        sys.stderr.write(completed.stdout + completed.stderr)
-        raise SystemExit(f"command failed: {' '.join(str(part) for part in command)}")
+        output = (completed.stdout + completed.stderr).strip()
+        raise GenerationError(f"{what} failed:\n{output}\n(command: {' '.join(str(part) for part in command)})")
+
+
+def _source(spec: Path) -> str:
+    """How messages name the spec: relative to the project when it is inside it."""
+    try:
+        return spec.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(spec)
+
+
+def _refused(spec: Path, refusals: tuple[Refusal, ...] | list[Refusal]) -> GenerationError:
+    lines = [refusal.message(_source(spec)) for refusal in refusals]
+    return GenerationError(
+        f"{_source(spec)} uses {len(lines)} construct{'s' if len(lines) != 1 else ''} the generator does not "
+        "support:\n" + "\n".join(f"  {line}" for line in lines) + "\nSee docs/spec-support.md for what is supported."
+    )
 
 
 def load_spec(spec: Path = SPEC) -> dict[str, Any]:
-    """The OpenAPI document as plain data."""
-    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
-    if not isinstance(document, dict):
-        raise SystemExit(f"{spec} is not an OpenAPI document")
-    return document
+    """The OpenAPI document as plain data (JSON or YAML), read by the spec index."""
+    return load_document(spec)
 
 
-def _render(document: dict[str, Any], spec: Path, destination: Path) -> None:
+def _render(index: OpenAPI, spec: Path, destination: Path) -> None:
+    document = dict(index.document)
     config_file = ConfigFile.load_from_path(CONFIG)
     config = Config.from_sources(config_file, MetaType.NONE, spec, "utf-8", False, destination)
     openapi = GeneratorData.from_dict(document, config=config)
@@ -81,17 +103,17 @@ def _render(document: dict[str, Any], spec: Path, destination: Path) -> None:
         raise SystemExit(f"openapi-python-client could not read {spec}: {openapi.header}\n{openapi.detail or ''}")
     project = Project(openapi=openapi, config=config, custom_template_path=TEMPLATES)
     views = OperationViews(
-        document,
+        index,
         openapi,
         generator_config=yaml.safe_load(CONFIG.read_text(encoding="utf-8")),
         policies=policy_notes(POLICIES.read_text(encoding="utf-8")),
     )
-    project.env.globals.update(operations=views, value_check=value_check, fields=ModelFields(document))
+    project.env.globals.update(operations=views, value_check=value_check, fields=ModelFields(index))
     with contextlib.redirect_stdout(io.StringIO()):
         errors = project.build()
     if errors:
         details = "\n".join(f"{error.header}: {error.detail}" for error in errors)
-        raise SystemExit(f"generation from {spec} reported problems; fix the spec or the templates:\n{details}")
+        raise GenerationError(f"generation from {spec} reported problems; fix the spec or the templates:\n{details}")
 
 
 def generate_into(destination: Path, spec: Path = SPEC, previous: PreviousGeneration | None = None) -> None:
@@ -100,12 +122,25 @@ def generate_into(destination: Path, spec: Path = SPEC, previous: PreviousGenera
     ``previous`` is what the checked-in folder was generated from; the package
     version moves on from it by the kind of change the spec made.
     """
-    document = load_spec(spec)
-    _render(document, spec, destination)
+    try:
+        document = load_spec(spec)
+        index = OpenAPI(document)
+        refusals = unsupported(index)
+    except SpecError as error:
+        where = f"{_source(spec)}#{error.pointer}: " if error.pointer else f"{_source(spec)}: "
+        raise GenerationError(where + error.message) from None
+    if refusals:
+        raise _refused(spec, refusals)
+    try:
+        _render(index, spec, destination)
+    except Unsupported as error:
+        raise _refused(spec, error.refusals) from None
     (destination / "openapi.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
     record_version(destination, document, previous or PreviousGeneration.read(TARGET))
-    _run(BIN / "ruff", "check", *RUFF_SETTINGS, "--fix-only", "--select", "I,F401,UP", "--quiet", destination)
-    _run(BIN / "ruff", "format", *RUFF_SETTINGS, "--quiet", destination)
+    # Not --quiet: when the templates wrote invalid Python, ruff's message names the file, line and error.
+    what = "the generated code is not valid Python; ruff"
+    _run(BIN / "ruff", "check", *RUFF_SETTINGS, "--fix-only", "--select", "I,F401,UP", destination, what=what)
+    _run(BIN / "ruff", "format", *RUFF_SETTINGS, destination, what=what)
 
 
 def _tree(folder: Path) -> dict[str, str]:
@@ -137,6 +172,15 @@ def diff_trees(checked_in: Path, regenerated: Path) -> str:
 
 
 def main() -> int:
+    """Run ``make generate`` or ``make check-generated``; a failure is a message and exit status 2, no traceback."""
+    try:
+        return _main()
+    except GenerationError as error:
+        sys.stderr.write(f"make generate: {error}\n")
+        return 2
+
+
+def _main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="fail if the checked-in code is not what the spec gives")
     parser.add_argument("--spec", type=Path, default=SPEC, help="the OpenAPI document (default: openapi.yaml)")

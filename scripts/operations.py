@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import keyword
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +38,10 @@ from openapi_python_client.parser.properties.none import NoneProperty
 from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.parser.properties.union import UnionProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
-from openapi_python_client.strings import PythonCode
+from openapi_python_client.strings import PythonCode, PythonIdentifier
+from spec_support import Refusal, Unsupported
+
+from palomma_client._openapi import OpenAPI, Operation, Parameter, join_pointer
 
 __all__ = ["ArgumentView", "ModelFields", "OperationView", "OperationViews", "TagView", "policy_notes", "value_check"]
 
@@ -186,6 +190,7 @@ class OperationView:
     page_items_attribute: str = ""
     page_cursor_attribute: str = ""
     model_imports: set[str] = field(default_factory=set)
+    endpoint_key: tuple[str, str] = ("", "")  # the parsed endpoint's method and name
 
     @property
     def keyword_arguments(self) -> list[ArgumentView]:
@@ -289,22 +294,29 @@ class OperationViews:
 
     def __init__(
         self,
-        document: dict[str, Any],
+        spec: OpenAPI,
         openapi: GeneratorData,
         generator_config: dict[str, Any],
         policies: dict[str, str] | None = None,
     ) -> None:
-        self._document = document
+        self._spec = spec
+        # openapi-python-client rewrites path templates ({customerId} -> {customer_id}) but names each
+        # endpoint by its operationId (or method and path) in snake case, as the index names it.
+        prefix = str(generator_config.get("field_prefix", "field_"))
+        self._operations = {
+            (operation.method, str(PythonIdentifier(operation.name, prefix=prefix))): operation
+            for operation in spec.operations
+        }
         self._policies = policies or {}
         self._overrides: dict[str, str] = dict(generator_config.get("method_names") or {})
         self.tags: list[TagView] = []
         self._by_endpoint: dict[tuple[str, str], OperationView] = {}
-        descriptions = {snake(tag["name"]): tag.get("description", "") for tag in document.get("tags", [])}
+        descriptions = {snake(tag["name"]): tag.get("description", "") for tag in spec.document.get("tags", [])}
         for tag, collection in sorted(openapi.endpoint_collections_by_tag.items()):
             self.tags.append(self._tag_view(str(tag), collection, descriptions.get(str(tag), "")))
 
     def for_endpoint(self, endpoint: Endpoint) -> OperationView:
-        return self._by_endpoint[(_text(endpoint.path), endpoint.method)]
+        return self._by_endpoint[_endpoint_key(endpoint)]
 
     def _tag_view(self, tag: str, collection: EndpointCollection, description: str) -> TagView:
         views = [self._view(tag, endpoint) for endpoint in collection.endpoints]
@@ -317,71 +329,77 @@ class OperationViews:
                     "in generator-config.yml"
                 )
             seen[view.method_name] = view.operation_id
-            self._by_endpoint[(view.path, view.method.lower())] = view
+            self._by_endpoint[view.endpoint_key] = view
         attribute = snake(tag)
         class_name = "".join(word.capitalize() for word in _words(tag)) + "Resource"
         return TagView(tag, attribute, class_name, description, views)
 
-    def _raw_operation(self, endpoint: Endpoint) -> dict[str, Any]:
-        operation: dict[str, Any] = self._document["paths"][_text(endpoint.path)][endpoint.method]
-        return operation
-
-    def _resolve(self, node: Any) -> Any:
-        while isinstance(node, dict) and "$ref" in node:
-            target: Any = self._document
-            for part in node["$ref"].lstrip("#/").split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            node = target
-        return node
+    def _operation(self, endpoint: Endpoint) -> Operation:
+        """The spec index's view of the operation openapi-python-client parsed as ``endpoint``."""
+        return self._operations[_endpoint_key(endpoint)]
 
     def _view(self, tag: str, endpoint: Endpoint) -> OperationView:
-        raw = self._raw_operation(endpoint)
-        operation_id = str(raw.get("operationId") or endpoint.name)
+        operation = self._operation(endpoint)
+        raw = operation.node
+        operation_id = operation.name
         method_name = str(
             raw.get(METHOD_NAME_EXTENSION) or self._overrides.get(operation_id) or method_name_for(operation_id, tag)
         )
         tag_noun = singular(_words(tag)[-1]) if _words(tag) else "resource"
-        raw_parameters = {}
-        for parameter in raw.get("parameters", []):
-            resolved = self._resolve(parameter)
-            raw_parameters[(resolved["in"], resolved["name"])] = resolved
+        # Path-item parameters are merged in, and overridden per OpenAPI's rules, by the index.
+        parameters = {(parameter.location, parameter.name): parameter for parameter in operation.parameters}
         imports: set[str] = set()
 
         path_arguments = []
         for prop in endpoint.path_parameters:
-            raw_parameter = raw_parameters[("path", _text(prop.name))]
+            parameter = parameters[("path", _text(prop.name))]
             python_name = f"{tag_noun}_id" if _text(prop.name) == "id" else str(prop.python_name)
             path_arguments.append(
-                self._argument(prop, python_name, "path", True, raw_parameter.get("schema", {}), raw_parameter, imports)
+                self._argument(
+                    prop, python_name, "path", True, parameter.schema, parameter.node, imports, _at(parameter)
+                )
             )
         query_arguments = []
         for prop in endpoint.query_parameters:
-            raw_parameter = raw_parameters[("query", _text(prop.name))]
+            parameter = parameters[("query", _text(prop.name))]
             query_arguments.append(
                 self._argument(
                     prop,
                     str(prop.python_name),
                     "query",
-                    bool(raw_parameter.get("required")),
-                    raw_parameter.get("schema", {}),
-                    raw_parameter,
+                    parameter.required,
+                    parameter.schema,
+                    parameter.node,
                     imports,
+                    _at(parameter),
                 )
             )
         body_arguments: list[ArgumentView] = []
         body_model = None
         if endpoint.bodies:
             body = endpoint.bodies[0]
+            assert operation.request_body is not None  # the generator parsed a body from it
+            media = operation.request_body.content[0]
             if not isinstance(body.prop, ModelProperty):
-                raise SystemExit(f"{operation_id}: only JSON object request bodies are supported")
+                refusal = Refusal("a request body that is not a JSON object", media.schema_pointer or media.pointer)
+                raise Unsupported(refusal)
             body_model = body.prop.class_info.name
             imports.add(body_model)
-            raw_body = self._resolve(raw["requestBody"])
-            raw_schema = self._resolve(next(iter(raw_body["content"].values()))["schema"])
+            raw_properties = (media.schema or {}).get("properties", {})
             for prop in (body.prop.required_properties or []) + (body.prop.optional_properties or []):
-                raw_property = self._resolve(raw_schema.get("properties", {}).get(_text(prop.name), {}))
+                raw_property, property_pointer = self._spec.resolve(
+                    raw_properties.get(_text(prop.name), {}),
+                    join_pointer(media.schema_pointer or "", "properties", _text(prop.name)),
+                )
                 argument = self._argument(
-                    prop, str(prop.python_name), "body", prop.required, raw_property, raw_property, imports
+                    prop,
+                    str(prop.python_name),
+                    "body",
+                    prop.required,
+                    raw_property,
+                    raw_property,
+                    imports,
+                    property_pointer,
                 )
                 argument.model_attribute = str(prop.python_name)
                 body_arguments.append(argument)
@@ -411,7 +429,7 @@ class OperationViews:
         view = OperationView(
             operation_id=operation_id,
             method=endpoint.method.upper(),
-            path=_text(endpoint.path),
+            path=operation.path,
             module=_text(endpoint.name),
             method_name=method_name,
             summary=str(raw.get("summary") or ""),
@@ -420,7 +438,8 @@ class OperationViews:
             query_arguments=query_arguments,
             body_arguments=body_arguments,
             body_model=body_model,
-            path_expression=_path_expression(_text(endpoint.path), path_arguments),
+            path_expression=_path_expression(operation.path, path_arguments),
+            endpoint_key=_endpoint_key(endpoint),
             success=success,
             return_type=return_type,
             error_statuses=sorted(errors),
@@ -471,11 +490,11 @@ class OperationViews:
         python_name: str,
         location: str,
         required: bool,
-        schema: dict[str, Any],
-        documented: dict[str, Any],
+        schema: Mapping[str, Any],
+        documented: Mapping[str, Any],
         imports: set[str],
+        pointer: str,
     ) -> ArgumentView:
-        schema = self._resolve(schema)
         name = python_name
         label = repr(python_name)
         rules = _rules(schema)
@@ -500,8 +519,8 @@ class OperationViews:
             in_query = ", in_query=True" if location == "query" else ""
             annotation, check, serialize = "str", f"check_string({label}, {name}{rules}{in_query})", name
         else:
-            annotation = prop.get_type_string(no_optional=True)
-            check, serialize = name, f"str({name})"
+            # Anything else would reach the request unchecked, or not as its declared type.
+            raise Unsupported(Refusal(f"{_kind(prop)} as a {location} argument (`{_text(prop.name)}`)", pointer))
         description = _argument_description(documented, schema, required)
         return ArgumentView(
             python_name,
@@ -514,6 +533,28 @@ class OperationViews:
             description,
             rules={key: schema[key] for key in sorted(_RULE_KEYS) if key in schema},
         )
+
+
+def _endpoint_key(endpoint: Endpoint) -> tuple[str, str]:
+    return endpoint.method.lower(), str(endpoint.name)
+
+
+def _at(parameter: Parameter) -> str:
+    """Where a parameter's type is written, for a refusal."""
+    return parameter.schema_pointer or parameter.pointer
+
+
+def _kind(prop: Any) -> str:
+    """A parsed property's construct, for a refusal."""
+    if isinstance(prop, ModelProperty):
+        return "a nested object"
+    if isinstance(prop, ListProperty):
+        return "an array"
+    if _nullable(prop):
+        return "a nullable value"
+    if isinstance(prop, UnionProperty):
+        return "a union of types"
+    return f"a value of type `{PythonCode.as_unembedded_code(prop.get_type_string(no_optional=True))}`"
 
 
 def policy_notes(policies_module: str) -> dict[str, str]:
@@ -547,7 +588,7 @@ def _guarantee(docstring: str) -> str:
     return chosen.removeprefix("Guarantee:").strip()
 
 
-def _rules(schema: dict[str, Any]) -> str:
+def _rules(schema: Mapping[str, Any]) -> str:
     """Keyword arguments for a check function, from the schema's rules."""
     arguments = []
     for key, argument in (
@@ -568,7 +609,7 @@ def _rules(schema: dict[str, Any]) -> str:
     return "".join(f", {argument}" for argument in arguments)
 
 
-def _argument_description(documented: dict[str, Any], schema: dict[str, Any], required: bool) -> str:
+def _argument_description(documented: Mapping[str, Any], schema: Mapping[str, Any], required: bool) -> str:
     text = " ".join(str(documented.get("description") or schema.get("description") or "").split())
     if text and not text.endswith("."):
         text += "."
@@ -589,8 +630,8 @@ def _path_expression(path: str, arguments: list[ArgumentView]) -> str:
 class ModelFields:
     """How the model template declares, reads and writes each field: absent optional fields are ``None``."""
 
-    def __init__(self, document: dict[str, Any]) -> None:
-        self._document = document
+    def __init__(self, spec: OpenAPI) -> None:
+        self._spec = spec
 
     @staticmethod
     def _type(prop: Any) -> str:
@@ -680,22 +721,18 @@ class ModelFields:
 
     def json_schema(self, class_name: str) -> str:
         """The model's JSON Schema, from its component in the spec, every reference inlined (for FastAPI)."""
-        schemas = self._document.get("components", {}).get("schemas", {})
+        schemas = self._spec.document.get("components", {}).get("schemas", {})
         name = next((key for key in schemas if _class_name(key) == class_name), None)
         if name is None:
             return repr({"type": "object"})
-        return repr(self._to_json_schema(schemas[name]))
+        pointer = join_pointer("/components/schemas", name)
+        return repr(self._to_json_schema(self._spec.inline(schemas[name], pointer)))
 
     def _to_json_schema(self, node: Any) -> Any:
         if isinstance(node, list):
             return [self._to_json_schema(item) for item in node]
         if not isinstance(node, dict):
             return node
-        if "$ref" in node:
-            target: Any = self._document
-            for part in node["$ref"].lstrip("#/").split("/"):
-                target = target[part]
-            return self._to_json_schema(target)
         converted = {
             key: self._to_json_schema(value)
             for key, value in node.items()

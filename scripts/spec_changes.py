@@ -37,13 +37,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from palomma_client._openapi import HTTP_METHODS, OpenAPI, SpecError, unescape_token
+
 Level = Literal["major", "minor", "patch", "none"]
 EntryLevel = Literal["major", "minor", "patch"]
 Direction = Literal["request", "response"]
 
 _RANK: dict[str, int] = {"major": 3, "minor": 2, "patch": 1, "none": 0}
 _DIRECTIONS: tuple[Direction, ...] = ("request", "response")
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_METHODS = HTTP_METHODS
 _TEXT_KEYS = ("description", "summary", "title", "example", "examples", "externalDocs")
 _VERSION = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 _COMPONENT_REF = re.compile(r"#/components/(?P<kind>[^/]+)/(?P<name>[^/]+)")
@@ -285,31 +287,30 @@ def _component_ref(node: Any, kind: str) -> str | None:
     match = _COMPONENT_REF.fullmatch(node["$ref"])
     if match is None or match["kind"] != kind:
         return None
-    return match["name"].replace("~1", "/").replace("~0", "~")
+    return unescape_token(match["name"])
 
 
 def _resolve(document: Mapping[str, Any], node: Any) -> Any:
-    """Follow local ``$ref`` links from ``node``; a link that leads nowhere is returned as it is."""
-    seen: set[str] = set()
-    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
-        reference: str = node["$ref"]
-        if reference in seen:
-            return node
-        seen.add(reference)
-        target: Any = document
-        for part in reference[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            if not isinstance(target, Mapping) or part not in target:
-                return node
-            target = target[part]
-        node = target
-    return node
+    """Follow ``$ref`` links from ``node`` with the spec index; a link it cannot follow is returned as it is."""
+    try:
+        return _index(document).resolve(node, "")[0]
+    except SpecError:
+        return node
+
+
+def _index(document: Mapping[str, Any]) -> OpenAPI:
+    """The spec index of a document; one this classifier reads but the index refuses still compares by text."""
+    try:
+        return OpenAPI(document)
+    except SpecError:
+        return OpenAPI({**document, "openapi": "3.0.0"})
 
 
 def _operations(document: Mapping[str, Any]) -> dict[str, _Operation]:
     operations: dict[str, _Operation] = {}
-    for path, item in _mapping(document.get("paths")).items():
-        path_item = _mapping(item)
+    paths = _mapping(document.get("paths"))
+    for path, item in paths.items():
+        path_item = _mapping(_resolve(document, item))
         for method in _METHODS:
             node = path_item.get(method)
             if isinstance(node, Mapping):
@@ -442,8 +443,7 @@ class _Comparison:
         old, new = self.old, self.new
         self._info(_mapping(old.get("info")), _mapping(new.get("info")))
         self._servers("the API", old.get("servers"), new.get("servers"))
-        if old.get("security") != new.get("security"):
-            self.add("major", "Changed the security requirements of the API.")
+        self._security("the API", old.get("security"), new.get("security"))
         self._tags(old.get("tags"), new.get("tags"))
         self._paths(_mapping(old.get("paths")), _mapping(new.get("paths")))
         self._components(_mapping(old.get("components")), _mapping(new.get("components")))
@@ -477,7 +477,22 @@ class _Comparison:
         def urls(servers: list[Any]) -> str:
             return ", ".join(f"`{_show(_mapping(server).get('url'))}`" for server in servers) or "none"
 
+        kept = [server for server in old_servers if server in new_servers]
+        if kept == old_servers:
+            # Every server users could pick is still there: the new ones are new environments.
+            added = [server for server in new_servers if server not in old_servers]
+            self.add("minor", f"Added the servers {urls(added)} to {owner}.")
+            return
         self.add("major", f"Changed the servers of {owner} from {urls(old_servers)} to {urls(new_servers)}.")
+
+    def _security(self, owner: str, old: Any, new: Any) -> None:
+        if old == new:
+            return
+        if isinstance(old, list) and isinstance(new, list) and old and all(item in new for item in old):
+            # Each requirement is an alternative: keeping all of them and adding more breaks no caller.
+            self.add("minor", f"Added a way to authenticate to {owner}.")
+            return
+        self.add("major", f"Changed the security requirements of {owner}.")
 
     def _tags(self, old: Any, new: Any) -> None:
         def by_name(tags: Any) -> dict[str, Any]:
@@ -526,8 +541,7 @@ class _Comparison:
         self._parameters(old, new)
         self._request_body(key, old.node.get("requestBody"), new.node.get("requestBody"))
         self._responses(key, _mapping(old.node.get("responses")), _mapping(new.node.get("responses")))
-        if old.node.get("security") != new.node.get("security"):
-            self.add("major", f"Changed the security requirements of operation `{key}`.")
+        self._security(f"operation `{key}`", old.node.get("security"), new.node.get("security"))
         self._servers(f"operation `{key}`", old.node.get("servers"), new.node.get("servers"))
         place = _Place(key, before="operation")
         self._text(place, old.node, new.node)
@@ -661,7 +675,8 @@ class _Comparison:
         for name in sorted(old_schemes.keys() | new_schemes.keys(), key=str):
             old_scheme, new_scheme = old_schemes.get(name), new_schemes.get(name)
             if old_scheme is None:
-                self.add("major", f"Added security scheme `{name}`.")
+                # A new way to authenticate; the requirements that use it are compared where they are.
+                self.add("minor", f"Added security scheme `{name}`.")
             elif new_scheme is None:
                 self.add("major", f"Removed security scheme `{name}`.")
             elif _without_descriptions(old_scheme) != _without_descriptions(new_scheme):

@@ -1,0 +1,270 @@
+"""Which OpenAPI constructs the generator turns into code, and a refusal naming any other.
+
+`make generate` runs ``unsupported`` over the spec index before it renders anything. Every
+construct of a document is either in the matrix of ``docs/spec-support.md`` (and becomes the
+Python written there) or is refused here, with its name and its JSON Pointer in ``openapi.yaml``,
+so that nothing is silently dropped or half-generated. To support a construct, teach
+``scripts/operations.py`` and the templates to generate it, add a row to the matrix and its test
+(``tests/scripts/test_spec_matrix.py``), and remove its refusal here: see CONTRIBUTING.md.
+
+The checks read the raw document through the index; those that depend on how
+openapi-python-client parsed a schema (the type of an argument, the body of an answer) are made
+in ``scripts/operations.py``, which raises ``Unsupported`` with the same shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from palomma_client._openapi import OpenAPI, Operation, join_pointer
+
+__all__ = ["SUPPORTED_METHODS", "Refusal", "Unsupported", "unsupported"]
+
+SUPPORTED_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
+SUPPORTED_PARAMETER_LOCATIONS = frozenset({"path", "query"})
+
+# Schema keywords with no Python rendering yet; each becomes a refusal wherever it appears.
+_REFUSED_KEYWORDS = {
+    "oneOf": "`oneOf` (a union of schemas)",
+    "anyOf": "`anyOf` (a union of schemas)",
+    "allOf": "`allOf` (a composition of schemas)",
+    "discriminator": "`discriminator`",
+    "not": "`not`",
+    "if": "`if`/`then`/`else`",
+    "patternProperties": "`patternProperties`",
+    "prefixItems": "`prefixItems` (a tuple)",
+    "dependentSchemas": "`dependentSchemas`",
+    "unevaluatedProperties": "`unevaluatedProperties`",
+    "$dynamicRef": "`$dynamicRef`",
+    "readOnly": "`readOnly`",
+    "writeOnly": "`writeOnly`",
+}
+# Where a schema holds other schemas: (keyword, how its value holds them).
+_SUBSCHEMAS = (
+    ("properties", "map"),
+    ("items", "one"),
+    ("additionalProperties", "one"),
+    ("allOf", "list"),
+    ("anyOf", "list"),
+    ("oneOf", "list"),
+    ("not", "one"),
+)
+# Parts of a document that describe the API to people and generate no code.
+DOCUMENTATION_ONLY = ("info", "tags", "externalDocs", "webhooks", "callbacks", "links", "examples", "example", "xml")
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A construct the generator does not support.
+
+    Attributes:
+        construct: What it is, for a sentence (`a header parameter`).
+        pointer: Where it is in the document (a JSON Pointer).
+        hint: What happens to it, or what to do instead.
+    """
+
+    construct: str
+    pointer: str
+    hint: str = ""
+
+    def message(self, source: str) -> str:
+        """The line `make generate` prints: file and pointer, the construct, the hint."""
+        text = f"{source}#{self.pointer}: {self.construct} is not supported"
+        return text + (f" ({self.hint})" if self.hint else "")
+
+
+class Unsupported(Exception):
+    """Raised while generating when a parsed construct has no rendering; carries the refusals."""
+
+    def __init__(self, *refusals: Refusal) -> None:
+        super().__init__("; ".join(f"{refusal.construct} at #{refusal.pointer}" for refusal in refusals))
+        self.refusals = refusals
+
+
+def unsupported(spec: OpenAPI) -> list[Refusal]:
+    """Every construct of the document outside the matrix, in document order.
+
+    Args:
+        spec: The spec index of the document.
+
+    Returns:
+        The refusals; empty when the generator can render the whole document.
+    """
+    refusals: list[Refusal] = []
+    refusals += _servers(spec)
+    refusals += _security(spec)
+    for operation in spec.operations:
+        refusals += _operation(spec, operation)
+    for pointer, schema in _schemas(spec):
+        refusals += _schema(spec, schema, pointer)
+    # One refusal per place and construct, in the document's order.
+    unique = {(refusal.pointer, refusal.construct): refusal for refusal in refusals}
+    return sorted(unique.values(), key=lambda refusal: _order(spec, refusal.pointer))
+
+
+def _order(spec: OpenAPI, pointer: str) -> tuple[int, str]:
+    top = ["openapi", "info", "servers", "security", "tags", "paths", "components"]
+    first = pointer.split("/")[1] if pointer.count("/") else ""
+    return (top.index(first) if first in top else len(top), pointer)
+
+
+def _servers(spec: OpenAPI) -> Iterator[Refusal]:
+    for server in spec.servers:
+        if server.variables:
+            yield Refusal("a server URL with variables", join_pointer(server.pointer, "variables"), "list each URL")
+    for pointer, node in _path_items(spec):
+        if "servers" in node:
+            yield Refusal("`servers` on a path item", join_pointer(pointer, "servers"), "the client has one base URL")
+    for operation in spec.operations:
+        if "servers" in operation.node:
+            yield Refusal(
+                "`servers` on an operation", join_pointer(operation.pointer, "servers"), "the client has one base URL"
+            )
+
+
+def _security(spec: OpenAPI) -> Iterator[Refusal]:
+    for scheme in spec.security_schemes.values():
+        if scheme.type != "http" or scheme.scheme != "bearer":
+            kind = f"{scheme.type} {scheme.scheme or scheme.location}".strip()
+            yield Refusal(f"the security scheme `{scheme.name}` ({kind})", scheme.pointer, "HTTP bearer is supported")
+    if "security" in spec.document and not spec.security:
+        yield Refusal("an empty top-level `security`", "/security", "the client always sends its API key")
+    for operation in spec.operations:
+        if "security" not in operation.node or operation.security == spec.security:
+            continue
+        pointer = join_pointer(operation.pointer, "security")
+        if not operation.security or any(not requirement for requirement in operation.security):
+            yield Refusal(
+                "an operation without credentials (`security: []` or `{}`)", pointer, "the key is always sent"
+            )
+        else:
+            yield Refusal("an operation-level `security` that differs from the document's", pointer)
+
+
+def _path_items(spec: OpenAPI) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    for template in spec.document.get("paths") or {}:
+        node, pointer = spec.resolve_at(join_pointer("/paths", template))
+        yield pointer, node
+
+
+def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
+    if operation.method not in SUPPORTED_METHODS:
+        yield Refusal(f"the HTTP method {operation.method.upper()}", operation.pointer)
+        return
+    for parameter in operation.parameters:
+        if parameter.location not in SUPPORTED_PARAMETER_LOCATIONS:
+            yield Refusal(f"a {parameter.location} parameter (`{parameter.name}`)", parameter.pointer)
+            continue
+        if "content" in parameter.node:
+            yield Refusal("a parameter given by `content`", join_pointer(parameter.pointer, "content"))
+        # `explode` changes only how arrays and objects are sent, and those are refused below.
+        style = parameter.node.get("style")
+        if style is not None and style != ("simple" if parameter.location == "path" else "form"):
+            yield Refusal(f"`style: {style}` on a parameter", join_pointer(parameter.pointer, "style"))
+        if parameter.node.get("allowReserved"):
+            yield Refusal("`allowReserved` on a parameter", join_pointer(parameter.pointer, "allowReserved"))
+        kind = _type(parameter.schema)
+        if kind in ("array", "object"):
+            yield Refusal(f"an {kind} {parameter.location} parameter (`{parameter.name}`)", parameter.schema_pointer)
+    if operation.request_body is not None:
+        content = operation.request_body.content
+        if len(content) != 1 or not content[0].is_json:
+            names = ", ".join(f"`{media.name}`" for media in content) or "none"
+            yield Refusal(
+                f"a request body in {names}", join_pointer(operation.request_body.pointer, "content"), "one JSON type"
+            )
+        elif content[0].schema is None or _type(content[0].schema) != "object":
+            yield Refusal(
+                "a request body that is not a JSON object",
+                content[0].schema_pointer or content[0].pointer,
+                "give the body an object schema",
+            )
+        if not operation.request_body.required:
+            yield Refusal("an optional request body", operation.request_body.pointer, "mark it `required: true`")
+    if operation.deprecated:
+        yield Refusal("a deprecated operation", join_pointer(operation.pointer, "deprecated"))
+    successes = operation.success_responses()
+    for response in successes:
+        if not response.status.isdigit():
+            yield Refusal(f"a `{response.status}` success response", response.pointer, "give its status")
+        for media in response.content:
+            if not media.is_json:
+                yield Refusal(f"a `{media.name}` success response", media.pointer, "JSON answers are supported")
+            elif media.schema is not None and _type(media.schema) != "object":
+                yield Refusal("a success answer that is not a JSON object", media.schema_pointer or media.pointer)
+    bodies = {media.schema_pointer for response in successes for media in response.content if media.is_json}
+    if len(bodies) > 1:
+        yield Refusal("success responses with different bodies", join_pointer(operation.pointer, "responses"))
+
+
+def _type(schema: Mapping[str, Any]) -> str:
+    """A schema's type without `null` (3.1 writes nullable as `type: [x, "null"]`); `""` when it has none."""
+    written = schema.get("type")
+    if isinstance(written, list):
+        kinds = [kind for kind in written if kind != "null"]
+        return kinds[0] if len(kinds) == 1 else "|".join(kinds)
+    if written is None and "properties" in schema:
+        return "object"
+    return str(written or "")
+
+
+def _schemas(spec: OpenAPI) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Every schema the document writes (component ones and inline ones), with its pointer, refs not followed."""
+    starts: list[str] = [
+        join_pointer("/components/schemas", name)
+        for name in (spec.document.get("components") or {}).get("schemas") or {}
+    ]
+    for operation in spec.operations:
+        starts += [parameter.schema_pointer for parameter in operation.parameters if parameter.schema_pointer]
+        if operation.request_body is not None:
+            starts += [media.schema_pointer for media in operation.request_body.content if media.schema_pointer]
+        for response in operation.responses:
+            starts += [media.schema_pointer for media in response.content if media.schema_pointer]
+    seen: set[str] = set()
+    stack = list(reversed(starts))
+    while stack:
+        pointer = stack.pop()
+        if pointer in seen:
+            continue
+        seen.add(pointer)
+        node = spec.at(pointer)
+        if not isinstance(node, Mapping) or "$ref" in node:
+            continue
+        yield pointer, node
+        children: list[str] = []
+        for keyword, shape in _SUBSCHEMAS:
+            value = node.get(keyword)
+            if shape == "map" and isinstance(value, Mapping):
+                children += [join_pointer(pointer, keyword, name) for name in value]
+            elif shape == "list" and isinstance(value, list):
+                children += [join_pointer(pointer, keyword, index) for index in range(len(value))]
+            elif shape == "one" and isinstance(value, Mapping):
+                children.append(join_pointer(pointer, keyword))
+        stack.extend(reversed(children))
+
+
+def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[Refusal]:
+    for keyword, construct in _REFUSED_KEYWORDS.items():
+        if keyword in schema:
+            yield Refusal(construct, join_pointer(pointer, keyword))
+    nullable = schema.get("nullable") is True or (isinstance(schema.get("type"), list) and "null" in schema["type"])
+    if nullable and schema.get("format") in ("date", "date-time"):
+        yield Refusal(f"a nullable `{schema['format']}`", pointer)
+    written = schema.get("type")
+    if isinstance(written, list) and len([kind for kind in written if kind != "null"]) > 1:
+        yield Refusal("a schema of several types", join_pointer(pointer, "type"))
+    for name, written in (schema.get("properties") or {}).items():
+        field_pointer = join_pointer(pointer, "properties", name)
+        field, _ = spec.resolve(written, field_pointer)
+        is_map = "additionalProperties" in field and "properties" not in field if isinstance(field, Mapping) else False
+        if isinstance(field, Mapping) and _type(field) == "object" and not is_map:
+            yield Refusal("an object-valued field (a nested model)", field_pointer, "arrays of objects are supported")
+    extra = schema.get("additionalProperties")
+    if isinstance(extra, Mapping) and extra:
+        yield Refusal("`additionalProperties` with a schema (a map)", join_pointer(pointer, "additionalProperties"))
+    if _type(schema) == "array" and isinstance(schema.get("items"), Mapping):
+        inner, _ = spec.resolve(schema["items"], join_pointer(pointer, "items"))
+        if isinstance(inner, Mapping) and _type(inner) == "array":
+            yield Refusal("an array of arrays", join_pointer(pointer, "items"))

@@ -1,0 +1,77 @@
+"""scripts/spec_changes.py on servers and security: more ways in are minor, fewer or different ones major."""
+
+from __future__ import annotations
+
+import copy
+import sys
+from typing import Any
+
+import pytest
+
+from tests.support import ROOT
+
+if str(ROOT / "scripts") not in sys.path:
+    sys.path.insert(0, str(ROOT / "scripts"))
+
+from spec_changes import classify
+
+Spec = dict[str, Any]
+
+
+def base() -> Spec:
+    """A small document of its own, so no change to openapi.yaml can make these cases moot."""
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "servers": [{"url": "https://api.example/v1", "description": "Production"}],
+        "security": [{"bearer": []}],
+        "paths": {"/a": {"get": {"operationId": "getA", "responses": {"200": {"description": "ok"}}}}},
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    }
+
+
+def levels(old: Spec, new: Spec) -> dict[str, str]:
+    return {entry.description: entry.level for entry in classify(old, new).entries}
+
+
+def test_an_added_server_is_a_minor_change_naming_it() -> None:
+    old = base()
+    new = copy.deepcopy(old)
+    new["servers"].append({"url": "https://staging.example/v1", "description": "Staging"})
+
+    assert levels(old, new) == {"Added the servers `https://staging.example/v1` to the API.": "minor"}
+    assert classify(old, new).level == "minor"
+
+
+@pytest.mark.parametrize(
+    "servers",
+    [[{"url": "https://api2.example/v1"}], [], [{"url": "https://api.example/v2", "description": "Production"}]],
+)
+def test_a_removed_or_changed_server_is_major(servers: list[Any]) -> None:
+    old = base()
+    new = copy.deepcopy(old)
+    new["servers"] = servers
+
+    assert classify(old, new).level == "major"
+
+
+def test_an_added_security_scheme_and_alternative_requirement_are_minor() -> None:
+    old = base()
+    new = copy.deepcopy(old)
+    new["components"]["securitySchemes"]["apiKey"] = {"type": "apiKey", "in": "header", "name": "X-Api-Key"}
+    new["security"].append({"apiKey": []})
+
+    assert levels(old, new) == {
+        "Added security scheme `apiKey`.": "minor",
+        "Added a way to authenticate to the API.": "minor",
+    }
+
+
+def test_replacing_the_requirement_or_making_an_operation_public_is_major() -> None:
+    old = base()
+    replaced, public = copy.deepcopy(old), copy.deepcopy(old)
+    replaced["security"] = [{"other": []}]
+    public["paths"]["/a"]["get"]["security"] = []
+
+    assert levels(old, replaced) == {"Changed the security requirements of the API.": "major"}
+    assert levels(old, public) == {"Changed the security requirements of operation `getA`.": "major"}

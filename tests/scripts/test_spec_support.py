@@ -1,0 +1,298 @@
+"""A construct outside the matrix fails `make generate` with its name and JSON Pointer, never a traceback."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from palomma_client._openapi import OpenAPI
+from tests.support import ROOT
+
+if str(ROOT / "scripts") not in sys.path:
+    sys.path.insert(0, str(ROOT / "scripts"))
+
+import generate
+from spec_support import unsupported
+
+Spec = dict[str, Any]
+
+
+def base() -> Spec:
+    """A small document of its own that the generator accepts, so each case adds exactly one construct."""
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "servers": [{"url": "https://api.example/v1", "description": "Production"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/things/{thingId}": {
+                "get": {
+                    "operationId": "getThing",
+                    "tags": ["Things"],
+                    "parameters": [{"name": "thingId", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}},
+                        }
+                    },
+                }
+            }
+        },
+        "components": {
+            "schemas": {"Thing": {"type": "object", "properties": {"id": {"type": "string"}}}},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+GET = "/paths/~1things~1{thingId}/get"
+THING = "/components/schemas/Thing"
+
+
+def _get(spec: Spec) -> Spec:
+    operation: Spec = spec["paths"]["/things/{thingId}"]["get"]
+    return operation
+
+
+def _thing(spec: Spec) -> Spec:
+    schema: Spec = spec["components"]["schemas"]["Thing"]
+    return schema
+
+
+def _add_parameter(parameter: Spec) -> Any:
+    return lambda spec: _get(spec)["parameters"].append(parameter)
+
+
+def _set(where: Any, key: str, value: Any) -> Any:
+    return lambda spec: where(spec).__setitem__(key, value)
+
+
+def _field(name: str, schema: Spec) -> Any:
+    return lambda spec: _thing(spec)["properties"].__setitem__(name, schema)
+
+
+CASES = [
+    pytest.param(
+        _add_parameter({"name": "X-Trace", "in": "header", "schema": {"type": "string"}}),
+        "a header parameter (`X-Trace`)",
+        f"{GET}/parameters/1",
+        id="header-parameter",
+    ),
+    pytest.param(
+        _add_parameter({"name": "session", "in": "cookie", "schema": {"type": "string"}}),
+        "a cookie parameter",
+        f"{GET}/parameters/1",
+        id="cookie-parameter",
+    ),
+    pytest.param(
+        _add_parameter({"name": "ids", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}}),
+        "an array query parameter (`ids`)",
+        f"{GET}/parameters/1/schema",
+        id="array-query-parameter",
+    ),
+    pytest.param(
+        _add_parameter({"name": "q", "in": "query", "style": "spaceDelimited", "schema": {"type": "string"}}),
+        "`style: spaceDelimited` on a parameter",
+        f"{GET}/parameters/1/style",
+        id="parameter-style",
+    ),
+    pytest.param(
+        lambda spec: spec["paths"]["/things/{thingId}"].__setitem__("head", copy.deepcopy(_get(spec))),
+        "the HTTP method HEAD",
+        "/paths/~1things~1{thingId}/head",
+        id="head-method",
+    ),
+    pytest.param(
+        _set(_get, "deprecated", True),
+        "a deprecated operation",
+        f"{GET}/deprecated",
+        id="deprecated",
+    ),
+    pytest.param(
+        _set(_get, "security", []),
+        "an operation without credentials",
+        f"{GET}/security",
+        id="public-operation",
+    ),
+    pytest.param(
+        lambda spec: spec["components"]["securitySchemes"].__setitem__(
+            "key", {"type": "apiKey", "in": "query", "name": "k"}
+        ),
+        "the security scheme `key` (apiKey query)",
+        "/components/securitySchemes/key",
+        id="api-key-in-query",
+    ),
+    pytest.param(
+        lambda spec: spec["servers"].append(
+            {"url": "https://{region}.example", "variables": {"region": {"default": "co"}}}
+        ),
+        "a server URL with variables",
+        "/servers/1/variables",
+        id="server-variables",
+    ),
+    pytest.param(
+        lambda spec: _get(spec)["responses"]["200"]["content"].__setitem__("text/csv", {"schema": {"type": "string"}}),
+        "a `text/csv` success response",
+        f"{GET}/responses/200/content/text~1csv",
+        id="csv-answer",
+    ),
+    pytest.param(
+        _field("owner", {"oneOf": [{"type": "string"}, {"type": "integer"}]}),
+        "`oneOf`",
+        f"{THING}/properties/owner/oneOf",
+        id="one-of",
+    ),
+    pytest.param(
+        _set(_thing, "discriminator", {"propertyName": "kind"}),
+        "`discriminator`",
+        f"{THING}/discriminator",
+        id="discriminator",
+    ),
+    pytest.param(
+        _field("paidAt", {"type": "string", "format": "date-time", "nullable": True}),
+        "a nullable `date-time`",
+        f"{THING}/properties/paidAt",
+        id="nullable-date-time-3.0",
+    ),
+    pytest.param(
+        _field("owner", {"type": "object", "properties": {"name": {"type": "string"}}}),
+        "an object-valued field (a nested model)",
+        f"{THING}/properties/owner",
+        id="nested-object",
+    ),
+    pytest.param(
+        _field("labels", {"type": "object", "additionalProperties": {"type": "string"}}),
+        "`additionalProperties` with a schema (a map)",
+        f"{THING}/properties/labels/additionalProperties",
+        id="map",
+    ),
+    pytest.param(
+        _field("id", {"type": "string", "readOnly": True}),
+        "`readOnly`",
+        f"{THING}/properties/id/readOnly",
+        id="read-only",
+    ),
+]
+
+
+@pytest.mark.parametrize(("edit", "construct", "pointer"), CASES)
+def test_a_construct_outside_the_matrix_is_refused_at_its_pointer(edit: Any, construct: str, pointer: str) -> None:
+    spec = base()
+    edit(spec)
+
+    refusals = unsupported(OpenAPI(spec))
+
+    assert [(refusal.pointer, construct in refusal.construct) for refusal in refusals] == [(pointer, True)]
+
+
+def test_the_base_document_and_the_project_spec_are_accepted_whole() -> None:
+    assert unsupported(OpenAPI(base())) == []
+    assert unsupported(OpenAPI.from_file(ROOT / "openapi.yaml")) == []
+
+
+def test_a_31_nullable_date_time_is_refused_like_the_30_spelling() -> None:
+    spec = base()
+    spec["openapi"] = "3.1.0"
+    _thing(spec)["properties"]["paidAt"] = {"type": ["string", "null"], "format": "date-time"}
+
+    (refusal,) = unsupported(OpenAPI(spec))
+
+    assert (refusal.construct, refusal.pointer) == ("a nullable `date-time`", f"{THING}/properties/paidAt")
+
+
+# --- through `make generate` ---------------------------------------------------------------------------
+
+
+def _generate(tmp_path: Path, spec: Spec | str) -> subprocess.CompletedProcess[str]:
+    """Run the generator in check mode on a spec file: it never writes to the project."""
+    path = tmp_path / "openapi.yaml"
+    path.write_text(spec if isinstance(spec, str) else yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "generate.py"), "--check", "--spec", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_make_generate_names_every_refused_construct_and_exits_non_zero(tmp_path: Path) -> None:
+    spec = base()
+    _add_parameter({"name": "X-Trace", "in": "header", "schema": {"type": "string"}})(spec)
+    _set(_get, "deprecated", True)(spec)
+
+    completed = _generate(tmp_path, spec)
+
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr
+    source = str(tmp_path / "openapi.yaml")
+    assert f"{source}#{GET}/parameters/1: a header parameter (`X-Trace`) is not supported" in completed.stderr
+    assert f"{source}#{GET}/deprecated: a deprecated operation is not supported" in completed.stderr
+    assert "uses 2 constructs the generator does not support" in completed.stderr
+    assert "docs/spec-support.md" in completed.stderr
+
+
+def test_a_construct_refused_once_parsed_is_named_at_its_pointer(tmp_path: Path) -> None:
+    """A request body field the generator parses into a type with no argument rendering (an array)."""
+    spec = base()
+    spec["paths"]["/things"] = {
+        "post": {
+            "operationId": "createThing",
+            "tags": ["Things"],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewThing"}}},
+            },
+            "responses": {"201": {"description": "created"}},
+        }
+    }
+    spec["components"]["schemas"]["NewThing"] = {
+        "type": "object",
+        "properties": {"lines": {"type": "array", "items": {"type": "string"}}},
+    }
+
+    completed = _generate(tmp_path, spec)
+
+    assert completed.returncode == 2, completed.stdout + completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert (
+        "#/components/schemas/NewThing/properties/lines: an array as a body argument (`lines`) is not supported"
+        in completed.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("openapi: 3.0.3\npaths: [\n", "is not valid YAML"),
+        ("openapi: 2.0\npaths: {}\n", "#/openapi: Only OpenAPI 3.0.x and 3.1.x are read"),
+        (
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    $ref: '#/paths/~1b'\n"
+            "  /b:\n    $ref: '#/paths/~1a'\n",
+            "#/paths/~1a/$ref: A loop of references: #/paths/~1b -> #/paths/~1a",
+        ),
+    ],
+)
+def test_a_spec_the_index_cannot_read_is_one_line_not_a_traceback(tmp_path: Path, text: str, message: str) -> None:
+    completed = _generate(tmp_path, text)
+
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr
+    assert message in completed.stderr
+
+
+def test_invalid_generated_python_shows_rufs_own_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.py"
+    broken.write_text("value = (\n", encoding="utf-8")
+
+    with pytest.raises(generate.GenerationError) as caught:
+        generate._run(generate.BIN / "ruff", "format", "--isolated", broken, what="the generated code; ruff")
+
+    assert "broken.py:2:1" in str(caught.value)
+    assert "the generated code; ruff failed" in str(caught.value)
