@@ -2,7 +2,9 @@
 
 By default that is the copy of openapi.yaml shipped in the package (`palomma_client/_generated/openapi.json`,
 written by `make generate`), so the fake follows the spec the SDK was generated from. Everything the
-fake knows about routes, parameters, limits, enumerations and response shapes is read from here.
+fake knows about routes, parameters, limits, enumerations and response shapes is read from here,
+through the SDK's spec index (`palomma_client._openapi`): references, merged path-item parameters and
+effective security mean what they mean to the generator.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+from palomma_client import _openapi
+from palomma_client._openapi import SpecError, escape_token
 
 __all__ = [
     "HTTP_METHODS",
@@ -35,16 +40,12 @@ __all__ = [
 SPEC_URI = "urn:palomma-client:openapi"
 """The URI the document is registered under for `$ref` resolution while validating."""
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+HTTP_METHODS = _openapi.HTTP_METHODS
 
 SUPPORTED_VERSIONS = ("3.0.", "3.1.")
 """The OpenAPI versions the fake serves, as prefixes of the document's `openapi` field."""
 
-_PARAMETER_IN_TEMPLATE = re.compile(r"\{([^{}/]+)\}")
-
-
-class SpecError(ValueError):
-    """The OpenAPI document is one the fake cannot serve."""
+_PARAMETER_IN_TEMPLATE = _openapi.PARAMETER_IN_TEMPLATE
 
 
 def load_shipped_spec() -> dict[str, Any]:
@@ -54,13 +55,8 @@ def load_shipped_spec() -> dict[str, Any]:
     return document
 
 
-def escape_pointer_token(token: str) -> str:
-    """Escape one JSON Pointer reference token (RFC 6901)."""
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def _unescape_pointer_token(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
+escape_pointer_token = escape_token
+"""Escape one JSON Pointer reference token (RFC 6901)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +225,8 @@ class ApiSpec:
                 f"The fake serves OpenAPI {' and '.join(v.rstrip('.') for v in SUPPORTED_VERSIONS)} documents;"
                 f" this one says openapi: {version!r}"
             )
+        self.index = _openapi.OpenAPI(self.document)
+        """The spec index over the document, shared with the generator's reading of it."""
         self.version: str = version[:3]
         """`3.0` or `3.1`: which JSON Schema dialect the document's schemas are written in."""
         servers = self.document.get("servers") or [{"url": "/"}]
@@ -236,7 +234,7 @@ class ApiSpec:
         """The path all operations live under, from the first server's URL (`/v1`)."""
         self.security_schemes: dict[str, SecurityScheme] = self._read_security_schemes()
         """The document's security schemes by name."""
-        self.document_security = self._security(self.document.get("security"))
+        self.document_security = tuple(tuple(requirement) for requirement in self.index.security)
         """The document's own security requirements, for operations that declare none."""
         self.operations: tuple[Operation, ...] = tuple(self._read_operations())
         self._by_id = {operation.operation_id: operation for operation in self.operations}
@@ -251,14 +249,7 @@ class ApiSpec:
         Raises:
             SpecError: If nothing is there.
         """
-        node: Any = self.document
-        for token in pointer.split("/")[1:]:
-            key = _unescape_pointer_token(token)
-            try:
-                node = node[int(key)] if isinstance(node, list) else node[key]
-            except (KeyError, IndexError, ValueError, TypeError):
-                raise SpecError(f"Nothing at {pointer!r} in the OpenAPI document") from None
-        return node
+        return self.index.at(pointer)
 
     def resolve(self, node: Any, pointer: str) -> tuple[Any, str]:
         """Follow `$ref`s (local ones, `#/...`) from a node; return the node reached and its pointer.
@@ -266,17 +257,7 @@ class ApiSpec:
         Raises:
             SpecError: For a reference outside the document, or a loop of references.
         """
-        seen: set[str] = set()
-        while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
-            reference: str = node["$ref"]
-            if not reference.startswith("#"):
-                raise SpecError(f"The fake resolves only references within the document, not {reference!r}")
-            pointer = reference[1:]
-            if pointer in seen:
-                raise SpecError(f"A loop of references through {reference!r}")
-            seen.add(pointer)
-            node = self.at(pointer)
-        return node, pointer
+        return self.index.resolve(node, pointer)
 
     def schema_at(self, pointer: str) -> dict[str, Any]:
         """Return the schema at `pointer` with its top-level `$ref`s followed (`{}` for a non-schema)."""
@@ -345,136 +326,80 @@ class ApiSpec:
         paths = self.document.get("paths")
         if not isinstance(paths, Mapping) or not paths:
             raise SpecError("The OpenAPI document has no paths")
-        for template, item in paths.items():
-            item_pointer = f"/paths/{escape_pointer_token(template)}"
-            item, item_pointer = self.resolve(item, item_pointer)
-            shared = self._parameters(item.get("parameters", []), f"{item_pointer}/parameters")
-            for method in HTTP_METHODS:
-                if isinstance(item.get(method), Mapping):
-                    yield self._operation(template, method, item[method], f"{item_pointer}/{method}", shared)
+        for operation in self.index.operations:
+            yield self._operation(operation)
 
-    def _operation(
-        self, template: str, method: str, node: Mapping[str, Any], pointer: str, shared: list[Parameter]
-    ) -> Operation:
-        own = self._parameters(node.get("parameters", []), f"{pointer}/parameters")
-        # Operation-level parameters override path-level ones with the same name and location.
-        overridden = {(parameter.name, parameter.location) for parameter in own}
-        parameters = [p for p in shared if (p.name, p.location) not in overridden] + own
+    def _operation(self, operation: _openapi.Operation) -> Operation:
+        template = operation.path
         body = None
-        if "requestBody" in node:
-            body_node, body_pointer = self.resolve(node["requestBody"], f"{pointer}/requestBody")
+        if operation.request_body is not None:
             body = RequestBody(
-                required=bool(body_node.get("required", False)),
-                media_types=self._media_types(body_node, body_pointer),
+                required=operation.request_body.required,
+                media_types=tuple(_media_type(media) for media in operation.request_body.content),
             )
-        status, success_media, success_headers = self._success(node.get("responses", {}), f"{pointer}/responses")
-        names = tuple(_PARAMETER_IN_TEMPLATE.findall(template))
+        status, response = _success(operation)
+        success_media = () if response is None else tuple(_media_type(media) for media in response.content)
         regex = "".join(
             re.escape(part) if index % 2 == 0 else "([^/]+)"
             for index, part in enumerate(_PARAMETER_IN_TEMPLATE.split(template))
         )
         return Operation(
-            operation_id=str(node.get("operationId") or f"{method.upper()} {template}"),
-            method=method.upper(),
+            operation_id=operation.name,
+            method=operation.method.upper(),
             path=template,
-            parameters=tuple(parameters),
+            # Cookies are not checked.
+            parameters=tuple(_parameter(item) for item in operation.parameters if item.location != "cookie"),
             body=body,
             success_status=status,
             success=next((media for media in success_media if media.is_json), None),
             pattern=re.compile(regex),
-            path_names=names,
+            path_names=operation.path_parameter_names,
             success_media=success_media,
-            success_headers=success_headers,
-            security=self._security(node.get("security", self.document.get("security"))),
+            success_headers=() if response is None else tuple(self._header(item) for item in response.headers.values()),
+            security=tuple(tuple(requirement) for requirement in operation.security),
         )
 
-    def _parameters(self, nodes: list[Any], pointer: str) -> list[Parameter]:
-        parameters = []
-        for index, raw in enumerate(nodes):
-            node, node_pointer = self.resolve(raw, f"{pointer}/{index}")
-            location = node.get("in")
-            if location not in ("path", "query", "header"):
-                continue  # cookies are not checked
-            if "schema" in node:
-                schema_pointer = f"{node_pointer}/schema"
-            else:
-                # A parameter may give its schema under `content` instead (a JSON-encoded value).
-                media = next(iter(node.get("content", {})), None)
-                if media is None:
-                    continue
-                schema_pointer = f"{node_pointer}/content/{escape_pointer_token(media)}/schema"
-            parameters.append(
-                Parameter(
-                    name=str(node["name"]),
-                    location=location,
-                    required=bool(node.get("required", location == "path")),
-                    schema=self.schema_at(schema_pointer),
-                    schema_pointer=schema_pointer,
-                    example=node.get("example"),
-                )
-            )
-        return parameters
-
-    def _media_types(self, node: Mapping[str, Any], pointer: str) -> tuple[MediaType, ...]:
-        content = node.get("content", {})
-        return tuple(
-            MediaType(
-                name=name,
-                schema_pointer=(
-                    f"{pointer}/content/{escape_pointer_token(name)}/schema" if "schema" in media else None
-                ),
-                node=media,
-                pointer=f"{pointer}/content/{escape_pointer_token(name)}",
-            )
-            for name, media in content.items()
-        )
-
-    def _success(
-        self, responses: Mapping[str, Any], pointer: str
-    ) -> tuple[int, tuple[MediaType, ...], tuple[ResponseHeader, ...]]:
-        codes = sorted(code for code in map(str, responses) if code.isdigit() and code.startswith("2"))
-        if not codes:
-            # `default` (or a 2XX range) documents success without a number: answer 200.
-            code = next((code for code in ("2XX", "2xx", "default") if code in responses), None)
-            if code is None:
-                return 200, (), ()
-            status = 200
-        else:
-            code, status = codes[0], int(codes[0])
-        node, node_pointer = self.resolve(responses[code], f"{pointer}/{escape_pointer_token(code)}")
-        if not isinstance(node, Mapping):
-            return status, (), ()
-        headers = []
-        for name, raw in (node.get("headers") or {}).items():
-            header_pointer = f"{node_pointer}/headers/{escape_pointer_token(name)}"
-            header, header_pointer = self.resolve(raw, header_pointer)
-            if isinstance(header, Mapping):
-                schema_pointer = f"{header_pointer}/schema" if "schema" in header else None
-                headers.append(ResponseHeader(name=str(name), schema_pointer=schema_pointer, node=header))
-        return status, self._media_types(node, node_pointer), tuple(headers)
+    def _header(self, header: _openapi.ResponseHeader) -> ResponseHeader:
+        node = self.at(header.pointer)
+        node = node if isinstance(node, Mapping) else {}
+        schema_pointer = f"{header.pointer}/schema" if "schema" in node else None
+        return ResponseHeader(name=header.name, schema_pointer=schema_pointer, node=node)
 
     def _read_security_schemes(self) -> dict[str, SecurityScheme]:
         schemes: dict[str, SecurityScheme] = {}
-        components = self.document.get("components") or {}
-        for name, raw in (components.get("securitySchemes") or {}).items():
-            node, _ = self.resolve(raw, f"/components/securitySchemes/{escape_pointer_token(name)}")
-            if not isinstance(node, Mapping):
-                continue
-            kind = str(node.get("type", ""))
-            if kind == "http":
-                scheme = str(node.get("scheme", "")).lower()
-                schemes[name] = SecurityScheme(name=name, kind="bearer" if scheme == "bearer" else scheme)
-            elif kind == "apiKey":
-                schemes[name] = SecurityScheme(name=name, kind=str(node.get("in", "")), parameter=str(node.get("name")))
-            else:
+        for name, scheme in self.index.security_schemes.items():
+            if scheme.type == "http":
+                kind = "bearer" if scheme.scheme == "bearer" else scheme.scheme
                 schemes[name] = SecurityScheme(name=name, kind=kind)
+            elif scheme.type == "apiKey":
+                schemes[name] = SecurityScheme(name=name, kind=scheme.location, parameter=scheme.parameter_name)
+            else:
+                schemes[name] = SecurityScheme(name=name, kind=scheme.type)
         return schemes
 
-    @staticmethod
-    def _security(requirements: Any) -> tuple[tuple[str, ...], ...]:
-        if not isinstance(requirements, list):
-            return ()
-        return tuple(tuple(requirement) for requirement in requirements if isinstance(requirement, Mapping))
+
+def _success(operation: _openapi.Operation) -> tuple[int, _openapi.Response | None]:
+    """The status and response the fake answers with: the lowest 2xx, else `2XX` or `default` as 200."""
+    numbered = [response for response in operation.success_responses() if response.status.isdigit()]
+    if numbered:
+        return int(numbered[0].status), numbered[0]
+    by_status = {response.status: response for response in operation.responses}
+    return 200, next((by_status[code] for code in ("2XX", "2xx", "default") if code in by_status), None)
+
+
+def _parameter(parameter: _openapi.Parameter) -> Parameter:
+    return Parameter(
+        name=parameter.name,
+        location=parameter.location,
+        required=parameter.required,
+        schema=parameter.schema,
+        schema_pointer=parameter.schema_pointer,
+        example=parameter.node.get("example"),
+    )
+
+
+def _media_type(media: _openapi.MediaType) -> MediaType:
+    return MediaType(name=media.name, schema_pointer=media.schema_pointer, node=media.node, pointer=media.pointer)
 
 
 def schema_types(schema: Mapping[str, Any]) -> tuple[str, ...]:
@@ -485,6 +410,4 @@ def schema_types(schema: Mapping[str, Any]) -> tuple[str, ...]:
     return () if kind is None else (str(kind),)
 
 
-def _is_json(media_type: str) -> bool:
-    name = media_type.partition(";")[0].strip().lower()
-    return name == "application/json" or name.endswith("+json")
+_is_json = _openapi.is_json_media_type

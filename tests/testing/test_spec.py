@@ -196,5 +196,5 @@ def test_documents_the_fake_cannot_read_are_refused_as_value_errors(changes: dic
 def test_a_reference_outside_the_document_is_refused() -> None:
     document = load_shipped_spec()
     document["paths"]["/invoices/{id}"]["get"]["parameters"][0] = {"$ref": "other.yaml#/components/parameters/Id"}
-    with pytest.raises(SpecError, match="only references within the document"):
+    with pytest.raises(SpecError, match="Only references within the document"):
         FakePalomma(spec=document)
