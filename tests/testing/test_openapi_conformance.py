@@ -11,7 +11,7 @@ from schemathesis import Case, GenerationMode
 from schemathesis.specs.openapi.checks import status_code_conformance
 
 from palomma_client.testing import DEFAULT_API_KEY, EXAMPLE_HEADER, FAKE_BASE_URL, FakePalomma
-from palomma_client.testing._app import MODELED_OPERATIONS
+from palomma_client.testing._app import MODELED_OPERATIONS, installed_handlers
 from palomma_client.testing._spec import Operation
 from tests.support import ROOT
 from tests.testing.support import SPEC, enum, example_request, operations, response_properties
@@ -27,9 +27,15 @@ schema = schemathesis.openapi.from_path(ROOT / "openapi.yaml", config=CONFIG)
 schema.app = FAKE.app
 
 
+HANDLED = installed_handlers(SPEC)
+"""The operations the fake answers from its state with this spec; the rest are answered from the spec."""
+
+
 def _seeded_fake() -> FakePalomma:
     fake = FAKE
     fake.reset()
+    if not {"createInvoice", "getInvoice", "listInvoices", "getSettlement"} <= set(HANDLED):
+        return fake  # the spec lacks what the seeding goes through: an empty fake
     ready = fake.create_invoice(reference="SEED-READY", customer_name="Inmobiliaria Ejemplo SAS")
     paid = fake.create_invoice(reference="SEED-PAID", contract="CTR-8842")
     fake.pay(paid["id"], method="nequiButton", source="whatsapp")
@@ -71,6 +77,8 @@ def _first_page_cursor(fake: FakePalomma) -> str:
 
 
 async def test_invoices_in_every_status_and_their_settlements_conform_to_the_response_schemas() -> None:
+    if set(HANDLED) != set(MODELED_OPERATIONS):
+        pytest.skip(f"the spec lacks modelled operations: {sorted(set(MODELED_OPERATIONS) - set(HANDLED))}")
     fake = _seeded_fake()
     headers = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
     async with httpx2.AsyncClient(
@@ -105,17 +113,28 @@ async def test_invoices_in_every_status_and_their_settlements_conform_to_the_res
 # --- every operation of the spec, enumerated from it -------------------------------------------------------
 
 
-def test_every_operation_the_fake_models_is_in_the_spec() -> None:
-    assert set(MODELED_OPERATIONS) <= {item.operation_id for item in operations()}
+def test_every_operation_the_fake_serves_from_state_is_in_the_spec() -> None:
+    assert set(HANDLED) <= {item.operation_id for item in operations()}
+
+
+def _public(item: Operation) -> bool:
+    return not item.security or any(not requirement for requirement in item.security)
 
 
 @pytest.mark.parametrize("item", list(operations()), ids=lambda item: item.operation_id)
-async def test_every_operation_refuses_a_request_without_the_key(item: Operation) -> None:
+async def test_every_operation_asks_for_the_key_exactly_when_its_security_does(item: Operation) -> None:
     path, body = example_request(item)
     async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=FAKE.app), base_url=FAKE_BASE_URL) as client:
         response = await client.request(item.method, f"http://fake.palomma.test{path}", json=body)
-    assert response.status_code == 401
-    schema[item.path][item.method].validate_response(response)
+    assert (response.status_code == 401) is not _public(item)
+    if response.status_code == 401 and "401" in _documented(item):
+        schema[item.path][item.method].validate_response(response)
+
+
+def _documented(item: Operation) -> set[str]:
+    operation = SPEC.index.operation(item.operation_id)
+    assert operation is not None
+    return {response.status for response in operation.responses}
 
 
 @pytest.mark.parametrize("item", list(operations()), ids=lambda item: item.operation_id)
@@ -125,8 +144,12 @@ async def test_every_operation_answers_the_specs_example_request_from_the_fakes_
     headers = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
     async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), headers=headers) as client:
         response = await client.request(item.method, f"http://fake.palomma.test{path}", json=body)
-    documented = {int(code) for code in SPEC.document["paths"][item.path][item.method.lower()]["responses"]}
-    assert response.status_code in documented
-    # Modeled operations answer from the fake's state; the others from the spec's example.
-    assert (EXAMPLE_HEADER in response.headers) is (item.operation_id not in MODELED_OPERATIONS)
+    documented = _documented(item)
+    assert (
+        "default" in documented
+        or str(response.status_code) in documented
+        or f"{response.status_code // 100}XX" in documented
+    )
+    # Modelled operations answer from the fake's state; the others from the spec's example.
+    assert (EXAMPLE_HEADER in response.headers) is (item.operation_id not in HANDLED)
     schema[item.path][item.method].validate_response(response)
