@@ -342,8 +342,13 @@ class OperationViews:
         operation = self._operation(endpoint)
         raw = operation.node
         operation_id = operation.name
+        # Without an operationId, the method is named from the HTTP method and the path's literal words
+        # (`DELETE /customers/{customerId}` tagged Customers -> `delete`), not the placeholders.
+        basis = operation.operation_id or "_".join(
+            [operation.method, *(part for part in operation.path.split("/") if part and "{" not in part)]
+        )
         method_name = str(
-            raw.get(METHOD_NAME_EXTENSION) or self._overrides.get(operation_id) or method_name_for(operation_id, tag)
+            raw.get(METHOD_NAME_EXTENSION) or self._overrides.get(operation_id) or method_name_for(basis, tag)
         )
         tag_noun = singular(_words(tag)[-1]) if _words(tag) else "resource"
         # Path-item parameters are merged in, and overridden per OpenAPI's rules, by the index.
