@@ -44,6 +44,12 @@ def _add_rows(spec: dict[str, Any]) -> None:
     nullable_text: dict[str, Any] = (
         {"type": ["string", "null"]} if spec["openapi"].startswith("3.1") else {"type": "string", "nullable": True}
     )
+    # An exclusive bound in each version's spelling: 3.0's flag, 3.1's number.
+    positive: dict[str, Any] = (
+        {"type": "number", "exclusiveMinimum": 0}
+        if spec["openapi"].startswith("3.1")
+        else {"type": "number", "minimum": 0, "exclusiveMinimum": True}
+    )
     spec["paths"][ITEM] = {
         "parameters": [
             {"name": "probeId", "in": "path", "required": True, "schema": {"type": "string", "minLength": 3}},
@@ -58,7 +64,7 @@ def _add_rows(spec: dict[str, Any]) -> None:
                 {"name": "updatedAfter", "in": "query", "schema": {"type": "string", "format": "date-time"}},
                 {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["person", "company"]}},
                 {"name": "pageSize", "in": "query", "schema": {"type": "integer", "maximum": 50, "default": 10}},
-                {"name": "score", "in": "query", "schema": {"type": "number", "minimum": 0}},
+                {"name": "score", "in": "query", "schema": positive},
             ],
             "responses": {"200": {"description": "ok", **_json(PROBE)}, "404": {"description": "no such probe"}},
         },
@@ -175,7 +181,7 @@ async def main():
                          got.seen_at.isoformat(), got.note, got.labels]
         refused = []
         for bad in (dict(since="yesterday"), dict(since="2026-03-01", page_size=51),
-                    dict(since="2026-03-01", kind="robot"), dict(since="2026-03-01", score=-1)):
+                    dict(since="2026-03-01", kind="robot"), dict(since="2026-03-01", score=0)):
             try:
                 await probes.get("prb_1", **bad)
             except InvalidParameterError as error:
@@ -279,7 +285,7 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         None,
         ["a", "b"],
     ]
-    # A date that is not one, a maximum, an enum, a minimum, a minLength: each refused before sending.
+    # A date that is not one, a maximum, an enum, an exclusive minimum, a minLength: refused before sending.
     assert result["refused"] == ["since", "page_size", "kind", "score", "probe_id"]
     assert result["sent_after_refusals"] == 1
 
