@@ -39,7 +39,7 @@ from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.parser.properties.union import UnionProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode, PythonIdentifier
-from spec_support import Refusal, Unsupported
+from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported
 
 from palomma_client._openapi import OpenAPI, Operation, Parameter, join_pointer
 
@@ -342,8 +342,13 @@ class OperationViews:
         operation = self._operation(endpoint)
         raw = operation.node
         operation_id = operation.name
+        # Without an operationId, the method is named from the HTTP method and the path's literal words
+        # (`DELETE /customers/{customerId}` tagged Customers -> `delete`), not the placeholders.
+        basis = operation.operation_id or "_".join(
+            [operation.method, *(part for part in operation.path.split("/") if part and "{" not in part)]
+        )
         method_name = str(
-            raw.get(METHOD_NAME_EXTENSION) or self._overrides.get(operation_id) or method_name_for(operation_id, tag)
+            raw.get(METHOD_NAME_EXTENSION) or self._overrides.get(operation_id) or method_name_for(basis, tag)
         )
         tag_noun = singular(_words(tag)[-1]) if _words(tag) else "resource"
         # Path-item parameters are merged in, and overridden per OpenAPI's rules, by the index.
@@ -495,6 +500,10 @@ class OperationViews:
         imports: set[str],
         pointer: str,
     ) -> ArgumentView:
+        for rule in UNCHECKED_ARGUMENT_RULES:
+            if rule in schema:
+                construct = f"`{rule}` on a {location} argument (`{_text(prop.name)}`)"
+                raise Unsupported(Refusal(construct, join_pointer(pointer, rule), "it would not be checked"))
         name = python_name
         label = repr(python_name)
         rules = _rules(schema)
@@ -591,6 +600,13 @@ def _guarantee(docstring: str) -> str:
 def _rules(schema: Mapping[str, Any]) -> str:
     """Keyword arguments for a check function, from the schema's rules."""
     arguments = []
+    bounds = dict(schema)
+    for bound in ("Minimum", "Maximum"):
+        exclusive = schema.get(f"exclusive{bound}")
+        if _is_number(exclusive):
+            # OpenAPI 3.1 (JSON Schema 2020-12) writes an exclusive bound as the number itself.
+            bounds[bound.lower()] = exclusive
+            bounds[f"exclusive{bound}"] = True
     for key, argument in (
         ("minimum", "minimum"),
         ("maximum", "maximum"),
@@ -598,15 +614,19 @@ def _rules(schema: Mapping[str, Any]) -> str:
         ("maxLength", "max_length"),
         ("pattern", "pattern"),
     ):
-        if key in schema:
-            arguments.append(f"{argument}={schema[key]!r}")
-    if schema.get("exclusiveMinimum") is True:
+        if key in bounds:
+            arguments.append(f"{argument}={bounds[key]!r}")
+    if bounds.get("exclusiveMinimum") is True:
         arguments.append("exclusive_minimum=True")
-    if schema.get("exclusiveMaximum") is True:
+    if bounds.get("exclusiveMaximum") is True:
         arguments.append("exclusive_maximum=True")
     if schema.get("format") in _STRING_FORMATS and schema.get("type") == "string":
         arguments.append(f"format={schema['format']!r}")
     return "".join(f", {argument}" for argument in arguments)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _argument_description(documented: Mapping[str, Any], schema: Mapping[str, Any], required: bool) -> str:

@@ -20,10 +20,13 @@ from typing import Any
 
 from palomma_client._openapi import OpenAPI, Operation, join_pointer
 
-__all__ = ["SUPPORTED_METHODS", "Refusal", "Unsupported", "unsupported"]
+__all__ = ["SUPPORTED_METHODS", "UNCHECKED_ARGUMENT_RULES", "Refusal", "Unsupported", "unsupported"]
 
 SUPPORTED_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
 SUPPORTED_PARAMETER_LOCATIONS = frozenset({"path", "query"})
+
+# Rules an argument's check cannot enforce yet; on an argument they are refused rather than left unchecked.
+UNCHECKED_ARGUMENT_RULES = ("multipleOf", "const")
 
 # Schema keywords with no Python rendering yet; each becomes a refusal wherever it appears.
 _REFUSED_KEYWORDS = {

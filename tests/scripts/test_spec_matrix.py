@@ -1,0 +1,310 @@
+"""The supported-constructs matrix (docs/spec-support.md), row by row, through `make generate`.
+
+One regeneration per OpenAPI version adds every row below to a copy of the project; the copy's
+package is then type-checked under mypy strict (with the project's mypy cache copied, so only the
+changed modules are checked again) and driven over ``httpx2.MockTransport``: each new method must
+build the right request, check its arguments before sending, and parse the answer into its type.
+
+Every name added here is one the vendor's spec does not use (`matrixProbe...`), so these tests
+hold whatever the vendor changes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.support import ROOT
+
+TAG = "Matrix Probes"  # the resource `matrix_probes`
+ITEM = "/matrix-probes/{probeId}"  # a camelCase path parameter, declared on the path item
+COLLECTION = "/matrix-probes"
+PROBE = "MatrixProbe"
+PROBE_INPUT = "MatrixProbeInput"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(name: str) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": _ref(name)}}}
+
+
+def _add_rows(spec: dict[str, Any]) -> None:
+    """Add one of each supported construct, in the document's own OpenAPI version."""
+    nullable_text: dict[str, Any] = (
+        {"type": ["string", "null"]} if spec["openapi"].startswith("3.1") else {"type": "string", "nullable": True}
+    )
+    # An exclusive bound in each version's spelling: 3.0's flag, 3.1's number.
+    positive: dict[str, Any] = (
+        {"type": "number", "exclusiveMinimum": 0}
+        if spec["openapi"].startswith("3.1")
+        else {"type": "number", "minimum": 0, "exclusiveMinimum": True}
+    )
+    spec["paths"][ITEM] = {
+        "parameters": [
+            {"name": "probeId", "in": "path", "required": True, "schema": {"type": "string", "minLength": 3}},
+            {"name": "includeArchived", "in": "query", "schema": {"type": "boolean"}},
+        ],
+        "get": {
+            "operationId": "getMatrixProbe",
+            "tags": [TAG],
+            "summary": "Get a probe",
+            "parameters": [
+                {"name": "since", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
+                {"name": "updatedAfter", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+                {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["person", "company"]}},
+                {"name": "pageSize", "in": "query", "schema": {"type": "integer", "maximum": 50, "default": 10}},
+                {"name": "score", "in": "query", "schema": positive},
+            ],
+            "responses": {"200": {"description": "ok", **_json(PROBE)}, "404": {"description": "no such probe"}},
+        },
+        "put": {
+            "operationId": "replaceMatrixProbe",
+            "tags": [TAG],
+            "requestBody": {"required": True, **_json(PROBE_INPUT)},
+            "responses": {"200": {"description": "ok", **_json(PROBE)}},
+        },
+        "patch": {
+            "operationId": "updateMatrixProbe",
+            "tags": [TAG],
+            "requestBody": {"required": True, **_json(PROBE_INPUT)},
+            "responses": {"202": {"description": "accepted", "headers": {"Location": {"schema": {"type": "string"}}}}},
+        },
+        "delete": {"tags": [TAG], "responses": {"204": {"description": "gone"}}},  # no operationId
+    }
+    spec["paths"][COLLECTION] = {
+        "post": {
+            "tags": [TAG],  # no operationId
+            "requestBody": {"required": True, **_json(PROBE_INPUT)},
+            "responses": {"201": {"description": "created", **_json(PROBE)}},
+        }
+    }
+    spec["paths"]["/matrix-probe-health"] = {
+        "get": {  # no tags: the default resource
+            "operationId": "matrixProbeHealth",
+            "responses": {"200": {"description": "ok", **_json(f"{PROBE}Health")}},
+        }
+    }
+    schemas = spec["components"]["schemas"]
+    schemas[PROBE] = {
+        "type": "object",
+        "required": ["probeId", "name"],
+        "properties": {
+            "probeId": {"type": "string"},
+            "name": {"type": "string"},
+            "kind": {"type": "string", "enum": ["person", "company"]},
+            "bornOn": {"type": "string", "format": "date"},
+            "seenAt": {"type": "string", "format": "date-time"},
+            "note": nullable_text,
+            "labels": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+    schemas[PROBE_INPUT] = {
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "name": {"type": "string", "maxLength": 12},
+            "kind": {"type": "string", "enum": ["person", "company"], "default": "person"},
+            "credit": {"type": "number", "minimum": 0},
+            "bornOn": {"type": "string", "format": "date"},
+        },
+    }
+    schemas[f"{PROBE}Health"] = {"type": "object", "properties": {"ok": {"type": "boolean"}}}
+
+
+def _regenerate(tmp_path: Path, version: str) -> Path:
+    copy = tmp_path / "project"
+    copy.mkdir()
+    for name in ("openapi.yaml", "generator-config.yml", "CHANGELOG.md", "pyproject.toml"):
+        shutil.copy2(ROOT / name, copy / name)
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(ROOT / "scripts", copy / "scripts", ignore=ignore)
+    shutil.copytree(ROOT / "palomma_client", copy / "palomma_client", ignore=ignore)
+    spec = yaml.safe_load((copy / "openapi.yaml").read_text(encoding="utf-8"))
+    spec["openapi"] = version
+    _add_rows(spec)
+    (copy / "openapi.yaml").write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    completed = subprocess.run(
+        [sys.executable, str(copy / "scripts" / "generate.py")], capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return copy
+
+
+PROBE_CODE = """
+import asyncio, datetime, json, warnings
+import httpx2
+from palomma_client import InvalidParameterError, PalommaClient
+
+sent = []
+PROBE = {"probeId": "prb_1", "name": "Ana", "kind": "company", "bornOn": "1990-02-03",
+         "seenAt": "2026-03-11T16:32:14+00:00", "note": None, "labels": ["a", "b"]}
+
+def answer(request):
+    sent.append(request)
+    if request.method == "PATCH":
+        return httpx2.Response(202, headers={"Location": "/matrix-probes/prb_1/jobs/9"})
+    if request.method == "DELETE":
+        return httpx2.Response(204)
+    if request.url.path.endswith("health"):
+        return httpx2.Response(200, json={"ok": True})
+    return httpx2.Response(201 if request.method == "POST" else 200, json=PROBE)
+
+def seen(request):
+    # The path below the server's base path, which the vendor's servers decide.
+    path = request.url.path
+    path = path[path.index("/matrix-probe"):]
+    return {"method": request.method, "path": path, "query": dict(request.url.params),
+            "body": json.loads(request.content) if request.content else None,
+            "auth": request.headers.get("authorization", "")[:7]}
+
+async def main():
+    result = {}
+    async with PalommaClient("sk_test_matrix", environment="sandbox", transport=httpx2.MockTransport(answer),
+                             max_retries=0) as client:
+        probes = client.matrix_probes
+        got = await probes.get("prb_1", since=datetime.date(2026, 3, 1),
+                               updated_after=datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.timezone.utc),
+                               kind="person", page_size=20, score=1.5, include_archived=True)
+        result["get"] = seen(sent[-1])
+        result["got"] = [type(got).__name__, got.probe_id, got.kind.value, got.born_on.isoformat(),
+                         got.seen_at.isoformat(), got.note, got.labels]
+        refused = []
+        for bad in (dict(since="yesterday"), dict(since="2026-03-01", page_size=51),
+                    dict(since="2026-03-01", kind="robot"), dict(since="2026-03-01", score=0)):
+            try:
+                await probes.get("prb_1", **bad)
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        try:
+            await probes.get("x", since="2026-03-01")
+        except InvalidParameterError as error:
+            refused.append(error.parameter)
+        result["refused"] = refused
+        result["sent_after_refusals"] = len(sent)
+
+        replaced = await probes.replace("prb_1", name="Ana", kind="company", credit=10.5, born_on="1990-02-03")
+        result["put"] = seen(sent[-1])
+        result["replaced"] = type(replaced).__name__
+        try:
+            await probes.replace("prb_1", name="x" * 13)
+        except InvalidParameterError:
+            result["too_long_refused"] = len(sent)
+
+        result["patch"] = await probes.update("prb_1", name="Ana")
+        raw = await probes.with_raw_response.update("prb_1", name="Ana")
+        result["raw"] = [raw.status_code, raw.headers["location"], raw.parse()]
+        result["patch_request"] = seen(sent[-1])
+
+        result["delete"] = await probes.delete("prb_1")
+        result["delete_request"] = seen(sent[-1])
+        created = await probes.post(name="Ana")
+        result["post"] = [seen(sent[-1]), type(created).__name__]
+
+        health = await client.default.matrix_probe_health()
+        result["health"] = [seen(sent[-1]), type(health).__name__, health.ok]
+    return result
+
+result = asyncio.run(main())
+print("RESULT " + json.dumps(result))
+"""
+
+
+def _probe(project: Path) -> dict[str, Any]:
+    completed = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(PROBE_CODE)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=project,
+        env={"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin"},
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    line = next(line for line in completed.stdout.splitlines() if line.startswith("RESULT "))
+    found: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
+    return found
+
+
+def _mypy_strict(project: Path) -> subprocess.CompletedProcess[str]:
+    cache = ROOT / ".mypy_cache"
+    if cache.is_dir():
+        shutil.copytree(cache, project / ".mypy_cache")
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "palomma_client"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=project,
+    )
+
+
+@pytest.fixture(scope="module", params=["3.0.3", "3.1.0"])
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _regenerate(tmp_path_factory.mktemp("matrix"), request.param)
+
+
+def test_the_regenerated_package_type_checks_under_mypy_strict(project: Path) -> None:
+    completed = _mypy_strict(project)
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> None:
+    result = _probe(project)
+
+    assert result["get"] == {
+        "method": "GET",
+        "path": "/matrix-probes/prb_1",
+        "query": {
+            "since": "2026-03-01",
+            "updatedAfter": "2026-03-02T08:00:00+00:00",
+            "kind": "person",
+            "pageSize": "20",
+            "score": "1.5",
+            "includeArchived": "true",
+        },
+        "body": None,
+        "auth": "Bearer ",
+    }
+    assert result["got"] == [
+        PROBE,
+        "prb_1",
+        "company",
+        "1990-02-03",
+        "2026-03-11T16:32:14+00:00",
+        None,
+        ["a", "b"],
+    ]
+    # A date that is not one, a maximum, an enum, an exclusive minimum, a minLength: refused before sending.
+    assert result["refused"] == ["since", "page_size", "kind", "score", "probe_id"]
+    assert result["sent_after_refusals"] == 1
+
+    assert result["put"]["method"] == "PUT"
+    assert result["put"]["body"] == {"name": "Ana", "kind": "company", "credit": 10.5, "bornOn": "1990-02-03"}
+    assert result["replaced"] == PROBE
+    assert result["too_long_refused"] == 2  # maxLength: nothing more was sent
+
+    assert result["patch"] is None  # a 202 without a body
+    assert result["raw"] == [202, "/matrix-probes/prb_1/jobs/9", None]  # its Location, through with_raw_response
+    assert result["patch_request"]["method"] == "PATCH"
+    assert result["patch_request"]["body"] == {"name": "Ana"}
+
+    assert result["delete"] is None  # a 204
+    assert result["delete_request"]["method"] == "DELETE"
+    assert result["delete_request"]["path"] == "/matrix-probes/prb_1"
+    assert result["post"] == [
+        {"method": "POST", "path": "/matrix-probes", "query": {}, "body": {"name": "Ana"}, "auth": "Bearer "},
+        PROBE,
+    ]
+    assert result["health"][1:] == [f"{PROBE}Health", True]
+    assert result["health"][0]["path"] == "/matrix-probe-health"
