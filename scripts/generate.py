@@ -41,7 +41,7 @@ from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from operations import ModelFields, OperationViews, policy_notes, value_check
-from spec_support import Refusal, Unsupported, unsupported
+from spec_support import Refusal, Unsupported, environments, unsupported
 from versioning import PreviousGeneration, record_version
 
 from palomma_client._openapi import OpenAPI, SpecError, load_document
@@ -100,7 +100,7 @@ def _render(index: OpenAPI, spec: Path, destination: Path) -> None:
     config = Config.from_sources(config_file, MetaType.NONE, spec, "utf-8", False, destination)
     openapi = GeneratorData.from_dict(document, config=config)
     if isinstance(openapi, GeneratorError):
-        raise SystemExit(f"openapi-python-client could not read {spec}: {openapi.header}\n{openapi.detail or ''}")
+        raise GenerationError(f"openapi-python-client could not read {spec}: {openapi.header}\n{openapi.detail or ''}")
     project = Project(openapi=openapi, config=config, custom_template_path=TEMPLATES)
     views = OperationViews(
         index,
@@ -114,6 +114,10 @@ def _render(index: OpenAPI, spec: Path, destination: Path) -> None:
     if errors:
         details = "\n".join(f"{error.header}: {error.detail}" for error in errors)
         raise GenerationError(f"generation from {spec} reported problems; fix the spec or the templates:\n{details}")
+    # What openapi-python-client has no template for: the environments, from the servers.
+    named, _ = environments(index)  # servers that cannot be named were refused before rendering
+    template = project.env.get_template("environments.py.jinja")
+    (destination / "environments.py").write_text(template.render(environments=named) + "\n", encoding="utf-8")
 
 
 def generate_into(destination: Path, spec: Path = SPEC, previous: PreviousGeneration | None = None) -> None:

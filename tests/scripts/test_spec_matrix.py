@@ -95,6 +95,11 @@ def _add_rows(spec: dict[str, Any]) -> None:
             "responses": {"200": {"description": "ok", **_json(f"{PROBE}Health")}},
         }
     }
+    # Servers are environments: named by their description, or by x-palomma-environment.
+    spec["servers"] += [
+        {"url": "https://staging.matrix-probe.example/v1", "description": "Matrix probe staging server"},
+        {"url": "https://qa.matrix-probe.example/v1/", "description": "For QA", "x-palomma-environment": "matrix-qa"},
+    ]
     schemas = spec["components"]["schemas"]
     schemas[PROBE] = {
         "type": "object",
@@ -213,6 +218,12 @@ async def main():
 
         health = await client.default.matrix_probe_health()
         result["health"] = [seen(sent[-1]), type(health).__name__, health.ok]
+
+    result["environments"] = []
+    for name in ("matrix_probe_staging", "MATRIX_QA"):
+        async with PalommaClient("sk_test_matrix", environment=name, transport=httpx2.MockTransport(answer)) as client:
+            await client.default.matrix_probe_health()
+            result["environments"].append([client.environment.value, str(sent[-1].url)])
     return result
 
 result = asyncio.run(main())
@@ -307,4 +318,8 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         PROBE,
     ]
     assert result["health"][1:] == [f"{PROBE}Health", True]
+    assert result["environments"] == [
+        ["matrix_probe_staging", "https://staging.matrix-probe.example/v1/matrix-probe-health"],
+        ["matrix_qa", "https://qa.matrix-probe.example/v1/matrix-probe-health"],
+    ]
     assert result["health"][0]["path"] == "/matrix-probe-health"

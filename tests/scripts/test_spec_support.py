@@ -131,7 +131,7 @@ CASES = [
     ),
     pytest.param(
         lambda spec: spec["servers"].append(
-            {"url": "https://{region}.example", "variables": {"region": {"default": "co"}}}
+            {"url": "https://{region}.example", "description": "Regional", "variables": {"region": {"default": "co"}}}
         ),
         "a server URL with variables",
         "/servers/1/variables",
