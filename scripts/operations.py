@@ -191,6 +191,7 @@ class OperationView:
     page_cursor_attribute: str = ""
     model_imports: set[str] = field(default_factory=set)
     endpoint_key: tuple[str, str] = ("", "")  # the parsed endpoint's method and name
+    public: bool = False  # the spec's security for it is empty: no credentials are sent
 
     @property
     def keyword_arguments(self) -> list[ArgumentView]:
@@ -445,6 +446,7 @@ class OperationViews:
             body_model=body_model,
             path_expression=_path_expression(operation.path, path_arguments),
             endpoint_key=_endpoint_key(endpoint),
+            public=not operation.security,
             success=success,
             return_type=return_type,
             error_statuses=sorted(errors),

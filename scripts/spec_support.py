@@ -215,18 +215,15 @@ def _security(spec: OpenAPI) -> Iterator[Refusal]:
         if scheme.type != "http" or scheme.scheme != "bearer":
             kind = f"{scheme.type} {scheme.scheme or scheme.location}".strip()
             yield Refusal(f"the security scheme `{scheme.name}` ({kind})", scheme.pointer, "HTTP bearer is supported")
-    if "security" in spec.document and not spec.security:
-        yield Refusal("an empty top-level `security`", "/security", "the client always sends its API key")
+    schemes = spec.security_schemes
     for operation in spec.operations:
-        if "security" not in operation.node or operation.security == spec.security:
-            continue
-        pointer = join_pointer(operation.pointer, "security")
-        if not operation.security or any(not requirement for requirement in operation.security):
-            yield Refusal(
-                "an operation without credentials (`security: []` or `{}`)", pointer, "the key is always sent"
-            )
-        else:
-            yield Refusal("an operation-level `security` that differs from the document's", pointer)
+        pointer = join_pointer(operation.pointer, "security") if "security" in operation.node else "/security"
+        for index, requirement in enumerate(operation.security):
+            if len(requirement) > 1:
+                yield Refusal("a security requirement of several schemes at once", join_pointer(pointer, index))
+            for name in requirement:
+                if name not in schemes:
+                    yield Refusal(f"a requirement of the undeclared scheme `{name}`", join_pointer(pointer, index))
 
 
 def _path_items(spec: OpenAPI) -> Iterator[tuple[str, Mapping[str, Any]]]:

@@ -90,8 +90,9 @@ def _add_rows(spec: dict[str, Any]) -> None:
         }
     }
     spec["paths"]["/matrix-probe-health"] = {
-        "get": {  # no tags: the default resource
+        "get": {  # no tags: the default resource; public: sent without the API key
             "operationId": "matrixProbeHealth",
+            "security": [],
             "responses": {"200": {"description": "ok", **_json(f"{PROBE}Health")}},
         }
     }
@@ -323,3 +324,4 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         ["matrix_qa", "https://qa.matrix-probe.example/v1/matrix-probe-health"],
     ]
     assert result["health"][0]["path"] == "/matrix-probe-health"
+    assert result["health"][0]["auth"] == ""  # `security: []`: no Authorization header at all

@@ -116,10 +116,10 @@ CASES = [
         id="deprecated",
     ),
     pytest.param(
-        _set(_get, "security", []),
-        "an operation without credentials",
-        f"{GET}/security",
-        id="public-operation",
+        _set(_get, "security", [{"nowhere": []}]),
+        "a requirement of the undeclared scheme `nowhere`",
+        f"{GET}/security/0",
+        id="undeclared-scheme",
     ),
     pytest.param(
         lambda spec: spec["components"]["securitySchemes"].__setitem__(
