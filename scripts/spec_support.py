@@ -266,8 +266,6 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             )
         if not operation.request_body.required:
             yield Refusal("an optional request body", operation.request_body.pointer, "mark it `required: true`")
-    if operation.deprecated:
-        yield Refusal("a deprecated operation", join_pointer(operation.pointer, "deprecated"))
     successes = operation.success_responses()
     for response in successes:
         if not response.status.isdigit():

@@ -71,6 +71,7 @@ def _add_rows(spec: dict[str, Any]) -> None:
         "put": {
             "operationId": "replaceMatrixProbe",
             "tags": [TAG],
+            "deprecated": True,
             "requestBody": {"required": True, **_json(PROBE_INPUT)},
             "responses": {"200": {"description": "ok", **_json(PROBE)}},
         },
@@ -199,8 +200,14 @@ async def main():
         result["refused"] = refused
         result["sent_after_refusals"] = len(sent)
 
-        replaced = await probes.replace("prb_1", name="Ana", kind="company", credit=10.5, born_on="1990-02-03")
-        result["put"] = seen(sent[-1])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            replaced = await probes.replace("prb_1", name="Ana", kind="company", credit=10.5, born_on="1990-02-03")
+            await probes.with_raw_response.replace("prb_1", name="Ana")
+        result["put"] = seen(sent[-2])
+        result["deprecation"] = [[w.category.__name__, str(w.message), w.filename] for w in caught]
+        result["deprecated_doc"] = "**Deprecated**" in (type(probes).replace.__doc__ or "")
+        result["current_doc"] = "**Deprecated**" in (type(probes).get.__doc__ or "")
         result["replaced"] = type(replaced).__name__
         try:
             await probes.replace("prb_1", name="x" * 13)
@@ -304,7 +311,14 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
     assert result["put"]["method"] == "PUT"
     assert result["put"]["body"] == {"name": "Ana", "kind": "company", "credit": 10.5, "bornOn": "1990-02-03"}
     assert result["replaced"] == PROBE
-    assert result["too_long_refused"] == 2  # maxLength: nothing more was sent
+    assert result["too_long_refused"] == 3  # maxLength: nothing more was sent
+    # `deprecated: true`: each call warns, pointing at the caller's line; the docstring says so.
+    message = "palomma.matrix_probes.replace() is deprecated by the Palomma API (replaceMatrixProbe)"
+    assert [[category, text[: len(message)], where] for category, text, where in result["deprecation"]] == [
+        ["DeprecationWarning", message, "<string>"],
+        ["DeprecationWarning", message, "<string>"],
+    ]
+    assert (result["deprecated_doc"], result["current_doc"]) == (True, False)
 
     assert result["patch"] is None  # a 202 without a body
     assert result["raw"] == [202, "/matrix-probes/prb_1/jobs/9", None]  # its Location, through with_raw_response

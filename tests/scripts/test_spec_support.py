@@ -110,12 +110,6 @@ CASES = [
         id="head-method",
     ),
     pytest.param(
-        _set(_get, "deprecated", True),
-        "a deprecated operation",
-        f"{GET}/deprecated",
-        id="deprecated",
-    ),
-    pytest.param(
         _set(_get, "security", [{"nowhere": []}]),
         "a requirement of the undeclared scheme `nowhere`",
         f"{GET}/security/0",
@@ -225,7 +219,7 @@ def _generate(tmp_path: Path, spec: Spec | str) -> subprocess.CompletedProcess[s
 def test_make_generate_names_every_refused_construct_and_exits_non_zero(tmp_path: Path) -> None:
     spec = base()
     _add_parameter({"name": "X-Trace", "in": "header", "schema": {"type": "string"}})(spec)
-    _set(_get, "deprecated", True)(spec)
+    _add_parameter({"name": "session", "in": "cookie", "schema": {"type": "string"}})(spec)
 
     completed = _generate(tmp_path, spec)
 
@@ -233,7 +227,7 @@ def test_make_generate_names_every_refused_construct_and_exits_non_zero(tmp_path
     assert "Traceback" not in completed.stderr
     source = str(tmp_path / "openapi.yaml")
     assert f"{source}#{GET}/parameters/1: a header parameter (`X-Trace`) is not supported" in completed.stderr
-    assert f"{source}#{GET}/deprecated: a deprecated operation is not supported" in completed.stderr
+    assert f"{source}#{GET}/parameters/2: a cookie parameter (`session`) is not supported" in completed.stderr
     assert "uses 2 constructs the generator does not support" in completed.stderr
     assert "docs/spec-support.md" in completed.stderr
 
