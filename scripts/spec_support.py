@@ -336,12 +336,6 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
     written = schema.get("type")
     if isinstance(written, list) and len([kind for kind in written if kind != "null"]) > 1:
         yield Refusal("a schema of several types", join_pointer(pointer, "type"))
-    for name, written in (schema.get("properties") or {}).items():
-        field_pointer = join_pointer(pointer, "properties", name)
-        field, _ = spec.resolve(written, field_pointer)
-        is_map = "additionalProperties" in field and "properties" not in field if isinstance(field, Mapping) else False
-        if isinstance(field, Mapping) and _type(field) == "object" and not is_map:
-            yield Refusal("an object-valued field (a nested model)", field_pointer, "arrays of objects are supported")
     extra = schema.get("additionalProperties")
     if isinstance(extra, Mapping) and extra:
         yield Refusal("`additionalProperties` with a schema (a map)", join_pointer(pointer, "additionalProperties"))

@@ -114,7 +114,14 @@ def _add_rows(spec: dict[str, Any]) -> None:
             "seenAt": {"type": "string", "format": "date-time"},
             "note": nullable_text,
             "labels": {"type": "array", "items": {"type": "string"}},
+            "address": {"type": "object", "properties": {"city": {"type": "string"}}},  # an inline nested model
+            "owner": _ref(f"{PROBE}Owner"),  # a referenced nested model
         },
+    }
+    schemas[f"{PROBE}Owner"] = {
+        "type": "object",
+        "required": ["name"],
+        "properties": {"name": {"type": "string"}, "since": {"type": "string", "format": "date"}},
     }
     schemas[PROBE_INPUT] = {
         "type": "object",
@@ -155,7 +162,8 @@ from palomma_client import InvalidParameterError, PalommaClient
 
 sent = []
 PROBE = {"probeId": "prb_1", "name": "Ana", "kind": "company", "bornOn": "1990-02-03",
-         "seenAt": "2026-03-11T16:32:14+00:00", "note": None, "labels": ["a", "b"]}
+         "seenAt": "2026-03-11T16:32:14+00:00", "note": None, "labels": ["a", "b"],
+         "address": {"city": "Cali"}, "owner": {"name": "Bo", "since": "2020-01-02"}}
 
 def answer(request):
     sent.append(request)
@@ -186,6 +194,11 @@ async def main():
         result["get"] = seen(sent[-1])
         result["got"] = [type(got).__name__, got.probe_id, got.kind.value, got.born_on.isoformat(),
                          got.seen_at.isoformat(), got.note, got.labels]
+        result["nested"] = [type(got.address).__name__, got.address.city, type(got.owner).__name__,
+                            got.owner.name, got.owner.since.isoformat()]
+        # The workflows read a model's field kinds from its annotations, nested model types included.
+        from palomma_client.workflows._models import field_kinds
+        result["kinds"] = field_kinds(type(got))
         refused = []
         for bad in (dict(since="yesterday"), dict(since="2026-03-01", page_size=51),
                     dict(since="2026-03-01", kind="robot"), dict(since="2026-03-01", score=0)):
@@ -304,6 +317,9 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         None,
         ["a", "b"],
     ]
+    assert result["nested"] == [f"{PROBE}Address", "Cali", f"{PROBE}Owner", "Bo", "2020-01-02"]
+    assert result["kinds"]["probe_id"] == "text"
+    assert result["kinds"]["owner"] == result["kinds"]["address"] == "json"
     # A date that is not one, a maximum, an enum, an exclusive minimum, a minLength: refused before sending.
     assert result["refused"] == ["since", "page_size", "kind", "score", "probe_id"]
     assert result["sent_after_refusals"] == 1

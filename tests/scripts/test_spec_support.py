@@ -156,12 +156,6 @@ CASES = [
         id="nullable-date-time-3.0",
     ),
     pytest.param(
-        _field("owner", {"type": "object", "properties": {"name": {"type": "string"}}}),
-        "an object-valued field (a nested model)",
-        f"{THING}/properties/owner",
-        id="nested-object",
-    ),
-    pytest.param(
         _field("labels", {"type": "object", "additionalProperties": {"type": "string"}}),
         "`additionalProperties` with a schema (a map)",
         f"{THING}/properties/labels/additionalProperties",
