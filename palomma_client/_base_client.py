@@ -242,7 +242,8 @@ class APIRequester:
         headers: Mapping[str, str] | None = None if settings.headers_on_pool else settings.headers
         if body is not None:
             headers = _JSON_CONTENT if headers is None else {**headers, **_JSON_CONTENT}
-        dropped: tuple[str, ...] = ()
+        # A public operation (`security: []` in the spec) is sent without the key the pool carries.
+        dropped: tuple[str, ...] = () if request.authenticated else ("Authorization",)
         if options.extra_headers:
             merged = dict(headers or {})
             for name, value in options.extra_headers.items():

@@ -1,31 +1,16 @@
-"""Where the API lives: production, sandbox, or a base URL of the caller's."""
+"""Where the API lives: an environment the spec lists (production, sandbox...), or a base URL of the caller's."""
 
 from __future__ import annotations
 
 import os
-from enum import StrEnum
 
 from palomma_client._exceptions import InvalidParameterError
+from palomma_client._generated.environments import DEFAULT_ENVIRONMENT, Environment
 
 __all__ = ["Environment", "resolve_base_url"]
 
-
-class Environment(StrEnum):
-    """A Palomma deployment. Keys are issued per environment and do not work in the other."""
-
-    PRODUCTION = "production"
-    SANDBOX = "sandbox"
-
-    @property
-    def base_url(self) -> str:
-        """The API's base URL in this environment, ``/v1`` included."""
-        return _BASE_URLS[self]
-
-
-_BASE_URLS = {
-    Environment.PRODUCTION: "https://api.palomma.com/v1",
-    Environment.SANDBOX: "https://sandbox.api.palomma.com/v1",
-}
+# `Environment` and the base URLs are generated from the `servers` of openapi.yaml, so an
+# environment the spec adds (`staging`) is accepted with no hand-written change.
 
 
 def _parse_environment(value: str | Environment, source: str) -> Environment:
@@ -40,7 +25,7 @@ def _parse_environment(value: str | Environment, source: str) -> Environment:
 
 
 def resolve_base_url(environment: str | Environment | None, base_url: str | None) -> tuple[Environment | None, str]:
-    """Pick the base URL from the arguments, then the environment variables, then production.
+    """Pick the base URL from the arguments, then the environment variables, then the spec's first server.
 
     ``base_url`` (or ``PALOMMA_BASE_URL``) wins over any environment, for
     proxies and local fakes; the environment is still validated when given.
@@ -62,5 +47,5 @@ def resolve_base_url(environment: str | Environment | None, base_url: str | None
         if not str(url).startswith(("http://", "https://")):
             raise InvalidParameterError("base_url", f"must be an absolute http(s) URL, got {str(url)!r}")
         return None, str(url).rstrip("/")
-    resolved = chosen_environment or Environment.PRODUCTION
+    resolved = chosen_environment or DEFAULT_ENVIRONMENT
     return resolved, resolved.base_url

@@ -36,12 +36,13 @@ from typing import Any
 
 import _package_path  # noqa: F401  (first: lets the spec index load without the package)
 import yaml
+from hand_written import broken_uses
 from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from operations import ModelFields, OperationViews, policy_notes, value_check
-from spec_support import Refusal, Unsupported, unsupported
+from spec_support import Refusal, Unsupported, environments, unsupported
 from versioning import PreviousGeneration, record_version
 
 from palomma_client._openapi import OpenAPI, SpecError, load_document
@@ -100,7 +101,7 @@ def _render(index: OpenAPI, spec: Path, destination: Path) -> None:
     config = Config.from_sources(config_file, MetaType.NONE, spec, "utf-8", False, destination)
     openapi = GeneratorData.from_dict(document, config=config)
     if isinstance(openapi, GeneratorError):
-        raise SystemExit(f"openapi-python-client could not read {spec}: {openapi.header}\n{openapi.detail or ''}")
+        raise GenerationError(f"openapi-python-client could not read {spec}: {openapi.header}\n{openapi.detail or ''}")
     project = Project(openapi=openapi, config=config, custom_template_path=TEMPLATES)
     views = OperationViews(
         index,
@@ -114,10 +115,14 @@ def _render(index: OpenAPI, spec: Path, destination: Path) -> None:
     if errors:
         details = "\n".join(f"{error.header}: {error.detail}" for error in errors)
         raise GenerationError(f"generation from {spec} reported problems; fix the spec or the templates:\n{details}")
+    # What openapi-python-client has no template for: the environments, from the servers.
+    named, _ = environments(index)  # servers that cannot be named were refused before rendering
+    template = project.env.get_template("environments.py.jinja")
+    (destination / "environments.py").write_text(template.render(environments=named) + "\n", encoding="utf-8")
 
 
-def generate_into(destination: Path, spec: Path = SPEC, previous: PreviousGeneration | None = None) -> None:
-    """Write the generated package to ``destination``, which must not exist.
+def generate_into(destination: Path, spec: Path = SPEC, previous: PreviousGeneration | None = None) -> OpenAPI:
+    """Write the generated package to ``destination``, which must not exist; return the spec's index.
 
     ``previous`` is what the checked-in folder was generated from; the package
     version moves on from it by the kind of change the spec made.
@@ -141,6 +146,18 @@ def generate_into(destination: Path, spec: Path = SPEC, previous: PreviousGenera
     what = "the generated code is not valid Python; ruff"
     _run(BIN / "ruff", "check", *RUFF_SETTINGS, "--fix-only", "--select", "I,F401,UP", destination, what=what)
     _run(BIN / "ruff", "format", *RUFF_SETTINGS, destination, what=what)
+    return index
+
+
+def affected_features(fresh: Path, index: OpenAPI) -> list[str]:
+    """What hand-written code uses that ``fresh`` no longer has, one line each; said on stderr too."""
+    uses = [str(use) for use in broken_uses(ROOT / "palomma_client", fresh, (op.name for op in index.operations), ROOT)]
+    if uses:
+        sys.stderr.write(
+            "make generate: hand-written features use what openapi.yaml no longer has; update them (and their "
+            "tests) before releasing:\n" + "".join(f"  {use}\n" for use in uses)
+        )
+    return uses
 
 
 def _tree(folder: Path) -> dict[str, str]:
@@ -189,12 +206,13 @@ def _main() -> int:
     previous = PreviousGeneration.read(TARGET)
     with tempfile.TemporaryDirectory(prefix="palomma-generate-") as scratch:
         fresh = Path(scratch) / "_generated"
-        generate_into(fresh, arguments.spec, previous)
+        index = generate_into(fresh, arguments.spec, previous)
+        affected = affected_features(fresh, index)
         if arguments.check:
             return _check(fresh, previous)
         shutil.rmtree(TARGET, ignore_errors=True)
         shutil.copytree(fresh, TARGET)
-    change = previous.write_changelog(TARGET, CHANGELOG)
+    change = previous.write_changelog(TARGET, CHANGELOG, affected)
     print(f"generated {TARGET.relative_to(ROOT)}" + (f"; {change}" if change else ""))
     return 0
 

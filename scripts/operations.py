@@ -191,6 +191,8 @@ class OperationView:
     page_cursor_attribute: str = ""
     model_imports: set[str] = field(default_factory=set)
     endpoint_key: tuple[str, str] = ("", "")  # the parsed endpoint's method and name
+    public: bool = False  # the spec's security for it is empty: no credentials are sent
+    deprecated: bool = False  # the spec marks it deprecated: a DeprecationWarning when called
 
     @property
     def keyword_arguments(self) -> list[ArgumentView]:
@@ -212,6 +214,8 @@ class OperationView:
     def docstring(self, indent: str) -> str:
         """The resource method's docstring, from the spec's summary, description and parameter texts."""
         lines = [_sentence(self.summary or self.operation_id)]
+        if self.deprecated:
+            lines += ["", "**Deprecated** by the API: calling it warns, and a future version may remove it."]
         if self.description and self.description.strip() != self.summary.strip():
             lines += ["", *_wrap(self.description)]
         arguments = self.path_arguments + (self.page_arguments if self.paginated else self.keyword_arguments)
@@ -445,6 +449,8 @@ class OperationViews:
             body_model=body_model,
             path_expression=_path_expression(operation.path, path_arguments),
             endpoint_key=_endpoint_key(endpoint),
+            public=not operation.security,
+            deprecated=operation.deprecated,
             success=success,
             return_type=return_type,
             error_statuses=sorted(errors),
@@ -633,6 +639,8 @@ def _argument_description(documented: Mapping[str, Any], schema: Mapping[str, An
     text = " ".join(str(documented.get("description") or schema.get("description") or "").split())
     if text and not text.endswith("."):
         text += "."
+    if documented.get("deprecated") or schema.get("deprecated"):
+        text = f"Deprecated by the API. {text}"
     if "default" in schema and not required and "default" not in text.lower():
         text += f" The API uses {schema['default']!r} when it is not given."
     return text.strip() or "See the API reference."

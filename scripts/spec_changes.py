@@ -37,6 +37,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from spec_support import environments
+
 from palomma_client._openapi import HTTP_METHODS, OpenAPI, SpecError, unescape_token
 
 Level = Literal["major", "minor", "patch", "none"]
@@ -306,6 +308,15 @@ def _index(document: Mapping[str, Any]) -> OpenAPI:
         return OpenAPI({**document, "openapi": "3.0.0"})
 
 
+def _environment_urls(document: Mapping[str, Any]) -> dict[str, str] | None:
+    """The client's environments (name -> base URL) a document gives, or ``None`` if it cannot name them."""
+    try:
+        named, refusals = environments(_index(document))
+    except SpecError:
+        return None
+    return None if refusals else {view.name: view.url for view in named}
+
+
 def _operations(document: Mapping[str, Any]) -> dict[str, _Operation]:
     operations: dict[str, _Operation] = {}
     paths = _mapping(document.get("paths"))
@@ -442,7 +453,7 @@ class _Comparison:
     def run(self) -> None:
         old, new = self.old, self.new
         self._info(_mapping(old.get("info")), _mapping(new.get("info")))
-        self._servers("the API", old.get("servers"), new.get("servers"))
+        self._environments(old, new)
         self._security("the API", old.get("security"), new.get("security"))
         self._tags(old.get("tags"), new.get("tags"))
         self._paths(_mapping(old.get("paths")), _mapping(new.get("paths")))
@@ -484,6 +495,26 @@ class _Comparison:
             self.add("minor", f"Added the servers {urls(added)} to {owner}.")
             return
         self.add("major", f"Changed the servers of {owner} from {urls(old_servers)} to {urls(new_servers)}.")
+
+    def _environments(self, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+        """The document's servers are the client's environments, by name: a renamed one is a removed one."""
+        if old.get("servers") == new.get("servers"):
+            return
+        before, after = _environment_urls(old), _environment_urls(new)
+        if before is None or after is None:
+            self._servers("the API", old.get("servers"), new.get("servers"))
+            return
+        for name in sorted(before.keys() | after.keys()):
+            if name not in after:
+                self.add("major", f"Removed the environment `{name}` (`{before[name]}`).")
+            elif name not in before:
+                self.add("minor", f"Added the environment `{name}` (`{after[name]}`).")
+            elif before[name] != after[name]:
+                self.add("major", f"Moved the environment `{name}` from `{before[name]}` to `{after[name]}`.")
+        if before == after:
+            self.add("patch", "Changed the text of the servers of the API.")
+        elif list(before) != list(after) and list(before)[:1] != list(after)[:1] and before.keys() & after.keys():
+            self.add("major", f"Made `{next(iter(after))}` the default environment instead of `{next(iter(before))}`.")
 
     def _security(self, owner: str, old: Any, new: Any) -> None:
         if old == new:

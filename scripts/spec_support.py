@@ -14,13 +14,26 @@ in ``scripts/operations.py``, which raises ``Unsupported`` with the same shape.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from palomma_client._openapi import OpenAPI, Operation, join_pointer
 
-__all__ = ["SUPPORTED_METHODS", "UNCHECKED_ARGUMENT_RULES", "Refusal", "Unsupported", "unsupported"]
+__all__ = [
+    "ENVIRONMENT_EXTENSION",
+    "SUPPORTED_METHODS",
+    "UNCHECKED_ARGUMENT_RULES",
+    "EnvironmentView",
+    "Refusal",
+    "Unsupported",
+    "environments",
+    "unsupported",
+]
+
+ENVIRONMENT_EXTENSION = "x-palomma-environment"
+"""A server's environment name, when its description does not give the one wanted."""
 
 SUPPORTED_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
 SUPPORTED_PARAMETER_LOCATIONS = frozenset({"path", "query"})
@@ -86,6 +99,73 @@ class Unsupported(Exception):
         self.refusals = refusals
 
 
+@dataclass(frozen=True, slots=True)
+class EnvironmentView:
+    """One environment of the client: a server of the spec, named.
+
+    Attributes:
+        name: What `environment=` and `PALOMMA_ENVIRONMENT` take (`sandbox`).
+        member: The `Environment` enum member's name (`SANDBOX`).
+        url: The server's URL, without a trailing slash.
+        description: The server's description.
+        pointer: Where the server is in the document.
+    """
+
+    name: str
+    member: str
+    url: str
+    description: str
+    pointer: str
+
+    @property
+    def summary(self) -> str:
+        """The description on one line, safe inside a docstring (the name when there is none)."""
+        text = " ".join(self.description.split()) or self.name
+        return text.replace("\\", "/").replace('"', "'").rstrip(".")
+
+
+_GENERIC_WORDS = frozenset({"server", "servers", "environment", "api", "url", "endpoint"})
+_ENVIRONMENT_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def environments(spec: OpenAPI) -> tuple[list[EnvironmentView], list[Refusal]]:
+    """The client's environments, one per server, named by `x-palomma-environment` or the description.
+
+    A description is turned into a name by its words in lower case joined with `_`, less generic
+    words (`Production` -> `production`, `Staging server` -> `staging`). The first server is the
+    default environment.
+
+    Returns:
+        The environments in the document's order, and a refusal for each server that cannot be named.
+    """
+    views: list[EnvironmentView] = []
+    refusals: list[Refusal] = []
+    if "servers" not in spec.document:
+        return views, [Refusal("a document without `servers`", "/servers", "list each environment's URL")]
+    for server in spec.servers:
+        written = server.extensions.get(ENVIRONMENT_EXTENSION)
+        if isinstance(written, str):
+            name = written.strip().lower().replace("-", "_")
+        else:
+            words = [word for word in re.split(r"[^a-z0-9]+", server.description.lower()) if word]
+            name = "_".join(word for word in words if word not in _GENERIC_WORDS) or "_".join(words)
+        if not _ENVIRONMENT_NAME.fullmatch(name):
+            refusals.append(
+                Refusal(
+                    "a server with no environment name",
+                    server.pointer,
+                    f"give it a one-word `description` or `{ENVIRONMENT_EXTENSION}: <name>`",
+                )
+            )
+            continue
+        if any(view.name == name for view in views):
+            hint = f"set `{ENVIRONMENT_EXTENSION}`"
+            refusals.append(Refusal(f"a second server named `{name}`", server.pointer, hint))
+            continue
+        views.append(EnvironmentView(name, name.upper(), server.url.rstrip("/"), server.description, server.pointer))
+    return views, refusals
+
+
 def unsupported(spec: OpenAPI) -> list[Refusal]:
     """Every construct of the document outside the matrix, in document order.
 
@@ -114,9 +194,12 @@ def _order(spec: OpenAPI, pointer: str) -> tuple[int, str]:
 
 
 def _servers(spec: OpenAPI) -> Iterator[Refusal]:
+    yield from environments(spec)[1]
     for server in spec.servers:
         if server.variables:
             yield Refusal("a server URL with variables", join_pointer(server.pointer, "variables"), "list each URL")
+        if not server.url.startswith(("https://", "http://")):
+            yield Refusal("a relative server URL", join_pointer(server.pointer, "url"), "give the absolute URL")
     for pointer, node in _path_items(spec):
         if "servers" in node:
             yield Refusal("`servers` on a path item", join_pointer(pointer, "servers"), "the client has one base URL")
@@ -132,18 +215,15 @@ def _security(spec: OpenAPI) -> Iterator[Refusal]:
         if scheme.type != "http" or scheme.scheme != "bearer":
             kind = f"{scheme.type} {scheme.scheme or scheme.location}".strip()
             yield Refusal(f"the security scheme `{scheme.name}` ({kind})", scheme.pointer, "HTTP bearer is supported")
-    if "security" in spec.document and not spec.security:
-        yield Refusal("an empty top-level `security`", "/security", "the client always sends its API key")
+    schemes = spec.security_schemes
     for operation in spec.operations:
-        if "security" not in operation.node or operation.security == spec.security:
-            continue
-        pointer = join_pointer(operation.pointer, "security")
-        if not operation.security or any(not requirement for requirement in operation.security):
-            yield Refusal(
-                "an operation without credentials (`security: []` or `{}`)", pointer, "the key is always sent"
-            )
-        else:
-            yield Refusal("an operation-level `security` that differs from the document's", pointer)
+        pointer = join_pointer(operation.pointer, "security") if "security" in operation.node else "/security"
+        for index, requirement in enumerate(operation.security):
+            if len(requirement) > 1:
+                yield Refusal("a security requirement of several schemes at once", join_pointer(pointer, index))
+            for name in requirement:
+                if name not in schemes:
+                    yield Refusal(f"a requirement of the undeclared scheme `{name}`", join_pointer(pointer, index))
 
 
 def _path_items(spec: OpenAPI) -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -186,8 +266,6 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             )
         if not operation.request_body.required:
             yield Refusal("an optional request body", operation.request_body.pointer, "mark it `required: true`")
-    if operation.deprecated:
-        yield Refusal("a deprecated operation", join_pointer(operation.pointer, "deprecated"))
     successes = operation.success_responses()
     for response in successes:
         if not response.status.isdigit():
@@ -258,12 +336,6 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
     written = schema.get("type")
     if isinstance(written, list) and len([kind for kind in written if kind != "null"]) > 1:
         yield Refusal("a schema of several types", join_pointer(pointer, "type"))
-    for name, written in (schema.get("properties") or {}).items():
-        field_pointer = join_pointer(pointer, "properties", name)
-        field, _ = spec.resolve(written, field_pointer)
-        is_map = "additionalProperties" in field and "properties" not in field if isinstance(field, Mapping) else False
-        if isinstance(field, Mapping) and _type(field) == "object" and not is_map:
-            yield Refusal("an object-valued field (a nested model)", field_pointer, "arrays of objects are supported")
     extra = schema.get("additionalProperties")
     if isinstance(extra, Mapping) and extra:
         yield Refusal("`additionalProperties` with a schema (a map)", join_pointer(pointer, "additionalProperties"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,8 +53,14 @@ class PreviousGeneration:
         version = bump_version(self.version, change.level)
         return version, changelog_entry(version, change, api_version=str(document["info"]["version"]))
 
-    def write_changelog(self, folder: Path, changelog: Path) -> str | None:
+    def write_changelog(self, folder: Path, changelog: Path, affected: Sequence[str] = ()) -> str | None:
         """After a regeneration into ``folder``: add the changelog entry of a new version.
+
+        Args:
+            folder: The regenerated folder.
+            changelog: ``CHANGELOG.md``.
+            affected: Uses by hand-written features of what the spec removed, one sentence each; the
+                entry names them.
 
         Returns:
             A line saying what changed, or ``None`` when the version stayed.
@@ -63,6 +70,10 @@ class PreviousGeneration:
         if entry is None:
             return None
         from spec_changes import prepend_changelog_entry
+
+        if affected:
+            entry += "\nHand-written features affected, to update before release:\n\n"
+            entry += "".join(f"- {use}\n" for use in affected)
 
         prepend_changelog_entry(changelog, entry)
         return f"version {self.version} -> {version} (see CHANGELOG.md)"

@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 import attrs
 
+from palomma_client._generated import models as generated_models
+
 __all__ = ["FieldKind", "field_kinds", "field_names", "required_field_names"]
 
 FieldKind = Literal["integer", "number", "boolean", "date", "datetime", "text", "json"]
@@ -35,7 +37,9 @@ def required_field_names(model: type[Any]) -> tuple[str, ...]:
 
 def field_kinds(model: type[Any]) -> dict[str, FieldKind]:
     """How each field's value is written as text, from its annotated type (``None`` aside)."""
-    hints = typing.get_type_hints(model)
+    # Generated models import the models they nest only for type checkers (a runtime import could be
+    # circular), so the names in their annotations are looked up among all the generated models.
+    hints = typing.get_type_hints(model, localns=vars(generated_models))
     return {name: _kind(hints[name]) for name in field_names(model)}
 
 

@@ -39,8 +39,32 @@ def test_an_added_server_is_a_minor_change_naming_it() -> None:
     new = copy.deepcopy(old)
     new["servers"].append({"url": "https://staging.example/v1", "description": "Staging"})
 
-    assert levels(old, new) == {"Added the servers `https://staging.example/v1` to the API.": "minor"}
+    assert levels(old, new) == {"Added the environment `staging` (`https://staging.example/v1`).": "minor"}
     assert classify(old, new).level == "minor"
+
+
+def test_a_renamed_environment_is_major_and_new_text_alone_a_patch() -> None:
+    old = base()
+    renamed, reworded = copy.deepcopy(old), copy.deepcopy(old)
+    renamed["servers"][0]["description"] = "Live"
+    reworded["servers"][0]["description"] = "Production server"  # still `production`
+
+    assert levels(old, renamed) == {
+        "Removed the environment `production` (`https://api.example/v1`).": "major",
+        "Added the environment `live` (`https://api.example/v1`).": "minor",
+    }
+    assert levels(old, reworded) == {"Changed the text of the servers of the API.": "patch"}
+
+
+def test_a_new_first_server_changes_the_default_environment() -> None:
+    old = base()
+    new = copy.deepcopy(old)
+    new["servers"].insert(0, {"url": "https://staging.example/v1", "description": "Staging"})
+
+    assert levels(old, new) == {
+        "Added the environment `staging` (`https://staging.example/v1`).": "minor",
+        "Made `staging` the default environment instead of `production`.": "major",
+    }
 
 
 @pytest.mark.parametrize(

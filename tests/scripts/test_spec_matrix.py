@@ -71,6 +71,7 @@ def _add_rows(spec: dict[str, Any]) -> None:
         "put": {
             "operationId": "replaceMatrixProbe",
             "tags": [TAG],
+            "deprecated": True,
             "requestBody": {"required": True, **_json(PROBE_INPUT)},
             "responses": {"200": {"description": "ok", **_json(PROBE)}},
         },
@@ -90,11 +91,17 @@ def _add_rows(spec: dict[str, Any]) -> None:
         }
     }
     spec["paths"]["/matrix-probe-health"] = {
-        "get": {  # no tags: the default resource
+        "get": {  # no tags: the default resource; public: sent without the API key
             "operationId": "matrixProbeHealth",
+            "security": [],
             "responses": {"200": {"description": "ok", **_json(f"{PROBE}Health")}},
         }
     }
+    # Servers are environments: named by their description, or by x-palomma-environment.
+    spec["servers"] += [
+        {"url": "https://staging.matrix-probe.example/v1", "description": "Matrix probe staging server"},
+        {"url": "https://qa.matrix-probe.example/v1/", "description": "For QA", "x-palomma-environment": "matrix-qa"},
+    ]
     schemas = spec["components"]["schemas"]
     schemas[PROBE] = {
         "type": "object",
@@ -107,7 +114,14 @@ def _add_rows(spec: dict[str, Any]) -> None:
             "seenAt": {"type": "string", "format": "date-time"},
             "note": nullable_text,
             "labels": {"type": "array", "items": {"type": "string"}},
+            "address": {"type": "object", "properties": {"city": {"type": "string"}}},  # an inline nested model
+            "owner": _ref(f"{PROBE}Owner"),  # a referenced nested model
         },
+    }
+    schemas[f"{PROBE}Owner"] = {
+        "type": "object",
+        "required": ["name"],
+        "properties": {"name": {"type": "string"}, "since": {"type": "string", "format": "date"}},
     }
     schemas[PROBE_INPUT] = {
         "type": "object",
@@ -148,7 +162,8 @@ from palomma_client import InvalidParameterError, PalommaClient
 
 sent = []
 PROBE = {"probeId": "prb_1", "name": "Ana", "kind": "company", "bornOn": "1990-02-03",
-         "seenAt": "2026-03-11T16:32:14+00:00", "note": None, "labels": ["a", "b"]}
+         "seenAt": "2026-03-11T16:32:14+00:00", "note": None, "labels": ["a", "b"],
+         "address": {"city": "Cali"}, "owner": {"name": "Bo", "since": "2020-01-02"}}
 
 def answer(request):
     sent.append(request)
@@ -179,6 +194,11 @@ async def main():
         result["get"] = seen(sent[-1])
         result["got"] = [type(got).__name__, got.probe_id, got.kind.value, got.born_on.isoformat(),
                          got.seen_at.isoformat(), got.note, got.labels]
+        result["nested"] = [type(got.address).__name__, got.address.city, type(got.owner).__name__,
+                            got.owner.name, got.owner.since.isoformat()]
+        # The workflows read a model's field kinds from its annotations, nested model types included.
+        from palomma_client.workflows._models import field_kinds
+        result["kinds"] = field_kinds(type(got))
         refused = []
         for bad in (dict(since="yesterday"), dict(since="2026-03-01", page_size=51),
                     dict(since="2026-03-01", kind="robot"), dict(since="2026-03-01", score=0)):
@@ -193,8 +213,14 @@ async def main():
         result["refused"] = refused
         result["sent_after_refusals"] = len(sent)
 
-        replaced = await probes.replace("prb_1", name="Ana", kind="company", credit=10.5, born_on="1990-02-03")
-        result["put"] = seen(sent[-1])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            replaced = await probes.replace("prb_1", name="Ana", kind="company", credit=10.5, born_on="1990-02-03")
+            await probes.with_raw_response.replace("prb_1", name="Ana")
+        result["put"] = seen(sent[-2])
+        result["deprecation"] = [[w.category.__name__, str(w.message), w.filename] for w in caught]
+        result["deprecated_doc"] = "**Deprecated**" in (type(probes).replace.__doc__ or "")
+        result["current_doc"] = "**Deprecated**" in (type(probes).get.__doc__ or "")
         result["replaced"] = type(replaced).__name__
         try:
             await probes.replace("prb_1", name="x" * 13)
@@ -213,6 +239,12 @@ async def main():
 
         health = await client.default.matrix_probe_health()
         result["health"] = [seen(sent[-1]), type(health).__name__, health.ok]
+
+    result["environments"] = []
+    for name in ("matrix_probe_staging", "MATRIX_QA"):
+        async with PalommaClient("sk_test_matrix", environment=name, transport=httpx2.MockTransport(answer)) as client:
+            await client.default.matrix_probe_health()
+            result["environments"].append([client.environment.value, str(sent[-1].url)])
     return result
 
 result = asyncio.run(main())
@@ -285,6 +317,9 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         None,
         ["a", "b"],
     ]
+    assert result["nested"] == [f"{PROBE}Address", "Cali", f"{PROBE}Owner", "Bo", "2020-01-02"]
+    assert result["kinds"]["probe_id"] == "text"
+    assert result["kinds"]["owner"] == result["kinds"]["address"] == "json"
     # A date that is not one, a maximum, an enum, an exclusive minimum, a minLength: refused before sending.
     assert result["refused"] == ["since", "page_size", "kind", "score", "probe_id"]
     assert result["sent_after_refusals"] == 1
@@ -292,7 +327,14 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
     assert result["put"]["method"] == "PUT"
     assert result["put"]["body"] == {"name": "Ana", "kind": "company", "credit": 10.5, "bornOn": "1990-02-03"}
     assert result["replaced"] == PROBE
-    assert result["too_long_refused"] == 2  # maxLength: nothing more was sent
+    assert result["too_long_refused"] == 3  # maxLength: nothing more was sent
+    # `deprecated: true`: each call warns, pointing at the caller's line; the docstring says so.
+    message = "palomma.matrix_probes.replace() is deprecated by the Palomma API (replaceMatrixProbe)"
+    assert [[category, text[: len(message)], where] for category, text, where in result["deprecation"]] == [
+        ["DeprecationWarning", message, "<string>"],
+        ["DeprecationWarning", message, "<string>"],
+    ]
+    assert (result["deprecated_doc"], result["current_doc"]) == (True, False)
 
     assert result["patch"] is None  # a 202 without a body
     assert result["raw"] == [202, "/matrix-probes/prb_1/jobs/9", None]  # its Location, through with_raw_response
@@ -307,4 +349,9 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         PROBE,
     ]
     assert result["health"][1:] == [f"{PROBE}Health", True]
+    assert result["environments"] == [
+        ["matrix_probe_staging", "https://staging.matrix-probe.example/v1/matrix-probe-health"],
+        ["matrix_qa", "https://qa.matrix-probe.example/v1/matrix-probe-health"],
+    ]
     assert result["health"][0]["path"] == "/matrix-probe-health"
+    assert result["health"][0]["auth"] == ""  # `security: []`: no Authorization header at all
