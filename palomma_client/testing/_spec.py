@@ -80,26 +80,8 @@ class Parameter:
     example: Any = None
 
 
-@dataclass(frozen=True, slots=True)
-class MediaType:
-    """One media type of a request body or response.
-
-    Attributes:
-        name: The media type (`application/json`).
-        schema_pointer: Where its schema is in the document, if it has one.
-        node: The media type object itself (its `example`, `examples`, ...).
-        pointer: Where the media type object is in the document.
-    """
-
-    name: str
-    schema_pointer: str | None
-    node: Mapping[str, Any]
-    pointer: str
-
-    @property
-    def is_json(self) -> bool:
-        """Whether the body is JSON (`application/json` or a `+json` type)."""
-        return _is_json(self.name)
+MediaType = _openapi.MediaType
+"""One media type of a request body or response: the spec index's own (`name`, `schema_pointer`, `node`, ...)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,10 +317,10 @@ class ApiSpec:
         if operation.request_body is not None:
             body = RequestBody(
                 required=operation.request_body.required,
-                media_types=tuple(_media_type(media) for media in operation.request_body.content),
+                media_types=operation.request_body.content,
             )
         status, response = _success(operation)
-        success_media = () if response is None else tuple(_media_type(media) for media in response.content)
+        success_media = () if response is None else response.content
         regex = "".join(
             re.escape(part) if index % 2 == 0 else "([^/]+)"
             for index, part in enumerate(_PARAMETER_IN_TEMPLATE.split(template))
@@ -396,10 +378,6 @@ def _parameter(parameter: _openapi.Parameter) -> Parameter:
         schema_pointer=parameter.schema_pointer,
         example=parameter.node.get("example"),
     )
-
-
-def _media_type(media: _openapi.MediaType) -> MediaType:
-    return MediaType(name=media.name, schema_pointer=media.schema_pointer, node=media.node, pointer=media.pointer)
 
 
 def schema_types(schema: Mapping[str, Any]) -> tuple[str, ...]:

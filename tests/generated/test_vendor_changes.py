@@ -119,6 +119,11 @@ def _named(code: str) -> str:
 def _probe(project: Path, code: str) -> dict[str, Any]:
     """Run ``code`` against the regenerated package; it sets ``result``, which comes back as JSON."""
     script = _named(PROBE_PRELUDE + "\n" + textwrap.dedent(code)) + "\nprint('RESULT ' + json.dumps(result))\n"
+    return _run_script(project, script)
+
+
+def _run_script(project: Path, script: str) -> dict[str, Any]:
+    """Run a script with the regenerated package on its path; it prints `RESULT <json>`, which is returned."""
     completed = subprocess.run(
         [sys.executable, "-c", script],
         capture_output=True,
@@ -1119,18 +1124,7 @@ def _corpus_probe(project: Path, changes: list[VendorChange]) -> dict[str, Any]:
             f"    results[{change.name!r}] = {{'error': traceback.format_exc(limit=-3)}}",
         ]
     lines.append("print('RESULT ' + json.dumps(results))")
-    completed = subprocess.run(
-        [sys.executable, "-c", "\n".join(lines)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=project,
-        env={"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin"},
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    line = next(line for line in completed.stdout.splitlines() if line.startswith("RESULT "))
-    found: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
-    return found
+    return _run_script(project, "\n".join(lines))
 
 
 def _mypy_strict(project: Path) -> None:
