@@ -51,8 +51,9 @@ class FakePalomma:
     """An in-memory, stateful fake of the Palomma Rentals API, for tests.
 
     It serves the operations of the OpenAPI document (by default the one shipped with the SDK) under
-    its base path `/v1`, as an ASGI app (`fake.app`), with bearer authentication, request validation
-    against the spec's schemas, the API's error bodies and cursor pagination. Tests move invoices
+    its base path `/v1`, as an ASGI app (`fake.app`), with the credentials each operation's
+    `security` declares (a bearer key for today's), request validation against the spec's schemas,
+    the API's error bodies and cursor pagination. Tests move invoices
     along with the simulation controls (`pay`, `cancel`, `expire`, `chargeback`), move time with
     `fake.clock`, inject faults (`fail_next`, `fail_after_processing`, `delay_next`) and read what
     was sent in `fake.requests`.
