@@ -240,6 +240,9 @@ class APIRequester:
         if options.extra_body:
             body = {**(body if isinstance(body, dict) else {}), **options.extra_body}
         headers: Mapping[str, str] | None = None if settings.headers_on_pool else settings.headers
+        if request.headers:
+            # The operation's header parameters; a caller's extra_headers still come last.
+            headers = {**(headers or {}), **request.headers}
         if body is not None:
             headers = _JSON_CONTENT if headers is None else {**headers, **_JSON_CONTENT}
         # A public operation (`security: []` in the spec) is sent without the key the pool carries.

@@ -26,6 +26,7 @@ class ApiRequest:
         json: The JSON body, or ``None`` for none.
         authenticated: Whether the API key goes with it; ``False`` for an operation the spec
             declares public (``security: []``).
+        headers: The operation's header parameters, as text, or ``None``.
     """
 
     operation_id: str | None
@@ -34,6 +35,7 @@ class ApiRequest:
     params: Mapping[str, str] | None = None
     json: Any = None
     authenticated: bool = True
+    headers: Mapping[str, str] | None = None
 
     def describe(self) -> str:
         """``createInvoice (POST /invoices)``: how logs and errors name the request."""

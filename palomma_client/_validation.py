@@ -35,6 +35,7 @@ __all__ = [
     "check_positive_int",
     "check_string",
     "check_timeout",
+    "header_value",
     "path_segment",
 ]
 
@@ -293,6 +294,20 @@ def check_mapping(parameter: str, value: object) -> dict[str, object]:
     if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
         raise InvalidParameterError(parameter, f"must be a mapping with string keys, got {_type_name(value)}")
     return dict(value)
+
+
+_HEADER_VALUE = re.compile(r"[\x20-\x7e\t]*")
+
+
+def header_value(parameter: str, value: str) -> str:
+    """``value`` as the value of a header parameter: printable ASCII, no line breaks.
+
+    Anything else could not be sent as the API reads it, or could end the header early and
+    smuggle in another.
+    """
+    if not _HEADER_VALUE.fullmatch(value):
+        raise InvalidParameterError(parameter, "must be printable ASCII with no line breaks, to be sent as a header")
+    return value
 
 
 def path_segment(parameter: str, value: str) -> str:

@@ -48,6 +48,8 @@ __all__ = ["ArgumentView", "ModelFields", "OperationView", "OperationViews", "Ta
 # Keyword arguments every resource method has besides the operation's own.
 SDK_ARGUMENTS = frozenset({"timeout", "max_items", "self"})
 METHOD_NAME_EXTENSION = "x-palomma-method-name"
+# OpenAPI: a header parameter of one of these names "SHALL be ignored"; the client sets them itself.
+IGNORED_HEADER_PARAMETERS = frozenset({"accept", "content-type", "authorization"})
 _STRING_FORMATS = frozenset({"uri", "email", "uuid", "date-time"})
 _RULE_KEYS = frozenset(
     {
@@ -156,7 +158,7 @@ class ArgumentView:
 
     python_name: str
     json_name: str
-    location: str  # path, query or body
+    location: str  # path, query, header or body
     required: bool
     annotation: str
     check: str  # an expression that checks the argument and gives the value to send
@@ -179,6 +181,7 @@ class OperationView:
     description: str
     path_arguments: list[ArgumentView]
     query_arguments: list[ArgumentView]
+    header_arguments: list[ArgumentView]
     body_arguments: list[ArgumentView]
     body_model: str | None
     path_expression: str
@@ -196,8 +199,8 @@ class OperationView:
 
     @property
     def keyword_arguments(self) -> list[ArgumentView]:
-        """Query and body arguments, required ones first, in the spec's order."""
-        others = self.body_arguments + self.query_arguments
+        """Query, header and body arguments, required ones first, in the spec's order."""
+        others = self.body_arguments + self.query_arguments + self.header_arguments
         return [argument for argument in others if argument.required] + [
             argument for argument in others if not argument.required
         ]
@@ -383,6 +386,23 @@ class OperationViews:
                     _at(parameter),
                 )
             )
+        header_arguments = []
+        for prop in endpoint.header_parameters:
+            parameter = parameters[("header", _text(prop.name))]
+            if parameter.name.lower() in IGNORED_HEADER_PARAMETERS:
+                continue
+            header_arguments.append(
+                self._argument(
+                    prop,
+                    str(prop.python_name),
+                    "header",
+                    parameter.required,
+                    parameter.schema,
+                    parameter.node,
+                    imports,
+                    _at(parameter),
+                )
+            )
         body_arguments: list[ArgumentView] = []
         body_model = None
         if endpoint.bodies:
@@ -412,7 +432,9 @@ class OperationViews:
                 )
                 argument.model_attribute = str(prop.python_name)
                 body_arguments.append(argument)
-        names = [argument.python_name for argument in path_arguments + query_arguments + body_arguments]
+        names = [
+            argument.python_name for argument in path_arguments + query_arguments + header_arguments + body_arguments
+        ]
         clashes = sorted({name for name in names if names.count(name) > 1} | (set(names) & SDK_ARGUMENTS))
         if clashes:
             raise SystemExit(f"{operation_id}: argument names clash: {', '.join(clashes)}")
@@ -445,6 +467,7 @@ class OperationViews:
             description=str(raw.get("description") or ""),
             path_arguments=path_arguments,
             query_arguments=query_arguments,
+            header_arguments=header_arguments,
             body_arguments=body_arguments,
             body_model=body_model,
             path_expression=_path_expression(operation.path, path_arguments),

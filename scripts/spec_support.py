@@ -36,7 +36,7 @@ ENVIRONMENT_EXTENSION = "x-palomma-environment"
 """A server's environment name, when its description does not give the one wanted."""
 
 SUPPORTED_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
-SUPPORTED_PARAMETER_LOCATIONS = frozenset({"path", "query"})
+SUPPORTED_PARAMETER_LOCATIONS = frozenset({"path", "query", "header"})
 
 # Rules an argument's check cannot enforce yet; on an argument they are refused rather than left unchecked.
 UNCHECKED_ARGUMENT_RULES = ("multipleOf", "const")
@@ -244,7 +244,7 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             yield Refusal("a parameter given by `content`", join_pointer(parameter.pointer, "content"))
         # `explode` changes only how arrays and objects are sent, and those are refused below.
         style = parameter.node.get("style")
-        if style is not None and style != ("simple" if parameter.location == "path" else "form"):
+        if style is not None and style != ("form" if parameter.location == "query" else "simple"):
             yield Refusal(f"`style: {style}` on a parameter", join_pointer(parameter.pointer, "style"))
         if parameter.node.get("allowReserved"):
             yield Refusal("`allowReserved` on a parameter", join_pointer(parameter.pointer, "allowReserved"))

@@ -65,6 +65,9 @@ def _add_rows(spec: dict[str, Any]) -> None:
                 {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["person", "company"]}},
                 {"name": "pageSize", "in": "query", "schema": {"type": "integer", "maximum": 50, "default": 10}},
                 {"name": "score", "in": "query", "schema": positive},
+                {"name": "X-Probe-Trace", "in": "header", "schema": {"type": "string", "maxLength": 8}},
+                # OpenAPI says to ignore a header parameter named Accept: the client sets it.
+                {"name": "Accept", "in": "header", "schema": {"type": "string"}},
             ],
             "responses": {"200": {"description": "ok", **_json(PROBE)}, "404": {"description": "no such probe"}},
         },
@@ -78,6 +81,9 @@ def _add_rows(spec: dict[str, Any]) -> None:
         "patch": {
             "operationId": "updateMatrixProbe",
             "tags": [TAG],
+            "parameters": [
+                {"name": "Idempotency-Key", "in": "header", "required": True, "schema": {"type": "string"}},
+            ],
             "requestBody": {"required": True, **_json(PROBE_INPUT)},
             "responses": {"202": {"description": "accepted", "headers": {"Location": {"schema": {"type": "string"}}}}},
         },
@@ -156,7 +162,7 @@ def _regenerate(tmp_path: Path, version: str) -> Path:
 
 
 PROBE_CODE = """
-import asyncio, datetime, json, warnings
+import asyncio, datetime, inspect, json, warnings
 import httpx2
 from palomma_client import InvalidParameterError, PalommaClient
 
@@ -190,8 +196,11 @@ async def main():
         probes = client.matrix_probes
         got = await probes.get("prb_1", since=datetime.date(2026, 3, 1),
                                updated_after=datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.timezone.utc),
-                               kind="person", page_size=20, score=1.5, include_archived=True)
+                               kind="person", page_size=20, score=1.5, include_archived=True,
+                               x_probe_trace="t-1")
         result["get"] = seen(sent[-1])
+        result["get_trace"] = sent[-1].headers.get("x-probe-trace")
+        result["get_accepts"] = "accept" in inspect.signature(probes.get).parameters
         result["got"] = [type(got).__name__, got.probe_id, got.kind.value, got.born_on.isoformat(),
                          got.seen_at.isoformat(), got.note, got.labels]
         result["nested"] = [type(got.address).__name__, got.address.city, type(got.owner).__name__,
@@ -201,7 +210,9 @@ async def main():
         result["kinds"] = field_kinds(type(got))
         refused = []
         for bad in (dict(since="yesterday"), dict(since="2026-03-01", page_size=51),
-                    dict(since="2026-03-01", kind="robot"), dict(since="2026-03-01", score=0)):
+                    dict(since="2026-03-01", kind="robot"), dict(since="2026-03-01", score=0),
+                    dict(since="2026-03-01", x_probe_trace="123456789"),
+                    dict(since="2026-03-01", x_probe_trace="a\\r\\nX-Evil: 1")):
             try:
                 await probes.get("prb_1", **bad)
             except InvalidParameterError as error:
@@ -227,8 +238,9 @@ async def main():
         except InvalidParameterError:
             result["too_long_refused"] = len(sent)
 
-        result["patch"] = await probes.update("prb_1", name="Ana")
-        raw = await probes.with_raw_response.update("prb_1", name="Ana")
+        result["patch"] = await probes.update("prb_1", name="Ana", idempotency_key="key-1")
+        result["patch_key"] = sent[-1].headers.get("idempotency-key")
+        raw = await probes.with_raw_response.update("prb_1", name="Ana", idempotency_key="key-2")
         result["raw"] = [raw.status_code, raw.headers["location"], raw.parse()]
         result["patch_request"] = seen(sent[-1])
 
@@ -308,6 +320,8 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         "body": None,
         "auth": "Bearer ",
     }
+    assert result["get_trace"] == "t-1"  # an optional header parameter, sent under its own name
+    assert result["get_accepts"] is False
     assert result["got"] == [
         PROBE,
         "prb_1",
@@ -321,7 +335,7 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
     assert result["kinds"]["probe_id"] == "text"
     assert result["kinds"]["owner"] == result["kinds"]["address"] == "json"
     # A date that is not one, a maximum, an enum, an exclusive minimum, a minLength: refused before sending.
-    assert result["refused"] == ["since", "page_size", "kind", "score", "probe_id"]
+    assert result["refused"] == ["since", "page_size", "kind", "score", "x_probe_trace", "x_probe_trace", "probe_id"]
     assert result["sent_after_refusals"] == 1
 
     assert result["put"]["method"] == "PUT"
@@ -337,6 +351,7 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
     assert (result["deprecated_doc"], result["current_doc"]) == (True, False)
 
     assert result["patch"] is None  # a 202 without a body
+    assert result["patch_key"] == "key-1"  # a required header parameter
     assert result["raw"] == [202, "/matrix-probes/prb_1/jobs/9", None]  # its Location, through with_raw_response
     assert result["patch_request"]["method"] == "PATCH"
     assert result["patch_request"]["body"] == {"name": "Ana"}
