@@ -27,6 +27,8 @@ class ApiRequest:
         authenticated: Whether the API key goes with it; ``False`` for an operation the spec
             declares public (``security: []``).
         headers: The operation's header parameters, as text, or ``None``.
+        answer: How its success body is read: ``json`` (decoded), ``text`` (a ``str``, by the
+            answer's charset, UTF-8 by default) or ``bytes`` (as it came), by the spec's media type.
     """
 
     operation_id: str | None
@@ -36,6 +38,7 @@ class ApiRequest:
     json: Any = None
     authenticated: bool = True
     headers: Mapping[str, str] | None = None
+    answer: str = "json"
 
     def describe(self) -> str:
         """``createInvoice (POST /invoices)``: how logs and errors name the request."""

@@ -185,7 +185,7 @@ class OperationView:
     body_arguments: list[ArgumentView]
     body_model: str | None
     path_expression: str
-    success: list[tuple[int, str | None]]  # status code and the model its body parses into
+    success: list[tuple[int, str | None, str]]  # status code, the model its body parses into, and its kind
     return_type: str
     error_statuses: list[int]
     retry_note: str = ""
@@ -196,6 +196,8 @@ class OperationView:
     endpoint_key: tuple[str, str] = ("", "")  # the parsed endpoint's method and name
     public: bool = False  # the spec's security for it is empty: no credentials are sent
     deprecated: bool = False  # the spec marks it deprecated: a DeprecationWarning when called
+    answer: str = "json"  # how the success body is read: json, text or bytes
+    accept: str = ""  # the media type of its success body, for the Accept header of a non-JSON answer
 
     @property
     def keyword_arguments(self) -> list[ArgumentView]:
@@ -439,23 +441,33 @@ class OperationViews:
         if clashes:
             raise SystemExit(f"{operation_id}: argument names clash: {', '.join(clashes)}")
 
-        success: list[tuple[int, str | None]] = []
-        errors: list[int] = []
-        for response in endpoint.responses.patterns:
-            code_range = response.status_code.range
-            if code_range is None or code_range[0] != code_range[1]:
-                continue
-            status = code_range[0]
-            if 200 <= status < 300:
-                model = response.prop.class_info.name if isinstance(response.prop, ModelProperty) else None
+        parsed = {
+            response.status_code.range[0]: response.prop
+            for response in endpoint.responses.patterns
+            if response.status_code.range is not None and response.status_code.range[0] == response.status_code.range[1]
+        }
+        success: list[tuple[int, str | None, str]] = []
+        for response in operation.success_responses():  # numbered ones; spec_support refuses 2XX and default
+            status = int(response.status)
+            answer_media = response.content[0] if response.content else None
+            if answer_media is None:
+                success.append((status, None, "none"))
+            elif answer_media.is_json:
+                answer_prop = parsed.get(status)
+                model = answer_prop.class_info.name if isinstance(answer_prop, ModelProperty) else None
                 if model:
                     imports.add(model)
-                success.append((status, model))
+                success.append((status, model, "model" if model else "none"))
             else:
-                errors.append(status)
-        models = {model for _, model in success}
-        return_type = models.pop() if len(models) == 1 else "Any"
-        return_type = "None" if return_type is None else return_type
+                # `text/*` answers are read as text, any other media type as the bytes that came.
+                success.append((status, None, "text" if answer_media.is_text else "bytes"))
+        errors = sorted(status for status in parsed if not 200 <= status < 300)
+        returned = {model or {"text": "str", "bytes": "bytes"}.get(kind, "None") for _, model, kind in success}
+        if len(returned) == 2 and "None" in returned:
+            return_type = f"{(returned - {'None'}).pop()} | None"
+        else:
+            return_type = returned.pop() if len(returned) == 1 else "None"
+        answer = next((kind for _, _, kind in success if kind in ("text", "bytes")), "json")
 
         view = OperationView(
             operation_id=operation_id,
@@ -476,7 +488,9 @@ class OperationViews:
             deprecated=operation.deprecated,
             success=success,
             return_type=return_type,
-            error_statuses=sorted(errors),
+            error_statuses=errors,
+            answer=answer,
+            accept=next((media.name for r in operation.success_responses() for media in r.content), ""),
             model_imports=imports,
         )
         self._find_pagination(view, endpoint)

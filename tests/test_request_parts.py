@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx2
 import pytest
 
-from palomma_client import InvalidParameterError
+from palomma_client import APIResponseValidationError, InvalidParameterError
 from palomma_client._request import ApiRequest, RequestOptions
 from palomma_client._validation import header_value
 from tests.support import API_KEY, RecordingAPI
@@ -56,3 +56,27 @@ def test_a_header_value_that_cannot_be_sent_as_written_is_refused(value: str) ->
 
 def test_a_printable_header_value_is_sent_as_it_is() -> None:
     assert header_value("x_trace", "key-1\tok") == "key-1\tok"
+
+
+async def test_a_text_answer_is_decoded_by_its_charset_and_a_bytes_answer_kept(api: RecordingAPI) -> None:
+    api.queue(
+        httpx2.Response(200, headers={"Content-Type": "text/csv; charset=latin-1"}, content="año".encode("latin-1")),
+        httpx2.Response(200, headers={"Content-Type": "text/plain"}, content="año".encode()),
+        httpx2.Response(200, headers={"Content-Type": "application/pdf"}, content=b"%PDF\x00\xff"),
+    )
+    async with api.client(api_key=API_KEY, environment="sandbox") as palomma:
+        send = palomma._requester.send
+        latin = await send(ApiRequest("x", "GET", "/x", answer="text"), _parse)
+        utf8 = await send(ApiRequest("x", "GET", "/x", answer="text"), _parse)
+        raw = await send(ApiRequest("x", "GET", "/x", answer="bytes"), _parse)
+
+    assert (latin, utf8, raw) == ("año", "año", b"%PDF\x00\xff")
+
+
+async def test_text_that_is_not_in_its_charset_is_a_validation_error(api: RecordingAPI) -> None:
+    api.queue(httpx2.Response(200, headers={"Content-Type": "text/csv"}, content=b"\xff\xfe\xfa"))
+    async with api.client(api_key=API_KEY, environment="sandbox", max_retries=0) as palomma:
+        with pytest.raises(APIResponseValidationError, match="not text in its charset") as caught:
+            await palomma._requester.send(ApiRequest("x", "GET", "/x", answer="text"), _parse)
+
+    assert caught.value.status_code == 200

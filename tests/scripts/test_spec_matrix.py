@@ -89,6 +89,28 @@ def _add_rows(spec: dict[str, Any]) -> None:
         },
         "delete": {"tags": [TAG], "responses": {"204": {"description": "gone"}}},  # no operationId
     }
+    probe_id = {"name": "probeId", "in": "path", "required": True, "schema": {"type": "string"}}
+    spec["paths"][f"{ITEM}/export"] = {  # a text answer: `str`
+        "parameters": [probe_id],
+        "get": {
+            "operationId": "exportMatrixProbe",
+            "tags": [TAG],
+            "responses": {"200": {"description": "csv", "content": {"text/csv": {"schema": {"type": "string"}}}}},
+        },
+    }
+    spec["paths"][f"{ITEM}/receipt"] = {  # any other media type: `bytes`
+        "parameters": [probe_id],
+        "get": {
+            "operationId": "getMatrixProbeReceipt",
+            "tags": [TAG],
+            "responses": {
+                "200": {
+                    "description": "pdf",
+                    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                }
+            },
+        },
+    }
     spec["paths"][COLLECTION] = {
         "post": {
             "tags": [TAG],  # no operationId
@@ -177,6 +199,11 @@ def answer(request):
         return httpx2.Response(202, headers={"Location": "/matrix-probes/prb_1/jobs/9"})
     if request.method == "DELETE":
         return httpx2.Response(204)
+    if request.url.path.endswith("/export"):
+        return httpx2.Response(200, headers={"Content-Type": "text/csv; charset=latin-1"},
+                               content="id,city\\nprb_1,Bogotá\\n".encode("latin-1"))
+    if request.url.path.endswith("/receipt"):
+        return httpx2.Response(200, headers={"Content-Type": "application/pdf"}, content=b"%PDF-1.4\\x00\\xff")
     if request.url.path.endswith("health"):
         return httpx2.Response(200, json={"ok": True})
     return httpx2.Response(201 if request.method == "POST" else 200, json=PROBE)
@@ -248,6 +275,13 @@ async def main():
         result["delete_request"] = seen(sent[-1])
         created = await probes.post(name="Ana")
         result["post"] = [seen(sent[-1]), type(created).__name__]
+
+        exported = await probes.export("prb_1")
+        result["export"] = [type(exported).__name__, exported, sent[-1].headers.get("accept")]
+        receipt = await probes.get_receipt("prb_1")
+        result["receipt"] = [type(receipt).__name__, list(receipt), sent[-1].headers.get("accept")]
+        raw_export = await probes.with_raw_response.export("prb_1")
+        result["raw_export"] = [raw_export.headers["content-type"], raw_export.parse()]
 
         health = await client.default.matrix_probe_health()
         result["health"] = [seen(sent[-1]), type(health).__name__, health.ok]
@@ -363,6 +397,10 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         {"method": "POST", "path": "/matrix-probes", "query": {}, "body": {"name": "Ana"}, "auth": "Bearer "},
         PROBE,
     ]
+    # Non-JSON answers: text/* as `str` by its charset, any other media type as `bytes`, each asked for.
+    assert result["export"] == ["str", "id,city\nprb_1,Bogotá\n", "text/csv"]
+    assert result["receipt"] == ["bytes", [37, 80, 68, 70, 45, 49, 46, 52, 0, 255], "application/pdf"]
+    assert result["raw_export"] == ["text/csv; charset=latin-1", "id,city\nprb_1,Bogotá\n"]
     assert result["health"][1:] == [f"{PROBE}Health", True]
     assert result["environments"] == [
         ["matrix_probe_staging", "https://staging.matrix-probe.example/v1/matrix-probe-health"],

@@ -80,6 +80,12 @@ def _field(name: str, schema: Spec) -> Any:
 
 CASES = [
     pytest.param(
+        lambda spec: _get(spec)["parameters"].__setitem__(0, {"name": "id", "in": "path", "required": True}),
+        "a path template whose placeholders (thingId) are not its path parameters (id)",
+        GET,
+        id="placeholder-without-parameter",
+    ),
+    pytest.param(
         _add_parameter({"name": "session", "in": "cookie", "schema": {"type": "string"}}),
         "a cookie parameter",
         f"{GET}/parameters/1",
