@@ -63,6 +63,8 @@ _RULE_KEYS = frozenset(
         "format",
         "enum",
         "default",
+        "minItems",
+        "maxItems",
     }
 )
 
@@ -548,28 +550,12 @@ class OperationViews:
                 construct = f"`{rule}` on a {location} argument (`{_text(prop.name)}`)"
                 raise Unsupported(Refusal(construct, join_pointer(pointer, rule), "it would not be checked"))
         name = python_name
-        label = repr(python_name)
-        rules = _rules(schema)
-        if isinstance(prop, EnumProperty):
-            enum_class = prop.class_info.name
-            imports.add(enum_class)
-            annotation = f"{enum_class} | str"
-            check = f"check_enum({label}, {name}, {enum_class})"
-            serialize = f"{name}.value"
-        elif isinstance(prop, DateProperty):
-            annotation, check, serialize = "datetime.date | str", f"check_date({label}, {name})", f"{name}.isoformat()"
-        elif isinstance(prop, DateTimeProperty):
-            annotation = "datetime.datetime"
-            check, serialize = f"check_datetime({label}, {name})", f"{name}.isoformat()"
-        elif isinstance(prop, BooleanProperty):
-            annotation, check, serialize = "bool", f"check_boolean({label}, {name})", f'("true" if {name} else "false")'
-        elif isinstance(prop, IntProperty):
-            annotation, check, serialize = "int", f"check_integer({label}, {name}{rules})", f"str({name})"
-        elif isinstance(prop, FloatProperty):
-            annotation, check, serialize = "float", f"check_number({label}, {name}{rules})", f"repr({name})"
-        elif isinstance(prop, StringProperty):
-            in_query = ", in_query=True" if location == "query" else ""
-            annotation, check, serialize = "str", f"check_string({label}, {name}{rules}{in_query})", name
+        scalar = _scalar(prop, repr(python_name), name, schema, location, imports)
+        if scalar is not None:
+            annotation, check, serialize = scalar
+        elif isinstance(prop, ListProperty) and location == "body":
+            annotation, check = self._array(prop, python_name, schema, pointer, imports)
+            serialize = ""  # a body field is serialized by its model
         else:
             # Anything else would reach the request unchecked, or not as its declared type.
             raise Unsupported(Refusal(f"{_kind(prop)} as a {location} argument (`{_text(prop.name)}`)", pointer))
@@ -585,6 +571,67 @@ class OperationViews:
             description,
             rules={key: schema[key] for key in sorted(_RULE_KEYS) if key in schema},
         )
+
+    def _array(
+        self, prop: ListProperty, python_name: str, schema: Mapping[str, Any], pointer: str, imports: set[str]
+    ) -> tuple[str, str]:
+        """The annotation and check of an array body field: its length rules, then each item's own."""
+        if "uniqueItems" in schema:
+            construct = f"`uniqueItems` on a body argument (`{_text(prop.name)}`)"
+            raise Unsupported(Refusal(construct, join_pointer(pointer, "uniqueItems"), "it would not be checked"))
+        item_schema, item_pointer = self._spec.resolve(schema.get("items", {}), join_pointer(pointer, "items"))
+        label = f'f"{python_name}[{{index}}]"'
+        inner = prop.inner_property
+        if isinstance(inner, ModelProperty):
+            imports.add(inner.class_info.name)
+            item_annotation = str(inner.class_info.name)
+            item_check = f"check_model({label}, item, {inner.class_info.name})"
+        else:
+            for rule in UNCHECKED_ARGUMENT_RULES:
+                if rule in item_schema:
+                    construct = f"`{rule}` on the items of a body argument (`{_text(prop.name)}`)"
+                    raise Unsupported(Refusal(construct, join_pointer(item_pointer, rule), "it would not be checked"))
+            scalar = _scalar(inner, label, "item", item_schema, "body", imports)
+            if scalar is None:
+                construct = f"{_kind(inner)} as the items of a body argument (`{_text(prop.name)}`)"
+                raise Unsupported(Refusal(construct, item_pointer))
+            item_annotation, item_check, _ = scalar
+        lengths = "".join(
+            f", {argument}={schema[key]!r}"
+            for key, argument in (("minItems", "min_items"), ("maxItems", "max_items"))
+            if key in schema
+        )
+        check = f"[{item_check} for index, item in enumerate(check_array({python_name!r}, {python_name}{lengths}))]"
+        return f"list[{item_annotation}]", check
+
+
+def _scalar(
+    prop: Any, label: str, name: str, schema: Mapping[str, Any], location: str, imports: set[str]
+) -> tuple[str, str, str] | None:
+    """The annotation, check and text form of a scalar argument (or array item), or ``None`` for another kind.
+
+    ``label`` is the expression that names the value in an error (``'amount'``, ``f"lines[{index}]"``);
+    ``name`` the variable that holds it.
+    """
+    rules = _rules(schema)
+    if isinstance(prop, EnumProperty):
+        enum_class = prop.class_info.name
+        imports.add(enum_class)
+        return f"{enum_class} | str", f"check_enum({label}, {name}, {enum_class})", f"{name}.value"
+    if isinstance(prop, DateProperty):
+        return "datetime.date | str", f"check_date({label}, {name})", f"{name}.isoformat()"
+    if isinstance(prop, DateTimeProperty):
+        return "datetime.datetime", f"check_datetime({label}, {name})", f"{name}.isoformat()"
+    if isinstance(prop, BooleanProperty):
+        return "bool", f"check_boolean({label}, {name})", f'("true" if {name} else "false")'
+    if isinstance(prop, IntProperty):
+        return "int", f"check_integer({label}, {name}{rules})", f"str({name})"
+    if isinstance(prop, FloatProperty):
+        return "float", f"check_number({label}, {name}{rules})", f"repr({name})"
+    if isinstance(prop, StringProperty):
+        in_query = ", in_query=True" if location == "query" else ""
+        return "str", f"check_string({label}, {name}{rules}{in_query})", name
+    return None
 
 
 def _endpoint_key(endpoint: Endpoint) -> tuple[str, str]:

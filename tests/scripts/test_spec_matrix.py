@@ -159,8 +159,12 @@ def _add_rows(spec: dict[str, Any]) -> None:
             "kind": {"type": "string", "enum": ["person", "company"], "default": "person"},
             "credit": {"type": "number", "minimum": 0},
             "bornOn": {"type": "string", "format": "date"},
+            # Arrays in a body: their length rules and each item's own are checked before sending.
+            "tags": {"type": "array", "maxItems": 2, "items": {"type": "string", "maxLength": 5}},
+            "lines": {"type": "array", "minItems": 1, "items": _ref(f"{PROBE}Line")},
         },
     }
+    schemas[f"{PROBE}Line"] = {"type": "object", "required": ["amount"], "properties": {"amount": {"type": "integer"}}}
     schemas[f"{PROBE}Health"] = {"type": "object", "properties": {"ok": {"type": "boolean"}}}
 
 
@@ -256,6 +260,20 @@ async def main():
             replaced = await probes.replace("prb_1", name="Ana", kind="company", credit=10.5, born_on="1990-02-03")
             await probes.with_raw_response.replace("prb_1", name="Ana")
         result["put"] = seen(sent[-2])
+        from palomma_client.types import MatrixProbeLine
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            await probes.replace("prb_1", name="Ana", tags=["a", "b"], lines=[MatrixProbeLine(amount=5)])
+            result["arrays"] = seen(sent[-1])["body"]
+            array_refusals = []
+            for bad in (dict(tags=["a", "b", "c"]), dict(tags=["toolong"]), dict(lines=[]),
+                        dict(lines=[{"amount": 5}]), dict(tags="ab")):
+                try:
+                    await probes.replace("prb_1", name="Ana", **bad)
+                except InvalidParameterError as error:
+                    array_refusals.append(error.parameter)
+            result["array_refusals"] = array_refusals
+            result["sent_after_array_refusals"] = len(sent)
         result["deprecation"] = [[w.category.__name__, str(w.message), w.filename] for w in caught]
         result["deprecated_doc"] = "**Deprecated**" in (type(probes).replace.__doc__ or "")
         result["current_doc"] = "**Deprecated**" in (type(probes).get.__doc__ or "")
@@ -375,7 +393,11 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
     assert result["put"]["method"] == "PUT"
     assert result["put"]["body"] == {"name": "Ana", "kind": "company", "credit": 10.5, "bornOn": "1990-02-03"}
     assert result["replaced"] == PROBE
-    assert result["too_long_refused"] == 3  # maxLength: nothing more was sent
+    assert result["arrays"] == {"name": "Ana", "tags": ["a", "b"], "lines": [{"amount": 5}]}
+    # maxItems, an item's maxLength, minItems, an item that is not the model, not a list: refused before sending.
+    assert result["array_refusals"] == ["tags", "tags[0]", "lines", "lines[0]", "tags"]
+    assert result["sent_after_array_refusals"] == 4
+    assert result["too_long_refused"] == 4  # maxLength: nothing more was sent
     # `deprecated: true`: each call warns, pointing at the caller's line; the docstring says so.
     message = "palomma.matrix_probes.replace() is deprecated by the Palomma API (replaceMatrixProbe)"
     assert [[category, text[: len(message)], where] for category, text, where in result["deprecation"]] == [

@@ -249,9 +249,19 @@ def _with_create(new_thing: Spec) -> Spec:
     ("new_thing", "line"),
     [
         pytest.param(
-            {"type": "object", "properties": {"lines": {"type": "array", "items": {"type": "string"}}}},
-            "#/components/schemas/NewThing/properties/lines: an array as a body argument (`lines`) is not supported",
-            id="array-body-field",
+            {"type": "object", "properties": {"note": {"type": "string", "nullable": True}}},
+            "#/components/schemas/NewThing/properties/note: a nullable value as a body argument (`note`) is not "
+            "supported",
+            id="nullable-body-field",
+        ),
+        pytest.param(
+            {
+                "type": "object",
+                "properties": {"ids": {"type": "array", "uniqueItems": True, "items": {"type": "string"}}},
+            },
+            "#/components/schemas/NewThing/properties/ids/uniqueItems: `uniqueItems` on a body argument (`ids`) is not "
+            "supported (it would not be checked)",
+            id="unique-items",
         ),
         pytest.param(
             {"type": "object", "properties": {"amount": {"type": "integer", "multipleOf": 100}}},
@@ -262,7 +272,7 @@ def _with_create(new_thing: Spec) -> Spec:
     ],
 )
 def test_a_construct_refused_once_parsed_is_named_at_its_pointer(tmp_path: Path, new_thing: Spec, line: str) -> None:
-    """What only the parsed schema shows: a body field type with no argument rendering, a rule with no check."""
+    """What only the parsed schema shows: a body field type with no argument rendering, rules with no check."""
     completed = _generate(tmp_path, _with_create(new_thing))
 
     assert completed.returncode == 2, completed.stdout + completed.stderr
