@@ -9,6 +9,7 @@ the operation's retry policy allows it.
 
 from __future__ import annotations
 
+import email.message
 import json
 import logging
 import re
@@ -214,7 +215,14 @@ class APIRequester:
             raise status_error_from_response(response.to_httpx())
         content = response.content
         try:
-            data: Any = json.loads(content) if content else None
+            if request.answer == "json":
+                data: Any = json.loads(content) if content else None
+            elif request.answer == "text":
+                data = content.decode(_charset(response.headers.get("content-type", ""))) if content else ""
+            else:
+                data = content
+        except (UnicodeDecodeError, LookupError):
+            raise APIResponseValidationError(response.to_httpx(), "the body is not text in its charset") from None
         except ValueError:
             raise APIResponseValidationError(response.to_httpx(), "the body is not JSON") from None
         except RecursionError:
@@ -240,6 +248,9 @@ class APIRequester:
         if options.extra_body:
             body = {**(body if isinstance(body, dict) else {}), **options.extra_body}
         headers: Mapping[str, str] | None = None if settings.headers_on_pool else settings.headers
+        if request.headers:
+            # The operation's header parameters; a caller's extra_headers still come last.
+            headers = {**(headers or {}), **request.headers}
         if body is not None:
             headers = _JSON_CONTENT if headers is None else {**headers, **_JSON_CONTENT}
         # A public operation (`security: []` in the spec) is sent without the key the pool carries.
@@ -288,3 +299,11 @@ class APIRequester:
                 (time.perf_counter() - started) * 1000,
                 attempt,
             )
+
+
+def _charset(content_type: str) -> str:
+    """The ``charset`` a ``Content-Type`` names, else UTF-8 (the default of JSON and of most text APIs)."""
+    message = email.message.Message()
+    message["content-type"] = content_type
+    charset = message.get_param("charset")
+    return charset if isinstance(charset, str) and charset else "utf-8"

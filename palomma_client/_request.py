@@ -26,6 +26,9 @@ class ApiRequest:
         json: The JSON body, or ``None`` for none.
         authenticated: Whether the API key goes with it; ``False`` for an operation the spec
             declares public (``security: []``).
+        headers: The operation's header parameters, as text, or ``None``.
+        answer: How its success body is read: ``json`` (decoded), ``text`` (a ``str``, by the
+            answer's charset, UTF-8 by default) or ``bytes`` (as it came), by the spec's media type.
     """
 
     operation_id: str | None
@@ -34,6 +37,8 @@ class ApiRequest:
     params: Mapping[str, str] | None = None
     json: Any = None
     authenticated: bool = True
+    headers: Mapping[str, str] | None = None
+    answer: str = "json"
 
     def describe(self) -> str:
         """``createInvoice (POST /invoices)``: how logs and errors name the request."""

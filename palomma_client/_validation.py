@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from enum import Enum
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx2
@@ -23,6 +23,7 @@ import httpx2
 from palomma_client._exceptions import InvalidParameterError
 
 __all__ = [
+    "check_array",
     "check_boolean",
     "check_date",
     "check_datetime",
@@ -31,10 +32,12 @@ __all__ = [
     "check_integer",
     "check_mapping",
     "check_max_retries",
+    "check_model",
     "check_number",
     "check_positive_int",
     "check_string",
     "check_timeout",
+    "header_value",
     "path_segment",
 ]
 
@@ -293,6 +296,43 @@ def check_mapping(parameter: str, value: object) -> dict[str, object]:
     if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
         raise InvalidParameterError(parameter, f"must be a mapping with string keys, got {_type_name(value)}")
     return dict(value)
+
+
+def check_array(
+    parameter: str, value: object, *, min_items: int | None = None, max_items: int | None = None
+) -> list[Any]:
+    """A list or tuple within the spec's ``minItems`` and ``maxItems``, as a list (its items are checked apart)."""
+    if not isinstance(value, list | tuple):
+        raise InvalidParameterError(parameter, f"must be a list, got {_type_name(value)}")
+    if min_items is not None and len(value) < min_items:
+        raise InvalidParameterError(parameter, f"must have at least {min_items} items, got {len(value)}")
+    if max_items is not None and len(value) > max_items:
+        raise InvalidParameterError(parameter, f"must have at most {max_items} items, got {len(value)}")
+    return list(value)
+
+
+ModelT = TypeVar("ModelT")
+
+
+def check_model(parameter: str, value: object, model: type[ModelT]) -> ModelT:
+    """An instance of the generated model the spec asks for (built and checked by its own constructor)."""
+    if not isinstance(value, model):
+        raise InvalidParameterError(parameter, f"must be a {model.__name__}, got {_type_name(value)}")
+    return value
+
+
+_HEADER_VALUE = re.compile(r"[\x20-\x7e\t]*")
+
+
+def header_value(parameter: str, value: str) -> str:
+    """``value`` as the value of a header parameter: printable ASCII, no line breaks.
+
+    Anything else could not be sent as the API reads it, or could end the header early and
+    smuggle in another.
+    """
+    if not _HEADER_VALUE.fullmatch(value):
+        raise InvalidParameterError(parameter, "must be printable ASCII with no line breaks, to be sent as a header")
+    return value
 
 
 def path_segment(parameter: str, value: str) -> str:

@@ -48,6 +48,8 @@ __all__ = ["ArgumentView", "ModelFields", "OperationView", "OperationViews", "Ta
 # Keyword arguments every resource method has besides the operation's own.
 SDK_ARGUMENTS = frozenset({"timeout", "max_items", "self"})
 METHOD_NAME_EXTENSION = "x-palomma-method-name"
+# OpenAPI: a header parameter of one of these names "SHALL be ignored"; the client sets them itself.
+IGNORED_HEADER_PARAMETERS = frozenset({"accept", "content-type", "authorization"})
 _STRING_FORMATS = frozenset({"uri", "email", "uuid", "date-time"})
 _RULE_KEYS = frozenset(
     {
@@ -61,6 +63,8 @@ _RULE_KEYS = frozenset(
         "format",
         "enum",
         "default",
+        "minItems",
+        "maxItems",
     }
 )
 
@@ -156,7 +160,7 @@ class ArgumentView:
 
     python_name: str
     json_name: str
-    location: str  # path, query or body
+    location: str  # path, query, header or body
     required: bool
     annotation: str
     check: str  # an expression that checks the argument and gives the value to send
@@ -179,10 +183,11 @@ class OperationView:
     description: str
     path_arguments: list[ArgumentView]
     query_arguments: list[ArgumentView]
+    header_arguments: list[ArgumentView]
     body_arguments: list[ArgumentView]
     body_model: str | None
     path_expression: str
-    success: list[tuple[int, str | None]]  # status code and the model its body parses into
+    success: list[tuple[int, str | None, str]]  # status code, the model its body parses into, and its kind
     return_type: str
     error_statuses: list[int]
     retry_note: str = ""
@@ -193,11 +198,13 @@ class OperationView:
     endpoint_key: tuple[str, str] = ("", "")  # the parsed endpoint's method and name
     public: bool = False  # the spec's security for it is empty: no credentials are sent
     deprecated: bool = False  # the spec marks it deprecated: a DeprecationWarning when called
+    answer: str = "json"  # how the success body is read: json, text or bytes
+    accept: str = ""  # the media type of its success body, for the Accept header of a non-JSON answer
 
     @property
     def keyword_arguments(self) -> list[ArgumentView]:
-        """Query and body arguments, required ones first, in the spec's order."""
-        others = self.body_arguments + self.query_arguments
+        """Query, header and body arguments, required ones first, in the spec's order."""
+        others = self.body_arguments + self.query_arguments + self.header_arguments
         return [argument for argument in others if argument.required] + [
             argument for argument in others if not argument.required
         ]
@@ -383,6 +390,23 @@ class OperationViews:
                     _at(parameter),
                 )
             )
+        header_arguments = []
+        for prop in endpoint.header_parameters:
+            parameter = parameters[("header", _text(prop.name))]
+            if parameter.name.lower() in IGNORED_HEADER_PARAMETERS:
+                continue
+            header_arguments.append(
+                self._argument(
+                    prop,
+                    str(prop.python_name),
+                    "header",
+                    parameter.required,
+                    parameter.schema,
+                    parameter.node,
+                    imports,
+                    _at(parameter),
+                )
+            )
         body_arguments: list[ArgumentView] = []
         body_model = None
         if endpoint.bodies:
@@ -412,28 +436,40 @@ class OperationViews:
                 )
                 argument.model_attribute = str(prop.python_name)
                 body_arguments.append(argument)
-        names = [argument.python_name for argument in path_arguments + query_arguments + body_arguments]
+        names = [
+            argument.python_name for argument in path_arguments + query_arguments + header_arguments + body_arguments
+        ]
         clashes = sorted({name for name in names if names.count(name) > 1} | (set(names) & SDK_ARGUMENTS))
         if clashes:
             raise SystemExit(f"{operation_id}: argument names clash: {', '.join(clashes)}")
 
-        success: list[tuple[int, str | None]] = []
-        errors: list[int] = []
-        for response in endpoint.responses.patterns:
-            code_range = response.status_code.range
-            if code_range is None or code_range[0] != code_range[1]:
-                continue
-            status = code_range[0]
-            if 200 <= status < 300:
-                model = response.prop.class_info.name if isinstance(response.prop, ModelProperty) else None
+        parsed = {
+            response.status_code.range[0]: response.prop
+            for response in endpoint.responses.patterns
+            if response.status_code.range is not None and response.status_code.range[0] == response.status_code.range[1]
+        }
+        success: list[tuple[int, str | None, str]] = []
+        for response in operation.success_responses():  # numbered ones; spec_support refuses 2XX and default
+            status = int(response.status)
+            answer_media = response.content[0] if response.content else None
+            if answer_media is None:
+                success.append((status, None, "none"))
+            elif answer_media.is_json:
+                answer_prop = parsed.get(status)
+                model = answer_prop.class_info.name if isinstance(answer_prop, ModelProperty) else None
                 if model:
                     imports.add(model)
-                success.append((status, model))
+                success.append((status, model, "model" if model else "none"))
             else:
-                errors.append(status)
-        models = {model for _, model in success}
-        return_type = models.pop() if len(models) == 1 else "Any"
-        return_type = "None" if return_type is None else return_type
+                # `text/*` answers are read as text, any other media type as the bytes that came.
+                success.append((status, None, "text" if answer_media.is_text else "bytes"))
+        errors = sorted(status for status in parsed if not 200 <= status < 300)
+        returned = {model or {"text": "str", "bytes": "bytes"}.get(kind, "None") for _, model, kind in success}
+        if len(returned) == 2 and "None" in returned:
+            return_type = f"{(returned - {'None'}).pop()} | None"
+        else:
+            return_type = returned.pop() if len(returned) == 1 else "None"
+        answer = next((kind for _, _, kind in success if kind in ("text", "bytes")), "json")
 
         view = OperationView(
             operation_id=operation_id,
@@ -445,6 +481,7 @@ class OperationViews:
             description=str(raw.get("description") or ""),
             path_arguments=path_arguments,
             query_arguments=query_arguments,
+            header_arguments=header_arguments,
             body_arguments=body_arguments,
             body_model=body_model,
             path_expression=_path_expression(operation.path, path_arguments),
@@ -453,7 +490,9 @@ class OperationViews:
             deprecated=operation.deprecated,
             success=success,
             return_type=return_type,
-            error_statuses=sorted(errors),
+            error_statuses=errors,
+            answer=answer,
+            accept=next((media.name for r in operation.success_responses() for media in r.content), ""),
             model_imports=imports,
         )
         self._find_pagination(view, endpoint)
@@ -511,28 +550,12 @@ class OperationViews:
                 construct = f"`{rule}` on a {location} argument (`{_text(prop.name)}`)"
                 raise Unsupported(Refusal(construct, join_pointer(pointer, rule), "it would not be checked"))
         name = python_name
-        label = repr(python_name)
-        rules = _rules(schema)
-        if isinstance(prop, EnumProperty):
-            enum_class = prop.class_info.name
-            imports.add(enum_class)
-            annotation = f"{enum_class} | str"
-            check = f"check_enum({label}, {name}, {enum_class})"
-            serialize = f"{name}.value"
-        elif isinstance(prop, DateProperty):
-            annotation, check, serialize = "datetime.date | str", f"check_date({label}, {name})", f"{name}.isoformat()"
-        elif isinstance(prop, DateTimeProperty):
-            annotation = "datetime.datetime"
-            check, serialize = f"check_datetime({label}, {name})", f"{name}.isoformat()"
-        elif isinstance(prop, BooleanProperty):
-            annotation, check, serialize = "bool", f"check_boolean({label}, {name})", f'("true" if {name} else "false")'
-        elif isinstance(prop, IntProperty):
-            annotation, check, serialize = "int", f"check_integer({label}, {name}{rules})", f"str({name})"
-        elif isinstance(prop, FloatProperty):
-            annotation, check, serialize = "float", f"check_number({label}, {name}{rules})", f"repr({name})"
-        elif isinstance(prop, StringProperty):
-            in_query = ", in_query=True" if location == "query" else ""
-            annotation, check, serialize = "str", f"check_string({label}, {name}{rules}{in_query})", name
+        scalar = _scalar(prop, repr(python_name), name, schema, location, imports)
+        if scalar is not None:
+            annotation, check, serialize = scalar
+        elif isinstance(prop, ListProperty) and location == "body":
+            annotation, check = self._array(prop, python_name, schema, pointer, imports)
+            serialize = ""  # a body field is serialized by its model
         else:
             # Anything else would reach the request unchecked, or not as its declared type.
             raise Unsupported(Refusal(f"{_kind(prop)} as a {location} argument (`{_text(prop.name)}`)", pointer))
@@ -548,6 +571,67 @@ class OperationViews:
             description,
             rules={key: schema[key] for key in sorted(_RULE_KEYS) if key in schema},
         )
+
+    def _array(
+        self, prop: ListProperty, python_name: str, schema: Mapping[str, Any], pointer: str, imports: set[str]
+    ) -> tuple[str, str]:
+        """The annotation and check of an array body field: its length rules, then each item's own."""
+        if "uniqueItems" in schema:
+            construct = f"`uniqueItems` on a body argument (`{_text(prop.name)}`)"
+            raise Unsupported(Refusal(construct, join_pointer(pointer, "uniqueItems"), "it would not be checked"))
+        item_schema, item_pointer = self._spec.resolve(schema.get("items", {}), join_pointer(pointer, "items"))
+        label = f'f"{python_name}[{{index}}]"'
+        inner = prop.inner_property
+        if isinstance(inner, ModelProperty):
+            imports.add(inner.class_info.name)
+            item_annotation = str(inner.class_info.name)
+            item_check = f"check_model({label}, item, {inner.class_info.name})"
+        else:
+            for rule in UNCHECKED_ARGUMENT_RULES:
+                if rule in item_schema:
+                    construct = f"`{rule}` on the items of a body argument (`{_text(prop.name)}`)"
+                    raise Unsupported(Refusal(construct, join_pointer(item_pointer, rule), "it would not be checked"))
+            scalar = _scalar(inner, label, "item", item_schema, "body", imports)
+            if scalar is None:
+                construct = f"{_kind(inner)} as the items of a body argument (`{_text(prop.name)}`)"
+                raise Unsupported(Refusal(construct, item_pointer))
+            item_annotation, item_check, _ = scalar
+        lengths = "".join(
+            f", {argument}={schema[key]!r}"
+            for key, argument in (("minItems", "min_items"), ("maxItems", "max_items"))
+            if key in schema
+        )
+        check = f"[{item_check} for index, item in enumerate(check_array({python_name!r}, {python_name}{lengths}))]"
+        return f"list[{item_annotation}]", check
+
+
+def _scalar(
+    prop: Any, label: str, name: str, schema: Mapping[str, Any], location: str, imports: set[str]
+) -> tuple[str, str, str] | None:
+    """The annotation, check and text form of a scalar argument (or array item), or ``None`` for another kind.
+
+    ``label`` is the expression that names the value in an error (``'amount'``, ``f"lines[{index}]"``);
+    ``name`` the variable that holds it.
+    """
+    rules = _rules(schema)
+    if isinstance(prop, EnumProperty):
+        enum_class = prop.class_info.name
+        imports.add(enum_class)
+        return f"{enum_class} | str", f"check_enum({label}, {name}, {enum_class})", f"{name}.value"
+    if isinstance(prop, DateProperty):
+        return "datetime.date | str", f"check_date({label}, {name})", f"{name}.isoformat()"
+    if isinstance(prop, DateTimeProperty):
+        return "datetime.datetime", f"check_datetime({label}, {name})", f"{name}.isoformat()"
+    if isinstance(prop, BooleanProperty):
+        return "bool", f"check_boolean({label}, {name})", f'("true" if {name} else "false")'
+    if isinstance(prop, IntProperty):
+        return "int", f"check_integer({label}, {name}{rules})", f"str({name})"
+    if isinstance(prop, FloatProperty):
+        return "float", f"check_number({label}, {name}{rules})", f"repr({name})"
+    if isinstance(prop, StringProperty):
+        in_query = ", in_query=True" if location == "query" else ""
+        return "str", f"check_string({label}, {name}{rules}{in_query})", name
+    return None
 
 
 def _endpoint_key(endpoint: Endpoint) -> tuple[str, str]:

@@ -36,7 +36,7 @@ ENVIRONMENT_EXTENSION = "x-palomma-environment"
 """A server's environment name, when its description does not give the one wanted."""
 
 SUPPORTED_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
-SUPPORTED_PARAMETER_LOCATIONS = frozenset({"path", "query"})
+SUPPORTED_PARAMETER_LOCATIONS = frozenset({"path", "query", "header"})
 
 # Rules an argument's check cannot enforce yet; on an argument they are refused rather than left unchecked.
 UNCHECKED_ARGUMENT_RULES = ("multipleOf", "const")
@@ -236,6 +236,14 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
     if operation.method not in SUPPORTED_METHODS:
         yield Refusal(f"the HTTP method {operation.method.upper()}", operation.pointer)
         return
+    declared = [parameter.name for parameter in operation.parameters_in("path")]
+    if sorted(declared) != sorted(operation.path_parameter_names):
+        yield Refusal(
+            f"a path template whose placeholders ({', '.join(operation.path_parameter_names) or 'none'}) are not its "
+            f"path parameters ({', '.join(declared) or 'none'})",
+            operation.pointer,
+            "declare one path parameter per placeholder",
+        )
     for parameter in operation.parameters:
         if parameter.location not in SUPPORTED_PARAMETER_LOCATIONS:
             yield Refusal(f"a {parameter.location} parameter (`{parameter.name}`)", parameter.pointer)
@@ -244,7 +252,7 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             yield Refusal("a parameter given by `content`", join_pointer(parameter.pointer, "content"))
         # `explode` changes only how arrays and objects are sent, and those are refused below.
         style = parameter.node.get("style")
-        if style is not None and style != ("simple" if parameter.location == "path" else "form"):
+        if style is not None and style != ("form" if parameter.location == "query" else "simple"):
             yield Refusal(f"`style: {style}` on a parameter", join_pointer(parameter.pointer, "style"))
         if parameter.node.get("allowReserved"):
             yield Refusal("`allowReserved` on a parameter", join_pointer(parameter.pointer, "allowReserved"))
@@ -270,12 +278,17 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
     for response in successes:
         if not response.status.isdigit():
             yield Refusal(f"a `{response.status}` success response", response.pointer, "give its status")
+        if len(response.content) > 1:
+            names = ", ".join(f"`{media.name}`" for media in response.content)
+            yield Refusal(f"a success response in several media types ({names})", response.pointer, "give one")
         for media in response.content:
-            if not media.is_json:
-                yield Refusal(f"a `{media.name}` success response", media.pointer, "JSON answers are supported")
-            elif media.schema is not None and _type(media.schema) != "object":
+            if media.is_json and media.schema is not None and _type(media.schema) != "object":
                 yield Refusal("a success answer that is not a JSON object", media.schema_pointer or media.pointer)
-    bodies = {media.schema_pointer for response in successes for media in response.content if media.is_json}
+    bodies = {
+        ("json" if media.is_json else media.name, media.schema_pointer)
+        for response in successes
+        for media in response.content
+    }
     if len(bodies) > 1:
         yield Refusal("success responses with different bodies", join_pointer(operation.pointer, "responses"))
 

@@ -65,6 +65,9 @@ def _add_rows(spec: dict[str, Any]) -> None:
                 {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["person", "company"]}},
                 {"name": "pageSize", "in": "query", "schema": {"type": "integer", "maximum": 50, "default": 10}},
                 {"name": "score", "in": "query", "schema": positive},
+                {"name": "X-Probe-Trace", "in": "header", "schema": {"type": "string", "maxLength": 8}},
+                # OpenAPI says to ignore a header parameter named Accept: the client sets it.
+                {"name": "Accept", "in": "header", "schema": {"type": "string"}},
             ],
             "responses": {"200": {"description": "ok", **_json(PROBE)}, "404": {"description": "no such probe"}},
         },
@@ -78,10 +81,35 @@ def _add_rows(spec: dict[str, Any]) -> None:
         "patch": {
             "operationId": "updateMatrixProbe",
             "tags": [TAG],
+            "parameters": [
+                {"name": "Idempotency-Key", "in": "header", "required": True, "schema": {"type": "string"}},
+            ],
             "requestBody": {"required": True, **_json(PROBE_INPUT)},
             "responses": {"202": {"description": "accepted", "headers": {"Location": {"schema": {"type": "string"}}}}},
         },
         "delete": {"tags": [TAG], "responses": {"204": {"description": "gone"}}},  # no operationId
+    }
+    probe_id = {"name": "probeId", "in": "path", "required": True, "schema": {"type": "string"}}
+    spec["paths"][f"{ITEM}/export"] = {  # a text answer: `str`
+        "parameters": [probe_id],
+        "get": {
+            "operationId": "exportMatrixProbe",
+            "tags": [TAG],
+            "responses": {"200": {"description": "csv", "content": {"text/csv": {"schema": {"type": "string"}}}}},
+        },
+    }
+    spec["paths"][f"{ITEM}/receipt"] = {  # any other media type: `bytes`
+        "parameters": [probe_id],
+        "get": {
+            "operationId": "getMatrixProbeReceipt",
+            "tags": [TAG],
+            "responses": {
+                "200": {
+                    "description": "pdf",
+                    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                }
+            },
+        },
     }
     spec["paths"][COLLECTION] = {
         "post": {
@@ -131,8 +159,12 @@ def _add_rows(spec: dict[str, Any]) -> None:
             "kind": {"type": "string", "enum": ["person", "company"], "default": "person"},
             "credit": {"type": "number", "minimum": 0},
             "bornOn": {"type": "string", "format": "date"},
+            # Arrays in a body: their length rules and each item's own are checked before sending.
+            "tags": {"type": "array", "maxItems": 2, "items": {"type": "string", "maxLength": 5}},
+            "lines": {"type": "array", "minItems": 1, "items": _ref(f"{PROBE}Line")},
         },
     }
+    schemas[f"{PROBE}Line"] = {"type": "object", "required": ["amount"], "properties": {"amount": {"type": "integer"}}}
     schemas[f"{PROBE}Health"] = {"type": "object", "properties": {"ok": {"type": "boolean"}}}
 
 
@@ -156,7 +188,7 @@ def _regenerate(tmp_path: Path, version: str) -> Path:
 
 
 PROBE_CODE = """
-import asyncio, datetime, json, warnings
+import asyncio, datetime, inspect, json, warnings
 import httpx2
 from palomma_client import InvalidParameterError, PalommaClient
 
@@ -171,6 +203,11 @@ def answer(request):
         return httpx2.Response(202, headers={"Location": "/matrix-probes/prb_1/jobs/9"})
     if request.method == "DELETE":
         return httpx2.Response(204)
+    if request.url.path.endswith("/export"):
+        return httpx2.Response(200, headers={"Content-Type": "text/csv; charset=latin-1"},
+                               content="id,city\\nprb_1,Bogotá\\n".encode("latin-1"))
+    if request.url.path.endswith("/receipt"):
+        return httpx2.Response(200, headers={"Content-Type": "application/pdf"}, content=b"%PDF-1.4\\x00\\xff")
     if request.url.path.endswith("health"):
         return httpx2.Response(200, json={"ok": True})
     return httpx2.Response(201 if request.method == "POST" else 200, json=PROBE)
@@ -190,8 +227,11 @@ async def main():
         probes = client.matrix_probes
         got = await probes.get("prb_1", since=datetime.date(2026, 3, 1),
                                updated_after=datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.timezone.utc),
-                               kind="person", page_size=20, score=1.5, include_archived=True)
+                               kind="person", page_size=20, score=1.5, include_archived=True,
+                               x_probe_trace="t-1")
         result["get"] = seen(sent[-1])
+        result["get_trace"] = sent[-1].headers.get("x-probe-trace")
+        result["get_accepts"] = "accept" in inspect.signature(probes.get).parameters
         result["got"] = [type(got).__name__, got.probe_id, got.kind.value, got.born_on.isoformat(),
                          got.seen_at.isoformat(), got.note, got.labels]
         result["nested"] = [type(got.address).__name__, got.address.city, type(got.owner).__name__,
@@ -201,7 +241,9 @@ async def main():
         result["kinds"] = field_kinds(type(got))
         refused = []
         for bad in (dict(since="yesterday"), dict(since="2026-03-01", page_size=51),
-                    dict(since="2026-03-01", kind="robot"), dict(since="2026-03-01", score=0)):
+                    dict(since="2026-03-01", kind="robot"), dict(since="2026-03-01", score=0),
+                    dict(since="2026-03-01", x_probe_trace="123456789"),
+                    dict(since="2026-03-01", x_probe_trace="a\\r\\nX-Evil: 1")):
             try:
                 await probes.get("prb_1", **bad)
             except InvalidParameterError as error:
@@ -218,6 +260,20 @@ async def main():
             replaced = await probes.replace("prb_1", name="Ana", kind="company", credit=10.5, born_on="1990-02-03")
             await probes.with_raw_response.replace("prb_1", name="Ana")
         result["put"] = seen(sent[-2])
+        from palomma_client.types import MatrixProbeLine
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            await probes.replace("prb_1", name="Ana", tags=["a", "b"], lines=[MatrixProbeLine(amount=5)])
+            result["arrays"] = seen(sent[-1])["body"]
+            array_refusals = []
+            for bad in (dict(tags=["a", "b", "c"]), dict(tags=["toolong"]), dict(lines=[]),
+                        dict(lines=[{"amount": 5}]), dict(tags="ab")):
+                try:
+                    await probes.replace("prb_1", name="Ana", **bad)
+                except InvalidParameterError as error:
+                    array_refusals.append(error.parameter)
+            result["array_refusals"] = array_refusals
+            result["sent_after_array_refusals"] = len(sent)
         result["deprecation"] = [[w.category.__name__, str(w.message), w.filename] for w in caught]
         result["deprecated_doc"] = "**Deprecated**" in (type(probes).replace.__doc__ or "")
         result["current_doc"] = "**Deprecated**" in (type(probes).get.__doc__ or "")
@@ -227,8 +283,9 @@ async def main():
         except InvalidParameterError:
             result["too_long_refused"] = len(sent)
 
-        result["patch"] = await probes.update("prb_1", name="Ana")
-        raw = await probes.with_raw_response.update("prb_1", name="Ana")
+        result["patch"] = await probes.update("prb_1", name="Ana", idempotency_key="key-1")
+        result["patch_key"] = sent[-1].headers.get("idempotency-key")
+        raw = await probes.with_raw_response.update("prb_1", name="Ana", idempotency_key="key-2")
         result["raw"] = [raw.status_code, raw.headers["location"], raw.parse()]
         result["patch_request"] = seen(sent[-1])
 
@@ -236,6 +293,13 @@ async def main():
         result["delete_request"] = seen(sent[-1])
         created = await probes.post(name="Ana")
         result["post"] = [seen(sent[-1]), type(created).__name__]
+
+        exported = await probes.export("prb_1")
+        result["export"] = [type(exported).__name__, exported, sent[-1].headers.get("accept")]
+        receipt = await probes.get_receipt("prb_1")
+        result["receipt"] = [type(receipt).__name__, list(receipt), sent[-1].headers.get("accept")]
+        raw_export = await probes.with_raw_response.export("prb_1")
+        result["raw_export"] = [raw_export.headers["content-type"], raw_export.parse()]
 
         health = await client.default.matrix_probe_health()
         result["health"] = [seen(sent[-1]), type(health).__name__, health.ok]
@@ -308,6 +372,8 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         "body": None,
         "auth": "Bearer ",
     }
+    assert result["get_trace"] == "t-1"  # an optional header parameter, sent under its own name
+    assert result["get_accepts"] is False
     assert result["got"] == [
         PROBE,
         "prb_1",
@@ -321,13 +387,17 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
     assert result["kinds"]["probe_id"] == "text"
     assert result["kinds"]["owner"] == result["kinds"]["address"] == "json"
     # A date that is not one, a maximum, an enum, an exclusive minimum, a minLength: refused before sending.
-    assert result["refused"] == ["since", "page_size", "kind", "score", "probe_id"]
+    assert result["refused"] == ["since", "page_size", "kind", "score", "x_probe_trace", "x_probe_trace", "probe_id"]
     assert result["sent_after_refusals"] == 1
 
     assert result["put"]["method"] == "PUT"
     assert result["put"]["body"] == {"name": "Ana", "kind": "company", "credit": 10.5, "bornOn": "1990-02-03"}
     assert result["replaced"] == PROBE
-    assert result["too_long_refused"] == 3  # maxLength: nothing more was sent
+    assert result["arrays"] == {"name": "Ana", "tags": ["a", "b"], "lines": [{"amount": 5}]}
+    # maxItems, an item's maxLength, minItems, an item that is not the model, not a list: refused before sending.
+    assert result["array_refusals"] == ["tags", "tags[0]", "lines", "lines[0]", "tags"]
+    assert result["sent_after_array_refusals"] == 4
+    assert result["too_long_refused"] == 4  # maxLength: nothing more was sent
     # `deprecated: true`: each call warns, pointing at the caller's line; the docstring says so.
     message = "palomma.matrix_probes.replace() is deprecated by the Palomma API (replaceMatrixProbe)"
     assert [[category, text[: len(message)], where] for category, text, where in result["deprecation"]] == [
@@ -337,6 +407,7 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
     assert (result["deprecated_doc"], result["current_doc"]) == (True, False)
 
     assert result["patch"] is None  # a 202 without a body
+    assert result["patch_key"] == "key-1"  # a required header parameter
     assert result["raw"] == [202, "/matrix-probes/prb_1/jobs/9", None]  # its Location, through with_raw_response
     assert result["patch_request"]["method"] == "PATCH"
     assert result["patch_request"]["body"] == {"name": "Ana"}
@@ -348,6 +419,10 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         {"method": "POST", "path": "/matrix-probes", "query": {}, "body": {"name": "Ana"}, "auth": "Bearer "},
         PROBE,
     ]
+    # Non-JSON answers: text/* as `str` by its charset, any other media type as `bytes`, each asked for.
+    assert result["export"] == ["str", "id,city\nprb_1,Bogotá\n", "text/csv"]
+    assert result["receipt"] == ["bytes", [37, 80, 68, 70, 45, 49, 46, 52, 0, 255], "application/pdf"]
+    assert result["raw_export"] == ["text/csv; charset=latin-1", "id,city\nprb_1,Bogotá\n"]
     assert result["health"][1:] == [f"{PROBE}Health", True]
     assert result["environments"] == [
         ["matrix_probe_staging", "https://staging.matrix-probe.example/v1/matrix-probe-health"],

@@ -80,10 +80,10 @@ def _field(name: str, schema: Spec) -> Any:
 
 CASES = [
     pytest.param(
-        _add_parameter({"name": "X-Trace", "in": "header", "schema": {"type": "string"}}),
-        "a header parameter (`X-Trace`)",
-        f"{GET}/parameters/1",
-        id="header-parameter",
+        lambda spec: _get(spec)["parameters"].__setitem__(0, {"name": "id", "in": "path", "required": True}),
+        "a path template whose placeholders (thingId) are not its path parameters (id)",
+        GET,
+        id="placeholder-without-parameter",
     ),
     pytest.param(
         _add_parameter({"name": "session", "in": "cookie", "schema": {"type": "string"}}),
@@ -132,10 +132,12 @@ CASES = [
         id="server-variables",
     ),
     pytest.param(
-        lambda spec: _get(spec)["responses"]["200"]["content"].__setitem__("text/csv", {"schema": {"type": "string"}}),
-        "a `text/csv` success response",
-        f"{GET}/responses/200/content/text~1csv",
-        id="csv-answer",
+        lambda spec: _get(spec)["responses"].__setitem__(
+            "201", {"description": "csv", "content": {"text/csv": {"schema": {"type": "string"}}}}
+        ),
+        "success responses with different bodies",
+        f"{GET}/responses",
+        id="json-or-csv-by-status",
     ),
     pytest.param(
         _field("owner", {"oneOf": [{"type": "string"}, {"type": "integer"}]}),
@@ -212,7 +214,7 @@ def _generate(tmp_path: Path, spec: Spec | str) -> subprocess.CompletedProcess[s
 
 def test_make_generate_names_every_refused_construct_and_exits_non_zero(tmp_path: Path) -> None:
     spec = base()
-    _add_parameter({"name": "X-Trace", "in": "header", "schema": {"type": "string"}})(spec)
+    _add_parameter({"name": "ids", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}})(spec)
     _add_parameter({"name": "session", "in": "cookie", "schema": {"type": "string"}})(spec)
 
     completed = _generate(tmp_path, spec)
@@ -220,7 +222,7 @@ def test_make_generate_names_every_refused_construct_and_exits_non_zero(tmp_path
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr
     source = str(tmp_path / "openapi.yaml")
-    assert f"{source}#{GET}/parameters/1: a header parameter (`X-Trace`) is not supported" in completed.stderr
+    assert f"{source}#{GET}/parameters/1/schema: an array query parameter (`ids`) is not supported" in completed.stderr
     assert f"{source}#{GET}/parameters/2: a cookie parameter (`session`) is not supported" in completed.stderr
     assert "uses 2 constructs the generator does not support" in completed.stderr
     assert "docs/spec-support.md" in completed.stderr
@@ -247,9 +249,19 @@ def _with_create(new_thing: Spec) -> Spec:
     ("new_thing", "line"),
     [
         pytest.param(
-            {"type": "object", "properties": {"lines": {"type": "array", "items": {"type": "string"}}}},
-            "#/components/schemas/NewThing/properties/lines: an array as a body argument (`lines`) is not supported",
-            id="array-body-field",
+            {"type": "object", "properties": {"note": {"type": "string", "nullable": True}}},
+            "#/components/schemas/NewThing/properties/note: a nullable value as a body argument (`note`) is not "
+            "supported",
+            id="nullable-body-field",
+        ),
+        pytest.param(
+            {
+                "type": "object",
+                "properties": {"ids": {"type": "array", "uniqueItems": True, "items": {"type": "string"}}},
+            },
+            "#/components/schemas/NewThing/properties/ids/uniqueItems: `uniqueItems` on a body argument (`ids`) is not "
+            "supported (it would not be checked)",
+            id="unique-items",
         ),
         pytest.param(
             {"type": "object", "properties": {"amount": {"type": "integer", "multipleOf": 100}}},
@@ -260,7 +272,7 @@ def _with_create(new_thing: Spec) -> Spec:
     ],
 )
 def test_a_construct_refused_once_parsed_is_named_at_its_pointer(tmp_path: Path, new_thing: Spec, line: str) -> None:
-    """What only the parsed schema shows: a body field type with no argument rendering, a rule with no check."""
+    """What only the parsed schema shows: a body field type with no argument rendering, rules with no check."""
     completed = _generate(tmp_path, _with_create(new_thing))
 
     assert completed.returncode == 2, completed.stdout + completed.stderr

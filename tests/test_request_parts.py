@@ -1,0 +1,82 @@
+"""What generated code puts in a request besides path, query and body: header parameters, and no key when public."""
+
+from __future__ import annotations
+
+import httpx2
+import pytest
+
+from palomma_client import APIResponseValidationError, InvalidParameterError
+from palomma_client._request import ApiRequest, RequestOptions
+from palomma_client._validation import header_value
+from tests.support import API_KEY, RecordingAPI
+
+
+def _parse(status: int, data: object) -> object:
+    return data
+
+
+async def test_a_public_request_carries_no_authorization_and_others_still_do(api: RecordingAPI) -> None:
+    api.queue(httpx2.Response(200, json={"n": 1}), httpx2.Response(200, json={"n": 2}))
+    async with api.client(api_key=API_KEY, environment="sandbox") as palomma:
+        requester = palomma._requester
+        public = await requester.send(ApiRequest("publicThing", "GET", "/public", authenticated=False), _parse)
+        private = await requester.send(ApiRequest("privateThing", "GET", "/private"), _parse)
+
+    assert (public, private) == ({"n": 1}, {"n": 2})
+    first, second = api.requests
+    assert "authorization" not in first.headers
+    assert second.headers["authorization"] == f"Bearer {API_KEY}"
+    # The rest of what every request carries is still there.
+    assert first.headers["user-agent"] == second.headers["user-agent"]
+
+
+def test_a_request_is_authenticated_unless_built_otherwise() -> None:
+    assert ApiRequest("x", "GET", "/x").authenticated is True
+
+
+async def test_header_parameters_are_sent_and_a_callers_extra_headers_come_last(api: RecordingAPI) -> None:
+    api.queue(httpx2.Response(200, json={}))
+    async with api.client(api_key=API_KEY, environment="sandbox") as palomma:
+        request = ApiRequest("x", "POST", "/x", json={"a": 1}, headers={"Idempotency-Key": "k1", "X-Trace": "t1"})
+        await palomma._requester.send(request, _parse, RequestOptions(extra_headers={"X-Trace": "mine"}))
+
+    (sent,) = api.requests
+    assert (sent.headers["idempotency-key"], sent.headers["x-trace"]) == ("k1", "mine")
+    assert sent.headers["authorization"] == f"Bearer {API_KEY}"
+    assert sent.headers["content-type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("value", ["a\r\nX-Evil: 1", "caf\u00e9", "tab\x00"])
+def test_a_header_value_that_cannot_be_sent_as_written_is_refused(value: str) -> None:
+    with pytest.raises(InvalidParameterError) as caught:
+        header_value("x_trace", value)
+
+    assert caught.value.parameter == "x_trace"
+
+
+def test_a_printable_header_value_is_sent_as_it_is() -> None:
+    assert header_value("x_trace", "key-1\tok") == "key-1\tok"
+
+
+async def test_a_text_answer_is_decoded_by_its_charset_and_a_bytes_answer_kept(api: RecordingAPI) -> None:
+    api.queue(
+        httpx2.Response(200, headers={"Content-Type": "text/csv; charset=latin-1"}, content="año".encode("latin-1")),
+        httpx2.Response(200, headers={"Content-Type": "text/plain"}, content="año".encode()),
+        httpx2.Response(200, headers={"Content-Type": "application/pdf"}, content=b"%PDF\x00\xff"),
+    )
+    async with api.client(api_key=API_KEY, environment="sandbox") as palomma:
+        send = palomma._requester.send
+        latin = await send(ApiRequest("x", "GET", "/x", answer="text"), _parse)
+        utf8 = await send(ApiRequest("x", "GET", "/x", answer="text"), _parse)
+        raw = await send(ApiRequest("x", "GET", "/x", answer="bytes"), _parse)
+
+    assert (latin, utf8, raw) == ("año", "año", b"%PDF\x00\xff")
+
+
+async def test_text_that_is_not_in_its_charset_is_a_validation_error(api: RecordingAPI) -> None:
+    api.queue(httpx2.Response(200, headers={"Content-Type": "text/csv"}, content=b"\xff\xfe\xfa"))
+    async with api.client(api_key=API_KEY, environment="sandbox", max_retries=0) as palomma:
+        with pytest.raises(APIResponseValidationError, match="not text in its charset") as caught:
+            await palomma._requester.send(ApiRequest("x", "GET", "/x", answer="text"), _parse)
+
+    assert caught.value.status_code == 200
