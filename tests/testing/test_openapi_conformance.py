@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx2
 import pytest
 import schemathesis
 from schemathesis import Case, GenerationMode
-from schemathesis.specs.openapi.checks import status_code_conformance
+from schemathesis.specs.openapi.checks import positive_data_acceptance, status_code_conformance
 
 from palomma_client.testing import DEFAULT_API_KEY, EXAMPLE_HEADER, FAKE_BASE_URL, FakePalomma
 from palomma_client.testing._app import MODELED_OPERATIONS, installed_handlers
-from palomma_client.testing._spec import Operation
-from tests.support import ROOT
+from palomma_client.testing._spec import Operation, load_shipped_spec
+from tests.support import ROOT, as_openapi_31
 from tests.testing.support import SPEC, enum, example_request, operations, response_properties
 
 CONFIG = schemathesis.Config.from_dict(
@@ -25,14 +23,18 @@ CONFIG = schemathesis.Config.from_dict(
 FAKE = FakePalomma(seed=7)
 schema = schemathesis.openapi.from_path(ROOT / "openapi.yaml", config=CONFIG)
 schema.app = FAKE.app
+# The same document in OpenAPI 3.1 spelling, served by a fake of its own.
+DOCUMENT_31 = as_openapi_31(load_shipped_spec())
+FAKE_31 = FakePalomma(seed=7, spec=DOCUMENT_31)
+schema_31 = schemathesis.openapi.from_dict(DOCUMENT_31, config=CONFIG)
+schema_31.app = FAKE_31.app
 
 
 HANDLED = installed_handlers(SPEC)
 """The operations the fake answers from its state with this spec; the rest are answered from the spec."""
 
 
-def _seeded_fake() -> FakePalomma:
-    fake = FAKE
+def _seeded_fake(fake: FakePalomma = FAKE) -> FakePalomma:
     fake.reset()
     if not {"createInvoice", "getInvoice", "listInvoices", "getSettlement"} <= set(HANDLED):
         return fake  # the spec lacks what the seeding goes through: an empty fake
@@ -49,31 +51,36 @@ def _seeded_fake() -> FakePalomma:
 
 @schema.parametrize()
 def test_every_generated_request_gets_an_answer_that_conforms_to_the_spec(case: Case) -> None:
-    fake = _seeded_fake()
+    _check_conformance(case, _seeded_fake(FAKE))
+
+
+@schema_31.parametrize()
+def test_every_generated_request_gets_an_answer_that_conforms_to_the_spec_in_openapi_3_1(case: Case) -> None:
+    _check_conformance(case, _seeded_fake(FAKE_31))
+
+
+def _check_conformance(case: Case, fake: FakePalomma) -> None:
     if case.query and "cursor" in case.query and case.meta and case.meta.generation.mode is GenerationMode.POSITIVE:
-        # Any string is a valid cursor to the spec, but only cursors the fake handed out are to the fake.
-        case.query["cursor"] = _first_page_cursor(fake)
+        # Any string is a valid cursor to the spec, but only cursors the fake handed out are to the fake:
+        # the same request without one gives the first page, whose cursor leads to the second.
+        cursor = case.query.pop("cursor")
+        first = case.call(headers=None)
+        handed_out = first.json().get("cursor") if first.status_code == 200 else None
+        if isinstance(handed_out, str):
+            case.query["cursor"] = handed_out
+        elif first.status_code != 200:
+            case.query["cursor"] = cursor
     response = case.call(headers=None)
     excluded = []
     if response.status_code == 401 and "401" not in case.operation.definition.raw.get("responses", {}):
         # The fake asks every operation for the key, as the API does, even one whose
         # documentation forgets to list its 401.
         excluded.append(status_code_conformance)
+    if response.status_code == 400 and "is not of type 'integer'" in response.text and fake is FAKE_31:
+        # JSON Schema 2020-12 counts 3748988.0 as an integer; the API (and so the fake) refuses it in
+        # either spelling of the spec, a difference docs/testing.md states.
+        excluded.append(positive_data_acceptance)
     case.validate_response(response, excluded_checks=excluded)
-
-
-def _first_page_cursor(fake: FakePalomma) -> str:
-    async def first_page() -> httpx2.Response:
-        async with httpx2.AsyncClient(
-            transport=httpx2.ASGITransport(app=fake.app),
-            base_url=FAKE_BASE_URL,
-            headers={"Authorization": f"Bearer {DEFAULT_API_KEY}"},
-        ) as client:
-            return await client.get("/invoices", params={"limit": 1})
-
-    cursor = asyncio.run(first_page()).json()["cursor"]
-    assert isinstance(cursor, str)
-    return cursor
 
 
 async def test_invoices_in_every_status_and_their_settlements_conform_to_the_response_schemas() -> None:
