@@ -24,7 +24,7 @@ from openapi_python_client.strings import PythonIdentifier
 
 from palomma_client._openapi import OpenAPI
 from palomma_client.testing._examples import SYNTHESIZED_LIST_LENGTH
-from tests.support import ROOT, SPEC, as_openapi_31, fresh_name, spec_field_names, spec_operation_ids
+from tests.support import ROOT, SPEC, as_openapi_31, fresh_name, mypy_strict, spec_field_names, spec_operation_ids
 
 # generate.py runs from scripts/ and imports its modules by their bare names; so does this test.
 if str(ROOT / "scripts") not in sys.path:
@@ -1125,18 +1125,9 @@ def _corpus_probe(project: Path, changes: list[VendorChange]) -> dict[str, Any]:
 
 
 def _mypy_strict(project: Path) -> None:
-    """Type-check the regenerated package under mypy strict, from a copy of the project's cache."""
-    cache = ROOT / ".mypy_cache"
-    if cache.is_dir() and not (project / ".mypy_cache").exists():
-        shutil.copytree(cache, project / ".mypy_cache")
+    """Type-check the regenerated package under mypy strict."""
     shutil.copy2(ROOT / "pyproject.toml", project / "pyproject.toml")
-    completed = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "palomma_client/_generated"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=project,
-    )
+    completed = mypy_strict(project, "palomma_client/_generated")
     assert completed.returncode == 0, completed.stdout + completed.stderr
 
 

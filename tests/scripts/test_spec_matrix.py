@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.support import ROOT
+from tests.support import ROOT, mypy_strict
 
 TAG = "Matrix Probes"  # the resource `matrix_probes`
 ITEM = "/matrix-probes/{probeId}"  # a camelCase path parameter, declared on the path item
@@ -331,26 +331,13 @@ def _probe(project: Path) -> dict[str, Any]:
     return found
 
 
-def _mypy_strict(project: Path) -> subprocess.CompletedProcess[str]:
-    cache = ROOT / ".mypy_cache"
-    if cache.is_dir():
-        shutil.copytree(cache, project / ".mypy_cache")
-    return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "palomma_client"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=project,
-    )
-
-
 @pytest.fixture(scope="module", params=["3.0.3", "3.1.0"])
 def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _regenerate(tmp_path_factory.mktemp("matrix"), request.param)
 
 
 def test_the_regenerated_package_type_checks_under_mypy_strict(project: Path) -> None:
-    completed = _mypy_strict(project)
+    completed = mypy_strict(project)
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
 
