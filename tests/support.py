@@ -390,3 +390,29 @@ def mypy_strict(project: Path, target: str = "palomma_client") -> subprocess.Com
         check=False,
         cwd=project,
     )
+
+
+def run_probe(project: Path, script: str) -> dict[str, Any]:
+    """Run a script against a regenerated copy of the project, in a subprocess; return what it printed.
+
+    The script prints one line `RESULT <json>`; nothing but the copy is on its path.
+
+    Args:
+        project: The copy's root.
+        script: Python source.
+
+    Returns:
+        The JSON object of the `RESULT` line.
+    """
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=project,
+        env={"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin"},
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    line = next(line for line in completed.stdout.splitlines() if line.startswith("RESULT "))
+    found: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
+    return found

@@ -8,7 +8,6 @@ package in a subprocess, as a user's CI would after the vendor's change.
 from __future__ import annotations
 
 import copy
-import json
 import shutil
 import subprocess
 import sys
@@ -24,7 +23,16 @@ from openapi_python_client.strings import PythonIdentifier
 
 from palomma_client._openapi import OpenAPI
 from palomma_client.testing._examples import SYNTHESIZED_LIST_LENGTH
-from tests.support import ROOT, SPEC, as_openapi_31, fresh_name, mypy_strict, spec_field_names, spec_operation_ids
+from tests.support import (
+    ROOT,
+    SPEC,
+    as_openapi_31,
+    fresh_name,
+    mypy_strict,
+    run_probe,
+    spec_field_names,
+    spec_operation_ids,
+)
 
 # generate.py runs from scripts/ and imports its modules by their bare names; so does this test.
 if str(ROOT / "scripts") not in sys.path:
@@ -119,23 +127,7 @@ def _named(code: str) -> str:
 def _probe(project: Path, code: str) -> dict[str, Any]:
     """Run ``code`` against the regenerated package; it sets ``result``, which comes back as JSON."""
     script = _named(PROBE_PRELUDE + "\n" + textwrap.dedent(code)) + "\nprint('RESULT ' + json.dumps(result))\n"
-    return _run_script(project, script)
-
-
-def _run_script(project: Path, script: str) -> dict[str, Any]:
-    """Run a script with the regenerated package on its path; it prints `RESULT <json>`, which is returned."""
-    completed = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=project,
-        env={"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin"},
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    line = next(line for line in completed.stdout.splitlines() if line.startswith("RESULT "))
-    found: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
-    return found
+    return run_probe(project, script)
 
 
 def _version(project: Path) -> str:
@@ -1121,7 +1113,7 @@ def _corpus_probe(project: Path, changes: list[VendorChange]) -> dict[str, Any]:
             f"    results[{change.name!r}] = {{'error': traceback.format_exc(limit=-3)}}",
         ]
     lines.append("print('RESULT ' + json.dumps(results))")
-    return _run_script(project, "\n".join(lines))
+    return run_probe(project, "\n".join(lines))
 
 
 def _mypy_strict(project: Path) -> None:

@@ -11,7 +11,6 @@ hold whatever the vendor changes.
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.support import ROOT, mypy_strict
+from tests.support import ROOT, mypy_strict, run_probe
 
 TAG = "Matrix Probes"  # the resource `matrix_probes`
 ITEM = "/matrix-probes/{probeId}"  # a camelCase path parameter, declared on the path item
@@ -317,18 +316,7 @@ print("RESULT " + json.dumps(result))
 
 
 def _probe(project: Path) -> dict[str, Any]:
-    completed = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(PROBE_CODE)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=project,
-        env={"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin"},
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    line = next(line for line in completed.stdout.splitlines() if line.startswith("RESULT "))
-    found: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
-    return found
+    return run_probe(project, textwrap.dedent(PROBE_CODE))
 
 
 @pytest.fixture(scope="module", params=["3.0.3", "3.1.0"])
