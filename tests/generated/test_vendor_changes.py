@@ -44,21 +44,46 @@ from spec_support import unsupported
 # once the spec has gained them.
 NEW_FIELD = fresh_name(spec_field_names(), "tenantEmail", "tenantPhone", "guarantorEmail", "guarantorPhone")
 NEW_FIELD_ARGUMENT = str(PythonIdentifier(NEW_FIELD, "field_"))  # the generator's own snake case
+
+
+def _spec_at(*keys: str) -> Any:
+    """The node of the spec at these keys, or `None` when a vendor change took it away."""
+    node: Any = SPEC
+    for key in keys:
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+_INVOICE = _spec_at("components", "schemas", "Invoice") or {}
 NEW_STATUS = fresh_name(
-    SPEC["components"]["schemas"]["Invoice"]["properties"]["status"]["enum"],
+    _spec_at("components", "schemas", "Invoice", "properties", "status", "enum") or [],
     "refunded",
     "voided",
     "disputed",
     "reversed",
 )
 NEW_ACTION = fresh_name({operation.removesuffix("Invoice") for operation in spec_operation_ids()}, "cancel", "void")
-AMOUNT = SPEC["components"]["schemas"]["CreateInvoiceRequest"]["properties"]["amount"]
-RAISED_MAXIMUM = max(900_000_000, AMOUNT["maximum"] * 2)
-ACCEPTED, REFUSED = AMOUNT["maximum"] + 50_000_000, RAISED_MAXIMUM + 50_000_000
+AMOUNT = _spec_at("components", "schemas", "CreateInvoiceRequest", "properties", "amount") or {}
+RAISED_MAXIMUM = max(900_000_000, AMOUNT.get("maximum", 0) * 2)
+ACCEPTED, REFUSED = AMOUNT.get("maximum", 0) + 50_000_000, RAISED_MAXIMUM + 50_000_000
 REMOVABLE_FIELD = next(
-    name
-    for name in SPEC["components"]["schemas"]["Invoice"]["properties"]
-    if name not in SPEC["components"]["schemas"]["Invoice"]["required"]
+    (name for name in _INVOICE.get("properties", {}) if name not in _INVOICE.get("required", [])), None
+)
+# These tests play changes to what the hand-written layer wraps today; each skips, saying so, when
+# the spec no longer has the part it changes.
+_NEEDS_INVOICES = pytest.mark.skipif(
+    not _INVOICE or "createInvoice" not in spec_operation_ids(), reason="the spec has no Invoice or createInvoice"
+)
+_NEEDS_STATUS = pytest.mark.skipif(
+    _spec_at("components", "schemas", "Invoice", "properties", "status", "enum") is None,
+    reason="the spec's Invoice has no status enum",
+)
+_NEEDS_AMOUNT_MAXIMUM = pytest.mark.skipif("maximum" not in AMOUNT, reason="createInvoice's amount has no maximum")
+_NEEDS_OPTIONAL_FIELD = pytest.mark.skipif(REMOVABLE_FIELD is None, reason="the spec's Invoice has no optional field")
+_NEEDS_GET_INVOICE = pytest.mark.skipif(
+    _spec_at("paths", "/invoices/{id}", "get") is None, reason="the spec has no GET /invoices/{id}"
 )
 
 SpecEdit = Callable[[dict[str, Any]], None]
@@ -150,6 +175,7 @@ def _add_tenant_email(spec: dict[str, Any]) -> None:
         }
 
 
+@_NEEDS_INVOICES
 def test_a_new_optional_field_is_sent_and_read_and_bumps_the_minor_version(tmp_path: Path) -> None:
     project = _regenerate(tmp_path, _add_tenant_email)
 
@@ -194,6 +220,8 @@ def test_a_new_optional_field_is_sent_and_read_and_bumps_the_minor_version(tmp_p
     assert f"`{NEW_FIELD}`" in entry
 
 
+@_NEEDS_INVOICES
+@_NEEDS_STATUS
 def test_a_new_status_value_becomes_a_known_member(tmp_path: Path) -> None:
     def add_refunded(spec: dict[str, Any]) -> None:
         spec["components"]["schemas"]["Invoice"]["properties"]["status"]["enum"].append(NEW_STATUS)
@@ -212,6 +240,7 @@ def test_a_new_status_value_becomes_a_known_member(tmp_path: Path) -> None:
     assert result == {"member": True, "known": True}
 
 
+@_NEEDS_INVOICES
 def test_a_new_operation_is_a_typed_method_that_sends_an_authenticated_request(tmp_path: Path) -> None:
     def add_cancel(spec: dict[str, Any]) -> None:
         spec["paths"][f"/invoices/{{id}}/{NEW_ACTION}"] = {
@@ -280,6 +309,8 @@ def test_a_new_operation_is_a_typed_method_that_sends_an_authenticated_request(t
     assert in_the_fake == {"type": "Invoice", "id": True}
 
 
+@_NEEDS_INVOICES
+@_NEEDS_AMOUNT_MAXIMUM
 def test_a_raised_maximum_admits_larger_amounts_and_still_refuses_beyond_it(tmp_path: Path) -> None:
     def raise_maximum(spec: dict[str, Any]) -> None:
         spec["components"]["schemas"]["CreateInvoiceRequest"]["properties"]["amount"]["maximum"] = RAISED_MAXIMUM
@@ -306,6 +337,7 @@ def test_a_raised_maximum_admits_larger_amounts_and_still_refuses_beyond_it(tmp_
     assert result == {"requests": 1, "message": expected}
 
 
+@_NEEDS_OPTIONAL_FIELD
 def test_removing_a_field_of_invoice_bumps_the_major_version(tmp_path: Path) -> None:
     def remove_payment_id(spec: dict[str, Any]) -> None:
         del spec["components"]["schemas"]["Invoice"]["properties"][REMOVABLE_FIELD]
@@ -317,6 +349,7 @@ def test_removing_a_field_of_invoice_bumps_the_major_version(tmp_path: Path) -> 
     assert "Breaking" in (project / "CHANGELOG.md").read_text(encoding="utf-8")
 
 
+@_NEEDS_GET_INVOICE
 def test_a_method_name_can_be_overridden_by_a_vendor_extension(tmp_path: Path) -> None:
     def rename(spec: dict[str, Any]) -> None:
         spec["paths"]["/invoices/{id}"]["get"]["x-palomma-method-name"] = "retrieve"
@@ -329,6 +362,7 @@ def test_a_method_name_can_be_overridden_by_a_vendor_extension(tmp_path: Path) -
     assert "get" not in result["names"]
 
 
+@_NEEDS_INVOICES
 def test_regenerating_twice_changes_nothing(tmp_path: Path) -> None:
     project = _regenerate(tmp_path, _add_tenant_email)
     before = {path: path.read_bytes() for path in sorted(project.rglob("*")) if path.is_file()}
