@@ -153,19 +153,29 @@ def spec_with_cancel_invoice(*, example: dict[str, Any] | None) -> dict[str, Any
     return document
 
 
-def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, Any]:
-    """A request for an operation built from the spec: its full path and its JSON body.
+def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, Any, dict[str, Any]]:
+    """A request for an operation built from the spec: its full path, its JSON body and its other parameters.
 
-    Path parameters take their examples, or a value made up from their schemas; a JSON body takes
-    the request body's first example, or one made up from its schema (`None` for no JSON body).
+    Path parameters, required query and header parameters take their examples, or values made up
+    from their schemas; a JSON body takes the request body's first example, or one made up from its
+    schema (`None` for no JSON body). The third item holds `params` and `headers` for httpx2.
     """
     path = item.path
+    params: dict[str, str] = {}
+    headers: dict[str, str] = {}
     for parameter in item.parameters:
+        if parameter.location != "path" and not parameter.required:
+            continue
+        value = parameter.example
+        if value is None:
+            value = synthesize(spec, parameter.schema_pointer, START)
+        text = str(value).lower() if isinstance(value, bool) else str(value)
         if parameter.location == "path":
-            value = parameter.example
-            if value is None:
-                value = synthesize(spec, parameter.schema_pointer, START)
-            path = path.replace("{" + parameter.name + "}", quote(str(value), safe=""))
+            path = path.replace("{" + parameter.name + "}", quote(text, safe=""))
+        elif parameter.location == "query":
+            params[parameter.name] = text
+        elif parameter.location == "header":
+            headers[parameter.name] = text
     body = None
     media = None if item.body is None else item.body.json_media_type()
     if media is not None:
@@ -174,7 +184,7 @@ def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, Any]:
             body = media.node.get("example", examples[0] if examples else None)
         elif media.schema_pointer is not None:
             body = synthesize(spec, media.schema_pointer, START)
-    return spec.base_path + path, body
+    return spec.base_path + path, body, {"params": params, "headers": headers}
 
 
 def operations(spec: ApiSpec = SPEC) -> Iterator[Operation]:

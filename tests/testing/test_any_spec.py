@@ -39,10 +39,31 @@ ITEM = {
 
 
 def _spec(version: str, paths: dict[str, Any], **top: Any) -> dict[str, Any]:
-    document = load_shipped_spec()
-    document["components"]["schemas"]["VendorItem"] = ITEM
-    document["paths"].update(paths)
-    document.update(top)
+    """A document of its own (not the shipped spec, whose version the vendor decides) holding `paths`.
+
+    It is written in OpenAPI 3.0 and converted for `version` 3.1; every operation asks for the
+    bearer key unless it says otherwise, as the shipped spec's do.
+    """
+    document: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "info": {"title": "Vendor probes", "version": "1"},
+        "servers": [{"url": "https://api.example.com/v1"}],
+        "security": [{"bearerAuth": []}],
+        "paths": {
+            f"{ROOT}/private": {
+                "get": {
+                    "operationId": "getVendorPrivate",
+                    "responses": _ok({"application/json": {"example": {"ok": True}}}),
+                }
+            },
+            **paths,
+        },
+        "components": {
+            "schemas": {"VendorItem": ITEM},
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+        **top,
+    }
     return as_openapi_31(document) if version == "3.1" else document
 
 
@@ -387,7 +408,7 @@ async def test_an_operation_with_empty_security_needs_no_key(version: str) -> No
     )
     async with _serving(document, headers={}) as http:
         public = await http.get(f"{ROOT}/health")
-        private = await http.get("/invoices")
+        private = await http.get(f"{ROOT}/private")
     assert (public.status_code, public.json()) == (200, {"ok": True})
     assert (private.status_code, private.headers["www-authenticate"]) == (401, "Bearer")
 

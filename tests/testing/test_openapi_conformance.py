@@ -6,7 +6,7 @@ import httpx2
 import pytest
 import schemathesis
 from schemathesis import Case, GenerationMode
-from schemathesis.specs.openapi.checks import positive_data_acceptance, status_code_conformance
+from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance, status_code_conformance
 
 from palomma_client.testing import DEFAULT_API_KEY, EXAMPLE_HEADER, FAKE_BASE_URL, FakePalomma
 from palomma_client.testing._app import MODELED_OPERATIONS, installed_handlers
@@ -72,11 +72,21 @@ def _check_conformance(case: Case, fake: FakePalomma) -> None:
             case.query["cursor"] = cursor
     response = case.call(headers=None)
     excluded = []
-    if response.status_code == 401 and "401" not in case.operation.definition.raw.get("responses", {}):
+    documented = case.operation.definition.raw.get("responses", {})
+    if response.status_code == 401 and "401" not in documented:
         # The fake asks every operation for the key, as the API does, even one whose
         # documentation forgets to list its 401.
         excluded.append(status_code_conformance)
-    if response.status_code == 400 and "is not of type 'integer'" in response.text and fake is FAKE_31:
+    if any(name.lower() != "authorization" for name in case.headers or {}):
+        # Schemathesis takes a generated header parameter with "key" in its name (`Idempotency-Key`)
+        # for credentials it made up, and expects a 401; the key the fake checks was valid. Which
+        # operations ask for which credentials is checked below, from each operation's security.
+        excluded.append(ignored_auth)
+    negative = case.meta is not None and case.meta.generation.mode is GenerationMode.NEGATIVE
+    if response.status_code == 400 and "400" not in documented and negative:
+        # A request that breaks the spec gets 400 even from an operation that documents no 400.
+        excluded.append(status_code_conformance)
+    if response.status_code == 400 and "is not of type 'integer'" in response.text and fake._spec.version == "3.1":
         # JSON Schema 2020-12 counts 3748988.0 as an integer; the API (and so the fake) refuses it in
         # either spelling of the spec, a difference docs/testing.md states.
         excluded.append(positive_data_acceptance)
@@ -130,9 +140,9 @@ def _public(item: Operation) -> bool:
 
 @pytest.mark.parametrize("item", list(operations()), ids=lambda item: item.operation_id)
 async def test_every_operation_asks_for_the_key_exactly_when_its_security_does(item: Operation) -> None:
-    path, body = example_request(item)
+    path, body, parts = example_request(item)
     async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=FAKE.app), base_url=FAKE_BASE_URL) as client:
-        response = await client.request(item.method, f"http://fake.palomma.test{path}", json=body)
+        response = await client.request(item.method, f"http://fake.palomma.test{path}", json=body, **parts)
     assert (response.status_code == 401) is not _public(item)
     if response.status_code == 401 and "401" in _documented(item):
         schema[item.path][item.method].validate_response(response)
@@ -147,10 +157,10 @@ def _documented(item: Operation) -> set[str]:
 @pytest.mark.parametrize("item", list(operations()), ids=lambda item: item.operation_id)
 async def test_every_operation_answers_the_specs_example_request_from_the_fakes_state(item: Operation) -> None:
     fake = _seeded_fake()
-    path, body = example_request(item)
-    headers = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
-    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), headers=headers) as client:
-        response = await client.request(item.method, f"http://fake.palomma.test{path}", json=body)
+    path, body, parts = example_request(item)
+    parts["headers"]["Authorization"] = f"Bearer {DEFAULT_API_KEY}"
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app)) as client:
+        response = await client.request(item.method, f"http://fake.palomma.test{path}", json=body, **parts)
     documented = _documented(item)
     assert (
         "default" in documented
