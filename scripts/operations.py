@@ -764,8 +764,11 @@ class ModelFields:
         return f"None if {source} is None else {expression}"
 
     def present_from_json(self, prop: Any, source: str) -> str:
-        """``from_json`` for a value known not to be null."""
-        return self._from_json(prop, source)
+        """``from_json`` for a value known to be present (a nullable one may still be null)."""
+        expression = self._from_json(prop, source)
+        if expression == source or not _nullable(prop):
+            return expression
+        return f"None if {source} is None else {expression}"
 
     def converts(self, prop: Any) -> bool:
         """Whether the attribute is built from its JSON value rather than being that value."""
@@ -781,6 +784,7 @@ class ModelFields:
         return f"_{prop.class_info.module_name.upper()}_BY_VALUE"
 
     def _from_json(self, prop: Any, source: str) -> str:
+        prop = _unwrapped(prop)
         if isinstance(prop, EnumProperty):
             # The template looks the value up in enum_table first; this is the way for a value it lacks.
             return f"{prop.class_info.name}({source})"
@@ -806,6 +810,7 @@ class ModelFields:
         return f"None if {source} is None else {expression}"
 
     def _to_json(self, prop: Any, source: str) -> str:
+        prop = _unwrapped(prop)
         if isinstance(prop, EnumProperty):
             return f"{source}.value"
         if isinstance(prop, DateProperty | DateTimeProperty):
@@ -819,12 +824,13 @@ class ModelFields:
 
     def kind(self, prop: Any) -> str:
         """How the template builds the attribute: ``enum``, ``date``, ``date-time``, ``model``, ``models`` or ``""``."""
+        # A nullable date is parsed like a date once present; a nullable enum or model goes the general way.
+        if isinstance(_unwrapped(prop), DateProperty):
+            return "date"
+        if isinstance(_unwrapped(prop), DateTimeProperty):
+            return "date-time"
         if isinstance(prop, EnumProperty):
             return "enum"
-        if isinstance(prop, DateProperty):
-            return "date"
-        if isinstance(prop, DateTimeProperty):
-            return "date-time"
         if isinstance(prop, ModelProperty):
             return "model"
         if isinstance(prop, ListProperty) and isinstance(prop.inner_property, ModelProperty):
@@ -853,6 +859,18 @@ class ModelFields:
         if node.get("nullable"):
             return {"anyOf": [converted, {"type": "null"}]}
         return converted
+
+
+def _unwrapped(prop: Any) -> Any:
+    """A nullable property's one other type (``datetime | None`` -> the date-time); any other as it is.
+
+    A nullable value is built like its type when present: the ``None`` is handled where it is read.
+    """
+    if isinstance(prop, UnionProperty):
+        others = [inner for inner in prop.inner_properties if not isinstance(inner, NoneProperty)]
+        if len(others) == 1 and len(others) < len(prop.inner_properties):
+            return others[0]
+    return prop
 
 
 def _nullable(prop: Any) -> bool:

@@ -343,9 +343,6 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
     for keyword, construct in _REFUSED_KEYWORDS.items():
         if keyword in schema:
             yield Refusal(construct, join_pointer(pointer, keyword))
-    nullable = schema.get("nullable") is True or (isinstance(schema.get("type"), list) and "null" in schema["type"])
-    if nullable and schema.get("format") in ("date", "date-time"):
-        yield Refusal(f"a nullable `{schema['format']}`", pointer)
     written = schema.get("type")
     if isinstance(written, list) and len([kind for kind in written if kind != "null"]) > 1:
         yield Refusal("a schema of several types", join_pointer(pointer, "type"))

@@ -133,7 +133,7 @@ def _add_rows(spec: dict[str, Any]) -> None:
     schemas = spec["components"]["schemas"]
     schemas[PROBE] = {
         "type": "object",
-        "required": ["probeId", "name"],
+        "required": ["probeId", "name", "paidAt"],
         "properties": {
             "probeId": {"type": "string"},
             "name": {"type": "string"},
@@ -141,6 +141,8 @@ def _add_rows(spec: dict[str, Any]) -> None:
             "bornOn": {"type": "string", "format": "date"},
             "seenAt": {"type": "string", "format": "date-time"},
             "note": nullable_text,
+            "paidAt": {**nullable_text, "format": "date-time"},  # required and nullable, in each spelling
+            "dueOn": {**nullable_text, "format": "date"},
             "labels": {"type": "array", "items": {"type": "string"}},
             "address": {"type": "object", "properties": {"city": {"type": "string"}}},  # an inline nested model
             "owner": _ref(f"{PROBE}Owner"),  # a referenced nested model
@@ -195,7 +197,8 @@ from palomma_client import InvalidParameterError, PalommaClient
 sent = []
 PROBE = {"probeId": "prb_1", "name": "Ana", "kind": "company", "bornOn": "1990-02-03",
          "seenAt": "2026-03-11T16:32:14+00:00", "note": None, "labels": ["a", "b"],
-         "address": {"city": "Cali"}, "owner": {"name": "Bo", "since": "2020-01-02"}}
+         "address": {"city": "Cali"}, "owner": {"name": "Bo", "since": "2020-01-02"},
+         "paidAt": "2026-03-12T09:00:00+00:00", "dueOn": None}
 
 def answer(request):
     sent.append(request)
@@ -234,6 +237,9 @@ async def main():
         result["get_accepts"] = "accept" in inspect.signature(probes.get).parameters
         result["got"] = [type(got).__name__, got.probe_id, got.kind.value, got.born_on.isoformat(),
                          got.seen_at.isoformat(), got.note, got.labels]
+        result["nullable_dates"] = [got.paid_at.isoformat(), got.due_on]
+        unpaid = type(got).from_dict({**PROBE, "paidAt": None, "dueOn": "2026-04-01"})
+        result["nullable_dates"] += [unpaid.paid_at, unpaid.due_on.isoformat()]
         result["nested"] = [type(got.address).__name__, got.address.city, type(got.owner).__name__,
                             got.owner.name, got.owner.since.isoformat()]
         # The workflows read a model's field kinds from its annotations, nested model types included.
@@ -383,6 +389,8 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         None,
         ["a", "b"],
     ]
+    # Nullable dates are dates when present and None when null, in both spellings.
+    assert result["nullable_dates"] == ["2026-03-12T09:00:00+00:00", None, None, "2026-04-01"]
     assert result["nested"] == [f"{PROBE}Address", "Cali", f"{PROBE}Owner", "Bo", "2020-01-02"]
     assert result["kinds"]["probe_id"] == "text"
     assert result["kinds"]["owner"] == result["kinds"]["address"] == "json"

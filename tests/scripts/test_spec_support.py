@@ -152,12 +152,6 @@ CASES = [
         id="discriminator",
     ),
     pytest.param(
-        _field("paidAt", {"type": "string", "format": "date-time", "nullable": True}),
-        "a nullable `date-time`",
-        f"{THING}/properties/paidAt",
-        id="nullable-date-time-3.0",
-    ),
-    pytest.param(
         _field("labels", {"type": "object", "additionalProperties": {"type": "string"}}),
         "`additionalProperties` with a schema (a map)",
         f"{THING}/properties/labels/additionalProperties",
@@ -185,16 +179,6 @@ def test_a_construct_outside_the_matrix_is_refused_at_its_pointer(edit: Any, con
 def test_the_base_document_and_the_project_spec_are_accepted_whole() -> None:
     assert unsupported(OpenAPI(base())) == []
     assert unsupported(OpenAPI.from_file(ROOT / "openapi.yaml")) == []
-
-
-def test_a_31_nullable_date_time_is_refused_like_the_30_spelling() -> None:
-    spec = base()
-    spec["openapi"] = "3.1.0"
-    _thing(spec)["properties"]["paidAt"] = {"type": ["string", "null"], "format": "date-time"}
-
-    (refusal,) = unsupported(OpenAPI(spec))
-
-    assert (refusal.construct, refusal.pointer) == ("a nullable `date-time`", f"{THING}/properties/paidAt")
 
 
 # --- through `make generate` ---------------------------------------------------------------------------
