@@ -166,7 +166,7 @@ class ArgumentView:
     check: str  # an expression that checks the argument and gives the value to send
     serialize: str  # for path and query: an expression that turns the checked value into text
     description: str
-    model_attribute: str = ""  # for body arguments: the request model's attribute
+    json_value: str = ""  # for body arguments: an expression of the checked value as JSON
     rules: dict[str, Any] = field(default_factory=dict)  # the schema's rules, as the spec writes them
 
 
@@ -311,6 +311,7 @@ class OperationViews:
         policies: dict[str, str] | None = None,
     ) -> None:
         self._spec = spec
+        self._json = ModelFields(spec)
         # openapi-python-client rewrites path templates ({customerId} -> {customer_id}) but names each
         # endpoint by its operationId (or method and path) in snake case, as the index names it.
         prefix = str(generator_config.get("field_prefix", "field_"))
@@ -417,13 +418,14 @@ class OperationViews:
                 refusal = Refusal("a request body that is not a JSON object", media.schema_pointer or media.pointer)
                 raise Unsupported(refusal)
             body_model = body.prop.class_info.name
-            imports.add(body_model)
             raw_properties = (media.schema or {}).get("properties", {})
             for prop in (body.prop.required_properties or []) + (body.prop.optional_properties or []):
                 raw_property, property_pointer = self._spec.resolve(
                     raw_properties.get(_text(prop.name), {}),
                     join_pointer(media.schema_pointer or "", "properties", _text(prop.name)),
                 )
+                if raw_property.get("readOnly") is True:
+                    continue  # the API sets it: never an argument, even where the schema requires it
                 argument = self._argument(
                     prop,
                     str(prop.python_name),
@@ -434,7 +436,8 @@ class OperationViews:
                     imports,
                     property_pointer,
                 )
-                argument.model_attribute = str(prop.python_name)
+                # The body is written as the model's to_dict would write it, without building the model.
+                argument.json_value = self._json.to_json_value(prop, argument.check)
                 body_arguments.append(argument)
         names = [
             argument.python_name for argument in path_arguments + query_arguments + header_arguments + body_arguments
@@ -808,6 +811,10 @@ class ModelFields:
         if expression == source or not _nullable(prop):
             return expression
         return f"None if {source} is None else {expression}"
+
+    def to_json_value(self, prop: Any, source: str) -> str:
+        """An expression that turns a present (non-null) value of ``prop`` into its JSON value."""
+        return self._to_json(prop, source)
 
     def _to_json(self, prop: Any, source: str) -> str:
         prop = _unwrapped(prop)

@@ -54,7 +54,6 @@ _REFUSED_KEYWORDS = {
     "dependentSchemas": "`dependentSchemas`",
     "unevaluatedProperties": "`unevaluatedProperties`",
     "$dynamicRef": "`$dynamicRef`",
-    "readOnly": "`readOnly`",
     "writeOnly": "`writeOnly`",
 }
 # Where a schema holds other schemas: (keyword, how its value holds them).

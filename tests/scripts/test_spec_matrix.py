@@ -155,8 +155,9 @@ def _add_rows(spec: dict[str, Any]) -> None:
     }
     schemas[PROBE_INPUT] = {
         "type": "object",
-        "required": ["name"],
+        "required": ["name", "probeId"],
         "properties": {
+            "probeId": {"type": "string", "readOnly": True},  # the API sets it: never an argument
             "name": {"type": "string", "maxLength": 12},
             "kind": {"type": "string", "enum": ["person", "company"], "default": "person"},
             "credit": {"type": "number", "minimum": 0},
@@ -281,6 +282,7 @@ async def main():
             result["array_refusals"] = array_refusals
             result["sent_after_array_refusals"] = len(sent)
         result["deprecation"] = [[w.category.__name__, str(w.message), w.filename] for w in caught]
+        result["read_only_argument"] = "probe_id" in inspect.signature(probes.post).parameters
         result["deprecated_doc"] = "**Deprecated**" in (type(probes).replace.__doc__ or "")
         result["current_doc"] = "**Deprecated**" in (type(probes).get.__doc__ or "")
         result["replaced"] = type(replaced).__name__
@@ -413,6 +415,7 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         ["DeprecationWarning", message, "<string>"],
     ]
     assert (result["deprecated_doc"], result["current_doc"]) == (True, False)
+    assert result["read_only_argument"] is False  # a readOnly field, required or not, is never an argument
 
     assert result["patch"] is None  # a 202 without a body
     assert result["patch_key"] == "key-1"  # a required header parameter

@@ -158,10 +158,10 @@ CASES = [
         id="map",
     ),
     pytest.param(
-        _field("id", {"type": "string", "readOnly": True}),
-        "`readOnly`",
-        f"{THING}/properties/id/readOnly",
-        id="read-only",
+        _field("secret", {"type": "string", "writeOnly": True}),
+        "`writeOnly`",
+        f"{THING}/properties/secret/writeOnly",
+        id="write-only",
     ),
 ]
 

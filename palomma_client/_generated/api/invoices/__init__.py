@@ -13,7 +13,6 @@ from palomma_client._request import ApiRequest
 from palomma_client._resource import APIResource, request_options
 from palomma_client._response import APIResponse
 
-from ...models.create_invoice_request import CreateInvoiceRequest
 from ...models.create_invoice_request_document_type import CreateInvoiceRequestDocumentType
 from ...models.invoice import Invoice
 from ...models.list_invoices_response import ListInvoicesResponse
