@@ -11,7 +11,6 @@ hold whatever the vendor changes.
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
@@ -20,9 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from tests.support import ROOT
+from tests.support import ROOT, edited_copy, run_generate, run_probe
 
 TAG = "Matrix Probes"  # the resource `matrix_probes`
 ITEM = "/matrix-probes/{probeId}"  # a camelCase path parameter, declared on the path item
@@ -172,22 +170,14 @@ def _add_rows(spec: dict[str, Any]) -> None:
 
 
 def _regenerate(tmp_path: Path, version: str) -> Path:
-    copy = tmp_path / "project"
-    copy.mkdir()
-    for name in ("openapi.yaml", "generator-config.yml", "CHANGELOG.md", "pyproject.toml"):
-        shutil.copy2(ROOT / name, copy / name)
-    ignore = shutil.ignore_patterns("__pycache__")
-    shutil.copytree(ROOT / "scripts", copy / "scripts", ignore=ignore)
-    shutil.copytree(ROOT / "palomma_client", copy / "palomma_client", ignore=ignore)
-    spec = yaml.safe_load((copy / "openapi.yaml").read_text(encoding="utf-8"))
-    spec["openapi"] = version
-    _add_rows(spec)
-    (copy / "openapi.yaml").write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    completed = subprocess.run(
-        [sys.executable, str(copy / "scripts" / "generate.py")], capture_output=True, text=True, check=False
-    )
+    def edit(spec: dict[str, Any]) -> None:
+        spec["openapi"] = version
+        _add_rows(spec)
+
+    project = edited_copy(tmp_path, edit)
+    completed = run_generate(project)
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    return copy
+    return project
 
 
 PROBE_CODE = """
@@ -324,21 +314,6 @@ print("RESULT " + json.dumps(result))
 """
 
 
-def _probe(project: Path) -> dict[str, Any]:
-    completed = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(PROBE_CODE)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=project,
-        env={"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin"},
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    line = next(line for line in completed.stdout.splitlines() if line.startswith("RESULT "))
-    found: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
-    return found
-
-
 def _mypy_strict(project: Path) -> subprocess.CompletedProcess[str]:
     cache = ROOT / ".mypy_cache"
     if cache.is_dir():
@@ -364,7 +339,7 @@ def test_the_regenerated_package_type_checks_under_mypy_strict(project: Path) ->
 
 
 def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> None:
-    result = _probe(project)
+    result = run_probe(project, textwrap.dedent(PROBE_CODE))
 
     assert result["get"] == {
         "method": "GET",

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from palomma_client._openapi import OpenAPI
-from tests.support import ROOT
+from tests.support import ROOT, small_document
 
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -25,31 +25,20 @@ Spec = dict[str, Any]
 
 def base() -> Spec:
     """A small document of its own that the generator accepts, so each case adds exactly one construct."""
-    return {
-        "openapi": "3.0.3",
-        "info": {"title": "t", "version": "1"},
-        "servers": [{"url": "https://api.example/v1", "description": "Production"}],
-        "security": [{"bearer": []}],
-        "paths": {
+    thing = {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}
+    return small_document(
+        {
             "/things/{thingId}": {
                 "get": {
                     "operationId": "getThing",
                     "tags": ["Things"],
                     "parameters": [{"name": "thingId", "in": "path", "required": True, "schema": {"type": "string"}}],
-                    "responses": {
-                        "200": {
-                            "description": "ok",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}},
-                        }
-                    },
+                    "responses": {"200": {"description": "ok", "content": thing}},
                 }
             }
         },
-        "components": {
-            "schemas": {"Thing": {"type": "object", "properties": {"id": {"type": "string"}}}},
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        },
-    }
+        {"Thing": {"type": "object", "properties": {"id": {"type": "string"}}}},
+    )
 
 
 GET = "/paths/~1things~1{thingId}/get"
