@@ -43,7 +43,18 @@ from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported
 
 from palomma_client._openapi import OpenAPI, Operation, Parameter, join_pointer
 
-__all__ = ["ArgumentView", "ModelFields", "OperationView", "OperationViews", "TagView", "policy_notes", "value_check"]
+__all__ = [
+    "ArgumentView",
+    "ModelFields",
+    "OperationView",
+    "OperationViews",
+    "TagView",
+    "docstring_block",
+    "policy_notes",
+    "sentence",
+    "value_check",
+    "wrap",
+]
 
 # Keyword arguments every resource method has besides the operation's own.
 SDK_ARGUMENTS = frozenset({"timeout", "max_items", "self"})
@@ -190,7 +201,7 @@ class OperationView:
     success: list[tuple[int, str | None, str]]  # status code, the model its body parses into, and its kind
     return_type: str
     error_statuses: list[int]
-    retry_note: str = ""
+    retry_policy: str = ""  # the guarantee of its hand-written retry policy, if it has one
     page_item: str | None = None
     page_items_attribute: str = ""
     page_cursor_attribute: str = ""
@@ -218,57 +229,21 @@ class OperationView:
         """The keyword arguments a paginated method takes: all but the cursor, which the pager moves."""
         return [argument for argument in self.keyword_arguments if argument.json_name != "cursor"]
 
-    def docstring(self, indent: str) -> str:
-        """The resource method's docstring, from the spec's summary, description and parameter texts."""
-        lines = [_sentence(self.summary or self.operation_id)]
-        if self.deprecated:
-            lines += ["", "**Deprecated** by the API: calling it warns, and a future version may remove it."]
-        if self.description and self.description.strip() != self.summary.strip():
-            lines += ["", *_wrap(self.description)]
-        arguments = self.path_arguments + (self.page_arguments if self.paginated else self.keyword_arguments)
-        lines += ["", "Args:"]
-        for argument in arguments:
-            lines += _wrap(f"{argument.python_name}: {argument.description}", indent="    ", hanging="        ")
-        if self.paginated:
-            lines += _wrap(
-                "cursor: Start from this cursor, from an earlier page, instead of the first page.",
-                indent="    ",
-                hanging="        ",
-            )
-            lines.append("    max_items: Stop after this many items in all.")
-        lines += [
-            "    extra_headers: Headers to add to this call's requests; a value of ``None`` removes one.",
-            "    extra_query: Query parameters to add to this call's requests.",
-            "    extra_body: JSON fields to add to this call's request body.",
-            "    timeout: Overrides the client's timeout for each attempt of this call.",
-            "    max_retries: Overrides the client's ``max_retries`` for this call.",
-        ]
-        lines += ["", *_wrap(self.retry_note)]
-        lines += ["", "Returns:"]
-        if self.paginated:
-            lines.append(f"    An ``AsyncPager`` over every ``{self.page_item}``, fetching pages as you iterate.")
-        elif self.return_type == "None":
-            lines.append("    Nothing.")
-        else:
-            lines.append(f"    The ``{self.return_type}``.")
-        lines += ["", "Raises:", "    InvalidParameterError: An argument breaks the API's rules; nothing was sent."]
-        named = {400: "BadRequestError", 401: "AuthenticationError", 404: "NotFoundError", 409: "ConflictError"}
-        meaning = {
-            400: "The API rejected the input.",
-            401: "The API key is missing or wrong.",
-            404: "No such resource.",
-            409: "The request conflicts with the resource's state.",
-        }
-        for status in self.error_statuses:
-            if status in named:
-                lines.append(f"    {named[status]}: {meaning[status]}")
-        lines += [
-            "    APIStatusError: The API answered with another error status.",
-            "    APIConnectionError: The API could not be reached, after retries.",
-            "    APIResponseValidationError: The answer does not match the spec.",
-        ]
-        text = "\n".join(f"{indent}{line}" if line else "" for line in lines)
-        return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').lstrip()
+
+def docstring_block(lines: list[str], indent: str) -> str:
+    """Lines of a docstring, indented and escaped to sit between triple quotes (the first line unindented)."""
+    text = "\n".join(f"{indent}{line}" if line else "" for line in lines)
+    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').lstrip()
+
+
+def sentence(text: str) -> str:
+    """``text`` on one line, ending with a full stop."""
+    return _sentence(text)
+
+
+def wrap(text: str, indent: str = "", hanging: str = "") -> list[str]:
+    """``text`` wrapped at 100 columns: the first line after ``indent``, the others after ``hanging``."""
+    return _wrap(text, indent, hanging)
 
 
 def _sentence(text: str) -> str:
@@ -499,22 +474,8 @@ class OperationViews:
             model_imports=imports,
         )
         self._find_pagination(view, endpoint)
-        view.retry_note = self._retry_note(view)
+        view.retry_policy = self._policies.get(view.operation_id, "")
         return view
-
-    def _retry_note(self, view: OperationView) -> str:
-        policy = self._policies.get(view.operation_id)
-        if policy:
-            return f"Retries: {policy}"
-        if view.method in ("GET", "HEAD", "OPTIONS"):
-            return (
-                "Retries: up to ``max_retries`` times after a connection failure, a timeout, a 408, a 429 "
-                "(honouring ``Retry-After``) or a 5xx, with backoff."
-            )
-        return (
-            "Retries: only after a failure that provably never reached the API (no connection, a 429); "
-            "after any other, repeating it could act twice, so the error is raised."
-        )
 
     def _find_pagination(self, view: OperationView, endpoint: Endpoint) -> None:
         """A list operation: a ``cursor`` query parameter, and a response with ``cursor`` and one array of models."""
