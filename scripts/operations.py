@@ -393,12 +393,10 @@ class OperationViews:
                 refusal = Refusal("a request body that is not a JSON object", media.schema_pointer or media.pointer)
                 raise Unsupported(refusal)
             body_model = body.prop.class_info.name
-            raw_properties = (media.schema or {}).get("properties", {})
+            # allOf members' properties too: openapi-python-client merges them into the one model.
+            raw_properties = self._spec.object_properties(media.schema_pointer) if media.schema_pointer else {}
             for prop in (body.prop.required_properties or []) + (body.prop.optional_properties or []):
-                raw_property, property_pointer = self._spec.resolve(
-                    raw_properties.get(_text(prop.name), {}),
-                    join_pointer(media.schema_pointer or "", "properties", _text(prop.name)),
-                )
+                raw_property, property_pointer = raw_properties.get(_text(prop.name), ({}, media.pointer))
                 if raw_property.get("readOnly") is True:
                     continue  # the API sets it: never an argument, even where the schema requires it
                 argument = self._argument(

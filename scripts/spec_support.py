@@ -45,7 +45,6 @@ UNCHECKED_ARGUMENT_RULES = ("multipleOf", "const")
 _REFUSED_KEYWORDS = {
     "oneOf": "`oneOf` (a union of schemas)",
     "anyOf": "`anyOf` (a union of schemas)",
-    "allOf": "`allOf` (a composition of schemas)",
     "discriminator": "`discriminator`",
     "not": "`not`",
     "if": "`if`/`then`/`else`",
@@ -265,7 +264,7 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             yield Refusal(
                 f"a request body in {names}", join_pointer(operation.request_body.pointer, "content"), "one JSON type"
             )
-        elif content[0].schema is None or _type(content[0].schema) != "object":
+        elif content[0].schema is None or not _is_object(content[0].schema):
             yield Refusal(
                 "a request body that is not a JSON object",
                 content[0].schema_pointer or content[0].pointer,
@@ -281,7 +280,7 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             names = ", ".join(f"`{media.name}`" for media in response.content)
             yield Refusal(f"a success response in several media types ({names})", response.pointer, "give one")
         for media in response.content:
-            if media.is_json and media.schema is not None and _type(media.schema) != "object":
+            if media.is_json and media.schema is not None and not _is_object(media.schema):
                 yield Refusal("a success answer that is not a JSON object", media.schema_pointer or media.pointer)
     bodies = {
         ("json" if media.is_json else media.name, media.schema_pointer)
@@ -290,6 +289,11 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
     }
     if len(bodies) > 1:
         yield Refusal("success responses with different bodies", join_pointer(operation.pointer, "responses"))
+
+
+def _is_object(schema: Mapping[str, Any]) -> bool:
+    """Whether a schema is a JSON object: of type object, or an ``allOf`` composition with no other type."""
+    return _type(schema) == "object" or ("allOf" in schema and not schema.get("type"))
 
 
 def _type(schema: Mapping[str, Any]) -> str:

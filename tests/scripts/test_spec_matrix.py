@@ -109,6 +109,15 @@ def _add_rows(spec: dict[str, Any]) -> None:
             },
         },
     }
+    spec["paths"][f"{ITEM}/notes"] = {  # allOf: a body and an answer composed of schemas
+        "parameters": [probe_id],
+        "post": {
+            "operationId": "addMatrixProbeNote",
+            "tags": [TAG],
+            "requestBody": {"required": True, **_json(f"{PROBE}Note")},
+            "responses": {"201": {"description": "added", **_json(f"{PROBE}Note")}},
+        },
+    }
     spec["paths"][COLLECTION] = {
         "post": {
             "tags": [TAG],  # no operationId
@@ -166,6 +175,13 @@ def _add_rows(spec: dict[str, Any]) -> None:
         },
     }
     schemas[f"{PROBE}Line"] = {"type": "object", "required": ["amount"], "properties": {"amount": {"type": "integer"}}}
+    schemas[f"{PROBE}Named"] = {"type": "object", "properties": {"title": {"type": "string", "maxLength": 12}}}
+    schemas[f"{PROBE}Note"] = {
+        "allOf": [
+            _ref(f"{PROBE}Named"),
+            {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "minLength": 2}}},
+        ]
+    }
     schemas[f"{PROBE}Health"] = {"type": "object", "properties": {"ok": {"type": "boolean"}}}
 
 
@@ -204,6 +220,8 @@ def answer(request):
         return httpx2.Response(200, headers={"Content-Type": "application/pdf"}, content=b"%PDF-1.4\\x00\\xff")
     if request.url.path.endswith("health"):
         return httpx2.Response(200, json={"ok": True})
+    if request.url.path.endswith("/notes"):
+        return httpx2.Response(201, json=json.loads(request.content))
     return httpx2.Response(201 if request.method == "POST" else 200, json=PROBE)
 
 def seen(request):
@@ -291,6 +309,16 @@ async def main():
         result["delete_request"] = seen(sent[-1])
         created = await probes.post(name="Ana")
         result["post"] = [seen(sent[-1]), type(created).__name__]
+
+        note = await probes.add_note("prb_1", text="hello", title="Greeting")
+        result["note"] = [type(note).__name__, note.text, note.title, seen(sent[-1])["body"]]
+        note_refusals = []
+        for bad in (dict(text="x"), dict(text="hello", title="t" * 13)):
+            try:
+                await probes.add_note("prb_1", **bad)
+            except InvalidParameterError as error:
+                note_refusals.append(error.parameter)
+        result["note_refusals"] = note_refusals
 
         exported = await probes.export("prb_1")
         result["export"] = [type(exported).__name__, exported, sent[-1].headers.get("accept")]
@@ -405,6 +433,9 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         {"method": "POST", "path": "/matrix-probes", "query": {}, "body": {"name": "Ana"}, "auth": "Bearer "},
         PROBE,
     ]
+    # allOf: the body's rules come from every member; the answer parses into the one merged model.
+    assert result["note"] == [f"{PROBE}Note", "hello", "Greeting", {"text": "hello", "title": "Greeting"}]
+    assert result["note_refusals"] == ["text", "title"]
     # Non-JSON answers: text/* as `str` by its charset, any other media type as `bytes`, each asked for.
     assert result["export"] == ["str", "id,city\nprb_1,Bogotá\n", "text/csv"]
     assert result["receipt"] == ["bytes", [37, 80, 68, 70, 45, 49, 46, 52, 0, 255], "application/pdf"]
