@@ -41,7 +41,7 @@ from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode, PythonIdentifier
 from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported
 
-from palomma_client._openapi import OpenAPI, Operation, Parameter, join_pointer
+from palomma_client._openapi import OpenAPI, Operation, Parameter, join_pointer, unescape_token
 
 __all__ = [
     "ArgumentView",
@@ -706,6 +706,7 @@ class ModelFields:
 
     def __init__(self, spec: OpenAPI) -> None:
         self._spec = spec
+        self._discriminators = _discriminators(spec)
 
     @staticmethod
     def _type(prop: Any) -> str:
@@ -747,6 +748,20 @@ class ModelFields:
 
     def _from_json(self, prop: Any, source: str) -> str:
         prop = _unwrapped(prop)
+        members = _union_models(prop)
+        if members:
+            # A oneOf/anyOf of models: the member its discriminator names, else the first that parses.
+            names = [str(member.class_info.name) for member in members]
+            key = frozenset(names)
+            by_class = self._discriminators.get((_text(prop.name), key), self._discriminators.get(("", key)))
+            if by_class is not None:
+                discriminator, values = by_class
+                parsers = ", ".join(f"{value!r}: {name}.from_dict" for value, name in values)
+                parsed = f"parse_one_of({source}, {{{parsers}}}, {discriminator!r})"
+            else:
+                parsers = ", ".join(f"{name!r}: {name}.from_dict" for name in names)
+                parsed = f"parse_one_of({source}, {{{parsers}}})"
+            return f'cast("{" | ".join(names)}", {parsed})'
         if isinstance(prop, EnumProperty):
             # The template looks the value up in enum_table first; this is the way for a value it lacks.
             return f"{prop.class_info.name}({source})"
@@ -777,6 +792,8 @@ class ModelFields:
 
     def _to_json(self, prop: Any, source: str) -> str:
         prop = _unwrapped(prop)
+        if _union_models(prop):
+            return f"{source}.to_dict()"
         if isinstance(prop, EnumProperty):
             return f"{source}.value"
         if isinstance(prop, DateProperty | DateTimeProperty):
@@ -797,6 +814,8 @@ class ModelFields:
             return "date-time"
         if isinstance(prop, EnumProperty):
             return "enum"
+        if _union_models(_unwrapped(prop)):
+            return "model"  # parsed like a model, its errors placed under the field
         if isinstance(prop, ModelProperty):
             return "model"
         if isinstance(prop, ListProperty) and isinstance(prop.inner_property, ModelProperty):
@@ -825,6 +844,64 @@ class ModelFields:
         if node.get("nullable"):
             return {"anyOf": [converted, {"type": "null"}]}
         return converted
+
+
+def _union_models(prop: Any) -> list[Any]:
+    """The member models of a union of models (``oneOf``/``anyOf`` of objects), else an empty list."""
+    if not isinstance(prop, UnionProperty):
+        return []
+    members = [inner for inner in prop.inner_properties if not isinstance(inner, NoneProperty)]
+    if len(members) < 2 or not all(isinstance(member, ModelProperty) for member in members):
+        return []
+    return members
+
+
+Discriminator = tuple[str, list[tuple[str, str]]]  # the property, and (value, member class) pairs
+
+
+def _discriminators(spec: OpenAPI) -> dict[tuple[str, frozenset[str]], Discriminator]:
+    """Each discriminated oneOf/anyOf of component schemas, by (field name, member class names).
+
+    openapi-python-client parses the union but not its discriminator, so the generator finds it
+    here: by the field that holds the union and its members, or (``""``, members) when every union
+    of those members in the document has that same discriminator.
+    """
+    by_field: dict[tuple[str, frozenset[str]], Discriminator | None] = {}
+    by_members: dict[frozenset[str], list[Discriminator | None]] = {}
+    prefix = "#/components/schemas/"
+    for pointer, node in spec.walk():
+        if not isinstance(node, Mapping):
+            continue
+        members = node.get("oneOf") or node.get("anyOf")
+        if not isinstance(members, list) or not members:
+            continue
+        references: list[str] = [
+            member["$ref"] for member in members if isinstance(member, Mapping) and isinstance(member.get("$ref"), str)
+        ]
+        if len(references) != len(members) or not all(ref.startswith(prefix) for ref in references):
+            continue
+        classes = {ref: _class_name(unescape_token(ref.removeprefix(prefix))) for ref in references}
+        discriminator: Discriminator | None = None
+        if isinstance(node.get("discriminator"), Mapping):
+            mapping = node["discriminator"].get("mapping") or {}
+            values = [(str(value), classes[ref]) for value, ref in mapping.items() if ref in classes]
+            # A member the mapping leaves out is named by its schema's name, as OpenAPI says.
+            named = {name for _, name in values}
+            values += [
+                (unescape_token(ref.removeprefix(prefix)), classes[ref])
+                for ref in references
+                if classes[ref] not in named
+            ]
+            discriminator = (str(node["discriminator"]["propertyName"]), values)
+        tokens = pointer.split("/")
+        field_name = unescape_token(tokens[-1]) if len(tokens) > 1 and tokens[-2] == "properties" else ""
+        by_field.setdefault((field_name, frozenset(classes.values())), discriminator)
+        by_members.setdefault(frozenset(classes.values()), []).append(discriminator)
+    found = {key: value for key, value in by_field.items() if value is not None}
+    for members, seen in by_members.items():
+        if seen[0] is not None and all(other == seen[0] for other in seen):
+            found[("", members)] = seen[0]
+    return found
 
 
 def _unwrapped(prop: Any) -> Any:

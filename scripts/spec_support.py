@@ -43,9 +43,6 @@ UNCHECKED_ARGUMENT_RULES = ("multipleOf", "const")
 
 # Schema keywords with no Python rendering yet; each becomes a refusal wherever it appears.
 _REFUSED_KEYWORDS = {
-    "oneOf": "`oneOf` (a union of schemas)",
-    "anyOf": "`anyOf` (a union of schemas)",
-    "discriminator": "`discriminator`",
     "not": "`not`",
     "if": "`if`/`then`/`else`",
     "patternProperties": "`patternProperties`",
@@ -346,6 +343,15 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
     for keyword, construct in _REFUSED_KEYWORDS.items():
         if keyword in schema:
             yield Refusal(construct, join_pointer(pointer, keyword))
+    for keyword in ("oneOf", "anyOf"):
+        members = schema.get(keyword)
+        if isinstance(members, list):
+            resolved = [spec.resolve(member, join_pointer(pointer, keyword, i))[0] for i, member in enumerate(members)]
+            kinds = [m for m in resolved if not (isinstance(m, Mapping) and m.get("type") == "null")]
+            if not all(isinstance(m, Mapping) and _is_object(m) for m in kinds):
+                yield Refusal(f"a `{keyword}` of other than object schemas", join_pointer(pointer, keyword))
+            elif "discriminator" in schema and not all(isinstance(m, Mapping) and "$ref" in m for m in members):
+                yield Refusal("a `discriminator` over inline schemas", join_pointer(pointer, "discriminator"))
     written = schema.get("type")
     if isinstance(written, list) and len([kind for kind in written if kind != "null"]) > 1:
         yield Refusal("a schema of several types", join_pointer(pointer, "type"))

@@ -153,7 +153,24 @@ def _add_rows(spec: dict[str, Any]) -> None:
             "labels": {"type": "array", "items": {"type": "string"}},
             "address": {"type": "object", "properties": {"city": {"type": "string"}}},  # an inline nested model
             "owner": _ref(f"{PROBE}Owner"),  # a referenced nested model
+            # Unions of models: by discriminator (a mapped value, and a member left to its schema's name)...
+            "pet": {
+                "oneOf": [_ref(f"{PROBE}Cat"), _ref(f"{PROBE}Dog")],
+                "discriminator": {"propertyName": "kind", "mapping": {"cat": f"#/components/schemas/{PROBE}Cat"}},
+            },
+            # ... and without one: the first member that parses.
+            "companion": {"anyOf": [_ref(f"{PROBE}Cat"), _ref(f"{PROBE}Dog")]},
         },
+    }
+    schemas[f"{PROBE}Cat"] = {
+        "type": "object",
+        "required": ["kind", "lives"],
+        "properties": {"kind": {"type": "string"}, "lives": {"type": "integer"}},
+    }
+    schemas[f"{PROBE}Dog"] = {
+        "type": "object",
+        "required": ["kind", "bark"],
+        "properties": {"kind": {"type": "string"}, "bark": {"type": "string"}},
     }
     schemas[f"{PROBE}Owner"] = {
         "type": "object",
@@ -205,7 +222,8 @@ sent = []
 PROBE = {"probeId": "prb_1", "name": "Ana", "kind": "company", "bornOn": "1990-02-03",
          "seenAt": "2026-03-11T16:32:14+00:00", "note": None, "labels": ["a", "b"],
          "address": {"city": "Cali"}, "owner": {"name": "Bo", "since": "2020-01-02"},
-         "paidAt": "2026-03-12T09:00:00+00:00", "dueOn": None}
+         "paidAt": "2026-03-12T09:00:00+00:00", "dueOn": None,
+         "pet": {"kind": "MatrixProbeDog", "bark": "woof"}, "companion": {"kind": "tabby", "lives": 7}}
 
 def answer(request):
     sent.append(request)
@@ -249,6 +267,19 @@ async def main():
         result["nullable_dates"] = [got.paid_at.isoformat(), got.due_on]
         unpaid = type(got).from_dict({**PROBE, "paidAt": None, "dueOn": "2026-04-01"})
         result["nullable_dates"] += [unpaid.paid_at, unpaid.due_on.isoformat()]
+        result["unions"] = [type(got.pet).__name__, got.pet.bark, type(got.companion).__name__, got.companion.lives]
+        cat = type(got).from_dict({**PROBE, "pet": {"kind": "cat", "lives": 9}}).pet
+        result["unions"] += [type(cat).__name__, got.to_dict()["pet"]]
+        from palomma_client._generated.errors import ResponseSchemaError
+        for bad in ({"kind": "bird"}, {"kind": "cat", "bark": "x"}):
+            try:
+                type(got).from_dict({**PROBE, "pet": bad})
+            except ResponseSchemaError as error:
+                result["unions"].append(str(error))
+        try:
+            type(got).from_dict({**PROBE, "companion": {"kind": "fish"}})
+        except ResponseSchemaError as error:
+            result["unions"].append(error.path)
         result["nested"] = [type(got.address).__name__, got.address.city, type(got.owner).__name__,
                             got.owner.name, got.owner.since.isoformat()]
         # The workflows read a model's field kinds from its annotations, nested model types included.
@@ -396,6 +427,18 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
     ]
     # Nullable dates are dates when present and None when null, in both spellings.
     assert result["nullable_dates"] == ["2026-03-12T09:00:00+00:00", None, None, "2026-04-01"]
+    # oneOf with a discriminator, anyOf without: each parses into the real member model, and back.
+    assert result["unions"][:6] == [
+        f"{PROBE}Dog",
+        "woof",
+        f"{PROBE}Cat",
+        7,
+        f"{PROBE}Cat",
+        {"kind": "MatrixProbeDog", "bark": "woof"},
+    ]
+    assert result["unions"][6] == f"pet.kind: expected one of 'cat', '{PROBE}Dog', got the string 'bird'"
+    assert result["unions"][7].startswith("pet.lives")  # the member the discriminator names is checked
+    assert result["unions"][8] == "companion"
     assert result["nested"] == [f"{PROBE}Address", "Cali", f"{PROBE}Owner", "Bo", "2020-01-02"]
     assert result["kinds"]["probe_id"] == "text"
     assert result["kinds"]["owner"] == result["kinds"]["address"] == "json"

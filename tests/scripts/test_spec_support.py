@@ -130,15 +130,24 @@ CASES = [
     ),
     pytest.param(
         _field("owner", {"oneOf": [{"type": "string"}, {"type": "integer"}]}),
-        "`oneOf`",
+        "a `oneOf` of other than object schemas",
         f"{THING}/properties/owner/oneOf",
-        id="one-of",
+        id="one-of-scalars",
     ),
     pytest.param(
-        _set(_thing, "discriminator", {"propertyName": "kind"}),
-        "`discriminator`",
-        f"{THING}/discriminator",
-        id="discriminator",
+        _field(
+            "owner",
+            {
+                "oneOf": [
+                    {"type": "object", "properties": {"a": {"type": "string"}}},
+                    {"$ref": "#/components/schemas/Thing"},
+                ],
+                "discriminator": {"propertyName": "a"},
+            },
+        ),
+        "a `discriminator` over inline schemas",
+        f"{THING}/properties/owner/discriminator",
+        id="discriminator-inline",
     ),
     pytest.param(
         _field("labels", {"type": "object", "additionalProperties": {"type": "string"}}),
