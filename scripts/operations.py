@@ -822,6 +822,15 @@ class ModelFields:
             return "models"
         return ""
 
+    def read_back(self, class_name: str, properties: list[Any]) -> list[Any]:
+        """The properties an answer carries: a component's ``writeOnly`` ones are never read back."""
+        schemas = self._spec.document.get("components", {}).get("schemas", {})
+        name = next((key for key in schemas if _class_name(key) == class_name), None)
+        if name is None:
+            return properties  # spec_support refuses writeOnly outside a component's own properties
+        raw = self._spec.object_properties(join_pointer("/components/schemas", name))
+        return [prop for prop in properties if raw.get(_text(prop.name), ({}, ""))[0].get("writeOnly") is not True]
+
     def json_schema(self, class_name: str) -> str:
         """The model's JSON Schema, from its component in the spec, every reference inlined (for FastAPI)."""
         schemas = self._spec.document.get("components", {}).get("schemas", {})

@@ -50,7 +50,6 @@ _REFUSED_KEYWORDS = {
     "dependentSchemas": "`dependentSchemas`",
     "unevaluatedProperties": "`unevaluatedProperties`",
     "$dynamicRef": "`$dynamicRef`",
-    "writeOnly": "`writeOnly`",
 }
 # Where a schema holds other schemas: (keyword, how its value holds them).
 _SUBSCHEMAS = (
@@ -288,6 +287,17 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
         yield Refusal("success responses with different bodies", join_pointer(operation.pointer, "responses"))
 
 
+def _component_property(pointer: str) -> bool:
+    """Whether ``pointer`` is a property of a component schema, directly or through its ``allOf`` members."""
+    tokens = pointer.split("/")
+    if tokens[:3] != ["", "components", "schemas"] or len(tokens) < 6:
+        return False
+    hops = tokens[4:]
+    while hops[:1] == ["allOf"] and len(hops) > 2:
+        hops = hops[2:]
+    return len(hops) == 2 and hops[0] == "properties"
+
+
 def _is_object(schema: Mapping[str, Any]) -> bool:
     """Whether a schema is a JSON object: of type object, or an ``allOf`` composition with no other type."""
     return _type(schema) == "object" or ("allOf" in schema and not schema.get("type"))
@@ -343,6 +353,12 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
     for keyword, construct in _REFUSED_KEYWORDS.items():
         if keyword in schema:
             yield Refusal(construct, join_pointer(pointer, keyword))
+    if schema.get("writeOnly") is True and not _component_property(pointer):
+        yield Refusal(
+            "`writeOnly` on other than a property of a component schema",
+            join_pointer(pointer, "writeOnly"),
+            "move the property's object into components.schemas",
+        )
     for keyword in ("oneOf", "anyOf"):
         members = schema.get(keyword)
         if isinstance(members, list):

@@ -196,7 +196,14 @@ def _add_rows(spec: dict[str, Any]) -> None:
     schemas[f"{PROBE}Note"] = {
         "allOf": [
             _ref(f"{PROBE}Named"),
-            {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "minLength": 2}}},
+            {
+                "type": "object",
+                "required": ["text"],
+                "properties": {
+                    "text": {"type": "string", "minLength": 2},
+                    "pin": {"type": "string", "writeOnly": True, "minLength": 4},  # sent, never read back
+                },
+            },
         ]
     }
     schemas[f"{PROBE}Health"] = {"type": "object", "properties": {"ok": {"type": "boolean"}}}
@@ -341,10 +348,10 @@ async def main():
         created = await probes.post(name="Ana")
         result["post"] = [seen(sent[-1]), type(created).__name__]
 
-        note = await probes.add_note("prb_1", text="hello", title="Greeting")
-        result["note"] = [type(note).__name__, note.text, note.title, seen(sent[-1])["body"]]
+        note = await probes.add_note("prb_1", text="hello", title="Greeting", pin="1234")
+        result["note"] = [type(note).__name__, note.text, note.title, seen(sent[-1])["body"], hasattr(note, "pin")]
         note_refusals = []
-        for bad in (dict(text="x"), dict(text="hello", title="t" * 13)):
+        for bad in (dict(text="x"), dict(text="hello", title="t" * 13), dict(text="hello", pin="12")):
             try:
                 await probes.add_note("prb_1", **bad)
             except InvalidParameterError as error:
@@ -477,8 +484,9 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         PROBE,
     ]
     # allOf: the body's rules come from every member; the answer parses into the one merged model.
-    assert result["note"] == [f"{PROBE}Note", "hello", "Greeting", {"text": "hello", "title": "Greeting"}]
-    assert result["note_refusals"] == ["text", "title"]
+    note_body = {"text": "hello", "title": "Greeting", "pin": "1234"}
+    assert result["note"] == [f"{PROBE}Note", "hello", "Greeting", note_body, False]  # writeOnly: not read back
+    assert result["note_refusals"] == ["text", "title", "pin"]
     # Non-JSON answers: text/* as `str` by its charset, any other media type as `bytes`, each asked for.
     assert result["export"] == ["str", "id,city\nprb_1,Bogotá\n", "text/csv"]
     assert result["receipt"] == ["bytes", [37, 80, 68, 70, 45, 49, 46, 52, 0, 255], "application/pdf"]

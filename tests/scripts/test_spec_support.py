@@ -156,10 +156,10 @@ CASES = [
         id="map",
     ),
     pytest.param(
-        _field("secret", {"type": "string", "writeOnly": True}),
-        "`writeOnly`",
-        f"{THING}/properties/secret/writeOnly",
-        id="write-only",
+        _field("owner", {"type": "object", "properties": {"secret": {"type": "string", "writeOnly": True}}}),
+        "`writeOnly` on other than a property of a component schema",
+        f"{THING}/properties/owner/properties/secret/writeOnly",
+        id="write-only-in-an-inline-model",
     ),
 ]
 
