@@ -508,6 +508,30 @@ class OpenAPI:
         node, _ = self.resolve_at(pointer)
         return dict(node) if isinstance(node, Mapping) else {}
 
+    def object_properties(self, pointer: str) -> dict[str, tuple[Mapping[str, Any], str]]:
+        """An object schema's properties, ``allOf`` members' included: name -> (schema, its pointer).
+
+        References are followed; the first schema to declare a name gives it (the schema's own
+        properties, then each ``allOf`` member's, depth first).
+        """
+        properties: dict[str, tuple[Mapping[str, Any], str]] = {}
+        self._collect_properties(pointer, properties, set())
+        return properties
+
+    def _collect_properties(
+        self, pointer: str, properties: dict[str, tuple[Mapping[str, Any], str]], seen: set[str]
+    ) -> None:
+        node, pointer = self.resolve_at(pointer)
+        if not isinstance(node, Mapping) or pointer in seen:
+            return
+        seen.add(pointer)
+        for name in node.get("properties") or {}:
+            if name not in properties:
+                resolved, at = self.resolve_at(join_pointer(pointer, "properties", name))
+                properties[name] = (resolved if isinstance(resolved, Mapping) else {}, at)
+        for index, _ in enumerate(node.get("allOf") or ()):
+            self._collect_properties(join_pointer(pointer, "allOf", index), properties, seen)
+
     def inline(self, node: Any, pointer: str) -> Any:
         """Return a copy of `node` with every `$ref` replaced by what it points to.
 

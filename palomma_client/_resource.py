@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Protocol, TypeVar
+from typing import Any, ParamSpec, Protocol, Self, TypeVar, cast
 
 import httpx2
 
@@ -18,8 +18,9 @@ from palomma_client._validation import (
     check_timeout,
 )
 
-__all__ = ["APIResource", "ParseResponse", "Requester", "request_options"]
+__all__ = ["APIResource", "ParseResponse", "Requester", "raw_response_method", "request_options"]
 
+P = ParamSpec("P")
 T = TypeVar("T")
 ItemT = TypeVar("ItemT")
 
@@ -84,6 +85,12 @@ class APIResource:
     ) -> APIResponse[T]:
         return APIResponse(await self._requester.send_for_raw(request, parse, options))
 
+    def _raw_twin(self) -> Self:
+        """The same resource, its methods answering with the ``APIResponse`` instead of the parsed value."""
+        twin = object.__new__(type(self))
+        APIResource.__init__(twin, _RawRequester(self._requester))
+        return twin
+
     def _paginate(
         self,
         request_for: Callable[[str | None], ApiRequest],
@@ -105,3 +112,29 @@ class APIResource:
             return page_of(await self._requester.send(request, parse, options))
 
         return AsyncPager(fetch, first_cursor=first_cursor, max_items=max_items)
+
+
+class _RawRequester:
+    """Sends through a client's requester, and answers with the ``APIResponse`` rather than the value."""
+
+    __slots__ = ("_requester",)
+
+    def __init__(self, requester: Requester) -> None:
+        self._requester = requester
+
+    async def send(self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions = NO_OPTIONS) -> Any:
+        return APIResponse(await self._requester.send_for_raw(request, parse, options))
+
+    async def send_for_raw(
+        self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions = NO_OPTIONS
+    ) -> Any:
+        return await self._requester.send_for_raw(request, parse, options)
+
+
+def raw_response_method(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[APIResponse[T]]]:
+    """A method of a resource's ``_raw_twin()``, typed as what it returns there: the ``APIResponse``.
+
+    The raw-response twin of a resource is made of these, so it takes exactly the arguments of the
+    resource's own methods without restating any signature.
+    """
+    return cast("Callable[P, Awaitable[APIResponse[T]]]", method)

@@ -42,7 +42,7 @@ from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
-from operations import ModelFields, OperationViews, policy_notes, value_check
+from operations import ModelFields, OperationViews, docstring_block, policy_notes, sentence, value_check, wrap
 from spec_support import Refusal, Unsupported, environments, unsupported
 from versioning import PreviousGeneration, record_version
 
@@ -126,7 +126,14 @@ def _render(index: OpenAPI, spec: Path, destination: Path) -> None:
         generator_config=yaml.safe_load(CONFIG.read_text(encoding="utf-8")),
         policies=policy_notes(POLICIES.read_text(encoding="utf-8")),
     )
-    project.env.globals.update(operations=views, value_check=value_check, fields=ModelFields(index))
+    project.env.globals.update(
+        operations=views,
+        value_check=value_check,
+        fields=ModelFields(index),
+        wrap=wrap,
+        sentence=sentence,
+        docstring_block=docstring_block,
+    )
     with contextlib.redirect_stdout(io.StringIO()):
         errors = project.build()
     if errors:

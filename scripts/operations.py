@@ -41,9 +41,20 @@ from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode, PythonIdentifier
 from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported
 
-from palomma_client._openapi import OpenAPI, Operation, Parameter, join_pointer
+from palomma_client._openapi import OpenAPI, Operation, Parameter, join_pointer, unescape_token
 
-__all__ = ["ArgumentView", "ModelFields", "OperationView", "OperationViews", "TagView", "policy_notes", "value_check"]
+__all__ = [
+    "ArgumentView",
+    "ModelFields",
+    "OperationView",
+    "OperationViews",
+    "TagView",
+    "docstring_block",
+    "policy_notes",
+    "sentence",
+    "value_check",
+    "wrap",
+]
 
 # Keyword arguments every resource method has besides the operation's own.
 SDK_ARGUMENTS = frozenset({"timeout", "max_items", "self"})
@@ -166,7 +177,7 @@ class ArgumentView:
     check: str  # an expression that checks the argument and gives the value to send
     serialize: str  # for path and query: an expression that turns the checked value into text
     description: str
-    model_attribute: str = ""  # for body arguments: the request model's attribute
+    json_value: str = ""  # for body arguments: an expression of the checked value as JSON
     rules: dict[str, Any] = field(default_factory=dict)  # the schema's rules, as the spec writes them
 
 
@@ -190,7 +201,7 @@ class OperationView:
     success: list[tuple[int, str | None, str]]  # status code, the model its body parses into, and its kind
     return_type: str
     error_statuses: list[int]
-    retry_note: str = ""
+    retry_policy: str = ""  # the guarantee of its hand-written retry policy, if it has one
     page_item: str | None = None
     page_items_attribute: str = ""
     page_cursor_attribute: str = ""
@@ -218,57 +229,21 @@ class OperationView:
         """The keyword arguments a paginated method takes: all but the cursor, which the pager moves."""
         return [argument for argument in self.keyword_arguments if argument.json_name != "cursor"]
 
-    def docstring(self, indent: str) -> str:
-        """The resource method's docstring, from the spec's summary, description and parameter texts."""
-        lines = [_sentence(self.summary or self.operation_id)]
-        if self.deprecated:
-            lines += ["", "**Deprecated** by the API: calling it warns, and a future version may remove it."]
-        if self.description and self.description.strip() != self.summary.strip():
-            lines += ["", *_wrap(self.description)]
-        arguments = self.path_arguments + (self.page_arguments if self.paginated else self.keyword_arguments)
-        lines += ["", "Args:"]
-        for argument in arguments:
-            lines += _wrap(f"{argument.python_name}: {argument.description}", indent="    ", hanging="        ")
-        if self.paginated:
-            lines += _wrap(
-                "cursor: Start from this cursor, from an earlier page, instead of the first page.",
-                indent="    ",
-                hanging="        ",
-            )
-            lines.append("    max_items: Stop after this many items in all.")
-        lines += [
-            "    extra_headers: Headers to add to this call's requests; a value of ``None`` removes one.",
-            "    extra_query: Query parameters to add to this call's requests.",
-            "    extra_body: JSON fields to add to this call's request body.",
-            "    timeout: Overrides the client's timeout for each attempt of this call.",
-            "    max_retries: Overrides the client's ``max_retries`` for this call.",
-        ]
-        lines += ["", *_wrap(self.retry_note)]
-        lines += ["", "Returns:"]
-        if self.paginated:
-            lines.append(f"    An ``AsyncPager`` over every ``{self.page_item}``, fetching pages as you iterate.")
-        elif self.return_type == "None":
-            lines.append("    Nothing.")
-        else:
-            lines.append(f"    The ``{self.return_type}``.")
-        lines += ["", "Raises:", "    InvalidParameterError: An argument breaks the API's rules; nothing was sent."]
-        named = {400: "BadRequestError", 401: "AuthenticationError", 404: "NotFoundError", 409: "ConflictError"}
-        meaning = {
-            400: "The API rejected the input.",
-            401: "The API key is missing or wrong.",
-            404: "No such resource.",
-            409: "The request conflicts with the resource's state.",
-        }
-        for status in self.error_statuses:
-            if status in named:
-                lines.append(f"    {named[status]}: {meaning[status]}")
-        lines += [
-            "    APIStatusError: The API answered with another error status.",
-            "    APIConnectionError: The API could not be reached, after retries.",
-            "    APIResponseValidationError: The answer does not match the spec.",
-        ]
-        text = "\n".join(f"{indent}{line}" if line else "" for line in lines)
-        return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').lstrip()
+
+def docstring_block(lines: list[str], indent: str) -> str:
+    """Lines of a docstring, indented and escaped to sit between triple quotes (the first line unindented)."""
+    text = "\n".join(f"{indent}{line}" if line else "" for line in lines)
+    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').lstrip()
+
+
+def sentence(text: str) -> str:
+    """``text`` on one line, ending with a full stop."""
+    return _sentence(text)
+
+
+def wrap(text: str, indent: str = "", hanging: str = "") -> list[str]:
+    """``text`` wrapped at 100 columns: the first line after ``indent``, the others after ``hanging``."""
+    return _wrap(text, indent, hanging)
 
 
 def _sentence(text: str) -> str:
@@ -311,6 +286,7 @@ class OperationViews:
         policies: dict[str, str] | None = None,
     ) -> None:
         self._spec = spec
+        self._json = ModelFields(spec)
         # openapi-python-client rewrites path templates ({customerId} -> {customer_id}) but names each
         # endpoint by its operationId (or method and path) in snake case, as the index names it.
         prefix = str(generator_config.get("field_prefix", "field_"))
@@ -417,13 +393,12 @@ class OperationViews:
                 refusal = Refusal("a request body that is not a JSON object", media.schema_pointer or media.pointer)
                 raise Unsupported(refusal)
             body_model = body.prop.class_info.name
-            imports.add(body_model)
-            raw_properties = (media.schema or {}).get("properties", {})
+            # allOf members' properties too: openapi-python-client merges them into the one model.
+            raw_properties = self._spec.object_properties(media.schema_pointer) if media.schema_pointer else {}
             for prop in (body.prop.required_properties or []) + (body.prop.optional_properties or []):
-                raw_property, property_pointer = self._spec.resolve(
-                    raw_properties.get(_text(prop.name), {}),
-                    join_pointer(media.schema_pointer or "", "properties", _text(prop.name)),
-                )
+                raw_property, property_pointer = raw_properties.get(_text(prop.name), ({}, media.pointer))
+                if raw_property.get("readOnly") is True:
+                    continue  # the API sets it: never an argument, even where the schema requires it
                 argument = self._argument(
                     prop,
                     str(prop.python_name),
@@ -434,7 +409,8 @@ class OperationViews:
                     imports,
                     property_pointer,
                 )
-                argument.model_attribute = str(prop.python_name)
+                # The body is written as the model's to_dict would write it, without building the model.
+                argument.json_value = self._json.to_json_value(prop, argument.check)
                 body_arguments.append(argument)
         names = [
             argument.python_name for argument in path_arguments + query_arguments + header_arguments + body_arguments
@@ -496,22 +472,8 @@ class OperationViews:
             model_imports=imports,
         )
         self._find_pagination(view, endpoint)
-        view.retry_note = self._retry_note(view)
+        view.retry_policy = self._policies.get(view.operation_id, "")
         return view
-
-    def _retry_note(self, view: OperationView) -> str:
-        policy = self._policies.get(view.operation_id)
-        if policy:
-            return f"Retries: {policy}"
-        if view.method in ("GET", "HEAD", "OPTIONS"):
-            return (
-                "Retries: up to ``max_retries`` times after a connection failure, a timeout, a 408, a 429 "
-                "(honouring ``Retry-After``) or a 5xx, with backoff."
-            )
-        return (
-            "Retries: only after a failure that provably never reached the API (no connection, a 429); "
-            "after any other, repeating it could act twice, so the error is raised."
-        )
 
     def _find_pagination(self, view: OperationView, endpoint: Endpoint) -> None:
         """A list operation: a ``cursor`` query parameter, and a response with ``cursor`` and one array of models."""
@@ -744,6 +706,7 @@ class ModelFields:
 
     def __init__(self, spec: OpenAPI) -> None:
         self._spec = spec
+        self._discriminators = _discriminators(spec)
 
     @staticmethod
     def _type(prop: Any) -> str:
@@ -764,8 +727,11 @@ class ModelFields:
         return f"None if {source} is None else {expression}"
 
     def present_from_json(self, prop: Any, source: str) -> str:
-        """``from_json`` for a value known not to be null."""
-        return self._from_json(prop, source)
+        """``from_json`` for a value known to be present (a nullable one may still be null)."""
+        expression = self._from_json(prop, source)
+        if expression == source or not _nullable(prop):
+            return expression
+        return f"None if {source} is None else {expression}"
 
     def converts(self, prop: Any) -> bool:
         """Whether the attribute is built from its JSON value rather than being that value."""
@@ -781,6 +747,21 @@ class ModelFields:
         return f"_{prop.class_info.module_name.upper()}_BY_VALUE"
 
     def _from_json(self, prop: Any, source: str) -> str:
+        prop = _unwrapped(prop)
+        members = _union_models(prop)
+        if members:
+            # A oneOf/anyOf of models: the member its discriminator names, else the first that parses.
+            names = [str(member.class_info.name) for member in members]
+            key = frozenset(names)
+            by_class = self._discriminators.get((_text(prop.name), key), self._discriminators.get(("", key)))
+            if by_class is not None:
+                discriminator, values = by_class
+                parsers = ", ".join(f"{value!r}: {name}.from_dict" for value, name in values)
+                parsed = f"parse_one_of({source}, {{{parsers}}}, {discriminator!r})"
+            else:
+                parsers = ", ".join(f"{name!r}: {name}.from_dict" for name in names)
+                parsed = f"parse_one_of({source}, {{{parsers}}})"
+            return f'cast("{" | ".join(names)}", {parsed})'
         if isinstance(prop, EnumProperty):
             # The template looks the value up in enum_table first; this is the way for a value it lacks.
             return f"{prop.class_info.name}({source})"
@@ -805,7 +786,14 @@ class ModelFields:
             return expression
         return f"None if {source} is None else {expression}"
 
+    def to_json_value(self, prop: Any, source: str) -> str:
+        """An expression that turns a present (non-null) value of ``prop`` into its JSON value."""
+        return self._to_json(prop, source)
+
     def _to_json(self, prop: Any, source: str) -> str:
+        prop = _unwrapped(prop)
+        if _union_models(prop):
+            return f"{source}.to_dict()"
         if isinstance(prop, EnumProperty):
             return f"{source}.value"
         if isinstance(prop, DateProperty | DateTimeProperty):
@@ -819,17 +807,29 @@ class ModelFields:
 
     def kind(self, prop: Any) -> str:
         """How the template builds the attribute: ``enum``, ``date``, ``date-time``, ``model``, ``models`` or ``""``."""
+        # A nullable date is parsed like a date once present; a nullable enum or model goes the general way.
+        if isinstance(_unwrapped(prop), DateProperty):
+            return "date"
+        if isinstance(_unwrapped(prop), DateTimeProperty):
+            return "date-time"
         if isinstance(prop, EnumProperty):
             return "enum"
-        if isinstance(prop, DateProperty):
-            return "date"
-        if isinstance(prop, DateTimeProperty):
-            return "date-time"
+        if _union_models(_unwrapped(prop)):
+            return "model"  # parsed like a model, its errors placed under the field
         if isinstance(prop, ModelProperty):
             return "model"
         if isinstance(prop, ListProperty) and isinstance(prop.inner_property, ModelProperty):
             return "models"
         return ""
+
+    def read_back(self, class_name: str, properties: list[Any]) -> list[Any]:
+        """The properties an answer carries: a component's ``writeOnly`` ones are never read back."""
+        schemas = self._spec.document.get("components", {}).get("schemas", {})
+        name = next((key for key in schemas if _class_name(key) == class_name), None)
+        if name is None:
+            return properties  # spec_support refuses writeOnly outside a component's own properties
+        raw = self._spec.object_properties(join_pointer("/components/schemas", name))
+        return [prop for prop in properties if raw.get(_text(prop.name), ({}, ""))[0].get("writeOnly") is not True]
 
     def json_schema(self, class_name: str) -> str:
         """The model's JSON Schema, from its component in the spec, every reference inlined (for FastAPI)."""
@@ -853,6 +853,76 @@ class ModelFields:
         if node.get("nullable"):
             return {"anyOf": [converted, {"type": "null"}]}
         return converted
+
+
+def _union_models(prop: Any) -> list[Any]:
+    """The member models of a union of models (``oneOf``/``anyOf`` of objects), else an empty list."""
+    if not isinstance(prop, UnionProperty):
+        return []
+    members = [inner for inner in prop.inner_properties if not isinstance(inner, NoneProperty)]
+    if len(members) < 2 or not all(isinstance(member, ModelProperty) for member in members):
+        return []
+    return members
+
+
+Discriminator = tuple[str, list[tuple[str, str]]]  # the property, and (value, member class) pairs
+
+
+def _discriminators(spec: OpenAPI) -> dict[tuple[str, frozenset[str]], Discriminator]:
+    """Each discriminated oneOf/anyOf of component schemas, by (field name, member class names).
+
+    openapi-python-client parses the union but not its discriminator, so the generator finds it
+    here: by the field that holds the union and its members, or (``""``, members) when every union
+    of those members in the document has that same discriminator.
+    """
+    by_field: dict[tuple[str, frozenset[str]], Discriminator | None] = {}
+    by_members: dict[frozenset[str], list[Discriminator | None]] = {}
+    prefix = "#/components/schemas/"
+    for pointer, node in spec.walk():
+        if not isinstance(node, Mapping):
+            continue
+        members = node.get("oneOf") or node.get("anyOf")
+        if not isinstance(members, list) or not members:
+            continue
+        references: list[str] = [
+            member["$ref"] for member in members if isinstance(member, Mapping) and isinstance(member.get("$ref"), str)
+        ]
+        if len(references) != len(members) or not all(ref.startswith(prefix) for ref in references):
+            continue
+        classes = {ref: _class_name(unescape_token(ref.removeprefix(prefix))) for ref in references}
+        discriminator: Discriminator | None = None
+        if isinstance(node.get("discriminator"), Mapping):
+            mapping = node["discriminator"].get("mapping") or {}
+            values = [(str(value), classes[ref]) for value, ref in mapping.items() if ref in classes]
+            # A member the mapping leaves out is named by its schema's name, as OpenAPI says.
+            named = {name for _, name in values}
+            values += [
+                (unescape_token(ref.removeprefix(prefix)), classes[ref])
+                for ref in references
+                if classes[ref] not in named
+            ]
+            discriminator = (str(node["discriminator"]["propertyName"]), values)
+        tokens = pointer.split("/")
+        field_name = unescape_token(tokens[-1]) if len(tokens) > 1 and tokens[-2] == "properties" else ""
+        by_field.setdefault((field_name, frozenset(classes.values())), discriminator)
+        by_members.setdefault(frozenset(classes.values()), []).append(discriminator)
+    found = {key: value for key, value in by_field.items() if value is not None}
+    for members, seen in by_members.items():
+        if seen[0] is not None and all(other == seen[0] for other in seen):
+            found[("", members)] = seen[0]
+    return found
+
+
+def _unwrapped(prop: Any) -> Any:
+    """A nullable property's one other type (``datetime | None`` -> the date-time); any other as it is.
+
+    A nullable value is built like its type when present: the ``None`` is handled where it is read.
+    """
+    if isinstance(prop, UnionProperty):
+        others = [inner for inner in prop.inner_properties if not isinstance(inner, NoneProperty)]
+        if len(others) == 1 and len(others) < len(prop.inner_properties):
+            return others[0]
+    return prop
 
 
 def _nullable(prop: Any) -> bool:

@@ -43,10 +43,6 @@ UNCHECKED_ARGUMENT_RULES = ("multipleOf", "const")
 
 # Schema keywords with no Python rendering yet; each becomes a refusal wherever it appears.
 _REFUSED_KEYWORDS = {
-    "oneOf": "`oneOf` (a union of schemas)",
-    "anyOf": "`anyOf` (a union of schemas)",
-    "allOf": "`allOf` (a composition of schemas)",
-    "discriminator": "`discriminator`",
     "not": "`not`",
     "if": "`if`/`then`/`else`",
     "patternProperties": "`patternProperties`",
@@ -54,8 +50,6 @@ _REFUSED_KEYWORDS = {
     "dependentSchemas": "`dependentSchemas`",
     "unevaluatedProperties": "`unevaluatedProperties`",
     "$dynamicRef": "`$dynamicRef`",
-    "readOnly": "`readOnly`",
-    "writeOnly": "`writeOnly`",
 }
 # Where a schema holds other schemas: (keyword, how its value holds them).
 _SUBSCHEMAS = (
@@ -266,7 +260,7 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             yield Refusal(
                 f"a request body in {names}", join_pointer(operation.request_body.pointer, "content"), "one JSON type"
             )
-        elif content[0].schema is None or _type(content[0].schema) != "object":
+        elif content[0].schema is None or not _is_object(content[0].schema):
             yield Refusal(
                 "a request body that is not a JSON object",
                 content[0].schema_pointer or content[0].pointer,
@@ -282,7 +276,7 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             names = ", ".join(f"`{media.name}`" for media in response.content)
             yield Refusal(f"a success response in several media types ({names})", response.pointer, "give one")
         for media in response.content:
-            if media.is_json and media.schema is not None and _type(media.schema) != "object":
+            if media.is_json and media.schema is not None and not _is_object(media.schema):
                 yield Refusal("a success answer that is not a JSON object", media.schema_pointer or media.pointer)
     bodies = {
         ("json" if media.is_json else media.name, media.schema_pointer)
@@ -291,6 +285,22 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
     }
     if len(bodies) > 1:
         yield Refusal("success responses with different bodies", join_pointer(operation.pointer, "responses"))
+
+
+def _component_property(pointer: str) -> bool:
+    """Whether ``pointer`` is a property of a component schema, directly or through its ``allOf`` members."""
+    tokens = pointer.split("/")
+    if tokens[:3] != ["", "components", "schemas"] or len(tokens) < 6:
+        return False
+    hops = tokens[4:]
+    while hops[:1] == ["allOf"] and len(hops) > 2:
+        hops = hops[2:]
+    return len(hops) == 2 and hops[0] == "properties"
+
+
+def _is_object(schema: Mapping[str, Any]) -> bool:
+    """Whether a schema is a JSON object: of type object, or an ``allOf`` composition with no other type."""
+    return _type(schema) == "object" or ("allOf" in schema and not schema.get("type"))
 
 
 def _type(schema: Mapping[str, Any]) -> str:
@@ -343,9 +353,21 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
     for keyword, construct in _REFUSED_KEYWORDS.items():
         if keyword in schema:
             yield Refusal(construct, join_pointer(pointer, keyword))
-    nullable = schema.get("nullable") is True or (isinstance(schema.get("type"), list) and "null" in schema["type"])
-    if nullable and schema.get("format") in ("date", "date-time"):
-        yield Refusal(f"a nullable `{schema['format']}`", pointer)
+    if schema.get("writeOnly") is True and not _component_property(pointer):
+        yield Refusal(
+            "`writeOnly` on other than a property of a component schema",
+            join_pointer(pointer, "writeOnly"),
+            "move the property's object into components.schemas",
+        )
+    for keyword in ("oneOf", "anyOf"):
+        members = schema.get(keyword)
+        if isinstance(members, list):
+            resolved = [spec.resolve(member, join_pointer(pointer, keyword, i))[0] for i, member in enumerate(members)]
+            kinds = [m for m in resolved if not (isinstance(m, Mapping) and m.get("type") == "null")]
+            if not all(isinstance(m, Mapping) and _is_object(m) for m in kinds):
+                yield Refusal(f"a `{keyword}` of other than object schemas", join_pointer(pointer, keyword))
+            elif "discriminator" in schema and not all(isinstance(m, Mapping) and "$ref" in m for m in members):
+                yield Refusal("a `discriminator` over inline schemas", join_pointer(pointer, "discriminator"))
     written = schema.get("type")
     if isinstance(written, list) and len([kind for kind in written if kind != "null"]) > 1:
         yield Refusal("a schema of several types", join_pointer(pointer, "type"))

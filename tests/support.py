@@ -392,20 +392,36 @@ def mypy_strict(project: Path, target: str = "palomma_client") -> subprocess.Com
     )
 
 
-def run_probe(project: Path, script: str) -> dict[str, Any]:
-    """Run a script against a regenerated copy of the project, in a subprocess; return what it printed.
+def edited_copy(destination: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
+    """A copy of the project in ``destination`` whose openapi.yaml ``edit`` changed; its root.
 
-    The script prints one line `RESULT <json>`; nothing but the copy is on its path.
-
-    Args:
-        project: The copy's root.
-        script: Python source.
-
-    Returns:
-        The JSON object of the `RESULT` line.
+    Only what generating and importing need is copied: the spec, the config, the changelog,
+    pyproject.toml (mypy's settings), ``scripts/`` and the package.
     """
+    project = destination / "project"
+    project.mkdir()
+    for name in ("openapi.yaml", "generator-config.yml", "CHANGELOG.md", "pyproject.toml"):
+        shutil.copy2(ROOT / name, project / name)
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(ROOT / "scripts", project / "scripts", ignore=ignore)
+    shutil.copytree(ROOT / "palomma_client", project / "palomma_client", ignore=ignore)
+    spec = yaml.safe_load((project / "openapi.yaml").read_text(encoding="utf-8"))
+    edit(spec)
+    (project / "openapi.yaml").write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return project
+
+
+def run_generate(project: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``make generate``'s script in a copy of the project."""
+    return subprocess.run(
+        [sys.executable, str(project / "scripts" / "generate.py")], capture_output=True, text=True, check=False
+    )
+
+
+def run_probe(project: Path, code: str) -> dict[str, Any]:
+    """Run ``code`` against a copy's package in a fresh interpreter; it prints ``RESULT <json>``, returned."""
     completed = subprocess.run(
-        [sys.executable, "-c", script],
+        [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         check=False,
@@ -416,3 +432,18 @@ def run_probe(project: Path, script: str) -> dict[str, Any]:
     line = next(line for line in completed.stdout.splitlines() if line.startswith("RESULT "))
     found: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
     return found
+
+
+def small_document(paths: dict[str, Any], schemas: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An OpenAPI 3.0 document of a test's own (one server, HTTP bearer auth), independent of openapi.yaml."""
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "servers": [{"url": "https://api.example/v1", "description": "Production"}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas or {},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import date
 
 import httpx2
@@ -18,7 +19,16 @@ from palomma_client import (
     Settlement,
     __version__,
 )
-from tests.support import API_KEY, SANDBOX, RecordingAPI, Sleeps, created_invoice, page_body, settlement_body
+from tests.support import (
+    API_KEY,
+    SANDBOX,
+    RecordingAPI,
+    Sleeps,
+    created_invoice,
+    fresh_name,
+    page_body,
+    settlement_body,
+)
 
 PRODUCTION = "https://api.palomma.com/v1"
 USER_AGENT = f"palomma-client-python/{__version__}"
@@ -179,9 +189,12 @@ def test_environment_falls_back_to_the_environment_variable(monkeypatch: pytest.
 
 
 def test_an_unknown_environment_lists_the_valid_ones() -> None:
-    with pytest.raises(InvalidParameterError, match="'production', 'sandbox'") as caught:
-        PalommaClient(api_key=API_KEY, environment="staging")
-    assert "staging" in str(caught.value)
+    # The environments are the spec's servers: the unknown name is one the spec does not list.
+    unknown = fresh_name({member.value for member in Environment}, "staging", "qa")
+    valid = ", ".join(repr(member.value) for member in Environment)
+    with pytest.raises(InvalidParameterError, match=re.escape(valid)) as caught:
+        PalommaClient(api_key=API_KEY, environment=unknown)
+    assert unknown in str(caught.value)
     assert caught.value.parameter == "environment"
 
 

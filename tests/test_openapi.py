@@ -520,3 +520,28 @@ def test_security_schemes_are_read_by_type() -> None:
     )
     assert (schemes["apiKey"].location, schemes["apiKey"].parameter_name) == ("header", "X-Api-Key")
     assert (schemes["shared"].type, schemes["shared"].pointer) == ("oauth2", "/components/x-shared")
+
+
+def test_object_properties_gather_all_of_members_through_references() -> None:
+    spec = OpenAPI(
+        document(
+            components={
+                "schemas": {
+                    "Named": {"properties": {"name": {"type": "string"}, "id": {"$ref": "#/components/schemas/Id"}}},
+                    "Id": {"type": "string", "minLength": 3},
+                    "Note": {
+                        "properties": {"name": {"type": "integer"}},
+                        "allOf": [{"$ref": "#/components/schemas/Named"}, {"properties": {"text": {"type": "string"}}}],
+                    },
+                }
+            }
+        )
+    )
+
+    properties = spec.object_properties("/components/schemas/Note")
+
+    assert properties == {
+        "name": ({"type": "integer"}, "/components/schemas/Note/properties/name"),  # its own comes first
+        "id": ({"type": "string", "minLength": 3}, "/components/schemas/Id"),
+        "text": ({"type": "string"}, "/components/schemas/Note/allOf/1/properties/text"),
+    }

@@ -1,9 +1,9 @@
 """The error generated code raises when a response breaks the spec."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["ResponseSchemaError"]
+__all__ = ["ResponseSchemaError", "parse_one_of"]
 
 _EXCERPT_LENGTH = 40
 
@@ -61,3 +61,32 @@ class ResponseSchemaError(ValueError):
             except ResponseSchemaError as error:
                 return error.within(f"{outer}[{index}]")
         return cls(outer, "an item does not match the spec")
+
+
+def parse_one_of(value: Any, parsers: Mapping[str, Callable[[Any], Any]], discriminator: str | None = None) -> Any:
+    """A ``oneOf``/``anyOf`` value, parsed by the member its discriminator names, else the first that accepts it.
+
+    Args:
+        value: The JSON value.
+        parsers: Each member's ``from_dict``, by the discriminator value that names it (or its schema's name).
+        discriminator: The property whose value names the member, when the spec gives one.
+
+    Raises:
+        ResponseSchemaError: No member accepts the value, or its discriminator names none of them.
+    """
+    if discriminator is not None:
+        if not isinstance(value, dict):
+            raise ResponseSchemaError.wrong_type("", "an object", value)
+        tag = value.get(discriminator)
+        parser = parsers.get(tag) if isinstance(tag, str) else None
+        if parser is None:
+            expected = ", ".join(repr(name) for name in parsers)
+            raise ResponseSchemaError(discriminator, f"expected one of {expected}, got {_describe(tag)}")
+        return parser(value)
+    problems = []
+    for name, parser in parsers.items():
+        try:
+            return parser(value)
+        except ResponseSchemaError as error:
+            problems.append(f"not a {name} ({error})")
+    raise ResponseSchemaError("", "matches none of the schemas it may be: " + "; ".join(problems))

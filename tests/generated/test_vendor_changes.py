@@ -8,7 +8,6 @@ package in a subprocess, as a user's CI would after the vendor's change.
 from __future__ import annotations
 
 import copy
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -18,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from openapi_python_client.strings import PythonIdentifier
 
 from palomma_client._openapi import OpenAPI
@@ -27,8 +25,10 @@ from tests.support import (
     ROOT,
     SPEC,
     as_openapi_31,
+    edited_copy,
     fresh_name,
     mypy_strict,
+    run_generate,
     run_probe,
     spec_field_names,
     spec_operation_ids,
@@ -117,21 +117,10 @@ CREATE = dict(reference="INV-1", amount=1850000, description="Canon", redirect_u
 
 def _regenerate(tmp_path: Path, edit: SpecEdit) -> Path:
     """A copy of the project whose spec ``edit`` changed, regenerated; returns its root."""
-    copy = tmp_path / "project"
-    copy.mkdir()
-    for name in ("openapi.yaml", "generator-config.yml", "CHANGELOG.md"):
-        shutil.copy2(ROOT / name, copy / name)
-    ignore = shutil.ignore_patterns("__pycache__")
-    shutil.copytree(ROOT / "scripts", copy / "scripts", ignore=ignore)
-    shutil.copytree(ROOT / "palomma_client", copy / "palomma_client", ignore=ignore)
-    spec = yaml.safe_load((copy / "openapi.yaml").read_text(encoding="utf-8"))
-    edit(spec)
-    (copy / "openapi.yaml").write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    completed = subprocess.run(
-        [sys.executable, str(copy / "scripts" / "generate.py")], capture_output=True, text=True, check=False
-    )
+    project = edited_copy(tmp_path, edit)
+    completed = run_generate(project)
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    return copy
+    return project
 
 
 def _named(code: str) -> str:
@@ -1152,7 +1141,6 @@ def _corpus_probe(project: Path, changes: list[VendorChange]) -> dict[str, Any]:
 
 def _mypy_strict(project: Path) -> None:
     """Type-check the regenerated package under mypy strict."""
-    shutil.copy2(ROOT / "pyproject.toml", project / "pyproject.toml")
     completed = mypy_strict(project, "palomma_client/_generated")
     assert completed.returncode == 0, completed.stdout + completed.stderr
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-import yaml
 
 from palomma_client._openapi import OpenAPI
-from tests.support import ROOT
+from tests.support import ROOT, edited_copy, run_generate
 
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -75,25 +72,14 @@ def test_removing_an_operation_a_policy_uses_is_named_on_stderr_and_in_the_chang
     removed = POLICY_OPERATIONS[0]
     operation = SPEC_INDEX.operation(removed)
     assert operation is not None
-    copy = tmp_path / "project"
-    copy.mkdir()
-    for name in ("openapi.yaml", "generator-config.yml", "CHANGELOG.md"):
-        shutil.copy2(ROOT / name, copy / name)
-    ignore = shutil.ignore_patterns("__pycache__")
-    shutil.copytree(ROOT / "scripts", copy / "scripts", ignore=ignore)
-    shutil.copytree(ROOT / "palomma_client", copy / "palomma_client", ignore=ignore)
-    spec = yaml.safe_load((copy / "openapi.yaml").read_text(encoding="utf-8"))
-    del spec["paths"][operation.path][operation.method]
-    (copy / "openapi.yaml").write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    project = edited_copy(tmp_path, lambda spec: spec["paths"][operation.path].pop(operation.method))
 
-    completed = subprocess.run(
-        [sys.executable, str(copy / "scripts" / "generate.py")], capture_output=True, text=True, check=False
-    )
+    completed = run_generate(project)
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
     policy_line = f"palomma_client/_policies.py:{_line_of(removed)} uses the operation `{removed}`"
     assert policy_line in completed.stderr
-    changelog = (copy / "CHANGELOG.md").read_text(encoding="utf-8")
+    changelog = (project / "CHANGELOG.md").read_text(encoding="utf-8")
     latest = changelog.split("\n## ")[1]
     assert "Hand-written features affected, to update before release:" in latest
     assert policy_line in latest

@@ -11,17 +11,13 @@ hold whatever the vendor changes.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from tests.support import ROOT, mypy_strict, run_probe
+from tests.support import edited_copy, mypy_strict, run_generate, run_probe
 
 TAG = "Matrix Probes"  # the resource `matrix_probes`
 ITEM = "/matrix-probes/{probeId}"  # a camelCase path parameter, declared on the path item
@@ -110,6 +106,15 @@ def _add_rows(spec: dict[str, Any]) -> None:
             },
         },
     }
+    spec["paths"][f"{ITEM}/notes"] = {  # allOf: a body and an answer composed of schemas
+        "parameters": [probe_id],
+        "post": {
+            "operationId": "addMatrixProbeNote",
+            "tags": [TAG],
+            "requestBody": {"required": True, **_json(f"{PROBE}Note")},
+            "responses": {"201": {"description": "added", **_json(f"{PROBE}Note")}},
+        },
+    }
     spec["paths"][COLLECTION] = {
         "post": {
             "tags": [TAG],  # no operationId
@@ -132,7 +137,7 @@ def _add_rows(spec: dict[str, Any]) -> None:
     schemas = spec["components"]["schemas"]
     schemas[PROBE] = {
         "type": "object",
-        "required": ["probeId", "name"],
+        "required": ["probeId", "name", "paidAt"],
         "properties": {
             "probeId": {"type": "string"},
             "name": {"type": "string"},
@@ -140,10 +145,29 @@ def _add_rows(spec: dict[str, Any]) -> None:
             "bornOn": {"type": "string", "format": "date"},
             "seenAt": {"type": "string", "format": "date-time"},
             "note": nullable_text,
+            "paidAt": {**nullable_text, "format": "date-time"},  # required and nullable, in each spelling
+            "dueOn": {**nullable_text, "format": "date"},
             "labels": {"type": "array", "items": {"type": "string"}},
             "address": {"type": "object", "properties": {"city": {"type": "string"}}},  # an inline nested model
             "owner": _ref(f"{PROBE}Owner"),  # a referenced nested model
+            # Unions of models: by discriminator (a mapped value, and a member left to its schema's name)...
+            "pet": {
+                "oneOf": [_ref(f"{PROBE}Cat"), _ref(f"{PROBE}Dog")],
+                "discriminator": {"propertyName": "kind", "mapping": {"cat": f"#/components/schemas/{PROBE}Cat"}},
+            },
+            # ... and without one: the first member that parses.
+            "companion": {"anyOf": [_ref(f"{PROBE}Cat"), _ref(f"{PROBE}Dog")]},
         },
+    }
+    schemas[f"{PROBE}Cat"] = {
+        "type": "object",
+        "required": ["kind", "lives"],
+        "properties": {"kind": {"type": "string"}, "lives": {"type": "integer"}},
+    }
+    schemas[f"{PROBE}Dog"] = {
+        "type": "object",
+        "required": ["kind", "bark"],
+        "properties": {"kind": {"type": "string"}, "bark": {"type": "string"}},
     }
     schemas[f"{PROBE}Owner"] = {
         "type": "object",
@@ -152,8 +176,9 @@ def _add_rows(spec: dict[str, Any]) -> None:
     }
     schemas[PROBE_INPUT] = {
         "type": "object",
-        "required": ["name"],
+        "required": ["name", "probeId"],
         "properties": {
+            "probeId": {"type": "string", "readOnly": True},  # the API sets it: never an argument
             "name": {"type": "string", "maxLength": 12},
             "kind": {"type": "string", "enum": ["person", "company"], "default": "person"},
             "credit": {"type": "number", "minimum": 0},
@@ -164,26 +189,32 @@ def _add_rows(spec: dict[str, Any]) -> None:
         },
     }
     schemas[f"{PROBE}Line"] = {"type": "object", "required": ["amount"], "properties": {"amount": {"type": "integer"}}}
+    schemas[f"{PROBE}Named"] = {"type": "object", "properties": {"title": {"type": "string", "maxLength": 12}}}
+    schemas[f"{PROBE}Note"] = {
+        "allOf": [
+            _ref(f"{PROBE}Named"),
+            {
+                "type": "object",
+                "required": ["text"],
+                "properties": {
+                    "text": {"type": "string", "minLength": 2},
+                    "pin": {"type": "string", "writeOnly": True, "minLength": 4},  # sent, never read back
+                },
+            },
+        ]
+    }
     schemas[f"{PROBE}Health"] = {"type": "object", "properties": {"ok": {"type": "boolean"}}}
 
 
 def _regenerate(tmp_path: Path, version: str) -> Path:
-    copy = tmp_path / "project"
-    copy.mkdir()
-    for name in ("openapi.yaml", "generator-config.yml", "CHANGELOG.md", "pyproject.toml"):
-        shutil.copy2(ROOT / name, copy / name)
-    ignore = shutil.ignore_patterns("__pycache__")
-    shutil.copytree(ROOT / "scripts", copy / "scripts", ignore=ignore)
-    shutil.copytree(ROOT / "palomma_client", copy / "palomma_client", ignore=ignore)
-    spec = yaml.safe_load((copy / "openapi.yaml").read_text(encoding="utf-8"))
-    spec["openapi"] = version
-    _add_rows(spec)
-    (copy / "openapi.yaml").write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    completed = subprocess.run(
-        [sys.executable, str(copy / "scripts" / "generate.py")], capture_output=True, text=True, check=False
-    )
+    def edit(spec: dict[str, Any]) -> None:
+        spec["openapi"] = version
+        _add_rows(spec)
+
+    project = edited_copy(tmp_path, edit)
+    completed = run_generate(project)
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    return copy
+    return project
 
 
 PROBE_CODE = """
@@ -194,7 +225,9 @@ from palomma_client import InvalidParameterError, PalommaClient
 sent = []
 PROBE = {"probeId": "prb_1", "name": "Ana", "kind": "company", "bornOn": "1990-02-03",
          "seenAt": "2026-03-11T16:32:14+00:00", "note": None, "labels": ["a", "b"],
-         "address": {"city": "Cali"}, "owner": {"name": "Bo", "since": "2020-01-02"}}
+         "address": {"city": "Cali"}, "owner": {"name": "Bo", "since": "2020-01-02"},
+         "paidAt": "2026-03-12T09:00:00+00:00", "dueOn": None,
+         "pet": {"kind": "MatrixProbeDog", "bark": "woof"}, "companion": {"kind": "tabby", "lives": 7}}
 
 def answer(request):
     sent.append(request)
@@ -209,6 +242,8 @@ def answer(request):
         return httpx2.Response(200, headers={"Content-Type": "application/pdf"}, content=b"%PDF-1.4\\x00\\xff")
     if request.url.path.endswith("health"):
         return httpx2.Response(200, json={"ok": True})
+    if request.url.path.endswith("/notes"):
+        return httpx2.Response(201, json=json.loads(request.content))
     return httpx2.Response(201 if request.method == "POST" else 200, json=PROBE)
 
 def seen(request):
@@ -233,6 +268,22 @@ async def main():
         result["get_accepts"] = "accept" in inspect.signature(probes.get).parameters
         result["got"] = [type(got).__name__, got.probe_id, got.kind.value, got.born_on.isoformat(),
                          got.seen_at.isoformat(), got.note, got.labels]
+        result["nullable_dates"] = [got.paid_at.isoformat(), got.due_on]
+        unpaid = type(got).from_dict({**PROBE, "paidAt": None, "dueOn": "2026-04-01"})
+        result["nullable_dates"] += [unpaid.paid_at, unpaid.due_on.isoformat()]
+        result["unions"] = [type(got.pet).__name__, got.pet.bark, type(got.companion).__name__, got.companion.lives]
+        cat = type(got).from_dict({**PROBE, "pet": {"kind": "cat", "lives": 9}}).pet
+        result["unions"] += [type(cat).__name__, got.to_dict()["pet"]]
+        from palomma_client._generated.errors import ResponseSchemaError
+        for bad in ({"kind": "bird"}, {"kind": "cat", "bark": "x"}):
+            try:
+                type(got).from_dict({**PROBE, "pet": bad})
+            except ResponseSchemaError as error:
+                result["unions"].append(str(error))
+        try:
+            type(got).from_dict({**PROBE, "companion": {"kind": "fish"}})
+        except ResponseSchemaError as error:
+            result["unions"].append(error.path)
         result["nested"] = [type(got.address).__name__, got.address.city, type(got.owner).__name__,
                             got.owner.name, got.owner.since.isoformat()]
         # The workflows read a model's field kinds from its annotations, nested model types included.
@@ -274,6 +325,7 @@ async def main():
             result["array_refusals"] = array_refusals
             result["sent_after_array_refusals"] = len(sent)
         result["deprecation"] = [[w.category.__name__, str(w.message), w.filename] for w in caught]
+        result["read_only_argument"] = "probe_id" in inspect.signature(probes.post).parameters
         result["deprecated_doc"] = "**Deprecated**" in (type(probes).replace.__doc__ or "")
         result["current_doc"] = "**Deprecated**" in (type(probes).get.__doc__ or "")
         result["replaced"] = type(replaced).__name__
@@ -292,6 +344,16 @@ async def main():
         result["delete_request"] = seen(sent[-1])
         created = await probes.post(name="Ana")
         result["post"] = [seen(sent[-1]), type(created).__name__]
+
+        note = await probes.add_note("prb_1", text="hello", title="Greeting", pin="1234")
+        result["note"] = [type(note).__name__, note.text, note.title, seen(sent[-1])["body"], hasattr(note, "pin")]
+        note_refusals = []
+        for bad in (dict(text="x"), dict(text="hello", title="t" * 13), dict(text="hello", pin="12")):
+            try:
+                await probes.add_note("prb_1", **bad)
+            except InvalidParameterError as error:
+                note_refusals.append(error.parameter)
+        result["note_refusals"] = note_refusals
 
         exported = await probes.export("prb_1")
         result["export"] = [type(exported).__name__, exported, sent[-1].headers.get("accept")]
@@ -315,10 +377,6 @@ print("RESULT " + json.dumps(result))
 """
 
 
-def _probe(project: Path) -> dict[str, Any]:
-    return run_probe(project, textwrap.dedent(PROBE_CODE))
-
-
 @pytest.fixture(scope="module", params=["3.0.3", "3.1.0"])
 def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _regenerate(tmp_path_factory.mktemp("matrix"), request.param)
@@ -331,7 +389,7 @@ def test_the_regenerated_package_type_checks_under_mypy_strict(project: Path) ->
 
 
 def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> None:
-    result = _probe(project)
+    result = run_probe(project, textwrap.dedent(PROBE_CODE))
 
     assert result["get"] == {
         "method": "GET",
@@ -358,6 +416,20 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         None,
         ["a", "b"],
     ]
+    # Nullable dates are dates when present and None when null, in both spellings.
+    assert result["nullable_dates"] == ["2026-03-12T09:00:00+00:00", None, None, "2026-04-01"]
+    # oneOf with a discriminator, anyOf without: each parses into the real member model, and back.
+    assert result["unions"][:6] == [
+        f"{PROBE}Dog",
+        "woof",
+        f"{PROBE}Cat",
+        7,
+        f"{PROBE}Cat",
+        {"kind": "MatrixProbeDog", "bark": "woof"},
+    ]
+    assert result["unions"][6] == f"pet.kind: expected one of 'cat', '{PROBE}Dog', got the string 'bird'"
+    assert result["unions"][7].startswith("pet.lives")  # the member the discriminator names is checked
+    assert result["unions"][8] == "companion"
     assert result["nested"] == [f"{PROBE}Address", "Cali", f"{PROBE}Owner", "Bo", "2020-01-02"]
     assert result["kinds"]["probe_id"] == "text"
     assert result["kinds"]["owner"] == result["kinds"]["address"] == "json"
@@ -380,6 +452,7 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         ["DeprecationWarning", message, "<string>"],
     ]
     assert (result["deprecated_doc"], result["current_doc"]) == (True, False)
+    assert result["read_only_argument"] is False  # a readOnly field, required or not, is never an argument
 
     assert result["patch"] is None  # a 202 without a body
     assert result["patch_key"] == "key-1"  # a required header parameter
@@ -394,6 +467,10 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         {"method": "POST", "path": "/matrix-probes", "query": {}, "body": {"name": "Ana"}, "auth": "Bearer "},
         PROBE,
     ]
+    # allOf: the body's rules come from every member; the answer parses into the one merged model.
+    note_body = {"text": "hello", "title": "Greeting", "pin": "1234"}
+    assert result["note"] == [f"{PROBE}Note", "hello", "Greeting", note_body, False]  # writeOnly: not read back
+    assert result["note_refusals"] == ["text", "title", "pin"]
     # Non-JSON answers: text/* as `str` by its charset, any other media type as `bytes`, each asked for.
     assert result["export"] == ["str", "id,city\nprb_1,Bogotá\n", "text/csv"]
     assert result["receipt"] == ["bytes", [37, 80, 68, 70, 45, 49, 46, 52, 0, 255], "application/pdf"]

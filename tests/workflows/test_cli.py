@@ -18,6 +18,7 @@ import httpx2
 import pytest
 from click.testing import CliRunner, Result
 
+from palomma_client import Environment
 from palomma_client._generated.api.invoices import list_invoices
 from palomma_client._generated.models import CreateInvoiceRequest, Invoice
 from palomma_client.testing import FAKE_BASE_URL, FakeClock, FakePalomma
@@ -33,6 +34,7 @@ from palomma_client.workflows._cli import (
     cli,
     main,
 )
+from tests.support import fresh_name
 from tests.workflows.support import AMOUNT_MAX, AMOUNT_MIN, REDIRECT_URL, Tampering, no_wait
 
 START = datetime(2026, 3, 11, 16, 32, 14, tzinfo=UTC)  # 11:32 in Colombia: payments settle in the 13:00 cycle
@@ -554,7 +556,8 @@ def test_without_an_api_key_nothing_is_sent_and_the_exit_code_is_2(fake: FakePal
 
 
 def test_an_unknown_environment_is_a_usage_error(fake: FakePalomma) -> None:
-    result = run(fake, "invoices", "list", env={"PALOMMA_ENVIRONMENT": "staging", "PALOMMA_BASE_URL": None})
+    unknown = fresh_name({member.value for member in Environment}, "staging", "qa")  # one the spec does not list
+    result = run(fake, "invoices", "list", env={"PALOMMA_ENVIRONMENT": unknown, "PALOMMA_BASE_URL": None})
     assert result.exit_code == EXIT_USAGE
     assert "environment" in result.stderr
 

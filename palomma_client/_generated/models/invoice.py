@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from palomma_client._model_base import OpenModel
 
 from ..errors import ResponseSchemaError
 from ..models.invoice_payment_method import InvoicePaymentMethod
@@ -22,7 +23,7 @@ _INVOICE_PAYMENT_SOURCE_BY_VALUE = {member.value: member for member in InvoicePa
 
 
 @_attrs_define
-class Invoice:
+class Invoice(OpenModel):
     """
     Attributes:
         id (str): Unique invoice identifier.
@@ -192,10 +193,6 @@ class Invoice:
         if self.payment_id is not None:
             field_dict["paymentId"] = self.payment_id
         return field_dict
-
-    def to_json(self) -> str:
-        """The model as the API's JSON text."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -382,43 +379,6 @@ class Invoice:
                 key: value for key, value in src_dict.items() if key not in _INVOICE_JSON_NAMES
             }
         return invoice
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source_type: Any, handler: Any) -> Any:
-        """Let pydantic and FastAPI take the model as a field or response type, in the API's JSON.
-
-        pydantic is imported here, only when a framework asks: the SDK does not depend on it.
-        """
-        from pydantic_core import core_schema  # noqa: PLC0415
-
-        def validate(value: Any) -> Invoice:
-            return value if isinstance(value, cls) else cls.from_dict(value)
-
-        return core_schema.no_info_plain_validator_function(
-            validate, serialization=core_schema.plain_serializer_function_ser_schema(lambda model: model.to_dict())
-        )
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
-        """The spec's own schema of the model, for ``app.openapi()``."""
-        return dict(cls.JSON_SCHEMA)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        """The names of the fields the spec does not define."""
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
 
 
 # from_dict keeps the fields not named here in additional_properties.

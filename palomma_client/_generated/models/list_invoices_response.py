@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from palomma_client._model_base import OpenModel
 
 from ..errors import ResponseSchemaError
 
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="ListInvoicesResponse")
 
 
 @_attrs_define
-class ListInvoicesResponse:
+class ListInvoicesResponse(OpenModel):
     """
     Attributes:
         items (list[Invoice]): Invoices in the current page.
@@ -134,10 +135,6 @@ class ListInvoicesResponse:
             field_dict["cursor"] = self.cursor
         return field_dict
 
-    def to_json(self) -> str:
-        """The model as the API's JSON text."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
-
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Build the model from its JSON object, checking the type of every field the spec defines.
@@ -197,43 +194,6 @@ class ListInvoicesResponse:
                 key: value for key, value in src_dict.items() if key not in _LIST_INVOICES_RESPONSE_JSON_NAMES
             }
         return list_invoices_response
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source_type: Any, handler: Any) -> Any:
-        """Let pydantic and FastAPI take the model as a field or response type, in the API's JSON.
-
-        pydantic is imported here, only when a framework asks: the SDK does not depend on it.
-        """
-        from pydantic_core import core_schema  # noqa: PLC0415
-
-        def validate(value: Any) -> ListInvoicesResponse:
-            return value if isinstance(value, cls) else cls.from_dict(value)
-
-        return core_schema.no_info_plain_validator_function(
-            validate, serialization=core_schema.plain_serializer_function_ser_schema(lambda model: model.to_dict())
-        )
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
-        """The spec's own schema of the model, for ``app.openapi()``."""
-        return dict(cls.JSON_SCHEMA)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        """The names of the fields the spec does not define."""
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
 
 
 # from_dict keeps the fields not named here in additional_properties.

@@ -10,10 +10,9 @@ import httpx2
 
 from palomma_client._pagination import AsyncPager
 from palomma_client._request import ApiRequest
-from palomma_client._resource import APIResource, request_options
+from palomma_client._resource import APIResource, raw_response_method, request_options
 from palomma_client._response import APIResponse
 
-from ...models.create_invoice_request import CreateInvoiceRequest
 from ...models.create_invoice_request_document_type import CreateInvoiceRequestDocumentType
 from ...models.invoice import Invoice
 from ...models.list_invoices_response import ListInvoicesResponse
@@ -246,12 +245,25 @@ class InvoicesResource(APIResource):
 
 
 class InvoicesResourceWithRawResponse:
-    """``palomma.invoices.with_raw_response``: each method returns the ``APIResponse`` behind its answer."""
+    """``palomma.invoices.with_raw_response``: each method returns the ``APIResponse`` behind its answer.
 
-    __slots__ = ("_resource",)
+    The methods are the resource's own, sent through a requester that keeps the answer: same
+    arguments, same checks; a list method returns the raw response of one page.
+    """
+
+    __slots__ = (
+        "_resource",
+        "create",
+        "get",
+    )
 
     def __init__(self, resource: InvoicesResource) -> None:
         self._resource = resource
+        raw = resource._raw_twin()
+        self.create = raw_response_method(raw.create)
+        """``invoices.create``, returning the raw response; ``parse()`` gives the ``Invoice``."""
+        self.get = raw_response_method(raw.get)
+        """``invoices.get``, returning the raw response; ``parse()`` gives the ``Invoice``."""
 
     async def list(
         self,
@@ -284,72 +296,6 @@ class InvoicesResourceWithRawResponse:
         return await self._resource._raw_request(
             request,
             list_invoices.parse_response,
-            request_options(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def create(
-        self,
-        *,
-        reference: str,
-        amount: int,
-        description: str,
-        redirect_url: str,
-        customer_document_number: str,
-        document_type: CreateInvoiceRequestDocumentType | str | None = None,
-        customer_name: str | None = None,
-        contract: str | None = None,
-        extra_headers: Mapping[str, str | None] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-        timeout: float | httpx2.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> APIResponse[Invoice]:
-        """``invoices.create``, returning the raw response; ``parse()`` gives the ``Invoice``."""
-        request = create_invoice.build_request(
-            reference=reference,
-            amount=amount,
-            description=description,
-            redirect_url=redirect_url,
-            customer_document_number=customer_document_number,
-            document_type=document_type,
-            customer_name=customer_name,
-            contract=contract,
-        )
-        return await self._resource._raw_request(
-            request,
-            create_invoice.parse_response,
-            request_options(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def get(
-        self,
-        invoice_id: str,
-        *,
-        extra_headers: Mapping[str, str | None] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-        timeout: float | httpx2.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> APIResponse[Invoice]:
-        """``invoices.get``, returning the raw response; ``parse()`` gives the ``Invoice``."""
-        request = get_invoice.build_request(
-            invoice_id,
-        )
-        return await self._resource._raw_request(
-            request,
-            get_invoice.parse_response,
             request_options(
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -12,7 +12,6 @@ from palomma_client._validation import (
 )
 
 from ...errors import ResponseSchemaError
-from ...models.create_invoice_request import CreateInvoiceRequest
 from ...models.create_invoice_request_document_type import CreateInvoiceRequestDocumentType
 from ...models.invoice import Invoice
 
@@ -49,24 +48,24 @@ def build_request(
     Raises:
         InvalidParameterError: An argument breaks a rule of the spec; it names the argument.
     """
-    body = CreateInvoiceRequest(
-        reference=check_string("reference", reference, min_length=1),
-        amount=check_integer("amount", amount, minimum=3000, maximum=550000000),
-        description=check_string("description", description, min_length=1),
-        redirect_url=check_string("redirect_url", redirect_url, format="uri"),
-        customer_document_number=check_string("customer_document_number", customer_document_number, min_length=1),
-        document_type=None
-        if document_type is None
-        else check_enum("document_type", document_type, CreateInvoiceRequestDocumentType),
-        customer_name=None if customer_name is None else check_string("customer_name", customer_name),
-        contract=None if contract is None else check_string("contract", contract),
-    )
+    body: dict[str, Any] = {}
+    body["reference"] = check_string("reference", reference, min_length=1)
+    body["amount"] = check_integer("amount", amount, minimum=3000, maximum=550000000)
+    body["description"] = check_string("description", description, min_length=1)
+    body["redirectUrl"] = check_string("redirect_url", redirect_url, format="uri")
+    body["customerDocumentNumber"] = check_string("customer_document_number", customer_document_number, min_length=1)
+    if document_type is not None:
+        body["documentType"] = check_enum("document_type", document_type, CreateInvoiceRequestDocumentType).value
+    if customer_name is not None:
+        body["customerName"] = check_string("customer_name", customer_name)
+    if contract is not None:
+        body["contract"] = check_string("contract", contract)
     return ApiRequest(
         OPERATION_ID,
         METHOD,
         "/invoices",
         params=None,
-        json=body.to_dict(),
+        json=body,
     )
 
 

@@ -10,7 +10,7 @@ import httpx2
 
 from palomma_client._pagination import AsyncPager
 from palomma_client._request import ApiRequest
-from palomma_client._resource import APIResource, request_options
+from palomma_client._resource import APIResource, raw_response_method, request_options
 from palomma_client._response import APIResponse
 
 from ...models.settlement import Settlement
@@ -87,37 +87,19 @@ class SettlementsResource(APIResource):
 
 
 class SettlementsResourceWithRawResponse:
-    """``palomma.settlements.with_raw_response``: each method returns the ``APIResponse`` behind its answer."""
+    """``palomma.settlements.with_raw_response``: each method returns the ``APIResponse`` behind its answer.
 
-    __slots__ = ("_resource",)
+    The methods are the resource's own, sent through a requester that keeps the answer: same
+    arguments, same checks.
+    """
+
+    __slots__ = (
+        "_resource",
+        "get",
+    )
 
     def __init__(self, resource: SettlementsResource) -> None:
         self._resource = resource
-
-    async def get(
-        self,
-        date: datetime.date | str,
-        cycle: str,
-        *,
-        extra_headers: Mapping[str, str | None] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-        timeout: float | httpx2.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> APIResponse[Settlement]:
+        raw = resource._raw_twin()
+        self.get = raw_response_method(raw.get)
         """``settlements.get``, returning the raw response; ``parse()`` gives the ``Settlement``."""
-        request = get_settlement.build_request(
-            date,
-            cycle,
-        )
-        return await self._resource._raw_request(
-            request,
-            get_settlement.parse_response,
-            request_options(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
