@@ -883,7 +883,6 @@ CORPUS: list[VendorChange] = [
         return [type(badge).__name__, badge.level, badge.name]
         """,
         ["VendorProbeBadge", 0, "string"],
-        refused="allOf is refused by the generator",
     ),
     VendorChange(
         "nullable-date-time",
@@ -910,7 +909,6 @@ CORPUS: list[VendorChange] = [
         return type(stamp.seen_at).__name__
         """,
         "datetime",
-        refused="a nullable date-time is refused by the generator",
     ),
     VendorChange(
         "read-only-and-write-only",
@@ -946,7 +944,6 @@ CORPUS: list[VendorChange] = [
         return ["secret_id" in arguments, "value" in arguments, hasattr(secret, "value"), fake.requests[-1].status]
         """,
         [False, True, False, 200],
-        refused="readOnly and writeOnly are refused by the generator",
     ),
     VendorChange(
         "csv-export-beside-a-parameter-route",
