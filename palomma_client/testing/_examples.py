@@ -213,19 +213,21 @@ def _example(spec: ApiSpec, media: MediaType) -> tuple[bool, Any]:
     return False, None
 
 
-def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0) -> Any:
+def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0, *, sent: bool = False) -> Any:
     """Make up a value that fits the schema at `pointer`.
 
     The schema's own `example`, else its `default`, else its first `enum` value; otherwise, by type:
     an object with its required properties only, an array of `minItems` items, a string shaped by
     its `format` (a date from `now`, an https URL, ...) and lengths, a number at its lower bound (or
-    0), `false`. `pattern` is not followed.
+    0), `false`. `pattern` is not followed. An answer leaves out `writeOnly` properties, a request
+    `readOnly` ones.
 
     Args:
         spec: The spec holding the schema.
         pointer: The schema's JSON Pointer.
         now: The time synthesized dates and timestamps show.
         depth: How deep into an enclosing value this is (recursive schemas stop at a fixed depth).
+        sent: Whether the value is sent to the API (a request body) rather than answered by it.
 
     Returns:
         The value, plain JSON.
@@ -241,7 +243,7 @@ def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0) -> An
         return copy.deepcopy(schema["enum"][0])
     for keyword in ("oneOf", "anyOf"):
         if schema.get(keyword):
-            return synthesize(spec, f"{pointer}/{keyword}/0", now, depth)
+            return synthesize(spec, f"{pointer}/{keyword}/0", now, depth, sent=sent)
     # OpenAPI 3.1 may list several types (`[string, "null"]`): the first that is not null is made.
     kind = next((item for item in schema_types(schema) if item != "null"), None)
     if kind is None and schema.get("allOf"):
@@ -256,12 +258,17 @@ def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0) -> An
         if depth >= _MAX_DEPTH:
             return {}
         properties, required = spec.object_properties(pointer)
-        return {name: synthesize(spec, properties[name][1], now, depth + 1) for name in required if name in properties}
+        hidden = "readOnly" if sent else "writeOnly"
+        return {
+            name: synthesize(spec, properties[name][1], now, depth + 1, sent=sent)
+            for name in required
+            if name in properties and properties[name][0].get(hidden) is not True
+        }
     if kind == "array":
         count = int(schema.get("minItems", 0))
         if count == 0 or depth >= _MAX_DEPTH or "items" not in schema:
             return []
-        return [synthesize(spec, f"{pointer}/items", now, depth + 1) for _ in range(count)]
+        return [synthesize(spec, f"{pointer}/items", now, depth + 1, sent=sent) for _ in range(count)]
     if kind == "string":
         return _string(schema, now)
     if kind in ("integer", "number"):

@@ -122,7 +122,7 @@ def _request_body(operation: Operation) -> dict[str, Any] | None:
         return dict(INDEX.resolve(example, media.pointer)[0]["value"])
     if media.schema_pointer is None:
         return None
-    made_up: dict[str, Any] = synthesize(FAKE_SPEC, media.schema_pointer, NOW)
+    made_up: dict[str, Any] = synthesize(FAKE_SPEC, media.schema_pointer, NOW, sent=True)
     return made_up
 
 

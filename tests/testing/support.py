@@ -183,7 +183,7 @@ def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, Any, di
         if "example" in media.node or examples:
             body = media.node.get("example", examples[0] if examples else None)
         elif media.schema_pointer is not None:
-            body = synthesize(spec, media.schema_pointer, START)
+            body = synthesize(spec, media.schema_pointer, START, sent=True)
     return spec.base_path + path, body, {"params": params, "headers": headers}
 
 

@@ -16,8 +16,8 @@ import httpx2
 import pytest
 
 from palomma_client.testing import EXAMPLE_HEADER, FAKE_BASE_URL, FakeClock, FakePalomma
-from palomma_client.testing._examples import SYNTHESIZED_LIST_LENGTH
-from palomma_client.testing._spec import load_shipped_spec
+from palomma_client.testing._examples import SYNTHESIZED_LIST_LENGTH, synthesize
+from palomma_client.testing._spec import ApiSpec, load_shipped_spec
 from palomma_client.testing._validation import READ_ONLY_MESSAGE
 from tests.support import as_openapi_31, fresh_name
 from tests.testing.support import AUTH, START, invoice_body
@@ -474,3 +474,28 @@ async def test_the_modelled_operations_work_the_same_in_openapi_3_1(caplog: pyte
     assert fetched.json() == created.json()
     assert page.json()["items"] == [created.json()]
     assert "does not model" not in caplog.text
+
+
+@VERSIONS
+async def test_a_synthesized_answer_leaves_out_write_only_properties(version: str) -> None:
+    secret = {
+        "type": "object",
+        "required": ["secretId", "value"],
+        "properties": {
+            "secretId": {"type": "string", "readOnly": True},
+            "value": {"type": "string", "writeOnly": True},
+        },
+    }
+    document = _spec(
+        version,
+        {
+            f"{ROOT}/secret": {
+                "get": {"operationId": "getVendorSecret", "responses": _ok({"application/json": {"schema": secret}})}
+            }
+        },
+    )
+    async with _serving(document) as http:
+        response = await http.get(f"{ROOT}/secret")
+    assert response.json() == {"secretId": "string"}
+    pointer = f"/paths/{ROOT.replace('/', '~1')}~1secret/get/responses/200/content/application~1json/schema"
+    assert synthesize(ApiSpec(document), pointer, START, sent=True) == {"value": "string"}
