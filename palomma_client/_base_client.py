@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -27,13 +28,27 @@ from palomma_client._exceptions import (
     redacted_headers,
     status_error_from_response,
 )
+from palomma_client._generated.api import OPERATIONS
 from palomma_client._generated.errors import ResponseSchemaError
 from palomma_client._http import Backend, HTTPRequest, HTTPResponse, attempt_deadline
+from palomma_client._matching import asked_fields, differing_fields, unmatched_filters
 from palomma_client._request import NO_OPTIONS, ApiRequest, RequestOptions
 from palomma_client._resource import ParseResponse
 from palomma_client._retry import backoff_delay, may_retry
 
-__all__ = ["APIRequester", "OperationPolicy", "RequestSettings", "Sent", "Sleep", "TimeoutOption", "query_string"]
+__all__ = [
+    "APIRequester",
+    "NonFiniteNumberError",
+    "OperationPolicy",
+    "RequestSettings",
+    "Sent",
+    "Sleep",
+    "TimeoutOption",
+    "check_answer",
+    "decode_json",
+    "query_string",
+    "with_options_merged",
+]
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -67,6 +82,135 @@ def query_string(params: Mapping[str, str]) -> str:
 def _json_bytes(value: Any) -> bytes:
     # As httpx's json= sends it: compact, UTF-8, no NaN.
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+class NonFiniteNumberError(ValueError):
+    """A JSON body has a number that is not a finite float; the message names its JSON path."""
+
+
+class _NonFinite:
+    """Where the body had a number no float holds (``NaN``, ``Infinity``, ``1e400``): never an amount."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+# Python's float() reads 1e400 as inf; an integer this long may not fit a float either.
+_LONGEST_FINITE_INTEGER = len(str(int(1.7976931348623157e308)))
+
+
+def _non_finite_path(data: Any, path: str = "$") -> tuple[str, str] | None:
+    """The JSON path of the first non-finite number in ``data``, and how the body wrote it."""
+    stack = [(data, path)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, _NonFinite):
+            return where, value.text
+        if isinstance(value, dict):
+            stack.extend((item, f"{where}.{name}") for name, item in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((item, f"{where}[{index}]") for index, item in reversed(list(enumerate(value))))
+    return None
+
+
+def decode_json(content: bytes) -> Any:
+    """The JSON body of an answer, refusing any number that is not a finite float.
+
+    ``json.loads`` takes ``NaN``, ``Infinity`` and ``-Infinity`` (which JSON
+    does not have) and reads ``1e400`` as infinity: as an amount, any of them
+    would pass through models into sums and comparisons that then fail or lie.
+
+    Raises:
+        NonFiniteNumberError: The body has a non-finite number (the message names its JSON path).
+        ValueError: The body is not JSON.
+        RecursionError: The body nests too deeply to read.
+    """
+    found: list[_NonFinite] = []
+
+    def constant(text: str) -> _NonFinite:
+        marker = _NonFinite(text)
+        found.append(marker)
+        return marker
+
+    def number(text: str) -> float | _NonFinite:
+        value = float(text)
+        return value if math.isfinite(value) else constant(text)
+
+    def integer(text: str) -> int | _NonFinite:
+        value = int(text)
+        if len(text) >= _LONGEST_FINITE_INTEGER and not math.isfinite(_as_float(value)):
+            return constant(text)
+        return value
+
+    data = json.loads(content, parse_constant=constant, parse_float=number, parse_int=integer)
+    if found:
+        where = _non_finite_path(data)
+        path, text = where if where is not None else ("$", found[0].text)
+        shown = text if len(text) <= 20 else text[:20] + "..."
+        raise NonFiniteNumberError(f"{path} is {shown}, not a finite number")
+    return data
+
+
+def _as_float(value: int) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf
+
+
+def with_options_merged(request: ApiRequest, options: RequestOptions) -> tuple[ApiRequest, RequestOptions]:
+    """The request as it will be sent, ``extra_query`` and ``extra_body`` merged in, and the options left.
+
+    Merged here, before an operation's policy reads its key or an answer is
+    checked against the request, so that both protect what is sent, not what
+    the generated code built before an option changed it.
+    """
+    if not (options.extra_query or options.extra_body):
+        return request, options
+    params = request.params
+    if options.extra_query:
+        params = {**(params or {}), **options.extra_query}
+    body = request.json
+    if options.extra_body:
+        body = {**(body if isinstance(body, dict) else {}), **options.extra_body}
+    merged = ApiRequest(request.operation_id, request.method, request.path, params=params, json=body)
+    left = RequestOptions(extra_headers=options.extra_headers, timeout=options.timeout, max_retries=options.max_retries)
+    return merged, left
+
+
+def check_answer(request: ApiRequest, value: Any) -> str | None:
+    """What in a parsed answer contradicts the request it answers, or ``None`` (see ``_matching``)."""
+    operation = OPERATIONS.get(request.operation_id) if request.operation_id else None
+    if operation is None:
+        return None
+    page_of = getattr(operation, "page_of", None)
+    if page_of is not None:
+        filters = request.params
+        if not filters:
+            return None
+        for index, item in enumerate(page_of(value).items):
+            unmatched = unmatched_filters(filters, item.to_dict())
+            if unmatched:
+                name = unmatched[0]
+                return f"item {index} has {name} {item.to_dict()[name]!r}, not the {filters[name]!r} asked for"
+        return None
+    asked = asked_fields(operation.PATH, request.path, request.json)
+    to_dict = getattr(value, "to_dict", None)
+    if not asked or to_dict is None:
+        return None
+    answered = to_dict()
+    different = differing_fields(asked, answered)
+    if not different:
+        return None
+    name = different[0]
+    return f"it has {name} {_shown(answered[name])}, not the {_shown(asked[name])} asked for"
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "..."
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +282,7 @@ class APIRequester:
             APIResponseValidationError: A success status came with a body the spec does not allow.
         """
         # send_for_raw, without its frame: a call pays for every frame its every await passes through.
+        request, options = with_options_merged(request, options)
         policy = self._policy(request)
         if policy is not None:
             return (await policy.send(self, request, parse, options)).value
@@ -147,6 +292,7 @@ class APIRequester:
         self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions = NO_OPTIONS
     ) -> Sent[T]:
         """``send``, keeping the HTTP answer and how many retries it took."""
+        request, options = with_options_merged(request, options)
         policy = self._policy(request)
         if policy is not None:
             return await policy.send(self, request, parse, options)
@@ -214,18 +360,24 @@ class APIRequester:
             raise status_error_from_response(response.to_httpx())
         content = response.content
         try:
-            data: Any = json.loads(content) if content else None
-        except ValueError:
-            raise APIResponseValidationError(response.to_httpx(), "the body is not JSON") from None
+            data: Any = decode_json(content) if content else None
         except RecursionError:
             raise APIResponseValidationError(response.to_httpx(), "the body nests too deeply to read") from None
+        except NonFiniteNumberError as error:
+            raise APIResponseValidationError(response.to_httpx(), str(error)) from None
+        except ValueError:
+            raise APIResponseValidationError(response.to_httpx(), "the body is not JSON") from None
         try:
-            return parse(response.status_code, data), response
+            value = parse(response.status_code, data)
         except ResponseSchemaError as error:
             problem = str(error) if content else "the body is empty"
             raise APIResponseValidationError(response.to_httpx(), problem) from None
         except RecursionError:
             raise APIResponseValidationError(response.to_httpx(), "the body nests too deeply to read") from None
+        contradiction = check_answer(request, value)
+        if contradiction is not None:
+            raise APIResponseValidationError(response.to_httpx(), f"it does not answer the request: {contradiction}")
+        return value, response
 
     async def _exchange(self, request: ApiRequest, options: RequestOptions, *, attempt: int) -> HTTPResponse:
         settings = self.settings

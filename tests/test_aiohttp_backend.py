@@ -42,7 +42,7 @@ def test_a_client_used_under_a_second_event_loop_opens_a_session_there() -> None
     async def get_an_invoice(then_close: bool) -> str:
         server = await asyncio.start_server(_answer, sock=listener.dup())
         async with server:
-            invoice = await palomma.invoices.get("abc")
+            invoice = await palomma.invoices.get(created_invoice()["id"])
             if then_close:
                 await palomma.close()
         return invoice.id

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from datetime import date
+from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 
 try:
@@ -103,6 +104,9 @@ class _Api:
         headers = {EXAMPLE_HEADER: source}
         if document is None:
             return Response(status_code=status, headers=headers)
+        if isinstance(document, dict) and 200 <= status < 300:
+            # An example answers about the resource the path names, as the API would (the SDK checks it).
+            document = {**document, **{name: value for name, value in path_parameters.items() if name in document}}
         return json_response(status, document, headers)
 
 
@@ -218,7 +222,7 @@ class _Gateway:
         )
         fake._record(record)
         delay, failure = fake._faults.take(record.method, record.path)
-        send = _recording_status(send, record)
+        send = _recording_status(send, record, fake)
         failing = failure is not None and failure.kind is FaultKind.FAIL
         authorized = self._authorized(record.headers.get("authorization"))
         # The body is read as it arrives, before any delay: a request cancelled while the API
@@ -296,10 +300,14 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-def _recording_status(send: Send, record: RecordedRequest) -> Send:
+def _recording_status(send: Send, record: RecordedRequest, fake: FakePalomma) -> Send:
     async def recording(message: Message) -> None:
         if message["type"] == "http.response.start":
             record.status = message["status"]
+            # Every answer says the time on the fake's clock, as an HTTP server with a clock does
+            # (RFC 9110, 6.6.1): the SDK reads the API's time from it.
+            date = format_datetime(fake.clock.now(), usegmt=True).encode("latin-1")
+            message = {**message, "headers": [*message.get("headers", []), (b"date", date)]}
         await send(message)
 
     return recording
