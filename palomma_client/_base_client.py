@@ -22,6 +22,7 @@ import httpx2
 
 from palomma_client._constants import LOGGER_NAME
 from palomma_client._exceptions import (
+    APIConnectionError,
     APIError,
     APIResponseValidationError,
     PalommaError,
@@ -417,6 +418,16 @@ class APIRequester:
         except APIError as error:
             self._log_failure(request, error, started, attempt)
             raise
+        except PalommaError:
+            raise
+        except Exception as error:
+            # A backend, a decoder or a library below them failed in a way none of them maps:
+            # still an SDK error, and one that may have reached the server.
+            self._log_failure(request, error, started, attempt)
+            raise APIConnectionError(
+                outgoing.to_httpx(),
+                f"{request.method} {request.path} failed: {type(error).__name__}",
+            ) from error
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %d in %.1f ms (attempt %d) headers=%s",

@@ -19,6 +19,7 @@ __all__ = [
     "INITIAL_RETRY_DELAY",
     "LOGGER_NAME",
     "MAX_EMPTY_PAGES",
+    "MAX_RESPONSE_HEADER_BYTES",
     "MAX_RETRY_AFTER",
     "MAX_RETRY_DELAY",
 ]
@@ -43,6 +44,15 @@ MAX_RETRY_AFTER: Final = 60.0
 
 DEFAULT_MAX_RESPONSE_BYTES: Final = 8 * 1024 * 1024
 """The largest answer read, inflated: a page of 100 invoices is about 60 KB, so this is generous."""
+
+MAX_RESPONSE_HEADER_BYTES: Final = 100 * 1024
+"""The largest head (status line and headers) of an answer read, on either backend.
+
+It is httpcore2's own limit, which the httpx2 backend cannot change; the aiohttp
+backend keeps the same one (its default, 8 KB per line, is far lower). An API's
+head is well under 2 KB; a larger one is a proxy gone wrong, and fails as a
+connection error that may have reached the server.
+"""
 
 MAX_EMPTY_PAGES: Final = 10
 """Empty pages in a row, each promising another, after which a pager gives up with PaginationError."""

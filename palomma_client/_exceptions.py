@@ -161,7 +161,7 @@ def redacted_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return {name: REDACTED if name.lower() == "authorization" else value for name, value in headers.items()}
 
 
-def _redacted(request: httpx2.Request) -> httpx2.Request:
+def redacted_request(request: httpx2.Request) -> httpx2.Request:
     """A copy of ``request`` whose ``Authorization`` header is masked: errors are logged, pickled and shipped."""
     if "authorization" not in request.headers:
         return request
@@ -196,7 +196,7 @@ def _with_redacted_request(response: httpx2.Response) -> httpx2.Response:
         response.status_code,
         headers=response.headers,
         content=_masked(response.content, authorization),
-        request=_redacted(request),
+        request=redacted_request(request),
     )
 
 
@@ -212,7 +212,7 @@ class APIError(PalommaError):
     def __init__(self, message: str, request: httpx2.Request, *, body: Any = None) -> None:
         super().__init__(message)
         self.message = message
-        self.request = _redacted(request)
+        self.request = redacted_request(request)
         self.body = body
 
 

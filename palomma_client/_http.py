@@ -17,6 +17,7 @@ from typing import Protocol
 
 import httpx2
 
+from palomma_client._constants import MAX_RESPONSE_HEADER_BYTES
 from palomma_client._exceptions import APIConnectionError, ResponseTooLargeError
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "HTTPResponse",
     "PoolGate",
     "attempt_deadline",
+    "check_head_size",
 ]
 
 ACCEPTED_ENCODINGS = "gzip, deflate"
@@ -224,6 +226,21 @@ class GatePlaces:
         else:
             # Left in the queue, done: release() passes over it.
             waiter.cancel()
+
+
+def check_head_size(raw_headers: Sequence[tuple[bytes, bytes]], request: HTTPRequest) -> None:
+    """Refuse an answer whose headers are over ``MAX_RESPONSE_HEADER_BYTES``, alike on every backend.
+
+    Raises:
+        APIConnectionError: The headers are too large (the request may have taken effect).
+    """
+    size = sum(len(name) + len(value) + 4 for name, value in raw_headers)
+    if size > MAX_RESPONSE_HEADER_BYTES:
+        raise APIConnectionError(
+            request.to_httpx(),
+            f"The response to {request.method} {httpx2.URL(request.url).path} has {size:,} bytes of headers, "
+            f"over the {MAX_RESPONSE_HEADER_BYTES:,} the SDK reads",
+        )
 
 
 def attempt_deadline(timeout: float | httpx2.Timeout | None, default: float | httpx2.Timeout) -> float | None:
