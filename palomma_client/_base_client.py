@@ -370,12 +370,17 @@ class APIRequester:
             raise APIResponseValidationError(response.to_httpx(), "the body is not JSON") from None
         try:
             value = parse(response.status_code, data)
+            contradiction = check_answer(request, value)
         except ResponseSchemaError as error:
             problem = str(error) if content else "the body is empty"
             raise APIResponseValidationError(response.to_httpx(), problem) from None
         except RecursionError:
             raise APIResponseValidationError(response.to_httpx(), "the body nests too deeply to read") from None
-        contradiction = check_answer(request, value)
+        except Exception as error:
+            # The generated parser refuses what the spec does not allow with ResponseSchemaError;
+            # anything else it meets is still an answer the SDK cannot read, never a bare exception.
+            problem = f"the body could not be read ({type(error).__name__})"
+            raise APIResponseValidationError(response.to_httpx(), problem) from error
         if contradiction is not None:
             raise APIResponseValidationError(response.to_httpx(), f"it does not answer the request: {contradiction}")
         return value, response
