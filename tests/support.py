@@ -83,6 +83,19 @@ def created_invoice(**changes: Any) -> dict[str, Any]:
     return {**example("/invoices", "post", "created"), **changes}
 
 
+def create_arguments(**changes: Any) -> dict[str, Any]:
+    """The arguments of ``invoices.create`` that the spec's created example answers, with ``changes``."""
+    invoice = created_invoice()
+    arguments = {
+        "reference": invoice["reference"],
+        "amount": invoice["amount"],
+        "description": invoice["description"],
+        "redirect_url": "https://merchant.example.com/payments/return",
+        "customer_document_number": invoice["customerDocumentNumber"],
+    }
+    return {**arguments, **changes}
+
+
 def settlement_body(**changes: Any) -> dict[str, Any]:
     return {**example("/settlements/{date}/{cycle}", "get", "found"), **changes}
 

@@ -35,7 +35,7 @@ from palomma_client import (
 )
 from palomma_client._base_client import TimeoutOption
 from palomma_client._constants import MAX_RESPONSE_HEADER_BYTES
-from tests.support import API_KEY, created_invoice, page_body
+from tests.support import API_KEY, create_arguments, created_invoice, page_body
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
 
@@ -390,13 +390,7 @@ async def test_a_create_answered_with_a_corrupt_body_is_looked_up_not_sent_again
             await writer.drain()
 
     async with serving(handle) as url, client(url, backend, max_retries=2) as palomma:
-        invoice = await palomma.invoices.create(
-            reference=example["reference"],
-            amount=example["amount"],
-            description=example["description"],
-            redirect_url="https://merchant.example.com/payments/return",
-            customer_document_number=example["customerDocumentNumber"],
-        )
+        invoice = await palomma.invoices.create(**create_arguments())
     assert invoice.id == INVOICE_ID
     assert methods == [b"POST", b"GET"]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 import httpx2
 import pytest
@@ -13,17 +12,11 @@ from palomma_client import APIResponseValidationError, InvoiceOutcomeUnknownErro
 from palomma_client._generated.api.invoices import get_invoice
 from palomma_client._generated.api.settlements import get_settlement
 from palomma_client._matching import asked_fields, differing_fields, path_parameters, unmatched_filters
-from tests.support import RecordingAPI, Sleeps, created_invoice, page_body, settlement_body
+from tests.support import RecordingAPI, Sleeps, create_arguments, created_invoice, page_body, settlement_body
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
 
-CREATE: dict[str, Any] = {
-    "reference": "INV-2026-0001",
-    "amount": 1_850_000,
-    "description": "Canon de arrendamiento marzo 2026",
-    "redirect_url": "https://merchant.example.com/payments/return",
-    "customer_document_number": "900123456",
-}
+CREATE = create_arguments()
 ASKED_ID = "01ASKEDFOR0000000000000000"
 
 

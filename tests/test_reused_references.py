@@ -27,19 +27,14 @@ from palomma_client import (
     ReferenceAlreadyUsedError,
 )
 from palomma_client.testing import FakeClock, FakePalomma
+from tests.support import create_arguments
 
 uvicorn = pytest.importorskip("uvicorn")
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
 
 REFERENCE = "RENT-2026-03-0001"
-CREATE: dict[str, Any] = {
-    "reference": REFERENCE,
-    "amount": 1_850_000,
-    "description": "Canon de arrendamiento marzo 2026",
-    "redirect_url": "https://merchant.example.com/payments/return",
-    "customer_document_number": "900123456",
-}
+CREATE = create_arguments(reference=REFERENCE)
 FAULTS = ["none", "refused-before", "processed-then-500"]
 
 
