@@ -9,6 +9,7 @@ the operation's retry policy allows it.
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import math
@@ -16,6 +17,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Generic, Protocol, TypeVar
 
 import httpx2
@@ -89,6 +91,10 @@ class NonFiniteNumberError(ValueError):
     """A JSON body has a number that is not a finite float; the message names its JSON path."""
 
 
+class _NonFiniteSeen(Exception):
+    """Raised by the decoder's hooks, to leave the fast path at the first non-finite number."""
+
+
 class _NonFinite:
     """Where the body had a number no float holds (``NaN``, ``Infinity``, ``1e400``): never an amount."""
 
@@ -98,8 +104,34 @@ class _NonFinite:
         self.text = text
 
 
-# Python's float() reads 1e400 as inf; an integer this long may not fit a float either.
-_LONGEST_FINITE_INTEGER = len(str(int(1.7976931348623157e308)))
+def _refuse(text: str) -> float:
+    raise _NonFiniteSeen(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NonFiniteSeen(text)
+    return value
+
+
+# One decoder for every body: json.loads with hooks would build a decoder per call. Its hooks run
+# only for NaN and Infinity, and for numbers with a fraction or an exponent (amounts are integers,
+# which Python reads exactly, however long).
+_DECODER = json.JSONDecoder(parse_constant=_refuse, parse_float=_finite_float)
+
+
+def _marking_decoder(found: list[_NonFinite]) -> json.JSONDecoder:
+    def mark(text: str) -> _NonFinite:
+        marker = _NonFinite(text)
+        found.append(marker)
+        return marker
+
+    def number(text: str) -> float | _NonFinite:
+        value = float(text)
+        return value if math.isfinite(value) else mark(text)
+
+    return json.JSONDecoder(parse_constant=mark, parse_float=number)
 
 
 def _non_finite_path(data: Any, path: str = "$") -> tuple[str, str] | None:
@@ -128,37 +160,20 @@ def decode_json(content: bytes) -> Any:
         ValueError: The body is not JSON.
         RecursionError: The body nests too deeply to read.
     """
-    found: list[_NonFinite] = []
-
-    def constant(text: str) -> _NonFinite:
-        marker = _NonFinite(text)
-        found.append(marker)
-        return marker
-
-    def number(text: str) -> float | _NonFinite:
-        value = float(text)
-        return value if math.isfinite(value) else constant(text)
-
-    def integer(text: str) -> int | _NonFinite:
-        value = int(text)
-        if len(text) >= _LONGEST_FINITE_INTEGER and not math.isfinite(_as_float(value)):
-            return constant(text)
-        return value
-
-    data = json.loads(content, parse_constant=constant, parse_float=number, parse_int=integer)
-    if found:
-        where = _non_finite_path(data)
-        path, text = where if where is not None else ("$", found[0].text)
-        shown = text if len(text) <= 20 else text[:20] + "..."
-        raise NonFiniteNumberError(f"{path} is {shown}, not a finite number")
-    return data
-
-
-def _as_float(value: int) -> float:
+    text = content.decode(json.detect_encoding(content), "surrogatepass")
     try:
-        return float(value)
-    except OverflowError:
-        return math.inf
+        return _DECODER.decode(text)
+    except _NonFiniteSeen:
+        pass
+    # Decoded again, slowly, only to name where the number is.
+    found: list[_NonFinite] = []
+    data = _marking_decoder(found).decode(text)
+    if not found:
+        return data
+    where = _non_finite_path(data)
+    path, written = where if where is not None else ("$", found[0].text)
+    shown = written if len(written) <= 20 else written[:20] + "..."
+    raise NonFiniteNumberError(f"{path} is {shown}, not a finite number")
 
 
 def with_options_merged(request: ApiRequest, options: RequestOptions) -> tuple[ApiRequest, RequestOptions]:
@@ -182,31 +197,76 @@ def with_options_merged(request: ApiRequest, options: RequestOptions) -> tuple[A
 
 
 def check_answer(request: ApiRequest, value: Any) -> str | None:
-    """What in a parsed answer contradicts the request it answers, or ``None`` (see ``_matching``)."""
+    """What in a parsed answer contradicts the request it answers, or ``None`` (see ``_matching``).
+
+    Only the fields the request names are read from the answer, each as ``to_dict`` would write
+    it: a page of a hundred invoices listed without a filter costs nothing here.
+    """
     operation = OPERATIONS.get(request.operation_id) if request.operation_id else None
     if operation is None:
         return None
     page_of = getattr(operation, "page_of", None)
     if page_of is not None:
-        filters = request.params
+        if not request.params:
+            return None
+        items = page_of(value).items
+        if not items:
+            return None
+        filters = _carried(type(items[0]), request.params)
         if not filters:
             return None
-        for index, item in enumerate(page_of(value).items):
-            unmatched = unmatched_filters(filters, item.to_dict())
+        for index, item in enumerate(items):
+            unmatched = unmatched_filters(filters, _fields_of(item, filters))
             if unmatched:
                 name = unmatched[0]
-                return f"item {index} has {name} {item.to_dict()[name]!r}, not the {filters[name]!r} asked for"
+                answered = _fields_of(item, filters)[name]
+                return f"item {index} has {name} {_shown(answered)}, not the {_shown(filters[name])} asked for"
         return None
-    asked = asked_fields(operation.PATH, request.path, request.json)
-    to_dict = getattr(value, "to_dict", None)
-    if not asked or to_dict is None:
+    asked = _carried(type(value), asked_fields(operation.PATH, request.path, request.json))
+    if not asked:
         return None
-    answered = to_dict()
+    answered = _fields_of(value, asked)
     different = differing_fields(asked, answered)
     if not different:
         return None
     name = different[0]
     return f"it has {name} {_shown(answered[name])}, not the {_shown(asked[name])} asked for"
+
+
+def _carried(model: type, named: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The entries of ``named`` whose JSON names are fields of ``model``."""
+    json_names = getattr(model, "JSON_NAMES", None)
+    if not named or json_names is None:
+        return {}
+    known = _attributes_of(model)
+    return {name: wanted for name, wanted in named.items() if name in known}
+
+
+_ATTRIBUTES: dict[type, dict[str, str]] = {}
+
+
+def _attributes_of(model: type) -> dict[str, str]:
+    """A model's attribute for each JSON name, from its generated ``JSON_NAMES``."""
+    found = _ATTRIBUTES.get(model)
+    if found is None:
+        found = _ATTRIBUTES[model] = {json_name: name for name, json_name in model.JSON_NAMES.items()}  # type: ignore[attr-defined]
+    return found
+
+
+def _fields_of(model: Any, names: Mapping[str, Any]) -> dict[str, Any]:
+    """The answer's value of each of ``names`` that it has, as its JSON would write it."""
+    attributes = _attributes_of(type(model))
+    fields: dict[str, Any] = {}
+    for name in names:
+        found = getattr(model, attributes[name], None)
+        if found is None:
+            continue
+        if isinstance(found, Enum):
+            found = found.value
+        elif isinstance(found, datetime.date):
+            found = found.isoformat()
+        fields[name] = found
+    return fields
 
 
 def _shown(value: Any) -> str:

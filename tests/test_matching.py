@@ -105,7 +105,7 @@ async def test_extra_body_is_what_a_create_is_checked_against(palomma: PalommaCl
 
 @pytest.mark.parametrize(
     ("text", "shown"),
-    [("NaN", "NaN"), ("Infinity", "Infinity"), ("-Infinity", "-Infinity"), ("1e400", "1e400"), ("9" * 400, "9" * 20)],
+    [(text, text) for text in ("NaN", "Infinity", "-Infinity", "1e400", "-1.5e999")],
 )
 async def test_a_number_that_is_not_finite_is_refused_naming_its_path(
     palomma: PalommaClient, verbatim: RecordingAPI, text: str, shown: str
