@@ -25,7 +25,8 @@ The webhook errors (``palomma_client.webhooks``) are PalommaErrors too.
 
 No message built here contains the API key: requests are described by
 method and path only, response bodies are quoted, never headers, and the
-request every APIError carries has its ``Authorization`` header masked.
+request every APIError carries has its ``Authorization`` header masked; so
+has a response body that echoes the key, before anything reads it.
 """
 
 from __future__ import annotations

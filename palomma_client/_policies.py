@@ -211,13 +211,6 @@ class CreateOnceByReference:
         found = [item for item in page.items if item.to_dict().get(self._key) == key]
         return Sent(found, sent.response, sent.retries_taken, sent.elapsed)
 
-    async def find(self, requester: APIRequester, key: str, options: RequestOptions) -> Sent[Any] | None:
-        """The first resource whose ``key`` field is ``key``, or ``None``: one page of the lookup operation."""
-        found = await self.find_all(requester, key, options)
-        if not found.value:
-            return None
-        return Sent(found.value[0], found.response, found.retries_taken, found.elapsed)
-
 
 class _Lookup:
     """One recovery of an ambiguous create: what was sent, what failed, and when the call started."""
