@@ -185,7 +185,7 @@ def _masked(content: bytes, authorization: str) -> bytes:
 
 
 def _with_redacted_request(response: httpx2.Response) -> httpx2.Response:
-    """A copy of ``response`` whose request has its key masked, as has its body wherever it echoes the key."""
+    """A copy of ``response`` whose request has its key masked, as have its body and headers wherever they echo it."""
     try:
         request = response.request
     except RuntimeError:
@@ -193,12 +193,14 @@ def _with_redacted_request(response: httpx2.Response) -> httpx2.Response:
     authorization = request.headers.get("authorization")
     if authorization is None:
         return response
-    return httpx2.Response(
-        response.status_code,
-        headers=response.headers,
-        content=_masked(response.content, authorization),
-        request=redacted_request(request),
-    )
+    content = _masked(response.content, authorization)
+    headers = [
+        (name, _masked(value, authorization))
+        for name, value in response.headers.raw
+        # A masked body has another length, which httpx2 then states itself.
+        if content is response.content or name.lower() != b"content-length"
+    ]
+    return httpx2.Response(response.status_code, headers=headers, content=content, request=redacted_request(request))
 
 
 class APIError(PalommaError):

@@ -87,13 +87,21 @@ async def test_a_key_the_api_echoes_in_an_error_body_is_masked_everywhere(
     error_class: type[Exception],
 ) -> None:
     echoed = {"error": f"token Bearer {API_KEY} is not allowed here", "token": API_KEY}
-    api.queue(*[httpx2.Response(status, json=echoed)] * 3)
+    api.queue(*[httpx2.Response(status, json=echoed, headers={"WWW-Authenticate": f"Bearer {API_KEY}"})] * 3)
     with pytest.raises(error_class) as caught:
         await palomma.invoices.get(created_invoice()["id"], max_retries=0)
     error = caught.value
     assert isinstance(error, BadRequestError | InternalServerError)
     assert "[redacted]" in error.message
-    for shown in (str(error), error.message, repr(error.body), error.response.text, _everything_reachable(error)):
+    shown_headers = repr(error.response.headers.raw)
+    for shown in (
+        str(error),
+        error.message,
+        repr(error.body),
+        error.response.text,
+        shown_headers,
+        _everything_reachable(error),
+    ):
         assert API_KEY not in shown
     with caplog.at_level(logging.DEBUG, logger="palomma_client"):
         answer = http_answer(error)
