@@ -129,7 +129,8 @@ async def serve_over_http(fake: FakePalomma) -> AsyncIterator[str]:
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(fake.app, log_level="warning", lifespan="off"))
+    # The fake sends its own Date, on its clock.
+    server = uvicorn.Server(uvicorn.Config(fake.app, log_level="warning", lifespan="off", date_header=False))
     task = asyncio.create_task(server.serve(sockets=[listener]))
     try:
         while not server.started:

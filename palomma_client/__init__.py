@@ -36,6 +36,7 @@ from palomma_client._exceptions import (
     PalommaError,
     PermissionDeniedError,
     RateLimitError,
+    ReferenceAlreadyUsedError,
     ResponseTooLargeError,
 )
 from palomma_client._generated import API_VERSION
@@ -114,6 +115,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ReconciliationReport",
+    "ReferenceAlreadyUsedError",
     "ResponseTooLargeError",
     "Settlement",
     "SettlementStatus",

@@ -23,11 +23,13 @@ from typing import Any
 
 import aiohttp
 import httpx2
+from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
+from palomma_client._constants import MAX_RESPONSE_HEADER_BYTES
 from palomma_client._deadline import Deadlines
-from palomma_client._exceptions import APIConnectionError, APITimeoutError, ClientClosedError
-from palomma_client._http import BodyReader, GatePlaces, HTTPRequest, HTTPResponse, PoolGate
+from palomma_client._exceptions import APIConnectionError, APITimeoutError, ClientClosedError, redacted_headers
+from palomma_client._http import BodyReader, GatePlaces, HTTPRequest, HTTPResponse, PoolGate, check_head_size
 
 __all__ = ["AiohttpBackend", "client_timeout"]
 
@@ -62,6 +64,15 @@ def _environment_proxy(base_url: str) -> str | None:
 
 # The failures that provably happened before the request was written: no
 # connection was made. Anything later may have delivered the request.
+def _without_key(error: aiohttp.ClientError) -> aiohttp.ClientError:
+    """``error``, the request headers it carries (and shows in its ``repr``) with ``Authorization`` masked."""
+    if isinstance(error, aiohttp.ClientResponseError):
+        info = error.request_info
+        masked = CIMultiDictProxy(CIMultiDict(redacted_headers(info.headers)))
+        error.request_info = aiohttp.RequestInfo(info.url, info.method, masked, info.real_url)
+    return error
+
+
 def _as_httpx_error(error: aiohttp.ClientError, request: httpx2.Request) -> tuple[httpx2.TransportError, bool]:
     """The httpx2 exception the httpx2 backend raises for the same failure, and whether the request went out."""
     message = str(error) or type(error).__name__
@@ -148,6 +159,10 @@ class AiohttpBackend:
             # Cookies are kept and sent back as httpx2 keeps them, IP-address hosts included.
             cookie_jar=aiohttp.CookieJar(unsafe=True) if cookie_jar is None else cookie_jar,
             proxy=_environment_proxy(self._base_url),
+            # The httpx2 backend's limit on a response's head, here per line (the whole head is
+            # checked once read): aiohttp's own 8 KB would refuse answers httpx2 accepts.
+            max_line_size=MAX_RESPONSE_HEADER_BYTES,
+            max_field_size=MAX_RESPONSE_HEADER_BYTES,
         )
         # aiohttp sends an idempotent request a second time, on its own, when
         # the connection drops; the SDK's retry policy decides that (and
@@ -208,6 +223,7 @@ class AiohttpBackend:
                 entered = True
                 response = await session.request(request.method, URL(request.url, encoded=True), **options)
                 try:
+                    check_head_size(response.raw_headers, request)
                     headers = response.headers
                     encoding = headers.get("Content-Encoding", "")
                     declared = headers.get("Content-Length")
@@ -224,7 +240,7 @@ class AiohttpBackend:
         except aiohttp.ClientError as error:
             sent = request.to_httpx()
             cause, may_have_reached_server = _as_httpx_error(error, sent)
-            cause.__cause__ = error
+            cause.__cause__ = _without_key(error)
             error_class = APITimeoutError if isinstance(cause, httpx2.TimeoutException) else APIConnectionError
             raise error_class(sent, may_have_reached_server=may_have_reached_server) from cause
         except TimeoutError:
@@ -235,7 +251,7 @@ class AiohttpBackend:
         except RuntimeError as error:
             if self._closed:
                 raise ClientClosedError("this PalommaClient was closed while the request was under way") from error
-            raise
+            raise APIConnectionError(request.to_httpx(), f"{request.method} failed: {error}") from error
         finally:
             if place is not None:
                 place.release()

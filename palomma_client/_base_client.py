@@ -9,32 +9,50 @@ the operation's retry policy allows it.
 
 from __future__ import annotations
 
+import datetime
 import email.message
 import json
 import logging
+import math
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Generic, Protocol, TypeVar
 
 import httpx2
 
 from palomma_client._constants import LOGGER_NAME
 from palomma_client._exceptions import (
+    APIConnectionError,
     APIError,
     APIResponseValidationError,
     PalommaError,
     redacted_headers,
     status_error_from_response,
 )
+from palomma_client._generated.api import OPERATIONS
 from palomma_client._generated.errors import ResponseSchemaError
 from palomma_client._http import Backend, HTTPRequest, HTTPResponse, attempt_deadline
+from palomma_client._matching import asked_fields, differing_fields, unmatched_filters
 from palomma_client._request import NO_OPTIONS, ApiRequest, RequestOptions
 from palomma_client._resource import ParseResponse
 from palomma_client._retry import backoff_delay, may_retry
 
-__all__ = ["APIRequester", "OperationPolicy", "RequestSettings", "Sent", "Sleep", "TimeoutOption", "query_string"]
+__all__ = [
+    "APIRequester",
+    "NonFiniteNumberError",
+    "OperationPolicy",
+    "RequestSettings",
+    "Sent",
+    "Sleep",
+    "TimeoutOption",
+    "check_answer",
+    "decode_json",
+    "query_string",
+    "with_options_merged",
+]
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -68,6 +86,193 @@ def query_string(params: Mapping[str, str]) -> str:
 def _json_bytes(value: Any) -> bytes:
     # As httpx's json= sends it: compact, UTF-8, no NaN.
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+class NonFiniteNumberError(ValueError):
+    """A JSON body has a number that is not a finite float; the message names its JSON path."""
+
+
+class _NonFiniteSeen(Exception):
+    """Raised by the decoder's hooks, to leave the fast path at the first non-finite number."""
+
+
+class _NonFinite:
+    """Where the body had a number no float holds (``NaN``, ``Infinity``, ``1e400``): never an amount."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _refuse(text: str) -> float:
+    raise _NonFiniteSeen(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NonFiniteSeen(text)
+    return value
+
+
+# One decoder for every body: json.loads with hooks would build a decoder per call. Its hooks run
+# only for NaN and Infinity, and for numbers with a fraction or an exponent (amounts are integers,
+# which Python reads exactly, however long).
+_DECODER = json.JSONDecoder(parse_constant=_refuse, parse_float=_finite_float)
+
+
+def _marking_decoder(found: list[_NonFinite]) -> json.JSONDecoder:
+    def mark(text: str) -> _NonFinite:
+        marker = _NonFinite(text)
+        found.append(marker)
+        return marker
+
+    def number(text: str) -> float | _NonFinite:
+        value = float(text)
+        return value if math.isfinite(value) else mark(text)
+
+    return json.JSONDecoder(parse_constant=mark, parse_float=number)
+
+
+def _non_finite_path(data: Any, path: str = "$") -> tuple[str, str] | None:
+    """The JSON path of the first non-finite number in ``data``, and how the body wrote it."""
+    stack = [(data, path)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, _NonFinite):
+            return where, value.text
+        if isinstance(value, dict):
+            stack.extend((item, f"{where}.{name}") for name, item in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((item, f"{where}[{index}]") for index, item in reversed(list(enumerate(value))))
+    return None
+
+
+def decode_json(content: bytes) -> Any:
+    """The JSON body of an answer, refusing any number that is not a finite float.
+
+    ``json.loads`` takes ``NaN``, ``Infinity`` and ``-Infinity`` (which JSON
+    does not have) and reads ``1e400`` as infinity: as an amount, any of them
+    would pass through models into sums and comparisons that then fail or lie.
+
+    Raises:
+        NonFiniteNumberError: The body has a non-finite number (the message names its JSON path).
+        ValueError: The body is not JSON.
+        RecursionError: The body nests too deeply to read.
+    """
+    text = content.decode(json.detect_encoding(content), "surrogatepass")
+    try:
+        return _DECODER.decode(text)
+    except _NonFiniteSeen:
+        pass
+    # Decoded again, slowly, only to name where the number is.
+    found: list[_NonFinite] = []
+    data = _marking_decoder(found).decode(text)
+    if not found:
+        return data
+    where = _non_finite_path(data)
+    path, written = where if where is not None else ("$", found[0].text)
+    shown = written if len(written) <= 20 else written[:20] + "..."
+    raise NonFiniteNumberError(f"{path} is {shown}, not a finite number")
+
+
+def with_options_merged(request: ApiRequest, options: RequestOptions) -> tuple[ApiRequest, RequestOptions]:
+    """The request as it will be sent, ``extra_query`` and ``extra_body`` merged in, and the options left.
+
+    Merged here, before an operation's policy reads its key or an answer is
+    checked against the request, so that both protect what is sent, not what
+    the generated code built before an option changed it.
+    """
+    if not (options.extra_query or options.extra_body):
+        return request, options
+    params = request.params
+    if options.extra_query:
+        params = {**(params or {}), **options.extra_query}
+    body = request.json
+    if options.extra_body:
+        body = {**(body if isinstance(body, dict) else {}), **options.extra_body}
+    merged = ApiRequest(request.operation_id, request.method, request.path, params=params, json=body)
+    left = RequestOptions(extra_headers=options.extra_headers, timeout=options.timeout, max_retries=options.max_retries)
+    return merged, left
+
+
+def check_answer(request: ApiRequest, value: Any) -> str | None:
+    """What in a parsed answer contradicts the request it answers, or ``None`` (see ``_matching``).
+
+    Only the fields the request names are read from the answer, each as ``to_dict`` would write
+    it: a page of a hundred invoices listed without a filter costs nothing here.
+    """
+    operation = OPERATIONS.get(request.operation_id) if request.operation_id else None
+    if operation is None:
+        return None
+    page_of = getattr(operation, "page_of", None)
+    if page_of is not None:
+        if not request.params:
+            return None
+        items = page_of(value).items
+        if not items:
+            return None
+        filters = _carried(type(items[0]), request.params)
+        if not filters:
+            return None
+        for index, item in enumerate(items):
+            unmatched = unmatched_filters(filters, _fields_of(item, filters))
+            if unmatched:
+                name = unmatched[0]
+                answered = _fields_of(item, filters)[name]
+                return f"item {index} has {name} {_shown(answered)}, not the {_shown(filters[name])} asked for"
+        return None
+    asked = _carried(type(value), asked_fields(operation.PATH, request.path, request.json))
+    if not asked:
+        return None
+    answered = _fields_of(value, asked)
+    different = differing_fields(asked, answered)
+    if not different:
+        return None
+    name = different[0]
+    return f"it has {name} {_shown(answered[name])}, not the {_shown(asked[name])} asked for"
+
+
+def _carried(model: type, named: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The entries of ``named`` whose JSON names are fields of ``model``."""
+    json_names = getattr(model, "JSON_NAMES", None)
+    if not named or json_names is None:
+        return {}
+    known = _attributes_of(model)
+    return {name: wanted for name, wanted in named.items() if name in known}
+
+
+_ATTRIBUTES: dict[type, dict[str, str]] = {}
+
+
+def _attributes_of(model: type) -> dict[str, str]:
+    """A model's attribute for each JSON name, from its generated ``JSON_NAMES``."""
+    found = _ATTRIBUTES.get(model)
+    if found is None:
+        found = _ATTRIBUTES[model] = {json_name: name for name, json_name in model.JSON_NAMES.items()}  # type: ignore[attr-defined]
+    return found
+
+
+def _fields_of(model: Any, names: Mapping[str, Any]) -> dict[str, Any]:
+    """The answer's value of each of ``names`` that it has, as its JSON would write it."""
+    attributes = _attributes_of(type(model))
+    fields: dict[str, Any] = {}
+    for name in names:
+        found = getattr(model, attributes[name], None)
+        if found is None:
+            continue
+        if isinstance(found, Enum):
+            found = found.value
+        elif isinstance(found, datetime.date):
+            found = found.isoformat()
+        fields[name] = found
+    return fields
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "..."
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +344,7 @@ class APIRequester:
             APIResponseValidationError: A success status came with a body the spec does not allow.
         """
         # send_for_raw, without its frame: a call pays for every frame its every await passes through.
+        request, options = with_options_merged(request, options)
         policy = self._policy(request)
         if policy is not None:
             return (await policy.send(self, request, parse, options)).value
@@ -148,6 +354,7 @@ class APIRequester:
         self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions = NO_OPTIONS
     ) -> Sent[T]:
         """``send``, keeping the HTTP answer and how many retries it took."""
+        request, options = with_options_merged(request, options)
         policy = self._policy(request)
         if policy is not None:
             return await policy.send(self, request, parse, options)
@@ -216,24 +423,35 @@ class APIRequester:
         content = response.content
         try:
             if request.answer == "json":
-                data: Any = json.loads(content) if content else None
+                data: Any = decode_json(content) if content else None
             elif request.answer == "text":
                 data = content.decode(_charset(response.headers.get("content-type", ""))) if content else ""
             else:
                 data = content
         except (UnicodeDecodeError, LookupError):
             raise APIResponseValidationError(response.to_httpx(), "the body is not text in its charset") from None
-        except ValueError:
-            raise APIResponseValidationError(response.to_httpx(), "the body is not JSON") from None
         except RecursionError:
             raise APIResponseValidationError(response.to_httpx(), "the body nests too deeply to read") from None
+        except NonFiniteNumberError as error:
+            raise APIResponseValidationError(response.to_httpx(), str(error)) from None
+        except ValueError:
+            raise APIResponseValidationError(response.to_httpx(), "the body is not JSON") from None
         try:
-            return parse(response.status_code, data), response
+            value = parse(response.status_code, data)
+            contradiction = check_answer(request, value)
         except ResponseSchemaError as error:
             problem = str(error) if content else "the body is empty"
             raise APIResponseValidationError(response.to_httpx(), problem) from None
         except RecursionError:
             raise APIResponseValidationError(response.to_httpx(), "the body nests too deeply to read") from None
+        except Exception as error:
+            # The generated parser refuses what the spec does not allow with ResponseSchemaError;
+            # anything else it meets is still an answer the SDK cannot read, never a bare exception.
+            problem = f"the body could not be read ({type(error).__name__})"
+            raise APIResponseValidationError(response.to_httpx(), problem) from error
+        if contradiction is not None:
+            raise APIResponseValidationError(response.to_httpx(), f"it does not answer the request: {contradiction}")
+        return value, response
 
     async def _exchange(self, request: ApiRequest, options: RequestOptions, *, attempt: int) -> HTTPResponse:
         settings = self.settings
@@ -277,6 +495,16 @@ class APIRequester:
         except APIError as error:
             self._log_failure(request, error, started, attempt)
             raise
+        except PalommaError:
+            raise
+        except Exception as error:
+            # A backend, a decoder or a library below them failed in a way none of them maps:
+            # still an SDK error, and one that may have reached the server.
+            self._log_failure(request, error, started, attempt)
+            raise APIConnectionError(
+                outgoing.to_httpx(),
+                f"{request.method} {request.path} failed: {type(error).__name__}",
+            ) from error
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %d in %.1f ms (attempt %d) headers=%s",

@@ -150,6 +150,11 @@ class PalommaClient(GeneratedResources):
         check_backend(backend, http_client=http_client, transport=transport)
         if http_client is not None and transport is not None:
             raise InvalidParameterError("transport", "give either http_client or transport, not both")
+        if transport is not None and not isinstance(transport, httpx2.AsyncBaseTransport):
+            hint = " (httpx2 is the maintained httpx: use its transports)" if _is_httpx(transport) else ""
+            raise InvalidParameterError(
+                "transport", f"must be an httpx2.AsyncBaseTransport, got {type(transport).__name__}{hint}"
+            )
         if http_client is not None and not isinstance(http_client, httpx2.AsyncClient):
             hint = " (pass an httpx2.AsyncClient: httpx2 is the maintained httpx)" if _is_httpx(http_client) else ""
             raise InvalidParameterError(
@@ -169,10 +174,13 @@ class PalommaClient(GeneratedResources):
         elif http_client is None:
             # The pool we own carries the fixed headers, so requests need not;
             # a pool of the user's is never changed, and gets them per request.
-            http = httpx2.AsyncClient(
-                timeout=chosen_timeout, limits=DEFAULT_CONNECTION_LIMITS, transport=transport, headers=headers
-            )
-            sender = HttpxBackend(http, owns_http=True)
+            def new_pool() -> httpx2.AsyncClient:
+                return httpx2.AsyncClient(
+                    timeout=chosen_timeout, limits=DEFAULT_CONNECTION_LIMITS, transport=transport, headers=headers
+                )
+
+            http = new_pool()
+            sender = HttpxBackend(http, owns_http=True, new_pool=new_pool)
             pool_timeout = http.timeout
         else:
             sender = HttpxBackend(http_client, owns_http=False)

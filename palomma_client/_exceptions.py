@@ -17,6 +17,7 @@
      │    ├── APIResponseValidationError  a success status with a body the spec does not allow
      │    └── ResponseTooLargeError       an answer over max_response_bytes
      ├── InvoiceOutcomeUnknownError     a create may or may not have taken effect, and the lookup failed
+     ├── ReferenceAlreadyUsedError      a create's reference holds a different invoice (carried)
      ├── PaginationError                the API sent a cursor it had already sent, or only empty pages
      └── ClientClosedError              the client was closed
 
@@ -24,7 +25,8 @@ The webhook errors (``palomma_client.webhooks``) are PalommaErrors too.
 
 No message built here contains the API key: requests are described by
 method and path only, response bodies are quoted, never headers, and the
-request every APIError carries has its ``Authorization`` header masked.
+request every APIError carries has its ``Authorization`` header masked; so
+has a response body that echoes the key, before anything reads it.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ __all__ = [
     "PalommaError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReferenceAlreadyUsedError",
     "ResponseTooLargeError",
 ]
 
@@ -159,7 +162,7 @@ def redacted_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return {name: REDACTED if name.lower() == "authorization" else value for name, value in headers.items()}
 
 
-def _redacted(request: httpx2.Request) -> httpx2.Request:
+def redacted_request(request: httpx2.Request) -> httpx2.Request:
     """A copy of ``request`` whose ``Authorization`` header is masked: errors are logged, pickled and shipped."""
     if "authorization" not in request.headers:
         return request
@@ -172,16 +175,32 @@ def _redacted(request: httpx2.Request) -> httpx2.Request:
     return httpx2.Request(request.method, request.url, headers=headers, content=content)
 
 
+def _masked(content: bytes, authorization: str) -> bytes:
+    """``content`` with the credential of an ``Authorization`` value masked, should a server echo it back."""
+    credential = authorization.partition(" ")[2].strip() or authorization.strip()
+    for secret in (authorization.strip(), credential):
+        if len(secret) >= 8:
+            content = content.replace(secret.encode("utf-8", "replace"), REDACTED.encode())
+    return content
+
+
 def _with_redacted_request(response: httpx2.Response) -> httpx2.Response:
+    """A copy of ``response`` whose request has its key masked, as have its body and headers wherever they echo it."""
     try:
         request = response.request
     except RuntimeError:
         return response
-    if "authorization" not in request.headers:
+    authorization = request.headers.get("authorization")
+    if authorization is None:
         return response
-    return httpx2.Response(
-        response.status_code, headers=response.headers, content=response.content, request=_redacted(request)
-    )
+    content = _masked(response.content, authorization)
+    headers = [
+        (name, _masked(value, authorization))
+        for name, value in response.headers.raw
+        # A masked body has another length, which httpx2 then states itself.
+        if content is response.content or name.lower() != b"content-length"
+    ]
+    return httpx2.Response(response.status_code, headers=headers, content=content, request=redacted_request(request))
 
 
 class APIError(PalommaError):
@@ -196,7 +215,7 @@ class APIError(PalommaError):
     def __init__(self, message: str, request: httpx2.Request, *, body: Any = None) -> None:
         super().__init__(message)
         self.message = message
-        self.request = _redacted(request)
+        self.request = redacted_request(request)
         self.body = body
 
 
@@ -350,9 +369,49 @@ class InvoiceOutcomeUnknownError(PalommaError):
     def __init__(self, reference: str, create_error: PalommaError, reason: str | None = None) -> None:
         super().__init__(
             f"Invoice {reference!r} may or may not have been created: the create failed with "
-            f"{type(create_error).__name__} and {reason or 'looking the reference up failed too'}"
+            f"{type(create_error).__name__} and {reason or 'looking the reference up failed too'}. "
+            "Look it up with invoices.find_by_reference() before creating it again: "
+            "an API that accepts a repeated reference would make a second invoice"
         )
         self.reference = reference
+        self.create_error = create_error
+
+
+class ReferenceAlreadyUsedError(PalommaError):
+    """A create's reference is already used by a different invoice; the call made none under it.
+
+    ``invoices.create`` raises it after an ambiguous failure, when the lookup
+    finds invoices with the reference but none that matches the request (a
+    compared field differs, or it was created before the call started) and
+    none that does shows up within the grace period. ``invoices.create_or_find``
+    raises it when the invoice already there differs from the request. The SDK
+    never returns such an invoice as the call's own, and never creates another
+    under the same reference.
+
+    Attributes:
+        reference: The merchant reference.
+        invoice: The invoice that holds it.
+        differences: The JSON names of the fields in which it differs from the request
+            (``amount``, ``createdAt``...).
+        create_error: The failure of the create request, or ``None`` when none was sent.
+    """
+
+    def __init__(
+        self, reference: str, invoice: Any, differences: Iterable[str], create_error: PalommaError | None = None
+    ) -> None:
+        self.differences = tuple(differences)
+        how = (
+            f"the create failed with {type(create_error).__name__} and made none under it"
+            if create_error is not None
+            else "nothing was created"
+        )
+        super().__init__(
+            f"Reference {reference!r} is already used by a different invoice "
+            f"({getattr(invoice, 'id', 'unknown id')}, whose {', '.join(self.differences)} differ from the "
+            f"request); {how}"
+        )
+        self.reference = reference
+        self.invoice = invoice
         self.create_error = create_error
 
 
@@ -372,10 +431,13 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 
 def status_error_from_response(response: httpx2.Response) -> APIStatusError:
     """Build the exception for a non-2xx response: the only place statuses become classes."""
+    response = _with_redacted_request(response)
     body: Any = None
     message: str | None = None
     try:
         body = json.loads(response.content)
+    except RecursionError:
+        message = f"response body nests too deeply to read: {body_excerpt(response.content)}"
     except ValueError:
         message = f"response body is not JSON: {body_excerpt(response.content)}"
     else:

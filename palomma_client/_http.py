@@ -17,6 +17,7 @@ from typing import Protocol
 
 import httpx2
 
+from palomma_client._constants import MAX_RESPONSE_HEADER_BYTES
 from palomma_client._exceptions import APIConnectionError, ResponseTooLargeError
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "HTTPResponse",
     "PoolGate",
     "attempt_deadline",
+    "check_head_size",
 ]
 
 ACCEPTED_ENCODINGS = "gzip, deflate"
@@ -226,6 +228,21 @@ class GatePlaces:
             waiter.cancel()
 
 
+def check_head_size(raw_headers: Sequence[tuple[bytes, bytes]], request: HTTPRequest) -> None:
+    """Refuse an answer whose headers are over ``MAX_RESPONSE_HEADER_BYTES``, alike on every backend.
+
+    Raises:
+        APIConnectionError: The headers are too large (the request may have taken effect).
+    """
+    size = sum(len(name) + len(value) + 4 for name, value in raw_headers)
+    if size > MAX_RESPONSE_HEADER_BYTES:
+        raise APIConnectionError(
+            request.to_httpx(),
+            f"The response to {request.method} {httpx2.URL(request.url).path} has {size:,} bytes of headers, "
+            f"over the {MAX_RESPONSE_HEADER_BYTES:,} the SDK reads",
+        )
+
+
 def attempt_deadline(timeout: float | httpx2.Timeout | None, default: float | httpx2.Timeout) -> float | None:
     """Seconds one attempt may take in all, from its connect to the last byte of the body.
 
@@ -244,14 +261,16 @@ def attempt_deadline(timeout: float | httpx2.Timeout | None, default: float | ht
 class BodyReader:
     """Collects a body as it arrives, inflating it a piece at a time and never past the limit."""
 
-    __slots__ = ("_chunks", "_decoder", "_limit", "_request", "_total")
+    __slots__ = ("_chunks", "_decoder", "_encoding", "_limit", "_request", "_started", "_total")
 
     def __init__(self, content_encoding: str, limit: int, request: HTTPRequest) -> None:
         self._limit = limit
         self._request = request
         self._total = 0
         self._chunks: list[bytes] = []
-        self._decoder = _decoder(content_encoding.strip().lower(), request)
+        self._encoding = content_encoding.strip().lower()
+        self._decoder = _decoder(self._encoding, request)
+        self._started = False
 
     def check_declared_length(self, content_length: str | None) -> None:
         """Refuse at once an uncompressed body whose declared length is over the limit."""
@@ -259,22 +278,59 @@ class BodyReader:
             raise ResponseTooLargeError(self._request.to_httpx(), self._limit)
 
     def feed(self, raw: bytes) -> None:
-        """Take the next piece of the body as it came over the wire."""
-        if self._decoder is None:
+        """Take the next piece of the body as it came over the wire.
+
+        Raises:
+            ResponseTooLargeError: The body, inflated, is over the limit.
+            APIConnectionError: The body is not valid in its ``Content-Encoding``.
+        """
+        decoder = self._decoder
+        if decoder is None:
             self._keep(raw)
             return
+        if not self._started:
+            if not raw:
+                return
+            self._started = True
+            if self._encoding == "deflate" and not _wrapped(raw):
+                # "deflate" is meant to be zlib-wrapped, but some servers send raw deflate
+                # under the name (httpx's DeflateDecoder reads both too).
+                decoder = self._decoder = zlib.decompressobj(-zlib.MAX_WBITS)
         data = raw
         while data:
             # Ask for at most one byte past the limit: a small compressed piece
             # can inflate to gigabytes, and must never be inflated whole.
-            self._keep(self._decoder.decompress(data, self._limit - self._total + 1))
-            data = self._decoder.unconsumed_tail
+            try:
+                piece = decoder.decompress(data, self._limit - self._total + 1)
+            except zlib.error as error:
+                raise self._corrupt(error) from None
+            self._keep(piece)
+            data = decoder.unconsumed_tail
 
     def finish(self) -> bytes:
-        """The whole body, inflated."""
-        if self._decoder is not None:
-            self._keep(self._decoder.flush())
+        """The whole body, inflated.
+
+        Raises:
+            APIConnectionError: The body is not valid in its ``Content-Encoding``, or stops short.
+        """
+        decoder = self._decoder
+        if decoder is not None:
+            try:
+                self._keep(decoder.flush())
+            except zlib.error as error:
+                raise self._corrupt(error) from None
+            if self._started and not decoder.eof:
+                raise self._corrupt(None)
         return b"".join(self._chunks)
+
+    def _corrupt(self, error: zlib.error | None) -> APIConnectionError:
+        # The server answered, so the request may well have taken effect: never "not sent".
+        request = self._request
+        what = f"({error})" if error is not None else "(it stops before its end)"
+        return APIConnectionError(
+            request.to_httpx(),
+            f"The response to {request.method} {httpx2.URL(request.url).path} is not valid {self._encoding} {what}",
+        )
 
     def _keep(self, piece: bytes) -> None:
         if not piece:
@@ -283,6 +339,13 @@ class BodyReader:
         if self._total > self._limit:
             raise ResponseTooLargeError(self._request.to_httpx(), self._limit)
         self._chunks.append(piece)
+
+
+def _wrapped(first: bytes) -> bool:
+    """Whether a deflate body starts with a zlib header (RFC 1950) or gzip's magic, rather than raw deflate."""
+    if first[:2] == b"\x1f\x8b":
+        return True
+    return len(first) >= 2 and first[0] & 0x0F == 8 and (first[0] << 8 | first[1]) % 31 == 0
 
 
 def _decoder(encoding: str, request: HTTPRequest) -> zlib._Decompress | None:

@@ -15,6 +15,7 @@ error                                   status  ``type``            also in the 
 ``ConflictError`` (409)                 409     conflict            the API's message
 ``RateLimitError`` (429)                503     rate_limited        ``Retry-After``
 ``InvoiceOutcomeUnknownError``          503     outcome_unknown     ``Retry-After``, ``reference``
+``ReferenceAlreadyUsedError``           409     reference_used      ``reference``, ``invoice_id``
 ``APIConnectionError``                  503     unavailable
 ``APITimeoutError``                     504     timeout
 ``AuthenticationError`` (401), 403      502     bad_gateway
@@ -69,6 +70,7 @@ from palomma_client._exceptions import (
     PalommaError,
     PermissionDeniedError,
     RateLimitError,
+    ReferenceAlreadyUsedError,
 )
 from palomma_client.webhooks._errors import (
     DedupStoreError,
@@ -190,15 +192,26 @@ def _answer(error: PalommaError) -> HTTPAnswer:
                 {"Retry-After": str(seconds)},
             )
         case InvoiceOutcomeUnknownError():
+            # The caller's retry reaches the service's own handler, which may create again: only a
+            # lookup first (invoices.create_or_find) makes that safe, so the answer promises nothing more.
             message = (
-                f"Could not confirm whether invoice {error.reference!r} was created. Retry later with the same "
-                "reference: it cannot be billed twice, and if the retry reports that the reference already "
-                "exists, the invoice was created."
+                f"Could not confirm whether invoice {error.reference!r} was created; it may exist. Look it "
+                "up by its reference before creating it again: creating it again without looking may bill twice."
             )
             return HTTPAnswer(
                 503,
                 {"error": message, "type": "outcome_unknown", "reference": error.reference},
                 {"Retry-After": str(OUTCOME_UNKNOWN_RETRY_AFTER_SECONDS)},
+            )
+        case ReferenceAlreadyUsedError():
+            return HTTPAnswer(
+                409,
+                {
+                    "error": f"Reference {error.reference!r} is already used by a different invoice",
+                    "type": "reference_used",
+                    "reference": error.reference,
+                    "invoice_id": getattr(error.invoice, "id", None),
+                },
             )
         case APITimeoutError():
             return HTTPAnswer(504, {"error": TIMED_OUT, "type": "timeout"})
@@ -237,8 +250,8 @@ def _retry_after_seconds(retry_after: float | None) -> int:
 
 
 def _request_id(error: PalommaError) -> str | None:
-    if isinstance(error, InvoiceOutcomeUnknownError):
-        return _request_id(error.create_error)
+    if isinstance(error, InvoiceOutcomeUnknownError | ReferenceAlreadyUsedError):
+        return None if error.create_error is None else _request_id(error.create_error)
     if isinstance(error, APIStatusError):
         request_id = error.request_id
     elif isinstance(error, APIResponseValidationError):

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+
 import httpx2
 
 from palomma_client._deadline import Deadlines
-from palomma_client._exceptions import APIConnectionError, APITimeoutError, ClientClosedError, ResponseTooLargeError
-from palomma_client._http import BodyReader, HTTPRequest, HTTPResponse
+from palomma_client._exceptions import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    ResponseTooLargeError,
+    redacted_request,
+)
+from palomma_client._http import BodyReader, HTTPRequest, HTTPResponse, check_head_size
 
 __all__ = ["HttpxBackend"]
 
@@ -31,14 +40,39 @@ async def _read_body(response: httpx2.Response, request: HTTPRequest, limit: int
     return loaded
 
 
+def _without_key(error: httpx2.HTTPError) -> httpx2.HTTPError:
+    """``error``, its request's ``Authorization`` masked: it stays reachable as the SDK error's ``__cause__``."""
+    if isinstance(error, httpx2.RequestError):
+        try:
+            request = error.request
+        except RuntimeError:
+            return error
+        error.request = redacted_request(request)
+    return error
+
+
 class HttpxBackend:
-    """Sends through an ``httpx2.AsyncClient``: one the SDK created and owns, or one of the caller's."""
+    """Sends through an ``httpx2.AsyncClient``: one the SDK created and owns, or one of the caller's.
 
-    __slots__ = ("_closed", "_deadlines", "http", "owns_http")
+    A pool's connections belong to the event loop that opened them. Given
+    ``new_pool``, a client used under a second loop (another ``asyncio.run``)
+    makes a new pool there, as the aiohttp backend makes a new session, and
+    lets the old one go; a pool of the caller's is theirs to keep in one loop.
+    """
 
-    def __init__(self, http: httpx2.AsyncClient, *, owns_http: bool) -> None:
+    __slots__ = ("_closed", "_deadlines", "_loop", "_new_pool", "http", "owns_http")
+
+    def __init__(
+        self,
+        http: httpx2.AsyncClient,
+        *,
+        owns_http: bool,
+        new_pool: Callable[[], httpx2.AsyncClient] | None = None,
+    ) -> None:
         self.http = http
         self.owns_http = owns_http
+        self._new_pool = new_pool
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self._deadlines = Deadlines()
 
@@ -54,6 +88,12 @@ class HttpxBackend:
     async def send(self, request: HTTPRequest, *, deadline: float | None, max_response_bytes: int) -> HTTPResponse:
         if self.is_closed:
             raise ClientClosedError("this PalommaClient was closed; open a new one to send requests")
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            if self._loop is not None and self._new_pool is not None:
+                # The old pool's connections cannot be closed from here: they go with the garbage.
+                self.http = self._new_pool()
+            self._loop = loop
         http = self.http
         sent: httpx2.Request | None = None
         try:
@@ -69,6 +109,7 @@ class HttpxBackend:
                     sent.headers.pop(name, None)
                 response = await http.send(sent, stream=True)
                 try:
+                    check_head_size(response.headers.raw, request)
                     content = await _read_body(response, request, max_response_bytes)
                 finally:
                     await response.aclose()
@@ -78,13 +119,16 @@ class HttpxBackend:
         except httpx2.TimeoutException as error:
             raise APITimeoutError(
                 request.to_httpx(), may_have_reached_server=not isinstance(error, _NOT_SENT)
-            ) from error
+            ) from _without_key(error)
         except httpx2.RequestError as error:
             raise APIConnectionError(
                 request.to_httpx(), may_have_reached_server=not isinstance(error, _NOT_SENT)
-            ) from error
+            ) from _without_key(error)
         except RuntimeError as error:
             if http.is_closed:
                 raise ClientClosedError("this PalommaClient's HTTP client was closed") from error
-            raise
+            # Such as a pool of the caller's whose connections belong to an event loop that has ended.
+            raise APIConnectionError(
+                request.to_httpx(), f"{request.method} {httpx2.URL(request.url).path} failed: {error}"
+            ) from error
         return HTTPResponse(response.status_code, response.headers, content, request, sent.headers)

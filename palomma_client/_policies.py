@@ -11,12 +11,15 @@ code built, so it restates none of the operation's fields.
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import logging
 import time
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from palomma_client._base_client import Sent
 from palomma_client._constants import (
+    CREATE_CLOCK_SKEW,
     INITIAL_RETRY_DELAY,
     LOGGER_NAME,
     MAX_RETRY_DELAY,
@@ -29,9 +32,12 @@ from palomma_client._exceptions import (
     ConflictError,
     InvoiceOutcomeUnknownError,
     PalommaError,
+    ReferenceAlreadyUsedError,
     ResponseTooLargeError,
 )
 from palomma_client._generated.api import OPERATIONS
+from palomma_client._http import HTTPResponse
+from palomma_client._matching import differing_fields
 from palomma_client._request import ApiRequest, RequestOptions
 from palomma_client._retry import is_retryable, reached_server
 
@@ -55,34 +61,47 @@ class CreateOnceByReference:
     looked up, again and again with backoff for up to ``grace_period``
     seconds, since the API may list a new resource late or still be
     processing the create; only when none shows up is the create sent again.
-    A success whose body cannot be read, and a 400 or 409 after an ambiguous
-    attempt (the API refusing a duplicate key), mean the resource exists: it
-    is looked up for the same period and returned, or, if it never shows,
-    ``InvoiceOutcomeUnknownError`` is raised. So is it when a lookup fails:
-    the policy never risks a second create.
+    A success whose body cannot be read (or that answers another request),
+    and a 400 or 409 after an ambiguous attempt (the API refusing a duplicate
+    key), mean the resource exists: it is looked up for the same period and
+    returned, or, if it never shows, ``InvoiceOutcomeUnknownError`` is
+    raised. So is it when a lookup fails: the policy never risks a second create.
 
-    Guarantee: never more than one invoice per call, even when retrying. After
-    a failure that may have reached the API, the reference is looked up (for up
-    to the client's ``lookup_grace_period``, 10 s by default) and an invoice
-    found is returned instead of creating another; when the outcome cannot be
-    known, ``InvoiceOutcomeUnknownError`` is raised and nothing is sent again.
-    This rests on one assumption: the API lists an invoice it created within
-    the grace period of the failure. An API that also refuses duplicate
-    references never gets two even when that assumption fails.
+    A resource the lookup finds is this call's only when it matches the
+    request: every field the request sent that the resource also carries is
+    equal, and its creation time (``created_field``) is not before the call
+    started, less ``CREATE_CLOCK_SKEW``. One that holds the key but does not
+    match was made by someone else: the policy keeps looking for its own
+    until the grace period is spent, then raises ``ReferenceAlreadyUsedError``
+    carrying it, and never creates another under the same key.
+
+    Guarantee: never more than one invoice per call, even when retrying, and
+    never an invoice other than the one asked for. After a failure that may
+    have reached the API, the reference is looked up (for up to the client's
+    ``lookup_grace_period``, 10 s by default) and an invoice found is returned
+    instead of creating another, only if its fields and creation time match
+    the request; one that does not is raised as ``ReferenceAlreadyUsedError``;
+    when the outcome cannot be known, ``InvoiceOutcomeUnknownError`` is raised
+    and nothing is sent again. This rests on one assumption: the API lists an
+    invoice it created within the grace period of the failure. An API that
+    also refuses duplicate references never gets two even when that
+    assumption fails.
 
     Args:
         key: The name of the field that keys the resource, both in the create's
             JSON body and as the lookup operation's filter argument.
         lookup_operation: The operationId of a paginated list that filters on ``key``.
+        created_field: The JSON name of the resource's creation time (ISO 8601), if it has one.
 
     The grace period is the client's ``lookup_grace_period`` (``CREATE_LOOKUP_GRACE_PERIOD`` by default).
     """
 
-    __slots__ = ("_key", "_lookup_operation")
+    __slots__ = ("_created_field", "_key", "_lookup_operation")
 
-    def __init__(self, *, key: str, lookup_operation: str) -> None:
+    def __init__(self, *, key: str, lookup_operation: str, created_field: str | None = None) -> None:
         self._key = key
         self._lookup_operation = lookup_operation
+        self._created_field = created_field
 
     async def send(
         self, requester: APIRequester, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions
@@ -107,7 +126,8 @@ class CreateOnceByReference:
                     raise
                 if exists or reached_server(error):
                     ambiguous = True
-                    found = await self._look_up(requester, request, key, error, options, exists=exists)
+                    lookup = _Lookup(request, key, error, started, exists=exists)
+                    found = await self._look_up(requester, lookup, options)
                     if found is not None:
                         return Sent(found.value, found.response, retries, time.perf_counter() - started)
                     if exists:
@@ -122,43 +142,46 @@ class CreateOnceByReference:
                 await requester.wait_before_retry(request, retries, allowed, error)
                 retries += 1
 
-    async def _look_up(
-        self,
-        requester: APIRequester,
-        request: ApiRequest,
-        key: str,
-        error: PalommaError,
-        options: RequestOptions,
-        *,
-        exists: bool,
-    ) -> Sent[Any] | None:
-        """Look the key up until it is found or the grace period is spent in backoff."""
+    async def _look_up(self, requester: APIRequester, lookup: _Lookup, options: RequestOptions) -> Sent[Any] | None:
+        """Look the key up until this call's resource is found, or the grace period is spent in backoff.
+
+        Raises:
+            InvoiceOutcomeUnknownError: A lookup failed.
+            ReferenceAlreadyUsedError: Only resources that do not match the request hold the key.
+        """
+        key, error = lookup.key, lookup.error
         logger.info(
             "%s failed with %s and %s; looking %s %r up",
-            request.describe(),
+            lookup.request.describe(),
             type(error).__name__,
-            "the resource exists" if exists else "may have reached the API",
+            "the resource exists" if lookup.exists else "may have reached the API",
             self._key,
             key,
         )
         grace_period = requester.settings.lookup_grace_period
         waited = 0.0
         delay = INITIAL_RETRY_DELAY
+        foreign: tuple[Any, list[str]] | None = None
         while True:
             try:
-                found = await self.find(requester, key, options)
+                found = await self.find_all(requester, key, options)
             except PalommaError as lookup_error:
                 logger.warning("could not look %s %r up after an ambiguous create: %s", self._key, key, lookup_error)
                 raise InvoiceOutcomeUnknownError(key, error) from lookup_error
-            if found is not None:
-                logger.info(
-                    "%s %r already exists as %s; returning it instead of creating another",
-                    self._key,
-                    key,
-                    getattr(found.value, "id", "an existing resource"),
-                )
-                return found
+            for item in found.value:
+                differences = self._differences(lookup, item, found.response)
+                if not differences:
+                    logger.info(
+                        "%s %r already exists as %s; returning it instead of creating another",
+                        self._key,
+                        key,
+                        getattr(item, "id", "an existing resource"),
+                    )
+                    return Sent(item, found.response, found.retries_taken, found.elapsed)
+                foreign = (item, differences)
             if waited >= grace_period:
+                if foreign is not None:
+                    raise ReferenceAlreadyUsedError(key, foreign[0], foreign[1], error) from error
                 logger.info(
                     "nothing with %s %r is listed after %.1fs; the create did not take effect", self._key, key, waited
                 )
@@ -168,19 +191,72 @@ class CreateOnceByReference:
             waited += step
             delay = min(delay * 2, MAX_RETRY_DELAY)
 
-    async def find(self, requester: APIRequester, key: str, options: RequestOptions) -> Sent[Any] | None:
-        """The resource whose ``key`` field is ``key``, or ``None``: one page of the lookup operation."""
+    def _differences(self, lookup: _Lookup, item: Any, response: HTTPResponse) -> list[str]:
+        """The fields in which a resource holding the key is not the one this call asked for."""
+        answered: dict[str, Any] = item.to_dict()
+        differences = differing_fields(lookup.request.json, answered)
+        field = self._created_field
+        if field is not None and field in answered and not lookup.created_since_start(answered[field], response):
+            differences.append(field)
+        return differences
+
+    async def find_all(self, requester: APIRequester, key: str, options: RequestOptions) -> Sent[list[Any]]:
+        """Every resource whose ``key`` field is ``key``: one page of the lookup operation."""
         operation = OPERATIONS[self._lookup_operation]
         lookup = operation.build_request(**{self._key: key})
         # The lookup is a read: the create's own body and retry count do not apply to it.
         read_options = RequestOptions(extra_headers=options.extra_headers, timeout=options.timeout)
         sent = await requester.send_for_raw(lookup, operation.parse_response, read_options)
         page = operation.page_of(sent.value)
-        found = next((item for item in page.items if item.to_dict().get(self._key) == key), None)
-        return None if found is None else Sent(found, sent.response, sent.retries_taken, sent.elapsed)
+        found = [item for item in page.items if item.to_dict().get(self._key) == key]
+        return Sent(found, sent.response, sent.retries_taken, sent.elapsed)
+
+
+class _Lookup:
+    """One recovery of an ambiguous create: what was sent, what failed, and when the call started."""
+
+    __slots__ = ("error", "exists", "key", "request", "started")
+
+    def __init__(self, request: ApiRequest, key: str, error: PalommaError, started: float, *, exists: bool) -> None:
+        self.request = request
+        self.key = key
+        self.error = error
+        self.started = started  # time.perf_counter() when the call started
+        self.exists = exists
+
+    def created_since_start(self, created: object, response: HTTPResponse) -> bool:
+        """Whether a creation time is no earlier than the call's start, give or take ``CREATE_CLOCK_SKEW``.
+
+        The start is read on the API's own clock where its answer says the
+        time (``Date``), less the seconds measured here since the call began;
+        else on this machine's clock. An unreadable time matches nothing.
+        """
+        if not isinstance(created, str):
+            return False
+        try:
+            moment = datetime.datetime.fromisoformat(created)
+        except ValueError:
+            return False
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=datetime.UTC)
+        since_start = time.perf_counter() - self.started
+        now = _server_time(response) or datetime.datetime.now(datetime.UTC)
+        started = now - datetime.timedelta(seconds=since_start + CREATE_CLOCK_SKEW)
+        return moment >= started
+
+
+def _server_time(response: HTTPResponse) -> datetime.datetime | None:
+    date = response.headers.get("date")
+    if not date:
+        return None
+    try:
+        moment = email.utils.parsedate_to_datetime(date)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.UTC)
 
 
 OPERATION_POLICIES: dict[str, OperationPolicy] = {
-    "createInvoice": CreateOnceByReference(key="reference", lookup_operation="listInvoices"),
+    "createInvoice": CreateOnceByReference(key="reference", lookup_operation="listInvoices", created_field="createdAt"),
 }
 """The operations that are sent by a policy of their own, by operationId."""

@@ -9,13 +9,16 @@ by its reference, batch invoicing and reconciliation.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import httpx2
 
 from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY
-from palomma_client._generated.api.invoices import InvoicesResource, list_invoices
+from palomma_client._exceptions import ReferenceAlreadyUsedError
+from palomma_client._generated.api.invoices import InvoicesResource, create_invoice, list_invoices
 from palomma_client._generated.api.settlements import SettlementsResource
 from palomma_client._generated.models import Invoice
+from palomma_client._matching import differing_fields
 from palomma_client.workflows._batch import (
     DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES,
     BatchInput,
@@ -54,6 +57,51 @@ class Invoices(InvoicesResource):
         async for page in self.list(reference=reference, limit=largest_page, timeout=timeout).pages():
             return next((invoice for invoice in page.items if invoice.reference == reference), None)
         return None
+
+    async def create_or_find(self, *, timeout: float | httpx2.Timeout | None = None, **fields: Any) -> Invoice:
+        """Create an invoice unless its reference is already there: safe to call again with the same arguments.
+
+        Looks the reference up first. An invoice already there is returned when
+        it matches the request (every field the request sends that an invoice
+        echoes is equal: an earlier call made it), and raised as
+        ``ReferenceAlreadyUsedError`` when it does not; only when there is none
+        is it created, by ``create`` and its safe retries. Use it wherever a
+        create may be attempted again: after ``InvoiceOutcomeUnknownError``, or
+        in a handler its caller may retry. It never makes a second invoice, whether
+        or not the API refuses a repeated reference, as long as the API lists an
+        invoice within ``lookup_grace_period`` of making it::
+
+            invoice = await palomma.invoices.create_or_find(
+                reference="INV-2026-0001",
+                amount=1_850_000,
+                description="Canon de arrendamiento marzo 2026",
+                redirect_url="https://merchant.example.com/payments/return",
+                customer_document_number="900123456",
+            )
+
+        Args:
+            timeout: Overrides the client's timeout for each request of this call.
+            **fields: The arguments of ``create``: ``reference``, ``amount`` and the rest.
+
+        Returns:
+            The invoice with this reference: the one already there, or the one created.
+
+        Raises:
+            InvalidParameterError: An argument breaks the API's rules; nothing was sent.
+            ReferenceAlreadyUsedError: An invoice with this reference differs from the request.
+            InvoiceOutcomeUnknownError: The create's outcome could not be known (see ``create``).
+            APIStatusError: The API answered with an error.
+            APIConnectionError: The API could not be reached, after retries.
+        """
+        request = create_invoice.build_request(**fields)
+        reference: str = request.json["reference"]
+        existing = await self.find_by_reference(reference, timeout=timeout)
+        if existing is None:
+            return await self.create(**fields, timeout=timeout)
+        differences = differing_fields(request.json, existing.to_dict())
+        if differences:
+            raise ReferenceAlreadyUsedError(reference, existing, differences)
+        return existing
 
     async def create_many(
         self,

@@ -34,11 +34,14 @@ class APIResponse(Generic[T]):
         retries_taken: How many times the request was sent again before this answer.
     """
 
-    __slots__ = ("_sent", "elapsed", "headers", "http_request", "retries_taken", "status_code")
+    # Only what is shown is kept: the HTTP answer behind it holds the headers as sent, key included,
+    # and a raw response is pickled, logged and shipped like any value.
+    __slots__ = ("_content", "_value", "elapsed", "headers", "http_request", "retries_taken", "status_code")
 
     def __init__(self, sent: Sent[T]) -> None:
         response = sent.response
-        self._sent = sent
+        self._value = sent.value
+        self._content = response.content
         self.status_code = response.status_code
         self.headers: httpx2.Headers = response.headers
         request = response.request
@@ -49,12 +52,12 @@ class APIResponse(Generic[T]):
 
     def parse(self) -> T:
         """The model the answer parses into, as the method without ``with_raw_response`` returns it."""
-        return self._sent.value
+        return self._value
 
     @property
     def content(self) -> bytes:
         """The body, inflated."""
-        return self._sent.response.content
+        return self._content
 
     def __repr__(self) -> str:
         return f"<APIResponse [{self.status_code}] {self.http_request.method} {self.http_request.url.path}>"

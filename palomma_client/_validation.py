@@ -244,8 +244,15 @@ def check_positive_int(parameter: str, value: object) -> int:
 
 
 def check_timeout(timeout: object, parameter: str = "timeout") -> float | httpx2.Timeout:
-    """A positive, finite number of seconds, or an ``httpx2.Timeout``."""
+    """A positive, finite number of seconds, or an ``httpx2.Timeout`` that bounds every phase."""
     if isinstance(timeout, httpx2.Timeout):
+        unbounded = [phase for phase in ("connect", "read", "write", "pool") if getattr(timeout, phase) is None]
+        if unbounded:
+            raise InvalidParameterError(
+                parameter,
+                f"an httpx2.Timeout with no {', '.join(unbounded)} limit would let a call wait forever; "
+                "give every phase a number of seconds",
+            )
         return timeout
     if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0 and math.isfinite(timeout):
         return float(timeout)

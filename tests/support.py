@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import copy
 import json
+import re
 import shutil
 import socket
 import struct
@@ -84,6 +85,19 @@ def created_invoice(**changes: Any) -> dict[str, Any]:
     return {**example("/invoices", "post", "created"), **changes}
 
 
+def create_arguments(**changes: Any) -> dict[str, Any]:
+    """The arguments of ``invoices.create`` that the spec's created example answers, with ``changes``."""
+    invoice = created_invoice()
+    arguments = {
+        "reference": invoice["reference"],
+        "amount": invoice["amount"],
+        "description": invoice["description"],
+        "redirect_url": "https://merchant.example.com/payments/return",
+        "customer_document_number": invoice["customerDocumentNumber"],
+    }
+    return {**arguments, **changes}
+
+
 def settlement_body(**changes: Any) -> dict[str, Any]:
     return {**example("/settlements/{date}/{cycle}", "get", "found"), **changes}
 
@@ -130,6 +144,8 @@ class RecordingAPI:
         self._handlers: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
         self.server_errors: list[BaseException] = []
+        self.echo = True
+        """Make each JSON answer speak of what its request asked for, as the API does (see ``echoed``)."""
 
     @property
     def transport(self) -> httpx2.MockTransport:
@@ -249,9 +265,8 @@ class RecordingAPI:
             raise AssertionError(f"unexpected request {request.method} {request.url}")
         if isinstance(answer, Exception):
             raise answer
-        if isinstance(answer, httpx2.Response):
-            return answer
-        return answer(request)
+        response = answer if isinstance(answer, httpx2.Response) else answer(request)
+        return echoed(request, response) if self.echo else response
 
     def methods(self) -> list[str]:
         return [f"{request.method} {request.url.path}" for request in self.requests]
@@ -261,6 +276,67 @@ class RecordingAPI:
 
 
 _CONNECT_FAILURES = (httpx2.ConnectError, httpx2.ConnectTimeout)
+
+
+def _path_parameters(method: str, path: str) -> dict[str, str]:
+    """The parameters of the spec's path template that ``path`` (below any base path) fills in."""
+    for template, item in SPEC["paths"].items():
+        if method.lower() not in item or "{" not in template:
+            continue
+        pattern = re.sub(r"\\\{([^{}/]+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
+        found = re.search(pattern + "$", path)
+        if found is not None:
+            return {name: urllib.parse.unquote(value) for name, value in found.groupdict().items()}
+    return {}
+
+
+def echoed(request: httpx2.Request, response: httpx2.Response) -> httpx2.Response:
+    """A scripted success as the API would give it for ``request``: about what was asked for.
+
+    Tests queue the spec's examples whatever they ask for; the SDK checks that an
+    answer is the one asked for (the id of a get, the fields of a create, the
+    filters of a list). Here a JSON object takes, for each field it has, the
+    value the request gave it: a path parameter, a body field, or (for the
+    items of a page) a query filter. Tests of that check set ``api.echo = False``.
+    """
+    if not 200 <= response.status_code < 300 or "json" not in response.headers.get("content-type", ""):
+        return response
+    try:
+        document = json.loads(response.content)
+    except ValueError:
+        return response
+    if not isinstance(document, dict):
+        return response
+    raw_path = request.url.raw_path.decode("ascii").partition("?")[0]
+    asked: dict[str, Any] = _path_parameters(request.method, raw_path)
+    if request.content:
+        try:
+            body = json.loads(request.content)
+        except ValueError:
+            body = None
+        if isinstance(body, dict):
+            asked.update(body)
+    changed = {name: asked[name] for name in document if name in asked and document[name] != asked[name]}
+    filters = dict(request.url.params)
+    pages = {}
+    for name, value in document.items():
+        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+            pages[name] = [
+                {
+                    **item,
+                    **{
+                        key: wanted
+                        for key, wanted in filters.items()
+                        if isinstance(item.get(key), str) and not item[key].startswith(wanted + "T")
+                    },
+                }
+                for item in value
+            ]
+    if not changed and all(pages[name] == document[name] for name in pages):
+        return response
+    headers = [(name, value) for name, value in response.headers.items() if name.lower() != "content-length"]
+    return httpx2.Response(response.status_code, headers=headers, json={**document, **changed, **pages})
+
 
 HELD_ANSWER_TIMEOUT = httpx2.Timeout(10.0, connect=0.5, read=0.5)
 """The timeout of ``RecordingAPI.client()`` over a socket: long enough for any answer, short for a held one."""

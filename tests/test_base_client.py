@@ -150,7 +150,8 @@ async def test_a_call_past_the_pool_size_waits_and_times_out_unsent_as_before(
             api_key=API_KEY, base_url=f"http://127.0.0.1:{port}/v1", timeout=timeout, backend=backend
         ) as palomma,
     ):
-        held = [asyncio.create_task(palomma.invoices.get(f"inv{number}")) for number in range(pool_size)]
+        invoice_id = created_invoice()["id"]
+        held = [asyncio.create_task(palomma.invoices.get(invoice_id)) for _ in range(pool_size)]
         await asyncio.wait_for(server.full.wait(), timeout=10)
 
         with pytest.raises(APITimeoutError) as caught:
@@ -158,7 +159,7 @@ async def test_a_call_past_the_pool_size_waits_and_times_out_unsent_as_before(
 
         server.release.set()
         invoices = await asyncio.gather(*held)
-        after = await palomma.invoices.get("abc")
+        after = await palomma.invoices.get(invoice_id)
 
     assert isinstance(caught.value.__cause__, httpx2.PoolTimeout)
     assert not reached_server(caught.value)

@@ -238,7 +238,9 @@ async def _serve_over_http(fake: Any) -> AsyncIterator[str]:
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(fake.app, log_level="warning", log_config=None, lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(fake.app, log_level="warning", log_config=None, lifespan="off", date_header=False)
+    )
     task = asyncio.create_task(server.serve(sockets=[listener]))
     try:
         while not server.started:

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import json
+import re
 import socket
 import struct
 import tracemalloc
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import datetime
+from email.utils import format_datetime
 
 import httpx2
 import pytest
@@ -22,17 +26,23 @@ from palomma_client import (
     DEFAULT_CONNECTION_LIMITS,
     DEFAULT_MAX_RESPONSE_BYTES,
     APIConnectionError,
+    APIResponseValidationError,
     APITimeoutError,
+    InternalServerError,
     PalommaClient,
+    PalommaError,
     ResponseTooLargeError,
 )
 from palomma_client._base_client import TimeoutOption
-from tests.support import API_KEY, created_invoice
+from palomma_client._constants import MAX_RESPONSE_HEADER_BYTES
+from tests.support import API_KEY, create_arguments, created_invoice, page_body
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
 
 MB = 1024 * 1024
 INVOICE = json.dumps(created_invoice()).encode()
+INVOICE_ID = created_invoice()["id"]
+"""The id the servers here answer for: the SDK refuses an answer about another invoice."""
 OK_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
 
 Handle = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
@@ -121,7 +131,7 @@ async def test_a_server_that_drips_one_byte_every_half_second_times_out_at_the_d
     async with serving(drip) as url, client(url, backend, timeout=2) as palomma:
         started = loop.time()
         with pytest.raises(APITimeoutError) as caught:
-            await palomma.invoices.get("abc")
+            await palomma.invoices.get(INVOICE_ID)
         elapsed = loop.time() - started
 
     assert elapsed < 3.0
@@ -170,7 +180,7 @@ async def test_a_gzip_bomb_stops_at_the_limit_without_inflating_it(backend: str,
 
     async with serving(sending(head, pieces)) as url, client(url, backend) as palomma:
         with traced_peak() as peak, pytest.raises(ResponseTooLargeError) as caught:
-            await palomma.invoices.get("abc")
+            await palomma.invoices.get(INVOICE_ID)
 
     assert caught.value.limit == DEFAULT_MAX_RESPONSE_BYTES
     assert f"max_response_bytes ({DEFAULT_MAX_RESPONSE_BYTES:,} bytes)" in str(caught.value)
@@ -189,7 +199,7 @@ async def test_a_50_mb_answer_is_refused_at_the_limit(backend: str, declared: bo
 
     async with serving(sending(OK_HEAD + length + b"\r\n", pieces)) as url, client(url, backend) as palomma:
         with traced_peak() as peak, pytest.raises(ResponseTooLargeError, match="max_response_bytes") as caught:
-            await palomma.invoices.get("abc")
+            await palomma.invoices.get(INVOICE_ID)
 
     assert caught.value.limit == DEFAULT_MAX_RESPONSE_BYTES
     assert peak[0] < 100
@@ -202,7 +212,7 @@ async def test_an_answer_at_the_limit_is_read_whole(backend: str) -> None:
         serving(sending(head, lambda: iter([body]))) as url,
         client(url, backend, max_response_bytes=len(body)) as palomma,
     ):
-        invoice = await palomma.invoices.get("abc")
+        invoice = await palomma.invoices.get(INVOICE_ID)
     assert invoice.description == "x" * 2000
 
 
@@ -226,7 +236,7 @@ async def test_sequential_calls_reuse_one_kept_alive_connection(backend: str) ->
     server = KeepAliveServer()
     async with serving(server.handle) as url, client(url, backend) as palomma:
         for _ in range(10):
-            await palomma.invoices.get("abc")
+            await palomma.invoices.get(INVOICE_ID)
     assert (server.connections, server.requests) == (1, 10)
 
 
@@ -246,7 +256,7 @@ async def test_calls_cancelled_mid_connect_lose_no_pool_slot(backend: str) -> No
 
     async with client(url, backend, timeout=5.0) as palomma:
         for _ in range(5):
-            calls = [asyncio.wait_for(palomma.invoices.get("abc"), timeout=0.1) for _ in range(250)]
+            calls = [asyncio.wait_for(palomma.invoices.get(INVOICE_ID), timeout=0.1) for _ in range(250)]
             outcomes = await asyncio.gather(*calls, return_exceptions=True)
             assert all(isinstance(outcome, TimeoutError) for outcome in outcomes)
         assert server.requests == 0
@@ -255,7 +265,7 @@ async def test_calls_cancelled_mid_connect_lose_no_pool_slot(backend: str) -> No
             filler.close()
         async with serving(server.handle, sock=listener):
             started = loop.time()
-            invoices = await asyncio.gather(*(palomma.invoices.get(f"inv{number}") for number in range(2 * pool_size)))
+            invoices = await asyncio.gather(*(palomma.invoices.get(INVOICE_ID) for _ in range(2 * pool_size)))
             elapsed = loop.time() - started
 
     assert len(invoices) == 2 * pool_size
@@ -270,12 +280,12 @@ async def test_a_refused_connection_is_a_connection_error_that_never_reached_the
         url = f"http://127.0.0.1:{closed.getsockname()[1]}/v1"
     async with client(url, backend) as palomma:
         with pytest.raises(APIConnectionError) as caught:
-            await palomma.invoices.get("abc")
+            await palomma.invoices.get(INVOICE_ID)
 
     assert type(caught.value) is APIConnectionError
     assert not caught.value.may_have_reached_server
     assert isinstance(caught.value.__cause__, httpx2.ConnectError)
-    assert caught.value.request.url.path == "/v1/invoices/abc"
+    assert caught.value.request.url.path == f"/v1/invoices/{INVOICE_ID}"
 
 
 @pytest.mark.parametrize("bypassed", [False, True], ids=["proxied", "no_proxy"])
@@ -297,9 +307,141 @@ async def test_the_proxy_named_by_the_environment_is_used_unless_no_proxy_says_o
         if bypassed:
             monkeypatch.setenv("NO_PROXY", "127.0.0.1")
         async with client(url, backend) as palomma:
-            await palomma.invoices.get("abc")
+            await palomma.invoices.get(INVOICE_ID)
 
     if bypassed:
         assert (targets, direct.requests) == ([], 1)
     else:
-        assert (targets, direct.requests) == ([f"{url}/invoices/abc".encode()], 0)
+        assert (targets, direct.requests) == ([f"{url}/invoices/{INVOICE_ID}".encode()], 0)
+
+
+# --------------------------------------------------------------------------- every failure is an SDK error
+
+
+def _answering(status: bytes, body: bytes, *, encoding: bytes | None = None) -> Handle:
+    head = b"HTTP/1.1 " + status + b"\r\nContent-Type: application/json\r\n"
+    if encoding is not None:
+        head += b"Content-Encoding: " + encoding + b"\r\n"
+    return sending(head + b"Content-Length: %d\r\n\r\n" % len(body), lambda: iter([body]))
+
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [(b"200 OK", APIResponseValidationError), (b"500 Internal Server Error", InternalServerError)],
+)
+async def test_a_body_nested_100000_deep_is_an_sdk_error(
+    backend: str, status: bytes, expected: type[PalommaError]
+) -> None:
+    async with serving(_answering(status, DEEP)) as url, client(url, backend) as palomma:
+        with pytest.raises(expected, match="nests too deeply"):
+            await palomma.invoices.get(INVOICE_ID)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "body"),
+    [
+        (b"gzip", b"\x1f\x8b\x08\x00 this is not gzip at all"),
+        (b"gzip", gzip.compress(INVOICE)[:-12]),
+        (b"deflate", b"\x78\x9c not deflate either"),
+    ],
+    ids=["corrupt-gzip", "truncated-gzip", "corrupt-deflate"],
+)
+async def test_a_body_that_does_not_inflate_is_a_connection_error_that_may_have_reached_the_server(
+    backend: str, encoding: bytes, body: bytes
+) -> None:
+    async with serving(_answering(b"200 OK", body, encoding=encoding)) as url, client(url, backend) as palomma:
+        with pytest.raises(APIConnectionError, match=f"is not valid {encoding.decode()}") as caught:
+            await palomma.invoices.get(INVOICE_ID)
+    assert caught.value.may_have_reached_server
+
+
+@pytest.mark.parametrize("wbits", [zlib.MAX_WBITS, -zlib.MAX_WBITS], ids=["zlib-wrapped", "raw"])
+async def test_deflate_is_read_wrapped_or_raw(backend: str, wbits: int) -> None:
+    compressor = zlib.compressobj(wbits=wbits)
+    body = compressor.compress(INVOICE) + compressor.flush()
+    async with serving(_answering(b"200 OK", body, encoding=b"deflate")) as url, client(url, backend) as palomma:
+        invoice = await palomma.invoices.get(INVOICE_ID)
+    assert invoice.id == INVOICE_ID
+
+
+async def test_a_create_answered_with_a_corrupt_body_is_looked_up_not_sent_again(backend: str) -> None:
+    example = created_invoice()
+    listed = json.dumps(page_body([example], None)).encode()
+    # The API's clock when it lists the invoice: the moment it made it.
+    date = format_datetime(datetime.fromisoformat(example["createdAt"]), usegmt=True).encode()
+    methods: list[bytes] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n")
+            methods.append(head.split(b" ", 1)[0])
+            if head.startswith(b"POST"):
+                length = re.search(rb"(?i)content-length: (\d+)", head)
+                assert length is not None
+                await reader.readexactly(int(length.group(1)))
+                corrupt = gzip.compress(json.dumps(example).encode())[:-12]
+                writer.write(OK_HEAD + b"Content-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(corrupt))
+                writer.write(corrupt)
+            else:
+                writer.write(OK_HEAD + b"Date: %s\r\nContent-Length: %d\r\n\r\n" % (date, len(listed)) + listed)
+            await writer.drain()
+
+    async with serving(handle) as url, client(url, backend, max_retries=2) as palomma:
+        invoice = await palomma.invoices.create(**create_arguments())
+    assert invoice.id == INVOICE_ID
+    assert methods == [b"POST", b"GET"]
+
+
+def _invoice_answer(invoice_id: str) -> bytes:
+    body = json.dumps(created_invoice(id=invoice_id)).encode()
+    return OK_HEAD + b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [b"garbage after the body\r\n\r\n", _invoice_answer("01SMUGGLED")],
+    ids=["garbage", "a-second-answer"],
+)
+async def test_bytes_after_an_answer_on_a_kept_alive_connection_are_never_the_next_answer(
+    backend: str, extra: bytes
+) -> None:
+    requested: list[str] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n")
+            invoice_id = head.split(b" ")[1].decode().rsplit("/", 1)[1]
+            requested.append(invoice_id)
+            # A buggy proxy: the first answer is followed by more bytes than its Content-Length.
+            writer.write(_invoice_answer(invoice_id) + (extra if len(requested) == 1 else b""))
+            await writer.drain()
+
+    async with serving(handle) as url, client(url, backend, max_retries=2) as palomma:
+        first = await palomma.invoices.get("01FIRST")
+        try:
+            second: object = await palomma.invoices.get("01SECOND")
+        except APIResponseValidationError as error:
+            # httpx2 reads the extra bytes as the next answer; the SDK refuses it as not the one asked for.
+            assert backend == "httpx"
+            second = error
+    assert first.id == "01FIRST"
+    if not isinstance(second, APIResponseValidationError):
+        assert getattr(second, "id", None) == "01SECOND"
+        assert requested[-1] == "01SECOND"
+    else:
+        assert "not the '01SECOND' asked for" in str(second)
+
+
+@pytest.mark.parametrize("size", [MAX_RESPONSE_HEADER_BYTES // 2, MAX_RESPONSE_HEADER_BYTES + 1024])
+async def test_both_backends_keep_the_same_limit_on_an_answers_headers(backend: str, size: int) -> None:
+    head = OK_HEAD + b"X-Padding: " + b"x" * size + b"\r\nContent-Length: %d\r\n\r\n" % len(INVOICE)
+    async with serving(sending(head, lambda: iter([INVOICE]))) as url, client(url, backend) as palomma:
+        if size < MAX_RESPONSE_HEADER_BYTES:
+            assert (await palomma.invoices.get(INVOICE_ID)).id == INVOICE_ID
+        else:
+            with pytest.raises(APIConnectionError) as caught:
+                await palomma.invoices.get(INVOICE_ID)
+            assert caught.value.may_have_reached_server

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
+from email.utils import format_datetime
 
 import httpx2
 import pytest
@@ -16,7 +18,9 @@ from palomma_client import (
     InvoiceOutcomeUnknownError,
     PalommaClient,
     RateLimitError,
+    ReferenceAlreadyUsedError,
 )
+from palomma_client._constants import CREATE_CLOCK_SKEW
 from palomma_client._generated.api.invoices import list_invoices
 from tests.support import RecordingAPI, Sleeps, created_invoice, page_body
 
@@ -25,8 +29,10 @@ LARGEST_PAGE = list_invoices.RULES["limit"]["maximum"]
 CREATE = "POST /v1/invoices"
 LOOKUP = "GET /v1/invoices"
 CREATED = httpx2.Response(200, json=created_invoice())
-NOT_FOUND_IN_LIST = httpx2.Response(200, json=page_body([], None))
-FOUND_IN_LIST = httpx2.Response(200, json=page_body([created_invoice(id="01EXISTING")], None))
+# The API's clock, as its Date header says, when it lists the example invoice: the moment it was made.
+LISTED_AT = {"Date": format_datetime(datetime.fromisoformat(created_invoice()["createdAt"]), usegmt=True)}
+NOT_FOUND_IN_LIST = httpx2.Response(200, json=page_body([], None), headers=LISTED_AT)
+FOUND_IN_LIST = httpx2.Response(200, json=page_body([created_invoice(id="01EXISTING")], None), headers=LISTED_AT)
 
 
 async def _create(palomma: PalommaClient) -> str:
@@ -125,13 +131,72 @@ async def test_an_invoice_the_list_shows_late_is_found_and_never_created_twice(
     assert 0 < sum(sleeps.delays) < CREATE_LOOKUP_GRACE_PERIOD
 
 
-async def test_a_lookup_ignores_invoices_with_another_reference(
+async def test_a_lookup_answered_with_another_reference_is_an_unknown_outcome_not_a_second_create(
     palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
 ) -> None:
+    api.echo = False
     other = httpx2.Response(200, json=page_body([created_invoice(id="01OTHER", reference="INV-2026-0001-B")], None))
     _route(api, [_error(500), CREATED], [other])
-    assert await _create(palomma) == "01HQY8EW1H9YGH5PAV5Y2M9R3T"
-    assert api.methods().count(CREATE) == 2
+    with pytest.raises(InvoiceOutcomeUnknownError) as caught:
+        await _create(palomma)
+    assert "reference 'INV-2026-0001-B', not the 'INV-2026-0001' asked for" in str(caught.value.__cause__)
+    assert api.methods() == [CREATE, LOOKUP]
+
+
+def _listed(invoice: dict[str, object], *, server_time: str) -> httpx2.Response:
+    date = {"Date": format_datetime(datetime.fromisoformat(server_time), usegmt=True)}
+    return httpx2.Response(200, json=page_body([invoice], None), headers=date)
+
+
+OLD_PAID_INVOICE = created_invoice(id="01OLDPAID", amount=5_000, status="paid")
+
+
+@pytest.mark.parametrize(
+    "failure", [_error(503), httpx2.ReadTimeout("no answer"), httpx2.ReadError("connection reset")]
+)
+async def test_a_reference_held_by_another_invoice_is_raised_with_it_never_returned_as_new(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, failure: Exception | httpx2.Response
+) -> None:
+    _route(api, [failure, CREATED], [_listed(OLD_PAID_INVOICE, server_time=OLD_PAID_INVOICE["createdAt"])])
+    with pytest.raises(ReferenceAlreadyUsedError) as caught:
+        await _create(palomma)
+    assert caught.value.invoice.id == "01OLDPAID"
+    assert caught.value.differences == ("amount",)
+    assert caught.value.reference == REFERENCE
+    assert "already used by a different invoice" in str(caught.value)
+    # It waited the whole grace period for this call's own invoice to show, then sent nothing more.
+    assert api.methods().count(CREATE) == 1
+    assert sum(sleeps.delays) == pytest.approx(CREATE_LOOKUP_GRACE_PERIOD)
+
+
+async def test_an_identical_invoice_made_before_the_call_started_is_not_taken_for_its_own(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+) -> None:
+    made = datetime.fromisoformat(created_invoice()["createdAt"])
+    later = (made + timedelta(seconds=CREATE_CLOCK_SKEW + 60)).isoformat()
+    _route(api, [_error(500)], [_listed(created_invoice(id="01YESTERDAY"), server_time=later)])
+    with pytest.raises(ReferenceAlreadyUsedError) as caught:
+        await _create(palomma)
+    assert caught.value.differences == ("createdAt",)
+    assert api.methods().count(CREATE) == 1
+
+
+async def test_an_invoice_made_within_the_clock_skew_of_the_start_is_the_calls_own(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+) -> None:
+    made = datetime.fromisoformat(created_invoice()["createdAt"])
+    later = (made + timedelta(seconds=CREATE_CLOCK_SKEW - 5)).isoformat()
+    _route(api, [_error(500)], [_listed(created_invoice(id="01MINE"), server_time=later)])
+    assert await _create(palomma) == "01MINE"
+
+
+async def test_the_calls_own_invoice_is_returned_even_when_another_holds_the_reference_too(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+) -> None:
+    both = page_body([OLD_PAID_INVOICE, created_invoice(id="01MINE")], None)
+    _route(api, [_error(500)], [httpx2.Response(200, json=both, headers=LISTED_AT)])
+    assert await _create(palomma) == "01MINE"
+    assert api.methods() == [CREATE, LOOKUP]
 
 
 @pytest.mark.parametrize(

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import json
 import logging
+import socket
 import subprocess
 import sys
+from typing import Literal
 
+import httpx2
 import pytest
 
 from palomma_client import InvalidParameterError, PalommaClient
-from tests.support import API_KEY, ROOT, RecordingAPI
+from tests.support import API_KEY, ROOT, RecordingAPI, created_invoice
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
 
@@ -48,3 +54,62 @@ def test_the_sdk_logs_nothing_to_stderr_when_the_application_configured_no_loggi
 def test_the_library_logger_has_a_null_handler() -> None:
     handlers = logging.getLogger("palomma_client").handlers
     assert any(isinstance(handler, logging.NullHandler) for handler in handlers)
+
+
+@pytest.mark.parametrize(
+    "timeout",
+    [httpx2.Timeout(None), httpx2.Timeout(10.0, read=None), httpx2.Timeout(10.0, pool=None)],
+    ids=["all-none", "read-none", "pool-none"],
+)
+async def test_an_httpx2_timeout_with_an_unbounded_phase_is_refused_everywhere(
+    palomma: PalommaClient, api: RecordingAPI, timeout: httpx2.Timeout
+) -> None:
+    with pytest.raises(InvalidParameterError, match="would let a call wait forever"):
+        PalommaClient(API_KEY, timeout=timeout)
+    with pytest.raises(InvalidParameterError, match="would let a call wait forever"):
+        palomma.with_options(timeout=timeout)
+    with pytest.raises(InvalidParameterError, match="would let a call wait forever"):
+        await palomma.invoices.get(created_invoice()["id"], timeout=timeout)
+    assert api.requests == []
+
+
+def test_a_transport_of_httpx_rather_than_httpx2_is_refused_with_the_reason() -> None:
+    httpx = pytest.importorskip("httpx", reason="httpx is not installed, so nobody can pass its transport")
+    with pytest.raises(InvalidParameterError, match=r"transport: must be an httpx2.AsyncBaseTransport.*httpx2"):
+        PalommaClient(API_KEY, transport=httpx.MockTransport(lambda request: httpx.Response(200)))
+
+
+# The first loop's pooled connection cannot be closed once that loop is gone; Python warns
+# about its socket when it is collected, as it does for any connection left open when a loop ends.
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.parametrize("backend_name", ["httpx", "aiohttp"])
+def test_one_client_works_across_successive_event_loops(backend_name: Literal["httpx", "aiohttp"]) -> None:
+    body = json.dumps(created_invoice()).encode()
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while await reader.readuntil(b"\r\n\r\n"):
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    palomma = PalommaClient(api_key=API_KEY, base_url=f"http://127.0.0.1:{port}/v1", backend=backend_name)
+
+    async def get_an_invoice(then_close: bool) -> str:
+        server = await asyncio.start_server(answer, sock=listener.dup())
+        async with server:
+            invoice = await palomma.invoices.get(created_invoice()["id"])
+            if then_close:
+                await palomma.close()
+        return invoice.id
+
+    with listener:
+        ids = [asyncio.run(get_an_invoice(then_close=number == 2)) for number in range(3)]
+    gc.collect()
+    assert ids == [created_invoice()["id"]] * 3
+    assert palomma.is_closed

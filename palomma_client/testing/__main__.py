@@ -44,7 +44,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not arguments.api_keys:
         print(f"Accepted API key: {DEFAULT_API_KEY}")
     print(f"Palomma fake API listening on http://{host}:{port}/v1", flush=True)
-    config = uvicorn.Config(fake.app, log_level=arguments.log_level, lifespan="off")
+    # The fake sends its own Date, on its clock; uvicorn's would be a second one, on the wall clock.
+    config = uvicorn.Config(fake.app, log_level=arguments.log_level, lifespan="off", date_header=False)
     # uvicorn shuts down cleanly on Ctrl+C, then raises the signal again; the traceback would be noise.
     try:
         with contextlib.suppress(KeyboardInterrupt):

@@ -14,6 +14,7 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from datetime import date
+from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
@@ -119,7 +120,11 @@ class _Api:
         if isinstance(answer.content, str) and answer.media_type.lower().startswith("text/"):
             body = answer.content.encode("utf-8")
             return Response(body, status_code=answer.status, headers=headers, media_type=answer.media_type)
-        return json_response(answer.status, answer.content, headers, media_type=answer.media_type)
+        document = answer.content
+        if isinstance(document, dict) and 200 <= answer.status < 300:
+            # An example answers about the resource the path names, as the API would (the SDK checks it).
+            document = {**document, **{name: value for name, value in path_parameters.items() if name in document}}
+        return json_response(answer.status, document, headers, media_type=answer.media_type)
 
 
 # --- the operations the fake models ------------------------------------------------------------------
@@ -274,7 +279,7 @@ class _Gateway:
         )
         fake._record(record)
         delay, failure = fake._faults.take(record.method, record.path)
-        send = _recording_status(send, record)
+        send = _recording_status(send, record, fake)
         failing = failure is not None and failure.kind is FaultKind.FAIL
         authorized, challenge = self._authorized(record)
         # The body is read as it arrives, before any delay: a request cancelled while the API
@@ -380,10 +385,14 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-def _recording_status(send: Send, record: RecordedRequest) -> Send:
+def _recording_status(send: Send, record: RecordedRequest, fake: FakePalomma) -> Send:
     async def recording(message: Message) -> None:
         if message["type"] == "http.response.start":
             record.status = message["status"]
+            # Every answer says the time on the fake's clock, as an HTTP server with a clock does
+            # (RFC 9110, 6.6.1): the SDK reads the API's time from it.
+            date = format_datetime(fake.clock.now(), usegmt=True).encode("latin-1")
+            message = {**message, "headers": [*message.get("headers", []), (b"date", date)]}
         await send(message)
 
     return recording

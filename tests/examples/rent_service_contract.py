@@ -322,7 +322,7 @@ class RentServiceContract:
 
         assert (reply.status, reply.headers["Retry-After"]) == (503, "30")
         assert (reply.json()["type"], reply.json()["reference"]) == ("outcome_unknown", "RENT-2026-03-0001")
-        assert "Retry later with the same reference" in reply.json()["error"]
+        assert "Look it up by its reference before creating it again" in reply.json()["error"]
         assert len(palomma_fake.invoices()) == 1
 
         palomma_fake.clear_faults()
@@ -341,8 +341,8 @@ class RentServiceContract:
 
         reply = await service.request("POST", f"/tenants/{TENANT}/rent-invoices", json=rent_invoice())
 
-        assert reply.status == 503
-        assert "Retry later" in reply.json()["error"]
+        assert (reply.status, reply.headers["Retry-After"]) == (503, "30")
+        assert reply.json()["type"] == "outcome_unknown"
         assert palomma_fake.invoices() == []
 
     async def test_an_api_that_times_out_is_504(self, start_service: StartService) -> None:

@@ -24,7 +24,7 @@ from palomma_client.webhooks import (
     WebhookReceiver,
     sign_delivery,
 )
-from tests.support import created_invoice, page_body
+from tests.support import created_invoice, echoed, page_body
 from tests.webhooks.support import SECRET, at_now, invoice_delivery
 
 KEY = "sk_live_glue_5e1f9b3c7a2d8c40"
@@ -48,7 +48,8 @@ class Upstream:
 
     def _handle(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
-        return self._answer(request)
+        # Scripted with the spec's examples, it answers about what was asked for, as the API does.
+        return echoed(request, self._answer(request))
 
     def client_factory(self, **options: Any) -> Callable[[], PalommaClient]:
         """Makes clients that send to this API with `KEY`, without retries unless ``options`` say otherwise."""
@@ -335,9 +336,8 @@ SCENARIOS = [
         503,
         {
             "error": (
-                "Could not confirm whether invoice 'RENT-2026-03-0001' was created. Retry later with the same "
-                "reference: it cannot be billed twice, and if the retry reports that the reference already "
-                "exists, the invoice was created."
+                "Could not confirm whether invoice 'RENT-2026-03-0001' was created; it may exist. Look it up by "
+                "its reference before creating it again: creating it again without looking may bill twice."
             ),
             "type": "outcome_unknown",
             "reference": "RENT-2026-03-0001",

@@ -246,7 +246,7 @@ async def test_the_cleanup_context_composes_with_the_apps_own() -> None:
     app.cleanup_ctx.append(palomma_context(upstream.client_factory()))
 
     async def invoice(request: web.Request) -> web.Response:
-        found = await request.app[PALOMMA_CLIENT].invoices.get("inv_1")
+        found = await request.app[PALOMMA_CLIENT].invoices.get(created_invoice()["id"])
         return web.json_response({"reference": found.reference})
 
     app.router.add_get("/invoice", invoice)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx2
 
 from palomma_client.testing import FakePalomma
-from tests.support import SPEC, created_invoice
+from tests.support import SPEC, created_invoice, echoed
 
 REDIRECT_URL = "https://merchant.example.com/payments/return"
 
@@ -92,6 +92,7 @@ class InstantAPI:
 
     _EMPTY_PAGE = json.dumps({"items": [], "cursor": None, "count": 0}).encode()
     _CREATED = json.dumps(created_invoice()).encode()
+    _JSON: ClassVar[dict[str, str]] = {"content-type": "application/json"}
 
     def __init__(self) -> None:
         self.lookups = 0
@@ -104,8 +105,9 @@ class InstantAPI:
             body = self._EMPTY_PAGE
         else:
             self.creates += 1
-            body = self._CREATED
-        return httpx2.Response(200, content=body, headers={"content-type": "application/json"})
+            # The invoice it made: the example, with the fields the create sent.
+            return echoed(request, httpx2.Response(200, content=self._CREATED, headers=self._JSON))
+        return httpx2.Response(200, content=body, headers=self._JSON)
 
 
 _AMOUNT = SPEC["components"]["schemas"]["CreateInvoiceRequest"]["properties"]["amount"]

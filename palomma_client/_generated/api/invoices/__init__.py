@@ -151,12 +151,14 @@ class InvoicesResource(APIResource):
             timeout: Overrides the client's timeout for each attempt of this call.
             max_retries: Overrides the client's ``max_retries`` for this call.
 
-        Retries: never more than one invoice per call, even when retrying. After a failure that may have
-        reached the API, the reference is looked up (for up to the client's ``lookup_grace_period``, 10 s by
-        default) and an invoice found is returned instead of creating another; when the outcome cannot be
-        known, ``InvoiceOutcomeUnknownError`` is raised and nothing is sent again. This rests on one
-        assumption: the API lists an invoice it created within the grace period of the failure. An API that
-        also refuses duplicate references never gets two even when that assumption fails.
+        Retries: never more than one invoice per call, even when retrying, and never an invoice other than
+        the one asked for. After a failure that may have reached the API, the reference is looked up (for up
+        to the client's ``lookup_grace_period``, 10 s by default) and an invoice found is returned instead
+        of creating another, only if its fields and creation time match the request; one that does not is
+        raised as ``ReferenceAlreadyUsedError``; when the outcome cannot be known,
+        ``InvoiceOutcomeUnknownError`` is raised and nothing is sent again. This rests on one assumption:
+        the API lists an invoice it created within the grace period of the failure. An API that also refuses
+        duplicate references never gets two even when that assumption fails.
 
         Returns:
             The ``Invoice``.
