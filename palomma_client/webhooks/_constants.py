@@ -7,7 +7,6 @@ from typing import Final
 
 __all__ = [
     "DEFAULT_DEDUP_TTL",
-    "DEFAULT_IN_MEMORY_MAX_ENTRIES",
     "DEFAULT_MAX_AGE",
     "DEFAULT_MAX_CLOCK_SKEW",
     "DEFAULT_REDIS_KEY_PREFIX",
@@ -35,7 +34,7 @@ DEFAULT_MAX_CLOCK_SKEW: Final = datetime.timedelta(minutes=5)
 """How far in the future a delivery's ``timestamp`` may be: two clocks never agree exactly."""
 
 DEFAULT_DEDUP_TTL: Final = datetime.timedelta(days=7)
-"""How long `RedisDedupStore` remembers a ``webhookId``.
+"""How long `RedisDedupStore` and `InMemoryDedupStore` remember a ``webhookId``.
 
 It must outlast `DEFAULT_MAX_AGE` plus `DEFAULT_MAX_CLOCK_SKEW`: once an id is
 forgotten, only the age check stands between a replay and a second processing.
@@ -45,6 +44,3 @@ per webhook.
 
 DEFAULT_REDIS_KEY_PREFIX: Final = "palomma:webhook:"
 """Put before each ``webhookId`` to make its Redis key, so the keys are easy to find and never collide."""
-
-DEFAULT_IN_MEMORY_MAX_ENTRIES: Final = 10_000
-"""How many ids `InMemoryDedupStore` remembers: a few megabytes at most."""

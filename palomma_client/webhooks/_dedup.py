@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from palomma_client._constants import LOGGER_NAME
 from palomma_client.webhooks._constants import (
     DEFAULT_DEDUP_TTL,
-    DEFAULT_IN_MEMORY_MAX_ENTRIES,
     DEFAULT_REDIS_KEY_PREFIX,
 )
 from palomma_client.webhooks._durations import Duration, to_timedelta
@@ -71,36 +70,52 @@ class DedupStore(Protocol):
 
 
 class InMemoryDedupStore:
-    """A `DedupStore` in this process's memory, bounded in size and optionally in time.
+    """A `DedupStore` in this process's memory that remembers each id for ``ttl``, by time.
 
-    When full, it forgets the id first seen longest ago (first in, first out):
-    retries come soonest after the first delivery, so the oldest ids are the
-    least likely to come back. It is safe to share between event loops and
-    threads of one process, but not between processes: behind several
-    workers, use `RedisDedupStore`.
+    An id is forgotten only once ``ttl`` has passed since it was first seen
+    (7 days by default, longer than the receiver's ``max_age`` of 3 days plus
+    its clock skew), never to make room: a store that dropped ids by count
+    would let an old delivery replayed after enough others be processed again.
+    Memory therefore grows with the traffic of one ``ttl``: about 200 bytes
+    per id, so 100,000 webhooks a week hold about 20 MB.
+
+    ``max_entries`` caps that memory. A full store does not forget an id
+    early; it refuses new claims with `DedupStoreError` (answered 503, so
+    Palomma delivers again later, once older ids have expired) and logs an
+    error. It is safe to share between event loops and threads of one
+    process, but not between processes: behind several workers, use
+    `RedisDedupStore`.
 
     Args:
-        max_entries: How many ids to remember at most.
-        ttl: If given, ids are forgotten this long after they were first seen
-            (a `datetime.timedelta`, or seconds).
+        max_entries: How many ids to hold at most; None (the default) for no cap.
+        ttl: How long an id is remembered after it was first seen (a
+            `datetime.timedelta`, or seconds).
         clock: Monotonic time in seconds; replaceable in tests.
 
     Raises:
-        WebhookArgumentError: ``max_entries`` is below 1, or ``ttl`` is not positive.
+        WebhookArgumentError: ``max_entries`` is below 1, or ``ttl`` is not a positive duration.
     """
 
     def __init__(
         self,
-        max_entries: int = DEFAULT_IN_MEMORY_MAX_ENTRIES,
+        max_entries: int | None = None,
         *,
-        ttl: Duration | None = None,
+        ttl: Duration = DEFAULT_DEDUP_TTL,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if isinstance(max_entries, bool) or not isinstance(max_entries, int) or max_entries < 1:
-            raise WebhookArgumentError("max_entries", f"must be a whole number of at least 1, got {max_entries!r}")
+        if max_entries is not None and (
+            isinstance(max_entries, bool) or not isinstance(max_entries, int) or max_entries < 1
+        ):
+            raise WebhookArgumentError(
+                "max_entries", f"must be None or a whole number of at least 1, got {max_entries!r}"
+            )
+        if ttl is None:
+            raise WebhookArgumentError(
+                "ttl", "must be a positive duration: ids are forgotten by time, never to make room"
+            )
         self._max_entries = max_entries
-        self._ttl = None if ttl is None else to_timedelta(ttl, "ttl")
-        self._ttl_seconds = None if self._ttl is None else self._ttl.total_seconds()
+        self._ttl = to_timedelta(ttl, "ttl")
+        self._ttl_seconds = self._ttl.total_seconds()
         self._clock = clock
         self._first_seen: collections.OrderedDict[str, float] = collections.OrderedDict()
         # No await happens inside mark_seen, so one event loop is already atomic;
@@ -108,9 +123,14 @@ class InMemoryDedupStore:
         self._lock = threading.Lock()
 
     @property
-    def ttl(self) -> datetime.timedelta | None:
-        """How long an id is remembered after it was first seen; None for as long as it fits."""
+    def ttl(self) -> datetime.timedelta:
+        """How long an id is remembered after it was first seen."""
         return self._ttl
+
+    @property
+    def max_entries(self) -> int | None:
+        """How many ids the store holds at most; None for no cap."""
+        return self._max_entries
 
     async def mark_seen(self, webhook_id: str) -> bool:
         """Claim the id.
@@ -119,17 +139,32 @@ class InMemoryDedupStore:
             webhook_id: The delivery's ``webhookId``.
 
         Returns:
-            True the first time the id is seen (or after it expired or was
-            evicted), False while it is remembered.
+            True the first time the id is seen (or once ``ttl`` has passed
+            since), False while it is remembered.
+
+        Raises:
+            DedupStoreError: The store holds ``max_entries`` ids, none of them
+                expired; nothing was claimed (answer 503).
         """
         with self._lock:
             now = self._clock()
             self._drop_expired(now)
             if webhook_id in self._first_seen:
                 return False
+            if self._max_entries is not None and len(self._first_seen) >= self._max_entries:
+                logger.error(
+                    "The in-memory webhook dedup store is full (%d ids seen within %s): refusing webhook %r "
+                    "so that Palomma delivers it again once older ids expire",
+                    self._max_entries,
+                    self._ttl,
+                    webhook_id,
+                )
+                raise DedupStoreError(
+                    f"could not claim webhook {webhook_id!r}: the in-memory store already holds its "
+                    f"max_entries ({self._max_entries}) ids seen within its ttl ({self._ttl}), and forgetting "
+                    "one early would let its replay through"
+                )
             self._first_seen[webhook_id] = now
-            while len(self._first_seen) > self._max_entries:
-                self._first_seen.popitem(last=False)
             return True
 
     async def forget(self, webhook_id: str) -> None:
@@ -147,12 +182,9 @@ class InMemoryDedupStore:
             return len(self._first_seen)
 
     def __repr__(self) -> str:
-        ttl = None if self._ttl_seconds is None else f"{self._ttl_seconds:g}"
-        return f"InMemoryDedupStore(max_entries={self._max_entries}, ttl={ttl})"
+        return f"InMemoryDedupStore(max_entries={self._max_entries}, ttl={self._ttl_seconds:g})"
 
     def _drop_expired(self, now: float) -> None:
-        if self._ttl_seconds is None:
-            return
         # Insertion order is first-seen order, so expired ids are all at the front.
         while self._first_seen:
             oldest_id, first_seen = next(iter(self._first_seen.items()))
