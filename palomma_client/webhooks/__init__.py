@@ -44,6 +44,7 @@ from palomma_client.webhooks._constants import (
 from palomma_client.webhooks._dedup import DedupStore, InMemoryDedupStore, RedisDedupStore
 from palomma_client.webhooks._errors import (
     DedupStoreError,
+    DedupStoreLostError,
     DuplicateWebhookError,
     MissingDependencyError,
     WebhookArgumentError,
@@ -65,6 +66,7 @@ __all__ = [
     "SIGNATURE_HEADER",
     "DedupStore",
     "DedupStoreError",
+    "DedupStoreLostError",
     "DuplicateWebhookError",
     "InMemoryDedupStore",
     "InvoiceEvent",

@@ -22,7 +22,12 @@ from palomma_client.webhooks._constants import (
     DEFAULT_REDIS_KEY_PREFIX,
 )
 from palomma_client.webhooks._durations import Duration, to_timedelta
-from palomma_client.webhooks._errors import DedupStoreError, MissingDependencyError, WebhookArgumentError
+from palomma_client.webhooks._errors import (
+    DedupStoreError,
+    DedupStoreLostError,
+    MissingDependencyError,
+    WebhookArgumentError,
+)
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis, RedisCluster
@@ -30,6 +35,12 @@ if TYPE_CHECKING:
 __all__ = ["DedupStore", "InMemoryDedupStore", "RedisDedupStore"]
 
 logger = logging.getLogger(LOGGER_NAME)
+
+_SENTINEL_SUFFIX = "~sentinel"
+# The sentinel's value says what state the store is in, for every replica and for an operator reading it.
+_SENTINEL_NEW = "in use since "
+_SENTINEL_RECOVERED = "recovered from a data loss at "
+_SENTINEL_LOST = "lost its data at "
 
 
 @runtime_checkable
@@ -210,6 +221,19 @@ class RedisDedupStore:
     processed; a service that must never lose an event writes it to a durable
     queue before answering 200.
 
+    **A Redis that loses its data** (restarted without persistence, flushed)
+    would forget every claim and let replays through silently. The store
+    writes a sentinel key, ``<key_prefix>~sentinel``, when it is first used,
+    and checks it before each claim. Once the sentinel is gone, written anew
+    by a process that met an empty Redis, or marked lost by another replica,
+    every claim raises `DedupStoreLostError`
+    (answer 503: Palomma delivers again later) and the loss is recorded in
+    Redis, so replicas started afterwards refuse too, until
+    `recover_from_data_loss` is called. A process whose first use meets an
+    already empty Redis cannot tell it from a new one; the replicas that were
+    running are what notice the loss. Run Redis with persistence (see the
+    docs' webhooks page) so that none of this happens.
+
     Needs the ``redis`` extra: ``pip install 'palomma-client[redis]'``.
 
     Args:
@@ -252,6 +276,8 @@ class RedisDedupStore:
         self._ttl_seconds = math.ceil(self._ttl.total_seconds())
         self._key_prefix = key_prefix
         self._failures: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
+        # The sentinel's value as this store last saw it: once set, a missing or rewritten one means lost data.
+        self._sentinel: str | None = None
 
     @property
     def ttl(self) -> datetime.timedelta:
@@ -262,6 +288,11 @@ class RedisDedupStore:
     def key_prefix(self) -> str:
         """What is put before each ``webhookId`` to make its key."""
         return self._key_prefix
+
+    @property
+    def sentinel_key(self) -> str:
+        """The key written when the store is first used; its disappearance means Redis lost the claims."""
+        return self._key_prefix + _SENTINEL_SUFFIX
 
     def key(self, webhook_id: str) -> str:
         """Return the Redis key that holds the claim of this ``webhookId``.
@@ -284,16 +315,70 @@ class RedisDedupStore:
             True if this call created the claim, False if one already existed.
 
         Raises:
+            DedupStoreLostError: Redis lost the claims it held (its sentinel is gone); nothing was
+                claimed (answer 503) until `recover_from_data_loss` is called.
             DedupStoreError: Redis failed or could not be reached; nothing was claimed (answer 503).
         """
         claimed_at = datetime.datetime.now(datetime.UTC).isoformat()
         try:
+            await self._check_sentinel(claimed_at)
             created = await self._redis.set(self.key(webhook_id), claimed_at, nx=True, ex=self._ttl_seconds)
         except self._failures as error:
             raise DedupStoreError(
                 f"could not claim webhook {webhook_id!r} in Redis ({type(error).__name__}: {error})"
             ) from error
         return bool(created)
+
+    async def recover_from_data_loss(self) -> None:
+        """Accept that the claims made before a loss are gone, and let deliveries through again.
+
+        Call it once you have decided what to do about replays of webhooks
+        processed before the loss: after ``max_age`` has passed since the loss,
+        the age check refuses every one of them; earlier, your handler must
+        tolerate seeing an event again. It rewrites the sentinel for every
+        replica that shares this Redis.
+
+        Raises:
+            DedupStoreError: Redis failed or could not be reached.
+        """
+        value = _SENTINEL_RECOVERED + datetime.datetime.now(datetime.UTC).isoformat()
+        try:
+            await self._redis.set(self.sentinel_key, value)
+        except self._failures as error:
+            raise DedupStoreError(
+                f"could not rewrite the sentinel {self.sentinel_key!r} in Redis ({type(error).__name__}: {error})"
+            ) from error
+        self._sentinel = value
+        logger.warning("The webhook dedup store %r was recovered after a data loss", self.sentinel_key)
+
+    async def _check_sentinel(self, now: str) -> None:
+        value = await self._read_sentinel()
+        if value is None and self._sentinel is None:
+            # This process's first use of the store; NX keeps whatever another replica wrote meanwhile.
+            if await self._redis.set(self.sentinel_key, _SENTINEL_NEW + now, nx=True):
+                self._sentinel = _SENTINEL_NEW + now
+                return
+            value = await self._read_sentinel()
+        if value is not None and value.startswith(_SENTINEL_LOST):
+            raise DedupStoreLostError(self.sentinel_key, value.removeprefix(_SENTINEL_LOST))
+        if self._sentinel is None or value == self._sentinel or (value or "").startswith(_SENTINEL_RECOVERED):
+            self._sentinel = value
+            return
+        # Gone, or written anew by a process that met an empty Redis: either way the claims are lost.
+        # The mark is kept in Redis so that replicas started after the loss refuse too.
+        await self._redis.set(self.sentinel_key, _SENTINEL_LOST + now)
+        logger.error(
+            "The webhook dedup store lost its data: its sentinel %r is gone (Redis restarted without "
+            "persistence, or was flushed); refusing deliveries until recover_from_data_loss() is called",
+            self.sentinel_key,
+        )
+        raise DedupStoreLostError(self.sentinel_key, now)
+
+    async def _read_sentinel(self) -> str | None:
+        raw = await self._redis.get(self.sentinel_key)
+        if isinstance(raw, bytes):
+            return raw.decode("utf-8", "replace")
+        return None if raw is None else str(raw)
 
     async def forget(self, webhook_id: str) -> None:
         """Release the id (``DEL``), so that its next delivery counts as the first.
