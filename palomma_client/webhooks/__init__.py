@@ -7,7 +7,7 @@ receiver must answer 200 within 5 seconds::
 
     from palomma_client.webhooks import (
         DedupStoreError, DuplicateWebhookError, RedisDedupStore, WebhookPayloadError, WebhookReceiver,
-        WebhookSignatureError,
+        WebhookSignatureError, WebhookTooLargeError,
     )
 
     receiver = WebhookReceiver(os.environ["PALOMMA_INTEGRITY_KEY"], dedup_store=RedisDedupStore(redis))
@@ -19,8 +19,8 @@ receiver must answer 200 within 5 seconds::
             return 401
         except WebhookPayloadError:  # includes WebhookTimestampError
             return 400
-        except DuplicateWebhookError:
-            return 200  # already handled: acknowledge, or Palomma keeps retrying
+        except (DuplicateWebhookError, WebhookTooLargeError):
+            return 200  # already handled, or too large ever to be: acknowledge, or Palomma keeps retrying
         except DedupStoreError:
             return 503  # Redis is down: Palomma retries later
         return 200
@@ -39,6 +39,8 @@ from palomma_client.webhooks._constants import (
     DEFAULT_MAX_CLOCK_SKEW,
     DEFAULT_REDIS_KEY_PREFIX,
     ENCODED_DATA_HEADER,
+    MAX_WEBHOOK_BODY_BYTES,
+    MAX_WEBHOOK_HEADER_BYTES,
     SIGNATURE_HEADER,
 )
 from palomma_client.webhooks._dedup import DedupStore, InMemoryDedupStore, RedisDedupStore
@@ -52,6 +54,7 @@ from palomma_client.webhooks._errors import (
     WebhookPayloadError,
     WebhookSignatureError,
     WebhookTimestampError,
+    WebhookTooLargeError,
 )
 from palomma_client.webhooks._events import InvoiceEvent, SettlementEvent, UnknownEvent, WebhookEvent, parse_event
 from palomma_client.webhooks._receiver import WebhookHandler, WebhookReceiver
@@ -63,6 +66,8 @@ __all__ = [
     "DEFAULT_MAX_CLOCK_SKEW",
     "DEFAULT_REDIS_KEY_PREFIX",
     "ENCODED_DATA_HEADER",
+    "MAX_WEBHOOK_BODY_BYTES",
+    "MAX_WEBHOOK_HEADER_BYTES",
     "SIGNATURE_HEADER",
     "DedupStore",
     "DedupStoreError",
@@ -83,6 +88,7 @@ __all__ = [
     "WebhookReceiver",
     "WebhookSignatureError",
     "WebhookTimestampError",
+    "WebhookTooLargeError",
     "compute_signature",
     "parse_event",
     "sign_delivery",

@@ -6,6 +6,7 @@
           ├── WebhookPayloadError        (also a ValueError) not a valid delivery      (answer 400)
           │    └── WebhookTimestampError   older than max_age, or from the future
           ├── DuplicateWebhookError      this webhookId was already received           (answer 200)
+          ├── WebhookTooLargeError       body or headers over the limits; logged       (answer 200)
           ├── DedupStoreError            the dedup store failed; nothing was claimed   (answer 503)
           │    └── DedupStoreLostError     Redis lost its claims (a restart without persistence)
           ├── WebhookArgumentError       (also an InvalidParameterError, so a ValueError) an unusable
@@ -33,6 +34,7 @@ __all__ = [
     "WebhookPayloadError",
     "WebhookSignatureError",
     "WebhookTimestampError",
+    "WebhookTooLargeError",
 ]
 
 
@@ -134,6 +136,32 @@ class DuplicateWebhookError(WebhookError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return type(self), (self.webhook_id,)
+
+
+class WebhookTooLargeError(WebhookError):
+    """The delivery's body or headers are larger than the receiver accepts; it was not read further.
+
+    Answer 200, so that Palomma stops delivering it: every retry would be just as
+    large, and Palomma retries whatever is not answered 200, so any other status
+    would repeat the delivery without end. The error is logged (level ERROR)
+    when it is raised; the invoice or settlement it was about can be read from
+    the API (``invoices.get``, ``settlements.reconcile``).
+
+    Attributes:
+        part: ``"body"`` or ``"headers"``.
+        size: How many bytes were seen: the whole size when known, otherwise the
+            bytes read before giving up (then more than ``limit``).
+        limit: The limit it is over (`MAX_WEBHOOK_BODY_BYTES` or `MAX_WEBHOOK_HEADER_BYTES`).
+    """
+
+    def __init__(self, part: str, size: int, limit: int) -> None:
+        self.part = part
+        self.size = size
+        self.limit = limit
+        super().__init__(f"webhook {part} too large: over the limit of {limit:,} bytes")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.part, self.size, self.limit)
 
 
 class DedupStoreError(WebhookError):
