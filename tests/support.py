@@ -8,6 +8,7 @@ import copy
 import json
 import socket
 import struct
+import subprocess
 import sys
 import urllib.parse
 import uuid
@@ -325,3 +326,13 @@ def spec_operation_ids() -> set[str]:
         for definition in item.values()
         if isinstance(definition, dict) and "operationId" in definition
     }
+
+
+def stop_process(process: subprocess.Popen[Any], timeout: float = 10.0) -> None:
+    """End a server the tests started: SIGTERM, then SIGKILL if it has not exited within ``timeout``."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

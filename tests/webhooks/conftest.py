@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 import redis.asyncio
 
+from tests.support import stop_process
+
 _READY_LINE = b"Ready to accept connections"
 _STARTUP_TIMEOUT = 20.0
 _STARTUP_ATTEMPTS = 3
@@ -67,12 +69,7 @@ def _wait_until_ready(process: subprocess.Popen[bytes]) -> str | None:
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    stop_process(process)
     if process.stdout is not None:
         process.stdout.close()
 

@@ -51,6 +51,12 @@ class Replica:
             raise self.failures.pop()
         self.processed.append(event.webhook_id)
 
+    async def __aenter__(self) -> Replica:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.redis.aclose()
+
     async def deliver(self, body: bytes, headers: dict[str, str]) -> int:
         """Answer a delivery as a web route would: 200, or 500 when processing failed."""
         try:
@@ -185,22 +191,25 @@ async def test_after_flushall_replays_are_refused_with_503_not_processed(
     assert await redis_client.keys("palomma:webhook:wh_*") == [], "nothing was claimed"
 
 
+async def _processed_then_flushed(replica: Replica, redis_client: redis.asyncio.Redis) -> tuple[bytes, dict[str, str]]:
+    """A delivery the replica processed, before Redis lost everything."""
+    body, headers = invoice_delivery()
+    assert await replica.deliver(body, headers) == 200
+    await redis_client.flushall()
+    return body, headers
+
+
 async def test_a_replica_started_after_the_loss_refuses_too(
     redis_server: RedisServer, replicas: list[Replica], redis_client: redis.asyncio.Redis
 ) -> None:
     first, _ = replicas
-    body, headers = invoice_delivery()
-    assert await first.deliver(body, headers) == 200
-    await redis_client.flushall()
+    body, headers = await _processed_then_flushed(first, redis_client)
 
     with pytest.raises(DedupStoreLostError):
         await first.receiver.verify_and_parse(body, headers)
-    started_later = Replica(redis_server)
-    try:
+    async with Replica(redis_server) as started_later:
         with pytest.raises(DedupStoreLostError) as caught:
             await started_later.receiver.verify_and_parse(body, headers)
-    finally:
-        await started_later.redis.aclose()
     assert caught.value.detected_at is not None
 
 
@@ -208,19 +217,15 @@ async def test_a_replica_that_met_the_empty_redis_first_does_not_hide_the_loss_f
     redis_server: RedisServer, replicas: list[Replica], redis_client: redis.asyncio.Redis
 ) -> None:
     first, _ = replicas
-    body, headers = invoice_delivery()
-    assert await first.deliver(body, headers) == 200
-    await redis_client.flushall()
-    started_later = Replica(redis_server)
-    try:
+    body, headers = await _processed_then_flushed(first, redis_client)
+
+    async with Replica(redis_server) as started_later:
         assert await started_later.deliver(*invoice_delivery(webhook_id="wh_new")) == 200, "it cannot know"
 
         with pytest.raises(DedupStoreLostError):
             await first.receiver.verify_and_parse(body, headers)
         with pytest.raises(DedupStoreLostError):
             await started_later.receiver.verify_and_parse(body, headers)
-    finally:
-        await started_later.redis.aclose()
 
 
 async def test_recovery_lets_deliveries_through_on_every_replica(

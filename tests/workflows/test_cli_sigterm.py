@@ -24,6 +24,7 @@ import pytest
 
 from palomma_client.workflows import REQUIRED_INVOICE_CSV_COLUMNS
 from palomma_client.workflows._cli import EXIT_TERMINATED
+from tests.support import stop_process
 from tests.workflows.support import rent
 
 ROWS = 200_000
@@ -48,11 +49,7 @@ def fake_server() -> Iterator[tuple[str, str]]:
             assert base_url is not None
             yield base_url.group(1), key.group(1)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop_process(process)
 
 
 def _large_csv(path: Path) -> Path:
