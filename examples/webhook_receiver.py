@@ -7,9 +7,11 @@ Palomma POSTs a webhook when an invoice or a settlement reaches its final
 status, wants a 200 within 5 seconds, and retries with the same ``webhookId``
 until it gets one. ``POST /palomma/webhooks`` therefore:
 
-1. reads the raw body (the signature covers the bytes, not re-encoded JSON) and
-   checks ``X-Signature`` with ``WebhookReceiver``: a missing or wrong one is
-   answered 401 and nothing is processed; a body that is not a delivery, 400;
+1. reads the raw body (the signature covers the bytes, not re-encoded JSON), at
+   most ``MAX_WEBHOOK_BODY_BYTES`` of it (a larger delivery is logged and answered
+   200, since every retry would be as large), and checks ``X-Signature`` with
+   ``WebhookReceiver``: a missing or wrong one is answered 401 and nothing is
+   processed; a body that is not a delivery, 400;
 2. answers a ``webhookId`` it has already received (a retry or a replay) with
    200 and does nothing more, so each webhook is processed once;
 3. answers a new event 200 at once and processes it afterwards, in FastAPI's
@@ -36,6 +38,7 @@ from fastapi import BackgroundTasks, FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
 from palomma_client import InvoiceStatus, PalommaClient, PalommaError, ReconciliationReport
+from palomma_client.fastapi import read_webhook_body
 from palomma_client.webhooks import (
     DuplicateWebhookError,
     InvoiceEvent,
@@ -45,6 +48,7 @@ from palomma_client.webhooks import (
     WebhookPayloadError,
     WebhookReceiver,
     WebhookSignatureError,
+    WebhookTooLargeError,
 )
 
 logger = logging.getLogger(__name__)
@@ -153,9 +157,12 @@ def create_app(
 
     @app.post(WEBHOOK_PATH)
     async def palomma_webhook(request: Request, background: BackgroundTasks) -> JSONResponse:
-        body = await request.body()
         try:
+            body = await read_webhook_body(request)
             event = await webhook_receiver.verify_and_parse(body, request.headers)
+        except WebhookTooLargeError:
+            # Every retry would be as large: a 200 stops Palomma repeating it. The receiver logged it.
+            return JSONResponse({"status": "too large"})
         except WebhookSignatureError:
             return JSONResponse({"error": "invalid signature"}, status_code=status.HTTP_401_UNAUTHORIZED)
         except WebhookPayloadError as error:

@@ -24,6 +24,7 @@ other API failures                      502     bad_gateway
 ``WebhookSignatureError``               401     invalid_signature
 ``WebhookPayloadError``                 400     invalid_payload     ``field``
 ``DuplicateWebhookError``               200     duplicate_webhook   ``webhook_id``
+``WebhookTooLargeError``                200     webhook_too_large   ``part``, ``limit``
 ``DedupStoreError``                     503     unavailable
 ``WebhookArgumentError``, any other     500     internal_error
 ======================================  ======  ==================  ==============================
@@ -79,6 +80,7 @@ from palomma_client.webhooks._errors import (
     WebhookArgumentError,
     WebhookPayloadError,
     WebhookSignatureError,
+    WebhookTooLargeError,
 )
 
 __all__ = [
@@ -176,6 +178,12 @@ def _answer(error: PalommaError) -> HTTPAnswer:
         case DuplicateWebhookError():
             # Already received: any status but 200 would make Palomma deliver it again.
             return HTTPAnswer(200, {"type": "duplicate_webhook", "webhook_id": error.webhook_id})
+        case WebhookTooLargeError():
+            # Every retry would be as large: only a 200 stops Palomma repeating it. The receiver logged it.
+            return HTTPAnswer(
+                200,
+                {"error": _excerpt(str(error)), "type": "webhook_too_large", "part": error.part, "limit": error.limit},
+            )
         case DedupStoreError():
             return HTTPAnswer(503, {"error": UNAVAILABLE, "type": "unavailable"})
         case NotFoundError():

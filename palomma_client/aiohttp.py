@@ -24,7 +24,9 @@ share) and on the docs' FastAPI and aiohttp page.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
+from types import MappingProxyType
+from typing import Any, Final
 
 try:
     from aiohttp import web
@@ -37,13 +39,27 @@ except ImportError as error:
 from palomma_client._client import PalommaClient
 from palomma_client._exceptions import PalommaError
 from palomma_client._http_answers import http_answer
+from palomma_client.webhooks._constants import MAX_WEBHOOK_HEADER_BYTES
+from palomma_client.webhooks._limits import check_header_size, read_limited_body
 
-__all__ = ["PALOMMA_CLIENT", "error_middleware", "palomma_context"]
+__all__ = ["PALOMMA_CLIENT", "WEBHOOK_HANDLER_ARGS", "error_middleware", "palomma_context", "read_webhook_body"]
 
 PALOMMA_CLIENT = web.AppKey("palomma_client", PalommaClient)
 """The app key of the shared client while the app runs: ``request.app[PALOMMA_CLIENT]``."""
 
 ClientFactory = Callable[[], PalommaClient]
+
+WEBHOOK_HANDLER_ARGS: Final[Mapping[str, Any]] = MappingProxyType(
+    {"max_line_size": MAX_WEBHOOK_HEADER_BYTES, "max_field_size": MAX_WEBHOOK_HEADER_BYTES}
+)
+"""Server options that let a delivery with headers up to ``MAX_WEBHOOK_HEADER_BYTES`` reach the app.
+
+aiohttp's server refuses a header line over 8,190 bytes with a 400 before any
+handler runs, and Palomma would repeat such a delivery forever. Pass these as
+``web.run_app(app, handler_args=WEBHOOK_HANDLER_ARGS)`` (or
+``web.AppRunner(app, **WEBHOOK_HANDLER_ARGS)``); `read_webhook_body` then
+decides, as the FastAPI glue does.
+"""
 
 
 def palomma_context(
@@ -73,6 +89,30 @@ def palomma_context(
             yield
 
     return palomma_client
+
+
+async def read_webhook_body(request: web.Request) -> bytes:
+    """Read a webhook delivery's raw body, refusing one over the limits before it fills memory.
+
+    Use it instead of ``await request.read()`` in the webhook handler:
+    ``request.read()`` answers 413 above the app's ``client_max_size`` (1 MiB),
+    which Palomma would retry forever. This checks the headers against
+    ``MAX_WEBHOOK_HEADER_BYTES`` and reads the body only up to
+    ``MAX_WEBHOOK_BODY_BYTES``, the same limits as `WebhookReceiver` and the
+    FastAPI glue. With `error_middleware`, the error is answered 200 (and was
+    logged), so that Palomma stops repeating a delivery that would always be refused.
+
+    Args:
+        request: The webhook request.
+
+    Returns:
+        The raw body, byte for byte, for ``WebhookReceiver.process``.
+
+    Raises:
+        WebhookTooLargeError: The headers or the body are over the limits.
+    """
+    check_header_size(request.raw_headers)
+    return await read_limited_body(request.content.iter_any(), request.headers.get("Content-Length"))
 
 
 @web.middleware

@@ -18,6 +18,9 @@ Install with ``pip install 'palomma-client[fastapi]'``::
     async def invoice(invoice_id: str, palomma: Palomma) -> Invoice:
         return await palomma.invoices.get(invoice_id)  # a NotFoundError answers 404
 
+A webhook route reads its body with ``await read_webhook_body(request)``, which
+holds deliveries to the same size limits as the aiohttp glue.
+
 After ``add_exception_handlers``, the app answers every SDK error a route or
 dependency raises with a status that tells the caller what to do, and a JSON
 body ``{"error": "...", "type": "...", ...}`` that never holds a header, the
@@ -44,8 +47,9 @@ except ImportError as error:
 from palomma_client._client import PalommaClient
 from palomma_client._exceptions import PalommaError
 from palomma_client._http_answers import http_answer
+from palomma_client.webhooks._limits import check_header_size, read_limited_body
 
-__all__ = ["STATE_ATTRIBUTE", "add_exception_handlers", "get_palomma", "palomma_lifespan"]
+__all__ = ["STATE_ATTRIBUTE", "add_exception_handlers", "get_palomma", "palomma_lifespan", "read_webhook_body"]
 
 STATE_ATTRIBUTE = "palomma"
 """The attribute of ``app.state`` that holds the shared client while the app runs."""
@@ -121,6 +125,29 @@ def add_exception_handlers(app: Starlette) -> None:
         app: The FastAPI (or Starlette) app.
     """
     app.add_exception_handler(PalommaError, _answer_palomma_error)
+
+
+async def read_webhook_body(request: Request) -> bytes:
+    """Read a webhook delivery's raw body, refusing one over the limits before it fills memory.
+
+    Use it instead of ``await request.body()`` in the webhook route: the headers
+    are checked against ``MAX_WEBHOOK_HEADER_BYTES``, and the body is read only
+    up to ``MAX_WEBHOOK_BODY_BYTES``, the same limits as `WebhookReceiver` and
+    the aiohttp glue. With `add_exception_handlers`, the error is answered 200
+    (and was logged), so that Palomma stops repeating a delivery that would
+    always be refused.
+
+    Args:
+        request: The webhook request.
+
+    Returns:
+        The raw body, byte for byte, for ``WebhookReceiver.process``.
+
+    Raises:
+        WebhookTooLargeError: The headers or the body are over the limits.
+    """
+    check_header_size(request.headers.raw)
+    return await read_limited_body(request.stream(), request.headers.get("content-length"))
 
 
 async def _answer_palomma_error(request: Request, error: Exception) -> Response:

@@ -7,7 +7,7 @@ receiver must answer 200 within 5 seconds::
 
     from palomma_client.webhooks import (
         DedupStoreError, DuplicateWebhookError, RedisDedupStore, WebhookPayloadError, WebhookReceiver,
-        WebhookSignatureError,
+        WebhookSignatureError, WebhookTooLargeError,
     )
 
     receiver = WebhookReceiver(os.environ["PALOMMA_INTEGRITY_KEY"], dedup_store=RedisDedupStore(redis))
@@ -19,8 +19,8 @@ receiver must answer 200 within 5 seconds::
             return 401
         except WebhookPayloadError:  # includes WebhookTimestampError
             return 400
-        except DuplicateWebhookError:
-            return 200  # already handled: acknowledge, or Palomma keeps retrying
+        except (DuplicateWebhookError, WebhookTooLargeError):
+            return 200  # already handled, or too large ever to be: acknowledge, or Palomma keeps retrying
         except DedupStoreError:
             return 503  # Redis is down: Palomma retries later
         return 200
@@ -39,11 +39,14 @@ from palomma_client.webhooks._constants import (
     DEFAULT_MAX_CLOCK_SKEW,
     DEFAULT_REDIS_KEY_PREFIX,
     ENCODED_DATA_HEADER,
+    MAX_WEBHOOK_BODY_BYTES,
+    MAX_WEBHOOK_HEADER_BYTES,
     SIGNATURE_HEADER,
 )
 from palomma_client.webhooks._dedup import DedupStore, InMemoryDedupStore, RedisDedupStore
 from palomma_client.webhooks._errors import (
     DedupStoreError,
+    DedupStoreLostError,
     DuplicateWebhookError,
     MissingDependencyError,
     WebhookArgumentError,
@@ -51,6 +54,7 @@ from palomma_client.webhooks._errors import (
     WebhookPayloadError,
     WebhookSignatureError,
     WebhookTimestampError,
+    WebhookTooLargeError,
 )
 from palomma_client.webhooks._events import InvoiceEvent, SettlementEvent, UnknownEvent, WebhookEvent, parse_event
 from palomma_client.webhooks._receiver import WebhookHandler, WebhookReceiver
@@ -62,9 +66,12 @@ __all__ = [
     "DEFAULT_MAX_CLOCK_SKEW",
     "DEFAULT_REDIS_KEY_PREFIX",
     "ENCODED_DATA_HEADER",
+    "MAX_WEBHOOK_BODY_BYTES",
+    "MAX_WEBHOOK_HEADER_BYTES",
     "SIGNATURE_HEADER",
     "DedupStore",
     "DedupStoreError",
+    "DedupStoreLostError",
     "DuplicateWebhookError",
     "InMemoryDedupStore",
     "InvoiceEvent",
@@ -81,6 +88,7 @@ __all__ = [
     "WebhookReceiver",
     "WebhookSignatureError",
     "WebhookTimestampError",
+    "WebhookTooLargeError",
     "compute_signature",
     "parse_event",
     "sign_delivery",

@@ -19,11 +19,15 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from palomma_client._constants import LOGGER_NAME
 from palomma_client.webhooks._constants import (
     DEFAULT_DEDUP_TTL,
-    DEFAULT_IN_MEMORY_MAX_ENTRIES,
     DEFAULT_REDIS_KEY_PREFIX,
 )
 from palomma_client.webhooks._durations import Duration, to_timedelta
-from palomma_client.webhooks._errors import DedupStoreError, MissingDependencyError, WebhookArgumentError
+from palomma_client.webhooks._errors import (
+    DedupStoreError,
+    DedupStoreLostError,
+    MissingDependencyError,
+    WebhookArgumentError,
+)
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis, RedisCluster
@@ -31,6 +35,12 @@ if TYPE_CHECKING:
 __all__ = ["DedupStore", "InMemoryDedupStore", "RedisDedupStore"]
 
 logger = logging.getLogger(LOGGER_NAME)
+
+_SENTINEL_SUFFIX = "~sentinel"
+# The sentinel's value says what state the store is in, for every replica and for an operator reading it.
+_SENTINEL_NEW = "in use since "
+_SENTINEL_RECOVERED = "recovered from a data loss at "
+_SENTINEL_LOST = "lost its data at "
 
 
 @runtime_checkable
@@ -71,36 +81,52 @@ class DedupStore(Protocol):
 
 
 class InMemoryDedupStore:
-    """A `DedupStore` in this process's memory, bounded in size and optionally in time.
+    """A `DedupStore` in this process's memory that remembers each id for ``ttl``, by time.
 
-    When full, it forgets the id first seen longest ago (first in, first out):
-    retries come soonest after the first delivery, so the oldest ids are the
-    least likely to come back. It is safe to share between event loops and
-    threads of one process, but not between processes: behind several
-    workers, use `RedisDedupStore`.
+    An id is forgotten only once ``ttl`` has passed since it was first seen
+    (7 days by default, longer than the receiver's ``max_age`` of 3 days plus
+    its clock skew), never to make room: a store that dropped ids by count
+    would let an old delivery replayed after enough others be processed again.
+    Memory therefore grows with the traffic of one ``ttl``: about 200 bytes
+    per id, so 100,000 webhooks a week hold about 20 MB.
+
+    ``max_entries`` caps that memory. A full store does not forget an id
+    early; it refuses new claims with `DedupStoreError` (answered 503, so
+    Palomma delivers again later, once older ids have expired) and logs an
+    error. It is safe to share between event loops and threads of one
+    process, but not between processes: behind several workers, use
+    `RedisDedupStore`.
 
     Args:
-        max_entries: How many ids to remember at most.
-        ttl: If given, ids are forgotten this long after they were first seen
-            (a `datetime.timedelta`, or seconds).
+        max_entries: How many ids to hold at most; None (the default) for no cap.
+        ttl: How long an id is remembered after it was first seen (a
+            `datetime.timedelta`, or seconds).
         clock: Monotonic time in seconds; replaceable in tests.
 
     Raises:
-        WebhookArgumentError: ``max_entries`` is below 1, or ``ttl`` is not positive.
+        WebhookArgumentError: ``max_entries`` is below 1, or ``ttl`` is not a positive duration.
     """
 
     def __init__(
         self,
-        max_entries: int = DEFAULT_IN_MEMORY_MAX_ENTRIES,
+        max_entries: int | None = None,
         *,
-        ttl: Duration | None = None,
+        ttl: Duration = DEFAULT_DEDUP_TTL,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if isinstance(max_entries, bool) or not isinstance(max_entries, int) or max_entries < 1:
-            raise WebhookArgumentError("max_entries", f"must be a whole number of at least 1, got {max_entries!r}")
+        if max_entries is not None and (
+            isinstance(max_entries, bool) or not isinstance(max_entries, int) or max_entries < 1
+        ):
+            raise WebhookArgumentError(
+                "max_entries", f"must be None or a whole number of at least 1, got {max_entries!r}"
+            )
+        if ttl is None:
+            raise WebhookArgumentError(
+                "ttl", "must be a positive duration: ids are forgotten by time, never to make room"
+            )
         self._max_entries = max_entries
-        self._ttl = None if ttl is None else to_timedelta(ttl, "ttl")
-        self._ttl_seconds = None if self._ttl is None else self._ttl.total_seconds()
+        self._ttl = to_timedelta(ttl, "ttl")
+        self._ttl_seconds = self._ttl.total_seconds()
         self._clock = clock
         self._first_seen: collections.OrderedDict[str, float] = collections.OrderedDict()
         # No await happens inside mark_seen, so one event loop is already atomic;
@@ -108,9 +134,14 @@ class InMemoryDedupStore:
         self._lock = threading.Lock()
 
     @property
-    def ttl(self) -> datetime.timedelta | None:
-        """How long an id is remembered after it was first seen; None for as long as it fits."""
+    def ttl(self) -> datetime.timedelta:
+        """How long an id is remembered after it was first seen."""
         return self._ttl
+
+    @property
+    def max_entries(self) -> int | None:
+        """How many ids the store holds at most; None for no cap."""
+        return self._max_entries
 
     async def mark_seen(self, webhook_id: str) -> bool:
         """Claim the id.
@@ -119,17 +150,32 @@ class InMemoryDedupStore:
             webhook_id: The delivery's ``webhookId``.
 
         Returns:
-            True the first time the id is seen (or after it expired or was
-            evicted), False while it is remembered.
+            True the first time the id is seen (or once ``ttl`` has passed
+            since), False while it is remembered.
+
+        Raises:
+            DedupStoreError: The store holds ``max_entries`` ids, none of them
+                expired; nothing was claimed (answer 503).
         """
         with self._lock:
             now = self._clock()
             self._drop_expired(now)
             if webhook_id in self._first_seen:
                 return False
+            if self._max_entries is not None and len(self._first_seen) >= self._max_entries:
+                logger.error(
+                    "The in-memory webhook dedup store is full (%d ids seen within %s): refusing webhook %r "
+                    "so that Palomma delivers it again once older ids expire",
+                    self._max_entries,
+                    self._ttl,
+                    webhook_id,
+                )
+                raise DedupStoreError(
+                    f"could not claim webhook {webhook_id!r}: the in-memory store already holds its "
+                    f"max_entries ({self._max_entries}) ids seen within its ttl ({self._ttl}), and forgetting "
+                    "one early would let its replay through"
+                )
             self._first_seen[webhook_id] = now
-            while len(self._first_seen) > self._max_entries:
-                self._first_seen.popitem(last=False)
             return True
 
     async def forget(self, webhook_id: str) -> None:
@@ -147,12 +193,9 @@ class InMemoryDedupStore:
             return len(self._first_seen)
 
     def __repr__(self) -> str:
-        ttl = None if self._ttl_seconds is None else f"{self._ttl_seconds:g}"
-        return f"InMemoryDedupStore(max_entries={self._max_entries}, ttl={ttl})"
+        return f"InMemoryDedupStore(max_entries={self._max_entries}, ttl={self._ttl_seconds:g})"
 
     def _drop_expired(self, now: float) -> None:
-        if self._ttl_seconds is None:
-            return
         # Insertion order is first-seen order, so expired ids are all at the front.
         while self._first_seen:
             oldest_id, first_seen = next(iter(self._first_seen.items()))
@@ -177,6 +220,19 @@ class RedisDedupStore:
     key expires. Delete the key by hand, or with ``forget``, to have it
     processed; a service that must never lose an event writes it to a durable
     queue before answering 200.
+
+    **A Redis that loses its data** (restarted without persistence, flushed)
+    would forget every claim and let replays through silently. The store
+    writes a sentinel key, ``<key_prefix>~sentinel``, when it is first used,
+    and checks it before each claim. Once the sentinel is gone, written anew
+    by a process that met an empty Redis, or marked lost by another replica,
+    every claim raises `DedupStoreLostError`
+    (answer 503: Palomma delivers again later) and the loss is recorded in
+    Redis, so replicas started afterwards refuse too, until
+    `recover_from_data_loss` is called. A process whose first use meets an
+    already empty Redis cannot tell it from a new one; the replicas that were
+    running are what notice the loss. Run Redis with persistence (see the
+    docs' webhooks page) so that none of this happens.
 
     Needs the ``redis`` extra: ``pip install 'palomma-client[redis]'``.
 
@@ -220,6 +276,8 @@ class RedisDedupStore:
         self._ttl_seconds = math.ceil(self._ttl.total_seconds())
         self._key_prefix = key_prefix
         self._failures: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
+        # The sentinel's value as this store last saw it: once set, a missing or rewritten one means lost data.
+        self._sentinel: str | None = None
 
     @property
     def ttl(self) -> datetime.timedelta:
@@ -230,6 +288,11 @@ class RedisDedupStore:
     def key_prefix(self) -> str:
         """What is put before each ``webhookId`` to make its key."""
         return self._key_prefix
+
+    @property
+    def sentinel_key(self) -> str:
+        """The key written when the store is first used; its disappearance means Redis lost the claims."""
+        return self._key_prefix + _SENTINEL_SUFFIX
 
     def key(self, webhook_id: str) -> str:
         """Return the Redis key that holds the claim of this ``webhookId``.
@@ -252,16 +315,70 @@ class RedisDedupStore:
             True if this call created the claim, False if one already existed.
 
         Raises:
+            DedupStoreLostError: Redis lost the claims it held (its sentinel is gone); nothing was
+                claimed (answer 503) until `recover_from_data_loss` is called.
             DedupStoreError: Redis failed or could not be reached; nothing was claimed (answer 503).
         """
         claimed_at = datetime.datetime.now(datetime.UTC).isoformat()
         try:
+            await self._check_sentinel(claimed_at)
             created = await self._redis.set(self.key(webhook_id), claimed_at, nx=True, ex=self._ttl_seconds)
         except self._failures as error:
             raise DedupStoreError(
                 f"could not claim webhook {webhook_id!r} in Redis ({type(error).__name__}: {error})"
             ) from error
         return bool(created)
+
+    async def recover_from_data_loss(self) -> None:
+        """Accept that the claims made before a loss are gone, and let deliveries through again.
+
+        Call it once you have decided what to do about replays of webhooks
+        processed before the loss: after ``max_age`` has passed since the loss,
+        the age check refuses every one of them; earlier, your handler must
+        tolerate seeing an event again. It rewrites the sentinel for every
+        replica that shares this Redis.
+
+        Raises:
+            DedupStoreError: Redis failed or could not be reached.
+        """
+        value = _SENTINEL_RECOVERED + datetime.datetime.now(datetime.UTC).isoformat()
+        try:
+            await self._redis.set(self.sentinel_key, value)
+        except self._failures as error:
+            raise DedupStoreError(
+                f"could not rewrite the sentinel {self.sentinel_key!r} in Redis ({type(error).__name__}: {error})"
+            ) from error
+        self._sentinel = value
+        logger.warning("The webhook dedup store %r was recovered after a data loss", self.sentinel_key)
+
+    async def _check_sentinel(self, now: str) -> None:
+        value = await self._read_sentinel()
+        if value is None and self._sentinel is None:
+            # This process's first use of the store; NX keeps whatever another replica wrote meanwhile.
+            if await self._redis.set(self.sentinel_key, _SENTINEL_NEW + now, nx=True):
+                self._sentinel = _SENTINEL_NEW + now
+                return
+            value = await self._read_sentinel()
+        if value is not None and value.startswith(_SENTINEL_LOST):
+            raise DedupStoreLostError(self.sentinel_key, value.removeprefix(_SENTINEL_LOST))
+        if self._sentinel is None or value == self._sentinel or (value or "").startswith(_SENTINEL_RECOVERED):
+            self._sentinel = value
+            return
+        # Gone, or written anew by a process that met an empty Redis: either way the claims are lost.
+        # The mark is kept in Redis so that replicas started after the loss refuse too.
+        await self._redis.set(self.sentinel_key, _SENTINEL_LOST + now)
+        logger.error(
+            "The webhook dedup store lost its data: its sentinel %r is gone (Redis restarted without "
+            "persistence, or was flushed); refusing deliveries until recover_from_data_loss() is called",
+            self.sentinel_key,
+        )
+        raise DedupStoreLostError(self.sentinel_key, now)
+
+    async def _read_sentinel(self) -> str | None:
+        raw = await self._redis.get(self.sentinel_key)
+        if isinstance(raw, bytes):
+            return raw.decode("utf-8", "replace")
+        return None if raw is None else str(raw)
 
     async def forget(self, webhook_id: str) -> None:
         """Release the id (``DEL``), so that its next delivery counts as the first.

@@ -6,7 +6,9 @@
           ├── WebhookPayloadError        (also a ValueError) not a valid delivery      (answer 400)
           │    └── WebhookTimestampError   older than max_age, or from the future
           ├── DuplicateWebhookError      this webhookId was already received           (answer 200)
+          ├── WebhookTooLargeError       body or headers over the limits; logged       (answer 200)
           ├── DedupStoreError            the dedup store failed; nothing was claimed   (answer 503)
+          │    └── DedupStoreLostError     Redis lost its claims (a restart without persistence)
           ├── WebhookArgumentError       (also an InvalidParameterError, so a ValueError) an unusable
           │                                argument: an empty secret, a body that is not bytes
           └── MissingDependencyError     (also an ImportError) an optional extra is not installed
@@ -24,6 +26,7 @@ from palomma_client._exceptions import InvalidParameterError, PalommaError
 
 __all__ = [
     "DedupStoreError",
+    "DedupStoreLostError",
     "DuplicateWebhookError",
     "MissingDependencyError",
     "WebhookArgumentError",
@@ -31,6 +34,7 @@ __all__ = [
     "WebhookPayloadError",
     "WebhookSignatureError",
     "WebhookTimestampError",
+    "WebhookTooLargeError",
 ]
 
 
@@ -134,12 +138,65 @@ class DuplicateWebhookError(WebhookError):
         return type(self), (self.webhook_id,)
 
 
+class WebhookTooLargeError(WebhookError):
+    """The delivery's body or headers are larger than the receiver accepts; it was not read further.
+
+    Answer 200, so that Palomma stops delivering it: every retry would be just as
+    large, and Palomma retries whatever is not answered 200, so any other status
+    would repeat the delivery without end. The error is logged (level ERROR)
+    when it is raised; the invoice or settlement it was about can be read from
+    the API (``invoices.get``, ``settlements.reconcile``).
+
+    Attributes:
+        part: ``"body"`` or ``"headers"``.
+        size: How many bytes were seen: the whole size when known, otherwise the
+            bytes read before giving up (then more than ``limit``).
+        limit: The limit it is over (`MAX_WEBHOOK_BODY_BYTES` or `MAX_WEBHOOK_HEADER_BYTES`).
+    """
+
+    def __init__(self, part: str, size: int, limit: int) -> None:
+        self.part = part
+        self.size = size
+        self.limit = limit
+        super().__init__(f"webhook {part} too large: over the limit of {limit:,} bytes")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.part, self.size, self.limit)
+
+
 class DedupStoreError(WebhookError):
     """The dedup store (Redis) failed or could not be reached; the ``webhookId`` was not claimed.
 
     Answer 503 (or any status but 200) so that Palomma delivers it again later;
     the cause is in ``__cause__``.
     """
+
+
+class DedupStoreLostError(DedupStoreError):
+    """The dedup store lost the claims it held: Redis restarted empty, or was flushed.
+
+    Its sentinel key, written when the store was first used, is gone, so any
+    ``webhookId`` claimed before may be claimed again. Every claim is refused
+    with this error (answer 503, so Palomma delivers again later) until an
+    operator calls `RedisDedupStore.recover_from_data_loss`.
+
+    Attributes:
+        sentinel_key: The Redis key whose disappearance revealed the loss.
+        detected_at: When the loss was first seen, as recorded in Redis (ISO 8601), if known.
+    """
+
+    def __init__(self, sentinel_key: str, detected_at: str | None = None) -> None:
+        self.sentinel_key = sentinel_key
+        self.detected_at = detected_at
+        when = f" (detected at {detected_at})" if detected_at else ""
+        super().__init__(
+            f"the webhook dedup store lost its data{when}: its sentinel key {sentinel_key!r} is gone, so "
+            "Redis restarted without persistence or was flushed, and replays could be processed again. "
+            "Deliveries are refused until RedisDedupStore.recover_from_data_loss() is called"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.sentinel_key, self.detected_at)
 
 
 class WebhookArgumentError(WebhookError, InvalidParameterError):

@@ -17,6 +17,7 @@ from palomma_client.webhooks._errors import (
     WebhookTimestampError,
 )
 from palomma_client.webhooks._events import WebhookEvent, parse_event
+from palomma_client.webhooks._limits import check_body_size, check_header_size
 from palomma_client.webhooks._signature import (
     SignatureScheme,
     WebhookSecret,
@@ -33,6 +34,14 @@ WebhookHandler: TypeAlias = Callable[[WebhookEvent], Awaitable[object]]
 """``await handler(event)``: what `WebhookReceiver.process` runs for each new event."""
 
 
+def _check_limits(body: bytes, headers: Mapping[str, str]) -> None:
+    """Refuse a delivery whose body or headers are over the limits every receiver shares."""
+    if not isinstance(headers, Mapping):
+        return  # check_signature names the mistake
+    check_header_size(headers)
+    check_body_size(len(body))
+
+
 def _utc_now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
@@ -40,8 +49,8 @@ def _utc_now() -> datetime.datetime:
 class WebhookReceiver:
     """Verify, parse and deduplicate webhook deliveries for one merchant.
 
-    Each delivery goes through four checks, in this order, and the first that
-    fails raises: the signature (`WebhookSignatureError`), the body
+    Each delivery goes through five checks, in this order, and the first that
+    fails raises: its size (`WebhookTooLargeError`), the signature (`WebhookSignatureError`), the body
     (`WebhookPayloadError`), the timestamp (`WebhookTimestampError`), and the
     ``webhookId``, claimed atomically in the dedup store
     (`DuplicateWebhookError`). Nothing is claimed for a delivery that fails an
@@ -185,6 +194,8 @@ class WebhookReceiver:
             An `InvoiceEvent`, a `SettlementEvent` or an `UnknownEvent`.
 
         Raises:
+            WebhookTooLargeError: The body or the headers are over ``MAX_WEBHOOK_BODY_BYTES`` or
+                ``MAX_WEBHOOK_HEADER_BYTES``; logged (answer 200, so Palomma stops repeating it).
             WebhookSignatureError: The signature is missing or wrong (answer 401).
             WebhookPayloadError: The body is not a valid delivery (answer 400).
             WebhookTimestampError: The delivery is too old, or from the future (answer 400).
@@ -193,6 +204,7 @@ class WebhookReceiver:
             WebhookArgumentError: ``body`` is not bytes, or ``headers`` is not a mapping.
         """
         raw_body = check_body(body)
+        _check_limits(raw_body, headers)
         check_signature(raw_body, headers, self._secret, self.signature_scheme)
         event = parse_event(raw_body)
         self.check_timestamp(event)
@@ -223,6 +235,7 @@ class WebhookReceiver:
             The event, after the handler finished.
 
         Raises:
+            WebhookTooLargeError: The body or the headers are over the limits; logged (answer 200).
             WebhookSignatureError: The signature is missing or wrong (answer 401).
             WebhookPayloadError: The body is not a valid delivery (answer 400).
             WebhookTimestampError: The delivery is too old, or from the future (answer 400).

@@ -379,6 +379,7 @@ class InvoiceBatchIterator:
         self._max_consecutive_failures = max_consecutive_failures
         self._consecutive_failures = 0
         self._stop_reason: str | None = None
+        self._report_rest = True
         self._drawn = 0
         self._seen: _SeenReferences | None = None
         self._source: Iterator[object] | AsyncIterator[object]
@@ -410,16 +411,28 @@ class InvoiceBatchIterator:
         """Why the batch stopped starting items (see ``stop``), or ``None`` while it has not."""
         return self._stop_reason
 
-    def stop(self, reason: str = "stopped by the caller") -> None:
+    @property
+    def drawn(self) -> int:
+        """How many items were taken from the input so far (started, or reported ``not_attempted``)."""
+        return self._drawn
+
+    def stop(self, reason: str = "stopped by the caller", *, report_rest: bool = True) -> None:
         """Start no more items: those in flight finish, and the rest come out as ``not_attempted``.
 
         The batch stops by itself the same way after an ``AuthenticationError`` or
         ``PermissionDeniedError``, and after ``max_consecutive_failures`` items in a row fail to
         reach the API or meet a server error. Safe to call from a signal handler's callback.
 
+        Reporting the rest means reading the rest of the input, which for a file of a million
+        rows takes longer than a supervisor's grace period. With ``report_rest=False`` the input
+        is read no further (even if an earlier stop is still reporting it): the iteration ends once
+        the items in flight finish, and every item from index `drawn` on was not attempted.
+
         Args:
             reason: Why, for ``stop_reason``; the first reason given is kept.
+            report_rest: Whether to yield a ``not_attempted`` item for each item not started.
         """
+        self._report_rest = self._report_rest and report_rest
         if self._stop_reason is None:
             self._stop_reason = reason
             logger.warning("batch stopping: %s", reason)
@@ -509,7 +522,8 @@ class InvoiceBatchIterator:
             if problem is not None:
                 raise problem
             if self._stop_reason is not None and not exhausted:
-                while (entry := await self._draw()) is not None:
+                # Checked before each draw, so that a later stop(report_rest=False) ends a long report.
+                while self._report_rest and (entry := await self._draw()) is not None:
                     yield InvoiceBatchItem(entry[0], entry[1], InvoiceBatchOutcome.NOT_ATTEMPTED)
         finally:
             # On cancellation, an early exit or an error, stop the items still in flight.

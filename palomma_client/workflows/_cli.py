@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import csv
+import functools
 import json
 import os
 import signal
@@ -56,10 +56,17 @@ from palomma_client.workflows._batch import (
     InvoiceBatchItem,
     InvoiceBatchOutcome,
 )
-from palomma_client.workflows._csv import check_file, describe_columns, stream_file
+from palomma_client.workflows._csv import (
+    check_file,
+    describe_columns,
+    spreadsheet_safe,
+    spreadsheet_writer,
+    stream_file,
+)
 from palomma_client.workflows._format import exact_amount, format_amount, plural
 from palomma_client.workflows._models import field_kinds, field_names
 from palomma_client.workflows._reconcile import ReconciliationReport
+from palomma_client.workflows._request import InvoiceRequest
 
 __all__ = [
     "EXIT_API_ERROR",
@@ -249,6 +256,18 @@ def _invoice_row(invoice: Invoice) -> dict[str, str]:
     return {column: _text(getattr(invoice, column)) for column in _INVOICE_COLUMNS}
 
 
+def _csv_cell(value: object) -> str:
+    # A number the model parsed is written as a number, a negative one included; everything else is
+    # text someone else wrote (a tenant's name, a description), which a spreadsheet must not run.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _text(value)
+    return spreadsheet_safe(_text(value))
+
+
+def _invoice_csv_row(invoice: Invoice) -> dict[str, str]:
+    return {column: _csv_cell(getattr(invoice, column)) for column in _INVOICE_COLUMNS}
+
+
 def _table_row(invoice: Invoice) -> dict[str, str]:
     row = _invoice_row(invoice)
     for column in _MONEY_COLUMNS:
@@ -380,17 +399,27 @@ def create_batch(
     with _results_destination(output) as destination:
         writer = _BatchWriter.start(output_format, destination)
         counts: Counter[InvoiceBatchOutcome] = Counter()
+        # How many rows the batch took from the file, and the line of the last: the rows after it were never read.
+        drawn = [0, 0]
+
+        def rows(requests: Iterator[InvoiceRequest]) -> Iterator[InvoiceRequest]:
+            for request in requests:
+                drawn[0] += 1
+                drawn[1] = request.line or drawn[1]
+                yield request
 
         async def work(signals: _Signals) -> str | None:
             # Off a terminal (a pipe, a CI log) the bar would only leave its label behind.
             show = sys.stderr.isatty()
             with click.progressbar(length=total, label="Issuing invoices", file=sys.stderr, hidden=not show) as bar:
                 async with settings.client() as palomma:
-                    requests = stream_file(csv_file, delimiter=delimiter)
+                    requests = rows(stream_file(csv_file, delimiter=delimiter))
                     async with palomma.invoices.create_many_iter(
                         requests, concurrency=concurrency, max_consecutive_failures=max_consecutive_failures
                     ) as batch:
-                        signals.on_first = batch.stop
+                        # A signal must end the command within a supervisor's grace period, so the rows
+                        # not started are summed up in one row rather than read and listed.
+                        signals.on_first = functools.partial(batch.stop, report_rest=False)
                         async for item in batch:
                             counts[item.outcome] += 1
                             writer.write(item)
@@ -402,6 +431,10 @@ def create_batch(
             stop_reason = _run(work, signals)
         finally:
             # However the batch ended, the results so far are written out, and summed up.
+            rest = total - drawn[0]
+            if signals.received is not None and rest > 0:
+                writer.write_rest(rest, drawn[1], signals.received.name)
+                counts[InvoiceBatchOutcome.NOT_ATTEMPTED] += rest
             writer.finish()
             _summarise(total, counts)
     rerun = "run the same file again to finish the rows not attempted"
@@ -456,7 +489,7 @@ class _BatchWriter:
         self._format = output_format
         self._destination = destination
         self._rows: list[tuple[int, dict[str, str]]] = []
-        self._csv = csv.DictWriter(destination, fieldnames=list(_BATCH_COLUMNS), lineterminator="\n")
+        self._csv = spreadsheet_writer(destination, list(_BATCH_COLUMNS))
         self._first = True
 
     @classmethod
@@ -471,7 +504,8 @@ class _BatchWriter:
     def write(self, item: InvoiceBatchItem) -> None:
         row = _batch_row(item)
         if self._format == "csv":
-            self._csv.writerow(row)
+            # Every cell but the line number is text: references, API messages, URLs.
+            self._csv.writerow({column: spreadsheet_safe(cell) for column, cell in row.items()})
         elif self._format == "json":
             self._destination.write(("\n  " if self._first else ",\n  ") + json.dumps(row, ensure_ascii=False))
         else:
@@ -480,6 +514,29 @@ class _BatchWriter:
         self._first = False
         # Flushed row by row, so that what was done is on disk however the command ends.
         self._destination.flush()
+
+    def write_rest(self, count: int, after_line: int, signal_name: str) -> None:
+        """One row standing for every row of the file after ``after_line``, none of which was started."""
+        rows = plural(count, "row")
+        row = {
+            "line": "",
+            "reference": "",
+            "outcome": str(InvoiceBatchOutcome.NOT_ATTEMPTED),
+            "invoice_id": "",
+            "payment_url": "",
+            "detail": (
+                f"the {rows} after line {after_line} were not attempted (interrupted by {signal_name}); "
+                "run the file again to issue them"
+            ),
+        }
+        if self._format == "csv":
+            self._csv.writerow(row)
+        elif self._format == "json":
+            self._destination.write(("\n  " if self._first else ",\n  ") + json.dumps(row, ensure_ascii=False))
+        else:
+            self._rows.append((sys.maxsize, row))
+            return
+        self._first = False
 
     def finish(self) -> None:
         if self._format == "json":
@@ -562,10 +619,10 @@ def list_invoices_command(
                 return
             # csv and json stream page by page, so memory stays bounded by one page.
             if output_format == "csv":
-                writer = csv.DictWriter(stdout, fieldnames=list(_INVOICE_COLUMNS), lineterminator="\n")
+                writer = spreadsheet_writer(stdout, list(_INVOICE_COLUMNS))
                 writer.writeheader()
                 async for invoice in pager:
-                    writer.writerow(_invoice_row(invoice))
+                    writer.writerow(_invoice_csv_row(invoice))
                 return
             stdout.write("[")
             first = True

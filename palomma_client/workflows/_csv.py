@@ -32,6 +32,8 @@ __all__ = [
     "check_file",
     "iter_invoice_csv",
     "read_invoice_csv",
+    "spreadsheet_safe",
+    "spreadsheet_writer",
     "stream_file",
 ]
 
@@ -47,6 +49,47 @@ _COLUMN_BY_HEADER: Final = {
     **{json_name: name for name, json_name in CreateInvoiceRequest.JSON_NAMES.items() if name in INVOICE_CSV_COLUMNS},
     **{name: name for name in INVOICE_CSV_COLUMNS},
 }
+
+# OWASP's list of the first characters that make a spreadsheet read a cell as a formula
+# (https://owasp.org/www-community/attacks/CSV_Injection).
+_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Return a CSV cell that a spreadsheet shows as the text it is, never runs as a formula.
+
+    A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    gets a single quote in front, as OWASP advises: Excel, LibreOffice and
+    Google Sheets then show the text (the quote hidden or visible) instead of
+    evaluating it. Only text that came from someone else goes through here;
+    a number the SDK formats itself (a negative adjustment) cannot carry a
+    formula and is written as it is, so it stays a number.
+
+    Args:
+        text: The cell's text.
+
+    Returns:
+        ``text``, or ``"'" + text`` when it starts with one of those characters.
+    """
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def spreadsheet_writer(destination: IO[str], columns: list[str]) -> csv.DictWriter[str]:
+    """Return a CSV writer whose every line ends ``\\r\\n``, as RFC 4180 and spreadsheets write them.
+
+    With ``\\n`` alone, Python's writer leaves a carriage return inside a cell
+    unquoted, and a reader ends the row there; with ``\\r\\n`` every cell holding
+    either is quoted.
+
+    Args:
+        destination: Where the rows go, opened with ``newline=""``.
+        columns: The header's columns, in order.
+
+    Returns:
+        A ``csv.DictWriter``; the caller writes the header.
+    """
+    return csv.DictWriter(destination, fieldnames=columns, lineterminator="\r\n")
+
 
 Problem = tuple[int | None, str | None, str]
 

@@ -17,6 +17,8 @@ import httpx2
 
 from palomma_client import Invoice, PalommaClient
 from palomma_client.webhooks import (
+    MAX_WEBHOOK_BODY_BYTES,
+    MAX_WEBHOOK_HEADER_BYTES,
     DedupStore,
     DedupStoreError,
     InMemoryDedupStore,
@@ -373,6 +375,35 @@ SCENARIOS = [
         200,
         {"type": "duplicate_webhook", "webhook_id": "wh_01HQY9A7"},
         before=(Call("POST", "/webhooks", content=WEBHOOK_BODY, headers=WEBHOOK_HEADERS),),
+    ),
+    Scenario(
+        "a webhook body over the limit: 200, so that Palomma stops repeating it",
+        never_called,
+        Call("POST", "/webhooks", content=b"{" + b" " * MAX_WEBHOOK_BODY_BYTES + b"}", headers=WEBHOOK_HEADERS),
+        200,
+        {
+            "error": f"webhook body too large: over the limit of {MAX_WEBHOOK_BODY_BYTES:,} bytes",
+            "type": "webhook_too_large",
+            "part": "body",
+            "limit": MAX_WEBHOOK_BODY_BYTES,
+        },
+    ),
+    Scenario(
+        "webhook headers over the limit: 200, so that Palomma stops repeating it",
+        never_called,
+        Call(
+            "POST",
+            "/webhooks",
+            content=WEBHOOK_BODY,
+            headers={**WEBHOOK_HEADERS, "X-Encoded-Data": "A" * MAX_WEBHOOK_HEADER_BYTES},
+        ),
+        200,
+        {
+            "error": f"webhook headers too large: over the limit of {MAX_WEBHOOK_HEADER_BYTES:,} bytes",
+            "type": "webhook_too_large",
+            "part": "headers",
+            "limit": MAX_WEBHOOK_HEADER_BYTES,
+        },
     ),
     Scenario(
         "a webhook when the dedup store is down: 503",

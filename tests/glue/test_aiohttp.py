@@ -15,11 +15,19 @@ from aiohttp.test_utils import TestClient, TestServer
 from multidict import CIMultiDictProxy
 
 from palomma_client import PalommaClient
-from palomma_client.aiohttp import PALOMMA_CLIENT, error_middleware, palomma_context
+from palomma_client.aiohttp import (
+    PALOMMA_CLIENT,
+    WEBHOOK_HANDLER_ARGS,
+    error_middleware,
+    palomma_context,
+    read_webhook_body,
+)
 from palomma_client.webhooks import DedupStore, InMemoryDedupStore
 from tests.glue.scenarios import (
     KEY,
     SCENARIOS,
+    WEBHOOK_BODY,
+    WEBHOOK_HEADERS,
     Call,
     Scenario,
     Upstream,
@@ -27,6 +35,7 @@ from tests.glue.scenarios import (
     create_invoice,
     ignore_event,
     list_invoices,
+    never_called,
     new_receiver,
     use_a_closed_client,
     valid_invoice,
@@ -62,7 +71,7 @@ def billing_service(
 
     @routes.post("/webhooks")
     async def webhooks(request: web.Request) -> web.Response:
-        await receiver.process(await request.read(), request.headers, ignore_event)
+        await receiver.process(await read_webhook_body(request), request.headers, ignore_event)
         return web.json_response({"received": True})
 
     app = web.Application(middlewares=[error_middleware])
@@ -81,7 +90,10 @@ class Reply:
 @asynccontextmanager
 async def serving(app: web.Application) -> AsyncIterator[TestClient[web.Request, web.Application]]:
     """Serve the app on 127.0.0.1, running its cleanup contexts at start and stop."""
-    async with TestClient(TestServer(app, host="127.0.0.1")) as http:
+    server = TestServer(app, host="127.0.0.1")
+    # Started here, as web.run_app(app, handler_args=WEBHOOK_HANDLER_ARGS) would: TestClient starts it without.
+    await server.start_server(**WEBHOOK_HANDLER_ARGS)
+    async with TestClient(server) as http:
         yield http
 
 
@@ -271,3 +283,40 @@ async def test_the_default_factory_reads_the_environment(monkeypatch: pytest.Mon
         assert palomma.base_url == "https://sandbox.api.palomma.com/v1"
 
     assert palomma.is_closed
+
+
+# --- webhook size limits -----------------------------------------------------------------------------
+
+
+async def test_a_chunked_webhook_body_of_two_mebibytes_is_answered_200_not_413(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """request.read() answered 413 above 1 MiB, which Palomma would retry forever; now 200, and logged."""
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(32):
+            yield b" " * 65_536
+
+    async with serving(billing_service(Upstream(never_called).client_factory())) as http:
+        response = await http.post("/webhooks", data=chunks(), headers=WEBHOOK_HEADERS)
+        answer = await response.json()
+
+    assert response.status == 200
+    assert answer["type"] == "webhook_too_large"
+    assert "Dropping a webhook delivery: webhook body too large" in caplog.text
+
+
+async def test_without_the_handler_args_aiohttps_server_refuses_large_headers_itself() -> None:
+    """Why WEBHOOK_HANDLER_ARGS exists: the server answers 400 before any handler, and Palomma would retry."""
+    body, headers = WEBHOOK_BODY, {**WEBHOOK_HEADERS, "X-Encoded-Data": "A" * 10_000}
+    app = billing_service(Upstream(never_called).client_factory())
+
+    async with TestClient(TestServer(app, host="127.0.0.1")) as default_server:
+        refused = await default_server.post("/webhooks", data=body, headers=headers)
+    async with serving(billing_service(Upstream(never_called).client_factory())) as configured:
+        accepted = await configured.post("/webhooks", data=body, headers=headers)
+        answer = await accepted.json()
+
+    assert refused.status == 400
+    assert accepted.status == 200
+    assert answer == {"received": True}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -13,11 +13,12 @@ from fastapi import Body, Depends, FastAPI, Request
 from fastapi.testclient import TestClient
 
 from palomma_client import Invoice, PalommaClient
-from palomma_client.fastapi import add_exception_handlers, get_palomma, palomma_lifespan
+from palomma_client.fastapi import add_exception_handlers, get_palomma, palomma_lifespan, read_webhook_body
 from palomma_client.webhooks import DedupStore, InMemoryDedupStore
 from tests.glue.scenarios import (
     KEY,
     SCENARIOS,
+    WEBHOOK_HEADERS,
     Call,
     Scenario,
     Upstream,
@@ -25,6 +26,7 @@ from tests.glue.scenarios import (
     create_invoice,
     ignore_event,
     list_invoices,
+    never_called,
     new_receiver,
     use_a_closed_client,
     valid_invoice,
@@ -60,7 +62,7 @@ def billing_service(
 
     @app.post("/webhooks")
     async def webhooks(request: Request) -> dict[str, bool]:
-        await receiver.process(await request.body(), request.headers, ignore_event)
+        await receiver.process(await read_webhook_body(request), request.headers, ignore_event)
         return {"received": True}
 
     return app
@@ -264,3 +266,25 @@ def test_the_default_factory_reads_the_environment(monkeypatch: pytest.MonkeyPat
         assert palomma.base_url == "https://sandbox.api.palomma.com/v1"
 
     assert palomma.is_closed
+
+
+# --- webhook size limits -----------------------------------------------------------------------------
+
+
+def test_a_chunked_webhook_body_of_two_mebibytes_is_answered_200_and_not_read_whole(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Without a limit the route read any body whole; now it stops one chunk past the limit, and answers 200."""
+    sent: list[int] = []
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(32):
+            sent.append(65_536)
+            yield b" " * 65_536
+
+    with TestClient(billing_service(Upstream(never_called).client_factory())) as http:
+        response = http.post("/webhooks", content=chunks(), headers=WEBHOOK_HEADERS)
+
+    assert response.status_code == 200
+    assert response.json()["type"] == "webhook_too_large"
+    assert "Dropping a webhook delivery: webhook body too large" in caplog.text

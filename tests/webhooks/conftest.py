@@ -7,6 +7,7 @@ the environment they fail instead, so that a missing server never passes for a g
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import shutil
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import pytest
 import redis.asyncio
+
+from tests.support import stop_process
 
 _READY_LINE = b"Ready to accept connections"
 _STARTUP_TIMEOUT = 20.0
@@ -66,19 +69,13 @@ def _wait_until_ready(process: subprocess.Popen[bytes]) -> str | None:
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    stop_process(process)
     if process.stdout is not None:
         process.stdout.close()
 
 
-@pytest.fixture(scope="session")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    """A redis-server of its own on a free port of 127.0.0.1, without persistence, stopped at the end."""
+def redis_server_executable() -> str:
+    """The path of redis-server; skips the test where it is missing, or fails it with CI set."""
     executable = shutil.which("redis-server")
     if executable is None:
         reason = (
@@ -88,15 +85,28 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
         if os.environ.get("CI"):
             pytest.fail(reason, pytrace=False)
         pytest.skip(f"SKIPPED, NOT TESTED: {reason}")
-    directory: Path = tmp_path_factory.mktemp("redis")
+    return executable
+
+
+@contextlib.contextmanager
+def running_redis_server(
+    directory: Path, port: int | None = None, *, persistent: bool = False
+) -> Iterator[RedisServer]:
+    """Run a redis-server of its own on 127.0.0.1 until the block ends, on ``port`` or a free one.
+
+    Without ``persistent`` nothing is written to disk, so a restart finds the server empty; with it,
+    every write goes to an append-only file in ``directory``, which a restart reads back.
+    """
+    executable = redis_server_executable()
     problems: list[str] = []
     for _ in range(_STARTUP_ATTEMPTS):  # another program may take the free port before the server binds it
-        port = _free_port()
+        chosen = port if port is not None else _free_port()
         options = {
             "bind": "127.0.0.1",
-            "port": str(port),
-            "save": "",  # no snapshots and no append-only file: nothing is written to disk
-            "appendonly": "no",
+            "port": str(chosen),
+            "save": "",  # no snapshots
+            "appendonly": "yes" if persistent else "no",
+            "appendfsync": "always",
             "dir": str(directory),
             "daemonize": "no",
             "logfile": "",  # the log on stdout, where the readiness line is read
@@ -110,13 +120,20 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
         problem = _wait_until_ready(process)
         if problem is None:
             try:
-                yield RedisServer("127.0.0.1", port)
+                yield RedisServer("127.0.0.1", chosen)
             finally:
                 _stop(process)
             return
         _stop(process)
         problems.append(problem)
     pytest.fail(f"redis-server did not start: {problems}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A redis-server of its own on a free port of 127.0.0.1, without persistence, stopped at the end."""
+    with running_redis_server(tmp_path_factory.mktemp("redis")) as server:
+        yield server
 
 
 @pytest.fixture

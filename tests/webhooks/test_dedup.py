@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from palomma_client._http_answers import http_answer
 from palomma_client.webhooks import (
     DedupStore,
+    DedupStoreError,
     DuplicateWebhookError,
     InMemoryDedupStore,
     WebhookArgumentError,
@@ -102,23 +104,60 @@ async def test_a_custom_store_following_the_protocol_is_used() -> None:
     assert store.seen == {WEBHOOK_ID}
 
 
-def test_the_default_store_is_a_bounded_in_memory_store() -> None:
-    store = WebhookReceiver(SECRET).dedup_store
+def test_the_default_store_remembers_by_time_for_longer_than_the_accepted_age() -> None:
+    receiver = WebhookReceiver(SECRET)
+    store = receiver.dedup_store
     assert isinstance(store, InMemoryDedupStore)
-    assert repr(store) == "InMemoryDedupStore(max_entries=10000, ttl=None)"
+    assert store.max_entries is None
+    assert store.ttl >= receiver.max_age + receiver.max_clock_skew
 
 
-async def test_in_memory_store_evicts_the_oldest_id_beyond_its_bound() -> None:
-    store = InMemoryDedupStore(max_entries=3)
-    for webhook_id in ("wh_1", "wh_2", "wh_3", "wh_4"):
+async def test_an_old_delivery_replayed_after_ten_thousand_others_is_still_a_duplicate() -> None:
+    """The old store kept the last 10,000 ids, so this replay, two days later, was processed again."""
+    clock = [0.0]
+    receiver = WebhookReceiver(SECRET, dedup_store=InMemoryDedupStore(clock=lambda: clock[0]), clock=at_now)
+    body, headers = invoice_delivery()
+    await receiver.verify_and_parse(body, headers)
+    for number in range(10_001):
+        clock[0] += 10.0
+        assert await receiver.dedup_store.mark_seen(f"wh_other_{number}")
+    assert clock[0] < receiver.max_age.total_seconds()
+
+    with pytest.raises(DuplicateWebhookError):
+        await receiver.verify_and_parse(body, headers)
+
+
+async def test_a_full_store_refuses_new_ids_rather_than_forgetting_one_inside_its_ttl(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    now = [0.0]
+    store = InMemoryDedupStore(max_entries=3, ttl=60, clock=lambda: now[0])
+    for webhook_id in ("wh_1", "wh_2", "wh_3"):
         assert await store.mark_seen(webhook_id)
+
+    with pytest.raises(DedupStoreError, match="max_entries") as caught:
+        await store.mark_seen("wh_4")
+    assert isinstance(caught.value, WebhookError)
+    assert "wh_4" in caplog.text
+    assert "full" in caplog.text
+    assert not await store.mark_seen("wh_1"), "the oldest id is still remembered"
     assert len(store) == 3
 
-    assert not await store.mark_seen("wh_4")
-    assert not await store.mark_seen("wh_2")
-    assert await store.mark_seen("wh_1"), "the oldest id was evicted, so it counts as new"
-    assert len(store) == 3
-    assert await store.mark_seen("wh_2"), "re-adding wh_1 evicted wh_2, the oldest left"
+    now[0] = 60.0
+    assert await store.mark_seen("wh_4"), "once the old ids expired there is room again"
+    assert await store.mark_seen("wh_1")
+    assert len(store) == 2
+
+
+async def test_a_full_store_is_answered_503_so_palomma_delivers_again_later() -> None:
+    store = InMemoryDedupStore(max_entries=1, clock=lambda: 0.0)
+    await store.mark_seen("wh_other")
+    body, headers = invoice_delivery()
+
+    with pytest.raises(DedupStoreError) as caught:
+        await _receiver(store).verify_and_parse(body, headers)
+
+    assert http_answer(caught.value).status == 503
 
 
 @pytest.mark.parametrize("ttl", [60, datetime.timedelta(minutes=1)], ids=["seconds", "timedelta"])
@@ -150,6 +189,7 @@ async def test_in_memory_store_forget_of_an_unknown_id_does_nothing() -> None:
     [
         ({"max_entries": 0}, "max_entries"),
         ({"max_entries": 2.5}, "max_entries"),
+        ({"ttl": None}, "ttl"),
         ({"ttl": 0}, "ttl"),
         ({"ttl": -5}, "ttl"),
         ({"ttl": float("nan")}, "ttl"),

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,10 +17,12 @@ import redis.asyncio
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from palomma_client._http_answers import http_answer
 from palomma_client.webhooks import (
     DEFAULT_DEDUP_TTL,
     DedupStore,
     DedupStoreError,
+    DedupStoreLostError,
     DuplicateWebhookError,
     MissingDependencyError,
     RedisDedupStore,
@@ -28,7 +31,7 @@ from palomma_client.webhooks import (
     WebhookEvent,
     WebhookReceiver,
 )
-from tests.webhooks.conftest import RedisServer
+from tests.webhooks.conftest import RedisServer, running_redis_server
 from tests.webhooks.support import SECRET, WEBHOOK_ID, at_now, invoice_delivery
 
 
@@ -48,6 +51,12 @@ class Replica:
             raise self.failures.pop()
         self.processed.append(event.webhook_id)
 
+    async def __aenter__(self) -> Replica:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.redis.aclose()
+
     async def deliver(self, body: bytes, headers: dict[str, str]) -> int:
         """Answer a delivery as a web route would: 200, or 500 when processing failed."""
         try:
@@ -56,6 +65,8 @@ class Replica:
             return 200
         except RuntimeError:
             return 500
+        except DedupStoreError:
+            return 503
         return 200
 
 
@@ -111,7 +122,10 @@ async def test_the_claim_is_one_key_that_expires_after_seven_days(redis_client: 
 
     assert store.ttl == DEFAULT_DEDUP_TTL == datetime.timedelta(days=7)
     assert store.key(WEBHOOK_ID) == f"palomma:webhook:{WEBHOOK_ID}"
-    assert await redis_client.keys("*") == [f"palomma:webhook:{WEBHOOK_ID}".encode()]
+    assert sorted(await redis_client.keys("*")) == [
+        f"palomma:webhook:{WEBHOOK_ID}".encode(),
+        b"palomma:webhook:~sentinel",
+    ]
     remaining = await redis_client.ttl(store.key(WEBHOOK_ID))
     assert 7 * 86_400 - 60 < remaining <= 7 * 86_400
 
@@ -121,7 +135,7 @@ async def test_the_key_prefix_and_ttl_are_configurable(redis_client: redis.async
 
     assert await store.mark_seen("wh_1")
 
-    assert await redis_client.keys("*") == [b"rent-service:palomma:wh_1"]
+    assert sorted(await redis_client.keys("*")) == [b"rent-service:palomma:wh_1", b"rent-service:palomma:~sentinel"]
     assert await redis_client.ttl("rent-service:palomma:wh_1") == 3 * 86_400 + 301, "rounded up to whole seconds"
     assert repr(store) == "RedisDedupStore(ttl=259501, key_prefix='rent-service:palomma:')"
 
@@ -136,13 +150,138 @@ async def test_forget_deletes_the_claim_and_forgetting_an_unknown_id_does_nothin
     await store.forget("wh_1")
     await store.forget("never-seen")
 
-    assert await redis_client.keys("*") == []
+    assert await redis_client.keys("*") == [store.sentinel_key.encode()]
     assert await store.mark_seen("wh_1")
 
 
 async def test_a_store_remembering_less_than_the_accepted_age_is_refused(redis_client: redis.asyncio.Redis) -> None:
     with pytest.raises(WebhookArgumentError, match="less than max_age"):
         WebhookReceiver(SECRET, dedup_store=RedisDedupStore(redis_client, ttl=datetime.timedelta(days=2)))
+
+
+# --------------------------------------------------------------------------- a Redis that loses its data
+
+
+async def _replays_processed(replica: Replica, deliveries: list[tuple[bytes, dict[str, str]]]) -> list[int]:
+    return [await replica.deliver(body, headers) for body, headers in deliveries]
+
+
+def _deliveries(count: int) -> list[tuple[bytes, dict[str, str]]]:
+    return [invoice_delivery(webhook_id=f"wh_{number}") for number in range(count)]
+
+
+async def test_after_flushall_replays_are_refused_with_503_not_processed(
+    replicas: list[Replica], redis_client: redis.asyncio.Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A flushed Redis accepted 99 of 100 replays as new; now every one is refused until recovery."""
+    first, second = replicas
+    deliveries = _deliveries(100)
+    assert await _replays_processed(first, deliveries[:50]) == [200] * 50
+    assert await _replays_processed(second, deliveries[50:]) == [200] * 50
+
+    await redis_client.flushall()
+
+    for number, (body, headers) in enumerate(deliveries):
+        with pytest.raises(DedupStoreLostError) as caught:
+            await replicas[number % 2].receiver.verify_and_parse(body, headers)
+        assert http_answer(caught.value).status == 503
+    assert len(first.processed + second.processed) == 100
+    assert "lost its data" in caplog.text
+    assert caught.value.sentinel_key == "palomma:webhook:~sentinel"
+    assert await redis_client.keys("palomma:webhook:wh_*") == [], "nothing was claimed"
+
+
+async def _processed_then_flushed(replica: Replica, redis_client: redis.asyncio.Redis) -> tuple[bytes, dict[str, str]]:
+    """A delivery the replica processed, before Redis lost everything."""
+    body, headers = invoice_delivery()
+    assert await replica.deliver(body, headers) == 200
+    await redis_client.flushall()
+    return body, headers
+
+
+async def test_a_replica_started_after_the_loss_refuses_too(
+    redis_server: RedisServer, replicas: list[Replica], redis_client: redis.asyncio.Redis
+) -> None:
+    first, _ = replicas
+    body, headers = await _processed_then_flushed(first, redis_client)
+
+    with pytest.raises(DedupStoreLostError):
+        await first.receiver.verify_and_parse(body, headers)
+    async with Replica(redis_server) as started_later:
+        with pytest.raises(DedupStoreLostError) as caught:
+            await started_later.receiver.verify_and_parse(body, headers)
+    assert caught.value.detected_at is not None
+
+
+async def test_a_replica_that_met_the_empty_redis_first_does_not_hide_the_loss_from_the_others(
+    redis_server: RedisServer, replicas: list[Replica], redis_client: redis.asyncio.Redis
+) -> None:
+    first, _ = replicas
+    body, headers = await _processed_then_flushed(first, redis_client)
+
+    async with Replica(redis_server) as started_later:
+        assert await started_later.deliver(*invoice_delivery(webhook_id="wh_new")) == 200, "it cannot know"
+
+        with pytest.raises(DedupStoreLostError):
+            await first.receiver.verify_and_parse(body, headers)
+        with pytest.raises(DedupStoreLostError):
+            await started_later.receiver.verify_and_parse(body, headers)
+
+
+async def test_recovery_lets_deliveries_through_on_every_replica(
+    replicas: list[Replica], redis_client: redis.asyncio.Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    first, second = replicas
+    body, headers = invoice_delivery()
+    assert await first.deliver(body, headers) == 200
+    assert await second.deliver(*invoice_delivery(webhook_id="wh_2")) == 200
+    await redis_client.flushall()
+    with pytest.raises(DedupStoreLostError):
+        await first.receiver.verify_and_parse(body, headers)
+
+    await first.store.recover_from_data_loss()
+
+    assert await second.deliver(body, headers) == 200
+    assert await first.deliver(body, headers) == 200
+    assert (first.processed, second.processed) == ([WEBHOOK_ID], ["wh_2", WEBHOOK_ID])
+    assert "recovered after a data loss" in caplog.text
+
+
+async def test_a_restart_without_persistence_is_detected(tmp_path: Path) -> None:
+    """A Redis restarted without persistence accepted 99 of 100 replays; now none is processed."""
+    deliveries = _deliveries(100)
+    with running_redis_server(tmp_path) as server:
+        replica = Replica(server)
+        assert await _replays_processed(replica, deliveries) == [200] * 100
+    # The same address and the same client, which reconnects to an empty server: a pod rescheduled
+    # without a volume.
+    try:
+        with running_redis_server(tmp_path, server.port):
+            refusals = []
+            for body, headers in deliveries:
+                with pytest.raises(DedupStoreError) as caught:
+                    await replica.receiver.process(body, headers, replica.handle)
+                refusals.append(type(caught.value))
+    finally:
+        await replica.redis.aclose()
+    assert set(refusals) == {DedupStoreLostError}
+    assert len(replica.processed) == 100
+
+
+async def test_a_restart_with_an_append_only_file_keeps_every_claim(tmp_path: Path) -> None:
+    deliveries = _deliveries(100)
+    with running_redis_server(tmp_path, persistent=True) as server:
+        replica = Replica(server)
+        assert await _replays_processed(replica, deliveries) == [200] * 100
+        await replica.redis.aclose()
+    with running_redis_server(tmp_path, server.port, persistent=True):
+        restarted = Replica(server)
+        try:
+            statuses = await _replays_processed(restarted, deliveries)
+        finally:
+            await restarted.redis.aclose()
+    assert statuses == [200] * 100
+    assert restarted.processed == [], "every replay was a duplicate"
 
 
 # --------------------------------------------------------------------------- without a Redis to talk to

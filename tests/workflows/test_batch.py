@@ -501,6 +501,43 @@ async def test_stop_lets_the_items_in_flight_finish_and_reports_the_rest_not_att
     assert len(fake.invoices()) == len(finished)
 
 
+async def test_stop_without_reporting_the_rest_reads_no_more_of_the_input(
+    fake: FakePalomma, palomma: PalommaClient
+) -> None:
+    """Reporting a million rows not attempted meant reading them all, past a supervisor's grace period."""
+    read: list[int] = []
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for number in range(1, 1_000_001):
+            read.append(number)
+            yield rent(number, reference=f"RENT-2026-03-{number:07d}")
+
+    batch = palomma.invoices.create_many_iter(rows(), concurrency=3)
+    items = [await anext(batch)]
+    batch.stop("interrupted by SIGTERM", report_rest=False)
+    items.extend([item async for item in batch])
+
+    assert {item.outcome for item in items} == {InvoiceBatchOutcome.CREATED}
+    assert len(items) == batch.drawn == len(read) <= 4
+    assert len(fake.invoices()) == len(items)
+
+
+async def test_a_stop_without_the_rest_ends_a_report_of_the_rest_under_way(
+    fake: FakePalomma, palomma: PalommaClient
+) -> None:
+    batch = palomma.invoices.create_many_iter(generated(range(1, 101)), concurrency=2)
+    items = [await anext(batch)]
+    batch.stop("the API refused the key")
+    while items[-1].outcome is not InvoiceBatchOutcome.NOT_ATTEMPTED:
+        items.append(await anext(batch))
+    batch.stop("interrupted by SIGTERM", report_rest=False)
+    items.extend([item async for item in batch])
+
+    assert sum(item.outcome is InvoiceBatchOutcome.NOT_ATTEMPTED for item in items) == 1
+    assert len(items) == batch.drawn < 100
+    assert batch.stop_reason == "the API refused the key"
+
+
 async def test_leaving_the_loop_early_cancels_the_items_in_flight(fake: FakePalomma) -> None:
     hold = asyncio.Event()
 

