@@ -27,6 +27,7 @@ __all__ = [
     "HTTPRequest",
     "HTTPResponse",
     "PoolGate",
+    "PoolWaitTimeout",
     "attempt_deadline",
 ]
 
@@ -109,7 +110,16 @@ class HTTPResponse:
 
 
 class Backend(Protocol):
-    """Sends requests over one connection pool."""
+    """Sends requests over one connection pool.
+
+    Attributes:
+        timeout: The pool's default timeout, applied to a request that brings none.
+        pool_headers: The headers the pool adds to every request by itself, or ``None``
+            (a caller's client, which the SDK never changes).
+    """
+
+    timeout: httpx2.Timeout
+    pool_headers: Mapping[str, str] | None
 
     @property
     def is_closed(self) -> bool:
@@ -154,7 +164,7 @@ class PoolGate:
     aiohttp bounds the wait for a free connection only together with
     connecting (its ``connect`` timeout). Waiting here instead gives the
     aiohttp backend httpx's ``pool`` timeout: a wait longer than that fails
-    with ``httpx2.PoolTimeout``, as the wait in an httpx2 pool does. (The
+    with ``PoolWaitTimeout``, as the wait in an httpx2 pool fails with its ``PoolTimeout``. (The
     httpx2 backend has no gate: httpcore2's pool serves a burst of queued
     requests in linear time, and a gate in front of it left connections idle,
     each probed on every pass, which made a burst of 1,000 calls twice as slow.)
@@ -185,11 +195,15 @@ class PoolGate:
                 await waiter
         except TimeoutError:
             places.give_up(waiter)
-            raise httpx2.PoolTimeout("timed out waiting for a connection from the pool") from None
+            raise PoolWaitTimeout("timed out waiting for a connection from the pool") from None
         except BaseException:
             places.give_up(waiter)
             raise
         return places
+
+
+class PoolWaitTimeout(TimeoutError):
+    """No connection of the pool came free within the ``pool`` timeout: the request never left."""
 
 
 class GatePlaces:

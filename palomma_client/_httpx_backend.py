@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import httpx2
 
+from palomma_client._backends import PoolSettings
 from palomma_client._deadline import Deadlines
-from palomma_client._exceptions import APIConnectionError, APITimeoutError, ClientClosedError, ResponseTooLargeError
+from palomma_client._exceptions import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    InvalidParameterError,
+    ResponseTooLargeError,
+)
 from palomma_client._http import BodyReader, HTTPRequest, HTTPResponse
 
-__all__ = ["HttpxBackend"]
+__all__ = ["FACTORY", "HttpxBackend", "HttpxFactory"]
 
 # These never carried a request to the server: no connection was made, or
 # none was free in the pool. Any other transport failure may have delivered
@@ -34,13 +43,20 @@ async def _read_body(response: httpx2.Response, request: HTTPRequest, limit: int
 class HttpxBackend:
     """Sends through an ``httpx2.AsyncClient``: one the SDK created and owns, or one of the caller's."""
 
-    __slots__ = ("_closed", "_deadlines", "http", "owns_http")
+    __slots__ = ("_closed", "_deadlines", "http", "owns_http", "pool_headers")
 
     def __init__(self, http: httpx2.AsyncClient, *, owns_http: bool) -> None:
         self.http = http
         self.owns_http = owns_http
+        # The pool we own carries the fixed headers, so requests need not;
+        # a pool of the caller's is never changed, and gets them per request.
+        self.pool_headers: Mapping[str, str] | None = http.headers if owns_http else None
         self._closed = False
         self._deadlines = Deadlines()
+
+    @property
+    def timeout(self) -> httpx2.Timeout:
+        return self.http.timeout
 
     @property
     def is_closed(self) -> bool:
@@ -88,3 +104,37 @@ class HttpxBackend:
                 raise ClientClosedError("this PalommaClient's HTTP client was closed") from error
             raise
         return HTTPResponse(response.status_code, response.headers, content, request, sent.headers)
+
+
+class HttpxFactory:
+    """Makes the httpx2 backend: ``backend="httpx"``, or an ``httpx2.AsyncClient`` given as ``http_client``."""
+
+    def create(self, settings: PoolSettings) -> HttpxBackend:
+        transport = settings.transport
+        if transport is not None and not isinstance(transport, httpx2.AsyncBaseTransport):
+            raise InvalidParameterError(
+                "transport", f"must be an httpx2 transport (httpx2.AsyncBaseTransport), got {type(transport).__name__}"
+            )
+        http = httpx2.AsyncClient(
+            timeout=settings.timeout, limits=settings.limits, transport=transport, headers=dict(settings.headers)
+        )
+        backend = HttpxBackend(http, owns_http=True)
+        backend.pool_headers = settings.headers
+        return backend
+
+    def adopt(self, http_client: object, settings: PoolSettings) -> HttpxBackend:
+        if not isinstance(http_client, httpx2.AsyncClient):
+            raise InvalidParameterError(
+                "http_client", f"must be an httpx2.AsyncClient, got {type(http_client).__name__}"
+            )
+        return HttpxBackend(http_client, owns_http=False)
+
+    def client_timeout(self, http_client: object) -> httpx2.Timeout | None:
+        timeout = http_client.timeout if isinstance(http_client, httpx2.AsyncClient) else None
+        if timeout is None or None in (timeout.connect, timeout.read, timeout.write, timeout.pool):
+            return None
+        return timeout
+
+
+FACTORY = HttpxFactory()
+"""This backend's entry point for ``_backends.BACKENDS``."""

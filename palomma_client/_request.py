@@ -24,6 +24,8 @@ class ApiRequest:
         path: The path below the base URL, with its parameters filled in and quoted.
         params: The query parameters, as text, or ``None``.
         json: The JSON body, or ``None`` for none.
+        template: The path with ``{name}`` for each parameter, for a request made through
+            ``PalommaClient.request``; an operation's own comes from the spec by ``operation_id``.
     """
 
     operation_id: str | None
@@ -31,6 +33,7 @@ class ApiRequest:
     path: str
     params: Mapping[str, str] | None = None
     json: Any = None
+    template: str | None = None
 
     def describe(self) -> str:
         """``createInvoice (POST /invoices)``: how logs and errors name the request."""

@@ -25,6 +25,17 @@ from palomma_client._http import HTTPRequest
 ROOT = Path(__file__).resolve().parent.parent
 
 API_KEY = "sk_test_4f9a2c7e1b8d"
+
+
+def backend_errors(backend: str) -> dict[str, type[BaseException]]:
+    """The library's own error each backend keeps as ``__cause__``: for a refused connect, and a read timeout."""
+    if backend == "aiohttp":
+        import aiohttp
+
+        return {"refused": aiohttp.ClientConnectorError, "read_timeout": aiohttp.SocketTimeoutError}
+    return {"refused": httpx2.ConnectError, "read_timeout": httpx2.ReadTimeout}
+
+
 SANDBOX = "https://sandbox.api.palomma.com/v1"
 
 Handler = Callable[[httpx2.Request], httpx2.Response]

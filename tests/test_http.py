@@ -15,7 +15,6 @@ import tracemalloc
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
-import httpx2
 import pytest
 
 from palomma_client import (
@@ -27,7 +26,7 @@ from palomma_client import (
     ResponseTooLargeError,
 )
 from palomma_client._base_client import TimeoutOption
-from tests.support import API_KEY, created_invoice
+from tests.support import API_KEY, backend_errors, created_invoice
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
 
@@ -274,7 +273,7 @@ async def test_a_refused_connection_is_a_connection_error_that_never_reached_the
 
     assert type(caught.value) is APIConnectionError
     assert not caught.value.may_have_reached_server
-    assert isinstance(caught.value.__cause__, httpx2.ConnectError)
+    assert isinstance(caught.value.__cause__, backend_errors(backend)["refused"])
     assert caught.value.request.url.path == "/v1/invoices/abc"
 
 
