@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Generic, Protocol, TypeVar
 
 import httpx2
@@ -29,9 +30,11 @@ from palomma_client._exceptions import (
 )
 from palomma_client._generated.errors import ResponseSchemaError
 from palomma_client._http import Backend, HTTPRequest, HTTPResponse, attempt_deadline
+from palomma_client._logging import call_fields
 from palomma_client._request import NO_OPTIONS, ApiRequest, RequestOptions
 from palomma_client._resource import ParseResponse
 from palomma_client._retry import backoff_delay, may_retry
+from palomma_client._telemetry import TELEMETRY
 
 __all__ = ["APIRequester", "OperationPolicy", "RequestSettings", "Sent", "Sleep", "TimeoutOption", "query_string"]
 
@@ -138,6 +141,9 @@ class APIRequester:
             APIResponseValidationError: A success status came with a body the spec does not allow.
         """
         # send_for_raw, without its frame: a call pays for every frame its every await passes through.
+        if TELEMETRY is not None:
+            with TELEMETRY.call(request):
+                return (await self._send_sent(request, parse, options)).value
         policy = self._policy(request)
         if policy is not None:
             return (await policy.send(self, request, parse, options)).value
@@ -147,6 +153,12 @@ class APIRequester:
         self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions = NO_OPTIONS
     ) -> Sent[T]:
         """``send``, keeping the HTTP answer and how many retries it took."""
+        if TELEMETRY is not None:
+            with TELEMETRY.call(request):
+                return await self._send_sent(request, parse, options)
+        return await self._send_sent(request, parse, options)
+
+    async def _send_sent(self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions) -> Sent[T]:
         policy = self._policy(request)
         if policy is not None:
             return await policy.send(self, request, parse, options)
@@ -196,6 +208,7 @@ class APIRequester:
             retries_so_far + 1,
             allowed,
             error,
+            extra=call_fields(request, retries_so_far + 1, error),
         )
         await self.settings.sleep(delay)
 
@@ -257,11 +270,24 @@ class APIRequester:
         )
         started = time.perf_counter()
         try:
-            response = await self.backend.send(
-                outgoing,
-                deadline=attempt_deadline(chosen, settings.default_timeout),
-                max_response_bytes=settings.max_response_bytes,
-            )
+            if TELEMETRY is None:
+                response = await self.backend.send(
+                    outgoing,
+                    deadline=attempt_deadline(chosen, settings.default_timeout),
+                    max_response_bytes=settings.max_response_bytes,
+                )
+            else:
+                response = await TELEMETRY.attempt(
+                    partial(
+                        self.backend.send,
+                        deadline=attempt_deadline(chosen, settings.default_timeout),
+                        max_response_bytes=settings.max_response_bytes,
+                    ),
+                    outgoing,
+                    request,
+                    base_url=settings.base_url,
+                    attempt=attempt,
+                )
         except APIError as error:
             self._log_failure(request, error, started, attempt)
             raise
@@ -274,10 +300,11 @@ class APIRequester:
                 (time.perf_counter() - started) * 1000,
                 attempt,
                 redacted_headers(response.sent_headers),
+                extra=call_fields(request, attempt, response),
             )
         return response
 
-    def _log_failure(self, request: ApiRequest, error: Exception, started: float, attempt: int) -> None:
+    def _log_failure(self, request: ApiRequest, error: APIError, started: float, attempt: int) -> None:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %s after %.1f ms (attempt %d)",
@@ -286,4 +313,5 @@ class APIRequester:
                 type(error).__name__,
                 (time.perf_counter() - started) * 1000,
                 attempt,
+                extra=call_fields(request, attempt, error),
             )

@@ -32,6 +32,7 @@ from palomma_client._exceptions import (
     ResponseTooLargeError,
 )
 from palomma_client._generated.api import OPERATIONS
+from palomma_client._logging import call_fields
 from palomma_client._request import ApiRequest, RequestOptions
 from palomma_client._retry import is_retryable, reached_server
 
@@ -107,7 +108,9 @@ class CreateOnceByReference:
                     raise
                 if exists or reached_server(error):
                     ambiguous = True
-                    found = await self._look_up(requester, request, key, error, options, exists=exists)
+                    found = await self._look_up(
+                        requester, request, key, error, options, exists=exists, attempt=retries + 1
+                    )
                     if found is not None:
                         return Sent(found.value, found.response, retries, time.perf_counter() - started)
                     if exists:
@@ -131,8 +134,13 @@ class CreateOnceByReference:
         options: RequestOptions,
         *,
         exists: bool,
+        attempt: int,
     ) -> Sent[Any] | None:
-        """Look the key up until it is found or the grace period is spent in backoff."""
+        """Look the key up until it is found or the grace period is spent in backoff.
+
+        Each lookup is a call of its own (its own span, below the create's), logged with the create's attempt.
+        """
+        fields = call_fields(request, attempt, error)
         logger.info(
             "%s failed with %s and %s; looking %s %r up",
             request.describe(),
@@ -140,6 +148,7 @@ class CreateOnceByReference:
             "the resource exists" if exists else "may have reached the API",
             self._key,
             key,
+            extra=fields,
         )
         grace_period = requester.settings.lookup_grace_period
         waited = 0.0
@@ -148,7 +157,13 @@ class CreateOnceByReference:
             try:
                 found = await self.find(requester, key, options)
             except PalommaError as lookup_error:
-                logger.warning("could not look %s %r up after an ambiguous create: %s", self._key, key, lookup_error)
+                logger.warning(
+                    "could not look %s %r up after an ambiguous create: %s",
+                    self._key,
+                    key,
+                    lookup_error,
+                    extra=fields,
+                )
                 raise InvoiceOutcomeUnknownError(key, error) from lookup_error
             if found is not None:
                 logger.info(
@@ -156,11 +171,16 @@ class CreateOnceByReference:
                     self._key,
                     key,
                     getattr(found.value, "id", "an existing resource"),
+                    extra=call_fields(request, attempt, found.response),
                 )
                 return found
             if waited >= grace_period:
                 logger.info(
-                    "nothing with %s %r is listed after %.1fs; the create did not take effect", self._key, key, waited
+                    "nothing with %s %r is listed after %.1fs; the create did not take effect",
+                    self._key,
+                    key,
+                    waited,
+                    extra=fields,
                 )
                 return None
             step = min(delay, grace_period - waited)
