@@ -141,7 +141,7 @@ class APIRequester:
             APIResponseValidationError: A success status came with a body the spec does not allow.
         """
         # send_for_raw, without its frame: a call pays for every frame its every await passes through.
-        if TELEMETRY is not None:
+        if TELEMETRY is not None and TELEMETRY.enabled():
             with TELEMETRY.call(request):
                 return (await self._send_sent(request, parse, options)).value
         policy = self._policy(request)
@@ -153,7 +153,7 @@ class APIRequester:
         self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions = NO_OPTIONS
     ) -> Sent[T]:
         """``send``, keeping the HTTP answer and how many retries it took."""
-        if TELEMETRY is not None:
+        if TELEMETRY is not None and TELEMETRY.enabled():
             with TELEMETRY.call(request):
                 return await self._send_sent(request, parse, options)
         return await self._send_sent(request, parse, options)
@@ -270,7 +270,7 @@ class APIRequester:
         )
         started = time.perf_counter()
         try:
-            if TELEMETRY is None:
+            if TELEMETRY is None or not TELEMETRY.enabled():
                 response = await self.backend.send(
                     outgoing,
                     deadline=attempt_deadline(chosen, settings.default_timeout),

@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from palomma_client._exceptions import REQUEST_ID_HEADER, APIStatusError, PalommaError
@@ -83,10 +83,23 @@ def error_type(error: BaseException) -> str:
 class Telemetry:
     """The SDK's tracer, meter and propagator, from OpenTelemetry's global providers."""
 
-    __slots__ = ("_duration", "_inject", "_span_kind", "_status", "_tracer")
+    __slots__ = ("_duration", "_globals", "_inject", "_span_kind", "_status", "_tracer")
 
     def __init__(self) -> None:
         from opentelemetry import metrics, propagate, trace
+
+        # Until the application sets a provider, the API hands out proxies that
+        # drop everything: the SDK then skips its spans and metrics altogether.
+        # The API's getters cost microseconds a call (each reads the
+        # environment), so the module globals where the API has kept its
+        # providers since 1.0 are read instead. Should they move, everything
+        # is simply always recorded: slower, never lost.
+        trace.get_tracer_provider()  # loads one named by OTEL_PYTHON_TRACER_PROVIDER
+        metrics.get_meter_provider()  # and OTEL_PYTHON_METER_PROVIDER
+        from opentelemetry.metrics import _internal as metrics_globals
+
+        known = hasattr(trace, "_TRACER_PROVIDER") and hasattr(metrics_globals, "_METER_PROVIDER")
+        self._globals: tuple[Any, Any] | None = (trace, metrics_globals) if known else None
 
         # Both are proxies until the application sets its providers, and follow them from then on.
         self._tracer = trace.get_tracer(INSTRUMENTATION_NAME, __version__)
@@ -99,6 +112,11 @@ class Telemetry:
         self._inject = propagate.inject
         self._span_kind = trace.SpanKind.CLIENT
         self._status = (trace.Status, trace.StatusCode.ERROR)
+
+    def enabled(self) -> bool:
+        """Whether the application has set a tracer or a meter provider: without either, nothing is recorded."""
+        known = self._globals
+        return known is None or known[0]._TRACER_PROVIDER is not None or known[1]._METER_PROVIDER is not None
 
     @contextmanager
     def call(self, request: ApiRequest) -> Iterator[None]:

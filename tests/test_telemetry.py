@@ -7,8 +7,11 @@ each call left there, on both backends.
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import subprocess
 import sys
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,7 +20,7 @@ import pytest
 from opentelemetry import metrics, trace
 from opentelemetry.sdk.metrics import Histogram, MeterProvider
 from opentelemetry.sdk.metrics.export import AggregationTemporality, InMemoryMetricReader
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, Span, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
@@ -34,13 +37,17 @@ READER = InMemoryMetricReader(preferred_temporality={Histogram: AggregationTempo
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _providers() -> None:
+def _providers() -> Iterator[None]:
     # Global providers can be set once per process: every test of this module shares them.
     if not isinstance(trace.get_tracer_provider(), TracerProvider):
         provider = TracerProvider()
         provider.add_span_processor(SimpleSpanProcessor(EXPORTER))
         trace.set_tracer_provider(provider)
         metrics.set_meter_provider(MeterProvider(metric_readers=[READER]))
+    yield
+    # The providers stay for the rest of the run; the spans of later tests are not kept.
+    EXPORTER.clear()
+    EXPORTER.shutdown()
 
 
 @pytest.fixture(autouse=True)
@@ -263,3 +270,39 @@ def test_without_opentelemetry_the_sdk_imports_none_of_it_and_still_sends() -> N
     )
     completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert completed.stdout.strip() == "None [None] []"
+
+
+def test_with_opentelemetry_but_no_provider_set_nothing_is_traced_or_propagated() -> None:
+    program = (
+        "import asyncio, sys, httpx2, palomma_client\n"
+        "from palomma_client import _telemetry\n"
+        "seen = []\n"
+        "def answer(request):\n"
+        "    seen.append(request.headers.get('traceparent'))\n"
+        "    return httpx2.Response(404, json={'error': 'Invoice not found'})\n"
+        "async def main():\n"
+        "    t = httpx2.MockTransport(answer)\n"
+        "    async with palomma_client.PalommaClient(api_key='sk_test_1', transport=t, max_retries=0) as p:\n"
+        "        try:\n"
+        "            await p.invoices.get('x')\n"
+        "        except palomma_client.NotFoundError:\n"
+        "            pass\n"
+        "asyncio.run(main())\n"
+        "print(_telemetry.TELEMETRY is not None, _telemetry.TELEMETRY.enabled(), seen)\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert completed.stdout.strip() == "True False [None]"
+
+
+async def test_a_finished_call_keeps_none_of_its_spans_alive(palomma: PalommaClient, api: RecordingAPI) -> None:
+    # The attempt's deadline timer outlives the attempt: it must not keep the attempt's context.
+    api.queue(httpx2.Response(200, json=created_invoice()))
+    await palomma.invoices.get("01HQY8EW1H9YGH5PAV5Y2M9R3T")
+    assert len(_spans()) == 2
+
+    EXPORTER.clear()
+    for _ in range(3):
+        await asyncio.sleep(0)  # the callbacks the connection's close left on the loop (aiohttp's) run
+    gc.collect()
+
+    assert [span for span in gc.get_objects() if isinstance(span, Span)] == []
