@@ -61,7 +61,7 @@ class HTTPRequest:
 
 
 class HTTPResponse:
-    """An answer, read in full.
+    """An answer, read in full: what every backend hands back, whatever its library.
 
     Attributes:
         status_code: The HTTP status.
@@ -70,31 +70,40 @@ class HTTPResponse:
         sent_headers: The headers that went out, as the backend sent them (for logs).
     """
 
-    __slots__ = ("_headers", "content", "request", "sent_headers", "status_code")
+    __slots__ = ("_headers", "content", "header_pairs", "request", "sent_headers", "status_code")
 
     def __init__(
         self,
         status_code: int,
-        headers: httpx2.Headers | Sequence[tuple[bytes, bytes]],
+        header_pairs: Sequence[tuple[bytes, bytes]],
         content: bytes,
         request: HTTPRequest,
         sent_headers: Mapping[str, str],
     ) -> None:
         self.status_code = status_code
-        self._headers = headers
+        self.header_pairs = header_pairs
+        """The response headers as they came, name and value in bytes, in order."""
+        self._headers: httpx2.Headers | None = None
         self.content = content
         self.request = request
         self.sent_headers = sent_headers
 
     @property
     def headers(self) -> httpx2.Headers:
-        """The response headers."""
-        # A backend may hand over the raw header pairs: a successful call never
-        # reads them, so they become ``httpx2.Headers`` only when asked for.
+        """The response headers, as the raw responses and errors that show them promise: ``httpx2.Headers``."""
+        # A successful call never reads them: they are built only when asked for.
         headers = self._headers
-        if not isinstance(headers, httpx2.Headers):
-            headers = self._headers = httpx2.Headers(list(headers))
+        if headers is None:
+            headers = self._headers = httpx2.Headers(list(self.header_pairs))
         return headers
+
+    def header(self, name: str) -> str | None:
+        """The first value of the header ``name`` (lower case), read from the pairs without building ``headers``."""
+        wanted = name.encode("ascii")
+        for key, value in self.header_pairs:
+            if key.lower() == wanted:
+                return value.decode("latin-1")
+        return None
 
     def to_httpx(self) -> httpx2.Response:
         """The answer as an ``httpx2.Response``, for the exceptions that carry one."""

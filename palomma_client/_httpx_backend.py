@@ -103,7 +103,7 @@ class HttpxBackend:
             if http.is_closed:
                 raise ClientClosedError("this PalommaClient's HTTP client was closed") from error
             raise
-        return HTTPResponse(response.status_code, response.headers, content, request, sent.headers)
+        return HTTPResponse(response.status_code, response.headers.raw, content, request, sent.headers)
 
 
 class HttpxFactory:

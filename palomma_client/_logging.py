@@ -40,7 +40,7 @@ def call_fields(request: ApiRequest, attempt: int, answer: HTTPResponse | BaseEx
     if isinstance(answer, APIStatusError):
         request_id = answer.request_id
     elif answer is not None and not isinstance(answer, BaseException):
-        request_id = answer.headers.get(REQUEST_ID_HEADER)
+        request_id = answer.header(REQUEST_ID_HEADER)
     return {
         "palomma_operation_id": request.operation_id,
         "palomma_attempt": attempt,

@@ -176,7 +176,7 @@ class Telemetry:
         status = response.status_code
         span.set_attribute("http.response.status_code", status)
         metric["http.response.status_code"] = status
-        request_id = response.headers.get(REQUEST_ID_HEADER)
+        request_id = response.header(REQUEST_ID_HEADER)
         if request_id:
             span.set_attribute("palomma.request_id", request_id)
         if status >= 400:
