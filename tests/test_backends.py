@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
 import httpx2
@@ -10,7 +9,7 @@ import pytest
 
 from palomma_client import InvalidParameterError, PalommaClient
 from palomma_client._backends import BACKENDS, factory_named
-from tests.support import API_KEY
+from tests.support import API_KEY, run_one_call
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
 
@@ -59,17 +58,7 @@ def test_a_missing_aiohttp_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch
 
 
 def test_importing_and_using_the_sdk_on_httpx2_never_imports_aiohttp() -> None:
-    program = (
-        "import asyncio, sys, httpx2, palomma_client\n"
-        "t = httpx2.MockTransport(lambda r: httpx2.Response(404, json={'error': 'Invoice not found'}))\n"
-        "async def main():\n"
-        "    async with palomma_client.PalommaClient(api_key='sk_test_1', transport=t, max_retries=0) as p:\n"
-        "        try:\n"
-        "            await p.invoices.get('x')\n"
-        "        except palomma_client.NotFoundError:\n"
-        "            pass\n"
-        "asyncio.run(main())\n"
-        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('aiohttp', 'yarl', 'multidict')))\n"
+    imported = run_one_call(
+        after="print(sorted(name for name in sys.modules if name.split('.')[0] in ('aiohttp', 'yarl', 'multidict')))"
     )
-    completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
-    assert completed.stdout.strip() == "[]"
+    assert imported == "[]"

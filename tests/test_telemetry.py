@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +27,7 @@ from palomma_client import APIConnectionError, PalommaClient
 from palomma_client._generated.api import METHODS
 from palomma_client._generated.api.invoices import create_invoice, get_invoice, list_invoices
 from palomma_client._telemetry import INSTRUMENTATION_NAME
-from tests.support import API_KEY, RecordingAPI, created_invoice, page_body
+from tests.support import API_KEY, RecordingAPI, created_invoice, page_body, run_one_call
 
 EXPORTER = InMemorySpanExporter()
 # Delta: each collection holds only the points recorded since the last, so each test reads its own.
@@ -110,26 +108,20 @@ async def test_a_call_is_a_span_with_one_client_span_per_attempt_carrying_its_tr
     assert attempt.kind is SpanKind.CLIENT
     assert attempt.parent is not None
     assert attempt.parent.span_id == call.context.span_id
-    assert dict(attempt.attributes or {}) == {
+    # The metric point has the span's attributes, less the request id (one per request: unbounded).
+    expected = {
         "http.request.method": get_invoice.METHOD,
         "url.template": get_invoice.PATH,
         "server.address": host,
         "server.port": port,
         "palomma.operation_id": get_invoice.OPERATION_ID,
         "http.response.status_code": 200,
-        "palomma.request_id": "req_7",
     }
+    assert dict(attempt.attributes or {}) == {**expected, "palomma.request_id": "req_7"}
     assert api.requests[0].headers["traceparent"] == _traceparent(attempt)
     [point] = _duration_points()
     assert point.count == 1
-    assert dict(point.attributes) == {
-        "http.request.method": get_invoice.METHOD,
-        "url.template": get_invoice.PATH,
-        "server.address": host,
-        "server.port": port,
-        "palomma.operation_id": get_invoice.OPERATION_ID,
-        "http.response.status_code": 200,
-    }
+    assert dict(point.attributes) == expected
 
 
 async def test_a_retried_call_counts_resends_and_marks_the_failed_attempt(
@@ -251,47 +243,23 @@ sys.meta_path.insert(0, Absent())
 
 
 def test_without_opentelemetry_the_sdk_imports_none_of_it_and_still_sends() -> None:
-    program = BLOCK_OPENTELEMETRY + (
-        "import asyncio, httpx2, palomma_client\n"
-        "from palomma_client import _telemetry\n"
-        "seen = []\n"
-        "def answer(request):\n"
-        "    seen.append(request.headers.get('traceparent'))\n"
-        "    return httpx2.Response(404, json={'error': 'Invoice not found'})\n"
-        "async def main():\n"
-        "    t = httpx2.MockTransport(answer)\n"
-        "    async with palomma_client.PalommaClient(api_key='sk_test_1', transport=t, max_retries=0) as p:\n"
-        "        try:\n"
-        "            await p.invoices.get('x')\n"
-        "        except palomma_client.NotFoundError:\n"
-        "            pass\n"
-        "asyncio.run(main())\n"
-        "print(_telemetry.TELEMETRY, seen, sorted(n for n in sys.modules if n.split('.')[0] == 'opentelemetry'))\n"
+    printed = run_one_call(
+        before=BLOCK_OPENTELEMETRY,
+        after=(
+            "from palomma_client import _telemetry\n"
+            "print(_telemetry.TELEMETRY, seen, sorted(n for n in sys.modules if n.split('.')[0] == 'opentelemetry'))\n"
+        ),
     )
-    completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
-    assert completed.stdout.strip() == "None [None] []"
+    assert printed == "None [None] []"
 
 
 def test_with_opentelemetry_but_no_provider_set_nothing_is_traced_or_propagated() -> None:
-    program = (
-        "import asyncio, sys, httpx2, palomma_client\n"
-        "from palomma_client import _telemetry\n"
-        "seen = []\n"
-        "def answer(request):\n"
-        "    seen.append(request.headers.get('traceparent'))\n"
-        "    return httpx2.Response(404, json={'error': 'Invoice not found'})\n"
-        "async def main():\n"
-        "    t = httpx2.MockTransport(answer)\n"
-        "    async with palomma_client.PalommaClient(api_key='sk_test_1', transport=t, max_retries=0) as p:\n"
-        "        try:\n"
-        "            await p.invoices.get('x')\n"
-        "        except palomma_client.NotFoundError:\n"
-        "            pass\n"
-        "asyncio.run(main())\n"
-        "print(_telemetry.TELEMETRY is not None, _telemetry.TELEMETRY.enabled(), seen)\n"
+    printed = run_one_call(
+        after=(
+            "from palomma_client._telemetry import TELEMETRY\nprint(TELEMETRY is not None, TELEMETRY.enabled(), seen)\n"
+        )
     )
-    completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
-    assert completed.stdout.strip() == "True False [None]"
+    assert printed == "True False [None]"
 
 
 async def test_a_finished_call_keeps_none_of_its_spans_alive(palomma: PalommaClient, api: RecordingAPI) -> None:
