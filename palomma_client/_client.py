@@ -6,7 +6,7 @@ import asyncio
 import os
 from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx2
@@ -101,7 +101,7 @@ class PalommaClient(GeneratedResources):
         default_headers: Mapping[str, str] | None = None,
         lookup_grace_period: float = CREATE_LOOKUP_GRACE_PERIOD,
         sleep: Sleep = asyncio.sleep,
-        backend: Literal["httpx", "aiohttp"] | None = None,
+        backend: str | None = None,
     ) -> None:
         """Configure a client; no request is sent until a method is awaited.
 

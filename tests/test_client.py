@@ -328,7 +328,7 @@ async def test_one_client_serves_a_thousand_concurrent_calls(api: RecordingAPI) 
 
 
 def test_repr_shows_configuration_but_never_the_key(backend: str) -> None:
-    client = PalommaClient(api_key=API_KEY, environment="sandbox", max_retries=1, backend=backend)  # type: ignore[arg-type]
+    client = PalommaClient(api_key=API_KEY, environment="sandbox", max_retries=1, backend=backend)
     assert repr(client).startswith("PalommaClient(environment='sandbox', max_retries=1, timeout=Timeout(")
     internals = (repr(client._requester), repr(client._requester.settings), repr(client._backend), repr(vars(client)))
     for text in (repr(client), str(client), repr(client.invoices), *internals):

@@ -86,7 +86,7 @@ def client(
         timeout=timeout,
         max_retries=max_retries,
         max_response_bytes=max_response_bytes,
-        backend=backend,  # type: ignore[arg-type]
+        backend=backend,
     )
 
 
