@@ -2,7 +2,7 @@
 
 It keeps every bound the httpx2 backend keeps, so that nothing a caller sees
 depends on the backend: the same pool size and keep-alive, the same fixed
-headers, the same gate in front of the pool (and the same ``PoolTimeout``
+headers, the same gate in front of the pool (and the same pool timeout
 when the wait is too long), per-phase timeouts read from the same
 ``httpx2.Timeout``, the attempt's deadline, and a body inflated by
 ``BodyReader`` within ``max_response_bytes``. Its failures become the
@@ -203,8 +203,11 @@ class AiohttpBackend:
         if session is not None:
             if session.closed:
                 raise ClientClosedError("the aiohttp.ClientSession given as http_client was closed")
-            # The SDK's timeouts, not the session's own, unless the call brings its own.
+            # The SDK's timeouts, not the session's own, unless the call brings its own;
+            # BodyReader inflates within max_response_bytes, and status errors are the SDK's.
             options["timeout"] = self._session_timeout
+            options["auto_decompress"] = False
+            options["raise_for_status"] = False
             if request.drop_headers:
                 # The caller's session is never changed: its own default headers stay.
                 options["skip_auto_headers"] = request.drop_headers

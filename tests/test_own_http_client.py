@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import json
 import ssl
 from collections.abc import AsyncIterator, Callable
@@ -20,7 +21,7 @@ import httpx2
 import pytest
 import trustme
 
-from palomma_client import APIConnectionError, PalommaClient
+from palomma_client import APIConnectionError, NotFoundError, PalommaClient
 from palomma_client._backends import BACKENDS
 from tests.support import API_KEY, created_invoice
 
@@ -32,8 +33,10 @@ INVOICE_ID = created_invoice()["id"]
 class _Server:
     """Answers every request with an invoice, keeping the request line and headers each came with."""
 
-    def __init__(self) -> None:
+    def __init__(self, status: int = 200, *, gzip: bool = False) -> None:
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.status = status
+        self.gzip = gzip
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -41,9 +44,14 @@ class _Server:
             lines = head.decode("latin-1").split("\r\n")
             headers = dict(line.split(": ", 1) for line in lines[1:] if line)
             self.requests.append((lines[0], {name.lower(): value for name, value in headers.items()}))
-            body = json.dumps(created_invoice()).encode()
+            body = json.dumps(created_invoice() if self.status == 200 else {"error": "Invoice not found"}).encode()
+            encoding = b""
+            if self.gzip:
+                body, encoding = gzip.compress(body), b"Content-Encoding: gzip\r\n"
             writer.write(
-                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                f"HTTP/1.1 {self.status} Whatever\r\n".encode()
+                + b"Content-Type: application/json\r\nConnection: close\r\n"
+                + encoding
                 + f"Content-Length: {len(body)}\r\n\r\n".encode()
                 + body
             )
@@ -55,8 +63,8 @@ class _Server:
 
 
 @contextlib.asynccontextmanager
-async def _serving(tls: ssl.SSLContext | None) -> AsyncIterator[tuple[_Server, int]]:
-    server = _Server()
+async def _serving(tls: ssl.SSLContext | None, server: _Server | None = None) -> AsyncIterator[tuple[_Server, int]]:
+    server = server or _Server()
     listener = await asyncio.start_server(server.handle, "127.0.0.1", 0, ssl=tls)
     async with listener:
         yield server, listener.sockets[0].getsockname()[1]
@@ -171,3 +179,20 @@ async def test_a_given_session_closed_by_its_owner_is_a_closed_client() -> None:
     assert not client.is_closed
     await session.close()
     assert client.is_closed
+
+
+async def test_a_session_that_inflates_and_raises_for_status_by_itself_changes_nothing_a_call_sees() -> None:
+    # aiohttp's defaults inflate bodies, and raise_for_status=True raises its own error on a 4xx:
+    # the SDK reads the body and the status itself, as from the session it makes.
+    for server in (_Server(gzip=True), _Server(404)):
+        async with (
+            _serving(None, server) as (_, port),
+            aiohttp.ClientSession(raise_for_status=True) as session,
+            PalommaClient(api_key=API_KEY, base_url=f"http://127.0.0.1:{port}/v1", http_client=session) as client,
+        ):
+            if server.status == 200:
+                assert (await client.invoices.get(INVOICE_ID)).id == INVOICE_ID
+            else:
+                with pytest.raises(NotFoundError) as caught:
+                    await client.invoices.get(INVOICE_ID)
+                assert caught.value.status_code == 404
