@@ -2,13 +2,17 @@
 
 It keeps every bound the httpx2 backend keeps, so that nothing a caller sees
 depends on the backend: the same pool size and keep-alive, the same fixed
-headers, the same gate in front of the pool (and the same ``PoolTimeout``
+headers, the same gate in front of the pool (and the same pool timeout
 when the wait is too long), per-phase timeouts read from the same
 ``httpx2.Timeout``, the attempt's deadline, and a body inflated by
 ``BodyReader`` within ``max_response_bytes``. Its failures become the
-httpx2 exceptions that the httpx2 backend would have met in the same place
-(kept as ``__cause__``, with aiohttp's own below them), and those become
-the SDK's errors by the same rule.
+SDK's connection errors straight away, by the rule the httpx2 backend keeps
+(only a failed connect provably never sent the request), with aiohttp's own
+error kept as ``__cause__``.
+
+Given an ``aiohttp.ClientSession`` (``http_client=``), it sends through that
+session as it is (its connector, TLS context, proxy and cookies) and never
+closes it.
 
 Only ``PalommaClient`` imports this module, and only when asked to: importing
 the SDK never imports aiohttp.
@@ -26,12 +30,27 @@ import httpx2
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
+from palomma_client._backends import PoolSettings
 from palomma_client._constants import MAX_RESPONSE_HEADER_BYTES
 from palomma_client._deadline import Deadlines
-from palomma_client._exceptions import APIConnectionError, APITimeoutError, ClientClosedError, redacted_headers
-from palomma_client._http import BodyReader, GatePlaces, HTTPRequest, HTTPResponse, PoolGate, check_head_size
+from palomma_client._exceptions import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    InvalidParameterError,
+    redacted_headers,
+)
+from palomma_client._http import (
+    BodyReader,
+    GatePlaces,
+    HTTPRequest,
+    HTTPResponse,
+    PoolGate,
+    PoolWaitTimeout,
+    check_head_size,
+)
 
-__all__ = ["AiohttpBackend", "client_timeout"]
+__all__ = ["FACTORY", "AiohttpBackend", "AiohttpFactory", "client_timeout"]
 
 
 def client_timeout(timeout: float | httpx2.Timeout) -> aiohttp.ClientTimeout:
@@ -62,8 +81,6 @@ def _environment_proxy(base_url: str) -> str | None:
     return proxy if "://" in proxy else f"http://{proxy}"
 
 
-# The failures that provably happened before the request was written: no
-# connection was made. Anything later may have delivered the request.
 def _without_key(error: aiohttp.ClientError) -> aiohttp.ClientError:
     """``error``, the request headers it carries (and shows in its ``repr``) with ``Authorization`` masked."""
     if isinstance(error, aiohttp.ClientResponseError):
@@ -73,29 +90,30 @@ def _without_key(error: aiohttp.ClientError) -> aiohttp.ClientError:
     return error
 
 
-def _as_httpx_error(error: aiohttp.ClientError, request: httpx2.Request) -> tuple[httpx2.TransportError, bool]:
-    """The httpx2 exception the httpx2 backend raises for the same failure, and whether the request went out."""
-    message = str(error) or type(error).__name__
+def _connection_error(error: aiohttp.ClientError, request: HTTPRequest) -> APIConnectionError:
+    """The SDK's error for one of aiohttp's, saying whether the request may have gone out.
+
+    Only a failure to connect provably happened before the request was
+    written; anything later (a hang-up, a reset, an answer that is not HTTP)
+    may have delivered it.
+    """
+    sent = request.to_httpx()
     if isinstance(error, aiohttp.ConnectionTimeoutError):
-        return httpx2.ConnectTimeout(message, request=request), False
+        return APITimeoutError(sent, may_have_reached_server=False)
     if isinstance(error, aiohttp.SocketTimeoutError):
-        return httpx2.ReadTimeout(message, request=request), True
+        return APITimeoutError(sent, may_have_reached_server=True)
     if isinstance(error, aiohttp.ClientConnectorError):
-        return httpx2.ConnectError(message, request=request), False
-    if isinstance(error, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError | aiohttp.ClientResponseError):
-        # The server hung up mid-answer, or sent something that is not HTTP.
-        return httpx2.RemoteProtocolError(message, request=request), True
-    if isinstance(error, aiohttp.ClientOSError):
-        return httpx2.ReadError(message, request=request), True
-    return httpx2.TransportError(message, request=request), True
+        return APIConnectionError(sent, may_have_reached_server=False)
+    return APIConnectionError(sent, may_have_reached_server=True)
 
 
 class AiohttpBackend:
-    """Sends through an ``aiohttp.ClientSession`` it makes in the running event loop and owns.
+    """Sends through an ``aiohttp.ClientSession``: one it makes in the running event loop and owns, or the caller's.
 
     A session belongs to the loop it was made in. A client used under a
     second loop (another ``asyncio.run``) makes a new session there, as the
-    gate does, and lets the old one go.
+    gate does, and lets the old one go. A caller's session is used as it is,
+    in its own loop, and never closed.
     """
 
     __slots__ = (
@@ -104,33 +122,45 @@ class AiohttpBackend:
         "_closed",
         "_deadlines",
         "_gate",
+        "_given",
         "_headers",
         "_limits",
         "_loop",
         "_session",
         "_session_timeout",
+        "pool_headers",
         "timeout",
     )
 
     def __init__(
-        self, *, base_url: str, headers: Mapping[str, str], timeout: httpx2.Timeout, limits: httpx2.Limits
+        self,
+        *,
+        base_url: str,
+        headers: Mapping[str, str],
+        timeout: httpx2.Timeout,
+        limits: httpx2.Limits,
+        session: aiohttp.ClientSession | None = None,
     ) -> None:
         self._base_url = base_url
-        self._headers = dict(headers)
+        self._headers = dict(headers) if session is None else {}
         self.timeout = timeout
         """The default timeout, for requests that bring none: ``PoolGate`` reads its ``pool``."""
         self._session_timeout = client_timeout(timeout)
         self._limits = limits
-        self._gate = PoolGate(limits.max_connections or 0) if limits.max_connections else None
+        # A caller's session is bounded by its own connector's limit.
+        self._gate = PoolGate(limits.max_connections) if limits.max_connections and session is None else None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._session: aiohttp.ClientSession | None = None
+        self._given = session
+        self._session: aiohttp.ClientSession | None = session
         self._bare_session: aiohttp.ClientSession | None = None
         self._closed = False
         self._deadlines = Deadlines()
+        # The session we make carries the fixed headers; a caller's gets them with each request.
+        self.pool_headers: Mapping[str, str] | None = headers if session is None else None
 
     @property
     def is_closed(self) -> bool:
-        return self._closed
+        return self._closed or (self._given is not None and self._given.closed)
 
     def _new_session(
         self, connector: aiohttp.BaseConnector | None = None, cookie_jar: aiohttp.abc.AbstractCookieJar | None = None
@@ -180,6 +210,8 @@ class AiohttpBackend:
 
     async def aclose(self) -> None:
         self._closed = True
+        if self._given is not None:
+            return
         session, self._session = self._session, None
         bare, self._bare_session = self._bare_session, None
         if session is None:
@@ -195,11 +227,24 @@ class AiohttpBackend:
         limit = max_response_bytes
         if self._closed:
             raise ClientClosedError("this PalommaClient was closed; open a new one to send requests")
-        session = self._session
-        if session is None or self._loop is not asyncio.get_running_loop():
-            session = await self._open_session()
         options: dict[str, Any] = {"allow_redirects": False}
-        if request.drop_headers:
+        session = self._given
+        if session is not None:
+            if session.closed:
+                raise ClientClosedError("the aiohttp.ClientSession given as http_client was closed")
+            # The SDK's timeouts, not the session's own, unless the call brings its own;
+            # BodyReader inflates within max_response_bytes, and status errors are the SDK's.
+            options["timeout"] = self._session_timeout
+            options["auto_decompress"] = False
+            options["raise_for_status"] = False
+            if request.drop_headers:
+                # The caller's session is never changed: its own default headers stay.
+                options["skip_auto_headers"] = request.drop_headers
+        elif self._session is None or self._loop is not asyncio.get_running_loop():
+            session = await self._open_session()
+        else:
+            session = self._session
+        if request.drop_headers and self._given is None:
             dropped = {name.lower() for name in request.drop_headers}
             given = {**self._headers, **(request.headers or {})}
             options["headers"] = {name: value for name, value in given.items() if name.lower() not in dropped}
@@ -238,16 +283,12 @@ class AiohttpBackend:
                     raise
                 # Read to its end, the answer has handed its connection back to the pool already.
         except aiohttp.ClientError as error:
-            sent = request.to_httpx()
-            cause, may_have_reached_server = _as_httpx_error(error, sent)
-            cause.__cause__ = _without_key(error)
-            error_class = APITimeoutError if isinstance(cause, httpx2.TimeoutException) else APIConnectionError
-            raise error_class(sent, may_have_reached_server=may_have_reached_server) from cause
+            raise _connection_error(error, request) from _without_key(error)
+        except PoolWaitTimeout as error:
+            raise APITimeoutError(request.to_httpx(), may_have_reached_server=False) from error
         except TimeoutError:
             # The attempt's deadline passed: past the gate, the request may have gone out.
             raise APITimeoutError(request.to_httpx(), may_have_reached_server=entered) from None
-        except httpx2.PoolTimeout as error:
-            raise APITimeoutError(request.to_httpx(), may_have_reached_server=False) from error
         except RuntimeError as error:
             if self._closed:
                 raise ClientClosedError("this PalommaClient was closed while the request was under way") from error
@@ -309,3 +350,41 @@ async def _read_limited(
     while chunk := await stream.readany():
         reader.feed(chunk)
     return reader.finish()
+
+
+class AiohttpFactory:
+    """Makes the aiohttp backend: ``backend="aiohttp"``, or an ``aiohttp.ClientSession`` given as ``http_client``."""
+
+    def create(self, settings: PoolSettings) -> AiohttpBackend:
+        if settings.transport is not None:
+            raise InvalidParameterError(
+                "transport", "is an httpx2 option; it cannot be combined with backend='aiohttp'"
+            )
+        return AiohttpBackend(
+            base_url=settings.base_url,
+            headers=settings.headers,
+            timeout=httpx2.Timeout(settings.timeout),
+            limits=settings.limits,
+        )
+
+    def adopt(self, http_client: object, settings: PoolSettings) -> AiohttpBackend:
+        if not isinstance(http_client, aiohttp.ClientSession):
+            raise InvalidParameterError(
+                "http_client", f"must be an aiohttp.ClientSession, got {type(http_client).__name__}"
+            )
+        return AiohttpBackend(
+            base_url=settings.base_url,
+            headers=settings.headers,
+            timeout=httpx2.Timeout(settings.timeout),
+            limits=settings.limits,
+            session=http_client,
+        )
+
+    def client_timeout(self, http_client: object) -> httpx2.Timeout | None:
+        # A session's ClientTimeout has no phases that map one to one onto
+        # httpx2's: the SDK's own timeout applies unless timeout= is given.
+        return None
+
+
+FACTORY = AiohttpFactory()
+"""This backend's entry point for ``_backends.BACKENDS``."""

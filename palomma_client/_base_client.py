@@ -9,6 +9,7 @@ the operation's retry policy allows it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import email.message
 import json
@@ -19,6 +20,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import partial
 from typing import Any, Generic, Protocol, TypeVar
 
 import httpx2
@@ -35,10 +37,12 @@ from palomma_client._exceptions import (
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._generated.errors import ResponseSchemaError
 from palomma_client._http import Backend, HTTPRequest, HTTPResponse, attempt_deadline
+from palomma_client._logging import call_fields
 from palomma_client._matching import asked_fields, differing_fields, unmatched_filters
 from palomma_client._request import NO_OPTIONS, ApiRequest, RequestOptions
 from palomma_client._resource import ParseResponse
 from palomma_client._retry import backoff_delay, may_retry
+from palomma_client._telemetry import TELEMETRY
 
 __all__ = [
     "APIRequester",
@@ -192,7 +196,7 @@ def with_options_merged(request: ApiRequest, options: RequestOptions) -> tuple[A
     body = request.json
     if options.extra_body:
         body = {**(body if isinstance(body, dict) else {}), **options.extra_body}
-    merged = ApiRequest(request.operation_id, request.method, request.path, params=params, json=body)
+    merged = dataclasses.replace(request, params=params, json=body)
     left = RequestOptions(extra_headers=options.extra_headers, timeout=options.timeout, max_retries=options.max_retries)
     return merged, left
 
@@ -345,6 +349,9 @@ class APIRequester:
         """
         # send_for_raw, without its frame: a call pays for every frame its every await passes through.
         request, options = with_options_merged(request, options)
+        if TELEMETRY is not None and TELEMETRY.enabled():
+            with TELEMETRY.call(request):
+                return (await self._send_sent(request, parse, options)).value
         policy = self._policy(request)
         if policy is not None:
             return (await policy.send(self, request, parse, options)).value
@@ -355,6 +362,12 @@ class APIRequester:
     ) -> Sent[T]:
         """``send``, keeping the HTTP answer and how many retries it took."""
         request, options = with_options_merged(request, options)
+        if TELEMETRY is not None and TELEMETRY.enabled():
+            with TELEMETRY.call(request):
+                return await self._send_sent(request, parse, options)
+        return await self._send_sent(request, parse, options)
+
+    async def _send_sent(self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions) -> Sent[T]:
         policy = self._policy(request)
         if policy is not None:
             return await policy.send(self, request, parse, options)
@@ -404,6 +417,7 @@ class APIRequester:
             retries_so_far + 1,
             allowed,
             error,
+            extra=call_fields(request, retries_so_far + 1, error),
         )
         await self.settings.sleep(delay)
 
@@ -487,11 +501,24 @@ class APIRequester:
         )
         started = time.perf_counter()
         try:
-            response = await self.backend.send(
-                outgoing,
-                deadline=attempt_deadline(chosen, settings.default_timeout),
-                max_response_bytes=settings.max_response_bytes,
-            )
+            if TELEMETRY is None or not TELEMETRY.enabled():
+                response = await self.backend.send(
+                    outgoing,
+                    deadline=attempt_deadline(chosen, settings.default_timeout),
+                    max_response_bytes=settings.max_response_bytes,
+                )
+            else:
+                response = await TELEMETRY.attempt(
+                    partial(
+                        self.backend.send,
+                        deadline=attempt_deadline(chosen, settings.default_timeout),
+                        max_response_bytes=settings.max_response_bytes,
+                    ),
+                    outgoing,
+                    request,
+                    base_url=settings.base_url,
+                    attempt=attempt,
+                )
         except APIError as error:
             self._log_failure(request, error, started, attempt)
             raise
@@ -514,6 +541,7 @@ class APIRequester:
                 (time.perf_counter() - started) * 1000,
                 attempt,
                 redacted_headers(response.sent_headers),
+                extra=call_fields(request, attempt, response),
             )
         return response
 
@@ -526,6 +554,7 @@ class APIRequester:
                 type(error).__name__,
                 (time.perf_counter() - started) * 1000,
                 attempt,
+                extra=call_fields(request, attempt, error),
             )
 
 

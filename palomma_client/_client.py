@@ -6,12 +6,15 @@ import asyncio
 import os
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, ClassVar, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx2
 
-from palomma_client._backends import aiohttp_backend, check_backend
+if TYPE_CHECKING:
+    import aiohttp
+
+from palomma_client._backends import BACKENDS, PoolSettings, factory_for, factory_named
 from palomma_client._base_client import APIRequester, RequestSettings, Sleep, TimeoutOption
 from palomma_client._constants import (
     CREATE_LOOKUP_GRACE_PERIOD,
@@ -25,7 +28,6 @@ from palomma_client._exceptions import InvalidParameterError, redacted_headers
 from palomma_client._generated.api import GeneratedResources
 from palomma_client._generated.version import __version__
 from palomma_client._http import ACCEPTED_ENCODINGS, Backend
-from palomma_client._httpx_backend import HttpxBackend
 from palomma_client._policies import OPERATION_POLICIES
 from palomma_client._request import ApiRequest
 from palomma_client._resource import APIResource, request_options
@@ -33,6 +35,8 @@ from palomma_client._resources import Invoices, Settlements
 from palomma_client._validation import check_headers, check_max_retries, check_timeout, path_segment
 
 __all__ = ["PalommaClient"]
+
+DEFAULT_BACKEND = next(iter(BACKENDS))
 
 USER_AGENT = f"palomma-client-python/{__version__}"
 
@@ -48,10 +52,6 @@ def _check_api_key(api_key: object) -> str:
     if not api_key.isascii() or not api_key.isprintable() or any(character.isspace() for character in api_key):
         raise InvalidParameterError("api_key", "must be printable ASCII with no spaces or line breaks")
     return api_key
-
-
-def _bounded(timeout: httpx2.Timeout) -> bool:
-    return None not in (timeout.connect, timeout.read, timeout.write, timeout.pool)
 
 
 def _check_max_response_bytes(limit: object) -> int:
@@ -95,13 +95,13 @@ class PalommaClient(GeneratedResources):
         base_url: str | None = None,
         timeout: float | httpx2.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx2.AsyncClient | None = None,
+        http_client: httpx2.AsyncClient | aiohttp.ClientSession | None = None,
         transport: httpx2.AsyncBaseTransport | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         default_headers: Mapping[str, str] | None = None,
         lookup_grace_period: float = CREATE_LOOKUP_GRACE_PERIOD,
         sleep: Sleep = asyncio.sleep,
-        backend: Literal["httpx", "aiohttp"] = "httpx",
+        backend: str | None = None,
     ) -> None:
         """Configure a client; no request is sent until a method is awaited.
 
@@ -114,8 +114,9 @@ class PalommaClient(GeneratedResources):
             timeout: Seconds (or an ``httpx2.Timeout``) for each request; defaults to ``DEFAULT_TIMEOUT``,
                 or to the timeout of ``http_client`` when you pass one.
             max_retries: How many times to retry a failed call that is safe to retry (default 2).
-            http_client: An ``httpx2.AsyncClient`` of yours, used as given (transport, proxies, limits)
-                and never closed by this client.
+            http_client: An ``httpx2.AsyncClient`` or an ``aiohttp.ClientSession`` of yours, used as given
+                (TLS and client certificates, proxy, limits) and never closed by this client. It picks the
+                backend: the library it belongs to.
             transport: An httpx2 transport for the client this one creates, such as ``httpx2.MockTransport``
                 or ``httpx2.ASGITransport`` in tests. Not combined with ``http_client``.
             max_response_bytes: The largest answer read, counted after decompression; a larger one raises
@@ -127,9 +128,9 @@ class PalommaClient(GeneratedResources):
                 looking the invoice's reference up before it creates again (default 10). Set it to at
                 least how long the API may take to list a new invoice: the at-most-once guarantee rests on it.
             sleep: The coroutine function that waits between retries; tests replace it to avoid waiting.
-            backend: ``"httpx"`` (the default) sends through httpx2; ``"aiohttp"`` sends through aiohttp,
-                installed by the ``aiohttp`` extra, with the same behaviour. ``http_client`` and ``transport``
-                are httpx2's, so they go with ``"httpx"`` only.
+            backend: For the pool this client makes: ``"httpx"`` (the default, ``None``) sends through httpx2;
+                ``"aiohttp"`` sends through aiohttp, installed by the ``aiohttp`` extra, with the same
+                behaviour. ``transport`` is httpx2's, so it goes with ``"httpx"`` only.
 
         Raises:
             InvalidParameterError: No API key was given or found in the environment, or an option is
@@ -146,78 +147,77 @@ class PalommaClient(GeneratedResources):
             raise InvalidParameterError(
                 "lookup_grace_period", f"must be finite and at least 0, got {lookup_grace_period}"
             )
-        self._lookup_grace_period = float(lookup_grace_period)
-        check_backend(backend, http_client=http_client, transport=transport)
         if http_client is not None and transport is not None:
             raise InvalidParameterError("transport", "give either http_client or transport, not both")
-        if transport is not None and not isinstance(transport, httpx2.AsyncBaseTransport):
-            hint = " (httpx2 is the maintained httpx: use its transports)" if _is_httpx(transport) else ""
-            raise InvalidParameterError(
-                "transport", f"must be an httpx2.AsyncBaseTransport, got {type(transport).__name__}{hint}"
-            )
-        if http_client is not None and not isinstance(http_client, httpx2.AsyncClient):
-            hint = " (pass an httpx2.AsyncClient: httpx2 is the maintained httpx)" if _is_httpx(http_client) else ""
-            raise InvalidParameterError(
-                "http_client", f"must be an httpx2.AsyncClient, got {type(http_client).__name__}{hint}"
-            )
+        if http_client is not None:
+            name, factory = factory_for(http_client)
+            if backend is not None and backend != name:
+                raise InvalidParameterError(
+                    "backend", f"the http_client given is for backend={name!r}; leave backend out or make them agree"
+                )
+        else:
+            factory = factory_named(DEFAULT_BACKEND if backend is None else backend)
         if timeout is not None:
             chosen_timeout: float | httpx2.Timeout = check_timeout(timeout)
-        elif http_client is not None and _bounded(http_client.timeout):
-            chosen_timeout = http_client.timeout
         else:
-            chosen_timeout = DEFAULT_TIMEOUT
+            given_timeout = None if http_client is None else factory.client_timeout(http_client)
+            chosen_timeout = DEFAULT_TIMEOUT if given_timeout is None else given_timeout
         defaults = {} if default_headers is None else _check_default_headers(default_headers)
         headers = _client_headers(key, defaults)
-        if backend == "aiohttp":
-            sender: Backend = aiohttp_backend(url, headers, chosen_timeout)
-            pool_timeout = httpx2.Timeout(chosen_timeout)
-        elif http_client is None:
-            # The pool we own carries the fixed headers, so requests need not;
-            # a pool of the user's is never changed, and gets them per request.
-            def new_pool() -> httpx2.AsyncClient:
-                return httpx2.AsyncClient(
-                    timeout=chosen_timeout, limits=DEFAULT_CONNECTION_LIMITS, transport=transport, headers=headers
-                )
+        pool = PoolSettings(url, headers, chosen_timeout, DEFAULT_CONNECTION_LIMITS, transport)
+        sender = factory.create(pool) if http_client is None else factory.adopt(http_client, pool)
+        self._setup(
+            environment=environment_chosen,
+            base_url=url,
+            backend=sender,
+            owns_backend=True,
+            default_headers=defaults,
+            lookup_grace_period=float(lookup_grace_period),
+            headers=headers,
+            timeout=chosen_timeout,
+            max_retries=retries,
+            max_response_bytes=response_limit,
+            sleep=sleep,
+        )
 
-            http = new_pool()
-            sender = HttpxBackend(http, owns_http=True, new_pool=new_pool)
-            pool_timeout = http.timeout
-        else:
-            sender = HttpxBackend(http_client, owns_http=False)
-            pool_timeout = http_client.timeout
-        self._environment = environment_chosen
-        self._base_url = url
-        self._backend = sender
-        self._owns_backend = True
-        self._pool_headers: Mapping[str, str] | None = headers if http_client is None else None
-        self._default_headers = defaults
-        self._pool_timeout = pool_timeout
-        self._configure(headers, chosen_timeout, retries, response_limit, sleep)
-
-    def _configure(
+    def _setup(
         self,
+        *,
+        environment: Environment | None,
+        base_url: str,
+        backend: Backend,
+        owns_backend: bool,
+        default_headers: Mapping[str, str],
+        lookup_grace_period: float,
         headers: Mapping[str, str],
         timeout: float | httpx2.Timeout,
         max_retries: int,
         max_response_bytes: int,
         sleep: Sleep,
     ) -> None:
+        """Set every attribute of a client: the one place ``__init__`` and ``with_options`` build one."""
+        self._environment = environment
+        self._base_url = base_url
+        self._backend = backend
+        self._owns_backend = owns_backend
+        self._default_headers = default_headers
+        self._lookup_grace_period = lookup_grace_period
         self._timeout = timeout
         # Only pass a timeout with each request where the pool's own differs:
         # building one per request costs time on every call.
-        request_timeout: TimeoutOption = None if httpx2.Timeout(timeout) == self._pool_timeout else timeout
+        request_timeout: TimeoutOption = None if httpx2.Timeout(timeout) == backend.timeout else timeout
         settings = RequestSettings(
-            base_url=self._base_url,
+            base_url=base_url,
             headers=headers,
-            headers_on_pool=headers == self._pool_headers,
+            headers_on_pool=backend.pool_headers is not None and headers == backend.pool_headers,
             timeout=request_timeout,
             default_timeout=timeout,
             max_retries=max_retries,
             max_response_bytes=max_response_bytes,
             sleep=sleep,
-            lookup_grace_period=self._lookup_grace_period,
+            lookup_grace_period=lookup_grace_period,
         )
-        self._requester = APIRequester(self._backend, settings, OPERATION_POLICIES)
+        self._requester = APIRequester(backend, settings, OPERATION_POLICIES)
         self._bind_resources(self._requester)
 
     @property
@@ -270,22 +270,27 @@ class PalommaClient(GeneratedResources):
             InvalidParameterError: An option is invalid.
         """
         settings = self._requester.settings
-        copy = object.__new__(type(self))
-        copy.__dict__.update(self.__dict__)
-        copy._owns_backend = False
         headers = settings.headers
+        defaults = self._default_headers
         if api_key is not None or default_headers is not None:
             key = _check_api_key(api_key) if api_key is not None else _key_of(settings.headers)
-            copy._default_headers = {**self._default_headers, **_check_default_headers(default_headers or {})}
-            headers = _client_headers(key, copy._default_headers)
-        if base_url is not None:
-            copy._environment, copy._base_url = resolve_base_url(None, base_url)
-        copy._configure(
-            headers,
-            self._timeout if timeout is None else check_timeout(timeout),
-            settings.max_retries if max_retries is None else check_max_retries(max_retries),
-            settings.max_response_bytes,
-            settings.sleep,
+            defaults = {**defaults, **_check_default_headers(default_headers or {})}
+            headers = _client_headers(key, defaults)
+        environment, url = (self._environment, self._base_url) if base_url is None else resolve_base_url(None, base_url)
+        copy = type(self).__new__(type(self))
+        copy._setup(
+            environment=environment,
+            base_url=url,
+            backend=self._backend,
+            # The original owns the pool: closing the copy leaves it open.
+            owns_backend=False,
+            default_headers=defaults,
+            lookup_grace_period=self._lookup_grace_period,
+            headers=headers,
+            timeout=self._timeout if timeout is None else check_timeout(timeout),
+            max_retries=settings.max_retries if max_retries is None else check_max_retries(max_retries),
+            max_response_bytes=settings.max_response_bytes,
+            sleep=settings.sleep,
         )
         return copy
 
@@ -350,7 +355,7 @@ class PalommaClient(GeneratedResources):
         def parse(status_code: int, data: Any) -> Any:
             return data if from_dict is None else from_dict(data)
 
-        api_request = ApiRequest(None, method.upper(), filled, dict(params) if params else None, json)
+        api_request = ApiRequest(None, method.upper(), filled, dict(params) if params else None, json, template=path)
         options = request_options(
             extra_headers=extra_headers, extra_query=None, extra_body=None, timeout=timeout, max_retries=max_retries
         )
@@ -425,7 +430,3 @@ def _without_credentials(url: str) -> str:
     if "@" not in parts.netloc:
         return url
     return urlunsplit(parts._replace(netloc="[redacted]@" + parts.netloc.rsplit("@", 1)[1]))
-
-
-def _is_httpx(value: object) -> bool:
-    return type(value).__module__.split(".")[0] == "httpx"

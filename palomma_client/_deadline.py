@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import math
 from types import TracebackType
 
 __all__ = ["TICK", "Deadline", "Deadlines"]
+
+_EMPTY_CONTEXT = contextvars.Context()
+"""Where the expiry timers run: they read no context variable."""
 
 TICK = 0.05
 """Seconds: a deadline is rounded up to the next tick, so it passes up to this late, never early."""
@@ -94,7 +98,9 @@ class Deadlines:
         waiting = self._waiting.get(tick)
         if waiting is None:
             waiting = self._waiting[tick] = set()
-            loop.call_at(tick * TICK, self._expire, tick)
+            # Run in an empty context: the timer outlives the attempt that set it,
+            # and the attempt's context (its span, say) must not live on with it.
+            loop.call_at(tick * TICK, self._expire, tick, context=_EMPTY_CONTEXT)
         deadline = Deadline(task, tick, self._waiting)
         waiting.add(deadline)
         return deadline

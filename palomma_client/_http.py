@@ -28,6 +28,7 @@ __all__ = [
     "HTTPRequest",
     "HTTPResponse",
     "PoolGate",
+    "PoolWaitTimeout",
     "attempt_deadline",
     "check_head_size",
 ]
@@ -62,7 +63,7 @@ class HTTPRequest:
 
 
 class HTTPResponse:
-    """An answer, read in full.
+    """An answer, read in full: what every backend hands back, whatever its library.
 
     Attributes:
         status_code: The HTTP status.
@@ -71,31 +72,40 @@ class HTTPResponse:
         sent_headers: The headers that went out, as the backend sent them (for logs).
     """
 
-    __slots__ = ("_headers", "content", "request", "sent_headers", "status_code")
+    __slots__ = ("_headers", "content", "header_pairs", "request", "sent_headers", "status_code")
 
     def __init__(
         self,
         status_code: int,
-        headers: httpx2.Headers | Sequence[tuple[bytes, bytes]],
+        header_pairs: Sequence[tuple[bytes, bytes]],
         content: bytes,
         request: HTTPRequest,
         sent_headers: Mapping[str, str],
     ) -> None:
         self.status_code = status_code
-        self._headers = headers
+        self.header_pairs = header_pairs
+        """The response headers as they came, name and value in bytes, in order."""
+        self._headers: httpx2.Headers | None = None
         self.content = content
         self.request = request
         self.sent_headers = sent_headers
 
     @property
     def headers(self) -> httpx2.Headers:
-        """The response headers."""
-        # A backend may hand over the raw header pairs: a successful call never
-        # reads them, so they become ``httpx2.Headers`` only when asked for.
+        """The response headers, as the raw responses and errors that show them promise: ``httpx2.Headers``."""
+        # A successful call never reads them: they are built only when asked for.
         headers = self._headers
-        if not isinstance(headers, httpx2.Headers):
-            headers = self._headers = httpx2.Headers(list(headers))
+        if headers is None:
+            headers = self._headers = httpx2.Headers(list(self.header_pairs))
         return headers
+
+    def header(self, name: str) -> str | None:
+        """The first value of the header ``name`` (lower case), read from the pairs without building ``headers``."""
+        wanted = name.encode("ascii")
+        for key, value in self.header_pairs:
+            if key.lower() == wanted:
+                return value.decode("latin-1")
+        return None
 
     def to_httpx(self) -> httpx2.Response:
         """The answer as an ``httpx2.Response``, for the exceptions that carry one."""
@@ -111,7 +121,16 @@ class HTTPResponse:
 
 
 class Backend(Protocol):
-    """Sends requests over one connection pool."""
+    """Sends requests over one connection pool.
+
+    Attributes:
+        timeout: The pool's default timeout, applied to a request that brings none.
+        pool_headers: The headers the pool adds to every request by itself, or ``None``
+            (a caller's client, which the SDK never changes).
+    """
+
+    timeout: httpx2.Timeout
+    pool_headers: Mapping[str, str] | None
 
     @property
     def is_closed(self) -> bool:
@@ -156,7 +175,7 @@ class PoolGate:
     aiohttp bounds the wait for a free connection only together with
     connecting (its ``connect`` timeout). Waiting here instead gives the
     aiohttp backend httpx's ``pool`` timeout: a wait longer than that fails
-    with ``httpx2.PoolTimeout``, as the wait in an httpx2 pool does. (The
+    with ``PoolWaitTimeout``, as the wait in an httpx2 pool fails with its ``PoolTimeout``. (The
     httpx2 backend has no gate: httpcore2's pool serves a burst of queued
     requests in linear time, and a gate in front of it left connections idle,
     each probed on every pass, which made a burst of 1,000 calls twice as slow.)
@@ -187,11 +206,15 @@ class PoolGate:
                 await waiter
         except TimeoutError:
             places.give_up(waiter)
-            raise httpx2.PoolTimeout("timed out waiting for a connection from the pool") from None
+            raise PoolWaitTimeout("timed out waiting for a connection from the pool") from None
         except BaseException:
             places.give_up(waiter)
             raise
         return places
+
+
+class PoolWaitTimeout(TimeoutError):
+    """No connection of the pool came free within the ``pool`` timeout: the request never left."""
 
 
 class GatePlaces:

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import httpx2
 
+from palomma_client._backends import PoolSettings
 from palomma_client._deadline import Deadlines
 from palomma_client._exceptions import (
     APIConnectionError,
     APITimeoutError,
     ClientClosedError,
+    InvalidParameterError,
     ResponseTooLargeError,
     redacted_request,
 )
 from palomma_client._http import BodyReader, HTTPRequest, HTTPResponse, check_head_size
 
-__all__ = ["HttpxBackend"]
+__all__ = ["FACTORY", "HttpxBackend", "HttpxFactory"]
 
 # These never carried a request to the server: no connection was made, or
 # none was free in the pool. Any other transport failure may have delivered
@@ -60,7 +62,7 @@ class HttpxBackend:
     lets the old one go; a pool of the caller's is theirs to keep in one loop.
     """
 
-    __slots__ = ("_closed", "_deadlines", "_loop", "_new_pool", "http", "owns_http")
+    __slots__ = ("_closed", "_deadlines", "_loop", "_new_pool", "http", "owns_http", "pool_headers")
 
     def __init__(
         self,
@@ -73,8 +75,15 @@ class HttpxBackend:
         self.owns_http = owns_http
         self._new_pool = new_pool
         self._loop: asyncio.AbstractEventLoop | None = None
+        # The pool we own carries the fixed headers, so requests need not;
+        # a pool of the caller's is never changed, and gets them per request.
+        self.pool_headers: Mapping[str, str] | None = http.headers if owns_http else None
         self._closed = False
         self._deadlines = Deadlines()
+
+    @property
+    def timeout(self) -> httpx2.Timeout:
+        return self.http.timeout
 
     @property
     def is_closed(self) -> bool:
@@ -131,4 +140,47 @@ class HttpxBackend:
             raise APIConnectionError(
                 request.to_httpx(), f"{request.method} {httpx2.URL(request.url).path} failed: {error}"
             ) from error
-        return HTTPResponse(response.status_code, response.headers, content, request, sent.headers)
+        return HTTPResponse(response.status_code, response.headers.raw, content, request, sent.headers)
+
+
+class HttpxFactory:
+    """Makes the httpx2 backend: ``backend="httpx"``, or an ``httpx2.AsyncClient`` given as ``http_client``."""
+
+    def create(self, settings: PoolSettings) -> HttpxBackend:
+        transport = settings.transport
+        if transport is not None and not isinstance(transport, httpx2.AsyncBaseTransport):
+            hint = " (httpx2 is the maintained httpx: use its transports)" if _is_httpx(transport) else ""
+            raise InvalidParameterError(
+                "transport", f"must be an httpx2.AsyncBaseTransport, got {type(transport).__name__}{hint}"
+            )
+
+        def new_pool() -> httpx2.AsyncClient:
+            return httpx2.AsyncClient(
+                timeout=settings.timeout, limits=settings.limits, transport=transport, headers=dict(settings.headers)
+            )
+
+        backend = HttpxBackend(new_pool(), owns_http=True, new_pool=new_pool)
+        backend.pool_headers = settings.headers
+        return backend
+
+    def adopt(self, http_client: object, settings: PoolSettings) -> HttpxBackend:
+        if not isinstance(http_client, httpx2.AsyncClient):
+            hint = " (pass an httpx2.AsyncClient: httpx2 is the maintained httpx)" if _is_httpx(http_client) else ""
+            raise InvalidParameterError(
+                "http_client", f"must be an httpx2.AsyncClient, got {type(http_client).__name__}{hint}"
+            )
+        return HttpxBackend(http_client, owns_http=False)
+
+    def client_timeout(self, http_client: object) -> httpx2.Timeout | None:
+        timeout = http_client.timeout if isinstance(http_client, httpx2.AsyncClient) else None
+        if timeout is None or None in (timeout.connect, timeout.read, timeout.write, timeout.pool):
+            return None
+        return timeout
+
+
+def _is_httpx(value: object) -> bool:
+    return type(value).__module__.split(".")[0] == "httpx"
+
+
+FACTORY = HttpxFactory()
+"""This backend's entry point for ``_backends.BACKENDS``."""

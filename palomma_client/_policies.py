@@ -37,6 +37,7 @@ from palomma_client._exceptions import (
 )
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._http import HTTPResponse
+from palomma_client._logging import call_fields
 from palomma_client._matching import differing_fields
 from palomma_client._request import ApiRequest, RequestOptions
 from palomma_client._retry import is_retryable, reached_server
@@ -127,7 +128,7 @@ class CreateOnceByReference:
                 if exists or reached_server(error):
                     ambiguous = True
                     lookup = _Lookup(request, key, error, started, exists=exists)
-                    found = await self._look_up(requester, lookup, options)
+                    found = await self._look_up(requester, lookup, options, attempt=retries + 1)
                     if found is not None:
                         return Sent(found.value, found.response, retries, time.perf_counter() - started)
                     if exists:
@@ -142,14 +143,19 @@ class CreateOnceByReference:
                 await requester.wait_before_retry(request, retries, allowed, error)
                 retries += 1
 
-    async def _look_up(self, requester: APIRequester, lookup: _Lookup, options: RequestOptions) -> Sent[Any] | None:
+    async def _look_up(
+        self, requester: APIRequester, lookup: _Lookup, options: RequestOptions, *, attempt: int
+    ) -> Sent[Any] | None:
         """Look the key up until this call's resource is found, or the grace period is spent in backoff.
+
+        Each lookup is a call of its own (its own span, below the create's), logged with the create's attempt.
 
         Raises:
             InvoiceOutcomeUnknownError: A lookup failed.
             ReferenceAlreadyUsedError: Only resources that do not match the request hold the key.
         """
         key, error = lookup.key, lookup.error
+        fields = call_fields(lookup.request, attempt, error)
         logger.info(
             "%s failed with %s and %s; looking %s %r up",
             lookup.request.describe(),
@@ -157,6 +163,7 @@ class CreateOnceByReference:
             "the resource exists" if lookup.exists else "may have reached the API",
             self._key,
             key,
+            extra=fields,
         )
         grace_period = requester.settings.lookup_grace_period
         waited = 0.0
@@ -166,7 +173,13 @@ class CreateOnceByReference:
             try:
                 found = await self.find_all(requester, key, options)
             except PalommaError as lookup_error:
-                logger.warning("could not look %s %r up after an ambiguous create: %s", self._key, key, lookup_error)
+                logger.warning(
+                    "could not look %s %r up after an ambiguous create: %s",
+                    self._key,
+                    key,
+                    lookup_error,
+                    extra=fields,
+                )
                 raise InvoiceOutcomeUnknownError(key, error) from lookup_error
             for item in found.value:
                 differences = self._differences(lookup, item, found.response)
@@ -176,6 +189,7 @@ class CreateOnceByReference:
                         self._key,
                         key,
                         getattr(item, "id", "an existing resource"),
+                        extra=call_fields(lookup.request, attempt, found.response),
                     )
                     return Sent(item, found.response, found.retries_taken, found.elapsed)
                 foreign = (item, differences)
@@ -183,7 +197,11 @@ class CreateOnceByReference:
                 if foreign is not None:
                     raise ReferenceAlreadyUsedError(key, foreign[0], foreign[1], error) from error
                 logger.info(
-                    "nothing with %s %r is listed after %.1fs; the create did not take effect", self._key, key, waited
+                    "nothing with %s %r is listed after %.1fs; the create did not take effect",
+                    self._key,
+                    key,
+                    waited,
+                    extra=fields,
                 )
                 return None
             step = min(delay, grace_period - waited)

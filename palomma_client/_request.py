@@ -29,6 +29,8 @@ class ApiRequest:
         headers: The operation's header parameters, as text, or ``None``.
         answer: How its success body is read: ``json`` (decoded), ``text`` (a ``str``, by the
             answer's charset, UTF-8 by default) or ``bytes`` (as it came), by the spec's media type.
+        template: The path with ``{name}`` for each parameter, for a request made through
+            ``PalommaClient.request``; an operation's own comes from the spec by ``operation_id``.
     """
 
     operation_id: str | None
@@ -39,6 +41,7 @@ class ApiRequest:
     authenticated: bool = True
     headers: Mapping[str, str] | None = None
     answer: str = "json"
+    template: str | None = None
 
     def describe(self) -> str:
         """``createInvoice (POST /invoices)``: how logs and errors name the request."""

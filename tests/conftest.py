@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from palomma_client import PalommaClient
+from palomma_client._backends import BACKENDS as BACKEND_REGISTRY
 from tests.support import API_KEY, SPEC, RecordingAPI, Sleeps
 
 
@@ -18,7 +19,7 @@ def spec() -> dict[str, Any]:
     return copy.deepcopy(SPEC)
 
 
-BACKENDS = ("httpx", "aiohttp")
+BACKENDS = tuple(BACKEND_REGISTRY)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -28,6 +28,46 @@ from palomma_client._http import HTTPRequest
 ROOT = Path(__file__).resolve().parent.parent
 
 API_KEY = "sk_test_4f9a2c7e1b8d"
+
+
+ONE_CALL = """
+import asyncio, sys, httpx2, palomma_client
+seen = []
+def answer(request):
+    seen.append(request.headers.get('traceparent'))
+    return httpx2.Response(404, json={'error': 'Invoice not found'})
+async def main():
+    t = httpx2.MockTransport(answer)
+    async with palomma_client.PalommaClient(api_key='sk_test_1', transport=t, max_retries=0) as p:
+        try:
+            await p.invoices.get('x')
+        except palomma_client.NotFoundError:
+            pass
+asyncio.run(main())
+"""
+
+
+def run_one_call(*, before: str = "", after: str) -> str:
+    """What a fresh Python prints after one call of the SDK (a 404, through an ``httpx2.MockTransport``).
+
+    Args:
+        before: Code run before the SDK is imported.
+        after: Code run after the call; ``seen`` holds each request's ``traceparent`` header, or ``None``.
+    """
+    program = before + ONE_CALL + after
+    completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    return completed.stdout.strip()
+
+
+def backend_errors(backend: str) -> dict[str, type[BaseException]]:
+    """The library's own error each backend keeps as ``__cause__``: for a refused connect, and a read timeout."""
+    if backend == "aiohttp":
+        import aiohttp
+
+        return {"refused": aiohttp.ClientConnectorError, "read_timeout": aiohttp.SocketTimeoutError}
+    return {"refused": httpx2.ConnectError, "read_timeout": httpx2.ReadTimeout}
+
+
 SANDBOX = "https://sandbox.api.palomma.com/v1"
 
 Handler = Callable[[httpx2.Request], httpx2.Response]

@@ -2,34 +2,51 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
 import httpx2
 import pytest
 
 from palomma_client import InvalidParameterError, PalommaClient
-from tests.support import API_KEY
+from palomma_client._backends import BACKENDS, factory_named
+from tests.support import API_KEY, run_one_call
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
 
 
-@pytest.mark.parametrize("name", ["requests", "AIOHTTP", "", None, 1])
+@pytest.mark.parametrize("name", ["requests", "AIOHTTP", "", 1])
 def test_an_unknown_backend_is_refused_naming_the_choices(name: object) -> None:
-    with pytest.raises(InvalidParameterError, match="must be 'httpx' or 'aiohttp'") as caught:
+    with pytest.raises(InvalidParameterError, match=" or ".join(repr(known) for known in BACKENDS)) as caught:
         PalommaClient(api_key=API_KEY, backend=name)  # type: ignore[arg-type]
     assert caught.value.parameter == "backend"
     assert isinstance(caught.value, ValueError)
 
 
-def test_httpx2_options_cannot_go_to_the_aiohttp_backend() -> None:
+def test_the_registry_names_a_default_first_and_every_backend_is_importable_by_name() -> None:
+    for name in BACKENDS:
+        assert factory_named(name) is factory_named(name)
+    assert PalommaClient(api_key=API_KEY)._backend is not None
+
+
+def test_an_httpx2_transport_cannot_go_to_the_aiohttp_backend() -> None:
     transport = httpx2.MockTransport(lambda request: httpx2.Response(200))
     with pytest.raises(InvalidParameterError, match="backend='aiohttp'") as with_transport:
         PalommaClient(api_key=API_KEY, backend="aiohttp", transport=transport)
-    with pytest.raises(InvalidParameterError, match="backend='aiohttp'") as with_client:
-        PalommaClient(api_key=API_KEY, backend="aiohttp", http_client=httpx2.AsyncClient(transport=transport))
     assert with_transport.value.parameter == "transport"
-    assert with_client.value.parameter == "http_client"
+
+
+def test_a_backend_that_disagrees_with_the_given_client_is_refused() -> None:
+    http = httpx2.AsyncClient(transport=httpx2.MockTransport(lambda request: httpx2.Response(200)))
+    with pytest.raises(InvalidParameterError, match="backend='httpx'") as caught:
+        PalommaClient(api_key=API_KEY, backend="aiohttp", http_client=http)
+    assert caught.value.parameter == "backend"
+
+
+@pytest.mark.parametrize("http_client", [object(), "http://x", httpx2.Client()], ids=["object", "str", "sync"])
+def test_a_client_of_no_backends_library_is_refused_before_anything_is_sent(http_client: object) -> None:
+    with pytest.raises(InvalidParameterError, match=r"must be an httpx2\.AsyncClient") as caught:
+        PalommaClient(api_key=API_KEY, http_client=http_client)  # type: ignore[arg-type]
+    assert caught.value.parameter == "http_client"
 
 
 def test_a_missing_aiohttp_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -41,17 +58,7 @@ def test_a_missing_aiohttp_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch
 
 
 def test_importing_and_using_the_sdk_on_httpx2_never_imports_aiohttp() -> None:
-    program = (
-        "import asyncio, sys, httpx2, palomma_client\n"
-        "t = httpx2.MockTransport(lambda r: httpx2.Response(404, json={'error': 'Invoice not found'}))\n"
-        "async def main():\n"
-        "    async with palomma_client.PalommaClient(api_key='sk_test_1', transport=t, max_retries=0) as p:\n"
-        "        try:\n"
-        "            await p.invoices.get('x')\n"
-        "        except palomma_client.NotFoundError:\n"
-        "            pass\n"
-        "asyncio.run(main())\n"
-        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('aiohttp', 'yarl', 'multidict')))\n"
+    imported = run_one_call(
+        after="print(sorted(name for name in sys.modules if name.split('.')[0] in ('aiohttp', 'yarl', 'multidict')))"
     )
-    completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
-    assert completed.stdout.strip() == "[]"
+    assert imported == "[]"

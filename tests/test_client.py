@@ -346,8 +346,21 @@ async def test_one_client_serves_a_thousand_concurrent_calls(api: RecordingAPI) 
 
 
 def test_repr_shows_configuration_but_never_the_key(backend: str) -> None:
-    client = PalommaClient(api_key=API_KEY, environment="sandbox", max_retries=1, backend=backend)  # type: ignore[arg-type]
+    client = PalommaClient(api_key=API_KEY, environment="sandbox", max_retries=1, backend=backend)
     assert repr(client).startswith("PalommaClient(environment='sandbox', max_retries=1, timeout=Timeout(")
     internals = (repr(client._requester), repr(client._requester.settings), repr(client._backend), repr(vars(client)))
     for text in (repr(client), str(client), repr(client.invoices), *internals):
         assert API_KEY not in text
+
+
+async def test_with_options_builds_its_copy_as_the_constructor_does(api: RecordingAPI) -> None:
+    async with _client(api, api_key=API_KEY) as palomma:
+        copy = palomma.with_options(api_key="sk_test_other", timeout=3)
+
+        assert set(vars(copy)) == set(vars(palomma))
+        assert copy._backend is palomma._backend  # one pool
+        assert copy.timeout == 3
+        assert copy.max_retries == palomma.max_retries
+        assert copy.base_url == palomma.base_url
+        await copy.close()
+        assert not palomma.is_closed  # the copy never closes the original's pool

@@ -19,7 +19,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import datetime
 from email.utils import format_datetime
 
-import httpx2
 import pytest
 
 from palomma_client import (
@@ -35,7 +34,7 @@ from palomma_client import (
 )
 from palomma_client._base_client import TimeoutOption
 from palomma_client._constants import MAX_RESPONSE_HEADER_BYTES
-from tests.support import API_KEY, create_arguments, created_invoice, page_body
+from tests.support import API_KEY, backend_errors, create_arguments, created_invoice, page_body
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
 
@@ -97,7 +96,7 @@ def client(
         timeout=timeout,
         max_retries=max_retries,
         max_response_bytes=max_response_bytes,
-        backend=backend,  # type: ignore[arg-type]
+        backend=backend,
     )
 
 
@@ -284,7 +283,7 @@ async def test_a_refused_connection_is_a_connection_error_that_never_reached_the
 
     assert type(caught.value) is APIConnectionError
     assert not caught.value.may_have_reached_server
-    assert isinstance(caught.value.__cause__, httpx2.ConnectError)
+    assert isinstance(caught.value.__cause__, backend_errors(backend)["refused"])
     assert caught.value.request.url.path == f"/v1/invoices/{INVOICE_ID}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import httpx2
 import pytest
 
 from palomma_client import PalommaClient, PalommaError
+from palomma_client._generated.api.invoices import create_invoice, get_invoice
 from tests.support import API_KEY, RecordingAPI, created_invoice, page_body
 
 
@@ -110,3 +112,62 @@ def test_palomma_log_debug_turns_on_logging_to_stderr() -> None:
     )
     assert "DEBUG palomma_client] GET /invoices/x -> 404" in completed.stderr
     assert "sk_test_secret_1" not in completed.stderr
+
+
+FIELDS = ("palomma_operation_id", "palomma_attempt", "palomma_request_id")
+
+
+def _fields(record: logging.LogRecord) -> tuple[object, ...]:
+    return tuple(getattr(record, name) for name in FIELDS)
+
+
+async def test_every_record_of_a_call_carries_its_operation_attempt_and_request_id(
+    palomma: PalommaClient, api: RecordingAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    api.queue(
+        httpx2.Response(503, json={"error": "busy"}, headers={"Retry-After": "1", "x-request-id": "req_1"}),
+        httpx2.Response(200, json=created_invoice(), headers={"x-request-id": "req_2"}),
+    )
+    with caplog.at_level(logging.DEBUG, logger="palomma_client"):
+        await palomma.invoices.get("abc")
+
+    records = [record for record in caplog.records if record.name == "palomma_client"]
+    operation = get_invoice.OPERATION_ID
+    assert [(record.levelno, _fields(record)) for record in records] == [
+        (logging.DEBUG, (operation, 1, "req_1")),
+        (logging.INFO, (operation, 1, "req_1")),  # the retry, about the attempt that failed
+        (logging.DEBUG, (operation, 2, "req_2")),
+    ]
+    # What a JSON formatter writes of each record holds the fields, and never the key.
+    for record in records:
+        written = json.dumps(vars(record), default=str)
+        assert '"palomma_operation_id": "getInvoice"' in written
+        assert API_KEY not in written
+
+
+async def test_a_safe_create_lookup_logs_at_info_with_the_creates_fields(
+    palomma: PalommaClient, api: RecordingAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    existing = created_invoice(id="01EXISTING")
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        if request.method == create_invoice.METHOD:
+            return httpx2.Response(500, json={"error": "Internal Server Error"}, headers={"x-request-id": "req_c"})
+        return httpx2.Response(200, json=page_body([existing], None), headers={"x-request-id": "req_l"})
+
+    api.default = answer
+    with caplog.at_level(logging.INFO, logger="palomma_client"):
+        await palomma.invoices.create(
+            reference=existing["reference"],
+            amount=1_850_000,
+            description="Canon de arrendamiento marzo 2026",
+            redirect_url="https://merchant.example.com/payments/return",
+            customer_document_number="900123456",
+        )
+
+    looking, found = (record for record in caplog.records if record.name == "palomma_client")
+    assert "looking reference" in looking.getMessage()
+    assert _fields(looking) == (create_invoice.OPERATION_ID, 1, "req_c")
+    assert "already exists as 01EXISTING" in found.getMessage()
+    assert _fields(found) == (create_invoice.OPERATION_ID, 1, "req_l")
+    assert looking.levelno == found.levelno == logging.INFO

@@ -1,0 +1,198 @@
+"""``http_client=``: a caller's ``httpx2.AsyncClient`` or ``aiohttp.ClientSession``, with its TLS and proxy.
+
+A local TLS server with a private CA that requires a client certificate
+(mTLS) is reached through either library's client carrying the certificate,
+and refused without it; a plain local server stands in for a forward proxy.
+The SDK never closes a client it was given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gzip
+import json
+import ssl
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import aiohttp
+import httpx2
+import pytest
+import trustme
+
+from palomma_client import APIConnectionError, NotFoundError, PalommaClient
+from palomma_client._backends import BACKENDS
+from tests.support import API_KEY, created_invoice
+
+pytestmark = pytest.mark.usefixtures("clean_environment")
+
+INVOICE_ID = created_invoice()["id"]
+
+
+class _Server:
+    """Answers every request with an invoice, keeping the request line and headers each came with."""
+
+    def __init__(self, status: int = 200, *, gzip: bool = False) -> None:
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        self.status = status
+        self.gzip = gzip
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            headers = dict(line.split(": ", 1) for line in lines[1:] if line)
+            self.requests.append((lines[0], {name.lower(): value for name, value in headers.items()}))
+            body = json.dumps(created_invoice() if self.status == 200 else {"error": "Invoice not found"}).encode()
+            encoding = b""
+            if self.gzip:
+                body, encoding = gzip.compress(body), b"Content-Encoding: gzip\r\n"
+            writer.write(
+                f"HTTP/1.1 {self.status} Whatever\r\n".encode()
+                + b"Content-Type: application/json\r\nConnection: close\r\n"
+                + encoding
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
+            await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError, ssl.SSLError):
+            pass  # a client refused at the handshake
+        finally:
+            writer.close()
+
+
+@contextlib.asynccontextmanager
+async def _serving(tls: ssl.SSLContext | None, server: _Server | None = None) -> AsyncIterator[tuple[_Server, int]]:
+    server = server or _Server()
+    listener = await asyncio.start_server(server.handle, "127.0.0.1", 0, ssl=tls)
+    async with listener:
+        yield server, listener.sockets[0].getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture
+def mtls_server_context(ca: trustme.CA) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    ca.configure_trust(context)
+    context.verify_mode = ssl.CERT_REQUIRED  # no client certificate, no connection
+    return context
+
+
+def _client_context(ca: trustme.CA, *, with_certificate: bool) -> ssl.SSLContext:
+    """What a service configures: trust in the private CA, and its own certificate to present."""
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+    if with_certificate:
+        ca.issue_cert("billing-service.example.test").configure_cert(context)
+    return context
+
+
+# The caller's client of each backend's library: made with a TLS context, or a proxy.
+def _httpx_client(*, tls: ssl.SSLContext | None = None, proxy: str | None = None) -> httpx2.AsyncClient:
+    return httpx2.AsyncClient(verify=tls or True, proxy=proxy)
+
+
+def _aiohttp_session(*, tls: ssl.SSLContext | None = None, proxy: str | None = None) -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=tls or True), proxy=proxy)
+
+
+OWN_CLIENTS: dict[str, Callable[..., Any]] = {"httpx": _httpx_client, "aiohttp": _aiohttp_session}
+
+
+def test_every_backend_has_a_client_of_its_own_library_here() -> None:
+    assert set(OWN_CLIENTS) == set(BACKENDS)
+
+
+def _is_closed(client: Any) -> bool:
+    return bool(client.is_closed) if isinstance(client, httpx2.AsyncClient) else bool(client.closed)
+
+
+@pytest.mark.parametrize("library", list(OWN_CLIENTS))
+async def test_a_callers_client_presents_its_certificate_to_a_server_that_requires_one(
+    library: str, ca: trustme.CA, mtls_server_context: ssl.SSLContext
+) -> None:
+    given = OWN_CLIENTS[library](tls=_client_context(ca, with_certificate=True))
+    async with _serving(mtls_server_context) as (server, port):
+        async with PalommaClient(api_key=API_KEY, base_url=f"https://127.0.0.1:{port}/v1", http_client=given) as client:
+            assert type(client._backend).__module__ == BACKENDS[library].module
+            invoice = await client.invoices.get(INVOICE_ID)
+
+        assert invoice.id == INVOICE_ID
+        [(request_line, headers)] = server.requests
+        assert request_line == f"GET /v1/invoices/{INVOICE_ID} HTTP/1.1"
+        assert headers["authorization"] == f"Bearer {API_KEY}"
+        assert headers["user-agent"].startswith("palomma-client-python/")
+        # Given, so never closed by the SDK: still usable, by the caller, who closes it.
+        assert not _is_closed(given)
+        async with PalommaClient(api_key=API_KEY, base_url=f"https://127.0.0.1:{port}/v1", http_client=given) as again:
+            assert (await again.invoices.get(INVOICE_ID)).id == INVOICE_ID
+    await (given.aclose() if isinstance(given, httpx2.AsyncClient) else given.close())
+
+
+@pytest.mark.parametrize("library", list(OWN_CLIENTS))
+async def test_without_the_certificate_the_server_refuses_with_a_connection_error(
+    library: str, ca: trustme.CA, mtls_server_context: ssl.SSLContext
+) -> None:
+    given = OWN_CLIENTS[library](tls=_client_context(ca, with_certificate=False))
+    async with (
+        _serving(mtls_server_context) as (server, port),
+        PalommaClient(
+            api_key=API_KEY, base_url=f"https://127.0.0.1:{port}/v1", http_client=given, max_retries=0
+        ) as client,
+    ):
+        with pytest.raises(APIConnectionError) as caught:
+            await client.invoices.get(INVOICE_ID)
+
+    assert caught.value.request.url.path == f"/v1/invoices/{INVOICE_ID}"
+    assert API_KEY not in str(caught.value)
+    assert server.requests == []
+    assert not _is_closed(given)
+    await (given.aclose() if isinstance(given, httpx2.AsyncClient) else given.close())
+
+
+@pytest.mark.parametrize("library", list(OWN_CLIENTS))
+async def test_a_callers_client_sends_through_its_explicit_proxy(library: str) -> None:
+    # Plain HTTP through a forward proxy: the request line names the whole target URL.
+    async with _serving(None) as (proxy, port):
+        given = OWN_CLIENTS[library](proxy=f"http://127.0.0.1:{port}")
+        async with PalommaClient(
+            api_key=API_KEY, base_url="http://api.palomma.invalid/v1", http_client=given, max_retries=0
+        ) as client:
+            invoice = await client.invoices.get(INVOICE_ID)
+
+    assert invoice.id == INVOICE_ID
+    [(request_line, headers)] = proxy.requests
+    assert request_line == f"GET http://api.palomma.invalid/v1/invoices/{INVOICE_ID} HTTP/1.1"
+    assert headers["authorization"] == f"Bearer {API_KEY}"
+    await (given.aclose() if isinstance(given, httpx2.AsyncClient) else given.close())
+
+
+async def test_a_given_session_closed_by_its_owner_is_a_closed_client() -> None:
+    session = aiohttp.ClientSession()
+    client = PalommaClient(api_key=API_KEY, base_url="http://127.0.0.1:9/v1", http_client=session)
+    assert not client.is_closed
+    await session.close()
+    assert client.is_closed
+
+
+async def test_a_session_that_inflates_and_raises_for_status_by_itself_changes_nothing_a_call_sees() -> None:
+    # aiohttp's defaults inflate bodies, and raise_for_status=True raises its own error on a 4xx:
+    # the SDK reads the body and the status itself, as from the session it makes.
+    for server in (_Server(gzip=True), _Server(404)):
+        async with (
+            _serving(None, server) as (_, port),
+            aiohttp.ClientSession(raise_for_status=True) as session,
+            PalommaClient(api_key=API_KEY, base_url=f"http://127.0.0.1:{port}/v1", http_client=session) as client,
+        ):
+            if server.status == 200:
+                assert (await client.invoices.get(INVOICE_ID)).id == INVOICE_ID
+            else:
+                with pytest.raises(NotFoundError) as caught:
+                    await client.invoices.get(INVOICE_ID)
+                assert caught.value.status_code == 404

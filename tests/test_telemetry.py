@@ -1,0 +1,276 @@
+"""OpenTelemetry: one span per call, a CLIENT span per attempt with its traceparent, and a duration per attempt.
+
+The SDK writes to the global providers; these tests set them once, with
+opentelemetry-sdk's in-memory span exporter and metric reader, and read what
+each call left there, on both backends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx2
+import pytest
+from opentelemetry import metrics, trace
+from opentelemetry.sdk.metrics import Histogram, MeterProvider
+from opentelemetry.sdk.metrics.export import AggregationTemporality, InMemoryMetricReader
+from opentelemetry.sdk.trace import ReadableSpan, Span, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind, StatusCode
+
+from palomma_client import APIConnectionError, PalommaClient
+from palomma_client._generated.api import METHODS
+from palomma_client._generated.api.invoices import create_invoice, get_invoice, list_invoices
+from palomma_client._telemetry import INSTRUMENTATION_NAME
+from tests.support import API_KEY, RecordingAPI, created_invoice, page_body, run_one_call
+
+EXPORTER = InMemorySpanExporter()
+# Delta: each collection holds only the points recorded since the last, so each test reads its own.
+READER = InMemoryMetricReader(preferred_temporality={Histogram: AggregationTemporality.DELTA})
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _providers() -> Iterator[None]:
+    # Global providers can be set once per process: every test of this module shares them.
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        provider = TracerProvider()
+        provider.add_span_processor(SimpleSpanProcessor(EXPORTER))
+        trace.set_tracer_provider(provider)
+        metrics.set_meter_provider(MeterProvider(metric_readers=[READER]))
+    yield
+    # The providers stay for the rest of the run; the spans of later tests are not kept.
+    EXPORTER.clear()
+    EXPORTER.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def _fresh() -> None:
+    EXPORTER.clear()
+    READER.get_metrics_data()  # what earlier tests recorded
+
+
+def _call_name(module: Any) -> str:
+    resource, method = METHODS[module.OPERATION_ID]
+    return f"palomma.{resource}.{method}"
+
+
+def _attempt_name(module: Any) -> str:
+    return f"{module.METHOD} {module.PATH}"
+
+
+def _spans() -> list[ReadableSpan]:
+    return sorted(EXPORTER.get_finished_spans(), key=lambda span: span.start_time or 0)
+
+
+def _traceparent(span: ReadableSpan) -> str:
+    context = span.get_span_context()
+    assert context is not None
+    return f"00-{context.trace_id:032x}-{context.span_id:016x}-{int(context.trace_flags):02x}"
+
+
+def _duration_points() -> list[Any]:
+    data = READER.get_metrics_data()
+    points: list[Any] = []
+    for resource_metrics in data.resource_metrics if data else []:
+        for scope in resource_metrics.scope_metrics:
+            if scope.scope.name != INSTRUMENTATION_NAME:
+                continue
+            for metric in scope.metrics:
+                if metric.name == "http.client.request.duration":
+                    assert metric.unit == "s"
+                    points.extend(metric.data.data_points)
+    return points
+
+
+def _server(palomma: PalommaClient) -> tuple[str, int]:
+    parts = urlsplit(palomma.base_url)
+    assert parts.hostname is not None
+    return parts.hostname, parts.port or 443
+
+
+async def test_a_call_is_a_span_with_one_client_span_per_attempt_carrying_its_traceparent(
+    palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    api.queue(httpx2.Response(200, json=created_invoice(), headers={"x-request-id": "req_7"}))
+
+    await palomma.invoices.get("01HQY8EW1H9YGH5PAV5Y2M9R3T")
+
+    call, attempt = _spans()
+    host, port = _server(palomma)
+    assert call.name == _call_name(get_invoice)
+    assert call.attributes == {"palomma.operation_id": get_invoice.OPERATION_ID}
+    assert attempt.name == _attempt_name(get_invoice)
+    assert attempt.kind is SpanKind.CLIENT
+    assert attempt.parent is not None
+    assert attempt.parent.span_id == call.context.span_id
+    # The metric point has the span's attributes, less the request id (one per request: unbounded).
+    expected = {
+        "http.request.method": get_invoice.METHOD,
+        "url.template": get_invoice.PATH,
+        "server.address": host,
+        "server.port": port,
+        "palomma.operation_id": get_invoice.OPERATION_ID,
+        "http.response.status_code": 200,
+    }
+    assert dict(attempt.attributes or {}) == {**expected, "palomma.request_id": "req_7"}
+    assert api.requests[0].headers["traceparent"] == _traceparent(attempt)
+    [point] = _duration_points()
+    assert point.count == 1
+    assert dict(point.attributes) == expected
+
+
+async def test_a_retried_call_counts_resends_and_marks_the_failed_attempt(
+    palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    api.queue(
+        httpx2.Response(503, json={"error": "Service Unavailable"}, headers={"x-request-id": "req_1"}),
+        httpx2.Response(200, json=created_invoice(), headers={"x-request-id": "req_2"}),
+    )
+
+    await palomma.invoices.get("01HQY8EW1H9YGH5PAV5Y2M9R3T")
+
+    call, first, second = _spans()
+    assert first.parent is not None
+    assert second.parent is not None
+    assert first.parent.span_id == second.parent.span_id == call.context.span_id
+    assert first.attributes is not None
+    assert second.attributes is not None
+    assert "http.request.resend_count" not in first.attributes
+    assert first.attributes["error.type"] == "503"
+    assert first.attributes["http.response.status_code"] == 503
+    assert first.status.status_code is StatusCode.ERROR
+    assert second.attributes["http.request.resend_count"] == 1
+    assert second.attributes["palomma.request_id"] == "req_2"
+    assert "error.type" not in second.attributes
+    assert call.status.status_code is StatusCode.UNSET
+    assert [request.headers["traceparent"] for request in api.requests] == [_traceparent(first), _traceparent(second)]
+    by_status = {point.attributes["http.response.status_code"]: point for point in _duration_points()}
+    assert sorted(by_status) == [200, 503]
+    assert by_status[503].attributes["error.type"] == "503"
+    assert "error.type" not in by_status[200].attributes
+
+
+async def test_a_failed_call_names_the_error_on_the_attempt_the_call_and_the_metric(
+    palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    api.queue(httpx2.ConnectError("connection refused"))
+
+    with pytest.raises(APIConnectionError):
+        await palomma.with_options(max_retries=0).invoices.get("01HQY8EW1H9YGH5PAV5Y2M9R3T")
+
+    call, attempt = _spans()
+    assert call.attributes is not None
+    assert attempt.attributes is not None
+    assert attempt.attributes["error.type"] == call.attributes["error.type"] == "APIConnectionError"
+    assert "http.response.status_code" not in attempt.attributes
+    assert attempt.status.status_code is call.status.status_code is StatusCode.ERROR
+    [point] = _duration_points()
+    assert point.attributes["error.type"] == "APIConnectionError"
+    assert "http.response.status_code" not in point.attributes
+
+
+async def test_a_safe_create_lookup_is_a_call_span_of_its_own_below_the_create(
+    palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    existing = created_invoice(id="01EXISTING")
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        if request.method == create_invoice.METHOD:
+            return httpx2.Response(500, json={"error": "Internal Server Error"})
+        return httpx2.Response(200, json=page_body([existing], None))
+
+    api.default = answer
+    invoice = await palomma.invoices.create(
+        reference=existing["reference"],
+        amount=1_850_000,
+        description="Canon de arrendamiento marzo 2026",
+        redirect_url="https://merchant.example.com/payments/return",
+        customer_document_number="900123456",
+    )
+
+    assert invoice.id == "01EXISTING"
+    create, post, lookup, get = _spans()
+    assert (create.name, post.name) == (_call_name(create_invoice), _attempt_name(create_invoice))
+    assert (lookup.name, get.name) == (_call_name(list_invoices), _attempt_name(list_invoices))
+    assert lookup.parent is not None
+    assert lookup.parent.span_id == create.context.span_id
+    assert get.parent is not None
+    assert get.parent.span_id == lookup.context.span_id
+    assert lookup.attributes == {"palomma.operation_id": list_invoices.OPERATION_ID}
+    assert [request.headers["traceparent"] for request in api.requests] == [_traceparent(post), _traceparent(get)]
+
+
+async def test_a_call_through_request_is_named_by_the_template_it_was_given(
+    palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    api.queue(httpx2.Response(200, json={"ok": True}))
+
+    await palomma.request("GET", "/things/{id}", path_params={"id": "01ABC"})
+
+    call, attempt = _spans()
+    assert call.name == "palomma.request"
+    assert attempt.name == "GET /things/{id}"
+    assert attempt.attributes is not None
+    assert attempt.attributes["url.template"] == "/things/{id}"
+
+
+async def test_spans_and_the_traceparent_hold_no_secret(palomma: PalommaClient, api: RecordingAPI) -> None:
+    api.queue(httpx2.Response(200, json=created_invoice()))
+
+    await palomma.invoices.get("01HQY8EW1H9YGH5PAV5Y2M9R3T")
+
+    for span in _spans():
+        assert API_KEY not in span.to_json()
+    assert API_KEY not in str(_duration_points())
+
+
+BLOCK_OPENTELEMETRY = """
+import importlib.abc, sys
+
+class Absent(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "opentelemetry" or name.startswith("opentelemetry."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+sys.meta_path.insert(0, Absent())
+"""
+
+
+def test_without_opentelemetry_the_sdk_imports_none_of_it_and_still_sends() -> None:
+    printed = run_one_call(
+        before=BLOCK_OPENTELEMETRY,
+        after=(
+            "from palomma_client import _telemetry\n"
+            "print(_telemetry.TELEMETRY, seen, sorted(n for n in sys.modules if n.split('.')[0] == 'opentelemetry'))\n"
+        ),
+    )
+    assert printed == "None [None] []"
+
+
+def test_with_opentelemetry_but_no_provider_set_nothing_is_traced_or_propagated() -> None:
+    printed = run_one_call(
+        after=(
+            "from palomma_client._telemetry import TELEMETRY\nprint(TELEMETRY is not None, TELEMETRY.enabled(), seen)\n"
+        )
+    )
+    assert printed == "True False [None]"
+
+
+async def test_a_finished_call_keeps_none_of_its_spans_alive(palomma: PalommaClient, api: RecordingAPI) -> None:
+    # The attempt's deadline timer outlives the attempt: it must not keep the attempt's context.
+    api.queue(httpx2.Response(200, json=created_invoice()))
+    await palomma.invoices.get("01HQY8EW1H9YGH5PAV5Y2M9R3T")
+    assert len(_spans()) == 2
+
+    EXPORTER.clear()
+    for _ in range(3):
+        await asyncio.sleep(0)  # the callbacks the connection's close left on the loop (aiohttp's) run
+    gc.collect()
+
+    assert [span for span in gc.get_objects() if isinstance(span, Span)] == []
