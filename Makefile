@@ -14,7 +14,7 @@ PIP_INSTALL = -m pip install --quiet --disable-pip-version-check
 PRISM_INSTALLED := node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup generate check-generated lint format typecheck docs redis-server pytest test demo bench build clean
+.PHONY: help setup generate check-generated update-spec bump release lint format typecheck docs redis-server pytest test demo bench build clean
 
 help:
 	@echo "make demo             run the main example end to end"
@@ -23,6 +23,7 @@ help:
 	@echo "make build            build the wheel and sdist into dist/, in an isolated environment"
 	@echo "make generate         rebuild palomma_client/_generated from openapi.yaml"
 	@echo "make check-generated  fail with a diff if palomma_client/_generated is stale"
+	@echo "make update-spec SPEC=<path or URL>  take the vendor's new spec: normalize, regenerate, bump, changelog"
 	@echo "make bench            measure the SDK against raw httpx on a local server (table + bench-results.json)"
 	@echo "make lint | format | typecheck | pytest | clean"
 
@@ -74,6 +75,12 @@ generate: $(INSTALLED)
 
 check-generated: $(INSTALLED)
 	$(BIN)/python scripts/generate.py --check
+
+# The vendor's new document (a path or an http(s) URL) into openapi.yaml, in the project's
+# layout, then `make generate`; a document the validator refuses changes nothing.
+update-spec: $(INSTALLED)
+	@test -n '$(SPEC)' || { echo "usage: make update-spec SPEC=<path or URL of the vendor's OpenAPI document>" >&2; exit 2; }
+	$(BIN)/python scripts/update_spec.py '$(SPEC)'
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
