@@ -12,6 +12,8 @@ BUILD_INSTALLED := $(BUILD_VENV)/.installed
 PIP := pip==25.3
 PIP_INSTALL = -m pip install --quiet --disable-pip-version-check
 PRISM_INSTALLED := node_modules/.installed
+WHEELHOUSE := $(VENV)/wheelhouse
+WHEELHOUSE_READY := $(WHEELHOUSE)/.complete
 
 .DEFAULT_GOAL := help
 .PHONY: help setup generate check-generated update-spec bump release lint format typecheck docs redis-server pytest test demo bench build clean
@@ -39,6 +41,15 @@ $(BUILD_INSTALLED): pyproject.toml
 	@test -x $(BUILD_VENV)/bin/python || $(PYTHON) -m venv $(BUILD_VENV)
 	$(BUILD_VENV)/bin/python $(PIP_INSTALL) '$(PIP)'
 	$(BUILD_VENV)/bin/python $(PIP_INSTALL) --group build --group release
+	@touch $@
+
+# The wheels a user's fresh venv needs besides palomma-client (its dependencies with the testing
+# extra) and the build backend, downloaded once: tests/test_release.py serves them from its
+# private index on 127.0.0.1, so that releasing and installing there needs no network.
+$(WHEELHOUSE_READY): pyproject.toml $(INSTALLED)
+	rm -rf $(WHEELHOUSE)
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --only-binary :all: \
+		--dest $(WHEELHOUSE) '.[testing]' $$($(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"])')
 	@touch $@
 
 # Stoplight Prism, pinned in package-lock.json, for tests/contract. Without npm the
@@ -102,7 +113,7 @@ typecheck: $(INSTALLED)
 docs: $(INSTALLED)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
-pytest: $(INSTALLED) $(PRISM_INSTALLED) redis-server
+pytest: $(INSTALLED) $(PRISM_INSTALLED) $(WHEELHOUSE_READY) redis-server
 	$(BIN)/pytest
 
 test: $(INSTALLED)
