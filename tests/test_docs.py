@@ -1,13 +1,13 @@
 """The docs site: every public name is in the API reference, and every code sample runs.
 
-Samples: each fenced ``python`` block of ``docs/**/*.md`` and ``README.md`` runs, in page order,
-in one namespace per page, with top-level ``await`` allowed. The namespace starts with:
+Samples: each fenced ``python`` block of ``docs/**/*.md`` and ``README.md`` runs alone, as a
+reader copies it: in a namespace of its own, with top-level ``await`` allowed, so it imports
+or defines every name it uses. The blocks of one page run in page order against one fresh fake,
+as a reader's calls go to one account: what a block creates there, the next can list. Each
+namespace starts with:
 
 - ``palomma``: an open ``PalommaClient`` of a fresh ``FakePalomma`` (its retries do not wait);
 - ``fake``: that ``FakePalomma``.
-
-Both are set again before each block, so a block that opens and closes its own ``palomma``
-leaves the next one unaffected.
 
 ``PALOMMA_API_KEY`` and ``PALOMMA_BASE_URL`` point at the same fake, served over HTTP on
 127.0.0.1, so a sample's own ``PalommaClient()`` (or ``PalommaClient(environment="sandbox")``)
@@ -161,6 +161,42 @@ def test_every_documented_class_function_and_method_has_a_docstring() -> None:
     assert not missing
 
 
+# --- install lines -----------------------------------------------------------------------------------
+
+PIP_INSTALL = re.compile(r"pip install\b(?P<arguments>[^`\n#]*)")
+REQUIREMENT = re.compile(r"palomma-client(?:\[[\w,\s-]*\])?(?P<pin>==[\w.]+)?")
+
+
+def test_every_pip_install_of_the_package_pins_this_version_from_the_private_index() -> None:
+    """Copied from any page, an install line gets this very version, and from the private index only.
+
+    `make bump` and `make generate` rewrite the pins when the version moves (scripts/versioning.py).
+    """
+    version = palomma_client.__version__
+    pages = [*_pages(), *sorted((ROOT / "examples").glob("*.py"))]
+    checked, wrong = 0, []
+    for page in pages:
+        for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), start=1):
+            for command in PIP_INSTALL.finditer(line):
+                arguments = command["arguments"]
+                where = f"{page.relative_to(ROOT)}:{number}: pip install{arguments}"
+                if "palomma_client-" in arguments:  # a wheel file
+                    checked += 1
+                    if f"palomma_client-{version}-" not in arguments:
+                        wrong.append(where)
+                    continue
+                requirements = list(REQUIREMENT.finditer(arguments))
+                checked += bool(requirements)
+                if requirements and (
+                    "--index-url" not in arguments
+                    or "--extra-index-url" in arguments
+                    or any(requirement["pin"] != f"=={version}" for requirement in requirements)
+                ):
+                    wrong.append(where)
+    assert checked >= 3, "the install lines were not found"
+    assert not wrong, f"pin these to =={version} with --index-url: {wrong}"
+
+
 # --- code samples -------------------------------------------------------------------------------------
 
 
@@ -253,7 +289,7 @@ async def _serve_over_http(fake: Any) -> AsyncIterator[str]:
 
 
 async def run_samples(samples: list[Sample], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run a page's samples in order in one namespace, against a fresh fake."""
+    """Run samples in order against one fresh fake, each in a namespace of its own."""
     from palomma_client.testing import FakePalomma
 
     # Each page runs in a folder of its own, like a user's project: it holds the sample files
@@ -269,12 +305,11 @@ async def run_samples(samples: list[Sample], monkeypatch: pytest.MonkeyPatch) ->
         monkeypatch.setenv("PALOMMA_API_KEY", fake.api_key)
         monkeypatch.setenv("PALOMMA_BASE_URL", base_url)
         async with fake.client(sleep=_no_wait) as palomma:
-            namespace: dict[str, Any] = {"__name__": "__docs__"}
             for sample in samples:
                 if sample.not_run is not None:
                     continue
-                # A sample may rebind (and close) its own `palomma`; the next one gets the shared one.
-                namespace.update(fake=fake, palomma=palomma)
+                # Each sample alone, as a reader copies it: it must define or import every name it uses.
+                namespace: dict[str, Any] = {"__name__": "__docs__", "fake": fake, "palomma": palomma}
                 # Blank lines in front make tracebacks name the sample's own line in the page.
                 source = "\n" * (sample.line - 1) + sample.code
                 code = compile(source, str(sample.page), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
@@ -284,7 +319,9 @@ async def run_samples(samples: list[Sample], monkeypatch: pytest.MonkeyPatch) ->
 
 
 @pytest.mark.parametrize(("name", "samples"), list(_pages_with_samples()))
-async def test_the_samples_of_each_page_run(name: str, samples: list[Sample], monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_samples_of_each_page_run_each_alone(
+    name: str, samples: list[Sample], monkeypatch: pytest.MonkeyPatch
+) -> None:
     await run_samples(samples, monkeypatch)
 
 
@@ -348,14 +385,15 @@ def test_extractor_refuses_a_marker_without_reason_or_python_block(text: str) ->
         extract_samples(Path("page.md"), text)
 
 
-async def test_samples_share_a_namespace_and_reach_the_fake_over_http(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_samples_reach_the_fake_over_http(monkeypatch: pytest.MonkeyPatch) -> None:
     page = Path("page.md")
     samples = [
-        Sample(page, 1, "from palomma_client import PalommaClient\nfake.create_invoice(reference='R-1')\n", None),
+        Sample(page, 1, "fake.create_invoice(reference='R-1')\n", None),
         Sample(page, 3, "raise AssertionError('a not-run sample ran')\n", "shown only"),
         Sample(
             page,
             5,
+            "from palomma_client import PalommaClient\n"
             "async with PalommaClient() as own:\n"
             "    found = await own.invoices.find_by_reference('R-1')\n"
             "assert found is not None and found.reference == 'R-1'\n"
@@ -364,6 +402,16 @@ async def test_samples_share_a_namespace_and_reach_the_fake_over_http(monkeypatc
         ),
     ]
     await run_samples(samples, monkeypatch)
+
+
+async def test_a_sample_does_not_see_the_names_an_earlier_one_defined(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = Path("page.md")
+    samples = [
+        Sample(page, 1, "from palomma_client import PalommaClient\nreference = 'R-1'\n", None),
+        Sample(page, 4, "print(PalommaClient, reference)\n", None),
+    ]
+    with pytest.raises(NameError, match="PalommaClient"):
+        await run_samples(samples, monkeypatch)
 
 
 async def test_a_failing_sample_reports_its_line_in_the_page(monkeypatch: pytest.MonkeyPatch) -> None:

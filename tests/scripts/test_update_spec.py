@@ -38,11 +38,11 @@ NEW_FIELD = fresh_name(spec_field_names(), "tenantEmail", "tenantPhone", "guaran
 def _copy_project(tmp_path: Path) -> Path:
     project = tmp_path / "project"
     project.mkdir()
-    for name in ("openapi.yaml", "generator-config.yml", "CHANGELOG.md"):
+    for name in ("openapi.yaml", "generator-config.yml", "CHANGELOG.md", "README.md"):
         shutil.copy2(ROOT / name, project / name)
     ignore = shutil.ignore_patterns("__pycache__")
-    shutil.copytree(ROOT / "scripts", project / "scripts", ignore=ignore)
-    shutil.copytree(ROOT / "palomma_client", project / "palomma_client", ignore=ignore)
+    for folder in ("scripts", "palomma_client", "docs"):
+        shutil.copytree(ROOT / folder, project / folder, ignore=ignore)
     return project
 
 
@@ -139,6 +139,7 @@ def test_a_vendor_file_with_an_added_field_is_normalized_regenerated_and_bumps_t
     assert f"`{NEW_FIELD}`" in entry
     assert f"`{NEW_FIELD}`" in completed.stdout  # the classified changes are printed
     assert f"{major}.{minor + 1}.0" in completed.stdout
+    assert f"'palomma-client=={major}.{minor + 1}.0'" in (project / "README.md").read_text(encoding="utf-8")
     checked = _check_generated(project)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
