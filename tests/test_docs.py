@@ -27,11 +27,15 @@ from __future__ import annotations
 import ast
 import asyncio
 import contextlib
+import html
 import importlib
 import inspect
+import os
 import re
 import shutil
 import socket
+import subprocess
+import sys
 import tempfile
 import types
 from collections.abc import AsyncIterator, Iterator
@@ -47,6 +51,12 @@ import palomma_client.testing
 import palomma_client.types
 import palomma_client.webhooks
 from tests.support import ROOT
+
+# The docs hook lives with the other build scripts and is imported by its bare name, as mkdocs does.
+if str(ROOT / "scripts") not in sys.path:
+    sys.path.insert(0, str(ROOT / "scripts"))
+
+import docs_hooks
 
 DOCS = ROOT / "docs"
 REFERENCE = DOCS / "reference"
@@ -66,13 +76,31 @@ DIRECTIVE = re.compile(r"^:::\s+(?P<path>[\w.]+)\s*$", re.MULTILINE)
 # --- the API reference ------------------------------------------------------------------------------
 
 
+def _reference_markdown() -> dict[str, str]:
+    """Each reference page's Markdown as MkDocs renders it, after the docs hook (the models page's directives)."""
+    pages = {}
+    for page in sorted(REFERENCE.glob("**/*.md")):
+        uri = page.relative_to(DOCS).as_posix()
+        located = types.SimpleNamespace(file=types.SimpleNamespace(src_uri=uri))
+        pages[uri] = docs_hooks.on_page_markdown(page.read_text(encoding="utf-8"), page=located)
+    return pages
+
+
 def _reference_paths() -> list[str]:
     """Every ``::: dotted.path`` directive of the reference pages, in page order."""
-    return [
-        match["path"]
-        for page in sorted(REFERENCE.glob("**/*.md"))
-        for match in DIRECTIVE.finditer(page.read_text(encoding="utf-8"))
-    ]
+    return [match["path"] for text in _reference_markdown().values() for match in DIRECTIVE.finditer(text)]
+
+
+def _with_inherited_members() -> list[type]:
+    """The classes whose directive shows the members they inherit (``inherited_members: true``)."""
+    found = []
+    for text in _reference_markdown().values():
+        for match in DIRECTIVE.finditer(text):
+            options = text[match.end() :].split("\n:::", 1)[0].split("\n## ", 1)[0]
+            value = _resolve(match["path"])
+            if inspect.isclass(value) and re.search(r"^\s+inherited_members:\s*true\s*$", options, re.MULTILINE):
+                found.append(value)
+    return found
 
 
 def _resolve(path: str) -> Any:
@@ -104,22 +132,91 @@ def _public_paths() -> list[str]:
 
 
 def test_the_reference_documents_every_public_name() -> None:
-    """Each name in a public ``__all__``, and each generated resource class, has a ``:::`` directive.
+    """Each name in a public ``__all__`` has a ``:::`` directive, and each generated resource is shown.
 
     A class or function documented under another public path (``palomma_client.Invoice`` is
     ``palomma_client.types.Invoice``) counts once; a constant must be listed by its own path.
+    A generated resource class is shown by the public class that extends it, with its inherited
+    members (``palomma_client.Invoices`` for ``InvoicesResource``); its ``WithRawResponse`` twin,
+    whose methods are the same, with it.
     """
     documented = _reference_paths()
     documented_objects = [_resolve(path) for path in documented]
+    inheriting = _with_inherited_members()
     missing = []
-    for path in [*_public_paths(), *_generated_resource_paths()]:
+    for path in _public_paths():
         value = _resolve(path)
         if path in documented:
             continue
         if (inspect.isclass(value) or inspect.isfunction(value)) and any(value is seen for seen in documented_objects):
             continue
         missing.append(path)
+    for path in _generated_resource_paths():
+        resource = _resolve(path.removesuffix("WithRawResponse"))
+        if not any(issubclass(shown, resource) for shown in inheriting):
+            missing.append(path)
     assert not missing, f"add these to a page under docs/reference/: {missing}"
+
+
+def test_the_reference_names_public_paths_only() -> None:
+    private = [
+        path
+        for path in _reference_paths()
+        if any(part.startswith("_") and not part.endswith("__") for part in path.split(".")[1:])
+    ]
+    assert not private, f"document these by the public path users import them from: {private}"
+
+
+def test_the_models_page_lists_every_model_and_enum_of_the_types_module() -> None:
+    """Written by the docs hook from ``palomma_client.types``: a model the spec adds needs no line."""
+    models_page = _reference_markdown()["reference/models.md"]
+    listed = [match["path"] for match in DIRECTIVE.finditer(models_page)]
+    assert listed
+    assert sorted(listed) == sorted(f"palomma_client.types.{name}" for name in palomma_client.types.__all__)
+    assert docs_hooks.MODELS_MARKER not in models_page
+
+
+def test_the_docs_hook_refuses_a_models_page_without_its_marker() -> None:
+    located = types.SimpleNamespace(file=types.SimpleNamespace(src_uri="reference/models.md"))
+    with pytest.raises(ValueError, match="lost its marker"):
+        docs_hooks.on_page_markdown("# Models\n", page=located)
+
+
+@pytest.mark.parametrize(
+    ("docstring", "markdown"),
+    [
+        ("Use it like this::\n\n    x = 1\n", "Use it like this:\n\n    x = 1\n"),
+        ("Use it like this ::\n\n    x = 1\n", "Use it like this\n\n    x = 1\n"),
+        ("Before.\n\n::\n\n    x = 1\n", "Before.\n\n\n    x = 1\n"),
+        ("Args:\n    a::b is a name.\n", "Args:\n    a::b is a name.\n"),
+        ("A C++ scope ends with ::\nno block follows.", "A C++ scope ends with ::\nno block follows."),
+    ],
+    ids=["colons", "spaced", "alone", "inside-a-line", "no-block"],
+)
+def test_literal_block_markers_become_markdown_only_before_a_block(docstring: str, markdown: str) -> None:
+    assert docs_hooks.without_literal_markers(docstring) == markdown
+
+
+def test_the_built_reference_shows_no_private_path_and_no_stray_double_colon(tmp_path: Path) -> None:
+    """Builds the site as `make docs` does and reads the reference pages' text, code blocks aside."""
+    site = tmp_path / "site"
+    subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--quiet", "--site-dir", str(site)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    problems: list[str] = []
+    pages = sorted((site / "reference").glob("**/index.html"))
+    assert len(pages) == len(list(REFERENCE.glob("**/*.md")))
+    for page in pages:
+        markup = re.sub(r"<(script|style)\b.*?</\1>", "", page.read_text(encoding="utf-8"), flags=re.DOTALL)
+        text = html.unescape(re.sub(r"<[^>]+>", " ", markup))
+        prose = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(pre|code)\b.*?</\1>", "", markup, flags=re.DOTALL)))
+        problems.extend(f"{page.parent.name}: {found}" for found in set(re.findall(r"palomma_client\._(?!_)\w+", text)))
+        problems.extend(f"{page.parent.name}: ::" for _ in re.findall(r"::", prose))
+    assert not problems
 
 
 def test_the_reference_names_only_things_that_exist_once() -> None:
@@ -129,11 +226,12 @@ def test_the_reference_names_only_things_that_exist_once() -> None:
         _resolve(path)
 
 
-def test_generated_resource_classes_are_found() -> None:
+def test_generated_resource_classes_are_found_and_shown_through_their_public_subclasses() -> None:
     """The completeness check above really sees the generated resources, not an empty list."""
     paths = _generated_resource_paths()
     assert "palomma_client._generated.api.invoices.InvoicesResource" in paths
     assert "palomma_client._generated.api.settlements.SettlementsResourceWithRawResponse" in paths
+    assert palomma_client.Invoices in _with_inherited_members()
 
 
 def _undocumented_members(cls: type) -> list[str]:
