@@ -6,14 +6,13 @@ import contextlib
 import http.server
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 
-from tests.support import ROOT
+from tests.support import ROOT, serving_http
 
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -69,16 +68,9 @@ class _Index(http.server.BaseHTTPRequestHandler):
 
 @contextlib.contextmanager
 def _index(*files: str, seen: list[tuple[str, str | None]] | None = None) -> Iterator[str]:
-    handler = type("Index", (_Index,), {"files": files, "seen": [] if seen is None else seen})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    """A simple index listing ``files`` for palomma-client; yields its upload URL."""
+    with serving_http(type("Index", (_Index,), {"files": files, "seen": [] if seen is None else seen})) as url:
+        yield f"{url}/"
 
 
 def _environment(url: str, **more: str) -> dict[str, str]:

@@ -12,18 +12,15 @@ import difflib
 import functools
 import http.server
 import json
-import shutil
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from tests.support import ROOT, SPEC, fresh_name, spec_field_names
+from tests.support import ROOT, SPEC, copy_project, fresh_name, serving_http, spec_field_names
 
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -33,17 +30,6 @@ from update_spec import MAX_SPEC_BYTES, SpecUpdateError, normalized_yaml, read_d
 # A schema of the spec with properties, and the vendor's next field on it: never one it has.
 SCHEMA = next(name for name, schema in SPEC["components"]["schemas"].items() if schema.get("properties"))
 NEW_FIELD = fresh_name(spec_field_names(), "tenantEmail", "tenantPhone", "guarantorEmail")
-
-
-def _copy_project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("openapi.yaml", "generator-config.yml", "CHANGELOG.md", "README.md"):
-        shutil.copy2(ROOT / name, project / name)
-    ignore = shutil.ignore_patterns("__pycache__")
-    for folder in ("scripts", "palomma_client", "docs"):
-        shutil.copytree(ROOT / folder, project / folder, ignore=ignore)
-    return project
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -85,19 +71,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         """Keep the test's output to what failed."""
 
 
-@contextlib.contextmanager
-def _serving(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` over HTTP on a free 127.0.0.1 port; yield its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def _serving(folder: Path) -> contextlib.AbstractContextManager[str]:
+    """Serve ``folder`` over HTTP on a free 127.0.0.1 port; the context gives its base URL."""
+    return serving_http(functools.partial(_QuietHandler, directory=str(folder)))
 
 
 def _check_generated(project: Path) -> subprocess.CompletedProcess[str]:
@@ -113,7 +89,7 @@ def _check_generated(project: Path) -> subprocess.CompletedProcess[str]:
 def test_a_vendor_file_with_an_added_field_is_normalized_regenerated_and_bumps_the_minor_version(
     tmp_path: Path,
 ) -> None:
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     before = (project / "openapi.yaml").read_text(encoding="utf-8")
     major, minor, _ = _version(project)
     vendor = tmp_path / "vendor-openapi.json"  # the vendor's own layout: JSON, keys in its order
@@ -147,7 +123,7 @@ def test_a_vendor_file_with_an_added_field_is_normalized_regenerated_and_bumps_t
 def test_a_url_is_fetched_from_a_local_server_and_the_same_document_twice_changes_nothing_more(
     tmp_path: Path,
 ) -> None:
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     major, minor, _ = _version(project)
     served = tmp_path / "served"
     served.mkdir()
@@ -178,7 +154,7 @@ def test_a_url_is_fetched_from_a_local_server_and_the_same_document_twice_change
 def test_an_invalid_document_is_refused_with_the_validators_message_and_nothing_changes(
     tmp_path: Path, edit: Any, message: str
 ) -> None:
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     before = _snapshot(project)
     document = copy.deepcopy(SPEC)
     edit(document)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,23 +9,12 @@ from typing import Any
 
 import pytest
 
-from tests.support import ROOT
+from tests.support import ROOT, copy_project
 
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
 
 from versioning import bump, pin_install_lines
-
-
-def _copy_project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("openapi.yaml", "generator-config.yml", "CHANGELOG.md", "README.md"):
-        shutil.copy2(ROOT / name, project / name)
-    ignore = shutil.ignore_patterns("__pycache__")
-    for folder in ("scripts", "palomma_client", "docs", "examples"):
-        shutil.copytree(ROOT / folder, project / folder, ignore=ignore)
-    return project
 
 
 def _version(project: Path) -> tuple[int, int, int]:
@@ -39,7 +27,7 @@ def _version(project: Path) -> tuple[int, int, int]:
 def test_make_bump_patch_moves_the_version_opens_a_section_repins_the_docs_and_passes_check_generated(
     tmp_path: Path,
 ) -> None:
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     major, minor, patch = _version(project)
     old, new = f"{major}.{minor}.{patch}", f"{major}.{minor}.{patch + 1}"
 
@@ -72,7 +60,7 @@ def test_make_bump_patch_moves_the_version_opens_a_section_repins_the_docs_and_p
     [("minor", lambda v: (v[0], v[1] + 1, 0)), ("major", lambda v: (v[0] + 1, 0, 0))],
 )
 def test_bump_minor_and_major(tmp_path: Path, part: str, expected: Any) -> None:
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     before = _version(project)
 
     version = bump(project, part)
@@ -85,7 +73,7 @@ def test_bump_minor_and_major(tmp_path: Path, part: str, expected: Any) -> None:
 
 
 def test_bump_refuses_an_unknown_part_and_changes_nothing(tmp_path: Path) -> None:
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     before = (project / "palomma_client" / "_generated" / "version.py").read_text(encoding="utf-8")
 
     with pytest.raises(ValueError, match="expected patch, minor or major"):
