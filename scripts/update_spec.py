@@ -24,6 +24,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import yaml
 from openapi_spec_validator import validate
 from openapi_spec_validator.exceptions import OpenAPIError
@@ -31,13 +32,15 @@ from openapi_spec_validator.validation.exceptions import OpenAPIValidationError,
 from referencing.exceptions import Unresolvable
 from versioning import PreviousGeneration
 
+from palomma_client._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
 TARGET = ROOT / "palomma_client" / "_generated"
 GENERATE = ROOT / "scripts" / "generate.py"
 
-MAX_SPEC_BYTES = 5 * 1024 * 1024
-"""The largest document accepted: today's spec is about 20 KB, so this is generous."""
+MAX_SPEC_BYTES = DEFAULT_MAX_RESPONSE_BYTES
+"""The largest document accepted: the SDK's own limit on an answer (today's spec is about 20 KB)."""
 
 
 class SpecUpdateError(Exception):
@@ -87,10 +90,6 @@ def normalized_yaml(document: dict[str, Any]) -> str:
 
 def _fetch(url: str) -> bytes:
     """The body at ``url``, read with the SDK's HTTP stack and timeout, refusing an oversized one."""
-    import httpx2
-
-    from palomma_client._constants import DEFAULT_TIMEOUT
-
     try:
         with (
             httpx2.Client(timeout=DEFAULT_TIMEOUT, follow_redirects=True) as client,
