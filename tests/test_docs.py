@@ -212,7 +212,8 @@ def test_the_built_reference_shows_no_private_path_and_no_stray_double_colon(tmp
     assert len(pages) == len(list(REFERENCE.glob("**/*.md")))
     for page in pages:
         markup = re.sub(r"<(script|style)\b.*?</\1>", "", page.read_text(encoding="utf-8"), flags=re.DOTALL)
-        text = html.unescape(re.sub(r"<[^>]+>", " ", markup))
+        titles = " ".join(re.findall(r'<a\b[^>]*\btitle="([^"]*)"', markup))  # shown when hovering over a link
+        text = html.unescape(re.sub(r"<[^>]+>", " ", markup) + " " + titles)
         prose = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(pre|code)\b.*?</\1>", "", markup, flags=re.DOTALL)))
         problems.extend(f"{page.parent.name}: {found}" for found in set(re.findall(r"palomma_client\._(?!_)\w+", text)))
         problems.extend(f"{page.parent.name}: ::" for _ in re.findall(r"::", prose))
