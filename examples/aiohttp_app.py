@@ -1,6 +1,6 @@
 """An aiohttp service that bills rent through Palomma, sharing one ``PalommaClient``.
 
-    pip install 'palomma-client[aiohttp]'
+    pip install --index-url "$PRIVATE_INDEX_URL" 'palomma-client[aiohttp]==0.1.0'
     PALOMMA_API_KEY=sk_test_... PALOMMA_ENVIRONMENT=sandbox python examples/aiohttp_app.py
 
 The same service as ``examples/fastapi_app.py``. The ``palomma_context``

@@ -1,6 +1,6 @@
 """A FastAPI service that bills rent through Palomma, sharing one ``PalommaClient``.
 
-    pip install 'palomma-client[fastapi]' uvicorn
+    pip install --index-url "$PRIVATE_INDEX_URL" 'palomma-client[fastapi]==0.1.0' uvicorn
     PALOMMA_API_KEY=sk_test_... PALOMMA_ENVIRONMENT=sandbox python examples/fastapi_app.py
 
 ``palomma_lifespan`` opens one client when the service starts and closes it

@@ -1,6 +1,6 @@
 """Receive Palomma webhooks with FastAPI: verify, answer 200 at once, process in the background.
 
-    pip install 'palomma-client[testing]' fastapi
+    pip install --index-url "$PRIVATE_INDEX_URL" 'palomma-client[testing]==0.1.0' fastapi
     PALOMMA_INTEGRITY_KEY=... PALOMMA_API_KEY=sk_test_... python examples/webhook_receiver.py
 
 Palomma POSTs a webhook when an invoice or a settlement reaches its final

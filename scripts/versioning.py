@@ -6,18 +6,28 @@ regeneration compares the new spec with that copy: equal specs keep the
 version, so running ``make generate`` twice changes nothing; otherwise
 ``spec_changes.classify`` says major, minor or patch, the version moves on,
 and ``CHANGELOG.md`` gets an entry listing each change.
+
+A release of hand-written changes has no spec change to move the version:
+``python scripts/versioning.py bump patch|minor|major`` (``make bump``) moves it
+and opens its CHANGELOG section, which ``make check-generated`` accepts since a
+regeneration keeps the checked-in version while the spec is unchanged.
+
+Either way, the ``pip install`` lines of the docs pin the version they install
+(``'palomma-client==X.Y.Z'``), so both rewrite them to the new version.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FIRST_VERSION", "PreviousGeneration", "record_version"]
+__all__ = ["FIRST_VERSION", "PreviousGeneration", "bump", "pin_install_lines", "record_version"]
 
 FIRST_VERSION = "0.1.0"
 """The version of a package generated with no earlier generation to compare with."""
@@ -25,6 +35,13 @@ FIRST_VERSION = "0.1.0"
 VERSION_FILE = "version.py"
 SPEC_COPY = "openapi.json"
 _VERSION_LINE = re.compile(r'^__version__ = "([^"]+)"$', re.MULTILINE)
+# A pinned requirement (`palomma-client==1.2.3`, with extras) or a wheel's file name.
+_PINNED = re.compile(r"(?P<head>palomma-client(?:\[[\w,\s-]*\])?==|palomma_client-)\d+\.\d+\.\d+(?=[-'\"\s`;]|$)")
+_BUMP_SUMMARIES = {
+    "major": "Major: breaking changes in the hand-written SDK; the API is unchanged.",
+    "minor": "Minor: additions to the hand-written SDK; the API is unchanged.",
+    "patch": "Patch: fixes in the hand-written SDK; the API is unchanged.",
+}
 
 
 @dataclass(frozen=True)
@@ -76,6 +93,7 @@ class PreviousGeneration:
             entry += "".join(f"- {use}\n" for use in affected)
 
         prepend_changelog_entry(changelog, entry)
+        pin_install_lines(changelog.parent, version)
         return f"version {self.version} -> {version} (see CHANGELOG.md)"
 
     def changelog_problem(self, changelog: Path) -> str | None:
@@ -92,9 +110,84 @@ class PreviousGeneration:
 def record_version(destination: Path, document: dict[str, Any], previous: PreviousGeneration) -> str:
     """Write ``version.py`` into a freshly generated folder, and return the version."""
     version, _ = previous.next_version(document)
-    (destination / VERSION_FILE).write_text(
+    _write_version(destination, version)
+    return version
+
+
+def _write_version(folder: Path, version: str) -> None:
+    (folder / VERSION_FILE).write_text(
         '"""The package version, moved on by `make generate` as the spec changes; see CHANGELOG.md."""\n\n'
         f'__version__ = "{version}"\n',
         encoding="utf-8",
     )
+
+
+def pin_install_lines(root: Path, version: str) -> list[Path]:
+    """Rewrite every pinned ``palomma-client`` requirement and wheel name of the docs to ``version``.
+
+    Args:
+        root: The project folder: ``README.md``, ``docs/**/*.md`` and ``examples/*.py`` under it
+            are rewritten (those present).
+        version: The package's new version.
+
+    Returns:
+        The files that changed.
+    """
+    files = [root / "README.md", *sorted((root / "docs").glob("**/*.md")), *sorted((root / "examples").glob("*.py"))]
+    changed = []
+    for path in files:
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        pinned = _PINNED.sub(lambda match: match["head"] + version, text)
+        if pinned != text:
+            path.write_text(pinned, encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
+def bump(root: Path, part: str) -> str:
+    """Move the version for a release of hand-written changes, and open its CHANGELOG section.
+
+    Args:
+        root: The project folder.
+        part: ``"patch"``, ``"minor"`` or ``"major"``.
+
+    Returns:
+        The new version.
+
+    Raises:
+        ValueError: ``part`` is not one of the three.
+    """
+    if part not in _BUMP_SUMMARIES:
+        raise ValueError(f"cannot bump {part!r}: expected patch, minor or major")
+    from spec_changes import bump_version, prepend_changelog_entry
+
+    folder = root / "palomma_client" / "_generated"
+    previous = PreviousGeneration.read(folder)
+    version = bump_version(previous.version, part)  # type: ignore[arg-type]
+    api_version = (previous.spec or {}).get("info", {}).get("version", "unknown")
+    _write_version(folder, version)
+    prepend_changelog_entry(root / "CHANGELOG.md", f"## {version} (API {api_version})\n\n{_BUMP_SUMMARIES[part]}\n")
+    pin_install_lines(root, version)
     return version
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Move the package version for a release of hand-written changes.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    bump_command = commands.add_parser("bump", help="move the version and open its CHANGELOG section")
+    bump_command.add_argument("part", choices=sorted(_BUMP_SUMMARIES), help="which part of X.Y.Z moves")
+    arguments = parser.parse_args()
+    root = Path(__file__).resolve().parent.parent
+    old = PreviousGeneration.read(root / "palomma_client" / "_generated").version
+    version = bump(root, arguments.part)
+    print(
+        f"version {old} -> {version}. Say what changed under '## {version}' in CHANGELOG.md, "
+        "then commit it with palomma_client/_generated/version.py and the docs."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

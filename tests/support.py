@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import http.server
 import json
 import re
 import shutil
@@ -12,9 +13,10 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 import urllib.parse
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -573,3 +575,29 @@ def stop_process(process: subprocess.Popen[Any], timeout: float = 10.0) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@contextlib.contextmanager
+def serving_http(handler: Callable[..., http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` from a thread on a free 127.0.0.1 port; yield the base URL, without a final slash."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def copy_project(tmp_path: Path) -> Path:
+    """A copy of the project's spec, generator, package, changelog and docs, as a fresh clone has them."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("openapi.yaml", "generator-config.yml", "CHANGELOG.md", "README.md"):
+        shutil.copy2(ROOT / name, project / name)
+    ignore = shutil.ignore_patterns("__pycache__")
+    for folder in ("scripts", "palomma_client", "docs", "examples"):
+        shutil.copytree(ROOT / folder, project / folder, ignore=ignore)
+    return project

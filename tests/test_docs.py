@@ -1,13 +1,13 @@
 """The docs site: every public name is in the API reference, and every code sample runs.
 
-Samples: each fenced ``python`` block of ``docs/**/*.md`` and ``README.md`` runs, in page order,
-in one namespace per page, with top-level ``await`` allowed. The namespace starts with:
+Samples: each fenced ``python`` block of ``docs/**/*.md`` and ``README.md`` runs alone, as a
+reader copies it: in a namespace of its own, with top-level ``await`` allowed, so it imports
+or defines every name it uses. The blocks of one page run in page order against one fresh fake,
+as a reader's calls go to one account: what a block creates there, the next can list. Each
+namespace starts with:
 
 - ``palomma``: an open ``PalommaClient`` of a fresh ``FakePalomma`` (its retries do not wait);
 - ``fake``: that ``FakePalomma``.
-
-Both are set again before each block, so a block that opens and closes its own ``palomma``
-leaves the next one unaffected.
 
 ``PALOMMA_API_KEY`` and ``PALOMMA_BASE_URL`` point at the same fake, served over HTTP on
 127.0.0.1, so a sample's own ``PalommaClient()`` (or ``PalommaClient(environment="sandbox")``)
@@ -27,11 +27,15 @@ from __future__ import annotations
 import ast
 import asyncio
 import contextlib
+import html
 import importlib
 import inspect
+import os
 import re
 import shutil
 import socket
+import subprocess
+import sys
 import tempfile
 import types
 from collections.abc import AsyncIterator, Iterator
@@ -47,6 +51,12 @@ import palomma_client.testing
 import palomma_client.types
 import palomma_client.webhooks
 from tests.support import ROOT
+
+# The docs hook lives with the other build scripts and is imported by its bare name, as mkdocs does.
+if str(ROOT / "scripts") not in sys.path:
+    sys.path.insert(0, str(ROOT / "scripts"))
+
+import docs_hooks
 
 DOCS = ROOT / "docs"
 REFERENCE = DOCS / "reference"
@@ -66,13 +76,31 @@ DIRECTIVE = re.compile(r"^:::\s+(?P<path>[\w.]+)\s*$", re.MULTILINE)
 # --- the API reference ------------------------------------------------------------------------------
 
 
+def _reference_markdown() -> dict[str, str]:
+    """Each reference page's Markdown as MkDocs renders it, after the docs hook (the models page's directives)."""
+    pages = {}
+    for page in sorted(REFERENCE.glob("**/*.md")):
+        uri = page.relative_to(DOCS).as_posix()
+        located = types.SimpleNamespace(file=types.SimpleNamespace(src_uri=uri))
+        pages[uri] = docs_hooks.on_page_markdown(page.read_text(encoding="utf-8"), page=located)
+    return pages
+
+
 def _reference_paths() -> list[str]:
     """Every ``::: dotted.path`` directive of the reference pages, in page order."""
-    return [
-        match["path"]
-        for page in sorted(REFERENCE.glob("**/*.md"))
-        for match in DIRECTIVE.finditer(page.read_text(encoding="utf-8"))
-    ]
+    return [match["path"] for text in _reference_markdown().values() for match in DIRECTIVE.finditer(text)]
+
+
+def _with_inherited_members() -> list[type]:
+    """The classes whose directive shows the members they inherit (``inherited_members: true``)."""
+    found = []
+    for text in _reference_markdown().values():
+        for match in DIRECTIVE.finditer(text):
+            options = text[match.end() :].split("\n:::", 1)[0].split("\n## ", 1)[0]
+            value = _resolve(match["path"])
+            if inspect.isclass(value) and re.search(r"^\s+inherited_members:\s*true\s*$", options, re.MULTILINE):
+                found.append(value)
+    return found
 
 
 def _resolve(path: str) -> Any:
@@ -104,22 +132,92 @@ def _public_paths() -> list[str]:
 
 
 def test_the_reference_documents_every_public_name() -> None:
-    """Each name in a public ``__all__``, and each generated resource class, has a ``:::`` directive.
+    """Each name in a public ``__all__`` has a ``:::`` directive, and each generated resource is shown.
 
     A class or function documented under another public path (``palomma_client.Invoice`` is
     ``palomma_client.types.Invoice``) counts once; a constant must be listed by its own path.
+    A generated resource class is shown by the public class that extends it, with its inherited
+    members (``palomma_client.Invoices`` for ``InvoicesResource``); its ``WithRawResponse`` twin,
+    whose methods are the same, with it.
     """
     documented = _reference_paths()
     documented_objects = [_resolve(path) for path in documented]
+    inheriting = _with_inherited_members()
     missing = []
-    for path in [*_public_paths(), *_generated_resource_paths()]:
+    for path in _public_paths():
         value = _resolve(path)
         if path in documented:
             continue
         if (inspect.isclass(value) or inspect.isfunction(value)) and any(value is seen for seen in documented_objects):
             continue
         missing.append(path)
+    for path in _generated_resource_paths():
+        resource = _resolve(path.removesuffix("WithRawResponse"))
+        if not any(issubclass(shown, resource) for shown in inheriting):
+            missing.append(path)
     assert not missing, f"add these to a page under docs/reference/: {missing}"
+
+
+def test_the_reference_names_public_paths_only() -> None:
+    private = [
+        path
+        for path in _reference_paths()
+        if any(part.startswith("_") and not part.endswith("__") for part in path.split(".")[1:])
+    ]
+    assert not private, f"document these by the public path users import them from: {private}"
+
+
+def test_the_models_page_lists_every_model_and_enum_of_the_types_module() -> None:
+    """Written by the docs hook from ``palomma_client.types``: a model the spec adds needs no line."""
+    models_page = _reference_markdown()["reference/models.md"]
+    listed = [match["path"] for match in DIRECTIVE.finditer(models_page)]
+    assert listed
+    assert sorted(listed) == sorted(f"palomma_client.types.{name}" for name in palomma_client.types.__all__)
+    assert docs_hooks.MODELS_MARKER not in models_page
+
+
+def test_the_docs_hook_refuses_a_models_page_without_its_marker() -> None:
+    located = types.SimpleNamespace(file=types.SimpleNamespace(src_uri="reference/models.md"))
+    with pytest.raises(ValueError, match="lost its marker"):
+        docs_hooks.on_page_markdown("# Models\n", page=located)
+
+
+@pytest.mark.parametrize(
+    ("docstring", "markdown"),
+    [
+        ("Use it like this::\n\n    x = 1\n", "Use it like this:\n\n    x = 1\n"),
+        ("Use it like this ::\n\n    x = 1\n", "Use it like this\n\n    x = 1\n"),
+        ("Before.\n\n::\n\n    x = 1\n", "Before.\n\n\n    x = 1\n"),
+        ("Args:\n    a::b is a name.\n", "Args:\n    a::b is a name.\n"),
+        ("A C++ scope ends with ::\nno block follows.", "A C++ scope ends with ::\nno block follows."),
+    ],
+    ids=["colons", "spaced", "alone", "inside-a-line", "no-block"],
+)
+def test_literal_block_markers_become_markdown_only_before_a_block(docstring: str, markdown: str) -> None:
+    assert docs_hooks.without_literal_markers(docstring) == markdown
+
+
+def test_the_built_reference_shows_no_private_path_and_no_stray_double_colon(tmp_path: Path) -> None:
+    """Builds the site as `make docs` does and reads the reference pages' text, code blocks aside."""
+    site = tmp_path / "site"
+    subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--quiet", "--site-dir", str(site)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    problems: list[str] = []
+    pages = sorted((site / "reference").glob("**/index.html"))
+    assert len(pages) == len(list(REFERENCE.glob("**/*.md")))
+    for page in pages:
+        markup = re.sub(r"<(script|style)\b.*?</\1>", "", page.read_text(encoding="utf-8"), flags=re.DOTALL)
+        titles = " ".join(re.findall(r'<a\b[^>]*\btitle="([^"]*)"', markup))  # shown when hovering over a link
+        text = html.unescape(re.sub(r"<[^>]+>", " ", markup) + " " + titles)
+        prose = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(pre|code)\b.*?</\1>", "", markup, flags=re.DOTALL)))
+        problems.extend(f"{page.parent.name}: {found}" for found in set(re.findall(r"palomma_client\._(?!_)\w+", text)))
+        problems.extend(f"{page.parent.name}: ::" for _ in re.findall(r"::", prose))
+    assert not problems
 
 
 def test_the_reference_names_only_things_that_exist_once() -> None:
@@ -129,11 +227,12 @@ def test_the_reference_names_only_things_that_exist_once() -> None:
         _resolve(path)
 
 
-def test_generated_resource_classes_are_found() -> None:
+def test_generated_resource_classes_are_found_and_shown_through_their_public_subclasses() -> None:
     """The completeness check above really sees the generated resources, not an empty list."""
     paths = _generated_resource_paths()
     assert "palomma_client._generated.api.invoices.InvoicesResource" in paths
     assert "palomma_client._generated.api.settlements.SettlementsResourceWithRawResponse" in paths
+    assert palomma_client.Invoices in _with_inherited_members()
 
 
 def _undocumented_members(cls: type) -> list[str]:
@@ -159,6 +258,42 @@ def test_every_documented_class_function_and_method_has_a_docstring() -> None:
         if inspect.isclass(value):
             missing.extend(_undocumented_members(value))
     assert not missing
+
+
+# --- install lines -----------------------------------------------------------------------------------
+
+PIP_INSTALL = re.compile(r"pip install\b(?P<arguments>[^`\n#]*)")
+REQUIREMENT = re.compile(r"palomma-client(?:\[[\w,\s-]*\])?(?P<pin>==[\w.]+)?")
+
+
+def test_every_pip_install_of_the_package_pins_this_version_from_the_private_index() -> None:
+    """Copied from any page, an install line gets this very version, and from the private index only.
+
+    `make bump` and `make generate` rewrite the pins when the version moves (scripts/versioning.py).
+    """
+    version = palomma_client.__version__
+    pages = [*_pages(), *sorted((ROOT / "examples").glob("*.py"))]
+    checked, wrong = 0, []
+    for page in pages:
+        for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), start=1):
+            for command in PIP_INSTALL.finditer(line):
+                arguments = command["arguments"]
+                where = f"{page.relative_to(ROOT)}:{number}: pip install{arguments}"
+                if "palomma_client-" in arguments:  # a wheel file
+                    checked += 1
+                    if f"palomma_client-{version}-" not in arguments:
+                        wrong.append(where)
+                    continue
+                requirements = list(REQUIREMENT.finditer(arguments))
+                checked += bool(requirements)
+                if requirements and (
+                    "--index-url" not in arguments
+                    or "--extra-index-url" in arguments
+                    or any(requirement["pin"] != f"=={version}" for requirement in requirements)
+                ):
+                    wrong.append(where)
+    assert checked >= 3, "the install lines were not found"
+    assert not wrong, f"pin these to =={version} with --index-url: {wrong}"
 
 
 # --- code samples -------------------------------------------------------------------------------------
@@ -255,7 +390,7 @@ async def _serve_over_http(fake: Any) -> AsyncIterator[str]:
 
 
 async def run_samples(samples: list[Sample], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run a page's samples in order in one namespace, against a fresh fake."""
+    """Run samples in order against one fresh fake, each in a namespace of its own."""
     from palomma_client.testing import FakePalomma
 
     # Each page runs in a folder of its own, like a user's project: it holds the sample files
@@ -271,12 +406,11 @@ async def run_samples(samples: list[Sample], monkeypatch: pytest.MonkeyPatch) ->
         monkeypatch.setenv("PALOMMA_API_KEY", fake.api_key)
         monkeypatch.setenv("PALOMMA_BASE_URL", base_url)
         async with fake.client(sleep=_no_wait) as palomma:
-            namespace: dict[str, Any] = {"__name__": "__docs__"}
             for sample in samples:
                 if sample.not_run is not None:
                     continue
-                # A sample may rebind (and close) its own `palomma`; the next one gets the shared one.
-                namespace.update(fake=fake, palomma=palomma)
+                # Each sample alone, as a reader copies it: it must define or import every name it uses.
+                namespace: dict[str, Any] = {"__name__": "__docs__", "fake": fake, "palomma": palomma}
                 # Blank lines in front make tracebacks name the sample's own line in the page.
                 source = "\n" * (sample.line - 1) + sample.code
                 code = compile(source, str(sample.page), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
@@ -286,7 +420,9 @@ async def run_samples(samples: list[Sample], monkeypatch: pytest.MonkeyPatch) ->
 
 
 @pytest.mark.parametrize(("name", "samples"), list(_pages_with_samples()))
-async def test_the_samples_of_each_page_run(name: str, samples: list[Sample], monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_samples_of_each_page_run_each_alone(
+    name: str, samples: list[Sample], monkeypatch: pytest.MonkeyPatch
+) -> None:
     await run_samples(samples, monkeypatch)
 
 
@@ -350,14 +486,15 @@ def test_extractor_refuses_a_marker_without_reason_or_python_block(text: str) ->
         extract_samples(Path("page.md"), text)
 
 
-async def test_samples_share_a_namespace_and_reach_the_fake_over_http(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_samples_reach_the_fake_over_http(monkeypatch: pytest.MonkeyPatch) -> None:
     page = Path("page.md")
     samples = [
-        Sample(page, 1, "from palomma_client import PalommaClient\nfake.create_invoice(reference='R-1')\n", None),
+        Sample(page, 1, "fake.create_invoice(reference='R-1')\n", None),
         Sample(page, 3, "raise AssertionError('a not-run sample ran')\n", "shown only"),
         Sample(
             page,
             5,
+            "from palomma_client import PalommaClient\n"
             "async with PalommaClient() as own:\n"
             "    found = await own.invoices.find_by_reference('R-1')\n"
             "assert found is not None and found.reference == 'R-1'\n"
@@ -366,6 +503,16 @@ async def test_samples_share_a_namespace_and_reach_the_fake_over_http(monkeypatc
         ),
     ]
     await run_samples(samples, monkeypatch)
+
+
+async def test_a_sample_does_not_see_the_names_an_earlier_one_defined(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = Path("page.md")
+    samples = [
+        Sample(page, 1, "from palomma_client import PalommaClient\nreference = 'R-1'\n", None),
+        Sample(page, 4, "print(PalommaClient, reference)\n", None),
+    ]
+    with pytest.raises(NameError, match="PalommaClient"):
+        await run_samples(samples, monkeypatch)
 
 
 async def test_a_failing_sample_reports_its_line_in_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
