@@ -7,13 +7,15 @@ import logging
 import subprocess
 import sys
 import traceback
+from datetime import datetime
+from email.utils import format_datetime
 
 import httpx2
 import pytest
 
 from palomma_client import PalommaClient, PalommaError
 from palomma_client._generated.api.invoices import create_invoice, get_invoice
-from tests.support import API_KEY, RecordingAPI, created_invoice, page_body
+from tests.support import API_KEY, RecordingAPI, create_arguments, created_invoice, page_body
 
 
 async def test_each_request_and_retry_is_logged_at_debug(
@@ -149,21 +151,19 @@ async def test_a_safe_create_lookup_logs_at_info_with_the_creates_fields(
     palomma: PalommaClient, api: RecordingAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
     existing = created_invoice(id="01EXISTING")
+    # The API's clock says the call started when the invoice was made: it is this call's own.
+    listed_at = {"Date": format_datetime(datetime.fromisoformat(existing["createdAt"]), usegmt=True)}
 
     def answer(request: httpx2.Request) -> httpx2.Response:
         if request.method == create_invoice.METHOD:
-            return httpx2.Response(500, json={"error": "Internal Server Error"}, headers={"x-request-id": "req_c"})
-        return httpx2.Response(200, json=page_body([existing], None), headers={"x-request-id": "req_l"})
+            return httpx2.Response(
+                500, json={"error": "Internal Server Error"}, headers={"x-request-id": "req_c", **listed_at}
+            )
+        return httpx2.Response(200, json=page_body([existing], None), headers={"x-request-id": "req_l", **listed_at})
 
     api.default = answer
     with caplog.at_level(logging.INFO, logger="palomma_client"):
-        await palomma.invoices.create(
-            reference=existing["reference"],
-            amount=1_850_000,
-            description="Canon de arrendamiento marzo 2026",
-            redirect_url="https://merchant.example.com/payments/return",
-            customer_document_number="900123456",
-        )
+        await palomma.invoices.create(**create_arguments())
 
     looking, found = (record for record in caplog.records if record.name == "palomma_client")
     assert "looking reference" in looking.getMessage()

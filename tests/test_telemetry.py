@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections.abc import Iterator
+from datetime import datetime
+from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,7 +29,7 @@ from palomma_client import APIConnectionError, PalommaClient
 from palomma_client._generated.api import METHODS
 from palomma_client._generated.api.invoices import create_invoice, get_invoice, list_invoices
 from palomma_client._telemetry import INSTRUMENTATION_NAME
-from tests.support import API_KEY, RecordingAPI, created_invoice, page_body, run_one_call
+from tests.support import API_KEY, RecordingAPI, create_arguments, created_invoice, page_body, run_one_call
 
 EXPORTER = InMemorySpanExporter()
 # Delta: each collection holds only the points recorded since the last, so each test reads its own.
@@ -178,20 +180,16 @@ async def test_a_safe_create_lookup_is_a_call_span_of_its_own_below_the_create(
     palomma: PalommaClient, api: RecordingAPI
 ) -> None:
     existing = created_invoice(id="01EXISTING")
+    # The API's clock says the call started when the invoice was made: it is this call's own.
+    listed_at = {"Date": format_datetime(datetime.fromisoformat(existing["createdAt"]), usegmt=True)}
 
     def answer(request: httpx2.Request) -> httpx2.Response:
         if request.method == create_invoice.METHOD:
-            return httpx2.Response(500, json={"error": "Internal Server Error"})
-        return httpx2.Response(200, json=page_body([existing], None))
+            return httpx2.Response(500, json={"error": "Internal Server Error"}, headers=listed_at)
+        return httpx2.Response(200, json=page_body([existing], None), headers=listed_at)
 
     api.default = answer
-    invoice = await palomma.invoices.create(
-        reference=existing["reference"],
-        amount=1_850_000,
-        description="Canon de arrendamiento marzo 2026",
-        redirect_url="https://merchant.example.com/payments/return",
-        customer_document_number="900123456",
-    )
+    invoice = await palomma.invoices.create(**create_arguments())
 
     assert invoice.id == "01EXISTING"
     create, post, lookup, get = _spans()

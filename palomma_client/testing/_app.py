@@ -122,8 +122,11 @@ class _Api:
             return Response(body, status_code=answer.status, headers=headers, media_type=answer.media_type)
         document = answer.content
         if isinstance(document, dict) and 200 <= answer.status < 300:
-            # An example answers about the resource the path names, as the API would (the SDK checks it).
-            document = {**document, **{name: value for name, value in path_parameters.items() if name in document}}
+            # An example answers about the resource the path names, with what the body sent, as the API
+            # would (the SDK checks an answer against its request).
+            sent = valid.body if isinstance(valid.body, dict) else {}
+            echoed = {**sent, **path_parameters}
+            document = {**document, **{name: value for name, value in echoed.items() if name in document}}
         return json_response(answer.status, document, headers, media_type=answer.media_type)
 
 

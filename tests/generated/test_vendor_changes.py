@@ -455,7 +455,7 @@ CORPUS: list[VendorChange] = [
         ),
         """
         thing = await call(client, "getVendorProbeThing", "thg 1")
-        return [type(thing).__name__, thing.thing_id == "string", fake.requests[-1].path.endswith("/things/thg 1")]
+        return [type(thing).__name__, thing.thing_id == "thg 1", fake.requests[-1].path.endswith("/things/thg 1")]
         """,
         ["VendorProbeThing", True, True],
     ),
