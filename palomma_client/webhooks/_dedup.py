@@ -352,8 +352,11 @@ class RedisDedupStore:
         logger.warning("The webhook dedup store %r was recovered after a data loss", self.sentinel_key)
 
     async def _check_sentinel(self, now: str) -> None:
+        # What this store knew before the read: a concurrent first claim may set it while the read
+        # is under way, and a sentinel missing from a read begun before it was written is no loss.
+        known = self._sentinel
         value = await self._read_sentinel()
-        if value is None and self._sentinel is None:
+        if value is None and known is None:
             # This process's first use of the store; NX keeps whatever another replica wrote meanwhile.
             if await self._redis.set(self.sentinel_key, _SENTINEL_NEW + now, nx=True):
                 self._sentinel = _SENTINEL_NEW + now
@@ -361,7 +364,7 @@ class RedisDedupStore:
             value = await self._read_sentinel()
         if value is not None and value.startswith(_SENTINEL_LOST):
             raise DedupStoreLostError(self.sentinel_key, value.removeprefix(_SENTINEL_LOST))
-        if self._sentinel is None or value == self._sentinel or (value or "").startswith(_SENTINEL_RECOVERED):
+        if known is None or value in (known, self._sentinel) or (value or "").startswith(_SENTINEL_RECOVERED):
             self._sentinel = value
             return
         # Gone, or written anew by a process that met an empty Redis: either way the claims are lost.

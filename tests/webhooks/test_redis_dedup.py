@@ -367,3 +367,37 @@ except MissingDependencyError as error:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "RedisDedupStore needs the 'redis' package: pip install 'palomma-client[redis]'"
+
+
+class _SentinelReadHeldBack(redis.asyncio.Redis):
+    """A client whose first read of the sentinel returns, then waits until the test lets it go on."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.first_read_done = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def get(self, name: Any) -> Any:
+        value = await super().get(name)
+        if str(name).endswith("~sentinel") and not self.first_read_done.is_set():
+            self.first_read_done.set()
+            await self.release.wait()
+        return value
+
+
+async def test_two_first_claims_at_once_in_one_process_are_no_data_loss(
+    redis_server: RedisServer, redis_client: redis.asyncio.Redis
+) -> None:
+    client = _SentinelReadHeldBack(host=redis_server.host, port=redis_server.port)
+    store = RedisDedupStore(client)
+    try:
+        # The first claim reads no sentinel; the second writes it before the first goes on.
+        first = asyncio.create_task(store.mark_seen("01FIRST"))
+        await client.first_read_done.wait()
+        assert await store.mark_seen("01SECOND")
+        client.release.set()
+
+        assert await first
+        assert await store.mark_seen("01THIRD")
+    finally:
+        await client.aclose()
