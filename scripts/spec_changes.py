@@ -55,6 +55,21 @@ _COMPONENT_REF = re.compile(r"#/components/(?P<kind>[^/]+)/(?P<name>[^/]+)")
 CHANGELOG_PREAMBLE = "# Changelog\n\nEntries are written by `make generate` from changes to openapi.yaml.\n"
 
 
+def _type_and_nullable(schema: Mapping[str, Any]) -> tuple[Any, bool]:
+    """A schema's type without ``null``, and whether it admits null, in either spelling.
+
+    OpenAPI 3.0 says ``type: string, nullable: true`` where 3.1 says ``type: [string, 'null']``:
+    the same schema, so moving a document from one spelling to the other changes nothing.
+    """
+    kind = schema.get("type")
+    nullable = bool(schema.get("nullable"))
+    if isinstance(kind, list):
+        nullable = nullable or "null" in kind
+        rest = [member for member in kind if member != "null"]
+        kind = rest[0] if len(rest) == 1 else (sorted(rest) or None)
+    return kind, nullable
+
+
 @dataclass(frozen=True)
 class ChangeEntry:
     """One change between two documents: how much it matters, and a sentence saying what changed."""
@@ -773,9 +788,12 @@ class _Comparison:
         if not isinstance(old, Mapping) or not isinstance(new, Mapping):
             self.add("major", f"Changed the schema of {place}.")
             return
-        for key, noun in (("type", "type"), ("format", "format"), ("$ref", "reference")):
+        old_type, old_nullable = _type_and_nullable(old)
+        new_type, new_nullable = _type_and_nullable(new)
+        self._major_if_changed(place, "type", old_type, new_type)
+        for key, noun in (("format", "format"), ("$ref", "reference")):
             self._major_if_changed(place, noun, old.get(key), new.get(key))
-        self._nullable(place, bool(old.get("nullable")), bool(new.get("nullable")), direction)
+        self._nullable(place, old_nullable, new_nullable, direction)
         self._enum(place, old.get("enum"), new.get("enum"))
         self._rules(place, old, new)
         self._default(place, old, new)

@@ -335,6 +335,24 @@ def test_nullable_removed_from_a_response_field_is_minor(old: Spec, new: Spec) -
     assert classify(old, new) == one("minor", "Made `ListInvoicesResponse.cursor` no longer nullable.")
 
 
+def test_nullable_spelled_as_openapi_31_is_the_same_schema(old: Spec, new: Spec) -> None:
+    cursor = field(new, "ListInvoicesResponse", "cursor")
+    del cursor["nullable"]
+    cursor["type"] = [cursor["type"], "null"]
+
+    change = classify(old, new)
+
+    assert change.level == "patch"
+    assert not [entry for entry in change.entries if "cursor" in entry.description]
+
+
+def test_a_response_field_made_nullable_in_openapi_31_spelling_is_major(old: Spec, new: Spec) -> None:
+    name = field(new, "Invoice", "description")
+    name["type"] = [name["type"], "null"]
+
+    assert classify(old, new) == one("major", "Made `Invoice.description` nullable.")
+
+
 def test_an_inline_schema_is_compared_like_the_referenced_one(old: Spec, new: Spec) -> None:
     content = operation(new, "/invoices/{id}", "get")["responses"]["200"]["content"]["application/json"]
     content["schema"] = copy.deepcopy(schema(new, "Invoice"))
