@@ -470,15 +470,12 @@ class APIRequester:
     async def _exchange(self, request: ApiRequest, options: RequestOptions, *, attempt: int) -> HTTPResponse:
         settings = self.settings
         url = settings.base_url + request.path
+        # extra_query and extra_body were merged into the request by with_options_merged, before any policy read it.
         params = request.params
-        if options.extra_query:
-            params = {**(params or {}), **options.extra_query}
         if params:
             url = f"{url}?{query_string(params)}"
         chosen = settings.timeout if options.timeout is None else options.timeout
         body = request.json
-        if options.extra_body:
-            body = {**(body if isinstance(body, dict) else {}), **options.extra_body}
         headers: Mapping[str, str] | None = None if settings.headers_on_pool else settings.headers
         if request.headers:
             # The operation's header parameters; a caller's extra_headers still come last.
