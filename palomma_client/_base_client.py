@@ -17,11 +17,11 @@ import logging
 import math
 import re
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import partial
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx2
 
@@ -39,8 +39,7 @@ from palomma_client._generated.errors import ResponseSchemaError
 from palomma_client._http import Backend, HTTPRequest, HTTPResponse, attempt_deadline
 from palomma_client._logging import call_fields
 from palomma_client._matching import asked_fields, differing_fields, unmatched_filters
-from palomma_client._request import NO_OPTIONS, ApiRequest, RequestOptions
-from palomma_client._resource import ParseResponse
+from palomma_client._request import NO_OPTIONS, ApiRequest, ParseResponse, RequestOptions, Sent, Sleep, TimeoutOption
 from palomma_client._retry import backoff_delay, may_retry
 from palomma_client._telemetry import TELEMETRY
 
@@ -49,9 +48,6 @@ __all__ = [
     "NonFiniteNumberError",
     "OperationPolicy",
     "RequestSettings",
-    "Sent",
-    "Sleep",
-    "TimeoutOption",
     "check_answer",
     "decode_json",
     "query_string",
@@ -61,9 +57,6 @@ __all__ = [
 logger = logging.getLogger(LOGGER_NAME)
 
 T = TypeVar("T")
-Sleep = Callable[[float], Awaitable[None]]
-TimeoutOption = float | httpx2.Timeout | None
-"""A timeout for one request; ``None`` means the pool's own."""
 
 
 _JSON_CONTENT = {"Content-Type": "application/json"}
@@ -294,24 +287,6 @@ class RequestSettings:
     max_response_bytes: int
     sleep: Sleep
     lookup_grace_period: float  # how long a create that may have taken effect keeps looking (see _policies)
-
-
-# Not frozen, as ApiRequest: one is built per call, and nothing changes it.
-@dataclass(slots=True)
-class Sent(Generic[T]):
-    """A request's parsed answer, with what raw responses show of how it came.
-
-    Attributes:
-        value: The parsed answer.
-        response: The HTTP answer it was parsed from.
-        retries_taken: How many times the request was sent again before this answer.
-        elapsed: Seconds from the first attempt's start to the answer, backoff included.
-    """
-
-    value: T
-    response: HTTPResponse
-    retries_taken: int
-    elapsed: float
 
 
 class OperationPolicy(Protocol):

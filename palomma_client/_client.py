@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     import aiohttp
 
 from palomma_client._backends import BACKENDS, PoolSettings, factory_for, factory_named
-from palomma_client._base_client import APIRequester, RequestSettings, Sleep, TimeoutOption
+from palomma_client._base_client import APIRequester, RequestSettings
 from palomma_client._constants import (
     CREATE_LOOKUP_GRACE_PERIOD,
     DEFAULT_CONNECTION_LIMITS,
@@ -29,7 +29,7 @@ from palomma_client._generated.api import GeneratedResources
 from palomma_client._generated.version import __version__
 from palomma_client._http import ACCEPTED_ENCODINGS, Backend
 from palomma_client._policies import OPERATION_POLICIES
-from palomma_client._request import ApiRequest
+from palomma_client._request import ApiRequest, Sleep, TimeoutOption
 from palomma_client._resource import APIResource, request_options
 from palomma_client._resources import Invoices, Settlements
 from palomma_client._validation import check_headers, check_max_retries, check_timeout, path_segment

@@ -17,7 +17,6 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from palomma_client._base_client import Sent
 from palomma_client._constants import (
     CREATE_CLOCK_SKEW,
     INITIAL_RETRY_DELAY,
@@ -39,12 +38,11 @@ from palomma_client._generated.api import OPERATIONS
 from palomma_client._http import HTTPResponse
 from palomma_client._logging import call_fields
 from palomma_client._matching import differing_fields
-from palomma_client._request import ApiRequest, RequestOptions
+from palomma_client._request import ApiRequest, ParseResponse, RequestOptions, Sent
 from palomma_client._retry import is_retryable, reached_server
 
 if TYPE_CHECKING:
     from palomma_client._base_client import APIRequester, OperationPolicy
-    from palomma_client._resource import ParseResponse
 
 __all__ = ["OPERATION_POLICIES", "CreateOnceByReference"]
 

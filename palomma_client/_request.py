@@ -1,19 +1,48 @@
-"""What generated code hands the base client: one request, built and checked, not yet sent."""
+"""The records a request is made of, from the generated code that builds it to the answer it gets.
+
+A leaf: it imports nothing of the package, so that every layer can use these records: the
+generated resources that build an ``ApiRequest``, the sender (``_base_client``) that sends it
+through a ``Requester``, the policies (``_policies``) that decide how, and the raw responses
+(``_response``) that show the ``Sent`` it came back as. The one exception, the HTTP answer
+``Sent`` carries, is named for type checkers only: ``_http`` never imports this module, and
+``make check-structure`` proves that no circle comes of it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import httpx2
 
-__all__ = ["NO_OPTIONS", "ApiRequest", "RequestOptions"]
+if TYPE_CHECKING:
+    from palomma_client._http import HTTPResponse
+
+__all__ = [
+    "NO_OPTIONS",
+    "ApiRequest",
+    "ParseResponse",
+    "RequestOptions",
+    "Requester",
+    "Sent",
+    "Sleep",
+    "TimeoutOption",
+]
+
+T = TypeVar("T")
+
+Sleep = Callable[[float], Awaitable[None]]
+"""How the SDK waits (between retries, while a create is looked up): ``asyncio.sleep`` unless a test injects one."""
+
+TimeoutOption = float | httpx2.Timeout | None
+"""A timeout for one request; ``None`` means the pool's own."""
+
+ParseResponse = Callable[[int, Any], T]
+"""A generated ``parse_response``: the model, from the status code and the decoded JSON body."""
 
 
-# Not frozen: a frozen dataclass costs four times as much to build, and one is built per call.
-# Nothing changes a request once built.
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class ApiRequest:
     """A request to the API, relative to the client's base URL.
 
@@ -64,9 +93,40 @@ class RequestOptions:
     extra_headers: Mapping[str, str | None] | None = None
     extra_query: Mapping[str, str] | None = None
     extra_body: Mapping[str, Any] | None = None
-    timeout: float | httpx2.Timeout | None = None
+    timeout: TimeoutOption = None
     max_retries: int | None = None
 
 
 NO_OPTIONS = RequestOptions()
 """A call that changes nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sent(Generic[T]):
+    """A request's parsed answer, with what raw responses show of how it came.
+
+    Attributes:
+        value: The parsed answer.
+        response: The HTTP answer it was parsed from.
+        retries_taken: How many times the request was sent again before this answer.
+        elapsed: Seconds from the first attempt's start to the answer, backoff included.
+    """
+
+    value: T
+    response: HTTPResponse
+    retries_taken: int
+    elapsed: float
+
+
+class Requester(Protocol):
+    """Sends a request that generated code built, and hands the answer back to generated code to parse."""
+
+    def send(self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions = ...) -> Awaitable[T]:
+        """Send ``request`` with the client's auth, timeouts, retry policy and error mapping."""
+        ...
+
+    def send_for_raw(
+        self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions = ...
+    ) -> Awaitable[Sent[T]]:
+        """``send``, keeping the HTTP answer for a raw response."""
+        ...

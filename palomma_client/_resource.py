@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, ParamSpec, Protocol, Self, TypeVar, cast
-
-import httpx2
+from typing import Any, ParamSpec, Self, TypeVar, cast
 
 from palomma_client._pagination import AsyncPager, Page
-from palomma_client._request import NO_OPTIONS, ApiRequest, RequestOptions
+from palomma_client._request import (
+    NO_OPTIONS,
+    ApiRequest,
+    ParseResponse,
+    Requester,
+    RequestOptions,
+    Sent,
+    TimeoutOption,
+)
 from palomma_client._response import APIResponse
 from palomma_client._validation import (
     check_headers,
@@ -18,28 +24,11 @@ from palomma_client._validation import (
     check_timeout,
 )
 
-__all__ = ["APIResource", "ParseResponse", "Requester", "raw_response_method", "request_options"]
+__all__ = ["APIResource", "raw_response_method", "request_options"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
 ItemT = TypeVar("ItemT")
-
-ParseResponse = Callable[[int, Any], T]
-"""A generated ``parse_response``: the model, from the status code and the decoded JSON body."""
-
-
-class Requester(Protocol):
-    """Sends a request that generated code built, and hands the answer back to generated code to parse."""
-
-    def send(self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions = ...) -> Awaitable[T]:
-        """Send ``request`` with the client's auth, timeouts, retry policy and error mapping."""
-        ...
-
-    def send_for_raw(
-        self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions = ...
-    ) -> Awaitable[Any]:
-        """``send``, keeping the HTTP answer for a raw response."""
-        ...
 
 
 def request_options(
@@ -47,7 +36,7 @@ def request_options(
     extra_headers: Mapping[str, str | None] | None,
     extra_query: Mapping[str, str] | None,
     extra_body: Mapping[str, Any] | None,
-    timeout: float | httpx2.Timeout | None,
+    timeout: TimeoutOption,
     max_retries: int | None,
 ) -> RequestOptions:
     """The per-call options of a resource method, checked before anything is sent.
@@ -127,7 +116,7 @@ class _RawRequester:
 
     async def send_for_raw(
         self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions = NO_OPTIONS
-    ) -> Any:
+    ) -> Sent[T]:
         return await self._requester.send_for_raw(request, parse, options)
 
 

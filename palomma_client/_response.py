@@ -10,7 +10,7 @@ import httpx2
 from palomma_client._exceptions import redacted_headers
 
 if TYPE_CHECKING:
-    from palomma_client._base_client import Sent
+    from palomma_client._request import Sent
 
 __all__ = ["APIResponse"]
 

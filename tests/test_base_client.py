@@ -10,9 +10,9 @@ import httpx2
 import pytest
 
 from palomma_client import DEFAULT_CONNECTION_LIMITS, APITimeoutError, PalommaClient
-from palomma_client._base_client import TimeoutOption
 from palomma_client._generated.api.invoices import list_invoices
 from palomma_client._http import PoolGate, PoolWaitTimeout
+from palomma_client._request import TimeoutOption
 from palomma_client._retry import reached_server
 from tests.support import API_KEY, SANDBOX, RecordingAPI, created_invoice, page_body
 

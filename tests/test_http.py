@@ -32,8 +32,8 @@ from palomma_client import (
     PalommaError,
     ResponseTooLargeError,
 )
-from palomma_client._base_client import TimeoutOption
 from palomma_client._constants import MAX_RESPONSE_HEADER_BYTES
+from palomma_client._request import TimeoutOption
 from tests.support import API_KEY, backend_errors, create_arguments, created_invoice, page_body
 
 pytestmark = pytest.mark.usefixtures("clean_environment")

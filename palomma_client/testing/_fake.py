@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import httpx2
 
+from palomma_client._request import Sleep
 from palomma_client.testing._app import build_app
 from palomma_client.testing._clock import FakeClock
 from palomma_client.testing._examples import ObjectLayout
@@ -43,7 +44,6 @@ MAX_BODY_SIZE = 1024 * 1024
 MAX_RECORDED_REQUESTS = 1000
 """How many requests `FakePalomma.requests` keeps by default; older ones are dropped first."""
 
-Sleep = Callable[[float], Awaitable[None]]
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 

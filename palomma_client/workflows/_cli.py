@@ -44,13 +44,13 @@ except ImportError as error:  # pragma: no cover - depends on how the package wa
 
 import httpx2
 
-from palomma_client._base_client import Sleep
 from palomma_client._client import PalommaClient
 from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY
 from palomma_client._exceptions import InvalidParameterError, PalommaError
 from palomma_client._generated.api.invoices import list_invoices
 from palomma_client._generated.models import CreateInvoiceRequest, Invoice
 from palomma_client._generated.version import __version__
+from palomma_client._request import Sleep
 from palomma_client.workflows._batch import (
     DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES,
     InvoiceBatchItem,

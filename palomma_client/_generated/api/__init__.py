@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import ClassVar
 
-from palomma_client._resource import APIResource, Requester
+from palomma_client._request import Requester
+from palomma_client._resource import APIResource
 
 from . import invoices, settlements
 from .invoices import InvoicesResource
