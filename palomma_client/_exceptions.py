@@ -31,14 +31,16 @@ has a response body that echoes the key, before anything reads it.
 
 from __future__ import annotations
 
+import email.utils
 import json
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 import httpx2
 
-from palomma_client._constants import BODY_EXCERPT_LENGTH
+from palomma_client._constants import BODY_EXCERPT_LENGTH, MAX_RETRY_AFTER
 
 __all__ = [
     "APIConnectionError",
@@ -294,6 +296,42 @@ class ConflictError(APIStatusError):
     """409: the request conflicts with the resource's current state."""
 
 
+def parse_retry_after(
+    headers: httpx2.Headers, now: float | None = None, *, cap: float | None = MAX_RETRY_AFTER
+) -> float | None:
+    """Seconds the server asked us to wait, from ``Retry-After`` (seconds or an HTTP date).
+
+    Args:
+        headers: The response headers.
+        now: The current time, for an HTTP date; defaults to the clock.
+        cap: The most this returns; ``None`` for no cap.
+
+    Returns:
+        The delay in seconds, at most ``cap``, or ``None`` when the header is absent or unreadable.
+    """
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if _looks_like_http_date(value) else None
+        if parsed is None:
+            return None
+        seconds = parsed.timestamp() - (time.time() if now is None else now)
+    if seconds != seconds or seconds in (float("inf"), float("-inf")):
+        return None
+    seconds = max(seconds, 0.0)
+    return seconds if cap is None else min(seconds, cap)
+
+
+def _looks_like_http_date(value: str) -> bool:
+    try:
+        return email.utils.parsedate_tz(value) is not None
+    except (TypeError, ValueError):
+        return False
+
+
 class RateLimitError(APIStatusError):
     """429: too many requests; retried automatically, honouring ``Retry-After``.
 
@@ -303,8 +341,6 @@ class RateLimitError(APIStatusError):
 
     def __init__(self, message: str, *, response: httpx2.Response, body: Any) -> None:
         super().__init__(message, response=response, body=body)
-        from palomma_client._retry import parse_retry_after
-
         self.retry_after = parse_retry_after(response.headers, cap=None)
 
 

@@ -8,16 +8,12 @@ own (``_policies.py``), such as creating an invoice by its reference.
 
 from __future__ import annotations
 
-import email.utils
 import random
-import time
 
-import httpx2
+from palomma_client._constants import INITIAL_RETRY_DELAY, MAX_RETRY_DELAY
+from palomma_client._exceptions import APIConnectionError, APIStatusError, PalommaError, parse_retry_after
 
-from palomma_client._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
-from palomma_client._exceptions import APIConnectionError, APIStatusError, PalommaError
-
-__all__ = ["backoff_delay", "is_retryable", "may_retry", "parse_retry_after", "reached_server"]
+__all__ = ["backoff_delay", "is_retryable", "may_retry", "reached_server"]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -53,42 +49,6 @@ def reached_server(error: PalommaError) -> bool:
     if isinstance(error, APIConnectionError):
         return error.may_have_reached_server
     return True
-
-
-def parse_retry_after(
-    headers: httpx2.Headers, now: float | None = None, *, cap: float | None = MAX_RETRY_AFTER
-) -> float | None:
-    """Seconds the server asked us to wait, from ``Retry-After`` (seconds or an HTTP date).
-
-    Args:
-        headers: The response headers.
-        now: The current time, for an HTTP date; defaults to the clock.
-        cap: The most this returns; ``None`` for no cap.
-
-    Returns:
-        The delay in seconds, at most ``cap``, or ``None`` when the header is absent or unreadable.
-    """
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if _looks_like_http_date(value) else None
-        if parsed is None:
-            return None
-        seconds = parsed.timestamp() - (time.time() if now is None else now)
-    if seconds != seconds or seconds in (float("inf"), float("-inf")):
-        return None
-    seconds = max(seconds, 0.0)
-    return seconds if cap is None else min(seconds, cap)
-
-
-def _looks_like_http_date(value: str) -> bool:
-    try:
-        return email.utils.parsedate_tz(value) is not None
-    except (TypeError, ValueError):
-        return False
 
 
 def backoff_delay(retries_so_far: int, error: PalommaError) -> float:

@@ -17,11 +17,8 @@ from palomma_client import (
     RateLimitError,
 )
 from palomma_client._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
-from palomma_client._exceptions import status_error_from_response
-from palomma_client._retry import (
-    backoff_delay,
-    parse_retry_after,
-)
+from palomma_client._exceptions import parse_retry_after, status_error_from_response
+from palomma_client._retry import backoff_delay
 from tests.support import RecordingAPI, Sleeps, created_invoice, page_body
 
 OK = httpx2.Response(200, json=created_invoice())
