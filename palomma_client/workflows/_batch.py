@@ -48,14 +48,13 @@ from palomma_client._exceptions import (
 )
 from palomma_client._generated.models import CreateInvoiceRequest, Invoice
 from palomma_client._validation import check_positive_int
+from palomma_client.workflows._api import InvoicesAPI
 from palomma_client.workflows._format import plural
 from palomma_client.workflows._models import field_names
 from palomma_client.workflows._request import InvoiceRequest
 
 if TYPE_CHECKING:
     import httpx2
-
-    from palomma_client._resources import Invoices
 
 __all__ = [
     "DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES",
@@ -214,7 +213,7 @@ def _differences(request: InvoiceRequest, invoice: Invoice) -> tuple[str, ...]:
 
 
 async def _issue(
-    invoices: Invoices, index: int, request: InvoiceRequest, timeout: float | httpx2.Timeout | None
+    invoices: InvoicesAPI, index: int, request: InvoiceRequest, timeout: float | httpx2.Timeout | None
 ) -> InvoiceBatchItem:
     def existed(invoice: Invoice) -> InvoiceBatchItem:
         differences = _differences(request, invoice)
@@ -350,7 +349,7 @@ class InvoiceBatchIterator:
 
     def __init__(
         self,
-        invoices: Invoices,
+        invoices: InvoicesAPI,
         requests: BatchInput,
         *,
         concurrency: int = DEFAULT_BATCH_CONCURRENCY,
@@ -534,7 +533,7 @@ class InvoiceBatchIterator:
 
 
 async def create_many(
-    invoices: Invoices,
+    invoices: InvoicesAPI,
     requests: BatchInput,
     *,
     concurrency: int = DEFAULT_BATCH_CONCURRENCY,

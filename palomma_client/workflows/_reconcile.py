@@ -27,12 +27,11 @@ from typing import TYPE_CHECKING
 
 from palomma_client._generated.api.invoices import list_invoices
 from palomma_client._generated.models import Invoice, InvoiceStatus, Settlement, SettlementStatus
+from palomma_client.workflows._api import InvoicesAPI, SettlementsAPI
 from palomma_client.workflows._format import exact_amount, format_cop, plural
 
 if TYPE_CHECKING:
     import httpx2
-
-    from palomma_client._resources import Invoices, Settlements
 
 __all__ = ["Discrepancy", "DiscrepancyKind", "ReconciliationReport", "reconcile"]
 
@@ -189,8 +188,8 @@ def _count(value: Decimal) -> str:
 
 
 async def reconcile(
-    settlements: Settlements,
-    invoices: Invoices,
+    settlements: SettlementsAPI,
+    invoices: InvoicesAPI,
     date: datetime.date | str,
     cycle: str,
     *,
