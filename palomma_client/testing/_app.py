@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable, Mapping
 from datetime import date
 from email.utils import format_datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs
 
 try:
@@ -31,14 +31,12 @@ except ImportError as error:  # pragma: no cover - depends on how the package wa
     ) from error
 
 from palomma_client.testing._examples import EXAMPLE_HEADER, BadCursor, example_answer
+from palomma_client.testing._fake_state import FakeState
 from palomma_client.testing._faults import FaultKind
 from palomma_client.testing._recording import RecordedRequest
 from palomma_client.testing._spec import HTTP_METHODS, ApiSpec, Operation, SecurityScheme
 from palomma_client.testing._state import DuplicateReference, InvoiceQuery
 from palomma_client.testing._validation import BadRequest, ValidRequest, decode_cursor, encode_cursor
-
-if TYPE_CHECKING:
-    from palomma_client.testing._fake import FakePalomma
 
 __all__ = ["MODELED_OPERATIONS", "build_app", "installed_handlers", "json_response"]
 
@@ -59,16 +57,16 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
     return json_response(status, {"error": message}, headers)
 
 
-def build_app(fake: FakePalomma) -> Starlette:
+def build_app(fake: FakeState) -> Starlette:
     """Build the ASGI app for a fake; it reads the fake's state on every request, so later changes apply.
 
     Args:
-        fake: The fake whose spec, invoices, keys, faults and clock the app serves.
+        fake: The state of the fake whose spec, invoices, keys, faults and clock the app serves.
 
     Returns:
         The Starlette app; mount it at the root, its routes live under the spec's base path.
     """
-    api = _Api(fake, installed_handlers(fake._spec))
+    api = _Api(fake, installed_handlers(fake.spec))
     # One route takes every path: the spec, not Starlette, decides what exists (404) and what a
     # path allows (405), and no trailing-slash redirect answers with a status the spec never lists.
     app = Starlette(
@@ -80,23 +78,23 @@ def build_app(fake: FakePalomma) -> Starlette:
     return app
 
 
-Handler = Callable[["FakePalomma", ValidRequest], Response]
+Handler = Callable[[FakeState, ValidRequest], Response]
 
 
 class _Api:
-    def __init__(self, fake: FakePalomma, handlers: Mapping[str, Handler]) -> None:
+    def __init__(self, fake: FakeState, handlers: Mapping[str, Handler]) -> None:
         self._fake = fake
         self._handlers = handlers
 
     async def answer(self, request: Request) -> Response:
         fake = self._fake
-        operation, path_parameters, allowed = fake._spec.find(request.method, request.scope["path"])
+        operation, path_parameters, allowed = fake.spec.find(request.method, request.scope["path"])
         if operation is None:
             if allowed:
                 return _error(405, "Method Not Allowed", {"Allow": ", ".join(allowed)})
             return _error(404, "Not Found")
         try:
-            valid = fake._validator.validate(
+            valid = fake.validator.validate(
                 operation,
                 path=path_parameters,
                 query={name: request.query_params.getlist(name) for name in request.query_params},
@@ -108,7 +106,7 @@ class _Api:
             if handler is not None:
                 return handler(fake, valid)
             answer = example_answer(
-                fake._spec, operation, fake.clock.now(), accept=request.headers.get("accept", ""), query=valid.query
+                fake.spec, operation, fake.clock.now(), accept=request.headers.get("accept", ""), query=valid.query
             )
         except (BadRequest, BadCursor) as error:
             return _error(400, str(error))
@@ -133,19 +131,19 @@ class _Api:
 # --- the operations the fake models ------------------------------------------------------------------
 
 
-def _create_invoice(fake: FakePalomma, request: ValidRequest) -> Response:
+def _create_invoice(fake: FakeState, request: ValidRequest) -> Response:
     try:
-        record = fake._store.create(request.body)
+        record = fake.store.create(request.body)
     except DuplicateReference as error:
         return _error(400, str(error))
     return json_response(request.operation.success_status, record.to_json())
 
 
-def _list_invoices(fake: FakePalomma, request: ValidRequest) -> Response:
+def _list_invoices(fake: FakeState, request: ValidRequest) -> Response:
     query = request.query
     cursor = query.get("cursor")
     limit = query.get("limit")
-    items, after = fake._store.page(
+    items, after = fake.store.page(
         InvoiceQuery(
             reference=query.get("reference"),
             customer_document_number=query.get("customerDocumentNumber"),
@@ -167,17 +165,17 @@ def _list_invoices(fake: FakePalomma, request: ValidRequest) -> Response:
     )
 
 
-def _get_invoice(fake: FakePalomma, request: ValidRequest) -> Response:
-    record = fake._store.get(str(request.path["id"]))
+def _get_invoice(fake: FakeState, request: ValidRequest) -> Response:
+    record = fake.store.get(str(request.path["id"]))
     if record is None:
         return _error(404, "Invoice not found")
     return json_response(request.operation.success_status, record.to_json())
 
 
-def _get_settlement(fake: FakePalomma, request: ValidRequest) -> Response:
+def _get_settlement(fake: FakeState, request: ValidRequest) -> Response:
     settlement_date = _date(request.path, "date")
     assert settlement_date is not None
-    settlement = fake._store.settlement(settlement_date, str(request.path["cycle"]))
+    settlement = fake.store.settlement(settlement_date, str(request.path["cycle"]))
     if settlement is None:
         return _error(404, "Settlement not found")
     return json_response(request.operation.success_status, settlement)
@@ -265,7 +263,7 @@ class _Gateway:
     it), and never beyond `fake.max_body_size`: a larger one is answered 413 without reading the rest.
     """
 
-    def __init__(self, app: ASGIApp, fake: FakePalomma) -> None:
+    def __init__(self, app: ASGIApp, fake: FakeState) -> None:
         self._app = app
         self._fake = fake
 
@@ -280,8 +278,8 @@ class _Gateway:
             query=scope.get("query_string", b"").decode("latin-1"),
             headers=_headers(scope),
         )
-        fake._record(record)
-        delay, failure = fake._faults.take(record.method, record.path)
+        fake.recorder.record(record)
+        delay, failure = fake.faults.take(record.method, record.path)
         send = _recording_status(send, record, fake)
         failing = failure is not None and failure.kind is FaultKind.FAIL
         authorized, challenge = self._authorized(record)
@@ -318,7 +316,7 @@ class _Gateway:
         A path the spec does not have is held to the document's own `security`, so an unauthenticated
         caller learns nothing about which paths exist.
         """
-        spec = self._fake._spec
+        spec = self._fake.spec
         operation, _, _ = spec.find(record.method, record.path)
         requirements = operation.security if operation is not None else spec.document_security
         if not requirements or any(not requirement for requirement in requirements):
@@ -330,7 +328,7 @@ class _Gateway:
         return False, "Bearer" if bearer else ""
 
     def _satisfies(self, name: str, record: RecordedRequest) -> bool:
-        scheme = self._fake._spec.security_schemes.get(name)
+        scheme = self._fake.spec.security_schemes.get(name)
         if scheme is None:
             return False
         keys = self._fake.api_keys
@@ -388,7 +386,7 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-def _recording_status(send: Send, record: RecordedRequest, fake: FakePalomma) -> Send:
+def _recording_status(send: Send, record: RecordedRequest, fake: FakeState) -> Send:
     async def recording(message: Message) -> None:
         if message["type"] == "http.response.start":
             record.status = message["status"]

@@ -16,9 +16,10 @@ from palomma_client._request import Sleep
 from palomma_client.testing._app import build_app
 from palomma_client.testing._clock import FakeClock
 from palomma_client.testing._examples import ObjectLayout
+from palomma_client.testing._fake_state import FakeState
 from palomma_client.testing._faults import Fault, FaultKind, FaultPlan, retry_after_header
 from palomma_client.testing._ids import IdGenerator
-from palomma_client.testing._recording import RecordedRequest
+from palomma_client.testing._recording import RecordedRequest, RequestLog
 from palomma_client.testing._spec import ApiSpec, SpecError, load_shipped_spec
 from palomma_client.testing._state import InvoiceShape, InvoiceStore
 from palomma_client.testing._validation import RequestValidator
@@ -126,39 +127,98 @@ class FakePalomma:
         accept_duplicate_references: bool = False,
         list_lag: timedelta | float = 0.0,
     ) -> None:
-        self.api_keys: list[str] = list(api_keys)
-        if not self.api_keys:
+        keys = list(api_keys)
+        if not keys:
             raise ValueError("FakePalomma needs at least one API key")
         if max_body_size < 0:
             raise ValueError("max_body_size cannot be negative")
         if max_recorded_requests is not None and max_recorded_requests < 1:
             raise ValueError("max_recorded_requests must be at least 1 (or None to keep every request)")
-        self.max_body_size = max_body_size
-        """The largest request body read, in bytes; a larger one is answered 413 unread."""
-        self.max_recorded_requests = max_recorded_requests
-        """How many requests `requests` keeps; `None` for no limit."""
-        self._spec = ApiSpec(spec if spec is not None else load_shipped_spec())
-        self._validator = RequestValidator(self._spec)
-        self._create_operation = self._spec.operation("createInvoice")
-        self.clock = clock if clock is not None else FakeClock()
-        self.sleep: Sleep = sleep if sleep is not None else asyncio.sleep
-        self.requests: list[RecordedRequest] = []
-        """The requests received, oldest first (faulted ones included), at most `max_recorded_requests`."""
-        self._faults = FaultPlan()
-        self._store = InvoiceStore(
-            clock=self.clock,
+        served = ApiSpec(spec if spec is not None else load_shipped_spec())
+        clock = clock if clock is not None else FakeClock()
+        store = InvoiceStore(
+            clock=clock,
             ids=IdGenerator(seed),
             merchant_id=merchant_id,
             fee_rate=fee_rate,
             fee_fixed=fee_fixed,
-            shape=_invoice_shape(self._spec),
+            shape=_invoice_shape(served),
             accept_duplicate_references=accept_duplicate_references,
             list_lag=list_lag if isinstance(list_lag, timedelta) else timedelta(seconds=list_lag),
         )
+        self._state = FakeState(
+            spec=served,
+            validator=RequestValidator(served),
+            store=store,
+            faults=FaultPlan(),
+            recorder=RequestLog(max_recorded_requests),
+            clock=clock,
+            api_keys=keys,
+            max_body_size=max_body_size,
+            sleep=sleep if sleep is not None else asyncio.sleep,
+        )
+        self._create_operation = served.operation("createInvoice")
         self._references = itertools.count(1)
         self.webhooks: FakeWebhooks | None = None
         """Webhook deliveries, once `enable_webhooks` has been called."""
-        self._app = build_app(self)
+        self._app = build_app(self._state)
+
+    # The settings a test may change after construction live in the state the app reads on every
+    # request: each is a property over it, so a change applies to the next request.
+
+    @property
+    def api_keys(self) -> list[str]:
+        """The bearer tokens accepted; the first is the one `client()` uses."""
+        return self._state.api_keys
+
+    @api_keys.setter
+    def api_keys(self, keys: list[str]) -> None:
+        self._state.api_keys = keys
+
+    @property
+    def max_body_size(self) -> int:
+        """The largest request body read, in bytes; a larger one is answered 413 unread."""
+        return self._state.max_body_size
+
+    @max_body_size.setter
+    def max_body_size(self, size: int) -> None:
+        self._state.max_body_size = size
+
+    @property
+    def max_recorded_requests(self) -> int | None:
+        """How many requests `requests` keeps; `None` for no limit."""
+        return self._state.recorder.limit
+
+    @max_recorded_requests.setter
+    def max_recorded_requests(self, limit: int | None) -> None:
+        self._state.recorder.limit = limit
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """The requests received, oldest first (faulted ones included), at most `max_recorded_requests`."""
+        return self._state.recorder.requests
+
+    @requests.setter
+    def requests(self, requests: list[RecordedRequest]) -> None:
+        self._state.recorder.requests = requests
+
+    @property
+    def clock(self) -> FakeClock:
+        """The fake clock: move it to expire invoices and run settlement cycles."""
+        return self._state.clock
+
+    @clock.setter
+    def clock(self, clock: FakeClock) -> None:
+        self._state.clock = clock
+
+    @property
+    def sleep(self) -> Sleep:
+        """Awaited for injected latency; `asyncio.sleep` unless given."""
+        return self._state.sleep
+
+    @sleep.setter
+    def sleep(self, sleep: Sleep) -> None:
+        self._state.sleep = sleep
 
     @property
     def app(self) -> Starlette:
@@ -241,8 +301,8 @@ class FakePalomma:
             raise SpecError(
                 "The spec has no createInvoice operation with a request body; create_invoice cannot be used"
             )
-        checked = self._validator.check_body(create, payload)
-        return self._store.create(checked).to_json()
+        checked = self._state.validator.check_body(create, payload)
+        return self._state.store.create(checked).to_json()
 
     def invoice(self, invoice_id: str) -> dict[str, Any]:
         """Return an invoice as the API would (after applying any expiry due on the fake clock).
@@ -250,11 +310,11 @@ class FakePalomma:
         Raises:
             KeyError: If there is no such invoice.
         """
-        return self._store.require(invoice_id).to_json()
+        return self._state.store.require(invoice_id).to_json()
 
     def invoices(self) -> list[dict[str, Any]]:
         """Return every invoice, newest first, as the API would."""
-        return [record.to_json() for record in self._store.all()]
+        return [record.to_json() for record in self._state.store.all()]
 
     def settlement(self, settlement_date: date | str, cycle: str) -> dict[str, Any] | None:
         """Return a settlement as the API would, or `None` where the API answers 404.
@@ -263,16 +323,16 @@ class FakePalomma:
             settlement_date: The settlement date, a `date` or `YYYY-MM-DD`.
             cycle: The cycle: `"11"`, `"13"`, `"16"`, `"18"` or `"20"` (the fake's timetable).
         """
-        return self._store.settlement(_as_date(settlement_date), cycle)
+        return self._state.store.settlement(_as_date(settlement_date), cycle)
 
     def fee_for(self, payment_amount: int) -> int:
         """Return the fee this fake charges on one paid invoice of `payment_amount` COP."""
-        return self._store.fee_for(payment_amount)
+        return self._state.store.fee_for(payment_amount)
 
     def reset(self) -> None:
         """Forget all invoices, settlement adjustments and statuses, faults and recorded requests."""
-        self._store.clear()
-        self._faults.clear()
+        self._state.store.clear()
+        self._state.faults.clear()
         self.requests.clear()
         if self.webhooks is not None:
             self.webhooks.clear()
@@ -286,7 +346,7 @@ class FakePalomma:
             KeyError: If there is no such invoice.
             ValueError: If the invoice is not `ready` (already paid, cancelled or expired).
         """
-        return self._store.start_payment(invoice_id).to_json()
+        return self._state.store.start_payment(invoice_id).to_json()
 
     def pay(
         self,
@@ -316,7 +376,7 @@ class FakePalomma:
             KeyError: If there is no such invoice.
             ValueError: If the invoice is not `ready` or an argument is invalid.
         """
-        invoice = self._store.pay(invoice_id, method=method, source=source, amount=amount, paid_at=at).to_json()
+        invoice = self._state.store.pay(invoice_id, method=method, source=source, amount=amount, paid_at=at).to_json()
         self._observe()
         return invoice
 
@@ -327,7 +387,7 @@ class FakePalomma:
             KeyError: If there is no such invoice.
             ValueError: If the invoice is not `ready`.
         """
-        invoice = self._store.cancel(invoice_id).to_json()
+        invoice = self._state.store.cancel(invoice_id).to_json()
         self._observe()
         return invoice
 
@@ -338,7 +398,7 @@ class FakePalomma:
             KeyError: If there is no such invoice.
             ValueError: If the invoice is not `ready`.
         """
-        invoice = self._store.expire(invoice_id).to_json()
+        invoice = self._state.store.expire(invoice_id).to_json()
         self._observe()
         return invoice
 
@@ -359,7 +419,7 @@ class FakePalomma:
             KeyError: If there is no such invoice.
             ValueError: If the invoice is not `paid`.
         """
-        invoice = self._store.chargeback(invoice_id, charged_back_at=at).to_json()
+        invoice = self._state.store.chargeback(invoice_id, charged_back_at=at).to_json()
         self._observe()
         return invoice
 
@@ -369,7 +429,7 @@ class FakePalomma:
         Raises:
             ValueError: If the status is not one of the spec's.
         """
-        self._store.set_settlement_status(_as_date(settlement_date), cycle, status)
+        self._state.store.set_settlement_status(_as_date(settlement_date), cycle, status)
         self._observe()
 
     # --- webhooks ---------------------------------------------------------------------------------
@@ -405,7 +465,7 @@ class FakePalomma:
             ValueError: Both or neither of `url` and `callback` are given, or `secret` is empty.
         """
         self.webhooks = FakeWebhooks(
-            self,
+            self._state,
             secret,
             url=url,
             callback=callback,
@@ -485,7 +545,7 @@ class FakePalomma:
         error: str | None,
         retry_after: int | float | datetime | str | None,
     ) -> Fault:
-        return self._faults.add(
+        return self._state.faults.add(
             Fault(
                 kind=kind,
                 remaining=times,
@@ -516,26 +576,21 @@ class FakePalomma:
         Returns:
             The fault rule.
         """
-        return self._faults.add(Fault(kind=FaultKind.DELAY, remaining=times, method=method, path=path, seconds=seconds))
+        return self._state.faults.add(
+            Fault(kind=FaultKind.DELAY, remaining=times, method=method, path=path, seconds=seconds)
+        )
 
     @property
     def faults(self) -> list[Fault]:
         """The fault rules that can still fire, oldest first."""
-        return self._faults.pending()
+        return self._state.faults.pending()
 
     def clear_faults(self) -> None:
         """Remove every fault rule."""
-        self._faults.clear()
-
-    def _record(self, request: RecordedRequest) -> None:
-        self.requests.append(request)
-        if self.max_recorded_requests is not None:
-            excess = len(self.requests) - self.max_recorded_requests
-            if excess > 0:
-                del self.requests[:excess]
+        self._state.faults.clear()
 
     def __repr__(self) -> str:
-        return f"<FakePalomma invoices={len(self._store.all())} clock={self.clock.now().isoformat()}>"
+        return f"<FakePalomma invoices={len(self._state.store.all())} clock={self.clock.now().isoformat()}>"
 
 
 def _invoice_shape(spec: ApiSpec) -> InvoiceShape:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-__all__ = ["RecordedRequest"]
+__all__ = ["RecordedRequest", "RequestLog"]
 
 
 @dataclass(slots=True)
@@ -44,3 +44,21 @@ class RecordedRequest:
             ValueError: If the body is not valid JSON.
         """
         return json.loads(self.body)
+
+
+class RequestLog:
+    """The requests a fake received, oldest first, at most ``limit`` of them (``None`` keeps all)."""
+
+    __slots__ = ("limit", "requests")
+
+    def __init__(self, limit: int | None) -> None:
+        self.requests: list[RecordedRequest] = []
+        self.limit = limit
+
+    def record(self, request: RecordedRequest) -> None:
+        """Keep ``request``, dropping the oldest beyond the limit."""
+        self.requests.append(request)
+        if self.limit is not None:
+            excess = len(self.requests) - self.limit
+            if excess > 0:
+                del self.requests[:excess]

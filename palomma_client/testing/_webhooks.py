@@ -26,15 +26,13 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import Any, Final, Literal
 
 import httpx2
 
+from palomma_client.testing._fake_state import FakeState
 from palomma_client.testing._state import InvoiceRecord, format_timestamp, next_settlement_cycle
 from palomma_client.webhooks import SignatureScheme, compute_signature, sign_delivery
-
-if TYPE_CHECKING:
-    from palomma_client.testing._fake import FakePalomma
 
 __all__ = [
     "DELIVERY_TIMEOUT",
@@ -116,7 +114,7 @@ class FakeWebhooks:
     Create it with `FakePalomma.enable_webhooks`. Give exactly one of ``url`` and ``callback``.
 
     Args:
-        fake: The fake whose invoices and settlements are watched.
+        fake: The state of the fake whose invoices and settlements are watched (`enable_webhooks` hands it over).
         secret: The merchant's integrity key that signs each delivery.
         url: Where to POST deliveries. With ``transport`` (such as ``httpx2.ASGITransport(app=receiver)``)
             nothing leaves the process; without it, it must be a server you run (on 127.0.0.1 in tests).
@@ -131,7 +129,7 @@ class FakeWebhooks:
 
     def __init__(
         self,
-        fake: FakePalomma,
+        fake: FakeState,
         secret: str,
         *,
         url: str | None = None,
@@ -194,12 +192,12 @@ class FakeWebhooks:
         queued: list[WebhookDelivery] = []
         with self._lock:
             # Oldest first, so webhooks come in the order the invoices were created.
-            records = list(reversed(fake._store.all()))
+            records = list(reversed(fake.store.all()))
             for record in records:
                 if record.status in FINAL_INVOICE_STATUSES:
                     queued += self._queue("invoice", record.id, record.status, record.to_json())
             for settlement_date, cycle in _settlement_keys(records):
-                settlement = fake.settlement(settlement_date, cycle)
+                settlement = fake.store.settlement(settlement_date, cycle)
                 if settlement is not None and settlement["status"] in FINAL_SETTLEMENT_STATUSES:
                     resource = f"{settlement_date.isoformat()}/{cycle}"
                     queued += self._queue("settlement", resource, settlement["status"], settlement)

@@ -46,7 +46,7 @@ def test_create_invoice_applies_the_specs_rules(fake: FakePalomma, arguments: di
 def test_create_invoice_takes_any_field_of_the_request_by_its_wire_name(fake: FakePalomma) -> None:
     invoice = fake.create_invoice(fields={"customerName": "Ana", "reference": "INV-7", "notInTheSpec": 1})
     assert (invoice["customerName"], invoice["reference"]) == ("Ana", "INV-7")
-    assert fake._store.require(invoice["id"]).fields["notInTheSpec"] == 1
+    assert fake._state.store.require(invoice["id"]).fields["notInTheSpec"] == 1
 
 
 def test_create_invoice_refuses_a_used_reference(fake: FakePalomma) -> None:
