@@ -54,6 +54,7 @@ from palomma_client._generated.models import (
 from palomma_client._generated.version import __version__
 from palomma_client._logging import setup_logging_from_environment as _setup_logging_from_environment
 from palomma_client._pagination import AsyncPager, Page
+from palomma_client._public import present_as as _present_as
 from palomma_client._resources import Invoices, Settlements
 from palomma_client._response import APIResponse
 from palomma_client.workflows import (
@@ -125,16 +126,6 @@ __all__ = [
     "read_invoice_csv",
 ]
 
-# Tracebacks and reprs read ``palomma_client.NotFoundError``, not the private
-# module; generated models keep theirs, which pickling relies on.
-for _name in __all__:
-    _value = globals()[_name]
-    if (
-        isinstance(_value, type)
-        and _value.__module__.startswith("palomma_client._")
-        and not _value.__module__.startswith("palomma_client._generated")
-    ):
-        _value.__module__ = "palomma_client"
-del _name, _value
+_present_as(__name__, __all__, globals())
 
 _setup_logging_from_environment()

@@ -33,6 +33,7 @@ Warning:
 See ``docs/webhooks.md`` for deduplication across replicas and the age rules.
 """
 
+from palomma_client._public import present_as as _present_as
 from palomma_client.webhooks._constants import (
     DEFAULT_DEDUP_TTL,
     DEFAULT_MAX_AGE,
@@ -95,9 +96,4 @@ __all__ = [
     "verify_signature",
 ]
 
-# Tracebacks and reprs read ``palomma_client.webhooks.WebhookPayloadError``, not the private module.
-for _name in __all__:
-    _value = globals()[_name]
-    if isinstance(_value, type) and _value.__module__.startswith("palomma_client.webhooks._"):
-        _value.__module__ = __name__
-del _name, _value
+_present_as(__name__, __all__, globals())

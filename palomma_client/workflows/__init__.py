@@ -5,6 +5,7 @@ reconciliation run as ``palomma.invoices.create_many``,
 ``palomma.invoices.create_many_iter`` and ``palomma.settlements.reconcile``.
 """
 
+from palomma_client._public import present_as as _present_as
 from palomma_client.workflows._batch import (
     DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES,
     BatchInput,
@@ -41,10 +42,5 @@ __all__ = [
     "read_invoice_csv",
 ]
 
-# They are documented, and exported, as ``palomma_client.InvoiceRequest`` and so on:
-# tracebacks and reprs say so rather than naming the private module.
-for _name in __all__:
-    _value = globals()[_name]
-    if isinstance(_value, type):
-        _value.__module__ = "palomma_client"
-del _name, _value
+# They are documented, and exported, as ``palomma_client.InvoiceRequest`` and so on.
+_present_as("palomma_client", __all__, globals())
