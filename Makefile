@@ -16,11 +16,11 @@ WHEELHOUSE := $(VENV)/wheelhouse
 WHEELHOUSE_READY := $(WHEELHOUSE)/.complete
 
 .DEFAULT_GOAL := help
-.PHONY: help setup generate check-generated update-spec bump release lint format typecheck docs redis-server pytest test demo bench build clean
+.PHONY: help setup generate check-generated check-structure update-spec bump release lint format typecheck docs redis-server pytest test demo bench build clean
 
 help:
 	@echo "make demo             run the main example end to end"
-	@echo "make test             lint, typecheck, check-generated, docs and the test suite (what CI runs)"
+	@echo "make test             lint, typecheck, check-structure, check-generated, docs and the test suite (what CI runs)"
 	@echo "make docs             build the docs site into site/ (mkdocs --strict)"
 	@echo "make build            build the wheel and sdist into dist/, in an isolated environment"
 	@echo "make bump PART=patch|minor|major  move the version for hand-written changes; open its CHANGELOG section"
@@ -29,6 +29,7 @@ help:
 	@echo "make check-generated  fail with a diff if palomma_client/_generated is stale"
 	@echo "make update-spec SPEC=<path or URL>  take the vendor's new spec: normalize, regenerate, bump, changelog"
 	@echo "make bench            measure the SDK against raw httpx on a local server (table + bench-results.json)"
+	@echo "make check-structure  fail on an import circle or a private read across hand-written modules"
 	@echo "make lint | format | typecheck | pytest | clean"
 
 $(INSTALLED): pyproject.toml
@@ -119,6 +120,7 @@ pytest: $(INSTALLED) $(PRISM_INSTALLED) $(WHEELHOUSE_READY) redis-server
 test: $(INSTALLED)
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory typecheck
+	$(MAKE) --no-print-directory check-structure
 	$(MAKE) --no-print-directory check-generated
 	$(MAKE) --no-print-directory docs
 	$(MAKE) --no-print-directory pytest
@@ -128,6 +130,11 @@ demo: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python scripts/bench.py
+
+# Hand-written modules of palomma_client/: no import circle (TYPE_CHECKING and function-level
+# imports count), no module reading another's private attributes. See CONTRIBUTING.md, "Module layout".
+check-structure: $(INSTALLED)
+	$(BIN)/python scripts/check_structure.py
 
 # Needs only `build` (the build group): it builds the sdist, then the wheel from it, each
 # in a fresh isolated environment with the backend pinned in [build-system].

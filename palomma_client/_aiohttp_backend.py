@@ -197,7 +197,7 @@ class AiohttpBackend:
         # aiohttp sends an idempotent request a second time, on its own, when
         # the connection drops; the SDK's retry policy decides that (and
         # counts it), as it does on the httpx2 backend.
-        session._retry_connection = False
+        session._retry_connection = False  # noqa: SLF001  # aiohttp has no public switch for it
         return session
 
     def _session_without_fixed_headers(self, session: aiohttp.ClientSession) -> aiohttp.ClientSession:

@@ -278,7 +278,7 @@ class PalommaClient(GeneratedResources):
             headers = _client_headers(key, defaults)
         environment, url = (self._environment, self._base_url) if base_url is None else resolve_base_url(None, base_url)
         copy = type(self).__new__(type(self))
-        copy._setup(
+        copy._setup(  # noqa: SLF001  # a new instance of this class
             environment=environment,
             base_url=url,
             backend=self._backend,

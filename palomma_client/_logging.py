@@ -58,7 +58,7 @@ def setup_logging_from_environment() -> None:
     if level is None or any(getattr(handler, "_palomma", False) for handler in logger.handlers):
         return
     handler = logging.StreamHandler()
-    handler._palomma = True  # type: ignore[attr-defined]
+    handler._palomma = True  # type: ignore[attr-defined]  # noqa: SLF001  # marks the handler as the SDK's own
     handler.setFormatter(logging.Formatter("[%(asctime)s %(levelname)s %(name)s] %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(level)

@@ -72,7 +72,7 @@ class Page(Generic[ItemT]):
 
 
 def _bound(page: Page[ItemT], fetch: FetchPage[ItemT]) -> Page[ItemT]:
-    page._fetch = fetch
+    page._fetch = fetch  # noqa: SLF001  # Page is this module's
     return page
 
 

@@ -116,7 +116,8 @@ class Telemetry:
     def enabled(self) -> bool:
         """Whether the application has set a tracer or a meter provider: without either, nothing is recorded."""
         known = self._globals
-        return known is None or known[0]._TRACER_PROVIDER is not None or known[1]._METER_PROVIDER is not None
+        # The API's module globals, read for speed (see __init__): the one read of a library's private names.
+        return known is None or known[0]._TRACER_PROVIDER is not None or known[1]._METER_PROVIDER is not None  # noqa: SLF001
 
     @contextmanager
     def call(self, request: ApiRequest) -> Iterator[None]:

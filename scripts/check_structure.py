@@ -258,6 +258,10 @@ def _shortest_cycle(start: str, edges: dict[str, dict[str, Import]], group: set[
     raise AssertionError(f"{start} is in a strongly connected group but on no cycle")  # pragma: no cover
 
 
+# A named tuple's API: underscored only so as not to clash with field names (ruff's SLF001 allows them too).
+_NAMED_TUPLE_API = frozenset({"_asdict", "_field_defaults", "_fields", "_make", "_replace"})
+
+
 def _is_private(name: str) -> bool:
     return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
@@ -329,6 +333,17 @@ def _dotted(node: ast.expr, aliases: dict[str, str]) -> str | None:
     return None
 
 
+def _annotation_nodes(module: Module) -> set[int]:
+    """The ids of every node inside an annotation: read by type checkers, never run (as ruff's SLF001 sees it)."""
+    annotations: list[ast.expr] = []
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
+            annotations.append(node.annotation)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns is not None:
+            annotations.append(node.returns)
+    return {id(inner) for annotation in annotations for inner in ast.walk(annotation)}
+
+
 def _allowed(module: Module, line: int) -> bool:
     """Whether the line says, as ruff reads it, that its private read is deliberate (``# noqa: SLF001``)."""
     text = module.lines[line - 1] if line <= len(module.lines) else ""
@@ -342,11 +357,14 @@ def private_reads(layout: Layout) -> list[PrivateRead]:
         defined = _own_attributes(module)
         inherits = _inherits_from_elsewhere(module)
         aliases = _module_aliases(module)
+        in_annotations = _annotation_nodes(module)
         shown = layout.shown(module.path)
         for node in ast.walk(module.tree):
             if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
                 name = node.attr
-                if not _is_private(name) or name in defined or _allowed(module, node.lineno):
+                if not _is_private(name) or name in defined or name in _NAMED_TUPLE_API:
+                    continue
+                if id(node) in in_annotations or _allowed(module, node.lineno):
                     continue
                 owner = node.value
                 if inherits and isinstance(owner, ast.Name) and owner.id in {"self", "cls"}:
@@ -356,6 +374,8 @@ def private_reads(layout: Layout) -> list[PrivateRead]:
                 reads.append(PrivateRead(shown, node.lineno, name))
             elif isinstance(node, ast.ImportFrom):
                 source = _resolve(module, node)
+                if source not in layout.all_modules:
+                    continue  # another package's: what it exports is its business (its attributes are checked)
                 for alias in node.names:
                     if not _is_private(alias.name) or _allowed(module, node.lineno):
                         continue

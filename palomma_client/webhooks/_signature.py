@@ -187,7 +187,7 @@ class WebhookSecret:
 
     def __init__(self, secret: str | bytes | WebhookSecret) -> None:
         if isinstance(secret, WebhookSecret):
-            self._value: str = secret._value
+            self._value: str = secret._value  # noqa: SLF001  # another instance of this class
             return
         if isinstance(secret, bytes | bytearray):
             try:

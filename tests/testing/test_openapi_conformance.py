@@ -86,7 +86,8 @@ def _check_conformance(case: Case, fake: FakePalomma) -> None:
     if response.status_code == 400 and "400" not in documented and negative:
         # A request that breaks the spec gets 400 even from an operation that documents no 400.
         excluded.append(status_code_conformance)
-    if response.status_code == 400 and "is not of type 'integer'" in response.text and fake._state.spec.version == "3.1":
+    integer_refused = response.status_code == 400 and "is not of type 'integer'" in response.text
+    if integer_refused and fake._state.spec.version == "3.1":
         # JSON Schema 2020-12 counts 3748988.0 as an integer; the API (and so the fake) refuses it in
         # either spelling of the spec, a difference docs/testing.md states.
         excluded.append(positive_data_acceptance)
