@@ -10,12 +10,14 @@ Two rules, read statically from the source (nothing is imported):
   of a module, inside a function, under ``if TYPE_CHECKING:``. A circle that only type checkers
   follow still means neither module can be read, moved or tested without the other.
 - **No private read across modules.** A name starting with ``_`` (not a dunder) read as an
-  attribute, or imported by name, belongs to the module that defines it. Another module that
-  reads it depends on what its owner is free to change; hand it a narrow public object instead.
-  A private name counts as the module's own when the module defines it (a function, class,
-  assignment, ``self._name = ...``, ``__slots__`` entry or parameter). ``self._name`` and
-  ``cls._name`` are also allowed where a class of the module inherits the name from a base class
-  written in another module, as subclassing makes the base's private names the subclass's own.
+  attribute, or imported by name from another module of the package, belongs to the module that
+  defines it. Another module that reads it depends on what its owner is free to change; hand it
+  a narrow public object instead. A private attribute counts as the module's own when the module
+  defines it (a method, a class attribute, ``obj._name = ...``, a ``__slots__`` entry).
+  ``self._name`` and ``cls._name`` are also allowed where a class of the module inherits from a
+  base class written elsewhere, as subclassing makes the base's private names the subclass's own.
+  As ruff's ``SLF001`` does, a named tuple's API (``_replace``, ``_asdict``...) and names read
+  only in annotations are allowed, and so is a line marked ``# noqa: SLF001`` (with its reason).
 
 The generated package (``_generated`` by default) is left out: it is written by ``make generate``
 and checked by ``make check-generated``. Each problem is printed with its file and line, and the
@@ -86,6 +88,8 @@ class Module:
     tree: ast.Module
     is_package: bool
     lines: list[str] = field(default_factory=list)
+    nodes: list[ast.AST] = field(default_factory=list)
+    """Every node of the tree, walked once: each rule reads this list."""
 
 
 @dataclass(slots=True)
@@ -136,7 +140,8 @@ def read_layout(package_dir: Path, excluded: Iterable[str] = DEFAULT_EXCLUDED) -
             parts.pop()
         name = ".".join(parts)
         text = path.read_text(encoding="utf-8")
-        modules[name] = Module(name, path, ast.parse(text, str(path)), is_package, text.splitlines())
+        tree = ast.parse(text, str(path))
+        modules[name] = Module(name, path, tree, is_package, text.splitlines(), list(ast.walk(tree)))
     return Layout(root, package, modules, frozenset(all_modules))
 
 
@@ -155,7 +160,7 @@ def _resolve(module: Module, node: ast.ImportFrom) -> str:
 def _imports(layout: Layout, module: Module) -> Iterator[Import]:
     """Every import of another hand-written module of the package that ``module`` makes, anywhere in it."""
     shown = layout.shown(module.path)
-    for node in ast.walk(module.tree):
+    for node in module.nodes:
         targets: list[str] = []
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
@@ -270,7 +275,7 @@ def _own_attributes(module: Module) -> set[str]:
     """The private attribute names ``module`` defines: on its classes, its instances, or itself."""
     defined: set[str] = set()
     scopes: list[list[ast.stmt]] = [module.tree.body]
-    scopes += [node.body for node in ast.walk(module.tree) if isinstance(node, ast.ClassDef)]
+    scopes += [node.body for node in module.nodes if isinstance(node, ast.ClassDef)]
     for body in scopes:
         # What a class body (or the module) binds is an attribute of the class (or the module).
         for statement in body:
@@ -286,7 +291,7 @@ def _own_attributes(module: Module) -> set[str]:
                         for element in ast.walk(statement.value)
                         if isinstance(element, ast.Constant) and isinstance(element.value, str)
                     )
-    for node in ast.walk(module.tree):
+    for node in module.nodes:
         if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del):
             defined.add(node.attr)
     return {name for name in defined if _is_private(name)}
@@ -294,9 +299,9 @@ def _own_attributes(module: Module) -> set[str]:
 
 def _inherits_from_elsewhere(module: Module) -> bool:
     """Whether a class of ``module`` has a base class it does not define (so ``self._x`` may be inherited)."""
-    own = {node.name for node in ast.walk(module.tree) if isinstance(node, ast.ClassDef)}
+    own = {node.name for node in module.nodes if isinstance(node, ast.ClassDef)}
     own |= {"object", "Protocol", "Generic"}
-    for node in ast.walk(module.tree):
+    for node in module.nodes:
         if isinstance(node, ast.ClassDef):
             for base in node.bases:
                 named = base.value if isinstance(base, ast.Subscript) else base
@@ -308,7 +313,7 @@ def _inherits_from_elsewhere(module: Module) -> bool:
 def _module_aliases(module: Module) -> dict[str, str]:
     """What each name bound by an import of ``module`` stands for, as a dotted name."""
     aliases: dict[str, str] = {}
-    for node in ast.walk(module.tree):
+    for node in module.nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -336,7 +341,7 @@ def _dotted(node: ast.expr, aliases: dict[str, str]) -> str | None:
 def _annotation_nodes(module: Module) -> set[int]:
     """The ids of every node inside an annotation: read by type checkers, never run (as ruff's SLF001 sees it)."""
     annotations: list[ast.expr] = []
-    for node in ast.walk(module.tree):
+    for node in module.nodes:
         if isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
             annotations.append(node.annotation)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns is not None:
@@ -359,7 +364,7 @@ def private_reads(layout: Layout) -> list[PrivateRead]:
         aliases = _module_aliases(module)
         in_annotations = _annotation_nodes(module)
         shown = layout.shown(module.path)
-        for node in ast.walk(module.tree):
+        for node in module.nodes:
             if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
                 name = node.attr
                 if not _is_private(name) or name in defined or name in _NAMED_TUPLE_API:
