@@ -10,7 +10,7 @@ from typing import Any
 import httpx2
 import pytest
 
-from palomma_client.testing import FAKE_BASE_URL, MAX_BODY_SIZE, MAX_RECORDED_REQUESTS, FakePalomma
+from palomma_client.testing import FAKE_BASE_URL, MAX_BODY_SIZE, MAX_RECORDED_REQUESTS, FakeClock, FakePalomma
 from tests.testing.support import AUTH, SPEC, invoice_body, query_schema
 
 ULID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")
@@ -495,6 +495,25 @@ async def test_the_number_of_requests_kept_can_be_chosen_or_unbounded() -> None:
             for index in range(5):
                 await client.get("/invoices", params={"reference": str(index)})
         assert [request.params["reference"] for request in fake.requests] == kept
+
+
+async def test_settings_changed_on_the_fake_apply_to_its_next_request() -> None:
+    fake = FakePalomma()
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL) as client:
+        fake.api_keys = ["sk_test_rotated"]
+        refused = await client.get("/invoices", headers=AUTH)
+        accepted = await client.get("/invoices", headers={"Authorization": "Bearer sk_test_rotated"})
+        fake.max_body_size = 5
+        too_large = await client.post(
+            "/invoices", json=invoice_body(), headers={"Authorization": "Bearer sk_test_rotated"}
+        )
+        fake.max_recorded_requests = 1
+        fake.clock = FakeClock(datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC))
+        dated = await client.get("/invoices", headers={"Authorization": "Bearer sk_test_rotated"})
+    assert (refused.status_code, accepted.status_code) == (401, 200)
+    assert (too_large.status_code, too_large.json()) == (413, {"error": "Request body larger than 5 bytes"})
+    assert [request.status for request in fake.requests] == [200]
+    assert dated.headers["date"] == "Wed, 02 Jan 2030 03:04:05 GMT"
 
 
 @pytest.mark.parametrize(
