@@ -40,15 +40,8 @@ from palomma_client._exceptions import (
     InvalidParameterError,
     redacted_headers,
 )
-from palomma_client._http import (
-    BodyReader,
-    GatePlaces,
-    HTTPRequest,
-    HTTPResponse,
-    PoolGate,
-    PoolWaitTimeout,
-    check_head_size,
-)
+from palomma_client._http import BodyReader, GatePlaces, PoolGate, PoolWaitTimeout, check_head_size
+from palomma_client._request import HTTPRequest, HTTPResponse
 
 __all__ = ["FACTORY", "AiohttpBackend", "AiohttpFactory", "client_timeout"]
 

@@ -36,10 +36,20 @@ from palomma_client._exceptions import (
 )
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._generated.errors import ResponseSchemaError
-from palomma_client._http import Backend, HTTPRequest, HTTPResponse, attempt_deadline
+from palomma_client._http import Backend, attempt_deadline
 from palomma_client._logging import call_fields
 from palomma_client._matching import asked_fields, differing_fields, unmatched_filters
-from palomma_client._request import NO_OPTIONS, ApiRequest, ParseResponse, RequestOptions, Sent, Sleep, TimeoutOption
+from palomma_client._request import (
+    NO_OPTIONS,
+    ApiRequest,
+    HTTPRequest,
+    HTTPResponse,
+    ParseResponse,
+    RequestOptions,
+    Sent,
+    Sleep,
+    TimeoutOption,
+)
 from palomma_client._retry import backoff_delay, may_retry
 from palomma_client._telemetry import TELEMETRY
 

@@ -17,7 +17,8 @@ from palomma_client._exceptions import (
     ResponseTooLargeError,
     redacted_request,
 )
-from palomma_client._http import BodyReader, HTTPRequest, HTTPResponse, check_head_size
+from palomma_client._http import BodyReader, check_head_size
+from palomma_client._request import HTTPRequest, HTTPResponse
 
 __all__ = ["FACTORY", "HttpxBackend", "HttpxFactory"]
 

@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING
 from palomma_client._exceptions import REQUEST_ID_HEADER, APIStatusError
 
 if TYPE_CHECKING:
-    from palomma_client._http import HTTPResponse
-    from palomma_client._request import ApiRequest
+    from palomma_client._request import ApiRequest, HTTPResponse
 
 __all__ = ["call_fields", "setup_logging_from_environment"]
 

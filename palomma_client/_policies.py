@@ -35,10 +35,9 @@ from palomma_client._exceptions import (
     ResponseTooLargeError,
 )
 from palomma_client._generated.api import OPERATIONS
-from palomma_client._http import HTTPResponse
 from palomma_client._logging import call_fields
 from palomma_client._matching import differing_fields
-from palomma_client._request import ApiRequest, ParseResponse, RequestOptions, Sent
+from palomma_client._request import ApiRequest, HTTPResponse, ParseResponse, RequestOptions, Sent
 from palomma_client._retry import is_retryable, reached_server
 
 if TYPE_CHECKING:

@@ -2,26 +2,24 @@
 
 A leaf: it imports nothing of the package, so that every layer can use these records: the
 generated resources that build an ``ApiRequest``, the sender (``_base_client``) that sends it
-through a ``Requester``, the policies (``_policies``) that decide how, and the raw responses
-(``_response``) that show the ``Sent`` it came back as. The one exception, the HTTP answer
-``Sent`` carries, is named for type checkers only: ``_http`` never imports this module, and
-``make check-structure`` proves that no circle comes of it.
+through a ``Requester`` as an ``HTTPRequest``, the backends (``_http``) that answer with an
+``HTTPResponse``, the policies (``_policies``) that decide how, and the raw responses
+(``_response``) that show the ``Sent`` it came back as.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import httpx2
-
-if TYPE_CHECKING:
-    from palomma_client._http import HTTPResponse
 
 __all__ = [
     "NO_OPTIONS",
     "ApiRequest",
+    "HTTPRequest",
+    "HTTPResponse",
     "ParseResponse",
     "RequestOptions",
     "Requester",
@@ -99,6 +97,90 @@ class RequestOptions:
 
 NO_OPTIONS = RequestOptions()
 """A call that changes nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class HTTPRequest:
+    """One request, ready to send: what the sender hands a backend.
+
+    Attributes:
+        method: The HTTP method, upper case.
+        url: The absolute URL, query string included.
+        headers: The request's headers; ``None`` when the pool already carries them.
+        content: The body, or ``None``.
+        timeout: The per-phase timeout, or ``None`` for the pool's own.
+        drop_headers: Headers not to send, even where the pool carries them.
+    """
+
+    method: str
+    url: str
+    headers: Mapping[str, str] | None
+    content: bytes | None
+    timeout: TimeoutOption
+    drop_headers: tuple[str, ...] = ()
+
+    def to_httpx(self) -> httpx2.Request:
+        """The request as an ``httpx2.Request``, for errors and raw responses."""
+        return httpx2.Request(self.method, self.url, headers=self.headers, content=self.content)
+
+
+# Not a frozen record: it builds ``headers`` from the pairs only when asked, and keeps them.
+class HTTPResponse:
+    """An answer, read in full: what every backend hands back, whatever its library.
+
+    Attributes:
+        status_code: The HTTP status.
+        content: The body, decompressed.
+        request: The request it answers.
+        sent_headers: The headers that went out, as the backend sent them (for logs).
+    """
+
+    __slots__ = ("_headers", "content", "header_pairs", "request", "sent_headers", "status_code")
+
+    def __init__(
+        self,
+        status_code: int,
+        header_pairs: Sequence[tuple[bytes, bytes]],
+        content: bytes,
+        request: HTTPRequest,
+        sent_headers: Mapping[str, str],
+    ) -> None:
+        self.status_code = status_code
+        self.header_pairs = header_pairs
+        """The response headers as they came, name and value in bytes, in order."""
+        self._headers: httpx2.Headers | None = None
+        self.content = content
+        self.request = request
+        self.sent_headers = sent_headers
+
+    @property
+    def headers(self) -> httpx2.Headers:
+        """The response headers, as the raw responses and errors that show them promise: ``httpx2.Headers``."""
+        # A successful call never reads them: they are built only when asked for.
+        headers = self._headers
+        if headers is None:
+            headers = self._headers = httpx2.Headers(list(self.header_pairs))
+        return headers
+
+    def header(self, name: str) -> str | None:
+        """The first value of the header ``name`` (lower case), read from the pairs without building ``headers``."""
+        wanted = name.encode("ascii")
+        for key, value in self.header_pairs:
+            if key.lower() == wanted:
+                return value.decode("latin-1")
+        return None
+
+    def to_httpx(self) -> httpx2.Response:
+        """The answer as an ``httpx2.Response``, for the exceptions that carry one."""
+        headers = self.headers.copy()
+        # The content is already inflated: a Content-Encoding kept here would make httpx inflate it again.
+        headers.pop("content-encoding", None)
+        return httpx2.Response(
+            self.status_code,
+            headers=headers,
+            content=self.content,
+            request=httpx2.Request(self.request.method, self.request.url, headers=self.sent_headers),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ in seconds. Each SDK call is a span of its own above them, named
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -23,8 +24,7 @@ from urllib.parse import urlsplit
 
 from palomma_client._exceptions import REQUEST_ID_HEADER, APIStatusError, PalommaError
 from palomma_client._generated.version import __version__
-from palomma_client._http import HTTPRequest, HTTPResponse
-from palomma_client._request import ApiRequest
+from palomma_client._request import ApiRequest, HTTPRequest, HTTPResponse
 
 if TYPE_CHECKING:
     from opentelemetry.trace import Span
@@ -161,7 +161,7 @@ class Telemetry:
         ) as span:
             carrier: dict[str, str] = dict(outgoing.headers or {})
             self._inject(carrier)
-            outgoing.headers = carrier
+            outgoing = dataclasses.replace(outgoing, headers=carrier)
             try:
                 response = await send(outgoing)
             except PalommaError as error:

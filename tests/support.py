@@ -25,7 +25,7 @@ import yaml
 
 from palomma_client import PalommaClient
 from palomma_client._environments import resolve_base_url
-from palomma_client._http import HTTPRequest
+from palomma_client._request import HTTPRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 
