@@ -19,6 +19,7 @@
      ├── InvoiceOutcomeUnknownError     a create may or may not have taken effect, and the lookup failed
      ├── ReferenceAlreadyUsedError      a create's reference holds a different invoice (carried)
      ├── PaginationError                the API sent a cursor it had already sent, or only empty pages
+     ├── FeatureUnavailableError        a hand-written feature needs what the API's spec no longer has
      └── ClientClosedError              the client was closed
 
 The webhook errors (``palomma_client.webhooks``) are PalommaErrors too.
