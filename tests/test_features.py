@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+from collections.abc import Callable
 
 import pytest
 
@@ -17,15 +18,13 @@ from tests.support import fresh_name
 # Taken from the generated code, so that any spec gives them.
 OPERATION_ID = next(iter(OPERATIONS))
 ARGUMENT = next(iter(OPERATIONS[OPERATION_ID].RULES), None)
-MODEL = next(
-    name for name in generated_models.__all__ if getattr(getattr(generated_models, name), "JSON_NAMES", None)
-)
+MODEL = next(name for name in generated_models.__all__ if getattr(getattr(generated_models, name), "JSON_NAMES", None))
 FIELD = next(iter(getattr(generated_models, MODEL).JSON_NAMES.values()))
 GONE = fresh_name(set(OPERATIONS) | set(generated_models.__all__), "goneThing", "vanishedThing")
 
 
 def test_a_feature_whose_needs_the_generated_code_has_is_available() -> None:
-    needs = [Operation(OPERATION_ID), Model(MODEL), Field(MODEL, FIELD)]
+    needs: list[Operation | Argument | Model | Field] = [Operation(OPERATION_ID), Model(MODEL), Field(MODEL, FIELD)]
     if ARGUMENT is not None:
         needs.append(Argument(OPERATION_ID, ARGUMENT))
     feature = Feature("things.do", *needs)
@@ -85,12 +84,13 @@ def test_the_error_is_exported_and_drawn_in_the_error_tree() -> None:
 def test_a_missing_name_can_be_imported_and_held_but_raises_when_used() -> None:
     placeholder = Missing("Settlement")
 
-    for use in (
+    uses: list[Callable[[], object]] = [
         lambda: placeholder.from_dict({}),
         lambda: placeholder(),
         lambda: placeholder["x"],
         lambda: list(placeholder),
-    ):
+    ]
+    for use in uses:
         with pytest.raises(FeatureUnavailableError, match="`Settlement`"):
             use()
     assert is_missing(placeholder)
