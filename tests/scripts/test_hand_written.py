@@ -69,6 +69,53 @@ def test_each_missing_module_name_and_operation_is_found_with_its_line(tmp_path:
     ]
 
 
+def test_each_declared_need_the_generation_lacks_is_named_with_its_feature(tmp_path: Path) -> None:
+    package = tmp_path / "palomma_client"
+    generated = package / "_generated"
+    _write(generated / "__init__.py", "")
+    _write(
+        generated / "api" / "__init__.py",
+        """\
+        from . import things
+
+        OPERATIONS = {"getThing": things.get_thing}
+        """,
+    )
+    _write(generated / "api" / "things" / "__init__.py", "")
+    _write(generated / "api" / "things" / "get_thing.py", 'RULES = {"thing_id": {}}\n')
+    _write(generated / "models" / "__init__.py", "from .thing import Thing\n")
+    _write(
+        generated / "models" / "thing.py",
+        """\
+        class Thing:
+            JSON_NAMES = {"thing_id": "thingId"}
+        """,
+    )
+    _write(
+        package / "workflows" / "_things.py",
+        """\
+        WHOLE = Feature(
+            "things.whole", Operation("getThing"), Argument("getThing", "thing_id"), Field("Thing", "thingId")
+        )
+        BROKEN = Feature(
+            "things.broken",
+            Operation("goneThing"),
+            Argument("getThing", "colour"),
+            Model("Gone"),
+            Field("Thing", "colour"),
+            Field("Gone", "x"),
+        )
+        """,
+    )
+
+    uses = broken_uses(package, generated, ["getThing"], root=tmp_path)
+
+    assert [str(use) for use in uses] == [
+        "things.broken needs the operation `goneThing`, the argument `colour` of `getThing`, the model `Gone` and "
+        "the field `colour` of `Thing`, which openapi.yaml no longer has (palomma_client/workflows/_things.py:4)"
+    ]
+
+
 def test_the_checked_in_package_uses_nothing_its_generation_lacks() -> None:
     uses = broken_uses(
         ROOT / "palomma_client", ROOT / "palomma_client" / "_generated", (op.name for op in SPEC_INDEX.operations)
