@@ -632,11 +632,11 @@ CORPUS: list[VendorChange] = [
         "new-tag",
         "a new tag: a new resource of the client, in palomma_client.resources and the reference",
         _path(
-            "/reports",
+            "/digests",
             {
                 "get": {
-                    "tags": ["Vendor Probe Reports"],
-                    "operationId": "getVendorProbeReport",
+                    "tags": ["Vendor Probe Digests"],
+                    "operationId": "getVendorProbeDigest",
                     "responses": _json(OK),
                 }
             },
@@ -645,14 +645,14 @@ CORPUS: list[VendorChange] = [
         import sys
         sys.path.insert(0, "scripts")
         import docs_hooks, palomma_client.resources
-        report = await call(client, "getVendorProbeReport")
-        resource, _ = METHODS["getVendorProbeReport"]
+        digest = await call(client, "getVendorProbeDigest")
+        resource, _ = METHODS["getVendorProbeDigest"]
         name = type(getattr(client, resource)).__name__
         page = docs_hooks.resource_directives()
         return [resource, name in palomma_client.resources.__all__, f"::: palomma_client.resources.{name}" in page,
-                isinstance(report.ok, bool)]
+                isinstance(digest.ok, bool)]
         """,
-        ["vendor_probe_reports", True, True, True],
+        ["vendor_probe_digests", True, True, True],
     ),
     VendorChange(
         "no-operation-id",
