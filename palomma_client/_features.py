@@ -6,17 +6,20 @@ by hand above operations, models and fields that ``make generate`` writes from
 must still import and every other method keep working; only the feature that
 needs it stops, with ``FeatureUnavailableError`` naming what is gone.
 
-Each feature states its needs where it is written::
+Each feature states its needs where it is written, naming another feature it is
+built on rather than repeating that one's needs::
 
-    _FIND_BY_REFERENCE = Feature(
+    FIND_BY_REFERENCE = Feature(
         "invoices.find_by_reference", Operation("listInvoices"), Argument("listInvoices", "reference")
     )
+    CREATE_OR_FIND = Feature("invoices.create_or_find", FIND_BY_REFERENCE, Operation("createInvoice"))
 
-and calls ``_FIND_BY_REFERENCE.check()`` when used: a read of one attribute,
+and calls ``FIND_BY_REFERENCE.check()`` when used: a read of one attribute,
 since what is missing was worked out when the module was imported.
 ``scripts/hand_written.py`` reads the same declarations without importing
 anything, so that ``make generate`` names each feature a spec change affects.
-The arguments are literal strings for that reason.
+The arguments are literal strings (or the module-level name of another
+feature) for that reason.
 
 Generated names a hand-written module imports come through
 ``palomma_client._generated_names``, which stands a `Missing` placeholder in
@@ -106,16 +109,18 @@ class Feature:
 
     Attributes:
         name: The feature as users call it (``invoices.create_or_find``).
-        needs: What it needs, as declared.
+        needs: What it needs, those of the features it is built on included.
         missing: What it needs that the generated code lacks, as phrases; empty when it is available.
     """
 
     __slots__ = ("missing", "name", "needs")
 
-    def __init__(self, name: str, *needs: Need) -> None:
+    def __init__(self, name: str, *needs: Need | Feature) -> None:
         self.name = name
-        self.needs = needs
-        found = (need.missing() for need in needs)
+        self.needs: tuple[Need, ...] = tuple(
+            need for given in needs for need in (given.needs if isinstance(given, Feature) else (given,))
+        )
+        found = (need.missing() for need in self.needs)
         self.missing: tuple[str, ...] = tuple(dict.fromkeys(phrase for phrase in found if phrase is not None))
 
     def check(self) -> None:

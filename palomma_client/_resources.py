@@ -27,37 +27,24 @@ from palomma_client.workflows._batch import (
     create_many,
 )
 from palomma_client.workflows._reconcile import ReconciliationReport, reconcile
+from palomma_client.workflows._request import INVOICE_REQUESTS
 
 if TYPE_CHECKING:
     from palomma_client._generated_names import Invoice
 
 __all__ = ["Invoices", "Settlements"]
 
-_FIND_BY_REFERENCE = Feature(
+FIND_BY_REFERENCE = Feature(
     "invoices.find_by_reference",
     Operation("listInvoices"),
     Argument("listInvoices", "reference"),
     Argument("listInvoices", "limit"),
 )
-_CREATE_OR_FIND = Feature(
-    "invoices.create_or_find",
-    Operation("createInvoice"),
-    Argument("createInvoice", "reference"),
-    Operation("listInvoices"),
-    Argument("listInvoices", "reference"),
-    Argument("listInvoices", "limit"),
+CREATE_OR_FIND = Feature(
+    "invoices.create_or_find", FIND_BY_REFERENCE, Operation("createInvoice"), Argument("createInvoice", "reference")
 )
-_CREATE_MANY = Feature(
-    "invoices.create_many",
-    Model("CreateInvoiceRequest"),
-    Model("Invoice"),
-    Operation("createInvoice"),
-    Argument("createInvoice", "reference"),
-    Operation("listInvoices"),
-    Argument("listInvoices", "reference"),
-    Argument("listInvoices", "limit"),
-)
-_RECONCILE = Feature(
+CREATE_MANY = Feature("invoices.create_many", INVOICE_REQUESTS, FIND_BY_REFERENCE, Model("Invoice"))
+RECONCILE = Feature(
     "settlements.reconcile",
     Operation("getSettlement"),
     Model("Settlement"),
@@ -90,7 +77,7 @@ class Invoices(InvoicesResource):
             APIConnectionError: The API could not be reached, after retries.
             FeatureUnavailableError: The API's spec no longer has the listing this needs; nothing was sent.
         """
-        _FIND_BY_REFERENCE.check()
+        FIND_BY_REFERENCE.check()
         # The largest page the spec allows: should the filter ever match more than exactly, the
         # invoice is still found in one request.
         largest_page: int = list_invoices.RULES["limit"]["maximum"]
@@ -135,7 +122,7 @@ class Invoices(InvoicesResource):
             FeatureUnavailableError: The API's spec no longer has an operation or field this needs; nothing
                 was sent.
         """
-        _CREATE_OR_FIND.check()
+        CREATE_OR_FIND.check()
         request = create_invoice.build_request(**fields)
         reference: str = request.json["reference"]
         existing = await self.find_by_reference(reference, timeout=timeout)
@@ -198,7 +185,7 @@ class Invoices(InvoicesResource):
             FeatureUnavailableError: The API's spec no longer has an operation, model or field a batch
                 needs; nothing was sent.
         """
-        _CREATE_MANY.check()
+        CREATE_MANY.check()
         return await create_many(
             self,
             requests,
@@ -248,7 +235,7 @@ class Invoices(InvoicesResource):
             FeatureUnavailableError: The API's spec no longer has an operation, model or field a batch
                 needs; nothing was sent.
         """
-        _CREATE_MANY.check()
+        CREATE_MANY.check()
         return InvoiceBatchIterator(
             self,
             requests,
@@ -295,5 +282,5 @@ class Settlements(SettlementsResource):
             FeatureUnavailableError: The API's spec no longer has an operation or model this needs; nothing
                 was sent.
         """
-        _RECONCILE.check()
+        RECONCILE.check()
         return await reconcile(self, Invoices(self._requester), date, cycle, timeout=timeout)

@@ -66,15 +66,18 @@ def broken_uses(
     root = root or package.parent
     known = _Generated(generated, set(operation_ids))
     uses: list[BrokenUse] = []
-    for source in sorted(package.rglob("*.py")):
-        if "_generated" in source.relative_to(package).parts:
-            continue
+    sources = [
+        source for source in sorted(package.rglob("*.py")) if "_generated" not in source.relative_to(package).parts
+    ]
+    trees = {source: ast.parse(source.read_text(encoding="utf-8"), filename=str(source)) for source in sources}
+    # A feature may be built on another, named by the module-level name it is assigned to (in any module).
+    declared = {name: needs for tree in trees.values() for name, needs in _assigned_features(tree)}
+    for source, tree in trees.items():
         shown = source.relative_to(root).as_posix()
-        tree = ast.parse(source.read_text(encoding="utf-8"), filename=str(source))
         for line, what in _generated_imports(tree, generated):
             uses.append(BrokenUse(shown, line, what))
         for line, feature, needs in _features(tree):
-            missing = _phrases(map(known.missing, needs))
+            missing = _phrases(map(known.missing, _flattened(needs, declared)))
             if missing:
                 uses.append(BrokenUse(shown, line, missing, feature))
         for line, operation_id, policy in _policy_keys(tree):
@@ -190,7 +193,10 @@ def _literal_dict_values(body: list[ast.stmt], name: str) -> Iterator[str]:
 
 
 def _features(tree: ast.Module) -> Iterator[tuple[int, str, list[tuple[str, ...]]]]:
-    """Each ``Feature("name", Operation("..."), ...)`` with literal arguments: its line, name and needs."""
+    """Each ``Feature("name", Operation("..."), OTHER_FEATURE, ...)`` with a literal name: its line, name and needs.
+
+    A need that names another feature is ``("Feature", name)``; see `_flattened`.
+    """
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Feature"):
             continue
@@ -200,7 +206,29 @@ def _features(tree: ast.Module) -> Iterator[tuple[int, str, list[tuple[str, ...]
         yield node.lineno, node.args[0].value, [need for need in needs if need is not None]
 
 
+def _assigned_features(tree: ast.Module) -> Iterator[tuple[str, list[tuple[str, ...]]]]:
+    """Each module-level ``NAME = Feature(...)``: the name, and the feature's needs."""
+    for line, _, needs in _features(tree):
+        for node in tree.body:
+            if isinstance(node, ast.Assign | ast.AnnAssign) and node.lineno <= line <= (node.end_lineno or line):
+                targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
+                yield from ((target.id, needs) for target in targets if isinstance(target, ast.Name))
+
+
+def _flattened(
+    needs: list[tuple[str, ...]], declared: dict[str, list[tuple[str, ...]]], seen: frozenset[str] = frozenset()
+) -> Iterator[tuple[str, ...]]:
+    """The needs, those of each feature named among them included (a loop of features is cut)."""
+    for need in needs:
+        if need[0] != "Feature":
+            yield need
+        elif need[1] in declared and need[1] not in seen:
+            yield from _flattened(declared[need[1]], declared, seen | {need[1]})
+
+
 def _need(node: ast.expr) -> tuple[str, ...] | None:
+    if isinstance(node, ast.Name):
+        return ("Feature", node.id)
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _NEEDS):
         return None
     names = [

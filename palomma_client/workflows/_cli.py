@@ -51,6 +51,7 @@ from palomma_client._exceptions import FeatureUnavailableError, InvalidParameter
 from palomma_client._features import Argument, Feature, Model, Operation, is_missing
 from palomma_client._generated.version import __version__
 from palomma_client._generated_names import CreateInvoiceRequest, Invoice, list_invoices
+from palomma_client._resources import CREATE_MANY, RECONCILE
 from palomma_client.workflows._batch import (
     DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES,
     InvoiceBatchItem,
@@ -109,31 +110,12 @@ _BATCH_COLUMNS: Final = ("line", "reference", "outcome", "invoice_id", "payment_
 _PAGE_SIZE_RULES: Final[dict[str, Any]] = {} if is_missing(list_invoices) else list_invoices.RULES.get("limit", {})
 
 # What each command needs of the spec; a command whose needs are gone exits 2 and names them.
-_CREATE_BATCH_COMMAND: Final = Feature(
-    "palomma invoices create-batch",
-    Model("CreateInvoiceRequest"),
-    Model("Invoice"),
-    Operation("createInvoice"),
-    Argument("createInvoice", "reference"),
-    Operation("listInvoices"),
-    Argument("listInvoices", "reference"),
-    Argument("listInvoices", "limit"),
-)
+_CREATE_BATCH_COMMAND: Final = Feature("palomma invoices create-batch", CREATE_MANY)
 _LIST_COMMAND: Final = Feature(
     "palomma invoices list", Model("Invoice"), Operation("listInvoices"), Argument("listInvoices", "limit")
 )
 _GET_COMMAND: Final = Feature("palomma invoices get", Model("Invoice"), Operation("getInvoice"))
-_RECONCILE_COMMAND: Final = Feature(
-    "palomma settlements reconcile",
-    Operation("getSettlement"),
-    Model("Settlement"),
-    Model("SettlementStatus"),
-    Model("InvoiceStatus"),
-    Operation("listInvoices"),
-    Argument("listInvoices", "settlement_date"),
-    Argument("listInvoices", "settlement_cycle"),
-    Argument("listInvoices", "limit"),
-)
+_RECONCILE_COMMAND: Final = Feature("palomma settlements reconcile", RECONCILE)
 
 
 @dataclass

@@ -105,6 +105,7 @@ def test_each_declared_need_the_generation_lacks_is_named_with_its_feature(tmp_p
             Field("Thing", "colour"),
             Field("Gone", "x"),
         )
+        BUILT_ON = Feature("things.built_on", WHOLE, BROKEN, Model("Thing"))
         """,
     )
 
@@ -112,7 +113,9 @@ def test_each_declared_need_the_generation_lacks_is_named_with_its_feature(tmp_p
 
     assert [str(use) for use in uses] == [
         "things.broken needs the operation `goneThing`, the argument `colour` of `getThing`, the model `Gone` and "
-        "the field `colour` of `Thing`, which openapi.yaml no longer has (palomma_client/workflows/_things.py:4)"
+        "the field `colour` of `Thing`, which openapi.yaml no longer has (palomma_client/workflows/_things.py:4)",
+        "things.built_on needs the operation `goneThing`, the argument `colour` of `getThing`, the model `Gone` and "
+        "the field `colour` of `Thing`, which openapi.yaml no longer has (palomma_client/workflows/_things.py:12)",
     ]
 
 
