@@ -15,7 +15,7 @@ import httpx2
 
 from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY
 from palomma_client._exceptions import ReferenceAlreadyUsedError
-from palomma_client._features import Argument, Feature, Model, Operation
+from palomma_client._features import Argument, Feature, Field, Model, Operation
 from palomma_client._generated_names import InvoicesResource, SettlementsResource, create_invoice, list_invoices
 from palomma_client._matching import differing_fields
 from palomma_client.workflows._batch import (
@@ -43,13 +43,27 @@ FIND_BY_REFERENCE = Feature(
 CREATE_OR_FIND = Feature(
     "invoices.create_or_find", FIND_BY_REFERENCE, Operation("createInvoice"), Argument("createInvoice", "reference")
 )
-CREATE_MANY = Feature("invoices.create_many", INVOICE_REQUESTS, FIND_BY_REFERENCE, Model("Invoice"))
+CREATE_MANY = Feature("invoices.create_many", INVOICE_REQUESTS, FIND_BY_REFERENCE, Field("Invoice", "id"))
 RECONCILE = Feature(
     "settlements.reconcile",
     Operation("getSettlement"),
     Model("Settlement"),
     Model("SettlementStatus"),
     Model("InvoiceStatus"),
+    # The figures checked, and what each invoice contributes to them.
+    Field("Settlement", "status"),
+    Field("Settlement", "numberOfInvoices"),
+    Field("Settlement", "amountCollected"),
+    Field("Settlement", "fees"),
+    Field("Settlement", "feesPostpaid"),
+    Field("Settlement", "adjustments"),
+    Field("Settlement", "paymentAmount"),
+    Field("Invoice", "id"),
+    Field("Invoice", "reference"),
+    Field("Invoice", "status"),
+    Field("Invoice", "paymentAmount"),
+    Field("Invoice", "settlementDate"),
+    Field("Invoice", "settlementTime"),
     Operation("listInvoices"),
     Argument("listInvoices", "settlement_date"),
     Argument("listInvoices", "settlement_cycle"),

@@ -48,7 +48,7 @@ from palomma_client._base_client import Sleep
 from palomma_client._client import PalommaClient
 from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY
 from palomma_client._exceptions import FeatureUnavailableError, InvalidParameterError, PalommaError
-from palomma_client._features import Argument, Feature, Model, Operation, is_missing
+from palomma_client._features import Argument, Feature, Field, Model, Operation, is_missing
 from palomma_client._generated.version import __version__
 from palomma_client._generated_names import CreateInvoiceRequest, Invoice, list_invoices
 from palomma_client._resources import CREATE_MANY, RECONCILE
@@ -110,9 +110,16 @@ _BATCH_COLUMNS: Final = ("line", "reference", "outcome", "invoice_id", "payment_
 _PAGE_SIZE_RULES: Final[dict[str, Any]] = {} if is_missing(list_invoices) else list_invoices.RULES.get("limit", {})
 
 # What each command needs of the spec; a command whose needs are gone exits 2 and names them.
-_CREATE_BATCH_COMMAND: Final = Feature("palomma invoices create-batch", CREATE_MANY)
+_CREATE_BATCH_COMMAND: Final = Feature("palomma invoices create-batch", CREATE_MANY, Field("Invoice", "paymentUrl"))
 _LIST_COMMAND: Final = Feature(
-    "palomma invoices list", Model("Invoice"), Operation("listInvoices"), Argument("listInvoices", "limit")
+    "palomma invoices list",
+    Operation("listInvoices"),
+    Argument("listInvoices", "limit"),
+    # The table's own columns, besides every field of the model.
+    Field("Invoice", "id"),
+    Field("Invoice", "status"),
+    Field("Invoice", "settlementDate"),
+    Field("Invoice", "settlementTime"),
 )
 _GET_COMMAND: Final = Feature("palomma invoices get", Model("Invoice"), Operation("getInvoice"))
 _RECONCILE_COMMAND: Final = Feature("palomma settlements reconcile", RECONCILE)
