@@ -113,6 +113,11 @@ class CreateOnceByReference:
             f"looking a create up by its {key}", Operation(lookup_operation), Argument(lookup_operation, key)
         )
 
+    @property
+    def key(self) -> str:
+        """The field that keys the resource: in the create's body, and as the lookup's filter."""
+        return self._key
+
     async def send(
         self, requester: APIRequester, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions
     ) -> Sent[T]:

@@ -6,14 +6,22 @@ import copy
 import pickle
 from collections.abc import Callable
 
+import httpx2
 import pytest
 
 import palomma_client
-from palomma_client import FeatureUnavailableError, PalommaError
+from palomma_client import (
+    APITimeoutError,
+    FeatureUnavailableError,
+    InvoiceOutcomeUnknownError,
+    PalommaClient,
+    PalommaError,
+)
 from palomma_client._features import Argument, Feature, Field, Missing, Model, Operation, is_missing
 from palomma_client._generated import models as generated_models
-from palomma_client._generated.api import OPERATIONS
-from tests.support import fresh_name
+from palomma_client._generated.api import METHODS, OPERATIONS
+from palomma_client._policies import OPERATION_POLICIES, CreateOnceByReference
+from tests.support import API_KEY, create_arguments, fresh_name
 
 # Taken from the generated code, so that any spec gives them.
 OPERATION_ID = next(iter(OPERATIONS))
@@ -106,10 +114,49 @@ def test_a_missing_name_answers_protocol_probes_as_absent() -> None:
 
 def test_the_checked_in_package_gives_every_feature_what_it_needs() -> None:
     from palomma_client import _resources
+    from palomma_client.webhooks import _events
     from palomma_client.workflows import _cli, _request
 
-    features = [value for module in (_resources, _cli, _request) for value in vars(module).values()]
+    features = [value for module in (_resources, _cli, _request, _events) for value in vars(module).values()]
     declared = [feature for feature in features if isinstance(feature, Feature)]
 
     assert declared
     assert [(feature.name, feature.missing) for feature in declared if feature.missing] == []
+
+
+_POLICY_OPERATIONS = [
+    operation_id for operation_id, policy in OPERATION_POLICIES.items() if isinstance(policy, CreateOnceByReference)
+]
+
+
+@pytest.mark.skipif(not _POLICY_OPERATIONS, reason="no operation is created once by reference")
+@pytest.mark.parametrize("lookup", ["kept", "lost"])
+async def test_a_create_whose_lookup_the_spec_lost_is_sent_once_by_the_default_rule(
+    monkeypatch: pytest.MonkeyPatch, lookup: str
+) -> None:
+    """With its lookup, an ambiguous create is looked up; without, it is not sent again and not looked up."""
+    operation_id = _POLICY_OPERATIONS[0]
+    if lookup == "lost":
+        policy = OPERATION_POLICIES[operation_id]
+        assert isinstance(policy, CreateOnceByReference)
+        monkeypatch.setitem(
+            OPERATION_POLICIES, operation_id, CreateOnceByReference(key=policy.key, lookup_operation=GONE)
+        )
+    sent: list[httpx2.Request] = []
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        sent.append(request)
+        raise httpx2.ReadTimeout("the answer never came", request=request)
+
+    resource, method = METHODS[operation_id]
+    async with PalommaClient(
+        api_key=API_KEY, environment="sandbox", transport=httpx2.MockTransport(answer), lookup_grace_period=0
+    ) as client:
+        with pytest.raises((APITimeoutError, InvoiceOutcomeUnknownError)):
+            await getattr(getattr(client, resource), method)(**create_arguments())
+
+    methods = [request.method for request in sent]
+    if lookup == "lost":
+        assert methods == [OPERATIONS[operation_id].METHOD]
+    else:
+        assert "GET" in methods[1:]
