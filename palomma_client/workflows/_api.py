@@ -12,7 +12,7 @@ import datetime
 from collections.abc import AsyncIterable
 from typing import Any, Protocol
 
-from palomma_client._generated.models import Invoice, Settlement
+from palomma_client._generated_names import Invoice, Settlement
 from palomma_client._request import TimeoutOption
 
 __all__ = ["InvoicesAPI", "SettlementsAPI"]
