@@ -56,6 +56,7 @@ from palomma_client._logging import setup_logging_from_environment as _setup_log
 from palomma_client._pagination import AsyncPager, Page
 from palomma_client._resources import Invoices, Settlements
 from palomma_client._response import APIResponse
+from palomma_client._validation import NOT_GIVEN, NotGiven
 from palomma_client.workflows import (
     Discrepancy,
     DiscrepancyKind,
@@ -77,6 +78,7 @@ __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "MAX_EMPTY_PAGES",
+    "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
     "APIResponse",
@@ -108,6 +110,7 @@ __all__ = [
     "InvoiceStatus",
     "Invoices",
     "NotFoundError",
+    "NotGiven",
     "Page",
     "PaginationError",
     "PalommaClient",

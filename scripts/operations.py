@@ -179,6 +179,18 @@ class ArgumentView:
     description: str
     json_value: str = ""  # for body arguments: an expression of the checked value as JSON
     rules: dict[str, Any] = field(default_factory=dict)  # the schema's rules, as the spec writes them
+    nullable: bool = False  # None is a value (JSON null): "not given" is NOT_GIVEN
+    schema: Any = None  # for a structured body argument: its schema, references inlined, for check_json
+
+    @property
+    def default(self) -> str:
+        """The annotation's tail and default of an optional argument."""
+        return " | NotGiven = NOT_GIVEN" if self.nullable else " | None = None"
+
+    @property
+    def given(self) -> str:
+        """A condition true when the caller gave the optional argument."""
+        return f"not isinstance({self.python_name}, NotGiven)" if self.nullable else f"{self.python_name} is not None"
 
 
 @dataclass
@@ -219,6 +231,13 @@ class OperationView:
         return [argument for argument in others if argument.required] + [
             argument for argument in others if not argument.required
         ]
+
+    @property
+    def schemas(self) -> dict[str, Any]:
+        """The schemas of the arguments checked as JSON (nested objects, unions, nullable), by argument."""
+        return {
+            argument.python_name: argument.schema for argument in self.body_arguments if argument.schema is not None
+        }
 
     @property
     def paginated(self) -> bool:
@@ -273,6 +292,13 @@ class TagView:
     class_name: str
     description: str
     operations: list[OperationView]
+
+    @property
+    def uses(self) -> set[str]:
+        """The names the resource module's signatures need besides the models: ``NotGiven``, ``Sequence``."""
+        arguments = [argument for op in self.operations for argument in op.keyword_arguments]
+        names = {"NotGiven"} if any(argument.nullable and not argument.required for argument in arguments) else set()
+        return names | ({"Sequence"} if any("Sequence[" in argument.annotation for argument in arguments) else set())
 
 
 class OperationViews:
@@ -409,8 +435,12 @@ class OperationViews:
                     imports,
                     property_pointer,
                 )
-                # The body is written as the model's to_dict would write it, without building the model.
-                argument.json_value = self._json.to_json_value(prop, argument.check)
+                # The body is written as the model's to_dict would write it, without building the model;
+                # a structured argument's check already gives its JSON.
+                if argument.schema is None:
+                    argument.json_value = self._json.to_json_value(prop, argument.check)
+                else:
+                    argument.json_value = argument.check
                 body_arguments.append(argument)
         names = [
             argument.python_name for argument in path_arguments + query_arguments + header_arguments + body_arguments
@@ -513,7 +543,15 @@ class OperationViews:
                 raise Unsupported(Refusal(construct, join_pointer(pointer, rule), "it would not be checked"))
         name = python_name
         scalar = _scalar(prop, repr(python_name), name, schema, location, imports)
-        if scalar is not None:
+        runtime_schema = None
+        if location == "body" and _structured(prop, schema):
+            # Nested objects, arrays of them, maps, unions and nullable values: checked as the JSON sent,
+            # against the spec's schema, so every nested rule is checked and an error names its path.
+            annotation = _argument_type(prop, imports)
+            runtime_schema = self._runtime_schema(schema, pointer, ())
+            check = f"check_json({python_name!r}, {name}, SCHEMAS[{python_name!r}])"
+            serialize = ""
+        elif scalar is not None:
             annotation, check, serialize = scalar
         elif isinstance(prop, ListProperty) and location == "body":
             annotation, check = self._array(prop, python_name, schema, pointer, imports)
@@ -532,7 +570,45 @@ class OperationViews:
             serialize,
             description,
             rules={key: schema[key] for key in sorted(_RULE_KEYS) if key in schema},
+            nullable=location == "body" and _nullable(prop),
+            schema=runtime_schema,
         )
+
+    def _runtime_schema(self, node: Any, pointer: str, active: tuple[str, ...]) -> Any:
+        """The schema ``check_json`` checks an argument against: references inlined, rules only.
+
+        A ``discriminator``'s mapping becomes value -> index of the member it names, as the
+        members' names are gone once their references are inlined.
+        """
+        if not isinstance(node, Mapping):
+            return node
+        if "$ref" in node:
+            target, target_pointer = self._spec.resolve(node, pointer)
+            if target_pointer in active:
+                construct = "a recursive schema as a request body field"
+                raise Unsupported(Refusal(construct, pointer, "it cannot be checked before sending"))
+            siblings = {key: value for key, value in node.items() if key != "$ref"}
+            return self._runtime_schema({**target, **siblings}, target_pointer, (*active, target_pointer))
+        for rule in UNCHECKED_ARGUMENT_RULES:
+            if rule in node:
+                construct = f"`{rule}` in a request body field"
+                raise Unsupported(Refusal(construct, join_pointer(pointer, rule), "it would not be checked"))
+        written: dict[str, Any] = {}
+        for key, value in node.items():
+            at = join_pointer(pointer, key)
+            if key in ("properties",) and isinstance(value, Mapping):
+                written[key] = {
+                    name: self._runtime_schema(item, join_pointer(at, name), active) for name, item in value.items()
+                }
+            elif key in ("items", "additionalProperties") and isinstance(value, Mapping):
+                written[key] = self._runtime_schema(value, at, active)
+            elif key in ("allOf", "oneOf", "anyOf") and isinstance(value, list):
+                written[key] = [self._runtime_schema(item, join_pointer(at, i), active) for i, item in enumerate(value)]
+            elif key == "discriminator" and isinstance(value, Mapping):
+                written[key] = _discriminator_indexes(node, value)
+            elif key in _CHECKED_KEYWORDS:
+                written[key] = value
+        return written
 
     def _array(
         self, prop: ListProperty, python_name: str, schema: Mapping[str, Any], pointer: str, imports: set[str]
@@ -565,6 +641,84 @@ class OperationViews:
         )
         check = f"[{item_check} for index, item in enumerate(check_array({python_name!r}, {python_name}{lengths}))]"
         return f"list[{item_annotation}]", check
+
+
+_CHECKED_KEYWORDS = frozenset(
+    {
+        *_RULE_KEYS,
+        "type",
+        "nullable",
+        "uniqueItems",
+        "required",
+        "additionalProperties",
+        "readOnly",
+        "minProperties",
+        "maxProperties",
+    }
+) - {"default"}
+
+
+def _discriminator_indexes(node: Mapping[str, Any], discriminator: Mapping[str, Any]) -> dict[str, Any]:
+    """A discriminator with ``mapping`` from each value to the index of its member in ``oneOf``/``anyOf``."""
+    members = node.get("oneOf") or node.get("anyOf") or []
+    references = [member.get("$ref") if isinstance(member, Mapping) else None for member in members]
+    mapping: dict[str, int] = {}
+    for value, reference in (discriminator.get("mapping") or {}).items():
+        if reference in references:
+            mapping[str(value)] = references.index(reference)
+    for index, reference in enumerate(references):
+        # A member the mapping leaves out is named by its schema's name, as OpenAPI says.
+        if isinstance(reference, str) and index not in mapping.values():
+            mapping[unescape_token(reference.rsplit("/", 1)[-1])] = index
+    return {"propertyName": str(discriminator["propertyName"]), "mapping": mapping}
+
+
+def _structured(prop: Any, schema: Mapping[str, Any]) -> bool:
+    """Whether a body field is checked as JSON against its schema rather than by a scalar check."""
+    if isinstance(prop, ModelProperty | UnionProperty):
+        return True
+    if isinstance(prop, ListProperty):
+        return "uniqueItems" in schema or not isinstance(prop.inner_property, _SCALAR_PROPERTIES)
+    return False
+
+
+_SCALAR_PROPERTIES = (
+    EnumProperty,
+    StringProperty,
+    DateProperty,
+    DateTimeProperty,
+    IntProperty,
+    FloatProperty,
+    BooleanProperty,
+)
+
+
+def _argument_type(prop: Any, imports: set[str]) -> str:
+    """What a structured argument takes: models or their dicts, lists of them, unions, ``None`` if nullable."""
+    if isinstance(prop, UnionProperty):
+        parts = [_argument_type(inner, imports) for inner in prop.inner_properties]
+        return " | ".join(dict.fromkeys(part for part in parts))
+    if isinstance(prop, NoneProperty):
+        return "None"
+    if isinstance(prop, ModelProperty):
+        imports.add(prop.class_info.name)
+        return f"{prop.class_info.name} | Mapping[str, Any]"
+    if isinstance(prop, ListProperty):
+        return f"Sequence[{_argument_type(prop.inner_property, imports)}]"
+    if isinstance(prop, EnumProperty):
+        imports.add(prop.class_info.name)
+        return f"{prop.class_info.name} | str"
+    if isinstance(prop, DateProperty):
+        return "datetime.date | str"
+    if isinstance(prop, DateTimeProperty):
+        return "datetime.datetime | str"
+    simple: list[tuple[Any, str]] = [
+        (StringProperty, "str"),
+        (IntProperty, "int"),
+        (FloatProperty, "float"),
+        (BooleanProperty, "bool"),
+    ]
+    return next((name for kind, name in simple if isinstance(prop, kind)), "Any")
 
 
 def _scalar(

@@ -749,7 +749,7 @@ CORPUS: list[VendorChange] = [
     ),
     VendorChange(
         "nested-request-body",
-        "request bodies of nested objects and arrays of objects",
+        "request bodies of nested objects and arrays of objects; nullable body fields (both spellings)",
         _path(
             "/contracts",
             {
@@ -767,12 +767,22 @@ CORPUS: list[VendorChange] = [
                                         "tenant": {
                                             "type": "object",
                                             "required": ["name"],
-                                            "properties": {"name": {"type": "string"}},
+                                            "properties": {"name": {"type": "string", "minLength": 2}},
                                         },
+                                        "owner": {"$ref": "#/components/schemas/VendorProbeThing"},
                                         "lines": {
                                             "type": "array",
-                                            "items": {"type": "object", "properties": {"amount": {"type": "integer"}}},
+                                            "minItems": 1,
+                                            "maxItems": 3,
+                                            "uniqueItems": True,
+                                            "items": {
+                                                "type": "object",
+                                                "required": ["amount"],
+                                                "properties": {"amount": {"type": "integer", "maximum": 100}},
+                                            },
                                         },
+                                        "note": {"type": "string", "nullable": True, "maxLength": 5},
+                                        "endsOn": {"type": "string", "format": "date", "nullable": True},
                                     },
                                 }
                             }
@@ -784,11 +794,43 @@ CORPUS: list[VendorChange] = [
             VendorProbeThing=THING,
         ),
         """
-        await call(client, "createVendorProbeContract", tenant={"name": "Ana"}, lines=[{"amount": 5}])
-        return json.loads(fake.requests[-1].body)
+        from palomma_client.types import VendorProbeThing
+        await call(client, "createVendorProbeContract", tenant={"name": "Ana"}, lines=[{"amount": 5}, {"amount": 6}],
+                   owner=VendorProbeThing(thing_id="t1", name="Bo"), note=None)
+        sent = json.loads(fake.requests[-1].body)
+        refused = []
+        for bad in ({"lines": [{"amount": 5}, {"amount": 101}]}, {"lines": [{}]}, {"tenant": {"name": "A"}},
+                    {"lines": [{"amount": 1}, {"amount": 1}]}, {"lines": [{"amount": 1}] * 4},
+                    {"owner": {"name": "Bo"}}, {"note": "too long"}, {"tenant": None}):
+            try:
+                await call(client, "createVendorProbeContract", **{"tenant": {"name": "Ana"}, "lines": [{"amount": 1}],
+                                                                    **bad})
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        await call(client, "createVendorProbeContract", tenant={"name": "Ana"}, lines=[{"amount": 5}], note="hi",
+                   ends_on=datetime.date(2027, 1, 31))
+        return [sent, refused, json.loads(fake.requests[-1].body), len(fake.requests)]
         """,
-        {"tenant": {"name": "Ana"}, "lines": [{"amount": 5}]},
-        refused="body fields of array or object type are refused by the generator",
+        [
+            {
+                "tenant": {"name": "Ana"},
+                "owner": {"thingId": "t1", "name": "Bo"},
+                "lines": [{"amount": 5}, {"amount": 6}],
+                "note": None,
+            },
+            [
+                "lines[1].amount",
+                "lines[0].amount",
+                "tenant.name",
+                "lines[1]",
+                "lines",
+                "owner.thingId",
+                "note",
+                "tenant",
+            ],
+            {"tenant": {"name": "Ana"}, "lines": [{"amount": 5}], "note": "hi", "endsOn": "2027-01-31"},
+            2,
+        ],
     ),
     VendorChange(
         "map-field",

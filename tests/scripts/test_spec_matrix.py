@@ -186,6 +186,14 @@ def _add_rows(spec: dict[str, Any]) -> None:
             # Arrays in a body: their length rules and each item's own are checked before sending.
             "tags": {"type": "array", "maxItems": 2, "items": {"type": "string", "maxLength": 5}},
             "lines": {"type": "array", "minItems": 1, "items": _ref(f"{PROBE}Line")},
+            # Nested objects (inline and referenced) and a nullable field: checked as the JSON sent.
+            "address": {
+                "type": "object",
+                "required": ["city"],
+                "properties": {"city": {"type": "string", "maxLength": 8}},
+            },
+            "owner": _ref(f"{PROBE}Owner"),
+            "memo": nullable_text,
         },
     }
     schemas[f"{PROBE}Line"] = {"type": "object", "required": ["amount"], "properties": {"amount": {"type": "integer"}}}
@@ -316,8 +324,13 @@ async def main():
             await probes.replace("prb_1", name="Ana", tags=["a", "b"], lines=[MatrixProbeLine(amount=5)])
             result["arrays"] = seen(sent[-1])["body"]
             array_refusals = []
+            from palomma_client.types import MatrixProbeOwner
+            await probes.replace("prb_1", name="Ana", lines=[{"amount": 6}], address={"city": "Cali"},
+                                 owner=MatrixProbeOwner(name="Bo", since=datetime.date(2020, 1, 2)), memo=None)
+            result["nested_body"] = seen(sent[-1])["body"]
             for bad in (dict(tags=["a", "b", "c"]), dict(tags=["toolong"]), dict(lines=[]),
-                        dict(lines=[{"amount": 5}]), dict(tags="ab")):
+                        dict(lines=[{"amount": "5"}]), dict(tags="ab"), dict(address={"city": "Barranquilla"}),
+                        dict(address={}), dict(owner={"since": "2020-01-02"}), dict(memo=5)):
                 try:
                     await probes.replace("prb_1", name="Ana", **bad)
                 except InvalidParameterError as error:
@@ -442,9 +455,28 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
     assert result["replaced"] == PROBE
     assert result["arrays"] == {"name": "Ana", "tags": ["a", "b"], "lines": [{"amount": 5}]}
     # maxItems, an item's maxLength, minItems, an item that is not the model, not a list: refused before sending.
-    assert result["array_refusals"] == ["tags", "tags[0]", "lines", "lines[0]", "tags"]
-    assert result["sent_after_array_refusals"] == 4
-    assert result["too_long_refused"] == 4  # maxLength: nothing more was sent
+    # Nested objects and arrays of them take the model or its dict; a nullable field sends None as null.
+    assert result["nested_body"] == {
+        "name": "Ana",
+        "lines": [{"amount": 6}],
+        "address": {"city": "Cali"},
+        "owner": {"name": "Bo", "since": "2020-01-02"},
+        "memo": None,
+    }
+    # Every nested rule is checked before sending, the error naming the JSON path at fault.
+    assert result["array_refusals"] == [
+        "tags",
+        "tags[0]",
+        "lines",
+        "lines[0].amount",
+        "tags",
+        "address.city",
+        "address.city",
+        "owner.name",
+        "memo",
+    ]
+    assert result["sent_after_array_refusals"] == 5
+    assert result["too_long_refused"] == 5  # maxLength: nothing more was sent
     # `deprecated: true`: each call warns, pointing at the caller's line; the docstring says so.
     message = "palomma.matrix_probes.replace() is deprecated by the Palomma API (replaceMatrixProbe)"
     assert [[category, text[: len(message)], where] for category, text, where in result["deprecation"]] == [

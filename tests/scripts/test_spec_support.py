@@ -231,19 +231,21 @@ def _with_create(new_thing: Spec) -> Spec:
     ("new_thing", "line"),
     [
         pytest.param(
-            {"type": "object", "properties": {"note": {"type": "string", "nullable": True}}},
-            "#/components/schemas/NewThing/properties/note: a nullable value as a body argument (`note`) is not "
-            "supported",
-            id="nullable-body-field",
-        ),
-        pytest.param(
             {
                 "type": "object",
-                "properties": {"ids": {"type": "array", "uniqueItems": True, "items": {"type": "string"}}},
+                "properties": {
+                    "line": {"type": "object", "properties": {"amount": {"type": "integer", "multipleOf": 100}}}
+                },
             },
-            "#/components/schemas/NewThing/properties/ids/uniqueItems: `uniqueItems` on a body argument (`ids`) is not "
-            "supported (it would not be checked)",
-            id="unique-items",
+            "#/components/schemas/NewThing/properties/line/properties/amount/multipleOf: `multipleOf` in a request "
+            "body field is not supported (it would not be checked)",
+            id="unchecked-nested-rule",
+        ),
+        pytest.param(
+            {"type": "object", "properties": {"parent": {"$ref": "#/components/schemas/NewThing"}}},
+            "#/components/schemas/NewThing/properties/parent: a recursive schema as a request body field is not "
+            "supported (it cannot be checked before sending)",
+            id="recursive-body-field",
         ),
         pytest.param(
             {"type": "object", "properties": {"amount": {"type": "integer", "multipleOf": 100}}},
