@@ -73,7 +73,7 @@ _JSON_CONTENT = {"Content-Type": "application/json"}
 _LEFT_AS_IS = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
 
 
-def query_string(params: Mapping[str, str]) -> str:
+def query_string(params: Mapping[str, str | list[str]]) -> str:
     """The query string ``params=`` would send, byte for byte.
 
     Given ``params``, httpx parses and rebuilds the whole URL a second time
@@ -82,7 +82,7 @@ def query_string(params: Mapping[str, str]) -> str:
     """
     pairs = []
     for name, value in params.items():
-        if not (_LEFT_AS_IS(name) and _LEFT_AS_IS(value)):
+        if not (isinstance(value, str) and _LEFT_AS_IS(name) and _LEFT_AS_IS(value)):
             return str(httpx2.QueryParams(params))
         pairs.append(f"{name}={value}")
     return "&".join(pairs)

@@ -41,6 +41,7 @@ __all__ = [
     "check_positive_int",
     "check_string",
     "check_timeout",
+    "form_list",
     "header_value",
     "path_segment",
 ]
@@ -340,16 +341,46 @@ def check_mapping(parameter: str, value: object) -> dict[str, object]:
 
 
 def check_array(
-    parameter: str, value: object, *, min_items: int | None = None, max_items: int | None = None
+    parameter: str,
+    value: object,
+    *,
+    min_items: int | None = None,
+    max_items: int | None = None,
+    unique_items: bool = False,
 ) -> list[Any]:
-    """A list or tuple within the spec's ``minItems`` and ``maxItems``, as a list (its items are checked apart)."""
+    """A list or tuple within the spec's ``minItems``, ``maxItems`` and ``uniqueItems``, as a list.
+
+    Its items are checked apart, by their own rules; ``uniqueItems`` compares them as given
+    (an enum member equals its value).
+    """
     if not isinstance(value, list | tuple):
         raise InvalidParameterError(parameter, f"must be a list, got {_type_name(value)}")
     if min_items is not None and len(value) < min_items:
         raise InvalidParameterError(parameter, f"must have at least {min_items} items, got {len(value)}")
     if max_items is not None and len(value) > max_items:
         raise InvalidParameterError(parameter, f"must have at most {max_items} items, got {len(value)}")
+    if unique_items:
+        for index, item in enumerate(value):
+            if item in value[:index]:
+                first = value.index(item)
+                raise InvalidParameterError(
+                    f"{parameter}[{index}]", f"must not repeat {parameter}[{first}] (uniqueItems)"
+                )
     return list(value)
+
+
+def form_list(parameter: str, values: list[str]) -> str:
+    """An array query parameter's items as one value, separated by commas (``explode: false``).
+
+    An item with a comma of its own would read as two: it is refused rather than sent as another list.
+    """
+    for index, value in enumerate(values):
+        if "," in value:
+            raise InvalidParameterError(
+                f"{parameter}[{index}]",
+                f"must not contain a comma (the items are sent comma-separated), got {_quoted(value)}",
+            )
+    return ",".join(values)
 
 
 ModelT = TypeVar("ModelT")

@@ -76,6 +76,7 @@ _RULE_KEYS = frozenset(
         "default",
         "minItems",
         "maxItems",
+        "uniqueItems",
     }
 )
 
@@ -554,8 +555,12 @@ class OperationViews:
         elif scalar is not None:
             annotation, check, serialize = scalar
         elif isinstance(prop, ListProperty) and location == "body":
-            annotation, check = self._array(prop, python_name, schema, pointer, imports)
+            annotation, check, _ = self._array(prop, python_name, schema, pointer, imports, location)
             serialize = ""  # a body field is serialized by its model
+        elif isinstance(prop, ListProperty) and location == "query":
+            annotation, check, texts = self._array(prop, python_name, schema, pointer, imports, location)
+            # Form style: `explode` (the default) repeats the parameter; without it, one value with commas.
+            serialize = texts if schema_explode(documented) else f"form_list({python_name!r}, {texts})"
         else:
             # Anything else would reach the request unchecked, or not as its declared type.
             raise Unsupported(Refusal(f"{_kind(prop)} as a {location} argument (`{_text(prop.name)}`)", pointer))
@@ -611,36 +616,40 @@ class OperationViews:
         return written
 
     def _array(
-        self, prop: ListProperty, python_name: str, schema: Mapping[str, Any], pointer: str, imports: set[str]
-    ) -> tuple[str, str]:
-        """The annotation and check of an array body field: its length rules, then each item's own."""
-        if "uniqueItems" in schema:
-            construct = f"`uniqueItems` on a body argument (`{_text(prop.name)}`)"
-            raise Unsupported(Refusal(construct, join_pointer(pointer, "uniqueItems"), "it would not be checked"))
+        self,
+        prop: ListProperty,
+        python_name: str,
+        schema: Mapping[str, Any],
+        pointer: str,
+        imports: set[str],
+        location: str,
+    ) -> tuple[str, str, str]:
+        """An array argument's annotation, check (its length rules, then each item's own), and a query's texts."""
         item_schema, item_pointer = self._spec.resolve(schema.get("items", {}), join_pointer(pointer, "items"))
         label = f'f"{python_name}[{{index}}]"'
         inner = prop.inner_property
-        if isinstance(inner, ModelProperty):
-            imports.add(inner.class_info.name)
-            item_annotation = str(inner.class_info.name)
-            item_check = f"check_model({label}, item, {inner.class_info.name})"
-        else:
-            for rule in UNCHECKED_ARGUMENT_RULES:
-                if rule in item_schema:
-                    construct = f"`{rule}` on the items of a body argument (`{_text(prop.name)}`)"
-                    raise Unsupported(Refusal(construct, join_pointer(item_pointer, rule), "it would not be checked"))
-            scalar = _scalar(inner, label, "item", item_schema, "body", imports)
-            if scalar is None:
-                construct = f"{_kind(inner)} as the items of a body argument (`{_text(prop.name)}`)"
-                raise Unsupported(Refusal(construct, item_pointer))
-            item_annotation, item_check, _ = scalar
+        # Arrays of objects, and body arrays with uniqueItems, are checked as JSON (see _structured).
+        for rule in UNCHECKED_ARGUMENT_RULES:
+            if rule in item_schema:
+                construct = f"`{rule}` on the items of a {location} argument (`{_text(prop.name)}`)"
+                raise Unsupported(Refusal(construct, join_pointer(item_pointer, rule), "it would not be checked"))
+        scalar = _scalar(inner, label, "item", item_schema, location, imports)
+        if scalar is None:
+            construct = f"{_kind(inner)} as the items of a {location} argument (`{_text(prop.name)}`)"
+            raise Unsupported(Refusal(construct, item_pointer))
+        item_annotation, item_check, item_text = scalar
         lengths = "".join(
             f", {argument}={schema[key]!r}"
-            for key, argument in (("minItems", "min_items"), ("maxItems", "max_items"))
+            for key, argument in (("minItems", "min_items"), ("maxItems", "max_items"), ("uniqueItems", "unique_items"))
             if key in schema
         )
+        if location == "query":
+            # The checked items are turned into text in one expression: the argument keeps its declared type.
+            checked = f"[{item_check} for index, item in enumerate({python_name})]"
+            check = f"check_array({python_name!r}, {python_name}{lengths})"
+            return f"Sequence[{item_annotation}]", check, f"[{item_text} for item in {checked}]"
         check = f"[{item_check} for index, item in enumerate(check_array({python_name!r}, {python_name}{lengths}))]"
-        return f"list[{item_annotation}]", check
+        return f"list[{item_annotation}]", check, ""
 
 
 _CHECKED_KEYWORDS = frozenset(
@@ -671,6 +680,11 @@ def _discriminator_indexes(node: Mapping[str, Any], discriminator: Mapping[str, 
         if isinstance(reference, str) and index not in mapping.values():
             mapping[unescape_token(reference.rsplit("/", 1)[-1])] = index
     return {"propertyName": str(discriminator["propertyName"]), "mapping": mapping}
+
+
+def schema_explode(parameter: Mapping[str, Any]) -> bool:
+    """Whether a form-style query parameter's array is sent repeated (``explode``, true unless the spec says false)."""
+    return parameter.get("explode", True) is not False
 
 
 def _structured(prop: Any, schema: Mapping[str, Any]) -> bool:

@@ -37,6 +37,7 @@ ENVIRONMENT_EXTENSION = "x-palomma-environment"
 
 SUPPORTED_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
 SUPPORTED_PARAMETER_LOCATIONS = frozenset({"path", "query", "header"})
+_SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
 
 # Rules an argument's check cannot enforce yet; on an argument they are refused rather than left unchecked.
 UNCHECKED_ARGUMENT_RULES = ("multipleOf", "const")
@@ -244,15 +245,22 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             continue
         if "content" in parameter.node:
             yield Refusal("a parameter given by `content`", join_pointer(parameter.pointer, "content"))
-        # `explode` changes only how arrays and objects are sent, and those are refused below.
+        # `explode` changes only how arrays and objects are sent: a query array either way, objects are refused.
         style = parameter.node.get("style")
         if style is not None and style != ("form" if parameter.location == "query" else "simple"):
             yield Refusal(f"`style: {style}` on a parameter", join_pointer(parameter.pointer, "style"))
         if parameter.node.get("allowReserved"):
             yield Refusal("`allowReserved` on a parameter", join_pointer(parameter.pointer, "allowReserved"))
         kind = _type(parameter.schema)
-        if kind in ("array", "object"):
+        if kind == "object" or (kind == "array" and parameter.location != "query"):
             yield Refusal(f"an {kind} {parameter.location} parameter (`{parameter.name}`)", parameter.schema_pointer)
+        elif kind == "array":
+            items, items_pointer = spec.resolve(
+                parameter.schema.get("items", {}), join_pointer(parameter.schema_pointer, "items")
+            )
+            if not isinstance(items, Mapping) or _type(items) not in _SCALAR_TYPES:
+                construct = f"a query parameter (`{parameter.name}`) that is an array of other than scalars"
+                yield Refusal(construct, items_pointer, "an array of strings, numbers or booleans is supported")
     if operation.request_body is not None:
         content = operation.request_body.content
         if len(content) != 1 or not content[0].is_json:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from palomma_client import InvalidParameterError
-from palomma_client._validation import NOT_GIVEN, NotGiven, check_json
+from palomma_client._validation import NOT_GIVEN, NotGiven, check_array, check_json, form_list
 from palomma_client.types import Invoice
 from tests.support import created_invoice
 
@@ -117,3 +117,19 @@ def test_not_given_is_one_falsy_value_that_survives_copy_and_pickle() -> None:
     assert repr(NOT_GIVEN) == "NOT_GIVEN"
     assert pickle.loads(pickle.dumps(NOT_GIVEN)) is NOT_GIVEN
     assert copy.deepcopy(NOT_GIVEN) is NOT_GIVEN
+
+
+def test_an_array_argument_with_unique_items_names_the_repeated_item() -> None:
+    assert check_array("codes", ("a", "b"), unique_items=True) == ["a", "b"]
+    with pytest.raises(InvalidParameterError) as caught:
+        check_array("codes", ["a", "b", "a"], unique_items=True)
+
+    assert str(caught.value) == "codes[2]: must not repeat codes[0] (uniqueItems)"
+
+
+def test_a_comma_separated_query_array_refuses_an_item_with_a_comma() -> None:
+    assert form_list("codes", ["a1", "b2"]) == "a1,b2"
+    with pytest.raises(InvalidParameterError) as caught:
+        form_list("codes", ["a1", "b,2"])
+
+    assert caught.value.parameter == "codes[1]"

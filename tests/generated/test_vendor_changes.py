@@ -526,6 +526,63 @@ CORPUS: list[VendorChange] = [
         ["startDate=2026-03-01&kind=fees&top=10", ["top", "kind", "start_date"], 1],
     ),
     VendorChange(
+        "array-query-parameters",
+        "query parameters of type array: repeated (explode, the default) or comma-separated (explode: false)",
+        _path(
+            "/filtered",
+            {
+                "get": {
+                    **TAG,
+                    "operationId": "listVendorProbeFiltered",
+                    "parameters": [
+                        {
+                            "in": "query",
+                            "name": "state",
+                            "required": True,
+                            "schema": {"type": "array", "items": {"type": "string", "enum": ["on", "off", "idle"]}},
+                        },
+                        {
+                            "in": "query",
+                            "name": "codes",
+                            "explode": False,
+                            "schema": {
+                                "type": "array",
+                                "maxItems": 3,
+                                "uniqueItems": True,
+                                "items": {"type": "string", "maxLength": 4},
+                            },
+                        },
+                        {
+                            "in": "query",
+                            "name": "years",
+                            "style": "form",
+                            "schema": {"type": "array", "minItems": 1, "items": {"type": "integer", "maximum": 2100}},
+                        },
+                    ],
+                    "responses": _json({"type": "object", "properties": {"total": {"type": "integer"}}}),
+                }
+            },
+        ),
+        """
+        await call(client, "listVendorProbeFiltered", state=["on", "idle"], codes=("a1", "b2"), years=[2026])
+        sent = urllib.parse.parse_qs(fake.requests[-1].query)
+        refused = []
+        for bad in ({"state": ["on", "broken"]}, {"state": "on"}, {"codes": ["a", "b", "c", "d"]},
+                    {"codes": ["a", "a"]}, {"codes": ["toolong"]}, {"codes": ["a,b"]}, {"years": []},
+                    {"years": [2200]}):
+            try:
+                await call(client, "listVendorProbeFiltered", **{"state": ["on"], **bad})
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        return [sent, refused, len(fake.requests)]
+        """,
+        [
+            {"state": ["on", "idle"], "codes": ["a1,b2"], "years": ["2026"]},
+            ["state[1]", "state", "codes", "codes[1]", "codes[0]", "codes[0]", "years", "years[0]"],
+            1,
+        ],
+    ),
+    VendorChange(
         "put-patch-and-delete",
         "HTTP methods PUT, PATCH, DELETE; responses 202 with Location and 204",
         _path(
@@ -1139,7 +1196,7 @@ CORPUS_ALONE = [
 ]
 
 CORPUS_PRELUDE = """
-import asyncio, datetime, inspect, json, traceback, warnings
+import asyncio, datetime, inspect, json, traceback, urllib.parse, warnings
 from palomma_client import InvalidParameterError, PalommaClient
 from palomma_client._generated.api import METHODS
 from palomma_client.testing import FakePalomma

@@ -61,6 +61,14 @@ def _add_rows(spec: dict[str, Any]) -> None:
                 {"name": "pageSize", "in": "query", "schema": {"type": "integer", "maximum": 50, "default": 10}},
                 {"name": "score", "in": "query", "schema": positive},
                 {"name": "X-Probe-Trace", "in": "header", "schema": {"type": "string", "maxLength": 8}},
+                # Arrays in a query: repeated by default (explode), comma-separated with `explode: false`.
+                {"name": "labels", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
+                {
+                    "name": "years",
+                    "in": "query",
+                    "explode": False,
+                    "schema": {"type": "array", "maxItems": 2, "items": {"type": "integer", "minimum": 2000}},
+                },
                 # OpenAPI says to ignore a header parameter named Accept: the client sets it.
                 {"name": "Accept", "in": "header", "schema": {"type": "string"}},
             ],
@@ -270,7 +278,8 @@ async def main():
         got = await probes.get("prb_1", since=datetime.date(2026, 3, 1),
                                updated_after=datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.timezone.utc),
                                kind="person", page_size=20, score=1.5, include_archived=True,
-                               x_probe_trace="t-1")
+                               x_probe_trace="t-1", labels=["a", "b c"], years=(2025, 2026))
+        result["get_arrays"] = [sent[-1].url.params.get_list("labels"), sent[-1].url.params.get_list("years")]
         result["get"] = seen(sent[-1])
         result["get_trace"] = sent[-1].headers.get("x-probe-trace")
         result["get_accepts"] = "accept" in inspect.signature(probes.get).parameters
@@ -301,7 +310,9 @@ async def main():
         for bad in (dict(since="yesterday"), dict(since="2026-03-01", page_size=51),
                     dict(since="2026-03-01", kind="robot"), dict(since="2026-03-01", score=0),
                     dict(since="2026-03-01", x_probe_trace="123456789"),
-                    dict(since="2026-03-01", x_probe_trace="a\\r\\nX-Evil: 1")):
+                    dict(since="2026-03-01", x_probe_trace="a\\r\\nX-Evil: 1"),
+                    dict(since="2026-03-01", labels="a"), dict(since="2026-03-01", years=[1999]),
+                    dict(since="2026-03-01", years=[2001, 2002, 2003])):
             try:
                 await probes.get("prb_1", **bad)
             except InvalidParameterError as error:
@@ -414,10 +425,13 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
             "pageSize": "20",
             "score": "1.5",
             "includeArchived": "true",
+            "labels": "a",
+            "years": "2025,2026",
         },
         "body": None,
         "auth": "Bearer ",
     }
+    assert result["get_arrays"] == [["a", "b c"], ["2025,2026"]]  # each label repeated; the years in one value
     assert result["get_trace"] == "t-1"  # an optional header parameter, sent under its own name
     assert result["get_accepts"] is False
     assert result["got"] == [
@@ -447,7 +461,18 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
     assert result["kinds"]["probe_id"] == "text"
     assert result["kinds"]["owner"] == result["kinds"]["address"] == "json"
     # A date that is not one, a maximum, an enum, an exclusive minimum, a minLength: refused before sending.
-    assert result["refused"] == ["since", "page_size", "kind", "score", "x_probe_trace", "x_probe_trace", "probe_id"]
+    assert result["refused"] == [
+        "since",
+        "page_size",
+        "kind",
+        "score",
+        "x_probe_trace",
+        "x_probe_trace",
+        "labels",
+        "years[0]",
+        "years",
+        "probe_id",
+    ]
     assert result["sent_after_refusals"] == 1
 
     assert result["put"]["method"] == "PUT"

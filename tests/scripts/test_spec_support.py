@@ -81,10 +81,22 @@ CASES = [
         id="cookie-parameter",
     ),
     pytest.param(
-        _add_parameter({"name": "ids", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}}),
-        "an array query parameter (`ids`)",
+        _add_parameter({"name": "ids", "in": "header", "schema": {"type": "array", "items": {"type": "string"}}}),
+        "an array header parameter (`ids`)",
         f"{GET}/parameters/1/schema",
-        id="array-query-parameter",
+        id="array-header-parameter",
+    ),
+    pytest.param(
+        _add_parameter({"name": "where", "in": "query", "schema": {"type": "object"}}),
+        "an object query parameter (`where`)",
+        f"{GET}/parameters/1/schema",
+        id="object-query-parameter",
+    ),
+    pytest.param(
+        _add_parameter({"name": "pairs", "in": "query", "schema": {"type": "array", "items": {"type": "object"}}}),
+        "a query parameter (`pairs`) that is an array of other than scalars",
+        f"{GET}/parameters/1/schema/items",
+        id="array-of-objects-query-parameter",
     ),
     pytest.param(
         _add_parameter({"name": "q", "in": "query", "style": "spaceDelimited", "schema": {"type": "string"}}),
@@ -196,7 +208,7 @@ def _generate(tmp_path: Path, spec: Spec | str) -> subprocess.CompletedProcess[s
 
 def test_make_generate_names_every_refused_construct_and_exits_non_zero(tmp_path: Path) -> None:
     spec = base()
-    _add_parameter({"name": "ids", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}})(spec)
+    _add_parameter({"name": "ids", "in": "query", "schema": {"type": "object"}})(spec)
     _add_parameter({"name": "session", "in": "cookie", "schema": {"type": "string"}})(spec)
 
     completed = _generate(tmp_path, spec)
@@ -204,7 +216,7 @@ def test_make_generate_names_every_refused_construct_and_exits_non_zero(tmp_path
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr
     source = str(tmp_path / "openapi.yaml")
-    assert f"{source}#{GET}/parameters/1/schema: an array query parameter (`ids`) is not supported" in completed.stderr
+    assert f"{source}#{GET}/parameters/1/schema: an object query parameter (`ids`) is not supported" in completed.stderr
     assert f"{source}#{GET}/parameters/2: a cookie parameter (`session`) is not supported" in completed.stderr
     assert "uses 2 constructs the generator does not support" in completed.stderr
     assert "docs/spec-support.md" in completed.stderr
