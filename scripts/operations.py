@@ -34,6 +34,7 @@ from openapi_python_client.parser.properties.datetime import DateTimeProperty
 from openapi_python_client.parser.properties.float import FloatProperty
 from openapi_python_client.parser.properties.int import IntProperty
 from openapi_python_client.parser.properties.list_property import ListProperty
+from openapi_python_client.parser.properties.model_property import ANY_ADDITIONAL_PROPERTY
 from openapi_python_client.parser.properties.none import NoneProperty
 from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.parser.properties.union import UnionProperty
@@ -714,6 +715,9 @@ def _argument_type(prop: Any, imports: set[str]) -> str:
         return " | ".join(dict.fromkeys(part for part in parts))
     if isinstance(prop, NoneProperty):
         return "None"
+    values = map_values(prop)
+    if values is not None:
+        return f"Mapping[str, {_argument_type(values, imports)}]"
     if isinstance(prop, ModelProperty):
         imports.add(prop.class_info.name)
         return f"{prop.class_info.name} | Mapping[str, Any]"
@@ -881,8 +885,10 @@ class ModelFields:
         return str(PythonCode.as_unembedded_code(prop.get_type_string(no_optional=True)))
 
     def annotation(self, prop: Any) -> str:
-        """The attribute's type: optional and nullable fields may be ``None``."""
-        parts = [part.strip() for part in self._type(prop).split("|") if part.strip() not in ("Unset", "None")]
+        """The attribute's type: optional and nullable fields may be ``None``; a map is a ``dict``."""
+        values = map_values(_unwrapped(prop))
+        written = f"dict[str, {self._type(values)}]" if values is not None else self._type(prop)
+        parts = [part.strip() for part in written.split("|") if part.strip() not in ("Unset", "None")]
         if not prop.required or _nullable(prop):
             parts.append("None")
         return " | ".join(parts)
@@ -916,6 +922,9 @@ class ModelFields:
 
     def _from_json(self, prop: Any, source: str) -> str:
         prop = _unwrapped(prop)
+        values = map_values(prop)
+        if values is not None:
+            return f"parse_map({source}, {_json_kind(values)!r})"
         members = _union_models(prop)
         if members:
             # A oneOf/anyOf of models: the member its discriminator names, else the first that parses.
@@ -960,6 +969,8 @@ class ModelFields:
 
     def _to_json(self, prop: Any, source: str) -> str:
         prop = _unwrapped(prop)
+        if map_values(prop) is not None:
+            return f"dict({source})"
         if _union_models(prop):
             return f"{source}.to_dict()"
         if isinstance(prop, EnumProperty):
@@ -1021,6 +1032,21 @@ class ModelFields:
         if node.get("nullable"):
             return {"anyOf": [converted, {"type": "null"}]}
         return converted
+
+
+def map_values(prop: Any) -> Any | None:
+    """The property of a map's values (an object of ``additionalProperties`` with a schema, and no properties)."""
+    if not isinstance(prop, ModelProperty) or prop.required_properties or prop.optional_properties:
+        return None
+    values = prop.additional_properties
+    # `additionalProperties` absent, `true` or `{}` is this one constant: an open object, not a map.
+    return None if values is None or values is ANY_ADDITIONAL_PROPERTY else values
+
+
+def _json_kind(prop: Any) -> str:
+    """The JSON type of a map's scalar values, as ``parse_map`` names it (spec_support refuses other values)."""
+    kinds: list[tuple[Any, str]] = [(BooleanProperty, "boolean"), (IntProperty, "integer"), (FloatProperty, "number")]
+    return next((kind for cls, kind in kinds if isinstance(prop, cls)), "string")
 
 
 def _union_models(prop: Any) -> list[Any]:

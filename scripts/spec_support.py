@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from palomma_client._openapi import OpenAPI, Operation, join_pointer
+from palomma_client._openapi import OpenAPI, Operation, SpecError, join_pointer
 
 __all__ = [
     "ENVIRONMENT_EXTENSION",
@@ -177,6 +177,7 @@ def unsupported(spec: OpenAPI) -> list[Refusal]:
         refusals += _operation(spec, operation)
     for pointer, schema in _schemas(spec):
         refusals += _schema(spec, schema, pointer)
+    refusals += _map_references(spec)
     # One refusal per place and construct, in the document's order.
     unique = {(refusal.pointer, refusal.construct): refusal for refusal in refusals}
     return sorted(unique.values(), key=lambda refusal: _order(spec, refusal.pointer))
@@ -322,6 +323,38 @@ def _type(schema: Mapping[str, Any]) -> str:
     return str(written or "")
 
 
+_MAP_ELSEWHERE = "a map (`additionalProperties` with a schema) other than as a field of an object"
+
+
+def _is_map(schema: Mapping[str, Any]) -> bool:
+    extra = schema.get("additionalProperties")
+    return isinstance(extra, Mapping) and bool(extra)
+
+
+def _map_value_supported(values: Mapping[str, Any]) -> bool:
+    written = values.get("type")
+    nullable = values.get("nullable") is True or (isinstance(written, list) and "null" in written)
+    plain = not ({"enum", "format", "oneOf", "anyOf", "allOf"} & set(values))
+    return _type(values) in _SCALAR_TYPES and plain and not nullable
+
+
+def _map_references(spec: OpenAPI) -> Iterator[Refusal]:
+    """A ``$ref`` to a map component from other than an object's property: only a field may be a map."""
+    for pointer, node in spec.walk():
+        if not (isinstance(node, Mapping) and isinstance(node.get("$ref"), str)) or pointer.split("/")[-2:-1] == [
+            "properties"
+        ]:
+            continue
+        if pointer.startswith("/components/schemas/") and pointer.count("/") == 3:
+            continue  # a component that is another's alias: its own uses are checked
+        try:
+            target, _ = spec.resolve(node, pointer)
+        except SpecError:
+            continue  # the reader refuses a reference it cannot follow
+        if isinstance(target, Mapping) and _is_map(target):
+            yield Refusal(_MAP_ELSEWHERE, pointer, "make it a field of an object")
+
+
 def _schemas(spec: OpenAPI) -> Iterator[tuple[str, Mapping[str, Any]]]:
     """Every schema the document writes (component ones and inline ones), with its pointer, refs not followed."""
     starts: list[str] = [
@@ -379,9 +412,16 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
     written = schema.get("type")
     if isinstance(written, list) and len([kind for kind in written if kind != "null"]) > 1:
         yield Refusal("a schema of several types", join_pointer(pointer, "type"))
-    extra = schema.get("additionalProperties")
-    if isinstance(extra, Mapping) and extra:
-        yield Refusal("`additionalProperties` with a schema (a map)", join_pointer(pointer, "additionalProperties"))
+    if _is_map(schema):
+        at = join_pointer(pointer, "additionalProperties")
+        values, _ = spec.resolve(schema["additionalProperties"], at)
+        tokens = pointer.split("/")
+        if schema.get("properties") or schema.get("allOf"):
+            yield Refusal("`additionalProperties` with a schema beside `properties` (an object that is also a map)", at)
+        elif not (isinstance(values, Mapping) and _map_value_supported(values)):
+            yield Refusal("a map whose values are other than strings, integers, numbers or booleans", at)
+        elif tokens[-2] != "properties" and not (tokens[1:3] == ["components", "schemas"] and len(tokens) == 4):
+            yield Refusal(_MAP_ELSEWHERE, pointer, "make it a field of an object")
     if _type(schema) == "array" and isinstance(schema.get("items"), Mapping):
         inner, _ = spec.resolve(schema["items"], join_pointer(pointer, "items"))
         if isinstance(inner, Mapping) and _type(inner) == "array":

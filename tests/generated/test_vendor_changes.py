@@ -891,7 +891,7 @@ CORPUS: list[VendorChange] = [
     ),
     VendorChange(
         "map-field",
-        "maps (additionalProperties)",
+        "maps (additionalProperties with a schema) in an answer and a request body: dict[str, T]",
         _path(
             "/tallies",
             {
@@ -907,19 +907,61 @@ CORPUS: list[VendorChange] = [
                                     "type": "object",
                                     "additionalProperties": {"type": "integer"},
                                     "example": {"a": 1},
-                                }
+                                },
+                                "labels": {"$ref": "#/components/schemas/VendorProbeLabels"},
                             },
                         }
                     ),
-                }
+                },
+                "put": {
+                    **TAG,
+                    "operationId": "replaceVendorProbeTallies",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["counts"],
+                                    "properties": {
+                                        "counts": {
+                                            "type": "object",
+                                            "maxProperties": 2,
+                                            "additionalProperties": {"type": "integer", "minimum": 0},
+                                        },
+                                        "labels": {"$ref": "#/components/schemas/VendorProbeLabels"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {"204": {"description": "Replaced"}},
+                },
             },
+            VendorProbeLabels={"type": "object", "additionalProperties": {"type": "string", "maxLength": 5}},
         ),
         """
         tallies = await call(client, "getVendorProbeTallies")
-        return dict(tallies.counts)
+        hints = typing.get_type_hints(type(tallies))
+        await call(client, "replaceVendorProbeTallies", counts={"a": 1, "b c": 2}, labels={"x": "red"})
+        sent = json.loads(fake.requests[-1].body)
+        refused = []
+        for bad in ({"counts": {"a": -1}}, {"counts": {"a": 1, "b": 2, "c": 3}}, {"labels": {"x": "purple"}},
+                    {"counts": {"a": "1"}}):
+            try:
+                await call(client, "replaceVendorProbeTallies", **{"counts": {}, **bad})
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        return [dict(tallies.counts), str(hints["counts"]), str(hints["labels"]), sent, refused, len(fake.requests)]
         """,
-        {"a": 1},
-        refused="additionalProperties with a schema is refused by the generator",
+        [
+            {"a": 1},
+            "dict[str, int]",
+            "dict[str, str] | None",
+            {"counts": {"a": 1, "b c": 2}, "labels": {"x": "red"}},
+            ["counts.a", "counts", "labels.x", "counts.a"],
+            2,
+        ],
     ),
     VendorChange(
         "one-of-with-discriminator",
@@ -1196,7 +1238,7 @@ CORPUS_ALONE = [
 ]
 
 CORPUS_PRELUDE = """
-import asyncio, datetime, inspect, json, traceback, urllib.parse, warnings
+import asyncio, datetime, inspect, json, traceback, typing, urllib.parse, warnings
 from palomma_client import InvalidParameterError, PalommaClient
 from palomma_client._generated.api import METHODS
 from palomma_client.testing import FakePalomma

@@ -158,6 +158,7 @@ def _add_rows(spec: dict[str, Any]) -> None:
             "labels": {"type": "array", "items": {"type": "string"}},
             "address": {"type": "object", "properties": {"city": {"type": "string"}}},  # an inline nested model
             "owner": _ref(f"{PROBE}Owner"),  # a referenced nested model
+            "scores": {"type": "object", "additionalProperties": {"type": "number"}},  # a map: dict[str, float]
             # Unions of models: by discriminator (a mapped value, and a member left to its schema's name)...
             "pet": {
                 "oneOf": [_ref(f"{PROBE}Cat"), _ref(f"{PROBE}Dog")],
@@ -202,6 +203,7 @@ def _add_rows(spec: dict[str, Any]) -> None:
             },
             "owner": _ref(f"{PROBE}Owner"),
             "memo": nullable_text,
+            "scores": {"type": "object", "additionalProperties": {"type": "number", "maximum": 10}},
         },
     }
     schemas[f"{PROBE}Line"] = {"type": "object", "required": ["amount"], "properties": {"amount": {"type": "integer"}}}
@@ -234,7 +236,7 @@ def _regenerate(tmp_path: Path, version: str) -> Path:
 
 
 PROBE_CODE = """
-import asyncio, datetime, inspect, json, warnings
+import asyncio, datetime, inspect, json, typing, warnings
 import httpx2
 from palomma_client import InvalidParameterError, PalommaClient
 
@@ -243,7 +245,8 @@ PROBE = {"probeId": "prb_1", "name": "Ana", "kind": "company", "bornOn": "1990-0
          "seenAt": "2026-03-11T16:32:14+00:00", "note": None, "labels": ["a", "b"],
          "address": {"city": "Cali"}, "owner": {"name": "Bo", "since": "2020-01-02"},
          "paidAt": "2026-03-12T09:00:00+00:00", "dueOn": None,
-         "pet": {"kind": "MatrixProbeDog", "bark": "woof"}, "companion": {"kind": "tabby", "lives": 7}}
+         "pet": {"kind": "MatrixProbeDog", "bark": "woof"}, "companion": {"kind": "tabby", "lives": 7},
+         "scores": {"math": 9.5, "art": 7}}
 
 def answer(request):
     sent.append(request)
@@ -301,6 +304,11 @@ async def main():
             type(got).from_dict({**PROBE, "companion": {"kind": "fish"}})
         except ResponseSchemaError as error:
             result["unions"].append(error.path)
+        result["map"] = [got.scores, got.to_dict()["scores"], type(got).__annotations__["scores"]]
+        try:
+            type(got).from_dict({**PROBE, "scores": {"math": "A"}})
+        except ResponseSchemaError as error:
+            result["map"].append(str(error))
         result["nested"] = [type(got.address).__name__, got.address.city, type(got.owner).__name__,
                             got.owner.name, got.owner.since.isoformat()]
         # The workflows read a model's field kinds from its annotations, nested model types included.
@@ -337,11 +345,13 @@ async def main():
             array_refusals = []
             from palomma_client.types import MatrixProbeOwner
             await probes.replace("prb_1", name="Ana", lines=[{"amount": 6}], address={"city": "Cali"},
-                                 owner=MatrixProbeOwner(name="Bo", since=datetime.date(2020, 1, 2)), memo=None)
+                                 owner=MatrixProbeOwner(name="Bo", since=datetime.date(2020, 1, 2)), memo=None,
+                                 scores={"math": 9.5})
             result["nested_body"] = seen(sent[-1])["body"]
             for bad in (dict(tags=["a", "b", "c"]), dict(tags=["toolong"]), dict(lines=[]),
                         dict(lines=[{"amount": "5"}]), dict(tags="ab"), dict(address={"city": "Barranquilla"}),
-                        dict(address={}), dict(owner={"since": "2020-01-02"}), dict(memo=5)):
+                        dict(address={}), dict(owner={"since": "2020-01-02"}), dict(memo=5),
+                        dict(scores={"math": 11})):
                 try:
                     await probes.replace("prb_1", name="Ana", **bad)
                 except InvalidParameterError as error:
@@ -457,6 +467,13 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
     assert result["unions"][6] == f"pet.kind: expected one of 'cat', '{PROBE}Dog', got the string 'bird'"
     assert result["unions"][7].startswith("pet.lives")  # the member the discriminator names is checked
     assert result["unions"][8] == "companion"
+    # A map (additionalProperties with a schema): a dict of its values' type, each value checked.
+    assert result["map"] == [
+        {"math": 9.5, "art": 7},
+        {"math": 9.5, "art": 7},
+        "dict[str, float] | None",
+        "scores.math: expected a number, got the string 'A'",
+    ]
     assert result["nested"] == [f"{PROBE}Address", "Cali", f"{PROBE}Owner", "Bo", "2020-01-02"]
     assert result["kinds"]["probe_id"] == "text"
     assert result["kinds"]["owner"] == result["kinds"]["address"] == "json"
@@ -487,6 +504,7 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         "address": {"city": "Cali"},
         "owner": {"name": "Bo", "since": "2020-01-02"},
         "memo": None,
+        "scores": {"math": 9.5},
     }
     # Every nested rule is checked before sending, the error naming the JSON path at fault.
     assert result["array_refusals"] == [
@@ -499,6 +517,7 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         "address.city",
         "owner.name",
         "memo",
+        "scores.math",
     ]
     assert result["sent_after_array_refusals"] == 5
     assert result["too_long_refused"] == 5  # maxLength: nothing more was sent

@@ -162,10 +162,36 @@ CASES = [
         id="discriminator-inline",
     ),
     pytest.param(
-        _field("labels", {"type": "object", "additionalProperties": {"type": "string"}}),
-        "`additionalProperties` with a schema (a map)",
+        _field(
+            "labels",
+            {"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": {"type": "string"}},
+        ),
+        "`additionalProperties` with a schema beside `properties`",
         f"{THING}/properties/labels/additionalProperties",
-        id="map",
+        id="map-beside-properties",
+    ),
+    pytest.param(
+        _field("labels", {"type": "object", "additionalProperties": {"type": "object"}}),
+        "a map whose values are other than strings, integers, numbers or booleans",
+        f"{THING}/properties/labels/additionalProperties",
+        id="map-of-objects",
+    ),
+    pytest.param(
+        _field("labels", {"type": "array", "items": {"type": "object", "additionalProperties": {"type": "string"}}}),
+        "a map (`additionalProperties` with a schema) other than as a field of an object",
+        f"{THING}/properties/labels/items",
+        id="map-in-an-array",
+    ),
+    pytest.param(
+        lambda spec: (
+            spec["components"]["schemas"].__setitem__(
+                "Labels", {"type": "object", "additionalProperties": {"type": "string"}}
+            ),
+            _field("labels", {"type": "array", "items": {"$ref": "#/components/schemas/Labels"}})(spec),
+        ),
+        "a map (`additionalProperties` with a schema) other than as a field of an object",
+        f"{THING}/properties/labels/items",
+        id="map-component-in-an-array",
     ),
     pytest.param(
         _field("owner", {"type": "object", "properties": {"secret": {"type": "string", "writeOnly": True}}}),
