@@ -225,6 +225,7 @@ class OperationView:
     deprecated: bool = False  # the spec marks it deprecated: a DeprecationWarning when called
     answer: str = "json"  # how the success body is read: json, text or bytes
     accept: str = ""  # the media type of its success body, for the Accept header of a non-JSON answer
+    union_parsers: dict[int, str] = field(default_factory=dict)  # a union answer's parse expression, by status
 
     @property
     def keyword_arguments(self) -> list[ArgumentView]:
@@ -457,6 +458,7 @@ class OperationViews:
             if response.status_code.range is not None and response.status_code.range[0] == response.status_code.range[1]
         }
         success: list[tuple[int, str | None, str]] = []
+        union_parsers: dict[int, str] = {}
         for response in operation.success_responses():  # numbered ones; spec_support refuses 2XX and default
             status = int(response.status)
             answer_media = response.content[0] if response.content else None
@@ -464,6 +466,14 @@ class OperationViews:
                 success.append((status, None, "none"))
             elif answer_media.is_json:
                 answer_prop = parsed.get(status)
+                members = _union_models(answer_prop)
+                if members:
+                    # A oneOf/anyOf of objects: the member model its discriminator names, else the first that parses.
+                    names = [str(member.class_info.name) for member in members]
+                    imports.update(names)
+                    union_parsers[status] = self._json.from_json(answer_prop, "data")
+                    success.append((status, " | ".join(names), "union"))
+                    continue
                 model = answer_prop.class_info.name if isinstance(answer_prop, ModelProperty) else None
                 if model:
                     imports.add(model)
@@ -502,6 +512,7 @@ class OperationViews:
             answer=answer,
             accept=next((media.name for r in operation.success_responses() for media in r.content), ""),
             model_imports=imports,
+            union_parsers=union_parsers,
         )
         self._find_pagination(view, endpoint)
         view.retry_policy = self._policies.get(view.operation_id, "")
@@ -930,7 +941,11 @@ class ModelFields:
             # A oneOf/anyOf of models: the member its discriminator names, else the first that parses.
             names = [str(member.class_info.name) for member in members]
             key = frozenset(names)
-            by_class = self._discriminators.get((_text(prop.name), key), self._discriminators.get(("", key)))
+            named = (_text(prop.name), key)
+            # A field whose own union has no discriminator keeps none, whatever other unions of its members say.
+            by_class = (
+                self._discriminators[named] if named in self._discriminators else self._discriminators.get(("", key))
+            )
             if by_class is not None:
                 discriminator, values = by_class
                 parsers = ", ".join(f"{value!r}: {name}.from_dict" for value, name in values)
@@ -1062,7 +1077,7 @@ def _union_models(prop: Any) -> list[Any]:
 Discriminator = tuple[str, list[tuple[str, str]]]  # the property, and (value, member class) pairs
 
 
-def _discriminators(spec: OpenAPI) -> dict[tuple[str, frozenset[str]], Discriminator]:
+def _discriminators(spec: OpenAPI) -> dict[tuple[str, frozenset[str]], Discriminator | None]:
     """Each discriminated oneOf/anyOf of component schemas, by (field name, member class names).
 
     openapi-python-client parses the union but not its discriminator, so the generator finds it
@@ -1100,7 +1115,7 @@ def _discriminators(spec: OpenAPI) -> dict[tuple[str, frozenset[str]], Discrimin
         field_name = unescape_token(tokens[-1]) if len(tokens) > 1 and tokens[-2] == "properties" else ""
         by_field.setdefault((field_name, frozenset(classes.values())), discriminator)
         by_members.setdefault(frozenset(classes.values()), []).append(discriminator)
-    found = {key: value for key, value in by_field.items() if value is not None}
+    found = {key: value for key, value in by_field.items() if value is not None or key[0]}
     for members, seen in by_members.items():
         if seen[0] is not None and all(other == seen[0] for other in seen):
             found[("", members)] = seen[0]

@@ -286,6 +286,8 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             yield Refusal(f"a success response in several media types ({names})", response.pointer, "give one")
         for media in response.content:
             if media.is_json and media.schema is not None and not _is_object(media.schema):
+                if _is_union(media.schema):
+                    continue  # its members are checked as schemas: objects, or refused there
                 yield Refusal("a success answer that is not a JSON object", media.schema_pointer or media.pointer)
     bodies = {
         ("json" if media.is_json else media.name, media.schema_pointer)
@@ -310,6 +312,14 @@ def _component_property(pointer: str) -> bool:
 def _is_object(schema: Mapping[str, Any]) -> bool:
     """Whether a schema is a JSON object: of type object, or an ``allOf`` composition with no other type."""
     return _type(schema) == "object" or ("allOf" in schema and not schema.get("type"))
+
+
+def _is_union(schema: Mapping[str, Any]) -> bool:
+    """Whether a schema is a ``oneOf``/``anyOf`` and nothing else: a union its members define."""
+    return any(isinstance(schema.get(keyword), list) for keyword in ("oneOf", "anyOf")) and _type(schema) in (
+        "",
+        "object",
+    )
 
 
 def _type(schema: Mapping[str, Any]) -> str:

@@ -965,42 +965,115 @@ CORPUS: list[VendorChange] = [
     ),
     VendorChange(
         "one-of-with-discriminator",
-        "oneOf with a discriminator",
-        _path(
-            "/parties/{thingId}",
-            {
-                "get": {
-                    **TAG,
-                    "operationId": "getVendorProbeParty",
-                    "parameters": [ID],
-                    "responses": _json(
-                        {
-                            "oneOf": [
-                                {"$ref": "#/components/schemas/VendorProbePerson"},
-                                {"$ref": "#/components/schemas/VendorProbeCompany"},
-                            ],
-                            "discriminator": {"propertyName": "kind"},
-                        }
-                    ),
-                }
-            },
-            VendorProbePerson={
-                "type": "object",
-                "required": ["kind"],
-                "properties": {"kind": {"type": "string", "enum": ["VendorProbePerson"]}, "name": {"type": "string"}},
-            },
-            VendorProbeCompany={
-                "type": "object",
-                "required": ["kind"],
-                "properties": {"kind": {"type": "string", "enum": ["VendorProbeCompany"]}, "nit": {"type": "string"}},
-            },
-        ),
+        "oneOf / anyOf of objects, with a discriminator (implicit or mapped) and without: as a whole answer and as "
+        "a body field",
+        lambda spec: [
+            _path(
+                "/parties/{thingId}",
+                {
+                    "get": {
+                        **TAG,
+                        "operationId": "getVendorProbeParty",
+                        "parameters": [ID],
+                        "responses": _json(
+                            {
+                                "oneOf": [
+                                    {"$ref": "#/components/schemas/VendorProbePerson"},
+                                    {"$ref": "#/components/schemas/VendorProbeCompany"},
+                                ],
+                                "discriminator": {"propertyName": "kind"},
+                            }
+                        ),
+                    }
+                },
+                VendorProbePerson={
+                    "type": "object",
+                    "required": ["kind"],
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["VendorProbePerson", "person"]},
+                        "name": {"type": "string", "minLength": 2},
+                    },
+                },
+                VendorProbeCompany={
+                    "type": "object",
+                    "required": ["kind", "nit"],
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["VendorProbeCompany"]},
+                        "nit": {"type": "string"},
+                    },
+                },
+            )(spec),
+            _path(
+                "/parties",
+                {
+                    "get": {
+                        **TAG,
+                        "operationId": "getVendorProbeAnyParty",
+                        "responses": _json(
+                            {
+                                "anyOf": [
+                                    {"$ref": "#/components/schemas/VendorProbeCompany"},
+                                    {"$ref": "#/components/schemas/VendorProbePerson"},
+                                ]
+                            }
+                        ),
+                    },
+                    "post": {
+                        **TAG,
+                        "operationId": "createVendorProbeDeal",
+                        "requestBody": {
+                            "required": True,
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["party"],
+                                        "properties": {
+                                            "party": {
+                                                "oneOf": [
+                                                    {"$ref": "#/components/schemas/VendorProbePerson"},
+                                                    {"$ref": "#/components/schemas/VendorProbeCompany"},
+                                                ],
+                                                "discriminator": {
+                                                    "propertyName": "kind",
+                                                    "mapping": {"person": "#/components/schemas/VendorProbePerson"},
+                                                },
+                                            }
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "responses": {"204": {"description": "Done"}},
+                    },
+                },
+            )(spec),
+        ][-1],
         """
+        from palomma_client.types import VendorProbeCompany
         party = await call(client, "getVendorProbeParty", "p1")
-        return type(party).__name__
+        anyone = await call(client, "getVendorProbeAnyParty")
+        await call(client, "createVendorProbeDeal", party={"kind": "person", "name": "Ana"})
+        first = json.loads(fake.requests[-1].body)
+        company = VendorProbeCompany.from_dict({"kind": "VendorProbeCompany", "nit": "9"})
+        await call(client, "createVendorProbeDeal", party=company)
+        second = json.loads(fake.requests[-1].body)
+        refused = []
+        for bad in ({"kind": "person", "name": "A"}, {"kind": "robot"}, {"kind": "VendorProbeCompany"}):
+            try:
+                await call(client, "createVendorProbeDeal", party=bad)
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        return [type(party).__name__, type(anyone).__name__, first, second, refused, len(fake.requests)]
         """,
-        "VendorProbePerson",
-        refused="oneOf and discriminator are refused by the generator",
+        [
+            "VendorProbePerson",
+            "VendorProbeCompany",
+            {"party": {"kind": "person", "name": "Ana"}},
+            {"party": {"kind": "VendorProbeCompany", "nit": "9"}},
+            ["party.name", "party.kind", "party.nit"],
+            4,
+        ],
     ),
     VendorChange(
         "all-of",

@@ -114,6 +114,26 @@ def _add_rows(spec: dict[str, Any]) -> None:
             },
         },
     }
+    spec["paths"][f"{ITEM}/pet"] = {  # a union as the whole answer
+        "parameters": [probe_id],
+        "get": {
+            "operationId": "getMatrixProbePet",
+            "tags": [TAG],
+            "responses": {
+                "200": {
+                    "description": "ok",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "anyOf": [_ref(f"{PROBE}Cat"), _ref(f"{PROBE}Dog")],
+                                "discriminator": {"propertyName": "kind"},
+                            }
+                        }
+                    },
+                }
+            },
+        },
+    }
     spec["paths"][f"{ITEM}/notes"] = {  # allOf: a body and an answer composed of schemas
         "parameters": [probe_id],
         "post": {
@@ -204,6 +224,11 @@ def _add_rows(spec: dict[str, Any]) -> None:
             "owner": _ref(f"{PROBE}Owner"),
             "memo": nullable_text,
             "scores": {"type": "object", "additionalProperties": {"type": "number", "maximum": 10}},
+            # A union of objects: checked against the member its discriminator names.
+            "pet": {
+                "oneOf": [_ref(f"{PROBE}Cat"), _ref(f"{PROBE}Dog")],
+                "discriminator": {"propertyName": "kind", "mapping": {"cat": f"#/components/schemas/{PROBE}Cat"}},
+            },
         },
     }
     schemas[f"{PROBE}Line"] = {"type": "object", "required": ["amount"], "properties": {"amount": {"type": "integer"}}}
@@ -261,6 +286,8 @@ def answer(request):
         return httpx2.Response(200, headers={"Content-Type": "application/pdf"}, content=b"%PDF-1.4\\x00\\xff")
     if request.url.path.endswith("health"):
         return httpx2.Response(200, json={"ok": True})
+    if request.url.path.endswith("/pet"):
+        return httpx2.Response(200, json={"kind": "MatrixProbeDog", "bark": "woof"})
     if request.url.path.endswith("/notes"):
         return httpx2.Response(201, json=json.loads(request.content))
     return httpx2.Response(201 if request.method == "POST" else 200, json=PROBE)
@@ -346,12 +373,13 @@ async def main():
             from palomma_client.types import MatrixProbeOwner
             await probes.replace("prb_1", name="Ana", lines=[{"amount": 6}], address={"city": "Cali"},
                                  owner=MatrixProbeOwner(name="Bo", since=datetime.date(2020, 1, 2)), memo=None,
-                                 scores={"math": 9.5})
+                                 scores={"math": 9.5}, pet={"kind": "MatrixProbeDog", "bark": "woof"})
             result["nested_body"] = seen(sent[-1])["body"]
             for bad in (dict(tags=["a", "b", "c"]), dict(tags=["toolong"]), dict(lines=[]),
                         dict(lines=[{"amount": "5"}]), dict(tags="ab"), dict(address={"city": "Barranquilla"}),
                         dict(address={}), dict(owner={"since": "2020-01-02"}), dict(memo=5),
-                        dict(scores={"math": 11})):
+                        dict(scores={"math": 11}), dict(pet={"kind": "cat", "bark": "x"}),
+                        dict(pet={"kind": "bird"})):
                 try:
                     await probes.replace("prb_1", name="Ana", **bad)
                 except InvalidParameterError as error:
@@ -389,6 +417,9 @@ async def main():
                 note_refusals.append(error.parameter)
         result["note_refusals"] = note_refusals
 
+        pet = await probes.get_pet("prb_1")
+        returns = inspect.signature(type(probes).get_pet).return_annotation
+        result["union_answer"] = [type(pet).__name__, pet.bark, returns]
         exported = await probes.export("prb_1")
         result["export"] = [type(exported).__name__, exported, sent[-1].headers.get("accept")]
         receipt = await probes.get_receipt("prb_1")
@@ -505,6 +536,7 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         "owner": {"name": "Bo", "since": "2020-01-02"},
         "memo": None,
         "scores": {"math": 9.5},
+        "pet": {"kind": "MatrixProbeDog", "bark": "woof"},  # the member left out of the mapping, by its name
     }
     # Every nested rule is checked before sending, the error naming the JSON path at fault.
     assert result["array_refusals"] == [
@@ -518,6 +550,8 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         "owner.name",
         "memo",
         "scores.math",
+        "pet.lives",
+        "pet.kind",
     ]
     assert result["sent_after_array_refusals"] == 5
     assert result["too_long_refused"] == 5  # maxLength: nothing more was sent
@@ -547,6 +581,8 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
     note_body = {"text": "hello", "title": "Greeting", "pin": "1234"}
     assert result["note"] == [f"{PROBE}Note", "hello", "Greeting", note_body, False]  # writeOnly: not read back
     assert result["note_refusals"] == ["text", "title", "pin"]
+    # A union as the whole answer: the member its discriminator names, typed as the union.
+    assert result["union_answer"] == [f"{PROBE}Dog", "woof", f"{PROBE}Cat | {PROBE}Dog"]
     # Non-JSON answers: text/* as `str` by its charset, any other media type as `bytes`, each asked for.
     assert result["export"] == ["str", "id,city\nprb_1,Bogotá\n", "text/csv"]
     assert result["receipt"] == ["bytes", [37, 80, 68, 70, 45, 49, 46, 52, 0, 255], "application/pdf"]
