@@ -336,6 +336,11 @@ def _type(schema: Mapping[str, Any]) -> str:
 _MAP_ELSEWHERE = "a map (`additionalProperties` with a schema) other than as a field of an object"
 
 
+def _plain_scalar(schema: Mapping[str, Any]) -> bool:
+    """A string, integer, number or boolean schema with no ``enum`` or ``format``: a union member as it is."""
+    return _type(schema) in _SCALAR_TYPES and not ({"enum", "format", "const"} & set(schema))
+
+
 def _is_map(schema: Mapping[str, Any]) -> bool:
     extra = schema.get("additionalProperties")
     return isinstance(extra, Mapping) and bool(extra)
@@ -415,13 +420,19 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
         if isinstance(members, list):
             resolved = [spec.resolve(member, join_pointer(pointer, keyword, i))[0] for i, member in enumerate(members)]
             kinds = [m for m in resolved if not (isinstance(m, Mapping) and m.get("type") == "null")]
-            if not all(isinstance(m, Mapping) and _is_object(m) for m in kinds):
-                yield Refusal(f"a `{keyword}` of other than object schemas", join_pointer(pointer, keyword))
+            objects = all(isinstance(m, Mapping) and _is_object(m) for m in kinds)
+            if not objects and not all(isinstance(m, Mapping) and _plain_scalar(m) for m in kinds):
+                yield Refusal(
+                    f"a `{keyword}` of other than object schemas or plain scalars (`string`, `integer`, `number`, "
+                    "`boolean`, with no `enum` or `format`)",
+                    join_pointer(pointer, keyword),
+                )
             elif "discriminator" in schema and not all(isinstance(m, Mapping) and "$ref" in m for m in members):
                 yield Refusal("a `discriminator` over inline schemas", join_pointer(pointer, "discriminator"))
     written = schema.get("type")
-    if isinstance(written, list) and len([kind for kind in written if kind != "null"]) > 1:
-        yield Refusal("a schema of several types", join_pointer(pointer, "type"))
+    several = isinstance(written, list) and len([kind for kind in written if kind != "null"]) > 1
+    if several and not (set(written) - {"null"} <= _SCALAR_TYPES and _plain_scalar({**schema, "type": "string"})):
+        yield Refusal("a schema of several types other than plain scalars", join_pointer(pointer, "type"))
     if _is_map(schema):
         at = join_pointer(pointer, "additionalProperties")
         values, _ = spec.resolve(schema["additionalProperties"], at)

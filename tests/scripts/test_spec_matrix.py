@@ -179,6 +179,7 @@ def _add_rows(spec: dict[str, Any]) -> None:
             "address": {"type": "object", "properties": {"city": {"type": "string"}}},  # an inline nested model
             "owner": _ref(f"{PROBE}Owner"),  # a referenced nested model
             "scores": {"type": "object", "additionalProperties": {"type": "number"}},  # a map: dict[str, float]
+            "code": {"oneOf": [{"type": "string"}, {"type": "integer"}]},  # a union of scalars: str | int
             # Unions of models: by discriminator (a mapped value, and a member left to its schema's name)...
             "pet": {
                 "oneOf": [_ref(f"{PROBE}Cat"), _ref(f"{PROBE}Dog")],
@@ -224,6 +225,12 @@ def _add_rows(spec: dict[str, Any]) -> None:
             "owner": _ref(f"{PROBE}Owner"),
             "memo": nullable_text,
             "scores": {"type": "object", "additionalProperties": {"type": "number", "maximum": 10}},
+            # A union of scalars, in each version's spelling: checked by the member it matches.
+            "code": (
+                {"type": ["string", "integer"], "maxLength": 3, "maximum": 99}
+                if spec["openapi"].startswith("3.1")
+                else {"anyOf": [{"type": "string", "maxLength": 3}, {"type": "integer", "maximum": 99}]}
+            ),
             # A union of objects: checked against the member its discriminator names.
             "pet": {
                 "oneOf": [_ref(f"{PROBE}Cat"), _ref(f"{PROBE}Dog")],
@@ -271,7 +278,7 @@ PROBE = {"probeId": "prb_1", "name": "Ana", "kind": "company", "bornOn": "1990-0
          "address": {"city": "Cali"}, "owner": {"name": "Bo", "since": "2020-01-02"},
          "paidAt": "2026-03-12T09:00:00+00:00", "dueOn": None,
          "pet": {"kind": "MatrixProbeDog", "bark": "woof"}, "companion": {"kind": "tabby", "lives": 7},
-         "scores": {"math": 9.5, "art": 7}}
+         "scores": {"math": 9.5, "art": 7}, "code": 42}
 
 def answer(request):
     sent.append(request)
@@ -336,6 +343,11 @@ async def main():
             type(got).from_dict({**PROBE, "scores": {"math": "A"}})
         except ResponseSchemaError as error:
             result["map"].append(str(error))
+        result["scalar_union"] = [got.code, type(got).__annotations__["code"]]
+        try:
+            type(got).from_dict({**PROBE, "code": 4.5})
+        except ResponseSchemaError as error:
+            result["scalar_union"].append(error.path)
         result["nested"] = [type(got.address).__name__, got.address.city, type(got.owner).__name__,
                             got.owner.name, got.owner.since.isoformat()]
         # The workflows read a model's field kinds from its annotations, nested model types included.
@@ -373,13 +385,14 @@ async def main():
             from palomma_client.types import MatrixProbeOwner
             await probes.replace("prb_1", name="Ana", lines=[{"amount": 6}], address={"city": "Cali"},
                                  owner=MatrixProbeOwner(name="Bo", since=datetime.date(2020, 1, 2)), memo=None,
-                                 scores={"math": 9.5}, pet={"kind": "MatrixProbeDog", "bark": "woof"})
+                                 scores={"math": 9.5}, pet={"kind": "MatrixProbeDog", "bark": "woof"},
+                                 code=42)
             result["nested_body"] = seen(sent[-1])["body"]
             for bad in (dict(tags=["a", "b", "c"]), dict(tags=["toolong"]), dict(lines=[]),
                         dict(lines=[{"amount": "5"}]), dict(tags="ab"), dict(address={"city": "Barranquilla"}),
                         dict(address={}), dict(owner={"since": "2020-01-02"}), dict(memo=5),
                         dict(scores={"math": 11}), dict(pet={"kind": "cat", "bark": "x"}),
-                        dict(pet={"kind": "bird"})):
+                        dict(pet={"kind": "bird"}), dict(code="abcd"), dict(code=100), dict(code=1.5)):
                 try:
                     await probes.replace("prb_1", name="Ana", **bad)
                 except InvalidParameterError as error:
@@ -505,6 +518,12 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         "dict[str, float] | None",
         "scores.math: expected a number, got the string 'A'",
     ]
+    # A union of scalars: its members' types (in the generator's order), each value checked.
+    assert [result["scalar_union"][0], set(result["scalar_union"][1].split(" | ")), result["scalar_union"][2]] == [
+        42,
+        {"str", "int", "None"},
+        "code",
+    ]
     assert result["nested"] == [f"{PROBE}Address", "Cali", f"{PROBE}Owner", "Bo", "2020-01-02"]
     assert result["kinds"]["probe_id"] == "text"
     assert result["kinds"]["owner"] == result["kinds"]["address"] == "json"
@@ -537,6 +556,7 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         "memo": None,
         "scores": {"math": 9.5},
         "pet": {"kind": "MatrixProbeDog", "bark": "woof"},  # the member left out of the mapping, by its name
+        "code": 42,
     }
     # Every nested rule is checked before sending, the error naming the JSON path at fault.
     assert result["array_refusals"] == [
@@ -552,6 +572,9 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
         "scores.math",
         "pet.lives",
         "pet.kind",
+        "code",
+        "code",
+        "code",
     ]
     assert result["sent_after_array_refusals"] == 5
     assert result["too_long_refused"] == 5  # maxLength: nothing more was sent

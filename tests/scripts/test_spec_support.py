@@ -141,8 +141,8 @@ CASES = [
         id="json-or-csv-by-status",
     ),
     pytest.param(
-        _field("owner", {"oneOf": [{"type": "string"}, {"type": "integer"}]}),
-        "a `oneOf` of other than object schemas",
+        _field("owner", {"oneOf": [{"type": "string"}, {"type": "object", "properties": {"a": {"type": "string"}}}]}),
+        "a `oneOf` of other than object schemas or plain scalars",
         f"{THING}/properties/owner/oneOf",
         id="one-of-scalars",
     ),
