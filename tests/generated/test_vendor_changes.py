@@ -423,6 +423,11 @@ def _path(path: str, item: dict[str, Any], **schemas: dict[str, Any]) -> SpecEdi
     return edit
 
 
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    """A required JSON request body of ``schema``."""
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
 def _json(schema: dict[str, Any] | str, status: str = "200", **response: Any) -> dict[str, Any]:
     written = {"$ref": f"#/components/schemas/{schema}"} if isinstance(schema, str) else schema
     return {status: {"description": "Done", "content": {"application/json": {"schema": written}}, **response}}
@@ -813,38 +818,33 @@ CORPUS: list[VendorChange] = [
                 "post": {
                     **TAG,
                     "operationId": "createVendorProbeContract",
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
+                    "requestBody": _body(
+                        {
+                            "type": "object",
+                            "required": ["tenant", "lines"],
+                            "properties": {
+                                "tenant": {
                                     "type": "object",
-                                    "required": ["tenant", "lines"],
-                                    "properties": {
-                                        "tenant": {
-                                            "type": "object",
-                                            "required": ["name"],
-                                            "properties": {"name": {"type": "string", "minLength": 2}},
-                                        },
-                                        "owner": {"$ref": "#/components/schemas/VendorProbeThing"},
-                                        "lines": {
-                                            "type": "array",
-                                            "minItems": 1,
-                                            "maxItems": 3,
-                                            "uniqueItems": True,
-                                            "items": {
-                                                "type": "object",
-                                                "required": ["amount"],
-                                                "properties": {"amount": {"type": "integer", "maximum": 100}},
-                                            },
-                                        },
-                                        "note": {"type": "string", "nullable": True, "maxLength": 5},
-                                        "endsOn": {"type": "string", "format": "date", "nullable": True},
+                                    "required": ["name"],
+                                    "properties": {"name": {"type": "string", "minLength": 2}},
+                                },
+                                "owner": {"$ref": "#/components/schemas/VendorProbeThing"},
+                                "lines": {
+                                    "type": "array",
+                                    "minItems": 1,
+                                    "maxItems": 3,
+                                    "uniqueItems": True,
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["amount"],
+                                        "properties": {"amount": {"type": "integer", "maximum": 100}},
                                     },
-                                }
-                            }
-                        },
-                    },
+                                },
+                                "note": {"type": "string", "nullable": True, "maxLength": 5},
+                                "endsOn": {"type": "string", "format": "date", "nullable": True},
+                            },
+                        }
+                    ),
                     "responses": _json("VendorProbeThing", "201"),
                 }
             },
@@ -916,25 +916,20 @@ CORPUS: list[VendorChange] = [
                 "put": {
                     **TAG,
                     "operationId": "replaceVendorProbeTallies",
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
+                    "requestBody": _body(
+                        {
+                            "type": "object",
+                            "required": ["counts"],
+                            "properties": {
+                                "counts": {
                                     "type": "object",
-                                    "required": ["counts"],
-                                    "properties": {
-                                        "counts": {
-                                            "type": "object",
-                                            "maxProperties": 2,
-                                            "additionalProperties": {"type": "integer", "minimum": 0},
-                                        },
-                                        "labels": {"$ref": "#/components/schemas/VendorProbeLabels"},
-                                    },
-                                }
-                            }
-                        },
-                    },
+                                    "maxProperties": 2,
+                                    "additionalProperties": {"type": "integer", "minimum": 0},
+                                },
+                                "labels": {"$ref": "#/components/schemas/VendorProbeLabels"},
+                            },
+                        }
+                    ),
                     "responses": {"204": {"description": "Replaced"}},
                 },
             },
@@ -1021,29 +1016,24 @@ CORPUS: list[VendorChange] = [
                     "post": {
                         **TAG,
                         "operationId": "createVendorProbeDeal",
-                        "requestBody": {
-                            "required": True,
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "required": ["party"],
-                                        "properties": {
-                                            "party": {
-                                                "oneOf": [
-                                                    {"$ref": "#/components/schemas/VendorProbePerson"},
-                                                    {"$ref": "#/components/schemas/VendorProbeCompany"},
-                                                ],
-                                                "discriminator": {
-                                                    "propertyName": "kind",
-                                                    "mapping": {"person": "#/components/schemas/VendorProbePerson"},
-                                                },
-                                            }
+                        "requestBody": _body(
+                            {
+                                "type": "object",
+                                "required": ["party"],
+                                "properties": {
+                                    "party": {
+                                        "oneOf": [
+                                            {"$ref": "#/components/schemas/VendorProbePerson"},
+                                            {"$ref": "#/components/schemas/VendorProbeCompany"},
+                                        ],
+                                        "discriminator": {
+                                            "propertyName": "kind",
+                                            "mapping": {"person": "#/components/schemas/VendorProbePerson"},
                                         },
                                     }
-                                }
-                            },
-                        },
+                                },
+                            }
+                        ),
                         "responses": {"204": {"description": "Done"}},
                     },
                 },
