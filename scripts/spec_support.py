@@ -430,8 +430,8 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
             elif "discriminator" in schema and not all(isinstance(m, Mapping) and "$ref" in m for m in members):
                 yield Refusal("a `discriminator` over inline schemas", join_pointer(pointer, "discriminator"))
     written = schema.get("type")
-    several = isinstance(written, list) and len([kind for kind in written if kind != "null"]) > 1
-    if several and not (set(written) - {"null"} <= _SCALAR_TYPES and _plain_scalar({**schema, "type": "string"})):
+    listed = {kind for kind in written if kind != "null"} if isinstance(written, list) else set()
+    if len(listed) > 1 and not (listed <= _SCALAR_TYPES and _plain_scalar({**schema, "type": "string"})):
         yield Refusal("a schema of several types other than plain scalars", join_pointer(pointer, "type"))
     if _is_map(schema):
         at = join_pointer(pointer, "additionalProperties")
