@@ -58,6 +58,7 @@ from palomma_client._pagination import AsyncPager, Page
 from palomma_client._public import present_as as _present_as
 from palomma_client._resources import Invoices, Settlements
 from palomma_client._response import APIResponse
+from palomma_client._validation import NOT_GIVEN, NotGiven
 from palomma_client.workflows import (
     Discrepancy,
     DiscrepancyKind,
@@ -79,6 +80,7 @@ __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "MAX_EMPTY_PAGES",
+    "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
     "APIResponse",
@@ -111,6 +113,7 @@ __all__ = [
     "InvoiceStatus",
     "Invoices",
     "NotFoundError",
+    "NotGiven",
     "Page",
     "PaginationError",
     "PalommaClient",
