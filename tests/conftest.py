@@ -10,6 +10,7 @@ import pytest
 
 from palomma_client import PalommaClient
 from palomma_client._backends import BACKENDS as BACKEND_REGISTRY
+from palomma_client._client import DEFAULT_BACKEND
 from tests.support import API_KEY, SPEC, RecordingAPI, Sleeps
 
 
@@ -23,10 +24,15 @@ BACKENDS = tuple(BACKEND_REGISTRY)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Run every test that uses a backend (through ``api`` or ``palomma``) on each, unless marked ``httpx_only``."""
+    """Run a test that uses a backend (``api``, ``palomma``) on the default one, or on each if marked ``backends``.
+
+    Most tests send nothing a backend could treat differently (validation, parsing, the
+    retry and safe-create policies above the sender); those that exercise the seam (what
+    goes over the wire, connection failures, timeouts, streaming, pools) ask for all.
+    """
     if "backend" in metafunc.fixturenames:
-        httpx_only = metafunc.definition.get_closest_marker("httpx_only") is not None
-        metafunc.parametrize("backend", BACKENDS[:1] if httpx_only else BACKENDS)
+        every = metafunc.definition.get_closest_marker("backends") is not None
+        metafunc.parametrize("backend", BACKENDS if every else (DEFAULT_BACKEND,))
 
 
 @pytest.fixture

@@ -191,8 +191,8 @@ class RecordingAPI:
 
     @property
     def transport(self) -> httpx2.MockTransport:
-        """The mock transport, for tests about httpx2 itself (marked ``httpx_only``)."""
-        assert self.backend == "httpx", "this test hands httpx2 a transport: mark it httpx_only, or use api.client()"
+        """The mock transport, for tests about httpx2 itself (tests on the default backend)."""
+        assert self.backend == "httpx", "a test handing httpx2 a transport runs without the backends mark"
         return self._transport
 
     def queue(self, *answers: Handler | httpx2.Response | Exception) -> None:

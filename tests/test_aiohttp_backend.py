@@ -10,7 +10,7 @@ import pytest
 from palomma_client import APIConnectionError, PalommaClient
 from tests.support import API_KEY
 
-pytestmark = pytest.mark.usefixtures("clean_environment")
+pytestmark = [pytest.mark.usefixtures("clean_environment"), pytest.mark.backends]
 
 
 async def test_aiohttps_own_error_is_kept_as_the_cause() -> None:

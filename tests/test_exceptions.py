@@ -64,6 +64,7 @@ async def test_every_status_maps_to_its_exception(
     assert str(error).endswith(": Amount must be an integer")
 
 
+@pytest.mark.backends
 async def test_a_non_json_gateway_page_names_the_status_and_quotes_the_body(
     palomma: PalommaClient, api: RecordingAPI
 ) -> None:
@@ -127,6 +128,7 @@ async def test_an_undocumented_success_status_is_a_typed_error_not_none(
         await palomma.invoices.get("abc")
 
 
+@pytest.mark.backends
 async def test_transport_failures_are_connection_errors_with_the_cause_kept(
     palomma: PalommaClient, api: RecordingAPI
 ) -> None:
@@ -155,6 +157,7 @@ def test_the_hierarchy_matches_the_documented_tree() -> None:
     assert palomma_client.NotFoundError is NotFoundError
 
 
+@pytest.mark.backends
 async def test_a_huge_error_page_is_quoted_by_its_first_characters_only(
     palomma: PalommaClient, api: RecordingAPI
 ) -> None:

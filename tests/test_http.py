@@ -36,7 +36,7 @@ from palomma_client._base_client import TimeoutOption
 from palomma_client._constants import MAX_RESPONSE_HEADER_BYTES
 from tests.support import API_KEY, backend_errors, create_arguments, created_invoice, page_body
 
-pytestmark = pytest.mark.usefixtures("clean_environment")
+pytestmark = [pytest.mark.usefixtures("clean_environment"), pytest.mark.backends]
 
 MB = 1024 * 1024
 INVOICE = json.dumps(created_invoice()).encode()

@@ -31,6 +31,7 @@ def _error(status: int, **headers: str) -> httpx2.Response:
     return httpx2.Response(status, json={"error": "try later"}, headers=headers)
 
 
+@pytest.mark.backends
 @pytest.mark.parametrize(
     "failure",
     [

@@ -31,6 +31,8 @@ from palomma_client._generated.api.invoices import create_invoice, get_invoice, 
 from palomma_client._telemetry import INSTRUMENTATION_NAME
 from tests.support import API_KEY, RecordingAPI, create_arguments, created_invoice, page_body, run_one_call
 
+pytestmark = pytest.mark.backends
+
 EXPORTER = InMemorySpanExporter()
 # Delta: each collection holds only the points recorded since the last, so each test reads its own.
 READER = InMemoryMetricReader(preferred_temporality={Histogram: AggregationTemporality.DELTA})
