@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -11,6 +11,7 @@ import pytest
 from palomma_client import PalommaClient
 from palomma_client._backends import BACKENDS as BACKEND_REGISTRY
 from palomma_client._client import DEFAULT_BACKEND
+from tests import support
 from tests.support import API_KEY, SPEC, RecordingAPI, Sleeps
 
 
@@ -57,3 +58,10 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 async def palomma(api: RecordingAPI, sleeps: Sleeps, clean_environment: None) -> AsyncIterator[PalommaClient]:
     async with api.client(api_key=API_KEY, environment="sandbox", sleep=sleeps) as client:
         yield client
+
+
+@pytest.fixture
+def refused_port() -> Iterator[int]:
+    """A 127.0.0.1 port that refuses connections for the whole test (see ``support.refused_port``)."""
+    with support.refused_port() as port:
+        yield port

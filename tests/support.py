@@ -567,14 +567,41 @@ def small_document(paths: dict[str, Any], schemas: dict[str, Any] | None = None)
     }
 
 
+def free_port() -> int:
+    """A 127.0.0.1 port nothing listens on now, for a server that must be told its port.
+
+    Prefer port 0 wherever the server can report the port it took (asyncio, uvicorn, Prism):
+    between this call and the server's bind another process could take the port.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def refused_port() -> Iterator[int]:
+    """A 127.0.0.1 port that refuses connections in the block: bound, so nothing else takes it, never listening."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as bound:
+        bound.bind(("127.0.0.1", 0))
+        port: int = bound.getsockname()[1]
+        yield port
+
+
 def stop_process(process: subprocess.Popen[Any], timeout: float = 10.0) -> None:
-    """End a server the tests started: SIGTERM, then SIGKILL if it has not exited within ``timeout``."""
+    """End a server the tests started: SIGTERM, then SIGKILL if it has not exited within ``timeout``.
+
+    Its piped output, if any, is closed too.
+    """
     process.terminate()
     try:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    for stream in (process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
 
 
 @contextlib.contextmanager

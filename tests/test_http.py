@@ -273,10 +273,10 @@ async def test_calls_cancelled_mid_connect_lose_no_pool_slot(backend: str) -> No
     assert elapsed < 5.0  # the pool timeout: a lost slot would have made some call wait it out
 
 
-async def test_a_refused_connection_is_a_connection_error_that_never_reached_the_server(backend: str) -> None:
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{closed.getsockname()[1]}/v1"
+async def test_a_refused_connection_is_a_connection_error_that_never_reached_the_server(
+    backend: str, refused_port: int
+) -> None:
+    url = f"http://127.0.0.1:{refused_port}/v1"
     async with client(url, backend) as palomma:
         with pytest.raises(APIConnectionError) as caught:
             await palomma.invoices.get(INVOICE_ID)
