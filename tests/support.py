@@ -16,7 +16,7 @@ import sys
 import threading
 import urllib.parse
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,6 @@ import yaml
 
 from palomma_client import PalommaClient
 from palomma_client._environments import resolve_base_url
-from palomma_client._http import HTTPRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -161,16 +160,17 @@ class RecordingAPI:
     ``client()`` makes a ``PalommaClient`` that sends to whichever it is.
     Over the socket, a queued httpx2 exception becomes what would cause it:
 
-    - ``ConnectError``: the connection is refused (the connect goes to a
-      closed port), so nothing reaches the server;
-    - ``ConnectTimeout``: the connect never completes;
     - ``ReadTimeout``, ``WriteTimeout``: the request is read and never
       answered, and the client's ``HELD_ANSWER_TIMEOUT`` runs out;
     - ``ReadError``: the connection is reset once the request is read;
     - any other: the connection is closed once the request is read.
 
-    Each answer closes its connection, so that every request opens one and a
-    connection failure can be queued for any request.
+    A failed connect reaches no server, so it cannot be scripted over the
+    socket: the retry and safe-create policies meet it here on the default
+    backend, and each backend meets a real refused port and a real connect
+    that never completes in tests/test_http.py.
+
+    Each answer closes its connection, so that every request opens one.
     """
 
     def __init__(self, backend: str = "httpx") -> None:
@@ -182,7 +182,6 @@ class RecordingAPI:
         self._origin = SANDBOX
         self._server: asyncio.Server | None = None
         self._port = 0
-        self._refusing_port = 0
         self._handlers: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
         self.server_errors: list[BaseException] = []
@@ -196,6 +195,8 @@ class RecordingAPI:
         return self._transport
 
     def queue(self, *answers: Handler | httpx2.Response | Exception) -> None:
+        if self.backend != "httpx" and any(isinstance(answer, _CONNECT_FAILURES) for answer in answers):
+            raise AssertionError("a failed connect reaches no server: script it on the default backend only")
         self._answers.extend(answers)
 
     def client(self, **options: Any) -> PalommaClient:
@@ -218,16 +219,9 @@ class RecordingAPI:
             return
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
         self._port = self._server.sockets[0].getsockname()[1]
-        with socket.socket() as closed:
-            closed.bind(("127.0.0.1", 0))
-            self._refusing_port = closed.getsockname()[1]
-        loop = asyncio.get_running_loop()
-        original_connect = loop.sock_connect
-        loop.sock_connect = self._connect_through(original_connect)  # type: ignore[method-assign,assignment]
         try:
             yield self
         finally:
-            del loop.sock_connect
             self._server.close()
             for writer in self._writers:
                 writer.transport.abort()
@@ -235,37 +229,6 @@ class RecordingAPI:
             await self._server.wait_closed()
         if self.server_errors:
             raise self.server_errors[0]
-
-    def _connect_through(
-        self, connect: Callable[[socket.socket, Any], Awaitable[None]]
-    ) -> Callable[[socket.socket, Any], Awaitable[None]]:
-        async def sock_connect(sock: socket.socket, address: Any) -> None:
-            head = self._answers[0] if self._answers else None
-            if tuple(address[:2]) == ("127.0.0.1", self._port) and isinstance(head, _CONNECT_FAILURES):
-                self._answers.pop(0)
-                self.requests.append(self._attempted())
-                if isinstance(head, httpx2.ConnectTimeout):
-                    await asyncio.Event().wait()  # until the client's connect timeout cancels it
-                address = ("127.0.0.1", self._refusing_port)
-            await connect(sock, address)
-
-        return sock_connect
-
-    def _attempted(self) -> httpx2.Request:
-        """The request whose connection is failing, as the mock transport would have recorded it.
-
-        Nothing reaches the server, so it is taken from the backend's frame
-        that is sending it, its URL given the origin the client was told.
-        """
-        frame = sys._getframe(1)
-        while frame is not None:
-            request = frame.f_locals.get("request")
-            if isinstance(request, HTTPRequest):
-                target = urllib.parse.urlsplit(request.url)
-                url = self._origin + target.path + (f"?{target.query}" if target.query else "")
-                return httpx2.Request(request.method, url, headers=request.headers, content=request.content)
-            frame = frame.f_back  # type: ignore[assignment]
-        raise AssertionError("a connection to the RecordingAPI was not made by a backend's send")
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()

@@ -107,7 +107,6 @@ async def test_a_post_is_never_sent_again_after_a_failure_that_may_have_reached_
     assert sleeps.delays == []
 
 
-@pytest.mark.backends
 async def test_a_post_is_retried_when_it_provably_never_reached_the_server(
     palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
 ) -> None:

@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import datetime
 from email.utils import format_datetime
 
+import httpx2
 import pytest
 
 from palomma_client import (
@@ -28,13 +29,14 @@ from palomma_client import (
     APIResponseValidationError,
     APITimeoutError,
     InternalServerError,
+    InvoiceOutcomeUnknownError,
     PalommaClient,
     PalommaError,
     ResponseTooLargeError,
 )
 from palomma_client._base_client import TimeoutOption
 from palomma_client._constants import MAX_RESPONSE_HEADER_BYTES
-from tests.support import API_KEY, backend_errors, create_arguments, created_invoice, page_body
+from tests.support import API_KEY, Sleeps, backend_errors, create_arguments, created_invoice, page_body
 
 pytestmark = [pytest.mark.usefixtures("clean_environment"), pytest.mark.backends]
 
@@ -283,9 +285,59 @@ async def test_a_refused_connection_is_a_connection_error_that_never_reached_the
             await palomma.invoices.get(INVOICE_ID)
 
     assert type(caught.value) is APIConnectionError
+    assert str(caught.value).startswith(f"Connection error on GET /v1/invoices/{INVOICE_ID}")
     assert not caught.value.may_have_reached_server
     assert isinstance(caught.value.__cause__, backend_errors(backend)["refused"])
     assert caught.value.request.url.path == f"/v1/invoices/{INVOICE_ID}"
+
+
+@contextlib.contextmanager
+def never_accepting() -> Iterator[str]:
+    """The base URL of a 127.0.0.1 port whose accept queue is full: a new connect hangs mid-handshake."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        host, port = listener.getsockname()
+        fillers = [socket.create_connection((host, port), timeout=5) for _ in range(2)]
+        try:
+            yield f"http://{host}:{port}/v1"
+        finally:
+            for filler in fillers:
+                filler.close()
+
+
+async def test_a_connect_that_never_completes_is_a_timeout_that_never_reached_the_server(backend: str) -> None:
+    with never_accepting() as url:
+        async with client(url, backend, timeout=httpx2.Timeout(5.0, connect=0.2)) as palomma:
+            with pytest.raises(APITimeoutError) as caught:
+                await palomma.invoices.get(INVOICE_ID)
+
+    assert not caught.value.may_have_reached_server
+    assert caught.value.__cause__ is not None
+
+
+@pytest.mark.parametrize("refusal", ["refused", "never_accepted"])
+async def test_a_create_whose_connect_fails_is_retried_and_never_looked_up(
+    backend: str, refused_port: int, refusal: str
+) -> None:
+    sleeps = Sleeps()
+    with contextlib.ExitStack() as stack:
+        url = f"http://127.0.0.1:{refused_port}/v1" if refusal == "refused" else stack.enter_context(never_accepting())
+        async with PalommaClient(
+            api_key=API_KEY,
+            base_url=url,
+            backend=backend,
+            max_retries=2,
+            sleep=sleeps,
+            timeout=httpx2.Timeout(5.0, connect=0.2),
+        ) as palomma:
+            with pytest.raises(APIConnectionError) as caught:
+                await palomma.invoices.create(**create_arguments())
+
+    # A lookup would have failed to connect too, and made the outcome unknown: none was made.
+    assert not isinstance(caught.value, InvoiceOutcomeUnknownError)
+    assert not caught.value.may_have_reached_server
+    assert len(sleeps.delays) == 2
 
 
 @pytest.mark.parametrize("bypassed", [False, True], ids=["proxied", "no_proxy"])

@@ -56,7 +56,6 @@ async def test_a_clean_create_sends_one_post(palomma: PalommaClient, api: Record
     assert api.methods() == [CREATE]
 
 
-@pytest.mark.backends
 @pytest.mark.parametrize("failure", [httpx2.ConnectError("refused"), httpx2.ConnectTimeout("slow"), _error(429)])
 async def test_failures_that_never_reached_the_server_are_retried_without_a_lookup(
     palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, failure: Exception | httpx2.Response

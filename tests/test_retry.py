@@ -31,12 +31,22 @@ def _error(status: int, **headers: str) -> httpx2.Response:
     return httpx2.Response(status, json={"error": "try later"}, headers=headers)
 
 
+# A failed connect is met on each backend over real sockets in tests/test_http.py.
+@pytest.mark.parametrize("failure", [httpx2.ConnectError("refused"), httpx2.ConnectTimeout("slow connect")])
+async def test_reads_are_retried_after_a_failed_connect(
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, failure: Exception
+) -> None:
+    api.queue(failure, OK)
+    invoice = await palomma.invoices.get("abc")
+    assert invoice.id == "abc"
+    assert api.methods() == ["GET /v1/invoices/abc"] * 2
+    assert len(sleeps.delays) == 1
+
+
 @pytest.mark.backends
 @pytest.mark.parametrize(
     "failure",
     [
-        httpx2.ConnectError("refused"),
-        httpx2.ConnectTimeout("slow connect"),
         httpx2.ReadTimeout("slow read"),
         httpx2.RemoteProtocolError("server hung up"),
         _error(408),
