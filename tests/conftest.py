@@ -65,3 +65,31 @@ def refused_port() -> Iterator[int]:
     """A 127.0.0.1 port that refuses connections for the whole test (see ``support.refused_port``)."""
     with support.refused_port() as port:
         yield port
+
+
+TEST_BUDGET_SECONDS = 2.0
+"""What one test may take (its call, not its fixtures' set-up) unless marked ``slow``."""
+
+_durations: dict[str, float] = {}
+_over_budget: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _durations[report.nodeid] = _durations.get(report.nodeid, 0.0) + report.duration
+    if report.when == "call" and report.duration > TEST_BUDGET_SECONDS and "slow" not in report.keywords:
+        _over_budget[report.nodeid] = report.duration
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Report the sum of the tests' durations, and each test over the budget that is not marked ``slow``.
+
+    The sum moves less with the load of a shared machine than the wall time does. The budget is
+    reported, not enforced: a test that fails on a slow machine would test the machine.
+    """
+    terminalreporter.write_sep("-", "test durations")
+    total = sum(_durations.values())
+    terminalreporter.write_line(f"{len(_durations)} tests took {total:.1f} s in all (set-up, call and tear-down)")
+    if _over_budget:
+        terminalreporter.write_line(f"over the {TEST_BUDGET_SECONDS:g} s budget and not marked slow:")
+        for nodeid, seconds in sorted(_over_budget.items(), key=lambda item: -item[1]):
+            terminalreporter.write_line(f"  {seconds:.2f}s {nodeid}")

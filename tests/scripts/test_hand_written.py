@@ -67,6 +67,7 @@ def test_the_checked_in_package_uses_nothing_its_generation_lacks() -> None:
 POLICY_OPERATIONS = sorted(policy_notes((ROOT / "palomma_client" / "_policies.py").read_text(encoding="utf-8")))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not POLICY_OPERATIONS, reason="no operation has a hand-written retry policy to break")
 def test_removing_an_operation_a_policy_uses_is_named_on_stderr_and_in_the_changelog(tmp_path: Path) -> None:
     removed = POLICY_OPERATIONS[0]

@@ -382,6 +382,7 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     return _regenerate(tmp_path_factory.mktemp("matrix"), request.param)
 
 
+@pytest.mark.slow
 def test_the_regenerated_package_type_checks_under_mypy_strict(project: Path) -> None:
     completed = mypy_strict(project)
 
