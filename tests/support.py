@@ -473,25 +473,6 @@ def mypy_strict(project: Path, target: str = "palomma_client") -> subprocess.Com
     )
 
 
-def edited_copy(destination: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
-    """A copy of the project in ``destination`` whose openapi.yaml ``edit`` changed; its root.
-
-    Only what generating and importing need is copied: the spec, the config, the changelog,
-    pyproject.toml (mypy's settings), ``scripts/`` and the package.
-    """
-    project = destination / "project"
-    project.mkdir()
-    for name in ("openapi.yaml", "generator-config.yml", "CHANGELOG.md", "pyproject.toml"):
-        shutil.copy2(ROOT / name, project / name)
-    ignore = shutil.ignore_patterns("__pycache__")
-    shutil.copytree(ROOT / "scripts", project / "scripts", ignore=ignore)
-    shutil.copytree(ROOT / "palomma_client", project / "palomma_client", ignore=ignore)
-    spec = yaml.safe_load((project / "openapi.yaml").read_text(encoding="utf-8"))
-    edit(spec)
-    (project / "openapi.yaml").write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return project
-
-
 def run_generate(project: Path) -> subprocess.CompletedProcess[str]:
     """Run ``make generate``'s script in a copy of the project."""
     return subprocess.run(
@@ -581,13 +562,30 @@ def serving_http(handler: Callable[..., http.server.BaseHTTPRequestHandler]) -> 
         thread.join()
 
 
-def copy_project(tmp_path: Path) -> Path:
-    """A copy of the project's spec, generator, package, changelog and docs, as a fresh clone has them."""
-    project = tmp_path / "project"
+def copy_project(destination: Path, edit: Callable[[dict[str, Any]], None] | None = None) -> Path:
+    """A copy of the project as a fresh clone has it, in ``destination``; its root.
+
+    What generating, versioning, importing and type-checking need: the spec, the generator's
+    config, the changelog, the README, ``pyproject.toml`` (mypy's settings), ``scripts/``, the
+    package, ``docs/`` and ``examples/``.
+
+    Args:
+        destination: An empty folder (a test's ``tmp_path``); the copy is its ``project``.
+        edit: Changes the copy's parsed ``openapi.yaml`` in place, as a vendor's new spec would.
+
+    Returns:
+        The copy's root.
+    """
+    project = destination / "project"
     project.mkdir()
-    for name in ("openapi.yaml", "generator-config.yml", "CHANGELOG.md", "README.md"):
+    for name in ("openapi.yaml", "generator-config.yml", "CHANGELOG.md", "README.md", "pyproject.toml"):
         shutil.copy2(ROOT / name, project / name)
     ignore = shutil.ignore_patterns("__pycache__")
     for folder in ("scripts", "palomma_client", "docs", "examples"):
         shutil.copytree(ROOT / folder, project / folder, ignore=ignore)
+    if edit is not None:
+        spec = yaml.safe_load((project / "openapi.yaml").read_text(encoding="utf-8"))
+        edit(spec)
+        text = yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)
+        (project / "openapi.yaml").write_text(text, encoding="utf-8")
     return project

@@ -25,7 +25,7 @@ from tests.support import (
     ROOT,
     SPEC,
     as_openapi_31,
-    edited_copy,
+    copy_project,
     fresh_name,
     mypy_strict,
     run_generate,
@@ -119,7 +119,7 @@ CREATE = dict(reference="INV-1", amount=1850000, description="Canon", redirect_u
 
 def _regenerate(tmp_path: Path, edit: SpecEdit) -> Path:
     """A copy of the project whose spec ``edit`` changed, regenerated; returns its root."""
-    project = edited_copy(tmp_path, edit)
+    project = copy_project(tmp_path, edit)
     completed = run_generate(project)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return project

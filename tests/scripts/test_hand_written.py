@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from palomma_client._openapi import OpenAPI
-from tests.support import ROOT, edited_copy, run_generate
+from tests.support import ROOT, copy_project, run_generate
 
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -73,7 +73,7 @@ def test_removing_an_operation_a_policy_uses_is_named_on_stderr_and_in_the_chang
     removed = POLICY_OPERATIONS[0]
     operation = SPEC_INDEX.operation(removed)
     assert operation is not None
-    project = edited_copy(tmp_path, lambda spec: spec["paths"][operation.path].pop(operation.method))
+    project = copy_project(tmp_path, lambda spec: spec["paths"][operation.path].pop(operation.method))
 
     completed = run_generate(project)
 

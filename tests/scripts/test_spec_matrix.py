@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import edited_copy, mypy_strict, run_generate, run_probe
+from tests.support import copy_project, mypy_strict, run_generate, run_probe
 
 TAG = "Matrix Probes"  # the resource `matrix_probes`
 ITEM = "/matrix-probes/{probeId}"  # a camelCase path parameter, declared on the path item
@@ -211,7 +211,7 @@ def _regenerate(tmp_path: Path, version: str) -> Path:
         spec["openapi"] = version
         _add_rows(spec)
 
-    project = edited_copy(tmp_path, edit)
+    project = copy_project(tmp_path, edit)
     completed = run_generate(project)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return project
