@@ -131,8 +131,9 @@ test: $(INSTALLED)
 demo: $(INSTALLED)
 	$(BIN)/python examples/quickstart.py
 
+# Not part of `make test`: the nightly workflow runs it, after its smoke test (pytest benchmarks).
 bench: $(INSTALLED)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python benchmarks/bench.py
 
 # Needs only `build` (the build group): it builds the sdist, then the wheel from it, each
 # in a fresh isolated environment with the backend pinned in [build-system].
