@@ -389,6 +389,7 @@ def test_the_regenerated_package_type_checks_under_mypy_strict(project: Path) ->
     assert completed.returncode == 0, completed.stdout + completed.stderr
 
 
+@pytest.mark.slow
 def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> None:
     result = run_probe(project, textwrap.dedent(PROBE_CODE))
 
