@@ -22,7 +22,8 @@ class ApiRequest:
             request made through ``PalommaClient.request``.
         method: The HTTP method, upper case.
         path: The path below the base URL, with its parameters filled in and quoted.
-        params: The query parameters, as text, or ``None``.
+        params: The query parameters, as text, or ``None``; a list is sent as the parameter repeated
+            (an array parameter, ``status=a&status=b``).
         json: The JSON body, or ``None`` for none.
         authenticated: Whether the API key goes with it; ``False`` for an operation the spec
             declares public (``security: []``).
@@ -36,7 +37,7 @@ class ApiRequest:
     operation_id: str | None
     method: str
     path: str
-    params: Mapping[str, str] | None = None
+    params: Mapping[str, str | list[str]] | None = None
     json: Any = None
     authenticated: bool = True
     headers: Mapping[str, str] | None = None
