@@ -118,8 +118,10 @@ pytest: $(INSTALLED) $(PRISM_INSTALLED) $(WHEELHOUSE_READY) redis-server
 	$(BIN)/pytest
 
 # Branch coverage of palomma_client ([tool.coverage] in pyproject.toml); slower than `make pytest`.
+# coverage.py starts before pytest: the package's pytest plugin imports it before pytest-cov could.
 coverage: $(INSTALLED) $(PRISM_INSTALLED) $(WHEELHOUSE_READY) redis-server
-	$(BIN)/pytest --cov --cov-report=term
+	$(BIN)/coverage run -m pytest
+	$(BIN)/coverage report
 
 test: $(INSTALLED)
 	$(MAKE) --no-print-directory lint
