@@ -16,7 +16,7 @@ WHEELHOUSE := $(VENV)/wheelhouse
 WHEELHOUSE_READY := $(WHEELHOUSE)/.complete
 
 .DEFAULT_GOAL := help
-.PHONY: help setup generate check-generated check-structure update-spec bump release lint format typecheck docs redis-server pytest test demo bench build clean
+.PHONY: help setup generate check-generated check-structure update-spec bump release lint format typecheck docs redis-server pytest coverage test demo bench build clean
 
 help:
 	@echo "make demo             run the main example end to end"
@@ -28,6 +28,7 @@ help:
 	@echo "make generate         rebuild palomma_client/_generated from openapi.yaml"
 	@echo "make check-generated  fail with a diff if palomma_client/_generated is stale"
 	@echo "make update-spec SPEC=<path or URL>  take the vendor's new spec: normalize, regenerate, bump, changelog"
+	@echo "make coverage         the test suite under coverage.py: branch coverage of palomma_client"
 	@echo "make bench            measure the SDK against raw httpx on a local server (table + bench-results.json)"
 	@echo "make check-structure  fail on an import circle or a private read across hand-written modules"
 	@echo "make lint | format | typecheck | pytest | clean"
@@ -117,6 +118,12 @@ docs: $(INSTALLED)
 pytest: $(INSTALLED) $(PRISM_INSTALLED) $(WHEELHOUSE_READY) redis-server
 	$(BIN)/pytest
 
+# Branch coverage of palomma_client ([tool.coverage] in pyproject.toml); slower than `make pytest`.
+# coverage.py starts before pytest: the package's pytest plugin imports it before pytest-cov could.
+coverage: $(INSTALLED) $(PRISM_INSTALLED) $(WHEELHOUSE_READY) redis-server
+	$(BIN)/coverage run -m pytest
+	$(BIN)/coverage report
+
 test: $(INSTALLED)
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory typecheck
@@ -128,8 +135,9 @@ test: $(INSTALLED)
 demo: $(INSTALLED)
 	$(BIN)/python examples/quickstart.py
 
+# Not part of `make test`: the nightly workflow runs it, after its smoke test (pytest benchmarks).
 bench: $(INSTALLED)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python benchmarks/bench.py
 
 # Hand-written modules of palomma_client/: no import circle (TYPE_CHECKING and function-level
 # imports count), no module reading another's private attributes. See CONTRIBUTING.md, "Module layout".

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 
 from palomma_client import PalommaClient
 from palomma_client._backends import BACKENDS as BACKEND_REGISTRY
+from palomma_client._client import DEFAULT_BACKEND
+from tests import support
 from tests.support import API_KEY, SPEC, RecordingAPI, Sleeps
 
 
@@ -23,10 +25,15 @@ BACKENDS = tuple(BACKEND_REGISTRY)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Run every test that uses a backend (through ``api`` or ``palomma``) on each, unless marked ``httpx_only``."""
+    """Run a test that uses a backend (``api``, ``palomma``) on the default one, or on each if marked ``backends``.
+
+    Most tests send nothing a backend could treat differently (validation, parsing, the
+    retry and safe-create policies above the sender); those that exercise the seam (what
+    goes over the wire, connection failures, timeouts, streaming, pools) ask for all.
+    """
     if "backend" in metafunc.fixturenames:
-        httpx_only = metafunc.definition.get_closest_marker("httpx_only") is not None
-        metafunc.parametrize("backend", BACKENDS[:1] if httpx_only else BACKENDS)
+        every = metafunc.definition.get_closest_marker("backends") is not None
+        metafunc.parametrize("backend", BACKENDS if every else (DEFAULT_BACKEND,))
 
 
 @pytest.fixture
@@ -51,3 +58,38 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 async def palomma(api: RecordingAPI, sleeps: Sleeps, clean_environment: None) -> AsyncIterator[PalommaClient]:
     async with api.client(api_key=API_KEY, environment="sandbox", sleep=sleeps) as client:
         yield client
+
+
+@pytest.fixture
+def refused_port() -> Iterator[int]:
+    """A 127.0.0.1 port that refuses connections for the whole test (see ``support.refused_port``)."""
+    with support.refused_port() as port:
+        yield port
+
+
+TEST_BUDGET_SECONDS = 2.0
+"""What one test may take (its call, not its fixtures' set-up) unless marked ``slow``."""
+
+_durations: dict[str, float] = {}
+_over_budget: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _durations[report.nodeid] = _durations.get(report.nodeid, 0.0) + report.duration
+    if report.when == "call" and report.duration > TEST_BUDGET_SECONDS and "slow" not in report.keywords:
+        _over_budget[report.nodeid] = report.duration
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Report the sum of the tests' durations, and each test over the budget that is not marked ``slow``.
+
+    The sum moves less with the load of a shared machine than the wall time does. The budget is
+    reported, not enforced: a test that fails on a slow machine would test the machine.
+    """
+    terminalreporter.write_sep("-", "test durations")
+    total = sum(_durations.values())
+    terminalreporter.write_line(f"{len(_durations)} tests took {total:.1f} s in all (set-up, call and tear-down)")
+    if _over_budget:
+        terminalreporter.write_line(f"over the {TEST_BUDGET_SECONDS:g} s budget and not marked slow:")
+        for nodeid, seconds in sorted(_over_budget.items(), key=lambda item: -item[1]):
+            terminalreporter.write_line(f"  {seconds:.2f}s {nodeid}")

@@ -16,7 +16,7 @@ import sys
 import threading
 import urllib.parse
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,6 @@ import yaml
 
 from palomma_client import PalommaClient
 from palomma_client._environments import resolve_base_url
-from palomma_client._request import HTTPRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -161,16 +160,17 @@ class RecordingAPI:
     ``client()`` makes a ``PalommaClient`` that sends to whichever it is.
     Over the socket, a queued httpx2 exception becomes what would cause it:
 
-    - ``ConnectError``: the connection is refused (the connect goes to a
-      closed port), so nothing reaches the server;
-    - ``ConnectTimeout``: the connect never completes;
     - ``ReadTimeout``, ``WriteTimeout``: the request is read and never
       answered, and the client's ``HELD_ANSWER_TIMEOUT`` runs out;
     - ``ReadError``: the connection is reset once the request is read;
     - any other: the connection is closed once the request is read.
 
-    Each answer closes its connection, so that every request opens one and a
-    connection failure can be queued for any request.
+    A failed connect reaches no server, so it cannot be scripted over the
+    socket: the retry and safe-create policies meet it here on the default
+    backend, and each backend meets a real refused port and a real connect
+    that never completes in tests/test_http.py.
+
+    Each answer closes its connection, so that every request opens one.
     """
 
     def __init__(self, backend: str = "httpx") -> None:
@@ -182,7 +182,6 @@ class RecordingAPI:
         self._origin = SANDBOX
         self._server: asyncio.Server | None = None
         self._port = 0
-        self._refusing_port = 0
         self._handlers: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
         self.server_errors: list[BaseException] = []
@@ -191,11 +190,13 @@ class RecordingAPI:
 
     @property
     def transport(self) -> httpx2.MockTransport:
-        """The mock transport, for tests about httpx2 itself (marked ``httpx_only``)."""
-        assert self.backend == "httpx", "this test hands httpx2 a transport: mark it httpx_only, or use api.client()"
+        """The mock transport, for tests about httpx2 itself (tests on the default backend)."""
+        assert self.backend == "httpx", "a test handing httpx2 a transport runs without the backends mark"
         return self._transport
 
     def queue(self, *answers: Handler | httpx2.Response | Exception) -> None:
+        if self.backend != "httpx" and any(isinstance(answer, _CONNECT_FAILURES) for answer in answers):
+            raise AssertionError("a failed connect reaches no server: script it on the default backend only")
         self._answers.extend(answers)
 
     def client(self, **options: Any) -> PalommaClient:
@@ -218,16 +219,9 @@ class RecordingAPI:
             return
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
         self._port = self._server.sockets[0].getsockname()[1]
-        with socket.socket() as closed:
-            closed.bind(("127.0.0.1", 0))
-            self._refusing_port = closed.getsockname()[1]
-        loop = asyncio.get_running_loop()
-        original_connect = loop.sock_connect
-        loop.sock_connect = self._connect_through(original_connect)  # type: ignore[method-assign,assignment]
         try:
             yield self
         finally:
-            del loop.sock_connect
             self._server.close()
             for writer in self._writers:
                 writer.transport.abort()
@@ -235,37 +229,6 @@ class RecordingAPI:
             await self._server.wait_closed()
         if self.server_errors:
             raise self.server_errors[0]
-
-    def _connect_through(
-        self, connect: Callable[[socket.socket, Any], Awaitable[None]]
-    ) -> Callable[[socket.socket, Any], Awaitable[None]]:
-        async def sock_connect(sock: socket.socket, address: Any) -> None:
-            head = self._answers[0] if self._answers else None
-            if tuple(address[:2]) == ("127.0.0.1", self._port) and isinstance(head, _CONNECT_FAILURES):
-                self._answers.pop(0)
-                self.requests.append(self._attempted())
-                if isinstance(head, httpx2.ConnectTimeout):
-                    await asyncio.Event().wait()  # until the client's connect timeout cancels it
-                address = ("127.0.0.1", self._refusing_port)
-            await connect(sock, address)
-
-        return sock_connect
-
-    def _attempted(self) -> httpx2.Request:
-        """The request whose connection is failing, as the mock transport would have recorded it.
-
-        Nothing reaches the server, so it is taken from the backend's frame
-        that is sending it, its URL given the origin the client was told.
-        """
-        frame = sys._getframe(1)
-        while frame is not None:
-            request = frame.f_locals.get("request")
-            if isinstance(request, HTTPRequest):
-                target = urllib.parse.urlsplit(request.url)
-                url = self._origin + target.path + (f"?{target.query}" if target.query else "")
-                return httpx2.Request(request.method, url, headers=request.headers, content=request.content)
-            frame = frame.f_back  # type: ignore[assignment]
-        raise AssertionError("a connection to the RecordingAPI was not made by a backend's send")
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
@@ -510,25 +473,6 @@ def mypy_strict(project: Path, target: str = "palomma_client") -> subprocess.Com
     )
 
 
-def edited_copy(destination: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
-    """A copy of the project in ``destination`` whose openapi.yaml ``edit`` changed; its root.
-
-    Only what generating and importing need is copied: the spec, the config, the changelog,
-    pyproject.toml (mypy's settings), ``scripts/`` and the package.
-    """
-    project = destination / "project"
-    project.mkdir()
-    for name in ("openapi.yaml", "generator-config.yml", "CHANGELOG.md", "pyproject.toml"):
-        shutil.copy2(ROOT / name, project / name)
-    ignore = shutil.ignore_patterns("__pycache__")
-    shutil.copytree(ROOT / "scripts", project / "scripts", ignore=ignore)
-    shutil.copytree(ROOT / "palomma_client", project / "palomma_client", ignore=ignore)
-    spec = yaml.safe_load((project / "openapi.yaml").read_text(encoding="utf-8"))
-    edit(spec)
-    (project / "openapi.yaml").write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return project
-
-
 def run_generate(project: Path) -> subprocess.CompletedProcess[str]:
     """Run ``make generate``'s script in a copy of the project."""
     return subprocess.run(
@@ -567,14 +511,41 @@ def small_document(paths: dict[str, Any], schemas: dict[str, Any] | None = None)
     }
 
 
+def free_port() -> int:
+    """A 127.0.0.1 port nothing listens on now, for a server that must be told its port.
+
+    Prefer port 0 wherever the server can report the port it took (asyncio, uvicorn, Prism):
+    between this call and the server's bind another process could take the port.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def refused_port() -> Iterator[int]:
+    """A 127.0.0.1 port that refuses connections in the block: bound, so nothing else takes it, never listening."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as bound:
+        bound.bind(("127.0.0.1", 0))
+        port: int = bound.getsockname()[1]
+        yield port
+
+
 def stop_process(process: subprocess.Popen[Any], timeout: float = 10.0) -> None:
-    """End a server the tests started: SIGTERM, then SIGKILL if it has not exited within ``timeout``."""
+    """End a server the tests started: SIGTERM, then SIGKILL if it has not exited within ``timeout``.
+
+    Its piped output, if any, is closed too.
+    """
     process.terminate()
     try:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    for stream in (process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
 
 
 @contextlib.contextmanager
@@ -591,13 +562,30 @@ def serving_http(handler: Callable[..., http.server.BaseHTTPRequestHandler]) -> 
         thread.join()
 
 
-def copy_project(tmp_path: Path) -> Path:
-    """A copy of the project's spec, generator, package, changelog and docs, as a fresh clone has them."""
-    project = tmp_path / "project"
+def copy_project(destination: Path, edit: Callable[[dict[str, Any]], None] | None = None) -> Path:
+    """A copy of the project as a fresh clone has it, in ``destination``; its root.
+
+    What generating, versioning, importing and type-checking need: the spec, the generator's
+    config, the changelog, the README, ``pyproject.toml`` (mypy's settings), ``scripts/``, the
+    package, ``docs/`` and ``examples/``.
+
+    Args:
+        destination: An empty folder (a test's ``tmp_path``); the copy is its ``project``.
+        edit: Changes the copy's parsed ``openapi.yaml`` in place, as a vendor's new spec would.
+
+    Returns:
+        The copy's root.
+    """
+    project = destination / "project"
     project.mkdir()
-    for name in ("openapi.yaml", "generator-config.yml", "CHANGELOG.md", "README.md"):
+    for name in ("openapi.yaml", "generator-config.yml", "CHANGELOG.md", "README.md", "pyproject.toml"):
         shutil.copy2(ROOT / name, project / name)
     ignore = shutil.ignore_patterns("__pycache__")
     for folder in ("scripts", "palomma_client", "docs", "examples"):
         shutil.copytree(ROOT / folder, project / folder, ignore=ignore)
+    if edit is not None:
+        spec = yaml.safe_load((project / "openapi.yaml").read_text(encoding="utf-8"))
+        edit(spec)
+        text = yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)
+        (project / "openapi.yaml").write_text(text, encoding="utf-8")
     return project

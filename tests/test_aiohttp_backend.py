@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import socket
-
 import aiohttp
 import pytest
 
 from palomma_client import APIConnectionError, PalommaClient
 from tests.support import API_KEY
 
-pytestmark = pytest.mark.usefixtures("clean_environment")
+pytestmark = [pytest.mark.usefixtures("clean_environment"), pytest.mark.backends]
 
 
-async def test_aiohttps_own_error_is_kept_as_the_cause() -> None:
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
+async def test_aiohttps_own_error_is_kept_as_the_cause(refused_port: int) -> None:
     async with PalommaClient(
-        api_key=API_KEY, base_url=f"http://127.0.0.1:{port}/v1", backend="aiohttp", max_retries=0
+        api_key=API_KEY, base_url=f"http://127.0.0.1:{refused_port}/v1", backend="aiohttp", max_retries=0
     ) as palomma:
         with pytest.raises(APIConnectionError) as caught:
             await palomma.invoices.get("abc")

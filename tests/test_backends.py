@@ -11,7 +11,7 @@ from palomma_client import InvalidParameterError, PalommaClient
 from palomma_client._backends import BACKENDS, factory_named
 from tests.support import API_KEY, run_one_call
 
-pytestmark = pytest.mark.usefixtures("clean_environment")
+pytestmark = [pytest.mark.usefixtures("clean_environment"), pytest.mark.backends]
 
 
 @pytest.mark.parametrize("name", ["requests", "AIOHTTP", "", 1])

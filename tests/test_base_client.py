@@ -32,6 +32,7 @@ AWKWARD_TEXT = [
 ]
 
 
+@pytest.mark.backends
 @pytest.mark.parametrize("text", AWKWARD_TEXT)
 async def test_query_parameters_are_encoded_exactly_as_httpx_params_encodes_them(
     palomma: PalommaClient, api: RecordingAPI, text: str
@@ -58,6 +59,7 @@ async def test_query_parameters_are_encoded_exactly_as_httpx_params_encodes_them
     assert api.requests[1].url.raw_path == lookup.raw_path
 
 
+@pytest.mark.backends
 async def test_a_cursor_is_sent_back_byte_for_byte(palomma: PalommaClient, api: RecordingAPI) -> None:
     cursor = "eyJwayI6InJlbnRhbHMj+/=="
     api.queue(
@@ -71,6 +73,7 @@ async def test_a_cursor_is_sent_back_byte_for_byte(palomma: PalommaClient, api: 
     assert "limit" not in api.requests[1].url.params  # the API's own default applies
 
 
+@pytest.mark.backends
 async def test_the_pool_it_creates_carries_the_key_and_user_agent_once(api: RecordingAPI) -> None:
     api.queue(httpx2.Response(200, json=created_invoice()), httpx2.Response(200, json=created_invoice()))
     async with api.client(api_key=API_KEY) as palomma:
@@ -83,7 +86,6 @@ async def test_the_pool_it_creates_carries_the_key_and_user_agent_once(api: Reco
         assert user_agent.startswith("palomma-client-python/")
 
 
-@pytest.mark.httpx_only
 async def test_a_user_pool_gets_the_headers_with_each_request_and_keeps_its_own(api: RecordingAPI) -> None:
     api.queue(httpx2.Response(200, json=created_invoice()))
     headers = {"Authorization": "Bearer someone-elses", "User-Agent": "theirs/1.0", "X-Trace": "abc"}
@@ -133,6 +135,7 @@ class _HoldingServer:
             writer.close()
 
 
+@pytest.mark.backends
 async def test_a_call_past_the_pool_size_waits_and_times_out_unsent_as_before(
     backend: str,
 ) -> None:

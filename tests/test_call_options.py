@@ -21,6 +21,7 @@ CREATE: dict[str, Any] = {
 }
 
 
+@pytest.mark.backends
 async def test_extra_headers_reach_that_call_only(palomma: PalommaClient, api: RecordingAPI) -> None:
     api.queue(httpx2.Response(200, json=created_invoice()), httpx2.Response(200, json=created_invoice()))
 
@@ -32,6 +33,7 @@ async def test_extra_headers_reach_that_call_only(palomma: PalommaClient, api: R
     assert api.requests[0].headers["authorization"] == f"Bearer {API_KEY}"
 
 
+@pytest.mark.backends
 async def test_an_extra_header_of_none_removes_a_header(palomma: PalommaClient, api: RecordingAPI) -> None:
     api.queue(*[httpx2.Response(200, json=created_invoice()) for _ in range(3)])
     await palomma.invoices.get("abc")
@@ -89,7 +91,6 @@ async def test_max_retries_zero_on_one_call_while_the_client_still_retries(
     assert len(api.requests) == 1 + 1 + palomma.max_retries
 
 
-@pytest.mark.httpx_only
 async def test_a_per_call_timeout_reaches_the_request(palomma: PalommaClient, api: RecordingAPI) -> None:
     api.queue(httpx2.Response(200, json=created_invoice()))
     await palomma.invoices.get("abc", timeout=2.5)
@@ -109,6 +110,7 @@ async def test_bad_options_are_refused_before_sending(
     assert api.requests == []
 
 
+@pytest.mark.backends
 async def test_default_headers_reach_every_call_and_a_user_agent_given_is_kept(api: RecordingAPI) -> None:
     api.default = lambda request: httpx2.Response(200, json=created_invoice())
     headers = {"X-Tenant-Platform": "rentas-co", "User-Agent": "rentas-service/2.1"}
@@ -126,6 +128,7 @@ def test_default_headers_cannot_carry_authorization() -> None:
         PalommaClient(API_KEY, default_headers={"Authorization": "Bearer x"})
 
 
+@pytest.mark.backends
 async def test_with_options_sends_another_key_on_the_same_pool(api: RecordingAPI) -> None:
     api.default = lambda request: httpx2.Response(200, json=created_invoice())
     async with api.client(api_key=API_KEY) as palomma:
@@ -141,7 +144,6 @@ async def test_with_options_sends_another_key_on_the_same_pool(api: RecordingAPI
     assert "sk_other_merchant" not in repr(other)
 
 
-@pytest.mark.httpx_only  # another base URL: over a real socket it would leave this machine
 async def test_with_options_changes_the_base_url_and_merges_default_headers(api: RecordingAPI) -> None:
     api.default = lambda request: httpx2.Response(200, json=created_invoice())
     async with PalommaClient(API_KEY, transport=api.transport, default_headers={"X-A": "1"}) as palomma:

@@ -56,16 +56,24 @@ def _assert_standard_headers(request: httpx2.Request) -> None:
         (None, PRODUCTION),
     ],
 )
-async def test_every_operation_sends_the_exact_request(
-    api: RecordingAPI, environment: str | None, expected_base: str
+def test_each_spelling_of_an_environment_sends_to_its_server(
+    environment: str | Environment | None, expected_base: str
 ) -> None:
+    client = PalommaClient(api_key=API_KEY, environment=environment)
+    assert client.base_url == expected_base
+
+
+# The whole flow once per backend: where each environment sends is the unit test above.
+@pytest.mark.backends
+async def test_every_operation_sends_the_exact_request(api: RecordingAPI) -> None:
+    expected_base = SANDBOX
     api.queue(
         httpx2.Response(200, json=created_invoice()),
         httpx2.Response(200, json=created_invoice()),
         httpx2.Response(200, json=page_body([created_invoice()], None)),
         httpx2.Response(200, json=settlement_body()),
     )
-    async with _client(api, api_key=API_KEY, environment=environment) as palomma:
+    async with _client(api, api_key=API_KEY, environment="sandbox") as palomma:
         invoice = await palomma.invoices.create(
             reference="INV-2026-0001",
             amount=1_850_000,
@@ -154,6 +162,7 @@ async def test_list_sends_the_default_page_size_and_no_absent_filters(api: Recor
     assert str(api.requests[0].url) == f"{PRODUCTION}/invoices"
 
 
+@pytest.mark.backends
 async def test_ids_and_cycles_are_escaped_into_the_path(api: RecordingAPI) -> None:
     api.queue(httpx2.Response(200, json=created_invoice()), httpx2.Response(200, json=settlement_body()))
     async with _client(api, api_key=API_KEY) as palomma:
@@ -249,7 +258,6 @@ def test_invalid_options_are_rejected(options: dict[str, object], parameter: str
     assert caught.value.parameter == parameter
 
 
-@pytest.mark.httpx_only
 async def test_a_user_supplied_http_client_is_used_as_given_and_left_open(api: RecordingAPI) -> None:
     api.queue(httpx2.Response(200, json=created_invoice()))
     async with httpx2.AsyncClient(transport=api.transport, headers={"X-Trace": "abc"}) as http_client:
@@ -261,6 +269,7 @@ async def test_a_user_supplied_http_client_is_used_as_given_and_left_open(api: R
     _assert_standard_headers(api.requests[0])
 
 
+@pytest.mark.backends
 async def test_the_client_it_creates_is_closed_by_async_with_and_by_close(api: RecordingAPI) -> None:
     async with _client(api, api_key=API_KEY) as palomma:
         assert not palomma.is_closed
@@ -275,13 +284,11 @@ async def test_the_client_it_creates_is_closed_by_async_with_and_by_close(api: R
     assert api.requests == []
 
 
-@pytest.mark.httpx_only
 def test_http_client_and_transport_are_exclusive(api: RecordingAPI) -> None:
     with pytest.raises(InvalidParameterError, match="not both"):
         PalommaClient(api_key=API_KEY, http_client=httpx2.AsyncClient(), transport=api.transport)
 
 
-@pytest.mark.httpx_only
 async def test_the_default_timeout_is_bounded_and_set_on_the_pool(api: RecordingAPI) -> None:
     api.queue(httpx2.Response(200, json=created_invoice()))
     async with _client(api, api_key=API_KEY) as palomma:
@@ -291,7 +298,6 @@ async def test_the_default_timeout_is_bounded_and_set_on_the_pool(api: Recording
     assert None not in DEFAULT_TIMEOUT.as_dict().values()
 
 
-@pytest.mark.httpx_only
 async def test_timeouts_are_overridable_per_client_and_per_call(api: RecordingAPI) -> None:
     api.queue(*[httpx2.Response(200, json=created_invoice())] * 3)
     api.queue(httpx2.Response(200, json=settlement_body()), httpx2.Response(200, json=page_body([], None)))
@@ -307,7 +313,6 @@ async def test_timeouts_are_overridable_per_client_and_per_call(api: RecordingAP
     assert api.requests[2].extensions["timeout"]["connect"] == 1.0
 
 
-@pytest.mark.httpx_only
 async def test_a_user_http_client_without_a_timeout_still_gets_a_bounded_one(api: RecordingAPI) -> None:
     api.queue(httpx2.Response(200, json=created_invoice()), httpx2.Response(200, json=created_invoice()))
     async with httpx2.AsyncClient(transport=api.transport, timeout=None) as unbounded:
@@ -318,6 +323,7 @@ async def test_a_user_http_client_without_a_timeout_still_gets_a_bounded_one(api
     assert api.requests[1].extensions["timeout"]["read"] == 7.0
 
 
+@pytest.mark.backends
 async def test_with_options_shares_the_pool_and_key_and_keeps_the_original_unchanged(
     api: RecordingAPI, sleeps: Sleeps
 ) -> None:
@@ -338,6 +344,7 @@ async def test_with_options_shares_the_pool_and_key_and_keeps_the_original_uncha
         palomma.max_retries = 5  # type: ignore[misc]
 
 
+@pytest.mark.backends
 async def test_one_client_serves_a_thousand_concurrent_calls(api: RecordingAPI) -> None:
     api.default = lambda request: httpx2.Response(200, json=created_invoice(id=request.url.path.rsplit("/", 1)[1]))
     async with _client(api, api_key=API_KEY) as palomma:
@@ -345,6 +352,7 @@ async def test_one_client_serves_a_thousand_concurrent_calls(api: RecordingAPI) 
     assert [invoice.id for invoice in invoices] == [f"inv{number}" for number in range(1000)]
 
 
+@pytest.mark.backends
 def test_repr_shows_configuration_but_never_the_key(backend: str) -> None:
     client = PalommaClient(api_key=API_KEY, environment="sandbox", max_retries=1, backend=backend)
     assert repr(client).startswith("PalommaClient(environment='sandbox', max_retries=1, timeout=Timeout(")

@@ -73,6 +73,7 @@ async def test_rate_limit_errors_say_how_long_to_wait(
     assert caught.value.retry_after == expected
 
 
+@pytest.mark.backends
 async def test_a_closed_client_says_so(api: RecordingAPI) -> None:
     palomma = api.client(api_key=API_KEY)
     await palomma.close()
@@ -138,6 +139,7 @@ def test_every_exported_exception_is_covered_by_the_pickling_rule() -> None:
     assert all(issubclass(error, PalommaError) for error in exported)
 
 
+@pytest.mark.backends
 async def test_a_response_over_the_size_limit_is_refused_naming_the_limit(api: RecordingAPI) -> None:
     api.queue(httpx2.Response(200, json=created_invoice(description="x" * 5_000)))
     async with api.client(api_key=API_KEY, max_response_bytes=4_096) as palomma:

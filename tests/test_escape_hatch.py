@@ -52,6 +52,7 @@ async def test_without_cast_to_the_decoded_json_comes_back_and_query_parameters_
     assert str(api.requests[0].url) == f"{SANDBOX}/reports?month=2026-03"
 
 
+@pytest.mark.backends
 async def test_path_parameters_are_quoted_as_one_segment(palomma: PalommaClient, api: RecordingAPI) -> None:
     api.queue(httpx2.Response(200, json={}))
     await palomma.request("GET", "/things/{id}", path_params={"id": "a/b?c"})
@@ -91,6 +92,7 @@ async def test_errors_map_to_the_same_typed_exceptions(palomma: PalommaClient, a
         await palomma.request("POST", "/invoices/{id}/cancel", path_params={"id": "x"}, cast_to=Invoice)
 
 
+@pytest.mark.backends
 async def test_a_post_is_never_sent_again_after_a_failure_that_may_have_reached_the_server(
     palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
 ) -> None:

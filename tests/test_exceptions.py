@@ -64,6 +64,7 @@ async def test_every_status_maps_to_its_exception(
     assert str(error).endswith(": Amount must be an integer")
 
 
+@pytest.mark.backends
 async def test_a_non_json_gateway_page_names_the_status_and_quotes_the_body(
     palomma: PalommaClient, api: RecordingAPI
 ) -> None:
@@ -127,21 +128,29 @@ async def test_an_undocumented_success_status_is_a_typed_error_not_none(
         await palomma.invoices.get("abc")
 
 
-async def test_transport_failures_are_connection_errors_with_the_cause_kept(
+# A refused connect on each backend, over a real socket, is in tests/test_http.py.
+async def test_a_refused_connect_is_a_connection_error_with_the_cause_kept(
     palomma: PalommaClient, api: RecordingAPI
 ) -> None:
-    api.queue(httpx2.ConnectError("connection refused"), httpx2.ReadTimeout("timed out"))
-    client = palomma.with_options(max_retries=0)
+    api.queue(httpx2.ConnectError("connection refused"))
 
     with pytest.raises(APIConnectionError, match=r"Connection error on GET /v1/invoices/abc") as refused:
-        await client.invoices.get("abc")
-    with pytest.raises(APITimeoutError, match=r"Request timed out: GET /v1/invoices/abc") as timed_out:
-        await client.invoices.get("abc")
+        await palomma.with_options(max_retries=0).invoices.get("abc")
 
     assert isinstance(refused.value.__cause__, backend_errors(api.backend)["refused"])
+    assert refused.value.request.url.path == "/v1/invoices/abc"
+
+
+@pytest.mark.backends
+async def test_a_read_timeout_is_a_timeout_error_with_the_cause_kept(palomma: PalommaClient, api: RecordingAPI) -> None:
+    api.queue(httpx2.ReadTimeout("timed out"))
+
+    with pytest.raises(APITimeoutError, match=r"Request timed out: GET /v1/invoices/abc") as timed_out:
+        await palomma.with_options(max_retries=0).invoices.get("abc")
+
     assert isinstance(timed_out.value.__cause__, backend_errors(api.backend)["read_timeout"])
     assert isinstance(timed_out.value, APIConnectionError)
-    assert refused.value.request.url.path == "/v1/invoices/abc"
+    assert timed_out.value.request.url.path == "/v1/invoices/abc"
 
 
 def test_the_hierarchy_matches_the_documented_tree() -> None:
@@ -155,6 +164,7 @@ def test_the_hierarchy_matches_the_documented_tree() -> None:
     assert palomma_client.NotFoundError is NotFoundError
 
 
+@pytest.mark.backends
 async def test_a_huge_error_page_is_quoted_by_its_first_characters_only(
     palomma: PalommaClient, api: RecordingAPI
 ) -> None:

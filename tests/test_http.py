@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import datetime
 from email.utils import format_datetime
 
+import httpx2
 import pytest
 
 from palomma_client import (
@@ -28,15 +29,16 @@ from palomma_client import (
     APIResponseValidationError,
     APITimeoutError,
     InternalServerError,
+    InvoiceOutcomeUnknownError,
     PalommaClient,
     PalommaError,
     ResponseTooLargeError,
 )
 from palomma_client._constants import MAX_RESPONSE_HEADER_BYTES
 from palomma_client._request import TimeoutOption
-from tests.support import API_KEY, backend_errors, create_arguments, created_invoice, page_body
+from tests.support import API_KEY, Sleeps, backend_errors, create_arguments, created_invoice, page_body
 
-pytestmark = pytest.mark.usefixtures("clean_environment")
+pytestmark = [pytest.mark.usefixtures("clean_environment"), pytest.mark.backends]
 
 MB = 1024 * 1024
 INVOICE = json.dumps(created_invoice()).encode()
@@ -113,7 +115,7 @@ def traced_peak() -> Iterator[list[float]]:
         tracemalloc.stop()
 
 
-async def test_a_server_that_drips_one_byte_every_half_second_times_out_at_the_deadline(backend: str) -> None:
+async def test_a_server_that_drips_one_byte_every_tenth_of_a_second_times_out_at_the_deadline(backend: str) -> None:
     answer = OK_HEAD + b"Content-Length: %d\r\n\r\n%s" % (len(INVOICE), INVOICE)
     dripped = 0
 
@@ -124,16 +126,17 @@ async def test_a_server_that_drips_one_byte_every_half_second_times_out_at_the_d
             writer.write(bytes([byte]))
             await writer.drain()
             dripped += 1
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(0.1)
 
     loop = asyncio.get_running_loop()
-    async with serving(drip) as url, client(url, backend, timeout=2) as palomma:
+    # Each byte comes well within any per-read timeout; only the whole call's deadline can end it.
+    async with serving(drip) as url, client(url, backend, timeout=0.4) as palomma:
         started = loop.time()
         with pytest.raises(APITimeoutError) as caught:
             await palomma.invoices.get(INVOICE_ID)
         elapsed = loop.time() - started
 
-    assert elapsed < 3.0
+    assert elapsed < 1.0
     assert dripped >= 2  # the bytes kept coming: no per-read timeout could have fired
     assert caught.value.may_have_reached_server
 
@@ -168,6 +171,7 @@ def sending(head: bytes, body_pieces: Callable[[], Iterator[bytes]]) -> Handle:
     return handle
 
 
+@pytest.mark.slow
 async def test_a_gzip_bomb_stops_at_the_limit_without_inflating_it(backend: str, bomb: bytes) -> None:
     assert len(bomb) < 1.1 * MB
     head = OK_HEAD + b"Content-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(bomb)
@@ -239,6 +243,7 @@ async def test_sequential_calls_reuse_one_kept_alive_connection(backend: str) ->
     assert (server.connections, server.requests) == (1, 10)
 
 
+@pytest.mark.slow
 async def test_calls_cancelled_mid_connect_lose_no_pool_slot(backend: str) -> None:
     """Rounds of cancelled connects, then twice the pool's size of concurrent calls, all answered."""
     pool_size = DEFAULT_CONNECTION_LIMITS.max_connections
@@ -273,18 +278,68 @@ async def test_calls_cancelled_mid_connect_lose_no_pool_slot(backend: str) -> No
     assert elapsed < 5.0  # the pool timeout: a lost slot would have made some call wait it out
 
 
-async def test_a_refused_connection_is_a_connection_error_that_never_reached_the_server(backend: str) -> None:
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{closed.getsockname()[1]}/v1"
+async def test_a_refused_connection_is_a_connection_error_that_never_reached_the_server(
+    backend: str, refused_port: int
+) -> None:
+    url = f"http://127.0.0.1:{refused_port}/v1"
     async with client(url, backend) as palomma:
         with pytest.raises(APIConnectionError) as caught:
             await palomma.invoices.get(INVOICE_ID)
 
     assert type(caught.value) is APIConnectionError
+    assert str(caught.value).startswith(f"Connection error on GET /v1/invoices/{INVOICE_ID}")
     assert not caught.value.may_have_reached_server
     assert isinstance(caught.value.__cause__, backend_errors(backend)["refused"])
     assert caught.value.request.url.path == f"/v1/invoices/{INVOICE_ID}"
+
+
+@contextlib.contextmanager
+def never_accepting() -> Iterator[str]:
+    """The base URL of a 127.0.0.1 port whose accept queue is full: a new connect hangs mid-handshake."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        host, port = listener.getsockname()
+        fillers = [socket.create_connection((host, port), timeout=5) for _ in range(2)]
+        try:
+            yield f"http://{host}:{port}/v1"
+        finally:
+            for filler in fillers:
+                filler.close()
+
+
+async def test_a_connect_that_never_completes_is_a_timeout_that_never_reached_the_server(backend: str) -> None:
+    with never_accepting() as url:
+        async with client(url, backend, timeout=httpx2.Timeout(5.0, connect=0.2)) as palomma:
+            with pytest.raises(APITimeoutError) as caught:
+                await palomma.invoices.get(INVOICE_ID)
+
+    assert not caught.value.may_have_reached_server
+    assert caught.value.__cause__ is not None
+
+
+@pytest.mark.parametrize("refusal", ["refused", "never_accepted"])
+async def test_a_create_whose_connect_fails_is_retried_and_never_looked_up(
+    backend: str, refused_port: int, refusal: str
+) -> None:
+    sleeps = Sleeps()
+    with contextlib.ExitStack() as stack:
+        url = f"http://127.0.0.1:{refused_port}/v1" if refusal == "refused" else stack.enter_context(never_accepting())
+        async with PalommaClient(
+            api_key=API_KEY,
+            base_url=url,
+            backend=backend,
+            max_retries=2,
+            sleep=sleeps,
+            timeout=httpx2.Timeout(5.0, connect=0.2),
+        ) as palomma:
+            with pytest.raises(APIConnectionError) as caught:
+                await palomma.invoices.create(**create_arguments())
+
+    # A lookup would have failed to connect too, and made the outcome unknown: none was made.
+    assert not isinstance(caught.value, InvoiceOutcomeUnknownError)
+    assert not caught.value.may_have_reached_server
+    assert len(sleeps.delays) == 2
 
 
 @pytest.mark.parametrize("bypassed", [False, True], ids=["proxied", "no_proxy"])

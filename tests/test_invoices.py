@@ -67,6 +67,7 @@ async def test_failures_that_never_reached_the_server_are_retried_without_a_look
     assert len(sleeps.delays) == 1
 
 
+@pytest.mark.backends
 @pytest.mark.parametrize(
     "failure",
     [

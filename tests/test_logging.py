@@ -92,7 +92,6 @@ async def test_the_key_never_appears_in_logs_errors_or_reprs(
         assert API_KEY not in text
 
 
-@pytest.mark.httpx_only  # the program answers through an httpx2.MockTransport
 def test_palomma_log_debug_turns_on_logging_to_stderr() -> None:
     program = (
         "import asyncio, httpx2, palomma_client\n"

@@ -25,7 +25,7 @@ from palomma_client import APIConnectionError, NotFoundError, PalommaClient
 from palomma_client._backends import BACKENDS
 from tests.support import API_KEY, created_invoice
 
-pytestmark = pytest.mark.usefixtures("clean_environment")
+pytestmark = [pytest.mark.usefixtures("clean_environment"), pytest.mark.backends]
 
 INVOICE_ID = created_invoice()["id"]
 

@@ -34,6 +34,7 @@ def _wheel(dist: Path) -> Path:
     return wheels[0]
 
 
+@pytest.mark.slow
 def test_built_wheel_installs_and_imports_in_a_fresh_virtual_environment(dist: Path, tmp_path: Path) -> None:
     wheel = _wheel(dist)
     assert len(list(dist.glob("palomma_client-*.tar.gz"))) == 1

@@ -15,6 +15,7 @@ from tests.support import API_KEY, RecordingAPI, Sleeps, created_invoice, page_b
 pytestmark = pytest.mark.usefixtures("clean_environment")
 
 
+@pytest.mark.backends
 async def test_a_raw_get_exposes_the_servers_headers_and_parses_to_the_invoice(
     palomma: PalommaClient, api: RecordingAPI
 ) -> None:

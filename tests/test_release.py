@@ -19,7 +19,6 @@ import hashlib
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -32,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT
+from tests.support import ROOT, free_port, stop_process
 from tests.test_docs import extract_samples
 
 WHEELHOUSE = ROOT / ".venv" / "wheelhouse"
@@ -73,13 +72,6 @@ class Index:
     packages: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + STARTUP_DEADLINE
     while time.monotonic() < deadline:
@@ -105,7 +97,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
     shutil.copytree(WHEELHOUSE, packages, ignore=shutil.ignore_patterns(".complete", "palomma_client-*"))
     digest = base64.b64encode(hashlib.sha1(PASSWORD.encode()).digest()).decode()
     (folder / "htpasswd").write_text(f"{USERNAME}:{{SHA}}{digest}\n", encoding="utf-8")
-    port = _free_port()
+    port = free_port()
     log = (folder / "server.log").open("wb")
     server = subprocess.Popen(
         [
@@ -133,8 +125,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
             packages=packages,
         )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_process(server, timeout=30)
         log.close()
 
 
@@ -235,12 +226,10 @@ def _run_against_the_fake(python: Path, program: str, cwd: Path) -> subprocess.C
             env=_users_environment(PALOMMA_API_KEY=api_key, PALOMMA_BASE_URL=base_url),
         )
     finally:
-        fake.terminate()
-        fake.wait(timeout=30)
-        if fake.stdout is not None:
-            fake.stdout.close()
+        stop_process(fake, timeout=30)
 
 
+@pytest.mark.slow
 def test_make_release_uploads_to_a_private_index_and_a_fresh_venv_installs_that_version_and_runs_the_quickstart(
     index: Index, tmp_path: Path
 ) -> None:

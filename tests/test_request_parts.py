@@ -34,6 +34,7 @@ def test_a_request_is_authenticated_unless_built_otherwise() -> None:
     assert ApiRequest("x", "GET", "/x").authenticated is True
 
 
+@pytest.mark.backends
 async def test_header_parameters_are_sent_and_a_callers_extra_headers_come_last(api: RecordingAPI) -> None:
     api.queue(httpx2.Response(200, json={}))
     async with api.client(api_key=API_KEY, environment="sandbox") as palomma:
@@ -58,6 +59,7 @@ def test_a_printable_header_value_is_sent_as_it_is() -> None:
     assert header_value("x_trace", "key-1\tok") == "key-1\tok"
 
 
+@pytest.mark.backends
 async def test_a_text_answer_is_decoded_by_its_charset_and_a_bytes_answer_kept(api: RecordingAPI) -> None:
     api.queue(
         httpx2.Response(200, headers={"Content-Type": "text/csv; charset=latin-1"}, content="año".encode("latin-1")),

@@ -15,7 +15,7 @@ from palomma_client import APIConnectionError, BadRequestError, InternalServerEr
 from palomma_client._http_answers import http_answer
 from tests.support import API_KEY, RecordingAPI, created_invoice
 
-pytestmark = pytest.mark.usefixtures("clean_environment")
+pytestmark = [pytest.mark.usefixtures("clean_environment"), pytest.mark.backends]
 
 
 def _everything_reachable(error: BaseException) -> str:

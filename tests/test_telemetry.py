@@ -31,6 +31,8 @@ from palomma_client._generated.api.invoices import create_invoice, get_invoice, 
 from palomma_client._telemetry import INSTRUMENTATION_NAME
 from tests.support import API_KEY, RecordingAPI, create_arguments, created_invoice, page_body, run_one_call
 
+pytestmark = pytest.mark.backends
+
 EXPORTER = InMemorySpanExporter()
 # Delta: each collection holds only the points recorded since the last, so each test reads its own.
 READER = InMemoryMetricReader(preferred_temporality={Histogram: AggregationTemporality.DELTA})
@@ -160,7 +162,8 @@ async def test_a_retried_call_counts_resends_and_marks_the_failed_attempt(
 async def test_a_failed_call_names_the_error_on_the_attempt_the_call_and_the_metric(
     palomma: PalommaClient, api: RecordingAPI
 ) -> None:
-    api.queue(httpx2.ConnectError("connection refused"))
+    # Over a socket: the connection is closed once the request is read.
+    api.queue(httpx2.RemoteProtocolError("server hung up"))
 
     with pytest.raises(APIConnectionError):
         await palomma.with_options(max_retries=0).invoices.get("01HQY8EW1H9YGH5PAV5Y2M9R3T")

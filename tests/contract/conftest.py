@@ -25,6 +25,8 @@ from typing import Any
 import httpx2
 import pytest
 
+from tests.support import stop_process
+
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi.yaml"
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
@@ -121,12 +123,7 @@ def _run_prism(log_path: Path, *options: str) -> Iterator[PrismServer]:
         base_url = _wait_until_listening(process, log_path)
         yield PrismServer(base_url, log_path, process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 @pytest.fixture(scope="session")

@@ -48,6 +48,7 @@ from palomma_client._openapi import OpenAPI, Operation, Parameter, Response, loa
 from palomma_client.testing._examples import synthesize
 from palomma_client.testing._spec import ApiSpec
 from tests.contract.conftest import API_KEY, AUTHORIZATION, SPEC, ViolationCheck
+from tests.support import Sleeps
 
 API: dict[str, Any] = load_document(SPEC)
 INDEX = OpenAPI(API)
@@ -262,6 +263,8 @@ async def _palomma(
             max_retries=0,
             http_client=http,
             lookup_grace_period=grace,
+            # A lookup's backoff within the grace period is counted, never waited for.
+            sleep=Sleeps(),
         ) as palomma,
     ):
         yield palomma

@@ -5,9 +5,8 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
-import socket
 import sys
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from types import ModuleType
@@ -91,11 +90,3 @@ async def service(start_service: StartService, fake_clients: RecordingFactory) -
     """The test module's service, running on the fake Palomma API."""
     async with start_service(fake_clients) as running:
         yield running
-
-
-@pytest.fixture
-def refused_port() -> Iterator[int]:
-    """A 127.0.0.1 port that refuses connections: bound, so nothing else takes it, but not listening."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as bound:
-        bound.bind(("127.0.0.1", 0))
-        yield bound.getsockname()[1]

@@ -25,7 +25,7 @@ from tests.support import (
     ROOT,
     SPEC,
     as_openapi_31,
-    edited_copy,
+    copy_project,
     fresh_name,
     mypy_strict,
     run_generate,
@@ -119,7 +119,7 @@ CREATE = dict(reference="INV-1", amount=1850000, description="Canon", redirect_u
 
 def _regenerate(tmp_path: Path, edit: SpecEdit) -> Path:
     """A copy of the project whose spec ``edit`` changed, regenerated; returns its root."""
-    project = edited_copy(tmp_path, edit)
+    project = copy_project(tmp_path, edit)
     completed = run_generate(project)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return project
@@ -166,6 +166,7 @@ def _add_tenant_email(spec: dict[str, Any]) -> None:
         }
 
 
+@pytest.mark.slow
 @_NEEDS_INVOICES
 def test_a_new_optional_field_is_sent_and_read_and_bumps_the_minor_version(tmp_path: Path) -> None:
     project = _regenerate(tmp_path, _add_tenant_email)
@@ -211,6 +212,7 @@ def test_a_new_optional_field_is_sent_and_read_and_bumps_the_minor_version(tmp_p
     assert f"`{NEW_FIELD}`" in entry
 
 
+@pytest.mark.slow
 @_NEEDS_INVOICES
 @_NEEDS_STATUS
 def test_a_new_status_value_becomes_a_known_member(tmp_path: Path) -> None:
@@ -231,6 +233,7 @@ def test_a_new_status_value_becomes_a_known_member(tmp_path: Path) -> None:
     assert result == {"member": True, "known": True}
 
 
+@pytest.mark.slow
 @_NEEDS_INVOICES
 def test_a_new_operation_is_a_typed_method_that_sends_an_authenticated_request(tmp_path: Path) -> None:
     def add_cancel(spec: dict[str, Any]) -> None:
@@ -355,6 +358,7 @@ def test_a_method_name_can_be_overridden_by_a_vendor_extension(tmp_path: Path) -
     assert "get" not in result["names"]
 
 
+@pytest.mark.slow
 @_NEEDS_INVOICES
 def test_regenerating_twice_changes_nothing(tmp_path: Path) -> None:
     project = _regenerate(tmp_path, _add_tenant_email)
@@ -1401,6 +1405,7 @@ def together(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     return request.param, _corpus_run(tmp_path_factory.mktemp("corpus"), CORPUS_SUPPORTED, request.param)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("change", CORPUS_SUPPORTED, ids=lambda change: change.name)
 def test_supported_changes_together(together: tuple[str, dict[str, Any]], change: VendorChange) -> None:
     _, results = together
@@ -1420,6 +1425,7 @@ def _alone_cases() -> list[Any]:
     return cases
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("change", "version"), _alone_cases())
 def test_each_change_alone(tmp_path: Path, change: VendorChange, version: str) -> None:
     results = _corpus_run(tmp_path, [change], version)

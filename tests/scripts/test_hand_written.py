@@ -16,8 +16,8 @@ from palomma_client._features import Argument, Feature, Model, Operation
 from palomma_client._openapi import OpenAPI
 from tests.support import (
     ROOT,
+    copy_project,
     create_arguments,
-    edited_copy,
     fresh_name,
     run_generate,
     run_probe,
@@ -130,12 +130,13 @@ def test_the_checked_in_package_uses_nothing_its_generation_lacks() -> None:
 POLICY_OPERATIONS = sorted(policy_notes((ROOT / "palomma_client" / "_policies.py").read_text(encoding="utf-8")))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not POLICY_OPERATIONS, reason="no operation has a hand-written retry policy to break")
 def test_removing_an_operation_a_policy_uses_is_named_on_stderr_and_in_the_changelog(tmp_path: Path) -> None:
     removed = POLICY_OPERATIONS[0]
     operation = SPEC_INDEX.operation(removed)
     assert operation is not None
-    project = edited_copy(tmp_path, lambda spec: spec["paths"][operation.path].pop(operation.method))
+    project = copy_project(tmp_path, lambda spec: spec["paths"][operation.path].pop(operation.method))
 
     completed = run_generate(project)
 
@@ -306,7 +307,7 @@ def _run_scenario(project: Path, calls: str, *, create: dict[str, Any]) -> dict[
 
 @pytest.mark.skipif(LOOKUP_OPERATION not in spec_operation_ids(), reason="the spec has no invoice lookup to remove")
 def test_removing_the_lookup_operation_leaves_the_package_working_and_its_features_refusing(tmp_path: Path) -> None:
-    project = edited_copy(tmp_path, _remove_operation(LOOKUP_OPERATION))
+    project = copy_project(tmp_path, _remove_operation(LOOKUP_OPERATION))
 
     completed = run_generate(project)
 
@@ -351,7 +352,7 @@ def test_renaming_a_model_reconcile_reads_leaves_its_operation_working_and_recon
     assert RECONCILED_MODEL is not None
     schemas = SPEC_INDEX.document["components"]["schemas"]
     renamed = fresh_name(schemas, "Payout", "SettlementRecord", "Disbursement")
-    project = edited_copy(tmp_path, _rename_schema(RECONCILED_MODEL, renamed))
+    project = copy_project(tmp_path, _rename_schema(RECONCILED_MODEL, renamed))
 
     completed = run_generate(project)
 
@@ -394,7 +395,7 @@ def test_renaming_a_model_reconcile_reads_leaves_its_operation_working_and_recon
 @pytest.mark.skipif(CREATE_KEY is None, reason="invoices.create_or_find needs no argument of the create")
 def test_removing_the_create_key_leaves_create_working_and_the_keyed_features_refusing(tmp_path: Path) -> None:
     assert CREATE_KEY is not None
-    project = edited_copy(tmp_path, _remove_body_field(CREATE_KEY.operation_id, CREATE_KEY.name))
+    project = copy_project(tmp_path, _remove_body_field(CREATE_KEY.operation_id, CREATE_KEY.name))
 
     completed = run_generate(project)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import edited_copy, mypy_strict, run_generate, run_probe
+from tests.support import copy_project, mypy_strict, run_generate, run_probe
 
 TAG = "Matrix Probes"  # the resource `matrix_probes`
 ITEM = "/matrix-probes/{probeId}"  # a camelCase path parameter, declared on the path item
@@ -261,7 +261,7 @@ def _regenerate(tmp_path: Path, version: str) -> Path:
         spec["openapi"] = version
         _add_rows(spec)
 
-    project = edited_copy(tmp_path, edit)
+    project = copy_project(tmp_path, edit)
     completed = run_generate(project)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return project
@@ -460,12 +460,14 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     return _regenerate(tmp_path_factory.mktemp("matrix"), request.param)
 
 
+@pytest.mark.slow
 def test_the_regenerated_package_type_checks_under_mypy_strict(project: Path) -> None:
     completed = mypy_strict(project)
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
 
 
+@pytest.mark.slow
 def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> None:
     result = run_probe(project, textwrap.dedent(PROBE_CODE))
 

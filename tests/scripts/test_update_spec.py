@@ -86,6 +86,7 @@ def _check_generated(project: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_a_vendor_file_with_an_added_field_is_normalized_regenerated_and_bumps_the_minor_version(
     tmp_path: Path,
 ) -> None:
@@ -120,6 +121,7 @@ def test_a_vendor_file_with_an_added_field_is_normalized_regenerated_and_bumps_t
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+@pytest.mark.slow
 def test_a_url_is_fetched_from_a_local_server_and_the_same_document_twice_changes_nothing_more(
     tmp_path: Path,
 ) -> None:

@@ -15,6 +15,7 @@ import pytest
 import uvicorn
 
 from palomma_client.testing import __main__ as cli
+from tests.support import stop_process
 
 LISTENING = re.compile(r"Palomma fake API listening on (http://127\.0\.0\.1:(\d+)/v1)")
 
@@ -115,11 +116,7 @@ def test_the_server_answers_over_http_on_the_port_it_printed() -> None:
             assert response.status_code == 200
             assert response.json() == {"items": [], "cursor": None, "count": 0}
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop_process(process)
 
 
 def _wait_for_listening_line(process: subprocess.Popen[str], timeout: float) -> str:

@@ -11,7 +11,6 @@ import contextlib
 import os
 import selectors
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 import redis.asyncio
 
-from tests.support import stop_process
+from tests.support import free_port, stop_process
 
 _READY_LINE = b"Ready to accept connections"
 _STARTUP_TIMEOUT = 20.0
@@ -38,13 +37,6 @@ class RedisServer:
     def client(self) -> redis.asyncio.Redis:
         """A new asyncio client of this server: what one replica of a receiver would hold."""
         return redis.asyncio.Redis(host=self.host, port=self.port)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _wait_until_ready(process: subprocess.Popen[bytes]) -> str | None:
@@ -66,12 +58,6 @@ def _wait_until_ready(process: subprocess.Popen[bytes]) -> str | None:
                 return f"exited with status {process.returncode}; log: {log[-2000:]!r}"
             log += chunk
     return None
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    stop_process(process)
-    if process.stdout is not None:
-        process.stdout.close()
 
 
 def redis_server_executable() -> str:
@@ -100,7 +86,7 @@ def running_redis_server(
     executable = redis_server_executable()
     problems: list[str] = []
     for _ in range(_STARTUP_ATTEMPTS):  # another program may take the free port before the server binds it
-        chosen = port if port is not None else _free_port()
+        chosen = port if port is not None else free_port()
         options = {
             "bind": "127.0.0.1",
             "port": str(chosen),
@@ -122,9 +108,9 @@ def running_redis_server(
             try:
                 yield RedisServer("127.0.0.1", chosen)
             finally:
-                _stop(process)
+                stop_process(process)
             return
-        _stop(process)
+        stop_process(process)
         problems.append(problem)
     pytest.fail(f"redis-server did not start: {problems}", pytrace=False)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -287,16 +286,9 @@ async def test_a_restart_with_an_append_only_file_keeps_every_claim(tmp_path: Pa
 # --------------------------------------------------------------------------- without a Redis to talk to
 
 
-def _closed_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-async def test_an_unreachable_redis_is_a_dedup_store_error_and_nothing_is_processed() -> None:
+async def test_an_unreachable_redis_is_a_dedup_store_error_and_nothing_is_processed(refused_port: int) -> None:
     # Without retries: redis-py's default backoff would only make the test wait.
-    client = redis.asyncio.Redis(host="127.0.0.1", port=_closed_port(), retry=Retry(NoBackoff(), 0))
+    client = redis.asyncio.Redis(host="127.0.0.1", port=refused_port, retry=Retry(NoBackoff(), 0))
     receiver = WebhookReceiver(SECRET, dedup_store=RedisDedupStore(client), clock=at_now)
     body, headers = invoice_delivery()
     handled: list[WebhookEvent] = []

@@ -1,8 +1,8 @@
 """Measure the SDK on each backend against the floor of a hand-written call: what ``make bench`` runs.
 
-    python scripts/bench.py [--output bench-results.json] [--quick]
+    python benchmarks/bench.py [--output bench-results.json] [--quick]
 
-A canned server (``scripts/bench_server.py``) runs in another process on
+A canned server (``benchmarks/bench_server.py``) runs in another process on
 127.0.0.1 and answers with bytes built from the spec's examples, so the
 server costs little and what differs between the contenders is the client:
 
@@ -56,7 +56,7 @@ from palomma_client._generated.api.invoices import get_invoice, list_invoices
 from palomma_client._generated.models import ListInvoicesResponse
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVER = ROOT / "scripts" / "bench_server.py"
+SERVER = ROOT / "benchmarks" / "bench_server.py"
 DEFAULT_OUTPUT = ROOT / "bench-results.json"
 API_KEY = "sk_bench_not_a_secret"
 INVOICE_ID = "01HQY8EW1H9YGH5PAV5Y2M9R3T"

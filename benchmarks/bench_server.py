@@ -1,6 +1,6 @@
 """A canned HTTP/1.1 server for ``make bench``: every answer is bytes prepared at start-up.
 
-    python scripts/bench_server.py --fd N [--pages 1000]
+    python benchmarks/bench_server.py --fd N [--pages 1000]
 
 It serves the API under ``/v1`` on a listening socket the parent process
 created and passed as file descriptor ``N``, so there is no race for a port

@@ -1,22 +1,34 @@
-"""`make bench` runs end to end: a few hundred requests against its canned server, checked, never timed."""
+"""`make bench` runs end to end: a few hundred requests against its canned server, checked, never timed.
+
+Not part of `make test`: the nightly workflow runs it (`pytest benchmarks`) before `make bench`.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
+import yaml
 
-from tests.support import ROOT
-
-# The scripts run from scripts/ and import each other by bare name; the tests do the same.
-if str(ROOT / "scripts") not in sys.path:
-    sys.path.insert(0, str(ROOT / "scripts"))
+# The benchmark is a script, not a package: the test imports it by its bare name.
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench
+
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict[str, Any]:
+    with (HERE.parent / "openapi.yaml").open(encoding="utf-8") as handle:
+        document: dict[str, Any] = yaml.safe_load(handle)
+    return document
 
 
 @pytest.fixture(scope="module")
