@@ -289,15 +289,7 @@ class APIRequester:
             APIStatusError: The response had an error status.
             APIResponseValidationError: A success status came with a body the spec does not allow.
         """
-        # send_for_raw, without its frame: a call pays for every frame its every await passes through.
-        request, options = with_options_merged(request, options)
-        if TELEMETRY is not None and TELEMETRY.enabled():
-            with TELEMETRY.call(request):
-                return (await self._send_sent(request, parse, options)).value
-        policy = self._policy(request)
-        if policy is not None:
-            return (await policy.send(self, request, parse, options)).value
-        return (await self.send_with_retries(request, parse, options)).value
+        return (await self.send_for_raw(request, parse, options)).value
 
     async def send_for_raw(
         self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions = NO_OPTIONS
