@@ -14,7 +14,6 @@ import email.message
 import json
 import logging
 import math
-import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -52,7 +51,6 @@ __all__ = [
     "TimeoutOption",
     "check_answer",
     "decode_json",
-    "query_string",
     "with_options_merged",
 ]
 
@@ -65,24 +63,6 @@ TimeoutOption = float | httpx2.Timeout | None
 
 
 _JSON_CONTENT = {"Content-Type": "application/json"}
-
-# The characters a query's names and values keep as they are: form encoding escapes every other.
-_LEFT_AS_IS = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
-
-
-def query_string(params: Mapping[str, str]) -> str:
-    """The query string ``params=`` would send, byte for byte.
-
-    Given ``params``, httpx parses and rebuilds the whole URL a second time
-    to merge them in; and its encoding of names and values that need none
-    (a limit, a ULID cursor) cost more than the rest of building a request.
-    """
-    pairs = []
-    for name, value in params.items():
-        if not (_LEFT_AS_IS(name) and _LEFT_AS_IS(value)):
-            return str(httpx2.QueryParams(params))
-        pairs.append(f"{name}={value}")
-    return "&".join(pairs)
 
 
 def _json_bytes(value: Any) -> bytes:
@@ -407,7 +387,7 @@ class APIRequester:
         # extra_query and extra_body were merged into the request by with_options_merged, before any policy read it.
         params = request.params
         if params:
-            url = f"{url}?{query_string(params)}"
+            url = f"{url}?{httpx2.QueryParams(params)}"
         chosen = settings.timeout if options.timeout is None else options.timeout
         body = request.json
         headers: Mapping[str, str] | None = None if settings.headers_on_pool else settings.headers
