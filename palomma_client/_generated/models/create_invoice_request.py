@@ -143,24 +143,24 @@ class CreateInvoiceRequest(OpenModel):
         _raw_customer_name = src_dict.get("customerName")
         _raw_contract = src_dict.get("contract")
         _fields_present = 5
-        if type(_raw_reference) is not str and not isinstance(_raw_reference, str):
+        if not isinstance(_raw_reference, str):
             raise ResponseSchemaError.wrong_type("reference", "a string", _raw_reference)
 
         if type(_raw_amount) is not int:
             raise ResponseSchemaError.wrong_type("amount", "an integer", _raw_amount)
 
-        if type(_raw_description) is not str and not isinstance(_raw_description, str):
+        if not isinstance(_raw_description, str):
             raise ResponseSchemaError.wrong_type("description", "a string", _raw_description)
 
-        if type(_raw_redirect_url) is not str and not isinstance(_raw_redirect_url, str):
+        if not isinstance(_raw_redirect_url, str):
             raise ResponseSchemaError.wrong_type("redirectUrl", "a string", _raw_redirect_url)
 
-        if type(_raw_customer_document_number) is not str and not isinstance(_raw_customer_document_number, str):
+        if not isinstance(_raw_customer_document_number, str):
             raise ResponseSchemaError.wrong_type("customerDocumentNumber", "a string", _raw_customer_document_number)
 
         if _raw_document_type is not None:
             _fields_present += 1
-            if type(_raw_document_type) is not str and not isinstance(_raw_document_type, str):
+            if not isinstance(_raw_document_type, str):
                 raise ResponseSchemaError.wrong_type("documentType", "a string", _raw_document_type)
             try:
                 document_type = _CREATE_INVOICE_REQUEST_DOCUMENT_TYPE_BY_VALUE[_raw_document_type]
@@ -171,12 +171,12 @@ class CreateInvoiceRequest(OpenModel):
 
         if _raw_customer_name is not None:
             _fields_present += 1
-            if type(_raw_customer_name) is not str and not isinstance(_raw_customer_name, str):
+            if not isinstance(_raw_customer_name, str):
                 raise ResponseSchemaError.wrong_type("customerName", "a string", _raw_customer_name)
 
         if _raw_contract is not None:
             _fields_present += 1
-            if type(_raw_contract) is not str and not isinstance(_raw_contract, str):
+            if not isinstance(_raw_contract, str):
                 raise ResponseSchemaError.wrong_type("contract", "a string", _raw_contract)
 
         if cls is CreateInvoiceRequest:

@@ -61,7 +61,7 @@ class ErrorResponse(OpenModel):
         except KeyError as missing:
             raise ResponseSchemaError(str(missing.args[0]), "is required but missing") from None
         _fields_present = 1
-        if type(_raw_error) is not str and not isinstance(_raw_error, str):
+        if not isinstance(_raw_error, str):
             raise ResponseSchemaError.wrong_type("error", "a string", _raw_error)
 
         if cls is ErrorResponse:

@@ -230,10 +230,10 @@ class Invoice(OpenModel):
         _raw_settlement_time = src_dict.get("settlementTime")
         _raw_payment_id = src_dict.get("paymentId")
         _fields_present = 8
-        if type(_raw_id) is not str and not isinstance(_raw_id, str):
+        if not isinstance(_raw_id, str):
             raise ResponseSchemaError.wrong_type("id", "a string", _raw_id)
 
-        if type(_raw_status) is not str and not isinstance(_raw_status, str):
+        if not isinstance(_raw_status, str):
             raise ResponseSchemaError.wrong_type("status", "a string", _raw_status)
         try:
             status = _INVOICE_STATUS_BY_VALUE[_raw_status]
@@ -243,39 +243,39 @@ class Invoice(OpenModel):
         if type(_raw_amount) is not float and type(_raw_amount) is not int:
             raise ResponseSchemaError.wrong_type("amount", "a number", _raw_amount)
 
-        if type(_raw_description) is not str and not isinstance(_raw_description, str):
+        if not isinstance(_raw_description, str):
             raise ResponseSchemaError.wrong_type("description", "a string", _raw_description)
 
-        if type(_raw_contract) is not str and not isinstance(_raw_contract, str):
+        if not isinstance(_raw_contract, str):
             raise ResponseSchemaError.wrong_type("contract", "a string", _raw_contract)
 
-        if type(_raw_customer_document_number) is not str and not isinstance(_raw_customer_document_number, str):
+        if not isinstance(_raw_customer_document_number, str):
             raise ResponseSchemaError.wrong_type("customerDocumentNumber", "a string", _raw_customer_document_number)
 
-        if type(_raw_created_at) is not str and not isinstance(_raw_created_at, str):
+        if not isinstance(_raw_created_at, str):
             raise ResponseSchemaError.wrong_type("createdAt", "a string", _raw_created_at)
 
-        if type(_raw_payment_url) is not str and not isinstance(_raw_payment_url, str):
+        if not isinstance(_raw_payment_url, str):
             raise ResponseSchemaError.wrong_type("paymentUrl", "a string", _raw_payment_url)
 
         if _raw_reference is not None:
             _fields_present += 1
-            if type(_raw_reference) is not str and not isinstance(_raw_reference, str):
+            if not isinstance(_raw_reference, str):
                 raise ResponseSchemaError.wrong_type("reference", "a string", _raw_reference)
 
         if _raw_expiration_date is not None:
             _fields_present += 1
-            if type(_raw_expiration_date) is not str and not isinstance(_raw_expiration_date, str):
+            if not isinstance(_raw_expiration_date, str):
                 raise ResponseSchemaError.wrong_type("expirationDate", "a string", _raw_expiration_date)
 
         if _raw_customer_name is not None:
             _fields_present += 1
-            if type(_raw_customer_name) is not str and not isinstance(_raw_customer_name, str):
+            if not isinstance(_raw_customer_name, str):
                 raise ResponseSchemaError.wrong_type("customerName", "a string", _raw_customer_name)
 
         if _raw_payment_date is not None:
             _fields_present += 1
-            if type(_raw_payment_date) is not str and not isinstance(_raw_payment_date, str):
+            if not isinstance(_raw_payment_date, str):
                 raise ResponseSchemaError.wrong_type("paymentDate", "a string", _raw_payment_date)
             try:
                 payment_date = datetime.datetime.fromisoformat(_raw_payment_date)
@@ -288,7 +288,7 @@ class Invoice(OpenModel):
 
         if _raw_payment_method is not None:
             _fields_present += 1
-            if type(_raw_payment_method) is not str and not isinstance(_raw_payment_method, str):
+            if not isinstance(_raw_payment_method, str):
                 raise ResponseSchemaError.wrong_type("paymentMethod", "a string", _raw_payment_method)
             try:
                 payment_method = _INVOICE_PAYMENT_METHOD_BY_VALUE[_raw_payment_method]
@@ -299,7 +299,7 @@ class Invoice(OpenModel):
 
         if _raw_payment_source is not None:
             _fields_present += 1
-            if type(_raw_payment_source) is not str and not isinstance(_raw_payment_source, str):
+            if not isinstance(_raw_payment_source, str):
                 raise ResponseSchemaError.wrong_type("paymentSource", "a string", _raw_payment_source)
             try:
                 payment_source = _INVOICE_PAYMENT_SOURCE_BY_VALUE[_raw_payment_source]
@@ -315,17 +315,17 @@ class Invoice(OpenModel):
 
         if _raw_settlement_date is not None:
             _fields_present += 1
-            if type(_raw_settlement_date) is not str and not isinstance(_raw_settlement_date, str):
+            if not isinstance(_raw_settlement_date, str):
                 raise ResponseSchemaError.wrong_type("settlementDate", "a string", _raw_settlement_date)
 
         if _raw_settlement_time is not None:
             _fields_present += 1
-            if type(_raw_settlement_time) is not str and not isinstance(_raw_settlement_time, str):
+            if not isinstance(_raw_settlement_time, str):
                 raise ResponseSchemaError.wrong_type("settlementTime", "a string", _raw_settlement_time)
 
         if _raw_payment_id is not None:
             _fields_present += 1
-            if type(_raw_payment_id) is not str and not isinstance(_raw_payment_id, str):
+            if not isinstance(_raw_payment_id, str):
                 raise ResponseSchemaError.wrong_type("paymentId", "a string", _raw_payment_id)
 
         if cls is Invoice:

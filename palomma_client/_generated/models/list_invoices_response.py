@@ -170,7 +170,7 @@ class ListInvoicesResponse(OpenModel):
 
         if _raw_cursor is not None:
             _fields_present += 1
-            if _raw_cursor is not None and (type(_raw_cursor) is not str and not isinstance(_raw_cursor, str)):
+            if _raw_cursor is not None and (not isinstance(_raw_cursor, str)):
                 raise ResponseSchemaError.wrong_type("cursor", "a string or null", _raw_cursor)
 
         if cls is ListInvoicesResponse:

@@ -139,13 +139,13 @@ class Settlement(OpenModel):
         except KeyError as missing:
             raise ResponseSchemaError(str(missing.args[0]), "is required but missing") from None
         _fields_present = 10
-        if type(_raw_date) is not str and not isinstance(_raw_date, str):
+        if not isinstance(_raw_date, str):
             raise ResponseSchemaError.wrong_type("date", "a string", _raw_date)
 
-        if type(_raw_cycle) is not str and not isinstance(_raw_cycle, str):
+        if not isinstance(_raw_cycle, str):
             raise ResponseSchemaError.wrong_type("cycle", "a string", _raw_cycle)
 
-        if type(_raw_status) is not str and not isinstance(_raw_status, str):
+        if not isinstance(_raw_status, str):
             raise ResponseSchemaError.wrong_type("status", "a string", _raw_status)
         try:
             status = _SETTLEMENT_STATUS_BY_VALUE[_raw_status]
