@@ -18,12 +18,14 @@ from urllib.parse import urlsplit
 import httpx2
 import pytest
 from opentelemetry import metrics, trace
+from opentelemetry.metrics import _internal as metrics_globals
 from opentelemetry.sdk.metrics import Histogram, MeterProvider
 from opentelemetry.sdk.metrics.export import AggregationTemporality, InMemoryMetricReader
 from opentelemetry.sdk.trace import ReadableSpan, Span, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
+from opentelemetry.util._once import Once
 
 from palomma_client import APIConnectionError, PalommaClient
 from palomma_client._generated.api import METHODS
@@ -47,9 +49,17 @@ def _providers() -> Iterator[None]:
         trace.set_tracer_provider(provider)
         metrics.set_meter_provider(MeterProvider(metric_readers=[READER]))
     yield
-    # The providers stay for the rest of the run; the spans of later tests are not kept.
     EXPORTER.clear()
-    EXPORTER.shutdown()
+    _forget_providers()
+
+
+def _forget_providers() -> None:
+    # The API sets its providers once per process; later tests must run as an application that set none
+    # (no spans, no `traceparent`), as OpenTelemetry's own test suite resets them.
+    trace._TRACER_PROVIDER = None
+    trace._TRACER_PROVIDER_SET_ONCE = Once()
+    metrics_globals._METER_PROVIDER = None
+    metrics_globals._METER_PROVIDER_SET_ONCE = Once()
 
 
 @pytest.fixture(autouse=True)
