@@ -24,8 +24,9 @@ class ApiRequest:
         path: The path below the base URL, with its parameters filled in and quoted.
         params: The query parameters, as text, or ``None``.
         json: The JSON body, or ``None`` for none.
-        authenticated: Whether the API key goes with it; ``False`` for an operation the spec
-            declares public (``security: []``).
+        security: The security schemes whose credentials go with it, as the spec's requirements:
+            alternatives, each the names of the schemes it needs at once; ``()`` for an operation
+            the spec declares public (``security: []``); ``None`` for the document's own.
         headers: The operation's header parameters, as text, or ``None``.
         answer: How its success body is read: ``json`` (decoded), ``text`` (a ``str``, by the
             answer's charset, UTF-8 by default) or ``bytes`` (as it came), by the spec's media type.
@@ -38,7 +39,7 @@ class ApiRequest:
     path: str
     params: Mapping[str, str] | None = None
     json: Any = None
-    authenticated: bool = True
+    security: tuple[tuple[str, ...], ...] | None = None
     headers: Mapping[str, str] | None = None
     answer: str = "json"
     template: str | None = None

@@ -15,11 +15,11 @@ in ``scripts/operations.py``, which raises ``Unsupported`` with the same shape.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from palomma_client._openapi import OpenAPI, Operation, join_pointer
+from palomma_client._openapi import OpenAPI, Operation, SecurityScheme, join_pointer
 
 __all__ = [
     "ENVIRONMENT_EXTENSION",
@@ -27,8 +27,11 @@ __all__ = [
     "UNCHECKED_ARGUMENT_RULES",
     "EnvironmentView",
     "Refusal",
+    "SchemeView",
     "Unsupported",
     "environments",
+    "requirements",
+    "security_schemes",
     "unsupported",
 ]
 
@@ -206,18 +209,103 @@ def _servers(spec: OpenAPI) -> Iterator[Refusal]:
 
 def _security(spec: OpenAPI) -> Iterator[Refusal]:
     for scheme in spec.security_schemes.values():
-        if scheme.type != "http" or scheme.scheme != "bearer":
-            kind = f"{scheme.type} {scheme.scheme or scheme.location}".strip()
-            yield Refusal(f"the security scheme `{scheme.name}` ({kind})", scheme.pointer, "HTTP bearer is supported")
+        refusal = _scheme_refusal(scheme)
+        if refusal is not None:
+            yield refusal
     schemes = spec.security_schemes
     for operation in spec.operations:
         pointer = join_pointer(operation.pointer, "security") if "security" in operation.node else "/security"
         for index, requirement in enumerate(operation.security):
-            if len(requirement) > 1:
-                yield Refusal("a security requirement of several schemes at once", join_pointer(pointer, index))
             for name in requirement:
                 if name not in schemes:
                     yield Refusal(f"a requirement of the undeclared scheme `{name}`", join_pointer(pointer, index))
+            headers = [_scheme_header(schemes[name]).lower() for name in requirement if name in schemes]
+            if len(set(headers)) < len(headers):
+                yield Refusal(
+                    "a security requirement of several schemes sent in one header",
+                    join_pointer(pointer, index),
+                    "each scheme of a requirement needs a header of its own",
+                )
+
+
+# Headers the SDK writes itself: a credential there would be overwritten or would break the request.
+_RESERVED_HEADERS = frozenset(
+    {"accept", "accept-encoding", "connection", "content-length", "content-type", "host", "user-agent"}
+)
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def _scheme_refusal(scheme: SecurityScheme) -> Refusal | None:
+    """Why the client cannot send a credential of ``scheme``, or ``None`` when it can."""
+    if scheme.type == "http" and scheme.scheme == "bearer":
+        return None
+    if scheme.type == "apiKey" and scheme.location == "header":
+        name = scheme.parameter_name
+        if not _HEADER_NAME.fullmatch(name) or name.lower() in _RESERVED_HEADERS:
+            return Refusal(
+                f"the API key header `{name}` of the security scheme `{scheme.name}`",
+                join_pointer(scheme.pointer, "name"),
+                "name a header of its own, such as `X-Api-Key`",
+            )
+        return None
+    if scheme.type == "apiKey":
+        hint = "HTTP bearer and API keys in a header are supported"
+        if scheme.location == "query":
+            hint = (
+                "a key in the query string is written into the access logs of every proxy and server the URL "
+                "passes, and into the SDK's own logs; " + hint
+            )
+        return Refusal(
+            f"the security scheme `{scheme.name}` (an API key in a {scheme.location or '?'})", scheme.pointer, hint
+        )
+    kind = f"{scheme.type} {scheme.scheme}".strip()
+    return Refusal(
+        f"the security scheme `{scheme.name}` ({kind})",
+        scheme.pointer,
+        "HTTP bearer and API keys in a header are supported",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeView:
+    """One security scheme the client sends a credential of.
+
+    Attributes:
+        name: The scheme's name in `components.securitySchemes`: a key of `credentials=`.
+        header: The header the credential travels in.
+        prefix: What comes before the credential in that header (`Bearer ` for HTTP bearer).
+        kind: For the docstring: `HTTP bearer` or `API key`.
+    """
+
+    name: str
+    header: str
+    prefix: str
+    kind: str
+
+
+def security_schemes(spec: OpenAPI) -> list[SchemeView]:
+    """The security schemes of the document the client sends credentials of, in document order.
+
+    Refused schemes (see ``_scheme_refusal``) stop generation before this is read.
+    """
+    views = []
+    for scheme in spec.security_schemes.values():
+        bearer = scheme.type == "http"
+        views.append(
+            SchemeView(
+                scheme.name, _scheme_header(scheme), "Bearer " if bearer else "", "HTTP bearer" if bearer else "API key"
+            )
+        )
+    return views
+
+
+def requirements(security: Sequence[Mapping[str, Any]]) -> tuple[tuple[str, ...], ...]:
+    """Security requirements as generated code records them: alternatives, each the schemes it needs at once."""
+    return tuple(tuple(requirement) for requirement in security)
+
+
+def _scheme_header(scheme: SecurityScheme) -> str:
+    return scheme.parameter_name if scheme.type == "apiKey" else "Authorization"
 
 
 def _path_items(spec: OpenAPI) -> Iterator[tuple[str, Mapping[str, Any]]]:

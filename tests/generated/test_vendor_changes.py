@@ -1068,10 +1068,59 @@ CORPUS: list[VendorChange] = [
         )[-1],
         """
         await call(client, "getVendorProbeKeyed")
-        return [fake.requests[-1].status, fake.requests[-1].headers.get("x-vendor-probe-key") == fake.api_key]
+        sent = fake.requests[-1]
+        return [sent.status, sent.headers.get("x-vendor-probe-key") == fake.api_key, "authorization" in sent.headers]
         """,
-        [200, True],
-        refused="security schemes other than HTTP bearer are refused by the generator",
+        [200, True, False],
+    ),
+    VendorChange(
+        "security-requirements-together-and-alternatives",
+        "a requirement of several schemes at once, and alternative requirements",
+        lambda spec: (
+            spec["components"]["securitySchemes"].update(
+                vendorProbePartner={"type": "apiKey", "in": "header", "name": "X-Vendor-Probe-Partner"},
+                vendorProbeTenant={"type": "apiKey", "in": "header", "name": "X-Vendor-Probe-Tenant"},
+            ),
+            _path(
+                "/both",
+                {
+                    "get": {
+                        **TAG,
+                        "operationId": "getVendorProbeBoth",
+                        "security": [{"vendorProbePartner": [], "vendorProbeTenant": []}],
+                        "responses": _json(OK),
+                    }
+                },
+            )(spec),
+            _path(
+                "/either",
+                {
+                    "get": {
+                        **TAG,
+                        "operationId": "getVendorProbeEither",
+                        "security": [{"vendorProbePartner": []}, {"vendorProbeTenant": []}],
+                        "responses": _json(OK),
+                    }
+                },
+            )(spec),
+        )[-1],
+        """
+        await call(client, "getVendorProbeBoth")
+        both = fake.requests[-1]
+        found = [both.status, both.headers.get("x-vendor-probe-partner"), both.headers.get("x-vendor-probe-tenant")]
+        async with fake.client(api_key=None, credentials={"vendorProbeTenant": fake.api_key}) as tenant_only:
+            await call(tenant_only, "getVendorProbeEither")
+            either = fake.requests[-1]
+            try:
+                await call(tenant_only, "getVendorProbeBoth")
+                refused = None
+            except InvalidParameterError as error:
+                refused = error.parameter
+        key, sent = fake.api_key, either.headers
+        found += [either.status, "x-vendor-probe-partner" in sent, sent.get("x-vendor-probe-tenant")]
+        return [True if value == key else value for value in found] + [refused]
+        """,
+        [200, True, True, 200, False, True, "credentials"],
     ),
     VendorChange(
         "new-server",

@@ -108,9 +108,42 @@ CASES = [
         lambda spec: spec["components"]["securitySchemes"].__setitem__(
             "key", {"type": "apiKey", "in": "query", "name": "k"}
         ),
-        "the security scheme `key` (apiKey query)",
+        "the security scheme `key` (an API key in a query)",
         "/components/securitySchemes/key",
         id="api-key-in-query",
+    ),
+    pytest.param(
+        lambda spec: spec["components"]["securitySchemes"].__setitem__(
+            "session", {"type": "apiKey", "in": "cookie", "name": "sid"}
+        ),
+        "the security scheme `session` (an API key in a cookie)",
+        "/components/securitySchemes/session",
+        id="api-key-in-cookie",
+    ),
+    pytest.param(
+        lambda spec: spec["components"]["securitySchemes"].__setitem__("basic", {"type": "http", "scheme": "basic"}),
+        "the security scheme `basic` (http basic)",
+        "/components/securitySchemes/basic",
+        id="http-basic",
+    ),
+    pytest.param(
+        lambda spec: spec["components"]["securitySchemes"].__setitem__(
+            "agent", {"type": "apiKey", "in": "header", "name": "User-Agent"}
+        ),
+        "the API key header `User-Agent` of the security scheme `agent`",
+        "/components/securitySchemes/agent/name",
+        id="api-key-in-a-header-the-sdk-writes",
+    ),
+    pytest.param(
+        lambda spec: (
+            spec["components"]["securitySchemes"].__setitem__(
+                "raw", {"type": "apiKey", "in": "header", "name": "authorization"}
+            ),
+            _get(spec).__setitem__("security", [{"bearer": [], "raw": []}]),
+        ),
+        "a security requirement of several schemes sent in one header",
+        f"{GET}/security/0",
+        id="two-schemes-of-one-requirement-in-one-header",
     ),
     pytest.param(
         lambda spec: spec["servers"].append(
@@ -172,6 +205,25 @@ def test_a_construct_outside_the_matrix_is_refused_at_its_pointer(edit: Any, con
     refusals = unsupported(OpenAPI(spec))
 
     assert [(refusal.pointer, construct in refusal.construct) for refusal in refusals] == [(pointer, True)]
+
+
+def test_a_key_in_the_query_string_is_refused_saying_it_would_leak_into_logs() -> None:
+    spec = base()
+    spec["components"]["securitySchemes"]["key"] = {"type": "apiKey", "in": "query", "name": "k"}
+
+    (refusal,) = unsupported(OpenAPI(spec))
+
+    assert "access logs" in refusal.hint
+    assert "API keys in a header are supported" in refusal.hint
+
+
+def test_api_keys_in_headers_alone_together_and_as_alternatives_are_accepted() -> None:
+    spec = base()
+    spec["components"]["securitySchemes"]["partner"] = {"type": "apiKey", "in": "header", "name": "X-Partner-Key"}
+    spec["components"]["securitySchemes"]["tenant"] = {"type": "apiKey", "in": "header", "name": "X-Tenant-Key"}
+    _get(spec)["security"] = [{"partner": [], "tenant": []}, {"bearer": []}, {}]
+
+    assert unsupported(OpenAPI(spec)) == []
 
 
 def test_the_base_document_and_the_project_spec_are_accepted_whole() -> None:
