@@ -83,6 +83,7 @@ class PalommaClient(GeneratedResources):
         *,
         credentials: Mapping[str, str] | None = None,
         environment: str | Environment | None = None,
+        server_variables: Mapping[str, str] | None = None,
         base_url: str | None = None,
         timeout: float | httpx2.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -105,6 +106,9 @@ class PalommaClient(GeneratedResources):
                 Needed only when the API's schemes take different secrets: see docs/client.md.
             environment: ``"production"`` or ``"sandbox"`` (or an ``Environment``); defaults to
                 ``PALOMMA_ENVIRONMENT``, then production.
+            server_variables: Values of the variables of the environment's URL, where the spec's server
+                has them (``{"region": "co"}``); each is checked against the values the spec allows, and
+                the spec's defaults fill in the others.
             base_url: Send to this URL instead (a proxy, a local fake); defaults to ``PALOMMA_BASE_URL``.
                 Overrides ``environment``.
             timeout: Seconds (or an ``httpx2.Timeout``) for each request; defaults to ``DEFAULT_TIMEOUT``,
@@ -135,7 +139,7 @@ class PalommaClient(GeneratedResources):
                 its extra installed.
         """
         secrets = Credentials.from_arguments(api_key, credentials, os.environ.get(API_KEY_VARIABLE))
-        environment_chosen, url = resolve_base_url(environment, base_url)
+        environment_chosen, url = resolve_base_url(environment, base_url, server_variables)
         retries = check_max_retries(max_retries)
         response_limit = _check_max_response_bytes(max_response_bytes)
         if isinstance(lookup_grace_period, bool) or not isinstance(lookup_grace_period, int | float):

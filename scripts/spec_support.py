@@ -29,6 +29,7 @@ __all__ = [
     "Refusal",
     "SchemeView",
     "Unsupported",
+    "VariableView",
     "environments",
     "requirements",
     "security_schemes",
@@ -97,15 +98,32 @@ class Unsupported(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class VariableView:
+    """A variable of a server's URL.
+
+    Attributes:
+        name: What `server_variables=` takes (`region`), and the URL's placeholder (`{region}`).
+        default: Its value when none is given.
+        enum: The values it may take; empty when the spec allows any.
+    """
+
+    name: str
+    default: str
+    enum: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class EnvironmentView:
     """One environment of the client: a server of the spec, named.
 
     Attributes:
         name: What `environment=` and `PALOMMA_ENVIRONMENT` take (`sandbox`).
         member: The `Environment` enum member's name (`SANDBOX`).
-        url: The server's URL, without a trailing slash.
+        url: The server's URL, its variables at their defaults, without a trailing slash.
         description: The server's description.
         pointer: Where the server is in the document.
+        template: The server's URL with its `{variables}`, without a trailing slash.
+        variables: The variables of its URL, in the document's order.
     """
 
     name: str
@@ -113,6 +131,8 @@ class EnvironmentView:
     url: str
     description: str
     pointer: str
+    template: str = ""
+    variables: tuple[VariableView, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -121,6 +141,7 @@ class EnvironmentView:
         return text.replace("\\", "/").replace('"', "'").rstrip(".")
 
 
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _GENERIC_WORDS = frozenset({"server", "servers", "environment", "api", "url", "endpoint"})
 _ENVIRONMENT_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -159,7 +180,9 @@ def environments(spec: OpenAPI) -> tuple[list[EnvironmentView], list[Refusal]]:
             hint = f"set `{ENVIRONMENT_EXTENSION}`"
             refusals.append(Refusal(f"a second server named `{name}`", server.pointer, hint))
             continue
-        views.append(EnvironmentView(name, name.upper(), server.url.rstrip("/"), server.description, server.pointer))
+        variables = tuple(VariableView(v.name, v.default, v.enum) for v in server.variables.values())
+        url, template = server.default_url().rstrip("/"), server.url.rstrip("/")
+        views.append(EnvironmentView(name, name.upper(), url, server.description, server.pointer, template, variables))
     return views, refusals
 
 
@@ -193,9 +216,20 @@ def _order(spec: OpenAPI, pointer: str) -> tuple[int, str]:
 def _servers(spec: OpenAPI) -> Iterator[Refusal]:
     yield from environments(spec)[1]
     for server in spec.servers:
-        if server.variables:
-            yield Refusal("a server URL with variables", join_pointer(server.pointer, "variables"), "list each URL")
-        if not server.url.startswith(("https://", "http://")):
+        for placeholder in _PLACEHOLDER.findall(server.url):
+            if placeholder not in server.variables:
+                yield Refusal(
+                    f"a server URL placeholder `{{{placeholder}}}` with no variable",
+                    join_pointer(server.pointer, "url"),
+                    "declare it under `variables` with a `default`",
+                )
+        for variable in server.variables.values():
+            if variable.enum and variable.default not in variable.enum:
+                yield Refusal(
+                    f"a server variable `{variable.name}` whose default is not one of its `enum`",
+                    join_pointer(server.pointer, "variables", variable.name, "default"),
+                )
+        if not server.default_url().startswith(("https://", "http://")):
             yield Refusal("a relative server URL", join_pointer(server.pointer, "url"), "give the absolute URL")
     for pointer, node in _path_items(spec):
         if "servers" in node:

@@ -1136,6 +1136,44 @@ CORPUS: list[VendorChange] = [
         """,
         "https://staging.api.palomma.com/v1",
     ),
+    VendorChange(
+        "server-variables",
+        "servers: a URL with variables, at their defaults or filled in by server_variables",
+        lambda spec: spec["servers"].append(
+            {
+                "url": "https://{region}.vendor-probe.example/{version}",
+                "description": "Regional",
+                "x-palomma-environment": "vendor-probe-regional",
+                "variables": {"region": {"default": "co", "enum": ["co", "mx"]}, "version": {"default": "v1"}},
+            }
+        ),
+        """
+        import httpx2
+        urls = []
+        def answer(request):
+            urls.append(str(request.url))
+            return httpx2.Response(200, json={})
+        mock = httpx2.MockTransport(answer)
+        async with PalommaClient("sk_test_probe", environment="vendor_probe_regional", transport=mock) as regional:
+            await regional.request("GET", "/ping")
+        chosen = {"region": "mx", "version": "v2"}
+        async with PalommaClient(
+            "sk_test_probe", environment="vendor_probe_regional", server_variables=chosen, transport=mock
+        ) as mexico:
+            await mexico.request("GET", "/ping")
+        refused = []
+        for bad in ({"region": "us"}, {"tier": "gold"}, {"version": "v1/../admin"}):
+            try:
+                PalommaClient("sk_test_probe", environment="vendor_probe_regional", server_variables=bad)
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        return [urls, refused]
+        """,
+        [
+            ["https://co.vendor-probe.example/v1/ping", "https://mx.vendor-probe.example/v2/ping"],
+            ["server_variables['region']", "server_variables", "server_variables['version']"],
+        ],
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]

@@ -146,12 +146,30 @@ CASES = [
         id="two-schemes-of-one-requirement-in-one-header",
     ),
     pytest.param(
+        lambda spec: spec["servers"].append({"url": "https://{region}.example", "description": "Regional"}),
+        "a server URL placeholder `{region}` with no variable",
+        "/servers/1/url",
+        id="server-placeholder-without-variable",
+    ),
+    pytest.param(
         lambda spec: spec["servers"].append(
-            {"url": "https://{region}.example", "description": "Regional", "variables": {"region": {"default": "co"}}}
+            {
+                "url": "https://{region}.example",
+                "description": "Regional",
+                "variables": {"region": {"default": "us", "enum": ["co", "mx"]}},
+            }
         ),
-        "a server URL with variables",
-        "/servers/1/variables",
-        id="server-variables",
+        "a server variable `region` whose default is not one of its `enum`",
+        "/servers/1/variables/region/default",
+        id="server-variable-default-outside-its-enum",
+    ),
+    pytest.param(
+        lambda spec: spec["servers"].append(
+            {"url": "{scheme}://api.example", "description": "Plain", "variables": {"scheme": {"default": "ftp"}}}
+        ),
+        "a relative server URL",
+        "/servers/1/url",
+        id="server-url-relative-at-its-defaults",
     ),
     pytest.param(
         lambda spec: _get(spec)["responses"].__setitem__(
@@ -222,6 +240,19 @@ def test_api_keys_in_headers_alone_together_and_as_alternatives_are_accepted() -
     spec["components"]["securitySchemes"]["partner"] = {"type": "apiKey", "in": "header", "name": "X-Partner-Key"}
     spec["components"]["securitySchemes"]["tenant"] = {"type": "apiKey", "in": "header", "name": "X-Tenant-Key"}
     _get(spec)["security"] = [{"partner": [], "tenant": []}, {"bearer": []}, {}]
+
+    assert unsupported(OpenAPI(spec)) == []
+
+
+def test_a_server_url_with_variables_is_accepted() -> None:
+    spec = base()
+    spec["servers"].append(
+        {
+            "url": "https://{region}.api.example/{version}",
+            "description": "Regional",
+            "variables": {"region": {"default": "co", "enum": ["co", "mx"]}, "version": {"default": "v1"}},
+        }
+    )
 
     assert unsupported(OpenAPI(spec)) == []
 
