@@ -22,8 +22,8 @@ TENANT = Scheme("X-Tenant-Key", "")
 SCHEMES_OF_TEST = {"bearer": BEARER, "partner": PARTNER, "tenant": TENANT}
 
 
-def _credentials(api_key: str | None, default: Security = (("bearer",),), **by_scheme: str) -> Credentials:
-    return Credentials.from_arguments(api_key, by_scheme or None, None, schemes=SCHEMES_OF_TEST, default=default)
+def _credentials(api_key: str | None, **by_scheme: str) -> Credentials:
+    return Credentials.from_arguments(api_key, by_scheme or None, None, schemes=SCHEMES_OF_TEST, default=(("bearer",),))
 
 
 def _sent(credentials: Credentials, security: Security | None) -> dict[str, str]:
@@ -102,7 +102,7 @@ def test_missing_or_malformed_credentials_are_refused_without_quoting_them(
     api_key: str | None, by_scheme: dict[str, str], parameter: str, message: str
 ) -> None:
     with pytest.raises(InvalidParameterError) as caught:
-        _credentials(api_key, **by_scheme)
+        Credentials.from_arguments(api_key, by_scheme or None, None, schemes=SCHEMES_OF_TEST)
 
     assert caught.value.parameter == parameter
     assert message in str(caught.value)

@@ -67,6 +67,18 @@ def _field(name: str, schema: Spec) -> Any:
     return lambda spec: _thing(spec)["properties"].__setitem__(name, schema)
 
 
+def _scheme(name: str, scheme: Spec) -> Any:
+    return lambda spec: spec["components"]["securitySchemes"].__setitem__(name, scheme)
+
+
+def _both(*edits: Any) -> Any:
+    def edit(spec: Spec) -> None:
+        for one in edits:
+            one(spec)
+
+    return edit
+
+
 CASES = [
     pytest.param(
         lambda spec: _get(spec)["parameters"].__setitem__(0, {"name": "id", "in": "path", "required": True}),
@@ -105,41 +117,33 @@ CASES = [
         id="undeclared-scheme",
     ),
     pytest.param(
-        lambda spec: spec["components"]["securitySchemes"].__setitem__(
-            "key", {"type": "apiKey", "in": "query", "name": "k"}
-        ),
+        _scheme("key", {"type": "apiKey", "in": "query", "name": "k"}),
         "the security scheme `key` (an API key in a query)",
         "/components/securitySchemes/key",
         id="api-key-in-query",
     ),
     pytest.param(
-        lambda spec: spec["components"]["securitySchemes"].__setitem__(
-            "session", {"type": "apiKey", "in": "cookie", "name": "sid"}
-        ),
+        _scheme("session", {"type": "apiKey", "in": "cookie", "name": "sid"}),
         "the security scheme `session` (an API key in a cookie)",
         "/components/securitySchemes/session",
         id="api-key-in-cookie",
     ),
     pytest.param(
-        lambda spec: spec["components"]["securitySchemes"].__setitem__("basic", {"type": "http", "scheme": "basic"}),
+        _scheme("basic", {"type": "http", "scheme": "basic"}),
         "the security scheme `basic` (http basic)",
         "/components/securitySchemes/basic",
         id="http-basic",
     ),
     pytest.param(
-        lambda spec: spec["components"]["securitySchemes"].__setitem__(
-            "agent", {"type": "apiKey", "in": "header", "name": "User-Agent"}
-        ),
+        _scheme("agent", {"type": "apiKey", "in": "header", "name": "User-Agent"}),
         "the API key header `User-Agent` of the security scheme `agent`",
         "/components/securitySchemes/agent/name",
         id="api-key-in-a-header-the-sdk-writes",
     ),
     pytest.param(
-        lambda spec: (
-            spec["components"]["securitySchemes"].__setitem__(
-                "raw", {"type": "apiKey", "in": "header", "name": "authorization"}
-            ),
-            _get(spec).__setitem__("security", [{"bearer": [], "raw": []}]),
+        _both(
+            _scheme("raw", {"type": "apiKey", "in": "header", "name": "authorization"}),
+            _set(_get, "security", [{"bearer": [], "raw": []}]),
         ),
         "a security requirement of several schemes sent in one header",
         f"{GET}/security/0",
