@@ -18,7 +18,7 @@ from typing import Protocol
 import httpx2
 
 from palomma_client._constants import MAX_RESPONSE_HEADER_BYTES
-from palomma_client._exceptions import APIConnectionError, ResponseTooLargeError
+from palomma_client._exceptions import APIConnectionError, ResponseTooLargeError, redacted_headers
 
 __all__ = [
     "ACCEPTED_ENCODINGS",
@@ -60,6 +60,15 @@ class HTTPRequest:
     def to_httpx(self) -> httpx2.Request:
         """The request as an ``httpx2.Request``, for errors and raw responses."""
         return httpx2.Request(self.method, self.url, headers=self.headers, content=self.content)
+
+    def __repr__(self) -> str:
+        # Its headers may carry the credentials: shown masked, as everywhere the SDK shows headers.
+        headers = None if self.headers is None else redacted_headers(self.headers)
+        content = None if self.content is None else f"<{len(self.content)} bytes>"
+        return (
+            f"HTTPRequest(method={self.method!r}, url={self.url!r}, headers={headers!r}, content={content}, "
+            f"timeout={self.timeout!r}, drop_headers={self.drop_headers!r})"
+        )
 
 
 class HTTPResponse:

@@ -13,6 +13,8 @@ import httpx2
 import pytest
 
 from palomma_client import APIConnectionError, BadRequestError, InternalServerError, PalommaClient
+from palomma_client._generated.security import SCHEMES
+from palomma_client._http import HTTPRequest
 from palomma_client._http_answers import http_answer
 from tests.support import API_KEY, RecordingAPI, created_invoice, edited_copy, run_generate, run_probe
 
@@ -108,6 +110,14 @@ async def test_a_key_the_api_echoes_in_an_error_body_is_masked_everywhere(
         answer = http_answer(error)
     assert API_KEY not in repr(answer.body)
     assert API_KEY not in caplog.text
+
+
+def test_a_request_ready_to_send_shows_its_credential_headers_masked() -> None:
+    headers = {scheme.header: f"{scheme.prefix}{API_KEY}" for scheme in SCHEMES.values()}
+    request = HTTPRequest("GET", "https://api.example/v1/x", {**headers, "X-Trace": "t-1"}, b"{}", None)
+
+    assert API_KEY not in repr(request)
+    assert "'X-Trace': 't-1'" in repr(request)
 
 
 # --- a spec whose key travels in a header of its own ------------------------------------------------------
@@ -211,6 +221,8 @@ async def main():
         except Exception as error:
             look("aiohttp error", *reachable(error))
     look("log", log.getvalue())
+    from palomma_client._http import HTTPRequest
+    look("HTTPRequest", repr(HTTPRequest("GET", "https://api.example/v1/x", {HEADER: KEY}, None, None)))
 
 asyncio.run(main())
 result = {"leaks": leaks, "sent": [h.get(HEADER.lower()) == KEY and "authorization" not in h for h in sent]}
