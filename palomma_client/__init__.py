@@ -26,6 +26,7 @@ from palomma_client._exceptions import (
     BadRequestError,
     ClientClosedError,
     ConflictError,
+    FeatureUnavailableError,
     InternalServerError,
     InvalidParameterError,
     InvoiceCSVError,
@@ -40,10 +41,11 @@ from palomma_client._exceptions import (
     ResponseTooLargeError,
 )
 from palomma_client._generated import API_VERSION
-from palomma_client._generated.models import (
+from palomma_client._generated.version import __version__
+from palomma_client._generated_names import (
     CreateInvoiceRequestDocumentType as DocumentType,
 )
-from palomma_client._generated.models import (
+from palomma_client._generated_names import (
     Invoice,
     InvoicePaymentMethod,
     InvoicePaymentSource,
@@ -51,7 +53,6 @@ from palomma_client._generated.models import (
     Settlement,
     SettlementStatus,
 )
-from palomma_client._generated.version import __version__
 from palomma_client._logging import setup_logging_from_environment as _setup_logging_from_environment
 from palomma_client._pagination import AsyncPager, Page
 from palomma_client._resources import Invoices, Settlements
@@ -92,6 +93,7 @@ __all__ = [
     "DiscrepancyKind",
     "DocumentType",
     "Environment",
+    "FeatureUnavailableError",
     "InternalServerError",
     "InvalidParameterError",
     "Invoice",

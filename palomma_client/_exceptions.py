@@ -19,6 +19,7 @@
      ├── InvoiceOutcomeUnknownError     a create may or may not have taken effect, and the lookup failed
      ├── ReferenceAlreadyUsedError      a create's reference holds a different invoice (carried)
      ├── PaginationError                the API sent a cursor it had already sent, or only empty pages
+     ├── FeatureUnavailableError        a hand-written feature needs what the API's spec no longer has
      └── ClientClosedError              the client was closed
 
 The webhook errors (``palomma_client.webhooks``) are PalommaErrors too.
@@ -52,6 +53,7 @@ __all__ = [
     "BadRequestError",
     "ClientClosedError",
     "ConflictError",
+    "FeatureUnavailableError",
     "InternalServerError",
     "InvalidParameterError",
     "InvoiceCSVError",
@@ -361,6 +363,34 @@ class ResponseTooLargeError(APIError):
 
 class ClientClosedError(PalommaError):
     """The client was closed (``close()`` or the end of ``async with``); open a new one."""
+
+
+class FeatureUnavailableError(PalommaError):
+    """A hand-written feature needs an operation, a model or a field that the API's spec no longer has.
+
+    The SDK was generated from a version of ``openapi.yaml`` that removed or
+    renamed something a workflow, a retry policy, the command line or a webhook
+    event is built on. Everything else keeps working; this feature cannot, until
+    it is updated for the new spec. Nothing was sent.
+
+    Attributes:
+        feature: The feature, as it is called (``invoices.create_or_find``).
+        missing: What it needs that is gone, each as a phrase (``the operation `listInvoices```).
+    """
+
+    def __init__(self, feature: str, missing: Iterable[str]) -> None:
+        self.feature = feature
+        self.missing = tuple(missing)
+        super().__init__(
+            f"{feature} is unavailable: it needs {_and_list(self.missing)}, which the API's spec "
+            "(openapi.yaml) this SDK was generated from no longer has"
+        )
+
+
+def _and_list(phrases: tuple[str, ...]) -> str:
+    if len(phrases) <= 1:
+        return "".join(phrases)
+    return ", ".join(phrases[:-1]) + " and " + phrases[-1]
 
 
 class InvoiceOutcomeUnknownError(PalommaError):

@@ -35,6 +35,7 @@ from palomma_client._exceptions import (
     ReferenceAlreadyUsedError,
     ResponseTooLargeError,
 )
+from palomma_client._features import Argument, Feature, Operation
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._http import HTTPResponse
 from palomma_client._logging import call_fields
@@ -95,20 +96,33 @@ class CreateOnceByReference:
         created_field: The JSON name of the resource's creation time (ISO 8601), if it has one.
 
     The grace period is the client's ``lookup_grace_period`` (``CREATE_LOOKUP_GRACE_PERIOD`` by default).
+
+    Should the spec lose the lookup operation or its ``key`` filter (or the
+    create its ``key`` field), the create is sent by the default rule instead,
+    which never sends it again after a failure that may have reached the API:
+    still never two invoices, but no recovery; ``make generate`` says so.
     """
 
-    __slots__ = ("_created_field", "_key", "_lookup_operation")
+    __slots__ = ("_created_field", "_key", "_lookup", "_lookup_operation")
 
     def __init__(self, *, key: str, lookup_operation: str, created_field: str | None = None) -> None:
         self._key = key
         self._lookup_operation = lookup_operation
         self._created_field = created_field
+        self._lookup = Feature(
+            f"looking a create up by its {key}", Operation(lookup_operation), Argument(lookup_operation, key)
+        )
+
+    @property
+    def key(self) -> str:
+        """The field that keys the resource: in the create's body, and as the lookup's filter."""
+        return self._key
 
     async def send(
         self, requester: APIRequester, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions
     ) -> Sent[T]:
         key = request.json.get(self._key) if isinstance(request.json, dict) else None
-        if not isinstance(key, str):
+        if not isinstance(key, str) or self._lookup.missing:
             return await requester.send_with_retries(request, parse, options)
         allowed = requester.max_retries(options)
         started = time.perf_counter()

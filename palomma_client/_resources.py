@@ -9,15 +9,14 @@ by its reference, batch invoicing and reconciliation.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 
 from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY
 from palomma_client._exceptions import ReferenceAlreadyUsedError
-from palomma_client._generated.api.invoices import InvoicesResource, create_invoice, list_invoices
-from palomma_client._generated.api.settlements import SettlementsResource
-from palomma_client._generated.models import Invoice
+from palomma_client._features import Argument, Feature, Field, Model, Operation
+from palomma_client._generated_names import InvoicesResource, SettlementsResource, create_invoice, list_invoices
 from palomma_client._matching import differing_fields
 from palomma_client.workflows._batch import (
     DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES,
@@ -28,8 +27,48 @@ from palomma_client.workflows._batch import (
     create_many,
 )
 from palomma_client.workflows._reconcile import ReconciliationReport, reconcile
+from palomma_client.workflows._request import INVOICE_REQUESTS
+
+if TYPE_CHECKING:
+    from palomma_client._generated_names import Invoice
 
 __all__ = ["Invoices", "Settlements"]
+
+FIND_BY_REFERENCE = Feature(
+    "invoices.find_by_reference",
+    Operation("listInvoices"),
+    Argument("listInvoices", "reference"),
+    Argument("listInvoices", "limit"),
+)
+CREATE_OR_FIND = Feature(
+    "invoices.create_or_find", FIND_BY_REFERENCE, Operation("createInvoice"), Argument("createInvoice", "reference")
+)
+CREATE_MANY = Feature("invoices.create_many", INVOICE_REQUESTS, FIND_BY_REFERENCE, Field("Invoice", "id"))
+RECONCILE = Feature(
+    "settlements.reconcile",
+    Operation("getSettlement"),
+    Model("Settlement"),
+    Model("SettlementStatus"),
+    Model("InvoiceStatus"),
+    # The figures checked, and what each invoice contributes to them.
+    Field("Settlement", "status"),
+    Field("Settlement", "numberOfInvoices"),
+    Field("Settlement", "amountCollected"),
+    Field("Settlement", "fees"),
+    Field("Settlement", "feesPostpaid"),
+    Field("Settlement", "adjustments"),
+    Field("Settlement", "paymentAmount"),
+    Field("Invoice", "id"),
+    Field("Invoice", "reference"),
+    Field("Invoice", "status"),
+    Field("Invoice", "paymentAmount"),
+    Field("Invoice", "settlementDate"),
+    Field("Invoice", "settlementTime"),
+    Operation("listInvoices"),
+    Argument("listInvoices", "settlement_date"),
+    Argument("listInvoices", "settlement_cycle"),
+    Argument("listInvoices", "limit"),
+)
 
 
 class Invoices(InvoicesResource):
@@ -50,7 +89,9 @@ class Invoices(InvoicesResource):
             InvalidParameterError: ``reference`` is not a string; nothing was sent.
             APIStatusError: The API answered with an error.
             APIConnectionError: The API could not be reached, after retries.
+            FeatureUnavailableError: The API's spec no longer has the listing this needs; nothing was sent.
         """
+        FIND_BY_REFERENCE.check()
         # The largest page the spec allows: should the filter ever match more than exactly, the
         # invoice is still found in one request.
         largest_page: int = list_invoices.RULES["limit"]["maximum"]
@@ -92,7 +133,10 @@ class Invoices(InvoicesResource):
             InvoiceOutcomeUnknownError: The create's outcome could not be known (see ``create``).
             APIStatusError: The API answered with an error.
             APIConnectionError: The API could not be reached, after retries.
+            FeatureUnavailableError: The API's spec no longer has an operation or field this needs; nothing
+                was sent.
         """
+        CREATE_OR_FIND.check()
         request = create_invoice.build_request(**fields)
         reference: str = request.json["reference"]
         existing = await self.find_by_reference(reference, timeout=timeout)
@@ -152,7 +196,10 @@ class Invoices(InvoicesResource):
             InvalidParameterError: An option is invalid, or a request breaks the API's rules (the
                 parameter names it, as in ``requests[3].amount``) or repeats another's reference: for a
                 collection, before anything is sent; for another iterable, when that item is drawn.
+            FeatureUnavailableError: The API's spec no longer has an operation, model or field a batch
+                needs; nothing was sent.
         """
+        CREATE_MANY.check()
         return await create_many(
             self,
             requests,
@@ -199,7 +246,10 @@ class Invoices(InvoicesResource):
                 with a bad item or a repeated reference (nothing is sent); while iterating, when an item
                 drawn from another iterable is bad or repeats a reference (after the items in flight
                 are yielded).
+            FeatureUnavailableError: The API's spec no longer has an operation, model or field a batch
+                needs; nothing was sent.
         """
+        CREATE_MANY.check()
         return InvoiceBatchIterator(
             self,
             requests,
@@ -243,5 +293,8 @@ class Settlements(SettlementsResource):
             APIStatusError: The API answered with another error.
             APIConnectionError: The API could not be reached, after retries.
             PaginationError: The invoice listing repeated a cursor.
+            FeatureUnavailableError: The API's spec no longer has an operation or model this needs; nothing
+                was sent.
         """
+        RECONCILE.check()
         return await reconcile(self, Invoices(self._requester), date, cycle, timeout=timeout)

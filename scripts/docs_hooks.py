@@ -2,8 +2,11 @@
 
 - An MkDocs hook (``hooks:`` in mkdocs.yml): on ``reference/models.md`` it replaces the line
   ``<!-- models and enums of palomma_client.types -->`` with one ``:::`` directive per model and
-  per enum that ``palomma_client.types`` exports, by their public path. A model or enum the
-  vendor adds to the spec is documented by the next build, with no hand-written line.
+  per enum that ``palomma_client.types`` exports, by their public path; on
+  ``reference/resources.md`` it replaces ``<!-- resources of PalommaClient -->`` with a section
+  per resource a client carries (one per tag of the spec), showing its class with the methods
+  it inherits from the generated one. A model, an enum or a tag the vendor adds to the spec is
+  documented by the next build, with no hand-written line.
 - A Griffe extension (``extensions:`` of mkdocstrings' Python handler): docstrings introduce an
   indented code block the reStructuredText way, ``...as follows::``; Markdown shows the block
   as code but would keep the ``::``. The extension ends such a line with one colon (or drops a
@@ -20,11 +23,22 @@ from typing import Any
 
 import griffe
 
-__all__ = ["MODELS_MARKER", "LiteralBlockMarkers", "model_directives", "on_page_markdown", "without_literal_markers"]
+__all__ = [
+    "MODELS_MARKER",
+    "RESOURCES_MARKER",
+    "LiteralBlockMarkers",
+    "model_directives",
+    "on_page_markdown",
+    "resource_directives",
+    "without_literal_markers",
+]
 
 MODELS_MARKER = "<!-- models and enums of palomma_client.types -->"
 MODELS_PAGE = "reference/models.md"
 TYPES_MODULE = "palomma_client.types"
+RESOURCES_MARKER = "<!-- resources of PalommaClient -->"
+RESOURCES_PAGE = "reference/resources.md"
+RESOURCES_MODULE = "palomma_client.resources"
 
 _MARKED_LINE = re.compile(r"^(?P<text>.*?)(?P<space>\s?)::\s*$")
 
@@ -45,13 +59,39 @@ def model_directives() -> str:
     return "\n".join(lines)
 
 
+def resource_directives() -> str:
+    """The Markdown for every resource of a client, in the spec's order of tags, each under its public path.
+
+    A class ``palomma_client`` exports (``Invoices``) is shown by that path, any other by its path in
+    ``palomma_client.resources``; each with the methods it inherits from the generated class.
+    """
+    package = importlib.import_module("palomma_client")
+    importlib.import_module(RESOURCES_MODULE)
+    lines: list[str] = []
+    for attribute, resource_class in package.PalommaClient.RESOURCE_CLASSES.items():
+        name = resource_class.__name__
+        module = "palomma_client" if getattr(package, name, None) is resource_class else RESOURCES_MODULE
+        title = attribute.replace("_", " ").title()  # palomma.invoices: Invoices
+        lines.extend([f"## {title}", "", f"::: {module}.{name}", "    options:"])
+        lines.extend(["      inherited_members: true", ""])
+    return "\n".join(lines)
+
+
+_GENERATED_PAGES = {
+    MODELS_PAGE: (MODELS_MARKER, model_directives),
+    RESOURCES_PAGE: (RESOURCES_MARKER, resource_directives),
+}
+
+
 def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
-    """MkDocs hook: write the models page's directives where its marker stands."""
-    if page.file.src_uri == MODELS_PAGE:
-        if MODELS_MARKER not in markdown:
-            raise ValueError(f"docs/{MODELS_PAGE} lost its marker line {MODELS_MARKER!r}")
-        return markdown.replace(MODELS_MARKER, model_directives())
-    return markdown
+    """MkDocs hook: write the models and resources pages' directives where their markers stand."""
+    generated = _GENERATED_PAGES.get(page.file.src_uri)
+    if generated is None:
+        return markdown
+    marker, directives = generated
+    if marker not in markdown:
+        raise ValueError(f"docs/{page.file.src_uri} lost its marker line {marker!r}")
+    return markdown.replace(marker, directives())
 
 
 def without_literal_markers(text: str) -> str:

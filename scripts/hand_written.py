@@ -1,11 +1,14 @@
 """Which hand-written features use something a regeneration no longer writes.
 
-The hand-written layer (workflows, policies, the CLI, the framework glue) imports
-generated modules, classes and functions by name, and names operations by their
-operationId. When the vendor removes or renames one of them, ``make generate``
-still succeeds, but the feature that used it is broken. This module finds every
-such use, statically (no import of the package), so that ``make generate`` can say
-which feature is affected and the changelog entry can name it.
+The hand-written layer (workflows, policies, the CLI, the framework glue) states
+what each feature needs of the generated code where the feature is written
+(``Feature("invoices.create_or_find", Operation("listInvoices"), ...)``, see
+``palomma_client/_features.py``), imports generated names for type checkers,
+and names operations by their operationId. When the vendor removes or renames
+one of them, ``make generate`` still succeeds and the package still imports,
+but the feature stops with ``FeatureUnavailableError``. This module finds every
+such feature, statically (no import of the package), so that ``make generate``
+can name it and the changelog entry can too.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ __all__ = ["BrokenUse", "broken_uses"]
 GENERATED_PACKAGE = "palomma_client._generated"
 
 
+_NEEDS = frozenset({"Operation", "Argument", "Model", "Field"})
+
+
 @dataclass(frozen=True, slots=True)
 class BrokenUse:
     """One place in hand-written code that uses what the generated package no longer has.
@@ -28,13 +34,17 @@ class BrokenUse:
         path: The hand-written file, relative to the project.
         line: The line of the use.
         what: What it uses, for a sentence (`list_invoices` from `palomma_client._generated.api.invoices`).
+        feature: The feature that needs it (``invoices.create_or_find``), when the use is a declared need.
     """
 
     path: str
     line: int
     what: str
+    feature: str | None = None
 
     def __str__(self) -> str:
+        if self.feature is not None:
+            return f"{self.feature} needs {self.what}, which openapi.yaml no longer has ({self.path}:{self.line})"
         return f"{self.path}:{self.line} uses {self.what}, which openapi.yaml no longer generates"
 
 
@@ -54,19 +64,192 @@ def broken_uses(
         The broken uses, by file and line.
     """
     root = root or package.parent
-    known_operations = set(operation_ids)
+    known = _Generated(generated, set(operation_ids))
     uses: list[BrokenUse] = []
-    for source in sorted(package.rglob("*.py")):
-        if "_generated" in source.relative_to(package).parts:
-            continue
+    sources = [
+        source for source in sorted(package.rglob("*.py")) if "_generated" not in source.relative_to(package).parts
+    ]
+    trees = {source: ast.parse(source.read_text(encoding="utf-8"), filename=str(source)) for source in sources}
+    # A feature may be built on another, named by the module-level name it is assigned to (in any module).
+    declared = {name: needs for tree in trees.values() for name, needs in _assigned_features(tree)}
+    for source, tree in trees.items():
         shown = source.relative_to(root).as_posix()
-        tree = ast.parse(source.read_text(encoding="utf-8"), filename=str(source))
         for line, what in _generated_imports(tree, generated):
             uses.append(BrokenUse(shown, line, what))
-        for line, operation_id in _policy_keys(tree):
-            if operation_id not in known_operations:
+        for line, feature, needs in _features(tree):
+            missing = _phrases(map(known.missing, _flattened(needs, declared)))
+            if missing:
+                uses.append(BrokenUse(shown, line, missing, feature))
+        for line, operation_id, policy in _policy_keys(tree):
+            if operation_id not in known.operation_ids:
                 uses.append(BrokenUse(shown, line, f"the operation `{operation_id}` (a retry policy is keyed by it)"))
+                continue
+            if policy is not None:
+                policy_feature = f"the safe retries of `{operation_id}` ({ast.unparse(policy.func)})"
+                missing = _phrases(map(known.missing, _policy_needs(operation_id, policy)))
+                if missing:
+                    uses.append(BrokenUse(shown, line, missing, policy_feature))
     return uses
+
+
+def _phrases(found: Iterable[str | None]) -> str:
+    """``the model `A`, the operation `b` and ...``: each missing need once, in order; empty when none is."""
+    phrases = [phrase for phrase in dict.fromkeys(found) if phrase]
+    return ", ".join(phrases[:-1]) + " and " + phrases[-1] if len(phrases) > 1 else "".join(phrases)
+
+
+class _Generated:
+    """What a freshly generated folder has, read from its source: operations, their arguments, models, fields."""
+
+    def __init__(self, folder: Path, operation_ids: set[str]) -> None:
+        self.folder = folder
+        self.operation_ids = operation_ids
+        self._modules = _operation_modules(folder)
+
+    def missing(self, need: tuple[str, ...]) -> str | None:
+        """What a need (``("Argument", "listInvoices", "limit")``) lacks, as a phrase; ``None`` when it is met."""
+        kind, *names = need
+        if kind in ("Operation", "Argument") and names[0] not in self.operation_ids:
+            return f"the operation `{names[0]}`"
+        if kind == "Argument" and names[1] not in self._rules(names[0]):
+            return f"the argument `{names[1]}` of `{names[0]}`"
+        if kind in ("Model", "Field") and _model_file(self.folder, names[0]) is None:
+            return f"the model `{names[0]}`"
+        if kind == "Field" and names[1] not in _json_names(self.folder, names[0]):
+            return f"the field `{names[1]}` of `{names[0]}`"
+        return None
+
+    def _rules(self, operation_id: str) -> set[str]:
+        module = self._modules.get(operation_id)
+        if module is None or not module.is_file():
+            return set()
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        return set(_literal_dict_keys(tree.body, "RULES"))
+
+
+def _operation_modules(folder: Path) -> dict[str, Path]:
+    """Each operationId's module file, from ``OPERATIONS`` in ``api/__init__.py`` (``invoices.list_invoices``)."""
+    registry = folder / "api" / "__init__.py"
+    if not registry.is_file():
+        return {}
+    modules: dict[str, Path] = {}
+    for node in ast.parse(registry.read_text(encoding="utf-8")).body:
+        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+        if not (isinstance(value, ast.Dict) and _assigns(node, "OPERATIONS")):
+            continue
+        for key, module in zip(value.keys, value.values, strict=True):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                modules[key.value] = folder / "api" / Path(*ast.unparse(module).split(".")).with_suffix(".py")
+    return modules
+
+
+def _model_file(folder: Path, name: str) -> Path | None:
+    """The module of a generated model, from ``models/__init__.py``'s ``from .x import Name``."""
+    registry = folder / "models" / "__init__.py"
+    if not registry.is_file():
+        return None
+    for node in ast.parse(registry.read_text(encoding="utf-8")).body:
+        found = isinstance(node, ast.ImportFrom) and any(alias.name == name for alias in node.names)
+        if found and isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+            return folder / "models" / Path(*node.module.split(".")).with_suffix(".py")
+    return None
+
+
+def _json_names(folder: Path, model: str) -> set[str]:
+    path = _model_file(folder, model)
+    if path is None or not path.is_file():
+        return set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ClassDef) and node.name == model:
+            return set(_literal_dict_values(node.body, "JSON_NAMES"))
+    return set()
+
+
+def _assigns(node: ast.stmt, name: str) -> bool:
+    targets = [node.target] if isinstance(node, ast.AnnAssign) else getattr(node, "targets", [])
+    return any(isinstance(target, ast.Name) and target.id == name for target in targets)
+
+
+def _literal_dict(body: list[ast.stmt], name: str) -> ast.Dict | None:
+    for node in body:
+        value = getattr(node, "value", None)
+        if isinstance(node, ast.Assign | ast.AnnAssign) and _assigns(node, name) and isinstance(value, ast.Dict):
+            return value
+    return None
+
+
+def _literal_dict_keys(body: list[ast.stmt], name: str) -> Iterator[str]:
+    found = _literal_dict(body, name)
+    for key in found.keys if found is not None else []:
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            yield key.value
+
+
+def _literal_dict_values(body: list[ast.stmt], name: str) -> Iterator[str]:
+    found = _literal_dict(body, name)
+    for value in found.values if found is not None else []:
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            yield value.value
+
+
+def _features(tree: ast.Module) -> Iterator[tuple[int, str, list[tuple[str, ...]]]]:
+    """Each ``Feature("name", Operation("..."), OTHER_FEATURE, ...)`` with a literal name: its line, name and needs.
+
+    A need that names another feature is ``("Feature", name)``; see `_flattened`.
+    """
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Feature"):
+            continue
+        if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
+            continue
+        needs = [_need(argument) for argument in node.args[1:]]
+        yield node.lineno, node.args[0].value, [need for need in needs if need is not None]
+
+
+def _assigned_features(tree: ast.Module) -> Iterator[tuple[str, list[tuple[str, ...]]]]:
+    """Each module-level ``NAME = Feature(...)``: the name, and the feature's needs."""
+    for line, _, needs in _features(tree):
+        for node in tree.body:
+            if isinstance(node, ast.Assign | ast.AnnAssign) and node.lineno <= line <= (node.end_lineno or line):
+                targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
+                yield from ((target.id, needs) for target in targets if isinstance(target, ast.Name))
+
+
+def _flattened(
+    needs: list[tuple[str, ...]], declared: dict[str, list[tuple[str, ...]]], seen: frozenset[str] = frozenset()
+) -> Iterator[tuple[str, ...]]:
+    """The needs, those of each feature named among them included (a loop of features is cut)."""
+    for need in needs:
+        if need[0] != "Feature":
+            yield need
+        elif need[1] in declared and need[1] not in seen:
+            yield from _flattened(declared[need[1]], declared, seen | {need[1]})
+
+
+def _need(node: ast.expr) -> tuple[str, ...] | None:
+    if isinstance(node, ast.Name):
+        return ("Feature", node.id)
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _NEEDS):
+        return None
+    names = [
+        argument.value
+        for argument in node.args
+        if isinstance(argument, ast.Constant) and isinstance(argument.value, str)
+    ]
+    return (node.func.id, *names) if len(names) == len(node.args) else None
+
+
+def _policy_needs(operation_id: str, policy: ast.Call) -> list[tuple[str, ...]]:
+    """What a ``CreateOnceByReference(key=..., lookup_operation=...)`` policy needs to recover a create."""
+    keywords = {
+        keyword.arg: keyword.value.value
+        for keyword in policy.keywords
+        if isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str)
+    }
+    key, lookup = keywords.get("key"), keywords.get("lookup_operation")
+    if key is None or lookup is None:
+        return []
+    return [("Argument", operation_id, key), ("Operation", lookup), ("Argument", lookup, key)]
 
 
 def _generated_imports(tree: ast.Module, generated: Path) -> Iterator[tuple[int, str]]:
@@ -114,14 +297,10 @@ def _top_level_names(path: Path) -> set[str]:
     return names
 
 
-def _policy_keys(tree: ast.Module) -> Iterator[tuple[int, str]]:
-    """The string keys of a module-level ``OPERATION_POLICIES`` mapping: operationIds."""
-    for node in tree.body:
-        targets = [node.target] if isinstance(node, ast.AnnAssign) else getattr(node, "targets", [])
-        if not any(isinstance(target, ast.Name) and target.id == "OPERATION_POLICIES" for target in targets):
-            continue
-        value = getattr(node, "value", None)
-        if isinstance(value, ast.Dict):
-            for key in value.keys:
-                if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                    yield key.lineno, key.value
+def _policy_keys(tree: ast.Module) -> Iterator[tuple[int, str, ast.Call | None]]:
+    """The string keys of a module-level ``OPERATION_POLICIES`` mapping (operationIds), with each policy's call."""
+    value = _literal_dict(tree.body, "OPERATION_POLICIES")
+    for key, policy in zip(value.keys, value.values, strict=True) if value is not None else []:
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            call = policy if isinstance(policy, ast.Call) and isinstance(policy.func, ast.Name) else None
+            yield key.lineno, key.value, call

@@ -47,6 +47,7 @@ import pytest
 
 import palomma_client
 import palomma_client._generated.api
+import palomma_client.resources
 import palomma_client.testing
 import palomma_client.types
 import palomma_client.webhooks
@@ -63,6 +64,7 @@ REFERENCE = DOCS / "reference"
 
 PUBLIC_MODULES: tuple[types.ModuleType, ...] = (
     palomma_client,
+    palomma_client.resources,
     palomma_client.types,
     palomma_client.webhooks,
     palomma_client.testing,
@@ -176,10 +178,20 @@ def test_the_models_page_lists_every_model_and_enum_of_the_types_module() -> Non
     assert docs_hooks.MODELS_MARKER not in models_page
 
 
-def test_the_docs_hook_refuses_a_models_page_without_its_marker() -> None:
-    located = types.SimpleNamespace(file=types.SimpleNamespace(src_uri="reference/models.md"))
+@pytest.mark.parametrize("page", ["reference/models.md", "reference/resources.md"])
+def test_the_docs_hook_refuses_a_generated_page_without_its_marker(page: str) -> None:
+    located = types.SimpleNamespace(file=types.SimpleNamespace(src_uri=page))
     with pytest.raises(ValueError, match="lost its marker"):
-        docs_hooks.on_page_markdown("# Models\n", page=located)
+        docs_hooks.on_page_markdown("# Title\n", page=located)
+
+
+def test_the_resources_page_shows_every_resource_of_a_client_with_its_inherited_methods() -> None:
+    """Written by the docs hook from ``PalommaClient``: a resource for a tag the spec adds needs no line."""
+    page = _reference_markdown()["reference/resources.md"]
+    shown = [_resolve(match["path"]) for match in DIRECTIVE.finditer(page)]
+    assert shown == list(palomma_client.PalommaClient.RESOURCE_CLASSES.values())
+    assert set(shown) <= set(_with_inherited_members())
+    assert docs_hooks.RESOURCES_MARKER not in page
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,10 @@ from typing import Any, Final, NoReturn, TypeAlias, TypeVar
 import attrs
 
 from palomma_client._constants import LOGGER_NAME
+from palomma_client._features import Feature, Model
 from palomma_client._generated.errors import ResponseSchemaError
-from palomma_client._generated.models import Invoice, Settlement
+from palomma_client._generated_names import Invoice, Settlement
+from palomma_client._model_base import Model as GeneratedModel
 from palomma_client.webhooks._errors import WebhookArgumentError, WebhookPayloadError
 
 __all__ = ["InvoiceEvent", "SettlementEvent", "UnknownEvent", "WebhookEvent", "parse_event"]
@@ -99,6 +101,9 @@ WebhookEvent: TypeAlias = InvoiceEvent | SettlementEvent | UnknownEvent
 
 _ENVELOPE_KEYS: Final = frozenset({"webhookId", "timestamp", "type", "data"})
 
+_INVOICE_EVENTS: Final = Feature("parsing invoice webhook events (InvoiceEvent)", Model("Invoice"))
+_SETTLEMENT_EVENTS: Final = Feature("parsing settlement webhook events (SettlementEvent)", Model("Settlement"))
+
 
 def parse_event(body: bytes | bytearray | memoryview | str) -> WebhookEvent:
     """Parse a delivery's body into a typed event, without checking its signature, age or novelty.
@@ -121,6 +126,7 @@ def parse_event(body: bytes | bytearray | memoryview | str) -> WebhookEvent:
             object; or ``data`` does not match the spec's Invoice or Settlement
             (``field`` is then ``data.<the field's JSON name>``).
         WebhookArgumentError: ``body`` is neither bytes nor text.
+        FeatureUnavailableError: The API's spec no longer has the model of this event's ``data``.
     """
     if not isinstance(body, bytes | bytearray | memoryview | str):
         raise WebhookArgumentError("body", f"must be the request body as bytes or text, got {type(body).__name__}")
@@ -151,14 +157,16 @@ def parse_event(body: bytes | bytearray | memoryview | str) -> WebhookEvent:
     }
 
     if event_type == "invoice":
+        _INVOICE_EVENTS.check()
         return InvoiceEvent(**envelope, data=_parse_data(Invoice, data))
     if event_type == "settlement":
+        _SETTLEMENT_EVENTS.check()
         return SettlementEvent(**envelope, data=_parse_data(Settlement, data))
     logger.debug("Webhook %r has unknown type %r; returning an UnknownEvent", webhook_id, event_type)
     return UnknownEvent(**envelope, data=data)
 
 
-_Model = TypeVar("_Model", Invoice, Settlement)
+_Model = TypeVar("_Model", bound=GeneratedModel)
 
 
 def _parse_data(model: type[_Model], data: dict[str, Any]) -> _Model:

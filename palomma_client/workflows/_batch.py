@@ -46,7 +46,7 @@ from palomma_client._exceptions import (
     PalommaError,
     PermissionDeniedError,
 )
-from palomma_client._generated.models import CreateInvoiceRequest, Invoice
+from palomma_client._generated_names import CreateInvoiceRequest, Invoice
 from palomma_client._validation import check_positive_int
 from palomma_client.workflows._format import plural
 from palomma_client.workflows._models import field_names

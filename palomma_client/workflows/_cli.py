@@ -47,10 +47,11 @@ import httpx2
 from palomma_client._base_client import Sleep
 from palomma_client._client import PalommaClient
 from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY
-from palomma_client._exceptions import InvalidParameterError, PalommaError
-from palomma_client._generated.api.invoices import list_invoices
-from palomma_client._generated.models import CreateInvoiceRequest, Invoice
+from palomma_client._exceptions import FeatureUnavailableError, InvalidParameterError, PalommaError
+from palomma_client._features import Argument, Feature, Field, Model, Operation, is_missing
 from palomma_client._generated.version import __version__
+from palomma_client._generated_names import CreateInvoiceRequest, Invoice, list_invoices
+from palomma_client._resources import CREATE_MANY, RECONCILE
 from palomma_client.workflows._batch import (
     DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES,
     InvoiceBatchItem,
@@ -104,8 +105,24 @@ _INVOICE_TABLE_COLUMNS: Final = (
 )
 _BATCH_COLUMNS: Final = ("line", "reference", "outcome", "invoice_id", "payment_url", "detail")
 
-# The page size bounds come from the spec's rules for listInvoices' limit.
-_PAGE_SIZE_RULES: Final = list_invoices.RULES["limit"]
+# The page size bounds come from the spec's rules for listInvoices' limit (none when the spec lost it:
+# the command then refuses to run, see _LIST_COMMAND).
+_PAGE_SIZE_RULES: Final[dict[str, Any]] = {} if is_missing(list_invoices) else list_invoices.RULES.get("limit", {})
+
+# What each command needs of the spec; a command whose needs are gone exits 2 and names them.
+_CREATE_BATCH_COMMAND: Final = Feature("palomma invoices create-batch", CREATE_MANY, Field("Invoice", "paymentUrl"))
+_LIST_COMMAND: Final = Feature(
+    "palomma invoices list",
+    Operation("listInvoices"),
+    Argument("listInvoices", "limit"),
+    # The table's own columns, besides every field of the model.
+    Field("Invoice", "id"),
+    Field("Invoice", "status"),
+    Field("Invoice", "settlementDate"),
+    Field("Invoice", "settlementTime"),
+)
+_GET_COMMAND: Final = Feature("palomma invoices get", Model("Invoice"), Operation("getInvoice"))
+_RECONCILE_COMMAND: Final = Feature("palomma settlements reconcile", RECONCILE)
 
 
 @dataclass
@@ -144,6 +161,14 @@ class CliSettings:
 def _fail(code: int, message: str) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     raise click.exceptions.Exit(code)
+
+
+def _require(feature: Feature) -> None:
+    """Exit 2, naming what is missing, when the spec this SDK was generated from lacks what a command needs."""
+    try:
+        feature.check()
+    except FeatureUnavailableError as error:
+        _fail(EXIT_USAGE, str(error))
 
 
 # --------------------------------------------------------------------------- running a command
@@ -383,6 +408,7 @@ def create_batch(
     output_format: str,
     output: str | None,
 ) -> None:
+    _require(_CREATE_BATCH_COMMAND)
     settings = _settings(context)
     if output not in (None, "-") and _same_file(output, csv_file):
         _fail(EXIT_USAGE, f"--output must not be the input file {csv_file}: it would be overwritten")
@@ -596,6 +622,7 @@ def list_invoices_command(
     output_format: str,
 ) -> None:
     """List invoices, newest first, across every page (filters combine)."""
+    _require(_LIST_COMMAND)
     settings = _settings(context)
     stdout = sys.stdout
 
@@ -640,6 +667,7 @@ def list_invoices_command(
 @click.pass_context
 def get_invoice(context: click.Context, invoice_id: str, output_format: str) -> None:
     """Show one invoice by its id (exit 3 if there is none)."""
+    _require(_GET_COMMAND)
     settings = _settings(context)
 
     async def work(signals: _Signals) -> Invoice:
@@ -670,6 +698,7 @@ def reconcile_settlement(context: click.Context, date: str, cycle: str, output_f
 
     Exits 0 when it balances, 1 when it does not (each discrepancy is listed).
     """
+    _require(_RECONCILE_COMMAND)
     settings = _settings(context)
 
     async def work(signals: _Signals) -> ReconciliationReport:

@@ -22,9 +22,10 @@ from collections.abc import Callable, Iterator
 from typing import IO, Final
 
 from palomma_client._exceptions import InvalidParameterError, InvoiceCSVError
-from palomma_client._generated.models import CreateInvoiceRequest
+from palomma_client._features import is_missing
+from palomma_client._generated_names import CreateInvoiceRequest
 from palomma_client.workflows._models import FieldKind, field_kinds
-from palomma_client.workflows._request import InvoiceRequest
+from palomma_client.workflows._request import INVOICE_REQUESTS, InvoiceRequest
 
 __all__ = [
     "INVOICE_CSV_COLUMNS",
@@ -45,8 +46,9 @@ REQUIRED_INVOICE_CSV_COLUMNS: Final = InvoiceRequest.REQUIRED_FIELDS
 
 _OPTIONAL_COLUMNS: Final = tuple(column for column in INVOICE_CSV_COLUMNS if column not in REQUIRED_INVOICE_CSV_COLUMNS)
 # A header may also name a column as the API's JSON does (redirectUrl for redirect_url).
+_JSON_NAMES: Final[dict[str, str]] = {} if is_missing(CreateInvoiceRequest) else CreateInvoiceRequest.JSON_NAMES
 _COLUMN_BY_HEADER: Final = {
-    **{json_name: name for name, json_name in CreateInvoiceRequest.JSON_NAMES.items() if name in INVOICE_CSV_COLUMNS},
+    **{json_name: name for name, json_name in _JSON_NAMES.items() if name in INVOICE_CSV_COLUMNS},
     **{name: name for name in INVOICE_CSV_COLUMNS},
 }
 
@@ -191,6 +193,8 @@ def read_invoice_csv(
         InvoiceCSVError: A column is missing or unknown, or rows are bad; ``problems`` lists each with its
             line number. Also an ``InvalidParameterError`` and a ``ValueError``.
         OSError: The file cannot be read.
+        FeatureUnavailableError: The API's spec no longer has the create operation, its model or its
+            ``reference``.
     """
     requests: list[InvoiceRequest] = []
     _check(os.fspath(path), delimiter, encoding, keep=requests.append)
@@ -219,6 +223,8 @@ def iter_invoice_csv(
         InvoiceCSVError: At the call, when the file has bad columns or rows; while iterating, only if the
             file was changed in between and a row is now bad.
         OSError: The file cannot be read.
+        FeatureUnavailableError: The API's spec no longer has the create operation, its model or its
+            ``reference``.
     """
     name = os.fspath(path)
     check_file(name, delimiter=delimiter, encoding=encoding)
@@ -239,6 +245,8 @@ def check_file(name: str, *, delimiter: str | None = None, encoding: str = "utf-
     Raises:
         InvoiceCSVError: The file has bad columns or rows.
         OSError: The file cannot be read.
+        FeatureUnavailableError: The API's spec no longer has the create operation, its model or its
+            ``reference``.
     """
     return _check(name, delimiter, encoding, keep=None)
 
@@ -257,6 +265,8 @@ def stream_file(name: str, *, delimiter: str | None = None, encoding: str = "utf
     Raises:
         InvoiceCSVError: While iterating, at the first bad row (the file changed since it was checked).
         OSError: The file cannot be read.
+        FeatureUnavailableError: The API's spec no longer has the create operation, its model or its
+            ``reference``.
     """
     with _open(name, encoding) as handle:
         for line, record in _records(name, handle, delimiter, encoding):
@@ -269,6 +279,7 @@ def stream_file(name: str, *, delimiter: str | None = None, encoding: str = "utf
 
 
 def _check(name: str, delimiter: str | None, encoding: str, keep: Callable[[InvoiceRequest], None] | None) -> int:
+    INVOICE_REQUESTS.check()
     problems: list[Problem] = []
     first_line_of: dict[str, int] = {}
     count = 0

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import attrs
 
+from palomma_client._features import is_missing
 from palomma_client._generated import models as generated_models
 
 __all__ = ["FieldKind", "field_kinds", "field_names", "required_field_names"]
@@ -26,17 +27,26 @@ date-time, plain text, or JSON."""
 
 
 def field_names(model: type[Any]) -> tuple[str, ...]:
-    """The model's fields, as its constructor takes them: required ones first, each group in the spec's order."""
+    """The model's fields, as its constructor takes them: required ones first, each group in the spec's order.
+
+    None for a model the spec no longer has: the features that need it refuse to run (``_features``).
+    """
+    if is_missing(model):
+        return ()
     return tuple(field.name for field in attrs.fields(model) if field.init)
 
 
 def required_field_names(model: type[Any]) -> tuple[str, ...]:
-    """The fields the spec requires: those with no default."""
+    """The fields the spec requires: those with no default (none for a model the spec no longer has)."""
+    if is_missing(model):
+        return ()
     return tuple(field.name for field in attrs.fields(model) if field.init and field.default is attrs.NOTHING)
 
 
 def field_kinds(model: type[Any]) -> dict[str, FieldKind]:
     """How each field's value is written as text, from its annotated type (``None`` aside)."""
+    if is_missing(model):
+        return {}
     # Generated models import the models they nest only for type checkers (a runtime import could be
     # circular), so the names in their annotations are looked up among all the generated models.
     hints = typing.get_type_hints(model, localns=vars(generated_models))

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from palomma_client._generated.api.invoices import list_invoices
-from palomma_client._generated.models import Invoice, InvoiceStatus, Settlement, SettlementStatus
+from palomma_client._features import is_missing
+from palomma_client._generated_names import Invoice, InvoiceStatus, Settlement, SettlementStatus, list_invoices
 from palomma_client.workflows._format import exact_amount, format_cop, plural
 
 if TYPE_CHECKING:
@@ -36,11 +36,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Discrepancy", "DiscrepancyKind", "ReconciliationReport", "reconcile"]
 
-_SETTLED_STATUSES = frozenset({InvoiceStatus.PAID, InvoiceStatus.CHARGEBACK})
-
-
-# Fewest round trips: the spec's largest page.
-_LARGEST_PAGE: int = list_invoices.RULES["limit"]["maximum"]
+# Empty when the spec no longer has the enum: settlements.reconcile then refuses to run (see _resources).
+_SETTLED_STATUSES = (
+    frozenset() if is_missing(InvoiceStatus) else frozenset({InvoiceStatus.PAID, InvoiceStatus.CHARGEBACK})
+)
 
 
 class DiscrepancyKind(enum.StrEnum):
@@ -201,8 +200,10 @@ async def reconcile(
     # settlements.get has checked both, so the same values go to the listing.
     settlement_date = date if isinstance(date, datetime.date) else datetime.date.fromisoformat(date)
     tally = _Tally(settlement_date, cycle)
+    # Fewest round trips: the spec's largest page.
+    largest_page: int = list_invoices.RULES["limit"]["maximum"]
     async for invoice in invoices.list(
-        settlement_date=settlement_date, settlement_cycle=cycle, limit=_LARGEST_PAGE, timeout=timeout
+        settlement_date=settlement_date, settlement_cycle=cycle, limit=largest_page, timeout=timeout
     ):
         tally.count(invoice)
     expected_payment, discrepancies = _check_figures(settlement, tally)

@@ -14,11 +14,18 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, Final, NoReturn
 
 from palomma_client._exceptions import InvalidParameterError
-from palomma_client._generated.api.invoices import create_invoice
-from palomma_client._generated.models import CreateInvoiceRequest
+from palomma_client._features import Argument, Feature, Model, Operation
+from palomma_client._generated_names import CreateInvoiceRequest, create_invoice
 from palomma_client.workflows._models import field_names, required_field_names
 
-__all__ = ["InvoiceRequest"]
+__all__ = ["INVOICE_REQUESTS", "InvoiceRequest"]
+
+INVOICE_REQUESTS: Final = Feature(
+    "InvoiceRequest (and reading invoice CSV files)",
+    Model("CreateInvoiceRequest"),
+    Operation("createInvoice"),
+    Argument("createInvoice", "reference"),
+)
 
 _FIELDS: Final = field_names(CreateInvoiceRequest)
 _REQUIRED_FIELDS: Final = required_field_names(CreateInvoiceRequest)
@@ -52,6 +59,8 @@ class InvoiceRequest:
     Raises:
         InvalidParameterError: An argument is unknown, a required one is missing, or a value breaks
             the API's rules; ``parameter`` names it.
+        FeatureUnavailableError: The API's spec no longer has the create operation, its model or its
+            ``reference``.
     """
 
     __slots__ = ("_arguments", "line")
@@ -63,6 +72,7 @@ class InvoiceRequest:
     line: int | None
 
     def __init__(self, *, line: int | None = None, **arguments: Any) -> None:
+        INVOICE_REQUESTS.check()
         unknown = [name for name in arguments if name not in _FIELDS]
         if unknown:
             raise InvalidParameterError(

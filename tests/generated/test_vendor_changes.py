@@ -629,6 +629,32 @@ CORPUS: list[VendorChange] = [
         ["default", False],
     ),
     VendorChange(
+        "new-tag",
+        "a new tag: a new resource of the client, in palomma_client.resources and the reference",
+        _path(
+            "/digests",
+            {
+                "get": {
+                    "tags": ["Vendor Probe Digests"],
+                    "operationId": "getVendorProbeDigest",
+                    "responses": _json(OK),
+                }
+            },
+        ),
+        """
+        import sys
+        sys.path.insert(0, "scripts")
+        import docs_hooks, palomma_client.resources
+        digest = await call(client, "getVendorProbeDigest")
+        resource, _ = METHODS["getVendorProbeDigest"]
+        name = type(getattr(client, resource)).__name__
+        page = docs_hooks.resource_directives()
+        return [resource, name in palomma_client.resources.__all__, f"::: palomma_client.resources.{name}" in page,
+                isinstance(digest.ok, bool)]
+        """,
+        ["vendor_probe_digests", True, True, True],
+    ),
+    VendorChange(
         "no-operation-id",
         "an operation without operationId",
         _path(

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from openapi_python_client.strings import PythonIdentifier
 
+from palomma_client._features import Argument, Feature, Model, Operation
 from palomma_client._openapi import OpenAPI
-from tests.support import ROOT, edited_copy, run_generate
+from tests.support import (
+    ROOT,
+    create_arguments,
+    edited_copy,
+    fresh_name,
+    run_generate,
+    run_probe,
+    spec_operation_ids,
+)
 
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -56,6 +69,56 @@ def test_each_missing_module_name_and_operation_is_found_with_its_line(tmp_path:
     ]
 
 
+def test_each_declared_need_the_generation_lacks_is_named_with_its_feature(tmp_path: Path) -> None:
+    package = tmp_path / "palomma_client"
+    generated = package / "_generated"
+    _write(generated / "__init__.py", "")
+    _write(
+        generated / "api" / "__init__.py",
+        """\
+        from . import things
+
+        OPERATIONS = {"getThing": things.get_thing}
+        """,
+    )
+    _write(generated / "api" / "things" / "__init__.py", "")
+    _write(generated / "api" / "things" / "get_thing.py", 'RULES = {"thing_id": {}}\n')
+    _write(generated / "models" / "__init__.py", "from .thing import Thing\n")
+    _write(
+        generated / "models" / "thing.py",
+        """\
+        class Thing:
+            JSON_NAMES = {"thing_id": "thingId"}
+        """,
+    )
+    _write(
+        package / "workflows" / "_things.py",
+        """\
+        WHOLE = Feature(
+            "things.whole", Operation("getThing"), Argument("getThing", "thing_id"), Field("Thing", "thingId")
+        )
+        BROKEN = Feature(
+            "things.broken",
+            Operation("goneThing"),
+            Argument("getThing", "colour"),
+            Model("Gone"),
+            Field("Thing", "colour"),
+            Field("Gone", "x"),
+        )
+        BUILT_ON = Feature("things.built_on", WHOLE, BROKEN, Model("Thing"))
+        """,
+    )
+
+    uses = broken_uses(package, generated, ["getThing"], root=tmp_path)
+
+    assert [str(use) for use in uses] == [
+        "things.broken needs the operation `goneThing`, the argument `colour` of `getThing`, the model `Gone` and "
+        "the field `colour` of `Thing`, which openapi.yaml no longer has (palomma_client/workflows/_things.py:4)",
+        "things.built_on needs the operation `goneThing`, the argument `colour` of `getThing`, the model `Gone` and "
+        "the field `colour` of `Thing`, which openapi.yaml no longer has (palomma_client/workflows/_things.py:12)",
+    ]
+
+
 def test_the_checked_in_package_uses_nothing_its_generation_lacks() -> None:
     uses = broken_uses(
         ROOT / "palomma_client", ROOT / "palomma_client" / "_generated", (op.name for op in SPEC_INDEX.operations)
@@ -92,3 +155,280 @@ def _line_of(operation_id: str) -> int:
         for number, line in enumerate(source, 1)
         if f'"{operation_id}"' in line and ":" in line.split(f'"{operation_id}"', 1)[1]
     )
+
+
+# ---------------------------------------------------------------- a spec change takes away what a feature needs
+#
+# Each scenario takes away, in a regenerated copy, something the hand-written layer declares it needs
+# (read from the declarations, so that the scenarios follow the code): the operation invoices.find_by_reference
+# looks invoices up with, a model settlements.reconcile reads, and the create's field that keys it.
+
+
+def _declared_features() -> list[Feature]:
+    from palomma_client import _resources
+    from palomma_client.webhooks import _events
+    from palomma_client.workflows import _cli, _request
+
+    modules = (_resources, _request, _cli, _events)
+    return [value for module in modules for value in vars(module).values() if isinstance(value, Feature)]
+
+
+FEATURES = _declared_features()
+_BY_NAME = {feature.name: feature for feature in FEATURES}
+LOOKUP_OPERATION = next(
+    need.operation_id for need in _BY_NAME["invoices.find_by_reference"].needs if isinstance(need, Operation)
+)
+RECONCILED_MODEL = next(
+    (
+        need.name
+        for need in _BY_NAME["settlements.reconcile"].needs
+        if isinstance(need, Model) and need.name in SPEC_INDEX.document.get("components", {}).get("schemas", {})
+    ),
+    None,
+)
+CREATE_KEY = next(
+    (
+        need
+        for need in _BY_NAME["invoices.create_or_find"].needs
+        if isinstance(need, Argument) and need.operation_id != LOOKUP_OPERATION
+    ),
+    None,
+)
+
+
+def _remove_operation(operation_id: str) -> Callable[[dict[str, Any]], None]:
+    operation = SPEC_INDEX.operation(operation_id)
+    assert operation is not None
+
+    def edit(spec: dict[str, Any]) -> None:
+        spec["paths"][operation.path].pop(operation.method)
+
+    return edit
+
+
+def _rename_schema(old: str, new: str) -> Callable[[dict[str, Any]], None]:
+    def edit(spec: dict[str, Any]) -> None:
+        schemas = spec["components"]["schemas"]
+        schemas[new] = schemas.pop(old)
+        renamed = json.loads(json.dumps(spec).replace(f'"#/components/schemas/{old}"', f'"#/components/schemas/{new}"'))
+        spec.clear()
+        spec.update(renamed)
+
+    return edit
+
+
+def _remove_body_field(operation_id: str, argument: str) -> Callable[[dict[str, Any]], None]:
+    operation = SPEC_INDEX.operation(operation_id)
+    assert operation is not None
+
+    def edit(spec: dict[str, Any]) -> None:
+        body = spec["paths"][operation.path][operation.method]["requestBody"]["content"]["application/json"]
+        schema = body["schema"]
+        while "$ref" in schema:
+            schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+        field = next(name for name in schema["properties"] if str(PythonIdentifier(name, "field_")) == argument)
+        del schema["properties"][field]
+        schema["required"] = [name for name in schema.get("required", []) if name != field]
+        if not schema["required"]:
+            del schema["required"]
+        for example in [body.get("example"), *(item.get("value") for item in body.get("examples", {}).values())]:
+            if isinstance(example, dict):
+                example.pop(field, None)
+
+    return edit
+
+
+def _affected(matches: Callable[[object], bool]) -> list[str]:
+    """The declared features with a need that ``matches``."""
+    return [feature.name for feature in FEATURES if any(matches(need) for need in feature.needs)]
+
+
+def _names_on_stderr_and_in_the_changelog(project: Path, stderr: str, features: list[str]) -> None:
+    latest = (project / "CHANGELOG.md").read_text(encoding="utf-8").split("\n## ")[1]
+    assert "Hand-written features affected, to update before release:" in latest
+    for feature in features:
+        assert f"  {feature} needs " in stderr, feature
+        assert f"- {feature} needs " in latest, feature
+
+
+# What every scenario checks in one run of the regenerated copy: the package, the fake and the CLI import,
+# `palomma --help` works, each call in AFFECTED raises FeatureUnavailableError (its feature and what is
+# missing are returned), and the calls in WORKING answer against the fake.
+SCENARIO_PROBE = """
+import asyncio, json
+import palomma_client, palomma_client.testing
+from click.testing import CliRunner
+from palomma_client import FeatureUnavailableError
+from palomma_client.testing import FakePalomma
+from palomma_client.workflows._cli import cli
+
+CREATE = json.loads(CREATE_JSON)
+result = {"help": CliRunner().invoke(cli, ["--help"]).exit_code, "affected": {}, "working": {}}
+
+async def main():
+    fake = FakePalomma()
+    async with fake.client() as palomma:
+        for name, call in AFFECTED.items():
+            try:
+                await call(palomma)
+                result["affected"][name] = None
+            except FeatureUnavailableError as error:
+                result["affected"][name] = [error.feature, list(error.missing)]
+        for name, call in WORKING.items():
+            result["working"][name] = await call(palomma)
+
+asyncio.run(main())
+runner = CliRunner()
+with runner.isolated_filesystem():
+    with open("rent.csv", "w", encoding="utf-8") as csv_file:  # a CSV_FILE argument must exist
+        csv_file.write(",".join(CREATE) + "\\n")
+    for name, arguments in COMMANDS.items():
+        ran = runner.invoke(cli, arguments, env={"PALOMMA_API_KEY": "sk_test_probe"})
+        result["commands"] = {**result.get("commands", {}), name: [ran.exit_code, ran.output]}
+print("RESULT " + json.dumps(result))
+"""
+
+
+# Creating an invoice and reading it back through the fake: what every scenario leaves working.
+CREATE_AND_GET = """
+async def create_and_get(palomma):
+    invoice = await palomma.invoices.create(**CREATE)
+    return (await palomma.invoices.get(invoice.id)).to_dict() == invoice.to_dict()
+"""
+
+
+def _run_scenario(project: Path, calls: str, *, create: dict[str, Any]) -> dict[str, Any]:
+    """Run the scenario probe with ``calls`` (which define AFFECTED, WORKING and COMMANDS; may use create_and_get)."""
+    calls = CREATE_AND_GET + textwrap.dedent(calls)
+    code = SCENARIO_PROBE.replace("asyncio.run(main())", calls + "\nasyncio.run(main())", 1)
+    return run_probe(project, f"CREATE_JSON = {json.dumps(create)!r}\n" + code)
+
+
+@pytest.mark.skipif(LOOKUP_OPERATION not in spec_operation_ids(), reason="the spec has no invoice lookup to remove")
+def test_removing_the_lookup_operation_leaves_the_package_working_and_its_features_refusing(tmp_path: Path) -> None:
+    project = edited_copy(tmp_path, _remove_operation(LOOKUP_OPERATION))
+
+    completed = run_generate(project)
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    affected = _affected(lambda need: getattr(need, "operation_id", None) == LOOKUP_OPERATION)
+    assert {"invoices.find_by_reference", "invoices.create_or_find", "settlements.reconcile"} <= set(affected)
+    _names_on_stderr_and_in_the_changelog(project, completed.stderr, affected)
+    assert f"the safe retries of `{POLICY_OPERATIONS[0]}`" in completed.stderr
+    result = _run_scenario(
+        project,
+        """
+        AFFECTED = {
+            "find_by_reference": lambda palomma: palomma.invoices.find_by_reference(CREATE["reference"]),
+            "create_or_find": lambda palomma: palomma.invoices.create_or_find(**CREATE),
+            "create_many": lambda palomma: palomma.invoices.create_many([CREATE]),
+            "reconcile": lambda palomma: palomma.settlements.reconcile("2026-03-12", "11"),
+        }
+        WORKING = {"create_and_get": create_and_get}
+        COMMANDS = {"list": ["invoices", "list"]}
+        """,
+        create=create_arguments(),
+    )
+
+    missing = [f"the operation `{LOOKUP_OPERATION}`"]
+    assert result["help"] == 0
+    assert result["affected"] == {
+        "find_by_reference": ["invoices.find_by_reference", missing],
+        "create_or_find": ["invoices.create_or_find", missing],
+        "create_many": ["invoices.create_many", missing],
+        "reconcile": ["settlements.reconcile", missing],
+    }
+    assert result["working"] == {"create_and_get": True}
+    exit_code, output = result["commands"]["list"]
+    assert exit_code == 2
+    assert f"palomma invoices list is unavailable: it needs the operation `{LOOKUP_OPERATION}`" in output
+
+
+@pytest.mark.skipif(RECONCILED_MODEL is None, reason="settlements.reconcile needs no model the spec names")
+def test_renaming_a_model_reconcile_reads_leaves_its_operation_working_and_reconcile_refusing(
+    tmp_path: Path,
+) -> None:
+    assert RECONCILED_MODEL is not None
+    schemas = SPEC_INDEX.document["components"]["schemas"]
+    renamed = fresh_name(schemas, "Payout", "SettlementRecord", "Disbursement")
+    project = edited_copy(tmp_path, _rename_schema(RECONCILED_MODEL, renamed))
+
+    completed = run_generate(project)
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    affected = _affected(lambda need: getattr(need, "name", getattr(need, "model", None)) == RECONCILED_MODEL)
+    assert "settlements.reconcile" in affected
+    _names_on_stderr_and_in_the_changelog(project, completed.stderr, affected)
+    result = _run_scenario(
+        project,
+        """
+        async def renamed_model_is_read(palomma):
+            other = FakePalomma()  # of its own, so that the create's reference is new there
+            async with other.client() as client:
+                invoice = await client.invoices.create(**CREATE)
+                paid = other.pay(invoice.id)
+                settlement = await client.settlements.get(paid["settlementDate"], paid["settlementTime"])
+            return [type(settlement).__name__, getattr(palomma_client, "MODEL") is not None]
+
+        AFFECTED = {
+            "reconcile": lambda palomma: palomma.settlements.reconcile("2026-03-12", "11"),
+            "export": lambda palomma: asyncio.sleep(0, getattr(palomma_client, "MODEL").from_dict({})),
+        }
+        WORKING = {"create_and_get": create_and_get, "renamed": renamed_model_is_read}
+        COMMANDS = {"reconcile": ["settlements", "reconcile", "2026-03-12", "11"]}
+        """.replace("MODEL", RECONCILED_MODEL),
+        create=create_arguments(),
+    )
+
+    assert result["help"] == 0
+    feature, missing = result["affected"]["reconcile"]
+    assert feature == "settlements.reconcile"
+    assert f"the model `{RECONCILED_MODEL}`" in missing
+    assert result["affected"]["export"] == [f"palomma_client.{RECONCILED_MODEL}", [f"`{RECONCILED_MODEL}`"]]
+    assert result["working"] == {"create_and_get": True, "renamed": [renamed, True]}
+    exit_code, output = result["commands"]["reconcile"]
+    assert exit_code == 2
+    assert "palomma settlements reconcile is unavailable" in output
+
+
+@pytest.mark.skipif(CREATE_KEY is None, reason="invoices.create_or_find needs no argument of the create")
+def test_removing_the_create_key_leaves_create_working_and_the_keyed_features_refusing(tmp_path: Path) -> None:
+    assert CREATE_KEY is not None
+    project = edited_copy(tmp_path, _remove_body_field(CREATE_KEY.operation_id, CREATE_KEY.name))
+
+    completed = run_generate(project)
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    affected = _affected(
+        lambda need: (
+            isinstance(need, Argument) and (need.operation_id, need.name) == (CREATE_KEY.operation_id, CREATE_KEY.name)
+        )
+    )
+    assert {"invoices.create_or_find", "invoices.create_many"} <= set(affected)
+    _names_on_stderr_and_in_the_changelog(project, completed.stderr, affected)
+    assert f"the safe retries of `{CREATE_KEY.operation_id}`" in completed.stderr
+    result = _run_scenario(
+        project,
+        """
+        AFFECTED = {
+            "create_or_find": lambda palomma: palomma.invoices.create_or_find(**CREATE),
+            "create_many": lambda palomma: palomma.invoices.create_many([CREATE]),
+            "invoice_request": lambda palomma: asyncio.sleep(0, palomma_client.InvoiceRequest(**CREATE)),
+            "read_csv": lambda palomma: asyncio.sleep(0, palomma_client.read_invoice_csv("rent.csv")),
+        }
+        WORKING = {"create_and_get": create_and_get}
+        COMMANDS = {"create-batch": ["invoices", "create-batch", "rent.csv"]}
+        """,
+        create={name: value for name, value in create_arguments().items() if name != CREATE_KEY.name},
+    )
+
+    missing = [f"the argument `{CREATE_KEY.name}` of `{CREATE_KEY.operation_id}`"]
+    assert result["help"] == 0
+    assert result["affected"]["create_or_find"] == ["invoices.create_or_find", missing]
+    assert result["affected"]["create_many"] == ["invoices.create_many", missing]
+    assert result["affected"]["invoice_request"][1] == missing
+    assert result["affected"]["read_csv"][1] == missing
+    assert result["working"] == {"create_and_get": True}
+    exit_code, output = result["commands"]["create-batch"]
+    assert exit_code == 2
+    assert "palomma invoices create-batch is unavailable" in output

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import httpx2
 import pytest
@@ -18,6 +19,25 @@ def fake(request: pytest.FixtureRequest) -> FakePalomma:
     if request.param == "3.1" and not document["openapi"].startswith("3.1."):
         document = as_openapi_31(document)
     return FakePalomma(clock=FakeClock(START), seed=1, spec=document)
+
+
+Spelling = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+@pytest.fixture(params=["3.0", "3.1"], ids=["openapi-3.0", "openapi-3.1"])
+def spelled(request: pytest.FixtureRequest) -> Spelling:
+    """Spell a document a test built from the shipped spec in each OpenAPI version: such a test runs on both.
+
+    The test edits the document as the shipped spec spells it, then hands it to the fake as
+    ``spelled(document)``: unchanged for 3.0, converted by ``as_openapi_31`` for 3.1.
+    """
+
+    def spell(document: dict[str, Any]) -> dict[str, Any]:
+        if request.param == "3.1" and not str(document.get("openapi", "")).startswith("3.1."):
+            return as_openapi_31(document)
+        return document
+
+    return spell
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import schemathesis
 from palomma_client.testing import EXAMPLE_HEADER, FAKE_BASE_URL, FakeClock, FakePalomma
 from palomma_client.testing._app import MODELED_OPERATIONS
 from palomma_client.testing._spec import ApiSpec, load_shipped_spec
+from tests.testing.conftest import Spelling
 from tests.testing.support import AUTH, START, enum, response_properties, spec_with_cancel_invoice
 
 ID = "01HQY8EW1H9YGH5PAV5Y2M9R3T"
@@ -33,8 +34,10 @@ EXAMPLE = _spec_example("getInvoice")
 
 
 @contextlib.asynccontextmanager
-async def _serving(document: dict[str, Any]) -> AsyncIterator[tuple[FakePalomma, httpx2.AsyncClient]]:
-    fake = FakePalomma(spec=document, clock=FakeClock(START))
+async def _serving(
+    document: dict[str, Any], spelled: Spelling
+) -> AsyncIterator[tuple[FakePalomma, httpx2.AsyncClient]]:
+    fake = FakePalomma(spec=spelled(document), clock=FakeClock(START))
     async with httpx2.AsyncClient(
         transport=httpx2.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL, headers=AUTH
     ) as client:
@@ -42,14 +45,14 @@ async def _serving(document: dict[str, Any]) -> AsyncIterator[tuple[FakePalomma,
 
 
 @pytest.fixture
-async def with_example() -> AsyncIterator[tuple[FakePalomma, httpx2.AsyncClient]]:
-    async with _serving(spec_with_cancel_invoice(example=EXAMPLE)) as pair:
+async def with_example(spelled: Spelling) -> AsyncIterator[tuple[FakePalomma, httpx2.AsyncClient]]:
+    async with _serving(spec_with_cancel_invoice(example=EXAMPLE), spelled) as pair:
         yield pair
 
 
 @pytest.fixture
-async def without_example() -> AsyncIterator[tuple[FakePalomma, httpx2.AsyncClient]]:
-    async with _serving(spec_with_cancel_invoice(example=None)) as pair:
+async def without_example(spelled: Spelling) -> AsyncIterator[tuple[FakePalomma, httpx2.AsyncClient]]:
+    async with _serving(spec_with_cancel_invoice(example=None), spelled) as pair:
         yield pair
 
 
@@ -65,6 +68,7 @@ def test_cancel_invoice_is_an_operation_the_fake_does_not_model() -> None:
 
 async def test_an_operation_with_an_example_answers_with_it(
     with_example: tuple[FakePalomma, httpx2.AsyncClient],
+    spelled: Spelling,
 ) -> None:
     fake, http = with_example
     response = await http.post(CANCEL)
@@ -72,7 +76,9 @@ async def test_an_operation_with_an_example_answers_with_it(
     assert response.json() == EXAMPLE
     assert response.headers[EXAMPLE_HEADER] == "example"
     assert response.headers["content-type"] == "application/json"
-    _check_against_the_spec(spec_with_cancel_invoice(example=EXAMPLE), "/invoices/{id}/cancel", "POST", response)
+    _check_against_the_spec(
+        spelled(spec_with_cancel_invoice(example=EXAMPLE)), "/invoices/{id}/cancel", "POST", response
+    )
     assert (fake.requests[-1].method, fake.requests[-1].path, fake.requests[-1].status) == (
         "POST",
         f"/v1{CANCEL}",
@@ -82,12 +88,13 @@ async def test_an_operation_with_an_example_answers_with_it(
 
 async def test_an_operation_without_an_example_answers_with_a_value_made_from_its_schema(
     without_example: tuple[FakePalomma, httpx2.AsyncClient],
+    spelled: Spelling,
 ) -> None:
     _, http = without_example
     response = await http.post(CANCEL)
     assert response.status_code == 200
     assert response.headers[EXAMPLE_HEADER] == "synthesized"
-    _check_against_the_spec(spec_with_cancel_invoice(example=None), "/invoices/{id}/cancel", "POST", response)
+    _check_against_the_spec(spelled(spec_with_cancel_invoice(example=None)), "/invoices/{id}/cancel", "POST", response)
     invoice = response.json()
     spec = ApiSpec(load_shipped_spec())
     _, required = spec.object_properties("/components/schemas/Invoice")
@@ -164,16 +171,16 @@ def _spec_answering(schema: dict[str, Any], *, status: str = "200", **schemas: A
     return document
 
 
-async def _get_things(document: dict[str, Any], *, conforms: bool = True) -> httpx2.Response:
-    async with _serving(document) as (_, http):
+async def _get_things(document: dict[str, Any], spelled: Spelling, *, conforms: bool = True) -> httpx2.Response:
+    async with _serving(document, spelled) as (_, http):
         response = await http.get("/things")
     assert response.headers[EXAMPLE_HEADER] in ("example", "synthesized")
     if response.content and conforms:
-        _check_against_the_spec(document, "/things", "GET", response)
+        _check_against_the_spec(spelled(document), "/things", "GET", response)
     return response
 
 
-async def test_made_up_values_follow_type_format_bounds_and_lengths() -> None:
+async def test_made_up_values_follow_type_format_bounds_and_lengths(spelled: Spelling) -> None:
     schema = {
         "type": "object",
         "required": ["day", "at", "site", "mail", "code", "count", "price", "negative", "flag", "tags", "kind"],
@@ -192,7 +199,7 @@ async def test_made_up_values_follow_type_format_bounds_and_lengths() -> None:
             "optional": {"type": "string"},
         },
     }
-    response = await _get_things(_spec_answering(schema, Kind={"type": "string", "enum": ["first", "second"]}))
+    response = await _get_things(_spec_answering(schema, Kind={"type": "string", "enum": ["first", "second"]}), spelled)
     assert response.json() == {
         "day": "2026-03-11",
         "at": "2026-03-11T16:32:14.007Z",
@@ -208,7 +215,7 @@ async def test_made_up_values_follow_type_format_bounds_and_lengths() -> None:
     }
 
 
-async def test_a_schemas_own_example_or_default_comes_first() -> None:
+async def test_a_schemas_own_example_or_default_comes_first(spelled: Spelling) -> None:
     schema = {
         "type": "object",
         "required": ["named", "defaulted"],
@@ -217,10 +224,10 @@ async def test_a_schemas_own_example_or_default_comes_first() -> None:
             "defaulted": {"type": "integer", "default": 7},
         },
     }
-    assert (await _get_things(_spec_answering(schema))).json() == {"named": "Ana", "defaulted": 7}
+    assert (await _get_things(_spec_answering(schema), spelled)).json() == {"named": "Ana", "defaulted": 7}
 
 
-async def test_combined_schemas_take_all_of_and_the_first_alternative() -> None:
+async def test_combined_schemas_take_all_of_and_the_first_alternative(spelled: Spelling) -> None:
     schema = {
         "allOf": [
             {"$ref": "#/components/schemas/Named"},
@@ -232,17 +239,19 @@ async def test_combined_schemas_take_all_of_and_the_first_alternative() -> None:
         ]
     }
     named = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
-    assert (await _get_things(_spec_answering(schema, Named=named))).json() == {"name": "string", "size": 0}
+    assert (await _get_things(_spec_answering(schema, Named=named), spelled)).json() == {"name": "string", "size": 0}
 
 
-async def test_a_recursive_schema_ends() -> None:
+async def test_a_recursive_schema_ends(spelled: Spelling) -> None:
     # No finite value fits this schema (every node needs a child): the fake stops at a fixed depth.
     node = {
         "type": "object",
         "required": ["children"],
         "properties": {"children": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/Node"}}},
     }
-    response = await _get_things(_spec_answering({"$ref": "#/components/schemas/Node"}, Node=node), conforms=False)
+    response = await _get_things(
+        _spec_answering({"$ref": "#/components/schemas/Node"}, Node=node), spelled, conforms=False
+    )
     depth, value = 0, response.json()
     while value:
         value = value["children"][0]
@@ -250,6 +259,6 @@ async def test_a_recursive_schema_ends() -> None:
     assert 0 < depth < 20
 
 
-async def test_a_response_without_content_is_empty() -> None:
-    response = await _get_things(_spec_answering({}, status="204"))
+async def test_a_response_without_content_is_empty(spelled: Spelling) -> None:
+    response = await _get_things(_spec_answering({}, status="204"), spelled)
     assert (response.status_code, response.content) == (204, b"")

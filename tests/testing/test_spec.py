@@ -12,12 +12,15 @@ import pytest
 from palomma_client.testing import EXAMPLE_HEADER, FAKE_BASE_URL, FakeClock, FakePalomma
 from palomma_client.testing._app import MODELED_OPERATIONS
 from palomma_client.testing._spec import SpecError, load_shipped_spec
+from tests.testing.conftest import Spelling
 from tests.testing.support import AUTH, NEW_FIELD, START, invoice_body, spec_with_tenant_email
 
 
 @contextlib.asynccontextmanager
-async def _serving(document: dict[str, Any], base_url: str = FAKE_BASE_URL) -> AsyncIterator[httpx2.AsyncClient]:
-    fake = FakePalomma(spec=document, clock=FakeClock(START))
+async def _serving(
+    document: dict[str, Any], spelled: Spelling, base_url: str = FAKE_BASE_URL
+) -> AsyncIterator[httpx2.AsyncClient]:
+    fake = FakePalomma(spec=spelled(document), clock=FakeClock(START))
     transport = httpx2.ASGITransport(app=fake.app)
     async with httpx2.AsyncClient(transport=transport, base_url=base_url, headers=AUTH) as http:
         yield http
@@ -26,8 +29,8 @@ async def _serving(document: dict[str, Any], base_url: str = FAKE_BASE_URL) -> A
 # --- fields the vendor adds ----------------------------------------------------------------------------
 
 
-async def test_a_field_added_to_both_invoice_schemas_is_echoed_everywhere() -> None:
-    async with _serving(spec_with_tenant_email()) as http:
+async def test_a_field_added_to_both_invoice_schemas_is_echoed_everywhere(spelled: Spelling) -> None:
+    async with _serving(spec_with_tenant_email(), spelled) as http:
         created = await http.post("/invoices", json=invoice_body(**{NEW_FIELD: "ana@example.com"}))
         assert created.status_code == 200
         invoice = created.json()
@@ -36,22 +39,22 @@ async def test_a_field_added_to_both_invoice_schemas_is_echoed_everywhere() -> N
         assert (await http.get("/invoices")).json()["items"] == [invoice]
 
 
-async def test_an_added_field_takes_its_place_in_the_specs_order() -> None:
+async def test_an_added_field_takes_its_place_in_the_specs_order(spelled: Spelling) -> None:
     document = spec_with_tenant_email()
-    async with _serving(document) as http:
+    async with _serving(document, spelled) as http:
         invoice = (await http.post("/invoices", json=invoice_body(**{NEW_FIELD: "ana@example.com"}))).json()
     order = list(document["components"]["schemas"]["Invoice"]["properties"])
     assert list(invoice) == [name for name in order if name in invoice]
 
 
-async def test_an_added_field_is_validated_as_the_spec_says() -> None:
-    async with _serving(spec_with_tenant_email()) as http:
+async def test_an_added_field_is_validated_as_the_spec_says(spelled: Spelling) -> None:
+    async with _serving(spec_with_tenant_email(), spelled) as http:
         response = await http.post("/invoices", json=invoice_body(**{NEW_FIELD: "nobody"}))
     assert (response.status_code, response.json()) == (400, {"error": f"{NEW_FIELD}: 'nobody' is not a 'email'"})
 
 
-def test_create_invoice_echoes_an_added_field_given_by_its_wire_name() -> None:
-    fake = FakePalomma(spec=spec_with_tenant_email())
+def test_create_invoice_echoes_an_added_field_given_by_its_wire_name(spelled: Spelling) -> None:
+    fake = FakePalomma(spec=spelled(spec_with_tenant_email()))
     invoice = fake.create_invoice(fields={NEW_FIELD: "ana@example.com"})
     assert invoice[NEW_FIELD] == "ana@example.com"
     assert fake.invoice(invoice["id"]) == invoice
@@ -63,12 +66,12 @@ async def test_with_the_shipped_spec_the_same_field_is_kept_but_not_shown(fake: 
     assert fake._store.require(invoice["id"]).fields[NEW_FIELD] == "ana@example.com"
 
 
-async def test_a_field_the_spec_requires_on_invoices_but_never_sent_is_made_up() -> None:
+async def test_a_field_the_spec_requires_on_invoices_but_never_sent_is_made_up(spelled: Spelling) -> None:
     document = load_shipped_spec()
     invoice_schema = document["components"]["schemas"]["Invoice"]
     invoice_schema["properties"]["portfolio"] = {"type": "string", "enum": ["residential", "commercial"]}
     invoice_schema["required"].append("portfolio")
-    async with _serving(document) as http:
+    async with _serving(document, spelled) as http:
         invoice = (await http.post("/invoices", json=invoice_body())).json()
     assert invoice["portfolio"] == "residential"
 
@@ -76,13 +79,13 @@ async def test_a_field_the_spec_requires_on_invoices_but_never_sent_is_made_up()
 # --- limits and defaults the vendor changes --------------------------------------------------------------
 
 
-async def test_a_changed_page_size_limit_and_default_apply_at_once() -> None:
+async def test_a_changed_page_size_limit_and_default_apply_at_once(spelled: Spelling) -> None:
     document = load_shipped_spec()
     limit = next(
         parameter for parameter in document["paths"]["/invoices"]["get"]["parameters"] if parameter["name"] == "limit"
     )
     limit["schema"].update(maximum=7, default=3)
-    fake = FakePalomma(spec=document)
+    fake = FakePalomma(spec=spelled(document))
     for _ in range(8):
         fake.create_invoice()
     async with httpx2.AsyncClient(
@@ -94,16 +97,16 @@ async def test_a_changed_page_size_limit_and_default_apply_at_once() -> None:
     assert too_many.json() == {"error": "limit: 8 is greater than the maximum of 7"}
 
 
-async def test_a_changed_amount_bound_applies_at_once() -> None:
+async def test_a_changed_amount_bound_applies_at_once(spelled: Spelling) -> None:
     document = load_shipped_spec()
     document["components"]["schemas"]["CreateInvoiceRequest"]["properties"]["amount"]["minimum"] = 10_000
-    async with _serving(document) as http:
+    async with _serving(document, spelled) as http:
         response = await http.post("/invoices", json=invoice_body(amount=9_999))
     assert response.json() == {"error": "amount: 9999 is less than the minimum of 10000"}
 
 
-def test_the_fake_keeps_its_own_copy_of_the_spec() -> None:
-    document = load_shipped_spec()
+def test_the_fake_keeps_its_own_copy_of_the_spec(spelled: Spelling) -> None:
+    document = spelled(load_shipped_spec())
     fake = FakePalomma(spec=document)
     document["components"]["schemas"]["CreateInvoiceRequest"]["properties"]["amount"]["minimum"] = 10**9
     assert fake.create_invoice(amount=10_000)["amount"] == 10_000
@@ -112,15 +115,17 @@ def test_the_fake_keeps_its_own_copy_of_the_spec() -> None:
 # --- routes and the base path ----------------------------------------------------------------------------
 
 
-async def test_operations_live_under_the_first_servers_path() -> None:
+async def test_operations_live_under_the_first_servers_path(spelled: Spelling) -> None:
     document = load_shipped_spec()
     document["servers"] = [{"url": "https://api.palomma.com/v2"}]
-    async with _serving(document, base_url="http://fake.palomma.test") as http:
+    async with _serving(document, spelled, base_url="http://fake.palomma.test") as http:
         assert (await http.get("/v2/invoices")).status_code == 200
         assert (await http.get("/v1/invoices")).json() == {"error": "Not Found"}
 
 
-async def test_a_first_server_with_variables_puts_operations_under_its_path_at_their_defaults() -> None:
+async def test_a_first_server_with_variables_puts_operations_under_its_path_at_their_defaults(
+    spelled: Spelling,
+) -> None:
     document = load_shipped_spec()
     document["servers"] = [
         {
@@ -128,14 +133,14 @@ async def test_a_first_server_with_variables_puts_operations_under_its_path_at_t
             "variables": {"region": {"default": "co"}, "version": {"default": "v3"}},
         }
     ]
-    async with _serving(document, base_url="http://fake.palomma.test") as http:
+    async with _serving(document, spelled, base_url="http://fake.palomma.test") as http:
         assert (await http.get("/v3/invoices")).status_code == 200
 
 
-async def test_parameters_removed_from_the_spec_are_no_longer_checked() -> None:
+async def test_parameters_removed_from_the_spec_are_no_longer_checked(spelled: Spelling) -> None:
     document = load_shipped_spec()
     document["paths"]["/invoices"]["get"]["parameters"] = []
-    async with _serving(document) as http:
+    async with _serving(document, spelled) as http:
         response = await http.get("/invoices", params={"limit": "not checked any more"})
     assert response.status_code == 200
 
@@ -156,10 +161,10 @@ def _without_operation(operation_id: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("operation_id", sorted(MODELED_OPERATIONS))
 async def test_a_spec_without_an_operation_the_fake_models_serves_the_rest(
-    operation_id: str, caplog: pytest.LogCaptureFixture
+    operation_id: str, caplog: pytest.LogCaptureFixture, spelled: Spelling
 ) -> None:
     document = _without_operation(operation_id)
-    fake = FakePalomma(spec=document, clock=FakeClock(START))
+    fake = FakePalomma(spec=spelled(document), clock=FakeClock(START))
 
     assert f"does not model {operation_id}: the spec has no such operation" in caplog.text
     served = [
@@ -179,16 +184,18 @@ async def test_a_spec_without_an_operation_the_fake_models_serves_the_rest(
             assert response.status_code in (200, 404), (method, path, response.text)
 
 
-def test_create_invoice_says_so_when_the_spec_has_no_create_operation() -> None:
-    fake = FakePalomma(spec=_without_operation("createInvoice"))
+def test_create_invoice_says_so_when_the_spec_has_no_create_operation(spelled: Spelling) -> None:
+    fake = FakePalomma(spec=spelled(_without_operation("createInvoice")))
     with pytest.raises(SpecError, match="no createInvoice operation"):
         fake.create_invoice()
 
 
-async def test_a_renamed_modelled_operation_is_answered_from_the_spec(caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_renamed_modelled_operation_is_answered_from_the_spec(
+    caplog: pytest.LogCaptureFixture, spelled: Spelling
+) -> None:
     document = load_shipped_spec()
     document["paths"]["/invoices/{id}"]["get"]["operationId"] = "retrieveInvoice"
-    async with _serving(document) as http:
+    async with _serving(document, spelled) as http:
         response = await http.get("/invoices/01HQY8EW1H9YGH5PAV5Y2M9R3T")
     assert "does not model getInvoice" in caplog.text
     assert response.status_code == 200
@@ -208,8 +215,8 @@ def test_documents_the_fake_cannot_read_are_refused_as_value_errors(changes: dic
         FakePalomma(spec={**load_shipped_spec(), **changes})
 
 
-def test_a_reference_outside_the_document_is_refused() -> None:
+def test_a_reference_outside_the_document_is_refused(spelled: Spelling) -> None:
     document = load_shipped_spec()
     document["paths"]["/invoices/{id}"]["get"]["parameters"][0] = {"$ref": "other.yaml#/components/parameters/Id"}
     with pytest.raises(SpecError, match="Only references within the document"):
-        FakePalomma(spec=document)
+        FakePalomma(spec=spelled(document))

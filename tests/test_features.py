@@ -1,0 +1,162 @@
+"""A hand-written feature names what the spec no longer has when it is used; a placeholder raises on use."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from collections.abc import Callable
+
+import httpx2
+import pytest
+
+import palomma_client
+from palomma_client import (
+    APITimeoutError,
+    FeatureUnavailableError,
+    InvoiceOutcomeUnknownError,
+    PalommaClient,
+    PalommaError,
+)
+from palomma_client._features import Argument, Feature, Field, Missing, Model, Operation, is_missing
+from palomma_client._generated import models as generated_models
+from palomma_client._generated.api import METHODS, OPERATIONS
+from palomma_client._policies import OPERATION_POLICIES, CreateOnceByReference
+from tests.support import API_KEY, create_arguments, fresh_name
+
+# Taken from the generated code, so that any spec gives them.
+OPERATION_ID = next(iter(OPERATIONS))
+ARGUMENT = next(iter(OPERATIONS[OPERATION_ID].RULES), None)
+MODEL = next(name for name in generated_models.__all__ if getattr(getattr(generated_models, name), "JSON_NAMES", None))
+FIELD = next(iter(getattr(generated_models, MODEL).JSON_NAMES.values()))
+GONE = fresh_name(set(OPERATIONS) | set(generated_models.__all__), "goneThing", "vanishedThing")
+
+
+def test_a_feature_whose_needs_the_generated_code_has_is_available() -> None:
+    needs: list[Operation | Argument | Model | Field] = [Operation(OPERATION_ID), Model(MODEL), Field(MODEL, FIELD)]
+    if ARGUMENT is not None:
+        needs.append(Argument(OPERATION_ID, ARGUMENT))
+    feature = Feature("things.do", *needs)
+
+    feature.check()
+
+    assert feature.missing == ()
+
+
+def test_each_kind_of_need_the_spec_lacks_is_named_once() -> None:
+    feature = Feature(
+        "things.do",
+        Operation(GONE),
+        Argument(GONE, "limit"),
+        Argument(OPERATION_ID, "gone_argument"),
+        Model(GONE),
+        Field(MODEL, "goneField"),
+    )
+
+    assert feature.missing == (
+        f"the operation `{GONE}`",
+        f"the argument `gone_argument` of `{OPERATION_ID}`",
+        f"the model `{GONE}`",
+        f"the field `goneField` of `{MODEL}`",
+    )
+
+
+def test_using_an_unavailable_feature_raises_a_palomma_error_naming_the_feature_and_what_is_missing() -> None:
+    feature = Feature("invoices.do_things", Operation(GONE), Model(GONE))
+
+    with pytest.raises(FeatureUnavailableError) as caught:
+        feature.check()
+
+    error = caught.value
+    assert isinstance(error, PalommaError)
+    assert error.feature == "invoices.do_things"
+    assert error.missing == (f"the operation `{GONE}`", f"the model `{GONE}`")
+    assert str(error) == (
+        f"invoices.do_things is unavailable: it needs the operation `{GONE}` and the model `{GONE}`, "
+        "which the API's spec (openapi.yaml) this SDK was generated from no longer has"
+    )
+    again = pickle.loads(pickle.dumps(error))
+    assert (type(again), again.feature, again.missing, str(again)) == (
+        FeatureUnavailableError,
+        error.feature,
+        error.missing,
+        str(error),
+    )
+
+
+def test_the_error_is_exported_and_drawn_in_the_error_tree() -> None:
+    assert palomma_client.FeatureUnavailableError is FeatureUnavailableError
+    assert "FeatureUnavailableError" in palomma_client.__all__
+    assert "FeatureUnavailableError" in (palomma_client._exceptions.__doc__ or "")
+
+
+def test_a_missing_name_can_be_imported_and_held_but_raises_when_used() -> None:
+    placeholder = Missing("Settlement")
+
+    uses: list[Callable[[], object]] = [
+        lambda: placeholder.from_dict({}),
+        lambda: placeholder(),
+        lambda: placeholder["x"],
+        lambda: list(placeholder),
+    ]
+    for use in uses:
+        with pytest.raises(FeatureUnavailableError, match="`Settlement`"):
+            use()
+    assert is_missing(placeholder)
+    assert repr(placeholder) == "<missing Settlement: openapi.yaml no longer generates it>"
+
+
+def test_a_missing_name_answers_protocol_probes_as_absent() -> None:
+    placeholder = Missing("Settlement")
+
+    assert not hasattr(placeholder, "__wrapped__")
+    assert copy.copy(placeholder) is not None
+
+
+def test_the_checked_in_package_gives_every_feature_what_it_needs() -> None:
+    from palomma_client import _resources
+    from palomma_client.webhooks import _events
+    from palomma_client.workflows import _cli, _request
+
+    features = [value for module in (_resources, _cli, _request, _events) for value in vars(module).values()]
+    declared = [feature for feature in features if isinstance(feature, Feature)]
+
+    assert declared
+    assert [(feature.name, feature.missing) for feature in declared if feature.missing] == []
+
+
+_POLICY_OPERATIONS = [
+    operation_id for operation_id, policy in OPERATION_POLICIES.items() if isinstance(policy, CreateOnceByReference)
+]
+
+
+@pytest.mark.skipif(not _POLICY_OPERATIONS, reason="no operation is created once by reference")
+@pytest.mark.parametrize("lookup", ["kept", "lost"])
+async def test_a_create_whose_lookup_the_spec_lost_is_sent_once_by_the_default_rule(
+    monkeypatch: pytest.MonkeyPatch, lookup: str
+) -> None:
+    """With its lookup, an ambiguous create is looked up; without, it is not sent again and not looked up."""
+    operation_id = _POLICY_OPERATIONS[0]
+    if lookup == "lost":
+        policy = OPERATION_POLICIES[operation_id]
+        assert isinstance(policy, CreateOnceByReference)
+        monkeypatch.setitem(
+            OPERATION_POLICIES, operation_id, CreateOnceByReference(key=policy.key, lookup_operation=GONE)
+        )
+    sent: list[httpx2.Request] = []
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        sent.append(request)
+        raise httpx2.ReadTimeout("the answer never came", request=request)
+
+    resource, method = METHODS[operation_id]
+    async with PalommaClient(
+        api_key=API_KEY, environment="sandbox", transport=httpx2.MockTransport(answer), lookup_grace_period=0
+    ) as client:
+        with pytest.raises((APITimeoutError, InvoiceOutcomeUnknownError)):
+            await getattr(getattr(client, resource), method)(**create_arguments())
+
+    methods = [request.method for request in sent]
+    if lookup == "lost":
+        assert methods == [OPERATIONS[operation_id].METHOD]
+    else:
+        assert "GET" in methods[1:]
