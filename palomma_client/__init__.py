@@ -57,6 +57,7 @@ from palomma_client._logging import setup_logging_from_environment as _setup_log
 from palomma_client._pagination import AsyncPager, Page
 from palomma_client._resources import Invoices, Settlements
 from palomma_client._response import APIResponse
+from palomma_client._validation import NOT_GIVEN, NotGiven
 from palomma_client.workflows import (
     Discrepancy,
     DiscrepancyKind,
@@ -78,6 +79,7 @@ __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "MAX_EMPTY_PAGES",
+    "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
     "APIResponse",
@@ -110,6 +112,7 @@ __all__ = [
     "InvoiceStatus",
     "Invoices",
     "NotFoundError",
+    "NotGiven",
     "Page",
     "PaginationError",
     "PalommaClient",

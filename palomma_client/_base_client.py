@@ -40,6 +40,7 @@ from palomma_client._generated.errors import ResponseSchemaError
 from palomma_client._http import Backend, HTTPRequest, HTTPResponse, attempt_deadline
 from palomma_client._logging import call_fields
 from palomma_client._matching import asked_fields, differing_fields, unmatched_filters
+from palomma_client._model_base import Model
 from palomma_client._request import NO_OPTIONS, ApiRequest, RequestOptions
 from palomma_client._resource import ParseResponse
 from palomma_client._retry import backoff_delay, may_retry
@@ -73,7 +74,7 @@ _JSON_CONTENT = {"Content-Type": "application/json"}
 _LEFT_AS_IS = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
 
 
-def query_string(params: Mapping[str, str]) -> str:
+def query_string(params: Mapping[str, str | list[str]]) -> str:
     """The query string ``params=`` would send, byte for byte.
 
     Given ``params``, httpx parses and rebuilds the whole URL a second time
@@ -82,7 +83,7 @@ def query_string(params: Mapping[str, str]) -> str:
     """
     pairs = []
     for name, value in params.items():
-        if not (_LEFT_AS_IS(name) and _LEFT_AS_IS(value)):
+        if not (isinstance(value, str) and _LEFT_AS_IS(name) and _LEFT_AS_IS(value)):
             return str(httpx2.QueryParams(params))
         pairs.append(f"{name}={value}")
     return "&".join(pairs)
@@ -267,12 +268,21 @@ def _fields_of(model: Any, names: Mapping[str, Any]) -> dict[str, Any]:
         found = getattr(model, attributes[name], None)
         if found is None:
             continue
-        if isinstance(found, Enum):
-            found = found.value
-        elif isinstance(found, datetime.date):
-            found = found.isoformat()
-        fields[name] = found
+        fields[name] = _json_of(found)
     return fields
+
+
+def _json_of(found: Any) -> Any:
+    """An attribute's value as the model's JSON writes it."""
+    if isinstance(found, Enum):
+        return found.value
+    if isinstance(found, datetime.date):
+        return found.isoformat()
+    if isinstance(found, Model):
+        return found.to_dict()
+    if isinstance(found, list):
+        return [_json_of(item) for item in found]
+    return found
 
 
 def _shown(value: Any) -> str:

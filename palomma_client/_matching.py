@@ -65,6 +65,11 @@ def _same(asked: Any, answered: Any) -> bool:
         return asked is answered
     if asked == answered:
         return True
+    if isinstance(asked, dict) and isinstance(answered, dict):
+        # A nested object: what was sent must be there; the API may add fields of its own (an id).
+        return not differing_fields(asked, answered)
+    if isinstance(asked, list) and isinstance(answered, list):
+        return len(asked) == len(answered) and all(map(_same, asked, answered))
     # A path parameter or a query filter is text; the field it names may be a number.
     return isinstance(asked, str) and isinstance(answered, int | float) and asked == str(answered)
 
@@ -74,7 +79,14 @@ def differing_fields(asked: Mapping[str, Any], answer: Mapping[str, Any]) -> lis
     return [name for name, value in asked.items() if name in answer and not _same(value, answer[name])]
 
 
-def unmatched_filters(filters: Mapping[str, str], item: Mapping[str, Any]) -> list[str]:
+def _values(filter_value: str | list[str]) -> list[str]:
+    """The values a filter accepts: an array's items, sent repeated or (``explode: false``) joined by commas."""
+    if isinstance(filter_value, list):
+        return filter_value
+    return [filter_value, *filter_value.split(",")] if "," in filter_value else [filter_value]
+
+
+def unmatched_filters(filters: Mapping[str, str | list[str]], item: Mapping[str, Any]) -> list[str]:
     """The query filters that an item of a page (its ``to_dict()``) carries with another value.
 
     A date filter on a date-time field (``paymentDate=2026-03-11``) matches
@@ -85,7 +97,8 @@ def unmatched_filters(filters: Mapping[str, str], item: Mapping[str, Any]) -> li
         if name not in item:
             continue
         field = item[name]
-        if _same(value, field) or (isinstance(field, str) and field.startswith(value + "T")):
+        # An array filter (`status=paid&status=ready`) matches an item that has any of its values.
+        if any(_same(one, field) or (isinstance(field, str) and field.startswith(one + "T")) for one in _values(value)):
             continue
         unmatched.append(name)
     return unmatched

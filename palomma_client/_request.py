@@ -22,7 +22,8 @@ class ApiRequest:
             request made through ``PalommaClient.request``.
         method: The HTTP method, upper case.
         path: The path below the base URL, with its parameters filled in and quoted.
-        params: The query parameters, as text, or ``None``.
+        params: The query parameters, as text, or ``None``; a list is sent as the parameter repeated
+            (an array parameter, ``status=a&status=b``).
         json: The JSON body, or ``None`` for none.
         security: The security schemes whose credentials go with it, as the spec's requirements:
             alternatives, each the names of the schemes it needs at once; ``()`` for an operation
@@ -37,7 +38,7 @@ class ApiRequest:
     operation_id: str | None
     method: str
     path: str
-    params: Mapping[str, str] | None = None
+    params: Mapping[str, str | list[str]] | None = None
     json: Any = None
     security: tuple[tuple[str, ...], ...] | None = None
     headers: Mapping[str, str] | None = None

@@ -10,6 +10,7 @@ round trip or reaches the server half-formed.
 from __future__ import annotations
 
 import datetime
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -23,6 +24,8 @@ import httpx2
 from palomma_client._exceptions import SECRET_HEADERS, InvalidParameterError
 
 __all__ = [
+    "NOT_GIVEN",
+    "NotGiven",
     "check_array",
     "check_boolean",
     "check_date",
@@ -30,6 +33,7 @@ __all__ = [
     "check_enum",
     "check_headers",
     "check_integer",
+    "check_json",
     "check_mapping",
     "check_max_retries",
     "check_model",
@@ -37,11 +41,42 @@ __all__ = [
     "check_positive_int",
     "check_string",
     "check_timeout",
+    "form_list",
     "header_value",
     "path_segment",
 ]
 
 EnumT = TypeVar("EnumT", bound=Enum)
+
+
+class NotGiven:
+    """The default of an argument the caller may set to ``None``: "not given" is not "null".
+
+    A nullable body field (``nullable: true``, or ``type: [string, 'null']``) sends JSON ``null``
+    when the caller passes ``None``, which clears the value on the API's side; left out, the
+    field is not sent at all. ``None`` cannot be both, so the default is ``NOT_GIVEN``.
+    """
+
+    __slots__ = ()
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+"""The default of a nullable body argument: nothing is sent for it."""
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -304,16 +339,46 @@ def check_mapping(parameter: str, value: object) -> dict[str, object]:
 
 
 def check_array(
-    parameter: str, value: object, *, min_items: int | None = None, max_items: int | None = None
+    parameter: str,
+    value: object,
+    *,
+    min_items: int | None = None,
+    max_items: int | None = None,
+    unique_items: bool = False,
 ) -> list[Any]:
-    """A list or tuple within the spec's ``minItems`` and ``maxItems``, as a list (its items are checked apart)."""
+    """A list or tuple within the spec's ``minItems``, ``maxItems`` and ``uniqueItems``, as a list.
+
+    Its items are checked apart, by their own rules; ``uniqueItems`` compares them as given
+    (an enum member equals its value).
+    """
     if not isinstance(value, list | tuple):
         raise InvalidParameterError(parameter, f"must be a list, got {_type_name(value)}")
     if min_items is not None and len(value) < min_items:
         raise InvalidParameterError(parameter, f"must have at least {min_items} items, got {len(value)}")
     if max_items is not None and len(value) > max_items:
         raise InvalidParameterError(parameter, f"must have at most {max_items} items, got {len(value)}")
+    if unique_items:
+        for index, item in enumerate(value):
+            if item in value[:index]:
+                first = value.index(item)
+                raise InvalidParameterError(
+                    f"{parameter}[{index}]", f"must not repeat {parameter}[{first}] (uniqueItems)"
+                )
     return list(value)
+
+
+def form_list(parameter: str, values: list[str]) -> str:
+    """An array query parameter's items as one value, separated by commas (``explode: false``).
+
+    An item with a comma of its own would read as two: it is refused rather than sent as another list.
+    """
+    for index, value in enumerate(values):
+        if "," in value:
+            raise InvalidParameterError(
+                f"{parameter}[{index}]",
+                f"must not contain a comma (the items are sent comma-separated), got {_quoted(value)}",
+            )
+    return ",".join(values)
 
 
 ModelT = TypeVar("ModelT")
@@ -352,3 +417,226 @@ def path_segment(parameter: str, value: str) -> str:
     if len(value) > _MAX_PATH_SEGMENT:
         raise InvalidParameterError(parameter, f"must be at most {_MAX_PATH_SEGMENT} characters, got {len(value):,}")
     return quote(_plain_text(parameter, value), safe="")
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_JSON_TYPES: dict[str, tuple[str, Any]] = {
+    "string": ("a string", lambda value: isinstance(value, str)),
+    "integer": ("an integer", lambda value: isinstance(value, int) and not isinstance(value, bool)),
+    "number": ("a number", lambda value: isinstance(value, int | float) and not isinstance(value, bool)),
+    "boolean": ("True or False", lambda value: isinstance(value, bool)),
+    "array": ("a list", lambda value: isinstance(value, list)),
+    "object": ("an object (a model or a dict)", lambda value: isinstance(value, dict)),
+}
+
+
+def check_json(parameter: str, value: object, schema: Mapping[str, Any]) -> Any:
+    """``value`` as the JSON the API reads, checked against the spec's schema of it.
+
+    ``value`` may be a generated model (sent as its ``to_dict()``), a mapping with the API's
+    (camelCase) field names, a list or tuple, or a scalar; enum members are sent as their value
+    and dates as ISO 8601 text. The schema is the spec's own, every ``$ref`` inlined, in the
+    3.0 or 3.1 spelling: types (nullable ones too), ``enum``, string and number rules,
+    ``minItems``/``maxItems``/``uniqueItems``, required fields, ``additionalProperties``,
+    ``allOf``/``oneOf``/``anyOf`` (a ``discriminator`` picks the member to check against).
+
+    Args:
+        parameter: The argument's name, the start of every path an error names.
+        value: What the caller passed.
+        schema: The spec's schema of the argument.
+
+    Returns:
+        The JSON value to send.
+
+    Raises:
+        InvalidParameterError: A rule is broken; ``parameter`` is the JSON path at fault
+            (``lines[2].amount``).
+    """
+    document = _as_json(parameter, value)
+    _check_against(parameter, document, schema)
+    return document
+
+
+def _child(path: str, key: str) -> str:
+    return f"{path}.{key}" if _IDENTIFIER.fullmatch(key) else f"{path}[{key!r}]"
+
+
+def _as_json(path: str, value: object) -> Any:
+    """The JSON form of an argument: models by their ``to_dict``, enums by value, dates as text."""
+    if value is None or (isinstance(value, bool | int | str) and not isinstance(value, Enum)):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidParameterError(path, f"must be a finite number, got {value}")
+        return value
+    if isinstance(value, Enum):
+        return _as_json(path, value.value)
+    if isinstance(value, datetime.date):
+        if isinstance(value, datetime.datetime) and value.utcoffset() is None:
+            raise InvalidParameterError(path, "must have a time zone (tzinfo); a naive datetime is ambiguous")
+        return value.isoformat()
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict) and not isinstance(value, Mapping):
+        return _as_json(path, to_dict())
+    if isinstance(value, Mapping):
+        converted: dict[str, Any] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise InvalidParameterError(path, f"must have string keys, got {_type_name(key)}")
+            converted[key] = _as_json(_child(path, key), item)
+        return converted
+    if isinstance(value, list | tuple):
+        return [_as_json(f"{path}[{index}]", item) for index, item in enumerate(value)]
+    raise InvalidParameterError(path, f"must be a JSON value, a model or a dict, got {_type_name(value)}")
+
+
+def _types(schema: Mapping[str, Any]) -> tuple[list[str], bool]:
+    """The schema's types other than null, and whether null is allowed (3.0 ``nullable`` or a 3.1 type list)."""
+    written = schema.get("type")
+    kinds = [written] if isinstance(written, str) else list(written or [])
+    nullable = schema.get("nullable") is True or "null" in kinds
+    others = [kind for kind in kinds if kind != "null"]
+    if not others and "properties" in schema:
+        others = ["object"]
+    return others, nullable or written == "null"
+
+
+def _check_against(path: str, value: Any, schema: Mapping[str, Any]) -> None:
+    kinds, nullable = _types(schema)
+    if value is None:
+        if nullable or (not kinds and not any(key in schema for key in ("enum", "allOf", "oneOf", "anyOf"))):
+            return
+        if not kinds and _union_allows_null(schema):
+            return
+        raise InvalidParameterError(path, "must not be None (the API does not take null here)")
+    for member in schema.get("allOf") or ():
+        _check_against(path, value, member)
+    for keyword in ("oneOf", "anyOf"):
+        if isinstance(schema.get(keyword), list):
+            _check_union(path, value, schema, keyword)
+    if kinds:
+        matching = next((kind for kind in kinds if _JSON_TYPES.get(kind, ("", lambda _: True))[1](value)), None)
+        if matching is None:
+            expected = " or ".join(_JSON_TYPES.get(kind, (kind, None))[0] for kind in kinds)
+            raise InvalidParameterError(path, f"must be {expected}, got {_type_name(value)}")
+    if "enum" in schema and value not in schema["enum"]:
+        valid = ", ".join(str(item) for item in schema["enum"])
+        raise InvalidParameterError(path, f"must be one of {valid}; got {_quoted(value)}")
+    if isinstance(value, str):
+        _check_text(path, value, schema)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        _check_number(path, value, schema)
+    elif isinstance(value, list):
+        _check_items(path, value, schema)
+    elif isinstance(value, dict):
+        _check_object(path, value, schema)
+
+
+def _union_allows_null(schema: Mapping[str, Any]) -> bool:
+    members = [*(schema.get("oneOf") or ()), *(schema.get("anyOf") or ())]
+    return any(_types(member)[1] for member in members if isinstance(member, Mapping))
+
+
+def _check_text(path: str, value: str, schema: Mapping[str, Any]) -> None:
+    written = schema.get("format")
+    check_string(
+        path,
+        value,
+        min_length=schema.get("minLength"),
+        max_length=schema.get("maxLength"),
+        pattern=schema.get("pattern"),
+        format=written if written in ("uri", "email", "uuid", "date-time") else None,
+    )
+    if written == "date":
+        check_date(path, value)
+
+
+def _check_number(path: str, value: float, schema: Mapping[str, Any]) -> None:
+    bounds: dict[str, Any] = {"minimum": schema.get("minimum"), "maximum": schema.get("maximum")}
+    flags = {"minimum": False, "maximum": False}
+    for bound in ("minimum", "maximum"):
+        exclusive = schema.get(f"exclusive{bound.capitalize()}")
+        if exclusive is True:  # OpenAPI 3.0: a flag on the bound
+            flags[bound] = True
+        elif isinstance(exclusive, int | float) and not isinstance(exclusive, bool):  # 3.1: the bound itself
+            bounds[bound], flags[bound] = exclusive, True
+    _check_range(path, value, bounds["minimum"], bounds["maximum"], flags["minimum"], flags["maximum"])
+
+
+def _check_items(path: str, value: list[Any], schema: Mapping[str, Any]) -> None:
+    check_array(path, value, min_items=schema.get("minItems"), max_items=schema.get("maxItems"))
+    if schema.get("uniqueItems") is True:
+        seen: dict[str, int] = {}
+        for index, item in enumerate(value):
+            # JSON equality: key order does not matter, 1 and 1.0 are the same number.
+            key = json.dumps(_canonical(item), sort_keys=True)
+            if key in seen:
+                raise InvalidParameterError(f"{path}[{index}]", f"must not repeat {path}[{seen[key]}] (uniqueItems)")
+            seen[key] = index
+    items = schema.get("items")
+    if isinstance(items, Mapping):
+        for index, item in enumerate(value):
+            _check_against(f"{path}[{index}]", item, items)
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_canonical(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _canonical(item) for key, item in value.items()}
+    return value
+
+
+def _check_object(path: str, value: dict[str, Any], schema: Mapping[str, Any]) -> None:
+    properties: Mapping[str, Any] = schema.get("properties") or {}
+    for name in schema.get("required") or ():
+        declared = properties.get(name)
+        if name not in value and not (isinstance(declared, Mapping) and declared.get("readOnly") is True):
+            raise InvalidParameterError(_child(path, name), "is required")
+    extra = schema.get("additionalProperties", True)
+    for name, item in value.items():
+        declared = properties.get(name)
+        if isinstance(declared, Mapping):
+            if declared.get("readOnly") is True:
+                raise InvalidParameterError(_child(path, name), "is set by the API (readOnly) and cannot be sent")
+            _check_against(_child(path, name), item, declared)
+        elif extra is False:
+            raise InvalidParameterError(_child(path, name), "is not a field the API takes here")
+        elif isinstance(extra, Mapping):
+            _check_against(_child(path, name), item, extra)
+    for bound, message in (("minProperties", "at least"), ("maxProperties", "at most")):
+        limit = schema.get(bound)
+        if limit is not None and (len(value) < limit if bound == "minProperties" else len(value) > limit):
+            raise InvalidParameterError(path, f"must have {message} {limit} entries, got {len(value)}")
+
+
+def _check_union(path: str, value: Any, schema: Mapping[str, Any], keyword: str) -> None:
+    members: list[Mapping[str, Any]] = schema[keyword]
+    discriminator = schema.get("discriminator")
+    if isinstance(discriminator, Mapping) and isinstance(value, dict):
+        name = discriminator["propertyName"]
+        # The generator writes `mapping` as value -> the member's index in the list.
+        mapping: Mapping[str, int] = discriminator.get("mapping") or {}
+        if name not in value:
+            raise InvalidParameterError(_child(path, name), "is required (it says which kind of object this is)")
+        if value[name] not in mapping:
+            valid = ", ".join(str(key) for key in mapping)
+            raise InvalidParameterError(_child(path, name), f"must be one of {valid}; got {_quoted(value[name])}")
+        _check_against(path, value, members[mapping[value[name]]])
+        return
+    problems: list[InvalidParameterError] = []
+    for member in members:
+        try:
+            _check_against(path, value, member)
+        except InvalidParameterError as problem:
+            problems.append(problem)
+    matched = len(members) - len(problems)
+    if matched == 0:
+        if len(problems) == 1:
+            raise problems[0]
+        reasons = "; ".join(str(problem) for problem in problems)
+        raise InvalidParameterError(path, f"must match one of its {len(members)} schemas ({reasons})")
+    if keyword == "oneOf" and matched > 1:
+        raise InvalidParameterError(path, f"matches {matched} of its schemas, and must match exactly one")

@@ -34,6 +34,7 @@ from openapi_python_client.parser.properties.datetime import DateTimeProperty
 from openapi_python_client.parser.properties.float import FloatProperty
 from openapi_python_client.parser.properties.int import IntProperty
 from openapi_python_client.parser.properties.list_property import ListProperty
+from openapi_python_client.parser.properties.model_property import ANY_ADDITIONAL_PROPERTY
 from openapi_python_client.parser.properties.none import NoneProperty
 from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.parser.properties.union import UnionProperty
@@ -76,6 +77,7 @@ _RULE_KEYS = frozenset(
         "default",
         "minItems",
         "maxItems",
+        "uniqueItems",
     }
 )
 
@@ -179,6 +181,18 @@ class ArgumentView:
     description: str
     json_value: str = ""  # for body arguments: an expression of the checked value as JSON
     rules: dict[str, Any] = field(default_factory=dict)  # the schema's rules, as the spec writes them
+    nullable: bool = False  # None is a value (JSON null): "not given" is NOT_GIVEN
+    schema: Any = None  # for a structured body argument: its schema, references inlined, for check_json
+
+    @property
+    def default(self) -> str:
+        """The annotation's tail and default of an optional argument."""
+        return " | NotGiven = NOT_GIVEN" if self.nullable else " | None = None"
+
+    @property
+    def given(self) -> str:
+        """A condition true when the caller gave the optional argument."""
+        return f"not isinstance({self.python_name}, NotGiven)" if self.nullable else f"{self.python_name} is not None"
 
 
 @dataclass
@@ -211,6 +225,7 @@ class OperationView:
     deprecated: bool = False  # the spec marks it deprecated: a DeprecationWarning when called
     answer: str = "json"  # how the success body is read: json, text or bytes
     accept: str = ""  # the media type of its success body, for the Accept header of a non-JSON answer
+    union_parsers: dict[int, str] = field(default_factory=dict)  # a union answer's parse expression, by status
 
     @property
     def keyword_arguments(self) -> list[ArgumentView]:
@@ -219,6 +234,13 @@ class OperationView:
         return [argument for argument in others if argument.required] + [
             argument for argument in others if not argument.required
         ]
+
+    @property
+    def schemas(self) -> dict[str, Any]:
+        """The schemas of the arguments checked as JSON (nested objects, unions, nullable), by argument."""
+        return {
+            argument.python_name: argument.schema for argument in self.body_arguments if argument.schema is not None
+        }
 
     @property
     def paginated(self) -> bool:
@@ -273,6 +295,13 @@ class TagView:
     class_name: str
     description: str
     operations: list[OperationView]
+
+    @property
+    def uses(self) -> set[str]:
+        """The names the resource module's signatures need besides the models: ``NotGiven``, ``Sequence``."""
+        arguments = [argument for op in self.operations for argument in op.keyword_arguments]
+        names = {"NotGiven"} if any(argument.nullable and not argument.required for argument in arguments) else set()
+        return names | ({"Sequence"} if any("Sequence[" in argument.annotation for argument in arguments) else set())
 
 
 class OperationViews:
@@ -409,8 +438,12 @@ class OperationViews:
                     imports,
                     property_pointer,
                 )
-                # The body is written as the model's to_dict would write it, without building the model.
-                argument.json_value = self._json.to_json_value(prop, argument.check)
+                # The body is written as the model's to_dict would write it, without building the model;
+                # a structured argument's check already gives its JSON.
+                if argument.schema is None:
+                    argument.json_value = self._json.to_json_value(prop, argument.check)
+                else:
+                    argument.json_value = argument.check
                 body_arguments.append(argument)
         names = [
             argument.python_name for argument in path_arguments + query_arguments + header_arguments + body_arguments
@@ -425,6 +458,7 @@ class OperationViews:
             if response.status_code.range is not None and response.status_code.range[0] == response.status_code.range[1]
         }
         success: list[tuple[int, str | None, str]] = []
+        union_parsers: dict[int, str] = {}
         for response in operation.success_responses():  # numbered ones; spec_support refuses 2XX and default
             status = int(response.status)
             answer_media = response.content[0] if response.content else None
@@ -432,6 +466,14 @@ class OperationViews:
                 success.append((status, None, "none"))
             elif answer_media.is_json:
                 answer_prop = parsed.get(status)
+                members = _union_models(answer_prop)
+                if members:
+                    # A oneOf/anyOf of objects: the member model its discriminator names, else the first that parses.
+                    names = [str(member.class_info.name) for member in members]
+                    imports.update(names)
+                    union_parsers[status] = self._json.from_json(answer_prop, "data")
+                    success.append((status, " | ".join(names), "union"))
+                    continue
                 model = answer_prop.class_info.name if isinstance(answer_prop, ModelProperty) else None
                 if model:
                     imports.add(model)
@@ -470,6 +512,7 @@ class OperationViews:
             answer=answer,
             accept=next((media.name for r in operation.success_responses() for media in r.content), ""),
             model_imports=imports,
+            union_parsers=union_parsers,
         )
         self._find_pagination(view, endpoint)
         view.retry_policy = self._policies.get(view.operation_id, "")
@@ -513,11 +556,23 @@ class OperationViews:
                 raise Unsupported(Refusal(construct, join_pointer(pointer, rule), "it would not be checked"))
         name = python_name
         scalar = _scalar(prop, repr(python_name), name, schema, location, imports)
-        if scalar is not None:
+        runtime_schema = None
+        if location == "body" and _structured(prop, schema):
+            # Nested objects, arrays of them, maps, unions and nullable values: checked as the JSON sent,
+            # against the spec's schema, so every nested rule is checked and an error names its path.
+            annotation = _argument_type(prop, imports)
+            runtime_schema = self._runtime_schema(schema, pointer, ())
+            check = f"check_json({python_name!r}, {name}, SCHEMAS[{python_name!r}])"
+            serialize = ""
+        elif scalar is not None:
             annotation, check, serialize = scalar
         elif isinstance(prop, ListProperty) and location == "body":
-            annotation, check = self._array(prop, python_name, schema, pointer, imports)
+            annotation, check, _ = self._array(prop, python_name, schema, pointer, imports, location)
             serialize = ""  # a body field is serialized by its model
+        elif isinstance(prop, ListProperty) and location == "query":
+            annotation, check, texts = self._array(prop, python_name, schema, pointer, imports, location)
+            # Form style: `explode` (the default) repeats the parameter; without it, one value with commas.
+            serialize = texts if schema_explode(documented) else f"form_list({python_name!r}, {texts})"
         else:
             # Anything else would reach the request unchecked, or not as its declared type.
             raise Unsupported(Refusal(f"{_kind(prop)} as a {location} argument (`{_text(prop.name)}`)", pointer))
@@ -532,39 +587,167 @@ class OperationViews:
             serialize,
             description,
             rules={key: schema[key] for key in sorted(_RULE_KEYS) if key in schema},
+            nullable=location == "body" and _nullable(prop),
+            schema=runtime_schema,
         )
 
+    def _runtime_schema(self, node: Any, pointer: str, active: tuple[str, ...]) -> Any:
+        """The schema ``check_json`` checks an argument against: references inlined, rules only.
+
+        A ``discriminator``'s mapping becomes value -> index of the member it names, as the
+        members' names are gone once their references are inlined.
+        """
+        if not isinstance(node, Mapping):
+            return node
+        if "$ref" in node:
+            target, target_pointer = self._spec.resolve(node, pointer)
+            if target_pointer in active:
+                construct = "a recursive schema as a request body field"
+                raise Unsupported(Refusal(construct, pointer, "it cannot be checked before sending"))
+            siblings = {key: value for key, value in node.items() if key != "$ref"}
+            return self._runtime_schema({**target, **siblings}, target_pointer, (*active, target_pointer))
+        for rule in UNCHECKED_ARGUMENT_RULES:
+            if rule in node:
+                construct = f"`{rule}` in a request body field"
+                raise Unsupported(Refusal(construct, join_pointer(pointer, rule), "it would not be checked"))
+        written: dict[str, Any] = {}
+        for key, value in node.items():
+            at = join_pointer(pointer, key)
+            if key in ("properties",) and isinstance(value, Mapping):
+                written[key] = {
+                    name: self._runtime_schema(item, join_pointer(at, name), active) for name, item in value.items()
+                }
+            elif key in ("items", "additionalProperties") and isinstance(value, Mapping):
+                written[key] = self._runtime_schema(value, at, active)
+            elif key in ("allOf", "oneOf", "anyOf") and isinstance(value, list):
+                written[key] = [self._runtime_schema(item, join_pointer(at, i), active) for i, item in enumerate(value)]
+            elif key == "discriminator" and isinstance(value, Mapping):
+                written[key] = _discriminator_indexes(node, value)
+            elif key in _CHECKED_KEYWORDS:
+                written[key] = value
+        return written
+
     def _array(
-        self, prop: ListProperty, python_name: str, schema: Mapping[str, Any], pointer: str, imports: set[str]
-    ) -> tuple[str, str]:
-        """The annotation and check of an array body field: its length rules, then each item's own."""
-        if "uniqueItems" in schema:
-            construct = f"`uniqueItems` on a body argument (`{_text(prop.name)}`)"
-            raise Unsupported(Refusal(construct, join_pointer(pointer, "uniqueItems"), "it would not be checked"))
+        self,
+        prop: ListProperty,
+        python_name: str,
+        schema: Mapping[str, Any],
+        pointer: str,
+        imports: set[str],
+        location: str,
+    ) -> tuple[str, str, str]:
+        """An array argument's annotation, check (its length rules, then each item's own), and a query's texts."""
         item_schema, item_pointer = self._spec.resolve(schema.get("items", {}), join_pointer(pointer, "items"))
         label = f'f"{python_name}[{{index}}]"'
         inner = prop.inner_property
-        if isinstance(inner, ModelProperty):
-            imports.add(inner.class_info.name)
-            item_annotation = str(inner.class_info.name)
-            item_check = f"check_model({label}, item, {inner.class_info.name})"
-        else:
-            for rule in UNCHECKED_ARGUMENT_RULES:
-                if rule in item_schema:
-                    construct = f"`{rule}` on the items of a body argument (`{_text(prop.name)}`)"
-                    raise Unsupported(Refusal(construct, join_pointer(item_pointer, rule), "it would not be checked"))
-            scalar = _scalar(inner, label, "item", item_schema, "body", imports)
-            if scalar is None:
-                construct = f"{_kind(inner)} as the items of a body argument (`{_text(prop.name)}`)"
-                raise Unsupported(Refusal(construct, item_pointer))
-            item_annotation, item_check, _ = scalar
+        # Arrays of objects, and body arrays with uniqueItems, are checked as JSON (see _structured).
+        for rule in UNCHECKED_ARGUMENT_RULES:
+            if rule in item_schema:
+                construct = f"`{rule}` on the items of a {location} argument (`{_text(prop.name)}`)"
+                raise Unsupported(Refusal(construct, join_pointer(item_pointer, rule), "it would not be checked"))
+        scalar = _scalar(inner, label, "item", item_schema, location, imports)
+        if scalar is None:
+            construct = f"{_kind(inner)} as the items of a {location} argument (`{_text(prop.name)}`)"
+            raise Unsupported(Refusal(construct, item_pointer))
+        item_annotation, item_check, item_text = scalar
         lengths = "".join(
             f", {argument}={schema[key]!r}"
-            for key, argument in (("minItems", "min_items"), ("maxItems", "max_items"))
+            for key, argument in (("minItems", "min_items"), ("maxItems", "max_items"), ("uniqueItems", "unique_items"))
             if key in schema
         )
+        if location == "query":
+            # The checked items are turned into text in one expression: the argument keeps its declared type.
+            checked = f"[{item_check} for index, item in enumerate({python_name})]"
+            check = f"check_array({python_name!r}, {python_name}{lengths})"
+            return f"Sequence[{item_annotation}]", check, f"[{item_text} for item in {checked}]"
         check = f"[{item_check} for index, item in enumerate(check_array({python_name!r}, {python_name}{lengths}))]"
-        return f"list[{item_annotation}]", check
+        return f"list[{item_annotation}]", check, ""
+
+
+_CHECKED_KEYWORDS = frozenset(
+    {
+        *_RULE_KEYS,
+        "type",
+        "nullable",
+        "uniqueItems",
+        "required",
+        "additionalProperties",
+        "readOnly",
+        "minProperties",
+        "maxProperties",
+    }
+) - {"default"}
+
+
+def _discriminator_indexes(node: Mapping[str, Any], discriminator: Mapping[str, Any]) -> dict[str, Any]:
+    """A discriminator with ``mapping`` from each value to the index of its member in ``oneOf``/``anyOf``."""
+    members = node.get("oneOf") or node.get("anyOf") or []
+    references = [member.get("$ref") if isinstance(member, Mapping) else None for member in members]
+    mapping: dict[str, int] = {}
+    for value, reference in (discriminator.get("mapping") or {}).items():
+        if reference in references:
+            mapping[str(value)] = references.index(reference)
+    for index, reference in enumerate(references):
+        # A member the mapping leaves out is named by its schema's name, as OpenAPI says.
+        if isinstance(reference, str) and index not in mapping.values():
+            mapping[unescape_token(reference.rsplit("/", 1)[-1])] = index
+    return {"propertyName": str(discriminator["propertyName"]), "mapping": mapping}
+
+
+def schema_explode(parameter: Mapping[str, Any]) -> bool:
+    """Whether a form-style query parameter's array is sent repeated (``explode``, true unless the spec says false)."""
+    return parameter.get("explode", True) is not False
+
+
+def _structured(prop: Any, schema: Mapping[str, Any]) -> bool:
+    """Whether a body field is checked as JSON against its schema rather than by a scalar check."""
+    if isinstance(prop, ModelProperty | UnionProperty):
+        return True
+    if isinstance(prop, ListProperty):
+        return "uniqueItems" in schema or not isinstance(prop.inner_property, _SCALAR_PROPERTIES)
+    return False
+
+
+_SCALAR_PROPERTIES = (
+    EnumProperty,
+    StringProperty,
+    DateProperty,
+    DateTimeProperty,
+    IntProperty,
+    FloatProperty,
+    BooleanProperty,
+)
+
+
+def _argument_type(prop: Any, imports: set[str]) -> str:
+    """What a structured argument takes: models or their dicts, lists of them, unions, ``None`` if nullable."""
+    if isinstance(prop, UnionProperty):
+        parts = [_argument_type(inner, imports) for inner in prop.inner_properties]
+        return " | ".join(dict.fromkeys(part for part in parts))
+    if isinstance(prop, NoneProperty):
+        return "None"
+    values = map_values(prop)
+    if values is not None:
+        return f"Mapping[str, {_argument_type(values, imports)}]"
+    if isinstance(prop, ModelProperty):
+        imports.add(prop.class_info.name)
+        return f"{prop.class_info.name} | Mapping[str, Any]"
+    if isinstance(prop, ListProperty):
+        return f"Sequence[{_argument_type(prop.inner_property, imports)}]"
+    if isinstance(prop, EnumProperty):
+        imports.add(prop.class_info.name)
+        return f"{prop.class_info.name} | str"
+    if isinstance(prop, DateProperty):
+        return "datetime.date | str"
+    if isinstance(prop, DateTimeProperty):
+        return "datetime.datetime | str"
+    simple: list[tuple[Any, str]] = [
+        (StringProperty, "str"),
+        (IntProperty, "int"),
+        (FloatProperty, "float"),
+        (BooleanProperty, "bool"),
+    ]
+    return next((name for kind, name in simple if isinstance(prop, kind)), "Any")
 
 
 def _scalar(
@@ -713,8 +896,10 @@ class ModelFields:
         return str(PythonCode.as_unembedded_code(prop.get_type_string(no_optional=True)))
 
     def annotation(self, prop: Any) -> str:
-        """The attribute's type: optional and nullable fields may be ``None``."""
-        parts = [part.strip() for part in self._type(prop).split("|") if part.strip() not in ("Unset", "None")]
+        """The attribute's type: optional and nullable fields may be ``None``; a map is a ``dict``."""
+        values = map_values(_unwrapped(prop))
+        written = f"dict[str, {self._type(values)}]" if values is not None else self._type(prop)
+        parts = [part.strip() for part in written.split("|") if part.strip() not in ("Unset", "None")]
         if not prop.required or _nullable(prop):
             parts.append("None")
         return " | ".join(parts)
@@ -748,12 +933,19 @@ class ModelFields:
 
     def _from_json(self, prop: Any, source: str) -> str:
         prop = _unwrapped(prop)
+        values = map_values(prop)
+        if values is not None:
+            return f"parse_map({source}, {_json_kind(values)!r})"
         members = _union_models(prop)
         if members:
             # A oneOf/anyOf of models: the member its discriminator names, else the first that parses.
             names = [str(member.class_info.name) for member in members]
             key = frozenset(names)
-            by_class = self._discriminators.get((_text(prop.name), key), self._discriminators.get(("", key)))
+            named = (_text(prop.name), key)
+            # A field whose own union has no discriminator keeps none, whatever other unions of its members say.
+            by_class = (
+                self._discriminators[named] if named in self._discriminators else self._discriminators.get(("", key))
+            )
             if by_class is not None:
                 discriminator, values = by_class
                 parsers = ", ".join(f"{value!r}: {name}.from_dict" for value, name in values)
@@ -792,6 +984,8 @@ class ModelFields:
 
     def _to_json(self, prop: Any, source: str) -> str:
         prop = _unwrapped(prop)
+        if map_values(prop) is not None:
+            return f"dict({source})"
         if _union_models(prop):
             return f"{source}.to_dict()"
         if isinstance(prop, EnumProperty):
@@ -855,6 +1049,21 @@ class ModelFields:
         return converted
 
 
+def map_values(prop: Any) -> Any | None:
+    """The property of a map's values (an object of ``additionalProperties`` with a schema, and no properties)."""
+    if not isinstance(prop, ModelProperty) or prop.required_properties or prop.optional_properties:
+        return None
+    values = prop.additional_properties
+    # `additionalProperties` absent, `true` or `{}` is this one constant: an open object, not a map.
+    return None if values is None or values is ANY_ADDITIONAL_PROPERTY else values
+
+
+def _json_kind(prop: Any) -> str:
+    """The JSON type of a map's scalar values, as ``parse_map`` names it (spec_support refuses other values)."""
+    kinds: list[tuple[Any, str]] = [(BooleanProperty, "boolean"), (IntProperty, "integer"), (FloatProperty, "number")]
+    return next((kind for cls, kind in kinds if isinstance(prop, cls)), "string")
+
+
 def _union_models(prop: Any) -> list[Any]:
     """The member models of a union of models (``oneOf``/``anyOf`` of objects), else an empty list."""
     if not isinstance(prop, UnionProperty):
@@ -868,7 +1077,7 @@ def _union_models(prop: Any) -> list[Any]:
 Discriminator = tuple[str, list[tuple[str, str]]]  # the property, and (value, member class) pairs
 
 
-def _discriminators(spec: OpenAPI) -> dict[tuple[str, frozenset[str]], Discriminator]:
+def _discriminators(spec: OpenAPI) -> dict[tuple[str, frozenset[str]], Discriminator | None]:
     """Each discriminated oneOf/anyOf of component schemas, by (field name, member class names).
 
     openapi-python-client parses the union but not its discriminator, so the generator finds it
@@ -906,7 +1115,7 @@ def _discriminators(spec: OpenAPI) -> dict[tuple[str, frozenset[str]], Discrimin
         field_name = unescape_token(tokens[-1]) if len(tokens) > 1 and tokens[-2] == "properties" else ""
         by_field.setdefault((field_name, frozenset(classes.values())), discriminator)
         by_members.setdefault(frozenset(classes.values()), []).append(discriminator)
-    found = {key: value for key, value in by_field.items() if value is not None}
+    found = {key: value for key, value in by_field.items() if value is not None or key[0]}
     for members, seen in by_members.items():
         if seen[0] is not None and all(other == seen[0] for other in seen):
             found[("", members)] = seen[0]

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from palomma_client._openapi import OpenAPI, Operation, SecurityScheme, join_pointer
+from palomma_client._openapi import OpenAPI, Operation, SecurityScheme, SpecError, join_pointer
 
 __all__ = [
     "ENVIRONMENT_EXTENSION",
@@ -41,6 +41,7 @@ ENVIRONMENT_EXTENSION = "x-palomma-environment"
 
 SUPPORTED_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
 SUPPORTED_PARAMETER_LOCATIONS = frozenset({"path", "query", "header"})
+_SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
 
 # Rules an argument's check cannot enforce yet; on an argument they are refused rather than left unchecked.
 UNCHECKED_ARGUMENT_RULES = ("multipleOf", "const")
@@ -202,6 +203,7 @@ def unsupported(spec: OpenAPI) -> list[Refusal]:
         refusals += _operation(spec, operation)
     for pointer, schema in _schemas(spec):
         refusals += _schema(spec, schema, pointer)
+    refusals += _map_references(spec)
     # One refusal per place and construct, in the document's order.
     unique = {(refusal.pointer, refusal.construct): refusal for refusal in refusals}
     return sorted(unique.values(), key=lambda refusal: _order(spec, refusal.pointer))
@@ -366,15 +368,22 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             continue
         if "content" in parameter.node:
             yield Refusal("a parameter given by `content`", join_pointer(parameter.pointer, "content"))
-        # `explode` changes only how arrays and objects are sent, and those are refused below.
+        # `explode` changes only how arrays and objects are sent: a query array either way, objects are refused.
         style = parameter.node.get("style")
         if style is not None and style != ("form" if parameter.location == "query" else "simple"):
             yield Refusal(f"`style: {style}` on a parameter", join_pointer(parameter.pointer, "style"))
         if parameter.node.get("allowReserved"):
             yield Refusal("`allowReserved` on a parameter", join_pointer(parameter.pointer, "allowReserved"))
         kind = _type(parameter.schema)
-        if kind in ("array", "object"):
+        if kind == "object" or (kind == "array" and parameter.location != "query"):
             yield Refusal(f"an {kind} {parameter.location} parameter (`{parameter.name}`)", parameter.schema_pointer)
+        elif kind == "array":
+            items, items_pointer = spec.resolve(
+                parameter.schema.get("items", {}), join_pointer(parameter.schema_pointer, "items")
+            )
+            if not isinstance(items, Mapping) or _type(items) not in _SCALAR_TYPES:
+                construct = f"a query parameter (`{parameter.name}`) that is an array of other than scalars"
+                yield Refusal(construct, items_pointer, "an array of strings, numbers or booleans is supported")
     if operation.request_body is not None:
         content = operation.request_body.content
         if len(content) != 1 or not content[0].is_json:
@@ -399,6 +408,8 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             yield Refusal(f"a success response in several media types ({names})", response.pointer, "give one")
         for media in response.content:
             if media.is_json and media.schema is not None and not _is_object(media.schema):
+                if _is_union(media.schema):
+                    continue  # its members are checked as schemas: objects, or refused there
                 yield Refusal("a success answer that is not a JSON object", media.schema_pointer or media.pointer)
     bodies = {
         ("json" if media.is_json else media.name, media.schema_pointer)
@@ -425,6 +436,14 @@ def _is_object(schema: Mapping[str, Any]) -> bool:
     return _type(schema) == "object" or ("allOf" in schema and not schema.get("type"))
 
 
+def _is_union(schema: Mapping[str, Any]) -> bool:
+    """Whether a schema is a ``oneOf``/``anyOf`` and nothing else: a union its members define."""
+    return any(isinstance(schema.get(keyword), list) for keyword in ("oneOf", "anyOf")) and _type(schema) in (
+        "",
+        "object",
+    )
+
+
 def _type(schema: Mapping[str, Any]) -> str:
     """A schema's type without `null` (3.1 writes nullable as `type: [x, "null"]`); `""` when it has none."""
     written = schema.get("type")
@@ -434,6 +453,43 @@ def _type(schema: Mapping[str, Any]) -> str:
     if written is None and "properties" in schema:
         return "object"
     return str(written or "")
+
+
+_MAP_ELSEWHERE = "a map (`additionalProperties` with a schema) other than as a field of an object"
+
+
+def _plain_scalar(schema: Mapping[str, Any]) -> bool:
+    """A string, integer, number or boolean schema with no ``enum`` or ``format``: a union member as it is."""
+    return _type(schema) in _SCALAR_TYPES and not ({"enum", "format", "const"} & set(schema))
+
+
+def _is_map(schema: Mapping[str, Any]) -> bool:
+    extra = schema.get("additionalProperties")
+    return isinstance(extra, Mapping) and bool(extra)
+
+
+def _map_value_supported(values: Mapping[str, Any]) -> bool:
+    written = values.get("type")
+    nullable = values.get("nullable") is True or (isinstance(written, list) and "null" in written)
+    plain = not ({"enum", "format", "oneOf", "anyOf", "allOf"} & set(values))
+    return _type(values) in _SCALAR_TYPES and plain and not nullable
+
+
+def _map_references(spec: OpenAPI) -> Iterator[Refusal]:
+    """A ``$ref`` to a map component from other than an object's property: only a field may be a map."""
+    for pointer, node in spec.walk():
+        if not (isinstance(node, Mapping) and isinstance(node.get("$ref"), str)) or pointer.split("/")[-2:-1] == [
+            "properties"
+        ]:
+            continue
+        if pointer.startswith("/components/schemas/") and pointer.count("/") == 3:
+            continue  # a component that is another's alias: its own uses are checked
+        try:
+            target, _ = spec.resolve(node, pointer)
+        except SpecError:
+            continue  # the reader refuses a reference it cannot follow
+        if isinstance(target, Mapping) and _is_map(target):
+            yield Refusal(_MAP_ELSEWHERE, pointer, "make it a field of an object")
 
 
 def _schemas(spec: OpenAPI) -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -486,16 +542,29 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
         if isinstance(members, list):
             resolved = [spec.resolve(member, join_pointer(pointer, keyword, i))[0] for i, member in enumerate(members)]
             kinds = [m for m in resolved if not (isinstance(m, Mapping) and m.get("type") == "null")]
-            if not all(isinstance(m, Mapping) and _is_object(m) for m in kinds):
-                yield Refusal(f"a `{keyword}` of other than object schemas", join_pointer(pointer, keyword))
+            objects = all(isinstance(m, Mapping) and _is_object(m) for m in kinds)
+            if not objects and not all(isinstance(m, Mapping) and _plain_scalar(m) for m in kinds):
+                yield Refusal(
+                    f"a `{keyword}` of other than object schemas or plain scalars (`string`, `integer`, `number`, "
+                    "`boolean`, with no `enum` or `format`)",
+                    join_pointer(pointer, keyword),
+                )
             elif "discriminator" in schema and not all(isinstance(m, Mapping) and "$ref" in m for m in members):
                 yield Refusal("a `discriminator` over inline schemas", join_pointer(pointer, "discriminator"))
     written = schema.get("type")
-    if isinstance(written, list) and len([kind for kind in written if kind != "null"]) > 1:
-        yield Refusal("a schema of several types", join_pointer(pointer, "type"))
-    extra = schema.get("additionalProperties")
-    if isinstance(extra, Mapping) and extra:
-        yield Refusal("`additionalProperties` with a schema (a map)", join_pointer(pointer, "additionalProperties"))
+    listed = {kind for kind in written if kind != "null"} if isinstance(written, list) else set()
+    if len(listed) > 1 and not (listed <= _SCALAR_TYPES and _plain_scalar({**schema, "type": "string"})):
+        yield Refusal("a schema of several types other than plain scalars", join_pointer(pointer, "type"))
+    if _is_map(schema):
+        at = join_pointer(pointer, "additionalProperties")
+        values, _ = spec.resolve(schema["additionalProperties"], at)
+        tokens = pointer.split("/")
+        if schema.get("properties") or schema.get("allOf"):
+            yield Refusal("`additionalProperties` with a schema beside `properties` (an object that is also a map)", at)
+        elif not (isinstance(values, Mapping) and _map_value_supported(values)):
+            yield Refusal("a map whose values are other than strings, integers, numbers or booleans", at)
+        elif tokens[-2] != "properties" and not (tokens[1:3] == ["components", "schemas"] and len(tokens) == 4):
+            yield Refusal(_MAP_ELSEWHERE, pointer, "make it a field of an object")
     if _type(schema) == "array" and isinstance(schema.get("items"), Mapping):
         inner, _ = spec.resolve(schema["items"], join_pointer(pointer, "items"))
         if isinstance(inner, Mapping) and _type(inner) == "array":

@@ -135,3 +135,17 @@ def test_only_fields_both_sides_carry_are_compared() -> None:
     assert differing_fields(asked, {"reference": "A", "amount": 3001}) == ["amount"]
     assert differing_fields({"flag": True}, {"flag": 1}) == ["flag"]
     assert unmatched_filters({"cycle": "11", "limit": "20"}, {"cycle": 11}) == []
+
+
+def test_an_array_filter_matches_an_item_with_any_of_its_values() -> None:
+    assert unmatched_filters({"state": ["on", "idle"]}, {"state": "idle"}) == []
+    assert unmatched_filters({"state": "on,idle"}, {"state": "idle"}) == []  # explode: false
+    assert unmatched_filters({"state": ["on", "idle"]}, {"state": "off"}) == ["state"]
+
+
+def test_a_nested_object_sent_is_found_in_the_answer_even_with_fields_the_api_added() -> None:
+    asked = {"tenant": {"name": "Ana"}, "lines": [{"amount": 5}]}
+
+    assert differing_fields(asked, {"tenant": {"name": "Ana", "id": "t1"}, "lines": [{"amount": 5, "id": "l1"}]}) == []
+    assert differing_fields(asked, {"tenant": {"name": "Bo"}, "lines": [{"amount": 5}]}) == ["tenant"]
+    assert differing_fields(asked, {"tenant": {"name": "Ana"}, "lines": []}) == ["lines"]

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["ResponseSchemaError", "parse_one_of"]
+__all__ = ["ResponseSchemaError", "parse_map", "parse_one_of"]
 
 _EXCERPT_LENGTH = 40
 
@@ -90,3 +90,27 @@ def parse_one_of(value: Any, parsers: Mapping[str, Callable[[Any], Any]], discri
         except ResponseSchemaError as error:
             problems.append(f"not a {name} ({error})")
     raise ResponseSchemaError("", "matches none of the schemas it may be: " + "; ".join(problems))
+
+
+# What each JSON type of a map's values is called in an error, and how a value is known to be of it.
+_MAP_VALUES: dict[str, tuple[str, Callable[[Any], bool]]] = {
+    "string": ("a string", lambda value: isinstance(value, str)),
+    "integer": ("an integer", lambda value: type(value) is int),
+    "number": ("a number", lambda value: type(value) is int or type(value) is float),
+    "boolean": ("true or false", lambda value: type(value) is bool),
+}
+
+
+def parse_map(value: Any, kind: str) -> dict[str, Any]:
+    """A map (``additionalProperties`` with a schema): an object whose every value is of the JSON type ``kind``.
+
+    Raises:
+        ResponseSchemaError: The value is not an object, or one of its values is not of ``kind``; the path names it.
+    """
+    if not isinstance(value, dict):
+        raise ResponseSchemaError.wrong_type("", "an object", value)
+    expected, accepts = _MAP_VALUES[kind]
+    for key, item in value.items():
+        if not accepts(item):
+            raise ResponseSchemaError.wrong_type(key, expected, item)
+    return dict(value)

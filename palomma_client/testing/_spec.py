@@ -70,6 +70,8 @@ class Parameter:
         schema: The parameter's schema, with a top-level `$ref` followed.
         schema_pointer: Where that schema is in the document, for the validator.
         example: The parameter's `example`, if the spec gives one.
+        explode: Whether an array is sent as the parameter repeated (`explode: true`, the default of
+            the form style) rather than as one comma-separated value.
     """
 
     name: str
@@ -78,6 +80,7 @@ class Parameter:
     schema: Mapping[str, Any]
     schema_pointer: str
     example: Any = None
+    explode: bool = True
 
 
 MediaType = _openapi.MediaType
@@ -376,6 +379,7 @@ def _parameter(parameter: _openapi.Parameter) -> Parameter:
         schema=parameter.schema,
         schema_pointer=parameter.schema_pointer,
         example=parameter.node.get("example"),
+        explode=parameter.node.get("explode", parameter.node.get("style", "form") == "form") is not False,
     )
 
 

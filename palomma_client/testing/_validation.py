@@ -184,6 +184,9 @@ class RequestValidator:
                     if "default" in parameter.schema:
                         values[location][parameter.name] = copy.deepcopy(parameter.schema["default"])
                     continue
+                if not parameter.explode and "array" in schema_types(parameter.schema):
+                    # `explode: false`: one value, its items separated by commas.
+                    raw = [item for value in raw for item in value.split(",")]
                 value = _decode(parameter.name, raw, parameter.schema, self._spec)
                 self.check(parameter.schema_pointer, value, location=parameter.name)
                 values[location][parameter.name] = value

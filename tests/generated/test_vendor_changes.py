@@ -423,6 +423,11 @@ def _path(path: str, item: dict[str, Any], **schemas: dict[str, Any]) -> SpecEdi
     return edit
 
 
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    """A required JSON request body of ``schema``."""
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
 def _json(schema: dict[str, Any] | str, status: str = "200", **response: Any) -> dict[str, Any]:
     written = {"$ref": f"#/components/schemas/{schema}"} if isinstance(schema, str) else schema
     return {status: {"description": "Done", "content": {"application/json": {"schema": written}}, **response}}
@@ -524,6 +529,63 @@ CORPUS: list[VendorChange] = [
         return [sent, refused, len(fake.requests)]
         """,
         ["startDate=2026-03-01&kind=fees&top=10", ["top", "kind", "start_date"], 1],
+    ),
+    VendorChange(
+        "array-query-parameters",
+        "query parameters of type array: repeated (explode, the default) or comma-separated (explode: false)",
+        _path(
+            "/filtered",
+            {
+                "get": {
+                    **TAG,
+                    "operationId": "listVendorProbeFiltered",
+                    "parameters": [
+                        {
+                            "in": "query",
+                            "name": "state",
+                            "required": True,
+                            "schema": {"type": "array", "items": {"type": "string", "enum": ["on", "off", "idle"]}},
+                        },
+                        {
+                            "in": "query",
+                            "name": "codes",
+                            "explode": False,
+                            "schema": {
+                                "type": "array",
+                                "maxItems": 3,
+                                "uniqueItems": True,
+                                "items": {"type": "string", "maxLength": 4},
+                            },
+                        },
+                        {
+                            "in": "query",
+                            "name": "years",
+                            "style": "form",
+                            "schema": {"type": "array", "minItems": 1, "items": {"type": "integer", "maximum": 2100}},
+                        },
+                    ],
+                    "responses": _json({"type": "object", "properties": {"total": {"type": "integer"}}}),
+                }
+            },
+        ),
+        """
+        await call(client, "listVendorProbeFiltered", state=["on", "idle"], codes=("a1", "b2"), years=[2026])
+        sent = urllib.parse.parse_qs(fake.requests[-1].query)
+        refused = []
+        for bad in ({"state": ["on", "broken"]}, {"state": "on"}, {"codes": ["a", "b", "c", "d"]},
+                    {"codes": ["a", "a"]}, {"codes": ["toolong"]}, {"codes": ["a,b"]}, {"years": []},
+                    {"years": [2200]}):
+            try:
+                await call(client, "listVendorProbeFiltered", **{"state": ["on"], **bad})
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        return [sent, refused, len(fake.requests)]
+        """,
+        [
+            {"state": ["on", "idle"], "codes": ["a1,b2"], "years": ["2026"]},
+            ["state[1]", "state", "codes", "codes[1]", "codes[0]", "codes[0]", "years", "years[0]"],
+            1,
+        ],
     ),
     VendorChange(
         "put-patch-and-delete",
@@ -775,50 +837,87 @@ CORPUS: list[VendorChange] = [
     ),
     VendorChange(
         "nested-request-body",
-        "request bodies of nested objects and arrays of objects",
+        "request bodies of nested objects and arrays of objects; nullable body fields (both spellings)",
         _path(
             "/contracts",
             {
                 "post": {
                     **TAG,
                     "operationId": "createVendorProbeContract",
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
+                    "requestBody": _body(
+                        {
+                            "type": "object",
+                            "required": ["tenant", "lines"],
+                            "properties": {
+                                "tenant": {
                                     "type": "object",
-                                    "required": ["tenant", "lines"],
-                                    "properties": {
-                                        "tenant": {
-                                            "type": "object",
-                                            "required": ["name"],
-                                            "properties": {"name": {"type": "string"}},
-                                        },
-                                        "lines": {
-                                            "type": "array",
-                                            "items": {"type": "object", "properties": {"amount": {"type": "integer"}}},
-                                        },
+                                    "required": ["name"],
+                                    "properties": {"name": {"type": "string", "minLength": 2}},
+                                },
+                                "owner": {"$ref": "#/components/schemas/VendorProbeThing"},
+                                "lines": {
+                                    "type": "array",
+                                    "minItems": 1,
+                                    "maxItems": 3,
+                                    "uniqueItems": True,
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["amount"],
+                                        "properties": {"amount": {"type": "integer", "maximum": 100}},
                                     },
-                                }
-                            }
-                        },
-                    },
+                                },
+                                "note": {"type": "string", "nullable": True, "maxLength": 5},
+                                "endsOn": {"type": "string", "format": "date", "nullable": True},
+                            },
+                        }
+                    ),
                     "responses": _json("VendorProbeThing", "201"),
                 }
             },
             VendorProbeThing=THING,
         ),
         """
-        await call(client, "createVendorProbeContract", tenant={"name": "Ana"}, lines=[{"amount": 5}])
-        return json.loads(fake.requests[-1].body)
+        from palomma_client.types import VendorProbeThing
+        await call(client, "createVendorProbeContract", tenant={"name": "Ana"}, lines=[{"amount": 5}, {"amount": 6}],
+                   owner=VendorProbeThing(thing_id="t1", name="Bo"), note=None)
+        sent = json.loads(fake.requests[-1].body)
+        refused = []
+        for bad in ({"lines": [{"amount": 5}, {"amount": 101}]}, {"lines": [{}]}, {"tenant": {"name": "A"}},
+                    {"lines": [{"amount": 1}, {"amount": 1}]}, {"lines": [{"amount": 1}] * 4},
+                    {"owner": {"name": "Bo"}}, {"note": "too long"}, {"tenant": None}):
+            try:
+                await call(client, "createVendorProbeContract", **{"tenant": {"name": "Ana"}, "lines": [{"amount": 1}],
+                                                                    **bad})
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        await call(client, "createVendorProbeContract", tenant={"name": "Ana"}, lines=[{"amount": 5}], note="hi",
+                   ends_on=datetime.date(2027, 1, 31))
+        return [sent, refused, json.loads(fake.requests[-1].body), len(fake.requests)]
         """,
-        {"tenant": {"name": "Ana"}, "lines": [{"amount": 5}]},
-        refused="body fields of array or object type are refused by the generator",
+        [
+            {
+                "tenant": {"name": "Ana"},
+                "owner": {"thingId": "t1", "name": "Bo"},
+                "lines": [{"amount": 5}, {"amount": 6}],
+                "note": None,
+            },
+            [
+                "lines[1].amount",
+                "lines[0].amount",
+                "tenant.name",
+                "lines[1]",
+                "lines",
+                "owner.thingId",
+                "note",
+                "tenant",
+            ],
+            {"tenant": {"name": "Ana"}, "lines": [{"amount": 5}], "note": "hi", "endsOn": "2027-01-31"},
+            2,
+        ],
     ),
     VendorChange(
         "map-field",
-        "maps (additionalProperties)",
+        "maps (additionalProperties with a schema) in an answer and a request body: dict[str, T]",
         _path(
             "/tallies",
             {
@@ -834,58 +933,163 @@ CORPUS: list[VendorChange] = [
                                     "type": "object",
                                     "additionalProperties": {"type": "integer"},
                                     "example": {"a": 1},
-                                }
+                                },
+                                "labels": {"$ref": "#/components/schemas/VendorProbeLabels"},
                             },
                         }
                     ),
-                }
+                },
+                "put": {
+                    **TAG,
+                    "operationId": "replaceVendorProbeTallies",
+                    "requestBody": _body(
+                        {
+                            "type": "object",
+                            "required": ["counts"],
+                            "properties": {
+                                "counts": {
+                                    "type": "object",
+                                    "maxProperties": 2,
+                                    "additionalProperties": {"type": "integer", "minimum": 0},
+                                },
+                                "labels": {"$ref": "#/components/schemas/VendorProbeLabels"},
+                            },
+                        }
+                    ),
+                    "responses": {"204": {"description": "Replaced"}},
+                },
             },
+            VendorProbeLabels={"type": "object", "additionalProperties": {"type": "string", "maxLength": 5}},
         ),
         """
         tallies = await call(client, "getVendorProbeTallies")
-        return dict(tallies.counts)
+        hints = typing.get_type_hints(type(tallies))
+        await call(client, "replaceVendorProbeTallies", counts={"a": 1, "b c": 2}, labels={"x": "red"})
+        sent = json.loads(fake.requests[-1].body)
+        refused = []
+        for bad in ({"counts": {"a": -1}}, {"counts": {"a": 1, "b": 2, "c": 3}}, {"labels": {"x": "purple"}},
+                    {"counts": {"a": "1"}}):
+            try:
+                await call(client, "replaceVendorProbeTallies", **{"counts": {}, **bad})
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        return [dict(tallies.counts), str(hints["counts"]), str(hints["labels"]), sent, refused, len(fake.requests)]
         """,
-        {"a": 1},
-        refused="additionalProperties with a schema is refused by the generator",
+        [
+            {"a": 1},
+            "dict[str, int]",
+            "dict[str, str] | None",
+            {"counts": {"a": 1, "b c": 2}, "labels": {"x": "red"}},
+            ["counts.a", "counts", "labels.x", "counts.a"],
+            2,
+        ],
     ),
     VendorChange(
         "one-of-with-discriminator",
-        "oneOf with a discriminator",
-        _path(
-            "/parties/{thingId}",
-            {
-                "get": {
-                    **TAG,
-                    "operationId": "getVendorProbeParty",
-                    "parameters": [ID],
-                    "responses": _json(
-                        {
-                            "oneOf": [
-                                {"$ref": "#/components/schemas/VendorProbePerson"},
-                                {"$ref": "#/components/schemas/VendorProbeCompany"},
-                            ],
-                            "discriminator": {"propertyName": "kind"},
-                        }
-                    ),
-                }
-            },
-            VendorProbePerson={
-                "type": "object",
-                "required": ["kind"],
-                "properties": {"kind": {"type": "string", "enum": ["VendorProbePerson"]}, "name": {"type": "string"}},
-            },
-            VendorProbeCompany={
-                "type": "object",
-                "required": ["kind"],
-                "properties": {"kind": {"type": "string", "enum": ["VendorProbeCompany"]}, "nit": {"type": "string"}},
-            },
-        ),
+        "oneOf / anyOf of objects, with a discriminator (implicit or mapped) and without: as a whole answer and as "
+        "a body field",
+        lambda spec: [
+            _path(
+                "/parties/{thingId}",
+                {
+                    "get": {
+                        **TAG,
+                        "operationId": "getVendorProbeParty",
+                        "parameters": [ID],
+                        "responses": _json(
+                            {
+                                "oneOf": [
+                                    {"$ref": "#/components/schemas/VendorProbePerson"},
+                                    {"$ref": "#/components/schemas/VendorProbeCompany"},
+                                ],
+                                "discriminator": {"propertyName": "kind"},
+                            }
+                        ),
+                    }
+                },
+                VendorProbePerson={
+                    "type": "object",
+                    "required": ["kind"],
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["VendorProbePerson", "person"]},
+                        "name": {"type": "string", "minLength": 2},
+                    },
+                },
+                VendorProbeCompany={
+                    "type": "object",
+                    "required": ["kind", "nit"],
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["VendorProbeCompany"]},
+                        "nit": {"type": "string"},
+                    },
+                },
+            )(spec),
+            _path(
+                "/parties",
+                {
+                    "get": {
+                        **TAG,
+                        "operationId": "getVendorProbeAnyParty",
+                        "responses": _json(
+                            {
+                                "anyOf": [
+                                    {"$ref": "#/components/schemas/VendorProbeCompany"},
+                                    {"$ref": "#/components/schemas/VendorProbePerson"},
+                                ]
+                            }
+                        ),
+                    },
+                    "post": {
+                        **TAG,
+                        "operationId": "createVendorProbeDeal",
+                        "requestBody": _body(
+                            {
+                                "type": "object",
+                                "required": ["party"],
+                                "properties": {
+                                    "party": {
+                                        "oneOf": [
+                                            {"$ref": "#/components/schemas/VendorProbePerson"},
+                                            {"$ref": "#/components/schemas/VendorProbeCompany"},
+                                        ],
+                                        "discriminator": {
+                                            "propertyName": "kind",
+                                            "mapping": {"person": "#/components/schemas/VendorProbePerson"},
+                                        },
+                                    }
+                                },
+                            }
+                        ),
+                        "responses": {"204": {"description": "Done"}},
+                    },
+                },
+            )(spec),
+        ][-1],
         """
+        from palomma_client.types import VendorProbeCompany
         party = await call(client, "getVendorProbeParty", "p1")
-        return type(party).__name__
+        anyone = await call(client, "getVendorProbeAnyParty")
+        await call(client, "createVendorProbeDeal", party={"kind": "person", "name": "Ana"})
+        first = json.loads(fake.requests[-1].body)
+        company = VendorProbeCompany.from_dict({"kind": "VendorProbeCompany", "nit": "9"})
+        await call(client, "createVendorProbeDeal", party=company)
+        second = json.loads(fake.requests[-1].body)
+        refused = []
+        for bad in ({"kind": "person", "name": "A"}, {"kind": "robot"}, {"kind": "VendorProbeCompany"}):
+            try:
+                await call(client, "createVendorProbeDeal", party=bad)
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        return [type(party).__name__, type(anyone).__name__, first, second, refused, len(fake.requests)]
         """,
-        "VendorProbePerson",
-        refused="oneOf and discriminator are refused by the generator",
+        [
+            "VendorProbePerson",
+            "VendorProbeCompany",
+            {"party": {"kind": "person", "name": "Ana"}},
+            {"party": {"kind": "VendorProbeCompany", "nit": "9"}},
+            ["party.name", "party.kind", "party.nit"],
+            4,
+        ],
     ),
     VendorChange(
         "all-of",
@@ -1210,7 +1414,7 @@ CORPUS_ALONE = [
 ]
 
 CORPUS_PRELUDE = """
-import asyncio, datetime, inspect, json, traceback, warnings
+import asyncio, datetime, inspect, json, traceback, typing, urllib.parse, warnings
 from palomma_client import InvalidParameterError, PalommaClient
 from palomma_client._generated.api import METHODS
 from palomma_client.testing import FakePalomma

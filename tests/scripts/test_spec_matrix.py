@@ -61,6 +61,14 @@ def _add_rows(spec: dict[str, Any]) -> None:
                 {"name": "pageSize", "in": "query", "schema": {"type": "integer", "maximum": 50, "default": 10}},
                 {"name": "score", "in": "query", "schema": positive},
                 {"name": "X-Probe-Trace", "in": "header", "schema": {"type": "string", "maxLength": 8}},
+                # Arrays in a query: repeated by default (explode), comma-separated with `explode: false`.
+                {"name": "labels", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
+                {
+                    "name": "years",
+                    "in": "query",
+                    "explode": False,
+                    "schema": {"type": "array", "maxItems": 2, "items": {"type": "integer", "minimum": 2000}},
+                },
                 # OpenAPI says to ignore a header parameter named Accept: the client sets it.
                 {"name": "Accept", "in": "header", "schema": {"type": "string"}},
             ],
@@ -102,6 +110,26 @@ def _add_rows(spec: dict[str, Any]) -> None:
                 "200": {
                     "description": "pdf",
                     "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                }
+            },
+        },
+    }
+    spec["paths"][f"{ITEM}/pet"] = {  # a union as the whole answer
+        "parameters": [probe_id],
+        "get": {
+            "operationId": "getMatrixProbePet",
+            "tags": [TAG],
+            "responses": {
+                "200": {
+                    "description": "ok",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "anyOf": [_ref(f"{PROBE}Cat"), _ref(f"{PROBE}Dog")],
+                                "discriminator": {"propertyName": "kind"},
+                            }
+                        }
+                    },
                 }
             },
         },
@@ -163,6 +191,8 @@ def _add_rows(spec: dict[str, Any]) -> None:
             "labels": {"type": "array", "items": {"type": "string"}},
             "address": {"type": "object", "properties": {"city": {"type": "string"}}},  # an inline nested model
             "owner": _ref(f"{PROBE}Owner"),  # a referenced nested model
+            "scores": {"type": "object", "additionalProperties": {"type": "number"}},  # a map: dict[str, float]
+            "code": {"oneOf": [{"type": "string"}, {"type": "integer"}]},  # a union of scalars: str | int
             # Unions of models: by discriminator (a mapped value, and a member left to its schema's name)...
             "pet": {
                 "oneOf": [_ref(f"{PROBE}Cat"), _ref(f"{PROBE}Dog")],
@@ -199,6 +229,26 @@ def _add_rows(spec: dict[str, Any]) -> None:
             # Arrays in a body: their length rules and each item's own are checked before sending.
             "tags": {"type": "array", "maxItems": 2, "items": {"type": "string", "maxLength": 5}},
             "lines": {"type": "array", "minItems": 1, "items": _ref(f"{PROBE}Line")},
+            # Nested objects (inline and referenced) and a nullable field: checked as the JSON sent.
+            "address": {
+                "type": "object",
+                "required": ["city"],
+                "properties": {"city": {"type": "string", "maxLength": 8}},
+            },
+            "owner": _ref(f"{PROBE}Owner"),
+            "memo": nullable_text,
+            "scores": {"type": "object", "additionalProperties": {"type": "number", "maximum": 10}},
+            # A union of scalars, in each version's spelling: checked by the member it matches.
+            "code": (
+                {"type": ["string", "integer"], "maxLength": 3, "maximum": 99}
+                if spec["openapi"].startswith("3.1")
+                else {"anyOf": [{"type": "string", "maxLength": 3}, {"type": "integer", "maximum": 99}]}
+            ),
+            # A union of objects: checked against the member its discriminator names.
+            "pet": {
+                "oneOf": [_ref(f"{PROBE}Cat"), _ref(f"{PROBE}Dog")],
+                "discriminator": {"propertyName": "kind", "mapping": {"cat": f"#/components/schemas/{PROBE}Cat"}},
+            },
         },
     }
     schemas[f"{PROBE}Line"] = {"type": "object", "required": ["amount"], "properties": {"amount": {"type": "integer"}}}
@@ -231,7 +281,7 @@ def _regenerate(tmp_path: Path, version: str) -> Path:
 
 
 PROBE_CODE = """
-import asyncio, datetime, inspect, json, warnings
+import asyncio, datetime, inspect, json, typing, warnings
 import httpx2
 from palomma_client import InvalidParameterError, PalommaClient
 
@@ -240,7 +290,8 @@ PROBE = {"probeId": "prb_1", "name": "Ana", "kind": "company", "bornOn": "1990-0
          "seenAt": "2026-03-11T16:32:14+00:00", "note": None, "labels": ["a", "b"],
          "address": {"city": "Cali"}, "owner": {"name": "Bo", "since": "2020-01-02"},
          "paidAt": "2026-03-12T09:00:00+00:00", "dueOn": None,
-         "pet": {"kind": "MatrixProbeDog", "bark": "woof"}, "companion": {"kind": "tabby", "lives": 7}}
+         "pet": {"kind": "MatrixProbeDog", "bark": "woof"}, "companion": {"kind": "tabby", "lives": 7},
+         "scores": {"math": 9.5, "art": 7}, "code": 42}
 
 def answer(request):
     sent.append(request)
@@ -255,6 +306,8 @@ def answer(request):
         return httpx2.Response(200, headers={"Content-Type": "application/pdf"}, content=b"%PDF-1.4\\x00\\xff")
     if request.url.path.endswith(("health", "keyed")):
         return httpx2.Response(200, json={"ok": True})
+    if request.url.path.endswith("/pet"):
+        return httpx2.Response(200, json={"kind": "MatrixProbeDog", "bark": "woof"})
     if request.url.path.endswith("/notes"):
         return httpx2.Response(201, json=json.loads(request.content))
     return httpx2.Response(201 if request.method == "POST" else 200, json=PROBE)
@@ -275,7 +328,8 @@ async def main():
         got = await probes.get("prb_1", since=datetime.date(2026, 3, 1),
                                updated_after=datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.timezone.utc),
                                kind="person", page_size=20, score=1.5, include_archived=True,
-                               x_probe_trace="t-1")
+                               x_probe_trace="t-1", labels=["a", "b c"], years=(2025, 2026))
+        result["get_arrays"] = [sent[-1].url.params.get_list("labels"), sent[-1].url.params.get_list("years")]
         result["get"] = seen(sent[-1])
         result["get_trace"] = sent[-1].headers.get("x-probe-trace")
         result["get_accepts"] = "accept" in inspect.signature(probes.get).parameters
@@ -297,6 +351,16 @@ async def main():
             type(got).from_dict({**PROBE, "companion": {"kind": "fish"}})
         except ResponseSchemaError as error:
             result["unions"].append(error.path)
+        result["map"] = [got.scores, got.to_dict()["scores"], type(got).__annotations__["scores"]]
+        try:
+            type(got).from_dict({**PROBE, "scores": {"math": "A"}})
+        except ResponseSchemaError as error:
+            result["map"].append(str(error))
+        result["scalar_union"] = [got.code, type(got).__annotations__["code"]]
+        try:
+            type(got).from_dict({**PROBE, "code": 4.5})
+        except ResponseSchemaError as error:
+            result["scalar_union"].append(error.path)
         result["nested"] = [type(got.address).__name__, got.address.city, type(got.owner).__name__,
                             got.owner.name, got.owner.since.isoformat()]
         # The workflows read a model's field kinds from its annotations, nested model types included.
@@ -306,7 +370,9 @@ async def main():
         for bad in (dict(since="yesterday"), dict(since="2026-03-01", page_size=51),
                     dict(since="2026-03-01", kind="robot"), dict(since="2026-03-01", score=0),
                     dict(since="2026-03-01", x_probe_trace="123456789"),
-                    dict(since="2026-03-01", x_probe_trace="a\\r\\nX-Evil: 1")):
+                    dict(since="2026-03-01", x_probe_trace="a\\r\\nX-Evil: 1"),
+                    dict(since="2026-03-01", labels="a"), dict(since="2026-03-01", years=[1999]),
+                    dict(since="2026-03-01", years=[2001, 2002, 2003])):
             try:
                 await probes.get("prb_1", **bad)
             except InvalidParameterError as error:
@@ -329,8 +395,17 @@ async def main():
             await probes.replace("prb_1", name="Ana", tags=["a", "b"], lines=[MatrixProbeLine(amount=5)])
             result["arrays"] = seen(sent[-1])["body"]
             array_refusals = []
+            from palomma_client.types import MatrixProbeOwner
+            await probes.replace("prb_1", name="Ana", lines=[{"amount": 6}], address={"city": "Cali"},
+                                 owner=MatrixProbeOwner(name="Bo", since=datetime.date(2020, 1, 2)), memo=None,
+                                 scores={"math": 9.5}, pet={"kind": "MatrixProbeDog", "bark": "woof"},
+                                 code=42)
+            result["nested_body"] = seen(sent[-1])["body"]
             for bad in (dict(tags=["a", "b", "c"]), dict(tags=["toolong"]), dict(lines=[]),
-                        dict(lines=[{"amount": 5}]), dict(tags="ab")):
+                        dict(lines=[{"amount": "5"}]), dict(tags="ab"), dict(address={"city": "Barranquilla"}),
+                        dict(address={}), dict(owner={"since": "2020-01-02"}), dict(memo=5),
+                        dict(scores={"math": 11}), dict(pet={"kind": "cat", "bark": "x"}),
+                        dict(pet={"kind": "bird"}), dict(code="abcd"), dict(code=100), dict(code=1.5)):
                 try:
                     await probes.replace("prb_1", name="Ana", **bad)
                 except InvalidParameterError as error:
@@ -368,6 +443,9 @@ async def main():
                 note_refusals.append(error.parameter)
         result["note_refusals"] = note_refusals
 
+        pet = await probes.get_pet("prb_1")
+        returns = inspect.signature(type(probes).get_pet).return_annotation
+        result["union_answer"] = [type(pet).__name__, pet.bark, returns]
         exported = await probes.export("prb_1")
         result["export"] = [type(exported).__name__, exported, sent[-1].headers.get("accept")]
         receipt = await probes.get_receipt("prb_1")
@@ -416,10 +494,13 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
             "pageSize": "20",
             "score": "1.5",
             "includeArchived": "true",
+            "labels": "a",
+            "years": "2025,2026",
         },
         "body": None,
         "auth": "Bearer ",
     }
+    assert result["get_arrays"] == [["a", "b c"], ["2025,2026"]]  # each label repeated; the years in one value
     assert result["get_trace"] == "t-1"  # an optional header parameter, sent under its own name
     assert result["get_accepts"] is False
     assert result["got"] == [
@@ -445,11 +526,35 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
     assert result["unions"][6] == f"pet.kind: expected one of 'cat', '{PROBE}Dog', got the string 'bird'"
     assert result["unions"][7].startswith("pet.lives")  # the member the discriminator names is checked
     assert result["unions"][8] == "companion"
+    # A map (additionalProperties with a schema): a dict of its values' type, each value checked.
+    assert result["map"] == [
+        {"math": 9.5, "art": 7},
+        {"math": 9.5, "art": 7},
+        "dict[str, float] | None",
+        "scores.math: expected a number, got the string 'A'",
+    ]
+    # A union of scalars: its members' types (in the generator's order), each value checked.
+    assert [result["scalar_union"][0], set(result["scalar_union"][1].split(" | ")), result["scalar_union"][2]] == [
+        42,
+        {"str", "int", "None"},
+        "code",
+    ]
     assert result["nested"] == [f"{PROBE}Address", "Cali", f"{PROBE}Owner", "Bo", "2020-01-02"]
     assert result["kinds"]["probe_id"] == "text"
     assert result["kinds"]["owner"] == result["kinds"]["address"] == "json"
     # A date that is not one, a maximum, an enum, an exclusive minimum, a minLength: refused before sending.
-    assert result["refused"] == ["since", "page_size", "kind", "score", "x_probe_trace", "x_probe_trace", "probe_id"]
+    assert result["refused"] == [
+        "since",
+        "page_size",
+        "kind",
+        "score",
+        "x_probe_trace",
+        "x_probe_trace",
+        "labels",
+        "years[0]",
+        "years",
+        "probe_id",
+    ]
     assert result["sent_after_refusals"] == 1
 
     assert result["put"]["method"] == "PUT"
@@ -457,9 +562,37 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
     assert result["replaced"] == PROBE
     assert result["arrays"] == {"name": "Ana", "tags": ["a", "b"], "lines": [{"amount": 5}]}
     # maxItems, an item's maxLength, minItems, an item that is not the model, not a list: refused before sending.
-    assert result["array_refusals"] == ["tags", "tags[0]", "lines", "lines[0]", "tags"]
-    assert result["sent_after_array_refusals"] == 4
-    assert result["too_long_refused"] == 4  # maxLength: nothing more was sent
+    # Nested objects and arrays of them take the model or its dict; a nullable field sends None as null.
+    assert result["nested_body"] == {
+        "name": "Ana",
+        "lines": [{"amount": 6}],
+        "address": {"city": "Cali"},
+        "owner": {"name": "Bo", "since": "2020-01-02"},
+        "memo": None,
+        "scores": {"math": 9.5},
+        "pet": {"kind": "MatrixProbeDog", "bark": "woof"},  # the member left out of the mapping, by its name
+        "code": 42,
+    }
+    # Every nested rule is checked before sending, the error naming the JSON path at fault.
+    assert result["array_refusals"] == [
+        "tags",
+        "tags[0]",
+        "lines",
+        "lines[0].amount",
+        "tags",
+        "address.city",
+        "address.city",
+        "owner.name",
+        "memo",
+        "scores.math",
+        "pet.lives",
+        "pet.kind",
+        "code",
+        "code",
+        "code",
+    ]
+    assert result["sent_after_array_refusals"] == 5
+    assert result["too_long_refused"] == 5  # maxLength: nothing more was sent
     # `deprecated: true`: each call warns, pointing at the caller's line; the docstring says so.
     message = "palomma.matrix_probes.replace() is deprecated by the Palomma API (replaceMatrixProbe)"
     assert [[category, text[: len(message)], where] for category, text, where in result["deprecation"]] == [
@@ -486,6 +619,8 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
     note_body = {"text": "hello", "title": "Greeting", "pin": "1234"}
     assert result["note"] == [f"{PROBE}Note", "hello", "Greeting", note_body, False]  # writeOnly: not read back
     assert result["note_refusals"] == ["text", "title", "pin"]
+    # A union as the whole answer: the member its discriminator names, typed as the union.
+    assert result["union_answer"] == [f"{PROBE}Dog", "woof", f"{PROBE}Cat | {PROBE}Dog"]
     # Non-JSON answers: text/* as `str` by its charset, any other media type as `bytes`, each asked for.
     assert result["export"] == ["str", "id,city\nprb_1,Bogotá\n", "text/csv"]
     assert result["receipt"] == ["bytes", [37, 80, 68, 70, 45, 49, 46, 52, 0, 255], "application/pdf"]

@@ -93,10 +93,22 @@ CASES = [
         id="cookie-parameter",
     ),
     pytest.param(
-        _add_parameter({"name": "ids", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}}),
-        "an array query parameter (`ids`)",
+        _add_parameter({"name": "ids", "in": "header", "schema": {"type": "array", "items": {"type": "string"}}}),
+        "an array header parameter (`ids`)",
         f"{GET}/parameters/1/schema",
-        id="array-query-parameter",
+        id="array-header-parameter",
+    ),
+    pytest.param(
+        _add_parameter({"name": "where", "in": "query", "schema": {"type": "object"}}),
+        "an object query parameter (`where`)",
+        f"{GET}/parameters/1/schema",
+        id="object-query-parameter",
+    ),
+    pytest.param(
+        _add_parameter({"name": "pairs", "in": "query", "schema": {"type": "array", "items": {"type": "object"}}}),
+        "a query parameter (`pairs`) that is an array of other than scalars",
+        f"{GET}/parameters/1/schema/items",
+        id="array-of-objects-query-parameter",
     ),
     pytest.param(
         _add_parameter({"name": "q", "in": "query", "style": "spaceDelimited", "schema": {"type": "string"}}),
@@ -184,8 +196,8 @@ CASES = [
         id="json-or-csv-by-status",
     ),
     pytest.param(
-        _field("owner", {"oneOf": [{"type": "string"}, {"type": "integer"}]}),
-        "a `oneOf` of other than object schemas",
+        _field("owner", {"oneOf": [{"type": "string"}, {"type": "object", "properties": {"a": {"type": "string"}}}]}),
+        "a `oneOf` of other than object schemas or plain scalars",
         f"{THING}/properties/owner/oneOf",
         id="one-of-scalars",
     ),
@@ -205,10 +217,36 @@ CASES = [
         id="discriminator-inline",
     ),
     pytest.param(
-        _field("labels", {"type": "object", "additionalProperties": {"type": "string"}}),
-        "`additionalProperties` with a schema (a map)",
+        _field(
+            "labels",
+            {"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": {"type": "string"}},
+        ),
+        "`additionalProperties` with a schema beside `properties`",
         f"{THING}/properties/labels/additionalProperties",
-        id="map",
+        id="map-beside-properties",
+    ),
+    pytest.param(
+        _field("labels", {"type": "object", "additionalProperties": {"type": "object"}}),
+        "a map whose values are other than strings, integers, numbers or booleans",
+        f"{THING}/properties/labels/additionalProperties",
+        id="map-of-objects",
+    ),
+    pytest.param(
+        _field("labels", {"type": "array", "items": {"type": "object", "additionalProperties": {"type": "string"}}}),
+        "a map (`additionalProperties` with a schema) other than as a field of an object",
+        f"{THING}/properties/labels/items",
+        id="map-in-an-array",
+    ),
+    pytest.param(
+        lambda spec: (
+            spec["components"]["schemas"].__setitem__(
+                "Labels", {"type": "object", "additionalProperties": {"type": "string"}}
+            ),
+            _field("labels", {"type": "array", "items": {"$ref": "#/components/schemas/Labels"}})(spec),
+        ),
+        "a map (`additionalProperties` with a schema) other than as a field of an object",
+        f"{THING}/properties/labels/items",
+        id="map-component-in-an-array",
     ),
     pytest.param(
         _field("owner", {"type": "object", "properties": {"secret": {"type": "string", "writeOnly": True}}}),
@@ -283,7 +321,7 @@ def _generate(tmp_path: Path, spec: Spec | str) -> subprocess.CompletedProcess[s
 
 def test_make_generate_names_every_refused_construct_and_exits_non_zero(tmp_path: Path) -> None:
     spec = base()
-    _add_parameter({"name": "ids", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}})(spec)
+    _add_parameter({"name": "ids", "in": "query", "schema": {"type": "object"}})(spec)
     _add_parameter({"name": "session", "in": "cookie", "schema": {"type": "string"}})(spec)
 
     completed = _generate(tmp_path, spec)
@@ -291,7 +329,7 @@ def test_make_generate_names_every_refused_construct_and_exits_non_zero(tmp_path
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr
     source = str(tmp_path / "openapi.yaml")
-    assert f"{source}#{GET}/parameters/1/schema: an array query parameter (`ids`) is not supported" in completed.stderr
+    assert f"{source}#{GET}/parameters/1/schema: an object query parameter (`ids`) is not supported" in completed.stderr
     assert f"{source}#{GET}/parameters/2: a cookie parameter (`session`) is not supported" in completed.stderr
     assert "uses 2 constructs the generator does not support" in completed.stderr
     assert "docs/spec-support.md" in completed.stderr
@@ -318,19 +356,21 @@ def _with_create(new_thing: Spec) -> Spec:
     ("new_thing", "line"),
     [
         pytest.param(
-            {"type": "object", "properties": {"note": {"type": "string", "nullable": True}}},
-            "#/components/schemas/NewThing/properties/note: a nullable value as a body argument (`note`) is not "
-            "supported",
-            id="nullable-body-field",
-        ),
-        pytest.param(
             {
                 "type": "object",
-                "properties": {"ids": {"type": "array", "uniqueItems": True, "items": {"type": "string"}}},
+                "properties": {
+                    "line": {"type": "object", "properties": {"amount": {"type": "integer", "multipleOf": 100}}}
+                },
             },
-            "#/components/schemas/NewThing/properties/ids/uniqueItems: `uniqueItems` on a body argument (`ids`) is not "
-            "supported (it would not be checked)",
-            id="unique-items",
+            "#/components/schemas/NewThing/properties/line/properties/amount/multipleOf: `multipleOf` in a request "
+            "body field is not supported (it would not be checked)",
+            id="unchecked-nested-rule",
+        ),
+        pytest.param(
+            {"type": "object", "properties": {"parent": {"$ref": "#/components/schemas/NewThing"}}},
+            "#/components/schemas/NewThing/properties/parent: a recursive schema as a request body field is not "
+            "supported (it cannot be checked before sending)",
+            id="recursive-body-field",
         ),
         pytest.param(
             {"type": "object", "properties": {"amount": {"type": "integer", "multipleOf": 100}}},

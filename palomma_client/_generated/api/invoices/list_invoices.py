@@ -53,7 +53,7 @@ def build_request(
     Raises:
         InvalidParameterError: An argument breaks a rule of the spec; it names the argument.
     """
-    params: dict[str, str] = {}
+    params: dict[str, str | list[str]] = {}
     if reference is not None:
         reference = check_string("reference", reference, in_query=True)
         params["reference"] = reference

@@ -1,0 +1,135 @@
+"""Structured body arguments (nested objects, arrays of them, unions, nullable values) are checked as JSON.
+
+The schemas here are written for the test, in both OpenAPI spellings where they differ; the
+generated code passes each argument's schema from openapi.yaml (see tests/scripts/test_spec_matrix.py).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import pickle
+from typing import Any
+
+import pytest
+
+from palomma_client import InvalidParameterError
+from palomma_client._validation import NOT_GIVEN, NotGiven, check_array, check_json, form_list
+from palomma_client.types import Invoice
+from tests.support import created_invoice
+
+LINE = {"type": "object", "required": ["amount"], "properties": {"amount": {"type": "integer", "maximum": 100}}}
+LINES = {"type": "array", "minItems": 1, "maxItems": 3, "uniqueItems": True, "items": LINE}
+CAT = {
+    "type": "object",
+    "required": ["kind", "lives"],
+    "properties": {"kind": {"type": "string"}, "lives": {"type": "integer"}},
+}
+DOG = {
+    "type": "object",
+    "required": ["kind", "bark"],
+    "properties": {"kind": {"type": "string"}, "bark": {"type": "string"}},
+}
+PET = {"oneOf": [CAT, DOG], "discriminator": {"propertyName": "kind", "mapping": {"cat": 0, "dog": 1}}}
+
+
+@pytest.mark.parametrize(
+    ("value", "schema", "path", "message"),
+    [
+        ([{"amount": 5}, {"amount": 101}], LINES, "lines[1].amount", "must be at most 100, got 101"),
+        ([{}], LINES, "lines[0].amount", "is required"),
+        ([{"amount": 1}, {"amount": 1.0}], LINES, "lines[1]", "must not repeat lines[0] (uniqueItems)"),
+        ([], LINES, "lines", "must have at least 1 items, got 0"),
+        (
+            [{"amount": 1}, {"amount": 2}, {"amount": 3}, {"amount": 4}],
+            LINES,
+            "lines",
+            "must have at most 3 items, got 4",
+        ),
+        ({"amount": 1}, LINES, "lines", "must be a list, got dict"),
+        ([{"amount": True}], LINES, "lines[0].amount", "must be an integer, got bool"),
+        (
+            [{"amount": 1, "id": "x"}],
+            {**LINES, "items": {**LINE, "additionalProperties": False}},
+            "lines[0].id",
+            "is not a field the API takes here",
+        ),
+        ({"kind": "bird"}, PET, "lines.kind", "must be one of cat, dog; got 'bird'"),
+        ({"kind": "dog", "lives": 9}, PET, "lines.bark", "is required"),
+        ({"lives": 9}, PET, "lines.kind", "is required (it says which kind of object this is)"),
+        (None, LINE, "lines", "must not be None (the API does not take null here)"),
+        (
+            {"a b": 1},
+            {"type": "object", "additionalProperties": {"type": "string"}},
+            "lines['a b']",
+            "must be a string, got int",
+        ),
+    ],
+)
+def test_a_broken_rule_names_its_json_path(value: Any, schema: dict[str, Any], path: str, message: str) -> None:
+    with pytest.raises(InvalidParameterError) as caught:
+        check_json("lines", value, schema)
+
+    assert (caught.value.parameter, str(caught.value)) == (path, f"{path}: {message}")
+
+
+@pytest.mark.parametrize("nullable", [{"type": "string", "nullable": True}, {"type": ["string", "null"]}])
+def test_a_nullable_value_is_sent_as_null_in_both_spellings(nullable: dict[str, Any]) -> None:
+    assert check_json("note", None, nullable) is None
+    assert check_json("note", "hi", nullable) == "hi"
+
+
+def test_a_union_without_a_discriminator_takes_exactly_one_member() -> None:
+    union = {"oneOf": [CAT, DOG]}
+
+    assert check_json("pet", {"kind": "x", "bark": "woof"}, union) == {"kind": "x", "bark": "woof"}
+    with pytest.raises(InvalidParameterError, match="matches 2 of its schemas"):
+        check_json("pet", {"kind": "x", "bark": "woof", "lives": 1}, union)
+    with pytest.raises(InvalidParameterError, match="must match one of its 2 schemas"):
+        check_json("pet", {"kind": "x"}, union)
+    assert check_json("pet", {"kind": "x", "bark": "woof", "lives": 1}, {"anyOf": [CAT, DOG]})["lives"] == 1
+
+
+def test_models_enums_and_dates_are_sent_as_their_json() -> None:
+    invoice = Invoice.from_dict(created_invoice())
+    sent = check_json("things", (invoice, datetime.date(2026, 3, 1)), {"type": "array"})
+
+    assert sent == [created_invoice(), "2026-03-01"]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (object(), "must be a JSON value, a model or a dict, got object"),
+        ({1: "a"}, "must have string keys, got int"),
+        (float("nan"), "must be a finite number, got nan"),
+        (datetime.datetime(2026, 1, 1), "must have a time zone (tzinfo); a naive datetime is ambiguous"),
+    ],
+)
+def test_what_json_cannot_say_is_refused(value: object, message: str) -> None:
+    with pytest.raises(InvalidParameterError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        check_json("value", value, {})
+
+
+def test_not_given_is_one_falsy_value_that_survives_copy_and_pickle() -> None:
+    assert NotGiven() is NOT_GIVEN
+    assert not NOT_GIVEN
+    assert repr(NOT_GIVEN) == "NOT_GIVEN"
+    assert pickle.loads(pickle.dumps(NOT_GIVEN)) is NOT_GIVEN
+    assert copy.deepcopy(NOT_GIVEN) is NOT_GIVEN
+
+
+def test_an_array_argument_with_unique_items_names_the_repeated_item() -> None:
+    assert check_array("codes", ("a", "b"), unique_items=True) == ["a", "b"]
+    with pytest.raises(InvalidParameterError) as caught:
+        check_array("codes", ["a", "b", "a"], unique_items=True)
+
+    assert str(caught.value) == "codes[2]: must not repeat codes[0] (uniqueItems)"
+
+
+def test_a_comma_separated_query_array_refuses_an_item_with_a_comma() -> None:
+    assert form_list("codes", ["a1", "b2"]) == "a1,b2"
+    with pytest.raises(InvalidParameterError) as caught:
+        form_list("codes", ["a1", "b,2"])
+
+    assert caught.value.parameter == "codes[1]"
