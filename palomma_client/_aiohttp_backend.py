@@ -38,10 +38,10 @@ from palomma_client._exceptions import (
     APITimeoutError,
     ClientClosedError,
     InvalidParameterError,
-    redacted_headers,
 )
 from palomma_client._http import BodyReader, GatePlaces, PoolGate, PoolWaitTimeout, check_head_size
 from palomma_client._request import HTTPRequest, HTTPResponse
+from palomma_client._secrets import redacted_headers
 
 __all__ = ["FACTORY", "AiohttpBackend", "AiohttpFactory", "client_timeout"]
 

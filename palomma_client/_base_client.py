@@ -22,13 +22,13 @@ from typing import Any, Protocol, TypeVar
 
 import httpx2
 
+from palomma_client._auth import Credentials
 from palomma_client._constants import LOGGER_NAME
 from palomma_client._exceptions import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
     PalommaError,
-    redacted_headers,
     status_error_from_response,
 )
 from palomma_client._generated.api import OPERATIONS
@@ -48,6 +48,7 @@ from palomma_client._request import (
     TimeoutOption,
 )
 from palomma_client._retry import backoff_delay, may_retry
+from palomma_client._secrets import redacted_headers
 from palomma_client._telemetry import TELEMETRY
 
 __all__ = [
@@ -210,6 +211,7 @@ class RequestSettings:
 
     base_url: str
     headers: Mapping[str, str] = field(repr=False)  # carries the API key
+    credentials: Credentials = field(repr=False)  # which credential headers each operation's security changes
     headers_on_pool: bool  # the pool already sends exactly these headers
     timeout: TimeoutOption
     # What a timeout of None means: the client's own (its pool has the same phases). A
@@ -381,8 +383,12 @@ class APIRequester:
             headers = {**(headers or {}), **request.headers}
         if body is not None:
             headers = _JSON_CONTENT if headers is None else {**headers, **_JSON_CONTENT}
-        # A public operation (`security: []` in the spec) is sent without the key the pool carries.
-        dropped: tuple[str, ...] = () if request.authenticated else ("Authorization",)
+        # An operation whose security differs from the document's (`security: []`, another scheme) is
+        # sent with its own credential headers, and without those the pool carries that it does not need.
+        # The names dropped are taken out here too: a session of the caller's may not drop what it is given.
+        added, dropped = settings.credentials.changes(request)
+        if added or dropped:
+            headers = {**{name: value for name, value in (headers or {}).items() if name not in dropped}, **added}
         if options.extra_headers:
             merged = dict(headers or {})
             for name, value in options.extra_headers.items():

@@ -14,6 +14,7 @@ import httpx2
 if TYPE_CHECKING:
     import aiohttp
 
+from palomma_client._auth import API_KEY_VARIABLE, Credentials
 from palomma_client._backends import BACKENDS, PoolSettings, factory_for, factory_named
 from palomma_client._base_client import APIRequester, RequestSettings
 from palomma_client._constants import (
@@ -24,7 +25,7 @@ from palomma_client._constants import (
     DEFAULT_TIMEOUT,
 )
 from palomma_client._environments import Environment, resolve_base_url
-from palomma_client._exceptions import InvalidParameterError, redacted_headers
+from palomma_client._exceptions import InvalidParameterError
 from palomma_client._generated.api import GeneratedResources
 from palomma_client._generated.version import __version__
 from palomma_client._http import ACCEPTED_ENCODINGS, Backend
@@ -32,6 +33,7 @@ from palomma_client._policies import OPERATION_POLICIES
 from palomma_client._request import ApiRequest, Sleep, TimeoutOption
 from palomma_client._resource import APIResource, request_options
 from palomma_client._resources import Invoices, Settlements
+from palomma_client._secrets import redacted_headers
 from palomma_client._validation import check_headers, check_max_retries, check_timeout, path_segment
 
 __all__ = ["PalommaClient"]
@@ -41,17 +43,6 @@ DEFAULT_BACKEND = next(iter(BACKENDS))
 USER_AGENT = f"palomma-client-python/{__version__}"
 
 T = TypeVar("T")
-
-
-def _check_api_key(api_key: object) -> str:
-    # The message never quotes the key: a wrong key is still a secret.
-    if not isinstance(api_key, str) or not api_key:
-        raise InvalidParameterError(
-            "api_key", "no API key given: pass api_key=... to PalommaClient or set PALOMMA_API_KEY"
-        )
-    if not api_key.isascii() or not api_key.isprintable() or any(character.isspace() for character in api_key):
-        raise InvalidParameterError("api_key", "must be printable ASCII with no spaces or line breaks")
-    return api_key
 
 
 def _check_max_response_bytes(limit: object) -> int:
@@ -91,7 +82,9 @@ class PalommaClient(GeneratedResources):
         self,
         api_key: str | None = None,
         *,
+        credentials: Mapping[str, str] | None = None,
         environment: str | Environment | None = None,
+        server_variables: Mapping[str, str] | None = None,
         base_url: str | None = None,
         timeout: float | httpx2.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -106,9 +99,17 @@ class PalommaClient(GeneratedResources):
         """Configure a client; no request is sent until a method is awaited.
 
         Args:
-            api_key: Your Palomma API key; defaults to the ``PALOMMA_API_KEY`` environment variable.
+            api_key: Your Palomma API key; defaults to the ``PALOMMA_API_KEY`` environment variable. It is
+                sent in whichever way each operation's security scheme asks (``Authorization: Bearer``,
+                or an API key header).
+            credentials: A secret for each security scheme of the spec that takes its own, by the
+                scheme's name (``{"partnerKey": "..."}``); it wins over ``api_key`` for that scheme.
+                Needed only when the API's schemes take different secrets: see docs/client.md.
             environment: ``"production"`` or ``"sandbox"`` (or an ``Environment``); defaults to
                 ``PALOMMA_ENVIRONMENT``, then production.
+            server_variables: Values of the variables of the environment's URL, where the spec's server
+                has them (``{"region": "co"}``); each is checked against the values the spec allows, and
+                the spec's defaults fill in the others.
             base_url: Send to this URL instead (a proxy, a local fake); defaults to ``PALOMMA_BASE_URL``.
                 Overrides ``environment``.
             timeout: Seconds (or an ``httpx2.Timeout``) for each request; defaults to ``DEFAULT_TIMEOUT``,
@@ -123,7 +124,7 @@ class PalommaClient(GeneratedResources):
                 ``ResponseTooLargeError`` (default 8 MiB: a page of 100 invoices is about 60 KB).
             default_headers: Headers to send with every request, such as a correlation id. A
                 ``User-Agent`` given here is kept, with the SDK's own token appended; ``Authorization``
-                cannot be set this way.
+                and the other credential headers cannot be set this way.
             lookup_grace_period: After a create that may have taken effect, how many seconds the SDK keeps
                 looking the invoice's reference up before it creates again (default 10). Set it to at
                 least how long the API may take to list a new invoice: the at-most-once guarantee rests on it.
@@ -133,12 +134,13 @@ class PalommaClient(GeneratedResources):
                 behaviour. ``transport`` is httpx2's, so it goes with ``"httpx"`` only.
 
         Raises:
-            InvalidParameterError: No API key was given or found in the environment, or an option is
+            InvalidParameterError: No API key or credentials were given or found in the environment, a
+                ``credentials`` name is not a security scheme of the spec, or an option is
                 invalid, such as an unknown environment name, or the aiohttp backend is asked for without
                 its extra installed.
         """
-        key = _check_api_key(api_key if api_key is not None else os.environ.get("PALOMMA_API_KEY"))
-        environment_chosen, url = resolve_base_url(environment, base_url)
+        secrets = Credentials.from_arguments(api_key, credentials, os.environ.get(API_KEY_VARIABLE))
+        environment_chosen, url = resolve_base_url(environment, base_url, server_variables)
         retries = check_max_retries(max_retries)
         response_limit = _check_max_response_bytes(max_response_bytes)
         if isinstance(lookup_grace_period, bool) or not isinstance(lookup_grace_period, int | float):
@@ -163,7 +165,7 @@ class PalommaClient(GeneratedResources):
             given_timeout = None if http_client is None else factory.client_timeout(http_client)
             chosen_timeout = DEFAULT_TIMEOUT if given_timeout is None else given_timeout
         defaults = {} if default_headers is None else _check_default_headers(default_headers)
-        headers = _client_headers(key, defaults)
+        headers = _client_headers(secrets, defaults)
         pool = PoolSettings(url, headers, chosen_timeout, DEFAULT_CONNECTION_LIMITS, transport)
         sender = factory.create(pool) if http_client is None else factory.adopt(http_client, pool)
         self._setup(
@@ -174,6 +176,7 @@ class PalommaClient(GeneratedResources):
             default_headers=defaults,
             lookup_grace_period=float(lookup_grace_period),
             headers=headers,
+            credentials=secrets,
             timeout=chosen_timeout,
             max_retries=retries,
             max_response_bytes=response_limit,
@@ -190,6 +193,7 @@ class PalommaClient(GeneratedResources):
         default_headers: Mapping[str, str],
         lookup_grace_period: float,
         headers: Mapping[str, str],
+        credentials: Credentials,
         timeout: float | httpx2.Timeout,
         max_retries: int,
         max_response_bytes: int,
@@ -209,6 +213,7 @@ class PalommaClient(GeneratedResources):
         settings = RequestSettings(
             base_url=base_url,
             headers=headers,
+            credentials=credentials,
             headers_on_pool=backend.pool_headers is not None and headers == backend.pool_headers,
             timeout=request_timeout,
             default_timeout=timeout,
@@ -244,6 +249,7 @@ class PalommaClient(GeneratedResources):
         self,
         *,
         api_key: str | None = None,
+        credentials: Mapping[str, str] | None = None,
         base_url: str | None = None,
         timeout: float | httpx2.Timeout | None = None,
         max_retries: int | None = None,
@@ -258,6 +264,7 @@ class PalommaClient(GeneratedResources):
 
         Args:
             api_key: Another API key, or ``None`` to keep this client's.
+            credentials: Secrets by security scheme merged over this client's own, or ``None``.
             base_url: Another base URL, or ``None`` to keep this client's.
             timeout: The new timeout, or ``None`` to keep this client's.
             max_retries: The new retry count, or ``None`` to keep this client's.
@@ -272,10 +279,11 @@ class PalommaClient(GeneratedResources):
         settings = self._requester.settings
         headers = settings.headers
         defaults = self._default_headers
-        if api_key is not None or default_headers is not None:
-            key = _check_api_key(api_key) if api_key is not None else _key_of(settings.headers)
+        secrets = settings.credentials
+        if api_key is not None or credentials is not None or default_headers is not None:
+            secrets = secrets.replaced(api_key, credentials)
             defaults = {**defaults, **_check_default_headers(default_headers or {})}
-            headers = _client_headers(key, defaults)
+            headers = _client_headers(secrets, defaults)
         environment, url = (self._environment, self._base_url) if base_url is None else resolve_base_url(None, base_url)
         copy = type(self).__new__(type(self))
         copy._setup(  # noqa: SLF001  # a new instance of this class
@@ -287,6 +295,7 @@ class PalommaClient(GeneratedResources):
             default_headers=defaults,
             lookup_grace_period=self._lookup_grace_period,
             headers=headers,
+            credentials=secrets,
             timeout=self._timeout if timeout is None else check_timeout(timeout),
             max_retries=settings.max_retries if max_retries is None else check_max_retries(max_retries),
             max_response_bytes=settings.max_response_bytes,
@@ -399,11 +408,9 @@ def _check_default_headers(headers: object) -> dict[str, str]:
     return {name: value for name, value in checked.items() if value is not None}
 
 
-def _client_headers(key: str, defaults: Mapping[str, str]) -> _Headers:
-    """The headers a client sends with every request: its key, the SDK's User-Agent, and the caller's defaults."""
-    headers = _Headers(
-        {"Authorization": f"Bearer {key}", "User-Agent": USER_AGENT, "Accept-Encoding": ACCEPTED_ENCODINGS}
-    )
+def _client_headers(credentials: Credentials, defaults: Mapping[str, str]) -> _Headers:
+    """The headers every request of a client carries: its credentials, the User-Agent, and the caller's defaults."""
+    headers = _Headers({**credentials.headers, "User-Agent": USER_AGENT, "Accept-Encoding": ACCEPTED_ENCODINGS})
     for name, value in defaults.items():
         if name.lower() == "user-agent":
             # The caller's product name first, then ours: both show in the API's logs.
@@ -411,10 +418,6 @@ def _client_headers(key: str, defaults: Mapping[str, str]) -> _Headers:
         else:
             headers[name] = value
     return headers
-
-
-def _key_of(headers: Mapping[str, str]) -> str:
-    return headers["Authorization"].removeprefix("Bearer ")
 
 
 class _Headers(dict[str, str]):

@@ -26,8 +26,9 @@ The webhook errors (``palomma_client.webhooks``) are PalommaErrors too.
 
 No message built here contains the API key: requests are described by
 method and path only, response bodies are quoted, never headers, and the
-request every APIError carries has its ``Authorization`` header masked; so
-has a response body that echoes the key, before anything reads it.
+request every APIError carries has its credential headers (``Authorization``
+and the spec's API key headers) masked; so has a response body that echoes
+the key, before anything reads it.
 """
 
 from __future__ import annotations
@@ -35,13 +36,14 @@ from __future__ import annotations
 import email.utils
 import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
 import httpx2
 
 from palomma_client._constants import BODY_EXCERPT_LENGTH, MAX_RETRY_AFTER
+from palomma_client._secrets import REDACTED, SECRET_HEADERS
 
 __all__ = [
     "APIConnectionError",
@@ -85,7 +87,7 @@ class PalommaError(Exception):
 
     Every SDK error pickles with its type, message and fields, so that it
     crosses a process boundary (a ``ProcessPoolExecutor``) intact; the
-    request it carries has its ``Authorization`` header masked.
+    request it carries has its credential headers masked.
     """
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -158,20 +160,14 @@ class InvoiceCSVError(InvalidParameterError):
         super().__init__("path", f"{path} has {count} {noun}; nothing was sent:\n" + "\n".join(lines))
 
 
-REDACTED: Final = "[redacted]"
-
-
-def redacted_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """A copy of ``headers`` with ``Authorization`` masked: the one way the SDK shows headers."""
-    return {name: REDACTED if name.lower() == "authorization" else value for name, value in headers.items()}
-
-
 def redacted_request(request: httpx2.Request) -> httpx2.Request:
-    """A copy of ``request`` whose ``Authorization`` header is masked: errors are logged, pickled and shipped."""
-    if "authorization" not in request.headers:
+    """A copy of ``request`` whose credential headers are masked: errors are logged, pickled and shipped."""
+    present = [name for name in request.headers if name in SECRET_HEADERS]
+    if not present:
         return request
     headers = request.headers.copy()
-    headers["Authorization"] = REDACTED
+    for name in present:
+        headers[name] = REDACTED
     try:
         content: bytes | None = request.content
     except httpx2.RequestNotRead:
@@ -179,12 +175,16 @@ def redacted_request(request: httpx2.Request) -> httpx2.Request:
     return httpx2.Request(request.method, request.url, headers=headers, content=content)
 
 
-def _masked(content: bytes, authorization: str) -> bytes:
-    """``content`` with the credential of an ``Authorization`` value masked, should a server echo it back."""
-    credential = authorization.partition(" ")[2].strip() or authorization.strip()
-    for secret in (authorization.strip(), credential):
-        if len(secret) >= 8:
-            content = content.replace(secret.encode("utf-8", "replace"), REDACTED.encode())
+def _masked(content: bytes, credentials: list[str]) -> bytes:
+    """``content`` with each credential header's value masked, should a server echo one back.
+
+    A value with a scheme (``Bearer <key>``) is masked whole and its key alone.
+    """
+    for value in credentials:
+        credential = value.partition(" ")[2].strip() or value.strip()
+        for secret in (value.strip(), credential):
+            if len(secret) >= 8:
+                content = content.replace(secret.encode("utf-8", "replace"), REDACTED.encode())
     return content
 
 
@@ -194,12 +194,12 @@ def _with_redacted_request(response: httpx2.Response) -> httpx2.Response:
         request = response.request
     except RuntimeError:
         return response
-    authorization = request.headers.get("authorization")
-    if authorization is None:
+    credentials = [value for name, value in request.headers.items() if name in SECRET_HEADERS]
+    if not credentials:
         return response
-    content = _masked(response.content, authorization)
+    content = _masked(response.content, credentials)
     headers = [
-        (name, _masked(value, authorization))
+        (name, _masked(value, credentials))
         for name, value in response.headers.raw
         # A masked body has another length, which httpx2 then states itself.
         if content is response.content or name.lower() != b"content-length"
@@ -212,7 +212,7 @@ class APIError(PalommaError):
 
     Attributes:
         message: What went wrong: the server's own text for a status error.
-        request: The request (its ``Authorization`` header masked).
+        request: The request (its credential headers masked).
         body: The parsed JSON body of the answer, or ``None``.
     """
 

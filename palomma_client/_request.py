@@ -1,6 +1,7 @@
 """The records a request is made of, from the generated code that builds it to the answer it gets.
 
-A leaf: it imports nothing of the package, so that every layer can use these records: the
+A leaf: of the package it imports only ``_secrets`` (so that a request's ``repr`` masks its
+credentials), so that every layer can use these records: the
 generated resources that build an ``ApiRequest``, the sender (``_base_client``) that sends it
 through a ``Requester`` as an ``HTTPRequest``, the backends (``_http``) that answer with an
 ``HTTPResponse``, the policies (``_policies``) that decide how, and the raw responses
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 import httpx2
+
+from palomma_client._secrets import redacted_headers
 
 __all__ = [
     "NO_OPTIONS",
@@ -52,8 +55,9 @@ class ApiRequest:
         params: The query parameters, as text, or ``None``; a list is sent as the parameter repeated
             (an array parameter, ``status=a&status=b``).
         json: The JSON body, or ``None`` for none.
-        authenticated: Whether the API key goes with it; ``False`` for an operation the spec
-            declares public (``security: []``).
+        security: The security schemes whose credentials go with it, as the spec's requirements:
+            alternatives, each the names of the schemes it needs at once; ``()`` for an operation
+            the spec declares public (``security: []``); ``None`` for the document's own.
         headers: The operation's header parameters, as text, or ``None``.
         answer: How its success body is read: ``json`` (decoded), ``text`` (a ``str``, by the
             answer's charset, UTF-8 by default) or ``bytes`` (as it came), by the spec's media type.
@@ -66,7 +70,7 @@ class ApiRequest:
     path: str
     params: Mapping[str, str | list[str]] | None = None
     json: Any = None
-    authenticated: bool = True
+    security: tuple[tuple[str, ...], ...] | None = None
     headers: Mapping[str, str] | None = None
     answer: str = "json"
     template: str | None = None
@@ -123,6 +127,15 @@ class HTTPRequest:
     def to_httpx(self) -> httpx2.Request:
         """The request as an ``httpx2.Request``, for errors and raw responses."""
         return httpx2.Request(self.method, self.url, headers=self.headers, content=self.content)
+
+    def __repr__(self) -> str:
+        # Its headers may carry the credentials: shown masked, as everywhere the SDK shows headers.
+        headers = None if self.headers is None else redacted_headers(self.headers)
+        content = None if self.content is None else f"<{len(self.content)} bytes>"
+        return (
+            f"HTTPRequest(method={self.method!r}, url={self.url!r}, headers={headers!r}, content={content}, "
+            f"timeout={self.timeout!r}, drop_headers={self.drop_headers!r})"
+        )
 
 
 # Not a frozen record: it builds ``headers`` from the pairs only when asked, and keeps them.

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 import httpx2
 
-from palomma_client._exceptions import redacted_headers
+from palomma_client._secrets import redacted_headers
 
 if TYPE_CHECKING:
     from palomma_client._request import Sent
@@ -29,7 +29,7 @@ class APIResponse(Generic[T]):
     Attributes:
         status_code: The HTTP status of the answer.
         headers: Its headers.
-        http_request: The request that got it (``Authorization`` masked).
+        http_request: The request that got it (its credential headers masked).
         elapsed: Time from the first attempt's start to the answer, retries and backoff included.
         retries_taken: How many times the request was sent again before this answer.
     """

@@ -22,6 +22,7 @@ from urllib.parse import quote, urlsplit
 import httpx2
 
 from palomma_client._exceptions import InvalidParameterError
+from palomma_client._secrets import SECRET_HEADERS
 
 __all__ = [
     "NOT_GIVEN",
@@ -303,11 +304,8 @@ def check_max_retries(max_retries: object, parameter: str = "max_retries") -> in
     return max_retries
 
 
-_FORBIDDEN_HEADERS = frozenset({"authorization"})
-
-
 def check_headers(parameter: str, headers: object, *, allow_none: bool) -> dict[str, str | None]:
-    """Header names and values that are text with no line breaks; never ``Authorization``.
+    """Header names and values that are text with no line breaks; never a credential header (``Authorization``).
 
     The key is the client's to set (``with_options(api_key=...)``): a header
     of the caller's must not replace it unnoticed, nor smuggle in a second request.
@@ -320,9 +318,10 @@ def check_headers(parameter: str, headers: object, *, allow_none: bool) -> dict[
     for name, value in headers.items():
         if not isinstance(name, str) or not name or not name.isascii() or any(c in name for c in " \t\r\n:"):
             raise InvalidParameterError(parameter, f"has an invalid header name {_quoted(name)}")
-        if name.lower() in _FORBIDDEN_HEADERS:
+        if name.lower() in SECRET_HEADERS:
             raise InvalidParameterError(
-                parameter, f"cannot set {name}: the client sends its API key; use with_options(api_key=...)"
+                parameter,
+                f"cannot set {name}: the client sends its credentials; use with_options(api_key=...)",
             )
         if value is None and allow_none:
             checked[name] = None

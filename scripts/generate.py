@@ -43,7 +43,7 @@ from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from operations import ModelFields, OperationViews, docstring_block, policy_notes, sentence, value_check, wrap
-from spec_support import Refusal, Unsupported, environments, unsupported
+from spec_support import Refusal, Unsupported, environments, requirements, security_schemes, unsupported
 from versioning import PreviousGeneration, record_version
 
 from palomma_client._openapi import OpenAPI, SpecError, join_pointer, load_document
@@ -143,6 +143,10 @@ def _render(index: OpenAPI, spec: Path, destination: Path) -> None:
     named, _ = environments(index)  # servers that cannot be named were refused before rendering
     template = project.env.get_template("environments.py.jinja")
     (destination / "environments.py").write_text(template.render(environments=named) + "\n", encoding="utf-8")
+    # ...and the security schemes, with the document's own requirements.
+    template = project.env.get_template("security.py.jinja")
+    security = template.render(schemes=security_schemes(index), default=requirements(index.security))
+    (destination / "security.py").write_text(security + "\n", encoding="utf-8")
 
 
 def generate_into(destination: Path, spec: Path = SPEC, previous: PreviousGeneration | None = None) -> OpenAPI:

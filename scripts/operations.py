@@ -40,7 +40,7 @@ from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.parser.properties.union import UnionProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode, PythonIdentifier
-from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported
+from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported, requirements
 
 from palomma_client._openapi import OpenAPI, Operation, Parameter, join_pointer, unescape_token
 
@@ -220,7 +220,7 @@ class OperationView:
     page_cursor_attribute: str = ""
     model_imports: set[str] = field(default_factory=set)
     endpoint_key: tuple[str, str] = ("", "")  # the parsed endpoint's method and name
-    public: bool = False  # the spec's security for it is empty: no credentials are sent
+    security: tuple[tuple[str, ...], ...] = ()  # the spec's requirements: alternatives of scheme names
     deprecated: bool = False  # the spec marks it deprecated: a DeprecationWarning when called
     answer: str = "json"  # how the success body is read: json, text or bytes
     accept: str = ""  # the media type of its success body, for the Accept header of a non-JSON answer
@@ -503,7 +503,7 @@ class OperationViews:
             body_model=body_model,
             path_expression=_path_expression(operation.path, path_arguments),
             endpoint_key=_endpoint_key(endpoint),
-            public=not operation.security,
+            security=requirements(operation.security),
             deprecated=operation.deprecated,
             success=success,
             return_type=return_type,

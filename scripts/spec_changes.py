@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from spec_support import environments
+from spec_support import EnvironmentView, environments
 
 from palomma_client._openapi import HTTP_METHODS, OpenAPI, SpecError, unescape_token
 
@@ -323,13 +323,19 @@ def _index(document: Mapping[str, Any]) -> OpenAPI:
         return OpenAPI({**document, "openapi": "3.0.0"})
 
 
-def _environment_urls(document: Mapping[str, Any]) -> dict[str, str] | None:
-    """The client's environments (name -> base URL) a document gives, or ``None`` if it cannot name them."""
+def _environment_views(document: Mapping[str, Any]) -> dict[str, EnvironmentView] | None:
+    """The client's environments (by name) a document gives, or ``None`` if it cannot name them."""
     try:
         named, refusals = environments(_index(document))
     except SpecError:
         return None
-    return None if refusals else {view.name: view.url for view in named}
+    return None if refusals else {view.name: view for view in named}
+
+
+def _environment_urls(document: Mapping[str, Any]) -> dict[str, str] | None:
+    """The client's environments (name -> base URL) a document gives, or ``None`` if it cannot name them."""
+    views = _environment_views(document)
+    return None if views is None else {name: view.url for name, view in views.items()}
 
 
 def _operations(document: Mapping[str, Any]) -> dict[str, _Operation]:
@@ -526,10 +532,37 @@ class _Comparison:
                 self.add("minor", f"Added the environment `{name}` (`{after[name]}`).")
             elif before[name] != after[name]:
                 self.add("major", f"Moved the environment `{name}` from `{before[name]}` to `{after[name]}`.")
-        if before == after:
+        variables_changed = self._server_variables(_environment_views(old) or {}, _environment_views(new) or {})
+        if before == after and not variables_changed:
             self.add("patch", "Changed the text of the servers of the API.")
         elif list(before) != list(after) and list(before)[:1] != list(after)[:1] and before.keys() & after.keys():
             self.add("major", f"Made `{next(iter(after))}` the default environment instead of `{next(iter(before))}`.")
+
+    def _server_variables(self, old: Mapping[str, EnvironmentView], new: Mapping[str, EnvironmentView]) -> bool:
+        """Classify what changed of the variables of each environment's URL; whether anything did.
+
+        A value ``server_variables=`` took that it no longer takes breaks callers; a new variable
+        or value does not (a moved default moves the environment's URL, classified with it).
+        """
+        changed = False
+        for name in sorted(old.keys() & new.keys()):
+            before = {variable.name: variable.enum for variable in old[name].variables}
+            after = {variable.name: variable.enum for variable in new[name].variables}
+            for variable in sorted(before.keys() | after.keys()):
+                was, now = before.get(variable), after.get(variable)
+                where = f"the variable `{variable}` of the environment `{name}`"
+                if was == now:
+                    continue
+                changed = True
+                if now is None:
+                    self.add("major", f"Removed {where}.")
+                elif was is None:
+                    self.add("minor", f"Added {where}.")
+                elif now and (not was or not set(was) <= set(now)):
+                    self.add("major", f"Narrowed the values of {where} to {', '.join(map(repr, now))}.")
+                else:
+                    self.add("minor", f"Widened the values of {where}.")
+        return changed
 
     def _security(self, owner: str, old: Any, new: Any) -> None:
         if old == new:

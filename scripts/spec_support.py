@@ -15,11 +15,11 @@ in ``scripts/operations.py``, which raises ``Unsupported`` with the same shape.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from palomma_client._openapi import OpenAPI, Operation, SpecError, join_pointer
+from palomma_client._openapi import OpenAPI, Operation, SecurityScheme, SpecError, join_pointer
 
 __all__ = [
     "ENVIRONMENT_EXTENSION",
@@ -27,8 +27,12 @@ __all__ = [
     "UNCHECKED_ARGUMENT_RULES",
     "EnvironmentView",
     "Refusal",
+    "SchemeView",
     "Unsupported",
+    "VariableView",
     "environments",
+    "requirements",
+    "security_schemes",
     "unsupported",
 ]
 
@@ -95,15 +99,32 @@ class Unsupported(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class VariableView:
+    """A variable of a server's URL.
+
+    Attributes:
+        name: What `server_variables=` takes (`region`), and the URL's placeholder (`{region}`).
+        default: Its value when none is given.
+        enum: The values it may take; empty when the spec allows any.
+    """
+
+    name: str
+    default: str
+    enum: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class EnvironmentView:
     """One environment of the client: a server of the spec, named.
 
     Attributes:
         name: What `environment=` and `PALOMMA_ENVIRONMENT` take (`sandbox`).
         member: The `Environment` enum member's name (`SANDBOX`).
-        url: The server's URL, without a trailing slash.
+        url: The server's URL, its variables at their defaults, without a trailing slash.
         description: The server's description.
         pointer: Where the server is in the document.
+        template: The server's URL with its `{variables}`, without a trailing slash.
+        variables: The variables of its URL, in the document's order.
     """
 
     name: str
@@ -111,6 +132,8 @@ class EnvironmentView:
     url: str
     description: str
     pointer: str
+    template: str = ""
+    variables: tuple[VariableView, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -119,6 +142,7 @@ class EnvironmentView:
         return text.replace("\\", "/").replace('"', "'").rstrip(".")
 
 
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _GENERIC_WORDS = frozenset({"server", "servers", "environment", "api", "url", "endpoint"})
 _ENVIRONMENT_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -157,7 +181,9 @@ def environments(spec: OpenAPI) -> tuple[list[EnvironmentView], list[Refusal]]:
             hint = f"set `{ENVIRONMENT_EXTENSION}`"
             refusals.append(Refusal(f"a second server named `{name}`", server.pointer, hint))
             continue
-        views.append(EnvironmentView(name, name.upper(), server.url.rstrip("/"), server.description, server.pointer))
+        variables = tuple(VariableView(v.name, v.default, v.enum) for v in server.variables.values())
+        url, template = server.default_url().rstrip("/"), server.url.rstrip("/")
+        views.append(EnvironmentView(name, name.upper(), url, server.description, server.pointer, template, variables))
     return views, refusals
 
 
@@ -192,9 +218,20 @@ def _order(spec: OpenAPI, pointer: str) -> tuple[int, str]:
 def _servers(spec: OpenAPI) -> Iterator[Refusal]:
     yield from environments(spec)[1]
     for server in spec.servers:
-        if server.variables:
-            yield Refusal("a server URL with variables", join_pointer(server.pointer, "variables"), "list each URL")
-        if not server.url.startswith(("https://", "http://")):
+        for placeholder in _PLACEHOLDER.findall(server.url):
+            if placeholder not in server.variables:
+                yield Refusal(
+                    f"a server URL placeholder `{{{placeholder}}}` with no variable",
+                    join_pointer(server.pointer, "url"),
+                    "declare it under `variables` with a `default`",
+                )
+        for variable in server.variables.values():
+            if variable.enum and variable.default not in variable.enum:
+                yield Refusal(
+                    f"a server variable `{variable.name}` whose default is not one of its `enum`",
+                    join_pointer(server.pointer, "variables", variable.name, "default"),
+                )
+        if not server.default_url().startswith(("https://", "http://")):
             yield Refusal("a relative server URL", join_pointer(server.pointer, "url"), "give the absolute URL")
     for pointer, node in _path_items(spec):
         if "servers" in node:
@@ -208,18 +245,103 @@ def _servers(spec: OpenAPI) -> Iterator[Refusal]:
 
 def _security(spec: OpenAPI) -> Iterator[Refusal]:
     for scheme in spec.security_schemes.values():
-        if scheme.type != "http" or scheme.scheme != "bearer":
-            kind = f"{scheme.type} {scheme.scheme or scheme.location}".strip()
-            yield Refusal(f"the security scheme `{scheme.name}` ({kind})", scheme.pointer, "HTTP bearer is supported")
+        refusal = _scheme_refusal(scheme)
+        if refusal is not None:
+            yield refusal
     schemes = spec.security_schemes
     for operation in spec.operations:
         pointer = join_pointer(operation.pointer, "security") if "security" in operation.node else "/security"
         for index, requirement in enumerate(operation.security):
-            if len(requirement) > 1:
-                yield Refusal("a security requirement of several schemes at once", join_pointer(pointer, index))
             for name in requirement:
                 if name not in schemes:
                     yield Refusal(f"a requirement of the undeclared scheme `{name}`", join_pointer(pointer, index))
+            headers = [_scheme_header(schemes[name]).lower() for name in requirement if name in schemes]
+            if len(set(headers)) < len(headers):
+                yield Refusal(
+                    "a security requirement of several schemes sent in one header",
+                    join_pointer(pointer, index),
+                    "each scheme of a requirement needs a header of its own",
+                )
+
+
+# Headers the SDK writes itself: a credential there would be overwritten or would break the request.
+_RESERVED_HEADERS = frozenset(
+    {"accept", "accept-encoding", "connection", "content-length", "content-type", "host", "user-agent"}
+)
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def _scheme_refusal(scheme: SecurityScheme) -> Refusal | None:
+    """Why the client cannot send a credential of ``scheme``, or ``None`` when it can."""
+    if scheme.type == "http" and scheme.scheme == "bearer":
+        return None
+    if scheme.type == "apiKey" and scheme.location == "header":
+        name = scheme.parameter_name
+        if not _HEADER_NAME.fullmatch(name) or name.lower() in _RESERVED_HEADERS:
+            return Refusal(
+                f"the API key header `{name}` of the security scheme `{scheme.name}`",
+                join_pointer(scheme.pointer, "name"),
+                "name a header of its own, such as `X-Api-Key`",
+            )
+        return None
+    if scheme.type == "apiKey":
+        hint = "HTTP bearer and API keys in a header are supported"
+        if scheme.location == "query":
+            hint = (
+                "a key in the query string is written into the access logs of every proxy and server the URL "
+                "passes, and into the SDK's own logs; " + hint
+            )
+        return Refusal(
+            f"the security scheme `{scheme.name}` (an API key in a {scheme.location or '?'})", scheme.pointer, hint
+        )
+    kind = f"{scheme.type} {scheme.scheme}".strip()
+    return Refusal(
+        f"the security scheme `{scheme.name}` ({kind})",
+        scheme.pointer,
+        "HTTP bearer and API keys in a header are supported",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeView:
+    """One security scheme the client sends a credential of.
+
+    Attributes:
+        name: The scheme's name in `components.securitySchemes`: a key of `credentials=`.
+        header: The header the credential travels in.
+        prefix: What comes before the credential in that header (`Bearer ` for HTTP bearer).
+        kind: For the docstring: `HTTP bearer` or `API key`.
+    """
+
+    name: str
+    header: str
+    prefix: str
+    kind: str
+
+
+def security_schemes(spec: OpenAPI) -> list[SchemeView]:
+    """The security schemes of the document the client sends credentials of, in document order.
+
+    Refused schemes (see ``_scheme_refusal``) stop generation before this is read.
+    """
+    views = []
+    for scheme in spec.security_schemes.values():
+        bearer = scheme.type == "http"
+        views.append(
+            SchemeView(
+                scheme.name, _scheme_header(scheme), "Bearer " if bearer else "", "HTTP bearer" if bearer else "API key"
+            )
+        )
+    return views
+
+
+def requirements(security: Sequence[Mapping[str, Any]]) -> tuple[tuple[str, ...], ...]:
+    """Security requirements as generated code records them: alternatives, each the schemes it needs at once."""
+    return tuple(tuple(requirement) for requirement in security)
+
+
+def _scheme_header(scheme: SecurityScheme) -> str:
+    return scheme.parameter_name if scheme.type == "apiKey" else "Authorization"
 
 
 def _path_items(spec: OpenAPI) -> Iterator[tuple[str, Mapping[str, Any]]]:

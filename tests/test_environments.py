@@ -10,7 +10,7 @@ import pytest
 from palomma_client import Environment, InvalidParameterError, PalommaClient
 from palomma_client._environments import resolve_base_url
 from palomma_client._openapi import OpenAPI
-from tests.support import ROOT
+from tests.support import ROOT, fresh_name
 
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -71,3 +71,37 @@ def test_an_unknown_name_lists_every_valid_one() -> None:
     assert caught.value.parameter == "environment"
     for server in SERVERS:
         assert repr(server.name) in str(caught.value)
+
+
+def test_server_variables_with_a_base_url_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PALOMMA_BASE_URL", raising=False)
+    with pytest.raises(InvalidParameterError) as caught:
+        PalommaClient("sk_test_environments", base_url="http://127.0.0.1:8000/v1", server_variables={"region": "co"})
+
+    assert caught.value.parameter == "server_variables"
+
+
+@pytest.mark.parametrize("server", SERVERS, ids=lambda server: server.name)
+def test_a_variable_the_environments_url_does_not_have_is_refused_naming_those_it_has(
+    monkeypatch: pytest.MonkeyPatch, server: EnvironmentView
+) -> None:
+    monkeypatch.delenv("PALOMMA_BASE_URL", raising=False)
+    unknown = fresh_name({variable.name for variable in server.variables}, "vendorProbeRegion", "vendorProbeTier")
+    with pytest.raises(InvalidParameterError) as caught:
+        resolve_base_url(server.name, None, {unknown: "co"})
+
+    assert caught.value.parameter == "server_variables"
+    assert f"{unknown!r} is not a variable of the {server.name} environment's URL" in str(caught.value)
+    for variable in server.variables:
+        assert repr(variable.name) in str(caught.value)
+
+
+@pytest.mark.parametrize("server", SERVERS, ids=lambda server: server.name)
+def test_no_server_variables_or_their_defaults_give_the_servers_url(
+    monkeypatch: pytest.MonkeyPatch, server: EnvironmentView
+) -> None:
+    monkeypatch.delenv("PALOMMA_BASE_URL", raising=False)
+    defaults = {variable.name: variable.default for variable in server.variables}
+
+    assert resolve_base_url(server.name, None, defaults) == (Environment(server.name), server.url)
+    assert resolve_base_url(server.name, None) == (Environment(server.name), server.url)

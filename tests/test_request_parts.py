@@ -19,7 +19,7 @@ async def test_a_public_request_carries_no_authorization_and_others_still_do(api
     api.queue(httpx2.Response(200, json={"n": 1}), httpx2.Response(200, json={"n": 2}))
     async with api.client(api_key=API_KEY, environment="sandbox") as palomma:
         requester = palomma._requester
-        public = await requester.send(ApiRequest("publicThing", "GET", "/public", authenticated=False), _parse)
+        public = await requester.send(ApiRequest("publicThing", "GET", "/public", security=()), _parse)
         private = await requester.send(ApiRequest("privateThing", "GET", "/private"), _parse)
 
     assert (public, private) == ({"n": 1}, {"n": 2})
@@ -30,8 +30,16 @@ async def test_a_public_request_carries_no_authorization_and_others_still_do(api
     assert first.headers["user-agent"] == second.headers["user-agent"]
 
 
-def test_a_request_is_authenticated_unless_built_otherwise() -> None:
-    assert ApiRequest("x", "GET", "/x").authenticated is True
+async def test_a_request_needing_a_scheme_the_client_cannot_send_is_refused_before_sending(api: RecordingAPI) -> None:
+    async with api.client(api_key=API_KEY, environment="sandbox") as palomma:
+        request = ApiRequest("partnerThing", "GET", "/partner", security=(("noSuchScheme",),))
+        with pytest.raises(InvalidParameterError) as caught:
+            await palomma._requester.send(request, _parse)
+
+    assert caught.value.parameter == "credentials"
+    assert "partnerThing (GET /partner) needs a credential of `noSuchScheme`" in str(caught.value)
+    assert API_KEY not in str(caught.value)
+    assert api.requests == []
 
 
 @pytest.mark.backends

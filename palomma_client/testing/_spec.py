@@ -214,9 +214,8 @@ class ApiSpec:
         """The spec index over the document, shared with the generator's reading of it."""
         self.version: str = version[:3]
         """`3.0` or `3.1`: which JSON Schema dialect the document's schemas are written in."""
-        servers = self.document.get("servers") or [{"url": "/"}]
-        self.base_path = urlsplit(str(servers[0].get("url", "/"))).path.rstrip("/")
-        """The path all operations live under, from the first server's URL (`/v1`)."""
+        self.base_path = urlsplit(self.index.servers[0].default_url()).path.rstrip("/")
+        """The path all operations live under, from the first server's URL at its variables' defaults (`/v1`)."""
         self.security_schemes: dict[str, SecurityScheme] = self._read_security_schemes()
         """The document's security schemes by name."""
         self.document_security = tuple(tuple(requirement) for requirement in self.index.security)

@@ -1302,10 +1302,59 @@ CORPUS: list[VendorChange] = [
         )[-1],
         """
         await call(client, "getVendorProbeKeyed")
-        return [fake.requests[-1].status, fake.requests[-1].headers.get("x-vendor-probe-key") == fake.api_key]
+        sent = fake.requests[-1]
+        return [sent.status, sent.headers.get("x-vendor-probe-key") == fake.api_key, "authorization" in sent.headers]
         """,
-        [200, True],
-        refused="security schemes other than HTTP bearer are refused by the generator",
+        [200, True, False],
+    ),
+    VendorChange(
+        "security-requirements-together-and-alternatives",
+        "a requirement of several schemes at once, and alternative requirements",
+        lambda spec: (
+            spec["components"]["securitySchemes"].update(
+                vendorProbePartner={"type": "apiKey", "in": "header", "name": "X-Vendor-Probe-Partner"},
+                vendorProbeTenant={"type": "apiKey", "in": "header", "name": "X-Vendor-Probe-Tenant"},
+            ),
+            _path(
+                "/both",
+                {
+                    "get": {
+                        **TAG,
+                        "operationId": "getVendorProbeBoth",
+                        "security": [{"vendorProbePartner": [], "vendorProbeTenant": []}],
+                        "responses": _json(OK),
+                    }
+                },
+            )(spec),
+            _path(
+                "/either",
+                {
+                    "get": {
+                        **TAG,
+                        "operationId": "getVendorProbeEither",
+                        "security": [{"vendorProbePartner": []}, {"vendorProbeTenant": []}],
+                        "responses": _json(OK),
+                    }
+                },
+            )(spec),
+        )[-1],
+        """
+        await call(client, "getVendorProbeBoth")
+        both = fake.requests[-1]
+        found = [both.status, both.headers.get("x-vendor-probe-partner"), both.headers.get("x-vendor-probe-tenant")]
+        async with fake.client(api_key=None, credentials={"vendorProbeTenant": fake.api_key}) as tenant_only:
+            await call(tenant_only, "getVendorProbeEither")
+            either = fake.requests[-1]
+            try:
+                await call(tenant_only, "getVendorProbeBoth")
+                refused = None
+            except InvalidParameterError as error:
+                refused = error.parameter
+        key, sent = fake.api_key, either.headers
+        found += [either.status, "x-vendor-probe-partner" in sent, sent.get("x-vendor-probe-tenant")]
+        return [True if value == key else value for value in found] + [refused]
+        """,
+        [200, True, True, 200, False, True, "credentials"],
     ),
     VendorChange(
         "new-server",
@@ -1320,6 +1369,44 @@ CORPUS: list[VendorChange] = [
         return url
         """,
         "https://staging.api.palomma.com/v1",
+    ),
+    VendorChange(
+        "server-variables",
+        "servers: a URL with variables, at their defaults or filled in by server_variables",
+        lambda spec: spec["servers"].append(
+            {
+                "url": "https://{region}.vendor-probe.example/{version}",
+                "description": "Regional",
+                "x-palomma-environment": "vendor-probe-regional",
+                "variables": {"region": {"default": "co", "enum": ["co", "mx"]}, "version": {"default": "v1"}},
+            }
+        ),
+        """
+        import httpx2
+        urls = []
+        def answer(request):
+            urls.append(str(request.url))
+            return httpx2.Response(200, json={})
+        mock = httpx2.MockTransport(answer)
+        async with PalommaClient("sk_test_probe", environment="vendor_probe_regional", transport=mock) as regional:
+            await regional.request("GET", "/ping")
+        chosen = {"region": "mx", "version": "v2"}
+        async with PalommaClient(
+            "sk_test_probe", environment="vendor_probe_regional", server_variables=chosen, transport=mock
+        ) as mexico:
+            await mexico.request("GET", "/ping")
+        refused = []
+        for bad in ({"region": "us"}, {"tier": "gold"}, {"version": "v1/../admin"}):
+            try:
+                PalommaClient("sk_test_probe", environment="vendor_probe_regional", server_variables=bad)
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        return [urls, refused]
+        """,
+        [
+            ["https://co.vendor-probe.example/v1/ping", "https://mx.vendor-probe.example/v2/ping"],
+            ["server_variables['region']", "server_variables", "server_variables['version']"],
+        ],
     ),
 ]
 

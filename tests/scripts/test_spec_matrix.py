@@ -157,6 +157,19 @@ def _add_rows(spec: dict[str, Any]) -> None:
             "responses": {"200": {"description": "ok", **_json(f"{PROBE}Health")}},
         }
     }
+    # An API key in a header of its own, for one operation.
+    spec["components"]["securitySchemes"]["matrixProbeKey"] = {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Matrix-Probe-Key",
+    }
+    spec["paths"]["/matrix-probe-keyed"] = {
+        "get": {
+            "operationId": "matrixProbeKeyed",
+            "security": [{"matrixProbeKey": []}],
+            "responses": {"200": {"description": "ok", **_json(f"{PROBE}Health")}},
+        }
+    }
     # Servers are environments: named by their description, or by x-palomma-environment.
     spec["servers"] += [
         {"url": "https://staging.matrix-probe.example/v1", "description": "Matrix probe staging server"},
@@ -291,7 +304,7 @@ def answer(request):
                                content="id,city\\nprb_1,Bogotá\\n".encode("latin-1"))
     if request.url.path.endswith("/receipt"):
         return httpx2.Response(200, headers={"Content-Type": "application/pdf"}, content=b"%PDF-1.4\\x00\\xff")
-    if request.url.path.endswith("health"):
+    if request.url.path.endswith(("health", "keyed")):
         return httpx2.Response(200, json={"ok": True})
     if request.url.path.endswith("/pet"):
         return httpx2.Response(200, json={"kind": "MatrixProbeDog", "bark": "woof"})
@@ -442,6 +455,8 @@ async def main():
 
         health = await client.default.matrix_probe_health()
         result["health"] = [seen(sent[-1]), type(health).__name__, health.ok]
+        await client.default.matrix_probe_keyed()
+        result["keyed"] = [seen(sent[-1])["auth"], sent[-1].headers.get("x-matrix-probe-key")]
 
     result["environments"] = []
     for name in ("matrix_probe_staging", "MATRIX_QA"):
@@ -619,3 +634,4 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
     ]
     assert result["health"][0]["path"] == "/matrix-probe-health"
     assert result["health"][0]["auth"] == ""  # `security: []`: no Authorization header at all
+    assert result["keyed"] == ["", "sk_test_matrix"]  # an API key in a header: the key alone, no Authorization

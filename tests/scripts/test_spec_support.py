@@ -67,6 +67,18 @@ def _field(name: str, schema: Spec) -> Any:
     return lambda spec: _thing(spec)["properties"].__setitem__(name, schema)
 
 
+def _scheme(name: str, scheme: Spec) -> Any:
+    return lambda spec: spec["components"]["securitySchemes"].__setitem__(name, scheme)
+
+
+def _both(*edits: Any) -> Any:
+    def edit(spec: Spec) -> None:
+        for one in edits:
+            one(spec)
+
+    return edit
+
+
 CASES = [
     pytest.param(
         lambda spec: _get(spec)["parameters"].__setitem__(0, {"name": "id", "in": "path", "required": True}),
@@ -117,20 +129,63 @@ CASES = [
         id="undeclared-scheme",
     ),
     pytest.param(
-        lambda spec: spec["components"]["securitySchemes"].__setitem__(
-            "key", {"type": "apiKey", "in": "query", "name": "k"}
-        ),
-        "the security scheme `key` (apiKey query)",
+        _scheme("key", {"type": "apiKey", "in": "query", "name": "k"}),
+        "the security scheme `key` (an API key in a query)",
         "/components/securitySchemes/key",
         id="api-key-in-query",
     ),
     pytest.param(
-        lambda spec: spec["servers"].append(
-            {"url": "https://{region}.example", "description": "Regional", "variables": {"region": {"default": "co"}}}
+        _scheme("session", {"type": "apiKey", "in": "cookie", "name": "sid"}),
+        "the security scheme `session` (an API key in a cookie)",
+        "/components/securitySchemes/session",
+        id="api-key-in-cookie",
+    ),
+    pytest.param(
+        _scheme("basic", {"type": "http", "scheme": "basic"}),
+        "the security scheme `basic` (http basic)",
+        "/components/securitySchemes/basic",
+        id="http-basic",
+    ),
+    pytest.param(
+        _scheme("agent", {"type": "apiKey", "in": "header", "name": "User-Agent"}),
+        "the API key header `User-Agent` of the security scheme `agent`",
+        "/components/securitySchemes/agent/name",
+        id="api-key-in-a-header-the-sdk-writes",
+    ),
+    pytest.param(
+        _both(
+            _scheme("raw", {"type": "apiKey", "in": "header", "name": "authorization"}),
+            _set(_get, "security", [{"bearer": [], "raw": []}]),
         ),
-        "a server URL with variables",
-        "/servers/1/variables",
-        id="server-variables",
+        "a security requirement of several schemes sent in one header",
+        f"{GET}/security/0",
+        id="two-schemes-of-one-requirement-in-one-header",
+    ),
+    pytest.param(
+        lambda spec: spec["servers"].append({"url": "https://{region}.example", "description": "Regional"}),
+        "a server URL placeholder `{region}` with no variable",
+        "/servers/1/url",
+        id="server-placeholder-without-variable",
+    ),
+    pytest.param(
+        lambda spec: spec["servers"].append(
+            {
+                "url": "https://{region}.example",
+                "description": "Regional",
+                "variables": {"region": {"default": "us", "enum": ["co", "mx"]}},
+            }
+        ),
+        "a server variable `region` whose default is not one of its `enum`",
+        "/servers/1/variables/region/default",
+        id="server-variable-default-outside-its-enum",
+    ),
+    pytest.param(
+        lambda spec: spec["servers"].append(
+            {"url": "{scheme}://api.example", "description": "Plain", "variables": {"scheme": {"default": "ftp"}}}
+        ),
+        "a relative server URL",
+        "/servers/1/url",
+        id="server-url-relative-at-its-defaults",
     ),
     pytest.param(
         lambda spec: _get(spec)["responses"].__setitem__(
@@ -210,6 +265,38 @@ def test_a_construct_outside_the_matrix_is_refused_at_its_pointer(edit: Any, con
     refusals = unsupported(OpenAPI(spec))
 
     assert [(refusal.pointer, construct in refusal.construct) for refusal in refusals] == [(pointer, True)]
+
+
+def test_a_key_in_the_query_string_is_refused_saying_it_would_leak_into_logs() -> None:
+    spec = base()
+    spec["components"]["securitySchemes"]["key"] = {"type": "apiKey", "in": "query", "name": "k"}
+
+    (refusal,) = unsupported(OpenAPI(spec))
+
+    assert "access logs" in refusal.hint
+    assert "API keys in a header are supported" in refusal.hint
+
+
+def test_api_keys_in_headers_alone_together_and_as_alternatives_are_accepted() -> None:
+    spec = base()
+    spec["components"]["securitySchemes"]["partner"] = {"type": "apiKey", "in": "header", "name": "X-Partner-Key"}
+    spec["components"]["securitySchemes"]["tenant"] = {"type": "apiKey", "in": "header", "name": "X-Tenant-Key"}
+    _get(spec)["security"] = [{"partner": [], "tenant": []}, {"bearer": []}, {}]
+
+    assert unsupported(OpenAPI(spec)) == []
+
+
+def test_a_server_url_with_variables_is_accepted() -> None:
+    spec = base()
+    spec["servers"].append(
+        {
+            "url": "https://{region}.api.example/{version}",
+            "description": "Regional",
+            "variables": {"region": {"default": "co", "enum": ["co", "mx"]}, "version": {"default": "v1"}},
+        }
+    )
+
+    assert unsupported(OpenAPI(spec)) == []
 
 
 def test_the_base_document_and_the_project_spec_are_accepted_whole() -> None:

@@ -123,6 +123,20 @@ async def test_operations_live_under_the_first_servers_path(spelled: Spelling) -
         assert (await http.get("/v1/invoices")).json() == {"error": "Not Found"}
 
 
+async def test_a_first_server_with_variables_puts_operations_under_its_path_at_their_defaults(
+    spelled: Spelling,
+) -> None:
+    document = load_shipped_spec()
+    document["servers"] = [
+        {
+            "url": "https://{region}.palomma.example/{version}",
+            "variables": {"region": {"default": "co"}, "version": {"default": "v3"}},
+        }
+    ]
+    async with _serving(document, spelled, base_url="http://fake.palomma.test") as http:
+        assert (await http.get("/v3/invoices")).status_code == 200
+
+
 async def test_parameters_removed_from_the_spec_are_no_longer_checked(spelled: Spelling) -> None:
     document = load_shipped_spec()
     document["paths"]["/invoices"]["get"]["parameters"] = []

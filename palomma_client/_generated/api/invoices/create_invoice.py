@@ -14,10 +14,13 @@ from palomma_client._validation import (
 from ...errors import ResponseSchemaError
 from ...models.create_invoice_request_document_type import CreateInvoiceRequestDocumentType
 from ...models.invoice import Invoice
+from ...security import Security
 
 OPERATION_ID = "createInvoice"
 METHOD = "POST"
 PATH = "/invoices"
+SECURITY: Security = (("bearerAuth",),)
+"""The security schemes whose credentials it needs: any one group of them (``()``: none)."""
 
 RULES: dict[str, dict[str, Any]] = {
     "reference": {"minLength": 1},
@@ -66,6 +69,7 @@ def build_request(
         "/invoices",
         params=None,
         json=body,
+        security=SECURITY,
     )
 
 

@@ -12,10 +12,13 @@ from palomma_client._validation import (
 
 from ...errors import ResponseSchemaError
 from ...models.invoice import Invoice
+from ...security import Security
 
 OPERATION_ID = "getInvoice"
 METHOD = "GET"
 PATH = "/invoices/{id}"
+SECURITY: Security = (("bearerAuth",),)
+"""The security schemes whose credentials it needs: any one group of them (``()``: none)."""
 
 RULES: dict[str, dict[str, Any]] = {
     "invoice_id": {},
@@ -39,6 +42,7 @@ def build_request(
         f"/invoices/{invoice_id_segment}",
         params=None,
         json=None,
+        security=SECURITY,
     )
 
 

@@ -16,10 +16,13 @@ from palomma_client._validation import (
 from ...errors import ResponseSchemaError
 from ...models.invoice import Invoice
 from ...models.list_invoices_response import ListInvoicesResponse
+from ...security import Security
 
 OPERATION_ID = "listInvoices"
 METHOD = "GET"
 PATH = "/invoices"
+SECURITY: Security = (("bearerAuth",),)
+"""The security schemes whose credentials it needs: any one group of them (``()``: none)."""
 
 RULES: dict[str, dict[str, Any]] = {
     "reference": {},
@@ -81,6 +84,7 @@ def build_request(
         "/invoices",
         params=params or None,
         json=None,
+        security=SECURITY,
     )
 
 

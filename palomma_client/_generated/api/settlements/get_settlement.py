@@ -14,10 +14,13 @@ from palomma_client._validation import (
 
 from ...errors import ResponseSchemaError
 from ...models.settlement import Settlement
+from ...security import Security
 
 OPERATION_ID = "getSettlement"
 METHOD = "GET"
 PATH = "/settlements/{date}/{cycle}"
+SECURITY: Security = (("bearerAuth",),)
+"""The security schemes whose credentials it needs: any one group of them (``()``: none)."""
 
 RULES: dict[str, dict[str, Any]] = {
     "date": {"format": "date"},
@@ -45,6 +48,7 @@ def build_request(
         f"/settlements/{date_segment}/{cycle_segment}",
         params=None,
         json=None,
+        security=SECURITY,
     )
 
 
