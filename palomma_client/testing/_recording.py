@@ -31,6 +31,16 @@ class RecordedRequest:
     headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes = b""
     status: int | None = None
+    secret_headers: frozenset[str] = field(default=frozenset({"authorization"}), repr=False, compare=False)
+    """The headers (lower case) that carry a credential under the fake's spec: masked in the ``repr``."""
+
+    def __repr__(self) -> str:
+        # A failing test prints the requests it compares: never with the credentials they carried.
+        headers = {name: "[redacted]" if name in self.secret_headers else value for name, value in self.headers.items()}
+        return (
+            f"RecordedRequest(method={self.method!r}, path={self.path!r}, query={self.query!r}, "
+            f"headers={headers!r}, body={self.body!r}, status={self.status!r})"
+        )
 
     @property
     def params(self) -> dict[str, str]:
