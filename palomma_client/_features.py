@@ -34,7 +34,7 @@ from palomma_client._exceptions import FeatureUnavailableError
 from palomma_client._generated import models as generated_models
 from palomma_client._generated.api import OPERATIONS
 
-__all__ = ["Argument", "Feature", "Field", "Missing", "Model", "Operation", "is_missing"]
+__all__ = ["Argument", "Feature", "Field", "Missing", "Model", "Operation", "Value", "is_missing"]
 
 
 class Operation:
@@ -101,7 +101,27 @@ class Field:
         return None
 
 
-Need = Operation | Argument | Model | Field
+class Value:
+    """A feature needs a value of a generated enum, as the API's JSON writes it (``"paid"``)."""
+
+    __slots__ = ("enum", "value")
+
+    def __init__(self, enum: str, value: str) -> None:
+        self.enum = enum
+        self.value = value
+
+    def missing(self) -> str | None:
+        """What is missing, as a phrase, or ``None`` when the generated code has it."""
+        enum = getattr(generated_models, self.enum, None)
+        if not isinstance(enum, type):
+            return f"the model `{self.enum}`"
+        # Declared members only: an open enum also answers values it does not list.
+        if self.value not in {member.value for member in getattr(enum, "__members__", {}).values()}:
+            return f"the value `{self.value}` of `{self.enum}`"
+        return None
+
+
+Need = Operation | Argument | Model | Field | Value
 
 
 class Feature:

@@ -15,7 +15,7 @@ import httpx2
 
 from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY
 from palomma_client._exceptions import ReferenceAlreadyUsedError
-from palomma_client._features import Argument, Feature, Field, Model, Operation
+from palomma_client._features import Argument, Feature, Field, Model, Operation, Value
 from palomma_client._generated_names import InvoicesResource, SettlementsResource, create_invoice, list_invoices
 from palomma_client._matching import differing_fields
 from palomma_client.workflows._batch import (
@@ -50,6 +50,11 @@ RECONCILE = Feature(
     Model("Settlement"),
     Model("SettlementStatus"),
     Model("InvoiceStatus"),
+    # The statuses whose invoices count towards a settlement, and those noted on its report.
+    Value("InvoiceStatus", "paid"),
+    Value("InvoiceStatus", "chargeback"),
+    Value("SettlementStatus", "processing"),
+    Value("SettlementStatus", "error"),
     # The figures checked, and what each invoice contributes to them.
     Field("Settlement", "status"),
     Field("Settlement", "numberOfInvoices"),

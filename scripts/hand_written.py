@@ -23,7 +23,7 @@ __all__ = ["BrokenUse", "broken_uses"]
 GENERATED_PACKAGE = "palomma_client._generated"
 
 
-_NEEDS = frozenset({"Operation", "Argument", "Model", "Field"})
+_NEEDS = frozenset({"Operation", "Argument", "Model", "Field", "Value"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +113,10 @@ class _Generated:
             return f"the operation `{names[0]}`"
         if kind == "Argument" and names[1] not in self._rules(names[0]):
             return f"the argument `{names[1]}` of `{names[0]}`"
-        if kind in ("Model", "Field") and _model_file(self.folder, names[0]) is None:
+        if kind in ("Model", "Field", "Value") and _model_file(self.folder, names[0]) is None:
             return f"the model `{names[0]}`"
+        if kind == "Value" and names[1] not in _enum_values(self.folder, names[0]):
+            return f"the value `{names[1]}` of `{names[0]}`"
         if kind == "Field" and names[1] not in _json_names(self.folder, names[0]):
             return f"the field `{names[1]}` of `{names[0]}`"
         return None
@@ -162,6 +164,23 @@ def _json_names(folder: Path, model: str) -> set[str]:
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
         if isinstance(node, ast.ClassDef) and node.name == model:
             return set(_literal_dict_values(node.body, "JSON_NAMES"))
+    return set()
+
+
+def _enum_values(folder: Path, enum: str) -> set[str]:
+    """The values a generated enum declares (``PAID = "paid"``), read from its source."""
+    path = _model_file(folder, enum)
+    if path is None or not path.is_file():
+        return set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ClassDef) and node.name == enum:
+            return {
+                statement.value.value
+                for statement in node.body
+                if isinstance(statement, ast.Assign)
+                and isinstance(statement.value, ast.Constant)
+                and isinstance(statement.value.value, str)
+            }
     return set()
 
 

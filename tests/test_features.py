@@ -17,7 +17,7 @@ from palomma_client import (
     PalommaClient,
     PalommaError,
 )
-from palomma_client._features import Argument, Feature, Field, Missing, Model, Operation, is_missing
+from palomma_client._features import Argument, Feature, Field, Missing, Model, Operation, Value, is_missing
 from palomma_client._generated import models as generated_models
 from palomma_client._generated.api import METHODS, OPERATIONS
 from palomma_client._policies import OPERATION_POLICIES, CreateOnceByReference
@@ -160,3 +160,25 @@ async def test_a_create_whose_lookup_the_spec_lost_is_sent_once_by_the_default_r
         assert methods == [OPERATIONS[operation_id].METHOD]
     else:
         assert "GET" in methods[1:]
+
+
+def test_a_value_an_enum_declares_is_met_and_one_it_does_not_is_named() -> None:
+    enum = next(
+        (
+            name
+            for name in generated_models.__all__
+            if isinstance(getattr(generated_models, name), type)
+            and hasattr(getattr(generated_models, name), "__members__")
+        ),
+        None,
+    )
+    if enum is None:
+        pytest.skip("the spec has no enum")
+    declared = next(iter(getattr(generated_models, enum).__members__.values())).value
+    gone = fresh_name({member.value for member in getattr(generated_models, enum).__members__.values()}, "gone")
+
+    feature = Feature("things.do", Value(enum, declared), Value(enum, gone), Value(GONE, "x"))
+
+    # The open enum answers any value; only the values it declares meet the need.
+    assert getattr(generated_models, enum)(gone) is not None
+    assert feature.missing == (f"the value `{gone}` of `{enum}`", f"the model `{GONE}`")

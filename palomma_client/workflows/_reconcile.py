@@ -35,9 +35,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Discrepancy", "DiscrepancyKind", "ReconciliationReport", "reconcile"]
 
-# Empty when the spec no longer has the enum: settlements.reconcile then refuses to run (see _resources).
+# Empty when the spec no longer has the enum. Read by value, not by member, so that a spec without one
+# of them still imports (the open enum answers any value); settlements.reconcile then refuses to run,
+# naming what is gone (see RECONCILE in _resources).
 _SETTLED_STATUSES = (
-    frozenset() if is_missing(InvoiceStatus) else frozenset({InvoiceStatus.PAID, InvoiceStatus.CHARGEBACK})
+    frozenset() if is_missing(InvoiceStatus) else frozenset({InvoiceStatus("paid"), InvoiceStatus("chargeback")})
 )
 
 

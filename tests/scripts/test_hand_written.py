@@ -83,7 +83,7 @@ def test_each_declared_need_the_generation_lacks_is_named_with_its_feature(tmp_p
     )
     _write(generated / "api" / "things" / "__init__.py", "")
     _write(generated / "api" / "things" / "get_thing.py", 'RULES = {"thing_id": {}}\n')
-    _write(generated / "models" / "__init__.py", "from .thing import Thing\n")
+    _write(generated / "models" / "__init__.py", "from .shade import Shade\nfrom .thing import Thing\n")
     _write(
         generated / "models" / "thing.py",
         """\
@@ -92,10 +92,21 @@ def test_each_declared_need_the_generation_lacks_is_named_with_its_feature(tmp_p
         """,
     )
     _write(
+        generated / "models" / "shade.py",
+        """\
+        class Shade(OpenStrEnum):
+            DARK = "dark"
+        """,
+    )
+    _write(
         package / "workflows" / "_things.py",
         """\
         WHOLE = Feature(
-            "things.whole", Operation("getThing"), Argument("getThing", "thing_id"), Field("Thing", "thingId")
+            "things.whole",
+            Operation("getThing"),
+            Argument("getThing", "thing_id"),
+            Field("Thing", "thingId"),
+            Value("Shade", "dark"),
         )
         BROKEN = Feature(
             "things.broken",
@@ -104,6 +115,8 @@ def test_each_declared_need_the_generation_lacks_is_named_with_its_feature(tmp_p
             Model("Gone"),
             Field("Thing", "colour"),
             Field("Gone", "x"),
+            Value("Shade", "light"),
+            Value("Gone", "y"),
         )
         BUILT_ON = Feature("things.built_on", WHOLE, BROKEN, Model("Thing"))
         """,
@@ -112,10 +125,12 @@ def test_each_declared_need_the_generation_lacks_is_named_with_its_feature(tmp_p
     uses = broken_uses(package, generated, ["getThing"], root=tmp_path)
 
     assert [str(use) for use in uses] == [
-        "things.broken needs the operation `goneThing`, the argument `colour` of `getThing`, the model `Gone` and "
-        "the field `colour` of `Thing`, which openapi.yaml no longer has (palomma_client/workflows/_things.py:4)",
-        "things.built_on needs the operation `goneThing`, the argument `colour` of `getThing`, the model `Gone` and "
-        "the field `colour` of `Thing`, which openapi.yaml no longer has (palomma_client/workflows/_things.py:12)",
+        "things.broken needs the operation `goneThing`, the argument `colour` of `getThing`, the model `Gone`, "
+        "the field `colour` of `Thing` and the value `light` of `Shade`, which openapi.yaml no longer has "
+        "(palomma_client/workflows/_things.py:8)",
+        "things.built_on needs the operation `goneThing`, the argument `colour` of `getThing`, the model `Gone`, "
+        "the field `colour` of `Thing` and the value `light` of `Shade`, which openapi.yaml no longer has "
+        "(palomma_client/workflows/_things.py:18)",
     ]
 
 
