@@ -14,6 +14,7 @@ import email.message
 import json
 import logging
 import math
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ __all__ = [
     "RequestSettings",
     "check_answer",
     "decode_json",
+    "query_string",
     "with_options_merged",
 ]
 
@@ -67,6 +69,24 @@ T = TypeVar("T")
 
 
 _JSON_CONTENT = {"Content-Type": "application/json"}
+
+# The characters a query's names and values keep as they are: form encoding escapes every other.
+_LEFT_AS_IS = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+
+
+def query_string(params: Mapping[str, str | list[str]]) -> str:
+    """The query string ``httpx2.QueryParams(params)`` writes, byte for byte.
+
+    Kept for the bench target "a 100-invoice page on aiohttp at most 1.45x raw
+    aiohttp": ``QueryParams`` costs 4 to 7 µs more for a page's query (a limit,
+    a ULID cursor), which need no escaping. Anything else is left to it.
+    """
+    pairs = []
+    for name, value in params.items():
+        if not (isinstance(value, str) and _LEFT_AS_IS(name) and _LEFT_AS_IS(value)):
+            return str(httpx2.QueryParams(params))
+        pairs.append(f"{name}={value}")
+    return "&".join(pairs)
 
 
 def _json_bytes(value: Any) -> bytes:
@@ -374,7 +394,7 @@ class APIRequester:
         # extra_query and extra_body were merged into the request by with_options_merged, before any policy read it.
         params = request.params
         if params:
-            url = f"{url}?{httpx2.QueryParams(params)}"
+            url = f"{url}?{query_string(params)}"
         chosen = settings.timeout if options.timeout is None else options.timeout
         body = request.json
         headers: Mapping[str, str] | None = None if settings.headers_on_pool else settings.headers

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import httpx2
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from palomma_client import PalommaClient
+from palomma_client._base_client import query_string
 from tests.support import SANDBOX, RecordingAPI
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
@@ -33,3 +36,17 @@ async def test_query_parameters_go_out_form_encoded_in_their_order(
     (request,) = api.requests
     assert request.url.query == sent.encode("ascii")
     assert str(request.url) == f"{SANDBOX}/things?{sent}"
+
+
+_QUERY_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=12)
+
+
+@given(
+    st.dictionaries(
+        _QUERY_TEXT | st.sampled_from(["limit", "cursor"]),
+        _QUERY_TEXT | st.just(ULID) | st.lists(_QUERY_TEXT, max_size=3),
+        max_size=4,
+    )
+)
+def test_the_query_string_shortcut_writes_what_httpx2_writes(params: dict[str, str | list[str]]) -> None:
+    assert query_string(params) == str(httpx2.QueryParams(params))
