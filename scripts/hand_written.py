@@ -157,31 +157,30 @@ def _model_file(folder: Path, name: str) -> Path | None:
     return None
 
 
-def _json_names(folder: Path, model: str) -> set[str]:
+def _class_body(folder: Path, model: str) -> list[ast.stmt]:
+    """The statements of a generated model's or enum's class, read from its source; empty when it has none."""
     path = _model_file(folder, model)
     if path is None or not path.is_file():
-        return set()
+        return []
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
         if isinstance(node, ast.ClassDef) and node.name == model:
-            return set(_literal_dict_values(node.body, "JSON_NAMES"))
-    return set()
+            return node.body
+    return []
+
+
+def _json_names(folder: Path, model: str) -> set[str]:
+    return set(_literal_dict_values(_class_body(folder, model), "JSON_NAMES"))
 
 
 def _enum_values(folder: Path, enum: str) -> set[str]:
     """The values a generated enum declares (``PAID = "paid"``), read from its source."""
-    path = _model_file(folder, enum)
-    if path is None or not path.is_file():
-        return set()
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.ClassDef) and node.name == enum:
-            return {
-                statement.value.value
-                for statement in node.body
-                if isinstance(statement, ast.Assign)
-                and isinstance(statement.value, ast.Constant)
-                and isinstance(statement.value.value, str)
-            }
-    return set()
+    return {
+        statement.value.value
+        for statement in _class_body(folder, enum)
+        if isinstance(statement, ast.Assign)
+        and isinstance(statement.value, ast.Constant)
+        and isinstance(statement.value.value, str)
+    }
 
 
 def _assigns(node: ast.stmt, name: str) -> bool:

@@ -277,7 +277,7 @@ class _Gateway:
             path=scope["path"],
             query=scope.get("query_string", b"").decode("latin-1"),
             headers=_headers(scope),
-            secret_headers=_secret_headers(fake.spec),
+            secret_headers=fake.spec.credential_headers,
         )
         fake.recorder.record(record)
         delay, failure = fake.faults.take(record.method, record.path)
@@ -411,9 +411,3 @@ def _headers(scope: Scope) -> dict[str, str]:
         value = raw_value.decode("latin-1")
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
     return headers
-
-
-def _secret_headers(spec: ApiSpec) -> frozenset[str]:
-    """The headers a credential travels in under ``spec``: `Authorization` and each API key scheme's header."""
-    named = (scheme.parameter.lower() for scheme in spec.security_schemes.values() if scheme.kind == "header")
-    return frozenset({"authorization", *named})

@@ -218,6 +218,13 @@ class ApiSpec:
         """The path all operations live under, from the first server's URL at its variables' defaults (`/v1`)."""
         self.security_schemes: dict[str, SecurityScheme] = self._read_security_schemes()
         """The document's security schemes by name."""
+        self.credential_headers = frozenset(
+            {
+                "authorization",
+                *(scheme.parameter.lower() for scheme in self.security_schemes.values() if scheme.kind == "header"),
+            }
+        )
+        """The headers (lower case) a credential travels in: `Authorization` and each API key scheme's header."""
         self.document_security = tuple(tuple(requirement) for requirement in self.index.security)
         """The document's own security requirements, for operations that declare none."""
         self.operations: tuple[Operation, ...] = tuple(self._read_operations())
