@@ -66,21 +66,26 @@ def broken_uses(
     root = root or package.parent
     known = _Generated(generated, set(operation_ids))
     uses: list[BrokenUse] = []
-    sources = [
-        source for source in sorted(package.rglob("*.py")) if "_generated" not in source.relative_to(package).parts
-    ]
-    trees = {source: ast.parse(source.read_text(encoding="utf-8"), filename=str(source)) for source in sources}
+    scans: dict[Path, _Scan] = {}
+    for source in sorted(package.rglob("*.py")):
+        if "_generated" in source.relative_to(package).parts:
+            continue
+        text = source.read_text(encoding="utf-8")
+        # A module naming none of these uses nothing generated: not parsing it is most of the saving
+        # (make generate runs this on every regeneration).
+        if any(marker in text for marker in _MARKERS):
+            scans[source] = _Scan(ast.parse(text, filename=str(source)))
     # A feature may be built on another, named by the module-level name it is assigned to (in any module).
-    declared = {name: needs for tree in trees.values() for name, needs in _assigned_features(tree)}
-    for source, tree in trees.items():
+    declared = {name: needs for scan in scans.values() for name, needs in _assigned_features(scan)}
+    for source, scan in scans.items():
         shown = source.relative_to(root).as_posix()
-        for line, what in _generated_imports(tree, generated):
+        for line, what in _generated_imports(scan.imports, known):
             uses.append(BrokenUse(shown, line, what))
-        for line, feature, needs in _features(tree):
+        for line, feature, needs in scan.features:
             missing = _phrases(map(known.missing, _flattened(needs, declared)))
             if missing:
                 uses.append(BrokenUse(shown, line, missing, feature))
-        for line, operation_id, policy in _policy_keys(tree):
+        for line, operation_id, policy in _policy_keys(scan.tree):
             if operation_id not in known.operation_ids:
                 uses.append(BrokenUse(shown, line, f"the operation `{operation_id}` (a retry policy is keyed by it)"))
                 continue
@@ -92,6 +97,24 @@ def broken_uses(
     return uses
 
 
+# What a module must contain, as text, to declare a feature, import generated code or key a retry policy.
+_MARKERS = ("Feature", GENERATED_PACKAGE, "OPERATION_POLICIES")
+
+
+class _Scan:
+    """One hand-written module, walked once: its tree, its feature declarations and its imports, in source order."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        self.features: list[tuple[int, str, list[tuple[str, ...]]]] = []
+        self.imports: list[ast.Import | ast.ImportFrom] = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                self.imports.append(node)
+            elif isinstance(node, ast.Call) and (feature := _feature(node)) is not None:
+                self.features.append(feature)
+
+
 def _phrases(found: Iterable[str | None]) -> str:
     """``the model `A`, the operation `b` and ...``: each missing need once, in order; empty when none is."""
     phrases = [phrase for phrase in dict.fromkeys(found) if phrase]
@@ -99,12 +122,19 @@ def _phrases(found: Iterable[str | None]) -> str:
 
 
 class _Generated:
-    """What a freshly generated folder has, read from its source: operations, their arguments, models, fields."""
+    """What a freshly generated folder has, read from its source: operations, their arguments, models, fields.
+
+    Each generated file is parsed at most once, though many needs name the same operation or model.
+    """
 
     def __init__(self, folder: Path, operation_ids: set[str]) -> None:
         self.folder = folder
         self.operation_ids = operation_ids
         self._modules = _operation_modules(folder)
+        self._models = _model_files(folder)
+        self._bodies: dict[str, list[ast.stmt]] = {}
+        self._arguments: dict[str, set[str]] = {}
+        self._names: dict[Path, set[str]] = {}
 
     def missing(self, need: tuple[str, ...]) -> str | None:
         """What a need (``("Argument", "listInvoices", "limit")``) lacks, as a phrase; ``None`` when it is met."""
@@ -113,20 +143,33 @@ class _Generated:
             return f"the operation `{names[0]}`"
         if kind == "Argument" and names[1] not in self._rules(names[0]):
             return f"the argument `{names[1]}` of `{names[0]}`"
-        if kind in ("Model", "Field", "Value") and _model_file(self.folder, names[0]) is None:
+        if kind in ("Model", "Field", "Value") and names[0] not in self._models:
             return f"the model `{names[0]}`"
-        if kind == "Value" and names[1] not in _enum_values(self.folder, names[0]):
+        if kind == "Value" and names[1] not in _enum_values(self._class_body(names[0])):
             return f"the value `{names[1]}` of `{names[0]}`"
-        if kind == "Field" and names[1] not in _json_names(self.folder, names[0]):
+        if kind == "Field" and names[1] not in set(_literal_dict_values(self._class_body(names[0]), "JSON_NAMES")):
             return f"the field `{names[1]}` of `{names[0]}`"
         return None
 
+    def top_level_names(self, path: Path) -> set[str]:
+        """The names a generated module defines or imports at its top level."""
+        if path not in self._names:
+            self._names[path] = _top_level_names(path)
+        return self._names[path]
+
     def _rules(self, operation_id: str) -> set[str]:
-        module = self._modules.get(operation_id)
-        if module is None or not module.is_file():
-            return set()
-        tree = ast.parse(module.read_text(encoding="utf-8"))
-        return set(_literal_dict_keys(tree.body, "RULES"))
+        if operation_id not in self._arguments:
+            module = self._modules.get(operation_id)
+            found: set[str] = set()
+            if module is not None and module.is_file():
+                found = set(_literal_dict_keys(ast.parse(module.read_text(encoding="utf-8")).body, "RULES"))
+            self._arguments[operation_id] = found
+        return self._arguments[operation_id]
+
+    def _class_body(self, model: str) -> list[ast.stmt]:
+        if model not in self._bodies:
+            self._bodies[model] = _class_body(self._models[model], model)
+        return self._bodies[model]
 
 
 def _operation_modules(folder: Path) -> dict[str, Path]:
@@ -145,22 +188,23 @@ def _operation_modules(folder: Path) -> dict[str, Path]:
     return modules
 
 
-def _model_file(folder: Path, name: str) -> Path | None:
-    """The module of a generated model, from ``models/__init__.py``'s ``from .x import Name``."""
+def _model_files(folder: Path) -> dict[str, Path]:
+    """Each generated model's module, from ``models/__init__.py``'s ``from .x import Name`` (the first one)."""
     registry = folder / "models" / "__init__.py"
     if not registry.is_file():
-        return None
+        return {}
+    files: dict[str, Path] = {}
     for node in ast.parse(registry.read_text(encoding="utf-8")).body:
-        found = isinstance(node, ast.ImportFrom) and any(alias.name == name for alias in node.names)
-        if found and isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
-            return folder / "models" / Path(*node.module.split(".")).with_suffix(".py")
-    return None
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+            path = folder / "models" / Path(*node.module.split(".")).with_suffix(".py")
+            for alias in node.names:
+                files.setdefault(alias.name, path)
+    return files
 
 
-def _class_body(folder: Path, model: str) -> list[ast.stmt]:
+def _class_body(path: Path, model: str) -> list[ast.stmt]:
     """The statements of a generated model's or enum's class, read from its source; empty when it has none."""
-    path = _model_file(folder, model)
-    if path is None or not path.is_file():
+    if not path.is_file():
         return []
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
         if isinstance(node, ast.ClassDef) and node.name == model:
@@ -168,15 +212,11 @@ def _class_body(folder: Path, model: str) -> list[ast.stmt]:
     return []
 
 
-def _json_names(folder: Path, model: str) -> set[str]:
-    return set(_literal_dict_values(_class_body(folder, model), "JSON_NAMES"))
-
-
-def _enum_values(folder: Path, enum: str) -> set[str]:
-    """The values a generated enum declares (``PAID = "paid"``), read from its source."""
+def _enum_values(body: list[ast.stmt]) -> set[str]:
+    """The values a generated enum's class body declares (``PAID = "paid"``)."""
     return {
         statement.value.value
-        for statement in _class_body(folder, enum)
+        for statement in body
         if isinstance(statement, ast.Assign)
         and isinstance(statement.value, ast.Constant)
         and isinstance(statement.value.value, str)
@@ -210,24 +250,23 @@ def _literal_dict_values(body: list[ast.stmt], name: str) -> Iterator[str]:
             yield value.value
 
 
-def _features(tree: ast.Module) -> Iterator[tuple[int, str, list[tuple[str, ...]]]]:
-    """Each ``Feature("name", Operation("..."), OTHER_FEATURE, ...)`` with a literal name: its line, name and needs.
+def _feature(node: ast.Call) -> tuple[int, str, list[tuple[str, ...]]] | None:
+    """A ``Feature("name", Operation("..."), OTHER_FEATURE, ...)`` call with a literal name: its line, name and needs.
 
     A need that names another feature is ``("Feature", name)``; see `_flattened`.
     """
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Feature"):
-            continue
-        if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
-            continue
-        needs = [_need(argument) for argument in node.args[1:]]
-        yield node.lineno, node.args[0].value, [need for need in needs if need is not None]
+    if not (isinstance(node.func, ast.Name) and node.func.id == "Feature"):
+        return None
+    if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
+        return None
+    needs = [_need(argument) for argument in node.args[1:]]
+    return node.lineno, node.args[0].value, [need for need in needs if need is not None]
 
 
-def _assigned_features(tree: ast.Module) -> Iterator[tuple[str, list[tuple[str, ...]]]]:
+def _assigned_features(scan: _Scan) -> Iterator[tuple[str, list[tuple[str, ...]]]]:
     """Each module-level ``NAME = Feature(...)``: the name, and the feature's needs."""
-    for line, _, needs in _features(tree):
-        for node in tree.body:
+    for line, _, needs in scan.features:
+        for node in scan.tree.body:
             if isinstance(node, ast.Assign | ast.AnnAssign) and node.lineno <= line <= (node.end_lineno or line):
                 targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
                 yield from ((target.id, needs) for target in targets if isinstance(target, ast.Name))
@@ -270,22 +309,25 @@ def _policy_needs(operation_id: str, policy: ast.Call) -> list[tuple[str, ...]]:
     return [("Argument", operation_id, key), ("Operation", lookup), ("Argument", lookup, key)]
 
 
-def _generated_imports(tree: ast.Module, generated: Path) -> Iterator[tuple[int, str]]:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+def _generated_imports(imports: list[ast.Import | ast.ImportFrom], known: _Generated) -> Iterator[tuple[int, str]]:
+    generated = known.folder
+    for node in imports:
+        if isinstance(node, ast.ImportFrom):
             module = node.module
+            if not module or node.level != 0:
+                continue
             if module != GENERATED_PACKAGE and not module.startswith(GENERATED_PACKAGE + "."):
                 continue
             target = _module_file(generated, module)
             if target is None:
                 yield node.lineno, f"the module `{module}`"
                 continue
-            names = _top_level_names(target)
+            names = known.top_level_names(target)
             for alias in node.names:
                 if alias.name == "*" or alias.name in names or _module_file(generated, f"{module}.{alias.name}"):
                     continue
                 yield node.lineno, f"`{alias.name}` from `{module}`"
-        elif isinstance(node, ast.Import):
+        else:
             for alias in node.names:
                 if alias.name.startswith(GENERATED_PACKAGE) and _module_file(generated, alias.name) is None:
                     yield node.lineno, f"the module `{alias.name}`"
