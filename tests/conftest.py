@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -13,6 +13,9 @@ from palomma_client._backends import BACKENDS as BACKEND_REGISTRY
 from palomma_client._client import DEFAULT_BACKEND
 from tests import support
 from tests.support import API_KEY, SPEC, RecordingAPI, Sleeps
+
+if TYPE_CHECKING:
+    from xdist.scheduler import LoadScopeScheduling
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +68,41 @@ def refused_port() -> Iterator[int]:
     """A 127.0.0.1 port that refuses connections for the whole test (see ``support.refused_port``)."""
     with support.refused_port() as port:
         yield port
+
+
+# --- on several cores: `make pytest` runs pytest-xdist (-n auto --dist loadgroup) ----------------------------
+
+SHARED_FIXTURE_MODULES = frozenset(
+    {
+        "tests/contract/test_prism.py",  # the Prism servers
+        "tests/generated/test_vendor_changes.py",  # regenerated copies, each read by several tests
+        "tests/scripts/test_hand_written.py",  # likewise
+        "tests/scripts/test_spec_matrix.py",  # likewise
+        "tests/test_packaging.py",  # the built wheel and sdist
+        "tests/test_release.py",  # the private package index
+    }
+)
+"""The modules whose tests share a fixture that costs seconds (module or session scope): each runs whole on one
+worker, which builds the fixture once, where handing its tests to both workers would build it on each."""
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadScopeScheduling | None:
+    """For ``--dist loadgroup``: each test to whichever worker is free, but each SHARED_FIXTURE_MODULES module whole.
+
+    xdist's own loadgroup (tests marked ``xdist_group`` go together) renames the tests it groups,
+    which pytest 9 ignores, so it groups nothing: the groups are named here instead, by module.
+    """
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no type information
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in SHARED_FIXTURE_MODULES else nodeid
+
+    return SharedFixtureScheduling(config, log)
 
 
 TEST_BUDGET_SECONDS = 2.0
