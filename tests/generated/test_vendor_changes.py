@@ -7,7 +7,10 @@ package in a subprocess, as a user's CI would after the vendor's change.
 
 from __future__ import annotations
 
+import compileall
+import concurrent.futures
 import copy
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -122,6 +125,7 @@ def _regenerate(tmp_path: Path, edit: SpecEdit) -> Path:
     project = copy_project(tmp_path, edit)
     completed = run_generate(project)
     assert completed.returncode == 0, completed.stdout + completed.stderr
+    compileall.compile_dir(project / "palomma_client", quiet=1)  # once, as an install does, not in each probe
     return project
 
 
@@ -166,14 +170,84 @@ def _add_tenant_email(spec: dict[str, Any]) -> None:
         }
 
 
-@pytest.mark.slow
-@_NEEDS_INVOICES
-def test_a_new_optional_field_is_sent_and_read_and_bumps_the_minor_version(tmp_path: Path) -> None:
-    project = _regenerate(tmp_path, _add_tenant_email)
+def _add_refunded(spec: dict[str, Any]) -> None:
+    spec["components"]["schemas"]["Invoice"]["properties"]["status"]["enum"].append(NEW_STATUS)
 
+
+def _add_cancel(spec: dict[str, Any]) -> None:
+    spec["paths"][f"/invoices/{{id}}/{NEW_ACTION}"] = {
+        "post": {
+            "tags": ["Invoices"],
+            "summary": f"{NEW_ACTION.capitalize()} invoice",
+            "description": "Cancels an invoice that has not been paid.",
+            "operationId": f"{NEW_ACTION}Invoice",
+            "parameters": [
+                {"in": "path", "name": "id", "required": True, "schema": {"type": "string"}},
+            ],
+            "responses": {
+                "200": {
+                    "description": "Cancelled invoice",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Invoice"}}},
+                },
+                "404": {"$ref": "#/components/responses/NotFound"},
+            },
+        }
+    }
+
+
+def _raise_maximum(spec: dict[str, Any]) -> None:
+    spec["components"]["schemas"]["CreateInvoiceRequest"]["properties"]["amount"]["maximum"] = RAISED_MAXIMUM
+
+
+def _remove_optional_field(spec: dict[str, Any]) -> None:
+    del spec["components"]["schemas"]["Invoice"]["properties"][REMOVABLE_FIELD]
+
+
+def _rename_get(spec: dict[str, Any]) -> None:
+    spec["paths"]["/invoices/{id}"]["get"]["x-palomma-method-name"] = "retrieve"
+
+
+def _together(*edits: tuple[SpecEdit, pytest.MarkDecorator]) -> SpecEdit:
+    """One edit making each of ``edits`` in turn, but those whose test's ``skipif`` mark skips it on this spec."""
+
+    def edit(spec: dict[str, Any]) -> None:
+        for change, skipif in edits:
+            if not skipif.args[0]:  # the mark's condition: the spec lacks what the change edits
+                change(spec)
+
+    return edit
+
+
+# Each test below asserts on one of two regenerated copies, shared: every additive change at once (each
+# one a minor version, none touching what another adds), and every breaking one at once. A regeneration
+# costs seconds; what each change does to the package is asserted by its own test.
+_ADDITIVE = _together(
+    (_add_tenant_email, _NEEDS_INVOICES),
+    (_add_refunded, _NEEDS_STATUS),
+    (_add_cancel, _NEEDS_INVOICES),
+    (_raise_maximum, _NEEDS_AMOUNT_MAXIMUM),
+)
+_BREAKING = _together((_remove_optional_field, _NEEDS_OPTIONAL_FIELD), (_rename_get, _NEEDS_GET_INVOICE))
+
+
+@pytest.fixture(scope="module")
+def additive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy whose spec gained a field, a status value, an operation and a higher maximum, regenerated."""
+    return _regenerate(tmp_path_factory.mktemp("additive"), _ADDITIVE)
+
+
+@pytest.fixture(scope="module")
+def breaking(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy whose spec lost an optional field of Invoice and renamed a method, regenerated."""
+    return _regenerate(tmp_path_factory.mktemp("breaking"), _BREAKING)
+
+
+@_NEEDS_INVOICES
+def test_a_new_optional_field_is_sent_and_read_and_bumps_the_minor_version(additive: Path) -> None:
     result = _probe(
-        project,
+        additive,
         """
+        from palomma_client.testing import FakePalomma
         async def main():
             async with client() as palomma:
                 invoice = await palomma.invoices.create(**CREATE, tenant_email="ana@example.com")
@@ -182,47 +256,32 @@ def test_a_new_optional_field_is_sent_and_read_and_bumps_the_minor_version(tmp_p
                     refused = False
                 except InvalidParameterError as error:
                     refused = error.parameter
+            async with FakePalomma().client() as palomma:
+                created = await palomma.invoices.create(**CREATE, tenant_email="ana@example.com")
+                fetched = await palomma.invoices.get(created.id)
             return {"sent": json.loads(sent[0].content), "read": invoice.tenant_email, "refused": refused,
-                    "requests": len(sent)}
+                    "requests": len(sent), "echoed": [created.tenant_email, fetched.tenant_email]}
         result = asyncio.run(main())
         """,
     )
 
     assert result["sent"][NEW_FIELD] == "ana@example.com"
-    echoed = _probe(
-        project,
-        """
-        from palomma_client.testing import FakePalomma
-        async def main():
-            async with FakePalomma().client() as palomma:
-                created = await palomma.invoices.create(**CREATE, tenant_email="ana@example.com")
-                fetched = await palomma.invoices.get(created.id)
-            return [created.tenant_email, fetched.tenant_email]
-        result = {"echoed": asyncio.run(main())}
-        """,
-    )
-    assert echoed == {"echoed": ["ana@example.com", "ana@example.com"]}
+    assert result["echoed"] == ["ana@example.com", "ana@example.com"]
     assert result["read"] == "ana@example.com"
     assert result["refused"] == NEW_FIELD_ARGUMENT
     assert result["requests"] == 1
     major, minor, _ = _current_version()
-    assert _version(project) == f"{major}.{minor + 1}.0"
-    changelog = (project / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert _version(additive) == f"{major}.{minor + 1}.0"
+    changelog = (additive / "CHANGELOG.md").read_text(encoding="utf-8")
     entry = changelog.split(f"## {major}.{minor + 1}.0", 1)[1].split("\n## ", 1)[0]
     assert f"`{NEW_FIELD}`" in entry
 
 
-@pytest.mark.slow
 @_NEEDS_INVOICES
 @_NEEDS_STATUS
-def test_a_new_status_value_becomes_a_known_member(tmp_path: Path) -> None:
-    def add_refunded(spec: dict[str, Any]) -> None:
-        spec["components"]["schemas"]["Invoice"]["properties"]["status"]["enum"].append(NEW_STATUS)
-
-    project = _regenerate(tmp_path, add_refunded)
-
+def test_a_new_status_value_becomes_a_known_member(additive: Path) -> None:
     result = _probe(
-        project,
+        additive,
         """
         from palomma_client import InvoiceStatus
         invoice = Invoice.from_dict({**INVOICE, "status": "refunded"})
@@ -233,38 +292,22 @@ def test_a_new_status_value_becomes_a_known_member(tmp_path: Path) -> None:
     assert result == {"member": True, "known": True}
 
 
-@pytest.mark.slow
 @_NEEDS_INVOICES
-def test_a_new_operation_is_a_typed_method_that_sends_an_authenticated_request(tmp_path: Path) -> None:
-    def add_cancel(spec: dict[str, Any]) -> None:
-        spec["paths"][f"/invoices/{{id}}/{NEW_ACTION}"] = {
-            "post": {
-                "tags": ["Invoices"],
-                "summary": f"{NEW_ACTION.capitalize()} invoice",
-                "description": "Cancels an invoice that has not been paid.",
-                "operationId": f"{NEW_ACTION}Invoice",
-                "parameters": [
-                    {"in": "path", "name": "id", "required": True, "schema": {"type": "string"}},
-                ],
-                "responses": {
-                    "200": {
-                        "description": "Cancelled invoice",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Invoice"}}},
-                    },
-                    "404": {"$ref": "#/components/responses/NotFound"},
-                },
-            }
-        }
-
-    project = _regenerate(tmp_path, add_cancel)
-
+def test_a_new_operation_is_a_typed_method_that_sends_an_authenticated_request(additive: Path) -> None:
     result = _probe(
-        project,
+        additive,
         """
+        from palomma_client.testing import FakePalomma
         async def main():
             async with client() as palomma:
                 invoice = await palomma.invoices.cancel("01HQY8EW1H9YGH5PAV5Y2M9R3T")
             hints = typing.get_type_hints(type(palomma.invoices).cancel)
+            fake = FakePalomma()
+            async with fake.client() as in_the_fake:
+                faked = await in_the_fake.invoices.cancel("01HQY8EW1H9YGH5PAV5Y2M9R3T")
+                raw = await in_the_fake.request("POST", "/invoices/{id}/cancel", path_params={"id": "x"})
+            # The fake answers with the operation's example, about the invoice the path names.
+            ids = (faked.id, raw["id"])
             return {
                 "type": type(invoice).__name__,
                 "returns": hints["return"].__name__,
@@ -273,6 +316,7 @@ def test_a_new_operation_is_a_typed_method_that_sends_an_authenticated_request(t
                 "url": str(sent[0].url),
                 "auth": sent[0].headers["authorization"],
                 "doc": type(palomma.invoices).cancel.__doc__.splitlines()[0],
+                "in_the_fake": {"type": type(faked).__name__, "id": ids == ("01HQY8EW1H9YGH5PAV5Y2M9R3T", "x")},
             }
         result = asyncio.run(main())
         """,
@@ -286,35 +330,15 @@ def test_a_new_operation_is_a_typed_method_that_sends_an_authenticated_request(t
         "url": f"https://sandbox.api.palomma.com/v1/invoices/01HQY8EW1H9YGH5PAV5Y2M9R3T/{NEW_ACTION}",
         "auth": "Bearer sk_test_probe",
         "doc": f"{NEW_ACTION.capitalize()} invoice.",
+        "in_the_fake": {"type": "Invoice", "id": True},
     }
-    in_the_fake = _probe(
-        project,
-        """
-        from palomma_client.testing import FakePalomma
-        async def main():
-            fake = FakePalomma()
-            async with fake.client() as palomma:
-                invoice = await palomma.invoices.cancel("01HQY8EW1H9YGH5PAV5Y2M9R3T")
-                raw = await palomma.request("POST", "/invoices/{id}/cancel", path_params={"id": "x"})
-            # The fake answers with the operation's example, about the invoice the path names.
-            ids = (invoice.id, raw["id"])
-            return {"type": type(invoice).__name__, "id": ids == ("01HQY8EW1H9YGH5PAV5Y2M9R3T", "x")}
-        result = asyncio.run(main())
-        """,
-    )
-    assert in_the_fake == {"type": "Invoice", "id": True}
 
 
 @_NEEDS_INVOICES
 @_NEEDS_AMOUNT_MAXIMUM
-def test_a_raised_maximum_admits_larger_amounts_and_still_refuses_beyond_it(tmp_path: Path) -> None:
-    def raise_maximum(spec: dict[str, Any]) -> None:
-        spec["components"]["schemas"]["CreateInvoiceRequest"]["properties"]["amount"]["maximum"] = RAISED_MAXIMUM
-
-    project = _regenerate(tmp_path, raise_maximum)
-
+def test_a_raised_maximum_admits_larger_amounts_and_still_refuses_beyond_it(additive: Path) -> None:
     result = _probe(
-        project,
+        additive,
         """
         async def main():
             async with client() as palomma:
@@ -334,34 +358,28 @@ def test_a_raised_maximum_admits_larger_amounts_and_still_refuses_beyond_it(tmp_
 
 
 @_NEEDS_OPTIONAL_FIELD
-def test_removing_a_field_of_invoice_bumps_the_major_version(tmp_path: Path) -> None:
-    def remove_payment_id(spec: dict[str, Any]) -> None:
-        del spec["components"]["schemas"]["Invoice"]["properties"][REMOVABLE_FIELD]
-
-    project = _regenerate(tmp_path, remove_payment_id)
-
+def test_removing_a_field_of_invoice_bumps_the_major_version(breaking: Path) -> None:
     major, _, _ = _current_version()
-    assert _version(project) == f"{major + 1}.0.0"
-    assert "Breaking" in (project / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert _version(breaking) == f"{major + 1}.0.0"
+    changelog = (breaking / "CHANGELOG.md").read_text(encoding="utf-8")
+    entry = changelog.split(f"## {major + 1}.0.0", 1)[1].split("\n## ", 1)[0]
+    assert "Breaking" in entry
+    assert f"`{REMOVABLE_FIELD}`" in entry
 
 
 @_NEEDS_GET_INVOICE
-def test_a_method_name_can_be_overridden_by_a_vendor_extension(tmp_path: Path) -> None:
-    def rename(spec: dict[str, Any]) -> None:
-        spec["paths"]["/invoices/{id}"]["get"]["x-palomma-method-name"] = "retrieve"
-
-    project = _regenerate(tmp_path, rename)
-
-    result = _probe(project, "result = {'names': sorted(n for n in vars(type(client().invoices).__mro__[1]))}")
+def test_a_method_name_can_be_overridden_by_a_vendor_extension(breaking: Path) -> None:
+    result = _probe(breaking, "result = {'names': sorted(n for n in vars(type(client().invoices).__mro__[1]))}")
 
     assert "retrieve" in result["names"]
     assert "get" not in result["names"]
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # its own call is a whole regeneration (`make generate` again in a copy)
 @_NEEDS_INVOICES
-def test_regenerating_twice_changes_nothing(tmp_path: Path) -> None:
-    project = _regenerate(tmp_path, _add_tenant_email)
+def test_regenerating_twice_changes_nothing(additive: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(additive, project, ignore=shutil.ignore_patterns("__pycache__"))
     before = {path: path.read_bytes() for path in sorted(project.rglob("*")) if path.is_file()}
 
     completed = subprocess.run(
@@ -1461,12 +1479,6 @@ def _corpus_probe(project: Path, changes: list[VendorChange]) -> dict[str, Any]:
     return run_probe(project, "\n".join(lines))
 
 
-def _mypy_strict(project: Path) -> None:
-    """Type-check the regenerated package under mypy strict."""
-    completed = mypy_strict(project, "palomma_client/_generated")
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-
-
 def _corpus_run(tmp_path: Path, changes: list[VendorChange], version: str) -> dict[str, Any]:
     # The generator's own first step, in process: a change it refuses fails here as `make generate` would,
     # in milliseconds rather than a regeneration's seconds.
@@ -1475,8 +1487,13 @@ def _corpus_run(tmp_path: Path, changes: list[VendorChange], version: str) -> di
     refusals = unsupported(OpenAPI(spec))
     assert not refusals, "make generate refuses: " + "; ".join(refusal.message("openapi.yaml") for refusal in refusals)
     project = _regenerate(tmp_path, _corpus_edit(changes, version))
-    _mypy_strict(project)
-    return _corpus_probe(project, changes)
+    # The type check and the probes read the copy and write nothing the other reads: they run at once.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        typed = pool.submit(mypy_strict, project, "palomma_client/_generated")
+        results = _corpus_probe(project, changes)
+        completed = typed.result()
+    assert completed.returncode == 0, "mypy --strict: " + completed.stdout + completed.stderr
+    return results
 
 
 def test_the_corpus_covers_the_matrix_with_fresh_names() -> None:
