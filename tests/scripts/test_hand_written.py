@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import compileall
 import json
 import sys
 import textwrap
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +147,7 @@ def test_the_checked_in_package_uses_nothing_its_generation_lacks() -> None:
 POLICY_OPERATIONS = sorted(policy_notes((ROOT / "palomma_client" / "_policies.py").read_text(encoding="utf-8")))
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # its call is a whole regeneration, which only this test reads
 @pytest.mark.skipif(not POLICY_OPERATIONS, reason="no operation has a hand-written retry policy to break")
 def test_removing_an_operation_a_policy_uses_is_named_on_stderr_and_in_the_changelog(tmp_path: Path) -> None:
     removed = POLICY_OPERATIONS[0]
@@ -313,6 +315,60 @@ async def create_and_get(palomma):
 """
 
 
+@dataclass(frozen=True)
+class Regenerated:
+    """A copy of the project regenerated from a changed spec, and what `make generate` said on stderr."""
+
+    project: Path
+    stderr: str
+
+
+def _regenerated(tmp_path_factory: pytest.TempPathFactory, edit: Callable[[dict[str, Any]], None]) -> Regenerated:
+    project = copy_project(tmp_path_factory.mktemp("scenario"), edit)
+    completed = run_generate(project)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    compileall.compile_dir(project / "palomma_client", quiet=1)  # once, as an install does, not in each probe
+    return Regenerated(project, completed.stderr)
+
+
+# Each scenario's copy is regenerated once, for its two tests: what make generate reports, and how the
+# regenerated package behaves.
+RENAMED_MODEL = fresh_name(
+    SPEC_INDEX.document.get("components", {}).get("schemas", {}), "Payout", "SettlementRecord", "Disbursement"
+)
+
+
+@pytest.fixture(scope="module")
+def without_lookup(tmp_path_factory: pytest.TempPathFactory) -> Regenerated:
+    """The spec less the operation invoices.find_by_reference looks invoices up with."""
+    return _regenerated(tmp_path_factory, _remove_operation(LOOKUP_OPERATION))
+
+
+@pytest.fixture(scope="module")
+def reconciled_model_renamed(tmp_path_factory: pytest.TempPathFactory) -> Regenerated:
+    """The spec with a model settlements.reconcile reads under a new name."""
+    assert RECONCILED_MODEL is not None
+    return _regenerated(tmp_path_factory, _rename_schema(RECONCILED_MODEL, RENAMED_MODEL))
+
+
+@pytest.fixture(scope="module")
+def without_create_key(tmp_path_factory: pytest.TempPathFactory) -> Regenerated:
+    """The spec less the create's field that keys invoices.create_or_find."""
+    assert CREATE_KEY is not None
+    return _regenerated(tmp_path_factory, _remove_body_field(CREATE_KEY.operation_id, CREATE_KEY.name))
+
+
+_NEEDS_LOOKUP = pytest.mark.skipif(
+    LOOKUP_OPERATION not in spec_operation_ids(), reason="the spec has no invoice lookup to remove"
+)
+_NEEDS_RECONCILED_MODEL = pytest.mark.skipif(
+    RECONCILED_MODEL is None, reason="settlements.reconcile needs no model the spec names"
+)
+_NEEDS_CREATE_KEY = pytest.mark.skipif(
+    CREATE_KEY is None, reason="invoices.create_or_find needs no argument of the create"
+)
+
+
 def _run_scenario(project: Path, calls: str, *, create: dict[str, Any]) -> dict[str, Any]:
     """Run the scenario probe with ``calls`` (which define AFFECTED, WORKING and COMMANDS; may use create_and_get)."""
     calls = CREATE_AND_GET + textwrap.dedent(calls)
@@ -320,19 +376,22 @@ def _run_scenario(project: Path, calls: str, *, create: dict[str, Any]) -> dict[
     return run_probe(project, f"CREATE_JSON = {json.dumps(create)!r}\n" + code)
 
 
-@pytest.mark.skipif(LOOKUP_OPERATION not in spec_operation_ids(), reason="the spec has no invoice lookup to remove")
-def test_removing_the_lookup_operation_leaves_the_package_working_and_its_features_refusing(tmp_path: Path) -> None:
-    project = copy_project(tmp_path, _remove_operation(LOOKUP_OPERATION))
-
-    completed = run_generate(project)
-
-    assert completed.returncode == 0, completed.stdout + completed.stderr
+@_NEEDS_LOOKUP
+def test_removing_the_lookup_operation_names_its_features_on_stderr_and_in_the_changelog(
+    without_lookup: Regenerated,
+) -> None:
     affected = _affected(lambda need: getattr(need, "operation_id", None) == LOOKUP_OPERATION)
     assert {"invoices.find_by_reference", "invoices.create_or_find", "settlements.reconcile"} <= set(affected)
-    _names_on_stderr_and_in_the_changelog(project, completed.stderr, affected)
-    assert f"the safe retries of `{POLICY_OPERATIONS[0]}`" in completed.stderr
+    _names_on_stderr_and_in_the_changelog(without_lookup.project, without_lookup.stderr, affected)
+    assert f"the safe retries of `{POLICY_OPERATIONS[0]}`" in without_lookup.stderr
+
+
+@_NEEDS_LOOKUP
+def test_removing_the_lookup_operation_leaves_the_package_working_and_its_features_refusing(
+    without_lookup: Regenerated,
+) -> None:
     result = _run_scenario(
-        project,
+        without_lookup.project,
         """
         AFFECTED = {
             "find_by_reference": lambda palomma: palomma.invoices.find_by_reference(CREATE["reference"]),
@@ -360,23 +419,22 @@ def test_removing_the_lookup_operation_leaves_the_package_working_and_its_featur
     assert f"palomma invoices list is unavailable: it needs the operation `{LOOKUP_OPERATION}`" in output
 
 
-@pytest.mark.skipif(RECONCILED_MODEL is None, reason="settlements.reconcile needs no model the spec names")
-def test_renaming_a_model_reconcile_reads_leaves_its_operation_working_and_reconcile_refusing(
-    tmp_path: Path,
+@_NEEDS_RECONCILED_MODEL
+def test_renaming_a_model_reconcile_reads_names_reconcile_on_stderr_and_in_the_changelog(
+    reconciled_model_renamed: Regenerated,
 ) -> None:
-    assert RECONCILED_MODEL is not None
-    schemas = SPEC_INDEX.document["components"]["schemas"]
-    renamed = fresh_name(schemas, "Payout", "SettlementRecord", "Disbursement")
-    project = copy_project(tmp_path, _rename_schema(RECONCILED_MODEL, renamed))
-
-    completed = run_generate(project)
-
-    assert completed.returncode == 0, completed.stdout + completed.stderr
     affected = _affected(lambda need: getattr(need, "name", getattr(need, "model", None)) == RECONCILED_MODEL)
     assert "settlements.reconcile" in affected
-    _names_on_stderr_and_in_the_changelog(project, completed.stderr, affected)
+    _names_on_stderr_and_in_the_changelog(reconciled_model_renamed.project, reconciled_model_renamed.stderr, affected)
+
+
+@_NEEDS_RECONCILED_MODEL
+def test_renaming_a_model_reconcile_reads_leaves_its_operation_working_and_reconcile_refusing(
+    reconciled_model_renamed: Regenerated,
+) -> None:
+    assert RECONCILED_MODEL is not None
     result = _run_scenario(
-        project,
+        reconciled_model_renamed.project,
         """
         async def renamed_model_is_read(palomma):
             other = FakePalomma()  # of its own, so that the create's reference is new there
@@ -401,30 +459,34 @@ def test_renaming_a_model_reconcile_reads_leaves_its_operation_working_and_recon
     assert feature == "settlements.reconcile"
     assert f"the model `{RECONCILED_MODEL}`" in missing
     assert result["affected"]["export"] == [f"palomma_client.{RECONCILED_MODEL}", [f"`{RECONCILED_MODEL}`"]]
-    assert result["working"] == {"create_and_get": True, "renamed": [renamed, True]}
+    assert result["working"] == {"create_and_get": True, "renamed": [RENAMED_MODEL, True]}
     exit_code, output = result["commands"]["reconcile"]
     assert exit_code == 2
     assert "palomma settlements reconcile is unavailable" in output
 
 
-@pytest.mark.skipif(CREATE_KEY is None, reason="invoices.create_or_find needs no argument of the create")
-def test_removing_the_create_key_leaves_create_working_and_the_keyed_features_refusing(tmp_path: Path) -> None:
+@_NEEDS_CREATE_KEY
+def test_removing_the_create_key_names_the_keyed_features_on_stderr_and_in_the_changelog(
+    without_create_key: Regenerated,
+) -> None:
     assert CREATE_KEY is not None
-    project = copy_project(tmp_path, _remove_body_field(CREATE_KEY.operation_id, CREATE_KEY.name))
-
-    completed = run_generate(project)
-
-    assert completed.returncode == 0, completed.stdout + completed.stderr
     affected = _affected(
         lambda need: (
             isinstance(need, Argument) and (need.operation_id, need.name) == (CREATE_KEY.operation_id, CREATE_KEY.name)
         )
     )
     assert {"invoices.create_or_find", "invoices.create_many"} <= set(affected)
-    _names_on_stderr_and_in_the_changelog(project, completed.stderr, affected)
-    assert f"the safe retries of `{CREATE_KEY.operation_id}`" in completed.stderr
+    _names_on_stderr_and_in_the_changelog(without_create_key.project, without_create_key.stderr, affected)
+    assert f"the safe retries of `{CREATE_KEY.operation_id}`" in without_create_key.stderr
+
+
+@_NEEDS_CREATE_KEY
+def test_removing_the_create_key_leaves_create_working_and_the_keyed_features_refusing(
+    without_create_key: Regenerated,
+) -> None:
+    assert CREATE_KEY is not None
     result = _run_scenario(
-        project,
+        without_create_key.project,
         """
         AFFECTED = {
             "create_or_find": lambda palomma: palomma.invoices.create_or_find(**CREATE),
