@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import hashlib
 import http.server
 import json
 import re
@@ -15,7 +16,6 @@ import subprocess
 import sys
 import threading
 import urllib.parse
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -109,9 +109,13 @@ def parameter_schema(operation_id: str, name: str) -> dict[str, Any]:
 
 
 def unknown_value(known: Iterable[object]) -> str:
-    """A value the spec can never list: random, and checked against what it does list."""
-    value = f"not-in-spec-{uuid.uuid4().hex[:8]}"
-    assert value not in {str(item) for item in known}
+    """A value the spec does not list: a digest of what it lists, checked against it.
+
+    Not random: a test id made with it must be the same in every pytest-xdist worker.
+    """
+    listed = sorted({str(item) for item in known})
+    value = f"not-in-spec-{hashlib.sha256(chr(0).join(listed).encode()).hexdigest()[:8]}"
+    assert value not in listed
     return value
 
 
