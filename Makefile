@@ -129,12 +129,11 @@ coverage: $(INSTALLED) $(PRISM_INSTALLED) $(WHEELHOUSE_READY) redis-server
 	$(BIN)/coverage run -m pytest
 	$(BIN)/coverage report
 
+# The checks, and fetching what the test suite needs (Prism, the wheelhouse, redis-server), run side by side,
+# each one's output kept together; then the suite, which reads the type checker's cache (tests/support.py).
 test: $(INSTALLED)
-	$(MAKE) --no-print-directory lint
-	$(MAKE) --no-print-directory typecheck
-	$(MAKE) --no-print-directory check-structure
-	$(MAKE) --no-print-directory check-generated
-	$(MAKE) --no-print-directory docs
+	$(MAKE) --no-print-directory --jobs=3 --output-sync=target lint typecheck check-structure check-generated docs \
+		$(PRISM_INSTALLED) $(WHEELHOUSE_READY) redis-server
 	$(MAKE) --no-print-directory pytest
 
 demo: $(INSTALLED)
