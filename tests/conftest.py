@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -103,6 +104,24 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadScopeSch
             return module if module in SHARED_FIXTURE_MODULES else nodeid
 
     return SharedFixtureScheduling(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give each test an id of its own; refuse to run two tests under one id.
+
+    schemathesis names its tests ``test_x[GET /invoices]``, but pytest 9 builds an id from the
+    function's name and a parametrization schemathesis does not use: each operation's test got the
+    same id, and pytest-xdist, which hands tests out by id, ran one of them.
+    """
+    for item in items:
+        node = item._id  # the structured id, which pytest offers no other way to set
+        label = item.name.removeprefix(getattr(item, "originalname", item.name))
+        if node.params is None and label.startswith("[") and label.endswith("]"):
+            item._id = node.with_params(label[1:-1])
+    ids = Counter(item.nodeid for item in items)
+    shared = sorted(nodeid for nodeid, count in ids.items() if count > 1)
+    if shared:
+        raise pytest.UsageError("tests sharing an id, of which pytest-xdist would run one: " + ", ".join(shared))
 
 
 TEST_BUDGET_SECONDS = 2.0
