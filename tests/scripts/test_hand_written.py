@@ -261,11 +261,11 @@ def _affected(matches: Callable[[object], bool]) -> list[str]:
     return [feature.name for feature in FEATURES if any(matches(need) for need in feature.needs)]
 
 
-def _names_on_stderr_and_in_the_changelog(project: Path, stderr: str, features: list[str]) -> None:
-    latest = (project / "CHANGELOG.md").read_text(encoding="utf-8").split("\n## ")[1]
+def _names_on_stderr_and_in_the_changelog(regenerated: Regenerated, features: list[str]) -> None:
+    latest = (regenerated.project / "CHANGELOG.md").read_text(encoding="utf-8").split("\n## ")[1]
     assert "Hand-written features affected, to update before release:" in latest
     for feature in features:
-        assert f"  {feature} needs " in stderr, feature
+        assert f"  {feature} needs " in regenerated.stderr, feature
         assert f"- {feature} needs " in latest, feature
 
 
@@ -382,7 +382,7 @@ def test_removing_the_lookup_operation_names_its_features_on_stderr_and_in_the_c
 ) -> None:
     affected = _affected(lambda need: getattr(need, "operation_id", None) == LOOKUP_OPERATION)
     assert {"invoices.find_by_reference", "invoices.create_or_find", "settlements.reconcile"} <= set(affected)
-    _names_on_stderr_and_in_the_changelog(without_lookup.project, without_lookup.stderr, affected)
+    _names_on_stderr_and_in_the_changelog(without_lookup, affected)
     assert f"the safe retries of `{POLICY_OPERATIONS[0]}`" in without_lookup.stderr
 
 
@@ -425,7 +425,7 @@ def test_renaming_a_model_reconcile_reads_names_reconcile_on_stderr_and_in_the_c
 ) -> None:
     affected = _affected(lambda need: getattr(need, "name", getattr(need, "model", None)) == RECONCILED_MODEL)
     assert "settlements.reconcile" in affected
-    _names_on_stderr_and_in_the_changelog(reconciled_model_renamed.project, reconciled_model_renamed.stderr, affected)
+    _names_on_stderr_and_in_the_changelog(reconciled_model_renamed, affected)
 
 
 @_NEEDS_RECONCILED_MODEL
@@ -476,7 +476,7 @@ def test_removing_the_create_key_names_the_keyed_features_on_stderr_and_in_the_c
         )
     )
     assert {"invoices.create_or_find", "invoices.create_many"} <= set(affected)
-    _names_on_stderr_and_in_the_changelog(without_create_key.project, without_create_key.stderr, affected)
+    _names_on_stderr_and_in_the_changelog(without_create_key, affected)
     assert f"the safe retries of `{CREATE_KEY.operation_id}`" in without_create_key.stderr
 
 
