@@ -1408,6 +1408,39 @@ CORPUS: list[VendorChange] = [
             ["server_variables['region']", "server_variables", "server_variables['version']"],
         ],
     ),
+    # --- parameters and credentials -------------------------------------------------------------------
+    VendorChange(
+        "security-alternatives-in-either-order",
+        "alternative requirements, chosen whatever their order",
+        lambda spec: [
+            spec["components"]["securitySchemes"].update(
+                vendorProbeAlpha={"type": "apiKey", "in": "header", "name": "X-Vendor-Probe-Alpha"},
+                vendorProbeBeta={"type": "apiKey", "in": "header", "name": "X-Vendor-Probe-Beta"},
+            ),
+            *(
+                _path(
+                    path,
+                    {"get": {**TAG, "operationId": operation_id, "security": requirements, "responses": _json(OK)}},
+                )(spec)
+                for path, operation_id, requirements in (
+                    ("/alpha-first", "getVendorProbeAlphaFirst", [{"vendorProbeAlpha": []}, {"vendorProbeBeta": []}]),
+                    ("/beta-first", "getVendorProbeBetaFirst", [{"vendorProbeBeta": []}, {"vendorProbeAlpha": []}]),
+                )
+            ),
+        ][-1],
+        """
+        def keys(request):
+            return sorted(name for name in ("x-vendor-probe-alpha", "x-vendor-probe-beta") if name in request.headers)
+        found = []
+        for options in ({}, {"credentials": {"vendorProbeBeta": fake.api_key}}):
+            async with fake.client(**options) as chosen:
+                for operation in ("getVendorProbeAlphaFirst", "getVendorProbeBetaFirst"):
+                    await call(chosen, operation)
+                    found.append([fake.requests[-1].status, keys(fake.requests[-1])])
+        return found
+        """,
+        [[200, ["x-vendor-probe-alpha"]]] * 2 + [[200, ["x-vendor-probe-beta"]]] * 2,
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]
