@@ -164,7 +164,7 @@ def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, Any, di
     schema (`None` for no JSON body). The third item holds `params` and `headers` for httpx2.
     """
     path = item.path
-    params: dict[str, str] = {}
+    params: dict[str, str | list[str]] = {}
     headers: dict[str, str] = {}
     for parameter in item.parameters:
         if parameter.location != "path" and not parameter.required:
@@ -172,9 +172,18 @@ def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, Any, di
         value = parameter.example
         if value is None:
             value = synthesize(spec, parameter.schema_pointer, START)
-        text = str(value).lower() if isinstance(value, bool) else str(value)
+        if isinstance(value, dict) and parameter.location == "query":
+            # An object: one pair per property, named `name[key]` in the deepObject style.
+            deep = parameter.style == "deepObject"
+            params.update({f"{parameter.name}[{key}]" if deep else key: _text(item) for key, item in value.items()})
+            continue
+        if isinstance(value, list) and parameter.location == "query" and parameter.explode:
+            params[parameter.name] = [_text(item) for item in value]  # the parameter repeated
+            continue
+        # An array otherwise: its items with commas (the simple style, or a query's `explode: false`).
+        text = ",".join(map(_text, value)) if isinstance(value, list) else _text(value)
         if parameter.location == "path":
-            path = path.replace("{" + parameter.name + "}", quote(text, safe=""))
+            path = path.replace("{" + parameter.name + "}", quote(text, safe=","))
         elif parameter.location == "query":
             params[parameter.name] = text
         elif parameter.location == "header":
@@ -188,6 +197,10 @@ def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, Any, di
         elif media.schema_pointer is not None:
             body = synthesize(spec, media.schema_pointer, START, sent=True)
     return spec.base_path + path, body, {"params": params, "headers": headers}
+
+
+def _text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def operations(spec: ApiSpec = SPEC) -> Iterator[Operation]:
