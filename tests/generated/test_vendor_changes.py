@@ -1504,11 +1504,11 @@ CORPUS: list[VendorChange] = [
         "object-query-parameters",
         "object query parameters (`explode: true`, one pair per property; `style: deepObject`)",
         _path(
-            "/filtered",
+            "/searched",
             {
                 "get": {
                     **TAG,
-                    "operationId": "listVendorProbeFiltered",
+                    "operationId": "listVendorProbeSearched",
                     "parameters": [
                         {
                             "in": "query",
@@ -1545,21 +1545,21 @@ CORPUS: list[VendorChange] = [
         """
         window = {"since": "2026-03-01", "until": "2026-03-31"}
         chosen = {"state": "open", "atLeast": 2, "flagged": False}
-        await call(client, "listVendorProbeFiltered", filter_=chosen, window=window)
+        await call(client, "listVendorProbeSearched", filter_=chosen, window=window)
         sent = fake.requests[-1]
         found = [sent.status, sorted(urllib.parse.parse_qsl(sent.query))]
-        await call(client, "listVendorProbeFiltered", window={"since": "2026-03-01"})
+        await call(client, "listVendorProbeSearched", window={"since": "2026-03-01"})
         found.append(sorted(urllib.parse.parse_qsl(fake.requests[-1].query)))
         for bad in ({"state": "gone"}, {"state": "open", "atLeast": 0}, {"atLeast": 2}, "state=open"):
             try:
-                await call(client, "listVendorProbeFiltered", filter_=bad, window=window)
+                await call(client, "listVendorProbeSearched", filter_=bad, window=window)
                 found.append(None)
             except InvalidParameterError as error:
                 found.append(error.parameter)
         raw = ({"filter[state]": "gone", "since": "2026-03-01"}, {"filter[atLeast]": "2", "until": "2026-03-31"})
         for query in raw:
             try:
-                await client.request("GET", "/vendor-probe/filtered", params=query)
+                await client.request("GET", "/vendor-probe/searched", params=query)
                 found.append(200)
             except Exception as error:
                 found.append(getattr(error, "status_code", repr(error)))
