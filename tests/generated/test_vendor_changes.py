@@ -437,6 +437,12 @@ def _json(schema: dict[str, Any] | str, status: str = "200", **response: Any) ->
     return {status: {"description": "Done", "content": {"application/json": {"schema": written}}, **response}}
 
 
+def _secured(operation_id: str, *alternatives: str) -> dict[str, Any]:
+    """A path item with a GET that takes any one of these schemes, in this order."""
+    security: list[dict[str, list[str]]] = [{scheme: []} for scheme in alternatives]
+    return {"get": {**TAG, "operationId": operation_id, "security": security, "responses": _json(OK)}}
+
+
 THING = {
     "type": "object",
     "required": ["thingId", "name"],
@@ -1412,22 +1418,14 @@ CORPUS: list[VendorChange] = [
     VendorChange(
         "security-alternatives-in-either-order",
         "alternative requirements, chosen whatever their order",
-        lambda spec: [
+        lambda spec: (
             spec["components"]["securitySchemes"].update(
                 vendorProbeAlpha={"type": "apiKey", "in": "header", "name": "X-Vendor-Probe-Alpha"},
                 vendorProbeBeta={"type": "apiKey", "in": "header", "name": "X-Vendor-Probe-Beta"},
             ),
-            *(
-                _path(
-                    path,
-                    {"get": {**TAG, "operationId": operation_id, "security": requirements, "responses": _json(OK)}},
-                )(spec)
-                for path, operation_id, requirements in (
-                    ("/alpha-first", "getVendorProbeAlphaFirst", [{"vendorProbeAlpha": []}, {"vendorProbeBeta": []}]),
-                    ("/beta-first", "getVendorProbeBetaFirst", [{"vendorProbeBeta": []}, {"vendorProbeAlpha": []}]),
-                )
-            ),
-        ][-1],
+            _path("/alpha-first", _secured("getVendorProbeAlphaFirst", "vendorProbeAlpha", "vendorProbeBeta"))(spec),
+            _path("/beta-first", _secured("getVendorProbeBetaFirst", "vendorProbeBeta", "vendorProbeAlpha"))(spec),
+        )[-1],
         """
         def keys(request):
             return sorted(name for name in ("x-vendor-probe-alpha", "x-vendor-probe-beta") if name in request.headers)
