@@ -392,11 +392,12 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
                 f"a request body in {names}", join_pointer(operation.request_body.pointer, "content"), "one JSON type"
             )
         elif content[0].schema is None or not _is_object(content[0].schema):
-            yield Refusal(
-                "a request body that is not a JSON object",
-                content[0].schema_pointer or content[0].pointer,
-                "give the body an object schema",
-            )
+            schema, at = content[0].schema, content[0].schema_pointer or content[0].pointer
+            if schema is None or not _is_union(schema):
+                yield Refusal("a request body that is not a JSON object", at, "give the body an object schema")
+            elif _union_allows_null(spec, schema, at):
+                # The body argument would have to mean "send null" and "send nothing" at once.
+                yield Refusal("a nullable request body", at, "the whole body is one of its object schemas")
         if not operation.request_body.required:
             yield Refusal("an optional request body", operation.request_body.pointer, "mark it `required: true`")
     successes = operation.success_responses()
@@ -442,6 +443,18 @@ def _is_union(schema: Mapping[str, Any]) -> bool:
         "",
         "object",
     )
+
+
+def _union_allows_null(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> bool:
+    """Whether a union takes null: a ``{type: 'null'}`` member (3.1) or ``nullable: true`` beside it (3.0)."""
+    if schema.get("nullable") is True or "null" in (schema.get("type") or ()):
+        return True
+    for keyword in ("oneOf", "anyOf"):
+        for index, member in enumerate(schema.get(keyword) or ()):
+            resolved, _ = spec.resolve(member, join_pointer(pointer, keyword, index))
+            if isinstance(resolved, Mapping) and resolved.get("type") == "null":
+                return True
+    return False
 
 
 def _type(schema: Mapping[str, Any]) -> str:

@@ -1408,6 +1408,116 @@ CORPUS: list[VendorChange] = [
             ["server_variables['region']", "server_variables", "server_variables['version']"],
         ],
     ),
+    # --- unions as a whole request body; nullable object references ---
+    VendorChange(
+        "union-request-body",
+        "oneOf / anyOf of objects as the whole request body, with a discriminator (mapped or implicit) and without",
+        lambda spec: [
+            _path(
+                f"/payments{suffix}",
+                {
+                    "post": {
+                        **TAG,
+                        "operationId": operation_id,
+                        "requestBody": _body(
+                            {
+                                keyword: [
+                                    {"$ref": "#/components/schemas/VendorProbeCardPayment"},
+                                    {"$ref": "#/components/schemas/VendorProbePsePayment"},
+                                ],
+                                **discriminator,
+                            }
+                        ),
+                        "responses": _json(OK, "201"),
+                    }
+                },
+                VendorProbeCardPayment={
+                    "type": "object",
+                    "required": ["method", "amount", "token"],
+                    "properties": {
+                        "method": {"type": "string"},
+                        "amount": {"type": "integer", "minimum": 1},
+                        "token": {"type": "string", "minLength": 3},
+                    },
+                },
+                VendorProbePsePayment={
+                    "type": "object",
+                    "required": ["method", "amount", "bank"],
+                    "properties": {
+                        "method": {"type": "string"},
+                        "amount": {"type": "integer", "minimum": 1},
+                        "bank": {"type": "string", "enum": ["bancolombia", "davivienda"]},
+                    },
+                },
+            )(spec)
+            for suffix, operation_id, keyword, discriminator in (
+                (
+                    "",
+                    "createVendorProbePayment",
+                    "oneOf",
+                    {
+                        "discriminator": {
+                            "propertyName": "method",
+                            "mapping": {
+                                "card": "#/components/schemas/VendorProbeCardPayment",
+                                "pse": "#/components/schemas/VendorProbePsePayment",
+                            },
+                        }
+                    },
+                ),
+                ("/charges", "createVendorProbeCharge", "anyOf", {"discriminator": {"propertyName": "method"}}),
+                ("/transfers", "createVendorProbeTransfer", "oneOf", {}),
+            )
+        ][-1],
+        """
+        from palomma_client.types import VendorProbePsePayment
+        await call(client, "createVendorProbePayment", body={"method": "card", "amount": 5, "token": "tok"})
+        sent = [json.loads(fake.requests[-1].body)]
+        pse = VendorProbePsePayment.from_dict({"method": "pse", "amount": 7, "bank": "davivienda"})
+        await call(client, "createVendorProbePayment", body=pse)
+        sent.append(json.loads(fake.requests[-1].body))
+        card = {"method": "VendorProbeCardPayment", "amount": 1, "token": "abc"}
+        await call(client, "createVendorProbeCharge", body=card)
+        sent.append(json.loads(fake.requests[-1].body))
+        await call(client, "createVendorProbeTransfer", body={"method": "x", "amount": 2, "bank": "bancolombia"})
+        sent.append(json.loads(fake.requests[-1].body))
+        refused = []
+        for operation, bad in (
+            ("createVendorProbePayment", {"method": "cash", "amount": 5}),
+            ("createVendorProbePayment", {"amount": 5}),
+            ("createVendorProbePayment", {"method": "card", "amount": 5}),
+            ("createVendorProbePayment", {"method": "pse", "amount": 0, "bank": "davivienda"}),
+            ("createVendorProbeCharge", {"method": "card", "amount": 1, "token": "abc"}),
+            ("createVendorProbeTransfer", {"method": "x", "amount": 2}),
+            ("createVendorProbeTransfer", {"method": "x", "amount": 2, "bank": "bancolombia", "token": "abc"}),
+            ("createVendorProbeTransfer", "card"),
+        ):
+            try:
+                await call(client, operation, body=bad)
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        resource, attribute = METHODS["createVendorProbePayment"]
+        twin = getattr(getattr(client, resource).with_raw_response, attribute)
+        response = await twin(body={"method": "pse", "amount": 3, "bank": "bancolombia"})
+        hints = typing.get_type_hints(getattr(getattr(client, resource), attribute))["body"]
+        return [sent, refused, response.status_code, type(response.parse().ok).__name__, len(fake.requests), str(hints)]
+        """,
+        [
+            [
+                {"method": "card", "amount": 5, "token": "tok"},
+                {"method": "pse", "amount": 7, "bank": "davivienda"},
+                {"method": "VendorProbeCardPayment", "amount": 1, "token": "abc"},
+                {"method": "x", "amount": 2, "bank": "bancolombia"},
+            ],
+            ["body.method", "body.method", "body.token", "body.amount", "body.method", "body", "body", "body"],
+            201,
+            "bool",
+            5,
+            "palomma_client._generated.models.vendor_probe_card_payment.VendorProbeCardPayment | "
+            "palomma_client._generated.models.vendor_probe_pse_payment.VendorProbePsePayment | "
+            "collections.abc.Mapping[str, typing.Any]",
+        ],
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]
