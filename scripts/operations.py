@@ -758,7 +758,7 @@ def _argument_type(prop: Any, imports: set[str]) -> str:
     if isinstance(prop, UnionProperty):
         # Each member's own type, then the plain forms they share (a dict for any model) once, last.
         pieces = [piece for inner in prop.inner_properties for piece in _argument_type(inner, imports).split(" | ")]
-        plain = [piece for piece in pieces if piece in ("Mapping[str, Any]", "str", "None")]
+        plain = [piece for piece in ("Mapping[str, Any]", "str", "None") if piece in pieces]
         return " | ".join(dict.fromkeys([piece for piece in pieces if piece not in plain] + plain))
     if isinstance(prop, NoneProperty):
         return "None"
@@ -1046,8 +1046,8 @@ class ModelFields:
             return "enum"
         if _union_models(_unwrapped(prop)):
             return "model"  # parsed like a model, its errors placed under the field
-        if isinstance(prop, ModelProperty):
-            return "model"
+        if isinstance(_unwrapped(prop), ModelProperty):
+            return "model"  # a nullable one too: built when present, its errors placed under the field
         if isinstance(prop, ListProperty) and isinstance(prop.inner_property, ModelProperty):
             return "models"
         return ""

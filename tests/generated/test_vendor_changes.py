@@ -1518,6 +1518,125 @@ CORPUS: list[VendorChange] = [
             "collections.abc.Mapping[str, typing.Any]",
         ],
     ),
+    VendorChange(
+        "nullable-object-references",
+        "nullable object references (3.0 `allOf: [$ref]` or `$ref` with `nullable`, 3.1 `anyOf: [$ref, null]`) and "
+        "nullable inline objects, as body fields and in an answer",
+        _path(
+            "/homes/{thingId}",
+            {
+                "get": {
+                    **TAG,
+                    "operationId": "getVendorProbeHome",
+                    "parameters": [ID],
+                    "responses": _json("VendorProbeHome"),
+                },
+                "put": {
+                    **TAG,
+                    "operationId": "replaceVendorProbeHome",
+                    "parameters": [ID],
+                    "requestBody": _body(
+                        {
+                            "type": "object",
+                            "required": ["address"],
+                            "properties": {
+                                "address": {
+                                    "allOf": [{"$ref": "#/components/schemas/VendorProbeAddress"}],
+                                    "nullable": True,
+                                },
+                                "billing": {"$ref": "#/components/schemas/VendorProbeAddress", "nullable": True},
+                                "gate": {
+                                    "type": "object",
+                                    "nullable": True,
+                                    "required": ["code"],
+                                    "properties": {"code": {"type": "string", "maxLength": 4}},
+                                },
+                            },
+                        }
+                    ),
+                    "responses": _json("VendorProbeHome"),
+                },
+            },
+            VendorProbeAddress={
+                "type": "object",
+                "required": ["city"],
+                "properties": {"city": {"type": "string", "minLength": 2}},
+            },
+            VendorProbeHome={
+                "type": "object",
+                "required": ["address", "billing"],
+                "properties": {
+                    "address": {"allOf": [{"$ref": "#/components/schemas/VendorProbeAddress"}], "nullable": True},
+                    "billing": {"$ref": "#/components/schemas/VendorProbeAddress", "nullable": True},
+                    "gate": {
+                        "type": "object",
+                        "nullable": True,
+                        "properties": {"code": {"type": "string"}},
+                    },
+                },
+            },
+        ),
+        """
+        from palomma_client.types import VendorProbeAddress, VendorProbeHome
+        home = await call(client, "getVendorProbeHome", "h1")
+        import palomma_client.types
+        hints = typing.get_type_hints(VendorProbeHome, localns=vars(palomma_client.types))
+        types = [str(hints[name]).replace("palomma_client._generated.models.", "") for name in ["address", "billing",
+                                                                                                 "gate"]]
+        empty = VendorProbeHome.from_dict({"address": None, "billing": None, "gate": None})
+        full = VendorProbeHome.from_dict({"address": {"city": "Cali"}, "billing": {"city": "Pasto"},
+                                          "gate": {"code": "7"}})
+        read = [empty.address, empty.billing, empty.gate, full.address.city, full.billing.city, full.gate.code,
+                full.to_dict(), empty.to_dict()]
+        wrong = []
+        for bad in ({"address": {"town": "x"}, "billing": None}, {"address": None, "billing": 3}):
+            try:
+                VendorProbeHome.from_dict(bad)
+            except Exception as error:
+                wrong.append(type(error).__name__)
+        await call(client, "replaceVendorProbeHome", "h1", address=None)
+        sent = [json.loads(fake.requests[-1].body)]
+        await call(client, "replaceVendorProbeHome", "h1", address={"city": "Cali"},
+                   billing=VendorProbeAddress(city="Pasto"), gate=None)
+        sent.append(json.loads(fake.requests[-1].body))
+        await call(client, "replaceVendorProbeHome", "h1", address=None, billing=None, gate={"code": "12"})
+        sent.append(json.loads(fake.requests[-1].body))
+        refused = []
+        for bad in ({"address": {"city": "C"}}, {"address": None, "billing": {}},
+                    {"address": None, "gate": {"code": "12345"}}):
+            try:
+                await call(client, "replaceVendorProbeHome", "h1", **bad)
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        return [type(home).__name__, types, read, wrong, sent, refused, len(fake.requests)]
+        """,
+        [
+            "VendorProbeHome",
+            [
+                "vendor_probe_address.VendorProbeAddress | None",
+                "vendor_probe_address.VendorProbeAddress | None",
+                "vendor_probe_home_gate.VendorProbeHomeGate | None",
+            ],
+            [
+                None,
+                None,
+                None,
+                "Cali",
+                "Pasto",
+                "7",
+                {"address": {"city": "Cali"}, "billing": {"city": "Pasto"}, "gate": {"code": "7"}},
+                {"address": None, "billing": None},
+            ],
+            ["ResponseSchemaError", "ResponseSchemaError"],
+            [
+                {"address": None},
+                {"address": {"city": "Cali"}, "billing": {"city": "Pasto"}, "gate": None},
+                {"address": None, "billing": None, "gate": {"code": "12"}},
+            ],
+            ["address.city", "billing.city", "gate.code"],
+            4,
+        ],
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]
