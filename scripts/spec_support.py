@@ -564,6 +564,17 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
                 )
             elif "discriminator" in schema and not all(isinstance(m, Mapping) and "$ref" in m for m in members):
                 yield Refusal("a `discriminator` over inline schemas", join_pointer(pointer, "discriminator"))
+    for index, member in enumerate(schema.get("allOf") or ()):
+        at = join_pointer(pointer, "allOf", index)
+        resolved, _ = spec.resolve(member, at)
+        keyword = next((key for key in ("oneOf", "anyOf") if isinstance(resolved, Mapping) and key in resolved), "")
+        if keyword:
+            yield Refusal(
+                f"{'an' if keyword == 'anyOf' else 'a'} `{keyword}` among the members of an `allOf`",
+                at if "$ref" in member else join_pointer(at, keyword),
+                "the merged model would leave the union's fields out; write a `oneOf` of component schemas, each an "
+                "`allOf` of the shared schema and one member",
+            )
     written = schema.get("type")
     listed = {kind for kind in written if kind != "null"} if isinstance(written, list) else set()
     if len(listed) > 1 and not (listed <= _SCALAR_TYPES and _plain_scalar({**schema, "type": "string"})):

@@ -1637,6 +1637,53 @@ CORPUS: list[VendorChange] = [
             4,
         ],
     ),
+    VendorChange(
+        "all-of-with-a-union",
+        "an allOf whose members include a oneOf (shared fields plus one of several shapes), as a request body",
+        _path(
+            "/refunds",
+            {
+                "post": {
+                    **TAG,
+                    "operationId": "createVendorProbeRefund",
+                    "requestBody": _body(
+                        {
+                            "allOf": [
+                                {
+                                    "type": "object",
+                                    "required": ["amount"],
+                                    "properties": {"amount": {"type": "integer"}},
+                                },
+                                {
+                                    "oneOf": [
+                                        {"$ref": "#/components/schemas/VendorProbeRefundCard"},
+                                        {"$ref": "#/components/schemas/VendorProbeRefundPse"},
+                                    ]
+                                },
+                            ]
+                        }
+                    ),
+                    "responses": {"204": {"description": "Done"}},
+                }
+            },
+            VendorProbeRefundCard={
+                "type": "object",
+                "required": ["method", "token"],
+                "properties": {"method": {"type": "string"}, "token": {"type": "string"}},
+            },
+            VendorProbeRefundPse={
+                "type": "object",
+                "required": ["method", "bank"],
+                "properties": {"method": {"type": "string"}, "bank": {"type": "string"}},
+            },
+        ),
+        """
+        await call(client, "createVendorProbeRefund", body={"amount": 5, "method": "card", "token": "tok"})
+        return json.loads(fake.requests[-1].body)
+        """,
+        {"amount": 5, "method": "card", "token": "tok"},
+        refused="a `oneOf` among the members of an `allOf`: the merged model would leave the union's fields out",
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]

@@ -250,6 +250,21 @@ CASES = [
         id="nullable-union-body-3.1",
     ),
     pytest.param(
+        _body({"allOf": [{"$ref": "#/components/schemas/Thing"}, {"oneOf": MEMBERS}]}),
+        "a `oneOf` among the members of an `allOf`",
+        f"{BODY}/allOf/1/oneOf",
+        id="all-of-with-a-union",
+    ),
+    pytest.param(
+        _both(
+            _body({"allOf": [{"$ref": "#/components/schemas/Thing"}, {"$ref": "#/components/schemas/Either"}]}),
+            lambda spec: spec["components"]["schemas"].__setitem__("Either", {"anyOf": MEMBERS}),
+        ),
+        "an `anyOf` among the members of an `allOf`",
+        f"{BODY}/allOf/1",
+        id="all-of-with-a-referenced-union",
+    ),
+    pytest.param(
         _body({"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}),
         "a request body that is not a JSON object",
         BODY,
