@@ -456,12 +456,16 @@ class OperationViews:
             elif answer_media.is_json:
                 answer_prop = parsed.get(status)
                 members = _union_models(answer_prop)
+                if not members and _nullable(answer_prop) and isinstance(_unwrapped(answer_prop), ModelProperty):
+                    members = [_unwrapped(answer_prop)]  # a nullable object: its model, or None for null
                 if members:
-                    # A oneOf/anyOf of objects: the member model its discriminator names, else the first that parses.
+                    # A oneOf/anyOf of objects: the member model its discriminator names, else the first that parses;
+                    # a nullable one's null is None (from_json parses a nullable property so).
                     names = [str(member.class_info.name) for member in members]
                     imports.update(names)
                     union_parsers[status] = self._json.from_json(answer_prop, "data")
-                    success.append((status, " | ".join(names), "union"))
+                    typed = " | ".join(names + (["None"] if _nullable(answer_prop) else []))
+                    success.append((status, typed, "union"))
                     continue
                 model = answer_prop.class_info.name if isinstance(answer_prop, ModelProperty) else None
                 if model:
@@ -476,6 +480,7 @@ class OperationViews:
             return_type = f"{(returned - {'None'}).pop()} | None"
         else:
             return_type = returned.pop() if len(returned) == 1 else "None"
+        return_type = " | ".join(dict.fromkeys(part.strip() for part in return_type.split("|")))  # `X | None` once
         answer = next((kind for _, _, kind in success if kind in ("text", "bytes")), "json")
 
         view = OperationView(

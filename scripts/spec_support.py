@@ -391,13 +391,13 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             yield Refusal(
                 f"a request body in {names}", join_pointer(operation.request_body.pointer, "content"), "one JSON type"
             )
-        elif content[0].schema is None or not _is_object(content[0].schema):
-            schema, at = content[0].schema, content[0].schema_pointer or content[0].pointer
-            if schema is None or not _is_union(schema):
-                yield Refusal("a request body that is not a JSON object", at, "give the body an object schema")
-            elif _union_allows_null(spec, schema, at):
-                # The body argument would have to mean "send null" and "send nothing" at once.
-                yield Refusal("a nullable request body", at, "the whole body is one of its object schemas")
+        elif content[0].schema is None or not (_is_object(content[0].schema) or _is_union(content[0].schema)):
+            at = content[0].schema_pointer or content[0].pointer
+            yield Refusal("a request body that is not a JSON object", at, "give the body an object schema")
+        elif _takes_null(spec, content[0].node.get("schema"), content[0].schema, content[0].schema_pointer or ""):
+            # Its arguments would have to say "send null" and "send nothing" apart, for the whole body.
+            at = join_pointer(content[0].pointer, "schema")
+            yield Refusal("a nullable request body", at, "the body is an object, or one of its object schemas")
         if not operation.request_body.required:
             yield Refusal("an optional request body", operation.request_body.pointer, "mark it `required: true`")
     successes = operation.success_responses()
@@ -445,8 +445,11 @@ def _is_union(schema: Mapping[str, Any]) -> bool:
     )
 
 
-def _union_allows_null(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> bool:
-    """Whether a union takes null: a ``{type: 'null'}`` member (3.1) or ``nullable: true`` beside it (3.0)."""
+def _takes_null(spec: OpenAPI, written: Any, schema: Mapping[str, Any], pointer: str) -> bool:
+    """Whether a schema takes null: ``nullable: true`` (beside a ``$ref`` too, as ``written`` has it), a
+    ``type`` list with ``null`` (3.1), or a ``{type: 'null'}`` member of its ``oneOf``/``anyOf``."""
+    if isinstance(written, Mapping) and written.get("nullable") is True:
+        return True
     if schema.get("nullable") is True or "null" in (schema.get("type") or ()):
         return True
     for keyword in ("oneOf", "anyOf"):

@@ -1522,60 +1522,74 @@ CORPUS: list[VendorChange] = [
         "nullable-object-references",
         "nullable object references (3.0 `allOf: [$ref]` or `$ref` with `nullable`, 3.1 `anyOf: [$ref, null]`) and "
         "nullable inline objects, as body fields and in an answer",
-        _path(
-            "/homes/{thingId}",
-            {
-                "get": {
-                    **TAG,
-                    "operationId": "getVendorProbeHome",
-                    "parameters": [ID],
-                    "responses": _json("VendorProbeHome"),
-                },
-                "put": {
-                    **TAG,
-                    "operationId": "replaceVendorProbeHome",
-                    "parameters": [ID],
-                    "requestBody": _body(
-                        {
-                            "type": "object",
-                            "required": ["address"],
-                            "properties": {
-                                "address": {
-                                    "allOf": [{"$ref": "#/components/schemas/VendorProbeAddress"}],
-                                    "nullable": True,
+        lambda spec: [
+            _path(
+                "/homes/{thingId}",
+                {
+                    "get": {
+                        **TAG,
+                        "operationId": "getVendorProbeHome",
+                        "parameters": [ID],
+                        "responses": _json("VendorProbeHome"),
+                    },
+                    "put": {
+                        **TAG,
+                        "operationId": "replaceVendorProbeHome",
+                        "parameters": [ID],
+                        "requestBody": _body(
+                            {
+                                "type": "object",
+                                "required": ["address"],
+                                "properties": {
+                                    "address": {
+                                        "allOf": [{"$ref": "#/components/schemas/VendorProbeAddress"}],
+                                        "nullable": True,
+                                    },
+                                    "billing": {"$ref": "#/components/schemas/VendorProbeAddress", "nullable": True},
+                                    "gate": {
+                                        "type": "object",
+                                        "nullable": True,
+                                        "required": ["code"],
+                                        "properties": {"code": {"type": "string", "maxLength": 4}},
+                                    },
                                 },
-                                "billing": {"$ref": "#/components/schemas/VendorProbeAddress", "nullable": True},
-                                "gate": {
-                                    "type": "object",
-                                    "nullable": True,
-                                    "required": ["code"],
-                                    "properties": {"code": {"type": "string", "maxLength": 4}},
-                                },
-                            },
-                        }
-                    ),
-                    "responses": _json("VendorProbeHome"),
-                },
-            },
-            VendorProbeAddress={
-                "type": "object",
-                "required": ["city"],
-                "properties": {"city": {"type": "string", "minLength": 2}},
-            },
-            VendorProbeHome={
-                "type": "object",
-                "required": ["address", "billing"],
-                "properties": {
-                    "address": {"allOf": [{"$ref": "#/components/schemas/VendorProbeAddress"}], "nullable": True},
-                    "billing": {"$ref": "#/components/schemas/VendorProbeAddress", "nullable": True},
-                    "gate": {
-                        "type": "object",
-                        "nullable": True,
-                        "properties": {"code": {"type": "string"}},
+                            }
+                        ),
+                        "responses": _json("VendorProbeHome"),
                     },
                 },
-            },
-        ),
+                VendorProbeAddress={
+                    "type": "object",
+                    "required": ["city"],
+                    "properties": {"city": {"type": "string", "minLength": 2}},
+                },
+                VendorProbeHome={
+                    "type": "object",
+                    "required": ["address", "billing"],
+                    "properties": {
+                        "address": {"allOf": [{"$ref": "#/components/schemas/VendorProbeAddress"}], "nullable": True},
+                        "billing": {"$ref": "#/components/schemas/VendorProbeAddress", "nullable": True},
+                        "gate": {
+                            "type": "object",
+                            "nullable": True,
+                            "properties": {"code": {"type": "string"}},
+                        },
+                    },
+                },
+            )(spec),
+            # A nullable object as the whole answer: the model, or None for null.
+            _path(
+                "/homes/{thingId}/address",
+                {
+                    "get": {
+                        **TAG,
+                        "operationId": "getVendorProbeHomeAddress",
+                        "parameters": [ID],
+                        "responses": _json({"$ref": "#/components/schemas/VendorProbeAddress", "nullable": True}),
+                    }
+                },
+            )(spec),
+        ][-1],
         """
         from palomma_client.types import VendorProbeAddress, VendorProbeHome
         home = await call(client, "getVendorProbeHome", "h1")
@@ -1608,7 +1622,13 @@ CORPUS: list[VendorChange] = [
                 await call(client, "replaceVendorProbeHome", "h1", **bad)
             except InvalidParameterError as error:
                 refused.append(error.parameter)
-        return [type(home).__name__, types, read, wrong, sent, refused, len(fake.requests)]
+        from palomma_client._generated.api.vendor_probes import get_vendor_probe_home_address as address_module
+        address = await call(client, "getVendorProbeHomeAddress", "h1")
+        resource, attribute = METHODS["getVendorProbeHomeAddress"]
+        returns = inspect.signature(getattr(getattr(client, resource), attribute)).return_annotation
+        answers = [type(address).__name__ in ("VendorProbeAddress", "NoneType"), returns,
+                   address_module.parse_response(200, None), address_module.parse_response(200, {"city": "Neiva"}).city]
+        return [type(home).__name__, types, read, wrong, sent, refused, len(fake.requests), answers]
         """,
         [
             "VendorProbeHome",
@@ -1634,7 +1654,8 @@ CORPUS: list[VendorChange] = [
                 {"address": None, "billing": None, "gate": {"code": "12"}},
             ],
             ["address.city", "billing.city", "gate.code"],
-            4,
+            5,
+            [True, "VendorProbeAddress | None", None, "Neiva"],
         ],
     ),
     VendorChange(

@@ -250,6 +250,24 @@ CASES = [
         id="nullable-union-body-3.1",
     ),
     pytest.param(
+        _body({"$ref": "#/components/schemas/Thing", "nullable": True}),
+        "a nullable request body",
+        BODY,
+        id="nullable-reference-body-3.0",
+    ),
+    pytest.param(
+        _body({"allOf": [{"$ref": "#/components/schemas/Thing"}], "nullable": True}),
+        "a nullable request body",
+        BODY,
+        id="nullable-all-of-body-3.0",
+    ),
+    pytest.param(
+        _body({"type": ["object", "null"], "properties": {"a": {"type": "string"}}}),
+        "a nullable request body",
+        BODY,
+        id="nullable-object-body-3.1",
+    ),
+    pytest.param(
         _body({"allOf": [{"$ref": "#/components/schemas/Thing"}, {"oneOf": MEMBERS}]}),
         "a `oneOf` among the members of an `allOf`",
         f"{BODY}/allOf/1/oneOf",
