@@ -558,7 +558,8 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
         if isinstance(members, list):
             resolved = [spec.resolve(member, join_pointer(pointer, keyword, i))[0] for i, member in enumerate(members)]
             kinds = [m for m in resolved if not (isinstance(m, Mapping) and m.get("type") == "null")]
-            objects = all(isinstance(m, Mapping) and _is_object(m) for m in kinds)
+            # A member that is itself a union of objects is checked where it is written; the parser flattens it.
+            objects = all(isinstance(m, Mapping) and (_is_object(m) or _is_union(m)) for m in kinds)
             if not objects and not all(isinstance(m, Mapping) and _plain_scalar(m) for m in kinds):
                 yield Refusal(
                     f"a `{keyword}` of other than object schemas or plain scalars (`string`, `integer`, `number`, "

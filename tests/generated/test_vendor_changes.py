@@ -1589,6 +1589,26 @@ CORPUS: list[VendorChange] = [
                     }
                 },
             )(spec),
+            # ... and a nullable union of objects as the whole answer.
+            _path(
+                "/homes/{thingId}/place",
+                {
+                    "get": {
+                        **TAG,
+                        "operationId": "getVendorProbeHomePlace",
+                        "parameters": [ID],
+                        "responses": _json(
+                            {
+                                "oneOf": [
+                                    {"$ref": "#/components/schemas/VendorProbeAddress"},
+                                    {"$ref": "#/components/schemas/VendorProbeHome"},
+                                ],
+                                "nullable": True,
+                            }
+                        ),
+                    }
+                },
+            )(spec),
         ][-1],
         """
         from palomma_client.types import VendorProbeAddress, VendorProbeHome
@@ -1628,6 +1648,11 @@ CORPUS: list[VendorChange] = [
         returns = inspect.signature(getattr(getattr(client, resource), attribute)).return_annotation
         answers = [type(address).__name__ in ("VendorProbeAddress", "NoneType"), returns,
                    address_module.parse_response(200, None), address_module.parse_response(200, {"city": "Neiva"}).city]
+        from palomma_client._generated.api.vendor_probes import get_vendor_probe_home_place as place_module
+        resource, attribute = METHODS["getVendorProbeHomePlace"]
+        returns = inspect.signature(getattr(getattr(client, resource), attribute)).return_annotation
+        place = place_module.parse_response(200, {"city": "Ibagué"})
+        answers += [returns, place_module.parse_response(200, None), type(place).__name__]
         return [type(home).__name__, types, read, wrong, sent, refused, len(fake.requests), answers]
         """,
         [
@@ -1655,7 +1680,15 @@ CORPUS: list[VendorChange] = [
             ],
             ["address.city", "billing.city", "gate.code"],
             5,
-            [True, "VendorProbeAddress | None", None, "Neiva"],
+            [
+                True,
+                "VendorProbeAddress | None",
+                None,
+                "Neiva",
+                "VendorProbeAddress | VendorProbeHome | None",
+                None,
+                "VendorProbeAddress",
+            ],
         ],
     ),
     VendorChange(
