@@ -117,6 +117,7 @@ def _for_the_parser(index: OpenAPI) -> dict[str, Any]:
 # What stays on a nullable property's schema when its object moves into an `anyOf` member: the
 # keywords about the property rather than about the object.
 _PROPERTY_KEYWORDS = frozenset({"description", "readOnly", "writeOnly", "deprecated", "default", "example", "examples"})
+_VALUES = frozenset({"example", "examples", "default", "enum", "const"})
 
 
 def _nullable_objects(node: Any, name: str = "") -> None:
@@ -136,6 +137,8 @@ def _nullable_objects(node: Any, name: str = "") -> None:
     if not isinstance(node, dict):
         return
     for key, value in node.items():
+        if key in _VALUES:
+            continue  # JSON the API sends or takes, not schemas
         if key == "properties" and isinstance(value, dict):
             for field_name, schema in value.items():
                 _nullable_objects(schema, field_name)

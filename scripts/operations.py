@@ -543,9 +543,10 @@ class OperationViews:
     def _whole_body(self, prop: Any, members: list[Any], media: MediaType, imports: set[str]) -> ArgumentView:
         """The one ``body`` argument of a request body that is a ``oneOf``/``anyOf`` of objects.
 
-        Like openai-python's and stripe's union parameters, it takes any member model or a dict with the
-        API's field names, and is checked as the JSON sent: against the member its discriminator names,
-        else ``oneOf`` against exactly one member and ``anyOf`` against at least one.
+        Typed as the union of what it may be, as openai-python types a parameter of several shapes: any
+        member model or a dict with the API's field names. It is checked as the JSON sent: against the
+        member its discriminator names, else ``oneOf`` against exactly one member and ``anyOf`` against
+        at least one.
         """
         schema, pointer = media.schema or {}, media.schema_pointer or media.pointer
         argument = self._argument(prop, "body", "body", True, schema, schema, imports, pointer)
@@ -763,7 +764,7 @@ def _argument_type(prop: Any, imports: set[str]) -> str:
     if isinstance(prop, UnionProperty):
         # Each member's own type, then the plain forms they share (a dict for any model) once, last.
         pieces = [piece for inner in prop.inner_properties for piece in _argument_type(inner, imports).split(" | ")]
-        plain = [piece for piece in ("Mapping[str, Any]", "str", "None") if piece in pieces]
+        plain: list[str] = [piece for piece in ("Mapping[str, Any]", "str", "None") if piece in pieces]
         return " | ".join(dict.fromkeys([piece for piece in pieces if piece not in plain] + plain))
     if isinstance(prop, NoneProperty):
         return "None"

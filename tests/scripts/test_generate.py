@@ -21,7 +21,7 @@ NULL = {"type": "null"}
 
 def _owner(field: dict[str, Any]) -> dict[str, Any]:
     """A component schema whose one property is ``field``, as the parser is given it."""
-    document = {"components": {"schemas": {"Home": {"type": "object", "properties": {"field": field}}}}}
+    document: dict[str, Any] = {"components": {"schemas": {"Home": {"type": "object", "properties": {"field": field}}}}}
     _nullable_objects(document)
     written: dict[str, Any] = document["components"]["schemas"]["Home"]["properties"]["field"]
     return written
