@@ -45,6 +45,7 @@ __all__ = [
     "form_list",
     "header_value",
     "path_segment",
+    "query_object",
 ]
 
 EnumT = TypeVar("EnumT", bound=Enum)
@@ -382,6 +383,22 @@ def form_list(parameter: str, values: list[str]) -> str:
     return ",".join(values)
 
 
+def query_object(value: Any, prefix: str | None) -> dict[str, str]:
+    """An object query parameter, already checked as JSON, as one query pair per property.
+
+    Named as the property itself (``style: form``, ``explode: true``) or, given ``prefix``, as
+    ``prefix[property]`` (``style: deepObject``); a property left out or ``None`` is not sent.
+    ``value`` is what ``check_json`` gave back for the argument: a JSON object.
+    """
+    pairs: dict[str, str] = {}
+    for key, item in value.items():
+        if item is None:
+            continue
+        text = ("true" if item else "false") if isinstance(item, bool) else str(item)
+        pairs[key if prefix is None else f"{prefix}[{key}]"] = text
+    return pairs
+
+
 ModelT = TypeVar("ModelT")
 
 
@@ -510,6 +527,8 @@ def _check_against(path: str, value: Any, schema: Mapping[str, Any]) -> None:
         if not kinds and _union_allows_null(schema):
             return
         raise InvalidParameterError(path, "must not be None (the API does not take null here)")
+    if schema.get("type") in ("null", ["null"]):
+        raise InvalidParameterError(path, f"must be null, got {_type_name(value)}")
     for member in schema.get("allOf") or ():
         _check_against(path, value, member)
     for keyword in ("oneOf", "anyOf"):
@@ -627,6 +646,9 @@ def _check_union(path: str, value: Any, schema: Mapping[str, Any], keyword: str)
             raise InvalidParameterError(_child(path, name), f"must be one of {valid}; got {_quoted(value[name])}")
         _check_against(path, value, members[mapping[value[name]]])
         return
+    if value is not None:
+        # A 3.1 `{type: 'null'}` member (a nullable union) says nothing about a value that is not null.
+        members = [member for member in members if member.get("type") not in ("null", ["null"])] or members
     problems: list[InvalidParameterError] = []
     for member in members:
         try:

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from palomma_client._openapi import OpenAPI, Operation, SecurityScheme, SpecError, join_pointer
+from palomma_client._openapi import OpenAPI, Operation, Parameter, SecurityScheme, SpecError, join_pointer
 
 __all__ = [
     "ENVIRONMENT_EXTENSION",
@@ -368,21 +368,24 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             continue
         if "content" in parameter.node:
             yield Refusal("a parameter given by `content`", join_pointer(parameter.pointer, "content"))
-        # `explode` changes only how arrays and objects are sent: a query array either way, objects are refused.
+        if parameter.node.get("allowReserved"):
+            yield Refusal("`allowReserved` on a parameter", join_pointer(parameter.pointer, "allowReserved"))
+        if _type(parameter.schema) == "object":
+            yield from _object_parameter(spec, operation, parameter)
+            continue
+        # `explode` changes only how a query array is sent (repeated, or one value with commas); the
+        # simple style of path and header parameters sends an array of scalars with commas either way.
         style = parameter.node.get("style")
         if style is not None and style != ("form" if parameter.location == "query" else "simple"):
             yield Refusal(f"`style: {style}` on a parameter", join_pointer(parameter.pointer, "style"))
-        if parameter.node.get("allowReserved"):
-            yield Refusal("`allowReserved` on a parameter", join_pointer(parameter.pointer, "allowReserved"))
-        kind = _type(parameter.schema)
-        if kind == "object" or (kind == "array" and parameter.location != "query"):
-            yield Refusal(f"an {kind} {parameter.location} parameter (`{parameter.name}`)", parameter.schema_pointer)
-        elif kind == "array":
+        if _type(parameter.schema) == "array":
             items, items_pointer = spec.resolve(
                 parameter.schema.get("items", {}), join_pointer(parameter.schema_pointer, "items")
             )
             if not isinstance(items, Mapping) or _type(items) not in _SCALAR_TYPES:
-                construct = f"a query parameter (`{parameter.name}`) that is an array of other than scalars"
+                construct = (
+                    f"a {parameter.location} parameter (`{parameter.name}`) that is an array of other than scalars"
+                )
                 yield Refusal(construct, items_pointer, "an array of strings, numbers or booleans is supported")
     if operation.request_body is not None:
         content = operation.request_body.content
@@ -391,12 +394,13 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             yield Refusal(
                 f"a request body in {names}", join_pointer(operation.request_body.pointer, "content"), "one JSON type"
             )
-        elif content[0].schema is None or not _is_object(content[0].schema):
-            yield Refusal(
-                "a request body that is not a JSON object",
-                content[0].schema_pointer or content[0].pointer,
-                "give the body an object schema",
-            )
+        elif content[0].schema is None or not (_is_object(content[0].schema) or _is_union(content[0].schema)):
+            at = content[0].schema_pointer or content[0].pointer
+            yield Refusal("a request body that is not a JSON object", at, "give the body an object schema")
+        elif _takes_null(spec, content[0].node.get("schema"), content[0].schema, content[0].schema_pointer or ""):
+            # Its arguments would have to say "send null" and "send nothing" apart, for the whole body.
+            at = join_pointer(content[0].pointer, "schema")
+            yield Refusal("a nullable request body", at, "the body is an object, or one of its object schemas")
         if not operation.request_body.required:
             yield Refusal("an optional request body", operation.request_body.pointer, "mark it `required: true`")
     successes = operation.success_responses()
@@ -431,6 +435,44 @@ def _component_property(pointer: str) -> bool:
     return len(hops) == 2 and hops[0] == "properties"
 
 
+def _object_parameter(spec: OpenAPI, operation: Operation, parameter: Parameter) -> Iterator[Refusal]:
+    """Refuse an object parameter other than one in the query of scalar properties, exploded or `deepObject`."""
+    name, schema, pointer = parameter.name, parameter.schema, parameter.schema_pointer
+    style = parameter.node.get("style", "form")
+    if parameter.location != "query":
+        yield Refusal(f"an object {parameter.location} parameter (`{name}`)", pointer, "an object query parameter is")
+        return
+    if style not in ("form", "deepObject"):
+        yield Refusal(f"`style: {style}` on an object parameter", join_pointer(parameter.pointer, "style"))
+        return
+    if parameter.node.get("explode", True) is False:
+        yield Refusal(
+            f"an object query parameter (`{name}`) with `explode: false`",
+            join_pointer(parameter.pointer, "explode"),
+            "`explode: true` (one pair per property) and `style: deepObject` are supported",
+        )
+        return
+    if schema.get("additionalProperties", False) is not False or not schema.get("properties"):
+        yield Refusal(
+            f"an object query parameter (`{name}`) with other than named properties",
+            pointer,
+            "declare its `properties`, each a string, number or boolean",
+        )
+        return
+    for key, value in schema["properties"].items():
+        at = join_pointer(pointer, "properties", key)
+        resolved, at = spec.resolve(value, at)
+        if not isinstance(resolved, Mapping) or _type(resolved) not in _SCALAR_TYPES:
+            construct = f"a property (`{key}`) of an object query parameter (`{name}`) that is not a scalar"
+            yield Refusal(construct, at, "each property is sent as one value: a string, number or boolean")
+    if style == "form":
+        # Exploded, each property is a query parameter of its own: it must not be one the operation has.
+        others = {other.name for other in operation.parameters_in("query") if other.name != name}
+        for key in sorted(set(schema["properties"]) & others):
+            construct = f"a property (`{key}`) of an object query parameter (`{name}`) named as another query parameter"
+            yield Refusal(construct, join_pointer(pointer, "properties", key), "or use `style: deepObject`")
+
+
 def _is_object(schema: Mapping[str, Any]) -> bool:
     """Whether a schema is a JSON object: of type object, or an ``allOf`` composition with no other type."""
     return _type(schema) == "object" or ("allOf" in schema and not schema.get("type"))
@@ -442,6 +484,21 @@ def _is_union(schema: Mapping[str, Any]) -> bool:
         "",
         "object",
     )
+
+
+def _takes_null(spec: OpenAPI, written: Any, schema: Mapping[str, Any], pointer: str) -> bool:
+    """Whether a schema takes null: ``nullable: true`` (beside a ``$ref`` too, as ``written`` has it), a
+    ``type`` list with ``null`` (3.1), or a ``{type: 'null'}`` member of its ``oneOf``/``anyOf``."""
+    if isinstance(written, Mapping) and written.get("nullable") is True:
+        return True
+    if schema.get("nullable") is True or "null" in (schema.get("type") or ()):
+        return True
+    for keyword in ("oneOf", "anyOf"):
+        for index, member in enumerate(schema.get(keyword) or ()):
+            resolved, _ = spec.resolve(member, join_pointer(pointer, keyword, index))
+            if isinstance(resolved, Mapping) and resolved.get("type") == "null":
+                return True
+    return False
 
 
 def _type(schema: Mapping[str, Any]) -> str:
@@ -542,7 +599,8 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
         if isinstance(members, list):
             resolved = [spec.resolve(member, join_pointer(pointer, keyword, i))[0] for i, member in enumerate(members)]
             kinds = [m for m in resolved if not (isinstance(m, Mapping) and m.get("type") == "null")]
-            objects = all(isinstance(m, Mapping) and _is_object(m) for m in kinds)
+            # A member that is itself a union of objects is checked where it is written; the parser flattens it.
+            objects = all(isinstance(m, Mapping) and (_is_object(m) or _is_union(m)) for m in kinds)
             if not objects and not all(isinstance(m, Mapping) and _plain_scalar(m) for m in kinds):
                 yield Refusal(
                     f"a `{keyword}` of other than object schemas or plain scalars (`string`, `integer`, `number`, "
@@ -551,6 +609,17 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
                 )
             elif "discriminator" in schema and not all(isinstance(m, Mapping) and "$ref" in m for m in members):
                 yield Refusal("a `discriminator` over inline schemas", join_pointer(pointer, "discriminator"))
+    for index, member in enumerate(schema.get("allOf") or ()):
+        at = join_pointer(pointer, "allOf", index)
+        resolved, _ = spec.resolve(member, at)
+        keyword = next((key for key in ("oneOf", "anyOf") if isinstance(resolved, Mapping) and key in resolved), "")
+        if keyword:
+            yield Refusal(
+                f"{'an' if keyword == 'anyOf' else 'a'} `{keyword}` among the members of an `allOf`",
+                at if "$ref" in member else join_pointer(at, keyword),
+                "the merged model would leave the union's fields out; write a `oneOf` of component schemas, each an "
+                "`allOf` of the shared schema and one member",
+            )
     written = schema.get("type")
     listed = {kind for kind in written if kind != "null"} if isinstance(written, list) else set()
     if len(listed) > 1 and not (listed <= _SCALAR_TYPES and _plain_scalar({**schema, "type": "string"})):

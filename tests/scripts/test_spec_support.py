@@ -71,6 +71,27 @@ def _scheme(name: str, scheme: Spec) -> Any:
     return lambda spec: spec["components"]["securitySchemes"].__setitem__(name, scheme)
 
 
+def _body(schema: Spec) -> Any:
+    """Give the document `POST /things` with a required JSON request body of ``schema``."""
+
+    def edit(spec: Spec) -> None:
+        spec["paths"]["/things"] = {
+            "post": {
+                "operationId": "createThing",
+                "tags": ["Things"],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
+                "responses": {"204": {"description": "done"}},
+            }
+        }
+        spec["components"]["schemas"]["Other"] = {"type": "object", "properties": {"name": {"type": "string"}}}
+
+    return edit
+
+
+BODY = "/paths/~1things/post/requestBody/content/application~1json/schema"
+MEMBERS = [{"$ref": "#/components/schemas/Thing"}, {"$ref": "#/components/schemas/Other"}]
+
+
 def _both(*edits: Any) -> Any:
     def edit(spec: Spec) -> None:
         for one in edits:
@@ -93,16 +114,69 @@ CASES = [
         id="cookie-parameter",
     ),
     pytest.param(
-        _add_parameter({"name": "ids", "in": "header", "schema": {"type": "array", "items": {"type": "string"}}}),
-        "an array header parameter (`ids`)",
+        _add_parameter({"name": "ids", "in": "header", "schema": {"type": "array", "items": {"type": "object"}}}),
+        "a header parameter (`ids`) that is an array of other than scalars",
+        f"{GET}/parameters/1/schema/items",
+        id="array-of-objects-header-parameter",
+    ),
+    pytest.param(
+        _add_parameter({"name": "where", "in": "header", "schema": {"type": "object", "properties": {"a": {}}}}),
+        "an object header parameter (`where`)",
         f"{GET}/parameters/1/schema",
-        id="array-header-parameter",
+        id="object-header-parameter",
     ),
     pytest.param(
         _add_parameter({"name": "where", "in": "query", "schema": {"type": "object"}}),
-        "an object query parameter (`where`)",
+        "an object query parameter (`where`) with other than named properties",
         f"{GET}/parameters/1/schema",
-        id="object-query-parameter",
+        id="free-form-object-query-parameter",
+    ),
+    pytest.param(
+        _add_parameter(
+            {
+                "name": "where",
+                "in": "query",
+                "explode": False,
+                "schema": {"type": "object", "properties": {"a": {"type": "string"}}},
+            }
+        ),
+        "an object query parameter (`where`) with `explode: false`",
+        f"{GET}/parameters/1/explode",
+        id="unexploded-object-query-parameter",
+    ),
+    pytest.param(
+        _add_parameter(
+            {
+                "name": "where",
+                "in": "query",
+                "style": "deepObject",
+                "schema": {"type": "object", "properties": {"inner": {"type": "object"}}},
+            }
+        ),
+        "a property (`inner`) of an object query parameter (`where`) that is not a scalar",
+        f"{GET}/parameters/1/schema/properties/inner",
+        id="object-query-parameter-of-objects",
+    ),
+    pytest.param(
+        _both(
+            _add_parameter({"name": "state", "in": "query", "schema": {"type": "string"}}),
+            _add_parameter(
+                {
+                    "name": "where",
+                    "in": "query",
+                    "schema": {"type": "object", "properties": {"state": {"type": "string"}}},
+                }
+            ),
+        ),
+        "a property (`state`) of an object query parameter (`where`) named as another query parameter",
+        f"{GET}/parameters/2/schema/properties/state",
+        id="exploded-object-query-parameter-clash",
+    ),
+    pytest.param(
+        _add_parameter({"name": "ids", "in": "query", "style": "deepObject", "schema": {"type": "string"}}),
+        "`style: deepObject` on a parameter",
+        f"{GET}/parameters/1/style",
+        id="deep-object-style-on-a-scalar",
     ),
     pytest.param(
         _add_parameter({"name": "pairs", "in": "query", "schema": {"type": "array", "items": {"type": "object"}}}),
@@ -217,6 +291,57 @@ CASES = [
         id="discriminator-inline",
     ),
     pytest.param(
+        _body({"oneOf": MEMBERS, "nullable": True}),
+        "a nullable request body",
+        BODY,
+        id="nullable-union-body-3.0",
+    ),
+    pytest.param(
+        _body({"anyOf": [*MEMBERS, {"type": "null"}]}),
+        "a nullable request body",
+        BODY,
+        id="nullable-union-body-3.1",
+    ),
+    pytest.param(
+        _body({"$ref": "#/components/schemas/Thing", "nullable": True}),
+        "a nullable request body",
+        BODY,
+        id="nullable-reference-body-3.0",
+    ),
+    pytest.param(
+        _body({"allOf": [{"$ref": "#/components/schemas/Thing"}], "nullable": True}),
+        "a nullable request body",
+        BODY,
+        id="nullable-all-of-body-3.0",
+    ),
+    pytest.param(
+        _body({"type": ["object", "null"], "properties": {"a": {"type": "string"}}}),
+        "a nullable request body",
+        BODY,
+        id="nullable-object-body-3.1",
+    ),
+    pytest.param(
+        _body({"allOf": [{"$ref": "#/components/schemas/Thing"}, {"oneOf": MEMBERS}]}),
+        "a `oneOf` among the members of an `allOf`",
+        f"{BODY}/allOf/1/oneOf",
+        id="all-of-with-a-union",
+    ),
+    pytest.param(
+        _both(
+            _body({"allOf": [{"$ref": "#/components/schemas/Thing"}, {"$ref": "#/components/schemas/Either"}]}),
+            lambda spec: spec["components"]["schemas"].__setitem__("Either", {"anyOf": MEMBERS}),
+        ),
+        "an `anyOf` among the members of an `allOf`",
+        f"{BODY}/allOf/1",
+        id="all-of-with-a-referenced-union",
+    ),
+    pytest.param(
+        _body({"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}),
+        "a request body that is not a JSON object",
+        BODY,
+        id="array-body",
+    ),
+    pytest.param(
         _field(
             "labels",
             {"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": {"type": "string"}},
@@ -286,6 +411,15 @@ def test_api_keys_in_headers_alone_together_and_as_alternatives_are_accepted() -
     assert unsupported(OpenAPI(spec)) == []
 
 
+@pytest.mark.parametrize("keyword", ["oneOf", "anyOf"])
+@pytest.mark.parametrize("discriminator", [{}, {"discriminator": {"propertyName": "id"}}], ids=["plain", "tagged"])
+def test_a_union_of_objects_as_the_whole_request_body_is_accepted(keyword: str, discriminator: Spec) -> None:
+    spec = base()
+    _body({keyword: MEMBERS, **discriminator})(spec)
+
+    assert unsupported(OpenAPI(spec)) == []
+
+
 def test_a_server_url_with_variables_is_accepted() -> None:
     spec = base()
     spec["servers"].append(
@@ -321,7 +455,7 @@ def _generate(tmp_path: Path, spec: Spec | str) -> subprocess.CompletedProcess[s
 
 def test_make_generate_names_every_refused_construct_and_exits_non_zero(tmp_path: Path) -> None:
     spec = base()
-    _add_parameter({"name": "ids", "in": "query", "schema": {"type": "object"}})(spec)
+    _add_parameter({"name": "ids", "in": "header", "schema": {"type": "object", "properties": {"a": {}}}})(spec)
     _add_parameter({"name": "session", "in": "cookie", "schema": {"type": "string"}})(spec)
 
     completed = _generate(tmp_path, spec)
@@ -329,7 +463,9 @@ def test_make_generate_names_every_refused_construct_and_exits_non_zero(tmp_path
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr
     source = str(tmp_path / "openapi.yaml")
-    assert f"{source}#{GET}/parameters/1/schema: an object query parameter (`ids`) is not supported" in completed.stderr
+    assert (
+        f"{source}#{GET}/parameters/1/schema: an object header parameter (`ids`) is not supported" in completed.stderr
+    )
     assert f"{source}#{GET}/parameters/2: a cookie parameter (`session`) is not supported" in completed.stderr
     assert "uses 2 constructs the generator does not support" in completed.stderr
     assert "docs/spec-support.md" in completed.stderr
