@@ -28,6 +28,7 @@ from typing import Any
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.openapi import Endpoint, EndpointCollection
 from openapi_python_client.parser.properties import EnumProperty, ModelProperty
+from openapi_python_client.parser.properties.any import AnyProperty
 from openapi_python_client.parser.properties.boolean import BooleanProperty
 from openapi_python_client.parser.properties.date import DateProperty
 from openapi_python_client.parser.properties.datetime import DateTimeProperty
@@ -889,6 +890,7 @@ class ModelFields:
     def __init__(self, spec: OpenAPI) -> None:
         self._spec = spec
         self._discriminators = _discriminators(spec)
+        self._maps: set[str] = set()  # the class names of the map models not generated
 
     @staticmethod
     def _type(prop: Any) -> str:
@@ -896,12 +898,96 @@ class ModelFields:
 
     def annotation(self, prop: Any) -> str:
         """The attribute's type: optional and nullable fields may be ``None``; a map is a ``dict``."""
-        values = map_values(_unwrapped(prop))
-        written = f"dict[str, {self._type(values)}]" if values is not None else self._type(prop)
-        parts = [part.strip() for part in written.split("|") if part.strip() not in ("Unset", "None")]
-        if not prop.required or _nullable(prop):
-            parts.append("None")
-        return " | ".join(parts)
+        written = self.python_type(prop)
+        return f"{written} | None" if not prop.required or _nullable(prop) else written
+
+    def python_type(self, prop: Any) -> str:
+        """The type of a present, non-null value of ``prop``: a map is a ``dict[str, ...]`` of its values' type."""
+        inner = _unwrapped(prop)
+        values = map_values(inner)
+        if values is not None:
+            return f"dict[str, {self._value_type(values)}]"
+        if isinstance(inner, ListProperty):
+            return f"list[{self._value_type(inner.inner_property)}]"
+        parts = [part.strip() for part in self._type(inner).split("|")]
+        return " | ".join(part for part in parts if part not in ("Unset", "None"))
+
+    def _value_type(self, prop: Any) -> str:
+        written = self.python_type(prop)
+        return f"{written} | None" if _nullable(prop) else written
+
+    def parser(self, prop: Any) -> str:
+        """A function that checks one JSON value of ``prop`` and builds it, for a map's values or an array's items.
+
+        Its errors are ``ResponseSchemaError``s naming the place in the value (``daily.max``); see
+        ``map_of`` in the errors template.
+        """
+        inner = _unwrapped(prop)
+        if inner is not prop:
+            return f"nullable({self.parser(inner)})"
+        values = map_values(prop)
+        if values is not None:
+            return f"map_of({self.parser(values)})"
+        if isinstance(prop, ListProperty):
+            return f"list_of({self.parser(prop.inner_property)})"
+        if isinstance(prop, EnumProperty):
+            return f"enum_of({prop.class_info.name})"
+        if isinstance(prop, ModelProperty):
+            return f"{prop.class_info.name}.from_dict"
+        simple: list[tuple[Any, str]] = [
+            (DateTimeProperty, "parse_datetime"),
+            (DateProperty, "parse_date"),
+            (BooleanProperty, "parse_boolean"),
+            (IntProperty, "parse_integer"),
+            (FloatProperty, "parse_number"),
+            (StringProperty, "parse_string"),
+            (AnyProperty, "parse_json"),
+        ]
+        found = next((name for kind, name in simple if isinstance(prop, kind)), None)
+        if found is None:
+            raise Unsupported(Refusal(f"{_kind(prop)} as the values of a map or the items of an array", ""))
+        return found
+
+    def classes(self, prop: Any) -> set[tuple[str, str]]:
+        """The (module, class) of each model and enum a value of ``prop`` is built of, through maps and arrays."""
+        inner = _unwrapped(prop)
+        values = map_values(inner)
+        if values is not None:
+            return self.classes(values)
+        if isinstance(inner, ListProperty):
+            return self.classes(inner.inner_property)
+        if isinstance(inner, UnionProperty):
+            return {found for member in inner.inner_properties for found in self.classes(member)}
+        if isinstance(inner, ModelProperty | EnumProperty):
+            return {(str(inner.class_info.module_name), str(inner.class_info.name))}
+        return set()
+
+    def error_imports(self, properties: list[Any]) -> list[str]:
+        """What a model module imports from the errors module: the error, and the parsers its fields use."""
+        used = " ".join(self.from_json(prop, "value") for prop in properties)
+        return ["ResponseSchemaError", *sorted(set(_PARSER_NAMES.findall(used)))]
+
+    def keep_models(self, models: list[Any]) -> list[Any]:
+        """The models to generate: not a map's, which no field uses (a map is a ``dict``); remembers those left out."""
+        self._maps |= {str(model.class_info.name) for model in models if map_values(model) is not None}
+        return [model for model in models if str(model.class_info.name) not in self._maps]
+
+    def imports(self, model: Any) -> tuple[list[str], list[str]]:
+        """A model module's imports, at the top and where only type checking and the methods need them.
+
+        openapi-python-client imports the model of each map field, which is not generated (see
+        ``keep_models``): the models and enums of the map's values are imported instead.
+        """
+
+        def kept(lines: set[str] | None) -> list[str]:
+            return [line for line in lines or () if line.rsplit(" import ", 1)[-1].strip() not in self._maps]
+
+        lazy = set(kept(model.lazy_imports))
+        for prop in (model.required_properties or []) + (model.optional_properties or []):
+            if _contains_map(prop):
+                lazy |= {f"from ..models.{module} import {name}" for module, name in self.classes(prop)}
+        lazy.discard(f"from ..models.{model.class_info.module_name} import {model.class_info.name}")
+        return sorted(kept(model.relative_imports)), sorted(lazy)
 
     def from_json(self, prop: Any, source: str) -> str:
         """An expression that builds the attribute from a JSON value whose type was checked."""
@@ -932,9 +1018,8 @@ class ModelFields:
 
     def _from_json(self, prop: Any, source: str) -> str:
         prop = _unwrapped(prop)
-        values = map_values(prop)
-        if values is not None:
-            return f"parse_map({source}, {_json_kind(values)!r})"
+        if _contains_map(prop):
+            return f"{self.parser(prop)}({source})"
         members = _union_models(prop)
         if members:
             # A oneOf/anyOf of models: the member its discriminator names, else the first that parses.
@@ -981,10 +1066,23 @@ class ModelFields:
         """An expression that turns a present (non-null) value of ``prop`` into its JSON value."""
         return self._to_json(prop, source)
 
-    def _to_json(self, prop: Any, source: str) -> str:
-        prop = _unwrapped(prop)
-        if map_values(prop) is not None:
-            return f"dict({source})"
+    def _to_json(self, prop: Any, source: str, depth: int = 0) -> str:
+        inner = _unwrapped(prop)
+        values = map_values(inner)
+        if values is not None:
+            # Nested maps and arrays each name their loop variables apart: `value`, `value_1`...
+            key, value = ("key", "value") if depth == 0 else (f"key_{depth}", f"value_{depth}")
+            converted = self._to_json(values, value, depth + 1)
+            if converted != value and _nullable(values):
+                converted = f"None if {value} is None else {converted}"
+            if converted == value:
+                return f"dict({source})"
+            return f"{{{key}: {converted} for {key}, {value} in {source}.items()}}"
+        if isinstance(inner, ListProperty) and _contains_map(inner):
+            item = "item" if depth == 0 else f"item_{depth}"
+            converted = self._to_json(inner.inner_property, item, depth + 1)
+            return f"list({source})" if converted == item else f"[{converted} for {item} in {source}]"
+        prop = inner
         if _union_models(prop):
             return f"{source}.to_dict()"
         if isinstance(prop, EnumProperty):
@@ -1007,7 +1105,7 @@ class ModelFields:
             return "date-time"
         if isinstance(prop, EnumProperty):
             return "enum"
-        if _union_models(_unwrapped(prop)):
+        if _union_models(_unwrapped(prop)) or _contains_map(_unwrapped(prop)):
             return "model"  # parsed like a model, its errors placed under the field
         if isinstance(prop, ModelProperty):
             return "model"
@@ -1057,10 +1155,16 @@ def map_values(prop: Any) -> Any | None:
     return None if values is None or values is ANY_ADDITIONAL_PROPERTY else values
 
 
-def _json_kind(prop: Any) -> str:
-    """The JSON type of a map's scalar values, as ``parse_map`` names it (spec_support refuses other values)."""
-    kinds: list[tuple[Any, str]] = [(BooleanProperty, "boolean"), (IntProperty, "integer"), (FloatProperty, "number")]
-    return next((kind for cls, kind in kinds if isinstance(prop, cls)), "string")
+# The parsers of the errors template a generated expression may call.
+_PARSER_NAMES = re.compile(r"\b(?:enum_of|list_of|map_of|nullable|one_of|parse_[a-z_]+)\b")
+
+
+def _contains_map(prop: Any) -> bool:
+    """Whether ``prop`` is a map, or an array whose items hold one: built by the parsers of the errors template."""
+    inner = _unwrapped(prop)
+    if map_values(inner) is not None:
+        return True
+    return isinstance(inner, ListProperty) and _contains_map(inner.inner_property)
 
 
 def _union_models(prop: Any) -> list[Any]:

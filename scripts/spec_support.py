@@ -468,11 +468,29 @@ def _is_map(schema: Mapping[str, Any]) -> bool:
     return isinstance(extra, Mapping) and bool(extra)
 
 
-def _map_value_supported(values: Mapping[str, Any]) -> bool:
+def _map_value_refusal(spec: OpenAPI, values: Any, pointer: str) -> str | None:
+    """Why a map's values are not rendered (for its refusal), or ``None`` when they are.
+
+    Scalars (an ``enum``, a ``format`` such as ``date`` too), arrays of them or of objects, and
+    objects are; each may be nullable but an object. The schemas nested in them are checked on
+    their own.
+    """
+    if not isinstance(values, Mapping):
+        return "a map whose values are not a schema"
+    if {"oneOf", "anyOf"} & set(values):
+        return "a map whose values are a union (`oneOf`/`anyOf`)"
     written = values.get("type")
     nullable = values.get("nullable") is True or (isinstance(written, list) and "null" in written)
-    plain = not ({"enum", "format", "oneOf", "anyOf", "allOf"} & set(values))
-    return _type(values) in _SCALAR_TYPES and plain and not nullable
+    if _is_object(values):
+        return "a map whose values are nullable objects" if nullable else None
+    if _type(values) == "array":
+        items, _ = spec.resolve(values.get("items", {}), join_pointer(pointer, "items"))
+        if isinstance(items, Mapping) and (_type(items) in _SCALAR_TYPES or _is_object(items)):
+            return None
+        return "a map whose values are arrays of other than scalars or objects"
+    if _type(values) in _SCALAR_TYPES and "allOf" not in values:
+        return None
+    return "a map whose values are other than strings, integers, numbers, booleans, arrays or objects"
 
 
 def _map_references(spec: OpenAPI) -> Iterator[Refusal]:
@@ -557,12 +575,12 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
         yield Refusal("a schema of several types other than plain scalars", join_pointer(pointer, "type"))
     if _is_map(schema):
         at = join_pointer(pointer, "additionalProperties")
-        values, _ = spec.resolve(schema["additionalProperties"], at)
+        values, values_pointer = spec.resolve(schema["additionalProperties"], at)
         tokens = pointer.split("/")
         if schema.get("properties") or schema.get("allOf"):
             yield Refusal("`additionalProperties` with a schema beside `properties` (an object that is also a map)", at)
-        elif not (isinstance(values, Mapping) and _map_value_supported(values)):
-            yield Refusal("a map whose values are other than strings, integers, numbers or booleans", at)
+        elif (refused := _map_value_refusal(spec, values, values_pointer)) is not None:
+            yield Refusal(refused, at)
         elif tokens[-2] != "properties" and not (tokens[1:3] == ["components", "schemas"] and len(tokens) == 4):
             yield Refusal(_MAP_ELSEWHERE, pointer, "make it a field of an object")
     if _type(schema) == "array" and isinstance(schema.get("items"), Mapping):

@@ -217,7 +217,8 @@ def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0, *, se
     """Make up a value that fits the schema at `pointer`.
 
     The schema's own `example`, else its `default`, else its first `enum` value; otherwise, by type:
-    an object with its required properties only, an array of `minItems` items, a string shaped by
+    an object with its required properties only (a map, one entry or `minProperties` of them, named
+    `key1`, `key2`...), an array of `minItems` items, a string shaped by
     its `format` (a date from `now`, an https URL, ...) and lengths, a number at its lower bound (or
     0), `false`. `pattern` is not followed. An answer leaves out `writeOnly` properties, a request
     `readOnly` ones.
@@ -259,11 +260,15 @@ def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0, *, se
             return {}
         properties, required = spec.object_properties(pointer)
         hidden = "readOnly" if sent else "writeOnly"
-        return {
+        document = {
             name: synthesize(spec, properties[name][1], now, depth + 1, sent=sent)
             for name in required
             if name in properties and properties[name][0].get(hidden) is not True
         }
+        extra = schema.get("additionalProperties")
+        if not properties and isinstance(extra, Mapping) and extra:
+            document.update(_map_entries(spec, pointer, schema, now, depth, sent=sent))
+        return document
     if kind == "array":
         count = int(schema.get("minItems", 0))
         if count == 0 or depth >= _MAX_DEPTH or "items" not in schema:
@@ -276,6 +281,20 @@ def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0, *, se
     if kind == "boolean":
         return False
     return None
+
+
+def _map_entries(
+    spec: ApiSpec, pointer: str, schema: Mapping[str, Any], now: datetime, depth: int, *, sent: bool
+) -> dict[str, Any]:
+    """The entries of a synthesized map (``additionalProperties`` with a schema): ``minProperties``, at least one.
+
+    One entry shows the values' shape (a model, a date...) where an empty map would show nothing.
+    """
+    count = max(int(schema.get("minProperties", 1)), 1)
+    if "maxProperties" in schema:
+        count = min(count, int(schema["maxProperties"]))
+    values = f"{pointer}/additionalProperties"
+    return {f"key{index + 1}": synthesize(spec, values, now, depth + 1, sent=sent) for index in range(count)}
 
 
 def _string(schema: Mapping[str, Any], now: datetime) -> str:

@@ -1408,6 +1408,85 @@ CORPUS: list[VendorChange] = [
             ["server_variables['region']", "server_variables", "server_variables['version']"],
         ],
     ),
+    # --- maps (`additionalProperties`) of every ordinary kind --------------------------------------------------
+    VendorChange(
+        "map-of-objects",
+        "maps of objects (inline and by $ref) in an answer and a request body: dict[str, Model]",
+        _path(
+            "/limits",
+            {
+                "get": {
+                    **TAG,
+                    "operationId": "getVendorProbeLimits",
+                    "responses": _json("VendorProbeLimits"),
+                },
+                "put": {
+                    **TAG,
+                    "operationId": "replaceVendorProbeLimits",
+                    "requestBody": _body({"$ref": "#/components/schemas/VendorProbeLimits"}),
+                    "responses": {"204": {"description": "Replaced"}},
+                },
+            },
+            VendorProbeLimit={
+                "type": "object",
+                "required": ["ceiling"],
+                "properties": {"ceiling": {"type": "integer", "maximum": 100}, "note": {"type": "string"}},
+            },
+            VendorProbeLimits={
+                "type": "object",
+                "required": ["limits"],
+                "properties": {
+                    "limits": {
+                        "type": "object",
+                        "additionalProperties": {"$ref": "#/components/schemas/VendorProbeLimit"},
+                    },
+                    "windows": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "object",
+                            "required": ["days"],
+                            "properties": {"days": {"type": "integer", "minimum": 1}},
+                        },
+                    },
+                },
+            },
+        ),
+        """
+        import re
+        import palomma_client.types
+        from palomma_client.types import VendorProbeLimit, VendorProbeLimits
+        limits = await call(client, "getVendorProbeLimits")
+        hints = {name: re.sub(r"[a-z_0-9.]+[.](?=[A-Z])", "", str(hint))
+                 for name, hint in typing.get_type_hints(VendorProbeLimits, localns=vars(palomma_client.types)).items()}
+        read = {key: [type(value).__name__, value.ceiling] for key, value in limits.limits.items()}
+        await call(client, "replaceVendorProbeLimits", limits={"a": VendorProbeLimit(ceiling=5), "b": {"ceiling": 7}},
+                   windows={"w": {"days": 2}})
+        sent = json.loads(fake.requests[-1].body)
+        refused = []
+        for bad in ({"limits": {"a": {"ceiling": 101}}}, {"limits": {"a": {}}}, {"limits": {"a": 5}},
+                    {"windows": {"w": {"days": 0}}}):
+            try:
+                await call(client, "replaceVendorProbeLimits", **{"limits": {}, **bad})
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        try:
+            VendorProbeLimits.from_dict({"limits": {"a": {"ceiling": "many"}}})
+        except ValueError as error:
+            answer = [type(error).__name__, error.path]
+        models = sorted(name for name in palomma_client.types.__all__ if name.startswith("VendorProbeLimit"))
+        return [read, hints["limits"], hints["windows"], sent, refused, answer, models, len(fake.requests)]
+        """,
+        [
+            {"key1": ["VendorProbeLimit", 0]},
+            "dict[str, VendorProbeLimit]",
+            "dict[str, VendorProbeLimitsWindowsAdditionalProperty] | None",
+            {"limits": {"a": {"ceiling": 5}, "b": {"ceiling": 7}}, "windows": {"w": {"days": 2}}},
+            ["limits.a.ceiling", "limits.a.ceiling", "limits.a", "windows.w.days"],
+            ["ResponseSchemaError", "limits.a.ceiling"],
+            ["VendorProbeLimit", "VendorProbeLimits", "VendorProbeLimitsWindowsAdditionalProperty"],
+            2,
+        ],
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]

@@ -226,10 +226,16 @@ CASES = [
         id="map-beside-properties",
     ),
     pytest.param(
-        _field("labels", {"type": "object", "additionalProperties": {"type": "object"}}),
-        "a map whose values are other than strings, integers, numbers or booleans",
+        _field(
+            "labels",
+            {
+                "type": "object",
+                "additionalProperties": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+            },
+        ),
+        "a map whose values are a union",
         f"{THING}/properties/labels/additionalProperties",
-        id="map-of-objects",
+        id="map-of-unions",
     ),
     pytest.param(
         _field("labels", {"type": "array", "items": {"type": "object", "additionalProperties": {"type": "string"}}}),
