@@ -982,12 +982,14 @@ class ModelFields:
         def kept(lines: set[str] | None) -> list[str]:
             return [line for line in lines or () if line.rsplit(" import ", 1)[-1].strip() not in self._maps]
 
-        lazy = set(kept(model.lazy_imports))
+        relative, lazy = set(kept(model.relative_imports)), set(kept(model.lazy_imports))
         for prop in (model.required_properties or []) + (model.optional_properties or []):
             if _contains_map(prop):
                 lazy |= {f"from ..models.{module} import {name}" for module, name in self.classes(prop)}
+                if _contains_date(prop):
+                    relative.add("import datetime")
         lazy.discard(f"from ..models.{model.class_info.module_name} import {model.class_info.name}")
-        return sorted(kept(model.relative_imports)), sorted(lazy)
+        return sorted(relative), sorted(lazy)
 
     def from_json(self, prop: Any, source: str) -> str:
         """An expression that builds the attribute from a JSON value whose type was checked."""
@@ -1157,6 +1159,17 @@ def map_values(prop: Any) -> Any | None:
 
 # The parsers of the errors template a generated expression may call.
 _PARSER_NAMES = re.compile(r"\b(?:enum_of|list_of|map_of|nullable|one_of|parse_[a-z_]+)\b")
+
+
+def _contains_date(prop: Any) -> bool:
+    """Whether a value of ``prop`` holds a date or a date-time, through maps and arrays."""
+    inner = _unwrapped(prop)
+    values = map_values(inner)
+    if values is not None:
+        return _contains_date(values)
+    if isinstance(inner, ListProperty):
+        return _contains_date(inner.inner_property)
+    return isinstance(inner, DateProperty | DateTimeProperty)
 
 
 def _contains_map(prop: Any) -> bool:

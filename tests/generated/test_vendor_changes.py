@@ -1487,6 +1487,104 @@ CORPUS: list[VendorChange] = [
             2,
         ],
     ),
+    VendorChange(
+        "map-of-enums-dates-arrays-and-nullable-values",
+        "maps of enums, dates, date-times, arrays of scalars and nullable values, in an answer and a request body",
+        _path(
+            "/schedules",
+            {
+                "get": {**TAG, "operationId": "getVendorProbeSchedule", "responses": _json("VendorProbeSchedule")},
+                "put": {
+                    **TAG,
+                    "operationId": "replaceVendorProbeSchedule",
+                    "requestBody": _body({"$ref": "#/components/schemas/VendorProbeSchedule"}),
+                    "responses": {"204": {"description": "Replaced"}},
+                },
+            },
+            VendorProbeSchedule={
+                "type": "object",
+                "required": ["states", "days", "stamps", "tags", "scores"],
+                "properties": {
+                    "states": {"type": "object", "additionalProperties": {"type": "string", "enum": ["on", "off"]}},
+                    "days": {"type": "object", "additionalProperties": {"type": "string", "format": "date"}},
+                    "stamps": {"type": "object", "additionalProperties": {"type": "string", "format": "date-time"}},
+                    "tags": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "array",
+                            "maxItems": 2,
+                            "items": {"type": "string", "maxLength": 3},
+                        },
+                    },
+                    "scores": {
+                        "type": "object",
+                        "additionalProperties": {"type": "integer", "minimum": 0, "nullable": True},
+                    },
+                },
+            },
+        ),
+        """
+        import re
+        import palomma_client.types
+        from palomma_client.types import VendorProbeSchedule
+        schedule = await call(client, "getVendorProbeSchedule")
+        found = typing.get_type_hints(VendorProbeSchedule, localns=vars(palomma_client.types))
+        hints = {name: re.sub(r"[a-z_0-9.]+[.](?=[A-Z])", "", str(found[name]))
+                 for name in VendorProbeSchedule.JSON_NAMES}
+        read = [type(value).__name__ for field in ("states", "days", "stamps", "tags", "scores")
+                for value in getattr(schedule, field).values()]
+        state = next(iter(schedule.states.values()))
+        at = datetime.datetime(2026, 3, 1, 9, 30, tzinfo=datetime.timezone.utc)
+        await call(client, "replaceVendorProbeSchedule", states={"a": "on", "b": type(state)("off")},
+                   days={"d": datetime.date(2026, 3, 1), "e": "2026-03-02"}, stamps={"s": at},
+                   tags={"t": ["ab", "c"]}, scores={"x": None, "y": 3})
+        sent = json.loads(fake.requests[-1].body)
+        valid = {"states": {}, "days": {}, "stamps": {}, "tags": {}, "scores": {}}
+        refused = []
+        for bad in ({"states": {"a": "broken"}}, {"days": {"d": "March"}},
+                    {"stamps": {"s": datetime.datetime(2026, 3, 1)}}, {"tags": {"t": ["a", "b", "c"]}},
+                    {"tags": {"t": ["long"]}}, {"scores": {"x": -1}}):
+            try:
+                await call(client, "replaceVendorProbeSchedule", **{**valid, **bad})
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        answers = []
+        for bad in ({"states": {"a": 5}}, {"days": {"d": "March"}}, {"tags": {"t": [1]}}, {"scores": {"x": "1"}}):
+            try:
+                VendorProbeSchedule.from_dict({**valid, **bad})
+            except ValueError as error:
+                answers.append([type(error).__name__, error.path])
+        unknown = VendorProbeSchedule.from_dict({**valid, "states": {"a": "paused"}, "scores": {"x": None}})
+        kept = [unknown.states["a"].value, unknown.states["a"].is_known, unknown.scores]
+        return [read, hints, sent, refused, answers, kept, len(fake.requests)]
+        """,
+        [
+            ["VendorProbeScheduleStatesAdditionalProperty", "date", "datetime", "list", "int"],
+            {
+                "states": "dict[str, VendorProbeScheduleStatesAdditionalProperty]",
+                "days": "dict[str, datetime.date]",
+                "stamps": "dict[str, datetime.datetime]",
+                "tags": "dict[str, list[str]]",
+                "scores": "dict[str, int | None]",
+            },
+            {
+                "states": {"a": "on", "b": "off"},
+                "days": {"d": "2026-03-01", "e": "2026-03-02"},
+                "stamps": {"s": "2026-03-01T09:30:00+00:00"},
+                "tags": {"t": ["ab", "c"]},
+                "scores": {"x": None, "y": 3},
+            },
+            ["states.a", "days.d", "stamps.s", "tags.t", "tags.t[0]", "scores.x"],
+            [
+                ["ResponseSchemaError", "states.a"],
+                ["ResponseSchemaError", "days.d"],
+                ["ResponseSchemaError", "tags.t[0]"],
+                ["ResponseSchemaError", "scores.x"],
+            ],
+            ["paused", False, {"x": None}],
+            2,
+        ],
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]

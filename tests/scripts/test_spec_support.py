@@ -238,6 +238,18 @@ CASES = [
         id="map-of-unions",
     ),
     pytest.param(
+        _field(
+            "labels",
+            {
+                "type": "object",
+                "additionalProperties": {"type": "object", "nullable": True, "properties": {"a": {"type": "string"}}},
+            },
+        ),
+        "a map whose values are nullable objects",
+        f"{THING}/properties/labels/additionalProperties",
+        id="map-of-nullable-objects",
+    ),
+    pytest.param(
         _field("labels", {"type": "array", "items": {"type": "object", "additionalProperties": {"type": "string"}}}),
         "a map (`additionalProperties` with a schema) other than as a field of an object",
         f"{THING}/properties/labels/items",
