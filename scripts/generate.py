@@ -120,7 +120,7 @@ def _render(index: OpenAPI, spec: Path, destination: Path) -> None:
     if isinstance(openapi, GeneratorError):
         raise GenerationError(f"openapi-python-client could not read {spec}: {openapi.header}\n{openapi.detail or ''}")
     fields = ModelFields(index)
-    openapi.models = fields.keep_models(openapi.models)
+    openapi.models = fields.keep_models(openapi)
     project = Project(openapi=openapi, config=config, custom_template_path=TEMPLATES)
     views = OperationViews(
         index,

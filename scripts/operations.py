@@ -35,7 +35,6 @@ from openapi_python_client.parser.properties.datetime import DateTimeProperty
 from openapi_python_client.parser.properties.float import FloatProperty
 from openapi_python_client.parser.properties.int import IntProperty
 from openapi_python_client.parser.properties.list_property import ListProperty
-from openapi_python_client.parser.properties.model_property import ANY_ADDITIONAL_PROPERTY
 from openapi_python_client.parser.properties.none import NoneProperty
 from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.parser.properties.union import UnionProperty
@@ -534,10 +533,13 @@ class OperationViews:
             return
         item = arrays[0].inner_property
         assert isinstance(item, ModelProperty)
-        view.page_item = item.class_info.name
+        # Items that are maps (free-form objects too) are dicts: the page names their type, imports what they hold.
+        view.page_item = self._json.python_type(item) if map_values(item) is not None else item.class_info.name
         view.page_items_attribute = str(arrays[0].python_name)
         view.page_cursor_attribute = str(cursor.python_name)
-        view.model_imports.add(view.page_item)
+        if map_values(item) is None:
+            view.model_imports.add(view.page_item)
+        view.model_imports.update(name for _, name in self._json.classes(item))
 
     def _argument(
         self,
@@ -967,10 +969,19 @@ class ModelFields:
         used = " ".join(self.from_json(prop, "value") for prop in properties)
         return ["ResponseSchemaError", *sorted(set(_PARSER_NAMES.findall(used)))]
 
-    def keep_models(self, models: list[Any]) -> list[Any]:
-        """The models to generate: not a map's, which no field uses (a map is a ``dict``); remembers those left out."""
-        self._maps |= {str(model.class_info.name) for model in models if map_values(model) is not None}
-        return [model for model in models if str(model.class_info.name) not in self._maps]
+    def keep_models(self, openapi: GeneratorData) -> list[Any]:
+        """The models to generate: not a map's, which nothing uses (a map is a ``dict``); remembers those left out.
+
+        A free-form object that is a member of a ``oneOf``/``anyOf`` of models keeps its model: the
+        union parses into its members' classes.
+        """
+        members = _union_members(openapi)
+        self._maps |= {
+            str(model.class_info.name)
+            for model in openapi.models
+            if map_values(model) is not None and str(model.class_info.name) not in members
+        }
+        return [model for model in openapi.models if str(model.class_info.name) not in self._maps]
 
     def imports(self, model: Any) -> tuple[list[str], list[str]]:
         """A model module's imports, at the top and where only type checking and the methods need them.
@@ -1149,12 +1160,36 @@ class ModelFields:
 
 
 def map_values(prop: Any) -> Any | None:
-    """The property of a map's values (an object of ``additionalProperties`` with a schema, and no properties)."""
+    """The property of a map's values: an object with ``additionalProperties`` and no properties, else ``None``.
+
+    A free-form object (``additionalProperties`` absent, ``true`` or ``{}``, and no properties) is a
+    map of any JSON values: its values are an ``AnyProperty``.
+    """
     if not isinstance(prop, ModelProperty) or prop.required_properties or prop.optional_properties:
         return None
-    values = prop.additional_properties
-    # `additionalProperties` absent, `true` or `{}` is this one constant: an open object, not a map.
-    return None if values is None or values is ANY_ADDITIONAL_PROPERTY else values
+    return prop.additional_properties
+
+
+def _union_members(openapi: GeneratorData) -> set[str]:
+    """The class names of the models that are members of a ``oneOf``/``anyOf`` anywhere in the parsed document."""
+    found: set[str] = set()
+    pending: list[Any] = []
+    for model in openapi.models:
+        pending += (model.required_properties or []) + (model.optional_properties or [])
+        pending.append(model.additional_properties)
+    for collection in openapi.endpoint_collections_by_tag.values():
+        for endpoint in collection.endpoints:
+            pending += [body.prop for body in endpoint.bodies] + [response.prop for response in endpoint.responses.patterns]
+    while pending:
+        prop = pending.pop()
+        if isinstance(prop, UnionProperty):
+            pending += prop.inner_properties
+            found |= {str(inner.class_info.name) for inner in prop.inner_properties if isinstance(inner, ModelProperty)}
+        elif isinstance(prop, ListProperty):
+            pending.append(prop.inner_property)
+        elif isinstance(prop, ModelProperty) and map_values(prop) is not None:
+            pending.append(prop.additional_properties)
+    return found
 
 
 # The parsers of the errors template a generated expression may call.

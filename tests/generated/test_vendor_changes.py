@@ -1585,6 +1585,84 @@ CORPUS: list[VendorChange] = [
             2,
         ],
     ),
+    VendorChange(
+        "free-form-objects",
+        "free-form objects (no properties; additionalProperties true or {}) as dict[str, Any] of JSON values",
+        _path(
+            "/events/{thingId}/payload",
+            {
+                "parameters": [ID],
+                "get": {**TAG, "operationId": "getVendorProbePayload", "responses": _json("VendorProbePayload")},
+                "put": {
+                    **TAG,
+                    "operationId": "replaceVendorProbePayload",
+                    "requestBody": _body({"$ref": "#/components/schemas/VendorProbePayload"}),
+                    "responses": {"204": {"description": "Replaced"}},
+                },
+            },
+            VendorProbeAttributes={"type": "object", "description": "Whatever the sender attached."},
+            VendorProbePayload={
+                "type": "object",
+                "required": ["payload"],
+                "properties": {
+                    "payload": {"type": "object"},
+                    "context": {"type": "object", "additionalProperties": True},
+                    "extra": {"type": "object", "additionalProperties": {}},
+                    "attributes": {"$ref": "#/components/schemas/VendorProbeAttributes"},
+                    "sections": {"type": "object", "additionalProperties": {"type": "object"}},
+                },
+            },
+        ),
+        """
+        import re
+        import palomma_client.types
+        from palomma_client.types import VendorProbePayload
+        got = await call(client, "getVendorProbePayload", "e1")
+        found = typing.get_type_hints(VendorProbePayload, localns=vars(palomma_client.types))
+        hints = {name: re.sub(r"[a-z_0-9.]+[.](?=[A-Z])", "", str(found[name]))
+                 for name in VendorProbePayload.JSON_NAMES}
+        prefixes = ("VendorProbePayload", "VendorProbeAttributes")
+        models = sorted(name for name in palomma_client.types.__all__ if name.startswith(prefixes))
+        payload = {"a": [1, {"b": None}], "on": datetime.date(2026, 3, 1)}
+        await call(client, "replaceVendorProbePayload", "e1", payload=payload, attributes={"k": "v"},
+                   sections={"s": {"x": 1.5}})
+        sent = json.loads(fake.requests[-1].body)
+        refused = []
+        for bad in ({"payload": "text"}, {"payload": {"a": object()}}, {"sections": {"s": 5}}):
+            try:
+                await call(client, "replaceVendorProbePayload", "e1", **{"payload": {}, **bad})
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        answers = []
+        for bad in ({"payload": []}, {"payload": {}, "sections": {"s": 1}}):
+            try:
+                VendorProbePayload.from_dict(bad)
+            except ValueError as error:
+                answers.append([type(error).__name__, error.path])
+        kept = VendorProbePayload.from_dict({"payload": {"n": [1, "x", None]}, "context": {"deep": {"er": True}}})
+        return [got.payload, hints, models, sent, refused, answers, [kept.payload, kept.context], len(fake.requests)]
+        """,
+        [
+            {},
+            {
+                "payload": "dict[str, Any]",
+                "context": "dict[str, Any] | None",
+                "extra": "dict[str, Any] | None",
+                "attributes": "dict[str, Any] | None",
+                "sections": "dict[str, dict[str, Any]] | None",
+            },
+            ["VendorProbePayload"],
+            {
+                "payload": {"a": [1, {"b": None}], "on": "2026-03-01"},
+                "attributes": {"k": "v"},
+                "sections": {"s": {"x": 1.5}},
+            },
+            ["payload", "payload.a", "sections.s"],
+            [["ResponseSchemaError", "payload"], ["ResponseSchemaError", "sections.s"]],
+            [{"n": [1, "x", None]}, {"deep": {"er": True}}],
+            2,
+        ],
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]
