@@ -60,6 +60,8 @@ __all__ = [
 # Keyword arguments every resource method has besides the operation's own.
 SDK_ARGUMENTS = frozenset({"timeout", "max_items", "self"})
 METHOD_NAME_EXTENSION = "x-palomma-method-name"
+WHOLE_BODY_ARGUMENT = "body"
+"""The argument that holds a request body with no fields of its own (a map): see ``_whole_body``."""
 # OpenAPI: a header parameter of one of these names "SHALL be ignored"; the client sets them itself.
 IGNORED_HEADER_PARAMETERS = frozenset({"accept", "content-type", "authorization"})
 _STRING_FORMATS = frozenset({"uri", "email", "uuid", "date-time"})
@@ -182,6 +184,7 @@ class ArgumentView:
     rules: dict[str, Any] = field(default_factory=dict)  # the schema's rules, as the spec writes them
     nullable: bool = False  # None is a value (JSON null): "not given" is NOT_GIVEN
     schema: Any = None  # for a structured body argument: its schema, references inlined, for check_json
+    whole: bool = False  # the argument is the whole request body (a map), not one of its fields
 
     @property
     def default(self) -> str:
@@ -225,6 +228,18 @@ class OperationView:
     answer: str = "json"  # how the success body is read: json, text or bytes
     accept: str = ""  # the media type of its success body, for the Accept header of a non-JSON answer
     union_parsers: dict[int, str] = field(default_factory=dict)  # a union answer's parse expression, by status
+    map_parsers: dict[int, str] = field(default_factory=dict)  # a map answer's parse expression, by status
+
+    @property
+    def whole_body(self) -> ArgumentView | None:
+        """The argument that is the whole request body (a map's), if the body is not one argument per field."""
+        return next((argument for argument in self.body_arguments if argument.whole), None)
+
+    @property
+    def error_imports(self) -> list[str]:
+        """What the module imports from the errors module: the error, and the parsers its answers use."""
+        used = " ".join([*self.union_parsers.values(), *self.map_parsers.values()])
+        return ["ResponseSchemaError", *sorted(set(_PARSER_NAMES.findall(used)))]
 
     @property
     def keyword_arguments(self) -> list[ArgumentView]:
@@ -421,6 +436,8 @@ class OperationViews:
                 refusal = Refusal("a request body that is not a JSON object", media.schema_pointer or media.pointer)
                 raise Unsupported(refusal)
             body_model = body.prop.class_info.name
+            if map_values(body.prop) is not None:
+                body_arguments.append(self._whole_body(body.prop, operation, imports))
             # allOf members' properties too: openapi-python-client merges them into the one model.
             raw_properties = self._spec.object_properties(media.schema_pointer) if media.schema_pointer else {}
             for prop in (body.prop.required_properties or []) + (body.prop.optional_properties or []):
@@ -458,6 +475,7 @@ class OperationViews:
         }
         success: list[tuple[int, str | None, str]] = []
         union_parsers: dict[int, str] = {}
+        map_parsers: dict[int, str] = {}
         for response in operation.success_responses():  # numbered ones; spec_support refuses 2XX and default
             status = int(response.status)
             answer_media = response.content[0] if response.content else None
@@ -465,6 +483,12 @@ class OperationViews:
                 success.append((status, None, "none"))
             elif answer_media.is_json:
                 answer_prop = parsed.get(status)
+                if answer_prop is not None and map_values(answer_prop) is not None:
+                    # A map (or a free-form object) as the whole answer: a dict of its values, each checked.
+                    imports.update(name for _, name in self._json.classes(answer_prop))
+                    map_parsers[status] = f"{self._json.parser(answer_prop)}(data)"
+                    success.append((status, self._json.python_type(answer_prop), "map"))
+                    continue
                 members = _union_models(answer_prop)
                 if members:
                     # A oneOf/anyOf of objects: the member model its discriminator names, else the first that parses.
@@ -512,6 +536,7 @@ class OperationViews:
             accept=next((media.name for r in operation.success_responses() for media in r.content), ""),
             model_imports=imports,
             union_parsers=union_parsers,
+            map_parsers=map_parsers,
         )
         self._find_pagination(view, endpoint)
         view.retry_policy = self._policies.get(view.operation_id, "")
@@ -592,6 +617,29 @@ class OperationViews:
             nullable=location == "body" and _nullable(prop),
             schema=runtime_schema,
         )
+
+    def _whole_body(self, prop: ModelProperty, operation: Operation, imports: set[str]) -> ArgumentView:
+        """The one argument of a request body that is a map (or a free-form object): ``body``.
+
+        A map has no fields to make arguments of: its keys are the caller's. The argument is named
+        ``body`` whatever the schema, as it is the whole body, so that it reads the same in every
+        such method; a parameter also named ``body`` is a clash ``_view`` stops at.
+        """
+        assert operation.request_body is not None
+        media = operation.request_body.content[0]
+        documented = self._spec.at(operation.request_body.pointer)
+        argument = self._argument(
+            prop,
+            WHOLE_BODY_ARGUMENT,
+            "body",
+            True,
+            media.schema or {},
+            documented if isinstance(documented, Mapping) else {},
+            imports,
+            media.schema_pointer or media.pointer,
+        )
+        argument.json_name, argument.json_value, argument.whole = "", argument.check, True
+        return argument
 
     def _runtime_schema(self, node: Any, pointer: str, active: tuple[str, ...]) -> Any:
         """The schema ``check_json`` checks an argument against: references inlined, rules only.
@@ -1179,7 +1227,8 @@ def _union_members(openapi: GeneratorData) -> set[str]:
         pending.append(model.additional_properties)
     for collection in openapi.endpoint_collections_by_tag.values():
         for endpoint in collection.endpoints:
-            pending += [body.prop for body in endpoint.bodies] + [response.prop for response in endpoint.responses.patterns]
+            pending += [body.prop for body in endpoint.bodies]
+            pending += [response.prop for response in endpoint.responses.patterns]
     while pending:
         prop = pending.pop()
         if isinstance(prop, UnionProperty):

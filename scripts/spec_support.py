@@ -455,7 +455,8 @@ def _type(schema: Mapping[str, Any]) -> str:
     return str(written or "")
 
 
-_MAP_ELSEWHERE = "a map (`additionalProperties` with a schema) other than as a field of an object"
+_MAP_ELSEWHERE = "a map (`additionalProperties` with a schema) as a member of `allOf`, `oneOf` or `anyOf`"
+_MAP_HINT = "make it a field of an object"
 
 
 def _plain_scalar(schema: Mapping[str, Any]) -> bool:
@@ -494,20 +495,33 @@ def _map_value_refusal(spec: OpenAPI, values: Any, pointer: str) -> str | None:
 
 
 def _map_references(spec: OpenAPI) -> Iterator[Refusal]:
-    """A ``$ref`` to a map component from other than an object's property: only a field may be a map."""
+    """A ``$ref`` to a map component from where no map is rendered (see ``_map_place``)."""
     for pointer, node in spec.walk():
-        if not (isinstance(node, Mapping) and isinstance(node.get("$ref"), str)) or pointer.split("/")[-2:-1] == [
-            "properties"
-        ]:
+        if not (isinstance(node, Mapping) and isinstance(node.get("$ref"), str)) or _map_place(pointer):
             continue
-        if pointer.startswith("/components/schemas/") and pointer.count("/") == 3:
-            continue  # a component that is another's alias: its own uses are checked
         try:
             target, _ = spec.resolve(node, pointer)
         except SpecError:
             continue  # the reader refuses a reference it cannot follow
         if isinstance(target, Mapping) and _is_map(target):
-            yield Refusal(_MAP_ELSEWHERE, pointer, "make it a field of an object")
+            yield Refusal(_MAP_ELSEWHERE, pointer, _MAP_HINT)
+
+
+def _map_place(pointer: str) -> bool:
+    """Whether a map written at ``pointer`` is one the generator renders: a ``dict`` there.
+
+    A component (its uses are checked where they are), a field of an object, an array's items,
+    another map's values, or the whole body of a request or an answer; not a member of an
+    ``allOf``, ``oneOf`` or ``anyOf``.
+    """
+    tokens = pointer.split("/")
+    if tokens[1:3] == ["components", "schemas"] and len(tokens) == 4:
+        return True
+    if len(tokens) > 2 and tokens[-2] == "properties":
+        return True
+    if tokens[-1] in ("items", "additionalProperties"):
+        return True
+    return tokens[-1] == "schema" and len(tokens) > 3 and tokens[-3] == "content" and "parameters" not in tokens
 
 
 def _schemas(spec: OpenAPI) -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -576,13 +590,12 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
     if _is_map(schema):
         at = join_pointer(pointer, "additionalProperties")
         values, values_pointer = spec.resolve(schema["additionalProperties"], at)
-        tokens = pointer.split("/")
         if schema.get("properties") or schema.get("allOf"):
             yield Refusal("`additionalProperties` with a schema beside `properties` (an object that is also a map)", at)
         elif (refused := _map_value_refusal(spec, values, values_pointer)) is not None:
             yield Refusal(refused, at)
-        elif tokens[-2] != "properties" and not (tokens[1:3] == ["components", "schemas"] and len(tokens) == 4):
-            yield Refusal(_MAP_ELSEWHERE, pointer, "make it a field of an object")
+        elif not _map_place(pointer):
+            yield Refusal(_MAP_ELSEWHERE, pointer, _MAP_HINT)
     if _type(schema) == "array" and isinstance(schema.get("items"), Mapping):
         inner, _ = spec.resolve(schema["items"], join_pointer(pointer, "items"))
         if isinstance(inner, Mapping) and _type(inner) == "array":

@@ -1663,6 +1663,145 @@ CORPUS: list[VendorChange] = [
             2,
         ],
     ),
+    VendorChange(
+        "map-as-whole-body-answer-and-array-items",
+        "a map as the whole answer (dict[str, T]), the whole request body (the `body` argument), an array's items",
+        lambda spec: [
+            _path(
+                "/balances",
+                {
+                    "get": {
+                        **TAG,
+                        "operationId": "getVendorProbeBalances",
+                        "responses": _json({"type": "object", "additionalProperties": {"type": "integer"}}),
+                    }
+                },
+            )(spec),
+            _path(
+                "/quotas",
+                {
+                    "put": {
+                        **TAG,
+                        "operationId": "replaceVendorProbeQuotas",
+                        "requestBody": {
+                            "description": "The quota of each account.",
+                            **_body({"$ref": "#/components/schemas/VendorProbeQuotas"}),
+                        },
+                        "responses": _json("VendorProbeQuotas"),
+                    }
+                },
+                VendorProbeQuota={
+                    "type": "object",
+                    "required": ["ceiling"],
+                    "properties": {"ceiling": {"type": "integer", "maximum": 100}},
+                },
+                VendorProbeQuotas={
+                    "type": "object",
+                    "maxProperties": 3,
+                    "additionalProperties": {"$ref": "#/components/schemas/VendorProbeQuota"},
+                },
+            )(spec),
+            _path(
+                "/batches",
+                {
+                    "post": {
+                        **TAG,
+                        "operationId": "createVendorProbeBatch",
+                        "requestBody": _body(
+                            {
+                                "type": "object",
+                                "required": ["rows"],
+                                "properties": {
+                                    "rows": {
+                                        "type": "array",
+                                        "minItems": 1,
+                                        "items": {"type": "object", "additionalProperties": {"type": "string"}},
+                                    }
+                                },
+                            }
+                        ),
+                        "responses": _json(
+                            {
+                                "type": "object",
+                                "required": ["rows"],
+                                "properties": {
+                                    "rows": {
+                                        "type": "array",
+                                        "minItems": 1,
+                                        "items": {"type": "object", "additionalProperties": {"type": "string"}},
+                                    }
+                                },
+                            },
+                            "201",
+                        ),
+                    }
+                },
+            )(spec),
+            _path(
+                "/raw",
+                {"get": {**TAG, "operationId": "getVendorProbeRaw", "responses": _json({"type": "object"})}},
+            )(spec),
+        ][-1],
+        """
+        from palomma_client._generated.api import OPERATIONS
+        from palomma_client.types import VendorProbeQuota
+        def signature(operation):
+            resource, attribute = METHODS[operation]
+            found = inspect.signature(getattr(getattr(client, resource), attribute))
+            return [str(found.return_annotation)] + [str(p.annotation) for p in found.parameters.values()
+                                                     if p.name in ("body", "rows")]
+        balances = await call(client, "getVendorProbeBalances")
+        given = {"a": VendorProbeQuota(ceiling=5), "b": {"ceiling": 7}}
+        quotas = await call(client, "replaceVendorProbeQuotas", body=given)
+        sent = [json.loads(fake.requests[-1].body)]
+        batch = await call(client, "createVendorProbeBatch", rows=[{"k": "v"}, {}])
+        sent.append(json.loads(fake.requests[-1].body))
+        raw = await call(client, "getVendorProbeRaw")
+        read = {key: [type(value).__name__, value.ceiling] for key, value in quotas.items()}
+        read = [balances, read, batch.rows, raw]
+        refused = []
+        for operation, bad in (("replaceVendorProbeQuotas", {"body": {"a": {"ceiling": 101}}}),
+                               ("replaceVendorProbeQuotas", {"body": {key: {"ceiling": 1} for key in "abcd"}}),
+                               ("replaceVendorProbeQuotas", {"body": "x"}),
+                               ("createVendorProbeBatch", {"rows": [{"k": 1}]}),
+                               ("createVendorProbeBatch", {"rows": []})):
+            try:
+                await call(client, operation, **bad)
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        answers = []
+        for operation, status, bad in (("getVendorProbeBalances", 200, {"a": "1"}),
+                                       ("getVendorProbeBalances", 200, [1]),
+                                       ("replaceVendorProbeQuotas", 200, {"a": {"ceiling": "x"}}),
+                                       ("createVendorProbeBatch", 201, {"rows": [{"k": 1}]})):
+            try:
+                OPERATIONS[operation].parse_response(status, bad)
+            except ValueError as error:
+                answers.append([type(error).__name__, error.path])
+        signatures = [signature(name) for name in ("getVendorProbeBalances", "replaceVendorProbeQuotas",
+                                                   "createVendorProbeBatch", "getVendorProbeRaw")]
+        return [read, sent, refused, answers, signatures, len(fake.requests)]
+        """,
+        [
+            # A create is answered with what it sent, where the answer has the body's fields.
+            [{"key1": 0}, {"key1": ["VendorProbeQuota", 0]}, [{"k": "v"}, {}], {}],
+            [{"a": {"ceiling": 5}, "b": {"ceiling": 7}}, {"rows": [{"k": "v"}, {}]}],
+            ["body.a.ceiling", "body", "body", "rows[0].k", "rows"],
+            [
+                ["ResponseSchemaError", "a"],
+                ["ResponseSchemaError", ""],
+                ["ResponseSchemaError", "a.ceiling"],
+                ["ResponseSchemaError", "rows[0].k"],
+            ],
+            [
+                ["dict[str, int]"],
+                ["dict[str, VendorProbeQuota]", "Mapping[str, VendorProbeQuota | Mapping[str, Any]]"],
+                ["CreateVendorProbeBatchResponse201", "Sequence[Mapping[str, str]]"],
+                ["dict[str, Any]"],
+            ],
+            4,
+        ],
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]

@@ -250,21 +250,29 @@ CASES = [
         id="map-of-nullable-objects",
     ),
     pytest.param(
-        _field("labels", {"type": "array", "items": {"type": "object", "additionalProperties": {"type": "string"}}}),
-        "a map (`additionalProperties` with a schema) other than as a field of an object",
-        f"{THING}/properties/labels/items",
-        id="map-in-an-array",
+        _field(
+            "labels",
+            {
+                "oneOf": [
+                    {"type": "object", "additionalProperties": {"type": "string"}},
+                    {"$ref": "#/components/schemas/Thing"},
+                ]
+            },
+        ),
+        "a map (`additionalProperties` with a schema) as a member of `allOf`, `oneOf` or `anyOf`",
+        f"{THING}/properties/labels/oneOf/0",
+        id="map-in-a-union",
     ),
     pytest.param(
         lambda spec: (
             spec["components"]["schemas"].__setitem__(
                 "Labels", {"type": "object", "additionalProperties": {"type": "string"}}
             ),
-            _field("labels", {"type": "array", "items": {"$ref": "#/components/schemas/Labels"}})(spec),
+            _field("labels", {"allOf": [{"$ref": "#/components/schemas/Labels"}]})(spec),
         ),
-        "a map (`additionalProperties` with a schema) other than as a field of an object",
-        f"{THING}/properties/labels/items",
-        id="map-component-in-an-array",
+        "a map (`additionalProperties` with a schema) as a member of `allOf`, `oneOf` or `anyOf`",
+        f"{THING}/properties/labels/allOf/0",
+        id="map-component-in-an-all-of",
     ),
     pytest.param(
         _field("owner", {"type": "object", "properties": {"secret": {"type": "string", "writeOnly": True}}}),
