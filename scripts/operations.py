@@ -42,7 +42,7 @@ from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode, PythonIdentifier
 from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported, requirements
 
-from palomma_client._openapi import OpenAPI, Operation, Parameter, join_pointer, unescape_token
+from palomma_client._openapi import OpenAPI, Operation, Parameter, SpecError, join_pointer, unescape_token
 
 __all__ = [
     "ArgumentView",
@@ -1183,14 +1183,24 @@ class ModelFields:
         raw = self._spec.object_properties(join_pointer("/components/schemas", name))
         return [prop for prop in properties if raw.get(_text(prop.name), ({}, ""))[0].get("writeOnly") is not True]
 
-    def json_schema(self, class_name: str) -> str:
-        """The model's JSON Schema, from its component in the spec, every reference inlined (for FastAPI)."""
+    def json_schema(self, class_name: str, model: Any = None) -> str:
+        """The model's JSON Schema, every reference inlined (for FastAPI).
+
+        From its component in the spec; an inline object (a nested field's, a map's values') has
+        none, and is written from the schema openapi-python-client read for ``model``.
+        """
         schemas = self._spec.document.get("components", {}).get("schemas", {})
         name = next((key for key in schemas if _class_name(key) == class_name), None)
-        if name is None:
+        if name is not None:
+            pointer = join_pointer("/components/schemas", name)
+            return repr(self._to_json_schema(self._spec.inline(schemas[name], pointer)))
+        if model is None:
             return repr({"type": "object"})
-        pointer = join_pointer("/components/schemas", name)
-        return repr(self._to_json_schema(self._spec.inline(schemas[name], pointer)))
+        read = model.data.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        try:
+            return repr(self._to_json_schema(self._spec.inline(read, "")))
+        except SpecError:
+            return repr({"type": "object"})  # a recursive schema: JSON Schema of it would have to keep a $ref
 
     def _to_json_schema(self, node: Any) -> Any:
         if isinstance(node, list):

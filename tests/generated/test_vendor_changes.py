@@ -1474,7 +1474,8 @@ CORPUS: list[VendorChange] = [
         except ValueError as error:
             answer = [type(error).__name__, error.path]
         models = sorted(name for name in palomma_client.types.__all__ if name.startswith("VendorProbeLimit"))
-        return [read, hints["limits"], hints["windows"], sent, refused, answer, models, len(fake.requests)]
+        schema = palomma_client.types.VendorProbeLimitsWindowsAdditionalProperty.JSON_SCHEMA
+        return [read, hints["limits"], hints["windows"], sent, refused, answer, models, schema, len(fake.requests)]
         """,
         [
             {"key1": ["VendorProbeLimit", 0]},
@@ -1484,6 +1485,8 @@ CORPUS: list[VendorChange] = [
             ["limits.a.ceiling", "limits.a.ceiling", "limits.a", "windows.w.days"],
             ["ResponseSchemaError", "limits.a.ceiling"],
             ["VendorProbeLimit", "VendorProbeLimits", "VendorProbeLimitsWindowsAdditionalProperty"],
+            # An inline object's model has the schema it was read from, not a bare object.
+            {"type": "object", "required": ["days"], "properties": {"days": {"type": "integer", "minimum": 1}}},
             2,
         ],
     ),
