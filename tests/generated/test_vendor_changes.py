@@ -1783,13 +1783,18 @@ CORPUS: list[VendorChange] = [
                 answers.append([type(error).__name__, error.path])
         signatures = [signature(name) for name in ("getVendorProbeBalances", "replaceVendorProbeQuotas",
                                                    "createVendorProbeBatch", "getVendorProbeRaw")]
+        from palomma_client import BadRequestError
+        try:  # the fake validates a map body by the spec too
+            await client.request("PUT", "/vendor-probe/quotas", json={"a": {"ceiling": "x"}})
+        except BadRequestError as error:
+            refused.append([error.status_code, "ceiling" in str(error)])
         return [read, sent, refused, answers, signatures, len(fake.requests)]
         """,
         [
             # A create is answered with what it sent, where the answer has the body's fields.
             [{"key1": 0}, {"key1": ["VendorProbeQuota", 0]}, [{"k": "v"}, {}], {}],
             [{"a": {"ceiling": 5}, "b": {"ceiling": 7}}, {"rows": [{"k": "v"}, {}]}],
-            ["body.a.ceiling", "body", "body", "rows[0].k", "rows"],
+            ["body.a.ceiling", "body", "body", "rows[0].k", "rows", [400, True]],
             [
                 ["ResponseSchemaError", "a"],
                 ["ResponseSchemaError", ""],
@@ -1802,7 +1807,7 @@ CORPUS: list[VendorChange] = [
                 ["CreateVendorProbeBatchResponse201", "Sequence[Mapping[str, str]]"],
                 ["dict[str, Any]"],
             ],
-            4,
+            5,
         ],
     ),
 ]
