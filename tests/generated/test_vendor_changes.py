@@ -437,6 +437,19 @@ def _json(schema: dict[str, Any] | str, status: str = "200", **response: Any) ->
     return {status: {"description": "Done", "content": {"application/json": {"schema": written}}, **response}}
 
 
+def _read_and_replace(schema: str) -> dict[str, Any]:
+    """A path item: GET answering the component ``schema``, PUT taking it whole (`get<schema>`, `replace<schema>`)."""
+    return {
+        "get": {**TAG, "operationId": f"get{schema}", "responses": _json(schema)},
+        "put": {
+            **TAG,
+            "operationId": f"replace{schema}",
+            "requestBody": _body({"$ref": f"#/components/schemas/{schema}"}),
+            "responses": {"204": {"description": "Replaced"}},
+        },
+    }
+
+
 THING = {
     "type": "object",
     "required": ["thingId", "name"],
@@ -1414,19 +1427,7 @@ CORPUS: list[VendorChange] = [
         "maps of objects (inline and by $ref) in an answer and a request body: dict[str, Model]",
         _path(
             "/limits",
-            {
-                "get": {
-                    **TAG,
-                    "operationId": "getVendorProbeLimits",
-                    "responses": _json("VendorProbeLimits"),
-                },
-                "put": {
-                    **TAG,
-                    "operationId": "replaceVendorProbeLimits",
-                    "requestBody": _body({"$ref": "#/components/schemas/VendorProbeLimits"}),
-                    "responses": {"204": {"description": "Replaced"}},
-                },
-            },
+            _read_and_replace("VendorProbeLimits"),
             VendorProbeLimit={
                 "type": "object",
                 "required": ["ceiling"],
@@ -1495,15 +1496,7 @@ CORPUS: list[VendorChange] = [
         "maps of enums, dates, date-times, arrays of scalars and nullable values, in an answer and a request body",
         _path(
             "/schedules",
-            {
-                "get": {**TAG, "operationId": "getVendorProbeSchedule", "responses": _json("VendorProbeSchedule")},
-                "put": {
-                    **TAG,
-                    "operationId": "replaceVendorProbeSchedule",
-                    "requestBody": _body({"$ref": "#/components/schemas/VendorProbeSchedule"}),
-                    "responses": {"204": {"description": "Replaced"}},
-                },
-            },
+            _read_and_replace("VendorProbeSchedule"),
             VendorProbeSchedule={
                 "type": "object",
                 "required": ["states", "days", "stamps", "tags", "scores"],
@@ -1593,16 +1586,7 @@ CORPUS: list[VendorChange] = [
         "free-form objects (no properties; additionalProperties true or {}) as dict[str, Any] of JSON values",
         _path(
             "/events/{thingId}/payload",
-            {
-                "parameters": [ID],
-                "get": {**TAG, "operationId": "getVendorProbePayload", "responses": _json("VendorProbePayload")},
-                "put": {
-                    **TAG,
-                    "operationId": "replaceVendorProbePayload",
-                    "requestBody": _body({"$ref": "#/components/schemas/VendorProbePayload"}),
-                    "responses": {"204": {"description": "Replaced"}},
-                },
-            },
+            {"parameters": [ID], **_read_and_replace("VendorProbePayload")},
             VendorProbeAttributes={"type": "object", "description": "Whatever the sender attached."},
             VendorProbePayload={
                 "type": "object",
