@@ -1012,10 +1012,31 @@ class ModelFields:
             return {(str(inner.class_info.module_name), str(inner.class_info.name))}
         return set()
 
-    def error_imports(self, properties: list[Any]) -> list[str]:
+    def error_imports(self, properties: list[Any], model: Any = None) -> list[str]:
         """What a model module imports from the errors module: the error, and the parsers its fields use."""
-        used = " ".join(self.from_json(prop, "value") for prop in properties)
+        used = " ".join([*(self.from_json(prop, "value") for prop in properties), self.extra_parser(model)])
         return ["ResponseSchemaError", *sorted(set(_PARSER_NAMES.findall(used)))]
+
+    @staticmethod
+    def _extra_values(model: Any) -> Any | None:
+        """The property of a model's other keys' values, when the spec gives them a schema beside ``properties``."""
+        values = getattr(model, "additional_properties", None)
+        return None if values is None or isinstance(values, AnyProperty) else values
+
+    def extra_type(self, model: Any) -> str:
+        """The type of the values of ``additional_properties``: the schema's, or ``Any`` when it gives none."""
+        values = self._extra_values(model)
+        return "Any" if values is None else self._value_type(values)
+
+    def extra_parser(self, model: Any) -> str:
+        """The parser of the model's other keys (``map_of(...)``), or ``""`` when they may hold anything."""
+        values = self._extra_values(model)
+        return "" if values is None else f"map_of({self.parser(values)})"
+
+    def extra_to_json(self, model: Any, source: str) -> str:
+        """An expression of the model's other keys as JSON."""
+        values = self._extra_values(model)
+        return source if values is None else self._map_to_json(values, source, 0)
 
     def keep_models(self, openapi: GeneratorData) -> list[Any]:
         """The models to generate: not a map's, which nothing uses (a map is a ``dict``); remembers those left out.
@@ -1042,8 +1063,9 @@ class ModelFields:
             return [line for line in lines or () if line.rsplit(" import ", 1)[-1].strip() not in self._maps]
 
         relative, lazy = set(kept(model.relative_imports)), set(kept(model.lazy_imports))
-        for prop in (model.required_properties or []) + (model.optional_properties or []):
-            if _contains_map(prop):
+        extra = [self._extra_values(model)] if self._extra_values(model) is not None else []
+        for prop in (model.required_properties or []) + (model.optional_properties or []) + extra:
+            if _contains_map(prop) or prop in extra:
                 lazy |= {f"from ..models.{module} import {name}" for module, name in self.classes(prop)}
                 if _contains_date(prop):
                     relative.add("import datetime")
@@ -1131,14 +1153,7 @@ class ModelFields:
         inner = _unwrapped(prop)
         values = map_values(inner)
         if values is not None:
-            # Nested maps and arrays each name their loop variables apart: `value`, `value_1`...
-            key, value = ("key", "value") if depth == 0 else (f"key_{depth}", f"value_{depth}")
-            converted = self._to_json(values, value, depth + 1)
-            if converted != value and _nullable(values):
-                converted = f"None if {value} is None else {converted}"
-            if converted == value:
-                return f"dict({source})"
-            return f"{{{key}: {converted} for {key}, {value} in {source}.items()}}"
+            return self._map_to_json(values, source, depth)
         if isinstance(inner, ListProperty) and _contains_map(inner):
             item = "item" if depth == 0 else f"item_{depth}"
             converted = self._to_json(inner.inner_property, item, depth + 1)
@@ -1156,6 +1171,17 @@ class ModelFields:
             inner = self._to_json(prop.inner_property, "item")
             return f"list({source})" if inner == "item" else f"[{inner} for item in {source}]"
         return source
+
+    def _map_to_json(self, values: Any, source: str, depth: int) -> str:
+        """A map's JSON, its values written by their own kind (a model's by ``to_dict()``, a date's as text)."""
+        # Nested maps and arrays each name their loop variables apart: `value`, `value_1`...
+        key, value = ("key", "value") if depth == 0 else (f"key_{depth}", f"value_{depth}")
+        converted = self._to_json(values, value, depth + 1)
+        if converted != value and _nullable(values):
+            converted = f"None if {value} is None else {converted}"
+        if converted == value:
+            return f"dict({source})"
+        return f"{{{key}: {converted} for {key}, {value} in {source}.items()}}"
 
     def kind(self, prop: Any) -> str:
         """How the template builds the attribute: ``enum``, ``date``, ``date-time``, ``model``, ``models`` or ``""``."""

@@ -391,6 +391,12 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             yield Refusal(
                 f"a request body in {names}", join_pointer(operation.request_body.pointer, "content"), "one JSON type"
             )
+        elif content[0].schema is not None and content[0].schema.get("properties") and _is_map(content[0].schema):
+            yield Refusal(
+                "a request body with `properties` and `additionalProperties` with a schema",
+                content[0].schema_pointer or content[0].pointer,
+                "its other keys would have no argument: make the map a field of the body",
+            )
         elif content[0].schema is None or not _is_object(content[0].schema):
             yield Refusal(
                 "a request body that is not a JSON object",
@@ -503,7 +509,7 @@ def _map_references(spec: OpenAPI) -> Iterator[Refusal]:
             target, _ = spec.resolve(node, pointer)
         except SpecError:
             continue  # the reader refuses a reference it cannot follow
-        if isinstance(target, Mapping) and _is_map(target):
+        if isinstance(target, Mapping) and _is_map(target) and not target.get("properties"):
             yield Refusal(_MAP_ELSEWHERE, pointer, _MAP_HINT)
 
 
@@ -590,11 +596,11 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
     if _is_map(schema):
         at = join_pointer(pointer, "additionalProperties")
         values, values_pointer = spec.resolve(schema["additionalProperties"], at)
-        if schema.get("properties") or schema.get("allOf"):
-            yield Refusal("`additionalProperties` with a schema beside `properties` (an object that is also a map)", at)
+        if schema.get("allOf"):
+            yield Refusal("`additionalProperties` with a schema beside `allOf` (a composition that is also a map)", at)
         elif (refused := _map_value_refusal(spec, values, values_pointer)) is not None:
             yield Refusal(refused, at)
-        elif not _map_place(pointer):
+        elif not schema.get("properties") and not _map_place(pointer):
             yield Refusal(_MAP_ELSEWHERE, pointer, _MAP_HINT)
     if _type(schema) == "array" and isinstance(schema.get("items"), Mapping):
         inner, _ = spec.resolve(schema["items"], join_pointer(pointer, "items"))

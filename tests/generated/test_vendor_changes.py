@@ -1794,6 +1794,80 @@ CORPUS: list[VendorChange] = [
             5,
         ],
     ),
+    VendorChange(
+        "map-beside-properties",
+        "an object with properties and `additionalProperties` of a schema: typed additional_properties",
+        _path(
+            "/ledgers/{thingId}",
+            {
+                "parameters": [ID],
+                "get": {**TAG, "operationId": "getVendorProbeLedger", "responses": _json("VendorProbeLedger")},
+                "post": {
+                    **TAG,
+                    "operationId": "noteVendorProbeLedger",
+                    "requestBody": _body(
+                        {
+                            "type": "object",
+                            "required": ["ledger"],
+                            "properties": {"ledger": {"$ref": "#/components/schemas/VendorProbeLedger"}},
+                        }
+                    ),
+                    "responses": {"204": {"description": "Noted"}},
+                },
+            },
+            VendorProbeEntry={
+                "type": "object",
+                "required": ["amount"],
+                "properties": {"amount": {"type": "integer", "minimum": 0}},
+            },
+            VendorProbeLedger={
+                "type": "object",
+                "required": ["currency"],
+                "properties": {"currency": {"type": "string"}},
+                "additionalProperties": {"$ref": "#/components/schemas/VendorProbeEntry"},
+            },
+        ),
+        """
+        import re
+        import palomma_client.types
+        from palomma_client.types import VendorProbeEntry, VendorProbeLedger
+        got = await call(client, "getVendorProbeLedger", "l1")
+        found = typing.get_type_hints(VendorProbeLedger, localns=vars(palomma_client.types))
+        hint = re.sub(r"[a-z_0-9.]+[.](?=[A-Z])", "", str(found["additional_properties"]))
+        document = {"currency": "COP", "acc1": {"amount": 5}}
+        parsed = VendorProbeLedger.from_dict(document)
+        read = [got.currency, got.additional_properties, type(parsed["acc1"]).__name__, parsed["acc1"].amount,
+                parsed.to_dict() == document]
+        try:
+            VendorProbeLedger.from_dict({"currency": "COP", "acc1": {"amount": "x"}})
+        except ValueError as error:
+            read.append([type(error).__name__, error.path])
+        ledger = VendorProbeLedger(currency="COP")
+        ledger["acc2"] = VendorProbeEntry(amount=3)
+        await call(client, "noteVendorProbeLedger", "l1", ledger=ledger)
+        sent = [json.loads(fake.requests[-1].body)]
+        await call(client, "noteVendorProbeLedger", "l1", ledger=document)
+        sent.append(json.loads(fake.requests[-1].body))
+        refused = []
+        for bad in ({"currency": "COP", "acc1": {"amount": -1}}, {"currency": "COP", "acc1": 5},
+                    {"acc1": {"amount": 1}}):
+            try:
+                await call(client, "noteVendorProbeLedger", "l1", ledger=bad)
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        return [hint, read, sent, refused, len(fake.requests)]
+        """,
+        [
+            "dict[str, VendorProbeEntry]",
+            ["string", {}, "VendorProbeEntry", 5, True, ["ResponseSchemaError", "acc1.amount"]],
+            [
+                {"ledger": {"currency": "COP", "acc2": {"amount": 3}}},
+                {"ledger": {"currency": "COP", "acc1": {"amount": 5}}},
+            ],
+            ["ledger.acc1.amount", "ledger.acc1", "ledger.currency"],
+            3,
+        ],
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]
