@@ -1365,7 +1365,10 @@ def _unwrapped(prop: Any) -> Any:
     """
     if isinstance(prop, UnionProperty):
         others = [inner for inner in prop.inner_properties if not isinstance(inner, NoneProperty)]
-        if len(others) == 1 and len(others) < len(prop.inner_properties):
+        # OpenAPI 3.1's nullable enum (`type: [string, "null"]`, `null` among its values) is parsed as
+        # the one enum several times over: it is still one type.
+        kinds = {(type(inner), str(inner.get_type_string(no_optional=True))) for inner in others}
+        if others and len(kinds) == 1 and len(others) < len(prop.inner_properties):
             return others[0]
     return prop
 

@@ -178,7 +178,7 @@ def enum_of(enum: type[EnumT]) -> Callable[[Any], EnumT]:
         try:
             return enum(value)
         except ValueError:
-            raise ResponseSchemaError.wrong_type("", f"{expected} of {enum.__name__}", value) from None
+            raise ResponseSchemaError.wrong_type("", expected, value) from None
 
     return parse
 

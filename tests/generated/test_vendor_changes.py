@@ -1499,7 +1499,7 @@ CORPUS: list[VendorChange] = [
             _read_and_replace("VendorProbeSchedule"),
             VendorProbeSchedule={
                 "type": "object",
-                "required": ["states", "days", "stamps", "tags", "scores"],
+                "required": ["states", "days", "stamps", "tags", "scores", "levels", "grid"],
                 "properties": {
                     "states": {"type": "object", "additionalProperties": {"type": "string", "enum": ["on", "off"]}},
                     "days": {"type": "object", "additionalProperties": {"type": "string", "format": "date"}},
@@ -1515,6 +1515,14 @@ CORPUS: list[VendorChange] = [
                     "scores": {
                         "type": "object",
                         "additionalProperties": {"type": "integer", "minimum": 0, "nullable": True},
+                    },
+                    "levels": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string", "enum": ["low", "high", None], "nullable": True},
+                    },
+                    "grid": {
+                        "type": "object",
+                        "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}},
                     },
                 },
             },
@@ -1533,9 +1541,10 @@ CORPUS: list[VendorChange] = [
         at = datetime.datetime(2026, 3, 1, 9, 30, tzinfo=datetime.timezone.utc)
         await call(client, "replaceVendorProbeSchedule", states={"a": "on", "b": type(state)("off")},
                    days={"d": datetime.date(2026, 3, 1), "e": "2026-03-02"}, stamps={"s": at},
-                   tags={"t": ["ab", "c"]}, scores={"x": None, "y": 3})
+                   tags={"t": ["ab", "c"]}, scores={"x": None, "y": 3}, levels={"a": None, "b": "high"},
+                   grid={"r": {"c": 2}})
         sent = json.loads(fake.requests[-1].body)
-        valid = {"states": {}, "days": {}, "stamps": {}, "tags": {}, "scores": {}}
+        valid = {"states": {}, "days": {}, "stamps": {}, "tags": {}, "scores": {}, "levels": {}, "grid": {}}
         refused = []
         for bad in ({"states": {"a": "broken"}}, {"days": {"d": "March"}},
                     {"stamps": {"s": datetime.datetime(2026, 3, 1)}}, {"tags": {"t": ["a", "b", "c"]}},
@@ -1545,13 +1554,16 @@ CORPUS: list[VendorChange] = [
             except InvalidParameterError as error:
                 refused.append(error.parameter)
         answers = []
-        for bad in ({"states": {"a": 5}}, {"days": {"d": "March"}}, {"tags": {"t": [1]}}, {"scores": {"x": "1"}}):
+        for bad in ({"states": {"a": 5}}, {"days": {"d": "March"}}, {"tags": {"t": [1]}}, {"scores": {"x": "1"}},
+                    {"grid": {"r": {"c": "1"}}}):
             try:
                 VendorProbeSchedule.from_dict({**valid, **bad})
             except ValueError as error:
                 answers.append([type(error).__name__, error.path])
-        unknown = VendorProbeSchedule.from_dict({**valid, "states": {"a": "paused"}, "scores": {"x": None}})
-        kept = [unknown.states["a"].value, unknown.states["a"].is_known, unknown.scores]
+        unknown = VendorProbeSchedule.from_dict({**valid, "states": {"a": "paused"}, "scores": {"x": None},
+                                                 "levels": {"a": None, "b": "low"}, "grid": {"r": {"c": 1}}})
+        kept = [unknown.states["a"].value, unknown.states["a"].is_known, unknown.scores,
+                [None if level is None else level.value for level in unknown.levels.values()], unknown.grid]
         return [read, hints, sent, refused, answers, kept, len(fake.requests)]
         """,
         [
@@ -1562,6 +1574,9 @@ CORPUS: list[VendorChange] = [
                 "stamps": "dict[str, datetime.datetime]",
                 "tags": "dict[str, list[str]]",
                 "scores": "dict[str, int | None]",
+                # openapi-python-client's name for a nullable enum: the enum is parsed as a union's member.
+                "levels": "dict[str, VendorProbeScheduleLevelsAdditionalPropertyType1 | None]",
+                "grid": "dict[str, dict[str, int]]",
             },
             {
                 "states": {"a": "on", "b": "off"},
@@ -1569,6 +1584,8 @@ CORPUS: list[VendorChange] = [
                 "stamps": {"s": "2026-03-01T09:30:00+00:00"},
                 "tags": {"t": ["ab", "c"]},
                 "scores": {"x": None, "y": 3},
+                "levels": {"a": None, "b": "high"},
+                "grid": {"r": {"c": 2}},
             },
             ["states.a", "days.d", "stamps.s", "tags.t", "tags.t[0]", "scores.x"],
             [
@@ -1576,8 +1593,9 @@ CORPUS: list[VendorChange] = [
                 ["ResponseSchemaError", "days.d"],
                 ["ResponseSchemaError", "tags.t[0]"],
                 ["ResponseSchemaError", "scores.x"],
+                ["ResponseSchemaError", "grid.r.c"],
             ],
-            ["paused", False, {"x": None}],
+            ["paused", False, {"x": None}, [None, "low"], {"r": {"c": 1}}],
             2,
         ],
     ),
