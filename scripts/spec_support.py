@@ -479,17 +479,14 @@ def _map_value_refusal(spec: OpenAPI, values: Any, pointer: str) -> str | None:
     """Why a map's values are not rendered (for its refusal), or ``None`` when they are.
 
     Scalars (an ``enum``, a ``format`` such as ``date`` too), arrays of them or of objects, and
-    objects are; each may be nullable but an object. The schemas nested in them are checked on
-    their own.
+    objects are, each nullable or not. The schemas nested in them are checked on their own.
     """
     if not isinstance(values, Mapping):
         return "a map whose values are not a schema"
     if {"oneOf", "anyOf"} & set(values):
         return "a map whose values are a union (`oneOf`/`anyOf`)"
-    written = values.get("type")
-    nullable = values.get("nullable") is True or (isinstance(written, list) and "null" in written)
     if _is_object(values):
-        return "a map whose values are nullable objects" if nullable else None
+        return None
     if _type(values) == "array":
         items, _ = spec.resolve(values.get("items", {}), join_pointer(pointer, "items"))
         if isinstance(items, Mapping) and (_type(items) in _SCALAR_TYPES or _is_object(items)):

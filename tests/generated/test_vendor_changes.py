@@ -1449,6 +1449,14 @@ CORPUS: list[VendorChange] = [
                             "properties": {"days": {"type": "integer", "minimum": 1}},
                         },
                     },
+                    "paused": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "object",
+                            "nullable": True,
+                            "properties": {"until": {"type": "string", "format": "date"}},
+                        },
+                    },
                 },
             },
         ),
@@ -1476,6 +1484,8 @@ CORPUS: list[VendorChange] = [
             answer = [type(error).__name__, error.path]
         models = sorted(name for name in palomma_client.types.__all__ if name.startswith("VendorProbeLimit"))
         schema = palomma_client.types.VendorProbeLimitsWindowsAdditionalProperty.JSON_SCHEMA
+        paused = VendorProbeLimits.from_dict({"limits": {}, "paused": {"a": None, "b": {"until": "2026-01-01"}}})
+        answer.append({key: value and str(value.until) for key, value in paused.paused.items()})
         return [read, hints["limits"], hints["windows"], sent, refused, answer, models, schema, len(fake.requests)]
         """,
         [
@@ -1484,8 +1494,13 @@ CORPUS: list[VendorChange] = [
             "dict[str, VendorProbeLimitsWindowsAdditionalProperty] | None",
             {"limits": {"a": {"ceiling": 5}, "b": {"ceiling": 7}}, "windows": {"w": {"days": 2}}},
             ["limits.a.ceiling", "limits.a.ceiling", "limits.a", "windows.w.days"],
-            ["ResponseSchemaError", "limits.a.ceiling"],
-            ["VendorProbeLimit", "VendorProbeLimits", "VendorProbeLimitsWindowsAdditionalProperty"],
+            ["ResponseSchemaError", "limits.a.ceiling", {"a": None, "b": "2026-01-01"}],
+            [
+                "VendorProbeLimit",
+                "VendorProbeLimits",
+                "VendorProbeLimitsPausedAdditionalPropertyType0",  # a nullable object: a union's member to the parser
+                "VendorProbeLimitsWindowsAdditionalProperty",
+            ],
             # An inline object's model has the schema it was read from, not a bare object.
             {"type": "object", "required": ["days"], "properties": {"days": {"type": "integer", "minimum": 1}}},
             2,

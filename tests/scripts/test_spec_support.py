@@ -264,18 +264,6 @@ CASES = [
         _field(
             "labels",
             {
-                "type": "object",
-                "additionalProperties": {"type": "object", "nullable": True, "properties": {"a": {"type": "string"}}},
-            },
-        ),
-        "a map whose values are nullable objects",
-        f"{THING}/properties/labels/additionalProperties",
-        id="map-of-nullable-objects",
-    ),
-    pytest.param(
-        _field(
-            "labels",
-            {
                 "oneOf": [
                     {"type": "object", "additionalProperties": {"type": "string"}},
                     {"$ref": "#/components/schemas/Thing"},
