@@ -966,24 +966,28 @@ class ModelFields:
         written = self.python_type(prop)
         return f"{written} | None" if _nullable(prop) else written
 
-    def parser(self, prop: Any) -> str:
+    def parser(self, prop: Any, field: str = "") -> str:
         """A function that checks one JSON value of ``prop`` and builds it, for a map's values or an array's items.
 
         Its errors are ``ResponseSchemaError``s naming the place in the value (``daily.max``); see
-        ``map_of`` in the errors template.
+        ``map_of`` in the errors template. ``field`` names the field ``prop`` is the value of, for
+        the discriminator of a union among a map's values.
         """
         inner = _unwrapped(prop)
         if inner is not prop:
-            return f"nullable({self.parser(inner)})"
+            return f"nullable({self.parser(inner, field)})"
         values = map_values(prop)
         if values is not None:
-            return f"map_of({self.parser(values)})"
+            return f"map_of({self.parser(values, f'{field}/additionalProperties' if field else '')})"
         if isinstance(prop, ListProperty):
             return f"list_of({self.parser(prop.inner_property)})"
         if isinstance(prop, EnumProperty):
             return f"enum_of({prop.class_info.name})"
         if isinstance(prop, ModelProperty):
             return f"{prop.class_info.name}.from_dict"
+        if _union_models(prop):
+            # A oneOf/anyOf of models is parsed as a field of it is: by its discriminator, else the first that parses.
+            return f"lambda value: {self._from_json(prop, 'value', field)}"
         simple: list[tuple[Any, str]] = [
             (DateTimeProperty, "parse_datetime"),
             (DateProperty, "parse_date"),
@@ -1099,16 +1103,16 @@ class ModelFields:
         """The name of the module-level dictionary of an enum's members by value."""
         return f"_{prop.class_info.module_name.upper()}_BY_VALUE"
 
-    def _from_json(self, prop: Any, source: str) -> str:
+    def _from_json(self, prop: Any, source: str, field: str = "") -> str:
         prop = _unwrapped(prop)
         if _contains_map(prop):
-            return f"{self.parser(prop)}({source})"
+            return f"{self.parser(prop, _text(prop.name))}({source})"
         members = _union_models(prop)
         if members:
             # A oneOf/anyOf of models: the member its discriminator names, else the first that parses.
             names = [str(member.class_info.name) for member in members]
             key = frozenset(names)
-            named = (_text(prop.name), key)
+            named = (field or _text(prop.name), key)
             # A field whose own union has no discriminator keeps none, whatever other unions of its members say.
             by_class = (
                 self._discriminators[named] if named in self._discriminators else self._discriminators.get(("", key))
@@ -1278,7 +1282,7 @@ def _union_members(openapi: GeneratorData) -> set[str]:
 
 
 # The parsers of the errors template a generated expression may call.
-_PARSER_NAMES = re.compile(r"\b(?:enum_of|list_of|map_of|nullable|one_of|parse_[a-z_]+)\b")
+_PARSER_NAMES = re.compile(r"\b(?:enum_of|list_of|map_of|nullable|parse_[a-z_]+)\b")
 
 
 def _contains_date(prop: Any) -> bool:
@@ -1349,6 +1353,8 @@ def _discriminators(spec: OpenAPI) -> dict[tuple[str, frozenset[str]], Discrimin
             discriminator = (str(node["discriminator"]["propertyName"]), values)
         tokens = pointer.split("/")
         field_name = unescape_token(tokens[-1]) if len(tokens) > 1 and tokens[-2] == "properties" else ""
+        if len(tokens) > 3 and tokens[-1] == "additionalProperties" and tokens[-3] == "properties":
+            field_name = f"{unescape_token(tokens[-2])}/additionalProperties"  # a map field's values
         by_field.setdefault((field_name, frozenset(classes.values())), discriminator)
         by_members.setdefault(frozenset(classes.values()), []).append(discriminator)
     found = {key: value for key, value in by_field.items() if value is not None or key[0]}

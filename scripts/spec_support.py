@@ -478,13 +478,18 @@ def _is_map(schema: Mapping[str, Any]) -> bool:
 def _map_value_refusal(spec: OpenAPI, values: Any, pointer: str) -> str | None:
     """Why a map's values are not rendered (for its refusal), or ``None`` when they are.
 
-    Scalars (an ``enum``, a ``format`` such as ``date`` too), arrays of them or of objects, and
-    objects are, each nullable or not. The schemas nested in them are checked on their own.
+    Scalars (an ``enum``, a ``format`` such as ``date`` too), arrays of them or of objects,
+    objects and ``oneOf``/``anyOf`` of objects are, each nullable or not. The schemas nested in
+    them are checked on their own.
     """
     if not isinstance(values, Mapping):
         return "a map whose values are not a schema"
-    if {"oneOf", "anyOf"} & set(values):
-        return "a map whose values are a union (`oneOf`/`anyOf`)"
+    for keyword in ("oneOf", "anyOf"):
+        if isinstance(values.get(keyword), list):
+            members = [spec.resolve(m, join_pointer(pointer, keyword, i))[0] for i, m in enumerate(values[keyword])]
+            if all(isinstance(m, Mapping) and (_is_object(m) or m.get("type") == "null") for m in members):
+                return None  # a union of objects: the union's own rules apply (spec_support's `_schema`)
+            return f"a map whose values are a `{keyword}` of other than objects"
     if _is_object(values):
         return None
     if _type(values) == "array":

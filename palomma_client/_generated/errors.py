@@ -11,7 +11,6 @@ __all__ = [
     "list_of",
     "map_of",
     "nullable",
-    "one_of",
     "parse_boolean",
     "parse_date",
     "parse_datetime",
@@ -190,11 +189,6 @@ def nullable(parse_value: Callable[[Any], T]) -> Callable[[Any], T | None]:
         return None if value is None else parse_value(value)
 
     return parse
-
-
-def one_of(parsers: Mapping[str, Callable[[Any], Any]], discriminator: str | None = None) -> Callable[[Any], Any]:
-    """A parser of a ``oneOf``/``anyOf`` of models: see ``parse_one_of``."""
-    return lambda value: parse_one_of(value, parsers, discriminator)
 
 
 def list_of(parse_item: Callable[[Any], T]) -> Callable[[Any], list[T]]:

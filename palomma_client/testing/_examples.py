@@ -216,7 +216,8 @@ def _example(spec: ApiSpec, media: MediaType) -> tuple[bool, Any]:
 def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0, *, sent: bool = False) -> Any:
     """Make up a value that fits the schema at `pointer`.
 
-    The schema's own `example`, else its `default`, else its first `enum` value; otherwise, by type:
+    The schema's own `example`, else its `default`, else its first `enum` value; a `oneOf`/`anyOf`,
+    its first member (with the discriminator's value that names it); otherwise, by type:
     an object with its required properties only (a map, one entry or `minProperties` of them, named
     `key1`, `key2`...), an array of `minItems` items, a string shaped by
     its `format` (a date from `now`, an https URL, ...) and lengths, a number at its lower bound (or
@@ -244,7 +245,11 @@ def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0, *, se
         return copy.deepcopy(schema["enum"][0])
     for keyword in ("oneOf", "anyOf"):
         if schema.get(keyword):
-            return synthesize(spec, f"{pointer}/{keyword}/0", now, depth, sent=sent)
+            value = synthesize(spec, f"{pointer}/{keyword}/0", now, depth, sent=sent)
+            tag = _discriminator_value(schema[keyword][0], schema.get("discriminator"))
+            if tag is not None and isinstance(value, dict):
+                value[schema["discriminator"]["propertyName"]] = tag
+            return value
     # OpenAPI 3.1 may list several types (`[string, "null"]`): the first that is not null is made.
     kind = next((item for item in schema_types(schema) if item != "null"), None)
     if kind is None and schema.get("allOf"):
@@ -281,6 +286,19 @@ def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0, *, se
     if kind == "boolean":
         return False
     return None
+
+
+def _discriminator_value(member: Any, discriminator: Any) -> str | None:
+    """The value of a union's discriminator that names ``member``: its key in `mapping`, else its schema's name."""
+    if not isinstance(discriminator, Mapping) or not isinstance(member, Mapping):
+        return None
+    reference = member.get("$ref")
+    if not isinstance(reference, str) or not isinstance(discriminator.get("propertyName"), str):
+        return None
+    for value, target in (discriminator.get("mapping") or {}).items():
+        if target == reference:
+            return str(value)
+    return reference.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
 
 
 def _map_entries(

@@ -1901,6 +1901,92 @@ CORPUS: list[VendorChange] = [
             3,
         ],
     ),
+    VendorChange(
+        "map-of-unions-of-objects",
+        "maps whose values are a oneOf / anyOf of objects, with a discriminator and without",
+        _path(
+            "/wallets/{thingId}",
+            {"parameters": [ID], **_read_and_replace("VendorProbeWallet")},
+            VendorProbeCard={
+                "type": "object",
+                "required": ["kind", "last4"],
+                "properties": {"kind": {"type": "string"}, "last4": {"type": "string", "maxLength": 4}},
+            },
+            VendorProbeBank={
+                "type": "object",
+                "required": ["kind", "iban"],
+                "properties": {"kind": {"type": "string"}, "iban": {"type": "string"}},
+            },
+            VendorProbeWallet={
+                "type": "object",
+                "required": ["methods"],
+                "properties": {
+                    "methods": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "oneOf": [
+                                {"$ref": "#/components/schemas/VendorProbeCard"},
+                                {"$ref": "#/components/schemas/VendorProbeBank"},
+                            ],
+                            "discriminator": {
+                                "propertyName": "kind",
+                                "mapping": {
+                                    "card": "#/components/schemas/VendorProbeCard",
+                                    "bank": "#/components/schemas/VendorProbeBank",
+                                },
+                            },
+                        },
+                    },
+                    "either": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "anyOf": [
+                                {"$ref": "#/components/schemas/VendorProbeBank"},
+                                {"$ref": "#/components/schemas/VendorProbeCard"},
+                            ]
+                        },
+                    },
+                },
+            },
+        ),
+        """
+        from palomma_client.types import VendorProbeCard, VendorProbeWallet
+        document = {"methods": {"a": {"kind": "card", "last4": "4242"}, "b": {"kind": "bank", "iban": "CO12"}},
+                    "either": {"c": {"kind": "x", "last4": "1"}}}
+        wallet = VendorProbeWallet.from_dict(document)
+        read = [{key: type(value).__name__ for key, value in {**wallet.methods, **wallet.either}.items()},
+                wallet.to_dict() == document]
+        for bad in ({"methods": {"a": {"kind": "cash"}}}, {"methods": {"a": {"kind": "card"}}}, {"methods": {"a": 1}}):
+            try:
+                VendorProbeWallet.from_dict(bad)
+            except ValueError as error:
+                read.append(error.path)
+        await call(client, "replaceVendorProbeWallet", "w1",
+                   methods={"a": VendorProbeCard(kind="card", last4="4242"), "b": {"kind": "bank", "iban": "CO12"}})
+        sent = json.loads(fake.requests[-1].body)
+        refused = []
+        for bad in ({"a": {"kind": "cash"}}, {"a": {"kind": "card", "last4": "12345"}}, {"a": {"kind": "bank"}}):
+            try:
+                await call(client, "replaceVendorProbeWallet", "w1", methods=bad)
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        got = await call(client, "getVendorProbeWallet", "w1")
+        return [read, sent, refused, sorted(type(value).__name__ for value in got.methods.values()), len(fake.requests)]
+        """,
+        [
+            [
+                {"a": "VendorProbeCard", "b": "VendorProbeBank", "c": "VendorProbeCard"},
+                True,
+                "methods.a.kind",
+                "methods.a.last4",
+                "methods.a",
+            ],
+            {"methods": {"a": {"kind": "card", "last4": "4242"}, "b": {"kind": "bank", "iban": "CO12"}}},
+            ["methods.a.kind", "methods.a.last4", "methods.a.iban"],
+            ["VendorProbeCard"],
+            2,
+        ],
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]

@@ -256,7 +256,7 @@ CASES = [
                 "additionalProperties": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
             },
         ),
-        "a map whose values are a union",
+        "a map whose values are a `oneOf` of other than objects",
         f"{THING}/properties/labels/additionalProperties",
         id="map-of-unions",
     ),
