@@ -2057,34 +2057,20 @@ CORPUS: list[VendorChange] = [
                     "post": {
                         **TAG,
                         "operationId": "createVendorProbeBatch",
-                        "requestBody": _body(
-                            {
-                                "type": "object",
-                                "required": ["rows"],
-                                "properties": {
-                                    "rows": {
-                                        "type": "array",
-                                        "minItems": 1,
-                                        "items": {"type": "object", "additionalProperties": {"type": "string"}},
-                                    }
-                                },
-                            }
-                        ),
-                        "responses": _json(
-                            {
-                                "type": "object",
-                                "required": ["rows"],
-                                "properties": {
-                                    "rows": {
-                                        "type": "array",
-                                        "minItems": 1,
-                                        "items": {"type": "object", "additionalProperties": {"type": "string"}},
-                                    }
-                                },
-                            },
-                            "201",
-                        ),
+                        "requestBody": _body({"$ref": "#/components/schemas/VendorProbeBatch"}),
+                        "responses": _json("VendorProbeBatch", "201"),
                     }
+                },
+                VendorProbeBatch={
+                    "type": "object",
+                    "required": ["rows"],
+                    "properties": {
+                        "rows": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {"type": "object", "additionalProperties": {"type": "string"}},
+                        }
+                    },
                 },
             )(spec),
             _path(
@@ -2151,7 +2137,7 @@ CORPUS: list[VendorChange] = [
             [
                 ["dict[str, int]"],
                 ["dict[str, VendorProbeQuota]", "Mapping[str, VendorProbeQuota | Mapping[str, Any]]"],
-                ["CreateVendorProbeBatchResponse201", "Sequence[Mapping[str, str]]"],
+                ["VendorProbeBatch", "Sequence[Mapping[str, str]]"],
                 ["dict[str, Any]"],
             ],
             5,
