@@ -9,6 +9,12 @@ A client holds one API key that serves every scheme (``api_key=`` or ``PALOMMA_A
 common case of an API with one scheme, or with several that take the same key) and, for an API
 whose schemes take different secrets, a secret per scheme (``credentials={"scheme": "..."}``),
 which wins over the API key for that scheme.
+
+Of an operation's alternative requirements, the one sent never depends on their order, which a
+vendor may change in any release: a requirement whose secrets were all given by scheme name
+comes first; then one whose API-key schemes are the document's own (the schemes its top-level
+``security`` names; every scheme where it names none); then the fewest schemes, then the first
+scheme names in alphabetical order. An empty requirement (credentials optional) comes last.
 """
 
 from __future__ import annotations
@@ -53,7 +59,7 @@ class Credentials:
             client sends with every request; an operation that needs other schemes changes them.
     """
 
-    __slots__ = ("_api_key", "_by_scheme", "_changes", "_default", "_schemes", "headers")
+    __slots__ = ("_api_key", "_by_scheme", "_changes", "_default", "_key_schemes", "_schemes", "headers")
 
     def __init__(
         self,
@@ -71,6 +77,8 @@ class Credentials:
         self._by_scheme = dict(by_scheme)
         self._schemes = schemes
         self._default = default
+        named = frozenset(name for requirement in default for name in requirement)
+        self._key_schemes = named or frozenset(schemes)
         self._changes: dict[Security | None, _Changes] = {}
         chosen = self._choose(default)
         self.headers: Mapping[str, str] = self._headers(chosen or ())
@@ -143,14 +151,25 @@ class Credentials:
         return self._by_scheme.get(scheme, self._api_key)
 
     def _choose(self, security: Security) -> tuple[str, ...] | None:
-        """The first requirement every scheme of which has a secret, one asking for none only when no other fits.
+        """The best-ranked requirement every scheme of which has a secret (see the module's docstring), or `None`.
 
         An empty requirement (``security: [{}, ...]``) makes credentials optional: they are sent when held.
         """
         if not security:
             return ()
         held = [requirement for requirement in security if all(self._secret(name) for name in requirement)]
-        return next((requirement for requirement in held if requirement), next(iter(held), None))
+        return min(held, key=self._rank, default=None)
+
+    def _rank(self, requirement: tuple[str, ...]) -> tuple[bool, bool, bool, int, tuple[str, ...]]:
+        # Nothing here reads the requirement's position: reordering alternatives never moves a secret.
+        keyed = [name for name in requirement if name not in self._by_scheme]
+        return (
+            not requirement,
+            bool(keyed),
+            any(name not in self._key_schemes for name in keyed),
+            len(requirement),
+            tuple(sorted(requirement)),
+        )
 
     def _headers(self, requirement: tuple[str, ...]) -> dict[str, str]:
         headers = {}

@@ -45,6 +45,7 @@ __all__ = [
     "form_list",
     "header_value",
     "path_segment",
+    "query_object",
 ]
 
 EnumT = TypeVar("EnumT", bound=Enum)
@@ -380,6 +381,22 @@ def form_list(parameter: str, values: list[str]) -> str:
                 f"must not contain a comma (the items are sent comma-separated), got {_quoted(value)}",
             )
     return ",".join(values)
+
+
+def query_object(value: Any, prefix: str | None) -> dict[str, str]:
+    """An object query parameter, already checked as JSON, as one query pair per property.
+
+    Named as the property itself (``style: form``, ``explode: true``) or, given ``prefix``, as
+    ``prefix[property]`` (``style: deepObject``); a property left out or ``None`` is not sent.
+    ``value`` is what ``check_json`` gave back for the argument: a JSON object.
+    """
+    pairs: dict[str, str] = {}
+    for key, item in value.items():
+        if item is None:
+            continue
+        text = ("true" if item else "false") if isinstance(item, bool) else str(item)
+        pairs[key if prefix is None else f"{prefix}[{key}]"] = text
+    return pairs
 
 
 ModelT = TypeVar("ModelT")

@@ -42,6 +42,8 @@ from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
+from openapi_python_client.parser.properties.list_property import ListProperty
+from openapi_python_client.schema import ParameterLocation
 from operations import ModelFields, OperationViews, docstring_block, policy_notes, sentence, value_check, wrap
 from spec_support import Refusal, Unsupported, environments, requirements, security_schemes, unsupported
 from versioning import PreviousGeneration, record_version
@@ -62,6 +64,11 @@ RUFF_SETTINGS = [
     "--target-version=py311",
     "--config=lint.isort.known-first-party=['palomma_client']",
 ]
+
+
+# openapi-python-client's parser refuses an array header parameter because its own templates cannot
+# write one; this project's endpoint template writes it in OpenAPI's simple style (`a,b`).
+ListProperty._allowed_locations = ListProperty._allowed_locations | {ParameterLocation.HEADER}
 
 
 class GenerationError(Exception):

@@ -185,6 +185,7 @@ class ArgumentView:
     nullable: bool = False  # None is a value (JSON null): "not given" is NOT_GIVEN
     schema: Any = None  # for a structured body argument: its schema, references inlined, for check_json
     whole: bool = False  # the argument is the whole request body (a map or a union), not one of its fields
+    expands: bool = False  # an object query argument: ``serialize`` gives several query pairs, not one value
     members: tuple[str, ...] = ()  # for a union as the whole body: its member models, in the spec's order
     discriminator: str = ""  # ...the field its discriminator reads, if it has one
     union: str = ""  # ...and its keyword: oneOf (exactly one member) or anyOf (at least one)
@@ -256,7 +257,9 @@ class OperationView:
     def schemas(self) -> dict[str, Any]:
         """The schemas of the arguments checked as JSON (nested objects, unions, nullable), by argument."""
         return {
-            argument.python_name: argument.schema for argument in self.body_arguments if argument.schema is not None
+            argument.python_name: argument.schema
+            for argument in self.body_arguments + self.query_arguments
+            if argument.schema is not None
         }
 
     @property
@@ -635,6 +638,19 @@ class OperationViews:
             annotation, check, texts = self._array(prop, python_name, schema, pointer, imports, location)
             # Form style: `explode` (the default) repeats the parameter; without it, one value with commas.
             serialize = texts if schema_explode(documented) else f"form_list({python_name!r}, {texts})"
+        elif isinstance(prop, ListProperty):
+            # A path or header array: the simple style, one value with commas, whatever `explode` says.
+            annotation, check, texts = self._array(prop, python_name, schema, pointer, imports, location)
+            serialize = f"form_list({python_name!r}, {texts})"
+        elif location == "query" and isinstance(prop, ModelProperty):
+            # An object in the query: checked as JSON against its schema, then one pair per property,
+            # named as the property (`explode: true`) or as `name[property]` (`style: deepObject`).
+            annotation = _argument_type(prop, imports)
+            runtime_schema = self._runtime_schema(schema, pointer, ())
+            check = f"check_json({python_name!r}, {name}, SCHEMAS[{python_name!r}])"
+            deep = documented.get("style") == "deepObject"
+            prefix = repr(_text(prop.name)) if deep else "None"
+            serialize = f"query_object({python_name}, {prefix})"
         else:
             # Anything else would reach the request unchecked, or not as its declared type.
             raise Unsupported(Refusal(f"{_kind(prop)} as a {location} argument (`{_text(prop.name)}`)", pointer))
@@ -651,6 +667,7 @@ class OperationViews:
             rules={key: schema[key] for key in sorted(_RULE_KEYS) if key in schema},
             nullable=location == "body" and _nullable(prop),
             schema=runtime_schema,
+            expands=location == "query" and isinstance(prop, ModelProperty),
         )
 
     def _map_body(self, prop: ModelProperty, operation: Operation, imports: set[str]) -> ArgumentView:
@@ -740,7 +757,7 @@ class OperationViews:
             for key, argument in (("minItems", "min_items"), ("maxItems", "max_items"), ("uniqueItems", "unique_items"))
             if key in schema
         )
-        if location == "query":
+        if location != "body":
             # The checked items are turned into text in one expression: the argument keeps its declared type.
             checked = f"[{item_check} for index, item in enumerate({python_name})]"
             check = f"check_array({python_name!r}, {python_name}{lengths})"

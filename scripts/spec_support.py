@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from palomma_client._openapi import OpenAPI, Operation, SecurityScheme, SpecError, join_pointer
+from palomma_client._openapi import OpenAPI, Operation, Parameter, SecurityScheme, SpecError, join_pointer
 
 __all__ = [
     "ENVIRONMENT_EXTENSION",
@@ -368,21 +368,24 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             continue
         if "content" in parameter.node:
             yield Refusal("a parameter given by `content`", join_pointer(parameter.pointer, "content"))
-        # `explode` changes only how arrays and objects are sent: a query array either way, objects are refused.
+        if parameter.node.get("allowReserved"):
+            yield Refusal("`allowReserved` on a parameter", join_pointer(parameter.pointer, "allowReserved"))
+        if _type(parameter.schema) == "object":
+            yield from _object_parameter(spec, operation, parameter)
+            continue
+        # `explode` changes only how a query array is sent (repeated, or one value with commas); the
+        # simple style of path and header parameters sends an array of scalars with commas either way.
         style = parameter.node.get("style")
         if style is not None and style != ("form" if parameter.location == "query" else "simple"):
             yield Refusal(f"`style: {style}` on a parameter", join_pointer(parameter.pointer, "style"))
-        if parameter.node.get("allowReserved"):
-            yield Refusal("`allowReserved` on a parameter", join_pointer(parameter.pointer, "allowReserved"))
-        kind = _type(parameter.schema)
-        if kind == "object" or (kind == "array" and parameter.location != "query"):
-            yield Refusal(f"an {kind} {parameter.location} parameter (`{parameter.name}`)", parameter.schema_pointer)
-        elif kind == "array":
+        if _type(parameter.schema) == "array":
             items, items_pointer = spec.resolve(
                 parameter.schema.get("items", {}), join_pointer(parameter.schema_pointer, "items")
             )
             if not isinstance(items, Mapping) or _type(items) not in _SCALAR_TYPES:
-                construct = f"a query parameter (`{parameter.name}`) that is an array of other than scalars"
+                construct = (
+                    f"a {parameter.location} parameter (`{parameter.name}`) that is an array of other than scalars"
+                )
                 yield Refusal(construct, items_pointer, "an array of strings, numbers or booleans is supported")
     if operation.request_body is not None:
         content = operation.request_body.content
@@ -436,6 +439,44 @@ def _component_property(pointer: str) -> bool:
     while hops[:1] == ["allOf"] and len(hops) > 2:
         hops = hops[2:]
     return len(hops) == 2 and hops[0] == "properties"
+
+
+def _object_parameter(spec: OpenAPI, operation: Operation, parameter: Parameter) -> Iterator[Refusal]:
+    """Refuse an object parameter other than one in the query of scalar properties, exploded or `deepObject`."""
+    name, schema, pointer = parameter.name, parameter.schema, parameter.schema_pointer
+    style = parameter.node.get("style", "form")
+    if parameter.location != "query":
+        yield Refusal(f"an object {parameter.location} parameter (`{name}`)", pointer, "an object query parameter is")
+        return
+    if style not in ("form", "deepObject"):
+        yield Refusal(f"`style: {style}` on an object parameter", join_pointer(parameter.pointer, "style"))
+        return
+    if parameter.node.get("explode", True) is False:
+        yield Refusal(
+            f"an object query parameter (`{name}`) with `explode: false`",
+            join_pointer(parameter.pointer, "explode"),
+            "`explode: true` (one pair per property) and `style: deepObject` are supported",
+        )
+        return
+    if schema.get("additionalProperties", False) is not False or not schema.get("properties"):
+        yield Refusal(
+            f"an object query parameter (`{name}`) with other than named properties",
+            pointer,
+            "declare its `properties`, each a string, number or boolean",
+        )
+        return
+    for key, value in schema["properties"].items():
+        at = join_pointer(pointer, "properties", key)
+        resolved, at = spec.resolve(value, at)
+        if not isinstance(resolved, Mapping) or _type(resolved) not in _SCALAR_TYPES:
+            construct = f"a property (`{key}`) of an object query parameter (`{name}`) that is not a scalar"
+            yield Refusal(construct, at, "each property is sent as one value: a string, number or boolean")
+    if style == "form":
+        # Exploded, each property is a query parameter of its own: it must not be one the operation has.
+        others = {other.name for other in operation.parameters_in("query") if other.name != name}
+        for key in sorted(set(schema["properties"]) & others):
+            construct = f"a property (`{key}`) of an object query parameter (`{name}`) named as another query parameter"
+            yield Refusal(construct, join_pointer(pointer, "properties", key), "or use `style: deepObject`")
 
 
 def _is_object(schema: Mapping[str, Any]) -> bool:

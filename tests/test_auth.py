@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import pickle
 
 import httpx2
@@ -46,11 +47,44 @@ def test_a_requirement_of_several_schemes_sends_each_of_them() -> None:
     assert _sent(credentials, (("partner", "tenant"),)) == {"X-Partner-Key": "p_1", "X-Tenant-Key": "t_1"}
 
 
-def test_of_alternatives_the_first_the_client_holds_every_secret_of_is_sent() -> None:
+def test_of_alternatives_one_the_client_holds_every_secret_of_is_sent() -> None:
     credentials = _credentials(None, tenant="t_1")
 
     assert _sent(credentials, (("partner",), ("tenant",))) == {"X-Tenant-Key": "t_1"}
     assert _sent(credentials, (("partner", "tenant"), ("tenant",))) == {"X-Tenant-Key": "t_1"}
+
+
+def _orders(*alternatives: tuple[str, ...]) -> list[Security]:
+    """Every order of the alternatives, as a vendor may list them in any release."""
+    return [tuple(order) for order in itertools.permutations(alternatives)]
+
+
+@pytest.mark.parametrize("security", _orders(("partner",), ("bearer",), ("tenant",)))
+def test_the_api_key_goes_to_the_documents_own_scheme_whatever_the_order_of_alternatives(security: Security) -> None:
+    assert _sent(_credentials("k_1"), security) == {"Authorization": "Bearer k_1"}
+
+
+@pytest.mark.parametrize("security", _orders(("partner",), ("bearer",), ("tenant",)))
+def test_a_scheme_given_its_own_secret_wins_over_the_api_key_whatever_the_order(security: Security) -> None:
+    assert _sent(_credentials("k_1", tenant="t_1"), security) == {"X-Tenant-Key": "t_1"}
+
+
+@pytest.mark.parametrize("security", _orders(("partner",), ("tenant",), ("bearer", "partner")))
+def test_outside_the_documents_schemes_the_fewest_then_the_first_by_name_are_chosen(security: Security) -> None:
+    # The document asks for `bearer`; no alternative is only that, so neither position nor the
+    # document's order decides: fewer schemes, then the scheme names' alphabetical order.
+    assert _sent(_credentials("k_1"), security) == {"X-Partner-Key": "k_1"}
+
+
+@pytest.mark.parametrize("security", _orders(("tenant",), ("partner",)))
+@pytest.mark.parametrize("default", [(), ((),)], ids=["no-security", "empty-requirement"])
+def test_a_document_naming_no_scheme_lets_the_api_key_serve_each_and_chooses_by_name(
+    security: Security, default: Security
+) -> None:
+    credentials = Credentials.from_arguments("k_1", None, None, schemes=SCHEMES_OF_TEST, default=default)
+
+    assert credentials.headers == {}
+    assert _sent(credentials, security) == {"X-Partner-Key": "k_1"}
 
 
 def test_optional_credentials_are_sent_when_held_and_left_out_when_not() -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from palomma_client import APIResponseValidationError, InvalidParameterError
 from palomma_client._request import ApiRequest, RequestOptions
-from palomma_client._validation import header_value
+from palomma_client._validation import header_value, query_object
 from tests.support import API_KEY, RecordingAPI
 
 
@@ -65,6 +65,30 @@ def test_a_header_value_that_cannot_be_sent_as_written_is_refused(value: str) ->
 
 def test_a_printable_header_value_is_sent_as_it_is() -> None:
     assert header_value("x_trace", "key-1\tok") == "key-1\tok"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        (None, {"state": "open", "atLeast": "2", "flagged": "false", "since": "2026-03-01"}),
+        (
+            "filter",
+            {
+                "filter[state]": "open",
+                "filter[atLeast]": "2",
+                "filter[flagged]": "false",
+                "filter[since]": "2026-03-01",
+            },
+        ),
+    ],
+    ids=["form-explode", "deep-object"],
+)
+def test_an_object_query_parameter_is_one_pair_per_property_and_none_is_left_out(
+    prefix: str | None, expected: dict[str, str]
+) -> None:
+    checked = {"state": "open", "atLeast": 2, "flagged": False, "since": "2026-03-01", "note": None}
+
+    assert query_object(checked, prefix) == expected
 
 
 @pytest.mark.backends

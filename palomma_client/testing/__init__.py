@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     )
     from palomma_client.testing._faults import Fault, FaultKind
     from palomma_client.testing._recording import RecordedRequest
+    from palomma_client.testing._state import UnlistedValue
     from palomma_client.testing._webhooks import DeliveryAttempt, FakeWebhooks, WebhookDelivery
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "Fault",
     "FaultKind",
     "RecordedRequest",
+    "UnlistedValue",
     "WebhookDelivery",
 ]
 
@@ -63,6 +65,7 @@ _HOMES = {
     "MAX_BODY_SIZE": "_fake",
     "MAX_RECORDED_REQUESTS": "_fake",
     "RecordedRequest": "_recording",
+    "UnlistedValue": "_state",
     "WebhookDelivery": "_webhooks",
 }
 

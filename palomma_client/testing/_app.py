@@ -30,12 +30,12 @@ except ImportError as error:  # pragma: no cover - depends on how the package wa
         "palomma_client.testing needs the 'testing' extra: pip install 'palomma-client[testing]'"
     ) from error
 
-from palomma_client.testing._examples import EXAMPLE_HEADER, BadCursor, example_answer
+from palomma_client.testing._examples import EXAMPLE_HEADER, BadCursor, ObjectLayout, example_answer
 from palomma_client.testing._fake_state import FakeState
 from palomma_client.testing._faults import FaultKind
 from palomma_client.testing._recording import RecordedRequest
 from palomma_client.testing._spec import HTTP_METHODS, ApiSpec, Operation, SecurityScheme
-from palomma_client.testing._state import DuplicateReference, InvoiceQuery
+from palomma_client.testing._state import INITIAL_STATUS, DuplicateReference, InvoiceQuery
 from palomma_client.testing._validation import BadRequest, ValidRequest, decode_cursor, encode_cursor
 
 __all__ = ["MODELED_OPERATIONS", "build_app", "installed_handlers", "json_response"]
@@ -208,7 +208,7 @@ def installed_handlers(spec: ApiSpec) -> dict[str, Handler]:
     handlers: dict[str, Handler] = {}
     for operation_id, handler in MODELED_OPERATIONS.items():
         operation = spec.operation(operation_id)
-        problem = "the spec has no such operation" if operation is None else _unfit(operation_id, operation)
+        problem = "the spec has no such operation" if operation is None else _unfit(spec, operation_id, operation)
         if problem:
             logger.warning(
                 "The fake does not model %s: %s; it is answered from the spec, if at all", operation_id, problem
@@ -218,7 +218,7 @@ def installed_handlers(spec: ApiSpec) -> dict[str, Handler]:
     return handlers
 
 
-def _unfit(operation_id: str, operation: Operation) -> str:
+def _unfit(spec: ApiSpec, operation_id: str, operation: Operation) -> str:
     names = {(parameter.location, parameter.name) for parameter in operation.parameters}
     missing = [name for location, name in _HANDLER_NEEDS.get(operation_id, ()) if (location, name) not in names]
     if missing:
@@ -227,6 +227,10 @@ def _unfit(operation_id: str, operation: Operation) -> str:
         return "it has no JSON success response schema"
     if operation_id == "createInvoice" and (operation.body is None or operation.body.json_media_type() is None):
         return "it has no JSON request body"
+    if operation_id == "createInvoice" and not ObjectLayout(spec, operation.success.schema_pointer).allows(
+        "status", INITIAL_STATUS
+    ):
+        return f"its answer's `status` has no value {INITIAL_STATUS!r} for a new invoice"
     return ""
 
 

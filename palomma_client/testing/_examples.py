@@ -374,6 +374,15 @@ class ObjectLayout:
         schema = self._properties.get(name, ({}, ""))[0]
         return tuple(schema.get("enum", ()))
 
+    def allows(self, name: str, value: Any) -> bool:
+        """Whether the spec lets property `name` hold `value`: it lists the value, or the property has no `enum`."""
+        allowed = self.enum(name)
+        return not allowed or value in allowed
+
+    def pointer(self, name: str) -> str:
+        """Return the JSON Pointer of a property's schema (empty for one the schema does not define)."""
+        return self._properties.get(name, ({}, ""))[1]
+
     def lay_out(self, document: Mapping[str, Any], now: datetime) -> dict[str, Any]:
         """Return `document` in the spec's property order (unknown properties last), required ones filled.
 

@@ -82,6 +82,12 @@ class FakePalomma:
     * A chargeback keeps the invoice in its settlement and books an adjustment of minus its
       `paymentAmount` in the first cycle after the chargeback (its own cycle, if that has not run
       yet). A settlement exists (200) while it has an invoice or an adjustment, else 404.
+    * Every value the fake writes by itself comes from the spec: a status, payment method or
+      source the spec no longer lists is never written. A control that would write one
+      (`chargeback` under a spec without that status, say) raises `UnlistedValue` naming it;
+      invoices do not expire where the spec has no `cancelled`; a settlement stays `processing`
+      where it has no `paid`; and createInvoice, under a spec without `ready`, is answered from the
+      spec like an operation the fake does not model.
     * The `paymentDate` filter matches the date part of `paymentDate` as shown (UTC).
     * The key is checked before the body is read; a body over `max_body_size` is answered 413.
 
@@ -285,6 +291,7 @@ class FakePalomma:
         Raises:
             ValueError: If a value breaks the spec's rules (the message is the API's 400 message) or
                 the reference is already used.
+            UnlistedValue: A `ValueError`, if the spec's invoice `status` has no `ready`.
         """
         payload: dict[str, Any] = {
             "reference": reference if reference is not None else f"REF-{next(self._references):04d}",
@@ -352,8 +359,8 @@ class FakePalomma:
         self,
         invoice_id: str,
         *,
-        method: str = "pse",
-        source: str = "link",
+        method: str | None = None,
+        source: str | None = None,
         amount: int | None = None,
         at: datetime | None = None,
     ) -> dict[str, Any]:
@@ -364,8 +371,10 @@ class FakePalomma:
 
         Args:
             invoice_id: The invoice to pay.
-            method: One of the spec's `paymentMethod` values (`pse`, `nequiButton`, ...).
-            source: One of the spec's `paymentSource` values (`link`, `whatsapp`, ...).
+            method: One of the spec's `paymentMethod` values (`pse`, `nequiButton`, ...); `pse` when
+                not given, or the spec's first value if it no longer lists `pse`.
+            source: One of the spec's `paymentSource` values (`link`, `whatsapp`, ...); `link` when
+                not given, or the spec's first value if it no longer lists `link`.
             amount: The amount paid, in COP; the invoice's amount when not given.
             at: When it was paid (timezone-aware); now on the fake clock when not given.
 
@@ -375,6 +384,7 @@ class FakePalomma:
         Raises:
             KeyError: If there is no such invoice.
             ValueError: If the invoice is not `ready` or an argument is invalid.
+            UnlistedValue: A `ValueError`, if the spec's invoice `status` has no `paid`.
         """
         invoice = self._state.store.pay(invoice_id, method=method, source=source, amount=amount, paid_at=at).to_json()
         self._observe()
@@ -386,6 +396,7 @@ class FakePalomma:
         Raises:
             KeyError: If there is no such invoice.
             ValueError: If the invoice is not `ready`.
+            UnlistedValue: A `ValueError`, if the spec's invoice `status` has no `cancelled`.
         """
         invoice = self._state.store.cancel(invoice_id).to_json()
         self._observe()
@@ -397,6 +408,7 @@ class FakePalomma:
         Raises:
             KeyError: If there is no such invoice.
             ValueError: If the invoice is not `ready`.
+            UnlistedValue: A `ValueError`, if the spec's invoice `status` has no `cancelled`.
         """
         invoice = self._state.store.expire(invoice_id).to_json()
         self._observe()
@@ -418,6 +430,7 @@ class FakePalomma:
         Raises:
             KeyError: If there is no such invoice.
             ValueError: If the invoice is not `paid`.
+            UnlistedValue: A `ValueError`, if the spec's invoice `status` has no `chargeback`.
         """
         invoice = self._state.store.chargeback(invoice_id, charged_back_at=at).to_json()
         self._observe()

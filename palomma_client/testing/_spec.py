@@ -72,6 +72,8 @@ class Parameter:
         example: The parameter's `example`, if the spec gives one.
         explode: Whether an array is sent as the parameter repeated (`explode: true`, the default of
             the form style) rather than as one comma-separated value.
+        style: How it is serialized: `form` (a query's default), `simple` (a path's or header's:
+            an array's items separated by commas) or `deepObject` (an object as `name[key]=value`).
     """
 
     name: str
@@ -81,6 +83,7 @@ class Parameter:
     schema_pointer: str
     example: Any = None
     explode: bool = True
+    style: str = "form"
 
 
 MediaType = _openapi.MediaType
@@ -379,6 +382,7 @@ def _success(operation: _openapi.Operation) -> tuple[int, _openapi.Response | No
 
 
 def _parameter(parameter: _openapi.Parameter) -> Parameter:
+    style = str(parameter.node.get("style", "form" if parameter.location == "query" else "simple"))
     return Parameter(
         name=parameter.name,
         location=parameter.location,
@@ -386,7 +390,8 @@ def _parameter(parameter: _openapi.Parameter) -> Parameter:
         schema=parameter.schema,
         schema_pointer=parameter.schema_pointer,
         example=parameter.node.get("example"),
-        explode=parameter.node.get("explode", parameter.node.get("style", "form") == "form") is not False,
+        explode=parameter.node.get("explode", style == "form") is not False,
+        style=style,
     )
 
 

@@ -19,6 +19,9 @@ from palomma_client.testing._ids import IdGenerator
 
 __all__ = [
     "COLOMBIA",
+    "DEFAULT_PAYMENT_METHOD",
+    "DEFAULT_PAYMENT_SOURCE",
+    "INITIAL_STATUS",
     "INVOICE_LIFETIME",
     "SETTLEMENT_CYCLES",
     "DuplicateReference",
@@ -26,6 +29,7 @@ __all__ = [
     "InvoiceRecord",
     "InvoiceShape",
     "InvoiceStore",
+    "UnlistedValue",
     "format_timestamp",
     "next_settlement_cycle",
     "settlement_instant",
@@ -37,10 +41,34 @@ COLOMBIA = timezone(timedelta(hours=-5), "COT")
 # The fake's settlement timetable (the API's general page); the spec keeps `cycle` a free string.
 SETTLEMENT_CYCLES = ("11", "13", "16", "18", "20")
 _SETTLED_STATUSES = ("paid", "chargeback")
+INITIAL_STATUS = "ready"
+"""The status of a new invoice; a spec whose `Invoice.status` lacks it leaves createInvoice unmodelled."""
+DEFAULT_PAYMENT_METHOD = "pse"
+"""The `paymentMethod` of `pay` when none is given, while the spec lists it (else the spec's first)."""
+DEFAULT_PAYMENT_SOURCE = "link"
+"""The `paymentSource` of `pay` when none is given, while the spec lists it (else the spec's first)."""
 
 
 class DuplicateReference(ValueError):
     """An invoice with this reference already exists (the fake answers 400)."""
+
+
+class UnlistedValue(ValueError):
+    """A control would write a value the spec does not list for a property (the vendor removed it).
+
+    Attributes:
+        value: The value the fake would have written.
+        pointer: The JSON Pointer of the property's schema in the spec.
+    """
+
+    def __init__(self, message: str, value: str, pointer: str) -> None:
+        super().__init__(message, value, pointer)  # all three, so that it pickles
+        self.message = message
+        self.value = value
+        self.pointer = pointer
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -222,6 +250,7 @@ class InvoiceStore:
         Raises:
             DuplicateReference: If an invoice with the same reference exists, whatever its status.
         """
+        _require_value(self.shape.invoice, "status", INITIAL_STATUS, "create an invoice")
         with self._lock:
             reference = _text(fields.get("reference"))
             if reference is not None and reference in self._by_reference and not self.accept_duplicate_references:
@@ -230,7 +259,7 @@ class InvoiceStore:
             invoice_id = self._ids.invoice_id(now)
             record = InvoiceRecord(
                 id=invoice_id,
-                status="ready",
+                status=INITIAL_STATUS,
                 fields=dict(fields),
                 created_at=now,
                 expiration_date=now + INVOICE_LIFETIME,
@@ -289,9 +318,7 @@ class InvoiceStore:
             collected = sum(record.payment_amount or 0 for record in included)
             fees = sum(self.fee_for(record.payment_amount or 0) for record in included)
             adjustments = self._settlements.adjustments.get(key, 0)
-            status = self._settlements.statuses.get(key)
-            if status is None:
-                status = "paid" if self.clock.now() >= settlement_instant(settlement_date, cycle) else "processing"
+            status = self._settlements.statuses.get(key) or self._settlement_status(settlement_date, cycle)
             document = {
                 "date": settlement_date.isoformat(),
                 "cycle": cycle,
@@ -304,7 +331,18 @@ class InvoiceStore:
                 "gateway": False,
                 "paymentAmount": collected - fees + adjustments,
             }
+            if status is None:
+                # No status of the spec fits; `lay_out` fills a required one from the schema.
+                del document["status"]
             return self.shape.settlement.lay_out(document, settlement_instant(settlement_date, cycle))
+
+    def _settlement_status(self, settlement_date: date, cycle: str) -> str | None:
+        """`processing` until the cycle runs, `paid` from then on; a move to a status the spec lacks never happens."""
+        layout = self.shape.settlement
+        processing = "processing" if layout.allows("status", "processing") else None
+        if self.clock.now() < settlement_instant(settlement_date, cycle):
+            return processing
+        return "paid" if layout.allows("status", "paid") else processing
 
     # --- what tests use to move invoices along --------------------------------------------------
 
@@ -347,19 +385,23 @@ class InvoiceStore:
         self,
         invoice_id: str,
         *,
-        method: str,
-        source: str,
+        method: str | None,
+        source: str | None,
         amount: int | None,
         paid_at: datetime | None,
     ) -> InvoiceRecord:
         """Complete the payment of a `ready` invoice; see `FakePalomma.pay`."""
-        _check_enum(self.shape.invoice, "paymentMethod", "method", method)
-        _check_enum(self.shape.invoice, "paymentSource", "source", source)
+        invoice = self.shape.invoice
+        method = _preferred(invoice, "paymentMethod", DEFAULT_PAYMENT_METHOD) if method is None else method
+        source = _preferred(invoice, "paymentSource", DEFAULT_PAYMENT_SOURCE) if source is None else source
+        _check_enum(invoice, "paymentMethod", "method", method)
+        _check_enum(invoice, "paymentSource", "source", source)
         if amount is not None and (not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0):
             raise ValueError(f"amount must be a positive integer number of COP, not {amount!r}")
         with self._lock:
             record = self._require_status(invoice_id, "ready", "pay")
             moment = self.clock.now() if paid_at is None else _utc_milliseconds(paid_at)
+            _require_value(invoice, "status", "paid", f"pay invoice {invoice_id}")
             record.status = "paid"
             record.payment_in_progress = False
             record.payment_date = moment
@@ -379,6 +421,7 @@ class InvoiceStore:
         """
         with self._lock:
             record = self._require_status(invoice_id, "ready", "cancel")
+            _require_value(self.shape.invoice, "status", "cancelled", f"cancel invoice {invoice_id}")
             record.status = "cancelled"
             record.payment_in_progress = False
             return record
@@ -392,6 +435,7 @@ class InvoiceStore:
         """
         with self._lock:
             record = self._require_status(invoice_id, "ready", "expire")
+            _require_value(self.shape.invoice, "status", "cancelled", f"expire invoice {invoice_id}")
             record.status = "cancelled"
             record.payment_in_progress = False
             record.expiration_date = min(record.expiration_date, self.clock.now())
@@ -402,6 +446,7 @@ class InvoiceStore:
         with self._lock:
             record = self._require_status(invoice_id, "paid", "charge back")
             moment = self.clock.now() if charged_back_at is None else _utc_milliseconds(charged_back_at)
+            _require_value(self.shape.invoice, "status", "chargeback", f"charge back invoice {invoice_id}")
             record.status = "chargeback"
             record.chargeback_date = moment
             key = next_settlement_cycle(moment)
@@ -422,7 +467,12 @@ class InvoiceStore:
                 self._settlements.statuses[key] = status
 
     def expire_due(self) -> None:
-        """Cancel every `ready` invoice whose expirationDate has passed, unless a payment is in progress."""
+        """Cancel every `ready` invoice whose expirationDate has passed, unless a payment is in progress.
+
+        Under a spec whose `Invoice.status` has no `cancelled`, nothing expires.
+        """
+        if not self.shape.invoice.allows("status", "cancelled"):
+            return
         with self._lock:
             now = self.clock.now()
             for record in self._invoices.values():
@@ -458,6 +508,21 @@ def _matches(record: InvoiceRecord, query: InvoiceQuery) -> bool:
     if query.settlement_date is not None and record.settlement_date != query.settlement_date:
         return False
     return query.settlement_cycle is None or record.settlement_cycle == query.settlement_cycle
+
+
+def _require_value(layout: ObjectLayout, name: str, value: str, action: str) -> None:
+    """Refuse an action that would write a value the spec does not list for this property."""
+    if not layout.allows(name, value):
+        listed = ", ".join(map(repr, layout.enum(name)))
+        pointer = layout.pointer(name)
+        message = f"Cannot {action}: the spec's `{name}` (#{pointer}) has no value {value!r}, only {listed}"
+        raise UnlistedValue(message, value, pointer)
+
+
+def _preferred(layout: ObjectLayout, name: str, value: str) -> str:
+    """`value` while the spec lists it for this property, else the spec's first value for it."""
+    allowed = layout.enum(name)
+    return value if not allowed or value in allowed else str(allowed[0])
 
 
 def _check_enum(layout: ObjectLayout, name: str, argument: str, value: str) -> None:

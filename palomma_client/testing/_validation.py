@@ -31,7 +31,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from palomma_client.testing._ids import is_ulid
-from palomma_client.testing._spec import SPEC_URI, ApiSpec, Operation, schema_types
+from palomma_client.testing._spec import SPEC_URI, ApiSpec, Operation, Parameter, schema_types
 
 __all__ = [
     "INVALID_JSON_MESSAGE",
@@ -200,6 +200,14 @@ class RequestValidator:
             for parameter in operation.parameters:
                 if parameter.location != location:
                     continue
+                if "object" in schema_types(parameter.schema) and location == "query":
+                    found = _object_values(parameter, query, self._spec)
+                    if found is not None:
+                        self.check(parameter.schema_pointer, found, location=parameter.name)
+                        values[location][parameter.name] = found
+                    elif parameter.required:
+                        raise BadRequest(f"{parameter.name}: required {location} parameter is missing")
+                    continue
                 raw = _raw_values(parameter.location, parameter.name, path, query, headers)
                 if not raw:
                     if parameter.required:
@@ -207,8 +215,8 @@ class RequestValidator:
                     if "default" in parameter.schema:
                         values[location][parameter.name] = copy.deepcopy(parameter.schema["default"])
                     continue
-                if not parameter.explode and "array" in schema_types(parameter.schema):
-                    # `explode: false`: one value, its items separated by commas.
+                if (parameter.style == "simple" or not parameter.explode) and "array" in schema_types(parameter.schema):
+                    # The simple style, or the form style with `explode: false`: one value, items separated by commas.
                     raw = [item for value in raw for item in value.split(",")]
                 value = _decode(parameter.name, raw, parameter.schema, self._spec)
                 self.check(parameter.schema_pointer, value, location=parameter.name)
@@ -346,6 +354,18 @@ def _raw_values(
         return list(query.get(name, []))
     value = headers.get(name.lower())
     return [] if value is None else [value]
+
+
+def _object_values(parameter: Parameter, query: Mapping[str, Sequence[str]], spec: ApiSpec) -> dict[str, Any] | None:
+    """An object query parameter's properties, each a pair of its own (`key=...`, or `name[key]=...` for
+    `deepObject`); `None` when none of them was sent."""
+    found: dict[str, Any] = {}
+    for key, declared in parameter.schema.get("properties", {}).items():
+        sent = f"{parameter.name}[{key}]" if parameter.style == "deepObject" else key
+        if query.get(sent):
+            schema, _ = spec.resolve(declared, "") if "$ref" in declared else (declared, "")
+            found[key] = _decode(sent, list(query[sent]), schema, spec)
+    return found or None
 
 
 def _decode(name: str, raw: list[str], schema: Mapping[str, Any], spec: ApiSpec) -> Any:

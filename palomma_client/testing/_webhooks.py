@@ -198,7 +198,7 @@ class FakeWebhooks:
                     queued += self._queue("invoice", record.id, record.status, record.to_json())
             for settlement_date, cycle in _settlement_keys(records):
                 settlement = fake.store.settlement(settlement_date, cycle)
-                if settlement is not None and settlement["status"] in FINAL_SETTLEMENT_STATUSES:
+                if settlement is not None and settlement.get("status") in FINAL_SETTLEMENT_STATUSES:
                     resource = f"{settlement_date.isoformat()}/{cycle}"
                     queued += self._queue("settlement", resource, settlement["status"], settlement)
         return queued

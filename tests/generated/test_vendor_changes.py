@@ -437,6 +437,12 @@ def _json(schema: dict[str, Any] | str, status: str = "200", **response: Any) ->
     return {status: {"description": "Done", "content": {"application/json": {"schema": written}}, **response}}
 
 
+def _secured(operation_id: str, *alternatives: str) -> dict[str, Any]:
+    """A path item with a GET that takes any one of these schemes, in this order."""
+    security: list[dict[str, list[str]]] = [{scheme: []} for scheme in alternatives]
+    return {"get": {**TAG, "operationId": operation_id, "security": security, "responses": _json(OK)}}
+
+
 def _read_and_replace(schema: str) -> dict[str, Any]:
     """A path item: GET answering the component ``schema``, PUT taking it whole (`get<schema>`, `replace<schema>`)."""
     return {
@@ -1750,6 +1756,173 @@ CORPUS: list[VendorChange] = [
         """,
         {"amount": 5, "method": "card", "token": "tok"},
         refused="a `oneOf` among the members of an `allOf`: the merged model would leave the union's fields out",
+    ),
+    # --- parameters and credentials -------------------------------------------------------------------
+    VendorChange(
+        "security-alternatives-in-either-order",
+        "alternative requirements, chosen whatever their order",
+        lambda spec: (
+            spec["components"]["securitySchemes"].update(
+                vendorProbeAlpha={"type": "apiKey", "in": "header", "name": "X-Vendor-Probe-Alpha"},
+                vendorProbeBeta={"type": "apiKey", "in": "header", "name": "X-Vendor-Probe-Beta"},
+            ),
+            _path("/alpha-first", _secured("getVendorProbeAlphaFirst", "vendorProbeAlpha", "vendorProbeBeta"))(spec),
+            _path("/beta-first", _secured("getVendorProbeBetaFirst", "vendorProbeBeta", "vendorProbeAlpha"))(spec),
+        )[-1],
+        """
+        def keys(request):
+            return sorted(name for name in ("x-vendor-probe-alpha", "x-vendor-probe-beta") if name in request.headers)
+        found = []
+        for options in ({}, {"credentials": {"vendorProbeBeta": fake.api_key}}):
+            async with fake.client(**options) as chosen:
+                for operation in ("getVendorProbeAlphaFirst", "getVendorProbeBetaFirst"):
+                    await call(chosen, operation)
+                    found.append([fake.requests[-1].status, keys(fake.requests[-1])])
+        return found
+        """,
+        [[200, ["x-vendor-probe-alpha"]]] * 2 + [[200, ["x-vendor-probe-beta"]]] * 2,
+    ),
+    VendorChange(
+        "array-path-and-header-parameters",
+        "array path and header parameters (simple style: one value, items separated by commas)",
+        _path(
+            "/batches/{batchIds}",
+            {
+                "get": {
+                    **TAG,
+                    "operationId": "getVendorProbeBatches",
+                    "parameters": [
+                        {
+                            "in": "path",
+                            "name": "batchIds",
+                            "required": True,
+                            "schema": {"type": "array", "minItems": 1, "maxItems": 3, "items": {"type": "string"}},
+                        },
+                        {
+                            "in": "header",
+                            "name": "X-Vendor-Probe-Sizes",
+                            "required": False,
+                            "explode": True,
+                            "schema": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+                        },
+                    ],
+                    "responses": _json(OK),
+                }
+            },
+        ),
+        """
+        await call(client, "getVendorProbeBatches", ["b 1", "b2"], x_vendor_probe_sizes=[3, 12])
+        sent = fake.requests[-1]
+        found = [sent.status, urllib.parse.unquote(sent.path).rsplit("/", 1)[-1], sent.headers["x-vendor-probe-sizes"]]
+        for batch_ids, sizes in ((["a,b"], None), (["a", "b", "c", "d"], None), ([], None), (["a"], [0]), ("ab", None)):
+            try:
+                await call(client, "getVendorProbeBatches", batch_ids, x_vendor_probe_sizes=sizes)
+                found.append(None)
+            except InvalidParameterError as error:
+                found.append(error.parameter)
+        for path, sizes in (("/vendor-probe/batches/a,b,c,d", "1"), ("/vendor-probe/batches/a", "1,x")):
+            try:
+                await client.request("GET", path, extra_headers={"X-Vendor-Probe-Sizes": sizes})
+                found.append(200)
+            except Exception as error:
+                found.append(getattr(error, "status_code", repr(error)))
+        return found
+        """,
+        [
+            200,
+            "b 1,b2",
+            "3,12",
+            "batch_ids[0]",
+            "batch_ids",
+            "batch_ids",
+            "x_vendor_probe_sizes[0]",
+            "batch_ids",
+            400,
+            400,
+        ],
+    ),
+    VendorChange(
+        "object-query-parameters",
+        "object query parameters (`explode: true`, one pair per property; `style: deepObject`)",
+        _path(
+            "/searched",
+            {
+                "get": {
+                    **TAG,
+                    "operationId": "listVendorProbeSearched",
+                    "parameters": [
+                        {
+                            "in": "query",
+                            "name": "filter",
+                            "style": "deepObject",
+                            "explode": True,
+                            "schema": {
+                                "type": "object",
+                                "required": ["state"],
+                                "properties": {
+                                    "state": {"type": "string", "enum": ["open", "closed"]},
+                                    "atLeast": {"type": "integer", "minimum": 1},
+                                    "flagged": {"type": "boolean"},
+                                },
+                            },
+                        },
+                        {
+                            "in": "query",
+                            "name": "window",
+                            "required": True,
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "since": {"type": "string", "format": "date"},
+                                    "until": {"type": "string", "format": "date"},
+                                },
+                            },
+                        },
+                    ],
+                    "responses": _json(OK),
+                }
+            },
+        ),
+        """
+        window = {"since": "2026-03-01", "until": "2026-03-31"}
+        chosen = {"state": "open", "atLeast": 2, "flagged": False}
+        await call(client, "listVendorProbeSearched", filter_=chosen, window=window)
+        sent = fake.requests[-1]
+        found = [sent.status, sorted(urllib.parse.parse_qsl(sent.query))]
+        await call(client, "listVendorProbeSearched", window={"since": "2026-03-01"})
+        found.append(sorted(urllib.parse.parse_qsl(fake.requests[-1].query)))
+        for bad in ({"state": "gone"}, {"state": "open", "atLeast": 0}, {"atLeast": 2}, "state=open"):
+            try:
+                await call(client, "listVendorProbeSearched", filter_=bad, window=window)
+                found.append(None)
+            except InvalidParameterError as error:
+                found.append(error.parameter)
+        raw = ({"filter[state]": "gone", "since": "2026-03-01"}, {"filter[atLeast]": "2", "until": "2026-03-31"})
+        for query in raw:
+            try:
+                await client.request("GET", "/vendor-probe/searched", params=query)
+                found.append(200)
+            except Exception as error:
+                found.append(getattr(error, "status_code", repr(error)))
+        return found
+        """,
+        [
+            200,
+            [
+                ["filter[atLeast]", "2"],
+                ["filter[flagged]", "false"],
+                ["filter[state]", "open"],
+                ["since", "2026-03-01"],
+                ["until", "2026-03-31"],
+            ],
+            [["since", "2026-03-01"]],
+            "filter_.state",
+            "filter_.atLeast",
+            "filter_.state",
+            "filter_",
+            400,
+            400,
+        ],
     ),
     # --- maps (`additionalProperties`) of every ordinary kind --------------------------------------------------
     VendorChange(

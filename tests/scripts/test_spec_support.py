@@ -114,16 +114,69 @@ CASES = [
         id="cookie-parameter",
     ),
     pytest.param(
-        _add_parameter({"name": "ids", "in": "header", "schema": {"type": "array", "items": {"type": "string"}}}),
-        "an array header parameter (`ids`)",
+        _add_parameter({"name": "ids", "in": "header", "schema": {"type": "array", "items": {"type": "object"}}}),
+        "a header parameter (`ids`) that is an array of other than scalars",
+        f"{GET}/parameters/1/schema/items",
+        id="array-of-objects-header-parameter",
+    ),
+    pytest.param(
+        _add_parameter({"name": "where", "in": "header", "schema": {"type": "object", "properties": {"a": {}}}}),
+        "an object header parameter (`where`)",
         f"{GET}/parameters/1/schema",
-        id="array-header-parameter",
+        id="object-header-parameter",
     ),
     pytest.param(
         _add_parameter({"name": "where", "in": "query", "schema": {"type": "object"}}),
-        "an object query parameter (`where`)",
+        "an object query parameter (`where`) with other than named properties",
         f"{GET}/parameters/1/schema",
-        id="object-query-parameter",
+        id="free-form-object-query-parameter",
+    ),
+    pytest.param(
+        _add_parameter(
+            {
+                "name": "where",
+                "in": "query",
+                "explode": False,
+                "schema": {"type": "object", "properties": {"a": {"type": "string"}}},
+            }
+        ),
+        "an object query parameter (`where`) with `explode: false`",
+        f"{GET}/parameters/1/explode",
+        id="unexploded-object-query-parameter",
+    ),
+    pytest.param(
+        _add_parameter(
+            {
+                "name": "where",
+                "in": "query",
+                "style": "deepObject",
+                "schema": {"type": "object", "properties": {"inner": {"type": "object"}}},
+            }
+        ),
+        "a property (`inner`) of an object query parameter (`where`) that is not a scalar",
+        f"{GET}/parameters/1/schema/properties/inner",
+        id="object-query-parameter-of-objects",
+    ),
+    pytest.param(
+        _both(
+            _add_parameter({"name": "state", "in": "query", "schema": {"type": "string"}}),
+            _add_parameter(
+                {
+                    "name": "where",
+                    "in": "query",
+                    "schema": {"type": "object", "properties": {"state": {"type": "string"}}},
+                }
+            ),
+        ),
+        "a property (`state`) of an object query parameter (`where`) named as another query parameter",
+        f"{GET}/parameters/2/schema/properties/state",
+        id="exploded-object-query-parameter-clash",
+    ),
+    pytest.param(
+        _add_parameter({"name": "ids", "in": "query", "style": "deepObject", "schema": {"type": "string"}}),
+        "`style: deepObject` on a parameter",
+        f"{GET}/parameters/1/style",
+        id="deep-object-style-on-a-scalar",
     ),
     pytest.param(
         _add_parameter({"name": "pairs", "in": "query", "schema": {"type": "array", "items": {"type": "object"}}}),
@@ -439,7 +492,7 @@ def _generate(tmp_path: Path, spec: Spec | str) -> subprocess.CompletedProcess[s
 
 def test_make_generate_names_every_refused_construct_and_exits_non_zero(tmp_path: Path) -> None:
     spec = base()
-    _add_parameter({"name": "ids", "in": "query", "schema": {"type": "object"}})(spec)
+    _add_parameter({"name": "ids", "in": "header", "schema": {"type": "object", "properties": {"a": {}}}})(spec)
     _add_parameter({"name": "session", "in": "cookie", "schema": {"type": "string"}})(spec)
 
     completed = _generate(tmp_path, spec)
@@ -447,7 +500,9 @@ def test_make_generate_names_every_refused_construct_and_exits_non_zero(tmp_path
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr
     source = str(tmp_path / "openapi.yaml")
-    assert f"{source}#{GET}/parameters/1/schema: an object query parameter (`ids`) is not supported" in completed.stderr
+    assert (
+        f"{source}#{GET}/parameters/1/schema: an object header parameter (`ids`) is not supported" in completed.stderr
+    )
     assert f"{source}#{GET}/parameters/2: a cookie parameter (`session`) is not supported" in completed.stderr
     assert "uses 2 constructs the generator does not support" in completed.stderr
     assert "docs/spec-support.md" in completed.stderr

@@ -7,8 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+import pytest
+
 from palomma_client.testing import DEFAULT_API_KEY
 from palomma_client.testing._examples import synthesize
+from palomma_client.testing._fake import _invoice_shape
 from palomma_client.testing._spec import ApiSpec, Operation, load_shipped_spec
 from tests.support import fresh_name
 
@@ -161,7 +164,7 @@ def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, Any, di
     schema (`None` for no JSON body). The third item holds `params` and `headers` for httpx2.
     """
     path = item.path
-    params: dict[str, str] = {}
+    params: dict[str, str | list[str]] = {}
     headers: dict[str, str] = {}
     for parameter in item.parameters:
         if parameter.location != "path" and not parameter.required:
@@ -169,9 +172,18 @@ def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, Any, di
         value = parameter.example
         if value is None:
             value = synthesize(spec, parameter.schema_pointer, START)
-        text = str(value).lower() if isinstance(value, bool) else str(value)
+        if isinstance(value, dict) and parameter.location == "query":
+            # An object: one pair per property, named `name[key]` in the deepObject style.
+            deep = parameter.style == "deepObject"
+            params.update({f"{parameter.name}[{key}]" if deep else key: _text(item) for key, item in value.items()})
+            continue
+        if isinstance(value, list) and parameter.location == "query" and parameter.explode:
+            params[parameter.name] = [_text(item) for item in value]  # the parameter repeated
+            continue
+        # An array otherwise: its items with commas (the simple style, or a query's `explode: false`).
+        text = ",".join(map(_text, value)) if isinstance(value, list) else _text(value)
         if parameter.location == "path":
-            path = path.replace("{" + parameter.name + "}", quote(text, safe=""))
+            path = path.replace("{" + parameter.name + "}", quote(text, safe=","))
         elif parameter.location == "query":
             params[parameter.name] = text
         elif parameter.location == "header":
@@ -187,7 +199,71 @@ def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, Any, di
     return spec.base_path + path, body, {"params": params, "headers": headers}
 
 
+def _text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def operations(spec: ApiSpec = SPEC) -> Iterator[Operation]:
     """Every operation of the spec, checked to be some."""
     assert spec.operations
     yield from spec.operations
+
+
+Removals = dict[tuple[str, str], tuple[str, ...]]
+"""Values taken out of an enum: `("invoice" or "settlement", property name) -> values`."""
+
+
+def listed_values(role: str, name: str, document: dict[str, Any] | None = None) -> tuple[Any, ...]:
+    """The values the spec lists for a property of the invoice or the settlement the fake builds."""
+    shape = _invoice_shape(ApiSpec(document if document is not None else load_shipped_spec()))
+    return (shape.invoice if role == "invoice" else shape.settlement).enum(name)
+
+
+def remove_values(document: dict[str, Any], removals: Removals) -> None:
+    """Take values out of the enums of the invoice's and settlement's properties, in place, as a vendor would.
+
+    The invoice is createInvoice's answer and the settlement getSettlement's, as the fake reads
+    them. Each example object of that schema showing a removed value is given the first value the
+    property still lists, so that the document stays valid.
+    """
+    shape = _invoice_shape(ApiSpec(document))
+    for (role, name), values in removals.items():
+        layout = shape.invoice if role == "invoice" else shape.settlement
+        schema = _follow(document, layout.pointer(name))
+        schema["enum"] = [value for value in schema["enum"] if value not in values]
+        assert schema["enum"], f"removing {values} leaves {role}.{name} no value"
+        _rewrite_examples(document, set(layout.names), name, values, schema["enum"][0])
+
+
+def _follow(document: dict[str, Any], pointer: str) -> dict[str, Any]:
+    node: Any = document
+    for token in pointer.lstrip("/").split("/"):
+        node = node[token.replace("~1", "/").replace("~0", "~")]
+    while "$ref" in node:
+        node = _follow(document, node["$ref"].removeprefix("#"))
+    assert isinstance(node, dict)
+    return node
+
+
+def _rewrite_examples(node: Any, names: set[str], name: str, values: tuple[str, ...], replacement: str) -> None:
+    # An object of the schema is one whose keys are all among its properties: a schema's own
+    # `properties` map holds schemas, never the removed string, so only examples change.
+    if isinstance(node, list):
+        for item in node:
+            _rewrite_examples(item, names, name, values, replacement)
+    elif isinstance(node, dict):
+        if node.get(name) in values and set(node) <= names:
+            node[name] = replacement
+        for item in node.values():
+            _rewrite_examples(item, names, name, values, replacement)
+
+
+def needs(role: str, name: str, *values: str) -> None:
+    """Skip the calling test unless the shipped spec lists each value for the invoice's or settlement's `name`.
+
+    For a test of what the fake does through a value it writes by itself (an expiry to `cancelled`,
+    a settlement's `paid`): a vendor may remove the value, and then the fake never writes it.
+    """
+    missing = [value for value in values if value not in listed_values(role, name)]
+    if missing:
+        pytest.skip(f"the spec lists no {missing} for the {role}'s `{name}`")

@@ -563,3 +563,58 @@ async def test_a_nullable_object_reference_takes_null_in_both_spellings(version:
         wrong = await http.post(f"{ROOT}/payments", json={"backup": {"method": "card", "token": "t"}})
     assert [empty.status_code, held.status_code, wrong.status_code] == [200, 200, 400]
     assert wrong.json()["error"].startswith("backup")
+
+
+# --- parameter styles: arrays in the path and headers, objects in the query -----------------------------------
+
+
+def _styled(version: str) -> dict[str, Any]:
+    """An operation with an array path parameter, an array header and two object query parameters."""
+    integers = {"type": "array", "maxItems": 3, "items": {"type": "integer", "minimum": 1}}
+    filter_schema = {
+        "type": "object",
+        "required": ["state"],
+        "properties": {"state": {"type": "string", "enum": ["open", "closed"]}, "flagged": {"type": "boolean"}},
+    }
+    window = {"type": "object", "properties": {"since": {"type": "string", "format": "date"}}}
+    parameters = [
+        {"in": "path", "name": "ids", "required": True, "schema": integers},
+        {"in": "header", "name": "X-Sizes", "explode": True, "schema": integers},
+        {"in": "query", "name": "filter", "style": "deepObject", "schema": filter_schema},
+        {"in": "query", "name": "window", "required": True, "schema": window},
+    ]
+    echo = {"application/json": {"example": {"ok": True}}}
+    return _spec(
+        version,
+        {
+            f"{ROOT}/by/{{ids}}": {
+                "get": {"operationId": "getVendorStyled", "parameters": parameters, "responses": _ok(echo)}
+            }
+        },
+    )
+
+
+@VERSIONS
+@pytest.mark.parametrize(
+    ("path", "headers", "query", "status", "problem"),
+    [
+        ("1,2,3", {"X-Sizes": "4,5"}, "filter[state]=open&filter[flagged]=true&since=2026-03-01", 200, ""),
+        ("1%2C2", {}, "since=2026-03-01", 200, ""),
+        ("1,2,3,4", {}, "since=2026-03-01", 400, "ids"),
+        ("1,x", {}, "since=2026-03-01", 400, "ids[1]"),
+        ("1", {"X-Sizes": "4,0"}, "since=2026-03-01", 400, "X-Sizes[1]"),
+        ("1", {}, "filter[state]=gone&since=2026-03-01", 400, "filter.state"),
+        ("1", {}, "filter[flagged]=true&since=2026-03-01", 400, "filter"),
+        ("1", {}, "filter[state]=open", 400, "window: required query parameter is missing"),
+        ("1", {}, "since=03/01/2026", 400, "window.since"),
+    ],
+)
+async def test_the_fake_reads_array_paths_and_headers_and_object_queries_by_their_style(
+    version: str, path: str, headers: dict[str, str], query: str, status: int, problem: str
+) -> None:
+    async with _serving(_styled(version)) as http:
+        response = await http.get(f"{ROOT}/by/{path}?{query}", headers=headers)
+
+    assert response.status_code == status, response.text
+    if problem:
+        assert response.json()["error"].startswith(problem)

@@ -11,7 +11,7 @@ import httpx2
 import pytest
 
 from palomma_client.testing import FAKE_BASE_URL, MAX_BODY_SIZE, MAX_RECORDED_REQUESTS, FakeClock, FakePalomma
-from tests.testing.support import AUTH, SPEC, invoice_body, query_schema
+from tests.testing.support import AUTH, SPEC, invoice_body, needs, query_schema
 
 ULID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")
 
@@ -141,6 +141,7 @@ async def test_get_answers_404_for_unknown_ids(http: httpx2.AsyncClient, invoice
 
 
 async def test_get_sees_expiry_on_the_fake_clock(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
+    needs("invoice", "status", "cancelled")
     created = await _create(http)
     fake.clock.advance(timedelta(minutes=4, seconds=59, milliseconds=999))
     assert (await http.get(f"/invoices/{created['id']}")).json()["status"] == "ready"
@@ -251,6 +252,7 @@ async def test_every_filter_narrows_the_list(fake: FakePalomma, http: httpx2.Asy
 async def test_a_settlement_adds_up_the_invoices_paid_into_its_cycle(
     fake: FakePalomma, http: httpx2.AsyncClient
 ) -> None:
+    needs("settlement", "status", "processing")
     for amount in (1_850_000, 5_000):
         fake.pay(fake.create_invoice(amount=amount)["id"])
     fake.pay(fake.create_invoice()["id"], at=fake.clock.now() + timedelta(hours=2))  # a later cycle

@@ -10,7 +10,7 @@ import pytest
 
 from palomma_client import PalommaClient
 from palomma_client.testing import DEFAULT_API_KEY, FAKE_BASE_URL, FakeClock, FakePalomma
-from tests.testing.support import START, body_properties, enum, made_up_value, response_properties
+from tests.testing.support import START, body_properties, enum, made_up_value, needs, response_properties
 
 
 def test_create_invoice_seeds_with_defaults_and_numbered_references(fake: FakePalomma) -> None:
@@ -74,6 +74,8 @@ def test_the_first_key_is_the_one_the_client_uses() -> None:
 
 
 def test_pay_fills_every_payment_field_and_the_next_cycle(fake: FakePalomma) -> None:
+    needs("invoice", "paymentMethod", "pse")
+    needs("invoice", "paymentSource", "link")
     invoice = fake.create_invoice()
     paid = fake.pay(invoice["id"])
     assert paid["status"] == "paid"
@@ -154,6 +156,7 @@ def test_expire_cancels_now_and_moves_the_expiration_date_to_now(fake: FakePalom
 
 
 def test_ready_invoices_expire_five_minutes_after_creation(fake: FakePalomma) -> None:
+    needs("invoice", "status", "cancelled")
     invoice = fake.create_invoice()
     assert invoice["expirationDate"] == "2026-03-11T16:37:14.007Z"
     fake.clock.set(START + timedelta(minutes=5) - timedelta(milliseconds=1))
@@ -185,6 +188,7 @@ def test_the_fee_is_a_rate_rounded_half_up_plus_a_fixed_amount() -> None:
 
 
 def test_a_settlement_is_processing_until_its_cycle_runs_then_paid(fake: FakePalomma) -> None:
+    needs("settlement", "status", "processing", "paid")
     fake.pay(fake.create_invoice()["id"])
     settlement = fake.settlement("2026-03-11", "13")
     assert settlement is not None
@@ -196,6 +200,7 @@ def test_a_settlement_is_processing_until_its_cycle_runs_then_paid(fake: FakePal
 
 
 def test_a_settlement_status_can_be_pinned_to_each_of_the_specs_and_unpinned(fake: FakePalomma) -> None:
+    needs("settlement", "status", "processing")
     statuses = enum(response_properties("getSettlement")["status"]["enum"])
     fake.pay(fake.create_invoice()["id"])
     for status in statuses:
@@ -283,6 +288,7 @@ def test_settlement_dates_must_be_dates(fake: FakePalomma) -> None:
 
 
 async def test_reset_forgets_everything(fake: FakePalomma) -> None:
+    needs("settlement", "status", "error")
     invoice = fake.create_invoice()
     fake.pay(invoice["id"])
     fake.chargeback(invoice["id"])

@@ -22,7 +22,7 @@ from palomma_client import (
     SettlementStatus,
 )
 from palomma_client.testing import FakePalomma
-from tests.testing.support import query_schema
+from tests.testing.support import needs, query_schema
 
 LIMIT = query_schema("listInvoices", "limit")
 
@@ -192,6 +192,7 @@ async def test_find_by_reference_uses_the_reference_filter(fake: FakePalomma, pa
 
 
 async def test_a_settlement_reflects_the_payments_of_its_cycle(fake: FakePalomma, palomma: PalommaClient) -> None:
+    needs("settlement", "status", "processing", "paid")
     fake.pay(fake.create_invoice()["id"])
     settlement = await palomma.settlements.get(date(2026, 3, 11), "13")
     assert isinstance(settlement, Settlement)

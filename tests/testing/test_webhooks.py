@@ -23,6 +23,7 @@ from palomma_client.webhooks import (
     WebhookReceiver,
     parse_event,
 )
+from tests.testing.support import needs
 
 SECRET = "integrity-key-for-tests"
 
@@ -103,6 +104,8 @@ async def test_each_final_invoice_status_is_announced_once(fake: FakePalomma, we
 async def test_changes_made_by_the_clock_are_announced_at_delivery(
     fake: FakePalomma, webhooks: FakeWebhooks, inbox: Inbox
 ) -> None:
+    needs("invoice", "status", "cancelled")
+    needs("settlement", "status", "paid")
     expiring = fake.create_invoice()
     paid = fake.create_invoice()
     fake.start_payment(paid["id"])
@@ -122,6 +125,7 @@ async def test_changes_made_by_the_clock_are_announced_at_delivery(
 
 
 async def test_a_settlement_pinned_as_paid_is_announced(fake: FakePalomma, webhooks: FakeWebhooks) -> None:
+    needs("settlement", "status", "error", "paid")
     fake.pay(fake.create_invoice()["id"])
     fake.set_settlement_status("2026-03-11", "13", "error")
     assert types_and_statuses(webhooks.pending) == [("invoice", "paid")]
