@@ -257,7 +257,7 @@ class AiohttpBackend:
         try:
             with self._deadlines.start(deadline):
                 if gate is not None:
-                    place = await gate.enter(request.timeout, self)
+                    place = gate.enter_at_once(asyncio.get_running_loop()) or await gate.enter(request.timeout, self)
                 entered = True
                 response = await session.request(request.method, URL(request.url, encoded=True), **options)
                 try:

@@ -25,11 +25,11 @@ class Deadline:
     as a cancellation.
     """
 
-    __slots__ = ("_cancelling", "_expired", "_task", "_tick", "_waiting")
+    __slots__ = ("_cancelling", "_expired", "_task", "_waiting")
 
-    def __init__(self, task: asyncio.Task[object], tick: int, waiting: dict[int, set[Deadline]]) -> None:
+    def __init__(self, task: asyncio.Task[object], waiting: set[Deadline]) -> None:
         self._task = task
-        self._tick = tick
+        # The deadlines of its tick: once the tick has passed, a set no one looks at any more.
         self._waiting = waiting
         self._cancelling = task.cancelling()
         self._expired = False
@@ -48,9 +48,7 @@ class Deadline:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        waiting = self._waiting.get(self._tick)
-        if waiting is not None:
-            waiting.discard(self)
+        self._waiting.discard(self)
         if self._expired and self._task.uncancel() <= self._cancelling and exc_type is asyncio.CancelledError:
             # No other cancellation was asked for: this one was the deadline's.
             raise TimeoutError from exc
@@ -92,7 +90,7 @@ class Deadlines:
         if loop is not self._loop:
             # Timers belong to one event loop; under another one, start afresh.
             self._loop, self._waiting = loop, {}
-        task = asyncio.current_task()
+        task = asyncio.current_task(loop)
         assert task is not None, "a deadline bounds a task"
         tick = math.ceil((loop.time() + seconds) / TICK)
         waiting = self._waiting.get(tick)
@@ -101,7 +99,7 @@ class Deadlines:
             # Run in an empty context: the timer outlives the attempt that set it,
             # and the attempt's context (its span, say) must not live on with it.
             loop.call_at(tick * TICK, self._expire, tick, context=_EMPTY_CONTEXT)
-        deadline = Deadline(task, tick, self._waiting)
+        deadline = Deadline(task, waiting)
         waiting.add(deadline)
         return deadline
 
