@@ -57,7 +57,6 @@ __all__ = [
     "NonFiniteNumberError",
     "OperationPolicy",
     "RequestSettings",
-    "check_answer",
     "decode_json",
     "query_string",
     "with_options_merged",
@@ -203,26 +202,22 @@ def with_options_merged(request: ApiRequest, options: RequestOptions) -> tuple[A
     return merged, left
 
 
-_ANSWER_CHECKS: dict[str, AnswerCheck] = {}
+class _AnswerChecks(dict[str | None, AnswerCheck | None]):
+    """Each operation's answer check, prepared at its first answer (``None`` for a request of no known operation).
 
-
-def check_answer(request: ApiRequest, value: Any) -> str | None:
-    """What in a parsed answer contradicts the request it answers, or ``None`` (see ``_matching``).
-
-    Only the fields the request names are read from the answer, each as ``to_dict`` would write
-    it: a page of a hundred invoices listed without a filter costs nothing here.
+    A dict that fills itself, so that a call finds its check with one lookup and no call: the
+    invoices.get bench targets depend on it.
     """
-    operation_id = request.operation_id
-    if operation_id is None:
-        return None
-    check = _ANSWER_CHECKS.get(operation_id)
-    if check is None:
-        operation = OPERATIONS.get(operation_id)
-        if operation is None:
-            return None
-        # Prepared at an operation's first answer, not per call: the invoices.get bench targets depend on it.
-        check = _ANSWER_CHECKS[operation_id] = AnswerCheck(operation.PATH, getattr(operation, "page_of", None))
-    return check.contradiction(request.path, request.params, request.json, value)
+
+    def __missing__(self, operation_id: str | None) -> AnswerCheck | None:
+        operation = None if operation_id is None else OPERATIONS.get(operation_id)
+        check = None if operation is None else AnswerCheck(operation.PATH, getattr(operation, "page_of", None))
+        if operation_id is not None:
+            self[operation_id] = check
+        return check
+
+
+_ANSWER_CHECKS = _AnswerChecks()
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,7 +297,8 @@ class APIRequester:
     async def _call(
         self, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions, *, raw: bool
     ) -> T | Sent[T]:
-        request, options = with_options_merged(request, options)
+        if options is not NO_OPTIONS:
+            request, options = with_options_merged(request, options)
         policy = self._policies.get(request.operation_id) if request.operation_id else None
         if TELEMETRY is not None and TELEMETRY.enabled():
             with TELEMETRY.call(request):
@@ -399,7 +395,12 @@ class APIRequester:
             raise APIResponseValidationError(response.to_httpx(), "the body is not JSON") from None
         try:
             value = parse(response.status_code, data)
-            contradiction = check_answer(request, value)
+            # What in the answer contradicts the request (see _matching): only the fields the request
+            # names are read, so a page listed without a filter costs nothing here.
+            check = _ANSWER_CHECKS[request.operation_id]
+            contradiction = (
+                None if check is None else check.contradiction(request.path, request.params, request.json, value)
+            )
         except ResponseSchemaError as error:
             problem = str(error) if content else "the body is empty"
             raise APIResponseValidationError(response.to_httpx(), problem) from None
