@@ -29,15 +29,17 @@ _NOT_SENT = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)
 
 
 async def _read_body(response: httpx2.Response, request: HTTPRequest, limit: int) -> bytes:
-    try:
-        # A transport that answers with bytes (a mock, an ASGI app) hands over a body already read.
-        loaded = response.content
-    except httpx2.ResponseNotRead:
+    # A transport that answers with bytes (a mock) hands over a body already read. Told by its
+    # flag rather than by catching ResponseNotRead from every streamed answer: raising it costs
+    # about 2 µs, which the bench target "client layer at most 1.05x the generated function
+    # (get)" cannot spare.
+    if not response.is_stream_consumed:
         reader = BodyReader(response.headers.get("content-encoding", ""), limit, request)
         reader.check_declared_length(response.headers.get("content-length"))
         async for chunk in response.aiter_raw():
             reader.feed(chunk)
         return reader.finish()
+    loaded = response.content
     if len(loaded) > limit:
         raise ResponseTooLargeError(request.to_httpx(), limit)
     return loaded
