@@ -323,16 +323,56 @@ class APIRequester:
         options: RequestOptions = NO_OPTIONS,
         *,
         retry_if: Callable[[PalommaError], bool] | None = None,
+        first_attempt: int = 1,
     ) -> Sent[T]:
-        """Send a request, retrying failures for which ``retry_if`` (default: the method's rule) holds."""
+        """Send a request, retrying failures for which ``retry_if`` (default: the method's rule) holds.
+
+        ``first_attempt`` numbers the first attempt in logs and spans (a policy's own retry loop
+        counts its attempts itself).
+        """
         allowed = self.max_retries(options)
         started = time.perf_counter()
         retries = 0
         while True:
+            attempt = first_attempt + retries
             try:
-                # attempt(), written out: one coroutine level fewer, which the bench target
-                # "invoices.get on aiohttp at most 1.20x raw aiohttp" needs.
-                response = await self._exchange(request, options, attempt=retries + 1)
+                # Each attempt is written out here, not awaited through a coroutine of its own: every
+                # await of a call passes through each coroutine above it, and the bench target
+                # "invoices.get on aiohttp at most 1.20x raw aiohttp" needs the level.
+                outgoing, deadline = self._outgoing(request, options)
+                sent_at = time.perf_counter()
+                try:
+                    if TELEMETRY is None or not TELEMETRY.enabled():
+                        response = await self.backend.send(
+                            outgoing, deadline=deadline, max_response_bytes=self.settings.max_response_bytes
+                        )
+                    else:
+                        response = await TELEMETRY.attempt(
+                            partial(
+                                self.backend.send,
+                                deadline=deadline,
+                                max_response_bytes=self.settings.max_response_bytes,
+                            ),
+                            outgoing,
+                            request,
+                            base_url=self.settings.base_url,
+                            attempt=attempt,
+                        )
+                except APIError as error:
+                    self._log_failure(request, error, sent_at, attempt)
+                    raise
+                except PalommaError:
+                    raise
+                except Exception as error:
+                    # A backend, a decoder or a library below them failed in a way none of them maps:
+                    # still an SDK error, and one that may have reached the server.
+                    self._log_failure(request, error, sent_at, attempt)
+                    raise APIConnectionError(
+                        outgoing.to_httpx(),
+                        f"{request.method} {request.path} failed: {type(error).__name__}",
+                    ) from error
+                if logger.isEnabledFor(logging.DEBUG):
+                    self._log_answer(request, response, sent_at, attempt)
                 value = self._read(request, parse, response)
             except PalommaError as error:
                 if retries >= allowed:
@@ -370,8 +410,8 @@ class APIRequester:
             APIStatusError: The response had an error status.
             APIResponseValidationError: A success status came with a body the spec does not allow.
         """
-        response = await self._exchange(request, options, attempt=attempt)
-        return self._read(request, parse, response), response
+        sent = await self.send_with_retries(request, parse, options, retry_if=_never, first_attempt=attempt)
+        return sent.value, sent.response
 
     def _read(self, request: ApiRequest, parse: ParseResponse[T], response: HTTPResponse) -> T:
         """The parsed answer of one attempt, or the typed error for its status or body."""
@@ -415,7 +455,8 @@ class APIRequester:
             raise APIResponseValidationError(response.to_httpx(), f"it does not answer the request: {contradiction}")
         return value
 
-    async def _exchange(self, request: ApiRequest, options: RequestOptions, *, attempt: int) -> HTTPResponse:
+    def _outgoing(self, request: ApiRequest, options: RequestOptions) -> tuple[HTTPRequest, float | None]:
+        """The request as the backend sends it (URL, headers, body, timeout), and its attempt's deadline."""
         settings = self.settings
         url = settings.base_url + request.path
         # extra_query and extra_body were merged into the request by with_options_merged, before any policy read it.
@@ -452,45 +493,19 @@ class APIRequester:
         outgoing = HTTPRequest(
             request.method, url, headers, None if body is None else _json_bytes(body), chosen, dropped
         )
-        started = time.perf_counter()
-        try:
-            if TELEMETRY is None or not TELEMETRY.enabled():
-                response = await self.backend.send(
-                    outgoing, deadline=deadline, max_response_bytes=settings.max_response_bytes
-                )
-            else:
-                response = await TELEMETRY.attempt(
-                    partial(self.backend.send, deadline=deadline, max_response_bytes=settings.max_response_bytes),
-                    outgoing,
-                    request,
-                    base_url=settings.base_url,
-                    attempt=attempt,
-                )
-        except APIError as error:
-            self._log_failure(request, error, started, attempt)
-            raise
-        except PalommaError:
-            raise
-        except Exception as error:
-            # A backend, a decoder or a library below them failed in a way none of them maps:
-            # still an SDK error, and one that may have reached the server.
-            self._log_failure(request, error, started, attempt)
-            raise APIConnectionError(
-                outgoing.to_httpx(),
-                f"{request.method} {request.path} failed: {type(error).__name__}",
-            ) from error
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug(
-                "%s %s -> %d in %.1f ms (attempt %d) headers=%s",
-                request.method,
-                request.path,
-                response.status_code,
-                (time.perf_counter() - started) * 1000,
-                attempt,
-                redacted_headers(response.sent_headers),
-                extra=call_fields(request, attempt, response),
-            )
-        return response
+        return outgoing, deadline
+
+    def _log_answer(self, request: ApiRequest, response: HTTPResponse, started: float, attempt: int) -> None:
+        logger.debug(
+            "%s %s -> %d in %.1f ms (attempt %d) headers=%s",
+            request.method,
+            request.path,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+            attempt,
+            redacted_headers(response.sent_headers),
+            extra=call_fields(request, attempt, response),
+        )
 
     def _log_failure(self, request: ApiRequest, error: Exception, started: float, attempt: int) -> None:
         if logger.isEnabledFor(logging.DEBUG):
@@ -503,6 +518,11 @@ class APIRequester:
                 attempt,
                 extra=call_fields(request, attempt, error),
             )
+
+
+def _never(error: PalommaError) -> bool:
+    """A ``retry_if`` that retries nothing: one attempt."""
+    return False
 
 
 def _charset(content_type: str) -> str:
