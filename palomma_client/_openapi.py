@@ -511,8 +511,9 @@ class OpenAPI:
     def object_properties(self, pointer: str) -> dict[str, tuple[Mapping[str, Any], str]]:
         """An object schema's properties, ``allOf`` members' included: name -> (schema, its pointer).
 
-        References are followed; the first schema to declare a name gives it (the schema's own
-        properties, then each ``allOf`` member's, depth first).
+        References are followed, keeping what a property writes beside its ``$ref`` (3.1's
+        ``description``, 3.0's ``nullable``); the first schema to declare a name gives it (the
+        schema's own properties, then each ``allOf`` member's, depth first).
         """
         properties: dict[str, tuple[Mapping[str, Any], str]] = {}
         self._collect_properties(pointer, properties, set())
@@ -527,8 +528,12 @@ class OpenAPI:
         seen.add(pointer)
         for name in node.get("properties") or {}:
             if name not in properties:
+                written = node["properties"][name]
                 resolved, at = self.resolve_at(join_pointer(pointer, "properties", name))
-                properties[name] = (resolved if isinstance(resolved, Mapping) else {}, at)
+                resolved = resolved if isinstance(resolved, Mapping) else {}
+                if isinstance(written, Mapping) and "$ref" in written and len(written) > 1:
+                    resolved = {**resolved, **{key: value for key, value in written.items() if key != "$ref"}}
+                properties[name] = (resolved, at)
         for index, _ in enumerate(node.get("allOf") or ()):
             self._collect_properties(join_pointer(pointer, "allOf", index), properties, seen)
 

@@ -510,6 +510,8 @@ def _check_against(path: str, value: Any, schema: Mapping[str, Any]) -> None:
         if not kinds and _union_allows_null(schema):
             return
         raise InvalidParameterError(path, "must not be None (the API does not take null here)")
+    if schema.get("type") in ("null", ["null"]):
+        raise InvalidParameterError(path, f"must be null, got {_type_name(value)}")
     for member in schema.get("allOf") or ():
         _check_against(path, value, member)
     for keyword in ("oneOf", "anyOf"):
@@ -627,6 +629,9 @@ def _check_union(path: str, value: Any, schema: Mapping[str, Any], keyword: str)
             raise InvalidParameterError(_child(path, name), f"must be one of {valid}; got {_quoted(value[name])}")
         _check_against(path, value, members[mapping[value[name]]])
         return
+    if value is not None:
+        # A 3.1 `{type: 'null'}` member (a nullable union) says nothing about a value that is not null.
+        members = [member for member in members if member.get("type") not in ("null", ["null"])] or members
     problems: list[InvalidParameterError] = []
     for member in members:
         try:

@@ -100,7 +100,8 @@ def _for_the_parser(index: OpenAPI) -> dict[str, Any]:
     """The document as openapi-python-client is given it: answers' non-JSON media types left out.
 
     Those answers are generated from the spec index (a ``str`` or ``bytes``); the parser knows only a
-    few media types and drops an operation's answer, with a warning, for any other.
+    few media types and drops an operation's answer, with a warning, for any other. Nullable object
+    schemas are spelled the one way the parser reads as the SDK does (see ``_nullable_objects``).
     """
     document: dict[str, Any] = copy.deepcopy(dict(index.document))
     parsed = OpenAPI(document)
@@ -109,7 +110,54 @@ def _for_the_parser(index: OpenAPI) -> dict[str, Any]:
             for media in response.content:
                 if not media.is_json:
                     parsed.at(join_pointer(response.pointer, "content")).pop(media.name, None)
+    _nullable_objects(document)
     return document
+
+
+# What stays on a nullable property's schema when its object moves into an `anyOf` member: the
+# keywords about the property rather than about the object.
+_PROPERTY_KEYWORDS = frozenset({"description", "readOnly", "writeOnly", "deprecated", "default", "example", "examples"})
+_VALUES = frozenset({"example", "examples", "default", "enum", "const"})
+
+
+def _nullable_objects(node: Any, name: str = "") -> None:
+    """Spell nullable object schemas as ``anyOf: [object, {type: 'null'}]``, in place, for the parser.
+
+    ``$ref`` with ``nullable: true`` beside it: OpenAPI 3.0 ignores a reference's siblings, but a
+    vendor writes it to mean "this object, or null", as the spec index, ``check_json`` and the fake
+    read it; the parser alone would drop the ``nullable``, and an answer's null would fail to parse.
+    An inline object property with ``nullable: true`` or ``type: [object, 'null']``: the parser would
+    name its model ``<Parent><Field>Type0``; its ``title`` (the field's name unless it has one) keeps
+    the name it has when not nullable, ``<Parent><Field>``, so making a field nullable renames nothing.
+    """
+    if isinstance(node, list):
+        for item in node:
+            _nullable_objects(item)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key in _VALUES:
+            continue  # JSON the API sends or takes, not schemas
+        if key == "properties" and isinstance(value, dict):
+            for field_name, schema in value.items():
+                _nullable_objects(schema, field_name)
+        else:
+            _nullable_objects(value)
+    written = node.get("type")
+    nullable = node.get("nullable") is True or (isinstance(written, list) and "null" in written)
+    if not nullable:
+        return
+    if isinstance(node.get("$ref"), str):
+        member: dict[str, Any] = {"$ref": node.pop("$ref")}
+    elif name and written in ("object", ["object", "null"], ["null", "object"]):
+        member = {key: node.pop(key) for key in list(node) if key not in _PROPERTY_KEYWORDS | {"nullable"}}
+        member["type"] = "object"
+        member.setdefault("title", name)
+    else:
+        return
+    node.pop("nullable", None)
+    node["anyOf"] = [member, {"type": "null"}]
 
 
 def _render(index: OpenAPI, spec: Path, destination: Path) -> None:

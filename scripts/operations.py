@@ -42,7 +42,7 @@ from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode, PythonIdentifier
 from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported, requirements
 
-from palomma_client._openapi import OpenAPI, Operation, Parameter, join_pointer, unescape_token
+from palomma_client._openapi import MediaType, OpenAPI, Operation, Parameter, join_pointer, unescape_token
 
 __all__ = [
     "ArgumentView",
@@ -182,6 +182,9 @@ class ArgumentView:
     rules: dict[str, Any] = field(default_factory=dict)  # the schema's rules, as the spec writes them
     nullable: bool = False  # None is a value (JSON null): "not given" is NOT_GIVEN
     schema: Any = None  # for a structured body argument: its schema, references inlined, for check_json
+    members: tuple[str, ...] = ()  # for a union as the whole body: its member models, in the spec's order
+    discriminator: str = ""  # ...the field its discriminator reads, if it has one
+    union: str = ""  # ...and its keyword: oneOf (exactly one member) or anyOf (at least one)
 
     @property
     def default(self) -> str:
@@ -240,6 +243,11 @@ class OperationView:
         return {
             argument.python_name: argument.schema for argument in self.body_arguments if argument.schema is not None
         }
+
+    @property
+    def whole_body(self) -> ArgumentView | None:
+        """The ``body`` argument of an operation whose whole request body is a union, else ``None``."""
+        return next((argument for argument in self.body_arguments if argument.members), None)
 
     @property
     def paginated(self) -> bool:
@@ -417,33 +425,15 @@ class OperationViews:
             body = endpoint.bodies[0]
             assert operation.request_body is not None  # the generator parsed a body from it
             media = operation.request_body.content[0]
-            if not isinstance(body.prop, ModelProperty):
+            members = _union_models(body.prop)
+            if members and not _nullable(body.prop):
+                body_arguments.append(self._whole_body(body.prop, members, media, imports))
+            elif isinstance(body.prop, ModelProperty):
+                body_model = body.prop.class_info.name
+                body_arguments = self._body_fields(body.prop, media, imports)
+            else:
                 refusal = Refusal("a request body that is not a JSON object", media.schema_pointer or media.pointer)
                 raise Unsupported(refusal)
-            body_model = body.prop.class_info.name
-            # allOf members' properties too: openapi-python-client merges them into the one model.
-            raw_properties = self._spec.object_properties(media.schema_pointer) if media.schema_pointer else {}
-            for prop in (body.prop.required_properties or []) + (body.prop.optional_properties or []):
-                raw_property, property_pointer = raw_properties.get(_text(prop.name), ({}, media.pointer))
-                if raw_property.get("readOnly") is True:
-                    continue  # the API sets it: never an argument, even where the schema requires it
-                argument = self._argument(
-                    prop,
-                    str(prop.python_name),
-                    "body",
-                    prop.required,
-                    raw_property,
-                    raw_property,
-                    imports,
-                    property_pointer,
-                )
-                # The body is written as the model's to_dict would write it, without building the model;
-                # a structured argument's check already gives its JSON.
-                if argument.schema is None:
-                    argument.json_value = self._json.to_json_value(prop, argument.check)
-                else:
-                    argument.json_value = argument.check
-                body_arguments.append(argument)
         names = [
             argument.python_name for argument in path_arguments + query_arguments + header_arguments + body_arguments
         ]
@@ -466,12 +456,16 @@ class OperationViews:
             elif answer_media.is_json:
                 answer_prop = parsed.get(status)
                 members = _union_models(answer_prop)
+                if not members and _nullable(answer_prop) and isinstance(_unwrapped(answer_prop), ModelProperty):
+                    members = [_unwrapped(answer_prop)]  # a nullable object: its model, or None for null
                 if members:
-                    # A oneOf/anyOf of objects: the member model its discriminator names, else the first that parses.
+                    # A oneOf/anyOf of objects: the member model its discriminator names, else the first that parses;
+                    # a nullable one's null is None (from_json parses a nullable property so).
                     names = [str(member.class_info.name) for member in members]
                     imports.update(names)
                     union_parsers[status] = self._json.from_json(answer_prop, "data")
-                    success.append((status, " | ".join(names), "union"))
+                    typed = " | ".join(names + (["None"] if _nullable(answer_prop) else []))
+                    success.append((status, typed, "union"))
                     continue
                 model = answer_prop.class_info.name if isinstance(answer_prop, ModelProperty) else None
                 if model:
@@ -486,6 +480,7 @@ class OperationViews:
             return_type = f"{(returned - {'None'}).pop()} | None"
         else:
             return_type = returned.pop() if len(returned) == 1 else "None"
+        return_type = " | ".join(dict.fromkeys(part.strip() for part in return_type.split("|")))  # `X | None` once
         answer = next((kind for _, _, kind in success if kind in ("text", "bytes")), "json")
 
         view = OperationView(
@@ -516,6 +511,52 @@ class OperationViews:
         self._find_pagination(view, endpoint)
         view.retry_policy = self._policies.get(view.operation_id, "")
         return view
+
+    def _body_fields(self, model: ModelProperty, media: MediaType, imports: set[str]) -> list[ArgumentView]:
+        """One keyword argument per property of an object request body; ``readOnly`` ones are left out."""
+        arguments = []
+        # allOf members' properties too: openapi-python-client merges them into the one model.
+        raw_properties = self._spec.object_properties(media.schema_pointer) if media.schema_pointer else {}
+        for prop in (model.required_properties or []) + (model.optional_properties or []):
+            raw_property, property_pointer = raw_properties.get(_text(prop.name), ({}, media.pointer))
+            if raw_property.get("readOnly") is True:
+                continue  # the API sets it: never an argument, even where the schema requires it
+            argument = self._argument(
+                prop,
+                str(prop.python_name),
+                "body",
+                prop.required,
+                raw_property,
+                raw_property,
+                imports,
+                property_pointer,
+            )
+            # The body is written as the model's to_dict would write it, without building the model;
+            # a structured argument's check already gives its JSON.
+            if argument.schema is None:
+                argument.json_value = self._json.to_json_value(prop, argument.check)
+            else:
+                argument.json_value = argument.check
+            arguments.append(argument)
+        return arguments
+
+    def _whole_body(self, prop: Any, members: list[Any], media: MediaType, imports: set[str]) -> ArgumentView:
+        """The one ``body`` argument of a request body that is a ``oneOf``/``anyOf`` of objects.
+
+        Typed as the union of what it may be, as openai-python types a parameter of several shapes: any
+        member model or a dict with the API's field names. It is checked as the JSON sent: against the
+        member its discriminator names, else ``oneOf`` against exactly one member and ``anyOf`` against
+        at least one.
+        """
+        schema, pointer = media.schema or {}, media.schema_pointer or media.pointer
+        argument = self._argument(prop, "body", "body", True, schema, schema, imports, pointer)
+        argument.json_name = ""
+        argument.json_value = argument.check
+        argument.members = tuple(str(member.class_info.name) for member in members)
+        discriminator = schema.get("discriminator")
+        argument.discriminator = str(discriminator["propertyName"]) if isinstance(discriminator, Mapping) else ""
+        argument.union = "oneOf" if isinstance(schema.get("oneOf"), list) else "anyOf"
+        return argument
 
     def _find_pagination(self, view: OperationView, endpoint: Endpoint) -> None:
         """A list operation: a ``cursor`` query parameter, and a response with ``cursor`` and one array of models."""
@@ -721,8 +762,10 @@ _SCALAR_PROPERTIES = (
 def _argument_type(prop: Any, imports: set[str]) -> str:
     """What a structured argument takes: models or their dicts, lists of them, unions, ``None`` if nullable."""
     if isinstance(prop, UnionProperty):
-        parts = [_argument_type(inner, imports) for inner in prop.inner_properties]
-        return " | ".join(dict.fromkeys(part for part in parts))
+        # Each member's own type, then the plain forms they share (a dict for any model) once, last.
+        pieces = [piece for inner in prop.inner_properties for piece in _argument_type(inner, imports).split(" | ")]
+        plain: list[str] = [piece for piece in ("Mapping[str, Any]", "str", "None") if piece in pieces]
+        return " | ".join(dict.fromkeys([piece for piece in pieces if piece not in plain] + plain))
     if isinstance(prop, NoneProperty):
         return "None"
     values = map_values(prop)
@@ -1009,8 +1052,8 @@ class ModelFields:
             return "enum"
         if _union_models(_unwrapped(prop)):
             return "model"  # parsed like a model, its errors placed under the field
-        if isinstance(prop, ModelProperty):
-            return "model"
+        if isinstance(_unwrapped(prop), ModelProperty):
+            return "model"  # a nullable one too: built when present, its errors placed under the field
         if isinstance(prop, ListProperty) and isinstance(prop.inner_property, ModelProperty):
             return "models"
         return ""

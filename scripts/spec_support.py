@@ -391,12 +391,13 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             yield Refusal(
                 f"a request body in {names}", join_pointer(operation.request_body.pointer, "content"), "one JSON type"
             )
-        elif content[0].schema is None or not _is_object(content[0].schema):
-            yield Refusal(
-                "a request body that is not a JSON object",
-                content[0].schema_pointer or content[0].pointer,
-                "give the body an object schema",
-            )
+        elif content[0].schema is None or not (_is_object(content[0].schema) or _is_union(content[0].schema)):
+            at = content[0].schema_pointer or content[0].pointer
+            yield Refusal("a request body that is not a JSON object", at, "give the body an object schema")
+        elif _takes_null(spec, content[0].node.get("schema"), content[0].schema, content[0].schema_pointer or ""):
+            # Its arguments would have to say "send null" and "send nothing" apart, for the whole body.
+            at = join_pointer(content[0].pointer, "schema")
+            yield Refusal("a nullable request body", at, "the body is an object, or one of its object schemas")
         if not operation.request_body.required:
             yield Refusal("an optional request body", operation.request_body.pointer, "mark it `required: true`")
     successes = operation.success_responses()
@@ -442,6 +443,21 @@ def _is_union(schema: Mapping[str, Any]) -> bool:
         "",
         "object",
     )
+
+
+def _takes_null(spec: OpenAPI, written: Any, schema: Mapping[str, Any], pointer: str) -> bool:
+    """Whether a schema takes null: ``nullable: true`` (beside a ``$ref`` too, as ``written`` has it), a
+    ``type`` list with ``null`` (3.1), or a ``{type: 'null'}`` member of its ``oneOf``/``anyOf``."""
+    if isinstance(written, Mapping) and written.get("nullable") is True:
+        return True
+    if schema.get("nullable") is True or "null" in (schema.get("type") or ()):
+        return True
+    for keyword in ("oneOf", "anyOf"):
+        for index, member in enumerate(schema.get(keyword) or ()):
+            resolved, _ = spec.resolve(member, join_pointer(pointer, keyword, index))
+            if isinstance(resolved, Mapping) and resolved.get("type") == "null":
+                return True
+    return False
 
 
 def _type(schema: Mapping[str, Any]) -> str:
@@ -542,7 +558,8 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
         if isinstance(members, list):
             resolved = [spec.resolve(member, join_pointer(pointer, keyword, i))[0] for i, member in enumerate(members)]
             kinds = [m for m in resolved if not (isinstance(m, Mapping) and m.get("type") == "null")]
-            objects = all(isinstance(m, Mapping) and _is_object(m) for m in kinds)
+            # A member that is itself a union of objects is checked where it is written; the parser flattens it.
+            objects = all(isinstance(m, Mapping) and (_is_object(m) or _is_union(m)) for m in kinds)
             if not objects and not all(isinstance(m, Mapping) and _plain_scalar(m) for m in kinds):
                 yield Refusal(
                     f"a `{keyword}` of other than object schemas or plain scalars (`string`, `integer`, `number`, "
@@ -551,6 +568,17 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
                 )
             elif "discriminator" in schema and not all(isinstance(m, Mapping) and "$ref" in m for m in members):
                 yield Refusal("a `discriminator` over inline schemas", join_pointer(pointer, "discriminator"))
+    for index, member in enumerate(schema.get("allOf") or ()):
+        at = join_pointer(pointer, "allOf", index)
+        resolved, _ = spec.resolve(member, at)
+        keyword = next((key for key in ("oneOf", "anyOf") if isinstance(resolved, Mapping) and key in resolved), "")
+        if keyword:
+            yield Refusal(
+                f"{'an' if keyword == 'anyOf' else 'a'} `{keyword}` among the members of an `allOf`",
+                at if "$ref" in member else join_pointer(at, keyword),
+                "the merged model would leave the union's fields out; write a `oneOf` of component schemas, each an "
+                "`allOf` of the shared schema and one member",
+            )
     written = schema.get("type")
     listed = {kind for kind in written if kind != "null"} if isinstance(written, list) else set()
     if len(listed) > 1 and not (listed <= _SCALAR_TYPES and _plain_scalar({**schema, "type": "string"})):

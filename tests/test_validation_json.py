@@ -79,6 +79,32 @@ def test_a_nullable_value_is_sent_as_null_in_both_spellings(nullable: dict[str, 
     assert check_json("note", "hi", nullable) == "hi"
 
 
+@pytest.mark.parametrize(
+    "nullable",
+    [
+        {"allOf": [CAT], "nullable": True},  # 3.0: one reference, inlined, with nullable
+        {**CAT, "nullable": True},  # 3.0: `$ref` with nullable beside it, once inlined
+        {"oneOf": [CAT, {"type": "null"}]},  # 3.1
+        {"anyOf": [CAT, {"type": "null"}]},  # 3.1
+        {**CAT, "type": ["object", "null"]},  # 3.1, inline
+    ],
+    ids=["3.0-all-of", "3.0-ref-with-nullable", "3.1-one-of", "3.1-any-of", "3.1-type-list"],
+)
+def test_a_nullable_object_takes_null_and_checks_the_object_by_its_own_rules(nullable: dict[str, Any]) -> None:
+    assert check_json("pet", None, nullable) is None
+    assert check_json("pet", {"kind": "x", "lives": 9}, nullable) == {"kind": "x", "lives": 9}
+    # The null member says nothing about an object: the error is the object's own, at its path.
+    with pytest.raises(InvalidParameterError) as caught:
+        check_json("pet", {"kind": "x"}, nullable)
+    assert (caught.value.parameter, str(caught.value)) == ("pet.lives", "pet.lives: is required")
+
+
+def test_a_null_schema_takes_only_null() -> None:
+    assert check_json("nothing", None, {"type": "null"}) is None
+    with pytest.raises(InvalidParameterError, match="nothing: must be null, got dict"):
+        check_json("nothing", {}, {"type": "null"})
+
+
 def test_a_union_without_a_discriminator_takes_exactly_one_member() -> None:
     union = {"oneOf": [CAT, DOG]}
 

@@ -118,13 +118,36 @@ def _strict_integer(checker: Any, instance: Any) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
+def _nullable_composites(validators: Mapping[str, Any]) -> dict[str, Any]:
+    """3.0 keywords that take null where the schema says ``nullable: true``, whatever it composes.
+
+    OpenAPI 3.0.3 reads `nullable` only beside a `type`; vendors write `allOf: [{$ref: X}]` (or a
+    bare `$ref`) with `nullable: true` to mean "X, or null", and the generator reads it so.
+    """
+
+    def nullable(keyword: Any) -> Any:
+        def check(validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[ValidationError]:
+            if instance is None and schema.get("nullable") is True:
+                return
+            yield from keyword(validator, value, instance, schema)
+
+        return check
+
+    return {name: nullable(validators[name]) for name in ("$ref", "allOf", "anyOf", "oneOf") if name in validators}
+
+
 # version: (validator, format checker, referencing specification) for the document's JSON Schema dialect.
 # JSON Schema 2020-12 (OpenAPI 3.1) counts 1.0 as an integer; the API refuses it whatever the
 # spec's spelling ("Amount must be an integer"), so both dialects check integers as 3.0 does.
 _DIALECTS: dict[str, tuple[Any, Any, Any]] = {
-    "3.0": (OAS30Validator, oas30_format_checker, DRAFT4),
+    "3.0": (extend(OAS30Validator, _nullable_composites(OAS30Validator.VALIDATORS)), oas30_format_checker, DRAFT4),
     "3.1": (
-        extend(OAS31Validator, type_checker=OAS31Validator.TYPE_CHECKER.redefine("integer", _strict_integer)),
+        extend(
+            OAS31Validator,
+            # openapi-schema-validator reads a `discriminator` in its 3.0 dialect only; OpenAPI 3.1 keeps it.
+            {name: OAS30Validator.VALIDATORS[name] for name in ("oneOf", "anyOf")},
+            type_checker=OAS31Validator.TYPE_CHECKER.redefine("integer", _strict_integer),
+        ),
         oas31_format_checker,
         DRAFT202012,
     ),

@@ -1408,6 +1408,336 @@ CORPUS: list[VendorChange] = [
             ["server_variables['region']", "server_variables", "server_variables['version']"],
         ],
     ),
+    # --- unions as a whole request body; nullable object references ---
+    VendorChange(
+        "union-request-body",
+        "oneOf / anyOf of objects as the whole request body, with a discriminator (mapped or implicit) and without",
+        lambda spec: [
+            _path(
+                f"/payments{suffix}",
+                {
+                    "post": {
+                        **TAG,
+                        "operationId": operation_id,
+                        "requestBody": _body(
+                            {
+                                keyword: [
+                                    {"$ref": "#/components/schemas/VendorProbeCardPayment"},
+                                    {"$ref": "#/components/schemas/VendorProbePsePayment"},
+                                ],
+                                **discriminator,
+                            }
+                        ),
+                        "responses": _json(OK, "201"),
+                    }
+                },
+                VendorProbeCardPayment={
+                    "type": "object",
+                    "required": ["method", "amount", "token"],
+                    "properties": {
+                        "method": {"type": "string"},
+                        "amount": {"type": "integer", "minimum": 1},
+                        "token": {"type": "string", "minLength": 3},
+                    },
+                },
+                VendorProbePsePayment={
+                    "type": "object",
+                    "required": ["method", "amount", "bank"],
+                    "properties": {
+                        "method": {"type": "string"},
+                        "amount": {"type": "integer", "minimum": 1},
+                        "bank": {"type": "string", "enum": ["bancolombia", "davivienda"]},
+                    },
+                },
+            )(spec)
+            for suffix, operation_id, keyword, discriminator in (
+                (
+                    "",
+                    "createVendorProbePayment",
+                    "oneOf",
+                    {
+                        "discriminator": {
+                            "propertyName": "method",
+                            "mapping": {
+                                "card": "#/components/schemas/VendorProbeCardPayment",
+                                "pse": "#/components/schemas/VendorProbePsePayment",
+                            },
+                        }
+                    },
+                ),
+                ("/charges", "createVendorProbeCharge", "anyOf", {"discriminator": {"propertyName": "method"}}),
+                ("/transfers", "createVendorProbeTransfer", "oneOf", {}),
+            )
+        ][-1],
+        """
+        from palomma_client.types import VendorProbePsePayment
+        await call(client, "createVendorProbePayment", body={"method": "card", "amount": 5, "token": "tok"})
+        sent = [json.loads(fake.requests[-1].body)]
+        pse = VendorProbePsePayment.from_dict({"method": "pse", "amount": 7, "bank": "davivienda"})
+        await call(client, "createVendorProbePayment", body=pse)
+        sent.append(json.loads(fake.requests[-1].body))
+        card = {"method": "VendorProbeCardPayment", "amount": 1, "token": "abc"}
+        await call(client, "createVendorProbeCharge", body=card)
+        sent.append(json.loads(fake.requests[-1].body))
+        await call(client, "createVendorProbeTransfer", body={"method": "x", "amount": 2, "bank": "bancolombia"})
+        sent.append(json.loads(fake.requests[-1].body))
+        refused = []
+        for operation, bad in (
+            ("createVendorProbePayment", {"method": "cash", "amount": 5}),
+            ("createVendorProbePayment", {"amount": 5}),
+            ("createVendorProbePayment", {"method": "card", "amount": 5}),
+            ("createVendorProbePayment", {"method": "pse", "amount": 0, "bank": "davivienda"}),
+            ("createVendorProbeCharge", {"method": "card", "amount": 1, "token": "abc"}),
+            ("createVendorProbeTransfer", {"method": "x", "amount": 2}),
+            ("createVendorProbeTransfer", {"method": "x", "amount": 2, "bank": "bancolombia", "token": "abc"}),
+            ("createVendorProbeTransfer", "card"),
+        ):
+            try:
+                await call(client, operation, body=bad)
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        resource, attribute = METHODS["createVendorProbePayment"]
+        twin = getattr(getattr(client, resource).with_raw_response, attribute)
+        response = await twin(body={"method": "pse", "amount": 3, "bank": "bancolombia"})
+        hints = typing.get_type_hints(getattr(getattr(client, resource), attribute))["body"]
+        return [sent, refused, response.status_code, type(response.parse().ok).__name__, len(fake.requests), str(hints)]
+        """,
+        [
+            [
+                {"method": "card", "amount": 5, "token": "tok"},
+                {"method": "pse", "amount": 7, "bank": "davivienda"},
+                {"method": "VendorProbeCardPayment", "amount": 1, "token": "abc"},
+                {"method": "x", "amount": 2, "bank": "bancolombia"},
+            ],
+            ["body.method", "body.method", "body.token", "body.amount", "body.method", "body", "body", "body"],
+            201,
+            "bool",
+            5,
+            "palomma_client._generated.models.vendor_probe_card_payment.VendorProbeCardPayment | "
+            "palomma_client._generated.models.vendor_probe_pse_payment.VendorProbePsePayment | "
+            "collections.abc.Mapping[str, typing.Any]",
+        ],
+    ),
+    VendorChange(
+        "nullable-object-references",
+        "nullable object references (3.0 `allOf: [$ref]` or `$ref` with `nullable`, 3.1 `anyOf: [$ref, null]`) and "
+        "nullable inline objects, as body fields and in an answer",
+        lambda spec: [
+            _path(
+                "/homes/{thingId}",
+                {
+                    "get": {
+                        **TAG,
+                        "operationId": "getVendorProbeHome",
+                        "parameters": [ID],
+                        "responses": _json("VendorProbeHome"),
+                    },
+                    "put": {
+                        **TAG,
+                        "operationId": "replaceVendorProbeHome",
+                        "parameters": [ID],
+                        "requestBody": _body(
+                            {
+                                "type": "object",
+                                "required": ["address"],
+                                "properties": {
+                                    "address": {
+                                        "allOf": [{"$ref": "#/components/schemas/VendorProbeAddress"}],
+                                        "nullable": True,
+                                    },
+                                    "billing": {"$ref": "#/components/schemas/VendorProbeAddress", "nullable": True},
+                                    "gate": {
+                                        "type": "object",
+                                        "nullable": True,
+                                        "required": ["code"],
+                                        "properties": {"code": {"type": "string", "maxLength": 4}},
+                                    },
+                                },
+                            }
+                        ),
+                        "responses": _json("VendorProbeHome"),
+                    },
+                },
+                VendorProbeAddress={
+                    "type": "object",
+                    "required": ["city"],
+                    "properties": {"city": {"type": "string", "minLength": 2}},
+                },
+                VendorProbeHome={
+                    "type": "object",
+                    "required": ["address", "billing"],
+                    "properties": {
+                        "address": {"allOf": [{"$ref": "#/components/schemas/VendorProbeAddress"}], "nullable": True},
+                        "billing": {"$ref": "#/components/schemas/VendorProbeAddress", "nullable": True},
+                        "gate": {
+                            "type": "object",
+                            "nullable": True,
+                            "properties": {"code": {"type": "string"}},
+                        },
+                    },
+                },
+            )(spec),
+            # A nullable object as the whole answer: the model, or None for null.
+            _path(
+                "/homes/{thingId}/address",
+                {
+                    "get": {
+                        **TAG,
+                        "operationId": "getVendorProbeHomeAddress",
+                        "parameters": [ID],
+                        "responses": _json({"$ref": "#/components/schemas/VendorProbeAddress", "nullable": True}),
+                    }
+                },
+            )(spec),
+            # ... and a nullable union of objects as the whole answer.
+            _path(
+                "/homes/{thingId}/place",
+                {
+                    "get": {
+                        **TAG,
+                        "operationId": "getVendorProbeHomePlace",
+                        "parameters": [ID],
+                        "responses": _json(
+                            {
+                                "oneOf": [
+                                    {"$ref": "#/components/schemas/VendorProbeAddress"},
+                                    {"$ref": "#/components/schemas/VendorProbeHome"},
+                                ],
+                                "nullable": True,
+                            }
+                        ),
+                    }
+                },
+            )(spec),
+        ][-1],
+        """
+        from palomma_client.types import VendorProbeAddress, VendorProbeHome
+        home = await call(client, "getVendorProbeHome", "h1")
+        import palomma_client.types
+        hints = typing.get_type_hints(VendorProbeHome, localns=vars(palomma_client.types))
+        types = [str(hints[name]).replace("palomma_client._generated.models.", "") for name in ["address", "billing",
+                                                                                                 "gate"]]
+        empty = VendorProbeHome.from_dict({"address": None, "billing": None, "gate": None})
+        full = VendorProbeHome.from_dict({"address": {"city": "Cali"}, "billing": {"city": "Pasto"},
+                                          "gate": {"code": "7"}})
+        read = [empty.address, empty.billing, empty.gate, full.address.city, full.billing.city, full.gate.code,
+                full.to_dict(), empty.to_dict()]
+        wrong = []
+        for bad in ({"address": {"town": "x"}, "billing": None}, {"address": None, "billing": 3}):
+            try:
+                VendorProbeHome.from_dict(bad)
+            except Exception as error:
+                wrong.append(type(error).__name__)
+        await call(client, "replaceVendorProbeHome", "h1", address=None)
+        sent = [json.loads(fake.requests[-1].body)]
+        await call(client, "replaceVendorProbeHome", "h1", address={"city": "Cali"},
+                   billing=VendorProbeAddress(city="Pasto"), gate=None)
+        sent.append(json.loads(fake.requests[-1].body))
+        await call(client, "replaceVendorProbeHome", "h1", address=None, billing=None, gate={"code": "12"})
+        sent.append(json.loads(fake.requests[-1].body))
+        refused = []
+        for bad in ({"address": {"city": "C"}}, {"address": None, "billing": {}},
+                    {"address": None, "gate": {"code": "12345"}}):
+            try:
+                await call(client, "replaceVendorProbeHome", "h1", **bad)
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        from palomma_client._generated.api.vendor_probes import get_vendor_probe_home_address as address_module
+        address = await call(client, "getVendorProbeHomeAddress", "h1")
+        resource, attribute = METHODS["getVendorProbeHomeAddress"]
+        returns = inspect.signature(getattr(getattr(client, resource), attribute)).return_annotation
+        answers = [type(address).__name__ in ("VendorProbeAddress", "NoneType"), returns,
+                   address_module.parse_response(200, None), address_module.parse_response(200, {"city": "Neiva"}).city]
+        from palomma_client._generated.api.vendor_probes import get_vendor_probe_home_place as place_module
+        resource, attribute = METHODS["getVendorProbeHomePlace"]
+        returns = inspect.signature(getattr(getattr(client, resource), attribute)).return_annotation
+        place = place_module.parse_response(200, {"city": "Ibagué"})
+        answers += [returns, place_module.parse_response(200, None), type(place).__name__]
+        return [type(home).__name__, types, read, wrong, sent, refused, len(fake.requests), answers]
+        """,
+        [
+            "VendorProbeHome",
+            [
+                "vendor_probe_address.VendorProbeAddress | None",
+                "vendor_probe_address.VendorProbeAddress | None",
+                "vendor_probe_home_gate.VendorProbeHomeGate | None",
+            ],
+            [
+                None,
+                None,
+                None,
+                "Cali",
+                "Pasto",
+                "7",
+                {"address": {"city": "Cali"}, "billing": {"city": "Pasto"}, "gate": {"code": "7"}},
+                {"address": None, "billing": None},
+            ],
+            ["ResponseSchemaError", "ResponseSchemaError"],
+            [
+                {"address": None},
+                {"address": {"city": "Cali"}, "billing": {"city": "Pasto"}, "gate": None},
+                {"address": None, "billing": None, "gate": {"code": "12"}},
+            ],
+            ["address.city", "billing.city", "gate.code"],
+            5,
+            [
+                True,
+                "VendorProbeAddress | None",
+                None,
+                "Neiva",
+                "VendorProbeAddress | VendorProbeHome | None",
+                None,
+                "VendorProbeAddress",
+            ],
+        ],
+    ),
+    VendorChange(
+        "all-of-with-a-union",
+        "an allOf whose members include a oneOf (shared fields plus one of several shapes), as a request body",
+        _path(
+            "/refunds",
+            {
+                "post": {
+                    **TAG,
+                    "operationId": "createVendorProbeRefund",
+                    "requestBody": _body(
+                        {
+                            "allOf": [
+                                {
+                                    "type": "object",
+                                    "required": ["amount"],
+                                    "properties": {"amount": {"type": "integer"}},
+                                },
+                                {
+                                    "oneOf": [
+                                        {"$ref": "#/components/schemas/VendorProbeRefundCard"},
+                                        {"$ref": "#/components/schemas/VendorProbeRefundPse"},
+                                    ]
+                                },
+                            ]
+                        }
+                    ),
+                    "responses": {"204": {"description": "Done"}},
+                }
+            },
+            VendorProbeRefundCard={
+                "type": "object",
+                "required": ["method", "token"],
+                "properties": {"method": {"type": "string"}, "token": {"type": "string"}},
+            },
+            VendorProbeRefundPse={
+                "type": "object",
+                "required": ["method", "bank"],
+                "properties": {"method": {"type": "string"}, "bank": {"type": "string"}},
+            },
+        ),
+        """
+        await call(client, "createVendorProbeRefund", body={"amount": 5, "method": "card", "token": "tok"})
+        return json.loads(fake.requests[-1].body)
+        """,
+        {"amount": 5, "method": "card", "token": "tok"},
+        refused="a `oneOf` among the members of an `allOf`: the merged model would leave the union's fields out",
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]

@@ -45,6 +45,12 @@ def _add_rows(spec: dict[str, Any]) -> None:
         if spec["openapi"].startswith("3.1")
         else {"type": "number", "minimum": 0, "exclusiveMinimum": True}
     )
+    # A nullable object reference: 3.1's `oneOf` with a `null` member, 3.0's `allOf` of one `$ref` with `nullable`.
+    nullable_owner: dict[str, Any] = (
+        {"oneOf": [_ref(f"{PROBE}Owner"), {"type": "null"}]}
+        if spec["openapi"].startswith("3.1")
+        else {"allOf": [_ref(f"{PROBE}Owner")], "nullable": True}
+    )
     spec["paths"][ITEM] = {
         "parameters": [
             {"name": "probeId", "in": "path", "required": True, "schema": {"type": "string", "minLength": 3}},
@@ -191,6 +197,7 @@ def _add_rows(spec: dict[str, Any]) -> None:
             "labels": {"type": "array", "items": {"type": "string"}},
             "address": {"type": "object", "properties": {"city": {"type": "string"}}},  # an inline nested model
             "owner": _ref(f"{PROBE}Owner"),  # a referenced nested model
+            "guardian": nullable_owner,
             "scores": {"type": "object", "additionalProperties": {"type": "number"}},  # a map: dict[str, float]
             "code": {"oneOf": [{"type": "string"}, {"type": "integer"}]},  # a union of scalars: str | int
             # Unions of models: by discriminator (a mapped value, and a member left to its schema's name)...
@@ -236,6 +243,7 @@ def _add_rows(spec: dict[str, Any]) -> None:
                 "properties": {"city": {"type": "string", "maxLength": 8}},
             },
             "owner": _ref(f"{PROBE}Owner"),
+            "guardian": nullable_owner,
             "memo": nullable_text,
             "scores": {"type": "object", "additionalProperties": {"type": "number", "maximum": 10}},
             # A union of scalars, in each version's spelling: checked by the member it matches.
@@ -366,6 +374,9 @@ async def main():
         # The workflows read a model's field kinds from its annotations, nested model types included.
         from palomma_client.workflows._models import field_kinds
         result["kinds"] = field_kinds(type(got))
+        held = type(got).from_dict({**PROBE, "guardian": {"name": "Cy"}})
+        result["nullable_reference_answer"] = [type(got).__annotations__["guardian"], got.guardian,
+                                               type(held.guardian).__name__, held.guardian.name]
         refused = []
         for bad in (dict(since="yesterday"), dict(since="2026-03-01", page_size=51),
                     dict(since="2026-03-01", kind="robot"), dict(since="2026-03-01", score=0),
@@ -457,6 +468,14 @@ async def main():
         result["health"] = [seen(sent[-1]), type(health).__name__, health.ok]
         await client.default.matrix_probe_keyed()
         result["keyed"] = [seen(sent[-1])["auth"], sent[-1].headers.get("x-matrix-probe-key")]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            await probes.replace("prb_1", name="Ana", guardian=None)
+            result["nullable_reference"] = [seen(sent[-1])["body"]]
+            try:
+                await probes.replace("prb_1", name="Ana", guardian={"since": "2020-01-02"})
+            except InvalidParameterError as error:
+                result["nullable_reference"].append(error.parameter)
 
     result["environments"] = []
     for name in ("matrix_probe_staging", "MATRIX_QA"):
@@ -543,7 +562,10 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
     ]
     assert result["nested"] == [f"{PROBE}Address", "Cali", f"{PROBE}Owner", "Bo", "2020-01-02"]
     assert result["kinds"]["probe_id"] == "text"
-    assert result["kinds"]["owner"] == result["kinds"]["address"] == "json"
+    assert result["kinds"]["owner"] == result["kinds"]["address"] == result["kinds"]["guardian"] == "json"
+    # A nullable object reference, in each version's spelling: the model or None, sent as the model, null or nothing.
+    assert result["nullable_reference_answer"] == [f"{PROBE}Owner | None", None, f"{PROBE}Owner", "Cy"]
+    assert result["nullable_reference"] == [{"name": "Ana", "guardian": None}, "guardian.name"]
     # A date that is not one, a maximum, an enum, an exclusive minimum, a minLength: refused before sending.
     assert result["refused"] == [
         "since",

@@ -71,6 +71,27 @@ def _scheme(name: str, scheme: Spec) -> Any:
     return lambda spec: spec["components"]["securitySchemes"].__setitem__(name, scheme)
 
 
+def _body(schema: Spec) -> Any:
+    """Give the document `POST /things` with a required JSON request body of ``schema``."""
+
+    def edit(spec: Spec) -> None:
+        spec["paths"]["/things"] = {
+            "post": {
+                "operationId": "createThing",
+                "tags": ["Things"],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
+                "responses": {"204": {"description": "done"}},
+            }
+        }
+        spec["components"]["schemas"]["Other"] = {"type": "object", "properties": {"name": {"type": "string"}}}
+
+    return edit
+
+
+BODY = "/paths/~1things/post/requestBody/content/application~1json/schema"
+MEMBERS = [{"$ref": "#/components/schemas/Thing"}, {"$ref": "#/components/schemas/Other"}]
+
+
 def _both(*edits: Any) -> Any:
     def edit(spec: Spec) -> None:
         for one in edits:
@@ -217,6 +238,57 @@ CASES = [
         id="discriminator-inline",
     ),
     pytest.param(
+        _body({"oneOf": MEMBERS, "nullable": True}),
+        "a nullable request body",
+        BODY,
+        id="nullable-union-body-3.0",
+    ),
+    pytest.param(
+        _body({"anyOf": [*MEMBERS, {"type": "null"}]}),
+        "a nullable request body",
+        BODY,
+        id="nullable-union-body-3.1",
+    ),
+    pytest.param(
+        _body({"$ref": "#/components/schemas/Thing", "nullable": True}),
+        "a nullable request body",
+        BODY,
+        id="nullable-reference-body-3.0",
+    ),
+    pytest.param(
+        _body({"allOf": [{"$ref": "#/components/schemas/Thing"}], "nullable": True}),
+        "a nullable request body",
+        BODY,
+        id="nullable-all-of-body-3.0",
+    ),
+    pytest.param(
+        _body({"type": ["object", "null"], "properties": {"a": {"type": "string"}}}),
+        "a nullable request body",
+        BODY,
+        id="nullable-object-body-3.1",
+    ),
+    pytest.param(
+        _body({"allOf": [{"$ref": "#/components/schemas/Thing"}, {"oneOf": MEMBERS}]}),
+        "a `oneOf` among the members of an `allOf`",
+        f"{BODY}/allOf/1/oneOf",
+        id="all-of-with-a-union",
+    ),
+    pytest.param(
+        _both(
+            _body({"allOf": [{"$ref": "#/components/schemas/Thing"}, {"$ref": "#/components/schemas/Either"}]}),
+            lambda spec: spec["components"]["schemas"].__setitem__("Either", {"anyOf": MEMBERS}),
+        ),
+        "an `anyOf` among the members of an `allOf`",
+        f"{BODY}/allOf/1",
+        id="all-of-with-a-referenced-union",
+    ),
+    pytest.param(
+        _body({"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}),
+        "a request body that is not a JSON object",
+        BODY,
+        id="array-body",
+    ),
+    pytest.param(
         _field(
             "labels",
             {"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": {"type": "string"}},
@@ -282,6 +354,15 @@ def test_api_keys_in_headers_alone_together_and_as_alternatives_are_accepted() -
     spec["components"]["securitySchemes"]["partner"] = {"type": "apiKey", "in": "header", "name": "X-Partner-Key"}
     spec["components"]["securitySchemes"]["tenant"] = {"type": "apiKey", "in": "header", "name": "X-Tenant-Key"}
     _get(spec)["security"] = [{"partner": [], "tenant": []}, {"bearer": []}, {}]
+
+    assert unsupported(OpenAPI(spec)) == []
+
+
+@pytest.mark.parametrize("keyword", ["oneOf", "anyOf"])
+@pytest.mark.parametrize("discriminator", [{}, {"discriminator": {"propertyName": "id"}}], ids=["plain", "tagged"])
+def test_a_union_of_objects_as_the_whole_request_body_is_accepted(keyword: str, discriminator: Spec) -> None:
+    spec = base()
+    _body({keyword: MEMBERS, **discriminator})(spec)
 
     assert unsupported(OpenAPI(spec)) == []
 

@@ -499,3 +499,67 @@ async def test_a_synthesized_answer_leaves_out_write_only_properties(version: st
     assert response.json() == {"secretId": "string"}
     pointer = f"/paths/{ROOT.replace('/', '~1')}~1secret/get/responses/200/content/application~1json/schema"
     assert synthesize(ApiSpec(document), pointer, START, sent=True) == {"value": "string"}
+
+
+# --- unions as the whole body, nullable object references ---------------------------------------------------
+
+
+def _post_spec(version: str, body: dict[str, Any], **schemas: Any) -> dict[str, Any]:
+    """`POST {ROOT}/payments` taking a JSON body of `body`, with `schemas` among the components."""
+    document = _spec(
+        "3.0",
+        {
+            f"{ROOT}/payments": {
+                "post": {
+                    "operationId": "createVendorPayment",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+                    "responses": _ok({"application/json": {"example": {"ok": True}}}),
+                }
+            }
+        },
+    )
+    document["components"]["schemas"].update(schemas)
+    return as_openapi_31(document) if version == "3.1" else document
+
+
+CARD = {
+    "type": "object",
+    "required": ["method", "token"],
+    "properties": {"method": {"type": "string"}, "token": {"type": "string", "minLength": 3}},
+}
+CASH = {"type": "object", "required": ["method"], "properties": {"method": {"type": "string"}}}
+
+
+@VERSIONS
+async def test_a_union_body_is_checked_against_the_member_its_discriminator_names(version: str) -> None:
+    union = {
+        "oneOf": [{"$ref": "#/components/schemas/VendorCard"}, {"$ref": "#/components/schemas/VendorCash"}],
+        "discriminator": {"propertyName": "method", "mapping": {"card": "#/components/schemas/VendorCard"}},
+    }
+    document = _post_spec(version, union, VendorCard=CARD, VendorCash=CASH)
+    async with _serving(document) as http:
+        # It would match both members by their schemas alone: the discriminator says which one counts.
+        card = await http.post(f"{ROOT}/payments", json={"method": "card", "token": "tok"})
+        cash = await http.post(f"{ROOT}/payments", json={"method": "VendorCash"})
+        short = await http.post(f"{ROOT}/payments", json={"method": "card", "token": "t"})
+        unknown = await http.post(f"{ROOT}/payments", json={"method": "bitcoin"})
+    assert [card.status_code, cash.status_code, short.status_code, unknown.status_code] == [200, 200, 400, 400]
+    assert short.json()["error"].startswith("token: ")
+
+
+@VERSIONS
+async def test_a_nullable_object_reference_takes_null_in_both_spellings(version: str) -> None:
+    body = {
+        "type": "object",
+        "properties": {
+            "card": {"allOf": [{"$ref": "#/components/schemas/VendorCard"}], "nullable": True},
+            "backup": {"$ref": "#/components/schemas/VendorCard", "nullable": True},
+        },
+    }
+    document = _post_spec(version, body, VendorCard=CARD)
+    async with _serving(document) as http:
+        empty = await http.post(f"{ROOT}/payments", json={"card": None, "backup": None})
+        held = await http.post(f"{ROOT}/payments", json={"card": {"method": "card", "token": "tok"}})
+        wrong = await http.post(f"{ROOT}/payments", json={"backup": {"method": "card", "token": "t"}})
+    assert [empty.status_code, held.status_code, wrong.status_code] == [200, 200, 400]
+    assert wrong.json()["error"].startswith("backup")
