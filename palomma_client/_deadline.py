@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import math
+import time
+from collections.abc import Callable
 from types import TracebackType
 
 __all__ = ["TICK", "Deadline", "Deadlines"]
@@ -25,11 +27,11 @@ class Deadline:
     as a cancellation.
     """
 
-    __slots__ = ("_cancelling", "_expired", "_task", "_tick", "_waiting")
+    __slots__ = ("_cancelling", "_expired", "_task", "_waiting")
 
-    def __init__(self, task: asyncio.Task[object], tick: int, waiting: dict[int, set[Deadline]]) -> None:
+    def __init__(self, task: asyncio.Task[object], waiting: set[Deadline]) -> None:
         self._task = task
-        self._tick = tick
+        # The deadlines of its tick: once the tick has passed, a set no one looks at any more.
         self._waiting = waiting
         self._cancelling = task.cancelling()
         self._expired = False
@@ -48,9 +50,7 @@ class Deadline:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        waiting = self._waiting.get(self._tick)
-        if waiting is not None:
-            waiting.discard(self)
+        self._waiting.discard(self)
         if self._expired and self._task.uncancel() <= self._cancelling and exc_type is asyncio.CancelledError:
             # No other cancellation was asked for: this one was the deadline's.
             raise TimeoutError from exc
@@ -78,30 +78,43 @@ class Deadlines:
     share a timer, and an attempt costs two set operations.
     """
 
-    __slots__ = ("_loop", "_waiting")
+    __slots__ = ("_clock", "_loop", "_waiting")
 
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._clock: Callable[[], float] = time.monotonic
         self._waiting: dict[int, set[Deadline]] = {}
 
-    def start(self, seconds: float | None) -> Deadline | _NoDeadline:
-        """A deadline ``seconds`` from now for the running task, or none for ``None``."""
+    def start(self, seconds: float | None, loop: asyncio.AbstractEventLoop | None = None) -> Deadline | _NoDeadline:
+        """A deadline ``seconds`` from now for the running task, or none for ``None``.
+
+        Args:
+            seconds: How long the block may take, or ``None`` for no deadline.
+            loop: The running event loop, when the caller has it already. On Python 3.11 each
+                ``asyncio.get_running_loop()`` is a system call (``getpid``), and the invoices.get
+                bench targets cannot spare one per attempt.
+        """
         if seconds is None:
             return _NO_DEADLINE
-        loop = asyncio.get_running_loop()
+        if loop is None:
+            loop = asyncio.get_running_loop()
         if loop is not self._loop:
             # Timers belong to one event loop; under another one, start afresh.
             self._loop, self._waiting = loop, {}
-        task = asyncio.current_task()
+            # asyncio's own loops tell time by time.monotonic: read it directly, not through a
+            # method call per attempt (the invoices.get bench targets need the call); any other
+            # loop's clock is its own.
+            self._clock = time.monotonic if type(loop).time is asyncio.BaseEventLoop.time else loop.time
+        task = asyncio.current_task(loop)
         assert task is not None, "a deadline bounds a task"
-        tick = math.ceil((loop.time() + seconds) / TICK)
+        tick = math.ceil((self._clock() + seconds) / TICK)
         waiting = self._waiting.get(tick)
         if waiting is None:
             waiting = self._waiting[tick] = set()
             # Run in an empty context: the timer outlives the attempt that set it,
             # and the attempt's context (its span, say) must not live on with it.
             loop.call_at(tick * TICK, self._expire, tick, context=_EMPTY_CONTEXT)
-        deadline = Deadline(task, tick, self._waiting)
+        deadline = Deadline(task, waiting)
         waiting.add(deadline)
         return deadline
 

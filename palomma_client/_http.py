@@ -12,6 +12,7 @@ import asyncio
 import collections
 import zlib
 from collections.abc import Mapping, Sequence
+from itertools import chain
 from typing import Protocol
 
 import httpx2
@@ -103,6 +104,18 @@ class PoolGate:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._places = GatePlaces(limit)
 
+    def enter_at_once(self, loop: asyncio.AbstractEventLoop) -> GatePlaces | None:
+        """A place taken without waiting, when one is free in ``loop`` (the running loop); else ``None``.
+
+        Not a coroutine: the bench target "invoices.get on aiohttp at most 1.20x raw aiohttp"
+        needs the coroutine that ``enter`` would cost on every call the pool has room for.
+        """
+        places = self._places
+        if loop is self._loop and places.free:
+            places.free -= 1
+            return places
+        return None
+
     async def enter(self, timeout: float | httpx2.Timeout | None, pool: Pool) -> GatePlaces:
         """Wait for a place, and return what to ``release()`` when the response has been read."""
         loop = asyncio.get_running_loop()
@@ -172,7 +185,8 @@ def check_head_size(raw_headers: Sequence[tuple[bytes, bytes]], request: HTTPReq
     Raises:
         APIConnectionError: The headers are too large (the request may have taken effect).
     """
-    size = sum(len(name) + len(value) + 4 for name, value in raw_headers)
+    # Summed by map rather than a generator: the invoices.get bench targets need the microsecond.
+    size = sum(map(len, chain.from_iterable(raw_headers))) + 4 * len(raw_headers)
     if size > MAX_RESPONSE_HEADER_BYTES:
         raise APIConnectionError(
             request.to_httpx(),

@@ -180,11 +180,18 @@ class AnswerCheck:
             if found is None:
                 return None
             for name, group, attribute in path_fields:
-                answered = _json_value(getattr(value, attribute, None))
-                if answered is not None:
-                    asked_for = unquote(found.group(group))
-                    if not _same(asked_for, answered):
-                        return _contradiction(name, answered, asked_for)
+                answered = getattr(value, attribute, None)
+                if type(answered) is not str:
+                    answered = _json_value(answered)
+                    if answered is None:
+                        continue
+                asked_for = found.group(group)
+                if "%" in asked_for:
+                    asked_for = unquote(asked_for)
+                # Text equal to text (an id, a reference) settles it without _same: the invoices.get
+                # bench targets read one such field per call.
+                if not (asked_for == answered and type(answered) is str) and not _same(asked_for, answered):
+                    return _contradiction(name, answered, asked_for)
             return None
         asked: dict[str, Any] = {}
         if path_fields:

@@ -174,6 +174,8 @@ def _render(index: OpenAPI, spec: Path, destination: Path) -> None:
     openapi = GeneratorData.from_dict(document, config=config)
     if isinstance(openapi, GeneratorError):
         raise GenerationError(f"openapi-python-client could not read {spec}: {openapi.header}\n{openapi.detail or ''}")
+    fields = ModelFields(index)
+    openapi.models = fields.keep_models(openapi)
     project = Project(openapi=openapi, config=config, custom_template_path=TEMPLATES)
     views = OperationViews(
         index,
@@ -184,7 +186,7 @@ def _render(index: OpenAPI, spec: Path, destination: Path) -> None:
     project.env.globals.update(
         operations=views,
         value_check=value_check,
-        fields=ModelFields(index),
+        fields=fields,
         wrap=wrap,
         sentence=sentence,
         docstring_block=docstring_block,

@@ -28,13 +28,13 @@ from typing import Any
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.openapi import Endpoint, EndpointCollection
 from openapi_python_client.parser.properties import EnumProperty, ModelProperty
+from openapi_python_client.parser.properties.any import AnyProperty
 from openapi_python_client.parser.properties.boolean import BooleanProperty
 from openapi_python_client.parser.properties.date import DateProperty
 from openapi_python_client.parser.properties.datetime import DateTimeProperty
 from openapi_python_client.parser.properties.float import FloatProperty
 from openapi_python_client.parser.properties.int import IntProperty
 from openapi_python_client.parser.properties.list_property import ListProperty
-from openapi_python_client.parser.properties.model_property import ANY_ADDITIONAL_PROPERTY
 from openapi_python_client.parser.properties.none import NoneProperty
 from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.parser.properties.union import UnionProperty
@@ -42,7 +42,7 @@ from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode, PythonIdentifier
 from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported, requirements
 
-from palomma_client._openapi import MediaType, OpenAPI, Operation, Parameter, join_pointer, unescape_token
+from palomma_client._openapi import MediaType, OpenAPI, Operation, Parameter, SpecError, join_pointer, unescape_token
 
 __all__ = [
     "ArgumentView",
@@ -60,6 +60,8 @@ __all__ = [
 # Keyword arguments every resource method has besides the operation's own.
 SDK_ARGUMENTS = frozenset({"timeout", "max_items", "self"})
 METHOD_NAME_EXTENSION = "x-palomma-method-name"
+WHOLE_BODY_ARGUMENT = "body"
+"""The argument that holds a request body with no fields of its own (a map, a union): see ``_map_body``."""
 # OpenAPI: a header parameter of one of these names "SHALL be ignored"; the client sets them itself.
 IGNORED_HEADER_PARAMETERS = frozenset({"accept", "content-type", "authorization"})
 _STRING_FORMATS = frozenset({"uri", "email", "uuid", "date-time"})
@@ -182,6 +184,7 @@ class ArgumentView:
     rules: dict[str, Any] = field(default_factory=dict)  # the schema's rules, as the spec writes them
     nullable: bool = False  # None is a value (JSON null): "not given" is NOT_GIVEN
     schema: Any = None  # for a structured body argument: its schema, references inlined, for check_json
+    whole: bool = False  # the argument is the whole request body (a map or a union), not one of its fields
     expands: bool = False  # an object query argument: ``serialize`` gives several query pairs, not one value
     members: tuple[str, ...] = ()  # for a union as the whole body: its member models, in the spec's order
     discriminator: str = ""  # ...the field its discriminator reads, if it has one
@@ -229,6 +232,18 @@ class OperationView:
     answer: str = "json"  # how the success body is read: json, text or bytes
     accept: str = ""  # the media type of its success body, for the Accept header of a non-JSON answer
     union_parsers: dict[int, str] = field(default_factory=dict)  # a union answer's parse expression, by status
+    map_parsers: dict[int, str] = field(default_factory=dict)  # a map answer's parse expression, by status
+
+    @property
+    def whole_body(self) -> ArgumentView | None:
+        """The ``body`` argument of an operation whose whole request body is a map or a union, else ``None``."""
+        return next((argument for argument in self.body_arguments if argument.whole), None)
+
+    @property
+    def error_imports(self) -> list[str]:
+        """What the module imports from the errors module: the error, and the parsers its answers use."""
+        used = " ".join([*self.union_parsers.values(), *self.map_parsers.values()])
+        return ["ResponseSchemaError", *sorted(set(_PARSER_NAMES.findall(used)))]
 
     @property
     def keyword_arguments(self) -> list[ArgumentView]:
@@ -246,11 +261,6 @@ class OperationView:
             for argument in self.body_arguments + self.query_arguments
             if argument.schema is not None
         }
-
-    @property
-    def whole_body(self) -> ArgumentView | None:
-        """The ``body`` argument of an operation whose whole request body is a union, else ``None``."""
-        return next((argument for argument in self.body_arguments if argument.members), None)
 
     @property
     def paginated(self) -> bool:
@@ -431,6 +441,8 @@ class OperationViews:
             members = _union_models(body.prop)
             if members and not _nullable(body.prop):
                 body_arguments.append(self._whole_body(body.prop, members, media, imports))
+            elif isinstance(body.prop, ModelProperty) and map_values(body.prop) is not None:
+                body_arguments.append(self._map_body(body.prop, operation, imports))
             elif isinstance(body.prop, ModelProperty):
                 body_model = body.prop.class_info.name
                 body_arguments = self._body_fields(body.prop, media, imports)
@@ -451,6 +463,7 @@ class OperationViews:
         }
         success: list[tuple[int, str | None, str]] = []
         union_parsers: dict[int, str] = {}
+        map_parsers: dict[int, str] = {}
         for response in operation.success_responses():  # numbered ones; spec_support refuses 2XX and default
             status = int(response.status)
             answer_media = response.content[0] if response.content else None
@@ -458,6 +471,12 @@ class OperationViews:
                 success.append((status, None, "none"))
             elif answer_media.is_json:
                 answer_prop = parsed.get(status)
+                if answer_prop is not None and map_values(answer_prop) is not None:
+                    # A map (or a free-form object) as the whole answer: a dict of its values, each checked.
+                    imports.update(name for _, name in self._json.classes(answer_prop))
+                    map_parsers[status] = f"{self._json.parser(answer_prop)}(data)"
+                    success.append((status, self._json.python_type(answer_prop), "map"))
+                    continue
                 members = _union_models(answer_prop)
                 if not members and _nullable(answer_prop) and isinstance(_unwrapped(answer_prop), ModelProperty):
                     members = [_unwrapped(answer_prop)]  # a nullable object: its model, or None for null
@@ -510,6 +529,7 @@ class OperationViews:
             accept=next((media.name for r in operation.success_responses() for media in r.content), ""),
             model_imports=imports,
             union_parsers=union_parsers,
+            map_parsers=map_parsers,
         )
         self._find_pagination(view, endpoint)
         view.retry_policy = self._policies.get(view.operation_id, "")
@@ -552,9 +572,8 @@ class OperationViews:
         at least one.
         """
         schema, pointer = media.schema or {}, media.schema_pointer or media.pointer
-        argument = self._argument(prop, "body", "body", True, schema, schema, imports, pointer)
-        argument.json_name = ""
-        argument.json_value = argument.check
+        argument = self._argument(prop, WHOLE_BODY_ARGUMENT, "body", True, schema, schema, imports, pointer)
+        argument.json_name, argument.json_value, argument.whole = "", argument.check, True
         argument.members = tuple(str(member.class_info.name) for member in members)
         discriminator = schema.get("discriminator")
         argument.discriminator = str(discriminator["propertyName"]) if isinstance(discriminator, Mapping) else ""
@@ -577,10 +596,13 @@ class OperationViews:
             return
         item = arrays[0].inner_property
         assert isinstance(item, ModelProperty)
-        view.page_item = item.class_info.name
+        # Items that are maps (free-form objects too) are dicts: the page names their type, imports what they hold.
+        view.page_item = self._json.python_type(item) if map_values(item) is not None else item.class_info.name
         view.page_items_attribute = str(arrays[0].python_name)
         view.page_cursor_attribute = str(cursor.python_name)
-        view.model_imports.add(view.page_item)
+        if map_values(item) is None:
+            view.model_imports.add(view.page_item)
+        view.model_imports.update(name for _, name in self._json.classes(item))
 
     def _argument(
         self,
@@ -647,6 +669,29 @@ class OperationViews:
             schema=runtime_schema,
             expands=location == "query" and isinstance(prop, ModelProperty),
         )
+
+    def _map_body(self, prop: ModelProperty, operation: Operation, imports: set[str]) -> ArgumentView:
+        """The one argument of a request body that is a map (or a free-form object): ``body``.
+
+        A map has no fields to make arguments of: its keys are the caller's. The argument is named
+        ``body`` whatever the schema, as it is the whole body, so that it reads the same in every
+        such method; a parameter also named ``body`` is a clash ``_view`` stops at.
+        """
+        assert operation.request_body is not None
+        media = operation.request_body.content[0]
+        documented = self._spec.at(operation.request_body.pointer)
+        argument = self._argument(
+            prop,
+            WHOLE_BODY_ARGUMENT,
+            "body",
+            True,
+            media.schema or {},
+            documented if isinstance(documented, Mapping) else {},
+            imports,
+            media.schema_pointer or media.pointer,
+        )
+        argument.json_name, argument.json_value, argument.whole = "", argument.check, True
+        return argument
 
     def _runtime_schema(self, node: Any, pointer: str, active: tuple[str, ...]) -> Any:
         """The schema ``check_json`` checks an argument against: references inlined, rules only.
@@ -949,6 +994,7 @@ class ModelFields:
     def __init__(self, spec: OpenAPI) -> None:
         self._spec = spec
         self._discriminators = _discriminators(spec)
+        self._maps: set[str] = set()  # the class names of the map models not generated
 
     @staticmethod
     def _type(prop: Any) -> str:
@@ -956,12 +1002,133 @@ class ModelFields:
 
     def annotation(self, prop: Any) -> str:
         """The attribute's type: optional and nullable fields may be ``None``; a map is a ``dict``."""
-        values = map_values(_unwrapped(prop))
-        written = f"dict[str, {self._type(values)}]" if values is not None else self._type(prop)
-        parts = [part.strip() for part in written.split("|") if part.strip() not in ("Unset", "None")]
-        if not prop.required or _nullable(prop):
-            parts.append("None")
-        return " | ".join(parts)
+        written = self.python_type(prop)
+        return f"{written} | None" if not prop.required or _nullable(prop) else written
+
+    def python_type(self, prop: Any) -> str:
+        """The type of a present, non-null value of ``prop``: a map is a ``dict[str, ...]`` of its values' type."""
+        inner = _unwrapped(prop)
+        values = map_values(inner)
+        if values is not None:
+            return f"dict[str, {self._value_type(values)}]"
+        if isinstance(inner, ListProperty):
+            return f"list[{self._value_type(inner.inner_property)}]"
+        parts = [part.strip() for part in self._type(inner).split("|")]
+        return " | ".join(part for part in parts if part not in ("Unset", "None"))
+
+    def _value_type(self, prop: Any) -> str:
+        written = self.python_type(prop)
+        return f"{written} | None" if _nullable(prop) else written
+
+    def parser(self, prop: Any, field: str = "") -> str:
+        """A function that checks one JSON value of ``prop`` and builds it, for a map's values or an array's items.
+
+        Its errors are ``ResponseSchemaError``s naming the place in the value (``daily.max``); see
+        ``map_of`` in the errors template. ``field`` names the field ``prop`` is the value of, for
+        the discriminator of a union among a map's values.
+        """
+        inner = _unwrapped(prop)
+        if inner is not prop:
+            return f"nullable({self.parser(inner, field)})"
+        values = map_values(prop)
+        if values is not None:
+            return f"map_of({self.parser(values, f'{field}/additionalProperties' if field else '')})"
+        if isinstance(prop, ListProperty):
+            return f"list_of({self.parser(prop.inner_property)})"
+        if isinstance(prop, EnumProperty):
+            return f"enum_of({prop.class_info.name})"
+        if isinstance(prop, ModelProperty):
+            return f"{prop.class_info.name}.from_dict"
+        if _union_models(prop):
+            # A oneOf/anyOf of models is parsed as a field of it is: by its discriminator, else the first that parses.
+            return f"lambda value: {self._from_json(prop, 'value', field)}"
+        simple: list[tuple[Any, str]] = [
+            (DateTimeProperty, "parse_datetime"),
+            (DateProperty, "parse_date"),
+            (BooleanProperty, "parse_boolean"),
+            (IntProperty, "parse_integer"),
+            (FloatProperty, "parse_number"),
+            (StringProperty, "parse_string"),
+            (AnyProperty, "parse_json"),
+        ]
+        found = next((name for kind, name in simple if isinstance(prop, kind)), None)
+        if found is None:
+            raise Unsupported(Refusal(f"{_kind(prop)} as the values of a map or the items of an array", ""))
+        return found
+
+    def classes(self, prop: Any) -> set[tuple[str, str]]:
+        """The (module, class) of each model and enum a value of ``prop`` is built of, through maps and arrays."""
+        inner = _unwrapped(prop)
+        values = map_values(inner)
+        if values is not None:
+            return self.classes(values)
+        if isinstance(inner, ListProperty):
+            return self.classes(inner.inner_property)
+        if isinstance(inner, UnionProperty):
+            return {found for member in inner.inner_properties for found in self.classes(member)}
+        if isinstance(inner, ModelProperty | EnumProperty):
+            return {(str(inner.class_info.module_name), str(inner.class_info.name))}
+        return set()
+
+    def error_imports(self, properties: list[Any], model: Any = None) -> list[str]:
+        """What a model module imports from the errors module: the error, and the parsers its fields use."""
+        used = " ".join([*(self.from_json(prop, "value") for prop in properties), self.extra_parser(model)])
+        return ["ResponseSchemaError", *sorted(set(_PARSER_NAMES.findall(used)))]
+
+    @staticmethod
+    def _extra_values(model: Any) -> Any | None:
+        """The property of a model's other keys' values, when the spec gives them a schema beside ``properties``."""
+        values = getattr(model, "additional_properties", None)
+        return None if values is None or isinstance(values, AnyProperty) else values
+
+    def extra_type(self, model: Any) -> str:
+        """The type of the values of ``additional_properties``: the schema's, or ``Any`` when it gives none."""
+        values = self._extra_values(model)
+        return "Any" if values is None else self._value_type(values)
+
+    def extra_parser(self, model: Any) -> str:
+        """The parser of the model's other keys (``map_of(...)``), or ``""`` when they may hold anything."""
+        values = self._extra_values(model)
+        return "" if values is None else f"map_of({self.parser(values)})"
+
+    def extra_to_json(self, model: Any, source: str) -> str:
+        """An expression of the model's other keys as JSON."""
+        values = self._extra_values(model)
+        return source if values is None else self._map_to_json(values, source, 0)
+
+    def keep_models(self, openapi: GeneratorData) -> list[Any]:
+        """The models to generate: not a map's, which nothing uses (a map is a ``dict``); remembers those left out.
+
+        A free-form object that is a member of a ``oneOf``/``anyOf`` of models keeps its model: the
+        union parses into its members' classes.
+        """
+        members = _union_members(openapi)
+        self._maps |= {
+            str(model.class_info.name)
+            for model in openapi.models
+            if map_values(model) is not None and str(model.class_info.name) not in members
+        }
+        return [model for model in openapi.models if str(model.class_info.name) not in self._maps]
+
+    def imports(self, model: Any) -> tuple[list[str], list[str]]:
+        """A model module's imports, at the top and where only type checking and the methods need them.
+
+        openapi-python-client imports the model of each map field, which is not generated (see
+        ``keep_models``): the models and enums of the map's values are imported instead.
+        """
+
+        def kept(lines: set[str] | None) -> list[str]:
+            return [line for line in lines or () if line.rsplit(" import ", 1)[-1].strip() not in self._maps]
+
+        relative, lazy = set(kept(model.relative_imports)), set(kept(model.lazy_imports))
+        extra = [self._extra_values(model)] if self._extra_values(model) is not None else []
+        for prop in (model.required_properties or []) + (model.optional_properties or []) + extra:
+            if _contains_map(prop) or prop in extra:
+                lazy |= {f"from ..models.{module} import {name}" for module, name in self.classes(prop)}
+                if _contains_date(prop):
+                    relative.add("import datetime")
+        lazy.discard(f"from ..models.{model.class_info.module_name} import {model.class_info.name}")
+        return sorted(relative), sorted(lazy)
 
     def from_json(self, prop: Any, source: str) -> str:
         """An expression that builds the attribute from a JSON value whose type was checked."""
@@ -990,17 +1157,16 @@ class ModelFields:
         """The name of the module-level dictionary of an enum's members by value."""
         return f"_{prop.class_info.module_name.upper()}_BY_VALUE"
 
-    def _from_json(self, prop: Any, source: str) -> str:
+    def _from_json(self, prop: Any, source: str, field: str = "") -> str:
         prop = _unwrapped(prop)
-        values = map_values(prop)
-        if values is not None:
-            return f"parse_map({source}, {_json_kind(values)!r})"
+        if _contains_map(prop):
+            return f"{self.parser(prop, _text(prop.name))}({source})"
         members = _union_models(prop)
         if members:
             # A oneOf/anyOf of models: the member its discriminator names, else the first that parses.
             names = [str(member.class_info.name) for member in members]
             key = frozenset(names)
-            named = (_text(prop.name), key)
+            named = (field or _text(prop.name), key)
             # A field whose own union has no discriminator keeps none, whatever other unions of its members say.
             by_class = (
                 self._discriminators[named] if named in self._discriminators else self._discriminators.get(("", key))
@@ -1041,10 +1207,16 @@ class ModelFields:
         """An expression that turns a present (non-null) value of ``prop`` into its JSON value."""
         return self._to_json(prop, source)
 
-    def _to_json(self, prop: Any, source: str) -> str:
-        prop = _unwrapped(prop)
-        if map_values(prop) is not None:
-            return f"dict({source})"
+    def _to_json(self, prop: Any, source: str, depth: int = 0) -> str:
+        inner = _unwrapped(prop)
+        values = map_values(inner)
+        if values is not None:
+            return self._map_to_json(values, source, depth)
+        if isinstance(inner, ListProperty) and _contains_map(inner):
+            item = "item" if depth == 0 else f"item_{depth}"
+            converted = self._to_json(inner.inner_property, item, depth + 1)
+            return f"list({source})" if converted == item else f"[{converted} for {item} in {source}]"
+        prop = inner
         if _union_models(prop):
             return f"{source}.to_dict()"
         if isinstance(prop, EnumProperty):
@@ -1058,6 +1230,17 @@ class ModelFields:
             return f"list({source})" if inner == "item" else f"[{inner} for item in {source}]"
         return source
 
+    def _map_to_json(self, values: Any, source: str, depth: int) -> str:
+        """A map's JSON, its values written by their own kind (a model's by ``to_dict()``, a date's as text)."""
+        # Nested maps and arrays each name their loop variables apart: `value`, `value_1`...
+        key, value = ("key", "value") if depth == 0 else (f"key_{depth}", f"value_{depth}")
+        converted = self._to_json(values, value, depth + 1)
+        if converted != value and _nullable(values):
+            converted = f"None if {value} is None else {converted}"
+        if converted == value:
+            return f"dict({source})"
+        return f"{{{key}: {converted} for {key}, {value} in {source}.items()}}"
+
     def kind(self, prop: Any) -> str:
         """How the template builds the attribute: ``enum``, ``date``, ``date-time``, ``model``, ``models`` or ``""``."""
         # A nullable date is parsed like a date once present; a nullable enum or model goes the general way.
@@ -1067,7 +1250,7 @@ class ModelFields:
             return "date-time"
         if isinstance(prop, EnumProperty):
             return "enum"
-        if _union_models(_unwrapped(prop)):
+        if _union_models(_unwrapped(prop)) or _contains_map(_unwrapped(prop)):
             return "model"  # parsed like a model, its errors placed under the field
         if isinstance(_unwrapped(prop), ModelProperty):
             return "model"  # a nullable one too: built when present, its errors placed under the field
@@ -1084,14 +1267,24 @@ class ModelFields:
         raw = self._spec.object_properties(join_pointer("/components/schemas", name))
         return [prop for prop in properties if raw.get(_text(prop.name), ({}, ""))[0].get("writeOnly") is not True]
 
-    def json_schema(self, class_name: str) -> str:
-        """The model's JSON Schema, from its component in the spec, every reference inlined (for FastAPI)."""
+    def json_schema(self, class_name: str, model: Any = None) -> str:
+        """The model's JSON Schema, every reference inlined (for FastAPI).
+
+        From its component in the spec; an inline object (a nested field's, a map's values') has
+        none, and is written from the schema openapi-python-client read for ``model``.
+        """
         schemas = self._spec.document.get("components", {}).get("schemas", {})
         name = next((key for key in schemas if _class_name(key) == class_name), None)
-        if name is None:
+        if name is not None:
+            pointer = join_pointer("/components/schemas", name)
+            return repr(self._to_json_schema(self._spec.inline(schemas[name], pointer)))
+        if model is None:
             return repr({"type": "object"})
-        pointer = join_pointer("/components/schemas", name)
-        return repr(self._to_json_schema(self._spec.inline(schemas[name], pointer)))
+        read = model.data.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        try:
+            return repr(self._to_json_schema(self._spec.inline(read, "")))
+        except SpecError:
+            return repr({"type": "object"})  # a recursive schema: JSON Schema of it would have to keep a $ref
 
     def _to_json_schema(self, node: Any) -> Any:
         if isinstance(node, list):
@@ -1109,18 +1302,60 @@ class ModelFields:
 
 
 def map_values(prop: Any) -> Any | None:
-    """The property of a map's values (an object of ``additionalProperties`` with a schema, and no properties)."""
+    """The property of a map's values: an object with ``additionalProperties`` and no properties, else ``None``.
+
+    A free-form object (``additionalProperties`` absent, ``true`` or ``{}``, and no properties) is a
+    map of any JSON values: its values are an ``AnyProperty``.
+    """
     if not isinstance(prop, ModelProperty) or prop.required_properties or prop.optional_properties:
         return None
-    values = prop.additional_properties
-    # `additionalProperties` absent, `true` or `{}` is this one constant: an open object, not a map.
-    return None if values is None or values is ANY_ADDITIONAL_PROPERTY else values
+    return prop.additional_properties
 
 
-def _json_kind(prop: Any) -> str:
-    """The JSON type of a map's scalar values, as ``parse_map`` names it (spec_support refuses other values)."""
-    kinds: list[tuple[Any, str]] = [(BooleanProperty, "boolean"), (IntProperty, "integer"), (FloatProperty, "number")]
-    return next((kind for cls, kind in kinds if isinstance(prop, cls)), "string")
+def _union_members(openapi: GeneratorData) -> set[str]:
+    """The class names of the models that are members of a ``oneOf``/``anyOf`` anywhere in the parsed document."""
+    found: set[str] = set()
+    pending: list[Any] = []
+    for model in openapi.models:
+        pending += (model.required_properties or []) + (model.optional_properties or [])
+        pending.append(model.additional_properties)
+    for collection in openapi.endpoint_collections_by_tag.values():
+        for endpoint in collection.endpoints:
+            pending += [body.prop for body in endpoint.bodies]
+            pending += [response.prop for response in endpoint.responses.patterns]
+    while pending:
+        prop = pending.pop()
+        if isinstance(prop, UnionProperty):
+            pending += prop.inner_properties
+            found |= {str(inner.class_info.name) for inner in prop.inner_properties if isinstance(inner, ModelProperty)}
+        elif isinstance(prop, ListProperty):
+            pending.append(prop.inner_property)
+        elif isinstance(prop, ModelProperty) and map_values(prop) is not None:
+            pending.append(prop.additional_properties)
+    return found
+
+
+# The parsers of the errors template a generated expression may call.
+_PARSER_NAMES = re.compile(r"\b(?:enum_of|list_of|map_of|nullable|parse_[a-z_]+)\b")
+
+
+def _contains_date(prop: Any) -> bool:
+    """Whether a value of ``prop`` holds a date or a date-time, through maps and arrays."""
+    inner = _unwrapped(prop)
+    values = map_values(inner)
+    if values is not None:
+        return _contains_date(values)
+    if isinstance(inner, ListProperty):
+        return _contains_date(inner.inner_property)
+    return isinstance(inner, DateProperty | DateTimeProperty)
+
+
+def _contains_map(prop: Any) -> bool:
+    """Whether ``prop`` is a map, or an array whose items hold one: built by the parsers of the errors template."""
+    inner = _unwrapped(prop)
+    if map_values(inner) is not None:
+        return True
+    return isinstance(inner, ListProperty) and _contains_map(inner.inner_property)
 
 
 def _union_models(prop: Any) -> list[Any]:
@@ -1172,6 +1407,8 @@ def _discriminators(spec: OpenAPI) -> dict[tuple[str, frozenset[str]], Discrimin
             discriminator = (str(node["discriminator"]["propertyName"]), values)
         tokens = pointer.split("/")
         field_name = unescape_token(tokens[-1]) if len(tokens) > 1 and tokens[-2] == "properties" else ""
+        if len(tokens) > 3 and tokens[-1] == "additionalProperties" and tokens[-3] == "properties":
+            field_name = f"{unescape_token(tokens[-2])}/additionalProperties"  # a map field's values
         by_field.setdefault((field_name, frozenset(classes.values())), discriminator)
         by_members.setdefault(frozenset(classes.values()), []).append(discriminator)
     found = {key: value for key, value in by_field.items() if value is not None or key[0]}
@@ -1188,7 +1425,10 @@ def _unwrapped(prop: Any) -> Any:
     """
     if isinstance(prop, UnionProperty):
         others = [inner for inner in prop.inner_properties if not isinstance(inner, NoneProperty)]
-        if len(others) == 1 and len(others) < len(prop.inner_properties):
+        # OpenAPI 3.1's nullable enum (`type: [string, "null"]`, `null` among its values) is parsed as
+        # the one enum several times over: it is still one type.
+        kinds = {(type(inner), str(inner.get_type_string(no_optional=True))) for inner in others}
+        if others and len(kinds) == 1 and len(others) < len(prop.inner_properties):
             return others[0]
     return prop
 

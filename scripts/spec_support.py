@@ -394,6 +394,12 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             yield Refusal(
                 f"a request body in {names}", join_pointer(operation.request_body.pointer, "content"), "one JSON type"
             )
+        elif content[0].schema is not None and content[0].schema.get("properties") and _is_map(content[0].schema):
+            yield Refusal(
+                "a request body with `properties` and `additionalProperties` with a schema",
+                content[0].schema_pointer or content[0].pointer,
+                "its other keys would have no argument: make the map a field of the body",
+            )
         elif content[0].schema is None or not (_is_object(content[0].schema) or _is_union(content[0].schema)):
             at = content[0].schema_pointer or content[0].pointer
             yield Refusal("a request body that is not a JSON object", at, "give the body an object schema")
@@ -512,7 +518,8 @@ def _type(schema: Mapping[str, Any]) -> str:
     return str(written or "")
 
 
-_MAP_ELSEWHERE = "a map (`additionalProperties` with a schema) other than as a field of an object"
+_MAP_ELSEWHERE = "a map (`additionalProperties` with a schema) as a member of `allOf`, `oneOf` or `anyOf`"
+_MAP_HINT = "make it a field of an object"
 
 
 def _plain_scalar(schema: Mapping[str, Any]) -> bool:
@@ -525,28 +532,61 @@ def _is_map(schema: Mapping[str, Any]) -> bool:
     return isinstance(extra, Mapping) and bool(extra)
 
 
-def _map_value_supported(values: Mapping[str, Any]) -> bool:
-    written = values.get("type")
-    nullable = values.get("nullable") is True or (isinstance(written, list) and "null" in written)
-    plain = not ({"enum", "format", "oneOf", "anyOf", "allOf"} & set(values))
-    return _type(values) in _SCALAR_TYPES and plain and not nullable
+def _map_value_refusal(spec: OpenAPI, values: Any, pointer: str) -> str | None:
+    """Why a map's values are not rendered (for its refusal), or ``None`` when they are.
+
+    Scalars (an ``enum``, a ``format`` such as ``date`` too), arrays of them or of objects,
+    objects and ``oneOf``/``anyOf`` of objects are, each nullable or not. The schemas nested in
+    them are checked on their own.
+    """
+    if not isinstance(values, Mapping):
+        return "a map whose values are not a schema"
+    for keyword in ("oneOf", "anyOf"):
+        if isinstance(values.get(keyword), list):
+            members = [spec.resolve(m, join_pointer(pointer, keyword, i))[0] for i, m in enumerate(values[keyword])]
+            if all(isinstance(m, Mapping) and (_is_object(m) or m.get("type") == "null") for m in members):
+                return None  # a union of objects: the union's own rules apply (spec_support's `_schema`)
+            return f"a map whose values are a `{keyword}` of other than objects"
+    if _is_object(values):
+        return None
+    if _type(values) == "array":
+        items, _ = spec.resolve(values.get("items", {}), join_pointer(pointer, "items"))
+        if isinstance(items, Mapping) and (_type(items) in _SCALAR_TYPES or _is_object(items)):
+            return None
+        return "a map whose values are arrays of other than scalars or objects"
+    if _type(values) in _SCALAR_TYPES and "allOf" not in values:
+        return None
+    return "a map whose values are other than strings, integers, numbers, booleans, arrays or objects"
 
 
 def _map_references(spec: OpenAPI) -> Iterator[Refusal]:
-    """A ``$ref`` to a map component from other than an object's property: only a field may be a map."""
+    """A ``$ref`` to a map component from where no map is rendered (see ``_map_place``)."""
     for pointer, node in spec.walk():
-        if not (isinstance(node, Mapping) and isinstance(node.get("$ref"), str)) or pointer.split("/")[-2:-1] == [
-            "properties"
-        ]:
+        if not (isinstance(node, Mapping) and isinstance(node.get("$ref"), str)) or _map_place(pointer):
             continue
-        if pointer.startswith("/components/schemas/") and pointer.count("/") == 3:
-            continue  # a component that is another's alias: its own uses are checked
         try:
             target, _ = spec.resolve(node, pointer)
         except SpecError:
             continue  # the reader refuses a reference it cannot follow
-        if isinstance(target, Mapping) and _is_map(target):
-            yield Refusal(_MAP_ELSEWHERE, pointer, "make it a field of an object")
+        if isinstance(target, Mapping) and _is_map(target) and not target.get("properties"):
+            yield Refusal(_MAP_ELSEWHERE, pointer, _MAP_HINT)
+
+
+def _map_place(pointer: str) -> bool:
+    """Whether a map written at ``pointer`` is one the generator renders: a ``dict`` there.
+
+    A component (its uses are checked where they are), a field of an object, an array's items,
+    another map's values, or the whole body of a request or an answer; not a member of an
+    ``allOf``, ``oneOf`` or ``anyOf``.
+    """
+    tokens = pointer.split("/")
+    if tokens[1:3] == ["components", "schemas"] and len(tokens) == 4:
+        return True
+    if len(tokens) > 2 and tokens[-2] == "properties":
+        return True
+    if tokens[-1] in ("items", "additionalProperties"):
+        return True
+    return tokens[-1] == "schema" and len(tokens) > 3 and tokens[-3] == "content" and "parameters" not in tokens
 
 
 def _schemas(spec: OpenAPI) -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -626,14 +666,13 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
         yield Refusal("a schema of several types other than plain scalars", join_pointer(pointer, "type"))
     if _is_map(schema):
         at = join_pointer(pointer, "additionalProperties")
-        values, _ = spec.resolve(schema["additionalProperties"], at)
-        tokens = pointer.split("/")
-        if schema.get("properties") or schema.get("allOf"):
-            yield Refusal("`additionalProperties` with a schema beside `properties` (an object that is also a map)", at)
-        elif not (isinstance(values, Mapping) and _map_value_supported(values)):
-            yield Refusal("a map whose values are other than strings, integers, numbers or booleans", at)
-        elif tokens[-2] != "properties" and not (tokens[1:3] == ["components", "schemas"] and len(tokens) == 4):
-            yield Refusal(_MAP_ELSEWHERE, pointer, "make it a field of an object")
+        values, values_pointer = spec.resolve(schema["additionalProperties"], at)
+        if schema.get("allOf"):
+            yield Refusal("`additionalProperties` with a schema beside `allOf` (a composition that is also a map)", at)
+        elif (refused := _map_value_refusal(spec, values, values_pointer)) is not None:
+            yield Refusal(refused, at)
+        elif not schema.get("properties") and not _map_place(pointer):
+            yield Refusal(_MAP_ELSEWHERE, pointer, _MAP_HINT)
     if _type(schema) == "array" and isinstance(schema.get("items"), Mapping):
         inner, _ = spec.resolve(schema["items"], join_pointer(pointer, "items"))
         if isinstance(inner, Mapping) and _type(inner) == "array":

@@ -1,9 +1,28 @@
 """The error generated code raises when a response breaks the spec."""
 
+import datetime
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
-__all__ = ["ResponseSchemaError", "parse_map", "parse_one_of"]
+__all__ = [
+    "ResponseSchemaError",
+    "enum_of",
+    "list_of",
+    "map_of",
+    "nullable",
+    "parse_boolean",
+    "parse_date",
+    "parse_datetime",
+    "parse_integer",
+    "parse_json",
+    "parse_number",
+    "parse_one_of",
+    "parse_string",
+]
+
+T = TypeVar("T")
+EnumT = TypeVar("EnumT", bound=Enum)
 
 _EXCERPT_LENGTH = 40
 
@@ -92,25 +111,118 @@ def parse_one_of(value: Any, parsers: Mapping[str, Callable[[Any], Any]], discri
     raise ResponseSchemaError("", "matches none of the schemas it may be: " + "; ".join(problems))
 
 
-# What each JSON type of a map's values is called in an error, and how a value is known to be of it.
-_MAP_VALUES: dict[str, tuple[str, Callable[[Any], bool]]] = {
-    "string": ("a string", lambda value: isinstance(value, str)),
-    "integer": ("an integer", lambda value: type(value) is int),
-    "number": ("a number", lambda value: type(value) is int or type(value) is float),
-    "boolean": ("true or false", lambda value: type(value) is bool),
-}
+# The parsers below check one JSON value and build what the model holds: each raises
+# ResponseSchemaError about the value itself (an empty path), and the containers (map_of,
+# list_of) put the key or index of the value at fault in front of the path.
 
 
-def parse_map(value: Any, kind: str) -> dict[str, Any]:
-    """A map (``additionalProperties`` with a schema): an object whose every value is of the JSON type ``kind``.
+def parse_string(value: Any) -> str:
+    """A JSON string."""
+    if not isinstance(value, str):
+        raise ResponseSchemaError.wrong_type("", "a string", value)
+    return value
 
-    Raises:
-        ResponseSchemaError: The value is not an object, or one of its values is not of ``kind``; the path names it.
+
+def parse_integer(value: Any) -> int:
+    """A JSON integer (never true or false)."""
+    if type(value) is not int:
+        raise ResponseSchemaError.wrong_type("", "an integer", value)
+    return value
+
+
+def parse_number(value: Any) -> float:
+    """A JSON number (an integer or a fraction, never true or false)."""
+    if type(value) is not float and type(value) is not int:
+        raise ResponseSchemaError.wrong_type("", "a number", value)
+    return value
+
+
+def parse_boolean(value: Any) -> bool:
+    """JSON true or false."""
+    if type(value) is not bool:
+        raise ResponseSchemaError.wrong_type("", "true or false", value)
+    return value
+
+
+def parse_json(value: Any) -> Any:
+    """Any JSON value, as it came (a free-form object's values: the spec says nothing of them)."""
+    return value
+
+
+def parse_date(value: Any) -> datetime.date:
+    """An ISO 8601 date (``2026-03-12``)."""
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ResponseSchemaError.wrong_type("", "an ISO 8601 date", value)
+
+
+def parse_datetime(value: Any) -> datetime.datetime:
+    """An ISO 8601 date-time (``2026-03-12T16:32:14.007Z``)."""
+    if isinstance(value, str):
+        try:
+            return datetime.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ResponseSchemaError.wrong_type("", "an ISO 8601 date-time", value)
+
+
+def enum_of(enum: type[EnumT]) -> Callable[[Any], EnumT]:
+    """A parser of the enum's values; a string value the spec does not list still parses (see ``OpenStrEnum``)."""
+    expected = "an integer" if issubclass(enum, int) else "a string"
+
+    def parse(value: Any) -> EnumT:
+        try:
+            return enum(value)
+        except ValueError:
+            raise ResponseSchemaError.wrong_type("", expected, value) from None
+
+    return parse
+
+
+def nullable(parse_value: Callable[[Any], T]) -> Callable[[Any], T | None]:
+    """A parser of a nullable value: JSON null is ``None``, anything else is ``parse_value``'s."""
+
+    def parse(value: Any) -> T | None:
+        return None if value is None else parse_value(value)
+
+    return parse
+
+
+def list_of(parse_item: Callable[[Any], T]) -> Callable[[Any], list[T]]:
+    """A parser of a JSON array whose every item ``parse_item`` accepts; an error names the item (``[2]``)."""
+
+    def parse(value: Any) -> list[T]:
+        if type(value) is not list:
+            raise ResponseSchemaError.wrong_type("", "an array", value)
+        parsed = []
+        for index, item in enumerate(value):
+            try:
+                parsed.append(parse_item(item))
+            except ResponseSchemaError as error:
+                raise error.within(f"[{index}]") from None
+        return parsed
+
+    return parse
+
+
+def map_of(parse_value: Callable[[Any], T]) -> Callable[[Any], dict[str, T]]:
+    """A parser of a map (``additionalProperties``): a JSON object whose every value ``parse_value`` accepts.
+
+    An error names the key at fault (``limits.daily.max``).
     """
-    if not isinstance(value, dict):
-        raise ResponseSchemaError.wrong_type("", "an object", value)
-    expected, accepts = _MAP_VALUES[kind]
-    for key, item in value.items():
-        if not accepts(item):
-            raise ResponseSchemaError.wrong_type(key, expected, item)
-    return dict(value)
+
+    def parse(value: Any) -> dict[str, T]:
+        if type(value) is not dict and not isinstance(value, Mapping):
+            raise ResponseSchemaError.wrong_type("", "an object", value)
+        parsed = {}
+        for key, item in value.items():
+            try:
+                parsed[key] = parse_value(item)
+            except ResponseSchemaError as error:
+                raise error.within(key) from None
+        return parsed
+
+    return parse

@@ -216,8 +216,10 @@ def _example(spec: ApiSpec, media: MediaType) -> tuple[bool, Any]:
 def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0, *, sent: bool = False) -> Any:
     """Make up a value that fits the schema at `pointer`.
 
-    The schema's own `example`, else its `default`, else its first `enum` value; otherwise, by type:
-    an object with its required properties only, an array of `minItems` items, a string shaped by
+    The schema's own `example`, else its `default`, else its first `enum` value; a `oneOf`/`anyOf`,
+    its first member (with the discriminator's value that names it); otherwise, by type:
+    an object with its required properties only (a map, one entry or `minProperties` of them, named
+    `key1`, `key2`...), an array of `minItems` items, a string shaped by
     its `format` (a date from `now`, an https URL, ...) and lengths, a number at its lower bound (or
     0), `false`. `pattern` is not followed. An answer leaves out `writeOnly` properties, a request
     `readOnly` ones.
@@ -243,7 +245,11 @@ def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0, *, se
         return copy.deepcopy(schema["enum"][0])
     for keyword in ("oneOf", "anyOf"):
         if schema.get(keyword):
-            return synthesize(spec, f"{pointer}/{keyword}/0", now, depth, sent=sent)
+            value = synthesize(spec, f"{pointer}/{keyword}/0", now, depth, sent=sent)
+            tag = _discriminator_value(schema[keyword][0], schema.get("discriminator"))
+            if tag is not None and isinstance(value, dict):
+                value[schema["discriminator"]["propertyName"]] = tag
+            return value
     # OpenAPI 3.1 may list several types (`[string, "null"]`): the first that is not null is made.
     kind = next((item for item in schema_types(schema) if item != "null"), None)
     if kind is None and schema.get("allOf"):
@@ -259,11 +265,15 @@ def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0, *, se
             return {}
         properties, required = spec.object_properties(pointer)
         hidden = "readOnly" if sent else "writeOnly"
-        return {
+        document = {
             name: synthesize(spec, properties[name][1], now, depth + 1, sent=sent)
             for name in required
             if name in properties and properties[name][0].get(hidden) is not True
         }
+        extra = schema.get("additionalProperties")
+        if not properties and isinstance(extra, Mapping) and extra:
+            document.update(_map_entries(spec, pointer, schema, now, depth, sent=sent))
+        return document
     if kind == "array":
         count = int(schema.get("minItems", 0))
         if count == 0 or depth >= _MAX_DEPTH or "items" not in schema:
@@ -276,6 +286,33 @@ def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0, *, se
     if kind == "boolean":
         return False
     return None
+
+
+def _discriminator_value(member: Any, discriminator: Any) -> str | None:
+    """The value of a union's discriminator that names ``member``: its key in `mapping`, else its schema's name."""
+    if not isinstance(discriminator, Mapping) or not isinstance(member, Mapping):
+        return None
+    reference = member.get("$ref")
+    if not isinstance(reference, str) or not isinstance(discriminator.get("propertyName"), str):
+        return None
+    for value, target in (discriminator.get("mapping") or {}).items():
+        if target == reference:
+            return str(value)
+    return reference.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+
+
+def _map_entries(
+    spec: ApiSpec, pointer: str, schema: Mapping[str, Any], now: datetime, depth: int, *, sent: bool
+) -> dict[str, Any]:
+    """The entries of a synthesized map (``additionalProperties`` with a schema): ``minProperties``, at least one.
+
+    One entry shows the values' shape (a model, a date...) where an empty map would show nothing.
+    """
+    count = max(int(schema.get("minProperties", 1)), 1)
+    if "maxProperties" in schema:
+        count = min(count, int(schema["maxProperties"]))
+    values = f"{pointer}/additionalProperties"
+    return {f"key{index + 1}": synthesize(spec, values, now, depth + 1, sent=sent) for index in range(count)}
 
 
 def _string(schema: Mapping[str, Any], now: datetime) -> str:

@@ -461,6 +461,19 @@ def _secured(operation_id: str, *alternatives: str) -> dict[str, Any]:
     return {"get": {**TAG, "operationId": operation_id, "security": security, "responses": _json(OK)}}
 
 
+def _read_and_replace(schema: str) -> dict[str, Any]:
+    """A path item: GET answering the component ``schema``, PUT taking it whole (`get<schema>`, `replace<schema>`)."""
+    return {
+        "get": {**TAG, "operationId": f"get{schema}", "responses": _json(schema)},
+        "put": {
+            **TAG,
+            "operationId": f"replace{schema}",
+            "requestBody": _body({"$ref": f"#/components/schemas/{schema}"}),
+            "responses": {"204": {"description": "Replaced"}},
+        },
+    }
+
+
 THING = {
     "type": "object",
     "required": ["thingId", "name"],
@@ -1927,6 +1940,558 @@ CORPUS: list[VendorChange] = [
             "filter_",
             400,
             400,
+        ],
+    ),
+    # --- maps (`additionalProperties`) of every ordinary kind --------------------------------------------------
+    VendorChange(
+        "map-of-objects",
+        "maps of objects (inline and by $ref) in an answer and a request body: dict[str, Model]",
+        _path(
+            "/limits",
+            _read_and_replace("VendorProbeLimits"),
+            VendorProbeLimit={
+                "type": "object",
+                "required": ["ceiling"],
+                "properties": {"ceiling": {"type": "integer", "maximum": 100}, "note": {"type": "string"}},
+            },
+            VendorProbeLimits={
+                "type": "object",
+                "required": ["limits"],
+                "properties": {
+                    "limits": {
+                        "type": "object",
+                        "additionalProperties": {"$ref": "#/components/schemas/VendorProbeLimit"},
+                    },
+                    "windows": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "object",
+                            "required": ["days"],
+                            "properties": {"days": {"type": "integer", "minimum": 1}},
+                        },
+                    },
+                    "paused": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "object",
+                            "nullable": True,
+                            "properties": {"until": {"type": "string", "format": "date"}},
+                        },
+                    },
+                },
+            },
+        ),
+        """
+        import re
+        import palomma_client.types
+        from palomma_client.types import VendorProbeLimit, VendorProbeLimits
+        limits = await call(client, "getVendorProbeLimits")
+        hints = {name: re.sub(r"[a-z_0-9.]+[.](?=[A-Z])", "", str(hint))
+                 for name, hint in typing.get_type_hints(VendorProbeLimits, localns=vars(palomma_client.types)).items()}
+        read = {key: [type(value).__name__, value.ceiling] for key, value in limits.limits.items()}
+        await call(client, "replaceVendorProbeLimits", limits={"a": VendorProbeLimit(ceiling=5), "b": {"ceiling": 7}},
+                   windows={"w": {"days": 2}})
+        sent = json.loads(fake.requests[-1].body)
+        refused = []
+        for bad in ({"limits": {"a": {"ceiling": 101}}}, {"limits": {"a": {}}}, {"limits": {"a": 5}},
+                    {"windows": {"w": {"days": 0}}}):
+            try:
+                await call(client, "replaceVendorProbeLimits", **{"limits": {}, **bad})
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        try:
+            VendorProbeLimits.from_dict({"limits": {"a": {"ceiling": "many"}}})
+        except ValueError as error:
+            answer = [type(error).__name__, error.path]
+        models = sorted(name for name in palomma_client.types.__all__ if name.startswith("VendorProbeLimit"))
+        schema = palomma_client.types.VendorProbeLimitsWindowsAdditionalProperty.JSON_SCHEMA
+        paused = VendorProbeLimits.from_dict({"limits": {}, "paused": {"a": None, "b": {"until": "2026-01-01"}}})
+        answer.append({key: value and str(value.until) for key, value in paused.paused.items()})
+        return [read, hints["limits"], hints["windows"], sent, refused, answer, models, schema, len(fake.requests)]
+        """,
+        [
+            {"key1": ["VendorProbeLimit", 0]},
+            "dict[str, VendorProbeLimit]",
+            "dict[str, VendorProbeLimitsWindowsAdditionalProperty] | None",
+            {"limits": {"a": {"ceiling": 5}, "b": {"ceiling": 7}}, "windows": {"w": {"days": 2}}},
+            ["limits.a.ceiling", "limits.a.ceiling", "limits.a", "windows.w.days"],
+            ["ResponseSchemaError", "limits.a.ceiling", {"a": None, "b": "2026-01-01"}],
+            [
+                "VendorProbeLimit",
+                "VendorProbeLimits",
+                "VendorProbeLimitsPausedAdditionalPropertyType0",  # a nullable object: a union's member to the parser
+                "VendorProbeLimitsWindowsAdditionalProperty",
+            ],
+            # An inline object's model has the schema it was read from, not a bare object.
+            {"type": "object", "required": ["days"], "properties": {"days": {"type": "integer", "minimum": 1}}},
+            2,
+        ],
+    ),
+    VendorChange(
+        "map-of-enums-dates-arrays-and-nullable-values",
+        "maps of enums, dates, date-times, arrays of scalars and nullable values, in an answer and a request body",
+        _path(
+            "/schedules",
+            _read_and_replace("VendorProbeSchedule"),
+            VendorProbeSchedule={
+                "type": "object",
+                "required": ["states", "days", "stamps", "tags", "scores", "levels", "grid"],
+                "properties": {
+                    "states": {"type": "object", "additionalProperties": {"type": "string", "enum": ["on", "off"]}},
+                    "days": {"type": "object", "additionalProperties": {"type": "string", "format": "date"}},
+                    "stamps": {"type": "object", "additionalProperties": {"type": "string", "format": "date-time"}},
+                    "tags": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "array",
+                            "maxItems": 2,
+                            "items": {"type": "string", "maxLength": 3},
+                        },
+                    },
+                    "scores": {
+                        "type": "object",
+                        "additionalProperties": {"type": "integer", "minimum": 0, "nullable": True},
+                    },
+                    "levels": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string", "enum": ["low", "high", None], "nullable": True},
+                    },
+                    "grid": {
+                        "type": "object",
+                        "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}},
+                    },
+                },
+            },
+        ),
+        """
+        import re
+        import palomma_client.types
+        from palomma_client.types import VendorProbeSchedule
+        schedule = await call(client, "getVendorProbeSchedule")
+        found = typing.get_type_hints(VendorProbeSchedule, localns=vars(palomma_client.types))
+        hints = {name: re.sub(r"[a-z_0-9.]+[.](?=[A-Z])", "", str(found[name]))
+                 for name in VendorProbeSchedule.JSON_NAMES}
+        read = [type(value).__name__ for field in ("states", "days", "stamps", "tags", "scores")
+                for value in getattr(schedule, field).values()]
+        state = next(iter(schedule.states.values()))
+        at = datetime.datetime(2026, 3, 1, 9, 30, tzinfo=datetime.timezone.utc)
+        await call(client, "replaceVendorProbeSchedule", states={"a": "on", "b": type(state)("off")},
+                   days={"d": datetime.date(2026, 3, 1), "e": "2026-03-02"}, stamps={"s": at},
+                   tags={"t": ["ab", "c"]}, scores={"x": None, "y": 3}, levels={"a": None, "b": "high"},
+                   grid={"r": {"c": 2}})
+        sent = json.loads(fake.requests[-1].body)
+        valid = {"states": {}, "days": {}, "stamps": {}, "tags": {}, "scores": {}, "levels": {}, "grid": {}}
+        refused = []
+        for bad in ({"states": {"a": "broken"}}, {"days": {"d": "March"}},
+                    {"stamps": {"s": datetime.datetime(2026, 3, 1)}}, {"tags": {"t": ["a", "b", "c"]}},
+                    {"tags": {"t": ["long"]}}, {"scores": {"x": -1}}):
+            try:
+                await call(client, "replaceVendorProbeSchedule", **{**valid, **bad})
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        answers = []
+        for bad in ({"states": {"a": 5}}, {"days": {"d": "March"}}, {"tags": {"t": [1]}}, {"scores": {"x": "1"}},
+                    {"grid": {"r": {"c": "1"}}}):
+            try:
+                VendorProbeSchedule.from_dict({**valid, **bad})
+            except ValueError as error:
+                answers.append([type(error).__name__, error.path])
+        unknown = VendorProbeSchedule.from_dict({**valid, "states": {"a": "paused"}, "scores": {"x": None},
+                                                 "levels": {"a": None, "b": "low"}, "grid": {"r": {"c": 1}}})
+        kept = [unknown.states["a"].value, unknown.states["a"].is_known, unknown.scores,
+                [None if level is None else level.value for level in unknown.levels.values()], unknown.grid]
+        return [read, hints, sent, refused, answers, kept, len(fake.requests)]
+        """,
+        [
+            ["VendorProbeScheduleStatesAdditionalProperty", "date", "datetime", "list", "int"],
+            {
+                "states": "dict[str, VendorProbeScheduleStatesAdditionalProperty]",
+                "days": "dict[str, datetime.date]",
+                "stamps": "dict[str, datetime.datetime]",
+                "tags": "dict[str, list[str]]",
+                "scores": "dict[str, int | None]",
+                # openapi-python-client's name for a nullable enum: the enum is parsed as a union's member.
+                "levels": "dict[str, VendorProbeScheduleLevelsAdditionalPropertyType1 | None]",
+                "grid": "dict[str, dict[str, int]]",
+            },
+            {
+                "states": {"a": "on", "b": "off"},
+                "days": {"d": "2026-03-01", "e": "2026-03-02"},
+                "stamps": {"s": "2026-03-01T09:30:00+00:00"},
+                "tags": {"t": ["ab", "c"]},
+                "scores": {"x": None, "y": 3},
+                "levels": {"a": None, "b": "high"},
+                "grid": {"r": {"c": 2}},
+            },
+            ["states.a", "days.d", "stamps.s", "tags.t", "tags.t[0]", "scores.x"],
+            [
+                ["ResponseSchemaError", "states.a"],
+                ["ResponseSchemaError", "days.d"],
+                ["ResponseSchemaError", "tags.t[0]"],
+                ["ResponseSchemaError", "scores.x"],
+                ["ResponseSchemaError", "grid.r.c"],
+            ],
+            ["paused", False, {"x": None}, [None, "low"], {"r": {"c": 1}}],
+            2,
+        ],
+    ),
+    VendorChange(
+        "free-form-objects",
+        "free-form objects (no properties; additionalProperties true or {}) as dict[str, Any] of JSON values",
+        _path(
+            "/events/{thingId}/payload",
+            {"parameters": [ID], **_read_and_replace("VendorProbePayload")},
+            VendorProbeAttributes={"type": "object", "description": "Whatever the sender attached."},
+            VendorProbePayload={
+                "type": "object",
+                "required": ["payload"],
+                "properties": {
+                    "payload": {"type": "object"},
+                    "context": {"type": "object", "additionalProperties": True},
+                    "extra": {"type": "object", "additionalProperties": {}},
+                    "attributes": {"$ref": "#/components/schemas/VendorProbeAttributes"},
+                    "sections": {"type": "object", "additionalProperties": {"type": "object"}},
+                },
+            },
+        ),
+        """
+        import re
+        import palomma_client.types
+        from palomma_client.types import VendorProbePayload
+        got = await call(client, "getVendorProbePayload", "e1")
+        found = typing.get_type_hints(VendorProbePayload, localns=vars(palomma_client.types))
+        hints = {name: re.sub(r"[a-z_0-9.]+[.](?=[A-Z])", "", str(found[name]))
+                 for name in VendorProbePayload.JSON_NAMES}
+        prefixes = ("VendorProbePayload", "VendorProbeAttributes")
+        models = sorted(name for name in palomma_client.types.__all__ if name.startswith(prefixes))
+        payload = {"a": [1, {"b": None}], "on": datetime.date(2026, 3, 1)}
+        await call(client, "replaceVendorProbePayload", "e1", payload=payload, attributes={"k": "v"},
+                   sections={"s": {"x": 1.5}})
+        sent = json.loads(fake.requests[-1].body)
+        refused = []
+        for bad in ({"payload": "text"}, {"payload": {"a": object()}}, {"sections": {"s": 5}}):
+            try:
+                await call(client, "replaceVendorProbePayload", "e1", **{"payload": {}, **bad})
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        answers = []
+        for bad in ({"payload": []}, {"payload": {}, "sections": {"s": 1}}):
+            try:
+                VendorProbePayload.from_dict(bad)
+            except ValueError as error:
+                answers.append([type(error).__name__, error.path])
+        kept = VendorProbePayload.from_dict({"payload": {"n": [1, "x", None]}, "context": {"deep": {"er": True}}})
+        return [got.payload, hints, models, sent, refused, answers, [kept.payload, kept.context], len(fake.requests)]
+        """,
+        [
+            {},
+            {
+                "payload": "dict[str, Any]",
+                "context": "dict[str, Any] | None",
+                "extra": "dict[str, Any] | None",
+                "attributes": "dict[str, Any] | None",
+                "sections": "dict[str, dict[str, Any]] | None",
+            },
+            ["VendorProbePayload"],
+            {
+                "payload": {"a": [1, {"b": None}], "on": "2026-03-01"},
+                "attributes": {"k": "v"},
+                "sections": {"s": {"x": 1.5}},
+            },
+            ["payload", "payload.a", "sections.s"],
+            [["ResponseSchemaError", "payload"], ["ResponseSchemaError", "sections.s"]],
+            [{"n": [1, "x", None]}, {"deep": {"er": True}}],
+            2,
+        ],
+    ),
+    VendorChange(
+        "map-as-whole-body-answer-and-array-items",
+        "a map as the whole answer (dict[str, T]), the whole request body (the `body` argument), an array's items",
+        lambda spec: [
+            _path(
+                "/balances",
+                {
+                    "get": {
+                        **TAG,
+                        "operationId": "getVendorProbeBalances",
+                        "responses": _json({"type": "object", "additionalProperties": {"type": "integer"}}),
+                    }
+                },
+            )(spec),
+            _path(
+                "/quotas",
+                {
+                    "put": {
+                        **TAG,
+                        "operationId": "replaceVendorProbeQuotas",
+                        "requestBody": {
+                            "description": "The quota of each account.",
+                            **_body({"$ref": "#/components/schemas/VendorProbeQuotas"}),
+                        },
+                        "responses": _json("VendorProbeQuotas"),
+                    }
+                },
+                VendorProbeQuota={
+                    "type": "object",
+                    "required": ["ceiling"],
+                    "properties": {"ceiling": {"type": "integer", "maximum": 100}},
+                },
+                VendorProbeQuotas={
+                    "type": "object",
+                    "maxProperties": 3,
+                    "additionalProperties": {"$ref": "#/components/schemas/VendorProbeQuota"},
+                },
+            )(spec),
+            _path(
+                "/batches",
+                {
+                    "post": {
+                        **TAG,
+                        "operationId": "createVendorProbeBatch",
+                        "requestBody": _body({"$ref": "#/components/schemas/VendorProbeBatch"}),
+                        "responses": _json("VendorProbeBatch", "201"),
+                    }
+                },
+                VendorProbeBatch={
+                    "type": "object",
+                    "required": ["rows"],
+                    "properties": {
+                        "rows": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {"type": "object", "additionalProperties": {"type": "string"}},
+                        }
+                    },
+                },
+            )(spec),
+            _path(
+                "/raw",
+                {"get": {**TAG, "operationId": "getVendorProbeRaw", "responses": _json({"type": "object"})}},
+            )(spec),
+        ][-1],
+        """
+        from palomma_client._generated.api import OPERATIONS
+        from palomma_client.types import VendorProbeQuota
+        def signature(operation):
+            resource, attribute = METHODS[operation]
+            found = inspect.signature(getattr(getattr(client, resource), attribute))
+            return [str(found.return_annotation)] + [str(p.annotation) for p in found.parameters.values()
+                                                     if p.name in ("body", "rows")]
+        balances = await call(client, "getVendorProbeBalances")
+        given = {"a": VendorProbeQuota(ceiling=5), "b": {"ceiling": 7}}
+        quotas = await call(client, "replaceVendorProbeQuotas", body=given)
+        sent = [json.loads(fake.requests[-1].body)]
+        batch = await call(client, "createVendorProbeBatch", rows=[{"k": "v"}, {}])
+        sent.append(json.loads(fake.requests[-1].body))
+        raw = await call(client, "getVendorProbeRaw")
+        read = {key: [type(value).__name__, value.ceiling] for key, value in quotas.items()}
+        read = [balances, read, batch.rows, raw]
+        refused = []
+        for operation, bad in (("replaceVendorProbeQuotas", {"body": {"a": {"ceiling": 101}}}),
+                               ("replaceVendorProbeQuotas", {"body": {key: {"ceiling": 1} for key in "abcd"}}),
+                               ("replaceVendorProbeQuotas", {"body": "x"}),
+                               ("createVendorProbeBatch", {"rows": [{"k": 1}]}),
+                               ("createVendorProbeBatch", {"rows": []})):
+            try:
+                await call(client, operation, **bad)
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        answers = []
+        for operation, status, bad in (("getVendorProbeBalances", 200, {"a": "1"}),
+                                       ("getVendorProbeBalances", 200, [1]),
+                                       ("replaceVendorProbeQuotas", 200, {"a": {"ceiling": "x"}}),
+                                       ("createVendorProbeBatch", 201, {"rows": [{"k": 1}]})):
+            try:
+                OPERATIONS[operation].parse_response(status, bad)
+            except ValueError as error:
+                answers.append([type(error).__name__, error.path])
+        signatures = [signature(name) for name in ("getVendorProbeBalances", "replaceVendorProbeQuotas",
+                                                   "createVendorProbeBatch", "getVendorProbeRaw")]
+        from palomma_client import BadRequestError
+        try:  # the fake validates a map body by the spec too
+            await client.request("PUT", "/vendor-probe/quotas", json={"a": {"ceiling": "x"}})
+        except BadRequestError as error:
+            refused.append([error.status_code, "ceiling" in str(error)])
+        return [read, sent, refused, answers, signatures, len(fake.requests)]
+        """,
+        [
+            # A create is answered with what it sent, where the answer has the body's fields.
+            [{"key1": 0}, {"key1": ["VendorProbeQuota", 0]}, [{"k": "v"}, {}], {}],
+            [{"a": {"ceiling": 5}, "b": {"ceiling": 7}}, {"rows": [{"k": "v"}, {}]}],
+            ["body.a.ceiling", "body", "body", "rows[0].k", "rows", [400, True]],
+            [
+                ["ResponseSchemaError", "a"],
+                ["ResponseSchemaError", ""],
+                ["ResponseSchemaError", "a.ceiling"],
+                ["ResponseSchemaError", "rows[0].k"],
+            ],
+            [
+                ["dict[str, int]"],
+                ["dict[str, VendorProbeQuota]", "Mapping[str, VendorProbeQuota | Mapping[str, Any]]"],
+                ["VendorProbeBatch", "Sequence[Mapping[str, str]]"],
+                ["dict[str, Any]"],
+            ],
+            5,
+        ],
+    ),
+    VendorChange(
+        "map-beside-properties",
+        "an object with properties and `additionalProperties` of a schema: typed additional_properties",
+        _path(
+            "/ledgers/{thingId}",
+            {
+                "parameters": [ID],
+                "get": {**TAG, "operationId": "getVendorProbeLedger", "responses": _json("VendorProbeLedger")},
+                "post": {
+                    **TAG,
+                    "operationId": "noteVendorProbeLedger",
+                    "requestBody": _body(
+                        {
+                            "type": "object",
+                            "required": ["ledger"],
+                            "properties": {"ledger": {"$ref": "#/components/schemas/VendorProbeLedger"}},
+                        }
+                    ),
+                    "responses": {"204": {"description": "Noted"}},
+                },
+            },
+            VendorProbeEntry={
+                "type": "object",
+                "required": ["amount"],
+                "properties": {"amount": {"type": "integer", "minimum": 0}},
+            },
+            VendorProbeLedger={
+                "type": "object",
+                "required": ["currency"],
+                "properties": {"currency": {"type": "string"}},
+                "additionalProperties": {"$ref": "#/components/schemas/VendorProbeEntry"},
+            },
+        ),
+        """
+        import re
+        import palomma_client.types
+        from palomma_client.types import VendorProbeEntry, VendorProbeLedger
+        got = await call(client, "getVendorProbeLedger", "l1")
+        found = typing.get_type_hints(VendorProbeLedger, localns=vars(palomma_client.types))
+        hint = re.sub(r"[a-z_0-9.]+[.](?=[A-Z])", "", str(found["additional_properties"]))
+        document = {"currency": "COP", "acc1": {"amount": 5}}
+        parsed = VendorProbeLedger.from_dict(document)
+        read = [got.currency, got.additional_properties, type(parsed["acc1"]).__name__, parsed["acc1"].amount,
+                parsed.to_dict() == document]
+        try:
+            VendorProbeLedger.from_dict({"currency": "COP", "acc1": {"amount": "x"}})
+        except ValueError as error:
+            read.append([type(error).__name__, error.path])
+        ledger = VendorProbeLedger(currency="COP")
+        ledger["acc2"] = VendorProbeEntry(amount=3)
+        await call(client, "noteVendorProbeLedger", "l1", ledger=ledger)
+        sent = [json.loads(fake.requests[-1].body)]
+        await call(client, "noteVendorProbeLedger", "l1", ledger=document)
+        sent.append(json.loads(fake.requests[-1].body))
+        refused = []
+        for bad in ({"currency": "COP", "acc1": {"amount": -1}}, {"currency": "COP", "acc1": 5},
+                    {"acc1": {"amount": 1}}):
+            try:
+                await call(client, "noteVendorProbeLedger", "l1", ledger=bad)
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        return [hint, read, sent, refused, len(fake.requests)]
+        """,
+        [
+            "dict[str, VendorProbeEntry]",
+            ["string", {}, "VendorProbeEntry", 5, True, ["ResponseSchemaError", "acc1.amount"]],
+            [
+                {"ledger": {"currency": "COP", "acc2": {"amount": 3}}},
+                {"ledger": {"currency": "COP", "acc1": {"amount": 5}}},
+            ],
+            ["ledger.acc1.amount", "ledger.acc1", "ledger.currency"],
+            3,
+        ],
+    ),
+    VendorChange(
+        "map-of-unions-of-objects",
+        "maps whose values are a oneOf / anyOf of objects, with a discriminator and without",
+        _path(
+            "/wallets/{thingId}",
+            {"parameters": [ID], **_read_and_replace("VendorProbeWallet")},
+            VendorProbeCard={
+                "type": "object",
+                "required": ["kind", "last4"],
+                "properties": {"kind": {"type": "string"}, "last4": {"type": "string", "maxLength": 4}},
+            },
+            VendorProbeBank={
+                "type": "object",
+                "required": ["kind", "iban"],
+                "properties": {"kind": {"type": "string"}, "iban": {"type": "string"}},
+            },
+            VendorProbeWallet={
+                "type": "object",
+                "required": ["methods"],
+                "properties": {
+                    "methods": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "oneOf": [
+                                {"$ref": "#/components/schemas/VendorProbeCard"},
+                                {"$ref": "#/components/schemas/VendorProbeBank"},
+                            ],
+                            "discriminator": {
+                                "propertyName": "kind",
+                                "mapping": {
+                                    "card": "#/components/schemas/VendorProbeCard",
+                                    "bank": "#/components/schemas/VendorProbeBank",
+                                },
+                            },
+                        },
+                    },
+                    "either": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "anyOf": [
+                                {"$ref": "#/components/schemas/VendorProbeBank"},
+                                {"$ref": "#/components/schemas/VendorProbeCard"},
+                            ]
+                        },
+                    },
+                },
+            },
+        ),
+        """
+        from palomma_client.types import VendorProbeCard, VendorProbeWallet
+        document = {"methods": {"a": {"kind": "card", "last4": "4242"}, "b": {"kind": "bank", "iban": "CO12"}},
+                    "either": {"c": {"kind": "x", "last4": "1"}}}
+        wallet = VendorProbeWallet.from_dict(document)
+        read = [{key: type(value).__name__ for key, value in {**wallet.methods, **wallet.either}.items()},
+                wallet.to_dict() == document]
+        for bad in ({"methods": {"a": {"kind": "cash"}}}, {"methods": {"a": {"kind": "card"}}}, {"methods": {"a": 1}}):
+            try:
+                VendorProbeWallet.from_dict(bad)
+            except ValueError as error:
+                read.append(error.path)
+        await call(client, "replaceVendorProbeWallet", "w1",
+                   methods={"a": VendorProbeCard(kind="card", last4="4242"), "b": {"kind": "bank", "iban": "CO12"}})
+        sent = json.loads(fake.requests[-1].body)
+        refused = []
+        for bad in ({"a": {"kind": "cash"}}, {"a": {"kind": "card", "last4": "12345"}}, {"a": {"kind": "bank"}}):
+            try:
+                await call(client, "replaceVendorProbeWallet", "w1", methods=bad)
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        got = await call(client, "getVendorProbeWallet", "w1")
+        return [read, sent, refused, sorted(type(value).__name__ for value in got.methods.values()), len(fake.requests)]
+        """,
+        [
+            [
+                {"a": "VendorProbeCard", "b": "VendorProbeBank", "c": "VendorProbeCard"},
+                True,
+                "methods.a.kind",
+                "methods.a.last4",
+                "methods.a",
+            ],
+            {"methods": {"a": {"kind": "card", "last4": "4242"}, "b": {"kind": "bank", "iban": "CO12"}}},
+            ["methods.a.kind", "methods.a.last4", "methods.a.iban"],
+            ["VendorProbeCard"],
+            2,
         ],
     ),
 ]

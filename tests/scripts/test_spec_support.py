@@ -344,34 +344,71 @@ CASES = [
     pytest.param(
         _field(
             "labels",
-            {"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": {"type": "string"}},
+            {
+                "allOf": [{"$ref": "#/components/schemas/Thing"}],
+                "additionalProperties": {"type": "string"},
+            },
         ),
-        "`additionalProperties` with a schema beside `properties`",
+        "`additionalProperties` with a schema beside `allOf`",
         f"{THING}/properties/labels/additionalProperties",
-        id="map-beside-properties",
+        id="map-beside-all-of",
     ),
     pytest.param(
-        _field("labels", {"type": "object", "additionalProperties": {"type": "object"}}),
-        "a map whose values are other than strings, integers, numbers or booleans",
-        f"{THING}/properties/labels/additionalProperties",
-        id="map-of-objects",
+        lambda spec: _get(spec).__setitem__(
+            "requestBody",
+            {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"a": {"type": "string"}},
+                            "additionalProperties": {"type": "string"},
+                        }
+                    }
+                },
+            },
+        ),
+        "a request body with `properties` and `additionalProperties` with a schema",
+        f"{GET}/requestBody/content/application~1json/schema",
+        id="whole-body-map-beside-properties",
     ),
     pytest.param(
-        _field("labels", {"type": "array", "items": {"type": "object", "additionalProperties": {"type": "string"}}}),
-        "a map (`additionalProperties` with a schema) other than as a field of an object",
-        f"{THING}/properties/labels/items",
-        id="map-in-an-array",
+        _field(
+            "labels",
+            {
+                "type": "object",
+                "additionalProperties": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+            },
+        ),
+        "a map whose values are a `oneOf` of other than objects",
+        f"{THING}/properties/labels/additionalProperties",
+        id="map-of-unions",
+    ),
+    pytest.param(
+        _field(
+            "labels",
+            {
+                "oneOf": [
+                    {"type": "object", "additionalProperties": {"type": "string"}},
+                    {"$ref": "#/components/schemas/Thing"},
+                ]
+            },
+        ),
+        "a map (`additionalProperties` with a schema) as a member of `allOf`, `oneOf` or `anyOf`",
+        f"{THING}/properties/labels/oneOf/0",
+        id="map-in-a-union",
     ),
     pytest.param(
         lambda spec: (
             spec["components"]["schemas"].__setitem__(
                 "Labels", {"type": "object", "additionalProperties": {"type": "string"}}
             ),
-            _field("labels", {"type": "array", "items": {"$ref": "#/components/schemas/Labels"}})(spec),
+            _field("labels", {"allOf": [{"$ref": "#/components/schemas/Labels"}]})(spec),
         ),
-        "a map (`additionalProperties` with a schema) other than as a field of an object",
-        f"{THING}/properties/labels/items",
-        id="map-component-in-an-array",
+        "a map (`additionalProperties` with a schema) as a member of `allOf`, `oneOf` or `anyOf`",
+        f"{THING}/properties/labels/allOf/0",
+        id="map-component-in-an-all-of",
     ),
     pytest.param(
         _field("owner", {"type": "object", "properties": {"secret": {"type": "string", "writeOnly": True}}}),
