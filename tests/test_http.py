@@ -28,6 +28,7 @@ from palomma_client import (
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
+    ClientClosedError,
     InternalServerError,
     InvoiceOutcomeUnknownError,
     PalommaClient,
@@ -499,3 +500,35 @@ async def test_both_backends_keep_the_same_limit_on_an_answers_headers(backend: 
             with pytest.raises(APIConnectionError) as caught:
                 await palomma.invoices.get(INVOICE_ID)
             assert caught.value.may_have_reached_server
+
+
+async def test_a_call_waiting_for_a_pool_slot_when_the_client_closes_is_told_the_client_was_closed() -> None:
+    """aiohttp refuses a closed session with a RuntimeError: the caller sees why, not a connection error."""
+    pool_size = DEFAULT_CONNECTION_LIMITS.max_connections
+    assert pool_size is not None
+    arrived = 0
+    every_slot_taken = asyncio.Event()
+    release = asyncio.Event()
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal arrived
+        await reader.readuntil(b"\r\n\r\n")
+        arrived += 1
+        if arrived == pool_size:
+            every_slot_taken.set()
+        await release.wait()
+
+    async with serving(hold) as url:
+        palomma = client(url, "aiohttp", timeout=30.0)
+        holders = [asyncio.ensure_future(palomma.invoices.get(INVOICE_ID)) for _ in range(pool_size)]
+        await every_slot_taken.wait()
+        waiting = asyncio.ensure_future(palomma.invoices.get(INVOICE_ID))
+        await asyncio.sleep(0)  # let it reach the pool's gate
+        await palomma.close()
+        release.set()
+        with pytest.raises(ClientClosedError, match="closed while the request was under way"):
+            await waiting
+        outcomes = await asyncio.gather(*holders, return_exceptions=True)
+
+    assert all(isinstance(outcome, APIConnectionError) for outcome in outcomes), outcomes
+    assert arrived == pool_size
