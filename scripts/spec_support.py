@@ -197,6 +197,9 @@ def unsupported(spec: OpenAPI) -> list[Refusal]:
         The refusals; empty when the generator can render the whole document.
     """
     refusals: list[Refusal] = []
+    if "paths" not in spec.document:
+        # OpenAPI 3.1 lets a document hold only components or webhooks; an SDK needs operations.
+        refusals.append(Refusal("a document without `paths`", "/paths", "the SDK's methods are its operations"))
     refusals += _servers(spec)
     refusals += _security(spec)
     for operation in spec.operations:

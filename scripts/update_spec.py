@@ -53,6 +53,11 @@ class _Dumper(yaml.SafeDumper):
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         super().increase_indent(flow, False)
 
+    def ignore_aliases(self, data: Any) -> bool:
+        # A vendor's anchors (`&id001`, `*id001`), or two places sharing one parsed object, are
+        # written out in full: openapi.yaml reads, and diffs, place by place.
+        return True
+
 
 def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     # A multi-line description reads, and diffs, line by line as a literal block.
