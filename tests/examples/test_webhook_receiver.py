@@ -68,8 +68,8 @@ async def test_a_paid_invoice_is_acknowledged_and_recorded(
     assert webhooks.pending == []
     ledger = app.state.ledger
     assert ledger.invoice_statuses == {
-        "RENT-2026-03-001": InvoiceStatus.PAID,
-        "RENT-2026-03-002": InvoiceStatus.CANCELLED,
+        "RENT-2026-03-001": InvoiceStatus("paid"),
+        "RENT-2026-03-002": InvoiceStatus("cancelled"),
     }
     assert ledger.processed == [attempt.delivery.webhook_id for attempt in attempts]
 

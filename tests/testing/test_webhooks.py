@@ -76,7 +76,7 @@ async def test_a_paid_invoice_is_delivered_signed_and_parses_as_an_invoice_event
     assert isinstance(event, InvoiceEvent)
     assert event.webhook_id == attempt.delivery.webhook_id
     assert event.data.reference == "RENT-1"
-    assert event.data.status is InvoiceStatus.PAID
+    assert event.data.status is InvoiceStatus("paid")
     assert event.raw_timestamp == "2026-03-11T16:32:14.007Z"
     assert webhooks.pending == []
 
@@ -119,7 +119,7 @@ async def test_changes_made_by_the_clock_are_announced_at_delivery(
     assert webhooks.sent[1].resource_id == expiring["id"]
     settlement_event = parse_event(inbox.received[2][0])
     assert isinstance(settlement_event, SettlementEvent)
-    assert settlement_event.data.status is SettlementStatus.PAID
+    assert settlement_event.data.status is SettlementStatus("paid")
     assert (settlement_event.data.date, settlement_event.data.cycle) == ("2026-03-11", "13")
     assert settlement_event.data.to_dict() == fake.settlement("2026-03-11", "13")
 

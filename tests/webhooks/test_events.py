@@ -50,8 +50,8 @@ def test_invoice_delivery_parses_into_an_invoice_event() -> None:
     assert event.timestamp == datetime.datetime(2026, 3, 11, 18, 1, 5, 120000, tzinfo=datetime.UTC)
     assert isinstance(event.data, Invoice)
     assert event.data.id == "01HQY8EW1H9YGH5PAV5Y2M9R3T"
-    assert event.data.status is InvoiceStatus.PAID
-    assert event.data.payment_method is InvoicePaymentMethod.PSE
+    assert event.data.status is InvoiceStatus("paid")
+    assert event.data.payment_method is InvoicePaymentMethod("pse")
     assert event.data.payment_date == datetime.datetime(2026, 3, 11, 18, 1, 3, 219000, tzinfo=datetime.UTC)
     assert event.data.to_dict() | {"paymentDate": "2026-03-11T18:01:03.219Z"} == paid_invoice()
 
@@ -62,7 +62,7 @@ def test_settlement_delivery_parses_into_a_settlement_event() -> None:
     assert isinstance(event, SettlementEvent)
     assert event.type == "settlement"
     assert isinstance(event.data, Settlement)
-    assert event.data.status is SettlementStatus.PAID
+    assert event.data.status is SettlementStatus("paid")
     assert event.data.payment_amount == 44590000
     assert event.data.to_dict() == settlement()
 
@@ -70,7 +70,7 @@ def test_settlement_delivery_parses_into_a_settlement_event() -> None:
 def test_a_ready_invoice_parses_too() -> None:
     event = parse_event(body_of(delivery("invoice", ready_invoice())))
     assert isinstance(event, InvoiceEvent)
-    assert event.data.status is InvoiceStatus.READY
+    assert event.data.status is InvoiceStatus("ready")
 
 
 def test_a_body_given_as_text_parses_like_bytes() -> None:

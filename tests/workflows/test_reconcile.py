@@ -68,7 +68,7 @@ async def test_a_consistent_settlement_balances_with_every_figure_reported(
     assert expected is not None
     assert report.balanced
     assert report.discrepancies == ()
-    assert (report.date, report.cycle, report.status) == (DAY, CYCLE, SettlementStatus.PAID)
+    assert (report.date, report.cycle, report.status) == (DAY, CYCLE, SettlementStatus("paid"))
     assert report.invoice_count == 3
     assert report.number_of_invoices == 3
     assert report.invoices_total == report.amount_collected == Decimal(6_200_000)
@@ -111,7 +111,7 @@ async def test_a_processing_settlement_balances_with_a_note(fake: FakePalomma, p
     report = await palomma.settlements.reconcile(DAY, CYCLE)
 
     assert report.balanced
-    assert report.status is SettlementStatus.PROCESSING
+    assert report.status is SettlementStatus("processing")
     assert report.notes == ("the settlement is still processing: its figures may change until it is paid",)
 
 
