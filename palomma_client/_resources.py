@@ -50,11 +50,10 @@ RECONCILE = Feature(
     Model("Settlement"),
     Model("SettlementStatus"),
     Model("InvoiceStatus"),
-    # The statuses whose invoices count towards a settlement, and those noted on its report.
+    # The status whose invoices count towards a settlement. `chargeback` (also counted, and
+    # tallied), `processing` and `error` (noted on the report) are read by value and are not
+    # needs: a spec without them only means no invoice or settlement can be in them.
     Value("InvoiceStatus", "paid"),
-    Value("InvoiceStatus", "chargeback"),
-    Value("SettlementStatus", "processing"),
-    Value("SettlementStatus", "error"),
     # The figures checked, and what each invoice contributes to them.
     Field("Settlement", "status"),
     Field("Settlement", "numberOfInvoices"),

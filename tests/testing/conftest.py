@@ -1,30 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Generator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx2
 import pytest
 
-from palomma_client.testing import FAKE_BASE_URL, FakeClock, FakePalomma, UnlistedValue
+from palomma_client.testing import FAKE_BASE_URL, FakeClock, FakePalomma
 from palomma_client.testing._spec import load_shipped_spec
 from tests.support import as_openapi_31
-from tests.testing.support import AUTH, SPEC, START
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, object]:
-    """Skip a test that drives the fake through a value the shipped spec no longer lists, naming it.
-
-    The fake refuses such a control (`UnlistedValue`); a test of the life cycle past it has nothing
-    to test. A refusal of a value the spec does list is a fault of the fake, and fails the test.
-    """
-    try:
-        return (yield)
-    except UnlistedValue as error:
-        if error.value in SPEC.schema_at(error.pointer).get("enum", [error.value]):
-            raise
-        pytest.skip(f"the spec lists no {error.value!r} at #{error.pointer}")
+from tests.testing.support import AUTH, START
 
 
 @pytest.fixture(params=["3.0", "3.1"], ids=["openapi-3.0", "openapi-3.1"])
