@@ -14,7 +14,7 @@ import httpx2
 if TYPE_CHECKING:
     import aiohttp
 
-from palomma_client._auth import API_KEY_VARIABLE, Credentials
+from palomma_client._auth import Credentials
 from palomma_client._backends import BACKENDS, PoolSettings, factory_for, factory_named
 from palomma_client._base_client import APIRequester, RequestSettings
 from palomma_client._constants import (
@@ -82,7 +82,9 @@ class PalommaClient(GeneratedResources):
         self,
         api_key: str | None = None,
         *,
-        credentials: Mapping[str, str] | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
         environment: str | Environment | None = None,
         server_variables: Mapping[str, str] | None = None,
         base_url: str | None = None,
@@ -101,9 +103,13 @@ class PalommaClient(GeneratedResources):
         Args:
             api_key: Your Palomma API key; defaults to the ``PALOMMA_API_KEY`` environment variable. It is
                 sent in whichever way each operation's security scheme asks (``Authorization: Bearer``,
-                or an API key header).
+                an API key header or cookie).
+            username: The user name of the spec's HTTP basic schemes, if it has any; defaults to the
+                ``PALOMMA_USERNAME`` environment variable. Given with ``password``.
+            password: The password that goes with ``username``; defaults to ``PALOMMA_PASSWORD``.
             credentials: A secret for each security scheme of the spec that takes its own, by the
-                scheme's name (``{"partnerKey": "..."}``); it wins over ``api_key`` for that scheme.
+                scheme's name (``{"partnerKey": "..."}``, a ``(username, password)`` pair for HTTP
+                basic); it wins over ``api_key``, ``username`` and ``password`` for that scheme.
                 Needed only when the API's schemes take different secrets: see docs/client.md.
             environment: ``"production"`` or ``"sandbox"`` (or an ``Environment``); defaults to
                 ``PALOMMA_ENVIRONMENT``, then production.
@@ -134,12 +140,13 @@ class PalommaClient(GeneratedResources):
                 behaviour. ``transport`` is httpx2's, so it goes with ``"httpx"`` only.
 
         Raises:
-            InvalidParameterError: No API key or credentials were given or found in the environment, a
-                ``credentials`` name is not a security scheme of the spec, or an option is
+            InvalidParameterError: No API key, user name and password or credentials were given or found
+                in the environment, only one of a user name and a password was, a ``credentials`` name is
+                not a security scheme of the spec, a secret cannot be sent where its scheme puts it, or an option is
                 invalid, such as an unknown environment name, or the aiohttp backend is asked for without
                 its extra installed.
         """
-        secrets = Credentials.from_arguments(api_key, credentials, os.environ.get(API_KEY_VARIABLE))
+        secrets = Credentials.from_arguments(api_key, credentials, os.environ, username=username, password=password)
         environment_chosen, url = resolve_base_url(environment, base_url, server_variables)
         retries = check_max_retries(max_retries)
         response_limit = _check_max_response_bytes(max_response_bytes)
@@ -249,7 +256,9 @@ class PalommaClient(GeneratedResources):
         self,
         *,
         api_key: str | None = None,
-        credentials: Mapping[str, str] | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
         base_url: str | None = None,
         timeout: float | httpx2.Timeout | None = None,
         max_retries: int | None = None,
@@ -264,6 +273,8 @@ class PalommaClient(GeneratedResources):
 
         Args:
             api_key: Another API key, or ``None`` to keep this client's.
+            username: Another user name of HTTP basic, given with ``password``; ``None`` keeps this client's.
+            password: The password that goes with ``username``.
             credentials: Secrets by security scheme merged over this client's own, or ``None``.
             base_url: Another base URL, or ``None`` to keep this client's.
             timeout: The new timeout, or ``None`` to keep this client's.
@@ -280,8 +291,9 @@ class PalommaClient(GeneratedResources):
         headers = settings.headers
         defaults = self._default_headers
         secrets = settings.credentials
-        if api_key is not None or credentials is not None or default_headers is not None:
-            secrets = secrets.replaced(api_key, credentials)
+        changed = (api_key, username, password, credentials, default_headers)
+        if any(option is not None for option in changed):
+            secrets = secrets.replaced(api_key, credentials, username, password)
             defaults = {**defaults, **_check_default_headers(default_headers or {})}
             headers = _client_headers(secrets, defaults)
         environment, url = (self._environment, self._base_url) if base_url is None else resolve_base_url(None, base_url)

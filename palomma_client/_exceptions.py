@@ -178,11 +178,13 @@ def redacted_request(request: httpx2.Request) -> httpx2.Request:
 def _masked(content: bytes, credentials: list[str]) -> bytes:
     """``content`` with each credential header's value masked, should a server echo one back.
 
-    A value with a scheme (``Bearer <key>``) is masked whole and its key alone.
+    A value with a scheme (``Bearer <key>``) is masked whole and its key alone; so is each
+    cookie's value of a ``Cookie`` header (``sid=<key>; lang=es``).
     """
     for value in credentials:
         credential = value.partition(" ")[2].strip() or value.strip()
-        for secret in (value.strip(), credential):
+        cookies = [pair.partition("=")[2].strip() for pair in value.split(";") if "=" in pair]
+        for secret in (value.strip(), credential, *cookies):
             if len(secret) >= 8:
                 content = content.replace(secret.encode("utf-8", "replace"), REDACTED.encode())
     return content

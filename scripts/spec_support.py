@@ -276,7 +276,7 @@ _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 def _scheme_refusal(scheme: SecurityScheme) -> Refusal | None:
     """Why the client cannot send a credential of ``scheme``, or ``None`` when it can."""
-    if scheme.type == "http" and scheme.scheme == "bearer":
+    if scheme.type == "http" and scheme.scheme in ("bearer", "basic"):
         return None
     if scheme.type == "apiKey" and scheme.location == "header":
         name = scheme.parameter_name
@@ -287,8 +287,17 @@ def _scheme_refusal(scheme: SecurityScheme) -> Refusal | None:
                 "name a header of its own, such as `X-Api-Key`",
             )
         return None
+    if scheme.type == "apiKey" and scheme.location == "cookie":
+        # A cookie's name is an HTTP token (RFC 6265): anything else would break the `Cookie` header.
+        if not _HEADER_NAME.fullmatch(scheme.parameter_name):
+            return Refusal(
+                f"the API key cookie `{scheme.parameter_name}` of the security scheme `{scheme.name}`",
+                join_pointer(scheme.pointer, "name"),
+                "a cookie name is letters, digits and `!#$%&'*+.^_`|~-`",
+            )
+        return None
+    hint = "HTTP bearer and basic, and API keys in a header or a cookie are supported"
     if scheme.type == "apiKey":
-        hint = "HTTP bearer and API keys in a header are supported"
         if scheme.location == "query":
             hint = (
                 "a key in the query string is written into the access logs of every proxy and server the URL "
@@ -298,11 +307,7 @@ def _scheme_refusal(scheme: SecurityScheme) -> Refusal | None:
             f"the security scheme `{scheme.name}` (an API key in a {scheme.location or '?'})", scheme.pointer, hint
         )
     kind = f"{scheme.type} {scheme.scheme}".strip()
-    return Refusal(
-        f"the security scheme `{scheme.name}` ({kind})",
-        scheme.pointer,
-        "HTTP bearer and API keys in a header are supported",
-    )
+    return Refusal(f"the security scheme `{scheme.name}` ({kind})", scheme.pointer, hint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,14 +316,16 @@ class SchemeView:
 
     Attributes:
         name: The scheme's name in `components.securitySchemes`: a key of `credentials=`.
-        header: The header the credential travels in.
-        prefix: What comes before the credential in that header (`Bearer ` for HTTP bearer).
-        kind: For the docstring: `HTTP bearer` or `API key`.
+        header: The header the credential travels in (`Cookie` for an API key in a cookie).
+        prefix: What comes before the credential in that header (`Bearer `, `Basic `, `sid=`).
+        basic: Whether the credential is a user name and password (HTTP basic) rather than a key.
+        kind: For the docstring: `HTTP bearer`, `HTTP basic`, `API key` or `API key in a cookie`.
     """
 
     name: str
     header: str
     prefix: str
+    basic: bool
     kind: str
 
 
@@ -329,12 +336,15 @@ def security_schemes(spec: OpenAPI) -> list[SchemeView]:
     """
     views = []
     for scheme in spec.security_schemes.values():
-        bearer = scheme.type == "http"
-        views.append(
-            SchemeView(
-                scheme.name, _scheme_header(scheme), "Bearer " if bearer else "", "HTTP bearer" if bearer else "API key"
-            )
-        )
+        header = _scheme_header(scheme)
+        if scheme.type == "http":
+            basic = scheme.scheme == "basic"
+            prefix, kind = ("Basic ", "HTTP basic") if basic else ("Bearer ", "HTTP bearer")
+        elif scheme.location == "cookie":
+            basic, prefix, kind = False, f"{scheme.parameter_name}=", "API key in a cookie"
+        else:
+            basic, prefix, kind = False, "", "API key"
+        views.append(SchemeView(scheme.name, header, prefix, basic, kind))
     return views
 
 
@@ -344,7 +354,9 @@ def requirements(security: Sequence[Mapping[str, Any]]) -> tuple[tuple[str, ...]
 
 
 def _scheme_header(scheme: SecurityScheme) -> str:
-    return scheme.parameter_name if scheme.type == "apiKey" else "Authorization"
+    if scheme.type != "apiKey":
+        return "Authorization"
+    return "Cookie" if scheme.location == "cookie" else scheme.parameter_name
 
 
 def _path_items(spec: OpenAPI) -> Iterator[tuple[str, Mapping[str, Any]]]:

@@ -56,7 +56,14 @@ def sleeps() -> Sleeps:
 
 @pytest.fixture
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("PALOMMA_API_KEY", "PALOMMA_ENVIRONMENT", "PALOMMA_BASE_URL", "PALOMMA_LOG"):
+    for name in (
+        "PALOMMA_API_KEY",
+        "PALOMMA_USERNAME",
+        "PALOMMA_PASSWORD",
+        "PALOMMA_ENVIRONMENT",
+        "PALOMMA_BASE_URL",
+        "PALOMMA_LOG",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 

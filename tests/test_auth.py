@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
 import pickle
 
@@ -21,10 +22,14 @@ BEARER = Scheme("Authorization", "Bearer ")
 PARTNER = Scheme("X-Partner-Key", "")
 TENANT = Scheme("X-Tenant-Key", "")
 SCHEMES_OF_TEST = {"bearer": BEARER, "partner": PARTNER, "tenant": TENANT}
+# HTTP basic and an API key in a cookie, as the generator writes them.
+BASIC = Scheme("Authorization", "Basic ", basic=True)
+SESSION = Scheme("Cookie", "sid=")
+MORE_SCHEMES = {**SCHEMES_OF_TEST, "basic": BASIC, "session": SESSION}
 
 
 def _credentials(api_key: str | None, **by_scheme: str) -> Credentials:
-    return Credentials.from_arguments(api_key, by_scheme or None, None, schemes=SCHEMES_OF_TEST, default=(("bearer",),))
+    return Credentials.from_arguments(api_key, by_scheme or None, {}, schemes=SCHEMES_OF_TEST, default=(("bearer",),))
 
 
 def _sent(credentials: Credentials, security: Security | None) -> dict[str, str]:
@@ -81,7 +86,7 @@ def test_outside_the_documents_schemes_the_fewest_then_the_first_by_name_are_cho
 def test_a_document_naming_no_scheme_lets_the_api_key_serve_each_and_chooses_by_name(
     security: Security, default: Security
 ) -> None:
-    credentials = Credentials.from_arguments("k_1", None, None, schemes=SCHEMES_OF_TEST, default=default)
+    credentials = Credentials.from_arguments("k_1", None, {}, schemes=SCHEMES_OF_TEST, default=default)
 
     assert credentials.headers == {}
     assert _sent(credentials, security) == {"X-Partner-Key": "k_1"}
@@ -136,7 +141,7 @@ def test_missing_or_malformed_credentials_are_refused_without_quoting_them(
     api_key: str | None, by_scheme: dict[str, str], parameter: str, message: str
 ) -> None:
     with pytest.raises(InvalidParameterError) as caught:
-        Credentials.from_arguments(api_key, by_scheme or None, None, schemes=SCHEMES_OF_TEST)
+        Credentials.from_arguments(api_key, by_scheme or None, {}, schemes=SCHEMES_OF_TEST)
 
     assert caught.value.parameter == parameter
     assert message in str(caught.value)
@@ -192,3 +197,98 @@ def test_a_scheme_the_spec_does_not_declare_is_refused_listing_the_ones_it_does(
     assert caught.value.parameter == "credentials"
     for name in SCHEMES:
         assert repr(name) in str(caught.value)
+
+
+# --- HTTP basic and an API key in a cookie ----------------------------------------------------------------
+
+
+def _basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def _more(api_key: str | None = None, environment: dict[str, str] | None = None, **options: object) -> Credentials:
+    return Credentials.from_arguments(
+        api_key, options.pop("credentials", None), environment or {}, schemes=MORE_SCHEMES, default=(), **options
+    )
+
+
+def test_a_user_name_and_password_serve_every_basic_scheme_and_the_api_key_every_other() -> None:
+    credentials = _more("k_1", username="ana", password="pässword 1")
+
+    assert _sent(credentials, (("basic",),)) == {"Authorization": _basic("ana", "pässword 1")}
+    assert _sent(credentials, (("session",),)) == {"Cookie": "sid=k_1"}
+    assert _sent(credentials, (("basic", "partner"),)) == {
+        "Authorization": _basic("ana", "pässword 1"),
+        "X-Partner-Key": "k_1",
+    }
+
+
+def test_the_user_name_and_password_come_from_the_environment_when_not_given() -> None:
+    environment = {"PALOMMA_USERNAME": "env_user", "PALOMMA_PASSWORD": ""}
+
+    assert _sent(_more(environment=environment), (("basic",),)) == {"Authorization": _basic("env_user", "")}
+    assert _sent(_more(environment=environment, username="arg", password="p"), (("basic",),)) == {
+        "Authorization": _basic("arg", "p")
+    }
+
+
+def test_an_api_key_alone_does_not_serve_a_basic_scheme_and_the_refusal_says_what_to_give() -> None:
+    with pytest.raises(InvalidParameterError) as caught:
+        _more("k_1").changes(ApiRequest("getThing", "GET", "/things", security=(("basic",),)))
+
+    assert caught.value.parameter == "credentials"
+    assert "username= and password= (or PALOMMA_USERNAME and PALOMMA_PASSWORD)" in str(caught.value)
+
+
+def test_a_basic_scheme_takes_its_own_pair_by_name() -> None:
+    credentials = _more("k_1", credentials={"basic": ("own", "secret_2")}, username="ana", password="p")
+
+    assert _sent(credentials, (("basic",),)) == {"Authorization": _basic("own", "secret_2")}
+
+
+@pytest.mark.parametrize(
+    ("options", "parameter", "message"),
+    [
+        ({"username": "ana"}, "password", "a user name needs its password"),
+        ({"password": "secret_1"}, "username", "a password needs its user name"),
+        ({"username": "a:b", "password": "secret_1"}, "username", "cannot hold a colon"),
+        ({"username": "ana", "password": "secret_1\n"}, "username", "control characters"),
+        ({"credentials": {"basic": "ana:secret_1"}}, "credentials['basic']", "(username, password) pair"),
+        ({"credentials": {"basic": ("ana", 5)}}, "credentials['basic']", "needs a password"),
+    ],
+)
+def test_a_malformed_user_name_or_password_is_refused_without_quoting_the_password(
+    options: dict[str, object], parameter: str, message: str
+) -> None:
+    with pytest.raises(InvalidParameterError) as caught:
+        _more("k_1", **options)
+
+    assert caught.value.parameter == parameter
+    assert message in str(caught.value)
+    assert "secret_1" not in str(caught.value)
+
+
+def test_a_key_a_cookie_cannot_carry_is_refused_before_sending() -> None:
+    credentials = _more("k;1")
+
+    with pytest.raises(InvalidParameterError) as caught:
+        credentials.changes(ApiRequest("op", "GET", "/op", security=(("session",),)))
+
+    assert caught.value.parameter == "api_key"
+    assert "k;1" not in str(caught.value)
+
+
+def test_basic_and_cookie_credentials_show_no_secret_and_refuse_to_pickle() -> None:
+    credentials = _more("k_secret_1", username="user_secret", password="pw_secret")
+
+    assert "secret" not in repr(credentials)
+    with pytest.raises(TypeError):
+        pickle.dumps(credentials)
+
+
+def test_with_options_replaces_the_user_name_and_password() -> None:
+    credentials = _more(username="ana", password="p_1").replaced(None, None, "bea", "p_2")
+
+    assert _sent(credentials, (("basic",),)) == {"Authorization": _basic("bea", "p_2")}
+    with pytest.raises(InvalidParameterError):
+        _more(username="ana", password="p_1").replaced(None, None, "bea", None)

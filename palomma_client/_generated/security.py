@@ -1,7 +1,8 @@
 """The API's security schemes, from ``components.securitySchemes`` in openapi.yaml.
 
 Each operation's module records the schemes it needs (its ``SECURITY``); the client sends the
-credential of each in the scheme's header, and masks those headers wherever it shows a request.
+credential of each in the scheme's header (``Cookie`` for an API key in a cookie), and masks those
+headers wherever it shows a request.
 """
 
 from __future__ import annotations
@@ -15,10 +16,15 @@ Security = tuple[tuple[str, ...], ...]
 
 
 class Scheme(NamedTuple):
-    """How a credential of one scheme is sent: in the header ``header``, after ``prefix``."""
+    """How a credential of one scheme is sent: in the header ``header``, after ``prefix``.
+
+    A ``basic`` scheme (HTTP basic) takes a user name and a password, sent encoded as RFC 7617
+    says; every other scheme takes a key, sent as it is.
+    """
 
     header: str
     prefix: str
+    basic: bool = False
 
 
 SCHEMES: dict[str, Scheme] = {

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from palomma_client.testing._fake import (
         DEFAULT_API_KEY,
         FAKE_BASE_URL,
+        FAKE_USERNAME,
         MAX_BODY_SIZE,
         MAX_RECORDED_REQUESTS,
         FakePalomma,
@@ -37,6 +38,7 @@ __all__ = [
     "DEFAULT_API_KEY",
     "EXAMPLE_HEADER",
     "FAKE_BASE_URL",
+    "FAKE_USERNAME",
     "MAX_BODY_SIZE",
     "MAX_RECORDED_REQUESTS",
     "DeliveryAttempt",
@@ -57,6 +59,7 @@ _HOMES = {
     "DeliveryAttempt": "_webhooks",
     "EXAMPLE_HEADER": "_examples",
     "FAKE_BASE_URL": "_fake",
+    "FAKE_USERNAME": "_fake",
     "FakeClock": "_clock",
     "FakePalomma": "_fake",
     "FakeWebhooks": "_webhooks",

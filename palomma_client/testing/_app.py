@@ -10,6 +10,8 @@ with its example. A modelled operation the spec no longer has is simply not serv
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -329,8 +331,10 @@ class _Gateway:
         for requirement in requirements:
             if all(self._satisfies(name, record) for name in requirement):
                 return True, ""
-        bearer = any(spec.security_schemes.get(name, _NO_SCHEME).kind == "bearer" for r in requirements for name in r)
-        return False, "Bearer" if bearer else ""
+        kinds = {
+            spec.security_schemes.get(name, _NO_SCHEME).kind for requirement in requirements for name in requirement
+        }
+        return False, ", ".join(challenge for kind, challenge in _CHALLENGES.items() if kind in kinds)
 
     def _satisfies(self, name: str, record: RecordedRequest) -> bool:
         scheme = self._fake.spec.security_schemes.get(name)
@@ -344,10 +348,32 @@ class _Gateway:
             return record.headers.get(scheme.parameter.lower(), "").strip() in keys
         if scheme.kind == "query":
             return any(value in keys for value in parse_qs(record.query).get(scheme.parameter, []))
-        return False  # basic, cookie, oauth2, openIdConnect: no credential the fake hands out fits them
+        if scheme.kind == "cookie":
+            return request_cookies(record.headers).get(scheme.parameter) in keys
+        if scheme.kind == "basic":
+            # Any user name, with an accepted key as its password: the fake hands out keys, not accounts.
+            kind, _, token = record.headers.get("authorization", "").partition(" ")
+            try:
+                username, colon, password = base64.b64decode(token.strip(), validate=True).decode().partition(":")
+            except (binascii.Error, UnicodeDecodeError):
+                return False
+            return kind.lower() == "basic" and bool(username) and bool(colon) and password in keys
+        return False  # oauth2, openIdConnect: no credential the fake hands out fits them
 
 
 _NO_SCHEME = SecurityScheme(name="", kind="")
+# The `WWW-Authenticate` challenge of each HTTP scheme (RFC 9110 section 11.6.1).
+_CHALLENGES = {"bearer": "Bearer", "basic": 'Basic realm="palomma", charset="UTF-8"'}
+
+
+def request_cookies(headers: Mapping[str, str]) -> dict[str, str]:
+    """The cookies of a request's `Cookie` header, by name (RFC 6265: `a=1; b=2`); the first of a name wins."""
+    cookies: dict[str, str] = {}
+    for pair in headers.get("cookie", "").split(";"):
+        name, equals, value = pair.strip().partition("=")
+        if equals and name:
+            cookies.setdefault(name, value.strip())
+    return cookies
 
 
 async def _answer_fault(

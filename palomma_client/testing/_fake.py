@@ -31,9 +31,11 @@ if TYPE_CHECKING:
 
     from palomma_client import PalommaClient
 
-__all__ = ["DEFAULT_API_KEY", "FAKE_BASE_URL", "MAX_BODY_SIZE", "MAX_RECORDED_REQUESTS", "FakePalomma"]
+__all__ = ["DEFAULT_API_KEY", "FAKE_BASE_URL", "FAKE_USERNAME", "MAX_BODY_SIZE", "MAX_RECORDED_REQUESTS", "FakePalomma"]
 
 DEFAULT_API_KEY = "sk_test_palomma_fake"
+FAKE_USERNAME = "palomma-fake"
+"""The user name `client()` gives an HTTP basic scheme; the fake takes any, with an accepted key as the password."""
 """The API key a FakePalomma accepts unless told otherwise."""
 
 FAKE_BASE_URL = "http://fake.palomma.test/v1"
@@ -243,7 +245,9 @@ class FakePalomma:
 
         Args:
             **options: Passed to `PalommaClient`; `api_key`, `base_url` and `transport` default to
-                this fake's first key, `FAKE_BASE_URL` and an ASGI transport to `fake.app`.
+                this fake's first key, `FAKE_BASE_URL` and an ASGI transport to `fake.app`; where the
+                spec has an HTTP basic scheme, `username` and `password` default to `FAKE_USERNAME`
+                and this fake's first key.
 
         Returns:
             A client that owns its HTTP connection pool; close it (or use `async with`).
@@ -252,6 +256,9 @@ class FakePalomma:
         from palomma_client import PalommaClient
 
         options.setdefault("api_key", self.api_key)
+        if any(scheme.kind == "basic" for scheme in self._state.spec.security_schemes.values()):
+            options.setdefault("username", FAKE_USERNAME)
+            options.setdefault("password", self.api_key)
         options.setdefault("base_url", FAKE_BASE_URL)
         options.setdefault("transport", httpx2.ASGITransport(app=self.app))
         return PalommaClient(**options)

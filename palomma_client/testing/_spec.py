@@ -225,9 +225,11 @@ class ApiSpec:
             {
                 "authorization",
                 *(scheme.parameter.lower() for scheme in self.security_schemes.values() if scheme.kind == "header"),
+                *(["cookie"] if any(scheme.kind == "cookie" for scheme in self.security_schemes.values()) else []),
             }
         )
-        """The headers (lower case) a credential travels in: `Authorization` and each API key scheme's header."""
+        """The headers (lower case) a credential travels in: `Authorization`, each API key scheme's header,
+        and `Cookie` where a scheme puts a key in a cookie."""
         self.document_security = tuple(tuple(requirement) for requirement in self.index.security)
         """The document's own security requirements, for operations that declare none."""
         self.operations: tuple[Operation, ...] = tuple(self._read_operations())

@@ -2494,6 +2494,64 @@ CORPUS: list[VendorChange] = [
             2,
         ],
     ),
+    # --- credentials, cookie parameters, methods and form bodies --------------------------------------
+    VendorChange(
+        "basic-and-cookie-key-schemes",
+        "HTTP basic, and an API key in a cookie, as an operation's security scheme",
+        lambda spec: (
+            spec["components"]["securitySchemes"].update(
+                vendorProbeBasic={"type": "http", "scheme": "basic"},
+                vendorProbeSession={"type": "apiKey", "in": "cookie", "name": "vendor_probe_sid"},
+            ),
+            _path(
+                "/basic-auth",
+                {
+                    "get": {
+                        **TAG,
+                        "operationId": "getVendorProbeBasic",
+                        "security": [{"vendorProbeBasic": []}],
+                        "responses": _json(OK),
+                    }
+                },
+            )(spec),
+            _path(
+                "/session-auth",
+                {
+                    "get": {
+                        **TAG,
+                        "operationId": "getVendorProbeSession",
+                        "security": [{"vendorProbeSession": []}],
+                        "responses": _json(OK),
+                    }
+                },
+            )(spec),
+        )[-1],
+        """
+        import base64
+        from palomma_client import AuthenticationError
+        await call(client, "getVendorProbeBasic")
+        basic = fake.requests[-1]
+        kind, _, token = basic.headers["authorization"].partition(" ")
+        user, _, password = base64.b64decode(token).decode().partition(":")
+        await call(client, "getVendorProbeSession")
+        session = fake.requests[-1]
+        cookie = session.headers.get("cookie")
+        found = [basic.status, kind, user, password == fake.api_key, session.status,
+                 cookie == "vendor_probe_sid=" + fake.api_key, "authorization" in session.headers]
+        for options, operation in (({"username": "ana", "password": "pw_wrong_1"}, "getVendorProbeBasic"),
+                                   ({"api_key": "sk_wrong_cookie_1"}, "getVendorProbeSession")):
+            secret = list(options.values())[-1]
+            encoded = base64.b64encode(f"ana:{secret}".encode()).decode()
+            async with fake.client(**options) as wrong:
+                try:
+                    await call(wrong, operation)
+                except AuthenticationError as error:
+                    shown = repr(error) + str(error) + repr(error.request.headers) + repr(fake.requests[-1])
+                    found += [error.status_code, secret not in shown and encoded not in shown]
+        return found
+        """,
+        [200, "Basic", "palomma-fake", True, 200, True, False, 401, True, 401, True],
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]

@@ -209,16 +209,26 @@ CASES = [
         id="api-key-in-query",
     ),
     pytest.param(
-        _scheme("session", {"type": "apiKey", "in": "cookie", "name": "sid"}),
-        "the security scheme `session` (an API key in a cookie)",
-        "/components/securitySchemes/session",
-        id="api-key-in-cookie",
+        _scheme("session", {"type": "apiKey", "in": "cookie", "name": "s id"}),
+        "the API key cookie `s id` of the security scheme `session`",
+        "/components/securitySchemes/session/name",
+        id="api-key-in-a-cookie-whose-name-is-no-token",
     ),
     pytest.param(
-        _scheme("basic", {"type": "http", "scheme": "basic"}),
-        "the security scheme `basic` (http basic)",
-        "/components/securitySchemes/basic",
-        id="http-basic",
+        _both(
+            _scheme("one", {"type": "apiKey", "in": "cookie", "name": "a"}),
+            _scheme("two", {"type": "apiKey", "in": "cookie", "name": "b"}),
+            _set(_get, "security", [{"one": [], "two": []}]),
+        ),
+        "a security requirement of several schemes sent in one header",
+        f"{GET}/security/0",
+        id="two-cookie-keys-in-one-requirement",
+    ),
+    pytest.param(
+        _scheme("digest", {"type": "http", "scheme": "digest"}),
+        "the security scheme `digest` (http digest)",
+        "/components/securitySchemes/digest",
+        id="http-digest",
     ),
     pytest.param(
         _scheme("agent", {"type": "apiKey", "in": "header", "name": "User-Agent"}),
@@ -436,7 +446,7 @@ def test_a_key_in_the_query_string_is_refused_saying_it_would_leak_into_logs() -
     (refusal,) = unsupported(OpenAPI(spec))
 
     assert "access logs" in refusal.hint
-    assert "API keys in a header are supported" in refusal.hint
+    assert "API keys in a header or a cookie are supported" in refusal.hint
 
 
 def test_api_keys_in_headers_alone_together_and_as_alternatives_are_accepted() -> None:
