@@ -191,7 +191,7 @@ class Credentials:
         chosen = self._choose(security)
         if chosen is None:
             needed = " or ".join(" and ".join(f"`{name}`" for name in requirement) for requirement in security)
-            basic = any(self._schemes[name].basic for requirement in security for name in requirement)
+            basic = any(name in self._schemes and self._schemes[name].basic for names in security for name in names)
             give = f"username= and password= (or {USERNAME_VARIABLE} and {PASSWORD_VARIABLE}) for HTTP basic, " * basic
             raise InvalidParameterError(
                 "credentials",

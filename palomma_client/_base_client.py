@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Literal, Protocol, TypeVar, overload
+from urllib.parse import urlencode
 
 import httpx2
 
@@ -29,6 +30,7 @@ from palomma_client._exceptions import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
+    InvalidParameterError,
     PalommaError,
     status_error_from_response,
 )
@@ -68,6 +70,7 @@ T = TypeVar("T")
 
 
 _JSON_CONTENT = {"Content-Type": "application/json"}
+_FORM_CONTENT = {"Content-Type": "application/x-www-form-urlencoded"}
 
 # The characters a query's names and values keep as they are: form encoding escapes every other.
 _LEFT_AS_IS = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
@@ -86,6 +89,24 @@ def query_string(params: Mapping[str, str | list[str]]) -> str:
             return str(httpx2.QueryParams(params))
         pairs.append(f"{name}={value}")
     return "&".join(pairs)
+
+
+def _form_bytes(values: Any) -> bytes:
+    """A form body (``application/x-www-form-urlencoded``): each field a pair, an array's items repeated.
+
+    The form style with ``explode: true``, OpenAPI's default for a form body's fields: ``tags=a&tags=b``;
+    a boolean is ``true`` or ``false`` as in JSON; spaces become ``+``, as HTML forms send them.
+
+    Raises:
+        InvalidParameterError: A value is an object or ``None`` (from ``extra_body``): a form has no way to say it.
+    """
+    pairs: list[tuple[str, str]] = []
+    for name, value in (values or {}).items():
+        for item in value if isinstance(value, list) else [value]:
+            if item is None or isinstance(item, (dict, list)):
+                raise InvalidParameterError(name, "a form holds strings, numbers, booleans and arrays of them only")
+            pairs.append((name, json.dumps(item) if isinstance(item, bool) else str(item)))
+    return urlencode(pairs).encode("ascii")
 
 
 def _json_bytes(value: Any) -> bytes:
@@ -474,13 +495,19 @@ class APIRequester:
             # The operation's header parameters; a caller's extra_headers still come last.
             headers = {**(headers or {}), **request.headers}
         if body is not None:
-            headers = _JSON_CONTENT if headers is None else {**headers, **_JSON_CONTENT}
+            content_type = _FORM_CONTENT if request.form else _JSON_CONTENT
+            headers = content_type if headers is None else {**headers, **content_type}
         # An operation whose security differs from the document's (`security: []`, another scheme) is
         # sent with its own credential headers, and without those the pool carries that it does not need.
         # The names dropped are taken out here too: a session of the caller's may not drop what it is given.
         added, dropped = settings.credentials.changes(request)
         if added or dropped:
             headers = {**{name: value for name, value in (headers or {}).items() if name not in dropped}, **added}
+        if request.headers and "Cookie" in request.headers:
+            # The operation's cookie parameters and an API key in a cookie share the one `Cookie` header.
+            key = added.get("Cookie") or ("" if "Cookie" in dropped else settings.credentials.headers.get("Cookie"))
+            if key:
+                headers = {**(headers or {}), "Cookie": f"{key}; {request.headers['Cookie']}"}
         if options.extra_headers:
             merged = dict(headers or {})
             for name, value in options.extra_headers.items():
@@ -491,7 +518,12 @@ class APIRequester:
                     merged[name] = value
             headers = merged
         outgoing = HTTPRequest(
-            request.method, url, headers, None if body is None else _json_bytes(body), chosen, dropped
+            request.method,
+            url,
+            headers,
+            None if body is None else _form_bytes(body) if request.form else _json_bytes(body),
+            chosen,
+            dropped,
         )
         return outgoing, deadline
 

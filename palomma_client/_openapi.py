@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "FORM_MEDIA_TYPE",
     "HTTP_METHODS",
     "PARAMETER_IN_TEMPLATE",
     "MediaType",
@@ -42,6 +43,8 @@ __all__ = [
     "unescape_token",
 ]
 
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+"""The media type of a form body: `name=value` pairs joined with `&`."""
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 """The operation keys of a path item, in the order the OpenAPI specification lists them."""
 
@@ -205,6 +208,11 @@ class MediaType:
     def is_text(self) -> bool:
         """Whether the body is text other than JSON (`text/*`)."""
         return self.name.partition(";")[0].strip().lower().startswith("text/")
+
+    @property
+    def is_form(self) -> bool:
+        """Whether the body is a form (`application/x-www-form-urlencoded`)."""
+        return self.name.partition(";")[0].strip().lower() == FORM_MEDIA_TYPE
 
 
 @dataclass(frozen=True, slots=True)

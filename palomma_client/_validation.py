@@ -42,6 +42,7 @@ __all__ = [
     "check_positive_int",
     "check_string",
     "check_timeout",
+    "cookie_value",
     "form_list",
     "header_value",
     "path_segment",
@@ -420,6 +421,25 @@ def header_value(parameter: str, value: str) -> str:
     """
     if not _HEADER_VALUE.fullmatch(value):
         raise InvalidParameterError(parameter, "must be printable ASCII with no line breaks, to be sent as a header")
+    return value
+
+
+# What a cookie's value may hold (RFC 6265 `cookie-octet`): printable ASCII but space, `"`, `,`, `;` and `\`.
+# The comma is let through for the items of an array cookie, which `form_list` joins with it.
+_COOKIE_VALUE = re.compile(r"[\x21\x23-\x2b\x2c-\x3a\x3c-\x5b\x5d-\x7e]*")
+
+
+def cookie_value(parameter: str, value: str) -> str:
+    """``value`` as the value of a cookie parameter, sent in the ``Cookie`` header as ``name=value``.
+
+    Raises:
+        InvalidParameterError: It holds a character no cookie can (RFC 6265: a space, ``"``,
+            ``;``, ``\\``, or other than printable ASCII): the API could not read it back as sent.
+    """
+    if not _COOKIE_VALUE.fullmatch(value):
+        raise InvalidParameterError(
+            parameter, "must be printable ASCII without spaces, '\"', ';' or '\\', to be sent as a cookie"
+        )
     return value
 
 

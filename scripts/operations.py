@@ -174,7 +174,7 @@ class ArgumentView:
 
     python_name: str
     json_name: str
-    location: str  # path, query, header or body
+    location: str  # path, query, header, cookie or body
     required: bool
     annotation: str
     check: str  # an expression that checks the argument and gives the value to send
@@ -233,6 +233,8 @@ class OperationView:
     accept: str = ""  # the media type of its success body, for the Accept header of a non-JSON answer
     union_parsers: dict[int, str] = field(default_factory=dict)  # a union answer's parse expression, by status
     map_parsers: dict[int, str] = field(default_factory=dict)  # a map answer's parse expression, by status
+    cookie_arguments: list[ArgumentView] = field(default_factory=list)  # sent together in the `Cookie` header
+    form: bool = False  # the request body is a form (`application/x-www-form-urlencoded`), not JSON
 
     @property
     def whole_body(self) -> ArgumentView | None:
@@ -247,8 +249,8 @@ class OperationView:
 
     @property
     def keyword_arguments(self) -> list[ArgumentView]:
-        """Query, header and body arguments, required ones first, in the spec's order."""
-        others = self.body_arguments + self.query_arguments + self.header_arguments
+        """Query, header, cookie and body arguments, required ones first, in the spec's order."""
+        others = self.body_arguments + self.query_arguments + self.header_arguments + self.cookie_arguments
         return [argument for argument in others if argument.required] + [
             argument for argument in others if not argument.required
         ]
@@ -432,6 +434,21 @@ class OperationViews:
                     _at(parameter),
                 )
             )
+        cookie_arguments = []
+        for prop in endpoint.cookie_parameters:
+            parameter = parameters[("cookie", _text(prop.name))]
+            cookie_arguments.append(
+                self._argument(
+                    prop,
+                    str(prop.python_name),
+                    "cookie",
+                    parameter.required,
+                    parameter.schema,
+                    parameter.node,
+                    imports,
+                    _at(parameter),
+                )
+            )
         body_arguments: list[ArgumentView] = []
         body_model = None
         if endpoint.bodies:
@@ -449,9 +466,8 @@ class OperationViews:
             else:
                 refusal = Refusal("a request body that is not a JSON object", media.schema_pointer or media.pointer)
                 raise Unsupported(refusal)
-        names = [
-            argument.python_name for argument in path_arguments + query_arguments + header_arguments + body_arguments
-        ]
+        arguments = path_arguments + query_arguments + header_arguments + cookie_arguments + body_arguments
+        names = [argument.python_name for argument in arguments]
         clashes = sorted({name for name in names if names.count(name) > 1} | (set(names) & SDK_ARGUMENTS))
         if clashes:
             raise SystemExit(f"{operation_id}: argument names clash: {', '.join(clashes)}")
@@ -516,7 +532,9 @@ class OperationViews:
             path_arguments=path_arguments,
             query_arguments=query_arguments,
             header_arguments=header_arguments,
+            cookie_arguments=cookie_arguments,
             body_arguments=body_arguments,
+            form=operation.request_body is not None and operation.request_body.content[0].is_form,
             body_model=body_model,
             path_expression=_path_expression(operation.path, path_arguments),
             endpoint_key=_endpoint_key(endpoint),
@@ -639,7 +657,8 @@ class OperationViews:
             # Form style: `explode` (the default) repeats the parameter; without it, one value with commas.
             serialize = texts if schema_explode(documented) else f"form_list({python_name!r}, {texts})"
         elif isinstance(prop, ListProperty):
-            # A path or header array: the simple style, one value with commas, whatever `explode` says.
+            # A path or header array: the simple style, one value with commas, whatever `explode` says; a
+            # cookie array too (its form style repeats the name only where a query string could hold it).
             annotation, check, texts = self._array(prop, python_name, schema, pointer, imports, location)
             serialize = f"form_list({python_name!r}, {texts})"
         elif location == "query" and isinstance(prop, ModelProperty):

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from palomma_client._openapi import OpenAPI, Operation, Parameter, SecurityScheme, SpecError, join_pointer
+from palomma_client._openapi import MediaType, OpenAPI, Operation, Parameter, SecurityScheme, SpecError, join_pointer
 
 __all__ = [
     "ENVIRONMENT_EXTENSION",
@@ -40,7 +40,7 @@ ENVIRONMENT_EXTENSION = "x-palomma-environment"
 """A server's environment name, when its description does not give the one wanted."""
 
 SUPPORTED_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
-SUPPORTED_PARAMETER_LOCATIONS = frozenset({"path", "query", "header"})
+SUPPORTED_PARAMETER_LOCATIONS = frozenset({"path", "query", "header", "cookie"})
 _SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
 
 # Rules an argument's check cannot enforce yet; on an argument they are refused rather than left unchecked.
@@ -391,7 +391,7 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
         # `explode` changes only how a query array is sent (repeated, or one value with commas); the
         # simple style of path and header parameters sends an array of scalars with commas either way.
         style = parameter.node.get("style")
-        if style is not None and style != ("form" if parameter.location == "query" else "simple"):
+        if style is not None and style != ("form" if parameter.location in ("query", "cookie") else "simple"):
             yield Refusal(f"`style: {style}` on a parameter", join_pointer(parameter.pointer, "style"))
         if _type(parameter.schema) == "array":
             items, items_pointer = spec.resolve(
@@ -402,13 +402,18 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
                     f"a {parameter.location} parameter (`{parameter.name}`) that is an array of other than scalars"
                 )
                 yield Refusal(construct, items_pointer, "an array of strings, numbers or booleans is supported")
+    yield from _cookie_parameters(spec, operation)
     if operation.request_body is not None:
         content = operation.request_body.content
-        if len(content) != 1 or not content[0].is_json:
+        if len(content) != 1 or not (content[0].is_json or content[0].is_form):
             names = ", ".join(f"`{media.name}`" for media in content) or "none"
             yield Refusal(
-                f"a request body in {names}", join_pointer(operation.request_body.pointer, "content"), "one JSON type"
+                f"a request body in {names}",
+                join_pointer(operation.request_body.pointer, "content"),
+                "one JSON type, or `application/x-www-form-urlencoded`",
             )
+        elif content[0].is_form:
+            yield from _form_body(spec, content[0])
         elif content[0].schema is not None and content[0].schema.get("properties") and _is_map(content[0].schema):
             yield Refusal(
                 "a request body with `properties` and `additionalProperties` with a schema",
@@ -443,6 +448,52 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
     }
     if len(bodies) > 1:
         yield Refusal("success responses with different bodies", join_pointer(operation.pointer, "responses"))
+
+
+def _form_body(spec: OpenAPI, media: MediaType) -> Iterator[Refusal]:
+    """Refuse a form body other than an object of named scalar or array-of-scalar fields, none nullable."""
+    schema, pointer = media.schema, media.schema_pointer or media.pointer
+    if "encoding" in media.node:
+        yield Refusal("`encoding` of a form body", join_pointer(media.pointer, "encoding"), "fields are sent as form")
+    if schema is None or not _is_object(schema) or _is_map(schema) or _takes_null(spec, schema, schema, pointer):
+        yield Refusal(
+            "a form body that is not an object of named fields", pointer, "give it `properties`, each a scalar"
+        )
+        return
+    for name, (field_schema, at) in spec.object_properties(pointer).items():
+        kind = _type(field_schema)
+        if kind == "array":
+            items, at = spec.resolve(field_schema.get("items", {}), join_pointer(at, "items"))
+            kind = _type(items) if isinstance(items, Mapping) else ""
+        if kind not in _SCALAR_TYPES or _takes_null(spec, field_schema, field_schema, at):
+            yield Refusal(
+                f"a field (`{name}`) of a form body that is not a scalar or an array of scalars",
+                at,
+                "a form sends strings, numbers and booleans, an array's items repeated; send JSON for more",
+            )
+
+
+def _cookie_parameters(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
+    """Refuse a cookie parameter whose name cannot be a cookie's, or that an API key cookie would also fill."""
+    keys = {
+        spec.security_schemes[name].parameter_name
+        for requirement in operation.security
+        for name in requirement
+        if name in spec.security_schemes and spec.security_schemes[name].location == "cookie"
+    }
+    for parameter in operation.parameters_in("cookie"):
+        if not _HEADER_NAME.fullmatch(parameter.name):
+            yield Refusal(
+                f"a cookie parameter named `{parameter.name}`",
+                join_pointer(parameter.pointer, "name"),
+                "a cookie name is letters, digits and `!#$%&'*+.^_`|~-`",
+            )
+        elif parameter.name in keys:
+            yield Refusal(
+                f"a cookie parameter (`{parameter.name}`) named as the operation's API key cookie",
+                join_pointer(parameter.pointer, "name"),
+                "one cookie would carry both",
+            )
 
 
 def _component_property(pointer: str) -> bool:

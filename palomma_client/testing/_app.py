@@ -38,7 +38,7 @@ from palomma_client.testing._faults import FaultKind
 from palomma_client.testing._recording import RecordedRequest
 from palomma_client.testing._spec import HTTP_METHODS, ApiSpec, Operation, SecurityScheme
 from palomma_client.testing._state import INITIAL_STATUS, DuplicateReference, InvoiceQuery
-from palomma_client.testing._validation import BadRequest, ValidRequest, decode_cursor, encode_cursor
+from palomma_client.testing._validation import BadRequest, ValidRequest, decode_cursor, encode_cursor, request_cookies
 
 __all__ = ["MODELED_OPERATIONS", "build_app", "installed_handlers", "json_response"]
 
@@ -364,16 +364,6 @@ class _Gateway:
 _NO_SCHEME = SecurityScheme(name="", kind="")
 # The `WWW-Authenticate` challenge of each HTTP scheme (RFC 9110 section 11.6.1).
 _CHALLENGES = {"bearer": "Bearer", "basic": 'Basic realm="palomma", charset="UTF-8"'}
-
-
-def request_cookies(headers: Mapping[str, str]) -> dict[str, str]:
-    """The cookies of a request's `Cookie` header, by name (RFC 6265: `a=1; b=2`); the first of a name wins."""
-    cookies: dict[str, str] = {}
-    for pair in headers.get("cookie", "").split(";"):
-        name, equals, value = pair.strip().partition("=")
-        if equals and name:
-            cookies.setdefault(name, value.strip())
-    return cookies
 
 
 async def _answer_fault(

@@ -65,7 +65,7 @@ class Parameter:
 
     Attributes:
         name: The name on the wire.
-        location: `path`, `query` or `header`.
+        location: `path`, `query`, `header` or `cookie`.
         required: Whether the request must carry it.
         schema: The parameter's schema, with a top-level `$ref` followed.
         schema_pointer: Where that schema is in the document, for the validator.
@@ -343,8 +343,7 @@ class ApiSpec:
             operation_id=operation.name,
             method=operation.method.upper(),
             path=template,
-            # Cookies are not checked.
-            parameters=tuple(_parameter(item) for item in operation.parameters if item.location != "cookie"),
+            parameters=tuple(_parameter(item) for item in operation.parameters),
             body=body,
             success_status=status,
             success=next((media for media in success_media if media.is_json), None),
@@ -384,7 +383,7 @@ def _success(operation: _openapi.Operation) -> tuple[int, _openapi.Response | No
 
 
 def _parameter(parameter: _openapi.Parameter) -> Parameter:
-    style = str(parameter.node.get("style", "form" if parameter.location == "query" else "simple"))
+    style = str(parameter.node.get("style", "form" if parameter.location in ("query", "cookie") else "simple"))
     return Parameter(
         name=parameter.name,
         location=parameter.location,

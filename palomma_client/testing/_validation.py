@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote
 
 # jsonschema ships no type information; openapi-schema-validator builds its validators with it.
 from jsonschema import ValidationError  # type: ignore[import-untyped]
@@ -41,6 +41,7 @@ __all__ = [
     "decode_cursor",
     "encode_cursor",
     "parse_json",
+    "request_cookies",
 ]
 
 INVALID_JSON_MESSAGE = "Invalid JSON in request body"
@@ -70,6 +71,7 @@ class ValidRequest:
         path: Path parameters by name.
         query: Query parameters by name, with the schemas' defaults for those not sent.
         headers: Header parameters the operation declares, by their spec names.
+        cookies: Cookie parameters the operation declares, by their spec names.
         body: The decoded JSON body (top-level defaults filled in), or `None` when there is none.
     """
 
@@ -77,6 +79,7 @@ class ValidRequest:
     path: dict[str, Any] = field(default_factory=dict)
     query: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, Any] = field(default_factory=dict)
+    cookies: dict[str, Any] = field(default_factory=dict)
     body: Any = None
 
 
@@ -179,7 +182,7 @@ class RequestValidator:
         content_type: str | None,
         body: bytes,
     ) -> ValidRequest:
-        """Check one request: path parameters, then query and header parameters, then the body.
+        """Check one request: path parameters, then query, header and cookie parameters, then the body.
 
         Args:
             operation: The operation the request was routed to.
@@ -195,8 +198,8 @@ class RequestValidator:
         Raises:
             BadRequest: Naming the first problem found.
         """
-        values: dict[str, dict[str, Any]] = {"path": {}, "query": {}, "header": {}}
-        for location in ("path", "query", "header"):
+        values: dict[str, dict[str, Any]] = {"path": {}, "query": {}, "header": {}, "cookie": {}}
+        for location in ("path", "query", "header", "cookie"):
             for parameter in operation.parameters:
                 if parameter.location != location:
                     continue
@@ -215,8 +218,10 @@ class RequestValidator:
                     if "default" in parameter.schema:
                         values[location][parameter.name] = copy.deepcopy(parameter.schema["default"])
                     continue
-                if (parameter.style == "simple" or not parameter.explode) and "array" in schema_types(parameter.schema):
-                    # The simple style, or the form style with `explode: false`: one value, items separated by commas.
+                commas = parameter.style == "simple" or not parameter.explode or location == "cookie"
+                if commas and "array" in schema_types(parameter.schema):
+                    # The simple style, the form style with `explode: false`, or a cookie (which cannot repeat
+                    # its name as a query string can): one value, items separated by commas.
                     raw = [item for value in raw for item in value.split(",")]
                 value = _decode(parameter.name, raw, parameter.schema, self._spec)
                 self.check(parameter.schema_pointer, value, location=parameter.name)
@@ -226,6 +231,7 @@ class RequestValidator:
             path=values["path"],
             query=values["query"],
             headers=values["header"],
+            cookies=values["cookie"],
             body=self._body(operation, content_type, body),
         )
 
@@ -281,9 +287,27 @@ class RequestValidator:
             names = " or ".join(media.name for media in operation.body.media_types)
             raise BadRequest(f"Content-Type must be {names}")
         media = operation.body.json_media_type()
-        if media is None:
+        if media is not None:
+            return self.check_body(operation, parse_json(body))
+        form = next((media for media in operation.body.media_types if media.is_form), None)
+        if form is None or form.schema_pointer is None:
             return body  # a body the fake does not parse (a file upload): passed on as sent
-        return self.check_body(operation, parse_json(body))
+        payload = self._form(form.schema_pointer, body)
+        self.check(form.schema_pointer, payload, location="", write=True)
+        return self._with_defaults(form.schema_pointer, payload)
+
+    def _form(self, pointer: str, body: bytes) -> dict[str, Any]:
+        """A form body's fields, each decoded by its schema (an array from its repeated pairs), as JSON holds them."""
+        try:
+            pairs = parse_qs(body.decode("ascii"), keep_blank_values=True, strict_parsing=bool(body))
+        except (UnicodeDecodeError, ValueError):
+            raise BadRequest("Invalid form in request body") from None
+        properties, _ = self._spec.object_properties(pointer)
+        fields: dict[str, Any] = {}
+        for name, values in pairs.items():
+            schema = properties.get(name, ({}, ""))[0]
+            fields[name] = _decode(name, values, schema, self._spec) if schema else values[-1]
+        return fields
 
     def _with_defaults(self, pointer: str, payload: Any) -> Any:
         if not isinstance(payload, dict):
@@ -352,8 +376,21 @@ def _raw_values(
         return [path[name]] if name in path else []
     if location == "query":
         return list(query.get(name, []))
+    if location == "cookie":
+        cookies = request_cookies(headers)
+        return [cookies[name]] if name in cookies else []
     value = headers.get(name.lower())
     return [] if value is None else [value]
+
+
+def request_cookies(headers: Mapping[str, str]) -> dict[str, str]:
+    """The cookies of a request's `Cookie` header, by name (RFC 6265: `a=1; b=2`); the first of a name wins."""
+    cookies: dict[str, str] = {}
+    for pair in headers.get("cookie", "").split(";"):
+        name, equals, value = pair.strip().partition("=")
+        if equals and name:
+            cookies.setdefault(name, value.strip())
+    return cookies
 
 
 def _object_values(parameter: Parameter, query: Mapping[str, Sequence[str]], spec: ApiSpec) -> dict[str, Any] | None:

@@ -2552,6 +2552,159 @@ CORPUS: list[VendorChange] = [
         """,
         [200, "Basic", "palomma-fake", True, 200, True, False, 401, True, 401, True],
     ),
+    VendorChange(
+        "cookie-parameters",
+        "cookie parameters: scalar, enum and array, beside an API key in a cookie",
+        lambda spec: (
+            spec["components"]["securitySchemes"].update(
+                vendorProbeSession={"type": "apiKey", "in": "cookie", "name": "vendor_probe_sid"}
+            ),
+            _path(
+                "/cookie-prefs",
+                {
+                    "get": {
+                        **TAG,
+                        "operationId": "getVendorProbePrefs",
+                        "security": [{"vendorProbeSession": []}],
+                        "parameters": [
+                            {
+                                "in": "cookie",
+                                "name": "vendor_probe_lang",
+                                "required": True,
+                                "schema": {"type": "string", "enum": ["es", "en"]},
+                            },
+                            {
+                                "in": "cookie",
+                                "name": "vendorProbeSizes",
+                                "schema": {"type": "array", "maxItems": 2, "items": {"type": "integer"}},
+                            },
+                            {"in": "cookie", "name": "vendor_probe_tag", "schema": {"type": "string", "maxLength": 8}},
+                        ],
+                        "responses": _json(OK),
+                    }
+                },
+            )(spec),
+        )[-1],
+        """
+        import httpx2
+        from palomma_client.testing import FAKE_BASE_URL
+        await call(client, "getVendorProbePrefs", vendor_probe_lang="en", vendor_probe_sizes=[3, 12],
+                   vendor_probe_tag="a-b")
+        sent = fake.requests[-1]
+        key = fake.api_key
+        found = [sent.status, sent.headers["cookie"].replace(key, "KEY")]
+        await call(client, "getVendorProbePrefs", vendor_probe_lang="es")
+        found.append(fake.requests[-1].headers["cookie"].replace(key, "KEY"))
+        count = len(fake.requests)
+        for bad in ({"vendor_probe_lang": "fr"}, {"vendor_probe_lang": "es", "vendor_probe_sizes": [1, 2, 3]},
+                    {"vendor_probe_lang": "es", "vendor_probe_tag": "a;b=c"},
+                    {"vendor_probe_lang": "es", "vendor_probe_tag": "123456789"}):
+            try:
+                await call(client, "getVendorProbePrefs", **bad)
+            except InvalidParameterError as error:
+                found.append(error.parameter)
+        found.append(len(fake.requests) == count)
+        path = fake.requests[-1].path.removeprefix(urllib.parse.urlsplit(FAKE_BASE_URL).path)
+        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL) as raw:
+            for cookie in (f"vendor_probe_sid={key}; vendor_probe_lang=fr", f"vendor_probe_sid={key}",
+                           f"vendor_probe_lang=es; vendorProbeSizes=1,x; vendor_probe_sid={key}",
+                           "vendor_probe_lang=es"):
+                answer = await raw.get(path, headers={"Cookie": cookie})
+                found.append(answer.status_code)
+        return found
+        """,
+        [
+            200,
+            "vendor_probe_sid=KEY; vendor_probe_lang=en; vendorProbeSizes=3,12; vendor_probe_tag=a-b",
+            "vendor_probe_sid=KEY; vendor_probe_lang=es",
+            "vendor_probe_lang",
+            "vendor_probe_sizes",
+            "vendor_probe_tag",
+            "vendor_probe_tag",
+            True,
+            400,
+            400,
+            400,
+            401,
+        ],
+    ),
+    VendorChange(
+        "form-urlencoded-body",
+        "an application/x-www-form-urlencoded request body of scalars and arrays",
+        _path(
+            "/form",
+            {
+                "post": {
+                    **TAG,
+                    "operationId": "submitVendorProbeForm",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/x-www-form-urlencoded": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["name", "amount"],
+                                    "properties": {
+                                        "name": {"type": "string", "maxLength": 10},
+                                        "amount": {"type": "integer", "minimum": 1},
+                                        "active": {"type": "boolean"},
+                                        "tags": {
+                                            "type": "array",
+                                            "maxItems": 2,
+                                            "items": {"type": "string", "enum": ["a", "b", "c"]},
+                                        },
+                                        "since": {"type": "string", "format": "date"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": _json(OK),
+                }
+            },
+        ),
+        """
+        import httpx2
+        from palomma_client.testing import FAKE_BASE_URL
+        await call(client, "submitVendorProbeForm", name="Ana María", amount=5, active=True, tags=["a", "b"],
+                   since=datetime.date(2026, 1, 2))
+        sent = fake.requests[-1]
+        body = lambda record: record.body if isinstance(record.body, str) else record.body.decode()
+        found = [sent.status, sent.headers["content-type"], body(sent)]
+        await call(client, "submitVendorProbeForm", name="b", amount=1)
+        found.append(body(fake.requests[-1]))
+        count = len(fake.requests)
+        for bad in ({"name": "x" * 11, "amount": 1}, {"name": "x", "amount": 0}, {"name": "x", "amount": 1,
+                    "tags": ["a", "b", "c"]}, {"name": "x", "amount": 1, "tags": ["z"]}):
+            try:
+                await call(client, "submitVendorProbeForm", **bad)
+            except InvalidParameterError as error:
+                found.append(error.parameter)
+        found.append(len(fake.requests) == count)
+        path = fake.requests[-1].path.removeprefix(urllib.parse.urlsplit(FAKE_BASE_URL).path)
+        headers = {"Authorization": "Bearer " + fake.api_key, "Content-Type": "application/x-www-form-urlencoded"}
+        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL) as raw:
+            for form in ("name=x&amount=abc", "amount=1", "name=x&amount=1&tags=z", "name=x&amount=1&tags=a&tags=c"):
+                answer = await raw.post(path, headers=headers, content=form)
+                found.append(answer.status_code)
+        return found
+        """,
+        [
+            200,
+            "application/x-www-form-urlencoded",
+            "name=Ana+Mar%C3%ADa&amount=5&active=true&tags=a&tags=b&since=2026-01-02",
+            "name=b&amount=1",
+            "name",
+            "amount",
+            "tags",
+            "tags[0]",
+            True,
+            400,
+            400,
+            400,
+            200,
+        ],
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]

@@ -89,6 +89,21 @@ def _body(schema: Spec) -> Any:
 
 
 BODY = "/paths/~1things/post/requestBody/content/application~1json/schema"
+
+
+def _form(schema: Spec, media_type: str = "application/x-www-form-urlencoded", **media: Any) -> Any:
+    """Give the document `POST /things` with a required request body of ``schema`` in ``media_type``."""
+
+    def edit(spec: Spec) -> None:
+        _body({})(spec)
+        content = {media_type: {"schema": schema, **media}}
+        spec["paths"]["/things"]["post"]["requestBody"]["content"] = content
+
+    return edit
+
+
+FORM = "/paths/~1things/post/requestBody/content/application~1x-www-form-urlencoded"
+FIELDS = {"type": "object", "properties": {"name": {"type": "string"}}}
 MEMBERS = [{"$ref": "#/components/schemas/Thing"}, {"$ref": "#/components/schemas/Other"}]
 
 
@@ -102,16 +117,62 @@ def _both(*edits: Any) -> Any:
 
 CASES = [
     pytest.param(
+        _form(FIELDS, "multipart/form-data"),
+        "a request body in `multipart/form-data`",
+        "/paths/~1things/post/requestBody/content",
+        id="multipart-body",
+    ),
+    pytest.param(
+        _form({"type": "object", "properties": {"owner": FIELDS}}),
+        "a field (`owner`) of a form body that is not a scalar or an array of scalars",
+        f"{FORM}/schema/properties/owner",
+        id="form-body-with-an-object-field",
+    ),
+    pytest.param(
+        _form({"type": "object", "properties": {"note": {"type": "string", "nullable": True}}}),
+        "a field (`note`) of a form body that is not a scalar or an array of scalars",
+        f"{FORM}/schema/properties/note",
+        id="form-body-with-a-nullable-field",
+    ),
+    pytest.param(
+        _form(FIELDS, encoding={"name": {"style": "form"}}),
+        "`encoding` of a form body",
+        f"{FORM}/encoding",
+        id="form-body-with-encoding",
+    ),
+    pytest.param(
+        _form({"type": "array", "items": {"type": "string"}}),
+        "a form body that is not an object of named fields",
+        f"{FORM}/schema",
+        id="form-body-not-an-object",
+    ),
+    pytest.param(
         lambda spec: _get(spec)["parameters"].__setitem__(0, {"name": "id", "in": "path", "required": True}),
         "a path template whose placeholders (thingId) are not its path parameters (id)",
         GET,
         id="placeholder-without-parameter",
     ),
     pytest.param(
-        _add_parameter({"name": "session", "in": "cookie", "schema": {"type": "string"}}),
-        "a cookie parameter",
-        f"{GET}/parameters/1",
-        id="cookie-parameter",
+        _add_parameter({"name": "a session", "in": "cookie", "schema": {"type": "string"}}),
+        "a cookie parameter named `a session`",
+        f"{GET}/parameters/1/name",
+        id="cookie-parameter-whose-name-is-no-token",
+    ),
+    pytest.param(
+        _both(
+            _scheme("session", {"type": "apiKey", "in": "cookie", "name": "sid"}),
+            _set(_get, "security", [{"session": []}]),
+            _add_parameter({"name": "sid", "in": "cookie", "schema": {"type": "string"}}),
+        ),
+        "a cookie parameter (`sid`) named as the operation's API key cookie",
+        f"{GET}/parameters/1/name",
+        id="cookie-parameter-named-as-an-api-key-cookie",
+    ),
+    pytest.param(
+        _add_parameter({"name": "where", "in": "cookie", "schema": {"type": "object", "properties": {"a": {}}}}),
+        "an object cookie parameter (`where`)",
+        f"{GET}/parameters/1/schema",
+        id="object-cookie-parameter",
     ),
     pytest.param(
         _add_parameter({"name": "ids", "in": "header", "schema": {"type": "array", "items": {"type": "object"}}}),
@@ -503,7 +564,7 @@ def _generate(tmp_path: Path, spec: Spec | str) -> subprocess.CompletedProcess[s
 def test_make_generate_names_every_refused_construct_and_exits_non_zero(tmp_path: Path) -> None:
     spec = base()
     _add_parameter({"name": "ids", "in": "header", "schema": {"type": "object", "properties": {"a": {}}}})(spec)
-    _add_parameter({"name": "session", "in": "cookie", "schema": {"type": "string"}})(spec)
+    _add_parameter({"name": "a session", "in": "cookie", "schema": {"type": "string"}})(spec)
 
     completed = _generate(tmp_path, spec)
 
@@ -513,7 +574,8 @@ def test_make_generate_names_every_refused_construct_and_exits_non_zero(tmp_path
     assert (
         f"{source}#{GET}/parameters/1/schema: an object header parameter (`ids`) is not supported" in completed.stderr
     )
-    assert f"{source}#{GET}/parameters/2: a cookie parameter (`session`) is not supported" in completed.stderr
+    refusal = f"{source}#{GET}/parameters/2/name: a cookie parameter named `a session` is not supported"
+    assert refusal in completed.stderr
     assert "uses 2 constructs the generator does not support" in completed.stderr
     assert "docs/spec-support.md" in completed.stderr
 
