@@ -39,7 +39,7 @@ __all__ = [
 ENVIRONMENT_EXTENSION = "x-palomma-environment"
 """A server's environment name, when its description does not give the one wanted."""
 
-SUPPORTED_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
+SUPPORTED_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 SUPPORTED_PARAMETER_LOCATIONS = frozenset({"path", "query", "header", "cookie"})
 _SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
 

@@ -113,7 +113,8 @@ class _Api:
         except (BadRequest, BadCursor) as error:
             return _error(400, str(error))
         headers = {**answer.headers, EXAMPLE_HEADER: answer.source}
-        if answer.media_type is None:
+        if answer.media_type is None or request.method == "HEAD":
+            # An answer to HEAD has the headers of the GET's answer and never a body (RFC 9110 section 9.3.2).
             return Response(status_code=answer.status, headers=headers)
         if isinstance(answer.content, bytes):
             return Response(answer.content, status_code=answer.status, headers=headers, media_type=answer.media_type)

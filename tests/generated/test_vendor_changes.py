@@ -2705,6 +2705,54 @@ CORPUS: list[VendorChange] = [
             200,
         ],
     ),
+    VendorChange(
+        "head-and-options",
+        "HEAD and OPTIONS operations",
+        _path(
+            "/files/{fileId}",
+            {
+                "parameters": [{"in": "path", "name": "fileId", "required": True, "schema": {"type": "string"}}],
+                "head": {
+                    **TAG,
+                    "operationId": "checkVendorProbeFile",
+                    "responses": {
+                        **_json(
+                            OK,
+                            headers={
+                                "X-Vendor-Probe-Size": {"schema": {"type": "integer"}, "example": 42},
+                            },
+                        ),
+                        "404": {"description": "No such file"},
+                    },
+                },
+                "options": {
+                    **TAG,
+                    "operationId": "describeVendorProbeFile",
+                    "responses": {
+                        "204": {
+                            "description": "What the file allows",
+                            "headers": {"Allow": {"schema": {"type": "string"}, "example": "HEAD, OPTIONS"}},
+                        }
+                    },
+                },
+            },
+        ),
+        """
+        checked = await call(client, "checkVendorProbeFile", "f 1")
+        head = fake.requests[-1]
+        resource, attribute = METHODS["checkVendorProbeFile"]
+        raw = await getattr(getattr(client, resource).with_raw_response, attribute)("f 1")
+        described = await call(client, "describeVendorProbeFile", "f 1")
+        options = fake.requests[-1]
+        resource, attribute = METHODS["describeVendorProbeFile"]
+        raw_options = await getattr(getattr(client, resource).with_raw_response, attribute)("f 1")
+        hints = typing.get_type_hints(getattr(getattr(client, resource), attribute))
+        return [checked, head.method, head.status, head.path.endswith("/files/f 1"), raw.status_code,
+                raw.headers.get("x-vendor-probe-size"), raw.content == b"", described, options.method, options.status,
+                raw_options.headers.get("allow"), hints["return"] is type(None)]
+        """,
+        [None, "HEAD", 200, True, 200, "42", True, None, "OPTIONS", 204, "HEAD, OPTIONS", True],
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]
