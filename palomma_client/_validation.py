@@ -47,6 +47,7 @@ __all__ = [
     "header_value",
     "path_segment",
     "query_object",
+    "simple_object",
 ]
 
 EnumT = TypeVar("EnumT", bound=Enum)
@@ -398,6 +399,31 @@ def query_object(value: Any, prefix: str | None) -> dict[str, str]:
         text = ("true" if item else "false") if isinstance(item, bool) else str(item)
         pairs[key if prefix is None else f"{prefix}[{key}]"] = text
     return pairs
+
+
+def simple_object(parameter: str, value: Any, explode: bool) -> str:
+    """An object path or header parameter, already checked as JSON, as one value in the simple style.
+
+    ``role=admin,name=Alex`` with ``explode: true``, ``role,admin,name,Alex`` without (the
+    default); a property left out or ``None`` is not sent. ``value`` is what ``check_json`` gave
+    back for the argument: a JSON object.
+
+    Raises:
+        InvalidParameterError: A property's value holds a comma (or, exploded, an ``=``), which
+            would read as another property; it names ``parameter.property``.
+    """
+    parts: list[str] = []
+    for key, item in value.items():
+        if item is None:
+            continue
+        text = ("true" if item else "false") if isinstance(item, bool) else str(item)
+        if "," in text or (explode and "=" in text):
+            separators = "a comma or '='" if explode else "a comma"
+            raise InvalidParameterError(
+                f"{parameter}.{key}", f"must not contain {separators} (the properties are sent in one value)"
+            )
+        parts.append(f"{key}={text}" if explode else f"{key},{text}")
+    return ",".join(parts)
 
 
 ModelT = TypeVar("ModelT")

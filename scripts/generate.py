@@ -26,6 +26,8 @@ import argparse
 import contextlib
 import copy
 import difflib
+import importlib.metadata
+import inspect
 import io
 import json
 import shutil
@@ -43,6 +45,8 @@ from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.properties.list_property import ListProperty
+from openapi_python_client.parser.properties.model_property import ModelProperty
+from openapi_python_client.parser.properties.protocol import PropertyProtocol
 from openapi_python_client.schema import ParameterLocation
 from operations import ModelFields, OperationViews, docstring_block, policy_notes, sentence, value_check, wrap
 from spec_support import Refusal, Unsupported, environments, requirements, security_schemes, unsupported
@@ -66,13 +70,39 @@ RUFF_SETTINGS = [
 ]
 
 
-# openapi-python-client's parser refuses an array header parameter because its own templates cannot
-# write one; this project's endpoint template writes it in OpenAPI's simple style (`a,b`).
-ListProperty._allowed_locations = ListProperty._allowed_locations | {ParameterLocation.HEADER}
-
-
 class GenerationError(Exception):
     """Generation stopped for a reason the message states in full; ``main`` prints it without a traceback."""
+
+
+# The openapi-python-client whose parser `_allow_header_parameters` was written against (pyproject.toml pins it).
+PARSER_VERSION = "0.29.1"
+
+
+def _allow_header_parameters() -> None:
+    """Let openapi-python-client's parser take array and object header parameters.
+
+    Its parser refuses them (``validate_location`` checks each property class's ``_allowed_locations``)
+    because its own templates cannot write them; this project's endpoint template writes both in
+    OpenAPI's simple style (``a,b``; ``role,admin``). It offers no option for this (neither its config
+    nor a custom template reaches the parser), so the classes' location sets are widened here, and the
+    parser is checked to be the one this was written for: another release stops `make generate` here,
+    by name, instead of refusing the parameters with its own puzzling message or dropping them.
+
+    Raises:
+        GenerationError: The installed openapi-python-client is not the one pinned, or reads allowed
+            locations another way.
+    """
+    installed = importlib.metadata.version("openapi-python-client")
+    reads = "self._allowed_locations" in inspect.getsource(PropertyProtocol.validate_location)
+    classes = (ListProperty, ModelProperty)
+    if installed != PARSER_VERSION or not reads or not all(isinstance(c._allowed_locations, set) for c in classes):
+        raise GenerationError(
+            f"openapi-python-client {installed} is installed; scripts/generate.py `_allow_header_parameters` lets "
+            f"its parser take array and object header parameters through a private attribute of version "
+            f"{PARSER_VERSION}: check that it still works with {installed}, then update PARSER_VERSION"
+        )
+    for cls in classes:
+        cls._allowed_locations = cls._allowed_locations | {ParameterLocation.HEADER}
 
 
 def _run(*command: str | Path, what: str) -> None:
@@ -168,6 +198,7 @@ def _nullable_objects(node: Any, name: str = "") -> None:
 
 
 def _render(index: OpenAPI, spec: Path, destination: Path) -> None:
+    _allow_header_parameters()
     document = _for_the_parser(index)
     config_file = ConfigFile.load_from_path(CONFIG)
     config = Config.from_sources(config_file, MetaType.NONE, spec, "utf-8", False, destination)

@@ -260,7 +260,7 @@ class OperationView:
         """The schemas of the arguments checked as JSON (nested objects, unions, nullable), by argument."""
         return {
             argument.python_name: argument.schema
-            for argument in self.body_arguments + self.query_arguments
+            for argument in self.path_arguments + self.keyword_arguments
             if argument.schema is not None
         }
 
@@ -672,6 +672,14 @@ class OperationViews:
             deep = documented.get("style") == "deepObject"
             prefix = repr(_text(prop.name)) if deep else "None"
             serialize = f"query_object({python_name}, {prefix})"
+        elif location in ("path", "header") and isinstance(prop, ModelProperty):
+            # An object in the path or a header: checked as JSON against its schema, then one value in the
+            # simple style, `role,admin,name,Alex` (the default) or `role=admin,name=Alex` (`explode: true`).
+            annotation = _argument_type(prop, imports)
+            runtime_schema = self._runtime_schema(schema, pointer, ())
+            check = f"check_json({python_name!r}, {name}, SCHEMAS[{python_name!r}])"
+            explode = documented.get("explode") is True
+            serialize = f"simple_object({python_name!r}, {python_name}, {explode})"
         else:
             # Anything else would reach the request unchecked, or not as its declared type.
             raise Unsupported(Refusal(f"{_kind(prop)} as a {location} argument (`{_text(prop.name)}`)", pointer))

@@ -508,16 +508,18 @@ def _component_property(pointer: str) -> bool:
 
 
 def _object_parameter(spec: OpenAPI, operation: Operation, parameter: Parameter) -> Iterator[Refusal]:
-    """Refuse an object parameter other than one in the query of scalar properties, exploded or `deepObject`."""
+    """Refuse an object parameter other than one of named scalar properties: in the query exploded or
+    `deepObject`, in the path or a header in the simple style."""
     name, schema, pointer = parameter.name, parameter.schema, parameter.schema_pointer
-    style = parameter.node.get("style", "form")
-    if parameter.location != "query":
-        yield Refusal(f"an object {parameter.location} parameter (`{name}`)", pointer, "an object query parameter is")
+    location = parameter.location
+    style = parameter.node.get("style", "form" if location == "query" else "simple")
+    if location not in ("query", "path", "header"):
+        yield Refusal(f"an object {location} parameter (`{name}`)", pointer, "an object query, path or header one is")
         return
-    if style not in ("form", "deepObject"):
+    if style not in (("form", "deepObject") if location == "query" else ("simple",)):
         yield Refusal(f"`style: {style}` on an object parameter", join_pointer(parameter.pointer, "style"))
         return
-    if parameter.node.get("explode", True) is False:
+    if location == "query" and parameter.node.get("explode", True) is False:
         yield Refusal(
             f"an object query parameter (`{name}`) with `explode: false`",
             join_pointer(parameter.pointer, "explode"),
@@ -526,7 +528,7 @@ def _object_parameter(spec: OpenAPI, operation: Operation, parameter: Parameter)
         return
     if schema.get("additionalProperties", False) is not False or not schema.get("properties"):
         yield Refusal(
-            f"an object query parameter (`{name}`) with other than named properties",
+            f"an object {location} parameter (`{name}`) with other than named properties",
             pointer,
             "declare its `properties`, each a string, number or boolean",
         )
@@ -535,9 +537,9 @@ def _object_parameter(spec: OpenAPI, operation: Operation, parameter: Parameter)
         at = join_pointer(pointer, "properties", key)
         resolved, at = spec.resolve(value, at)
         if not isinstance(resolved, Mapping) or _type(resolved) not in _SCALAR_TYPES:
-            construct = f"a property (`{key}`) of an object query parameter (`{name}`) that is not a scalar"
+            construct = f"a property (`{key}`) of an object {location} parameter (`{name}`) that is not a scalar"
             yield Refusal(construct, at, "each property is sent as one value: a string, number or boolean")
-    if style == "form":
+    if location == "query" and style == "form":
         # Exploded, each property is a query parameter of its own: it must not be one the operation has.
         others = {other.name for other in operation.parameters_in("query") if other.name != name}
         for key in sorted(set(schema["properties"]) & others):

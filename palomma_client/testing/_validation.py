@@ -212,6 +212,12 @@ class RequestValidator:
                         raise BadRequest(f"{parameter.name}: required {location} parameter is missing")
                     continue
                 raw = _raw_values(parameter.location, parameter.name, path, query, headers)
+                if raw and "object" in schema_types(parameter.schema):
+                    # The simple style of a path or header: `role,admin,name,Alex`, or `role=admin,name=Alex` exploded.
+                    found = _simple_object(parameter, raw[-1], self._spec)
+                    self.check(parameter.schema_pointer, found, location=parameter.name)
+                    values[location][parameter.name] = found
+                    continue
                 if not raw:
                     if parameter.required:
                         raise BadRequest(f"{parameter.name}: required {location} parameter is missing")
@@ -403,6 +409,25 @@ def _object_values(parameter: Parameter, query: Mapping[str, Sequence[str]], spe
             schema, _ = spec.resolve(declared, "") if "$ref" in declared else (declared, "")
             found[key] = _decode(sent, list(query[sent]), schema, spec)
     return found or None
+
+
+def _simple_object(parameter: Parameter, text: str, spec: ApiSpec) -> dict[str, Any]:
+    """An object path or header parameter's properties, from one value in the simple style."""
+    parts = text.split(",") if text else []
+    if parameter.explode:
+        pairs = [part.partition("=")[::2] for part in parts]
+        if any("=" not in part for part in parts):
+            raise BadRequest(f"{parameter.name}: {_quote(text)} is not `key=value` pairs separated by commas")
+    elif len(parts) % 2:
+        raise BadRequest(f"{parameter.name}: {_quote(text)} is not keys and values separated by commas")
+    else:
+        pairs = list(zip(parts[::2], parts[1::2], strict=True))
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        declared = parameter.schema.get("properties", {}).get(key, {})
+        schema, _ = spec.resolve(declared, "") if "$ref" in declared else (declared, "")
+        found[key] = _decode(f"{parameter.name}.{key}", [value], schema, spec)
+    return found
 
 
 def _decode(name: str, raw: list[str], schema: Mapping[str, Any], spec: ApiSpec) -> Any:

@@ -2753,6 +2753,92 @@ CORPUS: list[VendorChange] = [
         """,
         [None, "HEAD", 200, True, 200, "42", True, None, "OPTIONS", 204, "HEAD, OPTIONS", True],
     ),
+    VendorChange(
+        "object-path-and-header-parameters",
+        "object path and header parameters, in the simple style, exploded or not",
+        _path(
+            "/regions/{where}",
+            {
+                "get": {
+                    **TAG,
+                    "operationId": "getVendorProbeRegion",
+                    "parameters": [
+                        {
+                            "in": "path",
+                            "name": "where",
+                            "required": True,
+                            "schema": {
+                                "type": "object",
+                                "required": ["country"],
+                                "properties": {
+                                    "country": {"type": "string", "enum": ["co", "mx"]},
+                                    "city": {"type": "string", "maxLength": 10},
+                                },
+                            },
+                        },
+                        {
+                            "in": "header",
+                            "name": "X-Vendor-Probe-Filter",
+                            "explode": True,
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "min": {"type": "integer", "minimum": 0},
+                                    "active": {"type": "boolean"},
+                                },
+                            },
+                        },
+                    ],
+                    "responses": _json(OK),
+                }
+            },
+        ),
+        """
+        import httpx2
+        from palomma_client.testing import FAKE_BASE_URL
+        await call(client, "getVendorProbeRegion", {"country": "co", "city": "Bogota"},
+                   x_vendor_probe_filter={"min": 3, "active": True})
+        sent = fake.requests[-1]
+        found = [sent.status, sent.path.rsplit("/", 1)[-1], sent.headers["x-vendor-probe-filter"]]
+        await call(client, "getVendorProbeRegion", {"country": "mx"})
+        found += [fake.requests[-1].status, fake.requests[-1].path.rsplit("/", 1)[-1]]
+        count = len(fake.requests)
+        for where, header in (({"country": "fr"}, None), ({"country": "co", "city": "a,b"}, None),
+                              ({"city": "x"}, None), ({"country": "co"}, {"min": -1})):
+            try:
+                await call(client, "getVendorProbeRegion", where, x_vendor_probe_filter=header)
+            except InvalidParameterError as error:
+                found.append(error.parameter)
+        found.append(len(fake.requests) == count)
+        base = urllib.parse.urlsplit(FAKE_BASE_URL).path
+        prefix = fake.requests[-1].path.removeprefix(base).rsplit("/", 1)[0]
+        headers = {"Authorization": "Bearer " + fake.api_key}
+        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL) as raw:
+            for segment, header in (("country,co,city", None), ("country,fr", None), ("country,co", "min=x"),
+                                    ("country,co", "min,1"), ("country,co", "min=1,active=false")):
+                extra = {} if header is None else {"X-Vendor-Probe-Filter": header}
+                answer = await raw.get(f"{prefix}/{segment}", headers={**headers, **extra})
+                found.append(answer.status_code)
+        return found
+        """,
+        [
+            200,
+            "country,co,city,Bogota",
+            "min=3,active=true",
+            200,
+            "country,mx",
+            "where.country",
+            "where.city",
+            "where.country",
+            "x_vendor_probe_filter.min",
+            True,
+            400,
+            400,
+            400,
+            400,
+            200,
+        ],
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]

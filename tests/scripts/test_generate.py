@@ -13,6 +13,7 @@ from tests.support import ROOT
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
 
+import generate
 from generate import _nullable_objects
 
 ADDRESS = {"$ref": "#/components/schemas/Address"}
@@ -68,3 +69,15 @@ def test_an_inline_nullable_object_with_a_title_keeps_its_own() -> None:
     written = _owner({"type": "object", "nullable": True, "title": "Gate", "properties": {}})
 
     assert written["anyOf"][0]["title"] == "Gate"
+
+
+def test_another_openapi_python_client_stops_generation_naming_the_header_parameter_workaround(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(generate, "PARSER_VERSION", "0.0.1")
+
+    with pytest.raises(generate.GenerationError) as caught:
+        generate._allow_header_parameters()
+
+    assert "`_allow_header_parameters`" in str(caught.value)
+    assert "0.0.1" in str(caught.value)

@@ -182,9 +182,17 @@ CASES = [
     ),
     pytest.param(
         _add_parameter({"name": "where", "in": "header", "schema": {"type": "object", "properties": {"a": {}}}}),
-        "an object header parameter (`where`)",
-        f"{GET}/parameters/1/schema",
-        id="object-header-parameter",
+        "a property (`a`) of an object header parameter (`where`) that is not a scalar",
+        f"{GET}/parameters/1/schema/properties/a",
+        id="object-header-parameter-of-other-than-scalars",
+    ),
+    pytest.param(
+        _add_parameter(
+            {"name": "where", "in": "header", "style": "form", "schema": {"type": "object", "properties": {"a": {}}}}
+        ),
+        "`style: form` on an object parameter",
+        f"{GET}/parameters/1/style",
+        id="object-header-parameter-in-the-form-style",
     ),
     pytest.param(
         _add_parameter({"name": "where", "in": "query", "schema": {"type": "object"}}),
@@ -563,7 +571,7 @@ def _generate(tmp_path: Path, spec: Spec | str) -> subprocess.CompletedProcess[s
 
 def test_make_generate_names_every_refused_construct_and_exits_non_zero(tmp_path: Path) -> None:
     spec = base()
-    _add_parameter({"name": "ids", "in": "header", "schema": {"type": "object", "properties": {"a": {}}}})(spec)
+    _add_parameter({"name": "ids", "in": "cookie", "schema": {"type": "object", "properties": {"a": {}}}})(spec)
     _add_parameter({"name": "a session", "in": "cookie", "schema": {"type": "string"}})(spec)
 
     completed = _generate(tmp_path, spec)
@@ -572,7 +580,7 @@ def test_make_generate_names_every_refused_construct_and_exits_non_zero(tmp_path
     assert "Traceback" not in completed.stderr
     source = str(tmp_path / "openapi.yaml")
     assert (
-        f"{source}#{GET}/parameters/1/schema: an object header parameter (`ids`) is not supported" in completed.stderr
+        f"{source}#{GET}/parameters/1/schema: an object cookie parameter (`ids`) is not supported" in completed.stderr
     )
     refusal = f"{source}#{GET}/parameters/2/name: a cookie parameter named `a session` is not supported"
     assert refusal in completed.stderr
