@@ -15,6 +15,7 @@ import json
 import logging
 import math
 import re
+import secrets
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -70,7 +71,7 @@ T = TypeVar("T")
 
 
 _JSON_CONTENT = {"Content-Type": "application/json"}
-_FORM_CONTENT = {"Content-Type": "application/x-www-form-urlencoded"}
+_FORM_CONTENT = "application/x-www-form-urlencoded"
 
 # The characters a query's names and values keep as they are: form encoding escapes every other.
 _LEFT_AS_IS = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
@@ -91,22 +92,49 @@ def query_string(params: Mapping[str, str | list[str]]) -> str:
     return "&".join(pairs)
 
 
-def _form_bytes(values: Any) -> bytes:
-    """A form body (``application/x-www-form-urlencoded``): each field a pair, an array's items repeated.
-
-    The form style with ``explode: true``, OpenAPI's default for a form body's fields: ``tags=a&tags=b``;
-    a boolean is ``true`` or ``false`` as in JSON; spaces become ``+``, as HTML forms send them.
+def _form_fields(values: Any) -> list[tuple[str, str | bytes]]:
+    """A form's fields as pairs, an array's items repeated (the form style with ``explode: true``, OpenAPI's
+    default for a form body); a boolean is ``true`` or ``false`` as in JSON; ``bytes`` (a file) stay bytes.
 
     Raises:
         InvalidParameterError: A value is an object or ``None`` (from ``extra_body``): a form has no way to say it.
     """
-    pairs: list[tuple[str, str]] = []
+    pairs: list[tuple[str, str | bytes]] = []
     for name, value in (values or {}).items():
         for item in value if isinstance(value, list) else [value]:
             if item is None or isinstance(item, (dict, list)):
                 raise InvalidParameterError(name, "a form holds strings, numbers, booleans and arrays of them only")
-            pairs.append((name, json.dumps(item) if isinstance(item, bool) else str(item)))
-    return urlencode(pairs).encode("ascii")
+            pairs.append(
+                (name, item if isinstance(item, bytes) else json.dumps(item) if isinstance(item, bool) else str(item))
+            )
+    return pairs
+
+
+def _form_body(request: ApiRequest, body: Any) -> tuple[bytes, str]:
+    """The form body of ``request`` as sent, and its ``Content-Type``: urlencoded or multipart."""
+    if request.encoding == "multipart":
+        return _multipart(_form_fields(body))
+    # Spaces become `+`, as HTML forms send them.
+    return urlencode(_form_fields(body)).encode("utf-8"), _FORM_CONTENT
+
+
+def _multipart(fields: list[tuple[str, str | bytes]]) -> tuple[bytes, str]:
+    """A ``multipart/form-data`` body (RFC 7578): a part per field, ``bytes`` as a file named after its field."""
+    boundary = secrets.token_hex(16)
+    parts: list[bytes] = []
+    for name, value in fields:
+        # The HTML standard's escapes for a name in `Content-Disposition`: a quote or a line break would end it.
+        quoted = name.replace("\r", "%0D").replace("\n", "%0A").replace('"', "%22")
+        if isinstance(value, bytes):
+            head = (
+                f'Content-Disposition: form-data; name="{quoted}"; filename="{quoted}"\r\n'
+                "Content-Type: application/octet-stream"
+            )
+            content = value
+        else:
+            head, content = f'Content-Disposition: form-data; name="{quoted}"', value.encode("utf-8")
+        parts.append(f"--{boundary}\r\n{head}\r\n\r\n".encode() + content + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def _json_bytes(value: Any) -> bytes:
@@ -494,9 +522,13 @@ class APIRequester:
         if request.headers:
             # The operation's header parameters; a caller's extra_headers still come last.
             headers = {**(headers or {}), **request.headers}
-        if body is not None:
-            content_type = _FORM_CONTENT if request.form else _JSON_CONTENT
-            headers = content_type if headers is None else {**headers, **content_type}
+        content: bytes | None = None
+        if body is not None and request.encoding == "json":
+            content = _json_bytes(body)
+            headers = _JSON_CONTENT if headers is None else {**headers, **_JSON_CONTENT}
+        elif body is not None:
+            content, content_type = _form_body(request, body)
+            headers = {**(headers or {}), "Content-Type": content_type}
         # An operation whose security differs from the document's (`security: []`, another scheme) is
         # sent with its own credential headers, and without those the pool carries that it does not need.
         # The names dropped are taken out here too: a session of the caller's may not drop what it is given.
@@ -521,7 +553,7 @@ class APIRequester:
             request.method,
             url,
             headers,
-            None if body is None else _form_bytes(body) if request.form else _json_bytes(body),
+            content,
             chosen,
             dropped,
         )

@@ -214,6 +214,11 @@ class MediaType:
         """Whether the body is a form (`application/x-www-form-urlencoded`)."""
         return self.name.partition(";")[0].strip().lower() == FORM_MEDIA_TYPE
 
+    @property
+    def is_multipart(self) -> bool:
+        """Whether the body is a form with files (`multipart/form-data`)."""
+        return self.name.partition(";")[0].strip().lower() == "multipart/form-data"
+
 
 @dataclass(frozen=True, slots=True)
 class RequestBody:

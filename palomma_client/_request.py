@@ -58,7 +58,8 @@ class ApiRequest:
         params: The query parameters, as text, or ``None``; a list is sent as the parameter repeated
             (an array parameter, ``status=a&status=b``).
         json: The body's values, as JSON would hold them, or ``None`` for no body.
-        form: Whether the body is sent as a form (``application/x-www-form-urlencoded``) rather than JSON.
+        encoding: How the body is sent: ``json``, ``form`` (``application/x-www-form-urlencoded``) or
+            ``multipart`` (``multipart/form-data``, its ``bytes`` values as files).
         security: The security schemes whose credentials go with it, as the spec's requirements:
             alternatives, each the names of the schemes it needs at once; ``()`` for an operation
             the spec declares public (``security: []``); ``None`` for the document's own.
@@ -78,7 +79,7 @@ class ApiRequest:
     headers: Mapping[str, str] | None = None
     answer: str = "json"
     template: str | None = None
-    form: bool = False
+    encoding: str = "json"
 
     def describe(self) -> str:
         """``createInvoice (POST /invoices)``: how logs and errors name the request."""

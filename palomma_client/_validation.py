@@ -32,6 +32,7 @@ __all__ = [
     "check_date",
     "check_datetime",
     "check_enum",
+    "check_file",
     "check_headers",
     "check_integer",
     "check_json",
@@ -106,6 +107,26 @@ def _plain_text(parameter: str, value: str) -> str:
     except UnicodeEncodeError:
         raise InvalidParameterError(parameter, "must be valid Unicode text (it has a lone surrogate)") from None
     return value
+
+
+def check_file(parameter: str, value: object) -> bytes:
+    """The content of a file argument of a multipart body: ``bytes``, or a file opened in binary mode, read whole.
+
+    Raises:
+        InvalidParameterError: It is neither (a ``str`` too: text has no one byte form, so it is refused
+            rather than guessed at), or a file object gives other than ``bytes``.
+    """
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    read = getattr(value, "read", None)
+    if isinstance(value, str) or not callable(read):
+        raise InvalidParameterError(
+            parameter, f"must be bytes or a file opened in binary mode, got {_type_name(value)}"
+        )
+    content = read()
+    if not isinstance(content, bytes):
+        raise InvalidParameterError(parameter, "must be a file opened in binary mode ('rb'): it gave text")
+    return content
 
 
 def check_string(

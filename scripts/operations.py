@@ -32,6 +32,7 @@ from openapi_python_client.parser.properties.any import AnyProperty
 from openapi_python_client.parser.properties.boolean import BooleanProperty
 from openapi_python_client.parser.properties.date import DateProperty
 from openapi_python_client.parser.properties.datetime import DateTimeProperty
+from openapi_python_client.parser.properties.file import FileProperty
 from openapi_python_client.parser.properties.float import FloatProperty
 from openapi_python_client.parser.properties.int import IntProperty
 from openapi_python_client.parser.properties.list_property import ListProperty
@@ -234,7 +235,7 @@ class OperationView:
     union_parsers: dict[int, str] = field(default_factory=dict)  # a union answer's parse expression, by status
     map_parsers: dict[int, str] = field(default_factory=dict)  # a map answer's parse expression, by status
     cookie_arguments: list[ArgumentView] = field(default_factory=list)  # sent together in the `Cookie` header
-    form: bool = False  # the request body is a form (`application/x-www-form-urlencoded`), not JSON
+    encoding: str = "json"  # how the request body is sent: json, form (urlencoded) or multipart
 
     @property
     def whole_body(self) -> ArgumentView | None:
@@ -320,9 +321,10 @@ class TagView:
 
     @property
     def uses(self) -> set[str]:
-        """The names the resource module's signatures need besides the models: ``NotGiven``, ``Sequence``."""
+        """The names the resource module's signatures need besides the models: ``NotGiven``, ``Sequence``, ``IO``."""
         arguments = [argument for op in self.operations for argument in op.keyword_arguments]
         names = {"NotGiven"} if any(argument.nullable and not argument.required for argument in arguments) else set()
+        names |= {"IO"} if any("IO[" in argument.annotation for argument in arguments) else set()
         return names | ({"Sequence"} if any("Sequence[" in argument.annotation for argument in arguments) else set())
 
 
@@ -536,7 +538,7 @@ class OperationViews:
             header_arguments=header_arguments,
             cookie_arguments=cookie_arguments,
             body_arguments=body_arguments,
-            form=operation.request_body is not None and operation.request_body.content[0].is_form,
+            encoding=_encoding(operation),
             body_model=body_model,
             path_expression=_path_expression(operation.path, path_arguments),
             endpoint_key=_endpoint_key(endpoint),
@@ -909,7 +911,18 @@ def _scalar(
     if isinstance(prop, StringProperty):
         in_query = ", in_query=True" if location == "query" else ""
         return "str", f"check_string({label}, {name}{rules}{in_query})", name
+    if isinstance(prop, FileProperty) and location == "body":
+        # A `format: binary` field of a multipart body (spec_support refuses it anywhere else): a file.
+        return "bytes | IO[bytes]", f"check_file({label}, {name})", name
     return None
+
+
+def _encoding(operation: Operation) -> str:
+    """How an operation's request body is sent: ``json``, ``form`` (urlencoded) or ``multipart``."""
+    media = operation.request_body.content[0] if operation.request_body is not None else None
+    if media is None or media.is_json:
+        return "json"
+    return "form" if media.is_form else "multipart"
 
 
 def _endpoint_key(endpoint: Endpoint) -> tuple[str, str]:
@@ -1023,7 +1036,7 @@ class ModelFields:
     def __init__(self, spec: OpenAPI) -> None:
         self._spec = spec
         self._discriminators = _discriminators(spec)
-        self._maps: set[str] = set()  # the class names of the map models not generated
+        self._maps: set[str] = set()  # the class names of the models not generated: maps, and forms with files
 
     @staticmethod
     def _type(prop: Any) -> str:
@@ -1126,7 +1139,7 @@ class ModelFields:
         return source if values is None else self._map_to_json(values, source, 0)
 
     def keep_models(self, openapi: GeneratorData) -> list[Any]:
-        """The models to generate: not a map's, which nothing uses (a map is a ``dict``); remembers those left out.
+        """The models to generate, remembering those left out: not a map's (a ``dict``), nor a form's with a file.
 
         A free-form object that is a member of a ``oneOf``/``anyOf`` of models keeps its model: the
         union parses into its members' classes.
@@ -1136,6 +1149,12 @@ class ModelFields:
             str(model.class_info.name)
             for model in openapi.models
             if map_values(model) is not None and str(model.class_info.name) not in members
+        }
+        # A multipart body with a file: its fields are the method's arguments, and no answer holds a file.
+        self._maps |= {
+            str(model.class_info.name)
+            for model in openapi.models
+            if any(isinstance(prop, FileProperty) for prop in model.required_properties + model.optional_properties)
         }
         return [model for model in openapi.models if str(model.class_info.name) not in self._maps]
 

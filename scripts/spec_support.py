@@ -405,14 +405,14 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
     yield from _cookie_parameters(spec, operation)
     if operation.request_body is not None:
         content = operation.request_body.content
-        if len(content) != 1 or not (content[0].is_json or content[0].is_form):
+        if len(content) != 1 or not (content[0].is_json or content[0].is_form or content[0].is_multipart):
             names = ", ".join(f"`{media.name}`" for media in content) or "none"
             yield Refusal(
                 f"a request body in {names}",
                 join_pointer(operation.request_body.pointer, "content"),
-                "one JSON type, or `application/x-www-form-urlencoded`",
+                "one JSON type, `application/x-www-form-urlencoded` or `multipart/form-data`",
             )
-        elif content[0].is_form:
+        elif content[0].is_form or content[0].is_multipart:
             yield from _form_body(spec, content[0])
         elif content[0].schema is not None and content[0].schema.get("properties") and _is_map(content[0].schema):
             yield Refusal(
@@ -451,7 +451,8 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
 
 
 def _form_body(spec: OpenAPI, media: MediaType) -> Iterator[Refusal]:
-    """Refuse a form body other than an object of named scalar or array-of-scalar fields, none nullable."""
+    """Refuse a form body other than an object of named scalar or array-of-scalar fields, none nullable;
+    a multipart one may have files too (`type: string`, `format: binary`)."""
     schema, pointer = media.schema, media.schema_pointer or media.pointer
     if "encoding" in media.node:
         yield Refusal("`encoding` of a form body", join_pointer(media.pointer, "encoding"), "fields are sent as form")
@@ -462,9 +463,16 @@ def _form_body(spec: OpenAPI, media: MediaType) -> Iterator[Refusal]:
         return
     for name, (field_schema, at) in spec.object_properties(pointer).items():
         kind = _type(field_schema)
+        if kind == "string" and field_schema.get("format") == "binary":
+            if not media.is_multipart:
+                yield Refusal(
+                    f"a file field (`{name}`) of a urlencoded form body", at, "send it as multipart/form-data"
+                )
+            continue
         if kind == "array":
             items, at = spec.resolve(field_schema.get("items", {}), join_pointer(at, "items"))
-            kind = _type(items) if isinstance(items, Mapping) else ""
+            binary = isinstance(items, Mapping) and items.get("format") == "binary"
+            kind = _type(items) if isinstance(items, Mapping) and not binary else ""
         if kind not in _SCALAR_TYPES or _takes_null(spec, field_schema, field_schema, at):
             yield Refusal(
                 f"a field (`{name}`) of a form body that is not a scalar or an array of scalars",

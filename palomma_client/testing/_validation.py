@@ -14,6 +14,8 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import email
+import email.policy
 import itertools
 import json
 import math
@@ -295,19 +297,19 @@ class RequestValidator:
         media = operation.body.json_media_type()
         if media is not None:
             return self.check_body(operation, parse_json(body))
-        form = next((media for media in operation.body.media_types if media.is_form), None)
+        form = next((media for media in operation.body.media_types if media.is_form or media.is_multipart), None)
         if form is None or form.schema_pointer is None:
-            return body  # a body the fake does not parse (a file upload): passed on as sent
-        payload = self._form(form.schema_pointer, body)
+            return body  # a body the fake does not parse: passed on as sent
+        if form.is_form:
+            pairs = _urlencoded_pairs(body)
+        else:
+            pairs = _multipart_pairs(content_type or "", body)
+        payload = self._form(form.schema_pointer, pairs)
         self.check(form.schema_pointer, payload, location="", write=True)
         return self._with_defaults(form.schema_pointer, payload)
 
-    def _form(self, pointer: str, body: bytes) -> dict[str, Any]:
+    def _form(self, pointer: str, pairs: Mapping[str, list[str]]) -> dict[str, Any]:
         """A form body's fields, each decoded by its schema (an array from its repeated pairs), as JSON holds them."""
-        try:
-            pairs = parse_qs(body.decode("ascii"), keep_blank_values=True, strict_parsing=bool(body))
-        except (UnicodeDecodeError, ValueError):
-            raise BadRequest("Invalid form in request body") from None
         properties, _ = self._spec.object_properties(pointer)
         fields: dict[str, Any] = {}
         for name, values in pairs.items():
@@ -387,6 +389,31 @@ def _raw_values(
         return [cookies[name]] if name in cookies else []
     value = headers.get(name.lower())
     return [] if value is None else [value]
+
+
+def _urlencoded_pairs(body: bytes) -> dict[str, list[str]]:
+    try:
+        return parse_qs(body.decode("ascii"), keep_blank_values=True, strict_parsing=bool(body))
+    except (UnicodeDecodeError, ValueError):
+        raise BadRequest("Invalid form in request body") from None
+
+
+def _multipart_pairs(content_type: str, body: bytes) -> dict[str, list[str]]:
+    """A `multipart/form-data` body's fields by name; a file's bytes are read as Latin-1 text, one character a byte."""
+    message = email.message_from_bytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body, policy=email.policy.HTTP
+    )
+    if not message.is_multipart() or message.defects:
+        raise BadRequest("Invalid multipart form in request body")
+    pairs: dict[str, list[str]] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        content = part.get_payload(decode=True)
+        if not isinstance(name, str) or not isinstance(content, bytes):
+            raise BadRequest("Invalid multipart form in request body: a part without a name")
+        text = content.decode("latin-1") if part.get_filename() is not None else content.decode("utf-8", "replace")
+        pairs.setdefault(name, []).append(text)
+    return pairs
 
 
 def request_cookies(headers: Mapping[str, str]) -> dict[str, str]:

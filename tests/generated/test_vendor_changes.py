@@ -2839,6 +2839,94 @@ CORPUS: list[VendorChange] = [
             200,
         ],
     ),
+    VendorChange(
+        "multipart-body-with-a-file",
+        "a multipart/form-data request body with a `format: binary` file field",
+        _path(
+            "/uploads",
+            {
+                "post": {
+                    **TAG,
+                    "operationId": "uploadVendorProbeScan",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["kind", "scan"],
+                                    "properties": {
+                                        "kind": {"type": "string", "enum": ["lease", "id"]},
+                                        "scan": {"type": "string", "format": "binary"},
+                                        "note": {"type": "string", "maxLength": 20},
+                                        "pages": {"type": "integer", "minimum": 1},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": _json(OK),
+                }
+            },
+        ),
+        """
+        import email, email.policy, io
+        import httpx2
+        from palomma_client.testing import FAKE_BASE_URL
+        def parts(record):
+            body = record.body if isinstance(record.body, bytes) else record.body.encode("latin-1")
+            head = b"Content-Type: " + record.headers["content-type"].encode() + b"\\r\\n\\r\\n"
+            message = email.message_from_bytes(head + body, policy=email.policy.HTTP)
+            return {part.get_param("name", header="content-disposition"):
+                    [part.get_filename(), part.get_payload(decode=True).decode("latin-1")]
+                    for part in message.iter_parts()}
+        await call(client, "uploadVendorProbeScan", kind="lease", scan=b"%PDF-1\\x00\\xff", note="Contrato",
+                   pages=2)
+        sent = fake.requests[-1]
+        found = [sent.status, sent.headers["content-type"].startswith("multipart/form-data; boundary="), parts(sent)]
+        await call(client, "uploadVendorProbeScan", kind="id", scan=io.BytesIO(b"abc"))
+        found += [fake.requests[-1].status, parts(fake.requests[-1])]
+        count = len(fake.requests)
+        for bad in ({"kind": "lease", "scan": "text"}, {"kind": "lease", "scan": io.StringIO("x")},
+                    {"kind": "x", "scan": b""}, {"kind": "id", "scan": b"", "note": "x" * 21}):
+            try:
+                await call(client, "uploadVendorProbeScan", **bad)
+            except InvalidParameterError as error:
+                found.append(error.parameter)
+        found.append(len(fake.requests) == count)
+        path = fake.requests[-1].path.removeprefix(urllib.parse.urlsplit(FAKE_BASE_URL).path)
+        headers = {"Authorization": "Bearer " + fake.api_key}
+        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL) as raw:
+            for data, files in (({"kind": "id"}, None), ({"kind": "x"}, {"scan": b"a"}),
+                                ({"kind": "id"}, {"scan": b"a"})):
+                answer = await raw.post(path, headers=headers, data=data, files=files)
+                found.append(answer.status_code)
+            answer = await raw.post(path, headers={**headers, "Content-Type": "multipart/form-data"}, content=b"x")
+            found.append(answer.status_code)
+        return found
+        """,
+        [
+            200,
+            True,
+            {
+                "kind": [None, "lease"],
+                "scan": ["scan", "%PDF-1\x00\xff"],
+                "note": [None, "Contrato"],
+                "pages": [None, "2"],
+            },
+            200,
+            {"kind": [None, "id"], "scan": ["scan", "abc"]},
+            "scan",
+            "scan",
+            "kind",
+            "note",
+            True,
+            400,
+            400,
+            200,
+            400,
+        ],
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]

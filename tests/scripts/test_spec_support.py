@@ -117,10 +117,25 @@ def _both(*edits: Any) -> Any:
 
 CASES = [
     pytest.param(
-        _form(FIELDS, "multipart/form-data"),
-        "a request body in `multipart/form-data`",
+        _form(FIELDS, "application/xml"),
+        "a request body in `application/xml`",
         "/paths/~1things/post/requestBody/content",
-        id="multipart-body",
+        id="xml-body",
+    ),
+    pytest.param(
+        _form({"type": "object", "properties": {"scan": {"type": "string", "format": "binary"}}}),
+        "a file field (`scan`) of a urlencoded form body",
+        f"{FORM}/schema/properties/scan",
+        id="file-in-a-urlencoded-form",
+    ),
+    pytest.param(
+        _form(
+            {"type": "object", "properties": {"scans": {"type": "array", "items": {"format": "binary"}}}},
+            "multipart/form-data",
+        ),
+        "a field (`scans`) of a form body that is not a scalar or an array of scalars",
+        "/paths/~1things/post/requestBody/content/multipart~1form-data/schema/properties/scans/items",
+        id="array-of-files-in-a-multipart-form",
     ),
     pytest.param(
         _form({"type": "object", "properties": {"owner": FIELDS}}),
