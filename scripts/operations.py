@@ -404,53 +404,30 @@ class OperationViews:
                     prop, python_name, "path", True, parameter.schema, parameter.node, imports, _at(parameter)
                 )
             )
-        query_arguments = []
-        for prop in endpoint.query_parameters:
-            parameter = parameters[("query", _text(prop.name))]
-            query_arguments.append(
-                self._argument(
-                    prop,
-                    str(prop.python_name),
-                    "query",
-                    parameter.required,
-                    parameter.schema,
-                    parameter.node,
-                    imports,
-                    _at(parameter),
+
+        def keyword_arguments(location: str, props: list[Any]) -> list[ArgumentView]:
+            arguments = []
+            for prop in props:
+                parameter = parameters[(location, _text(prop.name))]
+                if location == "header" and parameter.name.lower() in IGNORED_HEADER_PARAMETERS:
+                    continue
+                arguments.append(
+                    self._argument(
+                        prop,
+                        str(prop.python_name),
+                        location,
+                        parameter.required,
+                        parameter.schema,
+                        parameter.node,
+                        imports,
+                        _at(parameter),
+                    )
                 )
-            )
-        header_arguments = []
-        for prop in endpoint.header_parameters:
-            parameter = parameters[("header", _text(prop.name))]
-            if parameter.name.lower() in IGNORED_HEADER_PARAMETERS:
-                continue
-            header_arguments.append(
-                self._argument(
-                    prop,
-                    str(prop.python_name),
-                    "header",
-                    parameter.required,
-                    parameter.schema,
-                    parameter.node,
-                    imports,
-                    _at(parameter),
-                )
-            )
-        cookie_arguments = []
-        for prop in endpoint.cookie_parameters:
-            parameter = parameters[("cookie", _text(prop.name))]
-            cookie_arguments.append(
-                self._argument(
-                    prop,
-                    str(prop.python_name),
-                    "cookie",
-                    parameter.required,
-                    parameter.schema,
-                    parameter.node,
-                    imports,
-                    _at(parameter),
-                )
-            )
+            return arguments
+
+        query_arguments = keyword_arguments("query", endpoint.query_parameters)
+        header_arguments = keyword_arguments("header", endpoint.header_parameters)
+        cookie_arguments = keyword_arguments("cookie", endpoint.cookie_parameters)
         body_arguments: list[ArgumentView] = []
         body_model = None
         if endpoint.bodies:
@@ -1154,7 +1131,10 @@ class ModelFields:
         self._maps |= {
             str(model.class_info.name)
             for model in openapi.models
-            if any(isinstance(prop, FileProperty) for prop in model.required_properties + model.optional_properties)
+            if any(
+                isinstance(prop, FileProperty)
+                for prop in (model.required_properties or []) + (model.optional_properties or [])
+            )
         }
         return [model for model in openapi.models if str(model.class_info.name) not in self._maps]
 

@@ -206,9 +206,22 @@ def _basic(user: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
-def _more(api_key: str | None = None, environment: dict[str, str] | None = None, **options: object) -> Credentials:
+def _more(
+    api_key: str | None = None,
+    *,
+    environment: dict[str, str] | None = None,
+    credentials: object = None,
+    username: object = None,
+    password: object = None,
+) -> Credentials:
     return Credentials.from_arguments(
-        api_key, options.pop("credentials", None), environment or {}, schemes=MORE_SCHEMES, default=(), **options
+        api_key,
+        credentials,
+        environment or {},
+        username=username,
+        password=password,
+        schemes=MORE_SCHEMES,
+        default=(),
     )
 
 
@@ -261,7 +274,7 @@ def test_a_malformed_user_name_or_password_is_refused_without_quoting_the_passwo
     options: dict[str, object], parameter: str, message: str
 ) -> None:
     with pytest.raises(InvalidParameterError) as caught:
-        _more("k_1", **options)
+        _more("k_1", **options)  # type: ignore[arg-type]  # each case gives some of the keyword arguments
 
     assert caught.value.parameter == parameter
     assert message in str(caught.value)

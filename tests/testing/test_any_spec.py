@@ -7,6 +7,7 @@ status, the media type, the headers, the pages, the refusals and the credentials
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -437,6 +438,45 @@ async def test_an_api_key_header_scheme_is_checked_where_declared(version: str) 
     assert bearer_only.status_code == 401
     assert "www-authenticate" not in bearer_only.headers
     assert (keyed.status_code, wrong.status_code) == (200, 401)
+
+
+@VERSIONS
+async def test_http_basic_and_an_api_key_cookie_are_checked_where_declared(version: str) -> None:
+    document = _spec(
+        version,
+        {
+            f"{ROOT}/{name}": {
+                "get": {
+                    "operationId": f"getVendor{name.title()}",
+                    "security": [{name: []}],
+                    "responses": _ok({"application/json": {"example": {"ok": True}}}),
+                }
+            }
+            for name in ("basic", "session")
+        },
+    )
+    document["components"]["securitySchemes"].update(
+        basic={"type": "http", "scheme": "basic"}, session={"type": "apiKey", "in": "cookie", "name": "sid"}
+    )
+    fake = FakePalomma(spec=document, clock=FakeClock(START))
+
+    def basic(credentials: bytes) -> dict[str, str]:
+        return {"Authorization": "Basic " + base64.b64encode(credentials).decode()}
+
+    key = fake.api_key.encode()
+    async with _serving(document, headers={}) as http:
+        answers = [
+            await http.get(f"{ROOT}/basic", headers=basic(b"anyone:" + key)),
+            await http.get(f"{ROOT}/basic", headers=basic(b"anyone:sk_wrong")),
+            await http.get(f"{ROOT}/basic", headers=basic(b":" + key)),
+            await http.get(f"{ROOT}/basic", headers={"Authorization": "Basic not-base64!"}),
+            await http.get(f"{ROOT}/session", headers={"Cookie": f"lang=es; sid={fake.api_key}"}),
+            await http.get(f"{ROOT}/session", headers={"Cookie": "sid=sk_wrong"}),
+            await http.get(f"{ROOT}/session", headers=AUTH),
+        ]
+    assert [answer.status_code for answer in answers] == [200, 401, 401, 401, 200, 401, 401]
+    assert answers[1].headers["www-authenticate"] == 'Basic realm="palomma", charset="UTF-8"'
+    assert "www-authenticate" not in answers[5].headers
 
 
 @VERSIONS
