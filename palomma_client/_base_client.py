@@ -536,10 +536,12 @@ class APIRequester:
         if added or dropped:
             headers = {**{name: value for name, value in (headers or {}).items() if name not in dropped}, **added}
         if request.headers and "Cookie" in request.headers:
-            # The operation's cookie parameters and an API key in a cookie share the one `Cookie` header.
+            # The operation's cookie parameters and an API key in a cookie share the one `Cookie` header;
+            # an operation that needs no key cookie still sends its parameters.
+            cookies = request.headers["Cookie"]
             key = added.get("Cookie") or ("" if "Cookie" in dropped else settings.credentials.headers.get("Cookie"))
-            if key:
-                headers = {**(headers or {}), "Cookie": f"{key}; {request.headers['Cookie']}"}
+            headers = {**(headers or {}), "Cookie": f"{key}; {cookies}" if key else cookies}
+            dropped = tuple(name for name in dropped if name != "Cookie")
         if options.extra_headers:
             merged = dict(headers or {})
             for name, value in options.extra_headers.items():

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import httpx2
 import pytest
 
 from palomma_client import APIResponseValidationError, InvalidParameterError
+from palomma_client._auth import Credentials
+from palomma_client._generated.security import Scheme
 from palomma_client._request import ApiRequest, RequestOptions
 from palomma_client._validation import header_value, query_object
 from tests.support import API_KEY, RecordingAPI
@@ -114,3 +118,35 @@ async def test_text_that_is_not_in_its_charset_is_a_validation_error(api: Record
             await palomma._requester.send(ApiRequest("x", "GET", "/x", answer="text"), _parse)
 
     assert caught.value.status_code == 200
+
+
+@pytest.mark.backends
+@pytest.mark.parametrize(
+    ("security", "cookie"),
+    [
+        (None, "sid=k_1; lang=es; sizes=3,12"),
+        ((), "lang=es; sizes=3,12"),
+        ((("bearer",),), "lang=es; sizes=3,12"),
+    ],
+    ids=["with-the-key-cookie", "public", "another-scheme"],
+)
+async def test_cookie_parameters_share_the_cookie_header_with_an_api_key_cookie_or_go_alone(
+    api: RecordingAPI, security: tuple[tuple[str, ...], ...] | None, cookie: str
+) -> None:
+    # A spec of this test's own whose document asks for a key in a cookie, whatever openapi.yaml declares.
+    schemes = {"session": Scheme("Cookie", "sid="), "bearer": Scheme("Authorization", "Bearer ")}
+    credentials = Credentials("k_1", {}, schemes=schemes, default=(("session",),))
+    api.queue(httpx2.Response(200, json={}))
+    async with api.client(api_key=API_KEY, environment="sandbox") as palomma:
+        requester = palomma._requester
+        requester.settings = dataclasses.replace(
+            requester.settings,
+            credentials=credentials,
+            headers={**requester.settings.headers, **credentials.headers},
+            headers_on_pool=False,
+        )
+        request = ApiRequest("x", "GET", "/x", security=security, headers={"Cookie": "lang=es; sizes=3,12"})
+        await requester.send(request, _parse)
+
+    (sent,) = api.requests
+    assert sent.headers.get_list("cookie") == [cookie]

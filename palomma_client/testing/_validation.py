@@ -300,10 +300,7 @@ class RequestValidator:
         form = next((media for media in operation.body.media_types if media.is_form or media.is_multipart), None)
         if form is None or form.schema_pointer is None:
             return body  # a body the fake does not parse: passed on as sent
-        if form.is_form:
-            pairs = _urlencoded_pairs(body)
-        else:
-            pairs = _multipart_pairs(content_type or "", body)
+        pairs = _urlencoded_pairs(body) if form.is_form else _multipart_pairs(content_type or "", body)
         payload = self._form(form.schema_pointer, pairs)
         self.check(form.schema_pointer, payload, location="", write=True)
         return self._with_defaults(form.schema_pointer, payload)
