@@ -28,6 +28,7 @@ __all__ = [
     "NOT_GIVEN",
     "NotGiven",
     "check_array",
+    "check_body_fields",
     "check_boolean",
     "check_date",
     "check_datetime",
@@ -446,6 +447,29 @@ _JSON_TYPES: dict[str, tuple[str, Any]] = {
     "array": ("a list", lambda value: isinstance(value, list)),
     "object": ("an object (a model or a dict)", lambda value: isinstance(value, dict)),
 }
+
+
+def check_body_fields(body: Mapping[str, Any], required: Mapping[str, str]) -> None:
+    """Check that an optional request body, when it is sent, carries the fields its schema requires.
+
+    An optional body's arguments are optional as a group: none given, nothing is sent; any given,
+    the body is sent and must be whole.
+
+    Args:
+        body: The body built from the arguments given, by JSON field name; empty when none was given.
+        required: The fields the body's schema requires, JSON name -> argument name.
+
+    Raises:
+        InvalidParameterError: ``body`` is not empty and lacks a required field; names its argument.
+    """
+    if not body:
+        return
+    missing = [argument for name, argument in required.items() if name not in body]
+    if missing:
+        raise InvalidParameterError(
+            missing[0],
+            "is required once another argument of the request body is given; give none of them to send no body",
+        )
 
 
 def check_json(parameter: str, value: object, schema: Mapping[str, Any]) -> Any:
