@@ -40,7 +40,7 @@ from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.parser.properties.union import UnionProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode, PythonIdentifier
-from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported, requirements
+from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported, requirements, union_in_all_of
 
 from palomma_client._openapi import MediaType, OpenAPI, Operation, Parameter, SpecError, join_pointer, unescape_token
 
@@ -189,16 +189,22 @@ class ArgumentView:
     members: tuple[str, ...] = ()  # for a union as the whole body: its member models, in the spec's order
     discriminator: str = ""  # ...the field its discriminator reads, if it has one
     union: str = ""  # ...and its keyword: oneOf (exactly one member) or anyOf (at least one)
+    group_required: bool = False  # a required field of an optional request body: required once the body is sent
+
+    @property
+    def omittable(self) -> bool:
+        """Whether leaving the argument out is told apart from ``None``: its default is ``NOT_GIVEN``."""
+        return self.nullable or self.whole
 
     @property
     def default(self) -> str:
         """The annotation's tail and default of an optional argument."""
-        return " | NotGiven = NOT_GIVEN" if self.nullable else " | None = None"
+        return " | NotGiven = NOT_GIVEN" if self.omittable else " | None = None"
 
     @property
     def given(self) -> str:
         """A condition true when the caller gave the optional argument."""
-        return f"not isinstance({self.python_name}, NotGiven)" if self.nullable else f"{self.python_name} is not None"
+        return f"not isinstance({self.python_name}, NotGiven)" if self.omittable else f"{self.python_name} is not None"
 
 
 @dataclass
@@ -238,6 +244,16 @@ class OperationView:
     def whole_body(self) -> ArgumentView | None:
         """The ``body`` argument of an operation whose whole request body is a map or a union, else ``None``."""
         return next((argument for argument in self.body_arguments if argument.whole), None)
+
+    @property
+    def body_optional(self) -> bool:
+        """Whether the request body may be left out (``requestBody.required`` is false or absent)."""
+        return bool(self.body_arguments) and not any(argument.required for argument in self.body_arguments)
+
+    @property
+    def group_required(self) -> dict[str, str]:
+        """The fields an optional request body must carry once sent: JSON name -> argument name."""
+        return {argument.json_name: argument.python_name for argument in self.body_arguments if argument.group_required}
 
     @property
     def error_imports(self) -> list[str]:
@@ -320,7 +336,7 @@ class TagView:
     def uses(self) -> set[str]:
         """The names the resource module's signatures need besides the models: ``NotGiven``, ``Sequence``."""
         arguments = [argument for op in self.operations for argument in op.keyword_arguments]
-        names = {"NotGiven"} if any(argument.nullable and not argument.required for argument in arguments) else set()
+        names = {"NotGiven"} if any(argument.omittable and not argument.required for argument in arguments) else set()
         return names | ({"Sequence"} if any("Sequence[" in argument.annotation for argument in arguments) else set())
 
 
@@ -441,14 +457,20 @@ class OperationViews:
             members = _union_models(body.prop)
             if members and not _nullable(body.prop):
                 body_arguments.append(self._whole_body(body.prop, members, media, imports))
-            elif isinstance(body.prop, ModelProperty) and map_values(body.prop) is not None:
+            elif isinstance(body.prop, ListProperty) or (
+                isinstance(body.prop, ModelProperty) and map_values(body.prop) is not None
+            ):
                 body_arguments.append(self._map_body(body.prop, operation, imports))
             elif isinstance(body.prop, ModelProperty):
                 body_model = body.prop.class_info.name
                 body_arguments = self._body_fields(body.prop, media, imports)
             else:
-                refusal = Refusal("a request body that is not a JSON object", media.schema_pointer or media.pointer)
-                raise Unsupported(refusal)
+                at = media.schema_pointer or media.pointer
+                raise Unsupported(Refusal("a request body that is not a JSON object or array", at))
+            if not operation.request_body.required:
+                # An optional body: sent only when the caller gives some of it (see docs/spec-support.md).
+                for argument in body_arguments:
+                    argument.group_required, argument.required = argument.required and not argument.whole, False
         names = [
             argument.python_name for argument in path_arguments + query_arguments + header_arguments + body_arguments
         ]
@@ -577,7 +599,9 @@ class OperationViews:
         argument.members = tuple(str(member.class_info.name) for member in members)
         discriminator = schema.get("discriminator")
         argument.discriminator = str(discriminator["propertyName"]) if isinstance(discriminator, Mapping) else ""
-        argument.union = "oneOf" if isinstance(schema.get("oneOf"), list) else "anyOf"
+        # An allOf with a union among its members is generated as that union of merged models.
+        merged = union_in_all_of(self._spec, schema, pointer)
+        argument.union = merged[1] if merged else "oneOf" if isinstance(schema.get("oneOf"), list) else "anyOf"
         return argument
 
     def _find_pagination(self, view: OperationView, endpoint: Endpoint) -> None:
@@ -614,6 +638,7 @@ class OperationViews:
         documented: Mapping[str, Any],
         imports: set[str],
         pointer: str,
+        whole: bool = False,
     ) -> ArgumentView:
         for rule in UNCHECKED_ARGUMENT_RULES:
             if rule in schema:
@@ -622,7 +647,7 @@ class OperationViews:
         name = python_name
         scalar = _scalar(prop, repr(python_name), name, schema, location, imports)
         runtime_schema = None
-        if location == "body" and _structured(prop, schema):
+        if location == "body" and (whole or _structured(prop, schema)):
             # Nested objects, arrays of them, maps, unions and nullable values: checked as the JSON sent,
             # against the spec's schema, so every nested rule is checked and an error names its path.
             annotation = _argument_type(prop, imports)
@@ -670,12 +695,13 @@ class OperationViews:
             expands=location == "query" and isinstance(prop, ModelProperty),
         )
 
-    def _map_body(self, prop: ModelProperty, operation: Operation, imports: set[str]) -> ArgumentView:
-        """The one argument of a request body that is a map (or a free-form object): ``body``.
+    def _map_body(self, prop: Any, operation: Operation, imports: set[str]) -> ArgumentView:
+        """The one argument of a request body that is a map (or a free-form object) or an array: ``body``.
 
-        A map has no fields to make arguments of: its keys are the caller's. The argument is named
-        ``body`` whatever the schema, as it is the whole body, so that it reads the same in every
-        such method; a parameter also named ``body`` is a clash ``_view`` stops at.
+        A map has no fields to make arguments of: its keys are the caller's; nor has an array. The
+        argument is named ``body`` whatever the schema, as it is the whole body, so that it reads the
+        same in every such method; a parameter also named ``body`` is a clash ``_view`` stops at. It
+        is checked as the JSON sent, so an error names the path at fault (``body[3].amount``).
         """
         assert operation.request_body is not None
         media = operation.request_body.content[0]
@@ -689,6 +715,7 @@ class OperationViews:
             documented if isinstance(documented, Mapping) else {},
             imports,
             media.schema_pointer or media.pointer,
+            whole=True,
         )
         argument.json_name, argument.json_value, argument.whole = "", argument.check, True
         return argument

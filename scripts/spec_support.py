@@ -33,6 +33,7 @@ __all__ = [
     "environments",
     "requirements",
     "security_schemes",
+    "union_in_all_of",
     "unsupported",
 ]
 
@@ -403,15 +404,16 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
                 content[0].schema_pointer or content[0].pointer,
                 "its other keys would have no argument: make the map a field of the body",
             )
-        elif content[0].schema is None or not (_is_object(content[0].schema) or _is_union(content[0].schema)):
+        elif content[0].schema is None or not (
+            _is_object(content[0].schema) or _is_union(content[0].schema) or _type(content[0].schema) == "array"
+        ):
             at = content[0].schema_pointer or content[0].pointer
-            yield Refusal("a request body that is not a JSON object", at, "give the body an object schema")
+            construct = "a request body that is not a JSON object or array"
+            yield Refusal(construct, at, "give the body an object or array schema")
         elif _takes_null(spec, content[0].node.get("schema"), content[0].schema, content[0].schema_pointer or ""):
             # Its arguments would have to say "send null" and "send nothing" apart, for the whole body.
             at = join_pointer(content[0].pointer, "schema")
             yield Refusal("a nullable request body", at, "the body is an object, or one of its object schemas")
-        if not operation.request_body.required:
-            yield Refusal("an optional request body", operation.request_body.pointer, "mark it `required: true`")
     successes = operation.success_responses()
     for response in successes:
         if not response.status.isdigit():
@@ -519,6 +521,22 @@ def _type(schema: Mapping[str, Any]) -> str:
     if written is None and "properties" in schema:
         return "object"
     return str(written or "")
+
+
+def union_in_all_of(spec: OpenAPI, schema: Any, pointer: str) -> tuple[int, str, Any] | None:
+    """The one ``oneOf``/``anyOf`` member of an ``allOf`` (inline or by ``$ref``): (index, keyword, union), or ``None``.
+
+    Shared fields plus one of several shapes: ``allOf: [Refund, {oneOf: [Card, Pse]}]``.
+    """
+    if not isinstance(schema, Mapping) or not isinstance(schema.get("allOf"), list):
+        return None
+    found = []
+    for index, member in enumerate(schema["allOf"]):
+        resolved, _ = spec.resolve(member, join_pointer(pointer, "allOf", index))
+        keyword = next((key for key in ("oneOf", "anyOf") if isinstance(resolved, Mapping) and key in resolved), "")
+        if keyword:
+            found.append((index, keyword, resolved))
+    return found[0] if len(found) == 1 else None
 
 
 _MAP_ELSEWHERE = "a map (`additionalProperties` with a schema) as a member of `allOf`, `oneOf` or `anyOf`"
@@ -652,16 +670,28 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
                 )
             elif "discriminator" in schema and not all(isinstance(m, Mapping) and "$ref" in m for m in members):
                 yield Refusal("a `discriminator` over inline schemas", join_pointer(pointer, "discriminator"))
+    unions = []
     for index, member in enumerate(schema.get("allOf") or ()):
         at = join_pointer(pointer, "allOf", index)
         resolved, _ = spec.resolve(member, at)
         keyword = next((key for key in ("oneOf", "anyOf") if isinstance(resolved, Mapping) and key in resolved), "")
         if keyword:
+            unions.append((at if "$ref" in member else join_pointer(at, keyword), keyword, resolved))
+    # One union among the members is generated as a union of merged models (see generate._distributed_unions).
+    for at, keyword, _ in unions[1:]:
+        yield Refusal(
+            f"{'an' if keyword == 'anyOf' else 'a'} `{keyword}` among the members of an `allOf` with another union",
+            at,
+            "the union of merged models would multiply out; write a `oneOf` of component schemas, each an "
+            "`allOf` of the shared schema and one member",
+        )
+    for at, keyword, union in unions[:1] if len(unions) == 1 else ():
+        if "discriminator" in union:
             yield Refusal(
-                f"{'an' if keyword == 'anyOf' else 'a'} `{keyword}` among the members of an `allOf`",
-                at if "$ref" in member else join_pointer(at, keyword),
-                "the merged model would leave the union's fields out; write a `oneOf` of component schemas, each an "
-                "`allOf` of the shared schema and one member",
+                f"a `discriminator` on {'an' if keyword == 'anyOf' else 'a'} `{keyword}` among an `allOf`'s members",
+                at,
+                "write a `oneOf` of component schemas, each an `allOf` of the shared schema and one member, "
+                "with the discriminator on it",
             )
     written = schema.get("type")
     listed = {kind for kind in written if kind != "null"} if isinstance(written, list) else set()

@@ -1730,7 +1730,7 @@ CORPUS: list[VendorChange] = [
     ),
     VendorChange(
         "all-of-with-a-union",
-        "an allOf whose members include a oneOf (shared fields plus one of several shapes), as a request body",
+        "an allOf whose members include a oneOf (shared fields plus one of several shapes), in a body and an answer",
         _path(
             "/refunds",
             {
@@ -1743,7 +1743,7 @@ CORPUS: list[VendorChange] = [
                                 {
                                     "type": "object",
                                     "required": ["amount"],
-                                    "properties": {"amount": {"type": "integer"}},
+                                    "properties": {"amount": {"type": "integer", "minimum": 1}},
                                 },
                                 {
                                     "oneOf": [
@@ -1755,12 +1755,25 @@ CORPUS: list[VendorChange] = [
                         }
                     ),
                     "responses": {"204": {"description": "Done"}},
-                }
+                },
+                "get": {**TAG, "operationId": "getVendorProbeRefund", "responses": _json("VendorProbeRefund")},
+            },
+            VendorProbeRefund={
+                "allOf": [
+                    {"type": "object", "required": ["refundId"], "properties": {"refundId": {"type": "string"}}},
+                    {"$ref": "#/components/schemas/VendorProbeRefundMethod"},
+                ]
+            },
+            VendorProbeRefundMethod={
+                "anyOf": [
+                    {"$ref": "#/components/schemas/VendorProbeRefundCard"},
+                    {"$ref": "#/components/schemas/VendorProbeRefundPse"},
+                ]
             },
             VendorProbeRefundCard={
                 "type": "object",
                 "required": ["method", "token"],
-                "properties": {"method": {"type": "string"}, "token": {"type": "string"}},
+                "properties": {"method": {"type": "string"}, "token": {"type": "string", "minLength": 3}},
             },
             VendorProbeRefundPse={
                 "type": "object",
@@ -1769,11 +1782,52 @@ CORPUS: list[VendorChange] = [
             },
         ),
         """
+        from palomma_client._generated.api.vendor_probes import get_vendor_probe_refund
+        from palomma_client._generated.models import CreateVendorProbeRefundVendorProbeRefundPse as Pse
+        found = []
         await call(client, "createVendorProbeRefund", body={"amount": 5, "method": "card", "token": "tok"})
-        return json.loads(fake.requests[-1].body)
+        found.append(json.loads(fake.requests[-1].body))
+        await call(client, "createVendorProbeRefund", body=Pse(amount=7, method="pse", bank="b1"))
+        found.append(json.loads(fake.requests[-1].body))
+        sent = len(fake.requests)
+        for body in (
+            {"amount": 0, "method": "card", "token": "tok"},
+            {"amount": 5, "method": "card"},
+            {"amount": 5, "method": "card", "token": "t"},
+            {"amount": 5, "method": "x", "token": "tok", "bank": "b"},
+        ):
+            try:
+                await call(client, "createVendorProbeRefund", body=body)
+                found.append(None)
+            except InvalidParameterError as error:
+                found.append(error.parameter)
+        found.append(len(fake.requests) - sent)
+        refund = get_vendor_probe_refund.parse_response(200, {"refundId": "r1", "method": "pse", "bank": "b2"})
+        found.append([type(refund).__name__, refund.refund_id, refund.bank])
+        try:
+            get_vendor_probe_refund.parse_response(200, {"refundId": "r1", "method": "card"})
+            found.append(None)
+        except ValueError as error:
+            found.append(type(error).__name__)
+        served = await call(client, "getVendorProbeRefund")  # the fake synthesizes one from the schema
+        found.append(type(served).__name__.startswith("VendorProbeRefundVendorProbeRefund"))
+        resource, attribute = METHODS["getVendorProbeRefund"]
+        found.append(typing.get_type_hints(getattr(getattr(client, resource), attribute))["return"].__args__.__len__())
+        return found
         """,
-        {"amount": 5, "method": "card", "token": "tok"},
-        refused="a `oneOf` among the members of an `allOf`: the merged model would leave the union's fields out",
+        [
+            {"amount": 5, "method": "card", "token": "tok"},
+            {"amount": 7, "method": "pse", "bank": "b1"},
+            "body.amount",
+            "body",
+            "body",
+            "body",
+            0,
+            ["VendorProbeRefundVendorProbeRefundPse", "r1", "b2"],
+            "ResponseSchemaError",
+            True,
+            2,
+        ],
     ),
     # --- parameters and credentials -------------------------------------------------------------------
     VendorChange(
@@ -2492,6 +2546,170 @@ CORPUS: list[VendorChange] = [
             ["methods.a.kind", "methods.a.last4", "methods.a.iban"],
             ["VendorProbeCard"],
             2,
+        ],
+    ),
+    # --- request bodies ----------------------------------------------------------------------------
+    VendorChange(
+        "optional-request-body",
+        "an optional request body: an object's arguments optional as a group, a whole `body` NOT_GIVEN by default",
+        _path(
+            "/things/{thingId}/archive",
+            {
+                "post": {
+                    **TAG,
+                    "operationId": "archiveVendorProbeThing",
+                    "parameters": [ID],
+                    "requestBody": {
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/VendorProbeArchive"}}}
+                    },
+                    "responses": _json(OK),
+                },
+                "put": {
+                    **TAG,
+                    "operationId": "tallyVendorProbeThing",
+                    "parameters": [ID],
+                    "requestBody": {
+                        "required": False,
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
+                            }
+                        },
+                    },
+                    "responses": _json(OK),
+                },
+            },
+            VendorProbeArchive={
+                "type": "object",
+                "required": ["reason"],
+                "properties": {"reason": {"type": "string", "minLength": 3}, "note": {"type": "string"}},
+            },
+        ),
+        """
+        def seen():
+            request = fake.requests[-1]
+            body = json.loads(request.body) if request.body else None
+            return [request.status, body, request.headers.get("content-type")]
+        found = []
+        for operation, kwargs in (
+            ("archiveVendorProbeThing", {}),
+            ("archiveVendorProbeThing", {"reason": "moved", "note": "n"}),
+            ("tallyVendorProbeThing", {}),
+            ("tallyVendorProbeThing", {"body": {}}),
+            ("tallyVendorProbeThing", {"body": {"a": 2}}),
+        ):
+            await call(client, operation, "t1", **kwargs)
+            found.append(seen())
+        sent = len(fake.requests)
+        for operation, kwargs in (
+            ("archiveVendorProbeThing", {"note": "n"}),
+            ("archiveVendorProbeThing", {"reason": "no"}),
+            ("tallyVendorProbeThing", {"body": {"a": -1}}),
+        ):
+            try:
+                await call(client, operation, "t1", **kwargs)
+                found.append(None)
+            except InvalidParameterError as error:
+                found.append(error.parameter)
+        found.append(len(fake.requests) - sent)
+        for operation in ("archiveVendorProbeThing", "tallyVendorProbeThing"):
+            resource, attribute = METHODS[operation]
+            method = getattr(getattr(client, resource), attribute)
+            defaults = {name: repr(one.default) for name, one in inspect.signature(method).parameters.items()}
+            found.append({name: defaults[name] for name in ("reason", "note", "body") if name in defaults})
+        return found
+        """,
+        [
+            [200, None, None],
+            [200, {"reason": "moved", "note": "n"}, "application/json"],
+            [200, None, None],
+            [200, {}, "application/json"],
+            [200, {"a": 2}, "application/json"],
+            "reason",
+            "reason",
+            "body.a",
+            0,
+            {"reason": "None", "note": "None"},
+            {"body": "NOT_GIVEN"},
+        ],
+    ),
+    VendorChange(
+        "array-request-body",
+        "a top-level array request body, of objects or of scalars: one `body` argument checked item by item",
+        _path(
+            "/lines",
+            {
+                "post": {
+                    **TAG,
+                    "operationId": "importVendorProbeLines",
+                    "requestBody": _body(
+                        {
+                            "type": "array",
+                            "minItems": 1,
+                            "maxItems": 3,
+                            "items": {"$ref": "#/components/schemas/VendorProbeLine"},
+                        }
+                    ),
+                    "responses": _json(OK),
+                },
+                "put": {
+                    **TAG,
+                    "operationId": "tagVendorProbeLines",
+                    "requestBody": _body(
+                        {"type": "array", "uniqueItems": True, "items": {"type": "string", "enum": ["a", "b"]}}
+                    ),
+                    "responses": _json(OK),
+                },
+            },
+            VendorProbeLine={
+                "type": "object",
+                "required": ["sku", "quantity"],
+                "properties": {
+                    "sku": {"type": "string", "minLength": 2},
+                    "quantity": {"type": "integer", "minimum": 1},
+                    "dueOn": {"type": "string", "format": "date"},
+                },
+            },
+        ),
+        """
+        from palomma_client._generated.models import TagVendorProbeLinesBodyItem, VendorProbeLine
+        found = []
+        line = VendorProbeLine(sku="s1", quantity=2, due_on=datetime.date(2026, 5, 1))
+        await call(client, "importVendorProbeLines", body=[line, {"sku": "s2", "quantity": 1}])
+        found.append([fake.requests[-1].status, json.loads(fake.requests[-1].body)])
+        await call(client, "tagVendorProbeLines", body=(TagVendorProbeLinesBodyItem("b"), "a"))
+        found.append([fake.requests[-1].status, json.loads(fake.requests[-1].body)])
+        sent = len(fake.requests)
+        for operation, body in (
+            ("importVendorProbeLines", [line, line, {"sku": "s2", "quantity": 0}]),
+            ("importVendorProbeLines", [line, {"sku": "s", "quantity": 1}]),
+            ("importVendorProbeLines", []),
+            ("importVendorProbeLines", [line] * 4),
+            ("tagVendorProbeLines", ["a", "c"]),
+            ("tagVendorProbeLines", ["a", "a"]),
+        ):
+            try:
+                await call(client, operation, body=body)
+                found.append(None)
+            except InvalidParameterError as error:
+                found.append(error.parameter)
+        found.append(len(fake.requests) - sent)
+        resource, attribute = METHODS["importVendorProbeLines"]
+        found.append(str(typing.get_type_hints(getattr(getattr(client, resource), attribute))["body"]))
+        return found
+        """,
+        [
+            [200, [{"sku": "s1", "quantity": 2, "dueOn": "2026-05-01"}, {"sku": "s2", "quantity": 1}]],
+            [200, ["b", "a"]],
+            "body[2].quantity",
+            "body[1].sku",
+            "body",
+            "body",
+            "body[1]",
+            "body[1]",
+            0,
+            "collections.abc.Sequence[palomma_client._generated.models.vendor_probe_line.VendorProbeLine"
+            " | collections.abc.Mapping[str, typing.Any]]",
         ],
     ),
 ]

@@ -321,25 +321,33 @@ CASES = [
         id="nullable-object-body-3.1",
     ),
     pytest.param(
-        _body({"allOf": [{"$ref": "#/components/schemas/Thing"}, {"oneOf": MEMBERS}]}),
-        "a `oneOf` among the members of an `allOf`",
-        f"{BODY}/allOf/1/oneOf",
-        id="all-of-with-a-union",
+        _body({"allOf": [{"$ref": "#/components/schemas/Thing"}, {"oneOf": MEMBERS}, {"anyOf": MEMBERS}]}),
+        "an `anyOf` among the members of an `allOf` with another union",
+        f"{BODY}/allOf/2/anyOf",
+        id="all-of-with-two-unions",
     ),
     pytest.param(
         _both(
             _body({"allOf": [{"$ref": "#/components/schemas/Thing"}, {"$ref": "#/components/schemas/Either"}]}),
-            lambda spec: spec["components"]["schemas"].__setitem__("Either", {"anyOf": MEMBERS}),
+            lambda spec: spec["components"]["schemas"].__setitem__(
+                "Either", {"anyOf": MEMBERS, "discriminator": {"propertyName": "id"}}
+            ),
         ),
-        "an `anyOf` among the members of an `allOf`",
+        "a `discriminator` on an `anyOf` among an `allOf`'s members",
         f"{BODY}/allOf/1",
-        id="all-of-with-a-referenced-union",
+        id="all-of-with-a-discriminated-union",
     ),
     pytest.param(
-        _body({"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}),
-        "a request body that is not a JSON object",
+        _body({"type": "string"}),
+        "a request body that is not a JSON object or array",
         BODY,
-        id="array-body",
+        id="scalar-body",
+    ),
+    pytest.param(
+        _body({"type": "array", "nullable": True, "items": {"$ref": "#/components/schemas/Thing"}}),
+        "a nullable request body",
+        BODY,
+        id="nullable-array-body-3.0",
     ),
     pytest.param(
         _field(
