@@ -60,6 +60,8 @@ __all__ = [
 # Keyword arguments every resource method has besides the operation's own.
 SDK_ARGUMENTS = frozenset({"timeout", "max_items", "self"})
 METHOD_NAME_EXTENSION = "x-palomma-method-name"
+OTHER_KEYS_ARGUMENT = "additional_properties"
+"""The argument that holds the keys of an object request body its ``properties`` do not name (``_other_keys``)."""
 WHOLE_BODY_ARGUMENT = "body"
 """The argument that holds a request body with no fields of its own (a map, a union): see ``_map_body``."""
 # OpenAPI: a header parameter of one of these names "SHALL be ignored"; the client sets them itself.
@@ -190,6 +192,7 @@ class ArgumentView:
     discriminator: str = ""  # ...the field its discriminator reads, if it has one
     union: str = ""  # ...and its keyword: oneOf (exactly one member) or anyOf (at least one)
     group_required: bool = False  # a required field of an optional request body: required once the body is sent
+    named: tuple[str, ...] = ()  # for the other keys of an object body (a map beside properties): the named ones
 
     @property
     def omittable(self) -> bool:
@@ -239,16 +242,12 @@ class OperationView:
     accept: str = ""  # the media type of its success body, for the Accept header of a non-JSON answer
     union_parsers: dict[int, str] = field(default_factory=dict)  # a union answer's parse expression, by status
     map_parsers: dict[int, str] = field(default_factory=dict)  # a map answer's parse expression, by status
+    body_optional: bool = False  # the request body may be left out (`requestBody.required` false or absent)
 
     @property
     def whole_body(self) -> ArgumentView | None:
         """The ``body`` argument of an operation whose whole request body is a map or a union, else ``None``."""
         return next((argument for argument in self.body_arguments if argument.whole), None)
-
-    @property
-    def body_optional(self) -> bool:
-        """Whether the request body may be left out (``requestBody.required`` is false or absent)."""
-        return bool(self.body_arguments) and not any(argument.required for argument in self.body_arguments)
 
     @property
     def group_required(self) -> dict[str, str]:
@@ -540,6 +539,7 @@ class OperationViews:
             header_arguments=header_arguments,
             body_arguments=body_arguments,
             body_model=body_model,
+            body_optional=operation.request_body is not None and not operation.request_body.required,
             path_expression=_path_expression(operation.path, path_arguments),
             endpoint_key=_endpoint_key(endpoint),
             security=requirements(operation.security),
@@ -583,7 +583,53 @@ class OperationViews:
             else:
                 argument.json_value = argument.check
             arguments.append(argument)
+        values = ModelFields.extra_values(model)
+        if values is not None:
+            if media.schema is None or not isinstance(media.schema.get("additionalProperties"), Mapping):
+                construct = "a request body whose `additionalProperties` are not beside its `properties`"
+                raise Unsupported(Refusal(construct, media.schema_pointer or media.pointer))
+            arguments.append(self._other_keys(model, values, media, imports))
         return arguments
+
+    def _other_keys(self, model: ModelProperty, values: Any, media: MediaType, imports: set[str]) -> ArgumentView:
+        """The argument of the keys an object body's ``properties`` do not name (``additionalProperties``' schema).
+
+        Named ``additional_properties``, as the model's attribute that holds them: a ``Mapping`` of the
+        map's values, each checked before sending by that schema (an error names
+        ``additional_properties.acc_1.amount``); a key that is also a named property is refused.
+        """
+        assert media.schema is not None  # a body with properties
+        assert media.schema_pointer is not None
+        pointer = join_pointer(media.schema_pointer, "additionalProperties")
+        values_schema, values_pointer = self._spec.resolve(media.schema["additionalProperties"], pointer)
+        schema = {
+            "type": "object",
+            "additionalProperties": self._runtime_schema(values_schema, values_pointer, ()),
+        }
+        name = OTHER_KEYS_ARGUMENT
+        check = f"check_json({name!r}, {name}, SCHEMAS[{name!r}])"
+        named = tuple(
+            _text(prop.name) for prop in (model.required_properties or []) + (model.optional_properties or [])
+        )
+        description = " ".join(
+            [
+                "The body's other keys, beside its named fields: each value checked by the schema of",
+                "``additionalProperties``; a key that names a field is refused.",
+            ]
+        )
+        return ArgumentView(
+            name,
+            "",
+            "body",
+            False,
+            f"Mapping[str, {_argument_type(values, imports)}]",
+            check,
+            "",
+            description,
+            json_value=check,
+            schema=schema,
+            named=named,
+        )
 
     def _whole_body(self, prop: Any, members: list[Any], media: MediaType, imports: set[str]) -> ArgumentView:
         """The one ``body`` argument of a request body that is a ``oneOf``/``anyOf`` of objects.
@@ -1103,24 +1149,24 @@ class ModelFields:
         return ["ResponseSchemaError", *sorted(set(_PARSER_NAMES.findall(used)))]
 
     @staticmethod
-    def _extra_values(model: Any) -> Any | None:
+    def extra_values(model: Any) -> Any | None:
         """The property of a model's other keys' values, when the spec gives them a schema beside ``properties``."""
         values = getattr(model, "additional_properties", None)
         return None if values is None or isinstance(values, AnyProperty) else values
 
     def extra_type(self, model: Any) -> str:
         """The type of the values of ``additional_properties``: the schema's, or ``Any`` when it gives none."""
-        values = self._extra_values(model)
+        values = self.extra_values(model)
         return "Any" if values is None else self._value_type(values)
 
     def extra_parser(self, model: Any) -> str:
         """The parser of the model's other keys (``map_of(...)``), or ``""`` when they may hold anything."""
-        values = self._extra_values(model)
+        values = self.extra_values(model)
         return "" if values is None else f"map_of({self.parser(values)})"
 
     def extra_to_json(self, model: Any, source: str) -> str:
         """An expression of the model's other keys as JSON."""
-        values = self._extra_values(model)
+        values = self.extra_values(model)
         return source if values is None else self._map_to_json(values, source, 0)
 
     def keep_models(self, openapi: GeneratorData) -> list[Any]:
@@ -1148,7 +1194,7 @@ class ModelFields:
             return [line for line in lines or () if line.rsplit(" import ", 1)[-1].strip() not in self._maps]
 
         relative, lazy = set(kept(model.relative_imports)), set(kept(model.lazy_imports))
-        extra = [self._extra_values(model)] if self._extra_values(model) is not None else []
+        extra = [self.extra_values(model)] if self.extra_values(model) is not None else []
         for prop in (model.required_properties or []) + (model.optional_properties or []) + extra:
             if _contains_map(prop) or prop in extra:
                 lazy |= {f"from ..models.{module} import {name}" for module, name in self.classes(prop)}

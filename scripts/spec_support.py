@@ -398,12 +398,6 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             yield Refusal(
                 f"a request body in {names}", join_pointer(operation.request_body.pointer, "content"), "one JSON type"
             )
-        elif content[0].schema is not None and content[0].schema.get("properties") and _is_map(content[0].schema):
-            yield Refusal(
-                "a request body with `properties` and `additionalProperties` with a schema",
-                content[0].schema_pointer or content[0].pointer,
-                "its other keys would have no argument: make the map a field of the body",
-            )
         elif content[0].schema is None or not (
             _is_object(content[0].schema) or _is_union(content[0].schema) or _type(content[0].schema) == "array"
         ):

@@ -2712,6 +2712,104 @@ CORPUS: list[VendorChange] = [
             " | collections.abc.Mapping[str, typing.Any]]",
         ],
     ),
+    VendorChange(
+        "request-body-with-properties-and-a-map",
+        "a request body with `properties` and a typed `additionalProperties`: fields as arguments, other keys as a map",
+        _path(
+            "/budgets/{thingId}",
+            {
+                "parameters": [ID],
+                "get": {**TAG, "operationId": "getVendorProbeBudget", "responses": _json("VendorProbeBudget")},
+                "put": {
+                    **TAG,
+                    "operationId": "replaceVendorProbeBudget",
+                    "requestBody": _body({"$ref": "#/components/schemas/VendorProbeBudget"}),
+                    "responses": {"204": {"description": "Replaced"}},
+                },
+                "post": {
+                    **TAG,
+                    "operationId": "holdVendorProbeBudget",
+                    "requestBody": _body(
+                        {
+                            "type": "object",
+                            "required": ["budget"],
+                            "properties": {"budget": {"$ref": "#/components/schemas/VendorProbeBudget"}},
+                        }
+                    ),
+                    "responses": {"204": {"description": "Held"}},
+                },
+            },
+            VendorProbeBudgetLine={
+                "type": "object",
+                "required": ["amount"],
+                "properties": {"amount": {"type": "integer", "minimum": 0}},
+            },
+            VendorProbeBudget={
+                "type": "object",
+                "required": ["currency"],
+                "properties": {"currency": {"type": "string", "minLength": 3}, "note": {"type": "string"}},
+                "additionalProperties": {"$ref": "#/components/schemas/VendorProbeBudgetLine"},
+            },
+        ),
+        """
+        from palomma_client._generated.models import VendorProbeBudget, VendorProbeBudgetLine
+        found = []
+        line = VendorProbeBudgetLine(amount=3)
+        await call(client, "replaceVendorProbeBudget", "b1", currency="COP", additional_properties={"rent": line})
+        found.append(json.loads(fake.requests[-1].body))
+        await call(client, "replaceVendorProbeBudget", "b1", currency="COP", note="n",
+                   additional_properties={"rent": {"amount": 4}, "gas": line})
+        found.append(json.loads(fake.requests[-1].body))
+        await call(client, "replaceVendorProbeBudget", "b1", currency="COP")
+        found.append(json.loads(fake.requests[-1].body))
+        served = await call(client, "getVendorProbeBudget", "b1")
+        from palomma_client._generated.api.vendor_probes import get_vendor_probe_budget
+        parsed = get_vendor_probe_budget.parse_response(200, {"currency": "COP", "rent": {"amount": 1}})
+        try:
+            get_vendor_probe_budget.parse_response(200, {"currency": "COP", "rent": {"amount": "x"}})
+        except ValueError as error:
+            refused = [type(error).__name__, error.path]
+        found.append([type(served).__name__, type(parsed["rent"]).__name__, refused])
+        sent = len(fake.requests)
+        for kwargs in (
+            {"currency": "COP", "additional_properties": {"rent": {"amount": -1}}},
+            {"currency": "COP", "additional_properties": {"rent": 5}},
+            {"currency": "COP", "additional_properties": {"note": {"amount": 1}}},
+            {"currency": "CO", "additional_properties": {}},
+        ):
+            try:
+                await call(client, "replaceVendorProbeBudget", "b1", **kwargs)
+                found.append(None)
+            except InvalidParameterError as error:
+                found.append(error.parameter)
+        # A model's other keys of the wrong type are refused before sending, naming the key.
+        budget = VendorProbeBudget(currency="COP")
+        budget["rent"] = "many"
+        try:
+            await call(client, "holdVendorProbeBudget", "b1", budget=budget)
+            found.append(None)
+        except InvalidParameterError as error:
+            found.append(error.parameter)
+        found.append(len(fake.requests) - sent)
+        budget["rent"] = {"amount": 2}  # a dict of the values' shape is taken, as for any model argument
+        await call(client, "holdVendorProbeBudget", "b1", budget=budget)
+        found.append(json.loads(fake.requests[-1].body))
+        return found
+        """,
+        [
+            {"currency": "COP", "rent": {"amount": 3}},
+            {"currency": "COP", "note": "n", "rent": {"amount": 4}, "gas": {"amount": 3}},
+            {"currency": "COP"},
+            ["VendorProbeBudget", "VendorProbeBudgetLine", ["ResponseSchemaError", "rent.amount"]],
+            "additional_properties.rent.amount",
+            "additional_properties.rent",
+            "additional_properties.note",
+            "currency",
+            "budget.rent",
+            0,
+            {"budget": {"currency": "COP", "rent": {"amount": 2}}},
+        ],
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]

@@ -362,26 +362,6 @@ CASES = [
         id="map-beside-all-of",
     ),
     pytest.param(
-        lambda spec: _get(spec).__setitem__(
-            "requestBody",
-            {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {"a": {"type": "string"}},
-                            "additionalProperties": {"type": "string"},
-                        }
-                    }
-                },
-            },
-        ),
-        "a request body with `properties` and `additionalProperties` with a schema",
-        f"{GET}/requestBody/content/application~1json/schema",
-        id="whole-body-map-beside-properties",
-    ),
-    pytest.param(
         _field(
             "labels",
             {
