@@ -127,11 +127,11 @@ def _for_the_parser(index: OpenAPI) -> dict[str, Any]:
                 if not media.is_json:
                     parsed.at(join_pointer(response.pointer, "content")).pop(media.name, None)
     _nullable_objects(document)
-    _distributed_unions(parsed)
+    _distributed_unions(document, parsed)
     return document
 
 
-def _distributed_unions(spec: OpenAPI) -> None:
+def _distributed_unions(document: dict[str, Any], spec: OpenAPI) -> None:
     """Write each ``allOf`` with a union member as a union of ``allOf``s, in place, for the parser.
 
     ``allOf: [Refund, {oneOf: [Card, Pse]}]`` admits exactly the JSON values that
@@ -139,14 +139,16 @@ def _distributed_unions(spec: OpenAPI) -> None:
     and the parser reads the latter as the union of two merged models, where it would read the
     former as one model without the union's fields. Each merged member is titled by its union
     member's component name (else its position), so that its model is named after it:
-    ``CreateRefundBodyCard``. The checks and the in-process fake read the document as written.
+    ``CreateRefundCard`` in ``createRefund``'s body; a component's merged members become components
+    (``RefundCard``). ``spec`` is the index of ``document``. The checks and the in-process fake read
+    the document as written.
     """
     found = [
         (pointer, node, where)
         for pointer, node in spec.walk()
         if isinstance(node, dict) and (where := union_in_all_of(spec, node, pointer)) is not None
     ]
-    schemas = spec.document.setdefault("components", {}).setdefault("schemas", {})
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for pointer, node, (index, keyword, union) in reversed(found):  # inner ones first
         shared = [member for i, member in enumerate(node.pop("allOf")) if i != index]
         siblings = {key: node.pop(key) for key in _OBJECT_KEYWORDS if key in node}

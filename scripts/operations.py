@@ -454,11 +454,14 @@ class OperationViews:
             assert operation.request_body is not None  # the generator parsed a body from it
             media = operation.request_body.content[0]
             members = _union_models(body.prop)
-            if members and not _nullable(body.prop):
+            if members:
                 body_arguments.append(self._whole_body(body.prop, members, media, imports))
-            elif isinstance(body.prop, ListProperty) or (
-                isinstance(body.prop, ModelProperty) and map_values(body.prop) is not None
+            elif (
+                _nullable(body.prop)
+                or isinstance(body.prop, ListProperty)
+                or (isinstance(body.prop, ModelProperty) and map_values(body.prop) is not None)
             ):
+                # A nullable body is one `body` argument too: `None` is its JSON null, apart from "no body".
                 body_arguments.append(self._map_body(body.prop, operation, imports))
             elif isinstance(body.prop, ModelProperty):
                 body_model = body.prop.class_info.name
@@ -648,6 +651,7 @@ class OperationViews:
         # An allOf with a union among its members is generated as that union of merged models.
         merged = union_in_all_of(self._spec, schema, pointer)
         argument.union = merged[1] if merged else "oneOf" if isinstance(schema.get("oneOf"), list) else "anyOf"
+        self._written_nullable(argument, media)
         return argument
 
     def _find_pagination(self, view: OperationView, endpoint: Endpoint) -> None:
@@ -764,7 +768,18 @@ class OperationViews:
             whole=True,
         )
         argument.json_name, argument.json_value, argument.whole = "", argument.check, True
+        self._written_nullable(argument, media)
         return argument
+
+    def _written_nullable(self, argument: ArgumentView, media: MediaType) -> None:
+        """Check a whole body against its schema as written, where ``nullable`` stands beside its ``$ref``.
+
+        ``media.schema`` is the schema the reference leads to, without the ``nullable`` the vendor
+        wrote beside it (see ``_nullable_objects`` in generate.py); the check reads it as written.
+        """
+        written = media.node.get("schema")
+        if isinstance(written, Mapping) and "$ref" in written and len(written) > 1:
+            argument.schema = self._runtime_schema(written, join_pointer(media.pointer, "schema"), ())
 
     def _runtime_schema(self, node: Any, pointer: str, active: tuple[str, ...]) -> Any:
         """The schema ``check_json`` checks an argument against: references inlined, rules only.

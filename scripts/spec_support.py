@@ -404,10 +404,6 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             at = content[0].schema_pointer or content[0].pointer
             construct = "a request body that is not a JSON object or array"
             yield Refusal(construct, at, "give the body an object or array schema")
-        elif _takes_null(spec, content[0].node.get("schema"), content[0].schema, content[0].schema_pointer or ""):
-            # Its arguments would have to say "send null" and "send nothing" apart, for the whole body.
-            at = join_pointer(content[0].pointer, "schema")
-            yield Refusal("a nullable request body", at, "the body is an object, or one of its object schemas")
     successes = operation.success_responses()
     for response in successes:
         if not response.status.isdigit():
@@ -489,21 +485,6 @@ def _is_union(schema: Mapping[str, Any]) -> bool:
         "",
         "object",
     )
-
-
-def _takes_null(spec: OpenAPI, written: Any, schema: Mapping[str, Any], pointer: str) -> bool:
-    """Whether a schema takes null: ``nullable: true`` (beside a ``$ref`` too, as ``written`` has it), a
-    ``type`` list with ``null`` (3.1), or a ``{type: 'null'}`` member of its ``oneOf``/``anyOf``."""
-    if isinstance(written, Mapping) and written.get("nullable") is True:
-        return True
-    if schema.get("nullable") is True or "null" in (schema.get("type") or ()):
-        return True
-    for keyword in ("oneOf", "anyOf"):
-        for index, member in enumerate(schema.get(keyword) or ()):
-            resolved, _ = spec.resolve(member, join_pointer(pointer, keyword, index))
-            if isinstance(resolved, Mapping) and resolved.get("type") == "null":
-                return True
-    return False
 
 
 def _type(schema: Mapping[str, Any]) -> str:

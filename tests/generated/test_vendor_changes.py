@@ -2810,6 +2810,91 @@ CORPUS: list[VendorChange] = [
             {"budget": {"currency": "COP", "rent": {"amount": 2}}},
         ],
     ),
+    VendorChange(
+        "nullable-request-body",
+        "a nullable request body: one `body` argument whose None is JSON null, apart from no body when optional",
+        _path(
+            "/notes/{thingId}",
+            {
+                "parameters": [ID],
+                "put": {
+                    **TAG,
+                    "operationId": "replaceVendorProbeNote",
+                    "requestBody": _body({"$ref": "#/components/schemas/VendorProbeNote", "nullable": True}),
+                    "responses": _json(OK),
+                },
+                "patch": {
+                    **TAG,
+                    "operationId": "patchVendorProbeNote",
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "nullable": True,
+                                    "properties": {"pinned": {"type": "boolean"}},
+                                }
+                            }
+                        }
+                    },
+                    "responses": _json(OK),
+                },
+            },
+            VendorProbeNote={
+                "type": "object",
+                "required": ["text"],
+                "properties": {"text": {"type": "string", "maxLength": 5}},
+            },
+        ),
+        """
+        from palomma_client._generated.models import VendorProbeNote
+        def seen():
+            request = fake.requests[-1]
+            return [request.status, request.body.decode() or None, request.headers.get("content-type")]
+        found = []
+        for operation, kwargs in (
+            ("replaceVendorProbeNote", {"body": None}),
+            ("replaceVendorProbeNote", {"body": VendorProbeNote(text="hi")}),
+            ("patchVendorProbeNote", {}),
+            ("patchVendorProbeNote", {"body": None}),
+            ("patchVendorProbeNote", {"body": {}}),
+            ("patchVendorProbeNote", {"body": {"pinned": True}}),
+        ):
+            await call(client, operation, "n1", **kwargs)
+            found.append(seen())
+        sent = len(fake.requests)
+        for operation, body in (
+            ("replaceVendorProbeNote", {"text": "too long"}),
+            ("replaceVendorProbeNote", {}),
+            ("patchVendorProbeNote", {"pinned": "yes"}),
+        ):
+            try:
+                await call(client, operation, "n1", body=body)
+                found.append(None)
+            except InvalidParameterError as error:
+                found.append(error.parameter)
+        found.append(len(fake.requests) - sent)
+        for operation in ("replaceVendorProbeNote", "patchVendorProbeNote"):
+            resource, attribute = METHODS[operation]
+            method = getattr(getattr(client, resource), attribute)
+            found.append(repr(inspect.signature(method).parameters["body"].default))
+        return found
+        """,
+        [
+            [200, "null", "application/json"],
+            [200, '{"text":"hi"}', "application/json"],
+            [200, None, None],
+            [200, "null", "application/json"],
+            [200, "{}", "application/json"],
+            [200, '{"pinned":true}', "application/json"],
+            "body.text",
+            "body.text",
+            "body.pinned",
+            0,
+            "<class 'inspect._empty'>",
+            "NOT_GIVEN",
+        ],
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]

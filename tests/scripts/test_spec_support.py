@@ -291,36 +291,6 @@ CASES = [
         id="discriminator-inline",
     ),
     pytest.param(
-        _body({"oneOf": MEMBERS, "nullable": True}),
-        "a nullable request body",
-        BODY,
-        id="nullable-union-body-3.0",
-    ),
-    pytest.param(
-        _body({"anyOf": [*MEMBERS, {"type": "null"}]}),
-        "a nullable request body",
-        BODY,
-        id="nullable-union-body-3.1",
-    ),
-    pytest.param(
-        _body({"$ref": "#/components/schemas/Thing", "nullable": True}),
-        "a nullable request body",
-        BODY,
-        id="nullable-reference-body-3.0",
-    ),
-    pytest.param(
-        _body({"allOf": [{"$ref": "#/components/schemas/Thing"}], "nullable": True}),
-        "a nullable request body",
-        BODY,
-        id="nullable-all-of-body-3.0",
-    ),
-    pytest.param(
-        _body({"type": ["object", "null"], "properties": {"a": {"type": "string"}}}),
-        "a nullable request body",
-        BODY,
-        id="nullable-object-body-3.1",
-    ),
-    pytest.param(
         _body({"allOf": [{"$ref": "#/components/schemas/Thing"}, {"oneOf": MEMBERS}, {"anyOf": MEMBERS}]}),
         "an `anyOf` among the members of an `allOf` with another union",
         f"{BODY}/allOf/2/anyOf",
@@ -342,12 +312,6 @@ CASES = [
         "a request body that is not a JSON object or array",
         BODY,
         id="scalar-body",
-    ),
-    pytest.param(
-        _body({"type": "array", "nullable": True, "items": {"$ref": "#/components/schemas/Thing"}}),
-        "a nullable request body",
-        BODY,
-        id="nullable-array-body-3.0",
     ),
     pytest.param(
         _field(
