@@ -126,6 +126,13 @@ def _for_the_parser(index: OpenAPI) -> dict[str, Any]:
             for media in response.content:
                 if not media.is_json:
                     parsed.at(join_pointer(response.pointer, "content")).pop(media.name, None)
+    for operation in parsed.operations:
+        # A nullable inline object as a whole body or answer keeps the name it has when not nullable.
+        named = [("body", media) for media in operation.request_body.content] if operation.request_body else []
+        named += [(f"response_{answer.status}", media) for answer in operation.responses for media in answer.content]
+        for name, media in named:
+            if media.is_json and "schema" in media.node:
+                _nullable_objects(parsed.at(join_pointer(media.pointer, "schema")), name)
     _nullable_objects(document)
     _distributed_unions(document, parsed)
     return document

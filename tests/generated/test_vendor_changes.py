@@ -2817,6 +2817,11 @@ CORPUS: list[VendorChange] = [
             "/notes/{thingId}",
             {
                 "parameters": [ID],
+                "get": {
+                    **TAG,
+                    "operationId": "getVendorProbeNote",
+                    "responses": _json({"type": "object", "nullable": True, "properties": {"on": {"type": "boolean"}}}),
+                },
                 "put": {
                     **TAG,
                     "operationId": "replaceVendorProbeNote",
@@ -2878,6 +2883,11 @@ CORPUS: list[VendorChange] = [
             resource, attribute = METHODS[operation]
             method = getattr(getattr(client, resource), attribute)
             found.append(repr(inspect.signature(method).parameters["body"].default))
+        # Inline nullable objects keep the names they have when not nullable.
+        import palomma_client._generated.models as models
+        found.append(sorted(name for name in dir(models) if "VendorProbeNote" in name))
+        resource, attribute = METHODS["getVendorProbeNote"]
+        found.append(str(inspect.signature(getattr(getattr(client, resource), attribute)).return_annotation))
         return found
         """,
         [
@@ -2893,6 +2903,14 @@ CORPUS: list[VendorChange] = [
             0,
             "<class 'inspect._empty'>",
             "NOT_GIVEN",
+            [
+                "GetVendorProbeNoteResponse200",
+                "PatchVendorProbeNoteBody",
+                "PatchVendorProbeNoteResponse200",
+                "ReplaceVendorProbeNoteResponse200",
+                "VendorProbeNote",
+            ],
+            "GetVendorProbeNoteResponse200 | None",
         ],
     ),
 ]
