@@ -514,8 +514,11 @@ def union_in_all_of(spec: OpenAPI, schema: Any, pointer: str) -> tuple[int, str,
     return found[0] if len(found) == 1 else None
 
 
-_MAP_ELSEWHERE = "a map (`additionalProperties` with a schema) as a member of `allOf`, `oneOf` or `anyOf`"
-_MAP_HINT = "make it a field of an object"
+_MAP_ELSEWHERE = "a map (`additionalProperties` with a schema) as a member of `allOf`"
+_MAP_HINT = (
+    "JSON Schema applies it to every key, the other members' fields too; give one object its `properties` "
+    "and `additionalProperties`, or make the map a field"
+)
 
 
 def _plain_scalar(schema: Mapping[str, Any]) -> bool:
@@ -572,8 +575,8 @@ def _map_place(pointer: str) -> bool:
     """Whether a map written at ``pointer`` is one the generator renders: a ``dict`` there.
 
     A component (its uses are checked where they are), a field of an object, an array's items,
-    another map's values, or the whole body of a request or an answer; not a member of an
-    ``allOf``, ``oneOf`` or ``anyOf``.
+    another map's values, the whole body of a request or an answer, or a member of a ``oneOf`` or
+    ``anyOf`` (a model whose ``additional_properties`` are the map); not a member of an ``allOf``.
     """
     tokens = pointer.split("/")
     if tokens[1:3] == ["components", "schemas"] and len(tokens) == 4:
@@ -582,6 +585,8 @@ def _map_place(pointer: str) -> bool:
         return True
     if tokens[-1] in ("items", "additionalProperties"):
         return True
+    if len(tokens) > 2 and tokens[-2] in ("oneOf", "anyOf"):
+        return True  # a member of a union: a model of its own, whose additional_properties are the map
     return tokens[-1] == "schema" and len(tokens) > 3 and tokens[-3] == "content" and "parameters" not in tokens
 
 
@@ -676,7 +681,9 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
         at = join_pointer(pointer, "additionalProperties")
         values, values_pointer = spec.resolve(schema["additionalProperties"], at)
         if schema.get("allOf"):
-            yield Refusal("`additionalProperties` with a schema beside `allOf` (a composition that is also a map)", at)
+            yield Refusal(
+                "`additionalProperties` with a schema beside `allOf` (a composition that is also a map)", at, _MAP_HINT
+            )
         elif (refused := _map_value_refusal(spec, values, values_pointer)) is not None:
             yield Refusal(refused, at)
         elif not schema.get("properties") and not _map_place(pointer):

@@ -2913,6 +2913,68 @@ CORPUS: list[VendorChange] = [
             "GetVendorProbeNoteResponse200 | None",
         ],
     ),
+    VendorChange(
+        "map-in-a-union",
+        "a map as a member of a oneOf / anyOf of objects: a model whose additional_properties are the typed map",
+        _path(
+            "/quotas/{thingId}",
+            {"parameters": [ID], **_read_and_replace("VendorProbeQuotaHolder")},
+            VendorProbeQuotaHolder={
+                "type": "object",
+                "required": ["quota"],
+                "properties": {
+                    "quota": {
+                        "oneOf": [
+                            {"$ref": "#/components/schemas/VendorProbeQuotaFlat"},
+                            {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+                        ]
+                    },
+                },
+            },
+            VendorProbeQuotaFlat={
+                "type": "object",
+                "required": ["flat"],
+                "properties": {"flat": {"type": "boolean"}},
+                "additionalProperties": False,
+            },
+        ),
+        """
+        from palomma_client._generated.models import VendorProbeQuotaHolder
+        found = []
+        for document in ({"quota": {"flat": True}}, {"quota": {"a": 1, "b": 2}}):
+            parsed = VendorProbeQuotaHolder.from_dict(document)
+            found.append([type(parsed.quota).__name__, parsed.to_dict() == document])
+        found.append(VendorProbeQuotaHolder.from_dict({"quota": {"a": 1}}).quota["a"])
+        for document in ({"quota": {"a": "x"}}, {"quota": 5}):
+            try:
+                VendorProbeQuotaHolder.from_dict(document)
+                found.append(None)
+            except ValueError as error:
+                found.append([type(error).__name__, error.path])
+        await call(client, "replaceVendorProbeQuotaHolder", "q1", quota={"a": 3})
+        found.append(json.loads(fake.requests[-1].body))
+        try:
+            await call(client, "replaceVendorProbeQuotaHolder", "q1", quota={"a": -1})
+            found.append(None)
+        except InvalidParameterError as error:
+            found.append(error.parameter)
+        found.append(type((await call(client, "getVendorProbeQuotaHolder", "q1")).quota).__name__)
+        quota = VendorProbeQuotaHolder.from_dict({"quota": {"a": 1}}).quota
+        found.append(type(quota).__annotations__["additional_properties"])
+        return found
+        """,
+        [
+            ["VendorProbeQuotaFlat", True],
+            ["VendorProbeQuotaHolderQuotaType1", True],
+            1,
+            ["ResponseSchemaError", "quota"],
+            ["ResponseSchemaError", "quota"],
+            {"quota": {"a": 3}},
+            "quota",
+            "VendorProbeQuotaFlat",
+            "dict[str, int]",
+        ],
+    ),
 ]
 
 CORPUS_SUPPORTED = [change for change in CORPUS if not change.refused]
