@@ -450,6 +450,13 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
+def _field_body(name: str, schema: str) -> dict[str, Any]:
+    """A required JSON request body of one required field, ``name``, of the component ``schema``."""
+    return _body(
+        {"type": "object", "required": [name], "properties": {name: {"$ref": f"#/components/schemas/{schema}"}}}
+    )
+
+
 def _json(schema: dict[str, Any] | str, status: str = "200", **response: Any) -> dict[str, Any]:
     written = {"$ref": f"#/components/schemas/{schema}"} if isinstance(schema, str) else schema
     return {status: {"description": "Done", "content": {"application/json": {"schema": written}}, **response}}
@@ -2399,13 +2406,7 @@ CORPUS: list[VendorChange] = [
                 "post": {
                     **TAG,
                     "operationId": "noteVendorProbeLedger",
-                    "requestBody": _body(
-                        {
-                            "type": "object",
-                            "required": ["ledger"],
-                            "properties": {"ledger": {"$ref": "#/components/schemas/VendorProbeLedger"}},
-                        }
-                    ),
+                    "requestBody": _field_body("ledger", "VendorProbeLedger"),
                     "responses": {"204": {"description": "Noted"}},
                 },
             },
@@ -2729,13 +2730,7 @@ CORPUS: list[VendorChange] = [
                 "post": {
                     **TAG,
                     "operationId": "holdVendorProbeBudget",
-                    "requestBody": _body(
-                        {
-                            "type": "object",
-                            "required": ["budget"],
-                            "properties": {"budget": {"$ref": "#/components/schemas/VendorProbeBudget"}},
-                        }
-                    ),
+                    "requestBody": _field_body("budget", "VendorProbeBudget"),
                     "responses": {"204": {"description": "Held"}},
                 },
             },
