@@ -2979,28 +2979,8 @@ CORPUS: list[VendorChange] = [
                 vendorProbeBasic={"type": "http", "scheme": "basic"},
                 vendorProbeSession={"type": "apiKey", "in": "cookie", "name": "vendor_probe_sid"},
             ),
-            _path(
-                "/basic-auth",
-                {
-                    "get": {
-                        **TAG,
-                        "operationId": "getVendorProbeBasic",
-                        "security": [{"vendorProbeBasic": []}],
-                        "responses": _json(OK),
-                    }
-                },
-            )(spec),
-            _path(
-                "/session-auth",
-                {
-                    "get": {
-                        **TAG,
-                        "operationId": "getVendorProbeSession",
-                        "security": [{"vendorProbeSession": []}],
-                        "responses": _json(OK),
-                    }
-                },
-            )(spec),
+            _path("/basic-auth", _secured("getVendorProbeBasic", "vendorProbeBasic"))(spec),
+            _path("/session-auth", _secured("getVendorProbeSession", "vendorProbeSession"))(spec),
         )[-1],
         """
         import base64
