@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from collections.abc import AsyncIterator, Generator, Iterator
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,11 +15,9 @@ from palomma_client._backends import BACKENDS as BACKEND_REGISTRY
 from palomma_client._client import DEFAULT_BACKEND
 from palomma_client.testing import UnlistedValue
 from tests import support
+from tests.scheduling import SharedFixtureScheduling
 from tests.support import API_KEY, SPEC, RecordingAPI, Sleeps
 from tests.testing.support import SPEC as FAKE_SPEC
-
-if TYPE_CHECKING:
-    from xdist.scheduler import LoadScopeScheduling
 
 
 @pytest.fixture(scope="session")
@@ -105,22 +104,18 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, o
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadScopeScheduling | None:
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> SharedFixtureScheduling | None:
     """For ``--dist loadgroup``: each test to whichever worker is free, but each SHARED_FIXTURE_MODULES module whole.
 
     xdist's own loadgroup (tests marked ``xdist_group`` go together) renames the tests it groups,
-    which pytest 9 ignores, so it groups nothing: the groups are named here instead, by module.
+    which pytest 9 ignores, so it groups nothing: the groups are named here instead, by module,
+    and handed out by tests/scheduling.py through xdist's documented hook.
     """
     if config.getvalue("dist") != "loadgroup":
         return None
-    from xdist.scheduler import LoadScopeScheduling
+    from xdist.workermanage import parse_tx_spec_config
 
-    class SharedFixtureScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no type information
-        def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0]
-            return module if module in SHARED_FIXTURE_MODULES else nodeid
-
-    return SharedFixtureScheduling(config, log)
+    return SharedFixtureScheduling(config, len(parse_tx_spec_config(config)), SHARED_FIXTURE_MODULES, log)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -128,17 +123,44 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     schemathesis names its tests ``test_x[GET /invoices]``, but pytest 9 builds an id from the
     function's name and a parametrization schemathesis does not use: each operation's test got the
-    same id, and pytest-xdist, which hands tests out by id, ran one of them.
+    same id, so reports, ``--durations`` and this file's budget could not tell them apart. Every
+    SHARED_FIXTURE_MODULES module must exist: a renamed module would silently lose its grouping.
     """
     for item in items:
-        node = item._id  # the structured id, which pytest offers no other way to set
         label = item.name.removeprefix(getattr(item, "originalname", item.name))
-        if node.params is None and label.startswith("[") and label.endswith("]"):
-            item._id = node.with_params(label[1:-1])
+        if label.startswith("[") and label.endswith("]") and not item.nodeid.endswith("]"):
+            set_params(item, label[1:-1])
     ids = Counter(item.nodeid for item in items)
     shared = sorted(nodeid for nodeid, count in ids.items() if count > 1)
     if shared:
-        raise pytest.UsageError("tests sharing an id, of which pytest-xdist would run one: " + ", ".join(shared))
+        raise pytest.UsageError("tests sharing an id: " + ", ".join(shared))
+    root = Path(__file__).parent.parent
+    missing = sorted(module for module in SHARED_FIXTURE_MODULES if not (root / module).is_file())
+    if missing:
+        raise pytest.UsageError(f"tests/conftest.py's SHARED_FIXTURE_MODULES names no module at {', '.join(missing)}")
+
+
+PRIVATE_NODE_ID = "pytest.Item._id (a NodeId with .params and .with_params())"
+"""The one private API the suite uses: pytest offers no public way to give a test the id of its parameters."""
+
+
+def set_params(item: pytest.Item, params: str) -> None:
+    """Give ``item`` the id ``<its id>[params]``, through PRIVATE_NODE_ID; a pytest without it stops the run, naming it.
+
+    Args:
+        item: A collected test whose id has no parameters.
+        params: What goes between the brackets.
+
+    Raises:
+        pytest.UsageError: The installed pytest keeps a test's id otherwise.
+    """
+    node = getattr(item, "_id", None)
+    if node is None or getattr(node, "params", ...) is not None or not callable(getattr(node, "with_params", None)):
+        raise pytest.UsageError(
+            f"pytest {pytest.__version__} has no {PRIVATE_NODE_ID}, which tests/conftest.py uses to give "
+            f"schemathesis's tests ids of their own ({item.name}): update set_params for it"
+        )
+    item._id = node.with_params(params)
 
 
 TEST_BUDGET_SECONDS = 2.0
