@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import resource
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
@@ -167,25 +169,51 @@ TEST_BUDGET_SECONDS = 2.0
 """What one test may take (its call, not its fixtures' set-up) unless marked ``slow``."""
 
 _durations: dict[str, float] = {}
-_over_budget: dict[str, float] = {}
+_cpu: dict[str, float] = {}
+_over_budget: dict[str, tuple[float, float]] = {}
+
+
+def _cpu_seconds() -> float:
+    """The CPU this process and the children it waited for have used: what a test costs, whatever the load."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    """Record the CPU a test's call used (it reaches the report, and so pytest-xdist's controller)."""
+    start = _cpu_seconds()
+    try:
+        return (yield)
+    finally:
+        item.user_properties.append(("cpu_seconds", _cpu_seconds() - start))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     _durations[report.nodeid] = _durations.get(report.nodeid, 0.0) + report.duration
-    if report.when == "call" and report.duration > TEST_BUDGET_SECONDS and "slow" not in report.keywords:
-        _over_budget[report.nodeid] = report.duration
+    if report.when != "call":
+        return
+    cpu = float(dict(report.user_properties).get("cpu_seconds", 0.0))  # type: ignore[arg-type]
+    _cpu[report.nodeid] = cpu
+    if report.duration > TEST_BUDGET_SECONDS and "slow" not in report.keywords:
+        _over_budget[report.nodeid] = (report.duration, cpu)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Report the sum of the tests' durations, and each test over the budget that is not marked ``slow``.
+    """Report the sum of the tests' durations and CPU, and each test over the budget that is not marked ``slow``.
 
-    The sum moves less with the load of a shared machine than the wall time does. The budget is
-    reported, not enforced: a test that fails on a slow machine would test the machine.
+    The sums move less with the load of a shared machine than the wall time does, the CPU least (a
+    test's CPU counts the processes it waited for). The budget is reported, not enforced: a test
+    that fails on a slow machine would test the machine; its CPU beside its time tells a test that
+    works for long from one that waited for a loaded machine.
     """
     terminalreporter.write_sep("-", "test durations")
-    total = sum(_durations.values())
-    terminalreporter.write_line(f"{len(_durations)} tests took {total:.1f} s in all (set-up, call and tear-down)")
+    total, cpu = sum(_durations.values()), sum(_cpu.values())
+    terminalreporter.write_line(
+        f"{len(_durations)} tests took {total:.1f} s in all (set-up, call and tear-down), "
+        f"their calls {cpu:.1f} s of CPU"
+    )
     if _over_budget:
         terminalreporter.write_line(f"over the {TEST_BUDGET_SECONDS:g} s budget and not marked slow:")
-        for nodeid, seconds in sorted(_over_budget.items(), key=lambda item: -item[1]):
-            terminalreporter.write_line(f"  {seconds:.2f}s {nodeid}")
+        for nodeid, (seconds, used) in sorted(_over_budget.items(), key=lambda item: -item[1][0]):
+            terminalreporter.write_line(f"  {seconds:.2f}s ({used:.2f}s CPU) {nodeid}")
