@@ -16,7 +16,7 @@ from palomma_client import PalommaClient
 from palomma_client._backends import BACKENDS as BACKEND_REGISTRY
 from palomma_client._client import DEFAULT_BACKEND
 from palomma_client.testing import UnlistedValue
-from tests import support
+from tests import forked, support
 from tests.scheduling import SharedFixtureScheduling
 from tests.support import API_KEY, SPEC, RecordingAPI, Sleeps
 from tests.testing.support import SPEC as FAKE_SPEC
@@ -88,6 +88,13 @@ SHARED_FIXTURE_MODULES = frozenset(
 )
 """The modules whose tests share a fixture that costs seconds (module or session scope): each runs whole on one
 worker, which builds the fixture once, where handing its tests to both workers would build it on each."""
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Start tests/forked.py's server, which runs the regenerations and probes, while the tests are collected."""
+    if not hasattr(session.config, "workerinput") and session.config.getoption("numprocesses", None):
+        return  # pytest-xdist's controller runs no test
+    forked.start()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -174,29 +181,44 @@ _over_budget: dict[str, tuple[float, float]] = {}
 
 
 def _cpu_seconds() -> float:
-    """The CPU this process and the children it waited for have used: what a test costs, whatever the load."""
+    """The CPU this process and its children have used: what a test costs, whatever the load.
+
+    Children count once waited for, and those run through tests/forked.py (the fork server's).
+    """
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + children.ru_utime + children.ru_stime
+    return time.process_time() + children.ru_utime + children.ru_stime + forked.child_cpu_seconds()
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
-    """Record the CPU a test's call used (it reaches the report, and so pytest-xdist's controller)."""
+def _record_cpu(item: pytest.Item, when: str) -> Generator[None, object, object]:
     start = _cpu_seconds()
     try:
         return (yield)
     finally:
-        item.user_properties.append(("cpu_seconds", _cpu_seconds() - start))
+        item.user_properties.append((f"cpu_seconds_{when}", _cpu_seconds() - start))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, object, object]:
+    """Record the CPU each phase of a test used; it reaches the phase's report, and so pytest-xdist's controller."""
+    return (yield from _record_cpu(item, "setup"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _record_cpu(item, "call"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _record_cpu(item, "teardown"))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     _durations[report.nodeid] = _durations.get(report.nodeid, 0.0) + report.duration
-    if report.when != "call":
-        return
-    cpu = float(dict(report.user_properties).get("cpu_seconds", 0.0))  # type: ignore[arg-type]
-    _cpu[report.nodeid] = cpu
-    if report.duration > TEST_BUDGET_SECONDS and "slow" not in report.keywords:
-        _over_budget[report.nodeid] = (report.duration, cpu)
+    used = float(dict(report.user_properties).get(f"cpu_seconds_{report.when}", 0.0))  # type: ignore[arg-type]
+    _cpu[report.nodeid] = _cpu.get(report.nodeid, 0.0) + used
+    if report.when == "call" and report.duration > TEST_BUDGET_SECONDS and "slow" not in report.keywords:
+        _over_budget[report.nodeid] = (report.duration, used)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -210,8 +232,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.write_sep("-", "test durations")
     total, cpu = sum(_durations.values()), sum(_cpu.values())
     terminalreporter.write_line(
-        f"{len(_durations)} tests took {total:.1f} s in all (set-up, call and tear-down), "
-        f"their calls {cpu:.1f} s of CPU"
+        f"{len(_durations)} tests took {total:.1f} s and {cpu:.1f} s of CPU in all (set-up, call and tear-down)"
     )
     if _over_budget:
         terminalreporter.write_line(f"over the {TEST_BUDGET_SECONDS:g} s budget and not marked slow:")
