@@ -478,9 +478,18 @@ def mypy_strict(project: Path, target: str = "palomma_client") -> subprocess.Com
     )
 
 
-def run_generate(project: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
-    """Run ``make generate``'s script in a copy of the project, as a fresh interpreter would (see tests/forked.py)."""
-    return forked.run_python(script=project / "scripts" / "generate.py", arguments=arguments)
+def run_generate(project: Path, *arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``make generate``'s script of ``project`` (a copy, or ROOT) as a fresh interpreter would (tests/forked.py).
+
+    Args:
+        project: The project whose ``scripts/generate.py`` runs.
+        arguments: Its arguments (``--check``, ``--spec <path>``).
+        cwd: Its working directory (this process's by default).
+
+    Returns:
+        The finished run.
+    """
+    return forked.run_python(script=project / "scripts" / "generate.py", arguments=arguments, cwd=cwd)
 
 
 def run_probe(project: Path, code: str) -> dict[str, Any]:
