@@ -75,7 +75,7 @@ def _check_generated(project: Path) -> subprocess.CompletedProcess[str]:
     return run_generate(project, "--check", cwd=project)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # `make update-spec` in a copy: a regeneration only it reads, then the check
 def test_a_vendor_file_with_an_added_field_is_normalized_regenerated_and_bumps_the_minor_version(
     tmp_path: Path,
 ) -> None:
@@ -110,7 +110,7 @@ def test_a_vendor_file_with_an_added_field_is_normalized_regenerated_and_bumps_t
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # `make update-spec` twice from a local server: two regenerations only it reads
 def test_a_url_is_fetched_from_a_local_server_and_the_same_document_twice_changes_nothing_more(
     tmp_path: Path,
 ) -> None:

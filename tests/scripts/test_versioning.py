@@ -24,7 +24,7 @@ def _version(project: Path) -> tuple[int, int, int]:
     return int(major), int(minor), int(patch)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # `make bump` then `make check-generated` in a copy: a regeneration only it reads
 def test_make_bump_patch_moves_the_version_opens_a_section_repins_the_docs_and_passes_check_generated(
     tmp_path: Path,
 ) -> None:
