@@ -90,11 +90,15 @@ SHARED_FIXTURE_MODULES = frozenset(
 worker, which builds the fixture once, where handing its tests to both workers would build it on each."""
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """Start tests/forked.py's server, which runs the regenerations and probes, while the tests are collected."""
-    if not hasattr(session.config, "workerinput") and session.config.getoption("numprocesses", None):
-        return  # pytest-xdist's controller runs no test
-    forked.start()
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start tests/forked.py's server now if a collected module runs copies through it: it is ready by their turn.
+
+    A run of other tests (a nested pytest of one test, say) does not pay for its imports.
+    """
+    runners = {"forked", "run_generate", "run_probe"}
+    modules = {item.module for item in session.items if isinstance(item, pytest.Function)}
+    if any(runners & set(vars(module)) for module in modules):
+        forked.start()
 
 
 @pytest.hookimpl(wrapper=True)
