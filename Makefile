@@ -116,8 +116,9 @@ docs: $(INSTALLED)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 # On every core (pytest-xdist). --dist loadgroup hands out one test at a time, except the modules whose tests
-# share a fixture that costs seconds (a regenerated copy, a server), each whole to one worker: see
-# SHARED_FIXTURE_MODULES in tests/conftest.py. PYTEST_WORKERS=0 runs in this process.
+# share a fixture that costs seconds (a regenerated copy, a server), each whole to one worker and first: see
+# SHARED_FIXTURE_MODULES in tests/conftest.py and the scheduler in tests/scheduling.py. PYTEST_WORKERS=0 runs
+# in this process.
 PYTEST_WORKERS ?= auto
 
 pytest: $(INSTALLED) $(PRISM_INSTALLED) $(WHEELHOUSE_READY) redis-server

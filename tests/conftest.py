@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+import resource
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Generator, Iterator
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,12 +16,10 @@ from palomma_client import PalommaClient
 from palomma_client._backends import BACKENDS as BACKEND_REGISTRY
 from palomma_client._client import DEFAULT_BACKEND
 from palomma_client.testing import UnlistedValue
-from tests import support
+from tests import forked, support
+from tests.scheduling import SharedFixtureScheduling
 from tests.support import API_KEY, SPEC, RecordingAPI, Sleeps
 from tests.testing.support import SPEC as FAKE_SPEC
-
-if TYPE_CHECKING:
-    from xdist.scheduler import LoadScopeScheduling
 
 
 @pytest.fixture(scope="session")
@@ -96,6 +97,17 @@ SHARED_FIXTURE_MODULES = frozenset(
 worker, which builds the fixture once, where handing its tests to both workers would build it on each."""
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start tests/forked.py's server now if a collected module runs copies through it: it is ready by their turn.
+
+    A run of other tests (a nested pytest of one test, say) does not pay for its imports.
+    """
+    runners = {"forked", "run_generate", "run_probe"}
+    modules = {item.module for item in session.items if isinstance(item, pytest.Function)}
+    if any(runners & set(vars(module)) for module in modules):
+        forked.start()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, object]:
     """Skip a test that drives the fake through a value the shipped spec no longer lists, naming it.
@@ -112,22 +124,18 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, o
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadScopeScheduling | None:
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> SharedFixtureScheduling | None:
     """For ``--dist loadgroup``: each test to whichever worker is free, but each SHARED_FIXTURE_MODULES module whole.
 
     xdist's own loadgroup (tests marked ``xdist_group`` go together) renames the tests it groups,
-    which pytest 9 ignores, so it groups nothing: the groups are named here instead, by module.
+    which pytest 9 ignores, so it groups nothing: the groups are named here instead, by module,
+    and handed out by tests/scheduling.py through xdist's documented hook.
     """
     if config.getvalue("dist") != "loadgroup":
         return None
-    from xdist.scheduler import LoadScopeScheduling
+    from xdist.workermanage import parse_tx_spec_config
 
-    class SharedFixtureScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no type information
-        def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0]
-            return module if module in SHARED_FIXTURE_MODULES else nodeid
-
-    return SharedFixtureScheduling(config, log)
+    return SharedFixtureScheduling(config, len(parse_tx_spec_config(config)), SHARED_FIXTURE_MODULES, log)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -135,42 +143,109 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     schemathesis names its tests ``test_x[GET /invoices]``, but pytest 9 builds an id from the
     function's name and a parametrization schemathesis does not use: each operation's test got the
-    same id, and pytest-xdist, which hands tests out by id, ran one of them.
+    same id, so reports, ``--durations`` and this file's budget could not tell them apart. Every
+    SHARED_FIXTURE_MODULES module must exist: a renamed module would silently lose its grouping.
     """
     for item in items:
-        node = item._id  # the structured id, which pytest offers no other way to set
         label = item.name.removeprefix(getattr(item, "originalname", item.name))
-        if node.params is None and label.startswith("[") and label.endswith("]"):
-            item._id = node.with_params(label[1:-1])
+        if label.startswith("[") and label.endswith("]") and not item.nodeid.endswith("]"):
+            set_params(item, label[1:-1])
     ids = Counter(item.nodeid for item in items)
     shared = sorted(nodeid for nodeid, count in ids.items() if count > 1)
     if shared:
-        raise pytest.UsageError("tests sharing an id, of which pytest-xdist would run one: " + ", ".join(shared))
+        raise pytest.UsageError("tests sharing an id: " + ", ".join(shared))
+    root = Path(__file__).parent.parent
+    missing = sorted(module for module in SHARED_FIXTURE_MODULES if not (root / module).is_file())
+    if missing:
+        raise pytest.UsageError(f"tests/conftest.py's SHARED_FIXTURE_MODULES names no module at {', '.join(missing)}")
+
+
+PRIVATE_NODE_ID = "pytest.Item._id (a NodeId with .params and .with_params())"
+"""The one private API the suite uses: pytest offers no public way to give a test the id of its parameters."""
+
+
+def set_params(item: pytest.Item, params: str) -> None:
+    """Give ``item`` the id ``<its id>[params]``, through PRIVATE_NODE_ID; a pytest without it stops the run, naming it.
+
+    Args:
+        item: A collected test whose id has no parameters.
+        params: What goes between the brackets.
+
+    Raises:
+        pytest.UsageError: The installed pytest keeps a test's id otherwise.
+    """
+    node = getattr(item, "_id", None)
+    if node is None or getattr(node, "params", ...) is not None or not callable(getattr(node, "with_params", None)):
+        raise pytest.UsageError(
+            f"pytest {pytest.__version__} has no {PRIVATE_NODE_ID}, which tests/conftest.py uses to give "
+            f"schemathesis's tests ids of their own ({item.name}): update set_params for it"
+        )
+    item._id = node.with_params(params)
 
 
 TEST_BUDGET_SECONDS = 2.0
 """What one test may take (its call, not its fixtures' set-up) unless marked ``slow``."""
 
 _durations: dict[str, float] = {}
-_over_budget: dict[str, float] = {}
+_cpu: dict[str, float] = {}
+_over_budget: dict[str, tuple[float, float]] = {}
+
+
+def _cpu_seconds() -> float:
+    """The CPU this process and its children have used: what a test costs, whatever the load.
+
+    Children count once waited for, and those run through tests/forked.py (the fork server's).
+    """
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime + forked.child_cpu_seconds()
+
+
+def _record_cpu(item: pytest.Item, when: str) -> Generator[None, object, object]:
+    start = _cpu_seconds()
+    try:
+        return (yield)
+    finally:
+        item.user_properties.append((f"cpu_seconds_{when}", _cpu_seconds() - start))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, object, object]:
+    """Record the CPU each phase of a test used; it reaches the phase's report, and so pytest-xdist's controller."""
+    return (yield from _record_cpu(item, "setup"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _record_cpu(item, "call"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _record_cpu(item, "teardown"))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     _durations[report.nodeid] = _durations.get(report.nodeid, 0.0) + report.duration
+    used = float(dict(report.user_properties).get(f"cpu_seconds_{report.when}", 0.0))  # type: ignore[arg-type]
+    _cpu[report.nodeid] = _cpu.get(report.nodeid, 0.0) + used
     if report.when == "call" and report.duration > TEST_BUDGET_SECONDS and "slow" not in report.keywords:
-        _over_budget[report.nodeid] = report.duration
+        _over_budget[report.nodeid] = (report.duration, used)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Report the sum of the tests' durations, and each test over the budget that is not marked ``slow``.
+    """Report the sum of the tests' durations and CPU, and each test over the budget that is not marked ``slow``.
 
-    The sum moves less with the load of a shared machine than the wall time does. The budget is
-    reported, not enforced: a test that fails on a slow machine would test the machine.
+    The sums move less with the load of a shared machine than the wall time does, the CPU least (a
+    test's CPU counts the processes it waited for). The budget is reported, not enforced: a test
+    that fails on a slow machine would test the machine; its CPU beside its time tells a test that
+    works for long from one that waited for a loaded machine.
     """
     terminalreporter.write_sep("-", "test durations")
-    total = sum(_durations.values())
-    terminalreporter.write_line(f"{len(_durations)} tests took {total:.1f} s in all (set-up, call and tear-down)")
+    total, cpu = sum(_durations.values()), sum(_cpu.values())
+    terminalreporter.write_line(
+        f"{len(_durations)} tests took {total:.1f} s and {cpu:.1f} s of CPU in all (set-up, call and tear-down)"
+    )
     if _over_budget:
         terminalreporter.write_line(f"over the {TEST_BUDGET_SECONDS:g} s budget and not marked slow:")
-        for nodeid, seconds in sorted(_over_budget.items(), key=lambda item: -item[1]):
-            terminalreporter.write_line(f"  {seconds:.2f}s {nodeid}")
+        for nodeid, (seconds, used) in sorted(_over_budget.items(), key=lambda item: -item[1][0]):
+            terminalreporter.write_line(f"  {seconds:.2f}s ({used:.2f}s CPU) {nodeid}")

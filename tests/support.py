@@ -25,6 +25,7 @@ import yaml
 
 from palomma_client import PalommaClient
 from palomma_client._environments import resolve_base_url
+from tests import forked
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -477,23 +478,23 @@ def mypy_strict(project: Path, target: str = "palomma_client") -> subprocess.Com
     )
 
 
-def run_generate(project: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``make generate``'s script in a copy of the project."""
-    return subprocess.run(
-        [sys.executable, str(project / "scripts" / "generate.py")], capture_output=True, text=True, check=False
-    )
+def run_generate(project: Path, *arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``make generate``'s script of ``project`` (a copy, or ROOT) as a fresh interpreter would (tests/forked.py).
+
+    Args:
+        project: The project whose ``scripts/generate.py`` runs.
+        arguments: Its arguments (``--check``, ``--spec <path>``).
+        cwd: Its working directory (this process's by default).
+
+    Returns:
+        The finished run.
+    """
+    return forked.run_python(script=project / "scripts" / "generate.py", arguments=arguments, cwd=cwd)
 
 
 def run_probe(project: Path, code: str) -> dict[str, Any]:
-    """Run ``code`` against a copy's package in a fresh interpreter; it prints ``RESULT <json>``, returned."""
-    completed = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=project,
-        env={"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin"},
-    )
+    """Run ``code`` against a copy's package as a fresh interpreter would; it prints ``RESULT <json>``, returned."""
+    completed = forked.run_python(code=code, cwd=project, env={"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin"})
     assert completed.returncode == 0, completed.stdout + completed.stderr
     line = next(line for line in completed.stdout.splitlines() if line.startswith("RESULT "))
     found: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
@@ -584,9 +585,10 @@ def copy_project(destination: Path, edit: Callable[[dict[str, Any]], None] | Non
     project.mkdir()
     for name in ("openapi.yaml", "generator-config.yml", "CHANGELOG.md", "README.md", "pyproject.toml"):
         shutil.copy2(ROOT / name, project / name)
-    ignore = shutil.ignore_patterns("__pycache__")
+    # With their __pycache__: Python checks each cached module against its source's mtime and size, which
+    # copying keeps, so that the copy's imports and compileall compile only what a regeneration rewrote.
     for folder in ("scripts", "palomma_client", "docs", "examples"):
-        shutil.copytree(ROOT / folder, project / folder, ignore=ignore)
+        shutil.copytree(ROOT / folder, project / folder)
     if edit is not None:
         spec = yaml.safe_load((project / "openapi.yaml").read_text(encoding="utf-8"))
         edit(spec)

@@ -209,7 +209,7 @@ def test_literal_block_markers_become_markdown_only_before_a_block(docstring: st
     assert docs_hooks.without_literal_markers(docstring) == markdown
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # builds the whole site with mkdocs, as `make docs` does
 def test_the_built_reference_shows_no_private_path_and_no_stray_double_colon(tmp_path: Path) -> None:
     """Builds the site as `make docs` does and reads the reference pages' text, code blocks aside."""
     site = tmp_path / "site"

@@ -172,7 +172,7 @@ def sending(head: bytes, body_pieces: Callable[[], Iterator[bytes]]) -> Handle:
     return handle
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # a megabyte of gzip read to the limit on purpose, on each backend
 async def test_a_gzip_bomb_stops_at_the_limit_without_inflating_it(backend: str, bomb: bytes) -> None:
     assert len(bomb) < 1.1 * MB
     head = OK_HEAD + b"Content-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(bomb)
@@ -244,7 +244,7 @@ async def test_sequential_calls_reuse_one_kept_alive_connection(backend: str) ->
     assert (server.connections, server.requests) == (1, 10)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # rounds of cancelled connects, then twice the pool's size of calls, on purpose
 async def test_calls_cancelled_mid_connect_lose_no_pool_slot(backend: str) -> None:
     """Rounds of cancelled connects, then twice the pool's size of concurrent calls, all answered."""
     pool_size = DEFAULT_CONNECTION_LIMITS.max_connections

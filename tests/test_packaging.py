@@ -34,7 +34,7 @@ def _wheel(dist: Path) -> Path:
     return wheels[0]
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # pip installs the built wheel in a fresh venv
 def test_built_wheel_installs_and_imports_in_a_fresh_virtual_environment(dist: Path, tmp_path: Path) -> None:
     wheel = _wheel(dist)
     assert len(list(dist.glob("palomma_client-*.tar.gz"))) == 1

@@ -229,7 +229,7 @@ def _run_against_the_fake(python: Path, program: str, cwd: Path) -> subprocess.C
         stop_process(fake, timeout=30)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # builds, uploads to a private index on 127.0.0.1, then pip installs in a fresh venv
 def test_make_release_uploads_to_a_private_index_and_a_fresh_venv_installs_that_version_and_runs_the_quickstart(
     index: Index, tmp_path: Path
 ) -> None:

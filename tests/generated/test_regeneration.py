@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.support import ROOT
-
-GENERATE = [sys.executable, str(ROOT / "scripts" / "generate.py")]
+from tests.support import ROOT, run_generate
 
 
 def test_checked_in_code_matches_the_spec() -> None:
-    completed = subprocess.run([*GENERATE, "--check"], capture_output=True, text=True, check=False)
+    completed = run_generate(ROOT, "--check")
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "matches openapi.yaml" in completed.stdout
 
@@ -24,9 +20,7 @@ def test_a_changed_description_fails_the_check_with_a_diff_naming_the_file(tmp_p
     changed_spec = tmp_path / "openapi.yaml"
     changed_spec.write_text(spec_text.replace(original, "description: Settlement cycle, such as 11 or 16.\n"))
 
-    completed = subprocess.run(
-        [*GENERATE, "--check", "--spec", str(changed_spec)], capture_output=True, text=True, check=False
-    )
+    completed = run_generate(ROOT, "--check", "--spec", str(changed_spec))
 
     assert completed.returncode == 1
     assert "--- palomma_client/_generated/models/settlement.py (checked in)" in completed.stdout

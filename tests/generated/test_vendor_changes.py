@@ -11,7 +11,6 @@ import compileall
 import concurrent.futures
 import copy
 import shutil
-import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
@@ -382,9 +381,7 @@ def test_regenerating_twice_changes_nothing(additive: Path, tmp_path: Path) -> N
     shutil.copytree(additive, project, ignore=shutil.ignore_patterns("__pycache__"))
     before = {path: path.read_bytes() for path in sorted(project.rglob("*")) if path.is_file()}
 
-    completed = subprocess.run(
-        [sys.executable, str(project / "scripts" / "generate.py")], capture_output=True, text=True, check=False
-    )
+    completed = run_generate(project)
 
     assert completed.returncode == 0, completed.stderr
     after = {path: path.read_bytes() for path in sorted(project.rglob("*")) if path.is_file()}

@@ -494,14 +494,14 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     return _regenerate(tmp_path_factory.mktemp("matrix"), request.param)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # mypy strict on the regenerated copy (from the project's cache: what the matrix changed)
 def test_the_regenerated_package_type_checks_under_mypy_strict(project: Path) -> None:
     completed = mypy_strict(project)
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # its module fixture regenerates the matrix spec in each OpenAPI version; the call is one probe
 def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> None:
     result = run_probe(project, textwrap.dedent(PROBE_CODE))
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from palomma_client._openapi import OpenAPI
-from tests.support import ROOT, small_document
+from tests.support import ROOT, run_generate, small_document
 
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -528,12 +528,7 @@ def _generate(tmp_path: Path, spec: Spec | str) -> subprocess.CompletedProcess[s
     """Run the generator in check mode on a spec file: it never writes to the project."""
     path = tmp_path / "openapi.yaml"
     path.write_text(spec if isinstance(spec, str) else yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
-    return subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "generate.py"), "--check", "--spec", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_generate(ROOT, "--check", "--spec", str(path))
 
 
 def test_make_generate_names_every_refused_construct_and_exits_non_zero(tmp_path: Path) -> None:

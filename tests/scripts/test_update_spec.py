@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.support import ROOT, SPEC, copy_project, fresh_name, serving_http, spec_field_names
+from tests import forked
+from tests.support import ROOT, SPEC, copy_project, fresh_name, run_generate, serving_http, spec_field_names
 
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -41,13 +42,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def _update(project: Path, source: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(project / "scripts" / "update_spec.py"), str(source)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=project,
-    )
+    return forked.run_python(script=project / "scripts" / "update_spec.py", arguments=[str(source)], cwd=project)
 
 
 def _version(project: Path) -> tuple[int, int, int]:
@@ -77,16 +72,10 @@ def _serving(folder: Path) -> contextlib.AbstractContextManager[str]:
 
 
 def _check_generated(project: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(project / "scripts" / "generate.py"), "--check"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=project,
-    )
+    return run_generate(project, "--check", cwd=project)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # `make update-spec` in a copy: a regeneration only it reads, then the check
 def test_a_vendor_file_with_an_added_field_is_normalized_regenerated_and_bumps_the_minor_version(
     tmp_path: Path,
 ) -> None:
@@ -121,7 +110,7 @@ def test_a_vendor_file_with_an_added_field_is_normalized_regenerated_and_bumps_t
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # `make update-spec` twice from a local server: two regenerations only it reads
 def test_a_url_is_fetched_from_a_local_server_and_the_same_document_twice_changes_nothing_more(
     tmp_path: Path,
 ) -> None:

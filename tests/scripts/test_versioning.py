@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support import ROOT, copy_project
+from tests import forked
+from tests.support import ROOT, copy_project, run_generate
 
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -24,7 +24,7 @@ def _version(project: Path) -> tuple[int, int, int]:
     return int(major), int(minor), int(patch)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # `make bump` then `make check-generated` in a copy: a regeneration only it reads
 def test_make_bump_patch_moves_the_version_opens_a_section_repins_the_docs_and_passes_check_generated(
     tmp_path: Path,
 ) -> None:
@@ -32,12 +32,7 @@ def test_make_bump_patch_moves_the_version_opens_a_section_repins_the_docs_and_p
     major, minor, patch = _version(project)
     old, new = f"{major}.{minor}.{patch}", f"{major}.{minor}.{patch + 1}"
 
-    completed = subprocess.run(
-        [sys.executable, str(project / "scripts" / "versioning.py"), "bump", "patch"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    completed = forked.run_python(script=project / "scripts" / "versioning.py", arguments=["bump", "patch"])
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert f"{old} -> {new}" in completed.stdout
@@ -47,12 +42,7 @@ def test_make_bump_patch_moves_the_version_opens_a_section_repins_the_docs_and_p
     readme = (project / "README.md").read_text(encoding="utf-8")
     assert f"'palomma-client=={new}'" in readme
     assert f"palomma-client=={old}" not in readme
-    checked = subprocess.run(
-        [sys.executable, str(project / "scripts" / "generate.py"), "--check"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    checked = run_generate(project, "--check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 

@@ -33,7 +33,7 @@ def test_loading_the_plugin_does_not_import_the_fake_or_starlette() -> None:
     assert completed.stdout.strip() == "[]"
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # pytest in another process, on a user's project
 def test_each_test_of_a_user_project_gets_its_own_fake(tmp_path: Path) -> None:
     (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")
     (tmp_path / "test_rent.py").write_text(

@@ -29,7 +29,7 @@ def _run_without_redis_server(tmp_path: Path, *, ci: bool) -> subprocess.Complet
     )
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # pytest in another process, with no redis-server on its PATH
 @pytest.mark.parametrize("ci", [False, True], ids=["locally", "under-ci"])
 def test_a_missing_redis_server_skips_locally_and_fails_under_ci(tmp_path: Path, ci: bool) -> None:
     result = _run_without_redis_server(tmp_path, ci=ci)

@@ -582,7 +582,7 @@ async def _peak_memory(palomma: PalommaClient, count: int) -> int:
     return peak - baseline
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # a large volume on purpose: memory is measured against ten times the requests
 async def test_streaming_ten_times_the_requests_takes_no_more_memory() -> None:
     """Peak memory does not grow with the input (tests/workflows/batch_memory.py runs 200,000 against 2,000)."""
     api = InstantAPI()
@@ -599,7 +599,7 @@ async def test_streaming_ten_times_the_requests_takes_no_more_memory() -> None:
     assert large - small < 500_000 + (1_000 - 100) * 110, (small, large)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # a large volume on purpose: memory is measured beyond the results returned
 async def test_create_many_works_in_memory_bounded_by_concurrency_beyond_the_results_it_returns() -> None:
     api = InstantAPI()
     async with PalommaClient(

@@ -81,7 +81,7 @@ def _read_until(process: subprocess.Popen[bytes], done: Callable[[str], bool], t
     return received
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # the CLI in another process over a large batch, stopped by a signal
 def test_sigterm_ends_a_large_batch_within_the_bound_and_sums_up_the_rows_not_read(
     tmp_path: Path, fake_server: tuple[str, str]
 ) -> None:

@@ -111,7 +111,7 @@ def _regenerated_package(tmp_path: Path) -> Path:
     return site
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # its call is a regeneration only it reads, then the workflows run on it
 def test_a_field_the_spec_adds_reaches_every_workflow_after_regeneration(tmp_path: Path) -> None:
     site = _regenerated_package(tmp_path)
     # The spec's example invoice (amount 1,850,000 for document 900123456), under R-1, for someone else.
