@@ -242,13 +242,15 @@ def test_an_answer_not_shaped_as_a_page_is_not_paged(parameters: list[dict[str, 
         ({"type": "integer", "maximum": 10}, 0),
         ({"type": "array", "minItems": 2}, []),
         ({"type": "array", "minItems": 2, "items": {"type": "boolean"}}, [False, False]),
+        ({"allOf": [{"type": "integer", "minimum": 2}]}, 2),
+        ({"allOf": [{"$ref": "#/components/schemas/Day"}], "nullable": True}, "2026-03-11"),
     ],
     ids=lambda item: str(item) if not isinstance(item, dict) else None,
 )
 def test_a_value_is_made_from_its_schemas_own_words_first_then_its_type_and_bounds(
     schema: dict[str, Any], value: Any
 ) -> None:
-    assert _made(schema, version="3.1.0") == value
+    assert _made(schema, version="3.1.0", Day={"type": "string", "format": "date"}) == value
 
 
 CAT = {
