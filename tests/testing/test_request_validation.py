@@ -246,6 +246,11 @@ def test_a_nullable_reference_takes_null_or_the_object_by_its_own_rules(version:
 
 
 @VERSIONS
+def test_a_missing_required_field_is_named_and_not_a_read_only_one_listed_before_it(version: str) -> None:
+    assert _refusal(_sent, version, "makeThing", b"{}") == "name: required property is missing"
+
+
+@VERSIONS
 def test_a_body_the_fake_does_not_parse_is_passed_on_as_sent(version: str) -> None:
     assert _sent(version, "uploadThing", b"\x00\xffraw", "application/octet-stream") == b"\x00\xffraw"
     assert _refusal(_sent, version, "uploadThing", b"{}") == "Content-Type must be application/octet-stream"
