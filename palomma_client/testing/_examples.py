@@ -260,10 +260,10 @@ def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0, *, se
             for item in schema_types(spec.schema_at(f"{pointer}/allOf/{index}"))
             if item != "null"
         ]
-        kind, member = next(iter(kinds), (None, 0))
+        kind, typed = next(iter(kinds), (None, 0))
         if kind not in (None, "object"):
             # 3.0's "X, or null" (`allOf: [{$ref: X}]`, `nullable: true`): X's bounds and format apply.
-            return synthesize(spec, f"{pointer}/allOf/{member}", now, depth, sent=sent)
+            return synthesize(spec, f"{pointer}/allOf/{typed}", now, depth, sent=sent)
     if kind == "object" or (kind is None and ("properties" in schema or "allOf" in schema)):
         if depth >= _MAX_DEPTH:
             return {}
