@@ -545,3 +545,83 @@ def test_object_properties_gather_all_of_members_through_references() -> None:
         "id": ({"type": "string", "minLength": 3}, "/components/schemas/Id"),
         "text": ({"type": "string"}, "/components/schemas/Note/allOf/1/properties/text"),
     }
+
+
+def _operations(spec: OpenAPI) -> object:
+    return spec.operations
+
+
+def _servers(spec: OpenAPI) -> object:
+    return spec.servers
+
+
+def _schemes(spec: OpenAPI) -> object:
+    return spec.security_schemes
+
+
+def _security(spec: OpenAPI) -> object:
+    return spec.security
+
+
+def _get(**operation: Any) -> dict[str, Any]:
+    return {"/a": {"get": {"responses": {"200": ok()}, **operation}}}
+
+
+@pytest.mark.parametrize(
+    ("parts", "read", "words", "pointer"),
+    [
+        ({"paths": ["/a"]}, _operations, "`paths` must be a mapping", "/paths"),
+        ({"paths": {"/a": "x"}}, _operations, "A path item must be a mapping", "/paths/~1a"),
+        ({"paths": {"/a": {"get": "x"}}}, _operations, "An operation must be a mapping", "/paths/~1a/get"),
+        ({"paths": _get(responses=["200"])}, _operations, "`responses` must be a mapping", "/paths/~1a/get/responses"),
+        (
+            {"paths": _get(responses={"200": "x"})},
+            _operations,
+            "A response must be a mapping",
+            "/paths/~1a/get/responses/200",
+        ),
+        ({"paths": _get(parameters={"a": 1})}, _operations, "`parameters` must be a list", "/paths/~1a/get/parameters"),
+        (
+            {"paths": _get(responses={"200": {"description": "ok", "content": ["application/json"]}})},
+            _operations,
+            "`content` must be a mapping of media types",
+            "/paths/~1a/get/responses/200/content",
+        ),
+        (
+            {"paths": _get(responses={"200": {"description": "ok", "content": {"application/json": "x"}}})},
+            _operations,
+            "A media type object must be a mapping",
+            "/paths/~1a/get/responses/200/content/application~1json",
+        ),
+        ({"paths": _get(security={"key": []})}, _operations, "`security` must be a list", "/paths/~1a/get/security"),
+        ({"servers": {"url": "/"}}, _servers, "`servers` must be a list", "/servers"),
+        (
+            {"servers": [{"url": "https://{region}.example", "variables": {"region": {"enum": ["co"]}}}]},
+            _servers,
+            "A server variable needs a `default`",
+            "/servers/0/variables/region",
+        ),
+        (
+            {"components": {"securitySchemes": {"key": {"in": "header"}}}},
+            _schemes,
+            "A security scheme needs a `type`",
+            "/components/securitySchemes/key",
+        ),
+        ({"security": [["key"]]}, _security, "`security` must be a list of requirement mappings", "/security"),
+    ],
+)
+def test_a_malformed_part_is_a_spec_error_naming_it_at_its_pointer(
+    parts: dict[str, Any], read: Any, words: str, pointer: str
+) -> None:
+    spec = OpenAPI(document(**parts))
+
+    with pytest.raises(SpecError, match=words) as caught:
+        read(spec)
+
+    assert caught.value.pointer == pointer
+    assert pointer in str(caught.value)
+
+
+def test_a_document_that_is_not_a_mapping_is_a_spec_error() -> None:
+    with pytest.raises(SpecError, match="An OpenAPI document is a mapping at the top"):
+        OpenAPI(["openapi", "3.0.3"])  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime
 import pickle
+from enum import Enum
 from typing import Any
 
 import pytest
@@ -159,6 +160,123 @@ def test_a_comma_separated_query_array_refuses_an_item_with_a_comma() -> None:
         form_list("codes", ["a1", "b,2"])
 
     assert caught.value.parameter == "codes[1]"
+
+
+class Colour(Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@pytest.mark.parametrize(
+    ("value", "schema", "path", "message"),
+    [
+        ("green", {"type": "string", "enum": ["red", "blue"]}, "paint", "must be one of red, blue; got 'green'"),
+        ("2026-02-30", {"type": "string", "format": "date"}, "paint", "'YYYY-MM-DD' string, got '2026-02-30'"),
+        (0, {"type": "integer", "minimum": 0, "exclusiveMinimum": True}, "paint", "must be greater than 0, got 0"),
+        (10, {"type": "integer", "exclusiveMaximum": 10}, "paint", "must be less than 10, got 10"),
+        (-1, {"type": "number", "exclusiveMinimum": -1}, "paint", "must be greater than -1, got -1"),
+        ("x", {"properties": {"a": {"type": "string"}}}, "paint", "must be an object (a model or a dict), got str"),
+        (1.5, {"type": ["integer", "string"]}, "paint", "must be an integer or a string, got float"),
+        (
+            {"id": "x", "name": "a"},
+            {"type": "object", "properties": {"id": {"type": "string", "readOnly": True}, "name": {"type": "string"}}},
+            "paint.id",
+            "is set by the API (readOnly) and cannot be sent",
+        ),
+        (
+            {},
+            {"type": "object", "additionalProperties": {"type": "integer"}, "minProperties": 1},
+            "paint",
+            "must have at least 1 entries, got 0",
+        ),
+        (
+            {"a": 1, "b": 2, "c": 3},
+            {"type": "object", "additionalProperties": {"type": "integer"}, "maxProperties": 2},
+            "paint",
+            "must have at most 2 entries, got 3",
+        ),
+        (
+            [[1, 2.0], [1, 2]],
+            {"type": "array", "uniqueItems": True, "items": {"type": "array"}},
+            "paint[1]",
+            "must not repeat paint[0] (uniqueItems)",
+        ),
+        (
+            [{"a": 1, "b": 2}, {"b": 2, "a": 1.0}],
+            {"type": "array", "uniqueItems": True},
+            "paint[1]",
+            "must not repeat paint[0] (uniqueItems)",
+        ),
+        (None, {"oneOf": [{"type": "string"}, {"type": "integer"}]}, "paint", "must not be None"),
+        ("a", {"oneOf": [{"type": "integer"}]}, "paint", "must be an integer, got str"),
+        (
+            "cat",
+            PET,
+            "paint",
+            "must match one of its 2 schemas (paint: must be an object (a model or a dict), got str;",
+        ),
+    ],
+)
+def test_each_json_schema_rule_is_checked_at_the_path_it_applies_to(
+    value: Any, schema: dict[str, Any], path: str, message: str
+) -> None:
+    with pytest.raises(InvalidParameterError) as caught:
+        check_json("paint", value, schema)
+
+    assert caught.value.parameter == path
+    assert str(caught.value).startswith(f"{path}: ")
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "schema", "sent"),
+    [
+        (Colour.BLUE, {"type": "string", "enum": ["red", "blue"]}, "blue"),
+        (
+            [Colour.RED, "blue"],
+            {"type": "array", "items": {"type": "string", "enum": ["red", "blue"]}},
+            ["red", "blue"],
+        ),
+        ("2026-02-28", {"type": "string", "format": "date"}, "2026-02-28"),
+        (True, {"type": "boolean"}, True),
+        (1, {"type": "integer", "minimum": 0, "exclusiveMinimum": True}, 1),
+        (9.5, {"type": "number", "exclusiveMaximum": 10}, 9.5),
+        (
+            {"name": "a"},
+            {"type": "object", "required": ["id"], "properties": {"id": {"readOnly": True}}},
+            {"name": "a"},
+        ),
+        (
+            {"a": 1, "b": 2},
+            {"type": "object", "additionalProperties": {"type": "integer"}, "maxProperties": 2},
+            {"a": 1, "b": 2},
+        ),
+        ([[1, 2], [2, 1]], {"type": "array", "uniqueItems": True}, [[1, 2], [2, 1]]),
+        (None, {"anyOf": [{"type": "string"}, {"type": "string", "nullable": True}]}, None),
+        ({"kind": "cat", "lives": 7}, PET, {"kind": "cat", "lives": 7}),
+        (
+            {"anything": [1, "two"]},
+            {"type": "object", "properties": {"anything": {"type": "stream"}}},
+            {"anything": [1, "two"]},
+        ),
+    ],
+    ids=[
+        "enum-member",
+        "enum-members-in-a-list",
+        "date",
+        "boolean",
+        "exclusive-minimum-3.0",
+        "exclusive-maximum-3.1",
+        "read-only-not-required",
+        "map-at-its-maximum",
+        "arrays-differing-in-order",
+        "union-with-a-nullable-member",
+        "discriminated",
+        "a-type-json-schema-does-not-know",
+    ],
+)
+def test_a_value_within_the_schemas_rules_is_sent_as_its_json(value: Any, schema: dict[str, Any], sent: Any) -> None:
+    assert check_json("paint", value, schema) == sent
 
 
 def test_an_optional_body_sent_must_carry_its_required_fields_and_names_the_argument() -> None:

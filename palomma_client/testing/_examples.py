@@ -255,12 +255,15 @@ def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0, *, se
     kind = next((item for item in schema_types(schema) if item != "null"), None)
     if kind is None and schema.get("allOf"):
         kinds = [
-            item
+            (item, index)
             for index in range(len(schema["allOf"]))
             for item in schema_types(spec.schema_at(f"{pointer}/allOf/{index}"))
             if item != "null"
         ]
-        kind = next(iter(kinds), None)
+        kind, typed = next(iter(kinds), (None, 0))
+        if kind not in (None, "object"):
+            # 3.0's "X, or null" (`allOf: [{$ref: X}]`, `nullable: true`): X's bounds and format apply.
+            return synthesize(spec, f"{pointer}/allOf/{typed}", now, depth, sent=sent)
     if kind == "object" or (kind is None and ("properties" in schema or "allOf" in schema)):
         if depth >= _MAX_DEPTH:
             return {}

@@ -111,7 +111,9 @@ def _write_rules(spec: ApiSpec) -> dict[str, Any]:
         properties = schema.get("properties", {})
         for name in names:
             if name not in instance and not read_only(properties.get(name)):
-                yield ValidationError(f"{name!r} is a required property")
+                # The message names the missing field from `validator_value`: only this one, not a
+                # readOnly field listed before it that the client must not send.
+                yield ValidationError(f"{name!r} is a required property", validator_value=[name])
 
     def refuse(validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[ValidationError]:
         if value is True:
