@@ -40,7 +40,6 @@ __all__ = [
     "check_json",
     "check_mapping",
     "check_max_retries",
-    "check_model",
     "check_number",
     "check_positive_int",
     "check_string",
@@ -448,16 +447,6 @@ def simple_object(parameter: str, value: Any, explode: bool) -> str:
             )
         parts.append(f"{key}={text}" if explode else f"{key},{text}")
     return ",".join(parts)
-
-
-ModelT = TypeVar("ModelT")
-
-
-def check_model(parameter: str, value: object, model: type[ModelT]) -> ModelT:
-    """An instance of the generated model the spec asks for (built and checked by its own constructor)."""
-    if not isinstance(value, model):
-        raise InvalidParameterError(parameter, f"must be a {model.__name__}, got {_type_name(value)}")
-    return value
 
 
 _HEADER_VALUE = re.compile(r"[\x20-\x7e\t]*")
