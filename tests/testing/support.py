@@ -13,6 +13,7 @@ from palomma_client.testing import DEFAULT_API_KEY
 from palomma_client.testing._examples import synthesize
 from palomma_client.testing._fake import _invoice_shape
 from palomma_client.testing._spec import ApiSpec, Operation, load_shipped_spec
+from palomma_client.testing._state import UnlistedValue
 from tests.support import fresh_name
 
 # 11:32:14.007 in Colombia: the next settlement cycle is 13:00 the same day.
@@ -267,3 +268,25 @@ def needs(role: str, name: str, *values: str) -> None:
     missing = [value for value in values if value not in listed_values(role, name)]
     if missing:
         pytest.skip(f"the spec lists no {missing} for the {role}'s `{name}`")
+
+
+def skip_for_what_the_spec_lacks(error: BaseException, noted: list[UnlistedValue]) -> None:
+    """Skip the running test, naming the value, when it failed for want of a value the spec does not list.
+
+    The fake refuses a control that would write such a value (`UnlistedValue`, raised in the test),
+    and answers a request whose model would write one from the spec instead of its state (noted, see
+    `note_unlisted`): a test of the life cycle past it has nothing to test, and whatever it then
+    fails on (a 404 for the invoice it created, say) follows from that. A refusal of a value the
+    spec does list is a fault of the fake: nothing is skipped and the test fails with its error.
+
+    Args:
+        error: What the test (or fixture) raised.
+        noted: The refusals the fake noted while it ran.
+    """
+    refusals = [error] if isinstance(error, UnlistedValue) else noted
+    for refusal in refusals:
+        if refusal.value in SPEC.schema_at(refusal.pointer).get("enum", [refusal.value]):
+            return
+    if refusals:
+        first = refusals[0]
+        pytest.skip(f"the spec lists no {first.value!r} at #{first.pointer}: {first}")

@@ -67,10 +67,11 @@ def test_settlement_delivery_parses_into_a_settlement_event() -> None:
     assert event.data.to_dict() == settlement()
 
 
-def test_a_ready_invoice_parses_too() -> None:
-    event = parse_event(body_of(delivery("invoice", ready_invoice())))
+def test_a_freshly_created_invoice_parses_too() -> None:
+    created = ready_invoice()
+    event = parse_event(body_of(delivery("invoice", created)))
     assert isinstance(event, InvoiceEvent)
-    assert event.data.status is InvoiceStatus("ready")
+    assert event.data.status == InvoiceStatus(created["status"])
 
 
 def test_a_body_given_as_text_parses_like_bytes() -> None:
