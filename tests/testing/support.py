@@ -9,6 +9,9 @@ from urllib.parse import quote
 
 import pytest
 
+from palomma_client import FeatureUnavailableError
+from palomma_client import _generated_names as generated_names
+from palomma_client._features import Feature, is_missing
 from palomma_client.testing import DEFAULT_API_KEY
 from palomma_client.testing._examples import synthesize
 from palomma_client.testing._fake import _invoice_shape
@@ -271,18 +274,24 @@ def needs(role: str, name: str, *values: str) -> None:
 
 
 def skip_for_what_the_spec_lacks(error: BaseException, noted: list[UnlistedValue]) -> None:
-    """Skip the running test, naming the value, when it failed for want of a value the spec does not list.
+    """Skip the running test, naming what is missing, when it failed for want of what the spec no longer has.
 
-    The fake refuses a control that would write such a value (`UnlistedValue`, raised in the test),
-    and answers a request whose model would write one from the spec instead of its state (noted, see
-    `note_unlisted`): a test of the life cycle past it has nothing to test, and whatever it then
-    fails on (a 404 for the invoice it created, say) follows from that. A refusal of a value the
-    spec does list is a fault of the fake: nothing is skipped and the test fails with its error.
+    A hand-written feature the spec no longer supports raises `FeatureUnavailableError` when used.
+    The fake refuses a control that would write a value the spec does not list (`UnlistedValue`,
+    raised in the test), and answers a request whose model would write one from the spec instead of
+    its state (noted, see `note_unlisted`): a test of the life cycle past it has nothing to test, and
+    whatever it then fails on (a 404 for the invoice it created, say) follows from that. Where the
+    spec does have what the error names (the feature has all it needs, the value is listed), the
+    error is a fault: nothing is skipped, and the test fails with it.
 
     Args:
         error: What the test (or fixture) raised.
         noted: The refusals the fake noted while it ran.
     """
+    if isinstance(error, FeatureUnavailableError):
+        if not feature_is_unavailable(error.feature):
+            return
+        pytest.skip(f"{error.feature} needs what the spec no longer has: {error}")
     refusals = [error] if isinstance(error, UnlistedValue) else noted
     for refusal in refusals:
         if refusal.value in SPEC.schema_at(refusal.pointer).get("enum", [refusal.value]):
@@ -290,3 +299,22 @@ def skip_for_what_the_spec_lacks(error: BaseException, noted: list[UnlistedValue
     if refusals:
         first = refusals[0]
         pytest.skip(f"the spec lists no {first.value!r} at #{first.pointer}: {first}")
+
+
+def declared_features() -> dict[str, Feature]:
+    """Every hand-written feature, by its name, as the modules that declare one state it."""
+    from palomma_client import _resources
+    from palomma_client.webhooks import _events
+    from palomma_client.workflows import _cli, _request
+
+    modules = (_resources, _request, _cli, _events)
+    return {value.name: value for module in modules for value in vars(module).values() if isinstance(value, Feature)}
+
+
+def feature_is_unavailable(name: str) -> bool:
+    """Whether the generated code really lacks what a feature (or a generated name, `palomma_client.X`) needs."""
+    feature = declared_features().get(name)
+    if feature is not None:
+        return bool(feature.missing)
+    generated = name.removeprefix("palomma_client.")
+    return generated in generated_names.__all__ and is_missing(getattr(generated_names, generated))
