@@ -12,10 +12,9 @@ import pytest
 from palomma_client import PalommaClient
 from palomma_client._backends import BACKENDS as BACKEND_REGISTRY
 from palomma_client._client import DEFAULT_BACKEND
-from palomma_client.testing._state import take_noted_unlisted
 from tests import support
 from tests.support import API_KEY, SPEC, RecordingAPI, Sleeps
-from tests.testing.support import skip_for_what_the_spec_lacks
+from tests.testing.support import skip_for_what_the_spec_lacks, take_noted
 
 if TYPE_CHECKING:
     from xdist.scheduler import LoadScopeScheduling
@@ -90,7 +89,7 @@ worker, which builds the fixture once, where handing its tests to both workers w
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    take_noted_unlisted()  # what the fake noted before this test is not this test's
+    take_noted()  # what was noted before this test is not this test's
 
 
 @pytest.hookimpl(wrapper=True)
@@ -99,7 +98,7 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, o
     try:
         return (yield)
     except (Exception, pytest.fail.Exception) as error:
-        skip_for_what_the_spec_lacks(error, take_noted_unlisted())
+        skip_for_what_the_spec_lacks(error, take_noted())
         raise
 
 
@@ -111,7 +110,7 @@ def pytest_fixture_setup(
     try:
         return (yield)
     except (Exception, pytest.fail.Exception) as error:
-        skip_for_what_the_spec_lacks(error, take_noted_unlisted())
+        skip_for_what_the_spec_lacks(error, take_noted())
         raise
 
 
