@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from openapi_python_client.strings import PythonIdentifier
 
-from palomma_client._features import Argument, Feature, Model, Operation, Value
+from palomma_client._features import Argument, Model, Operation, Value
 from palomma_client._openapi import OpenAPI
 from tests.support import (
     ROOT,
@@ -25,7 +25,7 @@ from tests.support import (
     run_probe,
     spec_operation_ids,
 )
-from tests.testing.support import listed_values, rewrite_examples
+from tests.testing.support import declared_features, listed_values, rewrite_examples
 
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -185,17 +185,8 @@ def _line_of(operation_id: str) -> int:
 # looks invoices up with, a model settlements.reconcile reads, and the create's field that keys it.
 
 
-def _declared_features() -> list[Feature]:
-    from palomma_client import _resources
-    from palomma_client.webhooks import _events
-    from palomma_client.workflows import _cli, _request
-
-    modules = (_resources, _request, _cli, _events)
-    return [value for module in modules for value in vars(module).values() if isinstance(value, Feature)]
-
-
-FEATURES = _declared_features()
-_BY_NAME = {feature.name: feature for feature in FEATURES}
+_BY_NAME = declared_features()
+FEATURES = list(_BY_NAME.values())
 LOOKUP_OPERATION = next(
     need.operation_id for need in _BY_NAME["invoices.find_by_reference"].needs if isinstance(need, Operation)
 )

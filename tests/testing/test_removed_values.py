@@ -195,8 +195,8 @@ def test_without_any_status_for_a_new_invoice_the_fake_names_create_as_unmodelle
     without: Callable[[Removals], FakePalomma],
 ) -> None:
     initial = initial_status(_invoice_shape(ApiSpec(load_shipped_spec())).invoice)
-    if initial is None:
-        pytest.skip("the spec lists no status for a new invoice to remove")
+    if initial is None or set(listed_values("invoice", "status")) <= {initial}:
+        pytest.skip("the spec lists no status for a new invoice to remove, or no other to keep")
     fake = without({("invoice", "status"): (initial,)})
     if initial_status(_invoice_shape(fake._state.spec).invoice) is not None:
         pytest.skip("the spec lists another status a new invoice can have")
