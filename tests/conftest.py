@@ -15,11 +15,10 @@ import pytest
 from palomma_client import PalommaClient
 from palomma_client._backends import BACKENDS as BACKEND_REGISTRY
 from palomma_client._client import DEFAULT_BACKEND
-from palomma_client.testing import UnlistedValue
 from tests import forked, support
 from tests.scheduling import SharedFixtureScheduling
 from tests.support import API_KEY, SPEC, RecordingAPI, Sleeps
-from tests.testing.support import SPEC as FAKE_SPEC
+from tests.testing.support import skip_for_what_the_spec_lacks, take_noted
 
 
 @pytest.fixture(scope="session")
@@ -110,17 +109,24 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, object]:
-    """Skip a test that drives the fake through a value the shipped spec no longer lists, naming it.
-
-    The fake refuses such a control (`UnlistedValue`); a test of the life cycle past it has nothing
-    to test. A refusal of a value the spec does list is a fault of the fake, and fails the test.
-    """
+    """Skip a test that needs a value the spec no longer lists, naming it (`skip_for_what_the_spec_lacks`)."""
     try:
         return (yield)
-    except UnlistedValue as error:
-        if error.value in FAKE_SPEC.schema_at(error.pointer).get("enum", [error.value]):
-            raise
-        pytest.skip(f"the spec lists no {error.value!r} at #{error.pointer}")
+    except (Exception, pytest.fail.Exception) as error:
+        skip_for_what_the_spec_lacks(error, take_noted())
+        raise
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(
+    fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
+) -> Generator[None, Any, Any]:
+    """The same for a fixture: one that makes an invoice under a spec with no status for it skips its tests."""
+    try:
+        return (yield)
+    except (Exception, pytest.fail.Exception) as error:
+        skip_for_what_the_spec_lacks(error, take_noted())
+        raise
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)
@@ -211,6 +217,7 @@ def _record_cpu(item: pytest.Item, when: str) -> Generator[None, object, object]
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, object, object]:
     """Record the CPU each phase of a test used; it reaches the phase's report, and so pytest-xdist's controller."""
+    take_noted()  # what was noted before this test is not this test's
     return (yield from _record_cpu(item, "setup"))
 
 

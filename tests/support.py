@@ -595,3 +595,18 @@ def copy_project(destination: Path, edit: Callable[[dict[str, Any]], None] | Non
         text = yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)
         (project / "openapi.yaml").write_text(text, encoding="utf-8")
     return project
+
+
+def changelog_affected_features(changelog: Path | None = None) -> dict[str, str]:
+    """What ``make generate`` announced in CHANGELOG.md as hand-written features a spec change affected.
+
+    Each feature's name maps to the text of its lines ("needs the operation `x`, ..."), across
+    every entry: what a spec change took away stays gone until a later one brings it back.
+    """
+    text = (changelog if changelog is not None else ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    announced: dict[str, str] = {}
+    for line in text.splitlines():
+        name, needs, rest = line.removeprefix("- ").partition(" needs ")
+        if line.startswith("- ") and needs and "which openapi.yaml no longer has" in rest:
+            announced[name] = announced.get(name, "") + rest
+    return announced

@@ -37,10 +37,17 @@ from palomma_client.testing._fake_state import FakeState
 from palomma_client.testing._faults import FaultKind
 from palomma_client.testing._recording import RecordedRequest
 from palomma_client.testing._spec import HTTP_METHODS, ApiSpec, Operation, SecurityScheme
-from palomma_client.testing._state import INITIAL_STATUS, DuplicateReference, InvoiceQuery
+from palomma_client.testing._state import (
+    DuplicateReference,
+    InvoiceQuery,
+    UnlistedValue,
+    initial_status,
+    no_initial_status,
+    note_unlisted,
+)
 from palomma_client.testing._validation import BadRequest, ValidRequest, decode_cursor, encode_cursor, request_cookies
 
-__all__ = ["MODELED_OPERATIONS", "build_app", "installed_handlers", "json_response"]
+__all__ = ["MODELED_OPERATIONS", "build_app", "installed_handlers", "json_response", "unmodelled_operations"]
 
 UNAUTHORIZED_MESSAGE = "Invalid or missing token"
 
@@ -87,6 +94,9 @@ class _Api:
     def __init__(self, fake: FakeState, handlers: Mapping[str, Handler]) -> None:
         self._fake = fake
         self._handlers = handlers
+        # A modelled operation answered from the spec because a value its model writes is gone: each
+        # such answer is noted, so that a test relying on the fake's state can say what it lacked.
+        self._refusals = _refusals(fake.spec)
 
     async def answer(self, request: Request) -> Response:
         fake = self._fake
@@ -107,6 +117,9 @@ class _Api:
             handler = self._handlers.get(operation.operation_id)
             if handler is not None:
                 return handler(fake, valid)
+            refusal = self._refusals.get(operation.operation_id)
+            if refusal is not None:
+                note_unlisted(refusal)
             answer = example_answer(
                 fake.spec, operation, fake.clock.now(), accept=request.headers.get("accept", ""), query=valid.query
             )
@@ -205,20 +218,29 @@ def installed_handlers(spec: ApiSpec) -> dict[str, Handler]:
     """Return the handlers of `MODELED_OPERATIONS` that the spec still lets the fake serve.
 
     A modelled operation the spec removed or renamed, or whose shape no longer fits its handler
-    (a path parameter gone, no JSON body or answer), is not installed: it is logged, and the rest of
-    the fake works; a renamed operation is then answered from the spec like any other.
+    (a path parameter gone, no JSON body or answer, no status for a new invoice), is not installed: it
+    is logged, and the rest of the fake works; such an operation is then answered from the spec like
+    any other (see `unmodelled_operations`).
     """
-    handlers: dict[str, Handler] = {}
-    for operation_id, handler in MODELED_OPERATIONS.items():
+    unmodelled = unmodelled_operations(spec)
+    for operation_id, problem in unmodelled.items():
+        logger.warning("The fake does not model %s: %s; it is answered from the spec, if at all", operation_id, problem)
+    return {name: handler for name, handler in MODELED_OPERATIONS.items() if name not in unmodelled}
+
+
+def unmodelled_operations(spec: ApiSpec) -> dict[str, str]:
+    """Return each operation of `MODELED_OPERATIONS` the spec no longer lets the fake model, with why.
+
+    Empty for the shipped spec. An operation named here is served from the spec's examples (or a
+    value synthesized from its schema), if the spec still has it, and keeps no state.
+    """
+    unmodelled: dict[str, str] = {}
+    for operation_id in MODELED_OPERATIONS:
         operation = spec.operation(operation_id)
         problem = "the spec has no such operation" if operation is None else _unfit(spec, operation_id, operation)
         if problem:
-            logger.warning(
-                "The fake does not model %s: %s; it is answered from the spec, if at all", operation_id, problem
-            )
-            continue
-        handlers[operation_id] = handler
-    return handlers
+            unmodelled[operation_id] = problem
+    return unmodelled
 
 
 def _unfit(spec: ApiSpec, operation_id: str, operation: Operation) -> str:
@@ -230,11 +252,19 @@ def _unfit(spec: ApiSpec, operation_id: str, operation: Operation) -> str:
         return "it has no JSON success response schema"
     if operation_id == "createInvoice" and (operation.body is None or operation.body.json_media_type() is None):
         return "it has no JSON request body"
-    if operation_id == "createInvoice" and not ObjectLayout(spec, operation.success.schema_pointer).allows(
-        "status", INITIAL_STATUS
-    ):
-        return f"its answer's `status` has no value {INITIAL_STATUS!r} for a new invoice"
-    return ""
+    refusal = _refusals(spec).get(operation_id)
+    return "" if refusal is None else str(refusal)
+
+
+def _refusals(spec: ApiSpec) -> dict[str, UnlistedValue]:
+    """The modelled operations whose model would write a value the spec does not list, with the refusal."""
+    operation = spec.operation("createInvoice")
+    if operation is None or operation.success is None or operation.success.schema_pointer is None:
+        return {}
+    layout = ObjectLayout(spec, operation.success.schema_pointer)
+    if initial_status(layout) is not None:
+        return {}
+    return {"createInvoice": no_initial_status(layout, "create an invoice")}
 
 
 def _date(values: dict[str, Any], name: str) -> date | None:

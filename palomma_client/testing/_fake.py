@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import httpx2
 
 from palomma_client._request import Sleep
-from palomma_client.testing._app import build_app
+from palomma_client.testing._app import build_app, unmodelled_operations
 from palomma_client.testing._clock import FakeClock
 from palomma_client.testing._examples import ObjectLayout
 from palomma_client.testing._fake_state import FakeState
@@ -88,8 +88,12 @@ class FakePalomma:
       source the spec no longer lists is never written. A control that would write one
       (`chargeback` under a spec without that status, say) raises `UnlistedValue` naming it;
       invoices do not expire where the spec has no `cancelled`; a settlement stays `processing`
-      where it has no `paid`; and createInvoice, under a spec without `ready`, is answered from the
-      spec like an operation the fake does not model.
+      where it has no `paid`.
+    * A new invoice's status is the first value of the spec's `Invoice.status` that is not one the
+      controls move an invoice to (`paid`, `cancelled`, `chargeback`): `ready` today, its new name
+      if the vendor renames it. Where every listed value is such a later one, the fake cannot make
+      an invoice: createInvoice is answered from the spec like an operation the fake does not model
+      (see `unmodelled_operations`), and `create_invoice` raises `UnlistedValue`.
     * The `paymentDate` filter matches the date part of `paymentDate` as shown (UTC).
     * The key is checked before the body is read; a body over `max_body_size` is answered 413.
 
@@ -298,7 +302,7 @@ class FakePalomma:
         Raises:
             ValueError: If a value breaks the spec's rules (the message is the API's 400 message) or
                 the reference is already used.
-            UnlistedValue: A `ValueError`, if the spec's invoice `status` has no `ready`.
+            UnlistedValue: A `ValueError`, if the spec's invoice `status` lists no status for a new invoice.
         """
         payload: dict[str, Any] = {
             "reference": reference if reference is not None else f"REF-{next(self._references):04d}",
@@ -599,6 +603,16 @@ class FakePalomma:
         return self._state.faults.add(
             Fault(kind=FaultKind.DELAY, remaining=times, method=method, path=path, seconds=seconds)
         )
+
+    @property
+    def unmodelled_operations(self) -> dict[str, str]:
+        """The operations the fake models that this spec does not let it serve from its state, each with why.
+
+        Empty for the spec shipped with the SDK. Each one named is answered from the spec's
+        examples or schemas (if the spec still has it) and keeps nothing: an invoice created that
+        way cannot be read back, paid or listed.
+        """
+        return unmodelled_operations(self._state.spec)
 
     @property
     def faults(self) -> list[Fault]:

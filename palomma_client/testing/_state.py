@@ -21,8 +21,9 @@ __all__ = [
     "COLOMBIA",
     "DEFAULT_PAYMENT_METHOD",
     "DEFAULT_PAYMENT_SOURCE",
-    "INITIAL_STATUS",
     "INVOICE_LIFETIME",
+    "LATER_STATUSES",
+    "OPEN_STATUS",
     "SETTLEMENT_CYCLES",
     "DuplicateReference",
     "InvoiceQuery",
@@ -31,8 +32,12 @@ __all__ = [
     "InvoiceStore",
     "UnlistedValue",
     "format_timestamp",
+    "initial_status",
     "next_settlement_cycle",
+    "no_initial_status",
+    "note_unlisted",
     "settlement_instant",
+    "take_noted_unlisted",
 ]
 
 INVOICE_LIFETIME = timedelta(minutes=5)
@@ -41,8 +46,10 @@ COLOMBIA = timezone(timedelta(hours=-5), "COT")
 # The fake's settlement timetable (the API's general page); the spec keeps `cycle` a free string.
 SETTLEMENT_CYCLES = ("11", "13", "16", "18", "20")
 _SETTLED_STATUSES = ("paid", "chargeback")
-INITIAL_STATUS = "ready"
-"""The status of a new invoice; a spec whose `Invoice.status` lacks it leaves createInvoice unmodelled."""
+LATER_STATUSES = ("paid", "cancelled", "chargeback")
+"""The statuses the fake's controls move an invoice to (`pay`, `cancel` and `expire`, `chargeback`)."""
+OPEN_STATUS = "ready"
+"""A new invoice's status where the spec's `Invoice.status` is a free string; the name messages give it."""
 DEFAULT_PAYMENT_METHOD = "pse"
 """The `paymentMethod` of `pay` when none is given, while the spec lists it (else the spec's first)."""
 DEFAULT_PAYMENT_SOURCE = "link"
@@ -71,6 +78,28 @@ class UnlistedValue(ValueError):
         return self.message
 
 
+_noted_lock = threading.Lock()
+_noted: list[UnlistedValue] = []
+
+
+def note_unlisted(refusal: UnlistedValue) -> None:
+    """Note that the fake answered a request from the spec, not its state, for want of a value the spec lacks.
+
+    A test that then finds nothing stored (no invoice after a create) asks `take_noted_unlisted` why.
+    The note is process-wide: a fake may serve from a server's thread while the test reads it.
+    """
+    with _noted_lock:
+        _noted.append(refusal)
+
+
+def take_noted_unlisted() -> list[UnlistedValue]:
+    """Return the refusals noted since the last call (oldest first), and forget them."""
+    with _noted_lock:
+        taken = list(_noted)
+        _noted.clear()
+    return taken
+
+
 def format_timestamp(moment: datetime) -> str:
     """Format a time the way the API does: UTC, milliseconds and a `Z`, e.g. `2026-03-11T16:32:14.007Z`."""
     utc = moment.astimezone(UTC)
@@ -93,6 +122,31 @@ def next_settlement_cycle(moment: datetime) -> tuple[date, str]:
         if settlement_instant(local.date(), cycle) > local:
             return local.date(), cycle
     return local.date() + timedelta(days=1), SETTLEMENT_CYCLES[0]
+
+
+def initial_status(invoice: ObjectLayout) -> str | None:
+    """Return the status of a new invoice: the first the spec's `Invoice.status` lists that is not a later one.
+
+    The later statuses are those the fake's controls move an invoice to (`LATER_STATUSES`); the first
+    other value is where an invoice starts, and where `pay`, `cancel` and `expire` take it from: `ready`
+    in today's spec, whatever a vendor renames it to tomorrow. A status with no `enum` starts at
+    `OPEN_STATUS`. `None` when every value listed is a later one: the fake cannot make an invoice.
+    """
+    listed = invoice.enum("status")
+    if not listed:
+        return OPEN_STATUS
+    return next((str(value) for value in listed if value not in LATER_STATUSES), None)
+
+
+def no_initial_status(invoice: ObjectLayout, action: str) -> UnlistedValue:
+    """The refusal of an action that needs a new invoice's status the spec does not list (see `initial_status`)."""
+    pointer = invoice.pointer("status")
+    listed = ", ".join(map(repr, invoice.enum("status")))
+    message = (
+        f"Cannot {action}: the spec's `status` (#{pointer}) has no value {OPEN_STATUS!r} "
+        f"nor another for a new invoice, only the later {listed}"
+    )
+    return UnlistedValue(message, OPEN_STATUS, pointer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +281,8 @@ class InvoiceStore:
     ) -> None:
         self.clock = clock
         self.shape = shape
+        self.initial_status = initial_status(shape.invoice)
+        """A new invoice's status (see `initial_status`); `None` when the spec lists none."""
         self.accept_duplicate_references = accept_duplicate_references
         self.list_lag = list_lag
         self.merchant_id = merchant_id
@@ -242,15 +298,18 @@ class InvoiceStore:
     # --- the API's operations -------------------------------------------------------------------
 
     def create(self, fields: dict[str, Any]) -> InvoiceRecord:
-        """Create an invoice in status `ready`, expiring five minutes from now.
+        """Create an invoice in its initial status (`ready` in today's spec), expiring five minutes from now.
 
         Args:
             fields: The checked create request, every field of it; the invoice keeps them all.
 
         Raises:
             DuplicateReference: If an invoice with the same reference exists, whatever its status.
+            UnlistedValue: If the spec lists no status for a new invoice.
         """
-        _require_value(self.shape.invoice, "status", INITIAL_STATUS, "create an invoice")
+        initial = self.initial_status
+        if initial is None:
+            raise no_initial_status(self.shape.invoice, "create an invoice")
         with self._lock:
             reference = _text(fields.get("reference"))
             if reference is not None and reference in self._by_reference and not self.accept_duplicate_references:
@@ -259,7 +318,7 @@ class InvoiceStore:
             invoice_id = self._ids.invoice_id(now)
             record = InvoiceRecord(
                 id=invoice_id,
-                status=INITIAL_STATUS,
+                status=initial,
                 fields=dict(fields),
                 created_at=now,
                 expiration_date=now + INVOICE_LIFETIME,
@@ -377,7 +436,7 @@ class InvoiceStore:
             ValueError: If the invoice is not `ready`.
         """
         with self._lock:
-            record = self._require_status(invoice_id, "ready", "start a payment on")
+            record = self._require_status(invoice_id, self.initial_status, "start a payment on")
             record.payment_in_progress = True
             return record
 
@@ -399,7 +458,7 @@ class InvoiceStore:
         if amount is not None and (not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0):
             raise ValueError(f"amount must be a positive integer number of COP, not {amount!r}")
         with self._lock:
-            record = self._require_status(invoice_id, "ready", "pay")
+            record = self._require_status(invoice_id, self.initial_status, "pay")
             moment = self.clock.now() if paid_at is None else _utc_milliseconds(paid_at)
             _require_value(invoice, "status", "paid", f"pay invoice {invoice_id}")
             record.status = "paid"
@@ -420,7 +479,7 @@ class InvoiceStore:
             ValueError: If the invoice is not `ready`.
         """
         with self._lock:
-            record = self._require_status(invoice_id, "ready", "cancel")
+            record = self._require_status(invoice_id, self.initial_status, "cancel")
             _require_value(self.shape.invoice, "status", "cancelled", f"cancel invoice {invoice_id}")
             record.status = "cancelled"
             record.payment_in_progress = False
@@ -434,7 +493,7 @@ class InvoiceStore:
             ValueError: If the invoice is not `ready`.
         """
         with self._lock:
-            record = self._require_status(invoice_id, "ready", "expire")
+            record = self._require_status(invoice_id, self.initial_status, "expire")
             _require_value(self.shape.invoice, "status", "cancelled", f"expire invoice {invoice_id}")
             record.status = "cancelled"
             record.payment_in_progress = False
@@ -476,7 +535,8 @@ class InvoiceStore:
         with self._lock:
             now = self.clock.now()
             for record in self._invoices.values():
-                if record.status == "ready" and not record.payment_in_progress and record.expiration_date <= now:
+                due = record.expiration_date <= now and not record.payment_in_progress
+                if due and record.status == self.initial_status:
                     record.status = "cancelled"
 
     def clear(self) -> None:
@@ -486,7 +546,7 @@ class InvoiceStore:
             self._by_reference.clear()
             self._settlements = _SettlementBook()
 
-    def _require_status(self, invoice_id: str, status: str, action: str) -> InvoiceRecord:
+    def _require_status(self, invoice_id: str, status: str | None, action: str) -> InvoiceRecord:
         record = self.require(invoice_id)
         if record.status != status:
             raise ValueError(f"Cannot {action} invoice {invoice_id}: its status is {record.status!r}, not {status!r}")

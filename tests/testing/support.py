@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 
+from palomma_client import FeatureUnavailableError
+from palomma_client import _generated_names as generated_names
+from palomma_client._features import Feature, is_missing
 from palomma_client.testing import DEFAULT_API_KEY
 from palomma_client.testing._examples import synthesize
 from palomma_client.testing._fake import _invoice_shape
 from palomma_client.testing._spec import ApiSpec, Operation, load_shipped_spec
+from palomma_client.testing._state import UnlistedValue, take_noted_unlisted
 from tests.support import fresh_name
 
 # 11:32:14.007 in Colombia: the next settlement cycle is 13:00 the same day.
@@ -232,7 +236,7 @@ def remove_values(document: dict[str, Any], removals: Removals) -> None:
         schema = _follow(document, layout.pointer(name))
         schema["enum"] = [value for value in schema["enum"] if value not in values]
         assert schema["enum"], f"removing {values} leaves {role}.{name} no value"
-        _rewrite_examples(document, set(layout.names), name, values, schema["enum"][0])
+        rewrite_examples(document, set(layout.names), name, values, schema["enum"][0])
 
 
 def _follow(document: dict[str, Any], pointer: str) -> dict[str, Any]:
@@ -245,17 +249,17 @@ def _follow(document: dict[str, Any], pointer: str) -> dict[str, Any]:
     return node
 
 
-def _rewrite_examples(node: Any, names: set[str], name: str, values: tuple[str, ...], replacement: str) -> None:
+def rewrite_examples(node: Any, names: set[str], name: str, values: tuple[str, ...], replacement: str) -> None:
     # An object of the schema is one whose keys are all among its properties: a schema's own
     # `properties` map holds schemas, never the removed string, so only examples change.
     if isinstance(node, list):
         for item in node:
-            _rewrite_examples(item, names, name, values, replacement)
+            rewrite_examples(item, names, name, values, replacement)
     elif isinstance(node, dict):
         if node.get(name) in values and set(node) <= names:
             node[name] = replacement
         for item in node.values():
-            _rewrite_examples(item, names, name, values, replacement)
+            rewrite_examples(item, names, name, values, replacement)
 
 
 def needs(role: str, name: str, *values: str) -> None:
@@ -267,3 +271,69 @@ def needs(role: str, name: str, *values: str) -> None:
     missing = [value for value in values if value not in listed_values(role, name)]
     if missing:
         pytest.skip(f"the spec lists no {missing} for the {role}'s `{name}`")
+
+
+_noted_unavailable: list[FeatureUnavailableError] = []
+
+
+def note_unavailable(error: FeatureUnavailableError) -> None:
+    """Note a feature's refusal the code under test caught (the CLI exits 2 with it), for the skip below."""
+    _noted_unavailable.append(error)
+
+
+def take_noted() -> list[UnlistedValue | FeatureUnavailableError]:
+    """Return what the fake and the tests noted since the last call (see `skip_for_what_the_spec_lacks`)."""
+    noted: list[UnlistedValue | FeatureUnavailableError] = [*take_noted_unlisted(), *_noted_unavailable]
+    _noted_unavailable.clear()
+    return noted
+
+
+def skip_for_what_the_spec_lacks(
+    error: BaseException, noted: Sequence[UnlistedValue | FeatureUnavailableError]
+) -> None:
+    """Skip the running test, naming what is missing, when it failed for want of what the spec no longer has.
+
+    A hand-written feature the spec no longer supports raises `FeatureUnavailableError` when used
+    (raised in the test, or caught by the code under test and noted, as the CLI's exit 2). The fake
+    refuses a control that would write a value the spec does not list (`UnlistedValue`, raised in
+    the test), and answers a request whose model would write one from the spec instead of its state
+    (noted, see `note_unlisted`): a test of what lies past it has nothing to test, and whatever it
+    then fails on (a 404 for the invoice it created, an exit code) follows from that. Where the spec
+    does have what an error names (the feature has all it needs, the value is listed), the error is
+    a fault: nothing is skipped, and the test fails with it.
+
+    Args:
+        error: What the test (or fixture) raised.
+        noted: What was noted while it ran.
+    """
+    refusals = [error] if isinstance(error, UnlistedValue | FeatureUnavailableError) else list(noted)
+    for refusal in refusals:
+        if isinstance(refusal, FeatureUnavailableError):
+            if not feature_is_unavailable(refusal.feature):
+                return
+        elif refusal.value in SPEC.schema_at(refusal.pointer).get("enum", [refusal.value]):
+            return
+    if refusals:
+        first = refusals[0]
+        if isinstance(first, FeatureUnavailableError):
+            pytest.skip(f"{first.feature} needs what the spec no longer has: {first}")
+        pytest.skip(f"the spec lists no {first.value!r} at #{first.pointer}: {first}")
+
+
+def declared_features() -> dict[str, Feature]:
+    """Every hand-written feature, by its name, as the modules that declare one state it."""
+    from palomma_client import _resources
+    from palomma_client.webhooks import _events
+    from palomma_client.workflows import _cli, _request
+
+    modules = (_resources, _request, _cli, _events)
+    return {value.name: value for module in modules for value in vars(module).values() if isinstance(value, Feature)}
+
+
+def feature_is_unavailable(name: str) -> bool:
+    """Whether the generated code really lacks what a feature (or a generated name, `palomma_client.X`) needs."""
+    feature = declared_features().get(name)
+    if feature is not None:
+        return bool(feature.missing)
+    generated = name.removeprefix("palomma_client.")
+    return generated in generated_names.__all__ and is_missing(getattr(generated_names, generated))

@@ -19,10 +19,19 @@ import pytest
 from palomma_client.testing import EXAMPLE_HEADER, FAKE_BASE_URL, FakeClock, FakePalomma, UnlistedValue
 from palomma_client.testing._app import MODELED_OPERATIONS, installed_handlers
 from palomma_client.testing._fake import _invoice_shape
-from palomma_client.testing._spec import load_shipped_spec
-from palomma_client.testing._state import INVOICE_LIFETIME, settlement_instant
-from tests.support import ROOT, as_openapi_31, copy_project, run_generate
-from tests.testing.support import AUTH, SPEC, START, Removals, example_request, listed_values, remove_values
+from palomma_client.testing._spec import ApiSpec, load_shipped_spec
+from palomma_client.testing._state import INVOICE_LIFETIME, initial_status, settlement_instant
+from tests.support import ROOT, as_openapi_31, copy_project, fresh_name, run_generate
+from tests.testing.support import (
+    AUTH,
+    SPEC,
+    START,
+    Removals,
+    example_request,
+    listed_values,
+    remove_values,
+    skip_for_what_the_spec_lacks,
+)
 
 if set(installed_handlers(SPEC)) != set(MODELED_OPERATIONS):
     pytest.skip("the spec lacks an operation the fake models: its life cycle is not served", allow_module_level=True)
@@ -93,6 +102,25 @@ def test_a_control_that_would_write_a_removed_status_raises_naming_it_and_change
     assert len(fake.invoices()) >= len(before)
 
 
+def test_the_suite_skips_a_test_only_for_a_value_the_spec_really_lacks() -> None:
+    pointer = _invoice_shape(SPEC).invoice.pointer("status")
+    listed = listed_values("invoice", "status")
+    gone = fresh_name(listed, "refunded", "disputed")
+
+    # A refusal, raised or noted, of a value the spec lists is the fake's fault: the test fails with its error.
+    for value in listed:
+        refusal = UnlistedValue(f"Cannot write {value!r}", value, pointer)
+        skip_for_what_the_spec_lacks(refusal, [])
+        skip_for_what_the_spec_lacks(AssertionError("a 404"), [refusal])
+        skip_for_what_the_spec_lacks(AssertionError("a 404"), [UnlistedValue("gone", gone, pointer), refusal])
+    skip_for_what_the_spec_lacks(AssertionError("a 404"), [])
+    # Only a value the spec does not list skips, naming it.
+    with pytest.raises(pytest.skip.Exception, match=f"the spec lists no '{gone}' at #{pointer}"):
+        skip_for_what_the_spec_lacks(UnlistedValue("Cannot write it", gone, pointer), [])
+    with pytest.raises(pytest.skip.Exception, match=f"the spec lists no '{gone}' at #{pointer}"):
+        skip_for_what_the_spec_lacks(AssertionError("a 404"), [UnlistedValue("Cannot write it", gone, pointer)])
+
+
 def test_the_refusal_pickles_with_its_value_and_pointer() -> None:
     error = UnlistedValue("Cannot pay: no 'paid'", "paid", "/components/schemas/Invoice/properties/status")
 
@@ -127,6 +155,57 @@ async def test_without_ready_create_is_answered_from_the_spec_not_the_fakes_stat
     assert "createInvoice" not in installed_handlers(fake._state.spec)
     assert EXAMPLE_HEADER in answer.headers
     assert answer.json().get("status") in listed_values("invoice", "status", fake._state.spec.document)
+    assert fake.invoices() == []
+
+
+async def test_a_renamed_initial_status_is_where_a_new_invoice_starts_and_where_pay_cancel_and_expire_take_it_from(
+    without: Callable[[Removals], FakePalomma],
+) -> None:
+    initial = initial_status(_invoice_shape(ApiSpec(load_shipped_spec())).invoice)
+    if initial is None:
+        pytest.skip("the spec lists no status for a new invoice to rename")
+    renamed = fresh_name(listed_values("invoice", "status"), "open", "pending", "issued")
+    fake = without({})
+    document = fake._state.spec.document
+    status = _invoice_shape(ApiSpec(document)).invoice.pointer("status")
+    schema = document
+    for token in status.lstrip("/").split("/"):
+        schema = schema[token]
+    schema["enum"] = [renamed if value == initial else value for value in schema["enum"]]
+    fake = FakePalomma(clock=FakeClock(START), seed=3, spec=document)
+
+    created = fake.create_invoice()
+    async with fake.client() as palomma:
+        read_back = await palomma.invoices.get(created["id"])
+
+    assert created["status"] == renamed
+    assert read_back.status == renamed
+    assert "createInvoice" not in fake.unmodelled_operations
+    later = set(listed_values("invoice", "status", document))  # each control whose status the spec still lists
+    if "paid" in later:
+        assert fake.pay(fake.create_invoice()["id"])["status"] == "paid"
+    if "cancelled" in later:
+        assert fake.cancel(fake.create_invoice()["id"])["status"] == "cancelled"
+        expired = fake.create_invoice()
+        fake.clock.advance(INVOICE_LIFETIME + timedelta(seconds=1))
+        assert fake.invoice(expired["id"])["status"] == "cancelled"
+
+
+def test_without_any_status_for_a_new_invoice_the_fake_names_create_as_unmodelled_and_why(
+    without: Callable[[Removals], FakePalomma],
+) -> None:
+    initial = initial_status(_invoice_shape(ApiSpec(load_shipped_spec())).invoice)
+    if initial is None or set(listed_values("invoice", "status")) <= {initial}:
+        pytest.skip("the spec lists no status for a new invoice to remove, or no other to keep")
+    fake = without({("invoice", "status"): (initial,)})
+    if initial_status(_invoice_shape(fake._state.spec).invoice) is not None:
+        pytest.skip("the spec lists another status a new invoice can have")
+
+    with pytest.raises(UnlistedValue) as raised:
+        fake.create_invoice()
+
+    assert fake.unmodelled_operations == {"createInvoice": str(raised.value)}
+    assert str(raised.value).startswith("Cannot create an invoice: the spec's `status`")
     assert fake.invoices() == []
 
 

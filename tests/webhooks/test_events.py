@@ -41,7 +41,8 @@ from tests.webhooks.support import (
 
 
 def test_invoice_delivery_parses_into_an_invoice_event() -> None:
-    event = parse_event(body_of(delivery("invoice", paid_invoice())))
+    invoice = paid_invoice()
+    event = parse_event(body_of(delivery("invoice", invoice)))
 
     assert isinstance(event, InvoiceEvent)
     assert event.webhook_id == WEBHOOK_ID
@@ -50,7 +51,7 @@ def test_invoice_delivery_parses_into_an_invoice_event() -> None:
     assert event.timestamp == datetime.datetime(2026, 3, 11, 18, 1, 5, 120000, tzinfo=datetime.UTC)
     assert isinstance(event.data, Invoice)
     assert event.data.id == "01HQY8EW1H9YGH5PAV5Y2M9R3T"
-    assert event.data.status is InvoiceStatus("paid")
+    assert event.data.status is InvoiceStatus(invoice["status"])
     assert event.data.payment_method is InvoicePaymentMethod("pse")
     assert event.data.payment_date == datetime.datetime(2026, 3, 11, 18, 1, 3, 219000, tzinfo=datetime.UTC)
     assert event.data.to_dict() | {"paymentDate": "2026-03-11T18:01:03.219Z"} == paid_invoice()
@@ -67,10 +68,11 @@ def test_settlement_delivery_parses_into_a_settlement_event() -> None:
     assert event.data.to_dict() == settlement()
 
 
-def test_a_ready_invoice_parses_too() -> None:
-    event = parse_event(body_of(delivery("invoice", ready_invoice())))
+def test_a_freshly_created_invoice_parses_too() -> None:
+    created = ready_invoice()
+    event = parse_event(body_of(delivery("invoice", created)))
     assert isinstance(event, InvoiceEvent)
-    assert event.data.status is InvoiceStatus("ready")
+    assert event.data.status == InvoiceStatus(created["status"])
 
 
 def test_a_body_given_as_text_parses_like_bytes() -> None:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -18,7 +19,7 @@ import httpx2
 import pytest
 from click.testing import CliRunner, Result
 
-from palomma_client import Environment
+from palomma_client import Environment, FeatureUnavailableError
 from palomma_client._generated.api.invoices import list_invoices
 from palomma_client._generated.models import CreateInvoiceRequest, Invoice
 from palomma_client.testing import FAKE_BASE_URL, FakeClock, FakePalomma
@@ -36,6 +37,7 @@ from palomma_client.workflows._cli import (
 )
 from palomma_client.workflows._models import field_kinds
 from tests.support import fresh_name
+from tests.testing.support import note_unavailable
 from tests.workflows.support import AMOUNT_MAX, AMOUNT_MIN, REDIRECT_URL, Tampering, no_wait
 
 START = datetime(2026, 3, 11, 16, 32, 14, tzinfo=UTC)  # 11:32 in Colombia: payments settle in the 13:00 cycle
@@ -62,7 +64,12 @@ def run(
     }
     environment.update(env or {})
     settings = CliSettings(transport=transport or httpx2.ASGITransport(app=fake.app), sleep=no_wait)
-    return CliRunner().invoke(cli, list(args), env=environment, obj=settings, catch_exceptions=False)
+    result = CliRunner().invoke(cli, list(args), env=environment, obj=settings, catch_exceptions=False)
+    # A command the spec no longer supports exits 2 naming itself: a test expecting more of it skips, naming it.
+    unavailable = re.search(r"^Error: (.+?) is unavailable: it needs (.+)$", result.stderr, re.MULTILINE)
+    if unavailable is not None:
+        note_unavailable(FeatureUnavailableError(unavailable[1], [unavailable[2]]))
+    return result
 
 
 def rent_csv(tmp_path: Path, *rows: str, header: str = HEADER, name: str = "rent.csv") -> Path:
