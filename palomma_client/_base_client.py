@@ -38,6 +38,7 @@ from palomma_client._http import Backend, attempt_deadline
 from palomma_client._logging import call_fields
 from palomma_client._matching import AnswerCheck
 from palomma_client._request import (
+    JSON_NULL,
     NO_OPTIONS,
     ApiRequest,
     HTTPRequest,
@@ -90,6 +91,8 @@ def query_string(params: Mapping[str, str | list[str]]) -> str:
 
 def _json_bytes(value: Any) -> bytes:
     # As httpx's json= sends it: compact, UTF-8, no NaN.
+    if value is JSON_NULL:
+        return b"null"
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 

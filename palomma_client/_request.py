@@ -19,6 +19,7 @@ import httpx2
 from palomma_client._secrets import redacted_headers
 
 __all__ = [
+    "JSON_NULL",
     "NO_OPTIONS",
     "ApiRequest",
     "HTTPRequest",
@@ -32,6 +33,22 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+
+class _JsonNull:
+    """The type of ``JSON_NULL``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "JSON_NULL"
+
+
+JSON_NULL = _JsonNull()
+"""An ``ApiRequest.json`` that is JSON ``null``: a nullable request body the caller set to ``None``.
+
+``ApiRequest.json`` of ``None`` means no body at all, so a body that is ``null`` is told apart by this.
+"""
 
 Sleep = Callable[[float], Awaitable[None]]
 """How the SDK waits (between retries, while a create is looked up): ``asyncio.sleep`` unless a test injects one."""
@@ -57,7 +74,7 @@ class ApiRequest:
         path: The path below the base URL, with its parameters filled in and quoted.
         params: The query parameters, as text, or ``None``; a list is sent as the parameter repeated
             (an array parameter, ``status=a&status=b``).
-        json: The JSON body, or ``None`` for none.
+        json: The JSON body, ``None`` for none, or ``JSON_NULL`` for a body that is JSON ``null``.
         security: The security schemes whose credentials go with it, as the spec's requirements:
             alternatives, each the names of the schemes it needs at once; ``()`` for an operation
             the spec declares public (``security: []``); ``None`` for the document's own.

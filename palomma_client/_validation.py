@@ -9,6 +9,7 @@ round trip or reaches the server half-formed.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 import math
@@ -28,6 +29,7 @@ __all__ = [
     "NOT_GIVEN",
     "NotGiven",
     "check_array",
+    "check_body_fields",
     "check_boolean",
     "check_date",
     "check_datetime",
@@ -44,6 +46,7 @@ __all__ = [
     "check_timeout",
     "form_list",
     "header_value",
+    "other_keys",
     "path_segment",
     "query_object",
 ]
@@ -448,6 +451,51 @@ _JSON_TYPES: dict[str, tuple[str, Any]] = {
 }
 
 
+def check_body_fields(body: Mapping[str, Any], required: Mapping[str, str]) -> None:
+    """Check that an optional request body, when it is sent, carries the fields its schema requires.
+
+    An optional body's arguments are optional as a group: none given, nothing is sent; any given,
+    the body is sent and must be whole.
+
+    Args:
+        body: The body built from the arguments given, by JSON field name; empty when none was given.
+        required: The fields the body's schema requires, JSON name -> argument name.
+
+    Raises:
+        InvalidParameterError: ``body`` is not empty and lacks a required field; names its argument.
+    """
+    if not body:
+        return
+    missing = [argument for name, argument in required.items() if name not in body]
+    if missing:
+        raise InvalidParameterError(
+            missing[0],
+            "is required once another argument of the request body is given; give none of them to send no body",
+        )
+
+
+def other_keys(parameter: str, keys: Mapping[str, Any], named: tuple[str, ...]) -> Mapping[str, Any]:
+    """Check that the other keys of an object request body name none of its fields.
+
+    Args:
+        parameter: The argument that holds them (``additional_properties``).
+        keys: The other keys and their checked JSON values.
+        named: The JSON names of the body's fields, each an argument of its own.
+
+    Returns:
+        ``keys``, to be sent beside the fields.
+
+    Raises:
+        InvalidParameterError: A key names a field; give that field by its own argument.
+    """
+    clash = sorted(set(keys) & set(named))
+    if clash:
+        raise InvalidParameterError(
+            _child(parameter, clash[0]), "names a field of the body: give it by its own argument"
+        )
+    return keys
+
+
 def check_json(parameter: str, value: object, schema: Mapping[str, Any]) -> Any:
     """``value`` as the JSON the API reads, checked against the spec's schema of it.
 
@@ -495,7 +543,21 @@ def _as_json(path: str, value: object) -> Any:
         return value.isoformat()
     to_dict = getattr(value, "to_dict", None)
     if callable(to_dict) and not isinstance(value, Mapping):
-        return _as_json(path, to_dict())
+        extra = getattr(value, "additional_properties", None)
+        if not isinstance(extra, dict) or not extra:
+            return _as_json(path, to_dict())
+        # The keys the spec does not name, each by its own JSON form: a value of the wrong type (a dict
+        # where the map's values are models, a number) is then refused by the schema naming its key,
+        # where the model's own to_dict would fail on it with an AttributeError.
+        known: Any = copy.copy(value)
+        known.additional_properties = {}
+        document = _as_json(path, known.to_dict())
+        for key, item in extra.items():
+            if not isinstance(key, str):
+                raise InvalidParameterError(path, f"must have string keys, got {_type_name(key)}")
+            if key not in document:
+                document[key] = _as_json(_child(path, key), item)
+        return document
     if isinstance(value, Mapping):
         converted: dict[str, Any] = {}
         for key, item in value.items():

@@ -32,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +46,18 @@ from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.properties.list_property import ListProperty
 from openapi_python_client.schema import ParameterLocation
 from operations import ModelFields, OperationViews, docstring_block, policy_notes, sentence, value_check, wrap
-from spec_support import Refusal, Unsupported, environments, requirements, security_schemes, unsupported
+from spec_support import (
+    Refusal,
+    Unsupported,
+    environments,
+    requirements,
+    security_schemes,
+    union_in_all_of,
+    unsupported,
+)
 from versioning import PreviousGeneration, record_version
 
-from palomma_client._openapi import OpenAPI, SpecError, join_pointer, load_document
+from palomma_client._openapi import OpenAPI, SpecError, join_pointer, load_document, unescape_token
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
@@ -117,8 +126,62 @@ def _for_the_parser(index: OpenAPI) -> dict[str, Any]:
             for media in response.content:
                 if not media.is_json:
                     parsed.at(join_pointer(response.pointer, "content")).pop(media.name, None)
+    for operation in parsed.operations:
+        # A nullable inline object as a whole body or answer keeps the name it has when not nullable.
+        named = [("body", media) for media in operation.request_body.content] if operation.request_body else []
+        named += [(f"response_{answer.status}", media) for answer in operation.responses for media in answer.content]
+        for name, media in named:
+            if media.is_json and "schema" in media.node:
+                _nullable_objects(parsed.at(join_pointer(media.pointer, "schema")), name)
     _nullable_objects(document)
+    _distributed_unions(document, parsed)
     return document
+
+
+def _distributed_unions(document: dict[str, Any], spec: OpenAPI) -> None:
+    """Write each ``allOf`` with a union member as a union of ``allOf``s, in place, for the parser.
+
+    ``allOf: [Refund, {oneOf: [Card, Pse]}]`` admits exactly the JSON values that
+    ``oneOf: [{allOf: [Refund, Card]}, {allOf: [Refund, Pse]}]`` admits (and so for ``anyOf``),
+    and the parser reads the latter as the union of two merged models, where it would read the
+    former as one model without the union's fields. Each merged member is titled by its union
+    member's component name (else its position), so that its model is named after it:
+    ``CreateRefundCard`` in ``createRefund``'s body; a component's merged members become components
+    (``RefundCard``). ``spec`` is the index of ``document``. The checks and the in-process fake read
+    the document as written.
+    """
+    found = [
+        (pointer, node, where)
+        for pointer, node in spec.walk()
+        if isinstance(node, dict) and (where := union_in_all_of(spec, node, pointer)) is not None
+    ]
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for pointer, node, (index, keyword, union) in reversed(found):  # inner ones first
+        shared = [member for i, member in enumerate(node.pop("allOf")) if i != index]
+        siblings = {key: node.pop(key) for key in _OBJECT_KEYWORDS if key in node}
+        if siblings:
+            shared.append(siblings)
+        tokens = pointer.split("/")
+        # A component's merged members become components of their own: the parser resolves the
+        # references of an inline member of a component's union only once every component is read.
+        component = unescape_token(tokens[3]) if tokens[1:3] == ["components", "schemas"] and len(tokens) == 4 else ""
+        members: list[dict[str, Any]] = []
+        for position, member in enumerate(union[keyword], start=1):
+            reference = member.get("$ref") if isinstance(member, Mapping) else None
+            title = unescape_token(reference.rsplit("/", 1)[-1]) if isinstance(reference, str) else f"Option{position}"
+            merged = {"allOf": [*copy.deepcopy(shared), member]}
+            if not component:
+                members.append({"title": title, **merged})
+                continue
+            name = component + title
+            while name in schemas:
+                name += "Merged"
+            schemas[name] = merged  # no title: the parser would name a component's model by it
+            members.append({"$ref": join_pointer("#/components/schemas", name)})
+        node[keyword] = members
+
+
+_OBJECT_KEYWORDS = ("type", "properties", "required", "additionalProperties")
 
 
 # What stays on a nullable property's schema when its object moves into an `anyOf` member: the

@@ -40,7 +40,7 @@ from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.parser.properties.union import UnionProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode, PythonIdentifier
-from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported, requirements
+from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported, requirements, union_in_all_of
 
 from palomma_client._openapi import MediaType, OpenAPI, Operation, Parameter, SpecError, join_pointer, unescape_token
 
@@ -60,6 +60,8 @@ __all__ = [
 # Keyword arguments every resource method has besides the operation's own.
 SDK_ARGUMENTS = frozenset({"timeout", "max_items", "self"})
 METHOD_NAME_EXTENSION = "x-palomma-method-name"
+OTHER_KEYS_ARGUMENT = "additional_properties"
+"""The argument that holds the keys of an object request body its ``properties`` do not name (``_other_keys``)."""
 WHOLE_BODY_ARGUMENT = "body"
 """The argument that holds a request body with no fields of its own (a map, a union): see ``_map_body``."""
 # OpenAPI: a header parameter of one of these names "SHALL be ignored"; the client sets them itself.
@@ -189,16 +191,23 @@ class ArgumentView:
     members: tuple[str, ...] = ()  # for a union as the whole body: its member models, in the spec's order
     discriminator: str = ""  # ...the field its discriminator reads, if it has one
     union: str = ""  # ...and its keyword: oneOf (exactly one member) or anyOf (at least one)
+    group_required: bool = False  # a required field of an optional request body: required once the body is sent
+    named: tuple[str, ...] = ()  # for the other keys of an object body (a map beside properties): the named ones
+
+    @property
+    def omittable(self) -> bool:
+        """Whether leaving the argument out is told apart from ``None``: its default is ``NOT_GIVEN``."""
+        return self.nullable or self.whole
 
     @property
     def default(self) -> str:
         """The annotation's tail and default of an optional argument."""
-        return " | NotGiven = NOT_GIVEN" if self.nullable else " | None = None"
+        return " | NotGiven = NOT_GIVEN" if self.omittable else " | None = None"
 
     @property
     def given(self) -> str:
         """A condition true when the caller gave the optional argument."""
-        return f"not isinstance({self.python_name}, NotGiven)" if self.nullable else f"{self.python_name} is not None"
+        return f"not isinstance({self.python_name}, NotGiven)" if self.omittable else f"{self.python_name} is not None"
 
 
 @dataclass
@@ -233,11 +242,17 @@ class OperationView:
     accept: str = ""  # the media type of its success body, for the Accept header of a non-JSON answer
     union_parsers: dict[int, str] = field(default_factory=dict)  # a union answer's parse expression, by status
     map_parsers: dict[int, str] = field(default_factory=dict)  # a map answer's parse expression, by status
+    body_optional: bool = False  # the request body may be left out (`requestBody.required` false or absent)
 
     @property
     def whole_body(self) -> ArgumentView | None:
         """The ``body`` argument of an operation whose whole request body is a map or a union, else ``None``."""
         return next((argument for argument in self.body_arguments if argument.whole), None)
+
+    @property
+    def group_required(self) -> dict[str, str]:
+        """The fields an optional request body must carry once sent: JSON name -> argument name."""
+        return {argument.json_name: argument.python_name for argument in self.body_arguments if argument.group_required}
 
     @property
     def error_imports(self) -> list[str]:
@@ -320,7 +335,7 @@ class TagView:
     def uses(self) -> set[str]:
         """The names the resource module's signatures need besides the models: ``NotGiven``, ``Sequence``."""
         arguments = [argument for op in self.operations for argument in op.keyword_arguments]
-        names = {"NotGiven"} if any(argument.nullable and not argument.required for argument in arguments) else set()
+        names = {"NotGiven"} if any(argument.omittable and not argument.required for argument in arguments) else set()
         return names | ({"Sequence"} if any("Sequence[" in argument.annotation for argument in arguments) else set())
 
 
@@ -439,16 +454,25 @@ class OperationViews:
             assert operation.request_body is not None  # the generator parsed a body from it
             media = operation.request_body.content[0]
             members = _union_models(body.prop)
-            if members and not _nullable(body.prop):
+            if members:
                 body_arguments.append(self._whole_body(body.prop, members, media, imports))
-            elif isinstance(body.prop, ModelProperty) and map_values(body.prop) is not None:
+            elif (
+                _nullable(body.prop)
+                or isinstance(body.prop, ListProperty)
+                or (isinstance(body.prop, ModelProperty) and map_values(body.prop) is not None)
+            ):
+                # A nullable body is one `body` argument too: `None` is its JSON null, apart from "no body".
                 body_arguments.append(self._map_body(body.prop, operation, imports))
             elif isinstance(body.prop, ModelProperty):
                 body_model = body.prop.class_info.name
                 body_arguments = self._body_fields(body.prop, media, imports)
             else:
-                refusal = Refusal("a request body that is not a JSON object", media.schema_pointer or media.pointer)
-                raise Unsupported(refusal)
+                at = media.schema_pointer or media.pointer
+                raise Unsupported(Refusal("a request body that is not a JSON object or array", at))
+            if not operation.request_body.required:
+                # An optional body: sent only when the caller gives some of it (see docs/spec-support.md).
+                for argument in body_arguments:
+                    argument.group_required, argument.required = argument.required and not argument.whole, False
         names = [
             argument.python_name for argument in path_arguments + query_arguments + header_arguments + body_arguments
         ]
@@ -518,6 +542,7 @@ class OperationViews:
             header_arguments=header_arguments,
             body_arguments=body_arguments,
             body_model=body_model,
+            body_optional=operation.request_body is not None and not operation.request_body.required,
             path_expression=_path_expression(operation.path, path_arguments),
             endpoint_key=_endpoint_key(endpoint),
             security=requirements(operation.security),
@@ -561,7 +586,53 @@ class OperationViews:
             else:
                 argument.json_value = argument.check
             arguments.append(argument)
+        values = ModelFields.extra_values(model)
+        if values is not None:
+            if media.schema is None or not isinstance(media.schema.get("additionalProperties"), Mapping):
+                construct = "a request body whose `additionalProperties` are not beside its `properties`"
+                raise Unsupported(Refusal(construct, media.schema_pointer or media.pointer))
+            arguments.append(self._other_keys(model, values, media, imports))
         return arguments
+
+    def _other_keys(self, model: ModelProperty, values: Any, media: MediaType, imports: set[str]) -> ArgumentView:
+        """The argument of the keys an object body's ``properties`` do not name (``additionalProperties``' schema).
+
+        Named ``additional_properties``, as the model's attribute that holds them: a ``Mapping`` of the
+        map's values, each checked before sending by that schema (an error names
+        ``additional_properties.acc_1.amount``); a key that is also a named property is refused.
+        """
+        assert media.schema is not None  # a body with properties
+        assert media.schema_pointer is not None
+        pointer = join_pointer(media.schema_pointer, "additionalProperties")
+        values_schema, values_pointer = self._spec.resolve(media.schema["additionalProperties"], pointer)
+        schema = {
+            "type": "object",
+            "additionalProperties": self._runtime_schema(values_schema, values_pointer, ()),
+        }
+        name = OTHER_KEYS_ARGUMENT
+        check = f"check_json({name!r}, {name}, SCHEMAS[{name!r}])"
+        named = tuple(
+            _text(prop.name) for prop in (model.required_properties or []) + (model.optional_properties or [])
+        )
+        description = " ".join(
+            [
+                "The body's other keys, beside its named fields: each value checked by the schema of",
+                "``additionalProperties``; a key that names a field is refused.",
+            ]
+        )
+        return ArgumentView(
+            name,
+            "",
+            "body",
+            False,
+            f"Mapping[str, {_argument_type(values, imports)}]",
+            check,
+            "",
+            description,
+            json_value=check,
+            schema=schema,
+            named=named,
+        )
 
     def _whole_body(self, prop: Any, members: list[Any], media: MediaType, imports: set[str]) -> ArgumentView:
         """The one ``body`` argument of a request body that is a ``oneOf``/``anyOf`` of objects.
@@ -577,7 +648,10 @@ class OperationViews:
         argument.members = tuple(str(member.class_info.name) for member in members)
         discriminator = schema.get("discriminator")
         argument.discriminator = str(discriminator["propertyName"]) if isinstance(discriminator, Mapping) else ""
-        argument.union = "oneOf" if isinstance(schema.get("oneOf"), list) else "anyOf"
+        # An allOf with a union among its members is generated as that union of merged models.
+        merged = union_in_all_of(self._spec, schema, pointer)
+        argument.union = merged[1] if merged else "oneOf" if isinstance(schema.get("oneOf"), list) else "anyOf"
+        self._written_nullable(argument, media)
         return argument
 
     def _find_pagination(self, view: OperationView, endpoint: Endpoint) -> None:
@@ -614,6 +688,7 @@ class OperationViews:
         documented: Mapping[str, Any],
         imports: set[str],
         pointer: str,
+        whole: bool = False,
     ) -> ArgumentView:
         for rule in UNCHECKED_ARGUMENT_RULES:
             if rule in schema:
@@ -622,7 +697,7 @@ class OperationViews:
         name = python_name
         scalar = _scalar(prop, repr(python_name), name, schema, location, imports)
         runtime_schema = None
-        if location == "body" and _structured(prop, schema):
+        if location == "body" and (whole or _structured(prop, schema)):
             # Nested objects, arrays of them, maps, unions and nullable values: checked as the JSON sent,
             # against the spec's schema, so every nested rule is checked and an error names its path.
             annotation = _argument_type(prop, imports)
@@ -670,12 +745,13 @@ class OperationViews:
             expands=location == "query" and isinstance(prop, ModelProperty),
         )
 
-    def _map_body(self, prop: ModelProperty, operation: Operation, imports: set[str]) -> ArgumentView:
-        """The one argument of a request body that is a map (or a free-form object): ``body``.
+    def _map_body(self, prop: Any, operation: Operation, imports: set[str]) -> ArgumentView:
+        """The one argument of a request body that is a map (or a free-form object) or an array: ``body``.
 
-        A map has no fields to make arguments of: its keys are the caller's. The argument is named
-        ``body`` whatever the schema, as it is the whole body, so that it reads the same in every
-        such method; a parameter also named ``body`` is a clash ``_view`` stops at.
+        A map has no fields to make arguments of: its keys are the caller's; nor has an array. The
+        argument is named ``body`` whatever the schema, as it is the whole body, so that it reads the
+        same in every such method; a parameter also named ``body`` is a clash ``_view`` stops at. It
+        is checked as the JSON sent, so an error names the path at fault (``body[3].amount``).
         """
         assert operation.request_body is not None
         media = operation.request_body.content[0]
@@ -689,9 +765,21 @@ class OperationViews:
             documented if isinstance(documented, Mapping) else {},
             imports,
             media.schema_pointer or media.pointer,
+            whole=True,
         )
         argument.json_name, argument.json_value, argument.whole = "", argument.check, True
+        self._written_nullable(argument, media)
         return argument
+
+    def _written_nullable(self, argument: ArgumentView, media: MediaType) -> None:
+        """Check a whole body against its schema as written, where ``nullable`` stands beside its ``$ref``.
+
+        ``media.schema`` is the schema the reference leads to, without the ``nullable`` the vendor
+        wrote beside it (see ``_nullable_objects`` in generate.py); the check reads it as written.
+        """
+        written = media.node.get("schema")
+        if isinstance(written, Mapping) and "$ref" in written and len(written) > 1:
+            argument.schema = self._runtime_schema(written, join_pointer(media.pointer, "schema"), ())
 
     def _runtime_schema(self, node: Any, pointer: str, active: tuple[str, ...]) -> Any:
         """The schema ``check_json`` checks an argument against: references inlined, rules only.
@@ -1076,24 +1164,24 @@ class ModelFields:
         return ["ResponseSchemaError", *sorted(set(_PARSER_NAMES.findall(used)))]
 
     @staticmethod
-    def _extra_values(model: Any) -> Any | None:
+    def extra_values(model: Any) -> Any | None:
         """The property of a model's other keys' values, when the spec gives them a schema beside ``properties``."""
         values = getattr(model, "additional_properties", None)
         return None if values is None or isinstance(values, AnyProperty) else values
 
     def extra_type(self, model: Any) -> str:
         """The type of the values of ``additional_properties``: the schema's, or ``Any`` when it gives none."""
-        values = self._extra_values(model)
+        values = self.extra_values(model)
         return "Any" if values is None else self._value_type(values)
 
     def extra_parser(self, model: Any) -> str:
         """The parser of the model's other keys (``map_of(...)``), or ``""`` when they may hold anything."""
-        values = self._extra_values(model)
+        values = self.extra_values(model)
         return "" if values is None else f"map_of({self.parser(values)})"
 
     def extra_to_json(self, model: Any, source: str) -> str:
         """An expression of the model's other keys as JSON."""
-        values = self._extra_values(model)
+        values = self.extra_values(model)
         return source if values is None else self._map_to_json(values, source, 0)
 
     def keep_models(self, openapi: GeneratorData) -> list[Any]:
@@ -1121,7 +1209,7 @@ class ModelFields:
             return [line for line in lines or () if line.rsplit(" import ", 1)[-1].strip() not in self._maps]
 
         relative, lazy = set(kept(model.relative_imports)), set(kept(model.lazy_imports))
-        extra = [self._extra_values(model)] if self._extra_values(model) is not None else []
+        extra = [self.extra_values(model)] if self.extra_values(model) is not None else []
         for prop in (model.required_properties or []) + (model.optional_properties or []) + extra:
             if _contains_map(prop) or prop in extra:
                 lazy |= {f"from ..models.{module} import {name}" for module, name in self.classes(prop)}

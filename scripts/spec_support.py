@@ -33,6 +33,7 @@ __all__ = [
     "environments",
     "requirements",
     "security_schemes",
+    "union_in_all_of",
     "unsupported",
 ]
 
@@ -397,21 +398,12 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             yield Refusal(
                 f"a request body in {names}", join_pointer(operation.request_body.pointer, "content"), "one JSON type"
             )
-        elif content[0].schema is not None and content[0].schema.get("properties") and _is_map(content[0].schema):
-            yield Refusal(
-                "a request body with `properties` and `additionalProperties` with a schema",
-                content[0].schema_pointer or content[0].pointer,
-                "its other keys would have no argument: make the map a field of the body",
-            )
-        elif content[0].schema is None or not (_is_object(content[0].schema) or _is_union(content[0].schema)):
+        elif content[0].schema is None or not (
+            _is_object(content[0].schema) or _is_union(content[0].schema) or _type(content[0].schema) == "array"
+        ):
             at = content[0].schema_pointer or content[0].pointer
-            yield Refusal("a request body that is not a JSON object", at, "give the body an object schema")
-        elif _takes_null(spec, content[0].node.get("schema"), content[0].schema, content[0].schema_pointer or ""):
-            # Its arguments would have to say "send null" and "send nothing" apart, for the whole body.
-            at = join_pointer(content[0].pointer, "schema")
-            yield Refusal("a nullable request body", at, "the body is an object, or one of its object schemas")
-        if not operation.request_body.required:
-            yield Refusal("an optional request body", operation.request_body.pointer, "mark it `required: true`")
+            construct = "a request body that is not a JSON object or array"
+            yield Refusal(construct, at, "give the body an object or array schema")
     successes = operation.success_responses()
     for response in successes:
         if not response.status.isdigit():
@@ -495,21 +487,6 @@ def _is_union(schema: Mapping[str, Any]) -> bool:
     )
 
 
-def _takes_null(spec: OpenAPI, written: Any, schema: Mapping[str, Any], pointer: str) -> bool:
-    """Whether a schema takes null: ``nullable: true`` (beside a ``$ref`` too, as ``written`` has it), a
-    ``type`` list with ``null`` (3.1), or a ``{type: 'null'}`` member of its ``oneOf``/``anyOf``."""
-    if isinstance(written, Mapping) and written.get("nullable") is True:
-        return True
-    if schema.get("nullable") is True or "null" in (schema.get("type") or ()):
-        return True
-    for keyword in ("oneOf", "anyOf"):
-        for index, member in enumerate(schema.get(keyword) or ()):
-            resolved, _ = spec.resolve(member, join_pointer(pointer, keyword, index))
-            if isinstance(resolved, Mapping) and resolved.get("type") == "null":
-                return True
-    return False
-
-
 def _type(schema: Mapping[str, Any]) -> str:
     """A schema's type without `null` (3.1 writes nullable as `type: [x, "null"]`); `""` when it has none."""
     written = schema.get("type")
@@ -521,8 +498,27 @@ def _type(schema: Mapping[str, Any]) -> str:
     return str(written or "")
 
 
-_MAP_ELSEWHERE = "a map (`additionalProperties` with a schema) as a member of `allOf`, `oneOf` or `anyOf`"
-_MAP_HINT = "make it a field of an object"
+def union_in_all_of(spec: OpenAPI, schema: Any, pointer: str) -> tuple[int, str, Any] | None:
+    """The one ``oneOf``/``anyOf`` member of an ``allOf`` (inline or by ``$ref``): (index, keyword, union), or ``None``.
+
+    Shared fields plus one of several shapes: ``allOf: [Refund, {oneOf: [Card, Pse]}]``.
+    """
+    if not isinstance(schema, Mapping) or not isinstance(schema.get("allOf"), list):
+        return None
+    found = []
+    for index, member in enumerate(schema["allOf"]):
+        resolved, _ = spec.resolve(member, join_pointer(pointer, "allOf", index))
+        keyword = next((key for key in ("oneOf", "anyOf") if isinstance(resolved, Mapping) and key in resolved), "")
+        if keyword:
+            found.append((index, keyword, resolved))
+    return found[0] if len(found) == 1 else None
+
+
+_MAP_ELSEWHERE = "a map (`additionalProperties` with a schema) as a member of `allOf`"
+_MAP_HINT = (
+    "JSON Schema applies it to every key, the other members' fields too; give one object its `properties` "
+    "and `additionalProperties`, or make the map a field"
+)
 
 
 def _plain_scalar(schema: Mapping[str, Any]) -> bool:
@@ -579,8 +575,8 @@ def _map_place(pointer: str) -> bool:
     """Whether a map written at ``pointer`` is one the generator renders: a ``dict`` there.
 
     A component (its uses are checked where they are), a field of an object, an array's items,
-    another map's values, or the whole body of a request or an answer; not a member of an
-    ``allOf``, ``oneOf`` or ``anyOf``.
+    another map's values, the whole body of a request or an answer, or a member of a ``oneOf`` or
+    ``anyOf`` (a model whose ``additional_properties`` are the map); not a member of an ``allOf``.
     """
     tokens = pointer.split("/")
     if tokens[1:3] == ["components", "schemas"] and len(tokens) == 4:
@@ -589,6 +585,8 @@ def _map_place(pointer: str) -> bool:
         return True
     if tokens[-1] in ("items", "additionalProperties"):
         return True
+    if len(tokens) > 2 and tokens[-2] in ("oneOf", "anyOf"):
+        return True  # a member of a union: a model of its own, whose additional_properties are the map
     return tokens[-1] == "schema" and len(tokens) > 3 and tokens[-3] == "content" and "parameters" not in tokens
 
 
@@ -652,16 +650,28 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
                 )
             elif "discriminator" in schema and not all(isinstance(m, Mapping) and "$ref" in m for m in members):
                 yield Refusal("a `discriminator` over inline schemas", join_pointer(pointer, "discriminator"))
+    unions = []
     for index, member in enumerate(schema.get("allOf") or ()):
         at = join_pointer(pointer, "allOf", index)
         resolved, _ = spec.resolve(member, at)
         keyword = next((key for key in ("oneOf", "anyOf") if isinstance(resolved, Mapping) and key in resolved), "")
         if keyword:
+            unions.append((at if "$ref" in member else join_pointer(at, keyword), keyword, resolved))
+    # One union among the members is generated as a union of merged models (see generate._distributed_unions).
+    for at, keyword, _ in unions[1:]:
+        yield Refusal(
+            f"{'an' if keyword == 'anyOf' else 'a'} `{keyword}` among the members of an `allOf` with another union",
+            at,
+            "the union of merged models would multiply out; write a `oneOf` of component schemas, each an "
+            "`allOf` of the shared schema and one member",
+        )
+    for at, keyword, union in unions[:1] if len(unions) == 1 else ():
+        if "discriminator" in union:
             yield Refusal(
-                f"{'an' if keyword == 'anyOf' else 'a'} `{keyword}` among the members of an `allOf`",
-                at if "$ref" in member else join_pointer(at, keyword),
-                "the merged model would leave the union's fields out; write a `oneOf` of component schemas, each an "
-                "`allOf` of the shared schema and one member",
+                f"a `discriminator` on {'an' if keyword == 'anyOf' else 'a'} `{keyword}` among an `allOf`'s members",
+                at,
+                "write a `oneOf` of component schemas, each an `allOf` of the shared schema and one member, "
+                "with the discriminator on it",
             )
     written = schema.get("type")
     listed = {kind for kind in written if kind != "null"} if isinstance(written, list) else set()
@@ -671,7 +681,9 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
         at = join_pointer(pointer, "additionalProperties")
         values, values_pointer = spec.resolve(schema["additionalProperties"], at)
         if schema.get("allOf"):
-            yield Refusal("`additionalProperties` with a schema beside `allOf` (a composition that is also a map)", at)
+            yield Refusal(
+                "`additionalProperties` with a schema beside `allOf` (a composition that is also a map)", at, _MAP_HINT
+            )
         elif (refused := _map_value_refusal(spec, values, values_pointer)) is not None:
             yield Refusal(refused, at)
         elif not schema.get("properties") and not _map_place(pointer):

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from palomma_client import InvalidParameterError
-from palomma_client._validation import NOT_GIVEN, NotGiven, check_array, check_json, form_list
+from palomma_client._validation import NOT_GIVEN, NotGiven, check_array, check_body_fields, check_json, form_list
 from palomma_client.types import Invoice
 from tests.support import created_invoice
 
@@ -159,3 +159,13 @@ def test_a_comma_separated_query_array_refuses_an_item_with_a_comma() -> None:
         form_list("codes", ["a1", "b,2"])
 
     assert caught.value.parameter == "codes[1]"
+
+
+def test_an_optional_body_sent_must_carry_its_required_fields_and_names_the_argument() -> None:
+    required = {"documentNumber": "document_number", "amount": "amount"}
+    check_body_fields({}, required)  # nothing given: no body is sent, nothing is missing
+    check_body_fields({"documentNumber": "9", "amount": 5, "note": "n"}, required)
+    with pytest.raises(InvalidParameterError) as raised:
+        check_body_fields({"amount": 5, "note": "n"}, required)
+    assert raised.value.parameter == "document_number"
+    assert "give none of them to send no body" in str(raised.value)

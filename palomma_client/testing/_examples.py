@@ -217,7 +217,8 @@ def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0, *, se
     """Make up a value that fits the schema at `pointer`.
 
     The schema's own `example`, else its `default`, else its first `enum` value; a `oneOf`/`anyOf`,
-    its first member (with the discriminator's value that names it); otherwise, by type:
+    its first member (with the discriminator's value that names it; among an `allOf`'s members, merged
+    with the others); otherwise, by type:
     an object with its required properties only (a map, one entry or `minProperties` of them, named
     `key1`, `key2`...), an array of `minItems` items, a string shaped by
     its `format` (a date from `now`, an https URL, ...) and lengths, a number at its lower bound (or
@@ -273,6 +274,12 @@ def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0, *, se
         extra = schema.get("additionalProperties")
         if not properties and isinstance(extra, Mapping) and extra:
             document.update(_map_entries(spec, pointer, schema, now, depth, sent=sent))
+        for index in range(len(schema.get("allOf") or ())):
+            # A union among the members (shared fields plus one of several shapes): its first shape's fields too.
+            member = spec.schema_at(f"{pointer}/allOf/{index}")
+            if member.get("oneOf") or member.get("anyOf"):
+                shape = synthesize(spec, f"{pointer}/allOf/{index}", now, depth, sent=sent)
+                document.update({key: value for key, value in shape.items() if key not in document})
         return document
     if kind == "array":
         count = int(schema.get("minItems", 0))

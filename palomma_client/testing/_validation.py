@@ -30,6 +30,7 @@ from openapi_schema_validator import OAS30Validator, OAS31Validator, oas30_forma
 from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
+from palomma_client._openapi import join_pointer
 from palomma_client.testing._ids import is_ulid
 from palomma_client.testing._spec import SPEC_URI, ApiSpec, Operation, Parameter, schema_types
 
@@ -243,7 +244,8 @@ class RequestValidator:
         _check_text(payload)
         if media is None or media.schema_pointer is None:
             return payload
-        self.check(media.schema_pointer, payload, location="", write=True)
+        # Checked against the schema as written: a `nullable` beside its `$ref` makes null a body too.
+        self.check(join_pointer(media.pointer, "schema"), payload, location="", write=True)
         return self._with_defaults(media.schema_pointer, payload)
 
     def check(self, pointer: str, instance: Any, *, location: str, write: bool = False) -> None:

@@ -450,6 +450,13 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
+def _field_body(name: str, schema: str) -> dict[str, Any]:
+    """A required JSON request body of one required field, ``name``, of the component ``schema``."""
+    return _body(
+        {"type": "object", "required": [name], "properties": {name: {"$ref": f"#/components/schemas/{schema}"}}}
+    )
+
+
 def _json(schema: dict[str, Any] | str, status: str = "200", **response: Any) -> dict[str, Any]:
     written = {"$ref": f"#/components/schemas/{schema}"} if isinstance(schema, str) else schema
     return {status: {"description": "Done", "content": {"application/json": {"schema": written}}, **response}}
@@ -1730,7 +1737,7 @@ CORPUS: list[VendorChange] = [
     ),
     VendorChange(
         "all-of-with-a-union",
-        "an allOf whose members include a oneOf (shared fields plus one of several shapes), as a request body",
+        "an allOf whose members include a oneOf (shared fields plus one of several shapes), in a body and an answer",
         _path(
             "/refunds",
             {
@@ -1743,7 +1750,7 @@ CORPUS: list[VendorChange] = [
                                 {
                                     "type": "object",
                                     "required": ["amount"],
-                                    "properties": {"amount": {"type": "integer"}},
+                                    "properties": {"amount": {"type": "integer", "minimum": 1}},
                                 },
                                 {
                                     "oneOf": [
@@ -1755,12 +1762,25 @@ CORPUS: list[VendorChange] = [
                         }
                     ),
                     "responses": {"204": {"description": "Done"}},
-                }
+                },
+                "get": {**TAG, "operationId": "getVendorProbeRefund", "responses": _json("VendorProbeRefund")},
+            },
+            VendorProbeRefund={
+                "allOf": [
+                    {"type": "object", "required": ["refundId"], "properties": {"refundId": {"type": "string"}}},
+                    {"$ref": "#/components/schemas/VendorProbeRefundMethod"},
+                ]
+            },
+            VendorProbeRefundMethod={
+                "anyOf": [
+                    {"$ref": "#/components/schemas/VendorProbeRefundCard"},
+                    {"$ref": "#/components/schemas/VendorProbeRefundPse"},
+                ]
             },
             VendorProbeRefundCard={
                 "type": "object",
                 "required": ["method", "token"],
-                "properties": {"method": {"type": "string"}, "token": {"type": "string"}},
+                "properties": {"method": {"type": "string"}, "token": {"type": "string", "minLength": 3}},
             },
             VendorProbeRefundPse={
                 "type": "object",
@@ -1769,11 +1789,52 @@ CORPUS: list[VendorChange] = [
             },
         ),
         """
+        from palomma_client._generated.api.vendor_probes import get_vendor_probe_refund
+        from palomma_client._generated.models import CreateVendorProbeRefundVendorProbeRefundPse as Pse
+        found = []
         await call(client, "createVendorProbeRefund", body={"amount": 5, "method": "card", "token": "tok"})
-        return json.loads(fake.requests[-1].body)
+        found.append(json.loads(fake.requests[-1].body))
+        await call(client, "createVendorProbeRefund", body=Pse(amount=7, method="pse", bank="b1"))
+        found.append(json.loads(fake.requests[-1].body))
+        sent = len(fake.requests)
+        for body in (
+            {"amount": 0, "method": "card", "token": "tok"},
+            {"amount": 5, "method": "card"},
+            {"amount": 5, "method": "card", "token": "t"},
+            {"amount": 5, "method": "x", "token": "tok", "bank": "b"},
+        ):
+            try:
+                await call(client, "createVendorProbeRefund", body=body)
+                found.append(None)
+            except InvalidParameterError as error:
+                found.append(error.parameter)
+        found.append(len(fake.requests) - sent)
+        refund = get_vendor_probe_refund.parse_response(200, {"refundId": "r1", "method": "pse", "bank": "b2"})
+        found.append([type(refund).__name__, refund.refund_id, refund.bank])
+        try:
+            get_vendor_probe_refund.parse_response(200, {"refundId": "r1", "method": "card"})
+            found.append(None)
+        except ValueError as error:
+            found.append(type(error).__name__)
+        served = await call(client, "getVendorProbeRefund")  # the fake synthesizes one from the schema
+        found.append(type(served).__name__.startswith("VendorProbeRefundVendorProbeRefund"))
+        resource, attribute = METHODS["getVendorProbeRefund"]
+        found.append(typing.get_type_hints(getattr(getattr(client, resource), attribute))["return"].__args__.__len__())
+        return found
         """,
-        {"amount": 5, "method": "card", "token": "tok"},
-        refused="a `oneOf` among the members of an `allOf`: the merged model would leave the union's fields out",
+        [
+            {"amount": 5, "method": "card", "token": "tok"},
+            {"amount": 7, "method": "pse", "bank": "b1"},
+            "body.amount",
+            "body",
+            "body",
+            "body",
+            0,
+            ["VendorProbeRefundVendorProbeRefundPse", "r1", "b2"],
+            "ResponseSchemaError",
+            True,
+            2,
+        ],
     ),
     # --- parameters and credentials -------------------------------------------------------------------
     VendorChange(
@@ -2345,13 +2406,7 @@ CORPUS: list[VendorChange] = [
                 "post": {
                     **TAG,
                     "operationId": "noteVendorProbeLedger",
-                    "requestBody": _body(
-                        {
-                            "type": "object",
-                            "required": ["ledger"],
-                            "properties": {"ledger": {"$ref": "#/components/schemas/VendorProbeLedger"}},
-                        }
-                    ),
+                    "requestBody": _field_body("ledger", "VendorProbeLedger"),
                     "responses": {"204": {"description": "Noted"}},
                 },
             },
@@ -2492,6 +2547,427 @@ CORPUS: list[VendorChange] = [
             ["methods.a.kind", "methods.a.last4", "methods.a.iban"],
             ["VendorProbeCard"],
             2,
+        ],
+    ),
+    # --- request bodies ----------------------------------------------------------------------------
+    VendorChange(
+        "optional-request-body",
+        "an optional request body: an object's arguments optional as a group, a whole `body` NOT_GIVEN by default",
+        _path(
+            "/things/{thingId}/archive",
+            {
+                "post": {
+                    **TAG,
+                    "operationId": "archiveVendorProbeThing",
+                    "parameters": [ID],
+                    "requestBody": {
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/VendorProbeArchive"}}}
+                    },
+                    "responses": _json(OK),
+                },
+                "put": {
+                    **TAG,
+                    "operationId": "tallyVendorProbeThing",
+                    "parameters": [ID],
+                    "requestBody": {
+                        "required": False,
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
+                            }
+                        },
+                    },
+                    "responses": _json(OK),
+                },
+            },
+            VendorProbeArchive={
+                "type": "object",
+                "required": ["reason"],
+                "properties": {"reason": {"type": "string", "minLength": 3}, "note": {"type": "string"}},
+            },
+        ),
+        """
+        def seen():
+            request = fake.requests[-1]
+            body = json.loads(request.body) if request.body else None
+            return [request.status, body, request.headers.get("content-type")]
+        found = []
+        for operation, kwargs in (
+            ("archiveVendorProbeThing", {}),
+            ("archiveVendorProbeThing", {"reason": "moved", "note": "n"}),
+            ("tallyVendorProbeThing", {}),
+            ("tallyVendorProbeThing", {"body": {}}),
+            ("tallyVendorProbeThing", {"body": {"a": 2}}),
+        ):
+            await call(client, operation, "t1", **kwargs)
+            found.append(seen())
+        sent = len(fake.requests)
+        for operation, kwargs in (
+            ("archiveVendorProbeThing", {"note": "n"}),
+            ("archiveVendorProbeThing", {"reason": "no"}),
+            ("tallyVendorProbeThing", {"body": {"a": -1}}),
+        ):
+            try:
+                await call(client, operation, "t1", **kwargs)
+                found.append(None)
+            except InvalidParameterError as error:
+                found.append(error.parameter)
+        found.append(len(fake.requests) - sent)
+        for operation in ("archiveVendorProbeThing", "tallyVendorProbeThing"):
+            resource, attribute = METHODS[operation]
+            method = getattr(getattr(client, resource), attribute)
+            defaults = {name: repr(one.default) for name, one in inspect.signature(method).parameters.items()}
+            found.append({name: defaults[name] for name in ("reason", "note", "body") if name in defaults})
+        return found
+        """,
+        [
+            [200, None, None],
+            [200, {"reason": "moved", "note": "n"}, "application/json"],
+            [200, None, None],
+            [200, {}, "application/json"],
+            [200, {"a": 2}, "application/json"],
+            "reason",
+            "reason",
+            "body.a",
+            0,
+            {"reason": "None", "note": "None"},
+            {"body": "NOT_GIVEN"},
+        ],
+    ),
+    VendorChange(
+        "array-request-body",
+        "a top-level array request body, of objects or of scalars: one `body` argument checked item by item",
+        _path(
+            "/lines",
+            {
+                "post": {
+                    **TAG,
+                    "operationId": "importVendorProbeLines",
+                    "requestBody": _body(
+                        {
+                            "type": "array",
+                            "minItems": 1,
+                            "maxItems": 3,
+                            "items": {"$ref": "#/components/schemas/VendorProbeLine"},
+                        }
+                    ),
+                    "responses": _json(OK),
+                },
+                "put": {
+                    **TAG,
+                    "operationId": "tagVendorProbeLines",
+                    "requestBody": _body(
+                        {"type": "array", "uniqueItems": True, "items": {"type": "string", "enum": ["a", "b"]}}
+                    ),
+                    "responses": _json(OK),
+                },
+            },
+            VendorProbeLine={
+                "type": "object",
+                "required": ["sku", "quantity"],
+                "properties": {
+                    "sku": {"type": "string", "minLength": 2},
+                    "quantity": {"type": "integer", "minimum": 1},
+                    "dueOn": {"type": "string", "format": "date"},
+                },
+            },
+        ),
+        """
+        from palomma_client._generated.models import TagVendorProbeLinesBodyItem, VendorProbeLine
+        found = []
+        line = VendorProbeLine(sku="s1", quantity=2, due_on=datetime.date(2026, 5, 1))
+        await call(client, "importVendorProbeLines", body=[line, {"sku": "s2", "quantity": 1}])
+        found.append([fake.requests[-1].status, json.loads(fake.requests[-1].body)])
+        await call(client, "tagVendorProbeLines", body=(TagVendorProbeLinesBodyItem("b"), "a"))
+        found.append([fake.requests[-1].status, json.loads(fake.requests[-1].body)])
+        sent = len(fake.requests)
+        for operation, body in (
+            ("importVendorProbeLines", [line, line, {"sku": "s2", "quantity": 0}]),
+            ("importVendorProbeLines", [line, {"sku": "s", "quantity": 1}]),
+            ("importVendorProbeLines", []),
+            ("importVendorProbeLines", [line] * 4),
+            ("tagVendorProbeLines", ["a", "c"]),
+            ("tagVendorProbeLines", ["a", "a"]),
+        ):
+            try:
+                await call(client, operation, body=body)
+                found.append(None)
+            except InvalidParameterError as error:
+                found.append(error.parameter)
+        found.append(len(fake.requests) - sent)
+        resource, attribute = METHODS["importVendorProbeLines"]
+        found.append(str(typing.get_type_hints(getattr(getattr(client, resource), attribute))["body"]))
+        return found
+        """,
+        [
+            [200, [{"sku": "s1", "quantity": 2, "dueOn": "2026-05-01"}, {"sku": "s2", "quantity": 1}]],
+            [200, ["b", "a"]],
+            "body[2].quantity",
+            "body[1].sku",
+            "body",
+            "body",
+            "body[1]",
+            "body[1]",
+            0,
+            "collections.abc.Sequence[palomma_client._generated.models.vendor_probe_line.VendorProbeLine"
+            " | collections.abc.Mapping[str, typing.Any]]",
+        ],
+    ),
+    VendorChange(
+        "request-body-with-properties-and-a-map",
+        "a request body with `properties` and a typed `additionalProperties`: fields as arguments, other keys as a map",
+        _path(
+            "/budgets/{thingId}",
+            {
+                "parameters": [ID],
+                "get": {**TAG, "operationId": "getVendorProbeBudget", "responses": _json("VendorProbeBudget")},
+                "put": {
+                    **TAG,
+                    "operationId": "replaceVendorProbeBudget",
+                    "requestBody": _body({"$ref": "#/components/schemas/VendorProbeBudget"}),
+                    "responses": {"204": {"description": "Replaced"}},
+                },
+                "post": {
+                    **TAG,
+                    "operationId": "holdVendorProbeBudget",
+                    "requestBody": _field_body("budget", "VendorProbeBudget"),
+                    "responses": {"204": {"description": "Held"}},
+                },
+            },
+            VendorProbeBudgetLine={
+                "type": "object",
+                "required": ["amount"],
+                "properties": {"amount": {"type": "integer", "minimum": 0}},
+            },
+            VendorProbeBudget={
+                "type": "object",
+                "required": ["currency"],
+                "properties": {"currency": {"type": "string", "minLength": 3}, "note": {"type": "string"}},
+                "additionalProperties": {"$ref": "#/components/schemas/VendorProbeBudgetLine"},
+            },
+        ),
+        """
+        from palomma_client._generated.models import VendorProbeBudget, VendorProbeBudgetLine
+        found = []
+        line = VendorProbeBudgetLine(amount=3)
+        await call(client, "replaceVendorProbeBudget", "b1", currency="COP", additional_properties={"rent": line})
+        found.append(json.loads(fake.requests[-1].body))
+        await call(client, "replaceVendorProbeBudget", "b1", currency="COP", note="n",
+                   additional_properties={"rent": {"amount": 4}, "gas": line})
+        found.append(json.loads(fake.requests[-1].body))
+        await call(client, "replaceVendorProbeBudget", "b1", currency="COP")
+        found.append(json.loads(fake.requests[-1].body))
+        served = await call(client, "getVendorProbeBudget", "b1")
+        from palomma_client._generated.api.vendor_probes import get_vendor_probe_budget
+        parsed = get_vendor_probe_budget.parse_response(200, {"currency": "COP", "rent": {"amount": 1}})
+        try:
+            get_vendor_probe_budget.parse_response(200, {"currency": "COP", "rent": {"amount": "x"}})
+        except ValueError as error:
+            refused = [type(error).__name__, error.path]
+        found.append([type(served).__name__, type(parsed["rent"]).__name__, refused])
+        sent = len(fake.requests)
+        for kwargs in (
+            {"currency": "COP", "additional_properties": {"rent": {"amount": -1}}},
+            {"currency": "COP", "additional_properties": {"rent": 5}},
+            {"currency": "COP", "additional_properties": {"note": {"amount": 1}}},
+            {"currency": "CO", "additional_properties": {}},
+        ):
+            try:
+                await call(client, "replaceVendorProbeBudget", "b1", **kwargs)
+                found.append(None)
+            except InvalidParameterError as error:
+                found.append(error.parameter)
+        # A model's other keys of the wrong type are refused before sending, naming the key.
+        budget = VendorProbeBudget(currency="COP")
+        budget["rent"] = "many"
+        try:
+            await call(client, "holdVendorProbeBudget", "b1", budget=budget)
+            found.append(None)
+        except InvalidParameterError as error:
+            found.append(error.parameter)
+        found.append(len(fake.requests) - sent)
+        budget["rent"] = {"amount": 2}  # a dict of the values' shape is taken, as for any model argument
+        await call(client, "holdVendorProbeBudget", "b1", budget=budget)
+        found.append(json.loads(fake.requests[-1].body))
+        return found
+        """,
+        [
+            {"currency": "COP", "rent": {"amount": 3}},
+            {"currency": "COP", "note": "n", "rent": {"amount": 4}, "gas": {"amount": 3}},
+            {"currency": "COP"},
+            ["VendorProbeBudget", "VendorProbeBudgetLine", ["ResponseSchemaError", "rent.amount"]],
+            "additional_properties.rent.amount",
+            "additional_properties.rent",
+            "additional_properties.note",
+            "currency",
+            "budget.rent",
+            0,
+            {"budget": {"currency": "COP", "rent": {"amount": 2}}},
+        ],
+    ),
+    VendorChange(
+        "nullable-request-body",
+        "a nullable request body: one `body` argument whose None is JSON null, apart from no body when optional",
+        _path(
+            "/notes/{thingId}",
+            {
+                "parameters": [ID],
+                "get": {
+                    **TAG,
+                    "operationId": "getVendorProbeNote",
+                    "responses": _json({"type": "object", "nullable": True, "properties": {"on": {"type": "boolean"}}}),
+                },
+                "put": {
+                    **TAG,
+                    "operationId": "replaceVendorProbeNote",
+                    "requestBody": _body({"$ref": "#/components/schemas/VendorProbeNote", "nullable": True}),
+                    "responses": _json(OK),
+                },
+                "patch": {
+                    **TAG,
+                    "operationId": "patchVendorProbeNote",
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "nullable": True,
+                                    "properties": {"pinned": {"type": "boolean"}},
+                                }
+                            }
+                        }
+                    },
+                    "responses": _json(OK),
+                },
+            },
+            VendorProbeNote={
+                "type": "object",
+                "required": ["text"],
+                "properties": {"text": {"type": "string", "maxLength": 5}},
+            },
+        ),
+        """
+        from palomma_client._generated.models import VendorProbeNote
+        def seen():
+            request = fake.requests[-1]
+            return [request.status, request.body.decode() or None, request.headers.get("content-type")]
+        found = []
+        for operation, kwargs in (
+            ("replaceVendorProbeNote", {"body": None}),
+            ("replaceVendorProbeNote", {"body": VendorProbeNote(text="hi")}),
+            ("patchVendorProbeNote", {}),
+            ("patchVendorProbeNote", {"body": None}),
+            ("patchVendorProbeNote", {"body": {}}),
+            ("patchVendorProbeNote", {"body": {"pinned": True}}),
+        ):
+            await call(client, operation, "n1", **kwargs)
+            found.append(seen())
+        sent = len(fake.requests)
+        for operation, body in (
+            ("replaceVendorProbeNote", {"text": "too long"}),
+            ("replaceVendorProbeNote", {}),
+            ("patchVendorProbeNote", {"pinned": "yes"}),
+        ):
+            try:
+                await call(client, operation, "n1", body=body)
+                found.append(None)
+            except InvalidParameterError as error:
+                found.append(error.parameter)
+        found.append(len(fake.requests) - sent)
+        for operation in ("replaceVendorProbeNote", "patchVendorProbeNote"):
+            resource, attribute = METHODS[operation]
+            method = getattr(getattr(client, resource), attribute)
+            found.append(repr(inspect.signature(method).parameters["body"].default))
+        # Inline nullable objects keep the names they have when not nullable.
+        import palomma_client._generated.models as models
+        found.append(sorted(name for name in dir(models) if "VendorProbeNote" in name))
+        resource, attribute = METHODS["getVendorProbeNote"]
+        found.append(str(inspect.signature(getattr(getattr(client, resource), attribute)).return_annotation))
+        return found
+        """,
+        [
+            [200, "null", "application/json"],
+            [200, '{"text":"hi"}', "application/json"],
+            [200, None, None],
+            [200, "null", "application/json"],
+            [200, "{}", "application/json"],
+            [200, '{"pinned":true}', "application/json"],
+            "body.text",
+            "body.text",
+            "body.pinned",
+            0,
+            "<class 'inspect._empty'>",
+            "NOT_GIVEN",
+            [
+                "GetVendorProbeNoteResponse200",
+                "PatchVendorProbeNoteBody",
+                "PatchVendorProbeNoteResponse200",
+                "ReplaceVendorProbeNoteResponse200",
+                "VendorProbeNote",
+            ],
+            "GetVendorProbeNoteResponse200 | None",
+        ],
+    ),
+    VendorChange(
+        "map-in-a-union",
+        "a map as a member of a oneOf / anyOf of objects: a model whose additional_properties are the typed map",
+        _path(
+            "/quotas/{thingId}",
+            {"parameters": [ID], **_read_and_replace("VendorProbeQuotaHolder")},
+            VendorProbeQuotaHolder={
+                "type": "object",
+                "required": ["quota"],
+                "properties": {
+                    "quota": {
+                        "oneOf": [
+                            {"$ref": "#/components/schemas/VendorProbeQuotaFlat"},
+                            {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+                        ]
+                    },
+                },
+            },
+            VendorProbeQuotaFlat={
+                "type": "object",
+                "required": ["flat"],
+                "properties": {"flat": {"type": "boolean"}},
+                "additionalProperties": False,
+            },
+        ),
+        """
+        from palomma_client._generated.models import VendorProbeQuotaHolder
+        found = []
+        for document in ({"quota": {"flat": True}}, {"quota": {"a": 1, "b": 2}}):
+            parsed = VendorProbeQuotaHolder.from_dict(document)
+            found.append([type(parsed.quota).__name__, parsed.to_dict() == document])
+        found.append(VendorProbeQuotaHolder.from_dict({"quota": {"a": 1}}).quota["a"])
+        for document in ({"quota": {"a": "x"}}, {"quota": 5}):
+            try:
+                VendorProbeQuotaHolder.from_dict(document)
+                found.append(None)
+            except ValueError as error:
+                found.append([type(error).__name__, error.path])
+        await call(client, "replaceVendorProbeQuotaHolder", "q1", quota={"a": 3})
+        found.append(json.loads(fake.requests[-1].body))
+        try:
+            await call(client, "replaceVendorProbeQuotaHolder", "q1", quota={"a": -1})
+            found.append(None)
+        except InvalidParameterError as error:
+            found.append(error.parameter)
+        found.append(type((await call(client, "getVendorProbeQuotaHolder", "q1")).quota).__name__)
+        quota = VendorProbeQuotaHolder.from_dict({"quota": {"a": 1}}).quota
+        found.append(type(quota).__annotations__["additional_properties"])
+        return found
+        """,
+        [
+            ["VendorProbeQuotaFlat", True],
+            ["VendorProbeQuotaHolderQuotaType1", True],
+            1,
+            ["ResponseSchemaError", "quota"],
+            ["ResponseSchemaError", "quota"],
+            {"quota": {"a": 3}},
+            "quota",
+            "VendorProbeQuotaFlat",
+            "dict[str, int]",
         ],
     ),
 ]
