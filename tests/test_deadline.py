@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVarTuple
 
 import pytest
 
 from palomma_client._deadline import TICK, Deadlines
+
+_Ts = TypeVarTuple("_Ts")
 
 
 async def _forever() -> None:
@@ -77,3 +82,85 @@ async def test_many_attempts_in_one_tick_all_time_out() -> None:
 
     outcomes = await asyncio.gather(*(attempt() for _ in range(500)), return_exceptions=True)
     assert all(isinstance(outcome, TimeoutError) for outcome in outcomes)
+
+
+class _ClockLoop(asyncio.SelectorEventLoop):
+    """An event loop whose clock the test moves, and which keeps every timer it was asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = 1000.0
+        self.timers: list[asyncio.TimerHandle] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def call_at(
+        self,
+        when: float,
+        callback: Callable[[*_Ts], object],
+        *args: *_Ts,
+        context: contextvars.Context | None = None,
+    ) -> asyncio.TimerHandle:
+        handle = super().call_at(when, callback, *args, context=context)
+        self.timers.append(handle)
+        return handle
+
+    def pending_timers(self) -> int:
+        return sum(1 for timer in self.timers if not timer.cancelled() and timer.when() > self.now)
+
+
+def _run(main: Callable[[_ClockLoop], Coroutine[Any, Any, None]]) -> None:
+    loop = _ClockLoop()
+    try:
+        loop.run_until_complete(main(loop))
+    finally:
+        loop.close()
+
+
+def test_attempts_spread_over_many_ticks_keep_one_timer_in_the_event_loop_and_still_time_out() -> None:
+    async def main(loop: _ClockLoop) -> None:
+        deadlines = Deadlines()
+        for _ in range(200):
+            with deadlines.start(60, loop):
+                await asyncio.sleep(0)
+            loop.now += TICK
+        # One timer for the earliest tick, however many ticks had attempts: the loop's other
+        # timers (the HTTP libraries set one per read) stay cheap to schedule.
+        assert loop.pending_timers() == 1
+
+        async def stuck() -> None:
+            with deadlines.start(60, loop):
+                await _forever()
+
+        attempt = loop.create_task(stuck())
+        await asyncio.sleep(0)
+        loop.now += 60 + TICK
+        with pytest.raises(TimeoutError):
+            await attempt
+        assert loop.pending_timers() == 0
+
+    _run(main)
+
+
+def test_a_shorter_deadline_started_after_a_longer_one_passes_first() -> None:
+    async def main(loop: _ClockLoop) -> None:
+        deadlines = Deadlines()
+
+        async def stuck(seconds: float) -> None:
+            with deadlines.start(seconds, loop):
+                await _forever()
+
+        long = loop.create_task(stuck(60))
+        await asyncio.sleep(0)
+        short = loop.create_task(stuck(1))
+        await asyncio.sleep(0)
+        loop.now += 1 + TICK
+        with pytest.raises(TimeoutError):
+            await short
+        assert not long.done()
+        loop.now += 60
+        with pytest.raises(TimeoutError):
+            await long
+
+    _run(main)
