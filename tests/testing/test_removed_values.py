@@ -16,6 +16,7 @@ from typing import Any
 import httpx2
 import pytest
 
+from palomma_client._model_base import OpenStrEnum
 from palomma_client.testing import EXAMPLE_HEADER, FAKE_BASE_URL, FakeClock, FakePalomma, UnlistedValue
 from palomma_client.testing._app import MODELED_OPERATIONS, installed_handlers
 from palomma_client.testing._fake import _invoice_shape
@@ -30,6 +31,7 @@ from tests.testing.support import (
     example_request,
     listed_values,
     remove_values,
+    removed_enum_member,
     skip_for_what_the_spec_lacks,
 )
 
@@ -119,6 +121,31 @@ def test_the_suite_skips_a_test_only_for_a_value_the_spec_really_lacks() -> None
         skip_for_what_the_spec_lacks(UnlistedValue("Cannot write it", gone, pointer), [])
     with pytest.raises(pytest.skip.Exception, match=f"the spec lists no '{gone}' at #{pointer}"):
         skip_for_what_the_spec_lacks(AssertionError("a 404"), [UnlistedValue("Cannot write it", gone, pointer)])
+
+
+class _Status(OpenStrEnum):
+    OPEN = "open"
+    ON_HOLD = "on-hold"
+
+
+def _member_error(name: str) -> AttributeError:
+    try:
+        getattr(_Status, name)
+    except AttributeError as error:
+        return error
+    raise AssertionError(f"_Status has a member {name}")
+
+
+def test_code_reading_an_enum_member_skips_only_when_the_changelog_announces_its_removal() -> None:
+    announced = "## 2.0.0\n\n- Removed value `paid` from the enum of `Invoice.status`.\n"
+    # The vendor removed `paid`: a sample naming the member it had is the spec's doing.
+    assert removed_enum_member(_member_error("PAID"), announced) == "_Status.PAID"
+    # A misspelt member, a removal never announced, or one the enum lists again is the code's fault.
+    assert removed_enum_member(_member_error("PAIDD"), announced) is None
+    assert removed_enum_member(_member_error("PAID"), "## 1.0.0\n") is None
+    assert removed_enum_member(_member_error("ONHOLD"), "- Removed value `on-hold` from the enum of `X`.") is None
+    assert removed_enum_member(AttributeError("PAID"), announced) is None
+    skip_for_what_the_spec_lacks(_member_error("PAIDD"), [])
 
 
 def test_the_refusal_pickles_with_its_value_and_pointer() -> None:
