@@ -241,4 +241,6 @@ def _made_up(rules: dict[str, Any]) -> Any:
     schema = {"type": "integer" if numeric else "string", **rules}
     document = {"openapi": SPEC["openapi"], "paths": {"/": {}}, "components": {"schemas": {"Argument": schema}}}
     now = datetime.datetime(2026, 3, 11, 16, 32, 14, tzinfo=datetime.UTC)
-    return synthesize(ApiSpec(document), "/components/schemas/Argument", now)
+    made = synthesize(ApiSpec(document), "/components/schemas/Argument", now)
+    # A file field (`format: binary`) takes bytes; the synthesizer makes JSON, so its text is sent as the file.
+    return str(made).encode() if rules.get("format") == "binary" else made
