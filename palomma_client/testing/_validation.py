@@ -311,11 +311,15 @@ class RequestValidator:
 
     def _form(self, pointer: str, pairs: Mapping[str, list[str]]) -> dict[str, Any]:
         """A form body's fields, each decoded by its schema (an array from its repeated pairs), as JSON holds them."""
-        properties, _ = self._spec.object_properties(pointer)
+        properties, required = self._spec.object_properties(pointer)
         fields: dict[str, Any] = {}
         for name, values in pairs.items():
             schema = properties.get(name, ({}, ""))[0]
             fields[name] = _decode(name, values, schema, self._spec) if schema else values[-1]
+        for name in required:
+            # An empty array is no pair at all in a form: a required array left out was sent empty.
+            if name not in fields and properties.get(name, ({}, ""))[0].get("type") == "array":
+                fields[name] = []
         return fields
 
     def _with_defaults(self, pointer: str, payload: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from palomma_client import FeatureUnavailableError
 from palomma_client import _generated_names as generated_names
 from palomma_client._features import Feature, is_missing
 from palomma_client._model_base import OpenStrEnum
-from palomma_client.testing import DEFAULT_API_KEY
+from palomma_client.testing import DEFAULT_API_KEY, FAKE_USERNAME
 from palomma_client.testing._examples import synthesize
 from palomma_client.testing._fake import _invoice_shape
 from palomma_client.testing._spec import ApiSpec, Operation, load_shipped_spec
@@ -172,6 +173,7 @@ def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, Any, di
     path = item.path
     params: dict[str, str | list[str]] = {}
     headers: dict[str, str] = {}
+    cookies: list[str] = []
     for parameter in item.parameters:
         if parameter.location != "path" and not parameter.required:
             continue
@@ -194,7 +196,12 @@ def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, Any, di
             params[parameter.name] = text
         elif parameter.location == "header":
             headers[parameter.name] = text
+        elif parameter.location == "cookie":
+            cookies.append(f"{parameter.name}={text}")
+    if cookies:
+        headers["Cookie"] = "; ".join(cookies)
     body = None
+    parts: dict[str, Any] = {"params": params, "headers": headers}
     media = None if item.body is None else item.body.json_media_type()
     if media is not None:
         examples = [spec.resolve(entry, "")[0].get("value") for entry in media.node.get("examples", {}).values()]
@@ -202,7 +209,70 @@ def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, Any, di
             body = media.node.get("example", examples[0] if examples else None)
         elif media.schema_pointer is not None:
             body = synthesize(spec, media.schema_pointer, START, sent=True)
-    return spec.base_path + path, body, {"params": params, "headers": headers}
+    form = next((media for media in (item.body.media_types if item.body else ()) if media.is_form), None)
+    multipart = next((media for media in (item.body.media_types if item.body else ()) if media.is_multipart), None)
+    if media is None and form is not None and form.schema_pointer is not None:
+        # A form body: its fields as pairs, an array's items repeated, as the SDK sends one.
+        fields = _form_document(spec, form.schema_pointer)
+        parts["data"] = {name: _form_value(value) for name, value in fields.items()}
+    elif media is None and multipart is not None and multipart.schema_pointer is not None:
+        fields = _form_document(spec, multipart.schema_pointer)
+        properties = spec.schema_at(multipart.schema_pointer).get("properties", {})
+        files = {
+            name: (name, str(value).encode(), "application/octet-stream")
+            for name, value in fields.items()
+            if spec.resolve(properties.get(name, {}), "")[0].get("format") == "binary"
+        }
+        parts["files"] = files
+        parts["data"] = {name: _form_value(value) for name, value in fields.items() if name not in files}
+    return spec.base_path + path, body, parts
+
+
+def _form_document(spec: ApiSpec, pointer: str) -> dict[str, Any]:
+    """A form's fields made from its schema, each array holding an item: a form cannot send an empty one."""
+    fields = synthesize(spec, pointer, START, sent=True)
+    assert isinstance(fields, dict)
+    properties = spec.schema_at(pointer).get("properties", {})
+    for name, value in fields.items():
+        if value == [] and isinstance(properties.get(name), dict) and "items" in properties[name]:
+            escaped = name.replace("~", "~0").replace("/", "~1")
+            fields[name] = [synthesize(spec, f"{pointer}/properties/{escaped}/items", START, sent=True)]
+    return fields
+
+
+def _form_value(value: Any) -> str | list[str]:
+    return [_text(item) for item in value] if isinstance(value, list) else _text(value)
+
+
+def credential_headers(item: Operation, spec: ApiSpec = SPEC) -> dict[str, str]:
+    """The headers that carry the fake's credentials for one of the operation's security requirements.
+
+    The first requirement whose schemes the fake checks (HTTP bearer or basic, an API key in a
+    header or a cookie); none for an operation with no security.
+    """
+    for requirement in item.security:
+        headers: dict[str, str] = {}
+        cookies: list[str] = []
+        for name in requirement:
+            scheme = spec.security_schemes.get(name)
+            if scheme is None:
+                break
+            if scheme.kind == "bearer":
+                headers["Authorization"] = f"Bearer {DEFAULT_API_KEY}"
+            elif scheme.kind == "basic":
+                pair = f"{FAKE_USERNAME}:{DEFAULT_API_KEY}".encode()
+                headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+            elif scheme.kind == "header":
+                headers[scheme.parameter] = DEFAULT_API_KEY
+            elif scheme.kind == "cookie":
+                cookies.append(f"{scheme.parameter}={DEFAULT_API_KEY}")
+            else:
+                break
+        else:
+            if cookies:
+                headers["Cookie"] = "; ".join(cookies)
+            return headers
+    return {}
 
 
 def _text(value: Any) -> str:
