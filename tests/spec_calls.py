@@ -306,3 +306,79 @@ def field(model: Any, json_name: str) -> Any:
     if json_name not in names:
         pytest.skip(f"the spec's {type(model).__name__} has no field {json_name!r}")
     return getattr(model, names[json_name])
+
+
+def a_paged_call() -> SpecCall:
+    """The first list operation of the spec (its method returns a pager); the test skips if there is none.
+
+    A list operation is what the generator pages: a ``cursor`` query parameter, and an answer
+    with a ``cursor`` and one array of items.
+    """
+    for call in calls():
+        if call.paged:
+            return call
+    pytest.skip("the spec has no list operation (a cursor parameter and an answer of a page of items)")
+
+
+def page_answer(call: SpecCall, cursor: str | None, **headers: str) -> httpx2.Response:
+    """The documented answer of a list call (``a_paged_call()``) as one page: the next is at ``cursor``, or none.
+
+    Args:
+        call: A paged call.
+        cursor: The cursor of the next page; ``None`` makes it the last page.
+        headers: Headers added to the answer.
+    """
+    assert call.paged, f"{call.operation_id} is not a list operation"
+    body = call.body
+    assert isinstance(body, dict), f"{call.operation_id} answers no JSON object"
+    return httpx2.Response(
+        call.answer.status, json={**body, "cursor": cursor}, headers={**call.answer.headers, **headers}
+    )
+
+
+def a_query_text_argument(*, paged: bool | None = None) -> tuple[SpecCall, str]:
+    """A call, and the name of one of its text arguments that travels in the query string, any text allowed.
+
+    For a test of what the SDK does with any text in a query (its encoding, its length): the
+    argument is a ``str`` the operation's rules leave free (no enum, pattern or length), found by
+    building the request with it. The test skips when no operation of the spec has one.
+
+    Args:
+        paged: Only list operations (``True``), only others (``False``), or any (``None``).
+    """
+    probe = "query-text-probe"
+    for call in calls():
+        if paged is not None and call.paged != paged:
+            continue
+        module = OPERATIONS[call.operation_id]
+        hints = typing.get_type_hints(module.build_request)
+        for name in inspect.signature(module.build_request).parameters:
+            rules = module.RULES.get(name, {})
+            if name in call.arguments or name == "cursor" or str not in _members(hints[name]):
+                continue
+            if {"enum", "pattern", "maxLength", "minLength", "format"} & set(rules):
+                continue
+            request = module.build_request(**{**call.arguments, name: probe})
+            if probe in (request.params or {}).values():
+                return call, name
+    pytest.skip("the spec has no operation with a free text argument in its query string")
+
+
+def _members(hint: Any) -> tuple[Any, ...]:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return typing.get_args(hint)
+    return (hint,)
+
+
+def answer_properties(call: SpecCall) -> tuple[dict[str, dict[str, Any]], tuple[str, ...]]:
+    """The properties of a call's JSON object answer (JSON name to schema, references followed), and its required ones.
+
+    For a test that breaks one field of a documented answer by its kind (a required one, a number,
+    a date-time), whichever field of the spec has that kind. Empty when the answer is no object.
+    """
+    operation = _SPEC.operation(call.operation_id)
+    assert operation is not None, f"{call.operation_id} is generated but not in the shipped spec"
+    if operation.success is None or operation.success.schema_pointer is None:
+        return {}, ()
+    properties, required = _SPEC.object_properties(operation.success.schema_pointer)
+    return {name: schema for name, (schema, _) in properties.items()}, required

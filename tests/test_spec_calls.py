@@ -7,7 +7,17 @@ import json
 import pytest
 
 from palomma_client import PalommaClient
-from tests.spec_calls import SpecCall, a_call, calls, field
+from palomma_client._generated.api import OPERATIONS
+from tests.spec_calls import (
+    SpecCall,
+    a_call,
+    a_paged_call,
+    a_query_text_argument,
+    answer_properties,
+    calls,
+    field,
+    page_answer,
+)
 from tests.support import RecordingAPI
 
 
@@ -40,3 +50,34 @@ def test_field_reads_a_field_by_its_json_name_and_skips_for_one_the_model_lacks(
     assert field(model, json_name) == getattr(model, python_name)
     with pytest.raises(pytest.skip.Exception, match="has no field 'not-a-field'"):
         field(model, "not-a-field")
+
+
+async def test_a_paged_call_is_a_list_and_its_page_answer_names_the_next_page(
+    palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    listing = a_paged_call()
+    assert listing.paged
+    assert next(call for call in calls() if call.paged) == listing
+    api.queue(page_answer(listing, "next"), page_answer(listing, None))
+    pages = [page async for page in listing(palomma).pages()]
+    assert [page.next_cursor for page in pages] == ["next", None]
+    assert [request.url.params.get("cursor") for request in api.requests] == [None, "next"]
+
+
+def test_a_query_text_argument_travels_in_the_query_string_as_given() -> None:
+    call, name = a_query_text_argument()
+    module = OPERATIONS[call.operation_id]
+    request = module.build_request(**{**call.arguments, name: "any text at all"})
+    assert "any text at all" in (request.params or {}).values()
+    assert "any text at all" not in request.path
+    assert a_query_text_argument(paged=call.paged)[0] == call
+
+
+def test_answer_properties_are_the_schema_of_the_documented_answer() -> None:
+    call = next((call for call in calls() if isinstance(call.body, dict) and call.body), None)
+    if call is None:
+        pytest.skip("no operation of the spec answers a JSON object")
+    properties, required = answer_properties(call)
+    assert set(call.body) <= set(properties)
+    assert set(required) <= set(call.body)
+    assert all(isinstance(schema, dict) for schema in properties.values())
