@@ -382,3 +382,24 @@ def answer_properties(call: SpecCall) -> tuple[dict[str, dict[str, Any]], tuple[
         return {}, ()
     properties, required = _SPEC.object_properties(operation.success.schema_pointer)
     return {name: schema for name, (schema, _) in properties.items()}, required
+
+
+def page_holding(listing: SpecCall, **changes: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The documented answer of a list call as its last page, holding one item; that page and its item.
+
+    The item is the answer's first documented item with ``changes`` to the fields it has (a
+    resource carries only its own fields: ``changes`` may be a whole request body). For a test
+    of a feature that finds a resource by listing (the safe create's lookup).
+
+    Args:
+        listing: A paged call (``a_paged_call()``, ``call_of(...)`` of a list operation).
+        changes: New values of the item's fields, by JSON name.
+    """
+    body = page_answer(listing, None).json()
+    arrays = [name for name, value in body.items() if isinstance(value, list)]
+    assert len(arrays) == 1, f"the answer of {listing.operation_id} has no single array of items"
+    items = body[arrays[0]]
+    if not items or not isinstance(items[0], dict):
+        pytest.skip(f"the documented answer of {listing.operation_id} lists no item to change")
+    item = {**items[0], **{name: value for name, value in changes.items() if name in items[0]}}
+    return {**body, arrays[0]: [item]}, item

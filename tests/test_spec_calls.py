@@ -17,6 +17,7 @@ from tests.spec_calls import (
     calls,
     field,
     page_answer,
+    page_holding,
 )
 from tests.support import RecordingAPI
 
@@ -81,3 +82,19 @@ def test_answer_properties_are_the_schema_of_the_documented_answer() -> None:
     assert set(call.body) <= set(properties)
     assert set(required) <= set(call.body)
     assert all(isinstance(schema, dict) for schema in properties.values())
+
+
+def test_a_page_holding_an_item_is_the_last_page_and_changes_only_the_items_own_fields() -> None:
+    listing = a_paged_call()
+    first = page_answer(listing, None).json()
+    [items_name] = [name for name, value in first.items() if isinstance(value, list)]
+    if not first[items_name]:
+        pytest.skip(f"the documented answer of {listing.operation_id} lists no item")
+    name = next((key for key, value in first[items_name][0].items() if isinstance(value, str)), None)
+    if name is None:
+        pytest.skip(f"the items of {listing.operation_id} have no text field")
+    body, item = page_holding(listing, **{name: "changed", "not-a-field-of-it": 1})
+    assert body == {**first, items_name: [item]}
+    assert item == {**first[items_name][0], name: "changed"}
+    module = OPERATIONS[listing.operation_id]
+    assert module.page_of(module.parse_response(listing.answer.status, body)).next_cursor is None
