@@ -610,3 +610,22 @@ def changelog_affected_features(changelog: Path | None = None) -> dict[str, str]
         if line.startswith("- ") and needs and "which openapi.yaml no longer has" in rest:
             announced[name] = announced.get(name, "") + rest
     return announced
+
+
+ONE_REQUEST = ONE_CALL.replace(
+    "await p.invoices.get('x')", "await p.request('GET', '/things/{id}', path_params={'id': 'x'})"
+)
+"""``ONE_CALL`` through ``request()``, which every spec's client has: the same 404, whatever operations the spec has."""
+
+
+def run_one_request(*, before: str = "", after: str) -> str:
+    """What a fresh Python prints after one ``request()`` of the SDK (a 404, through an ``httpx2.MockTransport``).
+
+    Args:
+        before: Code run before the SDK is imported.
+        after: Code run after the call; ``seen`` holds each request's ``traceparent`` header, or ``None``.
+    """
+    assert ONE_REQUEST != ONE_CALL, "ONE_CALL no longer makes the call ONE_REQUEST replaces"
+    program = before + ONE_REQUEST + after
+    completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    return completed.stdout.strip()
