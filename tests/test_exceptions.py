@@ -29,7 +29,7 @@ from palomma_client import (
 )
 from palomma_client._exceptions import body_excerpt
 from palomma_client.testing._spec import schema_types
-from tests.spec_calls import SpecCall, a_call, answer_properties
+from tests.spec_calls import SpecCall, a_call, answer_properties, calls
 from tests.support import RecordingAPI, backend_errors, operation
 
 
@@ -99,13 +99,15 @@ async def test_an_error_body_without_error_text_is_quoted(
         await read(palomma)
 
 
-def _a_property(read: SpecCall, wanted: str, fits: Callable[[dict[str, Any], bool], bool]) -> str:
-    """The JSON name of the first property of the read's answer that ``fits`` (its schema, whether required)."""
-    properties, required = answer_properties(read)
-    for name, schema in properties.items():
-        if fits(schema, name in required):
-            return name
-    pytest.skip(f"the answer of {read.operation_id} has no {wanted}")
+def _a_property(wanted: str, fits: Callable[[dict[str, Any], bool], bool]) -> tuple[SpecCall, str]:
+    """The first read of the spec whose answer has a property that ``fits`` (its schema, whether required); its name."""
+    reads = [call for call in calls() if call.http_method == "GET" and not call.paged and isinstance(call.body, dict)]
+    for read in reads:
+        properties, required = answer_properties(read)
+        for name, schema in properties.items():
+            if fits(schema, name in required):
+                return read, name
+    pytest.skip(f"no read of the spec answers an object with a {wanted}")
 
 
 def _with(read: SpecCall, **changes: Any) -> bytes:
@@ -116,46 +118,49 @@ def _with(read: SpecCall, **changes: Any) -> bytes:
 
 _DROP = object()
 
-
-def _missing_required(read: SpecCall) -> tuple[bytes, str]:
-    name = _a_property(read, "required field", lambda schema, required: required)
-    return _with(read, **{name: _DROP}), f"({name}: is required but missing)"
+Broken = tuple[SpecCall, bytes, str]
+"""A read, a body that breaks its answer's schema, and the problem its error must name."""
 
 
-def _number_as_text(read: SpecCall) -> tuple[bytes, str]:
+def _missing_required(read: SpecCall) -> Broken:
+    read, name = _a_property("required field", lambda schema, required: required)
+    return read, _with(read, **{name: _DROP}), f"({name}: is required but missing)"
+
+
+def _number_as_text(read: SpecCall) -> Broken:
     def numeric(schema: dict[str, Any], required: bool) -> bool:
         return bool({"number", "integer"} & set(schema_types(schema))) and "enum" not in schema
 
-    name = _a_property(read, "number field", numeric)
+    read, name = _a_property("number field", numeric)
     value = str(read.body.get(name, 1_850_000))
     expected = "a number" if "number" in schema_types(answer_properties(read)[0][name]) else "an integer"
-    return _with(read, **{name: value}), f"({name}: expected {expected}, got the string {value!r})"
+    return read, _with(read, **{name: value}), f"({name}: expected {expected}, got the string {value!r})"
 
 
-def _null_text(read: SpecCall) -> tuple[bytes, str]:
+def _null_text(read: SpecCall) -> Broken:
     def text(schema: dict[str, Any], required: bool) -> bool:
         return required and schema_types(schema) == ("string",) and not schema.get("nullable")
 
-    name = _a_property(read, "required text field", text)
-    return _with(read, **{name: None}), f"({name}: expected a string, got null)"
+    read, name = _a_property("required text field", text)
+    return read, _with(read, **{name: None}), f"({name}: expected a string, got null)"
 
 
-def _bad_date_time(read: SpecCall) -> tuple[bytes, str]:
+def _bad_date_time(read: SpecCall) -> Broken:
     def date_time(schema: dict[str, Any], required: bool) -> bool:
         return schema.get("format") == "date-time"
 
-    name = _a_property(read, "date-time field", date_time)
-    return _with(read, **{name: "yesterday"}), f"({name}: expected an ISO 8601 date-time"
+    read, name = _a_property("date-time field", date_time)
+    return read, _with(read, **{name: "yesterday"}), f"({name}: expected an ISO 8601 date-time"
 
 
-def _constant(body: bytes, problem: str) -> Callable[[SpecCall], tuple[bytes, str]]:
-    return lambda read: (body, problem)
+def _constant(body: bytes, problem: str) -> Callable[[SpecCall], Broken]:
+    return lambda read: (read, body, problem)
 
 
-def _an_array_for_an_object(read: SpecCall) -> tuple[bytes, str]:
+def _an_array_for_an_object(read: SpecCall) -> Broken:
     if not isinstance(read.body, dict):
         pytest.skip(f"the answer of {read.operation_id} is no JSON object")
-    return b"[1, 2]", "(expected an object, got an array)"
+    return read, b"[1, 2]", "(expected an object, got an array)"
 
 
 @pytest.mark.parametrize(
@@ -173,9 +178,9 @@ def _an_array_for_an_object(read: SpecCall) -> tuple[bytes, str]:
     ids=["missing", "not-json", "array", "empty", "number-as-text", "null-text", "bad-date-time", "deep"],
 )
 async def test_a_success_body_that_breaks_the_schema_is_a_typed_error(
-    read: SpecCall, palomma: PalommaClient, api: RecordingAPI, broken: Callable[[SpecCall], tuple[bytes, str]]
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI, broken: Callable[[SpecCall], Broken]
 ) -> None:
-    body, problem = broken(read)
+    read, body, problem = broken(read)
     api.queue(httpx2.Response(read.answer.status, content=body))
 
     with pytest.raises(APIResponseValidationError) as caught:
