@@ -403,3 +403,10 @@ def page_holding(listing: SpecCall, **changes: Any) -> tuple[dict[str, Any], dic
         pytest.skip(f"the documented answer of {listing.operation_id} lists no item to change")
     item = {**items[0], **{name: value for name, value in changes.items() if name in items[0]}}
     return {**body, arrays[0]: [item]}, item
+
+
+async def completed(call: SpecCall, client: Any, **options: Any) -> Any:
+    """Make the call on ``client`` and finish it: its awaited answer, or every item of a list (``paged``)."""
+    if call.paged:
+        return await call(client, **options).to_list()
+    return await call(client, **options)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import gc
-import inspect
 import logging
 import socket
 import subprocess
@@ -16,7 +15,7 @@ import httpx2
 import pytest
 
 from palomma_client import InvalidParameterError, PalommaClient
-from tests.spec_calls import SpecCall, a_call, a_paged_call, a_query_text_argument
+from tests.spec_calls import SpecCall, a_call, a_paged_call, a_query_text_argument, completed
 from tests.support import API_KEY, ROOT, RecordingAPI
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
@@ -27,17 +26,8 @@ async def test_a_70_kb_cursor_or_filter_is_refused_before_sending(palomma: Palom
         a_paged_call()(palomma, cursor="c" * 70_000)
     call, name = a_query_text_argument()
     with pytest.raises(InvalidParameterError, match="query string"):
-        await _completed(dataclasses.replace(call, arguments={**call.arguments, name: "r" * 70_000}), palomma)
+        await completed(dataclasses.replace(call, arguments={**call.arguments, name: "r" * 70_000}), palomma)
     assert api.requests == []
-
-
-async def _completed(call: SpecCall, palomma: PalommaClient) -> None:
-    """Make the call: await it, or take its first page when it is a list."""
-    result = call(palomma)
-    if inspect.isawaitable(result):
-        await result
-    else:
-        await result.pages().__anext__()
 
 
 @pytest.mark.parametrize("timeout", [float("inf"), float("nan"), -1, 0, True])

@@ -15,6 +15,7 @@ from tests.spec_calls import (
     a_query_text_argument,
     answer_properties,
     calls,
+    completed,
     field,
     page_answer,
     page_holding,
@@ -98,3 +99,15 @@ def test_a_page_holding_an_item_is_the_last_page_and_changes_only_the_items_own_
     assert item == {**first[items_name][0], name: "changed"}
     module = OPERATIONS[listing.operation_id]
     assert module.page_of(module.parse_response(listing.answer.status, body)).next_cursor is None
+
+
+async def test_a_completed_call_is_its_answer_or_every_item_of_its_list(
+    palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    read, listing = a_call(), a_paged_call()
+    api.queue(read.ok(), page_answer(listing, "next"), page_answer(listing, None))
+    assert await completed(read, palomma) == read.expected
+    module = OPERATIONS[listing.operation_id]
+    items = module.page_of(module.parse_response(listing.answer.status, page_answer(listing, None).json())).items
+    assert await completed(listing, palomma) == [*items, *items]
+    assert len(api.requests) == 3
