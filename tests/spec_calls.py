@@ -410,3 +410,39 @@ async def completed(call: SpecCall, client: Any, **options: Any) -> Any:
     if call.paged:
         return await call(client, **options).to_list()
     return await call(client, **options)
+
+
+def a_call_breaking_a_rule() -> tuple[SpecCall, str]:
+    """A call of the spec whose one argument breaks a rule of the spec (a bound, a length, an enum); its name.
+
+    For a test of what follows a refused argument: the call raises ``InvalidParameterError``
+    naming it before anything is sent. The test skips when no argument of the spec has such a rule.
+    """
+    for call in calls():
+        module = OPERATIONS[call.operation_id]
+        for name, rules in module.RULES.items():
+            value = _breaking(rules)
+            if value is _NONE:
+                continue
+            arguments = {**call.arguments, name: value}
+            try:
+                module.build_request(**arguments)
+            except InvalidParameterError as error:
+                if error.parameter == name:
+                    return dataclasses.replace(call, arguments=arguments), name
+            except TypeError:
+                continue  # a value of another type than the argument's
+    pytest.skip("no argument of the spec has a bound, a length or an enum to break")
+
+
+def _breaking(rules: Mapping[str, Any]) -> Any:
+    """A value that breaks one of ``rules``, or ``_NONE``."""
+    if isinstance(rules.get("maximum"), int | float) and not isinstance(rules["maximum"], bool):
+        return rules["maximum"] + 1
+    if isinstance(rules.get("minimum"), int | float) and not isinstance(rules["minimum"], bool):
+        return rules["minimum"] - 1
+    if isinstance(rules.get("maxLength"), int):
+        return "x" * (rules["maxLength"] + 1)
+    if isinstance(rules.get("enum"), list) and all(isinstance(value, str) for value in rules["enum"]):
+        return "-".join(["not", *rules["enum"]])
+    return _NONE

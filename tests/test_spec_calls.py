@@ -6,11 +6,12 @@ import json
 
 import pytest
 
-from palomma_client import PalommaClient
+from palomma_client import InvalidParameterError, PalommaClient
 from palomma_client._generated.api import OPERATIONS
 from tests.spec_calls import (
     SpecCall,
     a_call,
+    a_call_breaking_a_rule,
     a_paged_call,
     a_query_text_argument,
     answer_properties,
@@ -111,3 +112,15 @@ async def test_a_completed_call_is_its_answer_or_every_item_of_its_list(
     items = module.page_of(module.parse_response(listing.answer.status, page_answer(listing, None).json())).items
     assert await completed(listing, palomma) == [*items, *items]
     assert len(api.requests) == 3
+
+
+async def test_a_call_breaking_a_rule_is_refused_naming_the_argument_before_sending(
+    palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    call, name = a_call_breaking_a_rule()
+    with pytest.raises(InvalidParameterError) as caught:
+        OPERATIONS[call.operation_id].build_request(**call.arguments)
+    assert caught.value.parameter == name
+    with pytest.raises(InvalidParameterError, match=name):
+        await completed(call, palomma)
+    assert api.requests == []
