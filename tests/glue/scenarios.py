@@ -104,8 +104,8 @@ class ServiceCalls:
 def service_calls(needs: tuple[str, ...] = ()) -> ServiceCalls:
     """The calls the service makes; skips the test when the spec cannot make one it ``needs`` (a field's name)."""
     made: dict[str, Any] = {
-        "listing": lambda: a_paged_call(),
-        "refused": lambda: a_call_breaking_a_rule(),
+        "listing": a_paged_call,
+        "refused": a_call_breaking_a_rule,
         "create": lambda: call_of("createInvoice"),
     }
     return ServiceCalls(read=a_call("GET"), **{name: made[name]() for name in needs})
