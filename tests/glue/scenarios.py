@@ -12,6 +12,7 @@ guards. The glue answers each error the same whatever the operation.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -194,7 +195,24 @@ def never_called(request: httpx2.Request) -> httpx2.Response:
 
 
 READ = Call("GET", "/read")
-WEBHOOK_BODY, WEBHOOK_HEADERS = invoice_delivery()
+
+
+@functools.cache
+def webhook_delivery() -> tuple[bytes, dict[str, str]]:
+    """A signed delivery of an invoice event (``tests.webhooks.support``): its body and headers.
+
+    Made when a test sends it, not at import: what it is made from is the spec's, which a vendor may change.
+    """
+    return invoice_delivery()
+
+
+def delivered(**headers: str) -> Callable[[], Call]:
+    """The request Palomma makes to deliver ``webhook_delivery()``, with ``headers`` over its own."""
+    return lambda: Call(
+        "POST", "/webhooks", content=webhook_delivery()[0], headers={**webhook_delivery()[1], **headers}
+    )
+
+
 NOT_A_DELIVERY = json.dumps({"webhookId": "wh_1", "type": "invoice", "data": {}}).encode()
 LONG_MESSAGE = "x" * 5_000
 
@@ -205,20 +223,26 @@ class Scenario:
 
     name: str
     api: Answer
-    call: Call
+    call: Call | Callable[[], Call]
+    """The request to the service, or what makes it when the test runs."""
     status: int
     body: Mapping[str, Any]
     """Every field of the answer's JSON body, exactly."""
     headers: Mapping[str, str] = field(default_factory=dict)
     """Headers the answer must carry (among others)."""
     client_options: Mapping[str, Any] = field(default_factory=dict)
-    before: tuple[Call, ...] = ()
+    before: tuple[Call | Callable[[], Call], ...] = ()
     """Calls made first, whose answers are not checked."""
     dedup_store: Callable[[], DedupStore] = InMemoryDedupStore
     needs: tuple[str, ...] = ()
     """The `ServiceCalls` fields it needs besides the read; the test skips when the spec cannot make one."""
     of_calls: Callable[[ServiceCalls], tuple[Answer, Mapping[str, Any]]] | None = None
     """The API's answer and the answer's body, for a scenario made from the calls of the spec."""
+
+    def requests(self) -> tuple[list[Call], Call]:
+        """The requests made first, and the request whose answer is checked."""
+        made = [call if isinstance(call, Call) else call() for call in (*self.before, self.call)]
+        return made[:-1], made[-1]
 
     def bound(self, calls: ServiceCalls) -> tuple[Answer, Mapping[str, Any]]:
         """What the API answers and the body the service's caller must see, with these calls."""
@@ -441,7 +465,7 @@ SCENARIOS = [
     Scenario(
         "a webhook with a wrong signature: 401",
         never_called,
-        Call("POST", "/webhooks", content=WEBHOOK_BODY, headers={**WEBHOOK_HEADERS, "X-Signature": "0" * 64}),
+        delivered(**{"X-Signature": "0" * 64}),
         401,
         {"error": "Invalid webhook signature", "type": "invalid_signature"},
     ),
@@ -455,15 +479,17 @@ SCENARIOS = [
     Scenario(
         "a webhook received twice: 200",
         never_called,
-        Call("POST", "/webhooks", content=WEBHOOK_BODY, headers=WEBHOOK_HEADERS),
+        delivered(),
         200,
         {"type": "duplicate_webhook", "webhook_id": "wh_01HQY9A7"},
-        before=(Call("POST", "/webhooks", content=WEBHOOK_BODY, headers=WEBHOOK_HEADERS),),
+        before=(delivered(),),
     ),
     Scenario(
         "a webhook body over the limit: 200, so that Palomma stops repeating it",
         never_called,
-        Call("POST", "/webhooks", content=b"{" + b" " * MAX_WEBHOOK_BODY_BYTES + b"}", headers=WEBHOOK_HEADERS),
+        lambda: Call(
+            "POST", "/webhooks", content=b"{" + b" " * MAX_WEBHOOK_BODY_BYTES + b"}", headers=webhook_delivery()[1]
+        ),
         200,
         {
             "error": f"webhook body too large: over the limit of {MAX_WEBHOOK_BODY_BYTES:,} bytes",
@@ -475,12 +501,7 @@ SCENARIOS = [
     Scenario(
         "webhook headers over the limit: 200, so that Palomma stops repeating it",
         never_called,
-        Call(
-            "POST",
-            "/webhooks",
-            content=WEBHOOK_BODY,
-            headers={**WEBHOOK_HEADERS, "X-Encoded-Data": "A" * MAX_WEBHOOK_HEADER_BYTES},
-        ),
+        delivered(**{"X-Encoded-Data": "A" * MAX_WEBHOOK_HEADER_BYTES}),
         200,
         {
             "error": f"webhook headers too large: over the limit of {MAX_WEBHOOK_HEADER_BYTES:,} bytes",
@@ -492,7 +513,7 @@ SCENARIOS = [
     Scenario(
         "a webhook when the dedup store is down: 503",
         never_called,
-        Call("POST", "/webhooks", content=WEBHOOK_BODY, headers=WEBHOOK_HEADERS),
+        delivered(),
         503,
         {"error": UNAVAILABLE, "type": "unavailable"},
         dedup_store=BrokenDedupStore,

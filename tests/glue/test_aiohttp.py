@@ -25,8 +25,6 @@ from palomma_client.webhooks import DedupStore, InMemoryDedupStore
 from tests.glue.scenarios import (
     KEY,
     SCENARIOS,
-    WEBHOOK_BODY,
-    WEBHOOK_HEADERS,
     Call,
     Scenario,
     ServiceCalls,
@@ -41,6 +39,7 @@ from tests.glue.scenarios import (
     refused,
     service_calls,
     use_a_closed_client,
+    webhook_delivery,
 )
 
 
@@ -168,9 +167,10 @@ async def test_each_sdk_error_gets_its_answer_and_the_key_never_shows(scenario: 
     app = billing_service(upstream.client_factory(**scenario.client_options), calls, scenario.dedup_store)
 
     async with serving(app) as http:
-        for earlier in scenario.before:
-            await call(http, earlier)
-        reply = await call(http, scenario.call)
+        earlier, request = scenario.requests()
+        for made in earlier:
+            await call(http, made)
+        reply = await call(http, request)
 
     assert reply.status == scenario.status
     assert json.loads(reply.text) == body
@@ -321,7 +321,7 @@ async def test_a_chunked_webhook_body_of_two_mebibytes_is_answered_200_not_413(
             yield b" " * 65_536
 
     async with serving(billing_service(Upstream(never_called).client_factory(), calls)) as http:
-        response = await http.post("/webhooks", data=chunks(), headers=WEBHOOK_HEADERS)
+        response = await http.post("/webhooks", data=chunks(), headers=webhook_delivery()[1])
         answer = await response.json()
 
     assert response.status == 200
@@ -331,7 +331,8 @@ async def test_a_chunked_webhook_body_of_two_mebibytes_is_answered_200_not_413(
 
 async def test_without_the_handler_args_aiohttps_server_refuses_large_headers_itself(calls: ServiceCalls) -> None:
     """Why WEBHOOK_HANDLER_ARGS exists: the server answers 400 before any handler, and Palomma would retry."""
-    body, headers = WEBHOOK_BODY, {**WEBHOOK_HEADERS, "X-Encoded-Data": "A" * 10_000}
+    body, signed = webhook_delivery()
+    headers = {**signed, "X-Encoded-Data": "A" * 10_000}
     app = billing_service(Upstream(never_called).client_factory(), calls)
 
     async with TestClient(TestServer(app, host="127.0.0.1")) as default_server:

@@ -18,7 +18,6 @@ from palomma_client.webhooks import DedupStore, InMemoryDedupStore
 from tests.glue.scenarios import (
     KEY,
     SCENARIOS,
-    WEBHOOK_HEADERS,
     Call,
     Scenario,
     ServiceCalls,
@@ -33,6 +32,7 @@ from tests.glue.scenarios import (
     refused,
     service_calls,
     use_a_closed_client,
+    webhook_delivery,
 )
 
 Palomma = Annotated[PalommaClient, Depends(get_palomma)]
@@ -139,9 +139,10 @@ def test_each_sdk_error_gets_its_answer_and_the_key_never_shows(scenario: Scenar
     app = billing_service(upstream.client_factory(**scenario.client_options), calls, scenario.dedup_store)
 
     with TestClient(app) as http:
-        for earlier in scenario.before:
-            call(http, earlier)
-        response = call(http, scenario.call)
+        earlier, request = scenario.requests()
+        for made in earlier:
+            call(http, made)
+        response = call(http, request)
 
     assert response.status_code == scenario.status
     assert response.json() == body
@@ -308,7 +309,7 @@ def test_a_chunked_webhook_body_of_two_mebibytes_is_answered_200_and_not_read_wh
             yield b" " * 65_536
 
     with TestClient(billing_service(Upstream(never_called).client_factory(), calls)) as http:
-        response = http.post("/webhooks", content=chunks(), headers=WEBHOOK_HEADERS)
+        response = http.post("/webhooks", content=chunks(), headers=webhook_delivery()[1])
 
     assert response.status_code == 200
     assert response.json()["type"] == "webhook_too_large"
