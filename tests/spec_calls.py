@@ -446,3 +446,15 @@ def _breaking(rules: Mapping[str, Any]) -> Any:
     if isinstance(rules.get("enum"), list) and all(isinstance(value, str) for value in rules["enum"]):
         return "-".join(["not", *rules["enum"]])
     return _NONE
+
+
+def listed_field(listing: SpecCall, json_name: str) -> Any:
+    """A field of the first item a list call's documented answer holds; skips when the items have no such field.
+
+    For a test of a feature that finds a listed resource by one of its fields (the safe create's
+    lookup and ``find_by_reference`` match on the invoice's ``reference``).
+    """
+    body, _ = page_holding(listing)
+    module = OPERATIONS[listing.operation_id]
+    [item, *_] = module.page_of(module.parse_response(listing.answer.status, body)).items
+    return field(item, json_name)

@@ -21,6 +21,7 @@ from tests.spec_calls import (
     call_of,
     calls,
     completed,
+    listed_field,
     page_answer,
 )
 from tests.support import API_KEY, SANDBOX, RecordingAPI
@@ -72,6 +73,7 @@ async def test_find_by_reference_sends_the_reference_encoded_with_the_largest_pa
 ) -> None:
     # The lookup of invoices by reference, on the list operation it needs.
     listing = call_of("listInvoices")
+    listed_field(listing, "reference")  # what the lookup matches the listed invoices on
     api.default = lambda request: page_answer(listing, None)
 
     await palomma.invoices.find_by_reference(text)

@@ -14,7 +14,7 @@ import httpx2
 import pytest
 
 from palomma_client import PalommaClient, PalommaError
-from tests.spec_calls import SpecCall, a_call, call_of, calls, field, page_holding
+from tests.spec_calls import SpecCall, a_call, call_of, calls, field, listed_field, page_holding
 from tests.support import API_KEY, RecordingAPI
 
 
@@ -148,6 +148,7 @@ async def test_a_safe_create_lookup_logs_at_info_with_the_creates_fields(
 ) -> None:
     # The safe create of invoices, which looks a failed create up by its reference in the list.
     create, listing = call_of("createInvoice"), call_of("listInvoices")
+    listed_field(listing, "reference")  # what the lookup matches the listed invoices on
     page, existing = page_holding(listing, **create.json, id="01EXISTING")
     # The API's clock says the call started when the invoice was made: it is this call's own.
     made = existing.get("createdAt")

@@ -18,6 +18,7 @@ from tests.spec_calls import (
     calls,
     completed,
     field,
+    listed_field,
     page_answer,
     page_holding,
 )
@@ -124,3 +125,14 @@ async def test_a_call_breaking_a_rule_is_refused_naming_the_argument_before_send
     with pytest.raises(InvalidParameterError, match=name):
         await completed(call, palomma)
     assert api.requests == []
+
+
+def test_a_listed_field_is_read_from_the_first_item_and_skips_for_one_the_items_lack() -> None:
+    listing = a_paged_call()
+    body, _ = page_holding(listing)
+    module = OPERATIONS[listing.operation_id]
+    [model] = module.page_of(module.parse_response(listing.answer.status, body)).items
+    python_name, json_name = next(iter(type(model).JSON_NAMES.items()))
+    assert listed_field(listing, json_name) == getattr(model, python_name)
+    with pytest.raises(pytest.skip.Exception, match="has no field 'not-a-field'"):
+        listed_field(listing, "not-a-field")

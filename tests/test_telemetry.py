@@ -30,7 +30,7 @@ from opentelemetry.util._once import Once
 from palomma_client import APIConnectionError, PalommaClient
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._telemetry import INSTRUMENTATION_NAME
-from tests.spec_calls import SpecCall, a_call, call_of, field, page_holding
+from tests.spec_calls import SpecCall, a_call, call_of, field, listed_field, page_holding
 from tests.support import API_KEY, RecordingAPI, run_one_request
 
 pytestmark = pytest.mark.backends
@@ -205,6 +205,7 @@ async def test_a_safe_create_lookup_is_a_call_span_of_its_own_below_the_create(
 ) -> None:
     # The safe create of invoices, which looks a failed create up by its reference in the list.
     creating, listing = call_of("createInvoice"), call_of("listInvoices")
+    listed_field(listing, "reference")  # what the lookup matches the listed invoices on
     page, existing = page_holding(listing, **creating.json, id="01EXISTING")
     # The API's clock says the call started when the invoice was made: it is this call's own.
     made = existing.get("createdAt")
