@@ -23,6 +23,8 @@ import pytest
 
 from palomma_client import InvalidParameterError, PalommaClient
 from palomma_client._generated.api import OPERATIONS
+from palomma_client.testing._examples import synthesize
+from palomma_client.testing._spec import ApiSpec, load_shipped_spec
 from palomma_client.webhooks import (
     MAX_WEBHOOK_BODY_BYTES,
     MAX_WEBHOOK_HEADER_BYTES,
@@ -35,7 +37,7 @@ from palomma_client.webhooks import (
 )
 from tests.spec_calls import SpecCall, a_call, a_call_breaking_a_rule, a_paged_call, call_of, completed, page_answer
 from tests.support import echoed
-from tests.webhooks.support import SECRET, at_now, invoice_delivery
+from tests.webhooks.support import SECRET, at_now, body_of, delivery, signed
 
 KEY = "sk_live_glue_5e1f9b3c7a2d8c40"
 """The service's API key: sent on every request to the API, never in any answer."""
@@ -199,11 +201,22 @@ READ = Call("GET", "/read")
 
 @functools.cache
 def webhook_delivery() -> tuple[bytes, dict[str, str]]:
-    """A signed delivery of an invoice event (``tests.webhooks.support``): its body and headers.
+    """A signed delivery of an invoice event: its body and headers.
 
-    Made when a test sends it, not at import: what it is made from is the spec's, which a vendor may change.
+    Its invoice is made from the spec's ``Invoice`` schema, which invoice events carry, by the
+    fake's synthesizer; made when a test sends it, not at import, since a vendor may change it.
+    The test skips when the spec has no such schema.
     """
-    return invoice_delivery()
+    spec = ApiSpec(load_shipped_spec())
+    if not isinstance(spec.document.get("components", {}).get("schemas", {}).get(INVOICE_SCHEMA), dict):
+        pytest.skip(f"the spec has no {INVOICE_SCHEMA!r} schema, which invoice webhook events carry")
+    invoice = synthesize(spec, f"/components/schemas/{INVOICE_SCHEMA}", at_now())
+    body = body_of(delivery("invoice", invoice))
+    return body, signed(body)
+
+
+INVOICE_SCHEMA = "Invoice"
+"""The model of an invoice webhook event's ``data``."""
 
 
 def delivered(**headers: str) -> Callable[[], Call]:
