@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -375,7 +376,7 @@ def test_restore_forgets_webhooks_as_reset_does(fake: FakePalomma) -> None:
     assert (webhooks.pending, webhooks.sent) == ([], [])
 
 
-async def _accept(body: bytes, headers: dict[str, str]) -> int:
+async def _accept(body: bytes, headers: Mapping[str, str]) -> int:
     return 200
 
 
