@@ -77,14 +77,18 @@ def broken_uses(
             scans[source] = _Scan(ast.parse(text, filename=str(source)))
     # A feature may be built on another, named by the module-level name it is assigned to (in any module).
     declared = {name: needs for scan in scans.values() for name, needs in _assigned_features(scan)}
+    # A feature may be declared in parts under one name (what a workflow reads, next to it; the whole,
+    # where users call it): a part whose missing needs the whole already names is not repeated.
+    named: dict[str, set[str]] = {}
     for source, scan in scans.items():
         shown = source.relative_to(root).as_posix()
         for line, what in _generated_imports(scan.imports, known):
             uses.append(BrokenUse(shown, line, what))
         for line, feature, needs in scan.features:
-            missing = _phrases(map(known.missing, _flattened(needs, declared)))
-            if missing:
-                uses.append(BrokenUse(shown, line, missing, feature))
+            found = [phrase for phrase in map(known.missing, _flattened(needs, declared)) if phrase]
+            if found and not set(found) <= named.get(feature, set()):
+                uses.append(BrokenUse(shown, line, _phrases(found), feature))
+                named.setdefault(feature, set()).update(found)
         for line, operation_id, policy in _policy_keys(scan.tree):
             if operation_id not in known.operation_ids:
                 uses.append(BrokenUse(shown, line, f"the operation `{operation_id}` (a retry policy is keyed by it)"))
