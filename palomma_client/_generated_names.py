@@ -31,9 +31,11 @@ __all__ = [
     "InvoicePaymentSource",
     "InvoiceStatus",
     "InvoicesResource",
+    "ListInvoicesResponse",
     "Settlement",
     "SettlementStatus",
     "SettlementsResource",
     "create_invoice",
+    "get_invoice",
     "list_invoices",
 ]

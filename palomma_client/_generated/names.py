@@ -14,7 +14,7 @@ naming what is gone (see ``palomma_client._features``).
 
 from __future__ import annotations
 
-from .api.invoices import InvoicesResource, create_invoice, list_invoices
+from .api.invoices import InvoicesResource, create_invoice, get_invoice, list_invoices
 from .api.settlements import SettlementsResource
 from .models import (
     CreateInvoiceRequest,
@@ -23,6 +23,7 @@ from .models import (
     InvoicePaymentMethod,
     InvoicePaymentSource,
     InvoiceStatus,
+    ListInvoicesResponse,
     Settlement,
     SettlementStatus,
 )
@@ -35,9 +36,11 @@ __all__ = [
     "InvoicePaymentSource",
     "InvoiceStatus",
     "InvoicesResource",
+    "ListInvoicesResponse",
     "Settlement",
     "SettlementStatus",
     "SettlementsResource",
     "create_invoice",
+    "get_invoice",
     "list_invoices",
 ]
