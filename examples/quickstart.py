@@ -81,8 +81,9 @@ async def run(palomma: PalommaClient, fake: FakePalomma | None) -> list[Exceptio
     step("Create this month's rent invoices")
     invoices: list[Invoice] = []
     with skippable(skipped):
+        api = needs(palomma.invoices, "create")
         for number, (name, document, contract, amount) in enumerate(TENANTS, start=1):
-            invoice = await needs(palomma.invoices, "create").create(
+            invoice = await api.create(
                 reference=f"RENT-2026-03-{run_id}-{number:03d}",
                 amount=amount,
                 description="Canon de arrendamiento marzo 2026",
@@ -93,6 +94,8 @@ async def run(palomma: PalommaClient, fake: FakePalomma | None) -> list[Exceptio
                 contract=contract,
             )
             invoices.append(invoice)
+    with skippable(skipped):
+        for invoice in invoices:
             shown = needs(invoice, "reference", "amount", "status", "payment_url")
             print(f"  {shown.reference}  {cop(shown.amount):>16}  {shown.status}  {shown.payment_url}")
 
@@ -149,14 +152,16 @@ async def run(palomma: PalommaClient, fake: FakePalomma | None) -> list[Exceptio
     if fake is not None:
         step("A failure the SDK retries on its own")
         with skippable(skipped):
+            api = needs(palomma.invoices, "get")
             fake.fail_next(503, path="/invoices/*", retry_after=1, error="Service Unavailable")
-            again = await needs(palomma.invoices, "get").get(needs(invoices[1], "id").id)
+            again = await api.get(needs(invoices[1], "id").id)
             shown = needs(again, "reference", "status")
             print(f"  the API answered 503 once; the retry returned {shown.reference} [{shown.status}]")
 
         step("A create the API processed but answered with 500")
         with skippable(skipped):
             api = needs(palomma.invoices, "create", "list")
+            needs(invoices[0], "reference")  # the SDK finds what the create did by the invoice's reference
             fake.fail_after_processing(500, method="POST", path="/invoices")
             reference = f"RENT-2026-03-{run_id}-004"
             recovered = await api.create(
