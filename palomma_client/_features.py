@@ -23,7 +23,10 @@ feature) for that reason.
 
 Generated names a hand-written module imports come through
 ``palomma_client._generated_names``, which stands a `Missing` placeholder in
-for a name the spec no longer generates.
+for a name the spec no longer generates. A generated method or field is read
+through a protocol the feature hands over once its needs are checked
+(``FIND_BY_REFERENCE.vouch(palomma.invoices, InvoicesAPI)``), so that type
+checkers never resolve an attribute a spec change could remove.
 """
 
 from __future__ import annotations
