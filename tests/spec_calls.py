@@ -306,3 +306,24 @@ def field(model: Any, json_name: str) -> Any:
     if json_name not in names:
         pytest.skip(f"the spec's {type(model).__name__} has no field {json_name!r}")
     return getattr(model, names[json_name])
+
+
+def call_at(operation_id: str, *path_values: Any, **arguments: Any) -> SpecCall:
+    """A call of ``operation_id`` whose path parameters, in the path's order, take ``path_values``.
+
+    For a test that reads back what it made (the fake's invoice, by the id the fake gave it)
+    without naming the path parameter, which a vendor may rename. ``arguments`` are added as in
+    ``call_of``. Skips the test when the spec lacks the operation, or the operation has fewer
+    path parameters than values given.
+    """
+    if operation_id not in OPERATIONS:
+        pytest.skip(f"the spec has no operation {operation_id!r}")
+    # The generated build_request takes the path parameters first, positionally, and the rest by keyword.
+    names = [
+        name
+        for name, parameter in inspect.signature(OPERATIONS[operation_id].build_request).parameters.items()
+        if parameter.kind is not inspect.Parameter.KEYWORD_ONLY
+    ]
+    if len(names) < len(path_values):
+        pytest.skip(f"the spec's {operation_id!r} has {len(names)} path parameters, not {len(path_values)}")
+    return call_of(operation_id, **dict(zip(names, path_values, strict=False)), **arguments)

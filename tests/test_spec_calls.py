@@ -7,7 +7,8 @@ import json
 import pytest
 
 from palomma_client import PalommaClient
-from tests.spec_calls import SpecCall, a_call, calls, field
+from palomma_client._generated.api import OPERATIONS
+from tests.spec_calls import SpecCall, a_call, call_at, calls, field
 from tests.support import RecordingAPI
 
 
@@ -40,3 +41,18 @@ def test_field_reads_a_field_by_its_json_name_and_skips_for_one_the_model_lacks(
     assert field(model, json_name) == getattr(model, python_name)
     with pytest.raises(pytest.skip.Exception, match="has no field 'not-a-field'"):
         field(model, "not-a-field")
+
+
+def test_call_at_fills_the_path_parameters_in_order_and_skips_past_them() -> None:
+    call = a_call(path_parameter=True)
+    count = OPERATIONS[call.operation_id].PATH.count("{")
+    # valid_arguments lists the path parameters first, in the path's order.
+    values = list(call.arguments.values())[:count]
+
+    at = call_at(call.operation_id, *values)
+
+    assert (at.line, at.arguments) == (call.line, call.arguments)
+    with pytest.raises(pytest.skip.Exception, match=f"has {count} path parameters, not {count + 1}"):
+        call_at(call.operation_id, *values, "one-too-many")
+    with pytest.raises(pytest.skip.Exception, match="the spec has no operation 'notAnOperation'"):
+        call_at("notAnOperation", "x")
