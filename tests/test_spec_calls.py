@@ -8,7 +8,8 @@ import pytest
 
 from palomma_client import PalommaClient
 from palomma_client._generated.api import OPERATIONS
-from tests.spec_calls import SpecCall, a_call, call_at, calls, field
+from palomma_client._model_base import OpenStrEnum
+from tests.spec_calls import SpecCall, a_call, call_at, calls, enum_fields, field, model_document, models
 from tests.support import RecordingAPI
 
 
@@ -56,3 +57,34 @@ def test_call_at_fills_the_path_parameters_in_order_and_skips_past_them() -> Non
         call_at(call.operation_id, *values, "one-too-many")
     with pytest.raises(pytest.skip.Exception, match="the spec has no operation 'notAnOperation'"):
         call_at("notAnOperation", "x")
+
+
+def test_models_are_the_generated_model_classes_and_their_documents_set_every_field() -> None:
+    import palomma_client._generated.models as generated
+
+    found = models()
+    assert found == [value for value in map(generated.__dict__.get, generated.__all__) if hasattr(value, "JSON_NAMES")]
+    for model in found:
+        document = model_document(model)
+        written = {
+            name
+            for name, schema in model.JSON_SCHEMA.get("properties", {}).items()
+            if not (isinstance(schema, dict) and schema.get("writeOnly"))
+        }
+        assert set(document) == written, model.__name__
+        assert model.from_dict(document).additional_properties == {}
+
+
+def test_enum_fields_are_the_model_fields_that_parse_into_an_enum_of_the_spec() -> None:
+    fields = enum_fields()
+    for model in models():
+        parsed = model.from_dict(model_document(model))
+        enums = {
+            json_name: type(getattr(parsed, attribute))
+            for attribute, json_name in model.JSON_NAMES.items()
+            if isinstance(getattr(parsed, attribute), OpenStrEnum)
+        }
+        listed = {field.json_name: field.enum for field in fields if field.model is model}
+        assert listed == enums, model.__name__
+        required = set(model.JSON_SCHEMA.get("required", []))
+        assert {field.json_name for field in fields if field.model is model and field.required} == required & set(enums)
