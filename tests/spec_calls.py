@@ -401,3 +401,12 @@ def enum_fields() -> list[EnumField]:
             if enum is not None:
                 found.append(EnumField(model, json_name, attribute, enum, json_name in required))
     return found
+
+
+def is_member(value: Any, expected: str) -> bool:
+    """Whether ``value``, read from an enum field (``field(invoice, "status")``), is the real member for ``expected``.
+
+    Parsing a value the spec lists gives the enum's member itself, not a look-alike; the test names
+    the value, never the enum class, which a vendor may remove with the field.
+    """
+    return isinstance(value, OpenStrEnum) and value is type(value)(expected)

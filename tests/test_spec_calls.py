@@ -9,8 +9,8 @@ import pytest
 from palomma_client import PalommaClient
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._model_base import OpenStrEnum
-from tests.spec_calls import SpecCall, a_call, call_at, calls, enum_fields, field, model_document, models
-from tests.support import RecordingAPI
+from tests.spec_calls import SpecCall, a_call, call_at, calls, enum_fields, field, is_member, model_document, models
+from tests.support import RecordingAPI, unknown_value
 
 
 @pytest.mark.parametrize("call", calls(), ids=lambda call: call.operation_id)
@@ -88,3 +88,15 @@ def test_enum_fields_are_the_model_fields_that_parse_into_an_enum_of_the_spec() 
         assert listed == enums, model.__name__
         required = set(model.JSON_SCHEMA.get("required", []))
         assert {field.json_name for field in fields if field.model is model and field.required} == required & set(enums)
+
+
+def test_is_member_holds_for_the_real_member_only() -> None:
+    fields = enum_fields()
+    if not fields:
+        pytest.skip("the spec has no enum fields")
+    enum = fields[0].enum
+    member = next(iter(enum))
+    assert is_member(enum(member.value), member.value)
+    assert not is_member(enum(unknown_value(enum)), member.value)
+    assert not is_member(member.value, member.value)
+    assert not is_member(None, member.value)

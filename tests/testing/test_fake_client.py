@@ -17,7 +17,8 @@ from palomma_client import (
     PalommaError,
 )
 from palomma_client.testing import FakePalomma
-from tests.spec_calls import SpecCall, a_call, call_at, call_of, field
+from tests.spec_calls import SpecCall, a_call, call_at, call_of, field, is_member
+from tests.support import seeded_invoice
 from tests.testing.support import START, body_properties, listed_values, needs, query_schema
 
 NEW_INVOICE: dict[str, Any] = {
@@ -42,11 +43,6 @@ def _list(**filters: Any) -> SpecCall:
 def _limit() -> dict[str, Any]:
     _list()
     return query_schema("listInvoices", "limit")
-
-
-def _is(value: Any, expected: str) -> bool:
-    """Whether an enum field holds the real member for `expected`, as parsing a known value gives."""
-    return value is type(value)(expected)
 
 
 def _a_listed(role: str, name: str) -> str:
@@ -90,14 +86,6 @@ def _requests(fake: FakePalomma) -> list[tuple[str, str, int | None]]:
     return [(request.method, request.path, request.status) for request in fake.requests]
 
 
-def _seed(fake: FakePalomma, **changes: Any) -> dict[str, Any]:
-    """An invoice made in the fake's state; the test skips when the spec does not let the fake make one."""
-    unmodelled = fake.unmodelled_operations
-    if "createInvoice" in unmodelled:
-        pytest.skip(f"the fake makes no invoices, it does not model createInvoice: {unmodelled['createInvoice']}")
-    return fake.create_invoice(**changes)
-
-
 # --- createInvoice ---------------------------------------------------------------------------------
 
 
@@ -105,7 +93,7 @@ async def test_create_returns_the_new_ready_invoice(fake: FakePalomma, palomma: 
     create = _create()
     invoice = await create(palomma)
     assert type(invoice) is type(create.expected)
-    assert _is(field(invoice, "status"), "ready")
+    assert is_member(field(invoice, "status"), "ready")
     contract = body_properties("createInvoice")["contract"]["default"]
     sent = (field(invoice, "reference"), field(invoice, "amount"), field(invoice, "contract"))
     assert sent == (NEW_INVOICE["reference"], NEW_INVOICE["amount"], contract)
@@ -148,7 +136,7 @@ async def test_a_wrong_api_key_is_an_authentication_error(fake: FakePalomma, sle
 
 
 async def test_get_returns_the_invoice(fake: FakePalomma, palomma: PalommaClient) -> None:
-    seeded = _seed(fake, customer_name="Ana")
+    seeded = seeded_invoice(fake, customer_name="Ana")
     invoice = await call_at("getInvoice", seeded["id"])(palomma)
     assert invoice.to_dict() == seeded
 
@@ -169,7 +157,7 @@ async def test_listing_nothing_yields_nothing_with_one_request(fake: FakePalomma
 
 async def test_exactly_one_full_page_takes_one_request(fake: FakePalomma, palomma: PalommaClient) -> None:
     limit = _limit()
-    created = [_seed(fake)["id"] for _ in range(limit["default"])]
+    created = [seeded_invoice(fake)["id"] for _ in range(limit["default"])]
     pages = [page async for page in _list()(palomma).pages()]
     assert [len(page.items) for page in pages] == [limit["default"]]
     assert pages[0].cursor is None
@@ -179,7 +167,7 @@ async def test_exactly_one_full_page_takes_one_request(fake: FakePalomma, palomm
 
 async def test_the_smallest_limit_pages_through_three_pages(fake: FakePalomma, palomma: PalommaClient) -> None:
     smallest = _limit()["minimum"]
-    created = [_seed(fake)["id"] for _ in range(3 * smallest)]
+    created = [seeded_invoice(fake)["id"] for _ in range(3 * smallest)]
     invoices = await _list(limit=smallest)(palomma).to_list()
     assert [field(invoice, "id") for invoice in invoices] == created[::-1]
     assert [request.params.get("limit") for request in fake.requests] == [str(smallest)] * 3
@@ -192,7 +180,7 @@ async def test_the_largest_limit_pages_one_and_a_half_pages_in_two_requests(
 ) -> None:
     largest = _limit()["maximum"]
     for _ in range(largest + largest // 2):
-        _seed(fake)
+        seeded_invoice(fake)
     pages = [page async for page in _list(limit=largest)(palomma).pages()]
     assert [len(page.items) for page in pages] == [largest, largest // 2]
     assert len({field(invoice, "id") for page in pages for invoice in page.items}) == largest + largest // 2
@@ -200,16 +188,16 @@ async def test_the_largest_limit_pages_one_and_a_half_pages_in_two_requests(
 
 async def test_max_items_stops_early(fake: FakePalomma, palomma: PalommaClient) -> None:
     for _ in range(5):
-        _seed(fake)
+        seeded_invoice(fake)
     assert len(await _list(limit=2)(palomma, max_items=3).to_list()) == 3
     assert len(fake.requests) == 2
 
 
 async def test_every_filter_reaches_the_fake(fake: FakePalomma, palomma: PalommaClient) -> None:
     _list()
-    plain = _seed(fake, reference="A-1", customer_document_number="111", contract="CTR-1")
-    paid = _seed(fake, reference="A-2", customer_document_number="111", contract="CTR-1")
-    late = _seed(fake, reference="B-1", customer_document_number="222")
+    plain = seeded_invoice(fake, reference="A-1", customer_document_number="111", contract="CTR-1")
+    paid = seeded_invoice(fake, reference="A-2", customer_document_number="111", contract="CTR-1")
+    late = seeded_invoice(fake, reference="B-1", customer_document_number="222")
     fake.pay(paid["id"], at=datetime(2026, 3, 11, 15, 0, tzinfo=UTC))  # 10:00 Colombia: cycle 11
     fake.pay(late["id"], at=datetime(2026, 3, 11, 22, 0, tzinfo=UTC))  # 17:00 Colombia: cycle 18
 
@@ -230,7 +218,7 @@ async def test_every_filter_reaches_the_fake(fake: FakePalomma, palomma: Palomma
 
 
 async def test_find_by_reference_uses_the_reference_filter(fake: FakePalomma, palomma: PalommaClient) -> None:
-    seeded = _seed(fake, reference="INV-9")
+    seeded = seeded_invoice(fake, reference="INV-9")
     found = await palomma.invoices.find_by_reference("INV-9")
     assert found is not None
     assert field(found, "id") == seeded["id"]
@@ -242,12 +230,12 @@ async def test_find_by_reference_uses_the_reference_filter(fake: FakePalomma, pa
 
 async def test_a_settlement_reflects_the_payments_of_its_cycle(fake: FakePalomma, palomma: PalommaClient) -> None:
     get = call_at("getSettlement", date(2026, 3, 11), "13")
-    paid = _seed(fake)
+    paid = seeded_invoice(fake)
     needs("settlement", "status", "processing", "paid")
     fake.pay(paid["id"])
     settlement = await get(palomma)
     assert type(settlement) is type(get.expected)
-    assert _is(field(settlement, "status"), "processing")
+    assert is_member(field(settlement, "status"), "processing")
     fee = fake.fee_for(1_850_000)
     counts = (field(settlement, "numberOfInvoices"), field(settlement, "amountCollected"), field(settlement, "fees"))
     assert counts == (1, 1_850_000, fee)
@@ -255,7 +243,7 @@ async def test_a_settlement_reflects_the_payments_of_its_cycle(fake: FakePalomma
     assert flags == (False, 0, False)
     assert field(settlement, "paymentAmount") == 1_850_000 - fee
     fake.clock.advance(timedelta(hours=1, minutes=28))  # 13:00:14 in Colombia
-    assert _is(field(await call_at("getSettlement", "2026-03-11", "13")(palomma), "status"), "paid")
+    assert is_member(field(await call_at("getSettlement", "2026-03-11", "13")(palomma), "status"), "paid")
 
 
 async def test_an_empty_settlement_is_not_found(palomma: PalommaClient) -> None:
@@ -275,9 +263,9 @@ async def test_a_paid_invoice_carries_its_payment(fake: FakePalomma, palomma: Pa
     get = call_at("getInvoice", field(created, "id"))
     fake.pay(field(created, "id"), method=method, source=source)
     invoice = await get(palomma)
-    assert _is(field(invoice, "status"), "paid")
-    assert _is(field(invoice, "paymentMethod"), method)
-    assert _is(field(invoice, "paymentSource"), source)
+    assert is_member(field(invoice, "status"), "paid")
+    assert is_member(field(invoice, "paymentMethod"), method)
+    assert is_member(field(invoice, "paymentSource"), source)
     assert field(invoice, "paymentDate") == START
     assert field(invoice, "paymentAmount") == NEW_INVOICE["amount"]
     assert (field(invoice, "settlementDate"), field(invoice, "settlementTime")) == ("2026-03-11", "13")
@@ -297,9 +285,9 @@ async def test_cancelled_expired_and_charged_back_invoices(fake: FakePalomma, pa
     fake.clock.advance(timedelta(minutes=5))
     statuses = {field(invoice, "reference"): field(invoice, "status") async for invoice in listing(palomma)}
     assert statuses.keys() == {"C", "E", "R"}
-    assert _is(statuses["C"], "cancelled")
-    assert _is(statuses["E"], "cancelled")
-    assert _is(statuses["R"], "chargeback")
+    assert is_member(statuses["C"], "cancelled")
+    assert is_member(statuses["E"], "cancelled")
+    assert is_member(statuses["R"], "chargeback")
     read_back = await call_at("getInvoice", field(expired, "id"))(palomma)
     assert field(read_back, "expirationDate") == field(expired, "expirationDate")
     assert field(await settlement(palomma), "adjustments") == -NEW_INVOICE["amount"]
