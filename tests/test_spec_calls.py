@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from palomma_client import PalommaClient
+from palomma_client import InvalidParameterError, PalommaClient
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._model_base import OpenStrEnum
 from tests.spec_calls import SpecCall, a_call, call_at, calls, enum_fields, field, is_member, model_document, models
@@ -53,6 +53,15 @@ def test_call_at_fills_the_path_parameters_in_order_and_skips_past_them() -> Non
     at = call_at(call.operation_id, *values)
 
     assert (at.line, at.arguments) == (call.line, call.arguments)
+    # Other values land in the same places: a string a rule may still accept with one more character.
+    changed = [f"{value}0" if isinstance(value, str) else value for value in values]
+    try:
+        moved = call_at(call.operation_id, *changed)
+    except InvalidParameterError:
+        pass
+    else:
+        assert list(moved.arguments.values())[:count] == changed
+        assert moved.path != call.path or changed == values
     with pytest.raises(pytest.skip.Exception, match=f"has {count} path parameters, not {count + 1}"):
         call_at(call.operation_id, *values, "one-too-many")
     with pytest.raises(pytest.skip.Exception, match="the spec has no operation 'notAnOperation'"):
