@@ -17,6 +17,7 @@ from palomma_client.testing import FakePalomma, FakeWebhooks
 from palomma_client.webhooks import SIGNATURE_HEADER, WebhookEvent, sign_delivery
 from tests.examples.conftest import load_example, skip_wait
 from tests.spec_calls import call_of, field, is_member
+from tests.support import seeded_invoice
 
 webhook_receiver = load_example("webhook_receiver")
 
@@ -199,7 +200,7 @@ async def test_the_200_is_sent_before_the_event_is_processed(palomma_fake: FakeP
         return int(sent[0]["status"])
 
     webhooks = palomma_fake.enable_webhooks(SECRET, callback=deliver)
-    palomma_fake.cancel(palomma_fake.create_invoice(reference="RENT-1")["id"])
+    palomma_fake.cancel(seeded_invoice(palomma_fake, reference="RENT-1")["id"])
 
     [attempt] = await webhooks.deliver()
 
@@ -221,7 +222,7 @@ async def test_a_processing_failure_is_logged_and_a_replay_is_processed(
     ledger = FlakyLedger()
     app = webhook_receiver.create_app(SECRET, ledger=ledger)
     webhooks = palomma_fake.enable_webhooks(SECRET, url=URL, transport=httpx2.ASGITransport(app=app))
-    palomma_fake.cancel(palomma_fake.create_invoice(reference="RENT-1")["id"])
+    palomma_fake.cancel(seeded_invoice(palomma_fake, reference="RENT-1")["id"])
 
     with caplog.at_level(logging.ERROR):
         [first] = await webhooks.deliver()
