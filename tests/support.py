@@ -35,50 +35,60 @@ API_KEY = "sk_test_4f9a2c7e1b8d"
 
 
 ONE_CALL = """
-import asyncio, base64, pickle, sys, httpx2, palomma_client
+import asyncio, sys, httpx2, palomma_client
 seen = []
 def answer(request):
     seen.append(request.headers.get('traceparent'))
     return httpx2.Response(404, json={'error': 'Not found'})
 async def main():
     t = httpx2.MockTransport(answer)
-    resource, method, positional, keywords = pickle.loads(base64.b64decode(CALL))
     async with palomma_client.PalommaClient(api_key='sk_test_1', transport=t, max_retries=0) as p:
         try:
-            await getattr(getattr(p, resource), method)(*positional, **keywords)
+            await CALL
         except palomma_client.NotFoundError:
             pass
 asyncio.run(main())
 """
-"""A fresh program's one call of the SDK, answered 404; ``CALL`` holds the call (see ``run_one_call``)."""
+"""A fresh program's one call of the SDK, answered 404; ``CALL`` stands for the call (see ``run_one_call``)."""
 
 
 def run_one_call(*, before: str = "", after: str) -> str:
     """What a fresh Python prints after one call of the SDK (a 404, through an ``httpx2.MockTransport``).
 
     The call is of an operation of the spec (``tests.spec_calls.a_call``), not a paged one,
-    with arguments its rules accept, handed to the program pickled.
+    with arguments its rules accept.
 
     Args:
         before: Code run before the SDK is imported.
         after: Code run after the call; ``seen`` holds each request's ``traceparent`` header, or ``None``.
     """
-    from tests.spec_calls import _positional_names, a_call  # it imports this module
+    from tests.spec_calls import a_call  # it imports this module
 
-    call = a_call(json_answer=False)
-    positional_only = _positional_names(getattr(_resource_class(call.resource), call.method))
-    positional = [call.arguments[name] for name in call.arguments if name in positional_only]
-    keywords = {name: value for name, value in call.arguments.items() if name not in positional_only}
-    pickled = base64.b64encode(pickle.dumps((call.resource, call.method, positional, keywords))).decode()
-    program = before + f"CALL = {pickled!r}\n" + ONE_CALL + after
+    program = before + ONE_CALL.replace("CALL", call_source(a_call(json_answer=False), "p")) + after
     completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     return completed.stdout.strip()
 
 
-def _resource_class(resource: str) -> type:
-    from palomma_client._generated.api import GeneratedResources
+def call_source(call: Any, client: str) -> str:
+    """Python source of an expression that makes ``call`` (a ``tests.spec_calls.SpecCall``) on the client ``client``.
 
-    return GeneratedResources.RESOURCE_CLASSES[resource]
+    For code run on its own (a fresh program, a doc sample): its arguments travel pickled in the
+    text, so that dates, enums and models arrive as they are.
+
+    Args:
+        call: The call to make.
+        client: The name the code gives its client.
+    """
+    from palomma_client._generated.api import GeneratedResources
+    from tests.spec_calls import _positional_names
+
+    positional_only = _positional_names(getattr(GeneratedResources.RESOURCE_CLASSES[call.resource], call.method))
+    positional = [call.arguments[name] for name in call.arguments if name in positional_only]
+    keywords = {name: value for name, value in call.arguments.items() if name not in positional_only}
+    pickled = base64.b64encode(pickle.dumps((positional, keywords))).decode()
+    method = f"getattr(getattr({client}, {call.resource!r}), {call.method!r})"
+    arguments = f"__import__('pickle').loads(__import__('base64').b64decode({pickled!r}))"
+    return f"(lambda positional, keywords: {method}(*positional, **keywords))(*{arguments})"
 
 
 def backend_errors(backend: str) -> dict[str, type[BaseException]]:
