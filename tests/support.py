@@ -640,3 +640,24 @@ def changelog_affected_features(changelog: Path | None = None) -> dict[str, str]
         if line.startswith("- ") and needs and "which openapi.yaml no longer has" in rest:
             announced[name] = announced.get(name, "") + rest
     return announced
+
+
+def ready_invoice_json(invoice_id: str, merchant_id: str) -> dict[str, Any]:
+    """The JSON of the ready invoice the fake makes of ``tests.testing.support.invoice_body()`` at its start.
+
+    With the customer's name ``Inmobiliaria Ejemplo SAS`` and the contract the spec defaults to, in
+    the order of the shipped spec's example; a test keeps only the fields its spec's invoice defines.
+    """
+    return {
+        "id": invoice_id,
+        "reference": "INV-2026-0001",
+        "status": "ready",
+        "amount": 1850000,
+        "description": "Canon de arrendamiento marzo 2026",
+        "contract": "00000",
+        "expirationDate": "2026-03-11T16:37:14.007Z",
+        "customerDocumentNumber": "900123456",
+        "customerName": "Inmobiliaria Ejemplo SAS",
+        "createdAt": "2026-03-11T16:32:14.007Z",
+        "paymentUrl": f"https://pagos.palomma.com/pay/{merchant_id}/{invoice_id}",
+    }

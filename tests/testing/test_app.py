@@ -14,7 +14,7 @@ from palomma_client.testing import FAKE_BASE_URL, MAX_BODY_SIZE, MAX_RECORDED_RE
 from palomma_client.testing._fake import _invoice_shape
 from palomma_client.testing._spec import Operation
 from tests.spec_calls import an_operation, needs_operations, path_of
-from tests.support import fresh_name
+from tests.support import fresh_name, ready_invoice_json
 from tests.testing.support import AUTH, SPEC, example_request, invoice_body, needs, operation, query_schema
 
 ULID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")
@@ -119,22 +119,7 @@ async def test_create_returns_a_ready_invoice_shaped_like_the_spec_example(
 ) -> None:
     created = await _create(http, customerName="Inmobiliaria Ejemplo SAS")
     assert ULID.fullmatch(created["id"])
-    assert created == _defined(
-        {
-            "id": created["id"],
-            "reference": "INV-2026-0001",
-            "status": "ready",
-            "amount": 1850000,
-            "description": "Canon de arrendamiento marzo 2026",
-            "contract": "00000",
-            "expirationDate": "2026-03-11T16:37:14.007Z",
-            "customerDocumentNumber": "900123456",
-            "customerName": "Inmobiliaria Ejemplo SAS",
-            "createdAt": "2026-03-11T16:32:14.007Z",
-            "paymentUrl": f"https://pagos.palomma.com/pay/merchant_test/{created['id']}",
-        },
-        SHAPE.invoice.names,
-    )
+    assert created == _defined(ready_invoice_json(created["id"], "merchant_test"), SHAPE.invoice.names)
     assert fake.invoice(created["id"]) == created
 
 

@@ -15,6 +15,7 @@ from palomma_client.testing._state import (
     settlement_instant,
 )
 from tests.spec_calls import needs_operations
+from tests.support import ready_invoice_json
 from tests.testing.support import SPEC, START, body_properties, response_properties
 
 
@@ -98,21 +99,7 @@ def test_a_ready_invoice_serialises_like_the_spec_example_without_absent_fields(
     needs_operations("createInvoice")
     named = _record()
     named.fields["customerName"] = "Inmobiliaria Ejemplo SAS"
-    assert named.to_json() == _defined(
-        {
-            "id": "01HQY8EW1H9YGH5PAV5Y2M9R3T",
-            "reference": "INV-2026-0001",
-            "status": "ready",
-            "amount": 1850000,
-            "description": "Canon de arrendamiento marzo 2026",
-            "contract": "00000",
-            "expirationDate": "2026-03-11T16:37:14.007Z",
-            "customerDocumentNumber": "900123456",
-            "customerName": "Inmobiliaria Ejemplo SAS",
-            "createdAt": "2026-03-11T16:32:14.007Z",
-            "paymentUrl": "https://pagos.palomma.com/pay/merchant_123/01HQY8EW1H9YGH5PAV5Y2M9R3T",
-        }
-    )
+    assert named.to_json() == _defined(ready_invoice_json("01HQY8EW1H9YGH5PAV5Y2M9R3T", "merchant_123"))
     assert "customerName" not in _record().to_json()
 
 
