@@ -474,7 +474,8 @@ async def _run_sample(sample: Sample, namespace: dict[str, Any]) -> None:
             await result
     except (AttributeError, FeatureUnavailableError, SpecError) as error:
         gone = announced_removal(error, CHANGELOG.read_text(encoding="utf-8"))
-        where = f"{sample.page}:{sample.line}"
+        page = sample.page.relative_to(ROOT) if sample.page.is_relative_to(ROOT) else sample.page
+        where = f"{page.as_posix()}:{sample.line}"
         if gone is not None:
             pytest.skip(f"the sample at {where} uses {gone}, which CHANGELOG.md announces the spec removed")
         if isinstance(error, AttributeError):
