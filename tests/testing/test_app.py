@@ -200,7 +200,7 @@ async def test_an_empty_list_has_no_items_and_no_cursor(http: httpx2.AsyncClient
 async def test_list_is_newest_first_in_pages_of_the_specs_default_size(
     fake: FakePalomma, http: httpx2.AsyncClient
 ) -> None:
-    needs_operations("listInvoices")
+    needs_operations("createInvoice", "listInvoices")
     size = query_schema("listInvoices", "limit")["default"]
     created = [fake.create_invoice()["id"] for _ in range(size + 5)]
     page = (await http.get(path_of("listInvoices"))).json()
@@ -215,6 +215,7 @@ async def test_list_is_newest_first_in_pages_of_the_specs_default_size(
 async def test_a_page_that_holds_exactly_the_last_items_has_no_cursor(
     fake: FakePalomma, http: httpx2.AsyncClient
 ) -> None:
+    needs_operations("createInvoice", "listInvoices")
     for _ in range(4):
         fake.create_invoice()
     first = (await http.get(path_of("listInvoices"), params={"limit": 2})).json()
@@ -226,7 +227,7 @@ async def test_a_page_that_holds_exactly_the_last_items_has_no_cursor(
 
 
 async def test_the_smallest_pages_walk_every_invoice_once(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
-    needs_operations("listInvoices")
+    needs_operations("createInvoice", "listInvoices")
     smallest = query_schema("listInvoices", "limit")["minimum"]
     created = [fake.create_invoice()["id"] for _ in range(3 * smallest)]
     seen: list[str] = []
@@ -242,7 +243,7 @@ async def test_the_smallest_pages_walk_every_invoice_once(fake: FakePalomma, htt
 
 
 async def test_the_largest_page_the_spec_allows_is_served_whole(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
-    needs_operations("listInvoices")
+    needs_operations("createInvoice", "listInvoices")
     maximum = query_schema("listInvoices", "limit")["maximum"]
     for _ in range(maximum + 1):
         fake.create_invoice()
@@ -252,6 +253,7 @@ async def test_the_largest_page_the_spec_allows_is_served_whole(fake: FakePalomm
 
 
 async def test_a_cursor_keeps_its_place_when_newer_invoices_arrive(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
+    needs_operations("createInvoice", "listInvoices")
     older = [fake.create_invoice()["id"] for _ in range(3)]
     first = (await http.get(path_of("listInvoices"), params={"limit": 2})).json()
     fake.create_invoice()
@@ -260,6 +262,7 @@ async def test_a_cursor_keeps_its_place_when_newer_invoices_arrive(fake: FakePal
 
 
 async def test_every_filter_narrows_the_list(fake: FakePalomma, http: httpx2.AsyncClient) -> None:
+    needs_operations("createInvoice", "listInvoices")
     at_ten = datetime(2026, 3, 11, 15, 0, tzinfo=UTC)  # 10:00 in Colombia: settles at 11
     tenant_a = fake.create_invoice(reference="A-1", customer_document_number="111", contract="CTR-1")
     tenant_a_paid = fake.create_invoice(reference="A-2", customer_document_number="111", contract="CTR-1")
@@ -292,6 +295,7 @@ async def test_every_filter_narrows_the_list(fake: FakePalomma, http: httpx2.Asy
 async def test_a_settlement_adds_up_the_invoices_paid_into_its_cycle(
     fake: FakePalomma, http: httpx2.AsyncClient
 ) -> None:
+    needs_operations("createInvoice", "getSettlement")
     needs("settlement", "status", "processing")
     for amount in (1_850_000, 5_000):
         fake.pay(fake.create_invoice(amount=amount)["id"])
