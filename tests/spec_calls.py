@@ -25,11 +25,12 @@ import dataclasses
 import datetime
 import inspect
 import json
+import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import attrs
 import httpx2
@@ -39,10 +40,33 @@ from palomma_client import InvalidParameterError
 from palomma_client._generated.api import METHODS, OPERATIONS
 from palomma_client._model_base import OpenStrEnum
 from palomma_client.testing._examples import ExampleAnswer, example_answer, synthesize
-from palomma_client.testing._spec import ApiSpec, load_shipped_spec
+from palomma_client.testing._spec import ApiSpec, Operation, load_shipped_spec
 from tests.support import SANDBOX, echoed
 
-__all__ = ["SpecCall", "a_call", "call_of", "calls", "field", "valid_arguments"]
+__all__ = [
+    "EnumField",
+    "SpecCall",
+    "a_call",
+    "a_call_breaking_a_rule",
+    "a_paged_call",
+    "a_query_text_argument",
+    "an_operation",
+    "answer_properties",
+    "call_at",
+    "call_of",
+    "calls",
+    "enum_fields",
+    "field",
+    "is_member",
+    "listed_field",
+    "model_document",
+    "models",
+    "needs_operations",
+    "page_answer",
+    "page_holding",
+    "path_of",
+    "valid_arguments",
+]
 
 _SPEC = ApiSpec(load_shipped_spec())
 _NOW = datetime.datetime(2026, 3, 11, 16, 32, 14, tzinfo=datetime.UTC)
@@ -562,3 +586,49 @@ def is_member(value: Any, expected: str) -> bool:
     the value, never the enum class, which a vendor may remove with the field.
     """
     return isinstance(value, OpenStrEnum) and value is type(value)(expected)
+
+
+def needs_operations(*operation_ids: str) -> None:
+    """Skip the calling test, naming what is gone, unless the spec has each of these operations.
+
+    For a test of what the fake or a hand-written feature does through named operations (the
+    fake's invoice lifecycle over ``createInvoice`` and ``getInvoice``) that sends no call through
+    the SDK, so has no need of ``call_of``'s arguments.
+    """
+    missing = [operation_id for operation_id in operation_ids if _SPEC.operation(operation_id) is None]
+    if missing:
+        pytest.skip(f"the spec has no operation {', '.join(map(repr, missing))}")
+
+
+def path_of(operation_id: str, *values: object) -> str:
+    """The path of the operation ``operation_id`` below the base URL, its path parameters ``values`` in order.
+
+    For a test that sends its own request to the fake along a named operation's route
+    (``path_of("getInvoice", created["id"])``); it skips when the spec lacks the operation.
+
+    Raises:
+        AssertionError: If ``values`` does not give each path parameter one value.
+    """
+    needs_operations(operation_id)
+    template = OPERATIONS[operation_id].PATH
+    names = re.findall(r"\{([^}]+)\}", template)
+    assert len(names) == len(values), f"{operation_id}'s path {template} takes {len(names)} values, not {len(values)}"
+    for name, value in zip(names, values, strict=True):
+        template = template.replace("{" + name + "}", quote(str(value), safe=""), 1)
+    return template
+
+
+def an_operation(*, body: bool = False) -> Operation:
+    """An operation of the spec, as the fake reads it, for a test of what the fake does around any request.
+
+    A GET without path parameters comes first (the fake answers it without state), then any
+    GET, then the rest; with ``body``, the first operation that takes a request body. The test
+    skips when the spec has none.
+    """
+    if body:
+        items = [item for item in _SPEC.operations if item.body is not None]
+    else:
+        items = sorted(_SPEC.operations, key=lambda item: (item.method != "GET", "{" in item.path))
+    if not items:
+        pytest.skip(f"the spec has no operation{' that takes a request body' * body}")
+    return items[0]

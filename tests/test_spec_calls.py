@@ -9,12 +9,14 @@ import pytest
 from palomma_client import InvalidParameterError, PalommaClient
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._model_base import OpenStrEnum
+from palomma_client.testing._spec import ApiSpec, load_shipped_spec
 from tests.spec_calls import (
     SpecCall,
     a_call,
     a_call_breaking_a_rule,
     a_paged_call,
     a_query_text_argument,
+    an_operation,
     answer_properties,
     call_at,
     calls,
@@ -25,8 +27,10 @@ from tests.spec_calls import (
     listed_field,
     model_document,
     models,
+    needs_operations,
     page_answer,
     page_holding,
+    path_of,
 )
 from tests.support import RecordingAPI, unknown_value
 
@@ -209,3 +213,41 @@ def test_is_member_holds_for_the_real_member_only() -> None:
     assert not is_member(enum(unknown_value(enum)), member.value)
     assert not is_member(member.value, member.value)
     assert not is_member(None, member.value)
+
+
+def test_needs_operations_passes_for_the_specs_operations_and_skips_naming_a_missing_one() -> None:
+    needs_operations(*OPERATIONS)
+    with pytest.raises(pytest.skip.Exception, match="the spec has no operation 'notAnOperation'"):
+        needs_operations(*OPERATIONS, "notAnOperation")
+
+
+def test_path_of_fills_an_operations_path_parameters_in_order_and_skips_for_a_missing_operation() -> None:
+    operation_id, template = next(
+        ((name, module.PATH) for name, module in OPERATIONS.items() if "{" in module.PATH), (None, "")
+    )
+    if operation_id is None:
+        pytest.skip("no operation of the spec has a path parameter")
+    count = template.count("{")
+    values = [f"v/{index} ?" for index in range(count)]
+    path = path_of(operation_id, *values)
+    assert "{" not in path
+    assert [f"v%2F{index}%20%3F" in path for index in range(count)] == [True] * count
+    assert path.count("/") == template.count("/")
+    with pytest.raises(pytest.skip.Exception, match="the spec has no operation 'notAnOperation'"):
+        path_of("notAnOperation")
+
+
+def test_an_operation_prefers_a_read_without_path_parameters_or_takes_one_with_a_body() -> None:
+    spec = ApiSpec(load_shipped_spec())
+    read = an_operation()
+    assert read in spec.operations
+    reads = [item for item in spec.operations if item.method == "GET"]
+    assert ("{" in read.path) == all("{" in item.path for item in reads)
+    assert (read.method == "GET") == bool(reads)
+    if any(item.body is not None for item in spec.operations):
+        written = an_operation(body=True)
+        assert written.body is not None
+        assert written == next(item for item in spec.operations if item.body is not None)
+    else:
+        with pytest.raises(pytest.skip.Exception, match="no operation that takes a request body"):
+            an_operation(body=True)
