@@ -249,6 +249,10 @@ class InvoiceRecord:
             document["settlementTime"] = self.settlement_cycle
             document["paymentId"] = self.payment_id
         document["paymentUrl"] = self.payment_url
+        defined = self.shape.invoice.names
+        if defined:
+            # The lifecycle's own fields go out only where the spec's invoice still has them, as the API's would.
+            document = {name: value for name, value in document.items() if name in defined}
         return self.shape.invoice.lay_out(document, self.created_at)
 
 
