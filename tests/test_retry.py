@@ -19,9 +19,14 @@ from palomma_client import (
 from palomma_client._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
 from palomma_client._exceptions import parse_retry_after, status_error_from_response
 from palomma_client._retry import backoff_delay
+from tests.spec_calls import SpecCall, a_call
 from tests.support import RecordingAPI, Sleeps, created_invoice, page_body
 
-OK = httpx2.Response(200, json=created_invoice())
+
+@pytest.fixture
+def read() -> SpecCall:
+    """A read of the spec: a GET the SDK may retry freely."""
+    return a_call("GET")
 
 
 def _error(status: int, **headers: str) -> httpx2.Response:
@@ -29,12 +34,11 @@ def _error(status: int, **headers: str) -> httpx2.Response:
 
 
 async def _assert_a_read_is_retried_after(
-    failure: httpx2.Response | Exception, palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+    failure: httpx2.Response | Exception, read: SpecCall, palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
 ) -> None:
-    api.queue(failure, OK)
-    invoice = await palomma.invoices.get("abc")
-    assert invoice.id == "abc"
-    assert api.methods() == ["GET /v1/invoices/abc"] * 2
+    api.queue(failure, read.ok())
+    assert await read(palomma) == read.expected
+    assert api.methods() == [read.line] * 2
     assert len(sleeps.delays) == 1
 
 
@@ -54,9 +58,13 @@ async def _assert_a_read_is_retried_after(
     ],
 )
 async def test_reads_are_retried_after_retryable_failures(
-    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, failure: httpx2.Response | Exception
+    read: SpecCall,
+    palomma: PalommaClient,
+    api: RecordingAPI,
+    sleeps: Sleeps,
+    failure: httpx2.Response | Exception,
 ) -> None:
-    await _assert_a_read_is_retried_after(failure, palomma, api, sleeps)
+    await _assert_a_read_is_retried_after(failure, read, palomma, api, sleeps)
 
 
 @pytest.mark.backends
@@ -65,68 +73,76 @@ async def test_reads_are_retried_after_retryable_failures(
     [httpx2.ReadTimeout("slow read"), httpx2.RemoteProtocolError("server hung up"), httpx2.ReadError("reset")],
 )
 async def test_reads_are_retried_after_a_transport_failure_of_either_backend(
-    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, failure: Exception
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, failure: Exception
 ) -> None:
-    await _assert_a_read_is_retried_after(failure, palomma, api, sleeps)
+    await _assert_a_read_is_retried_after(failure, read, palomma, api, sleeps)
 
 
 @pytest.mark.parametrize(("status", "error_class"), [(400, BadRequestError), (404, NotFoundError)])
 async def test_client_errors_are_not_retried(
-    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, status: int, error_class: type[Exception]
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, status: int, error_class: type[Exception]
 ) -> None:
     api.queue(_error(status))
     with pytest.raises(error_class):
-        await palomma.invoices.get("abc")
+        await read(palomma)
     assert len(api.requests) == 1
     assert sleeps.delays == []
 
 
 async def test_retries_stop_after_max_retries_and_raise_the_last_error(
-    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
 ) -> None:
     api.queue(_error(503), _error(503), _error(500))
     with pytest.raises(InternalServerError) as caught:
-        await palomma.invoices.get("abc")
+        await read(palomma)
     assert caught.value.status_code == 500
     assert len(api.requests) == 3
     assert len(sleeps.delays) == 2
 
 
-async def test_backoff_doubles_with_jitter(api: RecordingAPI, sleeps: Sleeps) -> None:
-    api.queue(*[httpx2.ConnectError("refused")] * 5, OK)
+async def test_backoff_doubles_with_jitter(read: SpecCall, api: RecordingAPI, sleeps: Sleeps) -> None:
+    api.queue(*[httpx2.ConnectError("refused")] * 5, read.ok())
     async with api.client(api_key="sk_x", max_retries=5, sleep=sleeps) as palomma:
-        await palomma.invoices.get("abc")
+        await read(palomma)
     assert len(sleeps.delays) == 5
     for retry, delay in enumerate(sleeps.delays):
         ceiling = min(INITIAL_RETRY_DELAY * 2**retry, MAX_RETRY_DELAY)
         assert ceiling * 0.75 <= delay <= ceiling
 
 
-async def test_retry_after_seconds_is_honoured(palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps) -> None:
-    api.queue(_error(429, **{"Retry-After": "3"}), _error(503, **{"Retry-After": "0.5"}), OK)
-    await palomma.invoices.get("abc")
+async def test_retry_after_seconds_is_honoured(
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+) -> None:
+    api.queue(_error(429, **{"Retry-After": "3"}), _error(503, **{"Retry-After": "0.5"}), read.ok())
+    await read(palomma)
     assert sleeps.delays == [3.0, 0.5]
 
 
-async def test_retry_after_http_date_is_honoured(palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps) -> None:
+async def test_retry_after_http_date_is_honoured(
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+) -> None:
     import time
 
     when = email.utils.formatdate(time.time() + 30, usegmt=True)
-    api.queue(_error(429, **{"Retry-After": when}), OK)
-    await palomma.invoices.get("abc")
+    api.queue(_error(429, **{"Retry-After": when}), read.ok())
+    await read(palomma)
     assert 27 <= sleeps.delays[0] <= 30
 
 
-async def test_a_huge_retry_after_is_capped(palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps) -> None:
-    api.queue(_error(429, **{"Retry-After": "86400"}), OK)
-    await palomma.invoices.get("abc")
+async def test_a_huge_retry_after_is_capped(
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+) -> None:
+    api.queue(_error(429, **{"Retry-After": "86400"}), read.ok())
+    await read(palomma)
     assert sleeps.delays == [MAX_RETRY_AFTER]
 
 
-async def test_max_retries_zero_makes_one_attempt(palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps) -> None:
+async def test_max_retries_zero_makes_one_attempt(
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+) -> None:
     api.queue(_error(429, **{"Retry-After": "1"}))
     with pytest.raises(RateLimitError):
-        await palomma.with_options(max_retries=0).invoices.get("abc")
+        await read(palomma.with_options(max_retries=0))
     assert len(api.requests) == 1
     assert sleeps.delays == []
 
@@ -145,19 +161,21 @@ async def test_list_pages_and_settlements_are_retried(
     assert len(sleeps.delays) == 2
 
 
-async def test_timeouts_exhausting_retries_raise_api_timeout_error(palomma: PalommaClient, api: RecordingAPI) -> None:
+async def test_timeouts_exhausting_retries_raise_api_timeout_error(
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI
+) -> None:
     api.queue(*[httpx2.ReadTimeout("slow")] * 3)
     with pytest.raises(APITimeoutError):
-        await palomma.invoices.get("abc")
+        await read(palomma)
     assert len(api.requests) == 3
 
 
 async def test_a_request_that_cannot_be_built_is_a_connection_error_without_retrying_forever(
-    palomma: PalommaClient, api: RecordingAPI
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI
 ) -> None:
     api.default = lambda request: (_ for _ in ()).throw(httpx2.UnsupportedProtocol("bad scheme"))
     with pytest.raises(APIConnectionError):
-        await palomma.invoices.get("abc")
+        await read(palomma)
     assert len(api.requests) == 3
 
 

@@ -1,0 +1,308 @@
+"""Calls of the spec's own operations, for the tests of what the SDK does around any call.
+
+Retries, timeouts, errors, logs, spans, raw responses and the backends behave the
+same whatever the operation, so a test of them needs *a* call, not a particular
+one. Naming ``palomma.invoices.get`` would tie the test to today's spec, which a
+vendor may change; ``a_call()`` instead picks an operation of the spec by what
+the test needs of it (its HTTP method, a path parameter), with arguments its rules
+accept and the answer the spec documents. A test asserts against what the call
+holds (``call.line``, ``call.ok()``, ``call.expected``), never against a literal::
+
+    call = a_call("GET")
+    api.queue(httpx2.Response(503), call.ok())
+    assert await call(palomma) == call.expected
+    assert api.methods() == [call.line] * 2
+
+A test of a hand-written feature built on a named operation (the safe create on
+``createInvoice``) takes ``call_of(operation_id, **arguments)``, which skips the test,
+saying why, when the spec no longer has it. Both are for use inside a test or a
+fixture: they skip the test when the spec has no such operation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import inspect
+import json
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+import attrs
+import httpx2
+import pytest
+
+from palomma_client import InvalidParameterError
+from palomma_client._generated.api import METHODS, OPERATIONS
+from palomma_client.testing._examples import ExampleAnswer, example_answer, synthesize
+from palomma_client.testing._spec import ApiSpec, load_shipped_spec
+from tests.support import SANDBOX, echoed
+
+__all__ = ["SpecCall", "a_call", "call_of", "calls", "field", "valid_arguments"]
+
+_SPEC = ApiSpec(load_shipped_spec())
+_NOW = datetime.datetime(2026, 3, 11, 16, 32, 14, tzinfo=datetime.UTC)
+_BASE_PATH = urlsplit(SANDBOX).path
+"""The path of the base URL the tests' clients send to."""
+_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "max_items")
+"""Keyword arguments every method takes that are no argument of the operation."""
+
+
+@dataclasses.dataclass(frozen=True)
+class SpecCall:
+    """One call of a spec operation through a client: its arguments, the request they make and its answer.
+
+    Attributes:
+        operation_id: The spec's ``operationId``.
+        resource: The client's attribute holding the method (``"invoices"``).
+        method: The method's name (``"get"``).
+        arguments: Its arguments by name, accepted by the operation's rules.
+        http_method: The request's HTTP method (``"GET"``).
+        path: The request's path below the base URL, parameters filled in.
+        params: The request's query parameters.
+        json: The request's JSON body, or ``None``.
+        answer: The success answer the spec documents: its status, media type, body and headers.
+        paged: Whether the method returns a pager rather than an awaitable.
+    """
+
+    operation_id: str
+    resource: str
+    method: str
+    arguments: Mapping[str, Any]
+    http_method: str
+    path: str
+    params: Mapping[str, Any] | None
+    json: Any
+    answer: ExampleAnswer
+    paged: bool
+
+    def __call__(self, client: Any, **options: Any) -> Any:
+        """Call the method on ``client`` (a coroutine, or a pager when ``paged``), with per-call options."""
+        return self._bound(getattr(client, self.resource))(**options)
+
+    def raw(self, client: Any, **options: Any) -> Any:
+        """Call the method's ``with_raw_response`` twin on ``client``: a coroutine of the raw response."""
+        return self._bound(getattr(client, self.resource).with_raw_response)(**options)
+
+    def _bound(self, resource: Any) -> Any:
+        function = getattr(resource, self.method)
+        positional = [
+            self.arguments[name]
+            for name, parameter in inspect.signature(function).parameters.items()
+            if parameter.kind is inspect.Parameter.POSITIONAL_ONLY and name in self.arguments
+        ]
+        keywords = {name: value for name, value in self.arguments.items() if name not in _positional_names(function)}
+
+        def bound(**options: Any) -> Any:
+            return function(*positional, **keywords, **options)
+
+        return bound
+
+    @property
+    def line(self) -> str:
+        """The request as ``RecordingAPI.methods()`` lists it: ``"GET /v1/invoices/inv_1"``."""
+        return f"{self.http_method} {_BASE_PATH}{self.path}"
+
+    def ok(self, **headers: str) -> httpx2.Response:
+        """The documented success answer, about what this call asked for (``echoed``), with ``headers`` added."""
+        answer = self.answer
+        all_headers = {**answer.headers, **headers}
+        if answer.media_type is None:
+            return httpx2.Response(answer.status, headers=all_headers)
+        content = answer.content
+        if not isinstance(content, str | bytes):
+            content = json.dumps(content)
+        response = httpx2.Response(
+            answer.status, content=content, headers={"content-type": answer.media_type, **all_headers}
+        )
+        request = httpx2.Request(self.http_method, SANDBOX + self.path, params=self.params, json=self.json)
+        return echoed(request, response)
+
+    @property
+    def body(self) -> Any:
+        """The body of ``ok()``: decoded JSON for a JSON answer, else its text or bytes."""
+        response = self.ok()
+        media_type = self.answer.media_type
+        if media_type is None:
+            return None
+        if _is_json(media_type):
+            return response.json()
+        return response.text if media_type.startswith("text/") else response.content
+
+    @property
+    def expected(self) -> Any:
+        """What the method returns for ``ok()``: the generated parser's reading of it."""
+        return OPERATIONS[self.operation_id].parse_response(self.answer.status, self.body)
+
+
+def _positional_names(function: Any) -> set[str]:
+    return {
+        name
+        for name, parameter in inspect.signature(function).parameters.items()
+        if parameter.kind is inspect.Parameter.POSITIONAL_ONLY
+    }
+
+
+def calls() -> list[SpecCall]:
+    """A call of every operation whose arguments can be made from its rules, in the spec's order."""
+    made = [_call(operation_id) for operation_id in OPERATIONS]
+    return [call for call in made if call is not None]
+
+
+def a_call(http_method: str | None = None, *, path_parameter: bool = False, json_answer: bool = True) -> SpecCall:
+    """The first operation of the spec of the kind asked for, not a paged one; the test skips if there is none.
+
+    Args:
+        http_method: Its HTTP method (``"GET"`` for a read the SDK retries freely), or any.
+        path_parameter: Whether it must have a path parameter.
+        json_answer: Whether its success answer must be a JSON body (read into a model or a value).
+    """
+    for call in calls():
+        if call.paged or (http_method is not None and call.http_method != http_method):
+            continue
+        if path_parameter and "{" not in OPERATIONS[call.operation_id].PATH:
+            continue
+        if json_answer and (call.answer.media_type is None or not _is_json(call.answer.media_type)):
+            continue
+        return call
+    wanted = " ".join(filter(None, [http_method or "any", "operation", "with a path parameter" * path_parameter]))
+    pytest.skip(f"the spec has no {wanted} that is not paged{' and answers JSON' * json_answer}")
+
+
+def call_of(operation_id: str, **arguments: Any) -> SpecCall:
+    """A call of the operation ``operation_id`` with ``arguments`` over valid ones; skips if the spec lacks it."""
+    if operation_id not in OPERATIONS:
+        pytest.skip(f"the spec has no operation {operation_id!r}")
+    call = _call(operation_id, arguments)
+    if call is None:
+        pytest.skip(f"no valid arguments of {operation_id!r} can be made from its rules")
+    return call
+
+
+def valid_arguments(operation_id: str) -> dict[str, Any] | None:
+    """Values of an operation's required arguments that pass its rules, or ``None`` where one cannot be made."""
+    module = OPERATIONS[operation_id]
+    hints = typing.get_type_hints(module.build_request)
+    arguments: dict[str, Any] = {}
+    for name, parameter in inspect.signature(module.build_request).parameters.items():
+        if parameter.default is not inspect.Parameter.empty:
+            continue
+        value = _value(hints[name], dict(module.RULES.get(name, {})))
+        if value is _NONE:
+            return None
+        arguments[name] = value
+    return arguments
+
+
+def _call(operation_id: str, overrides: Mapping[str, Any] | None = None) -> SpecCall | None:
+    arguments = valid_arguments(operation_id)
+    if arguments is None and not overrides:
+        return None
+    arguments = {**(arguments or {}), **(overrides or {})}
+    module = OPERATIONS[operation_id]
+    try:
+        request = module.build_request(**arguments)
+    except InvalidParameterError:
+        if overrides:
+            raise
+        return None  # a rule the synthesizer does not follow, such as a `pattern`
+    operation = _SPEC.operation(operation_id)
+    assert operation is not None, f"{operation_id} is generated but not in the shipped spec"
+    resource, method = METHODS[operation_id]
+    function = getattr(_resource_class(resource), method)
+    return SpecCall(
+        operation_id=operation_id,
+        resource=resource,
+        method=method,
+        arguments=arguments,
+        http_method=request.method,
+        path=request.path,
+        params=request.params,
+        json=request.json,
+        answer=example_answer(_SPEC, operation, _NOW),
+        paged="max_items" in inspect.signature(function).parameters,
+    )
+
+
+def _resource_class(resource: str) -> type:
+    from palomma_client._generated.api import GeneratedResources
+
+    return GeneratedResources.RESOURCE_CLASSES[resource]
+
+
+def _is_json(media_type: str) -> bool:
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+_NONE = object()
+"""No value can be made for this type."""
+
+
+def _value(hint: Any, rules: dict[str, Any]) -> Any:
+    """A value of ``hint`` (an argument's annotation) that passes ``rules`` (the spec's, as the module holds them)."""
+    if rules.get("enum"):
+        return rules["enum"][0]
+    members = [member for member in typing.get_args(hint) if member is not type(None)]
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        # `date | str`, `Enum | str`, `Model | None`: the first member that can be made.
+        for member in members:
+            value = _value(member, rules)
+            if value is not _NONE:
+                return value
+        return _NONE
+    origin = typing.get_origin(hint) or hint
+    if origin in (list, Sequence) or (isinstance(origin, type) and issubclass(origin, Sequence) and origin is not str):
+        item = _value(members[0], {}) if members else _NONE
+        if item is _NONE:
+            return _NONE
+        return [item] * max(1, rules.get("minItems", 1))
+    if hint is bool:
+        return True
+    if hint is bytes:
+        return b"a file"
+    if hint in (int, float, str):
+        kind = {int: "integer", float: "number", str: "string"}[hint]
+        return _synthesized({"type": kind, **rules})
+    if hint is datetime.date:
+        return _NOW.date()
+    if hint is datetime.datetime:
+        return _NOW
+    if isinstance(hint, type) and attrs.has(hint):
+        schema = f"/components/schemas/{hint.__name__}"
+        if not isinstance(_SPEC.at(schema) if _has_pointer(schema) else None, Mapping):
+            return _NONE
+        return hint.from_dict(synthesize(_SPEC, schema, _NOW, sent=True))  # type: ignore[attr-defined]
+    return _NONE
+
+
+def _has_pointer(pointer: str) -> bool:
+    try:
+        _SPEC.at(pointer)
+    except (KeyError, IndexError, TypeError, LookupError):
+        return False
+    return True
+
+
+def _synthesized(schema: dict[str, Any]) -> Any:
+    """A value of one schema, made by the fake's synthesizer from a one-schema document."""
+    document = {
+        "openapi": _SPEC.document["openapi"],
+        "paths": {"/": {}},
+        "components": {"schemas": {"Argument": schema}},
+    }
+    return synthesize(ApiSpec(document), "/components/schemas/Argument", _NOW, sent=True)
+
+
+def field(model: Any, json_name: str) -> Any:
+    """A field of a generated model, by its name in the API's JSON; skips the test when the model has no such field.
+
+    For a test that must read one field a vendor may remove (``field(invoice, "status")``),
+    where comparing the whole answer with ``SpecCall.expected`` would not say what it checks.
+    """
+    names = {json: python for python, json in type(model).JSON_NAMES.items()}
+    if json_name not in names:
+        pytest.skip(f"the spec's {type(model).__name__} has no field {json_name!r}")
+    return getattr(model, names[json_name])
