@@ -382,7 +382,6 @@ class APIRequester:
         ``first_attempt`` numbers the first attempt in logs and spans (a policy's own retry loop
         counts its attempts itself).
         """
-        allowed = self.max_retries(options)
         started = time.perf_counter()
         retries = 0
         while True:
@@ -427,6 +426,8 @@ class APIRequester:
                     self._log_answer(request, response, sent_at, attempt)
                 value = self._read(request, parse, response)
             except PalommaError as error:
+                # Worked out on a failure only: most calls never need it.
+                allowed = self.max_retries(options)
                 if retries >= allowed:
                     raise
                 if not (retry_if(error) if retry_if is not None else may_retry(request.method, error)):
