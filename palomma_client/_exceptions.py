@@ -424,21 +424,26 @@ class InvoiceOutcomeUnknownError(PalommaError):
 
     Raised when the lookup after an ambiguous failure itself fails, or when
     the API said the invoice exists (an unreadable success, or a refusal as a
-    duplicate) but no lookup found it within the grace period. Look it up
-    later with ``invoices.find_by_reference(reference)`` before creating it
-    again; ``create_error`` is the failure of the create, and ``__cause__``
-    the failed lookup, if any.
+    duplicate) but no lookup found it within the grace period, or when the
+    API's spec this SDK was generated from no longer has the lookup at all
+    (``__cause__`` is then the ``FeatureUnavailableError`` naming what is
+    gone). Look it up later with ``invoices.find_by_reference(reference)``
+    where the SDK still has it, before creating it again; ``create_error`` is
+    the failure of the create, and ``__cause__`` the failed lookup, if any.
 
     Attributes:
         reference: The merchant reference of the invoice.
         create_error: The failure of the create request.
     """
 
-    def __init__(self, reference: str, create_error: PalommaError, reason: str | None = None) -> None:
+    def __init__(
+        self, reference: str, create_error: PalommaError, reason: str | None = None, *, can_look_up: bool = True
+    ) -> None:
+        how = "Look it up with invoices.find_by_reference()" if can_look_up else "Find out whether it exists"
         super().__init__(
             f"Invoice {reference!r} may or may not have been created: the create failed with "
             f"{type(create_error).__name__} and {reason or 'looking the reference up failed too'}. "
-            "Look it up with invoices.find_by_reference() before creating it again: "
+            f"{how} before creating it again: "
             "an API that accepts a repeated reference would make a second invoice"
         )
         self.reference = reference

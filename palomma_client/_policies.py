@@ -29,6 +29,7 @@ from palomma_client._exceptions import (
     APIStatusError,
     BadRequestError,
     ConflictError,
+    FeatureUnavailableError,
     InvoiceOutcomeUnknownError,
     PalommaError,
     ReferenceAlreadyUsedError,
@@ -99,7 +100,9 @@ class CreateOnceByReference:
     field that shows their key (a lookup would then never find one and could
     not tell "not made" from "made"), the create is sent by the default rule instead,
     which never sends it again after a failure that may have reached the API:
-    still never two invoices, but no recovery; ``make generate`` says so.
+    still never two invoices, but no recovery (such a failure is an
+    ``InvoiceOutcomeUnknownError`` caused by the ``FeatureUnavailableError``
+    naming what is gone); ``make generate`` says so.
     """
 
     __slots__ = ("_created_field", "_key", "_lookup", "_lookup_operation")
@@ -129,8 +132,10 @@ class CreateOnceByReference:
         self, requester: APIRequester, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions
     ) -> Sent[T]:
         key = request.json.get(self._key) if isinstance(request.json, dict) else None
-        if not isinstance(key, str) or self._lookup.missing:
+        if not isinstance(key, str):
             return await requester.send_with_retries(request, parse, options)
+        if self._lookup.missing:
+            return await self._send_without_lookup(requester, request, parse, options, key)
         allowed = requester.max_retries(options)
         started = time.perf_counter()
         ambiguous = False
@@ -163,6 +168,21 @@ class CreateOnceByReference:
                     raise
                 await requester.wait_before_retry(request, retries, allowed, error)
                 retries += 1
+
+    async def _send_without_lookup(
+        self, requester: APIRequester, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions, key: str
+    ) -> Sent[T]:
+        """Send by the default rule (never again after a failure that may have reached the API), for a spec
+        without the lookup; a failure that leaves the outcome open says so, rather than inviting a blind retry."""
+        try:
+            return await requester.send_with_retries(request, parse, options)
+        except (APIConnectionError, APIStatusError, APIResponseValidationError, ResponseTooLargeError) as error:
+            exists = isinstance(error, APIResponseValidationError | ResponseTooLargeError)
+            if not (exists or (is_retryable(error) and reached_server(error))):
+                raise
+            unavailable = FeatureUnavailableError(self._lookup.name, self._lookup.missing)
+            reason = f"the API's spec this SDK was generated from no longer lets it look a {self._key} up"
+            raise InvoiceOutcomeUnknownError(key, error, reason, can_look_up=False) from unavailable
 
     async def _look_up(
         self, requester: APIRequester, lookup: _Lookup, options: RequestOptions, *, attempt: int

@@ -14,6 +14,7 @@ import pytest
 import palomma_client
 from palomma_client import (
     APITimeoutError,
+    BadRequestError,
     FeatureUnavailableError,
     InvoiceOutcomeUnknownError,
     PalommaClient,
@@ -194,14 +195,39 @@ async def test_a_create_whose_lookup_the_spec_lost_is_sent_once_by_the_default_r
     async with PalommaClient(
         api_key=API_KEY, environment="sandbox", transport=httpx2.MockTransport(answer), lookup_grace_period=0
     ) as client:
-        with pytest.raises((APITimeoutError, InvoiceOutcomeUnknownError)):
+        with pytest.raises((APITimeoutError, InvoiceOutcomeUnknownError)) as caught:
             await getattr(getattr(client, resource), method)(**create_arguments())
 
     methods = [request.method for request in sent]
     if lookup in ("lost", "keyless"):
         assert methods == [OPERATIONS[operation_id].METHOD]
+        # The outcome is open and nothing can look it up: said so, never advice to create again blindly.
+        assert isinstance(caught.value, InvoiceOutcomeUnknownError)
+        assert isinstance(caught.value.create_error, APITimeoutError)
+        assert isinstance(caught.value.__cause__, FeatureUnavailableError)
+        assert "no longer lets it look a" in str(caught.value)
+        assert "find_by_reference" not in str(caught.value)
     else:
         assert "GET" in methods[1:]
+
+
+@pytest.mark.skipif(not _POLICY_OPERATIONS, reason="no operation is created once by reference")
+async def test_a_create_refused_outright_without_its_lookup_is_that_refusal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure that cannot have made anything (a 400) is raised as it is: the outcome is not in doubt."""
+    operation_id = _POLICY_OPERATIONS[0]
+    policy = OPERATION_POLICIES[operation_id]
+    assert isinstance(policy, CreateOnceByReference)
+    monkeypatch.setitem(OPERATION_POLICIES, operation_id, CreateOnceByReference(key=policy.key, lookup_operation=GONE))
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(400, json={"error": "amount out of range"})
+
+    resource, method = METHODS[operation_id]
+    async with PalommaClient(
+        api_key=API_KEY, environment="sandbox", transport=httpx2.MockTransport(answer), max_retries=2
+    ) as client:
+        with pytest.raises(BadRequestError):
+            await getattr(getattr(client, resource), method)(**create_arguments())
 
 
 def test_a_value_an_enum_declares_is_met_and_one_it_does_not_is_named() -> None:
