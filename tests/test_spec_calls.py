@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import json
 
+import httpx2
 import pytest
 
 from palomma_client import PalommaClient
-from tests.spec_calls import SpecCall, a_call, calls, field
-from tests.support import RecordingAPI
+from tests.spec_calls import (
+    SpecCall,
+    a_call,
+    a_call_sending,
+    a_model_call,
+    a_path_text_argument,
+    accepted,
+    call_of,
+    calls,
+    expected_answer,
+    field,
+    with_every_argument,
+)
+from tests.support import SANDBOX, RecordingAPI, fresh_name, spec_field_names
 
 
 @pytest.mark.parametrize("call", calls(), ids=lambda call: call.operation_id)
@@ -40,3 +53,53 @@ def test_field_reads_a_field_by_its_json_name_and_skips_for_one_the_model_lacks(
     assert field(model, json_name) == getattr(model, python_name)
     with pytest.raises(pytest.skip.Exception, match="has no field 'not-a-field'"):
         field(model, "not-a-field")
+
+
+def test_with_every_argument_keeps_the_required_ones_adds_what_the_rules_accept_and_the_spec_accepts_it() -> None:
+    for call in calls():
+        full = with_every_argument(call)
+        assert full.operation_id == call.operation_id
+        assert dict(full.arguments).items() >= dict(call.arguments).items()
+        request = httpx2.Request(full.http_method, SANDBOX + full.path, params=full.params, json=full.json)
+        assert accepted(request).operation.operation_id == call.operation_id
+
+
+async def test_expected_answer_is_what_awaiting_the_call_returns(palomma: PalommaClient, api: RecordingAPI) -> None:
+    every = calls()
+    api.queue(*(call.ok() for call in every))
+    for call in every:
+        assert await call(palomma) == expected_answer(call)
+
+
+@pytest.mark.parametrize("part", ["query", "body"])
+def test_a_call_sending_a_part_sends_it(part: str) -> None:
+    call = a_call_sending(part)
+    assert call.params if part == "query" else isinstance(call.json, dict) and call.json
+
+
+def test_a_call_sending_an_unknown_part_skips_naming_what_it_looked_for() -> None:
+    with pytest.raises(pytest.skip.Exception, match="sends a query"):
+        a_call_sending("cookie")
+
+
+def test_a_model_call_answers_a_model() -> None:
+    call = a_model_call()
+    assert not call.paged
+    assert type(call.expected).JSON_NAMES
+
+
+def test_accepted_refuses_a_request_the_spec_does_not_have_or_whose_query_it_does_not_declare() -> None:
+    with pytest.raises(AssertionError, match="the spec has no operation for GET /v1/not-in-the-spec"):
+        accepted(httpx2.Request("GET", SANDBOX + "/not-in-the-spec"))
+    call = next((call for call in calls() if not call.json), None)
+    if call is None:
+        pytest.skip("every operation of the spec sends a body")
+    undeclared = fresh_name(spec_field_names(), "notAParameter", "notAParameterEither")
+    request = httpx2.Request(call.http_method, SANDBOX + call.path, params={**(call.params or {}), undeclared: "x"})
+    with pytest.raises(AssertionError, match=undeclared):
+        accepted(request)
+
+
+def test_a_path_text_argument_fills_one_escaped_segment() -> None:
+    call, name = a_path_text_argument()
+    assert "/a%3Fb" in call_of(call.operation_id, **{name: "a?b"}).path
