@@ -421,3 +421,8 @@ def a_path_text_argument() -> tuple[SpecCall, str]:
             if "/x%2Fy" in request.path:
                 return call, name
     pytest.skip("the spec has no operation that takes free text in its path")
+
+
+def url_of(call: SpecCall, base_url: str) -> str:
+    """The URL ``call`` sends to on a client of ``base_url``: its path, then its query parameters in order."""
+    return str(httpx2.URL(base_url.rstrip("/") + call.path, params=call.params))

@@ -29,6 +29,7 @@ from tests.spec_calls import (
     call_of,
     calls,
     expected_answer,
+    url_of,
     with_every_argument,
 )
 from tests.support import API_KEY, SANDBOX, RecordingAPI, Sleeps, created_invoice, fresh_name
@@ -47,11 +48,6 @@ def _client(api: RecordingAPI, **options: object) -> PalommaClient:
 def read() -> SpecCall:
     """A read of the spec: a GET that answers JSON."""
     return a_call("GET")
-
-
-def _url(base_url: str, call: SpecCall) -> str:
-    """The URL ``call`` sends to below ``base_url``: its path, then its query parameters in order."""
-    return str(httpx2.URL(base_url + call.path, params=call.params))
 
 
 def _required_body_fields(call: SpecCall) -> set[str]:
@@ -103,7 +99,7 @@ async def test_every_operation_sends_the_exact_request(api: RecordingAPI) -> Non
     assert len(api.requests) == len(every)
     for call, request, answer in zip(every, api.requests, answers, strict=True):
         assert f"{request.method} {request.url.path}" == call.line
-        assert str(request.url) == _url(SANDBOX, call)
+        assert str(request.url) == url_of(call, SANDBOX)
         # The spec itself, not the generated code that built it, accepts every name and value sent.
         assert accepted(request).operation.operation_id == call.operation_id
         _assert_standard_headers(request)
@@ -139,7 +135,7 @@ async def test_a_list_sends_no_absent_filters_and_leaves_the_page_size_to_the_ap
     async with _client(api, api_key=API_KEY) as palomma:
         assert await call(palomma) == expected_answer(call)
     # No limit given: none is sent, and the API applies its own default; only required filters go out.
-    assert str(api.requests[0].url) == _url(PRODUCTION, call)
+    assert str(api.requests[0].url) == url_of(call, PRODUCTION)
 
 
 @pytest.mark.backends
@@ -212,7 +208,7 @@ async def test_base_url_overrides_the_environment(api: RecordingAPI, read: SpecC
     async with _client(api, api_key=API_KEY, environment="sandbox", base_url="http://127.0.0.1:8000/v1/") as palomma:
         assert palomma.environment is None
         await read(palomma)
-    assert str(api.requests[0].url) == _url("http://127.0.0.1:8000/v1", read)
+    assert str(api.requests[0].url) == url_of(read, "http://127.0.0.1:8000/v1")
 
 
 async def test_base_url_falls_back_to_the_environment_variable(
@@ -222,7 +218,7 @@ async def test_base_url_falls_back_to_the_environment_variable(
     api.queue(read.ok())
     async with _client(api, api_key=API_KEY) as palomma:
         await read(palomma)
-    assert str(api.requests[0].url) == _url("http://localhost:9000/v1", read)
+    assert str(api.requests[0].url) == url_of(read, "http://localhost:9000/v1")
 
 
 def test_a_relative_base_url_is_rejected() -> None:
