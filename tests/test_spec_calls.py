@@ -19,6 +19,7 @@ from tests.spec_calls import (
     calls,
     expected_answer,
     field,
+    url_of,
     with_every_argument,
 )
 from tests.support import SANDBOX, RecordingAPI, fresh_name, spec_field_names
@@ -103,3 +104,13 @@ def test_accepted_refuses_a_request_the_spec_does_not_have_or_whose_query_it_doe
 def test_a_path_text_argument_fills_one_escaped_segment() -> None:
     call, name = a_path_text_argument()
     assert "/a%3Fb" in call_of(call.operation_id, **{name: "a?b"}).path
+
+
+async def test_url_of_is_where_the_call_sends(api: RecordingAPI) -> None:
+    base_url = "http://127.0.0.1:8000/v1"
+    every = calls()
+    api.queue(*(call.ok() for call in every))
+    async with api.client(api_key="sk_x", base_url=base_url + "/") as palomma:
+        for call in every:
+            await call(palomma)
+    assert [str(request.url) for request in api.requests] == [url_of(call, base_url) for call in every]
