@@ -426,3 +426,24 @@ def a_path_text_argument() -> tuple[SpecCall, str]:
 def url_of(call: SpecCall, base_url: str) -> str:
     """The URL ``call`` sends to on a client of ``base_url``: its path, then its query parameters in order."""
     return str(httpx2.URL(base_url.rstrip("/") + call.path, params=call.params))
+
+
+def a_recovering_create(operation_id: str = "createInvoice") -> tuple[SpecCall, SpecCall]:
+    """A call of a create the SDK recovers by looking it up, and the call of that lookup for the create's key.
+
+    The create's policy (``OPERATION_POLICIES``) names the lookup operation and the key
+    field; the test skips, saying what the spec lacks, when the create, its key or the
+    lookup is gone (the SDK then sends the create by the default rule, with no recovery).
+    """
+    from palomma_client._policies import OPERATION_POLICIES, CreateOnceByReference
+
+    create = call_of(operation_id)
+    policy = OPERATION_POLICIES.get(operation_id)
+    if not isinstance(policy, CreateOnceByReference):
+        pytest.skip(f"{operation_id} is not recovered by a lookup")
+    if policy._lookup.missing:
+        pytest.skip(f"{policy._lookup.name} needs {', '.join(policy._lookup.missing)}, which the spec lacks")
+    key = create.json[policy.key] if isinstance(create.json, dict) and policy.key in create.json else None
+    if not isinstance(key, str):
+        pytest.skip(f"{operation_id} sends no text {policy.key!r} to look it up by")
+    return create, call_of(policy._lookup_operation, **{policy.key: key})

@@ -38,7 +38,7 @@ from palomma_client import (
 from palomma_client._constants import MAX_RESPONSE_HEADER_BYTES
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._request import TimeoutOption
-from tests.spec_calls import SpecCall, a_call, a_path_text_argument, call_of, url_of
+from tests.spec_calls import SpecCall, a_call, a_path_text_argument, a_recovering_create, call_of, url_of
 from tests.support import API_KEY, Sleeps, backend_errors, echoed
 
 pytestmark = [pytest.mark.usefixtures("clean_environment"), pytest.mark.backends]
@@ -450,10 +450,9 @@ async def test_deflate_is_read_wrapped_or_raw(backend: str, wbits: int, read: Sp
 
 
 async def test_a_create_answered_with_a_corrupt_body_is_looked_up_not_sent_again(backend: str) -> None:
-    create = call_of("createInvoice")
+    create, lookup = a_recovering_create()
     created = create.body
-    lookup = call_of("listInvoices")
-    next_cursor = OPERATIONS["listInvoices"].page_of(lookup.expected).next_cursor
+    next_cursor = OPERATIONS[lookup.operation_id].page_of(lookup.expected).next_cursor
     # The lookup's one page lists what the create made, and says no page follows.
     listing = {
         name: [created]

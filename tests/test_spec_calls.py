@@ -14,6 +14,7 @@ from tests.spec_calls import (
     a_call_sending,
     a_model_call,
     a_path_text_argument,
+    a_recovering_create,
     accepted,
     call_of,
     calls,
@@ -114,3 +115,14 @@ async def test_url_of_is_where_the_call_sends(api: RecordingAPI) -> None:
         for call in every:
             await call(palomma)
     assert [str(request.url) for request in api.requests] == [url_of(call, base_url) for call in every]
+
+
+def test_a_recovering_create_is_looked_up_by_the_key_it_sends() -> None:
+    from palomma_client._policies import OPERATION_POLICIES
+
+    create, lookup = a_recovering_create()
+    key = OPERATION_POLICIES[create.operation_id].key  # type: ignore[attr-defined]
+    assert lookup.paged
+    assert dict(lookup.arguments)[key] == create.json[key]
+    with pytest.raises(pytest.skip.Exception, match="is not recovered by a lookup"):
+        a_recovering_create(lookup.operation_id)
