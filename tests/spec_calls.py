@@ -433,7 +433,8 @@ def a_recovering_create(operation_id: str = "createInvoice") -> tuple[SpecCall, 
 
     The create's policy (``OPERATION_POLICIES``) names the lookup operation and the key
     field; the test skips, saying what the spec lacks, when the create, its key or the
-    lookup is gone (the SDK then sends the create by the default rule, with no recovery).
+    lookup is gone (the SDK then sends the create by the default rule, with no recovery),
+    or when the listed model lacks the key field (no listed resource can be told as the create's).
     """
     from palomma_client._policies import OPERATION_POLICIES, CreateOnceByReference
 
@@ -446,4 +447,10 @@ def a_recovering_create(operation_id: str = "createInvoice") -> tuple[SpecCall, 
     key = create.json[policy.key] if isinstance(create.json, dict) and policy.key in create.json else None
     if not isinstance(key, str):
         pytest.skip(f"{operation_id} sends no text {policy.key!r} to look it up by")
-    return create, call_of(policy._lookup_operation, **{policy.key: key})
+    lookup = call_of(policy._lookup_operation, **{policy.key: key})
+    # The lookup tells the create's resource among those listed by its key field: the listed model must have it.
+    listed = OPERATIONS[lookup.operation_id].page_of(lookup.expected).items
+    model = type(listed[0] if listed else create.expected)
+    if policy.key not in getattr(model, "JSON_NAMES", {}).values():
+        pytest.skip(f"the spec's {model.__name__} has no field {policy.key!r} to tell a listed one by")
+    return create, lookup
