@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import pickle
+import re
 from collections.abc import Callable
+from typing import Protocol
 
 import httpx2
 import pytest
@@ -200,3 +202,54 @@ def test_a_value_an_enum_declares_is_met_and_one_it_does_not_is_named() -> None:
     # The open enum answers any value; only the values it declares meet the need.
     assert getattr(generated_models, enum)(gone) is not None
     assert feature.missing == (f"the value `{gone}` of `{enum}`", f"the model `{GONE}`")
+
+
+class _Thing(Protocol):
+    @property
+    def colour(self) -> str: ...
+
+
+def test_vouch_hands_over_the_same_object_when_the_feature_is_available() -> None:
+    feature = Feature("things.do", Operation(OPERATION_ID), Model(MODEL))
+    generated = object()
+
+    assert feature.vouch(generated, _Thing) is generated
+
+
+def test_vouch_refuses_naming_the_feature_and_what_is_gone_before_anything_is_read() -> None:
+    feature = Feature("things.do", Operation(GONE), Field(MODEL, "goneField"))
+
+    with pytest.raises(FeatureUnavailableError) as caught:
+        feature.vouch(object(), _Thing)
+
+    assert caught.value.feature == "things.do"
+    assert list(caught.value.missing) == [f"the operation `{GONE}`", f"the field `goneField` of `{MODEL}`"]
+
+
+def test_each_protocol_field_the_hand_written_layer_reads_is_a_declared_need_of_some_feature() -> None:
+    # A protocol member no feature declares would be read unchecked: a spec without it would fail at
+    # run time with an AttributeError instead of the feature's FeatureUnavailableError.
+    from palomma_client.workflows._api import InvoiceFields, SettlementFields
+
+    declared = {
+        (need.model, re.sub(r"(?<!^)(?=[A-Z])", "_", need.json_name).lower())
+        for feature in declared_features().values()
+        for need in feature.needs
+        if isinstance(need, Field)
+    }
+    for model, protocol in (("Invoice", InvoiceFields), ("Settlement", SettlementFields)):
+        members = {name for name, value in vars(protocol).items() if isinstance(value, property)}
+        assert members
+        assert {(model, member) for member in members} <= declared, protocol.__name__
+
+
+def test_generated_names_the_spec_lacks_are_missing_placeholders_and_the_rest_are_generated() -> None:
+    for name in generated_names.__all__:
+        value = getattr(generated_names, name)
+        if name.endswith("Resource"):
+            assert isinstance(value, type)
+        elif is_missing(value):
+            assert name not in generated_models.__all__
+            assert all(module.__name__.rpartition(".")[2] != name for module in OPERATIONS.values())
+        else:
+            assert value is getattr(generated_models, name, None) or value in OPERATIONS.values()
