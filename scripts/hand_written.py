@@ -301,16 +301,17 @@ def _need(node: ast.expr) -> tuple[str, ...] | None:
 
 
 def _policy_needs(operation_id: str, policy: ast.Call) -> list[tuple[str, ...]]:
-    """What a ``CreateOnceByReference(key=..., lookup_operation=...)`` policy needs to recover a create."""
+    """What a ``CreateOnceByReference(key=, lookup_operation=, listed_model=)`` policy needs to recover a create."""
     keywords = {
         keyword.arg: keyword.value.value
         for keyword in policy.keywords
         if isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str)
     }
-    key, lookup = keywords.get("key"), keywords.get("lookup_operation")
+    key, lookup, listed = keywords.get("key"), keywords.get("lookup_operation"), keywords.get("listed_model")
     if key is None or lookup is None:
         return []
-    return [("Argument", operation_id, key), ("Operation", lookup), ("Argument", lookup, key)]
+    needs = [("Argument", operation_id, key), ("Operation", lookup), ("Argument", lookup, key)]
+    return needs if listed is None else [*needs, ("Field", listed, key)]
 
 
 def _generated_imports(imports: list[ast.Import | ast.ImportFrom], known: _Generated) -> Iterator[tuple[int, str]]:

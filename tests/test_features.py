@@ -150,17 +150,39 @@ _POLICY_OPERATIONS = [
 
 
 @pytest.mark.skipif(not _POLICY_OPERATIONS, reason="no operation is created once by reference")
-@pytest.mark.parametrize("lookup", ["kept", "lost"])
+@pytest.mark.parametrize("lookup", ["kept", "lost", "keyless"])
 async def test_a_create_whose_lookup_the_spec_lost_is_sent_once_by_the_default_rule(
     monkeypatch: pytest.MonkeyPatch, lookup: str
 ) -> None:
-    """With its lookup, an ambiguous create is looked up; without, it is not sent again and not looked up."""
+    """With its lookup, an ambiguous create is looked up; without, it is not sent again and not looked up.
+
+    "keyless": the lookup is there, but what it lists no longer shows the key, so it could never
+    find the create and would take "not listed" for "not made".
+    """
     operation_id = _POLICY_OPERATIONS[0]
+    policy = OPERATION_POLICIES[operation_id]
+    assert isinstance(policy, CreateOnceByReference)
     if lookup == "lost":
-        policy = OPERATION_POLICIES[operation_id]
-        assert isinstance(policy, CreateOnceByReference)
         monkeypatch.setitem(
             OPERATION_POLICIES, operation_id, CreateOnceByReference(key=policy.key, lookup_operation=GONE)
+        )
+    if lookup == "keyless":
+        models = [getattr(generated_models, name) for name in generated_models.__all__]
+        keyless = next(
+            (
+                model.__name__
+                for model in models
+                if isinstance(getattr(model, "JSON_NAMES", None), dict) and policy.key not in model.JSON_NAMES.values()
+            ),
+            None,
+        )
+        if keyless is None:
+            pytest.skip(f"every model of the spec has a field {policy.key!r}")
+        lookup_operation = policy.lookup_operation
+        monkeypatch.setitem(
+            OPERATION_POLICIES,
+            operation_id,
+            CreateOnceByReference(key=policy.key, lookup_operation=lookup_operation, listed_model=keyless),
         )
     sent: list[httpx2.Request] = []
 
@@ -176,7 +198,7 @@ async def test_a_create_whose_lookup_the_spec_lost_is_sent_once_by_the_default_r
             await getattr(getattr(client, resource), method)(**create_arguments())
 
     methods = [request.method for request in sent]
-    if lookup == "lost":
+    if lookup in ("lost", "keyless"):
         assert methods == [OPERATIONS[operation_id].METHOD]
     else:
         assert "GET" in methods[1:]
