@@ -447,7 +447,7 @@ def a_recovering_create(operation_id: str = "createInvoice") -> tuple[SpecCall, 
     key = create.json[policy.key] if isinstance(create.json, dict) and policy.key in create.json else None
     if not isinstance(key, str):
         pytest.skip(f"{operation_id} sends no text {policy.key!r} to look it up by")
-    lookup = call_of(policy._lookup_operation, **{policy.key: key})
+    lookup = call_of(policy.lookup_operation, **{policy.key: key})
     # The lookup tells the create's resource among those listed by its key field: the listed model must have it.
     listed = OPERATIONS[lookup.operation_id].page_of(lookup.expected).items
     model = type(listed[0] if listed else create.expected)
