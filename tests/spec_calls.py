@@ -48,14 +48,20 @@ __all__ = [
     "SpecCall",
     "a_call",
     "a_call_breaking_a_rule",
+    "a_call_sending",
+    "a_model_call",
     "a_paged_call",
+    "a_path_text_argument",
     "a_query_text_argument",
+    "a_recovering_create",
+    "accepted",
     "an_operation",
     "answer_properties",
     "call_at",
     "call_of",
     "calls",
     "enum_fields",
+    "expected_answer",
     "field",
     "is_member",
     "listed_field",
@@ -65,7 +71,9 @@ __all__ = [
     "page_answer",
     "page_holding",
     "path_of",
+    "url_of",
     "valid_arguments",
+    "with_every_argument",
 ]
 
 _SPEC = ApiSpec(load_shipped_spec())
@@ -483,6 +491,154 @@ def listed_field(listing: SpecCall, json_name: str) -> Any:
     module = OPERATIONS[listing.operation_id]
     [item, *_] = module.page_of(module.parse_response(listing.answer.status, body)).items
     return field(item, json_name)
+
+
+def with_every_argument(call: SpecCall) -> SpecCall:
+    """The same operation as ``call`` with every optional argument too, each made from its rules.
+
+    For a test of what a call sends: it carries the most the operation can send. An
+    optional argument no value can be made for (one the rules refuse, a type the
+    synthesizer cannot make) is left out; what is left is still a call the rules accept.
+    """
+    module = OPERATIONS[call.operation_id]
+    hints = typing.get_type_hints(module.build_request)
+    arguments = dict(call.arguments)
+    for name, parameter in inspect.signature(module.build_request).parameters.items():
+        if name in arguments or parameter.default is inspect.Parameter.empty:
+            continue
+        value = _value(hints[name], dict(module.RULES.get(name, {})))
+        if value is _NONE or value is None:
+            continue
+        try:
+            module.build_request(**arguments, **{name: value})
+        except InvalidParameterError:
+            continue  # a rule the synthesizer does not follow, such as a `pattern`
+        arguments[name] = value
+    made = _call(call.operation_id, arguments)
+    assert made is not None, f"{call.operation_id}: arguments its rules accept stopped being accepted"
+    return made
+
+
+def expected_answer(call: SpecCall) -> Any:
+    """What awaiting ``call(client)`` returns for ``call.ok()``: ``call.expected``, or a paged call's first page."""
+    if call.paged:
+        return OPERATIONS[call.operation_id].page_of(call.expected)
+    return call.expected
+
+
+def a_call_sending(part: str) -> SpecCall:
+    """The first call of the spec, paged or not, sending ``part``: ``"query"`` parameters or a JSON object ``"body"``.
+
+    Optional arguments are filled (``with_every_argument``) so that an operation whose
+    query parameters are all optional is found. The test skips when the spec has none.
+    """
+    for call in calls():
+        full = with_every_argument(call)
+        if (part == "query" and full.params) or (part == "body" and isinstance(full.json, dict) and full.json):
+            return full
+    pytest.skip(f"the spec has no operation that sends a {'JSON object body' if part == 'body' else 'query'}")
+
+
+def a_model_call() -> SpecCall:
+    """The first call of the spec, not paged, whose answer is read into a generated model; skips if none is."""
+    for call in calls():
+        if not call.paged and call.answer.media_type is not None and hasattr(call.expected, "JSON_NAMES"):
+            return call
+    pytest.skip("the spec has no operation, not paged, whose answer is a model")
+
+
+def accepted(request: httpx2.Request) -> Any:
+    """Check that ``request``, as it went out, is one the spec accepts; return it as the fake's validator reads it.
+
+    The request is routed by the spec's path templates and validated by its schemas
+    (path, query, header and cookie parameters, body), as the in-process fake would;
+    besides, every query parameter it carries must be one the operation declares, and
+    every field of a JSON object body one its schema declares. Independent of the
+    generated code that built the request, so a name or an encoding the generator
+    got wrong fails here.
+
+    Raises:
+        AssertionError: The spec refuses the request, saying why.
+    """
+    from palomma_client.testing._validation import BadRequest, RequestValidator
+
+    path = request.url.path
+    operation, path_parameters, _ = _SPEC.find(request.method, path)
+    assert operation is not None, f"the spec has no operation for {request.method} {path}"
+    try:
+        valid = RequestValidator(_SPEC).validate(
+            operation,
+            path=path_parameters,
+            query={name: request.url.params.get_list(name) for name in request.url.params},
+            headers={name.lower(): value for name, value in request.headers.items()},
+            content_type=request.headers.get("content-type"),
+            body=request.content,
+        )
+    except BadRequest as error:
+        raise AssertionError(f"the spec refuses {request.method} {path}: {error}") from error
+    declared = {parameter.name for parameter in operation.parameters if parameter.location == "query"}
+    undeclared = set(request.url.params) - declared
+    assert not undeclared, f"{operation.operation_id} declares no query parameter {sorted(undeclared)}"
+    media = operation.body.json_media_type() if operation.body is not None else None
+    if isinstance(valid.body, dict) and media is not None and media.schema_pointer is not None:
+        properties, _ = _SPEC.object_properties(media.schema_pointer)
+        unknown = set(valid.body) - set(properties)
+        assert not properties or not unknown, f"{operation.operation_id}'s body declares no field {sorted(unknown)}"
+    return valid
+
+
+def a_path_text_argument() -> tuple[SpecCall, str]:
+    """A call, not paged, and the name of one of its arguments whose text fills one segment of the path.
+
+    For tests of how a path parameter is escaped; the test skips when no operation of
+    the spec takes free text in its path.
+    """
+    for call in calls():
+        if call.paged:
+            continue
+        for name, value in call.arguments.items():
+            if not isinstance(value, str):
+                continue
+            try:
+                request = OPERATIONS[call.operation_id].build_request(**{**call.arguments, name: "x/y"})
+            except InvalidParameterError:
+                continue
+            if "/x%2Fy" in request.path:
+                return call, name
+    pytest.skip("the spec has no operation that takes free text in its path")
+
+
+def url_of(call: SpecCall, base_url: str) -> str:
+    """The URL ``call`` sends to on a client of ``base_url``: its path, then its query parameters in order."""
+    return str(httpx2.URL(base_url.rstrip("/") + call.path, params=call.params))
+
+
+def a_recovering_create(operation_id: str = "createInvoice") -> tuple[SpecCall, SpecCall]:
+    """A call of a create the SDK recovers by looking it up, and the call of that lookup for the create's key.
+
+    The create's policy (``OPERATION_POLICIES``) names the lookup operation and the key
+    field; the test skips, saying what the spec lacks, when the create, its key or the
+    lookup is gone (the SDK then sends the create by the default rule, with no recovery),
+    or when the listed model lacks the key field (no listed resource can be told as the create's).
+    """
+    from palomma_client._policies import OPERATION_POLICIES, CreateOnceByReference
+
+    create = call_of(operation_id)
+    policy = OPERATION_POLICIES.get(operation_id)
+    if not isinstance(policy, CreateOnceByReference):
+        pytest.skip(f"{operation_id} is not recovered by a lookup")
+    if policy._lookup.missing:
+        pytest.skip(f"{policy._lookup.name} needs {', '.join(policy._lookup.missing)}, which the spec lacks")
+    key = create.json[policy.key] if isinstance(create.json, dict) and policy.key in create.json else None
+    if not isinstance(key, str):
+        pytest.skip(f"{operation_id} sends no text {policy.key!r} to look it up by")
+    lookup = call_of(policy.lookup_operation, **{policy.key: key})
+    # The lookup tells the create's resource among those listed by its key field: the listed model must have it.
+    listed = OPERATIONS[lookup.operation_id].page_of(lookup.expected).items
+    model = type(listed[0] if listed else create.expected)
+    if policy.key not in getattr(model, "JSON_NAMES", {}).values():
+        pytest.skip(f"the spec's {model.__name__} has no field {policy.key!r} to tell a listed one by")
+    return create, lookup
 
 
 def call_at(operation_id: str, *path_values: Any, **arguments: Any) -> SpecCall:

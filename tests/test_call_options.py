@@ -8,25 +8,35 @@ import httpx2
 import pytest
 
 from palomma_client import InternalServerError, InvalidParameterError, PalommaClient
-from tests.support import API_KEY, RecordingAPI, Sleeps, created_invoice, page_body
+from tests.spec_calls import SpecCall, a_call, a_call_sending, url_of
+from tests.support import API_KEY, RecordingAPI, Sleeps, fresh_name, spec_field_names
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
 
-CREATE: dict[str, Any] = {
-    "reference": "INV-2026-0001",
-    "amount": 1_850_000,
-    "description": "Canon de arrendamiento marzo 2026",
-    "redirect_url": "https://merchant.example.com/payments/return",
-    "customer_document_number": "900123456",
-}
+
+@pytest.fixture
+def read() -> SpecCall:
+    """A read of the spec: a GET that answers JSON."""
+    return a_call("GET")
+
+
+def _other_value(value: Any) -> Any:
+    """A value of the same JSON type as ``value`` that differs from it."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int | float):
+        return value + 1
+    if isinstance(value, str):
+        return value + "2"
+    return [value]
 
 
 @pytest.mark.backends
-async def test_extra_headers_reach_that_call_only(palomma: PalommaClient, api: RecordingAPI) -> None:
-    api.queue(httpx2.Response(200, json=created_invoice()), httpx2.Response(200, json=created_invoice()))
+async def test_extra_headers_reach_that_call_only(palomma: PalommaClient, api: RecordingAPI, read: SpecCall) -> None:
+    api.queue(read.ok(), read.ok())
 
-    await palomma.invoices.get("abc", extra_headers={"X-Correlation-Id": "c1"})
-    await palomma.invoices.get("abc")
+    assert await read(palomma, extra_headers={"X-Correlation-Id": "c1"}) == read.expected
+    await read(palomma)
 
     assert api.requests[0].headers["x-correlation-id"] == "c1"
     assert "x-correlation-id" not in api.requests[1].headers
@@ -34,11 +44,13 @@ async def test_extra_headers_reach_that_call_only(palomma: PalommaClient, api: R
 
 
 @pytest.mark.backends
-async def test_an_extra_header_of_none_removes_a_header(palomma: PalommaClient, api: RecordingAPI) -> None:
-    api.queue(*[httpx2.Response(200, json=created_invoice()) for _ in range(3)])
-    await palomma.invoices.get("abc")
-    await palomma.invoices.get("abc", extra_headers={"User-Agent": None, "X-Trace": "t1"})
-    await palomma.invoices.get("abc")
+async def test_an_extra_header_of_none_removes_a_header(
+    palomma: PalommaClient, api: RecordingAPI, read: SpecCall
+) -> None:
+    api.queue(*[read.ok() for _ in range(3)])
+    await read(palomma)
+    await read(palomma, extra_headers={"User-Agent": None, "X-Trace": "t1"})
+    await read(palomma)
 
     without, before, after = api.requests[1].headers, api.requests[0].headers, api.requests[2].headers
     assert "user-agent" not in without
@@ -50,50 +62,73 @@ async def test_an_extra_header_of_none_removes_a_header(palomma: PalommaClient, 
 
 @pytest.mark.parametrize("name", ["Authorization", "authorization"])
 async def test_authorization_cannot_be_overridden_per_call(
-    palomma: PalommaClient, api: RecordingAPI, name: str
+    palomma: PalommaClient, api: RecordingAPI, read: SpecCall, name: str
 ) -> None:
     with pytest.raises(InvalidParameterError, match="api_key") as caught:
-        await palomma.invoices.get("abc", extra_headers={name: "Bearer someone-else"})
+        await read(palomma, extra_headers={name: "Bearer someone-else"})
     assert caught.value.parameter == "extra_headers"
     assert api.requests == []
 
 
-async def test_a_header_value_with_a_line_break_is_refused(palomma: PalommaClient, api: RecordingAPI) -> None:
+async def test_a_header_value_with_a_line_break_is_refused(
+    palomma: PalommaClient, api: RecordingAPI, read: SpecCall
+) -> None:
     with pytest.raises(InvalidParameterError, match="line breaks"):
-        await palomma.invoices.get("abc", extra_headers={"X-Trace": "a\r\nX-Injected: 1"})
+        await read(palomma, extra_headers={"X-Trace": "a\r\nX-Injected: 1"})
     assert api.requests == []
 
 
-async def test_extra_query_and_extra_body_are_merged_last(palomma: PalommaClient, api: RecordingAPI) -> None:
-    api.queue(httpx2.Response(200, json=page_body([], None)), httpx2.Response(200, json=created_invoice()))
+async def test_extra_query_is_merged_last(palomma: PalommaClient, api: RecordingAPI) -> None:
+    call = a_call_sending("query")
+    name, value = next(iter((call.params or {}).items()))
+    added = fresh_name({*(call.params or {}), *spec_field_names()}, "expand")
+    body = call.body
+    if call.paged:
+        # An empty page: no item the overridden filter could contradict (awaiting the pager reads one page).
+        body = {key: [] if isinstance(item, list) else item for key, item in body.items()}
+    api.queue(httpx2.Response(call.answer.status, json=body))
 
-    await palomma.invoices.list(contract="C-1", extra_query={"expand": "x", "contract": "C-2"}).to_list()
-    await palomma.invoices.create(**CREATE, extra_body={"metadata": {"unit": "502"}, "amount": 2_000_000})
+    await call(palomma, extra_query={added: "x", name: _other_value(value)})
 
-    assert api.requests[0].url.params["expand"] == "x"
-    assert api.requests[0].url.params["contract"] == "C-2"
-    assert api.json_body(1)["metadata"] == {"unit": "502"}
-    assert api.json_body(1)["amount"] == 2_000_000
-    assert api.requests[1].headers["content-type"] == "application/json"
+    assert api.requests[0].url.params[added] == "x"
+    assert api.requests[0].url.params.get_list(name) == [str(_other_value(value))]
+
+
+async def test_extra_body_is_merged_last(palomma: PalommaClient, api: RecordingAPI) -> None:
+    call = a_call_sending("body")
+    name, value = next(iter(call.json.items()))
+    added = fresh_name({*call.json, *spec_field_names()}, "metadata")
+    api.queue(call.ok())
+
+    await call(palomma, extra_body={added: {"unit": "502"}, name: _other_value(value)})
+
+    assert api.json_body()[added] == {"unit": "502"}
+    assert api.json_body()[name] == _other_value(value)
+    assert {key: item for key, item in api.json_body().items() if key not in (added, name)} == {
+        key: item for key, item in call.json.items() if key != name
+    }
+    assert api.requests[0].headers["content-type"] == "application/json"
 
 
 async def test_max_retries_zero_on_one_call_while_the_client_still_retries(
-    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+    palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps, read: SpecCall
 ) -> None:
     api.default = lambda request: httpx2.Response(503, json={"error": "busy"})
 
     with pytest.raises(InternalServerError):
-        await palomma.invoices.get("abc", max_retries=0)
+        await read(palomma, max_retries=0)
     assert len(api.requests) == 1
 
     with pytest.raises(InternalServerError):
-        await palomma.invoices.get("abc")
+        await read(palomma)
     assert len(api.requests) == 1 + 1 + palomma.max_retries
 
 
-async def test_a_per_call_timeout_reaches_the_request(palomma: PalommaClient, api: RecordingAPI) -> None:
-    api.queue(httpx2.Response(200, json=created_invoice()))
-    await palomma.invoices.get("abc", timeout=2.5)
+async def test_a_per_call_timeout_reaches_the_request(
+    palomma: PalommaClient, api: RecordingAPI, read: SpecCall
+) -> None:
+    api.queue(read.ok())
+    await read(palomma, timeout=2.5)
     assert api.requests[0].extensions["timeout"]["read"] == 2.5
 
 
@@ -102,21 +137,23 @@ async def test_a_per_call_timeout_reaches_the_request(palomma: PalommaClient, ap
     [({"timeout": 0}, "timeout"), ({"max_retries": -1}, "max_retries"), ({"extra_query": ["x"]}, "extra_query")],
 )
 async def test_bad_options_are_refused_before_sending(
-    palomma: PalommaClient, api: RecordingAPI, options: dict[str, object], parameter: str
+    palomma: PalommaClient, api: RecordingAPI, read: SpecCall, options: dict[str, object], parameter: str
 ) -> None:
     with pytest.raises(InvalidParameterError) as caught:
-        await palomma.invoices.get("abc", **options)  # type: ignore[arg-type]
+        await read(palomma, **options)
     assert caught.value.parameter == parameter
     assert api.requests == []
 
 
 @pytest.mark.backends
-async def test_default_headers_reach_every_call_and_a_user_agent_given_is_kept(api: RecordingAPI) -> None:
-    api.default = lambda request: httpx2.Response(200, json=created_invoice())
+async def test_default_headers_reach_every_call_and_a_user_agent_given_is_kept(
+    api: RecordingAPI, read: SpecCall
+) -> None:
+    api.default = lambda request: read.ok()
     headers = {"X-Tenant-Platform": "rentas-co", "User-Agent": "rentas-service/2.1"}
     async with api.client(api_key=API_KEY, default_headers=headers) as palomma:
-        await palomma.invoices.get("a")
-        await palomma.invoices.get("b", extra_headers={"X-Tenant-Platform": "override"})
+        await read(palomma)
+        await read(palomma, extra_headers={"X-Tenant-Platform": "override"})
 
     assert [request.headers["x-tenant-platform"] for request in api.requests] == ["rentas-co", "override"]
     for request in api.requests:
@@ -129,29 +166,29 @@ def test_default_headers_cannot_carry_authorization() -> None:
 
 
 @pytest.mark.backends
-async def test_with_options_sends_another_key_on_the_same_pool(api: RecordingAPI) -> None:
-    api.default = lambda request: httpx2.Response(200, json=created_invoice())
+async def test_with_options_sends_another_key_on_the_same_pool(api: RecordingAPI, read: SpecCall) -> None:
+    api.default = lambda request: read.ok()
     async with api.client(api_key=API_KEY) as palomma:
         other = palomma.with_options(api_key="sk_other_merchant")
-        await other.invoices.get("a")
-        await palomma.invoices.get("a")
+        await read(other)
+        await read(palomma)
         await other.close()
         assert not palomma.is_closed
-        await palomma.invoices.get("a")
+        await read(palomma)
 
     keys = [request.headers.get_list("authorization") for request in api.requests]
     assert keys == [["Bearer sk_other_merchant"], [f"Bearer {API_KEY}"], [f"Bearer {API_KEY}"]]
     assert "sk_other_merchant" not in repr(other)
 
 
-async def test_with_options_changes_the_base_url_and_merges_default_headers(api: RecordingAPI) -> None:
-    api.default = lambda request: httpx2.Response(200, json=created_invoice())
+async def test_with_options_changes_the_base_url_and_merges_default_headers(api: RecordingAPI, read: SpecCall) -> None:
+    api.default = lambda request: read.ok()
     async with PalommaClient(API_KEY, transport=api.transport, default_headers={"X-A": "1"}) as palomma:
         other = palomma.with_options(base_url="https://proxy.example/v1/", default_headers={"X-B": "2"})
-        await other.invoices.get("a")
+        await read(other)
 
     request = api.requests[0]
-    assert str(request.url) == "https://proxy.example/v1/invoices/a"
+    assert str(request.url) == url_of(read, "https://proxy.example/v1")
     assert (request.headers["x-a"], request.headers["x-b"]) == ("1", "2")
     assert other.base_url == "https://proxy.example/v1"
     assert other.environment is None

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import json
 import re
-from datetime import date
+from urllib.parse import quote, urlsplit
 
 import httpx2
 import pytest
@@ -16,22 +16,25 @@ from palomma_client import (
     DEFAULT_TIMEOUT,
     ClientClosedError,
     Environment,
+    InternalServerError,
     InvalidParameterError,
-    Invoice,
     PalommaClient,
-    Settlement,
     __version__,
 )
-from tests.support import (
-    API_KEY,
-    SANDBOX,
-    RecordingAPI,
-    Sleeps,
-    created_invoice,
-    fresh_name,
-    page_body,
-    settlement_body,
+from palomma_client._generated.api import OPERATIONS, GeneratedResources
+from palomma_client.testing._spec import ApiSpec, load_shipped_spec
+from tests.spec_calls import (
+    SpecCall,
+    a_call,
+    a_path_text_argument,
+    accepted,
+    call_of,
+    calls,
+    expected_answer,
+    url_of,
+    with_every_argument,
 )
+from tests.support import API_KEY, SANDBOX, RecordingAPI, Sleeps, created_invoice, fresh_name
 
 PRODUCTION = "https://api.palomma.com/v1"
 USER_AGENT = f"palomma-client-python/{__version__}"
@@ -41,6 +44,24 @@ pytestmark = pytest.mark.usefixtures("clean_environment")
 
 def _client(api: RecordingAPI, **options: object) -> PalommaClient:
     return api.client(**options)
+
+
+@pytest.fixture
+def read() -> SpecCall:
+    """A read of the spec: a GET that answers JSON."""
+    return a_call("GET")
+
+
+def _required_body_fields(call: SpecCall) -> set[str]:
+    """The fields the spec requires in the JSON body of ``call``'s operation."""
+    spec = ApiSpec(load_shipped_spec())
+    operation = spec.operation(call.operation_id)
+    assert operation is not None
+    assert operation.body is not None
+    media = operation.body.json_media_type()
+    assert media is not None
+    assert media.schema_pointer is not None
+    return set(spec.object_properties(media.schema_pointer)[1])
 
 
 def _assert_standard_headers(request: httpx2.Request) -> None:
@@ -69,117 +90,81 @@ def test_each_spelling_of_an_environment_sends_to_its_server(
 # The whole flow once per backend: where each environment sends is the unit test above.
 @pytest.mark.backends
 async def test_every_operation_sends_the_exact_request(api: RecordingAPI) -> None:
-    expected_base = SANDBOX
-    api.queue(
-        httpx2.Response(200, json=created_invoice()),
-        httpx2.Response(200, json=created_invoice()),
-        httpx2.Response(200, json=page_body([created_invoice()], None)),
-        httpx2.Response(200, json=settlement_body()),
-    )
+    # Each operation with every argument it can carry: each must reach the request as the spec names it.
+    every = [with_every_argument(call) for call in calls()]
+    if not every:
+        pytest.skip("no operation of the spec has arguments that can be made from its rules")
+    api.queue(*(call.ok() for call in every))
     async with _client(api, api_key=API_KEY, environment="sandbox") as palomma:
-        invoice = await palomma.invoices.create(
-            reference="INV-2026-0001",
-            amount=1_850_000,
-            description="Canon de arrendamiento marzo 2026",
-            redirect_url="https://merchant.example.com/payments/return",
-            customer_document_number="900123456",
-            document_type="nit",
-            customer_name="Inmobiliaria Ejemplo SAS",
-            contract="CTR-8842",
-        )
-        fetched = await palomma.invoices.get("01HQY8EW1H9YGH5PAV5Y2M9R3T")
-        listed = [
-            item
-            async for item in palomma.invoices.list(
-                reference="INV-2026-0001",
-                customer_document_number="900123456",
-                contract="CTR-8842",
-                payment_date=date(2026, 3, 11),
-                settlement_date="2026-03-12",
-                settlement_cycle="11",
-                limit=100,
-            )
-        ]
-        settlement = await palomma.settlements.get(date(2026, 3, 12), "11")
+        answers = [await call(palomma) for call in every]
 
-    create, get, list_, settle = api.requests
-    assert (create.method, str(create.url)) == ("POST", f"{expected_base}/invoices")
-    assert create.headers["content-type"] == "application/json"
-    assert api.json_body(0) == {
-        "reference": "INV-2026-0001",
-        "amount": 1850000,
-        "description": "Canon de arrendamiento marzo 2026",
-        "redirectUrl": "https://merchant.example.com/payments/return",
-        "customerDocumentNumber": "900123456",
-        "documentType": "nit",
-        "customerName": "Inmobiliaria Ejemplo SAS",
-        "contract": "CTR-8842",
-    }
-    assert (get.method, str(get.url)) == ("GET", f"{expected_base}/invoices/01HQY8EW1H9YGH5PAV5Y2M9R3T")
-    assert list_.method == "GET"
-    assert str(list_.url) == (
-        f"{expected_base}/invoices?reference=INV-2026-0001&customerDocumentNumber=900123456&contract=CTR-8842"
-        "&paymentDate=2026-03-11&settlementDate=2026-03-12&settlementCycle=11&limit=100"
-    )
-    assert (settle.method, str(settle.url)) == ("GET", f"{expected_base}/settlements/2026-03-12/11")
-    for request in api.requests:
+    assert len(api.requests) == len(every)
+    for call, request, answer in zip(every, api.requests, answers, strict=True):
+        assert f"{request.method} {request.url.path}" == call.line
+        assert str(request.url) == url_of(call, SANDBOX)
+        # The spec itself, not the generated code that built it, accepts every name and value sent.
+        assert accepted(request).operation.operation_id == call.operation_id
         _assert_standard_headers(request)
-        assert request.method == "POST" or request.content == b""
-    assert isinstance(invoice, Invoice)
-    # The answer speaks of what was asked for: the example, with the fields the create sent.
-    assert invoice.to_dict() == {
-        **created_invoice(),
-        "contract": "CTR-8842",
-        "customerName": "Inmobiliaria Ejemplo SAS",
-    }
-    assert fetched.id == "01HQY8EW1H9YGH5PAV5Y2M9R3T"
-    assert [item.reference for item in listed] == ["INV-2026-0001"]
-    assert isinstance(settlement, Settlement)
-    assert settlement.payment_amount == 44_590_000
+        if call.json is None:
+            assert request.content == b""
+        else:
+            assert request.headers["content-type"] == "application/json"
+            assert json.loads(request.content) == call.json
+        # The answer speaks of what was asked for, and is read back into the method's result.
+        assert answer == expected_answer(call)
 
 
-async def test_create_sends_only_the_required_fields_when_optional_ones_are_omitted(api: RecordingAPI) -> None:
-    api.queue(httpx2.Response(200, json=created_invoice()))
+async def test_a_call_sends_only_the_required_fields_when_optional_ones_are_omitted(api: RecordingAPI) -> None:
+    with_body = [call for call in calls() if isinstance(call.json, dict)]
+    if not with_body:
+        pytest.skip("the spec has no operation that sends a JSON object body")
+    api.queue(*(call.ok() for call in with_body))
     async with _client(api, api_key=API_KEY) as palomma:
-        await palomma.invoices.create(
-            reference="INV-2026-0001",
-            amount=1_850_000,
-            description="Canon de arrendamiento marzo 2026",
-            redirect_url="https://merchant.example.com/payments/return",
-            customer_document_number="900123456",
-        )
-    assert api.json_body() == {
-        "reference": "INV-2026-0001",
-        "amount": 1850000,
-        "description": "Canon de arrendamiento marzo 2026",
-        "redirectUrl": "https://merchant.example.com/payments/return",
-        "customerDocumentNumber": "900123456",
-    }
+        for call in with_body:
+            await call(palomma)
+    for index, call in enumerate(with_body):
+        sent = api.json_body(index)
+        assert sent == call.json
+        accepted(api.requests[index])  # every field the spec requires was sent
+        required = _required_body_fields(call)
+        assert set(sent) <= required, f"{call.operation_id} sent optional fields {sorted(set(sent) - required)}"
 
 
-async def test_list_sends_the_default_page_size_and_no_absent_filters(api: RecordingAPI) -> None:
-    api.queue(httpx2.Response(200, json=page_body([], None)))
+async def test_a_list_sends_no_absent_filters_and_leaves_the_page_size_to_the_api(api: RecordingAPI) -> None:
+    call = next((call for call in calls() if call.paged), None)
+    if call is None:
+        pytest.skip("the spec has no paged operation")
+    api.queue(call.ok())
     async with _client(api, api_key=API_KEY) as palomma:
-        assert [item async for item in palomma.invoices.list()] == []
-    # No limit given: none is sent, and the API applies its own default.
-    assert str(api.requests[0].url) == f"{PRODUCTION}/invoices"
+        assert await call(palomma) == expected_answer(call)
+    # No limit given: none is sent, and the API applies its own default; only required filters go out.
+    assert str(api.requests[0].url) == url_of(call, PRODUCTION)
 
 
 @pytest.mark.backends
-async def test_ids_and_cycles_are_escaped_into_the_path(api: RecordingAPI) -> None:
-    api.queue(httpx2.Response(200, json=created_invoice()), httpx2.Response(200, json=settlement_body()))
+async def test_path_parameters_are_escaped_into_one_segment(api: RecordingAPI) -> None:
+    call, name = a_path_text_argument()
+    hostile = "../settlements/x?y"
+    escaped = call_of(call.operation_id, **{name: hostile})
+    api.queue(escaped.ok())
     async with _client(api, api_key=API_KEY) as palomma:
-        await palomma.invoices.get("../settlements/x?y")
-        await palomma.settlements.get("2026-03-12", "16")
-    assert api.requests[0].url.raw_path == b"/v1/invoices/..%2Fsettlements%2Fx%3Fy"
-    assert api.requests[1].url.path == "/v1/settlements/2026-03-12/16"
+        await escaped(palomma)
+    sent = api.requests[0].url
+    path = sent.raw_path.partition(b"?")[0]
+    assert b"/" + quote(hostile, safe="").encode() in path
+    # Neither a segment nor a query was smuggled in: the path has the template's segments, the query its own.
+    template = OPERATIONS[call.operation_id].PATH
+    assert path.count(b"/") == f"{urlsplit(SANDBOX).path}{template}".count("/")
+    assert dict(sent.params) == {key: str(value) for key, value in (escaped.params or {}).items()}
 
 
-async def test_api_key_falls_back_to_the_environment(monkeypatch: pytest.MonkeyPatch, api: RecordingAPI) -> None:
+async def test_api_key_falls_back_to_the_environment(
+    monkeypatch: pytest.MonkeyPatch, api: RecordingAPI, read: SpecCall
+) -> None:
     monkeypatch.setenv("PALOMMA_API_KEY", API_KEY)
-    api.queue(httpx2.Response(200, json=created_invoice()))
+    api.queue(read.ok())
     async with _client(api) as palomma:
-        await palomma.invoices.get("abc")
+        assert await read(palomma) == read.expected
     assert api.requests[0].headers["authorization"] == f"Bearer {API_KEY}"
 
 
@@ -221,22 +206,22 @@ def test_an_unknown_environment_variable_names_the_variable(monkeypatch: pytest.
         PalommaClient(api_key=API_KEY)
 
 
-async def test_base_url_overrides_the_environment(api: RecordingAPI) -> None:
-    api.queue(httpx2.Response(200, json=created_invoice()))
+async def test_base_url_overrides_the_environment(api: RecordingAPI, read: SpecCall) -> None:
+    api.queue(read.ok())
     async with _client(api, api_key=API_KEY, environment="sandbox", base_url="http://127.0.0.1:8000/v1/") as palomma:
         assert palomma.environment is None
-        await palomma.invoices.get("abc")
-    assert str(api.requests[0].url) == "http://127.0.0.1:8000/v1/invoices/abc"
+        await read(palomma)
+    assert str(api.requests[0].url) == url_of(read, "http://127.0.0.1:8000/v1")
 
 
 async def test_base_url_falls_back_to_the_environment_variable(
-    monkeypatch: pytest.MonkeyPatch, api: RecordingAPI
+    monkeypatch: pytest.MonkeyPatch, api: RecordingAPI, read: SpecCall
 ) -> None:
     monkeypatch.setenv("PALOMMA_BASE_URL", "http://localhost:9000/v1")
-    api.queue(httpx2.Response(200, json=created_invoice()))
+    api.queue(read.ok())
     async with _client(api, api_key=API_KEY) as palomma:
-        await palomma.invoices.get("abc")
-    assert str(api.requests[0].url) == "http://localhost:9000/v1/invoices/abc"
+        await read(palomma)
+    assert str(api.requests[0].url) == url_of(read, "http://localhost:9000/v1")
 
 
 def test_a_relative_base_url_is_rejected() -> None:
@@ -261,11 +246,11 @@ def test_invalid_options_are_rejected(options: dict[str, object], parameter: str
     assert caught.value.parameter == parameter
 
 
-async def test_a_user_supplied_http_client_is_used_as_given_and_left_open(api: RecordingAPI) -> None:
-    api.queue(httpx2.Response(200, json=created_invoice()))
+async def test_a_user_supplied_http_client_is_used_as_given_and_left_open(api: RecordingAPI, read: SpecCall) -> None:
+    api.queue(read.ok())
     async with httpx2.AsyncClient(transport=api.transport, headers={"X-Trace": "abc"}) as http_client:
         async with PalommaClient(api_key=API_KEY, http_client=http_client) as palomma:
-            await palomma.invoices.get("abc")
+            assert await read(palomma) == read.expected
         assert not http_client.is_closed
         assert "authorization" not in http_client.headers
     assert api.requests[0].headers["x-trace"] == "abc"
@@ -273,12 +258,12 @@ async def test_a_user_supplied_http_client_is_used_as_given_and_left_open(api: R
 
 
 @pytest.mark.backends
-async def test_the_client_it_creates_is_closed_by_async_with_and_by_close(api: RecordingAPI) -> None:
+async def test_the_client_it_creates_is_closed_by_async_with_and_by_close(api: RecordingAPI, read: SpecCall) -> None:
     async with _client(api, api_key=API_KEY) as palomma:
         assert not palomma.is_closed
     assert palomma.is_closed
     with pytest.raises(ClientClosedError, match="closed"):
-        await palomma.invoices.get("abc")
+        await read(palomma)
 
     other = _client(api, api_key=API_KEY)
     await other.close()
@@ -292,55 +277,55 @@ def test_http_client_and_transport_are_exclusive(api: RecordingAPI) -> None:
         PalommaClient(api_key=API_KEY, http_client=httpx2.AsyncClient(), transport=api.transport)
 
 
-async def test_the_default_timeout_is_bounded_and_set_on_the_pool(api: RecordingAPI) -> None:
-    api.queue(httpx2.Response(200, json=created_invoice()))
+async def test_the_default_timeout_is_bounded_and_set_on_the_pool(api: RecordingAPI, read: SpecCall) -> None:
+    api.queue(read.ok())
     async with _client(api, api_key=API_KEY) as palomma:
         assert palomma.timeout == DEFAULT_TIMEOUT
-        await palomma.invoices.get("abc")
+        await read(palomma)
     assert api.requests[0].extensions["timeout"] == DEFAULT_TIMEOUT.as_dict()
     assert None not in DEFAULT_TIMEOUT.as_dict().values()
 
 
-async def test_timeouts_are_overridable_per_client_and_per_call(api: RecordingAPI) -> None:
-    api.queue(*[httpx2.Response(200, json=created_invoice())] * 3)
-    api.queue(httpx2.Response(200, json=settlement_body()), httpx2.Response(200, json=page_body([], None)))
+async def test_timeouts_are_overridable_per_client_and_per_call(api: RecordingAPI, read: SpecCall) -> None:
+    # Every method of the spec takes its own timeout, the paged ones too (their first page here).
+    every = calls()
+    api.queue(*[read.ok()] * 3, *(call.ok() for call in every))
     async with _client(api, api_key=API_KEY, timeout=12.5) as palomma:
-        await palomma.invoices.get("abc")
-        await palomma.invoices.get("abc", timeout=2)
-        await palomma.with_options(timeout=httpx2.Timeout(4.0, connect=1.0)).invoices.get("abc")
-        await palomma.settlements.get("2026-03-12", "11", timeout=3)
-        async for _ in palomma.invoices.list(timeout=6):
-            break
+        await read(palomma)
+        await read(palomma, timeout=2)
+        await read(palomma.with_options(timeout=httpx2.Timeout(4.0, connect=1.0)))
+        for number, call in enumerate(every):
+            await call(palomma, timeout=20 + number)
     timeouts = [request.extensions["timeout"]["read"] for request in api.requests]
-    assert timeouts == [12.5, 2.0, 4.0, 3.0, 6.0]
+    assert timeouts == [12.5, 2.0, 4.0, *(20.0 + number for number in range(len(every)))]
     assert api.requests[2].extensions["timeout"]["connect"] == 1.0
 
 
-async def test_a_user_http_client_without_a_timeout_still_gets_a_bounded_one(api: RecordingAPI) -> None:
-    api.queue(httpx2.Response(200, json=created_invoice()), httpx2.Response(200, json=created_invoice()))
+async def test_a_user_http_client_without_a_timeout_still_gets_a_bounded_one(api: RecordingAPI, read: SpecCall) -> None:
+    api.queue(read.ok(), read.ok())
     async with httpx2.AsyncClient(transport=api.transport, timeout=None) as unbounded:
-        await PalommaClient(api_key=API_KEY, http_client=unbounded).invoices.get("abc")
+        await read(PalommaClient(api_key=API_KEY, http_client=unbounded))
     async with httpx2.AsyncClient(transport=api.transport, timeout=7.0) as bounded:
-        await PalommaClient(api_key=API_KEY, http_client=bounded).invoices.get("abc")
+        await read(PalommaClient(api_key=API_KEY, http_client=bounded))
     assert api.requests[0].extensions["timeout"] == DEFAULT_TIMEOUT.as_dict()
     assert api.requests[1].extensions["timeout"]["read"] == 7.0
 
 
 @pytest.mark.backends
 async def test_with_options_shares_the_pool_and_key_and_keeps_the_original_unchanged(
-    api: RecordingAPI, sleeps: Sleeps
+    api: RecordingAPI, sleeps: Sleeps, read: SpecCall
 ) -> None:
-    api.queue(httpx2.Response(503, json={"error": "Service Unavailable"}), httpx2.Response(200, json=created_invoice()))
+    api.queue(httpx2.Response(503, json={"error": "Service Unavailable"}), read.ok())
     async with _client(api, api_key=API_KEY, sleep=sleeps) as palomma:
         no_retries = palomma.with_options(max_retries=0)
         assert no_retries.max_retries == 0
         assert palomma.max_retries == 2
-        with pytest.raises(Exception, match="503"):
-            await no_retries.invoices.get("abc")
+        with pytest.raises(InternalServerError, match="503"):
+            await read(no_retries)
         assert len(api.requests) == 1
         await no_retries.close()
         assert not no_retries.is_closed  # the pool is the original's to close
-        await palomma.invoices.get("abc")
+        assert await read(palomma) == read.expected
     _assert_standard_headers(api.requests[0])
     _assert_standard_headers(api.requests[1])
     with pytest.raises(AttributeError):
@@ -400,7 +385,8 @@ def test_repr_shows_configuration_but_never_the_key(backend: str) -> None:
     client = PalommaClient(api_key=API_KEY, environment="sandbox", max_retries=1, backend=backend)
     assert repr(client).startswith("PalommaClient(environment='sandbox', max_retries=1, timeout=Timeout(")
     internals = (repr(client._requester), repr(client._requester.settings), repr(client._backend), repr(vars(client)))
-    for text in (repr(client), str(client), repr(client.invoices), *internals):
+    resources = [repr(getattr(client, name)) for name in GeneratedResources.RESOURCE_CLASSES]
+    for text in (repr(client), str(client), *resources, *internals):
         assert API_KEY not in text
 
 
