@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import re
 from urllib.parse import quote, urlsplit
@@ -34,7 +35,7 @@ from tests.spec_calls import (
     url_of,
     with_every_argument,
 )
-from tests.support import API_KEY, SANDBOX, RecordingAPI, Sleeps, created_invoice, fresh_name
+from tests.support import API_KEY, SANDBOX, RecordingAPI, Sleeps, echoed, fresh_name
 
 PRODUCTION = "https://api.palomma.com/v1"
 USER_AGENT = f"palomma-client-python/{__version__}"
@@ -334,29 +335,34 @@ async def test_with_options_shares_the_pool_and_key_and_keeps_the_original_uncha
 
 @pytest.mark.backends
 async def test_one_client_serves_a_thousand_concurrent_calls(backend: str) -> None:
-    """A thousand concurrent calls on one client are each answered, with the invoice each asked for.
+    """A thousand concurrent calls on one client are each answered, with what each asked for.
 
     Over a socket (aiohttp) the server keeps each connection open, as the API does: the calls queue
     for the pool's connections and reuse them, and never more are opened than the pool allows. Not
     ``RecordingAPI``: it closes each connection after its answer, so each call would open one, and
     recording every request cost more than the client did. httpx2 gets a mock transport, as there.
+    Each call fills a path parameter of its own, and each answer speaks of it (``echoed``).
     """
-    invoice = created_invoice()
+    read, argument = a_path_text_argument()
+    module = OPERATIONS[read.operation_id]
+    reads = [dataclasses.replace(read, arguments={**read.arguments, argument: f"n{number}"}) for number in range(1000)]
     connections: list[asyncio.Task[None] | None] = []
 
-    def body(path: str) -> bytes:
-        return json.dumps({**invoice, "id": path.rsplit("/", 1)[1]}).encode()
+    def answer(method: str, target: str) -> httpx2.Response:
+        return echoed(httpx2.Request(method, "http://127.0.0.1" + target), read.ok())
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         connections.append(asyncio.current_task())
         with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
             while True:
-                content = body((await reader.readuntil(b"\r\n\r\n")).split(b" ", 2)[1].decode())
-                head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(content)
-                writer.write(head + content)
+                method, target, _ = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split(" ", 2)
+                answered = answer(method, target)
+                head = f"HTTP/1.1 {answered.status_code} OK\r\nContent-Length: {len(answered.content)}\r\n"
+                writer.write(head.encode() + f"Content-Type: {answered.headers['content-type']}\r\n\r\n".encode())
+                writer.write(answered.content)
         writer.close()
 
-    mock = httpx2.MockTransport(lambda request: httpx2.Response(200, json=json.loads(body(request.url.path))))
+    mock = httpx2.MockTransport(lambda request: answer(request.method, request.url.raw_path.decode("ascii")))
     server = await asyncio.start_server(serve, "127.0.0.1", 0)
     base_url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/v1"
     # What is asserted is that every call is answered, not how soon: the last of them wait for ten rounds of
@@ -371,10 +377,14 @@ async def test_one_client_serves_a_thousand_concurrent_calls(backend: str) -> No
             transport=mock if backend == "httpx" else None,
         ) as palomma,
     ):
-        invoices = await asyncio.gather(*(palomma.invoices.get(f"inv{number}") for number in range(1000)))
+        results = await asyncio.gather(*(call(palomma) for call in reads))
     await asyncio.gather(*(task for task in connections if task is not None))
 
-    assert [invoice.id for invoice in invoices] == [f"inv{number}" for number in range(1000)]
+    wanted = []
+    for call in reads:
+        answered = answer(call.http_method, "/v1" + module.build_request(**call.arguments).path)
+        wanted.append(module.parse_response(answered.status_code, answered.json()))
+    assert results == wanted
     pool_size = DEFAULT_CONNECTION_LIMITS.max_connections
     assert pool_size is not None
     assert len(connections) <= (0 if backend == "httpx" else pool_size)
