@@ -95,7 +95,7 @@ class SafeCreate:
 def safe() -> SafeCreate:
     """The safe create's operations; the test skips, naming it, when the spec lacks one it needs."""
     create = call_taking("createInvoice", reference=REFERENCE)
-    lookup = paged_call_of("listInvoices")
+    lookup = paged_call_of("listInvoices", reference=REFERENCE)
     created = create.body
     assert isinstance(created, dict), "createInvoice answers an invoice object"
     return SafeCreate(create, lookup, created)

@@ -27,7 +27,7 @@ from palomma_client import (
     ReferenceAlreadyUsedError,
 )
 from palomma_client.testing import FakeClock, FakePalomma
-from tests.spec_calls import SpecCall, call_taking, field
+from tests.spec_calls import SpecCall, call_taking, field, paged_call_of
 
 uvicorn = pytest.importorskip("uvicorn")
 
@@ -39,7 +39,11 @@ DESCRIPTION = "Canon de arrendamiento marzo 2026"
 
 
 def _create() -> SpecCall:
-    """The safe create's operation with the reference it protects, and an amount and description an old one lacks."""
+    """The safe create's operation with the reference it protects, and an amount and description an old one lacks.
+
+    The test skips when the spec lacks the list the safe create looks a reference up in.
+    """
+    paged_call_of("listInvoices", reference=REFERENCE)
     return call_taking("createInvoice", reference=REFERENCE, amount=AMOUNT, description=DESCRIPTION)
 
 
