@@ -257,6 +257,12 @@ def _nullable_objects(node: Any, name: str = "") -> None:
         if key == "properties" and isinstance(value, dict):
             for field_name, schema in value.items():
                 _nullable_objects(schema, field_name)
+        elif key == "items" and name and isinstance(value, dict):
+            # An array's items, and below a map's values, keep the parser's name for them when not nullable:
+            # `<Parent><Field>Item`, and `<Map>AdditionalProperty` (the map being a model of its own).
+            _nullable_objects(value, f"{name}_item")
+        elif key == "additionalProperties" and isinstance(value, dict):
+            _nullable_objects(value, "additional_property")
         else:
             _nullable_objects(value)
     written = node.get("type")

@@ -1309,6 +1309,8 @@ class ModelFields:
                 # map calls from_dict without making a bound method per item.
                 return f"list(map({prop.inner_property.class_info.name}.from_dict, {source}))"
             inner = self._from_json(prop.inner_property, "item")
+            if inner != "item" and _nullable(prop.inner_property):
+                inner = f"None if item is None else {inner}"
             return source if inner == "item" else f"[{inner} for item in {source}]"
         return source
 
@@ -1343,6 +1345,8 @@ class ModelFields:
             return f"{source}.to_dict()"
         if isinstance(prop, ListProperty):
             inner = self._to_json(prop.inner_property, "item")
+            if inner != "item" and _nullable(prop.inner_property):
+                inner = f"None if item is None else {inner}"
             return f"list({source})" if inner == "item" else f"[{inner} for item in {source}]"
         return source
 

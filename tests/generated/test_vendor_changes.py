@@ -2077,7 +2077,7 @@ CORPUS: list[VendorChange] = [
             [
                 "VendorProbeLimit",
                 "VendorProbeLimits",
-                "VendorProbeLimitsPausedAdditionalPropertyType0",  # a nullable object: a union's member to the parser
+                "VendorProbeLimitsPausedAdditionalProperty",  # nullable, it keeps the name it has when not
                 "VendorProbeLimitsWindowsAdditionalProperty",
             ],
             # An inline object's model has the schema it was read from, not a bare object.
@@ -3378,6 +3378,54 @@ CORPUS: list[VendorChange] = [
             400,
             200,
             400,
+        ],
+    ),
+    VendorChange(
+        "arrays-of-nullable-objects",
+        "an array of nullable inline objects (both spellings) in an answer and a request body, named as when not null",
+        _path(
+            "/crates",
+            _read_and_replace("VendorProbeCrate"),
+            VendorProbeCrate={
+                "type": "object",
+                "required": ["slots"],
+                "properties": {
+                    "slots": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "nullable": True,
+                            "required": ["label"],
+                            "properties": {"label": {"type": "string", "minLength": 2}},
+                        },
+                    },
+                },
+            },
+        ),
+        """
+        import palomma_client.types
+        from palomma_client.types import VendorProbeCrate, VendorProbeCrateSlotsItem
+        crate = VendorProbeCrate.from_dict({"slots": [None, {"label": "ab"}]})
+        read = [None if slot is None else type(slot).__name__ for slot in crate.slots]
+        slots = [None, VendorProbeCrateSlotsItem(label="cd"), {"label": "ef"}]
+        await call(client, "replaceVendorProbeCrate", slots=slots)
+        sent = json.loads(fake.requests[-1].body)
+        refused = []
+        for bad in ([None, {"label": "a"}], [None, 5]):
+            try:
+                await call(client, "replaceVendorProbeCrate", slots=bad)
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        models = sorted(name for name in palomma_client.types.__all__ if name.startswith("VendorProbeCrate"))
+        return [read, crate.to_dict(), sent, refused, models, len(fake.requests)]
+        """,
+        [
+            [None, "VendorProbeCrateSlotsItem"],
+            {"slots": [None, {"label": "ab"}]},
+            {"slots": [None, {"label": "cd"}, {"label": "ef"}]},
+            ["slots[1].label", "slots[1]"],
+            ["VendorProbeCrate", "VendorProbeCrateSlotsItem"],
+            1,
         ],
     ),
 ]
