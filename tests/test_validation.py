@@ -13,6 +13,7 @@ import inspect
 import json
 import types
 import typing
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -89,20 +90,27 @@ def _shown(value: object) -> str:
     return text if len(text) < 40 else f"{type(value).__name__}-of-{len(text)}"
 
 
-def _input_cases() -> list[Any]:
-    """For every argument of every operation the tests can call, each kind of bad value its type and rules refuse."""
-    cases = []
+def _arguments() -> Iterator[tuple[SpecCall, str, Any, dict[str, Any], inspect.Parameter]]:
+    """Every argument of every operation the tests can call: its call, name, annotation, rules and parameter."""
     for call in calls():
         module = OPERATIONS[call.operation_id]
         hints = typing.get_type_hints(module.build_request)
         for argument, parameter in inspect.signature(module.build_request).parameters.items():
-            required = parameter.default is inspect.Parameter.empty
-            rules = dict(module.RULES.get(argument, {}))
-            for value, message in _bad_values(call, argument, hints[argument], rules, required):
-                shown = _shown(value)
-                cases.append(pytest.param(call, argument, value, message, id=f"{call.operation_id}-{argument}-{shown}"))
-        if call.paged:
-            cases.append(pytest.param(call, "max_items", 0, "positive integer", id=f"{call.operation_id}-max_items"))
+            yield call, argument, hints[argument], dict(module.RULES.get(argument, {})), parameter
+
+
+def _input_cases() -> list[Any]:
+    """For every argument of every operation the tests can call, each kind of bad value its type and rules refuse."""
+    cases = []
+    for call, argument, hint, rules, parameter in _arguments():
+        required = parameter.default is inspect.Parameter.empty
+        for value, message in _bad_values(call, argument, hint, rules, required):
+            named = f"{call.operation_id}-{argument}-{_shown(value)}"
+            cases.append(pytest.param(call, argument, value, message, id=named))
+    paged = [call for call in calls() if call.paged]
+    cases += [
+        pytest.param(call, "max_items", 0, "positive integer", id=f"{call.operation_id}-max_items") for call in paged
+    ]
     return cases
 
 
@@ -111,11 +119,6 @@ async def _made(call: SpecCall, palomma: PalommaClient, **options: Any) -> None:
     pending = call(palomma, **options)
     if not call.paged:
         await pending
-
-
-async def _send(call: SpecCall, palomma: PalommaClient, **options: Any) -> Any:
-    """Call it: a list is awaited for its first page only."""
-    return await call(palomma, **options)
 
 
 @pytest.mark.parametrize(("call", "argument", "value", "message"), _input_cases())
@@ -138,22 +141,18 @@ async def test_bad_input_is_refused_before_sending_naming_the_argument(
 def _accepted_cases() -> list[Any]:
     """Values each argument must accept: its bounds, each listed enum value (plain and as a member), and None."""
     cases = []
-    for call in calls():
-        module = OPERATIONS[call.operation_id]
-        hints = typing.get_type_hints(module.build_request)
-        for argument, parameter in inspect.signature(module.build_request).parameters.items():
-            rules = dict(module.RULES.get(argument, {}))
-            values = [rules[bound] for bound in ("minimum", "maximum") if bound in rules]
-            enums = [member for member in _members(hints[argument]) if isinstance(member, type)]
-            for listed in rules.get("enum", []):
-                values.append(listed)
-                values += [kind(listed) for kind in enums if issubclass(kind, enum.Enum)]
-            if parameter.default is None:
-                values.append(None)
-            cases += [
-                pytest.param(call, argument, value, id=f"{call.operation_id}-{argument}-{_shown(value)}")
-                for value in values
-            ]
+    for call, argument, hint, rules, parameter in _arguments():
+        values = [rules[bound] for bound in ("minimum", "maximum") if bound in rules]
+        enums = [member for member in _members(hint) if isinstance(member, type)]
+        for listed in rules.get("enum", []):
+            values.append(listed)
+            values += [kind(listed) for kind in enums if issubclass(kind, enum.Enum)]
+        if parameter.default is None:
+            values.append(None)
+        cases += [
+            pytest.param(call, argument, value, id=f"{call.operation_id}-{argument}-{_shown(value)}")
+            for value in values
+        ]
     return cases
 
 
@@ -165,7 +164,8 @@ async def test_every_value_the_rules_allow_is_sent_as_the_spec_says(
     built = OPERATIONS[call.operation_id].build_request(**arguments)
     api.queue(call.ok())
 
-    await _send(dataclasses.replace(call, arguments=arguments), palomma)
+    # A list is awaited for its first page only.
+    await dataclasses.replace(call, arguments=arguments)(palomma)
 
     [sent] = api.requests
     assert dict(sent.url.params) == {name: str(given) for name, given in (built.params or {}).items()}
@@ -182,13 +182,11 @@ async def test_every_value_the_rules_allow_is_sent_as_the_spec_says(
 def _open_enum_cases() -> list[Any]:
     """Each argument typed by an enum class of the spec, with a member the spec does not list."""
     cases = []
-    for call in calls():
-        module = OPERATIONS[call.operation_id]
-        for argument, hint in typing.get_type_hints(module.build_request).items():
-            for kind in _members(hint):
-                if isinstance(kind, type) and issubclass(kind, enum.Enum) and argument in module.RULES:
-                    made_up = kind(unknown_value(member.value for member in kind))
-                    cases.append(pytest.param(call, argument, made_up, id=f"{call.operation_id}-{argument}"))
+    for call, argument, hint, rules, _ in _arguments():
+        for kind in _members(hint):
+            if isinstance(kind, type) and issubclass(kind, enum.Enum) and rules.get("enum"):
+                made_up = kind(unknown_value(member.value for member in kind))
+                cases.append(pytest.param(call, argument, made_up, id=f"{call.operation_id}-{argument}"))
     return cases
 
 
