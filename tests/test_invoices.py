@@ -96,6 +96,8 @@ def safe() -> SafeCreate:
     """The safe create's operations; the test skips, naming it, when the spec lacks one it needs."""
     create = call_taking("createInvoice", reference=REFERENCE)
     lookup = paged_call_of("listInvoices", reference=REFERENCE)
+    # The lookup recognises the call's invoice by the reference it carries.
+    field(create.expected, "reference")
     created = create.body
     assert isinstance(created, dict), "createInvoice answers an invoice object"
     return SafeCreate(create, lookup, created)

@@ -41,10 +41,13 @@ DESCRIPTION = "Canon de arrendamiento marzo 2026"
 def _create() -> SpecCall:
     """The safe create's operation with the reference it protects, and an amount and description an old one lacks.
 
-    The test skips when the spec lacks the list the safe create looks a reference up in.
+    The test skips when the spec lacks the list the safe create looks a reference up in, or an
+    invoice that carries its reference.
     """
     paged_call_of("listInvoices", reference=REFERENCE)
-    return call_taking("createInvoice", reference=REFERENCE, amount=AMOUNT, description=DESCRIPTION)
+    create = call_taking("createInvoice", reference=REFERENCE, amount=AMOUNT, description=DESCRIPTION)
+    field(create.expected, "reference")  # what the lookup recognises the call's invoice by
+    return create
 
 
 FAULTS = ["none", "refused-before", "processed-then-500"]

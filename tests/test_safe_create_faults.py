@@ -19,7 +19,7 @@ import pytest
 
 from palomma_client import CREATE_LOOKUP_GRACE_PERIOD, InvoiceOutcomeUnknownError, PalommaClient, PalommaError
 from palomma_client.testing import DEFAULT_API_KEY, FAKE_BASE_URL, FakeClock, FakePalomma
-from tests.spec_calls import call_taking, paged_call_of
+from tests.spec_calls import call_taking, field, paged_call_of
 
 REFERENCE = "RENT-2026-03-0001"
 
@@ -117,6 +117,7 @@ async def _one_create(list_lag: float, first_attempt: str, accept_duplicates: bo
     # Without the list it looks the reference up in, the SDK never recovers and these tests do not apply.
     paged_call_of("listInvoices", reference=REFERENCE)
     create = call_taking("createInvoice", reference=REFERENCE)
+    field(create.expected, "reference")  # what the lookup recognises the call's invoice by
     network = FaultyNetwork(fake, first_attempt)
     async with PalommaClient(DEFAULT_API_KEY, base_url=FAKE_BASE_URL, transport=network, sleep=sleep) as palomma:
         try:
