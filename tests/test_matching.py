@@ -86,26 +86,30 @@ def _item_property(paged: PagedCall, name: str) -> dict[str, Any] | None:
     return properties[name][0] if name in properties else None
 
 
-def _filter(paged: PagedCall, value: str, item_format: str | None) -> tuple[PagedCall, str]:
-    """The paged call given one optional filter sent as ``value`` that its items carry (of ``item_format``).
+def _filter(value: str, item_format: str | None) -> tuple[PagedCall, str]:
+    """A paged call of the spec given one optional filter, sent as ``value``, that its items carry (of ``item_format``).
 
     Returns:
         The call with that filter, and the filter's name on the wire (the items' field's JSON name).
     """
-    module = OPERATIONS[paged.call.operation_id]
-    for name, parameter in inspect.signature(module.build_request).parameters.items():
-        if parameter.default is inspect.Parameter.empty or name == "cursor":
+    for call in calls():
+        if not call.paged:
             continue
-        try:
-            sent = module.build_request(**paged.call.arguments, **{name: value}).params or {}
-        except (InvalidParameterError, TypeError):
-            continue
-        [wire] = [key for key in sent if key not in (paged.call.params or {})] or [None]
-        schema = _item_property(paged, wire) if wire is not None else None
-        if wire is None or schema is None or sent[wire] != value or "string" not in schema_types(schema):
-            continue
-        if schema.get("format") == item_format and not schema.get("enum"):
-            return _with_argument(paged, name, value), wire
+        paged = paged_call_of(call.operation_id, **call.arguments)
+        module = OPERATIONS[call.operation_id]
+        for name, parameter in inspect.signature(module.build_request).parameters.items():
+            if parameter.default is inspect.Parameter.empty or name == "cursor":
+                continue
+            try:
+                sent = module.build_request(**call.arguments, **{name: value}).params or {}
+            except (InvalidParameterError, TypeError):
+                continue
+            added = [key for key in sent if key not in (call.params or {})]
+            schema = _item_property(paged, added[0]) if len(added) == 1 else None
+            if schema is None or sent[added[0]] != value or "string" not in schema_types(schema):
+                continue
+            if schema.get("format") == item_format and not schema.get("enum"):
+                return _with_argument(paged, name, value), added[0]
     pytest.skip(f"no list of the spec has a filter its items carry as a string of format {item_format}")
 
 
@@ -116,7 +120,7 @@ def _with_argument(paged: PagedCall, name: str, value: Any) -> PagedCall:
 async def test_a_list_filtered_answered_with_an_item_of_another_value_is_refused(
     palomma: PalommaClient, verbatim: RecordingAPI
 ) -> None:
-    paged, wire = _filter(a_paged_call(), "A-1", None)
+    paged, wire = _filter("A-1", None)
     verbatim.queue(paged.page_of([{**paged.item("a"), wire: "A-1"}, {**paged.item("b"), wire: "B-2"}], None))
     with pytest.raises(APIResponseValidationError, match=rf"item 1 has {wire} 'B-2', not the 'A-1' asked for"):
         await paged(palomma)
@@ -125,7 +129,7 @@ async def test_a_list_filtered_answered_with_an_item_of_another_value_is_refused
 async def test_a_date_filter_matches_the_date_part_of_a_date_time(
     palomma: PalommaClient, verbatim: RecordingAPI
 ) -> None:
-    paged, wire = _filter(a_paged_call(), "2026-03-11", "date-time")
+    paged, wire = _filter("2026-03-11", "date-time")
     verbatim.queue(paged.page_of([{**paged.item("paid"), wire: "2026-03-11T16:40:02.118Z"}], None))
     page = await paged(palomma)
     assert [paged.label(item) for item in page.items] == ["paid"]
@@ -151,7 +155,7 @@ async def test_a_create_answered_with_another_invoice_is_never_returned(
 
 
 async def test_extra_query_is_what_a_page_is_checked_against(palomma: PalommaClient, verbatim: RecordingAPI) -> None:
-    paged, wire = _filter(a_paged_call(), "A-1", None)
+    paged, wire = _filter("A-1", None)
     verbatim.queue(paged.page_of([{**paged.item("b"), wire: "B-1"}], None))
     page = await paged(palomma, extra_query={wire: "B-1"})
     assert [paged.label(item) for item in page.items] == ["b"]
