@@ -30,6 +30,8 @@ from aiohttp import web
 from palomma_client import InvalidParameterError, PalommaClient
 from palomma_client.aiohttp import PALOMMA_CLIENT, error_middleware, palomma_context
 
+from spec_needs import needs
+
 ClientFactory = Callable[[], PalommaClient]
 
 REQUIRED_FIELDS = ("reference", "amount", "description", "redirect_url")
@@ -64,7 +66,7 @@ async def create_rent_invoice(request: web.Request) -> web.Response:
     for name in REQUIRED_FIELDS:
         if name not in body:
             raise InvalidParameterError(name, "is required")
-    created = await request.app[PALOMMA_CLIENT].invoices.create(
+    created = await needs(request.app[PALOMMA_CLIENT].invoices, "create").create(
         reference=body["reference"],
         amount=body["amount"],
         description=body["description"],
@@ -85,7 +87,7 @@ async def list_tenant_invoices(request: web.Request) -> web.Response:
     reads one page from Palomma, so a response stays small however many
     invoices the tenant has. Pass ``nextCursor`` back as ``?cursor=``.
     """
-    page = await request.app[PALOMMA_CLIENT].invoices.list(
+    page = await needs(request.app[PALOMMA_CLIENT].invoices, "list").list(
         customer_document_number=tenant_document(request),
         limit=_query_int(request, "limit"),
         cursor=request.query.get("cursor"),
@@ -98,8 +100,8 @@ async def list_tenant_invoices(request: web.Request) -> web.Response:
 async def get_tenant_invoice(request: web.Request) -> web.Response:
     """Return one of a tenant's invoices, such as to see whether it was paid."""
     document = tenant_document(request)
-    invoice = await request.app[PALOMMA_CLIENT].invoices.get(request.match_info["invoice_id"])
-    if invoice.customer_document_number != document:
+    invoice = await needs(request.app[PALOMMA_CLIENT].invoices, "get").get(request.match_info["invoice_id"])
+    if needs(invoice, "customer_document_number").customer_document_number != document:
         # Palomma's own answer for an unknown id, so one tenant cannot probe another's invoices.
         return web.json_response({"error": "Invoice not found", "type": "not_found"}, status=404)
     return web.json_response(invoice.to_dict())

@@ -30,6 +30,8 @@ from pydantic.alias_generators import to_camel
 from palomma_client import InvalidParameterError, Invoice, PalommaClient
 from palomma_client.fastapi import add_exception_handlers, get_palomma, palomma_lifespan
 
+from spec_needs import needs
+
 ClientFactory = Callable[[], PalommaClient]
 
 
@@ -91,7 +93,7 @@ async def create_rent_invoice(document: TenantDocument, invoice: RentInvoiceRequ
     The SDK never creates a second invoice for one call, even when it retries
     after a failure that may have reached Palomma.
     """
-    return await palomma.invoices.create(
+    return await needs(palomma.invoices, "create").create(
         reference=invoice.reference,
         amount=invoice.amount,
         description=invoice.description,
@@ -113,15 +115,15 @@ async def list_tenant_invoices(
     reads one page from Palomma, so a response stays small however many
     invoices the tenant has.
     """
-    page = await palomma.invoices.list(customer_document_number=document, limit=limit, cursor=cursor)
+    page = await needs(palomma.invoices, "list").list(customer_document_number=document, limit=limit, cursor=cursor)
     return TenantInvoices(invoices=page.items, next_cursor=page.next_cursor)
 
 
 @router.get("/tenants/{document}/invoices/{invoice_id}", response_model=Invoice)
 async def get_tenant_invoice(document: TenantDocument, invoice_id: str, palomma: Palomma) -> Invoice | JSONResponse:
     """Return one of a tenant's invoices, such as to see whether it was paid."""
-    invoice = await palomma.invoices.get(invoice_id)
-    if invoice.customer_document_number != document:
+    invoice = await needs(palomma.invoices, "get").get(invoice_id)
+    if needs(invoice, "customer_document_number").customer_document_number != document:
         # Palomma's own answer for an unknown id, so one tenant cannot probe another's invoices.
         return JSONResponse({"error": "Invoice not found", "type": "not_found"}, status_code=status.HTTP_404_NOT_FOUND)
     return invoice

@@ -10,8 +10,9 @@ same calls against the Palomma sandbox and skips what only the fake can
 simulate (payments and injected faults).
 
 Where the SDK was generated from a spec that lacks something a step needs (an
-invoice status the fake would write, a field a workflow reads), that step is
-skipped with the reason and the rest runs.
+operation, a field it prints, an invoice status the fake would write), that
+step is skipped with the reason and the rest runs: each step names what it
+reads of the generated SDK with ``needs`` (see ``spec_needs.py``).
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ import os
 import socket
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from palomma_client import FeatureUnavailableError, Invoice, PalommaClient
+
+from spec_needs import needs
 
 if TYPE_CHECKING:
     from palomma_client.testing import FakePalomma
@@ -57,9 +60,14 @@ def unavailable() -> tuple[type[Exception], ...]:
     return (FeatureUnavailableError, UnlistedValue)
 
 
-def skipped_step(error: Exception, skipped: list[Exception]) -> None:
-    skipped.append(error)
-    print(f"  skipped, the spec lacks what it needs: {error}")
+@contextlib.contextmanager
+def skippable(skipped: list[Exception]) -> Iterator[None]:
+    """Run one step; where the spec lacks what it needs, say so and go on with the next."""
+    try:
+        yield
+    except unavailable() as error:
+        skipped.append(error)
+        print(f"  skipped, the spec lacks what it needs: {error}")
 
 
 async def run(palomma: PalommaClient, fake: FakePalomma | None) -> list[Exception]:
@@ -72,83 +80,108 @@ async def run(palomma: PalommaClient, fake: FakePalomma | None) -> list[Exceptio
 
     step("Create this month's rent invoices")
     invoices: list[Invoice] = []
-    for number, (name, document, contract, amount) in enumerate(TENANTS, start=1):
-        invoice = await palomma.invoices.create(
-            reference=f"RENT-2026-03-{run_id}-{number:03d}",
-            amount=amount,
-            description="Canon de arrendamiento marzo 2026",
-            redirect_url=REDIRECT_URL,
-            customer_document_number=document,
-            document_type="nit" if name.endswith("SAS") else "cc",
-            customer_name=name,
-            contract=contract,
-        )
-        invoices.append(invoice)
-        print(f"  {invoice.reference}  {cop(invoice.amount):>16}  {invoice.status}  {invoice.payment_url}")
+    with skippable(skipped):
+        api = needs(palomma.invoices, "create")
+        for number, (name, document, contract, amount) in enumerate(TENANTS, start=1):
+            invoice = await api.create(
+                reference=f"RENT-2026-03-{run_id}-{number:03d}",
+                amount=amount,
+                description="Canon de arrendamiento marzo 2026",
+                redirect_url=REDIRECT_URL,
+                customer_document_number=document,
+                document_type="nit" if name.endswith("SAS") else "cc",
+                customer_name=name,
+                contract=contract,
+            )
+            invoices.append(invoice)
+    with skippable(skipped):
+        for invoice in invoices:
+            shown = needs(invoice, "reference", "amount", "status", "payment_url")
+            print(f"  {shown.reference}  {cop(shown.amount):>16}  {shown.status}  {shown.payment_url}")
 
-    if fake is not None and not fake.invoices():
-        print("\n  The fake kept none of these invoices (see above): the steps that read them back are skipped.")
+    if not invoices or (fake is not None and not fake.invoices()):
+        print("\n  No invoice was kept (see above): the steps that read them back are skipped.")
         return skipped
 
     settled_on: tuple[str, str] | None = None
     if fake is not None:
         step("Tenants pay (simulated by the fake)")
-        try:
+        with skippable(skipped):
             for invoice, method in zip(invoices[:2], ("pse", "nequiButton"), strict=True):
-                paid = fake.pay(invoice.id, method=method, source="link")
+                shown = needs(invoice, "id", "reference")
+                paid = fake.pay(shown.id, method=method, source="link")
                 settled_on = (paid["settlementDate"], paid["settlementTime"])
-                print(f"  {invoice.reference} paid with {method}; settles {settled_on[0]} cycle {settled_on[1]}")
-        except unavailable() as error:
-            skipped_step(error, skipped)
+                print(f"  {shown.reference} paid with {method}; settles {settled_on[0]} cycle {settled_on[1]}")
         fake.clock.advance(timedelta(hours=12))
         print("  twelve hours pass: the unpaid link expired (five minutes), the 11:00 cycle ran")
     else:
         print("\n  (against the real API, tenants pay at the payment URLs above)")
 
     step("Page through the invoices with the async pager")
-    async for page in palomma.invoices.list(limit=2, max_items=len(TENANTS)).pages():
-        print(f"  page of {len(page.items)}: {', '.join(f'{item.reference} [{item.status}]' for item in page.items)}")
+    with skippable(skipped):
+        async for page in needs(palomma.invoices, "list").list(limit=2, max_items=len(TENANTS)).pages():
+            listed = [needs(item, "reference", "status") for item in page.items]
+            print(f"  page of {len(listed)}: {', '.join(f'{item.reference} [{item.status}]' for item in listed)}")
 
     step("Fetch one invoice")
-    fetched = await palomma.invoices.get(invoices[0].id)
-    print(
-        f"  {fetched.id}: {fetched.status}, paid {cop(fetched.payment_amount or 0)} via {fetched.payment_method or '-'}"
-    )
+    with skippable(skipped):
+        fetched = await needs(palomma.invoices, "get").get(needs(invoices[0], "id").id)
+        shown = needs(fetched, "id", "status", "payment_amount", "payment_method")
+        print(f"  {shown.id}: {shown.status}, paid {cop(shown.payment_amount or 0)} via {shown.payment_method or '-'}")
 
     if settled_on is not None:
         step("Fetch the settlement that pays the rent out")
-        settlement = await palomma.settlements.get(*settled_on)
-        print(
-            f"  {settlement.date} cycle {settlement.cycle}: {settlement.status}, {int(settlement.number_of_invoices)} "
-            f"invoices, collected {cop(settlement.amount_collected)}, fees {cop(settlement.fees)}, "
-            f"paid out {cop(settlement.payment_amount)}"
-        )
+        with skippable(skipped):
+            settlement = await needs(palomma.settlements, "get").get(*settled_on)
+            shown = needs(
+                settlement,
+                "date",
+                "cycle",
+                "status",
+                "number_of_invoices",
+                "amount_collected",
+                "fees",
+                "payment_amount",
+            )
+            print(
+                f"  {shown.date} cycle {shown.cycle}: {shown.status}, {int(shown.number_of_invoices)} invoices, "
+                f"collected {cop(shown.amount_collected)}, fees {cop(shown.fees)}, "
+                f"paid out {cop(shown.payment_amount)}"
+            )
 
     if fake is not None:
         step("A failure the SDK retries on its own")
-        fake.fail_next(503, path="/invoices/*", retry_after=1, error="Service Unavailable")
-        again = await palomma.invoices.get(invoices[1].id)
-        print(f"  the API answered 503 once; the retry returned {again.reference} [{again.status}]")
+        with skippable(skipped):
+            api = needs(palomma.invoices, "get")
+            fake.fail_next(503, path="/invoices/*", retry_after=1, error="Service Unavailable")
+            again = await api.get(needs(invoices[1], "id").id)
+            shown = needs(again, "reference", "status")
+            print(f"  the API answered 503 once; the retry returned {shown.reference} [{shown.status}]")
 
         step("A create the API processed but answered with 500")
-        fake.fail_after_processing(500, method="POST", path="/invoices")
-        reference = f"RENT-2026-03-{run_id}-004"
-        recovered = await palomma.invoices.create(
-            reference=reference,
-            amount=2_400_000,
-            description="Canon de arrendamiento marzo 2026",
-            redirect_url=REDIRECT_URL,
-            customer_document_number="52345678",
-        )
-        matches = [invoice async for invoice in palomma.invoices.list(reference=reference)]
-        print(f"  create returned {recovered.id}; invoices with reference {reference}: {len(matches)}")
+        with skippable(skipped):
+            api = needs(palomma.invoices, "create", "list")
+            needs(invoices[0], "reference")  # the SDK finds what the create did by the invoice's reference
+            fake.fail_after_processing(500, method="POST", path="/invoices")
+            reference = f"RENT-2026-03-{run_id}-004"
+            recovered = await api.create(
+                reference=reference,
+                amount=2_400_000,
+                description="Canon de arrendamiento marzo 2026",
+                redirect_url=REDIRECT_URL,
+                customer_document_number="52345678",
+            )
+            matches = [invoice async for invoice in api.list(reference=reference)]
+            print(f"  create returned {needs(recovered, 'id').id}; invoices with reference {reference}: {len(matches)}")
 
     step("Summary")
-    everything = [invoice async for invoice in palomma.invoices.list(limit=100, max_items=1000)]
-    mine = [invoice for invoice in everything if (invoice.reference or "").startswith(f"RENT-2026-03-{run_id}")]
-    paid_invoices = [invoice for invoice in mine if invoice.status == "paid"]
-    collected = sum(invoice.payment_amount or 0 for invoice in paid_invoices)
-    print(f"  {len(mine)} invoices, {len(paid_invoices)} paid, {cop(collected)} collected")
+    with skippable(skipped):
+        everything = [invoice async for invoice in needs(palomma.invoices, "list").list(limit=100, max_items=1000)]
+        read = [needs(invoice, "reference", "status", "payment_amount") for invoice in everything]
+        mine = [invoice for invoice in read if (invoice.reference or "").startswith(f"RENT-2026-03-{run_id}")]
+        paid_invoices = [invoice for invoice in mine if invoice.status == "paid"]
+        collected = sum(invoice.payment_amount or 0 for invoice in paid_invoices)
+        print(f"  {len(mine)} invoices, {len(paid_invoices)} paid, {cop(collected)} collected")
     return skipped
 
 

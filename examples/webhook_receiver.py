@@ -51,6 +51,8 @@ from palomma_client.webhooks import (
     WebhookTooLargeError,
 )
 
+from spec_needs import needs
+
 logger = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/palomma/webhooks"
@@ -83,11 +85,13 @@ class RentLedger:
             PalommaError: Reconciling a settlement failed.
         """
         match event:
-            case InvoiceEvent(data=invoice):
+            case InvoiceEvent(data=data):
+                invoice = needs(data, "id", "reference", "status")
                 key = invoice.reference if isinstance(invoice.reference, str) else invoice.id
                 self.invoice_statuses[key] = invoice.status
                 logger.info("invoice %s is now %s", key, invoice.status)
-            case SettlementEvent(data=settlement):
+            case SettlementEvent(data=data):
+                settlement = needs(data, "date", "cycle")
                 if palomma is not None:
                     report = await palomma.settlements.reconcile(settlement.date, settlement.cycle)
                     self.reconciliations[(settlement.date, settlement.cycle)] = report

@@ -23,16 +23,22 @@ feature) for that reason.
 
 Generated names a hand-written module imports come through
 ``palomma_client._generated_names``, which stands a `Missing` placeholder in
-for a name the spec no longer generates.
+for a name the spec no longer generates. A generated method or field is read
+through a protocol the feature hands over once its needs are checked
+(``FIND_BY_REFERENCE.vouch(palomma.invoices, InvoicesAPI)``), so that type
+checkers never resolve an attribute a spec change could remove.
 """
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar, cast
 
 from palomma_client._exceptions import FeatureUnavailableError
 from palomma_client._generated import models as generated_models
 from palomma_client._generated.api import OPERATIONS
+
+P = TypeVar("P")
 
 __all__ = ["Argument", "Feature", "Field", "Missing", "Model", "Operation", "Value", "is_missing"]
 
@@ -151,6 +157,31 @@ class Feature:
         """
         if self.missing:
             raise FeatureUnavailableError(self.name, self.missing)
+
+    def vouch(self, value: object, protocol: Callable[..., P]) -> P:
+        """Hand over a generated object typed as ``protocol``, once this feature's needs are checked.
+
+        The one way hand-written code reads a generated resource's methods or a model's
+        fields: the protocol (see ``palomma_client.workflows._api``) names only what the
+        feature declares it needs, and type checkers see the protocol, never the generated
+        attribute, so that a spec without it still type-checks. With the needs met at run time,
+        the generated object has every member the feature reads::
+
+            invoices = FIND_BY_REFERENCE.vouch(self, InvoicesAPI)
+            pager = invoices.list(reference=reference, limit=largest_page)
+
+        Args:
+            value: The generated object (a resource, a model instance).
+            protocol: The protocol class to type it as.
+
+        Returns:
+            ``value`` itself, typed as ``protocol``.
+
+        Raises:
+            FeatureUnavailableError: The spec no longer has something the feature needs; it names both.
+        """
+        self.check()
+        return cast("P", value)
 
     def __repr__(self) -> str:
         return f"Feature({self.name!r}, missing={self.missing!r})"

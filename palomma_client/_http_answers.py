@@ -26,6 +26,7 @@ other API failures                      502     bad_gateway
 ``DuplicateWebhookError``               200     duplicate_webhook   ``webhook_id``
 ``WebhookTooLargeError``                200     webhook_too_large   ``part``, ``limit``
 ``DedupStoreError``                     503     unavailable
+``FeatureUnavailableError``             501     not_implemented
 ``WebhookArgumentError``, any other     500     internal_error
 ======================================  ======  ==================  ==============================
 
@@ -35,6 +36,10 @@ Other API failures are a success the spec does not allow
 other status. A ``WebhookArgumentError`` is an ``InvalidParameterError`` raised
 by the service's own code (an empty secret), not its caller's input; it and
 any other ``PalommaError`` (``ClientClosedError``) are internal errors.
+A ``FeatureUnavailableError`` means the SDK the service runs was generated
+from a spec that no longer has what the feature needs: the service cannot do
+this until it is updated, whatever the caller does, which is what 501 Not
+Implemented says; it is logged at error level, naming the feature.
 ``request_id`` (the API's ``x-request-id``) is added whenever the API sent one.
 
 Nothing here quotes headers, and of an upstream body only the API's own
@@ -63,6 +68,7 @@ from palomma_client._exceptions import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    FeatureUnavailableError,
     InvalidParameterError,
     InvoiceCSVError,
     InvoiceOutcomeUnknownError,
@@ -112,6 +118,7 @@ TIMED_OUT: Final = "The payment service did not answer in time; please try again
 REFUSED: Final = "The payment service refused the request"
 CONFLICT: Final = "The payment service reported a conflict"
 INTERNAL: Final = "Internal server error"
+NOT_IMPLEMENTED: Final = "This service cannot do that with the version of the payment service it runs"
 
 # The API's own message is passed on for input it refused; should it ever echo a
 # credential, these shapes of one are masked.
@@ -140,7 +147,8 @@ def http_answer(error: PalommaError) -> HTTPAnswer:
     answer = _answer(error)
     if answer.status >= 500:
         # The caller only sees a generic message: the reason goes to the service's logs.
-        level = logging.ERROR if isinstance(error, AuthenticationError | PermissionDeniedError) else logging.WARNING
+        needs_an_operator = AuthenticationError | PermissionDeniedError | FeatureUnavailableError
+        level = logging.ERROR if isinstance(error, needs_an_operator) else logging.WARNING
         logger.log(level, "answering %d to a %s: %s", answer.status, type(error).__name__, error)
     request_id = _request_id(error)
     if request_id is not None:
@@ -186,6 +194,8 @@ def _answer(error: PalommaError) -> HTTPAnswer:
             )
         case DedupStoreError():
             return HTTPAnswer(503, {"error": UNAVAILABLE, "type": "unavailable"})
+        case FeatureUnavailableError():
+            return HTTPAnswer(501, {"error": NOT_IMPLEMENTED, "type": "not_implemented"})
         case NotFoundError():
             return HTTPAnswer(404, {"error": _api_message(error, "Not found"), "type": "not_found"})
         case BadRequestError():

@@ -34,7 +34,7 @@ from palomma_client._exceptions import (
     ReferenceAlreadyUsedError,
     ResponseTooLargeError,
 )
-from palomma_client._features import Argument, Feature, Operation
+from palomma_client._features import Argument, Feature, Field, Operation
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._logging import call_fields
 from palomma_client._matching import differing_fields
@@ -94,26 +94,36 @@ class CreateOnceByReference:
 
     The grace period is the client's ``lookup_grace_period`` (``CREATE_LOOKUP_GRACE_PERIOD`` by default).
 
-    Should the spec lose the lookup operation or its ``key`` filter (or the
-    create its ``key`` field), the create is sent by the default rule instead,
+    Should the spec lose the lookup operation or its ``key`` filter, or the
+    create its ``key`` field, or the resources listed (``listed_model``) the
+    field that shows their key (a lookup would then never find one and could
+    not tell "not made" from "made"), the create is sent by the default rule instead,
     which never sends it again after a failure that may have reached the API:
     still never two invoices, but no recovery; ``make generate`` says so.
     """
 
     __slots__ = ("_created_field", "_key", "_lookup", "_lookup_operation")
 
-    def __init__(self, *, key: str, lookup_operation: str, created_field: str | None = None) -> None:
+    def __init__(
+        self, *, key: str, lookup_operation: str, listed_model: str | None = None, created_field: str | None = None
+    ) -> None:
         self._key = key
         self._lookup_operation = lookup_operation
         self._created_field = created_field
-        self._lookup = Feature(
-            f"looking a create up by its {key}", Operation(lookup_operation), Argument(lookup_operation, key)
-        )
+        needs: list[Operation | Argument | Field] = [Operation(lookup_operation), Argument(lookup_operation, key)]
+        if listed_model is not None:
+            needs.append(Field(listed_model, key))
+        self._lookup = Feature(f"looking a create up by its {key}", *needs)
 
     @property
     def key(self) -> str:
         """The field that keys the resource: in the create's body, and as the lookup's filter."""
         return self._key
+
+    @property
+    def lookup_operation(self) -> str:
+        """The operationId of the listing that looks the key up."""
+        return self._lookup_operation
 
     async def send(
         self, requester: APIRequester, request: ApiRequest, parse: ParseResponse[T], options: RequestOptions
@@ -286,6 +296,8 @@ def _server_time(response: HTTPResponse) -> datetime.datetime | None:
 
 
 OPERATION_POLICIES: dict[str, OperationPolicy] = {
-    "createInvoice": CreateOnceByReference(key="reference", lookup_operation="listInvoices", created_field="createdAt"),
+    "createInvoice": CreateOnceByReference(
+        key="reference", lookup_operation="listInvoices", listed_model="Invoice", created_field="createdAt"
+    ),
 }
 """The operations that are sent by a policy of their own, by operationId."""

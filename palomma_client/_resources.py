@@ -15,18 +15,20 @@ import httpx2
 
 from palomma_client._constants import DEFAULT_BATCH_CONCURRENCY
 from palomma_client._exceptions import ReferenceAlreadyUsedError
-from palomma_client._features import Argument, Feature, Field, Model, Operation, Value
+from palomma_client._features import Argument, Feature, Field, Operation
 from palomma_client._generated_names import InvoicesResource, SettlementsResource, create_invoice, list_invoices
 from palomma_client._matching import differing_fields
+from palomma_client.workflows._api import InvoiceFields, InvoicesAPI, SettlementsAPI
 from palomma_client.workflows._batch import (
     DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES,
+    INVOICE_BATCH,
     BatchInput,
     InvoiceBatchIterator,
     InvoiceBatchResult,
     ProgressCallback,
     create_many,
 )
-from palomma_client.workflows._reconcile import ReconciliationReport, reconcile
+from palomma_client.workflows._reconcile import RECONCILE, ReconciliationReport, reconcile
 from palomma_client.workflows._request import INVOICE_REQUESTS
 
 if TYPE_CHECKING:
@@ -39,40 +41,12 @@ FIND_BY_REFERENCE = Feature(
     Operation("listInvoices"),
     Argument("listInvoices", "reference"),
     Argument("listInvoices", "limit"),
+    Field("Invoice", "reference"),
 )
 CREATE_OR_FIND = Feature(
     "invoices.create_or_find", FIND_BY_REFERENCE, Operation("createInvoice"), Argument("createInvoice", "reference")
 )
-CREATE_MANY = Feature("invoices.create_many", INVOICE_REQUESTS, FIND_BY_REFERENCE, Field("Invoice", "id"))
-RECONCILE = Feature(
-    "settlements.reconcile",
-    Operation("getSettlement"),
-    Model("Settlement"),
-    Model("SettlementStatus"),
-    Model("InvoiceStatus"),
-    # The status whose invoices count towards a settlement. `chargeback` (also counted, and
-    # tallied), `processing` and `error` (noted on the report) are read by value and are not
-    # needs: a spec without them only means no invoice or settlement can be in them.
-    Value("InvoiceStatus", "paid"),
-    # The figures checked, and what each invoice contributes to them.
-    Field("Settlement", "status"),
-    Field("Settlement", "numberOfInvoices"),
-    Field("Settlement", "amountCollected"),
-    Field("Settlement", "fees"),
-    Field("Settlement", "feesPostpaid"),
-    Field("Settlement", "adjustments"),
-    Field("Settlement", "paymentAmount"),
-    Field("Invoice", "id"),
-    Field("Invoice", "reference"),
-    Field("Invoice", "status"),
-    Field("Invoice", "paymentAmount"),
-    Field("Invoice", "settlementDate"),
-    Field("Invoice", "settlementTime"),
-    Operation("listInvoices"),
-    Argument("listInvoices", "settlement_date"),
-    Argument("listInvoices", "settlement_cycle"),
-    Argument("listInvoices", "limit"),
-)
+CREATE_MANY = Feature("invoices.create_many", INVOICE_BATCH, INVOICE_REQUESTS, FIND_BY_REFERENCE)
 
 
 class Invoices(InvoicesResource):
@@ -95,12 +69,19 @@ class Invoices(InvoicesResource):
             APIConnectionError: The API could not be reached, after retries.
             FeatureUnavailableError: The API's spec no longer has the listing this needs; nothing was sent.
         """
-        FIND_BY_REFERENCE.check()
+        invoices = FIND_BY_REFERENCE.vouch(self, InvoicesAPI)
         # The largest page the spec allows: should the filter ever match more than exactly, the
         # invoice is still found in one request.
         largest_page: int = list_invoices.RULES["limit"]["maximum"]
-        async for page in self.list(reference=reference, limit=largest_page, timeout=timeout).pages():
-            return next((invoice for invoice in page.items if invoice.reference == reference), None)
+        async for page in invoices.list(reference=reference, limit=largest_page, timeout=timeout).pages():
+            return next(
+                (
+                    invoice
+                    for invoice in page.items
+                    if FIND_BY_REFERENCE.vouch(invoice, InvoiceFields).reference == reference
+                ),
+                None,
+            )
         return None
 
     async def create_or_find(self, *, timeout: float | httpx2.Timeout | None = None, **fields: Any) -> Invoice:
@@ -140,12 +121,12 @@ class Invoices(InvoicesResource):
             FeatureUnavailableError: The API's spec no longer has an operation or field this needs; nothing
                 was sent.
         """
-        CREATE_OR_FIND.check()
+        invoices = CREATE_OR_FIND.vouch(self, InvoicesAPI)
         request = create_invoice.build_request(**fields)
         reference: str = request.json["reference"]
         existing = await self.find_by_reference(reference, timeout=timeout)
         if existing is None:
-            return await self.create(**fields, timeout=timeout)
+            return await invoices.create(**fields, timeout=timeout)
         differences = differing_fields(request.json, existing.to_dict())
         if differences:
             raise ReferenceAlreadyUsedError(reference, existing, differences)
@@ -203,9 +184,8 @@ class Invoices(InvoicesResource):
             FeatureUnavailableError: The API's spec no longer has an operation, model or field a batch
                 needs; nothing was sent.
         """
-        CREATE_MANY.check()
         return await create_many(
-            self,
+            CREATE_MANY.vouch(self, InvoicesAPI),
             requests,
             concurrency=concurrency,
             on_progress=on_progress,
@@ -253,9 +233,8 @@ class Invoices(InvoicesResource):
             FeatureUnavailableError: The API's spec no longer has an operation, model or field a batch
                 needs; nothing was sent.
         """
-        CREATE_MANY.check()
         return InvoiceBatchIterator(
-            self,
+            CREATE_MANY.vouch(self, InvoicesAPI),
             requests,
             concurrency=concurrency,
             timeout=timeout,
@@ -300,5 +279,6 @@ class Settlements(SettlementsResource):
             FeatureUnavailableError: The API's spec no longer has an operation or model this needs; nothing
                 was sent.
         """
-        RECONCILE.check()
-        return await reconcile(self, Invoices(self._requester), date, cycle, timeout=timeout)
+        settlements = RECONCILE.vouch(self, SettlementsAPI)
+        invoices = RECONCILE.vouch(Invoices(self._requester), InvoicesAPI)
+        return await reconcile(settlements, invoices, date, cycle, timeout=timeout)

@@ -40,7 +40,7 @@ from typing import Any
 
 import _package_path  # noqa: F401  (first: lets the spec index load without the package)
 import yaml
-from hand_written import broken_uses
+from hand_written import NAMES_MODULE, broken_uses, generated_names, requested_names
 from jinja2 import Environment, FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 from openapi_python_client import Project
@@ -320,6 +320,15 @@ def _render(index: OpenAPI, spec: Path, destination: Path) -> None:
     template = project.env.get_template("security.py.jinja")
     security = template.render(schemes=security_schemes(index), default=requirements(index.security))
     (destination / "security.py").write_text(security + "\n", encoding="utf-8")
+    # ...and the generated names the hand-written layer imports, each bound to a stand-in when missing.
+    names = generated_names(destination, requested_names(ROOT / NAMES_MODULE))
+    template = project.env.get_template("names.py.jinja")
+    rendered = template.render(
+        present=sorted((name for name in names if name.module is not None), key=lambda name: name.module or ""),
+        absent=[name for name in names if name.module is None],
+        all_names=[name.name for name in names],
+    )
+    (destination / "names.py").write_text(rendered + "\n", encoding="utf-8")
 
 
 def generate_into(destination: Path, spec: Path = SPEC, previous: PreviousGeneration | None = None) -> OpenAPI:
@@ -352,7 +361,13 @@ def generate_into(destination: Path, spec: Path = SPEC, previous: PreviousGenera
 
 def affected_features(fresh: Path, index: OpenAPI) -> list[str]:
     """What hand-written code uses that ``fresh`` no longer has, one line each; said on stderr too."""
-    uses = [str(use) for use in broken_uses(ROOT / "palomma_client", fresh, (op.name for op in index.operations), ROOT)]
+    operation_ids = [op.name for op in index.operations]
+    # The package's features, and what `make bench` measures (its calls are declared as a feature too).
+    uses = [
+        str(use)
+        for folder in ("palomma_client", "benchmarks")
+        for use in broken_uses(ROOT / folder, fresh, operation_ids, ROOT)
+    ]
     if uses:
         sys.stderr.write(
             "make generate: hand-written features use what openapi.yaml no longer has; update them (and their "

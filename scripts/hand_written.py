@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["BrokenUse", "broken_uses"]
+__all__ = ["BrokenUse", "GeneratedName", "broken_uses", "generated_names", "requested_names"]
 
 GENERATED_PACKAGE = "palomma_client._generated"
 
@@ -77,14 +77,18 @@ def broken_uses(
             scans[source] = _Scan(ast.parse(text, filename=str(source)))
     # A feature may be built on another, named by the module-level name it is assigned to (in any module).
     declared = {name: needs for scan in scans.values() for name, needs in _assigned_features(scan)}
+    # A feature may be declared in parts under one name (what a workflow reads, next to it; the whole,
+    # where users call it): a part whose missing needs the whole already names is not repeated.
+    named: dict[str, set[str]] = {}
     for source, scan in scans.items():
         shown = source.relative_to(root).as_posix()
         for line, what in _generated_imports(scan.imports, known):
             uses.append(BrokenUse(shown, line, what))
         for line, feature, needs in scan.features:
-            missing = _phrases(map(known.missing, _flattened(needs, declared)))
-            if missing:
-                uses.append(BrokenUse(shown, line, missing, feature))
+            found = [phrase for phrase in map(known.missing, _flattened(needs, declared)) if phrase]
+            if found and not set(found) <= named.get(feature, set()):
+                uses.append(BrokenUse(shown, line, _phrases(found), feature))
+                named.setdefault(feature, set()).update(found)
         for line, operation_id, policy in _policy_keys(scan.tree):
             if operation_id not in known.operation_ids:
                 uses.append(BrokenUse(shown, line, f"the operation `{operation_id}` (a retry policy is keyed by it)"))
@@ -297,16 +301,17 @@ def _need(node: ast.expr) -> tuple[str, ...] | None:
 
 
 def _policy_needs(operation_id: str, policy: ast.Call) -> list[tuple[str, ...]]:
-    """What a ``CreateOnceByReference(key=..., lookup_operation=...)`` policy needs to recover a create."""
+    """What a ``CreateOnceByReference(key=, lookup_operation=, listed_model=)`` policy needs to recover a create."""
     keywords = {
         keyword.arg: keyword.value.value
         for keyword in policy.keywords
         if isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str)
     }
-    key, lookup = keywords.get("key"), keywords.get("lookup_operation")
+    key, lookup, listed = keywords.get("key"), keywords.get("lookup_operation"), keywords.get("listed_model")
     if key is None or lookup is None:
         return []
-    return [("Argument", operation_id, key), ("Operation", lookup), ("Argument", lookup, key)]
+    needs = [("Argument", operation_id, key), ("Operation", lookup), ("Argument", lookup, key)]
+    return needs if listed is None else [*needs, ("Field", listed, key)]
 
 
 def _generated_imports(imports: list[ast.Import | ast.ImportFrom], known: _Generated) -> Iterator[tuple[int, str]]:
@@ -364,3 +369,67 @@ def _policy_keys(tree: ast.Module) -> Iterator[tuple[int, str, ast.Call | None]]
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             call = policy if isinstance(policy, ast.Call) and isinstance(policy.func, ast.Name) else None
             yield key.lineno, key.value, call
+
+
+# ---------------------------------------------------------------- the names hand-written modules import
+#
+# Hand-written modules import generated classes and operation modules through
+# ``palomma_client._generated_names``, whose ``__all__`` lists them. ``make generate`` writes
+# ``_generated/names.py`` from that list: each name bound to what the spec generates, or to a
+# stand-in when it generates nothing by that name, so that the hand-written layer imports and
+# type-checks whatever the spec says.
+
+NAMES_MODULE = Path("palomma_client") / "_generated_names.py"
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedName:
+    """A name the hand-written layer imports, and where the generated package defines it.
+
+    Attributes:
+        name: The name (``Invoice``, ``list_invoices``, ``InvoicesResource``).
+        module: The generated module to import it from, relative to ``_generated`` (``.models``);
+            ``None`` when this generation has nothing by that name.
+        kind: ``"resource"`` (a resource class: its stand-in is ``APIResource``) or ``"other"``
+            (a model, an enum or an operation module: its stand-in is a ``Missing`` placeholder).
+    """
+
+    name: str
+    module: str | None
+    kind: str
+
+
+def requested_names(names_module: Path) -> list[str]:
+    """The ``__all__`` of ``palomma_client/_generated_names.py``, read without importing it; sorted."""
+    tree = ast.parse(names_module.read_text(encoding="utf-8"), filename=str(names_module))
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and _assigns(node, "__all__"):
+            value = node.value
+            if isinstance(value, ast.List | ast.Tuple) and all(
+                isinstance(item, ast.Constant) and isinstance(item.value, str) for item in value.elts
+            ):
+                return sorted(str(item.value) for item in value.elts if isinstance(item, ast.Constant))
+    raise ValueError(f"{names_module} has no literal __all__ of strings")
+
+
+def generated_names(generated: Path, names: Iterable[str]) -> list[GeneratedName]:
+    """Where the freshly generated folder ``generated`` defines each of ``names``, or that it does not."""
+    found: dict[str, str] = {}
+    api = generated / "api"
+    for resource in sorted(api.glob("*/__init__.py")):
+        module = f".api.{resource.parent.name}"
+        for name in _top_level_classes(resource):
+            found.setdefault(name, module)
+        for operation in sorted(resource.parent.glob("*.py")):
+            if operation.name != "__init__.py":
+                found.setdefault(operation.stem, module)
+    for name in _model_files(generated):
+        found.setdefault(name, ".models")
+    return [
+        GeneratedName(name, found.get(name), "resource" if name.endswith("Resource") else "other") for name in names
+    ]
+
+
+def _top_level_classes(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [node.name for node in tree.body if isinstance(node, ast.ClassDef)]

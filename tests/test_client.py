@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import re
 from datetime import date
 
@@ -10,6 +12,7 @@ import httpx2
 import pytest
 
 from palomma_client import (
+    DEFAULT_CONNECTION_LIMITS,
     DEFAULT_TIMEOUT,
     ClientClosedError,
     Environment,
@@ -345,13 +348,51 @@ async def test_with_options_shares_the_pool_and_key_and_keeps_the_original_uncha
 
 
 @pytest.mark.backends
-async def test_one_client_serves_a_thousand_concurrent_calls(api: RecordingAPI) -> None:
-    api.default = lambda request: httpx2.Response(200, json=created_invoice(id=request.url.path.rsplit("/", 1)[1]))
+async def test_one_client_serves_a_thousand_concurrent_calls(backend: str) -> None:
+    """A thousand concurrent calls on one client are each answered, with the invoice each asked for.
+
+    Over a socket (aiohttp) the server keeps each connection open, as the API does: the calls queue
+    for the pool's connections and reuse them, and never more are opened than the pool allows. Not
+    ``RecordingAPI``: it closes each connection after its answer, so each call would open one, and
+    recording every request cost more than the client did. httpx2 gets a mock transport, as there.
+    """
+    invoice = created_invoice()
+    connections: list[asyncio.Task[None] | None] = []
+
+    def body(path: str) -> bytes:
+        return json.dumps({**invoice, "id": path.rsplit("/", 1)[1]}).encode()
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(asyncio.current_task())
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while True:
+                content = body((await reader.readuntil(b"\r\n\r\n")).split(b" ", 2)[1].decode())
+                head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(content)
+                writer.write(head + content)
+        writer.close()
+
+    mock = httpx2.MockTransport(lambda request: httpx2.Response(200, json=json.loads(body(request.url.path))))
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    base_url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/v1"
     # What is asserted is that every call is answered, not how soon: the last of them wait for ten rounds of
     # the pool, which on a busy machine (the suite runs on every core) can outlast the default timeouts.
-    async with _client(api, api_key=API_KEY, timeout=httpx2.Timeout(120.0)) as palomma:
+    async with (
+        server,
+        PalommaClient(
+            api_key=API_KEY,
+            base_url=base_url,
+            backend=backend,
+            timeout=httpx2.Timeout(120.0),
+            transport=mock if backend == "httpx" else None,
+        ) as palomma,
+    ):
         invoices = await asyncio.gather(*(palomma.invoices.get(f"inv{number}") for number in range(1000)))
+    await asyncio.gather(*(task for task in connections if task is not None))
+
     assert [invoice.id for invoice in invoices] == [f"inv{number}" for number in range(1000)]
+    pool_size = DEFAULT_CONNECTION_LIMITS.max_connections
+    assert pool_size is not None
+    assert len(connections) <= (0 if backend == "httpx" else pool_size)
 
 
 @pytest.mark.backends

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import pickle
+import re
 from collections.abc import Callable
+from typing import Protocol
 
 import httpx2
 import pytest
@@ -148,17 +150,39 @@ _POLICY_OPERATIONS = [
 
 
 @pytest.mark.skipif(not _POLICY_OPERATIONS, reason="no operation is created once by reference")
-@pytest.mark.parametrize("lookup", ["kept", "lost"])
+@pytest.mark.parametrize("lookup", ["kept", "lost", "keyless"])
 async def test_a_create_whose_lookup_the_spec_lost_is_sent_once_by_the_default_rule(
     monkeypatch: pytest.MonkeyPatch, lookup: str
 ) -> None:
-    """With its lookup, an ambiguous create is looked up; without, it is not sent again and not looked up."""
+    """With its lookup, an ambiguous create is looked up; without, it is not sent again and not looked up.
+
+    "keyless": the lookup is there, but what it lists no longer shows the key, so it could never
+    find the create and would take "not listed" for "not made".
+    """
     operation_id = _POLICY_OPERATIONS[0]
+    policy = OPERATION_POLICIES[operation_id]
+    assert isinstance(policy, CreateOnceByReference)
     if lookup == "lost":
-        policy = OPERATION_POLICIES[operation_id]
-        assert isinstance(policy, CreateOnceByReference)
         monkeypatch.setitem(
             OPERATION_POLICIES, operation_id, CreateOnceByReference(key=policy.key, lookup_operation=GONE)
+        )
+    if lookup == "keyless":
+        models = [getattr(generated_models, name) for name in generated_models.__all__]
+        keyless = next(
+            (
+                model.__name__
+                for model in models
+                if isinstance(getattr(model, "JSON_NAMES", None), dict) and policy.key not in model.JSON_NAMES.values()
+            ),
+            None,
+        )
+        if keyless is None:
+            pytest.skip(f"every model of the spec has a field {policy.key!r}")
+        lookup_operation = policy.lookup_operation
+        monkeypatch.setitem(
+            OPERATION_POLICIES,
+            operation_id,
+            CreateOnceByReference(key=policy.key, lookup_operation=lookup_operation, listed_model=keyless),
         )
     sent: list[httpx2.Request] = []
 
@@ -174,7 +198,7 @@ async def test_a_create_whose_lookup_the_spec_lost_is_sent_once_by_the_default_r
             await getattr(getattr(client, resource), method)(**create_arguments())
 
     methods = [request.method for request in sent]
-    if lookup == "lost":
+    if lookup in ("lost", "keyless"):
         assert methods == [OPERATIONS[operation_id].METHOD]
     else:
         assert "GET" in methods[1:]
@@ -200,3 +224,54 @@ def test_a_value_an_enum_declares_is_met_and_one_it_does_not_is_named() -> None:
     # The open enum answers any value; only the values it declares meet the need.
     assert getattr(generated_models, enum)(gone) is not None
     assert feature.missing == (f"the value `{gone}` of `{enum}`", f"the model `{GONE}`")
+
+
+class _Thing(Protocol):
+    @property
+    def colour(self) -> str: ...
+
+
+def test_vouch_hands_over_the_same_object_when_the_feature_is_available() -> None:
+    feature = Feature("things.do", Operation(OPERATION_ID), Model(MODEL))
+    generated = object()
+
+    assert feature.vouch(generated, _Thing) is generated
+
+
+def test_vouch_refuses_naming_the_feature_and_what_is_gone_before_anything_is_read() -> None:
+    feature = Feature("things.do", Operation(GONE), Field(MODEL, "goneField"))
+
+    with pytest.raises(FeatureUnavailableError) as caught:
+        feature.vouch(object(), _Thing)
+
+    assert caught.value.feature == "things.do"
+    assert list(caught.value.missing) == [f"the operation `{GONE}`", f"the field `goneField` of `{MODEL}`"]
+
+
+def test_each_protocol_field_the_hand_written_layer_reads_is_a_declared_need_of_some_feature() -> None:
+    # A protocol member no feature declares would be read unchecked: a spec without it would fail at
+    # run time with an AttributeError instead of the feature's FeatureUnavailableError.
+    from palomma_client.workflows._api import InvoiceFields, SettlementFields
+
+    declared = {
+        (need.model, re.sub(r"(?<!^)(?=[A-Z])", "_", need.json_name).lower())
+        for feature in declared_features().values()
+        for need in feature.needs
+        if isinstance(need, Field)
+    }
+    for model, protocol in (("Invoice", InvoiceFields), ("Settlement", SettlementFields)):
+        members = {name for name, value in vars(protocol).items() if isinstance(value, property)}
+        assert members
+        assert {(model, member) for member in members} <= declared, protocol.__name__
+
+
+def test_generated_names_the_spec_lacks_are_missing_placeholders_and_the_rest_are_generated() -> None:
+    for name in generated_names.__all__:
+        value = getattr(generated_names, name)
+        if name.endswith("Resource"):
+            assert isinstance(value, type)
+        elif is_missing(value):
+            assert name not in generated_models.__all__
+            assert all(module.__name__.rpartition(".")[2] != name for module in OPERATIONS.values())
+        else:
+            assert value is getattr(generated_models, name, None) or value in OPERATIONS.values()

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         MAX_BODY_SIZE,
         MAX_RECORDED_REQUESTS,
         FakePalomma,
+        FakeSnapshot,
     )
     from palomma_client.testing._faults import Fault, FaultKind
     from palomma_client.testing._recording import RecordedRequest
@@ -44,6 +45,7 @@ __all__ = [
     "DeliveryAttempt",
     "FakeClock",
     "FakePalomma",
+    "FakeSnapshot",
     "FakeWebhooks",
     "Fault",
     "FaultKind",
@@ -62,6 +64,7 @@ _HOMES = {
     "FAKE_USERNAME": "_fake",
     "FakeClock": "_clock",
     "FakePalomma": "_fake",
+    "FakeSnapshot": "_fake",
     "FakeWebhooks": "_webhooks",
     "Fault": "_faults",
     "FaultKind": "_faults",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import re
+import weakref
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from palomma_client.testing._faults import Fault, FaultKind, FaultPlan, retry_af
 from palomma_client.testing._ids import IdGenerator
 from palomma_client.testing._recording import RecordedRequest, RequestLog
 from palomma_client.testing._spec import ApiSpec, SpecError, load_shipped_spec
-from palomma_client.testing._state import InvoiceShape, InvoiceStore
+from palomma_client.testing._state import InvoiceShape, InvoiceStore, StoreContents
 from palomma_client.testing._validation import RequestValidator
 from palomma_client.testing._webhooks import DELIVERY_TIMEOUT, FakeWebhooks, WebhookCallback
 from palomma_client.webhooks import SignatureScheme, compute_signature
@@ -31,7 +32,15 @@ if TYPE_CHECKING:
 
     from palomma_client import PalommaClient
 
-__all__ = ["DEFAULT_API_KEY", "FAKE_BASE_URL", "FAKE_USERNAME", "MAX_BODY_SIZE", "MAX_RECORDED_REQUESTS", "FakePalomma"]
+__all__ = [
+    "DEFAULT_API_KEY",
+    "FAKE_BASE_URL",
+    "FAKE_USERNAME",
+    "MAX_BODY_SIZE",
+    "MAX_RECORDED_REQUESTS",
+    "FakePalomma",
+    "FakeSnapshot",
+]
 
 DEFAULT_API_KEY = "sk_test_palomma_fake"
 FAKE_USERNAME = "palomma-fake"
@@ -170,7 +179,9 @@ class FakePalomma:
             sleep=sleep if sleep is not None else asyncio.sleep,
         )
         self._create_operation = served.operation("createInvoice")
-        self._references = itertools.count(1)
+        self._next_reference = 1
+        # A snapshot's copies live as long as the snapshot does, and only here.
+        self._snapshots: weakref.WeakKeyDictionary[FakeSnapshot, _Saved] = weakref.WeakKeyDictionary()
         self.webhooks: FakeWebhooks | None = None
         """Webhook deliveries, once `enable_webhooks` has been called."""
         self._app = build_app(self._state)
@@ -221,7 +232,8 @@ class FakePalomma:
 
     @clock.setter
     def clock(self, clock: FakeClock) -> None:
-        self._state.clock = clock
+        # The store reads its own reference: expiry and settlements follow the new clock too, not only `Date`.
+        self._state.clock = self._state.store.clock = clock
 
     @property
     def sleep(self) -> Sleep:
@@ -305,7 +317,7 @@ class FakePalomma:
             UnlistedValue: A `ValueError`, if the spec's invoice `status` lists no status for a new invoice.
         """
         payload: dict[str, Any] = {
-            "reference": reference if reference is not None else f"REF-{next(self._references):04d}",
+            "reference": reference if reference is not None else self._numbered_reference(),
             "amount": amount,
             "description": description,
             "redirectUrl": redirect_url,
@@ -321,6 +333,10 @@ class FakePalomma:
             )
         checked = self._state.validator.check_body(create, payload)
         return self._state.store.create(checked).to_json()
+
+    def _numbered_reference(self) -> str:
+        number, self._next_reference = self._next_reference, self._next_reference + 1
+        return f"REF-{number:04d}"
 
     def invoice(self, invoice_id: str) -> dict[str, Any]:
         """Return an invoice as the API would (after applying any expiry due on the fake clock).
@@ -350,6 +366,46 @@ class FakePalomma:
     def reset(self) -> None:
         """Forget all invoices, settlement adjustments and statuses, faults and recorded requests."""
         self._state.store.clear()
+        self._forget_traffic()
+
+    def snapshot(self) -> FakeSnapshot:
+        """Return the fake's state now, which `restore` brings back as often as asked.
+
+        Seed once (invoices, payments, settlements), take a snapshot, and restore it before each
+        test: every test starts from the same invoices, ids and time, for the price of a copy
+        rather than of seeding again. Later changes to the fake leave the snapshot as it was.
+
+        Returns:
+            The invoices, settlement adjustments and pinned statuses, the fake clock's time, and
+            where the sequences of ids and of numbered references (`REF-0001`) stand.
+        """
+        contents = self._state.store.contents()
+        snapshot = FakeSnapshot(time=self.clock.now(), invoices=len(contents.invoices))
+        self._snapshots[snapshot] = _Saved(contents, self._next_reference)
+        return snapshot
+
+    def restore(self, snapshot: FakeSnapshot) -> None:
+        """Return the fake to a snapshot it took, and, as `reset` does, forget its faults, requests and webhooks.
+
+        Everything the snapshot holds comes back: an invoice paid since is `ready` again, one
+        created since is gone, the clock shows the snapshot's time (and a ticking clock goes on
+        from there), and the next invoices get the ids they got after the snapshot was taken.
+
+        Args:
+            snapshot: What `snapshot()` returned, on this fake.
+
+        Raises:
+            ValueError: If the snapshot was taken of another fake.
+        """
+        saved = self._snapshots.get(snapshot)
+        if saved is None:
+            raise ValueError("A FakeSnapshot restores only the FakePalomma it was taken of")
+        self._state.store.replace_contents(saved.contents)
+        self.clock.set(snapshot.time)
+        self._next_reference = saved.next_reference
+        self._forget_traffic()
+
+    def _forget_traffic(self) -> None:
         self._state.faults.clear()
         self.requests.clear()
         if self.webhooks is not None:
@@ -625,6 +681,34 @@ class FakePalomma:
 
     def __repr__(self) -> str:
         return f"<FakePalomma invoices={len(self._state.store.all())} clock={self.clock.now().isoformat()}>"
+
+
+class FakeSnapshot:
+    """A `FakePalomma`'s state at one moment, for `FakePalomma.restore`; made by `FakePalomma.snapshot`.
+
+    A handle: the fake that took it keeps the copies it stands for, and no other fake restores it.
+
+    Attributes:
+        time: The fake clock's time when it was taken, which `restore` sets the clock back to.
+        invoices: How many invoices the fake held.
+    """
+
+    __slots__ = ("__weakref__", "invoices", "time")
+
+    def __init__(self, *, time: datetime, invoices: int) -> None:
+        self.time = time
+        self.invoices = invoices
+
+    def __repr__(self) -> str:
+        return f"<FakeSnapshot invoices={self.invoices} clock={self.time.isoformat()}>"
+
+
+@dataclass(frozen=True, slots=True)
+class _Saved:
+    """What a snapshot stands for, beside the time it shows."""
+
+    contents: StoreContents
+    next_reference: int
 
 
 def _invoice_shape(spec: ApiSpec) -> InvoiceShape:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 __all__ = ["CROCKFORD_ALPHABET", "IdGenerator", "is_ulid"]
 
@@ -51,6 +52,15 @@ class IdGenerator:
             candidate = self._last + 1
         self._last = candidate
         return _encode(candidate, 26)
+
+    def position(self) -> tuple[tuple[Any, ...], int]:
+        """Return where the sequence stands: `restore` with it makes the same ids again from there."""
+        return self._random.getstate(), self._last
+
+    def restore(self, position: tuple[tuple[Any, ...], int]) -> None:
+        """Return to a position `position()` gave."""
+        state, self._last = position
+        self._random.setstate(state)
 
     def payment_id(self) -> str:
         """Return a new payment identifier such as `payin_8JkM2PqX4z`."""

@@ -7,6 +7,8 @@ follow fake time.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
@@ -30,6 +32,7 @@ __all__ = [
     "InvoiceRecord",
     "InvoiceShape",
     "InvoiceStore",
+    "StoreContents",
     "UnlistedValue",
     "format_timestamp",
     "initial_status",
@@ -226,6 +229,10 @@ class InvoiceRecord:
         """The customer's document number, as sent."""
         return _text(self.fields.get("customerDocumentNumber"))
 
+    def copy(self) -> InvoiceRecord:
+        """Return a copy that changes apart from this record: its fields copied, its shape shared."""
+        return dataclasses.replace(self, fields=copy.deepcopy(self.fields))
+
     def to_json(self) -> dict[str, Any]:
         """Return the invoice as the API sends it: camelCase, in the spec's order, absent fields omitted."""
         document = {name: value for name, value in self.fields.items() if name in self.shape.echoed}
@@ -253,6 +260,25 @@ def _text(value: Any) -> str | None:
 class _SettlementBook:
     adjustments: dict[tuple[date, str], int] = field(default_factory=dict)
     statuses: dict[tuple[date, str], str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreContents:
+    """What an `InvoiceStore` held at one moment, kept apart from it (`InvoiceStore.contents`).
+
+    Attributes:
+        invoices: Copies of the invoices, in creation order.
+        by_reference: The id of the invoice each reference names.
+        adjustments: The settlement adjustments by (date, cycle).
+        statuses: The pinned settlement statuses by (date, cycle).
+        ids: Where the id sequence stood.
+    """
+
+    invoices: tuple[InvoiceRecord, ...]
+    by_reference: dict[str, str]
+    adjustments: dict[tuple[date, str], int]
+    statuses: dict[tuple[date, str], str]
+    ids: tuple[tuple[Any, ...], int]
 
 
 class InvoiceStore:
@@ -545,6 +571,25 @@ class InvoiceStore:
             self._invoices.clear()
             self._by_reference.clear()
             self._settlements = _SettlementBook()
+
+    def contents(self) -> StoreContents:
+        """Return a copy of the invoices, the settlement book and the id sequence, which later changes leave alone."""
+        with self._lock:
+            return StoreContents(
+                invoices=tuple(record.copy() for record in self._invoices.values()),
+                by_reference=dict(self._by_reference),
+                adjustments=dict(self._settlements.adjustments),
+                statuses=dict(self._settlements.statuses),
+                ids=self._ids.position(),
+            )
+
+    def replace_contents(self, contents: StoreContents) -> None:
+        """Hold what `contents` holds, and nothing else: every invoice copied again, so `contents` can serve again."""
+        with self._lock:
+            self._invoices = {record.id: record.copy() for record in contents.invoices}
+            self._by_reference = dict(contents.by_reference)
+            self._settlements = _SettlementBook(dict(contents.adjustments), dict(contents.statuses))
+            self._ids.restore(contents.ids)
 
     def _require_status(self, invoice_id: str, status: str | None, action: str) -> InvoiceRecord:
         record = self.require(invoice_id)

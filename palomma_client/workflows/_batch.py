@@ -43,9 +43,10 @@ from palomma_client._exceptions import (
     PalommaError,
     PermissionDeniedError,
 )
+from palomma_client._features import Feature, Field
 from palomma_client._generated_names import CreateInvoiceRequest, Invoice
 from palomma_client._validation import check_positive_int
-from palomma_client.workflows._api import InvoicesAPI
+from palomma_client.workflows._api import InvoiceFields, InvoicesAPI
 from palomma_client.workflows._format import plural
 from palomma_client.workflows._models import field_names
 from palomma_client.workflows._request import InvoiceRequest
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES",
+    "INVOICE_BATCH",
     "BatchInput",
     "InvoiceBatchItem",
     "InvoiceBatchIterator",
@@ -65,6 +67,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger(LOGGER_NAME)
+
+INVOICE_BATCH: Final = Feature("invoices.create_many", Field("Invoice", "id"))
+"""What a batch reads of the invoices it meets, through ``InvoiceFields``; ``CREATE_MANY`` is built on it."""
 
 
 BatchInput = Iterable[InvoiceRequest | Mapping[str, Any]] | AsyncIterable[InvoiceRequest | Mapping[str, Any]]
@@ -218,7 +223,7 @@ async def _issue(
             logger.warning(
                 "invoice %r already exists as %s with a different %s; left unchanged",
                 request.reference,
-                invoice.id,
+                INVOICE_BATCH.vouch(invoice, InvoiceFields).id,
                 ", ".join(differences),
             )
         return InvoiceBatchItem(index, request, InvoiceBatchOutcome.ALREADY_EXISTED, invoice, differences=differences)

@@ -51,7 +51,8 @@ from palomma_client._features import Argument, Feature, Field, Model, Operation,
 from palomma_client._generated.version import __version__
 from palomma_client._generated_names import CreateInvoiceRequest, Invoice, list_invoices
 from palomma_client._request import Sleep
-from palomma_client._resources import CREATE_MANY, RECONCILE
+from palomma_client._resources import CREATE_MANY
+from palomma_client.workflows._api import InvoiceFields, InvoicesAPI
 from palomma_client.workflows._batch import (
     DEFAULT_BATCH_MAX_CONSECUTIVE_FAILURES,
     InvoiceBatchItem,
@@ -66,7 +67,7 @@ from palomma_client.workflows._csv import (
 )
 from palomma_client.workflows._format import exact_amount, format_amount, plural
 from palomma_client.workflows._models import field_kinds, field_names
-from palomma_client.workflows._reconcile import ReconciliationReport
+from palomma_client.workflows._reconcile import RECONCILE, ReconciliationReport
 from palomma_client.workflows._request import InvoiceRequest
 
 __all__ = [
@@ -110,10 +111,19 @@ _BATCH_COLUMNS: Final = ("line", "reference", "outcome", "invoice_id", "payment_
 _PAGE_SIZE_RULES: Final[dict[str, Any]] = {} if is_missing(list_invoices) else list_invoices.RULES.get("limit", {})
 
 # What each command needs of the spec; a command whose needs are gone exits 2 and names them.
-_CREATE_BATCH_COMMAND: Final = Feature("palomma invoices create-batch", CREATE_MANY, Field("Invoice", "paymentUrl"))
+_CREATE_BATCH_COMMAND: Final = Feature(
+    "palomma invoices create-batch", CREATE_MANY, Field("Invoice", "id"), Field("Invoice", "paymentUrl")
+)
 _LIST_COMMAND: Final = Feature(
     "palomma invoices list",
     Operation("listInvoices"),
+    # Each filter the command passes on (unset ones as None), and the page size.
+    Argument("listInvoices", "reference"),
+    Argument("listInvoices", "customer_document_number"),
+    Argument("listInvoices", "contract"),
+    Argument("listInvoices", "payment_date"),
+    Argument("listInvoices", "settlement_date"),
+    Argument("listInvoices", "settlement_cycle"),
     Argument("listInvoices", "limit"),
     # The table's own columns, besides every field of the model.
     Field("Invoice", "id"),
@@ -574,6 +584,7 @@ class _BatchWriter:
 
 
 def _batch_row(item: InvoiceBatchItem) -> dict[str, str]:
+    invoice = None if item.invoice is None else _CREATE_BATCH_COMMAND.vouch(item.invoice, InvoiceFields)
     if item.error is not None:
         detail = f"{type(item.error).__name__}: {item.error}"
     elif item.differences:
@@ -586,8 +597,8 @@ def _batch_row(item: InvoiceBatchItem) -> dict[str, str]:
         "line": _text(item.request.line),
         "reference": item.reference,
         "outcome": str(item.outcome),
-        "invoice_id": item.invoice.id if item.invoice is not None else "",
-        "payment_url": item.invoice.payment_url if item.invoice is not None else "",
+        "invoice_id": invoice.id if invoice is not None else "",
+        "payment_url": invoice.payment_url if invoice is not None else "",
         "detail": detail,
     }
 
@@ -628,7 +639,7 @@ def list_invoices_command(
 
     async def work(signals: _Signals) -> None:
         async with settings.client() as palomma:
-            pager = palomma.invoices.list(
+            pager = _LIST_COMMAND.vouch(palomma.invoices, InvoicesAPI).list(
                 reference=reference,
                 customer_document_number=customer_document_number,
                 contract=contract,
@@ -672,7 +683,7 @@ def get_invoice(context: click.Context, invoice_id: str, output_format: str) -> 
 
     async def work(signals: _Signals) -> Invoice:
         async with settings.client() as palomma:
-            return await palomma.invoices.get(invoice_id)
+            return await _GET_COMMAND.vouch(palomma.invoices, InvoicesAPI).get(invoice_id)
 
     invoice = _run(work)
     if output_format == "json":

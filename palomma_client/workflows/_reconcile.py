@@ -23,21 +23,52 @@ import datetime
 import enum
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
-from palomma_client._features import is_missing
+from palomma_client._features import Argument, Feature, Field, Model, Operation, Value, is_missing
 from palomma_client._generated_names import Invoice, InvoiceStatus, Settlement, SettlementStatus, list_invoices
-from palomma_client.workflows._api import InvoicesAPI, SettlementsAPI
+from palomma_client.workflows._api import InvoiceFields, InvoicesAPI, SettlementFields, SettlementsAPI
 from palomma_client.workflows._format import exact_amount, format_cop, plural
 
 if TYPE_CHECKING:
     import httpx2
 
-__all__ = ["Discrepancy", "DiscrepancyKind", "ReconciliationReport", "reconcile"]
+__all__ = ["RECONCILE", "Discrepancy", "DiscrepancyKind", "ReconciliationReport", "reconcile"]
+
+RECONCILE: Final = Feature(
+    "settlements.reconcile",
+    Operation("getSettlement"),
+    Model("Settlement"),
+    Model("SettlementStatus"),
+    Model("InvoiceStatus"),
+    # The status whose invoices count towards a settlement. `chargeback` (also counted, and
+    # tallied), `processing` and `error` (noted on the report) are read by value and are not
+    # needs: a spec without them only means no invoice or settlement can be in them.
+    Value("InvoiceStatus", "paid"),
+    # The figures checked, and what each invoice contributes to them.
+    Field("Settlement", "status"),
+    Field("Settlement", "numberOfInvoices"),
+    Field("Settlement", "amountCollected"),
+    Field("Settlement", "fees"),
+    Field("Settlement", "feesPostpaid"),
+    Field("Settlement", "adjustments"),
+    Field("Settlement", "paymentAmount"),
+    Field("Invoice", "id"),
+    Field("Invoice", "reference"),
+    Field("Invoice", "status"),
+    Field("Invoice", "paymentAmount"),
+    Field("Invoice", "settlementDate"),
+    Field("Invoice", "settlementTime"),
+    Operation("listInvoices"),
+    Argument("listInvoices", "settlement_date"),
+    Argument("listInvoices", "settlement_cycle"),
+    Argument("listInvoices", "limit"),
+)
+"""What reconciliation needs, and so what it reads through ``InvoiceFields`` and ``SettlementFields``."""
 
 # Empty when the spec no longer has the enum. Read by value, not by member, so that a spec without one
 # of them still imports (the open enum answers any value); settlements.reconcile then refuses to run,
-# naming what is gone (see RECONCILE in _resources).
+# naming what is gone (see RECONCILE).
 _SETTLED_STATUSES = (
     frozenset() if is_missing(InvoiceStatus) else frozenset({InvoiceStatus("paid"), InvoiceStatus("chargeback")})
 )
@@ -116,6 +147,10 @@ class ReconciliationReport:
     notes: tuple[str, ...] = ()
 
     @property
+    def _figures(self) -> SettlementFields:
+        return RECONCILE.vouch(self.settlement, SettlementFields)
+
+    @property
     def balanced(self) -> bool:
         """Whether the invoices and the settlement's own figures all agree."""
         return not self.discrepancies
@@ -123,7 +158,7 @@ class ReconciliationReport:
     @property
     def status(self) -> SettlementStatus:
         """The settlement's status: ``processing``, ``paid``, ``credited`` or ``error``."""
-        return self.settlement.status
+        return self._figures.status
 
     @property
     def invoice_count(self) -> int:
@@ -133,32 +168,32 @@ class ReconciliationReport:
     @property
     def number_of_invoices(self) -> Decimal:
         """The settlement's ``numberOfInvoices``."""
-        return exact_amount(self.settlement.number_of_invoices)
+        return exact_amount(self._figures.number_of_invoices)
 
     @property
     def amount_collected(self) -> Decimal:
         """The settlement's ``amountCollected``."""
-        return exact_amount(self.settlement.amount_collected)
+        return exact_amount(self._figures.amount_collected)
 
     @property
     def fees(self) -> Decimal:
         """The settlement's ``fees``."""
-        return exact_amount(self.settlement.fees)
+        return exact_amount(self._figures.fees)
 
     @property
     def fees_postpaid(self) -> bool:
         """Whether fees are billed separately instead of deducted."""
-        return self.settlement.fees_postpaid
+        return self._figures.fees_postpaid
 
     @property
     def adjustments(self) -> Decimal:
         """The settlement's ``adjustments``."""
-        return exact_amount(self.settlement.adjustments)
+        return exact_amount(self._figures.adjustments)
 
     @property
     def payment_amount(self) -> Decimal:
         """The settlement's ``paymentAmount``: what was paid out."""
-        return exact_amount(self.settlement.payment_amount)
+        return exact_amount(self._figures.payment_amount)
 
     def summary(self) -> str:
         """Describe the reconciliation in a few lines of text, discrepancies included."""
@@ -235,8 +270,9 @@ class _Tally:
     chargeback_total: Decimal = Decimal(0)
     _seen: set[str] = field(default_factory=set)
 
-    def count(self, invoice: Invoice) -> None:
+    def count(self, listed: Invoice) -> None:
         """Add one listed invoice, or note why it is left out or counted as 0."""
+        invoice = RECONCILE.vouch(listed, InvoiceFields)
         if invoice.id in self._seen:
             self._note(
                 DiscrepancyKind.DUPLICATE_INVOICE, invoice, f"invoice {invoice.id} was listed twice; counted once"
@@ -251,7 +287,7 @@ class _Tally:
                 f"invoice {invoice.id} was listed for this settlement but names {elsewhere}; left out",
             )
             return
-        self.counted.append(invoice)
+        self.counted.append(listed)
         if invoice.status not in _SETTLED_STATUSES:
             self._note(
                 DiscrepancyKind.UNEXPECTED_STATUS,
@@ -273,10 +309,10 @@ class _Tally:
             self.chargeback_count += 1
             self.chargeback_total += paid
 
-    def _note(self, kind: DiscrepancyKind, invoice: Invoice, message: str) -> None:
+    def _note(self, kind: DiscrepancyKind, invoice: InvoiceFields, message: str) -> None:
         self.discrepancies.append(Discrepancy(kind, message, invoice_id=invoice.id))
 
-    def _other_settlement(self, invoice: Invoice) -> str | None:
+    def _other_settlement(self, invoice: InvoiceFields) -> str | None:
         # An invoice without these fields cannot be checked; its status check catches what matters.
         named_date = invoice.settlement_date
         named_cycle = invoice.settlement_time
@@ -296,8 +332,9 @@ class _Tally:
         )
 
 
-def _check_figures(settlement: Settlement, tally: _Tally) -> tuple[Decimal, list[Discrepancy]]:
+def _check_figures(fetched: Settlement, tally: _Tally) -> tuple[Decimal, list[Discrepancy]]:
     """The payout the settlement's own figures imply, and every figure that does not agree."""
+    settlement = RECONCILE.vouch(fetched, SettlementFields)
     amount_collected = exact_amount(settlement.amount_collected)
     number_of_invoices = exact_amount(settlement.number_of_invoices)
     fees = exact_amount(settlement.fees)
@@ -355,7 +392,8 @@ def _check_figures(settlement: Settlement, tally: _Tally) -> tuple[Decimal, list
     return expected_payment, discrepancies
 
 
-def _notes(settlement: Settlement) -> tuple[str, ...]:
+def _notes(fetched: Settlement) -> tuple[str, ...]:
+    settlement = RECONCILE.vouch(fetched, SettlementFields)
     notes: list[str] = []
     if settlement.status == "processing":
         notes.append("the settlement is still processing: its figures may change until it is paid")
@@ -370,5 +408,5 @@ def _notes(settlement: Settlement) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def _reference(invoice: Invoice) -> str:
+def _reference(invoice: InvoiceFields) -> str:
     return "no reference" if invoice.reference is None else repr(invoice.reference)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import compileall
 import json
+import shutil
+import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
@@ -14,7 +16,8 @@ from typing import Any
 import pytest
 from openapi_python_client.strings import PythonIdentifier
 
-from palomma_client._features import Argument, Model, Operation, Value
+from palomma_client._features import Argument, Field, Model, Operation, Value
+from palomma_client._generated.api import OPERATIONS
 from palomma_client._openapi import OpenAPI
 from tests.support import (
     ROOT,
@@ -30,7 +33,7 @@ from tests.testing.support import declared_features, listed_values, rewrite_exam
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
 
-from hand_written import BrokenUse, broken_uses
+from hand_written import BrokenUse, GeneratedName, broken_uses, generated_names, requested_names
 from operations import policy_notes
 
 SPEC_INDEX = OpenAPI.from_file(ROOT / "openapi.yaml")
@@ -69,6 +72,27 @@ def test_each_missing_module_name_and_operation_is_found_with_its_line(tmp_path:
         BrokenUse(
             "palomma_client/workflows/_things.py", 6, "the operation `goneThing` (a retry policy is keyed by it)"
         ),
+    ]
+
+
+def test_each_requested_name_is_found_where_the_generation_defines_it_or_marked_absent(tmp_path: Path) -> None:
+    generated = tmp_path / "_generated"
+    _write(generated / "api" / "things" / "__init__.py", "class ThingsResource: ...\n")
+    _write(generated / "api" / "things" / "get_thing.py", "def build_request(): ...\n")
+    _write(generated / "models" / "__init__.py", "from .thing import Thing\n")
+    _write(generated / "models" / "thing.py", "class Thing: ...\n")
+    names_module = tmp_path / "_generated_names.py"
+    _write(names_module, '__all__ = ["get_thing", "Thing", "ThingsResource", "gone_thing", "Gone", "OthersResource"]\n')
+
+    found = generated_names(generated, requested_names(names_module))
+
+    assert found == [
+        GeneratedName("Gone", None, "other"),
+        GeneratedName("OthersResource", None, "resource"),
+        GeneratedName("Thing", ".models", "other"),
+        GeneratedName("ThingsResource", ".api.things", "resource"),
+        GeneratedName("get_thing", ".api.things", "other"),
+        GeneratedName("gone_thing", None, "other"),
     ]
 
 
@@ -575,3 +599,109 @@ def _assert_reconcile_refused(result: dict[str, Any], need: str) -> None:
     exit_code, output = result["commands"]["reconcile"]
     assert exit_code == 2
     assert "palomma settlements reconcile is unavailable" in output
+
+
+# ---------------------------------------------------------------- and type-checks
+#
+# The hand-written layer, the examples and the benchmark name generated things only through
+# `_generated_names` (each bound to a stand-in the spec lacks) and read generated methods and fields
+# only through the protocols a feature vouches for: mypy strict finds nothing wrong in them whatever
+# the spec removed.
+
+
+def _plain_property(model: str, json_name: str) -> bool:
+    """Whether the spec's ``model`` has ``json_name`` as a property of its own (not an enum or another model)."""
+    schema = SPEC_INDEX.document.get("components", {}).get("schemas", {}).get(model, {})
+    prop = schema.get("properties", {}).get(json_name)
+    return isinstance(prop, dict) and "enum" not in prop and "$ref" not in prop
+
+
+RECONCILED_FIELD = next(
+    (
+        need
+        for need in _BY_NAME["settlements.reconcile"].needs
+        if isinstance(need, Field) and need.missing() is None and _plain_property(need.model, need.json_name)
+    ),
+    None,
+)
+"""A field of a model settlements.reconcile reads (an invoice's or a settlement's)."""
+
+
+def _remove_model_field(model: str, json_name: str) -> Callable[[dict[str, Any]], None]:
+    """Take ``json_name`` out of the schema ``model``, and out of every example object of that model."""
+
+    def edit(spec: dict[str, Any]) -> None:
+        schema = spec["components"]["schemas"][model]
+        del schema["properties"][json_name]
+        schema["required"] = [name for name in schema.get("required", []) if name != json_name]
+        if not schema["required"]:
+            del schema["required"]
+        required = set(schema.get("required", []))
+        known = set(schema["properties"]) | {json_name}
+
+        def strip(node: object) -> None:
+            if isinstance(node, dict):
+                # An example of this model: it has the model's required fields and nothing it does not know.
+                if json_name in node and required <= set(node) and set(node) <= known:
+                    del node[json_name]
+                for value in node.values():
+                    strip(value)
+            elif isinstance(node, list):
+                for value in node:
+                    strip(value)
+
+        strip(spec["paths"])
+        strip(spec["components"])
+
+    return edit
+
+
+@pytest.fixture(scope="module")
+def without_reconciled_field(tmp_path_factory: pytest.TempPathFactory) -> Regenerated:
+    """The spec less a field of a model settlements.reconcile reads."""
+    assert RECONCILED_FIELD is not None
+    return _regenerated(tmp_path_factory, _remove_model_field(RECONCILED_FIELD.model, RECONCILED_FIELD.json_name))
+
+
+def _type_check_hand_written(project: Path) -> subprocess.CompletedProcess[str]:
+    """mypy strict, with the project's settings, on everything in a regenerated copy but the generated code's tests."""
+    shutil.copytree(ROOT / "benchmarks", project / "benchmarks", dirs_exist_ok=True)
+    cache = ROOT / ".mypy_cache"
+    if cache.is_dir() and not (project / ".mypy_cache").exists():
+        shutil.copytree(cache, project / ".mypy_cache")  # mypy then checks again only what changed
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-error-summary", "scripts", "examples", "benchmarks", "palomma_client"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=project,
+    )
+
+
+@pytest.mark.slow  # a mypy run over the package, the scripts, the examples and the benchmark
+@_NEEDS_LOOKUP
+def test_without_the_lookup_operation_the_hand_written_layer_and_examples_type_check(
+    without_lookup: Regenerated,
+) -> None:
+    module = OPERATIONS[LOOKUP_OPERATION].__name__.rpartition(".")[2]
+    names = (without_lookup.project / "palomma_client" / "_generated" / "names.py").read_text(encoding="utf-8")
+    assert f"{module} = Missing({module!r})".replace("'", '"') in names  # the stand-in, not an import
+
+    completed = _type_check_hand_written(without_lookup.project)
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+@pytest.mark.slow  # as above, after a regeneration of its own
+@pytest.mark.skipif(RECONCILED_FIELD is None, reason="settlements.reconcile reads no field the spec still has")
+def test_without_a_field_reconcile_reads_the_hand_written_layer_and_examples_type_check(
+    without_reconciled_field: Regenerated,
+) -> None:
+    assert RECONCILED_FIELD is not None
+    removed = f"the field `{RECONCILED_FIELD.json_name}` of `{RECONCILED_FIELD.model}`"
+    _names_on_stderr_and_in_the_changelog(without_reconciled_field, ["settlements.reconcile"])
+    assert removed in without_reconciled_field.stderr
+
+    completed = _type_check_hand_written(without_reconciled_field.project)
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -300,6 +301,90 @@ async def test_reset_forgets_everything(fake: FakePalomma) -> None:
     assert (fake.invoices(), fake.faults, fake.requests) == ([], [], [])
     assert fake.settlement("2026-03-11", "13") is None
     fake.create_invoice(reference=invoice["reference"])  # the reference is free again
+
+
+async def test_restore_brings_back_the_invoices_settlements_clock_and_ids_of_the_snapshot(fake: FakePalomma) -> None:
+    needs("invoice", "status", "paid")
+    needs("settlement", "status", "error")
+    paid = fake.pay(fake.create_invoice()["id"])
+    ready = fake.create_invoice()
+    settlement_date, cycle = paid["settlementDate"], paid["settlementTime"]
+    fake.set_settlement_status(settlement_date, cycle, "error")
+    snapshot = fake.snapshot()
+    seen = (fake.invoices(), fake.settlement(settlement_date, cycle))
+
+    fake.pay(ready["id"])
+    fake.set_settlement_status(settlement_date, cycle, None)
+    after = fake.create_invoice()
+    fake.clock.advance(timedelta(days=1))
+    fake.fail_next(503)
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL) as client:
+        await client.get("/invoices", headers={"Authorization": f"Bearer {DEFAULT_API_KEY}"})
+    fake.restore(snapshot)
+
+    assert (fake.invoices(), fake.settlement(settlement_date, cycle)) == seen
+    assert (fake.clock.now(), fake.faults, fake.requests) == (START, [], [])
+    # The next invoice is the one made after the snapshot the first time: same id, same numbered reference.
+    assert fake.create_invoice() == after
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL) as client:
+        listed = await client.get("/invoices", headers={"Authorization": f"Bearer {DEFAULT_API_KEY}"})
+    assert [item["id"] for item in listed.json()["items"]] == [after["id"], ready["id"], paid["id"]]
+
+
+def test_a_snapshot_restores_the_same_state_every_time(fake: FakePalomma) -> None:
+    needs("invoice", "status", "cancelled")
+    kept = fake.create_invoice(reference="KEPT")
+    snapshot = fake.snapshot()
+    for _ in range(2):
+        fake.restore(snapshot)
+        assert fake.invoices() == [kept]
+        fake.cancel(kept["id"])  # changes the restored copy, never the snapshot
+        fake.create_invoice(reference="LATER")
+        with pytest.raises(ValueError, match="An invoice with reference 'KEPT' already exists"):
+            fake.create_invoice(reference="KEPT")
+    fake.restore(snapshot)
+    assert fake.invoice(kept["id"])["status"] == kept["status"]
+    fake.create_invoice(reference="LATER")  # made after the snapshot: free again
+
+
+def test_a_ticking_clock_goes_on_from_the_snapshots_time() -> None:
+    fake = FakePalomma(clock=FakeClock(START, ticking=True))
+    snapshot = fake.snapshot()
+    fake.clock.advance(timedelta(hours=3))
+    fake.restore(snapshot)
+    assert START <= fake.clock.now() < START + timedelta(hours=1)
+    assert fake.clock.ticking
+
+
+def test_a_snapshot_restores_only_the_fake_it_was_taken_of(fake: FakePalomma) -> None:
+    fake.create_invoice()
+    snapshot = fake.snapshot()
+    other = FakePalomma(clock=FakeClock(START))
+    with pytest.raises(ValueError, match="only the FakePalomma it was taken of"):
+        other.restore(snapshot)
+    assert other.invoices() == []
+    assert repr(snapshot) == "<FakeSnapshot invoices=1 clock=2026-03-11T16:32:14.007000+00:00>"
+
+
+def test_restore_forgets_webhooks_as_reset_does(fake: FakePalomma) -> None:
+    needs("invoice", "status", "paid")
+    snapshot = fake.snapshot()
+    webhooks = fake.enable_webhooks("whsec_test", callback=_accept)
+    fake.pay(fake.create_invoice()["id"])
+    assert webhooks.pending
+    fake.restore(snapshot)
+    assert (webhooks.pending, webhooks.sent) == ([], [])
+
+
+async def _accept(body: bytes, headers: Mapping[str, str]) -> int:
+    return 200
+
+
+def test_a_clock_given_to_the_fake_later_moves_its_invoices(fake: FakePalomma) -> None:
+    needs("invoice", "status", "cancelled")
+    invoice = fake.create_invoice()
+    fake.clock = FakeClock(START + timedelta(minutes=5))
+    assert fake.invoice(invoice["id"])["status"] == "cancelled"
 
 
 def test_clear_faults_removes_pending_rules(fake: FakePalomma) -> None:
