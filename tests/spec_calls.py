@@ -37,6 +37,7 @@ import pytest
 
 from palomma_client import InvalidParameterError
 from palomma_client._generated.api import METHODS, OPERATIONS
+from palomma_client._model_base import OpenStrEnum
 from palomma_client.testing._examples import ExampleAnswer, example_answer, synthesize
 from palomma_client.testing._spec import ApiSpec, load_shipped_spec
 from tests.support import SANDBOX, echoed
@@ -468,3 +469,106 @@ def call_taking(operation_id: str, **arguments: Any) -> SpecCall:
         if name not in taken:
             pytest.skip(f"the spec's {operation_id!r} takes no argument {name!r}")
     return call_of(operation_id, **arguments)
+
+
+def call_at(operation_id: str, *path_values: Any, **arguments: Any) -> SpecCall:
+    """A call of ``operation_id`` whose path parameters, in the path's order, take ``path_values``.
+
+    For a test that reads back what it made (the fake's invoice, by the id the fake gave it)
+    without naming the path parameter, which a vendor may rename. ``arguments`` are added as in
+    ``call_of``. Skips the test when the spec lacks the operation, or the operation has fewer
+    path parameters than values given.
+    """
+    if operation_id not in OPERATIONS:
+        pytest.skip(f"the spec has no operation {operation_id!r}")
+    # The generated build_request takes the path parameters first, positionally, and the rest by keyword.
+    names = [
+        name
+        for name, parameter in inspect.signature(OPERATIONS[operation_id].build_request).parameters.items()
+        if parameter.kind is not inspect.Parameter.KEYWORD_ONLY
+    ]
+    if len(names) < len(path_values):
+        pytest.skip(f"the spec's {operation_id!r} has {len(names)} path parameters, not {len(path_values)}")
+    return call_of(operation_id, **dict(zip(names, path_values, strict=False)), **arguments)
+
+
+def models() -> list[type[Any]]:
+    """Every model class the generator made from the spec (one with ``from_dict`` and its ``JSON_SCHEMA``)."""
+    import palomma_client._generated.models as generated
+
+    found = (getattr(generated, name) for name in generated.__all__)
+    return [model for model in found if isinstance(getattr(model, "JSON_SCHEMA", None), dict)]
+
+
+def model_document(model: type[Any]) -> dict[str, Any]:
+    """A JSON document of a generated model as the API could answer it, every field the model reads set.
+
+    Made by the fake's synthesizer from the model's ``JSON_SCHEMA``: the required fields first,
+    then each optional one (but ``writeOnly`` ones, which an answer never holds), in the schema's
+    order, so that a test of what parsing does with a field finds the field there, whatever it is.
+    """
+    schema = model.JSON_SCHEMA
+    document = _answered(schema)
+    assert isinstance(document, dict), f"{model.__name__}'s schema makes no object"
+    for name, value in schema.get("properties", {}).items():
+        if name not in document and not (isinstance(value, Mapping) and value.get("writeOnly")):
+            document[name] = _answered(value)
+    return document
+
+
+def _answered(schema: Mapping[str, Any]) -> Any:
+    """A value of one schema as the fake answers it (``readOnly`` fields in, ``writeOnly`` ones out)."""
+    document = {
+        "openapi": _SPEC.document["openapi"],
+        "paths": {"/": {}},
+        "components": {"schemas": {"Answer": dict(schema)}},
+    }
+    return synthesize(ApiSpec(document), "/components/schemas/Answer", _NOW)
+
+
+@dataclasses.dataclass(frozen=True)
+class EnumField:
+    """A field of a generated model that holds one of the spec's string enums.
+
+    Attributes:
+        model: The model class.
+        json_name: The field's name in the API's JSON.
+        attribute: The model's attribute for it.
+        enum: The enum class of its values (an ``OpenStrEnum``).
+        required: Whether the model's schema requires it.
+    """
+
+    model: type[Any]
+    json_name: str
+    attribute: str
+    enum: type[OpenStrEnum]
+    required: bool
+
+    def __str__(self) -> str:
+        return f"{self.model.__name__}.{self.json_name}"
+
+
+def enum_fields() -> list[EnumField]:
+    """Every field of every generated model whose values are a string enum of the spec, in the spec's order."""
+    import palomma_client._generated.models as generated
+
+    found: list[EnumField] = []
+    for model in models():
+        # A model imports the models it nests only for type checkers: they are found in the package.
+        hints = typing.get_type_hints(model, localns=vars(generated))
+        required = set(model.JSON_SCHEMA.get("required", []))
+        for attribute, json_name in model.JSON_NAMES.items():
+            members = typing.get_args(hints[attribute]) or (hints[attribute],)
+            enum = next((m for m in members if isinstance(m, type) and issubclass(m, OpenStrEnum)), None)
+            if enum is not None:
+                found.append(EnumField(model, json_name, attribute, enum, json_name in required))
+    return found
+
+
+def is_member(value: Any, expected: str) -> bool:
+    """Whether ``value``, read from an enum field (``field(invoice, "status")``), is the real member for ``expected``.
+
+    Parsing a value the spec lists gives the enum's member itself, not a look-alike; the test names
+    the value, never the enum class, which a vendor may remove with the field.
+    """
+    return isinstance(value, OpenStrEnum) and value is type(value)(expected)

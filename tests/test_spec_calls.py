@@ -6,9 +6,24 @@ import json
 
 import pytest
 
-from palomma_client import PalommaClient
-from tests.spec_calls import SpecCall, a_call, a_paged_call, call_taking, calls, field, paged_call_of
-from tests.support import RecordingAPI
+from palomma_client import InvalidParameterError, PalommaClient
+from palomma_client._generated.api import OPERATIONS
+from palomma_client._model_base import OpenStrEnum
+from tests.spec_calls import (
+    SpecCall,
+    a_call,
+    a_paged_call,
+    call_at,
+    call_taking,
+    calls,
+    enum_fields,
+    field,
+    is_member,
+    model_document,
+    models,
+    paged_call_of,
+)
+from tests.support import RecordingAPI, unknown_value
 
 
 @pytest.mark.parametrize("call", calls(), ids=lambda call: call.operation_id)
@@ -90,3 +105,70 @@ async def test_a_page_of_given_items_holds_them_as_given(palomma: PalommaClient,
 
     assert [paged.label(item) for item in page.items] == ["x", "y"]
     assert paged.body_of(items, "next")[paged.cursor_name] == "next"
+
+
+def test_call_at_fills_the_path_parameters_in_order_and_skips_past_them() -> None:
+    call = a_call(path_parameter=True)
+    count = OPERATIONS[call.operation_id].PATH.count("{")
+    # valid_arguments lists the path parameters first, in the path's order.
+    values = list(call.arguments.values())[:count]
+
+    at = call_at(call.operation_id, *values)
+
+    assert (at.line, at.arguments) == (call.line, call.arguments)
+    # Other values land in the same places: a string a rule may still accept with one more character.
+    changed = [f"{value}0" if isinstance(value, str) else value for value in values]
+    try:
+        moved = call_at(call.operation_id, *changed)
+    except InvalidParameterError:
+        pass
+    else:
+        assert list(moved.arguments.values())[:count] == changed
+        assert moved.path != call.path or changed == values
+    with pytest.raises(pytest.skip.Exception, match=f"has {count} path parameters, not {count + 1}"):
+        call_at(call.operation_id, *values, "one-too-many")
+    with pytest.raises(pytest.skip.Exception, match="the spec has no operation 'notAnOperation'"):
+        call_at("notAnOperation", "x")
+
+
+def test_models_are_the_generated_model_classes_and_their_documents_set_every_field() -> None:
+    import palomma_client._generated.models as generated
+
+    found = models()
+    assert found == [value for value in map(generated.__dict__.get, generated.__all__) if hasattr(value, "JSON_NAMES")]
+    for model in found:
+        document = model_document(model)
+        written = {
+            name
+            for name, schema in model.JSON_SCHEMA.get("properties", {}).items()
+            if not (isinstance(schema, dict) and schema.get("writeOnly"))
+        }
+        assert set(document) == written, model.__name__
+        assert model.from_dict(document).additional_properties == {}
+
+
+def test_enum_fields_are_the_model_fields_that_parse_into_an_enum_of_the_spec() -> None:
+    fields = enum_fields()
+    for model in models():
+        parsed = model.from_dict(model_document(model))
+        enums = {
+            json_name: type(getattr(parsed, attribute))
+            for attribute, json_name in model.JSON_NAMES.items()
+            if isinstance(getattr(parsed, attribute), OpenStrEnum)
+        }
+        listed = {field.json_name: field.enum for field in fields if field.model is model}
+        assert listed == enums, model.__name__
+        required = set(model.JSON_SCHEMA.get("required", []))
+        assert {field.json_name for field in fields if field.model is model and field.required} == required & set(enums)
+
+
+def test_is_member_holds_for_the_real_member_only() -> None:
+    fields = enum_fields()
+    if not fields:
+        pytest.skip("the spec has no enum fields")
+    enum = fields[0].enum
+    member = next(iter(enum))
+    assert is_member(enum(member.value), member.value)
+    assert not is_member(enum(unknown_value(enum)), member.value)
+    assert not is_member(member.value, member.value)
+    assert not is_member(None, member.value)

@@ -48,6 +48,7 @@ from palomma_client._openapi import OpenAPI, Operation, Parameter, Response, loa
 from palomma_client.testing._examples import synthesize
 from palomma_client.testing._spec import ApiSpec
 from tests.contract.conftest import API_KEY, AUTHORIZATION, SPEC, ViolationCheck
+from tests.spec_calls import call_at, call_of
 from tests.support import Sleeps
 
 API: dict[str, Any] = load_document(SPEC)
@@ -224,7 +225,7 @@ def _call_from_examples(operation_id: str) -> Call:
 CALLS: dict[str, Call] = {operation_id: _call_from_examples(operation_id) for operation_id in OPERATIONS}
 if "createInvoice" in OPERATIONS:
     # Its lookup after a failure must find nothing (the list example holds INV-2026-0001).
-    CALLS["createInvoice"] = lambda palomma: palomma.invoices.create(**UNLISTED_CREATE_ARGUMENTS)
+    CALLS["createInvoice"] = call_of("createInvoice", **UNLISTED_CREATE_ARGUMENTS)
 
 
 @contextlib.asynccontextmanager
@@ -282,9 +283,8 @@ async def test_create_invoice_sends_the_documented_body_and_returns_the_document
 ) -> None:
     _operation("createInvoice")
     async with _palomma(violations) as palomma:
-        invoice = await palomma.invoices.create(
-            **CREATE_ARGUMENTS, document_type=None, customer_name=None, contract=None
-        )
+        create = call_of("createInvoice", **CREATE_ARGUMENTS, document_type=None, customer_name=None, contract=None)
+        invoice = await create(palomma)
 
     assert isinstance(invoice, Invoice)
     assert _as_compared(invoice.to_dict()) == _as_compared(_success_example("createInvoice"))
@@ -296,7 +296,7 @@ async def test_create_invoice_sends_the_documented_body_and_returns_the_document
 async def test_get_invoice_returns_the_documented_invoice(violations: ViolationCheck) -> None:
     _operation("getInvoice")
     async with _palomma(violations) as palomma:
-        invoice = await palomma.invoices.get(INVOICE_ID)
+        invoice = await call_at("getInvoice", INVOICE_ID)(palomma)
 
     assert isinstance(invoice, Invoice)
     assert _as_compared(invoice.to_dict()) == _as_compared(_success_example("getInvoice"))
@@ -319,7 +319,8 @@ async def test_list_invoices_first_page_is_the_documented_page(violations: Viola
     example = _success_example("listInvoices")
     async with _palomma(violations) as palomma:
         page = await _first_page(
-            palomma.invoices.list(
+            call_of(
+                "listInvoices",
                 reference="INV-2026-0001",
                 customer_document_number="900123456",
                 contract="CTR-8842",
@@ -327,7 +328,7 @@ async def test_list_invoices_first_page_is_the_documented_page(violations: Viola
                 settlement_date=SETTLEMENT_DATE,
                 settlement_cycle="1",
                 limit=100,
-            )
+            )(palomma)
         )
 
     assert all(isinstance(item, Invoice) for item in page.items)
@@ -344,9 +345,10 @@ async def test_list_invoices_sends_the_cursor_back_and_stops_when_prism_repeats_
     # the pager must follow it once, then refuse to loop.
     example = _success_example("listInvoices")
     invoices: list[Invoice] = []
+    listing = call_of("listInvoices", settlement_date=SETTLEMENT_DATE, limit=100)
     async with _palomma(violations) as palomma:
         with pytest.raises(PaginationError):
-            await _collect(palomma.invoices.list(settlement_date=SETTLEMENT_DATE, limit=100), into=invoices)
+            await _collect(listing(palomma), into=invoices)
 
     assert [invoice.id for invoice in invoices] == [example["items"][0]["id"]] * 2
     first, second = violations.requests
@@ -364,7 +366,7 @@ async def test_create_after_a_500_looks_its_reference_up_and_compares_what_it_fi
     # No grace period: Prism lists the same example however long the SDK looks.
     async with _palomma(violations, prefer="code=500", lookup_grace_period=0) as palomma:
         with pytest.raises(ReferenceAlreadyUsedError) as caught:
-            await palomma.invoices.create(**CREATE_ARGUMENTS)
+            await call_of("createInvoice", **CREATE_ARGUMENTS)(palomma)
 
     # The example was created long before this call: the SDK never takes it for the call's own.
     assert _as_compared(caught.value.invoice.to_dict()) == _as_compared(listed)
