@@ -25,11 +25,12 @@ import dataclasses
 import datetime
 import inspect
 import json
+import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import attrs
 import httpx2
@@ -39,10 +40,33 @@ from palomma_client import InvalidParameterError
 from palomma_client._generated.api import METHODS, OPERATIONS
 from palomma_client._model_base import OpenStrEnum
 from palomma_client.testing._examples import ExampleAnswer, example_answer, synthesize
-from palomma_client.testing._spec import ApiSpec, load_shipped_spec
+from palomma_client.testing._spec import ApiSpec, Operation, load_shipped_spec
 from tests.support import SANDBOX, echoed
 
-__all__ = ["SpecCall", "a_call", "call_of", "calls", "field", "valid_arguments"]
+__all__ = [
+    "EnumField",
+    "SpecCall",
+    "a_call",
+    "a_call_breaking_a_rule",
+    "a_paged_call",
+    "a_query_text_argument",
+    "an_operation",
+    "answer_properties",
+    "call_at",
+    "call_of",
+    "calls",
+    "enum_fields",
+    "field",
+    "is_member",
+    "listed_field",
+    "model_document",
+    "models",
+    "needs_operations",
+    "page_answer",
+    "page_holding",
+    "path_of",
+    "valid_arguments",
+]
 
 _SPEC = ApiSpec(load_shipped_spec())
 _NOW = datetime.datetime(2026, 3, 11, 16, 32, 14, tzinfo=datetime.UTC)
@@ -324,7 +348,7 @@ class PagedCall:
     back from the model) so that a test checks which items came, in which order, without
     reading a field a vendor may remove::
 
-        paged = a_paged_call()
+        paged = a_paged_list()
         api.queue(paged.page(["a", "b"], "next"), paged.page(["c"], None))
         assert [paged.label(item) async for item in paged(palomma)] == ["a", "b", "c"]
 
@@ -415,7 +439,7 @@ class PagedCall:
         return str(item.additional_properties[PAGE_ITEM_LABEL])
 
 
-def a_paged_call() -> PagedCall:
+def a_paged_list() -> PagedCall:
     """The first paged operation of the spec (a list the SDK walks by cursor); the test skips if there is none."""
     for call in calls():
         paged = _paged(call)
@@ -469,6 +493,158 @@ def call_taking(operation_id: str, **arguments: Any) -> SpecCall:
         if name not in taken:
             pytest.skip(f"the spec's {operation_id!r} takes no argument {name!r}")
     return call_of(operation_id, **arguments)
+
+
+def a_paged_call() -> SpecCall:
+    """The first list operation of the spec (its method returns a pager); the test skips if there is none.
+
+    A list operation is what the generator pages: a ``cursor`` query parameter, and an answer
+    with a ``cursor`` and one array of items.
+    """
+    for call in calls():
+        if call.paged:
+            return call
+    pytest.skip("the spec has no list operation (a cursor parameter and an answer of a page of items)")
+
+
+def page_answer(call: SpecCall, cursor: str | None, **headers: str) -> httpx2.Response:
+    """The documented answer of a list call (``a_paged_call()``) as one page: the next is at ``cursor``, or none.
+
+    Args:
+        call: A paged call.
+        cursor: The cursor of the next page; ``None`` makes it the last page.
+        headers: Headers added to the answer.
+    """
+    assert call.paged, f"{call.operation_id} is not a list operation"
+    body = call.body
+    assert isinstance(body, dict), f"{call.operation_id} answers no JSON object"
+    return httpx2.Response(
+        call.answer.status, json={**body, "cursor": cursor}, headers={**call.answer.headers, **headers}
+    )
+
+
+def a_query_text_argument(*, paged: bool | None = None) -> tuple[SpecCall, str]:
+    """A call, and the name of one of its text arguments that travels in the query string, any text allowed.
+
+    For a test of what the SDK does with any text in a query (its encoding, its length): the
+    argument is a ``str`` the operation's rules leave free (no enum, pattern or length), found by
+    building the request with it. The test skips when no operation of the spec has one.
+
+    Args:
+        paged: Only list operations (``True``), only others (``False``), or any (``None``).
+    """
+    probe = "query-text-probe"
+    for call in calls():
+        if paged is not None and call.paged != paged:
+            continue
+        module = OPERATIONS[call.operation_id]
+        hints = typing.get_type_hints(module.build_request)
+        for name in inspect.signature(module.build_request).parameters:
+            rules = module.RULES.get(name, {})
+            if name in call.arguments or name == "cursor" or str not in _members(hints[name]):
+                continue
+            if {"enum", "pattern", "maxLength", "minLength", "format"} & set(rules):
+                continue
+            request = module.build_request(**{**call.arguments, name: probe})
+            if probe in (request.params or {}).values():
+                return call, name
+    pytest.skip("the spec has no operation with a free text argument in its query string")
+
+
+def _members(hint: Any) -> tuple[Any, ...]:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return typing.get_args(hint)
+    return (hint,)
+
+
+def answer_properties(call: SpecCall) -> tuple[dict[str, dict[str, Any]], tuple[str, ...]]:
+    """The properties of a call's JSON object answer (JSON name to schema, references followed), and its required ones.
+
+    For a test that breaks one field of a documented answer by its kind (a required one, a number,
+    a date-time), whichever field of the spec has that kind. Empty when the answer is no object.
+    """
+    operation = _SPEC.operation(call.operation_id)
+    assert operation is not None, f"{call.operation_id} is generated but not in the shipped spec"
+    if operation.success is None or operation.success.schema_pointer is None:
+        return {}, ()
+    properties, required = _SPEC.object_properties(operation.success.schema_pointer)
+    return {name: schema for name, (schema, _) in properties.items()}, required
+
+
+def page_holding(listing: SpecCall, **changes: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The documented answer of a list call as its last page, holding one item; that page and its item.
+
+    The item is the answer's first documented item with ``changes`` to the fields it has (a
+    resource carries only its own fields: ``changes`` may be a whole request body). For a test
+    of a feature that finds a resource by listing (the safe create's lookup).
+
+    Args:
+        listing: A paged call (``a_paged_call()``, ``call_of(...)`` of a list operation).
+        changes: New values of the item's fields, by JSON name.
+    """
+    body = page_answer(listing, None).json()
+    arrays = [name for name, value in body.items() if isinstance(value, list)]
+    assert len(arrays) == 1, f"the answer of {listing.operation_id} has no single array of items"
+    items = body[arrays[0]]
+    if not items or not isinstance(items[0], dict):
+        pytest.skip(f"the documented answer of {listing.operation_id} lists no item to change")
+    item = {**items[0], **{name: value for name, value in changes.items() if name in items[0]}}
+    return {**body, arrays[0]: [item]}, item
+
+
+async def completed(call: SpecCall, client: Any, **options: Any) -> Any:
+    """Make the call on ``client`` and finish it: its awaited answer, or every item of a list (``paged``)."""
+    if call.paged:
+        return await call(client, **options).to_list()
+    return await call(client, **options)
+
+
+def a_call_breaking_a_rule() -> tuple[SpecCall, str]:
+    """A call of the spec whose one argument breaks a rule of the spec (a bound, a length, an enum); its name.
+
+    For a test of what follows a refused argument: the call raises ``InvalidParameterError``
+    naming it before anything is sent. The test skips when no argument of the spec has such a rule.
+    """
+    for call in calls():
+        module = OPERATIONS[call.operation_id]
+        for name, rules in module.RULES.items():
+            value = _breaking(rules)
+            if value is _NONE:
+                continue
+            arguments = {**call.arguments, name: value}
+            try:
+                module.build_request(**arguments)
+            except InvalidParameterError as error:
+                if error.parameter == name:
+                    return dataclasses.replace(call, arguments=arguments), name
+            except TypeError:
+                continue  # a value of another type than the argument's
+    pytest.skip("no argument of the spec has a bound, a length or an enum to break")
+
+
+def _breaking(rules: Mapping[str, Any]) -> Any:
+    """A value that breaks one of ``rules``, or ``_NONE``."""
+    if isinstance(rules.get("maximum"), int | float) and not isinstance(rules["maximum"], bool):
+        return rules["maximum"] + 1
+    if isinstance(rules.get("minimum"), int | float) and not isinstance(rules["minimum"], bool):
+        return rules["minimum"] - 1
+    if isinstance(rules.get("maxLength"), int):
+        return "x" * (rules["maxLength"] + 1)
+    if isinstance(rules.get("enum"), list) and all(isinstance(value, str) for value in rules["enum"]):
+        return "-".join(["not", *rules["enum"]])
+    return _NONE
+
+
+def listed_field(listing: SpecCall, json_name: str) -> Any:
+    """A field of the first item a list call's documented answer holds; skips when the items have no such field.
+
+    For a test of a feature that finds a listed resource by one of its fields (the safe create's
+    lookup and ``find_by_reference`` match on the invoice's ``reference``).
+    """
+    body, _ = page_holding(listing)
+    module = OPERATIONS[listing.operation_id]
+    [item, *_] = module.page_of(module.parse_response(listing.answer.status, body)).items
+    return field(item, json_name)
 
 
 def call_at(operation_id: str, *path_values: Any, **arguments: Any) -> SpecCall:
@@ -572,3 +748,49 @@ def is_member(value: Any, expected: str) -> bool:
     the value, never the enum class, which a vendor may remove with the field.
     """
     return isinstance(value, OpenStrEnum) and value is type(value)(expected)
+
+
+def needs_operations(*operation_ids: str) -> None:
+    """Skip the calling test, naming what is gone, unless the spec has each of these operations.
+
+    For a test of what the fake or a hand-written feature does through named operations (the
+    fake's invoice lifecycle over ``createInvoice`` and ``getInvoice``) that sends no call through
+    the SDK, so has no need of ``call_of``'s arguments.
+    """
+    missing = [operation_id for operation_id in operation_ids if _SPEC.operation(operation_id) is None]
+    if missing:
+        pytest.skip(f"the spec has no operation {', '.join(map(repr, missing))}")
+
+
+def path_of(operation_id: str, *values: object) -> str:
+    """The path of the operation ``operation_id`` below the base URL, its path parameters ``values`` in order.
+
+    For a test that sends its own request to the fake along a named operation's route
+    (``path_of("getInvoice", created["id"])``); it skips when the spec lacks the operation.
+
+    Raises:
+        AssertionError: If ``values`` does not give each path parameter one value.
+    """
+    needs_operations(operation_id)
+    template = OPERATIONS[operation_id].PATH
+    names = re.findall(r"\{([^}]+)\}", template)
+    assert len(names) == len(values), f"{operation_id}'s path {template} takes {len(names)} values, not {len(values)}"
+    for name, value in zip(names, values, strict=True):
+        template = template.replace("{" + name + "}", quote(str(value), safe=""), 1)
+    return template
+
+
+def an_operation(*, body: bool = False) -> Operation:
+    """An operation of the spec, as the fake reads it, for a test of what the fake does around any request.
+
+    A GET without path parameters comes first (the fake answers it without state), then any
+    GET, then the rest; with ``body``, the first operation that takes a request body. The test
+    skips when the spec has none.
+    """
+    if body:
+        items = [item for item in _SPEC.operations if item.body is not None]
+    else:
+        items = sorted(_SPEC.operations, key=lambda item: (item.method != "GET", "{" in item.path))
+    if not items:
+        pytest.skip(f"the spec has no operation{' that takes a request body' * body}")
+    return items[0]

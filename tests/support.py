@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import copy
 import hashlib
 import http.server
 import json
+import pickle
 import re
 import shutil
 import socket
@@ -37,28 +39,56 @@ import asyncio, sys, httpx2, palomma_client
 seen = []
 def answer(request):
     seen.append(request.headers.get('traceparent'))
-    return httpx2.Response(404, json={'error': 'Invoice not found'})
+    return httpx2.Response(404, json={'error': 'Not found'})
 async def main():
     t = httpx2.MockTransport(answer)
     async with palomma_client.PalommaClient(api_key='sk_test_1', transport=t, max_retries=0) as p:
         try:
-            await p.invoices.get('x')
+            await CALL
         except palomma_client.NotFoundError:
             pass
 asyncio.run(main())
 """
+"""A fresh program's one call of the SDK, answered 404; ``CALL`` stands for the call (see ``run_one_call``)."""
 
 
 def run_one_call(*, before: str = "", after: str) -> str:
     """What a fresh Python prints after one call of the SDK (a 404, through an ``httpx2.MockTransport``).
 
+    The call is of an operation of the spec (``tests.spec_calls.a_call``), not a paged one,
+    with arguments its rules accept.
+
     Args:
         before: Code run before the SDK is imported.
         after: Code run after the call; ``seen`` holds each request's ``traceparent`` header, or ``None``.
     """
-    program = before + ONE_CALL + after
+    from tests.spec_calls import a_call  # it imports this module
+
+    program = before + ONE_CALL.replace("CALL", call_source(a_call(json_answer=False), "p")) + after
     completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     return completed.stdout.strip()
+
+
+def call_source(call: Any, client: str) -> str:
+    """Python source of an expression that makes ``call`` (a ``tests.spec_calls.SpecCall``) on the client ``client``.
+
+    For code run on its own (a fresh program, a doc sample): its arguments travel pickled in the
+    text, so that dates, enums and models arrive as they are.
+
+    Args:
+        call: The call to make.
+        client: The name the code gives its client.
+    """
+    from palomma_client._generated.api import GeneratedResources
+    from tests.spec_calls import _positional_names
+
+    positional_only = _positional_names(getattr(GeneratedResources.RESOURCE_CLASSES[call.resource], call.method))
+    positional = [call.arguments[name] for name in call.arguments if name in positional_only]
+    keywords = {name: value for name, value in call.arguments.items() if name not in positional_only}
+    pickled = base64.b64encode(pickle.dumps((positional, keywords))).decode()
+    method = f"getattr(getattr({client}, {call.resource!r}), {call.method!r})"
+    arguments = f"__import__('pickle').loads(__import__('base64').b64decode({pickled!r}))"
+    return f"(lambda positional, keywords: {method}(*positional, **keywords))(*{arguments})"
 
 
 def backend_errors(backend: str) -> dict[str, type[BaseException]]:
@@ -612,6 +642,25 @@ def changelog_affected_features(changelog: Path | None = None) -> dict[str, str]
     return announced
 
 
+ONE_REQUEST = ONE_CALL.replace(
+    "await p.invoices.get('x')", "await p.request('GET', '/things/{id}', path_params={'id': 'x'})"
+)
+"""``ONE_CALL`` through ``request()``, which every spec's client has: the same 404, whatever operations the spec has."""
+
+
+def run_one_request(*, before: str = "", after: str) -> str:
+    """What a fresh Python prints after one ``request()`` of the SDK (a 404, through an ``httpx2.MockTransport``).
+
+    Args:
+        before: Code run before the SDK is imported.
+        after: Code run after the call; ``seen`` holds each request's ``traceparent`` header, or ``None``.
+    """
+    assert ONE_REQUEST != ONE_CALL, "ONE_CALL no longer makes the call ONE_REQUEST replaces"
+    program = before + ONE_REQUEST + after
+    completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    return completed.stdout.strip()
+
+
 def seeded_invoice(fake: Any, **changes: Any) -> dict[str, Any]:
     """An invoice made in a ``FakePalomma``'s state (``fake.create_invoice(**changes)``).
 
@@ -626,3 +675,24 @@ def seeded_invoice(fake: Any, **changes: Any) -> dict[str, Any]:
         pytest.skip(f"the fake makes no invoices, it does not model createInvoice: {unmodelled['createInvoice']}")
     invoice: dict[str, Any] = fake.create_invoice(**changes)
     return invoice
+
+
+def ready_invoice_json(invoice_id: str, merchant_id: str) -> dict[str, Any]:
+    """The JSON of the ready invoice the fake makes of ``tests.testing.support.invoice_body()`` at its start.
+
+    With the customer's name ``Inmobiliaria Ejemplo SAS`` and the contract the spec defaults to, in
+    the order of the shipped spec's example; a test keeps only the fields its spec's invoice defines.
+    """
+    return {
+        "id": invoice_id,
+        "reference": "INV-2026-0001",
+        "status": "ready",
+        "amount": 1850000,
+        "description": "Canon de arrendamiento marzo 2026",
+        "contract": "00000",
+        "expirationDate": "2026-03-11T16:37:14.007Z",
+        "customerDocumentNumber": "900123456",
+        "customerName": "Inmobiliaria Ejemplo SAS",
+        "createdAt": "2026-03-11T16:32:14.007Z",
+        "paymentUrl": f"https://pagos.palomma.com/pay/{merchant_id}/{invoice_id}",
+    }

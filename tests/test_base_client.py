@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import asyncio
-import json
-from datetime import date
+import dataclasses
 
 import httpx2
 import pytest
 
 from palomma_client import DEFAULT_CONNECTION_LIMITS, APITimeoutError, PalommaClient
-from palomma_client._generated.api.invoices import list_invoices
+from palomma_client._generated.api import OPERATIONS
 from palomma_client._http import PoolGate, PoolWaitTimeout
 from palomma_client._request import TimeoutOption
 from palomma_client._retry import reached_server
-from tests.support import API_KEY, SANDBOX, RecordingAPI, created_invoice, page_body
+from tests.spec_calls import (
+    SpecCall,
+    a_call,
+    a_paged_call,
+    a_query_text_argument,
+    call_of,
+    calls,
+    completed,
+    listed_field,
+    page_answer,
+)
+from tests.support import API_KEY, SANDBOX, RecordingAPI
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
 
@@ -32,54 +42,69 @@ AWKWARD_TEXT = [
 ]
 
 
+@pytest.fixture
+def read() -> SpecCall:
+    """A read of the spec: every call reaches httpx2 the same way."""
+    return a_call("GET")
+
+
 @pytest.mark.backends
 @pytest.mark.parametrize("text", AWKWARD_TEXT)
 async def test_query_parameters_are_encoded_exactly_as_httpx_params_encodes_them(
     palomma: PalommaClient, api: RecordingAPI, text: str
 ) -> None:
-    api.default = lambda request: httpx2.Response(200, json=page_body([created_invoice()], None))
+    call, name = a_query_text_argument()
+    call = dataclasses.replace(call, arguments={**call.arguments, name: text})
+    api.default = lambda request: page_answer(call, None) if call.paged else call.ok()
 
-    await palomma.invoices.list(
-        reference=text, contract=text, settlement_date=date(2026, 3, 12), settlement_cycle="11", limit=7
-    ).to_list()
-    await palomma.invoices.find_by_reference(text)
+    await completed(call, palomma)
 
-    params: dict[str, str | int] = {
-        "reference": text,
-        "contract": text,
-        "settlementDate": "2026-03-12",
-        "settlementCycle": "11",
-        "limit": 7,
-    }
-    expected = httpx2.Request("GET", f"{SANDBOX}/invoices", params=params).url
+    built = OPERATIONS[call.operation_id].build_request(**call.arguments)
+    assert text in (built.params or {}).values()
+    expected = httpx2.Request(built.method, SANDBOX + built.path, params=built.params).url
     assert api.requests[0].url == expected
     assert api.requests[0].url.raw_path == expected.raw_path
-    largest_page = list_invoices.RULES["limit"]["maximum"]
-    lookup = httpx2.Request("GET", f"{SANDBOX}/invoices", params={"reference": text, "limit": largest_page}).url
-    assert api.requests[1].url.raw_path == lookup.raw_path
+
+
+@pytest.mark.backends
+@pytest.mark.parametrize("text", AWKWARD_TEXT)
+async def test_find_by_reference_sends_the_reference_encoded_with_the_largest_page(
+    palomma: PalommaClient, api: RecordingAPI, text: str
+) -> None:
+    # The lookup of invoices by reference, on the list operation it needs.
+    listing = call_of("listInvoices")
+    listed_field(listing, "reference")  # what the lookup matches the listed invoices on
+    api.default = lambda request: page_answer(listing, None)
+
+    await palomma.invoices.find_by_reference(text)
+
+    largest_page = OPERATIONS[listing.operation_id].RULES["limit"]["maximum"]
+    lookup = httpx2.Request("GET", f"{SANDBOX}{listing.path}", params={"reference": text, "limit": largest_page}).url
+    assert api.requests[0].url.raw_path == lookup.raw_path
 
 
 @pytest.mark.backends
 async def test_a_cursor_is_sent_back_byte_for_byte(palomma: PalommaClient, api: RecordingAPI) -> None:
+    listing = a_paged_call()
     cursor = "eyJwayI6InJlbnRhbHMj+/=="
-    api.queue(
-        httpx2.Response(200, json=page_body([created_invoice()], cursor)),
-        httpx2.Response(200, json=page_body([created_invoice()], None)),
-    )
+    api.queue(page_answer(listing, cursor), page_answer(listing, None))
 
-    await palomma.invoices.list().to_list()
+    await listing(palomma).to_list()
 
-    assert api.requests[1].url.params["cursor"] == cursor
-    assert "limit" not in api.requests[1].url.params  # the API's own default applies
+    first, second = (dict(request.url.params) for request in api.requests)
+    assert second == {**first, "cursor": cursor}
+    assert "cursor" not in first
+    assert "limit" not in second  # the API's own default applies
 
 
 @pytest.mark.backends
-async def test_the_pool_it_creates_carries_the_key_and_user_agent_once(api: RecordingAPI) -> None:
-    api.queue(httpx2.Response(200, json=created_invoice()), httpx2.Response(200, json=created_invoice()))
+async def test_the_pool_it_creates_carries_the_key_and_user_agent_once(read: SpecCall, api: RecordingAPI) -> None:
+    api.queue(read.ok(), read.ok())
     async with api.client(api_key=API_KEY) as palomma:
-        await palomma.invoices.get("abc")
-        await palomma.with_options(max_retries=0).invoices.get("abc")
+        await read(palomma)
+        await read(palomma.with_options(max_retries=0))
 
+    assert len(api.requests) == 2
     for request in api.requests:
         assert request.headers.get_list("authorization") == [f"Bearer {API_KEY}"]
         [user_agent] = request.headers.get_list("user-agent")
@@ -87,17 +112,14 @@ async def test_the_pool_it_creates_carries_the_key_and_user_agent_once(api: Reco
 
 
 async def test_a_user_pool_gets_the_headers_with_each_request_and_keeps_its_own(api: RecordingAPI) -> None:
-    api.queue(httpx2.Response(200, json=created_invoice()))
+    write = next((call for call in calls() if call.json is not None and not call.paged), None)
+    if write is None:
+        pytest.skip("no operation of the spec sends a JSON body")
+    api.queue(write.ok())
     headers = {"Authorization": "Bearer someone-elses", "User-Agent": "theirs/1.0", "X-Trace": "abc"}
     async with httpx2.AsyncClient(transport=api.transport, headers=headers) as http_client:
         async with PalommaClient(api_key=API_KEY, http_client=http_client) as palomma:
-            await palomma.invoices.create(
-                reference="INV-2026-0001",
-                amount=1_850_000,
-                description="Canon de arrendamiento marzo 2026",
-                redirect_url="https://merchant.example.com/payments/return",
-                customer_document_number="900123456",
-            )
+            assert await write(palomma) == write.expected
         assert http_client.headers["authorization"] == "Bearer someone-elses"
 
     sent = api.requests[0].headers
@@ -110,8 +132,11 @@ async def test_a_user_pool_gets_the_headers_with_each_request_and_keeps_its_own(
 class _HoldingServer:
     """A local HTTP/1.1 server that holds every request until released, counting them."""
 
-    def __init__(self, body: bytes) -> None:
-        self.response = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (
+    def __init__(self, answer: httpx2.Response) -> None:
+        body = answer.content
+        self.response = b"HTTP/1.1 %d OK\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n%s" % (
+            answer.status_code,
+            answer.headers["content-type"].encode(),
             len(body),
             body,
         )
@@ -136,10 +161,8 @@ class _HoldingServer:
 
 
 @pytest.mark.backends
-async def test_a_call_past_the_pool_size_waits_and_times_out_unsent_as_before(
-    backend: str,
-) -> None:
-    server = _HoldingServer(json.dumps(created_invoice()).encode())
+async def test_a_call_past_the_pool_size_waits_and_times_out_unsent_as_before(read: SpecCall, backend: str) -> None:
+    server = _HoldingServer(read.ok())
     listener = await asyncio.start_server(server.handle, "127.0.0.1", 0)
     port = listener.sockets[0].getsockname()[1]
     pool_size = DEFAULT_CONNECTION_LIMITS.max_connections
@@ -152,22 +175,21 @@ async def test_a_call_past_the_pool_size_waits_and_times_out_unsent_as_before(
             api_key=API_KEY, base_url=f"http://127.0.0.1:{port}/v1", timeout=timeout, backend=backend
         ) as palomma,
     ):
-        invoice_id = created_invoice()["id"]
-        held = [asyncio.create_task(palomma.invoices.get(invoice_id)) for _ in range(pool_size)]
+        held = [asyncio.create_task(read(palomma)) for _ in range(pool_size)]
         await asyncio.wait_for(server.full.wait(), timeout=10)
 
         with pytest.raises(APITimeoutError) as caught:
-            await palomma.with_options(max_retries=0).invoices.get("one-too-many")
+            await read(palomma.with_options(max_retries=0))
 
         server.release.set()
-        invoices = await asyncio.gather(*held)
-        after = await palomma.invoices.get(invoice_id)
+        answers = await asyncio.gather(*held)
+        after = await read(palomma)
 
     # httpx2's pool, or the gate in front of aiohttp's, ran out of time.
     assert isinstance(caught.value.__cause__, httpx2.PoolTimeout | PoolWaitTimeout)
     assert not reached_server(caught.value)
-    assert len(invoices) == pool_size
-    assert after.id == created_invoice()["id"]
+    assert answers == [read.expected] * pool_size
+    assert after == read.expected
     assert server.received == pool_size + 1
 
 

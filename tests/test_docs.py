@@ -51,13 +51,17 @@ import palomma_client.resources
 import palomma_client.testing
 import palomma_client.types
 import palomma_client.webhooks
-from tests.support import ROOT
+from palomma_client import FeatureUnavailableError
+from palomma_client._openapi import SpecError
+from tests.spec_calls import a_call
+from tests.support import ROOT, call_source
 
 # The docs hook lives with the other build scripts and is imported by its bare name, as mkdocs does.
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
 
 import docs_hooks
+from operations import method_name_for, snake
 
 DOCS = ROOT / "docs"
 REFERENCE = DOCS / "reference"
@@ -402,6 +406,86 @@ async def _serve_over_http(fake: Any) -> AsyncIterator[str]:
         listener.close()
 
 
+CHANGELOG = ROOT / "CHANGELOG.md"
+"""The changelog whose newest entry says what the spec's last change removed."""
+
+_REMOVED = {
+    kind: re.compile(rf"^- Removed {kind} `([^`]+)`", re.MULTILINE) for kind in ("operation", "field", "schema")
+}
+_NAMED = re.compile(r"`([^`]+)`")
+_RESOURCE_SUFFIX = re.compile(r"_resource(_with_\w+)?$")
+
+
+def _newest_entry(changelog: str) -> str:
+    """The text of the changelog's newest entry: from its first ``## `` heading to the next."""
+    entries = re.split(r"^## ", changelog, flags=re.MULTILINE)
+    return entries[1] if len(entries) > 1 else ""
+
+
+def announced_removal(error: BaseException, changelog: str) -> str | None:
+    """What a doc sample met that the spec's last change removed, when ``changelog``'s newest entry announces it.
+
+    A sample names today's operations and fields (``palomma.invoices.get(...)``). When the vendor
+    removes one, the sample meets an ``AttributeError`` on a class of the SDK (a resource without
+    the method, a model without the field), the hand-written layer's ``FeatureUnavailableError``,
+    or the fake's ``SpecError``. It is the spec's doing only when ``make generate`` announced the
+    removal in the changelog's newest entry: anything else (a misspelt name on an unchanged spec)
+    is a fault of the sample.
+
+    Args:
+        error: What the sample raised.
+        changelog: The text of CHANGELOG.md.
+
+    Returns:
+        The name the sample used and the removal that explains it, or ``None``.
+    """
+    entry = _newest_entry(changelog)
+    operations, fields, schemas = (set(_REMOVED[kind].findall(entry)) for kind in ("operation", "field", "schema"))
+    removed = operations | fields | schemas
+    if isinstance(error, FeatureUnavailableError):
+        gone = sorted(removed & {name for phrase in error.missing for name in _NAMED.findall(phrase)})
+        return f"{error.feature} (it needs {', '.join(gone)})" if gone else None
+    if isinstance(error, SpecError):
+        gone = sorted(operations & set(re.findall(r"\w+", str(error))))
+        return f"the fake's {', '.join(gone)}" if gone else None
+    owner = getattr(error, "obj", None) if isinstance(error, AttributeError) else None
+    name = getattr(error, "name", None)
+    owner_class = owner if isinstance(owner, type) else type(owner)
+    if not (isinstance(name, str) and owner_class.__module__.startswith("palomma_client")):
+        return None
+    if isinstance(owner, types.ModuleType):
+        return f"{owner.__name__}.{name} ({name})" if name in schemas else None
+    # A resource's method is named from its operation's id and the resource's tag.
+    tag = _RESOURCE_SUFFIX.sub("", snake(owner_class.__name__))
+    by_method = sorted(operation for operation in operations if method_name_for(operation, tag) == name)
+    by_field = sorted(field for field in fields if snake(field) == name)
+    gone = by_method + by_field
+    return f"{owner_class.__name__}.{name} ({', '.join(gone)})" if gone else None
+
+
+async def _run_sample(sample: Sample, namespace: dict[str, Any]) -> None:
+    """Run one sample; skip the test, naming the sample and what is gone, when the spec removed what it uses."""
+    # Blank lines in front make tracebacks name the sample's own line in the page.
+    source = "\n" * (sample.line - 1) + sample.code
+    code = compile(source, str(sample.page), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    try:
+        result = eval(code, namespace)
+        if inspect.iscoroutine(result):
+            await result
+    except (AttributeError, FeatureUnavailableError, SpecError) as error:
+        gone = announced_removal(error, CHANGELOG.read_text(encoding="utf-8"))
+        page = sample.page.relative_to(ROOT) if sample.page.is_relative_to(ROOT) else sample.page
+        where = f"{page.as_posix()}:{sample.line}"
+        if gone is not None:
+            pytest.skip(f"the sample at {where} uses {gone}, which CHANGELOG.md announces the spec removed")
+        if isinstance(error, AttributeError):
+            raise
+        # Not left to the test run's skip for a feature the spec lacks: unannounced, it is a fault.
+        raise AssertionError(
+            f"the sample at {where} failed; CHANGELOG.md announces no such removal: {error}"
+        ) from error
+
+
 async def run_samples(samples: list[Sample], monkeypatch: pytest.MonkeyPatch) -> None:
     """Run samples in order against one fresh fake, each in a namespace of its own."""
     from palomma_client.testing import FakePalomma
@@ -424,12 +508,7 @@ async def run_samples(samples: list[Sample], monkeypatch: pytest.MonkeyPatch) ->
                     continue
                 # Each sample alone, as a reader copies it: it must define or import every name it uses.
                 namespace: dict[str, Any] = {"__name__": "__docs__", "fake": fake, "palomma": palomma}
-                # Blank lines in front make tracebacks name the sample's own line in the page.
-                source = "\n" * (sample.line - 1) + sample.code
-                code = compile(source, str(sample.page), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
-                result = eval(code, namespace)
-                if inspect.iscoroutine(result):
-                    await result
+                await _run_sample(sample, namespace)
 
 
 @pytest.mark.parametrize(("name", "samples"), list(_pages_with_samples()))
@@ -500,20 +579,25 @@ def test_extractor_refuses_a_marker_without_reason_or_python_block(text: str) ->
 
 
 async def test_samples_reach_the_fake_over_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    call = a_call(json_answer=False)
+    sent = (call.http_method, call.line.split(" ", 1)[1])
+    reached = (
+        "from palomma_client import APIStatusError, PalommaClient\n"
+        "async with PalommaClient() as own:\n"
+        "    try:\n"
+        f"        await {call_source(call, 'own')}\n"
+        "    except APIStatusError:\n"
+        "        pass\n"
+        "try:\n"
+        f"    await {call_source(call, 'palomma')}\n"
+        "except APIStatusError:\n"
+        "    pass\n"
+        f"assert [(request.method, request.path) for request in fake.requests] == [{sent!r}] * 2\n"
+    )
     page = Path("page.md")
     samples = [
-        Sample(page, 1, "fake.create_invoice(reference='R-1')\n", None),
-        Sample(page, 3, "raise AssertionError('a not-run sample ran')\n", "shown only"),
-        Sample(
-            page,
-            5,
-            "from palomma_client import PalommaClient\n"
-            "async with PalommaClient() as own:\n"
-            "    found = await own.invoices.find_by_reference('R-1')\n"
-            "assert found is not None and found.reference == 'R-1'\n"
-            "assert (await palomma.invoices.get(found.id)).id == found.id\n",
-            None,
-        ),
+        Sample(page, 1, "raise AssertionError('a not-run sample ran')\n", "shown only"),
+        Sample(page, 3, reached, None),
     ]
     await run_samples(samples, monkeypatch)
 
@@ -534,3 +618,79 @@ async def test_a_failing_sample_reports_its_line_in_the_page(monkeypatch: pytest
         await run_samples(samples, monkeypatch)
     frame = raised.traceback[-1]
     assert (str(frame.path), frame.lineno + 1) == ("docs/page.md", 13)
+
+
+# --- samples naming what a spec change removed ----------------------------------------------------------
+
+
+def _a_resource() -> tuple[str, str]:
+    """A resource of the client and the tag its methods are named by (its attribute, in snake case)."""
+    resources = palomma_client._generated.api.GeneratedResources.RESOURCE_CLASSES
+    if not resources:
+        pytest.skip("the spec gives the client no resource")
+    resource = next(iter(resources))
+    return resource, resource
+
+
+VANISHED = "vanishedOperationOfTheTest"
+"""An operation a changelog of these tests says was removed; the client never had it."""
+
+
+def _changelog(*removals: str) -> str:
+    lines = "".join(f"- {removal}\n" for removal in removals)
+    older = "## 1.0.0 (API 1.0.0)\n\n- Removed field `older`.\n"
+    return f"# Changelog\n\n## 2.0.0 (API 2.0.0)\n\nBreaking:\n\n{lines}\n{older}"
+
+
+@pytest.mark.parametrize("announced", [True, False], ids=["announced", "not announced"])
+async def test_a_sample_calling_a_removed_method_skips_only_when_the_changelog_announces_the_removal(
+    announced: bool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    resource, tag = _a_resource()
+    method = method_name_for(VANISHED, tag)
+    changelog = tmp_path / "CHANGELOG.md"
+    removal = f"Removed operation `{VANISHED}` (`GET /vanished`)."
+    changelog.write_text(_changelog(removal) if announced else _changelog(), encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "CHANGELOG", changelog)
+    samples = [Sample(Path("docs/page.md"), 7, f"await palomma.{resource}.{method}()\n", None)]
+    if announced:
+        with pytest.raises(pytest.skip.Exception, match=rf"docs/page.md:7 uses \w+\.{method} \({VANISHED}\)"):
+            await run_samples(samples, monkeypatch)
+    else:
+        with pytest.raises(AttributeError, match=method):
+            await run_samples(samples, monkeypatch)
+
+
+@pytest.mark.parametrize("announced", [True, False], ids=["announced", "not announced"])
+async def test_a_sample_meeting_a_feature_the_spec_no_longer_supports_skips_only_when_announced(
+    announced: bool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    changelog = tmp_path / "CHANGELOG.md"
+    changelog.write_text(_changelog(f"Removed operation `{VANISHED}`.") if announced else _changelog(), "utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "CHANGELOG", changelog)
+    code = (
+        "from palomma_client import FeatureUnavailableError\n"
+        f"raise FeatureUnavailableError('invoices.vanish', ['the operation `{VANISHED}`'])\n"
+    )
+    samples = [Sample(Path("docs/page.md"), 3, code, None)]
+    if announced:
+        with pytest.raises(pytest.skip.Exception, match=rf"invoices.vanish \(it needs {VANISHED}\)"):
+            await run_samples(samples, monkeypatch)
+    else:
+        with pytest.raises(AssertionError, match=r"CHANGELOG\.md announces no such removal"):
+            await run_samples(samples, monkeypatch)
+
+
+def test_only_the_newest_entry_of_the_changelog_announces_a_removal() -> None:
+    resource_class = next(iter(palomma_client._generated.api.GeneratedResources.RESOURCE_CLASSES.values()))
+    error = AttributeError("gone", name="older", obj=resource_class)
+    field_error = AttributeError("gone", name=snake("vanishedField"), obj=resource_class)
+    assert announced_removal(error, _changelog()) is None  # `older` was removed by an earlier entry
+    assert announced_removal(field_error, _changelog()) is None
+    announced = announced_removal(field_error, _changelog("Removed field `vanishedField` from `Thing`."))
+    assert announced == f"{resource_class.__name__}.{snake('vanishedField')} (vanishedField)"
+    # A name outside the SDK is never the spec's doing.
+    assert (
+        announced_removal(AttributeError("gone", name="older", obj=object()), _changelog("Removed field `older`."))
+        is None
+    )

@@ -23,9 +23,16 @@ from palomma_client import (
     RateLimitError,
     ResponseTooLargeError,
 )
-from tests.support import API_KEY, RecordingAPI, created_invoice
+from tests.spec_calls import SpecCall, a_call
+from tests.support import API_KEY, RecordingAPI
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
+
+
+@pytest.fixture
+def read() -> SpecCall:
+    """A read of the spec: any call meets the same errors."""
+    return a_call("GET")
 
 
 def test_every_api_failure_shares_the_api_error_base_and_input_errors_do_not() -> None:
@@ -37,48 +44,50 @@ def test_every_api_failure_shares_the_api_error_base_and_input_errors_do_not() -
 
 
 async def test_status_errors_carry_the_servers_message_and_request_id(
-    palomma: PalommaClient, api: RecordingAPI
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI
 ) -> None:
     api.queue(httpx2.Response(404, json={"error": "Not Found"}, headers={"x-request-id": "req_42"}))
 
     with pytest.raises(NotFoundError) as caught:
-        await palomma.invoices.get("abc")
+        await read(palomma)
 
     error = caught.value
     assert error.message == "Not Found"
     assert str(error) == "404 Not Found: Not Found"
     assert error.request_id == "req_42"
     assert error.body == {"error": "Not Found"}
-    assert error.request.url.path == "/v1/invoices/abc"
+    assert f"{error.request.method} {error.request.url.path}" == read.line
     assert error.request.headers["authorization"] == "[redacted]"
     assert error.response.request.headers["authorization"] == "[redacted]"
 
 
-async def test_a_request_id_is_none_when_the_api_sends_none(palomma: PalommaClient, api: RecordingAPI) -> None:
+async def test_a_request_id_is_none_when_the_api_sends_none(
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI
+) -> None:
     api.queue(httpx2.Response(404, json={"error": "Not Found"}))
     with pytest.raises(NotFoundError) as caught:
-        await palomma.invoices.get("abc")
+        await read(palomma)
     assert caught.value.request_id is None
 
 
 @pytest.mark.parametrize(("header", "expected"), [("7", 7.0), ("0.5", 0.5), (None, None), ("soon", None)])
 async def test_rate_limit_errors_say_how_long_to_wait(
-    api: RecordingAPI, header: str | None, expected: float | None
+    read: SpecCall, api: RecordingAPI, header: str | None, expected: float | None
 ) -> None:
     headers = {} if header is None else {"Retry-After": header}
     api.queue(httpx2.Response(429, json={"error": "Too many requests"}, headers=headers))
     async with api.client(api_key=API_KEY, max_retries=0) as palomma:
         with pytest.raises(RateLimitError) as caught:
-            await palomma.invoices.get("abc")
+            await read(palomma)
     assert caught.value.retry_after == expected
 
 
 @pytest.mark.backends
-async def test_a_closed_client_says_so(api: RecordingAPI) -> None:
+async def test_a_closed_client_says_so(read: SpecCall, api: RecordingAPI) -> None:
     palomma = api.client(api_key=API_KEY)
     await palomma.close()
     with pytest.raises(ClientClosedError, match="closed"):
-        await palomma.invoices.get("abc")
+        await read(palomma)
     assert api.requests == []
 
 
@@ -90,29 +99,38 @@ def _every_exported_exception() -> list[type[BaseException]]:
     ]
 
 
-async def _raised(palomma: PalommaClient, api: RecordingAPI, answer: Any) -> PalommaError:
+async def _raised(read: SpecCall, palomma: PalommaClient, api: RecordingAPI, answer: Any) -> PalommaError:
     api.queue(answer)
     try:
-        await palomma.with_options(max_retries=0).invoices.get("abc")
+        await read(palomma.with_options(max_retries=0))
     except PalommaError as error:
         return error
     raise AssertionError("nothing was raised")
 
 
 async def test_errors_survive_pickling_with_their_fields_and_never_carry_the_key(
-    palomma: PalommaClient, api: RecordingAPI
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI
 ) -> None:
+    not_found = httpx2.Response(404, json={"error": "Not Found"}, headers={"x-request-id": "r"})
     raised = [
-        await _raised(palomma, api, httpx2.Response(404, json={"error": "Not Found"}, headers={"x-request-id": "r"})),
-        await _raised(palomma, api, httpx2.Response(429, json={"error": "slow"}, headers={"Retry-After": "3"})),
-        await _raised(palomma, api, httpx2.Response(200, json={"id": 1})),
-        await _raised(palomma, api, httpx2.ConnectError("refused")),
-        await _raised(palomma, api, httpx2.ReadTimeout("slow")),
+        await _raised(read, palomma, api, not_found),
+        await _raised(read, palomma, api, httpx2.Response(429, json={"error": "slow"}, headers={"Retry-After": "3"})),
+        await _raised(read, palomma, api, httpx2.Response(read.answer.status, content=b"<html>maintenance</html>")),
+        await _raised(read, palomma, api, httpx2.ConnectError("refused")),
+        await _raised(read, palomma, api, httpx2.ReadTimeout("slow")),
     ]
     try:
-        await palomma.invoices.get("")
+        await read(palomma, timeout=httpx2.Timeout(None))
     except InvalidParameterError as error:
         raised.append(error)
+    assert [type(error) for error in raised] == [
+        NotFoundError,
+        RateLimitError,
+        APIResponseValidationError,
+        APIConnectionError,
+        APITimeoutError,
+        InvalidParameterError,
+    ]
 
     for failure in raised:
         data = pickle.dumps(failure)
@@ -140,9 +158,16 @@ def test_every_exported_exception_is_covered_by_the_pickling_rule() -> None:
 
 
 @pytest.mark.backends
-async def test_a_response_over_the_size_limit_is_refused_naming_the_limit(api: RecordingAPI) -> None:
-    api.queue(httpx2.Response(200, json=created_invoice(description="x" * 5_000)))
+async def test_a_response_over_the_size_limit_is_refused_naming_the_limit(read: SpecCall, api: RecordingAPI) -> None:
+    # The documented answer, its JSON padded with whitespace: the same answer, only larger.
+    documented = read.ok()
+    padded = documented.content + b" " * 5_000
+    headers = {name: value for name, value in documented.headers.items() if name.lower() != "content-length"}
+    api.queue(httpx2.Response(documented.status_code, content=padded, headers=headers))
+    api.queue(httpx2.Response(documented.status_code, content=padded, headers=headers))
     async with api.client(api_key=API_KEY, max_response_bytes=4_096) as palomma:
         with pytest.raises(ResponseTooLargeError, match="4,096 bytes") as caught:
-            await palomma.invoices.get("abc")
+            await read(palomma)
     assert caught.value.limit == 4_096
+    async with api.client(api_key=API_KEY) as palomma:
+        assert await read(palomma) == read.expected

@@ -14,42 +14,46 @@ import httpx2
 import pytest
 
 from palomma_client import PalommaClient, PalommaError
-from palomma_client._generated.api.invoices import create_invoice, get_invoice
-from tests.support import API_KEY, RecordingAPI, create_arguments, created_invoice, page_body
+from tests.spec_calls import SpecCall, a_call, call_of, calls, field, listed_field, page_holding
+from tests.support import API_KEY, RecordingAPI
+
+
+@pytest.fixture
+def read() -> SpecCall:
+    """A read of the spec: every call is logged the same way."""
+    return a_call("GET")
 
 
 async def test_each_request_and_retry_is_logged_at_debug(
-    palomma: PalommaClient, api: RecordingAPI, caplog: pytest.LogCaptureFixture
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
-    api.queue(
-        httpx2.Response(503, json={"error": "busy"}, headers={"Retry-After": "1"}),
-        httpx2.Response(200, json=created_invoice()),
-    )
+    api.queue(httpx2.Response(503, json={"error": "busy"}, headers={"Retry-After": "1"}), read.ok())
     with caplog.at_level(logging.DEBUG, logger="palomma_client"):
-        await palomma.invoices.get("abc")
+        await read(palomma)
     lines = [record.getMessage() for record in caplog.records if record.name == "palomma_client"]
-    assert lines[0].startswith("GET /invoices/abc -> 503 in ")
+    request = f"{read.http_method} {read.path}"
+    assert lines[0].startswith(f"{request} -> 503 in ")
     assert "(attempt 1)" in lines[0]
     assert "'authorization': '[redacted]'" in lines[0]
     assert (
         lines[1]
-        == "retrying getInvoice (GET /invoices/abc) in 1.00s (retry 1 of 2) after 503 Service Unavailable: busy"
+        == f"retrying {read.operation_id} ({request}) in 1.00s (retry 1 of 2) after 503 Service Unavailable: busy"
     )
-    assert lines[2].startswith("GET /invoices/abc -> 200 in ")
+    assert lines[2].startswith(f"{request} -> {read.answer.status} in ")
     assert "(attempt 2)" in lines[2]
 
 
 async def test_nothing_is_formatted_when_debug_is_off(
-    palomma: PalommaClient, api: RecordingAPI, caplog: pytest.LogCaptureFixture
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
-    api.queue(httpx2.Response(200, json=created_invoice()))
+    api.queue(read.ok())
     with caplog.at_level(logging.INFO, logger="palomma_client"):
-        await palomma.invoices.get("abc")
+        await read(palomma)
     assert [record for record in caplog.records if record.name == "palomma_client"] == []
 
 
 async def test_the_key_never_appears_in_logs_errors_or_reprs(
-    api: RecordingAPI, caplog: pytest.LogCaptureFixture, clean_environment: None
+    read: SpecCall, api: RecordingAPI, caplog: pytest.LogCaptureFixture, clean_environment: None
 ) -> None:
     async def no_sleep(delay: float) -> None:
         return None
@@ -58,31 +62,23 @@ async def test_the_key_never_appears_in_logs_errors_or_reprs(
         httpx2.ConnectError("refused"),
         httpx2.Response(500, json={"error": "boom"}),
         httpx2.ReadTimeout("slow"),
-        httpx2.Response(200, json=page_body([], None)),
+        httpx2.Response(200, text="<html>"),
         httpx2.Response(401, json={"error": "Invalid or missing token"}),
         httpx2.Response(200, text="<html>"),
     )
+    # A read that fails after retries, a write of the spec when it has one (its answer unreadable), a refused read.
+    writes = [call for call in calls() if call.http_method != "GET" and not call.paged][:1]
     captured: list[BaseException] = []
     with caplog.at_level(logging.DEBUG):
         async with api.client(api_key=API_KEY, sleep=no_sleep) as palomma:
-            for call in (
-                lambda: palomma.invoices.get("a"),
-                lambda: palomma.invoices.create(
-                    reference="R-1",
-                    amount=5000,
-                    description="d",
-                    redirect_url="https://x.example",
-                    customer_document_number="1",
-                ),
-                lambda: palomma.invoices.get("b"),
-            ):
+            for call in (read, *writes, read):
                 try:
-                    await call()
+                    await call(palomma)
                 except PalommaError as error:
                     captured.append(error)
             texts = [repr(palomma), str(palomma), repr(palomma.with_options(max_retries=0))]
 
-    assert len(captured) >= 2
+    assert len(captured) == 2 + len(writes)
     for failure in captured:
         chain = "".join(traceback.format_exception(failure))
         texts += [chain, repr(failure), str(failure), repr(vars(failure))]
@@ -93,13 +89,14 @@ async def test_the_key_never_appears_in_logs_errors_or_reprs(
 
 
 def test_palomma_log_debug_turns_on_logging_to_stderr() -> None:
+    # A call through ``request()``, which every spec has: the log is the same for every call.
     program = (
         "import asyncio, httpx2, palomma_client\n"
-        "t = httpx2.MockTransport(lambda r: httpx2.Response(404, json={'error': 'Invoice not found'}))\n"
+        "t = httpx2.MockTransport(lambda r: httpx2.Response(404, json={'error': 'Not found'}))\n"
         "async def main():\n"
         "    async with palomma_client.PalommaClient(api_key='sk_test_secret_1', transport=t) as p:\n"
         "        try:\n"
-        "            await p.invoices.get('x')\n"
+        "            await p.request('GET', '/things/{id}', path_params={'id': 'x'})\n"
         "        except palomma_client.NotFoundError:\n"
         "            pass\n"
         "asyncio.run(main())\n"
@@ -111,7 +108,7 @@ def test_palomma_log_debug_turns_on_logging_to_stderr() -> None:
         env={"PALOMMA_LOG": "debug", "PATH": ""},
         check=True,
     )
-    assert "DEBUG palomma_client] GET /invoices/x -> 404" in completed.stderr
+    assert "DEBUG palomma_client] GET /things/x -> 404" in completed.stderr
     assert "sk_test_secret_1" not in completed.stderr
 
 
@@ -123,17 +120,17 @@ def _fields(record: logging.LogRecord) -> tuple[object, ...]:
 
 
 async def test_every_record_of_a_call_carries_its_operation_attempt_and_request_id(
-    palomma: PalommaClient, api: RecordingAPI, caplog: pytest.LogCaptureFixture
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
     api.queue(
         httpx2.Response(503, json={"error": "busy"}, headers={"Retry-After": "1", "x-request-id": "req_1"}),
-        httpx2.Response(200, json=created_invoice(), headers={"x-request-id": "req_2"}),
+        read.ok(**{"x-request-id": "req_2"}),
     )
     with caplog.at_level(logging.DEBUG, logger="palomma_client"):
-        await palomma.invoices.get("abc")
+        await read(palomma)
 
     records = [record for record in caplog.records if record.name == "palomma_client"]
-    operation = get_invoice.OPERATION_ID
+    operation = read.operation_id
     assert [(record.levelno, _fields(record)) for record in records] == [
         (logging.DEBUG, (operation, 1, "req_1")),
         (logging.INFO, (operation, 1, "req_1")),  # the retry, about the attempt that failed
@@ -142,31 +139,36 @@ async def test_every_record_of_a_call_carries_its_operation_attempt_and_request_
     # What a JSON formatter writes of each record holds the fields, and never the key.
     for record in records:
         written = json.dumps(vars(record), default=str)
-        assert '"palomma_operation_id": "getInvoice"' in written
+        assert f'"palomma_operation_id": "{operation}"' in written
         assert API_KEY not in written
 
 
 async def test_a_safe_create_lookup_logs_at_info_with_the_creates_fields(
     palomma: PalommaClient, api: RecordingAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
-    existing = created_invoice(id="01EXISTING")
+    # The safe create of invoices, which looks a failed create up by its reference in the list.
+    create, listing = call_of("createInvoice"), call_of("listInvoices")
+    listed_field(listing, "reference")  # what the lookup matches the listed invoices on
+    page, existing = page_holding(listing, **create.json, id="01EXISTING")
     # The API's clock says the call started when the invoice was made: it is this call's own.
-    listed_at = {"Date": format_datetime(datetime.fromisoformat(existing["createdAt"]), usegmt=True)}
+    made = existing.get("createdAt")
+    listed_at = {"Date": format_datetime(datetime.fromisoformat(made), usegmt=True)} if made else {}
 
     def answer(request: httpx2.Request) -> httpx2.Response:
-        if request.method == create_invoice.METHOD:
+        if request.method == create.http_method:
             return httpx2.Response(
                 500, json={"error": "Internal Server Error"}, headers={"x-request-id": "req_c", **listed_at}
             )
-        return httpx2.Response(200, json=page_body([existing], None), headers={"x-request-id": "req_l", **listed_at})
+        return httpx2.Response(200, json=page, headers={"x-request-id": "req_l", **listed_at})
 
     api.default = answer
     with caplog.at_level(logging.INFO, logger="palomma_client"):
-        await palomma.invoices.create(**create_arguments())
+        invoice = await create(palomma)
 
     looking, found = (record for record in caplog.records if record.name == "palomma_client")
     assert "looking reference" in looking.getMessage()
-    assert _fields(looking) == (create_invoice.OPERATION_ID, 1, "req_c")
-    assert "already exists as 01EXISTING" in found.getMessage()
-    assert _fields(found) == (create_invoice.OPERATION_ID, 1, "req_l")
+    assert _fields(looking) == (create.operation_id, 1, "req_c")
+    assert f"already exists as {field(invoice, 'id')}" in found.getMessage()
+    assert field(invoice, "id") == "01EXISTING"
+    assert _fields(found) == (create.operation_id, 1, "req_l")
     assert looking.levelno == found.levelno == logging.INFO

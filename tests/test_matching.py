@@ -14,7 +14,7 @@ from palomma_client import APIResponseValidationError, InvalidParameterError, In
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._matching import asked_fields, differing_fields, path_parameters, unmatched_filters
 from palomma_client.testing._spec import ApiSpec, load_shipped_spec, schema_types
-from tests.spec_calls import PagedCall, SpecCall, a_paged_call, call_taking, calls, field, paged_call_of
+from tests.spec_calls import PagedCall, SpecCall, a_paged_list, call_taking, calls, field, paged_call_of
 from tests.support import RecordingAPI, Sleeps
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
@@ -201,7 +201,7 @@ def _number_field(paged: PagedCall) -> str:
 async def test_a_number_that_is_not_finite_is_refused_naming_its_path(
     palomma: PalommaClient, verbatim: RecordingAPI, text: str, shown: str
 ) -> None:
-    paged = a_paged_call()
+    paged = a_paged_list()
     name = _number_field(paged)
     # The second item's number, written as the API must never write it.
     spoilt = "number-the-API-must-never-write"

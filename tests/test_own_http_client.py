@@ -23,18 +23,30 @@ import trustme
 
 from palomma_client import APIConnectionError, NotFoundError, PalommaClient
 from palomma_client._backends import BACKENDS
-from tests.support import API_KEY, created_invoice
+from tests.spec_calls import SpecCall, a_call
+from tests.support import API_KEY, SANDBOX
 
 pytestmark = [pytest.mark.usefixtures("clean_environment"), pytest.mark.backends]
 
-INVOICE_ID = created_invoice()["id"]
+
+@pytest.fixture
+def read() -> SpecCall:
+    """A read of the spec: any call goes through the caller's client the same way."""
+    return a_call("GET")
+
+
+def _target(read: SpecCall, origin: str = "") -> str:
+    """The request target of ``read`` in its request line: its path and query, after ``origin`` for a proxy."""
+    url = httpx2.URL(SANDBOX + read.path, params=read.params)
+    return origin + url.raw_path.decode("ascii")
 
 
 class _Server:
-    """Answers every request with an invoice, keeping the request line and headers each came with."""
+    """Answers every request with the read's documented answer (or a 404), keeping each request line and headers."""
 
-    def __init__(self, status: int = 200, *, gzip: bool = False) -> None:
+    def __init__(self, read: SpecCall, status: int = 200, *, gzip: bool = False) -> None:
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.read = read
         self.status = status
         self.gzip = gzip
 
@@ -44,12 +56,13 @@ class _Server:
             lines = head.decode("latin-1").split("\r\n")
             headers = dict(line.split(": ", 1) for line in lines[1:] if line)
             self.requests.append((lines[0], {name.lower(): value for name, value in headers.items()}))
-            body = json.dumps(created_invoice() if self.status == 200 else {"error": "Invoice not found"}).encode()
+            status = self.read.answer.status if self.status == 200 else self.status
+            body = self.read.ok().content if self.status == 200 else json.dumps({"error": "Not found"}).encode()
             encoding = b""
             if self.gzip:
                 body, encoding = gzip.compress(body), b"Content-Encoding: gzip\r\n"
             writer.write(
-                f"HTTP/1.1 {self.status} Whatever\r\n".encode()
+                f"HTTP/1.1 {status} Whatever\r\n".encode()
                 + b"Content-Type: application/json\r\nConnection: close\r\n"
                 + encoding
                 + f"Content-Length: {len(body)}\r\n\r\n".encode()
@@ -63,8 +76,7 @@ class _Server:
 
 
 @contextlib.asynccontextmanager
-async def _serving(tls: ssl.SSLContext | None, server: _Server | None = None) -> AsyncIterator[tuple[_Server, int]]:
-    server = server or _Server()
+async def _serving(tls: ssl.SSLContext | None, server: _Server) -> AsyncIterator[tuple[_Server, int]]:
     listener = await asyncio.start_server(server.handle, "127.0.0.1", 0, ssl=tls)
     async with listener:
         yield server, listener.sockets[0].getsockname()[1]
@@ -115,41 +127,41 @@ def _is_closed(client: Any) -> bool:
 
 @pytest.mark.parametrize("library", list(OWN_CLIENTS))
 async def test_a_callers_client_presents_its_certificate_to_a_server_that_requires_one(
-    library: str, ca: trustme.CA, mtls_server_context: ssl.SSLContext
+    read: SpecCall, library: str, ca: trustme.CA, mtls_server_context: ssl.SSLContext
 ) -> None:
     given = OWN_CLIENTS[library](tls=_client_context(ca, with_certificate=True))
-    async with _serving(mtls_server_context) as (server, port):
+    async with _serving(mtls_server_context, _Server(read)) as (server, port):
         async with PalommaClient(api_key=API_KEY, base_url=f"https://127.0.0.1:{port}/v1", http_client=given) as client:
             assert type(client._backend).__module__ == BACKENDS[library].module
-            invoice = await client.invoices.get(INVOICE_ID)
+            read_back = await read(client)
 
-        assert invoice.id == INVOICE_ID
+        assert read_back == read.expected
         [(request_line, headers)] = server.requests
-        assert request_line == f"GET /v1/invoices/{INVOICE_ID} HTTP/1.1"
+        assert request_line == f"{read.http_method} {_target(read)} HTTP/1.1"
         assert headers["authorization"] == f"Bearer {API_KEY}"
         assert headers["user-agent"].startswith("palomma-client-python/")
         # Given, so never closed by the SDK: still usable, by the caller, who closes it.
         assert not _is_closed(given)
         async with PalommaClient(api_key=API_KEY, base_url=f"https://127.0.0.1:{port}/v1", http_client=given) as again:
-            assert (await again.invoices.get(INVOICE_ID)).id == INVOICE_ID
+            assert await read(again) == read.expected
     await (given.aclose() if isinstance(given, httpx2.AsyncClient) else given.close())
 
 
 @pytest.mark.parametrize("library", list(OWN_CLIENTS))
 async def test_without_the_certificate_the_server_refuses_with_a_connection_error(
-    library: str, ca: trustme.CA, mtls_server_context: ssl.SSLContext
+    read: SpecCall, library: str, ca: trustme.CA, mtls_server_context: ssl.SSLContext
 ) -> None:
     given = OWN_CLIENTS[library](tls=_client_context(ca, with_certificate=False))
     async with (
-        _serving(mtls_server_context) as (server, port),
+        _serving(mtls_server_context, _Server(read)) as (server, port),
         PalommaClient(
             api_key=API_KEY, base_url=f"https://127.0.0.1:{port}/v1", http_client=given, max_retries=0
         ) as client,
     ):
         with pytest.raises(APIConnectionError) as caught:
-            await client.invoices.get(INVOICE_ID)
+            await read(client)
 
-    assert caught.value.request.url.path == f"/v1/invoices/{INVOICE_ID}"
+    assert f"{caught.value.request.method} {caught.value.request.url.path}" == read.line
     assert API_KEY not in str(caught.value)
     assert server.requests == []
     assert not _is_closed(given)
@@ -157,18 +169,18 @@ async def test_without_the_certificate_the_server_refuses_with_a_connection_erro
 
 
 @pytest.mark.parametrize("library", list(OWN_CLIENTS))
-async def test_a_callers_client_sends_through_its_explicit_proxy(library: str) -> None:
+async def test_a_callers_client_sends_through_its_explicit_proxy(read: SpecCall, library: str) -> None:
     # Plain HTTP through a forward proxy: the request line names the whole target URL.
-    async with _serving(None) as (proxy, port):
+    async with _serving(None, _Server(read)) as (proxy, port):
         given = OWN_CLIENTS[library](proxy=f"http://127.0.0.1:{port}")
         async with PalommaClient(
             api_key=API_KEY, base_url="http://api.palomma.invalid/v1", http_client=given, max_retries=0
         ) as client:
-            invoice = await client.invoices.get(INVOICE_ID)
+            read_back = await read(client)
 
-    assert invoice.id == INVOICE_ID
+    assert read_back == read.expected
     [(request_line, headers)] = proxy.requests
-    assert request_line == f"GET http://api.palomma.invalid/v1/invoices/{INVOICE_ID} HTTP/1.1"
+    assert request_line == f"{read.http_method} {_target(read, 'http://api.palomma.invalid')} HTTP/1.1"
     assert headers["authorization"] == f"Bearer {API_KEY}"
     await (given.aclose() if isinstance(given, httpx2.AsyncClient) else given.close())
 
@@ -181,18 +193,20 @@ async def test_a_given_session_closed_by_its_owner_is_a_closed_client() -> None:
     assert client.is_closed
 
 
-async def test_a_session_that_inflates_and_raises_for_status_by_itself_changes_nothing_a_call_sees() -> None:
+async def test_a_session_that_inflates_and_raises_for_status_by_itself_changes_nothing_a_call_sees(
+    read: SpecCall,
+) -> None:
     # aiohttp's defaults inflate bodies, and raise_for_status=True raises its own error on a 4xx:
     # the SDK reads the body and the status itself, as from the session it makes.
-    for server in (_Server(gzip=True), _Server(404)):
+    for server in (_Server(read, gzip=True), _Server(read, 404)):
         async with (
             _serving(None, server) as (_, port),
             aiohttp.ClientSession(raise_for_status=True) as session,
             PalommaClient(api_key=API_KEY, base_url=f"http://127.0.0.1:{port}/v1", http_client=session) as client,
         ):
             if server.status == 200:
-                assert (await client.invoices.get(INVOICE_ID)).id == INVOICE_ID
+                assert await read(client) == read.expected
             else:
                 with pytest.raises(NotFoundError) as caught:
-                    await client.invoices.get(INVOICE_ID)
+                    await read(client)
                 assert caught.value.status_code == 404

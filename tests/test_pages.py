@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from palomma_client import MAX_EMPTY_PAGES, Page, PaginationError, PalommaClient
-from tests.spec_calls import PagedCall, a_paged_call
+from tests.spec_calls import PagedCall, a_paged_list
 from tests.support import RecordingAPI
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.usefixtures("clean_environment")
 @pytest.fixture
 def paged() -> PagedCall:
     """A list of the spec the SDK walks by cursor, with every argument it takes but the cursor."""
-    return a_paged_call().with_every_argument()
+    return a_paged_list().with_every_argument()
 
 
 async def test_awaiting_a_list_gives_its_first_page_and_get_next_page_the_next(

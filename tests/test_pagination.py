@@ -6,14 +6,14 @@ import httpx2
 import pytest
 
 from palomma_client import AsyncPager, Page, PaginationError, PalommaClient
-from tests.spec_calls import PagedCall, a_paged_call
+from tests.spec_calls import PagedCall, a_paged_list
 from tests.support import RecordingAPI
 
 
 @pytest.fixture
 def paged() -> PagedCall:
     """A list of the spec the SDK walks by cursor, with every argument it takes but the cursor."""
-    return a_paged_call().with_every_argument()
+    return a_paged_list().with_every_argument()
 
 
 def _labels(pages: int, per_page: int) -> list[str]:

@@ -7,49 +7,57 @@ import datetime
 import httpx2
 import pytest
 
-from palomma_client import Invoice, PalommaClient, Settlement
-from palomma_client._generated.api import METHODS
-from palomma_client.types import ListInvoicesResponse
-from tests.support import API_KEY, RecordingAPI, Sleeps, created_invoice, page_body, settlement_body
+from palomma_client import PalommaClient
+from palomma_client._generated.api import METHODS, OPERATIONS
+from tests.spec_calls import SpecCall, a_call, a_paged_call, page_answer
+from tests.support import API_KEY, RecordingAPI, Sleeps
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
 
 
+@pytest.fixture
+def read() -> SpecCall:
+    """A read of the spec, with a path parameter: a GET the SDK retries freely, whose path says what it asked."""
+    return a_call("GET", path_parameter=True)
+
+
 @pytest.mark.backends
-async def test_a_raw_get_exposes_the_servers_headers_and_parses_to_the_invoice(
-    palomma: PalommaClient, api: RecordingAPI
+async def test_a_raw_get_exposes_the_servers_headers_and_parses_to_the_model(
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI
 ) -> None:
-    api.queue(httpx2.Response(200, json=created_invoice(), headers={"x-request-id": "req_123"}))
+    api.queue(read.ok(**{"x-request-id": "req_123"}))
 
-    response = await palomma.invoices.with_raw_response.get("abc")
+    response = await read.raw(palomma)
 
-    assert response.status_code == 200
+    assert response.status_code == read.answer.status
     assert response.headers["x-request-id"] == "req_123"
-    assert response.http_request.method == "GET"
-    assert response.http_request.url.path == "/v1/invoices/abc"
+    assert f"{response.http_request.method} {response.http_request.url.path}" == read.line
     assert response.http_request.headers["authorization"] == "[redacted]"
     assert API_KEY not in repr(response.http_request.headers)
     assert isinstance(response.elapsed, datetime.timedelta)
     assert response.retries_taken == 0
-    invoice = response.parse()
-    assert isinstance(invoice, Invoice)
-    assert invoice.id == "abc"
+    assert response.parse() == read.expected
 
 
-async def test_retries_taken_counts_the_retries(palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps) -> None:
-    api.queue(httpx2.Response(503, json={"error": "busy"}), httpx2.Response(200, json=settlement_body()))
-    response = await palomma.settlements.with_raw_response.get("2026-03-12", "11")
+async def test_retries_taken_counts_the_retries(
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+) -> None:
+    api.queue(httpx2.Response(503, json={"error": "busy"}), read.ok())
+    response = await read.raw(palomma)
     assert response.retries_taken == 1
-    assert isinstance(response.parse(), Settlement)
+    assert response.parse() == read.expected
 
 
 async def test_a_raw_list_is_one_page_of_the_api(palomma: PalommaClient, api: RecordingAPI) -> None:
-    api.queue(httpx2.Response(200, json=page_body([created_invoice()], "next")))
-    response = await palomma.invoices.with_raw_response.list(limit=1, cursor="here")
+    listing = a_paged_call()
+    api.queue(page_answer(listing, "next"))
+    response = await listing.raw(palomma, cursor="here")
     page = response.parse()
-    assert isinstance(page, ListInvoicesResponse)
-    assert page.cursor == "next"
+    module = OPERATIONS[listing.operation_id]
+    assert page == module.parse_response(listing.answer.status, page_answer(listing, "next").json())
+    assert module.page_of(page).next_cursor == "next"
     assert api.requests[0].url.params["cursor"] == "here"
+    assert f"{api.requests[0].method} {api.requests[0].url.path}" == listing.line
 
 
 def test_every_generated_method_has_a_raw_twin(palomma: PalommaClient) -> None:

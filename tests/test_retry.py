@@ -19,7 +19,7 @@ from palomma_client import (
 from palomma_client._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
 from palomma_client._exceptions import parse_retry_after, status_error_from_response
 from palomma_client._retry import backoff_delay
-from tests.spec_calls import SpecCall, a_call, a_paged_call
+from tests.spec_calls import SpecCall, a_call, a_paged_list
 from tests.support import RecordingAPI, Sleeps
 
 
@@ -150,7 +150,7 @@ async def test_max_retries_zero_makes_one_attempt(
 async def test_list_pages_and_settlements_are_retried(
     palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
 ) -> None:
-    paged = a_paged_call()
+    paged = a_paged_list()
     api.queue(
         httpx2.ReadTimeout("slow"),
         paged.page(["a"], "next"),

@@ -16,9 +16,16 @@ from palomma_client import APIConnectionError, BadRequestError, InternalServerEr
 from palomma_client._generated.security import SCHEMES
 from palomma_client._http_answers import http_answer
 from palomma_client._request import HTTPRequest
-from tests.support import API_KEY, RecordingAPI, copy_project, created_invoice, run_generate, run_probe
+from tests.spec_calls import SpecCall, a_call
+from tests.support import API_KEY, RecordingAPI, copy_project, run_generate, run_probe
 
 pytestmark = [pytest.mark.usefixtures("clean_environment"), pytest.mark.backends]
+
+
+@pytest.fixture
+def read() -> SpecCall:
+    """A read of the spec: the key travels the same way with any call."""
+    return a_call("GET")
 
 
 def _everything_reachable(error: BaseException) -> str:
@@ -41,26 +48,30 @@ def _everything_reachable(error: BaseException) -> str:
     return "\n".join(seen)
 
 
-async def test_a_pickled_raw_response_holds_no_key(palomma: PalommaClient, api: RecordingAPI) -> None:
-    api.queue(httpx2.Response(200, json=created_invoice()))
-    response = await palomma.invoices.with_raw_response.get(created_invoice()["id"])
+async def test_a_pickled_raw_response_holds_no_key(read: SpecCall, palomma: PalommaClient, api: RecordingAPI) -> None:
+    api.queue(read.ok())
+    response = await read.raw(palomma)
     pickled = pickle.dumps(response)
     assert API_KEY.encode() not in pickled
     copy = pickle.loads(pickled)
-    assert copy.parse().id == created_invoice()["id"]
+    assert copy.parse() == read.expected
     assert copy.http_request.headers["authorization"] == "[redacted]"
 
 
-async def test_a_chained_transport_error_holds_no_key(palomma: PalommaClient, api: RecordingAPI) -> None:
+async def test_a_chained_transport_error_holds_no_key(
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI
+) -> None:
     api.queue(*[httpx2.ReadError("connection reset")] * 3)
     with pytest.raises(APIConnectionError) as caught:
-        await palomma.invoices.get(created_invoice()["id"])
+        await read(palomma)
     assert caught.value.__cause__ is not None
     assert API_KEY not in _everything_reachable(caught.value)
     assert API_KEY.encode() not in pickle.dumps(caught.value)
 
 
-async def test_an_unparseable_answers_chained_error_holds_no_key(backend: Literal["httpx", "aiohttp"]) -> None:
+async def test_an_unparseable_answers_chained_error_holds_no_key(
+    read: SpecCall, backend: Literal["httpx", "aiohttp"]
+) -> None:
     # An answer aiohttp cannot parse becomes a ClientResponseError, whose repr shows the request's headers.
     async def broken(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.readuntil(b"\r\n\r\n")
@@ -77,12 +88,13 @@ async def test_an_unparseable_answers_chained_error_holds_no_key(backend: Litera
         ) as palomma,
     ):
         with pytest.raises(APIConnectionError) as caught:
-            await palomma.invoices.get(created_invoice()["id"])
+            await read(palomma)
     assert API_KEY not in _everything_reachable(caught.value)
 
 
 @pytest.mark.parametrize(("status", "error_class"), [(400, BadRequestError), (500, InternalServerError)])
 async def test_a_key_the_api_echoes_in_an_error_body_is_masked_everywhere(
+    read: SpecCall,
     palomma: PalommaClient,
     api: RecordingAPI,
     caplog: pytest.LogCaptureFixture,
@@ -92,7 +104,7 @@ async def test_a_key_the_api_echoes_in_an_error_body_is_masked_everywhere(
     echoed = {"error": f"token Bearer {API_KEY} is not allowed here", "token": API_KEY}
     api.queue(*[httpx2.Response(status, json=echoed, headers={"WWW-Authenticate": f"Bearer {API_KEY}"})] * 3)
     with pytest.raises(error_class) as caught:
-        await palomma.invoices.get(created_invoice()["id"], max_retries=0)
+        await read(palomma, max_retries=0)
     error = caught.value
     assert isinstance(error, BadRequestError | InternalServerError)
     assert "[redacted]" in error.message

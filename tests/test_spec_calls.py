@@ -9,19 +9,31 @@ import pytest
 from palomma_client import InvalidParameterError, PalommaClient
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._model_base import OpenStrEnum
+from palomma_client.testing._spec import ApiSpec, load_shipped_spec
 from tests.spec_calls import (
     SpecCall,
     a_call,
+    a_call_breaking_a_rule,
     a_paged_call,
+    a_paged_list,
+    a_query_text_argument,
+    an_operation,
+    answer_properties,
     call_at,
     call_taking,
     calls,
+    completed,
     enum_fields,
     field,
     is_member,
+    listed_field,
     model_document,
     models,
+    needs_operations,
+    page_answer,
+    page_holding,
     paged_call_of,
+    path_of,
 )
 from tests.support import RecordingAPI, unknown_value
 
@@ -60,7 +72,7 @@ def test_field_reads_a_field_by_its_json_name_and_skips_for_one_the_model_lacks(
 async def test_a_paged_call_serves_labelled_pages_the_pager_walks_in_order(
     palomma: PalommaClient, api: RecordingAPI
 ) -> None:
-    paged = a_paged_call().with_every_argument()
+    paged = a_paged_list().with_every_argument()
     api.queue(paged.page(["a", "b"], "next"), paged.page(["c"], None))
 
     items = [item async for item in paged(palomma)]
@@ -86,7 +98,7 @@ def test_call_taking_skips_naming_an_argument_the_operation_does_not_take() -> N
 
 
 def test_paged_call_of_is_the_named_list_and_skips_for_one_the_spec_lacks_or_does_not_page() -> None:
-    paged = a_paged_call()
+    paged = a_paged_list()
     assert paged_call_of(paged.call.operation_id) == paged
     with pytest.raises(pytest.skip.Exception, match="the spec has no operation 'notAnOperation'"):
         paged_call_of("notAnOperation")
@@ -97,7 +109,7 @@ def test_paged_call_of_is_the_named_list_and_skips_for_one_the_spec_lacks_or_doe
 
 
 async def test_a_page_of_given_items_holds_them_as_given(palomma: PalommaClient, api: RecordingAPI) -> None:
-    paged = a_paged_call()
+    paged = a_paged_list()
     items = [paged.item("x"), paged.item("y")]
     api.queue(paged.page_of(items, None))
 
@@ -105,6 +117,88 @@ async def test_a_page_of_given_items_holds_them_as_given(palomma: PalommaClient,
 
     assert [paged.label(item) for item in page.items] == ["x", "y"]
     assert paged.body_of(items, "next")[paged.cursor_name] == "next"
+
+
+async def test_a_paged_call_is_a_list_and_its_page_answer_names_the_next_page(
+    palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    listing = a_paged_call()
+    assert listing.paged
+    assert next(call for call in calls() if call.paged) == listing
+    api.queue(page_answer(listing, "next"), page_answer(listing, None))
+    pages = [page async for page in listing(palomma).pages()]
+    assert [page.next_cursor for page in pages] == ["next", None]
+    assert [request.url.params.get("cursor") for request in api.requests] == [None, "next"]
+
+
+def test_a_query_text_argument_travels_in_the_query_string_as_given() -> None:
+    call, name = a_query_text_argument()
+    module = OPERATIONS[call.operation_id]
+    request = module.build_request(**{**call.arguments, name: "any text at all"})
+    assert "any text at all" in (request.params or {}).values()
+    assert "any text at all" not in request.path
+    assert a_query_text_argument(paged=call.paged)[0] == call
+
+
+def test_answer_properties_are_the_schema_of_the_documented_answer() -> None:
+    call = next((call for call in calls() if isinstance(call.body, dict) and call.body), None)
+    if call is None:
+        pytest.skip("no operation of the spec answers a JSON object")
+    properties, required = answer_properties(call)
+    assert set(call.body) <= set(properties)
+    assert set(required) <= set(call.body)
+    assert all(isinstance(schema, dict) for schema in properties.values())
+
+
+def test_a_page_holding_an_item_is_the_last_page_and_changes_only_the_items_own_fields() -> None:
+    listing = a_paged_call()
+    first = page_answer(listing, None).json()
+    [items_name] = [name for name, value in first.items() if isinstance(value, list)]
+    if not first[items_name]:
+        pytest.skip(f"the documented answer of {listing.operation_id} lists no item")
+    name = next((key for key, value in first[items_name][0].items() if isinstance(value, str)), None)
+    if name is None:
+        pytest.skip(f"the items of {listing.operation_id} have no text field")
+    body, item = page_holding(listing, **{name: "changed", "not-a-field-of-it": 1})
+    assert body == {**first, items_name: [item]}
+    assert item == {**first[items_name][0], name: "changed"}
+    module = OPERATIONS[listing.operation_id]
+    assert module.page_of(module.parse_response(listing.answer.status, body)).next_cursor is None
+
+
+async def test_a_completed_call_is_its_answer_or_every_item_of_its_list(
+    palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    read, listing = a_call(), a_paged_call()
+    api.queue(read.ok(), page_answer(listing, "next"), page_answer(listing, None))
+    assert await completed(read, palomma) == read.expected
+    module = OPERATIONS[listing.operation_id]
+    items = module.page_of(module.parse_response(listing.answer.status, page_answer(listing, None).json())).items
+    assert await completed(listing, palomma) == [*items, *items]
+    assert len(api.requests) == 3
+
+
+async def test_a_call_breaking_a_rule_is_refused_naming_the_argument_before_sending(
+    palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    call, name = a_call_breaking_a_rule()
+    with pytest.raises(InvalidParameterError) as caught:
+        OPERATIONS[call.operation_id].build_request(**call.arguments)
+    assert caught.value.parameter == name
+    with pytest.raises(InvalidParameterError, match=name):
+        await completed(call, palomma)
+    assert api.requests == []
+
+
+def test_a_listed_field_is_read_from_the_first_item_and_skips_for_one_the_items_lack() -> None:
+    listing = a_paged_call()
+    body, _ = page_holding(listing)
+    module = OPERATIONS[listing.operation_id]
+    [model] = module.page_of(module.parse_response(listing.answer.status, body)).items
+    python_name, json_name = next(iter(type(model).JSON_NAMES.items()))
+    assert listed_field(listing, json_name) == getattr(model, python_name)
+    with pytest.raises(pytest.skip.Exception, match="has no field 'not-a-field'"):
+        listed_field(listing, "not-a-field")
 
 
 def test_call_at_fills_the_path_parameters_in_order_and_skips_past_them() -> None:
@@ -172,3 +266,41 @@ def test_is_member_holds_for_the_real_member_only() -> None:
     assert not is_member(enum(unknown_value(enum)), member.value)
     assert not is_member(member.value, member.value)
     assert not is_member(None, member.value)
+
+
+def test_needs_operations_passes_for_the_specs_operations_and_skips_naming_a_missing_one() -> None:
+    needs_operations(*OPERATIONS)
+    with pytest.raises(pytest.skip.Exception, match="the spec has no operation 'notAnOperation'"):
+        needs_operations(*OPERATIONS, "notAnOperation")
+
+
+def test_path_of_fills_an_operations_path_parameters_in_order_and_skips_for_a_missing_operation() -> None:
+    operation_id, template = next(
+        ((name, module.PATH) for name, module in OPERATIONS.items() if "{" in module.PATH), (None, "")
+    )
+    if operation_id is None:
+        pytest.skip("no operation of the spec has a path parameter")
+    count = template.count("{")
+    values = [f"v/{index} ?" for index in range(count)]
+    path = path_of(operation_id, *values)
+    assert "{" not in path
+    assert [f"v%2F{index}%20%3F" in path for index in range(count)] == [True] * count
+    assert path.count("/") == template.count("/")
+    with pytest.raises(pytest.skip.Exception, match="the spec has no operation 'notAnOperation'"):
+        path_of("notAnOperation")
+
+
+def test_an_operation_prefers_a_read_without_path_parameters_or_takes_one_with_a_body() -> None:
+    spec = ApiSpec(load_shipped_spec())
+    read = an_operation()
+    assert read in spec.operations
+    reads = [item for item in spec.operations if item.method == "GET"]
+    assert ("{" in read.path) == all("{" in item.path for item in reads)
+    assert (read.method == "GET") == bool(reads)
+    if any(item.body is not None for item in spec.operations):
+        written = an_operation(body=True)
+        assert written.body is not None
+        assert written == next(item for item in spec.operations if item.body is not None)
+    else:
+        with pytest.raises(pytest.skip.Exception, match="no operation that takes a request body"):
+            an_operation(body=True)

@@ -28,10 +28,10 @@ from opentelemetry.trace import SpanKind, StatusCode
 from opentelemetry.util._once import Once
 
 from palomma_client import APIConnectionError, PalommaClient
-from palomma_client._generated.api import METHODS
-from palomma_client._generated.api.invoices import create_invoice, get_invoice, list_invoices
+from palomma_client._generated.api import OPERATIONS
 from palomma_client._telemetry import INSTRUMENTATION_NAME
-from tests.support import API_KEY, RecordingAPI, create_arguments, created_invoice, page_body, run_one_call
+from tests.spec_calls import SpecCall, a_call, call_of, field, listed_field, page_holding
+from tests.support import API_KEY, RecordingAPI, run_one_request
 
 pytestmark = pytest.mark.backends
 
@@ -68,13 +68,24 @@ def _fresh() -> None:
     READER.get_metrics_data()  # what earlier tests recorded
 
 
-def _call_name(module: Any) -> str:
-    resource, method = METHODS[module.OPERATION_ID]
-    return f"palomma.{resource}.{method}"
+@pytest.fixture
+def read() -> SpecCall:
+    """A read of the spec: every call is traced the same way."""
+    return a_call("GET")
 
 
-def _attempt_name(module: Any) -> str:
-    return f"{module.METHOD} {module.PATH}"
+def _call_name(call: SpecCall) -> str:
+    return f"palomma.{call.resource}.{call.method}"
+
+
+def _template(call: SpecCall) -> str:
+    """The operation's path template, as the spec writes it."""
+    template: str = OPERATIONS[call.operation_id].PATH
+    return template
+
+
+def _attempt_name(call: SpecCall) -> str:
+    return f"{call.http_method} {_template(call)}"
 
 
 def _spans() -> list[ReadableSpan]:
@@ -108,28 +119,28 @@ def _server(palomma: PalommaClient) -> tuple[str, int]:
 
 
 async def test_a_call_is_a_span_with_one_client_span_per_attempt_carrying_its_traceparent(
-    palomma: PalommaClient, api: RecordingAPI
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI
 ) -> None:
-    api.queue(httpx2.Response(200, json=created_invoice(), headers={"x-request-id": "req_7"}))
+    api.queue(read.ok(**{"x-request-id": "req_7"}))
 
-    await palomma.invoices.get("01HQY8EW1H9YGH5PAV5Y2M9R3T")
+    await read(palomma)
 
     call, attempt = _spans()
     host, port = _server(palomma)
-    assert call.name == _call_name(get_invoice)
-    assert call.attributes == {"palomma.operation_id": get_invoice.OPERATION_ID}
-    assert attempt.name == _attempt_name(get_invoice)
+    assert call.name == _call_name(read)
+    assert call.attributes == {"palomma.operation_id": read.operation_id}
+    assert attempt.name == _attempt_name(read)
     assert attempt.kind is SpanKind.CLIENT
     assert attempt.parent is not None
     assert attempt.parent.span_id == call.context.span_id
     # The metric point has the span's attributes, less the request id (one per request: unbounded).
     expected = {
-        "http.request.method": get_invoice.METHOD,
-        "url.template": get_invoice.PATH,
+        "http.request.method": read.http_method,
+        "url.template": _template(read),
         "server.address": host,
         "server.port": port,
-        "palomma.operation_id": get_invoice.OPERATION_ID,
-        "http.response.status_code": 200,
+        "palomma.operation_id": read.operation_id,
+        "http.response.status_code": read.answer.status,
     }
     assert dict(attempt.attributes or {}) == {**expected, "palomma.request_id": "req_7"}
     assert api.requests[0].headers["traceparent"] == _traceparent(attempt)
@@ -139,14 +150,14 @@ async def test_a_call_is_a_span_with_one_client_span_per_attempt_carrying_its_tr
 
 
 async def test_a_retried_call_counts_resends_and_marks_the_failed_attempt(
-    palomma: PalommaClient, api: RecordingAPI
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI
 ) -> None:
     api.queue(
         httpx2.Response(503, json={"error": "Service Unavailable"}, headers={"x-request-id": "req_1"}),
-        httpx2.Response(200, json=created_invoice(), headers={"x-request-id": "req_2"}),
+        read.ok(**{"x-request-id": "req_2"}),
     )
 
-    await palomma.invoices.get("01HQY8EW1H9YGH5PAV5Y2M9R3T")
+    await read(palomma)
 
     call, first, second = _spans()
     assert first.parent is not None
@@ -164,19 +175,19 @@ async def test_a_retried_call_counts_resends_and_marks_the_failed_attempt(
     assert call.status.status_code is StatusCode.UNSET
     assert [request.headers["traceparent"] for request in api.requests] == [_traceparent(first), _traceparent(second)]
     by_status = {point.attributes["http.response.status_code"]: point for point in _duration_points()}
-    assert sorted(by_status) == [200, 503]
+    assert sorted(by_status) == sorted([read.answer.status, 503])
     assert by_status[503].attributes["error.type"] == "503"
-    assert "error.type" not in by_status[200].attributes
+    assert "error.type" not in by_status[read.answer.status].attributes
 
 
 async def test_a_failed_call_names_the_error_on_the_attempt_the_call_and_the_metric(
-    palomma: PalommaClient, api: RecordingAPI
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI
 ) -> None:
     # Over a socket: the connection is closed once the request is read.
     api.queue(httpx2.RemoteProtocolError("server hung up"))
 
     with pytest.raises(APIConnectionError):
-        await palomma.with_options(max_retries=0).invoices.get("01HQY8EW1H9YGH5PAV5Y2M9R3T")
+        await read(palomma.with_options(max_retries=0))
 
     call, attempt = _spans()
     assert call.attributes is not None
@@ -192,27 +203,31 @@ async def test_a_failed_call_names_the_error_on_the_attempt_the_call_and_the_met
 async def test_a_safe_create_lookup_is_a_call_span_of_its_own_below_the_create(
     palomma: PalommaClient, api: RecordingAPI
 ) -> None:
-    existing = created_invoice(id="01EXISTING")
+    # The safe create of invoices, which looks a failed create up by its reference in the list.
+    creating, listing = call_of("createInvoice"), call_of("listInvoices")
+    listed_field(listing, "reference")  # what the lookup matches the listed invoices on
+    page, existing = page_holding(listing, **creating.json, id="01EXISTING")
     # The API's clock says the call started when the invoice was made: it is this call's own.
-    listed_at = {"Date": format_datetime(datetime.fromisoformat(existing["createdAt"]), usegmt=True)}
+    made = existing.get("createdAt")
+    listed_at = {"Date": format_datetime(datetime.fromisoformat(made), usegmt=True)} if made else {}
 
     def answer(request: httpx2.Request) -> httpx2.Response:
-        if request.method == create_invoice.METHOD:
+        if request.method == creating.http_method:
             return httpx2.Response(500, json={"error": "Internal Server Error"}, headers=listed_at)
-        return httpx2.Response(200, json=page_body([existing], None), headers=listed_at)
+        return httpx2.Response(200, json=page, headers=listed_at)
 
     api.default = answer
-    invoice = await palomma.invoices.create(**create_arguments())
+    invoice = await creating(palomma)
 
-    assert invoice.id == "01EXISTING"
+    assert field(invoice, "id") == "01EXISTING"
     create, post, lookup, get = _spans()
-    assert (create.name, post.name) == (_call_name(create_invoice), _attempt_name(create_invoice))
-    assert (lookup.name, get.name) == (_call_name(list_invoices), _attempt_name(list_invoices))
+    assert (create.name, post.name) == (_call_name(creating), _attempt_name(creating))
+    assert (lookup.name, get.name) == (_call_name(listing), _attempt_name(listing))
     assert lookup.parent is not None
     assert lookup.parent.span_id == create.context.span_id
     assert get.parent is not None
     assert get.parent.span_id == lookup.context.span_id
-    assert lookup.attributes == {"palomma.operation_id": list_invoices.OPERATION_ID}
+    assert lookup.attributes == {"palomma.operation_id": listing.operation_id}
     assert [request.headers["traceparent"] for request in api.requests] == [_traceparent(post), _traceparent(get)]
 
 
@@ -230,10 +245,12 @@ async def test_a_call_through_request_is_named_by_the_template_it_was_given(
     assert attempt.attributes["url.template"] == "/things/{id}"
 
 
-async def test_spans_and_the_traceparent_hold_no_secret(palomma: PalommaClient, api: RecordingAPI) -> None:
-    api.queue(httpx2.Response(200, json=created_invoice()))
+async def test_spans_and_the_traceparent_hold_no_secret(
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    api.queue(read.ok())
 
-    await palomma.invoices.get("01HQY8EW1H9YGH5PAV5Y2M9R3T")
+    await read(palomma)
 
     for span in _spans():
         assert API_KEY not in span.to_json()
@@ -254,7 +271,7 @@ sys.meta_path.insert(0, Absent())
 
 
 def test_without_opentelemetry_the_sdk_imports_none_of_it_and_still_sends() -> None:
-    printed = run_one_call(
+    printed = run_one_request(
         before=BLOCK_OPENTELEMETRY,
         after=(
             "from palomma_client import _telemetry\n"
@@ -265,7 +282,7 @@ def test_without_opentelemetry_the_sdk_imports_none_of_it_and_still_sends() -> N
 
 
 def test_with_opentelemetry_but_no_provider_set_nothing_is_traced_or_propagated() -> None:
-    printed = run_one_call(
+    printed = run_one_request(
         after=(
             "from palomma_client._telemetry import TELEMETRY\nprint(TELEMETRY is not None, TELEMETRY.enabled(), seen)\n"
         )
@@ -273,10 +290,12 @@ def test_with_opentelemetry_but_no_provider_set_nothing_is_traced_or_propagated(
     assert printed == "True False [None]"
 
 
-async def test_a_finished_call_keeps_none_of_its_spans_alive(palomma: PalommaClient, api: RecordingAPI) -> None:
+async def test_a_finished_call_keeps_none_of_its_spans_alive(
+    read: SpecCall, palomma: PalommaClient, api: RecordingAPI
+) -> None:
     # The attempt's deadline timer outlives the attempt: it must not keep the attempt's context.
-    api.queue(httpx2.Response(200, json=created_invoice()))
-    await palomma.invoices.get("01HQY8EW1H9YGH5PAV5Y2M9R3T")
+    api.queue(read.ok())
+    await read(palomma)
     assert len(_spans()) == 2
 
     EXPORTER.clear()

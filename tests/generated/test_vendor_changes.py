@@ -247,25 +247,32 @@ def test_a_new_optional_field_is_sent_and_read_and_bumps_the_minor_version(addit
         additive,
         """
         from palomma_client.testing import FakePalomma
+        from palomma_client._generated.api import METHODS
+        def method(palomma, operation_id):
+            resource, name = METHODS[operation_id]
+            return getattr(getattr(palomma, resource), name)
         async def main():
             async with client() as palomma:
-                invoice = await palomma.invoices.create(**CREATE, tenant_email="ana@example.com")
+                invoice = await method(palomma, "createInvoice")(**CREATE, tenant_email="ana@example.com")
                 try:
-                    await palomma.invoices.create(**CREATE, tenant_email="not an email")
+                    await method(palomma, "createInvoice")(**CREATE, tenant_email="not an email")
                     refused = False
                 except InvalidParameterError as error:
                     refused = error.parameter
             async with FakePalomma().client() as palomma:
-                created = await palomma.invoices.create(**CREATE, tenant_email="ana@example.com")
-                fetched = await palomma.invoices.get(created.id)
+                created = await method(palomma, "createInvoice")(**CREATE, tenant_email="ana@example.com")
+                echoed = [created.tenant_email]
+                if "getInvoice" in METHODS:  # the fake keeps the field, as a read shows
+                    echoed.append((await method(palomma, "getInvoice")(created.id)).tenant_email)
             return {"sent": json.loads(sent[0].content), "read": invoice.tenant_email, "refused": refused,
-                    "requests": len(sent), "echoed": [created.tenant_email, fetched.tenant_email]}
+                    "requests": len(sent), "echoed": echoed}
         result = asyncio.run(main())
         """,
     )
 
     assert result["sent"][NEW_FIELD] == "ana@example.com"
-    assert result["echoed"] == ["ana@example.com", "ana@example.com"]
+    reads = 1 + ("getInvoice" in spec_operation_ids())
+    assert result["echoed"] == ["ana@example.com"] * reads
     assert result["read"] == "ana@example.com"
     assert result["refused"] == NEW_FIELD_ARGUMENT
     assert result["requests"] == 1

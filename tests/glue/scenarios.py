@@ -4,18 +4,27 @@ Both ``test_fastapi.py`` and ``test_aiohttp.py`` build the same service with
 their framework's glue: its routes call a real `PalommaClient` whose transport
 answers as a `Scenario` scripts, so every SDK error is the one a real answer
 produces. Each scenario then says what the service's caller must see.
+
+The service calls operations of the spec (`ServiceCalls`): a read, a list, a call
+whose argument breaks a rule, and the invoice create, which its safe create
+guards. The glue answers each error the same whatever the operation.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx2
+import pytest
 
-from palomma_client import Invoice, PalommaClient
+from palomma_client import InvalidParameterError, PalommaClient
+from palomma_client._generated.api import OPERATIONS
+from palomma_client.testing._examples import synthesize
+from palomma_client.testing._spec import ApiSpec, load_shipped_spec
 from palomma_client.webhooks import (
     MAX_WEBHOOK_BODY_BYTES,
     MAX_WEBHOOK_HEADER_BYTES,
@@ -26,8 +35,9 @@ from palomma_client.webhooks import (
     WebhookReceiver,
     sign_delivery,
 )
-from tests.support import created_invoice, echoed, page_body
-from tests.webhooks.support import SECRET, at_now, invoice_delivery
+from tests.spec_calls import SpecCall, a_call, a_call_breaking_a_rule, a_paged_call, call_of, completed, page_answer
+from tests.support import echoed
+from tests.webhooks.support import SECRET, at_now, body_of, delivery, signed
 
 KEY = "sk_live_glue_5e1f9b3c7a2d8c40"
 """The service's API key: sent on every request to the API, never in any answer."""
@@ -77,27 +87,63 @@ async def ignore_event(event: WebhookEvent) -> None:
     """The service's webhook handler: nothing to do in these tests."""
 
 
-async def list_invoices(palomma: PalommaClient, query: Mapping[str, str]) -> dict[str, Any]:
-    """``GET /invoices?limit=&cursor=``: one page of invoices and the cursor of the next; ``?all`` for every one."""
-    limit = int(query["limit"]) if "limit" in query else None
-    if "all" in query:
-        return {"invoices": [invoice.to_dict() async for invoice in palomma.invoices.list(limit=limit)]}
-    page = await palomma.invoices.list(limit=limit, cursor=query.get("cursor"))
-    return {"invoices": [invoice.to_dict() for invoice in page.items], "nextCursor": page.next_cursor}
+@dataclass(frozen=True)
+class ServiceCalls:
+    """The calls of the spec the service's routes make; those the spec cannot make are ``None``.
+
+    Attributes:
+        read: ``GET /read``: a read, its model answered as JSON.
+        listing: ``GET /list``: every item of a list.
+        refused: ``GET /refused``: a call whose argument breaks a rule of the spec, and that argument.
+        create: ``POST /create``: the invoice create (``createInvoice``), with its safe create.
+    """
+
+    read: SpecCall
+    listing: SpecCall | None = None
+    refused: tuple[SpecCall, str] | None = None
+    create: SpecCall | None = None
 
 
-async def create_invoice(palomma: PalommaClient, body: Mapping[str, Any]) -> Invoice:
-    """``POST /invoices``: create an invoice from the JSON body, in the SDK's argument names."""
-    return await palomma.invoices.create(**body)
+def service_calls(needs: tuple[str, ...] = ()) -> ServiceCalls:
+    """The calls the service makes; skips the test when the spec cannot make one it ``needs`` (a field's name)."""
+    made: dict[str, Any] = {
+        "listing": a_paged_call,
+        "refused": a_call_breaking_a_rule,
+        "create": lambda: call_of("createInvoice"),
+    }
+    return ServiceCalls(read=a_call("GET"), **{name: made[name]() for name in needs})
 
 
-async def use_a_closed_client() -> None:
+async def read_once(palomma: PalommaClient, calls: ServiceCalls) -> Any:
+    """``GET /read``: the read's model."""
+    return await calls.read(palomma)
+
+
+async def list_all(palomma: PalommaClient, calls: ServiceCalls) -> dict[str, Any]:
+    """``GET /list``: every item of the list, as the API's JSON."""
+    assert calls.listing is not None, "the scenario needs the listing"
+    return {"items": [item.to_dict() for item in await completed(calls.listing, palomma)]}
+
+
+async def refused(palomma: PalommaClient, calls: ServiceCalls) -> None:
+    """``GET /refused``: a call with an argument the spec's rules refuse."""
+    assert calls.refused is not None, "the scenario needs the refused call"
+    await completed(calls.refused[0], palomma)
+
+
+async def create(palomma: PalommaClient, calls: ServiceCalls) -> Any:
+    """``POST /create``: create an invoice, with arguments its rules accept."""
+    assert calls.create is not None, "the scenario needs the create"
+    return await calls.create(palomma)
+
+
+async def use_a_closed_client(calls: ServiceCalls) -> None:
     """``GET /closed``: a bug in the service, which closed its client too early."""
     palomma = PalommaClient(
         api_key=KEY, base_url=SANDBOX, transport=httpx2.MockTransport(lambda _: httpx2.Response(500))
     )
     await palomma.close()
-    await palomma.invoices.get("inv_1")
+    await calls.read(palomma)
 
 
 class BrokenDedupStore:
@@ -150,21 +196,36 @@ def never_called(request: httpx2.Request) -> httpx2.Response:
     raise AssertionError(f"the API was called: {request.method} {request.url}")
 
 
-def valid_invoice(**changes: Any) -> dict[str, Any]:
-    """A body for ``POST /invoices`` that the SDK accepts."""
-    return {
-        "reference": "RENT-2026-03-0001",
-        "amount": 1_850_000,
-        "description": "Canon de arrendamiento marzo 2026",
-        "redirect_url": "https://merchant.example.com/payments/return",
-        "customer_document_number": "1020304050",
-        **changes,
-    }
+READ = Call("GET", "/read")
 
 
-GET_INVOICE = Call("GET", "/invoices/inv_01HQY8EW1H")
-CREATE_INVOICE = Call("POST", "/invoices", json=valid_invoice())
-WEBHOOK_BODY, WEBHOOK_HEADERS = invoice_delivery()
+@functools.cache
+def webhook_delivery() -> tuple[bytes, dict[str, str]]:
+    """A signed delivery of an invoice event: its body and headers.
+
+    Its invoice is made from the spec's ``Invoice`` schema, which invoice events carry, by the
+    fake's synthesizer; made when a test sends it, not at import, since a vendor may change it.
+    The test skips when the spec has no such schema.
+    """
+    spec = ApiSpec(load_shipped_spec())
+    if not isinstance(spec.document.get("components", {}).get("schemas", {}).get(INVOICE_SCHEMA), dict):
+        pytest.skip(f"the spec has no {INVOICE_SCHEMA!r} schema, which invoice webhook events carry")
+    invoice = synthesize(spec, f"/components/schemas/{INVOICE_SCHEMA}", at_now())
+    body = body_of(delivery("invoice", invoice))
+    return body, signed(body)
+
+
+INVOICE_SCHEMA = "Invoice"
+"""The model of an invoice webhook event's ``data``."""
+
+
+def delivered(**headers: str) -> Callable[[], Call]:
+    """The request Palomma makes to deliver ``webhook_delivery()``, with ``headers`` over its own."""
+    return lambda: Call(
+        "POST", "/webhooks", content=webhook_delivery()[0], headers={**webhook_delivery()[1], **headers}
+    )
+
+
 NOT_A_DELIVERY = json.dumps({"webhookId": "wh_1", "type": "invoice", "data": {}}).encode()
 LONG_MESSAGE = "x" * 5_000
 
@@ -175,16 +236,80 @@ class Scenario:
 
     name: str
     api: Answer
-    call: Call
+    call: Call | Callable[[], Call]
+    """The request to the service, or what makes it when the test runs."""
     status: int
     body: Mapping[str, Any]
     """Every field of the answer's JSON body, exactly."""
     headers: Mapping[str, str] = field(default_factory=dict)
     """Headers the answer must carry (among others)."""
     client_options: Mapping[str, Any] = field(default_factory=dict)
-    before: tuple[Call, ...] = ()
+    before: tuple[Call | Callable[[], Call], ...] = ()
     """Calls made first, whose answers are not checked."""
     dedup_store: Callable[[], DedupStore] = InMemoryDedupStore
+    needs: tuple[str, ...] = ()
+    """The `ServiceCalls` fields it needs besides the read; the test skips when the spec cannot make one."""
+    of_calls: Callable[[ServiceCalls], tuple[Answer, Mapping[str, Any]]] | None = None
+    """The API's answer and the answer's body, for a scenario made from the calls of the spec."""
+
+    def requests(self) -> tuple[list[Call], Call]:
+        """The requests made first, and the request whose answer is checked."""
+        made = [call if isinstance(call, Call) else call() for call in (*self.before, self.call)]
+        return made[:-1], made[-1]
+
+    def bound(self, calls: ServiceCalls) -> tuple[Answer, Mapping[str, Any]]:
+        """What the API answers and the body the service's caller must see, with these calls."""
+        return self.of_calls(calls) if self.of_calls is not None else (self.api, self.body)
+
+
+def _refused_argument(calls: ServiceCalls) -> tuple[Answer, Mapping[str, Any]]:
+    assert calls.refused is not None
+    call, name = calls.refused
+    try:
+        OPERATIONS[call.operation_id].build_request(**call.arguments)
+    except InvalidParameterError as error:
+        return never_called, {"error": str(error), "type": "invalid_parameter", "parameter": name}
+    raise AssertionError(f"{name}={call.arguments[name]!r} was not refused")
+
+
+def _too_large(calls: ServiceCalls) -> tuple[Answer, Mapping[str, Any]]:
+    documented = calls.read.ok()
+    # The documented answer, its JSON padded with whitespace: valid, and over max_response_bytes.
+    padded = documented.content + b" " * 2_000
+    headers = {name: value for name, value in documented.headers.items() if name.lower() != "content-length"}
+    return (lambda request: httpx2.Response(documented.status_code, content=padded, headers=headers)), {
+        "error": UNEXPECTED,
+        "type": "bad_gateway",
+    }
+
+
+def _looping_cursor(calls: ServiceCalls) -> tuple[Answer, Mapping[str, Any]]:
+    assert calls.listing is not None
+    listing = calls.listing
+    return (lambda request: page_answer(listing, "cursor_same")), {"error": UNEXPECTED, "type": "bad_gateway"}
+
+
+def _outcome_unknown(calls: ServiceCalls) -> tuple[Answer, Mapping[str, Any]]:
+    creating = calls.create
+    assert creating is not None
+    call_of("listInvoices")  # where the safe create looks a failed create up; without it, it only fails
+    reference = creating.json.get("reference") if isinstance(creating.json, dict) else None
+    if not isinstance(reference, str):
+        pytest.skip(f"the spec's {creating.operation_id} sends no 'reference', which its safe create keys on")
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        status = 500 if request.method == creating.http_method else 503
+        return httpx2.Response(status, json={"error": "down"}, headers={"x-request-id": "req_create"})
+
+    return answer, {
+        "error": (
+            f"Could not confirm whether invoice {reference!r} was created; it may exist. Look it up by "
+            "its reference before creating it again: creating it again without looking may bill twice."
+        ),
+        "type": "outcome_unknown",
+        "reference": reference,
+        "request_id": "req_create",
+    }
 
 
 UNAVAILABLE = "The payment service is unavailable; please try again later"
@@ -194,14 +319,14 @@ SCENARIOS = [
     Scenario(
         "not found: 404 with the API's message and request id",
         api_answer(404, {"error": "Invoice not found"}, headers={"x-request-id": "req_7Hc2"}),
-        GET_INVOICE,
+        READ,
         404,
         {"error": "Invoice not found", "type": "not_found", "request_id": "req_7Hc2"},
     ),
     Scenario(
         "rate limit: 503 with the API's Retry-After",
         api_answer(429, {"error": "Too many requests"}, headers={"Retry-After": "7"}),
-        GET_INVOICE,
+        READ,
         503,
         {"error": "The payment service is busy; retry in 7 seconds", "type": "rate_limited"},
         headers={"Retry-After": "7"},
@@ -209,7 +334,7 @@ SCENARIOS = [
     Scenario(
         "rate limit: a fractional Retry-After is rounded up",
         api_answer(429, {"error": "Too many requests"}, headers={"Retry-After": "2.2"}),
-        GET_INVOICE,
+        READ,
         503,
         {"error": "The payment service is busy; retry in 3 seconds", "type": "rate_limited"},
         headers={"Retry-After": "3"},
@@ -217,7 +342,7 @@ SCENARIOS = [
     Scenario(
         "rate limit: no Retry-After gives the default",
         api_answer(429, {"error": "Too many requests"}),
-        GET_INVOICE,
+        READ,
         503,
         {"error": "The payment service is busy; retry in 5 seconds", "type": "rate_limited"},
         headers={"Retry-After": "5"},
@@ -225,7 +350,7 @@ SCENARIOS = [
     Scenario(
         "rate limit: a Retry-After of an hour is capped at a minute",
         api_answer(429, {"error": "Too many requests"}, headers={"Retry-After": "3600"}),
-        GET_INVOICE,
+        READ,
         503,
         {"error": "The payment service is busy; retry in 60 seconds", "type": "rate_limited"},
         headers={"Retry-After": "60"},
@@ -233,119 +358,116 @@ SCENARIOS = [
     Scenario(
         "invalid argument: 422 naming it, and nothing sent",
         never_called,
-        Call("GET", "/invoices?limit=500"),
+        Call("GET", "/refused"),
         422,
-        {"error": "limit: must be between 1 and 100, got 500", "type": "invalid_parameter", "parameter": "limit"},
+        {},
+        needs=("refused",),
+        of_calls=_refused_argument,
     ),
     Scenario(
         "input the API refuses: 422 with its message",
         api_answer(400, {"error": "An invoice with reference 'RENT-2026-03-0001' already exists"}),
-        CREATE_INVOICE,
+        READ,
         422,
         {"error": "An invoice with reference 'RENT-2026-03-0001' already exists", "type": "invalid_request"},
     ),
     Scenario(
         "a refusal whose body is not the API's error: not quoted",
         api_answer(400, text=f"<html>gateway internals, Authorization: Bearer {KEY}</html>"),
-        CREATE_INVOICE,
+        READ,
         422,
         {"error": "The payment service refused the request", "type": "invalid_request"},
     ),
     Scenario(
         "a conflict: 409 with the API's message",
         api_answer(409, {"error": "Invoice is being processed"}),
-        GET_INVOICE,
+        READ,
         409,
         {"error": "Invoice is being processed", "type": "conflict"},
     ),
     Scenario(
         "a long message from the API: cut to 200 characters",
         api_answer(404, {"error": LONG_MESSAGE}),
-        GET_INVOICE,
+        READ,
         404,
         {"error": "x" * 200 + "...", "type": "not_found"},
     ),
     Scenario(
         "a message from the API quoting the key: the key is masked",
         api_answer(404, {"error": f"No invoice for key {KEY}"}),
-        GET_INVOICE,
+        READ,
         404,
         {"error": "No invoice for key [redacted]", "type": "not_found"},
     ),
     Scenario(
         "the service's key refused: 502, generic",
         api_answer(401, {"error": f"Invalid API key {KEY}"}, headers={"x-request-id": "req_401"}),
-        GET_INVOICE,
+        READ,
         502,
         {"error": UNAVAILABLE, "type": "bad_gateway", "request_id": "req_401"},
     ),
     Scenario(
         "the service's key not allowed: 502, generic",
         api_answer(403, {"error": "Key not enabled for invoices"}),
-        GET_INVOICE,
+        READ,
         502,
         {"error": UNAVAILABLE, "type": "bad_gateway"},
     ),
     Scenario(
         "an API failure: 502, generic",
         api_answer(500, {"error": "upstream pool db-7 exhausted"}),
-        GET_INVOICE,
+        READ,
         502,
         {"error": UNAVAILABLE, "type": "bad_gateway"},
     ),
     Scenario(
         "a success the spec does not allow: 502",
-        api_answer(200, {"id": 5, "note": KEY}),
-        GET_INVOICE,
+        api_answer(200, text=f"<html>not the answer, {KEY}</html>"),
+        READ,
         502,
         {"error": UNEXPECTED, "type": "bad_gateway"},
     ),
     Scenario(
         "an answer over max_response_bytes: 502",
-        api_answer(200, created_invoice(description="d" * 2_000)),
-        GET_INVOICE,
+        never_called,
+        READ,
         502,
-        {"error": UNEXPECTED, "type": "bad_gateway"},
+        {},
         client_options={"max_response_bytes": 1_000},
+        of_calls=_too_large,
     ),
     Scenario(
         "a looping cursor: 502",
-        api_answer(200, page_body([], "cursor_same")),
-        Call("GET", "/invoices?all=1"),
+        never_called,
+        Call("GET", "/list"),
         502,
-        {"error": UNEXPECTED, "type": "bad_gateway"},
+        {},
+        needs=("listing",),
+        of_calls=_looping_cursor,
     ),
     Scenario(
         "no connection: 503",
         api_raises(httpx2.ConnectError),
-        GET_INVOICE,
+        READ,
         503,
         {"error": UNAVAILABLE, "type": "unavailable"},
     ),
     Scenario(
         "a timeout: 504",
         api_raises(httpx2.ReadTimeout),
-        GET_INVOICE,
+        READ,
         504,
         {"error": "The payment service did not answer in time; please try again", "type": "timeout"},
     ),
     Scenario(
         "a create whose outcome is unknown: 503 with Retry-After and the reference",
-        lambda request: httpx2.Response(
-            500 if request.method == "POST" else 503, json={"error": "down"}, headers={"x-request-id": "req_create"}
-        ),
-        CREATE_INVOICE,
+        never_called,
+        Call("POST", "/create"),
         503,
-        {
-            "error": (
-                "Could not confirm whether invoice 'RENT-2026-03-0001' was created; it may exist. Look it up by "
-                "its reference before creating it again: creating it again without looking may bill twice."
-            ),
-            "type": "outcome_unknown",
-            "reference": "RENT-2026-03-0001",
-            "request_id": "req_create",
-        },
+        {},
         headers={"Retry-After": "30"},
+        needs=("create",),
+        of_calls=_outcome_unknown,
     ),
     Scenario(
         "a closed client: 500",
@@ -357,7 +479,7 @@ SCENARIOS = [
     Scenario(
         "a webhook with a wrong signature: 401",
         never_called,
-        Call("POST", "/webhooks", content=WEBHOOK_BODY, headers={**WEBHOOK_HEADERS, "X-Signature": "0" * 64}),
+        delivered(**{"X-Signature": "0" * 64}),
         401,
         {"error": "Invalid webhook signature", "type": "invalid_signature"},
     ),
@@ -371,15 +493,17 @@ SCENARIOS = [
     Scenario(
         "a webhook received twice: 200",
         never_called,
-        Call("POST", "/webhooks", content=WEBHOOK_BODY, headers=WEBHOOK_HEADERS),
+        delivered(),
         200,
         {"type": "duplicate_webhook", "webhook_id": "wh_01HQY9A7"},
-        before=(Call("POST", "/webhooks", content=WEBHOOK_BODY, headers=WEBHOOK_HEADERS),),
+        before=(delivered(),),
     ),
     Scenario(
         "a webhook body over the limit: 200, so that Palomma stops repeating it",
         never_called,
-        Call("POST", "/webhooks", content=b"{" + b" " * MAX_WEBHOOK_BODY_BYTES + b"}", headers=WEBHOOK_HEADERS),
+        lambda: Call(
+            "POST", "/webhooks", content=b"{" + b" " * MAX_WEBHOOK_BODY_BYTES + b"}", headers=webhook_delivery()[1]
+        ),
         200,
         {
             "error": f"webhook body too large: over the limit of {MAX_WEBHOOK_BODY_BYTES:,} bytes",
@@ -391,12 +515,7 @@ SCENARIOS = [
     Scenario(
         "webhook headers over the limit: 200, so that Palomma stops repeating it",
         never_called,
-        Call(
-            "POST",
-            "/webhooks",
-            content=WEBHOOK_BODY,
-            headers={**WEBHOOK_HEADERS, "X-Encoded-Data": "A" * MAX_WEBHOOK_HEADER_BYTES},
-        ),
+        delivered(**{"X-Encoded-Data": "A" * MAX_WEBHOOK_HEADER_BYTES}),
         200,
         {
             "error": f"webhook headers too large: over the limit of {MAX_WEBHOOK_HEADER_BYTES:,} bytes",
@@ -408,7 +527,7 @@ SCENARIOS = [
     Scenario(
         "a webhook when the dedup store is down: 503",
         never_called,
-        Call("POST", "/webhooks", content=WEBHOOK_BODY, headers=WEBHOOK_HEADERS),
+        delivered(),
         503,
         {"error": UNAVAILABLE, "type": "unavailable"},
         dedup_store=BrokenDedupStore,

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-import httpx2
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -26,47 +25,61 @@ from palomma_client.webhooks import DedupStore, InMemoryDedupStore
 from tests.glue.scenarios import (
     KEY,
     SCENARIOS,
-    WEBHOOK_BODY,
-    WEBHOOK_HEADERS,
     Call,
     Scenario,
+    ServiceCalls,
     Upstream,
     api_answer,
-    create_invoice,
+    create,
     ignore_event,
-    list_invoices,
+    list_all,
     never_called,
     new_receiver,
+    read_once,
+    refused,
+    service_calls,
     use_a_closed_client,
-    valid_invoice,
+    webhook_delivery,
 )
-from tests.support import created_invoice
+
+
+@pytest.fixture
+def calls() -> ServiceCalls:
+    """The calls of the spec the service makes: a read."""
+    return service_calls()
 
 
 def billing_service(
-    client_factory: Callable[[], PalommaClient], dedup_store: Callable[[], DedupStore] = InMemoryDedupStore
+    client_factory: Callable[[], PalommaClient],
+    calls: ServiceCalls,
+    dedup_store: Callable[[], DedupStore] = InMemoryDedupStore,
 ) -> web.Application:
     """The service of `tests.glue.scenarios`, built with the aiohttp glue."""
     receiver = new_receiver(dedup_store())
     routes = web.RouteTableDef()
 
-    @routes.get("/invoices/{invoice_id}")
-    async def get_invoice(request: web.Request) -> web.Response:
-        invoice = await request.app[PALOMMA_CLIENT].invoices.get(request.match_info["invoice_id"])
-        return web.json_response(invoice.to_dict())
+    @routes.get("/read")
+    async def read(request: web.Request) -> web.Response:
+        found = await read_once(request.app[PALOMMA_CLIENT], calls)
+        return web.json_response(found.to_dict())
 
-    @routes.get("/invoices")
-    async def invoices(request: web.Request) -> web.Response:
-        return web.json_response(await list_invoices(request.app[PALOMMA_CLIENT], request.query))
+    @routes.get("/list")
+    async def listing(request: web.Request) -> web.Response:
+        return web.json_response(await list_all(request.app[PALOMMA_CLIENT], calls))
 
-    @routes.post("/invoices")
-    async def create(request: web.Request) -> web.Response:
-        invoice = await create_invoice(request.app[PALOMMA_CLIENT], await request.json())
-        return web.json_response(invoice.to_dict(), status=201)
+    @routes.get("/refused")
+    async def refusal(request: web.Request) -> web.Response:
+        await refused(request.app[PALOMMA_CLIENT], calls)
+        raise AssertionError("not reached")
+
+    @routes.post("/create")
+    async def creation(request: web.Request) -> web.Response:
+        made = await create(request.app[PALOMMA_CLIENT], calls)
+        return web.json_response(made.to_dict(), status=201)
 
     @routes.get("/closed")
     async def closed(request: web.Request) -> web.Response:
-        await use_a_closed_client()
+        await use_a_closed_client(calls)
         raise AssertionError("not reached")
 
     @routes.post("/webhooks")
@@ -107,22 +120,22 @@ async def call(http: TestClient[web.Request, web.Application], request: Call) ->
 # --- the answers the issue names -------------------------------------------------------------------
 
 
-async def test_a_not_found_error_answers_404() -> None:
+async def test_a_not_found_error_answers_404(calls: ServiceCalls) -> None:
     upstream = Upstream(api_answer(404, {"error": "Invoice not found"}))
 
-    async with serving(billing_service(upstream.client_factory())) as http:
-        response = await http.get("/invoices/inv_missing")
+    async with serving(billing_service(upstream.client_factory(), calls)) as http:
+        response = await http.get("/read")
         answer = await response.json()
 
     assert response.status == 404
     assert answer == {"error": "Invoice not found", "type": "not_found"}
 
 
-async def test_a_rate_limit_with_retry_after_7_answers_503_with_retry_after_7() -> None:
+async def test_a_rate_limit_with_retry_after_7_answers_503_with_retry_after_7(calls: ServiceCalls) -> None:
     upstream = Upstream(api_answer(429, {"error": "Too many requests"}, headers={"Retry-After": "7"}))
 
-    async with serving(billing_service(upstream.client_factory())) as http:
-        response = await http.get("/invoices/inv_1")
+    async with serving(billing_service(upstream.client_factory(), calls)) as http:
+        response = await http.get("/read")
         answer = await response.json()
 
     assert (response.status, response.headers["Retry-After"]) == (503, "7")
@@ -131,13 +144,15 @@ async def test_a_rate_limit_with_retry_after_7_answers_503_with_retry_after_7() 
 
 async def test_an_invalid_parameter_answers_422_naming_it() -> None:
     upstream = Upstream(api_answer(200, {}))
+    calls = service_calls(("refused",))
+    assert calls.refused is not None
 
-    async with serving(billing_service(upstream.client_factory())) as http:
-        response = await http.post("/invoices", json=valid_invoice(amount=5))
+    async with serving(billing_service(upstream.client_factory(), calls)) as http:
+        response = await http.get("/refused")
         answer = await response.json()
 
     assert response.status == 422
-    assert answer["parameter"] == "amount"
+    assert answer["parameter"] == calls.refused[1]
     assert upstream.requests == []
 
 
@@ -146,16 +161,19 @@ async def test_an_invalid_parameter_answers_422_naming_it() -> None:
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[scenario.name for scenario in SCENARIOS])
 async def test_each_sdk_error_gets_its_answer_and_the_key_never_shows(scenario: Scenario) -> None:
-    upstream = Upstream(scenario.api)
-    app = billing_service(upstream.client_factory(**scenario.client_options), scenario.dedup_store)
+    calls = service_calls(scenario.needs)
+    answer, body = scenario.bound(calls)
+    upstream = Upstream(answer)
+    app = billing_service(upstream.client_factory(**scenario.client_options), calls, scenario.dedup_store)
 
     async with serving(app) as http:
-        for earlier in scenario.before:
-            await call(http, earlier)
-        reply = await call(http, scenario.call)
+        earlier, request = scenario.requests()
+        for made in earlier:
+            await call(http, made)
+        reply = await call(http, request)
 
     assert reply.status == scenario.status
-    assert json.loads(reply.text) == scenario.body
+    assert json.loads(reply.text) == body
     for name, value in scenario.headers.items():
         assert reply.headers[name] == value
     assert reply.headers["Content-Type"].startswith("application/json")
@@ -165,12 +183,14 @@ async def test_each_sdk_error_gets_its_answer_and_the_key_never_shows(scenario: 
     assert all(request.headers["Authorization"] == f"Bearer {KEY}" for request in upstream.requests)
 
 
-async def test_a_refused_key_is_logged_for_the_service_without_the_key(caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_refused_key_is_logged_for_the_service_without_the_key(
+    calls: ServiceCalls, caplog: pytest.LogCaptureFixture
+) -> None:
     upstream = Upstream(api_answer(401, {"error": "Invalid API key"}))
 
     with caplog.at_level(logging.DEBUG):
-        async with serving(billing_service(upstream.client_factory())) as http:
-            response = await http.get("/invoices/inv_1")
+        async with serving(billing_service(upstream.client_factory(), calls)) as http:
+            response = await http.get("/read")
 
     assert response.status == 502
     [record] = [
@@ -181,9 +201,9 @@ async def test_a_refused_key_is_logged_for_the_service_without_the_key(caplog: p
     assert KEY not in caplog.text
 
 
-async def test_other_exceptions_and_aiohttps_own_answers_are_left_alone() -> None:
+async def test_other_exceptions_and_aiohttps_own_answers_are_left_alone(calls: ServiceCalls) -> None:
     upstream = Upstream(api_answer(200, {}))
-    app = billing_service(upstream.client_factory())
+    app = billing_service(upstream.client_factory(), calls)
 
     async def bug(request: web.Request) -> web.Response:
         raise ValueError("a plain ValueError is not an SDK error")
@@ -223,27 +243,30 @@ class RecordingFactory:
         return client
 
 
-async def test_the_cleanup_context_opens_one_client_that_every_request_shares_and_closes_it() -> None:
-    upstream = Upstream(lambda request: httpx2.Response(200, json=created_invoice(id=request.url.path.split("/")[-1])))
+async def test_the_cleanup_context_opens_one_client_that_every_request_shares_and_closes_it(
+    calls: ServiceCalls,
+) -> None:
+    upstream = Upstream(lambda request: calls.read.ok())
     clients = RecordingFactory(upstream.client_factory())
-    app = billing_service(clients)
+    app = billing_service(clients, calls)
 
     async with serving(app) as http:
         [palomma] = clients.made
         assert app[PALOMMA_CLIENT] is palomma
         answers = []
-        for number in range(3):
-            response = await http.get(f"/invoices/inv_{number}")
+        for _ in range(3):
+            response = await http.get("/read")
             answers.append(await response.json())
         assert not palomma.is_closed
 
     assert palomma.is_closed
     assert clients.made == [palomma]
-    assert [answer["id"] for answer in answers] == ["inv_0", "inv_1", "inv_2"]
+    assert len(upstream.requests) == 3
+    assert answers == [calls.read.expected.to_dict()] * 3
 
 
-async def test_the_cleanup_context_composes_with_the_apps_own() -> None:
-    upstream = Upstream(api_answer(200, created_invoice()))
+async def test_the_cleanup_context_composes_with_the_apps_own(calls: ServiceCalls) -> None:
+    upstream = Upstream(lambda request: calls.read.ok())
     events: list[str] = []
 
     async def database(app: web.Application) -> AsyncIterator[None]:
@@ -257,17 +280,17 @@ async def test_the_cleanup_context_composes_with_the_apps_own() -> None:
     app.cleanup_ctx.append(database)
     app.cleanup_ctx.append(palomma_context(upstream.client_factory()))
 
-    async def invoice(request: web.Request) -> web.Response:
-        found = await request.app[PALOMMA_CLIENT].invoices.get(created_invoice()["id"])
-        return web.json_response({"reference": found.reference})
+    async def read(request: web.Request) -> web.Response:
+        found = await read_once(request.app[PALOMMA_CLIENT], calls)
+        return web.json_response({"found": found.to_dict()})
 
-    app.router.add_get("/invoice", invoice)
+    app.router.add_get("/read", read)
 
     async with serving(app) as http:
-        response = await http.get("/invoice")
+        response = await http.get("/read")
         answer = await response.json()
 
-    assert answer == {"reference": created_invoice()["reference"]}
+    assert answer == {"found": calls.read.expected.to_dict()}
     assert events == ["database opened", "database closed"]
 
 
@@ -289,7 +312,7 @@ async def test_the_default_factory_reads_the_environment(monkeypatch: pytest.Mon
 
 
 async def test_a_chunked_webhook_body_of_two_mebibytes_is_answered_200_not_413(
-    caplog: pytest.LogCaptureFixture,
+    calls: ServiceCalls, caplog: pytest.LogCaptureFixture
 ) -> None:
     """request.read() answered 413 above 1 MiB, which Palomma would retry forever; now 200, and logged."""
 
@@ -297,8 +320,8 @@ async def test_a_chunked_webhook_body_of_two_mebibytes_is_answered_200_not_413(
         for _ in range(32):
             yield b" " * 65_536
 
-    async with serving(billing_service(Upstream(never_called).client_factory())) as http:
-        response = await http.post("/webhooks", data=chunks(), headers=WEBHOOK_HEADERS)
+    async with serving(billing_service(Upstream(never_called).client_factory(), calls)) as http:
+        response = await http.post("/webhooks", data=chunks(), headers=webhook_delivery()[1])
         answer = await response.json()
 
     assert response.status == 200
@@ -306,14 +329,15 @@ async def test_a_chunked_webhook_body_of_two_mebibytes_is_answered_200_not_413(
     assert "Dropping a webhook delivery: webhook body too large" in caplog.text
 
 
-async def test_without_the_handler_args_aiohttps_server_refuses_large_headers_itself() -> None:
+async def test_without_the_handler_args_aiohttps_server_refuses_large_headers_itself(calls: ServiceCalls) -> None:
     """Why WEBHOOK_HANDLER_ARGS exists: the server answers 400 before any handler, and Palomma would retry."""
-    body, headers = WEBHOOK_BODY, {**WEBHOOK_HEADERS, "X-Encoded-Data": "A" * 10_000}
-    app = billing_service(Upstream(never_called).client_factory())
+    body, signed = webhook_delivery()
+    headers = {**signed, "X-Encoded-Data": "A" * 10_000}
+    app = billing_service(Upstream(never_called).client_factory(), calls)
 
     async with TestClient(TestServer(app, host="127.0.0.1")) as default_server:
         refused = await default_server.post("/webhooks", data=body, headers=headers)
-    async with serving(billing_service(Upstream(never_called).client_factory())) as configured:
+    async with serving(billing_service(Upstream(never_called).client_factory(), calls)) as configured:
         accepted = await configured.post("/webhooks", data=body, headers=headers)
         answer = await accepted.json()
 

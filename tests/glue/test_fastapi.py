@@ -9,56 +9,73 @@ from typing import Annotated, Any
 
 import httpx2
 import pytest
-from fastapi import Body, Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.testclient import TestClient
 
-from palomma_client import Invoice, PalommaClient
+from palomma_client import PalommaClient
 from palomma_client.fastapi import add_exception_handlers, get_palomma, palomma_lifespan, read_webhook_body
 from palomma_client.webhooks import DedupStore, InMemoryDedupStore
 from tests.glue.scenarios import (
     KEY,
     SCENARIOS,
-    WEBHOOK_HEADERS,
     Call,
     Scenario,
+    ServiceCalls,
     Upstream,
     api_answer,
-    create_invoice,
+    create,
     ignore_event,
-    list_invoices,
+    list_all,
     never_called,
     new_receiver,
+    read_once,
+    refused,
+    service_calls,
     use_a_closed_client,
-    valid_invoice,
+    webhook_delivery,
 )
-from tests.support import created_invoice
 
 Palomma = Annotated[PalommaClient, Depends(get_palomma)]
 
 
+@pytest.fixture
+def calls() -> ServiceCalls:
+    """The calls of the spec the service makes: a read."""
+    return service_calls()
+
+
 def billing_service(
-    client_factory: Callable[[], PalommaClient], dedup_store: Callable[[], DedupStore] = InMemoryDedupStore
+    client_factory: Callable[[], PalommaClient],
+    calls: ServiceCalls,
+    dedup_store: Callable[[], DedupStore] = InMemoryDedupStore,
 ) -> FastAPI:
     """The service of `tests.glue.scenarios`, built with the FastAPI glue."""
     app = FastAPI(lifespan=palomma_lifespan(client_factory))
     add_exception_handlers(app)
     receiver = new_receiver(dedup_store())
 
-    @app.get("/invoices/{invoice_id}")
-    async def get_invoice(invoice_id: str, palomma: Palomma) -> Invoice:
-        return await palomma.invoices.get(invoice_id)
+    async def read(palomma: Palomma) -> Any:
+        return await read_once(palomma, calls)
 
-    @app.get("/invoices")
-    async def invoices(request: Request, palomma: Palomma) -> dict[str, Any]:
-        return await list_invoices(palomma, request.query_params)
+    # The route declares the read's model, as a service declares what it answers: FastAPI writes it as JSON.
+    app.add_api_route("/read", read, methods=["GET"], response_model=type(calls.read.expected))
 
-    @app.post("/invoices", status_code=201)
-    async def create(palomma: Palomma, body: Annotated[dict[str, Any], Body()]) -> Invoice:
-        return await create_invoice(palomma, body)
+    @app.get("/list")
+    async def listing(palomma: Palomma) -> dict[str, Any]:
+        return await list_all(palomma, calls)
+
+    @app.get("/refused")
+    async def refusal(palomma: Palomma) -> None:
+        await refused(palomma, calls)
+
+    @app.post("/create", status_code=201)
+    async def creation(palomma: Palomma) -> dict[str, Any]:
+        made: dict[str, Any] = (await create(palomma, calls)).to_dict()
+        return made
 
     @app.get("/closed")
     async def closed() -> None:
-        await use_a_closed_client()
+        await use_a_closed_client(calls)
 
     @app.post("/webhooks")
     async def webhooks(request: Request) -> dict[str, bool]:
@@ -78,21 +95,21 @@ def call(http: TestClient, request: Call) -> httpx2.Response:
 # --- the answers the issue names -------------------------------------------------------------------
 
 
-def test_a_not_found_error_answers_404() -> None:
+def test_a_not_found_error_answers_404(calls: ServiceCalls) -> None:
     upstream = Upstream(api_answer(404, {"error": "Invoice not found"}))
 
-    with TestClient(billing_service(upstream.client_factory())) as http:
-        response = http.get("/invoices/inv_missing")
+    with TestClient(billing_service(upstream.client_factory(), calls)) as http:
+        response = http.get("/read")
 
     assert response.status_code == 404
     assert response.json() == {"error": "Invoice not found", "type": "not_found"}
 
 
-def test_a_rate_limit_with_retry_after_7_answers_503_with_retry_after_7() -> None:
+def test_a_rate_limit_with_retry_after_7_answers_503_with_retry_after_7(calls: ServiceCalls) -> None:
     upstream = Upstream(api_answer(429, {"error": "Too many requests"}, headers={"Retry-After": "7"}))
 
-    with TestClient(billing_service(upstream.client_factory())) as http:
-        response = http.get("/invoices/inv_1")
+    with TestClient(billing_service(upstream.client_factory(), calls)) as http:
+        response = http.get("/read")
 
     assert (response.status_code, response.headers["Retry-After"]) == (503, "7")
     assert response.json()["type"] == "rate_limited"
@@ -100,12 +117,14 @@ def test_a_rate_limit_with_retry_after_7_answers_503_with_retry_after_7() -> Non
 
 def test_an_invalid_parameter_answers_422_naming_it() -> None:
     upstream = Upstream(api_answer(200, {}))
+    calls = service_calls(("refused",))
+    assert calls.refused is not None
 
-    with TestClient(billing_service(upstream.client_factory())) as http:
-        response = http.post("/invoices", json=valid_invoice(amount=5))
+    with TestClient(billing_service(upstream.client_factory(), calls)) as http:
+        response = http.get("/refused")
 
     assert response.status_code == 422
-    assert response.json()["parameter"] == "amount"
+    assert response.json()["parameter"] == calls.refused[1]
     assert upstream.requests == []
 
 
@@ -114,16 +133,19 @@ def test_an_invalid_parameter_answers_422_naming_it() -> None:
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[scenario.name for scenario in SCENARIOS])
 def test_each_sdk_error_gets_its_answer_and_the_key_never_shows(scenario: Scenario) -> None:
-    upstream = Upstream(scenario.api)
-    app = billing_service(upstream.client_factory(**scenario.client_options), scenario.dedup_store)
+    calls = service_calls(scenario.needs)
+    answer, body = scenario.bound(calls)
+    upstream = Upstream(answer)
+    app = billing_service(upstream.client_factory(**scenario.client_options), calls, scenario.dedup_store)
 
     with TestClient(app) as http:
-        for earlier in scenario.before:
-            call(http, earlier)
-        response = call(http, scenario.call)
+        earlier, request = scenario.requests()
+        for made in earlier:
+            call(http, made)
+        response = call(http, request)
 
     assert response.status_code == scenario.status
-    assert response.json() == scenario.body
+    assert response.json() == body
     for name, value in scenario.headers.items():
         assert response.headers[name] == value
     assert KEY not in response.text
@@ -132,11 +154,13 @@ def test_each_sdk_error_gets_its_answer_and_the_key_never_shows(scenario: Scenar
     assert all(request.headers["Authorization"] == f"Bearer {KEY}" for request in upstream.requests)
 
 
-def test_a_refused_key_is_logged_for_the_service_without_the_key(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_refused_key_is_logged_for_the_service_without_the_key(
+    calls: ServiceCalls, caplog: pytest.LogCaptureFixture
+) -> None:
     upstream = Upstream(api_answer(401, {"error": "Invalid API key"}))
 
-    with caplog.at_level(logging.DEBUG), TestClient(billing_service(upstream.client_factory())) as http:
-        response = http.get("/invoices/inv_1")
+    with caplog.at_level(logging.DEBUG), TestClient(billing_service(upstream.client_factory(), calls)) as http:
+        response = http.get("/read")
 
     assert response.status_code == 502
     [record] = [
@@ -148,9 +172,9 @@ def test_a_refused_key_is_logged_for_the_service_without_the_key(caplog: pytest.
     assert KEY not in caplog.text
 
 
-def test_other_exceptions_are_left_to_the_app() -> None:
+def test_other_exceptions_are_left_to_the_app(calls: ServiceCalls) -> None:
     upstream = Upstream(api_answer(200, {}))
-    app = billing_service(upstream.client_factory())
+    app = billing_service(upstream.client_factory(), calls)
 
     @app.get("/bug")
     async def bug() -> None:
@@ -179,27 +203,29 @@ class RecordingFactory:
         return client
 
 
-def test_the_lifespan_opens_one_client_that_every_request_shares_and_closes_it_at_shutdown() -> None:
-    upstream = Upstream(lambda request: httpx2.Response(200, json=created_invoice(id=request.url.path.split("/")[-1])))
+def test_the_lifespan_opens_one_client_that_every_request_shares_and_closes_it_at_shutdown(
+    calls: ServiceCalls,
+) -> None:
+    upstream = Upstream(lambda request: calls.read.ok())
     clients = RecordingFactory(upstream.client_factory())
-    app = billing_service(clients)
+    app = billing_service(clients, calls)
 
     with TestClient(app) as http:
         [palomma] = clients.made
         assert app.state.palomma is palomma
-        answers = [http.get(f"/invoices/inv_{number}") for number in range(3)]
+        answers = [http.get("/read") for _ in range(3)]
         assert not palomma.is_closed
 
     assert palomma.is_closed
     assert clients.made == [palomma]
     assert not hasattr(app.state, "palomma")
+    assert len(upstream.requests) == 3
     # The SDK's model is returned as the API's own JSON.
-    assert [answer.json()["id"] for answer in answers] == ["inv_0", "inv_1", "inv_2"]
-    assert answers[0].json() == Invoice.from_dict(created_invoice(id="inv_0")).to_dict()
+    assert [answer.json() for answer in answers] == [calls.read.expected.to_dict()] * 3
 
 
-def test_the_lifespan_composes_with_the_apps_own() -> None:
-    upstream = Upstream(api_answer(200, created_invoice()))
+def test_the_lifespan_composes_with_the_apps_own(calls: ServiceCalls) -> None:
+    upstream = Upstream(lambda request: calls.read.ok())
     events: list[str] = []
 
     @asynccontextmanager
@@ -213,22 +239,22 @@ def test_the_lifespan_composes_with_the_apps_own() -> None:
 
     app = FastAPI(lifespan=lifespan)
 
-    @app.get("/invoice")
-    async def invoice(palomma: Palomma, request: Request) -> dict[str, str]:
-        found = await palomma.invoices.get("inv_1")
-        return {"greeting": request.app.state.greeting, "reference": found.reference}
+    @app.get("/read")
+    async def read(palomma: Palomma, request: Request) -> dict[str, Any]:
+        found = await read_once(palomma, calls)
+        return {"greeting": request.app.state.greeting, "found": found.to_dict()}
 
     with TestClient(app) as http:
-        answer = http.get("/invoice").json()
+        answer = http.get("/read").json()
 
-    assert answer == {"greeting": "hola", "reference": created_invoice()["reference"]}
+    assert answer == {"greeting": "hola", "found": calls.read.expected.to_dict()}
     assert events == ["started", "stopping"]
 
 
-def test_the_dependency_can_be_overridden_in_tests() -> None:
-    used = Upstream(api_answer(200, created_invoice()))
+def test_the_dependency_can_be_overridden_in_tests(calls: ServiceCalls) -> None:
+    used = Upstream(lambda request: calls.read.ok())
     unused = Upstream(api_answer(500, {}))
-    app = billing_service(unused.client_factory())
+    app = billing_service(unused.client_factory(), calls)
 
     async def other_client() -> AsyncIterator[PalommaClient]:
         async with used.client_factory()() as client:
@@ -236,7 +262,7 @@ def test_the_dependency_can_be_overridden_in_tests() -> None:
 
     app.dependency_overrides[get_palomma] = other_client
     with TestClient(app) as http:
-        response = http.get("/invoices/inv_1")
+        response = http.get("/read")
 
     assert response.status_code == 200
     assert (len(used.requests), unused.requests) == (1, [])
@@ -272,7 +298,7 @@ def test_the_default_factory_reads_the_environment(monkeypatch: pytest.MonkeyPat
 
 
 def test_a_chunked_webhook_body_of_two_mebibytes_is_answered_200_and_not_read_whole(
-    caplog: pytest.LogCaptureFixture,
+    calls: ServiceCalls, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Without a limit the route read any body whole; now it stops one chunk past the limit, and answers 200."""
     sent: list[int] = []
@@ -282,8 +308,8 @@ def test_a_chunked_webhook_body_of_two_mebibytes_is_answered_200_and_not_read_wh
             sent.append(65_536)
             yield b" " * 65_536
 
-    with TestClient(billing_service(Upstream(never_called).client_factory())) as http:
-        response = http.post("/webhooks", content=chunks(), headers=WEBHOOK_HEADERS)
+    with TestClient(billing_service(Upstream(never_called).client_factory(), calls)) as http:
+        response = http.post("/webhooks", content=chunks(), headers=webhook_delivery()[1])
 
     assert response.status_code == 200
     assert response.json()["type"] == "webhook_too_large"

@@ -20,6 +20,7 @@ from palomma_client.testing import EXAMPLE_HEADER, FAKE_BASE_URL, FakeClock, Fak
 from palomma_client.testing._examples import SYNTHESIZED_LIST_LENGTH, synthesize
 from palomma_client.testing._spec import ApiSpec, load_shipped_spec
 from palomma_client.testing._validation import READ_ONLY_MESSAGE
+from tests.spec_calls import path_of
 from tests.support import as_openapi_31, fresh_name
 from tests.testing.support import AUTH, START, invoice_body
 
@@ -507,9 +508,9 @@ async def test_alternative_requirements_accept_either_credential(version: str) -
 async def test_the_modelled_operations_work_the_same_in_openapi_3_1(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger="palomma_client.testing")
     async with _serving(as_openapi_31(load_shipped_spec())) as http:
-        created = await http.post("/invoices", json=invoice_body())
-        fetched = await http.get(f"/invoices/{created.json()['id']}")
-        page = await http.get("/invoices")
+        created = await http.post(path_of("createInvoice"), json=invoice_body())
+        fetched = await http.get(path_of("getInvoice", created.json()["id"]))
+        page = await http.get(path_of("listInvoices"))
     assert created.status_code == 200
     assert fetched.json() == created.json()
     assert page.json()["items"] == [created.json()]
