@@ -45,12 +45,14 @@ from tests.support import SANDBOX, echoed
 
 __all__ = [
     "EnumField",
+    "PagedCall",
     "SpecCall",
     "a_call",
     "a_call_breaking_a_rule",
     "a_call_sending",
     "a_model_call",
     "a_paged_call",
+    "a_paged_list",
     "a_path_text_argument",
     "a_query_text_argument",
     "a_recovering_create",
@@ -59,6 +61,7 @@ __all__ = [
     "answer_properties",
     "call_at",
     "call_of",
+    "call_taking",
     "calls",
     "enum_fields",
     "expected_answer",
@@ -70,6 +73,7 @@ __all__ = [
     "needs_operations",
     "page_answer",
     "page_holding",
+    "paged_call_of",
     "path_of",
     "url_of",
     "valid_arguments",
@@ -339,6 +343,168 @@ def field(model: Any, json_name: str) -> Any:
     if json_name not in names:
         pytest.skip(f"the spec's {type(model).__name__} has no field {json_name!r}")
     return getattr(model, names[json_name])
+
+
+PAGE_ITEM_LABEL = "x-test-item"
+"""The JSON key a synthesized page item carries its label under; the model keeps it in ``additional_properties``."""
+
+
+@dataclasses.dataclass(frozen=True)
+class PagedCall:
+    """A call of a paged operation of the spec (its method returns a pager), and the answers of its pages.
+
+    A page has the pager's shape (the generator's rule): the operation takes a ``cursor``
+    query parameter, and its answer holds a ``cursor`` and one array of items. A page's
+    answer is made from the spec: the documented answer's other fields, items synthesized
+    from the array's item schema. Each item carries a label (``PagedCall.label`` reads it
+    back from the model) so that a test checks which items came, in which order, without
+    reading a field a vendor may remove::
+
+        paged = a_paged_list()
+        api.queue(paged.page(["a", "b"], "next"), paged.page(["c"], None))
+        assert [paged.label(item) async for item in paged(palomma)] == ["a", "b", "c"]
+
+    Attributes:
+        call: The call itself (its arguments, request line and documented answer).
+        items_name: The JSON name of the answer's array of items.
+        cursor_name: The JSON name of the answer's cursor of the next page.
+        cursor_required: Whether the answer's schema requires the cursor field.
+    """
+
+    call: SpecCall
+    items_name: str
+    cursor_name: str
+    cursor_required: bool
+    items_pointer: str
+
+    def __call__(self, client: Any, **options: Any) -> Any:
+        """The pager of the method on ``client``, with per-call options (``max_items``, ``cursor``...)."""
+        return self.call(client, **options)
+
+    def raw(self, client: Any, **options: Any) -> Any:
+        """The ``with_raw_response`` twin: a coroutine of the raw response of one page."""
+        return self.call.raw(client, **options)
+
+    @property
+    def line(self) -> str:
+        """A page's request as ``RecordingAPI.methods()`` lists it."""
+        return self.call.line
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The query parameters every page's request carries, the cursor aside."""
+        return {name: str(value) for name, value in (self.call.params or {}).items()}
+
+    def with_every_argument(self) -> PagedCall:
+        """The same call with each optional argument of the operation (but the cursor) given a valid value too."""
+        module = OPERATIONS[self.call.operation_id]
+        hints = typing.get_type_hints(module.build_request)
+        arguments = dict(self.call.arguments)
+        for name, parameter in inspect.signature(module.build_request).parameters.items():
+            if name in arguments or name == "cursor" or parameter.default is inspect.Parameter.empty:
+                continue
+            value = _value(hints[name], dict(module.RULES.get(name, {})))
+            if value is _NONE:
+                continue
+            try:
+                module.build_request(**arguments, **{name: value})
+            except InvalidParameterError:
+                continue  # a rule the synthesizer does not follow, such as a `pattern`
+            arguments[name] = value
+        return dataclasses.replace(self, call=call_of(self.call.operation_id, **arguments))
+
+    def item(self, label: str) -> dict[str, Any]:
+        """One item's JSON, synthesized from the spec's item schema, carrying ``label``."""
+        item = synthesize(_SPEC, self.items_pointer, _NOW, 1)
+        if not isinstance(item, dict):
+            pytest.skip(f"the items of {self.call.operation_id!r} are not objects a label can ride on")
+        return {**item, PAGE_ITEM_LABEL: label}
+
+    def body(self, labels: Sequence[str], cursor: str | None) -> dict[str, Any]:
+        """A page's JSON: the documented answer with items labelled ``labels`` and the next page's ``cursor``."""
+        return self.body_of([self.item(label) for label in labels], cursor)
+
+    def body_of(self, items: Sequence[Mapping[str, Any]], cursor: str | None) -> dict[str, Any]:
+        """A page's JSON holding ``items`` as given (the JSON of each), and the next page's ``cursor``."""
+        documented = self.call.body
+        body = dict(documented) if isinstance(documented, Mapping) else {}
+        body[self.items_name] = [dict(item) for item in items]
+        body[self.cursor_name] = cursor
+        return body
+
+    def page(self, labels: Sequence[str], cursor: str | None, **headers: str) -> httpx2.Response:
+        """A page's answer: ``body(labels, cursor)`` with the documented status, and ``headers`` added."""
+        return httpx2.Response(self.call.answer.status, json=self.body(labels, cursor), headers=headers)
+
+    def page_of(self, items: Sequence[Mapping[str, Any]], cursor: str | None, **headers: str) -> httpx2.Response:
+        """A page's answer holding ``items`` as given: ``body_of(items, cursor)``, with ``headers`` added."""
+        return httpx2.Response(self.call.answer.status, json=self.body_of(items, cursor), headers=headers)
+
+    def expected_items(self, labels: Sequence[str]) -> list[Any]:
+        """The items the pager yields for a page of ``labels``: the generated parser's and pager's reading."""
+        module = OPERATIONS[self.call.operation_id]
+        return list(module.page_of(module.parse_response(self.call.answer.status, self.body(labels, None))).items)
+
+    @staticmethod
+    def label(item: Any) -> str:
+        """The label of an item the pager yielded (made by ``item``)."""
+        return str(item.additional_properties[PAGE_ITEM_LABEL])
+
+
+def a_paged_list() -> PagedCall:
+    """The first paged operation of the spec (a list the SDK walks by cursor); the test skips if there is none."""
+    for call in calls():
+        paged = _paged(call)
+        if paged is not None:
+            return paged
+    pytest.skip("the spec has no paged operation (a list walked by cursor) whose arguments can be made")
+
+
+def paged_call_of(operation_id: str, **arguments: Any) -> PagedCall:
+    """``call_of(operation_id, **arguments)`` as a paged call; skips when the spec lacks it or it is not paged.
+
+    For a test of a hand-written feature that lists through a named operation (the
+    safe create's lookup on ``listInvoices``) and scripts the pages it reads.
+    """
+    paged = _paged(call_taking(operation_id, **arguments))
+    if paged is None:
+        pytest.skip(f"the spec's {operation_id!r} is not a list walked by cursor")
+    return paged
+
+
+def _paged(call: SpecCall) -> PagedCall | None:
+    from palomma_client.testing._spec import schema_types
+
+    operation = _SPEC.operation(call.operation_id) if call.paged else None
+    if operation is None or operation.success is None or operation.success.schema_pointer is None:
+        return None
+    properties, required = _SPEC.object_properties(operation.success.schema_pointer)
+    arrays = [name for name, (schema, _) in properties.items() if "array" in schema_types(schema)]
+    if "cursor" not in properties or len(arrays) != 1:
+        return None
+    return PagedCall(
+        call=call,
+        items_name=arrays[0],
+        cursor_name="cursor",
+        cursor_required="cursor" in required,
+        items_pointer=f"{properties[arrays[0]][1]}/items",
+    )
+
+
+def call_taking(operation_id: str, **arguments: Any) -> SpecCall:
+    """``call_of(operation_id, **arguments)``, skipping the test when the operation takes no argument so named.
+
+    For a test of a hand-written feature that needs named arguments of its operation
+    (the safe create's ``reference``): a vendor may remove an argument as well as the
+    operation, and the test then says which is gone instead of failing.
+    """
+    if operation_id not in OPERATIONS:
+        pytest.skip(f"the spec has no operation {operation_id!r}")
+    taken = inspect.signature(OPERATIONS[operation_id].build_request).parameters
+    for name in arguments:
+        if name not in taken:
+            pytest.skip(f"the spec's {operation_id!r} takes no argument {name!r}")
+    return call_of(operation_id, **arguments)
 
 
 def a_paged_call() -> SpecCall:

@@ -642,9 +642,7 @@ def changelog_affected_features(changelog: Path | None = None) -> dict[str, str]
     return announced
 
 
-ONE_REQUEST = ONE_CALL.replace(
-    "await p.invoices.get('x')", "await p.request('GET', '/things/{id}', path_params={'id': 'x'})"
-)
+ONE_REQUEST = ONE_CALL.replace("await CALL", "await p.request('GET', '/things/{id}', path_params={'id': 'x'})")
 """``ONE_CALL`` through ``request()``, which every spec's client has: the same 404, whatever operations the spec has."""
 
 

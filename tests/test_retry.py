@@ -19,8 +19,8 @@ from palomma_client import (
 from palomma_client._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
 from palomma_client._exceptions import parse_retry_after, status_error_from_response
 from palomma_client._retry import backoff_delay
-from tests.spec_calls import SpecCall, a_call
-from tests.support import RecordingAPI, Sleeps, created_invoice, page_body
+from tests.spec_calls import SpecCall, a_call, a_paged_list
+from tests.support import RecordingAPI, Sleeps
 
 
 @pytest.fixture
@@ -150,13 +150,15 @@ async def test_max_retries_zero_makes_one_attempt(
 async def test_list_pages_and_settlements_are_retried(
     palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
 ) -> None:
+    paged = a_paged_list()
     api.queue(
         httpx2.ReadTimeout("slow"),
-        httpx2.Response(200, json=page_body([created_invoice(id="a")], "next")),
+        paged.page(["a"], "next"),
         _error(500),
-        httpx2.Response(200, json=page_body([created_invoice(id="b")], None)),
+        paged.page(["b"], None),
     )
-    assert [invoice.id async for invoice in palomma.invoices.list()] == ["a", "b"]
+    assert [paged.label(item) async for item in paged(palomma)] == ["a", "b"]
+    assert api.methods() == [paged.line] * 4
     assert [request.url.params.get("cursor") for request in api.requests] == [None, None, "next", "next"]
     assert len(sleeps.delays) == 2
 

@@ -27,14 +27,29 @@ from palomma_client import (
     ReferenceAlreadyUsedError,
 )
 from palomma_client.testing import FakeClock, FakePalomma
-from tests.support import create_arguments
+from tests.spec_calls import SpecCall, call_taking, field, paged_call_of
 
 uvicorn = pytest.importorskip("uvicorn")
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
 
 REFERENCE = "RENT-2026-03-0001"
-CREATE = create_arguments(reference=REFERENCE)
+AMOUNT = 1_850_000
+DESCRIPTION = "Canon de arrendamiento marzo 2026"
+
+
+def _create() -> SpecCall:
+    """The safe create's operation with the reference it protects, and an amount and description an old one lacks.
+
+    The test skips when the spec lacks the list the safe create looks a reference up in, or an
+    invoice that carries its reference.
+    """
+    paged_call_of("listInvoices", reference=REFERENCE)
+    create = call_taking("createInvoice", reference=REFERENCE, amount=AMOUNT, description=DESCRIPTION)
+    field(create.expected, "reference")  # what the lookup recognises the call's invoice by
+    return create
+
+
 FAULTS = ["none", "refused-before", "processed-then-500"]
 
 
@@ -90,6 +105,7 @@ def _with_reference(fake: FakePalomma, reference: str) -> list[dict[str, Any]]:
 async def test_a_reference_used_by_an_old_invoice_is_never_returned_as_the_new_one(
     backend: Literal["httpx", "aiohttp"], fault: str, accept_duplicates: bool
 ) -> None:
+    create = _create()
     fake = _fake(accept_duplicates)
     old = fake.create_invoice(reference=REFERENCE, amount=5_000, description="Deposito")
     fake.pay(old["id"])
@@ -98,17 +114,17 @@ async def test_a_reference_used_by_an_old_invoice_is_never_returned_as_the_new_o
 
     async with _client(fake, backend) as palomma:
         try:
-            outcome: object = await palomma.invoices.create(**CREATE)
+            outcome: object = await create(palomma)
         except PalommaError as error:
             outcome = error
 
     made = [invoice for invoice in _with_reference(fake, REFERENCE) if invoice["id"] != old["id"]]
     assert len(made) <= 1, f"{len(made)} invoices for one call ({outcome!r})"
     if isinstance(outcome, Invoice):
-        assert [outcome.id] == [invoice["id"] for invoice in made]
-        assert (outcome.amount, outcome.reference) == (CREATE["amount"], REFERENCE)
+        assert [field(outcome, "id")] == [invoice["id"] for invoice in made]
+        assert (field(outcome, "amount"), field(outcome, "reference")) == (AMOUNT, REFERENCE)
     elif isinstance(outcome, ReferenceAlreadyUsedError):
-        assert outcome.invoice.id == old["id"]
+        assert field(outcome.invoice, "id") == old["id"]
         assert "amount" in outcome.differences
         assert made == []
     else:
@@ -124,48 +140,52 @@ async def test_a_reference_used_by_an_old_invoice_is_never_returned_as_the_new_o
 async def test_extra_body_cannot_make_the_policy_protect_another_reference(
     backend: Literal["httpx", "aiohttp"], fault: str, accept_duplicates: bool
 ) -> None:
+    create = _create()
     fake = _fake(accept_duplicates)
     _spoil(fake, fault)
 
     async with _client(fake, backend) as palomma:
-        invoice = await palomma.invoices.create(**CREATE, extra_body={"reference": "B-1"})
+        invoice = await create(palomma, extra_body={"reference": "B-1"})
 
-    assert [found["id"] for found in _with_reference(fake, "B-1")] == [invoice.id]
+    assert [found["id"] for found in _with_reference(fake, "B-1")] == [field(invoice, "id")]
     assert _with_reference(fake, REFERENCE) == []
-    assert invoice.reference == "B-1"
+    assert field(invoice, "reference") == "B-1"
 
 
 @pytest.mark.parametrize("accept_duplicates", [False, True], ids=["refusing", "accepting"])
 async def test_following_the_advice_after_an_unknown_outcome_never_bills_twice(
     backend: Literal["httpx", "aiohttp"], accept_duplicates: bool
 ) -> None:
+    create = _create()
     fake = _fake(accept_duplicates)
     fake.fail_after_processing(500, method="POST", path="/invoices")
     fake.fail_next(503, times=None, method="GET")
 
     async with _client(fake, backend) as palomma:
         with pytest.raises(InvoiceOutcomeUnknownError) as caught:
-            await palomma.invoices.create(**CREATE)
+            await create(palomma)
         assert "find_by_reference" in str(caught.value)
         fake.clear_faults()
         fake.clock.advance(timedelta(seconds=CREATE_LOOKUP_GRACE_PERIOD * 3))
-        again = await palomma.invoices.create_or_find(**CREATE)
-        once_more = await palomma.invoices.create_or_find(**CREATE)
+        again = await palomma.invoices.create_or_find(**create.arguments)
+        once_more = await palomma.invoices.create_or_find(**create.arguments)
 
-    assert [invoice["id"] for invoice in _with_reference(fake, REFERENCE)] == [again.id] == [once_more.id]
+    made = [invoice["id"] for invoice in _with_reference(fake, REFERENCE)]
+    assert made == [field(again, "id")] == [field(once_more, "id")]
 
 
 async def test_create_or_find_refuses_a_reference_held_by_a_different_invoice(
     backend: Literal["httpx", "aiohttp"],
 ) -> None:
+    create = _create()
     fake = _fake(accept_duplicates=True)
     old = fake.create_invoice(reference=REFERENCE, amount=5_000)
 
     async with _client(fake, backend) as palomma:
         with pytest.raises(ReferenceAlreadyUsedError) as caught:
-            await palomma.invoices.create_or_find(**CREATE)
+            await palomma.invoices.create_or_find(**create.arguments)
 
-    assert caught.value.invoice.id == old["id"]
+    assert field(caught.value.invoice, "id") == old["id"]
     assert set(caught.value.differences) >= {"amount", "description"}
     assert caught.value.create_error is None
     assert len(_with_reference(fake, REFERENCE)) == 1

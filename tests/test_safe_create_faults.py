@@ -13,22 +13,15 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx2
 import pytest
 
 from palomma_client import CREATE_LOOKUP_GRACE_PERIOD, InvoiceOutcomeUnknownError, PalommaClient, PalommaError
 from palomma_client.testing import DEFAULT_API_KEY, FAKE_BASE_URL, FakeClock, FakePalomma
+from tests.spec_calls import call_taking, field, paged_call_of
 
 REFERENCE = "RENT-2026-03-0001"
-CREATE: dict[str, Any] = {
-    "reference": REFERENCE,
-    "amount": 1_850_000,
-    "description": "Canon de arrendamiento marzo 2026",
-    "redirect_url": "https://merchant.example.com/payments/return",
-    "customer_document_number": "900123456",
-}
 
 LIST_LAGS = [0.0, 2.0, CREATE_LOOKUP_GRACE_PERIOD * 0.6, CREATE_LOOKUP_GRACE_PERIOD * 0.95]
 FIRST_ATTEMPT = [
@@ -120,10 +113,15 @@ async def _one_create(list_lag: float, first_attempt: str, accept_duplicates: bo
         # Backoff passes on the fake's clock, so listings catch up as they would in real time.
         fake.clock.advance(timedelta(seconds=seconds))
 
+    # The safe create's operation, with the reference it protects; the other arguments are any its rules accept.
+    # Without the list it looks the reference up in, the SDK never recovers and these tests do not apply.
+    paged_call_of("listInvoices", reference=REFERENCE)
+    create = call_taking("createInvoice", reference=REFERENCE)
+    field(create.expected, "reference")  # what the lookup recognises the call's invoice by
     network = FaultyNetwork(fake, first_attempt)
     async with PalommaClient(DEFAULT_API_KEY, base_url=FAKE_BASE_URL, transport=network, sleep=sleep) as palomma:
         try:
-            outcome: object = await palomma.invoices.create(**CREATE)
+            outcome: object = await create(palomma)
         except PalommaError as error:
             outcome = error
     # Let processing still under way finish, as it would on the real API, before counting.

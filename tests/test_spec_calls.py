@@ -18,6 +18,7 @@ from tests.spec_calls import (
     a_call_sending,
     a_model_call,
     a_paged_call,
+    a_paged_list,
     a_path_text_argument,
     a_query_text_argument,
     a_recovering_create,
@@ -26,6 +27,7 @@ from tests.spec_calls import (
     answer_properties,
     call_at,
     call_of,
+    call_taking,
     calls,
     completed,
     enum_fields,
@@ -38,6 +40,7 @@ from tests.spec_calls import (
     needs_operations,
     page_answer,
     page_holding,
+    paged_call_of,
     path_of,
     url_of,
     with_every_argument,
@@ -74,6 +77,56 @@ def test_field_reads_a_field_by_its_json_name_and_skips_for_one_the_model_lacks(
     assert field(model, json_name) == getattr(model, python_name)
     with pytest.raises(pytest.skip.Exception, match="has no field 'not-a-field'"):
         field(model, "not-a-field")
+
+
+async def test_a_paged_call_serves_labelled_pages_the_pager_walks_in_order(
+    palomma: PalommaClient, api: RecordingAPI
+) -> None:
+    paged = a_paged_list().with_every_argument()
+    api.queue(paged.page(["a", "b"], "next"), paged.page(["c"], None))
+
+    items = [item async for item in paged(palomma)]
+
+    assert [paged.label(item) for item in items] == ["a", "b", "c"]
+    assert items == paged.expected_items(["a", "b"]) + paged.expected_items(["c"])
+    assert api.methods() == [paged.line] * 2
+    first, second = (dict(request.url.params) for request in api.requests)
+    assert first == paged.query
+    assert second == {**paged.query, "cursor": "next"}
+    assert paged.body([], None)[paged.items_name] == []
+
+
+def test_call_taking_skips_naming_an_argument_the_operation_does_not_take() -> None:
+    call = next(iter(calls()), None)
+    if call is None:
+        pytest.skip("the spec has no operation whose arguments can be made")
+    assert call_taking(call.operation_id, **call.arguments) == call
+    with pytest.raises(pytest.skip.Exception, match=f"{call.operation_id!r} takes no argument 'not_an_argument'"):
+        call_taking(call.operation_id, not_an_argument=1)
+    with pytest.raises(pytest.skip.Exception, match="the spec has no operation 'notAnOperation'"):
+        call_taking("notAnOperation")
+
+
+def test_paged_call_of_is_the_named_list_and_skips_for_one_the_spec_lacks_or_does_not_page() -> None:
+    paged = a_paged_list()
+    assert paged_call_of(paged.call.operation_id) == paged
+    with pytest.raises(pytest.skip.Exception, match="the spec has no operation 'notAnOperation'"):
+        paged_call_of("notAnOperation")
+    unpaged = next((call for call in calls() if not call.paged), None)
+    if unpaged is not None:
+        with pytest.raises(pytest.skip.Exception, match=f"{unpaged.operation_id!r} is not a list walked by cursor"):
+            paged_call_of(unpaged.operation_id, **unpaged.arguments)
+
+
+async def test_a_page_of_given_items_holds_them_as_given(palomma: PalommaClient, api: RecordingAPI) -> None:
+    paged = a_paged_list()
+    items = [paged.item("x"), paged.item("y")]
+    api.queue(paged.page_of(items, None))
+
+    page = await paged(palomma)
+
+    assert [paged.label(item) for item in page.items] == ["x", "y"]
+    assert paged.body_of(items, "next")[paged.cursor_name] == "next"
 
 
 async def test_a_paged_call_is_a_list_and_its_page_answer_names_the_next_page(

@@ -1,181 +1,201 @@
 """Bad input is refused before any request is sent, with an error naming the argument.
 
-Every limit here is read from openapi.yaml: when the vendor moves one, these
-tests follow without an edit.
+Every argument and limit here is read from openapi.yaml and the generated code:
+when the vendor adds, moves or removes one, these tests follow without an edit.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import enum
 import inspect
+import json
+import types
+import typing
+from collections.abc import Iterator
 from typing import Any
 
-import httpx2
 import pytest
 from openapi_python_client.strings import PythonIdentifier
 
-from palomma_client import DocumentType, InvalidParameterError, PalommaClient, PalommaError
+from palomma_client import InvalidParameterError, PalommaClient, PalommaError
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._openapi import OpenAPI
-from palomma_client.testing._examples import synthesize
-from palomma_client.testing._spec import ApiSpec
-from tests.support import SPEC, RecordingAPI, created_invoice, unknown_value
+from tests.spec_calls import SpecCall, calls, valid_arguments
+from tests.support import SPEC, RecordingAPI, unknown_value
 
-VALID: dict[str, Any] = {
-    "reference": "INV-2026-0001",
-    "amount": 1_850_000,
-    "description": "Canon de arrendamiento marzo 2026",
-    "redirect_url": "https://merchant.example.com/payments/return",
-    "customer_document_number": "900123456",
-}
+_MARK = "path-mark"
+"""A value a test gives an argument to see whether the operation puts it in the path."""
 
 
-def _rules_of(operation_id: str, argument: str, *needed: str) -> dict[str, Any]:
-    """The spec's rules of one argument of a hand-written method, as the generated module holds them.
-
-    The tests of that method's bounds skip (saying why) when the spec no longer states them.
-    """
-    module = OPERATIONS.get(operation_id)
-    rules: dict[str, Any] = {} if module is None else dict(module.RULES.get(argument, {}))
-    return rules if all(rule in rules for rule in needed) else {}
+def _members(hint: Any) -> list[Any]:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return [member for member in typing.get_args(hint) if member is not type(None)]
+    return [hint]
 
 
-AMOUNT = _rules_of("createInvoice", "amount", "minimum", "maximum")
-LIMIT = _rules_of("listInvoices", "limit", "minimum", "maximum")
-DOCUMENT_TYPES = ", ".join(member.value for member in DocumentType)
-_NO_AMOUNT_BOUNDS = pytest.mark.skipif(not AMOUNT, reason="the spec states no bounds of createInvoice's amount")
-_NO_LIMIT_BOUNDS = pytest.mark.skipif(not LIMIT, reason="the spec states no bounds of listInvoices' limit")
+def _in_path(call: SpecCall, argument: str) -> bool:
+    module = OPERATIONS[call.operation_id]
+    try:
+        request = module.build_request(**{**call.arguments, argument: _MARK})
+    except (InvalidParameterError, TypeError):
+        return False
+    return _MARK in request.path
 
-BOUNDS_CASES = (
-    [
-        ("amount", AMOUNT["minimum"] - 1, f"between {AMOUNT['minimum']:,} and {AMOUNT['maximum']:,}, got "),
-        ("amount", AMOUNT["maximum"] + 1, f"between {AMOUNT['minimum']:,} and {AMOUNT['maximum']:,}"),
+
+def _bad_values(call: SpecCall, argument: str, hint: Any, rules: dict[str, Any], required: bool) -> list[Any]:
+    """Values ``argument`` must refuse, each with a part of the message that says why."""
+    members = _members(hint)
+    cases: list[tuple[Any, str]] = []
+    if required:
+        cases.append((None, "got None"))
+    if rules.get("enum"):
+        cases += [(unknown_value(rules["enum"]), "must be one of"), (1, "must be one of")]
+    elif str in members and not any(member in members for member in (datetime.date, datetime.datetime)):
+        cases += [(7, "must be a string, got int"), ("INV-\udc00", "lone surrogate")]
+        if rules.get("minLength") == 1:
+            cases.append(("", "must not be empty"))
+        if rules.get("format") == "uri":
+            cases += [
+                ("merchant.example.com/return", "absolute URL"),
+                ("https://", "absolute URL"),
+                ("https://merchant.example.com/a b", "absolute URL"),
+            ]
+        if _in_path(call, argument):
+            cases += [("", "must be an id"), (".", "must be an id"), ("..", "must be an id"), ("x" * 70_000, "")]
+    elif int in members:
+        cases += [(1850000.0, "must be an integer, got float"), ("1850000", "got str"), (True, "got bool")]
+        if "maximum" in rules:
+            cases.append((10**5000, "a number of over 4,000 digits"))
+        if "minimum" in rules and "maximum" in rules:
+            low, high = rules["minimum"], rules["maximum"]
+            cases += [(bound, f"must be between {low:,} and {high:,}, got {bound:,}") for bound in (low - 1, high + 1)]
+    elif datetime.date in members:
+        cases += [
+            ("11/03/2026", "'YYYY-MM-DD'"),
+            ("2026-02-30", "'YYYY-MM-DD'"),
+            (datetime.datetime(2026, 3, 12, 10), "not a datetime"),
+            (20260312, "'YYYY-MM-DD'"),
+        ]
+    return cases
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, int) and value > 10**40:
+        return "a-huge-integer"
+    if isinstance(value, enum.Enum):
+        return f"{type(value).__name__}.{value.name}"
+    text = repr(value)
+    return text if len(text) < 40 else f"{type(value).__name__}-of-{len(text)}"
+
+
+def _arguments() -> Iterator[tuple[SpecCall, str, Any, dict[str, Any], inspect.Parameter]]:
+    """Every argument of every operation the tests can call: its call, name, annotation, rules and parameter."""
+    for call in calls():
+        module = OPERATIONS[call.operation_id]
+        hints = typing.get_type_hints(module.build_request)
+        for argument, parameter in inspect.signature(module.build_request).parameters.items():
+            yield call, argument, hints[argument], dict(module.RULES.get(argument, {})), parameter
+
+
+def _input_cases() -> list[Any]:
+    """For every argument of every operation the tests can call, each kind of bad value its type and rules refuse."""
+    cases = []
+    for call, argument, hint, rules, parameter in _arguments():
+        required = parameter.default is inspect.Parameter.empty
+        for value, message in _bad_values(call, argument, hint, rules, required):
+            named = f"{call.operation_id}-{argument}-{_shown(value)}"
+            cases.append(pytest.param(call, argument, value, message, id=named))
+    paged = [call for call in calls() if call.paged]
+    cases += [
+        pytest.param(call, "max_items", 0, "positive integer", id=f"{call.operation_id}-max_items") for call in paged
     ]
-    if AMOUNT
-    else []
-)
-CREATE_CASES = [
-    *BOUNDS_CASES,
-    ("amount", 1850000.0, "must be an integer, got float"),
-    ("amount", "1850000", "got str"),
-    ("amount", True, "got bool"),
-    ("reference", "", "must not be empty"),
-    ("reference", None, "must be a string, got NoneType"),
-    ("reference", "INV-\udc00", "lone surrogate"),
-    ("description", "", "must not be empty"),
-    ("customer_document_number", "", "must not be empty"),
-    ("customer_document_number", 900123456, "must be a string, got int"),
-    ("redirect_url", "merchant.example.com/return", "absolute URL"),
-    ("redirect_url", "https://", "absolute URL"),
-    ("redirect_url", "https://merchant.example.com/a b", "absolute URL"),
-    ("document_type", "dni", f"must be one of {DOCUMENT_TYPES}; got 'dni'"),
-    ("document_type", 1, "must be one of"),
-    ("customer_name", 7, "must be a string, got int"),
-]
+    return cases
 
 
-@pytest.mark.parametrize(("parameter", "value", "message"), CREATE_CASES)
-async def test_create_rejects_bad_input_before_sending(
-    palomma: PalommaClient, api: RecordingAPI, parameter: str, value: object, message: str
+async def _made(call: SpecCall, palomma: PalommaClient, **options: Any) -> None:
+    """Make the call: a coroutine is awaited, a pager only made (it refuses bad input then, before any page)."""
+    pending = call(palomma, **options)
+    if not call.paged:
+        await pending
+
+
+@pytest.mark.parametrize(("call", "argument", "value", "message"), _input_cases())
+async def test_bad_input_is_refused_before_sending_naming_the_argument(
+    palomma: PalommaClient, api: RecordingAPI, call: SpecCall, argument: str, value: object, message: str
 ) -> None:
+    arguments = {name: given for name, given in call.arguments.items() if name != argument}
+    bad = dataclasses.replace(call, arguments={**arguments, argument: value} if argument != "max_items" else arguments)
+    options = {"max_items": value} if argument == "max_items" else {}
     with pytest.raises(InvalidParameterError) as caught:
-        await palomma.invoices.create(**{**VALID, parameter: value})
-    assert caught.value.parameter == parameter
-    assert str(caught.value).startswith(f"{parameter}: ")
+        await _made(bad, palomma, **options)
+    assert caught.value.parameter == argument
+    assert str(caught.value).startswith(f"{argument}: ")
     assert message in str(caught.value)
     assert isinstance(caught.value, ValueError)
     assert isinstance(caught.value, PalommaError)
     assert api.requests == []
 
 
-@_NO_AMOUNT_BOUNDS
-@pytest.mark.parametrize("amount", [AMOUNT.get("minimum"), AMOUNT.get("maximum")])
-@pytest.mark.parametrize("document_type", [*DocumentType, None])
-async def test_create_accepts_the_limits_and_every_listed_document_type(
-    palomma: PalommaClient, api: RecordingAPI, amount: int, document_type: DocumentType | None
+def _accepted_cases() -> list[Any]:
+    """Values each argument must accept: its bounds, each listed enum value (plain and as a member), and None."""
+    cases = []
+    for call, argument, hint, rules, parameter in _arguments():
+        values = [rules[bound] for bound in ("minimum", "maximum") if bound in rules]
+        enums = [member for member in _members(hint) if isinstance(member, type)]
+        for listed in rules.get("enum", []):
+            values.append(listed)
+            values += [kind(listed) for kind in enums if issubclass(kind, enum.Enum)]
+        if parameter.default is None:
+            values.append(None)
+        cases += [
+            pytest.param(call, argument, value, id=f"{call.operation_id}-{argument}-{_shown(value)}")
+            for value in values
+        ]
+    return cases
+
+
+@pytest.mark.parametrize(("call", "argument", "value"), _accepted_cases())
+async def test_every_value_the_rules_allow_is_sent_as_the_spec_says(
+    palomma: PalommaClient, api: RecordingAPI, call: SpecCall, argument: str, value: object
 ) -> None:
-    api.queue(httpx2.Response(200, json=created_invoice()))
-    await palomma.invoices.create(**{**VALID, "amount": amount, "document_type": document_type})
-    assert api.json_body()["amount"] == amount
-    if document_type is None:
-        assert "documentType" not in api.json_body()
+    arguments = {**call.arguments, argument: value}
+    built = OPERATIONS[call.operation_id].build_request(**arguments)
+    api.queue(call.ok())
+
+    # A list is awaited for its first page only.
+    await dataclasses.replace(call, arguments=arguments)(palomma)
+
+    [sent] = api.requests
+    assert dict(sent.url.params) == {name: str(given) for name, given in (built.params or {}).items()}
+    assert (json.loads(sent.content) if sent.content else None) == built.json
+    if value is None:
+        # Left out: the request is the one made without it.
+        without = {name: given for name, given in call.arguments.items() if name != argument}
+        assert built == OPERATIONS[call.operation_id].build_request(**without)
     else:
-        assert api.json_body()["documentType"] == document_type.value
+        shown = value.value if isinstance(value, enum.Enum) else value
+        assert shown in (built.json or {}).values() or str(shown) in (built.params or {}).values()
 
 
-async def test_a_document_type_may_be_given_as_its_plain_value(palomma: PalommaClient, api: RecordingAPI) -> None:
-    first = next(iter(DocumentType))
-    api.queue(httpx2.Response(200, json=created_invoice()))
-    await palomma.invoices.create(**VALID, document_type=first.value)
-    assert api.json_body()["documentType"] == first.value
+def _open_enum_cases() -> list[Any]:
+    """Each argument typed by an enum class of the spec, with a member the spec does not list."""
+    cases = []
+    for call, argument, hint, rules, _ in _arguments():
+        for kind in _members(hint):
+            if isinstance(kind, type) and issubclass(kind, enum.Enum) and rules.get("enum"):
+                made_up = kind(unknown_value(member.value for member in kind))
+                cases.append(pytest.param(call, argument, made_up, id=f"{call.operation_id}-{argument}"))
+    return cases
 
 
-async def test_an_unknown_document_type_is_refused_even_though_responses_keep_unknown_values(
-    palomma: PalommaClient, api: RecordingAPI
+@pytest.mark.parametrize(("call", "argument", "value"), _open_enum_cases())
+async def test_an_unknown_enum_member_is_refused_even_though_responses_keep_unknown_values(
+    palomma: PalommaClient, api: RecordingAPI, call: SpecCall, argument: str, value: enum.Enum
 ) -> None:
-    made_up = unknown_value(DocumentType)
     with pytest.raises(InvalidParameterError, match="must be one of"):
-        await palomma.invoices.create(**VALID, document_type=DocumentType(made_up))
-    assert api.requests == []
-
-
-LIMIT_CASES: list[tuple[dict[str, object], str, str]] = (
-    [
-        ({"limit": LIMIT["minimum"] - 1}, "limit", f"between {LIMIT['minimum']:,} and {LIMIT['maximum']:,}"),
-        ({"limit": LIMIT["maximum"] + 1}, "limit", f"got {LIMIT['maximum'] + 1:,}"),
-    ]
-    if LIMIT
-    else []
-)
-LIST_CASES = [
-    *LIMIT_CASES,
-    ({"limit": "20"}, "limit", "must be an integer, got str"),
-    *([({"limit": 10**5000}, "limit", "between")] if LIMIT else []),
-    ({"max_items": 0}, "max_items", "positive integer"),
-    ({"payment_date": "11/03/2026"}, "payment_date", "'YYYY-MM-DD'"),
-    ({"settlement_date": "2026-02-30"}, "settlement_date", "'YYYY-MM-DD'"),
-    ({"settlement_date": datetime.datetime(2026, 3, 12, 10)}, "settlement_date", "not a datetime"),
-    ({"settlement_date": 20260312}, "settlement_date", "'YYYY-MM-DD'"),
-    ({"settlement_cycle": 11}, "settlement_cycle", "must be a string, got int"),
-    ({"cursor": 42}, "cursor", "must be a string, got int"),
-]
-
-
-@pytest.mark.parametrize(("options", "parameter", "message"), LIST_CASES)
-def test_list_rejects_bad_input_when_called(
-    palomma: PalommaClient, api: RecordingAPI, options: dict[str, object], parameter: str, message: str
-) -> None:
-    with pytest.raises(InvalidParameterError, match=message) as caught:
-        palomma.invoices.list(**options)  # type: ignore[arg-type]
-    assert caught.value.parameter == parameter
-    assert api.requests == []
-
-
-@pytest.mark.parametrize(
-    ("date", "cycle", "parameter"),
-    [
-        ("2026-3-12", "11", "date"),
-        ("2026-03-12", "", "cycle"),
-        ("2026-03-12", 11, "cycle"),
-        (datetime.date(2026, 3, 12), None, "cycle"),
-        ("2026-03-12", "..", "cycle"),
-    ],
-)
-async def test_settlement_arguments_are_checked(
-    palomma: PalommaClient, api: RecordingAPI, date: object, cycle: object, parameter: str
-) -> None:
-    with pytest.raises(InvalidParameterError) as caught:
-        await palomma.settlements.get(date, cycle)  # type: ignore[arg-type]
-    assert caught.value.parameter == parameter
-    assert api.requests == []
-
-
-@pytest.mark.parametrize("invoice_id", ["", None, ".", "..", "x" * 70_000, "\udc00"])
-async def test_get_refuses_anything_that_is_not_an_id(
-    palomma: PalommaClient, api: RecordingAPI, invoice_id: object
-) -> None:
-    with pytest.raises(InvalidParameterError, match="invoice_id"):
-        await palomma.invoices.get(invoice_id)  # type: ignore[arg-type]
+        await _made(dataclasses.replace(call, arguments={**call.arguments, argument: value}), palomma)
     assert api.requests == []
 
 
@@ -200,7 +220,9 @@ def test_every_rule_the_spec_states_is_enforced_before_sending(
     operation_id: str, argument: str, rules: dict[str, Any], value: object
 ) -> None:
     module = OPERATIONS[operation_id]
-    valid = _valid_arguments(module)
+    valid = valid_arguments(operation_id)
+    if valid is None:
+        pytest.skip(f"no valid arguments of {operation_id!r} can be made from its rules")
     with pytest.raises(InvalidParameterError) as caught:
         module.build_request(**{**valid, argument: value})
     assert caught.value.parameter == argument
@@ -223,24 +245,3 @@ def test_every_bound_the_spec_states_has_a_rule_case() -> None:
                 stated.add((operation.name, str(PythonIdentifier(name, prefix="field_"))))
     assert stated
     assert stated <= covered
-
-
-def _valid_arguments(module: Any) -> dict[str, Any]:
-    """Arguments that pass every rule: known good values, else a value the fake makes up from the rules."""
-    arguments: dict[str, Any] = {}
-    for name, parameter in inspect.signature(module.build_request).parameters.items():
-        if parameter.default is not inspect.Parameter.empty:
-            continue
-        arguments[name] = VALID[name] if name in VALID else _made_up(module.RULES.get(name, {}))
-    return arguments
-
-
-def _made_up(rules: dict[str, Any]) -> Any:
-    """A value that passes an argument's rules, made by the fake's synthesizer from a one-schema document."""
-    numeric = "minimum" in rules or "maximum" in rules
-    schema = {"type": "integer" if numeric else "string", **rules}
-    document = {"openapi": SPEC["openapi"], "paths": {"/": {}}, "components": {"schemas": {"Argument": schema}}}
-    now = datetime.datetime(2026, 3, 11, 16, 32, 14, tzinfo=datetime.UTC)
-    made = synthesize(ApiSpec(document), "/components/schemas/Argument", now)
-    # A file field (`format: binary`) takes bytes; the synthesizer makes JSON, so its text is sent as the file.
-    return str(made).encode() if rules.get("format") == "binary" else made

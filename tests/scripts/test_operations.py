@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from palomma_client._generated.api import METHODS, OPERATIONS
 from tests.support import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -46,11 +47,36 @@ def test_snake_case_of_json_names() -> None:
     assert snake("HTTPStatus") == "http_status"
 
 
-def test_each_generated_method_states_how_it_is_retried() -> None:
-    from palomma_client._generated.api.invoices import InvoicesResource
+def _flat(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _guarantee(policy: object) -> str:
+    """The ``Guarantee:`` paragraph of a policy class's docstring."""
+    paragraphs = (type(policy).__doc__ or "").split("\n\n")
+    return next(_flat(paragraph).removeprefix("Guarantee: ") for paragraph in paragraphs if "Guarantee:" in paragraph)
+
+
+@pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
+def test_each_generated_method_states_how_it_is_retried(operation_id: str) -> None:
+    from palomma_client._generated.api import GeneratedResources
+    from palomma_client._policies import OPERATION_POLICIES
+
+    resource, method = METHODS[operation_id]
+    doc = _flat(getattr(GeneratedResources.RESOURCE_CLASSES[resource], method).__doc__)
+    policy = OPERATION_POLICIES.get(operation_id)
+    if policy is not None:
+        guarantee = _guarantee(policy)
+        assert guarantee
+        assert f"Retries: {guarantee}" in doc
+    elif OPERATIONS[operation_id].METHOD in ("GET", "HEAD", "OPTIONS"):
+        assert "Retries: up to ``max_retries`` times after a connection failure, a timeout" in doc
+    else:
+        assert "Retries: only after a failure that provably never reached the API" in doc
+
+
+def test_a_policy_guarantee_is_what_its_class_promises() -> None:
     from palomma_client._policies import CreateOnceByReference
 
-    guarantee = " ".join((CreateOnceByReference.__doc__ or "").split("Guarantee:")[1].split("\n\n")[0].split())
-    assert guarantee.startswith("never more than one invoice per call")
-    assert guarantee in " ".join((InvoicesResource.create.__doc__ or "").split())
-    assert "after a connection failure, a timeout" in " ".join((InvoicesResource.get.__doc__ or "").split())
+    policy = CreateOnceByReference(key="reference", lookup_operation="listInvoices")
+    assert _guarantee(policy).startswith("never more than one invoice per call")

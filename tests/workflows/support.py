@@ -9,8 +9,10 @@ from typing import Any, ClassVar
 
 import httpx2
 
+from palomma_client._generated.api import OPERATIONS
 from palomma_client.testing import FakePalomma
-from tests.support import SPEC, created_invoice, echoed
+from tests.spec_calls import call_of, paged_call_of
+from tests.support import echoed
 
 REDIRECT_URL = "https://merchant.example.com/payments/return"
 
@@ -90,11 +92,13 @@ class InstantAPI:
     one POST. It only counts what it answers, so the memory it uses does not grow.
     """
 
-    _EMPTY_PAGE = json.dumps({"items": [], "cursor": None, "count": 0}).encode()
-    _CREATED = json.dumps(created_invoice()).encode()
     _JSON: ClassVar[dict[str, str]] = {"content-type": "application/json"}
 
     def __init__(self) -> None:
+        # The create's documented answer; a test making one skips when the spec has no createInvoice.
+        self._created = json.dumps(call_of("createInvoice").answer.content).encode()
+        # A lookup's page that finds nothing, as the spec shapes the list the lookups go to.
+        self._empty_page = json.dumps(paged_call_of("listInvoices").body_of([], None)).encode()
         self.lookups = 0
         self.creates = 0
         self.transport = httpx2.MockTransport(self._answer)
@@ -102,15 +106,19 @@ class InstantAPI:
     def _answer(self, request: httpx2.Request) -> httpx2.Response:
         if request.method == "GET":
             self.lookups += 1
-            body = self._EMPTY_PAGE
+            body = self._empty_page
         else:
             self.creates += 1
             # The invoice it made: the example, with the fields the create sent.
-            return echoed(request, httpx2.Response(200, content=self._CREATED, headers=self._JSON))
+            return echoed(request, httpx2.Response(200, content=self._created, headers=self._JSON))
         return httpx2.Response(200, content=body, headers=self._JSON)
 
 
-_AMOUNT = SPEC["components"]["schemas"]["CreateInvoiceRequest"]["properties"]["amount"]
-AMOUNT_MIN: int = _AMOUNT["minimum"]
-AMOUNT_MAX: int = _AMOUNT["maximum"]
-"""The create amount's limits, read from the spec, for tests that quote the rule's message."""
+_AMOUNT = OPERATIONS["createInvoice"].RULES.get("amount", {}) if "createInvoice" in OPERATIONS else {}
+AMOUNT_MIN: int = _AMOUNT.get("minimum", 0)
+AMOUNT_MAX: int = _AMOUNT.get("maximum", 0)
+"""The create amount's limits, read from the spec, for tests that quote the rule's message.
+
+Zero where the spec has no create or states no such limit: the tests quoting them then skip
+(``InvoiceRequest`` is unavailable without the create) or fail, saying the rule is gone.
+"""

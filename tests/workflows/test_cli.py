@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from palomma_client import Environment, FeatureUnavailableError
-from palomma_client._generated.api.invoices import list_invoices
+from palomma_client._generated.api import OPERATIONS
 from palomma_client._generated.models import CreateInvoiceRequest, Invoice
 from palomma_client.testing import FAKE_BASE_URL, FakeClock, FakePalomma
 from palomma_client.workflows import REQUIRED_INVOICE_CSV_COLUMNS
@@ -36,6 +36,7 @@ from palomma_client.workflows._cli import (
     main,
 )
 from palomma_client.workflows._models import field_kinds
+from tests.spec_calls import paged_call_of
 from tests.support import fresh_name
 from tests.testing.support import note_unavailable
 from tests.workflows.support import AMOUNT_MAX, AMOUNT_MIN, REDIRECT_URL, Tampering, no_wait
@@ -406,7 +407,15 @@ def table(text: str, right: tuple[str, ...] = ("AMOUNT",)) -> list[dict[str, str
     return rows
 
 
+def _printed(*json_names: str) -> None:
+    """Skip the test, naming the field, when the spec's Invoice (what the CLI prints) no longer has one it reads."""
+    for json_name in json_names:
+        if json_name not in Invoice.JSON_NAMES.values():
+            pytest.skip(f"the spec's Invoice has no field {json_name!r}")
+
+
 def test_list_prints_a_table_newest_first(fake: FakePalomma, billed: list[dict[str, Any]]) -> None:
+    _printed("reference", "status")
     result = run(fake, "invoices", "list")
 
     assert result.exit_code == EXIT_OK
@@ -427,6 +436,7 @@ def test_list_prints_a_table_newest_first(fake: FakePalomma, billed: list[dict[s
 
 
 def test_list_filters_and_pages_to_csv(fake: FakePalomma, billed: list[dict[str, Any]]) -> None:
+    _printed("reference", "paymentAmount", "settlementTime")
     result = run(
         fake,
         "invoices",
@@ -455,7 +465,10 @@ def test_list_filters_and_pages_to_csv(fake: FakePalomma, billed: list[dict[str,
 
 
 def test_the_page_size_is_bounded_by_the_spec_and_defaults_to_its_largest_page(fake: FakePalomma) -> None:
-    largest = list_invoices.RULES["limit"]["maximum"]
+    # `palomma invoices list` pages through listInvoices; its largest page is the spec's `limit` maximum.
+    largest = OPERATIONS[paged_call_of("listInvoices").call.operation_id].RULES.get("limit", {}).get("maximum")
+    if largest is None:
+        pytest.skip("the spec's listInvoices states no largest page (a 'limit' maximum)")
 
     listed = run(fake, "invoices", "list", "--format", "json")
     too_large = run(fake, "invoices", "list", "--page-size", str(largest + 1))
@@ -486,6 +499,7 @@ def test_a_bad_filter_exits_2_before_sending(fake: FakePalomma) -> None:
 
 
 def test_get_prints_the_invoice_as_json_or_a_table(fake: FakePalomma, billed: list[dict[str, Any]]) -> None:
+    _printed("reference")
     invoice_id = billed[0]["id"]
 
     as_json = run(fake, "invoices", "get", invoice_id)
@@ -659,6 +673,7 @@ def _numeric_json_names() -> list[str]:
 @pytest.mark.parametrize("hostile", HOSTILE_TEXTS)
 def test_list_to_csv_neutralises_text_a_spreadsheet_would_run(fake: FakePalomma, hostile: str) -> None:
     """Each such cell was written as it is; now it starts with a single quote, and reads back as text."""
+    _printed("reference", "description", "customerName")
     created = fake.create_invoice(reference=f"{hostile}-ref", description=hostile, customer_name=hostile)
 
     result = run(fake, "invoices", "list", "--format", "csv")
@@ -677,8 +692,10 @@ def test_list_to_csv_writes_negative_numbers_as_numbers(fake: FakePalomma) -> No
     numeric = _numeric_json_names()
     assert numeric, "the spec's Invoice has numeric fields"
 
+    items = paged_call_of("listInvoices").items_name
+
     def negate(page: dict[str, Any]) -> None:
-        for item in page["items"]:
+        for item in page[items]:
             item.update(dict.fromkeys(numeric, -1850000))
 
     fake.create_invoice(reference="RENT-NEGATIVE")

@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.support import ROOT, created_invoice, load_spec
+from tests.spec_calls import call_of
+from tests.support import ROOT, load_spec
 
 TENANT_EMAIL = {"type": "string", "format": "email", "description": "The tenant's email, for receipts."}
 
@@ -114,8 +115,10 @@ def _regenerated_package(tmp_path: Path) -> Path:
 @pytest.mark.slow  # its call is a regeneration only it reads, then the workflows run on it
 def test_a_field_the_spec_adds_reaches_every_workflow_after_regeneration(tmp_path: Path) -> None:
     site = _regenerated_package(tmp_path)
-    # The spec's example invoice (amount 1,850,000 for document 900123456), under R-1, for someone else.
-    invoice = {**created_invoice(), "reference": "R-1", "tenantEmail": "someone.else@example.com"}
+    # The invoice the spec documents createInvoice answering, under R-1, for someone else.
+    created = call_of("createInvoice").answer.content
+    assert isinstance(created, dict), "createInvoice answers an invoice object"
+    invoice = {**created, "reference": "R-1", "tenantEmail": "someone.else@example.com"}
 
     completed = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(invoice)],
