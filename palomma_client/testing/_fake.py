@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
+from palomma_client._exceptions import FeatureUnavailableError
 from palomma_client._request import Sleep
 from palomma_client.testing._app import build_app, unmodelled_operations
 from palomma_client.testing._clock import FakeClock
@@ -21,7 +22,7 @@ from palomma_client.testing._fake_state import FakeState
 from palomma_client.testing._faults import Fault, FaultKind, FaultPlan, retry_after_header
 from palomma_client.testing._ids import IdGenerator
 from palomma_client.testing._recording import RecordedRequest, RequestLog
-from palomma_client.testing._spec import ApiSpec, SpecError, load_shipped_spec
+from palomma_client.testing._spec import ApiSpec, load_shipped_spec
 from palomma_client.testing._state import InvoiceShape, InvoiceStore, StoreContents
 from palomma_client.testing._validation import RequestValidator
 from palomma_client.testing._webhooks import DELIVERY_TIMEOUT, FakeWebhooks, WebhookCallback
@@ -315,6 +316,7 @@ class FakePalomma:
             ValueError: If a value breaks the spec's rules (the message is the API's 400 message) or
                 the reference is already used.
             UnlistedValue: A `ValueError`, if the spec's invoice `status` lists no status for a new invoice.
+            FeatureUnavailableError: The spec has no `createInvoice` operation with a request body.
         """
         payload: dict[str, Any] = {
             "reference": reference if reference is not None else self._numbered_reference(),
@@ -328,8 +330,9 @@ class FakePalomma:
         payload.update(fields or {})
         create = self._create_operation
         if create is None or create.body is None:
-            raise SpecError(
-                "The spec has no createInvoice operation with a request body; create_invoice cannot be used"
+            # As a hand-written feature of the SDK does, so that a suite run on such a spec can tell it apart.
+            raise FeatureUnavailableError(
+                "FakePalomma.create_invoice", ["the operation `createInvoice` with a request body"]
             )
         checked = self._state.validator.check_body(create, payload)
         return self._state.store.create(checked).to_json()

@@ -10,6 +10,7 @@ from typing import Any
 import httpx2
 import pytest
 
+from palomma_client import FeatureUnavailableError
 from palomma_client.testing import EXAMPLE_HEADER, FAKE_BASE_URL, FakeClock, FakePalomma
 from palomma_client.testing._app import MODELED_OPERATIONS
 from palomma_client.testing._spec import Parameter, SpecError, load_shipped_spec
@@ -252,8 +253,9 @@ async def test_a_spec_without_an_operation_the_fake_models_serves_the_rest(
 def test_create_invoice_says_so_when_the_spec_has_no_create_operation(spelled: Spelling) -> None:
     needs_operations("createInvoice")
     fake = FakePalomma(spec=spelled(_without_operation("createInvoice")))
-    with pytest.raises(SpecError, match="no createInvoice operation"):
+    with pytest.raises(FeatureUnavailableError, match=r"FakePalomma\.create_invoice is unavailable") as caught:
         fake.create_invoice()
+    assert caught.value.missing == ("the operation `createInvoice` with a request body",)
 
 
 async def test_a_renamed_modelled_operation_is_answered_from_the_spec(
