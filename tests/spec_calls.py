@@ -397,20 +397,7 @@ class PagedCall:
 
     def with_every_argument(self) -> PagedCall:
         """The same call with each optional argument of the operation (but the cursor) given a valid value too."""
-        module = OPERATIONS[self.call.operation_id]
-        hints = typing.get_type_hints(module.build_request)
-        arguments = dict(self.call.arguments)
-        for name, parameter in inspect.signature(module.build_request).parameters.items():
-            if name in arguments or name == "cursor" or parameter.default is inspect.Parameter.empty:
-                continue
-            value = _value(hints[name], dict(module.RULES.get(name, {})))
-            if value is _NONE:
-                continue
-            try:
-                module.build_request(**arguments, **{name: value})
-            except InvalidParameterError:
-                continue  # a rule the synthesizer does not follow, such as a `pattern`
-            arguments[name] = value
+        arguments = _every_argument(self.call, leave_out={"cursor"})
         return dataclasses.replace(self, call=call_of(self.call.operation_id, **arguments))
 
     def item(self, label: str) -> dict[str, Any]:
@@ -666,21 +653,7 @@ def with_every_argument(call: SpecCall) -> SpecCall:
     optional argument no value can be made for (one the rules refuse, a type the
     synthesizer cannot make) is left out; what is left is still a call the rules accept.
     """
-    module = OPERATIONS[call.operation_id]
-    hints = typing.get_type_hints(module.build_request)
-    arguments = dict(call.arguments)
-    for name, parameter in inspect.signature(module.build_request).parameters.items():
-        if name in arguments or parameter.default is inspect.Parameter.empty:
-            continue
-        value = _value(hints[name], dict(module.RULES.get(name, {})))
-        if value is _NONE or value is None:
-            continue
-        try:
-            module.build_request(**arguments, **{name: value})
-        except InvalidParameterError:
-            continue  # a rule the synthesizer does not follow, such as a `pattern`
-        arguments[name] = value
-    made = _call(call.operation_id, arguments)
+    made = _call(call.operation_id, _every_argument(call))
     assert made is not None, f"{call.operation_id}: arguments its rules accept stopped being accepted"
     return made
 
@@ -954,3 +927,22 @@ def an_operation(*, body: bool = False) -> Operation:
     if not items:
         pytest.skip(f"the spec has no operation{' that takes a request body' * body}")
     return items[0]
+
+
+def _every_argument(call: SpecCall, leave_out: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
+    """``call``'s arguments, and a value for each optional one its rules accept (but those in ``leave_out``)."""
+    module = OPERATIONS[call.operation_id]
+    hints = typing.get_type_hints(module.build_request)
+    arguments = dict(call.arguments)
+    for name, parameter in inspect.signature(module.build_request).parameters.items():
+        if name in arguments or name in leave_out or parameter.default is inspect.Parameter.empty:
+            continue
+        value = _value(hints[name], dict(module.RULES.get(name, {})))
+        if value is _NONE or value is None:
+            continue
+        try:
+            module.build_request(**arguments, **{name: value})
+        except InvalidParameterError:
+            continue  # a rule the synthesizer does not follow, such as a `pattern`
+        arguments[name] = value
+    return arguments
