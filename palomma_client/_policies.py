@@ -124,6 +124,11 @@ class CreateOnceByReference:
         return self._key
 
     @property
+    def recovers(self) -> bool:
+        """Whether the spec still has all the lookup needs: otherwise creates are sent by the default rule."""
+        return not self._lookup.missing
+
+    @property
     def lookup_operation(self) -> str:
         """The operationId of the listing that looks the key up."""
         return self._lookup_operation

@@ -23,9 +23,10 @@ from palomma_client import (
 from palomma_client import _generated_names as generated_names
 from palomma_client._features import Argument, Feature, Field, Missing, Model, Operation, Value, is_missing
 from palomma_client._generated import models as generated_models
-from palomma_client._generated.api import METHODS, OPERATIONS
+from palomma_client._generated.api import OPERATIONS
 from palomma_client._policies import OPERATION_POLICIES, CreateOnceByReference
-from tests.support import API_KEY, changelog_affected_features, create_arguments, fresh_name
+from tests.spec_calls import call_of
+from tests.support import API_KEY, changelog_affected_features, fresh_name
 from tests.testing.support import declared_features, skip_for_what_the_spec_lacks
 
 # Taken from the generated code, so that any spec gives them.
@@ -163,6 +164,8 @@ async def test_a_create_whose_lookup_the_spec_lost_is_sent_once_by_the_default_r
     operation_id = _POLICY_OPERATIONS[0]
     policy = OPERATION_POLICIES[operation_id]
     assert isinstance(policy, CreateOnceByReference)
+    if lookup == "kept" and not policy.recovers:
+        pytest.skip(f"the spec no longer has all that looking a create of {operation_id} up needs")
     if lookup == "lost":
         monkeypatch.setitem(
             OPERATION_POLICIES, operation_id, CreateOnceByReference(key=policy.key, lookup_operation=GONE)
@@ -191,12 +194,11 @@ async def test_a_create_whose_lookup_the_spec_lost_is_sent_once_by_the_default_r
         sent.append(request)
         raise httpx2.ReadTimeout("the answer never came", request=request)
 
-    resource, method = METHODS[operation_id]
     async with PalommaClient(
         api_key=API_KEY, environment="sandbox", transport=httpx2.MockTransport(answer), lookup_grace_period=0
     ) as client:
         with pytest.raises((APITimeoutError, InvoiceOutcomeUnknownError)) as caught:
-            await getattr(getattr(client, resource), method)(**create_arguments())
+            await call_of(operation_id)(client)
 
     methods = [request.method for request in sent]
     if lookup in ("lost", "keyless"):
@@ -222,12 +224,11 @@ async def test_a_create_refused_outright_without_its_lookup_is_that_refusal(monk
     def answer(request: httpx2.Request) -> httpx2.Response:
         return httpx2.Response(400, json={"error": "amount out of range"})
 
-    resource, method = METHODS[operation_id]
     async with PalommaClient(
         api_key=API_KEY, environment="sandbox", transport=httpx2.MockTransport(answer), max_retries=2
     ) as client:
         with pytest.raises(BadRequestError):
-            await getattr(getattr(client, resource), method)(**create_arguments())
+            await call_of(operation_id)(client)
 
 
 def test_a_value_an_enum_declares_is_met_and_one_it_does_not_is_named() -> None:
