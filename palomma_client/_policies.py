@@ -124,6 +124,11 @@ class CreateOnceByReference:
         return self._key
 
     @property
+    def lookup(self) -> Feature:
+        """The recovery by lookup, as a feature: what it needs of the spec, and what of that is missing."""
+        return self._lookup
+
+    @property
     def recovers(self) -> bool:
         """Whether the spec still has all the lookup needs: otherwise creates are sent by the default rule."""
         return not self._lookup.missing

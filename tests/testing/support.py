@@ -436,16 +436,18 @@ def declared_features() -> dict[str, Feature]:
     return {value.name: value for module in modules for value in vars(module).values() if isinstance(value, Feature)}
 
 
+def policy_features() -> dict[str, Feature]:
+    """The recovery of each retry policy that has one, by its name: a feature of a policy, not of a module."""
+    lookups = [policy.lookup for policy in OPERATION_POLICIES.values() if isinstance(policy, CreateOnceByReference)]
+    return {feature.name: feature for feature in lookups}
+
+
 def feature_is_unavailable(name: str) -> bool:
     """Whether the generated code really lacks what a feature (or a generated name, `palomma_client.X`) needs."""
-    if name.startswith("looking a create up by its "):
-        return any(
-            isinstance(policy, CreateOnceByReference) and not policy.recovers for policy in OPERATION_POLICIES.values()
-        )
     if name == "FakePalomma.create_invoice":
         create = SPEC.operation("createInvoice")
         return create is None or create.body is None
-    feature = declared_features().get(name)
+    feature = declared_features().get(name) or policy_features().get(name)
     if feature is not None:
         return bool(feature.missing)
     generated = name.removeprefix("palomma_client.")
