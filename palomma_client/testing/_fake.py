@@ -44,9 +44,10 @@ __all__ = [
 ]
 
 DEFAULT_API_KEY = "sk_test_palomma_fake"
+"""The API key a FakePalomma accepts unless told otherwise."""
+
 FAKE_USERNAME = "palomma-fake"
 """The user name `client()` gives an HTTP basic scheme; the fake takes any, with an accepted key as the password."""
-"""The API key a FakePalomma accepts unless told otherwise."""
 
 FAKE_BASE_URL = "http://fake.palomma.test/v1"
 """The base URL `FakePalomma.client()` uses; nothing resolves it, requests never leave the process."""
