@@ -170,13 +170,16 @@ async def test_every_value_the_rules_allow_is_sent_as_the_spec_says(
     [sent] = api.requests
     assert dict(sent.url.params) == {name: str(given) for name, given in (built.params or {}).items()}
     assert (json.loads(sent.content) if sent.content else None) == built.json
+    assert {name: sent.headers.get(name) for name in built.headers or {}} == dict(built.headers or {})
     if value is None:
         # Left out: the request is the one made without it.
         without = {name: given for name, given in call.arguments.items() if name != argument}
         assert built == OPERATIONS[call.operation_id].build_request(**without)
     else:
         shown = value.value if isinstance(value, enum.Enum) else value
-        assert shown in (built.json or {}).values() or str(shown) in (built.params or {}).values()
+        # Wherever the spec puts the argument: the body, the query, a header or a path segment.
+        texts = [*(built.params or {}).values(), *(built.headers or {}).values(), *built.path.split("/")]
+        assert shown in (built.json or {}).values() or str(shown) in texts
 
 
 def _open_enum_cases() -> list[Any]:
