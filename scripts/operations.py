@@ -103,21 +103,44 @@ def snake(identifier: str) -> str:
     return "_".join(_words(identifier))
 
 
-def singular(word: str) -> str:
-    """The singular of a tag word: ``invoices`` -> ``invoice``, ``entries`` -> ``entry``."""
+def singulars(word: str) -> list[str]:
+    """The singulars a tag word may have, the likeliest first.
+
+    English spelling alone cannot tell ``leases`` -> ``lease`` from ``statuses`` -> ``status``,
+    so a word in ``-ses`` (or ``-ches``, ``-xes``...) has both readings; ``singular`` picks the
+    one the spec itself uses.
+    """
     if word.endswith("ies") and len(word) > 3:
-        return word[:-3] + "y"
-    if word.endswith(("ses", "xes", "zes", "ches", "shes")):
-        return word[:-2]
+        return [word[:-3] + "y"]
+    if word.endswith(("sses", "xes", "zes", "ches", "shes")):
+        return [word[:-2], word[:-1]]
+    if word.endswith("ses"):
+        return [word[:-1], word[:-2]]
     if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+        return [word[:-1]]
+    return [word]
+
+
+def singular(word: str, vocabulary: frozenset[str] = frozenset()) -> str:
+    """The singular of a tag word: ``invoices`` -> ``invoice``, ``entries`` -> ``entry``.
+
+    Args:
+        word: The tag's word, in lower case.
+        vocabulary: Words the spec uses (of its operationIds and schema names): a reading found
+            there wins (``statuses`` -> ``status`` where a schema is named ``Status``).
+    """
+    candidates = singulars(word)
+    return next((candidate for candidate in candidates if candidate in vocabulary), candidates[0])
 
 
 def method_name_for(operation_id: str, tag: str) -> str:
     """The resource method name of an operation, by the rule in this module's docstring."""
     tag_words = _words(tag)
-    nouns = {"_".join(tag_words), "_".join([*tag_words[:-1], singular(tag_words[-1])])} if tag_words else set()
+    nouns = (
+        {"_".join(tag_words), *("_".join([*tag_words[:-1], noun]) for noun in singulars(tag_words[-1]))}
+        if tag_words
+        else set()
+    )
     words = _words(operation_id)
     joined = "_".join(words)
     for noun in sorted(nouns, key=len, reverse=True):
@@ -363,6 +386,14 @@ class OperationViews:
             for operation in spec.operations
         }
         self._policies = policies or {}
+        self._vocabulary = frozenset(
+            word
+            for name in [
+                *(operation.operation_id or "" for operation in spec.operations),
+                *spec.document.get("components", {}).get("schemas", {}),
+            ]
+            for word in _words(name)
+        )
         self._overrides: dict[str, str] = dict(generator_config.get("method_names") or {})
         self.tags: list[TagView] = []
         self._by_endpoint: dict[tuple[str, str], OperationView] = {}
@@ -405,7 +436,7 @@ class OperationViews:
         method_name = str(
             raw.get(METHOD_NAME_EXTENSION) or self._overrides.get(operation_id) or method_name_for(basis, tag)
         )
-        tag_noun = singular(_words(tag)[-1]) if _words(tag) else "resource"
+        tag_noun = singular(_words(tag)[-1], self._vocabulary) if _words(tag) else "resource"
         # Path-item parameters are merged in, and overridden per OpenAPI's rules, by the index.
         parameters = {(parameter.location, parameter.name): parameter for parameter in operation.parameters}
         imports: set[str] = set()
