@@ -19,6 +19,7 @@ A path parameter named ``id`` becomes ``<tag in singular>_id``.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import keyword
 import re
 from collections.abc import Mapping
@@ -363,7 +364,33 @@ class TagView:
         arguments = [argument for op in self.operations for argument in op.keyword_arguments]
         names = {"NotGiven"} if any(argument.omittable and not argument.required for argument in arguments) else set()
         names |= {"IO"} if any("IO[" in argument.annotation for argument in arguments) else set()
+        path_arguments = [argument for op in self.operations for argument in op.path_arguments]
+        annotations = [argument.annotation for argument in arguments + path_arguments]
+        annotations += [op.return_type for op in self.operations]
+        names |= {"builtins"} if any("builtins." in annotation for annotation in annotations) else set()
         return names | ({"Sequence"} if any("Sequence[" in argument.annotation for argument in arguments) else set())
+
+
+# Builtin types an annotation may name that a resource method could be called (`list`), hiding the type in
+# its class's annotations; those annotations name them `builtins.list`.
+SHADOWABLE_BUILTINS = frozenset({"list", "dict", "set", "frozenset", "tuple", "type", "bytes"})
+
+
+def _with_builtins_qualified(view: OperationView, shadowed: frozenset[str]) -> OperationView:
+    """The view as a resource class whose methods hide ``shadowed`` builtins writes it."""
+    pattern = re.compile(rf"(?<![\w.])({'|'.join(sorted(shadowed))})\b")
+
+    def qualified(annotation: str) -> str:
+        return pattern.sub(r"builtins.\1", annotation)
+
+    changes: dict[str, Any] = {"return_type": qualified(view.return_type)}
+    if view.page_item is not None:
+        changes["page_item"] = qualified(view.page_item)
+    for each in dataclasses.fields(view):
+        value = getattr(view, each.name)
+        if isinstance(value, list) and value and all(isinstance(item, ArgumentView) for item in value):
+            changes[each.name] = [dataclasses.replace(item, annotation=qualified(item.annotation)) for item in value]
+    return dataclasses.replace(view, **changes)
 
 
 class OperationViews:
@@ -418,6 +445,9 @@ class OperationViews:
             self._by_endpoint[view.endpoint_key] = view
         attribute = snake(tag)
         class_name = "".join(word.capitalize() for word in _words(tag)) + "Resource"
+        shadowed = SHADOWABLE_BUILTINS & set(seen)
+        if shadowed:
+            views = [_with_builtins_qualified(view, shadowed) for view in views]
         return TagView(tag, attribute, class_name, description, views)
 
     def _operation(self, endpoint: Endpoint) -> Operation:
