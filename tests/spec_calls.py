@@ -63,18 +63,22 @@ __all__ = [
     "call_of",
     "call_taking",
     "calls",
+    "credentials_sent",
     "enum_fields",
     "expected_answer",
     "field",
     "is_member",
+    "key_credentials",
     "listed_field",
     "model_document",
     "models",
     "needs_operations",
+    "operation_of",
     "page_answer",
     "page_holding",
     "paged_call_of",
     "path_of",
+    "sends_bearer_key",
     "url_of",
     "valid_arguments",
     "with_every_argument",
@@ -189,13 +193,18 @@ def calls() -> list[SpecCall]:
     return [call for call in made if call is not None]
 
 
-def a_call(http_method: str | None = None, *, path_parameter: bool = False, json_answer: bool = True) -> SpecCall:
+def a_call(
+    http_method: str | None = None, *, path_parameter: bool = False, json_answer: bool = True, bearer_key: bool = False
+) -> SpecCall:
     """The first operation of the spec of the kind asked for, not a paged one; the test skips if there is none.
 
     Args:
         http_method: Its HTTP method (``"GET"`` for a read the SDK retries freely), or any.
         path_parameter: Whether it must have a path parameter.
         json_answer: Whether its success answer must be a JSON body (read into a model or a value).
+        bearer_key: Whether it must send the client's API key as ``Authorization: Bearer <key>``
+            (``sends_bearer_key``), for a test whose subject is that credential: a vendor may add
+            public operations (``security: []``) and operations of other schemes.
     """
     for call in calls():
         if call.paged or (http_method is not None and call.http_method != http_method):
@@ -204,9 +213,70 @@ def a_call(http_method: str | None = None, *, path_parameter: bool = False, json
             continue
         if json_answer and (call.answer.media_type is None or not _is_json(call.answer.media_type)):
             continue
+        if bearer_key and not sends_bearer_key(call.operation_id):
+            continue
         return call
     wanted = " ".join(filter(None, [http_method or "any", "operation", "with a path parameter" * path_parameter]))
-    pytest.skip(f"the spec has no {wanted} that is not paged{' and answers JSON' * json_answer}")
+    sending = ", sends the API key as a bearer token" * bearer_key
+    pytest.skip(f"the spec has no {wanted} that is not paged{sending}{' and answers JSON' * json_answer}")
+
+
+def sends_bearer_key(operation_id: str) -> bool:
+    """Whether the operation needs exactly the document's own security, and that is one HTTP bearer scheme.
+
+    Such an operation carries the credential every request of the client carries (the pool's
+    default headers), ``Authorization: Bearer <api_key>``, and nothing else: read from the
+    spec's security, not from the SDK that sends it.
+    """
+    operation = _SPEC.operation(operation_id)
+    if operation is None or operation.security != _SPEC.document_security or len(operation.security) != 1:
+        return False
+    [requirement] = operation.security
+    return len(requirement) == 1 and _SPEC.security_schemes[requirement[0]].kind == "bearer"
+
+
+def key_credentials(operation_id: str, api_key: str) -> list[dict[str, str]]:
+    """The credential headers a client holding only ``api_key`` may send on the operation, by the spec's security.
+
+    One set per requirement of the operation's security that an API key serves (HTTP bearer,
+    an API key in a header or a cookie), header names in lower case: the client sends exactly
+    one of them. A public operation (``security: []``, or an empty requirement) gives ``{}``.
+    Which alternative is chosen is ``tests/test_auth.py``'s subject; here any is right.
+    """
+    operation = _SPEC.operation(operation_id)
+    assert operation is not None, f"{operation_id} is generated but not in the shipped spec"
+    found: list[dict[str, str]] = []
+    for requirement in operation.security or ((),):
+        headers: dict[str, str] = {}
+        for name in requirement:
+            scheme = _SPEC.security_schemes[name]
+            if scheme.kind == "bearer":
+                headers["authorization"] = f"Bearer {api_key}"
+            elif scheme.kind == "header":
+                headers[scheme.parameter.lower()] = api_key
+            elif scheme.kind == "cookie" and "cookie" not in headers:
+                headers["cookie"] = f"{scheme.parameter}={api_key}"
+            else:
+                break  # a scheme a key does not serve (HTTP basic, a key in the query), or two cookies
+        else:
+            found.append(headers)
+    return found
+
+
+def credentials_sent(headers: Mapping[str, str]) -> dict[str, str]:
+    """The credential headers among ``headers`` (a request's): those any security scheme of the spec uses.
+
+    Names in lower case, as ``key_credentials`` gives them.
+    """
+    lowered = {name.lower(): value for name, value in headers.items()}
+    return {name: lowered[name] for name in sorted(_SPEC.credential_headers) if name in lowered}
+
+
+def operation_of(request: httpx2.Request) -> str:
+    """The ``operationId`` (or the generator's name for it) of the operation ``request`` went to, routed by the spec."""
+    operation, _, _ = _SPEC.find(request.method, request.url.path)
+    assert operation is not None, f"the spec has no operation for {request.method} {request.url.path}"
+    return operation.operation_id
 
 
 def call_of(operation_id: str, **arguments: Any) -> SpecCall:

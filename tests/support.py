@@ -27,6 +27,7 @@ import yaml
 
 from palomma_client import PalommaClient
 from palomma_client._environments import resolve_base_url
+from palomma_client._openapi import HTTP_METHODS, synthesized_operation_id
 from tests import forked
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,7 +119,10 @@ def operation(operation_id: str) -> tuple[str, str, dict[str, Any]]:
     """The path, method and definition of the spec's operation ``operation_id``."""
     for path, item in SPEC["paths"].items():
         for method, definition in item.items():
-            if isinstance(definition, dict) and definition.get("operationId") == operation_id:
+            if method not in HTTP_METHODS or not isinstance(definition, dict):
+                continue
+            # An operation without an operationId goes by the name the generator gives it.
+            if (definition.get("operationId") or synthesized_operation_id(method, path)) == operation_id:
                 return path, method, definition
     raise KeyError(operation_id)
 

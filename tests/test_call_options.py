@@ -20,6 +20,12 @@ def read() -> SpecCall:
     return a_call("GET")
 
 
+@pytest.fixture
+def keyed_read() -> SpecCall:
+    """A read that sends the client's API key as ``Authorization: Bearer <key>``, for tests of that header."""
+    return a_call("GET", bearer_key=True)
+
+
 def _other_value(value: Any) -> Any:
     """A value of the same JSON type as ``value`` that differs from it."""
     if isinstance(value, bool):
@@ -32,7 +38,10 @@ def _other_value(value: Any) -> Any:
 
 
 @pytest.mark.backends
-async def test_extra_headers_reach_that_call_only(palomma: PalommaClient, api: RecordingAPI, read: SpecCall) -> None:
+async def test_extra_headers_reach_that_call_only(
+    palomma: PalommaClient, api: RecordingAPI, keyed_read: SpecCall
+) -> None:
+    read = keyed_read
     api.queue(read.ok(), read.ok())
 
     assert await read(palomma, extra_headers={"X-Correlation-Id": "c1"}) == read.expected
@@ -45,8 +54,9 @@ async def test_extra_headers_reach_that_call_only(palomma: PalommaClient, api: R
 
 @pytest.mark.backends
 async def test_an_extra_header_of_none_removes_a_header(
-    palomma: PalommaClient, api: RecordingAPI, read: SpecCall
+    palomma: PalommaClient, api: RecordingAPI, keyed_read: SpecCall
 ) -> None:
+    read = keyed_read
     api.queue(*[read.ok() for _ in range(3)])
     await read(palomma)
     await read(palomma, extra_headers={"User-Agent": None, "X-Trace": "t1"})
@@ -166,7 +176,8 @@ def test_default_headers_cannot_carry_authorization() -> None:
 
 
 @pytest.mark.backends
-async def test_with_options_sends_another_key_on_the_same_pool(api: RecordingAPI, read: SpecCall) -> None:
+async def test_with_options_sends_another_key_on_the_same_pool(api: RecordingAPI, keyed_read: SpecCall) -> None:
+    read = keyed_read
     api.default = lambda request: read.ok()
     async with api.client(api_key=API_KEY) as palomma:
         other = palomma.with_options(api_key="sk_other_merchant")

@@ -31,7 +31,9 @@ from tests.spec_calls import (
     accepted,
     call_of,
     calls,
+    credentials_sent,
     expected_answer,
+    key_credentials,
     url_of,
     with_every_argument,
 )
@@ -53,6 +55,12 @@ def read() -> SpecCall:
     return a_call("GET")
 
 
+@pytest.fixture
+def keyed_read() -> SpecCall:
+    """A read that sends the client's API key as ``Authorization: Bearer <key>``, for tests of that key."""
+    return a_call("GET", bearer_key=True)
+
+
 def _required_body_fields(call: SpecCall) -> set[str]:
     """The fields the spec requires in the JSON body of ``call``'s operation."""
     spec = ApiSpec(load_shipped_spec())
@@ -65,8 +73,9 @@ def _required_body_fields(call: SpecCall) -> set[str]:
     return set(spec.object_properties(media.schema_pointer)[1])
 
 
-def _assert_standard_headers(request: httpx2.Request) -> None:
-    assert request.headers["authorization"] == f"Bearer {API_KEY}"
+def _assert_standard_headers(request: httpx2.Request, call: SpecCall) -> None:
+    # The key goes as the operation's security says: a public operation sends none.
+    assert credentials_sent(request.headers) in key_credentials(call.operation_id, API_KEY)
     assert request.headers["user-agent"] == USER_AGENT
     assert request.headers["accept-encoding"]
 
@@ -105,7 +114,7 @@ async def test_every_operation_sends_the_exact_request(api: RecordingAPI) -> Non
         assert str(request.url) == url_of(call, SANDBOX)
         # The spec itself, not the generated code that built it, accepts every name and value sent.
         assert accepted(request).operation.operation_id == call.operation_id
-        _assert_standard_headers(request)
+        _assert_standard_headers(request, call)
         if call.json is None:
             assert request.content == b""
         else:
@@ -160,12 +169,12 @@ async def test_path_parameters_are_escaped_into_one_segment(api: RecordingAPI) -
 
 
 async def test_api_key_falls_back_to_the_environment(
-    monkeypatch: pytest.MonkeyPatch, api: RecordingAPI, read: SpecCall
+    monkeypatch: pytest.MonkeyPatch, api: RecordingAPI, keyed_read: SpecCall
 ) -> None:
     monkeypatch.setenv("PALOMMA_API_KEY", API_KEY)
-    api.queue(read.ok())
+    api.queue(keyed_read.ok())
     async with _client(api) as palomma:
-        assert await read(palomma) == read.expected
+        assert await keyed_read(palomma) == keyed_read.expected
     assert api.requests[0].headers["authorization"] == f"Bearer {API_KEY}"
 
 
@@ -247,15 +256,17 @@ def test_invalid_options_are_rejected(options: dict[str, object], parameter: str
     assert caught.value.parameter == parameter
 
 
-async def test_a_user_supplied_http_client_is_used_as_given_and_left_open(api: RecordingAPI, read: SpecCall) -> None:
-    api.queue(read.ok())
+async def test_a_user_supplied_http_client_is_used_as_given_and_left_open(
+    api: RecordingAPI, keyed_read: SpecCall
+) -> None:
+    api.queue(keyed_read.ok())
     async with httpx2.AsyncClient(transport=api.transport, headers={"X-Trace": "abc"}) as http_client:
         async with PalommaClient(api_key=API_KEY, http_client=http_client) as palomma:
-            assert await read(palomma) == read.expected
+            assert await keyed_read(palomma) == keyed_read.expected
         assert not http_client.is_closed
         assert "authorization" not in http_client.headers
     assert api.requests[0].headers["x-trace"] == "abc"
-    _assert_standard_headers(api.requests[0])
+    _assert_standard_headers(api.requests[0], keyed_read)
 
 
 @pytest.mark.backends
@@ -314,8 +325,9 @@ async def test_a_user_http_client_without_a_timeout_still_gets_a_bounded_one(api
 
 @pytest.mark.backends
 async def test_with_options_shares_the_pool_and_key_and_keeps_the_original_unchanged(
-    api: RecordingAPI, sleeps: Sleeps, read: SpecCall
+    api: RecordingAPI, sleeps: Sleeps, keyed_read: SpecCall
 ) -> None:
+    read = keyed_read
     api.queue(httpx2.Response(503, json={"error": "Service Unavailable"}), read.ok())
     async with _client(api, api_key=API_KEY, sleep=sleeps) as palomma:
         no_retries = palomma.with_options(max_retries=0)
@@ -327,8 +339,8 @@ async def test_with_options_shares_the_pool_and_key_and_keeps_the_original_uncha
         await no_retries.close()
         assert not no_retries.is_closed  # the pool is the original's to close
         assert await read(palomma) == read.expected
-    _assert_standard_headers(api.requests[0])
-    _assert_standard_headers(api.requests[1])
+    _assert_standard_headers(api.requests[0], read)
+    _assert_standard_headers(api.requests[1], read)
     with pytest.raises(AttributeError):
         palomma.max_retries = 5  # type: ignore[misc]
 

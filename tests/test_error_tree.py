@@ -44,8 +44,9 @@ def test_every_api_failure_shares_the_api_error_base_and_input_errors_do_not() -
 
 
 async def test_status_errors_carry_the_servers_message_and_request_id(
-    read: SpecCall, palomma: PalommaClient, api: RecordingAPI
+    palomma: PalommaClient, api: RecordingAPI
 ) -> None:
+    read = a_call("GET", bearer_key=True)  # its request, kept on the error, carries the key masked
     api.queue(httpx2.Response(404, json={"error": "Not Found"}, headers={"x-request-id": "req_42"}))
 
     with pytest.raises(NotFoundError) as caught:

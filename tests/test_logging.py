@@ -20,8 +20,8 @@ from tests.support import API_KEY, RecordingAPI
 
 @pytest.fixture
 def read() -> SpecCall:
-    """A read of the spec: every call is logged the same way."""
-    return a_call("GET")
+    """A read that sends the API key as a bearer token: every call is logged the same way, its key masked."""
+    return a_call("GET", bearer_key=True)
 
 
 async def test_each_request_and_retry_is_logged_at_debug(

@@ -35,6 +35,12 @@ def read() -> SpecCall:
     return a_call("GET")
 
 
+@pytest.fixture
+def keyed_read() -> SpecCall:
+    """A read that sends the client's API key as ``Authorization: Bearer <key>``, for tests of that header."""
+    return a_call("GET", bearer_key=True)
+
+
 def _target(read: SpecCall, origin: str = "") -> str:
     """The request target of ``read`` in its request line: its path and query, after ``origin`` for a proxy."""
     url = httpx2.URL(SANDBOX + read.path, params=read.params)
@@ -121,15 +127,38 @@ def test_every_backend_has_a_client_of_its_own_library_here() -> None:
     assert set(OWN_CLIENTS) == set(BACKENDS)
 
 
+@pytest.fixture
+async def own_client() -> AsyncIterator[Callable[..., Any]]:
+    """Makes a caller's client: ``own_client(library, tls=..., proxy=...)``, closed by its owner after the test.
+
+    Closed whether the test passed or failed: a session left open warns when it is collected, in
+    whichever test runs then, and fails that one instead.
+    """
+    made: list[Any] = []
+
+    def make(library: str, **options: Any) -> Any:
+        made.append(OWN_CLIENTS[library](**options))
+        return made[-1]
+
+    yield make
+    for given in made:
+        await (given.aclose() if isinstance(given, httpx2.AsyncClient) else given.close())
+
+
 def _is_closed(client: Any) -> bool:
     return bool(client.is_closed) if isinstance(client, httpx2.AsyncClient) else bool(client.closed)
 
 
 @pytest.mark.parametrize("library", list(OWN_CLIENTS))
 async def test_a_callers_client_presents_its_certificate_to_a_server_that_requires_one(
-    read: SpecCall, library: str, ca: trustme.CA, mtls_server_context: ssl.SSLContext
+    keyed_read: SpecCall,
+    library: str,
+    ca: trustme.CA,
+    mtls_server_context: ssl.SSLContext,
+    own_client: Callable[..., Any],
 ) -> None:
-    given = OWN_CLIENTS[library](tls=_client_context(ca, with_certificate=True))
+    read = keyed_read
+    given = own_client(library, tls=_client_context(ca, with_certificate=True))
     async with _serving(mtls_server_context, _Server(read)) as (server, port):
         async with PalommaClient(api_key=API_KEY, base_url=f"https://127.0.0.1:{port}/v1", http_client=given) as client:
             assert type(client._backend).__module__ == BACKENDS[library].module
@@ -144,14 +173,17 @@ async def test_a_callers_client_presents_its_certificate_to_a_server_that_requir
         assert not _is_closed(given)
         async with PalommaClient(api_key=API_KEY, base_url=f"https://127.0.0.1:{port}/v1", http_client=given) as again:
             assert await read(again) == read.expected
-    await (given.aclose() if isinstance(given, httpx2.AsyncClient) else given.close())
 
 
 @pytest.mark.parametrize("library", list(OWN_CLIENTS))
 async def test_without_the_certificate_the_server_refuses_with_a_connection_error(
-    read: SpecCall, library: str, ca: trustme.CA, mtls_server_context: ssl.SSLContext
+    read: SpecCall,
+    library: str,
+    ca: trustme.CA,
+    mtls_server_context: ssl.SSLContext,
+    own_client: Callable[..., Any],
 ) -> None:
-    given = OWN_CLIENTS[library](tls=_client_context(ca, with_certificate=False))
+    given = own_client(library, tls=_client_context(ca, with_certificate=False))
     async with (
         _serving(mtls_server_context, _Server(read)) as (server, port),
         PalommaClient(
@@ -165,14 +197,16 @@ async def test_without_the_certificate_the_server_refuses_with_a_connection_erro
     assert API_KEY not in str(caught.value)
     assert server.requests == []
     assert not _is_closed(given)
-    await (given.aclose() if isinstance(given, httpx2.AsyncClient) else given.close())
 
 
 @pytest.mark.parametrize("library", list(OWN_CLIENTS))
-async def test_a_callers_client_sends_through_its_explicit_proxy(read: SpecCall, library: str) -> None:
+async def test_a_callers_client_sends_through_its_explicit_proxy(
+    keyed_read: SpecCall, library: str, own_client: Callable[..., Any]
+) -> None:
+    read = keyed_read
     # Plain HTTP through a forward proxy: the request line names the whole target URL.
     async with _serving(None, _Server(read)) as (proxy, port):
-        given = OWN_CLIENTS[library](proxy=f"http://127.0.0.1:{port}")
+        given = own_client(library, proxy=f"http://127.0.0.1:{port}")
         async with PalommaClient(
             api_key=API_KEY, base_url="http://api.palomma.invalid/v1", http_client=given, max_retries=0
         ) as client:
@@ -182,7 +216,6 @@ async def test_a_callers_client_sends_through_its_explicit_proxy(read: SpecCall,
     [(request_line, headers)] = proxy.requests
     assert request_line == f"{read.http_method} {_target(read, 'http://api.palomma.invalid')} HTTP/1.1"
     assert headers["authorization"] == f"Bearer {API_KEY}"
-    await (given.aclose() if isinstance(given, httpx2.AsyncClient) else given.close())
 
 
 async def test_a_given_session_closed_by_its_owner_is_a_closed_client() -> None:

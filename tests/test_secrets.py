@@ -24,8 +24,8 @@ pytestmark = [pytest.mark.usefixtures("clean_environment"), pytest.mark.backends
 
 @pytest.fixture
 def read() -> SpecCall:
-    """A read of the spec: the key travels the same way with any call."""
-    return a_call("GET")
+    """A read that sends the API key (as a bearer token): these tests follow where the key goes from there."""
+    return a_call("GET", bearer_key=True)
 
 
 def _everything_reachable(error: BaseException) -> str:

@@ -11,6 +11,7 @@ from palomma_client import InvalidParameterError, PalommaClient
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._model_base import OpenStrEnum
 from palomma_client.testing._spec import ApiSpec, load_shipped_spec
+from tests import spec_calls
 from tests.spec_calls import (
     SpecCall,
     a_call,
@@ -30,18 +31,22 @@ from tests.spec_calls import (
     call_taking,
     calls,
     completed,
+    credentials_sent,
     enum_fields,
     expected_answer,
     field,
     is_member,
+    key_credentials,
     listed_field,
     model_document,
     models,
     needs_operations,
+    operation_of,
     page_answer,
     page_holding,
     paged_call_of,
     path_of,
+    sends_bearer_key,
     url_of,
     with_every_argument,
 )
@@ -385,3 +390,42 @@ def test_an_operation_prefers_a_read_without_path_parameters_or_takes_one_with_a
     else:
         with pytest.raises(pytest.skip.Exception, match="no operation that takes a request body"):
             an_operation(body=True)
+
+
+def test_a_bearer_key_call_sends_the_key_as_a_bearer_token_and_is_routed_back_to_its_operation() -> None:
+    call = a_call("GET", bearer_key=True)
+    assert sends_bearer_key(call.operation_id)
+    assert key_credentials(call.operation_id, "k_1") == [{"authorization": "Bearer k_1"}]
+    assert operation_of(httpx2.Request(call.http_method, url_of(call, SANDBOX))) == call.operation_id
+    assert credentials_sent({"Authorization": "Bearer k_1", "X-Trace": "t"}) == {"authorization": "Bearer k_1"}
+
+
+def test_key_credentials_follow_each_operations_own_security(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The shipped spec with schemes of this test's own, and its first operation made public, then keyed otherwise.
+    document = load_shipped_spec()
+    document.setdefault("components", {}).setdefault("securitySchemes", {}).update(
+        {
+            "probeHeaderKey": {"type": "apiKey", "in": "header", "name": "X-Probe-Key"},
+            "probeCookieKey": {"type": "apiKey", "in": "cookie", "name": "probe_sid"},
+            "probeBasic": {"type": "http", "scheme": "basic"},
+        }
+    )
+    first = ApiSpec(document).operations[0]
+    definition = document["paths"][first.path][first.method.lower()]
+    cases = [
+        ([], [{}]),
+        ([{}, {"probeHeaderKey": []}], [{}, {"x-probe-key": "k_1"}]),
+        (
+            [{"probeBasic": []}, {"probeHeaderKey": [], "probeCookieKey": []}],
+            [{"x-probe-key": "k_1", "cookie": "probe_sid=k_1"}],
+        ),
+    ]
+    for security, expected in cases:
+        definition["security"] = security
+        monkeypatch.setattr(spec_calls, "_SPEC", ApiSpec(document))
+        assert key_credentials(first.operation_id, "k_1") == expected, security
+        assert not sends_bearer_key(first.operation_id), security
+    assert credentials_sent({"X-Probe-Key": "k_1", "Cookie": "probe_sid=k_1", "Accept": "*/*"}) == {
+        "cookie": "probe_sid=k_1",
+        "x-probe-key": "k_1",
+    }

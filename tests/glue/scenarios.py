@@ -35,7 +35,18 @@ from palomma_client.webhooks import (
     WebhookReceiver,
     sign_delivery,
 )
-from tests.spec_calls import SpecCall, a_call, a_call_breaking_a_rule, a_paged_call, call_of, completed, page_answer
+from tests.spec_calls import (
+    SpecCall,
+    a_call,
+    a_call_breaking_a_rule,
+    a_paged_call,
+    call_of,
+    completed,
+    credentials_sent,
+    key_credentials,
+    operation_of,
+    page_answer,
+)
 from tests.support import echoed
 from tests.webhooks.support import SECRET, at_now, body_of, delivery, signed
 
@@ -74,6 +85,11 @@ class Upstream:
 
         return make
 
+    def carried_the_key(self) -> bool:
+        """Whether each request sent carried `KEY` as its operation's security asks (none to a public one)."""
+        sent = [(operation_of(request), credentials_sent(request.headers)) for request in self.requests]
+        return all(credentials in key_credentials(operation_id, KEY) for operation_id, credentials in sent)
+
 
 # --- the service both frameworks build -----------------------------------------------------------
 
@@ -92,7 +108,7 @@ class ServiceCalls:
     """The calls of the spec the service's routes make; those the spec cannot make are ``None``.
 
     Attributes:
-        read: ``GET /read``: a read, its model answered as JSON.
+        read: ``GET /read``: a read, its model answered as JSON, that sends the service's key.
         listing: ``GET /list``: every item of a list.
         refused: ``GET /refused``: a call whose argument breaks a rule of the spec, and that argument.
         create: ``POST /create``: the invoice create (``createInvoice``), with its safe create.
@@ -111,7 +127,7 @@ def service_calls(needs: tuple[str, ...] = ()) -> ServiceCalls:
         "refused": a_call_breaking_a_rule,
         "create": lambda: call_of("createInvoice"),
     }
-    return ServiceCalls(read=a_call("GET"), **{name: made[name]() for name in needs})
+    return ServiceCalls(read=a_call("GET", bearer_key=True), **{name: made[name]() for name in needs})
 
 
 async def read_once(palomma: PalommaClient, calls: ServiceCalls) -> Any:

@@ -476,7 +476,7 @@ async def test_client_is_a_palomma_client_for_this_fake_that_accepts_overrides(f
         assert str(palomma.base_url).rstrip("/") == FAKE_BASE_URL
         # Whatever the fake answers the call, it is answered by this fake: the request is recorded there.
         with contextlib.suppress(APIStatusError):
-            await a_call()(palomma)
+            await a_call(bearer_key=True)(palomma)
     assert fake.requests[-1].headers["authorization"] == f"Bearer {DEFAULT_API_KEY}"
     async with fake.client(max_retries=0) as palomma:
         assert palomma.max_retries == 0

@@ -123,7 +123,7 @@ async def test_a_duplicate_reference_is_a_bad_request(fake: FakePalomma, palomma
 
 
 async def test_a_wrong_api_key_is_an_authentication_error(fake: FakePalomma, sleeps: Sleeps) -> None:
-    call = a_call()
+    call = a_call(bearer_key=True)
     async with fake.client(api_key="sk_test_wrong", sleep=sleeps) as palomma:
         with pytest.raises(AuthenticationError) as raised:
             await call(palomma)
