@@ -414,7 +414,7 @@ def test_key_credentials_follow_each_operations_own_security(monkeypatch: pytest
     )
     first = ApiSpec(document).operations[0]
     definition = document["paths"][first.path][first.method.lower()]
-    cases = [
+    cases: list[tuple[list[dict[str, list[str]]], list[dict[str, str]]]] = [
         ([], [{}]),
         ([{}, {"probeHeaderKey": []}], [{}, {"x-probe-key": "k_1"}]),
         (
