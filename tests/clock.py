@@ -17,10 +17,11 @@ Run a test's coroutine on one with ``run_on_a_clock_loop``::
 
         run_on_a_clock_loop(main)
 
-Loopback traffic is delivered within the system call that sends it, so a server and a client
-in one loop never leave the loop idle while a byte is on its way. Traffic from another process
-or thread (a subprocess, a resolver thread) can: the loop then jumps the clock early. Use it for
-tests whose peers all live in the loop.
+Loopback traffic is delivered within the system call that sends it (Linux hands it on before
+``send`` returns), so a server and a client in one loop never leave the loop idle while a byte is
+on its way. Traffic from another process or thread (a subprocess, a resolver thread) can: the
+loop then jumps the clock early. Use it for tests whose peers all live in the loop, and connect
+to an address (127.0.0.1), not a name that a resolver thread would look up.
 """
 
 from __future__ import annotations
