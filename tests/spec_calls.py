@@ -21,26 +21,20 @@ fixture: they skip the test when the spec has no such operation.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime
-import functools
 import inspect
 import json
 import re
 import types
 import typing
-import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import attrs
 import httpx2
-import hypothesis
-import hypothesis.errors
 import pytest
-from hypothesis import strategies as st
 
 from palomma_client import InvalidParameterError
 from palomma_client._generated.api import METHODS, OPERATIONS
@@ -113,7 +107,7 @@ class SpecCall:
         json: The request's JSON body, or ``None``.
         answer: The success answer the spec documents: its status, media type, body and headers.
         paged: Whether the method returns a pager rather than an awaitable.
-        headers: The request's header and cookie parameters, or ``None`` (credentials aside).
+        headers: The request's header parameters (an ``If-Match``...), or ``None``.
     """
 
     operation_id: str
@@ -146,12 +140,16 @@ class SpecCall:
         keywords = {name: value for name, value in self.arguments.items() if name not in _positional_names(function)}
 
         def bound(**options: Any) -> Any:
-            # A deprecated operation warns when called: a call's test is of what the SDK does around it.
-            with _deprecation_unheard():
-                made = function(*positional, **keywords, **options)
-            return _unheard(made) if inspect.iscoroutine(made) else made
+            result = function(*positional, **keywords, **options)
+            return _warned(result) if inspect.isawaitable(result) and self.deprecated else result
 
         return bound
+
+    @property
+    def deprecated(self) -> bool:
+        """Whether the spec marks the operation ``deprecated``: calling it then warns, and ``__call__`` expects that."""
+        operation = _SPEC.index.operation(self.operation_id)
+        return operation is not None and operation.deprecated
 
     @property
     def line(self) -> str:
@@ -170,8 +168,13 @@ class SpecCall:
         response = httpx2.Response(
             answer.status, content=content, headers={"content-type": answer.media_type, **all_headers}
         )
-        request = httpx2.Request(self.http_method, SANDBOX + self.path, params=self.params, json=self.json)
-        return echoed(request, response)
+        return echoed(self.request(), response)
+
+    def request(self) -> httpx2.Request:
+        """The request the call sends, without the client's own headers (credentials, user agent...)."""
+        return httpx2.Request(
+            self.http_method, SANDBOX + self.path, params=self.params, json=self.json, headers=self.headers
+        )
 
     @property
     def body(self) -> Any:
@@ -188,20 +191,6 @@ class SpecCall:
     def expected(self) -> Any:
         """What the method returns for ``ok()``: the generated parser's reading of it."""
         return OPERATIONS[self.operation_id].parse_response(self.answer.status, self.body)
-
-
-@contextlib.contextmanager
-def _deprecation_unheard() -> Iterator[None]:
-    """Leaves out the ``DeprecationWarning`` a deprecated operation's method gives (tests/generated checks it)."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", r".* is deprecated by the Palomma API", DeprecationWarning)
-        yield
-
-
-async def _unheard(coroutine: Any) -> Any:
-    """Await ``coroutine`` (a method's call, which warns once awaited) with its deprecation left out."""
-    with _deprecation_unheard():
-        return await coroutine
 
 
 def _positional_names(function: Any) -> set[str]:
@@ -360,6 +349,12 @@ def _call(operation_id: str, overrides: Mapping[str, Any] | None = None) -> Spec
     )
 
 
+async def _warned(awaitable: Any) -> Any:
+    """Await a deprecated operation's call, which must warn that it is deprecated (tests turn warnings into errors)."""
+    with pytest.warns(DeprecationWarning, match="deprecated"):
+        return await awaitable
+
+
 def _resource_class(resource: str) -> type:
     from palomma_client._generated.api import GeneratedResources
 
@@ -398,11 +393,7 @@ def _value(hint: Any, rules: dict[str, Any]) -> Any:
         return b"a file"
     if hint in (int, float, str):
         kind = {int: "integer", float: "number", str: "string"}[hint]
-        value = _synthesized({"type": kind, **rules})
-        if isinstance(value, str) and isinstance(rules.get("pattern"), str) and not re.search(rules["pattern"], value):
-            # The fake's synthesizer does not follow a `pattern` (an id's `^lse_[a-z0-9]{8}$`): find a text that does.
-            return _matching(rules["pattern"], rules.get("minLength", 0), rules.get("maxLength"))
-        return value
+        return _synthesized({"type": kind, **rules})
     if hint is datetime.date:
         return _NOW.date()
     if hint is datetime.datetime:
@@ -413,22 +404,6 @@ def _value(hint: Any, rules: dict[str, Any]) -> Any:
             return _NONE
         return hint.from_dict(synthesize(_SPEC, schema, _NOW, sent=True))  # type: ignore[attr-defined]
     return _NONE
-
-
-@functools.cache
-def _matching(pattern: str, min_length: int, max_length: int | None) -> Any:
-    """The simplest text that ``pattern`` finds a match in, within the lengths given; ``_NONE`` if none is found.
-
-    Found by hypothesis and shrunk to its simplest, with a fixed seed: the same text every run.
-    """
-    texts = st.from_regex(pattern).filter(lambda text: min_length <= len(text) <= (max_length or len(text)))
-    quiet = hypothesis.settings(
-        database=None, derandomize=True, max_examples=200, suppress_health_check=list(hypothesis.HealthCheck)
-    )
-    try:
-        return hypothesis.find(texts, lambda text: True, settings=quiet)
-    except (hypothesis.errors.NoSuchExample, hypothesis.errors.Unsatisfiable):
-        return _NONE
 
 
 def _has_pointer(pointer: str) -> bool:
@@ -929,14 +904,14 @@ def model_document(model: type[Any]) -> dict[str, Any]:
     """A JSON document of a generated model as the API could answer it, every field the model reads set.
 
     Made by the fake's synthesizer from the model's ``JSON_SCHEMA``: the required fields first,
-    then each optional one (but ``writeOnly`` ones, which an answer never holds), in the schema's
-    order, so that a test of what parsing does with a field finds the field there, whatever it is.
+    then each optional one, in the schema's order, so that a test of what parsing does with a field
+    finds the field there, whatever it is. The schema, as the model, leaves ``writeOnly`` fields out.
     """
     schema = model.JSON_SCHEMA
     document = _answered(schema)
     assert isinstance(document, dict), f"{model.__name__}'s schema makes no object"
     for name, value in schema.get("properties", {}).items():
-        if name not in document and not (isinstance(value, Mapping) and value.get("writeOnly")):
+        if name not in document:
             document[name] = _answered(value)
     return document
 
