@@ -14,7 +14,6 @@ import email.message
 import json
 import logging
 import math
-import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -55,6 +54,7 @@ from palomma_client._request import (
 from palomma_client._retry import backoff_delay, may_retry
 from palomma_client._secrets import redacted_headers
 from palomma_client._telemetry import TELEMETRY
+from palomma_client._validation import unreserved
 
 __all__ = [
     "APIRequester",
@@ -74,9 +74,6 @@ T = TypeVar("T")
 _JSON_CONTENT = {"Content-Type": "application/json"}
 _FORM_CONTENT = "application/x-www-form-urlencoded"
 
-# The characters a query's names and values keep as they are: form encoding escapes every other.
-_LEFT_AS_IS = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
-
 
 def query_string(params: Mapping[str, str | list[str]]) -> str:
     """The query string ``httpx2.QueryParams(params)`` writes, byte for byte.
@@ -87,7 +84,7 @@ def query_string(params: Mapping[str, str | list[str]]) -> str:
     """
     pairs = []
     for name, value in params.items():
-        if not (isinstance(value, str) and _LEFT_AS_IS(name) and _LEFT_AS_IS(value)):
+        if not (isinstance(value, str) and unreserved(name) and unreserved(value)):
             return str(httpx2.QueryParams(params))
         pairs.append(f"{name}={value}")
     return "&".join(pairs)
