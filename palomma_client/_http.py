@@ -30,7 +30,6 @@ __all__ = [
     "PoolWaitTimeout",
     "attempt_deadline",
     "check_head_size",
-    "running_loop",
 ]
 
 ACCEPTED_ENCODINGS = "gzip, deflate"
@@ -178,19 +177,6 @@ class GatePlaces:
         else:
             # Left in the queue, done: release() passes over it.
             waiter.cancel()
-
-
-def running_loop(known: asyncio.AbstractEventLoop | None) -> asyncio.AbstractEventLoop:
-    """The running event loop: ``known`` (the loop of a backend's last request) while it runs, else asyncio's.
-
-    On Python 3.11 each ``asyncio.get_running_loop()`` is a system call (``getpid``), which the
-    bench target "invoices.get on aiohttp at most 1.20x raw aiohttp" cannot spare on every
-    request. A loop runs in one thread, and a client's pool is used from one thread (neither
-    httpx2's nor aiohttp's is thread-safe): a known loop that is running is the one running here.
-    """
-    if known is not None and known.is_running():
-        return known
-    return asyncio.get_running_loop()
 
 
 def check_head_size(raw_headers: Sequence[tuple[bytes, bytes]], request: HTTPRequest) -> None:

@@ -9,8 +9,7 @@ import logging
 import socket
 import subprocess
 import sys
-from collections.abc import Coroutine
-from typing import Any, Literal
+from typing import Literal
 
 import httpx2
 import pytest
@@ -86,11 +85,7 @@ def test_a_transport_of_httpx_rather_than_httpx2_is_refused_with_the_reason() ->
 # about its socket when it is collected, as it does for any connection left open when a loop ends.
 @pytest.mark.filterwarnings("ignore::ResourceWarning")
 @pytest.mark.parametrize("backend_name", ["httpx", "aiohttp"])
-@pytest.mark.parametrize("loops_left_open", [False, True], ids=["closed", "left-open"])
-def test_one_client_works_across_successive_event_loops(
-    backend_name: Literal["httpx", "aiohttp"], loops_left_open: bool
-) -> None:
-    """Also when each loop is left open after its turn (not closed, as asyncio.run closes it)."""
+def test_one_client_works_across_successive_event_loops(backend_name: Literal["httpx", "aiohttp"]) -> None:
     read: SpecCall = a_call("GET")
     body = read.ok().content
     head = b"HTTP/1.1 %d OK\r\nContent-Type: %s\r\n" % (read.answer.status, read.ok().headers["content-type"].encode())
@@ -117,25 +112,8 @@ def test_one_client_works_across_successive_event_loops(
                 await palomma.close()
         return read_back
 
-    def in_a_loop_left_open(turn: Coroutine[Any, Any, object], loop: asyncio.AbstractEventLoop) -> object:
-        # As asyncio.run ends a turn, without closing the loop: the server's tasks are ended.
-        answered = loop.run_until_complete(turn)
-        left = asyncio.all_tasks(loop)
-        for task in left:
-            task.cancel()
-        if left:
-            loop.run_until_complete(asyncio.wait(left))
-        return answered
-
-    loops = [asyncio.new_event_loop() for _ in range(3)] if loops_left_open else []
     with listener:
-        if loops_left_open:
-            turns = enumerate(loops)
-            answers = [in_a_loop_left_open(read_once(then_close=number == 2), loop) for number, loop in turns]
-        else:
-            answers = [asyncio.run(read_once(then_close=number == 2)) for number in range(3)]
-    for loop in loops:
-        loop.close()
+        answers = [asyncio.run(read_once(then_close=number == 2)) for number in range(3)]
     gc.collect()
     assert answers == [read.expected] * 3
     assert palomma.is_closed
