@@ -303,6 +303,13 @@ def _remove_enum_value(enum: str, value: str) -> Callable[[dict[str, Any]], None
     return edit
 
 
+def _lacking(feature: str, taken: Callable[[Need], bool], removed: str) -> list[str]:
+    """What ``feature`` lacks in a regenerated copy, in its order: ``removed`` for each need ``taken`` picks
+    (what the scenario took away), and whatever else the checked-in spec already lacks."""
+    phrases = (removed if taken(need) else need.missing() for need in _BY_NAME[feature].needs)
+    return list(dict.fromkeys(phrase for phrase in phrases if phrase is not None))
+
+
 def _affected(matches: Callable[[object], bool]) -> list[str]:
     """The declared features with a need that ``matches``."""
     return [feature.name for feature in FEATURES if any(matches(need) for need in feature.needs)]
@@ -505,12 +512,7 @@ def test_removing_the_lookup_operation_leaves_the_package_working_and_its_featur
     removed = f"the operation `{LOOKUP_OPERATION}`"
 
     def missing(feature: str) -> set[str]:
-        # What the feature lacks in the copy: the operation taken away, and what the checked-in spec already lacks.
-        phrases = (
-            removed if getattr(need, "operation_id", None) == LOOKUP_OPERATION else need.missing()
-            for need in _BY_NAME[feature].needs
-        )
-        return {phrase for phrase in phrases if phrase is not None}
+        return set(_lacking(feature, lambda need: getattr(need, "operation_id", None) == LOOKUP_OPERATION, removed))
 
     assert result["help"] == 0
     features = {
@@ -612,12 +614,24 @@ def test_removing_the_create_key_leaves_create_working_and_the_keyed_features_re
         create={name: value for name, value in _create().items() if name != CREATE_KEY.name},
     )
 
-    missing = [f"the argument `{CREATE_KEY.name}` of `{CREATE_KEY.operation_id}`"]
+    removed = f"the argument `{CREATE_KEY.name}` of `{CREATE_KEY.operation_id}`"
+
+    def missing(feature: str) -> list[str]:
+        def taken(need: Need) -> bool:
+            return isinstance(need, Argument) and (need.operation_id, need.name) == (
+                CREATE_KEY.operation_id,
+                CREATE_KEY.name,
+            )
+
+        return _lacking(feature, taken, removed)
+
     assert result["help"] == 0
-    assert result["affected"]["create_or_find"] == ["invoices.create_or_find", missing]
-    assert result["affected"]["create_many"] == ["invoices.create_many", missing]
-    assert result["affected"]["invoice_request"][1] == missing
-    assert result["affected"]["read_csv"][1] == missing
+    assert result["affected"]["create_or_find"] == ["invoices.create_or_find", missing("invoices.create_or_find")]
+    assert result["affected"]["create_many"] == ["invoices.create_many", missing("invoices.create_many")]
+    for call in ("invoice_request", "read_csv"):
+        feature, lacks = result["affected"][call]
+        assert removed in lacks
+        assert lacks == missing(feature)
     assert result["working"] == _still_working()
     exit_code, output = result["commands"]["create-batch"]
     assert exit_code == 2
