@@ -19,6 +19,7 @@ A path parameter named ``id`` becomes ``<tag in singular>_id``.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import keyword
 import re
 from collections.abc import Mapping
@@ -103,21 +104,44 @@ def snake(identifier: str) -> str:
     return "_".join(_words(identifier))
 
 
-def singular(word: str) -> str:
-    """The singular of a tag word: ``invoices`` -> ``invoice``, ``entries`` -> ``entry``."""
+def singulars(word: str) -> list[str]:
+    """The singulars a tag word may have, the likeliest first.
+
+    English spelling alone cannot tell ``leases`` -> ``lease`` from ``statuses`` -> ``status``,
+    so a word in ``-ses`` (or ``-ches``, ``-xes``...) has both readings; ``singular`` picks the
+    one the spec itself uses.
+    """
     if word.endswith("ies") and len(word) > 3:
-        return word[:-3] + "y"
-    if word.endswith(("ses", "xes", "zes", "ches", "shes")):
-        return word[:-2]
+        return [word[:-3] + "y"]
+    if word.endswith(("sses", "xes", "zes", "ches", "shes")):
+        return [word[:-2], word[:-1]]
+    if word.endswith("ses"):
+        return [word[:-1], word[:-2]]
     if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+        return [word[:-1]]
+    return [word]
+
+
+def singular(word: str, vocabulary: frozenset[str] = frozenset()) -> str:
+    """The singular of a tag word: ``invoices`` -> ``invoice``, ``entries`` -> ``entry``.
+
+    Args:
+        word: The tag's word, in lower case.
+        vocabulary: Words the spec uses (of its operationIds and schema names): a reading found
+            there wins (``statuses`` -> ``status`` where a schema is named ``Status``).
+    """
+    candidates = singulars(word)
+    return next((candidate for candidate in candidates if candidate in vocabulary), candidates[0])
 
 
 def method_name_for(operation_id: str, tag: str) -> str:
     """The resource method name of an operation, by the rule in this module's docstring."""
     tag_words = _words(tag)
-    nouns = {"_".join(tag_words), "_".join([*tag_words[:-1], singular(tag_words[-1])])} if tag_words else set()
+    nouns = (
+        {"_".join(tag_words), *("_".join([*tag_words[:-1], noun]) for noun in singulars(tag_words[-1]))}
+        if tag_words
+        else set()
+    )
     words = _words(operation_id)
     joined = "_".join(words)
     for noun in sorted(nouns, key=len, reverse=True):
@@ -340,7 +364,33 @@ class TagView:
         arguments = [argument for op in self.operations for argument in op.keyword_arguments]
         names = {"NotGiven"} if any(argument.omittable and not argument.required for argument in arguments) else set()
         names |= {"IO"} if any("IO[" in argument.annotation for argument in arguments) else set()
+        path_arguments = [argument for op in self.operations for argument in op.path_arguments]
+        annotations = [argument.annotation for argument in arguments + path_arguments]
+        annotations += [op.return_type for op in self.operations]
+        names |= {"builtins"} if any("builtins." in annotation for annotation in annotations) else set()
         return names | ({"Sequence"} if any("Sequence[" in argument.annotation for argument in arguments) else set())
+
+
+# Builtin types an annotation may name that a resource method could be called (`list`), hiding the type in
+# its class's annotations; those annotations name them `builtins.list`.
+SHADOWABLE_BUILTINS = frozenset({"list", "dict", "set", "frozenset", "tuple", "type", "bytes"})
+
+
+def _with_builtins_qualified(view: OperationView, shadowed: frozenset[str]) -> OperationView:
+    """The view as a resource class whose methods hide ``shadowed`` builtins writes it."""
+    pattern = re.compile(rf"(?<![\w.])({'|'.join(sorted(shadowed))})\b")
+
+    def qualified(annotation: str) -> str:
+        return pattern.sub(r"builtins.\1", annotation)
+
+    changes: dict[str, Any] = {"return_type": qualified(view.return_type)}
+    if view.page_item is not None:
+        changes["page_item"] = qualified(view.page_item)
+    for each in dataclasses.fields(view):
+        value = getattr(view, each.name)
+        if isinstance(value, list) and value and all(isinstance(item, ArgumentView) for item in value):
+            changes[each.name] = [dataclasses.replace(item, annotation=qualified(item.annotation)) for item in value]
+    return dataclasses.replace(view, **changes)
 
 
 class OperationViews:
@@ -363,6 +413,14 @@ class OperationViews:
             for operation in spec.operations
         }
         self._policies = policies or {}
+        self._vocabulary = frozenset(
+            word
+            for name in [
+                *(operation.operation_id or "" for operation in spec.operations),
+                *spec.document.get("components", {}).get("schemas", {}),
+            ]
+            for word in _words(name)
+        )
         self._overrides: dict[str, str] = dict(generator_config.get("method_names") or {})
         self.tags: list[TagView] = []
         self._by_endpoint: dict[tuple[str, str], OperationView] = {}
@@ -387,6 +445,9 @@ class OperationViews:
             self._by_endpoint[view.endpoint_key] = view
         attribute = snake(tag)
         class_name = "".join(word.capitalize() for word in _words(tag)) + "Resource"
+        shadowed = SHADOWABLE_BUILTINS & set(seen)
+        if shadowed:
+            views = [_with_builtins_qualified(view, shadowed) for view in views]
         return TagView(tag, attribute, class_name, description, views)
 
     def _operation(self, endpoint: Endpoint) -> Operation:
@@ -405,7 +466,7 @@ class OperationViews:
         method_name = str(
             raw.get(METHOD_NAME_EXTENSION) or self._overrides.get(operation_id) or method_name_for(basis, tag)
         )
-        tag_noun = singular(_words(tag)[-1]) if _words(tag) else "resource"
+        tag_noun = singular(_words(tag)[-1], self._vocabulary) if _words(tag) else "resource"
         # Path-item parameters are merged in, and overridden per OpenAPI's rules, by the index.
         parameters = {(parameter.location, parameter.name): parameter for parameter in operation.parameters}
         imports: set[str] = set()

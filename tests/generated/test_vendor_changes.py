@@ -1286,6 +1286,39 @@ CORPUS: list[VendorChange] = [
         ["bytes", "%PDF-1.7"],
     ),
     VendorChange(
+        "methods-named-like-builtins",
+        "a method named like a builtin type (`list`) beside annotations of that type; a tag's plural in -ses",
+        _path(
+            "/leases",
+            {
+                "get": {
+                    "tags": ["Vendor Probe Leases"],
+                    "operationId": "listVendorProbeLeases",
+                    "responses": _json(OK),
+                },
+                "put": {
+                    "tags": ["Vendor Probe Leases"],
+                    "operationId": "setVendorProbeLeaseTags",
+                    "requestBody": _body(
+                        {
+                            "type": "object",
+                            "required": ["tags"],
+                            "properties": {"tags": {"type": "array", "items": {"type": "string"}}},
+                        }
+                    ),
+                    "responses": _json(OK),
+                },
+            },
+        ),
+        """
+        await call(client, "listVendorProbeLeases")
+        await call(client, "setVendorProbeLeaseTags", tags=["late", "gated"])
+        names = [METHODS["listVendorProbeLeases"][1], METHODS["setVendorProbeLeaseTags"][1]]
+        return [names, json.loads(fake.requests[-1].body)]
+        """,
+        [["list", "set_tags"], {"tags": ["late", "gated"]}],
+    ),
+    VendorChange(
         "deprecated-operation",
         "deprecated: a DeprecationWarning and a docstring mark",
         _path(

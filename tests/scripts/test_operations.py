@@ -28,6 +28,11 @@ from operations import method_name_for, singular, snake
         ("refund", "Payments", "refund"),
         ("invoices", "Invoices", "invoices"),
         ("importInvoices", "Invoices", "import_"),
+        ("getLease", "Leases", "get"),
+        ("listStatuses", "Statuses", "list"),
+        ("getStatus", "Statuses", "get"),
+        ("clearCache", "Caches", "clear"),
+        ("packBox", "Boxes", "pack"),
     ],
 )
 def test_the_tag_noun_is_dropped_from_the_operation_id(operation_id: str, tag: str, name: str) -> None:
@@ -36,10 +41,27 @@ def test_the_tag_noun_is_dropped_from_the_operation_id(operation_id: str, tag: s
 
 @pytest.mark.parametrize(
     ("word", "expected"),
-    [("invoices", "invoice"), ("entries", "entry"), ("boxes", "box"), ("status", "status"), ("analysis", "analysis")],
+    [
+        ("invoices", "invoice"),
+        ("entries", "entry"),
+        ("boxes", "box"),
+        ("leases", "lease"),
+        ("status", "status"),
+        ("analysis", "analysis"),
+    ],
 )
 def test_singular(word: str, expected: str) -> None:
     assert singular(word) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "vocabulary", "expected"),
+    [("statuses", {"get", "status"}, "status"), ("caches", {"cache"}, "cache"), ("leases", {"lease"}, "lease")],
+)
+def test_the_spec_s_own_words_choose_between_readings_of_a_plural(
+    word: str, vocabulary: set[str], expected: str
+) -> None:
+    assert singular(word, frozenset(vocabulary)) == expected
 
 
 def test_snake_case_of_json_names() -> None:
