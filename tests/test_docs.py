@@ -416,7 +416,8 @@ CHANGELOG = ROOT / "CHANGELOG.md"
 """The changelog whose newest entry says what the spec's last change removed."""
 
 _REMOVED = {
-    kind: re.compile(rf"^- Removed {kind} `([^`]+)`", re.MULTILINE) for kind in ("operation", "field", "schema")
+    kind: re.compile(rf"^- Removed {kind} `([^`]+)`", re.MULTILINE)
+    for kind in ("operation", "field", "schema", "value")
 }
 _NAMED = re.compile(r"`([^`]+)`")
 _RESOURCE_SUFFIX = re.compile(r"_resource(_with_\w+)?$")
@@ -450,6 +451,12 @@ def announced_removal(error: BaseException, changelog: str) -> str | None:
     removed = operations | fields | schemas
     if isinstance(error, FeatureUnavailableError):
         gone = sorted(removed & {name for phrase in error.missing for name in _NAMED.findall(phrase)})
+        # An enum value the feature needs ("the value `paid` of `InvoiceStatus`"), removed from the enum.
+        gone += sorted(
+            value
+            for value in set(_REMOVED["value"].findall(entry))
+            if any(phrase.startswith(f"the value `{value}` of ") for phrase in error.missing)
+        )
         return f"{error.feature} (it needs {', '.join(gone)})" if gone else None
     if isinstance(error, SpecError):
         gone = sorted(operations & set(re.findall(r"\w+", str(error))))
@@ -689,6 +696,14 @@ async def test_a_sample_meeting_a_feature_the_spec_no_longer_supports_skips_only
     else:
         with pytest.raises(AssertionError, match=r"CHANGELOG\.md announces no such removal"):
             await run_samples(samples, monkeypatch)
+
+
+def test_a_feature_needing_an_enum_value_is_announced_gone_only_by_the_values_removal() -> None:
+    error = FeatureUnavailableError("things.settle", ["the value `settled` of `ThingStatus`"])
+    removal = "Removed value `settled` from the enum of `Thing.status`."
+    assert announced_removal(error, _changelog(removal)) == "things.settle (it needs settled)"
+    assert announced_removal(error, _changelog()) is None
+    assert announced_removal(error, _changelog("Removed value `open` from the enum of `Thing.status`.")) is None
 
 
 def test_only_the_newest_entry_of_the_changelog_announces_a_removal() -> None:
