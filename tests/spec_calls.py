@@ -103,6 +103,7 @@ class SpecCall:
         json: The request's JSON body, or ``None``.
         answer: The success answer the spec documents: its status, media type, body and headers.
         paged: Whether the method returns a pager rather than an awaitable.
+        headers: The request's header parameters (an ``If-Match``...), or ``None``.
     """
 
     operation_id: str
@@ -115,6 +116,7 @@ class SpecCall:
     json: Any
     answer: ExampleAnswer
     paged: bool
+    headers: Mapping[str, str] | None = None
 
     def __call__(self, client: Any, **options: Any) -> Any:
         """Call the method on ``client`` (a coroutine, or a pager when ``paged``), with per-call options."""
@@ -134,9 +136,16 @@ class SpecCall:
         keywords = {name: value for name, value in self.arguments.items() if name not in _positional_names(function)}
 
         def bound(**options: Any) -> Any:
-            return function(*positional, **keywords, **options)
+            result = function(*positional, **keywords, **options)
+            return _warned(result) if inspect.isawaitable(result) and self.deprecated else result
 
         return bound
+
+    @property
+    def deprecated(self) -> bool:
+        """Whether the spec marks the operation ``deprecated``: calling it then warns, and ``__call__`` expects that."""
+        operation = _SPEC.index.operation(self.operation_id)
+        return operation is not None and operation.deprecated
 
     @property
     def line(self) -> str:
@@ -155,8 +164,13 @@ class SpecCall:
         response = httpx2.Response(
             answer.status, content=content, headers={"content-type": answer.media_type, **all_headers}
         )
-        request = httpx2.Request(self.http_method, SANDBOX + self.path, params=self.params, json=self.json)
-        return echoed(request, response)
+        return echoed(self.request(), response)
+
+    def request(self) -> httpx2.Request:
+        """The request the call sends, without the client's own headers (credentials, user agent...)."""
+        return httpx2.Request(
+            self.http_method, SANDBOX + self.path, params=self.params, json=self.json, headers=self.headers
+        )
 
     @property
     def body(self) -> Any:
@@ -261,7 +275,14 @@ def _call(operation_id: str, overrides: Mapping[str, Any] | None = None) -> Spec
         json=request.json,
         answer=example_answer(_SPEC, operation, _NOW),
         paged="max_items" in inspect.signature(function).parameters,
+        headers=request.headers,
     )
+
+
+async def _warned(awaitable: Any) -> Any:
+    """Await a deprecated operation's call, which must warn that it is deprecated (tests turn warnings into errors)."""
+    with pytest.warns(DeprecationWarning, match="deprecated"):
+        return await awaitable
 
 
 def _resource_class(resource: str) -> type:
@@ -813,14 +834,14 @@ def model_document(model: type[Any]) -> dict[str, Any]:
     """A JSON document of a generated model as the API could answer it, every field the model reads set.
 
     Made by the fake's synthesizer from the model's ``JSON_SCHEMA``: the required fields first,
-    then each optional one (but ``writeOnly`` ones, which an answer never holds), in the schema's
-    order, so that a test of what parsing does with a field finds the field there, whatever it is.
+    then each optional one, in the schema's order, so that a test of what parsing does with a field
+    finds the field there, whatever it is. The schema, as the model, leaves ``writeOnly`` fields out.
     """
     schema = model.JSON_SCHEMA
     document = _answered(schema)
     assert isinstance(document, dict), f"{model.__name__}'s schema makes no object"
     for name, value in schema.get("properties", {}).items():
-        if name not in document and not (isinstance(value, Mapping) and value.get("writeOnly")):
+        if name not in document:
             document[name] = _answered(value)
     return document
 
