@@ -15,6 +15,7 @@ import types
 import typing
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from openapi_python_client.strings import PythonIdentifier
@@ -22,6 +23,7 @@ from openapi_python_client.strings import PythonIdentifier
 from palomma_client import InvalidParameterError, PalommaClient, PalommaError
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._openapi import OpenAPI
+from palomma_client._validation import path_segment
 from tests.spec_calls import SpecCall, calls, valid_arguments
 from tests.support import SPEC, RecordingAPI, unknown_value
 
@@ -248,3 +250,16 @@ def test_every_bound_the_spec_states_has_a_rule_case() -> None:
                 stated.add((operation.name, str(PythonIdentifier(name, prefix="field_"))))
     assert stated
     assert stated <= covered
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["01HQY8EW1H9YGH5PAV5Y2M9R3T", "inv_2026-03.v1~a", "a/b", "INV 2026/0001", "100%", "ñandú", "é/?&=#%20", "x+y"],
+)
+def test_a_path_segment_is_quoted_as_urllib_quotes_it(text: str) -> None:
+    assert path_segment("invoice_id", text) == quote(text, safe="")
+
+
+def test_a_path_segment_with_a_lone_surrogate_is_refused() -> None:
+    with pytest.raises(InvalidParameterError, match="lone surrogate"):
+        path_segment("invoice_id", "INV-\udc00")
