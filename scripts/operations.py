@@ -1472,6 +1472,16 @@ class ModelFields:
             return [self._to_json_schema(item) for item in node]
         if not isinstance(node, dict):
             return node
+        written = {name for name, value in (node.get("properties") or {}).items() if _is_write_only(value)}
+        if written:
+            # A model is what an answer holds, and an answer never holds a writeOnly field: its schema
+            # leaves it out as the model does, or a document of that schema would not be the model's.
+            node = {
+                **node,
+                "properties": {name: value for name, value in node["properties"].items() if name not in written},
+            }
+            if "required" in node:
+                node["required"] = [name for name in node["required"] if name not in written]
         converted = {
             key: self._to_json_schema(value)
             for key, value in node.items()
@@ -1480,6 +1490,10 @@ class ModelFields:
         if node.get("nullable"):
             return {"anyOf": [converted, {"type": "null"}]}
         return converted
+
+
+def _is_write_only(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("writeOnly") is True
 
 
 def map_values(prop: Any) -> Any | None:

@@ -883,14 +883,14 @@ def model_document(model: type[Any]) -> dict[str, Any]:
     """A JSON document of a generated model as the API could answer it, every field the model reads set.
 
     Made by the fake's synthesizer from the model's ``JSON_SCHEMA``: the required fields first,
-    then each optional one (but ``writeOnly`` ones, which an answer never holds), in the schema's
-    order, so that a test of what parsing does with a field finds the field there, whatever it is.
+    then each optional one, in the schema's order, so that a test of what parsing does with a field
+    finds the field there, whatever it is. The schema, as the model, leaves ``writeOnly`` fields out.
     """
     schema = model.JSON_SCHEMA
     document = _answered(schema)
     assert isinstance(document, dict), f"{model.__name__}'s schema makes no object"
     for name, value in schema.get("properties", {}).items():
-        if name not in document and not (isinstance(value, Mapping) and value.get("writeOnly")):
+        if name not in document:
             document[name] = _answered(value)
     return document
 

@@ -17,11 +17,13 @@ import binascii
 import copy
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from palomma_client.testing._pattern import matching
 from palomma_client.testing._spec import ApiSpec, MediaType, Operation, schema_types
 
 __all__ = [
@@ -222,7 +224,8 @@ def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0, *, se
     an object with its required properties only (a map, one entry or `minProperties` of them, named
     `key1`, `key2`...), an array of `minItems` items, a string shaped by
     its `format` (a date from `now`, an https URL, ...) and lengths, a number at its lower bound (or
-    0), `false`. `pattern` is not followed. An answer leaves out `writeOnly` properties, a request
+    0), `false`. A string the schema's `pattern` does not find is replaced by one it does, where one can
+    be written out (see `_pattern`). An answer leaves out `writeOnly` properties, a request
     `readOnly` ones.
 
     Args:
@@ -340,7 +343,19 @@ def _string(schema: Mapping[str, Any], now: datetime) -> str:
         text += "x" * (minimum - len(text))
     if maximum is not None and len(text) > int(maximum):
         text = text[: int(maximum)]
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str) and not _finds(pattern, text):
+        made = matching(pattern)
+        if made is not None and minimum <= len(made) <= int(maximum if maximum is not None else len(made)):
+            text = made
     return text
+
+
+def _finds(pattern: str, text: str) -> bool:
+    try:
+        return re.search(pattern, text) is not None
+    except re.error:
+        return True  # a pattern Python cannot read: the plain value stands
 
 
 def _number(schema: Mapping[str, Any], *, integer: bool) -> int | float:

@@ -144,16 +144,44 @@ def _nullable_composites(validators: Mapping[str, Any]) -> dict[str, Any]:
     return {name: nullable(validators[name]) for name in ("$ref", "allOf", "anyOf", "oneOf") if name in validators}
 
 
+def _discriminated(validators: Mapping[str, Any]) -> dict[str, Any]:
+    """Composite keywords that refuse a discriminating property of other than a string as a wrong type.
+
+    openapi-schema-validator looks the property's value up in the discriminator's mapping, which a
+    list or an object sent there breaks with a `TypeError`: the client made the mistake, a 400 says so.
+    """
+
+    def guarded(keyword: Any) -> Any:
+        def check(validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[ValidationError]:
+            discriminator = schema.get("discriminator")
+            name = discriminator.get("propertyName") if isinstance(discriminator, Mapping) else None
+            if validator.is_type(instance, "object") and name in instance and not isinstance(instance[name], str):
+                yield from validator.descend(instance[name], {"type": "string"}, path=name)
+                return
+            yield from keyword(validator, value, instance, schema)
+
+        return check
+
+    return {name: guarded(validators[name]) for name in ("allOf", "anyOf", "oneOf") if name in validators}
+
+
 # version: (validator, format checker, referencing specification) for the document's JSON Schema dialect.
 # JSON Schema 2020-12 (OpenAPI 3.1) counts 1.0 as an integer; the API refuses it whatever the
 # spec's spelling ("Amount must be an integer"), so both dialects check integers as 3.0 does.
 _DIALECTS: dict[str, tuple[Any, Any, Any]] = {
-    "3.0": (extend(OAS30Validator, _nullable_composites(OAS30Validator.VALIDATORS)), oas30_format_checker, DRAFT4),
+    "3.0": (
+        extend(
+            OAS30Validator,
+            _nullable_composites({**OAS30Validator.VALIDATORS, **_discriminated(OAS30Validator.VALIDATORS)}),
+        ),
+        oas30_format_checker,
+        DRAFT4,
+    ),
     "3.1": (
         extend(
             OAS31Validator,
             # openapi-schema-validator reads a `discriminator` in its 3.0 dialect only; OpenAPI 3.1 keeps it.
-            {name: OAS30Validator.VALIDATORS[name] for name in ("oneOf", "anyOf")},
+            _discriminated({name: OAS30Validator.VALIDATORS[name] for name in ("oneOf", "anyOf")}),
             type_checker=OAS31Validator.TYPE_CHECKER.redefine("integer", _strict_integer),
         ),
         oas31_format_checker,

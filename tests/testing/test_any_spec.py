@@ -584,8 +584,14 @@ async def test_a_union_body_is_checked_against_the_member_its_discriminator_name
         cash = await http.post(f"{ROOT}/payments", json={"method": "VendorCash"})
         short = await http.post(f"{ROOT}/payments", json={"method": "card", "token": "t"})
         unknown = await http.post(f"{ROOT}/payments", json={"method": "bitcoin"})
+        # A discriminating value that is no name at all (a list, an object) is refused as any wrong type is.
+        listed = await http.post(f"{ROOT}/payments", json={"method": ["card", "cash"], "token": "tok"})
+        nested = await http.post(f"{ROOT}/payments", json={"method": {"card": 1}})
     assert [card.status_code, cash.status_code, short.status_code, unknown.status_code] == [200, 200, 400, 400]
     assert short.json()["error"].startswith("token: ")
+    assert [listed.status_code, nested.status_code] == [400, 400]
+    assert listed.json()["error"] == "method: ['card', 'cash'] is not of type 'string'"
+    assert nested.json()["error"] == "method: {'card': 1} is not of type 'string'"
 
 
 @VERSIONS

@@ -8,6 +8,7 @@ values made from each kind of schema.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -251,6 +252,42 @@ def test_a_value_is_made_from_its_schemas_own_words_first_then_its_type_and_boun
     schema: dict[str, Any], value: Any
 ) -> None:
     assert _made(schema, version="3.1.0", Day={"type": "string", "format": "date"}) == value
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"^lse_[a-z0-9]{8}$",
+        r"^[0-9]{6,12}$",
+        r"^(INV|CTR)-\d{4}(-[A-Z]+)?$",
+        r"^[^/\s]+@[\w.]+\.co$",
+        r"^[A-Z]{2}-[^a-z0-9]{3}$",
+        r"^.{3,5}\S$",
+        r"^(?:a|bc)+?x*$",
+        r"\bpay",
+    ],
+)
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_a_string_follows_its_pattern_within_its_lengths(pattern: str, version: str) -> None:
+    made = _made({"type": "string", "pattern": pattern, "minLength": 1, "maxLength": 40}, version=version)
+    assert re.search(pattern, made), made
+    assert 1 <= len(made) <= 40
+
+
+@pytest.mark.parametrize(
+    ("schema", "value"),
+    [
+        # A format's value the pattern finds stays; a back-reference cannot be written out: the plain value stands.
+        ({"type": "string", "format": "date", "pattern": "^[0-9-]+$"}, "2026-03-11"),
+        ({"type": "string", "pattern": "^(a)\\1$"}, "string"),
+        # A value the pattern gives but the lengths refuse is not taken either.
+        ({"type": "string", "pattern": "^[0-9]{8}$", "maxLength": 4}, "stri"),
+    ],
+)
+def test_a_pattern_replaces_the_plain_value_only_with_one_it_finds_and_the_lengths_allow(
+    schema: dict[str, Any], value: str
+) -> None:
+    assert _made(schema) == value
 
 
 CAT = {
