@@ -100,7 +100,8 @@ def _quoted(value: object) -> str:
 
 
 def _type_name(value: object) -> str:
-    return type(value).__name__
+    # Every check says "got None" the same way, whatever kind of argument was left as None.
+    return "None" if value is None else type(value).__name__
 
 
 def _plain_text(parameter: str, value: str) -> str:
@@ -644,7 +645,14 @@ def _check_against(path: str, value: Any, schema: Mapping[str, Any]) -> None:
             return
         if not kinds and _union_allows_null(schema):
             return
-        raise InvalidParameterError(path, "must not be None (the API does not take null here)")
+        # Said as the scalar checks say it ("must be an integer, got None"), whatever the argument's kind.
+        if kinds:
+            expected = " or ".join(_JSON_TYPES.get(kind, (kind, None))[0] for kind in kinds)
+            raise InvalidParameterError(path, f"must be {expected}, got None")
+        if "enum" in schema:
+            valid = ", ".join(str(item) for item in schema["enum"])
+            raise InvalidParameterError(path, f"must be one of {valid}; got None")
+        raise InvalidParameterError(path, "must not be null here, got None")
     if schema.get("type") in ("null", ["null"]):
         raise InvalidParameterError(path, f"must be null, got {_type_name(value)}")
     for member in schema.get("allOf") or ():

@@ -641,7 +641,10 @@ class OperationViews:
             )
             # The body is written as the model's to_dict would write it, without building the model;
             # a structured argument's check already gives its JSON.
-            if argument.schema is None:
+            if argument.schema is None and argument.nullable:
+                written = self._json.to_json_value(_unwrapped(prop), argument.check)
+                argument.json_value = f"None if {argument.python_name} is None else {written}"
+            elif argument.schema is None:
                 argument.json_value = self._json.to_json_value(prop, argument.check)
             else:
                 argument.json_value = argument.check
@@ -757,7 +760,12 @@ class OperationViews:
         name = python_name
         scalar = _scalar(prop, repr(python_name), name, schema, location, imports)
         runtime_schema = None
-        if location == "body" and (whole or _structured(prop, schema)):
+        nullable_scalar = _nullable_scalar(prop, repr(python_name), name, schema, location, imports)
+        if location == "body" and not whole and nullable_scalar is not None:
+            # A nullable date, enum, number...: checked exactly as the same argument that is not nullable,
+            # with None besides (its JSON null); ``_body_fields`` writes the null.
+            annotation, check, serialize = nullable_scalar
+        elif location == "body" and (whole or _structured(prop, schema)):
             # Nested objects, arrays of them, maps, unions and nullable values: checked as the JSON sent,
             # against the spec's schema, so every nested rule is checked and an error names its path.
             annotation = _argument_type(prop, imports)
@@ -1041,6 +1049,23 @@ def _scalar(
         # A `format: binary` field of a multipart body (spec_support refuses it anywhere else): a file.
         return "bytes | IO[bytes]", f"check_file({label}, {name})", name
     return None
+
+
+def _nullable_scalar(
+    prop: Any, label: str, name: str, schema: Mapping[str, Any], location: str, imports: set[str]
+) -> tuple[str, str, str] | None:
+    """``_scalar`` of a nullable property's one scalar type, its annotation taking ``None`` too; else ``None``.
+
+    The check is the scalar's own, for a value that is not ``None``: the caller writes the null.
+    """
+    inner = _unwrapped(prop)
+    if inner is prop or not isinstance(inner, _SCALAR_PROPERTIES):
+        return None
+    scalar = _scalar(inner, label, name, schema, location, imports)
+    if scalar is None:
+        return None
+    annotation, check, serialize = scalar
+    return f"{annotation} | None", check, serialize
 
 
 def _encoding(operation: Operation) -> str:

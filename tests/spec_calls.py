@@ -21,20 +21,26 @@ fixture: they skip the test when the spec has no such operation.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
+import functools
 import inspect
 import json
 import re
 import types
 import typing
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import attrs
 import httpx2
+import hypothesis
+import hypothesis.errors
 import pytest
+from hypothesis import strategies as st
 
 from palomma_client import InvalidParameterError
 from palomma_client._generated.api import METHODS, OPERATIONS
@@ -107,6 +113,7 @@ class SpecCall:
         json: The request's JSON body, or ``None``.
         answer: The success answer the spec documents: its status, media type, body and headers.
         paged: Whether the method returns a pager rather than an awaitable.
+        headers: The request's header and cookie parameters, or ``None`` (credentials aside).
     """
 
     operation_id: str
@@ -119,6 +126,7 @@ class SpecCall:
     json: Any
     answer: ExampleAnswer
     paged: bool
+    headers: Mapping[str, str] | None = None
 
     def __call__(self, client: Any, **options: Any) -> Any:
         """Call the method on ``client`` (a coroutine, or a pager when ``paged``), with per-call options."""
@@ -138,7 +146,10 @@ class SpecCall:
         keywords = {name: value for name, value in self.arguments.items() if name not in _positional_names(function)}
 
         def bound(**options: Any) -> Any:
-            return function(*positional, **keywords, **options)
+            # A deprecated operation warns when called: a call's test is of what the SDK does around it.
+            with _deprecation_unheard():
+                made = function(*positional, **keywords, **options)
+            return _unheard(made) if inspect.iscoroutine(made) else made
 
         return bound
 
@@ -177,6 +188,20 @@ class SpecCall:
     def expected(self) -> Any:
         """What the method returns for ``ok()``: the generated parser's reading of it."""
         return OPERATIONS[self.operation_id].parse_response(self.answer.status, self.body)
+
+
+@contextlib.contextmanager
+def _deprecation_unheard() -> Iterator[None]:
+    """Leaves out the ``DeprecationWarning`` a deprecated operation's method gives (tests/generated checks it)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r".* is deprecated by the Palomma API", DeprecationWarning)
+        yield
+
+
+async def _unheard(coroutine: Any) -> Any:
+    """Await ``coroutine`` (a method's call, which warns once awaited) with its deprecation left out."""
+    with _deprecation_unheard():
+        return await coroutine
 
 
 def _positional_names(function: Any) -> set[str]:
@@ -315,7 +340,7 @@ def _call(operation_id: str, overrides: Mapping[str, Any] | None = None) -> Spec
     except InvalidParameterError:
         if overrides:
             raise
-        return None  # a rule the synthesizer does not follow, such as a `pattern`
+        return None  # a rule the synthesizer does not follow
     operation = _SPEC.operation(operation_id)
     assert operation is not None, f"{operation_id} is generated but not in the shipped spec"
     resource, method = METHODS[operation_id]
@@ -331,6 +356,7 @@ def _call(operation_id: str, overrides: Mapping[str, Any] | None = None) -> Spec
         json=request.json,
         answer=example_answer(_SPEC, operation, _NOW),
         paged="max_items" in inspect.signature(function).parameters,
+        headers=request.headers,
     )
 
 
@@ -372,7 +398,11 @@ def _value(hint: Any, rules: dict[str, Any]) -> Any:
         return b"a file"
     if hint in (int, float, str):
         kind = {int: "integer", float: "number", str: "string"}[hint]
-        return _synthesized({"type": kind, **rules})
+        value = _synthesized({"type": kind, **rules})
+        if isinstance(value, str) and isinstance(rules.get("pattern"), str) and not re.search(rules["pattern"], value):
+            # The fake's synthesizer does not follow a `pattern` (an id's `^lse_[a-z0-9]{8}$`): find a text that does.
+            return _matching(rules["pattern"], rules.get("minLength", 0), rules.get("maxLength"))
+        return value
     if hint is datetime.date:
         return _NOW.date()
     if hint is datetime.datetime:
@@ -383,6 +413,22 @@ def _value(hint: Any, rules: dict[str, Any]) -> Any:
             return _NONE
         return hint.from_dict(synthesize(_SPEC, schema, _NOW, sent=True))  # type: ignore[attr-defined]
     return _NONE
+
+
+@functools.cache
+def _matching(pattern: str, min_length: int, max_length: int | None) -> Any:
+    """The simplest text that ``pattern`` finds a match in, within the lengths given; ``_NONE`` if none is found.
+
+    Found by hypothesis and shrunk to its simplest, with a fixed seed: the same text every run.
+    """
+    texts = st.from_regex(pattern).filter(lambda text: min_length <= len(text) <= (max_length or len(text)))
+    quiet = hypothesis.settings(
+        database=None, derandomize=True, max_examples=200, suppress_health_check=list(hypothesis.HealthCheck)
+    )
+    try:
+        return hypothesis.find(texts, lambda text: True, settings=quiet)
+    except (hypothesis.errors.NoSuchExample, hypothesis.errors.Unsatisfiable):
+        return _NONE
 
 
 def _has_pointer(pointer: str) -> bool:
@@ -1013,6 +1059,6 @@ def _every_argument(call: SpecCall, leave_out: frozenset[str] | set[str] = froze
         try:
             module.build_request(**arguments, **{name: value})
         except InvalidParameterError:
-            continue  # a rule the synthesizer does not follow, such as a `pattern`
+            continue  # a rule the synthesizer does not follow
         arguments[name] = value
     return arguments

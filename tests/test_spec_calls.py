@@ -221,7 +221,9 @@ def test_with_every_argument_keeps_the_required_ones_adds_what_the_rules_accept_
         full = with_every_argument(call)
         assert full.operation_id == call.operation_id
         assert dict(full.arguments).items() >= dict(call.arguments).items()
-        request = httpx2.Request(full.http_method, SANDBOX + full.path, params=full.params, json=full.json)
+        request = httpx2.Request(
+            full.http_method, SANDBOX + full.path, params=full.params, json=full.json, headers=full.headers
+        )
         assert accepted(request).operation.operation_id == call.operation_id
 
 

@@ -48,7 +48,7 @@ def _bad_values(call: SpecCall, argument: str, hint: Any, rules: dict[str, Any],
     """Values ``argument`` must refuse, each with a part of the message that says why."""
     members = _members(hint)
     cases: list[tuple[Any, str]] = []
-    if required:
+    if required and type(None) not in typing.get_args(hint):  # a required nullable one takes None: JSON null
         cases.append((None, "got None"))
     if rules.get("enum"):
         cases += [(unknown_value(rules["enum"]), "must be one of"), (1, "must be one of")]

@@ -58,7 +58,9 @@ PET = {"oneOf": [CAT, DOG], "discriminator": {"propertyName": "kind", "mapping":
         ({"kind": "bird"}, PET, "lines.kind", "must be one of cat, dog; got 'bird'"),
         ({"kind": "dog", "lives": 9}, PET, "lines.bark", "is required"),
         ({"lives": 9}, PET, "lines.kind", "is required (it says which kind of object this is)"),
-        (None, LINE, "lines", "must not be None (the API does not take null here)"),
+        (None, LINE, "lines", "must be an object (a model or a dict), got None"),
+        (None, PET, "lines", "must not be null here, got None"),
+        (None, {"enum": ["cat", "dog"]}, "lines", "must be one of cat, dog; got None"),
         (
             {"a b": 1},
             {"type": "object", "additionalProperties": {"type": "string"}},
@@ -207,7 +209,7 @@ class Colour(Enum):
             "paint[1]",
             "must not repeat paint[0] (uniqueItems)",
         ),
-        (None, {"oneOf": [{"type": "string"}, {"type": "integer"}]}, "paint", "must not be None"),
+        (None, {"oneOf": [{"type": "string"}, {"type": "integer"}]}, "paint", "must not be null here, got None"),
         ("a", {"oneOf": [{"type": "integer"}]}, "paint", "must be an integer, got str"),
         (
             "cat",

@@ -245,6 +245,7 @@ def _add_rows(spec: dict[str, Any]) -> None:
             "owner": _ref(f"{PROBE}Owner"),
             "guardian": nullable_owner,
             "memo": nullable_text,
+            "endsOn": {**nullable_text, "format": "date"},  # checked as a date is, and None sent as null
             "scores": {"type": "object", "additionalProperties": {"type": "number", "maximum": 10}},
             # A union of scalars, in each version's spelling: checked by the member it matches.
             "code": (
@@ -432,6 +433,18 @@ async def main():
             await probes.replace("prb_1", name="x" * 13)
         except InvalidParameterError:
             result["too_long_refused"] = len(sent)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            ends = []
+            for value in (None, datetime.date(2026, 3, 12), "2026-03-13"):
+                await probes.replace("prb_1", name="Ana", ends_on=value)
+                ends.append(seen(sent[-1])["body"]["endsOn"])
+            for bad in (20260312, datetime.datetime(2026, 3, 12, 10, 0), "12/03/2026"):
+                try:
+                    await probes.replace("prb_1", name="Ana", ends_on=bad)
+                except InvalidParameterError as error:
+                    ends.append(str(error))
+            result["nullable_date_argument"] = ends
 
         result["patch"] = await probes.update("prb_1", name="Ana", idempotency_key="key-1")
         result["patch_key"] = sent[-1].headers.get("idempotency-key")
@@ -617,6 +630,15 @@ def test_every_row_builds_its_request_and_parses_its_answer(project: Path) -> No
     ]
     assert result["sent_after_array_refusals"] == 5
     assert result["too_long_refused"] == 5  # maxLength: nothing more was sent
+    # A nullable date argument is checked as a date argument is (its messages too), and takes None as null.
+    assert result["nullable_date_argument"] == [
+        None,
+        "2026-03-12",
+        "2026-03-13",
+        "ends_on: must be a datetime.date or a 'YYYY-MM-DD' string, got 20260312",
+        "ends_on: must be a date, not a datetime; pass value.date() in the right zone",
+        "ends_on: must be a datetime.date or a 'YYYY-MM-DD' string, got '12/03/2026'",
+    ]
     # `deprecated: true`: each call warns, pointing at the caller's line; the docstring says so.
     message = "palomma.matrix_probes.replace() is deprecated by the Palomma API (replaceMatrixProbe)"
     assert [[category, text[: len(message)], where] for category, text, where in result["deprecation"]] == [
