@@ -21,6 +21,7 @@ fixture: they skip the test when the spec has no such operation.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import dataclasses
 import datetime
@@ -45,9 +46,10 @@ from hypothesis import strategies as st
 from palomma_client import InvalidParameterError
 from palomma_client._generated.api import METHODS, OPERATIONS
 from palomma_client._model_base import OpenStrEnum
+from palomma_client.testing import FAKE_USERNAME
 from palomma_client.testing._examples import ExampleAnswer, example_answer, synthesize
 from palomma_client.testing._spec import ApiSpec, Operation, load_shipped_spec
-from tests.support import SANDBOX, echoed
+from tests.support import SANDBOX, echoed, form_fields, request_body
 
 __all__ = [
     "EnumField",
@@ -114,6 +116,8 @@ class SpecCall:
         answer: The success answer the spec documents: its status, media type, body and headers.
         paged: Whether the method returns a pager rather than an awaitable.
         headers: The request's header and cookie parameters, or ``None`` (credentials aside).
+        encoding: How the body travels, by the spec's media type: ``json``, ``form`` or
+            ``multipart`` (as ``ApiRequest.encoding``).
     """
 
     operation_id: str
@@ -127,6 +131,7 @@ class SpecCall:
     answer: ExampleAnswer
     paged: bool
     headers: Mapping[str, str] | None = None
+    encoding: str = "json"
 
     def __call__(self, client: Any, **options: Any) -> Any:
         """Call the method on ``client`` (a coroutine, or a pager when ``paged``), with per-call options."""
@@ -170,8 +175,25 @@ class SpecCall:
         response = httpx2.Response(
             answer.status, content=content, headers={"content-type": answer.media_type, **all_headers}
         )
-        request = httpx2.Request(self.http_method, SANDBOX + self.path, params=self.params, json=self.json)
-        return echoed(request, response)
+        return echoed(self.request(), response)
+
+    def request(self) -> httpx2.Request:
+        """The request the call sends, without the client's own headers (credentials, user agent...).
+
+        Its body is encoded by httpx2 from ``json`` in the call's ``encoding``, independently of the SDK.
+        """
+        return httpx2.Request(
+            self.http_method,
+            SANDBOX + self.path,
+            params=self.params,
+            headers=self.headers,
+            **request_body(self.json, self.encoding),
+        )
+
+    @property
+    def sent(self) -> Any:
+        """The body as ``tests.support.sent_body`` reads it back from the request: ``json``, or its form's fields."""
+        return self.json if self.encoding == "json" or self.json is None else form_fields(self.json)
 
     @property
     def body(self) -> Any:
@@ -261,11 +283,13 @@ def sends_bearer_key(operation_id: str) -> bool:
 
 
 def key_credentials(operation_id: str, api_key: str) -> list[dict[str, str]]:
-    """The credential headers a client holding only ``api_key`` may send on the operation, by the spec's security.
+    """The credential headers a test's client given ``api_key`` may send on the operation, by the spec's security.
 
-    One set per requirement of the operation's security that an API key serves (HTTP bearer,
-    an API key in a header or a cookie), header names in lower case: the client sends exactly
-    one of them. A public operation (``security: []``, or an empty requirement) gives ``{}``.
+    A test's client holds the key for every key scheme and, where the spec has HTTP basic,
+    ``FAKE_USERNAME`` with the key as the password (``tests.support.with_every_credential``).
+    One set per requirement of the operation's security those serve (HTTP bearer and basic, an
+    API key in a header or a cookie), header names in lower case: the client sends exactly one
+    of them. A public operation (``security: []``, or an empty requirement) gives ``{}``.
     Which alternative is chosen is ``tests/test_auth.py``'s subject; here any is right.
     """
     operation = _SPEC.operation(operation_id)
@@ -277,12 +301,15 @@ def key_credentials(operation_id: str, api_key: str) -> list[dict[str, str]]:
             scheme = _SPEC.security_schemes[name]
             if scheme.kind == "bearer":
                 headers["authorization"] = f"Bearer {api_key}"
+            elif scheme.kind == "basic":
+                token = base64.b64encode(f"{FAKE_USERNAME}:{api_key}".encode()).decode("ascii")
+                headers["authorization"] = f"Basic {token}"
             elif scheme.kind == "header":
                 headers[scheme.parameter.lower()] = api_key
             elif scheme.kind == "cookie" and "cookie" not in headers:
                 headers["cookie"] = f"{scheme.parameter}={api_key}"
             else:
-                break  # a scheme a key does not serve (HTTP basic, a key in the query), or two cookies
+                break  # a scheme a key does not serve (a key in the query, OAuth), or two cookies
         else:
             found.append(headers)
     return found
@@ -357,6 +384,7 @@ def _call(operation_id: str, overrides: Mapping[str, Any] | None = None) -> Spec
         answer=example_answer(_SPEC, operation, _NOW),
         paged="max_items" in inspect.signature(function).parameters,
         headers=request.headers,
+        encoding=request.encoding,
     )
 
 
@@ -789,7 +817,9 @@ def a_call_sending(part: str) -> SpecCall:
     """
     for call in calls():
         full = with_every_argument(call)
-        if (part == "query" and full.params) or (part == "body" and isinstance(full.json, dict) and full.json):
+        if (part == "query" and full.params) or (
+            part == "body" and full.encoding == "json" and isinstance(full.json, dict) and full.json
+        ):
             return full
     pytest.skip(f"the spec has no operation that sends a {'JSON object body' if part == 'body' else 'query'}")
 
