@@ -79,6 +79,7 @@ __all__ = [
     "key_credentials",
     "listed_field",
     "model_document",
+    "model_properties",
     "models",
     "needs_operations",
     "operation_of",
@@ -955,17 +956,37 @@ def models() -> list[type[Any]]:
     return [model for model in found if isinstance(getattr(model, "JSON_SCHEMA", None), dict)]
 
 
+def model_properties(model: type[Any]) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The properties of a generated model's ``JSON_SCHEMA`` by JSON name, in its order, and those it requires.
+
+    A schema composed with ``allOf`` has the properties of each of its members, the first that
+    declares one giving its schema, and requires what any member requires.
+    """
+    properties: dict[str, dict[str, Any]] = {}
+    required: list[str] = []
+
+    def read(schema: Mapping[str, Any]) -> None:
+        for member in schema.get("allOf", []):
+            read(member)
+        for name, value in schema.get("properties", {}).items():
+            properties.setdefault(name, value)
+        required.extend(name for name in schema.get("required", []) if name not in required)
+
+    read(model.JSON_SCHEMA)
+    return properties, required
+
+
 def model_document(model: type[Any]) -> dict[str, Any]:
     """A JSON document of a generated model as the API could answer it, every field the model reads set.
 
     Made by the fake's synthesizer from the model's ``JSON_SCHEMA``: the required fields first,
-    then each optional one, in the schema's order, so that a test of what parsing does with a field
-    finds the field there, whatever it is. The schema, as the model, leaves ``writeOnly`` fields out.
+    then each optional one, in the schema's order (``model_properties``, through ``allOf``), so that a
+    test of what parsing does with a field finds the field there, whatever it is. The schema, as the
+    model, leaves ``writeOnly`` fields out.
     """
-    schema = model.JSON_SCHEMA
-    document = _answered(schema)
+    document = _answered(model.JSON_SCHEMA)
     assert isinstance(document, dict), f"{model.__name__}'s schema makes no object"
-    for name, value in schema.get("properties", {}).items():
+    for name, value in model_properties(model)[0].items():
         if name not in document:
             document[name] = _answered(value)
     return document
@@ -1011,7 +1032,7 @@ def enum_fields() -> list[EnumField]:
     for model in models():
         # A model imports the models it nests only for type checkers: they are found in the package.
         hints = typing.get_type_hints(model, localns=vars(generated))
-        required = set(model.JSON_SCHEMA.get("required", []))
+        required = set(model_properties(model)[1])
         for attribute, json_name in model.JSON_NAMES.items():
             members = typing.get_args(hints[attribute]) or (hints[attribute],)
             enum = next((m for m in members if isinstance(m, type) and issubclass(m, OpenStrEnum)), None)
