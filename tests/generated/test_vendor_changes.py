@@ -10,6 +10,7 @@ from __future__ import annotations
 import compileall
 import concurrent.futures
 import copy
+import re
 import shutil
 import sys
 import textwrap
@@ -21,7 +22,7 @@ from typing import Any
 import pytest
 from openapi_python_client.strings import PythonIdentifier
 
-from palomma_client._openapi import OpenAPI
+from palomma_client._openapi import HTTP_METHODS, OpenAPI
 from palomma_client.testing._examples import SYNTHESIZED_LIST_LENGTH
 from tests.support import (
     ROOT,
@@ -40,7 +41,7 @@ from tests.support import (
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
 
-from spec_support import unsupported
+from spec_support import environments, unsupported
 
 # The vendor's next changes, named so that none is in the spec yet: these tests keep passing
 # once the spec has gained them.
@@ -406,8 +407,10 @@ def test_regenerating_twice_changes_nothing(additive: Path, tmp_path: Path) -> N
 # refuses yet run alone, marked xfail(strict=True) with the refusal they meet: when the generator
 # learns the construct, the entry passes and the mark must go.
 #
-# Every name a change adds is under the `vendorProbe` prefix, which the vendor's spec does not use
-# (checked below), so the changes are independent of each other and of the vendor's next spec.
+# Every name a change adds (a path, an operationId, a tag, a schema or other component, a security
+# scheme, a server and the environment it makes) is under the `vendorProbe` prefix, which the
+# vendor's spec does not use (checked below), so the changes are independent of each other and of
+# the vendor's next spec.
 
 PREFIX = "vendor-probe"
 
@@ -1441,15 +1444,19 @@ CORPUS: list[VendorChange] = [
         "new-server",
         "servers: a new environment",
         lambda spec: spec["servers"].append(
-            {"url": "https://staging.api.palomma.com/v1", "description": "Staging", "x-palomma-environment": "staging"}
+            {
+                "url": "https://staging.vendor-probe.example/v1",
+                "description": "Staging",
+                "x-palomma-environment": "vendor-probe-staging",
+            }
         ),
         """
-        staging = PalommaClient("sk_test_probe", environment="staging")
+        staging = PalommaClient("sk_test_probe", environment="vendor_probe_staging")
         url = str(staging.base_url)
         await staging.close()
         return url
         """,
-        "https://staging.api.palomma.com/v1",
+        "https://staging.vendor-probe.example/v1",
     ),
     VendorChange(
         "server-variables",
@@ -3543,11 +3550,63 @@ def _corpus_run(tmp_path: Path, changes: list[VendorChange], version: str) -> di
     return results
 
 
+def _is_probe_name(name: str) -> bool:
+    """Whether a name is under the corpus's prefix in any spelling: `/vendor-probe/...`, `VendorProbe...`."""
+    return "vendorprobe" in re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _names(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Everything of a spec a vendor change names, by kind: the name and what it names.
+
+    Paths, operationIds, tags (declared or used), servers by URL and by the environment they
+    make, security schemes and every other section of `components`.
+    """
+    operations = [
+        operation
+        for item in spec["paths"].values()
+        for method, operation in item.items()
+        if method in HTTP_METHODS and isinstance(operation, dict)
+    ]
+    servers = spec.get("servers", [])
+    views, _ = environments(OpenAPI(spec))
+    names: dict[str, dict[str, Any]] = {
+        "path": dict(spec["paths"]),
+        "operationId": {operation["operationId"]: operation for operation in operations if "operationId" in operation},
+        "tag": {tag["name"]: tag for tag in spec.get("tags", [])}
+        | {tag: tag for operation in operations for tag in operation.get("tags", [])},
+        "server": {server["url"]: server for server in servers},
+        "environment": {view.name: view.url for view in views},
+    }
+    for section, entries in spec.get("components", {}).items():
+        names[f"components.{section}"] = dict(entries)
+    return names
+
+
 def test_the_corpus_covers_the_matrix_with_fresh_names() -> None:
     assert len(CORPUS) >= 15
     assert len({change.name for change in CORPUS}) == len(CORPUS)
-    assert not [path for path in SPEC["paths"] if path.startswith(f"/{PREFIX}")]
-    assert not [name for name in SPEC["components"]["schemas"] if name.startswith("VendorProbe")]
+    vendor = _names(SPEC)
+    # The vendor's spec names nothing under the prefix, of any kind...
+    assert {kind: [name for name in named if _is_probe_name(name)] for kind, named in vendor.items()} == {
+        kind: [] for kind in vendor
+    }
+    for change in CORPUS:
+        spec = copy.deepcopy(SPEC)
+        change.edit(spec)
+        changed = _names(spec)
+        # ...and each change names all it adds under the prefix, and leaves what the vendor named as it was.
+        added = {kind: sorted(set(named) - set(vendor.get(kind, {}))) for kind, named in changed.items()}
+        assert {kind: [name for name in names if not _is_probe_name(name)] for kind, names in added.items()} == {
+            kind: [] for kind in added
+        }, change.name
+        assert {kind: {name: changed.get(kind, {}).get(name) for name in named} for kind, named in vendor.items()} == (
+            vendor
+        ), change.name
+        # A server named as one of the vendor's environments would be refused, not added: name each new one alone.
+        servers = [server for server in spec.get("servers", []) if server["url"] not in vendor["server"]]
+        if servers:
+            alone, _ = environments(OpenAPI({**spec, "servers": servers}))
+            assert [view.name for view in alone if not _is_probe_name(view.name)] == [], change.name
 
 
 @pytest.fixture(scope="module", params=VERSIONS, ids=[f"openapi-{version}" for version in VERSIONS])
