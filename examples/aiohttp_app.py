@@ -87,10 +87,9 @@ async def list_tenant_invoices(request: web.Request) -> web.Response:
     reads one page from Palomma, so a response stays small however many
     invoices the tenant has. Pass ``nextCursor`` back as ``?cursor=``.
     """
+    document, limit = tenant_document(request), _query_int(request, "limit")
     page = await needs(request.app[PALOMMA_CLIENT].invoices, "list").list(
-        customer_document_number=tenant_document(request),
-        limit=_query_int(request, "limit"),
-        cursor=request.query.get("cursor"),
+        customer_document_number=document, limit=limit, cursor=request.query.get("cursor")
     )
     invoices = [invoice.to_dict() for invoice in page.items]
     return web.json_response({"invoices": invoices, "nextCursor": page.next_cursor})

@@ -86,8 +86,10 @@ class RentLedger:
         """
         match event:
             case InvoiceEvent(data=data):
-                invoice = needs(data, "id", "reference", "status")
-                key = invoice.reference if isinstance(invoice.reference, str) else invoice.id
+                invoice = needs(data, "id", "status")
+                # The reference is optional, and a later spec may drop it: the id stands in without one.
+                reference = getattr(invoice, "reference", None)
+                key = reference if isinstance(reference, str) else invoice.id
                 self.invoice_statuses[key] = invoice.status
                 logger.info("invoice %s is now %s", key, invoice.status)
             case SettlementEvent(data=data):

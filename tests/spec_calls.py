@@ -116,7 +116,7 @@ class SpecCall:
         json: The request's JSON body, or ``None``.
         answer: The success answer the spec documents: its status, media type, body and headers.
         paged: Whether the method returns a pager rather than an awaitable.
-        headers: The request's header and cookie parameters, or ``None`` (credentials aside).
+        headers: The request's header and cookie parameters (an ``If-Match``...), or ``None`` (credentials aside).
         encoding: How the body travels, by the spec's media type: ``json``, ``form`` or
             ``multipart`` (as ``ApiRequest.encoding``).
     """
@@ -152,12 +152,21 @@ class SpecCall:
         keywords = {name: value for name, value in self.arguments.items() if name not in _positional_names(function)}
 
         def bound(**options: Any) -> Any:
-            # A deprecated operation warns when called: a call's test is of what the SDK does around it.
+            # A deprecated operation warns when called (tests/generated checks how): an awaited call of one
+            # must warn, and a call's test is of what the SDK does around it.
             with _deprecation_unheard():
                 made = function(*positional, **keywords, **options)
+            if inspect.isawaitable(made) and self.deprecated:
+                return _warned(made)
             return _unheard(made) if inspect.iscoroutine(made) else made
 
         return bound
+
+    @property
+    def deprecated(self) -> bool:
+        """Whether the spec marks the operation ``deprecated``: calling it then warns, and ``__call__`` expects that."""
+        operation = _SPEC.index.operation(self.operation_id)
+        return operation is not None and operation.deprecated
 
     @property
     def line(self) -> str:
@@ -387,6 +396,12 @@ def _call(operation_id: str, overrides: Mapping[str, Any] | None = None) -> Spec
         headers=request.headers,
         encoding=request.encoding,
     )
+
+
+async def _warned(awaitable: Any) -> Any:
+    """Await a deprecated operation's call, which must warn that it is deprecated (tests turn warnings into errors)."""
+    with pytest.warns(DeprecationWarning, match="deprecated"):
+        return await awaitable
 
 
 def _resource_class(resource: str) -> type:

@@ -9,22 +9,24 @@ look-around that the result then fails) gives `None`, and the caller keeps its p
 
 from __future__ import annotations
 
+import importlib
 import re
-
-# The parser behind `re.compile`, public in all but name since Python 3.11 (`sre_parse` before it).
-from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
 __all__ = ["matching"]
 
-# A character to stand for each category a class may name (`\d`, `\w`, `\s` and their negations).
+# The parser behind `re.compile`, public in all but name since Python 3.11 (`sre_parse`, deprecated, before it);
+# imported by name, as type stubs do not all declare it.
+_parser: Any = importlib.import_module("re._parser")
+
+# Each category a class may name (`\d`, `\w`, `\s` and their negations): a character of it, and its own spelling.
 _CATEGORIES = {
-    "CATEGORY_DIGIT": "0",
-    "CATEGORY_NOT_DIGIT": "a",
-    "CATEGORY_WORD": "a",
-    "CATEGORY_NOT_WORD": "-",
-    "CATEGORY_SPACE": " ",
-    "CATEGORY_NOT_SPACE": "a",
+    "CATEGORY_DIGIT": ("0", r"\d"),
+    "CATEGORY_NOT_DIGIT": ("a", r"\D"),
+    "CATEGORY_WORD": ("a", r"\w"),
+    "CATEGORY_NOT_WORD": ("-", r"\W"),
+    "CATEGORY_SPACE": (" ", r"\s"),
+    "CATEGORY_NOT_SPACE": ("a", r"\S"),
 }
 # Tried in turn for a negated class (`[^/]`) or any character (`.`): the first the class takes is written.
 _CANDIDATES = "a0A_-x. "
@@ -87,7 +89,7 @@ def _member(items: list[tuple[Any, Any]]) -> str:
     if str(op) == "RANGE":
         return chr(argument[0])
     if str(op) == "CATEGORY" and str(argument) in _CATEGORIES:
-        return _CATEGORIES[str(argument)]
+        return _CATEGORIES[str(argument)][0]
     raise _Unwritable(str(op))
 
 
@@ -97,16 +99,6 @@ def _holds(item: tuple[Any, Any], char: str) -> bool:
         return bool(ord(char) == argument)
     if op == "RANGE":
         return bool(argument[0] <= ord(char) <= argument[1])
-    if op == "CATEGORY" and str(argument) in _CATEGORY_TEXT:
-        return re.fullmatch(_CATEGORY_TEXT[str(argument)], char) is not None
+    if op == "CATEGORY" and str(argument) in _CATEGORIES:
+        return re.fullmatch(_CATEGORIES[str(argument)][1], char) is not None
     return True  # unknown: assume it does, so the candidate is not written
-
-
-_CATEGORY_TEXT = {
-    "CATEGORY_DIGIT": r"\d",
-    "CATEGORY_NOT_DIGIT": r"\D",
-    "CATEGORY_WORD": r"\w",
-    "CATEGORY_NOT_WORD": r"\W",
-    "CATEGORY_SPACE": r"\s",
-    "CATEGORY_NOT_SPACE": r"\S",
-}

@@ -207,20 +207,36 @@ def _call_from_examples(operation_id: str) -> Call:
     """
     operation = OPERATIONS[operation_id]
     resource, method = METHODS[operation_id]
+    hints = typing.get_type_hints(GENERATED_OPERATIONS[operation_id].build_request)
     by_name = {parameter.name: parameter for parameter in operation.parameters_in("path")}
-    path_arguments = [_value(by_name[name]) for name in operation.path_parameter_names if name in by_name]
+    path_arguments = [
+        _typed(hints.get(_python_name(name)), _value(by_name[name]))
+        for name in operation.path_parameter_names
+        if name in by_name
+    ]
     keywords = {
         _python_name(parameter.name): _value(parameter)
         for parameter in operation.parameters
         if parameter.location in ("query", "header") and parameter.required
     }
     keywords.update({_python_name(name): value for name, value in (_request_body(operation) or {}).items()})
+    keywords = {name: _typed(hints.get(name), value) for name, value in keywords.items()}
 
     async def call(palomma: PalommaClient) -> Any:
         result = getattr(getattr(palomma, resource), method)(*path_arguments, **keywords)
         return await _first_page(result) if isinstance(result, AsyncPager) else await result
 
     return call
+
+
+def _typed(hint: Any, value: Any) -> Any:
+    """A JSON value as the argument annotated ``hint`` takes it: ISO text as a date or datetime where no text is."""
+    members = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
+    if isinstance(value, str) and str not in members:
+        for kind in (datetime.datetime, datetime.date):
+            if kind in members:
+                return kind.fromisoformat(value)
+    return value
 
 
 CALLS: dict[str, Call] = {operation_id: _call_from_examples(operation_id) for operation_id in OPERATIONS}

@@ -8,8 +8,8 @@ from types import ModuleType
 
 import pytest
 
-import palomma_client
 from palomma_client import FeatureUnavailableError
+from tests.examples.conftest import skip_for_refusals
 from tests.support import ROOT
 from tests.testing.support import skip_for_what_the_spec_lacks
 
@@ -45,9 +45,9 @@ async def test_the_demo_runs_over_real_http_on_the_fake(
 
     output = capsys.readouterr().out
     assert "Fake Palomma API listening on http://127.0.0.1:" in output
-    for error in skipped:  # a step skipped for what the spec really lacks skips this test, naming it
-        if isinstance(error, FeatureUnavailableError) and _names_only_what_the_sdk_lacks(error):
-            pytest.skip(f"a step of the demo needs what the spec no longer has: {error}")
+    # A step skipped for what the spec really lacks skips this test, naming it.
+    skip_for_refusals(error for error in skipped if isinstance(error, FeatureUnavailableError))
+    for error in skipped:
         skip_for_what_the_spec_lacks(error, [])
     assert skipped == []
     assert "Fake Palomma API listening on http://127.0.0.1:" in output
@@ -60,16 +60,3 @@ async def test_the_demo_runs_over_real_http_on_the_fake(
     assert any("already exists as" in record.getMessage() for record in caplog.records)
     assert "4 invoices, 2 paid, $5.050.000 COP collected" in output
     assert waits == [1.0]
-
-
-def _names_only_what_the_sdk_lacks(error: FeatureUnavailableError) -> bool:
-    """Whether each member an example's ``needs`` found missing (```Invoices.get```) really is missing."""
-    for phrase in error.missing:
-        kind, _, member = phrase.strip("`").partition(".")
-        public = getattr(palomma_client, kind, None)
-        if not isinstance(public, type) or not member:
-            return False
-        fields = getattr(public, "JSON_NAMES", None)
-        if (member in fields) if isinstance(fields, dict) else hasattr(public, member):
-            return False
-    return True

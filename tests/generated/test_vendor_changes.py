@@ -1230,9 +1230,17 @@ CORPUS: list[VendorChange] = [
         resource, attribute = METHODS["replaceVendorProbeSecret"]
         arguments = list(inspect.signature(getattr(getattr(client, resource), attribute)).parameters)
         secret = await call(client, "replaceVendorProbeSecret", "s1", value="hunter2")
-        return ["secret_id" in arguments, "value" in arguments, hasattr(secret, "value"), fake.requests[-1].status]
+        schema = type(secret).JSON_SCHEMA
+        return [
+            "secret_id" in arguments,
+            "value" in arguments,
+            hasattr(secret, "value"),
+            fake.requests[-1].status,
+            sorted(schema["properties"]),
+            schema["required"],
+        ]
         """,
-        [False, True, False, 200],
+        [False, True, False, 200, ["label", "secretId"], ["secretId"]],
     ),
     VendorChange(
         "csv-export-beside-a-parameter-route",

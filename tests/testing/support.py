@@ -394,8 +394,19 @@ def skip_for_what_the_spec_lacks(
     if refusals:
         first = refusals[0]
         if isinstance(first, FeatureUnavailableError):
-            pytest.skip(f"{first.feature} needs what the spec no longer has: {first}")
+            pytest.skip(unavailable_reason(first))
         pytest.skip(f"the spec lists no {first.value!r} at #{first.pointer}: {first}")
+
+
+def unavailable_reason(error: FeatureUnavailableError) -> str:
+    """The reason a test skips for a feature the spec no longer supports: the feature, then only what is gone.
+
+    Not the error's own message, which ends "which the API's spec ... no longer has": after
+    the feature's name, that would say so twice.
+    """
+    missing = list(error.missing)
+    gone = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else "".join(missing)
+    return f"{error.feature} needs what the spec no longer has: {gone}"
 
 
 _REMOVED_VALUE = re.compile(r"Removed value `([^`]*)` from the enum of")

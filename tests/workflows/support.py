@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 import httpx2
 
+from palomma_client import FeatureUnavailableError
 from palomma_client._generated.api import OPERATIONS
 from palomma_client.testing import FakePalomma
 from tests.spec_calls import call_of, paged_call_of
 from tests.support import echoed
+from tests.testing.support import note_unavailable
 
 REDIRECT_URL = "https://merchant.example.com/payments/return"
 
@@ -122,3 +125,46 @@ AMOUNT_MAX: int = _AMOUNT.get("maximum", 0)
 Zero where the spec has no create or states no such limit: the tests quoting them then skip
 (``InvoiceRequest`` is unavailable without the create) or fail, saying the rule is gone.
 """
+
+
+CLI_ERROR = "Error: "
+"""What the ``palomma`` command writes before the message of the error it exits with."""
+
+TRACEBACK_ERROR = f"{FeatureUnavailableError.__module__}.{FeatureUnavailableError.__qualname__}: "
+"""What a program's traceback writes before the message of a ``FeatureUnavailableError`` it died of."""
+
+
+def _message_parts() -> tuple[str, str, str]:
+    # Read off the error's own message, so that a rewording of it is still read back.
+    feature, missing = "\x00feature\x00", "\x00missing\x00"
+    before, rest = str(FeatureUnavailableError(feature, [missing])).split(feature)
+    between, after = rest.split(missing)
+    return before, between, after
+
+
+_MESSAGE_PARTS = _message_parts()
+
+
+def note_refusal(output: str, prefix: str) -> FeatureUnavailableError | None:
+    """Note a ``FeatureUnavailableError`` another process wrote, for the suite's skip hook; return it rebuilt.
+
+    A command the spec no longer supports exits naming the feature and what is gone (the CLI
+    writes ``Error: <message>``, a program that does not catch it a traceback). A test of more
+    than that then fails, and the hook skips it naming both, when the feature really is
+    unavailable here (see ``tests/testing/support.py``).
+
+    Args:
+        output: What the process wrote to its standard error.
+        prefix: What precedes the message on its line (``CLI_ERROR``, ``TRACEBACK_ERROR``).
+
+    Returns:
+        The error, with what is gone as one phrase, or ``None`` if the output holds none.
+    """
+    before, between, after = map(re.escape, _MESSAGE_PARTS)
+    pattern = f"^{re.escape(prefix)}{before}(.+?){between}(.+?){after}$"
+    found = re.search(pattern, output, re.MULTILINE)
+    if found is None:
+        return None
+    refusal = FeatureUnavailableError(found[1], [found[2]])
+    note_unavailable(refusal)
+    return refusal

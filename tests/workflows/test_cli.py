@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import httpx2
 import pytest
 from click.testing import CliRunner, Result
 
-from palomma_client import Environment, FeatureUnavailableError
+from palomma_client import Environment
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._generated.models import CreateInvoiceRequest, Invoice
 from palomma_client.testing import FAKE_BASE_URL, FakeClock, FakePalomma
@@ -38,8 +37,15 @@ from palomma_client.workflows._cli import (
 from palomma_client.workflows._models import field_kinds
 from tests.spec_calls import paged_call_of
 from tests.support import fresh_name
-from tests.testing.support import note_unavailable
-from tests.workflows.support import AMOUNT_MAX, AMOUNT_MIN, REDIRECT_URL, Tampering, no_wait
+from tests.workflows.support import (
+    AMOUNT_MAX,
+    AMOUNT_MIN,
+    CLI_ERROR,
+    REDIRECT_URL,
+    Tampering,
+    no_wait,
+    note_refusal,
+)
 
 START = datetime(2026, 3, 11, 16, 32, 14, tzinfo=UTC)  # 11:32 in Colombia: payments settle in the 13:00 cycle
 HEADER = "reference,amount,description,redirect_url,customer_document_number,customer_name"
@@ -67,9 +73,7 @@ def run(
     settings = CliSettings(transport=transport or httpx2.ASGITransport(app=fake.app), sleep=no_wait)
     result = CliRunner().invoke(cli, list(args), env=environment, obj=settings, catch_exceptions=False)
     # A command the spec no longer supports exits 2 naming itself: a test expecting more of it skips, naming it.
-    unavailable = re.search(r"^Error: (.+?) is unavailable: it needs (.+)$", result.stderr, re.MULTILINE)
-    if unavailable is not None:
-        note_unavailable(FeatureUnavailableError(unavailable[1], [unavailable[2]]))
+    note_refusal(result.stderr, CLI_ERROR)
     return result
 
 

@@ -25,7 +25,7 @@ import pytest
 from palomma_client.workflows import REQUIRED_INVOICE_CSV_COLUMNS
 from palomma_client.workflows._cli import EXIT_TERMINATED
 from tests.support import stop_process
-from tests.workflows.support import rent
+from tests.workflows.support import CLI_ERROR, note_refusal, rent
 
 ROWS = 200_000
 """Enough that reading and listing the rows not started took longer than the bound below."""
@@ -95,7 +95,13 @@ def test_sigterm_ends_a_large_batch_within_the_bound_and_sums_up_the_rows_not_re
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment) as process:
         try:
             # Results are flushed row by row: the header and a first result mean the batch is under way.
-            started_output = _read_until(process, lambda text: text.count("\n") >= 2, timeout=120.0)
+            try:
+                started_output = _read_until(process, lambda text: text.count("\n") >= 2, timeout=120.0)
+            except AssertionError:
+                if process.poll() is not None:
+                    # A command the spec no longer supports exits at once naming what is gone: the test skips.
+                    note_refusal(process.communicate()[1].decode(), CLI_ERROR)
+                raise
             process.send_signal(signal.SIGTERM)
             signalled = time.monotonic()
             rest, error_bytes = process.communicate(timeout=EXIT_BOUND)
