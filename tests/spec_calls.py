@@ -431,7 +431,9 @@ def _value(hint: Any, rules: dict[str, Any]) -> Any:
                 return value
         return _NONE
     origin = typing.get_origin(hint) or hint
-    if origin in (list, Sequence) or (isinstance(origin, type) and issubclass(origin, Sequence) and origin is not str):
+    if origin in (list, Sequence) or (
+        isinstance(origin, type) and issubclass(origin, Sequence) and origin not in (str, bytes)
+    ):
         item = _value(members[0], {}) if members else _NONE
         if item is _NONE:
             return _NONE
