@@ -192,13 +192,15 @@ class SpecCall:
 
         Its body is encoded by httpx2 from ``json`` in the call's ``encoding``, independently of the SDK.
         """
-        return httpx2.Request(
+        request = httpx2.Request(
             self.http_method,
             SANDBOX + self.path,
             params=self.params,
             headers=self.headers,
             **request_body(self.json, self.encoding),
         )
+        request.read()  # a multipart body is a stream until read: its content then reads as any other
+        return request
 
     @property
     def sent(self) -> Any:

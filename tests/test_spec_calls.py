@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import httpx2
 import pytest
@@ -52,7 +53,16 @@ from tests.spec_calls import (
     url_of,
     with_every_argument,
 )
-from tests.support import SANDBOX, RecordingAPI, fresh_name, sent_body, spec_field_names, unknown_value
+from tests.support import (
+    SANDBOX,
+    RecordingAPI,
+    form_fields,
+    fresh_name,
+    request_body,
+    sent_body,
+    spec_field_names,
+    unknown_value,
+)
 
 
 @pytest.mark.parametrize("call", calls(), ids=lambda call: call.operation_id)
@@ -431,3 +441,21 @@ def test_key_credentials_follow_each_operations_own_security(monkeypatch: pytest
         "cookie": "probe_sid=k_1",
         "x-probe-key": "k_1",
     }
+
+
+@pytest.mark.parametrize("encoding", ["json", "form", "multipart"])
+def test_a_body_made_in_any_encoding_reads_back_as_the_call_holds_it(encoding: str) -> None:
+    values: dict[str, Any] = {"reason": "fixed", "rating": 5, "share": 0.5, "paid": True, "tags": ["a b", "ñ&="]}
+    if encoding == "multipart":
+        values["photo"] = b"\x00\xff a file"
+    request = httpx2.Request("POST", SANDBOX + "/anything", **request_body(values, encoding))
+    request.read()
+
+    sent = sent_body(request)
+
+    if encoding == "json":
+        assert sent == values
+        return
+    # A form holds each value's JSON text, an array as the field repeated, a file's bytes as they are.
+    expected = {"reason": ["fixed"], "rating": ["5"], "share": ["0.5"], "paid": ["true"], "tags": ["a b", "ñ&="]}
+    assert form_fields(values) == sent == {**expected, **({"photo": [values["photo"]]} if "photo" in values else {})}
