@@ -36,8 +36,10 @@ from palomma_client import (
     ResponseTooLargeError,
 )
 from palomma_client._constants import MAX_RESPONSE_HEADER_BYTES
+from palomma_client._deadline import TICK
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._request import TimeoutOption
+from tests.clock import ClockLoop, run_on_a_clock_loop
 from tests.spec_calls import SpecCall, a_call, a_path_text_argument, a_recovering_create, call_of, url_of
 from tests.support import API_KEY, Sleeps, backend_errors, echoed
 
@@ -136,7 +138,7 @@ def traced_peak() -> Iterator[list[float]]:
         tracemalloc.stop()
 
 
-async def test_a_server_that_drips_one_byte_every_tenth_of_a_second_times_out_at_the_deadline(
+def test_a_server_that_drips_one_byte_every_tenth_of_a_second_times_out_at_the_deadline(
     backend: str, read: SpecCall
 ) -> None:
     answer = answer_of(read)
@@ -151,17 +153,19 @@ async def test_a_server_that_drips_one_byte_every_tenth_of_a_second_times_out_at
             dripped += 1
             await asyncio.sleep(0.1)
 
-    loop = asyncio.get_running_loop()
-    # Each byte comes well within any per-read timeout; only the whole call's deadline can end it.
-    async with serving(drip) as url, client(url, backend, timeout=0.4) as palomma:
-        started = loop.time()
-        with pytest.raises(APITimeoutError) as caught:
-            await read(palomma)
-        elapsed = loop.time() - started
+    async def main(loop: ClockLoop) -> float:
+        # Each byte comes well within any per-read timeout; only the whole call's deadline can end it.
+        async with serving(drip) as url, client(url, backend, timeout=0.4) as palomma:
+            started = loop.time()
+            with pytest.raises(APITimeoutError) as caught:
+                await read(palomma)
+            assert caught.value.may_have_reached_server
+            return loop.time() - started
 
-    assert elapsed < 1.0
-    assert dripped >= 2  # the bytes kept coming: no per-read timeout could have fired
-    assert caught.value.may_have_reached_server
+    elapsed = run_on_a_clock_loop(main)
+
+    assert 0.4 <= elapsed <= 0.4 + TICK  # on the loop's clock: at the deadline, never before, a tick late at most
+    assert dripped >= 4  # the bytes kept coming: no per-read timeout could have fired
 
 
 def gzip_bomb(inflated: int = 1024 * MB) -> bytes:
@@ -194,7 +198,6 @@ def sending(head: bytes, body_pieces: Callable[[], Iterator[bytes]]) -> Handle:
     return handle
 
 
-@pytest.mark.slow  # a megabyte of gzip read to the limit on purpose, on each backend
 async def test_a_gzip_bomb_stops_at_the_limit_without_inflating_it(backend: str, bomb: bytes, read: SpecCall) -> None:
     assert len(bomb) < 1.1 * MB
     head = OK_HEAD + b"Content-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(bomb)
@@ -268,9 +271,32 @@ async def test_sequential_calls_reuse_one_kept_alive_connection(backend: str, re
     assert (server.connections, server.requests) == (1, 10)
 
 
-@pytest.mark.slow  # rounds of cancelled connects, then twice the pool's size of calls, on purpose
-async def test_calls_cancelled_mid_connect_lose_no_pool_slot(backend: str, read: SpecCall) -> None:
-    """Rounds of cancelled connects, then twice the pool's size of concurrent calls, all answered."""
+class HoldingServer(KeepAliveServer):
+    """Holds every request until ``together`` requests are held at once, then answers them all: a barrier."""
+
+    def __init__(self, call: SpecCall, together: int) -> None:
+        super().__init__(call)
+        self.held = 0
+        self.most_held = 0
+        self.together = together
+        self.released = asyncio.Event()
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        while await reader.readuntil(b"\r\n\r\n"):
+            self.requests += 1
+            self.held += 1
+            self.most_held = max(self.most_held, self.held)
+            if self.held == self.together:
+                self.released.set()
+            await self.released.wait()
+            self.held -= 1
+            writer.write(self.answer)
+            await writer.drain()
+
+
+def test_calls_cancelled_mid_connect_lose_no_pool_slot(backend: str, read: SpecCall) -> None:
+    """Rounds of cancelled connects; then the pool's size of calls are all under way at once, and as many again."""
     pool_size = DEFAULT_CONNECTION_LIMITS.max_connections
     assert pool_size is not None
     listener = socket.socket()
@@ -280,27 +306,31 @@ async def test_calls_cancelled_mid_connect_lose_no_pool_slot(backend: str, read:
     listener.listen(1)
     url = f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
     fillers = [socket.create_connection(listener.getsockname(), timeout=5) for _ in range(2)]
-    server = KeepAliveServer(read)
-    loop = asyncio.get_running_loop()
+    server = HoldingServer(read, together=pool_size)
 
-    async with client(url, backend, timeout=5.0) as palomma:
-        for _ in range(5):
-            calls = [asyncio.wait_for(read(palomma), timeout=0.1) for _ in range(250)]
-            outcomes = await asyncio.gather(*calls, return_exceptions=True)
-            assert all(isinstance(outcome, TimeoutError) for outcome in outcomes)
-        assert server.requests == 0
+    # On the loop's own clock, which moves only once every call is stuck mid-connect or waiting
+    # for a slot: each round cancels the calls at the same point, so a second round (connects
+    # in the slots the first round's cancellations freed) proves all a fifth would. A lost slot
+    # leaves calls waiting for one until the pool timeout, and they fail.
+    async def main(loop: ClockLoop) -> list[object]:
+        async with client(url, backend, timeout=5.0) as palomma:
+            for _ in range(2):
+                calls = [asyncio.wait_for(read(palomma), timeout=0.1) for _ in range(250)]
+                outcomes = await asyncio.gather(*calls, return_exceptions=True)
+                assert all(isinstance(outcome, TimeoutError) for outcome in outcomes)
+            assert server.requests == 0
 
-        for filler in fillers:
-            filler.close()
-        async with serving(server.handle, sock=listener):
-            started = loop.time()
-            answers = await asyncio.gather(*(read(palomma) for _ in range(2 * pool_size)))
-            elapsed = loop.time() - started
+            for filler in fillers:
+                filler.close()
+            async with serving(server.handle, sock=listener):
+                return await asyncio.gather(*(read(palomma) for _ in range(2 * pool_size)))
 
-    assert len(answers) == 2 * pool_size
-    assert all(answer == read.expected for answer in answers)
+    answers = run_on_a_clock_loop(main)
+
+    assert answers == [read.expected] * (2 * pool_size)
+    # Every slot held a request at once: not one was lost to a cancelled connect.
+    assert server.most_held == pool_size
     assert server.requests == 2 * pool_size
-    assert elapsed < 5.0  # the pool timeout: a lost slot would have made some call wait it out
 
 
 async def test_a_refused_connection_is_a_connection_error_that_never_reached_the_server(

@@ -1,6 +1,6 @@
 """Peak memory of a streamed batch of 200,000 invoices against one of 2,000: the bound at full size.
 
-The test suite checks the same bound at a tenth of the size
+The test suite checks the same bound as growth per item between 20 and 200
 (``test_streaming_ten_times_the_requests_takes_no_more_memory`` in
 ``tests/workflows/test_batch.py``); at full size it takes several minutes,
 because tracing every allocation slows the client down about fivefold. Run::
