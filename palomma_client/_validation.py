@@ -51,6 +51,7 @@ __all__ = [
     "path_segment",
     "query_object",
     "simple_object",
+    "unreserved",
 ]
 
 EnumT = TypeVar("EnumT", bound=Enum)
@@ -92,6 +93,9 @@ _MAX_PATH_SEGMENT = 1024
 MAX_QUERY_VALUE = 8192
 """The longest text sent in a query string: longer makes a URL that HTTP clients and proxies refuse."""
 _QUOTED_LENGTH = 40
+
+unreserved = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+"""Whether text is only URL-unreserved characters (RFC 3986), which quoting leaves as they are."""
 
 
 def _quoted(value: object) -> str:
@@ -145,7 +149,10 @@ def check_string(
     """A string within the spec's length, pattern and format rules (and, in a query string, ``MAX_QUERY_VALUE``)."""
     if not isinstance(value, str):
         raise InvalidParameterError(parameter, f"must be a string, got {_type_name(value)}")
-    _plain_text(parameter, value)
+    if not value.isascii():
+        # Only text beyond ASCII can hold a lone surrogate: an id is checked without the call, which
+        # the bench target "invoices.get on aiohttp at most 1.20x raw aiohttp" needs.
+        _plain_text(parameter, value)
     if in_query and len(value) > MAX_QUERY_VALUE:
         raise InvalidParameterError(
             parameter, f"must be at most {MAX_QUERY_VALUE:,} characters in a query string, got {len(value):,}"
@@ -494,6 +501,10 @@ def path_segment(parameter: str, value: str) -> str:
         raise InvalidParameterError(parameter, f"must be an id, not {value!r}")
     if len(value) > _MAX_PATH_SEGMENT:
         raise InvalidParameterError(parameter, f"must be at most {_MAX_PATH_SEGMENT} characters, got {len(value):,}")
+    if unreserved(value):
+        # Quoting leaves these as they are; an id needs no quoting, and the bench target
+        # "invoices.get on aiohttp at most 1.20x raw aiohttp" cannot spare quote's two calls.
+        return value
     return quote(_plain_text(parameter, value), safe="")
 
 

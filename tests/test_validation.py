@@ -14,6 +14,7 @@ import types
 import typing
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
@@ -22,6 +23,7 @@ from openapi_python_client.strings import PythonIdentifier
 from palomma_client import InvalidParameterError, PalommaClient, PalommaError
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._openapi import OpenAPI
+from palomma_client._validation import path_segment
 from tests.spec_calls import SpecCall, calls, valid_arguments
 from tests.support import SPEC, RecordingAPI, sent_body, unknown_value
 
@@ -291,3 +293,16 @@ def test_a_path_value_is_expected_refused_by_the_first_rule_of_the_spec_it_break
     )
     # A rule whose refusal says what it likes: any message naming the argument.
     assert _path_refusal("", {"format": "uuid", "pattern": "^[0-9a-f-]{36}$"}) == ("must match the pattern",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["01HQY8EW1H9YGH5PAV5Y2M9R3T", "inv_2026-03.v1~a", "a/b", "INV 2026/0001", "100%", "ñandú", "é/?&=#%20", "x+y"],
+)
+def test_a_path_segment_is_quoted_as_urllib_quotes_it(text: str) -> None:
+    assert path_segment("invoice_id", text) == quote(text, safe="")
+
+
+def test_a_path_segment_with_a_lone_surrogate_is_refused() -> None:
+    with pytest.raises(InvalidParameterError, match="lone surrogate"):
+        path_segment("invoice_id", "INV-\udc00")
