@@ -52,6 +52,7 @@ import palomma_client.testing
 import palomma_client.types
 import palomma_client.webhooks
 from palomma_client import FeatureUnavailableError, InvoiceOutcomeUnknownError
+from palomma_client._features import is_missing
 from palomma_client._openapi import SpecError
 from tests.spec_calls import a_call
 from tests.support import ROOT, call_source
@@ -144,7 +145,8 @@ def test_the_reference_documents_every_public_name() -> None:
     ``palomma_client.types.Invoice``) counts once; a constant must be listed by its own path.
     A generated resource class is shown by the public class that extends it, with its inherited
     members (``palomma_client.Invoices`` for ``InvoicesResource``); its ``WithRawResponse`` twin,
-    whose methods are the same, with it.
+    whose methods are the same, with it. A name the spec no longer generates is exported as a
+    stand-in that refuses every use (``is_missing``): there is nothing of it to document.
     """
     documented = _reference_paths()
     documented_objects = [_resolve(path) for path in documented]
@@ -152,7 +154,7 @@ def test_the_reference_documents_every_public_name() -> None:
     missing = []
     for path in _public_paths():
         value = _resolve(path)
-        if path in documented:
+        if path in documented or is_missing(value):
             continue
         if (inspect.isclass(value) or inspect.isfunction(value)) and any(value is seen for seen in documented_objects):
             continue
@@ -247,9 +249,13 @@ def test_the_reference_names_only_things_that_exist_once() -> None:
 def test_generated_resource_classes_are_found_and_shown_through_their_public_subclasses() -> None:
     """The completeness check above really sees the generated resources, not an empty list."""
     paths = _generated_resource_paths()
-    assert "palomma_client._generated.api.invoices.InvoicesResource" in paths
-    assert "palomma_client._generated.api.settlements.SettlementsResourceWithRawResponse" in paths
-    assert palomma_client.Invoices in _with_inherited_members()
+    generated = palomma_client._generated.api.GeneratedResources.RESOURCE_CLASSES
+    assert generated, "the spec gives the client no resource"
+    for resource in generated.values():
+        assert f"{resource.__module__}.{resource.__name__}" in paths
+        assert f"{resource.__module__}.{resource.__name__}WithRawResponse" in paths
+    inheriting = _with_inherited_members()
+    assert all(any(issubclass(shown, resource) for shown in inheriting) for resource in generated.values())
 
 
 def _undocumented_members(cls: type) -> list[str]:
@@ -410,7 +416,8 @@ CHANGELOG = ROOT / "CHANGELOG.md"
 """The changelog whose newest entry says what the spec's last change removed."""
 
 _REMOVED = {
-    kind: re.compile(rf"^- Removed {kind} `([^`]+)`", re.MULTILINE) for kind in ("operation", "field", "schema")
+    kind: re.compile(rf"^- Removed {kind} `([^`]+)`", re.MULTILINE)
+    for kind in ("operation", "field", "schema", "value")
 }
 _NAMED = re.compile(r"`([^`]+)`")
 _RESOURCE_SUFFIX = re.compile(r"_resource(_with_\w+)?$")
@@ -444,6 +451,12 @@ def announced_removal(error: BaseException, changelog: str) -> str | None:
     removed = operations | fields | schemas
     if isinstance(error, FeatureUnavailableError):
         gone = sorted(removed & {name for phrase in error.missing for name in _NAMED.findall(phrase)})
+        # An enum value the feature needs ("the value `paid` of `InvoiceStatus`"), removed from the enum.
+        gone += sorted(
+            value
+            for value in set(_REMOVED["value"].findall(entry))
+            if any(phrase.startswith(f"the value `{value}` of ") for phrase in error.missing)
+        )
         return f"{error.feature} (it needs {', '.join(gone)})" if gone else None
     if isinstance(error, SpecError):
         gone = sorted(operations & set(re.findall(r"\w+", str(error))))
@@ -683,6 +696,14 @@ async def test_a_sample_meeting_a_feature_the_spec_no_longer_supports_skips_only
     else:
         with pytest.raises(AssertionError, match=r"CHANGELOG\.md announces no such removal"):
             await run_samples(samples, monkeypatch)
+
+
+def test_a_feature_needing_an_enum_value_is_announced_gone_only_by_the_values_removal() -> None:
+    error = FeatureUnavailableError("things.settle", ["the value `settled` of `ThingStatus`"])
+    removal = "Removed value `settled` from the enum of `Thing.status`."
+    assert announced_removal(error, _changelog(removal)) == "things.settle (it needs settled)"
+    assert announced_removal(error, _changelog()) is None
+    assert announced_removal(error, _changelog("Removed value `open` from the enum of `Thing.status`.")) is None
 
 
 def test_only_the_newest_entry_of_the_changelog_announces_a_removal() -> None:

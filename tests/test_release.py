@@ -14,7 +14,9 @@ palomma-client itself reaches it only through `make release`. Every pip runs wit
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import dataclasses
 import hashlib
 import os
 import re
@@ -32,7 +34,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import ROOT, free_port, stop_process
-from tests.test_docs import extract_samples
+from tests.test_docs import Sample, extract_samples, run_samples
 
 WHEELHOUSE = ROOT / ".venv" / "wheelhouse"
 PYPI_SERVER = Path(sys.executable).parent / "pypi-server"
@@ -54,11 +56,15 @@ def _missing(reason: str) -> None:
 
 
 def _users_environment(**extra: str) -> dict[str, str]:
-    """This process's environment without pip's settings, as a user's shell has."""
+    """This process's environment without pip's settings, as a user's shell has.
+
+    Without ``PYTHONPATH`` too: set to a checkout, it would import palomma_client from there
+    instead of from the user's virtual environment.
+    """
     environment = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith(("PIP_", "TWINE_", "PALOMMA_", "VIRTUAL_ENV"))
+        if not name.startswith(("PIP_", "TWINE_", "PALOMMA_", "VIRTUAL_ENV", "PYTHONPATH"))
     }
     return {**environment, "PIP_CONFIG_FILE": os.devnull, "PIP_DISABLE_PIP_VERSION_CHECK": "1", **extra}
 
@@ -175,14 +181,20 @@ def _make_release(project: Path, index: Index) -> subprocess.CompletedProcess[st
     )
 
 
-def _quickstart() -> str:
-    """The python blocks of the README's Quickstart section, as one program."""
+def _quickstart_samples() -> list[Sample]:
+    """The python blocks of the README's Quickstart section that run."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = re.search(r"^## Quickstart\n(?P<body>.*?)(?=^## )", readme, re.MULTILINE | re.DOTALL)
     assert section is not None, "README.md has no Quickstart section"
     samples = [sample for sample in extract_samples(ROOT / "README.md", section["body"]) if sample.not_run is None]
     assert samples, "the Quickstart section has no python block"
-    return "\n".join(sample.code for sample in samples)
+    above = readme[: section.start("body")].count("\n")  # so that each sample's line is the README's
+    return [dataclasses.replace(sample, line=sample.line + above) for sample in samples]
+
+
+def _quickstart() -> str:
+    """The python blocks of the README's Quickstart section, as one program."""
+    return "\n".join(sample.code for sample in _quickstart_samples())
 
 
 # Runs a README sample as the docs show it: top-level await, as in `python -m asyncio`.
@@ -231,7 +243,7 @@ def _run_against_the_fake(python: Path, program: str, cwd: Path) -> subprocess.C
 
 @pytest.mark.slow  # builds, uploads to a private index on 127.0.0.1, then pip installs in a fresh venv
 def test_make_release_uploads_to_a_private_index_and_a_fresh_venv_installs_that_version_and_runs_the_quickstart(
-    index: Index, tmp_path: Path
+    index: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     version = _version()
     project = _clean_copy(tmp_path / "project")
@@ -283,6 +295,15 @@ def test_make_release_uploads_to_a_private_index_and_a_fresh_venv_installs_that_
     assert location.startswith(str(environment))
 
     quickstart = _run_against_the_fake(python, _quickstart(), tmp_path)
+    if quickstart.returncode != 0:
+        # A spec change may have taken away what the quickstart uses. The docs' own runner, run here on the
+        # same samples, skips naming it when CHANGELOG.md announces the removal, and raises what else it meets.
+        try:
+            asyncio.run(run_samples(_quickstart_samples(), monkeypatch))
+        except pytest.skip.Exception as skipped:
+            pytest.skip(
+                f"palomma-client {version} was released and installed, but its quickstart cannot run: {skipped}"
+            )
     assert quickstart.returncode == 0, quickstart.stdout + quickstart.stderr
     assert "https://" in quickstart.stdout  # the payment link it prints
 

@@ -16,18 +16,13 @@ from typing import Any
 import pytest
 from openapi_python_client.strings import PythonIdentifier
 
-from palomma_client._features import Argument, Field, Model, Operation, Value
-from palomma_client._generated.api import OPERATIONS
+from palomma_client._features import Argument, Field, Model, Need, Operation, Value
+from palomma_client._generated.api import METHODS, OPERATIONS
 from palomma_client._openapi import OpenAPI
-from tests.support import (
-    ROOT,
-    copy_project,
-    create_arguments,
-    fresh_name,
-    run_generate,
-    run_probe,
-    spec_operation_ids,
-)
+from palomma_client._policies import OPERATION_POLICIES, CreateOnceByReference
+from palomma_client.testing import FakePalomma
+from tests.spec_calls import valid_arguments
+from tests.support import ROOT, copy_project, fresh_name, run_generate, run_probe
 from tests.testing.support import declared_features, listed_values, rewrite_examples
 
 if str(ROOT / "scripts") not in sys.path:
@@ -211,29 +206,45 @@ def _line_of(operation_id: str) -> int:
 
 _BY_NAME = declared_features()
 FEATURES = list(_BY_NAME.values())
-LOOKUP_OPERATION = next(
+
+
+def _left_to_remove(feature: str, wanted: Callable[[Need], bool], what: str) -> tuple[Any, str]:
+    """The first need of ``feature`` that ``wanted`` picks and the spec still has, else ``None``.
+
+    Returns:
+        The need, or ``None``; and the reason a scenario removing it skips: what the spec already lacks.
+    """
+    needs = [need for need in _BY_NAME[feature].needs if wanted(need)]
+    present = next((need for need in needs if need.missing() is None), None)
+    gone = sorted({phrase for phrase in (need.missing() for need in needs) if phrase is not None})
+    if present is not None:
+        return present, ""
+    if gone:
+        return None, f"{feature} needs {', '.join(gone)}, which the spec no longer has: no {what} is left to remove"
+    return None, f"{feature} needs no {what}"
+
+
+_LOOKUP, _LOOKUP_GONE = _left_to_remove(
+    "invoices.find_by_reference", lambda need: isinstance(need, Operation), "lookup operation"
+)
+LOOKUP_OPERATION: str = next(
     need.operation_id for need in _BY_NAME["invoices.find_by_reference"].needs if isinstance(need, Operation)
 )
-RECONCILED_MODEL = next(
-    (
-        need.name
-        for need in _BY_NAME["settlements.reconcile"].needs
-        if isinstance(need, Model) and need.name in SPEC_INDEX.document.get("components", {}).get("schemas", {})
-    ),
-    None,
+_SCHEMAS = SPEC_INDEX.document.get("components", {}).get("schemas", {})
+_RECONCILED_MODEL, _RECONCILED_MODEL_GONE = _left_to_remove(
+    "settlements.reconcile", lambda need: isinstance(need, Model) and need.name in _SCHEMAS, "model the spec names"
 )
-RECONCILED_VALUE = next(
-    (need for need in _BY_NAME["settlements.reconcile"].needs if isinstance(need, Value) and need.missing() is None),
-    None,
+RECONCILED_MODEL: str | None = None if _RECONCILED_MODEL is None else _RECONCILED_MODEL.name
+RECONCILED_VALUE: Value | None
+RECONCILED_VALUE, _RECONCILED_VALUE_GONE = _left_to_remove(
+    "settlements.reconcile", lambda need: isinstance(need, Value), "enum value"
 )
 """A status value settlements.reconcile needs (the one whose invoices count towards a settlement)."""
-CREATE_KEY = next(
-    (
-        need
-        for need in _BY_NAME["invoices.create_or_find"].needs
-        if isinstance(need, Argument) and need.operation_id != LOOKUP_OPERATION
-    ),
-    None,
+CREATE_KEY: Argument | None
+CREATE_KEY, _CREATE_KEY_GONE = _left_to_remove(
+    "invoices.create_or_find",
+    lambda need: isinstance(need, Argument) and need.operation_id != LOOKUP_OPERATION,
+    "argument of the create",
 )
 
 
@@ -294,6 +305,13 @@ def _remove_enum_value(enum: str, value: str) -> Callable[[dict[str, Any]], None
     return edit
 
 
+def _lacking(feature: str, taken: Callable[[Need], bool], removed: str) -> list[str]:
+    """What ``feature`` lacks in a regenerated copy, in its order: ``removed`` for each need ``taken`` picks
+    (what the scenario took away), and whatever else the checked-in spec already lacks."""
+    phrases = (removed if taken(need) else need.missing() for need in _BY_NAME[feature].needs)
+    return list(dict.fromkeys(phrase for phrase in phrases if phrase is not None))
+
+
 def _affected(matches: Callable[[object], bool]) -> list[str]:
     """The declared features with a need that ``matches``."""
     return [feature.name for feature in FEATURES if any(matches(need) for need in feature.needs)]
@@ -322,6 +340,7 @@ CREATE = json.loads(CREATE_JSON)
 result = {"help": CliRunner().invoke(cli, ["--help"]).exit_code, "affected": {}, "working": {}}
 
 async def main():
+    global fake
     fake = FakePalomma()
     async with fake.client() as palomma:
         for name, call in AFFECTED.items():
@@ -345,12 +364,52 @@ print("RESULT " + json.dumps(result))
 """
 
 
-# Creating an invoice and reading it back through the fake: what every scenario leaves working.
+# Creating an invoice and reading it back through the fake: what every scenario leaves working. On a spec
+# without the read of one invoice, the fake's own record of it stands for the read; on one whose create
+# the fake answers from the spec, keeping nothing (`unmodelled_operations`), the answer is all there is.
 CREATE_AND_GET = """
 async def create_and_get(palomma):
-    invoice = await palomma.invoices.create(**CREATE)
-    return (await palomma.invoices.get(invoice.id)).to_dict() == invoice.to_dict()
+    create, get = (getattr(getattr(palomma, resource), method) for resource, method in (CREATE_AT, GET_AT or CREATE_AT))
+    invoice = await create(**CREATE)
+    if CREATE_OPERATION in fake.unmodelled_operations:
+        return fake.invoices() == [] and type(invoice).from_dict(invoice.to_dict()) == invoice
+    if GET_AT is None:
+        return [type(invoice).from_dict(record).to_dict() for record in fake.invoices()] == [invoice.to_dict()]
+    return (await get(invoice.id)).to_dict() == invoice.to_dict()
 """
+CREATE_OPERATION, GET_OPERATION = "createInvoice", "getInvoice"
+"""The create and the read of one invoice that ``create_and_get`` calls, when the spec has them."""
+
+
+def _reading(model: str) -> str | None:
+    """The first operation of the spec whose success answer is the schema ``model``, or ``None``."""
+    return next(
+        (
+            operation.name
+            for operation in SPEC_INDEX.operations
+            for response in operation.success_responses()
+            if (media := response.json_media_type()) is not None
+            and media.schema_pointer == f"/components/schemas/{model}"
+        ),
+        None,
+    )
+
+
+def _create() -> dict[str, Any]:
+    """Arguments of the create its rules accept, made from the spec (``{}`` when the spec has no create)."""
+    if CREATE_OPERATION not in OPERATIONS:
+        return {}
+    arguments = valid_arguments(CREATE_OPERATION)
+    assert arguments is not None, f"no arguments of {CREATE_OPERATION} can be made from its rules"
+    return arguments
+
+
+def _still_working() -> dict[str, bool]:
+    """What ``WORKING`` answers in a scenario that left the create and the read alone: ``create_and_get`` is true.
+
+    Empty on a spec that has no create already: nothing is left to create and read back.
+    """
+    return {"create_and_get": True} if CREATE_OPERATION in OPERATIONS else {}
 
 
 @dataclass(frozen=True)
@@ -403,25 +462,28 @@ def without_create_key(tmp_path_factory: pytest.TempPathFactory) -> Regenerated:
     return _regenerated(tmp_path_factory, _remove_body_field(CREATE_KEY.operation_id, CREATE_KEY.name))
 
 
-_NEEDS_LOOKUP = pytest.mark.skipif(
-    LOOKUP_OPERATION not in spec_operation_ids(), reason="the spec has no invoice lookup to remove"
-)
-_NEEDS_RECONCILED_MODEL = pytest.mark.skipif(
-    RECONCILED_MODEL is None, reason="settlements.reconcile needs no model the spec names"
-)
-_NEEDS_RECONCILED_VALUE = pytest.mark.skipif(
-    RECONCILED_VALUE is None, reason="settlements.reconcile needs no enum value the spec lists"
-)
-_NEEDS_CREATE_KEY = pytest.mark.skipif(
-    CREATE_KEY is None, reason="invoices.create_or_find needs no argument of the create"
-)
+_NEEDS_LOOKUP = pytest.mark.skipif(_LOOKUP is None, reason=_LOOKUP_GONE)
+_NEEDS_RECONCILED_MODEL = pytest.mark.skipif(RECONCILED_MODEL is None, reason=_RECONCILED_MODEL_GONE)
+_NEEDS_RECONCILED_VALUE = pytest.mark.skipif(RECONCILED_VALUE is None, reason=_RECONCILED_VALUE_GONE)
+_NEEDS_CREATE_KEY = pytest.mark.skipif(CREATE_KEY is None, reason=_CREATE_KEY_GONE)
 
 
 def _run_scenario(project: Path, calls: str, *, create: dict[str, Any]) -> dict[str, Any]:
-    """Run the scenario probe with ``calls`` (which define AFFECTED, WORKING and COMMANDS; may use create_and_get)."""
+    """Run the scenario probe with ``calls`` (which define AFFECTED, WORKING and COMMANDS; may use create_and_get).
+
+    ``create_and_get`` is left out of WORKING on a spec without the create.
+    """
     calls = CREATE_AND_GET + textwrap.dedent(calls)
+    if CREATE_OPERATION not in OPERATIONS:
+        calls += '\nWORKING.pop("create_and_get", None)\n'
     code = SCENARIO_PROBE.replace("asyncio.run(main())", calls + "\nasyncio.run(main())", 1)
-    return run_probe(project, f"CREATE_JSON = {json.dumps(create)!r}\n" + code)
+    where = {name: list(METHODS[name]) if name in METHODS else None for name in (CREATE_OPERATION, GET_OPERATION)}
+    header = (
+        f"CREATE_JSON = {json.dumps(create, default=str)!r}\n"
+        f"CREATE_AT, GET_AT = {where[CREATE_OPERATION]!r}, {where[GET_OPERATION]!r}\n"
+        f"CREATE_OPERATION = {CREATE_OPERATION!r}\n"
+    )
+    return run_probe(project, header + code)
 
 
 @_NEEDS_LOOKUP
@@ -431,7 +493,15 @@ def test_removing_the_lookup_operation_names_its_features_on_stderr_and_in_the_c
     affected = _affected(lambda need: getattr(need, "operation_id", None) == LOOKUP_OPERATION)
     assert {"invoices.find_by_reference", "invoices.create_or_find", "settlements.reconcile"} <= set(affected)
     _names_on_stderr_and_in_the_changelog(without_lookup, affected)
-    assert f"the safe retries of `{POLICY_OPERATIONS[0]}`" in without_lookup.stderr
+    # A create whose safe retries look it up is named too, unless the checked-in spec has no such create any more.
+    recovered = [
+        operation_id
+        for operation_id, policy in OPERATION_POLICIES.items()
+        if isinstance(policy, CreateOnceByReference) and policy.lookup_operation == LOOKUP_OPERATION
+    ]
+    assert recovered
+    for operation_id in recovered:
+        assert (f"the safe retries of `{operation_id}`" in without_lookup.stderr) is (operation_id in OPERATIONS)
 
 
 @_NEEDS_LOOKUP
@@ -442,7 +512,7 @@ def test_removing_the_lookup_operation_leaves_the_package_working_and_its_featur
         without_lookup.project,
         """
         AFFECTED = {
-            "find_by_reference": lambda palomma: palomma.invoices.find_by_reference(CREATE["reference"]),
+            "find_by_reference": lambda palomma: palomma.invoices.find_by_reference("INV-1"),
             "create_or_find": lambda palomma: palomma.invoices.create_or_find(**CREATE),
             "create_many": lambda palomma: palomma.invoices.create_many([CREATE]),
             "reconcile": lambda palomma: palomma.settlements.reconcile("2026-03-12", "11"),
@@ -450,10 +520,14 @@ def test_removing_the_lookup_operation_leaves_the_package_working_and_its_featur
         WORKING = {"create_and_get": create_and_get}
         COMMANDS = {"list": ["invoices", "list"]}
         """,
-        create=create_arguments(),
+        create=_create(),
     )
 
     removed = f"the operation `{LOOKUP_OPERATION}`"
+
+    def missing(feature: str) -> set[str]:
+        return set(_lacking(feature, lambda need: getattr(need, "operation_id", None) == LOOKUP_OPERATION, removed))
+
     assert result["help"] == 0
     features = {
         "find_by_reference": "invoices.find_by_reference",
@@ -462,10 +536,10 @@ def test_removing_the_lookup_operation_leaves_the_package_working_and_its_featur
         "reconcile": "settlements.reconcile",
     }
     # Each names the operation taken away, and whatever the checked-in spec already took from it.
-    assert {call: (feature, set(missing)) for call, (feature, missing) in result["affected"].items()} == {
-        call: (feature, {removed, *_BY_NAME[feature].missing}) for call, feature in features.items()
+    assert {call: (feature, set(lacks)) for call, (feature, lacks) in result["affected"].items()} == {
+        call: (feature, missing(feature)) for call, feature in features.items()
     }
-    assert result["working"] == {"create_and_get": True}
+    assert result["working"] == _still_working()
     exit_code, output = result["commands"]["list"]
     assert exit_code == 2
     assert f"palomma invoices list is unavailable: it needs the operation `{LOOKUP_OPERATION}`" in output
@@ -485,32 +559,54 @@ def test_renaming_a_model_reconcile_reads_leaves_its_operation_working_and_recon
     reconciled_model_renamed: Regenerated,
 ) -> None:
     assert RECONCILED_MODEL is not None
-    if "paid" not in listed_values("invoice", "status"):
-        pytest.skip("the spec lists no invoice status 'paid' for the fake to settle an invoice with")
+    reading = _reading(RECONCILED_MODEL)
+    # The renamed model is read back from a settlement the fake makes of an invoice it creates and pays; on a
+    # spec that does not let it, that read is left out, and what the scenario is about is still checked.
+    unsettled = _why_the_fake_settles_nothing(reading)
     result = _run_scenario(
         reconciled_model_renamed.project,
         """
         async def renamed_model_is_read(palomma):
             other = FakePalomma()  # of its own, so that the create's reference is new there
             async with other.client() as client:
-                invoice = await client.invoices.create(**CREATE)
+                invoice = await getattr(getattr(client, CREATE_AT[0]), CREATE_AT[1])(**CREATE)
                 paid = other.pay(invoice.id)
-                settlement = await client.settlements.get(paid["settlementDate"], paid["settlementTime"])
+                read = getattr(getattr(client, READ_AT[0]), READ_AT[1])
+                settlement = await read(paid["settlementDate"], paid["settlementTime"])
             return [type(settlement).__name__, getattr(palomma_client, "MODEL") is not None]
 
         AFFECTED = {
             "reconcile": lambda palomma: palomma.settlements.reconcile("2026-03-12", "11"),
             "export": lambda palomma: asyncio.sleep(0, getattr(palomma_client, "MODEL").from_dict({})),
         }
-        WORKING = {"create_and_get": create_and_get, "renamed": renamed_model_is_read}
+        WORKING = {"create_and_get": create_and_get}
+        if SETTLES:
+            WORKING["renamed"] = renamed_model_is_read
         COMMANDS = {"reconcile": ["settlements", "reconcile", "2026-03-12", "11"]}
-        """.replace("MODEL", RECONCILED_MODEL),
-        create=create_arguments(),
+        """.replace("MODEL", RECONCILED_MODEL)
+        .replace("READ_AT", repr(METHODS.get(reading or "", None)))
+        .replace("SETTLES", repr(unsettled is None)),
+        create=_create(),
     )
 
     _assert_reconcile_refused(result, f"the model `{RECONCILED_MODEL}`")
     assert result["affected"]["export"] == [f"palomma_client.{RECONCILED_MODEL}", [f"`{RECONCILED_MODEL}`"]]
-    assert result["working"] == {"create_and_get": True, "renamed": [RENAMED_MODEL, True]}
+    renamed = {} if unsettled else {"renamed": [RENAMED_MODEL, True]}
+    assert result["working"] == {**_still_working(), **renamed}, unsettled
+
+
+def _why_the_fake_settles_nothing(reading: str | None) -> str | None:
+    """Why no settlement can be made on the fake and read through ``reading``; ``None`` when one can."""
+    if CREATE_OPERATION not in OPERATIONS:
+        return f"the spec has no operation {CREATE_OPERATION!r} to make an invoice for the fake to settle"
+    unmodelled = FakePalomma().unmodelled_operations
+    if CREATE_OPERATION in unmodelled:
+        return f"the fake keeps no invoice it creates on this spec: {unmodelled[CREATE_OPERATION]}"
+    if "paid" not in listed_values("invoice", "status"):
+        return "the spec lists no invoice status 'paid' for the fake to settle an invoice with"
+    if reading is None:
+        return f"no operation of the spec answers a {RECONCILED_MODEL} for the renamed model to be read through"
+    return None
 
 
 @_NEEDS_CREATE_KEY
@@ -545,16 +641,28 @@ def test_removing_the_create_key_leaves_create_working_and_the_keyed_features_re
         WORKING = {"create_and_get": create_and_get}
         COMMANDS = {"create-batch": ["invoices", "create-batch", "rent.csv"]}
         """,
-        create={name: value for name, value in create_arguments().items() if name != CREATE_KEY.name},
+        create={name: value for name, value in _create().items() if name != CREATE_KEY.name},
     )
 
-    missing = [f"the argument `{CREATE_KEY.name}` of `{CREATE_KEY.operation_id}`"]
+    removed = f"the argument `{CREATE_KEY.name}` of `{CREATE_KEY.operation_id}`"
+
+    def missing(feature: str) -> list[str]:
+        def taken(need: Need) -> bool:
+            return isinstance(need, Argument) and (need.operation_id, need.name) == (
+                CREATE_KEY.operation_id,
+                CREATE_KEY.name,
+            )
+
+        return _lacking(feature, taken, removed)
+
     assert result["help"] == 0
-    assert result["affected"]["create_or_find"] == ["invoices.create_or_find", missing]
-    assert result["affected"]["create_many"] == ["invoices.create_many", missing]
-    assert result["affected"]["invoice_request"][1] == missing
-    assert result["affected"]["read_csv"][1] == missing
-    assert result["working"] == {"create_and_get": True}
+    assert result["affected"]["create_or_find"] == ["invoices.create_or_find", missing("invoices.create_or_find")]
+    assert result["affected"]["create_many"] == ["invoices.create_many", missing("invoices.create_many")]
+    for call in ("invoice_request", "read_csv"):
+        feature, lacks = result["affected"][call]
+        assert removed in lacks
+        assert lacks == missing(feature)
+    assert result["working"] == _still_working()
     exit_code, output = result["commands"]["create-batch"]
     assert exit_code == 2
     assert "palomma invoices create-batch is unavailable" in output
@@ -583,11 +691,11 @@ def test_removing_a_status_reconcile_needs_leaves_the_package_working_and_reconc
         WORKING = {"create_and_get": create_and_get}
         COMMANDS = {"reconcile": ["settlements", "reconcile", "2026-03-12", "11"]}
         """,
-        create=create_arguments(),
+        create=_create(),
     )
 
     _assert_reconcile_refused(result, f"the value `{RECONCILED_VALUE.value}` of `{RECONCILED_VALUE.enum}`")
-    assert result["working"] == {"create_and_get": True}
+    assert result["working"] == _still_working()
 
 
 def _assert_reconcile_refused(result: dict[str, Any], need: str) -> None:
