@@ -21,6 +21,7 @@ fixture: they skip the test when the spec has no such operation.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime
 import inspect
@@ -39,9 +40,10 @@ import pytest
 from palomma_client import InvalidParameterError
 from palomma_client._generated.api import METHODS, OPERATIONS
 from palomma_client._model_base import OpenStrEnum
+from palomma_client.testing import FAKE_USERNAME
 from palomma_client.testing._examples import ExampleAnswer, example_answer, synthesize
 from palomma_client.testing._spec import ApiSpec, Operation, load_shipped_spec
-from tests.support import SANDBOX, echoed
+from tests.support import SANDBOX, echoed, form_fields, request_body
 
 __all__ = [
     "EnumField",
@@ -71,6 +73,7 @@ __all__ = [
     "key_credentials",
     "listed_field",
     "model_document",
+    "model_properties",
     "models",
     "needs_operations",
     "operation_of",
@@ -107,7 +110,9 @@ class SpecCall:
         json: The request's JSON body, or ``None``.
         answer: The success answer the spec documents: its status, media type, body and headers.
         paged: Whether the method returns a pager rather than an awaitable.
-        headers: The request's header parameters (an ``If-Match``...), or ``None``.
+        headers: The request's header and cookie parameters (an ``If-Match``...), or ``None`` (credentials aside).
+        encoding: How the body travels, by the spec's media type: ``json``, ``form`` or
+            ``multipart`` (as ``ApiRequest.encoding``).
     """
 
     operation_id: str
@@ -121,6 +126,7 @@ class SpecCall:
     answer: ExampleAnswer
     paged: bool
     headers: Mapping[str, str] | None = None
+    encoding: str = "json"
 
     def __call__(self, client: Any, **options: Any) -> Any:
         """Call the method on ``client`` (a coroutine, or a pager when ``paged``), with per-call options."""
@@ -171,10 +177,24 @@ class SpecCall:
         return echoed(self.request(), response)
 
     def request(self) -> httpx2.Request:
-        """The request the call sends, without the client's own headers (credentials, user agent...)."""
-        return httpx2.Request(
-            self.http_method, SANDBOX + self.path, params=self.params, json=self.json, headers=self.headers
+        """The request the call sends, without the client's own headers (credentials, user agent...).
+
+        Its body is encoded by httpx2 from ``json`` in the call's ``encoding``, independently of the SDK.
+        """
+        request = httpx2.Request(
+            self.http_method,
+            SANDBOX + self.path,
+            params=self.params,
+            headers=self.headers,
+            **request_body(self.json, self.encoding),
         )
+        request.read()  # a multipart body is a stream until read: its content then reads as any other
+        return request
+
+    @property
+    def sent(self) -> Any:
+        """The body as ``tests.support.sent_body`` reads it back from the request: ``json``, or its form's fields."""
+        return self.json if self.encoding == "json" or self.json is None else form_fields(self.json)
 
     @property
     def body(self) -> Any:
@@ -250,11 +270,13 @@ def sends_bearer_key(operation_id: str) -> bool:
 
 
 def key_credentials(operation_id: str, api_key: str) -> list[dict[str, str]]:
-    """The credential headers a client holding only ``api_key`` may send on the operation, by the spec's security.
+    """The credential headers a test's client given ``api_key`` may send on the operation, by the spec's security.
 
-    One set per requirement of the operation's security that an API key serves (HTTP bearer,
-    an API key in a header or a cookie), header names in lower case: the client sends exactly
-    one of them. A public operation (``security: []``, or an empty requirement) gives ``{}``.
+    A test's client holds the key for every key scheme and, where the spec has HTTP basic,
+    ``FAKE_USERNAME`` with the key as the password (``tests.support.with_every_credential``).
+    One set per requirement of the operation's security those serve (HTTP bearer and basic, an
+    API key in a header or a cookie), header names in lower case: the client sends exactly one
+    of them. A public operation (``security: []``, or an empty requirement) gives ``{}``.
     Which alternative is chosen is ``tests/test_auth.py``'s subject; here any is right.
     """
     operation = _SPEC.operation(operation_id)
@@ -266,12 +288,15 @@ def key_credentials(operation_id: str, api_key: str) -> list[dict[str, str]]:
             scheme = _SPEC.security_schemes[name]
             if scheme.kind == "bearer":
                 headers["authorization"] = f"Bearer {api_key}"
+            elif scheme.kind == "basic":
+                token = base64.b64encode(f"{FAKE_USERNAME}:{api_key}".encode()).decode("ascii")
+                headers["authorization"] = f"Basic {token}"
             elif scheme.kind == "header":
                 headers[scheme.parameter.lower()] = api_key
             elif scheme.kind == "cookie" and "cookie" not in headers:
                 headers["cookie"] = f"{scheme.parameter}={api_key}"
             else:
-                break  # a scheme a key does not serve (HTTP basic, a key in the query), or two cookies
+                break  # a scheme a key does not serve (a key in the query, OAuth), or two cookies
         else:
             found.append(headers)
     return found
@@ -346,6 +371,7 @@ def _call(operation_id: str, overrides: Mapping[str, Any] | None = None) -> Spec
         answer=example_answer(_SPEC, operation, _NOW),
         paged="max_items" in inspect.signature(function).parameters,
         headers=request.headers,
+        encoding=request.encoding,
     )
 
 
@@ -382,7 +408,9 @@ def _value(hint: Any, rules: dict[str, Any]) -> Any:
                 return value
         return _NONE
     origin = typing.get_origin(hint) or hint
-    if origin in (list, Sequence) or (isinstance(origin, type) and issubclass(origin, Sequence) and origin is not str):
+    if origin in (list, Sequence) or (
+        isinstance(origin, type) and issubclass(origin, Sequence) and origin not in (str, bytes)
+    ):
         item = _value(members[0], {}) if members else _NONE
         if item is _NONE:
             return _NONE
@@ -764,7 +792,9 @@ def a_call_sending(part: str) -> SpecCall:
     """
     for call in calls():
         full = with_every_argument(call)
-        if (part == "query" and full.params) or (part == "body" and isinstance(full.json, dict) and full.json):
+        if (part == "query" and full.params) or (
+            part == "body" and full.encoding == "json" and isinstance(full.json, dict) and full.json
+        ):
             return full
     pytest.skip(f"the spec has no operation that sends a {'JSON object body' if part == 'body' else 'query'}")
 
@@ -900,17 +930,37 @@ def models() -> list[type[Any]]:
     return [model for model in found if isinstance(getattr(model, "JSON_SCHEMA", None), dict)]
 
 
+def model_properties(model: type[Any]) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The properties of a generated model's ``JSON_SCHEMA`` by JSON name, in its order, and those it requires.
+
+    A schema composed with ``allOf`` has the properties of each of its members, the first that
+    declares one giving its schema, and requires what any member requires.
+    """
+    properties: dict[str, dict[str, Any]] = {}
+    required: list[str] = []
+
+    def read(schema: Mapping[str, Any]) -> None:
+        for member in schema.get("allOf", []):
+            read(member)
+        for name, value in schema.get("properties", {}).items():
+            properties.setdefault(name, value)
+        required.extend(name for name in schema.get("required", []) if name not in required)
+
+    read(model.JSON_SCHEMA)
+    return properties, required
+
+
 def model_document(model: type[Any]) -> dict[str, Any]:
     """A JSON document of a generated model as the API could answer it, every field the model reads set.
 
     Made by the fake's synthesizer from the model's ``JSON_SCHEMA``: the required fields first,
-    then each optional one, in the schema's order, so that a test of what parsing does with a field
-    finds the field there, whatever it is. The schema, as the model, leaves ``writeOnly`` fields out.
+    then each optional one, in the schema's order (``model_properties``, through ``allOf``), so that a
+    test of what parsing does with a field finds the field there, whatever it is. The schema, as the
+    model, leaves ``writeOnly`` fields out.
     """
-    schema = model.JSON_SCHEMA
-    document = _answered(schema)
+    document = _answered(model.JSON_SCHEMA)
     assert isinstance(document, dict), f"{model.__name__}'s schema makes no object"
-    for name, value in schema.get("properties", {}).items():
+    for name, value in model_properties(model)[0].items():
         if name not in document:
             document[name] = _answered(value)
     return document
@@ -956,7 +1006,7 @@ def enum_fields() -> list[EnumField]:
     for model in models():
         # A model imports the models it nests only for type checkers: they are found in the package.
         hints = typing.get_type_hints(model, localns=vars(generated))
-        required = set(model.JSON_SCHEMA.get("required", []))
+        required = set(model_properties(model)[1])
         for attribute, json_name in model.JSON_NAMES.items():
             members = typing.get_args(hints[attribute]) or (hints[attribute],)
             enum = next((m for m in members if isinstance(m, type) and issubclass(m, OpenStrEnum)), None)

@@ -6,6 +6,8 @@ import asyncio
 import base64
 import contextlib
 import copy
+import email
+import email.policy
 import hashlib
 import http.server
 import json
@@ -18,7 +20,7 @@ import subprocess
 import sys
 import threading
 import urllib.parse
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,8 @@ import yaml
 
 from palomma_client import PalommaClient
 from palomma_client._environments import resolve_base_url
-from palomma_client._openapi import HTTP_METHODS, synthesized_operation_id
+from palomma_client._openapi import HTTP_METHODS, OpenAPI, synthesized_operation_id
+from palomma_client.testing import FAKE_USERNAME
 from tests import forked
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,6 +116,27 @@ def load_spec() -> dict[str, Any]:
 
 
 SPEC = load_spec()
+
+_HAS_BASIC = any(
+    scheme.type == "http" and scheme.scheme == "basic" for scheme in OpenAPI(SPEC).security_schemes.values()
+)
+"""Whether the spec declares an HTTP basic scheme, which takes a user name and a password rather than a key."""
+
+
+def with_every_credential(options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` of ``PalommaClient`` holding a credential for every security scheme of the spec.
+
+    A client given only ``api_key`` serves every key scheme (bearer, a key in a header or a
+    cookie); where the spec also has an HTTP basic scheme, it is given ``FAKE_USERNAME`` and the
+    key as the password too, as ``FakePalomma.client()`` gives them (the fake takes any user name
+    with an accepted key), so that every operation of the spec can be called.
+    ``tests.spec_calls.key_credentials`` says what such a client sends on each operation.
+    Options that already name a user name, a password or credentials are left as they are.
+    """
+    given = {"username", "password", "credentials"} & options.keys()
+    if not _HAS_BASIC or "api_key" not in options or given:
+        return options
+    return {**options, "username": FAKE_USERNAME, "password": options["api_key"]}
 
 
 def operation(operation_id: str) -> tuple[str, str, dict[str, Any]]:
@@ -239,7 +263,11 @@ class RecordingAPI:
         self._answers.extend(answers)
 
     def client(self, **options: Any) -> PalommaClient:
-        """A client that sends to this API over the test's backend; ``options`` go to ``PalommaClient``."""
+        """A client that sends to this API over the test's backend; ``options`` go to ``PalommaClient``.
+
+        An ``api_key`` serves every security scheme of the spec (``with_every_credential``).
+        """
+        options = with_every_credential(options)
         if self.backend == "httpx":
             return PalommaClient(transport=self.transport, **options)
         assert self._server is not None, "start the server first: async with api.serving()"
@@ -318,6 +346,10 @@ class RecordingAPI:
     def json_body(self, index: int = -1) -> Any:
         return json.loads(self.requests[index].content)
 
+    def body(self, index: int = -1) -> Any:
+        """The body of a request sent, read back by its ``Content-Type`` (``sent_body``)."""
+        return sent_body(self.requests[index])
+
 
 _CONNECT_FAILURES = (httpx2.ConnectError, httpx2.ConnectTimeout)
 
@@ -332,6 +364,80 @@ def _path_parameters(method: str, path: str) -> dict[str, str]:
         if found is not None:
             return {name: urllib.parse.unquote(value) for name, value in found.groupdict().items()}
     return {}
+
+
+def form_fields(values: Mapping[str, Any]) -> dict[str, list[str | bytes]]:
+    """A form body's fields as the request carries them (OpenAPI's form style, ``explode: true``).
+
+    Each value is its JSON text (a string as it is, a boolean ``true`` or ``false``), an array's
+    items are the field repeated, and a file's ``bytes`` stay as they are.
+    """
+    fields: dict[str, list[str | bytes]] = {}
+    for name, value in values.items():
+        for item in value if isinstance(value, list) else [value]:
+            assert not isinstance(item, dict | list), f"a form cannot carry {name}={item!r}"
+            text = item if isinstance(item, str | bytes) else json.dumps(item)
+            fields.setdefault(name, []).append(text)
+    return fields
+
+
+def request_body(value: Any, encoding: str) -> dict[str, Any]:
+    """Keyword arguments of ``httpx2.Request`` that carry ``value``, a body as JSON holds it, in ``encoding``.
+
+    ``encoding`` is an ``ApiRequest``'s: ``json``, ``form`` (``application/x-www-form-urlencoded``)
+    or ``multipart`` (``multipart/form-data``, ``bytes`` as files). httpx2 encodes it, not the
+    SDK, so that a request made here is an independent reading of the spec.
+    """
+    if value is None:
+        return {}
+    if encoding == "json":
+        return {"json": value}
+    fields = form_fields(value)
+    if encoding == "form":
+        return {"data": fields}
+    # A part of each field, a file named after its field: httpx2 sends `files` as multipart even
+    # when none is a file, where `data` alone would be urlencoded.
+    return {
+        "files": [
+            (name, (name, item) if isinstance(item, bytes) else (None, item))
+            for name, items in fields.items()
+            for item in items
+        ]
+    }
+
+
+def sent_body(request: httpx2.Request) -> Any:
+    """The body ``request`` carries, read back by its ``Content-Type``; ``None`` for none.
+
+    JSON is decoded; a form's and a multipart form's fields are as ``form_fields`` gives them
+    (a part with a file name is a file: its ``bytes``).
+
+    Raises:
+        AssertionError: The body is of a media type the tests do not read.
+    """
+    content = request.content
+    if not content:
+        return None
+    content_type = request.headers.get("content-type", "")
+    media_type = content_type.partition(";")[0].strip().lower()
+    if media_type == "application/json" or media_type.endswith("+json"):
+        return json.loads(content)
+    if media_type == "application/x-www-form-urlencoded":
+        parsed = urllib.parse.parse_qs(content.decode("ascii"), keep_blank_values=True, strict_parsing=True)
+        return {name: list(values) for name, values in parsed.items()}
+    assert media_type == "multipart/form-data", f"a body of {content_type!r} the tests do not read"
+    message = email.message_from_bytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + content, policy=email.policy.HTTP
+    )
+    assert message.is_multipart(), f"not a multipart body: {content!r}"
+    assert not message.defects, f"a multipart body with defects {message.defects}: {content!r}"
+    fields: dict[str, list[str | bytes]] = {}
+    for part in message.iter_parts():
+        payload = part.get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        value = payload if part.get_filename() is not None else payload.decode("utf-8")
+        fields.setdefault(str(part.get_param("name", header="content-disposition")), []).append(value)
+    return fields
 
 
 def echoed(request: httpx2.Request, response: httpx2.Response) -> httpx2.Response:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import json
+import base64
+from typing import Any
 
 import httpx2
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from palomma_client import InvalidParameterError, PalommaClient
 from palomma_client._generated.api import OPERATIONS
 from palomma_client._model_base import OpenStrEnum
+from palomma_client.testing import FAKE_USERNAME
 from palomma_client.testing._spec import ApiSpec, load_shipped_spec
 from tests import spec_calls
 from tests.spec_calls import (
@@ -39,6 +41,7 @@ from tests.spec_calls import (
     key_credentials,
     listed_field,
     model_document,
+    model_properties,
     models,
     needs_operations,
     operation_of,
@@ -50,7 +53,16 @@ from tests.spec_calls import (
     url_of,
     with_every_argument,
 )
-from tests.support import SANDBOX, RecordingAPI, fresh_name, spec_field_names, unknown_value
+from tests.support import (
+    SANDBOX,
+    RecordingAPI,
+    form_fields,
+    fresh_name,
+    request_body,
+    sent_body,
+    spec_field_names,
+    unknown_value,
+)
 
 
 @pytest.mark.parametrize("call", calls(), ids=lambda call: call.operation_id)
@@ -65,7 +77,7 @@ async def test_each_call_sends_its_request_and_reads_its_answer(
     [sent] = api.requests
     assert f"{sent.method} {sent.url.path}" == call.line
     assert dict(sent.url.params) == {name: str(value) for name, value in (call.params or {}).items()}
-    assert (json.loads(sent.content) if sent.content else None) == call.json
+    assert sent_body(sent) == call.sent
 
 
 def test_a_call_skips_naming_what_the_spec_lacks() -> None:
@@ -318,7 +330,7 @@ def test_models_are_the_generated_model_classes_and_their_documents_set_every_fi
     for model in found:
         document = model_document(model)
         # Every field the model reads, which is every property of its schema (a writeOnly one is in neither).
-        assert set(document) == set(model.JSON_NAMES.values()) == set(model.JSON_SCHEMA.get("properties", {}))
+        assert set(document) == set(model.JSON_NAMES.values()) == set(model_properties(model)[0])
         assert model.from_dict(document).additional_properties == {}
 
 
@@ -403,17 +415,22 @@ def test_key_credentials_follow_each_operations_own_security(monkeypatch: pytest
             "probeHeaderKey": {"type": "apiKey", "in": "header", "name": "X-Probe-Key"},
             "probeCookieKey": {"type": "apiKey", "in": "cookie", "name": "probe_sid"},
             "probeBasic": {"type": "http", "scheme": "basic"},
+            "probeQueryKey": {"type": "apiKey", "in": "query", "name": "probe_key"},
         }
     )
     first = ApiSpec(document).operations[0]
     definition = document["paths"][first.path][first.method.lower()]
+    # A test's client holds the fake's user name with the key as its password for HTTP basic.
+    basic = "Basic " + base64.b64encode(f"{FAKE_USERNAME}:k_1".encode()).decode("ascii")
     cases: list[tuple[list[dict[str, list[str]]], list[dict[str, str]]]] = [
         ([], [{}]),
         ([{}, {"probeHeaderKey": []}], [{}, {"x-probe-key": "k_1"}]),
         (
             [{"probeBasic": []}, {"probeHeaderKey": [], "probeCookieKey": []}],
-            [{"x-probe-key": "k_1", "cookie": "probe_sid=k_1"}],
+            [{"authorization": basic}, {"x-probe-key": "k_1", "cookie": "probe_sid=k_1"}],
         ),
+        # A key in the query is no header: a requirement needing it is not one the client meets by headers.
+        ([{"probeQueryKey": []}, {"probeHeaderKey": []}], [{"x-probe-key": "k_1"}]),
     ]
     for security, expected in cases:
         definition["security"] = security
@@ -424,3 +441,21 @@ def test_key_credentials_follow_each_operations_own_security(monkeypatch: pytest
         "cookie": "probe_sid=k_1",
         "x-probe-key": "k_1",
     }
+
+
+@pytest.mark.parametrize("encoding", ["json", "form", "multipart"])
+def test_a_body_made_in_any_encoding_reads_back_as_the_call_holds_it(encoding: str) -> None:
+    values: dict[str, Any] = {"reason": "fixed", "rating": 5, "share": 0.5, "paid": True, "tags": ["a b", "ñ&="]}
+    if encoding == "multipart":
+        values["photo"] = b"\x00\xff a file"
+    request = httpx2.Request("POST", SANDBOX + "/anything", **request_body(values, encoding))
+    request.read()
+
+    sent = sent_body(request)
+
+    if encoding == "json":
+        assert sent == values
+        return
+    # A form holds each value's JSON text, an array as the field repeated, a file's bytes as they are.
+    expected = {"reason": ["fixed"], "rating": ["5"], "share": ["0.5"], "paid": ["true"], "tags": ["a b", "ñ&="]}
+    assert form_fields(values) == sent == {**expected, **({"photo": [values["photo"]]} if "photo" in values else {})}

@@ -10,7 +10,6 @@ import dataclasses
 import datetime
 import enum
 import inspect
-import json
 import types
 import typing
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from openapi_python_client.strings import PythonIdentifier
 
 from palomma_client import InvalidParameterError, PalommaClient, PalommaError
@@ -25,7 +25,7 @@ from palomma_client._generated.api import OPERATIONS
 from palomma_client._openapi import OpenAPI
 from palomma_client._validation import path_segment
 from tests.spec_calls import SpecCall, calls, valid_arguments
-from tests.support import SPEC, RecordingAPI, unknown_value
+from tests.support import SPEC, RecordingAPI, sent_body, unknown_value
 
 _MARK = "path-mark"
 """A value a test gives an argument to see whether the operation puts it in the path."""
@@ -46,10 +46,33 @@ def _in_path(call: SpecCall, argument: str) -> bool:
     return _MARK in request.path
 
 
+_RULE_REFUSALS = {
+    "minLength": ("must have at least", "must not be empty"),
+    "maxLength": ("must have at most",),
+    "pattern": ("must match the pattern",),
+}
+"""What a refusal by each string rule of the spec says; a rule not listed (a ``format``) may say anything."""
+
+
+def _path_refusal(value: str, rules: dict[str, Any]) -> tuple[str, ...]:
+    """What refusing ``value`` as a path parameter with the spec's ``rules`` says, any of them.
+
+    A value no path segment can be ("", ".", "..") is "not an id", unless a rule of the spec
+    refuses it first (a ``minLength``, a ``pattern``): then the message is that rule's.
+    """
+    errors = Draft202012Validator({"type": "string", **rules}).iter_errors(value)
+    broken = {error.validator for error in errors}
+    if not broken:
+        return ("must be an id",)
+    if not broken <= _RULE_REFUSALS.keys():
+        return ("",)
+    return tuple(refusal for rule in sorted(broken) for refusal in _RULE_REFUSALS[rule])
+
+
 def _bad_values(call: SpecCall, argument: str, hint: Any, rules: dict[str, Any], required: bool) -> list[Any]:
-    """Values ``argument`` must refuse, each with a part of the message that says why."""
+    """Values ``argument`` must refuse, each with a part of the message that says why (or a tuple, any of them)."""
     members = _members(hint)
-    cases: list[tuple[Any, str]] = []
+    cases: list[tuple[Any, str | tuple[str, ...]]] = []
     if required and type(None) not in typing.get_args(hint):  # a required nullable one takes None: JSON null
         cases.append((None, "got None"))
     if rules.get("enum"):
@@ -65,7 +88,7 @@ def _bad_values(call: SpecCall, argument: str, hint: Any, rules: dict[str, Any],
                 ("https://merchant.example.com/a b", "absolute URL"),
             ]
         if _in_path(call, argument):
-            cases += [("", "must be an id"), (".", "must be an id"), ("..", "must be an id"), ("x" * 70_000, "")]
+            cases += [(value, _path_refusal(value, rules)) for value in ("", ".", "..")] + [("x" * 70_000, "")]
     elif int in members:
         cases += [(1850000.0, "must be an integer, got float"), ("1850000", "got str"), (True, "got bool")]
         if "maximum" in rules:
@@ -125,7 +148,12 @@ async def _made(call: SpecCall, palomma: PalommaClient, **options: Any) -> None:
 
 @pytest.mark.parametrize(("call", "argument", "value", "message"), _input_cases())
 async def test_bad_input_is_refused_before_sending_naming_the_argument(
-    palomma: PalommaClient, api: RecordingAPI, call: SpecCall, argument: str, value: object, message: str
+    palomma: PalommaClient,
+    api: RecordingAPI,
+    call: SpecCall,
+    argument: str,
+    value: object,
+    message: str | tuple[str, ...],
 ) -> None:
     arguments = {name: given for name, given in call.arguments.items() if name != argument}
     bad = dataclasses.replace(call, arguments={**arguments, argument: value} if argument != "max_items" else arguments)
@@ -134,7 +162,7 @@ async def test_bad_input_is_refused_before_sending_naming_the_argument(
         await _made(bad, palomma, **options)
     assert caught.value.parameter == argument
     assert str(caught.value).startswith(f"{argument}: ")
-    assert message in str(caught.value)
+    assert any(part in str(caught.value) for part in ((message,) if isinstance(message, str) else message))
     assert isinstance(caught.value, ValueError)
     assert isinstance(caught.value, PalommaError)
     assert api.requests == []
@@ -171,7 +199,7 @@ async def test_every_value_the_rules_allow_is_sent_as_the_spec_says(
 
     [sent] = api.requests
     assert dict(sent.url.params) == {name: str(given) for name, given in (built.params or {}).items()}
-    assert (json.loads(sent.content) if sent.content else None) == built.json
+    assert sent_body(sent) == dataclasses.replace(call, json=built.json).sent
     assert {name: sent.headers.get(name) for name in built.headers or {}} == dict(built.headers or {})
     if value is None:
         # Left out: the request is the one made without it.
@@ -250,6 +278,21 @@ def test_every_bound_the_spec_states_has_a_rule_case() -> None:
                 stated.add((operation.name, str(PythonIdentifier(name, prefix="field_"))))
     assert stated
     assert stated <= covered
+
+
+def test_a_path_value_is_expected_refused_by_the_first_rule_of_the_spec_it_breaks_else_as_no_id() -> None:
+    # A vendor's path parameter may carry a `minLength` or a `pattern` that refuses "" before the id check.
+    assert _path_refusal("..", {}) == ("must be an id",)
+    assert _path_refusal("..", {"minLength": 2}) == ("must be an id",)
+    assert _path_refusal("", {"minLength": 4}) == ("must have at least", "must not be empty")
+    assert _path_refusal(".", {"pattern": "^rep_"}) == ("must match the pattern",)
+    assert _path_refusal(".", {"minLength": 4, "pattern": "^rep_"}) == (
+        "must have at least",
+        "must not be empty",
+        "must match the pattern",
+    )
+    # A rule whose refusal says what it likes: any message naming the argument.
+    assert _path_refusal("", {"format": "uuid", "pattern": "^[0-9a-f-]{36}$"}) == ("must match the pattern",)
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ import json
 import re
 import types
 import typing
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +50,7 @@ from palomma_client.testing._examples import synthesize
 from palomma_client.testing._spec import ApiSpec
 from tests.contract.conftest import API_KEY, AUTHORIZATION, SPEC, ViolationCheck
 from tests.spec_calls import call_at, call_of
-from tests.support import Sleeps
+from tests.support import Sleeps, with_every_credential
 
 API: dict[str, Any] = load_document(SPEC)
 INDEX = OpenAPI(API)
@@ -279,7 +279,8 @@ async def _palomma(
     async with (
         violations.http_client(event_hooks=hooks, **http_options) as http,
         PalommaClient(
-            api_key=API_KEY,
+            # The key serves every scheme of the spec, HTTP basic too (as the password).
+            **with_every_credential({"api_key": API_KEY}),
             base_url=violations.prism.base_url,
             max_retries=0,
             http_client=http,
@@ -516,6 +517,39 @@ def _answer_type(operation_id: str) -> type[Any]:
     return answer
 
 
+def _is_of(value: object, hint: Any) -> bool:
+    """Whether ``value`` is of the type ``hint``, a method's return annotation, all the way down.
+
+    A map or an array of models (``dict[str, Status]``, ``list[Invoice]``) is checked item by
+    item, as ``isinstance`` cannot check a parameterized type.
+    """
+    origin, arguments = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return True
+    if origin in (typing.Union, types.UnionType):
+        return any(_is_of(value, member) for member in arguments)
+    if origin is None:
+        return isinstance(value, hint)
+    if not isinstance(value, origin):
+        return False
+    if isinstance(value, Mapping) and len(arguments) == 2:
+        return all(_is_of(key, arguments[0]) and _is_of(item, arguments[1]) for key, item in value.items())
+    if isinstance(value, list | tuple) and len(arguments) == 1:
+        return all(_is_of(item, arguments[0]) for item in value)
+    return True
+
+
+def test_is_of_checks_a_map_or_an_array_item_by_item() -> None:
+    # A vendor's operation may answer a map of models: isinstance alone refuses dict[str, X].
+    assert _is_of({"a": Page.__name__}, dict[str, str])
+    assert not _is_of({"a": 1}, dict[str, str])
+    assert not _is_of(["a"], dict[str, str])
+    assert _is_of([1, 2], list[int])
+    assert not _is_of([1, "2"], list[int])
+    assert _is_of(None, int | None)
+    assert not _is_of("1", int | None)
+
+
 READ_OPERATIONS = {
     operation_id: (CALLS[operation_id], _answer_type(operation_id))
     for operation_id, module in GENERATED_OPERATIONS.items()
@@ -548,7 +582,11 @@ async def test_generated_responses_parse(operation_id: str, dynamic_violations: 
             results += answers
             models += sum(max(len(answer.items), 1) if isinstance(answer, Page) else 1 for answer in answers)
 
-    failures = [result for result in results if not isinstance(result, expected | APIResponseValidationError)]
+    failures = [
+        result
+        for result in results
+        if not isinstance(result, APIResponseValidationError) and not _is_of(result, expected)
+    ]
     assert not failures, f"{len(failures)} of {len(results)} generated responses failed:\n" + "\n".join(
         map(str, failures[:5])
     )

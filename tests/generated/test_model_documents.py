@@ -16,6 +16,7 @@ import palomma_client._generated.models as models
 from palomma_client._generated.errors import ResponseSchemaError
 from palomma_client.testing._examples import synthesize
 from palomma_client.testing._spec import ApiSpec
+from tests.spec_calls import model_properties
 from tests.support import fresh_name
 
 NOW = datetime(2026, 3, 11, 16, 32, 14, tzinfo=UTC)
@@ -86,7 +87,8 @@ _OTHER_TYPES: list[tuple[str, Any]] = [("string", "text"), ("integer", 12345), (
 
 
 def _fields(model: Any) -> list[tuple[str, dict[str, Any]]]:
-    return list(model.JSON_SCHEMA.get("properties", {}).items())
+    """The model's fields and their schemas, those of each member of an `allOf` too."""
+    return list(model_properties(model)[0].items())
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
@@ -132,7 +134,7 @@ def _other_type(schema: dict[str, Any]) -> Any:
     ],
 )
 def test_each_field_of_another_type_is_refused_naming_the_field(model: Any, name: str) -> None:
-    wrong = _other_type(dict(model.JSON_SCHEMA["properties"][name]))
+    wrong = _other_type(dict(model_properties(model)[0][name]))
 
     with pytest.raises(ResponseSchemaError) as caught:
         model.from_dict({**_document(model), name: wrong})
@@ -145,7 +147,7 @@ def test_each_field_of_another_type_is_refused_naming_the_field(model: Any, name
     [
         pytest.param(model, name, id=f"{model.__name__}.{name}")
         for model in MODELS
-        for name in model.JSON_SCHEMA.get("required", ())
+        for name in model_properties(model)[1]
     ],
 )
 def test_each_required_field_left_out_is_named(model: Any, name: str) -> None:
@@ -166,7 +168,7 @@ def test_a_document_that_is_not_an_object_is_refused(model: Any) -> None:
 
 
 def _optional(model: Any) -> list[str]:
-    required = set(model.JSON_SCHEMA.get("required", ()))
+    required = set(model_properties(model)[1])
     return [name for name, _ in _fields(model) if name not in required]
 
 
@@ -214,7 +216,7 @@ def test_a_date_that_does_not_parse_is_refused_naming_the_field(model: Any, name
 
 @pytest.mark.parametrize(("model", "name"), _cases(_listed))
 def test_an_enum_value_the_spec_does_not_list_still_reads_back(model: Any, name: str) -> None:
-    added = fresh_name(_listed(dict(model.JSON_SCHEMA["properties"][name])), "addedValue")
+    added = fresh_name(_listed(dict(model_properties(model)[0][name])), "addedValue")
 
     assert model.from_dict({**_document(model), name: added}).to_dict()[name] == added
 

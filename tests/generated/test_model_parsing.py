@@ -15,7 +15,7 @@ import attrs
 import pytest
 
 from palomma_client._generated.errors import ResponseSchemaError
-from tests.spec_calls import EnumField, enum_fields, model_document, models
+from tests.spec_calls import EnumField, enum_fields, model_document, model_properties, models
 from tests.support import fresh_name, spec_field_names, unknown_value
 
 MODELS = models()
@@ -30,12 +30,12 @@ def _name(model: type[Any]) -> str:
 
 def _required_json_names(model: type[Any]) -> list[str]:
     """The model's required fields, in the order its schema lists its properties."""
-    required = set(model.JSON_SCHEMA.get("required", []))
+    required = set(model_properties(model)[1])
     return [name for name in model.JSON_NAMES.values() if name in required]
 
 
 def _optional_json_names(model: type[Any]) -> list[str]:
-    required = set(model.JSON_SCHEMA.get("required", []))
+    required = set(model_properties(model)[1])
     return [name for name in model.JSON_NAMES.values() if name not in required]
 
 
