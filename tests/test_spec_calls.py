@@ -345,7 +345,7 @@ def test_enum_fields_are_the_model_fields_that_parse_into_an_enum_of_the_spec() 
         }
         listed = {field.json_name: field.enum for field in fields if field.model is model}
         assert listed == enums, model.__name__
-        required = set(model.JSON_SCHEMA.get("required", []))
+        required = set(model_properties(model)[1])
         assert {field.json_name for field in fields if field.model is model and field.required} == required & set(enums)
 
 
