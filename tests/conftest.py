@@ -17,6 +17,7 @@ from palomma_client._backends import BACKENDS as BACKEND_REGISTRY
 from palomma_client._client import DEFAULT_BACKEND
 from tests import forked, support
 from tests.scheduling import SharedFixtureScheduling
+from tests.spec_calls import SpecCall, a_call
 from tests.support import API_KEY, SPEC, RecordingAPI, Sleeps
 from tests.testing.support import skip_for_what_the_spec_lacks, take_noted
 
@@ -256,3 +257,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"over the {TEST_BUDGET_SECONDS:g} s budget and not marked slow:")
         for nodeid, (seconds, used) in sorted(_over_budget.items(), key=lambda item: -item[1][0]):
             terminalreporter.write_line(f"  {seconds:.2f}s ({used:.2f}s CPU) {nodeid}")
+
+
+@pytest.fixture
+def keyed_read() -> SpecCall:
+    """A read that sends the client's API key as ``Authorization: Bearer <key>``, for tests of that header."""
+    return a_call("GET", bearer_key=True)

@@ -49,12 +49,6 @@ def read() -> SpecCall:
     return a_call("GET")
 
 
-@pytest.fixture
-def keyed_read() -> SpecCall:
-    """A read that sends the client's API key as ``Authorization: Bearer <key>``, for tests of that header."""
-    return a_call("GET", bearer_key=True)
-
-
 @pytest.mark.backends
 @pytest.mark.parametrize("text", AWKWARD_TEXT)
 async def test_query_parameters_are_encoded_exactly_as_httpx_params_encodes_them(

@@ -20,12 +20,6 @@ def read() -> SpecCall:
     return a_call("GET")
 
 
-@pytest.fixture
-def keyed_read() -> SpecCall:
-    """A read that sends the client's API key as ``Authorization: Bearer <key>``, for tests of that header."""
-    return a_call("GET", bearer_key=True)
-
-
 def _other_value(value: Any) -> Any:
     """A value of the same JSON type as ``value`` that differs from it."""
     if isinstance(value, bool):

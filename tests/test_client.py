@@ -54,12 +54,6 @@ def read() -> SpecCall:
     return a_call("GET")
 
 
-@pytest.fixture
-def keyed_read() -> SpecCall:
-    """A read that sends the client's API key as ``Authorization: Bearer <key>``, for tests of that key."""
-    return a_call("GET", bearer_key=True)
-
-
 def _required_body_fields(call: SpecCall) -> set[str]:
     """The fields the spec requires in the body of ``call``'s operation: its JSON body, else its form."""
     spec = ApiSpec(load_shipped_spec())

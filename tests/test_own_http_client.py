@@ -35,12 +35,6 @@ def read() -> SpecCall:
     return a_call("GET")
 
 
-@pytest.fixture
-def keyed_read() -> SpecCall:
-    """A read that sends the client's API key as ``Authorization: Bearer <key>``, for tests of that header."""
-    return a_call("GET", bearer_key=True)
-
-
 def _target(read: SpecCall, origin: str = "") -> str:
     """The request target of ``read`` in its request line: its path and query, after ``origin`` for a proxy."""
     url = httpx2.URL(SANDBOX + read.path, params=read.params)
