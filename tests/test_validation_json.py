@@ -16,8 +16,7 @@ import pytest
 
 from palomma_client import InvalidParameterError
 from palomma_client._validation import NOT_GIVEN, NotGiven, check_array, check_body_fields, check_json, form_list
-from palomma_client.types import Invoice
-from tests.support import created_invoice
+from tests.spec_calls import model_document, models
 
 LINE = {"type": "object", "required": ["amount"], "properties": {"amount": {"type": "integer", "maximum": 100}}}
 LINES = {"type": "array", "minItems": 1, "maxItems": 3, "uniqueItems": True, "items": LINE}
@@ -120,10 +119,11 @@ def test_a_union_without_a_discriminator_takes_exactly_one_member() -> None:
 
 
 def test_models_enums_and_dates_are_sent_as_their_json() -> None:
-    invoice = Invoice.from_dict(created_invoice())
-    sent = check_json("things", (invoice, datetime.date(2026, 3, 1)), {"type": "array"})
+    model = models()[0]
+    instance = model.from_dict(model_document(model))
+    sent = check_json("things", (instance, datetime.date(2026, 3, 1)), {"type": "array"})
 
-    assert sent == [created_invoice(), "2026-03-01"]
+    assert sent == [instance.to_dict(), "2026-03-01"]
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,9 @@ import httpx2
 import pytest
 import uvicorn
 
+from palomma_client import Invoice
 from palomma_client.testing import __main__ as cli
+from tests.spec_calls import field, needs_operations, path_of
 from tests.support import stop_process
 
 LISTENING = re.compile(r"Palomma fake API listening on (http://127\.0\.0\.1:(\d+)/v1)")
@@ -57,6 +59,7 @@ def test_api_keys_can_be_repeated_and_replace_the_default(
 ) -> None:
     served = _Served()
     served.install(monkeypatch)
+    needs_operations("listInvoices", "createInvoice")  # the keys and the merchant are seen through them
     cli.main(["--port", "0", "--api-key", "sk_one", "--api-key", "sk_two", "--merchant-id", "merchant_123"])
     assert "Accepted API key" not in capsys.readouterr().out
 
@@ -64,11 +67,11 @@ def test_api_keys_can_be_repeated_and_replace_the_default(
         transport = httpx2.ASGITransport(app=served.app)
         async with httpx2.AsyncClient(transport=transport, base_url="http://fake/v1") as client:
             statuses = [
-                (await client.get("/invoices", headers={"Authorization": f"Bearer {key}"})).status_code
+                (await client.get(path_of("listInvoices"), headers={"Authorization": f"Bearer {key}"})).status_code
                 for key in ("sk_one", "sk_two", "sk_test_palomma_fake")
             ]
             created = await client.post(
-                "/invoices",
+                path_of("createInvoice"),
                 headers={"Authorization": "Bearer sk_one"},
                 json={
                     "reference": "INV-1",
@@ -82,7 +85,7 @@ def test_api_keys_can_be_repeated_and_replace_the_default(
 
     statuses, created = asyncio.run(exercise())
     assert statuses == [200, 200, 401]
-    assert "/pay/merchant_123/" in created.json()["paymentUrl"]
+    assert "/pay/merchant_123/" in field(Invoice.from_dict(created.json()), "paymentUrl")
 
 
 def test_a_port_in_use_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:

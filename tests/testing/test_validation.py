@@ -14,6 +14,7 @@ import pytest
 from palomma_client.testing import FakePalomma
 from palomma_client.testing._validation import decode_cursor, encode_cursor
 from tests.testing.support import (
+    SPEC,
     body_properties,
     body_schema,
     enum,
@@ -21,6 +22,10 @@ from tests.testing.support import (
     made_up_value,
     query_schema,
 )
+
+GONE = [operation_id for operation_id in ("createInvoice", "listInvoices") if SPEC.operation(operation_id) is None]
+if GONE:  # these are the fake's own checks of the invoice operations it models
+    pytest.skip(f"the spec has no operation {', '.join(map(repr, GONE))}", allow_module_level=True)
 
 ULID = "01HQY8EW1H9YGH5PAV5Y2M9R3T"
 CREATE = body_schema("createInvoice")
