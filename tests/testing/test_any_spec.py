@@ -514,7 +514,9 @@ async def test_the_modelled_operations_work_the_same_in_openapi_3_1(caplog: pyte
     assert created.status_code == 200
     assert fetched.json() == created.json()
     assert page.json()["items"] == [created.json()]
-    assert "does not model" not in caplog.text
+    # Only an operation the spec no longer has may go unmodelled (a vendor's removal, announced as such).
+    unmodelled = [message for message in caplog.messages if "does not model" in message]
+    assert [message for message in unmodelled if "the spec has no such operation" not in message] == []
 
 
 @VERSIONS

@@ -13,6 +13,7 @@ import pytest
 
 from palomma_client.testing import FakePalomma
 from palomma_client.testing._validation import decode_cursor, encode_cursor
+from tests.spec_calls import needs_operations
 from tests.testing.support import (
     SPEC,
     body_properties,
@@ -270,6 +271,7 @@ async def test_date_filters_must_be_dates(http: httpx2.AsyncClient, name: str, v
 
 @pytest.mark.parametrize("settlement_date", ["2026-3-11", "yesterday", "2026-02-29", "\uff12\uff10\uff12\uff16-03-11"])
 async def test_a_settlement_date_in_the_path_must_be_a_date(http: httpx2.AsyncClient, settlement_date: str) -> None:
+    needs_operations("getSettlement")
     response = await http.get(f"/settlements/{settlement_date}/11")
     assert response.status_code == 400
     assert response.json() == {"error": f"date: {settlement_date!r} is not a 'date'"}
