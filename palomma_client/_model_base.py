@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any, ClassVar, Self
 
-__all__ = ["Model", "OpenModel", "OpenStrEnum"]
+__all__ = ["Model", "OpenIntEnum", "OpenModel", "OpenStrEnum"]
 
 
 class OpenStrEnum(StrEnum):
@@ -37,6 +37,32 @@ class OpenStrEnum(StrEnum):
         if not isinstance(value, str):
             return None
         pseudo_member = str.__new__(cls, value)
+        pseudo_member._name_ = "UNKNOWN"
+        pseudo_member._value_ = value
+        return pseudo_member
+
+
+class OpenIntEnum(IntEnum):
+    """Known values of an integer enum of the spec (``type: integer`` with ``enum``); others still parse.
+
+    As ``OpenStrEnum`` does for strings: a value the spec does not list becomes a pseudo-member
+    that keeps the number in ``.value``, compares equal to it, and has ``is_known`` set to False.
+    A boolean is not taken for a number, as JSON keeps them apart.
+    """
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @property
+    def is_known(self) -> bool:
+        """Whether the value is one the OpenAPI document lists."""
+        return self._name_ != "UNKNOWN"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None
+        pseudo_member = int.__new__(cls, value)
         pseudo_member._name_ = "UNKNOWN"
         pseudo_member._value_ = value
         return pseudo_member

@@ -35,6 +35,7 @@ __all__ = [
     "Server",
     "ServerVariable",
     "SpecError",
+    "definition_name",
     "escape_token",
     "is_json_media_type",
     "join_pointer",
@@ -88,6 +89,14 @@ def join_pointer(pointer: str, *tokens: object) -> str:
 
 
 # --- loading ------------------------------------------------------------------------------------------
+
+
+def definition_name(pointer: str, taken: Mapping[str, Any]) -> str:
+    """The name under `$defs` of the schema at `pointer` that holds itself: its component's, made unique."""
+    name = unescape_token(pointer.rsplit("/", 1)[-1]) or "root"
+    while name in taken:
+        name += "_"
+    return name
 
 
 def load_document(source: str | Path) -> dict[str, Any]:
@@ -575,6 +584,56 @@ class OpenAPI:
                 return {**resolved, **self._inline(siblings, pointer, active)}
             return resolved
         return {key: self._inline(value, join_pointer(pointer, key), active) for key, value in node.items()}
+
+    def inline_keeping_cycles(self, node: Any, pointer: str) -> Any:
+        """Return a copy of `node` with every `$ref` replaced by what it points to, but where a schema contains itself.
+
+        A schema reached again inside itself (a `Unit` whose `children` are `Unit`s) cannot be inlined
+        whole; each such one is written once under `$defs` of the copy, by its component's name, and
+        referred to there as JSON Schema does (`{"$ref": "#/$defs/Unit"}`). `node` itself counts as
+        entered, so a component that holds itself is referred to at its first repetition.
+
+        Args:
+            node: The schema to copy.
+            pointer: Where `node` is.
+
+        Raises:
+            SpecError: If a reference cannot be followed.
+        """
+        definitions: dict[str, Any] = {}
+        copied = self._inline_cycles(node, pointer, (pointer,), definitions, {})
+        if definitions and isinstance(copied, dict):
+            return {**copied, "$defs": definitions}
+        return copied
+
+    def _inline_cycles(
+        self, node: Any, pointer: str, active: tuple[str, ...], definitions: dict[str, Any], names: dict[str, str]
+    ) -> Any:
+        if isinstance(node, list):
+            return [
+                self._inline_cycles(item, join_pointer(pointer, index), active, definitions, names)
+                for index, item in enumerate(node)
+            ]
+        if not isinstance(node, Mapping):
+            return node
+        if "$ref" not in node:
+            return {
+                key: self._inline_cycles(value, join_pointer(pointer, key), active, definitions, names)
+                for key, value in node.items()
+            }
+        target, target_pointer = self.resolve(node, pointer)
+        siblings = {key: value for key, value in node.items() if key != "$ref"}
+        copied_siblings = self._inline_cycles(siblings, pointer, active, definitions, names)
+        if target_pointer in active:
+            if target_pointer not in names:
+                name = names[target_pointer] = definition_name(target_pointer, definitions)
+                definitions[name] = {}  # taken before it is written: the schema refers to itself
+                definitions[name] = self._inline_cycles(target, target_pointer, (target_pointer,), definitions, names)
+            return {"$ref": f"#/$defs/{names[target_pointer]}", **copied_siblings}
+        resolved = self._inline_cycles(target, target_pointer, (*active, target_pointer), definitions, names)
+        if siblings and isinstance(resolved, dict):
+            return {**resolved, **copied_siblings}
+        return resolved
 
     def walk(self, node: Any = None, pointer: str = "") -> Iterator[tuple[str, Any]]:
         """Yield `(pointer, node)` for a node and everything under it, depth first, references not followed.

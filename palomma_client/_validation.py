@@ -14,6 +14,7 @@ import datetime
 import json
 import math
 import re
+import uuid
 from collections.abc import Mapping
 from enum import Enum
 from functools import lru_cache
@@ -44,6 +45,7 @@ __all__ = [
     "check_positive_int",
     "check_string",
     "check_timeout",
+    "check_uuid",
     "cookie_value",
     "form_list",
     "header_value",
@@ -271,11 +273,14 @@ def check_enum(parameter: str, value: object, enum: type[EnumT]) -> EnumT:
     """One of the values the spec lists, given as the enum member or its value."""
     if isinstance(value, enum) and getattr(value, "is_known", True):
         return value
-    if isinstance(value, str) and not isinstance(value, Enum):
-        member = enum(value)
+    if isinstance(value, str | int) and not isinstance(value, Enum | bool):
+        try:
+            member: EnumT | None = enum(value)
+        except ValueError:  # a number for an enum of strings, or text for one of integers
+            member = None
         # The generated enums accept unknown values so that responses keep
         # parsing; a request, though, must only send what the spec lists.
-        if getattr(member, "is_known", True):
+        if member is not None and getattr(member, "is_known", True):
             return member
     valid = ", ".join(str(member.value) for member in enum)
     raise InvalidParameterError(parameter, f"must be one of {valid}; got {_quoted(value)}")
@@ -303,6 +308,16 @@ def check_datetime(parameter: str, value: object) -> datetime.datetime:
         raise InvalidParameterError(parameter, f"must be a datetime.datetime, got {_type_name(value)}")
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidParameterError(parameter, "must have a time zone (tzinfo); a naive datetime is ambiguous")
+    return value
+
+
+def check_uuid(parameter: str, value: object) -> str:
+    """A UUID (``format: uuid``), given as ``uuid.UUID`` or its text; returned as the text that is sent."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if not isinstance(value, str):
+        raise InvalidParameterError(parameter, f"must be a uuid.UUID or its text, got {_type_name(value)}")
+    _check_format(parameter, value, "uuid")
     return value
 
 
@@ -587,8 +602,62 @@ def check_json(parameter: str, value: object, schema: Mapping[str, Any]) -> Any:
             (``lines[2].amount``).
     """
     document = _as_json(parameter, value)
-    _check_against(parameter, document, schema)
+    _check_against(parameter, document, _linked(schema))
     return document
+
+
+# Each recursive schema checked so far (by id, the schema kept alive beside it), linked once.
+_LINKED: dict[int, tuple[Mapping[str, Any], Mapping[str, Any]]] = {}
+_LINKED_MAX = 512
+_DEFINITION = "#/$defs/"
+
+
+def _linked(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``schema`` with each ``{"$ref": "#/$defs/Unit"}`` replaced by that definition itself.
+
+    The generator writes a schema that holds itself (a ``Unit`` whose ``children`` are ``Unit``s)
+    with ``$defs`` and references to them; linked, the schema is a structure that contains itself,
+    which the checks follow as deep as the value goes, no deeper.
+    """
+    entry = _LINKED.get(id(schema))
+    if entry is not None and entry[0] is schema:
+        return entry[1]
+    definitions: dict[str, Any] = {}
+    _collect_definitions(schema, definitions)
+    linked = schema
+    if definitions:
+        targets: dict[str, dict[str, Any]] = {name: {} for name in definitions}
+        for name, definition in definitions.items():
+            targets[name].update(_link(definition, targets))
+        linked = _link(schema, targets)
+    if len(_LINKED) >= _LINKED_MAX:
+        _LINKED.clear()
+    _LINKED[id(schema)] = (schema, linked)
+    return linked
+
+
+def _collect_definitions(node: Any, definitions: dict[str, Any]) -> None:
+    if isinstance(node, Mapping):
+        if isinstance(node.get("$defs"), Mapping):
+            definitions.update(node["$defs"])
+        for value in node.values():
+            _collect_definitions(value, definitions)
+    elif isinstance(node, list):
+        for item in node:
+            _collect_definitions(item, definitions)
+
+
+def _link(node: Any, targets: Mapping[str, dict[str, Any]]) -> Any:
+    if isinstance(node, list):
+        return [_link(item, targets) for item in node]
+    if not isinstance(node, Mapping):
+        return node
+    reference = node.get("$ref")
+    if isinstance(reference, str) and reference.startswith(_DEFINITION) and reference[len(_DEFINITION) :] in targets:
+        target = targets[reference[len(_DEFINITION) :]]
+        siblings = {key: _link(value, targets) for key, value in node.items() if key not in ("$ref", "$defs")}
+        return {"allOf": [target], **siblings} if siblings else target
+    return {key: _link(value, targets) for key, value in node.items() if key != "$defs"}
 
 
 def _child(path: str, key: str) -> str:

@@ -51,6 +51,7 @@ from openapi_python_client.parser.properties.list_property import ListProperty
 from openapi_python_client.parser.properties.model_property import ModelProperty
 from openapi_python_client.parser.properties.protocol import PropertyProtocol
 from openapi_python_client.schema import ParameterLocation
+from openapi_python_client.strings import PythonIdentifier
 from operations import ModelFields, OperationViews, docstring_block, policy_notes, sentence, value_check, wrap
 from spec_support import (
     Refusal,
@@ -293,6 +294,8 @@ def _render(index: OpenAPI, spec: Path, destination: Path) -> None:
     openapi.models = fields.keep_models(openapi)
     project = Project(openapi=openapi, config=config, custom_template_path=TEMPLATES)
     project.env.bytecode_cache = _TemplateCache()
+    # A model's module, named as openapi-python-client names it (`Property` -> `property_`, not a builtin).
+    project.env.filters["model_module"] = lambda name: str(PythonIdentifier(name, config.field_prefix))
     views = OperationViews(
         index,
         openapi,

@@ -40,11 +40,20 @@ from openapi_python_client.parser.properties.list_property import ListProperty
 from openapi_python_client.parser.properties.none import NoneProperty
 from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.parser.properties.union import UnionProperty
+from openapi_python_client.parser.properties.uuid import UuidProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode, PythonIdentifier
 from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported, requirements, union_in_all_of
 
-from palomma_client._openapi import MediaType, OpenAPI, Operation, Parameter, SpecError, join_pointer, unescape_token
+from palomma_client._openapi import (
+    MediaType,
+    OpenAPI,
+    Operation,
+    Parameter,
+    definition_name,
+    join_pointer,
+    unescape_token,
+)
 
 __all__ = [
     "ArgumentView",
@@ -360,7 +369,7 @@ class TagView:
 
     @property
     def uses(self) -> set[str]:
-        """The names the resource module's signatures need besides the models: ``NotGiven``, ``Sequence``, ``IO``."""
+        """The names the resource module's signatures need besides the models: ``NotGiven``, ``Sequence``, ``uuid``..."""
         arguments = [argument for op in self.operations for argument in op.keyword_arguments]
         names = {"NotGiven"} if any(argument.omittable and not argument.required for argument in arguments) else set()
         names |= {"IO"} if any("IO[" in argument.annotation for argument in arguments) else set()
@@ -368,6 +377,7 @@ class TagView:
         annotations = [argument.annotation for argument in arguments + path_arguments]
         annotations += [op.return_type for op in self.operations]
         names |= {"builtins"} if any("builtins." in annotation for annotation in annotations) else set()
+        names |= {"uuid"} if any("uuid." in annotation for annotation in annotations) else set()
         return names | ({"Sequence"} if any("Sequence[" in argument.annotation for argument in arguments) else set())
 
 
@@ -670,7 +680,7 @@ class OperationViews:
         values_schema, values_pointer = self._spec.resolve(media.schema["additionalProperties"], pointer)
         schema = {
             "type": "object",
-            "additionalProperties": self._runtime_schema(values_schema, values_pointer, ()),
+            "additionalProperties": self._runtime_schema(values_schema, values_pointer),
         }
         name = OTHER_KEYS_ARGUMENT
         check = f"check_json({name!r}, {name}, SCHEMAS[{name!r}])"
@@ -769,7 +779,7 @@ class OperationViews:
             # Nested objects, arrays of them, maps, unions and nullable values: checked as the JSON sent,
             # against the spec's schema, so every nested rule is checked and an error names its path.
             annotation = _argument_type(prop, imports)
-            runtime_schema = self._runtime_schema(schema, pointer, ())
+            runtime_schema = self._runtime_schema(schema, pointer)
             check = f"check_json({python_name!r}, {name}, SCHEMAS[{python_name!r}])"
             serialize = ""
         elif scalar is not None:
@@ -790,7 +800,7 @@ class OperationViews:
             # An object in the query: checked as JSON against its schema, then one pair per property,
             # named as the property (`explode: true`) or as `name[property]` (`style: deepObject`).
             annotation = _argument_type(prop, imports)
-            runtime_schema = self._runtime_schema(schema, pointer, ())
+            runtime_schema = self._runtime_schema(schema, pointer)
             check = f"check_json({python_name!r}, {name}, SCHEMAS[{python_name!r}])"
             deep = documented.get("style") == "deepObject"
             prefix = repr(_text(prop.name)) if deep else "None"
@@ -799,7 +809,7 @@ class OperationViews:
             # An object in the path or a header: checked as JSON against its schema, then one value in the
             # simple style, `role,admin,name,Alex` (the default) or `role=admin,name=Alex` (`explode: true`).
             annotation = _argument_type(prop, imports)
-            runtime_schema = self._runtime_schema(schema, pointer, ())
+            runtime_schema = self._runtime_schema(schema, pointer)
             check = f"check_json({python_name!r}, {name}, SCHEMAS[{python_name!r}])"
             explode = documented.get("explode") is True
             serialize = f"simple_object({python_name!r}, {python_name}, {explode})"
@@ -856,23 +866,42 @@ class OperationViews:
         """
         written = media.node.get("schema")
         if isinstance(written, Mapping) and "$ref" in written and len(written) > 1:
-            argument.schema = self._runtime_schema(written, join_pointer(media.pointer, "schema"), ())
+            argument.schema = self._runtime_schema(written, join_pointer(media.pointer, "schema"))
 
-    def _runtime_schema(self, node: Any, pointer: str, active: tuple[str, ...]) -> Any:
+    def _runtime_schema(self, node: Any, pointer: str) -> Any:
         """The schema ``check_json`` checks an argument against: references inlined, rules only.
 
         A ``discriminator``'s mapping becomes value -> index of the member it names, as the
-        members' names are gone once their references are inlined.
+        members' names are gone once their references are inlined. A schema that holds itself (a
+        ``Unit`` whose ``children`` are ``Unit``s) is written once under ``$defs`` and referred to
+        there (``{"$ref": "#/$defs/Unit"}``), as ``inline_keeping_cycles`` does for a model's schema.
         """
+        definitions: dict[str, Any] = {}
+        written = self._runtime_node(node, pointer, (), definitions, {})
+        if definitions and isinstance(written, dict):
+            return {**written, "$defs": definitions}
+        return written
+
+    def _runtime_node(
+        self, node: Any, pointer: str, active: tuple[str, ...], definitions: dict[str, Any], names: dict[str, str]
+    ) -> Any:
         if not isinstance(node, Mapping):
             return node
         if "$ref" in node:
             target, target_pointer = self._spec.resolve(node, pointer)
-            if target_pointer in active:
-                construct = "a recursive schema as a request body field"
-                raise Unsupported(Refusal(construct, pointer, "it cannot be checked before sending"))
             siblings = {key: value for key, value in node.items() if key != "$ref"}
-            return self._runtime_schema({**target, **siblings}, target_pointer, (*active, target_pointer))
+            if target_pointer in active:
+                if target_pointer not in names:
+                    name = names[target_pointer] = definition_name(target_pointer, definitions)
+                    definitions[name] = {}  # taken before it is written: the schema refers to itself
+                    entered = (target_pointer,)
+                    definitions[name] = self._runtime_node(target, target_pointer, entered, definitions, names)
+                reference = {"$ref": f"#/$defs/{names[target_pointer]}"}
+                if not siblings:
+                    return reference
+                return {"allOf": [reference], **self._runtime_node(siblings, pointer, active, definitions, names)}
+            merged = {**target, **siblings}
+            return self._runtime_node(merged, target_pointer, (*active, target_pointer), definitions, names)
         for rule in UNCHECKED_ARGUMENT_RULES:
             if rule in node:
                 construct = f"`{rule}` in a request body field"
@@ -882,12 +911,16 @@ class OperationViews:
             at = join_pointer(pointer, key)
             if key in ("properties",) and isinstance(value, Mapping):
                 written[key] = {
-                    name: self._runtime_schema(item, join_pointer(at, name), active) for name, item in value.items()
+                    name: self._runtime_node(item, join_pointer(at, name), active, definitions, names)
+                    for name, item in value.items()
                 }
             elif key in ("items", "additionalProperties") and isinstance(value, Mapping):
-                written[key] = self._runtime_schema(value, at, active)
+                written[key] = self._runtime_node(value, at, active, definitions, names)
             elif key in ("allOf", "oneOf", "anyOf") and isinstance(value, list):
-                written[key] = [self._runtime_schema(item, join_pointer(at, i), active) for i, item in enumerate(value)]
+                written[key] = [
+                    self._runtime_node(item, join_pointer(at, i), active, definitions, names)
+                    for i, item in enumerate(value)
+                ]
             elif key == "discriminator" and isinstance(value, Mapping):
                 written[key] = _discriminator_indexes(node, value)
             elif key in _CHECKED_KEYWORDS:
@@ -983,6 +1016,7 @@ _SCALAR_PROPERTIES = (
     IntProperty,
     FloatProperty,
     BooleanProperty,
+    UuidProperty,
 )
 
 
@@ -1031,7 +1065,11 @@ def _scalar(
     if isinstance(prop, EnumProperty):
         enum_class = prop.class_info.name
         imports.add(enum_class)
-        return f"{enum_class} | str", f"check_enum({label}, {name}, {enum_class})", f"{name}.value"
+        check = f"check_enum({label}, {name}, {enum_class})"
+        if prop.value_type is int:
+            # An integer enum (`OpenIntEnum`): its member or the number; sent as the number's text.
+            return f"{enum_class} | int", check, f"str({name}.value)"
+        return f"{enum_class} | str", check, f"{name}.value"
     if isinstance(prop, DateProperty):
         return "datetime.date | str", f"check_date({label}, {name})", f"{name}.isoformat()"
     if isinstance(prop, DateTimeProperty):
@@ -1045,6 +1083,9 @@ def _scalar(
     if isinstance(prop, StringProperty):
         in_query = ", in_query=True" if location == "query" else ""
         return "str", f"check_string({label}, {name}{rules}{in_query})", name
+    if isinstance(prop, UuidProperty):
+        # A model reads `format: uuid` as `uuid.UUID`: an argument takes one back, or its text.
+        return "uuid.UUID | str", f"check_uuid({label}, {name})", name
     if isinstance(prop, FileProperty) and location == "body":
         # A `format: binary` field of a multipart body (spec_support refuses it anywhere else): a file.
         return "bytes | IO[bytes]", f"check_file({label}, {name})", name
@@ -1483,14 +1524,11 @@ class ModelFields:
         name = next((key for key in schemas if _class_name(key) == class_name), None)
         if name is not None:
             pointer = join_pointer("/components/schemas", name)
-            return repr(self._to_json_schema(self._spec.inline(schemas[name], pointer)))
+            return repr(self._to_json_schema(self._spec.inline_keeping_cycles(schemas[name], pointer)))
         if model is None:
             return repr({"type": "object"})
         read = model.data.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        try:
-            return repr(self._to_json_schema(self._spec.inline(read, "")))
-        except SpecError:
-            return repr({"type": "object"})  # a recursive schema: JSON Schema of it would have to keep a $ref
+        return repr(self._to_json_schema(self._spec.inline_keeping_cycles(read, "")))
 
     def _to_json_schema(self, node: Any) -> Any:
         if isinstance(node, list):
@@ -1510,8 +1548,11 @@ class ModelFields:
         converted = {
             key: self._to_json_schema(value)
             for key, value in node.items()
-            if key not in ("nullable", "example", "examples", "xml", "discriminator", "readOnly", "writeOnly")
+            if key not in ("nullable", "example", "examples", "xml", "discriminator", "readOnly", "writeOnly", "$defs")
         }
+        if isinstance(node.get("$defs"), dict):
+            # A recursive schema's definitions: each a schema, by name (the name may be any word).
+            converted["$defs"] = {name: self._to_json_schema(value) for name, value in node["$defs"].items()}
         if node.get("nullable"):
             return {"anyOf": [converted, {"type": "null"}]}
         return converted
