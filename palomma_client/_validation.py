@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import fractions
 import json
 import math
 import re
@@ -236,11 +237,14 @@ def check_integer(
     maximum: int | None = None,
     exclusive_minimum: bool = False,
     exclusive_maximum: bool = False,
+    multiple_of: float | None = None,
 ) -> int:
-    """A whole number (never a bool or a float) within the spec's range."""
+    """A whole number (never a bool or a float) within the spec's range, a multiple of ``multipleOf``."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidParameterError(parameter, f"must be an integer, got {_type_name(value)}")
     _check_range(parameter, value, minimum, maximum, exclusive_minimum, exclusive_maximum)
+    if multiple_of is not None:
+        _check_multiple(parameter, value, multiple_of)
     return value
 
 
@@ -252,14 +256,30 @@ def check_number(
     maximum: float | None = None,
     exclusive_minimum: bool = False,
     exclusive_maximum: bool = False,
+    multiple_of: float | None = None,
 ) -> float:
-    """A finite number (never a bool) within the spec's range."""
+    """A finite number (never a bool) within the spec's range, a multiple of ``multipleOf``."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidParameterError(parameter, f"must be a number, got {_type_name(value)}")
-    if not math.isfinite(value):
+    # An int is always finite; one too large for a float would make isfinite raise OverflowError.
+    if isinstance(value, float) and not math.isfinite(value):
         raise InvalidParameterError(parameter, f"must be a finite number, got {value}")
     _check_range(parameter, value, minimum, maximum, exclusive_minimum, exclusive_maximum)
+    if multiple_of is not None:
+        _check_multiple(parameter, value, multiple_of)
     return value
+
+
+def _check_multiple(parameter: str, value: float, multiple_of: float) -> None:
+    # As decimals written out: 0.07 is a multiple of 0.01 as the spec means it, though in binary
+    # floating point 0.07 % 0.01 is not 0.
+    if _exact(value) % _exact(multiple_of) != 0:
+        raise InvalidParameterError(parameter, f"must be a multiple of {multiple_of}, got {_number(value)}")
+
+
+def _exact(number: float) -> fractions.Fraction:
+    """The number as the decimal it is written as (an int exactly, a float by its shortest repr)."""
+    return fractions.Fraction(number if isinstance(number, int) else repr(number))
 
 
 def check_boolean(parameter: str, value: object) -> bool:
@@ -787,6 +807,9 @@ def _check_number(path: str, value: float, schema: Mapping[str, Any]) -> None:
         elif isinstance(exclusive, int | float) and not isinstance(exclusive, bool):  # 3.1: the bound itself
             bounds[bound], flags[bound] = exclusive, True
     _check_range(path, value, bounds["minimum"], bounds["maximum"], flags["minimum"], flags["maximum"])
+    multiple_of = schema.get("multipleOf")
+    if isinstance(multiple_of, int | float) and not isinstance(multiple_of, bool) and multiple_of > 0:
+        _check_multiple(path, value, multiple_of)
 
 
 def _check_items(path: str, value: list[Any], schema: Mapping[str, Any]) -> None:

@@ -93,6 +93,7 @@ _RULE_KEYS = frozenset(
         "minItems",
         "maxItems",
         "uniqueItems",
+        "multipleOf",
     }
 )
 
@@ -369,7 +370,7 @@ class TagView:
 
     @property
     def uses(self) -> set[str]:
-        """The names the resource module's signatures need besides the models: ``NotGiven``, ``Sequence``, ``uuid``..."""
+        """The names the resource module's signatures need besides the models (``NotGiven``, ``Sequence``, ``uuid``)."""
         arguments = [argument for op in self.operations for argument in op.keyword_arguments]
         names = {"NotGiven"} if any(argument.omittable and not argument.required for argument in arguments) else set()
         names |= {"IO"} if any("IO[" in argument.annotation for argument in arguments) else set()
@@ -1186,6 +1187,7 @@ def _rules(schema: Mapping[str, Any]) -> str:
         ("minLength", "min_length"),
         ("maxLength", "max_length"),
         ("pattern", "pattern"),
+        ("multipleOf", "multiple_of"),
     ):
         if key in bounds:
             arguments.append(f"{argument}={bounds[key]!r}")

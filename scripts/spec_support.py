@@ -45,7 +45,7 @@ SUPPORTED_PARAMETER_LOCATIONS = frozenset({"path", "query", "header", "cookie"})
 _SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
 
 # Rules an argument's check cannot enforce yet; on an argument they are refused rather than left unchecked.
-UNCHECKED_ARGUMENT_RULES = ("multipleOf", "const")
+UNCHECKED_ARGUMENT_RULES = ("const",)
 
 # Schema keywords with no Python rendering yet; each becomes a refusal wherever it appears.
 _REFUSED_KEYWORDS = {

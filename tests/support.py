@@ -167,12 +167,16 @@ def parameter_schema(operation_id: str, name: str) -> dict[str, Any]:
     raise KeyError(name)
 
 
-def unknown_value(known: Iterable[object]) -> str:
+def unknown_value(known: Iterable[object]) -> Any:
     """A value the spec does not list: a digest of what it lists, checked against it.
 
+    Of the listed values' kind: a number past the largest for an enum of integers, else text.
     Not random: a test id made with it must be the same in every pytest-xdist worker.
     """
-    listed = sorted({str(item) for item in known})
+    values = list(known)
+    if values and all(isinstance(item, int) and not isinstance(item, bool) for item in values):
+        return max(int(str(item)) for item in values) + 1
+    listed = sorted({str(item) for item in values})
     value = f"not-in-spec-{hashlib.sha256(chr(0).join(listed).encode()).hexdigest()[:8]}"
     assert value not in listed
     return value

@@ -76,7 +76,9 @@ def _bad_values(call: SpecCall, argument: str, hint: Any, rules: dict[str, Any],
     if required and type(None) not in typing.get_args(hint):  # a required nullable one takes None: JSON null
         cases.append((None, "got None"))
     if rules.get("enum"):
-        cases += [(unknown_value(rules["enum"]), "must be one of"), (1, "must be one of")]
+        # A value of the other JSON kind too: text for an enum of integers, a number for one of strings.
+        other_kind = "1" if isinstance(unknown_value(rules["enum"]), int) else 1
+        cases += [(unknown_value(rules["enum"]), "must be one of"), (other_kind, "must be one of")]
     elif str in members and not any(member in members for member in (datetime.date, datetime.datetime)):
         cases += [(7, "must be a string, got int"), ("INV-\udc00", "lone surrogate")]
         if rules.get("minLength") == 1:
@@ -242,8 +244,11 @@ def _rule_cases() -> list[tuple[str, str, dict[str, Any], object]]:
                 ("maximum", lambda bound: bound + 1),
                 ("minLength", lambda bound: "x" * (bound - 1)),
                 ("maxLength", lambda bound: "x" * (bound + 1)),
+                # Between two multiples: one past a whole multiple, half past a fractional one.
+                ("multipleOf", lambda step: step + 1 if isinstance(step, int) else step * 1.5),
             ):
-                if rule in rules and not (rule == "minLength" and rules[rule] == 0):
+                # A length of at least 0 or a multiple of 1 (of an integer) refuses nothing to test.
+                if rule in rules and rules[rule] not in {"minLength": (0,), "multipleOf": (1,)}.get(rule, ()):
                     cases.append((operation_id, argument, rules, outside(rules[rule])))
     return cases
 

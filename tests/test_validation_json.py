@@ -118,6 +118,45 @@ def test_a_union_without_a_discriminator_takes_exactly_one_member() -> None:
     assert check_json("pet", {"kind": "x", "bark": "woof", "lives": 1}, {"anyOf": [CAT, DOG]})["lives"] == 1
 
 
+# A schema that holds itself, as the generator writes it: once under `$defs`, referred to where it recurs.
+_NODE = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {
+        "name": {"type": "string", "minLength": 1},
+        "size": {"type": "number", "multipleOf": 0.5},
+        "children": {"type": "array", "items": {"$ref": "#/$defs/Node"}},
+        "next": {"allOf": [{"$ref": "#/$defs/Node"}], "nullable": True},
+    },
+}
+TREE = {**_NODE, "$defs": {"Node": _NODE}}
+
+
+@pytest.mark.parametrize(
+    ("value", "path", "message"),
+    [
+        (
+            {"name": "a", "children": [{"name": "b", "children": [{"name": ""}]}]},
+            "tree.children[0].children[0].name",
+            "must not be empty",
+        ),
+        ({"name": "a", "children": [{"name": "b", "size": 0.7}]}, "tree.children[0].size", "must be a multiple of 0.5"),
+        ({"name": "a", "next": {"next": None}}, "tree.next.name", "is required"),
+    ],
+)
+def test_a_schema_that_holds_itself_is_checked_as_deep_as_the_value_goes(value: Any, path: str, message: str) -> None:
+    with pytest.raises(InvalidParameterError) as caught:
+        check_json("tree", value, TREE)
+    assert caught.value.parameter == path
+    assert message in str(caught.value)
+
+
+def test_a_value_of_a_schema_that_holds_itself_is_sent_as_given() -> None:
+    tree = {"name": "a", "size": 1.5, "children": [{"name": "b", "children": []}], "next": {"name": "c", "next": None}}
+    assert check_json("tree", tree, TREE) == tree
+    assert check_json("tree", [tree], {"type": "array", "items": TREE}) == [tree]
+
+
 def test_models_enums_and_dates_are_sent_as_their_json() -> None:
     model = models()[0]
     instance = model.from_dict(model_document(model))

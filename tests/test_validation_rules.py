@@ -8,6 +8,8 @@ its bound and just past it, and the message names the argument and the value tha
 from __future__ import annotations
 
 import datetime
+import uuid
+from enum import IntEnum
 from typing import Any
 
 import pytest
@@ -17,10 +19,13 @@ from palomma_client._validation import (
     check_boolean,
     check_date,
     check_datetime,
+    check_enum,
     check_integer,
     check_number,
     check_string,
+    check_uuid,
 )
+from palomma_client._model_base import OpenIntEnum
 
 
 def _refusal(check: Any, value: object, **rules: Any) -> str:
@@ -88,6 +93,11 @@ def test_a_string_within_its_rules_is_passed_on_unchanged(value: str, rules: dic
         (check_date, "11/03/2026", {}, "2026"),
         (check_datetime, datetime.datetime(2026, 3, 11, 10), {}, "must have a time zone"),
         (check_datetime, datetime.date(2026, 3, 11), {}, "must be a datetime.datetime, got date"),
+        (check_integer, 150, {"multiple_of": 100}, "must be a multiple of 100, got 150"),
+        (check_number, 0.7, {"multiple_of": 0.5}, "must be a multiple of 0.5, got 0.7"),
+        (check_number, 0.075, {"multiple_of": 0.01}, "must be a multiple of 0.01, got 0.075"),
+        (check_uuid, "5f0c-not-a-uuid", {}, "must be a UUID, got '5f0c-not-a-uuid'"),
+        (check_uuid, 7, {}, "must be a uuid.UUID or its text, got int"),
     ],
 )
 def test_a_number_date_or_flag_breaking_a_rule_is_refused(
@@ -103,3 +113,40 @@ def test_values_within_their_rules_are_passed_on() -> None:
     assert check_date("field", "2026-03-11") == datetime.date(2026, 3, 11)
     moment = datetime.datetime(2026, 3, 11, 10, tzinfo=datetime.UTC)
     assert check_datetime("field", moment) == moment
+    # A multiple as the decimal the spec writes: 0.07 is seven hundredths, whatever binary makes of it.
+    assert check_number("field", 0.07, multiple_of=0.01) == 0.07
+    assert check_integer("field", -300, multiple_of=100) == -300
+    assert check_number("field", 10**5000, multiple_of=0.5) == 10**5000
+    assert "got a number of over 4,000 digits" in _refusal(check_integer, 10**5000 + 1, multiple_of=2)
+
+
+def test_a_uuid_argument_takes_a_uuid_or_its_text_and_sends_the_text() -> None:
+    given = uuid.UUID("0b6b8a3e-8f5b-4c3e-9a57-6f1f2c0d9e11")
+    assert check_uuid("field", given) == "0b6b8a3e-8f5b-4c3e-9a57-6f1f2c0d9e11"
+    assert check_uuid("field", str(given).upper()) == str(given).upper()
+
+
+class Kind(OpenIntEnum):
+    HOUSE = 1
+    APARTMENT = 2
+
+
+class Plain(IntEnum):
+    ONE = 1
+
+
+def test_an_integer_enum_takes_a_member_or_its_number_and_refuses_text_bools_and_unlisted_numbers() -> None:
+    assert check_enum("kind", 2, Kind) is Kind.APARTMENT
+    assert check_enum("kind", Kind.HOUSE, Kind) is Kind.HOUSE
+    assert check_enum("kind", 1, Plain) is Plain.ONE
+    for wrong in ("1", True, 3, Kind(3), 1.0):
+        assert "must be one of 1, 2; got" in _refusal(check_enum, wrong, enum=Kind)
+
+
+def test_an_integer_enum_keeps_a_number_the_spec_does_not_list_as_an_unknown_member() -> None:
+    made_up = Kind(7)
+    assert (made_up.value, made_up.is_known, str(made_up), made_up == 7) == (7, False, "7", True)
+    assert Kind(1).is_known
+    for not_a_number in ("1", 1.5):
+        with pytest.raises(ValueError, match="is not a valid Kind"):
+            Kind(not_a_number)

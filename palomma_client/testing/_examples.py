@@ -362,15 +362,19 @@ def _number(schema: Mapping[str, Any], *, integer: bool) -> int | float:
     minimum, maximum = schema.get("minimum"), schema.get("maximum")
     low, high = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
     value: int | float = 0
+    below = False  # whether the value is taken from an upper bound, so a multiple is sought beneath it
     # OpenAPI 3.0's exclusiveMinimum and exclusiveMaximum are booleans beside the bound; 3.1's are the bound.
     if minimum is not None:
         value = minimum + 1 if low is True else minimum
     elif isinstance(low, int | float) and not isinstance(low, bool):
         value = low + 1
     elif maximum is not None and maximum < 0:
-        value = maximum - 1 if high is True else maximum
+        value, below = (maximum - 1 if high is True else maximum), True
     elif isinstance(high, int | float) and not isinstance(high, bool) and high <= 0:
-        value = high - 1
+        value, below = high - 1, True
+    step = schema.get("multipleOf")
+    if isinstance(step, int | float) and not isinstance(step, bool) and step > 0:
+        value = (math.floor if below else math.ceil)(value / step) * step
     return math.ceil(value) if integer else value
 
 
