@@ -15,7 +15,6 @@ import fractions
 import json
 import math
 import re
-import uuid
 from collections.abc import Mapping
 from enum import Enum
 from functools import lru_cache
@@ -46,7 +45,6 @@ __all__ = [
     "check_positive_int",
     "check_string",
     "check_timeout",
-    "check_uuid",
     "cookie_value",
     "form_list",
     "header_value",
@@ -328,16 +326,6 @@ def check_datetime(parameter: str, value: object) -> datetime.datetime:
         raise InvalidParameterError(parameter, f"must be a datetime.datetime, got {_type_name(value)}")
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidParameterError(parameter, "must have a time zone (tzinfo); a naive datetime is ambiguous")
-    return value
-
-
-def check_uuid(parameter: str, value: object) -> str:
-    """A UUID (``format: uuid``), given as ``uuid.UUID`` or its text; returned as the text that is sent."""
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if not isinstance(value, str):
-        raise InvalidParameterError(parameter, f"must be a uuid.UUID or its text, got {_type_name(value)}")
-    _check_format(parameter, value, "uuid")
     return value
 
 

@@ -181,7 +181,31 @@ def _for_the_parser(index: OpenAPI) -> dict[str, Any]:
                 _nullable_objects(parsed.at(join_pointer(media.pointer, "schema")), name)
     _nullable_objects(document)
     _distributed_unions(document, parsed)
+    _as_the_sdk_reads(document)
     return document
+
+
+def _as_the_sdk_reads(node: Any) -> None:
+    """Two keywords left out for the parser, in place, where the SDK reads a schema its own way.
+
+    ``format: uuid``: a UUID is a ``str`` in the SDK, as a ``uri`` or an ``email`` is; the parser
+    would type it ``uuid.UUID`` and leave the JSON string in it unconverted. ``additionalProperties:
+    false``: a model read from an answer keeps the keys its schema does not name, in
+    ``additional_properties``, so that a field the API adds later neither breaks parsing nor is
+    lost. Both are still checked before sending, from the spec as written (a format of an argument,
+    a key a body may not have), and the in-process fake checks requests by them too.
+    """
+    if isinstance(node, list):
+        for item in node:
+            _as_the_sdk_reads(item)
+    elif isinstance(node, dict):
+        if node.get("format") == "uuid":
+            del node["format"]
+        if node.get("additionalProperties") is False:
+            del node["additionalProperties"]
+        for key, value in node.items():
+            if key not in ("example", "examples", "default", "enum"):
+                _as_the_sdk_reads(value)
 
 
 def _distributed_unions(document: dict[str, Any], spec: OpenAPI) -> None:

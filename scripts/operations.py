@@ -40,7 +40,6 @@ from openapi_python_client.parser.properties.list_property import ListProperty
 from openapi_python_client.parser.properties.none import NoneProperty
 from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.parser.properties.union import UnionProperty
-from openapi_python_client.parser.properties.uuid import UuidProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode, PythonIdentifier
 from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported, requirements, union_in_all_of
@@ -370,7 +369,7 @@ class TagView:
 
     @property
     def uses(self) -> set[str]:
-        """The names the resource module's signatures need besides the models (``NotGiven``, ``Sequence``, ``uuid``)."""
+        """The names the resource module's signatures need besides the models: ``NotGiven``, ``Sequence``, ``IO``."""
         arguments = [argument for op in self.operations for argument in op.keyword_arguments]
         names = {"NotGiven"} if any(argument.omittable and not argument.required for argument in arguments) else set()
         names |= {"IO"} if any("IO[" in argument.annotation for argument in arguments) else set()
@@ -378,7 +377,6 @@ class TagView:
         annotations = [argument.annotation for argument in arguments + path_arguments]
         annotations += [op.return_type for op in self.operations]
         names |= {"builtins"} if any("builtins." in annotation for annotation in annotations) else set()
-        names |= {"uuid"} if any("uuid." in annotation for annotation in annotations) else set()
         return names | ({"Sequence"} if any("Sequence[" in argument.annotation for argument in arguments) else set())
 
 
@@ -1017,7 +1015,6 @@ _SCALAR_PROPERTIES = (
     IntProperty,
     FloatProperty,
     BooleanProperty,
-    UuidProperty,
 )
 
 
@@ -1084,9 +1081,6 @@ def _scalar(
     if isinstance(prop, StringProperty):
         in_query = ", in_query=True" if location == "query" else ""
         return "str", f"check_string({label}, {name}{rules}{in_query})", name
-    if isinstance(prop, UuidProperty):
-        # A model reads `format: uuid` as `uuid.UUID`: an argument takes one back, or its text.
-        return "uuid.UUID | str", f"check_uuid({label}, {name})", name
     if isinstance(prop, FileProperty) and location == "body":
         # A `format: binary` field of a multipart body (spec_support refuses it anywhere else): a file.
         return "bytes | IO[bytes]", f"check_file({label}, {name})", name

@@ -81,6 +81,7 @@ __all__ = [
     "page_holding",
     "paged_call_of",
     "path_of",
+    "schema_components",
     "sends_bearer_key",
     "url_of",
     "valid_arguments",
@@ -960,10 +961,35 @@ def model_document(model: type[Any]) -> dict[str, Any]:
     """
     document = _answered(model.JSON_SCHEMA)
     assert isinstance(document, dict), f"{model.__name__}'s schema makes no object"
+    # A field of a schema that holds itself may refer to the model's `$defs`: they go along.
+    definitions = model.JSON_SCHEMA.get("$defs")
     for name, value in model_properties(model)[0].items():
         if name not in document:
-            document[name] = _answered(value)
+            document[name] = _answered({**value, "$defs": definitions} if definitions else value)
     return document
+
+
+def schema_components(schema: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """A model's ``JSON_SCHEMA`` as the ``components.schemas`` of a document, under ``name``.
+
+    A schema that holds itself keeps its definitions in ``$defs`` (``{"$ref": "#/$defs/Unit"}``);
+    in a document they are components of their own, each reference rewritten to point there.
+    """
+
+    def moved(node: Any) -> Any:
+        if isinstance(node, list):
+            return [moved(item) for item in node]
+        if not isinstance(node, Mapping):
+            return node
+        reference = node.get("$ref")
+        if isinstance(reference, str) and reference.startswith("#/$defs/"):
+            return {key: value for key, value in node.items() if key != "$defs"} | {
+                "$ref": reference.replace("#/$defs/", "#/components/schemas/", 1)
+            }
+        return {key: moved(value) for key, value in node.items() if key != "$defs"}
+
+    definitions = schema.get("$defs") or {}
+    return {**{key: moved(value) for key, value in definitions.items()}, name: moved(schema)}
 
 
 def _answered(schema: Mapping[str, Any]) -> Any:
@@ -971,7 +997,7 @@ def _answered(schema: Mapping[str, Any]) -> Any:
     document = {
         "openapi": _SPEC.document["openapi"],
         "paths": {"/": {}},
-        "components": {"schemas": {"Answer": dict(schema)}},
+        "components": {"schemas": schema_components(schema, "Answer")},
     }
     return synthesize(ApiSpec(document), "/components/schemas/Answer", _NOW)
 

@@ -16,7 +16,7 @@ import palomma_client._generated.models as models
 from palomma_client._generated.errors import ResponseSchemaError
 from palomma_client.testing._examples import synthesize
 from palomma_client.testing._spec import ApiSpec
-from tests.spec_calls import model_properties
+from tests.spec_calls import model_properties, schema_components
 from tests.support import fresh_name
 
 NOW = datetime(2026, 3, 11, 16, 32, 14, tzinfo=UTC)
@@ -54,7 +54,7 @@ def _value_of(schema: dict[str, Any]) -> Any:
             "openapi": "3.1.0",
             "info": {"title": "models", "version": "1"},
             "paths": {"/model": {"get": {"responses": {"200": {"description": "the model"}}}}},
-            "components": {"schemas": {"Model": schema}},
+            "components": {"schemas": schema_components(schema, "Model")},
         }
     )
     return synthesize(spec, "/components/schemas/Model", NOW)

@@ -497,6 +497,86 @@ TAG = {"tags": ["Vendor Probes"]}
 OK = {"type": "object", "required": ["ok"], "properties": {"ok": {"type": "boolean"}}}
 ID = {"in": "path", "name": "thingId", "required": True, "schema": {"type": "string"}}
 
+
+def _add_reusable_components(spec: dict[str, Any]) -> None:
+    """Parameters, a request body and answers given by `$ref` to `components`; a schema that holds itself."""
+    components = spec["components"]
+    node, kind = "#/components/schemas/VendorProbeNode", "#/components/schemas/VendorProbeNodeKind"
+    components.setdefault("parameters", {}).update(
+        {
+            "VendorProbeNodeId": {
+                "name": "nodeId",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", "format": "uuid"},
+            },
+            "VendorProbeNodeKind": {"name": "kind", "in": "query", "schema": {"$ref": kind}},
+            "VendorProbeTrace": {
+                "name": "X-Vendor-Probe-Trace",
+                "in": "header",
+                "schema": {"type": "string", "format": "uuid"},
+            },
+        }
+    )
+    components.setdefault("requestBodies", {})["VendorProbeNode"] = _body({"$ref": f"{node}Input"})
+    components.setdefault("responses", {}).update(
+        {
+            "VendorProbeNode": {"description": "The node", "content": {"application/json": {"schema": {"$ref": node}}}},
+            "VendorProbeProblem": {
+                "description": "Refused",
+                "content": {
+                    "application/json": {"schema": {"type": "object", "properties": {"error": {"type": "string"}}}}
+                },
+            },
+        }
+    )
+    size = {"type": "number", "format": "double", "minimum": 0, "multipleOf": 0.5}
+    components["schemas"].update(
+        {
+            "VendorProbeNodeKind": {"type": "integer", "format": "int32", "enum": [1, 2, 3]},
+            "VendorProbeNode": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {
+                    "name": {"type": "string", "minLength": 1},
+                    "kind": {"$ref": kind},
+                    "size": size,
+                    "children": {"type": "array", "items": {"$ref": node}},
+                    "sibling": {"$ref": node},
+                },
+            },
+            "VendorProbeNodeInput": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name"],
+                "properties": {
+                    "name": {"type": "string", "pattern": "^[a-z]+$"},
+                    "size": size,
+                    "children": {"type": "array", "maxItems": 3, "items": {"$ref": node}},
+                },
+            },
+        }
+    )
+    problem = {"$ref": "#/components/responses/VendorProbeProblem"}
+    spec["paths"][f"/{PREFIX}/nodes/{{nodeId}}"] = {
+        "parameters": [{"$ref": "#/components/parameters/VendorProbeNodeId"}],
+        "put": {
+            **TAG,
+            "operationId": "replaceVendorProbeNode",
+            "parameters": [
+                {"$ref": "#/components/parameters/VendorProbeNodeKind"},
+                {"$ref": "#/components/parameters/VendorProbeTrace"},
+            ],
+            "requestBody": {"$ref": "#/components/requestBodies/VendorProbeNode"},
+            "responses": {
+                "200": {"$ref": "#/components/responses/VendorProbeNode"},
+                "4XX": problem,
+                "default": problem,
+            },
+        },
+    }
+
+
 CORPUS: list[VendorChange] = [
     VendorChange(
         "camel-case-path-parameter",
@@ -3480,6 +3560,59 @@ CORPUS: list[VendorChange] = [
             {"slots": [None, {"label": "cd"}, {"label": "ef"}]},
             ["slots[1].label", "slots[1]"],
             ["VendorProbeCrate", "VendorProbeCrateSlotsItem"],
+            1,
+        ],
+    ),
+    VendorChange(
+        "reusable-components-and-recursive-schemas",
+        "parameters, request bodies and responses by `$ref` to `components`; a schema that holds itself; an "
+        "integer enum; `format: uuid`; `multipleOf`; `additionalProperties: false`; `4XX` and `default` answers",
+        _add_reusable_components,
+        """
+        from palomma_client._generated.errors import ResponseSchemaError
+        from palomma_client.types import VendorProbeNode, VendorProbeNodeKind
+        node_id = "0b6b8a3e-8f5b-4c3e-9a57-6f1f2c0d9e11"
+        children = [{"name": "a", "children": [{"name": "b", "size": 2}]}, VendorProbeNode(name="c", size=0.5)]
+        answer = await call(client, "replaceVendorProbeNode", node_id, kind=VendorProbeNodeKind.VALUE_2,
+                            x_vendor_probe_trace=node_id, name="root", size=1.5, children=children)
+        sent = fake.requests[-1]
+        trace = sent.headers.get("x-vendor-probe-trace")
+        request = [sent.path.rsplit("/", 1)[-1], sent.query, trace, json.loads(sent.body)]
+        refused = []
+        for bad in (dict(children=[{"name": "a", "children": [{"name": ""}]}]), dict(size=0.7),
+                    dict(children=[{"name": "a", "sibling": {"size": 1}}]), dict(kind=4), dict(kind="2"), dict(name="A")):
+            try:
+                await call(client, "replaceVendorProbeNode", node_id, **{"name": "root", **bad})
+            except InvalidParameterError as error:
+                refused.append(error.parameter)
+        try:
+            await call(client, "replaceVendorProbeNode", "not-a-uuid", name="root")
+        except InvalidParameterError as error:
+            refused.append(error.parameter)
+        tree = VendorProbeNode.from_dict({"name": "r", "kind": 9, "children": [{"name": "c", "sibling": {"name": "n"}}]})
+        try:
+            VendorProbeNode.from_dict({"name": "r", "children": [{"name": "c", "sibling": {"name": 5}}]})
+        except ResponseSchemaError as error:
+            broken = str(error)
+        read = [tree.children[0].sibling.name, tree.kind.value, tree.kind.is_known, tree.to_dict()["children"]]
+        shape = [type(answer).__name__, sorted(VendorProbeNode.JSON_SCHEMA["$defs"]), type(answer.name).__name__]
+        return [request, refused, read, broken, shape, len(fake.requests)]
+        """,
+        [
+            [
+                "0b6b8a3e-8f5b-4c3e-9a57-6f1f2c0d9e11",
+                "kind=2",
+                "0b6b8a3e-8f5b-4c3e-9a57-6f1f2c0d9e11",
+                {
+                    "name": "root",
+                    "size": 1.5,
+                    "children": [{"name": "a", "children": [{"name": "b", "size": 2}]}, {"name": "c", "size": 0.5}],
+                },
+            ],
+            ["children[0].children[0].name", "size", "children[0].sibling.name", "kind", "kind", "name", "node_id"],
+            ["n", 9, False, [{"name": "c", "sibling": {"name": "n"}}]],
+            "children[0].sibling.name: expected a string, got the integer 5",
+            ["VendorProbeNode", ["VendorProbeNode"], "str"],
             1,
         ],
     ),
