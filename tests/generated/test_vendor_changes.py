@@ -3580,7 +3580,8 @@ CORPUS: list[VendorChange] = [
         request = [sent.path.rsplit("/", 1)[-1], sent.query, trace, json.loads(sent.body)]
         refused = []
         for bad in (dict(children=[{"name": "a", "children": [{"name": ""}]}]), dict(size=0.7),
-                    dict(children=[{"name": "a", "sibling": {"size": 1}}]), dict(kind=4), dict(kind="2"), dict(name="A")):
+                    dict(children=[{"name": "a", "sibling": {"size": 1}}]), dict(kind=4), dict(kind="2"),
+                    dict(name="A")):
             try:
                 await call(client, "replaceVendorProbeNode", node_id, **{"name": "root", **bad})
             except InvalidParameterError as error:
@@ -3589,7 +3590,8 @@ CORPUS: list[VendorChange] = [
             await call(client, "replaceVendorProbeNode", "not-a-uuid", name="root")
         except InvalidParameterError as error:
             refused.append(error.parameter)
-        tree = VendorProbeNode.from_dict({"name": "r", "kind": 9, "children": [{"name": "c", "sibling": {"name": "n"}}]})
+        tree = VendorProbeNode.from_dict({"name": "r", "kind": 9,
+                                          "children": [{"name": "c", "sibling": {"name": "n"}}]})
         try:
             VendorProbeNode.from_dict({"name": "r", "children": [{"name": "c", "sibling": {"name": 5}}]})
         except ResponseSchemaError as error:
