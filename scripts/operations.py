@@ -562,8 +562,11 @@ class OperationViews:
                 success.append((status, None, "none"))
             elif answer_media.is_json:
                 answer_prop = parsed.get(status)
-                if answer_prop is not None and map_values(answer_prop) is not None:
-                    # A map (or a free-form object) as the whole answer: a dict of its values, each checked.
+                if answer_prop is not None and (
+                    map_values(answer_prop) is not None or isinstance(_unwrapped(answer_prop), ListProperty)
+                ):
+                    # A map (or a free-form object) as the whole answer: a dict of its values, each checked; an
+                    # array: a list of its items, each checked, an error naming its index (`[2].name`).
                     imports.update(name for _, name in self._json.classes(answer_prop))
                     map_parsers[status] = f"{self._json.parser(answer_prop)}(data)"
                     success.append((status, self._json.python_type(answer_prop), "map"))

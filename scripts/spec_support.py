@@ -430,9 +430,11 @@ def _operation(spec: OpenAPI, operation: Operation) -> Iterator[Refusal]:
             yield Refusal(f"a success response in several media types ({names})", response.pointer, "give one")
         for media in response.content:
             if media.is_json and media.schema is not None and not _is_object(media.schema):
-                if _is_union(media.schema):
-                    continue  # its members are checked as schemas: objects, or refused there
-                yield Refusal("a success answer that is not a JSON object", media.schema_pointer or media.pointer)
+                if _is_union(media.schema) or _type(media.schema) == "array":
+                    continue  # its members, or its items, are checked as schemas: supported, or refused there
+                yield Refusal(
+                    "a success answer that is not a JSON object or array", media.schema_pointer or media.pointer
+                )
     bodies = {
         ("json" if media.is_json else media.name, media.schema_pointer)
         for response in successes

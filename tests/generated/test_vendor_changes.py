@@ -560,6 +560,11 @@ def _add_reusable_components(spec: dict[str, Any]) -> None:
     problem = {"$ref": "#/components/responses/VendorProbeProblem"}
     spec["paths"][f"/{PREFIX}/nodes/{{nodeId}}"] = {
         "parameters": [{"$ref": "#/components/parameters/VendorProbeNodeId"}],
+        "get": {
+            **TAG,
+            "operationId": "getVendorProbeNodeChildren",
+            "responses": {**_json({"type": "array", "items": {"$ref": node}}), "4XX": problem},
+        },
         "put": {
             **TAG,
             "operationId": "replaceVendorProbeNode",
@@ -3569,6 +3574,7 @@ CORPUS: list[VendorChange] = [
         "integer enum; `format: uuid`; `multipleOf`; `additionalProperties: false`; `4XX` and `default` answers",
         _add_reusable_components,
         """
+        from palomma_client._generated.api import OPERATIONS
         from palomma_client._generated.errors import ResponseSchemaError
         from palomma_client.types import VendorProbeNode, VendorProbeNodeKind
         node_id = "0b6b8a3e-8f5b-4c3e-9a57-6f1f2c0d9e11"
@@ -3598,6 +3604,12 @@ CORPUS: list[VendorChange] = [
             broken = str(error)
         read = [tree.children[0].sibling.name, tree.kind.value, tree.kind.is_known, tree.to_dict()["children"]]
         shape = [type(answer).__name__, sorted(VendorProbeNode.JSON_SCHEMA["$defs"]), type(answer.name).__name__]
+        kids = await call(client, "getVendorProbeNodeChildren", node_id)
+        shape.append([type(kids).__name__, sorted({type(kid).__name__ for kid in kids})])
+        try:
+            OPERATIONS["getVendorProbeNodeChildren"].parse_response(200, [{"name": "a"}, {"name": 5}])
+        except ResponseSchemaError as error:
+            shape.append(str(error))
         return [request, refused, read, broken, shape, len(fake.requests)]
         """,
         [
@@ -3614,8 +3626,14 @@ CORPUS: list[VendorChange] = [
             ["children[0].children[0].name", "size", "children[0].sibling.name", "kind", "kind", "name", "node_id"],
             ["n", 9, False, [{"name": "c", "sibling": {"name": "n"}}]],
             "children[0].sibling.name: expected a string, got the integer 5",
-            ["VendorProbeNode", ["VendorProbeNode"], "str"],
-            1,
+            [
+                "VendorProbeNode",
+                ["VendorProbeNode"],
+                "str",
+                ["list", []],
+                "[1].name: expected a string, got the integer 5",
+            ],
+            2,
         ],
     ),
 ]
