@@ -779,7 +779,3 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
             yield Refusal(refused, at)
         elif not schema.get("properties") and not _map_place(pointer):
             yield Refusal(_MAP_ELSEWHERE, pointer, _MAP_HINT)
-    if _type(schema) == "array" and isinstance(schema.get("items"), Mapping):
-        inner, _ = spec.resolve(schema["items"], join_pointer(pointer, "items"))
-        if isinstance(inner, Mapping) and _type(inner) == "array":
-            yield Refusal("an array of arrays", join_pointer(pointer, "items"))

@@ -474,7 +474,8 @@ def echoed(request: httpx2.Request, response: httpx2.Response) -> httpx2.Respons
     filters = dict(request.url.params)
     pages = {}
     for name, value in document.items():
-        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+        # A list of objects the body sent (a create's `units`) is echoed as sent, not filtered as a page.
+        if name not in changed and isinstance(value, list) and all(isinstance(item, dict) for item in value):
             pages[name] = [
                 {
                     **item,
@@ -482,6 +483,12 @@ def echoed(request: httpx2.Request, response: httpx2.Response) -> httpx2.Respons
                         key: wanted
                         for key, wanted in filters.items()
                         if isinstance(item.get(key), str) and not item[key].startswith(wanted + "T")
+                    },
+                    # A number the filter names (an integer enum, an amount), as the number it is in JSON.
+                    **{
+                        key: int(wanted)
+                        for key, wanted in filters.items()
+                        if type(item.get(key)) is int and re.fullmatch(r"-?[0-9]+", wanted)
                     },
                 }
                 for item in value

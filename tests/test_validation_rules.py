@@ -139,4 +139,4 @@ def test_an_integer_enum_keeps_a_number_the_spec_does_not_list_as_an_unknown_mem
     assert Kind(1).is_known
     for not_a_number in ("1", 1.5):
         with pytest.raises(ValueError, match="is not a valid Kind"):
-            Kind(not_a_number)
+            Kind(not_a_number)  # type: ignore[arg-type]

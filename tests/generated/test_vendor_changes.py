@@ -531,6 +531,7 @@ def _add_reusable_components(spec: dict[str, Any]) -> None:
         }
     )
     size = {"type": "number", "format": "double", "minimum": 0, "multipleOf": 0.5}
+    grid = {"type": "array", "items": {"type": "array", "maxItems": 2, "items": {"type": "integer", "minimum": 0}}}
     components["schemas"].update(
         {
             "VendorProbeNodeKind": {"type": "integer", "format": "int32", "enum": [1, 2, 3]},
@@ -541,6 +542,7 @@ def _add_reusable_components(spec: dict[str, Any]) -> None:
                     "name": {"type": "string", "minLength": 1},
                     "kind": {"$ref": kind},
                     "size": size,
+                    "grid": grid,
                     "children": {"type": "array", "items": {"$ref": node}},
                     "sibling": {"$ref": node},
                 },
@@ -552,6 +554,7 @@ def _add_reusable_components(spec: dict[str, Any]) -> None:
                 "properties": {
                     "name": {"type": "string", "pattern": "^[a-z]+$"},
                     "size": size,
+                    "grid": grid,
                     "children": {"type": "array", "maxItems": 3, "items": {"$ref": node}},
                 },
             },
@@ -3580,14 +3583,14 @@ CORPUS: list[VendorChange] = [
         node_id = "0b6b8a3e-8f5b-4c3e-9a57-6f1f2c0d9e11"
         children = [{"name": "a", "children": [{"name": "b", "size": 2}]}, VendorProbeNode(name="c", size=0.5)]
         answer = await call(client, "replaceVendorProbeNode", node_id, kind=VendorProbeNodeKind.VALUE_2,
-                            x_vendor_probe_trace=node_id, name="root", size=1.5, children=children)
+                            x_vendor_probe_trace=node_id, name="root", size=1.5, children=children, grid=[[1, 2], [3]])
         sent = fake.requests[-1]
         trace = sent.headers.get("x-vendor-probe-trace")
         request = [sent.path.rsplit("/", 1)[-1], sent.query, trace, json.loads(sent.body)]
         refused = []
         for bad in (dict(children=[{"name": "a", "children": [{"name": ""}]}]), dict(size=0.7),
                     dict(children=[{"name": "a", "sibling": {"size": 1}}]), dict(kind=4), dict(kind="2"),
-                    dict(name="A")):
+                    dict(name="A"), dict(grid=[[1, 2, 3]]), dict(grid=[[0], [-1]])):
             try:
                 await call(client, "replaceVendorProbeNode", node_id, **{"name": "root", **bad})
             except InvalidParameterError as error:
@@ -3596,13 +3599,14 @@ CORPUS: list[VendorChange] = [
             await call(client, "replaceVendorProbeNode", "not-a-uuid", name="root")
         except InvalidParameterError as error:
             refused.append(error.parameter)
-        tree = VendorProbeNode.from_dict({"name": "r", "kind": 9,
+        tree = VendorProbeNode.from_dict({"name": "r", "kind": 9, "grid": [[1], [2, 3]],
                                           "children": [{"name": "c", "sibling": {"name": "n"}}]})
         try:
             VendorProbeNode.from_dict({"name": "r", "children": [{"name": "c", "sibling": {"name": 5}}]})
         except ResponseSchemaError as error:
             broken = str(error)
         read = [tree.children[0].sibling.name, tree.kind.value, tree.kind.is_known, tree.to_dict()["children"]]
+        read.append(tree.grid)
         shape = [type(answer).__name__, sorted(VendorProbeNode.JSON_SCHEMA["$defs"]), type(answer.name).__name__]
         kids = await call(client, "getVendorProbeNodeChildren", node_id)
         shape.append([type(kids).__name__, sorted({type(kid).__name__ for kid in kids})])
@@ -3621,10 +3625,21 @@ CORPUS: list[VendorChange] = [
                     "name": "root",
                     "size": 1.5,
                     "children": [{"name": "a", "children": [{"name": "b", "size": 2}]}, {"name": "c", "size": 0.5}],
+                    "grid": [[1, 2], [3]],
                 },
             ],
-            ["children[0].children[0].name", "size", "children[0].sibling.name", "kind", "kind", "name", "node_id"],
-            ["n", 9, False, [{"name": "c", "sibling": {"name": "n"}}]],
+            [
+                "children[0].children[0].name",
+                "size",
+                "children[0].sibling.name",
+                "kind",
+                "kind",
+                "name",
+                "grid[0]",
+                "grid[1][0]",
+                "node_id",
+            ],
+            ["n", 9, False, [{"name": "c", "sibling": {"name": "n"}}], [[1], [2, 3]]],
             "children[0].sibling.name: expected a string, got the integer 5",
             [
                 "VendorProbeNode",
