@@ -36,10 +36,7 @@ class OpenStrEnum(StrEnum):
     def _missing_(cls, value: object) -> Any:
         if not isinstance(value, str):
             return None
-        pseudo_member = str.__new__(cls, value)
-        pseudo_member._name_ = "UNKNOWN"
-        pseudo_member._value_ = value
-        return pseudo_member
+        return _unknown_member(str.__new__(cls, value), value)
 
 
 class OpenIntEnum(IntEnum):
@@ -50,8 +47,7 @@ class OpenIntEnum(IntEnum):
     A boolean is not taken for a number, as JSON keeps them apart.
     """
 
-    def __str__(self) -> str:
-        return str(self.value)
+    # str() is the number's own text already: IntEnum keeps int's __str__.
 
     @property
     def is_known(self) -> bool:
@@ -62,10 +58,14 @@ class OpenIntEnum(IntEnum):
     def _missing_(cls, value: object) -> Any:
         if not isinstance(value, int) or isinstance(value, bool):
             return None
-        pseudo_member = int.__new__(cls, value)
-        pseudo_member._name_ = "UNKNOWN"
-        pseudo_member._value_ = value
-        return pseudo_member
+        return _unknown_member(int.__new__(cls, value), value)
+
+
+def _unknown_member(member: Any, value: object) -> Any:
+    """A pseudo-member of an open enum for a value the spec does not list (``is_known`` false)."""
+    member._name_ = "UNKNOWN"
+    member._value_ = value
+    return member
 
 
 class Model:
