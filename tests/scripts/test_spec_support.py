@@ -531,6 +531,28 @@ def _generate(tmp_path: Path, spec: Spec | str) -> subprocess.CompletedProcess[s
     return run_generate(ROOT, "--check", "--spec", str(path))
 
 
+def test_a_model_named_like_a_builtin_is_imported_from_the_module_the_parser_writes_it_in(tmp_path: Path) -> None:
+    """`Property` is written to `models/property_.py` (`property` is a builtin): every import names that module."""
+    spec = base()
+    spec["components"]["schemas"]["Property"] = {"type": "object", "properties": {"name": {"type": "string"}}}
+    answer = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Property"}}}}
+    spec["paths"]["/properties/{propertyId}"] = {
+        "get": {
+            "operationId": "getProperty",
+            "tags": ["Properties"],
+            "parameters": [{"name": "propertyId", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "The property", **answer}},
+        }
+    }
+
+    completed = _generate(tmp_path, spec)  # check mode: its diff shows what would be written
+
+    assert "+++ palomma_client/_generated/models/property_.py" in completed.stdout + completed.stderr
+    imports = [line for line in (completed.stdout + completed.stderr).splitlines() if "import Property" in line]
+    assert imports
+    assert all("property_ import Property" in line for line in imports), imports
+
+
 def test_make_generate_names_every_refused_construct_and_exits_non_zero(tmp_path: Path) -> None:
     spec = base()
     _add_parameter({"name": "ids", "in": "cookie", "schema": {"type": "object", "properties": {"a": {}}}})(spec)
