@@ -208,7 +208,10 @@ class ViolationCheck:
         try:
             entries = json.loads(header)
         except ValueError:  # Prism truncates very long lists and prefixes them with a note
-            self._from_headers.append(Violation("sl-violations", "request", f"{header} ({request})"))
+            # Where they are is still readable: a list about its own answer alone is about the response.
+            places = set(re.findall(r'"location":\["([^"]*)"', header))
+            where = "response" if places == {"response"} else "request"
+            self._from_headers.append(Violation("sl-violations", where, f"{header} ({request})"))
             return
         for entry in entries:
             location = ".".join(str(part) for part in entry.get("location", []))
