@@ -178,6 +178,10 @@ def _for_the_parser(index: OpenAPI) -> dict[str, Any]:
         for name, media in named:
             if media.is_json and "schema" in media.node:
                 _nullable_objects(parsed.at(join_pointer(media.pointer, "schema")), name)
+    for component, schema in document.get("components", {}).get("schemas", {}).items():
+        if isinstance(schema, dict) and "enum" in schema:
+            # A nullable enum component is named by its title (see _nullable_objects): by its own name.
+            schema.setdefault("title", component)
     _nullable_objects(document)
     _distributed_unions(document, parsed)
     return document

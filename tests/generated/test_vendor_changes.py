@@ -816,7 +816,7 @@ CORPUS: list[VendorChange] = [
             },
             VendorProbeShelf={
                 "type": "object",
-                "required": ["things", "note"],
+                "required": ["things", "note", "object"],
                 "properties": {
                     "things": {
                         "type": "array",
@@ -826,34 +826,42 @@ CORPUS: list[VendorChange] = [
                     "note": {"type": "string", "nullable": True},
                     "object": {"type": "string", "const": "shelf"},
                     "level": {"type": "string", "enum": ["low", "high"], "nullable": True},
+                    "grade": {"$ref": "#/components/schemas/VendorProbeGrade"},
                 },
             },
             VendorProbeThing=THING,
+            VendorProbeGrade={"type": "string", "enum": ["a", "b"], "nullable": True},
         ),
         """
         import palomma_client.types
         from palomma_client.types import VendorProbeShelf
         shelf = await call(client, "getVendorProbeShelf", "s1")
-        read = VendorProbeShelf.from_dict({"things": [], "note": None, "object": "shelf", "level": None})
+        empty = {"things": [], "note": None, "object": "shelf"}
+        read = VendorProbeShelf.from_dict({**empty, "level": None, "grade": None})
         errors = []
         for bad in ({"object": "box"}, {"object": 1}, {"level": 2}):
             try:
-                VendorProbeShelf.from_dict({"things": [], "note": None, **bad})
+                VendorProbeShelf.from_dict({**empty, **bad})
             except ValueError as error:
                 errors.append([type(error).__name__, error.path])
-        known = VendorProbeShelf.from_dict({"things": [], "note": None, "level": "high"}).level
-        models = sorted(name for name in palomma_client.types.__all__ if name.startswith("VendorProbeShelf"))
+        known = VendorProbeShelf.from_dict({**empty, "level": "high"}).level
+        grade = VendorProbeShelf.from_dict({**empty, "grade": "b"}).grade
+        models = sorted(name for name in palomma_client.types.__all__
+                        if name.startswith(("VendorProbeShelf", "VendorProbeGrade")))
         return [[type(item).__name__ for item in shelf.things], shelf.note, shelf.object_,
-                [read.object_, read.level], errors, [type(known).__name__, known.value], models]
+                [read.object_, read.level, read.grade], errors, [type(known).__name__, known.value],
+                [type(grade).__name__, grade.value], models]
         """,
         [
             ["VendorProbeThing"],
             "string",
             "shelf",
-            ["shelf", None],
+            ["shelf", None, None],
             [["ResponseSchemaError", "object"], ["ResponseSchemaError", "object"], ["ResponseSchemaError", "level"]],
             ["VendorProbeShelfLevel", "high"],
-            ["VendorProbeShelf", "VendorProbeShelfLevel"],
+            # A nullable enum component keeps its own name too.
+            ["VendorProbeGrade", "b"],
+            ["VendorProbeGrade", "VendorProbeShelf", "VendorProbeShelfLevel"],
         ],
     ),
     VendorChange(
