@@ -777,13 +777,16 @@ def seeded_invoice(fake: Any, **changes: Any) -> dict[str, Any]:
     ``createInvoice``, or one the fake cannot model): a test of what the fake does with its
     invoices has nothing to test then.
     """
-    import pytest
+    skip_unless_the_fake_makes_invoices(fake)
+    invoice: dict[str, Any] = fake.create_invoice(**changes)
+    return invoice
 
+
+def skip_unless_the_fake_makes_invoices(fake: Any) -> None:
+    """Skip the calling test, saying why, when the spec does not let a ``FakePalomma`` make invoices."""
     unmodelled = fake.unmodelled_operations
     if "createInvoice" in unmodelled:
         pytest.skip(f"the fake makes no invoices, it does not model createInvoice: {unmodelled['createInvoice']}")
-    invoice: dict[str, Any] = fake.create_invoice(**changes)
-    return invoice
 
 
 def ready_invoice_json(invoice_id: str, merchant_id: str) -> dict[str, Any]:

@@ -172,7 +172,10 @@ POLICY_OPERATIONS = sorted(policy_notes((ROOT / "palomma_client" / "_policies.py
 @pytest.mark.slow  # its call is a whole regeneration, which only this test reads
 @pytest.mark.skipif(not POLICY_OPERATIONS, reason="no operation has a hand-written retry policy to break")
 def test_removing_an_operation_a_policy_uses_is_named_on_stderr_and_in_the_changelog(tmp_path: Path) -> None:
-    removed = POLICY_OPERATIONS[0]
+    present = [name for name in POLICY_OPERATIONS if SPEC_INDEX.operation(name) is not None]
+    if not present:
+        pytest.skip(f"the spec no longer has the operations the hand-written policies are for: {POLICY_OPERATIONS}")
+    removed = present[0]
     operation = SPEC_INDEX.operation(removed)
     assert operation is not None
     project = copy_project(tmp_path, lambda spec: spec["paths"][operation.path].pop(operation.method))
