@@ -130,7 +130,8 @@ def _nullable_composites(validators: Mapping[str, Any]) -> dict[str, Any]:
     """3.0 keywords that take null where the schema says ``nullable: true``, whatever it composes.
 
     OpenAPI 3.0.3 reads `nullable` only beside a `type`; vendors write `allOf: [{$ref: X}]` (or a
-    bare `$ref`) with `nullable: true` to mean "X, or null", and the generator reads it so.
+    bare `$ref`) with `nullable: true` to mean "X, or null", and the generator reads it so. Likewise
+    an `enum` with `nullable: true` and no `null` among its values: "one of these, or null".
     """
 
     def nullable(keyword: Any) -> Any:
@@ -141,7 +142,8 @@ def _nullable_composites(validators: Mapping[str, Any]) -> dict[str, Any]:
 
         return check
 
-    return {name: nullable(validators[name]) for name in ("$ref", "allOf", "anyOf", "oneOf") if name in validators}
+    keywords = ("$ref", "allOf", "anyOf", "oneOf", "enum")
+    return {name: nullable(validators[name]) for name in keywords if name in validators}
 
 
 def _discriminated(validators: Mapping[str, Any]) -> dict[str, Any]:
@@ -260,8 +262,9 @@ class RequestValidator:
                 commas = parameter.style == "simple" or not parameter.explode or location == "cookie"
                 if commas and "array" in schema_types(parameter.schema):
                     # The simple style, the form style with `explode: false`, or a cookie (which cannot repeat
-                    # its name as a query string can): one value, items separated by commas.
-                    raw = [item for value in raw for item in value.split(",")]
+                    # its name as a query string can): one value, items separated by commas. An empty value
+                    # is the empty array (RFC 6570 expands `[]` to nothing), not one empty item.
+                    raw = [item for value in raw if value for item in value.split(",")]
                 value = _decode(parameter.name, raw, parameter.schema, self._spec)
                 self.check(parameter.schema_pointer, value, location=parameter.name)
                 values[location][parameter.name] = value
