@@ -363,6 +363,7 @@ def never_accepting() -> Iterator[str]:
                 filler.close()
 
 
+@pytest.mark.clock_loop
 async def test_a_connect_that_never_completes_is_a_timeout_that_never_reached_the_server(
     backend: str, read: SpecCall
 ) -> None:
@@ -376,6 +377,7 @@ async def test_a_connect_that_never_completes_is_a_timeout_that_never_reached_th
 
 
 @pytest.mark.parametrize("refusal", ["refused", "never_accepted"])
+@pytest.mark.clock_loop
 async def test_a_create_whose_connect_fails_is_retried_and_never_looked_up(
     backend: str, refused_port: int, refusal: str
 ) -> None:
