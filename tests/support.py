@@ -718,7 +718,8 @@ def copy_project(destination: Path, edit: Callable[[dict[str, Any]], None] | Non
 
     What generating, versioning, importing and type-checking need: the spec, the generator's
     config, the changelog, the README, ``pyproject.toml`` (mypy's settings), ``scripts/``, the
-    package, ``docs/`` and ``examples/``.
+    package, ``docs/``, ``examples/`` and ``benchmarks/`` (a regeneration reads the generated names
+    these import).
 
     Args:
         destination: An empty folder (a test's ``tmp_path``); the copy is its ``project``.
@@ -733,7 +734,7 @@ def copy_project(destination: Path, edit: Callable[[dict[str, Any]], None] | Non
         shutil.copy2(ROOT / name, project / name)
     # With their __pycache__: Python checks each cached module against its source's mtime and size, which
     # copying keeps, so that the copy's imports and compileall compile only what a regeneration rewrote.
-    for folder in ("scripts", "palomma_client", "docs", "examples"):
+    for folder in ("scripts", "palomma_client", "docs", "examples", "benchmarks"):
         shutil.copytree(ROOT / folder, project / folder)
     if edit is not None:
         spec = yaml.safe_load((project / "openapi.yaml").read_text(encoding="utf-8"))
