@@ -42,7 +42,7 @@ from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.parser.properties.union import UnionProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode, PythonIdentifier
-from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported, requirements, union_in_all_of
+from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported, fills_itself, requirements, union_in_all_of
 
 from palomma_client._openapi import MediaType, OpenAPI, Operation, Parameter, SpecError, join_pointer, unescape_token
 
@@ -218,6 +218,7 @@ class ArgumentView:
     union: str = ""  # ...and its keyword: oneOf (exactly one member) or anyOf (at least one)
     group_required: bool = False  # a required field of an optional request body: required once the body is sent
     named: tuple[str, ...] = ()  # for the other keys of an object body (a map beside properties): the named ones
+    fills_itself: bool = False  # an idempotency key header: left out, the client sends a new key per call
 
     @property
     def omittable(self) -> bool:
@@ -270,6 +271,7 @@ class OperationView:
     body_optional: bool = False  # the request body may be left out (`requestBody.required` false or absent)
     cookie_arguments: list[ArgumentView] = field(default_factory=list)  # sent together in the `Cookie` header
     encoding: str = "json"  # how the request body is sent: json, form (urlencoded) or multipart
+    idempotency_header: str = ""  # the header the client fills with a new idempotency key per call, if any
 
     @property
     def whole_body(self) -> ArgumentView | None:
@@ -487,18 +489,19 @@ class OperationViews:
                 parameter = parameters[(location, _text(prop.name))]
                 if location == "header" and parameter.name.lower() in IGNORED_HEADER_PARAMETERS:
                     continue
-                arguments.append(
-                    self._argument(
-                        prop,
-                        str(prop.python_name),
-                        location,
-                        parameter.required,
-                        parameter.schema,
-                        parameter.node,
-                        imports,
-                        _at(parameter),
-                    )
+                filled = location == "header" and fills_itself(parameter.name, parameter.schema)
+                argument = self._argument(
+                    prop,
+                    str(prop.python_name),
+                    location,
+                    parameter.required and not filled,
+                    parameter.schema,
+                    parameter.node,
+                    imports,
+                    _at(parameter),
                 )
+                argument.fills_itself = filled
+                arguments.append(argument)
             return arguments
 
         query_arguments = keyword_arguments("query", endpoint.query_parameters)
@@ -531,6 +534,7 @@ class OperationViews:
                 for argument in body_arguments:
                     argument.group_required, argument.required = argument.required and not argument.whole, False
         arguments = path_arguments + query_arguments + header_arguments + cookie_arguments + body_arguments
+        idempotency_header = next((argument.json_name for argument in header_arguments if argument.fills_itself), "")
         names = [argument.python_name for argument in arguments]
         clashes = sorted({name for name in names if names.count(name) > 1} | (set(names) & SDK_ARGUMENTS))
         if clashes:
@@ -615,6 +619,7 @@ class OperationViews:
             model_imports=imports,
             union_parsers=union_parsers,
             map_parsers=map_parsers,
+            idempotency_header=idempotency_header,
         )
         self._find_pagination(view, endpoint)
         view.retry_policy = self._policies.get(view.operation_id, "")

@@ -260,8 +260,9 @@ class RequestValidator:
                 commas = parameter.style == "simple" or not parameter.explode or location == "cookie"
                 if commas and "array" in schema_types(parameter.schema):
                     # The simple style, the form style with `explode: false`, or a cookie (which cannot repeat
-                    # its name as a query string can): one value, items separated by commas.
-                    raw = [item for value in raw for item in value.split(",")]
+                    # its name as a query string can): one value, items separated by commas. An empty value
+                    # is the empty array (RFC 6570 expands `[]` to nothing), not one empty item.
+                    raw = [item for value in raw if value for item in value.split(",")]
                 value = _decode(parameter.name, raw, parameter.schema, self._spec)
                 self.check(parameter.schema_pointer, value, location=parameter.name)
                 values[location][parameter.name] = value

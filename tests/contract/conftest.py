@@ -119,10 +119,11 @@ def _wait_until_listening(process: subprocess.Popen[bytes], log_path: Path) -> s
     )
 
 
-def _run_prism(log_path: Path, *options: str) -> Iterator[PrismServer]:
+def run_prism(log_path: Path, *options: str, spec: Path = SPEC) -> Iterator[PrismServer]:
+    """Start ``prism mock`` on ``spec`` with ``options``, yield it once it answers, and stop it."""
     _prism_or_skip()
     # Port 0: the system picks a free port and Prism prints it, so parallel runs never collide.
-    command = [str(PRISM), "mock", str(SPEC), "--host", "127.0.0.1", "--port", "0", *options]
+    command = [str(PRISM), "mock", str(spec), "--host", "127.0.0.1", "--port", "0", *options]
     # FORCE_COLOR=0 keeps colour codes out of the log even where CI forces colour on.
     environment = {**os.environ, "FORCE_COLOR": "0"}
     with log_path.open("wb") as log:
@@ -137,7 +138,7 @@ def _run_prism(log_path: Path, *options: str) -> Iterator[PrismServer]:
 @pytest.fixture(scope="session")
 def prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrismServer]:
     """Prism answering every operation with the spec's examples."""
-    yield from _run_prism(tmp_path_factory.mktemp("prism") / "static.log")
+    yield from run_prism(tmp_path_factory.mktemp("prism") / "static.log")
 
 
 @pytest.fixture(scope="session")
@@ -149,7 +150,7 @@ def prism_dynamic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrismSer
     operation forever. Tests print the bodies that fail, which is what makes a
     failure reproducible.
     """
-    yield from _run_prism(tmp_path_factory.mktemp("prism") / "dynamic.log", "--dynamic")
+    yield from run_prism(tmp_path_factory.mktemp("prism") / "dynamic.log", "--dynamic")
 
 
 @dataclass(frozen=True)

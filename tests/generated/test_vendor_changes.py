@@ -883,12 +883,19 @@ CORPUS: list[VendorChange] = [
         """
         await call(client, "createVendorProbePayout", idempotency_key="key-0001")
         sent = fake.requests[-1].headers.get("idempotency-key")
+        # Left out, the client makes one per call and keeps it on the call's retry (a 429 here).
+        fake.fail_next(status=429, method="POST", retry_after="0")
+        await call(client, "createVendorProbePayout", max_retries=1)
+        first, retried = (request.headers.get("idempotency-key") for request in fake.requests[-2:])
+        await call(client, "createVendorProbePayout")
+        another = fake.requests[-1].headers.get("idempotency-key")
+        made = [str(uuid.UUID(first)) == first, retried == first, another not in (first, None)]
         try:
             await call(client, "createVendorProbePayout", idempotency_key="k")
         except InvalidParameterError as error:
-            return [sent, error.parameter, len(fake.requests)]
+            return [sent, made, error.parameter, len(fake.requests)]
         """,
-        ["key-0001", "idempotency_key", 1],
+        ["key-0001", [True, True, True], "idempotency_key", 4],
     ),
     VendorChange(
         "nested-request-body",
@@ -3493,7 +3500,7 @@ CORPUS_ALONE = [
 ]
 
 CORPUS_PRELUDE = """
-import asyncio, datetime, inspect, json, traceback, typing, urllib.parse, warnings
+import asyncio, datetime, inspect, json, traceback, typing, urllib.parse, uuid, warnings
 from palomma_client import InvalidParameterError, PalommaClient
 from palomma_client._generated.api import METHODS
 from palomma_client.testing import FakePalomma

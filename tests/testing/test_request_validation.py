@@ -228,6 +228,14 @@ def test_header_parameters_are_read_by_their_name_in_any_case_and_checked(versio
     assert _refusal(_find, version, {}, {"x-trace": "much-too-long"}).startswith("X-Trace: 'much-too-long' is too long")
 
 
+@VERSIONS
+def test_an_empty_comma_separated_array_is_the_empty_array_not_one_empty_item(version: str) -> None:
+    # A client sends an empty array as an empty header (`X-Zones:`) or `tags=`: nothing to split.
+    request = _find(version, {"tags": [""]}, {"x-trace": "t-2", "x-zones": ""})
+
+    assert (request.query["tags"], request.headers["X-Zones"]) == ([], [])
+
+
 # --- bodies --------------------------------------------------------------------------------------
 
 
