@@ -55,7 +55,8 @@ _KEY_RULES = frozenset({"type", "format", "minLength", "maxLength", "pattern"})
 _KEY_TEXTS = frozenset({"description", "example", "examples", "deprecated"})
 
 # Rules an argument's check cannot enforce yet; on an argument they are refused rather than left unchecked.
-UNCHECKED_ARGUMENT_RULES = ("multipleOf", "const")
+# (`const` is checked in a request body, checked as JSON, and refused on a parameter: see operations.py.)
+UNCHECKED_ARGUMENT_RULES = ("multipleOf",)
 
 # Schema keywords with no Python rendering yet; each becomes a refusal wherever it appears.
 _REFUSED_KEYWORDS = {
