@@ -329,7 +329,7 @@ async def test_get_settlement_returns_the_documented_settlement(violations: Viol
     _operation("getSettlement")
     async with _palomma(violations) as palomma:
         assert SETTLEMENT_DATE is not None
-        settlement = await palomma.settlements.get(SETTLEMENT_DATE, SETTLEMENT_CYCLE)
+        settlement = await call_at("getSettlement", SETTLEMENT_DATE, SETTLEMENT_CYCLE)(palomma)
 
     assert isinstance(settlement, Settlement)
     assert _as_compared(settlement.to_dict()) == _as_compared(_success_example("getSettlement"))
