@@ -148,6 +148,28 @@ async def test_operations_live_under_the_first_servers_path(spelled: Spelling) -
         assert (await http.request(method, SPEC.base_path + path)).json() == {"error": "Not Found"}
 
 
+async def test_servers_under_different_paths_each_reach_the_operations(spelled: Spelling) -> None:
+    # A vendor moves production to a new path and keeps the sandbox where it was: a client of either
+    # environment must reach the fake, which stands in for both.
+    document = load_shipped_spec()
+    method, path = _a_route()
+    async with _serving(load_shipped_spec(), spelled, base_url="http://fake.palomma.test") as http:
+        where_it_was = await http.request(method, SPEC.base_path + path)
+    moved = f"{SPEC.base_path}/moved"
+    document["servers"] = [
+        {"url": f"https://api.palomma.com{moved}", "description": "Production"},
+        {"url": f"https://sandbox.palomma.com{SPEC.base_path}", "description": "Sandbox"},
+    ]
+    async with _serving(document, spelled, base_url="http://fake.palomma.test") as http:
+        answers = [await http.request(method, base + path) for base in (moved, SPEC.base_path)]
+        elsewhere = await http.request(method, f"{SPEC.base_path}-elsewhere{path}")
+    assert where_it_was.json() != {"error": "Not Found"}
+    assert [(answer.status_code, answer.json()) for answer in answers] == [
+        (where_it_was.status_code, where_it_was.json())
+    ] * 2
+    assert (elsewhere.status_code, elsewhere.json()) == (404, {"error": "Not Found"})
+
+
 async def test_a_first_server_with_variables_puts_operations_under_its_path_at_their_defaults(
     spelled: Spelling,
 ) -> None:
