@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+import httpx2
 import pytest
 
 from palomma_client import FeatureUnavailableError, InvoiceOutcomeUnknownError
@@ -245,6 +246,33 @@ def required_parameters(
     if cookies:
         headers["Cookie"] = "; ".join(cookies)
     return path, params, headers
+
+
+def sending_required_parameters(spec: ApiSpec = SPEC) -> dict[str, list[Any]]:
+    """httpx2 event hooks that give a raw request every parameter the spec requires of its operation that it lacks.
+
+    A test of the fake that sends raw HTTP means to test one thing (a body's field, a page size, a
+    fault); a header, cookie or query parameter the vendor makes required (an `Idempotency-Key`)
+    would otherwise answer 400 first. Each missing one is added as ``required_parameters`` makes it;
+    what the request does carry is left as it is. A test of a missing parameter uses a client without
+    these hooks.
+    """
+
+    async def add(request: httpx2.Request) -> None:
+        found, _, _ = spec.find(request.method, request.url.path)
+        if found is None:
+            return
+        _, params, headers = required_parameters(found, spec)
+        for name, value in headers.items():
+            if name.lower() == "cookie" and "cookie" in request.headers:
+                request.headers["Cookie"] = f"{request.headers['Cookie']}; {value}"
+            elif name not in request.headers:
+                request.headers[name] = value
+        missing = {name: value for name, value in params.items() if name not in request.url.params}
+        if missing:
+            request.url = request.url.copy_merge_params(missing)
+
+    return {"request": [add]}
 
 
 def _form_document(spec: ApiSpec, pointer: str) -> dict[str, Any]:

@@ -13,10 +13,18 @@ import pytest
 from palomma_client import FeatureUnavailableError
 from palomma_client.testing import EXAMPLE_HEADER, FAKE_BASE_URL, FakeClock, FakePalomma
 from palomma_client.testing._app import MODELED_OPERATIONS
-from palomma_client.testing._spec import Parameter, SpecError, load_shipped_spec
+from palomma_client.testing._spec import ApiSpec, Parameter, SpecError, load_shipped_spec
 from tests.spec_calls import an_operation, needs_operations, path_of
 from tests.testing.conftest import Spelling
-from tests.testing.support import AUTH, NEW_FIELD, SPEC, START, invoice_body, spec_with_tenant_email
+from tests.testing.support import (
+    AUTH,
+    NEW_FIELD,
+    SPEC,
+    START,
+    invoice_body,
+    sending_required_parameters,
+    spec_with_tenant_email,
+)
 
 
 @contextlib.asynccontextmanager
@@ -25,7 +33,8 @@ async def _serving(
 ) -> AsyncIterator[httpx2.AsyncClient]:
     fake = FakePalomma(spec=spelled(document), clock=FakeClock(START))
     transport = httpx2.ASGITransport(app=fake.app)
-    async with httpx2.AsyncClient(transport=transport, base_url=base_url, headers=AUTH) as http:
+    hooks = sending_required_parameters(ApiSpec(spelled(document)))
+    async with httpx2.AsyncClient(transport=transport, base_url=base_url, headers=AUTH, event_hooks=hooks) as http:
         yield http
 
 
