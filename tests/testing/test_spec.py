@@ -272,7 +272,8 @@ async def test_a_spec_without_an_operation_the_fake_models_serves_the_rest(
     ]
     assert served
     transport = httpx2.ASGITransport(app=fake.app)
-    async with httpx2.AsyncClient(transport=transport, base_url=FAKE_BASE_URL, headers=AUTH) as http:
+    hooks = sending_required_parameters(ApiSpec(spelled(document)))
+    async with httpx2.AsyncClient(transport=transport, base_url=FAKE_BASE_URL, headers=AUTH, event_hooks=hooks) as http:
         for method, path in served:
             filled = path.replace("{id}", "01HQY8EW1H9YGH5PAV5Y2M9R3T").replace("{date}", "2026-03-11")
             filled = filled.replace("{cycle}", "13")
