@@ -16,6 +16,7 @@ import logging
 import math
 import secrets
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -251,6 +252,18 @@ def with_options_merged(request: ApiRequest, options: RequestOptions) -> tuple[A
     return merged, left
 
 
+def with_idempotency_key(request: ApiRequest) -> ApiRequest:
+    """The request with a new idempotency key in its operation's header, unless the caller gave one.
+
+    Made once per call, before any attempt or policy reads the request, so that every retry and a
+    safe create's second send carry the same key: the API answers a repeat with the first answer.
+    """
+    header = request.idempotency_header
+    if header is None or (request.headers and header in request.headers):
+        return request
+    return dataclasses.replace(request, headers={**(request.headers or {}), header: str(uuid.uuid4())})
+
+
 class _AnswerChecks(dict[str | None, AnswerCheck | None]):
     """Each operation's answer check, prepared at its first answer (``None`` for a request of no known operation).
 
@@ -348,6 +361,8 @@ class APIRequester:
     ) -> T | Sent[T]:
         if options is not NO_OPTIONS:
             request, options = with_options_merged(request, options)
+        if request.idempotency_header is not None:
+            request = with_idempotency_key(request)
         policy = self._policies.get(request.operation_id) if request.operation_id else None
         if TELEMETRY is not None and TELEMETRY.enabled():
             with TELEMETRY.call(request):

@@ -86,6 +86,9 @@ class ApiRequest:
             answer's charset, UTF-8 by default) or ``bytes`` (as it came), by the spec's media type.
         template: The path with ``{name}`` for each parameter, for a request made through
             ``PalommaClient.request``; an operation's own comes from the spec by ``operation_id``.
+        idempotency_header: The header the spec gives the operation for an idempotency key
+            (``Idempotency-Key``), which the client fills with a new key once per call when the
+            caller gave none; ``None`` for an operation without one.
     """
 
     operation_id: str | None
@@ -98,6 +101,7 @@ class ApiRequest:
     answer: str = "json"
     template: str | None = None
     encoding: str = "json"
+    idempotency_header: str | None = None
 
     def describe(self) -> str:
         """``createInvoice (POST /invoices)``: how logs and errors name the request."""

@@ -679,6 +679,8 @@ def _check_against(path: str, value: Any, schema: Mapping[str, Any]) -> None:
     if "enum" in schema and value not in schema["enum"]:
         valid = ", ".join(str(item) for item in schema["enum"])
         raise InvalidParameterError(path, f"must be one of {valid}; got {_quoted(value)}")
+    if "const" in schema and not _same_json(value, schema["const"]):
+        raise InvalidParameterError(path, f"must be {_quoted(schema['const'])}; got {_quoted(value)}")
     if isinstance(value, str):
         _check_text(path, value, schema)
     elif isinstance(value, int | float) and not isinstance(value, bool):
@@ -687,6 +689,19 @@ def _check_against(path: str, value: Any, schema: Mapping[str, Any]) -> None:
         _check_items(path, value, schema)
     elif isinstance(value, dict):
         _check_object(path, value, schema)
+
+
+def _same_json(left: Any, right: Any) -> bool:
+    """Whether two JSON values are equal as JSON Schema's `const` compares them: `1` is `1.0`, never `true`."""
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(_same_json(a, b) for a, b in zip(left, right, strict=True))
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(_same_json(left[key], right[key]) for key in left)
+    if isinstance(left, bool) or isinstance(right, bool):
+        return left is right
+    if isinstance(left, int | float) and isinstance(right, int | float):
+        return left == right
+    return type(left) is type(right) and left == right
 
 
 def _union_allows_null(schema: Mapping[str, Any]) -> bool:

@@ -179,6 +179,10 @@ def _for_the_parser(index: OpenAPI) -> dict[str, Any]:
         for name, media in named:
             if media.is_json and "schema" in media.node:
                 _nullable_objects(parsed.at(join_pointer(media.pointer, "schema")), name)
+    for component, schema in document.get("components", {}).get("schemas", {}).items():
+        if isinstance(schema, dict) and "enum" in schema:
+            # A nullable enum component is named by its title (see _nullable_objects): by its own name.
+            schema.setdefault("title", component)
     _nullable_objects(document)
     _distributed_unions(document, parsed)
     return document
@@ -245,6 +249,7 @@ def _nullable_objects(node: Any, name: str = "") -> None:
     An inline object property with ``nullable: true`` or ``type: [object, 'null']``: the parser would
     name its model ``<Parent><Field>Type0``; its ``title`` (the field's name unless it has one) keeps
     the name it has when not nullable, ``<Parent><Field>``, so making a field nullable renames nothing.
+    A nullable enum, in either spelling, is spelled as an enum with ``null`` among its values, titled so too.
     """
     if isinstance(node, list):
         for item in node:
@@ -269,6 +274,17 @@ def _nullable_objects(node: Any, name: str = "") -> None:
     written = node.get("type")
     nullable = node.get("nullable") is True or (isinstance(written, list) and "null" in written)
     if not nullable:
+        return
+    others = [kind for kind in written if kind != "null"] if isinstance(written, list) else [written]
+    if isinstance(node.get("enum"), list) and len(others) == 1 and isinstance(others[0], str):
+        # A nullable enum: the parser reads one as the enum or None only when `null` is among its values
+        # and its `type` is one name. 3.0's `nullable: true` alone it ignores (a null could not be sent);
+        # 3.1's `type: [string, 'null']` it reads as one enum class per type listed (`...Type1`,
+        # `...Type2Type1`...). Its `title` keeps the name the enum has when not nullable.
+        node.pop("nullable", None)
+        node.update(type=others[0], enum=[*[value for value in node["enum"] if value is not None], None])
+        if name:
+            node.setdefault("title", name)
         return
     if isinstance(node.get("$ref"), str):
         member: dict[str, Any] = {"$ref": node.pop("$ref")}

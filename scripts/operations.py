@@ -31,6 +31,7 @@ from openapi_python_client.parser.openapi import Endpoint, EndpointCollection
 from openapi_python_client.parser.properties import EnumProperty, ModelProperty
 from openapi_python_client.parser.properties.any import AnyProperty
 from openapi_python_client.parser.properties.boolean import BooleanProperty
+from openapi_python_client.parser.properties.const import ConstProperty
 from openapi_python_client.parser.properties.date import DateProperty
 from openapi_python_client.parser.properties.datetime import DateTimeProperty
 from openapi_python_client.parser.properties.file import FileProperty
@@ -42,7 +43,7 @@ from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.parser.properties.union import UnionProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode, PythonIdentifier
-from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported, requirements, union_in_all_of
+from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported, fills_itself, requirements, union_in_all_of
 
 from palomma_client._openapi import MediaType, OpenAPI, Operation, Parameter, SpecError, join_pointer, unescape_token
 
@@ -177,6 +178,10 @@ def value_check(prop: Any) -> tuple[str, str] | None:
         return "type({v}) is not bool", "true or false"
     if isinstance(prop, ListProperty):
         return "type({v}) is not list", "an array"
+    if isinstance(prop, ConstProperty) and type(prop.value.raw_value) in (str, int, float, bool):
+        # The attribute is typed as the one value (`Literal['notice']`): any other would make the type lie.
+        raw = prop.value.raw_value
+        return f"type({{v}}) is not {type(raw).__name__} or {{v}} != {raw!r}", repr(raw)
     if isinstance(prop, UnionProperty):
         conditions, expected, nullable = [], [], False
         for inner in prop.inner_properties:
@@ -218,6 +223,7 @@ class ArgumentView:
     union: str = ""  # ...and its keyword: oneOf (exactly one member) or anyOf (at least one)
     group_required: bool = False  # a required field of an optional request body: required once the body is sent
     named: tuple[str, ...] = ()  # for the other keys of an object body (a map beside properties): the named ones
+    fills_itself: bool = False  # an idempotency key header: left out, the client sends a new key per call
 
     @property
     def omittable(self) -> bool:
@@ -270,6 +276,7 @@ class OperationView:
     body_optional: bool = False  # the request body may be left out (`requestBody.required` false or absent)
     cookie_arguments: list[ArgumentView] = field(default_factory=list)  # sent together in the `Cookie` header
     encoding: str = "json"  # how the request body is sent: json, form (urlencoded) or multipart
+    idempotency_header: str = ""  # the header the client fills with a new idempotency key per call, if any
 
     @property
     def whole_body(self) -> ArgumentView | None:
@@ -360,7 +367,7 @@ class TagView:
 
     @property
     def uses(self) -> set[str]:
-        """The names the resource module's signatures need besides the models: ``NotGiven``, ``Sequence``, ``IO``."""
+        """The names the resource module's signatures need besides the models: ``NotGiven``, ``Sequence``, ``IO``..."""
         arguments = [argument for op in self.operations for argument in op.keyword_arguments]
         names = {"NotGiven"} if any(argument.omittable and not argument.required for argument in arguments) else set()
         names |= {"IO"} if any("IO[" in argument.annotation for argument in arguments) else set()
@@ -368,6 +375,7 @@ class TagView:
         annotations = [argument.annotation for argument in arguments + path_arguments]
         annotations += [op.return_type for op in self.operations]
         names |= {"builtins"} if any("builtins." in annotation for annotation in annotations) else set()
+        names |= {"Literal"} if any("Literal[" in annotation for annotation in annotations) else set()
         return names | ({"Sequence"} if any("Sequence[" in argument.annotation for argument in arguments) else set())
 
 
@@ -487,18 +495,19 @@ class OperationViews:
                 parameter = parameters[(location, _text(prop.name))]
                 if location == "header" and parameter.name.lower() in IGNORED_HEADER_PARAMETERS:
                     continue
-                arguments.append(
-                    self._argument(
-                        prop,
-                        str(prop.python_name),
-                        location,
-                        parameter.required,
-                        parameter.schema,
-                        parameter.node,
-                        imports,
-                        _at(parameter),
-                    )
+                filled = location == "header" and fills_itself(parameter.name, parameter.schema)
+                argument = self._argument(
+                    prop,
+                    str(prop.python_name),
+                    location,
+                    parameter.required and not filled,
+                    parameter.schema,
+                    parameter.node,
+                    imports,
+                    _at(parameter),
                 )
+                argument.fills_itself = filled
+                arguments.append(argument)
             return arguments
 
         query_arguments = keyword_arguments("query", endpoint.query_parameters)
@@ -531,6 +540,7 @@ class OperationViews:
                 for argument in body_arguments:
                     argument.group_required, argument.required = argument.required and not argument.whole, False
         arguments = path_arguments + query_arguments + header_arguments + cookie_arguments + body_arguments
+        idempotency_header = next((argument.json_name for argument in header_arguments if argument.fills_itself), "")
         names = [argument.python_name for argument in arguments]
         clashes = sorted({name for name in names if names.count(name) > 1} | (set(names) & SDK_ARGUMENTS))
         if clashes:
@@ -615,6 +625,7 @@ class OperationViews:
             model_imports=imports,
             union_parsers=union_parsers,
             map_parsers=map_parsers,
+            idempotency_header=idempotency_header,
         )
         self._find_pagination(view, endpoint)
         view.retry_policy = self._policies.get(view.operation_id, "")
@@ -753,7 +764,8 @@ class OperationViews:
         pointer: str,
         whole: bool = False,
     ) -> ArgumentView:
-        for rule in UNCHECKED_ARGUMENT_RULES:
+        # `const` is checked where an argument is checked as JSON (a body's), and sent as the JSON it is.
+        for rule in UNCHECKED_ARGUMENT_RULES if location == "body" else (*UNCHECKED_ARGUMENT_RULES, "const"):
             if rule in schema:
                 construct = f"`{rule}` on a {location} argument (`{_text(prop.name)}`)"
                 raise Unsupported(Refusal(construct, join_pointer(pointer, rule), "it would not be checked"))
@@ -761,7 +773,7 @@ class OperationViews:
         scalar = _scalar(prop, repr(python_name), name, schema, location, imports)
         runtime_schema = None
         nullable_scalar = _nullable_scalar(prop, repr(python_name), name, schema, location, imports)
-        if location == "body" and not whole and nullable_scalar is not None:
+        if location == "body" and not whole and nullable_scalar is not None and "const" not in schema:
             # A nullable date, enum, number...: checked exactly as the same argument that is not nullable,
             # with None besides (its JSON null); ``_body_fields`` writes the null.
             annotation, check, serialize = nullable_scalar
@@ -774,6 +786,13 @@ class OperationViews:
             serialize = ""
         elif scalar is not None:
             annotation, check, serialize = scalar
+        elif location != "body" and not required and nullable_scalar is not None:
+            # A nullable parameter (3.1's `type: [integer, 'null']`, 3.0's `nullable`): a query string, a path,
+            # a header or a cookie has no null to send, only an absent value, which is what an optional
+            # argument left as `None` already sends. So it is the argument of its one scalar type.
+            unwrapped = _scalar(_unwrapped(prop), repr(python_name), name, schema, location, imports)
+            assert unwrapped is not None  # _nullable_scalar found its one type a scalar
+            annotation, check, serialize = unwrapped
         elif isinstance(prop, ListProperty) and location == "body":
             annotation, check, _ = self._array(prop, python_name, schema, pointer, imports, location)
             serialize = ""  # a body field is serialized by its model
@@ -908,7 +927,7 @@ class OperationViews:
         label = f'f"{python_name}[{{index}}]"'
         inner = prop.inner_property
         # Arrays of objects, and body arrays with uniqueItems, are checked as JSON (see _structured).
-        for rule in UNCHECKED_ARGUMENT_RULES:
+        for rule in (*UNCHECKED_ARGUMENT_RULES, "const"):
             if rule in item_schema:
                 construct = f"`{rule}` on the items of a {location} argument (`{_text(prop.name)}`)"
                 raise Unsupported(Refusal(construct, join_pointer(item_pointer, rule), "it would not be checked"))
@@ -942,6 +961,7 @@ _CHECKED_KEYWORDS = frozenset(
         "readOnly",
         "minProperties",
         "maxProperties",
+        "const",
     }
 ) - {"default"}
 
@@ -968,7 +988,7 @@ def schema_explode(parameter: Mapping[str, Any]) -> bool:
 
 def _structured(prop: Any, schema: Mapping[str, Any]) -> bool:
     """Whether a body field is checked as JSON against its schema rather than by a scalar check."""
-    if isinstance(prop, ModelProperty | UnionProperty):
+    if isinstance(prop, ModelProperty | UnionProperty | ConstProperty) or "const" in schema:
         return True
     if isinstance(prop, ListProperty):
         return "uniqueItems" in schema or not isinstance(prop.inner_property, _SCALAR_PROPERTIES)
@@ -995,6 +1015,8 @@ def _argument_type(prop: Any, imports: set[str]) -> str:
         return " | ".join(dict.fromkeys([piece for piece in pieces if piece not in plain] + plain))
     if isinstance(prop, NoneProperty):
         return "None"
+    if isinstance(prop, ConstProperty):
+        return PythonCode.as_unembedded_code(prop.get_type_string(no_optional=True))  # `Literal[2]`: its one value
     values = map_values(prop)
     if values is not None:
         return f"Mapping[str, {_argument_type(values, imports)}]"
@@ -1176,7 +1198,7 @@ def _path_expression(path: str, arguments: list[ArgumentView]) -> str:
     """An f-string that fills the path template with the quoted segments."""
     escaped = path.replace("\\", "\\\\").replace('"', '\\"')
     for argument in arguments:
-        escaped = escaped.replace("{" + argument.json_name + "}", "\0" + argument.python_name + "_segment\1")
+        escaped = escaped.replace("{" + argument.json_name + "}", "\0_" + argument.python_name + "_segment\1")
     escaped = escaped.replace("{", "{{").replace("}", "}}").replace("\0", "{").replace("\1", "}")
     return f'f"{escaped}"'
 
@@ -1381,6 +1403,9 @@ class ModelFields:
                 parsers = ", ".join(f"{name!r}: {name}.from_dict" for name in names)
                 parsed = f"parse_one_of({source}, {{{parsers}}})"
             return f'cast("{" | ".join(names)}", {parsed})'
+        if isinstance(prop, ConstProperty):
+            # value_check compared it with the one value: it is that value, as the attribute's type says.
+            return f"cast({PythonCode.as_unembedded_code(prop.get_type_string(no_optional=True))!r}, {source})"
         if isinstance(prop, EnumProperty):
             # The template looks the value up in enum_table first; this is the way for a value it lacks.
             return f"{prop.class_info.name}({source})"

@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from spec_support import EnvironmentView, environments
+from spec_support import EnvironmentView, environments, fills_itself
 
 from palomma_client._openapi import HTTP_METHODS, OpenAPI, SpecError, unescape_token
 
@@ -635,9 +635,22 @@ class _Comparison:
             if written_new is None:
                 self.add("major", f"Removed {location} parameter `{name}` from `{new.key}`.")
             elif written_old is None:
-                required = bool(_mapping(_resolve(self.new, written_new)).get("required"))
-                level: EntryLevel = "major" if required else "minor"
+                parameter = _mapping(_resolve(self.new, written_new))
+                required = bool(parameter.get("required"))
                 kind = "required" if required else "optional"
+                if (
+                    required
+                    and location == "header"
+                    and fills_itself(name, _mapping(_resolve(self.new, parameter.get("schema"))))
+                ):
+                    # Callers give nothing new: the client sends a key of its own when they give none.
+                    self.add(
+                        "minor",
+                        f"Added {kind} {location} parameter `{name}` to `{new.key}`, "
+                        "which the SDK fills with a new key per call.",
+                    )
+                    continue
+                level: EntryLevel = "major" if required else "minor"
                 self.add(level, f"Added {kind} {location} parameter `{name}` to `{new.key}`.")
             else:
                 shared = _component_ref(written_old, "parameters")

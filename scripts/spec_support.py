@@ -31,6 +31,7 @@ __all__ = [
     "Unsupported",
     "VariableView",
     "environments",
+    "fills_itself",
     "requirements",
     "security_schemes",
     "union_in_all_of",
@@ -44,8 +45,18 @@ SUPPORTED_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", 
 SUPPORTED_PARAMETER_LOCATIONS = frozenset({"path", "query", "header", "cookie"})
 _SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
 
+IDEMPOTENCY_HEADER = "idempotency-key"
+"""The header of an idempotency key (the IETF httpapi draft's name), which the client fills itself."""
+
+GENERATED_KEY_SAMPLE = "7b4d8b9e-2c1f-4a57-9e3a-5d0f6c2b1a84"
+"""A key as the client makes them (``str(uuid.uuid4())``), tried against the spec's rules for the header."""
+
+_KEY_RULES = frozenset({"type", "format", "minLength", "maxLength", "pattern"})
+_KEY_TEXTS = frozenset({"description", "example", "examples", "deprecated"})
+
 # Rules an argument's check cannot enforce yet; on an argument they are refused rather than left unchecked.
-UNCHECKED_ARGUMENT_RULES = ("multipleOf", "const")
+# (`const` is checked in a request body, checked as JSON, and refused on a parameter: see operations.py.)
+UNCHECKED_ARGUMENT_RULES = ("multipleOf",)
 
 # Schema keywords with no Python rendering yet; each becomes a refusal wherever it appears.
 _REFUSED_KEYWORDS = {
@@ -781,3 +792,22 @@ def _schema(spec: OpenAPI, schema: Mapping[str, Any], pointer: str) -> Iterator[
         inner, _ = spec.resolve(schema["items"], join_pointer(pointer, "items"))
         if isinstance(inner, Mapping) and _type(inner) == "array":
             yield Refusal("an array of arrays", join_pointer(pointer, "items"))
+
+
+def fills_itself(header: str, schema: Mapping[str, Any]) -> bool:
+    """Whether the client fills a header parameter itself when the caller gives none: an idempotency key.
+
+    Only where the spec's rules for it (``schema``, references resolved) take a key the client makes,
+    a UUID's text: rules beyond a string's length, pattern and format (an enum, say) mean the API
+    wants keys of its own kind, and the caller then gives each one, as the spec says.
+    """
+    if header.lower() != IDEMPOTENCY_HEADER or not set(schema) <= _KEY_RULES | _KEY_TEXTS:
+        return False
+    kinds = schema.get("type", "string")
+    sample = GENERATED_KEY_SAMPLE
+    return (
+        (kinds == "string" or (isinstance(kinds, list) and "string" in kinds))
+        and schema.get("format", "uuid") == "uuid"
+        and int(schema.get("minLength", 0)) <= len(sample) <= int(schema.get("maxLength", len(sample)))
+        and re.search(str(schema.get("pattern", "")), sample) is not None
+    )

@@ -986,6 +986,7 @@ class EnumField:
         attribute: The model's attribute for it.
         enum: The enum class of its values (an ``OpenStrEnum``).
         required: Whether the model's schema requires it.
+        nullable: Whether it may be null (the enum's, or its field's, schema says so).
     """
 
     model: type[Any]
@@ -993,6 +994,7 @@ class EnumField:
     attribute: str
     enum: type[OpenStrEnum]
     required: bool
+    nullable: bool = False
 
     def __str__(self) -> str:
         return f"{self.model.__name__}.{self.json_name}"
@@ -1011,8 +1013,21 @@ def enum_fields() -> list[EnumField]:
             members = typing.get_args(hints[attribute]) or (hints[attribute],)
             enum = next((m for m in members if isinstance(m, type) and issubclass(m, OpenStrEnum)), None)
             if enum is not None:
-                found.append(EnumField(model, json_name, attribute, enum, json_name in required))
+                nullable = _allows_null(model.JSON_SCHEMA.get("properties", {}).get(json_name, {}))
+                found.append(EnumField(model, json_name, attribute, enum, json_name in required, nullable))
     return found
+
+
+def _allows_null(schema: Any) -> bool:
+    """Whether a schema takes null: 3.0's `nullable`, a 3.1 type list or `null` value, a union's null member."""
+    if not isinstance(schema, dict):
+        return False
+    kind = schema.get("type")
+    if schema.get("nullable") is True or kind == "null" or (isinstance(kind, list) and "null" in kind):
+        return True
+    if None in (schema.get("enum") or ()):
+        return True
+    return any(_allows_null(member) for member in [*schema.get("anyOf", ()), *schema.get("oneOf", ())])
 
 
 def is_member(value: Any, expected: str) -> bool:

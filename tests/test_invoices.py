@@ -419,3 +419,21 @@ async def test_find_by_reference(safe: SafeCreate, palomma: PalommaClient, api: 
     assert field(found, "id") == "01EXISTING"
     assert await palomma.invoices.find_by_reference("INV-404") is None
     assert str(api.requests[1].url) == f"{SANDBOX}{safe.lookup.call.path}?reference=INV-404&limit={largest_page}"
+
+
+async def test_a_create_sent_again_after_the_grace_period_carries_the_first_attempts_idempotency_key(
+    safe: SafeCreate, palomma: PalommaClient, api: RecordingAPI, sleeps: Sleeps
+) -> None:
+    # As generated for a spec whose create declares an `Idempotency-Key` header: the API then answers
+    # the second send with the first one's invoice, should the first have taken effect after all.
+    operation = OPERATIONS[safe.create.operation_id]
+    keyed = dataclasses.replace(operation.build_request(**safe.create.arguments), idempotency_header="Idempotency-Key")
+    _route(api, [_error(500), safe.created_answer], [safe.not_found_in_list])
+
+    created = await palomma._requester.send(keyed, operation.parse_response)
+
+    assert field(created, "id") == safe.created_id
+    posts = [request for request in api.requests if request.method == "POST"]
+    first, second = (request.headers.get("idempotency-key") for request in posts)
+    assert first is not None
+    assert second == first

@@ -211,6 +211,11 @@ class Colour(Enum):
         ),
         (None, {"oneOf": [{"type": "string"}, {"type": "integer"}]}, "paint", "must not be null here, got None"),
         ("a", {"oneOf": [{"type": "integer"}]}, "paint", "must be an integer, got str"),
+        # `const` (3.1): the one value, compared as JSON compares (true is not 1), at any depth.
+        ("box", {"type": "string", "const": "shelf"}, "paint", "must be 'shelf'; got 'box'"),
+        (True, {"const": 1}, "paint", "must be 1; got True"),
+        ({"v": 3}, {"type": "object", "properties": {"v": {"const": 2}}}, "paint.v", "must be 2; got 3"),
+        ([1, [2]], {"const": [1, [3]]}, "paint", "must be [1, [3]]; got [1, [2]]"),
         (
             "cat",
             PET,
@@ -261,6 +266,11 @@ def test_each_json_schema_rule_is_checked_at_the_path_it_applies_to(
             {"type": "object", "properties": {"anything": {"type": "stream"}}},
             {"anything": [1, "two"]},
         ),
+        (
+            {"v": 2.0, "w": {"on": True}},
+            {"properties": {"v": {"const": 2}, "w": {"const": {"on": True}}}},
+            {"v": 2.0, "w": {"on": True}},
+        ),
     ],
     ids=[
         "enum-member",
@@ -275,6 +285,7 @@ def test_each_json_schema_rule_is_checked_at_the_path_it_applies_to(
         "union-with-a-nullable-member",
         "discriminated",
         "a-type-json-schema-does-not-know",
+        "const-as-json-compares",
     ],
 )
 def test_a_value_within_the_schemas_rules_is_sent_as_its_json(value: Any, schema: dict[str, Any], sent: Any) -> None:

@@ -130,7 +130,8 @@ def _nullable_composites(validators: Mapping[str, Any]) -> dict[str, Any]:
     """3.0 keywords that take null where the schema says ``nullable: true``, whatever it composes.
 
     OpenAPI 3.0.3 reads `nullable` only beside a `type`; vendors write `allOf: [{$ref: X}]` (or a
-    bare `$ref`) with `nullable: true` to mean "X, or null", and the generator reads it so.
+    bare `$ref`) with `nullable: true` to mean "X, or null", and the generator reads it so. Likewise
+    an `enum` with `nullable: true` and no `null` among its values: "one of these, or null".
     """
 
     def nullable(keyword: Any) -> Any:
@@ -141,7 +142,8 @@ def _nullable_composites(validators: Mapping[str, Any]) -> dict[str, Any]:
 
         return check
 
-    return {name: nullable(validators[name]) for name in ("$ref", "allOf", "anyOf", "oneOf") if name in validators}
+    keywords = ("$ref", "allOf", "anyOf", "oneOf", "enum")
+    return {name: nullable(validators[name]) for name in keywords if name in validators}
 
 
 def _discriminated(validators: Mapping[str, Any]) -> dict[str, Any]:

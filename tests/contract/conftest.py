@@ -119,9 +119,30 @@ def _wait_until_listening(process: subprocess.Popen[bytes], log_path: Path) -> s
     )
 
 
+# OpenAPI 3.1's own JSON Schema dialect: what a 3.1 document that names none is read in.
+_OPENAPI_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
+
+
+def _as_prism_reads(spec: Path, folder: Path) -> Path:
+    """``spec``, or a copy of it Prism validates requests against, in ``folder``.
+
+    Prism 5 validates no request at all against a 3.1 document naming OpenAPI's own dialect as its
+    `jsonSchemaDialect`, silently, though it is the one 3.1 assumes anyway: the copy names none.
+    """
+    document = OpenAPI.from_file(spec).document
+    if document.get("jsonSchemaDialect") != _OPENAPI_DIALECT:
+        return spec
+    copied = folder / f"{spec.stem}-as-prism-reads.json"
+    copied.write_text(
+        json.dumps({key: value for key, value in document.items() if key != "jsonSchemaDialect"}), encoding="utf-8"
+    )
+    return copied
+
+
 def run_prism(log_path: Path, *options: str, spec: Path = SPEC) -> Iterator[PrismServer]:
     """Start ``prism mock`` on ``spec`` with ``options``, yield it once it answers, and stop it."""
     _prism_or_skip()
+    spec = _as_prism_reads(spec, log_path.parent)
     # Port 0: the system picks a free port and Prism prints it, so parallel runs never collide.
     command = [str(PRISM), "mock", str(spec), "--host", "127.0.0.1", "--port", "0", *options]
     # FORCE_COLOR=0 keeps colour codes out of the log even where CI forces colour on.

@@ -571,23 +571,32 @@ CORPUS: list[VendorChange] = [
                         },
                         {"in": "query", "name": "kind", "schema": {"type": "string", "enum": ["rent", "fees"]}},
                         {"in": "query", "name": "top", "schema": {"type": "integer", "minimum": 1, "maximum": 10}},
+                        # Nullable (3.1: `type: [integer, 'null']`): a query has no null, so None is not sent.
+                        {"in": "query", "name": "floor", "schema": {"type": "integer", "minimum": 0, "nullable": True}},
                     ],
                     "responses": _json({"type": "object", "properties": {"total": {"type": "integer"}}}),
                 }
             },
         ),
         """
-        await call(client, "listVendorProbeReports", start_date=datetime.date(2026, 3, 1), kind="fees", top=10)
+        await call(client, "listVendorProbeReports", start_date=datetime.date(2026, 3, 1), kind="fees", top=10,
+                   floor=None)
         sent = fake.requests[-1].query
         refused = []
-        for bad in ({"top": 11}, {"kind": "taxes"}, {"start_date": "March"}):
+        for bad in ({"top": 11}, {"kind": "taxes"}, {"start_date": "March"}, {"floor": -1}):
             try:
                 await call(client, "listVendorProbeReports", **{"start_date": "2026-03-01", **bad})
             except InvalidParameterError as error:
                 refused.append(error.parameter)
-        return [sent, refused, len(fake.requests)]
+        await call(client, "listVendorProbeReports", start_date="2026-03-01", floor=0)
+        return [sent, refused, fake.requests[-1].query, len(fake.requests)]
         """,
-        ["startDate=2026-03-01&kind=fees&top=10", ["top", "kind", "start_date"], 1],
+        [
+            "startDate=2026-03-01&kind=fees&top=10",
+            ["top", "kind", "start_date", "floor"],
+            "startDate=2026-03-01&floor=0",
+            2,
+        ],
     ),
     VendorChange(
         "array-query-parameters",
@@ -811,7 +820,7 @@ CORPUS: list[VendorChange] = [
             },
             VendorProbeShelf={
                 "type": "object",
-                "required": ["things", "note"],
+                "required": ["things", "note", "object"],
                 "properties": {
                     "things": {
                         "type": "array",
@@ -819,15 +828,45 @@ CORPUS: list[VendorChange] = [
                         "items": {"$ref": "#/components/schemas/VendorProbeThing"},
                     },
                     "note": {"type": "string", "nullable": True},
+                    "object": {"type": "string", "const": "shelf"},
+                    "level": {"type": "string", "enum": ["low", "high"], "nullable": True},
+                    "grade": {"$ref": "#/components/schemas/VendorProbeGrade"},
                 },
             },
             VendorProbeThing=THING,
+            VendorProbeGrade={"type": "string", "enum": ["a", "b"], "nullable": True},
         ),
         """
+        import palomma_client.types
+        from palomma_client.types import VendorProbeShelf
         shelf = await call(client, "getVendorProbeShelf", "s1")
-        return [[type(item).__name__ for item in shelf.things], shelf.note]
+        empty = {"things": [], "note": None, "object": "shelf"}
+        read = VendorProbeShelf.from_dict({**empty, "level": None, "grade": None})
+        errors = []
+        for bad in ({"object": "box"}, {"object": 1}, {"level": 2}):
+            try:
+                VendorProbeShelf.from_dict({**empty, **bad})
+            except ValueError as error:
+                errors.append([type(error).__name__, error.path])
+        known = VendorProbeShelf.from_dict({**empty, "level": "high"}).level
+        grade = VendorProbeShelf.from_dict({**empty, "grade": "b"}).grade
+        models = sorted(name for name in palomma_client.types.__all__
+                        if name.startswith(("VendorProbeShelf", "VendorProbeGrade")))
+        return [[type(item).__name__ for item in shelf.things], shelf.note, shelf.object_,
+                [read.object_, read.level, read.grade], errors, [type(known).__name__, known.value],
+                [type(grade).__name__, grade.value], models]
         """,
-        [["VendorProbeThing"], "string"],
+        [
+            ["VendorProbeThing"],
+            "string",
+            "shelf",
+            ["shelf", None, None],
+            [["ResponseSchemaError", "object"], ["ResponseSchemaError", "object"], ["ResponseSchemaError", "level"]],
+            ["VendorProbeShelfLevel", "high"],
+            # A nullable enum component keeps its own name too.
+            ["VendorProbeGrade", "b"],
+            ["VendorProbeGrade", "VendorProbeShelf", "VendorProbeShelfLevel"],
+        ],
     ),
     VendorChange(
         "list-operation",
@@ -887,12 +926,19 @@ CORPUS: list[VendorChange] = [
         """
         await call(client, "createVendorProbePayout", idempotency_key="key-0001")
         sent = fake.requests[-1].headers.get("idempotency-key")
+        # Left out, the client makes one per call and keeps it on the call's retry (a 429 here).
+        fake.fail_next(status=429, method="POST", retry_after="0")
+        await call(client, "createVendorProbePayout", max_retries=1)
+        first, retried = (request.headers.get("idempotency-key") for request in fake.requests[-2:])
+        await call(client, "createVendorProbePayout")
+        another = fake.requests[-1].headers.get("idempotency-key")
+        made = [str(uuid.UUID(first)) == first, retried == first, another not in (first, None)]
         try:
             await call(client, "createVendorProbePayout", idempotency_key="k")
         except InvalidParameterError as error:
-            return [sent, error.parameter, len(fake.requests)]
+            return [sent, made, error.parameter, len(fake.requests)]
         """,
-        ["key-0001", "idempotency_key", 1],
+        ["key-0001", [True, True, True], "idempotency_key", 4],
     ),
     VendorChange(
         "nested-request-body",
@@ -927,6 +973,10 @@ CORPUS: list[VendorChange] = [
                                 },
                                 "note": {"type": "string", "nullable": True, "maxLength": 5},
                                 "endsOn": {"type": "string", "format": "date", "nullable": True},
+                                # A field named as what the request is built in, a `const`, a nullable enum.
+                                "body": {"type": "string", "maxLength": 20},
+                                "version": {"type": "integer", "const": 2},
+                                "level": {"type": "string", "enum": ["low", "high"], "nullable": True},
                             },
                         }
                     ),
@@ -938,19 +988,20 @@ CORPUS: list[VendorChange] = [
         """
         from palomma_client.types import VendorProbeThing
         await call(client, "createVendorProbeContract", tenant={"name": "Ana"}, lines=[{"amount": 5}, {"amount": 6}],
-                   owner=VendorProbeThing(thing_id="t1", name="Bo"), note=None)
+                   owner=VendorProbeThing(thing_id="t1", name="Bo"), note=None, body="Hola", version=2, level=None)
         sent = json.loads(fake.requests[-1].body)
         refused = []
         for bad in ({"lines": [{"amount": 5}, {"amount": 101}]}, {"lines": [{}]}, {"tenant": {"name": "A"}},
                     {"lines": [{"amount": 1}, {"amount": 1}]}, {"lines": [{"amount": 1}] * 4},
-                    {"owner": {"name": "Bo"}}, {"note": "too long"}, {"tenant": None}):
+                    {"owner": {"name": "Bo"}}, {"note": "too long"}, {"tenant": None}, {"version": 3},
+                    {"version": True}, {"level": "mid"}, {"body": "x" * 21}):
             try:
                 await call(client, "createVendorProbeContract", **{"tenant": {"name": "Ana"}, "lines": [{"amount": 1}],
                                                                     **bad})
             except InvalidParameterError as error:
                 refused.append(error.parameter)
         await call(client, "createVendorProbeContract", tenant={"name": "Ana"}, lines=[{"amount": 5}], note="hi",
-                   ends_on=datetime.date(2027, 1, 31))
+                   ends_on=datetime.date(2027, 1, 31), level="high")
         return [sent, refused, json.loads(fake.requests[-1].body), len(fake.requests)]
         """,
         [
@@ -959,6 +1010,9 @@ CORPUS: list[VendorChange] = [
                 "owner": {"thingId": "t1", "name": "Bo"},
                 "lines": [{"amount": 5}, {"amount": 6}],
                 "note": None,
+                "body": "Hola",
+                "version": 2,
+                "level": None,
             },
             [
                 "lines[1].amount",
@@ -969,8 +1023,18 @@ CORPUS: list[VendorChange] = [
                 "owner.thingId",
                 "note",
                 "tenant",
+                "version",
+                "version",
+                "level",
+                "body",
             ],
-            {"tenant": {"name": "Ana"}, "lines": [{"amount": 5}], "note": "hi", "endsOn": "2027-01-31"},
+            {
+                "tenant": {"name": "Ana"},
+                "lines": [{"amount": 5}],
+                "note": "hi",
+                "endsOn": "2027-01-31",
+                "level": "high",
+            },
             2,
         ],
     ),
@@ -2227,8 +2291,8 @@ CORPUS: list[VendorChange] = [
                 "stamps": "dict[str, datetime.datetime]",
                 "tags": "dict[str, list[str]]",
                 "scores": "dict[str, int | None]",
-                # openapi-python-client's name for a nullable enum: the enum is parsed as a union's member.
-                "levels": "dict[str, VendorProbeScheduleLevelsAdditionalPropertyType1 | None]",
+                # A nullable enum keeps the name it has when not nullable.
+                "levels": "dict[str, VendorProbeScheduleLevelsAdditionalProperty | None]",
                 "grid": "dict[str, dict[str, int]]",
             },
             {
@@ -3497,7 +3561,7 @@ CORPUS_ALONE = [
 ]
 
 CORPUS_PRELUDE = """
-import asyncio, datetime, inspect, json, traceback, typing, urllib.parse, warnings
+import asyncio, datetime, inspect, json, traceback, typing, urllib.parse, uuid, warnings
 from palomma_client import InvalidParameterError, PalommaClient
 from palomma_client._generated.api import METHODS
 from palomma_client.testing import FakePalomma

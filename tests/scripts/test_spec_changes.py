@@ -443,6 +443,38 @@ def test_an_added_parameter_is_minor_unless_required(
     assert classify(old, new) == expected
 
 
+@pytest.mark.parametrize(
+    ("schema", "expected"),
+    [
+        (
+            {"type": "string", "minLength": 8, "maxLength": 64, "pattern": "^[A-Za-z0-9-]+$"},
+            one(
+                "minor",
+                "Added required header parameter `Idempotency-Key` to `createInvoice`, "
+                "which the SDK fills with a new key per call.",
+            ),
+        ),
+        # Keys the SDK's own (a UUID's text) do not fit: every caller must now give one.
+        (
+            {"type": "string", "maxLength": 16},
+            one("major", "Added required header parameter `Idempotency-Key` to `createInvoice`."),
+        ),
+        (
+            {"type": "string", "enum": ["once"]},
+            one("major", "Added required header parameter `Idempotency-Key` to `createInvoice`."),
+        ),
+    ],
+)
+def test_a_required_idempotency_key_the_sdk_can_fill_is_minor(
+    old: Spec, new: Spec, schema: dict[str, Any], expected: SpecChange
+) -> None:
+    operation(new, "/invoices", "post").setdefault("parameters", []).append(
+        {"in": "header", "name": "Idempotency-Key", "required": True, "schema": schema}
+    )
+
+    assert classify(old, new) == expected
+
+
 def test_a_removed_parameter_is_major(old: Spec, new: Spec) -> None:
     parameters: list[dict[str, Any]] = operation(new, "/invoices", "get")["parameters"]
     parameters.remove(parameter(new, "/invoices", "get", "contract"))

@@ -604,6 +604,25 @@ def test_a_construct_refused_once_parsed_is_named_at_its_pointer(tmp_path: Path,
     assert line in completed.stderr
 
 
+def test_const_is_checked_in_a_body_but_refused_on_a_parameter_naming_it_and_its_pointer(tmp_path: Path) -> None:
+    """A query string has no typed value to compare with `const`: the rule would not be checked."""
+    spec = _with_create({"type": "object", "properties": {"version": {"type": "integer", "const": 2}}})
+    spec["paths"]["/things"]["get"] = {
+        "operationId": "listThings",
+        "tags": ["Things"],
+        "parameters": [{"name": "kind", "in": "query", "schema": {"type": "string", "const": "thing"}}],
+        "responses": {"204": {"description": "none"}},
+    }
+
+    completed = _generate(tmp_path, spec)
+
+    assert completed.returncode == 2, completed.stdout + completed.stderr
+    assert "Traceback" not in completed.stderr
+    line = "#/paths/~1things/get/parameters/0/schema/const: `const` on a query argument (`kind`) is not supported"
+    assert line in completed.stderr
+    assert "version" not in completed.stderr
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

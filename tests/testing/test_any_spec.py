@@ -36,6 +36,8 @@ ITEM = {
         "id": {"type": "string", "readOnly": True},
         "name": {"type": "string", "minLength": 1},
         "note": {"type": "string", "nullable": True},
+        # Nullable without `null` among its values (3.0): one of them, or null, as the SDK sends it.
+        "level": {"type": "string", "enum": ["low", "high"], "nullable": True},
     },
 }
 
@@ -372,12 +374,17 @@ async def test_a_read_only_property_is_not_required_and_refused_when_sent(versio
 async def test_a_nullable_property_takes_null_in_both_spellings(version: str) -> None:
     async with _serving(_update_spec(version)) as http:
         response = await http.put(
-            f"{ROOT}/x1", json={"name": "a", "note": None}, headers={"Idempotency-Key": "key-0001"}
+            f"{ROOT}/x1", json={"name": "a", "note": None, "level": None}, headers={"Idempotency-Key": "key-0001"}
         )
         refused = await http.put(f"{ROOT}/x1", json={"name": None}, headers={"Idempotency-Key": "key-0001"})
+        unlisted = await http.put(
+            f"{ROOT}/x1", json={"name": "a", "level": "mid"}, headers={"Idempotency-Key": "key-0002"}
+        )
     assert response.status_code == 200
     assert refused.status_code == 400
     assert refused.json()["error"].startswith("name: None is not of type")
+    assert unlisted.status_code == 400
+    assert unlisted.json()["error"].startswith("level: 'mid' is not one of")
 
 
 @VERSIONS

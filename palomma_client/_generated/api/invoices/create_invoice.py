@@ -51,24 +51,24 @@ def build_request(
     Raises:
         InvalidParameterError: An argument breaks a rule of the spec; it names the argument.
     """
-    body: dict[str, Any] = {}
-    body["reference"] = check_string("reference", reference, min_length=1)
-    body["amount"] = check_integer("amount", amount, minimum=3000, maximum=550000000)
-    body["description"] = check_string("description", description, min_length=1)
-    body["redirectUrl"] = check_string("redirect_url", redirect_url, format="uri")
-    body["customerDocumentNumber"] = check_string("customer_document_number", customer_document_number, min_length=1)
+    _body: dict[str, Any] = {}
+    _body["reference"] = check_string("reference", reference, min_length=1)
+    _body["amount"] = check_integer("amount", amount, minimum=3000, maximum=550000000)
+    _body["description"] = check_string("description", description, min_length=1)
+    _body["redirectUrl"] = check_string("redirect_url", redirect_url, format="uri")
+    _body["customerDocumentNumber"] = check_string("customer_document_number", customer_document_number, min_length=1)
     if document_type is not None:
-        body["documentType"] = check_enum("document_type", document_type, CreateInvoiceRequestDocumentType).value
+        _body["documentType"] = check_enum("document_type", document_type, CreateInvoiceRequestDocumentType).value
     if customer_name is not None:
-        body["customerName"] = check_string("customer_name", customer_name)
+        _body["customerName"] = check_string("customer_name", customer_name)
     if contract is not None:
-        body["contract"] = check_string("contract", contract)
+        _body["contract"] = check_string("contract", contract)
     return ApiRequest(
         OPERATION_ID,
         METHOD,
         "/invoices",
         params=None,
-        json=body,
+        json=_body,
         security=SECURITY,
     )
 

@@ -35,11 +35,11 @@ def build_request(
         InvalidParameterError: An argument breaks a rule of the spec; it names the argument.
     """
     invoice_id = check_string("invoice_id", invoice_id)
-    invoice_id_segment = path_segment("invoice_id", invoice_id)
+    _invoice_id_segment = path_segment("invoice_id", invoice_id)
     return ApiRequest(
         OPERATION_ID,
         METHOD,
-        f"/invoices/{invoice_id_segment}",
+        f"/invoices/{_invoice_id_segment}",
         params=None,
         json=None,
         security=SECURITY,

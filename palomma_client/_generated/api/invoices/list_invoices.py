@@ -53,36 +53,36 @@ def build_request(
     Raises:
         InvalidParameterError: An argument breaks a rule of the spec; it names the argument.
     """
-    params: dict[str, str | list[str]] = {}
+    _params: dict[str, str | list[str]] = {}
     if reference is not None:
         reference = check_string("reference", reference, in_query=True)
-        params["reference"] = reference
+        _params["reference"] = reference
     if customer_document_number is not None:
         customer_document_number = check_string("customer_document_number", customer_document_number, in_query=True)
-        params["customerDocumentNumber"] = customer_document_number
+        _params["customerDocumentNumber"] = customer_document_number
     if contract is not None:
         contract = check_string("contract", contract, in_query=True)
-        params["contract"] = contract
+        _params["contract"] = contract
     if payment_date is not None:
         payment_date = check_date("payment_date", payment_date)
-        params["paymentDate"] = payment_date.isoformat()
+        _params["paymentDate"] = payment_date.isoformat()
     if settlement_date is not None:
         settlement_date = check_date("settlement_date", settlement_date)
-        params["settlementDate"] = settlement_date.isoformat()
+        _params["settlementDate"] = settlement_date.isoformat()
     if settlement_cycle is not None:
         settlement_cycle = check_string("settlement_cycle", settlement_cycle, in_query=True)
-        params["settlementCycle"] = settlement_cycle
+        _params["settlementCycle"] = settlement_cycle
     if limit is not None:
         limit = check_integer("limit", limit, minimum=1, maximum=100)
-        params["limit"] = str(limit)
+        _params["limit"] = str(limit)
     if cursor is not None:
         cursor = check_string("cursor", cursor, in_query=True)
-        params["cursor"] = cursor
+        _params["cursor"] = cursor
     return ApiRequest(
         OPERATION_ID,
         METHOD,
         "/invoices",
-        params=params or None,
+        params=_params or None,
         json=None,
         security=SECURITY,
     )

@@ -39,13 +39,13 @@ def build_request(
         InvalidParameterError: An argument breaks a rule of the spec; it names the argument.
     """
     date = check_date("date", date)
-    date_segment = path_segment("date", date.isoformat())
+    _date_segment = path_segment("date", date.isoformat())
     cycle = check_string("cycle", cycle)
-    cycle_segment = path_segment("cycle", cycle)
+    _cycle_segment = path_segment("cycle", cycle)
     return ApiRequest(
         OPERATION_ID,
         METHOD,
-        f"/settlements/{date_segment}/{cycle_segment}",
+        f"/settlements/{_date_segment}/{_cycle_segment}",
         params=None,
         json=None,
         security=SECURITY,
