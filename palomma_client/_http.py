@@ -30,6 +30,8 @@ __all__ = [
     "PoolWaitTimeout",
     "attempt_deadline",
     "check_head_size",
+    "count_body_bytes",
+    "refuse_declared_length",
 ]
 
 ACCEPTED_ENCODINGS = "gzip, deflate"
@@ -210,6 +212,42 @@ def attempt_deadline(timeout: float | httpx2.Timeout | None, default: float | ht
     return chosen.read + (chosen.connect or 0.0)
 
 
+def refuse_declared_length(content_length: str | None, limit: int, request: HTTPRequest) -> None:
+    """Refuse at once an uncompressed body whose ``Content-Length`` is over ``limit``, before a byte of it is read.
+
+    Args:
+        content_length: The answer's ``Content-Length``, as sent (``None`` when it has none).
+        limit: The most bytes the SDK reads (``max_response_bytes``).
+        request: The request answered, for the error.
+
+    Raises:
+        ResponseTooLargeError: The declared length is over ``limit``.
+    """
+    if content_length and content_length.isdigit() and int(content_length) > limit:
+        raise ResponseTooLargeError(request.to_httpx(), limit)
+
+
+def count_body_bytes(total: int, piece: bytes, limit: int, request: HTTPRequest) -> int:
+    """How many bytes of a body are in hand once ``piece`` is added to the ``total`` before it.
+
+    Args:
+        total: The bytes kept so far.
+        piece: The next piece of the body, as it will be kept (inflated, when it was compressed).
+        limit: The most bytes the SDK reads (``max_response_bytes``).
+        request: The request answered, for the error.
+
+    Returns:
+        ``total`` plus the length of ``piece``.
+
+    Raises:
+        ResponseTooLargeError: The body is over ``limit`` with this piece.
+    """
+    total += len(piece)
+    if total > limit:
+        raise ResponseTooLargeError(request.to_httpx(), limit)
+    return total
+
+
 class BodyReader:
     """Collects a body as it arrives, inflating it a piece at a time and never past the limit."""
 
@@ -226,8 +264,8 @@ class BodyReader:
 
     def check_declared_length(self, content_length: str | None) -> None:
         """Refuse at once an uncompressed body whose declared length is over the limit."""
-        if self._decoder is None and content_length and content_length.isdigit() and int(content_length) > self._limit:
-            raise ResponseTooLargeError(self._request.to_httpx(), self._limit)
+        if self._decoder is None:
+            refuse_declared_length(content_length, self._limit, self._request)
 
     def feed(self, raw: bytes) -> None:
         """Take the next piece of the body as it came over the wire.
@@ -287,9 +325,7 @@ class BodyReader:
     def _keep(self, piece: bytes) -> None:
         if not piece:
             return
-        self._total += len(piece)
-        if self._total > self._limit:
-            raise ResponseTooLargeError(self._request.to_httpx(), self._limit)
+        self._total = count_body_bytes(self._total, piece, self._limit, self._request)
         self._chunks.append(piece)
 
 

@@ -40,7 +40,7 @@ from typing import Any
 
 import _package_path  # noqa: F401  (first: lets the spec index load without the package)
 import yaml
-from hand_written import NAMES_MODULE, broken_uses, generated_names, requested_names
+from hand_written import broken_uses, generated_names, requested_names
 from jinja2 import Environment, FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 from openapi_python_client import Project
@@ -338,7 +338,7 @@ def _render(index: OpenAPI, spec: Path, destination: Path) -> None:
     security = template.render(schemes=security_schemes(index), default=requirements(index.security))
     (destination / "security.py").write_text(security + "\n", encoding="utf-8")
     # ...and the generated names the hand-written layer imports, each bound to a stand-in when missing.
-    names = generated_names(destination, requested_names(ROOT / NAMES_MODULE))
+    names = generated_names(destination, requested_names(ROOT))
     template = project.env.get_template("names.py.jinja")
     rendered = template.render(
         present=sorted((name for name in names if name.module is not None), key=lambda name: name.module or ""),

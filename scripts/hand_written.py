@@ -374,12 +374,15 @@ def _policy_keys(tree: ast.Module) -> Iterator[tuple[int, str, ast.Call | None]]
 # ---------------------------------------------------------------- the names hand-written modules import
 #
 # Hand-written modules import generated classes and operation modules through
-# ``palomma_client._generated_names``, whose ``__all__`` lists them. ``make generate`` writes
-# ``_generated/names.py`` from that list: each name bound to what the spec generates, or to a
-# stand-in when it generates nothing by that name, so that the hand-written layer imports and
-# type-checks whatever the spec says.
+# ``palomma_client._generated_names``. ``make generate`` reads which names they import there and
+# writes ``_generated/names.py``: each name bound to what the spec generates, or to a stand-in when
+# it generates nothing by that name, so that the hand-written layer imports and type-checks whatever
+# the spec says. The imports are the one list: ``_generated_names`` re-exports what was written.
 
-NAMES_MODULE = Path("palomma_client") / "_generated_names.py"
+NAMES_MODULE = "palomma_client._generated_names"
+
+IMPORTING_FOLDERS = ("palomma_client", "benchmarks", "examples")
+"""The folders of hand-written code that may import from ``NAMES_MODULE`` (the package, its benchmark, its examples)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,17 +402,28 @@ class GeneratedName:
     kind: str
 
 
-def requested_names(names_module: Path) -> list[str]:
-    """The ``__all__`` of ``palomma_client/_generated_names.py``, read without importing it; sorted."""
-    tree = ast.parse(names_module.read_text(encoding="utf-8"), filename=str(names_module))
-    for node in tree.body:
-        if isinstance(node, ast.Assign | ast.AnnAssign) and _assigns(node, "__all__"):
-            value = node.value
-            if isinstance(value, ast.List | ast.Tuple) and all(
-                isinstance(item, ast.Constant) and isinstance(item.value, str) for item in value.elts
-            ):
-                return sorted(str(item.value) for item in value.elts if isinstance(item, ast.Constant))
-    raise ValueError(f"{names_module} has no literal __all__ of strings")
+def requested_names(root: Path, folders: Iterable[str] = IMPORTING_FOLDERS) -> list[str]:
+    """The names hand-written modules import from ``palomma_client._generated_names``, read without importing them.
+
+    Args:
+        root: The project.
+        folders: The folders under ``root`` whose modules are read (the generated package is not).
+
+    Returns:
+        The names, each once, sorted.
+    """
+    names: set[str] = set()
+    for folder in folders:
+        for source in sorted((root / folder).rglob("*.py")):
+            if "_generated" in source.relative_to(root).parts:
+                continue
+            text = source.read_text(encoding="utf-8")
+            if NAMES_MODULE not in text:
+                continue
+            for node in ast.walk(ast.parse(text, filename=str(source))):
+                if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == NAMES_MODULE:
+                    names.update(alias.name for alias in node.names if alias.name != "*")
+    return sorted(names)
 
 
 def generated_names(generated: Path, names: Iterable[str]) -> list[GeneratedName]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import selectors
+import weakref
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar, TypeVarTuple
 
@@ -62,13 +63,16 @@ class _JumpingSelector(selectors.DefaultSelector):
 class ClockLoop(asyncio.SelectorEventLoop):
     """A selector event loop on its own clock, which jumps to the next timer whenever the loop would wait for it.
 
-    ``timers`` keeps every timer it was asked for, for tests that count them.
+    ``timer_times`` keeps when each timer it was asked for falls due, for tests that count them. The
+    timers themselves are held weakly: a timer keeps the context it was made in (a cancelled one too),
+    and a test that a finished call leaves nothing alive must not find it kept here.
     """
 
     def __init__(self) -> None:
         self._now = [START]
         super().__init__(_JumpingSelector(self._now))
-        self.timers: list[asyncio.TimerHandle] = []
+        self.timer_times: list[float] = []
+        self._timers: list[weakref.ref[asyncio.TimerHandle]] = []
 
     def time(self) -> float:
         return self._now[0]
@@ -85,12 +89,14 @@ class ClockLoop(asyncio.SelectorEventLoop):
         context: contextvars.Context | None = None,
     ) -> asyncio.TimerHandle:
         handle = super().call_at(when, callback, *args, context=context)
-        self.timers.append(handle)
+        self.timer_times.append(handle.when())
+        self._timers.append(weakref.ref(handle))
         return handle
 
     def pending_timers(self) -> int:
         """How many timers are still to fire: not cancelled, and due later than now."""
-        return sum(1 for timer in self.timers if not timer.cancelled() and timer.when() > self.time())
+        timers = (reference() for reference in self._timers)
+        return sum(1 for timer in timers if timer is not None and not timer.cancelled() and timer.when() > self.time())
 
 
 def run_on_a_clock_loop(main: Callable[[ClockLoop], Coroutine[Any, Any, _T]]) -> _T:

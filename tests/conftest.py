@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import resource
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Generator, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from palomma_client import PalommaClient
 from palomma_client._backends import BACKENDS as BACKEND_REGISTRY
 from palomma_client._client import DEFAULT_BACKEND
 from tests import forked, support
+from tests.clock import ClockLoop
 from tests.scheduling import SharedFixtureScheduling
 from tests.spec_calls import SpecCall, a_call
 from tests.support import API_KEY, SPEC, RecordingAPI, Sleeps
@@ -48,6 +50,24 @@ async def api(backend: str) -> AsyncIterator[RecordingAPI]:
     """The scripted API: a mock transport for httpx2, a server on 127.0.0.1 for aiohttp."""
     async with RecordingAPI(backend).serving() as recording:
         yield recording
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
+    """Run a test on virtual time (a ``tests.clock.ClockLoop``) when a timeout elapsing is part of what it proves.
+
+    That is every test marked ``clock_loop``, and every test marked ``backends`` that uses the scripted
+    ``api``: over the socket, a scripted ``ReadTimeout`` is an answer held until the client's own
+    timeout runs out, which on virtual time happens as soon as the loop has nothing else to do, and
+    an answer that is sent is never late, whatever the machine's load. Every other test runs on a
+    loop of asyncio's, as it would with no factory (pytest-asyncio asks this hook for every test).
+    """
+    if item.get_closest_marker("clock_loop") is not None or (
+        item.get_closest_marker("backends") is not None and "api" in getattr(item, "fixturenames", ())
+    ):
+        return {"clock_loop": ClockLoop}
+    return {"asyncio": asyncio.new_event_loop}
 
 
 @pytest.fixture

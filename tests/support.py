@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+import pytest
 import yaml
 
 from palomma_client import PalommaClient
@@ -32,6 +33,7 @@ from palomma_client._environments import resolve_base_url
 from palomma_client._openapi import HTTP_METHODS, OpenAPI, synthesized_operation_id
 from palomma_client.testing import FAKE_USERNAME
 from tests import forked
+from tests.clock import ClockLoop
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -224,7 +226,11 @@ class RecordingAPI:
     Over the socket, a queued httpx2 exception becomes what would cause it:
 
     - ``ReadTimeout``, ``WriteTimeout``: the request is read and never
-      answered, and the client's ``HELD_ANSWER_TIMEOUT`` runs out;
+      answered, and the client's own timeout runs out. The test runs on a
+      ``tests.clock.ClockLoop`` (tests/conftest.py puts every test marked
+      ``backends`` that uses ``api`` on one): the held answer leaves the loop
+      idle, so the timeout passes at once, and an answer that is sent arrives
+      before any timeout could, however loaded the machine;
     - ``ReadError``: the connection is reset once the request is read;
     - any other: the connection is closed once the request is read.
 
@@ -275,7 +281,6 @@ class RecordingAPI:
         _, intended = resolve_base_url(options.pop("environment", None), options.pop("base_url", None))
         parts = urllib.parse.urlsplit(intended)
         self._origin = f"{parts.scheme}://{parts.netloc}"
-        options.setdefault("timeout", HELD_ANSWER_TIMEOUT)
         return PalommaClient(backend="aiohttp", base_url=f"http://127.0.0.1:{self._port}{parts.path}", **options)
 
     @contextlib.asynccontextmanager
@@ -314,6 +319,12 @@ class RecordingAPI:
                 writer.write(_response_bytes(answer))
                 await writer.drain()
             elif isinstance(answer, httpx2.ReadTimeout | httpx2.WriteTimeout):
+                if not isinstance(asyncio.get_running_loop(), ClockLoop):
+                    # On a real clock the hold would last the client's whole timeout: fail now, saying why.
+                    raise AssertionError(
+                        "a held answer waits for the client's timeout: run the test on a ClockLoop "
+                        "(mark it backends and use the api fixture, or mark it clock_loop)"
+                    )
                 await reader.read()  # hold until the client gives up and hangs up
             elif isinstance(answer, httpx2.ReadError):
                 writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -486,10 +497,6 @@ def echoed(request: httpx2.Request, response: httpx2.Response) -> httpx2.Respons
         return response
     headers = [(name, value) for name, value in response.headers.items() if name.lower() != "content-length"]
     return httpx2.Response(response.status_code, headers=headers, json={**document, **changed, **pages})
-
-
-HELD_ANSWER_TIMEOUT = httpx2.Timeout(10.0, connect=0.5, read=0.5)
-"""The timeout of ``RecordingAPI.client()`` over a socket: long enough for any answer, short for a held one."""
 
 
 async def _read_request(reader: asyncio.StreamReader, origin: str) -> httpx2.Request | None:
@@ -712,7 +719,8 @@ def copy_project(destination: Path, edit: Callable[[dict[str, Any]], None] | Non
 
     What generating, versioning, importing and type-checking need: the spec, the generator's
     config, the changelog, the README, ``pyproject.toml`` (mypy's settings), ``scripts/``, the
-    package, ``docs/`` and ``examples/``.
+    package, ``docs/``, ``examples/`` and ``benchmarks/`` (a regeneration reads the generated names
+    these import).
 
     Args:
         destination: An empty folder (a test's ``tmp_path``); the copy is its ``project``.
@@ -727,7 +735,7 @@ def copy_project(destination: Path, edit: Callable[[dict[str, Any]], None] | Non
         shutil.copy2(ROOT / name, project / name)
     # With their __pycache__: Python checks each cached module against its source's mtime and size, which
     # copying keeps, so that the copy's imports and compileall compile only what a regeneration rewrote.
-    for folder in ("scripts", "palomma_client", "docs", "examples"):
+    for folder in ("scripts", "palomma_client", "docs", "examples", "benchmarks"):
         shutil.copytree(ROOT / folder, project / folder)
     if edit is not None:
         spec = yaml.safe_load((project / "openapi.yaml").read_text(encoding="utf-8"))
@@ -776,13 +784,16 @@ def seeded_invoice(fake: Any, **changes: Any) -> dict[str, Any]:
     ``createInvoice``, or one the fake cannot model): a test of what the fake does with its
     invoices has nothing to test then.
     """
-    import pytest
+    skip_unless_the_fake_makes_invoices(fake)
+    invoice: dict[str, Any] = fake.create_invoice(**changes)
+    return invoice
 
+
+def skip_unless_the_fake_makes_invoices(fake: Any) -> None:
+    """Skip the calling test, saying why, when the spec does not let a ``FakePalomma`` make invoices."""
     unmodelled = fake.unmodelled_operations
     if "createInvoice" in unmodelled:
         pytest.skip(f"the fake makes no invoices, it does not model createInvoice: {unmodelled['createInvoice']}")
-    invoice: dict[str, Any] = fake.create_invoice(**changes)
-    return invoice
 
 
 def ready_invoice_json(invoice_id: str, merchant_id: str) -> dict[str, Any]:
@@ -804,3 +815,15 @@ def ready_invoice_json(invoice_id: str, merchant_id: str) -> dict[str, Any]:
         "createdAt": "2026-03-11T16:32:14.007Z",
         "paymentUrl": f"https://pagos.palomma.com/pay/{merchant_id}/{invoice_id}",
     }
+
+
+def cases_or_skip(cases: Iterable[Any], reason: str, arity: int = 1) -> list[Any]:
+    """The cases of a parametrized test, or one case skipped with the reason when the spec gives none.
+
+    pytest's own skip of an empty parameter set says only "got empty parameter set": a spec that lost
+    what the cases come from must say what that is. `arity` is the number of parametrized names.
+    """
+    listed = list(cases)
+    if listed:
+        return listed
+    return [pytest.param(*([None] * arity), marks=pytest.mark.skip(reason=reason), id="none")]

@@ -166,6 +166,7 @@ class _HoldingServer:
 
 
 @pytest.mark.backends
+@pytest.mark.clock_loop
 async def test_a_call_past_the_pool_size_waits_and_times_out_unsent_as_before(read: SpecCall, backend: str) -> None:
     server = _HoldingServer(read.ok())
     listener = await asyncio.start_server(server.handle, "127.0.0.1", 0)
@@ -233,6 +234,7 @@ async def test_the_gate_lets_waiters_in_in_the_order_they_came() -> None:
     await http.aclose()
 
 
+@pytest.mark.clock_loop
 async def test_a_cancelled_waiter_loses_no_place_whether_or_not_one_reached_it() -> None:
     gate = PoolGate(2)
     http = httpx2.AsyncClient(timeout=httpx2.Timeout(5.0, pool=5.0))
@@ -256,6 +258,7 @@ async def test_a_cancelled_waiter_loses_no_place_whether_or_not_one_reached_it()
 
 
 @pytest.mark.parametrize("timeout", [0.05, httpx2.Timeout(10.0, pool=0.05), None], ids=["float", "Timeout", "default"])
+@pytest.mark.clock_loop
 async def test_waiting_at_the_gate_is_bounded_by_the_pool_timeout(timeout: TimeoutOption) -> None:
     gate = PoolGate(1)
     http = httpx2.AsyncClient(timeout=httpx2.Timeout(10.0, pool=0.05))

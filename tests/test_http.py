@@ -247,6 +247,35 @@ async def test_an_answer_at_the_limit_is_read_whole(backend: str, read: SpecCall
     assert answer == read.expected
 
 
+@pytest.mark.parametrize(
+    ("extra", "piece_size", "declared"),
+    [(0, None, True), (0, 512, False), (1, None, True), (1, 512, False)],
+    ids=["short-in-one-piece", "long-in-pieces-to-the-limit", "over-by-its-length", "over-by-its-bytes"],
+)
+async def test_an_uncompressed_answer_is_kept_up_to_the_limit_and_refused_one_byte_past_it(
+    backend: str, extra: int, piece_size: int | None, declared: bool, read: SpecCall
+) -> None:
+    """The limit counts the bytes as they come, in one piece or many, or refuses a declared length at once."""
+    body = body_of(read)
+    limit = len(body) + (0 if piece_size is None else 20 * piece_size)
+    # Spaces after the JSON make it as long as the case needs without changing what it says.
+    sent = body + b" " * (limit + extra - len(body)) if extra or piece_size is not None else body
+    length = b"Content-Length: %d\r\n" % len(sent) if declared else b"Connection: close\r\n"
+    size = piece_size or len(sent)
+    pieces = [sent[start : start + size] for start in range(0, len(sent), size)]
+    async with (
+        serving(sending(OK_HEAD + length + b"\r\n", lambda: iter(pieces))) as url,
+        client(url, backend, max_response_bytes=limit) as palomma,
+    ):
+        if extra:
+            with pytest.raises(ResponseTooLargeError, match=f"max_response_bytes \\({limit:,} bytes\\)") as caught:
+                await read(palomma)
+            assert caught.value.limit == limit
+        else:
+            assert await read(palomma) == read.expected
+    assert len(pieces) == 1 if piece_size is None else len(pieces) > 20
+
+
 class KeepAliveServer:
     """Answers every request with ``call``'s success, keeping connections open; counts connections and requests."""
 
@@ -363,6 +392,7 @@ def never_accepting() -> Iterator[str]:
                 filler.close()
 
 
+@pytest.mark.clock_loop
 async def test_a_connect_that_never_completes_is_a_timeout_that_never_reached_the_server(
     backend: str, read: SpecCall
 ) -> None:
@@ -376,6 +406,7 @@ async def test_a_connect_that_never_completes_is_a_timeout_that_never_reached_th
 
 
 @pytest.mark.parametrize("refusal", ["refused", "never_accepted"])
+@pytest.mark.clock_loop
 async def test_a_create_whose_connect_fails_is_retried_and_never_looked_up(
     backend: str, refused_port: int, refusal: str
 ) -> None:

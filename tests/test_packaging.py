@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.parser
+import os
 import re
 import subprocess
 import sys
@@ -54,7 +55,11 @@ def test_built_wheel_installs_and_imports_in_a_fresh_virtual_environment(dist: P
         capture_output=True,
     )
     probe = "import palomma_client as p; print(p.__version__, p.API_VERSION, p.__file__)"
-    completed = subprocess.run([str(python), "-c", probe], check=True, capture_output=True, text=True, cwd=tmp_path)
+    # Without PYTHONPATH: set to a checkout, it would import palomma_client from there, not from the venv.
+    environment_variables = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+    completed = subprocess.run(
+        [str(python), "-c", probe], check=True, capture_output=True, text=True, cwd=tmp_path, env=environment_variables
+    )
 
     version, api_version, location = completed.stdout.split()
     assert version == _project_version()

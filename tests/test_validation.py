@@ -25,7 +25,7 @@ from palomma_client._generated.api import OPERATIONS
 from palomma_client._openapi import OpenAPI
 from palomma_client._validation import path_segment
 from tests.spec_calls import SpecCall, calls, valid_arguments
-from tests.support import SPEC, RecordingAPI, sent_body, unknown_value
+from tests.support import SPEC, RecordingAPI, cases_or_skip, sent_body, unknown_value
 
 _MARK = "path-mark"
 """A value a test gives an argument to see whether the operation puts it in the path."""
@@ -239,7 +239,10 @@ def _open_enum_cases() -> list[Any]:
     return cases
 
 
-@pytest.mark.parametrize(("call", "argument", "value"), _open_enum_cases())
+@pytest.mark.parametrize(
+    ("call", "argument", "value"),
+    cases_or_skip(_open_enum_cases(), "no operation of the spec takes an argument typed by an enum", arity=3),
+)
 async def test_an_unknown_enum_member_is_refused_even_though_responses_keep_unknown_values(
     palomma: PalommaClient, api: RecordingAPI, call: SpecCall, argument: str, value: enum.Enum
 ) -> None:

@@ -1,8 +1,8 @@
 """The generated names the hand-written layer imports, whatever the spec generates.
 
-``make generate`` writes this module from the ``__all__`` of
-``palomma_client/_generated_names.py``, through which hand-written modules
-import generated classes and operation modules. A name this spec generates is
+``make generate`` writes this module from the names hand-written modules import
+from ``palomma_client._generated_names`` (which re-exports what is written
+here): generated classes and operation modules. A name this spec generates is
 imported from where it is defined, so type checkers see it exactly. A name it
 does not generate (the vendor removed or renamed the operation, model or tag)
 is a stand-in, so that the package still imports and type-checks: a resource

@@ -373,14 +373,15 @@ async def test_get_settlement_returns_the_documented_settlement(violations: Viol
     _operation("getSettlement")
     async with _palomma(violations) as palomma:
         assert SETTLEMENT_DATE is not None
+        get = call_at("getSettlement", SETTLEMENT_DATE, SETTLEMENT_CYCLE)
         refusal = _refusal("getSettlement")
         if refusal is not None:
             with pytest.raises(APIResponseValidationError) as raised:
-                await palomma.settlements.get(SETTLEMENT_DATE, SETTLEMENT_CYCLE)
+                await get(palomma)
             assert _refused(raised.value, refusal), raised.value
             await violations.assert_none(requests_only=True)
             return
-        settlement = await palomma.settlements.get(SETTLEMENT_DATE, SETTLEMENT_CYCLE)
+        settlement = await get(palomma)
 
     assert isinstance(settlement, Settlement)
     assert _as_compared(settlement.to_dict()) == _as_compared(_success_example("getSettlement"))

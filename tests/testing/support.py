@@ -18,6 +18,7 @@ from palomma_client._features import Feature, is_missing
 from palomma_client._model_base import OpenStrEnum
 from palomma_client._policies import OPERATION_POLICIES, CreateOnceByReference
 from palomma_client.testing import DEFAULT_API_KEY, FAKE_USERNAME
+from palomma_client.testing._app import unmodelled_operations
 from palomma_client.testing._examples import synthesize
 from palomma_client.testing._fake import _invoice_shape
 from palomma_client.testing._spec import ApiSpec, Operation, load_shipped_spec
@@ -387,9 +388,26 @@ def needs(role: str, name: str, *values: str) -> None:
     For a test of what the fake does through a value it writes by itself (an expiry to `cancelled`,
     a settlement's `paid`): a vendor may remove the value, and then the fake never writes it.
     """
+    unbuilt = builds_no(role)
+    if unbuilt:
+        pytest.skip(unbuilt)
     missing = [value for value in values if value not in listed_values(role, name)]
     if missing:
         pytest.skip(f"the spec lists no {missing} for the {role}'s `{name}`")
+
+
+def builds_no(role: str, document: dict[str, Any] | None = None) -> str:
+    """Why the fake builds no invoice (or settlement) on the spec, naming the operations it cannot model; or ''."""
+    spec = ApiSpec(document if document is not None else load_shipped_spec())
+    shape = _invoice_shape(spec)
+    if (shape.invoice if role == "invoice" else shape.settlement).names:
+        return ""
+    return f"the fake builds no {role} from the spec ({unmodelled(spec)})"
+
+
+def unmodelled(spec: ApiSpec = SPEC) -> str:
+    """Each operation the fake models on the shipped spec but cannot on this one, with why, for a skip's reason."""
+    return "; ".join(f"{name}: {problem}" for name, problem in sorted(unmodelled_operations(spec).items()))
 
 
 _noted_unavailable: list[FeatureUnavailableError] = []

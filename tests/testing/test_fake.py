@@ -15,11 +15,12 @@ from palomma_client import APIStatusError, PalommaClient
 from palomma_client.testing import DEFAULT_API_KEY, FAKE_BASE_URL, FakeClock, FakePalomma
 from palomma_client.testing._fake import _invoice_shape
 from tests.spec_calls import a_call, call_of, field
-from tests.support import seeded_invoice
+from tests.support import cases_or_skip, seeded_invoice
 from tests.testing.support import (
     SPEC,
     START,
     body_properties,
+    builds_no,
     enum,
     listed_values,
     made_up_value,
@@ -206,7 +207,7 @@ def test_cancel_keeps_the_expiration_date(fake: FakePalomma) -> None:
     invoice = seeded_invoice(fake)
     cancelled = fake.cancel(invoice["id"])
     assert _written(cancelled, "status") == "cancelled"
-    assert cancelled["expirationDate"] == _written(invoice, "expirationDate")
+    assert _written(cancelled, "expirationDate") == invoice["expirationDate"]
 
 
 def test_expire_cancels_now_and_moves_the_expiration_date_to_now(fake: FakePalomma) -> None:
@@ -276,12 +277,24 @@ def test_a_settlement_status_can_be_pinned_to_each_of_the_specs_and_unpinned(fak
         fake.set_settlement_status("2026-03-11", "13", made_up_value(statuses))
 
 
-@pytest.mark.parametrize("method", listed_values("invoice", "paymentMethod"))
+@pytest.mark.parametrize(
+    "method",
+    cases_or_skip(
+        listed_values("invoice", "paymentMethod"),
+        builds_no("invoice") or "the spec lists no value of the invoice's `paymentMethod`",
+    ),
+)
 def test_every_payment_method_of_the_spec_can_pay(fake: FakePalomma, method: str) -> None:
     assert fake.pay(seeded_invoice(fake)["id"], method=method)["paymentMethod"] == method
 
 
-@pytest.mark.parametrize("source", listed_values("invoice", "paymentSource"))
+@pytest.mark.parametrize(
+    "source",
+    cases_or_skip(
+        listed_values("invoice", "paymentSource"),
+        builds_no("invoice") or "the spec lists no value of the invoice's `paymentSource`",
+    ),
+)
 def test_every_payment_source_of_the_spec_can_pay(fake: FakePalomma, source: str) -> None:
     assert fake.pay(seeded_invoice(fake)["id"], source=source)["paymentSource"] == source
 
