@@ -53,6 +53,7 @@ from openapi_python_client.parser.properties.protocol import PropertyProtocol
 from openapi_python_client.schema import ParameterLocation
 from openapi_python_client.strings import PythonIdentifier
 from operations import ModelFields, OperationViews, docstring_block, policy_notes, sentence, value_check, wrap
+from spec_examples import unfit_examples
 from spec_support import (
     Refusal,
     Unsupported,
@@ -419,6 +420,22 @@ def affected_features(fresh: Path, index: OpenAPI) -> list[str]:
     return uses
 
 
+def unfit_examples_said(index: OpenAPI, spec: Path) -> list[str]:
+    """The spec's examples that do not fit their schemas, one line each; said on stderr as a warning.
+
+    Not a refusal: OpenAPI lets an example differ from its schema. The fake answers such an
+    example completed to fit; Prism answers it as written, which the SDK refuses.
+    """
+    lines = [f"{_source(spec)}{unfit}" for unfit in unfit_examples(index)]
+    if lines:
+        sys.stderr.write(
+            f"make generate: WARNING: {len(lines)} example(s) of {_source(spec)} do not fit their schemas; the fake"
+            " answers them completed, a mock server that serves examples as written answers what the SDK refuses"
+            " (ResponseSchemaError):\n" + "".join(f"  {line}\n" for line in lines)
+        )
+    return lines
+
+
 def _tree(folder: Path) -> dict[str, str]:
     return {
         path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8")
@@ -467,11 +484,12 @@ def _main() -> int:
         fresh = Path(scratch) / "_generated"
         index = generate_into(fresh, arguments.spec, previous)
         affected = affected_features(fresh, index)
+        unfit = unfit_examples_said(index, arguments.spec)
         if arguments.check:
             return _check(fresh, previous)
         shutil.rmtree(TARGET, ignore_errors=True)
         shutil.copytree(fresh, TARGET)
-    change = previous.write_changelog(TARGET, CHANGELOG, affected)
+    change = previous.write_changelog(TARGET, CHANGELOG, affected, unfit)
     print(f"generated {TARGET.relative_to(ROOT)}" + (f"; {change}" if change else ""))
     return 0
 

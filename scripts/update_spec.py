@@ -186,6 +186,8 @@ def update(source: str, spec: Path = SPEC) -> str | None:
     if completed.returncode != 0:
         spec.write_bytes(before)
         raise SpecUpdateError(f"the generator refused {source}:\n{completed.stdout}{completed.stderr}".rstrip())
+    # The generator's warnings (examples that do not fit their schemas, features affected) are the user's to read.
+    sys.stderr.write(completed.stderr)
     return entry
 
 

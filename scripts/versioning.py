@@ -70,7 +70,9 @@ class PreviousGeneration:
         version = bump_version(self.version, change.level)
         return version, changelog_entry(version, change, api_version=str(document["info"]["version"]))
 
-    def write_changelog(self, folder: Path, changelog: Path, affected: Sequence[str] = ()) -> str | None:
+    def write_changelog(
+        self, folder: Path, changelog: Path, affected: Sequence[str] = (), unfit_examples: Sequence[str] = ()
+    ) -> str | None:
         """After a regeneration into ``folder``: add the changelog entry of a new version.
 
         Args:
@@ -78,6 +80,8 @@ class PreviousGeneration:
             changelog: ``CHANGELOG.md``.
             affected: Uses by hand-written features of what the spec removed, one sentence each; the
                 entry names them.
+            unfit_examples: The spec's examples that do not fit their schemas, one line each (pointer and
+                first problem); the entry names them.
 
         Returns:
             A line saying what changed, or ``None`` when the version stayed.
@@ -91,6 +95,12 @@ class PreviousGeneration:
         if affected:
             entry += "\nHand-written features affected, to update before release:\n\n"
             entry += "".join(f"- {use}\n" for use in affected)
+        if unfit_examples:
+            entry += (
+                "\nExamples of the spec that do not fit their schemas (the fake answers them completed to fit;"
+                " a mock server serving them as written answers what the SDK refuses):\n\n"
+            )
+            entry += "".join(f"- `{line}`\n" for line in unfit_examples)
 
         prepend_changelog_entry(changelog, entry)
         pin_install_lines(changelog.parent, version)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 import re
+import sys
 from urllib.parse import quote, urlsplit
 
 import httpx2
@@ -22,6 +23,7 @@ from palomma_client import (
     __version__,
 )
 from palomma_client._generated.api import OPERATIONS, GeneratedResources
+from palomma_client._openapi import OpenAPI
 from palomma_client.testing._spec import ApiSpec, load_shipped_spec
 from tests.spec_calls import (
     SpecCall,
@@ -36,9 +38,16 @@ from tests.spec_calls import (
     url_of,
     with_every_argument,
 )
-from tests.support import API_KEY, SANDBOX, RecordingAPI, Sleeps, echoed, fresh_name, sent_body
+from tests.support import API_KEY, ROOT, SANDBOX, RecordingAPI, Sleeps, echoed, fresh_name, sent_body
 
-PRODUCTION = "https://api.palomma.com/v1"
+if str(ROOT / "scripts") not in sys.path:
+    sys.path.insert(0, str(ROOT / "scripts"))
+
+from spec_support import environments
+
+_URLS = {server.name: server.url for server in environments(OpenAPI.from_file(ROOT / "openapi.yaml"))[0]}
+PRODUCTION = _URLS["production"]
+"""The production server's URL, as the spec says (a vendor may move it)."""
 USER_AGENT = f"palomma-client-python/{__version__}"
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
@@ -78,10 +87,10 @@ def _assert_standard_headers(request: httpx2.Request, call: SpecCall) -> None:
     ("environment", "expected_base"),
     [
         ("production", PRODUCTION),
-        ("sandbox", SANDBOX),
-        (Environment.SANDBOX, SANDBOX),
-        ("  Sandbox ", SANDBOX),
-        (None, PRODUCTION),
+        ("sandbox", _URLS["sandbox"]),
+        (Environment.SANDBOX, _URLS["sandbox"]),
+        ("  Sandbox ", _URLS["sandbox"]),
+        (None, next(iter(_URLS.values()))),  # the first server is the default
     ],
 )
 def test_each_spelling_of_an_environment_sends_to_its_server(

@@ -1,9 +1,10 @@
 """Values the fake takes from the spec rather than from its own state: examples and made-up values.
 
 An operation the fake has no handler for is answered with its success response's status and
-example from the spec or, when the spec has none, with a value synthesized from the response
-schema, in the response's media type (JSON, `text/*` or bytes), with the headers it declares
-(`Location`, ...); the answer carries `X-Palomma-Fake: example` or `X-Palomma-Fake: synthesized`.
+example from the spec (completed to fit its schema: see `completed`) or, when the spec has none,
+with a value synthesized from the response schema, in the response's media type (JSON, `text/*`
+or bytes), with the headers it declares (`Location`, ...); the answer carries
+`X-Palomma-Fake: example` or `X-Palomma-Fake: synthesized`.
 A synthesized list page (an operation with a `cursor` query parameter whose answer has a `cursor`
 and one array) holds `SYNTHESIZED_LIST_LENGTH` items over pages of `limit` (or two) items. The same synthesis
 fills a required property that the spec added to a schema the fake does build (an `Invoice`, a
@@ -31,6 +32,7 @@ __all__ = [
     "SYNTHESIZED_LIST_LENGTH",
     "ExampleAnswer",
     "ObjectLayout",
+    "completed",
     "example_answer",
     "synthesize",
 ]
@@ -114,6 +116,8 @@ def example_answer(
         return ExampleAnswer(operation.success_status, None, None, headers)
     found, example = _example(spec, media)
     source = "example"
+    if found and media.is_json and media.schema_pointer is not None:
+        example = completed(spec, media.schema_pointer, example, now)
     if not found:
         if media.schema_pointer is None:
             example = None if media.is_json else ""
@@ -213,6 +217,75 @@ def _example(spec: ApiSpec, media: MediaType) -> tuple[bool, Any]:
         if "example" in schema:
             return True, copy.deepcopy(schema["example"])
     return False, None
+
+
+def completed(spec: ApiSpec, pointer: str, value: Any, now: datetime, depth: int = 0, *, sent: bool = False) -> Any:
+    """Return an example completed to fit the schema at `pointer`: every required property it lacks, synthesized.
+
+    OpenAPI says an example SHOULD match its schema, not that it must; a vendor who adds a required
+    field often leaves the examples as they were. An answer made from such an example would be refused
+    by the SDK (rightly: the API promises the field), so the fake answers the example with what it
+    lacks filled in by `synthesize`, at every depth: in nested objects, an array's items, a map's
+    values, and the member of a `oneOf`/`anyOf` the value is (by its discriminator, else the first
+    member whose required properties it has most of). What the example does give is kept as written.
+
+    Args:
+        spec: The spec holding the schema.
+        pointer: The schema's JSON Pointer.
+        value: The example, plain JSON; it is not changed.
+        now: The time synthesized dates and timestamps show.
+        depth: How deep into an enclosing value this is (recursive schemas stop at a fixed depth).
+        sent: Whether the value is sent to the API (a request body) rather than answered by it.
+
+    Returns:
+        The completed example, a new value where anything was added.
+    """
+    if depth >= _MAX_DEPTH or not isinstance(value, dict | list):
+        return value
+    schema = spec.schema_at(pointer)
+    _, pointer = spec.resolve(spec.at(pointer), pointer)
+    if isinstance(value, list):
+        if "items" not in schema:
+            return value
+        return [completed(spec, f"{pointer}/items", item, now, depth + 1, sent=sent) for item in value]
+    for keyword in ("oneOf", "anyOf"):
+        if schema.get(keyword):
+            index = _member_of(spec, pointer, keyword, value)
+            return completed(spec, f"{pointer}/{keyword}/{index}", value, now, depth, sent=sent)
+    properties, required = spec.object_properties(pointer)
+    extra = schema.get("additionalProperties")
+    filled: dict[str, Any] = {}
+    for name, item in value.items():
+        if name in properties:
+            filled[name] = completed(spec, properties[name][1], item, now, depth + 1, sent=sent)
+        elif isinstance(extra, Mapping) and extra:
+            filled[name] = completed(spec, f"{pointer}/additionalProperties", item, now, depth + 1, sent=sent)
+        else:
+            filled[name] = item
+    hidden = "readOnly" if sent else "writeOnly"
+    for name in required:
+        if name not in filled and name in properties and properties[name][0].get(hidden) is not True:
+            filled[name] = synthesize(spec, properties[name][1], now, depth + 1, sent=sent)
+    return filled
+
+
+def _member_of(spec: ApiSpec, pointer: str, keyword: str, value: Mapping[str, Any]) -> int:
+    """Which member of a union an example object is: the one its discriminator names, else the closest fit."""
+    schema = spec.schema_at(pointer)
+    members = schema[keyword]
+    discriminator = schema.get("discriminator")
+    if isinstance(discriminator, Mapping) and discriminator.get("propertyName") in value:
+        tag = value[discriminator["propertyName"]]
+        for index, member in enumerate(members):
+            if _discriminator_value(member, discriminator) == tag:
+                return index
+
+    def fit(index: int) -> tuple[int, int]:
+        properties, required = spec.object_properties(f"{pointer}/{keyword}/{index}")
+        # Most required properties present, then most of the example's keys known, then the first.
+        return sum(name in value for name in required), sum(name in properties for name in value)
+
+    return max(range(len(members)), key=lambda index: (*fit(index), -index))
 
 
 def synthesize(spec: ApiSpec, pointer: str, now: datetime, depth: int = 0, *, sent: bool = False) -> Any:

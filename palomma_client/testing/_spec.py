@@ -219,6 +219,15 @@ class ApiSpec:
         """`3.0` or `3.1`: which JSON Schema dialect the document's schemas are written in."""
         self.base_path = urlsplit(self.index.servers[0].default_url()).path.rstrip("/")
         """The path all operations live under, from the first server's URL at its variables' defaults (`/v1`)."""
+        self.base_paths: tuple[str, ...] = tuple(
+            sorted(
+                {urlsplit(server.default_url()).path.rstrip("/") for server in self.index.servers},
+                key=len,
+                reverse=True,
+            )
+        )
+        """The base paths of every server (the longest first): a client of any environment reaches the fake,
+        whose servers may live under different paths (`/v2` in production, `/v1` in the sandbox)."""
         self.security_schemes: dict[str, SecurityScheme] = self._read_security_schemes()
         """The document's security schemes by name."""
         self.credential_headers = frozenset(
@@ -292,16 +301,16 @@ class ApiSpec:
 
         Args:
             method: The request's method.
-            path: The request's full path (with the base path, `/v1/invoices`).
+            path: The request's full path (with a server's base path, `/v1/invoices`).
 
         Returns:
             The operation (or `None`), its path parameters, and the methods the path allows (empty when
             no operation has this path: a 404 rather than a 405).
         """
-        if self.base_path:
-            if not path.startswith(self.base_path + "/"):
-                return None, {}, ()
-            path = path[len(self.base_path) :]
+        base_path = next((base for base in self.base_paths if not base or path.startswith(base + "/")), None)
+        if base_path is None:
+            return None, {}, ()
+        path = path[len(base_path) :]
         allowed: list[str] = []
         matched: tuple[int, ...] | None = None
         for operation in self._routes:

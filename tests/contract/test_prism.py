@@ -46,6 +46,7 @@ from palomma_client import (
 )
 from palomma_client._generated.api import METHODS
 from palomma_client._generated.api import OPERATIONS as GENERATED_OPERATIONS
+from palomma_client._generated.errors import ResponseSchemaError
 from palomma_client._openapi import OpenAPI, Operation, Parameter, Response, load_document
 from palomma_client.testing._examples import synthesize
 from palomma_client.testing._spec import ApiSpec
@@ -98,6 +99,34 @@ def _success_example(operation_id: str) -> Any:
         for example in _examples(response).values():
             return example
     pytest.skip(f"{operation_id} documents no example of its success answer")
+
+
+def _refusal(operation_id: str) -> str | None:
+    """What the SDK says of the operation's documented success example, which static Prism serves as written.
+
+    OpenAPI lets an example differ from its schema (a vendor adds a required field and leaves the
+    examples be); the SDK then rightly refuses the answer with ``APIResponseValidationError``, whose
+    message holds the problem this returns (``currency: is required but missing``). ``None`` when the
+    example fits, or the operation documents none.
+    """
+    operation = OPERATIONS.get(operation_id)
+    if operation is None:
+        return None
+    for response in operation.success_responses():
+        for example in _examples(response).values():
+            try:
+                GENERATED_OPERATIONS[operation_id].parse_response(int(response.status), example)
+            except ResponseSchemaError as error:
+                return str(error)
+            return None
+    return None
+
+
+def _refused(error: BaseException | None, refusal: str) -> bool:
+    """Whether ``error`` (or the create failure it carries) is the SDK's refusal of an example, naming the problem."""
+    if isinstance(error, InvoiceOutcomeUnknownError | ReferenceAlreadyUsedError):
+        error = error.create_error
+    return isinstance(error, APIResponseValidationError) and f"({refusal})" in str(error)
 
 
 def _operation(operation_id: str) -> Operation:
@@ -306,6 +335,15 @@ async def test_create_invoice_sends_the_documented_body_and_returns_the_document
     _operation("createInvoice")
     async with _palomma(violations) as palomma:
         create = call_of("createInvoice", **CREATE_ARGUMENTS, document_type=None, customer_name=None, contract=None)
+        refusal = _refusal("createInvoice")
+        if refusal is not None:
+            # Its example does not fit its schema: the SDK refuses it, then cannot tell whether the invoice was made.
+            with pytest.raises(PalommaError) as raised:
+                await create(palomma)
+            assert _refused(raised.value, refusal), raised.value
+            assert json.loads(violations.requests[0].content) == _create_request_example()
+            await violations.assert_none(requests_only=True)
+            return
         invoice = await create(palomma)
 
     assert isinstance(invoice, Invoice)
@@ -318,6 +356,13 @@ async def test_create_invoice_sends_the_documented_body_and_returns_the_document
 async def test_get_invoice_returns_the_documented_invoice(violations: ViolationCheck) -> None:
     _operation("getInvoice")
     async with _palomma(violations) as palomma:
+        refusal = _refusal("getInvoice")
+        if refusal is not None:
+            with pytest.raises(APIResponseValidationError) as raised:
+                await call_at("getInvoice", INVOICE_ID)(palomma)
+            assert _refused(raised.value, refusal), raised.value
+            await violations.assert_none(requests_only=True)
+            return
         invoice = await call_at("getInvoice", INVOICE_ID)(palomma)
 
     assert isinstance(invoice, Invoice)
@@ -329,7 +374,15 @@ async def test_get_settlement_returns_the_documented_settlement(violations: Viol
     _operation("getSettlement")
     async with _palomma(violations) as palomma:
         assert SETTLEMENT_DATE is not None
-        settlement = await call_at("getSettlement", SETTLEMENT_DATE, SETTLEMENT_CYCLE)(palomma)
+        get = call_at("getSettlement", SETTLEMENT_DATE, SETTLEMENT_CYCLE)
+        refusal = _refusal("getSettlement")
+        if refusal is not None:
+            with pytest.raises(APIResponseValidationError) as raised:
+                await get(palomma)
+            assert _refused(raised.value, refusal), raised.value
+            await violations.assert_none(requests_only=True)
+            return
+        settlement = await get(palomma)
 
     assert isinstance(settlement, Settlement)
     assert _as_compared(settlement.to_dict()) == _as_compared(_success_example("getSettlement"))
@@ -339,19 +392,25 @@ async def test_get_settlement_returns_the_documented_settlement(violations: Viol
 async def test_list_invoices_first_page_is_the_documented_page(violations: ViolationCheck) -> None:
     _operation("listInvoices")
     example = _success_example("listInvoices")
+    listing = call_of(
+        "listInvoices",
+        reference="INV-2026-0001",
+        customer_document_number="900123456",
+        contract="CTR-8842",
+        payment_date=datetime.date(2026, 3, 11),
+        settlement_date=SETTLEMENT_DATE,
+        settlement_cycle="1",
+        limit=100,
+    )
     async with _palomma(violations) as palomma:
-        page = await _first_page(
-            call_of(
-                "listInvoices",
-                reference="INV-2026-0001",
-                customer_document_number="900123456",
-                contract="CTR-8842",
-                payment_date=datetime.date(2026, 3, 11),
-                settlement_date=SETTLEMENT_DATE,
-                settlement_cycle="1",
-                limit=100,
-            )(palomma)
-        )
+        refusal = _refusal("listInvoices")
+        if refusal is not None:
+            with pytest.raises(APIResponseValidationError) as raised:
+                await _first_page(listing(palomma))
+            assert _refused(raised.value, refusal), raised.value
+            await violations.assert_none(requests_only=True)
+            return
+        page = await _first_page(listing(palomma))
 
     assert all(isinstance(item, Invoice) for item in page.items)
     assert _as_compared([item.to_dict() for item in page.items]) == _as_compared(example["items"])
@@ -370,9 +429,16 @@ async def test_list_invoices_sends_the_cursor_back_and_stops_when_prism_repeats_
     # A settlement's date as a filter, where the spec documents one: the pager must send filters again with the cursor.
     filters = {} if SETTLEMENT_DATE is None else {"settlement_date": SETTLEMENT_DATE}
     listing = call_of("listInvoices", **filters, limit=100)
+    refusal = _refusal("listInvoices")
     async with _palomma(violations) as palomma:
-        with pytest.raises(PaginationError):
+        with pytest.raises(PaginationError if refusal is None else APIResponseValidationError) as raised:
             await _collect(listing(palomma), into=invoices)
+    if refusal is not None:
+        # The example page does not fit its schema: the SDK refuses the first page, naming the problem.
+        assert _refused(raised.value, refusal), raised.value
+        assert (invoices, len(violations.requests)) == ([], 1)
+        await violations.assert_none(requests_only=True)
+        return
 
     assert [invoice.id for invoice in invoices] == [example["items"][0]["id"]] * 2
     first, second = violations.requests
@@ -390,9 +456,19 @@ async def test_create_after_a_500_looks_its_reference_up_and_compares_what_it_fi
     _operation("createInvoice")
     listed = _success_example("listInvoices")["items"][0]
     # No grace period: Prism lists the same example however long the SDK looks.
+    refusal = _refusal("listInvoices")
     async with _palomma(violations, prefer="code=500", lookup_grace_period=0) as palomma:
-        with pytest.raises(ReferenceAlreadyUsedError) as caught:
+        with pytest.raises(ReferenceAlreadyUsedError if refusal is None else InvoiceOutcomeUnknownError) as raised:
             await call_of("createInvoice", **CREATE_ARGUMENTS)(palomma)
+    if refusal is not None:
+        # The example page the lookup gets does not fit its schema: the SDK cannot tell, and says so.
+        assert isinstance(raised.value, InvoiceOutcomeUnknownError)
+        assert isinstance(raised.value.create_error, InternalServerError)
+        assert _refused(raised.value.__cause__, refusal), raised.value.__cause__
+        await violations.assert_none(requests_only=True)
+        return
+    caught = raised
+    assert isinstance(caught.value, ReferenceAlreadyUsedError)
 
     # The example was created long before this call: the SDK never takes it for the call's own.
     assert _as_compared(caught.value.invoice.to_dict()) == _as_compared(listed)
@@ -432,6 +508,10 @@ ERROR_CASES = [
 ]
 
 
+UNFIT_EXAMPLES = {operation_id for operation_id in OPERATIONS if _refusal(operation_id) is not None}
+"""The operations whose documented success example the SDK refuses (it does not fit its schema)."""
+
+
 def test_every_documented_error_status_has_an_exception_class() -> None:
     assert ERROR_CASES
     assert {case.status for case in ERROR_CASES} <= set(ERROR_CLASSES)
@@ -465,7 +545,9 @@ async def test_documented_error_becomes_its_exception_with_the_servers_message(
     assert error.status_code == case.status
     assert error.message == case.message
     assert error.body == {"error": case.message}
-    await violations.assert_none()
+    # A create that may have reached the API is looked up; Prism's own answers to that are not this test's subject
+    # where their examples do not fit their schemas (Prism says so of its own answer).
+    await violations.assert_none(requests_only=bool(UNFIT_EXAMPLES))
 
 
 # --- the violation check can fail -------------------------------------------------------------------------------

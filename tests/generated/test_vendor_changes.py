@@ -99,11 +99,15 @@ import palomma_client
 from palomma_client import InvalidParameterError, Invoice, PalommaClient
 
 sent = []
-INVOICE = {
+# An invoice with these values, and every other field the spec's Invoice requires made up by the fake's synthesis.
+from datetime import datetime, timezone
+from palomma_client.testing._examples import ObjectLayout
+from palomma_client.testing._spec import ApiSpec, load_shipped_spec
+INVOICE = ObjectLayout(ApiSpec(load_shipped_spec()), "/components/schemas/Invoice").lay_out({
     "id": "01HQY8EW1H9YGH5PAV5Y2M9R3T", "status": "ready", "amount": 1850000, "description": "Canon",
     "contract": "00000", "customerDocumentNumber": "900123456", "createdAt": "2026-03-11T16:32:14.007Z",
     "paymentUrl": "https://pagos.palomma.com/pay/x",
-}
+}, datetime(2026, 3, 11, tzinfo=timezone.utc))
 
 def answer(request):
     sent.append(request)

@@ -133,6 +133,28 @@ def test_a_url_is_fetched_from_a_local_server_and_the_same_document_twice_change
     assert _snapshot(project) == updated
 
 
+@pytest.mark.slow  # `make update-spec` in a copy: a regeneration only it reads
+def test_an_example_that_does_not_fit_its_schema_is_a_warning_naming_it_and_a_line_of_the_changelog(
+    tmp_path: Path,
+) -> None:
+    project = copy_project(tmp_path)
+    document = _with_new_field()
+    schema = document["components"]["schemas"][SCHEMA]
+    schema["required"] = [*schema.get("required", []), NEW_FIELD]
+    schema["example"] = {}  # valid OpenAPI: an example SHOULD fit its schema, it need not
+    vendor = tmp_path / "vendor-openapi.yaml"
+    vendor.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+
+    completed = _update(project, vendor)
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    unfit = f"openapi.yaml#/components/schemas/{SCHEMA}/example: {schema['required'][0]}: is required but missing"
+    assert "WARNING" in completed.stderr
+    assert f"  {unfit}\n" in completed.stderr
+    changelog = (project / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"- `{unfit}`" in changelog.split("\n## ", 2)[1]  # in the new version's entry
+
+
 @pytest.mark.parametrize(
     ("edit", "message"),
     [

@@ -9,7 +9,7 @@ import pytest
 from palomma_client.testing import FAKE_BASE_URL, FakeClock, FakePalomma
 from palomma_client.testing._spec import load_shipped_spec
 from tests.support import as_openapi_31
-from tests.testing.support import AUTH, START
+from tests.testing.support import AUTH, START, sending_required_parameters
 
 
 @pytest.fixture(params=["3.0", "3.1"], ids=["openapi-3.0", "openapi-3.1"])
@@ -42,8 +42,11 @@ def spelled(request: pytest.FixtureRequest) -> Spelling:
 
 @pytest.fixture
 async def http(fake: FakePalomma) -> AsyncIterator[httpx2.AsyncClient]:
-    """A plain httpx2 client authenticated against `fake`, in process."""
+    """A plain httpx2 client authenticated against `fake`, in process, sending what the spec requires of a request."""
     async with httpx2.AsyncClient(
-        transport=httpx2.ASGITransport(app=fake.app), base_url=FAKE_BASE_URL, headers=AUTH
+        transport=httpx2.ASGITransport(app=fake.app),
+        base_url=FAKE_BASE_URL,
+        headers=AUTH,
+        event_hooks=sending_required_parameters(),
     ) as client:
         yield client

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+import httpx2
 import pytest
 
 from palomma_client import FeatureUnavailableError, InvoiceOutcomeUnknownError
@@ -168,9 +169,52 @@ def spec_with_cancel_invoice(*, example: dict[str, Any] | None) -> dict[str, Any
 def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, Any, dict[str, Any]]:
     """A request for an operation built from the spec: its full path, its JSON body and its other parameters.
 
-    Path parameters, required query and header parameters take their examples, or values made up
-    from their schemas; a JSON body takes the request body's first example, or one made up from its
-    schema (`None` for no JSON body). The third item holds `params` and `headers` for httpx2.
+    Path parameters, required query, header and cookie parameters take their examples, or values made
+    up from their schemas (``required_parameters``); a JSON body takes the request body's first example,
+    or one made up from its schema (`None` for no JSON body). The third item holds `params` and `headers`
+    for httpx2.
+    """
+    path, params, headers = required_parameters(item, spec)
+    body = None
+    parts: dict[str, Any] = {"params": params, "headers": headers}
+    media = None if item.body is None else item.body.json_media_type()
+    if media is not None:
+        examples = [spec.resolve(entry, "")[0].get("value") for entry in media.node.get("examples", {}).values()]
+        if "example" in media.node or examples:
+            body = media.node.get("example", examples[0] if examples else None)
+        elif media.schema_pointer is not None:
+            body = synthesize(spec, media.schema_pointer, START, sent=True)
+    form = next((media for media in (item.body.media_types if item.body else ()) if media.is_form), None)
+    multipart = next((media for media in (item.body.media_types if item.body else ()) if media.is_multipart), None)
+    if media is None and form is not None and form.schema_pointer is not None:
+        # A form body: its fields as pairs, an array's items repeated, as the SDK sends one.
+        fields = _form_document(spec, form.schema_pointer)
+        parts["data"] = {name: _form_value(value) for name, value in fields.items()}
+    elif media is None and multipart is not None and multipart.schema_pointer is not None:
+        fields = _form_document(spec, multipart.schema_pointer)
+        properties = spec.schema_at(multipart.schema_pointer).get("properties", {})
+        files = {
+            name: (name, str(value).encode(), "application/octet-stream")
+            for name, value in fields.items()
+            if spec.resolve(properties.get(name, {}), "")[0].get("format") == "binary"
+        }
+        parts["files"] = files
+        parts["data"] = {name: _form_value(value) for name, value in fields.items() if name not in files}
+    return spec.base_path + path, body, parts
+
+
+def required_parameters(
+    item: Operation, spec: ApiSpec = SPEC
+) -> tuple[str, dict[str, str | list[str]], dict[str, str]]:
+    """What a request of the operation must carry besides its body, made from the spec: path, query and headers.
+
+    Path parameters filled into the path (below the base path), and every required query, header and
+    cookie parameter (cookies in one `Cookie` header), each its example or a value made up from its
+    schema. A test that sends raw HTTP to the fake sends these, so that it tests what it means to test
+    whatever parameters a vendor makes required.
+
+    Returns:
+        The path, the query parameters and the headers, for httpx2.
     """
     path = item.path
     params: dict[str, str | list[str]] = {}
@@ -202,32 +246,34 @@ def example_request(item: Operation, spec: ApiSpec = SPEC) -> tuple[str, Any, di
             cookies.append(f"{parameter.name}={text}")
     if cookies:
         headers["Cookie"] = "; ".join(cookies)
-    body = None
-    parts: dict[str, Any] = {"params": params, "headers": headers}
-    media = None if item.body is None else item.body.json_media_type()
-    if media is not None:
-        examples = [spec.resolve(entry, "")[0].get("value") for entry in media.node.get("examples", {}).values()]
-        if "example" in media.node or examples:
-            body = media.node.get("example", examples[0] if examples else None)
-        elif media.schema_pointer is not None:
-            body = synthesize(spec, media.schema_pointer, START, sent=True)
-    form = next((media for media in (item.body.media_types if item.body else ()) if media.is_form), None)
-    multipart = next((media for media in (item.body.media_types if item.body else ()) if media.is_multipart), None)
-    if media is None and form is not None and form.schema_pointer is not None:
-        # A form body: its fields as pairs, an array's items repeated, as the SDK sends one.
-        fields = _form_document(spec, form.schema_pointer)
-        parts["data"] = {name: _form_value(value) for name, value in fields.items()}
-    elif media is None and multipart is not None and multipart.schema_pointer is not None:
-        fields = _form_document(spec, multipart.schema_pointer)
-        properties = spec.schema_at(multipart.schema_pointer).get("properties", {})
-        files = {
-            name: (name, str(value).encode(), "application/octet-stream")
-            for name, value in fields.items()
-            if spec.resolve(properties.get(name, {}), "")[0].get("format") == "binary"
-        }
-        parts["files"] = files
-        parts["data"] = {name: _form_value(value) for name, value in fields.items() if name not in files}
-    return spec.base_path + path, body, parts
+    return path, params, headers
+
+
+def sending_required_parameters(spec: ApiSpec = SPEC) -> dict[str, list[Any]]:
+    """httpx2 event hooks that give a raw request every parameter the spec requires of its operation that it lacks.
+
+    A test of the fake that sends raw HTTP means to test one thing (a body's field, a page size, a
+    fault); a header, cookie or query parameter the vendor makes required (an `Idempotency-Key`)
+    would otherwise answer 400 first. Each missing one is added as ``required_parameters`` makes it;
+    what the request does carry is left as it is. A test of a missing parameter uses a client without
+    these hooks.
+    """
+
+    async def add(request: httpx2.Request) -> None:
+        found, _, _ = spec.find(request.method, request.url.path)
+        if found is None:
+            return
+        _, params, headers = required_parameters(found, spec)
+        for name, value in headers.items():
+            if name.lower() == "cookie" and "cookie" in request.headers:
+                request.headers["Cookie"] = f"{request.headers['Cookie']}; {value}"
+            elif name not in request.headers:
+                request.headers[name] = value
+        missing = {name: value for name, value in params.items() if name not in request.url.params}
+        if missing:
+            request.url = request.url.copy_merge_params(missing)
+
+    return {"request": [add]}
 
 
 def _form_document(spec: ApiSpec, pointer: str) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from palomma_client.testing._spec import ApiSpec, load_shipped_spec
 from palomma_client.testing._validation import READ_ONLY_MESSAGE
 from tests.spec_calls import path_of
 from tests.support import as_openapi_31, fresh_name
-from tests.testing.support import AUTH, START, invoice_body
+from tests.testing.support import AUTH, START, invoice_body, sending_required_parameters
 
 VERSIONS = pytest.mark.parametrize("version", ["3.0", "3.1"], ids=["openapi-3.0", "openapi-3.1"])
 
@@ -80,12 +80,14 @@ def _ok(content: dict[str, Any] | None = None, status: str = "200", **response: 
 
 @contextlib.asynccontextmanager
 async def _serving(
-    document: dict[str, Any], headers: dict[str, str] | None = None
+    document: dict[str, Any], headers: dict[str, str] | None = None, *, send_required: bool = False
 ) -> AsyncIterator[httpx2.AsyncClient]:
+    """A client of a fake serving ``document``; ``send_required`` adds what the spec requires that a request lacks."""
     fake = FakePalomma(spec=document, clock=FakeClock(START))
     transport = httpx2.ASGITransport(app=fake.app)
+    hooks = sending_required_parameters(ApiSpec(document)) if send_required else {}
     async with httpx2.AsyncClient(
-        transport=transport, base_url=FAKE_BASE_URL, headers=AUTH if headers is None else headers
+        transport=transport, base_url=FAKE_BASE_URL, headers=AUTH if headers is None else headers, event_hooks=hooks
     ) as http:
         yield http
 
@@ -514,7 +516,7 @@ async def test_alternative_requirements_accept_either_credential(version: str) -
 
 async def test_the_modelled_operations_work_the_same_in_openapi_3_1(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger="palomma_client.testing")
-    async with _serving(as_openapi_31(load_shipped_spec())) as http:
+    async with _serving(as_openapi_31(load_shipped_spec()), send_required=True) as http:
         created = await http.post(path_of("createInvoice"), json=invoice_body())
         fetched = await http.get(path_of("getInvoice", created.json()["id"]))
         page = await http.get(path_of("listInvoices"))

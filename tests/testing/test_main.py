@@ -18,6 +18,7 @@ from palomma_client import Invoice
 from palomma_client.testing import __main__ as cli
 from tests.spec_calls import field, needs_operations, path_of
 from tests.support import stop_process
+from tests.testing.support import sending_required_parameters
 
 LISTENING = re.compile(r"Palomma fake API listening on (http://127\.0\.0\.1:(\d+)/v1)")
 
@@ -65,7 +66,8 @@ def test_api_keys_can_be_repeated_and_replace_the_default(
 
     async def exercise() -> tuple[list[int], httpx2.Response]:
         transport = httpx2.ASGITransport(app=served.app)
-        async with httpx2.AsyncClient(transport=transport, base_url="http://fake/v1") as client:
+        hooks = sending_required_parameters()
+        async with httpx2.AsyncClient(transport=transport, base_url="http://fake/v1", event_hooks=hooks) as client:
             statuses = [
                 (await client.get(path_of("listInvoices"), headers={"Authorization": f"Bearer {key}"})).status_code
                 for key in ("sk_one", "sk_two", "sk_test_palomma_fake")

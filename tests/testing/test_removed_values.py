@@ -188,7 +188,9 @@ async def test_without_ready_create_is_answered_from_the_spec_not_the_fakes_stat
     path, body, parts = example_request(create, fake._state.spec)
 
     async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app)) as client:
-        answer = await client.post(f"http://fake.palomma.test{path}", json=body, headers=AUTH, params=parts["params"])
+        headers = {**AUTH, **parts["headers"]}
+        url = f"http://fake.palomma.test{path}"
+        answer = await client.post(url, json=body, headers=headers, params=parts["params"])
 
     assert "createInvoice" not in installed_handlers(fake._state.spec)
     assert EXAMPLE_HEADER in answer.headers

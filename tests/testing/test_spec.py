@@ -13,10 +13,18 @@ import pytest
 from palomma_client import FeatureUnavailableError
 from palomma_client.testing import EXAMPLE_HEADER, FAKE_BASE_URL, FakeClock, FakePalomma
 from palomma_client.testing._app import MODELED_OPERATIONS
-from palomma_client.testing._spec import Parameter, SpecError, load_shipped_spec
+from palomma_client.testing._spec import ApiSpec, Parameter, SpecError, load_shipped_spec
 from tests.spec_calls import an_operation, needs_operations, path_of
 from tests.testing.conftest import Spelling
-from tests.testing.support import AUTH, NEW_FIELD, SPEC, START, invoice_body, spec_with_tenant_email
+from tests.testing.support import (
+    AUTH,
+    NEW_FIELD,
+    SPEC,
+    START,
+    invoice_body,
+    sending_required_parameters,
+    spec_with_tenant_email,
+)
 
 
 @contextlib.asynccontextmanager
@@ -25,7 +33,8 @@ async def _serving(
 ) -> AsyncIterator[httpx2.AsyncClient]:
     fake = FakePalomma(spec=spelled(document), clock=FakeClock(START))
     transport = httpx2.ASGITransport(app=fake.app)
-    async with httpx2.AsyncClient(transport=transport, base_url=base_url, headers=AUTH) as http:
+    hooks = sending_required_parameters(ApiSpec(spelled(document)))
+    async with httpx2.AsyncClient(transport=transport, base_url=base_url, headers=AUTH, event_hooks=hooks) as http:
         yield http
 
 
@@ -148,6 +157,28 @@ async def test_operations_live_under_the_first_servers_path(spelled: Spelling) -
         assert (await http.request(method, SPEC.base_path + path)).json() == {"error": "Not Found"}
 
 
+async def test_servers_under_different_paths_each_reach_the_operations(spelled: Spelling) -> None:
+    # A vendor moves production to a new path and keeps the sandbox where it was: a client of either
+    # environment must reach the fake, which stands in for both.
+    document = load_shipped_spec()
+    method, path = _a_route()
+    async with _serving(load_shipped_spec(), spelled, base_url="http://fake.palomma.test") as http:
+        where_it_was = await http.request(method, SPEC.base_path + path)
+    moved = f"{SPEC.base_path}/moved"
+    document["servers"] = [
+        {"url": f"https://api.palomma.com{moved}", "description": "Production"},
+        {"url": f"https://sandbox.palomma.com{SPEC.base_path}", "description": "Sandbox"},
+    ]
+    async with _serving(document, spelled, base_url="http://fake.palomma.test") as http:
+        answers = [await http.request(method, base + path) for base in (moved, SPEC.base_path)]
+        elsewhere = await http.request(method, f"{SPEC.base_path}-elsewhere{path}")
+    assert where_it_was.json() != {"error": "Not Found"}
+    assert [(answer.status_code, answer.json()) for answer in answers] == [
+        (where_it_was.status_code, where_it_was.json())
+    ] * 2
+    assert (elsewhere.status_code, elsewhere.json()) == (404, {"error": "Not Found"})
+
+
 async def test_a_first_server_with_variables_puts_operations_under_its_path_at_their_defaults(
     spelled: Spelling,
 ) -> None:
@@ -241,7 +272,8 @@ async def test_a_spec_without_an_operation_the_fake_models_serves_the_rest(
     ]
     assert served
     transport = httpx2.ASGITransport(app=fake.app)
-    async with httpx2.AsyncClient(transport=transport, base_url=FAKE_BASE_URL, headers=AUTH) as http:
+    hooks = sending_required_parameters(ApiSpec(spelled(document)))
+    async with httpx2.AsyncClient(transport=transport, base_url=FAKE_BASE_URL, headers=AUTH, event_hooks=hooks) as http:
         for method, path in served:
             filled = path.replace("{id}", "01HQY8EW1H9YGH5PAV5Y2M9R3T").replace("{date}", "2026-03-11")
             filled = filled.replace("{cycle}", "13")

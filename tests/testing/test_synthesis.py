@@ -121,6 +121,60 @@ def test_the_specs_examples_come_before_a_made_up_value() -> None:
     assert (_answer(on_the_schema).content, _answer(on_the_schema).source) == ({"name": "s"}, "example")
 
 
+def test_an_example_that_lacks_a_required_field_is_answered_completed_at_every_depth() -> None:
+    # The vendor made `name` required (of a thing, of each listed thing, of a map's values, of a union's member)
+    # and left the examples as they were: what the examples give is kept, what they lack is made up.
+    page = {
+        "type": "object",
+        "required": ["items", "owner"],
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}},
+            "owner": {"$ref": "#/components/schemas/Thing"},
+            "byCode": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Thing"}},
+            "either": {
+                "oneOf": [{"$ref": "#/components/schemas/Other"}, {"$ref": "#/components/schemas/Thing"}],
+            },
+        },
+    }
+    other = {"type": "object", "required": ["code"], "properties": {"code": {"type": "integer", "minimum": 3}}}
+    example = {"items": [{"note": "kept"}, {"name": "given"}], "byCode": {"a": {}}, "either": {"code": 7}}
+    spec = _document(
+        {"200": {"description": "ok", "content": {"application/json": {"schema": page, "example": example}}}},
+        schemas={"Other": other},
+    )
+
+    answer = _answer(spec)
+
+    made = synthesize(spec, "/components/schemas/Thing/properties/name", START)
+    assert answer.content == {
+        "items": [{"note": "kept", "name": made}, {"name": "given"}],
+        "byCode": {"a": {"name": made}},
+        "either": {"code": 7},
+        "owner": {"name": made},
+    }
+    assert answer.source == "example"
+    assert example == {"items": [{"note": "kept"}, {"name": "given"}], "byCode": {"a": {}}, "either": {"code": 7}}
+
+
+def test_a_union_example_is_completed_as_the_member_its_discriminator_names() -> None:
+    pet = {
+        "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+        "discriminator": {"propertyName": "kind"},
+    }
+    cat = {"type": "object", "required": ["kind", "lives"], "properties": {"kind": {"type": "string"}, "lives": {}}}
+    dog = {
+        "type": "object",
+        "required": ["kind", "barks"],
+        "properties": {"kind": {"type": "string"}, "barks": {"type": "boolean"}},
+    }
+    spec = _document(
+        {"200": {"description": "ok", "content": {"application/json": {"schema": pet, "example": {"kind": "Dog"}}}}},
+        schemas={"Cat": cat, "Dog": dog},
+    )
+
+    assert _answer(spec).content == {"kind": "Dog", "barks": False}
+
+
 def test_a_no_content_answer_has_no_body_even_with_a_schema() -> None:
     spec = _document({"204": {"description": "done", "content": {"application/json": {"schema": THING}}}})
 
