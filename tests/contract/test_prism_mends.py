@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from tests.contract.conftest import AUTHORIZATION, run_prism
+from tests.support import small_document
 
 pytestmark = pytest.mark.slow  # a Prism of its own, on its own document
 
@@ -30,22 +31,10 @@ OPTIONAL_HEADERS: list[dict[str, Any]] = [
 def _document(path: Path) -> Path:
     schema = {"type": "object", "properties": {"total": {"type": "integer"}}, "example": {"total": 1}}
     answer = {"description": "The report", "content": {"application/json": {"schema": schema}}}
-    document = {
-        "openapi": "3.0.3",
-        "info": {"title": "Optional headers", "version": "1.0.0"},
-        "security": [{"bearer": []}],
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
-        "paths": {
-            "/reports": {
-                "get": {
-                    "operationId": "getReport",
-                    "parameters": OPTIONAL_HEADERS,
-                    "responses": {"200": answer},
-                }
-            }
-        },
+    paths = {
+        "/reports": {"get": {"operationId": "getReport", "parameters": OPTIONAL_HEADERS, "responses": {"200": answer}}}
     }
-    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    path.write_text(yaml.safe_dump(small_document(paths)), encoding="utf-8")
     return path
 
 
