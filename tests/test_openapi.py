@@ -153,6 +153,37 @@ def test_references_to_references_are_followed_to_the_end() -> None:
     assert pointer == "/components/schemas/C~1D"
 
 
+def test_a_schema_that_holds_itself_is_written_once_under_defs_and_referred_to_there() -> None:
+    unit = {
+        "type": "object",
+        "properties": {
+            "name": {"$ref": "#/components/schemas/Name"},
+            "children": {"type": "array", "items": {"$ref": "#/components/schemas/Unit"}},
+            "adjacent": {"$ref": "#/components/schemas/Unit", "description": "The unit next door."},
+        },
+    }
+    spec = OpenAPI(document(components={"schemas": {"Unit": unit, "Name": {"type": "string", "minLength": 1}}}))
+
+    copied = spec.inline_keeping_cycles({"$ref": "#/components/schemas/Unit"}, "/paths/x")
+
+    # The entry point counts as entered: its first repetition already refers to `$defs`.
+    properties = copied["properties"]
+    assert properties["name"] == {"type": "string", "minLength": 1}
+    assert properties["children"] == {"type": "array", "items": {"$ref": "#/$defs/Unit"}}
+    assert properties["adjacent"] == {"$ref": "#/$defs/Unit", "description": "The unit next door."}
+    held = copied["$defs"]["Unit"]["properties"]
+    assert held["children"]["items"] == {"$ref": "#/$defs/Unit"}
+    assert held["name"] == {"type": "string", "minLength": 1}
+
+
+def test_a_schema_without_cycles_is_inlined_whole_with_no_defs() -> None:
+    spec = OpenAPI(document(components={"schemas": {"Name": {"type": "string"}}}))
+
+    copied = spec.inline_keeping_cycles({"type": "array", "items": [{"$ref": "#/components/schemas/Name"}]}, "/x")
+
+    assert copied == {"type": "array", "items": [{"type": "string"}]}
+
+
 def test_a_loop_of_references_is_a_spec_error_naming_the_chain() -> None:
     spec = OpenAPI(
         document(
