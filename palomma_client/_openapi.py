@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ __all__ = [
     "FORM_MEDIA_TYPE",
     "HTTP_METHODS",
     "PARAMETER_IN_TEMPLATE",
+    "CycleDefinitions",
     "MediaType",
     "OpenAPI",
     "Operation",
@@ -97,6 +98,28 @@ def definition_name(pointer: str, taken: Mapping[str, Any]) -> str:
     while name in taken:
         name += "_"
     return name
+
+
+class CycleDefinitions:
+    """The `$defs` of a schema copy in which a schema holds itself, each written once under its name."""
+
+    def __init__(self) -> None:
+        self.schemas: dict[str, Any] = {}
+        self._names: dict[str, str] = {}
+
+    def refer(self, pointer: str, write: Callable[[], Any]) -> dict[str, Any]:
+        """A reference to the schema at `pointer` under `$defs`, written by `write` the first time."""
+        if pointer not in self._names:
+            name = self._names[pointer] = definition_name(pointer, self.schemas)
+            self.schemas[name] = {}  # taken before it is written: the schema refers to itself
+            self.schemas[name] = write()
+        return {"$ref": f"#/$defs/{self._names[pointer]}"}
+
+    def attach(self, copied: Any) -> Any:
+        """`copied` with the `$defs` it refers to, if it refers to any."""
+        if self.schemas and isinstance(copied, dict):
+            return {**copied, "$defs": self.schemas}
+        return copied
 
 
 def load_document(source: str | Path) -> dict[str, Any]:
@@ -600,37 +623,32 @@ class OpenAPI:
         Raises:
             SpecError: If a reference cannot be followed.
         """
-        definitions: dict[str, Any] = {}
-        copied = self._inline_cycles(node, pointer, (pointer,), definitions, {})
-        if definitions and isinstance(copied, dict):
-            return {**copied, "$defs": definitions}
-        return copied
+        definitions = CycleDefinitions()
+        return definitions.attach(self._inline_cycles(node, pointer, (pointer,), definitions))
 
-    def _inline_cycles(
-        self, node: Any, pointer: str, active: tuple[str, ...], definitions: dict[str, Any], names: dict[str, str]
-    ) -> Any:
+    def _inline_cycles(self, node: Any, pointer: str, active: tuple[str, ...], definitions: CycleDefinitions) -> Any:
         if isinstance(node, list):
             return [
-                self._inline_cycles(item, join_pointer(pointer, index), active, definitions, names)
+                self._inline_cycles(item, join_pointer(pointer, index), active, definitions)
                 for index, item in enumerate(node)
             ]
         if not isinstance(node, Mapping):
             return node
         if "$ref" not in node:
             return {
-                key: self._inline_cycles(value, join_pointer(pointer, key), active, definitions, names)
+                key: self._inline_cycles(value, join_pointer(pointer, key), active, definitions)
                 for key, value in node.items()
             }
         target, target_pointer = self.resolve(node, pointer)
         siblings = {key: value for key, value in node.items() if key != "$ref"}
-        copied_siblings = self._inline_cycles(siblings, pointer, active, definitions, names)
+        copied_siblings = self._inline_cycles(siblings, pointer, active, definitions)
         if target_pointer in active:
-            if target_pointer not in names:
-                name = names[target_pointer] = definition_name(target_pointer, definitions)
-                definitions[name] = {}  # taken before it is written: the schema refers to itself
-                definitions[name] = self._inline_cycles(target, target_pointer, (target_pointer,), definitions, names)
-            return {"$ref": f"#/$defs/{names[target_pointer]}", **copied_siblings}
-        resolved = self._inline_cycles(target, target_pointer, (*active, target_pointer), definitions, names)
+            entered = (target_pointer,)
+            reference = definitions.refer(
+                target_pointer, lambda: self._inline_cycles(target, target_pointer, entered, definitions)
+            )
+            return {**reference, **copied_siblings}
+        resolved = self._inline_cycles(target, target_pointer, (*active, target_pointer), definitions)
         if siblings and isinstance(resolved, dict):
             return {**resolved, **copied_siblings}
         return resolved

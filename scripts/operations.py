@@ -46,11 +46,11 @@ from openapi_python_client.strings import PythonCode, PythonIdentifier
 from spec_support import UNCHECKED_ARGUMENT_RULES, Refusal, Unsupported, fills_itself, requirements, union_in_all_of
 
 from palomma_client._openapi import (
+    CycleDefinitions,
     MediaType,
     OpenAPI,
     Operation,
     Parameter,
-    definition_name,
     join_pointer,
     unescape_token,
 )
@@ -897,32 +897,25 @@ class OperationViews:
         ``Unit`` whose ``children`` are ``Unit``s) is written once under ``$defs`` and referred to
         there (``{"$ref": "#/$defs/Unit"}``), as ``inline_keeping_cycles`` does for a model's schema.
         """
-        definitions: dict[str, Any] = {}
-        written = self._runtime_node(node, pointer, (), definitions, {})
-        if definitions and isinstance(written, dict):
-            return {**written, "$defs": definitions}
-        return written
+        definitions = CycleDefinitions()
+        return definitions.attach(self._runtime_node(node, pointer, (), definitions))
 
-    def _runtime_node(
-        self, node: Any, pointer: str, active: tuple[str, ...], definitions: dict[str, Any], names: dict[str, str]
-    ) -> Any:
+    def _runtime_node(self, node: Any, pointer: str, active: tuple[str, ...], definitions: CycleDefinitions) -> Any:
         if not isinstance(node, Mapping):
             return node
         if "$ref" in node:
             target, target_pointer = self._spec.resolve(node, pointer)
             siblings = {key: value for key, value in node.items() if key != "$ref"}
             if target_pointer in active:
-                if target_pointer not in names:
-                    name = names[target_pointer] = definition_name(target_pointer, definitions)
-                    definitions[name] = {}  # taken before it is written: the schema refers to itself
-                    entered = (target_pointer,)
-                    definitions[name] = self._runtime_node(target, target_pointer, entered, definitions, names)
-                reference = {"$ref": f"#/$defs/{names[target_pointer]}"}
+                entered = (target_pointer,)
+                reference = definitions.refer(
+                    target_pointer, lambda: self._runtime_node(target, target_pointer, entered, definitions)
+                )
                 if not siblings:
                     return reference
-                return {"allOf": [reference], **self._runtime_node(siblings, pointer, active, definitions, names)}
+                return {"allOf": [reference], **self._runtime_node(siblings, pointer, active, definitions)}
             merged = {**target, **siblings}
-            return self._runtime_node(merged, target_pointer, (*active, target_pointer), definitions, names)
+            return self._runtime_node(merged, target_pointer, (*active, target_pointer), definitions)
         for rule in UNCHECKED_ARGUMENT_RULES:
             if rule in node:
                 construct = f"`{rule}` in a request body field"
@@ -932,15 +925,14 @@ class OperationViews:
             at = join_pointer(pointer, key)
             if key in ("properties",) and isinstance(value, Mapping):
                 written[key] = {
-                    name: self._runtime_node(item, join_pointer(at, name), active, definitions, names)
+                    name: self._runtime_node(item, join_pointer(at, name), active, definitions)
                     for name, item in value.items()
                 }
             elif key in ("items", "additionalProperties") and isinstance(value, Mapping):
-                written[key] = self._runtime_node(value, at, active, definitions, names)
+                written[key] = self._runtime_node(value, at, active, definitions)
             elif key in ("allOf", "oneOf", "anyOf") and isinstance(value, list):
                 written[key] = [
-                    self._runtime_node(item, join_pointer(at, i), active, definitions, names)
-                    for i, item in enumerate(value)
+                    self._runtime_node(item, join_pointer(at, i), active, definitions) for i, item in enumerate(value)
                 ]
             elif key == "discriminator" and isinstance(value, Mapping):
                 written[key] = _discriminator_indexes(node, value)
